@@ -1,0 +1,103 @@
+"""The one validated options object of trygghet_geo (``trygghet_geo.options``).
+
+Settings users may change live here, documented key by key, instead of in scattered module globals::
+
+    >>> import trygghet_geo as tg
+    >>> tg.options.progress
+    True
+    >>> tg.options.progress = False
+    >>> tg.options.progress = "no"
+    Traceback (most recent call last):
+    ...
+    ValueError: options.progress must be a bool, got 'no'
+    >>> tg.options.reset()
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Options", "options"]
+
+
+def _default_cache_dir() -> Path:
+    if "TRYGGHET_GEO_CACHE" in os.environ:
+        return Path(os.environ["TRYGGHET_GEO_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "trygghet_geo"
+
+
+@dataclass
+class Options:
+    """Settings of the toolkit.
+
+    Attributes
+    ----------
+    cache_dir : pathlib.Path
+        Folder for the disk cache (downloaded networks, online geocoder answers, gazetteers).
+        Environment variable ``TRYGGHET_GEO_CACHE`` overrides the default ``~/.cache/trygghet_geo``.
+    user_agent : str
+        User agent sent with every online request (Overpass, Nominatim). Providers require one.
+    timeout_s : float
+        Timeout of every online request, seconds.
+    allow_online : bool
+        Master switch for the network. ``False`` (default) makes every online feature raise unless the caller
+        passes ``online=True`` to that call explicitly.
+    metric_crs : str or None
+        CRS for internal metric geometry. ``None`` (default) picks SWEREF 99 TM (EPSG:3006) inside Sweden and
+        the local UTM zone elsewhere.
+    progress : bool
+        Show tqdm progress bars on long work.
+    lang : str
+        Language of what a coordinator reads: ``"sv"`` (default) or ``"en"``.
+    """
+
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    user_agent: str = "trygghet_geo/0.1 (municipal safety analysis)"
+    timeout_s: float = 30.0
+    allow_online: bool = False
+    metric_crs: str | None = None
+    progress: bool = True
+    lang: str = "sv"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        known = {f.name for f in fields(Options)}
+        if name not in known:
+            raise AttributeError(f"options has no setting {name!r}; known settings: {sorted(known)}")
+        value = _validate(name, value)
+        super().__setattr__(name, value)
+
+    def reset(self) -> None:
+        """Restore every setting to its default."""
+        for f in fields(Options):
+            default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+            setattr(self, f.name, default)
+
+
+def _validate(name: str, value: Any) -> Any:
+    if name in ("allow_online", "progress"):
+        if not isinstance(value, bool):
+            raise ValueError(f"options.{name} must be a bool, got {value!r}")
+    elif name == "cache_dir":
+        if not isinstance(value, str | os.PathLike):
+            raise ValueError(f"options.cache_dir must be a path, got {value!r}")
+        value = Path(value)
+    elif name == "timeout_s":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"options.timeout_s must be a positive number of seconds, got {value!r}")
+        value = float(value)
+    elif name == "user_agent":
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"options.user_agent must be a non-empty string, got {value!r}")
+    elif name == "metric_crs":
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"options.metric_crs must be None or a CRS string such as 'EPSG:3006', got {value!r}")
+    elif name == "lang" and value not in ("sv", "en"):
+        raise ValueError(f"options.lang must be 'sv' or 'en', got {value!r}")
+    return value
+
+
+options = Options()

@@ -1,0 +1,48 @@
+"""Public exceptions and warnings of trygghet_geo.
+
+Every error raised on purpose by the toolkit derives from :class:`TrygghetError`, so a caller can catch
+them all at once, or a single kind by its subclass.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CRSError",
+    "GeocodingError",
+    "InputError",
+    "NetworkError",
+    "SchemaError",
+    "TrygghetError",
+    "TrygghetWarning",
+]
+
+
+class TrygghetError(Exception):
+    """Base class of every error raised by trygghet_geo."""
+
+
+class InputError(TrygghetError, ValueError):
+    """An input file or table cannot be used at all (missing, empty, undecodable, no usable column).
+
+    The message names the file and, where it applies, the row and the field.
+    """
+
+
+class SchemaError(InputError):
+    """A table lacks a column the stage needs, or a column holds values of the wrong kind."""
+
+
+class CRSError(TrygghetError, ValueError):
+    """A coordinate reference system is missing, unknown, or cannot be detected from the values."""
+
+
+class GeocodingError(TrygghetError):
+    """The geocoder cannot run (no gazetteer, online geocoder not allowed, provider failure)."""
+
+
+class NetworkError(TrygghetError):
+    """A street network cannot be loaded, built or used (empty graph, no CRS, download refused offline)."""
+
+
+class TrygghetWarning(UserWarning):
+    """Something was accepted but deserves attention (CRS mismatch, rows left out, coarse precision)."""
