@@ -1,0 +1,113 @@
+"""The ``trygghet-geo`` command line. The only module that prints.
+
+Each subcommand has an ``_add_<name>`` (arguments) and a ``_run_<name>`` (work) pair; heavy modules are
+imported inside ``_run_<name>`` so that ``trygghet-geo --help`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from trygghet_geo.errors import TrygghetError
+
+__all__ = ["main"]
+
+_Runner = Callable[[argparse.Namespace], int]
+
+
+# --- demo ------------------------------------------------------------------------------------------------------
+def _add_demo(sub: argparse._SubParsersAction) -> _Runner:
+    p = sub.add_parser("demo", help="run the whole analysis on the bundled sample (synthetic data)")
+    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    p.add_argument("--raw", default="data/raw", help="folder for the sample's input files (default: data/raw)")
+    return _run_demo
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    raise TrygghetError("the demo is not wired yet")
+
+
+# --- validate ---------------------------------------------------------------------------------------------------
+def _add_validate(sub: argparse._SubParsersAction) -> _Runner:
+    p = sub.add_parser("validate", help="read an incident or observation file and report what would be left out")
+    p.add_argument("file")
+    return _run_validate
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    raise TrygghetError("validate is not wired yet")
+
+
+# --- geocode ----------------------------------------------------------------------------------------------------
+def _add_geocode(sub: argparse._SubParsersAction) -> _Runner:
+    p = sub.add_parser("geocode", help="geocode the place text of a file offline")
+    p.add_argument("file")
+    p.add_argument("--out", required=True)
+    return _run_geocode
+
+
+def _run_geocode(args: argparse.Namespace) -> int:
+    raise TrygghetError("geocode is not wired yet")
+
+
+# --- network ----------------------------------------------------------------------------------------------------
+def _add_network(sub: argparse._SubParsersAction) -> _Runner:
+    p = sub.add_parser("network", help="build a street network (osmnx download, OSM file or line layer)")
+    p.add_argument("--out", required=True)
+    return _run_network
+
+
+def _run_network(args: argparse.Namespace) -> int:
+    raise TrygghetError("network is not wired yet")
+
+
+# --- report -----------------------------------------------------------------------------------------------------
+def _add_report(sub: argparse._SubParsersAction) -> _Runner:
+    p = sub.add_parser("report", help="the follow-up report for the municipal board (HTML + XLSX)")
+    p.add_argument("--out", default="data/processed")
+    return _run_report
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    raise TrygghetError("report is not wired yet")
+
+
+# --- entry point -------------------------------------------------------------------------------------------------
+_SUBCOMMANDS = (_add_demo, _add_validate, _add_geocode, _add_network, _add_report)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
+    parser = argparse.ArgumentParser(
+        prog="trygghet-geo",
+        description="Map unsafe places: hotspots along the streets, places for joint visits, email-ready maps.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    runners: dict[str, _Runner] = {}
+    for add in _SUBCOMMANDS:
+        runner = add(sub)
+        runners[add.__name__.removeprefix("_add_")] = runner
+    return parser, runners
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, runners = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if args.no_progress:
+        from trygghet_geo import options
+
+        options.progress = False
+    try:
+        return runners[args.command](args)
+    except TrygghetError as exc:
+        print(f"trygghet-geo {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
