@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+import logging
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
 
+    from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["Analysis", "analyze"]
+log = logging.getLogger(__name__)
+
+__all__ = ["Analysis", "analyze", "left_out_counts"]
 
 
 @dataclass
@@ -38,6 +45,8 @@ class Analysis:
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
         ``min_samples`` and other run parameters.
+    study_area : GeoDataFrame or None
+        The study area polygon(s), when the caller gave one.
     """
 
     incidents: gpd.GeoDataFrame
@@ -47,6 +56,7 @@ class Analysis:
     network: StreetNetwork
     left_out: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    study_area: gpd.GeoDataFrame | None = None
 
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keyword arguments go to :func:`trygghet_geo.maps.make_map`."""
@@ -61,5 +71,219 @@ class Analysis:
         return save_html(self, path, **kwargs)
 
 
-def analyze(*args: Any, **kwargs: Any) -> Analysis:  # replaced by the full flow below
-    raise NotImplementedError
+def analyze(
+    incidents: str | Path | pd.DataFrame,
+    observations: str | Path | pd.DataFrame | None = None,
+    *,
+    network: StreetNetwork,
+    gazetteer: Gazetteer | None = None,
+    eps_m: float = 100.0,
+    min_samples: int = 5,
+    max_snap_m: float = 100.0,
+    weights: dict[str, float] | None = None,
+    n_simulations: int = 99,
+    random_state: int = 0,
+    title: str | None = None,
+    source_note: str | None = None,
+    synthetic: bool | None = None,
+    study_area: str | Path | gpd.GeoDataFrame | None = None,
+) -> Analysis:
+    """Run the whole flow: read → geocode → project → snap → network DBSCAN → hotspots → rank.
+
+    Parameters
+    ----------
+    incidents, observations
+        A file path (CSV, Excel, GeoJSON/GPKG/Shapefile, Polisen JSON) or a (Geo)DataFrame, read with
+        :func:`trygghet_geo.read_incidents` / :func:`trygghet_geo.read_observations`; a frame that already has
+        the canonical ``status`` column is taken as read.
+    network
+        The street network for snapping and distances (see :mod:`trygghet_geo.network`).
+    gazetteer
+        The offline gazetteer for rows that carry only place text. Without one such rows stay
+        ``needs_geocoding`` and are counted as left out.
+    eps_m, min_samples
+        DBSCAN parameters: distance along the streets in metres, and events within it for a core point.
+    max_snap_m
+        Points farther than this from every street are flagged and left out, never forced onto a street.
+    weights, n_simulations, random_state
+        Passed to :func:`trygghet_geo.rank.rank_places`.
+    title, source_note
+        Shown on the map and in reports.
+    synthetic
+        Mark the data as synthetic ("Syntetiska exempeldata" on the map); by default taken from the input
+        frame's ``attrs["synthetic"]``.
+    study_area
+        A polygon layer (path or GeoDataFrame) drawn on the map as the study area.
+
+    Returns
+    -------
+    Analysis
+        Every input row is in ``Analysis.incidents`` (none dropped); ``left_out`` counts by reason the rows
+        that took no part in the clustering.
+
+    Examples
+    --------
+    >>> from trygghet_geo import analyze, sample
+    >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
+    ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
+    """
+    from trygghet_geo import schema as s
+
+    stages = _Stages(total=7)
+    inc = _read(incidents, "incidents")
+    obs = _read(observations, "observations") if observations is not None else None
+    stages.step("geocode")
+    inc = _geocode(inc, gazetteer)
+    obs = _geocode(obs, gazetteer) if obs is not None else None
+    stages.step("snap")
+    inc = _snap(inc, network, max_snap_m=max_snap_m)
+    obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
+    stages.step("cluster")
+    inc = _cluster(inc, network, eps_m=eps_m, min_samples=min_samples)
+    stages.step("hotspots")
+    from trygghet_geo.hotspots import find_hotspots
+
+    clustered = inc[inc[s.CLUSTER] >= 0]
+    hotspots = find_hotspots(clustered, clustered[s.CLUSTER].to_numpy(), network)
+    inc[s.HOTSPOT_ID] = -1
+    for hid, members in zip(hotspots["hotspot_id"], hotspots["member_index"], strict=True):
+        inc.loc[list(members), s.HOTSPOT_ID] = int(hid)
+    stages.step("rank")
+    from trygghet_geo.rank import rank_places
+
+    places = rank_places(hotspots, inc, obs, network=network, weights=weights, n_simulations=n_simulations,
+                         random_state=random_state, gazetteer=gazetteer)
+    stages.close()
+    meta = _meta(inc, obs, title=title, source_note=source_note, synthetic=synthetic, eps_m=eps_m,
+                 min_samples=min_samples, max_snap_m=max_snap_m, n_simulations=n_simulations)
+    area = _read_area(study_area, network)
+    return Analysis(incidents=inc, observations=obs, hotspots=hotspots, places=places, network=network,
+                    left_out=left_out_counts(inc), meta=meta, study_area=area)
+
+
+def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame | None:
+    if area is None:
+        return None
+    import geopandas as gpd
+
+    from trygghet_geo.errors import InputError
+
+    if not isinstance(area, gpd.GeoDataFrame):
+        if not Path(area).exists():
+            raise InputError(f"study_area: file {str(area)!r} does not exist")
+        area = gpd.read_file(area)
+    if area.crs is None:
+        raise InputError("study_area: the layer has no CRS; set one with GeoDataFrame.set_crs")
+    return area.to_crs(network.crs)
+
+
+class _Stages:
+    """A stage-level progress bar (tqdm) that obeys ``options.progress``."""
+
+    def __init__(self, total: int) -> None:
+        from tqdm.auto import tqdm
+
+        from trygghet_geo import options
+
+        self._bar = tqdm(total=total, desc="read", disable=not options.progress, leave=False)
+
+    def step(self, name: str) -> None:
+        log.info("stage: %s", name)
+        self._bar.set_description(name)
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.update(self._bar.total - self._bar.n)
+        self._bar.close()
+
+
+def _read(source: Any, kind: str) -> gpd.GeoDataFrame:
+    from trygghet_geo import io
+    from trygghet_geo import schema as s
+
+    if isinstance(source, pd.DataFrame) and s.STATUS in source.columns and "geometry" in source.columns:
+        return source.copy()
+    reader = io.read_incidents if kind == "incidents" else io.read_observations
+    return reader(source)
+
+
+def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataFrame:
+    from trygghet_geo import schema as s
+
+    if gazetteer is None or not (gdf[s.STATUS] == "needs_geocoding").any():
+        return gdf
+    from trygghet_geo.geocode import geocode
+
+    return geocode(gdf, gazetteer=gazetteer)
+
+
+def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -> gpd.GeoDataFrame:
+    """Project to the network's CRS and snap the rows fine enough for the streets; flag the far ones."""
+    from trygghet_geo import schema as s
+    from trygghet_geo.snap import snap_points
+
+    gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
+    gdf[s.EDGE_ID] = -1
+    gdf[s.EDGE_OFFSET_M] = np.nan
+    gdf[s.SNAP_DIST_M] = np.nan
+    usable = (
+        (gdf[s.STATUS] == "ok")
+        & gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
+        & gdf.geometry.notna()
+        & ~gdf.geometry.is_empty
+    )
+    if usable.any():
+        snapped = snap_points(gdf.loc[usable], network, max_snap_m=max_snap_m)
+        gdf.loc[usable, s.EDGE_ID] = snapped["edge_id"].to_numpy()
+        gdf.loc[usable, s.EDGE_OFFSET_M] = snapped["edge_offset_m"].to_numpy()
+        gdf.loc[usable, s.SNAP_DIST_M] = snapped["snap_dist_m"].to_numpy()
+        far = usable & (gdf[s.EDGE_ID] < 0)
+        gdf.loc[far, s.REASON] = "too_far_from_street"
+    coarse = (gdf[s.STATUS] == "ok") & ~gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
+    gdf.loc[coarse & (gdf[s.REASON].fillna("") == ""), s.REASON] = "coarse_location"
+    gdf[s.EDGE_ID] = gdf[s.EDGE_ID].astype(int)
+    return gdf
+
+
+def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int) -> gpd.GeoDataFrame:
+    from trygghet_geo import schema as s
+    from trygghet_geo.cluster import dbscan_on_network
+
+    gdf[s.CLUSTER] = -1
+    on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
+    if on_street.sum() > 0:
+        labels, _core = dbscan_on_network(
+            gdf.loc[on_street, s.EDGE_ID].to_numpy(), gdf.loc[on_street, s.EDGE_OFFSET_M].to_numpy(), network,
+            eps_m=eps_m, min_samples=min_samples,
+        )
+        gdf.loc[on_street, s.CLUSTER] = labels
+    return gdf
+
+
+def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
+    """Reason code -> number of incident rows that took no part in the clustering, largest first."""
+    from trygghet_geo import schema as s
+
+    left = incidents[incidents[s.EDGE_ID] < 0] if s.EDGE_ID in incidents else incidents
+    reasons = left[s.REASON].fillna("").replace("", "not_geocoded")
+    reasons = reasons.where(left[s.STATUS] != "needs_geocoding", "not_geocoded")
+    return {str(k): int(v) for k, v in reasons.value_counts().items()}
+
+
+def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[str, Any]:
+    from trygghet_geo import schema as s
+
+    when = pd.to_datetime(inc[s.OCCURRED_AT], errors="coerce").dropna()
+    synthetic = kwargs.pop("synthetic")
+    synthetic = bool(inc.attrs.get("synthetic", False)) if synthetic is None else bool(synthetic)
+    note = kwargs.pop("source_note") or inc.attrs.get("source_note") or ""
+    title = kwargs.pop("title") or ("Trygghetskarta – exempel" if synthetic else "Trygghetskarta")
+    return {
+        "title": title,
+        "period": (when.min(), when.max()) if len(when) else (None, None),
+        "source_note": note,
+        "synthetic": synthetic,
+        "n_incidents": len(inc),
+        "n_observations": 0 if obs is None else len(obs),
+        **kwargs,
+    }

@@ -27,7 +27,52 @@ def _add_demo(sub: argparse._SubParsersAction) -> _Runner:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    raise TrygghetError("the demo is not wired yet")
+    import time
+    from pathlib import Path
+
+    from trygghet_geo import sample
+    from trygghet_geo.analysis import analyze
+    from trygghet_geo.rank import export_places
+
+    t0 = time.perf_counter()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = sample.write_raw(args.raw)
+    print(f"Exempeldata (syntetiska) skrivna till {Path(args.raw)}/")
+    result = analyze(
+        paths["incidents"], paths["observations"], network=sample.load_network(),
+        gazetteer=sample.load_gazetteer(), source_note=sample.SOURCE_NOTE, synthetic=True,
+        study_area=paths["area"],
+    )
+    html = result.to_html(out / "trygghetskarta.html")
+    csv = export_places(result.places, out / "platser.csv")
+    _print_summary(result)
+    print(f"Karta:  {html}")
+    print(f"Platser: {csv}")
+    print(f"Klart på {time.perf_counter() - t0:.0f} s.")
+    return 0
+
+
+def _print_summary(result: object) -> None:
+    from trygghet_geo import schema as s
+    from trygghet_geo.analysis import Analysis
+
+    assert isinstance(result, Analysis)
+    inc = result.incidents
+    geocoded = int((inc[s.GEOCODE_METHOD].fillna("") != "coordinates").sum()) if s.GEOCODE_METHOD in inc else 0
+    used = int((inc[s.EDGE_ID] >= 0).sum())
+    print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
+    if result.observations is not None:
+        print(f"Trygghetsvandringens synpunkter: {len(result.observations)}")
+    if result.left_out:
+        print("Utelämnade ur klustringen:")
+        for reason, n in result.left_out.items():
+            text = s.REASONS.get(reason, (reason, reason))[0]
+            print(f"  {n:5d}  {text} ({reason})")
+    print(f"Hotspots: {len(result.hotspots)}")
+    print("Topp 5 platser för gemensamma besök:")
+    for row in result.places.head(5).itertuples():
+        print(f"  {row.rank}. {row.name} – {row.reason}")
 
 
 # --- validate ---------------------------------------------------------------------------------------------------
