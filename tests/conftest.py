@@ -39,3 +39,16 @@ def browser():
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    """One run of the demo flow on the sample (shared by every test that needs a whole analysis).
+
+    Returns ``(analysis, paths)`` as :func:`trygghet_geo.sample.run_demo` does.
+    """
+    from trygghet_geo import options, sample
+
+    options.progress = False
+    folder = tmp_path_factory.mktemp("demo")
+    return sample.run_demo(folder / "processed", folder / "raw", n_simulations=19)

@@ -10,8 +10,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from trygghet_geo.errors import TrygghetError
+
+if TYPE_CHECKING:
+    from trygghet_geo.analysis import Analysis
 
 __all__ = ["main"]
 
@@ -28,36 +32,22 @@ def _add_demo(sub: argparse._SubParsersAction) -> _Runner:
 
 def _run_demo(args: argparse.Namespace) -> int:
     import time
-    from pathlib import Path
 
     from trygghet_geo import sample
-    from trygghet_geo.analysis import analyze
-    from trygghet_geo.rank import export_places
 
     t0 = time.perf_counter()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = sample.write_raw(args.raw)
-    print(f"Exempeldata (syntetiska) skrivna till {Path(args.raw)}/")
-    result = analyze(
-        paths["incidents"], paths["observations"], network=sample.load_network(),
-        gazetteer=sample.load_gazetteer(), source_note=sample.SOURCE_NOTE, synthetic=True,
-        study_area=paths["area"],
-    )
-    html = result.to_html(out / "trygghetskarta.html")
-    csv = export_places(result.places, out / "platser.csv")
+    result, paths = sample.run_demo(args.out, args.raw)
+    print(f"Exempeldata (syntetiska) skrivna till {paths['incidents'].parent}/")
     _print_summary(result)
-    print(f"Karta:  {html}")
-    print(f"Platser: {csv}")
+    print(f"Karta:   {paths['map']}")
+    print(f"Platser: {paths['places']}")
     print(f"Klart på {time.perf_counter() - t0:.0f} s.")
     return 0
 
 
-def _print_summary(result: object) -> None:
+def _print_summary(result: Analysis) -> None:
     from trygghet_geo import schema as s
-    from trygghet_geo.analysis import Analysis
 
-    assert isinstance(result, Analysis)
     inc = result.incidents
     geocoded = int((inc[s.GEOCODE_METHOD].fillna("") != "coordinates").sum()) if s.GEOCODE_METHOD in inc else 0
     used = int((inc[s.EDGE_ID] >= 0).sum())

@@ -30,6 +30,8 @@ from trygghet_geo import schema
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from trygghet_geo.analysis import Analysis
+
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
 
@@ -43,6 +45,7 @@ __all__ = [
     "load_network",
     "load_observations",
     "pbf_path",
+    "run_demo",
     "write_raw",
 ]
 
@@ -433,3 +436,25 @@ def _label_synthetic(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     gdf.attrs["synthetic"] = True
     gdf.attrs["source_note"] = SOURCE_NOTE
     return gdf
+
+
+def run_demo(out: str | Path = "data/processed", raw: str | Path = "data/raw", *,
+             n_simulations: int = 99) -> tuple[Analysis, dict[str, Path]]:
+    """Run the whole flow on the sample, as ``trygghet-geo demo`` does.
+
+    Writes the sample's input files to ``raw``, then ``trygghetskarta.html`` (shared privacy mode) and
+    ``platser.csv`` (the ranked places) to ``out``. Returns the analysis and every path written.
+    """
+    from trygghet_geo.analysis import analyze
+    from trygghet_geo.rank import export_places
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = write_raw(raw)
+    result = analyze(
+        paths["incidents"], paths["observations"], network=load_network(), gazetteer=load_gazetteer(),
+        source_note=SOURCE_NOTE, synthetic=True, study_area=paths["area"], n_simulations=n_simulations,
+    )
+    paths["map"] = result.to_html(out / "trygghetskarta.html")
+    paths["places"] = export_places(result.places, out / "platser.csv")
+    return result, paths

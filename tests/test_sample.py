@@ -1,0 +1,76 @@
+"""The bundled sample: real streets, synthetic events, deterministic, written as a user's files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from trygghet_geo import sample, schema
+
+
+@pytest.fixture(scope="module")
+def incidents() -> pd.DataFrame:
+    return sample.generate_incidents()
+
+
+def test_network_is_the_helsinki_extract_with_swedish_names() -> None:
+    net = sample.load_network()
+    names = set(net.edges["name"])
+    assert {"Järnvägstorget", "Alexandersgatan", "Skillnadsgatan"} <= names
+    assert len(net.edges) > 3000
+    assert net.crs.to_epsg() == 32635
+
+
+def test_incidents_are_deterministic_and_large_enough(incidents: pd.DataFrame) -> None:
+    again = sample.generate_incidents()
+    pd.testing.assert_frame_equal(incidents, again)
+    assert len(incidents) >= 3000
+    other_seed = sample.generate_incidents(seed=1)
+    assert not incidents["Plats"].equals(other_seed["Plats"])
+
+
+def test_incidents_span_24_months_and_mix_location_kinds(incidents: pd.DataFrame) -> None:
+    dates = pd.to_datetime(incidents["Datum"], errors="coerce", format="%Y-%m-%d").dropna()
+    assert dates.dt.to_period("M").nunique() == 24
+    has_coord = incidents["Latitud"].notna()
+    assert 0.5 < has_coord.mean() < 0.7
+    assert incidents.loc[~has_coord, "Plats"].notna().mean() > 0.95
+
+
+def test_incidents_cover_every_canonical_category(incidents: pd.DataFrame) -> None:
+    from trygghet_geo.io import read_incidents
+
+    read = read_incidents(incidents)
+    assert len(read) == len(incidents)
+    assert set(schema.INCIDENT_CATEGORIES) <= set(read[schema.CATEGORY])
+
+
+def test_planted_station_square_dominates_narcotics(incidents: pd.DataFrame) -> None:
+    narcotics = incidents[incidents["Brottstyp"].str.contains("Narkotika")]
+    near_station = narcotics["Plats"].fillna("").str.contains("Järnvägstorget|Stationsplatsen").sum()
+    assert near_station > 50
+
+
+def test_observations_have_categories_notes_and_measures() -> None:
+    obs = sample.generate_observations()
+    assert len(obs) >= 200
+    assert set(obs["Kategori"]) <= set(schema.OBSERVATION_CATEGORIES)
+    assert obs[["Plats", "Anteckning", "Åtgärdsförslag", "Datum"]].notna().all().all()
+
+
+def test_write_raw_writes_the_three_files(tmp_path: Path) -> None:
+    paths = sample.write_raw(tmp_path)
+    text = paths["incidents"].read_text(encoding="utf-8")
+    header = text.splitlines()[0]
+    assert header.split(";")[:3] == ["Ärendenummer", "Brottstyp", "Datum"]
+    assert re.search(r";60,\d{3,6};24,\d{3,6}$", text, flags=re.MULTILINE), "coordinates use a decimal comma"
+    assert pd.read_excel(paths["observations"]).shape[0] >= 200
+    assert paths["area"].read_text(encoding="utf-8").lstrip().startswith("{")
+
+
+def test_sample_is_labelled_synthetic() -> None:
+    assert "Syntetiska" in sample.SOURCE_NOTE
+    assert "OpenStreetMap" in sample.SOURCE_NOTE
