@@ -1,0 +1,113 @@
+"""Charts for the follow-up and the report, drawn with matplotlib's object API (no pyplot, no global state).
+
+A ``matplotlib.figure.Figure`` created directly renders through the Agg canvas when saved, so nothing here
+depends on the interactive backend of the caller's session.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["figure_to_data_uri", "figure_to_svg", "small_multiples"]
+
+_TEXT = {
+    "sv": {
+        "promise": "Löftet",
+        "town": "Övriga kommunen (skalad)",
+        "count": "Händelser per månad",
+        "empty": "Inga platser att visa",
+    },
+    "en": {
+        "promise": "Promise",
+        "town": "Rest of town (scaled)",
+        "count": "Incidents per month",
+        "empty": "No places to show",
+    },
+}
+
+
+def small_multiples(
+    counts: pd.DataFrame,
+    *,
+    town_column: str,
+    promise_date: pd.Timestamp,
+    ncols: int = 3,
+    lang: Literal["sv", "en"] = "sv",
+) -> Figure:
+    """One panel per place: monthly counts as bars, the promise date as a vertical line, and the rest of the
+    town's monthly counts rescaled to the place's mean before the promise (dashed), so that a place that only
+    follows the town's trend is easy to see.
+
+    ``counts`` is the output of :func:`trygghet_geo.followup.monthly_counts`.
+    """
+    from matplotlib.figure import Figure
+
+    text = _TEXT[lang]
+    places = [c for c in counts.columns if c != town_column]
+    n = max(1, len(places))
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(4.0 * ncols, 2.6 * nrows + 0.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, squeeze=False)).ravel()
+    promise = pd.Timestamp(promise_date)
+    if promise.tzinfo is not None:
+        promise = promise.tz_localize(None)
+    if not places:
+        axes[0].text(0.5, 0.5, text["empty"], ha="center", va="center", transform=axes[0].transAxes)
+    x = counts.index
+    town = counts[town_column] if town_column in counts.columns else None
+    for ax, place in zip(axes, places, strict=False):
+        y = counts[place].to_numpy(float)
+        ax.bar(x, y, width=25, color="#3b6ea5", label=place)
+        if town is not None:
+            pre = x < promise
+            base_t = float(town[pre].mean()) if pre.any() else float(town.mean())
+            base_p = float(y[pre].mean()) if pre.any() else float(y.mean())
+            if base_t > 0:
+                ax.plot(
+                    x,
+                    town.to_numpy(float) * base_p / base_t,
+                    "--",
+                    color="#888888",
+                    lw=1.2,
+                    label=text["town"],
+                )
+        ax.axvline(promise, color="#c0392b", lw=1.5, label=text["promise"])
+        ax.set_title(str(place), fontsize=10)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        ax.tick_params(axis="y", labelsize=8)
+    for ax in axes[len(places) :] if places else axes[1:]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    if places:
+        keep = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab != places[0]]
+        if keep:
+            fig.legend(*zip(*keep, strict=True), loc="outside lower center", ncols=2, fontsize=8)
+    fig.supylabel(text["count"], fontsize=9)
+    return fig
+
+
+def figure_to_data_uri(fig: Figure, *, dpi: int = 90) -> str:
+    """The figure as a ``data:image/png;base64,...`` URI for an ``<img>`` in a self-contained HTML page."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def figure_to_svg(fig: Figure) -> str:
+    """The figure as an SVG document string (text kept as paths, so no fonts are needed to view it)."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "path"}):
+        fig.savefig(buf, format="svg")
+    return buf.getvalue()

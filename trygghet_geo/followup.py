@@ -1,0 +1,582 @@
+"""Follow-up of chosen places: did they get better, and more than the rest of the town?
+
+:func:`compare_periods` counts incidents at each chosen place in a period *before* and a period *after* a
+promise date, and compares the change with the change in the rest of the municipality.
+
+Method
+------
+Counts are modelled as Poisson. For a place with ``a0`` incidents over ``t0`` days before and ``a1`` over
+``t1`` days after, the rate ratio is ``RR = (a1/t1) / (a0/t0)`` and ``change_pct = 100 * (RR - 1)``. Its
+confidence interval is exact, conditional on the total: ``a1 | a0 + a1`` is binomial with
+``p = t1*RR / (t0 + t1*RR)``, so a Clopper–Pearson interval for ``p`` maps one-to-one to an interval
+for ``RR``.
+
+The *rest of the municipality* (every located incident outside all the chosen places) is the control. A place
+is called ``improved`` only if its rate fell more than the town's did: the difference-in-differences on log
+rates is the ratio of rate ratios ``R = RR_place / RR_town = (a1*c0) / (a0*c1)`` (the exposures cancel
+because place and town share the periods). With four independent Poisson counts, conditioning on the margins
+of the 2×2 table ``[[a1, a0], [c1, c0]]`` gives the hypergeometric distribution, so the exact test of
+``R = 1`` is Fisher's exact test and the exact interval for ``R`` is the conditional odds-ratio interval
+(``scipy.stats.contingency.odds_ratio``). ``method="normal"`` uses the log-normal approximation instead
+(``SE(log R) = sqrt(1/a0 + 1/a1 + 1/c0 + 1/c1)``, 0.5 added to every cell when one is zero).
+``improved`` is ``R < 1`` and ``p_value < alpha`` (two-sided).
+
+Season: crime has strong seasons, so by default (``season_aware=True``) both periods are cut to the months of
+the year they share (e.g. before = 2023, after = January–June 2024 compares January–June with
+January–June); exposures are the days left in each period.
+
+Limits: the Poisson model ignores over-dispersion (repeat events at one address, one busy weekend), which
+makes the intervals too narrow when counts are clumped; treat a borderline ``p_value`` with care.
+
+Places are polygons, or points with a radius. A radius is measured *along the streets* when a street network
+is given (the place and the incidents are snapped to the network), else as a straight-line (Euclidean) buffer;
+the ``area`` column says which.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from trygghet_geo import schema
+from trygghet_geo.errors import InputError, SchemaError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = ["compare_periods", "monthly_counts", "place_membership", "plot_monthly"]
+
+logger = logging.getLogger(__name__)
+
+PeriodLike = tuple[Any, Any]
+TOWN_LABEL = "Övriga kommunen"
+_MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: pd.Timestamp  # inclusive
+    end: pd.Timestamp  # exclusive
+
+    def days_in_months(self, months: set[int]) -> float:
+        days = pd.date_range(self.start.normalize(), self.end - pd.Timedelta(seconds=1), freq="D")
+        return float(np.isin(days.month, list(months)).sum())
+
+    def months(self) -> set[int]:
+        days = pd.date_range(self.start.normalize(), self.end - pd.Timedelta(seconds=1), freq="D")
+        return {int(m) for m in np.unique(days.month)}
+
+
+# --- public API
+def compare_periods(
+    incidents: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    before: PeriodLike,
+    after: PeriodLike,
+    radius_m: float | None = None,
+    network: StreetNetwork | None = None,
+    categories: Sequence[str] | None = None,
+    season_aware: bool = True,
+    alpha: float = 0.05,
+    method: Literal["exact", "normal"] = "exact",
+) -> gpd.GeoDataFrame:
+    """Compare incident rates at chosen places before and after a date, against the rest of the town.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Incidents with ``occurred_at`` and ``category`` (rows with status other than ``ok``, no geometry or no
+        date are left out and counted in ``result.attrs["left_out"]``).
+    places : GeoDataFrame
+        One row per place with a ``name`` column; polygons, or points that take a radius (a ``radius_m``
+        column, else the ``radius_m`` argument).
+    before, after : (start, end)
+        The two periods; dates are inclusive (``("2024-01-01", "2024-06-30")`` covers all of 30 June).
+    radius_m : float, optional
+        Radius for point places without a ``radius_m`` column.
+    network : StreetNetwork, optional
+        When given, radii are measured along the streets; else straight-line.
+    categories : sequence of str, optional
+        Only these incident categories are tested (counts per category are reported for all).
+    season_aware : bool
+        Cut both periods to the months of the year they share (default).
+    alpha : float
+        Level of the confidence intervals (``1 - alpha``) and of the ``improved`` test.
+    method : {"exact", "normal"}
+        Exact conditional (Fisher / Clopper–Pearson) or log-normal approximation.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per place: ``name``, ``area``, ``n_before``, ``n_after``, ``change_pct``, ``ci_low``,
+        ``ci_high`` (interval of ``change_pct``), ``town_n_before``, ``town_n_after``, ``town_change_pct``,
+        ``did_ratio``, ``did_ci_low``, ``did_ci_high``, ``p_value``, ``improved``, ``n_before_<category>``,
+        ``n_after_<category>``, ``days_before``, ``days_after``, and the place geometry (metric CRS).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import Point, box
+    >>> t = pd.to_datetime(["2023-03-01"] * 10 + ["2024-03-01"] * 2 + ["2023-03-02", "2024-03-02"])
+    >>> xy = [Point(5, 5)] * 12 + [Point(500, 500)] * 2
+    >>> inc = gpd.GeoDataFrame({"occurred_at": t, "category": "stöld"}, geometry=xy, crs="EPSG:3006")
+    >>> pl = gpd.GeoDataFrame({"name": ["Torget"]}, geometry=[box(0, 0, 10, 10)], crs="EPSG:3006")
+    >>> r = compare_periods(inc, pl, before=("2023-01-01", "2023-12-31"), after=("2024-01-01", "2024-12-31"))
+    >>> int(r.n_before.iloc[0]), int(r.n_after.iloc[0]), round(float(r.change_pct.iloc[0]))
+    (10, 2, -80)
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    if method not in ("exact", "normal"):
+        raise ValueError(f"method must be 'exact' or 'normal', got {method!r}")
+    inc, left_out = _usable_incidents(incidents, network)
+    p_before, p_after = _parse_period(before, "before", inc), _parse_period(after, "after", inc)
+    months = _common_months(p_before, p_after, season_aware)
+    t0, t1 = p_before.days_in_months(months), p_after.days_in_months(months)
+    pl = _places_metric(places, inc.crs)
+    member, area = place_membership(inc, pl, radius_m=radius_m, network=network)
+    when = inc[schema.OCCURRED_AT]
+    in_season = when.dt.month.isin(list(months)).to_numpy()
+    is_before = in_season & _within(when, p_before)
+    is_after = in_season & _within(when, p_after)
+    cats = inc[schema.CATEGORY].astype(str).to_numpy()
+    tested = np.ones(len(inc), bool) if categories is None else np.isin(cats, list(categories))
+    town = ~member.any(axis=0)
+    c0, c1 = int((town & is_before & tested).sum()), int((town & is_after & tested).sum())
+    rows = []
+    for i in range(len(pl)):
+        m = member[i]
+        a0, a1 = int((m & is_before & tested).sum()), int((m & is_after & tested).sum())
+        row: dict[str, Any] = {"name": pl["name"].iloc[i], "area": area[i], "n_before": a0, "n_after": a1}
+        row.update(_place_change(a0, a1, t0, t1, alpha))
+        row.update({"town_n_before": c0, "town_n_after": c1, "town_change_pct": _pct(_rr(c0, c1, t0, t1))})
+        row.update(_did(a0, a1, c0, c1, alpha, method))
+        row["improved"] = bool(row["did_ratio"] < 1 and row["p_value"] < alpha)
+        for cat in _category_order(cats):
+            row[f"n_before_{cat}"] = int((m & is_before & (cats == cat)).sum())
+            row[f"n_after_{cat}"] = int((m & is_after & (cats == cat)).sum())
+        row.update({"days_before": t0, "days_after": t1})
+        rows.append(row)
+    import geopandas as gpd
+
+    out = gpd.GeoDataFrame(pd.DataFrame(rows, index=pl.index), geometry=pl.geometry.to_numpy(), crs=pl.crs)
+    out.attrs.update(
+        {
+            "left_out": left_out,
+            "months": sorted(months),
+            "months_text": months_text(months),
+            "before": (p_before.start, p_before.end),
+            "after": (p_after.start, p_after.end),
+            "method": method,
+            "alpha": alpha,
+            "categories": None if categories is None else list(categories),
+        }
+    )
+    return out
+
+
+def place_membership(
+    incidents: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    radius_m: float | None = None,
+    network: StreetNetwork | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """Which incidents lie in which place.
+
+    Returns a boolean matrix ``(n_places, n_incidents)`` and, per place, how its area was measured:
+    ``"polygon"``, ``"radius_network"`` (along the streets) or ``"radius_euclidean"`` (straight line).
+    Both frames must share a metric CRS.
+    """
+    import shapely
+
+    pts = incidents.geometry.to_numpy()
+    tree = shapely.STRtree(pts)
+    member = np.zeros((len(places), len(incidents)), bool)
+    area: list[str] = []
+    radii = _radii(places, radius_m)
+    snapped = None
+    for i, geom in enumerate(places.geometry.to_numpy()):
+        if geom is None or geom.is_empty:
+            raise InputError(f"places: row {i + 1} ({places['name'].iloc[i]!r}) has no geometry")
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            member[i, tree.query(geom, predicate="intersects")] = True
+            area.append("polygon")
+        elif network is not None:
+            if snapped is None:
+                snapped = _snapped(incidents, network)
+            member[i] = _network_within(network, geom, radii[i], *snapped)
+            area.append("radius_network")
+        else:
+            member[i, tree.query(geom, predicate="dwithin", distance=radii[i])] = True
+            area.append("radius_euclidean")
+    return member, area
+
+
+def monthly_counts(
+    incidents: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    radius_m: float | None = None,
+    network: StreetNetwork | None = None,
+    categories: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Incidents per calendar month, one column per place plus ``"Övriga kommunen"`` (the rest of the town).
+
+    The index is the first day of each month (tz-naive), with no gaps between the first and the last month.
+    """
+    inc, _ = _usable_incidents(incidents, network)
+    if categories is not None:
+        inc = inc[inc[schema.CATEGORY].astype(str).isin(list(categories))]
+    pl = _places_metric(places, inc.crs)
+    member, _ = place_membership(inc, pl, radius_m=radius_m, network=network)
+    if len(inc) == 0:
+        return pd.DataFrame(columns=[*map(str, pl["name"]), TOWN_LABEL], dtype=int)
+    when = inc[schema.OCCURRED_AT]
+    month = (when.dt.tz_localize(None) if when.dt.tz is not None else when).dt.to_period("M")
+    full = pd.period_range(month.min(), month.max(), freq="M")
+    cols = {}
+    for i, name in enumerate(pl["name"].astype(str)):
+        cols[name] = month[member[i]].value_counts().reindex(full, fill_value=0)
+    cols[TOWN_LABEL] = month[~member.any(axis=0)].value_counts().reindex(full, fill_value=0)
+    out = pd.DataFrame(cols, index=full).astype(int)
+    out.index = full.to_timestamp()
+    out.index.name = "month"
+    return out
+
+
+def plot_monthly(
+    incidents: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    promise_date: Any,
+    radius_m: float | None = None,
+    network: StreetNetwork | None = None,
+    categories: Sequence[str] | None = None,
+    ncols: int = 3,
+    lang: Literal["sv", "en"] = "sv",
+) -> Figure:
+    """Small multiples: monthly incident counts per place, the promise date marked, the town's trend scaled.
+
+    Returns a ``matplotlib.figure.Figure`` drawn with the Agg backend (no window, no global pyplot state);
+    save it with ``fig.savefig(path)``.
+    """
+    from trygghet_geo._charts import small_multiples
+
+    counts = monthly_counts(incidents, places, radius_m=radius_m, network=network, categories=categories)
+    return small_multiples(
+        counts, town_column=TOWN_LABEL, promise_date=pd.Timestamp(promise_date), ncols=ncols, lang=lang
+    )
+
+
+def months_text(months: set[int] | Sequence[int]) -> str:
+    """Swedish text for a set of months: ``{1, 2, 3}`` → ``"jan–mar"``, all twelve → ``"hela året"``."""
+    ms = sorted(set(months))
+    if len(ms) == 12:
+        return "hela året"
+    runs: list[list[int]] = []
+    for m in ms:
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = [
+        _MONTHS_SV[r[0] - 1] if len(r) == 1 else f"{_MONTHS_SV[r[0] - 1]}–{_MONTHS_SV[r[-1] - 1]}"
+        for r in runs
+    ]
+    return ", ".join(parts)
+
+
+# --- statistics
+def _rr(a0: int, a1: int, t0: float, t1: float) -> float:
+    if a0 == 0:
+        return math.inf if a1 > 0 else math.nan
+    return (a1 / t1) / (a0 / t0)
+
+
+def _pct(rr: float) -> float:
+    return 100.0 * (rr - 1.0) if math.isfinite(rr) else (math.inf if rr == math.inf else math.nan)
+
+
+def _place_change(a0: int, a1: int, t0: float, t1: float, alpha: float) -> dict[str, float]:
+    """Rate ratio after/before with an exact conditional (Clopper–Pearson) interval, as percent change."""
+    from scipy.stats import binomtest
+
+    rr = _rr(a0, a1, t0, t1)
+    n = a0 + a1
+    if n == 0:
+        return {"change_pct": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+    ci = binomtest(a1, n).proportion_ci(confidence_level=1 - alpha, method="exact")
+
+    def to_rr(p: float) -> float:
+        return math.inf if p >= 1 else (p / (1 - p)) * (t0 / t1)
+
+    return {"change_pct": _pct(rr), "ci_low": _pct(to_rr(ci.low)), "ci_high": _pct(to_rr(ci.high))}
+
+
+def _did(a0: int, a1: int, c0: int, c1: int, alpha: float, method: str) -> dict[str, float]:
+    """Ratio of rate ratios place/town with its interval and two-sided p-value (see the module docstring)."""
+    if a0 + a1 == 0 or c0 + c1 == 0:
+        return {"did_ratio": math.nan, "did_ci_low": math.nan, "did_ci_high": math.nan, "p_value": 1.0}
+    num, den = a1 * c0, a0 * c1
+    ratio = math.nan if num == den == 0 else (math.inf if den == 0 else num / den)
+    if method == "exact":
+        from scipy.stats import fisher_exact
+        from scipy.stats.contingency import odds_ratio
+
+        table = np.array([[a1, a0], [c1, c0]])
+        ci = odds_ratio(table, kind="conditional").confidence_interval(confidence_level=1 - alpha)
+        p = float(fisher_exact(table, alternative="two-sided").pvalue)
+        lo, hi = float(ci.low), float(ci.high)
+    else:
+        from scipy.stats import norm
+
+        cells = np.array([a0, a1, c0, c1], float)
+        if (cells == 0).any():
+            cells += 0.5
+        log_r = math.log(cells[1] * cells[2] / (cells[0] * cells[3]))
+        se = math.sqrt(float((1 / cells).sum()))
+        z = float(norm.ppf(1 - alpha / 2))
+        lo, hi = math.exp(log_r - z * se), math.exp(log_r + z * se)
+        p = float(2 * norm.sf(abs(log_r) / se))
+        ratio = math.exp(log_r)
+    return {"did_ratio": ratio, "did_ci_low": lo, "did_ci_high": hi, "p_value": min(1.0, p)}
+
+
+# --- periods
+def _parse_period(value: PeriodLike, arg: str, inc: pd.DataFrame) -> _Period:
+    try:
+        start, end = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
+    tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
+    try:
+        s, e = pd.Timestamp(start), pd.Timestamp(end)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{arg}: cannot read {value!r} as dates ({exc})") from None
+    if e == e.normalize():  # a date: inclusive of that whole day
+        e = e + pd.Timedelta(days=1)
+    if tz is not None:
+        s = s.tz_localize(tz) if s.tzinfo is None else s.tz_convert(tz)
+        e = e.tz_localize(tz) if e.tzinfo is None else e.tz_convert(tz)
+    if not e > s:
+        raise ValueError(f"{arg}: the end {end!r} is not after the start {start!r}")
+    return _Period(s, e)
+
+
+def _common_months(before: _Period, after: _Period, season_aware: bool) -> set[int]:
+    if not season_aware:
+        return set(range(1, 13))
+    months = before.months() & after.months()
+    if not months:
+        raise ValueError(
+            f"before ({before.start.date()}–{before.end.date()}) and after ({after.start.date()}–"
+            f"{after.end.date()}) share no month of the year; choose periods covering the same months "
+            "(e.g. the same months one year apart) or pass season_aware=False"
+        )
+    return months
+
+
+def _within(when: pd.Series, period: _Period) -> np.ndarray:
+    return ((when >= period.start) & (when < period.end)).to_numpy()
+
+
+# --- inputs
+def _usable_incidents(
+    incidents: gpd.GeoDataFrame, network: StreetNetwork | None
+) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """Incidents that can be counted (status ok, located, dated), metric CRS; the rest counted by reason."""
+    import geopandas as gpd
+
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
+    for col in (schema.OCCURRED_AT, schema.CATEGORY):
+        if col not in incidents.columns:
+            raise SchemaError(f"incidents: missing column {col!r} (have {list(incidents.columns)})")
+    when = incidents[schema.OCCURRED_AT]
+    if len(incidents) and not pd.api.types.is_datetime64_any_dtype(when):
+        raise SchemaError(f"incidents: column {schema.OCCURRED_AT!r} must hold timestamps, got {when.dtype}")
+    keep = np.ones(len(incidents), bool)
+    left_out: dict[str, int] = {}
+    if schema.STATUS in incidents.columns:
+        bad = (incidents[schema.STATUS].astype(str) != "ok").to_numpy()
+        left_out["status_not_ok"] = int(bad.sum())
+        keep &= ~bad
+    geom = incidents.geometry
+    no_loc = (geom.isna() | geom.is_empty).to_numpy() & keep
+    left_out["no_location"] = int(no_loc.sum())
+    no_date = when.isna().to_numpy() & keep & ~no_loc
+    left_out["no_date"] = int(no_date.sum())
+    keep &= ~no_loc & ~no_date
+    inc = incidents[keep]
+    inc = inc.to_crs(_metric_crs(incidents, network))
+    if any(left_out.values()):
+        logger.info("follow-up leaves out %s incident rows: %s", sum(left_out.values()), left_out)
+    return inc, {k: v for k, v in left_out.items() if v}
+
+
+def _metric_crs(gdf: gpd.GeoDataFrame, network: StreetNetwork | None) -> Any:
+    from trygghet_geo import options
+    from trygghet_geo.errors import CRSError
+
+    if network is not None:
+        return network.crs
+    if gdf.crs is None:
+        raise CRSError("incidents have no CRS; set one with .set_crs(...), e.g. EPSG:4326 or EPSG:3006")
+    if options.metric_crs is not None:
+        return options.metric_crs
+    if not gdf.crs.is_geographic:
+        return gdf.crs
+    try:
+        from trygghet_geo.crs import metric_crs_for
+
+        c = gdf.geometry.dropna().union_all().centroid
+        return metric_crs_for(c.x, c.y)
+    except ImportError:  # pragma: no cover - the crs module ships with the package
+        return gdf.estimate_utm_crs()
+
+
+def _places_metric(places: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    if not isinstance(places, gpd.GeoDataFrame):
+        raise SchemaError(f"places must be a GeoDataFrame, got {type(places).__name__}")
+    if "name" not in places.columns:
+        raise SchemaError(f"places: missing column 'name' (have {list(places.columns)})")
+    if places.crs is None:
+        from trygghet_geo.errors import CRSError
+
+        raise CRSError("places have no CRS; set one with .set_crs(...)")
+    return places.to_crs(crs)
+
+
+def _radii(places: gpd.GeoDataFrame, radius_m: float | None) -> np.ndarray:
+    col = places["radius_m"].to_numpy(float) if "radius_m" in places.columns else np.full(len(places), np.nan)
+    if radius_m is not None:
+        col = np.where(np.isnan(col), float(radius_m), col)
+    is_point = np.array([g is not None and g.geom_type in ("Point", "MultiPoint") for g in places.geometry])
+    bad = is_point & ~(col > 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"places: row {i + 1} ({places['name'].iloc[i]!r}) is a point and needs a radius > 0 "
+            f"(a 'radius_m' column or the radius_m argument), got {col[i]!r}"
+        )
+    return col
+
+
+# --- along-the-street distances
+def _snapped(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """Edge ids and offsets of the incidents: their own columns when present, else snapped now."""
+    if schema.EDGE_ID in incidents.columns and schema.EDGE_OFFSET_M in incidents.columns:
+        return (incidents[schema.EDGE_ID].to_numpy(np.int64), incidents[schema.EDGE_OFFSET_M].to_numpy(float))
+    from trygghet_geo.snap import snap_points
+
+    s = snap_points(incidents, network)
+    return s[schema.EDGE_ID].to_numpy(np.int64), s[schema.EDGE_OFFSET_M].to_numpy(float)
+
+
+def node_distances(network: StreetNetwork, edge_id: int, offset_m: float, limit_m: float) -> np.ndarray:
+    """Shortest street distance from a position on an edge to every node (``inf`` beyond ``limit_m``).
+
+    A bounded Dijkstra (scipy.sparse.csgraph) from the edge's two end nodes, each started at its distance
+    from the position.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    edges = network.edges
+    u, v = int(edges["u"].iloc[edge_id]), int(edges["v"].iloc[edge_id])
+    length = float(edges["length_m"].iloc[edge_id])
+    graph = _csgraph(network)
+    d = dijkstra(graph, directed=False, indices=[u, v], limit=limit_m + length)
+    return np.minimum(d[0] + offset_m, d[1] + (length - offset_m))
+
+
+def distances_along_streets(
+    network: StreetNetwork,
+    edge_id: int,
+    offset_m: float,
+    edges_of: np.ndarray,
+    offsets: np.ndarray,
+    limit_m: float,
+) -> np.ndarray:
+    """Street distance from one position to many positions (``inf`` when farther than ``limit_m``).
+
+    Positions with ``edges_of == -1`` (not snapped) get ``inf``.
+    """
+    dn = node_distances(network, edge_id, offset_m, limit_m)
+    e = network.edges
+    ok = edges_of >= 0
+    eid = np.where(ok, edges_of, 0)
+    uu, vv = e["u"].to_numpy()[eid], e["v"].to_numpy()[eid]
+    ln = e["length_m"].to_numpy(float)[eid]
+    d = np.minimum(dn[uu] + offsets, dn[vv] + (ln - offsets))
+    same = ok & (edges_of == edge_id)
+    d[same] = np.minimum(d[same], np.abs(offsets[same] - offset_m))
+    d[~ok] = np.inf
+    d[d > limit_m] = np.inf
+    return d
+
+
+def _network_within(
+    network: StreetNetwork, point: Any, radius: float, eid: np.ndarray, off: np.ndarray
+) -> np.ndarray:
+    edge_id, offset = snap_one(network, point)
+    return np.isfinite(distances_along_streets(network, edge_id, offset, eid, off, radius))
+
+
+def snap_one(network: StreetNetwork, point: Any, *, max_snap_m: float = 250.0) -> tuple[int, float]:
+    """Nearest edge of one point and the offset along it (a single shapely query; bulk snapping of many points
+    is :func:`trygghet_geo.snap.snap_points`)."""
+    import shapely
+
+    geoms = network.edges.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    idx = tree.query_nearest(point, max_distance=max_snap_m, all_matches=False)
+    if len(idx) == 0:
+        raise InputError(
+            f"place at {point.wkt} is farther than {max_snap_m} m from every street of the network"
+        )
+    eid = int(idx[0])
+    line = geoms[eid]
+    frac = float(shapely.line_locate_point(line, point, normalized=True))
+    return eid, frac * float(network.edges["length_m"].iloc[eid])
+
+
+_GRAPH_CACHE: dict[int, Any] = {}
+
+
+def _csgraph(network: StreetNetwork) -> Any:
+    """Node-by-node sparse matrix of the shortest parallel edge (cached per network object)."""
+    from scipy.sparse import coo_matrix
+
+    key = id(network)
+    hit = _GRAPH_CACHE.get(key)
+    if hit is not None and hit[0] is network:
+        return hit[1]
+    e = network.edges
+    n = len(network.nodes)
+    u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(float)
+    # keep the shortest of parallel edges: coo->csr would add duplicates, so reduce first
+    df = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v), "w": w})
+    df = df[df.a != df.b].groupby(["a", "b"], as_index=False)["w"].min()
+    g = coo_matrix((df.w.to_numpy(), (df.a.to_numpy(), df.b.to_numpy())), shape=(n, n)).tocsr()
+    _GRAPH_CACHE.clear()
+    _GRAPH_CACHE[key] = (network, g)
+    return g
+
+
+def _category_order(cats: np.ndarray) -> list[str]:
+    present = set(cats.tolist())
+    known = [c for c in schema.INCIDENT_CATEGORIES if c in present]
+    return known + sorted(present - set(known))
