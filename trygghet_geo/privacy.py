@@ -1,0 +1,739 @@
+"""Privacy: redaction of personal data in free text and exposure control for exported maps and tables.
+
+Two tools, applied by default to everything that leaves the analyst's machine:
+
+- :func:`redact` removes Swedish personal identity numbers (personnummer) and coordination numbers
+  (samordningsnummer), phone numbers, e-mail addresses, vehicle registration plates and personal names that a
+  signal word announces ("heter Anna Berg", "Namn: ...") from free text, replacing each with a token such as
+  ``[personnummer]``. :func:`redact_with_counts` also says how many of each kind it removed.
+- :func:`prepare_export` turns the analysed incident and observation tables into :class:`ExportTables` that
+  are safe to show: in the ``"shared"`` mode (the default for files) an incident point is shown only where at
+  least ``k`` incidents share its ``cell_m`` grid cell or it belongs to a hotspot; the rest are aggregated into
+  grid cells with counts; record ids, source rows and the incidents' own free text are dropped and dates are
+  coarsened to the month.
+
+What redaction covers and what it does not
+------------------------------------------
+- personnummer / samordningsnummer: ``YYMMDD-NNNN``, ``YYMMDD+NNNN``, ``YYMMDDNNNN``, ``YYMMDD NNNN`` and the
+  same with the century (``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``); the month must be 01-12, the day a real day of
+  that month (or day + 60 for a samordningsnummer), and the last digit must satisfy the Luhn check.
+  *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
+  ``[id-nummer]`` (kind ``"id_number"``) when they are written the way identity numbers are written: with a
+  ``-``/``+`` separator, or as 12 digits starting with 19/20. A bare 10-digit run or a space-separated form that
+  fails the Luhn check is left alone (it is far more often a phone number, which the phone rule catches, or an
+  order or case number).
+- phone numbers: Swedish national forms (``070-123 45 67``, ``0701234567``, ``08-123 456 78``,
+  ``(08) 12 34 56``, ``031-12 34 56``) with 7 to 10 digits starting with ``0`` + area code, and international
+  forms (``+46 70 123 45 67``, ``+46 (0)70-123 45 67``, ``0046 70 ...``, ``+358 40 ...``). Digits may be
+  separated by single spaces or hyphens only, so times (``07.30``, ``22:00``), dates (``2024-05-12``,
+  ``12/05``), postal codes (``681 30``: they never start with 0), house numbers, years, amounts and bus lines
+  (``buss 150``, ``linje 4``) are not taken for phone numbers. Not covered: numbers written with dots
+  (``070.123.45.67``) or in words.
+- e-mail addresses: ``local@domain.tld``. Not covered: spelt-out forms ("anna at exempel punkt se").
+- registration plates: three capital letters of the plate alphabet (A-Z without I, Q, V, Å, Ä, Ö), an
+  optional space, two digits and a digit or letter (``ABC 123``, ``ABC123``, ``ABC 12A``), as a whole word;
+  lower-case plates are caught only after a signal word (``regnr abc123``, ``registreringsnummer: ...``).
+  Residual risk: all-capital abbreviations followed by numbers (``LED 30W``) look like plates; a short stop
+  list (currencies, common abbreviations) excludes the frequent ones.
+- names: only where a signal word announces them (``heter``, ``hette``, ``vid namn``, ``namn:``, ``Namn är``,
+  ``kontaktperson:``, ``anmälare:``, ``målsägande:``, ``vittne:``, ``misstänkt:``, ``fru``/``herr``, ``mvh``),
+  up to three capitalised words, skipping words that end like a Swedish place name (``-gatan``, ``-parken``,
+  ...). A name that is just written in a sentence ("Anna Berg sitter ofta där") is **not** found: there is no
+  reliable offline way to tell names from place names in short notes. Exports therefore never carry the
+  incidents' own free text at all, only the observations' notes after redaction.
+
+Before matching, text is normalised (NFKC, so full-width digits become ASCII) and control, format and bidi
+characters are removed (:func:`clean_text`), so that a zero-width space or a right-to-left override cannot
+hide an identity number from the patterns nor reorder what a reader sees.
+
+Examples
+--------
+>>> from trygghet_geo.privacy import redact
+>>> redact("Ring Anna på 070-123 45 67 eller anna.berg@example.se, pnr 19850312-2395.")
+'Ring Anna på [telefon] eller [e-post], pnr [personnummer].'
+>>> redact("Buss 150 kl 22.30, Storgatan 12, 681 30 Kristinehamn, 2024-05-12.")
+'Buss 150 kl 22.30, Storgatan 12, 681 30 Kristinehamn, 2024-05-12.'
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, overload
+
+import numpy as np
+import pandas as pd
+
+from trygghet_geo import schema
+from trygghet_geo.errors import InputError, SchemaError
+
+__all__ = [
+    "KINDS",
+    "TOKENS",
+    "ExportTables",
+    "clean_text",
+    "luhn_ok",
+    "prepare_export",
+    "redact",
+    "redact_with_counts",
+]
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["personnummer", "id_number", "phone", "email", "plate", "name"]
+KINDS: tuple[str, ...] = ("email", "personnummer", "id_number", "phone", "plate", "name")
+"""The kinds :func:`redact` knows, in the order they are applied."""
+
+TOKENS: dict[str, str] = {
+    "personnummer": "[personnummer]",
+    "id_number": "[id-nummer]",
+    "phone": "[telefon]",
+    "email": "[e-post]",
+    "plate": "[regnr]",
+    "name": "[namn]",
+}
+"""The replacement token of each kind."""
+
+# --- normalisation ---------------------------------------------------------------------------------------------
+_KEEP_CONTROLS = frozenset("\t\n\r")
+
+
+def clean_text(text: str, *, max_chars: int | None = None) -> str:
+    """Normalise free text for matching and display.
+
+    NFKC-normalises (full-width digits become ASCII digits), removes control characters (NUL and the rest of
+    C0/C1 except tab and newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings,
+    overrides and isolates such as U+202E) and lone surrogates, and optionally cuts the text to ``max_chars``
+    characters with a trailing ``"…"``.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    max_chars : int, optional
+        Longest text to keep; ``None`` keeps everything.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> clean_text("abc\\u202edef\\x00 ８５")
+    'abcdef 85'
+    >>> clean_text("x" * 10, max_chars=4)
+    'xxx…'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    out = "".join(
+        ch for ch in text
+        if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
+    if max_chars is not None and len(out) > max_chars:
+        out = out[: max(max_chars - 1, 0)] + "…"
+    return out
+
+
+# --- identity numbers --------------------------------------------------------------------------------------------
+def luhn_ok(digits: str) -> bool:
+    """Whether a 10-digit Swedish identity number ``YYMMDDNNNC`` has a correct Luhn check digit.
+
+    Examples
+    --------
+    >>> luhn_ok("8503122395"), luhn_ok("8503122397")
+    (True, False)
+    """
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(digits[:9]):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10 == int(digits[9])
+
+
+def _date_ok(century: str | None, yy: str, mm: str, dd: str) -> bool:
+    """A real calendar date; a day 61-91 is a samordningsnummer (day + 60)."""
+    month, day = int(mm), int(dd)
+    if day > 60:
+        day -= 60
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    # without the century both 19xx and 20xx are possible; Feb 29 is allowed when either is a leap year
+    years = [int(century + yy)] if century else [1900 + int(yy), 2000 + int(yy)]
+    return any(day <= calendar.monthrange(y, month)[1] for y in years)
+
+
+_SEP = r"(?P<sep>[ \u00a0]?[-+][ \u00a0]?|[ \u00a0])?"
+_PNR12 = re.compile(
+    r"(?<![0-9A-Za-z])(?P<century>19|20)(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})" + _SEP
+    + r"(?P<tail>[0-9]{4})(?![0-9])"
+)
+_PNR10 = re.compile(
+    r"(?<![0-9A-Za-z])(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})" + _SEP
+    + r"(?P<tail>[0-9]{4})(?![0-9])"
+)
+
+
+def _classify_pnr(m: re.Match[str], with_century: bool) -> str | None:
+    """``"personnummer"``, ``"id_number"`` (near miss) or ``None`` (not an identity number)."""
+    century = m.group("century") if with_century else None
+    if not _date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")):
+        return None
+    if luhn_ok(m.group("yy") + m.group("mm") + m.group("dd") + m.group("tail")):
+        return "personnummer"
+    sep = (m.group("sep") or "").strip()
+    if sep in ("-", "+") or (with_century and not m.group("sep")):
+        return "id_number"
+    return None
+
+
+# --- phone numbers -----------------------------------------------------------------------------------------------
+_D = r"[ \u00a0\-]?[0-9]"  # one digit, optionally preceded by a single space or hyphen
+_PHONE = re.compile(
+    r"(?<![0-9A-Za-z+\-/.,])"
+    r"(?:"
+    r"(?P<se>(?:\+|00)[ \u00a0]?46[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?[1-9](?:" + _D + r"){6,9})"
+    r"|(?P<intl>\+[ \u00a0]?[1-9][0-9]{0,2}[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?[0-9](?:" + _D + r"){5,11})"
+    r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})(?:" + _D + r"){5,8})"
+    r")"
+    r"(?![0-9])"
+)
+_DATE_SHAPE = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$")
+
+
+def _phone_kind(m: re.Match[str]) -> str | None:
+    text = m.group(0)
+    n_digits = sum(ch.isdigit() for ch in text)
+    if m.group("nat") is not None:
+        if _DATE_SHAPE.match(text) or not 7 <= n_digits <= 10:
+            return None
+    return "phone"
+
+
+# --- e-mail ------------------------------------------------------------------------------------------------------
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])"
+)
+
+# --- registration plates ----------------------------------------------------------------------------------------
+_PLATE_LETTERS = "A-HJ-PR-UW-Z"  # no I, Q, V (nor Å, Ä, Ö)
+_PLATE = re.compile(
+    rf"(?<!\w)(?P<letters>[{_PLATE_LETTERS}]{{3}})[ \u00a0]?(?P<rest>[0-9]{{2}}[0-9A-HJ-NPR-UW-Z])(?!\w)"
+)
+_PLATE_SIGNAL = re.compile(
+    r"(?P<sig>\b(?i:reg(?:istrerings)?(?:\.|-)?\s?nr|registreringsnummer(?:et)?|regnummer|reg\.?)\s*[:.]?\s*)"
+    rf"(?P<plate>(?i:[{_PLATE_LETTERS}]{{3}})[ \u00a0]?[0-9]{{2}}(?i:[0-9A-HJ-NPR-UW-Z]))(?!\w)"
+)
+# all-capital abbreviations that are followed by numbers in ordinary notes
+_PLATE_STOP = frozenset({
+    "SEK", "EUR", "USD", "NOK", "DKK", "GBP", "CHF", "LED", "SMS", "MMS", "GPS", "SOS", "ATM", "BRA", "NKI",
+    "APT", "TEL", "KOM", "NUM", "MAX", "MIN", "TOT", "CAM", "AVG", "SOU", "SFS", "PBL", "EPA",
+})
+
+# --- names -------------------------------------------------------------------------------------------------------
+_NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéèüøæß'’]+(?:-[A-ZÅÄÖÉ][a-zåäöéèüøæß]+)?"
+_NAME = re.compile(
+    r"(?P<sig>(?<!\w)(?i:heter|hette|vid\s+namn|med\s+namnet|namnet\s+är|namnet|namn\s*:|namn\s+är|"
+    r"kontaktperson\s*:?|kontakt\s*:|anmälare\s*:?|anmälaren\s*:?|målsägande\s*:?|målsäganden\s*:?|"
+    r"vittne\s*:|vittnet\s*:?|misstänkt\s*:|gärningsman\s*:|fru|herr|mvh\s*,?|hälsningar\s*,?)\s+)"
+    r"(?P<name>" + _NAME_WORD + r"(?:\s+(?:(?:af|von|de|van)\s+)?" + _NAME_WORD + r"){0,2})"
+)
+_PLACE_SUFFIXES = (
+    "gatan", "vägen", "gränd", "gränden", "torget", "torg", "plan", "planen", "parken", "park", "stigen",
+    "backen", "leden", "allén", "bron", "tunneln", "stråket", "platsen", "skogen", "badet", "hallen",
+    "området", "huset", "skolan", "centrum", "kyrkan", "stationen", "hamnen", "kajen", "strand", "stranden",
+    "berget", "ängen", "gården", "viken", "holmen", "hagen", "lunden", "tappan", "trappan", "esplanaden",
+)
+
+
+def _looks_like_place(word: str) -> bool:
+    return word.lower().endswith(_PLACE_SUFFIXES)
+
+
+# --- the redaction engine ----------------------------------------------------------------------------------------
+def _sub(pattern: re.Pattern[str], text: str, classify: Callable[[re.Match[str]], str | None],
+         kinds: frozenset[str], counts: Counter[str]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        kind = classify(m)
+        if kind is None or kind not in kinds:
+            return m.group(0)
+        counts[kind] += 1
+        return TOKENS[kind]
+
+    return pattern.sub(repl, text)
+
+
+def _redact_names(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        words = m.group("name").split()
+        if _looks_like_place(words[0]) or _looks_like_place(words[-1]):
+            return m.group(0)
+        counts["name"] += 1
+        return m.group("sig") + TOKENS["name"]
+
+    return _NAME.sub(repl, text) if "name" in kinds else text
+
+
+def _redact_plates(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
+    if "plate" not in kinds:
+        return text
+
+    def signalled(m: re.Match[str]) -> str:
+        counts["plate"] += 1
+        return m.group("sig") + TOKENS["plate"]
+
+    text = _PLATE_SIGNAL.sub(signalled, text)
+    return _sub(_PLATE, text, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, counts)
+
+
+def _redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
+    text = clean_text(text)
+    if "email" in kinds:
+        text = _sub(_EMAIL, text, lambda m: "email", kinds, counts)
+    if kinds & {"personnummer", "id_number"}:
+        text = _sub(_PNR12, text, lambda m: _classify_pnr(m, True), kinds, counts)
+        text = _sub(_PNR10, text, lambda m: _classify_pnr(m, False), kinds, counts)
+    if "phone" in kinds:
+        text = _sub(_PHONE, text, _phone_kind, kinds, counts)
+    text = _redact_plates(text, kinds, counts)
+    return _redact_names(text, kinds, counts)
+
+
+def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
+    if kinds is None:
+        return frozenset(KINDS)
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    chosen = frozenset(kinds)
+    unknown = chosen - set(KINDS)
+    if unknown:
+        raise ValueError(f"kinds has unknown kinds {sorted(unknown)!r}; expected some of {list(KINDS)!r}")
+    return chosen
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+T = TypeVar("T", str, None)
+
+
+@overload
+def redact_with_counts(text_or_series: str, *, kinds: Iterable[str] | None = None) -> tuple[str, Counter[str]]: ...
+@overload
+def redact_with_counts(
+    text_or_series: pd.Series, *, kinds: Iterable[str] | None = None
+) -> tuple[pd.Series, Counter[str]]: ...
+@overload
+def redact_with_counts(text_or_series: None, *, kinds: Iterable[str] | None = None) -> tuple[None, Counter[str]]: ...
+def redact_with_counts(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> tuple[Any, Counter[str]]:
+    """Redact personal data and count what was removed.
+
+    Parameters
+    ----------
+    text_or_series : str, pandas.Series or None
+        Free text, or a Series of it. ``None``/NaN (also inside a Series) pass through unchanged; other
+        non-string values in a Series pass through too.
+    kinds : iterable of str, optional
+        Which kinds to redact, some of :data:`KINDS`; default all.
+
+    Returns
+    -------
+    (str or Series, collections.Counter)
+        The redacted text (a new Series with the same index and name for a Series) and the number of
+        replacements by kind.
+
+    Examples
+    --------
+    >>> text, counts = redact_with_counts("Mejla ola@example.com eller ring 08-123 456 78")
+    >>> text, dict(counts)
+    ('Mejla [e-post] eller ring [telefon]', {'email': 1, 'phone': 1})
+    """
+    chosen = _check_kinds(kinds)
+    counts: Counter[str] = Counter()
+    if isinstance(text_or_series, pd.Series):
+        values = [
+            _redact_text(v, chosen, counts) if isinstance(v, str) else v for v in text_or_series.tolist()
+        ]
+        dtype = text_or_series.dtype if isinstance(text_or_series.dtype, pd.StringDtype) else object
+        return pd.Series(values, index=text_or_series.index, name=text_or_series.name, dtype=dtype), counts
+    if _is_missing(text_or_series):
+        return text_or_series, counts
+    if not isinstance(text_or_series, str):
+        raise TypeError(f"text_or_series must be a str, a pandas Series or None, got {type(text_or_series)!r}")
+    return _redact_text(text_or_series, chosen, counts), counts
+
+
+@overload
+def redact(text_or_series: str, *, kinds: Iterable[str] | None = None) -> str: ...
+@overload
+def redact(text_or_series: pd.Series, *, kinds: Iterable[str] | None = None) -> pd.Series: ...
+@overload
+def redact(text_or_series: None, *, kinds: Iterable[str] | None = None) -> None: ...
+def redact(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> Any:
+    """Replace personal data in free text with tokens such as ``[personnummer]``.
+
+    See the module documentation for what each kind covers and what it does not.
+
+    Parameters
+    ----------
+    text_or_series : str, pandas.Series or None
+        Free text, or a Series of it. ``None``/NaN pass through.
+    kinds : iterable of str, optional
+        Which kinds to redact, some of :data:`KINDS`
+        (``"email"``, ``"personnummer"``, ``"id_number"``, ``"phone"``, ``"plate"``, ``"name"``); default all.
+
+    Returns
+    -------
+    str, pandas.Series or None
+
+    Examples
+    --------
+    >>> redact("Bilen ABC 123 stod där, ägaren heter Per Holm, tel 0046 70 123 45 67")
+    'Bilen [regnr] stod där, ägaren heter [namn], tel [telefon]'
+    >>> redact("Samordningsnummer 850372-2392", kinds=["personnummer"])
+    'Samordningsnummer [personnummer]'
+    """
+    return redact_with_counts(text_or_series, kinds=kinds)[0]
+
+
+# --- exposure control --------------------------------------------------------------------------------------------
+Mode = Literal["internal", "shared"]
+MAX_TEXT_CHARS = 2000
+"""Longest free text kept in an export; longer notes are cut with "…"."""
+
+# columns of an incident table that a shared export may keep (everything else is dropped)
+_SHARED_INCIDENT_KEEP = (schema.CATEGORY, schema.OCCURRED_AT, schema.PRECISION, schema.HOTSPOT_ID)
+_SHARED_OBSERVATION_KEEP = (
+    schema.CATEGORY, schema.OCCURRED_AT, schema.PLACE_TEXT, schema.NOTE, schema.MEASURE, schema.PRECISION,
+    schema.HOTSPOT_ID,
+)
+_OBSERVATION_TEXT = (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE)
+MONTH = "month"
+"""Column added to exported tables: the month of ``occurred_at`` as ``"YYYY-MM"``."""
+CELL_COUNT = "n_events"
+"""Column of :attr:`ExportTables.cells`: the number of incidents aggregated into the cell."""
+
+
+@dataclass(frozen=True)
+class ExportTables:
+    """What may be shown of an analysis in a given privacy mode (see :func:`prepare_export`).
+
+    Attributes
+    ----------
+    points : GeoDataFrame
+        Incident points safe to show individually, Point geometry in the incidents' CRS. In the ``"shared"``
+        mode: a fresh RangeIndex and only the columns ``category``, ``occurred_at`` (first day of the month),
+        ``month`` (``"YYYY-MM"``), ``precision`` and ``hotspot_id`` where the input had them.
+    cells : GeoDataFrame
+        Grid cells (square polygons of ``cell_m``) holding the incidents that may not be shown individually:
+        ``n_events``, ``n_<category>`` for every incident category, ``first_month``, ``last_month``. Empty in
+        the ``"internal"`` mode.
+    observations : GeoDataFrame or None
+        Observations with place text, note and measure redacted and cleaned; in the ``"shared"`` mode dates
+        coarsened to the month and record ids, source rows and user columns dropped.
+    mode : str
+        ``"internal"`` or ``"shared"``.
+    k : int
+        Minimum number of incidents in a cell for its points to be shown (``"shared"`` mode).
+    cell_m : float
+        Side of the grid cells, metres.
+    counts : collections.Counter
+        What was done: ``points_shown``, ``points_aggregated``, ``cells``, ``no_location``, ``dropped_columns``
+        and, under ``redacted_<kind>``, the number of redactions by kind.
+    """
+
+    points: Any
+    cells: Any
+    observations: Any
+    mode: str
+    k: int
+    cell_m: float
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def _validate_args(incidents: Any, mode: str, k: int, cell_m: float) -> None:
+    import geopandas as gpd
+
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents)!r}")
+    if mode not in ("internal", "shared"):
+        raise ValueError(f"mode must be 'internal' or 'shared', got {mode!r}")
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    if isinstance(cell_m, bool) or not isinstance(cell_m, int | float) or not math.isfinite(cell_m) or cell_m <= 0:
+        raise ValueError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+
+
+def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
+    """x, y in a metric CRS (NaN where there is no usable point) and that CRS.
+
+    Incidents normally come in the network's metric CRS; a geographic frame is projected to the local metric
+    CRS first so that the grid cells are ``cell_m`` metres wide.
+    """
+    if gdf.crs is None:
+        raise SchemaError("incidents has no CRS; set one (the network's metric CRS) before exporting")
+    geoms = gdf.geometry
+    if gdf.crs.is_geographic:
+        valid = _point_mask(geoms)
+        crs = _local_metric_crs(gdf[valid]) if valid.any() else gdf.crs
+        geoms = geoms.to_crs(crs) if valid.any() else geoms
+    else:
+        crs = gdf.crs
+    ok = _point_mask(geoms)
+    x = np.full(len(gdf), np.nan)
+    y = np.full(len(gdf), np.nan)
+    if ok.any():
+        x[ok] = geoms[ok].x.to_numpy()
+        y[ok] = geoms[ok].y.to_numpy()
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    x[bad], y[bad] = np.nan, np.nan
+    return x, y, crs
+
+
+def _point_mask(geoms: Any) -> np.ndarray:
+    """Rows whose geometry is a non-empty Point with finite coordinates."""
+    types = geoms.geom_type.to_numpy()
+    mask = (types == "Point") & ~geoms.is_empty.to_numpy() & geoms.notna().to_numpy()
+    if mask.any():
+        coords = np.column_stack([geoms[mask].x.to_numpy(), geoms[mask].y.to_numpy()])
+        finite = np.isfinite(coords).all(axis=1)
+        idx = np.flatnonzero(mask)
+        mask[idx[~finite]] = False
+    return mask
+
+
+def _local_metric_crs(gdf: Any) -> Any:
+    try:
+        from trygghet_geo.crs import metric_crs_for
+    except ImportError:  # the crs module is optional here; geopandas picks the UTM zone itself
+        return gdf.estimate_utm_crs()
+    c = gdf.geometry.union_all().centroid
+    return metric_crs_for(c.x, c.y)
+
+
+def _hotspot_mask(incidents: Any, hotspot_mask: Any) -> np.ndarray:
+    n = len(incidents)
+    if hotspot_mask is None:
+        if schema.HOTSPOT_ID in incidents.columns:
+            ids = pd.to_numeric(incidents[schema.HOTSPOT_ID], errors="coerce")
+            return (ids.fillna(-1) >= 0).to_numpy()
+        return np.zeros(n, dtype=bool)
+    if isinstance(hotspot_mask, pd.Series):
+        if not hotspot_mask.index.equals(incidents.index):
+            raise ValueError("hotspot_mask must have the same index as incidents")
+        arr = hotspot_mask.to_numpy()
+    else:
+        arr = np.asarray(hotspot_mask)
+    if arr.shape != (n,):
+        raise ValueError(f"hotspot_mask must have one value per incident ({n}), got shape {arr.shape!r}")
+    return pd.Series(arr).fillna(False).astype(bool).to_numpy()
+
+
+def _month_start(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(first day of the month at midnight, ``"YYYY-MM"``) for a column of dates; missing dates stay missing."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype | np.dtypes.DateTime64DType):
+        dt = values
+    else:
+        dt = pd.to_datetime(values, errors="coerce", utc=True, format="mixed").dt.tz_convert("Europe/Stockholm")
+    tz = dt.dt.tz
+    naive = dt.dt.tz_localize(None) if tz is not None else dt
+    start = naive.dt.to_period("M").dt.start_time
+    if tz is not None:
+        start = start.dt.tz_localize(tz)
+    month = naive.dt.strftime("%Y-%m").where(naive.notna(), None)
+    return start, month
+
+
+def _coarsen_dates(df: pd.DataFrame) -> pd.DataFrame:
+    if schema.OCCURRED_AT in df.columns:
+        start, month = _month_start(df[schema.OCCURRED_AT])
+        df[schema.OCCURRED_AT] = start
+        df[MONTH] = month
+    return df
+
+
+def _redact_columns(df: pd.DataFrame, columns: Iterable[str], counts: Counter[str], *, redact_text: bool,
+                    max_chars: int | None) -> pd.DataFrame:
+    for col in columns:
+        if col not in df.columns:
+            continue
+        series = df[col].map(
+            lambda v: clean_text(v, max_chars=max_chars) if isinstance(v, str) else v, na_action="ignore"
+        )
+        if redact_text:
+            series, c = redact_with_counts(series)
+            counts.update({f"redacted_{kind}": n for kind, n in c.items()})
+        df[col] = series
+    return df
+
+
+def _cells_table(x: np.ndarray, y: np.ndarray, ix: np.ndarray, iy: np.ndarray, rows: np.ndarray,
+                 incidents: Any, months: pd.Series, cell_m: float, crs: Any) -> Any:
+    """One square polygon per grid cell holding the hidden incidents, with counts by category."""
+    import geopandas as gpd
+    from shapely import box
+
+    cats = (
+        incidents[schema.CATEGORY].astype("object").to_numpy()[rows]
+        if schema.CATEGORY in incidents.columns else np.full(len(rows), "övrigt", dtype=object)
+    )
+    frame = pd.DataFrame({"ix": ix[rows], "iy": iy[rows], "category": cats, "month": months.to_numpy()[rows]})
+    grouped = frame.groupby(["ix", "iy"], sort=True)
+    table = grouped.size().rename(CELL_COUNT).to_frame()
+    by_cat = pd.crosstab([frame["ix"], frame["iy"]], frame["category"])
+    for cat in schema.INCIDENT_CATEGORIES:
+        table[f"n_{cat}"] = by_cat[cat].reindex(table.index, fill_value=0) if cat in by_cat else 0
+    table["first_month"] = grouped["month"].min()
+    table["last_month"] = grouped["month"].max()
+    table = table.reset_index()
+    geoms = box(table["ix"] * cell_m, table["iy"] * cell_m, (table["ix"] + 1) * cell_m, (table["iy"] + 1) * cell_m)
+    table = table.drop(columns=["ix", "iy"])
+    return gpd.GeoDataFrame(table, geometry=np.asarray(geoms), crs=crs)
+
+
+def _empty_cells(crs: Any) -> Any:
+    import geopandas as gpd
+
+    cols = {CELL_COUNT: pd.Series(dtype="int64")}
+    cols.update({f"n_{cat}": pd.Series(dtype="int64") for cat in schema.INCIDENT_CATEGORIES})
+    cols.update({"first_month": pd.Series(dtype=object), "last_month": pd.Series(dtype=object)})
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+
+
+def _shared_points(incidents: Any, shown: np.ndarray) -> Any:
+    import geopandas as gpd
+
+    keep = [c for c in _SHARED_INCIDENT_KEEP if c in incidents.columns]
+    pts = pd.DataFrame(incidents[keep].to_numpy()[shown] if keep else None, columns=keep)
+    for c in keep:  # to_numpy above loses dtypes; restore them
+        pts[c] = pts[c].astype(incidents[c].dtype)
+    pts = _coarsen_dates(pts)
+    geom = incidents.geometry.to_numpy()[shown]
+    return gpd.GeoDataFrame(pts, geometry=gpd.GeoSeries(geom, crs=incidents.crs), crs=incidents.crs)
+
+
+def _export_observations(observations: Any, mode: str, redact_text: bool, counts: Counter[str]) -> Any:
+    import geopandas as gpd
+
+    if observations is None:
+        return None
+    if not isinstance(observations, pd.DataFrame):
+        raise SchemaError(f"observations must be a GeoDataFrame or None, got {type(observations)!r}")
+    obs = observations.copy()
+    if mode == "shared":
+        keep = [c for c in _SHARED_OBSERVATION_KEEP if c in obs.columns]
+        geom_name = obs.geometry.name if isinstance(obs, gpd.GeoDataFrame) else None
+        counts["dropped_columns"] += len([c for c in obs.columns if c not in keep and c != geom_name])
+        obs = obs[[*keep, geom_name]] if geom_name else obs[keep]
+        obs = obs.reset_index(drop=True)
+        obs = _coarsen_dates(obs)
+    return _redact_columns(obs, _OBSERVATION_TEXT, counts, redact_text=redact_text, max_chars=MAX_TEXT_CHARS)
+
+
+def prepare_export(
+    incidents: Any,
+    observations: Any = None,
+    *,
+    mode: Mode = "shared",
+    k: int = 5,
+    cell_m: float = 100.0,
+    hotspot_mask: Any = None,
+    redact: bool = True,
+) -> ExportTables:
+    """What of an analysis may be shown, in the ``"internal"`` or the ``"shared"`` privacy mode.
+
+    ``"shared"`` (the default for files): an incident point is shown only where at least ``k`` located
+    incidents share its ``cell_m`` grid cell (a square grid aligned on multiples of ``cell_m`` in the
+    incidents' metric CRS) or it belongs to a hotspot; every other incident is counted in its grid cell
+    instead (:attr:`ExportTables.cells`). Shown points keep only category, month, precision and hotspot id
+    under a fresh RangeIndex: no record ids, no source rows, no place text or other free text of the
+    incident records, no user columns. Observations keep their place text, note and measure, redacted with
+    :func:`redact`, and their month.
+
+    ``"internal"`` (for the analyst): every located incident as geocoded, all columns, index kept; free text
+    (place text, notes) still redacted unless ``redact=False``.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Incidents, normally in the network's metric CRS (a geographic CRS is projected to the local metric
+        CRS for the grid). Rows without a usable point (no geometry, empty, non-finite) are counted under
+        ``no_location`` and not shown.
+    observations : GeoDataFrame, optional
+        Safety-walk observations.
+    mode : {"shared", "internal"}
+    k : int, default 5
+        Minimum number of incidents in a grid cell for its points to be shown.
+    cell_m : float, default 100.0
+        Side of the grid cells in metres.
+    hotspot_mask : array-like of bool, optional
+        True for incidents that belong to a hotspot (shown whatever their cell count). Default: the
+        ``hotspot_id`` column's values ``>= 0`` where that column exists, else no incident.
+    redact : bool, default True
+        Redact free text. Only the ``"internal"`` mode may turn it off.
+
+    Returns
+    -------
+    ExportTables
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> inc = gpd.GeoDataFrame({"category": ["stöld"] * 6, "record_id": list("abcdef")},
+    ...     geometry=[Point(10, 10)] * 5 + [Point(500, 500)], crs="EPSG:3006")
+    >>> out = prepare_export(inc)
+    >>> len(out.points), out.cells["n_events"].tolist(), list(out.points.columns)
+    (5, [1], ['category', 'geometry'])
+    """
+    _validate_args(incidents, mode, k, cell_m)
+    if not redact and mode == "shared":
+        raise ValueError("redact=False is only allowed with mode='internal'; a shared export is always redacted")
+    counts: Counter[str] = Counter()
+    x, y, metric_crs = _metric_xy(incidents)
+    located = np.isfinite(x)
+    counts["no_location"] = int((~located).sum())
+    obs = _export_observations(observations, mode, redact, counts)
+    if mode == "internal":
+        pts = incidents[located].copy()
+        text_cols = [c for c in (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE, schema.MATCHED_NAME)
+                     if c in pts.columns]
+        pts = _redact_columns(pts, text_cols, counts, redact_text=redact, max_chars=None)
+        counts["points_shown"] = len(pts)
+        return ExportTables(pts, _empty_cells(incidents.crs), obs, mode, int(k), float(cell_m), counts)
+
+    ix = np.zeros(len(x), dtype=np.int64)
+    iy = np.zeros(len(x), dtype=np.int64)
+    ix[located] = np.floor(x[located] / cell_m).astype(np.int64)
+    iy[located] = np.floor(y[located] / cell_m).astype(np.int64)
+    cell_key = pd.Series(list(zip(ix, iy, strict=True)))
+    cell_size = cell_key[located].map(cell_key[located].value_counts()).reindex(range(len(x)), fill_value=0)
+    shown = located & ((cell_size.to_numpy() >= k) | _hotspot_mask(incidents, hotspot_mask))
+    hidden = located & ~shown
+    counts["points_shown"] = int(shown.sum())
+    counts["points_aggregated"] = int(hidden.sum())
+    counts["dropped_columns"] += len([c for c in incidents.columns if c not in _SHARED_INCIDENT_KEEP
+                                      and c != incidents.geometry.name])
+    points = _shared_points(incidents, shown)
+    if hidden.any():
+        months = (_month_start(incidents[schema.OCCURRED_AT])[1] if schema.OCCURRED_AT in incidents.columns
+                  else pd.Series([None] * len(incidents)))
+        cells = _cells_table(x, y, ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
+        if incidents.crs != metric_crs:
+            cells = cells.to_crs(incidents.crs)
+    else:
+        cells = _empty_cells(incidents.crs)
+    counts["cells"] = len(cells)
+    logger.info("shared export: %d points shown, %d aggregated into %d cells, %d without location",
+                counts["points_shown"], counts["points_aggregated"], counts["cells"], counts["no_location"])
+    return ExportTables(points, cells, obs, mode, int(k), float(cell_m), counts)
