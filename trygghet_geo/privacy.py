@@ -8,9 +8,9 @@ Two tools, applied by default to everything that leaves the analyst's machine:
   ``[personnummer]``. :func:`redact_with_counts` also says how many of each kind it removed.
 - :func:`prepare_export` turns the analysed incident and observation tables into :class:`ExportTables` that
   are safe to show: in the ``"shared"`` mode (the default for files) an incident point is shown only where at
-  least ``k`` incidents share its ``cell_m`` grid cell or it belongs to a hotspot; the rest are aggregated into
-  grid cells with counts; record ids, source rows and the incidents' own free text are dropped and dates are
-  coarsened to the month.
+  least ``k`` incidents share its ``cell_m`` grid cell or it belongs to a hotspot; the rest are aggregated
+  into grid cells with counts; record ids, source rows and the incidents' own free text are dropped and
+  dates are coarsened to the month.
 
 What redaction covers and what it does not
 ------------------------------------------
@@ -19,9 +19,9 @@ What redaction covers and what it does not
   that month (or day + 60 for a samordningsnummer), and the last digit must satisfy the Luhn check.
   *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
   ``[id-nummer]`` (kind ``"id_number"``) when they are written the way identity numbers are written: with a
-  ``-``/``+`` separator, or as 12 digits starting with 19/20. A bare 10-digit run or a space-separated form that
-  fails the Luhn check is left alone (it is far more often a phone number, which the phone rule catches, or an
-  order or case number).
+  ``-``/``+`` separator, or as 12 digits starting with 19/20. A bare 10-digit run or a space-separated form
+  that fails the Luhn check is left alone (it is far more often a phone number, which the phone rule
+  catches, or an order or case number).
 - phone numbers: Swedish national forms (``070-123 45 67``, ``0701234567``, ``08-123 456 78``,
   ``(08) 12 34 56``, ``031-12 34 56``) with 7 to 10 digits starting with ``0`` + area code, and international
   forms (``+46 70 123 45 67``, ``+46 (0)70-123 45 67``, ``0046 70 ...``, ``+358 40 ...``). Digits may be
@@ -65,13 +65,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.errors import SchemaError
 
 __all__ = [
     "KINDS",
@@ -100,7 +100,7 @@ TOKENS: dict[str, str] = {
 }
 """The replacement token of each kind."""
 
-# --- normalisation ---------------------------------------------------------------------------------------------
+# --- normalisation ------------------------------------------------------------------------------------------
 _KEEP_CONTROLS = frozenset("\t\n\r")
 
 
@@ -132,15 +132,14 @@ def clean_text(text: str, *, max_chars: int | None = None) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     out = "".join(
-        ch for ch in text
-        if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
     )
     if max_chars is not None and len(out) > max_chars:
         out = out[: max(max_chars - 1, 0)] + "…"
     return out
 
 
-# --- identity numbers --------------------------------------------------------------------------------------------
+# --- identity numbers ---------------------------------------------------------------------------------------
 def luhn_ok(digits: str) -> bool:
     """Whether a 10-digit Swedish identity number ``YYMMDDNNNC`` has a correct Luhn check digit.
 
@@ -172,11 +171,13 @@ def _date_ok(century: str | None, yy: str, mm: str, dd: str) -> bool:
 
 _SEP = r"(?P<sep>[ \u00a0]?[-+][ \u00a0]?|[ \u00a0])?"
 _PNR12 = re.compile(
-    r"(?<![0-9A-Za-z])(?P<century>19|20)(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})" + _SEP
+    r"(?<![0-9A-Za-z])(?P<century>19|20)(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
+    + _SEP
     + r"(?P<tail>[0-9]{4})(?![0-9])"
 )
 _PNR10 = re.compile(
-    r"(?<![0-9A-Za-z])(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})" + _SEP
+    r"(?<![0-9A-Za-z])(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
+    + _SEP
     + r"(?P<tail>[0-9]{4})(?![0-9])"
 )
 
@@ -194,7 +195,7 @@ def _classify_pnr(m: re.Match[str], with_century: bool) -> str | None:
     return None
 
 
-# --- phone numbers -----------------------------------------------------------------------------------------------
+# --- phone numbers ------------------------------------------------------------------------------------------
 _D = r"[ \u00a0\-]?[0-9]"  # one digit, optionally preceded by a single space or hyphen
 _PHONE = re.compile(
     r"(?<![0-9A-Za-z+\-/.,])"
@@ -211,18 +212,15 @@ _DATE_SHAPE = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$")
 def _phone_kind(m: re.Match[str]) -> str | None:
     text = m.group(0)
     n_digits = sum(ch.isdigit() for ch in text)
-    if m.group("nat") is not None:
-        if _DATE_SHAPE.match(text) or not 7 <= n_digits <= 10:
-            return None
+    if m.group("nat") is not None and (_DATE_SHAPE.match(text) or not 7 <= n_digits <= 10):
+        return None
     return "phone"
 
 
-# --- e-mail ------------------------------------------------------------------------------------------------------
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])"
-)
+# --- e-mail -------------------------------------------------------------------------------------------------
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])")
 
-# --- registration plates ----------------------------------------------------------------------------------------
+# --- registration plates ------------------------------------------------------------------------------------
 _PLATE_LETTERS = "A-HJ-PR-UW-Z"  # no I, Q, V (nor Å, Ä, Ö)
 _PLATE = re.compile(
     rf"(?<!\w)(?P<letters>[{_PLATE_LETTERS}]{{3}})[ \u00a0]?(?P<rest>[0-9]{{2}}[0-9A-HJ-NPR-UW-Z])(?!\w)"
@@ -232,12 +230,40 @@ _PLATE_SIGNAL = re.compile(
     rf"(?P<plate>(?i:[{_PLATE_LETTERS}]{{3}})[ \u00a0]?[0-9]{{2}}(?i:[0-9A-HJ-NPR-UW-Z]))(?!\w)"
 )
 # all-capital abbreviations that are followed by numbers in ordinary notes
-_PLATE_STOP = frozenset({
-    "SEK", "EUR", "USD", "NOK", "DKK", "GBP", "CHF", "LED", "SMS", "MMS", "GPS", "SOS", "ATM", "BRA", "NKI",
-    "APT", "TEL", "KOM", "NUM", "MAX", "MIN", "TOT", "CAM", "AVG", "SOU", "SFS", "PBL", "EPA",
-})
+_PLATE_STOP = frozenset(
+    {
+        "SEK",
+        "EUR",
+        "USD",
+        "NOK",
+        "DKK",
+        "GBP",
+        "CHF",
+        "LED",
+        "SMS",
+        "MMS",
+        "GPS",
+        "SOS",
+        "ATM",
+        "BRA",
+        "NKI",
+        "APT",
+        "TEL",
+        "KOM",
+        "NUM",
+        "MAX",
+        "MIN",
+        "TOT",
+        "CAM",
+        "AVG",
+        "SOU",
+        "SFS",
+        "PBL",
+        "EPA",
+    }
+)
 
-# --- names -------------------------------------------------------------------------------------------------------
+# --- names --------------------------------------------------------------------------------------------------
 _NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéèüøæß'’]+(?:-[A-ZÅÄÖÉ][a-zåäöéèüøæß]+)?"
 _NAME = re.compile(
     r"(?P<sig>(?<!\w)(?i:heter|hette|vid\s+namn|med\s+namnet|namnet\s+är|namnet|namn\s*:|namn\s+är|"
@@ -246,10 +272,47 @@ _NAME = re.compile(
     r"(?P<name>" + _NAME_WORD + r"(?:\s+(?:(?:af|von|de|van)\s+)?" + _NAME_WORD + r"){0,2})"
 )
 _PLACE_SUFFIXES = (
-    "gatan", "vägen", "gränd", "gränden", "torget", "torg", "plan", "planen", "parken", "park", "stigen",
-    "backen", "leden", "allén", "bron", "tunneln", "stråket", "platsen", "skogen", "badet", "hallen",
-    "området", "huset", "skolan", "centrum", "kyrkan", "stationen", "hamnen", "kajen", "strand", "stranden",
-    "berget", "ängen", "gården", "viken", "holmen", "hagen", "lunden", "tappan", "trappan", "esplanaden",
+    "gatan",
+    "vägen",
+    "gränd",
+    "gränden",
+    "torget",
+    "torg",
+    "plan",
+    "planen",
+    "parken",
+    "park",
+    "stigen",
+    "backen",
+    "leden",
+    "allén",
+    "bron",
+    "tunneln",
+    "stråket",
+    "platsen",
+    "skogen",
+    "badet",
+    "hallen",
+    "området",
+    "huset",
+    "skolan",
+    "centrum",
+    "kyrkan",
+    "stationen",
+    "hamnen",
+    "kajen",
+    "strand",
+    "stranden",
+    "berget",
+    "ängen",
+    "gården",
+    "viken",
+    "holmen",
+    "hagen",
+    "lunden",
+    "tappan",
+    "trappan",
+    "esplanaden",
 )
 
 
@@ -257,9 +320,14 @@ def _looks_like_place(word: str) -> bool:
     return word.lower().endswith(_PLACE_SUFFIXES)
 
 
-# --- the redaction engine ----------------------------------------------------------------------------------------
-def _sub(pattern: re.Pattern[str], text: str, classify: Callable[[re.Match[str]], str | None],
-         kinds: frozenset[str], counts: Counter[str]) -> str:
+# --- the redaction engine -----------------------------------------------------------------------------------
+def _sub(
+    pattern: re.Pattern[str],
+    text: str,
+    classify: Callable[[re.Match[str]], str | None],
+    kinds: frozenset[str],
+    counts: Counter[str],
+) -> str:
     def repl(m: re.Match[str]) -> str:
         kind = classify(m)
         if kind is None or kind not in kinds:
@@ -324,18 +392,17 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-T = TypeVar("T", str, None)
-
-
 @overload
-def redact_with_counts(text_or_series: str, *, kinds: Iterable[str] | None = None) -> tuple[str, Counter[str]]: ...
+def redact_with_counts(
+    text_or_series: str, *, kinds: Iterable[str] | None = None
+) -> tuple[str, Counter[str]]: ...
 @overload
 def redact_with_counts(
     text_or_series: pd.Series, *, kinds: Iterable[str] | None = None
 ) -> tuple[pd.Series, Counter[str]]: ...
-@overload
-def redact_with_counts(text_or_series: None, *, kinds: Iterable[str] | None = None) -> tuple[None, Counter[str]]: ...
-def redact_with_counts(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> tuple[Any, Counter[str]]:
+def redact_with_counts(
+    text_or_series: Any, *, kinds: Iterable[str] | None = None
+) -> tuple[Any, Counter[str]]:
     """Redact personal data and count what was removed.
 
     Parameters
@@ -369,7 +436,9 @@ def redact_with_counts(text_or_series: Any, *, kinds: Iterable[str] | None = Non
     if _is_missing(text_or_series):
         return text_or_series, counts
     if not isinstance(text_or_series, str):
-        raise TypeError(f"text_or_series must be a str, a pandas Series or None, got {type(text_or_series)!r}")
+        raise TypeError(
+            f"text_or_series must be a str, a pandas Series or None, got {type(text_or_series)!r}"
+        )
     return _redact_text(text_or_series, chosen, counts), counts
 
 
@@ -377,8 +446,6 @@ def redact_with_counts(text_or_series: Any, *, kinds: Iterable[str] | None = Non
 def redact(text_or_series: str, *, kinds: Iterable[str] | None = None) -> str: ...
 @overload
 def redact(text_or_series: pd.Series, *, kinds: Iterable[str] | None = None) -> pd.Series: ...
-@overload
-def redact(text_or_series: None, *, kinds: Iterable[str] | None = None) -> None: ...
 def redact(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> Any:
     """Replace personal data in free text with tokens such as ``[personnummer]``.
 
@@ -406,7 +473,7 @@ def redact(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> Any:
     return redact_with_counts(text_or_series, kinds=kinds)[0]
 
 
-# --- exposure control --------------------------------------------------------------------------------------------
+# --- exposure control ---------------------------------------------------------------------------------------
 Mode = Literal["internal", "shared"]
 MAX_TEXT_CHARS = 2000
 """Longest free text kept in an export; longer notes are cut with "…"."""
@@ -414,7 +481,12 @@ MAX_TEXT_CHARS = 2000
 # columns of an incident table that a shared export may keep (everything else is dropped)
 _SHARED_INCIDENT_KEEP = (schema.CATEGORY, schema.OCCURRED_AT, schema.PRECISION, schema.HOTSPOT_ID)
 _SHARED_OBSERVATION_KEEP = (
-    schema.CATEGORY, schema.OCCURRED_AT, schema.PLACE_TEXT, schema.NOTE, schema.MEASURE, schema.PRECISION,
+    schema.CATEGORY,
+    schema.OCCURRED_AT,
+    schema.PLACE_TEXT,
+    schema.NOTE,
+    schema.MEASURE,
+    schema.PRECISION,
     schema.HOTSPOT_ID,
 )
 _OBSERVATION_TEXT = (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE)
@@ -448,8 +520,8 @@ class ExportTables:
     cell_m : float
         Side of the grid cells, metres.
     counts : collections.Counter
-        What was done: ``points_shown``, ``points_aggregated``, ``cells``, ``no_location``, ``dropped_columns``
-        and, under ``redacted_<kind>``, the number of redactions by kind.
+        What was done: ``points_shown``, ``points_aggregated``, ``cells``, ``no_location``,
+        ``dropped_columns`` and, under ``redacted_<kind>``, the number of redactions by kind.
     """
 
     points: Any
@@ -470,7 +542,12 @@ def _validate_args(incidents: Any, mode: str, k: int, cell_m: float) -> None:
         raise ValueError(f"mode must be 'internal' or 'shared', got {mode!r}")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
-    if isinstance(cell_m, bool) or not isinstance(cell_m, int | float) or not math.isfinite(cell_m) or cell_m <= 0:
+    if (
+        isinstance(cell_m, bool)
+        or not isinstance(cell_m, int | float)
+        or not math.isfinite(cell_m)
+        or cell_m <= 0
+    ):
         raise ValueError(f"cell_m must be a positive number of metres, got {cell_m!r}")
 
 
@@ -540,11 +617,13 @@ def _hotspot_mask(incidents: Any, hotspot_mask: Any) -> np.ndarray:
 
 
 def _month_start(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(first day of the month at midnight, ``"YYYY-MM"``) for a column of dates; missing dates stay missing."""
+    """(first day of the month at midnight, ``"YYYY-MM"``) of a column of dates; missing stays missing."""
     if isinstance(values.dtype, pd.DatetimeTZDtype | np.dtypes.DateTime64DType):
         dt = values
     else:
-        dt = pd.to_datetime(values, errors="coerce", utc=True, format="mixed").dt.tz_convert("Europe/Stockholm")
+        dt = pd.to_datetime(values, errors="coerce", utc=True, format="mixed").dt.tz_convert(
+            "Europe/Stockholm"
+        )
     tz = dt.dt.tz
     naive = dt.dt.tz_localize(None) if tz is not None else dt
     start = naive.dt.to_period("M").dt.start_time
@@ -562,8 +641,14 @@ def _coarsen_dates(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _redact_columns(df: pd.DataFrame, columns: Iterable[str], counts: Counter[str], *, redact_text: bool,
-                    max_chars: int | None) -> pd.DataFrame:
+def _redact_columns(
+    df: pd.DataFrame,
+    columns: Iterable[str],
+    counts: Counter[str],
+    *,
+    redact_text: bool,
+    max_chars: int | None,
+) -> pd.DataFrame:
     for col in columns:
         if col not in df.columns:
             continue
@@ -577,15 +662,25 @@ def _redact_columns(df: pd.DataFrame, columns: Iterable[str], counts: Counter[st
     return df
 
 
-def _cells_table(x: np.ndarray, y: np.ndarray, ix: np.ndarray, iy: np.ndarray, rows: np.ndarray,
-                 incidents: Any, months: pd.Series, cell_m: float, crs: Any) -> Any:
+def _cells_table(
+    x: np.ndarray,
+    y: np.ndarray,
+    ix: np.ndarray,
+    iy: np.ndarray,
+    rows: np.ndarray,
+    incidents: Any,
+    months: pd.Series,
+    cell_m: float,
+    crs: Any,
+) -> Any:
     """One square polygon per grid cell holding the hidden incidents, with counts by category."""
     import geopandas as gpd
     from shapely import box
 
     cats = (
         incidents[schema.CATEGORY].astype("object").to_numpy()[rows]
-        if schema.CATEGORY in incidents.columns else np.full(len(rows), "övrigt", dtype=object)
+        if schema.CATEGORY in incidents.columns
+        else np.full(len(rows), "övrigt", dtype=object)
     )
     frame = pd.DataFrame({"ix": ix[rows], "iy": iy[rows], "category": cats, "month": months.to_numpy()[rows]})
     grouped = frame.groupby(["ix", "iy"], sort=True)
@@ -596,7 +691,9 @@ def _cells_table(x: np.ndarray, y: np.ndarray, ix: np.ndarray, iy: np.ndarray, r
     table["first_month"] = grouped["month"].min()
     table["last_month"] = grouped["month"].max()
     table = table.reset_index()
-    geoms = box(table["ix"] * cell_m, table["iy"] * cell_m, (table["ix"] + 1) * cell_m, (table["iy"] + 1) * cell_m)
+    geoms = box(
+        table["ix"] * cell_m, table["iy"] * cell_m, (table["ix"] + 1) * cell_m, (table["iy"] + 1) * cell_m
+    )
     table = table.drop(columns=["ix", "iy"])
     return gpd.GeoDataFrame(table, geometry=np.asarray(geoms), crs=crs)
 
@@ -698,7 +795,9 @@ def prepare_export(
     """
     _validate_args(incidents, mode, k, cell_m)
     if not redact and mode == "shared":
-        raise ValueError("redact=False is only allowed with mode='internal'; a shared export is always redacted")
+        raise ValueError(
+            "redact=False is only allowed with mode='internal'; a shared export is always redacted"
+        )
     counts: Counter[str] = Counter()
     x, y, metric_crs = _metric_xy(incidents)
     located = np.isfinite(x)
@@ -706,8 +805,11 @@ def prepare_export(
     obs = _export_observations(observations, mode, redact, counts)
     if mode == "internal":
         pts = incidents[located].copy()
-        text_cols = [c for c in (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE, schema.MATCHED_NAME)
-                     if c in pts.columns]
+        text_cols = [
+            c
+            for c in (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE, schema.MATCHED_NAME)
+            if c in pts.columns
+        ]
         pts = _redact_columns(pts, text_cols, counts, redact_text=redact, max_chars=None)
         counts["points_shown"] = len(pts)
         return ExportTables(pts, _empty_cells(incidents.crs), obs, mode, int(k), float(cell_m), counts)
@@ -722,18 +824,27 @@ def prepare_export(
     hidden = located & ~shown
     counts["points_shown"] = int(shown.sum())
     counts["points_aggregated"] = int(hidden.sum())
-    counts["dropped_columns"] += len([c for c in incidents.columns if c not in _SHARED_INCIDENT_KEEP
-                                      and c != incidents.geometry.name])
+    counts["dropped_columns"] += len(
+        [c for c in incidents.columns if c not in _SHARED_INCIDENT_KEEP and c != incidents.geometry.name]
+    )
     points = _shared_points(incidents, shown)
     if hidden.any():
-        months = (_month_start(incidents[schema.OCCURRED_AT])[1] if schema.OCCURRED_AT in incidents.columns
-                  else pd.Series([None] * len(incidents)))
+        months = (
+            _month_start(incidents[schema.OCCURRED_AT])[1]
+            if schema.OCCURRED_AT in incidents.columns
+            else pd.Series([None] * len(incidents))
+        )
         cells = _cells_table(x, y, ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
         if incidents.crs != metric_crs:
             cells = cells.to_crs(incidents.crs)
     else:
         cells = _empty_cells(incidents.crs)
     counts["cells"] = len(cells)
-    logger.info("shared export: %d points shown, %d aggregated into %d cells, %d without location",
-                counts["points_shown"], counts["points_aggregated"], counts["cells"], counts["no_location"])
+    logger.info(
+        "shared export: %d points shown, %d aggregated into %d cells, %d without location",
+        counts["points_shown"],
+        counts["points_aggregated"],
+        counts["cells"],
+        counts["no_location"],
+    )
     return ExportTables(points, cells, obs, mode, int(k), float(cell_m), counts)
