@@ -1,0 +1,90 @@
+"""Tests of trygghet_geo.snap: nearest edge, offsets, far points flagged, CRS handling, random positions."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import LineString, Point
+
+from trygghet_geo.errors import CRSError, InputError
+from trygghet_geo.network import network_from_lines
+from trygghet_geo.snap import random_positions, snap_points
+
+
+@pytest.fixture
+def cross():
+    # Two streets: a 100 m east-west street and a 60 m north-south one meeting at (50, 0).
+    lines = gpd.GeoDataFrame(
+        geometry=[LineString([(0, 0), (50, 0)]), LineString([(50, 0), (100, 0)]),
+                  LineString([(50, 60), (50, 0)])],
+        crs="EPSG:3006",
+    )
+    return network_from_lines(lines)
+
+
+def test_snap_offsets_and_distances(cross) -> None:
+    pts = np.array([[10.0, 3.0], [80.0, -4.0], [52.0, 45.0], [500.0, 500.0], [np.nan, 1.0]])
+    s = snap_points(pts, cross, max_snap_m=50)
+    assert s["edge_id"].tolist() == [0, 1, 2, -1, -1]
+    np.testing.assert_allclose(s["edge_offset_m"][:3], [10.0, 30.0, 15.0])
+    np.testing.assert_allclose(s["snap_dist_m"][:3], [3.0, 4.0, 2.0])
+    assert s["snapped"].tolist() == [True, True, True, False, False]
+    assert s["reason"].tolist() == ["", "", "", "too_far_from_street", "no_location"]
+    assert s["edge_offset_m"][3:].isna().all()
+
+
+def test_geodataframe_is_reprojected_and_index_kept(cross) -> None:
+    pts = gpd.GeoDataFrame({"a": [1, 2]}, geometry=[Point(10, 3), None], crs=3006, index=["x", "y"])
+    wgs = pts.to_crs(4326)
+    s = snap_points(wgs, cross)
+    assert list(s.index) == ["x", "y"]
+    assert s["edge_offset_m"]["x"] == pytest.approx(10.0, abs=1e-6)
+    assert s["reason"]["y"] == "no_location"
+    assert wgs.crs.to_epsg() == 4326  # input untouched
+    with pytest.raises(CRSError):
+        snap_points(gpd.GeoDataFrame(geometry=[Point(0, 0)]), cross)
+
+
+def test_bad_inputs(cross) -> None:
+    with pytest.raises(InputError, match="shape"):
+        snap_points(np.zeros((3, 3)), cross)
+    with pytest.raises(InputError, match="max_snap_m"):
+        snap_points(np.zeros((1, 2)), cross, max_snap_m=-1)
+    with pytest.raises(InputError, match="Point"):
+        snap_points(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 1)])], crs=3006), cross)
+
+
+def test_snapped_position_is_nearest_point_on_streets(cross) -> None:
+    rng = np.random.default_rng(3)
+    pts = rng.uniform(-20, 120, size=(300, 2))
+    s = snap_points(pts, cross, max_snap_m=1000)
+    lines = cross.edges.geometry.to_numpy()
+    on_line = shapely.line_interpolate_point(lines[s["edge_id"]], s["edge_offset_m"])
+    d = shapely.distance(on_line, shapely.points(pts))
+    brute = np.min([shapely.distance(shapely.points(pts), line) for line in lines], axis=0)
+    np.testing.assert_allclose(d, brute, atol=1e-9)
+    np.testing.assert_allclose(s["snap_dist_m"], brute, atol=1e-9)
+
+
+def test_random_positions_uniform_per_metre(cross) -> None:
+    e, t = random_positions(cross, 30000, random_state=0)
+    share = np.bincount(e, minlength=3) / len(e)
+    np.testing.assert_allclose(share, np.array([50, 50, 60]) / 160, atol=0.015)
+    assert (t >= 0).all()
+    assert (t <= cross.edges["length_m"].to_numpy()[e]).all()
+    e2, t2 = random_positions(cross, 30000, random_state=0)
+    np.testing.assert_array_equal(t, t2)
+    e3, _ = random_positions(cross, 1000, random_state=np.random.default_rng(1), weights=[0, 1, 0])
+    assert set(e3.tolist()) == {1}
+    with pytest.raises(InputError):
+        random_positions(cross, 10, weights=[1, 2])
+    with pytest.raises(InputError):
+        random_positions(cross, -1)
+
+
+def test_dataframe_points_keep_index(cross) -> None:
+    df = pd.DataFrame({"x": [10.0], "y": [1.0]}, index=[7])
+    assert list(snap_points(df, cross).index) == [7]
