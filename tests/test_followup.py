@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -14,6 +13,7 @@ from shapely.geometry import LineString, Point, box
 from trygghet_geo import schema
 from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo.followup import compare_periods, monthly_counts, months_text, plot_monthly
+from trygghet_geo.network import StreetNetwork, network_from_lines
 
 CRS = "EPSG:3006"
 TZ = "Europe/Stockholm"
@@ -153,34 +153,12 @@ def test_point_places_with_euclidean_radius_and_left_out_rows() -> None:
         compare_periods(inc, pl.drop(columns="radius_m"), before=BEFORE, after=AFTER)
 
 
-@dataclass(frozen=True)
-class _Net:
-    """The smallest object with the StreetNetwork shape: a U-shaped street."""
-
-    nodes: gpd.GeoDataFrame
-    edges: gpd.GeoDataFrame
-
-    @property
-    def crs(self) -> object:
-        return self.edges.crs
-
-
-def _u_street() -> _Net:
+def _u_street() -> StreetNetwork:
     # (0,0) -> (0,500) -> (40,500) -> (40,0): legs 40 m apart in a straight line, 540 m by street
     pts = [(0, 0), (0, 500), (40, 500), (40, 0)]
-    nodes = gpd.GeoDataFrame(geometry=[Point(p) for p in pts], crs=CRS)
     lines = [LineString([pts[i], pts[i + 1]]) for i in range(3)]
-    edges = gpd.GeoDataFrame(
-        {
-            "u": [0, 1, 2],
-            "v": [1, 2, 3],
-            "length_m": [500.0, 40.0, 500.0],
-            "name": ["Västra", "Norra", "Östra"],
-        },
-        geometry=lines,
-        crs=CRS,
-    )
-    return _Net(nodes, edges)
+    names = {"name": ["Västra", "Norra", "Östra"]}
+    return network_from_lines(gpd.GeoDataFrame(names, geometry=lines, crs=CRS))
 
 
 def test_radius_along_streets_differs_from_straight_line() -> None:

@@ -553,27 +553,9 @@ def snap_one(network: StreetNetwork, point: Any, *, max_snap_m: float = 250.0) -
     return eid, frac * float(network.edges["length_m"].iloc[eid])
 
 
-_GRAPH_CACHE: dict[int, Any] = {}
-
-
 def _csgraph(network: StreetNetwork) -> Any:
-    """Node-by-node sparse matrix of the shortest parallel edge (cached per network object)."""
-    from scipy.sparse import coo_matrix
-
-    key = id(network)
-    hit = _GRAPH_CACHE.get(key)
-    if hit is not None and hit[0] is network:
-        return hit[1]
-    e = network.edges
-    n = len(network.nodes)
-    u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(float)
-    # keep the shortest of parallel edges: coo->csr would add duplicates, so reduce first
-    df = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v), "w": w})
-    df = df[df.a != df.b].groupby(["a", "b"], as_index=False)["w"].min()
-    g = coo_matrix((df.w.to_numpy(), (df.a.to_numpy(), df.b.to_numpy())), shape=(n, n)).tocsr()
-    _GRAPH_CACHE.clear()
-    _GRAPH_CACHE[key] = (network, g)
-    return g
+    """Node-by-node sparse matrix of the shortest edge between adjacent nodes (built once per network)."""
+    return network.adjacency
 
 
 def _category_order(cats: np.ndarray) -> list[str]:
