@@ -230,38 +230,12 @@ _PLATE_SIGNAL = re.compile(
     rf"(?P<plate>(?i:[{_PLATE_LETTERS}]{{3}})[ \u00a0]?[0-9]{{2}}(?i:[0-9A-HJ-NPR-UW-Z]))(?!\w)"
 )
 # all-capital abbreviations that are followed by numbers in ordinary notes
-_PLATE_STOP = frozenset(
-    {
-        "SEK",
-        "EUR",
-        "USD",
-        "NOK",
-        "DKK",
-        "GBP",
-        "CHF",
-        "LED",
-        "SMS",
-        "MMS",
-        "GPS",
-        "SOS",
-        "ATM",
-        "BRA",
-        "NKI",
-        "APT",
-        "TEL",
-        "KOM",
-        "NUM",
-        "MAX",
-        "MIN",
-        "TOT",
-        "CAM",
-        "AVG",
-        "SOU",
-        "SFS",
-        "PBL",
-        "EPA",
-    }
-)
+# fmt: off
+_PLATE_STOP = frozenset((
+    "SEK", "EUR", "USD", "NOK", "DKK", "GBP", "CHF", "LED", "SMS", "MMS", "GPS", "SOS", "ATM", "BRA", "NKI",
+    "APT", "TEL", "KOM", "NUM", "MAX", "MIN", "TOT", "CAM", "AVG", "SOU", "SFS", "PBL", "EPA",
+))
+# fmt: on
 
 # --- names --------------------------------------------------------------------------------------------------
 _NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéèüøæß'’]+(?:-[A-ZÅÄÖÉ][a-zåäöéèüøæß]+)?"
@@ -271,49 +245,16 @@ _NAME = re.compile(
     r"vittne\s*:|vittnet\s*:?|misstänkt\s*:|gärningsman\s*:|fru|herr|mvh\s*,?|hälsningar\s*,?)\s+)"
     r"(?P<name>" + _NAME_WORD + r"(?:\s+(?:(?:af|von|de|van)\s+)?" + _NAME_WORD + r"){0,2})"
 )
+# definite forms of Swedish place-name endings; bare "Strand", "Park", "Torg" are also surnames, so they are
+# not in the list
+# fmt: off
 _PLACE_SUFFIXES = (
-    "gatan",
-    "vägen",
-    "gränd",
-    "gränden",
-    "torget",
-    "torg",
-    "plan",
-    "planen",
-    "parken",
-    "park",
-    "stigen",
-    "backen",
-    "leden",
-    "allén",
-    "bron",
-    "tunneln",
-    "stråket",
-    "platsen",
-    "skogen",
-    "badet",
-    "hallen",
-    "området",
-    "huset",
-    "skolan",
-    "centrum",
-    "kyrkan",
-    "stationen",
-    "hamnen",
-    "kajen",
-    "strand",
-    "stranden",
-    "berget",
-    "ängen",
-    "gården",
-    "viken",
-    "holmen",
-    "hagen",
-    "lunden",
-    "tappan",
-    "trappan",
-    "esplanaden",
+    "gatan", "vägen", "gränd", "gränden", "torget", "planen", "parken", "stigen", "backen", "leden", "allén",
+    "bron", "tunneln", "stråket", "platsen", "skogen", "badet", "hallen", "området", "huset", "skolan",
+    "centrum", "kyrkan", "stationen", "hamnen", "kajen", "stranden", "berget", "ängen", "gården", "viken",
+    "holmen", "hagen", "lunden", "trappan", "esplanaden",
 )
+# fmt: on
 
 
 def _looks_like_place(word: str) -> bool:
@@ -533,6 +474,9 @@ class ExportTables:
     counts: Counter[str] = field(default_factory=Counter)
 
 
+_MAX_ABS_M = 1e8
+
+
 def _validate_args(incidents: Any, mode: str, k: int, cell_m: float) -> None:
     import geopandas as gpd
 
@@ -572,7 +516,8 @@ def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
     if ok.any():
         x[ok] = geoms[ok].x.to_numpy()
         y[ok] = geoms[ok].y.to_numpy()
-    bad = ~(np.isfinite(x) & np.isfinite(y))
+    # non-finite or absurd coordinates (beyond 100 000 km) are no location at all
+    bad = ~(np.isfinite(x) & np.isfinite(y) & (np.abs(x) < _MAX_ABS_M) & (np.abs(y) < _MAX_ABS_M))
     x[bad], y[bad] = np.nan, np.nan
     return x, y, crs
 
@@ -652,13 +597,14 @@ def _redact_columns(
     for col in columns:
         if col not in df.columns:
             continue
-        series = df[col].map(
-            lambda v: clean_text(v, max_chars=max_chars) if isinstance(v, str) else v, na_action="ignore"
-        )
+        # numbers typed into a text column (Excel stores a bare personnummer as a number) are text here
+        series = df[col].map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
         if redact_text:
             series, c = redact_with_counts(series)
             counts.update({f"redacted_{kind}": n for kind, n in c.items()})
-        df[col] = series
+        # cleaned before redaction (inside redact) and cut after it, so a cut never splits a number that the
+        # patterns would have caught
+        df[col] = series.map(lambda v: clean_text(v, max_chars=max_chars), na_action="ignore")
     return df
 
 

@@ -1,0 +1,679 @@
+"""Tests of trygghet_geo.privacy: redaction of personal data and the shared/internal export."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from datetime import date, timedelta
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely import Point
+
+from trygghet_geo import schema
+from trygghet_geo.errors import SchemaError
+from trygghet_geo.privacy import (
+    KINDS,
+    TOKENS,
+    clean_text,
+    luhn_ok,
+    prepare_export,
+    redact,
+    redact_with_counts,
+)
+
+# --- generators of personal data ----------------------------------------------------------------------------
+
+FIRST = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Per-Olof",
+    "Elin",
+    "Mohammed",
+    "Fatima",
+    "Åsa",
+    "Örjan",
+    "Johan",
+    "Lena",
+    "Ali",
+    "Sara",
+    "Björn",
+    "Ebba",
+    "Nils",
+    "Zeynep",
+    "Oskar",
+]
+LAST = [
+    "Berg",
+    "Andersson",
+    "Lindqvist",
+    "Öberg",
+    "Hussein",
+    "Nilsson",
+    "Ek",
+    "Johansson",
+    "Åkesson",
+    "Karlsson-Lind",
+    "Svensson",
+    "Yilmaz",
+    "Holm",
+    "Strand",
+    "Ekström",
+]
+
+
+def luhn_digit(nine: str) -> str:
+    """The check digit of a 9-digit YYMMDDNNN (computed independently of the module under test)."""
+    total = 0
+    for i, ch in enumerate(nine):
+        d = int(ch) * (2 - i % 2)
+        total += d // 10 + d % 10
+    return str((10 - total % 10) % 10)
+
+
+def make_pnr(rng: random.Random, *, coordination: bool = False, old: bool = False) -> tuple[str, str, str]:
+    """(century, YYMMDD, NNNC) of a valid identity number; day + 60 for a samordningsnummer."""
+    start = date(1912, 1, 1) if old else date(1935, 1, 1)
+    span = 3000 if old else 29000
+    d = start + timedelta(days=rng.randrange(span))
+    day = d.day + (60 if coordination else 0)
+    ymd = f"{d.year % 100:02d}{d.month:02d}{day:02d}"
+    serial = f"{rng.randrange(1000):03d}"
+    return str(d.year // 100), ymd, serial + luhn_digit(ymd + serial)
+
+
+def pnr_forms(rng: random.Random) -> str:
+    century, ymd, tail = make_pnr(rng, coordination=rng.random() < 0.25)
+    form = rng.randrange(7)
+    if form == 6:  # '+' marks a person aged 100 or more
+        _, ymd, tail = make_pnr(rng, old=True)
+        return f"{ymd}+{tail}"
+    return [
+        f"{ymd}-{tail}",
+        f"{ymd}{tail}",
+        f"{century}{ymd}-{tail}",
+        f"{century}{ymd}{tail}",
+        f"{ymd} {tail}",
+        f"{century}{ymd} {tail}",
+    ][form]
+
+
+def phone_forms(rng: random.Random) -> str:
+    d = [str(rng.randrange(10)) for _ in range(8)]
+    mob = rng.choice(["70", "72", "73", "76", "79"])
+    forms = [
+        f"0{mob}-{''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}",
+        f"0{mob}{''.join(d[:7])}",
+        f"0{mob} {''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}",
+        f"0{mob}-{''.join(d[:7])}",
+        f"+46 {mob} {''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}",
+        f"+46{mob}{''.join(d[:7])}",
+        f"0046 {mob} {''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}",
+        f"+46 (0){mob}-{''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}",
+        f"08-{''.join(d[:3])} {''.join(d[3:6])} {''.join(d[6:8])}",
+        f"08-{''.join(d[:2])} {''.join(d[2:4])} {''.join(d[4:6])}",
+        f"031-{''.join(d[:2])} {''.join(d[2:4])} {''.join(d[4:6])}",
+        f"0480-{''.join(d[:3])} {''.join(d[3:5])}",
+        f"(08) {''.join(d[:3])} {''.join(d[3:6])} {''.join(d[6:8])}",
+        f"+358 40 {''.join(d[:3])} {''.join(d[3:7])}",
+    ]
+    return rng.choice(forms)
+
+
+def email_forms(rng: random.Random) -> str:
+    first, last = rng.choice(FIRST).lower(), rng.choice(LAST).lower()
+    first = first.replace("å", "a").replace("ö", "o").replace("-", "")
+    last = last.replace("å", "a").replace("ö", "o").replace("-", "")
+    return rng.choice(
+        [
+            f"{first}.{last}@example.se",
+            f"{first}{rng.randrange(100)}@hotmail.com",
+            f"{first}_{last}@kommun.example.se",
+            f"{first}+trygg@gmail.com",
+        ]
+    )
+
+
+PLATE_LETTERS = "ABCDEFGHJKLMNOPRSTUWXYZ"
+
+
+def plate_forms(rng: random.Random) -> str:
+    letters = "".join(rng.choice(PLATE_LETTERS) for _ in range(3))
+    while letters in {
+        "SEK",
+        "EUR",
+        "USD",
+        "NOK",
+        "DKK",
+        "GBP",
+        "LED",
+        "SMS",
+        "MMS",
+        "GPS",
+        "SOS",
+        "ATM",
+        "BRA",
+        "NKI",
+        "APT",
+        "TEL",
+        "KOM",
+        "NUM",
+        "MAX",
+        "MIN",
+        "TOT",
+        "CAM",
+        "AVG",
+        "SOU",
+        "SFS",
+        "PBL",
+        "EPA",
+    }:
+        letters = "".join(rng.choice(PLATE_LETTERS) for _ in range(3))
+    last = rng.choice("0123456789ABCDEFGHJKLMNPRSTUWXYZ")
+    digits = f"{rng.randrange(100):02d}{last}"
+    return rng.choice([f"{letters} {digits}", f"{letters}{digits}"])
+
+
+def name_forms(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+PII_TEMPLATES = [
+    ("pnr", "Mannen som bor här har personnummer {v} enligt grannen."),
+    ("pnr", "Anmälaren ({v}) såg gänget vid tunneln."),
+    ("pnr", "pnr:{v}, klagar på belysningen"),
+    ("pnr", "Personnr {v}. Vill bli kontaktad om åtgärder."),
+    ("pnr", "Samordningsnr {v} lämnat till polisen"),
+    ("phone", "Ring mig på {v} om lampan inte lagas."),
+    ("phone", "Tel: {v}"),
+    ("phone", "Boende vid busshållplatsen, nås på {v}, kvällstid."),
+    ("phone", "Kontakta fastighetsägaren ({v}) om klottret."),
+    ("phone", "tel:{v} (mobil)"),
+    ("email", "Skicka svar till {v} tack!"),
+    ("email", "Kontakt: <{v}>, gäller buskagen."),
+    ("email", "mejla {v}."),
+    ("plate", "En bil med regnr {v} står parkerad varje natt."),
+    ("plate", "Mopeden {v} kör på gångvägen."),
+    ("plate", "Vit skåpbil ({v}) langar vid skolan."),
+    ("name", "Killen heter {v} och hänger vid kiosken."),
+    ("name", "Namn: {v}. Ser ofta folksamling här."),
+    ("name", "Kontaktperson: {v}, vaktmästare"),
+    ("name", "Mvh {v}"),
+]
+GENERATORS = {
+    "pnr": pnr_forms,
+    "phone": phone_forms,
+    "email": email_forms,
+    "plate": plate_forms,
+    "name": name_forms,
+}
+
+
+def pii_corpus(n: int = 240, seed: int = 8) -> list[tuple[str, list[str]]]:
+    """(note, [personal values in it]) for n notes, each with one or two values in varied forms."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        kind, template = PII_TEMPLATES[i % len(PII_TEMPLATES)]
+        values = [GENERATORS[kind](rng)]
+        note = template.format(v=values[0])
+        if i % 3 == 0:  # a second kind of personal data in the same note
+            extra = rng.choice(["pnr", "phone", "email"])
+            values.append(GENERATORS[extra](rng))
+            note += f" Även {values[-1]}."
+        out.append((note, values))
+    return out
+
+
+# --- ordinary notes: numbers that are not personal data -----------------------------------------------------
+
+ORDINARY_TEMPLATES = [
+    "Trasig belysning på Storgatan {h} sedan {date}.",
+    "Buss {bus} och linje {bus2} stannar här, hållplatsen är mörk efter kl {time}.",
+    "Nattbuss {bus} går {time}–{time2}, många väntar i mörkret.",
+    "Busslinjerna {bus} {bus2} {bus3} stannar utanför Kungsgatan {h}.",
+    "Adress: Drottninggatan {h}, {postal} Kristinehamn.",
+    "Postnummer {postal}, gångtunneln under Järnvägsgatan.",
+    "Klotter på väggen vid Skolgatan {h}, sanering kostar cirka {amount} kr.",
+    "Kommunen budgeterar {amount} kronor för belysning {year}.",
+    "Observerat {date} kl. {time}: 10–15 ungdomar vid torget.",
+    "Vandringen {date2} mellan {time} och {time2}; 12 deltagare.",
+    "Buskarna är 2,5 m höga, klipp ned till 0,8 m. Sedan {year} har inget gjorts.",
+    "Gatan heter Storgatan och parken hette förr Lilla Parken.",
+    "Skolan heter Ekskolan; gångvägen kallas Kärleksstigen.",
+    "Lampa LED 30W trasig, stolpe nr {h}.",
+    "Kostnad SEK {amount}, beslut {date}.",
+    "Ärende 5000-K{case}-24 gäller skadegörelse på busskuren vid linje {bus}.",
+    "Koordinat 59.3293, 18.0686 (WGS84) eller 6580{h}, 674{h} i SWEREF 99 TM.",
+    "E4 och väg 73 korsar här, {speed} km/h för högt.",
+    "Lgh {lgh} i trappuppgång B, porten står öppen.",
+    "Mellan {year} och {year2} ökade anmälningarna med {pct} %.",
+    "Tåg {bus} avgår {time} från spår {h}.",
+    "Storgatan {h}A–{h2}B, nummer {h} till {h2}.",
+    "Den {day} maj {year} kl {time} var det stökigt.",
+    "SOS 112 ringdes {date} {time}.",
+    "Öppettider 08:00–17:00, stängt {date2}.",
+    "Hyllan kostar 1 250 000 kr totalt för {year}.",
+    "Cykelparkering för {n} cyklar, {n2} är trasiga.",
+    "Parkeringsplats {h} vid Gata 12, P-skiva 2 tim.",
+]
+
+
+def ordinary_corpus(n: int = 240, seed: int = 80) -> list[str]:
+    rng = random.Random(seed)
+
+    def fill(template: str) -> str:
+        d = date(2023, 1, 1) + timedelta(days=rng.randrange(900))
+        return template.format(
+            h=rng.randrange(1, 140),
+            h2=rng.randrange(1, 140),
+            bus=rng.choice([1, 4, 17, 94, 150, 173, 401, 503]),
+            bus2=rng.choice([2, 6, 52, 176, 184]),
+            bus3=rng.choice([3, 7, 118, 860]),
+            time=f"{rng.randrange(24):02d}.{rng.choice(['00', '15', '30', '45'])}",
+            time2=f"{rng.randrange(24):02d}:{rng.choice(['00', '30'])}",
+            date=d.isoformat(),
+            date2=f"{d.day}/{d.month}",
+            day=d.day,
+            postal=f"{rng.randrange(100, 985)} {rng.randrange(100):02d}",
+            amount=rng.choice(["1 500", "25 000", "350", "12 300 000", "4 990"]),
+            year=rng.randrange(1990, 2026),
+            year2=rng.randrange(1990, 2026),
+            case=rng.randrange(100000, 999999),
+            speed=rng.randrange(30, 90),
+            lgh=rng.randrange(1001, 1405),
+            pct=rng.randrange(1, 99),
+            n=rng.randrange(10, 400),
+            n2=rng.randrange(1, 10),
+        )
+
+    return [fill(ORDINARY_TEMPLATES[i % len(ORDINARY_TEMPLATES)]) for i in range(n)]
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+# --- redact: must-show corpora ------------------------------------------------------------------------------
+
+
+def test_pii_corpus_is_fully_redacted_in_a_shared_export() -> None:
+    corpus = pii_corpus(240)
+    assert len(corpus) >= 200
+    obs = gpd.GeoDataFrame(
+        {
+            schema.NOTE: [note for note, _ in corpus],
+            schema.MEASURE: [note for note, _ in corpus],
+            schema.OCCURRED_AT: pd.Timestamp("2025-04-22 18:00", tz="Europe/Stockholm"),
+        },
+        geometry=[Point(100.0 * i, 0.0) for i in range(len(corpus))],
+        crs="EPSG:3006",
+    )
+    inc = gpd.GeoDataFrame({schema.CATEGORY: ["stöld"]}, geometry=[Point(0, 0)], crs="EPSG:3006")
+    out = prepare_export(inc, obs)
+    missed = []
+    for (note, values), red_note, red_measure in zip(
+        corpus, out.observations[schema.NOTE], out.observations[schema.MEASURE], strict=True
+    ):
+        for v in values:
+            core = v.split(" ", 1)[-1] if v.startswith("(") else v
+            for red in (red_note, red_measure):
+                if core in red or (len(_digits(v)) >= 7 and _digits(v) in _digits(red)):
+                    missed.append((note, v, red))
+    assert not missed, f"{len(missed)} personal values survived, first: {missed[:3]}"
+    assert sum(n for k, n in out.counts.items() if k.startswith("redacted_")) >= 2 * 240
+
+
+def test_ordinary_corpus_is_not_touched() -> None:
+    corpus = ordinary_corpus(240)
+    assert len(corpus) >= 200
+    changed = [(t, redact(t)) for t in corpus if redact(t) != t]
+    assert not changed, f"{len(changed)} ordinary notes changed, first: {changed[:3]}"
+    _, counts = redact_with_counts(pd.Series(corpus))
+    assert sum(counts.values()) == 0
+
+
+# --- redact: each kind --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "811218-9876",
+        "19811218-9876",
+        "8112189876",
+        "198112189876",
+        "811218 9876",
+        "19811218 9876",
+        "121212+1212",
+    ],
+)
+def test_valid_personnummer_forms(text: str) -> None:
+    assert luhn_ok(_digits(text)[-10:])
+    assert redact(f"pnr {text}.") == "pnr [personnummer]."
+
+
+def test_samordningsnummer_is_redacted() -> None:
+    # 1985-03-12 + 60 = day 72
+    nine = "850372239"
+    pnr = f"{nine[:6]}-{nine[6:]}{luhn_digit(nine)}"
+    out, counts = redact_with_counts(f"snr {pnr}")
+    assert out == "snr [personnummer]"
+    assert counts == Counter({"personnummer": 1})
+
+
+def test_near_misses_follow_the_documented_rule() -> None:
+    # a real date with a wrong check digit: redacted as id-nummer when written like an identity number
+    assert redact("811218-9875") == "[id-nummer]"
+    assert redact("19811218-9875") == "[id-nummer]"
+    assert redact("198112189875") == "[id-nummer]"
+    # a bare 10-digit run or space-separated form failing Luhn is not an identity number
+    assert redact("order 8112189875") == "order 8112189875"
+    assert redact("811218 9875") == "811218 9875"
+    # not a date at all: month 13, day 32
+    assert redact("811318-9876") == "811318-9876"
+    assert redact("811232-9876") == "811232-9876"
+
+
+def test_phone_forms_and_non_phones() -> None:
+    for text in [
+        "070-123 45 67",
+        "0701234567",
+        "+46 70 123 45 67",
+        "0046 70 123 45 67",
+        "08-123 456 78",
+        "+46 (0)70-123 45 67",
+        "(08) 12 34 56",
+        "031-12 34 56",
+        "+358 40 123 4567",
+    ]:
+        assert redact(f"ring {text} nu") == "ring [telefon] nu", text
+    for text in [
+        "linje 150",
+        "kl 07.30",
+        "22:30",
+        "2024-05-12",
+        "681 30",
+        "Storgatan 12",
+        "1 500 kr",
+        "01-05-2024",
+        "12/05 2024",
+        "år 1998",
+        "buss 1 2 3 4",
+    ]:
+        assert redact(text) == text
+
+
+def test_emails_plates_and_names() -> None:
+    assert redact("skriv till a.b-c+x@sub.example.co.uk!") == "skriv till [e-post]!"
+    assert redact("Bil ABC 123 och ABC12A samt XYZ999.") == "Bil [regnr] och [regnr] samt [regnr]."
+    assert redact("regnr abc123 igen") == "regnr [regnr] igen"
+    # letters outside the plate alphabet, lower case, stop-listed abbreviations
+    assert redact("VIQ 123, abc 123, SEK 150, LED 30W") == "VIQ 123, abc 123, SEK 150, LED 30W"
+    assert redact("Han heter Karl-Erik von Berg och bor nära.") == "Han heter [namn] och bor nära."
+    assert redact("Namn: Lisa Ek") == "Namn: [namn]"
+    assert redact("Gatan heter Storgatan") == "Gatan heter Storgatan"
+    # not covered, by design: a name without a signal word
+    assert redact("Lisa Ek sitter ofta där") == "Lisa Ek sitter ofta där"
+
+
+def test_kinds_select_what_is_redacted() -> None:
+    text = "a@b.se 070-123 45 67 811218-9876"
+    assert redact(text, kinds=["email"]) == "[e-post] 070-123 45 67 811218-9876"
+    assert redact(text, kinds=("phone", "personnummer")) == "a@b.se [telefon] [personnummer]"
+    with pytest.raises(ValueError, match="unknown kinds"):
+        redact(text, kinds=["ssn"])
+    assert set(TOKENS) == set(KINDS)
+
+
+def test_series_and_missing_values() -> None:
+    s = pd.Series(
+        ["ring 070-123 45 67", None, np.nan, "inget"], index=[10, 20, 30, 40], name="note", dtype=object
+    )
+    before = s.copy()
+    out, counts = redact_with_counts(s)
+    pd.testing.assert_series_equal(s, before)  # input not mutated
+    assert out.index.tolist() == [10, 20, 30, 40]
+    assert out.name == "note"
+    assert out[10] == "ring [telefon]"
+    assert out[20] is None
+    assert np.isnan(out[30])
+    assert counts == Counter({"phone": 1})
+    assert redact(None) is None
+    as_str = pd.Series(["mejla a@b.se", None], dtype="str")
+    red = redact(as_str)
+    assert red.dtype == as_str.dtype
+    assert red.iloc[0] == "mejla [e-post]"
+    assert pd.isna(red.iloc[1])
+    assert np.isnan(redact(np.nan))
+    with pytest.raises(TypeError, match="text_or_series"):
+        redact(12345)  # type: ignore[call-overload]
+
+
+def test_hidden_characters_cannot_smuggle_an_identity_number() -> None:
+    assert redact("811218\u200b-9876") == "[personnummer]"
+    assert redact("８１１２１８－９８７６") == "[personnummer]"  # full-width forms
+    assert redact("0\u00ad70-123 45 67") == "[telefon]"
+    assert clean_text("a\u202eb\u2066c\x00d\x1be") == "abcde"
+    assert clean_text("rad1\nrad2\ttab") == "rad1\nrad2\ttab"
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), prefix=st.text(max_size=20), suffix=st.text(max_size=20))
+def test_every_generated_identity_number_is_caught(seed: int, prefix: str, suffix: str) -> None:
+    rng = random.Random(seed)
+    pnr = pnr_forms(rng)
+    text = f"{prefix} {pnr} {suffix}"
+    out = redact(text)
+    assert _digits(pnr) not in _digits(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=200))
+def test_redact_is_idempotent(text: str) -> None:
+    once = redact(text)
+    assert redact(once) == once
+
+
+# --- prepare_export -----------------------------------------------------------------------------------------
+
+
+def _incidents() -> gpd.GeoDataFrame:
+    """Six incidents in one 100 m cell, two alone in their cells, one hotspot member alone, one unlocated."""
+    pts = [Point(1010 + i, 2020 + i) for i in range(6)] + [
+        Point(1555.5, 2555.5),
+        Point(3333.3, 2222.2),
+        Point(5010.0, 5010.0),
+        None,
+    ]
+    n = len(pts)
+    return gpd.GeoDataFrame(
+        {
+            schema.RECORD_ID: [f"5000-K{100 + i}-24" for i in range(n)],
+            schema.SOURCE: "polis.csv",
+            schema.SOURCE_ROW: range(1, n + 1),
+            schema.OCCURRED_AT: pd.date_range(
+                "2024-03-30 22:15", periods=n, freq="17h", tz="Europe/Stockholm"
+            ),
+            schema.CATEGORY: [
+                "stöld",
+                "våld",
+                "stöld",
+                "narkotika",
+                "stöld",
+                "trafik",
+                "våld",
+                "stöld",
+                "stöld",
+                "övrigt",
+            ],
+            schema.PLACE_TEXT: ["Storgatan 5, ring 070-123 45 67"] * n,
+            schema.PRECISION: "exact",
+            schema.HOTSPOT_ID: [-1] * 8 + [0, -1],
+            "Anteckning": "målsägande Anna Berg",
+        },
+        geometry=pts,
+        crs="EPSG:3006",
+        index=pd.Index(range(100, 100 + n), name="rad"),
+    )
+
+
+def test_shared_export_shows_only_dense_cells_and_hotspots() -> None:
+    inc = _incidents()
+    before = inc.copy()
+    out = prepare_export(inc, k=5, cell_m=100.0)
+    pd.testing.assert_frame_equal(inc, before)
+    assert out.mode == "shared"
+    assert out.k == 5
+    assert out.cell_m == 100.0
+    assert len(out.points) == 7  # six in the dense cell + the hotspot member
+    assert isinstance(out.points.index, pd.RangeIndex)
+    assert set(out.points.columns) <= {
+        schema.CATEGORY,
+        schema.OCCURRED_AT,
+        "month",
+        schema.PRECISION,
+        schema.HOTSPOT_ID,
+        "geometry",
+    }
+    shown = {(p.x, p.y) for p in out.points.geometry}
+    assert (1555.5, 2555.5) not in shown
+    assert (3333.3, 2222.2) not in shown
+    assert (5010.0, 5010.0) in shown
+    assert out.cells["n_events"].tolist() == [1, 1]
+    assert out.cells["n_våld"].sum() == 1
+    assert out.cells["n_stöld"].sum() == 1
+    assert out.cells.geometry.area.round(6).tolist() == [10000.0, 10000.0]
+    assert out.cells.geometry.iloc[0].contains(Point(1555.5, 2555.5))
+    assert out.counts["points_shown"] == 7
+    assert out.counts["points_aggregated"] == 2
+    assert out.counts["no_location"] == 1
+    assert out.points["month"].tolist()[:2] == ["2024-03", "2024-03"]
+    assert (out.points[schema.OCCURRED_AT].dt.day == 1).all()
+    assert (out.points[schema.OCCURRED_AT].dt.hour == 0).all()
+    assert str(out.points[schema.OCCURRED_AT].dt.tz) == "Europe/Stockholm"
+
+
+def test_hotspot_mask_and_k() -> None:
+    inc = _incidents()
+    mask = np.zeros(len(inc), dtype=bool)
+    mask[6] = True
+    out = prepare_export(inc, k=5, hotspot_mask=mask)
+    shown = {(p.x, p.y) for p in out.points.geometry}
+    assert (1555.5, 2555.5) in shown
+    assert (5010.0, 5010.0) not in shown
+    assert len(prepare_export(inc, k=1).points) == 9
+    assert len(prepare_export(inc, k=7, hotspot_mask=np.zeros(len(inc), bool)).points) == 0
+    with pytest.raises(ValueError, match="hotspot_mask"):
+        prepare_export(inc, hotspot_mask=[True, False])
+
+
+def test_internal_mode_keeps_points_and_redacts_text() -> None:
+    inc = _incidents()
+    out = prepare_export(inc, mode="internal")
+    assert len(out.points) == 9
+    assert out.points.index.tolist() == list(range(100, 109))
+    assert out.points[schema.PLACE_TEXT].iloc[0] == "Storgatan 5, ring [telefon]"
+    assert out.points[schema.OCCURRED_AT].iloc[0] == inc[schema.OCCURRED_AT].iloc[0]
+    assert len(out.cells) == 0
+    raw = prepare_export(inc, mode="internal", redact=False)
+    assert raw.points[schema.PLACE_TEXT].iloc[0] == inc[schema.PLACE_TEXT].iloc[0]
+    with pytest.raises(ValueError, match="redact=False"):
+        prepare_export(inc, redact=False)
+
+
+def test_observations_are_redacted_and_coarsened() -> None:
+    obs = gpd.GeoDataFrame(
+        {
+            schema.RECORD_ID: ["o1", "o2"],
+            schema.SOURCE_ROW: [1, 2],
+            schema.OCCURRED_AT: pd.to_datetime(["2025-04-22 18:30", "2025-09-30 19:00"]).tz_localize(
+                "Europe/Stockholm"
+            ),
+            schema.CATEGORY: ["belysning", "övrigt"],
+            schema.PLACE_TEXT: ["Storgatan 5", "Parken"],
+            schema.NOTE: ["Ring Per på 0701234567\u202e", None],
+            schema.MEASURE: ["x" * 5000, "Mer ljus"],
+            "Egen kolumn": ["hemligt", "hemligt"],
+        },
+        geometry=[Point(0, 0), None],
+        crs="EPSG:3006",
+    )
+    out = prepare_export(_incidents(), obs)
+    o = out.observations
+    assert list(o.index) == [0, 1]
+    assert schema.RECORD_ID not in o
+    assert schema.SOURCE_ROW not in o
+    assert "Egen kolumn" not in o
+    assert o[schema.NOTE].iloc[0] == "Ring Per på [telefon]"
+    assert pd.isna(o[schema.NOTE].iloc[1])
+    assert len(o[schema.MEASURE].iloc[0]) == 2000
+    assert o["month"].tolist() == ["2025-04", "2025-09"]
+    assert o[schema.PLACE_TEXT].tolist() == ["Storgatan 5", "Parken"]
+
+
+def test_geographic_input_uses_a_metric_grid() -> None:
+    inc = _incidents().to_crs("EPSG:4326")
+    out = prepare_export(inc, k=5)
+    assert out.points.crs == inc.crs
+    assert out.cells.crs == inc.crs
+    assert len(out.points) == 7
+    # the cells are 100 m squares in the metric CRS the grid was built in
+    assert out.cells.to_crs("EPSG:3006").geometry.area.between(9000, 11000).all()
+
+
+def test_bad_geometries_and_arguments() -> None:
+    inc = _incidents()
+    inc.loc[inc.index[7], "geometry"] = Point(float("inf"), 1.0)
+    inc.loc[inc.index[6], "geometry"] = Point(1e300, -1e300)
+    out = prepare_export(inc)
+    assert out.counts["no_location"] == 3  # the two above and the row without geometry
+    assert out.counts["points_aggregated"] + out.counts["points_shown"] + out.counts["no_location"] == len(
+        inc
+    )
+    with pytest.raises(ValueError, match="mode"):
+        prepare_export(inc, mode="public")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="k must"):
+        prepare_export(inc, k=0)
+    with pytest.raises(ValueError, match="cell_m"):
+        prepare_export(inc, cell_m=float("nan"))
+    with pytest.raises(SchemaError, match="GeoDataFrame"):
+        prepare_export(pd.DataFrame(inc))
+    with pytest.raises(SchemaError, match="CRS"):
+        prepare_export(inc.set_crs(None, allow_override=True))
+
+
+def test_empty_incidents() -> None:
+    inc = _incidents().iloc[:0]
+    out = prepare_export(inc)
+    assert len(out.points) == 0
+    assert len(out.cells) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    xy=st.lists(st.tuples(st.floats(0, 1000), st.floats(0, 1000)), min_size=0, max_size=60),
+    k=st.integers(1, 6),
+    cell_m=st.sampled_from([50.0, 100.0, 250.0]),
+)
+def test_export_invariants(xy: list[tuple[float, float]], k: int, cell_m: float) -> None:
+    inc = gpd.GeoDataFrame(
+        {schema.CATEGORY: ["stöld"] * len(xy)}, geometry=[Point(x, y) for x, y in xy], crs="EPSG:3006"
+    )
+    out = prepare_export(inc, k=k, cell_m=cell_m)
+    assert out.counts["points_shown"] + out.counts["points_aggregated"] == len(xy)
+    assert int(out.cells["n_events"].sum()) == out.counts["points_aggregated"]
+    cell_of = Counter((int(np.floor(x / cell_m)), int(np.floor(y / cell_m))) for x, y in xy)
+    for p in out.points.geometry:
+        assert cell_of[(int(np.floor(p.x / cell_m)), int(np.floor(p.y / cell_m)))] >= k
+    for c in out.cells.geometry:
+        inside = sum(1 for x, y in xy if c.covers(Point(x, y)))
+        assert inside >= 1
