@@ -1,0 +1,301 @@
+/* trygghet_geo map runtime (MIT, part of trygghet_geo).
+ *
+ * Decodes the compact payload written by trygghet_geo.maps and draws it with plain Leaflet:
+ *  - incidents: one delta-encoded integer array per category, drawn by a canvas GridLayer that paints only
+ *    the points inside each tile (no Leaflet object per point),
+ *  - hotspots, aggregated cells, observations, study area, streets, heat map, ranked-list panel, legend, footer.
+ * Every text from the data is written with textContent, never as HTML.
+ */
+var TrygghetMap = (function () {
+  "use strict";
+
+  function decode(a, q) {
+    var n = a.length, out = new Float64Array(n), x = 0, y = 0;
+    for (var i = 0; i < n; i += 2) { x += a[i]; y += a[i + 1]; out[i] = x / q; out[i + 1] = y / q; }
+    return out;
+  }
+
+  function latlngs(a, q) {
+    var f = decode(a, q), r = new Array(f.length / 2);
+    for (var i = 0, j = 0; i < f.length; i += 2, j++) r[j] = [f[i + 1], f[i]];
+    return r;
+  }
+
+  function polygons(polys, q) {
+    return polys.map(function (rings) { return rings.map(function (r) { return latlngs(r, q); }); });
+  }
+
+  function el(tag, cls, text, parent) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function table(rows, parent) {
+    var t = el("table", "tg-kv", null, parent);
+    rows.forEach(function (r) {
+      if (r[1] === undefined || r[1] === null || r[1] === "") return;
+      var tr = el("tr", null, null, t);
+      el("th", null, r[0], tr);
+      el("td", null, r[1], tr);
+    });
+    return t;
+  }
+
+  function lowerBound(arr, v) {
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] < v) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  // Points projected once to zoom-0 pixels and sorted by x; each tile binary-searches its x range.
+  var PointLayer = L.GridLayer.extend({
+    options: { color: "#000", pane: "tgPoints", updateWhenZooming: false, maxZoom: 22 },
+    initialize: function (xy, crs, options) {
+      L.setOptions(this, options);
+      var n = xy.length / 2, px = new Float64Array(n), py = new Float64Array(n), idx = new Uint32Array(n);
+      for (var i = 0; i < n; i++) {
+        var p = crs.latLngToPoint(L.latLng(xy[2 * i + 1], xy[2 * i]), 0);
+        px[i] = p.x; py[i] = p.y; idx[i] = i;
+      }
+      idx.sort(function (a, b) { return px[a] - px[b]; });
+      this._xs = new Float64Array(n); this._ys = new Float64Array(n);
+      for (var k = 0; k < n; k++) { this._xs[k] = px[idx[k]]; this._ys[k] = py[idx[k]]; }
+    },
+    _radius: function (z) { return z < 13 ? 1.6 : z < 15 ? 2.4 : z < 17 ? 3.4 : 5; },
+    createTile: function (c) {
+      var size = this.getTileSize(), tile = L.DomUtil.create("canvas", "leaflet-tile");
+      var ratio = window.devicePixelRatio || 1;
+      tile.width = size.x * ratio; tile.height = size.y * ratio;
+      tile.style.width = size.x + "px"; tile.style.height = size.y + "px";
+      var ctx = tile.getContext("2d"), k = Math.pow(2, c.z), r = this._radius(c.z);
+      ctx.scale(ratio, ratio);
+      var ox = c.x * size.x, oy = c.y * size.y;
+      var x0 = (ox - r) / k, x1 = (ox + size.x + r) / k, y0 = (oy - r) / k, y1 = (oy + size.y + r) / k;
+      var xs = this._xs, ys = this._ys, i = lowerBound(xs, x0), n = 0;
+      ctx.beginPath();
+      for (; i < xs.length && xs[i] <= x1; i++) {
+        var y = ys[i];
+        if (y < y0 || y > y1) continue;
+        var X = xs[i] * k - ox, Y = y * k - oy;
+        ctx.moveTo(X + r, Y); ctx.arc(X, Y, r, 0, 6.283185307179586); n++;
+      }
+      if (n) {
+        ctx.fillStyle = this.options.color; ctx.globalAlpha = 0.85; ctx.fill();
+        if (r > 2) { ctx.globalAlpha = 1; ctx.lineWidth = 0.8; ctx.strokeStyle = "#ffffff"; ctx.stroke(); }
+      }
+      tile.setAttribute("data-points", String(n));
+      return tile;
+    }
+  });
+
+  function popupHotspot(h, L_) {
+    var box = el("div", "tg-popup");
+    el("div", "tg-popup-title", (h.rank ? L_.rank + " " + h.rank + ": " : "") + h.name, box);
+    var rows = [[L_.reason, h.reason], [L_.trend, h.trend], [L_.p_value, h.p_value], [L_.score, h.score],
+                [L_.hours, h.hours], [L_.weekdays, h.weekdays], [L_.n_observations, h.n_obs]];
+    table(rows, box).classList.add("tg-reason-table");
+    if (h.counts && h.counts.length) {
+      el("div", "tg-popup-sub", L_.counts, box);
+      table(h.counts, box);
+    }
+    return box;
+  }
+
+  function addHotspots(map, D, fg, L_) {
+    var byPlace = [];
+    D.hotspots.forEach(function (h) {
+      var layer = L.polygon(polygons(h.poly, D.q), {
+        color: h.color, weight: 2, fillColor: h.color, fillOpacity: 0.35, className: "tg-hotspot"
+      });
+      layer.bindPopup(function () { return popupHotspot(h, L_); }, { maxWidth: 320 });
+      if (h.rank) {
+        layer.bindTooltip(el("span", null, String(h.rank)),
+                          { permanent: true, direction: "center", className: "tg-rank-label" });
+      }
+      fg.addLayer(layer);
+      byPlace.push([h, layer]);
+    });
+    return byPlace;
+  }
+
+  function addIncidents(map, D, groups, heatPts) {
+    D.incidents.forEach(function (c, i) {
+      var f = decode(c.xy, D.q);
+      var layer = new PointLayer(f, map.options.crs, { color: c.color, className: "tg-points tg-points-" + i });
+      groups[i].addLayer(layer);
+      if (heatPts) for (var j = 0; j < f.length; j += 2) heatPts.push([f[j + 1], f[j], 1]);
+    });
+  }
+
+  function addCells(map, D, fg, L_, heatPts) {
+    if (!D.cells || !D.cells.n.length) return;
+    var renderer = L.canvas({ pane: "tgPoints" }), f = decode(D.cells.xy, D.q), max = Math.max.apply(null, D.cells.n);
+    for (var i = 0, j = 0; i < f.length; i += 4, j++) {
+      var b = [[f[i + 1], f[i]], [f[i + 3], f[i + 2]]], n = D.cells.n[j];
+      var r = L.rectangle(b, { renderer: renderer, color: "#555", weight: 0.6,
+                               fillColor: "#444", fillOpacity: 0.15 + 0.45 * n / max });
+      r.bindTooltip(el("span", null, n + " " + L_.events_in_cell));
+      fg.addLayer(r);
+      if (heatPts) heatPts.push([(f[i + 1] + f[i + 3]) / 2, (f[i] + f[i + 2]) / 2, n]);
+    }
+  }
+
+  function addObservations(D, fg, L_) {
+    var O = D.observations;
+    if (!O || !O.cat.length) return;
+    var f = decode(O.xy, D.q);
+    for (var i = 0; i < O.cat.length; i++) {
+      var c = D.obs_categories[O.cat[i]];
+      var icon = L.divIcon({ className: "tg-obs", html: el("span", "tg-obs-icon", c.symbol),
+                             iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10] });
+      icon.options.html.style.background = c.color;
+      var m = L.marker([f[2 * i + 1], f[2 * i]], { icon: icon, title: c.label });
+      (function (i, c) {
+        m.bindPopup(function () {
+          var box = el("div", "tg-popup");
+          el("div", "tg-popup-title", c.label, box);
+          table([[L_.category, c.label], [L_.note, O.note[i]], [L_.measure, O.measure[i]], [L_.date, O.date[i]]], box);
+          return box;
+        }, { maxWidth: 320 });
+      })(i, c);
+      fg.addLayer(m);
+    }
+  }
+
+  function addPanel(map, D, byPlace, L_) {
+    var Panel = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var box = el("div", "tg-panel leaflet-bar");
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        var head = el("div", "tg-panel-head", null, box);
+        el("div", "tg-title", D.title, head);
+        var toggle = el("button", "tg-toggle", L_.hide_panel, head);
+        toggle.type = "button";
+        var body = el("div", "tg-panel-body", null, box);
+        if (D.period) el("div", "tg-meta", L_.period + ": " + D.period, body);
+        if (D.source) el("div", "tg-meta tg-source", L_.source + ": " + D.source, body);
+        el("div", "tg-list-title", L_.ranked, body);
+        var list = el("ol", "tg-list", null, body);
+        var ranked = byPlace.filter(function (p) { return p[0].rank; });
+        if (!ranked.length) el("li", "tg-empty", L_.no_places, list);
+        ranked.sort(function (a, b) { return a[0].rank - b[0].rank; }).forEach(function (p) {
+          var h = p[0], layer = p[1], li = el("li", "tg-place", null, list);
+          li.setAttribute("data-rank", String(h.rank));
+          li.tabIndex = 0;
+          var sw = el("span", "tg-swatch", String(h.rank), li); sw.style.background = h.color;
+          var txt = el("span", "tg-place-text", null, li);
+          el("span", "tg-place-name", h.name, txt);
+          if (h.reason) el("span", "tg-place-reason", h.reason, txt);
+          function go() {
+            var fg = D._groups.hotspots;
+            if (!map.hasLayer(fg)) map.addLayer(fg);
+            map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [40, 40] });
+            layer.openPopup(layer.getBounds().getCenter());
+          }
+          L.DomEvent.on(li, "click", go);
+          L.DomEvent.on(li, "keydown", function (e) { if (e.key === "Enter") go(); });
+        });
+        L.DomEvent.on(toggle, "click", function () {
+          var hidden = body.style.display === "none";
+          body.style.display = hidden ? "" : "none";
+          toggle.textContent = hidden ? L_.hide_panel : L_.show_panel;
+        });
+        return box;
+      }
+    });
+    new Panel().addTo(map);
+  }
+
+  function addLegend(map, D, L_) {
+    var Legend = L.Control.extend({
+      options: { position: "bottomright" },
+      onAdd: function () {
+        var box = el("div", "tg-legend leaflet-bar");
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        el("div", "tg-legend-title", L_.legend, box);
+        if (D.rank_scale.length) {
+          el("div", "tg-legend-sub", L_.rank_scale, box);
+          var row = el("div", "tg-ramp", null, box);
+          D.rank_scale.forEach(function (r) {
+            var s = el("span", "tg-swatch", String(r[0]), row); s.style.background = r[1];
+          });
+        }
+        if (D.incidents.length) {
+          el("div", "tg-legend-sub", L_.incidents, box);
+          D.incidents.forEach(function (c) {
+            var it = el("div", "tg-legend-item", null, box);
+            el("span", "tg-dot", null, it).style.background = c.color;
+            el("span", null, c.label + " (" + c.n.toLocaleString(D.locale) + ")", it);
+          });
+        }
+        if (D.cells && D.cells.n.length) {
+          var cit = el("div", "tg-legend-item", null, box);
+          el("span", "tg-cell", null, cit);
+          el("span", null, L_.cells, cit);
+        }
+        if (D.observations && D.observations.cat.length) {
+          el("div", "tg-legend-sub", L_.observations, box);
+          D.obs_categories.forEach(function (c) {
+            if (!c.n) return;
+            var it = el("div", "tg-legend-item", null, box);
+            el("span", "tg-obs-icon", c.symbol, it).style.background = c.color;
+            el("span", null, c.label + " (" + c.n + ")", it);
+          });
+        }
+        return box;
+      }
+    });
+    new Legend().addTo(map);
+  }
+
+  function addFooter(map, D) {
+    var Footer = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var box = el("div", "tg-footer");
+        L.DomEvent.disableClickPropagation(box);
+        D.footer.forEach(function (line) { el("div", null, line, box); });
+        return box;
+      }
+    });
+    new Footer().addTo(map);
+  }
+
+  function build(map, D, G) {
+    var L_ = D.labels;
+    D._groups = G;
+    document.title = D.title;
+    map.createPane("tgStreets").style.zIndex = 250;
+    map.createPane("tgPoints").style.zIndex = 350;
+    map.getPane("tgStreets").style.pointerEvents = "none";
+    if (D.streets && G.streets) {
+      var lines = D.streets.map(function (a) { return latlngs(a, D.q); });
+      G.streets.addLayer(L.polyline(lines, { renderer: L.canvas({ pane: "tgStreets" }), color: "#8d949c",
+                                            weight: 1.2, opacity: 0.9, interactive: false }));
+      map.attributionControl.addAttribution(L_.osm);
+    }
+    if (D.area && G.area) {
+      G.area.addLayer(L.polygon(polygons(D.area, D.q), { fill: false, color: "#333", weight: 2,
+                                                          dashArray: "6 5", interactive: false }));
+    }
+    var heatPts = G.heatmap ? [] : null;
+    addIncidents(map, D, G.incidents, heatPts);
+    if (G.cells) addCells(map, D, G.cells, L_, heatPts);
+    if (G.heatmap && typeof L.heatLayer === "function") {
+      G.heatmap.addLayer(L.heatLayer(heatPts, { radius: 14, blur: 16, minOpacity: 0.3, maxZoom: 17 }));
+    }
+    if (G.observations) addObservations(D, G.observations, L_);
+    var byPlace = addHotspots(map, D, G.hotspots, L_);
+    addPanel(map, D, byPlace, L_);
+    addLegend(map, D, L_);
+    addFooter(map, D);
+    map.getContainer().setAttribute("data-tg-ready", "1");
+    return byPlace;
+  }
+
+  return { build: build, decode: decode, PointLayer: PointLayer };
+})();
