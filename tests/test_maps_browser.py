@@ -1,0 +1,148 @@
+"""The map in a real browser (Playwright driving Debian chromium): what only a browser can tell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_maps import XSS, make_analysis
+
+from trygghet_geo.maps import save_html
+
+pytestmark = pytest.mark.browser
+
+READY = "[data-tg-ready='1']"
+
+
+@pytest.fixture(scope="module")
+def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("map") / "karta.html"
+    return save_html(make_analysis(400), path, self_contained=True, privacy="internal")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.tg_errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.tg_errors.append(m.text))
+    page.on("pageerror", lambda e: page.tg_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def _open(page, path: Path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_selector(READY, timeout=15_000)
+
+
+def test_map_loads_without_console_errors(page, map_file):
+    _open(page, map_file)
+    page.wait_for_timeout(300)
+    assert page.tg_errors == []
+    assert page.locator(".tg-place").count() == 3
+    assert page.locator(".tg-footer").inner_text().startswith("Utelämnade rader: 3")
+    assert "Syntetiska exempeldata" in page.locator(".tg-panel").inner_text()
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert page.locator(".leaflet-control-zoom-fullscreen").count() == 1
+
+
+def test_layer_control_toggles_a_layer(page, map_file):
+    _open(page, map_file)
+    assert page.locator(".tg-obs").count() == 7
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="Trygghetsvandring")
+    label.locator("input").click()
+    assert page.locator(".tg-obs").count() == 0
+    label.locator("input").click()
+    assert page.locator(".tg-obs").count() == 7
+
+
+def test_hotspot_popup_shows_its_reason(page, map_file):
+    _open(page, map_file)
+    page.locator("path.tg-hotspot").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    assert "många våldsbrott kvällstid" in popup.inner_text()
+    assert "p-värde" in popup.inner_text()
+
+
+def test_clicking_a_ranked_place_zooms_to_it(page, map_file):
+    _open(page, map_file)
+    page.locator(".tg-place[data-rank='2']").click()
+    page.wait_for_timeout(800)
+    inside = page.evaluate("""() => { const m = window[document.querySelector('.folium-map').id];
+        let hit = false;
+        m.eachLayer(l => { if (l.options && l.options.className === 'tg-hotspot' && l.isPopupOpen()
+                              && l.getBounds().contains(m.getCenter()) && m.getZoom() >= 16) hit = true; });
+        return hit; }""")
+    assert inside
+    assert "Torget" in page.locator(".leaflet-popup-content").inner_text()
+
+
+_COUNT_INK = """() => {
+  const inked = (c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; };
+  const streets = [...document.querySelectorAll('.leaflet-tgStreets-pane canvas')].map(inked);
+  const points = [...document.querySelectorAll('canvas.leaflet-tile')].map(c => +c.dataset.points || 0);
+  return { streets: streets.reduce((a, b) => a + b, 0), points: points.reduce((a, b) => a + b, 0),
+           hotspots: document.querySelectorAll('path.tg-hotspot').length,
+           area: document.querySelectorAll('.leaflet-overlay-pane path').length };
+}"""
+
+
+def test_self_contained_map_draws_everything_offline(browser, tmp_path):
+    path = save_html(make_analysis(400), tmp_path / "offline.html", self_contained=True)  # shared mode
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    outside: list[str] = []
+
+    def block(route):
+        url = route.request.url
+        if url.startswith(("file://", "data:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        _open(page, path)
+        page.wait_for_timeout(500)
+        ink = page.evaluate(_COUNT_INK)
+    finally:
+        context.close()
+    assert outside == []
+    assert errors == []
+    assert ink["streets"] > 1000  # pixels of drawn streets
+    assert ink["points"] > 0
+    assert ink["hotspots"] >= 2
+
+
+def test_heatmap_layer_draws_when_ticked(page, map_file):
+    _open(page, map_file)
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
+    page.locator(".leaflet-control-layers-overlays label", has_text="Värmekarta").locator("input").click()
+    page.wait_for_selector("canvas.leaflet-heatmap-layer", timeout=5_000)
+    assert page.tg_errors == []
+
+
+def test_injected_text_runs_no_script_and_shows_literally(browser, tmp_path):
+    path = save_html(make_analysis(60, note=XSS), tmp_path / "xss.html", self_contained=True)
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        _open(page, path)
+        page.locator(".tg-obs").first.click()
+        text = page.locator(".leaflet-popup-content").inner_text()
+        name = page.locator(".tg-place[data-rank='3']").inner_text()
+        imgs = page.locator(".leaflet-popup-content img, .tg-panel img").count()
+    finally:
+        page.close()
+    assert dialogs == []
+    assert XSS in text
+    assert "<script>" in name
+    assert imgs == 0
