@@ -270,6 +270,19 @@ def _assemble(
     flip = np.hypot(*(start - node_xy[u_old]).T) > np.hypot(*(start - node_xy[v_old]).T)
     lines = lines.copy()
     lines[flip] = shapely.reverse(lines[flip])
+    # End every line exactly at its nodes (they may differ by up to node_tolerance_m), so that no edge is
+    # shorter than the straight line between its nodes; the clustering's Euclidean pre-filter relies on it.
+    coords, owner = shapely.get_coordinates(lines, return_index=True)
+    first = np.searchsorted(owner, np.arange(len(lines)))
+    last = np.append(first[1:], len(owner)) - 1
+    coords[first] = node_xy[u_old]
+    coords[last] = node_xy[v_old]
+    lines = shapely.set_coordinates(lines, coords)
+    length = shapely.length(lines)
+    keep = length > _MIN_EDGE_M  # a line whose two ends fell on one node and that has no interior
+    lines, u_old, v_old, names, length = lines[keep], u_old[keep], v_old[keep], names[keep], length[keep]
+    if len(lines) == 0:
+        raise NetworkError("the street data holds no edge of positive length")
     # Keep only the nodes used by an edge, renumbered 0..n-1.
     used, inverse = np.unique(np.concatenate([u_old, v_old]), return_inverse=True)
     m = len(lines)

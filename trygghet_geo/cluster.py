@@ -1,0 +1,484 @@
+"""DBSCAN with distances along the street network, without an N × N matrix.
+
+The distance between two snapped points is the shortest path along the network between their positions,
+including the partial edges at both ends; two points on the same edge may be joined directly along it or
+around through the rest of the network, whichever is shorter.
+
+How it stays sparse (see ``PERFORMANCE.md`` in the project notes):
+
+1. Points are sorted by (edge, offset). Only the end nodes of *occupied* edges start a shortest-path
+   search, and every search is bounded by ``eps`` (``scipy.sparse.csgraph.dijkstra(limit=eps)``), run on
+   spatial tiles of sources over the sub-graph within Euclidean reach (a path of length ≤ eps never leaves
+   the disc of radius eps, since an edge is never shorter than the straight line between its nodes).
+2. The node-to-node distances become an (edge, edge) table with the four end-to-end distances.
+3. For a point p on edge e and an occupied edge f in e's table, the neighbours of p on f are a prefix
+   (reached through f's node u), a suffix (through v) and, when f is e itself, a window of ±eps along
+   the edge: three intervals of f's sorted offsets, found with ``searchsorted``. Neighbour weights are
+   summed with a cumulative sum, so neighbour pairs are never materialised.
+4. Core points are joined with a union-find (``scipy.sparse.csgraph.connected_components``) over a few
+   representative pairs: consecutive cores along an edge and, for every pair of edge ends within eps, the
+   core nearest to each end. This joins exactly the components of the eps-graph of the cores.
+5. Border points are labelled like scikit-learn's DBSCAN: clusters are numbered in the order of their
+   lowest-index core point, and a border point takes the lowest cluster number among its core neighbours —
+   the cluster whose expansion reaches it first in ``sklearn.cluster._dbscan_inner``. The lowest number over
+   an interval comes from a sparse-table range-minimum query. Labels therefore equal
+   ``DBSCAN(metric="precomputed")`` on the exact network distances, border points included.
+
+Distances exactly equal to eps count as neighbours (as in scikit-learn); a pair whose distance differs from
+eps by less than about 1e-8 m may fall either way, because the sums are rounded in a different order.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from sklearn.base import BaseEstimator, ClusterMixin
+
+from trygghet_geo._config import options
+from trygghet_geo.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pandas as pd
+
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = [
+    "KDistance",
+    "NetworkDBSCAN",
+    "dbscan_on_network",
+    "network_distance_graph",
+    "plot_k_distance",
+    "suggest_eps",
+]
+
+logger = logging.getLogger(__name__)
+
+_PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step
+_DENSE_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × sub-graph nodes)
+_BIG = np.iinfo(np.int64).max
+
+
+# --- bounded node-to-node distances ------------------------------------------------------------------------
+def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For groups of sizes ``counts``: the group of every element and its position within the group."""
+    group = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    within = np.arange(int(counts.sum())) - np.repeat(starts, counts)
+    return group, within
+
+
+def _tiles_ok(network: StreetNetwork) -> bool:
+    """True when every edge is at least as long as the straight line between its nodes (needed by the
+    Euclidean pre-filter); networks built by this package always are, since their lines end at the nodes."""
+    xy = network.node_xy
+    u = network.edges["u"].to_numpy()
+    v = network.edges["v"].to_numpy()
+    straight = np.hypot(*(xy[u] - xy[v]).T)
+    return bool(np.all(network.edges["length_m"].to_numpy() >= straight - 1e-6))
+
+
+def _dense_pairs(
+    graph: csr_matrix, local_src: np.ndarray, radius: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bounded Dijkstra from ``local_src`` on ``graph``, chunked so no block exceeds _DENSE_CHUNK entries."""
+    per = max(1, _DENSE_CHUNK // max(graph.shape[0], 1))
+    out_s, out_d, out_w = [], [], []
+    for k in range(0, len(local_src), per):
+        block = dijkstra(graph, directed=True, indices=local_src[k:k + per], limit=radius)
+        r, c = np.nonzero(np.isfinite(block))
+        out_s.append(r + k)
+        out_d.append(c)
+        out_w.append(block[r, c])
+    return np.concatenate(out_s), np.concatenate(out_d), np.concatenate(out_w)
+
+
+def node_distances(
+    network: StreetNetwork, sources: np.ndarray, radius: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All (source, node, distance) with network distance ≤ ``radius``, as three flat arrays.
+
+    Sources are grouped into spatial tiles of about 256; each tile runs ``scipy.sparse.csgraph.dijkstra``
+    with ``limit=radius`` on the sub-graph of the nodes within Euclidean reach of the tile, so the work grows
+    with the number of sources × the nodes near them, never sources × all nodes.
+    """
+    graph = network.adjacency
+    n = graph.shape[0]
+    sources = np.asarray(sources, dtype=np.int64)
+    if len(sources) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0)
+    if n <= 3000 or not _tiles_ok(network):
+        s, d, w = _dense_pairs(graph, sources, radius)
+        return sources[s], d, w
+    xy = network.node_xy
+    reach = radius * (1 + 1e-9) + 1e-3
+    sxy = xy[sources]
+    lo, hi = sxy.min(axis=0), sxy.max(axis=0)
+    area = max(float(np.prod(hi - lo + reach)), 1.0)
+    side = max(2.0 * reach, float(np.sqrt(area * 256.0 / len(sources))))
+    cell = np.floor((sxy - lo) / side).astype(np.int64)
+    tile = cell[:, 0] * (int(cell[:, 1].max()) + 1) + cell[:, 1]
+    order = np.argsort(tile, kind="stable")
+    bounds = np.flatnonzero(np.diff(tile[order])) + 1
+    x_order = np.argsort(xy[:, 0], kind="stable")
+    xs = xy[x_order, 0]
+    out_s, out_d, out_w = [], [], []
+    for group in np.split(order, bounds):
+        src = sources[group]
+        (x0, y0), (x1, y1) = xy[src].min(axis=0) - reach, xy[src].max(axis=0) + reach
+        cand = x_order[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
+        cy = xy[cand, 1]
+        sub = np.sort(cand[(cy >= y0) & (cy <= y1)])
+        local = np.searchsorted(sub, src)
+        s, d, w = _dense_pairs(graph[sub][:, sub], local, radius)
+        out_s.append(src[s])
+        out_d.append(sub[d])
+        out_w.append(w)
+    return np.concatenate(out_s), np.concatenate(out_d), np.concatenate(out_w)
+
+
+# --- the prepared state: sorted points and the (edge, edge) table -----------------------------------------
+@dataclass
+class _Prepared:
+    order: np.ndarray  # sorted position -> original position (snapped points only)
+    t: np.ndarray  # offsets, sorted
+    er: np.ndarray  # occupied-edge rank of each sorted point
+    start: np.ndarray  # per occupied edge: first sorted position
+    stop: np.ndarray  # per occupied edge: one past the last
+    length: np.ndarray  # per occupied edge
+    base: np.ndarray  # per occupied edge: offset of its band in ``key``
+    key: np.ndarray  # base[er] + t, increasing: one searchsorted serves every edge
+    tab_f: np.ndarray  # table rows sorted by e: the other edge f
+    tab_d: np.ndarray  # (rows, 4): D(u_e,u_f), D(u_e,v_f), D(v_e,u_f), D(v_e,v_f); inf beyond radius
+    blk: np.ndarray  # per occupied edge e: rows blk[e]:blk[e+1]
+    radius: float
+
+
+def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, radius: float) -> _Prepared:
+    snapped = np.flatnonzero(edge_id >= 0)
+    e_all, t_all = edge_id[snapped], offset[snapped]
+    o = np.lexsort((t_all, e_all))
+    order, e_s, t = snapped[o], e_all[o], t_all[o]
+    occ, start, er = np.unique(e_s, return_index=True, return_inverse=True)
+    stop = np.append(start[1:], len(e_s))
+    length = network.edges["length_m"].to_numpy(np.float64)[occ]
+    base = np.concatenate([[0.0], np.cumsum(length + 2.0)[:-1]])
+    key = base[er] + t
+    # Occupied half-edges per node: node -> (occupied edge rank, end 0=u / 1=v).
+    ends = np.stack([network.edges["u"].to_numpy()[occ], network.edges["v"].to_numpy()[occ]], axis=1)
+    he_node = ends.ravel()
+    he_edge = np.repeat(np.arange(len(occ)), 2)
+    he_end = np.tile([0, 1], len(occ))
+    ho = np.argsort(he_node, kind="stable")
+    he_node, he_edge, he_end = he_node[ho], he_edge[ho], he_end[ho]
+    n_nodes = len(network.nodes)
+    ptr = np.searchsorted(he_node, np.arange(n_nodes + 1))
+    deg = np.diff(ptr)
+    src, dst, dist = node_distances(network, np.unique(he_node), radius)
+    keep = deg[dst] > 0
+    src, dst, dist = src[keep], dst[keep], dist[keep]
+    # Expand node pairs to (half-edge at src) × (half-edge at dst).
+    pair, k1 = _expand(deg[src])
+    h1 = ptr[src[pair]] + k1
+    pair2, k2 = _expand(deg[dst[pair]])
+    h1 = h1[pair2]
+    h2 = ptr[dst[pair[pair2]]] + k2
+    d = dist[pair[pair2]]
+    n_occ = len(occ)
+    rowkey = he_edge[h1].astype(np.int64) * n_occ + he_edge[h2]
+    col = he_end[h1] * 2 + he_end[h2]
+    uniq, inv = np.unique(rowkey, return_inverse=True)
+    tab_d = np.full((len(uniq), 4), np.inf)
+    np.minimum.at(tab_d, (inv.ravel(), col), d)
+    tab_e = uniq // n_occ
+    blk = np.searchsorted(tab_e, np.arange(n_occ + 1))
+    return _Prepared(order, t, er, start, stop, length, base, key, (uniq % n_occ).astype(np.int64), tab_d,
+                     blk, float(radius))
+
+
+def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+    """(sorted point i, occupied edge f, distance from i to f's u, to f's v) for every table row of i's edge,
+    in chunks of about _PAIR_CHUNK pairs."""
+    cnt = np.diff(p.blk)[p.er[points]]
+    cum = np.cumsum(cnt)
+    cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
+    from tqdm.auto import tqdm
+
+    pieces = np.split(np.arange(len(points)), np.unique(cuts))
+    for piece in tqdm(pieces, disable=not options.progress or len(pieces) < 4, desc="network DBSCAN"):
+        pts = points[piece]
+        grp, within = _expand(cnt[piece])
+        i = pts[grp]
+        row = p.blk[p.er[i]] + within
+        f = p.tab_f[row]
+        dd = p.tab_d[row]
+        ti = p.t[i]
+        rest = p.length[p.er[i]] - ti
+        du = np.minimum(ti + dd[:, 0], rest + dd[:, 2])
+        dv = np.minimum(ti + dd[:, 1], rest + dd[:, 3])
+        yield i, f, du, dv
+
+
+def _intervals(p: _Prepared, i: np.ndarray, f: np.ndarray, du: np.ndarray, dv: np.ndarray) -> tuple:
+    """The neighbours of sorted point i on edge f as up to three disjoint intervals of sorted positions:
+    [s, a) reached through u, [b, e) through v, [w0, w1) along the edge itself (only when f is i's edge);
+    ``full`` when the first two cover the whole edge, ``win`` when the third is separate and non-empty."""
+    r = p.radius
+    s, e, length, base = p.start[f], p.stop[f], p.length[f], p.base[f]
+    a = np.searchsorted(p.key, base + np.clip(r - du, -0.5, length + 0.5), side="right")
+    b = np.searchsorted(p.key, base + np.clip(length - r + dv, -0.5, length + 0.5), side="left")
+    same = f == p.er[i]
+    ti = p.t[i]
+    w0 = np.where(same, np.searchsorted(p.key, base + np.clip(ti - r, -0.5, length + 0.5), side="left"), 0)
+    w1 = np.where(same, np.searchsorted(p.key, base + np.clip(ti + r, -0.5, length + 0.5), side="right"), 0)
+    nonempty = w0 < w1
+    into_a = nonempty & (w0 <= a)
+    into_b = nonempty & (w1 >= b)
+    a = np.where(into_a, np.maximum(a, w1), a)
+    b = np.where(into_b, np.minimum(b, w0), b)
+    win = nonempty & ~into_a & ~into_b
+    full = a >= b
+    return s, a, b, e, w0, w1, full, win
+
+
+def _neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
+    """Sum of the weights of every point's neighbours (itself included), per sorted point."""
+    cw = np.concatenate([[0.0], np.cumsum(weight)])
+    total = np.zeros(len(p.t))
+    for i, f, du, dv in _pair_chunks(p, np.arange(len(p.t))):
+        s, a, b, e, w0, w1, full, win = _intervals(p, i, f, du, dv)
+        part = np.where(full, cw[e] - cw[s], cw[a] - cw[s] + cw[e] - cw[b] + np.where(win, cw[w1] - cw[w0], 0.0))
+        total += np.bincount(i, weights=part, minlength=len(p.t))
+    return total
+
+
+def _core_components(p: _Prepared, core: np.ndarray) -> np.ndarray:
+    """Connected components of the cores' eps-graph, as a component number per sorted position."""
+    r = p.radius
+    n = len(p.t)
+    cpos = np.flatnonzero(core)
+    # Consecutive cores along one edge within eps of each other.
+    same = (p.er[cpos[1:]] == p.er[cpos[:-1]]) & (p.t[cpos[1:]] - p.t[cpos[:-1]] <= r)
+    a_list, b_list = [cpos[:-1][same]], [cpos[1:][same]]
+    # The core nearest to each end of every occupied edge, and its distance to that end.
+    n_occ = len(p.start)
+    has = np.zeros(n_occ, dtype=bool)
+    has[p.er[cpos]] = True
+    first = np.full(n_occ, -1)
+    last = np.full(n_occ, -1)
+    first[p.er[cpos[::-1]]] = cpos[::-1]
+    last[p.er[cpos]] = cpos
+    rep = np.stack([first, last], axis=1)
+    h = np.full((n_occ, 2), np.inf)
+    h[has, 0] = p.t[first[has]]
+    h[has, 1] = p.length[has] - p.t[last[has]]
+    tab_e = np.repeat(np.arange(n_occ), np.diff(p.blk))
+    for ae in (0, 1):
+        for bf in (0, 1):
+            ok = h[tab_e, ae] + p.tab_d[:, 2 * ae + bf] + h[p.tab_f, bf] <= r
+            a_list.append(rep[tab_e[ok], ae])
+            b_list.append(rep[p.tab_f[ok], bf])
+    a_all, b_all = np.concatenate(a_list), np.concatenate(b_list)
+    g = coo_matrix((np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(n, n)).tocsr()
+    return connected_components(g, directed=False)[1]
+
+
+def _range_min(values: np.ndarray) -> Any:
+    """A sparse-table range-minimum query over ``values``: ``query(lo, hi)`` is min(values[lo:hi]) per pair
+    (``_BIG`` when empty). Written here because neither numpy nor scipy offers a vectorised RMQ."""
+    table = [values]
+    k = 1
+    while 2 * k <= len(values):
+        prev = table[-1]
+        table.append(np.minimum(prev[:-k], prev[k:]))
+        k *= 2
+
+    def query(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        span = hi - lo
+        out = np.full(len(lo), _BIG)
+        ok = span > 0
+        level = np.zeros(len(lo), dtype=np.int64)
+        level[ok] = np.floor(np.log2(span[ok])).astype(np.int64)
+        for lv in np.unique(level[ok]):
+            sel = ok & (level == lv)
+            row = table[lv]
+            out[sel] = np.minimum(row[lo[sel]], row[hi[sel] - (1 << int(lv))])
+        return out
+
+    return query
+
+
+def _border_labels(p: _Prepared, core: np.ndarray, label_sorted: np.ndarray) -> np.ndarray:
+    """Label of every non-core point: the lowest label among its core neighbours, -1 when it has none."""
+    out = label_sorted.copy()
+    todo = np.flatnonzero(~core)
+    if len(todo) == 0 or not core.any():
+        return out
+    values = np.where(core, label_sorted, _BIG).astype(np.int64)
+    query = _range_min(values)
+    best = np.full(len(p.t), _BIG)
+    for i, f, du, dv in _pair_chunks(p, todo):
+        s, a, b, e, w0, w1, full, win = _intervals(p, i, f, du, dv)
+        m = np.where(full, query(s, e), np.minimum(query(s, a), query(b, e)))
+        m = np.where(win, np.minimum(m, query(w0, w1)), m)
+        np.minimum.at(best, i, m)
+    hit = (best < _BIG) & ~core
+    out[hit] = best[hit]
+    return out
+
+
+# --- public functional core --------------------------------------------------------------------------------
+def _check_positions(
+    edge_id: Any, offset_m: Any, network: StreetNetwork, sample_weight: Any,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    e = np.asarray(edge_id)
+    if e.ndim != 1 or not np.issubdtype(e.dtype, np.integer):
+        raise InputError(f"edge_id must be a 1-d integer array, got dtype {e.dtype} and shape {e.shape}")
+    t = np.asarray(offset_m, dtype=np.float64)
+    if t.shape != e.shape:
+        raise InputError(f"offset_m has shape {t.shape}, edge_id has {e.shape}")
+    m = len(network.edges)
+    if len(e) and (e.max() >= m or e.min() < -1):
+        raise InputError(f"edge_id must be -1 (not snapped) or an edge of the network (0..{m - 1})")
+    length = network.edges["length_m"].to_numpy()
+    snapped = e >= 0
+    ts = t[snapped]
+    if not np.all(np.isfinite(ts) & (ts >= 0) & (ts <= length[e[snapped]] + 1e-9)):
+        raise InputError("offset_m must lie within 0..length_m of its edge for every snapped point")
+    t = t.copy()
+    t[snapped] = np.minimum(ts, length[e[snapped]])
+    if sample_weight is None:
+        w = np.ones(len(e))
+    else:
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if w.shape != e.shape or not np.all(np.isfinite(w)):
+            raise InputError(f"sample_weight must be {len(e)} finite numbers")
+    return e.astype(np.int64), t, w
+
+
+def _check_params(eps_m: Any, min_samples: Any) -> None:
+    if isinstance(eps_m, bool) or not isinstance(eps_m, int | float) or not (np.isfinite(eps_m) and eps_m > 0):
+        raise InputError(f"eps_m must be a positive number of metres, got {eps_m!r}")
+    if isinstance(min_samples, bool) or not isinstance(min_samples, int | np.integer) or min_samples < 1:
+        raise InputError(f"min_samples must be an integer ≥ 1, got {min_samples!r}")
+
+
+def dbscan_on_network(
+    edge_id: Any, offset_m: Any, network: StreetNetwork, *, eps_m: float, min_samples: int,
+    sample_weight: Any = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """DBSCAN on already-snapped positions, with distances along the network.
+
+    Parameters
+    ----------
+    edge_id, offset_m : arrays of shape (n,)
+        Position of each point (as returned by :func:`trygghet_geo.snap.snap_points`); ``edge_id`` -1 marks
+        a point that is not on the network: it is left out and labelled -1.
+    network : StreetNetwork
+    eps_m : float
+        Neighbourhood radius along the streets, metres (distances ≤ eps_m are neighbours).
+    min_samples : int
+        A point is core when the weight of its neighbours within eps_m (itself included) is ≥ min_samples.
+    sample_weight : array of shape (n,), optional
+        Weight of each point (default 1), as in scikit-learn.
+
+    Returns
+    -------
+    labels : ndarray of int64, shape (n,)
+        Cluster of each point, -1 for noise and unsnapped points; equal to
+        ``sklearn.cluster.DBSCAN(metric="precomputed")`` on the exact network distances.
+    core_mask : ndarray of bool, shape (n,)
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from trygghet_geo.network import network_from_lines
+    >>> net = network_from_lines(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])], crs=3006))
+    >>> labels, core = dbscan_on_network([0, 0, 1, 1, -1], [90.0, 95.0, 5.0, 80.0, 0.0], net,
+    ...                                  eps_m=20, min_samples=2)
+    >>> labels.tolist(), core.tolist()
+    ([0, 0, 0, -1, -1], [True, True, True, False, False])
+    """
+    _check_params(eps_m, min_samples)
+    e, t, w = _check_positions(edge_id, offset_m, network, sample_weight)
+    n = len(e)
+    labels = np.full(n, -1, dtype=np.int64)
+    core_mask = np.zeros(n, dtype=bool)
+    if not (e >= 0).any():
+        return labels, core_mask
+    p = _prepare(e, t, network, float(eps_m))
+    ws = w[p.order]
+    core = _neighbour_weight(p, ws) >= min_samples
+    if core.any():
+        comp = _core_components(p, core)
+        # Number clusters like scikit-learn: by the lowest original index among each component's cores.
+        comp_core = comp[core]
+        first_index = np.full(comp.max() + 1, _BIG)
+        np.minimum.at(first_index, comp_core, p.order[core])
+        used = np.flatnonzero(first_index < _BIG)
+        rank = np.full(comp.max() + 1, -1, dtype=np.int64)
+        rank[used[np.argsort(first_index[used], kind="stable")]] = np.arange(len(used))
+        label_sorted = np.where(core, rank[comp], -1)
+        label_sorted = _border_labels(p, core, label_sorted)
+        labels[p.order] = label_sorted
+    core_mask[p.order] = core
+    logger.info("network DBSCAN: %d points, %d clusters, %d core, %d noise", n, labels.max() + 1,
+                int(core_mask.sum()), int((labels < 0).sum()))
+    return labels, core_mask
+
+
+def network_distance_graph(
+    edge_id: Any, offset_m: Any, network: StreetNetwork, *, max_distance_m: float,
+) -> csr_matrix:
+    """Sparse (n × n) matrix of network distances between points no farther apart than ``max_distance_m``.
+
+    Stored entries are exactly the pairs within reach (the diagonal included, with explicit zeros), like
+    ``sklearn.neighbors.radius_neighbors_graph(mode="distance")``; it can be fed to
+    ``DBSCAN(metric="precomputed")``. Memory grows with the number of neighbour pairs, so use it for
+    analysis and checks; :func:`dbscan_on_network` never builds it.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from trygghet_geo.network import network_from_lines
+    >>> net = network_from_lines(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])], crs=3006))
+    >>> g = network_distance_graph([0, 1], [90.0, 5.0], net, max_distance_m=50)
+    >>> g.toarray().tolist()
+    [[0.0, 15.0], [15.0, 0.0]]
+    """
+    if not (np.isfinite(max_distance_m) and max_distance_m > 0):
+        raise InputError(f"max_distance_m must be a positive number of metres, got {max_distance_m!r}")
+    e, t, _ = _check_positions(edge_id, offset_m, network, None)
+    n = len(e)
+    if not (e >= 0).any():
+        return csr_matrix((n, n))
+    p = _prepare(e, t, network, float(max_distance_m))
+    rows, cols, vals = [], [], []
+    for i, f, du, dv in _pair_chunks(p, np.arange(len(p.t))):
+        s, a, b, end, w0, w1, full, win = _intervals(p, i, f, du, dv)
+        a = np.where(full, end, a)
+        b = np.where(full, end, b)
+        for lo, hi, on in ((s, a, None), (b, end, None), (w0, w1, win)):
+            cnt = np.where(on, hi - lo, 0) if on is not None else hi - lo
+            grp, within = _expand(np.maximum(cnt, 0))
+            j = lo[grp] + within
+            ii, ff = i[grp], f[grp]
+            d = np.minimum(du[grp] + p.t[j], dv[grp] + p.length[ff] - p.t[j])
+            d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
+            rows.append(p.order[ii])
+            cols.append(p.order[j])
+            vals.append(d)
+    g = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    g.sort_indices()
+    return g
