@@ -11,7 +11,7 @@ traffic junction) over background noise spread along the streets. Nothing in it 
 >>> len(incidents) >= 3000
 True
 >>> sorted(incidents["Brottstyp"].unique())[:3]
-['Butiksstöld', 'Cykelstöld', 'Fickstöld']
+['Bedrägeri', 'Brand', 'Butiksstöld']
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ def _timestamps(n: int, rng: np.random.Generator, hours: tuple[int, ...], weeken
     days = np.floor(t * span_days).astype(int)
     dates = start + pd.to_timedelta(days, unit="D")
     # move a share to Friday/Saturday
-    wd = dates.dayofweek.to_numpy()
+    wd = dates.day_of_week.to_numpy()
     to_weekend = rng.random(n) < weekend
     shift = np.where(to_weekend, (4 + rng.integers(0, 2, n) - wd) % 7, 0)
     shift = np.where(days + shift > span_days, shift - 7, shift)

@@ -118,6 +118,7 @@ REASONS: Final = {
     "bad_date": ("Ogiltigt datum", "Date could not be read"),
     "duplicate": ("Dubblett", "Duplicate of another row"),
     "geocode_failed": ("Platsen kunde inte hittas", "Place text could not be geocoded"),
+    "not_geocoded": ("Inte geokodad (ingen ortsförteckning)", "Not geocoded (no gazetteer given)"),
     "coarse_location": ("Bara kommun/län känd", "Only municipality or county known"),
     "too_far_from_street": ("För långt från gatunätet", "Farther from the street network than max_snap_m"),
     "outside_network": ("Utanför gatunätet", "Outside the street network's area"),

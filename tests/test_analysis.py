@@ -1,0 +1,92 @@
+"""The whole flow on the sample (one shared run, the `demo` fixture) and the demo command."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trygghet_geo import Analysis, sample, schema
+
+
+def test_demo_writes_map_and_places(demo) -> None:
+    _, paths = demo
+    assert paths["map"].exists() and paths["map"].stat().st_size > 10_000
+    places = pd.read_csv(paths["places"])
+    assert len(places) >= 5
+
+
+def test_every_input_row_is_accounted_for(demo) -> None:
+    result, _ = demo
+    n_input = len(sample.generate_incidents())
+    inc = result.incidents
+    assert len(inc) == n_input
+    used = int((inc[schema.EDGE_ID] >= 0).sum())
+    assert used + sum(result.left_out.values()) == n_input
+    assert len(result.observations) == len(sample.generate_observations())
+
+
+def test_broken_rows_are_left_out_with_their_reasons(demo) -> None:
+    result, _ = demo
+    # the sample damages 10 rows (no place), 6 (bad date) and 8 (a place no map knows)
+    assert result.left_out.get("no_location", 0) >= 10
+    assert result.left_out.get("geocode_failed", 0) >= 8
+    assert sum(result.left_out.values()) < 0.1 * len(result.incidents)
+
+
+def test_planted_places_become_the_top_hotspots(demo) -> None:
+    result, _ = demo
+    top = " ".join(result.places.head(6)["name"].astype(str))
+    for street in ("Järnvägstorget", "Alexandersgatan"):
+        assert street in top, f"{street} missing from the top places: {top}"
+    assert result.places["significant"].head(3).all()
+
+
+def test_clusters_are_along_the_streets(demo) -> None:
+    result, _ = demo
+    inc = result.incidents
+    clustered = inc[inc[schema.CLUSTER] >= 0]
+    assert len(clustered) > 0.4 * len(inc)
+    assert (clustered[schema.SNAP_DIST_M] <= 100).all()
+    assert set(clustered[schema.HOTSPOT_ID]) == set(result.hotspots["hotspot_id"])
+
+
+def test_analysis_does_not_mutate_its_input() -> None:
+    from trygghet_geo import analyze
+
+    raw = sample.generate_incidents().head(400)
+    before = raw.copy()
+    analyze(raw, network=sample.load_network(), gazetteer=sample.load_gazetteer(), n_simulations=0)
+    pd.testing.assert_frame_equal(raw, before)
+
+
+def test_meta_labels_the_sample_synthetic(demo) -> None:
+    result, _ = demo
+    assert isinstance(result, Analysis)
+    assert result.meta["synthetic"] is True
+    assert "Syntetiska" in result.meta["source_note"]
+    start, end = result.meta["period"]
+    assert (end - start).days > 600
+
+
+def test_demo_command_prints_the_summary(demo, tmp_path, capsys, monkeypatch) -> None:
+    from trygghet_geo import cli
+
+    calls = {}
+
+    def run_demo_once(out, raw):
+        calls["args"] = (out, raw)
+        return demo
+
+    monkeypatch.setattr(sample, "run_demo", run_demo_once)
+    assert cli.main(["demo", "--out", str(tmp_path / "o"), "--raw", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert "Topp 5" in out and "Hotspots:" in out and "Utelämnade" in out
+    assert calls["args"] == (str(tmp_path / "o"), str(tmp_path / "r"))
+
+
+def test_left_out_reasons_have_readable_text(demo) -> None:
+    result, _ = demo
+    for reason in result.left_out:
+        assert reason in schema.REASONS
+    assert np.isfinite(result.incidents.loc[result.incidents[schema.EDGE_ID] >= 0, schema.EDGE_OFFSET_M]).all()
