@@ -1,0 +1,339 @@
+"""Coordinate reference systems: detect, convert, and pick the metric CRS.
+
+Swedish files carry coordinates in WGS84 degrees, SWEREF 99 TM (EPSG:3006), one of the twelve SWEREF 99
+local zones (EPSG:3007–3018) or the older RT90 2.5 gon V (EPSG:3021). In Swedish geodetic usage ``X`` is the
+northing and ``Y`` the easting, the reverse of the international habit, so the axis order of a file is told
+from the value ranges, never from the column names alone.
+
+>>> from trygghet_geo.crs import metric_crs_for
+>>> metric_crs_for(18.07, 59.33)   # Stockholm
+'EPSG:3006'
+>>> metric_crs_for(24.94, 60.17)   # Helsinki: local UTM zone 35N
+'EPSG:32635'
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from trygghet_geo import schema as s
+from trygghet_geo.errors import CRSError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import shapely
+    from numpy.typing import ArrayLike, NDArray
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "RT90",
+    "SWEREF99_LOCAL_ZONES",
+    "SWEREF99_TM",
+    "CoordinateResult",
+    "coordinates_to_wgs84",
+    "in_sweden",
+    "metric_crs_for",
+    "to_metric",
+    "utm_crs_for",
+]
+
+SWEREF99_TM = "EPSG:3006"
+RT90 = "EPSG:3021"  # RT90 2.5 gon V
+SWEREF99_LOCAL_ZONES = tuple(f"EPSG:{code}" for code in range(3007, 3019))
+
+# A coarse outline of Sweden with its territorial waters (lon, lat), accurate to some 10-20 km near the borders
+# with Norway and Finland and on the sea midlines to Denmark, Åland and Finland. It is used only to choose
+# EPSG:3006 over UTM and to flag points far outside the country; no installed library ships a country outline
+# offline (geodatasets and naturalearth need a download), so it is written out here.
+_SWEDEN_OUTLINE = (
+    (13.30, 55.25), (14.50, 55.45), (15.70, 55.75), (17.30, 56.20), (19.40, 57.00), (19.60, 58.60),
+    (19.60, 59.40), (19.20, 59.90), (19.20, 60.50), (19.60, 61.50), (19.90, 62.00), (20.50, 63.00),
+    (21.00, 63.55), (22.00, 64.20), (23.40, 65.00), (24.00, 65.30), (24.20, 65.75), (23.80, 66.40),
+    (23.70, 67.20), (23.50, 67.90), (22.60, 68.45), (20.55, 69.06), (18.10, 68.45), (17.25, 67.95),
+    (16.40, 67.05), (15.40, 66.20), (14.60, 65.80), (14.30, 65.10), (14.10, 64.60), (13.90, 64.10),
+    (12.10, 63.60), (12.00, 63.00), (12.10, 62.30), (12.65, 61.60), (12.25, 61.05), (12.55, 60.60),
+    (12.50, 60.15), (12.25, 59.95), (11.90, 59.85), (11.75, 59.60), (11.35, 59.15), (11.00, 58.80),
+    (10.90, 58.30), (11.30, 57.60), (11.60, 57.20), (12.00, 56.60), (12.35, 56.30), (12.68, 56.00),
+    (12.85, 55.65), (12.80, 55.40), (13.30, 55.25),
+)
+
+# Value ranges (metres) of Swedish projected coordinates inside the country, with a margin.
+_NORTHING = (6_050_000.0, 7_750_000.0)
+_EAST_SWEREF_TM = (200_000.0, 1_000_000.0)
+_EAST_RT90 = (1_150_000.0, 1_950_000.0)
+_EAST_LOCAL = (20_000.0, 200_000.0)
+
+# Row classes reported by coordinates_to_wgs84.
+KIND_MISSING, KIND_BAD, KIND_WGS84, KIND_SWEREF, KIND_RT90, KIND_LOCAL, KIND_GIVEN = range(7)
+KIND_NAMES = ("missing", "bad", "EPSG:4326", SWEREF99_TM, RT90, "SWEREF 99 local zone", "given")
+
+
+@lru_cache(maxsize=1)
+def _sweden() -> shapely.Polygon:
+    import shapely
+
+    poly = shapely.Polygon(_SWEDEN_OUTLINE)
+    shapely.prepare(poly)
+    return poly
+
+
+def in_sweden(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
+    """Whether WGS84 points lie inside Sweden (coarse outline incl. territorial waters); NaN gives False.
+
+    >>> in_sweden([18.07, 24.94, 10.75], [59.33, 60.17, 59.91]).tolist()   # Stockholm, Helsinki, Oslo
+    [True, False, False]
+    """
+    import shapely
+
+    x = np.asarray(lon, dtype=float)
+    y = np.asarray(lat, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    out = np.zeros(np.broadcast(x, y).shape, dtype=bool)
+    if ok.any():
+        out[ok] = shapely.contains_xy(_sweden(), np.broadcast_to(x, out.shape)[ok], np.broadcast_to(y, out.shape)[ok])
+    return out
+
+
+def utm_crs_for(lon: float, lat: float) -> str:
+    """The WGS84 UTM zone CRS (``"EPSG:326zz"`` north, ``"EPSG:327zz"`` south) holding a point.
+
+    Follows the standard zone grid including the Norway (32V) and Svalbard exceptions.
+
+    >>> utm_crs_for(24.94, 60.17)
+    'EPSG:32635'
+    """
+    if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -80 <= lat <= 84):
+        raise CRSError(f"no UTM zone for lon={lon!r}, lat={lat!r}: expected -180..180 and -80..84 degrees")
+    zone = int((lon + 180) // 6) % 60 + 1
+    if 56 <= lat < 64 and 3 <= lon < 12:
+        zone = 32
+    elif 72 <= lat < 84 and 0 <= lon < 42:
+        zone = 31 if lon < 9 else 33 if lon < 21 else 35 if lon < 33 else 37
+    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
+
+
+def metric_crs_for(lon: ArrayLike, lat: ArrayLike) -> str:
+    """The metric CRS for data at ``lon, lat`` (WGS84 degrees, scalars or arrays — the median is used).
+
+    ``trygghet_geo.options.metric_crs`` wins when set; otherwise SWEREF 99 TM (EPSG:3006) inside Sweden and
+    the local UTM zone elsewhere.
+
+    >>> metric_crs_for([11.97, 12.0], [57.70, 57.71])   # Göteborg
+    'EPSG:3006'
+    """
+    from trygghet_geo._config import options
+
+    if options.metric_crs is not None:
+        return options.metric_crs
+    x = np.asarray(lon, dtype=float).ravel()
+    y = np.asarray(lat, dtype=float).ravel()
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        raise CRSError(f"metric_crs_for: no finite coordinates among lon={lon!r}, lat={lat!r}")
+    mx, my = float(np.median(x[ok])), float(np.median(y[ok]))
+    if in_sweden(mx, my).item():
+        return s.METRIC_CRS_SWEDEN
+    return utm_crs_for(mx, my)
+
+
+def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy of ``gdf`` reprojected to :func:`metric_crs_for` its location (the input is not changed).
+
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(18.07, 59.33)], crs="EPSG:4326")
+    >>> to_metric(g).crs.to_string()
+    'EPSG:3006'
+    """
+    if gdf.crs is None:
+        raise CRSError("to_metric: the frame has no CRS; set one with GeoDataFrame.set_crs('EPSG:4326')")
+    geo = gdf.geometry
+    valid = geo.notna() & ~geo.is_empty
+    if not valid.any():
+        raise CRSError("to_metric: the frame has no geometry to locate it")
+    ll = geo[valid].to_crs(s.WGS84) if not gdf.crs.equals(s.WGS84) else geo[valid]
+    pts = ll.representative_point()
+    return gdf.to_crs(metric_crs_for(pts.x.to_numpy(), pts.y.to_numpy()))
+
+
+@dataclass(frozen=True)
+class CoordinateResult:
+    """WGS84 coordinates for every row plus what was found out about them.
+
+    Attributes
+    ----------
+    lon, lat : ndarray of float
+        WGS84 degrees, NaN where unknown or invalid.
+    kind : ndarray of int8
+        Per row: missing, bad, or the CRS the values were read in (see ``KIND_NAMES``).
+    swapped : ndarray of bool
+        Rows whose two values had to be exchanged (latitude given as longitude, northing as easting).
+    """
+
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    kind: NDArray[np.int8]
+    swapped: NDArray[np.bool_]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per kind, by name (only kinds present)."""
+        values, n = np.unique(self.kind, return_counts=True)
+        return {KIND_NAMES[int(v)]: int(c) for v, c in zip(values, n, strict=True)}
+
+
+def _between(v: NDArray[np.float64], rng: tuple[float, float]) -> NDArray[np.bool_]:
+    return (v >= rng[0]) & (v <= rng[1])
+
+
+@lru_cache(maxsize=32)
+def _transformer(crs: str) -> Any:
+    from pyproj import Transformer
+
+    return Transformer.from_crs(crs, s.WGS84, always_xy=True)
+
+
+def _project(east: NDArray[np.float64], north: NDArray[np.float64], crs: str) -> tuple[NDArray, NDArray]:
+    lon, lat = _transformer(crs).transform(east, north, errcheck=False)
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    lon[bad] = np.nan
+    lat[bad] = np.nan
+    return lon, lat
+
+
+def _geographic(a: NDArray, b: NDArray, rows: NDArray[np.bool_]) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """Read rows of (a=lat, b=lon) degrees; decide per row whether the two were swapped."""
+    normal = rows & (np.abs(a) <= 90) & (np.abs(b) <= 180)
+    flipped = rows & (np.abs(b) <= 90) & (np.abs(a) <= 180)
+    both = normal & flipped
+    swap = flipped & ~normal
+    if both.any():
+        # Inside Sweden one orientation lands in the country and the other does not.
+        sw_normal = in_sweden(b, a)
+        sw_flipped = in_sweden(a, b)
+        swap |= both & sw_flipped & ~sw_normal
+        # Elsewhere: the orientation closer to where the unambiguous rows of the file lie.
+        settled = (normal & ~flipped) | (both & (sw_normal | sw_flipped))
+        undecided = both & ~sw_normal & ~sw_flipped
+        if undecided.any() and settled.any():
+            lat0 = np.where(swap, b, a)[settled]
+            lon0 = np.where(swap, a, b)[settled]
+            c_lat, c_lon = np.median(lat0), np.median(lon0)
+            d_normal = np.hypot(a - c_lat, b - c_lon)
+            d_flip = np.hypot(b - c_lat, a - c_lon)
+            swap |= undecided & (d_flip < d_normal)
+    lat = np.where(swap, b, a)
+    lon = np.where(swap, a, b)
+    ok = normal | flipped
+    # (0, 0) is the classic placeholder of a missing position, never a real Swedish incident.
+    ok &= ~((lat == 0) & (lon == 0))
+    return np.where(ok, lon, np.nan), np.where(ok, lat, np.nan), ok, swap & ok
+
+
+def coordinates_to_wgs84(
+    first: ArrayLike, second: ArrayLike, *, crs: str | None = None, allow_local_zone: bool = False,
+) -> CoordinateResult:
+    """Convert two coordinate columns to WGS84, detecting the CRS and the axis order per row.
+
+    Parameters
+    ----------
+    first, second
+        Numbers (NaN where missing). By convention ``first`` holds the latitude / northing / Swedish ``X`` and
+        ``second`` the longitude / easting / Swedish ``Y``; rows where the values say otherwise are swapped
+        and flagged in ``swapped``.
+    crs
+        The CRS of the values when known; ``None`` detects it per row from the value ranges: degrees (WGS84),
+        SWEREF 99 TM, RT90 2.5 gon V. SWEREF 99 local-zone values cannot be told apart and need ``crs``.
+    allow_local_zone
+        When ``crs`` is None and local-zone values are found, mark them ``bad`` instead of raising.
+
+    Raises
+    ------
+    CRSError
+        When ``crs`` is unknown to pyproj, or when most rows hold SWEREF 99 local-zone values and no ``crs``
+        says which zone.
+
+    Examples
+    --------
+    >>> r = coordinates_to_wgs84([6580822.0, 59.3293], [674032.0, 18.0686])
+    >>> r.lat.round(2).tolist(), r.counts()
+    ([59.33, 59.33], {'EPSG:4326': 1, 'EPSG:3006': 1})
+    """
+    a = np.asarray(first, dtype=float).copy()
+    b = np.asarray(second, dtype=float).copy()
+    n = a.shape[0]
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    kind = np.full(n, KIND_BAD, dtype=np.int8)
+    swapped = np.zeros(n, dtype=bool)
+    present = np.isfinite(a) | np.isfinite(b)
+    kind[~present] = KIND_MISSING
+    rows = np.isfinite(a) & np.isfinite(b)
+    if crs is not None:
+        _given(a, b, rows, crs, lon, lat, kind, swapped)
+        return CoordinateResult(lon, lat, kind, swapped)
+
+    degrees = rows & (np.abs(a) <= 180) & (np.abs(b) <= 180)
+    g_lon, g_lat, g_ok, g_swap = _geographic(a, b, degrees)
+    lon[g_ok], lat[g_ok], swapped[g_ok], kind[g_ok] = g_lon[g_ok], g_lat[g_ok], g_swap[g_ok], KIND_WGS84
+
+    projected = rows & ~degrees
+    north_a = projected & _between(a, _NORTHING)
+    north_b = projected & ~north_a & _between(b, _NORTHING)
+    north = np.where(north_a, a, b)
+    east = np.where(north_a, b, a)
+    has_north = north_a | north_b
+    for code, rng, name in ((KIND_SWEREF, _EAST_SWEREF_TM, SWEREF99_TM), (KIND_RT90, _EAST_RT90, RT90)):
+        sel = has_north & _between(east, rng)
+        if sel.any():
+            p_lon, p_lat = _project(east[sel], north[sel], name)
+            lon[sel], lat[sel], kind[sel] = p_lon, p_lat, code
+            swapped[sel] = north_b[sel]
+    local = has_north & _between(east, _EAST_LOCAL)
+    if local.any():
+        kind[local] = KIND_LOCAL
+        if not allow_local_zone and local.sum() * 2 >= max(int(rows.sum()), 1):
+            raise CRSError(
+                f"{int(local.sum())} of {int(rows.sum())} coordinate pairs look like a SWEREF 99 local zone "
+                "(easting near 150 000 m) and the zone cannot be told from the values: pass crs='EPSG:3007' "
+                "… 'EPSG:3018' (e.g. crs='EPSG:3011' for SWEREF 99 18 00)"
+            )
+    return CoordinateResult(lon, lat, kind, swapped)
+
+
+def _given(a: NDArray, b: NDArray, rows: NDArray, crs: str, lon: NDArray, lat: NDArray, kind: NDArray,
+           swapped: NDArray) -> None:
+    """Fill the outputs for values in a CRS the caller named (axis order still checked per row)."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError as ProjCRSError
+
+    try:
+        src = CRS.from_user_input(crs)
+    except ProjCRSError as exc:
+        raise CRSError(f"crs={crs!r} is not a CRS pyproj knows: {exc}") from None
+    if src.is_geographic:
+        g_lon, g_lat, g_ok, g_swap = _geographic(a, b, rows)
+        lon[g_ok], lat[g_ok], swapped[g_ok], kind[g_ok] = g_lon[g_ok], g_lat[g_ok], g_swap[g_ok], KIND_GIVEN
+        return
+    name = src.to_string()
+    lon1, lat1 = _project(b, a, name)  # first = northing
+    lon2, lat2 = _project(a, b, name)  # first = easting
+    area = src.area_of_use
+    if area is None:
+        in1, in2 = np.isfinite(lon1), np.zeros_like(rows)
+    else:
+        w, s_, e, n_ = area.bounds
+        pad = 2.0
+        in1 = (lon1 >= w - pad) & (lon1 <= e + pad) & (lat1 >= s_ - pad) & (lat1 <= n_ + pad)
+        in2 = (lon2 >= w - pad) & (lon2 <= e + pad) & (lat2 >= s_ - pad) & (lat2 <= n_ + pad)
+    use2 = rows & in2 & ~in1
+    ok = rows & (in1 | in2)
+    lon[ok] = np.where(use2, lon2, lon1)[ok]
+    lat[ok] = np.where(use2, lat2, lat1)[ok]
+    kind[ok] = KIND_GIVEN
+    swapped[ok] = use2[ok]

@@ -1,0 +1,264 @@
+"""Readers of incident extracts and safety-walk observations: every real export, no row lost.
+
+``read_incidents`` and ``read_observations`` take a path (CSV/TXT, Excel .xlsx, GeoJSON/GeoPackage/Shapefile,
+Polisen API or brottsplatskartan JSON) or a (Geo)DataFrame, and return a GeoDataFrame in EPSG:4326 with the
+canonical columns of :mod:`trygghet_geo.schema` followed by the user's own columns, untouched. The result has
+exactly one row per input record; each row has a ``status`` (``ok``, ``needs_geocoding``, ``rejected``) and a
+``reason`` code when it is not ``ok``. ``result.attrs["report"]`` is an :class:`IngestReport`.
+
+>>> import pandas as pd
+>>> from trygghet_geo.io import read_incidents
+>>> df = pd.DataFrame({"Brottstyp": ["Stöld", "Rån"], "Datum": ["2021-03-04 22:15", "2021-03-05"],
+...                    "Plats": ["Storgatan 1", ""], "Latitud": ["", "59,33"], "Longitud": ["", "18,07"]})
+>>> gdf = read_incidents(df)
+>>> gdf[["category", "status", "lat"]].values.tolist()
+[['stöld', 'needs_geocoding', nan], ['våld', 'ok', 59.33]]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from trygghet_geo import schema as s
+from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.io._columns import ROLES, recognise_columns, role_of
+from trygghet_geo.io._ingest import Area, Kind, Prepared, build
+from trygghet_geo.io._report import IngestReport
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ROLES", "IngestReport", "read_incidents", "read_observations", "rejects_table", "validate_file"]
+
+Source = str | Path | pd.DataFrame
+_TEXT = {".csv", ".txt", ".tsv", ".tab", ".dat", ".text"}
+_EXCEL = {".xlsx", ".xlsm"}
+_GIS = {".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".zip"}
+
+
+def read_incidents(
+    source: Source,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    crs: str | None = None,
+    sheet: str | int | None = None,
+    layer: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    area: Area = None,
+    categories: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Read police incidents into the canonical table (one row per input row, none dropped).
+
+    Parameters
+    ----------
+    source
+        A file path (.csv/.txt, .xlsx, .geojson/.gpkg/.shp, .json from the Polisen API or brottsplatskartan)
+        or a (Geo)DataFrame (not changed).
+    columns
+        Which source column holds which field, overriding recognition: ``{"category": "Typ av brott",
+        "place": "Var", "x": "X_koord"}``. Keys are fields (:data:`ROLES`) or canonical column names; a value
+        of ``None`` ignores a recognised column.
+    crs
+        CRS of the coordinate columns (e.g. ``"EPSG:3011"``); detected from the values when ``None``.
+    sheet, layer
+        Excel sheet (name or 0-based position; default the first) and GIS layer.
+    encoding, delimiter
+        Force the text encoding / delimiter of a CSV instead of detecting them.
+    area
+        Study area; rows outside get status ``rejected``, reason ``outside_country`` (flagged, kept).
+        ``None`` checks Sweden when most rows lie in Sweden; ``False`` checks nothing; else a
+        ``(minlon, minlat, maxlon, maxlat)`` tuple, a shapely geometry in WGS84 or a GeoDataFrame.
+    categories
+        Extra ``{raw type: category}`` pairs consulted before the shipped table.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points (None where unknown), columns :data:`trygghet_geo.schema.INCIDENT_COLUMNS` then the
+        user's columns; ``attrs["report"]`` holds the :class:`IngestReport`.
+
+    Raises
+    ------
+    InputError
+        Missing, empty, undecodable or unreadable file; no column that could hold a place or coordinates.
+    SchemaError
+        ``columns`` names an unknown field or a column the source lacks.
+    CRSError
+        ``crs`` is unknown, or the values are in a SWEREF 99 local zone that ``crs`` must name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> gdf = read_incidents(pd.DataFrame({"X": ["6580822"], "Y": ["674032"], "Brottstyp": ["Rån"]}))
+    >>> gdf.attrs["report"].crs_counts, round(float(gdf.lat.iloc[0]), 2)
+    ({'EPSG:3006': 1}, 59.33)
+    """
+    return _read(source, "incidents", columns=columns, crs=crs, sheet=sheet, layer=layer, encoding=encoding,
+                 delimiter=delimiter, area=area, categories=categories)
+
+
+def read_observations(
+    source: Source,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    crs: str | None = None,
+    sheet: str | int | None = None,
+    layer: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    area: Area = None,
+    categories: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Read safety-walk observations (place text, category, note, suggested measure) into the canonical table.
+
+    Same parameters, errors and guarantees as :func:`read_incidents`; the columns are
+    :data:`trygghet_geo.schema.OBSERVATION_COLUMNS` and categories come from the observation vocabulary.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = read_observations(pd.DataFrame({"Plats": ["Gångtunneln under Järnvägsgatan"],
+    ...                                       "Kategori": ["Dålig belysning"], "Anteckning": ["Mörkt"]}))
+    >>> obs[["category", "status", "note"]].values.tolist()
+    [['belysning', 'needs_geocoding', 'Mörkt']]
+    """
+    return _read(source, "observations", columns=columns, crs=crs, sheet=sheet, layer=layer, encoding=encoding,
+                 delimiter=delimiter, area=area, categories=categories)
+
+
+def validate_file(
+    path: str | Path, *, kind: Literal["auto", "incidents", "observations"] = "auto", **kwargs: Any,
+) -> gpd.GeoDataFrame:
+    """Read a file as incidents or observations (``kind="auto"``: observations when it has a note or
+    measure column) and return the result; the report is in ``attrs["report"]``."""
+    if kind == "auto":
+        kind = "observations" if _looks_like_observations(Path(path), kwargs) else "incidents"
+    reader = read_observations if kind == "observations" else read_incidents
+    return reader(path, **kwargs)
+
+
+def rejects_table(result: pd.DataFrame, *, lang: str = "sv") -> pd.DataFrame:
+    """The rows of a read that are not usable as they stand (status ``rejected``), with the reason spelled out
+    in ``reason_text`` and the source row number, ready to send back to whoever made the file."""
+    rejected = result[result[s.STATUS] == "rejected"]
+    out = pd.DataFrame(rejected.drop(columns=[s.GEOMETRY], errors="ignore"))
+    pos = 0 if lang == "sv" else 1
+    out.insert(out.columns.get_loc(s.REASON) + 1, "reason_text",
+               out[s.REASON].map(lambda code: s.REASONS.get(code, (code, code))[pos]))
+    return out
+
+
+# --- internals ---------------------------------------------------------------------------------------------------
+def _looks_like_observations(path: Path, kwargs: Mapping[str, Any]) -> bool:
+    try:
+        prep, _ = _prepare_path(path, "observations", **{k: kwargs.get(k) for k in
+                                                          ("sheet", "layer", "encoding", "delimiter")})
+    except InputError:
+        return False
+    roles = recognise_columns(prep.frame.columns, source=str(path))
+    return "note" in roles or "measure" in roles
+
+
+def _read(source: Source, kind: Kind, *, columns: Mapping[str, str | None] | None, crs: str | None,
+          sheet: str | int | None, layer: str | int | None, encoding: str | None, delimiter: str | None,
+          area: Area, categories: Mapping[str, str] | None) -> gpd.GeoDataFrame:
+    index = None
+    if isinstance(source, pd.DataFrame):
+        prep = _prepare_frame(source)
+        index = source.index
+    elif isinstance(source, str | Path):
+        prep, index = _prepare_path(Path(source), kind, sheet=sheet, layer=layer, encoding=encoding,
+                                    delimiter=delimiter)
+    else:
+        raise InputError(f"source={source!r}: expected a file path or a pandas/geopandas DataFrame")
+    _check_columns_mapping(columns)
+    prep.roles = recognise_columns(prep.frame.columns, columns=columns, source=prep.source, auto=prep.recognise)
+    for key in columns or {}:  # an explicit column (or None) beats a reader's derived values
+        prep.derived.pop(role_of(key), None)
+    _require_location(prep)
+    return build(prep, kind=kind, crs=crs, area=area, categories=categories, index=index)
+
+
+def _require_location(prep: Prepared) -> None:
+    usable = {"place", "town", "lat", "lon", "x", "y", "northing", "easting", "coordinates"}
+    if prep.geometry is not None or usable & (set(prep.roles) | set(prep.derived)):
+        return
+    raise InputError(
+        f"{prep.source}: no column could hold a place or coordinates; found columns {list(prep.frame.columns)!r}."
+        " Expected a place column (plats, adress, gatuadress, platsbeskrivning, address …) or coordinate columns"
+        " (latitud/longitud, lat/lon, X/Y, N/E); name yours with columns={'place': ..., 'lat': ..., 'lon': ...}"
+    )
+
+
+def _prepare_frame(frame: pd.DataFrame) -> Prepared:
+    import geopandas as gpd
+
+    prep = Prepared(frame=pd.DataFrame(frame), source="DataFrame", report={"how": {"format": "DataFrame"}})
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+        prep.geometry = frame.geometry
+        prep.frame = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
+    return prep
+
+
+def _prepare_path(path: Path, kind: Kind, *, sheet: str | int | None = None, layer: str | int | None = None,
+                  encoding: str | None = None, delimiter: str | None = None) -> tuple[Prepared, pd.Index | None]:
+    if not path.exists():
+        raise InputError(f"{path}: no such file; expected a CSV, Excel, GeoJSON/GPKG/Shapefile or JSON file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected a file")
+    suffix = path.suffix.lower()
+    name = path.name
+    if suffix in _EXCEL:
+        from trygghet_geo.io._excel import read_excel_table
+
+        frame, sheet_name, rows = read_excel_table(path, sheet=sheet)
+        return Prepared(frame=frame, source=name, source_rows=rows,
+                        report={"how": {"format": "xlsx", "sheet": sheet_name}}), None
+    if suffix == ".xls":
+        raise InputError(f"{path}: old Excel .xls files are not read; save the sheet as .xlsx or CSV in Excel")
+    if suffix == ".json" or suffix in _GIS:
+        return _prepare_json_or_gis(path, layer=layer), None
+    from trygghet_geo.io._csv import read_text_table
+
+    if suffix not in _TEXT:
+        log.info("%s: unknown extension %r, reading it as delimited text", path, suffix)
+    frame, info = read_text_table(path, encoding=encoding, delimiter=delimiter)
+    notes = ([f"{info.mixed_encoding_lines} lines were cp1252 among UTF-8 lines; read line by line"]
+             if info.mixed_encoding_lines else [])
+    how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter}
+    return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None
+
+
+def _prepare_json_or_gis(path: Path, *, layer: str | int | None) -> Prepared:
+    from trygghet_geo.io._excel import read_gis_layer
+    from trygghet_geo.io._polisen import load_json_records, prepare_records
+
+    if path.suffix.lower() == ".json":
+        data = load_json_records(path)
+        if not (isinstance(data, dict) and data.get("type") in ("FeatureCollection", "Feature")):
+            frame, info = prepare_records(data, path)
+            prep = Prepared(frame=frame, source=path.name, derived=info.get("derived", {}),
+                            precision=info.get("precision"), coarse_with_street=info.get("coarse_with_street"),
+                            report={"how": {"format": f"json ({info['layout']})"}, "notes": info.get("notes", [])})
+            # A known layout: the reader already knows every field, recognition must not pick other columns.
+            prep.recognise = info["layout"] == "records"
+            return prep
+    gdf = read_gis_layer(path, layer=layer)
+    prep = Prepared(frame=pd.DataFrame(gdf.drop(columns=[gdf.geometry.name])), source=path.name,
+                    geometry=gdf.geometry, report={"how": {"format": path.suffix.lower().lstrip(".")}})
+    if gdf.crs is None:
+        prep.report["notes"] = ["the layer has no CRS; coordinates were detected from the values"]
+    return prep
+
+
+def _check_columns_mapping(columns: Mapping[str, Any] | None) -> None:
+    if columns is not None and not isinstance(columns, Mapping):
+        raise SchemaError(f"columns={columns!r}: expected a dict such as {{'place': 'Adress'}}")

@@ -1,0 +1,173 @@
+"""Delimited text (CSV/TXT): encoding and delimiter detection, every cell read as text.
+
+Cells are read as text so that nothing is guessed before the canonical parsers run (a decimal comma, a leading
+zero in an id, ``2021-03-04`` left as written in the user's own columns).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from trygghet_geo.errors import InputError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["TextInfo", "detect_delimiter", "detect_encoding", "read_text_table"]
+
+_CHUNK = 1 << 22
+_DELIMITERS = (";", "\t", ",", "|")
+
+
+@dataclass(frozen=True)
+class TextInfo:
+    """How a text file was read."""
+
+    encoding: str
+    delimiter: str
+    mixed_encoding_lines: int = 0
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig``, ``utf-16`` (BOM), ``utf-8``, ``cp1252``, or ``mixed`` (UTF-8 lines among cp1252 lines).
+
+    UTF-8 is checked strictly over the whole file in chunks (any invalid byte rules it out), so a single
+    ``å`` written by a cp1252 program deep in a large export is not missed.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        n_multibyte = 0
+        while chunk := fh.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise InputError(
+                    f"{path}: the file holds NUL bytes, so it is no text file in UTF-8 or cp1252; expected a "
+                    "CSV/TXT export (for Excel files use the .xlsx extension)"
+                )
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                n_multibyte += sum(chunk.count(lead) for lead in (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6",
+                                                                  b"\xc3\x85", b"\xc3\x84", b"\xc3\x96"))
+                return "mixed" if n_multibyte else "cp1252"
+            n_multibyte += chunk.count(b"\xc3")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _decode_mixed(data: bytes) -> tuple[str, int]:
+    """Decode line by line: UTF-8 where a line is valid UTF-8, cp1252 otherwise (files pasted together)."""
+    lines = data.split(b"\n")
+    out = []
+    fixed = 0
+    for line in lines:  # only on the rare mixed-encoding path, never on the common one
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors="replace"))
+            fixed += 1
+    return "\n".join(out), fixed
+
+
+def detect_delimiter(sample: str) -> str:
+    """The delimiter whose count is the same on the header and most data lines (quotes respected).
+
+    >>> detect_delimiter("Datum;Plats;Latitud\\n2021-03-04;Storgatan 1;59,33\\n")
+    ';'
+    """
+    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    if not lines:
+        return ";"
+    best, best_score = None, (0, 0)
+    for delim in _DELIMITERS:
+        try:
+            rows = list(csv.reader(lines, delimiter=delim))
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows]
+        header = widths[0]
+        if header < 2:
+            continue
+        agree = sum(w == header for w in widths[1:]) if len(widths) > 1 else 1
+        score = (agree, header)
+        if score > best_score:
+            best, best_score = delim, score
+    return best or ";"
+
+
+def read_text_table(
+    path: Path, *, encoding: str | None = None, delimiter: str | None = None,
+) -> tuple[pd.DataFrame, TextInfo]:
+    """Read a delimited text file with every cell as text (``""`` where empty).
+
+    Raises
+    ------
+    InputError
+        The file is empty, binary, or holds no header line.
+    """
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty; expected a header line and one row per record")
+    mixed = 0
+    enc = encoding or detect_encoding(path)
+    if enc == "mixed":
+        text, mixed = _decode_mixed(path.read_bytes())
+        log.warning("%s: %d lines were not UTF-8 and were read as cp1252", path, mixed)
+        buffer: io.StringIO | Path = io.StringIO(text)
+        sample = text[:65536]
+        enc_name = "utf-8+cp1252"
+    else:
+        try:
+            with path.open("r", encoding=enc, newline="") as fh:
+                sample = fh.read(65536)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None
+        buffer = path
+        enc_name = enc
+    if not sample.strip():
+        raise InputError(f"{path}: the file holds only blank space; expected a header line")
+    delim = delimiter or detect_delimiter(sample)
+    try:
+        frame = _read(buffer, delim, None if isinstance(buffer, io.StringIO) else enc, path)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: no header line found; expected column names on the first line") from None
+    return frame, TextInfo(enc_name, delim, mixed)
+
+
+def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(buffer, sep=delim, dtype="str", keep_default_na=False, na_filter=False,
+                           encoding=enc, skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        # Ragged rows (a cell with an unquoted delimiter): re-read through the python engine, keeping every
+        # row; extra cells are joined back into the last column so that no text is lost.
+        log.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
+        if isinstance(buffer, io.StringIO):
+            buffer.seek(0)
+        return _read_ragged(buffer, delim, enc, path)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None
+
+
+def _read_ragged(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -> pd.DataFrame:
+    text = buffer.getvalue() if isinstance(buffer, io.StringIO) else path.read_text(encoding=enc or "utf-8")
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if any(c.strip() for c in r)]
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    fixed = [r[: width - 1] + [delim.join(r[width - 1:])] if len(r) > width else r + [""] * (width - len(r))
+             for r in body]
+    return pd.DataFrame(fixed, columns=header, dtype="str")
+

@@ -1,0 +1,186 @@
+"""JSON records: the Polisen open events API and the brottsplatskartan layout (plus plain record lists).
+
+Polisen's ``location.gps`` is the centre of the municipality or county, never the incident site, so those rows
+get precision ``municipality`` or ``county`` and are not clustered as street points. From early 2026
+``location.name`` is often only the county; the town is then the last comma part of ``name``. A street named
+in ``summary`` (``"… på Storgatan"``) is kept as place text for the geocoder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trygghet_geo.errors import InputError
+from trygghet_geo.io._dates import _MONTHS, parse_datetimes
+
+log = logging.getLogger(__name__)
+
+__all__ = ["STREET_PATTERN", "load_json_records", "prepare_records"]
+
+# Swedish street-like names: a capitalised word ending in a street suffix, optionally with a house number.
+_SUFFIXES = (
+    "gatan", "vägen", "gränd", "gränden", "torget", "torg", "stigen", "allén", "allé", "leden", "backen",
+    "platsen", "plan", "kajen", "esplanaden", "promenaden", "bron", "tunneln", "parken", "stråket", "längan",
+    "vägen", "gata", "väg", "strand", "stranden", "kroken", "slingan", "svängen",
+)
+STREET_PATTERN = (
+    r"(?P<street>\b[A-ZÅÄÖÉ][a-zåäöéü\-]*(?:" + "|".join(sorted(set(_SUFFIXES), key=len, reverse=True))
+    + r")\b(?:\s+\d{1,4}[A-Za-z]?\b)?)"
+)
+
+
+def load_json_records(path: Path) -> list[dict[str, Any]] | dict[str, Any]:
+    """Parse a JSON file; clear errors for empty or broken files."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"{path}: the file is empty; expected a JSON list of records")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: JSON must be UTF-8 text ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    return data
+
+
+def records_of(data: Any, path: Path) -> list[dict[str, Any]]:
+    """The list of records inside a JSON document (a list, or a dict holding one under data/events/…)."""
+    if isinstance(data, dict):
+        for key in ("data", "events", "items", "results", "records"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            raise InputError(f"{path}: expected a JSON list of records (or a GeoJSON FeatureCollection), got an "
+                             f"object with keys {sorted(data)[:10]!r}")
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a JSON list of records, got {type(data).__name__}")
+    bad = [i for i, r in enumerate(data) if not isinstance(r, dict)]
+    if bad:
+        raise InputError(f"{path}: record {bad[0] + 1} is a {type(data[bad[0]]).__name__}, expected an object "
+                         "with fields such as id, datetime, type, location")
+    return data
+
+
+def _layout(frame: pd.DataFrame) -> str:
+    cols = set(frame.columns)
+    if {"datetime", "type"} <= cols and ({"location.gps", "location.name"} & cols):
+        return "polisen"
+    if "title_type" in cols and ({"lat", "lng"} <= cols or "title_location" in cols):
+        return "brottsplatskartan"
+    return "records"
+
+
+def _is_county(text: pd.Series) -> pd.Series:
+    return text.str.strip().str.lower().str.endswith(" län")
+
+
+def _event_time(name: pd.Series, published: pd.Series) -> pd.Series:
+    """The event time from ``name`` ("25 mars 21:15, …" or "22 augusti 17.59, …"), year from publication;
+    falls back to the publication time."""
+    parts = name.str.extract(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[:.](\d{2})", expand=True)
+    month = parts[1].str.lower().map(_MONTHS)
+    ok = parts[0].notna() & month.notna() & published.notna()
+    out = published.copy()
+    if ok.any():
+        year = published[ok].dt.year
+        text = (year.astype("str") + "-" + month[ok].astype(int).astype("str").str.zfill(2) + "-"
+                + parts.loc[ok, 0].str.zfill(2) + " " + parts.loc[ok, 2].str.zfill(2) + ":" + parts.loc[ok, 3])
+        ts, _bad = parse_datetimes(text)
+        # An event on 31 December published on 1 January belongs to the year before.
+        late = ts > published[ok] + pd.Timedelta(days=2)
+        if late.any():
+            ts[late], _ = parse_datetimes((year[late] - 1).astype("str") + text[late].str[4:])
+        out[ok] = ts.where(ts.notna(), published[ok])
+    return out
+
+
+def _street(text: pd.Series) -> pd.Series:
+    return text.str.extract(STREET_PATTERN, expand=True)["street"].fillna("").astype("str")
+
+
+def prepare_records(data: Any, path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Flatten JSON records; returns the flat frame and what the layout tells (roles, derived values)."""
+    records = records_of(data, path)
+    if not records:
+        raise InputError(f"{path}: the JSON list holds no records")
+    frame = pd.json_normalize(records, sep=".", max_level=1)
+    layout = _layout(frame)
+    if layout == "polisen":
+        return frame, _polisen(frame)
+    if layout == "brottsplatskartan":
+        return frame, _brottsplatskartan(frame)
+    return frame, {"layout": "records"}
+
+
+def _text(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col not in frame:
+        return pd.Series([""] * len(frame), dtype="str")
+    v = frame[col]
+    return v.astype("str").where(v.notna(), "").str.strip()
+
+
+def _polisen(frame: pd.DataFrame) -> dict[str, Any]:
+    published, _ = parse_datetimes(_text(frame, "datetime"))
+    name = _text(frame, "name")
+    loc = _text(frame, "location.name")
+    tail = name.str.rsplit(",", n=1).str[-1].str.strip()
+    county_loc = _is_county(loc)
+    town = loc.where(~county_loc | _is_county(tail) | (tail == ""), tail)
+    town_is_county = _is_county(town)
+    precision = pd.Series(np.where(county_loc, "county", "municipality"), dtype="str")
+    gps = _text(frame, "location.gps").str.split(",", n=1, expand=True)
+    if gps.shape[1] < 2:
+        gps[1] = ""
+    street = _street(_text(frame, "summary"))
+    place = town.where(street == "", street + ", " + town.where(~town_is_county, loc))
+    derived = {
+        "record_id": _text(frame, "id"),
+        "datetime": _event_time(name, published),
+        "published": published,
+        "category": _text(frame, "type"),
+        "place": place,
+        "lat": gps[0].fillna(""),
+        "lon": gps[1].fillna(""),
+    }
+    return {"layout": "polisen", "derived": derived, "precision": precision, "coarse_with_street": street != "",
+            "notes": ["Polisen API: coordinates are municipality or county centres (precision municipality/"
+                      "county); the event time is read from 'name', the publication time from 'datetime'"]}
+
+
+def _brottsplatskartan(frame: pd.DataFrame) -> dict[str, Any]:
+    published, _ = parse_datetimes(_text(frame, "pubdate_iso8601"))
+    town = _text(frame, "title_location")
+    n = len(frame)
+    precision = np.where(_is_county(town), "county", "municipality").astype(object)
+    vp = ["viewport_northeast_lat", "viewport_northeast_lng", "viewport_southwest_lat", "viewport_southwest_lng"]
+    if set(vp) <= set(frame.columns):
+        ne_lat, ne_lng, sw_lat, sw_lng = (pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+                                          for c in vp)
+        lat_mid = np.radians((ne_lat + sw_lat) / 2)
+        diag_km = np.hypot((ne_lat - sw_lat) * 111.2, (ne_lng - sw_lng) * 111.2 * np.cos(lat_mid))
+        # brottsplatskartan geocodes "place, street, town": a small viewport means it found the street.
+        precision = np.where(diag_km < 3, "street", np.where(diag_km < 12, "place", precision))
+    text = _text(frame, "description") if "description" in frame else pd.Series([""] * n, dtype="str")
+    street = _street(text)
+    place = town.where(street == "", street + ", " + town)
+    derived = {
+        "record_id": _text(frame, "id"),
+        "datetime": published,
+        "published": published,
+        "category": _text(frame, "title_type"),
+        "place": place,
+        "lat": _text(frame, "lat"),
+        "lon": _text(frame, "lng"),
+    }
+    coarse = pd.Series(np.isin(precision, ["municipality", "county"]), dtype=bool) & (street != "")
+    return {"layout": "brottsplatskartan", "derived": derived, "precision": pd.Series(precision, dtype=object),
+            "coarse_with_street": coarse,
+            "notes": ["brottsplatskartan: precision from its geocoding viewport where present, else municipality/"
+                      "county; the time is the publication time"]}
