@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from trygghet_geo import Analysis, sample, schema
 
 
 def test_demo_writes_map_and_places(demo) -> None:
     _, paths = demo
-    assert paths["map"].exists() and paths["map"].stat().st_size > 10_000
+    assert paths["map"].exists()
+    assert paths["map"].stat().st_size > 10_000
     places = pd.read_csv(paths["places"])
     assert len(places) >= 5
 
@@ -81,7 +81,8 @@ def test_demo_command_prints_the_summary(demo, tmp_path, capsys, monkeypatch) ->
     monkeypatch.setattr(sample, "run_demo", run_demo_once)
     assert cli.main(["demo", "--out", str(tmp_path / "o"), "--raw", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
-    assert "Topp 5" in out and "Hotspots:" in out and "Utelämnade" in out
+    for heading in ("Topp 5", "Hotspots:", "Utelämnade"):
+        assert heading in out
     assert calls["args"] == (str(tmp_path / "o"), str(tmp_path / "r"))
 
 
@@ -89,4 +90,6 @@ def test_left_out_reasons_have_readable_text(demo) -> None:
     result, _ = demo
     for reason in result.left_out:
         assert reason in schema.REASONS
-    assert np.isfinite(result.incidents.loc[result.incidents[schema.EDGE_ID] >= 0, schema.EDGE_OFFSET_M]).all()
+    assert np.isfinite(
+        result.incidents.loc[result.incidents[schema.EDGE_ID] >= 0, schema.EDGE_OFFSET_M]
+    ).all()

@@ -14,8 +14,12 @@ def test_demo_map_loads_without_console_errors(demo, browser) -> None:
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # tile servers are unreachable here: the shared map must still draw everything but the tiles
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-               else route.abort())
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+        ),
+    )
     page.goto(paths["map"].as_uri())
     page.wait_for_selector(".leaflet-container")
     page.wait_for_timeout(500)

@@ -21,9 +21,13 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
-    client = nbclient.NotebookClient(nb, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}})
+    client = nbclient.NotebookClient(
+        nb, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
+    ]
     assert errors == []
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
 

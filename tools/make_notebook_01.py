@@ -5,67 +5,108 @@ from pathlib import Path
 import nbformat as nbf
 
 CELLS = [
-    ("md", """# Kom igång med trygghet_geo
+    (
+        "md",
+        """# Kom igång med trygghet_geo
 
 En första timme med verktyget på det medföljande exemplet: **centrala Helsingfors verkliga gatunät**
 (OpenStreetMap, © OpenStreetMap contributors, ODbL) med **syntetiska** händelser och synpunkter från
 trygghetsvandringar. Inget i exemplet beskriver verkliga händelser.
 
 Stegen: läsa in → geokoda platstext → klustra längs gatorna (DBSCAN på nätverksavstånd) → hotspots →
-rangordna platser → karta."""),
-    ("code", """import trygghet_geo as tg
+rangordna platser → karta.""",
+    ),
+    (
+        "code",
+        """import trygghet_geo as tg
 from trygghet_geo import sample
 
 tg.options.progress = False  # no progress bars in the executed notebook
 paths = sample.write_raw("../data/raw")
-paths"""),
-    ("md", """## 1. Läs in filerna som en användare har dem
+paths""",
+    ),
+    (
+        "md",
+        """## 1. Läs in filerna som en användare har dem
 Händelserna är en CSV med `;` och decimalkomma, synpunkterna en Excel-fil. Varje rad får `status` och,
-när något är fel, en `reason` — ingen rad försvinner."""),
-    ("code", """incidents = tg.read_incidents(paths["incidents"])
+när något är fel, en `reason` — ingen rad försvinner.""",
+    ),
+    (
+        "code",
+        """incidents = tg.read_incidents(paths["incidents"])
 observations = tg.read_observations(paths["observations"])
 print(len(incidents), "händelser,", len(observations), "synpunkter")
-incidents[["category", "raw_category", "occurred_at", "place_text", "precision", "status", "reason"]].head()"""),
+incidents[["category", "raw_category", "occurred_at", "place_text", "precision", "status", "reason"]].head()""",
+    ),
     ("code", """incidents["status"].value_counts()"""),
-    ("md", """## 2. Geokoda platstext offline
-Gazetteeren byggs från samma OSM-data som gatunätet. Inget skickas över nätet."""),
-    ("code", """from trygghet_geo.geocode import geocode
+    (
+        "md",
+        """## 2. Geokoda platstext offline
+Gazetteeren byggs från samma OSM-data som gatunätet. Inget skickas över nätet.""",
+    ),
+    (
+        "code",
+        """from trygghet_geo.geocode import geocode
 
 network = sample.load_network()
 gazetteer = sample.load_gazetteer()
 geocoded = geocode(incidents, gazetteer=gazetteer)
-geocoded["geocode_method"].value_counts()"""),
-    ("md", """## 3. Klustra längs gatorna
-`NetworkDBSCAN` följer scikit-learns konventioner; `eps_m` är avståndet **längs gatorna** i meter."""),
-    ("code", """from trygghet_geo import schema
+geocoded["geocode_method"].value_counts()""",
+    ),
+    (
+        "md",
+        """## 3. Klustra längs gatorna
+`NetworkDBSCAN` följer scikit-learns konventioner; `eps_m` är avståndet **längs gatorna** i meter.""",
+    ),
+    (
+        "code",
+        """from trygghet_geo import schema
 
 usable = geocoded[(geocoded["status"] == "ok") & geocoded["precision"].isin(list(schema.STREET_PRECISION))]
 points = usable.to_crs(network.crs)
 model = tg.NetworkDBSCAN(eps_m=100, min_samples=5, network=network).fit(points)
 labels = model.labels_
-print("kluster:", labels.max() + 1, " brus:", (labels == -1).sum(), "av", len(labels))"""),
-    ("code", """from trygghet_geo.cluster import suggest_eps
+print("kluster:", labels.max() + 1, " brus:", (labels == -1).sum(), "av", len(labels))""",
+    ),
+    (
+        "code",
+        """from trygghet_geo.cluster import suggest_eps
 
 suggestion = suggest_eps(points, network=network, k=5)
-suggestion"""),
-    ("md", """## 4. Hela flödet i ett anrop
-`analyze` gör allt ovan och lägger till hotspots, rangordning med Monte Carlo-signifikans och kartan."""),
-    ("code", """result = tg.analyze(paths["incidents"], paths["observations"], network=network, gazetteer=gazetteer,
+suggestion""",
+    ),
+    (
+        "md",
+        """## 4. Hela flödet i ett anrop
+`analyze` gör allt ovan och lägger till hotspots, rangordning med Monte Carlo-signifikans och kartan.""",
+    ),
+    (
+        "code",
+        """result = tg.analyze(paths["incidents"], paths["observations"], network=network, gazetteer=gazetteer,
                     synthetic=True, source_note=sample.SOURCE_NOTE, study_area=paths["area"], n_simulations=19)
-result.left_out"""),
+result.left_out""",
+    ),
     ("code", """result.places[["rank", "name", "score", "p_value", "significant", "reason"]].head()"""),
-    ("md", """## 5. Kartan
+    (
+        "md",
+        """## 5. Kartan
 `to_map()` ger en `folium.Map` som visas direkt i notebooken; `to_html()` skriver en fil att skicka med
-e-post (delningsläge `"shared"` som standard)."""),
-    ("code", """m = result.to_map(privacy="internal")
-m"""),
+e-post (delningsläge `"shared"` som standard).""",
+    ),
+    (
+        "code",
+        """m = result.to_map(privacy="internal")
+m""",
+    ),
 ]
 
 
 def main() -> None:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src) for kind, src in CELLS]
+    nb.cells = [
+        nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src) for kind, src in CELLS
+    ]
     out = Path(__file__).resolve().parents[1] / "notebooks" / "01_kom_igang.ipynb"
     nbf.write(nb, out)
     print(out)

@@ -41,8 +41,21 @@ _LAZY: dict[str, str] = {
     "compare_periods": "trygghet_geo.followup",
 }
 _SUBMODULES = (
-    "analysis", "cluster", "crs", "followup", "geocode", "hotspots", "io", "maps", "network", "privacy",
-    "rank", "report", "sample", "schema", "snap",
+    "analysis",
+    "cluster",
+    "crs",
+    "followup",
+    "geocode",
+    "hotspots",
+    "io",
+    "maps",
+    "network",
+    "privacy",
+    "rank",
+    "report",
+    "sample",
+    "schema",
+    "snap",
 )
 
 __all__ = [

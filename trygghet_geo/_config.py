@@ -94,7 +94,9 @@ def _validate(name: str, value: Any) -> Any:
             raise ValueError(f"options.user_agent must be a non-empty string, got {value!r}")
     elif name == "metric_crs":
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"options.metric_crs must be None or a CRS string such as 'EPSG:3006', got {value!r}")
+            raise ValueError(
+                f"options.metric_crs must be None or a CRS string such as 'EPSG:3006', got {value!r}"
+            )
     elif name == "lang" and value not in ("sv", "en"):
         raise ValueError(f"options.lang must be 'sv' or 'en', got {value!r}")
     return value

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-import logging
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,8 +34,8 @@ class Analysis:
     observations : GeoDataFrame or None
         Every safety-walk observation row, same conventions.
     hotspots : GeoDataFrame
-        One row per hotspot (see :func:`trygghet_geo.hotspots.find_hotspots`); geometry is the buffered polygon
-        for display, ``segments`` the street segments it covers.
+        One row per hotspot (see :func:`trygghet_geo.hotspots.find_hotspots`); geometry is the buffered
+        polygon for display, ``segments`` the street segments it covers.
     places : GeoDataFrame
         The ranked places for joint visits (see :func:`trygghet_geo.rank.rank_places`).
     network : StreetNetwork
@@ -59,7 +59,7 @@ class Analysis:
     study_area: gpd.GeoDataFrame | None = None
 
     def to_map(self, **kwargs: Any) -> folium.Map:
-        """The interactive map (a ``folium.Map``); keyword arguments go to :func:`trygghet_geo.maps.make_map`."""
+        """The interactive map (a ``folium.Map``); keywords go to :func:`trygghet_geo.maps.make_map`."""
         from trygghet_geo.maps import make_map
 
         return make_map(self, **kwargs)
@@ -151,14 +151,39 @@ def analyze(
     stages.step("rank")
     from trygghet_geo.rank import rank_places
 
-    places = rank_places(hotspots, inc, obs, network=network, weights=weights, n_simulations=n_simulations,
-                         random_state=random_state, gazetteer=gazetteer)
+    places = rank_places(
+        hotspots,
+        inc,
+        obs,
+        network=network,
+        weights=weights,
+        n_simulations=n_simulations,
+        random_state=random_state,
+        gazetteer=gazetteer,
+    )
     stages.close()
-    meta = _meta(inc, obs, title=title, source_note=source_note, synthetic=synthetic, eps_m=eps_m,
-                 min_samples=min_samples, max_snap_m=max_snap_m, n_simulations=n_simulations)
+    meta = _meta(
+        inc,
+        obs,
+        title=title,
+        source_note=source_note,
+        synthetic=synthetic,
+        eps_m=eps_m,
+        min_samples=min_samples,
+        max_snap_m=max_snap_m,
+        n_simulations=n_simulations,
+    )
     area = _read_area(study_area, network)
-    return Analysis(incidents=inc, observations=obs, hotspots=hotspots, places=places, network=network,
-                    left_out=left_out_counts(inc), meta=meta, study_area=area)
+    return Analysis(
+        incidents=inc,
+        observations=obs,
+        hotspots=hotspots,
+        places=places,
+        network=network,
+        left_out=left_out_counts(inc),
+        meta=meta,
+        study_area=area,
+    )
 
 
 def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame | None:
@@ -245,7 +270,9 @@ def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -
     return gdf
 
 
-def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int) -> gpd.GeoDataFrame:
+def _cluster(
+    gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int
+) -> gpd.GeoDataFrame:
     from trygghet_geo import schema as s
     from trygghet_geo.cluster import dbscan_on_network
 
@@ -253,8 +280,11 @@ def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min
     on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
     if on_street.sum() > 0:
         labels, _core = dbscan_on_network(
-            gdf.loc[on_street, s.EDGE_ID].to_numpy(), gdf.loc[on_street, s.EDGE_OFFSET_M].to_numpy(), network,
-            eps_m=eps_m, min_samples=min_samples,
+            gdf.loc[on_street, s.EDGE_ID].to_numpy(),
+            gdf.loc[on_street, s.EDGE_OFFSET_M].to_numpy(),
+            network,
+            eps_m=eps_m,
+            min_samples=min_samples,
         )
         gdf.loc[on_street, s.CLUSTER] = labels
     return gdf

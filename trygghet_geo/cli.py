@@ -22,11 +22,13 @@ __all__ = ["main"]
 _Runner = Callable[[argparse.Namespace], int]
 
 
-# --- demo ------------------------------------------------------------------------------------------------------
+# --- demo ---------------------------------------------------------------------------------------------------
 def _add_demo(sub: argparse._SubParsersAction) -> _Runner:
     p = sub.add_parser("demo", help="run the whole analysis on the bundled sample (synthetic data)")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
-    p.add_argument("--raw", default="data/raw", help="folder for the sample's input files (default: data/raw)")
+    p.add_argument(
+        "--raw", default="data/raw", help="folder for the sample's input files (default: data/raw)"
+    )
     return _run_demo
 
 
@@ -49,7 +51,9 @@ def _print_summary(result: Analysis) -> None:
     from trygghet_geo import schema as s
 
     inc = result.incidents
-    geocoded = int((inc[s.GEOCODE_METHOD].fillna("") != "coordinates").sum()) if s.GEOCODE_METHOD in inc else 0
+    geocoded = (
+        int((inc[s.GEOCODE_METHOD].fillna("") != "coordinates").sum()) if s.GEOCODE_METHOD in inc else 0
+    )
     used = int((inc[s.EDGE_ID] >= 0).sum())
     print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
     if result.observations is not None:
@@ -65,9 +69,11 @@ def _print_summary(result: Analysis) -> None:
         print(f"  {row.rank}. {row.name} – {row.reason}")
 
 
-# --- validate ---------------------------------------------------------------------------------------------------
+# --- validate -----------------------------------------------------------------------------------------------
 def _add_validate(sub: argparse._SubParsersAction) -> _Runner:
-    p = sub.add_parser("validate", help="read an incident or observation file and report what would be left out")
+    p = sub.add_parser(
+        "validate", help="read an incident or observation file and report what would be left out"
+    )
     p.add_argument("file")
     return _run_validate
 
@@ -76,7 +82,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     raise TrygghetError("validate is not wired yet")
 
 
-# --- geocode ----------------------------------------------------------------------------------------------------
+# --- geocode ------------------------------------------------------------------------------------------------
 def _add_geocode(sub: argparse._SubParsersAction) -> _Runner:
     p = sub.add_parser("geocode", help="geocode the place text of a file offline")
     p.add_argument("file")
@@ -88,7 +94,7 @@ def _run_geocode(args: argparse.Namespace) -> int:
     raise TrygghetError("geocode is not wired yet")
 
 
-# --- network ----------------------------------------------------------------------------------------------------
+# --- network ------------------------------------------------------------------------------------------------
 def _add_network(sub: argparse._SubParsersAction) -> _Runner:
     p = sub.add_parser("network", help="build a street network (osmnx download, OSM file or line layer)")
     p.add_argument("--out", required=True)
@@ -99,7 +105,7 @@ def _run_network(args: argparse.Namespace) -> int:
     raise TrygghetError("network is not wired yet")
 
 
-# --- report -----------------------------------------------------------------------------------------------------
+# --- report -------------------------------------------------------------------------------------------------
 def _add_report(sub: argparse._SubParsersAction) -> _Runner:
     p = sub.add_parser("report", help="the follow-up report for the municipal board (HTML + XLSX)")
     p.add_argument("--out", default="data/processed")
@@ -110,14 +116,14 @@ def _run_report(args: argparse.Namespace) -> int:
     raise TrygghetError("report is not wired yet")
 
 
-# --- entry point -------------------------------------------------------------------------------------------------
+# --- entry point --------------------------------------------------------------------------------------------
 _SUBCOMMANDS = (_add_demo, _add_validate, _add_geocode, _add_network, _add_report)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
     parser = argparse.ArgumentParser(
         prog="trygghet-geo",
-        description="Map unsafe places: hotspots along the streets, places for joint visits, email-ready maps.",
+        description="Map unsafe places: hotspots along streets, places for joint visits, email-ready maps.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -132,7 +138,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser, runners = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
     if args.no_progress:
         from trygghet_geo import options
 

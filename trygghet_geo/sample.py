@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from trygghet_geo.analysis import Analysis
-
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
 
@@ -100,44 +99,94 @@ class _Planted:
 
 _PLANTED = (
     _Planted(
-        "station", "Järnvägstorget", 620, 110.0,
-        {"Narkotikabrott": 0.35, "Ringa narkotikabrott": 0.1, "Ordningsstörning": 0.2, "Fickstöld": 0.15,
-         "Misshandel": 0.12, "Skadegörelse": 0.08},
-        (16, 18, 20, 21, 22, 23), 0.35, ("vid Järnvägstorget", "Järnvägstorget", "Stationsplatsen"), 0.3,
+        "station",
+        "Järnvägstorget",
+        620,
+        110.0,
+        {
+            "Narkotikabrott": 0.35,
+            "Ringa narkotikabrott": 0.1,
+            "Ordningsstörning": 0.2,
+            "Fickstöld": 0.15,
+            "Misshandel": 0.12,
+            "Skadegörelse": 0.08,
+        },
+        (16, 18, 20, 21, 22, 23),
+        0.35,
+        ("vid Järnvägstorget", "Järnvägstorget", "Stationsplatsen"),
+        0.3,
     ),
     _Planted(
-        "park", "Kajsaniemiallén", 380, 120.0,
+        "park",
+        "Kajsaniemiallén",
+        380,
+        120.0,
         {"Narkotikabrott": 0.45, "Misshandel": 0.2, "Ordningsstörning": 0.2, "Skadegörelse": 0.15},
-        (19, 21, 22, 23, 0, 1), 0.4, ("Kajsaniemiparken", "i Kajsaniemiparken", "Kajsaniemiallén"),
+        (19, 21, 22, 23, 0, 1),
+        0.4,
+        ("Kajsaniemiparken", "i Kajsaniemiparken", "Kajsaniemiallén"),
     ),
     _Planted(
-        "nightlife", "Georgsgatan", 360, 90.0,
-        {"Misshandel": 0.3, "Ordningsstörning": 0.3, "Skadegörelse": 0.15, "Narkotikabrott": 0.1,
-         "Olaga hot": 0.15},
-        (22, 23, 0, 1, 2, 3), 0.75, ("Georgsgatan", "utanför krogen på Georgsgatan"), -0.2,
+        "nightlife",
+        "Georgsgatan",
+        360,
+        90.0,
+        {
+            "Misshandel": 0.3,
+            "Ordningsstörning": 0.3,
+            "Skadegörelse": 0.15,
+            "Narkotikabrott": 0.1,
+            "Olaga hot": 0.15,
+        },
+        (22, 23, 0, 1, 2, 3),
+        0.75,
+        ("Georgsgatan", "utanför krogen på Georgsgatan"),
+        -0.2,
     ),
     _Planted(
-        "shopping", "Alexandersgatan", 420, 120.0,
+        "shopping",
+        "Alexandersgatan",
+        420,
+        120.0,
         {"Butiksstöld": 0.55, "Stöld": 0.15, "Fickstöld": 0.1, "Skadegörelse": 0.1, "Bedrägeri": 0.1},
-        (10, 12, 13, 14, 15, 16, 17), 0.3, ("Alexandersgatan", "Alexandersg."),
+        (10, 12, 13, 14, 15, 16, 17),
+        0.3,
+        ("Alexandersgatan", "Alexandersg."),
     ),
     _Planted(
-        "traffic", "Kajsaniemigatan", 220, 70.0,
+        "traffic",
+        "Kajsaniemigatan",
+        220,
+        70.0,
         {"Trafikbrott": 0.4, "Rattfylleri": 0.2, "Trafikolycka": 0.3, "Olovlig körning": 0.1},
-        (7, 8, 16, 17, 18, 23), 0.2, ("korsningen Kajsaniemigatan/Mannerheimvägen", "Kajsaniemigatan"),
+        (7, 8, 16, 17, 18, 23),
+        0.2,
+        ("korsningen Kajsaniemigatan/Mannerheimvägen", "Kajsaniemigatan"),
     ),
 )
 _BACKGROUND_N = 1500
 _BACKGROUND_MIX = {
-    "Stöld": 0.18, "Cykelstöld": 0.12, "Skadegörelse": 0.12, "Trafikbrott": 0.12, "Misshandel": 0.08,
-    "Ordningsstörning": 0.1, "Narkotikabrott": 0.08, "Bedrägeri": 0.06, "Olaga hot": 0.05, "Brand": 0.03,
+    "Stöld": 0.18,
+    "Cykelstöld": 0.12,
+    "Skadegörelse": 0.12,
+    "Trafikbrott": 0.12,
+    "Misshandel": 0.08,
+    "Ordningsstörning": 0.1,
+    "Narkotikabrott": 0.08,
+    "Bedrägeri": 0.06,
+    "Olaga hot": 0.05,
+    "Brand": 0.03,
     "Övrigt": 0.06,
 }
 
 # Safety-walk observations: category -> (notes, measures).
 _OBS_TEXT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "belysning": (
-        ("Mörkt längs gångvägen, flera lampor trasiga", "Dålig belysning vid trappan", "Ingen belysning i passagen"),
+        (
+            "Mörkt längs gångvägen, flera lampor trasiga",
+            "Dålig belysning vid trappan",
+            "Ingen belysning i passagen",
+        ),
         ("Byt trasiga armaturer", "Sätt upp fler lampor", "Se över belysningen kvällstid"),
     ),
     "vegetation": (
@@ -157,7 +206,11 @@ _OBS_TEXT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("Farthinder", "Tydligare markering", "Separera cykel och gång"),
     ),
     "folksamling/otrygghet": (
-        ("Grupper samlas på kvällarna, känns otryggt", "Langning misstänks vid trappan", "Bråk på helgnätter"),
+        (
+            "Grupper samlas på kvällarna, känns otryggt",
+            "Langning misstänks vid trappan",
+            "Bråk på helgnätter",
+        ),
         ("Fler vuxna på plats kvällstid", "Polisnärvaro helger", "Fältassistenter fredagar"),
     ),
     "övrigt": (
@@ -166,22 +219,47 @@ _OBS_TEXT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 _OBS_PLACES = (  # (street anchor, place texts, category weights, count)
-    ("Järnvägstorget", ("Järnvägstorget", "vid stationen", "gångtunneln vid Järnvägstorget"),
-     {"folksamling/otrygghet": 0.45, "nedskräpning": 0.25, "belysning": 0.15, "skadegörelse/klotter": 0.15}, 55),
-    ("Kajsaniemiallén", ("Kajsaniemiparken", "Kajsaniemiallén", "parken vid Kajsaniemiallén"),
-     {"belysning": 0.45, "vegetation": 0.3, "folksamling/otrygghet": 0.15, "nedskräpning": 0.1}, 50),
-    ("Georgsgatan", ("Georgsgatan", "utanför krogarna på Georgsgatan"),
-     {"folksamling/otrygghet": 0.4, "nedskräpning": 0.3, "skadegörelse/klotter": 0.3}, 30),
-    ("Kajsaniemigatan", ("korsningen Kajsaniemigatan/Mannerheimvägen", "Kajsaniemigatan"),
-     {"trafikmiljö": 0.8, "belysning": 0.2}, 25),
+    (
+        "Järnvägstorget",
+        ("Järnvägstorget", "vid stationen", "gångtunneln vid Järnvägstorget"),
+        {
+            "folksamling/otrygghet": 0.45,
+            "nedskräpning": 0.25,
+            "belysning": 0.15,
+            "skadegörelse/klotter": 0.15,
+        },
+        55,
+    ),
+    (
+        "Kajsaniemiallén",
+        ("Kajsaniemiparken", "Kajsaniemiallén", "parken vid Kajsaniemiallén"),
+        {"belysning": 0.45, "vegetation": 0.3, "folksamling/otrygghet": 0.15, "nedskräpning": 0.1},
+        50,
+    ),
+    (
+        "Georgsgatan",
+        ("Georgsgatan", "utanför krogarna på Georgsgatan"),
+        {"folksamling/otrygghet": 0.4, "nedskräpning": 0.3, "skadegörelse/klotter": 0.3},
+        30,
+    ),
+    (
+        "Kajsaniemigatan",
+        ("korsningen Kajsaniemigatan/Mannerheimvägen", "Kajsaniemigatan"),
+        {"trafikmiljö": 0.8, "belysning": 0.2},
+        25,
+    ),
     # residents' worries where police records are few: a dark quay walk
-    ("Kajsaniemistranden", ("Kajsaniemistranden", "gångvägen längs Kajsaniemistranden"),
-     {"belysning": 0.6, "vegetation": 0.25, "folksamling/otrygghet": 0.15}, 30),
+    (
+        "Kajsaniemistranden",
+        ("Kajsaniemistranden", "gångvägen längs Kajsaniemistranden"),
+        {"belysning": 0.6, "vegetation": 0.25, "folksamling/otrygghet": 0.15},
+        30,
+    ),
 )
 _OBS_BACKGROUND_N = 40
 
 
-# --- generation ---------------------------------------------------------------------------------------------------
+# --- generation ---------------------------------------------------------------------------------------------
 def _edge_arrays(network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
     lengths = network.edges["length_m"].to_numpy(dtype=float)
     return np.arange(len(lengths)), lengths
@@ -212,19 +290,23 @@ def _edges_near(network: StreetNetwork, node: int, radius_m: float) -> np.ndarra
     return np.flatnonzero(np.isfinite(dist[u]) & np.isfinite(dist[v]))
 
 
-def _points_on_edges(network: StreetNetwork, edge_ids: np.ndarray, n: int, rng: np.random.Generator,
-                     jitter_m: float) -> np.ndarray:
+def _points_on_edges(
+    network: StreetNetwork, edge_ids: np.ndarray, n: int, rng: np.random.Generator, jitter_m: float
+) -> np.ndarray:
     """n points uniform per metre along the given edges, moved up to jitter_m sideways (x, y metric)."""
     geoms = network.edges.geometry.to_numpy()[edge_ids]
     lengths = network.edges["length_m"].to_numpy(dtype=float)[edge_ids]
     pick = rng.choice(len(edge_ids), size=n, p=lengths / lengths.sum())
     frac = rng.random(n)
-    xy = np.array([g.interpolate(f, normalized=True).coords[0] for g, f in zip(geoms[pick], frac, strict=True)])
+    xy = np.array(
+        [g.interpolate(f, normalized=True).coords[0] for g, f in zip(geoms[pick], frac, strict=True)]
+    )
     return xy + rng.normal(0.0, jitter_m / 2, size=xy.shape)
 
 
-def _timestamps(n: int, rng: np.random.Generator, hours: tuple[int, ...], weekend: float,
-                trend: float) -> pd.DatetimeIndex:
+def _timestamps(
+    n: int, rng: np.random.Generator, hours: tuple[int, ...], weekend: float, trend: float
+) -> pd.DatetimeIndex:
     start, end = PERIOD
     span_days = (end - start).days
     # a trend shapes the density over the period: inverse-CDF sampling of a linear density
@@ -330,15 +412,17 @@ def generate_incidents(seed: int = SEED, *, network: StreetNetwork | None = None
             place.append(s)
     lon, lat = Transformer.from_crs(network.crs, schema.WGS84, always_xy=True).transform(df["x"], df["y"])
     has_coord = kind == "coord"
-    out = pd.DataFrame({
-        "Ärendenummer": [f"5000-K{100000 + i}-{df['when'][i].year % 100:02d}" for i in range(len(df))],
-        "Brottstyp": df["type"],
-        "Datum": df["when"].dt.strftime("%Y-%m-%d"),
-        "Tid": df["when"].dt.strftime("%H:%M"),
-        "Plats": place,
-        "Latitud": np.where(has_coord, np.round(lat, 6), np.nan),
-        "Longitud": np.where(has_coord, np.round(lon, 6), np.nan),
-    })
+    out = pd.DataFrame(
+        {
+            "Ärendenummer": [f"5000-K{100000 + i}-{df['when'][i].year % 100:02d}" for i in range(len(df))],
+            "Brottstyp": df["type"],
+            "Datum": df["when"].dt.strftime("%Y-%m-%d"),
+            "Tid": df["when"].dt.strftime("%H:%M"),
+            "Plats": place,
+            "Latitud": np.where(has_coord, np.round(lat, 6), np.nan),
+            "Longitud": np.where(has_coord, np.round(lon, 6), np.nan),
+        }
+    )
     _break_a_few(out, rng)
     return out
 
@@ -360,7 +444,9 @@ def _nearest_edge(network: StreetNetwork, xy: np.ndarray) -> np.ndarray:
 
 
 def generate_observations(seed: int = SEED + 1, *, network: StreetNetwork | None = None) -> pd.DataFrame:
-    """Synthetic safety-walk observations: ``Datum``, ``Plats``, ``Kategori``, ``Anteckning``, ``Åtgärdsförslag``.
+    """Synthetic safety-walk observations.
+
+    Columns: ``Datum``, ``Plats``, ``Kategori``, ``Anteckning``, ``Åtgärdsförslag``.
 
     Places are written as text the way a walk's notes are (no coordinates), concentrated where the planted
     incidents are and at one place residents worry about where police records are few.
@@ -375,18 +461,22 @@ def generate_observations(seed: int = SEED + 1, *, network: StreetNetwork | None
             rows.append((rng.choice(walks), rng.choice(np.array(texts)), c))
     named = network.edges.loc[network.edges["name"] != "", "name"].unique()
     for _ in range(_OBS_BACKGROUND_N):
-        rows.append((rng.choice(walks), str(rng.choice(named)), str(rng.choice(schema.OBSERVATION_CATEGORIES))))
+        rows.append(
+            (rng.choice(walks), str(rng.choice(named)), str(rng.choice(schema.OBSERVATION_CATEGORIES)))
+        )
     notes = []
     for _, _, c in rows:
         note_choices, measure_choices = _OBS_TEXT[c]
         notes.append((str(rng.choice(np.array(note_choices))), str(rng.choice(np.array(measure_choices)))))
-    return pd.DataFrame({
-        "Datum": [pd.Timestamp(r[0]).strftime("%Y-%m-%d") for r in rows],
-        "Plats": [str(r[1]) for r in rows],
-        "Kategori": [r[2] for r in rows],
-        "Anteckning": [n[0] for n in notes],
-        "Åtgärdsförslag": [n[1] for n in notes],
-    })
+    return pd.DataFrame(
+        {
+            "Datum": [pd.Timestamp(r[0]).strftime("%Y-%m-%d") for r in rows],
+            "Plats": [str(r[1]) for r in rows],
+            "Kategori": [r[2] for r in rows],
+            "Anteckning": [n[0] for n in notes],
+            "Åtgärdsförslag": [n[1] for n in notes],
+        }
+    )
 
 
 def study_area(network: StreetNetwork | None = None) -> gpd.GeoDataFrame:
@@ -438,8 +528,9 @@ def _label_synthetic(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
-def run_demo(out: str | Path = "data/processed", raw: str | Path = "data/raw", *,
-             n_simulations: int = 99) -> tuple[Analysis, dict[str, Path]]:
+def run_demo(
+    out: str | Path = "data/processed", raw: str | Path = "data/raw", *, n_simulations: int = 99
+) -> tuple[Analysis, dict[str, Path]]:
     """Run the whole flow on the sample, as ``trygghet-geo demo`` does.
 
     Writes the sample's input files to ``raw``, then ``trygghetskarta.html`` (shared privacy mode) and
@@ -452,9 +543,16 @@ def run_demo(out: str | Path = "data/processed", raw: str | Path = "data/raw", *
     out.mkdir(parents=True, exist_ok=True)
     paths = write_raw(raw)
     result = analyze(
-        paths["incidents"], paths["observations"], network=load_network(), gazetteer=load_gazetteer(),
-        source_note=SOURCE_NOTE, synthetic=True, study_area=paths["area"], n_simulations=n_simulations,
+        paths["incidents"],
+        paths["observations"],
+        network=load_network(),
+        gazetteer=load_gazetteer(),
+        source_note=SOURCE_NOTE,
+        synthetic=True,
+        study_area=paths["area"],
+        n_simulations=n_simulations,
     )
-    paths["map"] = result.to_html(out / "trygghetskarta.html")
+    # self-contained: the file is opened behind firewalls that block CDNs, and offline
+    paths["map"] = result.to_html(out / "trygghetskarta.html", self_contained=True)
     paths["places"] = export_places(result.places, out / "platser.csv")
     return result, paths

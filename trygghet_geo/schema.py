@@ -76,29 +76,76 @@ CLUSTER: Final = "cluster"  # DBSCAN label, -1 for noise and for rows not cluste
 HOTSPOT_ID: Final = "hotspot_id"  # hotspot the row belongs to, -1 when none
 
 INCIDENT_COLUMNS: Final = (
-    RECORD_ID, SOURCE, SOURCE_ROW, OCCURRED_AT, CATEGORY, RAW_CATEGORY, PLACE_TEXT,
-    LON, LAT, PRECISION, STATUS, REASON,
+    RECORD_ID,
+    SOURCE,
+    SOURCE_ROW,
+    OCCURRED_AT,
+    CATEGORY,
+    RAW_CATEGORY,
+    PLACE_TEXT,
+    LON,
+    LAT,
+    PRECISION,
+    STATUS,
+    REASON,
 )
 OBSERVATION_COLUMNS: Final = (
-    RECORD_ID, SOURCE, SOURCE_ROW, OCCURRED_AT, CATEGORY, RAW_CATEGORY, PLACE_TEXT, NOTE, MEASURE,
-    LON, LAT, PRECISION, STATUS, REASON,
+    RECORD_ID,
+    SOURCE,
+    SOURCE_ROW,
+    OCCURRED_AT,
+    CATEGORY,
+    RAW_CATEGORY,
+    PLACE_TEXT,
+    NOTE,
+    MEASURE,
+    LON,
+    LAT,
+    PRECISION,
+    STATUS,
+    REASON,
 )
 
-# --- vocabularies ---------------------------------------------------------------------------------------------
+# --- vocabularies -------------------------------------------------------------------------------------------
 INCIDENT_CATEGORIES: Final = (
-    "narkotika", "stöld", "trafik", "skadegörelse", "våld", "ordningsstörning", "övrigt",
+    "narkotika",
+    "stöld",
+    "trafik",
+    "skadegörelse",
+    "våld",
+    "ordningsstörning",
+    "övrigt",
 )
 OBSERVATION_CATEGORIES: Final = (
-    "belysning", "vegetation", "skadegörelse/klotter", "nedskräpning", "trafikmiljö",
-    "folksamling/otrygghet", "övrigt",
+    "belysning",
+    "vegetation",
+    "skadegörelse/klotter",
+    "nedskräpning",
+    "trafikmiljö",
+    "folksamling/otrygghet",
+    "övrigt",
 )
 
 Precision = Literal[
-    "exact", "address", "interpolated", "intersection", "street", "place", "municipality", "county",
+    "exact",
+    "address",
+    "interpolated",
+    "intersection",
+    "street",
+    "place",
+    "municipality",
+    "county",
 ]
 # Finest first. Rows coarser than STREET_PRECISION... are never clustered as street points.
 PRECISION_TIERS: Final = (
-    "exact", "address", "interpolated", "intersection", "street", "place", "municipality", "county",
+    "exact",
+    "address",
+    "interpolated",
+    "intersection",
+    "street",
+    "place",
+    "municipality",
+    "county",
 )
 # The tiers fine enough to be snapped to a street and clustered.
 STREET_PRECISION: Final = frozenset({"exact", "address", "interpolated", "intersection", "street", "place"})
@@ -107,7 +154,13 @@ Status = Literal["ok", "needs_geocoding", "rejected"]
 STATUSES: Final = ("ok", "needs_geocoding", "rejected")
 
 GEOCODE_METHODS: Final = (
-    "coordinates", "address", "interpolated", "intersection", "street", "place", "failed",
+    "coordinates",
+    "address",
+    "interpolated",
+    "intersection",
+    "street",
+    "place",
+    "failed",
 )
 
 # Reason codes: stable, machine-readable; human text per language lives in REASON_TEXT.
