@@ -48,10 +48,18 @@ def test_incidents_cover_every_canonical_category(incidents: pd.DataFrame) -> No
     assert set(schema.INCIDENT_CATEGORIES) <= set(read[schema.CATEGORY])
 
 
-def test_planted_station_square_dominates_narcotics(incidents: pd.DataFrame) -> None:
-    narcotics = incidents[incidents["Brottstyp"].str.contains("Narkotika")]
-    near_station = narcotics["Plats"].fillna("").str.contains("Järnvägstorget|Stationsplatsen").sum()
-    assert near_station > 50
+def test_planted_station_square_concentrates_narcotics(incidents: pd.DataFrame) -> None:
+    import numpy as np
+
+    station_lat, station_lon = 60.1709, 24.9430  # Järnvägstorget
+    dy = (incidents["Latitud"] - station_lat) * 111_320
+    dx = (incidents["Longitud"] - station_lon) * 111_320 * np.cos(np.radians(station_lat))
+    near = np.hypot(dx, dy) < 250
+    narcotics = incidents["Brottstyp"].str.contains("Narkotika")
+    with_coord = incidents["Latitud"].notna()
+    share_near = (near & narcotics).sum() / (narcotics & with_coord).sum()
+    assert share_near > 0.4
+    assert (near & ~narcotics).sum() / (~narcotics & with_coord).sum() < share_near / 2
 
 
 def test_observations_have_categories_notes_and_measures() -> None:
