@@ -1,0 +1,34 @@
+"""Offline geocoding of Swedish place text against a gazetteer built from OpenStreetMap.
+
+- :func:`build_gazetteer` reads addresses, streets, intersections and named places (with every alias OSM
+  gives: ``name:sv``, ``name:fi``, ``alt_name``, ``old_name`` …) from a local OSM extract; a
+  :class:`Gazetteer` is saved to and loaded from GeoParquet or GeoPackage.
+- :func:`parse_place` shows what was understood of a text (street, number, letter, cross street, relation).
+- :func:`geocode` is the pipeline stage: exact look-ups, then fuzzy matching (rapidfuzz), interpolation of
+  missing house numbers, ambiguity surfaced with a runner-up, a persistent cache, and — only on request —
+  an online geocoder (Nominatim via geopy, one request per second).
+
+>>> from trygghet_geo.geocode import Gazetteer, geocode, parse_place
+>>> parse_place("Alexandersg. 12 B").street
+'alexandersgatan'
+>>> geocode(["Kyrkogatan 2"], gazetteer=Gazetteer.example(), cache=False)["precision"].tolist()
+['address']
+"""
+
+from __future__ import annotations
+
+from trygghet_geo.geocode._gazetteer import Gazetteer, build_gazetteer
+from trygghet_geo.geocode._geocode import AMBIGUOUS, RUNNER_UP, RUNNER_UP_M, RUNNER_UP_SCORE, geocode
+from trygghet_geo.geocode._parse import ParsedPlace, parse_place
+
+__all__ = [
+    "AMBIGUOUS",
+    "RUNNER_UP",
+    "RUNNER_UP_M",
+    "RUNNER_UP_SCORE",
+    "Gazetteer",
+    "ParsedPlace",
+    "build_gazetteer",
+    "geocode",
+    "parse_place",
+]

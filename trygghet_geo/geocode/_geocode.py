@@ -1,0 +1,185 @@
+"""``geocode``: the pipeline stage that turns place text into positions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import astuple
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from trygghet_geo import schema
+from trygghet_geo._config import options
+from trygghet_geo.errors import GeocodingError, SchemaError
+from trygghet_geo.geocode._cache import ResultCache
+from trygghet_geo.geocode._gazetteer import Gazetteer
+from trygghet_geo.geocode._match import MatchResult, match_texts
+from trygghet_geo.geocode._parse import normalize_text
+
+__all__ = ["AMBIGUOUS", "RUNNER_UP", "RUNNER_UP_M", "RUNNER_UP_SCORE", "geocode"]
+
+log = logging.getLogger(__name__)
+
+AMBIGUOUS = "geocode_ambiguous"  # True when a runner-up elsewhere scored within a few points
+RUNNER_UP = "geocode_runner_up"  # name of the best candidate elsewhere ("" when none)
+RUNNER_UP_SCORE = "geocode_runner_up_score"
+RUNNER_UP_M = "geocode_runner_up_m"  # distance from the answer to the runner-up, metres
+_PRECISION = {
+    "address": "address", "interpolated": "interpolated", "intersection": "intersection", "street": "street",
+    "place": "place",
+}
+_MIN_SCORE = 50.0  # answers below this are treated as failed
+
+
+def _as_frame(df_or_texts: Any, text_column: str) -> pd.DataFrame:
+    if isinstance(df_or_texts, pd.DataFrame):
+        if text_column not in df_or_texts.columns:
+            raise SchemaError(
+                f"geocode: the table has no text column {text_column!r}; columns are {list(df_or_texts.columns)}"
+            )
+        return df_or_texts
+    if isinstance(df_or_texts, str):
+        raise GeocodingError("geocode: pass a list of texts or a table, not a single string")
+    if isinstance(df_or_texts, pd.Series | Sequence | np.ndarray):
+        return pd.DataFrame({text_column: list(df_or_texts)},
+                            index=df_or_texts.index if isinstance(df_or_texts, pd.Series) else None)
+    raise GeocodingError(f"geocode: expected a DataFrame or a sequence of texts, got {type(df_or_texts).__name__}")
+
+
+def _rows_to_geocode(df: pd.DataFrame, text_column: str) -> np.ndarray:
+    text = df[text_column]
+    has_text = text.notna().to_numpy() & (text.astype(str).str.strip() != "").to_numpy()
+    if schema.STATUS in df.columns:
+        return (df[schema.STATUS] == "needs_geocoding").to_numpy()
+    lon = df[schema.LON] if schema.LON in df.columns else pd.Series(np.nan, index=df.index)
+    lat = df[schema.LAT] if schema.LAT in df.columns else pd.Series(np.nan, index=df.index)
+    no_coords = (pd.to_numeric(lon, errors="coerce").isna() | pd.to_numeric(lat, errors="coerce").isna()).to_numpy()
+    return no_coords | ~has_text & no_coords
+
+
+def _match_unique(
+    texts: list[str], gazetteer: Gazetteer, *, cache: bool, online: Any,
+) -> dict[str, MatchResult]:
+    """Answers for each distinct normalised text: from the cache, the gazetteer, then (opt-in) online."""
+    from tqdm.auto import tqdm
+
+    store = ResultCache(options.cache_dir / "geocode.sqlite") if cache else None
+    answers = store.get(gazetteer.version, texts) if store is not None else {}
+    todo = [t for t in texts if t not in answers]
+    if todo:
+        with tqdm(total=len(todo), desc="geocoding", unit="text", disable=not options.progress) as bar:
+            fresh = dict(zip(todo, match_texts(gazetteer, todo, progress=bar.update), strict=True))
+        if store is not None:
+            store.put(gazetteer.version, fresh)
+        answers.update(fresh)
+    if online is not False and online is not None:
+        from trygghet_geo.geocode._online import geocode_online
+
+        failed = [t for t in texts if answers[t].method == "failed" or answers[t].score < _MIN_SCORE]
+        if failed:
+            got = geocode_online(failed, online=online, bounds_wgs84=gazetteer.bounds_wgs84, cache=store)
+            answers.update({t: r for t, r in got.items() if r.method != "failed"})
+    return answers
+
+
+def geocode(
+    df_or_texts: Any, *, gazetteer: Gazetteer, text_column: str = schema.PLACE_TEXT, online: Any = False,
+    cache: bool = True,
+) -> gpd.GeoDataFrame:
+    """Give positions to rows that have only place text, offline, from a gazetteer.
+
+    Parameters
+    ----------
+    df_or_texts : DataFrame, GeoDataFrame or sequence of str
+        A table from :func:`trygghet_geo.read_incidents` / ``read_observations`` (rows whose ``status`` is
+        ``"needs_geocoding"`` are geocoded; without a ``status`` column, rows without ``lon``/``lat``), or
+        plain texts.
+    gazetteer : Gazetteer
+        From :func:`build_gazetteer` or :meth:`Gazetteer.load`.
+    text_column : str
+        Column holding the place text.
+    online : bool, "nominatim" or a geopy geocoder
+        Opt-in: texts the gazetteer cannot place are sent to this online geocoder (Nominatim for ``True``),
+        one request per second, bounded to the gazetteer's area. Default ``False``: nothing leaves the machine.
+    cache : bool
+        Keep answers in ``options.cache_dir / "geocode.sqlite"``, keyed on the normalised text and the
+        gazetteer's version.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new table (EPSG:4326), same index and row count, user columns untouched. Geocoded rows get ``lon``,
+        ``lat``, geometry, ``precision``, ``geocode_method``, ``geocode_score`` (0-100), ``matched_name``,
+        ``geocode_ambiguous``, ``geocode_runner_up`` (+ ``_score``, ``_m``); ``status`` becomes ``"ok"``, or
+        ``"rejected"`` with reason ``"geocode_failed"``. Rows with coordinates get method ``"coordinates"``.
+
+    Examples
+    --------
+    >>> gaz = Gazetteer.example()
+    >>> out = geocode(["Storgatan 3", "korsningen Storgatan/Kyrkogatan", "vid Torget"], gazetteer=gaz, cache=False)
+    >>> out["geocode_method"].tolist()
+    ['address', 'intersection', 'place']
+    """
+    if not isinstance(gazetteer, Gazetteer):
+        raise GeocodingError(f"geocode: gazetteer must be a Gazetteer, got {type(gazetteer).__name__}")
+    df = _as_frame(df_or_texts, text_column)
+    todo = _rows_to_geocode(df, text_column)
+    keys = [normalize_text(t) if isinstance(t, str) else "" for t in df[text_column].to_numpy()[todo]]
+    answers = _match_unique(list(dict.fromkeys(k for k in keys if k)), gazetteer, cache=cache, online=online)
+    empty = MatchResult()
+    results = [answers.get(k, empty) if k else empty for k in keys]
+    return _assemble(df, todo, results)
+
+
+def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) -> gpd.GeoDataFrame:
+    out = pd.DataFrame(df).copy()
+    n = len(out)
+    lon, lat = (
+        pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float, copy=True) if c in out else np.full(n, np.nan)
+        for c in (schema.LON, schema.LAT)
+    )
+    had_coords = ~np.isnan(lon) & ~np.isnan(lat) & ~todo
+    cols = {
+        schema.GEOCODE_METHOD: np.where(had_coords, "coordinates", None).astype(object),
+        schema.GEOCODE_SCORE: np.where(had_coords, 100.0, np.nan),
+        schema.MATCHED_NAME: np.full(n, "", dtype=object),
+        AMBIGUOUS: np.zeros(n, dtype=bool),
+        RUNNER_UP: np.full(n, "", dtype=object),
+        RUNNER_UP_SCORE: np.full(n, np.nan),
+        RUNNER_UP_M: np.full(n, np.nan),
+    }
+    precision = (out[schema.PRECISION].to_numpy(dtype=object).copy() if schema.PRECISION in out
+                 else np.full(n, None, dtype=object))
+    precision[had_coords & pd.isna(precision)] = "exact"
+    status = out[schema.STATUS].to_numpy(dtype=object).copy() if schema.STATUS in out else np.where(
+        had_coords, "ok", "needs_geocoding").astype(object)
+    reason = out[schema.REASON].to_numpy(dtype=object).copy() if schema.REASON in out else np.full(n, "", dtype=object)
+    rows = np.flatnonzero(todo)
+    if len(rows):
+        table = pd.DataFrame([astuple(r) for r in results], columns=list(MatchResult.__dataclass_fields__))
+        ok = (table["method"] != "failed").to_numpy() & (table["score"] >= _MIN_SCORE).to_numpy()
+        lon[rows] = np.where(ok, table["lon"], np.nan)
+        lat[rows] = np.where(ok, table["lat"], np.nan)
+        cols[schema.GEOCODE_METHOD][rows] = np.where(ok, table["method"], "failed")
+        cols[schema.GEOCODE_SCORE][rows] = np.where(ok, table["score"].round(1), 0.0)
+        cols[schema.MATCHED_NAME][rows] = np.where(ok, table["matched_name"], "")
+        cols[AMBIGUOUS][rows] = ok & table["ambiguous"].to_numpy(dtype=bool)
+        cols[RUNNER_UP][rows] = table["runner_up"].to_numpy()
+        cols[RUNNER_UP_SCORE][rows] = np.where(table["runner_up"] != "", table["runner_up_score"], np.nan)
+        cols[RUNNER_UP_M][rows] = table["runner_up_m"].to_numpy()
+        precision[rows] = [(_PRECISION.get(m) if o else None) for m, o in zip(table["method"], ok, strict=True)]
+        status[rows] = np.where(ok, "ok", "rejected")
+        reason[rows] = np.where(ok, "", "geocode_failed")
+        log.info("geocoded %d of %d rows", int(ok.sum()), len(rows))
+    out[schema.LON], out[schema.LAT] = lon, lat
+    out[schema.PRECISION], out[schema.STATUS], out[schema.REASON] = precision, status, reason
+    for name, values in cols.items():
+        out[name] = values
+    geometry = gpd.points_from_xy(lon, lat, crs=schema.WGS84)
+    geometry[np.isnan(lon) | np.isnan(lat)] = None
+    if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in out.columns:
+        out = out.drop(columns=df.geometry.name)
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=schema.WGS84)

@@ -1,0 +1,426 @@
+"""Match parsed place text against a gazetteer: exact keys, then fuzzy (rapidfuzz), street, place.
+
+The exact path is dictionary look-ups on name keys. Names that miss are collected over the whole batch and
+scored in one :func:`rapidfuzz.process.cdist` call per name table, so fuzzy matching costs one vectorised pass
+rather than one scan per string.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+import shapely.ops
+
+from trygghet_geo.geocode._parse import _RELATION_RE, ParsedPlace, name_key, parse_place
+
+if TYPE_CHECKING:
+    from trygghet_geo.geocode._gazetteer import Gazetteer
+
+__all__ = ["MatchResult", "match_texts"]
+
+FUZZY_CUTOFF = 82.0  # rapidfuzz ratio (0-100) below which a name is not taken
+MIN_FUZZY_KEY = 5  # shorter keys must match exactly
+AMBIGUOUS_GAP = 5.0  # a runner-up this close in score (and elsewhere) makes the match ambiguous
+AMBIGUOUS_M = 150.0  # ... elsewhere = farther than this
+AMBIGUOUS_CAP = 75.0  # an ambiguous match never scores as confident
+MAX_CANDIDATES = 6
+NO_CROSSING_MAX_M = 400.0  # "korsningen X/Y" of streets that do not meet: nearest point if this close
+_GENERIC = {  # generic words that point at the one feature of a kind ("vid stationen")
+    "station": ("railway=station",), "stationen": ("railway=station",), "jarnvagsstation": ("railway=station",),
+    "centralstation": ("railway=station",), "tagstation": ("railway=station",),
+    "tunnelbanestation": ("railway=station", "station=subway"), "busstation": ("amenity=bus_station",),
+}
+
+Candidate = tuple[int, float]
+
+
+@dataclass
+class MatchResult:
+    """The outcome for one text: where, how and how sure."""
+
+    method: str = "failed"
+    score: float = 0.0
+    entity: int = -1
+    x: float = float("nan")
+    y: float = float("nan")
+    lon: float = float("nan")
+    lat: float = float("nan")
+    matched_name: str = ""
+    ambiguous: bool = False
+    runner_up: str = ""
+    runner_up_score: float = 0.0
+    runner_up_m: float = float("nan")
+
+
+@dataclass
+class _Index:
+    """Look-up tables of a gazetteer, built once per gazetteer (see :func:`index_of`)."""
+
+    kind: np.ndarray
+    name: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    is_area: np.ndarray
+    length_m: np.ndarray
+    category: np.ndarray
+    geoms: np.ndarray
+    streets: dict[str, list[int]]
+    places: dict[str, list[int]]
+    address: dict[tuple[int, int, str], int]
+    numbers: dict[int, np.ndarray]  # street -> rows (number, measure, off_x, off_y, entity) sorted by number
+    crossings: dict[tuple[int, int], list[int]]
+    categories: dict[str, list[int]]
+    choices: dict[str, tuple[list[str], list[list[int]]]] = field(default_factory=dict)
+    to_wgs84: Any = None
+
+
+def index_of(gaz: Gazetteer) -> _Index:
+    """The gazetteer's look-up tables (built on first use and kept on the gazetteer)."""
+    if gaz._index is not None:
+        return gaz._index  # type: ignore[no-any-return]
+    from pyproj import Transformer
+
+    e = gaz.entries
+    kind = e["kind"].to_numpy()
+    streets: dict[str, list[int]] = defaultdict(list)
+    places: dict[str, list[int]] = defaultdict(list)
+    for i, (k, name, aliases) in enumerate(zip(kind, e["name"], e["aliases"], strict=True)):
+        if k not in ("street", "place"):
+            continue
+        table = streets if k == "street" else places
+        for alias in {name, *aliases.split("|")} - {""}:
+            key = name_key(alias)
+            if key and i not in table[key]:
+                table[key].append(i)
+    address: dict[tuple[int, int, str], int] = {}
+    per_street: dict[int, list[tuple[float, float, float, float, int]]] = defaultdict(list)
+    addr = e[kind == "address"]
+    for i, sid, num, to, letter, m, ox, oy in zip(
+        addr.index, addr["street_id"], addr["number"], addr["number_to"], addr["letter"], addr["measure_m"],
+        addr["off_x"], addr["off_y"], strict=True,
+    ):
+        address[(int(sid), int(num), letter)] = int(i)
+        last = int(to) if to > num else int(num)
+        for n in range(int(num) + 2, last + 1, 2):  # a range "22-24" also answers 24
+            address.setdefault((int(sid), n, letter), int(i))
+        for n in range(int(num), last + 1, 2):
+            per_street[int(sid)].append((float(n), float(m), float(ox), float(oy), int(i)))
+        address.setdefault((int(sid), int(num), "?"), int(i))  # any letter of this number
+    crossings: dict[tuple[int, int], list[int]] = defaultdict(list)
+    cr = e[kind == "intersection"]
+    for i, a, b in zip(cr.index, cr["street_id"], cr["street2_id"], strict=True):
+        crossings[(int(a), int(b))].append(int(i))
+        crossings[(int(b), int(a))].append(int(i))
+    categories: dict[str, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(kind == "place"):
+        categories[str(e["category"].iat[i])].append(int(i))
+    idx = _Index(
+        kind=kind, name=e["name"].to_numpy(), x=e["x"].to_numpy(), y=e["y"].to_numpy(), lon=e["lon"].to_numpy(),
+        lat=e["lat"].to_numpy(), is_area=e["is_area"].to_numpy(), length_m=e["length_m"].to_numpy(),
+        category=e["category"].to_numpy(), geoms=e.geometry.to_numpy(), streets=dict(streets),
+        places=dict(places), address=address,
+        numbers={s: np.array(sorted(v)) for s, v in per_street.items()}, crossings=dict(crossings),
+        categories=dict(categories), to_wgs84=Transformer.from_crs(gaz.crs, "EPSG:4326", always_xy=True),
+    )
+    for table_name, table in (("street", idx.streets), ("place", idx.places)):
+        keys = [k for k in table if len(k) >= MIN_FUZZY_KEY - 1]
+        idx.choices[table_name] = (keys, [table[k] for k in keys])
+    gaz._index = idx
+    return idx
+
+
+class _Resolver:
+    """Name key -> candidates, exact at once; fuzzy misses recorded and resolved in one batch."""
+
+    def __init__(self, idx: _Index) -> None:
+        self.idx = idx
+        self.memo: dict[tuple[str, str], list[Candidate]] = {}
+        self.pending: dict[str, set[str]] = {"street": set(), "place": set()}
+        self.misses = 0  # look-ups that wait for the fuzzy batch
+
+    def __call__(self, table: str, text: str) -> list[Candidate]:
+        key = name_key(text)
+        if not key:
+            return []
+        got = self.memo.get((table, key))
+        if got is not None:
+            return got
+        exact = (self.idx.streets if table == "street" else self.idx.places).get(key)
+        if exact:
+            got = [(i, 100.0) for i in exact]
+            self.memo[(table, key)] = got
+            return got
+        if len(key) >= MIN_FUZZY_KEY:
+            self.pending[table].add(key)
+            self.misses += 1
+        else:
+            self.memo[(table, key)] = []
+        return []
+
+    def resolve_pending(self) -> bool:
+        from rapidfuzz import fuzz, process
+
+        any_new = False
+        for table, keys in self.pending.items():
+            keys_list = sorted(keys)
+            if not keys_list:
+                continue
+            choices, ids = self.idx.choices[table]
+            scores = process.cdist(keys_list, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+                                   dtype=np.uint8, workers=1)
+            for row, key in zip(scores, keys_list, strict=True):
+                hits = np.flatnonzero(row)
+                order = hits[np.argsort(-row[hits], kind="stable")][: MAX_CANDIDATES * 2]
+                cands: dict[int, float] = {}
+                for j in order:
+                    for i in ids[j]:
+                        cands.setdefault(i, float(row[j]))
+                self.memo[(table, key)] = sorted(cands.items(), key=lambda c: -c[1])[:MAX_CANDIDATES]
+                any_new = True
+            keys.clear()
+        return any_new
+
+
+# --- composing one answer -----------------------------------------------------------------------------------------
+def _result(idx: _Index, method: str, score: float, entity: int, name: str | None = None,
+            xy: tuple[float, float] | None = None) -> MatchResult:
+    if xy is None:
+        return MatchResult(method=method, score=score, entity=entity, x=float(idx.x[entity]), y=float(idx.y[entity]),
+                           lon=float(idx.lon[entity]), lat=float(idx.lat[entity]),
+                           matched_name=str(idx.name[entity]) if name is None else name)
+    lon, lat = idx.to_wgs84.transform(xy[0], xy[1])
+    return MatchResult(method=method, score=score, entity=entity, x=xy[0], y=xy[1], lon=float(lon), lat=float(lat),
+                       matched_name=str(idx.name[entity]) if name is None else name)
+
+
+def _with_runner_up(idx: _Index, best: MatchResult, others: Sequence[tuple[int, float]]) -> MatchResult:
+    """Keep the best other candidate lying elsewhere; flag ambiguity when it scores close."""
+    for i, s in others:
+        if i == best.entity:
+            continue
+        d = float(np.hypot(idx.x[i] - best.x, idx.y[i] - best.y))
+        if d <= AMBIGUOUS_M:
+            continue
+        best.runner_up, best.runner_up_score, best.runner_up_m = str(idx.name[i]), float(s), d
+        if s >= best.score - AMBIGUOUS_GAP:
+            best.ambiguous = True
+            best.score = min(best.score, AMBIGUOUS_CAP)
+        break
+    return best
+
+
+def _street_score(idx: _Index, sid: int, name_score: float) -> float:
+    """A street point is only as good as the street is short."""
+    factor = 0.9 if idx.length_m[sid] < 250 else 0.8 if idx.length_m[sid] < 500 else 0.7
+    return name_score * factor
+
+
+def _place_score(idx: _Index, pid: int, name_score: float) -> float:
+    return name_score * (0.95 if idx.is_area[pid] or idx.kind[pid] == "place" else 0.9)
+
+
+def _bare(idx: _Index, res: _Resolver, text: str) -> MatchResult | None:
+    """A bare name: a named place or a street (areas — squares, parks — win over a street of the same name)."""
+    cands: list[tuple[float, int, str]] = []  # (score, entity, method)
+    places, streets = res("place", text), res("street", text)
+    if any(s == 100.0 for _, s in places + streets):  # an exact name outranks every fuzzy one
+        places, streets = [c for c in places if c[1] == 100.0], [c for c in streets if c[1] == 100.0]
+    for pid, s in places:
+        bonus = 1.0 if idx.is_area[pid] else 0.0
+        cands.append((_place_score(idx, pid, s) + bonus, pid, "place"))
+    for sid, s in streets:
+        cands.append((_street_score(idx, sid, s) + (0.5 if s == 100.0 else 0.0), sid, "street"))
+    if not cands:
+        generic = _GENERIC.get(name_key(text))
+        if generic:
+            ids = [i for c in generic for i in idx.categories.get(c, [])]
+            cands = [(70.0, i, "place") for i in ids]
+    if not cands:
+        return None
+    cands.sort(key=lambda c: -c[0])
+    score, ent, method = cands[0]
+    best = _result(idx, method, min(score, 100.0), ent)
+    return _with_runner_up(idx, best, [(c[1], c[0]) for c in cands[1:]])
+
+
+def _interpolate(idx: _Index, sid: int, number: int) -> tuple[tuple[float, float], float, str] | None:
+    """Position of a missing house number from its neighbours on the same side (same parity)."""
+    table = idx.numbers.get(sid)
+    if table is None or len(table) == 0:
+        return None
+    same = table[(table[:, 0].astype(int) % 2) == (number % 2)]
+    score = 88.0
+    if len(same) == 0:
+        same, score = table, 72.0
+    lo, hi = same[same[:, 0] < number], same[same[:, 0] > number]
+    geom = idx.geoms[sid]
+    if len(lo) and len(hi):
+        a, b = lo[-1], hi[0]
+        t = (number - a[0]) / (b[0] - a[0])
+        measure = a[1] + t * (b[1] - a[1])
+        off = (a[2] + t * (b[2] - a[2]), a[3] + t * (b[3] - a[3]))
+        label = f"{int(a[0])}–{int(b[0])}"
+    else:
+        near = lo[-1] if len(lo) else hi[0]
+        if abs(near[0] - number) > 6:
+            return None
+        measure, off, score = near[1], (near[2], near[3]), score - 10.0
+        label = f"{int(near[0])}"
+    p = geom.interpolate(float(np.clip(measure, 0.0, geom.length)))
+    return (p.x + off[0], p.y + off[1]), score, label
+
+
+def _address(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
+    number = int(p.house_number or 0)
+    streets = res("street", p.street)
+    for sid, s in streets:
+        for key, penalty in (((sid, number, p.house_letter), 0.0), ((sid, number, ""), 5.0),
+                             ((sid, number, "?"), 8.0)):
+            ent = idx.address.get(key)
+            if ent is not None:
+                best = _result(idx, "address", s - (penalty if p.house_letter or key[2] == "?" else 0.0), ent)
+                return _with_runner_up(idx, best, [(o, v) for o, v in streets if o != sid])
+    for sid, s in streets:
+        got = _interpolate(idx, sid, number)
+        if got is not None:
+            xy, score, label = got
+            name = f"{idx.name[sid]} {number}{p.house_letter.upper()} (≈ {label})"
+            best = _result(idx, "interpolated", s * score / 100.0, sid, name=name, xy=xy)
+            return _with_runner_up(idx, best, [(o, v) for o, v in streets if o != sid])
+    if streets:
+        sid, s = streets[0]
+        best = _result(idx, "street", _street_score(idx, sid, s) * 0.9, sid)
+        return _with_runner_up(idx, best, streets[1:])
+    return None
+
+
+def _crossing(idx: _Index, res: _Resolver, a: str, b: str) -> MatchResult | None:
+    sa, sb = res("street", a), res("street", b)
+    for ia, va in sa:
+        for ib, vb in sb:
+            ents = idx.crossings.get((ia, ib))
+            if ents:
+                best = _result(idx, "intersection", min(va, vb) * 0.98, ents[0],
+                               name=f"{idx.name[ia]} / {idx.name[ib]}")
+                return _with_runner_up(idx, best, [(e, min(va, vb) * 0.98) for e in ents[1:]])
+    # streets that do not meet in the network but come within a few metres (ends of pedestrian streets)
+    for ia, va in sa[:2]:
+        for ib, vb in sb[:2]:
+            ga, gb = idx.geoms[ia], idx.geoms[ib]
+            if ga.distance(gb) < 30.0:
+                pa, pb = shapely.ops.nearest_points(ga, gb)
+                xy = ((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)
+                return _result(idx, "intersection", min(va, vb) * 0.85, ia,
+                               name=f"{idx.name[ia]} / {idx.name[ib]}", xy=xy)
+    if sa and sb:  # the streets do not meet: the closest place between them, flagged by a low score
+        (ia, va), (ib, vb) = sa[0], sb[0]
+        ga, gb = idx.geoms[ia], idx.geoms[ib]
+        if ga.distance(gb) < NO_CROSSING_MAX_M:
+            pa, pb = shapely.ops.nearest_points(ga, gb)
+            return _result(idx, "street", min(va, vb) * 0.55, ia, xy=((pa.x + pb.x) / 2, (pa.y + pb.y) / 2),
+                           name=f"{idx.name[ia]} / {idx.name[ib]} (möts inte; närmaste punkt)")
+    return None
+
+
+def _between(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
+    if p.base:
+        ends = [_crossing(idx, res, p.base, p.street), _crossing(idx, res, p.base, p.street2)]
+    else:
+        ends = [_bare(idx, res, p.street), _bare(idx, res, p.street2)]
+    if any(e is None for e in ends):
+        return None
+    a, b = ends  # type: ignore[misc]
+    if np.hypot(a.x - b.x, a.y - b.y) > 600.0:
+        return None
+    xy = ((a.x + b.x) / 2, (a.y + b.y) / 2)
+    method = "street" if p.base else "place"
+    name = f"{p.base + ' ' if p.base else ''}mellan {a.matched_name} och {b.matched_name}"
+    return _result(idx, method, min(a.score, b.score) * 0.85, a.entity, name=name, xy=xy)
+
+
+def _target(idx: _Index, res: _Resolver, text: str) -> MatchResult | None:
+    """The target of a relation; "Konsum på Torget" falls back to "Konsum", then "Torget"."""
+    got = _bare(idx, res, text)
+    if got is not None:
+        return got
+    m = _RELATION_RE.search(text)
+    if m is None:
+        return None
+    first, rest = text[: m.start()].strip(), text[m.end() :].strip()
+    inner = parse_place(rest)
+    for part in (first, rest):
+        got = _compose(idx, res, inner) if part is rest and inner.kind == "address" else _bare(idx, res, part)
+        if got is not None:
+            got.score *= 0.9
+            return got
+    return None
+
+
+def _compose(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
+    if p.kind == "address":
+        got = _address(idx, res, p)
+        if got is None or got.method == "street":
+            whole = _bare(idx, res, p.normalized)  # "Järnvägstorget, plattform 1" is a place's name
+            if whole is not None and whole.score >= 95:
+                return whole
+        return got
+    if p.kind == "intersection":
+        return _crossing(idx, res, p.street, p.street2) or _bare(idx, res, p.normalized)
+    if p.kind == "between":
+        return _between(idx, res, p)
+    if p.kind in ("street", "place"):
+        return _target(idx, res, p.street)
+    return None
+
+
+def match_parsed(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult:
+    got = _compose(idx, res, p)
+    for alt in p.alternatives:
+        if got is not None and got.score >= 80:
+            break
+        other = _compose(idx, res, parse_place(alt))
+        if other is not None and (got is None or other.score > got.score):
+            got = other
+    return got if got is not None else MatchResult()
+
+
+def match_texts(
+    gaz: Gazetteer, texts: Sequence[str], *, progress: Callable[[int], None] | None = None,
+) -> list[MatchResult]:
+    """Match each text; exact look-ups first, then one fuzzy batch for the names that missed.
+
+    ``progress`` is called with the number of texts done after each chunk.
+    """
+    idx = index_of(gaz)
+    res = _Resolver(idx)
+    parsed = [parse_place(t) for t in texts]
+    out: list[MatchResult] = []
+    retry: list[int] = []
+    for i, p in enumerate(parsed):
+        before = res.misses
+        out.append(match_parsed(idx, res, p))
+        if res.misses > before:
+            retry.append(i)
+        if progress is not None and (i + 1) % 500 == 0:
+            progress(500)
+    if progress is not None:
+        progress(len(parsed) % 500)
+    for _round in range(3):  # fuzzy names found may lead to further names (nested relations)
+        if not res.resolve_pending():
+            break
+        again = []
+        for i in retry:
+            before = res.misses
+            out[i] = match_parsed(idx, res, parsed[i])
+            if res.misses > before:
+                again.append(i)
+        retry = again
+    return out
+

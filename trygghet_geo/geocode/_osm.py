@@ -1,0 +1,148 @@
+"""Read the raw OSM features a gazetteer is built from: named features, address points and street ways.
+
+Two sources give the same three tables (EPSG:4326, a ``tags`` column holding a dict):
+
+- a local ``.osm.pbf`` file, read with pyrosm (offline);
+- a place query, downloaded with osmnx (online, only on explicit request).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from trygghet_geo.errors import GeocodingError, InputError
+
+__all__ = ["RawOSM", "read_osm_file", "read_osm_place"]
+
+log = logging.getLogger(__name__)
+
+# Tags kept from OSM features: the names (aliases) and what says what a feature is.
+NAME_TAGS = (
+    "name:sv", "name", "name:fi", "official_name", "official_name:sv", "alt_name", "alt_name:sv", "old_name",
+    "old_name:sv", "short_name", "short_name:sv", "loc_name",
+)
+CATEGORY_TAGS = (
+    "leisure", "place", "railway", "public_transport", "amenity", "shop", "tourism", "historic", "highway",
+    "building", "landuse", "natural", "office", "man_made",
+)
+
+
+@dataclass(frozen=True)
+class RawOSM:
+    """The three OSM tables a gazetteer is built from, all EPSG:4326 with a ``tags`` dict column.
+
+    ``named``: every named feature (nodes, ways, relations). ``addresses``: features with
+    ``addr:housenumber``. ``streets``: street ways with ``name``, ``tags``, ``u``, ``v`` (node ids),
+    LineString from u to v.
+    """
+
+    named: gpd.GeoDataFrame
+    addresses: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+
+
+def _tags_to_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """pyrosm keeps most tags in a JSON string column ``tags`` and a few as columns: merge them."""
+    raw = frame["tags"] if "tags" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+    cols = [c for c in frame.columns if c not in ("tags", "geometry", "id", "osm_type", "lon", "lat", "u", "v")]
+    out: list[dict[str, Any]] = []
+    values = frame[cols].to_dict("records") if cols else [{}] * len(frame)
+    for t, extra in zip(raw, values, strict=True):
+        d: dict[str, Any] = json.loads(t) if isinstance(t, str) else dict(t) if isinstance(t, dict) else {}
+        for k, v in extra.items():
+            if isinstance(v, str) and v and k not in d:
+                d[k] = v
+        out.append(d)
+    return out
+
+
+def _frame(gdf: gpd.GeoDataFrame | None, keep: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    if gdf is None or len(gdf) == 0:
+        return gpd.GeoDataFrame({"osm_type": [], "tags": [], **{k: [] for k in keep}}, geometry=[], crs="EPSG:4326")
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    out = gpd.GeoDataFrame(
+        {
+            "osm_type": gdf["osm_type"].astype(str).to_numpy() if "osm_type" in gdf else "way",
+            "tags": _tags_to_dict(gdf),
+            **{k: gdf[k].to_numpy() for k in keep},
+        },
+        geometry=gdf.geometry.to_numpy(),
+        crs=gdf.crs or "EPSG:4326",
+    )
+    return out.to_crs("EPSG:4326")
+
+
+def read_osm_file(path: str | Path) -> RawOSM:
+    """Read named features, addresses and street ways from a local ``.osm.pbf`` with pyrosm.
+
+    Parameters
+    ----------
+    path : str or Path
+        An OpenStreetMap PBF extract.
+
+    Raises
+    ------
+    InputError
+        When the file is missing or is not a PBF file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"OSM file {str(path)!r} does not exist")
+    if not path.name.lower().endswith(".pbf"):
+        raise InputError(f"OSM file {str(path)!r}: expected an .osm.pbf extract (read with pyrosm)")
+    import pyrosm
+
+    osm = pyrosm.OSM(str(path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pyrosm calls deprecated pandas/shapely APIs internally
+        named = osm.get_data_by_custom_criteria(custom_filter={"name": True}, filter_type="keep")
+        addresses = osm.get_data_by_custom_criteria(custom_filter={"addr:housenumber": True}, filter_type="keep")
+        _nodes, edges = osm.get_network(network_type="all", nodes=True)
+    if edges is None or len(edges) == 0:
+        raise InputError(f"OSM file {str(path)!r} holds no streets")
+    return RawOSM(
+        named=_frame(named),
+        addresses=_frame(addresses),
+        streets=_frame(edges[edges["name"].notna()], keep=("name", "u", "v")),
+    )
+
+
+def read_osm_place(query: str) -> RawOSM:
+    """Download named features, addresses and streets of a place with osmnx (Overpass; online).
+
+    Only called when the caller asked for online data (``build_gazetteer(query, online=True)``).
+    """
+    try:
+        import osmnx as ox
+    except ImportError as exc:  # pragma: no cover - osmnx is a dependency
+        raise GeocodingError("downloading OSM data needs osmnx: pip install osmnx") from exc
+    try:
+        graph = ox.graph_from_place(query, network_type="all", simplify=False)
+        features = ox.features_from_place(query, tags={"name": True, "addr:housenumber": True})
+    except Exception as exc:  # osmnx raises many kinds (HTTP, Overpass, geocoding of the query)
+        raise GeocodingError(f"could not download OSM data for {query!r}: {exc}") from exc
+    edges = ox.graph_to_gdfs(graph, nodes=False).reset_index()
+    edges = edges[edges["name"].notna()].copy()
+    edges["name"] = edges["name"].map(lambda n: n[0] if isinstance(n, list) else n)
+    feats = features.reset_index()
+    feats["osm_type"] = feats.get("element", feats.get("element_type", "node"))
+    name_cols = [c for c in feats.columns if c in NAME_TAGS or c in CATEGORY_TAGS or c.startswith("addr:")]
+    feats["tags"] = feats[name_cols].apply(lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1)
+    edge_tags = [c for c in edges.columns if c in NAME_TAGS or c == "highway"]
+    edges["tags"] = edges[edge_tags].apply(lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1)
+    edges["osm_type"] = "way"
+    has_name = feats["name"].notna() if "name" in feats else pd.Series(False, index=feats.index)
+    has_number = feats["addr:housenumber"].notna() if "addr:housenumber" in feats else has_name & False
+    return RawOSM(
+        named=_frame(feats[has_name]),
+        addresses=_frame(feats[has_number]),
+        streets=_frame(edges, keep=("name", "u", "v")),
+    )
