@@ -64,6 +64,14 @@ var TrygghetMap = (function () {
       this._xs = new Float64Array(n); this._ys = new Float64Array(n);
       for (var k = 0; k < n; k++) { this._xs[k] = px[idx[k]]; this._ys[k] = py[idx[k]]; }
     },
+    // Tiles are drawn synchronously and never wait for a download, so tiles of other zoom levels are
+    // dropped at once; Leaflet would otherwise keep scaled-up (blurred) parents while it fades new ones in.
+    _pruneTiles: function () {
+      L.GridLayer.prototype._pruneTiles.call(this);
+      for (var key in this._tiles) {
+        if (this._tiles[key].coords.z !== this._tileZoom) this._removeTile(key);
+      }
+    },
     _radius: function (z) { return z < 13 ? 1.6 : z < 15 ? 2.4 : z < 17 ? 3.4 : 5; },
     createTile: function (c) {
       var size = this.getTileSize(), tile = L.DomUtil.create("canvas", "leaflet-tile");
