@@ -75,11 +75,39 @@ def _add_validate(sub: argparse._SubParsersAction) -> _Runner:
         "validate", help="read an incident or observation file and report what would be left out"
     )
     p.add_argument("file")
+    p.add_argument("--kind", choices=("auto", "incidents", "observations"), default="auto",
+                   help="what the file holds (default: observations when it has a note or measure column)")
+    p.add_argument("--out", default=None,
+                   help="the validated table (.csv, .xlsx, .gpkg, .geojson; default: FILE's name + "
+                        "'.validated.csv' in the current folder); the rejects table is written next to it")
+    p.add_argument("--crs", default=None, 
+                   help="CRS of the coordinate columns, e.g. EPSG:3011 (default: detect)")
+    p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
+    p.add_argument("--encoding", default=None, help="text encoding of a CSV (default: detect)")
+    p.add_argument("--delimiter", default=None, help="delimiter of a CSV (default: detect)")
+    p.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the report")
     return _run_validate
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    raise TrygghetError("validate is not wired yet")
+    from pathlib import Path
+
+    from trygghet_geo.io import rejects_table, validate_file
+    from trygghet_geo.io._write import write_table
+
+    src = Path(args.file)
+    result = validate_file(src, kind=args.kind, crs=args.crs, sheet=args.sheet, encoding=args.encoding,
+                           delimiter=args.delimiter)
+    report = result.attrs["report"]
+    out = Path(args.out) if args.out else Path.cwd() / f"{src.stem}.validated.csv"
+    rejects_path = out.with_name(f"{out.stem.removesuffix('.validated')}.rejects.csv")
+    write_table(result, out)
+    rejects = rejects_table(result, lang=args.lang)
+    write_table(rejects, rejects_path)
+    print(report.to_text(args.lang))
+    print(f"{'Skrev' if args.lang == 'sv' else 'Wrote'}: {out}")
+    print(f"{'Avvisade rader' if args.lang == 'sv' else 'Rejected rows'} ({len(rejects)}): {rejects_path}")
+    return 0
 
 
 # --- geocode ------------------------------------------------------------------------------------------------

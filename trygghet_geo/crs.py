@@ -47,20 +47,65 @@ SWEREF99_TM = "EPSG:3006"
 RT90 = "EPSG:3021"  # RT90 2.5 gon V
 SWEREF99_LOCAL_ZONES = tuple(f"EPSG:{code}" for code in range(3007, 3019))
 
-# A coarse outline of Sweden with its territorial waters (lon, lat), accurate to some 10-20 km near the borders
-# with Norway and Finland and on the sea midlines to Denmark, Åland and Finland. It is used only to choose
+# A coarse outline of Sweden with its territorial waters (lon, lat), accurate to some 10-20 km near the
+# borders with Norway and Finland and on the sea midlines to Denmark, Åland and Finland. It is used only to choose
 # EPSG:3006 over UTM and to flag points far outside the country; no installed library ships a country outline
 # offline (geodatasets and naturalearth need a download), so it is written out here.
 _SWEDEN_OUTLINE = (
-    (13.30, 55.25), (14.50, 55.45), (15.70, 55.75), (17.30, 56.20), (19.40, 57.00), (19.60, 58.60),
-    (19.60, 59.40), (19.20, 59.90), (19.20, 60.50), (19.60, 61.50), (19.90, 62.00), (20.50, 63.00),
-    (21.00, 63.55), (22.00, 64.20), (23.40, 65.00), (24.00, 65.30), (24.20, 65.75), (23.80, 66.40),
-    (23.70, 67.20), (23.50, 67.90), (22.60, 68.45), (20.55, 69.06), (18.10, 68.45), (17.25, 67.95),
-    (16.40, 67.05), (15.40, 66.20), (14.60, 65.80), (14.30, 65.10), (14.10, 64.60), (13.90, 64.10),
-    (12.10, 63.60), (12.00, 63.00), (12.10, 62.30), (12.65, 61.60), (12.25, 61.05), (12.55, 60.60),
-    (12.50, 60.15), (12.25, 59.95), (11.90, 59.85), (11.75, 59.60), (11.35, 59.15), (11.00, 58.80),
-    (10.90, 58.30), (11.30, 57.60), (11.60, 57.20), (12.00, 56.60), (12.35, 56.30), (12.68, 56.00),
-    (12.85, 55.65), (12.80, 55.40), (13.30, 55.25),
+    (13.30, 55.25),
+    (14.50, 55.45),
+    (15.70, 55.75),
+    (17.30, 56.20),
+    (19.40, 57.00),
+    (19.60, 58.60),
+    (19.60, 59.40),
+    (19.20, 59.90),
+    (19.20, 60.50),
+    (19.60, 61.50),
+    (19.90, 62.00),
+    (20.50, 63.00),
+    (21.00, 63.55),
+    (22.00, 64.20),
+    (23.40, 65.00),
+    (24.00, 65.30),
+    (24.20, 65.75),
+    (24.17, 66.00),
+    (23.75, 66.25),
+    (23.95, 66.60),
+    (24.05, 66.85),
+    (23.65, 67.30),
+    (23.50, 67.90),
+    (22.60, 68.45),
+    (20.55, 69.06),
+    (18.10, 68.45),
+    (17.25, 67.95),
+    (16.40, 67.05),
+    (15.40, 66.20),
+    (14.60, 65.80),
+    (14.30, 65.10),
+    (14.10, 64.60),
+    (13.90, 64.10),
+    (12.10, 63.60),
+    (12.00, 63.00),
+    (12.10, 62.30),
+    (12.65, 61.60),
+    (12.25, 61.05),
+    (12.55, 60.60),
+    (12.50, 60.15),
+    (12.25, 59.95),
+    (11.90, 59.85),
+    (11.75, 59.60),
+    (11.35, 59.15),
+    (11.00, 58.80),
+    (10.90, 58.30),
+    (11.30, 57.60),
+    (11.60, 57.20),
+    (12.00, 56.60),
+    (12.35, 56.30),
+    (12.68, 56.00),
+    (12.85, 55.65),
+    (12.80, 55.40),
+    (13.30, 55.25),
 )
 
 # Value ranges (metres) of Swedish projected coordinates inside the country, with a margin.
@@ -96,7 +141,9 @@ def in_sweden(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
     ok = np.isfinite(x) & np.isfinite(y)
     out = np.zeros(np.broadcast(x, y).shape, dtype=bool)
     if ok.any():
-        out[ok] = shapely.contains_xy(_sweden(), np.broadcast_to(x, out.shape)[ok], np.broadcast_to(y, out.shape)[ok])
+        out[ok] = shapely.contains_xy(
+            _sweden(), np.broadcast_to(x, out.shape)[ok], np.broadcast_to(y, out.shape)[ok]
+        )
     return out
 
 
@@ -236,7 +283,11 @@ def _geographic(a: NDArray, b: NDArray, rows: NDArray[np.bool_]) -> tuple[NDArra
 
 
 def coordinates_to_wgs84(
-    first: ArrayLike, second: ArrayLike, *, crs: str | None = None, allow_local_zone: bool = False,
+    first: ArrayLike,
+    second: ArrayLike,
+    *,
+    crs: str | None = None,
+    allow_local_zone: bool = False,
 ) -> CoordinateResult:
     """Convert two coordinate columns to WGS84, detecting the CRS and the axis order per row.
 
@@ -306,8 +357,16 @@ def coordinates_to_wgs84(
     return CoordinateResult(lon, lat, kind, swapped)
 
 
-def _given(a: NDArray, b: NDArray, rows: NDArray, crs: str, lon: NDArray, lat: NDArray, kind: NDArray,
-           swapped: NDArray) -> None:
+def _given(
+    a: NDArray,
+    b: NDArray,
+    rows: NDArray,
+    crs: str,
+    lon: NDArray,
+    lat: NDArray,
+    kind: NDArray,
+    swapped: NDArray,
+) -> None:
     """Fill the outputs for values in a CRS the caller named (axis order still checked per row)."""
     from pyproj import CRS
     from pyproj.exceptions import CRSError as ProjCRSError

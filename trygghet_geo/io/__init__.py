@@ -101,8 +101,18 @@ def read_incidents(
     >>> gdf.attrs["report"].crs_counts, round(float(gdf.lat.iloc[0]), 2)
     ({'EPSG:3006': 1}, 59.33)
     """
-    return _read(source, "incidents", columns=columns, crs=crs, sheet=sheet, layer=layer, encoding=encoding,
-                 delimiter=delimiter, area=area, categories=categories)
+    return _read(
+        source,
+        "incidents",
+        columns=columns,
+        crs=crs,
+        sheet=sheet,
+        layer=layer,
+        encoding=encoding,
+        delimiter=delimiter,
+        area=area,
+        categories=categories,
+    )
 
 
 def read_observations(
@@ -130,12 +140,25 @@ def read_observations(
     >>> obs[["category", "status", "note"]].values.tolist()
     [['belysning', 'needs_geocoding', 'Mörkt']]
     """
-    return _read(source, "observations", columns=columns, crs=crs, sheet=sheet, layer=layer, encoding=encoding,
-                 delimiter=delimiter, area=area, categories=categories)
+    return _read(
+        source,
+        "observations",
+        columns=columns,
+        crs=crs,
+        sheet=sheet,
+        layer=layer,
+        encoding=encoding,
+        delimiter=delimiter,
+        area=area,
+        categories=categories,
+    )
 
 
 def validate_file(
-    path: str | Path, *, kind: Literal["auto", "incidents", "observations"] = "auto", **kwargs: Any,
+    path: str | Path,
+    *,
+    kind: Literal["auto", "incidents", "observations"] = "auto",
+    **kwargs: Any,
 ) -> gpd.GeoDataFrame:
     """Read a file as incidents or observations (``kind="auto"``: observations when it has a note or
     measure column) and return the result; the report is in ``attrs["report"]``."""
@@ -151,36 +174,53 @@ def rejects_table(result: pd.DataFrame, *, lang: str = "sv") -> pd.DataFrame:
     rejected = result[result[s.STATUS] == "rejected"]
     out = pd.DataFrame(rejected.drop(columns=[s.GEOMETRY], errors="ignore"))
     pos = 0 if lang == "sv" else 1
-    out.insert(out.columns.get_loc(s.REASON) + 1, "reason_text",
-               out[s.REASON].map(lambda code: s.REASONS.get(code, (code, code))[pos]))
+    out.insert(
+        out.columns.get_loc(s.REASON) + 1,
+        "reason_text",
+        out[s.REASON].map(lambda code: s.REASONS.get(code, (code, code))[pos]),
+    )
     return out
 
 
-# --- internals ---------------------------------------------------------------------------------------------------
+# --- internals --------------------------------------------------------------------------------
 def _looks_like_observations(path: Path, kwargs: Mapping[str, Any]) -> bool:
     try:
-        prep, _ = _prepare_path(path, "observations", **{k: kwargs.get(k) for k in
-                                                          ("sheet", "layer", "encoding", "delimiter")})
+        prep, _ = _prepare_path(
+            path, "observations", **{k: kwargs.get(k) for k in ("sheet", "layer", "encoding", "delimiter")}
+        )
     except InputError:
         return False
     roles = recognise_columns(prep.frame.columns, source=str(path))
     return "note" in roles or "measure" in roles
 
 
-def _read(source: Source, kind: Kind, *, columns: Mapping[str, str | None] | None, crs: str | None,
-          sheet: str | int | None, layer: str | int | None, encoding: str | None, delimiter: str | None,
-          area: Area, categories: Mapping[str, str] | None) -> gpd.GeoDataFrame:
+def _read(
+    source: Source,
+    kind: Kind,
+    *,
+    columns: Mapping[str, str | None] | None,
+    crs: str | None,
+    sheet: str | int | None,
+    layer: str | int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    area: Area,
+    categories: Mapping[str, str] | None,
+) -> gpd.GeoDataFrame:
     index = None
     if isinstance(source, pd.DataFrame):
         prep = _prepare_frame(source)
         index = source.index
     elif isinstance(source, str | Path):
-        prep, index = _prepare_path(Path(source), kind, sheet=sheet, layer=layer, encoding=encoding,
-                                    delimiter=delimiter)
+        prep, index = _prepare_path(
+            Path(source), kind, sheet=sheet, layer=layer, encoding=encoding, delimiter=delimiter
+        )
     else:
         raise InputError(f"source={source!r}: expected a file path or a pandas/geopandas DataFrame")
     _check_columns_mapping(columns)
-    prep.roles = recognise_columns(prep.frame.columns, columns=columns, source=prep.source, auto=prep.recognise)
+    prep.roles = recognise_columns(
+        prep.frame.columns, columns=columns, source=prep.source, auto=prep.recognise
+    )
     for key in columns or {}:  # an explicit column (or None) beats a reader's derived values
         prep.derived.pop(role_of(key), None)
     _require_location(prep)
@@ -192,9 +232,10 @@ def _require_location(prep: Prepared) -> None:
     if prep.geometry is not None or usable & (set(prep.roles) | set(prep.derived)):
         return
     raise InputError(
-        f"{prep.source}: no column could hold a place or coordinates; found columns {list(prep.frame.columns)!r}."
-        " Expected a place column (plats, adress, gatuadress, platsbeskrivning, address …) or coordinate columns"
-        " (latitud/longitud, lat/lon, X/Y, N/E); name yours with columns={'place': ..., 'lat': ..., 'lon': ...}"
+        f"{prep.source}: no column could hold a place or coordinates; found columns "
+        f"{list(prep.frame.columns)!r}. Expected a place column (plats, adress, gatuadress, platsbeskrivning, "
+        "address …) or coordinate columns (latitud/longitud, lat/lon, X/Y, N/E); name yours with "
+        "columns={'place': ..., 'lat': ..., 'lon': ...}"
     )
 
 
@@ -208,8 +249,15 @@ def _prepare_frame(frame: pd.DataFrame) -> Prepared:
     return prep
 
 
-def _prepare_path(path: Path, kind: Kind, *, sheet: str | int | None = None, layer: str | int | None = None,
-                  encoding: str | None = None, delimiter: str | None = None) -> tuple[Prepared, pd.Index | None]:
+def _prepare_path(
+    path: Path,
+    kind: Kind,
+    *,
+    sheet: str | int | None = None,
+    layer: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> tuple[Prepared, pd.Index | None]:
     if not path.exists():
         raise InputError(f"{path}: no such file; expected a CSV, Excel, GeoJSON/GPKG/Shapefile or JSON file")
     if path.is_dir():
@@ -220,10 +268,16 @@ def _prepare_path(path: Path, kind: Kind, *, sheet: str | int | None = None, lay
         from trygghet_geo.io._excel import read_excel_table
 
         frame, sheet_name, rows = read_excel_table(path, sheet=sheet)
-        return Prepared(frame=frame, source=name, source_rows=rows,
-                        report={"how": {"format": "xlsx", "sheet": sheet_name}}), None
+        return Prepared(
+            frame=frame,
+            source=name,
+            source_rows=rows,
+            report={"how": {"format": "xlsx", "sheet": sheet_name}},
+        ), None
     if suffix == ".xls":
-        raise InputError(f"{path}: old Excel .xls files are not read; save the sheet as .xlsx or CSV in Excel")
+        raise InputError(
+            f"{path}: old Excel .xls files are not read; save the sheet as .xlsx or CSV in Excel"
+        )
     if suffix == ".json" or suffix in _GIS:
         return _prepare_json_or_gis(path, layer=layer), None
     from trygghet_geo.io._csv import read_text_table
@@ -231,8 +285,11 @@ def _prepare_path(path: Path, kind: Kind, *, sheet: str | int | None = None, lay
     if suffix not in _TEXT:
         log.info("%s: unknown extension %r, reading it as delimited text", path, suffix)
     frame, info = read_text_table(path, encoding=encoding, delimiter=delimiter)
-    notes = ([f"{info.mixed_encoding_lines} lines were cp1252 among UTF-8 lines; read line by line"]
-             if info.mixed_encoding_lines else [])
+    notes = (
+        [f"{info.mixed_encoding_lines} lines were cp1252 among UTF-8 lines; read line by line"]
+        if info.mixed_encoding_lines
+        else []
+    )
     how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter}
     return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None
 
@@ -245,15 +302,24 @@ def _prepare_json_or_gis(path: Path, *, layer: str | int | None) -> Prepared:
         data = load_json_records(path)
         if not (isinstance(data, dict) and data.get("type") in ("FeatureCollection", "Feature")):
             frame, info = prepare_records(data, path)
-            prep = Prepared(frame=frame, source=path.name, derived=info.get("derived", {}),
-                            precision=info.get("precision"), coarse_with_street=info.get("coarse_with_street"),
-                            report={"how": {"format": f"json ({info['layout']})"}, "notes": info.get("notes", [])})
+            prep = Prepared(
+                frame=frame,
+                source=path.name,
+                derived=info.get("derived", {}),
+                precision=info.get("precision"),
+                coarse_with_street=info.get("coarse_with_street"),
+                report={"how": {"format": f"json ({info['layout']})"}, "notes": info.get("notes", [])},
+            )
             # A known layout: the reader already knows every field, recognition must not pick other columns.
             prep.recognise = info["layout"] == "records"
             return prep
     gdf = read_gis_layer(path, layer=layer)
-    prep = Prepared(frame=pd.DataFrame(gdf.drop(columns=[gdf.geometry.name])), source=path.name,
-                    geometry=gdf.geometry, report={"how": {"format": path.suffix.lower().lstrip(".")}})
+    prep = Prepared(
+        frame=pd.DataFrame(gdf.drop(columns=[gdf.geometry.name])),
+        source=path.name,
+        geometry=gdf.geometry,
+        report={"how": {"format": path.suffix.lower().lstrip(".")}},
+    )
     if gdf.crs is None:
         prep.report["notes"] = ["the layer has no CRS; coordinates were detected from the values"]
     return prep

@@ -1,4 +1,4 @@
-"""Raw type names -> canonical categories through the one editable table ``trygghet_geo/data/categories.csv``."""
+"""Raw type names -> canonical categories through the one editable table ``data/categories.csv``."""
 
 from __future__ import annotations
 
@@ -72,7 +72,10 @@ def _match_one(raw: str, exact: Mapping[str, str], prefixes: tuple[tuple[str, st
 
 
 def map_categories(
-    raw: pd.Series, *, kind: Kind, extra: Mapping[str, str] | None = None,
+    raw: pd.Series,
+    *,
+    kind: Kind,
+    extra: Mapping[str, str] | None = None,
 ) -> tuple[pd.Series, np.ndarray]:
     """Canonical category per row and a mask of rows whose type was unknown (they become ``övrigt``).
 

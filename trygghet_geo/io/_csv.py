@@ -58,8 +58,10 @@ def detect_encoding(path: Path) -> str:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
-                n_multibyte += sum(chunk.count(lead) for lead in (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6",
-                                                                  b"\xc3\x85", b"\xc3\x84", b"\xc3\x96"))
+                n_multibyte += sum(
+                    chunk.count(lead)
+                    for lead in (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96")
+                )
                 return "mixed" if n_multibyte else "cp1252"
             n_multibyte += chunk.count(b"\xc3")
         try:
@@ -110,7 +112,10 @@ def detect_delimiter(sample: str) -> str:
 
 
 def read_text_table(
-    path: Path, *, encoding: str | None = None, delimiter: str | None = None,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> tuple[pd.DataFrame, TextInfo]:
     """Read a delimited text file with every cell as text (``""`` where empty).
 
@@ -134,7 +139,9 @@ def read_text_table(
             with path.open("r", encoding=enc, newline="") as fh:
                 sample = fh.read(65536)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None
+            raise InputError(
+                f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=..."
+            ) from None
         buffer = path
         enc_name = enc
     if not sample.strip():
@@ -149,8 +156,15 @@ def read_text_table(
 
 def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(buffer, sep=delim, dtype="str", keep_default_na=False, na_filter=False,
-                           encoding=enc, skip_blank_lines=True)
+        return pd.read_csv(
+            buffer,
+            sep=delim,
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            encoding=enc,
+            skip_blank_lines=True,
+        )
     except pd.errors.ParserError as exc:
         # Ragged rows (a cell with an unquoted delimiter): re-read through the python engine, keeping every
         # row; extra cells are joined back into the last column so that no text is lost.
@@ -167,7 +181,8 @@ def _read_ragged(buffer: io.StringIO | Path, delim: str, enc: str | None, path: 
     rows = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if any(c.strip() for c in r)]
     header, body = rows[0], rows[1:]
     width = len(header)
-    fixed = [r[: width - 1] + [delim.join(r[width - 1:])] if len(r) > width else r + [""] * (width - len(r))
-             for r in body]
+    fixed = [
+        [*r[: width - 1], delim.join(r[width - 1 :])] if len(r) > width else r + [""] * (width - len(r))
+        for r in body
+    ]
     return pd.DataFrame(fixed, columns=header, dtype="str")
-

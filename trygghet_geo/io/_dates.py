@@ -19,13 +19,43 @@ __all__ = ["TIMEZONE", "parse_datetimes", "parse_times"]
 TIMEZONE = "Europe/Stockholm"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MONTHS = {
-    "januari": 1, "jan": 1, "january": 1, "februari": 2, "feb": 2, "february": 2, "mars": 3, "mar": 3,
-    "march": 3, "april": 4, "apr": 4, "maj": 5, "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7,
-    "jul": 7, "july": 7, "augusti": 8, "aug": 8, "august": 8, "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10, "october": 10, "november": 11, "nov": 11, "december": 12,
+    "januari": 1,
+    "jan": 1,
+    "january": 1,
+    "februari": 2,
+    "feb": 2,
+    "february": 2,
+    "mars": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "augusti": 8,
+    "aug": 8,
+    "august": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "oct": 10,
+    "october": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
     "dec": 12,
 }
-_MONTH_RE = re.compile(r"(?i)^(\d{1,2})\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})")
+_MONTH_RE = re.compile(
+    r"(?i)^(\d{1,2})\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})"
+)
 _DAYFIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
@@ -69,7 +99,9 @@ def _parse_rest(text: pd.Series) -> pd.Series:
     t = t.str.replace(r"[Tt](?=\d{1,2}:)", " ", regex=True).str.strip()
     passes: list[tuple[str, pd.Series]] = [("ISO8601", t)]
     passes += [(fmt, t) for fmt in _DAYFIRST]
-    named = t.str.replace(_MONTH_RE, lambda m: f"{m[3]}-{_MONTHS[m[2].lower()]:02d}-{int(m[1]):02d}", regex=True)
+    named = t.str.replace(
+        _MONTH_RE, lambda m: f"{m[3]}-{_MONTHS[m[2].lower()]:02d}-{int(m[1]):02d}", regex=True
+    )
     passes.append(("ISO8601", named))
     for fmt, values in passes:
         rest = out.isna()
@@ -90,7 +122,9 @@ def _from_numbers(num: pd.Series) -> pd.Series:
     out = _empty_result(num.index)
     ymd = (num >= 19000101) & (num <= 21001231) & (num == np.floor(num))
     if ymd.any():
-        out[ymd] = _localize(pd.to_datetime(num[ymd].astype("int64").astype(str), format="%Y%m%d", errors="coerce"))
+        out[ymd] = _localize(
+            pd.to_datetime(num[ymd].astype("int64").astype(str), format="%Y%m%d", errors="coerce")
+        )
     serial = (num >= 1) & (num < 100_000)
     if serial.any():
         ms = (num[serial] * 86_400_000).round().astype("int64")
@@ -124,8 +158,11 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return out, (values.notna() & out.isna()).to_numpy()
     out = _empty_result(values.index)
     obj = values.astype(object)
-    is_dt = obj.map(lambda v: isinstance(v, dt.date), na_action="ignore").fillna(False).astype(bool) \
-        if values.dtype == object else pd.Series(False, index=values.index)
+    is_dt = (
+        obj.map(lambda v: isinstance(v, dt.date), na_action="ignore").fillna(False).astype(bool)
+        if values.dtype == object
+        else pd.Series(False, index=values.index)
+    )
     if is_dt.any():
         out[is_dt] = _localize(pd.to_datetime(obj[is_dt].map(pd.Timestamp), utc=None))
     is_num = pd.Series(False, index=values.index)
@@ -156,22 +193,30 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     obj = values
     if values.dtype == object:
         obj = values.map(
-            lambda v: v.strftime("%H:%M:%S") if isinstance(v, dt.time | dt.datetime) else v, na_action="ignore"
+            lambda v: v.strftime("%H:%M:%S") if isinstance(v, dt.time | dt.datetime) else v,
+            na_action="ignore",
         )
-    num = pd.to_numeric(obj, errors="coerce") if values.dtype != "str" else pd.Series(np.nan, index=values.index)
+    num = (
+        pd.to_numeric(obj, errors="coerce")
+        if values.dtype != "str"
+        else pd.Series(np.nan, index=values.index)
+    )
     frac = num.notna() & (num >= 0) & (num < 1) & ~obj.astype("str").str.contains(":", regex=False)
     if frac.any():
         out[frac] = pd.to_timedelta((num[frac] * 86400).round(), unit="s")
     t = obj[~frac & obj.notna()].astype("str").str.strip().str.lower()
     t = t[(t != "") & (t != "nan") & (t != "none")]
     t = t.str.replace(r"^kl\.?\s*", "", regex=True).str.replace(".", ":", regex=False)
-    t = t.str.replace(r"^(\d{1,2})(\d{2})$", r"\1:\2", regex=True).str.replace(r"^(\d{1,2})$", r"\1:00", regex=True)
+    t = t.str.replace(r"^(\d{1,2})(\d{2})$", r"\1:\2", regex=True).str.replace(
+        r"^(\d{1,2})$", r"\1:00", regex=True
+    )
     t = t.str.replace(r"^(\d{1,2}:\d{2})$", r"\1:00", regex=True)
     ok = t.str.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d:[0-5]\d(\:\d+)?")
     good = t[ok]
     if len(good):
-        out[good.index] = pd.to_timedelta(good.str.replace(r"^(\d{1,2}:\d{2}:\d{2}):\d+$", r"\1", regex=True),
-                                          errors="coerce")
+        out[good.index] = pd.to_timedelta(
+            good.str.replace(r"^(\d{1,2}:\d{2}:\d{2}):\d+$", r"\1", regex=True), errors="coerce"
+        )
     present = frac.copy()
     present[t.index] = True
     return out, (present & out.isna()).to_numpy()

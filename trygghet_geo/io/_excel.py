@@ -36,7 +36,9 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None) -> tuple[pd.
             name = names[0]
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
-                raise InputError(f"{path}: sheet={sheet!r} is out of range; the workbook has sheets {names!r}")
+                raise InputError(
+                    f"{path}: sheet={sheet!r} is out of range; the workbook has sheets {names!r}"
+                )
             name = names[sheet]
         else:
             if sheet not in names:

@@ -103,9 +103,14 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, str]:
             have = time.notna().to_numpy()
             if have.any():
                 sec = secs[have].astype("int64")
-                clock[have] = (" " + (sec // 3600).astype("str").str.zfill(2) + ":"
-                               + (sec % 3600 // 60).astype("str").str.zfill(2) + ":"
-                               + (sec % 60).astype("str").str.zfill(2))
+                clock[have] = (
+                    " "
+                    + (sec // 3600).astype("str").str.zfill(2)
+                    + ":"
+                    + (sec % 3600 // 60).astype("str").str.zfill(2)
+                    + ":"
+                    + (sec % 60).astype("str").str.zfill(2)
+                )
             ts, bad = parse_datetimes(day.where(day == "", day + clock))
         else:
             ts, bad = parse_datetimes(date)  # type: ignore[arg-type]
@@ -142,8 +147,9 @@ def _coordinates(cols: _Columns, crs: str | None, report: IngestReport) -> tgcrs
     if cols.prep.geometry is not None:
         return _from_geometry(cols.prep.geometry, n)
     nan = np.full(n, np.nan)
-    return tgcrs.CoordinateResult(nan, nan.copy(), np.full(n, tgcrs.KIND_MISSING, dtype=np.int8),
-                                  np.zeros(n, dtype=bool))
+    return tgcrs.CoordinateResult(
+        nan, nan.copy(), np.full(n, tgcrs.KIND_MISSING, dtype=np.int8), np.zeros(n, dtype=bool)
+    )
 
 
 def _from_geometry(geometry: gpd.GeoSeries, n: int) -> tgcrs.CoordinateResult:
@@ -162,9 +168,12 @@ def _from_geometry(geometry: gpd.GeoSeries, n: int) -> tgcrs.CoordinateResult:
                 res = tgcrs.coordinates_to_wgs84(first, second, crs="EPSG:4326")
             else:
                 ll = pts.to_crs(s.WGS84)
-                res = tgcrs.CoordinateResult(ll.x.to_numpy(), ll.y.to_numpy(),
-                                             np.full(len(ll), tgcrs.KIND_GIVEN, dtype=np.int8),
-                                             np.zeros(len(ll), dtype=bool))
+                res = tgcrs.CoordinateResult(
+                    ll.x.to_numpy(),
+                    ll.y.to_numpy(),
+                    np.full(len(ll), tgcrs.KIND_GIVEN, dtype=np.int8),
+                    np.zeros(len(ll), dtype=bool),
+                )
         else:
             res = tgcrs.coordinates_to_wgs84(pts.y.to_numpy(), pts.x.to_numpy())
         lon[present], lat[present], kind[present] = res.lon, res.lat, res.kind
@@ -193,12 +202,15 @@ def _outside(lon: np.ndarray, lat: np.ndarray, located: np.ndarray, area: Area) 
         inside = (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
         return located & ~inside, f"bbox {tuple(area)!r}"
     if hasattr(area, "geometry") and hasattr(area, "crs"):
-        geom = area.to_crs(s.WGS84).geometry.union_all() if area.crs is not None else area.geometry.union_all()
+        geom = (
+            area.to_crs(s.WGS84).geometry.union_all() if area.crs is not None else area.geometry.union_all()
+        )
     elif isinstance(area, shapely.Geometry):
         geom = area
     else:
         raise SchemaError(
-            f"area={area!r}: expected None/'auto', False, a (minlon, minlat, maxlon, maxlat) tuple, a shapely "
+            f"area={area!r}: expected None/'auto', False, a (minlon, minlat, maxlon, maxlat) tuple, a "
+            "shapely "
             "geometry in WGS84 or a GeoDataFrame"
         )
     inside = np.zeros(n, dtype=bool)
@@ -206,8 +218,14 @@ def _outside(lon: np.ndarray, lat: np.ndarray, located: np.ndarray, area: Area) 
     return located & ~inside, "the study area"
 
 
-def _duplicates(record_id: pd.Series, occurred: pd.Series, place_key: pd.Series, category: pd.Series,
-                candidates: np.ndarray, published: pd.Series | None) -> np.ndarray:
+def _duplicates(
+    record_id: pd.Series,
+    occurred: pd.Series,
+    place_key: pd.Series,
+    category: pd.Series,
+    candidates: np.ndarray,
+    published: pd.Series | None,
+) -> np.ndarray:
     """Rows that repeat an earlier-published row (same id, or same time, place and category): True for all
     but the latest version of each."""
     n = len(record_id)
@@ -219,8 +237,14 @@ def _duplicates(record_id: pd.Series, occurred: pd.Series, place_key: pd.Series,
         key_int[np.isnat(key)] = np.iinfo(np.int64).min
         order = np.argsort(key_int, kind="stable")
     dup = np.zeros(n, dtype=bool)
-    frame = pd.DataFrame({"id": record_id.to_numpy(), "t": occurred.to_numpy(), "p": place_key.to_numpy(),
-                          "c": category.to_numpy()}).iloc[order]
+    frame = pd.DataFrame(
+        {
+            "id": record_id.to_numpy(),
+            "t": occurred.to_numpy(),
+            "p": place_key.to_numpy(),
+            "c": category.to_numpy(),
+        }
+    ).iloc[order]
     cand = candidates[order]
     with_id = cand & (frame["id"] != "").to_numpy()
     if with_id.any():
@@ -261,13 +285,20 @@ def _user_columns(frame: pd.DataFrame, canonical: tuple[str, ...]) -> tuple[pd.D
     out = frame.reset_index(drop=True)
     if renames:
         out = out.rename(columns=renames)
-    notes = [f"source column {c!r} kept as {r!r} (the name is a canonical column)" for c, r in renames.items()]
+    notes = [
+        f"source column {c!r} kept as {r!r} (the name is a canonical column)" for c, r in renames.items()
+    ]
     return out, notes
 
 
 def build(
-    prep: Prepared, *, kind: Kind, crs: str | None = None, area: Area = None,
-    categories: Mapping[str, str] | None = None, index: pd.Index | None = None,
+    prep: Prepared,
+    *,
+    kind: Kind,
+    crs: str | None = None,
+    area: Area = None,
+    categories: Mapping[str, str] | None = None,
+    index: pd.Index | None = None,
 ) -> gpd.GeoDataFrame:
     """Canonical GeoDataFrame from a prepared raw table; exactly one output row per input row."""
     import geopandas as gpd
@@ -281,8 +312,9 @@ def build(
 
     occurred, bad_date, _ = _occurred_at(cols)
     raw_cat = _text(cols.raw("category"), n)
-    category, unknown = map_categories(raw_cat, kind="incident" if kind == "incidents" else "observation",
-                                       extra=categories)
+    category, unknown = map_categories(
+        raw_cat, kind="incident" if kind == "incidents" else "observation", extra=categories
+    )
     if unknown.any():
         report.unknown_categories = {str(k): int(v) for k, v in raw_cat[unknown].value_counts().items()}
     place = _place_text(cols)
@@ -309,8 +341,10 @@ def build(
     rej = ~located & ~has_place
     status[rej] = "rejected"
     reason[rej] = np.where(bad_coords[rej], "bad_coordinates", "no_location")
-    for mask, code in ((outside & (status != "rejected"), "outside_country"),
-                       (bad_date & (status != "rejected"), "bad_date")):
+    for mask, code in (
+        (outside & (status != "rejected"), "outside_country"),
+        (bad_date & (status != "rejected"), "bad_date"),
+    ):
         status[mask], reason[mask] = "rejected", code
     report.outside_area = int((reason == "outside_country").sum())
     if report.outside_area:
@@ -318,8 +352,11 @@ def build(
 
     record_id = _text(cols.raw("record_id"), n)
     place_key = place.str.casefold()
-    coord_key = pd.Series(np.round(lon, 5).astype("str"), dtype="str") + "," + pd.Series(
-        np.round(lat, 5).astype("str"), dtype="str")
+    coord_key = (
+        pd.Series(np.round(lon, 5).astype("str"), dtype="str")
+        + ","
+        + pd.Series(np.round(lat, 5).astype("str"), dtype="str")
+    )
     place_key = place_key.where(place_key != "", coord_key.where(located, ""))
     published = parse_datetimes(cols.raw("published"))[0] if cols.has("published") else None  # type: ignore
     dup = _duplicates(record_id, occurred, place_key, category, status != "rejected", published)
@@ -329,7 +366,8 @@ def build(
     values: dict[str, Any] = {
         s.RECORD_ID: record_id.where(record_id != "", None).astype(object),
         s.SOURCE: pd.Series([prep.source] * n, dtype="str") if n else pd.Series([], dtype="str"),
-        s.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64) if prep.source_rows is None
+        s.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64)
+        if prep.source_rows is None
         else np.asarray(prep.source_rows, dtype=np.int64),
         s.OCCURRED_AT: occurred,
         s.CATEGORY: category,

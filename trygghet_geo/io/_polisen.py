@@ -25,12 +25,39 @@ __all__ = ["STREET_PATTERN", "load_json_records", "prepare_records"]
 
 # Swedish street-like names: a capitalised word ending in a street suffix, optionally with a house number.
 _SUFFIXES = (
-    "gatan", "vägen", "gränd", "gränden", "torget", "torg", "stigen", "allén", "allé", "leden", "backen",
-    "platsen", "plan", "kajen", "esplanaden", "promenaden", "bron", "tunneln", "parken", "stråket", "längan",
-    "vägen", "gata", "väg", "strand", "stranden", "kroken", "slingan", "svängen",
+    "gatan",
+    "vägen",
+    "gränd",
+    "gränden",
+    "torget",
+    "torg",
+    "stigen",
+    "allén",
+    "allé",
+    "leden",
+    "backen",
+    "platsen",
+    "plan",
+    "kajen",
+    "esplanaden",
+    "promenaden",
+    "bron",
+    "tunneln",
+    "parken",
+    "stråket",
+    "längan",
+    "vägen",
+    "gata",
+    "väg",
+    "strand",
+    "stranden",
+    "kroken",
+    "slingan",
+    "svängen",
 )
 STREET_PATTERN = (
-    r"(?P<street>\b[A-ZÅÄÖÉ][a-zåäöéü\-]*(?:" + "|".join(sorted(set(_SUFFIXES), key=len, reverse=True))
+    r"(?P<street>\b[A-ZÅÄÖÉ][a-zåäöéü\-]*(?:"
+    + "|".join(sorted(set(_SUFFIXES), key=len, reverse=True))
     + r")\b(?:\s+\d{1,4}[A-Za-z]?\b)?)"
 )
 
@@ -57,14 +84,18 @@ def records_of(data: Any, path: Path) -> list[dict[str, Any]]:
                 data = data[key]
                 break
         else:
-            raise InputError(f"{path}: expected a JSON list of records (or a GeoJSON FeatureCollection), got an "
-                             f"object with keys {sorted(data)[:10]!r}")
+            raise InputError(
+                f"{path}: expected a JSON list of records (or a GeoJSON FeatureCollection), got an "
+                f"object with keys {sorted(data)[:10]!r}"
+            )
     if not isinstance(data, list):
         raise InputError(f"{path}: expected a JSON list of records, got {type(data).__name__}")
     bad = [i for i, r in enumerate(data) if not isinstance(r, dict)]
     if bad:
-        raise InputError(f"{path}: record {bad[0] + 1} is a {type(data[bad[0]]).__name__}, expected an object "
-                         "with fields such as id, datetime, type, location")
+        raise InputError(
+            f"{path}: record {bad[0] + 1} is a {type(data[bad[0]]).__name__}, expected an object "
+            "with fields such as id, datetime, type, location"
+        )
     return data
 
 
@@ -90,8 +121,17 @@ def _event_time(name: pd.Series, published: pd.Series) -> pd.Series:
     out = published.copy()
     if ok.any():
         year = published[ok].dt.year
-        text = (year.astype("str") + "-" + month[ok].astype(int).astype("str").str.zfill(2) + "-"
-                + parts.loc[ok, 0].str.zfill(2) + " " + parts.loc[ok, 2].str.zfill(2) + ":" + parts.loc[ok, 3])
+        text = (
+            year.astype("str")
+            + "-"
+            + month[ok].astype(int).astype("str").str.zfill(2)
+            + "-"
+            + parts.loc[ok, 0].str.zfill(2)
+            + " "
+            + parts.loc[ok, 2].str.zfill(2)
+            + ":"
+            + parts.loc[ok, 3]
+        )
         ts, _bad = parse_datetimes(text)
         # An event on 31 December published on 1 January belongs to the year before.
         late = ts > published[ok] + pd.Timedelta(days=2)
@@ -149,9 +189,16 @@ def _polisen(frame: pd.DataFrame) -> dict[str, Any]:
         "lat": gps[0].fillna(""),
         "lon": gps[1].fillna(""),
     }
-    return {"layout": "polisen", "derived": derived, "precision": precision, "coarse_with_street": street != "",
-            "notes": ["Polisen API: coordinates are municipality or county centres (precision municipality/"
-                      "county); the event time is read from 'name', the publication time from 'datetime'"]}
+    return {
+        "layout": "polisen",
+        "derived": derived,
+        "precision": precision,
+        "coarse_with_street": street != "",
+        "notes": [
+            "Polisen API: coordinates are municipality or county centres (precision municipality/"
+            "county); the event time is read from 'name', the publication time from 'datetime'"
+        ],
+    }
 
 
 def _brottsplatskartan(frame: pd.DataFrame) -> dict[str, Any]:
@@ -159,10 +206,16 @@ def _brottsplatskartan(frame: pd.DataFrame) -> dict[str, Any]:
     town = _text(frame, "title_location")
     n = len(frame)
     precision = np.where(_is_county(town), "county", "municipality").astype(object)
-    vp = ["viewport_northeast_lat", "viewport_northeast_lng", "viewport_southwest_lat", "viewport_southwest_lng"]
+    vp = [
+        "viewport_northeast_lat",
+        "viewport_northeast_lng",
+        "viewport_southwest_lat",
+        "viewport_southwest_lng",
+    ]
     if set(vp) <= set(frame.columns):
-        ne_lat, ne_lng, sw_lat, sw_lng = (pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
-                                          for c in vp)
+        ne_lat, ne_lng, sw_lat, sw_lng = (
+            pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for c in vp
+        )
         lat_mid = np.radians((ne_lat + sw_lat) / 2)
         diag_km = np.hypot((ne_lat - sw_lat) * 111.2, (ne_lng - sw_lng) * 111.2 * np.cos(lat_mid))
         # brottsplatskartan geocodes "place, street, town": a small viewport means it found the street.
@@ -180,7 +233,13 @@ def _brottsplatskartan(frame: pd.DataFrame) -> dict[str, Any]:
         "lon": _text(frame, "lng"),
     }
     coarse = pd.Series(np.isin(precision, ["municipality", "county"]), dtype=bool) & (street != "")
-    return {"layout": "brottsplatskartan", "derived": derived, "precision": pd.Series(precision, dtype=object),
-            "coarse_with_street": coarse,
-            "notes": ["brottsplatskartan: precision from its geocoding viewport where present, else municipality/"
-                      "county; the time is the publication time"]}
+    return {
+        "layout": "brottsplatskartan",
+        "derived": derived,
+        "precision": pd.Series(precision, dtype=object),
+        "coarse_with_street": coarse,
+        "notes": [
+            "brottsplatskartan: precision from its geocoding viewport where present, else municipality/"
+            "county; the time is the publication time"
+        ],
+    }

@@ -80,7 +80,8 @@ class IngestReport:
             f"{'Källa' if sv else 'Source'}: {self.source} ({self.kind}, {self.format or 'table'}"
             + (f", {self.encoding}" if self.encoding else "")
             + (f", delimiter {self.delimiter!r}" if self.delimiter else "")
-            + (f", sheet {self.sheet!r}" if self.sheet else "") + ")",
+            + (f", sheet {self.sheet!r}" if self.sheet else "")
+            + ")",
             f"{'Rader' if sv else 'Rows'}: {self.n_rows}",
         ]
         for status in s.STATUSES:
@@ -91,21 +92,29 @@ class IngestReport:
                 text = s.REASONS.get(code, (code, code))[0 if sv else 1]
                 lines.append(f"  {code}: {n}  ({text})")
         if self.columns:
-            lines.append(("Kolumner: " if sv else "Columns: ")
-                         + ", ".join(f"{k}={v!r}" for k, v in self.columns.items()))
+            lines.append(
+                ("Kolumner: " if sv else "Columns: ")
+                + ", ".join(f"{k}={v!r}" for k, v in self.columns.items())
+            )
         if self.crs_counts:
-            lines.append(("Koordinater: " if sv else "Coordinates: ")
-                         + ", ".join(f"{k} {v}" for k, v in self.crs_counts.items()))
+            lines.append(
+                ("Koordinater: " if sv else "Coordinates: ")
+                + ", ".join(f"{k} {v}" for k, v in self.crs_counts.items())
+            )
         if self.swapped_coordinates:
-            lines.append(f"{'Omkastade koordinater rättade' if sv else 'Swapped coordinates fixed'}: "
-                         f"{self.swapped_coordinates}")
+            lines.append(
+                f"{'Omkastade koordinater rättade' if sv else 'Swapped coordinates fixed'}: "
+                f"{self.swapped_coordinates}"
+            )
         if self.duplicates:
             lines.append(f"{'Dubbletter' if sv else 'Duplicates'}: {self.duplicates}")
         if self.unknown_categories:
             top = sorted(self.unknown_categories.items(), key=lambda kv: -kv[1])[:10]
-            lines.append(("Okända typer (→ övrigt): " if sv else "Unknown types (→ övrigt): ")
-                         + ", ".join(f"{k!r} {v}" for k, v in top)
-                         + (" …" if len(self.unknown_categories) > 10 else ""))
+            lines.append(
+                ("Okända typer (→ övrigt): " if sv else "Unknown types (→ övrigt): ")
+                + ", ".join(f"{k!r} {v}" for k, v in top)
+                + (" …" if len(self.unknown_categories) > 10 else "")
+            )
         lines.extend(f"- {note}" for note in self.notes)
         return "\n".join(lines)
 
