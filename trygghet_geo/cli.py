@@ -113,13 +113,47 @@ def _run_validate(args: argparse.Namespace) -> int:
 # --- geocode ------------------------------------------------------------------------------------------------
 def _add_geocode(sub: argparse._SubParsersAction) -> _Runner:
     p = sub.add_parser("geocode", help="geocode the place text of a file offline")
-    p.add_argument("file")
-    p.add_argument("--out", required=True)
+    p.add_argument("file", help="incident or observation file (.csv, .xlsx, .geojson, .gpkg)")
+    p.add_argument("--out", required=True, help="result file (.csv, .xlsx, .gpkg or .geojson)")
+    p.add_argument("--gazetteer", help="gazetteer (.parquet/.gpkg) or OSM extract (.osm.pbf); "
+                   "default: the bundled sample town (central Helsinki)")
+    p.add_argument("--save-gazetteer", help="also save the gazetteer built from an OSM extract (.parquet/.gpkg)")
+    p.add_argument("--observations", action="store_true", help="read the file as safety-walk observations")
+    p.add_argument("--online", action="store_true",
+                   help="send place text the gazetteer cannot place to Nominatim (1 request/s); off by default")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the answer cache")
     return _run_geocode
 
 
 def _run_geocode(args: argparse.Namespace) -> int:
-    raise TrygghetError("geocode is not wired yet")
+    from pathlib import Path
+
+    from trygghet_geo import schema
+    from trygghet_geo.geocode import Gazetteer, build_gazetteer, geocode
+    from trygghet_geo.io import read_incidents, read_observations
+    from trygghet_geo.io._write import write_table
+
+    source = Path(args.gazetteer) if args.gazetteer else None
+    if source is None:
+        from trygghet_geo.sample import pbf_path
+
+        source = pbf_path()
+        print("no --gazetteer given: using the bundled sample town (central Helsinki, OSM)", file=sys.stderr)
+    if source.suffix.lower() in (".parquet", ".gpkg"):
+        gazetteer = Gazetteer.load(source)
+    else:
+        gazetteer = build_gazetteer(source)
+        if args.save_gazetteer:
+            gazetteer.save(args.save_gazetteer)
+    table = (read_observations if args.observations else read_incidents)(args.file)
+    out = geocode(table, gazetteer=gazetteer, online=args.online, cache=not args.no_cache)
+    write_table(out, args.out)
+    asked = out[schema.GEOCODE_METHOD].notna() & (out[schema.GEOCODE_METHOD] != "coordinates")
+    methods = out.loc[asked, schema.GEOCODE_METHOD].value_counts()
+    print(f"{int(asked.sum())} rows geocoded with {gazetteer!r}: "
+          + ", ".join(f"{k} {v}" for k, v in methods.items()))
+    print(f"wrote {args.out}")
+    return 0
 
 
 # --- network ------------------------------------------------------------------------------------------------
