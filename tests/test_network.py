@@ -64,7 +64,9 @@ def test_lines_join_at_shared_ends_and_orient_from_u_to_v() -> None:
 
 
 def test_lines_in_wgs84_are_projected_to_sweref_in_sweden() -> None:
-    lines = gpd.GeoDataFrame(geometry=[LineString([(14.10, 59.31), (14.11, 59.31)])], crs=4326)  # Kristinehamn
+    lines = gpd.GeoDataFrame(
+        geometry=[LineString([(14.10, 59.31), (14.11, 59.31)])], crs=4326
+    )  # Kristinehamn
     net = network_from_lines(lines)
     assert net.crs.to_epsg() == 3006
     assert net.edges.length_m[0] == pytest.approx(568, rel=0.01)
@@ -80,7 +82,9 @@ def test_lines_errors() -> None:
     with pytest.raises(CRSError):
         network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 0)])]))
     with pytest.raises(InputError, match="name_column"):
-        network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 0)])], crs=3006), name_column="x")
+        network_from_lines(
+            gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 0)])], crs=3006), name_column="x"
+        )
     with pytest.raises(InputError, match="line geometry"):
         network_from_lines(gpd.GeoDataFrame(geometry=shapely.points([(0, 0)]), crs=3006))
     with pytest.raises(NetworkError, match="positive length"):
@@ -165,10 +169,15 @@ def test_download_is_refused_offline_and_allowed_when_asked(monkeypatch) -> None
 
 
 def test_streetnetwork_validates() -> None:
-    edges = gpd.GeoDataFrame({"u": [0], "v": [5], "length_m": [1.0], "name": [""]},
-                             geometry=[LineString([(0, 0), (1, 0)])], crs=3006)
+    edges = gpd.GeoDataFrame(
+        {"u": [0], "v": [5], "length_m": [1.0], "name": [""]},
+        geometry=[LineString([(0, 0), (1, 0)])],
+        crs=3006,
+    )
     nodes = gpd.GeoDataFrame(geometry=shapely.points([(0, 0), (1, 0)]), crs=3006)
     with pytest.raises(NetworkError, match="node positions"):
         StreetNetwork(nodes=nodes, edges=edges)
     with pytest.raises(NetworkError, match="metric"):
-        StreetNetwork(nodes=nodes.set_crs(4326, allow_override=True), edges=edges.set_crs(4326, allow_override=True))
+        StreetNetwork(
+            nodes=nodes.set_crs(4326, allow_override=True), edges=edges.set_crs(4326, allow_override=True)
+        )

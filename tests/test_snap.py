@@ -18,8 +18,11 @@ from trygghet_geo.snap import random_positions, snap_points
 def cross():
     # Two streets: a 100 m east-west street and a 60 m north-south one meeting at (50, 0).
     lines = gpd.GeoDataFrame(
-        geometry=[LineString([(0, 0), (50, 0)]), LineString([(50, 0), (100, 0)]),
-                  LineString([(50, 60), (50, 0)])],
+        geometry=[
+            LineString([(0, 0), (50, 0)]),
+            LineString([(50, 0), (100, 0)]),
+            LineString([(50, 60), (50, 0)]),
+        ],
         crs="EPSG:3006",
     )
     return network_from_lines(lines)
@@ -75,7 +78,7 @@ def test_random_positions_uniform_per_metre(cross) -> None:
     np.testing.assert_allclose(share, np.array([50, 50, 60]) / 160, atol=0.015)
     assert (t >= 0).all()
     assert (t <= cross.edges["length_m"].to_numpy()[e]).all()
-    e2, t2 = random_positions(cross, 30000, random_state=0)
+    _, t2 = random_positions(cross, 30000, random_state=0)
     np.testing.assert_array_equal(t, t2)
     e3, _ = random_positions(cross, 1000, random_state=np.random.default_rng(1), weights=[0, 1, 0])
     assert set(e3.tolist()) == {1}

@@ -45,8 +45,6 @@ from trygghet_geo.errors import InputError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    import pandas as pd
-
     from trygghet_geo.network import StreetNetwork
 
 __all__ = [
@@ -85,13 +83,15 @@ def _tiles_ok(network: StreetNetwork) -> bool:
 
 
 def _dense_pairs(
-    graph: csr_matrix, local_src: np.ndarray, radius: float,
+    graph: csr_matrix,
+    local_src: np.ndarray,
+    radius: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Bounded Dijkstra from ``local_src`` on ``graph``, chunked so no block exceeds _DENSE_CHUNK entries."""
     per = max(1, _DENSE_CHUNK // max(graph.shape[0], 1))
     out_s, out_d, out_w = [], [], []
     for k in range(0, len(local_src), per):
-        block = dijkstra(graph, directed=True, indices=local_src[k:k + per], limit=radius)
+        block = dijkstra(graph, directed=True, indices=local_src[k : k + per], limit=radius)
         r, c = np.nonzero(np.isfinite(block))
         out_s.append(r + k)
         out_d.append(c)
@@ -100,7 +100,9 @@ def _dense_pairs(
 
 
 def node_distances(
-    network: StreetNetwork, sources: np.ndarray, radius: float,
+    network: StreetNetwork,
+    sources: np.ndarray,
+    radius: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (source, node, distance) with network distance ≤ ``radius``, as three flat arrays.
 
@@ -133,7 +135,7 @@ def node_distances(
     for group in np.split(order, bounds):
         src = sources[group]
         (x0, y0), (x1, y1) = xy[src].min(axis=0) - reach, xy[src].max(axis=0) + reach
-        cand = x_order[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
+        cand = x_order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
         cy = xy[cand, 1]
         sub = np.sort(cand[(cy >= y0) & (cy <= y1)])
         local = np.searchsorted(sub, src)
@@ -199,8 +201,20 @@ def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, ra
     np.minimum.at(tab_d, (inv.ravel(), col), d)
     tab_e = uniq // n_occ
     blk = np.searchsorted(tab_e, np.arange(n_occ + 1))
-    return _Prepared(order, t, er, start, stop, length, base, key, (uniq % n_occ).astype(np.int64), tab_d,
-                     blk, float(radius))
+    return _Prepared(
+        order,
+        t,
+        er,
+        start,
+        stop,
+        length,
+        base,
+        key,
+        (uniq % n_occ).astype(np.int64),
+        tab_d,
+        blk,
+        float(radius),
+    )
 
 
 def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
@@ -254,7 +268,9 @@ def _neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
     total = np.zeros(len(p.t))
     for i, f, du, dv in _pair_chunks(p, np.arange(len(p.t))):
         s, a, b, e, w0, w1, full, win = _intervals(p, i, f, du, dv)
-        part = np.where(full, cw[e] - cw[s], cw[a] - cw[s] + cw[e] - cw[b] + np.where(win, cw[w1] - cw[w0], 0.0))
+        part = np.where(
+            full, cw[e] - cw[s], cw[a] - cw[s] + cw[e] - cw[b] + np.where(win, cw[w1] - cw[w0], 0.0)
+        )
         total += np.bincount(i, weights=part, minlength=len(p.t))
     return total
 
@@ -334,9 +350,28 @@ def _border_labels(p: _Prepared, core: np.ndarray, label_sorted: np.ndarray) -> 
     return out
 
 
+def _distance_pairs(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(sorted point i, sorted neighbour j, network distance) for every neighbour of the given points,
+    in chunks; the intervals are disjoint, so each pair comes once."""
+    for i, f, du, dv in _pair_chunks(p, points):
+        s, a, b, end, w0, w1, full, win = _intervals(p, i, f, du, dv)
+        a = np.where(full, end, a)
+        b = np.where(full, end, b)
+        for lo, hi in ((s, a), (b, end), (np.where(win, w0, 0), np.where(win, w1, 0))):
+            grp, within = _expand(np.maximum(hi - lo, 0))
+            j = lo[grp] + within
+            ii, ff = i[grp], f[grp]
+            d = np.minimum(du[grp] + p.t[j], dv[grp] + p.length[ff] - p.t[j])
+            d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
+            yield ii, j, d
+
+
 # --- public functional core --------------------------------------------------------------------------------
 def _check_positions(
-    edge_id: Any, offset_m: Any, network: StreetNetwork, sample_weight: Any,
+    edge_id: Any,
+    offset_m: Any,
+    network: StreetNetwork,
+    sample_weight: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     e = np.asarray(edge_id)
     if e.ndim != 1 or not np.issubdtype(e.dtype, np.integer):
@@ -364,14 +399,23 @@ def _check_positions(
 
 
 def _check_params(eps_m: Any, min_samples: Any) -> None:
-    if isinstance(eps_m, bool) or not isinstance(eps_m, int | float) or not (np.isfinite(eps_m) and eps_m > 0):
+    if (
+        isinstance(eps_m, bool)
+        or not isinstance(eps_m, int | float)
+        or not (np.isfinite(eps_m) and eps_m > 0)
+    ):
         raise InputError(f"eps_m must be a positive number of metres, got {eps_m!r}")
     if isinstance(min_samples, bool) or not isinstance(min_samples, int | np.integer) or min_samples < 1:
         raise InputError(f"min_samples must be an integer ≥ 1, got {min_samples!r}")
 
 
 def dbscan_on_network(
-    edge_id: Any, offset_m: Any, network: StreetNetwork, *, eps_m: float, min_samples: int,
+    edge_id: Any,
+    offset_m: Any,
+    network: StreetNetwork,
+    *,
+    eps_m: float,
+    min_samples: int,
     sample_weight: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """DBSCAN on already-snapped positions, with distances along the network.
@@ -431,13 +475,22 @@ def dbscan_on_network(
         label_sorted = _border_labels(p, core, label_sorted)
         labels[p.order] = label_sorted
     core_mask[p.order] = core
-    logger.info("network DBSCAN: %d points, %d clusters, %d core, %d noise", n, labels.max() + 1,
-                int(core_mask.sum()), int((labels < 0).sum()))
+    logger.info(
+        "network DBSCAN: %d points, %d clusters, %d core, %d noise",
+        n,
+        labels.max() + 1,
+        int(core_mask.sum()),
+        int((labels < 0).sum()),
+    )
     return labels, core_mask
 
 
 def network_distance_graph(
-    edge_id: Any, offset_m: Any, network: StreetNetwork, *, max_distance_m: float,
+    edge_id: Any,
+    offset_m: Any,
+    network: StreetNetwork,
+    *,
+    max_distance_m: float,
 ) -> csr_matrix:
     """Sparse (n × n) matrix of network distances between points no farther apart than ``max_distance_m``.
 
@@ -465,20 +518,268 @@ def network_distance_graph(
         return csr_matrix((n, n))
     p = _prepare(e, t, network, float(max_distance_m))
     rows, cols, vals = [], [], []
-    for i, f, du, dv in _pair_chunks(p, np.arange(len(p.t))):
-        s, a, b, end, w0, w1, full, win = _intervals(p, i, f, du, dv)
-        a = np.where(full, end, a)
-        b = np.where(full, end, b)
-        for lo, hi, on in ((s, a, None), (b, end, None), (w0, w1, win)):
-            cnt = np.where(on, hi - lo, 0) if on is not None else hi - lo
-            grp, within = _expand(np.maximum(cnt, 0))
-            j = lo[grp] + within
-            ii, ff = i[grp], f[grp]
-            d = np.minimum(du[grp] + p.t[j], dv[grp] + p.length[ff] - p.t[j])
-            d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
-            rows.append(p.order[ii])
-            cols.append(p.order[j])
-            vals.append(d)
+    for ii, j, d in _distance_pairs(p, np.arange(len(p.t))):
+        rows.append(p.order[ii])
+        cols.append(p.order[j])
+        vals.append(d)
     g = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
     g.sort_indices()
     return g
+
+
+# --- the scikit-learn estimator -----------------------------------------------------------------------------
+class NetworkDBSCAN(ClusterMixin, BaseEstimator):
+    """DBSCAN with eps in metres along the street network, following scikit-learn's conventions.
+
+    Parameters
+    ----------
+    eps_m : float, default 100.0
+        Neighbourhood radius along the streets, metres.
+    min_samples : int, default 5
+        A point is core when the weight of its neighbours within ``eps_m`` (itself included) is ≥ this.
+    network : StreetNetwork or None, default None
+        The street network. ``None`` means plain Euclidean DBSCAN on ``X`` (crow-flies distance in X's
+        units, metres in a metric CRS): the baseline the network version improves on, and what lets the
+        estimator be cloned, pickled and checked by scikit-learn's ``parametrize_with_checks`` without a
+        network.
+    max_snap_m : float, default 100.0
+        Points farther than this from every street are not snapped: labelled -1 and left out of the counts.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of each point; -1 for noise and for points not snapped to the network.
+    core_sample_indices_ : ndarray
+        Positions of the core points.
+    components_ : ndarray of shape (n_core, n_features)
+        Coordinates of the core points (in the network's CRS when a network is given).
+    snap_ : pandas.DataFrame or None
+        The snapping of every point (:func:`trygghet_geo.snap.snap_points`), same index as ``X``; ``None``
+        without a network.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> import numpy as np
+    >>> from shapely.geometry import LineString
+    >>> from trygghet_geo.network import network_from_lines
+    >>> # A street bending round a 30 m wide canal: (0, 0)-(0, 200)-(30, 200)-(30, 0).
+    >>> net = network_from_lines(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(0, 0), (0, 200), (30, 200), (30, 0)])], crs=3006))
+    >>> X = np.array([[0, 0], [0, 5], [0, 10], [30, 0], [30, 5], [30, 10]], dtype=float)
+    >>> NetworkDBSCAN(eps_m=40, min_samples=3, network=net).fit(X).labels_.tolist()
+    [0, 0, 0, 1, 1, 1]
+    >>> NetworkDBSCAN(eps_m=40, min_samples=3).fit(X).labels_.tolist()  # Euclidean: across the canal
+    [0, 0, 0, 0, 0, 0]
+    """
+
+    def __init__(
+        self,
+        eps_m: float = 100.0,
+        min_samples: int = 5,
+        network: StreetNetwork | None = None,
+        max_snap_m: float = 100.0,
+    ) -> None:
+        self.eps_m = eps_m
+        self.min_samples = min_samples
+        self.network = network
+        self.max_snap_m = max_snap_m
+
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> NetworkDBSCAN:
+        """Cluster ``X``: a GeoDataFrame of points (reprojected to the network's CRS) or an (n, 2) array in
+        the network's CRS (any (n, d) array when ``network`` is None). Returns ``self``."""
+        from sklearn.utils.validation import _check_sample_weight, validate_data
+
+        _check_params(self.eps_m, self.min_samples)
+        if self.network is None:
+            from sklearn.cluster import DBSCAN
+
+            X = validate_data(self, X, accept_sparse=False)
+            if sample_weight is not None:
+                sample_weight = _check_sample_weight(sample_weight, X)
+            db = DBSCAN(eps=self.eps_m, min_samples=int(self.min_samples)).fit(X, sample_weight=sample_weight)
+            self.labels_ = db.labels_
+            self.core_sample_indices_ = db.core_sample_indices_
+            self.components_ = db.components_
+            self.snap_ = None
+            return self
+        from trygghet_geo.snap import points_xy, snap_points
+
+        if not (np.isfinite(self.max_snap_m) and self.max_snap_m > 0):
+            raise InputError(f"max_snap_m must be a positive number of metres, got {self.max_snap_m!r}")
+        xy, _ = points_xy(X, self.network)
+        if len(xy) == 0:
+            raise InputError("X holds no points (0 samples); NetworkDBSCAN needs at least one")
+        snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
+        labels, core = dbscan_on_network(
+            snap["edge_id"].to_numpy(),
+            snap["edge_offset_m"].to_numpy(),
+            self.network,
+            eps_m=self.eps_m,
+            min_samples=int(self.min_samples),
+            sample_weight=sample_weight,
+        )
+        self.n_features_in_ = 2
+        self.labels_ = labels
+        self.core_sample_indices_ = np.flatnonzero(core)
+        self.components_ = xy[core].copy()
+        self.snap_ = snap
+        return self
+
+
+# --- choosing eps: the k-distance curve along the streets ---------------------------------------------------
+@dataclass(frozen=True)
+class KDistance:
+    """The k-distance curve of :func:`suggest_eps`.
+
+    Attributes
+    ----------
+    k : int
+        Neighbours counted, the point itself included (use ``k = min_samples``: a point is core exactly when
+        its k-distance is ≤ eps).
+    distances_m : ndarray
+        Each sampled point's distance along the streets to its k-th nearest point, sorted ascending; ``inf``
+        when fewer than k points lie within ``max_distance_m``.
+    eps_m : float
+        Suggested eps: the knee of the curve (largest gap below the chord, the "Kneedle" rule).
+    max_distance_m : float
+    """
+
+    k: int
+    distances_m: np.ndarray
+    eps_m: float
+    max_distance_m: float
+
+    def share_core(self, eps_m: float) -> float:
+        """Share of the sampled points that would be core points at ``eps_m``."""
+        return float(np.mean(self.distances_m <= eps_m)) if len(self.distances_m) else 0.0
+
+
+def suggest_eps(
+    edge_id: Any,
+    offset_m: Any,
+    network: StreetNetwork,
+    *,
+    k: int = 5,
+    max_distance_m: float = 500.0,
+    sample_size: int | None = 2000,
+    random_state: Any = 0,
+) -> KDistance:
+    """The k-distance curve along the streets and a suggested eps.
+
+    Parameters
+    ----------
+    edge_id, offset_m : arrays
+        Snapped positions (``snap_points`` output); unsnapped points (-1) are left out.
+    network : StreetNetwork
+    k : int
+        The ``min_samples`` you intend to use (the point itself counts, as in DBSCAN).
+    max_distance_m : float
+        Search radius; points whose k-th neighbour is farther get ``inf``.
+    sample_size : int or None
+        Number of points whose k-distance is computed (their neighbours are searched among all points);
+        ``None`` for all of them.
+    random_state : int, Generator or None
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from trygghet_geo.network import network_from_lines
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 0)])], crs=3006))
+    >>> offsets = [0, 10, 20, 30, 40, 500, 900]
+    >>> kd = suggest_eps([0] * 7, offsets, net, k=3)
+    >>> kd.distances_m.tolist()
+    [10.0, 10.0, 10.0, 20.0, 20.0, 460.0, inf]
+    >>> kd.eps_m
+    20.0
+    """
+    from sklearn.utils import check_random_state
+
+    _check_params(max_distance_m, k)
+    e, t, _ = _check_positions(edge_id, offset_m, network, None)
+    n_snapped = int((e >= 0).sum())
+    if n_snapped == 0:
+        raise InputError("suggest_eps needs at least one point on the network")
+    p = _prepare(e, t, network, float(max_distance_m))
+    query = np.arange(len(p.t))
+    if sample_size is not None and sample_size < len(query):
+        rng = (
+            random_state
+            if isinstance(random_state, np.random.Generator)
+            else check_random_state(random_state)
+        )
+        query = np.sort(rng.choice(len(query), sample_size, replace=False))
+    kth = np.full(len(p.t), np.inf)
+    for i, d in _kth_pairs(p, query):
+        o = np.lexsort((d, i))
+        i, d = i[o], d[o]
+        first = np.searchsorted(i, i, side="left")
+        at_k = np.arange(len(i)) - first == k - 1
+        kth[i[at_k]] = d[at_k]
+    dist = np.sort(kth[query])
+    return KDistance(k=int(k), distances_m=dist, eps_m=_knee(dist), max_distance_m=float(max_distance_m))
+
+
+def _kth_pairs(p: _Prepared, query: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(i, distance) for every neighbour of the query points, in blocks that hold all pairs of a point."""
+    step = max(1, _PAIR_CHUNK // (int(np.diff(p.blk).max(initial=1)) * 4))
+    for lo in range(0, len(query), step):
+        parts = list(_distance_pairs(p, query[lo : lo + step]))
+        yield np.concatenate([q[0] for q in parts]), np.concatenate([q[2] for q in parts])
+
+
+def _knee(sorted_d: np.ndarray) -> float:
+    """The knee of an increasing curve: the point farthest below the chord between its ends (Kneedle)."""
+    d = sorted_d[np.isfinite(sorted_d)]
+    if len(d) == 0:
+        return float("nan")
+    if len(d) < 3 or d[-1] == d[0]:
+        return float(d[-1])
+    x = np.linspace(0.0, 1.0, len(d))
+    y = (d - d[0]) / (d[-1] - d[0])
+    return float(d[int(np.argmax(x - y))])
+
+
+def plot_k_distance(kd: KDistance, *, ax: Any = None, lang: str | None = None) -> Any:
+    """Plot a :class:`KDistance` curve with the suggested eps; returns the matplotlib Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> kd = KDistance(k=3, distances_m=np.array([5.0, 8.0, 9.0, 60.0]), eps_m=9.0, max_distance_m=100.0)
+    >>> plot_k_distance(kd).get_ylabel()
+    'avstånd längs gatorna till granne nr 3 (m)'
+    """
+    import matplotlib.pyplot as plt
+
+    sv = (lang or options.lang) == "sv"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    d = kd.distances_m
+    finite = np.isfinite(d)
+    ax.plot(np.flatnonzero(finite), d[finite], color="#1f4e79", lw=1.5)
+    if np.isfinite(kd.eps_m):
+        label = (
+            f"föreslagen eps = {kd.eps_m:.0f} m ({kd.share_core(kd.eps_m):.0%} kärnpunkter)"
+            if sv
+            else f"suggested eps = {kd.eps_m:.0f} m ({kd.share_core(kd.eps_m):.0%} core points)"
+        )
+        ax.axhline(kd.eps_m, color="#c0392b", ls="--", lw=1, label=label)
+        ax.legend(loc="upper left")
+    ax.set_xlabel("punkter, sorterade" if sv else "points, sorted")
+    ax.set_ylabel(
+        f"avstånd längs gatorna till granne nr {kd.k} (m)"
+        if sv
+        else f"distance along the streets to neighbour no. {kd.k} (m)"
+    )
+    if (~finite).any():
+        ax.set_title(
+            (f"{int((~finite).sum())} punkter utan {kd.k} grannar inom {kd.max_distance_m:.0f} m")
+            if sv
+            else f"{int((~finite).sum())} points without {kd.k} neighbours within {kd.max_distance_m:.0f} m",
+            fontsize=9,
+        )
+    return ax

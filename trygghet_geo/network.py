@@ -104,7 +104,9 @@ class StreetNetwork:
         return CRS.from_user_input(self.edges.crs)
 
     def __repr__(self) -> str:
-        return f"StreetNetwork({len(self.nodes)} nodes, {len(self.edges)} edges, crs={self.crs.to_string()!r})"
+        return (
+            f"StreetNetwork({len(self.nodes)} nodes, {len(self.edges)} edges, crs={self.crs.to_string()!r})"
+        )
 
     def to_graph(self) -> nx.MultiGraph:
         """The network as an undirected networkx MultiGraph.
@@ -186,9 +188,13 @@ def _validate(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> None:
     if len(edges) == 0:
         raise NetworkError("the street network has no edges")
     if not CRS.from_user_input(edges.crs).is_projected:
-        raise NetworkError(f"StreetNetwork must be in a metric (projected) CRS, got {edges.crs.to_string()!r}")
+        raise NetworkError(
+            f"StreetNetwork must be in a metric (projected) CRS, got {edges.crs.to_string()!r}"
+        )
     if CRS.from_user_input(nodes.crs) != CRS.from_user_input(edges.crs):
-        raise NetworkError(f"nodes CRS {nodes.crs.to_string()!r} differs from edges CRS {edges.crs.to_string()!r}")
+        raise NetworkError(
+            f"nodes CRS {nodes.crs.to_string()!r} differs from edges CRS {edges.crs.to_string()!r}"
+        )
     missing = {"u", "v", "length_m", "name"} - set(edges.columns)
     if missing:
         raise NetworkError(f"StreetNetwork.edges lacks the columns {sorted(missing)}")
@@ -200,7 +206,7 @@ def _validate(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> None:
         raise NetworkError("StreetNetwork.edges length_m must be finite and > 0")
 
 
-# --- metric CRS -----------------------------------------------------------------------------------------------
+# --- metric CRS ---------------------------------------------------------------------------------------------
 def _metric_crs(lon: float, lat: float) -> CRS:
     """The metric CRS for a location: ``options.metric_crs`` when set, else ``crs.metric_crs_for``."""
     if options.metric_crs:
@@ -238,10 +244,15 @@ def _to_metric(frames: list[gpd.GeoDataFrame]) -> list[gpd.GeoDataFrame]:
     return [f.to_crs(target) for f in frames]
 
 
-# --- the common builder ---------------------------------------------------------------------------------------
+# --- the common builder -------------------------------------------------------------------------------------
 def _assemble(
-    lines: np.ndarray, u_key: np.ndarray, v_key: np.ndarray, names: np.ndarray,
-    node_key: np.ndarray, node_xy: np.ndarray, crs: Any,
+    lines: np.ndarray,
+    u_key: np.ndarray,
+    v_key: np.ndarray,
+    names: np.ndarray,
+    node_key: np.ndarray,
+    node_xy: np.ndarray,
+    crs: Any,
 ) -> StreetNetwork:
     """Build a StreetNetwork from metric lines with arbitrary node keys at their ends.
 
@@ -288,9 +299,14 @@ def _assemble(
     m = len(lines)
     nodes = gpd.GeoDataFrame(geometry=shapely.points(node_xy[used]), crs=crs)
     edges = gpd.GeoDataFrame(
-        {"u": inverse[:m].astype(np.int64), "v": inverse[m:].astype(np.int64), "length_m": length,
-         "name": pd.array(names, dtype=object).astype(str)},
-        geometry=lines, crs=crs,
+        {
+            "u": inverse[:m].astype(np.int64),
+            "v": inverse[m:].astype(np.int64),
+            "length_m": length,
+            "name": pd.array(names, dtype=object).astype(str),
+        },
+        geometry=lines,
+        crs=crs,
     )
     return StreetNetwork(nodes=nodes, edges=edges)
 
@@ -308,9 +324,12 @@ def _clean_names(values: pd.Series) -> np.ndarray:
     return np.array([one(v) for v in values], dtype=object)
 
 
-# --- constructors ---------------------------------------------------------------------------------------------
+# --- constructors -------------------------------------------------------------------------------------------
 def network_from_lines(
-    gdf: gpd.GeoDataFrame, *, name_column: str | None = None, node_tolerance_m: float = 0.01,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name_column: str | None = None,
+    node_tolerance_m: float = 0.01,
 ) -> StreetNetwork:
     """A street network from any line layer (NVDB, a municipal centre-line layer, a shapefile).
 
@@ -355,20 +374,25 @@ def network_from_lines(
     (frame,) = _to_metric([frame])
     lines = frame.geometry.to_numpy()
     names = _clean_names(frame[column]) if column else np.full(len(frame), "", dtype=object)
-    ends = np.stack([
-        shapely.get_coordinates(shapely.get_point(lines, 0)),
-        shapely.get_coordinates(shapely.get_point(lines, -1)),
-    ])  # (2, m, 2)
+    ends = np.stack(
+        [
+            shapely.get_coordinates(shapely.get_point(lines, 0)),
+            shapely.get_coordinates(shapely.get_point(lines, -1)),
+        ]
+    )  # (2, m, 2)
     cells = np.round(ends.reshape(-1, 2) / node_tolerance_m).astype(np.int64)
     _, first, key = np.unique(cells, axis=0, return_index=True, return_inverse=True)
     key = key.ravel()
     m = len(lines)
-    return _assemble(lines, key[:m], key[m:], names, np.arange(len(first)), ends.reshape(-1, 2)[first],
-                     frame.crs)
+    return _assemble(
+        lines, key[:m], key[m:], names, np.arange(len(first)), ends.reshape(-1, 2)[first], frame.crs
+    )
 
 
 def network_from_pbf(
-    path: str | Path, *, network_type: NetworkType = "walk",
+    path: str | Path,
+    *,
+    network_type: NetworkType = "walk",
     bbox: tuple[float, float, float, float] | None = None,
 ) -> StreetNetwork:
     """A street network from a local OpenStreetMap PBF file, read with pyrosm (offline).
@@ -402,14 +426,23 @@ def network_from_pbf(
     except Exception as exc:  # pyrosm raises plain Exceptions on corrupt files
         raise NetworkError(f"cannot read street network from {str(path)!r}: {exc}") from exc
     if got is None or got[1] is None or len(got[1]) == 0:
-        raise NetworkError(f"no {network_type} streets in {str(path)!r}" + (f" within bbox {bbox}" if bbox else ""))
+        raise NetworkError(
+            f"no {network_type} streets in {str(path)!r}" + (f" within bbox {bbox}" if bbox else "")
+        )
     nodes, edges = got
     names = _names_sv(edges)
-    nodes, edges = _to_metric([nodes.set_crs(4326, allow_override=True), edges.set_crs(4326, allow_override=True)])
+    nodes, edges = _to_metric(
+        [nodes.set_crs(4326, allow_override=True), edges.set_crs(4326, allow_override=True)]
+    )
     node_xy = shapely.get_coordinates(nodes.geometry.values)
     return _assemble(
-        edges.geometry.to_numpy(), edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64), names,
-        nodes["id"].to_numpy(np.int64), node_xy, edges.crs,
+        edges.geometry.to_numpy(),
+        edges["u"].to_numpy(np.int64),
+        edges["v"].to_numpy(np.int64),
+        names,
+        nodes["id"].to_numpy(np.int64),
+        node_xy,
+        edges.crs,
     )
 
 
@@ -469,16 +502,28 @@ def network_from_graph(G: nx.Graph, *, crs: Any = None) -> StreetNetwork:
     rows = [(index[u], index[v], d) for u, v, d in G.edges(data=True)]
     u = np.array([r[0] for r in rows], dtype=np.int64)
     v = np.array([r[1] for r in rows], dtype=np.int64)
-    lines = np.array([
-        d.get("geometry") if d.get("geometry") is not None else shapely.linestrings([node_xy[a], node_xy[b]])
-        for a, b, d in rows
-    ], dtype=object)
+    lines = np.array(
+        [
+            d.get("geometry")
+            if d.get("geometry") is not None
+            else shapely.linestrings([node_xy[a], node_xy[b]])
+            for a, b, d in rows
+        ],
+        dtype=object,
+    )
     names = _clean_names(pd.Series([d.get("name:sv") or d.get("name") for _, _, d in rows], dtype=object))
     edges = gpd.GeoDataFrame(geometry=lines, crs=graph_crs)
     nodes = gpd.GeoDataFrame(geometry=shapely.points(node_xy), crs=graph_crs)
     nodes, edges = _to_metric([nodes, edges])
-    return _assemble(edges.geometry.to_numpy(), u, v, names, np.arange(len(keys)),
-                     shapely.get_coordinates(nodes.geometry.values), edges.crs)
+    return _assemble(
+        edges.geometry.to_numpy(),
+        u,
+        v,
+        names,
+        np.arange(len(keys)),
+        shapely.get_coordinates(nodes.geometry.values),
+        edges.crs,
+    )
 
 
 def network_from_graphml(path: str | Path) -> StreetNetwork:
@@ -513,14 +558,20 @@ def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") ->
     except Exception as exc:  # osmnx raises many kinds on malformed files
         raise NetworkError(f"cannot read OSM XML {str(path)!r}: {exc}") from exc
     if network_type in ("walk", "bike"):
-        bad = [(u, v, k) for u, v, k, hw in G.edges(keys=True, data="highway")
-               if str(hw).startswith(("motorway", "trunk"))]
+        bad = [
+            (u, v, k)
+            for u, v, k, hw in G.edges(keys=True, data="highway")
+            if str(hw).startswith(("motorway", "trunk"))
+        ]
         G.remove_edges_from(bad)
     return network_from_graph(G)
 
 
 def network_from_place(
-    query: str | dict[str, str], *, network_type: NetworkType = "walk", online: bool | None = None,
+    query: str | dict[str, str],
+    *,
+    network_type: NetworkType = "walk",
+    online: bool | None = None,
 ) -> StreetNetwork:
     """Download the street network of a place with osmnx (Overpass), cached on disk.
 
@@ -542,7 +593,10 @@ def network_from_place(
 
 
 def network_from_bbox(
-    bbox: tuple[float, float, float, float], *, network_type: NetworkType = "walk", online: bool | None = None,
+    bbox: tuple[float, float, float, float],
+    *,
+    network_type: NetworkType = "walk",
+    online: bool | None = None,
 ) -> StreetNetwork:
     """Download the street network inside ``bbox = (min_lon, min_lat, max_lon, max_lat)`` with osmnx.
 
@@ -575,7 +629,7 @@ def read_network(path: str | Path) -> StreetNetwork:
     return StreetNetwork(nodes=nodes.reset_index(drop=True), edges=edges.reset_index(drop=True))
 
 
-# --- helpers --------------------------------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------------------------
 def _check_type(network_type: str) -> None:
     if network_type not in _NETWORK_TYPES:
         raise InputError(f"network_type must be one of {_NETWORK_TYPES}, got {network_type!r}")
@@ -598,6 +652,7 @@ def _online_osmnx(online: bool | None, what: str) -> Any:
     if not allowed:
         raise NetworkError(
             f"{what} needs to download from OpenStreetMap, which is off by default; pass online=True or set "
-            "trygghet_geo.options.allow_online = True (or use a local file: network_from_pbf, network_from_lines)"
+            "trygghet_geo.options.allow_online = True (or use a local file: network_from_pbf, "
+            "network_from_lines)"
         )
     return _configure_osmnx()

@@ -86,7 +86,8 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
     -------
     pandas.DataFrame
         Same index as ``points``; columns ``edge_id`` (int, -1 when not snapped), ``edge_offset_m`` (distance
-        along the edge from its node ``u``), ``snap_dist_m``, ``snapped`` (bool), ``reason`` ("" when snapped).
+        along the edge from its node ``u``), ``snap_dist_m``, ``snapped`` (bool), ``reason`` ("" when
+        snapped).
         A point equally near two edges goes to the one the STRtree reports first (deterministic).
     """
     if not (np.isfinite(max_snap_m) and max_snap_m > 0):
@@ -101,7 +102,10 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
         rows = np.flatnonzero(finite)
         geoms = shapely.points(xy[rows])
         (qi, ti), d = network.edge_tree.query_nearest(
-            geoms, max_distance=max_snap_m, return_distance=True, all_matches=False,
+            geoms,
+            max_distance=max_snap_m,
+            return_distance=True,
+            all_matches=False,
         )
         rows_hit = rows[qi]
         edge_id[rows_hit] = ti
@@ -114,17 +118,30 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
     reason = np.where(snapped, "", np.where(finite, "too_far_from_street", "no_location"))
     n_far = int((~snapped & finite).sum())
     if n_far:
-        logger.info("%d of %d points are farther than %g m from every street and were not snapped",
-                    n_far, n, max_snap_m)
+        logger.info(
+            "%d of %d points are farther than %g m from every street and were not snapped",
+            n_far,
+            n,
+            max_snap_m,
+        )
     return pd.DataFrame(
-        {schema.EDGE_ID: edge_id, schema.EDGE_OFFSET_M: offset, schema.SNAP_DIST_M: dist,
-         SNAPPED: snapped, schema.REASON: reason},
+        {
+            schema.EDGE_ID: edge_id,
+            schema.EDGE_OFFSET_M: offset,
+            schema.SNAP_DIST_M: dist,
+            SNAPPED: snapped,
+            schema.REASON: reason,
+        },
         index=index,
     )
 
 
 def random_positions(
-    network: StreetNetwork, n: int, *, random_state: Any = None, weights: Any = None,
+    network: StreetNetwork,
+    n: int,
+    *,
+    random_state: Any = None,
+    weights: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Draw ``n`` positions uniformly per metre of street (for Monte Carlo null models).
 
@@ -162,11 +179,10 @@ def random_positions(
             raise InputError(f"weights must be {len(length)} non-negative numbers, not all zero")
         p *= w
     cum = np.cumsum(p)
-    rng = random_state if isinstance(random_state, np.random.Generator) else None
-    if rng is None:
-        u = check_random_state(random_state).random_sample(int(n))
+    if isinstance(random_state, np.random.Generator):
+        u = random_state.random(int(n))
     else:
-        u = rng.random(int(n))
+        u = check_random_state(random_state).random_sample(int(n))
     # Draw a point along the concatenated street length: the edge, then the offset within it.
     target = u * cum[-1]
     edge_id = np.minimum(np.searchsorted(cum, target, side="right"), len(cum) - 1)

