@@ -32,15 +32,25 @@ def grid_network(n: int = 6, step_m: float = 100.0):
     lines, names = [], []
     for i in range(n):
         for j in range(n - 1):
-            lines.append(LineString([(X0 + j * step_m, Y0 + i * step_m), (X0 + (j + 1) * step_m, Y0 + i * step_m)]))
+            lines.append(
+                LineString([(X0 + j * step_m, Y0 + i * step_m), (X0 + (j + 1) * step_m, Y0 + i * step_m)])
+            )
             names.append(f"Östra gatan {i}")
-            lines.append(LineString([(X0 + i * step_m, Y0 + j * step_m), (X0 + i * step_m, Y0 + (j + 1) * step_m)]))
+            lines.append(
+                LineString([(X0 + i * step_m, Y0 + j * step_m), (X0 + i * step_m, Y0 + (j + 1) * step_m)])
+            )
             names.append(f"Norra vägen {i}")
     return network_from_lines(gpd.GeoDataFrame({"name": names}, geometry=lines, crs=CRS))
 
 
-def make_analysis(n_incidents: int = 300, *, seed: int = 0, note: str = "Trasig lampa vid porten",
-                  network=None, synthetic: bool = True) -> Analysis:
+def make_analysis(
+    n_incidents: int = 300,
+    *,
+    seed: int = 0,
+    note: str = "Trasig lampa vid porten",
+    network=None,
+    synthetic: bool = True,
+) -> Analysis:
     """A small but complete Analysis: two hotspots, two ranked places (+1 observation-only), observations."""
     rng = np.random.default_rng(seed)
     net = network if network is not None else grid_network()
@@ -56,47 +66,100 @@ def make_analysis(n_incidents: int = 300, *, seed: int = 0, note: str = "Trasig 
         sel = hot & (hid == c)
         pts[sel] = [Point(centres[c].x + dx, centres[c].y) for dx in rng.uniform(-20, 20, sel.sum())]
     cats = rng.choice(list(s.INCIDENT_CATEGORIES), n_incidents)
-    when = pd.Timestamp("2024-01-01", tz="Europe/Stockholm") + pd.to_timedelta(rng.integers(0, 365 * 24, n_incidents), "h")
-    inc = gpd.GeoDataFrame({
-        s.RECORD_ID: [f"K{100000 + i}" for i in range(n_incidents)],
-        s.OCCURRED_AT: when, s.CATEGORY: cats, s.PLACE_TEXT: "Östra gatan 1",
-        s.PRECISION: "exact", s.STATUS: "ok", s.REASON: "", s.EDGE_ID: eid, s.HOTSPOT_ID: hid,
-        s.CLUSTER: hid,
-    }, geometry=list(pts), crs=CRS)
+    when = pd.Timestamp("2024-01-01", tz="Europe/Stockholm") + pd.to_timedelta(
+        rng.integers(0, 365 * 24, n_incidents), "h"
+    )
+    inc = gpd.GeoDataFrame(
+        {
+            s.RECORD_ID: [f"K{100000 + i}" for i in range(n_incidents)],
+            s.OCCURRED_AT: when,
+            s.CATEGORY: cats,
+            s.PLACE_TEXT: "Östra gatan 1",
+            s.PRECISION: "exact",
+            s.STATUS: "ok",
+            s.REASON: "",
+            s.EDGE_ID: eid,
+            s.HOTSPOT_ID: hid,
+            s.CLUSTER: hid,
+        },
+        geometry=list(pts),
+        crs=CRS,
+    )
     # rows left out of the analysis
-    extra = gpd.GeoDataFrame({
-        s.RECORD_ID: ["X1", "X2", "X3"], s.OCCURRED_AT: [pd.NaT] * 3, s.CATEGORY: ["stöld"] * 3,
-        s.PLACE_TEXT: ["?", "?", "?"], s.PRECISION: [None] * 3, s.STATUS: ["rejected", "rejected", "ok"],
-        s.REASON: ["geocode_failed", "bad_date", "too_far_from_street"], s.EDGE_ID: [-1, -1, -1],
-        s.HOTSPOT_ID: [-1, -1, -1], s.CLUSTER: [-1, -1, -1],
-    }, geometry=[None, None, Point(X0 + 5000, Y0)], crs=CRS)
+    extra = gpd.GeoDataFrame(
+        {
+            s.RECORD_ID: ["X1", "X2", "X3"],
+            s.OCCURRED_AT: [pd.NaT] * 3,
+            s.CATEGORY: ["stöld"] * 3,
+            s.PLACE_TEXT: ["?", "?", "?"],
+            s.PRECISION: [None] * 3,
+            s.STATUS: ["rejected", "rejected", "ok"],
+            s.REASON: ["geocode_failed", "bad_date", "too_far_from_street"],
+            s.EDGE_ID: [-1, -1, -1],
+            s.HOTSPOT_ID: [-1, -1, -1],
+            s.CLUSTER: [-1, -1, -1],
+        },
+        geometry=[None, None, Point(X0 + 5000, Y0)],
+        crs=CRS,
+    )
     inc = pd.concat([inc, extra], ignore_index=True)
     hs_rows = []
     for c in (0, 1):
         members = inc.index[inc[s.HOTSPOT_ID] == c]
-        row = {s.HOTSPOT_ID: c, "cluster": c, "n_events": len(members),
-               "top_hours": "22–02", "top_weekdays": "fre–lör",
-               "geometry": centres[c].buffer(45)}
+        row = {
+            s.HOTSPOT_ID: c,
+            "cluster": c,
+            "n_events": len(members),
+            "top_hours": "22–02",
+            "top_weekdays": "fre–lör",
+            "geometry": centres[c].buffer(45),
+        }
         for cat in s.INCIDENT_CATEGORIES:
             row[f"n_{cat}"] = int((inc.loc[members, s.CATEGORY] == cat).sum())
         hs_rows.append(row)
     hotspots = gpd.GeoDataFrame(hs_rows, geometry="geometry", crs=CRS)
-    places = gpd.GeoDataFrame({
-        "rank": [1, 2, 3], "score": [0.91, 0.55, 0.2],
-        "name": ["Östra gatan/Norra vägen", "Torget", f"Gångtunneln {XSS}"],
-        "reason": ["många våldsbrott kvällstid", "ökande stölder", f"belysning saknas {XSS}"],
-        "p_value": [0.01, 0.2, np.nan], "significant": [True, False, False], s.HOTSPOT_ID: [0, 1, -1],
-    }, geometry=[centres[0].buffer(45), centres[1].buffer(45), Point(X0 + 300, Y0 + 450).buffer(30)], crs=CRS)
+    places = gpd.GeoDataFrame(
+        {
+            "rank": [1, 2, 3],
+            "score": [0.91, 0.55, 0.2],
+            "name": ["Östra gatan/Norra vägen", "Torget", f"Gångtunneln {XSS}"],
+            "reason": ["många våldsbrott kvällstid", "ökande stölder", f"belysning saknas {XSS}"],
+            "p_value": [0.01, 0.2, np.nan],
+            "significant": [True, False, False],
+            s.HOTSPOT_ID: [0, 1, -1],
+        },
+        geometry=[centres[0].buffer(45), centres[1].buffer(45), Point(X0 + 300, Y0 + 450).buffer(30)],
+        crs=CRS,
+    )
     obs_cats = list(s.OBSERVATION_CATEGORIES)
-    obs = gpd.GeoDataFrame({
-        s.RECORD_ID: [f"O{i}" for i in range(7)], s.OCCURRED_AT: [pd.Timestamp("2024-05-14", tz="Europe/Stockholm")] * 7,
-        s.CATEGORY: obs_cats, s.NOTE: [note] * 7, s.MEASURE: ["Byt armatur"] * 7, s.STATUS: "ok",
-        s.PLACE_TEXT: "Gångtunneln",
-    }, geometry=[Point(X0 + 50 + 60 * i, Y0 + 450) for i in range(7)], crs=CRS)
-    meta = {"title": "Trygghetskarta – test", "period": (when.min(), when.max()), "source_note": "Testdata",
-            "synthetic": synthetic}
-    return Analysis(incidents=inc, observations=obs, hotspots=hotspots, places=places, network=net,
-                    left_out={"geocode_failed": 1, "bad_date": 1, "too_far_from_street": 1}, meta=meta)
+    obs = gpd.GeoDataFrame(
+        {
+            s.RECORD_ID: [f"O{i}" for i in range(7)],
+            s.OCCURRED_AT: [pd.Timestamp("2024-05-14", tz="Europe/Stockholm")] * 7,
+            s.CATEGORY: obs_cats,
+            s.NOTE: [note] * 7,
+            s.MEASURE: ["Byt armatur"] * 7,
+            s.STATUS: "ok",
+            s.PLACE_TEXT: "Gångtunneln",
+        },
+        geometry=[Point(X0 + 50 + 60 * i, Y0 + 450) for i in range(7)],
+        crs=CRS,
+    )
+    meta = {
+        "title": "Trygghetskarta – test",
+        "period": (when.min(), when.max()),
+        "source_note": "Testdata",
+        "synthetic": synthetic,
+    }
+    return Analysis(
+        incidents=inc,
+        observations=obs,
+        hotspots=hotspots,
+        places=places,
+        network=net,
+        left_out={"geocode_failed": 1, "bad_date": 1, "too_far_from_street": 1},
+        meta=meta,
+    )
 
 
 def payload_of(html_text: str) -> dict:
@@ -132,8 +195,13 @@ def test_returns_folium_map_for_jupyter(analysis):
 def test_layers_are_listed_in_layer_control(html_shared):
     assert "L.control.layers" in html_shared
     names = overlay_names(html_shared)
-    for name in ("Hotspots (rangordnade platser)", "Händelser: Våld", "Trygghetsvandring", "Värmekarta",
-                 "Studieområde"):
+    for name in (
+        "Hotspots (rangordnade platser)",
+        "Händelser: Våld",
+        "Trygghetsvandring",
+        "Värmekarta",
+        "Studieområde",
+    ):
         assert any(n.startswith(name) for n in names), (name, names)
     assert "L.control.scale()" in html_shared
     assert "L.control.fullscreen" in html_shared
@@ -164,7 +232,8 @@ def test_popup_fields_and_ranking(html_shared):
     first = ranked[0]
     assert first["reason"] == "många våldsbrott kvällstid"
     assert first["p_value"].startswith("0.010 (signifikant)")
-    assert first["counts"] and all(n > 0 for _, n in first["counts"])
+    assert first["counts"]
+    assert all(n > 0 for _, n in first["counts"])
     assert "andra halvan" in first["trend"]
     assert first["color"] != ranked[1]["color"]
     assert data["rank_scale"][0][0] == 1
@@ -189,10 +258,12 @@ def test_footer_counts_left_out_rows_and_privacy_mode(html_shared):
 
 
 def test_shared_mode_hides_record_ids_and_sparse_points(analysis, html_shared):
-    assert "K100001" not in html_shared and "X1" not in html_shared.split("TrygghetMap.build")[1][:20]
+    assert "K100001" not in html_shared
+    assert "X1" not in html_shared.split("TrygghetMap.build")[1][:20]
     data = payload_of(html_shared)
     n_points = sum(c["n"] for c in data["incidents"])
-    assert data["cells"] and n_points + sum(data["cells"]["n"]) == 300
+    assert data["cells"]
+    assert n_points + sum(data["cells"]["n"]) == 300
     assert n_points < 300
     internal = payload_of(make_map(analysis, privacy="internal").get_root().render())
     assert internal["cells"] is None
@@ -207,26 +278,39 @@ def test_self_contained_fetches_nothing(analysis, tmp_path):
     assert "L.tileLayer" not in text
     assert "Leaflet" in text  # inlined
     data = payload_of(text)
-    assert data["streets"] and len(data["streets"]) < len(analysis.network.edges)
+    assert data["streets"]
+    assert len(data["streets"]) < len(analysis.network.edges)
     assert data["labels"]["osm"].endswith("© OpenStreetMap contributors (ODbL)")
 
 
 def test_default_mode_uses_osm_tiles_with_attribution(html_shared):
     assert "tile.openstreetmap.org" in html_shared
-    assert "OpenStreetMap" in html_shared and "contributors" in html_shared
+    assert "OpenStreetMap" in html_shared
+    assert "contributors" in html_shared
     assert payload_of(html_shared)["streets"] is None
 
 
-@pytest.mark.parametrize("payload", [
-    XSS, "</script><script>alert(1)</script>", "<!--", "\u2028\u2029", "`${alert(1)}`", "\" onload=\"x",
-    "\u202egnp.exe", "a\x00b",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        XSS,
+        "</script><script>alert(1)</script>",
+        "<!--",
+        "\u2028\u2029",
+        "`${alert(1)}`",
+        '" onload="x',
+        "\u202egnp.exe",
+        "a\x00b",
+    ],
+)
 def test_free_text_cannot_break_out_of_script(payload):
     text = make_map(make_analysis(40, note=payload), privacy="internal").get_root().render()
     script = text.split("TrygghetMap.build(", 1)[1]
     assert "</script" not in script.split("</script>", 1)[0]
     assert "<!--" not in script.split("</script>", 1)[0]
-    assert "\u2028" not in text and "\u202e" not in text and "\x00" not in text
+    assert "\u2028" not in text
+    assert "\u202e" not in text
+    assert "\x00" not in text
     notes = payload_of(text)["observations"]["note"]
     assert notes[0] == md.clean_text(payload)
 
@@ -265,7 +349,8 @@ def test_tolerates_missing_optional_columns():
     a.meta = {}
     data = payload_of(make_map(a, privacy="internal").get_root().render())
     assert [h["name"] for h in data["hotspots"][:3]] == ["Plats 1", "Plats 2", "Plats 3"]
-    assert data["observations"] is None and data["title"] == "Trygghetskarta"
+    assert data["observations"] is None
+    assert data["title"] == "Trygghetskarta"
 
 
 def test_empty_analysis_still_renders():
@@ -274,13 +359,22 @@ def test_empty_analysis_still_renders():
     a = Analysis(empty, None, empty, empty, net)
     text = make_map(a, self_contained=True).get_root().render()
     data = payload_of(text)
-    assert data["incidents"] == [] and data["hotspots"] == []
+    assert data["incidents"] == []
+    assert data["hotspots"] == []
     assert data["footer"][0] == "Inga rader utelämnade"
 
 
 def test_static_files_ship_with_licences():
     static = Path(md.__file__).parent / "static"
-    for name in ("leaflet.js", "leaflet.css", "LICENSE-leaflet.txt", "Control.FullScreen.js",
-                 "LICENSE-leaflet.fullscreen.txt", "leaflet-heat.js", "LICENSE-leaflet.heat.txt",
-                 "trygghet_map.js", "trygghet_map.css"):
+    for name in (
+        "leaflet.js",
+        "leaflet.css",
+        "LICENSE-leaflet.txt",
+        "Control.FullScreen.js",
+        "LICENSE-leaflet.fullscreen.txt",
+        "leaflet-heat.js",
+        "LICENSE-leaflet.heat.txt",
+        "trygghet_map.js",
+        "trygghet_map.css",
+    ):
         assert (static / name).is_file(), name

@@ -38,8 +38,13 @@ _HIDDEN = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202
 _MAX_TEXT = 600
 
 INCIDENT_COLORS = {
-    "narkotika": "#7b3294", "stöld": "#1f78b4", "trafik": "#33a02c", "skadegörelse": "#ff7f00",
-    "våld": "#e31a1c", "ordningsstörning": "#a6611a", "övrigt": "#636363",
+    "narkotika": "#7b3294",
+    "stöld": "#1f78b4",
+    "trafik": "#33a02c",
+    "skadegörelse": "#ff7f00",
+    "våld": "#e31a1c",
+    "ordningsstörning": "#a6611a",
+    "övrigt": "#636363",
 }
 OBSERVATION_STYLE = {  # category -> (colour, symbol in sv, symbol in en)
     "belysning": ("#f1b300", "B", "L"),
@@ -52,53 +57,119 @@ OBSERVATION_STYLE = {  # category -> (colour, symbol in sv, symbol in en)
 }
 
 _CATEGORY_EN = {
-    "narkotika": "Drugs", "stöld": "Theft", "trafik": "Traffic", "skadegörelse": "Vandalism",
-    "våld": "Violence", "ordningsstörning": "Public disorder", "övrigt": "Other",
-    "belysning": "Lighting", "vegetation": "Vegetation", "skadegörelse/klotter": "Vandalism/graffiti",
-    "nedskräpning": "Litter", "trafikmiljö": "Traffic environment",
+    "narkotika": "Drugs",
+    "stöld": "Theft",
+    "trafik": "Traffic",
+    "skadegörelse": "Vandalism",
+    "våld": "Violence",
+    "ordningsstörning": "Public disorder",
+    "övrigt": "Other",
+    "belysning": "Lighting",
+    "vegetation": "Vegetation",
+    "skadegörelse/klotter": "Vandalism/graffiti",
+    "nedskräpning": "Litter",
+    "trafikmiljö": "Traffic environment",
     "folksamling/otrygghet": "Gatherings/feeling unsafe",
 }
 _EXTRA_REASONS = {"not_geocoded": ("Inte geokodad", "Not geocoded")}
 
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
-        "hotspots": "Hotspots (rangordnade platser)", "incidents": "Händelser", "cells": "Händelser, aggregerade rutor",
-        "heatmap": "Värmekarta", "observations": "Trygghetsvandring", "area": "Studieområde",
-        "streets": "Gatunät", "ranked": "Platser för gemensamma besök", "rank": "Rang", "place": "Plats",
-        "reason": "Skäl", "counts": "Händelser per kategori", "trend": "Trend", "p_value": "p-värde",
-        "significant": "signifikant", "not_significant": "ej signifikant", "score": "Poäng",
-        "category": "Kategori", "note": "Anteckning", "measure": "Åtgärdsförslag", "date": "Datum",
-        "period": "Period", "source": "Källa", "synthetic": "Syntetiska exempeldata",
-        "left_out": "Utelämnade rader", "none_left_out": "Inga rader utelämnade", "privacy": "Integritetsläge",
-        "privacy_shared": "delad – enskilda punkter visas bara där minst {k} händelser delar en {cell} m-ruta eller "
+        "hotspots": "Hotspots (rangordnade platser)",
+        "incidents": "Händelser",
+        "cells": "Händelser, aggregerade rutor",
+        "heatmap": "Värmekarta",
+        "observations": "Trygghetsvandring",
+        "area": "Studieområde",
+        "streets": "Gatunät",
+        "ranked": "Platser för gemensamma besök",
+        "rank": "Rang",
+        "place": "Plats",
+        "reason": "Skäl",
+        "counts": "Händelser per kategori",
+        "trend": "Trend",
+        "p_value": "p-värde",
+        "significant": "signifikant",
+        "not_significant": "ej signifikant",
+        "score": "Poäng",
+        "category": "Kategori",
+        "note": "Anteckning",
+        "measure": "Åtgärdsförslag",
+        "date": "Datum",
+        "period": "Period",
+        "source": "Källa",
+        "synthetic": "Syntetiska exempeldata",
+        "left_out": "Utelämnade rader",
+        "none_left_out": "Inga rader utelämnade",
+        "privacy": "Integritetsläge",
+        "privacy_shared": "delad – enskilda punkter visas bara där minst {k} händelser delar en "
+        "{cell} m-ruta eller "
         "en hotspot, övriga som rutor; datum per månad; anteckningar rensade från personuppgifter",
         "privacy_internal": "internt – punkter som geokodade, endast för analytiker",
-        "legend": "Teckenförklaring", "rank_scale": "Rang (1 = högst)", "events": "händelser",
-        "events_in_cell": "händelser i rutan", "hours": "Vanligaste tider", "weekdays": "Vanligaste dagar",
+        "legend": "Teckenförklaring",
+        "rank_scale": "Rang (1 = högst)",
+        "events": "händelser",
+        "events_in_cell": "händelser i rutan",
+        "hours": "Vanligaste tider",
+        "weekdays": "Vanligaste dagar",
         "trend_text": "{later} senare halvåret mot {earlier} tidigare ({sign}{pct} %)",
-        "trend_halves": "{later} andra halvan mot {earlier} första", "no_places": "Inga rangordnade platser",
-        "unranked": "ej rangordnad", "n_observations": "Observationer", "show_panel": "Visa lista",
-        "hide_panel": "Dölj", "fullscreen": "Helskärm", "exit_fullscreen": "Lämna helskärm",
+        "trend_halves": "{later} andra halvan mot {earlier} första",
+        "no_places": "Inga rangordnade platser",
+        "unranked": "ej rangordnad",
+        "n_observations": "Observationer",
+        "show_panel": "Visa lista",
+        "hide_panel": "Dölj",
+        "fullscreen": "Helskärm",
+        "exit_fullscreen": "Lämna helskärm",
         "osm": "Gatunät © OpenStreetMap contributors (ODbL)",
     },
     "en": {
-        "hotspots": "Hotspots (ranked places)", "incidents": "Incidents", "cells": "Incidents, aggregated cells",
-        "heatmap": "Heat map", "observations": "Safety walk", "area": "Study area",
-        "streets": "Street network", "ranked": "Places for joint visits", "rank": "Rank", "place": "Place",
-        "reason": "Reason", "counts": "Incidents by category", "trend": "Trend", "p_value": "p-value",
-        "significant": "significant", "not_significant": "not significant", "score": "Score",
-        "category": "Category", "note": "Note", "measure": "Suggested measure", "date": "Date",
-        "period": "Period", "source": "Source", "synthetic": "Synthetic example data",
-        "left_out": "Rows left out", "none_left_out": "No rows left out", "privacy": "Privacy mode",
-        "privacy_shared": "shared – single points shown only where at least {k} incidents share a {cell} m cell or "
+        "hotspots": "Hotspots (ranked places)",
+        "incidents": "Incidents",
+        "cells": "Incidents, aggregated cells",
+        "heatmap": "Heat map",
+        "observations": "Safety walk",
+        "area": "Study area",
+        "streets": "Street network",
+        "ranked": "Places for joint visits",
+        "rank": "Rank",
+        "place": "Place",
+        "reason": "Reason",
+        "counts": "Incidents by category",
+        "trend": "Trend",
+        "p_value": "p-value",
+        "significant": "significant",
+        "not_significant": "not significant",
+        "score": "Score",
+        "category": "Category",
+        "note": "Note",
+        "measure": "Suggested measure",
+        "date": "Date",
+        "period": "Period",
+        "source": "Source",
+        "synthetic": "Synthetic example data",
+        "left_out": "Rows left out",
+        "none_left_out": "No rows left out",
+        "privacy": "Privacy mode",
+        "privacy_shared": "shared – single points shown only where at least {k} incidents share a "
+        "{cell} m cell or "
         "a hotspot, the rest as cells; dates by month; notes cleared of personal data",
         "privacy_internal": "internal – points as geocoded, for analysts only",
-        "legend": "Legend", "rank_scale": "Rank (1 = highest)", "events": "incidents",
-        "events_in_cell": "incidents in the cell", "hours": "Most frequent hours", "weekdays": "Most frequent days",
+        "legend": "Legend",
+        "rank_scale": "Rank (1 = highest)",
+        "events": "incidents",
+        "events_in_cell": "incidents in the cell",
+        "hours": "Most frequent hours",
+        "weekdays": "Most frequent days",
         "trend_text": "{later} in the later half vs {earlier} in the earlier ({sign}{pct} %)",
-        "trend_halves": "{later} in the later half vs {earlier} in the earlier", "no_places": "No ranked places",
-        "unranked": "unranked", "n_observations": "Observations", "show_panel": "Show list",
-        "hide_panel": "Hide", "fullscreen": "Full screen", "exit_fullscreen": "Exit full screen",
+        "trend_halves": "{later} in the later half vs {earlier} in the earlier",
+        "no_places": "No ranked places",
+        "unranked": "unranked",
+        "n_observations": "Observations",
+        "show_panel": "Show list",
+        "hide_panel": "Hide",
+        "fullscreen": "Full screen",
+        "exit_fullscreen": "Exit full screen",
         "osm": "Streets © OpenStreetMap contributors (ODbL)",
     },
 }
@@ -160,8 +231,11 @@ def safe_json(obj: Any) -> str:
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 

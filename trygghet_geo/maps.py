@@ -1,4 +1,4 @@
-"""The email-ready interactive map: :func:`make_map` returns a ``folium.Map``, :func:`save_html` writes one file.
+"""The email-ready interactive map: :func:`make_map` returns a ``folium.Map``; :func:`save_html` writes it.
 
 Plain folium writes one JavaScript object per marker (100,000 incidents → 20+ MB that never paints) and loads
 everything from CDNs. Here folium provides the map, the layer control, the scale bar and the fullscreen
@@ -99,7 +99,8 @@ def make_map(
     >>> from shapely import LineString
     >>> from trygghet_geo.analysis import Analysis
     >>> from trygghet_geo.network import network_from_lines
-    >>> lines = gpd.GeoDataFrame(geometry=[LineString([(674000, 6580000), (674300, 6580000)])], crs="EPSG:3006")
+    >>> line = LineString([(674000, 6580000), (674300, 6580000)])
+    >>> lines = gpd.GeoDataFrame(geometry=[line], crs="EPSG:3006")
     >>> net = network_from_lines(lines)
     >>> empty = gpd.GeoDataFrame({"status": []}, geometry=[], crs="EPSG:3006")
     >>> a = Analysis(empty, None, empty, empty, net, meta={"title": "Test"})
@@ -116,16 +117,23 @@ def make_map(
     draw_streets = self_contained if streets is None else bool(streets)
     payload = _payload(analysis, tables, lang=lang, labels=labels, title=title, streets=draw_streets)
     bounds = _bounds(analysis, payload)
-    m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
-                   zoom_start=14, tiles=None, control_scale=True, max_zoom=19)
+    m = folium.Map(
+        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        zoom_start=14,
+        tiles=None,
+        control_scale=True,
+        max_zoom=19,
+    )
     m.default_js = [] if self_contained else [("leaflet", LEAFLET_CDN_JS)]
     m.default_css = [] if self_contained else [("leaflet_css", LEAFLET_CDN_CSS)]
     if not self_contained:
         folium.TileLayer(tiles, control=False, max_zoom=19).add_to(m)
-    m.get_root().title = html.escape(payload["title"])
+    m.get_root().title = html.escape(payload["title"])  # type: ignore[attr-defined]
     groups = _add_groups(m, payload, labels, heatmap=heatmap, streets=draw_streets)
     _MapData(payload, groups, self_contained=self_contained).add_to(m)
-    fullscreen = Fullscreen(position="topleft", title=labels["fullscreen"], title_cancel=labels["exit_fullscreen"])
+    fullscreen = Fullscreen(
+        position="topleft", title=labels["fullscreen"], title_cancel=labels["exit_fullscreen"]
+    )
     fullscreen.default_js, fullscreen.default_css = [], []  # inlined by _MapData instead of fetched
     fullscreen.add_to(m)
     folium.LayerControl(position="topleft", collapsed=False).add_to(m)
@@ -134,7 +142,7 @@ def make_map(
 
 
 def save_html(analysis: Analysis, path: str | Path, **kwargs: Any) -> Path:
-    """Write the map of ``analysis`` as one HTML file (keyword arguments as :func:`make_map`). Returns the path.
+    """Write the map of ``analysis`` as one HTML file (options as :func:`make_map`); returns the path.
 
     >>> import trygghet_geo as tg
     >>> analysis = tg.analyze("brott.csv", network="gatunat.gpkg")  # doctest: +SKIP
@@ -150,6 +158,7 @@ def save_html(analysis: Analysis, path: str | Path, **kwargs: Any) -> Path:
 
 
 # --- arguments and labels ----------------------------------------------------------------------------------
+
 
 def _check_args(lang: str, privacy: str, k: int, cell_m: float) -> None:
     if lang not in ("sv", "en"):
@@ -169,7 +178,8 @@ def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
     return labels
 
 
-# --- what may be shown ---------------------------------------------------------------------------------------
+# --- what may be shown -------------------------------------------------------------------------------------
+
 
 def _shown_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The incident rows that took part in the analysis; the rest are counted in ``analysis.left_out``."""
@@ -210,6 +220,7 @@ def _export_tables(analysis: Analysis, privacy: str, *, k: int, cell_m: float) -
 
 # --- the payload -----------------------------------------------------------------------------------------
 
+
 def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The one place where geometry is converted for Leaflet (EPSG:4326; lon/lat swapped only in the JS)."""
     if gdf.crs is None:
@@ -225,8 +236,9 @@ def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return lon[ok], lat[ok]
 
 
-def _payload(analysis: Analysis, tables: Any, *, lang: str, labels: dict[str, str], title: str | None,
-             streets: bool) -> dict[str, Any]:
+def _payload(
+    analysis: Analysis, tables: Any, *, lang: str, labels: dict[str, str], title: str | None, streets: bool
+) -> dict[str, Any]:
     meta = analysis.meta or {}
     source = md.clean_text(meta.get("source_note"), max_len=300)
     if meta.get("synthetic"):
@@ -269,8 +281,11 @@ def _period(period: Any, *, monthly: bool) -> str:
 def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
     if points is None or len(points) == 0:
         return []
-    cats = points[s.CATEGORY].map(lambda v: md.clean_text(v, max_len=80) or "övrigt") if s.CATEGORY in points \
+    cats = (
+        points[s.CATEGORY].map(lambda v: md.clean_text(v, max_len=80) or "övrigt")
+        if s.CATEGORY in points
         else pd.Series("övrigt", index=points.index)
+    )
     known = [c for c in s.INCIDENT_CATEGORIES if (cats == c).any()]
     other = sorted(set(cats.unique()) - set(known))
     out = []
@@ -279,8 +294,15 @@ def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
         if len(lon) == 0:
             continue
         color = md.INCIDENT_COLORS.get(cat, ["#17becf", "#bcbd22", "#e377c2", "#7f7f7f"][i % 4])
-        out.append({"key": cat, "label": md.category_label(cat, lang), "color": color, "n": len(lon),
-                    "xy": md.encode_points(lon, lat)})
+        out.append(
+            {
+                "key": cat,
+                "label": md.category_label(cat, lang),
+                "color": color,
+                "n": len(lon),
+                "xy": md.encode_points(lon, lat),
+            }
+        )
     return out
 
 
@@ -289,8 +311,11 @@ def _cells(cells: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
         return None
     b = _wgs84(cells).geometry.bounds.to_numpy(dtype=float)
     ok = np.isfinite(b).all(axis=1)
-    n = pd.to_numeric(cells["n_events"], errors="coerce").fillna(0).to_numpy() if "n_events" in cells \
+    n = (
+        pd.to_numeric(cells["n_events"], errors="coerce").fillna(0).to_numpy()
+        if "n_events" in cells
         else np.ones(len(cells))
+    )
     corners = b[ok].reshape(-1, 2)  # (minx, miny), (maxx, maxy) per cell
     return {"xy": md.encode_sequence(corners), "n": [int(v) for v in n[ok]]}
 
@@ -304,8 +329,15 @@ def _obs_categories(obs: gpd.GeoDataFrame | None, lang: str) -> list[dict[str, A
     out = []
     for cat in cats:
         color, sym_sv, sym_en = md.OBSERVATION_STYLE.get(cat, ("#636363", "?", "?"))
-        out.append({"key": cat, "label": md.category_label(cat, lang), "color": color,
-                    "symbol": sym_sv if lang == "sv" else sym_en, "n": int(counts.get(cat, 0))})
+        out.append(
+            {
+                "key": cat,
+                "label": md.category_label(cat, lang),
+                "color": color,
+                "symbol": sym_sv if lang == "sv" else sym_en,
+                "n": int(counts.get(cat, 0)),
+            }
+        )
     return out
 
 
@@ -318,8 +350,11 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     ok = np.isfinite(lon) & np.isfinite(lat)
     obs = obs[ok]
     index = {c: i for i, c in enumerate(s.OBSERVATION_CATEGORIES)}
-    cats = obs[s.CATEGORY].map(lambda v: md.clean_text(v, max_len=80) or "övrigt") if s.CATEGORY in obs \
+    cats = (
+        obs[s.CATEGORY].map(lambda v: md.clean_text(v, max_len=80) or "övrigt")
+        if s.CATEGORY in obs
         else pd.Series("övrigt", index=obs.index)
+    )
     extra = sorted(set(cats) - set(index))
     index.update({c: len(s.OBSERVATION_CATEGORIES) + i for i, c in enumerate(extra)})
 
@@ -371,7 +406,9 @@ def _area(analysis: Analysis) -> list[list[list[int]]]:
         nodes = analysis.network.nodes
         if len(nodes) < 3:
             return []
-        hull = shapely.concave_hull(shapely.MultiPoint(shapely.get_coordinates(nodes.geometry.array)), ratio=0.3)
+        hull = shapely.concave_hull(
+            shapely.MultiPoint(shapely.get_coordinates(nodes.geometry.array)), ratio=0.3
+        )
         import geopandas as gpd
 
         geom = gpd.GeoSeries([hull], crs=nodes.crs).to_crs(s.WGS84).iloc[0]
@@ -382,8 +419,9 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
     left = {str(k): int(v) for k, v in (analysis.left_out or {}).items() if int(v) > 0}
     total = sum(left.values())
     if total:
-        parts = ", ".join(f"{md.reason_text(code, lang)}: {n}" for code, n in
-                          sorted(left.items(), key=lambda kv: -kv[1]))
+        parts = ", ".join(
+            f"{md.reason_text(code, lang)}: {n}" for code, n in sorted(left.items(), key=lambda kv: -kv[1])
+        )
         line = f"{labels['left_out']}: {total} ({parts})"
     else:
         line = labels["none_left_out"]
@@ -393,7 +431,10 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
 
 # --- hotspots and ranked places -----------------------------------------------------------------------------
 
-def _hotspots(analysis: Analysis, *, lang: str, labels: dict[str, str]) -> tuple[list[dict[str, Any]], list[Any]]:
+
+def _hotspots(
+    analysis: Analysis, *, lang: str, labels: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[Any]]:
     """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields."""
     from branca.colormap import LinearColormap
 
@@ -401,7 +442,9 @@ def _hotspots(analysis: Analysis, *, lang: str, labels: dict[str, str]) -> tuple
     hs = analysis.hotspots
     hs_by_id = {}
     if hs is not None and len(hs) and s.HOTSPOT_ID in hs:
-        hs_by_id = {int(h): row for h, row in zip(hs[s.HOTSPOT_ID], _wgs84(hs).itertuples(index=False), strict=True)}
+        hs_by_id = {
+            int(h): row for h, row in zip(hs[s.HOTSPOT_ID], _wgs84(hs).itertuples(index=False), strict=True)
+        }
     trend = _trends(analysis, labels)
     items: list[dict[str, Any]] = []
     seen: set[int] = set()
@@ -449,7 +492,9 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
     geom = get("geometry")
     rank = _int(get("rank"), 0) if place is not None else 0
     reason = get("reason_en") if lang == "en" and get("reason_en") is not None else get("reason")
-    counts = [[md.category_label(c, lang), _int(get(f"n_{c}"), 0)] for c in s.INCIDENT_CATEGORIES]
+    counts: list[tuple[str, int]] = [
+        (md.category_label(c, lang), _int(get(f"n_{c}"), 0)) for c in s.INCIDENT_CATEGORIES
+    ]
     p_value, score = get("p_value"), get("score")
     p_text = ""
     if p_value is not None and np.isfinite(float(p_value)):
@@ -469,7 +514,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "hours": md.clean_text(get("top_hours"), max_len=40),
         "weekdays": md.clean_text(get("top_weekdays"), max_len=60),
         "n_obs": str(_int(n_obs, 0)) if n_obs is not None and _int(n_obs, 0) > 0 else "",
-        "counts": [c for c in counts if c[1] > 0],
+        "counts": [[label, n] for label, n in counts if n > 0],
         "color": _UNRANKED_COLOR,
         "poly": md.encode_polygon(geom),
     }
@@ -518,8 +563,10 @@ def _bounds(analysis: Analysis, payload: dict[str, Any]) -> list[list[float]]:
 
 # --- folium wiring -----------------------------------------------------------------------------------------
 
-def _add_groups(m: folium.Map, payload: dict[str, Any], labels: dict[str, str], *, heatmap: bool,
-                streets: bool) -> dict[str, Any]:
+
+def _add_groups(
+    m: folium.Map, payload: dict[str, Any], labels: dict[str, str], *, heatmap: bool, streets: bool
+) -> dict[str, Any]:
     """One folium FeatureGroup per layer so folium's LayerControl lists them; our script fills them.
 
     Leaflet writes layer names into the control as HTML, so every name is escaped here.
@@ -527,10 +574,14 @@ def _add_groups(m: folium.Map, payload: dict[str, Any], labels: dict[str, str], 
     import folium
 
     def group(name: str, show: bool = True) -> folium.FeatureGroup:
-        return folium.FeatureGroup(name=html.escape(name), show=show).add_to(m)
+        fg = folium.FeatureGroup(name=html.escape(name), show=show)
+        fg.add_to(m)
+        return fg
 
     groups: dict[str, Any] = {"hotspots": group(labels["hotspots"])}
-    groups["incidents"] = [group(f"{labels['incidents']}: {c['label']} ({c['n']})") for c in payload["incidents"]]
+    groups["incidents"] = [
+        group(f"{labels['incidents']}: {c['label']} ({c['n']})") for c in payload["incidents"]
+    ]
     if payload["cells"]:
         groups["cells"] = group(f"{labels['cells']} ({sum(payload['cells']['n'])})")
     if heatmap:
