@@ -528,6 +528,24 @@ def distances_along_streets(
     return d
 
 
+def distances_from_edges(
+    network: StreetNetwork, edges: np.ndarray, eid: np.ndarray, off: np.ndarray, limit_m: float
+) -> np.ndarray:
+    """Street distance from a set of edges (distance 0 anywhere on them) to positions (inf beyond limit)."""
+    from scipy.sparse.csgraph import dijkstra
+
+    e = network.edges
+    u, v, length = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(float)
+    sources = np.unique(np.r_[u[edges], v[edges]])
+    dn = dijkstra(_csgraph(network), directed=False, indices=sources, limit=limit_m, min_only=True)
+    ok = eid >= 0
+    safe = np.where(ok, eid, 0)
+    d = np.minimum(dn[u[safe]] + off, dn[v[safe]] + (length[safe] - off))
+    d[np.isin(eid, edges)] = 0.0
+    d[~ok] = np.inf
+    return d
+
+
 def _network_within(
     network: StreetNetwork, point: Any, radius: float, eid: np.ndarray, off: np.ndarray
 ) -> np.ndarray:

@@ -1,0 +1,291 @@
+"""Tests of trygghet_geo.rank on a synthetic street grid with planted hotspots of known strength."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import LineString
+
+from trygghet_geo import schema
+from trygghet_geo.errors import SchemaError
+from trygghet_geo.network import StreetNetwork, network_from_lines
+from trygghet_geo.rank import DEFAULT_WEIGHTS, export_places, places_table, rank_places
+
+CRS = "EPSG:3006"
+TZ = "Europe/Stockholm"
+SPACING = 50.0
+N_GRID = 15  # 15 x 15 nodes, 700 m x 700 m, 420 edges, 21 km of street
+EPS_M, MIN_SAMPLES = 40.0, 5
+END = pd.Timestamp("2025-12-31 23:00", tz=TZ)
+
+
+@pytest.fixture(scope="module")
+def grid() -> StreetNetwork:
+    lines, names = [], []
+    for i in range(N_GRID):
+        for j in range(N_GRID - 1):
+            a, b = j * SPACING, (j + 1) * SPACING
+            lines.append(LineString([(a, i * SPACING), (b, i * SPACING)]))  # east-west street number i
+            names.append(f"Rad {i}-gatan" if i != 7 else "=Storgatan")  # one name a spreadsheet would run
+            lines.append(LineString([(i * SPACING, a), (i * SPACING, b)]))  # north-south street number i
+            names.append(f"Kolumn {i}-vägen")
+    return network_from_lines(gpd.GeoDataFrame({"name": names}, geometry=lines, crs=CRS))
+
+
+def _edge(net: StreetNetwork, name: str, x: float, y: float) -> int:
+    e = net.edges
+    cand = e[e["name"] == name]
+    return int(cand.index[np.argmin(cand.geometry.distance(shapely.Point(x, y)).to_numpy())])
+
+
+def _events(
+    net: StreetNetwork, eid: np.ndarray, off: np.ndarray, cats: np.ndarray, when: pd.DatetimeIndex
+) -> gpd.GeoDataFrame:
+    geoms = shapely.line_interpolate_point(net.edges.geometry.to_numpy()[eid], off)
+    return gpd.GeoDataFrame(
+        {
+            schema.OCCURRED_AT: when,
+            schema.CATEGORY: cats,
+            schema.STATUS: "ok",
+            schema.EDGE_ID: eid.astype(int),
+            schema.EDGE_OFFSET_M: off,
+        },
+        geometry=geoms,
+        crs=net.crs,
+    )
+
+
+def _planted(
+    net: StreetNetwork,
+    rng: np.random.Generator,
+    edge: int,
+    n: int,
+    category: str,
+    *,
+    weekend_evenings: bool = False,
+) -> gpd.GeoDataFrame:
+    length = float(net.edges["length_m"].iloc[edge])
+    off = rng.uniform(0.2 * length, 0.8 * length, n)
+    days = rng.integers(7, 365, n)  # a week of margin: the weekend shift below may move a day forward
+    when = END - pd.to_timedelta(days, unit="D")
+    if weekend_evenings:  # Friday/Saturday 20-23
+        when = when - pd.to_timedelta((when.day_of_week - 4) % 7 - rng.integers(0, 2, n), unit="D")
+        when = when.normalize() + pd.to_timedelta(rng.integers(20, 24, n), unit="h")
+    return _events(net, np.full(n, edge), off, np.full(n, category), pd.DatetimeIndex(when))
+
+
+def _noise(net: StreetNetwork, rng: np.random.Generator, n: int) -> gpd.GeoDataFrame:
+    from trygghet_geo.snap import random_positions
+
+    eid, off = random_positions(net, n, random_state=rng)
+    cats = rng.choice(np.array(schema.INCIDENT_CATEGORIES), n)
+    when = END - pd.to_timedelta(rng.uniform(0, 730, n), unit="D")
+    return _events(net, eid, off, cats, pd.DatetimeIndex(when))
+
+
+def _hotspots(net: StreetNetwork, inc: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots import find_hotspots
+
+    labels, _ = dbscan_on_network(
+        inc[schema.EDGE_ID].to_numpy(),
+        inc[schema.EDGE_OFFSET_M].to_numpy(),
+        net,
+        eps_m=EPS_M,
+        min_samples=MIN_SAMPLES,
+    )
+    labels = np.asarray(labels)
+    clustered = inc[labels >= 0]
+    return find_hotspots(clustered, labels[labels >= 0], net)
+
+
+def _observations(net: StreetNetwork, edge: int, n: int, category: str) -> gpd.GeoDataFrame:
+    off = np.linspace(5, 45, n)
+    geoms = shapely.line_interpolate_point(net.edges.geometry.to_numpy()[np.full(n, edge)], off)
+    return gpd.GeoDataFrame(
+        {
+            schema.OCCURRED_AT: pd.Timestamp("2025-09-30 18:00", tz=TZ),
+            schema.CATEGORY: category,
+            schema.STATUS: "ok",
+            schema.EDGE_ID: edge,
+            schema.EDGE_OFFSET_M: off,
+        },
+        geometry=geoms,
+        crs=net.crs,
+    )
+
+
+@pytest.fixture(scope="module")
+def planted(
+    grid: StreetNetwork,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    rng = np.random.default_rng(7)
+    drugs = _planted(grid, rng, _edge(grid, "Rad 3-gatan", 175, 150), 30, "narkotika", weekend_evenings=True)
+    thefts = _planted(grid, rng, _edge(grid, "Kolumn 11-vägen", 550, 525), 22, "stöld")
+    inc = pd.concat([_noise(grid, rng, 250), drugs, thefts], ignore_index=True)
+    hs = _hotspots(grid, inc)
+    # a quiet street for the residents' remarks: the edge farthest from every hotspot
+    far = int(np.argmax(grid.edges.geometry.distance(hs.geometry.union_all()).to_numpy()))
+    at_drugs = _edge(grid, "Rad 3-gatan", 175, 150)
+    obs = pd.concat(
+        [_observations(grid, far, 6, "belysning"), _observations(grid, at_drugs, 3, "folksamling/otrygghet")],
+        ignore_index=True,
+    )
+    places = rank_places(
+        hs,
+        inc,
+        obs,
+        network=grid,
+        n_simulations=39,
+        random_state=1,
+        eps_m=EPS_M,
+        min_samples=MIN_SAMPLES,
+        period=(END - pd.DateOffset(years=2), END),
+    )
+    return inc, obs, hs, places
+
+
+def test_planted_hotspots_rank_on_top_and_are_significant(planted, grid) -> None:
+    _inc, _obs, _hs, places = planted
+    top = places.head(2)
+    assert set(top["kind"]) == {"hotspot"}
+    assert set(top["name"]) == {"Rad 3-gatan", "Kolumn 11-vägen"}
+    assert top["significant"].all()
+    assert (top["p_value"] <= 1 / 40 + 1e-12).all()
+    assert (places["rank"].to_numpy() == np.arange(1, len(places) + 1)).all()
+    assert places["score"].is_monotonic_decreasing
+    # the score is explained: components add up to it
+    parts = places[[f"score_{c}" for c in ("incidents", "recency", "observations", "significance")]]
+    assert np.allclose(parts.sum(axis=1), places["score"])
+    assert places.crs == grid.crs
+    assert set(places.geom_type) <= {"Polygon", "MultiPolygon"}
+
+
+def test_reason_line_names_counts_trend_remarks_and_times(planted) -> None:
+    inc, _obs, _hs, places = planted
+    drugs = places[places["name"] == "Rad 3-gatan"].iloc[0]
+    assert drugs["n_narkotika"] >= 30
+    assert drugs["n_observations"] == 3
+    assert drugs["dominant_weekdays"] == "fre–lör"
+    assert drugs["dominant_hours"].startswith(("20", "21"))
+    reason = drugs["reason"]
+    inside = inc[inc.geometry.intersects(drugs.geometry)]
+    recent = inside[inside[schema.OCCURRED_AT] > END - pd.DateOffset(months=6)]
+    n6 = int((recent[schema.CATEGORY] == "narkotika").sum())
+    assert reason.startswith(f"{n6} narkotikabrott senaste 6 mån (")
+    assert "3 synpunkter om folksamlingar/otrygghet" in reason
+    assert reason.endswith("kvällar fre–lör")
+
+
+def test_counts_over_windows_and_trend(planted) -> None:
+    inc, _obs, _hs, places = planted
+    row = places[places["name"] == "Kolumn 11-vägen"].iloc[0]
+    poly = row.geometry
+    inside = inc[inc.geometry.intersects(poly)]
+    when = inside[schema.OCCURRED_AT]
+    for months in (3, 6, 12):
+        lo = END - pd.DateOffset(months=months)
+        assert row[f"n_{months}m"] == int(((when > lo) & (when <= END)).sum())
+    prev = int(((when > END - pd.DateOffset(months=12)) & (when <= END - pd.DateOffset(months=6))).sum())
+    assert row["trend_6m_pct"] == pytest.approx(100 * (row["n_6m"] - prev) / prev)
+    assert row["n_incidents"] == len(inside)
+
+
+def test_observation_only_place(planted, grid) -> None:
+    _inc, _obs, _hs, places = planted
+    only = places[places["hotspot_id"] == -1]
+    assert len(only) == 1
+    row = only.iloc[0]
+    assert row["kind"] == "observations"
+    assert row["name"] in set(grid.edges["name"])
+    assert row["n_observations"] == 6
+    assert "6 synpunkter om belysning" in row["reason"]
+    assert math.isnan(row["p_value"])
+    assert not row["significant"]
+
+
+def test_weights_live_in_one_place_and_change_the_order(planted, grid) -> None:
+    inc, obs, hs, _ = planted
+    assert list(DEFAULT_WEIGHTS)[:3] == ["narkotika", "stöld", "trafik"]
+    base = rank_places(hs, inc, obs, network=grid, n_simulations=0, eps_m=EPS_M, min_samples=MIN_SAMPLES)
+    assert base.iloc[0]["name"] == "Rad 3-gatan"
+    flipped = rank_places(
+        hs,
+        inc,
+        obs,
+        network=grid,
+        n_simulations=0,
+        eps_m=EPS_M,
+        min_samples=MIN_SAMPLES,
+        weights={"narkotika": 0.1, "observations": 0.0},
+    )
+    assert flipped.iloc[0]["name"] == "Kolumn 11-vägen"
+    assert (flipped["score_observations"] == 0).all()
+    with pytest.raises(ValueError, match="unknown key 'narkotics'"):
+        rank_places(hs, inc, obs, network=grid, n_simulations=0, weights={"narkotics": 1.0})
+
+
+def test_pure_noise_gives_no_significant_hotspot_in_most_runs(grid) -> None:
+    runs, hits = 20, 0
+    for seed in range(runs):
+        rng = np.random.default_rng(1000 + seed)
+        inc = _noise(grid, rng, 250)
+        hs = _hotspots(grid, inc)
+        places = rank_places(
+            hs, inc, network=grid, n_simulations=39, random_state=seed, eps_m=EPS_M, min_samples=MIN_SAMPLES
+        )
+        hits += int(places["significant"].any())
+    assert hits <= 0.1 * runs
+
+
+def test_export_csv_and_xlsx_with_swedish_columns(planted, tmp_path) -> None:
+    _inc, _obs, _hs, places = planted
+    csv = export_places(places, tmp_path / "platser.csv")
+    back = pd.read_csv(csv, sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(back.columns[:4]) == ["Rang", "Plats", "Poäng", "Motivering"]
+    assert len(back) == len(places)
+    assert set(back["Signifikant"]) <= {"ja", "nej"}
+    assert back["Latitud"].between(-90, 90).all()
+    xlsx = export_places(places, tmp_path / "platser.xlsx")
+    sheet = pd.read_excel(xlsx, sheet_name="Platser")
+    assert sheet["Plats"].tolist() == back["Plats"].tolist()
+    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+        export_places(places, tmp_path / "platser.txt")
+
+
+def test_export_escapes_formula_like_text(grid, tmp_path) -> None:
+    rng = np.random.default_rng(3)
+    inc = pd.concat(
+        [_noise(grid, rng, 40), _planted(grid, rng, _edge(grid, "=Storgatan", 175, 350), 20, "trafik")],
+        ignore_index=True,
+    )
+    places = rank_places(
+        _hotspots(grid, inc), inc, network=grid, n_simulations=0, eps_m=EPS_M, min_samples=MIN_SAMPLES
+    )
+    assert "=Storgatan" in places["name"].tolist()
+    table = places_table(places)
+    assert "'=Storgatan" in table["Plats"].tolist()
+    sheet = pd.read_excel(export_places(places, tmp_path / "p.xlsx"))
+    assert "'=Storgatan" in sheet["Plats"].tolist()
+
+
+def test_bad_input_is_named(planted, grid) -> None:
+    inc, _obs, hs, _ = planted
+    with pytest.raises(SchemaError, match="member_index"):
+        rank_places(hs.drop(columns="member_index"), inc, network=grid, n_simulations=0)
+    with pytest.raises(SchemaError, match="edge_id"):
+        rank_places(hs, inc.drop(columns=schema.EDGE_ID), network=grid, n_simulations=0)
+
+
+def test_inputs_are_not_mutated(planted, grid) -> None:
+    inc, obs, hs, _ = planted
+    before = (inc.copy(), obs.copy(), hs.copy())
+    rank_places(hs, inc, obs, network=grid, n_simulations=2, eps_m=EPS_M, min_samples=MIN_SAMPLES)
+    pd.testing.assert_frame_equal(inc, before[0])
+    pd.testing.assert_frame_equal(obs, before[1])
+    pd.testing.assert_frame_equal(hs, before[2])

@@ -1,0 +1,864 @@
+"""Rank places for joint visits by police and municipality, with the reasons spelled out.
+
+:func:`rank_places` turns hotspots (and groups of safety-walk observations where incidents are few) into one
+short list: a readable name, counts by category and time window, the trend, the residents' remarks nearby, the
+dominant hours and weekdays, a one-line Swedish reason, an explained score and a Monte Carlo significance.
+
+Score
+-----
+Four components, each scaled to 0..1 over the candidate places and weighted by :data:`DEFAULT_WEIGHTS` (the
+one place the weights live; pass ``weights=`` to override any key):
+
+- ``incidents``: the category-weighted incident count over the period (categories a medborgarlöfte puts
+  first — narkotika, stöld, trafik — weigh most by default);
+- ``recency``: the category-weighted count in the last 6 months;
+- ``observations``: safety-walk observations inside the place or within ``obs_within_m`` along the streets;
+- ``significance``: ``1 - p_value`` of the Monte Carlo test (0 for observation-only places).
+
+The ``score_*`` columns hold each component's weighted contribution, so they add up to ``score``.
+
+Significance
+------------
+Could a concentration this strong arise by chance on this street network? Each cluster is scored with the
+Poisson likelihood ratio of Kulldorff's scan statistic (:func:`cluster_llr`): its events against the count
+expected on its footprint (the street within ``eps_m / 2`` of its events) if events fell uniformly per metre.
+The same number of events as were clustered is then relocated at random along the streets (uniformly per
+metre, or in proportion to a per-edge ``baseline`` the caller gives), reclustered with the same ``eps_m`` and
+``min_samples`` (:func:`trygghet_geo.cluster.dbscan_on_network`), and the *largest* statistic of each
+simulation is kept. A hotspot's ``p_value`` is ``(1 + #{simulations whose largest statistic >= its own}) /
+(1 + n_simulations)``: comparing each hotspot with the maximum over all simulated clusters is a max-statistic
+test, which bounds the chance of calling any hotspot significant under pure noise (family-wise) and is
+conservative for the second and later hotspots. (The raw cluster *size* would be a poor statistic: at
+realistic densities random events percolate into one giant cluster along the streets.)
+The false-discovery-rate flag needs finer p-values than ``1 / (1 + n_simulations)`` once there are many
+hotspots, so ``p_local`` compares a hotspot's statistic with *every* simulated cluster pooled (the null
+distribution of a single cluster's statistic), and the Benjamini–Hochberg procedure
+(``scipy.stats.false_discovery_control``) on ``p_local`` gives ``q_value``; ``significant`` is
+``q_value <= alpha``. Under pure noise an observed cluster is exchangeable with a simulated one, so the
+chance of any significant hotspot stays near ``alpha`` (BH under the global null controls the family-wise
+rate); the tests check it on seeded noise.
+Limits: the null keeps the event count but not the events' timing or repeat addresses; uniform per metre of
+street ignores that some streets carry far more people (give a ``baseline`` when you have one).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from trygghet_geo import schema
+from trygghet_geo.errors import InputError, SchemaError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = [
+    "DEFAULT_WEIGHTS", "SWEDISH_COLUMNS", "cluster_llr", "export_places", "monte_carlo_pvalues",
+    "places_table", "rank_places",
+]  # fmt: skip
+
+logger = logging.getLogger(__name__)
+
+# fmt: off
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    # incident categories (weight per incident); a medborgarlöfte's priorities first
+    "narkotika": 3.0, "stöld": 2.0, "trafik": 2.0,
+    "våld": 1.5, "skadegörelse": 1.0, "ordningsstörning": 1.0, "övrigt": 0.5,
+    # score components (normalised to sum to 1)
+    "incidents": 0.4, "recency": 0.25, "observations": 0.2, "significance": 0.15,
+}
+"""All weights of the ranking: per incident category and per score component."""
+
+COMPONENTS = ("incidents", "recency", "observations", "significance")
+WINDOWS_MONTHS = (3, 6, 12)
+
+_CAT_NOUN = {  # (singular, plural) as a reason line writes them
+    "narkotika": ("narkotikabrott", "narkotikabrott"), "stöld": ("stöld", "stölder"),
+    "trafik": ("trafikbrott", "trafikbrott"), "skadegörelse": ("skadegörelse", "skadegörelser"),
+    "våld": ("våldsbrott", "våldsbrott"), "ordningsstörning": ("ordningsstörning", "ordningsstörningar"),
+    "övrigt": ("övrig händelse", "övriga händelser"),
+}
+_OBS_TOPIC = {
+    "belysning": "belysning", "vegetation": "vegetation", "skadegörelse/klotter": "klotter och skadegörelse",
+    "nedskräpning": "nedskräpning", "trafikmiljö": "trafikmiljön",
+    "folksamling/otrygghet": "folksamlingar/otrygghet", "övrigt": "övrigt",
+}
+_WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+
+SWEDISH_COLUMNS: Mapping[str, str] = {
+    "rank": "Rang", "name": "Plats", "score": "Poäng", "reason": "Motivering", "kind": "Typ",
+    "significant": "Signifikant", "p_value": "p-värde", "p_local": "p-värde lokalt",
+    "q_value": "q-värde (FDR)",
+    "hotspot_id": "Hotspot-id",
+    "score_incidents": "Poäng: brott", "score_recency": "Poäng: aktualitet",
+    "score_observations": "Poäng: synpunkter", "score_significance": "Poäng: signifikans",
+    "n_incidents": "Händelser under perioden",
+    **{f"n_{c}": f"Händelser: {c}" for c in schema.INCIDENT_CATEGORIES},
+    **{f"n_{w}m": f"Händelser senaste {w} mån" for w in WINDOWS_MONTHS},
+    **{f"trend_{w}m_pct": f"Förändring {w} mån mot föregående (%)" for w in WINDOWS_MONTHS},
+    "n_observations": "Synpunkter från trygghetsvandringar",
+    **{f"n_obs_{c}": f"Synpunkter: {c}" for c in schema.OBSERVATION_CATEGORIES},
+    "dominant_hours": "Vanligaste tider", "dominant_weekdays": "Vanligaste veckodagar",
+    "length_m": "Gatulängd (m)", "lon": "Longitud", "lat": "Latitud",
+}
+"""English column -> Swedish column name used by :func:`export_places`."""
+# fmt: on
+
+
+# --- public API
+def rank_places(
+    hotspots: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    observations: gpd.GeoDataFrame | None = None,
+    *,
+    network: StreetNetwork,
+    weights: Mapping[str, float] | None = None,
+    period: tuple[Any, Any] | None = None,
+    n_simulations: int = 99,
+    random_state: int | np.random.Generator | None = 0,
+    gazetteer: Any = None,
+    eps_m: float | None = None,
+    min_samples: int | None = None,
+    baseline: np.ndarray | None = None,
+    alpha: float = 0.05,
+    obs_within_m: float = 50.0,
+    obs_eps_m: float = 75.0,
+    obs_min_samples: int = 4,
+) -> gpd.GeoDataFrame:
+    """Rank hotspots and observation-only places for joint visits.
+
+    Parameters
+    ----------
+    hotspots : GeoDataFrame
+        Output of :func:`trygghet_geo.hotspots.find_hotspots` (``hotspot_id``, ``n_events``, ``member_index``,
+        polygon geometry in the network's CRS).
+    incidents : GeoDataFrame
+        The incidents that were clustered: ``occurred_at``, ``category``, ``edge_id``, ``edge_offset_m``
+        (``edge_id`` -1 for rows not on the streets), in the network's CRS.
+    observations : GeoDataFrame, optional
+        Safety-walk observations (``category``; ``edge_id``/``edge_offset_m`` if already snapped).
+    network : StreetNetwork
+        The street network the hotspots were found on.
+    weights : mapping, optional
+        Overrides of :data:`DEFAULT_WEIGHTS` (category weights and component weights).
+    period : (start, end), optional
+        The period the counts cover; default the span of the incidents' dates. The 3/6/12-month windows end
+        at its end.
+    n_simulations : int
+        Monte Carlo simulations for the p-values (0 skips the test: p-values are NaN, nothing significant).
+    random_state : int or numpy Generator
+        Seed of the simulations.
+    gazetteer : Gazetteer, optional
+        Used for landmark names where it offers a reverse lookup; street names from the network otherwise.
+    eps_m, min_samples : optional
+        The clustering parameters the hotspots were found with; default ``hotspots.attrs`` or 100 m / 5.
+    baseline : array, optional
+        Per-edge weights (length = number of edges) for relocating events in the simulations instead of
+        uniform per metre.
+    alpha : float
+        False-discovery rate for the ``significant`` flag.
+    obs_within_m : float
+        Observations within this distance along the streets of a hotspot count for it.
+    obs_eps_m, obs_min_samples : float, int
+        Observations not near any hotspot form a candidate place when at least ``obs_min_samples`` lie within
+        ``obs_eps_m`` of each other along the streets.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per place, best first: ``rank``, ``score``, ``name``, ``reason``, ``p_value``, ``q_value``,
+        ``significant``, ``hotspot_id`` (-1 for observation-only places), ``kind``, ``score_*``, counts
+        ``n_<category>``, ``n_3m``/``n_6m``/``n_12m``, ``trend_*_pct``, ``n_observations``, ``n_obs_*``,
+        ``dominant_hours``, ``dominant_weekdays``, geometry (polygon, network CRS).
+    """
+    w = _weights(weights)
+    _check_inputs(hotspots, incidents, network)
+    inc = _in_crs(incidents, network)
+    obs = _usable_observations(observations, network)
+    start, end = _period(period, inc)
+    eps_m = float(eps_m if eps_m is not None else hotspots.attrs.get("eps_m", 100.0))
+    min_samples = int(min_samples if min_samples is not None else hotspots.attrs.get("min_samples", 5))
+
+    located = inc[inc[schema.EDGE_ID].to_numpy() >= 0]  # on the streets: fine enough to lie in a place
+    labels = _observed_labels(located, hotspots)
+    p_max, p_local = monte_carlo_pvalues(
+        labels,
+        located[schema.EDGE_ID].to_numpy(np.int64),
+        located[schema.EDGE_OFFSET_M].to_numpy(float),
+        network,
+        eps_m=eps_m,
+        min_samples=min_samples,
+        n_simulations=n_simulations,
+        random_state=random_state,
+        baseline=baseline,
+    )
+    hs_geoms = hotspots.geometry.to_crs(network.crs) if hotspots.crs is not None else hotspots.geometry
+    hot_edges = [_member_edges(inc, members) for members in hotspots["member_index"]]
+    obs_near = [
+        _observations_near(obs, g, e, network, obs_within_m) for g, e in zip(hs_geoms, hot_edges, strict=True)
+    ]
+    ctx = _Context(located, obs, start, end, w, network, gazetteer)
+    rows = [
+        _place_row(ctx, geom, hid=int(h), kind="hotspot", p=(float(p), float(q)), obs_mask=mask, edges=edges)
+        for h, geom, p, q, mask, edges in zip(hotspots["hotspot_id"], hs_geoms, p_max, p_local, obs_near,
+                                              hot_edges, strict=True)
+    ]  # fmt: skip
+    taken = np.logical_or.reduce(obs_near) if obs_near else np.zeros(len(obs), bool)
+    for geom, mask, edges in _observation_places(obs, taken, network, obs_eps_m, obs_min_samples):
+        rows.append(
+            _place_row(
+                ctx, geom, hid=-1, kind="observations", p=(math.nan, math.nan), obs_mask=mask, edges=edges
+            )
+        )
+    return _finish(rows, w, alpha, network, start, end)
+
+
+def monte_carlo_pvalues(
+    labels: np.ndarray,
+    edge_id: np.ndarray,
+    offset_m: np.ndarray,
+    network: StreetNetwork,
+    *,
+    eps_m: float,
+    min_samples: int,
+    n_simulations: int = 99,
+    random_state: int | np.random.Generator | None = 0,
+    baseline: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Monte Carlo p-values of observed clusters on a street network, one per cluster label.
+
+    ``labels`` (-1 for noise) label the events at ``edge_id``/``offset_m``. Each cluster's statistic is the
+    Poisson likelihood ratio of :func:`cluster_llr`. The same number of events is placed at random along
+    the streets (uniform per metre, or by ``baseline`` per edge), clustered with
+    :func:`trygghet_geo.cluster.dbscan_on_network`, and the largest statistic of each simulation is kept;
+    the max-statistic p-value of cluster ``c`` is ``(1 + #{simulated max >= stat_c}) / (1 + n_simulations)``.
+    The local p-value compares ``stat_c`` with every simulated cluster pooled:
+    ``(1 + #{simulated clusters with stat >= stat_c}) / (1 + #simulated clusters)``.
+
+    Returns two arrays of length ``labels.max() + 1``, max-statistic and local p-values (NaN everywhere when
+    ``n_simulations`` is 0).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np
+    >>> from shapely.geometry import LineString
+    >>> from trygghet_geo.network import network_from_lines
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (5000, 0)])], crs=3006))
+    >>> off = np.r_[np.linspace(100, 120, 20), np.linspace(500, 4900, 30)]  # 20 events within 20 m
+    >>> labels = np.r_[np.zeros(20, int), -np.ones(30, int)]
+    >>> p_max, p_local = monte_carlo_pvalues(labels, np.zeros(50, int), off, net, eps_m=20, min_samples=5,
+    ...                                      n_simulations=19)
+    >>> float(p_max[0])
+    0.05
+    """
+    labels, edge_id, offset_m = (np.asarray(a) for a in (labels, edge_id, offset_m))
+    n_clusters = int(labels.max()) + 1 if len(labels) else 0
+    if n_simulations <= 0 or n_clusters == 0:
+        return np.full(n_clusters, np.nan), np.full(n_clusters, np.nan)
+    weight = _baseline(baseline, network)
+    observed = cluster_llr(labels, edge_id, offset_m, network, half_width_m=eps_m / 2, edge_weight=weight)
+    sims = simulate_llr(
+        len(labels),
+        network,
+        eps_m=eps_m,
+        min_samples=min_samples,
+        n_simulations=n_simulations,
+        random_state=random_state,
+        edge_weight=weight,
+    )
+    maxima = np.array([x.max() if len(x) else 0.0 for x in sims])
+    pooled = np.sort(np.concatenate(sims)) if sims else np.zeros(0)
+    tol = 1e-9 * np.maximum(1.0, np.abs(observed))  # ties count against the observed cluster
+    p_max = (1.0 + (maxima[None, :] >= (observed - tol)[:, None]).sum(axis=1)) / (1.0 + n_simulations)
+    n_ge = len(pooled) - np.searchsorted(pooled, observed - tol, side="left")
+    p_local = (1.0 + n_ge) / (1.0 + len(pooled))
+    return p_max, p_local
+
+
+def cluster_llr(
+    labels: np.ndarray,
+    edge_id: np.ndarray,
+    offset_m: np.ndarray,
+    network: StreetNetwork,
+    *,
+    half_width_m: float,
+    edge_weight: np.ndarray | None = None,
+) -> np.ndarray:
+    """Poisson log-likelihood ratio (Kulldorff's scan statistic) of each cluster against the whole network.
+
+    A cluster's footprint is the street within ``half_width_m`` of any of its events (measured along each
+    event's own edge); with ``n`` of ``N`` events in a footprint holding the share ``s`` of the street length
+    (or of the ``edge_weight``-weighted length), the expected count is ``e = N*s`` and the statistic is
+    ``n*ln(n/e) + (N-n)*ln((N-n)/(N-e))`` when ``n > e``, else 0. Clusters of any size are thus compared on
+    one scale: many events on little street score high.
+    """
+    n_total = len(labels)
+    keep = labels >= 0
+    n_clusters = int(labels.max()) + 1 if keep.any() else 0
+    if n_clusters == 0:
+        return np.zeros(0)
+    lab, eid, off = labels[keep], edge_id[keep], offset_m[keep]
+    length = network.edges["length_m"].to_numpy(np.float64)
+    lo = np.maximum(off - half_width_m, 0.0)
+    hi = np.minimum(off + half_width_m, length[eid])
+    # union of intervals per (cluster, edge): sort by group, then start; a running max of the ends that
+    # restarts in each group (groups offset by a constant above any edge length) gives each new part
+    order = np.lexsort((lo, eid, lab))
+    lab, eid, lo, hi = lab[order], eid[order], lo[order], hi[order]
+    group = np.r_[0, np.cumsum((lab[1:] != lab[:-1]) | (eid[1:] != eid[:-1]))]
+    big = float(length.max()) + 1.0
+    reach = np.maximum.accumulate(hi + group * big) - group * big
+    prev = np.r_[-np.inf, reach[:-1]]
+    prev[np.r_[True, group[1:] != group[:-1]]] = -np.inf
+    new = np.clip(hi - np.maximum(lo, prev), 0.0, None)
+    w = np.ones(len(length)) if edge_weight is None else edge_weight
+    share = np.bincount(lab, weights=new * w[eid], minlength=n_clusters) / float((length * w).sum())
+    n = np.bincount(lab, minlength=n_clusters).astype(float)
+    return _poisson_llr(n, n_total * share, n_total)
+
+
+def _poisson_llr(n: np.ndarray, e: np.ndarray, n_total: int) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = n * np.log(n / e)
+        rest = np.where(n < n_total, (n_total - n) * np.log((n_total - n) / (n_total - e)), 0.0)
+    return np.where(n > e, inside + rest, 0.0)
+
+
+def simulate_llr(
+    n_events: int,
+    network: StreetNetwork,
+    *,
+    eps_m: float,
+    min_samples: int,
+    n_simulations: int,
+    random_state: int | np.random.Generator | None = 0,
+    edge_weight: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """The :func:`cluster_llr` of every cluster in each of ``n_simulations`` random relocations."""
+    from tqdm.auto import tqdm
+
+    from trygghet_geo import options
+    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.snap import random_positions
+
+    rng = np.random.default_rng(random_state)
+    out = []
+    for _ in tqdm(range(n_simulations), desc="Monte Carlo", disable=not options.progress, leave=False):
+        eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
+        labels, _core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples)
+        out.append(cluster_llr(np.asarray(labels), eid, off, network, half_width_m=eps_m / 2,
+                               edge_weight=edge_weight))  # fmt: skip
+    return out
+
+
+def _baseline(baseline: np.ndarray | None, network: StreetNetwork) -> np.ndarray | None:
+    if baseline is None:
+        return None
+    b = np.asarray(baseline, dtype=float)
+    if b.shape != (len(network.edges),) or not np.isfinite(b).all() or (b < 0).any() or not b.sum() > 0:
+        raise ValueError(
+            f"baseline must be {len(network.edges)} non-negative per-edge weights, not all 0; "
+            f"got shape {b.shape}"
+        )
+    return b
+
+
+def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
+    column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
+    would read as formulas escaped. Returns the path.
+    """
+    path = Path(path)
+    table = places_table(places)
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    elif suffix in (".xlsx", ".xlsm"):
+        table.to_excel(path, index=False, sheet_name="Platser")
+    else:
+        raise ValueError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
+    return path
+
+
+def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The ranked places as a plain table with Swedish column names (no geometry; centre as lon/lat)."""
+    df = pd.DataFrame(places.drop(columns=[places.geometry.name], errors="ignore"))
+    if places.crs is not None and len(places):
+        centre = places.geometry.representative_point().to_crs(schema.WGS84)
+        df["lon"], df["lat"] = centre.x.round(6).to_numpy(), centre.y.round(6).to_numpy()
+    if "significant" in df:
+        df["significant"] = np.where(df["significant"].astype(bool), "ja", "nej")
+    if "kind" in df:
+        df["kind"] = df["kind"].map({"hotspot": "brottskoncentration", "observations": "synpunkter"})
+    df = df[[c for c in SWEDISH_COLUMNS if c in df.columns]]
+    for col in df.select_dtypes(include=["object", "string"]).columns:
+        df[col] = df[col].map(_cell_safe)
+    return df.rename(columns=dict(SWEDISH_COLUMNS))
+
+
+# --- per place
+@dataclass(frozen=True)
+class _Context:
+    inc: gpd.GeoDataFrame  # incidents on the streets
+    obs: gpd.GeoDataFrame
+    start: pd.Timestamp
+    end: pd.Timestamp
+    w: Mapping[str, float]
+    network: StreetNetwork
+    gazetteer: Any
+
+
+def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float, float], obs_mask: np.ndarray,
+               edges: np.ndarray) -> dict[str, Any]:  # fmt: skip
+    inc, obs, start, end, w, network = ctx.inc, ctx.obs, ctx.start, ctx.end, ctx.w, ctx.network
+    import shapely
+
+    inside = np.zeros(len(inc), bool)
+    idx = shapely.STRtree(inc.geometry.to_numpy()).query(geom, predicate="intersects")
+    inside[idx] = True
+    when = inc[schema.OCCURRED_AT]
+    cats = inc[schema.CATEGORY].astype(str).to_numpy()
+    in_period = inside & ((when >= start) & (when <= end)).to_numpy()
+    row: dict[str, Any] = {"hotspot_id": hid, "kind": kind, "p_value": p[0], "p_local": p[1]}
+    row["n_incidents"] = int(in_period.sum())
+    for c in schema.INCIDENT_CATEGORIES:
+        row[f"n_{c}"] = int((in_period & (cats == c)).sum())
+    row["_weighted"] = sum(w.get(c, 0.0) * row[f"n_{c}"] for c in schema.INCIDENT_CATEGORIES)
+    for months in WINDOWS_MONTHS:
+        recent, previous = (
+            _window(when, end, months),
+            _window(when, end - pd.DateOffset(months=months), months),
+        )
+        n_now, n_prev = int((inside & recent).sum()), int((inside & previous).sum())
+        row[f"n_{months}m"] = n_now
+        row[f"trend_{months}m_pct"] = _trend(n_now, n_prev)
+        if months == 6:
+            weights_arr = np.array([w.get(c, 0.0) for c in cats])
+            row["_weighted_6m"] = float(weights_arr[inside & recent].sum())
+            row["_lead"] = _lead_category(cats, inside & recent, inside & previous, w)
+    ocats = obs[schema.CATEGORY].astype(str).to_numpy()
+    row["n_observations"] = int(obs_mask.sum())
+    for c in schema.OBSERVATION_CATEGORIES:
+        row[f"n_obs_{c}"] = int((obs_mask & (ocats == c)).sum())
+    hours, weekdays, daypart = _time_profile(when[in_period])
+    row.update({"dominant_hours": hours, "dominant_weekdays": weekdays, "_daypart": daypart})
+    row["name"] = _place_name(network, edges, geom, inc, inside, ctx.gazetteer)
+    row["length_m"] = float(network.edges["length_m"].to_numpy()[edges].sum()) if len(edges) else 0.0
+    row["geometry"] = geom
+    return row
+
+
+def _window(when: pd.Series, end: pd.Timestamp, months: int) -> np.ndarray:
+    return ((when > end - pd.DateOffset(months=months)) & (when <= end)).to_numpy()
+
+
+def _trend(now: int, prev: int) -> float:
+    return 100.0 * (now - prev) / prev if prev > 0 else (math.nan if now == 0 else math.inf)
+
+
+def _lead_category(
+    cats: np.ndarray, recent: np.ndarray, previous: np.ndarray, w: Mapping[str, float]
+) -> tuple[str, int, float] | None:
+    """The category that weighs most in the last 6 months: (category, count, trend %)."""
+    best: tuple[str, int, float] | None = None
+    best_score = 0.0
+    for c in schema.INCIDENT_CATEGORIES:
+        n = int((recent & (cats == c)).sum())
+        if n and w.get(c, 0.0) * n > best_score:
+            best_score = w.get(c, 0.0) * n
+            best = (c, n, _trend(n, int((previous & (cats == c)).sum())))
+    return best
+
+
+def _time_profile(when: pd.Series) -> tuple[str, str, str]:
+    """Dominant hours ("22–02"), weekdays ("fre–lör") and a Swedish daypart word ("kvällar"), or "" each.
+
+    A window is named only when it holds clearly more events than an even spread would (see
+    :func:`_best_window`), so a handful of events never gets a made-up pattern.
+    """
+    when = when.dropna()
+    if len(when) < 8:
+        return "", "", ""
+    h0, h_len = _best_window(np.bincount(when.dt.hour.to_numpy(), minlength=24), (3, 4, 6))
+    d0, d_len = _best_window(np.bincount(when.dt.day_of_week.to_numpy(), minlength=7), (1, 2, 3))
+    hours_text = f"{h0:02d}–{(h0 + h_len) % 24:02d}" if h_len else ""
+    first, last = _WEEKDAYS_SV[d0], _WEEKDAYS_SV[(d0 + d_len - 1) % 7]
+    weekdays_text = "" if not d_len else first if d_len == 1 else f"{first}–{last}"
+    centre = (h0 + h_len / 2) % 24
+    parts = ((5, "morgnar"), (10, "dagtid"), (16, "kvällar"), (23, "nätter"))
+    daypart = next((word for hour, word in reversed(parts) if centre >= hour), "nätter") if h_len else ""
+    return hours_text, weekdays_text, daypart
+
+
+def _best_window(counts: np.ndarray, lengths: tuple[int, ...], *, p_max: float = 0.05) -> tuple[int, int]:
+    """Start and length of the circular window most over-represented against an even spread, or (0, 0).
+
+    Each candidate (every start, each length) gets a one-sided binomial p-value; the best must beat
+    ``p_max`` divided by the number of candidates (Bonferroni), since the best of many windows is chosen.
+    """
+    from scipy.stats import binom
+
+    total, n = int(counts.sum()), len(counts)
+    doubled = np.r_[counts, counts]
+    best, best_p = (0, 0), p_max / (n * len(lengths))
+    for length in lengths:
+        sums = np.convolve(doubled, np.ones(length, int), mode="valid")[:n]
+        pv = binom.sf(sums - 1, total, length / n)
+        start = int(np.argmin(pv))
+        if pv[start] < best_p:
+            best, best_p = (start, length), float(pv[start])
+    return best
+
+
+# --- names
+def _place_name(
+    network: StreetNetwork,
+    edges: np.ndarray,
+    geom: Any,
+    inc: gpd.GeoDataFrame,
+    inside: np.ndarray,
+    gazetteer: Any,
+) -> str:
+    """The nearest landmark from the gazetteer when it offers one, else the main street (and its crossing)."""
+    landmark = _gazetteer_name(gazetteer, geom, network)
+    if landmark:
+        return landmark
+    names = network.edges["name"].astype(str).to_numpy()
+    if len(edges) == 0:
+        import shapely
+
+        edges = shapely.STRtree(network.edges.geometry.to_numpy()).query(geom, predicate="intersects")
+    eid = inc.loc[inside, schema.EDGE_ID].to_numpy(int) if schema.EDGE_ID in inc else np.array([], int)
+    eid = eid[np.isin(eid, edges)]
+    weight = pd.Series(np.r_[np.ones(len(eid)), np.full(len(edges), 0.1)], dtype=float)
+    street = pd.Series(np.r_[names[eid], names[edges]])
+    ranking = weight[street != ""].groupby(street[street != ""]).sum().sort_values(ascending=False)
+    if ranking.empty:
+        return _nearest_street(network, geom)
+    main = str(ranking.index[0])
+    if len(ranking) > 1 and ranking.iloc[1] >= 0.25 * ranking.iloc[0]:
+        second = str(ranking.index[1])
+        if _streets_meet(network, main, second, edges):
+            return f"{main}/{second}"
+    return main
+
+
+def _gazetteer_name(gazetteer: Any, geom: Any, network: StreetNetwork) -> str | None:
+    """A landmark name through the gazetteer's reverse lookup, when the gazetteer has one."""
+    if gazetteer is None:
+        return None
+    lookup = getattr(gazetteer, "nearest_name", None) or getattr(gazetteer, "reverse", None)
+    if lookup is None:
+        return None
+    point = geom.representative_point()
+    try:
+        name = lookup(point.x, point.y, crs=network.crs, max_distance_m=60.0)
+    except (TypeError, ValueError, LookupError) as exc:  # an API we do not know: fall back to street names
+        logger.debug("gazetteer reverse lookup failed (%s); using street names", exc)
+        return None
+    return str(name) if name else None
+
+
+def _streets_meet(network: StreetNetwork, a: str, b: str, edges: np.ndarray) -> bool:
+    e = network.edges.iloc[edges]
+    nodes_a = set(e.loc[e["name"] == a, ["u", "v"]].to_numpy().ravel().tolist())
+    nodes_b = set(e.loc[e["name"] == b, ["u", "v"]].to_numpy().ravel().tolist())
+    return bool(nodes_a & nodes_b)
+
+
+def _nearest_street(network: StreetNetwork, geom: Any) -> str:
+    import shapely
+
+    named = network.edges[network.edges["name"].astype(str) != ""]
+    if named.empty:
+        return "Namnlös plats"
+    _, idx = shapely.STRtree(named.geometry.to_numpy()).query_nearest(geom, all_matches=False)
+    return f"nära {named['name'].iloc[int(idx[0])]}"
+
+
+# --- observations
+def _usable_observations(observations: gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame:
+    """Located observations in the network CRS with edge_id/edge_offset_m (snapped here when missing)."""
+    import geopandas as gpd
+
+    cols = [schema.CATEGORY, schema.EDGE_ID, schema.EDGE_OFFSET_M]
+    if observations is None or len(observations) == 0:
+        return gpd.GeoDataFrame({c: pd.Series(dtype=float) for c in cols}, geometry=[], crs=network.crs)
+    if schema.CATEGORY not in observations.columns:
+        raise SchemaError(f"observations: missing column {schema.CATEGORY!r}")
+    obs = observations
+    if schema.STATUS in obs.columns:
+        obs = obs[obs[schema.STATUS].astype(str) == "ok"]
+    obs = obs[obs.geometry.notna() & ~obs.geometry.is_empty]
+    obs = obs.to_crs(network.crs)
+    if schema.EDGE_ID not in obs.columns or schema.EDGE_OFFSET_M not in obs.columns:
+        from trygghet_geo.snap import snap_points
+
+        snapped = snap_points(obs, network)
+        obs = obs.assign(
+            **{
+                schema.EDGE_ID: snapped[schema.EDGE_ID].to_numpy(),
+                schema.EDGE_OFFSET_M: snapped[schema.EDGE_OFFSET_M].to_numpy(),
+            }
+        )
+    return obs
+
+
+def _observations_near(
+    obs: gpd.GeoDataFrame, geom: Any, edges: np.ndarray, network: StreetNetwork, within_m: float
+) -> np.ndarray:
+    """Observations inside the place's polygon or within ``within_m`` along the streets of its edges."""
+    import shapely
+
+    near = np.zeros(len(obs), bool)
+    if len(obs) == 0:
+        return near
+    near[shapely.STRtree(obs.geometry.to_numpy()).query(geom, predicate="intersects")] = True
+    from trygghet_geo.followup import distances_from_edges
+
+    if len(edges):
+        d = distances_from_edges(
+            network,
+            edges,
+            obs[schema.EDGE_ID].to_numpy(int),
+            obs[schema.EDGE_OFFSET_M].to_numpy(float),
+            within_m,
+        )
+        near |= d <= within_m
+    return near
+
+
+def _observation_places(
+    obs: gpd.GeoDataFrame, taken: np.ndarray, network: StreetNetwork, eps_m: float, min_samples: int
+) -> list[tuple[Any, np.ndarray, np.ndarray]]:
+    """Groups of observations not near any hotspot: (polygon, observation mask, edge ids) each."""
+    from trygghet_geo.cluster import dbscan_on_network
+
+    free = ~taken & (obs[schema.EDGE_ID].to_numpy(int) >= 0) if len(obs) else np.zeros(0, bool)
+    if free.sum() < min_samples:
+        return []
+    labels, _core = dbscan_on_network(
+        obs[schema.EDGE_ID].to_numpy(int)[free],
+        obs[schema.EDGE_OFFSET_M].to_numpy(float)[free],
+        network,
+        eps_m=eps_m,
+        min_samples=min_samples,
+    )
+    labels = np.asarray(labels)
+    out = []
+    for lab in sorted(set(labels.tolist()) - {-1}):
+        mask = np.zeros(len(obs), bool)
+        mask[np.flatnonzero(free)[labels == lab]] = True
+        edges = np.unique(obs[schema.EDGE_ID].to_numpy(int)[mask])
+        geom = network.edges.geometry.iloc[edges].union_all().buffer(25.0)
+        out.append((geom, mask, edges))
+    return out
+
+
+# --- scoring and the reason line
+def _finish(
+    rows: list[dict[str, Any]],
+    w: Mapping[str, float],
+    alpha: float,
+    network: StreetNetwork,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return _empty(network)
+    p, p_local = df["p_value"].to_numpy(float), df["p_local"].to_numpy(float)
+    q = np.full(len(df), np.nan)
+    has_p = np.isfinite(p)
+    if has_p.any():
+        from scipy.stats import false_discovery_control
+
+        q[has_p] = false_discovery_control(p_local[has_p], method="bh")
+    df["q_value"] = q
+    df["significant"] = np.isfinite(q) & (q <= alpha)
+    total = sum(w[c] for c in COMPONENTS)
+    raw = {
+        "incidents": df["_weighted"].to_numpy(float),
+        "recency": df["_weighted_6m"].to_numpy(float),
+        "observations": df["n_observations"].to_numpy(float),
+        "significance": np.where(has_p, 1 - p, 0.0),
+    }
+    for comp, values in raw.items():
+        top = values.max()
+        df[f"score_{comp}"] = (w[comp] / total) * (values / top if top > 0 else 0.0)
+    df["score"] = df[[f"score_{c}" for c in COMPONENTS]].sum(axis=1)
+    df["reason"] = [_reason(r) for r in df.to_dict("records")]
+    df = df.sort_values(["score", "n_incidents"], ascending=False, kind="stable").reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    df["name"] = _unique_names(df["name"].tolist())
+    df = df.drop(columns=[c for c in df.columns if c.startswith("_")])
+    first = ["rank", "score", "name", "reason", "p_value", "p_local", "q_value", "significant", "hotspot_id",
+             "kind"]  # fmt: skip
+    df = df[first + [c for c in df.columns if c not in first]]
+    out = gpd.GeoDataFrame(df, geometry="geometry", crs=network.crs)
+    out.attrs.update({"period": (start, end), "weights": dict(w), "alpha": alpha})
+    return out
+
+
+def _reason(r: Mapping[str, Any]) -> str:
+    """One Swedish line, e.g. "14 narkotikabrott senaste 6 mån (+60 %), 5 synpunkter om belysning, kvällar
+    fre–lör"."""
+    parts = []
+    lead = r.get("_lead")
+    if lead:
+        cat, n, trend = lead
+        noun = _CAT_NOUN.get(cat, (cat, cat))[0 if n == 1 else 1]
+        text = f"{n} {noun} senaste 6 mån"
+        if math.isfinite(trend):
+            text += f" ({_signed(trend)} %)"
+        elif trend == math.inf:
+            text += " (inga halvåret före)"
+        parts.append(text)
+    elif r["kind"] == "observations":
+        parts.append(f"få polisanmälningar ({r['n_12m']} senaste 12 mån)")
+    elif r["n_incidents"]:
+        parts.append(f"{r['n_incidents']} händelser under perioden, inga senaste 6 mån")
+    n_obs = int(r["n_observations"])
+    if n_obs:
+        counts = {c: r[f"n_obs_{c}"] for c in schema.OBSERVATION_CATEGORIES}
+        top = max(counts, key=lambda c: counts[c])
+        word = "synpunkt" if n_obs == 1 else "synpunkter"
+        parts.append(
+            f"{n_obs} {word}, flest om {_OBS_TOPIC[top]}"
+            if counts[top] < n_obs
+            else f"{n_obs} {word} om {_OBS_TOPIC[top]}"
+        )
+    when = " ".join(x for x in (r.get("_daypart", ""), r.get("dominant_weekdays", "")) if x)
+    if when:
+        parts.append(when)
+    return ", ".join(parts) if parts else "få händelser"
+
+
+def _signed(value: float) -> str:
+    v = round(value)
+    return f"+{v}" if v > 0 else ("±0" if v == 0 else f"−{abs(v)}")
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
+
+
+def _cell_safe(value: Any) -> Any:
+    """Keep a spreadsheet from reading a text cell as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# --- inputs
+def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    w = dict(DEFAULT_WEIGHTS)
+    for key, value in (weights or {}).items():
+        if key not in DEFAULT_WEIGHTS:
+            raise ValueError(f"weights: unknown key {key!r}; known keys: {sorted(DEFAULT_WEIGHTS)}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value < 0
+            or not math.isfinite(value)
+        ):
+            raise ValueError(f"weights[{key!r}] must be a non-negative number, got {value!r}")
+        w[key] = float(value)
+    if sum(w[c] for c in COMPONENTS) <= 0:
+        raise ValueError(f"weights: at least one of the components {COMPONENTS} must be > 0")
+    return w
+
+
+def _check_inputs(hotspots: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, network: StreetNetwork) -> None:
+    for col in ("hotspot_id", "n_events", "member_index"):
+        if col not in hotspots.columns:
+            raise SchemaError(f"hotspots: missing column {col!r}; pass the output of find_hotspots")
+    for col in (schema.OCCURRED_AT, schema.CATEGORY, schema.EDGE_ID):
+        if col not in incidents.columns:
+            raise SchemaError(f"incidents: missing column {col!r} (snap and cluster the incidents first)")
+    if network is None:
+        raise InputError("rank_places needs the street network the hotspots were found on (network=...)")
+
+
+def _in_crs(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> gpd.GeoDataFrame:
+    if incidents.crs is None:
+        return incidents.set_crs(network.crs)
+    return incidents if incidents.crs == network.crs else incidents.to_crs(network.crs)
+
+
+def _period(period: tuple[Any, Any] | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    when = inc[schema.OCCURRED_AT].dropna()
+    tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
+    if period is None:
+        if when.empty:
+            raise InputError("incidents: no row has a date, so the period cannot be found; pass period=...")
+        return when.min(), when.max()
+    try:
+        start, end = (pd.Timestamp(x) for x in period)
+    except (TypeError, ValueError):
+        raise ValueError(f"period must be a (start, end) pair of dates, got {period!r}") from None
+    if end == end.normalize():
+        end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    if tz is not None:
+        start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
+        end = end.tz_localize(tz) if end.tzinfo is None else end.tz_convert(tz)
+    return start, end
+
+
+def _observed_labels(located: gpd.GeoDataFrame, hotspots: gpd.GeoDataFrame) -> np.ndarray:
+    """Label of each located event: the position of its hotspot in ``hotspots``, -1 when in none."""
+    labels = np.full(len(located), -1, dtype=np.int64)
+    position = pd.Series(np.arange(len(located)), index=located.index)
+    for k, members in enumerate(hotspots["member_index"]):
+        found = position.reindex(list(members)).dropna().to_numpy(np.int64)
+        if len(found) != len(list(members)):
+            raise InputError(
+                f"hotspot {hotspots['hotspot_id'].iloc[k]!r}: {len(list(members)) - len(found)} member rows "
+                "are not among the incidents on the streets (edge_id >= 0); pass the incidents the hotspots "
+                "came from"
+            )
+        labels[found] = k
+    return labels
+
+
+def _member_edges(inc: gpd.GeoDataFrame, members: Any) -> np.ndarray:
+    labels = [m for m in list(members) if m in inc.index]
+    eid = inc.loc[labels, schema.EDGE_ID].to_numpy(int) if labels else np.array([], int)
+    return np.unique(eid[eid >= 0])
+
+
+def _empty(network: StreetNetwork) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    cols = [
+        "rank",
+        "score",
+        "name",
+        "reason",
+        "p_value",
+        "q_value",
+        "significant",
+        "hotspot_id",
+        "kind",
+        *(f"score_{c}" for c in COMPONENTS),
+        "n_incidents",
+        "n_observations",
+    ]
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols}, geometry=[], crs=network.crs)
