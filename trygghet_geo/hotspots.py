@@ -1,0 +1,210 @@
+"""Clusters → hotspots: the street pieces each covers, a polygon for display, counts and time patterns.
+
+Example
+-------
+>>> import geopandas as gpd
+>>> import pandas as pd
+>>> from shapely.geometry import LineString, Point
+>>> from trygghet_geo.network import network_from_lines
+>>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (300, 0)])], crs=3006))
+>>> when = pd.to_datetime(["2024-03-01 23:10", "2024-03-02 00:40", "2024-03-02 01:05"]).tz_localize(
+...     "Europe/Stockholm")
+>>> pts = gpd.GeoDataFrame({"category": ["våld", "våld", "stöld"], "occurred_at": when},
+...                        geometry=[Point(100, 2), Point(110, -3), Point(120, 1)], crs=3006)
+>>> hs = find_hotspots(pts, [0, 0, 0], net)
+>>> hs[["hotspot_id", "n_events", "n_våld", "n_stöld", "top_hours", "top_weekdays", "length_m"]]
+   hotspot_id  n_events  n_våld  n_stöld top_hours top_weekdays  length_m
+0           0         3       2        1     23–02      fre–lör      70.0
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from trygghet_geo import schema
+from trygghet_geo.errors import InputError, SchemaError
+
+if TYPE_CHECKING:
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = ["HOTSPOT_COLUMNS", "find_hotspots", "top_hours", "top_weekdays"]
+
+logger = logging.getLogger(__name__)
+
+WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+HOTSPOT_COLUMNS = (
+    schema.HOTSPOT_ID,
+    schema.CLUSTER,
+    "n_events",
+    *(f"n_{c}" for c in schema.INCIDENT_CATEGORIES),
+    "first_at",
+    "last_at",
+    "top_hours",
+    "top_weekdays",
+    "member_index",
+    "length_m",
+    "segments",
+    "geometry",
+)
+
+
+def _best_window(counts: np.ndarray, width: int) -> tuple[int, int] | None:
+    """The circular window of at most ``width`` bins holding the most events (earliest start on ties),
+    trimmed of empty bins at both ends: (first bin, number of bins), or None when there are no events."""
+    n = len(counts)
+    if counts.sum() == 0:
+        return None
+    doubled = np.concatenate([counts, counts])
+    sums = np.array([doubled[s : s + width].sum() for s in range(n)])
+    start = int(np.argmax(sums))
+    bins = [(start + k) % n for k in range(width)]
+    while counts[bins[-1]] == 0:
+        bins.pop()
+    while counts[bins[0]] == 0:
+        bins.pop(0)
+    return bins[0], len(bins)
+
+
+def top_hours(times: pd.Series, *, width_h: int = 4) -> str:
+    """The busiest window of up to ``width_h`` hours, e.g. ``"22–02"`` (22:00 to 02:00); ``""`` without
+    times.
+
+    >>> top_hours(pd.Series(pd.to_datetime(["2024-01-05 22:30", "2024-01-05 23:10", "2024-01-06 01:59"])))
+    '22–02'
+    """
+    t = pd.to_datetime(times, errors="coerce").dropna()
+    found = _best_window(np.bincount(t.dt.hour.to_numpy(), minlength=24), width_h)
+    if found is None:
+        return ""
+    first, n = found
+    return f"{first:02d}–{(first + n) % 24:02d}"
+
+
+def top_weekdays(times: pd.Series, *, width_d: int = 2) -> str:
+    """The busiest run of up to ``width_d`` weekdays in Swedish, e.g. ``"fre–lör"``; ``""`` without times.
+
+    >>> top_weekdays(pd.Series(pd.to_datetime(["2024-01-05", "2024-01-06", "2024-01-06", "2024-01-10"])))
+    'fre–lör'
+    """
+    t = pd.to_datetime(times, errors="coerce").dropna()
+    found = _best_window(np.bincount(t.dt.day_of_week.to_numpy(), minlength=7), width_d)
+    if found is None:
+        return ""
+    first, n = found
+    days = [WEEKDAYS_SV[(first + k) % 7] for k in range(n)]
+    return days[0] if n == 1 else f"{days[0]}–{days[-1]}"
+
+
+def _positions(points: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
+    if schema.EDGE_ID in points.columns and schema.EDGE_OFFSET_M in points.columns:
+        return (
+            points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
+            points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
+        )
+    from trygghet_geo.snap import snap_points
+
+    snap = snap_points(points, network)
+    return snap[schema.EDGE_ID].to_numpy(), snap[schema.EDGE_OFFSET_M].to_numpy()
+
+
+def _segments(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, pad_m: float) -> Any:
+    """On every edge holding members: the piece from the first to the last member, extended by ``pad_m``
+    at both ends (clipped to the edge), as one MultiLineString."""
+    frame = pd.DataFrame({"e": edge_id, "t": offset}).groupby("e")["t"].agg(["min", "max"])
+    e = frame.index.to_numpy()
+    length = network.edges["length_m"].to_numpy()[e]
+    lo = np.clip(frame["min"].to_numpy() - pad_m, 0.0, length)
+    hi = np.clip(frame["max"].to_numpy() + pad_m, 0.0, length)
+    lines = network.edges.geometry.to_numpy()[e]
+    pieces = [shapely.ops.substring(line, a, b) for line, a, b in zip(lines, lo, hi, strict=True)]
+    pieces = [p for p in pieces if p.geom_type == "LineString" and p.length > 0]
+    return shapely.MultiLineString(pieces) if pieces else shapely.MultiLineString()
+
+
+def find_hotspots(
+    points: gpd.GeoDataFrame,
+    labels: Any,
+    network: StreetNetwork,
+    *,
+    buffer_m: float = 25.0,
+) -> gpd.GeoDataFrame:
+    """Turn cluster labels into hotspots: one row per cluster, largest first.
+
+    Parameters
+    ----------
+    points : GeoDataFrame
+        The clustered events, with ``edge_id`` and ``edge_offset_m`` (snapped positions; snapped here when
+        absent) and, where known, ``category`` and ``occurred_at``. Not modified.
+    labels : array of shape (len(points),)
+        Cluster of each point, -1 for noise (e.g. ``NetworkDBSCAN.labels_``).
+    network : StreetNetwork
+    buffer_m : float
+        Street pieces extend this far beyond the outermost members, and the display polygon is the pieces
+        buffered by this much.
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns ``hotspot_id`` (0.., by size), ``cluster``, ``n_events``, ``n_<category>`` for each incident
+        category, ``first_at``, ``last_at``, ``top_hours`` ("22–02"), ``top_weekdays`` ("fre–lör"),
+        ``member_index`` (list of the points' index labels), ``length_m`` (street length covered),
+        ``segments`` (MultiLineString) and the polygon geometry, all in the network's CRS.
+    """
+    if not isinstance(points, gpd.GeoDataFrame):
+        raise InputError(f"points must be a GeoDataFrame, got {type(points).__name__}")
+    labels = np.asarray(labels)
+    if labels.shape != (len(points),):
+        raise InputError(f"labels has shape {labels.shape}, expected ({len(points)},) to match the points")
+    if not (np.isfinite(buffer_m) and buffer_m > 0):
+        raise InputError(f"buffer_m must be a positive number of metres, got {buffer_m!r}")
+    edge_id, offset = _positions(points, network)
+    clustered = labels >= 0
+    if (clustered & (edge_id < 0)).any():
+        raise SchemaError("some clustered points have edge_id -1 (not on the network); snap them first")
+    categories = (
+        points[schema.CATEGORY].astype("string").to_numpy(dtype=object)
+        if schema.CATEGORY in points.columns
+        else np.full(len(points), None, dtype=object)
+    )
+    times = (
+        pd.to_datetime(points[schema.OCCURRED_AT], errors="coerce")
+        if schema.OCCURRED_AT in points.columns
+        else pd.Series(pd.NaT, index=points.index)
+    )
+    rows = []
+    for cluster in np.unique(labels[clustered]):
+        member = np.flatnonzero(labels == cluster)
+        segs = _segments(edge_id[member], offset[member], network, buffer_m)
+        when = times.iloc[member]
+        row: dict[str, Any] = {schema.CLUSTER: int(cluster), "n_events": len(member)}
+        cats = pd.Series(categories[member])
+        for c in schema.INCIDENT_CATEGORIES:
+            row[f"n_{c}"] = int((cats == c).sum())
+        row.update(
+            {
+                "first_at": when.min(),
+                "last_at": when.max(),
+                "top_hours": top_hours(when),
+                "top_weekdays": top_weekdays(when),
+                "member_index": list(points.index[member]),
+                "length_m": float(segs.length),
+                "segments": segs,
+                "geometry": segs.buffer(buffer_m) if not segs.is_empty else shapely.Polygon(),
+            }
+        )
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[c for c in HOTSPOT_COLUMNS if c != schema.HOTSPOT_ID])
+    if rows:
+        frame = frame.sort_values(["n_events", schema.CLUSTER], ascending=[False, True], kind="stable")
+    frame.insert(0, schema.HOTSPOT_ID, np.arange(len(frame), dtype=np.int64))
+    frame = frame.reset_index(drop=True)
+    frame["segments"] = gpd.GeoSeries(frame["segments"], crs=network.crs)
+    out = gpd.GeoDataFrame(frame, geometry="geometry", crs=network.crs)
+    logger.info("%d hotspots from %d clustered points", len(out), int(clustered.sum()))
+    return out
