@@ -378,3 +378,17 @@ def test_static_files_ship_with_licences():
         "trygghet_map.css",
     ):
         assert (static / name).is_file(), name
+
+
+@pytest.mark.parametrize(
+    "text", ["{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "{{ ''.constructor }}"]
+)
+def test_template_syntax_in_user_text_is_not_evaluated(text):
+    a = make_analysis(40, note=text)
+    a.meta["title"] = text
+    a.incidents.loc[0, s.CATEGORY] = text
+    html_text = make_map(a, privacy="internal").get_root().render()
+    assert payload_of(html_text)["observations"]["note"][0] == text
+    assert payload_of(html_text)["title"] == text
+    assert "49" not in "".join(overlay_names(html_text))
+    assert any("&#123;" in n for n in overlay_names(html_text))

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from folium.template import Template
+from branca.element import Element, MacroElement
 
 from trygghet_geo import _mapdata as md
 from trygghet_geo import schema as s
@@ -128,7 +127,7 @@ def make_map(
     m.default_css = [] if self_contained else [("leaflet_css", LEAFLET_CDN_CSS)]
     if not self_contained:
         folium.TileLayer(tiles, control=False, max_zoom=19).add_to(m)
-    m.get_root().title = html.escape(payload["title"])  # type: ignore[attr-defined]
+    m.get_root().title = _html_text(payload["title"])  # type: ignore[attr-defined]
     groups = _add_groups(m, payload, labels, heatmap=heatmap, streets=draw_streets)
     _MapData(payload, groups, self_contained=self_contained).add_to(m)
     fullscreen = Fullscreen(
@@ -574,7 +573,7 @@ def _add_groups(
     import folium
 
     def group(name: str, show: bool = True) -> folium.FeatureGroup:
-        fg = folium.FeatureGroup(name=html.escape(name), show=show)
+        fg = folium.FeatureGroup(name=_html_text(name), show=show)
         fg.add_to(m)
         return fg
 
@@ -619,15 +618,24 @@ def _script_text(code: str) -> str:
     return code.replace("</script", "<\\/script")
 
 
-class _MapData(MacroElement):  # type: ignore[misc]
-    """The folium element carrying the CSS, the (inlined) scripts and the payload, after the FeatureGroups."""
+class _Raw(Element):  # type: ignore[misc]
+    """Text written into the page verbatim.
 
-    _template = Template(
-        "{% macro header(this, kwargs) %}{{ this.head }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}{{ this.runtime }}\n"
-        "TrygghetMap.build({{ this._parent.get_name() }}, {{ this.data }}, {{ this.groups }});"
-        "{% endmacro %}"
-    )
+    branca wraps what a MacroElement's macros return in a new ``Element`` and renders it as a Jinja2
+    template a second time, so ``{{ ... }}`` typed into a note would be evaluated. This element is never
+    treated as a template.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _MapData(MacroElement):  # type: ignore[misc]
+    """Carries the CSS, the (inlined) scripts and the payload; added to the map after the FeatureGroups."""
 
     def __init__(self, payload: dict[str, Any], groups: dict[str, Any], *, self_contained: bool) -> None:
         super().__init__()
@@ -643,6 +651,21 @@ class _MapData(MacroElement):  # type: ignore[misc]
         self.runtime = _script_text(_static("trygghet_map.js"))
         self.data = md.safe_json(payload)
         self.groups = _groups_js(groups)
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        figure.header.add_child(_Raw(self.head), name=self.get_name())
+        call = f"TrygghetMap.build({self._parent.get_name()}, {self.data}, {self.groups});"
+        figure.script.add_child(_Raw(f"{self.runtime}\n{call}"), name=self.get_name())
+
+
+def _html_text(text: str) -> str:
+    """Text for folium's own templates: HTML-escaped, and braces as entities.
+
+    folium renders what its templates produce a second time as Jinja2 templates, so a ``{{`` or ``{%`` in a
+    layer name would be evaluated; as ``&#123;`` the browser still shows ``{``.
+    """
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _fullscreen_css() -> str:
