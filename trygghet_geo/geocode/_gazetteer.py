@@ -404,7 +404,7 @@ def _build_addresses(addresses: gpd.GeoDataFrame, streets: pd.DataFrame) -> pd.D
     """One row per (street, number, letter); ranges ("22-24") keep their end in ``number_to``."""
     lookup = _street_lookup(streets)
     street_geoms = streets["geometry"].to_numpy()
-    cand: dict[tuple[int, int, str], list[tuple[Any, int]]] = defaultdict(list)
+    cand: dict[tuple[int, int, str], list[tuple[Any, int, bool]]] = defaultdict(list)
     skipped = 0
     for tags, geom in zip(addresses["tags"], addresses.geometry, strict=True):
         street, number = tags.get("addr:street"), tags.get("addr:housenumber")
@@ -418,15 +418,17 @@ def _build_addresses(addresses: gpd.GeoDataFrame, streets: pd.DataFrame) -> pd.D
         number, to = int(m.group(1)), int(m.group(3)) if m.group(3) else -1
         if 0 < to < number:  # "29-27"
             number, to = to, number
-        cand[(sid, number, m.group(2).lower())].append((pt, to))
+        cand[(sid, number, m.group(2).lower())].append((pt, to, geom.geom_type == "Point"))
     if skipped:
         log.info("%d address features skipped (no street of that name in the network, or odd number)", skipped)
     rows = []
     names = streets["name"].to_numpy()
-    for (sid, number, letter), items in cand.items():
-        xy = np.array([(p.x, p.y) for p, _ in items])
+    for (sid, number, letter), all_items in cand.items():
+        # an address node marks the entrance (OSM convention); a building's centroid can lie far inside a block
+        items = [it for it in all_items if it[2]] or all_items
+        xy = np.array([(p.x, p.y) for p, _, _ in items])
         k = int(np.argmin(((xy - xy.mean(axis=0)) ** 2).sum(axis=1)))
-        pt, to = items[k]
+        pt, to, _ = items[k]
         line = street_geoms[sid]
         measure = line.project(pt)
         on_line = line.interpolate(measure)

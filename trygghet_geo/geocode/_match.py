@@ -29,7 +29,8 @@ AMBIGUOUS_GAP = 5.0  # a runner-up this close in score (and elsewhere) makes the
 AMBIGUOUS_M = 150.0  # ... elsewhere = farther than this
 AMBIGUOUS_CAP = 75.0  # an ambiguous match never scores as confident
 MAX_CANDIDATES = 6
-NO_CROSSING_MAX_M = 400.0  # "korsningen X/Y" of streets that do not meet: nearest point if this close
+NO_CROSSING_MAX_M = 400.0
+INTERPOLATE_MAX_M = 250.0  # neighbours farther apart than this are not one stretch of street  # "korsningen X/Y" of streets that do not meet: nearest point if this close
 _GENERIC = {  # generic words that point at the one feature of a kind ("vid stationen")
     "station": ("railway=station",), "stationen": ("railway=station",), "jarnvagsstation": ("railway=station",),
     "centralstation": ("railway=station",), "tagstation": ("railway=station",),
@@ -80,6 +81,9 @@ class _Index:
     choices: dict[str, tuple[list[str], list[list[int]]]] = field(default_factory=dict)
     to_wgs84: Any = None
 
+    def address_xy(self, entity: int) -> tuple[float, float]:
+        return float(self.x[entity]), float(self.y[entity])
+
 
 def index_of(gaz: Gazetteer) -> _Index:
     """The gazetteer's look-up tables (built on first use and kept on the gazetteer)."""
@@ -102,13 +106,13 @@ def index_of(gaz: Gazetteer) -> _Index:
     address: dict[tuple[int, int, str], int] = {}
     per_street: dict[int, list[tuple[float, float, float, float, int]]] = defaultdict(list)
     addr = e[kind == "address"]
+    addr = addr.iloc[np.argsort((addr["number_to"] > addr["number"]).to_numpy(), kind="stable")]  # plain first
     for i, sid, num, to, letter, m, ox, oy in zip(
         addr.index, addr["street_id"], addr["number"], addr["number_to"], addr["letter"], addr["measure_m"],
         addr["off_x"], addr["off_y"], strict=True,
     ):
-        address[(int(sid), int(num), letter)] = int(i)
         last = int(to) if to > num else int(num)
-        for n in range(int(num) + 2, last + 1, 2):  # a range "22-24" also answers 24
+        for n in range(int(num), last + 1, 2):  # a range "22-24" also answers 24; a plain "22" wins over it
             address.setdefault((int(sid), n, letter), int(i))
         for n in range(int(num), last + 1, 2):
             per_street[int(sid)].append((float(n), float(m), float(ox), float(oy), int(i)))
@@ -251,30 +255,34 @@ def _bare(idx: _Index, res: _Resolver, text: str) -> MatchResult | None:
 
 
 def _interpolate(idx: _Index, sid: int, number: int) -> tuple[tuple[float, float], float, str] | None:
-    """Position of a missing house number from its neighbours on the same side (same parity)."""
+    """Position of a missing house number from its neighbours on the same side (same parity).
+
+    Between two neighbours: the point a proportional way from one to the other, when they lie close enough to
+    be one stretch of the street; the score falls with the gap in numbers and in metres. With a neighbour on
+    one side only: that neighbour's position, scored lower.
+    """
     table = idx.numbers.get(sid)
     if table is None or len(table) == 0:
         return None
     same = table[(table[:, 0].astype(int) % 2) == (number % 2)]
-    score = 88.0
+    base = 88.0
     if len(same) == 0:
-        same, score = table, 72.0
+        same, base = table, 70.0
     lo, hi = same[same[:, 0] < number], same[same[:, 0] > number]
-    geom = idx.geoms[sid]
     if len(lo) and len(hi):
-        a, b = lo[-1], hi[0]
-        t = (number - a[0]) / (b[0] - a[0])
-        measure = a[1] + t * (b[1] - a[1])
-        off = (a[2] + t * (b[2] - a[2]), a[3] + t * (b[3] - a[3]))
-        label = f"{int(a[0])}–{int(b[0])}"
-    else:
-        near = lo[-1] if len(lo) else hi[0]
-        if abs(near[0] - number) > 6:
-            return None
-        measure, off, score = near[1], (near[2], near[3]), score - 10.0
-        label = f"{int(near[0])}"
-    p = geom.interpolate(float(np.clip(measure, 0.0, geom.length)))
-    return (p.x + off[0], p.y + off[1]), score, label
+        a, b = idx.address_xy(int(lo[-1, 4])), idx.address_xy(int(hi[0, 4]))
+        gap_m = float(np.hypot(b[0] - a[0], b[1] - a[1]))
+        gap_n = hi[0, 0] - lo[-1, 0]
+        if gap_m <= INTERPOLATE_MAX_M:
+            t = (number - lo[-1, 0]) / gap_n
+            xy = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+            score = base - 2.0 * max(0.0, gap_n - 4) - 10.0 * (gap_m > 120.0)
+            return xy, max(score, 60.0), f"{int(lo[-1, 0])}–{int(hi[0, 0])}"
+    near = min([r for r in (lo[-1] if len(lo) else None, hi[0] if len(hi) else None) if r is not None],
+               key=lambda r: abs(r[0] - number))
+    if abs(near[0] - number) > 6:
+        return None
+    return idx.address_xy(int(near[4])), base - 12.0, f"{int(near[0])}"
 
 
 def _address(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
@@ -329,6 +337,19 @@ def _crossing(idx: _Index, res: _Resolver, a: str, b: str) -> MatchResult | None
     return None
 
 
+def _crossing_any_split(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
+    """'hörnet Norra Esplanaden Mikaelsgatan' has no separator: try every split of its words."""
+    words = f"{p.street} {p.street2}".split()
+    for i in range(1, len(words)):
+        a, b = " ".join(words[:i]), " ".join(words[i:])
+        if (a, b) == (p.street, p.street2):
+            continue
+        got = _crossing(idx, res, a, b)
+        if got is not None and got.method == "intersection":
+            return got
+    return None
+
+
 def _between(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
     if p.base:
         ends = [_crossing(idx, res, p.base, p.street), _crossing(idx, res, p.base, p.street2)]
@@ -372,7 +393,10 @@ def _compose(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
                 return whole
         return got
     if p.kind == "intersection":
-        return _crossing(idx, res, p.street, p.street2) or _bare(idx, res, p.normalized)
+        got = _crossing(idx, res, p.street, p.street2)
+        if got is None or got.method != "intersection":
+            got = _crossing_any_split(idx, res, p) or got
+        return got or _bare(idx, res, p.normalized)
     if p.kind == "between":
         return _between(idx, res, p)
     if p.kind in ("street", "place"):

@@ -70,8 +70,8 @@ _TOWNS = {  # trailing ", <town>" stripped even without a postal code
 _POSTAL = re.compile(r"(?:,\s*|\s+)(?:(?:s|se|fi)-?\s?)?(\d{3}\s?\d{2})(?:\s+([^\d,]+))?$")
 _TRAILING_TOWN = re.compile(r",\s*([^\d,]+)$")
 _ENTRANCE = re.compile(
-    r"(?:,\s*|\s+)(?P<word>uppg(?:ång)?\.?|ingång|port|trappa|tr\.?|vån(?:ing)?\.?|lgh\.?|lägenhet|porten|rappu)"
-    r"\s*(?P<value>[0-9a-z]{1,5})\b.*$"
+    r"(?:,\s*|\s+)(?P<word>uppg(?:ång)?|ingång|port|trappa|tr|vån(?:ing)?|lgh|lägenhet|rappu)\b\.?\s*"
+    r"(?P<value>\d{1,4}[a-z]?|[a-z])\b.*$"
 )
 _RELATIONS = (
     "strax utanför", "alldeles utanför", "precis utanför", "i närheten av", "vid sidan av", "i hörnet av",
@@ -96,9 +96,9 @@ _STREET_WORD = re.compile(
 _END = r"(?=[\s,/]|$|\d)"
 _SUFFIX_ABBREV = (
     (re.compile(r"\b(\w{2,}?)(?:g\.|gat\.?|gt\.?)" + _END), r"\1gatan"),
-    # a bare final "g" only on words that do not end like a real word (torg, väg, berg, ...)
-    (re.compile(r"\b(\w{3,}(?<!tor)(?<!vä)(?<!ber)(?<!bor)(?<!n)(?<!bur))g(?=\s*\d|$)"), r"\1gatan"),
     (re.compile(r"\b(\w{2,}?)(?:v\.|vg\.?)" + _END), r"\1vägen"),
+    # a bare final "g" only on words that do not end like a real word (torg, väg, berg, ...)
+    (re.compile(r"\b(\w{3,}(?<!tor)(?<!vä)(?<!ber)(?<!bor)(?<!n)(?<!bur)(?<!v))g(?=\s*\d|$)"), r"\1gatan"),
     (re.compile(r"\b(\w{2,}?)pl\." + _END), r"\1platsen"),
     (re.compile(r"\b(\w{2,}?)st\.$"), r"\1stationen"),
     (re.compile(r"\b(\w{3,}?)k\." + _END), r"\1katu"),
