@@ -289,3 +289,27 @@ def test_inputs_are_not_mutated(planted, grid) -> None:
     pd.testing.assert_frame_equal(inc, before[0])
     pd.testing.assert_frame_equal(obs, before[1])
     pd.testing.assert_frame_equal(hs, before[2])
+
+
+class _Gazetteer:
+    """The part of the gazetteer the ranking reads: named places by kind."""
+
+    def __init__(self, places: gpd.GeoDataFrame) -> None:
+        self._places = places
+
+    def kind(self, kind: str) -> gpd.GeoDataFrame:
+        return self._places if kind == "place" else self._places.iloc[:0]
+
+
+def test_landmark_names_from_the_gazetteer(planted, grid) -> None:
+    inc, obs, hs, _ = planted
+    park = shapely.box(140, 120, 210, 180)  # covers the planted drug scene on Rad 3-gatan
+    shop = shapely.Point(550, 530)  # a named shop next to the thefts is not a landmark
+    gaz = _Gazetteer(gpd.GeoDataFrame(
+        {"name": ["Testparken", "Affären"], "category": ["leisure=park", "shop=clothes"]},
+        geometry=[park, shop], crs=grid.crs,
+    ))  # fmt: skip
+    places = rank_places(hs, inc, obs, network=grid, n_simulations=0, eps_m=EPS_M, min_samples=MIN_SAMPLES,
+                         gazetteer=gaz)  # fmt: skip
+    assert places.iloc[0]["name"] == "Testparken"
+    assert "Kolumn 11-vägen" in places["name"].tolist()

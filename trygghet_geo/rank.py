@@ -553,20 +553,55 @@ def _place_name(
     return main
 
 
+_LANDMARK_CATEGORIES = (
+    "place=square", "leisure=park", "leisure=playground", "leisure=garden", "railway=station",
+    "public_transport=station", "amenity=bus_station", "highway=pedestrian", "amenity=marketplace",
+)  # fmt: skip
+
+
 def _gazetteer_name(gazetteer: Any, geom: Any, network: StreetNetwork) -> str | None:
-    """A landmark name through the gazetteer's reverse lookup, when the gazetteer has one."""
+    """A landmark the place lies in or next to (square, park, station) from the gazetteer's named places.
+
+    An area landmark must cover at least 15 % of the place; a point landmark must lie within 30 m of it.
+    """
+    landmarks = _landmarks(gazetteer, network)
+    if landmarks is None or landmarks.empty:
+        return None
+    near = landmarks.iloc[landmarks.sindex.query(geom.buffer(30.0), predicate="intersects")]
+    if near.empty:
+        return None
+    areas = near[near.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if len(areas):
+        share = areas.geometry.intersection(geom).area.to_numpy() / max(geom.area, 1e-9)
+        if share.max() >= 0.15:
+            return str(areas["name"].iloc[int(np.argmax(share))])
+    points = near[~near.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if len(points):
+        return str(points["name"].iloc[int(np.argmin(points.distance(geom).to_numpy()))])
+    return None
+
+
+_LANDMARK_CACHE: dict[tuple[int, str], Any] = {}
+
+
+def _landmarks(gazetteer: Any, network: StreetNetwork) -> gpd.GeoDataFrame | None:
+    """Named squares, parks and stations of the gazetteer in the network's CRS (cached per gazetteer)."""
     if gazetteer is None:
         return None
-    lookup = getattr(gazetteer, "nearest_name", None) or getattr(gazetteer, "reverse", None)
-    if lookup is None:
-        return None
-    point = geom.representative_point()
-    try:
-        name = lookup(point.x, point.y, crs=network.crs, max_distance_m=60.0)
-    except (TypeError, ValueError, LookupError) as exc:  # an API we do not know: fall back to street names
-        logger.debug("gazetteer reverse lookup failed (%s); using street names", exc)
-        return None
-    return str(name) if name else None
+    key = (id(gazetteer), str(network.crs))
+    if key not in _LANDMARK_CACHE:
+        try:
+            places = gazetteer.kind("place")
+            places = places[
+                places["category"].isin(_LANDMARK_CATEGORIES) & (places["name"].astype(str) != "")
+            ]
+            places = places[places.geometry.notna()].to_crs(network.crs)[["name", "category", "geometry"]]
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # another gazetteer shape
+            logger.info("gazetteer offers no named places (%s); naming places by their streets", exc)
+            places = None
+        _LANDMARK_CACHE.clear()
+        _LANDMARK_CACHE[key] = (gazetteer, places)
+    return _LANDMARK_CACHE[key][1]
 
 
 def _streets_meet(network: StreetNetwork, a: str, b: str, edges: np.ndarray) -> bool:
