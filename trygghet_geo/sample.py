@@ -362,6 +362,7 @@ def _address_points() -> pd.DataFrame:
                 fi_to_sv.setdefault(name, sv)
     pts = pois.dropna(subset=["addr:street", "addr:housenumber"]).copy()
     pts = pts[pts["addr:housenumber"].astype(str).str.fullmatch(r"\d+[A-Za-z]?")]
+    pts = pts[~pts["addr:street"].astype(str).str.contains(",")]  # "Asemahalli, Kaivokatu": a name, not a street
     pts["street_sv"] = pts["addr:street"].map(lambda s: fi_to_sv.get(s, s))
     pts["label"] = pts["street_sv"] + " " + pts["addr:housenumber"].astype(str)
     cent = pts.geometry.to_crs("EPSG:32635").centroid
@@ -401,7 +402,9 @@ def generate_incidents(seed: int = SEED, *, network: StreetNetwork | None = None
     # how each report gives its place: 60 % coordinates, 28 % street address, 12 % place description
     kind = rng.choice(np.array(["coord", "address", "text"]), size=len(df), p=[0.6, 0.28, 0.12])
     address = _nearest_address(df[["x", "y"]].to_numpy(), _address_points())
-    street = network.edges["name"].to_numpy()[_nearest_edge(network, df[["x", "y"]].to_numpy())]
+    named_edges = np.flatnonzero(network.edges["name"].to_numpy() != "")
+    nearest = named_edges[_nearest_edge(network, df[["x", "y"]].to_numpy(), named_edges)]
+    street = network.edges["name"].to_numpy()[nearest]
     place: list[str] = []
     for k, a, t, s in zip(kind, address, df["text"], street, strict=True):
         if k == "text" and isinstance(t, str):
@@ -436,10 +439,11 @@ def _break_a_few(out: pd.DataFrame, rng: np.random.Generator) -> None:
     out.loc[unknown_place, ["Plats", "Latitud", "Longitud"]] = ["bakom gamla bryggeriet", np.nan, np.nan]
 
 
-def _nearest_edge(network: StreetNetwork, xy: np.ndarray) -> np.ndarray:
+def _nearest_edge(network: StreetNetwork, xy: np.ndarray, edge_ids: np.ndarray) -> np.ndarray:
+    """Position in ``edge_ids`` of the edge nearest each point."""
     import shapely
 
-    tree = shapely.STRtree(network.edges.geometry.to_numpy())
+    tree = shapely.STRtree(network.edges.geometry.to_numpy()[edge_ids])
     return tree.query_nearest(shapely.points(xy), return_distance=False, all_matches=False)[1]
 
 
