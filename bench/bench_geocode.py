@@ -60,6 +60,7 @@ def _distances(out: pd.DataFrame, truth: pd.DataFrame) -> np.ndarray:
     true = gpd.GeoSeries(gpd.points_from_xy(truth["true_lon"], truth["true_lat"]), crs=4326).to_crs(CRS)
     d = got.distance(true).to_numpy().copy()
     d[~np.isfinite(out["lon"].to_numpy(dtype=float))] = np.inf
+    d[~np.isfinite(truth["true_lon"].to_numpy(dtype=float))] = np.inf  # not in town: any answer is wrong
     return d
 
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "geo_eval_helsinki.csv"
 SEED = 4
@@ -180,11 +181,51 @@ def _rows(rng: np.random.Generator) -> list[tuple[str, str, float, float]]:
         name = p["sv"] if lang == 0 else p["fi"]
         out.append(("place", str(rng.choice(relations)).format(p=name), p["x"], p["y"]))
     for p in pick(places, 30):
-        out.append(("typo_place", str(rng.choice(relations)).format(p=_typo(p["sv"], rng)), p["x"], p["y"]))
-    for _ in range(12):
-        p, q = pick(places, 2)
-        if np.hypot(p["x"] - q["x"], p["y"] - q["y"]) < 300:
+        name = _typo(p["sv"], rng)
+        name = _typo(name, rng) if rng.random() < 0.3 else name
+        out.append(("typo_place", str(rng.choice(relations)).format(p=name.lower()), p["x"], p["y"]))
+    pxy = np.array([(p["x"], p["y"]) for p in places])
+    for p in pick(places, 15):
+        d = np.hypot(pxy[:, 0] - p["x"], pxy[:, 1] - p["y"])
+        near = np.flatnonzero((d > 60) & (d < 250))
+        if len(near):
+            q = places[int(rng.choice(near))]
             out.append(("between", f"mellan {p['sv']} och {q['sv']}", (p["x"] + q["x"]) / 2, (p["y"] + q["y"]) / 2))
+    for a in pick(addr, 20):
+        rel = str(rng.choice(["utanför", "vid", "bakom", "framför porten till"]))
+        out.append(("relation_address", f"{rel} {a['sv']} {a['num']}{a['letter']}", a["x"], a["y"]))
+    for name, (x, y) in pick(sorted(_street_points(streets, names).items()), 25):
+        text = name if rng.random() < 0.6 else str(rng.choice(["på {s}", "längs {s}", "gångvägen längs {s}"])).format(s=name)
+        out.append(("street", text, x, y))
+    known = {re.sub(r"\W", "", n.lower()) for pair in names.values() for n in pair}
+    for text in _ELSEWHERE:
+        if re.sub(r"\W|\d", "", text.lower()) not in known:
+            out.append(("not_in_town", text, float("nan"), float("nan")))
+    return out
+
+
+# Common Swedish street names and landmarks that central Helsinki does not have: must not be placed there.
+_ELSEWHERE = (
+    "Drottninggatan 5", "Kungsgatan 12", "Vasagatan 3", "Storgatan 7", "Kyrkvägen 4", "Skolgatan 10",
+    "Järnvägsgatan 2", "Hamngatan 8", "Sergels torg", "Stortorget", "korsningen Storgatan/Kyrkogatan",
+    "vid Konsum", "utanför ICA Maxi", "Folkets park", "Stadsparken", "gångtunneln vid busstationen",
+    "Åsgatan 4", "Östra Långgatan 9", "Parkvägen 1", "Idrottsplatsen",
+)
+
+
+def _street_points(streets, names: dict[str, tuple[str, str]]) -> dict[str, tuple[float, float]]:
+    """Swedish street name -> the point of the street nearest its centroid (what a street alone means)."""
+    by_name: dict[str, list] = defaultdict(list)
+    for name, geom in zip(streets["name"], streets.geometry, strict=True):
+        by_name[names[name][0]].append(geom)
+    out = {}
+    for name, geoms in by_name.items():
+        line = shapely.line_merge(shapely.union_all(geoms))
+        parts = list(getattr(line, "geoms", [line]))
+        if len(parts) > 1 and max(p.distance(q) for p in parts for q in parts) > 150:
+            continue  # one name on streets far apart: no single truth
+        p = line.interpolate(line.project(line.centroid))
+        out[name] = (p.x, p.y)
     return out
 
 

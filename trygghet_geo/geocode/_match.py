@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 import shapely.ops
 
-from trygghet_geo.geocode._parse import _RELATION_RE, ParsedPlace, name_key, parse_place
+from trygghet_geo.geocode._parse import _RELATION_RE, ParsedPlace, folded_key, name_key, parse_place
 
 if TYPE_CHECKING:
     from trygghet_geo.geocode._gazetteer import Gazetteer
@@ -134,8 +134,15 @@ def index_of(gaz: Gazetteer) -> _Index:
         categories=dict(categories), to_wgs84=Transformer.from_crs(gaz.crs, "EPSG:4326", always_xy=True),
     )
     for table_name, table in (("street", idx.streets), ("place", idx.places)):
-        keys = [k for k in table if len(k) >= MIN_FUZZY_KEY - 1]
-        idx.choices[table_name] = (keys, [table[k] for k in keys])
+        # fuzzy choices: the canonical keys and the plain folded names ("langbrokajen" as well as
+        # "langbrokaj"), so a typo inside a suffix ("Långbrokaäen") still lands near the name
+        choice: dict[str, list[int]] = {k: list(v) for k, v in table.items() if len(k) >= MIN_FUZZY_KEY - 1}
+        for i in np.flatnonzero(kind == table_name):
+            for alias in {str(e["name"].iat[i]), *str(e["aliases"].iat[i]).split("|")} - {""}:
+                ids = choice.setdefault(folded_key(alias), [])
+                if i not in ids:
+                    ids.append(int(i))
+        idx.choices[table_name] = (list(choice), list(choice.values()))
     gaz._index = idx
     return idx
 
@@ -230,15 +237,23 @@ def _place_score(idx: _Index, pid: int, name_score: float) -> float:
     return name_score * (0.95 if idx.is_area[pid] or idx.kind[pid] == "place" else 0.9)
 
 
+def _is_square(idx: _Index, pid: int) -> bool:
+    """An area that is a place in its own right (square, park, station), not a piece of street."""
+    return bool(idx.is_area[pid]) and not str(idx.category[pid]).startswith("highway=")
+
+
 def _bare(idx: _Index, res: _Resolver, text: str) -> MatchResult | None:
     """A bare name: a named place or a street (areas — squares, parks — win over a street of the same name)."""
     cands: list[tuple[float, int, str]] = []  # (score, entity, method)
     places, streets = res("place", text), res("street", text)
     if any(s == 100.0 for _, s in places + streets):  # an exact name outranks every fuzzy one
         places, streets = [c for c in places if c[1] == 100.0], [c for c in streets if c[1] == 100.0]
+    best_street = max((_street_score(idx, sid, s) for sid, s in streets if s == 100.0), default=None)
     for pid, s in places:
-        bonus = 1.0 if idx.is_area[pid] else 0.0
-        cands.append((_place_score(idx, pid, s) + bonus, pid, "place"))
+        score = _place_score(idx, pid, s) + (1.0 if idx.is_area[pid] else 0.0)
+        if best_street is not None and not _is_square(idx, pid):
+            score = min(score, best_street - 1.0)  # a stop or shop named after the street: the street it is
+        cands.append((score, pid, "place"))
     for sid, s in streets:
         cands.append((_street_score(idx, sid, s) + (0.5 if s == 100.0 else 0.0), sid, "street"))
     if not cands:

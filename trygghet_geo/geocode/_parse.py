@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["ParsedPlace", "name_key", "normalize_text", "parse_place"]
+__all__ = ["ParsedPlace", "folded_key", "name_key", "normalize_text", "parse_place"]
 
 PlaceKind = Literal["address", "street", "intersection", "between", "place", "empty"]
 
@@ -40,13 +40,22 @@ def name_key(text: str) -> str:
     >>> name_key("Alexanders gatan") == name_key("Alexandersgata")
     True
     """
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    key = _NON_ALNUM.sub("", folded)
+    key = folded_key(text)
     for suffix, canon in _SUFFIX_CANON:
         if key.endswith(suffix) and len(key) > len(suffix):
             return key[: -len(suffix)] + canon
     return key
+
+
+@lru_cache(maxsize=200_000)
+def folded_key(text: str) -> str:
+    """Accents folded, lower case, letters and digits only (no suffix canonicalisation).
+
+    >>> folded_key("Långbrokajen")
+    'langbrokajen'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return _NON_ALNUM.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def normalize_text(text: str) -> str:
@@ -76,7 +85,7 @@ _ENTRANCE = re.compile(
 _RELATIONS = (
     "strax utanför", "alldeles utanför", "precis utanför", "i närheten av", "vid sidan av", "i hörnet av",
     "utanför", "bakom", "framför", "nära", "intill", "invid", "bredvid", "mittemot", "mitt emot", "nedanför",
-    "ovanför", "under", "längs", "på baksidan av", "vid", "i", "på",
+    "ovanför", "under", "längs", "på baksidan av", "vid", "i", "på", "till",
 )
 _RELATION_RE = re.compile(r"(?:^|\s)(" + "|".join(re.escape(r) for r in _RELATIONS) + r")\s+(?=\S)")
 _BETWEEN = re.compile(r"^(?:(?P<base>.+?)\s+)?mellan\s+(?P<a>.+?)\s+(?:och|&)\s+(?P<b>.+)$")
@@ -290,7 +299,10 @@ def _parse_cached(text: str) -> ParsedPlace:
         return ParsedPlace(normalized=t, kind="between", street=m.group("a").strip(), street2=m.group("b").strip(),
                            base=base, relation="mellan", feature=relation_feature, **common)
     relation, feature = "", ""
-    rel = _RELATION_RE.search(t)
+    rels = list(_RELATION_RE.finditer(t))
+    if len(rels) > 1 and _HOUSE.match(t[rels[-1].end() :].strip()):  # "framför porten till Storgatan 5"
+        rels = rels[-1:]
+    rel = rels[0] if rels else None
     if rel is not None:
         relation, feature = rel.group(1), t[: rel.start()].strip()
         t = t[rel.end() :].strip()
