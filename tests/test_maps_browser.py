@@ -69,13 +69,15 @@ def test_hotspot_popup_shows_its_reason(page, map_file):
 def test_clicking_a_ranked_place_zooms_to_it(page, map_file):
     _open(page, map_file)
     page.locator(".tg-place[data-rank='2']").click()
-    page.wait_for_timeout(800)
-    inside = page.evaluate("""() => { const m = window[document.querySelector('.folium-map').id];
+    # the popup is open on the place's polygon and the view is centred on it (waits for the animation)
+    page.wait_for_function(
+        """() => { const m = window[document.querySelector('.folium-map').id];
         let hit = false;
         m.eachLayer(l => { if (l.options && l.options.className === 'tg-hotspot' && l.isPopupOpen()
                               && l.getBounds().contains(m.getCenter()) && m.getZoom() >= 16) hit = true; });
-        return hit; }""")
-    assert inside
+        return hit; }""",
+        timeout=10_000,
+    )
     assert "Torget" in page.locator(".leaflet-popup-content").inner_text()
 
 
@@ -146,3 +148,16 @@ def test_injected_text_runs_no_script_and_shows_literally(browser, tmp_path):
     assert XSS in text
     assert "<script>" in name
     assert imgs == 0
+
+
+def test_phone_sized_screen_folds_the_layer_list(browser, map_file):
+    context = browser.new_context(viewport={"width": 390, "height": 760}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        _open(page, map_file)
+        expanded = page.locator(".leaflet-control-layers-expanded").count()
+        panel_width = page.locator(".tg-panel").bounding_box()["width"]
+    finally:
+        context.close()
+    assert expanded == 0
+    assert panel_width <= 390 - 60

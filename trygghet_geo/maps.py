@@ -129,13 +129,14 @@ def make_map(
         folium.TileLayer(tiles, control=False, max_zoom=19).add_to(m)
     m.get_root().title = _html_text(payload["title"])  # type: ignore[attr-defined]
     groups = _add_groups(m, payload, labels, heatmap=heatmap, streets=draw_streets)
+    groups["layers"] = folium.LayerControl(position="topleft", collapsed=False)
+    groups["layers"].add_to(m)
     _MapData(payload, groups, self_contained=self_contained).add_to(m)
     fullscreen = Fullscreen(
         position="topleft", title=labels["fullscreen"], title_cancel=labels["exit_fullscreen"]
     )
     fullscreen.default_js, fullscreen.default_css = [], []  # inlined by _MapData instead of fetched
     fullscreen.add_to(m)
-    folium.LayerControl(position="topleft", collapsed=False).add_to(m)
     m.fit_bounds(bounds)
     return m
 
@@ -652,11 +653,13 @@ class _MapData(MacroElement):  # type: ignore[misc]
         self.data = md.safe_json(payload)
         self.groups = _groups_js(groups)
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
+    def render(self, **kwargs: Any) -> str:
+        figure: Any = self.get_root()
         figure.header.add_child(_Raw(self.head), name=self.get_name())
-        call = f"TrygghetMap.build({self._parent.get_name()}, {self.data}, {self.groups});"
+        parent: Any = self._parent
+        call = f"TrygghetMap.build({parent.get_name()}, {self.data}, {self.groups});"
         figure.script.add_child(_Raw(f"{self.runtime}\n{call}"), name=self.get_name())
+        return ""
 
 
 def _html_text(text: str) -> str:

@@ -52,7 +52,7 @@ var TrygghetMap = (function () {
 
   // Points projected once to zoom-0 pixels and sorted by x; each tile binary-searches its x range.
   var PointLayer = L.GridLayer.extend({
-    options: { color: "#000", pane: "tgPoints", updateWhenZooming: false, maxZoom: 22 },
+    options: { color: "#000", pane: "tgPoints", updateWhenZooming: false, maxZoom: 19 },
     initialize: function (xy, crs, options) {
       L.setOptions(this, options);
       var n = xy.length / 2, px = new Float64Array(n), py = new Float64Array(n), idx = new Uint32Array(n);
@@ -301,6 +301,10 @@ var TrygghetMap = (function () {
     addPanel(map, D, byPlace, L_);
     addLegend(map, D, L_);
     addFooter(map, D);
+    if (G.layers && map.getSize().x < 700) {  // phones: the layer list folds into its button
+      G.layers.options.collapsed = true;
+      G.layers.remove(); G.layers.addTo(map);
+    }
     map.getContainer().setAttribute("data-tg-ready", "1");
     return byPlace;
   }
