@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
 from trygghet_geo import _mapdata as md
@@ -223,6 +225,22 @@ def test_encoded_points_decode_to_the_input():
     got = sorted(map(tuple, np.round(flat, 5)))
     want = sorted(zip(np.round(lon, 5), np.round(lat, 5), strict=True))
     assert np.allclose(got, want, atol=1.1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-180, 180), st.floats(-85, 85)),
+        min_size=0,
+        max_size=200,
+    )
+)
+def test_point_encoding_round_trips(points):
+    lonlat = np.asarray(points, dtype=float).reshape(-1, 2)
+    flat = np.asarray(md.encode_points(lonlat[:, 0], lonlat[:, 1]), dtype=np.int64).reshape(-1, 2)
+    decoded = np.cumsum(flat, axis=0)
+    want = np.round(lonlat * md.Q).astype(np.int64)
+    assert sorted(map(tuple, decoded.tolist())) == sorted(map(tuple, want.tolist()))
 
 
 def test_popup_fields_and_ranking(html_shared):
