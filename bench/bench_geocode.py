@@ -47,8 +47,11 @@ def _without(gaz, texts: list[str]):  # type: ignore[no-untyped-def]
         p = parse_place(t)
         sids = e.index[(e["kind"] == "street") & (street_keys == name_key(p.street))]
         n = int(p.house_number or -1)
-        hit = (e["kind"] == "address") & e["street_id"].isin(sids) & (
-            (e["number"] == n) | ((e["number"] <= n) & (e["number_to"] >= n)))
+        hit = (
+            (e["kind"] == "address")
+            & e["street_id"].isin(sids)
+            & ((e["number"] == n) | ((e["number"] <= n) & (e["number_to"] >= n)))
+        )
         drop |= hit.to_numpy()
     return Gazetteer(e[~drop]), int(drop.sum())
 
@@ -65,8 +68,15 @@ def _distances(out: pd.DataFrame, truth: pd.DataFrame) -> np.ndarray:
 
 
 def _summary(cat: pd.Series, ok: np.ndarray, dist: np.ndarray, score: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame({"category": cat.to_numpy(), "geocoded": ok, "within_25m": dist <= 25,
-                          "within_100m": dist <= 100, "confidently_wrong": (score >= 80) & (dist > 250)})
+    frame = pd.DataFrame(
+        {
+            "category": cat.to_numpy(),
+            "geocoded": ok,
+            "within_25m": dist <= 25,
+            "within_100m": dist <= 100,
+            "confidently_wrong": (score >= 80) & (dist > 250),
+        }
+    )
     table = frame.groupby("category").mean().mul(100).round(1)
     table["n"] = frame.groupby("category").size()
     table.loc["ALL"] = [*(frame.drop(columns="category").mean() * 100).round(1), len(frame)]
@@ -125,11 +135,16 @@ def main(argv: list[str] | None = None) -> None:
     score = out["geocode_score"].to_numpy(dtype=float)
     ok = (out["status"] == "ok").to_numpy()
     table = _summary(truth["category"], ok, dist, score)
-    print(f"\naccuracy on {len(truth)} strings ({n_dropped} held-out addresses removed for 'held_out'), % of rows:")
+    print(
+        f"\naccuracy on {len(truth)} strings ({n_dropped} held-out addresses removed for 'held_out'), "
+        "% of rows:"
+    )
     print(table.to_string())
     clean = table.loc["clean_address", "within_25m"]
-    print(f"\ngoals: clean addresses within 25 m {clean}% (>= 97), geocoded {table.loc['ALL', 'geocoded']}% "
-          f"(>= 90), confidently wrong {table.loc['ALL', 'confidently_wrong']}% (< 1)")
+    print(
+        f"\ngoals: clean addresses within 25 m {clean}% (>= 97), geocoded {table.loc['ALL', 'geocoded']}% "
+        f"(>= 90), confidently wrong {table.loc['ALL', 'confidently_wrong']}% (< 1)"
+    )
     print("ambiguous answers flagged:", int(out["geocode_ambiguous"].sum()))
 
     texts = truth["place_text"].tolist()
@@ -145,7 +160,10 @@ def main(argv: list[str] | None = None) -> None:
     _, batch_s = _timed(lambda: geocode(batch, gazetteer=gaz, cache=False), repeats)
     print(f"\nthroughput after the gazetteer is built (median of {repeats}):")
     print(f"  {len(texts)} distinct strings, cold parse/name caches: {len(texts) / cold_s:,.0f} strings/s")
-    print(f"  {len(batch)} strings with repeats (answers shared by normalised text): {len(batch) / batch_s:,.0f} strings/s")
+    print(
+        f"  {len(batch)} strings with repeats (answers shared by normalised text): "
+        f"{len(batch) / batch_s:,.0f} strings/s"
+    )
     if args.quick:
         return
     peer, peer_s = _timed(lambda: _peer(gaz, texts), 1)
@@ -153,9 +171,12 @@ def main(argv: list[str] | None = None) -> None:
     ptable = _summary(truth["category"], np.ones(len(truth), dtype=bool), pdist, peer["score"].to_numpy())
     print("\npeer: rapidfuzz extractOne (WRatio) of the whole text over all names, % of rows:")
     print(ptable.to_string())
-    print(f"  peer speed: {len(texts) / peer_s:,.0f} strings/s; ours/peer speed ratio "
-          f"{(len(texts) / cold_s) / (len(texts) / peer_s):.1f}x; within 25 m ours {table.loc['ALL', 'within_25m']}% "
-          f"vs peer {ptable.loc['ALL', 'within_25m']}%")
+    print(
+        f"  peer speed: {len(texts) / peer_s:,.0f} strings/s; ours/peer speed ratio "
+        f"{(len(texts) / cold_s) / (len(texts) / peer_s):.1f}x; "
+        f"within 25 m ours {table.loc['ALL', 'within_25m']}% "
+        f"vs peer {ptable.loc['ALL', 'within_25m']}%"
+    )
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ def _street_names(streets) -> dict[str, tuple[str, str]]:
 
 def _addresses(addresses, names: dict[str, tuple[str, str]]) -> list[dict]:
     """One row per address; where OSM has several points for it, the truth is the most central address node
-    (entrances are nodes by OSM convention; a building polygon's centroid counts only where no node exists)."""
+    (entrances are nodes by OSM convention; a building polygon's centroid counts where no node exists)."""
     points: dict[tuple[str, int, str], list[tuple[bool, float, float]]] = defaultdict(list)
     for tags, geom in zip(addresses["tags"], addresses.geometry, strict=True):
         street, number = tags.get("addr:street"), str(tags.get("addr:housenumber", ""))
@@ -110,14 +110,16 @@ def _crossings(streets, names: dict[str, tuple[str, str]]) -> list[dict]:
         arr = np.array(pts)
         if np.ptp(arr, axis=0).max() > 60:  # streets meeting twice or far apart: truth unclear, skip
             continue
-        rows.append({"a": names[a], "b": names[b], "x": float(arr[:, 0].mean()), "y": float(arr[:, 1].mean())})
+        rows.append(
+            {"a": names[a], "b": names[b], "x": float(arr[:, 0].mean()), "y": float(arr[:, 1].mean())}
+        )
     return rows
 
 
 def _places(named) -> list[dict]:
     by_name: dict[str, list] = defaultdict(list)
     for tags, geom in zip(named["tags"], named.geometry, strict=True):
-        if not any(c in tags for c in _PLACE_CATS) or "highway" in tags and geom.geom_type == "LineString":
+        if not any(c in tags for c in _PLACE_CATS) or ("highway" in tags and geom.geom_type == "LineString"):
             continue
         by_name[tags.get("name", "")].append((tags, geom))
     rows = []
@@ -131,8 +133,15 @@ def _places(named) -> list[dict]:
         p = geom.centroid if geom.geom_type != "Point" else geom
         if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.contains(p):
             p = geom.representative_point()
-        rows.append({"sv": tags.get("name:sv") or name, "fi": tags.get("name:fi") or name, "x": p.x, "y": p.y,
-                     "area": geom.geom_type in ("Polygon", "MultiPolygon")})
+        rows.append(
+            {
+                "sv": tags.get("name:sv") or name,
+                "fi": tags.get("name:fi") or name,
+                "x": p.x,
+                "y": p.y,
+                "area": geom.geom_type in ("Polygon", "MultiPolygon"),
+            }
+        )
     return rows
 
 
@@ -152,7 +161,14 @@ def _rows(rng: np.random.Generator) -> list[tuple[str, str, float, float]]:
         return f"{a['num']}{a['letter']}" if rng.random() < 0.5 else f"{a['num']} {a['letter']}".strip()
 
     for a in pick(addr, 130):
-        out.append(("clean_address", f"{a['sv']} {a['num']}{(' ' + a['letter']) if a['letter'] else ''}", a["x"], a["y"]))
+        out.append(
+            (
+                "clean_address",
+                f"{a['sv']} {a['num']}{(' ' + a['letter']) if a['letter'] else ''}",
+                a["x"],
+                a["y"],
+            )
+        )
     for a in pick(addr, 70):
         out.append(("typo_address", f"{_typo(a['sv'], rng)} {house(a)}", a["x"], a["y"]))
     for a in pick(addr, 60):
@@ -160,13 +176,24 @@ def _rows(rng: np.random.Generator) -> list[tuple[str, str, float, float]]:
     for a in pick(addr, 50):
         out.append(("finnish_address", f"{a['fi']} {house(a)}", a["x"], a["y"]))
     for a in pick(addr, 40):
-        tail = str(rng.choice([", 00100 Helsingfors", ", Helsingfors", ", uppg. 2", " lgh 1102", ", 00130 HELSINKI"]))
+        tail = str(
+            rng.choice([", 00100 Helsingfors", ", Helsingfors", ", uppg. 2", " lgh 1102", ", 00130 HELSINKI"])
+        )
         text = f"{a['sv']} {house(a)}{tail}"
-        out.append(("decorated_address", text.upper() if rng.random() < 0.2 else text.lower(), a["x"], a["y"]))
+        out.append(
+            ("decorated_address", text.upper() if rng.random() < 0.2 else text.lower(), a["x"], a["y"])
+        )
     for a in pick(addr, 40):
         out.append(("held_out", f"{a['sv']} {a['num']}{a['letter']}", a["x"], a["y"]))
-    forms = ("korsningen {a}/{b}", "{a} / {b}", "{a} och {b}", "hörnet {a} {b}", "korsningen {a}–{b}",
-             "i hörnet av {a} och {b}", "{a}/{b}")
+    forms = (
+        "korsningen {a}/{b}",
+        "{a} / {b}",
+        "{a} och {b}",
+        "hörnet {a} {b}",
+        "korsningen {a}–{b}",
+        "i hörnet av {a} och {b}",
+        "{a}/{b}",
+    )
     for c in pick(cross, 90):
         lang = 1 if rng.random() < 0.2 else 0
         a, b = c["a"][lang], c["b"][lang]
@@ -190,12 +217,18 @@ def _rows(rng: np.random.Generator) -> list[tuple[str, str, float, float]]:
         near = np.flatnonzero((d > 60) & (d < 250))
         if len(near):
             q = places[int(rng.choice(near))]
-            out.append(("between", f"mellan {p['sv']} och {q['sv']}", (p["x"] + q["x"]) / 2, (p["y"] + q["y"]) / 2))
+            out.append(
+                ("between", f"mellan {p['sv']} och {q['sv']}", (p["x"] + q["x"]) / 2, (p["y"] + q["y"]) / 2)
+            )
     for a in pick(addr, 20):
         rel = str(rng.choice(["utanför", "vid", "bakom", "framför porten till"]))
         out.append(("relation_address", f"{rel} {a['sv']} {a['num']}{a['letter']}", a["x"], a["y"]))
     for name, (x, y) in pick(sorted(_street_points(streets, names).items()), 25):
-        text = name if rng.random() < 0.6 else str(rng.choice(["på {s}", "längs {s}", "gångvägen längs {s}"])).format(s=name)
+        text = (
+            name
+            if rng.random() < 0.6
+            else str(rng.choice(["på {s}", "längs {s}", "gångvägen längs {s}"])).format(s=name)
+        )
         out.append(("street", text, x, y))
     known = {re.sub(r"\W", "", n.lower()) for pair in names.values() for n in pair}
     for text in _ELSEWHERE:
@@ -206,10 +239,26 @@ def _rows(rng: np.random.Generator) -> list[tuple[str, str, float, float]]:
 
 # Common Swedish street names and landmarks that central Helsinki does not have: must not be placed there.
 _ELSEWHERE = (
-    "Drottninggatan 5", "Kungsgatan 12", "Vasagatan 3", "Storgatan 7", "Kyrkvägen 4", "Skolgatan 10",
-    "Järnvägsgatan 2", "Hamngatan 8", "Sergels torg", "Stortorget", "korsningen Storgatan/Kyrkogatan",
-    "vid Konsum", "utanför ICA Maxi", "Folkets park", "Stadsparken", "gångtunneln vid busstationen",
-    "Åsgatan 4", "Östra Långgatan 9", "Parkvägen 1", "Idrottsplatsen",
+    "Drottninggatan 5",
+    "Kungsgatan 12",
+    "Vasagatan 3",
+    "Storgatan 7",
+    "Kyrkvägen 4",
+    "Skolgatan 10",
+    "Järnvägsgatan 2",
+    "Hamngatan 8",
+    "Sergels torg",
+    "Stortorget",
+    "korsningen Storgatan/Kyrkogatan",
+    "vid Konsum",
+    "utanför ICA Maxi",
+    "Folkets park",
+    "Stadsparken",
+    "gångtunneln vid busstationen",
+    "Åsgatan 4",
+    "Östra Långgatan 9",
+    "Parkvägen 1",
+    "Idrottsplatsen",
 )
 
 

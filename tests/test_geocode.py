@@ -38,7 +38,7 @@ def _metric(out: gpd.GeoDataFrame, crs: str = "EPSG:3006") -> np.ndarray:
     return np.array([(p.x, p.y) if p is not None else (np.nan, np.nan) for p in out.geometry.to_crs(crs)])
 
 
-# --- parser ------------------------------------------------------------------------------------------------------
+# --- parser -------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "kind", "street", "number", "letter"),
     [
@@ -62,8 +62,14 @@ def test_parse_place_components(text: str, kind: str, street: str, number: int |
 
 @pytest.mark.parametrize(
     "text",
-    ["korsningen Alexandersgatan/Unionsgatan", "Alexandersgatan och Unionsgatan", "hörnet Alexandersgatan Unionsgatan",
-     "korsningen Alexandersgatan–Unionsgatan", "Alexandersgatan / Unionsgatan", "i hörnet av Alexandersgatan & Unionsgatan"],
+    [
+        "korsningen Alexandersgatan/Unionsgatan",
+        "Alexandersgatan och Unionsgatan",
+        "hörnet Alexandersgatan Unionsgatan",
+        "korsningen Alexandersgatan–Unionsgatan",
+        "Alexandersgatan / Unionsgatan",
+        "i hörnet av Alexandersgatan & Unionsgatan",
+    ],
 )
 def test_parse_intersection_forms(text: str) -> None:
     p = parse_place(text)
@@ -73,19 +79,39 @@ def test_parse_intersection_forms(text: str) -> None:
 def test_parse_postal_code_town_entrance_and_relation() -> None:
     p = parse_place("Storgatan 5 B, uppg. 3, 681 30 Kristinehamn")
     assert (p.street, p.house_number, p.house_letter, p.entrance, p.postal_code, p.town) == (
-        "storgatan", 5, "b", "uppg 3", "68130", "kristinehamn")
+        "storgatan",
+        5,
+        "b",
+        "uppg 3",
+        "68130",
+        "kristinehamn",
+    )
     p = parse_place("gångtunneln vid Järnvägstorget")
     assert (p.kind, p.relation, p.feature, p.street) == ("place", "vid", "gångtunneln", "järnvägstorget")
     p = parse_place("Georgsgatan mellan Alexandersgatan och Bulevarden")
-    assert (p.kind, p.base, p.street, p.street2) == ("between", "georgsgatan", "alexandersgatan", "bulevarden")
+    assert (p.kind, p.base, p.street, p.street2) == (
+        "between",
+        "georgsgatan",
+        "alexandersgatan",
+        "bulevarden",
+    )
     assert parse_place("Sergels pl.").alternatives == ("sergels plan",)
     assert parse_place("   ").kind == "empty"
 
 
-# --- the toy town --------------------------------------------------------------------------------------------------
+# --- the toy town -------------------------------------------------------------------------------------------
 def test_toy_address_letter_range_and_alias(toy: Gazetteer) -> None:
-    out = geocode(["Storgatan 1", "Storgatan 9b", "Storgatan 9", "Storgatan 6", "Prästgatan 2", "storgatan 1, 681 30 Kristinehamn"],
-                  gazetteer=toy)
+    out = geocode(
+        [
+            "Storgatan 1",
+            "Storgatan 9b",
+            "Storgatan 9",
+            "Storgatan 6",
+            "Prästgatan 2",
+            "storgatan 1, 681 30 Kristinehamn",
+        ],
+        gazetteer=toy,
+    )
     assert out[schema.GEOCODE_METHOD].tolist() == ["address"] * 6
     xy = _metric(out) - np.array(ORIGIN)
     np.testing.assert_allclose(xy[0], [50, 10], atol=0.5)
@@ -106,11 +132,25 @@ def test_toy_interpolates_from_same_side(toy: Gazetteer) -> None:
 
 
 def test_toy_intersection_place_relation_and_failure(toy: Gazetteer) -> None:
-    texts = ["korsningen Storgatan/Kyrkogatan", "vid Torget", "Tori", "utanför Konsum på Torget", "Kyrkogatan",
-             "Okändavägen 4", ""]
+    texts = [
+        "korsningen Storgatan/Kyrkogatan",
+        "vid Torget",
+        "Tori",
+        "utanför Konsum på Torget",
+        "Kyrkogatan",
+        "Okändavägen 4",
+        "",
+    ]
     out = geocode(texts, gazetteer=toy)
     assert out[schema.GEOCODE_METHOD].tolist() == [
-        "intersection", "place", "place", "place", "street", "failed", "failed"]
+        "intersection",
+        "place",
+        "place",
+        "place",
+        "street",
+        "failed",
+        "failed",
+    ]
     xy = _metric(out) - np.array(ORIGIN)
     np.testing.assert_allclose(xy[0], [200, 0], atol=0.5)
     np.testing.assert_allclose(xy[1], [325, 75], atol=0.5)
@@ -172,7 +212,7 @@ def test_row_count_conserved(toy: Gazetteer, texts: list[str]) -> None:
     assert (out[schema.GEOCODE_METHOD] == "failed").eq(out[schema.STATUS] == "rejected").all()
 
 
-# --- save / load / cache ------------------------------------------------------------------------------------------
+# --- save / load / cache ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("suffix", [".parquet", ".gpkg"])
 def test_save_load_roundtrip(toy: Gazetteer, tmp_path: Path, suffix: str) -> None:
     path = toy.save(tmp_path / f"g{suffix}")
@@ -198,7 +238,7 @@ def test_cache_is_used_and_keyed_on_version(toy: Gazetteer, monkeypatch: pytest.
         geocode(["Storgatan 1"], gazetteer=other)
 
 
-# --- online: opt-in only --------------------------------------------------------------------------------------------
+# --- online: opt-in only ------------------------------------------------------------------------------------
 class _FakeLocation:
     def __init__(self, lon: float, lat: float, address: str) -> None:
         self.longitude, self.latitude, self.address = lon, lat, address
@@ -225,7 +265,8 @@ def test_online_fake_rate_limited_bounded_and_cached(toy: Gazetteer, monkeypatch
     out = geocode(["Okänd gränd 1", "Annan gränd", "Storgatan 1"], gazetteer=toy, online=fake)
     assert [q for q, _ in fake.calls] == ["okänd gränd 1", "annan gränd"]
     assert fake.calls[0][1]["bounded"] is True
-    assert waits and max(waits) == pytest.approx(1.0, abs=0.05)
+    assert waits
+    assert max(waits) == pytest.approx(1.0, abs=0.05)
     assert out[schema.GEOCODE_METHOD].tolist() == ["street", "street", "address"]
     assert out[schema.GEOCODE_SCORE].iloc[0] < 80
     geocode(["Okänd gränd 1"], gazetteer=toy, online=fake)
@@ -260,14 +301,17 @@ def test_no_socket_unless_online_asked(toy: Gazetteer, monkeypatch: pytest.Monke
     assert len(opened) >= 1
 
 
-# --- the sample town: central Helsinki -------------------------------------------------------------------------------
+# --- the sample town: central Helsinki ----------------------------------------------------------------------
 def test_helsinki_gazetteer_content(helsinki: Gazetteer) -> None:
     counts = helsinki.entries["kind"].value_counts()
-    assert counts["address"] > 400 and counts["street"] > 50 and counts["intersection"] > 100
+    assert counts["address"] > 400
+    assert counts["street"] > 50
+    assert counts["intersection"] > 100
     assert helsinki.crs.to_epsg() == 32635
     streets = helsinki.kind("street")
     alex = streets[streets["name"] == "Alexandersgatan"]
-    assert len(alex) == 1 and "Aleksanterinkatu" in alex["aliases"].iloc[0]
+    assert len(alex) == 1
+    assert "Aleksanterinkatu" in alex["aliases"].iloc[0]
 
 
 @pytest.mark.parametrize(

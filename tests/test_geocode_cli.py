@@ -16,9 +16,11 @@ def test_cli_geocode_writes_result(tmp_path: Path, capsys: pytest.CaptureFixture
     options.cache_dir = tmp_path / "cache"
     gaz = Gazetteer.example().save(tmp_path / "toy.parquet")
     src = tmp_path / "in.csv"
-    src.write_text("Brottstyp;Datum;Plats\nStöld;2024-03-01 12:00;Storgatan 3\n"
-                   "Rån;2024-03-02 22:00;korsningen Storgatan/Kyrkogatan\nStöld;2024-03-03 10:00;Okänd gränd 9\n",
-                   encoding="utf-8")
+    src.write_text(
+        "Brottstyp;Datum;Plats\nStöld;2024-03-01 12:00;Storgatan 3\n"
+        "Rån;2024-03-02 22:00;korsningen Storgatan/Kyrkogatan\nStöld;2024-03-03 10:00;Okänd gränd 9\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert main(["--no-progress", "geocode", str(src), "--out", str(out), "--gazetteer", str(gaz)]) == 0
     table = pd.read_csv(out, sep=";", encoding="utf-8-sig")
@@ -31,6 +33,8 @@ def test_cli_geocode_writes_result(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_cli_geocode_bad_gazetteer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "in.csv"
     src.write_text("Plats\nStorgatan 3\n", encoding="utf-8")
-    code = main(["geocode", str(src), "--out", str(tmp_path / "o.csv"), "--gazetteer", str(tmp_path / "no.parquet")])
+    code = main(
+        ["geocode", str(src), "--out", str(tmp_path / "o.csv"), "--gazetteer", str(tmp_path / "no.parquet")]
+    )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err

@@ -37,8 +37,20 @@ def result() -> tuple[pd.DataFrame, gpd.GeoDataFrame, np.ndarray]:
 def test_eval_set_is_large_and_varied() -> None:
     truth = pd.read_csv(DATA)
     assert len(truth) >= 300
-    assert {"clean_address", "typo_address", "abbrev_address", "finnish_address", "held_out", "intersection",
-            "place", "typo_place", "between", "relation_address", "street", "not_in_town"} <= set(truth["category"])
+    assert {
+        "clean_address",
+        "typo_address",
+        "abbrev_address",
+        "finnish_address",
+        "held_out",
+        "intersection",
+        "place",
+        "typo_place",
+        "between",
+        "relation_address",
+        "street",
+        "not_in_town",
+    } <= set(truth["category"])
     assert DATA.stat().st_size < 1_000_000
 
 
@@ -52,7 +64,9 @@ def test_goals_on_eval_set(result: tuple[pd.DataFrame, gpd.GeoDataFrame, np.ndar
     assert confidently_wrong.mean() < 0.01
 
 
-def test_places_elsewhere_are_not_placed_confidently(result: tuple[pd.DataFrame, gpd.GeoDataFrame, np.ndarray]) -> None:
+def test_places_elsewhere_are_not_placed_confidently(
+    result: tuple[pd.DataFrame, gpd.GeoDataFrame, np.ndarray],
+) -> None:
     truth, out, _ = result
     elsewhere = (truth["category"] == "not_in_town").to_numpy()
     assert (out["geocode_score"].to_numpy()[elsewhere] < 80).all()

@@ -56,7 +56,7 @@ class ResultCache:
                 chunk = keys[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = con.execute(
-                    f"SELECT key, payload FROM answers WHERE namespace = ? AND key IN ({marks})",  # noqa: S608
+                    f"SELECT key, payload FROM answers WHERE namespace = ? AND key IN ({marks})",
                     [namespace, *chunk],
                 )
                 for key, payload in rows:

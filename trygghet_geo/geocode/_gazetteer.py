@@ -32,11 +32,37 @@ __all__ = ["ENTRY_COLUMNS", "Gazetteer", "build_gazetteer"]
 log = logging.getLogger(__name__)
 
 ENTRY_COLUMNS = (
-    "kind", "name", "aliases", "category", "street_id", "street2_id", "number", "number_to", "letter",
-    "measure_m", "off_x", "off_y", "length_m", "is_area", "x", "y", "lon", "lat",
+    "kind",
+    "name",
+    "aliases",
+    "category",
+    "street_id",
+    "street2_id",
+    "number",
+    "number_to",
+    "letter",
+    "measure_m",
+    "off_x",
+    "off_y",
+    "length_m",
+    "is_area",
+    "x",
+    "y",
+    "lon",
+    "lat",
 )
 _KINDS = ("address", "street", "intersection", "place")
-_COARSE_PLACES = {"country", "state", "region", "province", "county", "municipality", "city", "town", "island"}
+_COARSE_PLACES = {
+    "country",
+    "state",
+    "region",
+    "province",
+    "county",
+    "municipality",
+    "city",
+    "town",
+    "island",
+}
 _STREET_MERGE_M = 200.0  # parts of one street name closer than this are one street
 _PLACE_MERGE_M = 250.0  # features with one name closer than this are one place
 _CROSSING_MERGE_M = 120.0  # nodes of one street pair closer than this are one intersection
@@ -173,9 +199,12 @@ def _content_hash(entries: gpd.GeoDataFrame) -> str:
     return h.hexdigest()[:16]
 
 
-# --- building ----------------------------------------------------------------------------------------------------
+# --- building -----------------------------------------------------------------------------------------------
 def build_gazetteer(
-    source: str | Path, *, network: StreetNetwork | None = None, online: bool = False,
+    source: str | Path,
+    *,
+    network: StreetNetwork | None = None,
+    online: bool = False,
 ) -> Gazetteer:
     """Build the gazetteer of a town from OpenStreetMap data.
 
@@ -221,8 +250,13 @@ def _build_from_raw(raw: RawOSM, *, network: StreetNetwork | None = None) -> Gaz
     if network is not None:
         edges = network.edges[network.edges["name"].astype(str) != ""]
         edges = gpd.GeoDataFrame(
-            {"name": edges["name"].astype(str).to_numpy(), "u": edges["u"].to_numpy(), "v": edges["v"].to_numpy()},
-            geometry=edges.geometry.to_numpy(), crs=network.crs,
+            {
+                "name": edges["name"].astype(str).to_numpy(),
+                "u": edges["u"].to_numpy(),
+                "v": edges["v"].to_numpy(),
+            },
+            geometry=edges.geometry.to_numpy(),
+            crs=network.crs,
         )
     else:
         edges = raw.streets[["name", "u", "v", "geometry"]].to_crs(crs)
@@ -234,7 +268,9 @@ def _build_from_raw(raw: RawOSM, *, network: StreetNetwork | None = None) -> Gaz
     entries = pd.concat([p for p in parts if len(p)], ignore_index=True)
     # streets first, so a street's row number is its entity id (addresses refer to it)
     entries = gpd.GeoDataFrame(entries, geometry="geometry", crs=crs)
-    xy = shapely.get_coordinates(gpd.GeoSeries(shapely.points(entries["x"], entries["y"]), crs=crs).to_crs(4326))
+    xy = shapely.get_coordinates(
+        gpd.GeoSeries(shapely.points(entries["x"], entries["y"]), crs=crs).to_crs(4326)
+    )
     entries["lon"], entries["lat"] = xy[:, 0], xy[:, 1]
     gaz = Gazetteer(_coerce(entries))
     log.info("built %r", gaz)
@@ -261,7 +297,7 @@ def _street_aliases(streets: gpd.GeoDataFrame) -> dict[str, tuple[str, set[str]]
 
 
 def _merge_close(geoms: list[Any], merge_m: float) -> list[list[int]]:
-    """Greedy single-link grouping of geometries closer than merge_m (few parts per name: quadratic is fine)."""
+    """Greedy single-link grouping of geometries closer than merge_m (few parts per name: quadratic is ok)."""
     groups: list[list[int]] = []
     for i, g in enumerate(geoms):
         hit = [j for j, grp in enumerate(groups) if any(g.distance(geoms[k]) < merge_m for k in grp)]
@@ -277,14 +313,31 @@ def _merge_close(geoms: list[Any], merge_m: float) -> list[list[int]]:
 
 def _empty_row(kind: str) -> dict[str, Any]:
     return {
-        "kind": kind, "name": "", "aliases": "", "category": "", "street_id": -1, "street2_id": -1, "number": -1,
-        "number_to": -1, "letter": "", "measure_m": np.nan, "off_x": 0.0, "off_y": 0.0, "length_m": 0.0,
-        "is_area": False, "x": np.nan, "y": np.nan, "lon": np.nan, "lat": np.nan, "geometry": None,
+        "kind": kind,
+        "name": "",
+        "aliases": "",
+        "category": "",
+        "street_id": -1,
+        "street2_id": -1,
+        "number": -1,
+        "number_to": -1,
+        "letter": "",
+        "measure_m": np.nan,
+        "off_x": 0.0,
+        "off_y": 0.0,
+        "length_m": 0.0,
+        "is_area": False,
+        "x": np.nan,
+        "y": np.nan,
+        "lon": np.nan,
+        "lat": np.nan,
+        "geometry": None,
     }
 
 
 def _build_streets(
-    edges: gpd.GeoDataFrame, aliases: dict[str, tuple[str, set[str]]],
+    edges: gpd.GeoDataFrame,
+    aliases: dict[str, tuple[str, set[str]]],
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per street (a name, split where its parts lie far apart); and each edge's street row."""
     keys = edges["name"].map(name_key).to_numpy()
@@ -293,7 +346,9 @@ def _build_streets(
     rows: list[dict[str, Any]] = []
     for key, idx in pd.Series(np.arange(len(edges))).groupby(keys):
         idx = idx.to_numpy()
-        display, names = aliases.get(key, (str(edges["name"].iloc[idx[0]]), {str(edges["name"].iloc[idx[0]])}))
+        display, names = aliases.get(
+            key, (str(edges["name"].iloc[idx[0]]), {str(edges["name"].iloc[idx[0]])})
+        )
         parts = [shapely.line_merge(shapely.union_all(geoms[idx]))]
         parts = list(getattr(parts[0], "geoms", parts))
         for grp in _merge_close(parts, _STREET_MERGE_M):
@@ -302,22 +357,34 @@ def _build_streets(
             edge_street[member] = len(rows)
             point = geom.interpolate(geom.project(geom.centroid))
             row = _empty_row("street")
-            row.update(name=display, aliases="|".join(sorted(names)), category="highway", length_m=geom.length,
-                       x=point.x, y=point.y, geometry=geom)
+            row.update(
+                name=display,
+                aliases="|".join(sorted(names)),
+                category="highway",
+                length_m=geom.length,
+                x=point.x,
+                y=point.y,
+                geometry=geom,
+            )
             rows.append(row)
     return pd.DataFrame(rows), edge_street
 
 
-def _build_intersections(edges: gpd.GeoDataFrame, edge_street: np.ndarray, streets: pd.DataFrame) -> pd.DataFrame:
+def _build_intersections(
+    edges: gpd.GeoDataFrame, edge_street: np.ndarray, streets: pd.DataFrame
+) -> pd.DataFrame:
     """Nodes where two differently named streets meet; one row per street pair and place."""
     geoms = edges.geometry.to_numpy()
     start = shapely.get_coordinates(shapely.get_point(geoms, 0))
     end = shapely.get_coordinates(shapely.get_point(geoms, -1))
-    table = pd.DataFrame({
-        "node": np.r_[edges["u"].to_numpy(), edges["v"].to_numpy()],
-        "street": np.r_[edge_street, edge_street],
-        "x": np.r_[start[:, 0], end[:, 0]], "y": np.r_[start[:, 1], end[:, 1]],
-    })
+    table = pd.DataFrame(
+        {
+            "node": np.r_[edges["u"].to_numpy(), edges["v"].to_numpy()],
+            "street": np.r_[edge_street, edge_street],
+            "x": np.r_[start[:, 0], end[:, 0]],
+            "y": np.r_[start[:, 1], end[:, 1]],
+        }
+    )
     table = table[table["street"] >= 0].drop_duplicates(["node", "street"])
     pairs: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
     for _node, grp in table.groupby("node", sort=False):
@@ -336,8 +403,15 @@ def _build_intersections(edges: gpd.GeoDataFrame, edge_street: np.ndarray, stree
             xy = np.array([pts[i] for i in grp])
             best = xy[np.argmin(((xy - xy.mean(axis=0)) ** 2).sum(axis=1))]
             row = _empty_row("intersection")
-            row.update(name=f"{names[a]} / {names[b]}", street_id=a, street2_id=b, category="crossing",
-                       x=best[0], y=best[1], geometry=shapely.Point(best))
+            row.update(
+                name=f"{names[a]} / {names[b]}",
+                street_id=a,
+                street2_id=b,
+                category="crossing",
+                x=best[0],
+                y=best[1],
+                geometry=shapely.Point(best),
+            )
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -360,7 +434,10 @@ def _point_of(geom: Any) -> Any:
 
 
 def _build_places(named: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Named features that are not streets, merged when one name repeats close by (node + area of a square)."""
+    """Named features that are not streets, merged when one name repeats close by.
+
+    A square's node and its area, or a stop's two platforms, become one place.
+    """
     feats: list[dict[str, Any]] = []
     for tags, geom in zip(named["tags"], named.geometry, strict=True):
         is_line = geom.geom_type in ("LineString", "MultiLineString")
@@ -371,8 +448,15 @@ def _build_places(named: gpd.GeoDataFrame) -> pd.DataFrame:
         if not names:
             continue
         is_area = geom.geom_type in ("Polygon", "MultiPolygon")
-        feats.append({"display": tags.get("name:sv") or tags.get("name") or names[0], "names": set(names),
-                      "category": _category(tags), "is_area": is_area, "geometry": geom})
+        feats.append(
+            {
+                "display": tags.get("name:sv") or tags.get("name") or names[0],
+                "names": set(names),
+                "category": _category(tags),
+                "is_area": is_area,
+                "geometry": geom,
+            }
+        )
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(feats):
         by_key[name_key(f["display"])].append(i)
@@ -381,11 +465,18 @@ def _build_places(named: gpd.GeoDataFrame) -> pd.DataFrame:
         for grp in _merge_close([feats[i]["geometry"] for i in idx], _PLACE_MERGE_M):
             members = [feats[idx[g]] for g in grp]
             best = max(members, key=lambda f: (f["is_area"], f["geometry"].area, len(f["names"])))
-            names = set().union(*(f["names"] for f in members))
+            all_names: set[str] = set().union(*(f["names"] for f in members))
             point = _point_of(best["geometry"])
             row = _empty_row("place")
-            row.update(name=best["display"], aliases="|".join(sorted(names)), category=best["category"],
-                       is_area=best["is_area"], x=point.x, y=point.y, geometry=best["geometry"])
+            row.update(
+                name=best["display"],
+                aliases="|".join(sorted(all_names)),
+                category=best["category"],
+                is_area=best["is_area"],
+                x=point.x,
+                y=point.y,
+                geometry=best["geometry"],
+            )
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -420,11 +511,13 @@ def _build_addresses(addresses: gpd.GeoDataFrame, streets: pd.DataFrame) -> pd.D
             number, to = to, number
         cand[(sid, number, m.group(2).lower())].append((pt, to, geom.geom_type == "Point"))
     if skipped:
-        log.info("%d address features skipped (no street of that name in the network, or odd number)", skipped)
+        log.info(
+            "%d address features skipped (no street of that name in the network, or odd number)", skipped
+        )
     rows = []
     names = streets["name"].to_numpy()
     for (sid, number, letter), all_items in cand.items():
-        # an address node marks the entrance (OSM convention); a building's centroid can lie far inside a block
+        # an address node marks the entrance (OSM convention); a building centroid can lie deep in a block
         items = [it for it in all_items if it[2]] or all_items
         xy = np.array([(p.x, p.y) for p, _, _ in items])
         k = int(np.argmin(((xy - xy.mean(axis=0)) ** 2).sum(axis=1)))
@@ -434,9 +527,20 @@ def _build_addresses(addresses: gpd.GeoDataFrame, streets: pd.DataFrame) -> pd.D
         on_line = line.interpolate(measure)
         row = _empty_row("address")
         label = f"{names[sid]} {number}{letter.upper()}" + (f"-{to}" if to > 0 else "")
-        row.update(name=label, street_id=sid, number=number, number_to=to, letter=letter, measure_m=measure,
-                   off_x=pt.x - on_line.x, off_y=pt.y - on_line.y, category="address", x=pt.x, y=pt.y,
-                   geometry=pt)
+        row.update(
+            name=label,
+            street_id=sid,
+            number=number,
+            number_to=to,
+            letter=letter,
+            measure_m=measure,
+            off_x=pt.x - on_line.x,
+            off_y=pt.y - on_line.y,
+            category="address",
+            x=pt.x,
+            y=pt.y,
+            geometry=pt,
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -28,7 +28,10 @@ RUNNER_UP = "geocode_runner_up"  # name of the best candidate elsewhere ("" when
 RUNNER_UP_SCORE = "geocode_runner_up_score"
 RUNNER_UP_M = "geocode_runner_up_m"  # distance from the answer to the runner-up, metres
 _PRECISION = {
-    "address": "address", "interpolated": "interpolated", "intersection": "intersection", "street": "street",
+    "address": "address",
+    "interpolated": "interpolated",
+    "intersection": "intersection",
+    "street": "street",
     "place": "place",
 }
 _MIN_SCORE = 50.0  # answers below this are treated as failed
@@ -38,15 +41,20 @@ def _as_frame(df_or_texts: Any, text_column: str) -> pd.DataFrame:
     if isinstance(df_or_texts, pd.DataFrame):
         if text_column not in df_or_texts.columns:
             raise SchemaError(
-                f"geocode: the table has no text column {text_column!r}; columns are {list(df_or_texts.columns)}"
+                f"geocode: the table has no text column {text_column!r}; "
+                f"columns are {list(df_or_texts.columns)}"
             )
         return df_or_texts
     if isinstance(df_or_texts, str):
         raise GeocodingError("geocode: pass a list of texts or a table, not a single string")
     if isinstance(df_or_texts, pd.Series | Sequence | np.ndarray):
-        return pd.DataFrame({text_column: list(df_or_texts)},
-                            index=df_or_texts.index if isinstance(df_or_texts, pd.Series) else None)
-    raise GeocodingError(f"geocode: expected a DataFrame or a sequence of texts, got {type(df_or_texts).__name__}")
+        return pd.DataFrame(
+            {text_column: list(df_or_texts)},
+            index=df_or_texts.index if isinstance(df_or_texts, pd.Series) else None,
+        )
+    raise GeocodingError(
+        f"geocode: expected a DataFrame or a sequence of texts, got {type(df_or_texts).__name__}"
+    )
 
 
 def _rows_to_geocode(df: pd.DataFrame, text_column: str) -> np.ndarray:
@@ -56,12 +64,18 @@ def _rows_to_geocode(df: pd.DataFrame, text_column: str) -> np.ndarray:
         return (df[schema.STATUS] == "needs_geocoding").to_numpy()
     lon = df[schema.LON] if schema.LON in df.columns else pd.Series(np.nan, index=df.index)
     lat = df[schema.LAT] if schema.LAT in df.columns else pd.Series(np.nan, index=df.index)
-    no_coords = (pd.to_numeric(lon, errors="coerce").isna() | pd.to_numeric(lat, errors="coerce").isna()).to_numpy()
+    no_coords = (
+        pd.to_numeric(lon, errors="coerce").isna() | pd.to_numeric(lat, errors="coerce").isna()
+    ).to_numpy()
     return no_coords | ~has_text & no_coords
 
 
 def _match_unique(
-    texts: list[str], gazetteer: Gazetteer, *, cache: bool, online: Any,
+    texts: list[str],
+    gazetteer: Gazetteer,
+    *,
+    cache: bool,
+    online: Any,
 ) -> dict[str, MatchResult]:
     """Answers for each distinct normalised text: from the cache, the gazetteer, then (opt-in) online."""
     from tqdm.auto import tqdm
@@ -86,7 +100,11 @@ def _match_unique(
 
 
 def geocode(
-    df_or_texts: Any, *, gazetteer: Gazetteer, text_column: str = schema.PLACE_TEXT, online: Any = False,
+    df_or_texts: Any,
+    *,
+    gazetteer: Gazetteer,
+    text_column: str = schema.PLACE_TEXT,
+    online: Any = False,
     cache: bool = True,
 ) -> gpd.GeoDataFrame:
     """Give positions to rows that have only place text, offline, from a gazetteer.
@@ -103,7 +121,8 @@ def geocode(
         Column holding the place text.
     online : bool, "nominatim" or a geopy geocoder
         Opt-in: texts the gazetteer cannot place are sent to this online geocoder (Nominatim for ``True``),
-        one request per second, bounded to the gazetteer's area. Default ``False``: nothing leaves the machine.
+        one request per second, bounded to the gazetteer's area. Default ``False``: nothing leaves the
+        machine.
     cache : bool
         Keep answers in ``options.cache_dir / "geocode.sqlite"``, keyed on the normalised text and the
         gazetteer's version.
@@ -119,7 +138,8 @@ def geocode(
     Examples
     --------
     >>> gaz = Gazetteer.example()
-    >>> out = geocode(["Storgatan 3", "korsningen Storgatan/Kyrkogatan", "vid Torget"], gazetteer=gaz, cache=False)
+    >>> texts = ["Storgatan 3", "korsningen Storgatan/Kyrkogatan", "vid Torget"]
+    >>> out = geocode(texts, gazetteer=gaz, cache=False)
     >>> out["geocode_method"].tolist()
     ['address', 'intersection', 'place']
     """
@@ -138,12 +158,14 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
     out = pd.DataFrame(df).copy()
     n = len(out)
     lon, lat = (
-        pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float, copy=True) if c in out else np.full(n, np.nan)
+        pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float, copy=True)
+        if c in out
+        else np.full(n, np.nan)
         for c in (schema.LON, schema.LAT)
     )
     had_coords = ~np.isnan(lon) & ~np.isnan(lat) & ~todo
     cols = {
-        schema.GEOCODE_METHOD: np.where(had_coords, "coordinates", None).astype(object),
+        schema.GEOCODE_METHOD: np.array(["coordinates" if h else None for h in had_coords], dtype=object),
         schema.GEOCODE_SCORE: np.where(had_coords, 100.0, np.nan),
         schema.MATCHED_NAME: np.full(n, "", dtype=object),
         AMBIGUOUS: np.zeros(n, dtype=bool),
@@ -151,12 +173,22 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
         RUNNER_UP_SCORE: np.full(n, np.nan),
         RUNNER_UP_M: np.full(n, np.nan),
     }
-    precision = (out[schema.PRECISION].to_numpy(dtype=object).copy() if schema.PRECISION in out
-                 else np.full(n, None, dtype=object))
+    precision = (
+        out[schema.PRECISION].to_numpy(dtype=object).copy()
+        if schema.PRECISION in out
+        else np.full(n, None, dtype=object)
+    )
     precision[had_coords & pd.isna(precision)] = "exact"
-    status = out[schema.STATUS].to_numpy(dtype=object).copy() if schema.STATUS in out else np.where(
-        had_coords, "ok", "needs_geocoding").astype(object)
-    reason = out[schema.REASON].to_numpy(dtype=object).copy() if schema.REASON in out else np.full(n, "", dtype=object)
+    status = (
+        out[schema.STATUS].to_numpy(dtype=object).copy()
+        if schema.STATUS in out
+        else np.where(had_coords, "ok", "needs_geocoding").astype(object)
+    )
+    reason = (
+        out[schema.REASON].to_numpy(dtype=object).copy()
+        if schema.REASON in out
+        else np.full(n, "", dtype=object)
+    )
     rows = np.flatnonzero(todo)
     if len(rows):
         table = pd.DataFrame([astuple(r) for r in results], columns=list(MatchResult.__dataclass_fields__))
@@ -170,7 +202,9 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
         cols[RUNNER_UP][rows] = table["runner_up"].to_numpy()
         cols[RUNNER_UP_SCORE][rows] = np.where(table["runner_up"] != "", table["runner_up_score"], np.nan)
         cols[RUNNER_UP_M][rows] = table["runner_up_m"].to_numpy()
-        precision[rows] = [(_PRECISION.get(m) if o else None) for m, o in zip(table["method"], ok, strict=True)]
+        precision[rows] = [
+            (_PRECISION.get(m) if o else None) for m, o in zip(table["method"], ok, strict=True)
+        ]
         status[rows] = np.where(ok, "ok", "rejected")
         reason[rows] = np.where(ok, "", "geocode_failed")
         log.info("geocoded %d of %d rows", int(ok.sum()), len(rows))

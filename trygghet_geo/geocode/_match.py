@@ -29,12 +29,16 @@ AMBIGUOUS_GAP = 5.0  # a runner-up this close in score (and elsewhere) makes the
 AMBIGUOUS_M = 150.0  # ... elsewhere = farther than this
 AMBIGUOUS_CAP = 75.0  # an ambiguous match never scores as confident
 MAX_CANDIDATES = 6
-NO_CROSSING_MAX_M = 400.0
-INTERPOLATE_MAX_M = 250.0  # neighbours farther apart than this are not one stretch of street  # "korsningen X/Y" of streets that do not meet: nearest point if this close
+NO_CROSSING_MAX_M = 400.0  # "korsningen X/Y" of streets that do not meet: nearest point if this close
+INTERPOLATE_MAX_M = 250.0  # neighbours farther apart than this are not one stretch of street
 _GENERIC = {  # generic words that point at the one feature of a kind ("vid stationen")
-    "station": ("railway=station",), "stationen": ("railway=station",), "jarnvagsstation": ("railway=station",),
-    "centralstation": ("railway=station",), "tagstation": ("railway=station",),
-    "tunnelbanestation": ("railway=station", "station=subway"), "busstation": ("amenity=bus_station",),
+    "station": ("railway=station",),
+    "stationen": ("railway=station",),
+    "jarnvagsstation": ("railway=station",),
+    "centralstation": ("railway=station",),
+    "tagstation": ("railway=station",),
+    "tunnelbanestation": ("railway=station", "station=subway"),
+    "busstation": ("amenity=bus_station",),
 }
 
 Candidate = tuple[int, float]
@@ -106,10 +110,19 @@ def index_of(gaz: Gazetteer) -> _Index:
     address: dict[tuple[int, int, str], int] = {}
     per_street: dict[int, list[tuple[float, float, float, float, int]]] = defaultdict(list)
     addr = e[kind == "address"]
-    addr = addr.iloc[np.argsort((addr["number_to"] > addr["number"]).to_numpy(), kind="stable")]  # plain first
+    addr = addr.iloc[
+        np.argsort((addr["number_to"] > addr["number"]).to_numpy(), kind="stable")
+    ]  # plain first
     for i, sid, num, to, letter, m, ox, oy in zip(
-        addr.index, addr["street_id"], addr["number"], addr["number_to"], addr["letter"], addr["measure_m"],
-        addr["off_x"], addr["off_y"], strict=True,
+        addr.index,
+        addr["street_id"],
+        addr["number"],
+        addr["number_to"],
+        addr["letter"],
+        addr["measure_m"],
+        addr["off_x"],
+        addr["off_y"],
+        strict=True,
     ):
         last = int(to) if to > num else int(num)
         for n in range(int(num), last + 1, 2):  # a range "22-24" also answers 24; a plain "22" wins over it
@@ -123,25 +136,36 @@ def index_of(gaz: Gazetteer) -> _Index:
         crossings[(int(a), int(b))].append(int(i))
         crossings[(int(b), int(a))].append(int(i))
     categories: dict[str, list[int]] = defaultdict(list)
-    for i in np.flatnonzero(kind == "place"):
-        categories[str(e["category"].iat[i])].append(int(i))
+    for row in np.flatnonzero(kind == "place"):
+        categories[str(e["category"].iat[row])].append(int(row))
     idx = _Index(
-        kind=kind, name=e["name"].to_numpy(), x=e["x"].to_numpy(), y=e["y"].to_numpy(), lon=e["lon"].to_numpy(),
-        lat=e["lat"].to_numpy(), is_area=e["is_area"].to_numpy(), length_m=e["length_m"].to_numpy(),
-        category=e["category"].to_numpy(), geoms=e.geometry.to_numpy(), streets=dict(streets),
-        places=dict(places), address=address,
-        numbers={s: np.array(sorted(v)) for s, v in per_street.items()}, crossings=dict(crossings),
-        categories=dict(categories), to_wgs84=Transformer.from_crs(gaz.crs, "EPSG:4326", always_xy=True),
+        kind=kind,
+        name=e["name"].to_numpy(),
+        x=e["x"].to_numpy(),
+        y=e["y"].to_numpy(),
+        lon=e["lon"].to_numpy(),
+        lat=e["lat"].to_numpy(),
+        is_area=e["is_area"].to_numpy(),
+        length_m=e["length_m"].to_numpy(),
+        category=e["category"].to_numpy(),
+        geoms=e.geometry.to_numpy(),
+        streets=dict(streets),
+        places=dict(places),
+        address=address,
+        numbers={s: np.array(sorted(v)) for s, v in per_street.items()},
+        crossings=dict(crossings),
+        categories=dict(categories),
+        to_wgs84=Transformer.from_crs(gaz.crs, "EPSG:4326", always_xy=True),
     )
     for table_name, table in (("street", idx.streets), ("place", idx.places)):
         # fuzzy choices: the canonical keys and the plain folded names ("langbrokajen" as well as
         # "langbrokaj"), so a typo inside a suffix ("Långbrokaäen") still lands near the name
         choice: dict[str, list[int]] = {k: list(v) for k, v in table.items() if len(k) >= MIN_FUZZY_KEY - 1}
-        for i in np.flatnonzero(kind == table_name):
-            for alias in {str(e["name"].iat[i]), *str(e["aliases"].iat[i]).split("|")} - {""}:
+        for row in np.flatnonzero(kind == table_name):
+            for alias in {str(e["name"].iat[row]), *str(e["aliases"].iat[row]).split("|")} - {""}:
                 ids = choice.setdefault(folded_key(alias), [])
-                if i not in ids:
-                    ids.append(int(i))
+                if int(row) not in ids:
+                    ids.append(int(row))
         idx.choices[table_name] = (list(choice), list(choice.values()))
     gaz._index = idx
     return idx
@@ -184,8 +208,9 @@ class _Resolver:
             if not keys_list:
                 continue
             choices, ids = self.idx.choices[table]
-            scores = process.cdist(keys_list, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                                   dtype=np.uint8, workers=1)
+            scores = process.cdist(
+                keys_list, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, dtype=np.uint8, workers=1
+            )
             for row, key in zip(scores, keys_list, strict=True):
                 hits = np.flatnonzero(row)
                 order = hits[np.argsort(-row[hits], kind="stable")][: MAX_CANDIDATES * 2]
@@ -199,16 +224,37 @@ class _Resolver:
         return any_new
 
 
-# --- composing one answer -----------------------------------------------------------------------------------------
-def _result(idx: _Index, method: str, score: float, entity: int, name: str | None = None,
-            xy: tuple[float, float] | None = None) -> MatchResult:
+# --- composing one answer -----------------------------------------------------------------------------------
+def _result(
+    idx: _Index,
+    method: str,
+    score: float,
+    entity: int,
+    name: str | None = None,
+    xy: tuple[float, float] | None = None,
+) -> MatchResult:
     if xy is None:
-        return MatchResult(method=method, score=score, entity=entity, x=float(idx.x[entity]), y=float(idx.y[entity]),
-                           lon=float(idx.lon[entity]), lat=float(idx.lat[entity]),
-                           matched_name=str(idx.name[entity]) if name is None else name)
+        return MatchResult(
+            method=method,
+            score=score,
+            entity=entity,
+            x=float(idx.x[entity]),
+            y=float(idx.y[entity]),
+            lon=float(idx.lon[entity]),
+            lat=float(idx.lat[entity]),
+            matched_name=str(idx.name[entity]) if name is None else name,
+        )
     lon, lat = idx.to_wgs84.transform(xy[0], xy[1])
-    return MatchResult(method=method, score=score, entity=entity, x=xy[0], y=xy[1], lon=float(lon), lat=float(lat),
-                       matched_name=str(idx.name[entity]) if name is None else name)
+    return MatchResult(
+        method=method,
+        score=score,
+        entity=entity,
+        x=xy[0],
+        y=xy[1],
+        lon=float(lon),
+        lat=float(lat),
+        matched_name=str(idx.name[entity]) if name is None else name,
+    )
 
 
 def _with_runner_up(idx: _Index, best: MatchResult, others: Sequence[tuple[int, float]]) -> MatchResult:
@@ -243,7 +289,7 @@ def _is_square(idx: _Index, pid: int) -> bool:
 
 
 def _bare(idx: _Index, res: _Resolver, text: str) -> MatchResult | None:
-    """A bare name: a named place or a street (areas — squares, parks — win over a street of the same name)."""
+    """A bare name: a named place or a street (squares and parks win over a street of the same name)."""
     cands: list[tuple[float, int, str]] = []  # (score, entity, method)
     places, streets = res("place", text), res("street", text)
     if any(s == 100.0 for _, s in places + streets):  # an exact name outranks every fuzzy one
@@ -293,8 +339,10 @@ def _interpolate(idx: _Index, sid: int, number: int) -> tuple[tuple[float, float
             xy = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
             score = base - 2.0 * max(0.0, gap_n - 4) - 10.0 * (gap_m > 120.0)
             return xy, max(score, 60.0), f"{int(lo[-1, 0])}–{int(hi[0, 0])}"
-    near = min([r for r in (lo[-1] if len(lo) else None, hi[0] if len(hi) else None) if r is not None],
-               key=lambda r: abs(r[0] - number))
+    near = min(
+        [r for r in (lo[-1] if len(lo) else None, hi[0] if len(hi) else None) if r is not None],
+        key=lambda r: abs(r[0] - number),
+    )
     if abs(near[0] - number) > 6:
         return None
     return idx.address_xy(int(near[4])), base - 12.0, f"{int(near[0])}"
@@ -304,8 +352,11 @@ def _address(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
     number = int(p.house_number or 0)
     streets = res("street", p.street)
     for sid, s in streets:
-        for key, penalty in (((sid, number, p.house_letter), 0.0), ((sid, number, ""), 5.0),
-                             ((sid, number, "?"), 8.0)):
+        for key, penalty in (
+            ((sid, number, p.house_letter), 0.0),
+            ((sid, number, ""), 5.0),
+            ((sid, number, "?"), 8.0),
+        ):
             ent = idx.address.get(key)
             if ent is not None:
                 best = _result(idx, "address", s - (penalty if p.house_letter or key[2] == "?" else 0.0), ent)
@@ -330,8 +381,9 @@ def _crossing(idx: _Index, res: _Resolver, a: str, b: str) -> MatchResult | None
         for ib, vb in sb:
             ents = idx.crossings.get((ia, ib))
             if ents:
-                best = _result(idx, "intersection", min(va, vb) * 0.98, ents[0],
-                               name=f"{idx.name[ia]} / {idx.name[ib]}")
+                best = _result(
+                    idx, "intersection", min(va, vb) * 0.98, ents[0], name=f"{idx.name[ia]} / {idx.name[ib]}"
+                )
                 return _with_runner_up(idx, best, [(e, min(va, vb) * 0.98) for e in ents[1:]])
     # streets that do not meet in the network but come within a few metres (ends of pedestrian streets)
     for ia, va in sa[:2]:
@@ -340,15 +392,27 @@ def _crossing(idx: _Index, res: _Resolver, a: str, b: str) -> MatchResult | None
             if ga.distance(gb) < 30.0:
                 pa, pb = shapely.ops.nearest_points(ga, gb)
                 xy = ((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)
-                return _result(idx, "intersection", min(va, vb) * 0.85, ia,
-                               name=f"{idx.name[ia]} / {idx.name[ib]}", xy=xy)
+                return _result(
+                    idx,
+                    "intersection",
+                    min(va, vb) * 0.85,
+                    ia,
+                    name=f"{idx.name[ia]} / {idx.name[ib]}",
+                    xy=xy,
+                )
     if sa and sb:  # the streets do not meet: the closest place between them, flagged by a low score
         (ia, va), (ib, vb) = sa[0], sb[0]
         ga, gb = idx.geoms[ia], idx.geoms[ib]
         if ga.distance(gb) < NO_CROSSING_MAX_M:
             pa, pb = shapely.ops.nearest_points(ga, gb)
-            return _result(idx, "street", min(va, vb) * 0.55, ia, xy=((pa.x + pb.x) / 2, (pa.y + pb.y) / 2),
-                           name=f"{idx.name[ia]} / {idx.name[ib]} (möts inte; närmaste punkt)")
+            return _result(
+                idx,
+                "street",
+                min(va, vb) * 0.55,
+                ia,
+                xy=((pa.x + pb.x) / 2, (pa.y + pb.y) / 2),
+                name=f"{idx.name[ia]} / {idx.name[ib]} (möts inte; närmaste punkt)",
+            )
     return None
 
 
@@ -370,9 +434,9 @@ def _between(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
         ends = [_crossing(idx, res, p.base, p.street), _crossing(idx, res, p.base, p.street2)]
     else:
         ends = [_bare(idx, res, p.street), _bare(idx, res, p.street2)]
-    if any(e is None for e in ends):
+    a, b = ends
+    if a is None or b is None:
         return None
-    a, b = ends  # type: ignore[misc]
     if np.hypot(a.x - b.x, a.y - b.y) > 600.0:
         return None
     xy = ((a.x + b.x) / 2, (a.y + b.y) / 2)
@@ -431,7 +495,10 @@ def match_parsed(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult:
 
 
 def match_texts(
-    gaz: Gazetteer, texts: Sequence[str], *, progress: Callable[[int], None] | None = None,
+    gaz: Gazetteer,
+    texts: Sequence[str],
+    *,
+    progress: Callable[[int], None] | None = None,
 ) -> list[MatchResult]:
     """Match each text; exact look-ups first, then one fuzzy batch for the names that missed.
 
@@ -462,4 +529,3 @@ def match_texts(
                 again.append(i)
         retry = again
     return out
-

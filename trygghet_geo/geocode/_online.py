@@ -51,7 +51,10 @@ def _method(raw: dict[str, Any]) -> tuple[str, str]:
 
 
 def geocode_online(
-    texts: Sequence[str], *, online: Any, bounds_wgs84: tuple[float, float, float, float],
+    texts: Sequence[str],
+    *,
+    online: Any,
+    bounds_wgs84: tuple[float, float, float, float],
     cache: ResultCache | None = None,
 ) -> dict[str, MatchResult]:
     """Geocode texts with an online provider, one request per second, inside the study area's bounds.
@@ -80,7 +83,9 @@ def geocode_online(
     namespace = f"online:{type(geocoder).__name__}:{x0:.3f},{y0:.3f},{x1:.3f},{y1:.3f}"
     todo = list(dict.fromkeys(t for t in texts if t))
     found = cache.get(namespace, todo) if cache is not None else {}
-    ask = RateLimiter(geocoder.geocode, min_delay_seconds=MIN_DELAY_S, max_retries=1, swallow_exceptions=False)
+    ask = RateLimiter(
+        geocoder.geocode, min_delay_seconds=MIN_DELAY_S, max_retries=1, swallow_exceptions=False
+    )
     fresh: dict[str, MatchResult] = {}
     try:
         for text in todo:
@@ -89,7 +94,9 @@ def geocode_online(
             try:
                 loc = ask(text, exactly_one=True, viewbox=[(y0, x0), (y1, x1)], bounded=True)
             except GeopyError as exc:
-                raise GeocodingError(f"online geocoder {type(geocoder).__name__} failed on {text!r}: {exc}") from exc
+                raise GeocodingError(
+                    f"online geocoder {type(geocoder).__name__} failed on {text!r}: {exc}"
+                ) from exc
             fresh[text] = _to_result(loc, bounds_wgs84)
     finally:
         if cache is not None:
@@ -108,5 +115,10 @@ def _to_result(loc: Any, bounds: tuple[float, float, float, float]) -> MatchResu
         return MatchResult()
     raw = getattr(loc, "raw", None) or {}
     method, _precision = _method(raw)
-    return MatchResult(method=method, score=ONLINE_SCORE, lon=lon, lat=lat,
-                       matched_name=str(getattr(loc, "address", "") or ""))
+    return MatchResult(
+        method=method,
+        score=ONLINE_SCORE,
+        lon=lon,
+        lat=lat,
+        matched_name=str(getattr(loc, "address", "") or ""),
+    )

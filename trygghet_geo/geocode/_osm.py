@@ -26,12 +26,34 @@ log = logging.getLogger(__name__)
 
 # Tags kept from OSM features: the names (aliases) and what says what a feature is.
 NAME_TAGS = (
-    "name:sv", "name", "name:fi", "official_name", "official_name:sv", "alt_name", "alt_name:sv", "old_name",
-    "old_name:sv", "short_name", "short_name:sv", "loc_name",
+    "name:sv",
+    "name",
+    "name:fi",
+    "official_name",
+    "official_name:sv",
+    "alt_name",
+    "alt_name:sv",
+    "old_name",
+    "old_name:sv",
+    "short_name",
+    "short_name:sv",
+    "loc_name",
 )
 CATEGORY_TAGS = (
-    "leisure", "place", "railway", "public_transport", "amenity", "shop", "tourism", "historic", "highway",
-    "building", "landuse", "natural", "office", "man_made",
+    "leisure",
+    "place",
+    "railway",
+    "public_transport",
+    "amenity",
+    "shop",
+    "tourism",
+    "historic",
+    "highway",
+    "building",
+    "landuse",
+    "natural",
+    "office",
+    "man_made",
 )
 
 
@@ -52,7 +74,9 @@ class RawOSM:
 def _tags_to_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """pyrosm keeps most tags in a JSON string column ``tags`` and a few as columns: merge them."""
     raw = frame["tags"] if "tags" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-    cols = [c for c in frame.columns if c not in ("tags", "geometry", "id", "osm_type", "lon", "lat", "u", "v")]
+    cols = [
+        c for c in frame.columns if c not in ("tags", "geometry", "id", "osm_type", "lon", "lat", "u", "v")
+    ]
     out: list[dict[str, Any]] = []
     values = frame[cols].to_dict("records") if cols else [{}] * len(frame)
     for t, extra in zip(raw, values, strict=True):
@@ -66,7 +90,9 @@ def _tags_to_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _frame(gdf: gpd.GeoDataFrame | None, keep: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
     if gdf is None or len(gdf) == 0:
-        return gpd.GeoDataFrame({"osm_type": [], "tags": [], **{k: [] for k in keep}}, geometry=[], crs="EPSG:4326")
+        return gpd.GeoDataFrame(
+            {"osm_type": [], "tags": [], **{k: [] for k in keep}}, geometry=[], crs="EPSG:4326"
+        )
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     out = gpd.GeoDataFrame(
         {
@@ -104,7 +130,9 @@ def read_osm_file(path: str | Path) -> RawOSM:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pyrosm calls deprecated pandas/shapely APIs internally
         named = osm.get_data_by_custom_criteria(custom_filter={"name": True}, filter_type="keep")
-        addresses = osm.get_data_by_custom_criteria(custom_filter={"addr:housenumber": True}, filter_type="keep")
+        addresses = osm.get_data_by_custom_criteria(
+            custom_filter={"addr:housenumber": True}, filter_type="keep"
+        )
         _nodes, edges = osm.get_network(network_type="all", nodes=True)
     if edges is None or len(edges) == 0:
         raise InputError(f"OSM file {str(path)!r} holds no streets")
@@ -135,9 +163,13 @@ def read_osm_place(query: str) -> RawOSM:
     feats = features.reset_index()
     feats["osm_type"] = feats.get("element", feats.get("element_type", "node"))
     name_cols = [c for c in feats.columns if c in NAME_TAGS or c in CATEGORY_TAGS or c.startswith("addr:")]
-    feats["tags"] = feats[name_cols].apply(lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1)
+    feats["tags"] = feats[name_cols].apply(
+        lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1
+    )
     edge_tags = [c for c in edges.columns if c in NAME_TAGS or c == "highway"]
-    edges["tags"] = edges[edge_tags].apply(lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1)
+    edges["tags"] = edges[edge_tags].apply(
+        lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1
+    )
     edges["osm_type"] = "way"
     has_name = feats["name"].notna() if "name" in feats else pd.Series(False, index=feats.index)
     has_number = feats["addr:housenumber"].notna() if "addr:housenumber" in feats else has_name & False

@@ -11,20 +11,34 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["ParsedPlace", "folded_key", "name_key", "normalize_text", "parse_place"]
 
 PlaceKind = Literal["address", "street", "intersection", "between", "place", "empty"]
 
-# --- keys: how names are compared ------------------------------------------------------------------------------
+# --- keys: how names are compared ---------------------------------------------------------------------------
 # Definite and indefinite forms of street words are the same street ("Storgata" / "Storgatan"), so keys end in
 # the indefinite form. Longest suffix first.
 _SUFFIX_CANON = (
-    ("esplanaden", "esplanad"), ("stranden", "strand"), ("platsen", "plats"), ("gatan", "gata"),
-    ("vagen", "vag"), ("torget", "torg"), ("parken", "park"), ("allen", "alle"), ("stigen", "stig"),
-    ("backen", "backe"), ("kajen", "kaj"), ("hamnen", "hamn"), ("kullen", "kulle"), ("leden", "led"),
-    ("granden", "grand"), ("bron", "bro"), ("gangen", "gang"), ("plan", "plan"),
+    ("esplanaden", "esplanad"),
+    ("stranden", "strand"),
+    ("platsen", "plats"),
+    ("gatan", "gata"),
+    ("vagen", "vag"),
+    ("torget", "torg"),
+    ("parken", "park"),
+    ("allen", "alle"),
+    ("stigen", "stig"),
+    ("backen", "backe"),
+    ("kajen", "kaj"),
+    ("hamnen", "hamn"),
+    ("kullen", "kulle"),
+    ("leden", "led"),
+    ("granden", "grand"),
+    ("bron", "bro"),
+    ("gangen", "gang"),
+    ("plan", "plan"),
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -71,10 +85,22 @@ def normalize_text(text: str) -> str:
     return t.strip(" ,;:!?\"'()")
 
 
-# --- the rule set ----------------------------------------------------------------------------------------------
+# --- the rule set -------------------------------------------------------------------------------------------
 _TOWNS = {  # trailing ", <town>" stripped even without a postal code
-    "helsinki", "helsingfors", "stockholm", "göteborg", "malmö", "uppsala", "kristinehamn", "espoo", "esbo",
-    "vantaa", "vanda", "sverige", "finland", "suomi",
+    "helsinki",
+    "helsingfors",
+    "stockholm",
+    "göteborg",
+    "malmö",
+    "uppsala",
+    "kristinehamn",
+    "espoo",
+    "esbo",
+    "vantaa",
+    "vanda",
+    "sverige",
+    "finland",
+    "suomi",
 }
 _POSTAL = re.compile(r"(?:,\s*|\s+)(?:(?:s|se|fi)-?\s?)?(\d{3}\s?\d{2})(?:\s+([^\d,]+))?$")
 _TRAILING_TOWN = re.compile(r",\s*([^\d,]+)$")
@@ -83,16 +109,40 @@ _ENTRANCE = re.compile(
     r"(?P<value>\d{1,4}[a-z]?|[a-z])\b.*$"
 )
 _RELATIONS = (
-    "strax utanför", "alldeles utanför", "precis utanför", "i närheten av", "vid sidan av", "i hörnet av",
-    "utanför", "bakom", "framför", "nära", "intill", "invid", "bredvid", "mittemot", "mitt emot", "nedanför",
-    "ovanför", "under", "längs", "på baksidan av", "vid", "i", "på", "till",
+    "strax utanför",
+    "alldeles utanför",
+    "precis utanför",
+    "i närheten av",
+    "vid sidan av",
+    "i hörnet av",
+    "utanför",
+    "bakom",
+    "framför",
+    "nära",
+    "intill",
+    "invid",
+    "bredvid",
+    "mittemot",
+    "mitt emot",
+    "nedanför",
+    "ovanför",
+    "under",
+    "längs",
+    "på baksidan av",
+    "vid",
+    "i",
+    "på",
+    "till",
 )
 _RELATION_RE = re.compile(r"(?:^|\s)(" + "|".join(re.escape(r) for r in _RELATIONS) + r")\s+(?=\S)")
 _BETWEEN = re.compile(r"^(?:(?P<base>.+?)\s+)?mellan\s+(?P<a>.+?)\s+(?:och|&)\s+(?P<b>.+)$")
 _CROSS_WORDS = re.compile(
-    r"^(?:i\s+|vid\s+|på\s+)?(?:korsningen|korsning|hörnet|gatuhörnet|hörn|kors\.?|x-?ing|korsningen av)\s+(?:av\s+|mellan\s+)?"
+    r"^(?:i\s+|vid\s+|på\s+)?(?:korsningen|korsning|hörnet|gatuhörnet|hörn|kors\.?|korsningen av)\s+"
+    r"(?:av\s+|mellan\s+)?"
 )
-_CROSS_SPLIT = re.compile(r"\s*/\s*|\s+(?:och|ja|&|x|mot|korsning)\s+|\s+-\s+|(?<=[a-zåäöé])-(?=[a-zåäöé]{3})")
+_CROSS_SPLIT = re.compile(
+    r"\s*/\s*|\s+(?:och|ja|&|x|mot|korsning)\s+|\s+-\s+|(?<=[a-zåäöé])-(?=[a-zåäöé]{3})"
+)
 _HOUSE = re.compile(
     r"^(?P<street>.*?[a-zåäöéü.])\s*,?\s*(?P<num>\d{1,4})(?:\s*-\s*(?P<to>\d{1,4}))?"
     r"(?:\s*(?P<letter>[a-h])\b)?(?P<rest>.*)$"
@@ -115,8 +165,17 @@ _SUFFIX_ABBREV = (
 )
 # Whole-word abbreviations, Swedish first.
 _WORD_ABBREV = {
-    "s.": "södra", "n.": "norra", "v.": "västra", "ö.": "östra", "l.": "lilla", "g:a": "gamla",
-    "st.": "stora", "gat.": "gatan", "pl.": "platsen", "stn": "stationen", "stn.": "stationen",
+    "s.": "södra",
+    "n.": "norra",
+    "v.": "västra",
+    "ö.": "östra",
+    "l.": "lilla",
+    "g:a": "gamla",
+    "st.": "stora",
+    "gat.": "gatan",
+    "pl.": "platsen",
+    "stn": "stationen",
+    "stn.": "stationen",
     "c.": "central",
 }
 
@@ -281,14 +340,20 @@ def _parse_cached(text: str) -> ParsedPlace:
         t = t[:-1]  # a full stop after a whole name, not an abbreviation
     t, alts = _expand_abbreviations(t)
     t = t.strip(" .")
-    common = {"text": text, "postal_code": postal, "town": town, "entrance": entrance, "alternatives": alts}
+    common: dict[str, Any] = {
+        "text": text,
+        "postal_code": postal,
+        "town": town,
+        "entrance": entrance,
+        "alternatives": alts,
+    }
 
     # intersections introduced by a corner word
     m = _CROSS_WORDS.match(t)
     if m:
         rest = t[m.end() :]
-        pair = _split_cross(rest) or _split_corner_words(rest)
-        return ParsedPlace(normalized=t, kind="intersection", street=pair[0], street2=pair[1], **common)
+        first, second = _split_cross(rest) or _split_corner_words(rest)
+        return ParsedPlace(normalized=t, kind="intersection", street=first, street2=second, **common)
     m = _BETWEEN.match(t)
     if m:
         base, relation_feature = (m.group("base") or ""), ""
@@ -296,8 +361,16 @@ def _parse_cached(text: str) -> ParsedPlace:
             rel = _RELATION_RE.search(base)
             if rel is not None:
                 relation_feature, base = base[: rel.start()].strip(), base[rel.end() :].strip()
-        return ParsedPlace(normalized=t, kind="between", street=m.group("a").strip(), street2=m.group("b").strip(),
-                           base=base, relation="mellan", feature=relation_feature, **common)
+        return ParsedPlace(
+            normalized=t,
+            kind="between",
+            street=m.group("a").strip(),
+            street2=m.group("b").strip(),
+            base=base,
+            relation="mellan",
+            feature=relation_feature,
+            **common,
+        )
     relation, feature = "", ""
     rels = list(_RELATION_RE.finditer(t))
     if len(rels) > 1 and _HOUSE.match(t[rels[-1].end() :].strip()):  # "framför porten till Storgatan 5"
@@ -309,8 +382,14 @@ def _parse_cached(text: str) -> ParsedPlace:
     m = _HOUSE.match(t)
     if m:
         return ParsedPlace(
-            normalized=t, kind="address", relation=relation, feature=feature, street=m.group("street").strip(" ,."), house_number=int(m.group("num")),
-            house_number_to=int(m.group("to")) if m.group("to") else None, house_letter=m.group("letter") or "",
+            normalized=t,
+            kind="address",
+            relation=relation,
+            feature=feature,
+            street=m.group("street").strip(" ,."),
+            house_number=int(m.group("num")),
+            house_number_to=int(m.group("to")) if m.group("to") else None,
+            house_letter=m.group("letter") or "",
             **common,
         )
     pair = _split_cross(t) if re.search(r"/| och | ja | & | - ", t) else None
