@@ -525,7 +525,7 @@ def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
 def _point_mask(geoms: Any) -> np.ndarray:
     """Rows whose geometry is a non-empty Point with finite coordinates."""
     types = geoms.geom_type.to_numpy()
-    mask = (types == "Point") & ~geoms.is_empty.to_numpy() & geoms.notna().to_numpy()
+    mask = (types == "Point") & ~geoms.is_empty.to_numpy()  # a missing geometry has no type
     if mask.any():
         coords = np.column_stack([geoms[mask].x.to_numpy(), geoms[mask].y.to_numpy()])
         finite = np.isfinite(coords).all(axis=1)
@@ -597,13 +597,12 @@ def _redact_columns(
     for col in columns:
         if col not in df.columns:
             continue
-        # numbers typed into a text column (Excel stores a bare personnummer as a number) are text here
-        series = df[col].map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
+        # numbers typed into a text column (Excel stores a bare personnummer as a number) are text here;
+        # cleaned before redaction and cut after it, so a cut never splits a number the patterns would catch
+        series = df[col].map(lambda v: clean_text(v if isinstance(v, str) else str(v)), na_action="ignore")
         if redact_text:
             series, c = redact_with_counts(series)
             counts.update({f"redacted_{kind}": n for kind, n in c.items()})
-        # cleaned before redaction (inside redact) and cut after it, so a cut never splits a number that the
-        # patterns would have caught
         df[col] = series.map(lambda v: clean_text(v, max_chars=max_chars), na_action="ignore")
     return df
 
