@@ -47,25 +47,55 @@ if which == "trygghet_geo":
 print(json.dumps({"rows": len(df), "seconds": elapsed, "peak_mb": (peak - base) / 2**20, "extra": extra}))
 """
 
-TYPES = np.array(["Stöld", "Stöld/inbrott", "Narkotikabrott", "Rattfylleri", "Trafikbrott", "Skadegörelse",
-                  "Misshandel", "Rån", "Ofredande", "Bråk", "Okänd typ"])
-STREETS = np.array(["Kungsgatan", "Drottninggatan", "Storgatan", "Järnvägsgatan", "Torggatan", "Skolgatan",
-                    "Östra Ågatan", "Västra Hamngatan", "Stationsvägen", "Parkvägen"])
+TYPES = np.array(
+    [
+        "Stöld",
+        "Stöld/inbrott",
+        "Narkotikabrott",
+        "Rattfylleri",
+        "Trafikbrott",
+        "Skadegörelse",
+        "Misshandel",
+        "Rån",
+        "Ofredande",
+        "Bråk",
+        "Okänd typ",
+    ]
+)
+STREETS = np.array(
+    [
+        "Kungsgatan",
+        "Drottninggatan",
+        "Storgatan",
+        "Järnvägsgatan",
+        "Torggatan",
+        "Skolgatan",
+        "Östra Ågatan",
+        "Västra Hamngatan",
+        "Stationsvägen",
+        "Parkvägen",
+    ]
+)
 
 
 def make_file(path: Path, n: int, seed: int = 0) -> None:
     """Write ``n`` incident rows; vectorised so that making the file does not dominate the run."""
     rng = np.random.default_rng(seed)
     # Unique case numbers except ~1% republished (the same id again, a later version).
-    ids = pd.Series(np.where(rng.random(n) < 0.01, rng.integers(0, n, n), np.arange(n)).astype(str), dtype="str")
+    ids = pd.Series(
+        np.where(rng.random(n) < 0.01, rng.integers(0, n, n), np.arange(n)).astype(str), dtype="str"
+    )
     ids = "5000-K" + ids
     minutes = rng.integers(0, 3 * 365 * 24 * 60, n)
     t = pd.Timestamp("2021-01-01") + pd.to_timedelta(minutes, unit="min")
     date = pd.Series(t.strftime("%Y-%m-%d"))
     hour = pd.Series(t.hour.astype(str))
     clock = hour.where(rng.random(n) < 0.3, hour.str.zfill(2)) + ":" + pd.Series(t.strftime("%M"))
-    place = pd.Series(STREETS[rng.integers(0, len(STREETS), n)]) + " " + pd.Series(
-        rng.integers(1, 80, n).astype(str))
+    place = (
+        pd.Series(STREETS[rng.integers(0, len(STREETS), n)])
+        + " "
+        + pd.Series(rng.integers(1, 80, n).astype(str))
+    )
     lat = 59.30 + rng.random(n) * 0.1
     lon = 18.00 + rng.random(n) * 0.15
     lat_s = pd.Series(np.char.replace(np.round(lat, 6).astype(str), ".", ","))
@@ -73,16 +103,24 @@ def make_file(path: Path, n: int, seed: int = 0) -> None:
     missing = rng.random(n) < 0.05
     lat_s[missing] = ""
     lon_s[missing] = ""
-    frame = pd.DataFrame({
-        "Ärendenummer": ids, "Brottstyp": TYPES[rng.integers(0, len(TYPES), n)], "Datum": date, "Tid": clock,
-        "Plats": place, "Latitud": lat_s, "Longitud": lon_s,
-    })
+    frame = pd.DataFrame(
+        {
+            "Ärendenummer": ids,
+            "Brottstyp": TYPES[rng.integers(0, len(TYPES), n)],
+            "Datum": date,
+            "Tid": clock,
+            "Plats": place,
+            "Latitud": lat_s,
+            "Longitud": lon_s,
+        }
+    )
     frame.to_csv(path, sep=";", index=False, encoding="utf-8")
 
 
 def run(which: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, which, str(path)], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, which, str(path)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -98,17 +136,26 @@ def main() -> None:
         path = Path(tmp) / "incidents.csv"
         make_file(path, n)
         size_mb = path.stat().st_size / 2**20
-        print(f"file: {n:,} rows, {size_mb:.1f} MB ({path.name}); {repeat} run(s) each, fresh process per run")
+        print(
+            f"file: {n:,} rows, {size_mb:.1f} MB ({path.name}); {repeat} run(s) each, fresh process per run"
+        )
         results: dict[str, list[dict]] = {"pandas": [], "trygghet_geo": []}
         for _ in range(repeat):  # interleaved, so that machine load hits both alike
             for which in results:
                 results[which].append(run(which, path))
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("seconds", "peak_mb")} for k, v in results.items()}
+    med = {
+        k: {m: statistics.median(r[m] for r in v) for m in ("seconds", "peak_mb")} for k, v in results.items()
+    }
     for which, m in med.items():
-        print(f"{which:>13}: {m['seconds']:6.2f} s  {n / m['seconds']:>12,.0f} rows/s  peak +{m['peak_mb']:7.0f} MB")
+        print(
+            f"{which:>13}: {m['seconds']:6.2f} s  {n / m['seconds']:>12,.0f} rows/s  "
+            f"peak +{m['peak_mb']:7.0f} MB"
+        )
     ratio_t = med["trygghet_geo"]["seconds"] / med["pandas"]["seconds"]
     ratio_m = med["trygghet_geo"]["peak_mb"] / max(med["pandas"]["peak_mb"], 1e-9)
-    print(f"read_incidents / pandas.read_csv: time {ratio_t:.2f}×, peak memory {ratio_m:.2f}× (goal: time ≤ 3×)")
+    print(
+        f"read_incidents / pandas.read_csv: time {ratio_t:.2f}×, peak memory {ratio_m:.2f}× (goal: time ≤ 3×)"
+    )
     print(f"statuses: {results['trygghet_geo'][-1]['extra']}")
 
 

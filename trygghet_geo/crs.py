@@ -48,9 +48,9 @@ RT90 = "EPSG:3021"  # RT90 2.5 gon V
 SWEREF99_LOCAL_ZONES = tuple(f"EPSG:{code}" for code in range(3007, 3019))
 
 # A coarse outline of Sweden with its territorial waters (lon, lat), accurate to some 10-20 km near the
-# borders with Norway and Finland and on the sea midlines to Denmark, Åland and Finland. It is used only to choose
-# EPSG:3006 over UTM and to flag points far outside the country; no installed library ships a country outline
-# offline (geodatasets and naturalearth need a download), so it is written out here.
+# borders with Norway and Finland and on the sea midlines to Denmark, Åland and Finland. It is used only
+# to choose EPSG:3006 over UTM and to flag points far outside the country; no installed library ships a
+# country outline offline (geodatasets and naturalearth need a download), so it is written out here.
 _SWEDEN_OUTLINE = (
     (13.30, 55.25),
     (14.50, 55.45),
@@ -108,6 +108,13 @@ _SWEDEN_OUTLINE = (
     (13.30, 55.25),
 )
 
+_BBOX = (
+    min(p[0] for p in _SWEDEN_OUTLINE),
+    min(p[1] for p in _SWEDEN_OUTLINE),
+    max(p[0] for p in _SWEDEN_OUTLINE),
+    max(p[1] for p in _SWEDEN_OUTLINE),
+)
+
 # Value ranges (metres) of Swedish projected coordinates inside the country, with a margin.
 _NORTHING = (6_050_000.0, 7_750_000.0)
 _EAST_SWEREF_TM = (200_000.0, 1_000_000.0)
@@ -138,12 +145,12 @@ def in_sweden(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
 
     x = np.asarray(lon, dtype=float)
     y = np.asarray(lat, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    out = np.zeros(np.broadcast(x, y).shape, dtype=bool)
+    x, y = np.broadcast_arrays(x, y)
+    # The bounding box first: a cheap test that spares the polygon test for most foreign points.
+    ok = (x >= _BBOX[0]) & (x <= _BBOX[2]) & (y >= _BBOX[1]) & (y <= _BBOX[3])
+    out = np.zeros(x.shape, dtype=bool)
     if ok.any():
-        out[ok] = shapely.contains_xy(
-            _sweden(), np.broadcast_to(x, out.shape)[ok], np.broadcast_to(y, out.shape)[ok]
-        )
+        out[ok] = shapely.contains_xy(_sweden(), x[ok], y[ok])
     return out
 
 

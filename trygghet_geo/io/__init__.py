@@ -233,7 +233,8 @@ def _require_location(prep: Prepared) -> None:
         return
     raise InputError(
         f"{prep.source}: no column could hold a place or coordinates; found columns "
-        f"{list(prep.frame.columns)!r}. Expected a place column (plats, adress, gatuadress, platsbeskrivning, "
+        f"{list(prep.frame.columns)!r}. Expected a place column (plats, adress, gatuadress, "
+        "platsbeskrivning, "
         "address …) or coordinate columns (latitud/longitud, lat/lon, X/Y, N/E); name yours with "
         "columns={'place': ..., 'lat': ..., 'lon': ...}"
     )

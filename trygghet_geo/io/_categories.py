@@ -76,15 +76,16 @@ def map_categories(
     *,
     kind: Kind,
     extra: Mapping[str, str] | None = None,
-) -> tuple[pd.Series, np.ndarray]:
-    """Canonical category per row and a mask of rows whose type was unknown (they become ``övrigt``).
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Category code per row (into the returned names), the names, and a mask of rows whose type was unknown
+    (they become ``övrigt``).
 
     The table is consulted once per distinct type, so a million rows with a hundred types cost a hundred
     lookups. ``extra`` (``{raw type: category}``) is consulted first and wins over the shipped table.
 
-    >>> cats, unknown = map_categories(pd.Series(["Stöld/inbrott", "Trafikolycka,  vilt", "Gurka", None]),
-    ...                                kind="incident")
-    >>> cats.tolist(), unknown.tolist()
+    >>> raw = pd.Series(["Stöld/inbrott", "Trafikolycka,  vilt", "Gurka", None])
+    >>> codes, names, unknown = map_categories(raw, kind="incident")
+    >>> [names[c] for c in codes], unknown.tolist()
     (['stöld', 'trafik', 'övrigt', 'övrigt'], [False, False, True, False])
     """
     exact, prefixes = _lookup(kind)
@@ -96,9 +97,11 @@ def map_categories(
         exact = {**exact, **{category_key(k): v for k, v in extra.items()}}
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     mapped = [_match_one(u, exact, prefixes) if str(u).strip() else None for u in uniques]
-    known = np.array([m is not None for m in mapped] + [True], dtype=bool)  # last slot: missing type
-    names = np.array([m or FALLBACK for m in mapped] + [FALLBACK], dtype=object)
-    empty_slot = np.array([not str(u).strip() for u in uniques] + [True], dtype=bool)
+    vocab = list(s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES)
+    slot = np.array([vocab.index(m or FALLBACK) for m in mapped] + [vocab.index(FALLBACK)], dtype=np.int16)
+    unknown_slot = np.array(
+        [m is None and bool(str(u).strip()) for m, u in zip(mapped, uniques, strict=True)] + [False],
+        dtype=bool,
+    )  # last slot: missing type (not "unknown", just absent)
     codes = np.where(codes < 0, len(uniques), codes)
-    unknown = ~known[codes] & ~empty_slot[codes]
-    return pd.Series(names[codes], index=raw.index, dtype="str"), unknown
+    return slot[codes], vocab, unknown_slot[codes]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from trygghet_geo.errors import InputError
 
@@ -48,7 +49,6 @@ def detect_encoding(path: Path) -> str:
             return "utf-16"
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
-        n_multibyte = 0
         while chunk := fh.read(_CHUNK):
             if b"\x00" in chunk:
                 raise InputError(
@@ -58,17 +58,21 @@ def detect_encoding(path: Path) -> str:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
-                n_multibyte += sum(
-                    chunk.count(lead)
-                    for lead in (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96")
-                )
-                return "mixed" if n_multibyte else "cp1252"
-            n_multibyte += chunk.count(b"\xc3")
+                return _not_utf8(path)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
+            return _not_utf8(path)
     return "utf-8"
+
+
+_SWEDISH_UTF8 = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96", b"\xc3\xa9")
+
+
+def _not_utf8(path: Path) -> str:
+    """cp1252, or ``mixed`` when UTF-8 encoded Swedish letters also occur (two exports pasted together)."""
+    data = path.read_bytes()
+    return "mixed" if any(seq in data for seq in _SWEDISH_UTF8) else "cp1252"
 
 
 def _decode_mixed(data: bytes) -> tuple[str, int]:
@@ -155,6 +159,20 @@ def read_text_table(
 
 
 def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -> pd.DataFrame:
+    if isinstance(buffer, Path):
+        try:
+            # Arrow's multi-threaded reader: several times faster than the C engine when every cell is text.
+            return pd.read_csv(
+                buffer,
+                sep=delim,
+                dtype="str",
+                keep_default_na=False,
+                na_values=[],
+                encoding=enc,
+                engine="pyarrow",
+            )
+        except (ValueError, pa.ArrowException) as exc:  # ragged rows, odd quoting: the C engine decides
+            log.info("%s: the Arrow reader gave up (%s); reading with the C engine", path, exc)
     try:
         return pd.read_csv(
             buffer,
@@ -166,8 +184,8 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -
             skip_blank_lines=True,
         )
     except pd.errors.ParserError as exc:
-        # Ragged rows (a cell with an unquoted delimiter): re-read through the python engine, keeping every
-        # row; extra cells are joined back into the last column so that no text is lost.
+        # Ragged rows (a cell with an unquoted delimiter): re-read with the csv module, keeping every row;
+        # extra cells are joined back into the last column so that no text is lost.
         log.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
         if isinstance(buffer, io.StringIO):
             buffer.seek(0)

@@ -57,6 +57,7 @@ _MONTH_RE = re.compile(
     r"(?i)^(\d{1,2})\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})"
 )
 _DAYFIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
+_FAST = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
@@ -74,16 +75,38 @@ def _localize(values: pd.Series) -> pd.Series:
     return values.dt.tz_convert(TIMEZONE).astype(f"datetime64[ns, {TIMEZONE}]")
 
 
+def _arrow_fast(text: pd.Series) -> pd.Series:
+    """The common unzoned ISO forms through Arrow's compiled strptime (several times faster than pandas' on
+    text columns, and it takes hours without a leading zero); NaT where none of them fits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text.to_numpy(dtype=object) if text.dtype != "str" else text, type=pa.large_string())
+    result = None
+    for fmt in _FAST:
+        parsed = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
+        result = parsed if result is None else pc.coalesce(result, parsed)
+        if result.null_count == arr.null_count:
+            break
+    values = pc.cast(result, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+    return pd.Series(values, index=text.index, dtype="datetime64[ns]")
+
+
 def _parse_strings(text: pd.Series) -> pd.Series:
-    """Parse non-empty strings; returns naive-or-UTC-converted Stockholm timestamps, NaT where unreadable."""
-    out = _empty_result(text.index)
-    has_tz = text.str.contains(_TZ_SUFFIX, regex=True)
+    """Parse non-empty strings into Stockholm timestamps, NaT where unreadable."""
+    fast = _arrow_fast(text)
+    out = _localize(fast)
+    rest = fast.isna()
+    if not rest.any():
+        return out
+    left = text[rest]
+    has_tz = left.str.contains(_TZ_SUFFIX, regex=True)
     if has_tz.any():
-        aware = pd.to_datetime(text[has_tz], format="ISO8601", errors="coerce", utc=True)
-        out[has_tz] = _localize(aware)
-    naive = ~has_tz
-    if naive.any():
-        out[naive] = _localize(pd.to_datetime(text[naive], format="ISO8601", errors="coerce"))
+        aware = pd.to_datetime(left[has_tz], format="ISO8601", errors="coerce", utc=True)
+        out[has_tz[has_tz].index] = _localize(aware)
+    naive = left[~has_tz]
+    if len(naive):
+        out[naive.index] = _localize(pd.to_datetime(naive, format="ISO8601", errors="coerce"))
     rest = out.isna()
     if rest.any():
         out[rest] = _parse_rest(text[rest])
@@ -156,6 +179,16 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         out = _from_numbers(values)
         return out, (values.notna() & out.isna()).to_numpy()
+    if values.dtype == "str":  # text columns (CSV): no per-cell Python objects at all
+        text = values.str.strip()
+        present = (text.fillna("") != "").to_numpy(dtype=bool)
+        if present.all():
+            out = _parse_strings(text)
+        else:
+            out = _empty_result(values.index)
+            if present.any():
+                out[present] = _parse_strings(text[present])
+        return out, present & out.isna().to_numpy()
     out = _empty_result(values.index)
     obj = values.astype(object)
     is_dt = (

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from trygghet_geo import crs as tgcrs
 from trygghet_geo import schema as s
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.io._categories import map_categories
-from trygghet_geo.io._dates import parse_datetimes, parse_times
+from trygghet_geo.io._dates import _localize, parse_datetimes, parse_times
 from trygghet_geo.io._report import IngestReport
 
 if TYPE_CHECKING:
@@ -63,7 +65,14 @@ def _numbers(values: pd.Series | None, n: int) -> np.ndarray:
     v = values.reset_index(drop=True)
     if pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype):
         return v.to_numpy(dtype=float, na_value=np.nan)
-    t = _text(v, n).str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+    t = _text(v, n)
+    try:  # the common case, plain numbers with a decimal point or comma: one compiled cast
+        arr = pa.array(t.str.replace(",", ".", regex=False), type=pa.large_string())
+        arr = pc.if_else(pc.equal(arr, ""), None, arr)
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+        pass
+    t = t.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
     return pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -93,31 +102,31 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, str]:
     if not cols.has("date"):
         return nat, np.zeros(n, dtype=bool), ""
     date = cols.raw("date")
-    if cols.has("time"):
-        time, bad_time = parse_times(cols.raw("time"))  # type: ignore[arg-type]
-        if date.dtype == "str":  # type: ignore[union-attr]
-            # One string pass is faster than parsing dates and adding timedeltas separately.
-            day = _text(date, n)
-            secs = time.dt.total_seconds()
-            clock = pd.Series("", index=day.index, dtype="str")
-            have = time.notna().to_numpy()
-            if have.any():
-                sec = secs[have].astype("int64")
-                clock[have] = (
-                    " "
-                    + (sec // 3600).astype("str").str.zfill(2)
-                    + ":"
-                    + (sec % 3600 // 60).astype("str").str.zfill(2)
-                    + ":"
-                    + (sec % 60).astype("str").str.zfill(2)
-                )
-            ts, bad = parse_datetimes(day.where(day == "", day + clock))
-        else:
-            ts, bad = parse_datetimes(date)  # type: ignore[arg-type]
-            ts = ts.where(time.isna(), ts.dt.normalize() + time)
-        return ts, bad | bad_time, "date+time"
-    ts, bad = parse_datetimes(date)  # type: ignore[arg-type]
-    return ts, bad, "date"
+    if not cols.has("time"):
+        ts, bad = parse_datetimes(date)  # type: ignore[arg-type]
+        return ts, bad, "date"
+    time = cols.raw("time")
+    if date.dtype == "str" and time.dtype == "str":  # type: ignore[union-attr]
+        # Text columns: "2021-03-04" + " " + "7:05" parsed in one compiled pass; the rows where that fails
+        # (times such as "2215" or "kl 22") go through the separate date and time parsers.
+        day, clock = _text(date, n), _text(time, n)
+        ts, bad = parse_datetimes(day.where(clock == "", day + " " + clock))
+        retry = bad & (clock != "").to_numpy()
+        if retry.any():
+            ts_r, bad_r = _date_plus_time(date[retry], time[retry])  # type: ignore[index]
+            ts[retry], bad[retry] = ts_r.to_numpy(), bad_r
+        return ts, bad, "date+time"
+    ts, bad = _date_plus_time(date, time)  # type: ignore[arg-type]
+    return ts, bad, "date+time"
+
+
+def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A date column plus a separate time column, added on the wall clock, then placed in Stockholm time."""
+    day, bad_day = parse_datetimes(date)
+    clock, bad_clock = parse_times(time)
+    wall = day.dt.tz_localize(None)
+    wall = wall.where(clock.isna(), wall.dt.normalize() + clock)
+    return _localize(wall), bad_day | bad_clock
 
 
 def _coordinates(cols: _Columns, crs: str | None, report: IngestReport) -> tgcrs.CoordinateResult:
@@ -218,43 +227,85 @@ def _outside(lon: np.ndarray, lat: np.ndarray, located: np.ndarray, area: Area) 
     return located & ~inside, "the study area"
 
 
+def _codes(values: pd.Series, *, lower: bool = False) -> np.ndarray:
+    """Integer codes of text values (equal text, equal code); with ``lower`` case is ignored. The distinct
+    values are lowered, not the column, so a million rows with a thousand places cost a thousand lowerings."""
+    codes, uniques = pd.factorize(values)
+    if lower and len(uniques):
+        remap = pd.factorize(pd.Index(uniques).astype("str").str.lower())[0]
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+    return codes
+
+
+def _combine(*columns: np.ndarray) -> np.ndarray:
+    """One int64 code per distinct tuple of the given non-negative integer columns: mixed-radix arithmetic
+    when the product of the ranges fits in int64 (no hashing at all), else factorised step by step."""
+    cols = [np.asarray(c, dtype=np.int64) for c in columns]
+    cols = [c - c.min(initial=0) for c in cols]
+    radix = [int(c.max(initial=0)) + 1 for c in cols]
+    if np.prod([float(r) for r in radix]) < 2.0**62:
+        key = np.zeros(cols[0].shape[0], dtype=np.int64)
+        for c, r in zip(cols, radix, strict=True):
+            key = key * r + c
+        return key
+    key = pd.factorize(cols[0])[0].astype(np.int64)
+    for c in cols[1:]:
+        code = pd.factorize(c)[0].astype(np.int64)
+        key = pd.factorize(key * (int(code.max(initial=0)) + 1) + code)[0].astype(np.int64)
+    return key
+
+
 def _duplicates(
     record_id: pd.Series,
     occurred: pd.Series,
-    place_key: pd.Series,
-    category: pd.Series,
+    place: pd.Series,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    category_code: np.ndarray,
     candidates: np.ndarray,
     published: pd.Series | None,
 ) -> np.ndarray:
-    """Rows that repeat an earlier-published row (same id, or same time, place and category): True for all
-    but the latest version of each."""
+    """Rows that repeat another row (same id; or same time, place and category): True for all but the latest
+    version of each, "latest" by publication time where the source has one, else by position in the file.
+
+    Works on integer codes (factorised text, nanoseconds, rounded coordinates), never on Python objects.
+    """
     n = len(record_id)
     order = np.arange(n)
     if published is not None:
-        # Stable sort by publication time (missing first), so that "last" means "latest published".
-        key = published.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-        key_int = key.astype("int64")
-        key_int[np.isnat(key)] = np.iinfo(np.int64).min
-        order = np.argsort(key_int, kind="stable")
+        order = np.argsort(_ns(published), kind="stable")  # NaT is the int64 minimum: sorts first
     dup = np.zeros(n, dtype=bool)
-    frame = pd.DataFrame(
-        {
-            "id": record_id.to_numpy(),
-            "t": occurred.to_numpy(),
-            "p": place_key.to_numpy(),
-            "c": category.to_numpy(),
-        }
-    ).iloc[order]
-    cand = candidates[order]
-    with_id = cand & (frame["id"] != "").to_numpy()
+    with_id = candidates & (record_id != "").to_numpy()
     if with_id.any():
-        d = frame.loc[with_id, "id"].duplicated(keep="last").to_numpy()
-        dup[order[with_id][d]] = True
-    content = cand & ~dup[order] & frame["t"].notna().to_numpy() & (frame["p"] != "").to_numpy()
+        rows = order[with_id[order]]
+        d = pd.Series(_codes(record_id)[rows]).duplicated(keep="last").to_numpy()
+        dup[rows[d]] = True
+    no_place = (place == "").to_numpy()
+    located = np.isfinite(lon) & np.isfinite(lat)
+    t = _ns(occurred)
+    content = candidates & ~dup & (t != np.iinfo(np.int64).min) & (~no_place | located)
     if content.any():
-        d = frame.loc[content, ["t", "p", "c"]].duplicated(keep="last").to_numpy()
-        dup[order[content][d]] = True
+        rows = order[content[order]]
+        # Where: the place text (case ignored), or the coordinates to 1e-5 degrees for rows without text.
+        r = rows[no_place[rows]]
+        where = _codes(place, lower=True)
+        if len(r):
+            xy = _combine(np.round(lon[r] * 1e5).astype(np.int64), np.round(lat[r] * 1e5).astype(np.int64))
+            where[r] = int(where.max(initial=0)) + 1 + pd.factorize(xy)[0]
+        tt = t[rows] - t[rows].min(initial=0)
+        if not (tt % 1_000_000_000).any():  # whole seconds (the usual case): a smaller radix
+            tt //= 1_000_000_000
+        key = _combine(tt, where[rows], category_code[rows])
+        d = pd.Series(key).duplicated(keep="last").to_numpy()
+        dup[rows[d]] = True
     return dup
+
+
+def _ns(values: pd.Series) -> np.ndarray:
+    """Timestamps as int64 nanoseconds since the epoch (UTC); NaT as the int64 minimum."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    return values.to_numpy(dtype="datetime64[ns]").view("int64").copy()
 
 
 def _place_text(cols: _Columns) -> pd.Series:
@@ -291,6 +342,58 @@ def _user_columns(frame: pd.DataFrame, canonical: tuple[str, ...]) -> tuple[pd.D
     return out, notes
 
 
+_STATUS = s.STATUSES  # codes 0 ok, 1 needs_geocoding, 2 rejected
+_REASONS = ("", *s.REASONS)
+_R = {code: i for i, code in enumerate(_REASONS)}
+_PRECISIONS = s.PRECISION_TIERS
+
+
+def _strings(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Series:
+    """A text column from integer codes into ``names`` (-1 -> missing), built by Arrow without Python
+    objects per row."""
+    mask = codes < 0
+    indices = pa.array(np.where(mask, 0, codes).astype(np.int32), mask=mask if mask.any() else None)
+    decoded = pa.DictionaryArray.from_arrays(indices, pa.array(list(names), type=pa.large_string()))
+    return pd.Series(pd.array(decoded.dictionary_decode(), dtype="str"))
+
+
+def _statuses(
+    located: np.ndarray,
+    has_place: np.ndarray,
+    bad_coords: np.ndarray,
+    street: np.ndarray | None,
+    outside: np.ndarray,
+    bad_date: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Status and reason codes per row (before duplicates), first matching rule wins for the reason."""
+    n = located.shape[0]
+    status = np.zeros(n, dtype=np.int8)
+    reason = np.zeros(n, dtype=np.int8)
+    geocode = ~located & has_place
+    status[geocode] = 1
+    reason[geocode & bad_coords] = _R["bad_coordinates"]
+    if street is not None:
+        st = street & located & has_place
+        status[st], reason[st] = 1, _R["coarse_location"]
+    rej = ~located & ~has_place
+    status[rej] = 2
+    reason[rej] = np.where(bad_coords[rej], _R["bad_coordinates"], _R["no_location"])
+    for mask, code in ((outside, "outside_country"), (bad_date, "bad_date")):
+        m = mask & (status != 2)
+        status[m], reason[m] = 2, _R[code]
+    return status, reason
+
+
+def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
+    """Precision codes into PRECISION_TIERS: exact for coordinates, the reader's tier where it set one."""
+    code = np.where(located, 0, -1).astype(np.int16)
+    if fixed is not None:
+        f = pd.Series(fixed).reset_index(drop=True)
+        fc = pd.Categorical(f.where(f.notna(), None), categories=_PRECISIONS).codes
+        code = np.where(located & (fc >= 0), fc, code).astype(np.int16)
+    return code
+
+
 def build(
     prep: Prepared,
     *,
@@ -301,18 +404,15 @@ def build(
     index: pd.Index | None = None,
 ) -> gpd.GeoDataFrame:
     """Canonical GeoDataFrame from a prepared raw table; exactly one output row per input row."""
-    import geopandas as gpd
-
     n = len(prep.frame)
     cols = _Columns(prep)
-    canonical = s.INCIDENT_COLUMNS if kind == "incidents" else s.OBSERVATION_COLUMNS
     report = IngestReport(source=prep.source, kind=kind, n_rows=n, **prep.report.get("how", {}))
     report.notes.extend(prep.report.get("notes", []))
     report.columns = dict(prep.roles)
 
     occurred, bad_date, _ = _occurred_at(cols)
     raw_cat = _text(cols.raw("category"), n)
-    category, unknown = map_categories(
+    cat_code, cat_names, unknown = map_categories(
         raw_cat, kind="incident" if kind == "incidents" else "observation", extra=categories
     )
     if unknown.any():
@@ -323,78 +423,68 @@ def build(
     located = np.isfinite(lon) & np.isfinite(lat)
     report.crs_counts = {k: v for k, v in coords.counts().items() if k != "missing"}
     report.swapped_coordinates = int(coords.swapped.sum())
-
-    has_place = (place != "").to_numpy()
-    bad_coords = coords.kind == tgcrs.KIND_BAD
     outside, area_name = _outside(lon, lat, located, area)
-    precision = np.where(located, "exact", None).astype(object)
-    if prep.precision is not None:
-        fixed = prep.precision.reset_index(drop=True).to_numpy(dtype=object)
-        precision = np.where(located & pd.notna(fixed), fixed, precision)
-    status = np.full(n, "ok", dtype=object)
-    reason = np.full(n, "", dtype=object)
-    status[~located & has_place] = "needs_geocoding"
-    reason[~located & has_place & bad_coords] = "bad_coordinates"
-    if prep.coarse_with_street is not None:
-        street = prep.coarse_with_street.reset_index(drop=True).to_numpy(dtype=bool) & located & has_place
-        status[street], reason[street] = "needs_geocoding", "coarse_location"
-    rej = ~located & ~has_place
-    status[rej] = "rejected"
-    reason[rej] = np.where(bad_coords[rej], "bad_coordinates", "no_location")
-    for mask, code in (
-        (outside & (status != "rejected"), "outside_country"),
-        (bad_date & (status != "rejected"), "bad_date"),
-    ):
-        status[mask], reason[mask] = "rejected", code
-    report.outside_area = int((reason == "outside_country").sum())
+    street = None if prep.coarse_with_street is None else prep.coarse_with_street.to_numpy(dtype=bool)
+    status, reason = _statuses(
+        located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
+    )
+    report.outside_area = int((reason == _R["outside_country"]).sum())
     if report.outside_area:
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
 
     record_id = _text(cols.raw("record_id"), n)
-    place_key = place.str.casefold()
-    coord_key = (
-        pd.Series(np.round(lon, 5).astype("str"), dtype="str")
-        + ","
-        + pd.Series(np.round(lat, 5).astype("str"), dtype="str")
-    )
-    place_key = place_key.where(place_key != "", coord_key.where(located, ""))
     published = parse_datetimes(cols.raw("published"))[0] if cols.has("published") else None  # type: ignore
-    dup = _duplicates(record_id, occurred, place_key, category, status != "rejected", published)
-    status[dup], reason[dup] = "rejected", "duplicate"
+    dup = _duplicates(record_id, occurred, place, lon, lat, cat_code, status != 2, published)
+    status[dup], reason[dup] = 2, _R["duplicate"]
     report.duplicates = int(dup.sum())
+    report.status_counts = dict(zip(_STATUS, np.bincount(status, minlength=3).tolist(), strict=True))
+    counts = np.bincount(reason, minlength=len(_REASONS))
+    report.reason_counts = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
 
     values: dict[str, Any] = {
-        s.RECORD_ID: record_id.where(record_id != "", None).astype(object),
-        s.SOURCE: pd.Series([prep.source] * n, dtype="str") if n else pd.Series([], dtype="str"),
+        s.RECORD_ID: record_id.where(record_id != "", None),
+        s.SOURCE: _strings(np.zeros(n, dtype=np.int8), [prep.source]),
         s.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64)
         if prep.source_rows is None
         else np.asarray(prep.source_rows, dtype=np.int64),
         s.OCCURRED_AT: occurred,
-        s.CATEGORY: category,
+        s.CATEGORY: _strings(cat_code, cat_names),
         s.RAW_CATEGORY: raw_cat,
         s.PLACE_TEXT: place,
         s.LON: lon,
         s.LAT: lat,
-        s.PRECISION: precision,
-        s.STATUS: status,
-        s.REASON: reason,
+        s.PRECISION: _strings(_precision(located, prep.precision), _PRECISIONS),
+        s.STATUS: _strings(status, _STATUS),
+        s.REASON: _strings(reason, _REASONS),
     }
     if kind == "observations":
         values[s.NOTE] = _text(cols.raw("note"), n)
         values[s.MEASURE] = _text(cols.raw("measure"), n)
-    canon = pd.DataFrame({c: values[c] for c in canonical}, index=pd.RangeIndex(n))
-    for c in (s.STATUS, s.REASON):
-        canon[c] = canon[c].astype("str")
-    user, notes = _user_columns(prep.frame, canonical)
-    report.notes.extend(notes)
-    geometry = gpd.points_from_xy(np.where(located, lon, np.nan), np.where(located, lat, np.nan), crs=s.WGS84)
-    geometry[~located] = None
-    out = gpd.GeoDataFrame(pd.concat([canon, user], axis=1), geometry=geometry, crs=s.WGS84)
+    out = _assemble(values, prep, kind, located, report)
     if index is not None:
         out.index = index
-    report.status_counts = {st: int((status == st).sum()) for st in s.STATUSES}
-    codes, counts = np.unique(reason[reason != ""].astype(str), return_counts=True)
-    report.reason_counts = {str(c): int(k) for c, k in zip(codes, counts, strict=True)}
     out.attrs["report"] = report
     log.info("%s: %d rows read (%s)", prep.source, n, report.status_counts)
     return out
+
+
+def _assemble(
+    values: dict[str, Any], prep: Prepared, kind: Kind, located: np.ndarray, report: IngestReport
+) -> gpd.GeoDataFrame:
+    """Canonical columns, then the user's, then point geometry (only located rows get a point)."""
+    import geopandas as gpd
+    import shapely
+
+    canonical = s.INCIDENT_COLUMNS if kind == "incidents" else s.OBSERVATION_COLUMNS
+    user, notes = _user_columns(prep.frame, canonical)
+    report.notes.extend(notes)
+    n = len(prep.frame)
+    data = {
+        c: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v)
+        for c, v in ((c, values[c]) for c in canonical)
+    }
+    data.update({c: user[c] for c in user.columns})
+    geoms = np.full(n, None, dtype=object)
+    geoms[located] = shapely.points(values[s.LON][located], values[s.LAT][located])
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=s.WGS84), crs=None, copy=False)
