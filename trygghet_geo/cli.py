@@ -80,7 +80,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> _Runner:
     p.add_argument("--out", default=None,
                    help="the validated table (.csv, .xlsx, .gpkg, .geojson; default: FILE's name + "
                         "'.validated.csv' in the current folder); the rejects table is written next to it")
-    p.add_argument("--crs", default=None, 
+    p.add_argument("--crs", default=None,
                    help="CRS of the coordinate columns, e.g. EPSG:3011 (default: detect)")
     p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
     p.add_argument("--encoding", default=None, help="text encoding of a CSV (default: detect)")
