@@ -284,6 +284,8 @@ def test_shared_mode_hides_record_ids_and_sparse_points(analysis, html_shared):
     assert n_points + sum(data["cells"]["n"]) == 300
     assert n_points < 300
     internal = payload_of(make_map(analysis, privacy="internal").get_root().render())
+    assert data["observations"]["date"][0] == "2024-05"
+    assert internal["observations"]["date"][0] == "2024-05-14"
     assert internal["cells"] is None
     assert internal["footer"][1].startswith("Integritetsläge: internt")
 

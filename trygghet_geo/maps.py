@@ -375,9 +375,9 @@ def _dates(obs: pd.DataFrame, *, monthly: bool) -> list[str]:
         return [md.clean_text(v, max_len=20) for v in obs["month"]]
     if s.OCCURRED_AT not in obs:
         return [""] * len(obs)
-    ts = pd.to_datetime(obs[s.OCCURRED_AT], errors="coerce", utc=True)
-    if hasattr(obs[s.OCCURRED_AT].dtype, "tz") and obs[s.OCCURRED_AT].dt.tz is not None:
-        ts = obs[s.OCCURRED_AT]
+    col = obs[s.OCCURRED_AT]
+    # tz-aware columns keep their local (Swedish) dates; anything else is parsed, mixed offsets as UTC
+    ts = col if pd.api.types.is_datetime64_any_dtype(col) else pd.to_datetime(col, errors="coerce", utc=True)
     fmt = "%Y-%m" if monthly else "%Y-%m-%d"
     return ["" if pd.isna(t) else t.strftime(fmt) for t in ts]
 
