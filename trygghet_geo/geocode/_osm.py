@@ -3,6 +3,7 @@
 Two sources give the same three tables (EPSG:4326, a ``tags`` column holding a dict):
 
 - a local ``.osm.pbf`` file, read with pyrosm (offline);
+- a local ``.osm`` XML file, read with osmnx (offline);
 - a place query, downloaded with osmnx (online, only on explicit request).
 """
 
@@ -20,7 +21,7 @@ import pandas as pd
 
 from trygghet_geo.errors import GeocodingError, InputError
 
-__all__ = ["RawOSM", "read_osm_file", "read_osm_place"]
+__all__ = ["RawOSM", "read_osm_file", "read_osm_place", "read_osm_xml"]
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _frame(gdf: gpd.GeoDataFrame | None, keep: tuple[str, ...] = ()) -> gpd.GeoD
 
 
 def read_osm_file(path: str | Path) -> RawOSM:
-    """Read named features, addresses and street ways from a local ``.osm.pbf`` with pyrosm.
+    """Read named features, addresses and street ways from a local ``.osm.pbf`` (pyrosm) or ``.osm`` (osmnx).
 
     Parameters
     ----------
@@ -122,8 +123,10 @@ def read_osm_file(path: str | Path) -> RawOSM:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"OSM file {str(path)!r} does not exist")
+    if path.suffix.lower() in (".osm", ".xml"):
+        return read_osm_xml(path)
     if not path.name.lower().endswith(".pbf"):
-        raise InputError(f"OSM file {str(path)!r}: expected an .osm.pbf extract (read with pyrosm)")
+        raise InputError(f"OSM file {str(path)!r}: expected an .osm.pbf extract or .osm XML")
     import pyrosm
 
     osm = pyrosm.OSM(str(path))
@@ -148,31 +151,64 @@ def read_osm_place(query: str) -> RawOSM:
 
     Only called when the caller asked for online data (``build_gazetteer(query, online=True)``).
     """
+    ox = _osmnx()
     try:
-        import osmnx as ox
-    except ImportError as exc:  # pragma: no cover - osmnx is a dependency
-        raise GeocodingError("downloading OSM data needs osmnx: pip install osmnx") from exc
-    try:
-        graph = ox.graph_from_place(query, network_type="all", simplify=False)
+        graph = ox.graph_from_place(query, network_type="all", simplify=False, retain_all=True)
         features = ox.features_from_place(query, tags={"name": True, "addr:housenumber": True})
     except Exception as exc:  # osmnx raises many kinds (HTTP, Overpass, geocoding of the query)
         raise GeocodingError(f"could not download OSM data for {query!r}: {exc}") from exc
+    return _from_osmnx(graph, features)
+
+
+def read_osm_xml(path: str | Path) -> RawOSM:
+    """Read a local OSM XML file (``.osm``) with osmnx (offline)."""
+    path = Path(path)
+    ox = _osmnx()
+    try:
+        graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
+        features = ox.features_from_xml(path, tags={"name": True, "addr:housenumber": True})
+    except Exception as exc:  # malformed XML surfaces as many exception kinds
+        raise InputError(f"OSM file {str(path)!r} could not be read: {exc}") from exc
+    return _from_osmnx(graph, features)
+
+
+def _osmnx() -> Any:
+    try:
+        import osmnx as ox
+    except ImportError as exc:  # pragma: no cover - osmnx is a dependency
+        raise GeocodingError("reading OSM XML or downloading needs osmnx: pip install osmnx") from exc
+    return ox
+
+
+def _tag_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    cols = [c for c in frame.columns if c in NAME_TAGS or c in CATEGORY_TAGS or c.startswith("addr:")]
+    return [
+        {k: v for k, v in zip(cols, row, strict=True) if isinstance(v, str) and v}
+        for row in frame[cols].itertuples(index=False, name=None)
+    ]
+
+
+def _from_osmnx(graph: Any, features: gpd.GeoDataFrame) -> RawOSM:
+    """The three tables from an osmnx graph (streets) and features frame (names, addresses, aliases)."""
+    ox = _osmnx()
     edges = ox.graph_to_gdfs(graph, nodes=False).reset_index()
-    edges = edges[edges["name"].notna()].copy()
+    if "highway" in edges:
+        edges = edges[edges["highway"].notna()]
+    edges = edges[edges["name"].notna()].copy() if "name" in edges else edges.iloc[:0].assign(name=[])
     edges["name"] = edges["name"].map(lambda n: n[0] if isinstance(n, list) else n)
+    edges = edges[edges["u"] < edges["v"]]  # one edge per pair of nodes: the graph holds both directions
     feats = features.reset_index()
-    feats["osm_type"] = feats.get("element", feats.get("element_type", "node"))
-    name_cols = [c for c in feats.columns if c in NAME_TAGS or c in CATEGORY_TAGS or c.startswith("addr:")]
-    feats["tags"] = feats[name_cols].apply(
-        lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1
-    )
-    edge_tags = [c for c in edges.columns if c in NAME_TAGS or c == "highway"]
-    edges["tags"] = edges[edge_tags].apply(
-        lambda r: {k: v for k, v in r.items() if isinstance(v, str)}, axis=1
-    )
+    feats["tags"] = _tag_dicts(feats)
+    feats["osm_type"] = feats["element"] if "element" in feats else feats.get("element_type", "node")
+    # a street's aliases (old_name, name:sv ...) live on its way among the features
+    street_tags: dict[str, dict[str, Any]] = {}
+    for tags in feats["tags"]:
+        if "highway" in tags and "name" in tags:
+            street_tags.setdefault(tags["name"], {}).update(tags)
+    edges["tags"] = [street_tags.get(n, {"name": n}) for n in edges["name"]]
     edges["osm_type"] = "way"
     has_name = feats["name"].notna() if "name" in feats else pd.Series(False, index=feats.index)
-    has_number = feats["addr:housenumber"].notna() if "addr:housenumber" in feats else has_name & False
+    has_number = feats["addr:housenumber"].notna() if "addr:housenumber" in feats else ~has_name & has_name
     return RawOSM(
         named=_frame(feats[has_name]),
         addresses=_frame(feats[has_number]),
