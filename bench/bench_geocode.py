@@ -166,7 +166,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.quick:
         return
-    peer, peer_s = _timed(lambda: _peer(gaz, texts), 1)
+
+    def peer_all() -> pd.DataFrame:
+        parts = [
+            _peer(g, truth.loc[mask, "place_text"].tolist()).set_index(truth.index[mask])
+            for mask, g in ((~held, gaz), (held, gaz_held))
+        ]
+        return pd.concat(parts).sort_index()
+
+    peer, peer_s = _timed(peer_all, 1)
     pdist = _distances(peer, truth)
     ptable = _summary(truth["category"], np.ones(len(truth), dtype=bool), pdist, peer["score"].to_numpy())
     print("\npeer: rapidfuzz extractOne (WRatio) of the whole text over all names, % of rows:")

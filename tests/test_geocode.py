@@ -393,3 +393,28 @@ def test_build_with_street_network(helsinki: Gazetteer) -> None:
     assert d.max() < 0.01
     out = geocode(["korsningen Alexandersgatan/Unionsgatan", "Alexandersgatan 13"], gazetteer=gaz)
     assert out[schema.GEOCODE_METHOD].tolist() == ["intersection", "address"]
+
+
+def test_ambiguity_surfaced_with_runner_up() -> None:
+    from dataclasses import replace
+
+    import shapely
+
+    from trygghet_geo.geocode._gazetteer import _build_from_raw
+    from trygghet_geo.geocode._toy import toy_raw
+
+    raw = toy_raw()
+    far = gpd.GeoDataFrame(
+        {"osm_type": ["node"], "tags": [{"name": "Konsum", "shop": "supermarket"}]},
+        geometry=[shapely.Point(ORIGIN[0] - 150, ORIGIN[1] - 180)],
+        crs="EPSG:3006",
+    ).to_crs(4326)
+    gaz = Gazetteer(
+        _build_from_raw(replace(raw, named=pd.concat([raw.named, far], ignore_index=True))).entries
+    )
+    assert len(gaz.kind("place")) == 3  # two shops called Konsum, 500 m apart, stay two places
+    out = geocode(["utanför Konsum", "Torget"], gazetteer=gaz, cache=False)
+    assert out["geocode_ambiguous"].tolist() == [True, False]
+    assert out["geocode_runner_up"].iloc[0] == "Konsum"
+    assert out["geocode_runner_up_m"].iloc[0] > 400
+    assert out[schema.GEOCODE_SCORE].iloc[0] < 80  # never confident when a rival scores as high
