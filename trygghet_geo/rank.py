@@ -29,7 +29,8 @@ simulation is kept. A hotspot's ``p_value`` is ``(1 + #{simulations whose larges
 (1 + n_simulations)``: comparing each hotspot with the maximum over all simulated clusters is a max-statistic
 test, which bounds the chance of calling any hotspot significant under pure noise (family-wise) and is
 conservative for the second and later hotspots. (The raw cluster *size* would be a poor statistic: at
-realistic densities random events percolate into one giant cluster along the streets.)
+realistic densities random events percolate into one giant cluster along the streets; for the same reason a
+cluster holding more than half of all events is no candidate, as in Kulldorff's scan.)
 The false-discovery-rate flag needs finer p-values than ``1 / (1 + n_simulations)`` once there are many
 hotspots, so ``p_local`` compares a hotspot's statistic with *every* simulated cluster pooled (the null
 distribution of a single cluster's statistic), and the Benjamini–Hochberg procedure
@@ -292,6 +293,7 @@ def cluster_llr(
     *,
     half_width_m: float,
     edge_weight: np.ndarray | None = None,
+    max_share: float = 0.5,
 ) -> np.ndarray:
     """Poisson log-likelihood ratio (Kulldorff's scan statistic) of each cluster against the whole network.
 
@@ -300,6 +302,10 @@ def cluster_llr(
     (or of the ``edge_weight``-weighted length), the expected count is ``e = N*s`` and the statistic is
     ``n*ln(n/e) + (N-n)*ln((N-n)/(N-e))`` when ``n > e``, else 0. Clusters of any size are thus compared on
     one scale: many events on little street score high.
+
+    As in Kulldorff's scan, a window holding more than ``max_share`` of all events is not a candidate
+    (statistic 0): at high densities DBSCAN chains random events into one giant cluster along the streets,
+    whose footprint leaves out the empty stretches and would otherwise look "dense" under pure noise.
     """
     n_total = len(labels)
     keep = labels >= 0
@@ -323,7 +329,9 @@ def cluster_llr(
     w = np.ones(len(length)) if edge_weight is None else edge_weight
     share = np.bincount(lab, weights=new * w[eid], minlength=n_clusters) / float((length * w).sum())
     n = np.bincount(lab, minlength=n_clusters).astype(float)
-    return _poisson_llr(n, n_total * share, n_total)
+    llr = _poisson_llr(n, n_total * share, n_total)
+    llr[n > max_share * n_total] = 0.0
+    return llr
 
 
 def _poisson_llr(n: np.ndarray, e: np.ndarray, n_total: int) -> np.ndarray:
@@ -452,7 +460,7 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
         row[f"n_obs_{c}"] = int((obs_mask & (ocats == c)).sum())
     hours, weekdays, daypart = _time_profile(when[in_period])
     row.update({"dominant_hours": hours, "dominant_weekdays": weekdays, "_daypart": daypart})
-    row["name"] = _place_name(network, edges, geom, inc, inside, ctx.gazetteer)
+    row["name"], row["_street"] = _place_name(network, edges, geom, inc, inside, ctx.gazetteer)
     row["length_m"] = float(network.edges["length_m"].to_numpy()[edges].sum()) if len(edges) else 0.0
     row["geometry"] = geom
     return row
@@ -521,36 +529,38 @@ def _best_window(counts: np.ndarray, lengths: tuple[int, ...], *, p_max: float =
 
 
 # --- names
-def _place_name(
-    network: StreetNetwork,
-    edges: np.ndarray,
-    geom: Any,
-    inc: gpd.GeoDataFrame,
-    inside: np.ndarray,
-    gazetteer: Any,
-) -> str:
-    """The nearest landmark from the gazetteer when it offers one, else the main street (and its crossing)."""
-    landmark = _gazetteer_name(gazetteer, geom, network)
-    if landmark:
-        return landmark
-    names = network.edges["name"].astype(str).to_numpy()
-    if len(edges) == 0:
-        import shapely
+def _place_name(network: StreetNetwork, edges: np.ndarray, geom: Any, inc: gpd.GeoDataFrame,
+                inside: np.ndarray, gazetteer: Any) -> tuple[str, str]:  # fmt: skip
+    """(name, street name): a landmark from the gazetteer when one covers the place, else the street name.
 
-        edges = shapely.STRtree(network.edges.geometry.to_numpy()).query(geom, predicate="intersects")
+    The street name is the named street carrying most of the place's events, joined with a second street
+    that meets it and carries at least a quarter as many ("Storgatan/Kyrkogatan"). Sidewalks and paths are
+    often unnamed in OSM: when no event lies on a named street, the place's own streets (those its events or
+    observations lie on), else the streets crossing its polygon, count by length; "nära X" when nothing
+    named is in the place.
+    """
+    import shapely
+
+    names = network.edges["name"].astype(str).to_numpy()
+    crossing = shapely.STRtree(network.edges.geometry.to_numpy()).query(geom, predicate="intersects")
     eid = inc.loc[inside, schema.EDGE_ID].to_numpy(int) if schema.EDGE_ID in inc else np.array([], int)
-    eid = eid[np.isin(eid, edges)]
-    weight = pd.Series(np.r_[np.ones(len(eid)), np.full(len(edges), 0.1)], dtype=float)
-    street = pd.Series(np.r_[names[eid], names[edges]])
-    ranking = weight[street != ""].groupby(street[street != ""]).sum().sort_values(ascending=False)
+    eid = eid[np.isin(eid, edges)] if len(edges) else eid
+    street = pd.Series(names[eid])
+    ranking = street[street != ""].value_counts().astype(float)
+    if ranking.empty:  # no event on a named street: the place's own streets, else those crossing it
+        ids = edges if len(edges) and (names[edges] != "").any() else crossing
+        inter = network.edges.geometry.iloc[ids].intersection(geom).length.to_numpy()
+        by_length = pd.Series(inter, index=names[ids])
+        ranking = by_length[by_length.index != ""].groupby(level=0).sum().sort_values(ascending=False)
     if ranking.empty:
-        return _nearest_street(network, geom)
-    main = str(ranking.index[0])
-    if len(ranking) > 1 and ranking.iloc[1] >= 0.25 * ranking.iloc[0]:
-        second = str(ranking.index[1])
-        if _streets_meet(network, main, second, edges):
-            return f"{main}/{second}"
-    return main
+        street_name = _nearest_street(network, geom)
+    else:
+        street_name = str(ranking.index[0])
+        if len(ranking) > 1 and ranking.iloc[1] >= 0.25 * ranking.iloc[0]:
+            second = str(ranking.index[1])
+            if _streets_meet(network, street_name, second, np.r_[edges, crossing].astype(int)):
+                street_name = f"{street_name}/{second}"
+    return _gazetteer_name(gazetteer, geom, network) or street_name, street_name
 
 
 _LANDMARK_CATEGORIES = (
@@ -617,7 +627,7 @@ def _nearest_street(network: StreetNetwork, geom: Any) -> str:
     named = network.edges[network.edges["name"].astype(str) != ""]
     if named.empty:
         return "Namnlös plats"
-    _, idx = shapely.STRtree(named.geometry.to_numpy()).query_nearest(geom, all_matches=False)
+    idx = np.atleast_1d(shapely.STRtree(named.geometry.to_numpy()).query_nearest(geom, all_matches=False))
     return f"nära {named['name'].iloc[int(idx[0])]}"
 
 
@@ -737,7 +747,7 @@ def _finish(
     df["reason"] = [_reason(r) for r in df.to_dict("records")]
     df = df.sort_values(["score", "n_incidents"], ascending=False, kind="stable").reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
-    df["name"] = _unique_names(df["name"].tolist())
+    df["name"] = _unique_names(df["name"].tolist(), df["_street"].tolist())
     df = df.drop(columns=[c for c in df.columns if c.startswith("_")])
     first = ["rank", "score", "name", "reason", "p_value", "p_local", "q_value", "significant", "hotspot_id",
              "kind"]  # fmt: skip
@@ -786,12 +796,15 @@ def _signed(value: float) -> str:
     return f"+{v}" if v > 0 else ("±0" if v == 0 else f"−{abs(v)}")
 
 
-def _unique_names(names: list[str]) -> list[str]:
+def _unique_names(names: list[str], streets: list[str]) -> list[str]:
+    """Tell apart places that got the same name: by their street where it differs, else by a number."""
+    dup = pd.Series(names).duplicated(keep=False).to_numpy()
+    out = [f"{n}, {st}" if d and st != n and not st.startswith("nära ") else n
+           for n, st, d in zip(names, streets, dup, strict=True)]  # fmt: skip
     seen: dict[str, int] = {}
-    out = []
-    for n in names:
+    for i, n in enumerate(out):
         seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+        out[i] = n if seen[n] == 1 else f"{n} ({seen[n]})"
     return out
 
 
