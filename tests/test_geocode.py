@@ -156,7 +156,7 @@ def test_toy_intersection_place_relation_and_failure(toy: Gazetteer) -> None:
     np.testing.assert_allclose(xy[1], [325, 75], atol=0.5)
     np.testing.assert_allclose(xy[3], [320, 40], atol=0.5)
     assert out[schema.STATUS].tolist()[-2:] == ["rejected", "rejected"]
-    assert out[schema.REASON].tolist()[-2:] == ["geocode_failed", "geocode_failed"]
+    assert out[schema.REASON].tolist()[-2:] == ["geocode_failed", "no_location"]
     assert out.geometry.iloc[-1] is None
     assert out[schema.PLACE_TEXT].iloc[-2] == "Okändavägen 4"
 

@@ -58,8 +58,6 @@ def _as_frame(df_or_texts: Any, text_column: str) -> pd.DataFrame:
 
 
 def _rows_to_geocode(df: pd.DataFrame, text_column: str) -> np.ndarray:
-    text = df[text_column]
-    has_text = text.notna().to_numpy() & (text.astype(str).str.strip() != "").to_numpy()
     if schema.STATUS in df.columns:
         return (df[schema.STATUS] == "needs_geocoding").to_numpy()
     lon = df[schema.LON] if schema.LON in df.columns else pd.Series(np.nan, index=df.index)
@@ -67,7 +65,7 @@ def _rows_to_geocode(df: pd.DataFrame, text_column: str) -> np.ndarray:
     no_coords = (
         pd.to_numeric(lon, errors="coerce").isna() | pd.to_numeric(lat, errors="coerce").isna()
     ).to_numpy()
-    return no_coords | ~has_text & no_coords
+    return no_coords
 
 
 def _match_unique(
@@ -151,7 +149,14 @@ def geocode(
     answers = _match_unique(list(dict.fromkeys(k for k in keys if k)), gazetteer, cache=cache, online=online)
     empty = MatchResult()
     results = [answers.get(k, empty) if k else empty for k in keys]
-    return _assemble(df, todo, results)
+    out = _assemble(df, todo, results)
+    no_text = np.flatnonzero(todo)[[not k for k in keys]]
+    out.iloc[no_text, out.columns.get_loc(schema.REASON)] = "no_location"  # nothing to look up at all
+    return out
+
+
+def _existing(out: pd.DataFrame, column: str, default: np.ndarray) -> np.ndarray:
+    return out[column].to_numpy(dtype=object).copy() if column in out else default
 
 
 def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) -> gpd.GeoDataFrame:
@@ -164,7 +169,14 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
         for c in (schema.LON, schema.LAT)
     )
     had_coords = ~np.isnan(lon) & ~np.isnan(lat) & ~todo
-    cols = {
+    cols: dict[str, np.ndarray] = {
+        schema.LON: lon,
+        schema.LAT: lat,
+        schema.PRECISION: _existing(out, schema.PRECISION, np.full(n, None, dtype=object)),
+        schema.STATUS: _existing(
+            out, schema.STATUS, np.where(had_coords, "ok", "needs_geocoding").astype(object)
+        ),
+        schema.REASON: _existing(out, schema.REASON, np.full(n, "", dtype=object)),
         schema.GEOCODE_METHOD: np.array(["coordinates" if h else None for h in had_coords], dtype=object),
         schema.GEOCODE_SCORE: np.where(had_coords, 100.0, np.nan),
         schema.MATCHED_NAME: np.full(n, "", dtype=object),
@@ -173,43 +185,10 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
         RUNNER_UP_SCORE: np.full(n, np.nan),
         RUNNER_UP_M: np.full(n, np.nan),
     }
-    precision = (
-        out[schema.PRECISION].to_numpy(dtype=object).copy()
-        if schema.PRECISION in out
-        else np.full(n, None, dtype=object)
-    )
-    precision[had_coords & pd.isna(precision)] = "exact"
-    status = (
-        out[schema.STATUS].to_numpy(dtype=object).copy()
-        if schema.STATUS in out
-        else np.where(had_coords, "ok", "needs_geocoding").astype(object)
-    )
-    reason = (
-        out[schema.REASON].to_numpy(dtype=object).copy()
-        if schema.REASON in out
-        else np.full(n, "", dtype=object)
-    )
+    cols[schema.PRECISION][had_coords & pd.isna(cols[schema.PRECISION])] = "exact"
     rows = np.flatnonzero(todo)
     if len(rows):
-        table = pd.DataFrame([astuple(r) for r in results], columns=list(MatchResult.__dataclass_fields__))
-        ok = (table["method"] != "failed").to_numpy() & (table["score"] >= _MIN_SCORE).to_numpy()
-        lon[rows] = np.where(ok, table["lon"], np.nan)
-        lat[rows] = np.where(ok, table["lat"], np.nan)
-        cols[schema.GEOCODE_METHOD][rows] = np.where(ok, table["method"], "failed")
-        cols[schema.GEOCODE_SCORE][rows] = np.where(ok, table["score"].round(1), 0.0)
-        cols[schema.MATCHED_NAME][rows] = np.where(ok, table["matched_name"], "")
-        cols[AMBIGUOUS][rows] = ok & table["ambiguous"].to_numpy(dtype=bool)
-        cols[RUNNER_UP][rows] = table["runner_up"].to_numpy()
-        cols[RUNNER_UP_SCORE][rows] = np.where(table["runner_up"] != "", table["runner_up_score"], np.nan)
-        cols[RUNNER_UP_M][rows] = table["runner_up_m"].to_numpy()
-        precision[rows] = [
-            (_PRECISION.get(m) if o else None) for m, o in zip(table["method"], ok, strict=True)
-        ]
-        status[rows] = np.where(ok, "ok", "rejected")
-        reason[rows] = np.where(ok, "", "geocode_failed")
-        log.info("geocoded %d of %d rows", int(ok.sum()), len(rows))
-    out[schema.LON], out[schema.LAT] = lon, lat
-    out[schema.PRECISION], out[schema.STATUS], out[schema.REASON] = precision, status, reason
+        _fill(cols, rows, results)
     for name, values in cols.items():
         out[name] = values
     geometry = gpd.points_from_xy(lon, lat, crs=schema.WGS84)
@@ -217,3 +196,25 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in out.columns:
         out = out.drop(columns=df.geometry.name)
     return gpd.GeoDataFrame(out, geometry=geometry, crs=schema.WGS84)
+
+
+def _fill(cols: dict[str, np.ndarray], rows: np.ndarray, results: list[MatchResult]) -> None:
+    """Write the answers of the geocoded rows into the output columns (in place)."""
+    table = pd.DataFrame([astuple(r) for r in results], columns=list(MatchResult.__dataclass_fields__))
+    ok = (table["method"] != "failed").to_numpy() & (table["score"] >= _MIN_SCORE).to_numpy()
+    cols[schema.LON][rows] = np.where(ok, table["lon"], np.nan)
+    cols[schema.LAT][rows] = np.where(ok, table["lat"], np.nan)
+    cols[schema.GEOCODE_METHOD][rows] = np.where(ok, table["method"], "failed")
+    cols[schema.GEOCODE_SCORE][rows] = np.where(ok, table["score"].round(1), 0.0)
+    cols[schema.MATCHED_NAME][rows] = np.where(ok, table["matched_name"], "")
+    cols[AMBIGUOUS][rows] = ok & table["ambiguous"].to_numpy(dtype=bool)
+    cols[RUNNER_UP][rows] = table["runner_up"].to_numpy()
+    cols[RUNNER_UP_SCORE][rows] = np.where(table["runner_up"] != "", table["runner_up_score"], np.nan)
+    cols[RUNNER_UP_M][rows] = table["runner_up_m"].to_numpy()
+    methods = table["method"].to_numpy()
+    cols[schema.PRECISION][rows] = [
+        _PRECISION.get(m) if o else None for m, o in zip(methods, ok, strict=True)
+    ]
+    cols[schema.STATUS][rows] = np.where(ok, "ok", "rejected")
+    cols[schema.REASON][rows] = np.where(ok, "", "geocode_failed")
+    log.info("geocoded %d of %d rows", int(ok.sum()), len(rows))

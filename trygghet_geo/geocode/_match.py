@@ -97,39 +97,7 @@ def index_of(gaz: Gazetteer) -> _Index:
 
     e = gaz.entries
     kind = e["kind"].to_numpy()
-    streets: dict[str, list[int]] = defaultdict(list)
-    places: dict[str, list[int]] = defaultdict(list)
-    for i, (k, name, aliases) in enumerate(zip(kind, e["name"], e["aliases"], strict=True)):
-        if k not in ("street", "place"):
-            continue
-        table = streets if k == "street" else places
-        for alias in {name, *aliases.split("|")} - {""}:
-            key = name_key(alias)
-            if key and i not in table[key]:
-                table[key].append(i)
-    address: dict[tuple[int, int, str], int] = {}
-    per_street: dict[int, list[tuple[float, float, float, float, int]]] = defaultdict(list)
-    addr = e[kind == "address"]
-    addr = addr.iloc[
-        np.argsort((addr["number_to"] > addr["number"]).to_numpy(), kind="stable")
-    ]  # plain first
-    for i, sid, num, to, letter, m, ox, oy in zip(
-        addr.index,
-        addr["street_id"],
-        addr["number"],
-        addr["number_to"],
-        addr["letter"],
-        addr["measure_m"],
-        addr["off_x"],
-        addr["off_y"],
-        strict=True,
-    ):
-        last = int(to) if to > num else int(num)
-        for n in range(int(num), last + 1, 2):  # a range "22-24" also answers 24; a plain "22" wins over it
-            address.setdefault((int(sid), n, letter), int(i))
-        for n in range(int(num), last + 1, 2):
-            per_street[int(sid)].append((float(n), float(m), float(ox), float(oy), int(i)))
-        address.setdefault((int(sid), int(num), "?"), int(i))  # any letter of this number
+    address, numbers = _address_tables(e[kind == "address"])
     crossings: dict[tuple[int, int], list[int]] = defaultdict(list)
     cr = e[kind == "intersection"]
     for i, a, b in zip(cr.index, cr["street_id"], cr["street2_id"], strict=True):
@@ -149,10 +117,10 @@ def index_of(gaz: Gazetteer) -> _Index:
         length_m=e["length_m"].to_numpy(),
         category=e["category"].to_numpy(),
         geoms=e.geometry.to_numpy(),
-        streets=dict(streets),
-        places=dict(places),
+        streets=_alias_table(e, "street", name_key),
+        places=_alias_table(e, "place", name_key),
         address=address,
-        numbers={s: np.array(sorted(v)) for s, v in per_street.items()},
+        numbers=numbers,
         crossings=dict(crossings),
         categories=dict(categories),
         to_wgs84=Transformer.from_crs(gaz.crs, "EPSG:4326", always_xy=True),
@@ -160,15 +128,40 @@ def index_of(gaz: Gazetteer) -> _Index:
     for table_name, table in (("street", idx.streets), ("place", idx.places)):
         # fuzzy choices: the canonical keys and the plain folded names ("langbrokajen" as well as
         # "langbrokaj"), so a typo inside a suffix ("Långbrokaäen") still lands near the name
-        choice: dict[str, list[int]] = {k: list(v) for k, v in table.items() if len(k) >= MIN_FUZZY_KEY - 1}
-        for row in np.flatnonzero(kind == table_name):
-            for alias in {str(e["name"].iat[row]), *str(e["aliases"].iat[row]).split("|")} - {""}:
-                ids = choice.setdefault(folded_key(alias), [])
-                if int(row) not in ids:
-                    ids.append(int(row))
+        choice = {k: list(v) for k, v in table.items() if len(k) >= MIN_FUZZY_KEY - 1}
+        for k, ids in _alias_table(e, table_name, folded_key).items():
+            choice.setdefault(k, [])
+            choice[k] += [i for i in ids if i not in choice[k]]
         idx.choices[table_name] = (list(choice), list(choice.values()))
     gaz._index = idx
     return idx
+
+
+def _alias_table(e: Any, kind: str, key: Callable[[str], str]) -> dict[str, list[int]]:
+    """key of every name and alias -> rows of that kind carrying it."""
+    table: dict[str, list[int]] = defaultdict(list)
+    for row in np.flatnonzero(e["kind"].to_numpy() == kind):
+        for alias in {str(e["name"].iat[row]), *str(e["aliases"].iat[row]).split("|")} - {""}:
+            k = key(alias)
+            if k and int(row) not in table[k]:
+                table[k].append(int(row))
+    return dict(table)
+
+
+def _address_tables(addr: Any) -> tuple[dict[tuple[int, int, str], int], dict[int, np.ndarray]]:
+    """(street, number, letter) -> row, with "?" for any letter; street -> rows (number, ..., row) sorted."""
+    address: dict[tuple[int, int, str], int] = {}
+    per_street: dict[int, list[tuple[float, float, float, float, int]]] = defaultdict(list)
+    plain_first = np.argsort((addr["number_to"] > addr["number"]).to_numpy(), kind="stable")
+    addr = addr.iloc[plain_first]
+    columns = ("street_id", "number", "number_to", "letter", "measure_m", "off_x", "off_y")
+    for i, sid, num, to, letter, m, ox, oy in zip(addr.index, *(addr[c] for c in columns), strict=True):
+        last = int(to) if to > num else int(num)
+        for n in range(int(num), last + 1, 2):  # a range "22-24" also answers 24; a plain "22" wins over it
+            address.setdefault((int(sid), n, letter), int(i))
+            per_street[int(sid)].append((float(n), float(m), float(ox), float(oy), int(i)))
+        address.setdefault((int(sid), int(num), "?"), int(i))  # any letter of this number
+    return address, {s: np.array(sorted(v)) for s, v in per_street.items()}
 
 
 class _Resolver:

@@ -330,55 +330,23 @@ def _parse_cached(text: str) -> ParsedPlace:
     t = normalize_text(text)
     if not t:
         return ParsedPlace(text=text)
-    t, postal, town = _strip_postal_and_town(t)
-    entrance = ""
-    m = _ENTRANCE.search(t)
-    if m:
-        entrance = f"{m.group('word').rstrip('.')} {m.group('value')}"
-        t = t[: m.start()].strip(" ,")
-    if t.endswith(".") and _STREET_WORD.search(t[:-1]):
-        t = t[:-1]  # a full stop after a whole name, not an abbreviation
-    t, alts = _expand_abbreviations(t)
-    t = t.strip(" .")
-    common: dict[str, Any] = {
-        "text": text,
-        "postal_code": postal,
-        "town": town,
-        "entrance": entrance,
-        "alternatives": alts,
-    }
-
-    # intersections introduced by a corner word
-    m = _CROSS_WORDS.match(t)
+    t, common = _strip_extras(t)
+    common["text"] = text
+    m = _CROSS_WORDS.match(t)  # intersections introduced by a corner word
     if m:
         rest = t[m.end() :]
         first, second = _split_cross(rest) or _split_corner_words(rest)
         return ParsedPlace(normalized=t, kind="intersection", street=first, street2=second, **common)
     m = _BETWEEN.match(t)
     if m:
-        base, relation_feature = (m.group("base") or ""), ""
-        if base:
-            rel = _RELATION_RE.search(base)
-            if rel is not None:
-                relation_feature, base = base[: rel.start()].strip(), base[rel.end() :].strip()
-        return ParsedPlace(
-            normalized=t,
-            kind="between",
-            street=m.group("a").strip(),
-            street2=m.group("b").strip(),
-            base=base,
-            relation="mellan",
-            feature=relation_feature,
-            **common,
-        )
+        return _between(t, m, common)
     relation, feature = "", ""
     rels = list(_RELATION_RE.finditer(t))
     if len(rels) > 1 and _HOUSE.match(t[rels[-1].end() :].strip()):  # "framför porten till Storgatan 5"
         rels = rels[-1:]
-    rel = rels[0] if rels else None
-    if rel is not None:
-        relation, feature = rel.group(1), t[: rel.start()].strip()
-        t = t[rel.end() :].strip()
+    if rels:
+        relation, feature = rels[0].group(1), t[: rels[0].start()].strip()
+        t = t[rels[0].end() :].strip()
     m = _HOUSE.match(t)
     if m:
         return ParsedPlace(
@@ -398,3 +366,36 @@ def _parse_cached(text: str) -> ParsedPlace:
     if relation:
         return ParsedPlace(normalized=t, kind="place", street=t, relation=relation, feature=feature, **common)
     return ParsedPlace(normalized=t, kind="street", street=t, **common)
+
+
+def _strip_extras(t: str) -> tuple[str, dict[str, Any]]:
+    """Remove postal code, town and entrance; expand abbreviations. Returns the text and what was removed."""
+    t, postal, town = _strip_postal_and_town(t)
+    entrance = ""
+    m = _ENTRANCE.search(t)
+    if m:
+        entrance = f"{m.group('word').rstrip('.')} {m.group('value')}"
+        t = t[: m.start()].strip(" ,")
+    if t.endswith(".") and _STREET_WORD.search(t[:-1]):
+        t = t[:-1]  # a full stop after a whole name, not an abbreviation
+    t, alts = _expand_abbreviations(t)
+    return t.strip(" ."), {"postal_code": postal, "town": town, "entrance": entrance, "alternatives": alts}
+
+
+def _between(t: str, m: re.Match[str], common: dict[str, Any]) -> ParsedPlace:
+    """'[feature vid] [Z] mellan X och Y'."""
+    base, feature = (m.group("base") or ""), ""
+    if base:
+        rel = _RELATION_RE.search(base)
+        if rel is not None:
+            feature, base = base[: rel.start()].strip(), base[rel.end() :].strip()
+    return ParsedPlace(
+        normalized=t,
+        kind="between",
+        street=m.group("a").strip(),
+        street2=m.group("b").strip(),
+        base=base,
+        relation="mellan",
+        feature=feature,
+        **common,
+    )
