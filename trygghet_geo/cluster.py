@@ -158,7 +158,12 @@ class _Prepared:
     base: np.ndarray  # per occupied edge: offset of its band in ``key``
     key: np.ndarray  # base[er] + t, increasing: one searchsorted serves every edge
     tab_f: np.ndarray  # table rows sorted by e: the other edge f
-    tab_d: np.ndarray  # (rows, 4): D(u_e,u_f), D(u_e,v_f), D(v_e,u_f), D(v_e,v_f); inf beyond radius
+    d_uu: np.ndarray  # per table row: D(u_e, u_f); inf beyond the radius
+    d_uv: np.ndarray  # D(u_e, v_f)
+    d_vu: np.ndarray  # D(v_e, u_f)
+    d_vv: np.ndarray  # D(v_e, v_f)
+    wlo: np.ndarray  # per sorted point: first position within radius along its own edge
+    whi: np.ndarray  # one past the last
     blk: np.ndarray  # per occupied edge e: rows blk[e]:blk[e+1]
     radius: float
 
@@ -201,77 +206,102 @@ def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, ra
     np.minimum.at(tab_d, (inv.ravel(), col), d)
     tab_e = uniq // n_occ
     blk = np.searchsorted(tab_e, np.arange(n_occ + 1))
+    wlo = np.maximum(np.searchsorted(key, key - radius, side="left"), start[er])
+    whi = np.minimum(np.searchsorted(key, key + radius, side="right"), stop[er])
     return _Prepared(
-        order,
-        t,
-        er,
-        start,
-        stop,
-        length,
-        base,
-        key,
-        (uniq % n_occ).astype(np.int64),
-        tab_d,
-        blk,
-        float(radius),
+        order=order,
+        t=t,
+        er=er,
+        start=start,
+        stop=stop,
+        length=length,
+        base=base,
+        key=key,
+        tab_f=(uniq % n_occ).astype(np.int64),
+        d_uu=tab_d[:, 0].copy(),
+        d_uv=tab_d[:, 1].copy(),
+        d_vu=tab_d[:, 2].copy(),
+        d_vv=tab_d[:, 3].copy(),
+        wlo=wlo,
+        whi=whi,
+        blk=blk,
+        radius=float(radius),
     )
 
 
-def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
-    """(sorted point i, occupied edge f, distance from i to f's u, to f's v) for every table row of i's edge,
-    in chunks of about _PAIR_CHUNK pairs."""
+@dataclass
+class _Chunk:
+    """Neighbour intervals of a chunk of (point, edge) pairs, in sorted positions: [s, a) reached through
+    the edge's node u, [b, e) through v, and for the pairs ``win`` (a point on its own edge) a separate
+    [w0, w1) along the edge; the intervals of one pair are disjoint."""
+
+    i: np.ndarray  # sorted point
+    f: np.ndarray  # occupied edge
+    du: np.ndarray  # network distance from the point to f's node u (may exceed the radius)
+    dv: np.ndarray  # ... to f's node v
+    s: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    e: np.ndarray
+    win: np.ndarray  # positions (within the chunk) of pairs with a separate window
+    w0: np.ndarray
+    w1: np.ndarray
+
+
+def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[_Chunk]:
+    """The neighbour intervals of the given sorted points on every edge in reach, in chunks of about
+    _PAIR_CHUNK (point, edge) pairs."""
+    from tqdm.auto import tqdm
+
+    r = p.radius
     cnt = np.diff(p.blk)[p.er[points]]
     cum = np.cumsum(cnt)
     cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
-    from tqdm.auto import tqdm
-
     pieces = np.split(np.arange(len(points)), np.unique(cuts))
     for piece in tqdm(pieces, disable=not options.progress or len(pieces) < 4, desc="network DBSCAN"):
-        pts = points[piece]
         grp, within = _expand(cnt[piece])
-        i = pts[grp]
-        row = p.blk[p.er[i]] + within
-        f = p.tab_f[row]
-        dd = p.tab_d[row]
+        i = points[piece][grp]
+        ei = p.er[i]
+        row = p.blk[ei] + within
         ti = p.t[i]
-        rest = p.length[p.er[i]] - ti
-        du = np.minimum(ti + dd[:, 0], rest + dd[:, 2])
-        dv = np.minimum(ti + dd[:, 1], rest + dd[:, 3])
-        yield i, f, du, dv
-
-
-def _intervals(p: _Prepared, i: np.ndarray, f: np.ndarray, du: np.ndarray, dv: np.ndarray) -> tuple:
-    """The neighbours of sorted point i on edge f as up to three disjoint intervals of sorted positions:
-    [s, a) reached through u, [b, e) through v, [w0, w1) along the edge itself (only when f is i's edge);
-    ``full`` when the first two cover the whole edge, ``win`` when the third is separate and non-empty."""
-    r = p.radius
-    s, e, length, base = p.start[f], p.stop[f], p.length[f], p.base[f]
-    a = np.searchsorted(p.key, base + np.clip(r - du, -0.5, length + 0.5), side="right")
-    b = np.searchsorted(p.key, base + np.clip(length - r + dv, -0.5, length + 0.5), side="left")
-    same = f == p.er[i]
-    ti = p.t[i]
-    w0 = np.where(same, np.searchsorted(p.key, base + np.clip(ti - r, -0.5, length + 0.5), side="left"), 0)
-    w1 = np.where(same, np.searchsorted(p.key, base + np.clip(ti + r, -0.5, length + 0.5), side="right"), 0)
-    nonempty = w0 < w1
-    into_a = nonempty & (w0 <= a)
-    into_b = nonempty & (w1 >= b)
-    a = np.where(into_a, np.maximum(a, w1), a)
-    b = np.where(into_b, np.minimum(b, w0), b)
-    win = nonempty & ~into_a & ~into_b
-    full = a >= b
-    return s, a, b, e, w0, w1, full, win
+        rest = p.length[ei] - ti
+        du = np.minimum(ti + p.d_uu[row], rest + p.d_vu[row])
+        dv = np.minimum(ti + p.d_uv[row], rest + p.d_vv[row])
+        f = p.tab_f[row]
+        same = f == ei
+        keep = (du <= r) | (dv <= r) | same
+        if not keep.all():
+            i, f, du, dv, same = i[keep], f[keep], du[keep], dv[keep], same[keep]
+        s, e = p.start[f], p.stop[f]
+        a, b = s.copy(), e.copy()
+        m = du <= r
+        fm = f[m]
+        a[m] = np.searchsorted(p.key, p.base[fm] + np.minimum(r - du[m], p.length[fm] + 0.5), side="right")
+        m = dv <= r
+        fm = f[m]
+        b[m] = np.searchsorted(p.key, p.base[fm] + np.maximum(p.length[fm] - r + dv[m], -0.5), side="left")
+        # The window of ±r along the point's own edge, merged into the prefix or suffix where they touch.
+        win = np.flatnonzero(same)
+        w0, w1 = p.wlo[i[win]], p.whi[i[win]]
+        aw, bw = a[win], b[win]
+        into_a, into_b = w0 <= aw, w1 >= bw
+        a[win] = np.where(into_a, np.maximum(aw, w1), aw)
+        b[win] = np.where(into_b, np.minimum(bw, w0), bw)
+        sep = ~into_a & ~into_b
+        full = a >= b
+        a[full] = e[full]
+        b[full] = e[full]
+        yield _Chunk(i, f, du, dv, s, a, b, e, win[sep], w0[sep], w1[sep])
 
 
 def _neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
     """Sum of the weights of every point's neighbours (itself included), per sorted point."""
     cw = np.concatenate([[0.0], np.cumsum(weight)])
     total = np.zeros(len(p.t))
-    for i, f, du, dv in _pair_chunks(p, np.arange(len(p.t))):
-        s, a, b, e, w0, w1, full, win = _intervals(p, i, f, du, dv)
-        part = np.where(
-            full, cw[e] - cw[s], cw[a] - cw[s] + cw[e] - cw[b] + np.where(win, cw[w1] - cw[w0], 0.0)
-        )
-        total += np.bincount(i, weights=part, minlength=len(p.t))
+    for c in _pair_chunks(p, np.arange(len(p.t))):
+        part = cw[c.a] - cw[c.s] + cw[c.e] - cw[c.b]
+        part[c.win] += cw[c.w1] - cw[c.w0]
+        total += np.bincount(c.i, weights=part, minlength=len(p.t))
     return total
 
 
@@ -298,7 +328,8 @@ def _core_components(p: _Prepared, core: np.ndarray) -> np.ndarray:
     tab_e = np.repeat(np.arange(n_occ), np.diff(p.blk))
     for ae in (0, 1):
         for bf in (0, 1):
-            ok = h[tab_e, ae] + p.tab_d[:, 2 * ae + bf] + h[p.tab_f, bf] <= r
+            d_ab = (p.d_uu, p.d_uv, p.d_vu, p.d_vv)[2 * ae + bf]
+            ok = h[tab_e, ae] + d_ab + h[p.tab_f, bf] <= r
             a_list.append(rep[tab_e[ok], ae])
             b_list.append(rep[p.tab_f[ok], bf])
     a_all, b_all = np.concatenate(a_list), np.concatenate(b_list)
@@ -340,11 +371,10 @@ def _border_labels(p: _Prepared, core: np.ndarray, label_sorted: np.ndarray) -> 
     values = np.where(core, label_sorted, _BIG).astype(np.int64)
     query = _range_min(values)
     best = np.full(len(p.t), _BIG)
-    for i, f, du, dv in _pair_chunks(p, todo):
-        s, a, b, e, w0, w1, full, win = _intervals(p, i, f, du, dv)
-        m = np.where(full, query(s, e), np.minimum(query(s, a), query(b, e)))
-        m = np.where(win, np.minimum(m, query(w0, w1)), m)
-        np.minimum.at(best, i, m)
+    for c in _pair_chunks(p, todo):
+        m = np.minimum(query(c.s, c.a), query(c.b, c.e))
+        m[c.win] = np.minimum(m[c.win], query(c.w0, c.w1))
+        np.minimum.at(best, c.i, m)
     hit = (best < _BIG) & ~core
     out[hit] = best[hit]
     return out
@@ -353,15 +383,13 @@ def _border_labels(p: _Prepared, core: np.ndarray, label_sorted: np.ndarray) -> 
 def _distance_pairs(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(sorted point i, sorted neighbour j, network distance) for every neighbour of the given points,
     in chunks; the intervals are disjoint, so each pair comes once."""
-    for i, f, du, dv in _pair_chunks(p, points):
-        s, a, b, end, w0, w1, full, win = _intervals(p, i, f, du, dv)
-        a = np.where(full, end, a)
-        b = np.where(full, end, b)
-        for lo, hi in ((s, a), (b, end), (np.where(win, w0, 0), np.where(win, w1, 0))):
-            grp, within = _expand(np.maximum(hi - lo, 0))
-            j = lo[grp] + within
-            ii, ff = i[grp], f[grp]
-            d = np.minimum(du[grp] + p.t[j], dv[grp] + p.length[ff] - p.t[j])
+    for c in _pair_chunks(p, points):
+        for sel, lo, hi in ((None, c.s, c.a), (None, c.b, c.e), (c.win, c.w0, c.w1)):
+            k, within = _expand(hi - lo)
+            j = lo[k] + within
+            grp = k if sel is None else sel[k]
+            ii, ff = c.i[grp], c.f[grp]
+            d = np.minimum(c.du[grp] + p.t[j], c.dv[grp] + p.length[ff] - p.t[j])
             d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
             yield ii, j, d
 

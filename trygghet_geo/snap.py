@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import warnings
+import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -88,7 +90,16 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
         Same index as ``points``; columns ``edge_id`` (int, -1 when not snapped), ``edge_offset_m`` (distance
         along the edge from its node ``u``), ``snap_dist_m``, ``snapped`` (bool), ``reason`` ("" when
         snapped).
-        A point equally near two edges goes to the one the STRtree reports first (deterministic).
+        A point equally near two edges goes to either, deterministically.
+
+    Notes
+    -----
+    Exact nearest edge, found in two steps: a scipy ``cKDTree`` over sample points every few metres along
+    every straight piece of every edge proposes the pieces near each point, and the exact point-to-piece
+    distance picks the nearest. When the proposals cannot be proven to contain the nearest piece (k-th
+    sample closer than the nearest sample + half the spacing), that point falls back to shapely's
+    ``STRtree.query_nearest``. Done by hand because ``query_nearest`` alone costs ~30 µs a point
+    (~30 s for a million incidents), the KD-tree route ~2 µs.
     """
     if not (np.isfinite(max_snap_m) and max_snap_m > 0):
         raise InputError(f"max_snap_m must be a positive number of metres, got {max_snap_m!r}")
@@ -98,22 +109,10 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
     offset = np.full(n, np.nan)
     dist = np.full(n, np.nan)
     finite = np.isfinite(xy).all(axis=1)
-    if finite.any():
-        rows = np.flatnonzero(finite)
-        geoms = shapely.points(xy[rows])
-        (qi, ti), d = network.edge_tree.query_nearest(
-            geoms,
-            max_distance=max_snap_m,
-            return_distance=True,
-            all_matches=False,
-        )
-        rows_hit = rows[qi]
-        edge_id[rows_hit] = ti
-        dist[rows_hit] = d
-        lines = network.edges.geometry.to_numpy()[ti]
-        off = shapely.line_locate_point(lines, geoms[qi])
-        length = network.edges["length_m"].to_numpy()[ti]
-        offset[rows_hit] = np.clip(off, 0.0, length)
+    rows = np.flatnonzero(finite)
+    for lo in range(0, len(rows), _SNAP_CHUNK):
+        part = rows[lo : lo + _SNAP_CHUNK]
+        edge_id[part], offset[part], dist[part] = _snap_xy(xy[part], network, max_snap_m)
     snapped = edge_id >= 0
     reason = np.where(snapped, "", np.where(finite, "too_far_from_street", "no_location"))
     n_far = int((~snapped & finite).sum())
@@ -134,6 +133,105 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
         },
         index=index,
     )
+
+
+_SNAP_CHUNK = 250_000
+_K = 8  # sample points proposed per query point
+_index_cache: weakref.WeakKeyDictionary[Any, _SegmentIndex] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class _SegmentIndex:
+    """Straight pieces of every edge, and a KD-tree of sample points along them."""
+
+    ax: np.ndarray  # piece start x, y, direction dx, dy, squared length
+    ay: np.ndarray
+    dx: np.ndarray
+    dy: np.ndarray
+    len2: np.ndarray
+    edge: np.ndarray  # edge of each piece
+    start_m: np.ndarray  # offset of the piece's start along its edge
+    sample_piece: np.ndarray  # piece of each sample point
+    tree: Any  # scipy.spatial.cKDTree over the samples
+    spacing_m: float  # largest distance between consecutive samples along a piece
+
+    @classmethod
+    def build(cls, network: StreetNetwork) -> _SegmentIndex:
+        from scipy.spatial import cKDTree
+
+        coords, owner = shapely.get_coordinates(network.edges.geometry.to_numpy(), return_index=True)
+        same = owner[1:] == owner[:-1]
+        a, b = coords[:-1][same], coords[1:][same]
+        edge = owner[:-1][same]
+        seg_len = np.hypot(*(b - a).T)
+        cum = np.cumsum(seg_len)
+        edge_first = np.searchsorted(edge, edge, side="left")
+        start_m = cum - seg_len - np.concatenate([[0.0], cum])[edge_first]
+        total = float(seg_len.sum())
+        spacing = max(10.0, total / 1_000_000)  # about a million samples at most
+        n_s = np.ceil(seg_len / spacing).astype(np.int64) + 1
+        piece = np.repeat(np.arange(len(a)), n_s)
+        frac = (np.arange(int(n_s.sum())) - np.repeat(np.cumsum(n_s) - n_s, n_s)) / np.repeat(n_s - 1, n_s)
+        samples = a[piece] + (b - a)[piece] * frac[:, None]
+        real_spacing = float(np.max(seg_len / np.maximum(n_s - 1, 1))) if len(a) else spacing
+        return cls(
+            a[:, 0],
+            a[:, 1],
+            (b - a)[:, 0],
+            (b - a)[:, 1],
+            seg_len**2,
+            edge.astype(np.int64),
+            start_m,
+            piece,
+            cKDTree(samples),
+            real_spacing,
+        )
+
+
+def _segment_index(network: StreetNetwork) -> _SegmentIndex:
+    index = _index_cache.get(network)
+    if index is None:
+        index = _index_cache[network] = _SegmentIndex.build(network)
+    return index
+
+
+def _snap_xy(xy: np.ndarray, network: StreetNetwork, max_snap_m: float) -> tuple[np.ndarray, ...]:
+    """Nearest edge, offset along it and distance for finite points (edge -1 beyond max_snap_m)."""
+    ix = _segment_index(network)
+    half = ix.spacing_m / 2.0
+    sd, si = ix.tree.query(xy, k=_K, distance_upper_bound=max_snap_m + ix.spacing_m)
+    n_samples = len(ix.sample_piece)
+    found = si < n_samples
+    piece = ix.sample_piece[np.where(found, si, 0)]
+    px, py = xy[:, :1], xy[:, 1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = ((px - ix.ax[piece]) * ix.dx[piece] + (py - ix.ay[piece]) * ix.dy[piece]) / ix.len2[piece]
+    u = np.clip(np.nan_to_num(u), 0.0, 1.0)
+    d = np.hypot(ix.ax[piece] + u * ix.dx[piece] - px, ix.ay[piece] + u * ix.dy[piece] - py)
+    d[~found] = np.inf
+    best = np.argmin(d, axis=1)
+    rows = np.arange(len(xy))
+    bd = d[rows, best]
+    bp = piece[rows, best]
+    edge = np.where(bd <= max_snap_m, ix.edge[bp], -1)
+    length = network.edges["length_m"].to_numpy()
+    off = np.minimum(ix.start_m[bp] + u[rows, best] * np.sqrt(ix.len2[bp]), length[ix.edge[bp]])
+    # Proven when every sample within (nearest sample + half spacing) was among the k proposed.
+    unsure = np.isfinite(sd[:, -1]) & (sd[:, -1] <= sd[:, 0] + half)
+    if unsure.any():
+        geoms = shapely.points(xy[unsure])
+        (qi, ti), dd = network.edge_tree.query_nearest(
+            geoms, max_distance=max_snap_m, return_distance=True, all_matches=False
+        )
+        sub = np.flatnonzero(unsure)
+        edge[sub] = -1
+        edge[sub[qi]] = ti
+        bd[sub[qi]] = dd
+        loc = shapely.line_locate_point(network.edges.geometry.to_numpy()[ti], geoms[qi])
+        off[sub[qi]] = np.clip(loc, 0.0, length[ti])
+    off = np.where(edge >= 0, off, np.nan)
+    bd = np.where(edge >= 0, bd, np.nan)
+    return edge, off, bd
 
 
 def random_positions(
