@@ -274,9 +274,12 @@ def _geographic(a: NDArray, b: NDArray, rows: NDArray[np.bool_]) -> tuple[NDArra
         # Elsewhere: the orientation closer to where the unambiguous rows of the file lie.
         settled = (normal & ~flipped) | (both & (sw_normal | sw_flipped))
         undecided = both & ~sw_normal & ~sw_flipped
-        if undecided.any() and settled.any():
-            lat0 = np.where(swap, b, a)[settled]
-            lon0 = np.where(swap, a, b)[settled]
+        if undecided.any():
+            # The centre of the unambiguous rows, or (none) the median of the rows as given: the median
+            # stays with the majority, so a minority of swapped rows cannot drag it.
+            ref = settled if settled.any() else undecided
+            lat0 = np.where(swap, b, a)[ref]
+            lon0 = np.where(swap, a, b)[ref]
             c_lat, c_lon = np.median(lat0), np.median(lon0)
             d_normal = np.hypot(a - c_lat, b - c_lon)
             d_flip = np.hypot(b - c_lat, a - c_lon)

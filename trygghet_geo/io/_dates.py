@@ -70,7 +70,7 @@ def _localize(values: pd.Series) -> pd.Series:
     values = values.astype("datetime64[ns]") if values.dt.tz is None else values.dt.tz_convert("UTC")
     if values.dt.tz is None:
         values = values.dt.tz_localize(
-            TIMEZONE, ambiguous=np.zeros(len(values), dtype=bool), nonexistent="shift_forward"
+            TIMEZONE, ambiguous=np.zeros(len(values), dtype=bool), nonexistent=pd.Timedelta(hours=1)
         )
     return values.dt.tz_convert(TIMEZONE).astype(f"datetime64[ns, {TIMEZONE}]")
 
@@ -88,6 +88,10 @@ def _arrow_fast(text: pd.Series) -> pd.Series:
         result = parsed if result is None else pc.coalesce(result, parsed)
         if result.null_count == arr.null_count:
             break
+    # Arrow rolls impossible days over (2021-02-30 -> 2021-03-02); such rows are no dates.
+    day = pc.struct_field(pc.extract_regex(arr, r"^\s*\d{4}-\d{1,2}-(?P<d>\d{1,2})"), [0])
+    same_day = pc.equal(pc.cast(day, pa.int64()), pc.day(result))
+    result = pc.if_else(pc.fill_null(same_day, False), result, None)
     values = pc.cast(result, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
     return pd.Series(values, index=text.index, dtype="datetime64[ns]")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None) -> tuple[pd.
 
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InputError(f"{path}: not a readable Excel .xlsx workbook ({exc})") from None
     with book:
         names = book.sheet_names
