@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections import Counter
@@ -557,7 +558,7 @@ def test_shared_export_shows_only_dense_cells_and_hotspots() -> None:
     assert out.counts["points_aggregated"] == 2
     assert out.counts["no_location"] == 1
     assert out.points["month"].tolist()[:2] == ["2024-03", "2024-03"]
-    assert (out.points[schema.OCCURRED_AT].dt.day == 1).all()
+    assert (out.points[schema.OCCURRED_AT].dropna().dt.day == 1).all()
     assert (out.points[schema.OCCURRED_AT].dt.hour == 0).all()
     assert str(out.points[schema.OCCURRED_AT].dt.tz) == "Europe/Stockholm"
 
@@ -677,3 +678,104 @@ def test_export_invariants(xy: list[tuple[float, float]], k: int, cell_m: float)
     for c in out.cells.geometry:
         inside = sum(1 for x, y in xy if c.covers(Point(x, y)))
         assert inside >= 1
+
+
+# --- the bundled sample: a shared export --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory):
+    from trygghet_geo import sample
+    from trygghet_geo.analysis import analyze
+
+    raw = sample.write_raw(tmp_path_factory.mktemp("raw"))
+    result = analyze(
+        raw["incidents"],
+        raw["observations"],
+        network=sample.load_network(),
+        gazetteer=sample.load_gazetteer(),
+        n_simulations=9,
+        synthetic=True,
+    )
+    html = result.to_html(tmp_path_factory.mktemp("out") / "karta.html").read_text(encoding="utf-8")
+    return raw, result, html
+
+
+def _hidden_mask(incidents: gpd.GeoDataFrame, k: int, cell_m: float) -> np.ndarray:
+    """Located incidents in a grid cell with fewer than k located incidents and in no hotspot (recomputed)."""
+    geom = incidents.geometry
+    ok = (geom.geom_type == "Point").to_numpy() & ~geom.is_empty.to_numpy()
+    x = np.where(ok, geom.x, np.nan)
+    y = np.where(ok, geom.y, np.nan)
+    ok &= np.isfinite(x) & np.isfinite(y)
+    cell = pd.Series(
+        [(int(a // cell_m), int(b // cell_m)) if o else None for a, b, o in zip(x, y, ok, strict=True)]
+    )
+    size = cell.map(cell[ok].value_counts()).fillna(0).to_numpy()
+    in_hotspot = incidents[schema.HOTSPOT_ID].to_numpy() >= 0
+    return ok & (size < k) & ~in_hotspot
+
+
+def _shown_points(html: str) -> set[tuple[int, int]]:
+    """The incident points of a map as quantised (lon, lat) integers, decoded as the map's script does."""
+    m = re.search(r"TrygghetMap\.build\(\w+, (\{.*?\}), \{[^{}]*\}\);", html, re.S)
+    assert m, "map payload not found"
+    payload = json.loads(m.group(1))
+    shown = set()
+    for layer in payload["incidents"]:
+        assert set(layer) <= {"key", "label", "color", "n", "xy"}
+        xy = np.cumsum(np.asarray(layer["xy"], dtype=np.int64).reshape(-1, 2), axis=0)
+        shown |= {(int(a), int(b)) for a, b in xy}
+    return shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [5, 25])
+def test_shared_export_of_the_sample_hides_lone_incidents(sample_run, k: int) -> None:
+    _, result, _ = sample_run
+    inc = result.incidents
+    assert inc.crs.is_projected
+    hidden = _hidden_mask(inc, k, 100.0)
+    assert hidden.sum() >= (1 if k == 5 else 20)
+    out = prepare_export(inc, result.observations, k=k, cell_m=100.0)
+    shown_xy = {(p.x, p.y) for p in out.points.geometry}
+    leaked = [(p.x, p.y) for p in inc.geometry[hidden] if (p.x, p.y) in shown_xy]
+    assert leaked == []
+    assert out.counts["points_aggregated"] == int(hidden.sum())
+    assert int(out.cells["n_events"].sum()) == int(hidden.sum())
+    # no row ids, record ids, sources or free text of the incident records
+    for table in (out.points, out.cells, out.observations):
+        assert isinstance(table.index, pd.RangeIndex)
+        for col in (
+            schema.RECORD_ID,
+            schema.SOURCE,
+            schema.SOURCE_ROW,
+            "Ärendenummer",
+            "Plats",
+            "Datum",
+            "Tid",
+        ):
+            assert col not in table.columns
+    assert schema.PLACE_TEXT not in out.points.columns
+    assert (out.points[schema.OCCURRED_AT].dropna().dt.day == 1).all()
+
+
+@pytest.mark.slow
+def test_shared_map_of_the_sample_carries_no_ids_and_no_lone_coordinates(sample_run) -> None:
+    from trygghet_geo import _mapdata
+
+    raw, result, html_k5 = sample_run
+    source = pd.read_csv(raw["incidents"], sep=None, engine="python", dtype=str)
+    id_col = next(c for c in source.columns if "rende" in c)
+    ids = source[id_col].dropna().tolist()
+    assert len(ids) > 1000
+    html_k25 = result.to_map(k=25).get_root().render()
+    for k, html in ((5, html_k5), (25, html_k25)):
+        assert not [i for i in ids if i in html]
+        hidden = result.incidents[_hidden_mask(result.incidents, k, 100.0)].to_crs("EPSG:4326")
+        assert len(hidden) >= (1 if k == 5 else 20)
+        hidden_q = {(round(p.x * _mapdata.Q), round(p.y * _mapdata.Q)) for p in hidden.geometry}
+        assert not (hidden_q & _shown_points(html)), f"k={k}: coordinates of lone incidents are in the map"
+        # nor as plain numbers anywhere in the file
+        for p in hidden.geometry[:300]:
+            assert f"{p.x:.6f}" not in html or f"{p.y:.6f}" not in html
