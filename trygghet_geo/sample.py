@@ -155,13 +155,13 @@ _PLANTED = (
     ),
     _Planted(
         "traffic",
-        "Kajsaniemigatan",
+        "Kajsaniemigatan/Unionsgatan",
         220,
         70.0,
         {"Trafikbrott": 0.4, "Rattfylleri": 0.2, "Trafikolycka": 0.3, "Olovlig körning": 0.1},
         (7, 8, 16, 17, 18, 23),
         0.2,
-        ("korsningen Kajsaniemigatan/Mannerheimvägen", "Kajsaniemigatan"),
+        ("korsningen Kajsaniemigatan/Unionsgatan", "Kajsaniemigatan"),
     ),
 )
 _BACKGROUND_N = 1500
@@ -243,8 +243,8 @@ _OBS_PLACES = (  # (street anchor, place texts, category weights, count)
         30,
     ),
     (
-        "Kajsaniemigatan",
-        ("korsningen Kajsaniemigatan/Mannerheimvägen", "Kajsaniemigatan"),
+        "Kajsaniemigatan/Unionsgatan",
+        ("korsningen Kajsaniemigatan/Unionsgatan", "Kajsaniemigatan"),
         {"trafikmiljö": 0.8, "belysning": 0.2},
         25,
     ),
@@ -266,8 +266,15 @@ def _edge_arrays(network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _anchor_node(network: StreetNetwork, street: str) -> int:
-    """The node at the middle of the named street (the one nearest the street's centroid)."""
+    """The node at the middle of the named street, or the crossing of two streets written ``"A/B"``."""
     edges = network.edges
+    if "/" in street:
+        a, b = street.split("/")
+        ends = [set(edges.loc[edges["name"] == name, ["u", "v"]].to_numpy().ravel()) for name in (a, b)]
+        common = sorted(ends[0] & ends[1])
+        if not common:
+            raise LookupError(f"streets {a!r} and {b!r} do not meet in the sample network")
+        return int(common[0])
     on_street = edges[edges["name"] == street]
     if on_street.empty:
         raise LookupError(f"street {street!r} is not in the sample network")
