@@ -171,7 +171,7 @@ def _open(browser: Any, path: Path) -> tuple[Any, dict[str, list[str]]]:
 
 
 OPEN_POPUPS = """
-() => {
+(markersOnly) => {
   const maps = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map);
   const map = window[maps[0]];
   const groups = Object.keys(window)
@@ -180,11 +180,12 @@ OPEN_POPUPS = """
   for (const g of groups) {
     if (!map.hasLayer(g)) map.addLayer(g);
     g.eachLayer(l => {
-      if (!(l instanceof L.Marker) || !l.getPopup()) return;
+      if (!l.getPopup || !l.getPopup() || (markersOnly && !(l instanceof L.Marker))) return;
       l.openPopup();
       const e = l.getPopup().getElement();
       const c = e && e.querySelector('.leaflet-popup-content');
-      out.push(c ? Array.from(c.querySelectorAll('td')).map(td => td.textContent) : null);
+      out.push(c ? (markersOnly ? Array.from(c.querySelectorAll('td')).map(td => td.textContent)
+                                : [c.textContent]) : null);
       l.closePopup();
     });
   }
@@ -229,7 +230,7 @@ def xss_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_no_payload_runs_in_chromium(browser: Any, xss_map: Path) -> None:
     page, seen = _open(browser, xss_map)
     try:
-        popups = page.evaluate(OPEN_POPUPS)
+        popups = page.evaluate(OPEN_POPUPS, True)
         page.wait_for_timeout(400)  # let late handlers (onerror of images, animations, focus) fire
         hits = page.evaluate("window.__hits")
         injected = page.evaluate(INJECTED)
@@ -247,7 +248,7 @@ def test_no_payload_runs_in_chromium(browser: Any, xss_map: Path) -> None:
 def test_payloads_show_literally_in_popups(browser: Any, xss_map: Path) -> None:
     page, _ = _open(browser, xss_map)
     try:
-        popups = page.evaluate(OPEN_POPUPS)
+        popups = page.evaluate(OPEN_POPUPS, True)
     finally:
         page.close()
     shown = {cell for cells in popups if cells for cell in cells}
@@ -268,3 +269,36 @@ def test_hostile_names_show_literally_in_the_panel(browser: Any, xss_map: Path) 
     for p in (PAYLOADS[3], PAYLOADS[4]):  # names of the ranked places in the list panel
         assert p in text
     assert title == PAYLOADS[7]
+
+
+def test_hotspot_popups_show_names_and_reasons_literally(browser: Any, xss_map: Path) -> None:
+    page, seen = _open(browser, xss_map)
+    try:
+        texts = " ".join(t for cells in page.evaluate(OPEN_POPUPS, False) if cells for t in cells)
+        page.wait_for_timeout(200)
+        hits = page.evaluate("window.__hits")
+    finally:
+        page.close()
+    assert hits == []
+    assert seen["dialogs"] == []
+    for p in PAYLOADS[3:6]:  # place names and a reason
+        assert p.strip() in texts
+
+
+def test_the_traps_do_catch_an_injected_payload(browser: Any, xss_map: Path) -> None:
+    """The detectors are not blind: the same page, with payloads injected as HTML on purpose, trips them."""
+    page, seen = _open(browser, xss_map)
+    try:
+        page.evaluate(
+            "h => { const d = document.createElement('div'); d.innerHTML = h; document.body.append(d); }",
+            '<img src=x onerror="window.__xss=1;alert(1)"><svg><animate onbegin="window.__xss=2" '
+            "attributeName=x dur=1s></svg>",
+        )
+        page.wait_for_timeout(400)
+        hits = page.evaluate("window.__hits")
+        injected = page.evaluate(INJECTED)
+    finally:
+        page.close()
+    assert "flag:1" in hits
+    assert any(d.startswith("alert") for d in seen["dialogs"])
+    assert "IMG[onerror]" in injected
