@@ -412,3 +412,19 @@ def test_template_syntax_in_user_text_is_not_evaluated(text):
     assert payload_of(html_text)["title"] == text
     assert "49" not in "".join(overlay_names(html_text))
     assert any("&#123;" in n for n in overlay_names(html_text))
+
+
+def test_uses_the_rankings_trend_and_observation_columns():
+    a = make_analysis(60)
+    a.places = a.places.assign(
+        n_6m=[12, 3, 0],
+        trend_6m_pct=[16.0, -40.0, np.nan],
+        dominant_hours=["22–02", "", ""],
+        **{"n_obs_belysning": [0, 0, 4]},
+    )
+    items = payload_of(make_map(a, privacy="internal").get_root().render())["hotspots"]
+    by_rank = {h["rank"]: h for h in items}
+    assert by_rank[1]["trend"] == "12 senaste 6 mån (+16 %)"
+    assert by_rank[2]["trend"] == "3 senaste 6 mån (−40 %)"
+    assert by_rank[1]["hours"] == "22–02"
+    assert by_rank[3]["obs_counts"] == [["Belysning", 4]]

@@ -508,16 +508,32 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "rank": rank,
         "name": name or (f"{labels['place']} {rank}" if rank else labels["unranked"]),
         "reason": md.clean_text(reason),
-        "trend": md.clean_text(get("trend"), max_len=120) or trend,
+        "trend": md.clean_text(get("trend"), max_len=120) or _trend_6m(get, labels) or trend,
         "p_value": p_text,
         "score": f"{float(score):.2f}" if score is not None and np.isfinite(float(score)) else "",
-        "hours": md.clean_text(get("top_hours"), max_len=40),
-        "weekdays": md.clean_text(get("top_weekdays"), max_len=60),
+        "hours": md.clean_text(get("dominant_hours") or get("top_hours"), max_len=40),
+        "weekdays": md.clean_text(get("dominant_weekdays") or get("top_weekdays"), max_len=60),
         "n_obs": str(_int(n_obs, 0)) if n_obs is not None and _int(n_obs, 0) > 0 else "",
         "counts": [[label, n] for label, n in counts if n > 0],
+        "obs_counts": [
+            [md.category_label(c, lang), _int(get(f"n_obs_{c}"), 0)]
+            for c in s.OBSERVATION_CATEGORIES
+            if _int(get(f"n_obs_{c}"), 0) > 0
+        ],
         "color": _UNRANKED_COLOR,
         "poly": md.encode_polygon(geom),
     }
+
+
+def _trend_6m(get: Any, labels: dict[str, str]) -> str:
+    """The ranking's own trend columns (``n_6m``, ``trend_6m_pct``) as text, when it has them."""
+    n_6m, pct = get("n_6m"), get("trend_6m_pct")
+    if n_6m is None:
+        return ""
+    text = labels["trend_6m"].format(n=_int(n_6m, 0))
+    if pct is not None and np.isfinite(float(pct)):
+        text += f" ({'+' if float(pct) >= 0 else '−'}{abs(round(float(pct)))} %)"
+    return text
 
 
 def _trends(analysis: Analysis, labels: dict[str, str]) -> dict[int, str]:

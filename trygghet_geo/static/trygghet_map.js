@@ -109,6 +109,10 @@ var TrygghetMap = (function () {
       el("div", "tg-popup-sub", L_.counts, box);
       table(h.counts, box);
     }
+    if (h.obs_counts && h.obs_counts.length) {
+      el("div", "tg-popup-sub", L_.obs_counts, box);
+      table(h.obs_counts, box);
+    }
     return box;
   }
 
