@@ -50,6 +50,7 @@ def small_multiples(
     ``counts`` is the output of :func:`trygghet_geo.followup.monthly_counts`.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     text = _TEXT[lang]
     places = [c for c in counts.columns if c != town_column]
@@ -85,6 +86,7 @@ def small_multiples(
         ax.set_title(str(place), fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         ax.tick_params(axis="y", labelsize=8)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in axes[len(places) :] if places else axes[1:]:
         ax.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()

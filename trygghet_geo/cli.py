@@ -169,13 +169,68 @@ def _run_network(args: argparse.Namespace) -> int:
 
 # --- report -------------------------------------------------------------------------------------------------
 def _add_report(sub: argparse._SubParsersAction) -> _Runner:
-    p = sub.add_parser("report", help="the follow-up report for the municipal board (HTML + XLSX)")
-    p.add_argument("--out", default="data/processed")
+    p = sub.add_parser(
+        "report",
+        help="the follow-up report for the municipal board (HTML + XLSX); on the bundled sample by default",
+    )
+    p.add_argument("--incidents", help="incident file (default: the bundled synthetic sample)")
+    p.add_argument("--observations", help="safety-walk observation file")
+    p.add_argument("--network", help="street network: .gpkg (trygghet-geo network), .pbf, .osm or .graphml")
+    p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
+    p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
+                   "before the data ends)")  # fmt: skip
+    p.add_argument("--eps-m", type=float, default=50.0, help="cluster distance along the streets (m)")
+    p.add_argument("--min-samples", type=int, default=5, help="events within eps for a core point")
+    p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
+    p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
+    p.add_argument("--followup", type=int, default=5, help="top places followed up")
+    p.add_argument("--title", help="report title")
+    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    p.add_argument("--name", default="uppfoljning", help="file name without suffix (default: uppfoljning)")
     return _run_report
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    raise TrygghetError("report is not wired yet")
+    from pathlib import Path
+
+    from trygghet_geo.analysis import analyze
+    from trygghet_geo.report import write_report
+
+    if args.incidents is None:
+        from trygghet_geo import sample
+
+        if args.observations or args.network:
+            raise TrygghetError("--observations and --network need --incidents (else the sample is used)")
+        inputs = (sample.load_incidents(), sample.load_observations())
+        network, gazetteer = sample.load_network(), sample.load_gazetteer()
+        extra = {"synthetic": True, "source_note": sample.SOURCE_NOTE}
+        print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
+    else:
+        if args.network is None:
+            raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
+        from trygghet_geo import network as n
+
+        readers = {".gpkg": n.read_network, ".pbf": n.network_from_pbf, ".graphml": n.network_from_graphml,
+                   ".osm": n.network_from_xml, ".xml": n.network_from_xml}  # fmt: skip
+        suffix = Path(args.network).suffix.lower()
+        if suffix not in readers:
+            raise TrygghetError(f"--network {args.network!r}: expected .gpkg, .pbf, .osm or .graphml")
+        network, gazetteer, extra = readers[suffix](args.network), None, {}
+        if args.gazetteer:
+            from trygghet_geo.geocode import Gazetteer
+
+            gazetteer = Gazetteer.load(args.gazetteer)
+        inputs = (args.incidents, args.observations)
+    result = analyze(*inputs, network=network, gazetteer=gazetteer, eps_m=args.eps_m,
+                     min_samples=args.min_samples, n_simulations=args.n_simulations, title=args.title,
+                     **extra)  # fmt: skip
+    paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
+                         top_n=args.top, followup_n=args.followup, title=args.title)  # fmt: skip
+    _print_summary(result)
+    size_mb = paths["html"].stat().st_size / 1e6
+    print(f"Rapport: {paths['html']} ({size_mb:.1f} MB)")
+    print(f"Tabeller: {paths['xlsx']}")
+    return 0
 
 
 # --- entry point --------------------------------------------------------------------------------------------
