@@ -12,7 +12,7 @@ def test_demo_writes_map_and_places(demo) -> None:
     _, paths = demo
     assert paths["map"].exists()
     assert paths["map"].stat().st_size > 10_000
-    places = pd.read_csv(paths["places"])
+    places = pd.read_csv(paths["places"], sep=";", decimal=",", encoding="utf-8-sig")
     assert len(places) >= 5
 
 
@@ -64,7 +64,7 @@ def test_meta_labels_the_sample_synthetic(demo) -> None:
     result, _ = demo
     assert isinstance(result, Analysis)
     assert result.meta["synthetic"] is True
-    assert "Syntetiska" in result.meta["source_note"]
+    assert result.meta["source_note"] == sample.SOURCE_NOTE
     start, end = result.meta["period"]
     assert (end - start).days > 600
 

@@ -80,5 +80,6 @@ def test_write_raw_writes_the_three_files(tmp_path: Path) -> None:
 
 
 def test_sample_is_labelled_synthetic() -> None:
-    assert "Syntetiska" in sample.SOURCE_NOTE
+    assert "påhittade" in sample.SOURCE_NOTE
     assert "OpenStreetMap" in sample.SOURCE_NOTE
+    assert sample.load_incidents().attrs["synthetic"] is True

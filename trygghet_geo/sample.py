@@ -52,8 +52,14 @@ log = logging.getLogger(__name__)
 
 SEED = 20261128
 ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
-SOURCE_NOTE = "Syntetiska exempeldata på Helsingfors gatunät (© OpenStreetMap contributors, ODbL)"
-SOURCE_NOTE_EN = "Synthetic sample data on Helsinki's street network (© OpenStreetMap contributors, ODbL)"
+# The map and reports put "Syntetiska exempeldata" before the note when the data are marked synthetic.
+SOURCE_NOTE = (
+    "påhittade händelser och synpunkter på centrala Helsingfors verkliga gatunät "
+    "(© OpenStreetMap contributors, ODbL)"
+)
+SOURCE_NOTE_EN = (
+    "made-up incidents and observations on central Helsinki's real streets (© OpenStreetMap contributors, ODbL)"
+)
 PERIOD = (pd.Timestamp("2024-11-01"), pd.Timestamp("2026-10-31 23:59"))
 INCIDENTS_FILE = "exempel_handelser.csv"
 # The sample is a dense city centre (~1,750 incidents a year on ~30 km of streets): at the library's default
