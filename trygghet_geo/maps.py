@@ -241,8 +241,8 @@ def _payload(
 ) -> dict[str, Any]:
     meta = analysis.meta or {}
     source = md.clean_text(meta.get("source_note"), max_len=300)
-    if meta.get("synthetic"):
-        source = labels["synthetic"] + (f" – {source}" if source and source != labels["synthetic"] else "")
+    if meta.get("synthetic") and labels["synthetic"].lower() not in source.lower():
+        source = labels["synthetic"] + (f" – {source}" if source else "")
     hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels)
     return {
         "q": md.Q,

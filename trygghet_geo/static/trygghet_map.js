@@ -147,8 +147,8 @@ var TrygghetMap = (function () {
     var renderer = L.canvas({ pane: "tgPoints" }), f = decode(D.cells.xy, D.q), max = Math.max.apply(null, D.cells.n);
     for (var i = 0, j = 0; i < f.length; i += 4, j++) {
       var b = [[f[i + 1], f[i]], [f[i + 3], f[i + 2]]], n = D.cells.n[j];
-      var r = L.rectangle(b, { renderer: renderer, color: "#555", weight: 0.6,
-                               fillColor: "#444", fillOpacity: 0.15 + 0.45 * n / max });
+      var r = L.rectangle(b, { renderer: renderer, color: "#777", weight: 0.6, opacity: 0.6,
+                               fillColor: "#555", fillOpacity: 0.08 + 0.3 * n / max });
       r.bindTooltip(el("span", null, n + " " + L_.events_in_cell));
       fg.addLayer(r);
       if (heatPts) heatPts.push([(f[i + 1] + f[i + 3]) / 2, (f[i] + f[i + 2]) / 2, n]);
