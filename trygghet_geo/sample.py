@@ -58,13 +58,14 @@ SOURCE_NOTE = (
     "(© OpenStreetMap contributors, ODbL)"
 )
 SOURCE_NOTE_EN = (
-    "made-up incidents and observations on central Helsinki's real streets (© OpenStreetMap contributors, ODbL)"
+    "made-up incidents and observations on central Helsinki's real streets "
+    "(© OpenStreetMap contributors, ODbL)"
 )
 PERIOD = (pd.Timestamp("2024-11-01"), pd.Timestamp("2026-10-31 23:59"))
 INCIDENTS_FILE = "exempel_handelser.csv"
 # The sample is a dense city centre (~1,750 incidents a year on ~30 km of streets): at the library's default
-# eps 100 m / 5 events nearly every street is "dense" and DBSCAN merges the centre into one cluster. 50 m along
-# the streets and 15 events over two years separate the planted places (see notebooks/01 and suggest_eps).
+# eps 100 m / 5 events nearly every street is "dense" and DBSCAN merges the centre into one cluster. 50 m
+# along the streets and 15 events over two years separate the planted places (see notebooks/01, suggest_eps).
 DEMO_EPS_M = 50.0
 DEMO_MIN_SAMPLES = 15
 OBSERVATIONS_FILE = "exempel_trygghetsvandring.xlsx"
@@ -380,7 +381,8 @@ def _address_points() -> pd.DataFrame:
                 fi_to_sv.setdefault(name, sv)
     pts = pois.dropna(subset=["addr:street", "addr:housenumber"]).copy()
     pts = pts[pts["addr:housenumber"].astype(str).str.fullmatch(r"\d+[A-Za-z]?")]
-    pts = pts[~pts["addr:street"].astype(str).str.contains(",")]  # "Asemahalli, Kaivokatu": a name, not a street
+    # "Asemahalli, Kaivokatu" is a building's name and a street, not a street
+    pts = pts[~pts["addr:street"].astype(str).str.contains(",")]
     pts["street_sv"] = pts["addr:street"].map(lambda s: fi_to_sv.get(s, s))
     pts["label"] = pts["street_sv"] + " " + pts["addr:housenumber"].astype(str)
     cent = pts.geometry.to_crs("EPSG:32635").centroid
