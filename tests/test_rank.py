@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import LineString
 
 from trygghet_geo import schema
-from trygghet_geo.errors import SchemaError
+from trygghet_geo.errors import SchemaError, TrygghetWarning
 from trygghet_geo.network import StreetNetwork, network_from_lines
 from trygghet_geo.rank import DEFAULT_WEIGHTS, export_places, places_table, rank_places
 
@@ -313,3 +313,9 @@ def test_landmark_names_from_the_gazetteer(planted, grid) -> None:
                          gazetteer=gaz)  # fmt: skip
     assert places.iloc[0]["name"] == "Testparken"
     assert "Kolumn 11-vägen" in places["name"].tolist()
+
+
+def test_missing_cluster_parameters_warn(planted, grid) -> None:
+    inc, obs, hs, _ = planted
+    with pytest.warns(TrygghetWarning, match="eps_m/min_samples not given"):
+        rank_places(hs, inc, obs, network=grid, n_simulations=2)

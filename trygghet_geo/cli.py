@@ -179,8 +179,10 @@ def _add_report(sub: argparse._SubParsersAction) -> _Runner:
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    p.add_argument("--eps-m", type=float, default=50.0, help="cluster distance along the streets (m)")
-    p.add_argument("--min-samples", type=int, default=5, help="events within eps for a core point")
+    p.add_argument("--eps-m", type=float, help="cluster distance along the streets in metres (default: the "
+                   "sample's 50, else analyze's default)")  # fmt: skip
+    p.add_argument("--min-samples", type=int, help="events within eps for a core point (default: the "
+                   "sample's value, else analyze's default)")  # fmt: skip
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
     p.add_argument("--followup", type=int, default=5, help="top places followed up")
@@ -203,7 +205,8 @@ def _run_report(args: argparse.Namespace) -> int:
             raise TrygghetError("--observations and --network need --incidents (else the sample is used)")
         inputs = (sample.load_incidents(), sample.load_observations())
         network, gazetteer = sample.load_network(), sample.load_gazetteer()
-        extra = {"synthetic": True, "source_note": sample.SOURCE_NOTE}
+        extra = {"synthetic": True, "source_note": sample.SOURCE_NOTE, "eps_m": sample.DEMO_EPS_M,
+                 "min_samples": sample.DEMO_MIN_SAMPLES}  # fmt: skip
         print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
     else:
         if args.network is None:
@@ -221,9 +224,22 @@ def _run_report(args: argparse.Namespace) -> int:
 
             gazetteer = Gazetteer.load(args.gazetteer)
         inputs = (args.incidents, args.observations)
-    result = analyze(*inputs, network=network, gazetteer=gazetteer, eps_m=args.eps_m,
-                     min_samples=args.min_samples, n_simulations=args.n_simulations, title=args.title,
+    if args.eps_m is not None:
+        extra["eps_m"] = args.eps_m
+    if args.min_samples is not None:
+        extra["min_samples"] = args.min_samples
+    result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=0, title=args.title,
                      **extra)  # fmt: skip
+    if args.n_simulations > 0:  # the Monte Carlo test with the clustering parameters actually used
+        from dataclasses import replace
+
+        from trygghet_geo.rank import rank_places
+
+        eps_m, min_samples = result.meta["eps_m"], result.meta["min_samples"]
+        places = rank_places(result.hotspots, result.incidents, result.observations, network=network,
+                             n_simulations=args.n_simulations, eps_m=eps_m, min_samples=min_samples,
+                             gazetteer=gazetteer)  # fmt: skip
+        result = replace(result, places=places, meta={**result.meta, "n_simulations": args.n_simulations})
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          top_n=args.top, followup_n=args.followup, title=args.title)  # fmt: skip
     _print_summary(result)

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.errors import InputError, SchemaError, TrygghetWarning
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -186,8 +187,7 @@ def rank_places(
     inc = _in_crs(incidents, network)
     obs = _usable_observations(observations, network)
     start, end = _period(period, inc)
-    eps_m = float(eps_m if eps_m is not None else hotspots.attrs.get("eps_m", 100.0))
-    min_samples = int(min_samples if min_samples is not None else hotspots.attrs.get("min_samples", 5))
+    eps_m, min_samples = _cluster_params(hotspots, eps_m, min_samples, n_simulations)
 
     located = inc[inc[schema.EDGE_ID].to_numpy() >= 0]  # on the streets: fine enough to lie in a place
     labels = _observed_labels(located, hotspots)
@@ -832,6 +832,23 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     if sum(w[c] for c in COMPONENTS) <= 0:
         raise ValueError(f"weights: at least one of the components {COMPONENTS} must be > 0")
     return w
+
+
+def _cluster_params(hotspots: gpd.GeoDataFrame, eps_m: float | None, min_samples: int | None,
+                    n_simulations: int) -> tuple[float, int]:  # fmt: skip
+    """The clustering parameters for the simulations: given, else ``hotspots.attrs``, else 100 m / 5 with a
+    warning (the null model is only right with the parameters the hotspots were found with)."""
+    eps = eps_m if eps_m is not None else hotspots.attrs.get("eps_m")
+    ms = min_samples if min_samples is not None else hotspots.attrs.get("min_samples")
+    if (eps is None or ms is None) and n_simulations > 0:
+        warnings.warn(
+            "rank_places: eps_m/min_samples not given and not in hotspots.attrs; the Monte Carlo test "
+            f"assumes eps_m={100.0 if eps is None else eps}, min_samples={5 if ms is None else ms}. Pass the "
+            "values the hotspots were clustered with, or the p-values test the wrong clustering.",
+            TrygghetWarning,
+            stacklevel=3,
+        )
+    return float(100.0 if eps is None else eps), int(5 if ms is None else ms)
 
 
 def _check_inputs(hotspots: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, network: StreetNetwork) -> None:

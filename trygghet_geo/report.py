@@ -83,7 +83,10 @@ def default_plan(analysis: Analysis, *, promise_date: Any = None, top_n: int = 5
         )
         promise = max(promise, (s + (e - s) / 2).to_period("M").to_timestamp())
     else:
-        promise = pd.Timestamp(promise_date)
+        try:
+            promise = pd.Timestamp(promise_date)
+        except (TypeError, ValueError):
+            raise InputError(f"promise date {promise_date!r} is not a date (expected YYYY-MM-DD)") from None
         promise = promise.tz_localize(None) if promise.tzinfo else promise
     if not s < promise <= e:
         raise InputError(f"promise date {promise.date()} is outside the data's period {s.date()}–{e.date()}")
