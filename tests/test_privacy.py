@@ -7,6 +7,7 @@ import random
 import re
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -465,6 +466,42 @@ def test_hidden_characters_cannot_smuggle_an_identity_number() -> None:
     assert redact("0\u00ad70-123 45 67") == "[telefon]"
     assert clean_text("a\u202eb\u2066c\x00d\x1be") == "abcde"
     assert clean_text("rad1\nrad2\ttab") == "rad1\nrad2\ttab"
+
+
+def test_text_outside_redactions_is_left_exactly_as_typed() -> None:
+    text = "Mörkt\u00a0vid porten – 50 m² … ring 070\u00a0123 45 67 \u200b(kvällstid)\u202e!"
+    assert redact(text) == "Mörkt\u00a0vid porten – 50 m² … ring [telefon] \u200b(kvällstid)\u202e!"
+    assert redact("ﬁnns ２ st") == "ﬁnns ２ st"
+
+
+def test_look_alike_dashes_spaces_and_digits_are_seen_through() -> None:
+    assert redact("811218–9876") == "[personnummer]"  # en dash, as word processors write it
+    assert redact("811218\u2212 9876") == "[personnummer]"
+    assert redact("070\u2009123\u202f45\u00a067") == "[telefon]"
+    assert redact("٨١١٢١٨-٩٨٧٦") == "[personnummer]"  # Arabic-Indic digits
+    assert redact("Kontakt: A\u030asa Berg") == "Kontakt: [namn]"  # decomposed Å
+
+
+POLISEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "polisen"
+
+
+@pytest.mark.skipif(not POLISEN.is_dir(), reason="the shared Polisen records are not available")
+def test_real_police_texts_lose_only_phone_numbers() -> None:
+    """25 000 real Polisen/brottsplatskartan texts: dates, times, road numbers, ages, counts, addresses."""
+    texts: set[str] = set()
+    for path in sorted(POLISEN.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data if isinstance(data, list) else next(v for v in data.values() if isinstance(v, list))
+        for item in items:
+            if isinstance(item, dict):
+                texts.update(v for v in item.values() if isinstance(v, str) and len(v) > 15)
+    assert len(texts) > 20_000
+    out, counts = redact_with_counts(pd.Series(sorted(texts), dtype=object))
+    changed = [(a, b) for a, b in zip(sorted(texts), out, strict=True) if a != b]
+    assert set(counts) <= {"phone"}, counts  # the police's own press numbers are the only hits
+    assert len(changed) <= 0.001 * len(texts)
+    for _, red in changed:
+        assert "[telefon]" in red
 
 
 @settings(max_examples=300, deadline=None)

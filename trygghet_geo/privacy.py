@@ -102,15 +102,16 @@ TOKENS: dict[str, str] = {
 
 # --- normalisation ------------------------------------------------------------------------------------------
 _KEEP_CONTROLS = frozenset("\t\n\r")
+_HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co"))
 
 
 def clean_text(text: str, *, max_chars: int | None = None) -> str:
-    """Normalise free text for matching and display.
+    """Clean free text for display.
 
-    NFKC-normalises (full-width digits become ASCII digits), removes control characters (NUL and the rest of
-    C0/C1 except tab and newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings,
-    overrides and isolates such as U+202E) and lone surrogates, and optionally cuts the text to ``max_chars``
-    characters with a trailing ``"…"``.
+    Composes characters (NFC), removes control characters (NUL and the rest of C0/C1 except tab and
+    newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings, overrides and isolates
+    such as U+202E), private-use characters and lone surrogates, and optionally cuts the text to
+    ``max_chars`` characters ending in ``"…"``. Everything else stays as typed.
 
     Parameters
     ----------
@@ -125,18 +126,74 @@ def clean_text(text: str, *, max_chars: int | None = None) -> str:
 
     Examples
     --------
-    >>> clean_text("abc\\u202edef\\x00 ８５")
-    'abcdef 85'
+    >>> clean_text("abc\\u202edef\\x00 50 m²")
+    'abcdef 50 m²'
     >>> clean_text("x" * 10, max_chars=4)
     'xxx…'
     """
-    text = unicodedata.normalize("NFKC", text)
     out = "".join(
-        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _HIDDEN_CATEGORIES
     )
+    out = unicodedata.normalize("NFC", out)
     if max_chars is not None and len(out) > max_chars:
         out = out[: max(max_chars - 1, 0)] + "…"
     return out
+
+
+# Text made only of these characters needs no matching view (the common case: Swedish prose).
+_PLAIN = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xac\xae-\xff]*")
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
+_SPACES = frozenset(
+    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+
+
+def _view_char(chunk: str) -> str | None:
+    """How one character (with its combining marks) is seen by the patterns; ``None`` drops it."""
+    ch = unicodedata.normalize("NFC", chunk)
+    if len(ch) != 1:
+        return chunk if not any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in chunk) else None
+    if ch in _KEEP_CONTROLS:
+        return ch
+    if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+        return None
+    if ch in _DASHES:
+        return "-"
+    if ch in _SPACES:
+        return " "
+    if "\uff01" <= ch <= "\uff5e":  # full-width ASCII
+        return chr(ord(ch) - 0xFEE0)
+    if ch.isdecimal() and not ch.isascii():  # digits of any script
+        return str(unicodedata.decimal(ch))
+    return ch
+
+
+def _match_view(text: str) -> tuple[str, list[int], list[int]]:
+    """The text as the patterns see it, and for each of its characters the original span it came from.
+
+    Hidden characters are dropped and look-alike dashes, spaces, full-width forms and other scripts' digits
+    are mapped to ASCII, so that ``811218\u200b–9876`` is still an identity number; the result of
+    :func:`redact` is spliced into the *original* text, which is otherwise left exactly as typed.
+    """
+    if _PLAIN.fullmatch(text):
+        positions = list(range(len(text)))
+        return text.replace("\xa0", " "), positions, [p + 1 for p in positions]
+    view: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        mapped = _view_char(text[i:j])
+        if mapped is not None:
+            for c in mapped:
+                view.append(c)
+                starts.append(i)
+                ends.append(j)
+        i = j
+    return "".join(view), starts, ends
 
 
 # --- identity numbers ---------------------------------------------------------------------------------------
@@ -262,57 +319,58 @@ def _looks_like_place(word: str) -> bool:
 
 
 # --- the redaction engine -----------------------------------------------------------------------------------
-def _sub(
+# A found value is overwritten in the matching view with private-use characters of the same length, so later
+# patterns cannot match it again and every position still maps back to the original text.
+_FILL = "\ue000"
+_Span = tuple[int, int, str]
+
+
+def _collect(
     pattern: re.Pattern[str],
-    text: str,
+    view: str,
     classify: Callable[[re.Match[str]], str | None],
     kinds: frozenset[str],
-    counts: Counter[str],
+    spans: list[_Span],
+    *,
+    group: str | int = 0,
 ) -> str:
     def repl(m: re.Match[str]) -> str:
         kind = classify(m)
         if kind is None or kind not in kinds:
             return m.group(0)
-        counts[kind] += 1
-        return TOKENS[kind]
+        a, b = m.span(group)
+        spans.append((a, b, kind))
+        return view[m.start() : a] + _FILL * (b - a) + view[b : m.end()]
 
-    return pattern.sub(repl, text)
-
-
-def _redact_names(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
-    def repl(m: re.Match[str]) -> str:
-        words = m.group("name").split()
-        if _looks_like_place(words[0]) or _looks_like_place(words[-1]):
-            return m.group(0)
-        counts["name"] += 1
-        return m.group("sig") + TOKENS["name"]
-
-    return _NAME.sub(repl, text) if "name" in kinds else text
+    return pattern.sub(repl, view)
 
 
-def _redact_plates(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
-    if "plate" not in kinds:
-        return text
-
-    def signalled(m: re.Match[str]) -> str:
-        counts["plate"] += 1
-        return m.group("sig") + TOKENS["plate"]
-
-    text = _PLATE_SIGNAL.sub(signalled, text)
-    return _sub(_PLATE, text, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, counts)
+def _name_kind(m: re.Match[str]) -> str | None:
+    words = m.group("name").split()
+    return None if _looks_like_place(words[0]) or _looks_like_place(words[-1]) else "name"
 
 
 def _redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
-    text = clean_text(text)
-    if "email" in kinds:
-        text = _sub(_EMAIL, text, lambda m: "email", kinds, counts)
-    if kinds & {"personnummer", "id_number"}:
-        text = _sub(_PNR12, text, lambda m: _classify_pnr(m, True), kinds, counts)
-        text = _sub(_PNR10, text, lambda m: _classify_pnr(m, False), kinds, counts)
-    if "phone" in kinds:
-        text = _sub(_PHONE, text, _phone_kind, kinds, counts)
-    text = _redact_plates(text, kinds, counts)
-    return _redact_names(text, kinds, counts)
+    view, starts, ends = _match_view(text)
+    spans: list[_Span] = []
+    view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
+    view = _collect(_PNR12, view, lambda m: _classify_pnr(m, True), kinds, spans)
+    view = _collect(_PNR10, view, lambda m: _classify_pnr(m, False), kinds, spans)
+    view = _collect(_PHONE, view, _phone_kind, kinds, spans)
+    view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")
+    view = _collect(
+        _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
+    )
+    _collect(_NAME, view, _name_kind, kinds, spans, group="name")
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for a, b, kind in sorted(spans):
+        counts[kind] += 1
+        pieces += [text[last : starts[a]], TOKENS[kind]]
+        last = ends[b - 1]
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
