@@ -420,7 +420,7 @@ def test_uses_the_rankings_trend_and_observation_columns():
         n_6m=[12, 3, 0],
         trend_6m_pct=[16.0, -40.0, np.nan],
         dominant_hours=["22–02", "", ""],
-        **{"n_obs_belysning": [0, 0, 4]},
+        n_obs_belysning=[0, 0, 4],
     )
     items = payload_of(make_map(a, privacy="internal").get_root().render())["hotspots"]
     by_rank = {h["rank"]: h for h in items}
@@ -428,3 +428,20 @@ def test_uses_the_rankings_trend_and_observation_columns():
     assert by_rank[2]["trend"] == "3 senaste 6 mån (−40 %)"
     assert by_rank[1]["hours"] == "22–02"
     assert by_rank[3]["obs_counts"] == [["Belysning", 4]]
+
+
+def test_optional_layers_follow_their_switches(analysis):
+    no_heat = make_map(analysis, heatmap=False, streets=True).get_root().render()
+    names = overlay_names(no_heat)
+    assert not any(n.startswith("Värmekarta") for n in names)
+    assert any(n.startswith("Gatunät") for n in names)
+    assert payload_of(no_heat)["streets"]
+    assert "tile.openstreetmap.org" in no_heat  # streets on top of tiles when asked for
+
+
+def test_english_observation_symbols_and_categories(analysis):
+    data = payload_of(make_map(analysis, lang="en").get_root().render())
+    cats = {c["key"]: c for c in data["obs_categories"]}
+    assert cats["belysning"]["label"] == "Lighting"
+    assert cats["belysning"]["symbol"] == "L"
+    assert all(c["n"] == 1 for c in cats.values() if c["key"] in s.OBSERVATION_CATEGORIES)
