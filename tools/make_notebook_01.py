@@ -69,11 +69,23 @@ labels = model.labels_
 print("kluster:", labels.max() + 1, " brus:", (labels == -1).sum(), "av", len(labels))""",
     ),
     (
+        "md",
+        """Med 100 m och 5 händelser blir nästan hela centrum *ett* kluster: exemplet är en tät stadskärna
+(~1 750 händelser om året). k-avståndskurvan längs gatorna visar var tätheten bryter av.""",
+    ),
+    (
         "code",
-        """from trygghet_geo.cluster import suggest_eps
+        """from trygghet_geo.cluster import plot_k_distance, suggest_eps
 
-suggestion = suggest_eps(points, network=network, k=5)
-suggestion""",
+snapped = model.snap_[model.snap_["snapped"]]
+kd = suggest_eps(snapped["edge_id"], snapped["edge_offset_m"], network, k=15)
+print(f"föreslaget eps: {kd.eps_m:.0f} m; andel kärnpunkter vid 50 m: {kd.share_core(50):.0%}")
+plot_k_distance(kd);""",
+    ),
+    (
+        "code",
+        """model = tg.NetworkDBSCAN(eps_m=50, min_samples=15, network=network).fit(points)
+print("kluster:", model.labels_.max() + 1, " brus:", (model.labels_ == -1).sum())""",
     ),
     (
         "md",
@@ -82,8 +94,11 @@ suggestion""",
     ),
     (
         "code",
-        """result = tg.analyze(paths["incidents"], paths["observations"], network=network, gazetteer=gazetteer,
-                    synthetic=True, source_note=sample.SOURCE_NOTE, study_area=paths["area"], n_simulations=19)
+        """result = tg.analyze(
+    paths["incidents"], paths["observations"], network=network, gazetteer=gazetteer,
+    eps_m=50, min_samples=15, n_simulations=19,
+    synthetic=True, source_note=sample.SOURCE_NOTE, study_area=paths["area"],
+)
 result.left_out""",
     ),
     ("code", """result.places[["rank", "name", "score", "p_value", "significant", "reason"]].head()"""),
