@@ -118,7 +118,7 @@ LABELS: dict[str, dict[str, str]] = {
         "obs_counts": "Synpunkter per kategori",
         "no_places": "Inga rangordnade platser",
         "unranked": "ej rangordnad",
-        "n_observations": "Observationer",
+        "n_observations": "Synpunkter",
         "show_panel": "Visa lista",
         "hide_panel": "Dölj",
         "fullscreen": "Helskärm",

@@ -122,7 +122,8 @@ var TrygghetMap = (function () {
       var layer = L.polygon(polygons(h.poly, D.q), {
         color: h.color, weight: 2, fillColor: h.color, fillOpacity: 0.35, className: "tg-hotspot"
       });
-      layer.bindPopup(function () { return popupHotspot(h, L_); }, { maxWidth: 320 });
+      layer.bindPopup(function () { return popupHotspot(h, L_); },
+                      { maxWidth: 320, maxHeight: Math.max(200, Math.round(map.getSize().y * 0.6)) });
       if (h.rank) {
         layer.bindTooltip(el("span", null, String(h.rank)),
                           { permanent: true, direction: "center", className: "tg-rank-label" });
@@ -205,7 +206,8 @@ var TrygghetMap = (function () {
           function go() {
             var fg = D._groups.hotspots;
             if (!map.hasLayer(fg)) map.addLayer(fg);
-            map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [40, 40] });
+            // no animation, so the popup's own auto-pan afterwards brings all of it into view
+            map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [40, 40], animate: false });
             layer.openPopup(layer.getBounds().getCenter());
           }
           L.DomEvent.on(li, "click", go);
