@@ -445,3 +445,12 @@ def test_english_observation_symbols_and_categories(analysis):
     assert cats["belysning"]["label"] == "Lighting"
     assert cats["belysning"]["symbol"] == "L"
     assert all(c["n"] == 1 for c in cats.values() if c["key"] in s.OBSERVATION_CATEGORIES)
+
+
+@pytest.mark.slow
+def test_one_hundred_thousand_incidents_fit_in_an_email():
+    a = make_analysis(100_000, seed=5)
+    text = make_map(a, self_contained=True).get_root().render()
+    data = payload_of(text)
+    assert sum(c["n"] for c in data["incidents"]) + sum((data["cells"] or {"n": [0]})["n"]) == 100_000
+    assert len(text.encode("utf-8")) <= 5_000_000
