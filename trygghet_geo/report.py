@@ -77,9 +77,13 @@ def default_plan(analysis: Analysis, *, promise_date: Any = None, top_n: int = 5
     """
     start, end = _data_period(analysis)
     s, e = (t.tz_localize(None) if t.tzinfo else t for t in (start, end))
-    if promise_date is None:  # the first of the month, 12 months before the month after the data ends
+    if promise_date is None:  # the first of the month nearest to 12 months before the data ends
+        target = e.normalize() + pd.Timedelta(days=1) - pd.DateOffset(months=12)
+        first = target.to_period("M").to_timestamp()
         promise = (
-            (e.normalize() + pd.Timedelta(days=1) - pd.DateOffset(months=12)).to_period("M").to_timestamp()
+            first
+            if target - first <= first + pd.DateOffset(months=1) - target
+            else first + pd.DateOffset(months=1)
         )
         promise = max(promise, (s + (e - s) / 2).to_period("M").to_timestamp())
     else:

@@ -1,0 +1,219 @@
+"""Tests of trygghet_geo.report: the board report on a small synthetic town with a planted improvement, its
+escaping, its XLSX tables, and (browser) the report of the sample opening in Chromium with no errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import LineString
+
+from trygghet_geo import schema
+from trygghet_geo.analysis import Analysis
+from trygghet_geo.errors import InputError
+from trygghet_geo.network import StreetNetwork, network_from_lines
+from trygghet_geo.report import MAX_BYTES, default_plan, write_report
+
+CRS = "EPSG:3006"
+TZ = "Europe/Stockholm"
+X0, Y0 = 674000.0, 6580000.0  # central Stockholm in SWEREF 99 TM
+HOSTILE = "<script>alert('x')</script>gatan"
+EPS_M, MIN_SAMPLES = 40.0, 5
+PROMISE = "2025-01-01"
+
+
+def _grid() -> StreetNetwork:
+    lines, names = [], []
+    for i in range(12):
+        for j in range(11):
+            a, b = j * 50.0, (j + 1) * 50.0
+            lines.append(LineString([(X0 + a, Y0 + i * 50), (X0 + b, Y0 + i * 50)]))
+            names.append(HOSTILE if i == 3 else f"Rad {i}-gatan")
+            lines.append(LineString([(X0 + i * 50, Y0 + a), (X0 + i * 50, Y0 + b)]))
+            names.append(f"Kolumn {i}-vägen")
+    return network_from_lines(gpd.GeoDataFrame({"name": names}, geometry=lines, crs=CRS))
+
+
+def _incidents(net: StreetNetwork, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    from trygghet_geo.snap import random_positions
+
+    def events(eid: np.ndarray, off: np.ndarray, year: int, category: str) -> pd.DataFrame:
+        n = len(eid)
+        secs = rng.uniform(0, 364 * 86400, n)
+        when = pd.Timestamp(f"{year}-01-01", tz=TZ) + pd.to_timedelta(secs, unit="s")
+        return pd.DataFrame({"eid": eid, "off": off, schema.OCCURRED_AT: when, schema.CATEGORY: category})
+
+    parts = []
+    for year in (2024, 2025):  # the town is flat: 120 events a year along all streets
+        e, o = random_positions(net, 120, random_state=rng)
+        parts.append(events(e, o, year, str(rng.choice(["stöld", "skadegörelse", "våld"]))))
+    square = int(net.edges.index[(net.edges["name"] == HOSTILE)][4])  # x 200-250 on the hostile street
+    for year, n in ((2024, 60), (2025, 30)):  # the chosen place halves after the promise
+        parts.append(events(np.full(n, square), rng.uniform(10, 40, n), year, "narkotika"))
+    df = pd.concat(parts, ignore_index=True)
+    geom = shapely.line_interpolate_point(net.edges.geometry.to_numpy()[df["eid"]], df["off"])
+    out = gpd.GeoDataFrame({
+        schema.RECORD_ID: [f"K{i}" for i in range(len(df))], schema.SOURCE: "test.csv",
+        schema.SOURCE_ROW: np.arange(1, len(df) + 1), schema.OCCURRED_AT: df[schema.OCCURRED_AT],
+        schema.CATEGORY: df[schema.CATEGORY], schema.RAW_CATEGORY: df[schema.CATEGORY],
+        schema.PLACE_TEXT: None, schema.PRECISION: "exact", schema.STATUS: "ok", schema.REASON: "",
+        schema.EDGE_ID: df["eid"].to_numpy(int), schema.EDGE_OFFSET_M: df["off"].to_numpy(),
+        schema.SNAP_DIST_M: 0.0,
+    }, geometry=geom, crs=CRS)  # fmt: skip
+    wgs = out.geometry.to_crs(schema.WGS84)
+    out[schema.LON], out[schema.LAT] = wgs.x.to_numpy(), wgs.y.to_numpy()
+    return out
+
+
+def _observations(net: StreetNetwork) -> gpd.GeoDataFrame:
+    pts = [shapely.Point(X0 + 220 + 5 * i, Y0 + 150) for i in range(4)]
+    return gpd.GeoDataFrame({
+        schema.RECORD_ID: None, schema.SOURCE: "vandring.xlsx", schema.SOURCE_ROW: [1, 2, 3, 4],
+        schema.OCCURRED_AT: pd.Timestamp("2025-05-20 18:00", tz=TZ), schema.CATEGORY: "belysning",
+        schema.RAW_CATEGORY: "Belysning", schema.PLACE_TEXT: HOSTILE,
+        schema.NOTE: ["Mörkt <b>vid</b> trappan", "Trasig lampa", "Mörkt", "=HYPERLINK(\"x\")"],
+        schema.MEASURE: "Byt lampor", schema.PRECISION: "exact", schema.STATUS: "ok", schema.REASON: "",
+        schema.EDGE_ID: -1,
+    }, geometry=pts, crs=CRS)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def town() -> Analysis:
+    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo import options
+    from trygghet_geo.rank import rank_places
+
+    options.progress = False
+    net = _grid()
+    inc = _incidents(net, np.random.default_rng(11))
+    labels, _ = dbscan_on_network(inc[schema.EDGE_ID].to_numpy(), inc[schema.EDGE_OFFSET_M].to_numpy(), net,
+                                  eps_m=EPS_M, min_samples=MIN_SAMPLES)  # fmt: skip
+    labels = np.asarray(labels)
+    inc[schema.CLUSTER] = labels
+    hs = find_hotspots(inc[labels >= 0], labels[labels >= 0], net)
+    inc[schema.HOTSPOT_ID] = -1
+    for hid, members in zip(hs["hotspot_id"], hs["member_index"], strict=True):
+        inc.loc[list(members), schema.HOTSPOT_ID] = int(hid)
+    obs = _observations(net)
+    places = rank_places(hs, inc, obs, network=net, n_simulations=19, eps_m=EPS_M, min_samples=MIN_SAMPLES)
+    when = inc[schema.OCCURRED_AT]
+    meta = {"title": "Testkommunen", "period": (when.min(), when.max()), "source_note": "Testdata",
+            "synthetic": True, "eps_m": EPS_M, "min_samples": MIN_SAMPLES, "n_simulations": 19}  # fmt: skip
+    return Analysis(inc, obs, hs, places, net, left_out={"no_location": 3}, meta=meta)
+
+
+@pytest.fixture(scope="module")
+def written(town: Analysis, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_report(town, tmp_path_factory.mktemp("report") / "rapport.html", promise_date=PROMISE,
+                        followup_n=3)  # fmt: skip
+
+
+def test_report_sections_and_size(written: dict[str, Path]) -> None:
+    text = written["html"].read_text(encoding="utf-8")
+    assert written["html"].stat().st_size < MAX_BYTES
+    for heading in ("Sammanfattning", "Karta", "Platser för gemensamma besök", "Uppföljning", "Datakällor",
+                    "Metod"):  # fmt: skip
+        assert f"<h2>{heading}</h2>" in text
+    assert "Syntetiska exempeldata" in text
+    assert "löftets datum 2025-01-01" in text
+    assert re.search(r"Före: 2024-01-0\d – 2024-12-31\. Efter: 2025-01-01 – 2025-12-\d\d\.", text)
+    assert re.search(r'<img alt="[^"]+" src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}">', text)
+    assert '<iframe title="Karta" srcdoc="' in text
+    assert "http://" not in text.split("srcdoc=", 1)[0]  # nothing fetched by the page itself
+
+
+def test_planted_improvement_reaches_the_board(town: Analysis, written: dict[str, Path]) -> None:
+    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning")
+    top = follow.iloc[0]
+    assert top["Plats"].endswith("gatan")  # the planted place ranks first
+    assert 60 <= top["Före"] <= 66  # the planted 60, and the odd town event inside the place
+    assert 30 <= top["Efter"] <= 36
+    assert top["Bättre än kommunen"] == "ja"
+    assert top["p-värde"] < 0.05
+    assert (follow["Bättre än kommunen"].iloc[1:] == "nej").all()
+    text = written["html"].read_text(encoding="utf-8")
+    assert "1 av 3 utvalda platser har minskat mer än övriga kommunen" in text
+
+
+def test_everything_is_escaped(written: dict[str, Path]) -> None:
+    text = written["html"].read_text(encoding="utf-8")
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;gatan" in text  # in the places table
+    assert "<b>vid</b>" not in text
+    srcdoc = text.split('srcdoc="', 1)[1].split('"></iframe>', 1)[0]
+    assert '"' not in srcdoc  # the whole map document stays inside the attribute
+    places = pd.read_excel(written["xlsx"], sheet_name="Platser")
+    assert places["Plats"].str.startswith("<script>").any()  # text kept as text in the spreadsheet
+    assert not places["Plats"].astype(str).str.startswith("=").any()
+
+
+def test_xlsx_tables(town: Analysis, written: dict[str, Path]) -> None:
+    sheets = pd.read_excel(written["xlsx"], sheet_name=None)
+    assert list(sheets) == ["Platser", "Uppföljning", "Utanför analysen", "Om rapporten"]
+    assert len(sheets["Platser"]) == len(town.places)
+    assert len(sheets["Uppföljning"]) == 3
+    assert sheets["Utanför analysen"].to_dict("records") == [{"Orsak": "Saknar plats och koordinater",
+                                                             "Antal": 3}]  # fmt: skip
+    about = dict(zip(sheets["Om rapporten"]["Uppgift"], sheets["Om rapporten"]["Värde"], strict=True))
+    assert about["Löftets datum"] == "2025-01-01"
+    assert about["Syntetiska data"] == "ja"
+
+
+def test_default_plan_and_bad_input(town: Analysis, tmp_path: Path) -> None:
+    plan = default_plan(town)
+    assert plan.promise_date == pd.Timestamp("2025-01-01")  # 12 months before the data ends
+    assert plan.before[0] == town.meta["period"][0].tz_localize(None).normalize()  # cut to the data
+    assert plan.before[1] == pd.Timestamp("2024-12-31")
+    assert len(plan.places) == 5
+    with pytest.raises(InputError, match="outside the data's period"):
+        default_plan(town, promise_date="2030-01-01")
+    with pytest.raises(InputError, match="not a date"):
+        default_plan(town, promise_date="snart")
+    with pytest.raises(ValueError, match=r"must end in \.html"):
+        write_report(town, tmp_path / "rapport.pdf")
+
+
+def _open(browser, path: Path) -> tuple[object, list[str]]:
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: problems.append(f"request: {r.url}")
+            if not r.url.startswith(("file:", "data:", "about:", "blob:")) else None)  # fmt: skip
+    page.goto(path.as_uri())
+    page.wait_for_timeout(1500)
+    return page, problems
+
+
+@pytest.mark.browser
+def test_report_opens_in_chromium(browser, written: dict[str, Path]) -> None:
+    page, problems = _open(browser, written["html"])
+    assert problems == []
+    assert page.evaluate("document.querySelector('img').naturalWidth") > 300
+    frame = page.frames[1]
+    assert frame.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
+    assert frame.evaluate("document.body.innerText").count("<script>alert('x')</script>gatan") >= 1
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_sample_report_from_the_command_line_opens_in_chromium(browser, tmp_path: Path) -> None:
+    from trygghet_geo.cli import main
+
+    assert main(["--no-progress", "report", "--out", str(tmp_path), "--n-simulations", "19"]) == 0
+    html = tmp_path / "uppfoljning.html"
+    assert html.stat().st_size < MAX_BYTES
+    assert (tmp_path / "uppfoljning.xlsx").exists()
+    page, problems = _open(browser, html)
+    assert problems == []
+    rows = page.evaluate("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")
+    assert rows == 10
+    page.close()
