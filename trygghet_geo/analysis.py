@@ -160,6 +160,8 @@ def analyze(
         n_simulations=n_simulations,
         random_state=random_state,
         gazetteer=gazetteer,
+        eps_m=eps_m,
+        min_samples=min_samples,
     )
     stages.close()
     meta = _meta(
