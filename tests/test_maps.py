@@ -454,3 +454,14 @@ def test_one_hundred_thousand_incidents_fit_in_an_email():
     data = payload_of(text)
     assert sum(c["n"] for c in data["incidents"]) + sum((data["cells"] or {"n": [0]})["n"]) == 100_000
     assert len(text.encode("utf-8")) <= 5_000_000
+
+
+def test_without_network_and_with_absurd_observation_coordinates():
+    a = make_analysis(50)
+    a.network = None
+    a.observations.loc[0, "geometry"] = Point(1e300, 1e300)
+    data = payload_of(make_map(a, privacy="internal", self_contained=True).get_root().render())
+    assert data["streets"] is None
+    assert data["area"] == []
+    assert len(data["observations"]["cat"]) == 6
+    assert sum(c["n"] for c in data["incidents"]) == 50

@@ -259,7 +259,7 @@ def _payload(
         "obs_categories": _obs_categories(tables.observations, lang),
         "hotspots": hotspots,
         "rank_scale": rank_scale,
-        "streets": _streets(analysis.network) if streets else None,
+        "streets": _streets(analysis.network) if streets and analysis.network is not None else None,
         "area": _area(analysis),
         "footer": _footer(analysis, tables, labels, lang),
     }
@@ -345,9 +345,9 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     if obs is None or len(obs) == 0:
         return None
     g = _wgs84(obs).geometry
-    pts = g.representative_point()
+    pts = g if (g.geom_type == "Point").all() else g.representative_point()
     lon, lat = pts.x.to_numpy(dtype=float), pts.y.to_numpy(dtype=float)
-    ok = np.isfinite(lon) & np.isfinite(lat)
+    ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
     obs = obs[ok]
     index = {c: i for i, c in enumerate(s.OBSERVATION_CATEGORIES)}
     cats = (
@@ -403,8 +403,8 @@ def _area(analysis: Analysis) -> list[list[list[int]]]:
     if area is not None and len(area):
         geom = shapely.union_all(_wgs84(area).geometry.array)
     else:  # the street network's extent stands in for a study area nobody gave
-        nodes = analysis.network.nodes
-        if len(nodes) < 3:
+        nodes = analysis.network.nodes if analysis.network is not None else None
+        if nodes is None or len(nodes) < 3:
             return []
         hull = shapely.concave_hull(
             shapely.MultiPoint(shapely.get_coordinates(nodes.geometry.array)), ratio=0.3
@@ -567,7 +567,7 @@ def _bounds(analysis: Analysis, payload: dict[str, Any]) -> list[list[float]]:
     area = getattr(analysis, "study_area", None)
     if area is not None and len(area):
         frames.append(area)
-    elif len(analysis.network.nodes):
+    elif analysis.network is not None and len(analysis.network.nodes):
         frames.append(analysis.network.nodes)
     else:
         frames.append(_shown_incidents(analysis.incidents))
