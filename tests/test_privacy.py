@@ -514,6 +514,26 @@ def test_every_generated_identity_number_is_caught(seed: int, prefix: str, suffi
     assert _digits(pnr) not in _digits(out)
 
 
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), prefix=st.text(max_size=20), suffix=st.text(max_size=20))
+def test_every_generated_phone_number_is_caught(seed: int, prefix: str, suffix: str) -> None:
+    phone = phone_forms(random.Random(seed))
+    out = redact(f"{prefix} {phone} {suffix}")
+    assert _digits(phone) not in _digits(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=120))
+def test_matching_view_maps_back_to_the_original(text: str) -> None:
+    from trygghet_geo.privacy import _match_view, _view_positions
+
+    view = _match_view(text)
+    starts, ends = _view_positions(text)
+    assert len(starts) == len(ends) == len(view)
+    assert all(0 <= a < b <= len(text) for a, b in zip(starts, ends, strict=True))
+    assert starts == sorted(starts)
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=200))
 def test_redact_is_idempotent(text: str) -> None:

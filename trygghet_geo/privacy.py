@@ -142,6 +142,10 @@ def clean_text(text: str, *, max_chars: int | None = None) -> str:
 
 # Text made only of these characters needs no matching view (the common case: Swedish prose).
 _PLAIN = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xac\xae-\xff]*")
+# A character outside that set, with the combining marks that follow it.
+_SPECIAL = re.compile(
+    r"(?:[^\t\n\r\x20-\x7e\xa1-\xac\xae-\xff]|[\x20-\x7e\xa1-\xac\xae-\xff](?=[\u0300-\u036f]))[\u0300-\u036f]*"
+)
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
 _SPACES = frozenset(
     "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -168,32 +172,33 @@ def _view_char(chunk: str) -> str | None:
     return ch
 
 
-def _match_view(text: str) -> tuple[str, list[int], list[int]]:
-    """The text as the patterns see it, and for each of its characters the original span it came from.
+def _match_view(text: str) -> str:
+    """The text as the patterns see it.
 
     Hidden characters are dropped and look-alike dashes, spaces, full-width forms and other scripts' digits
-    are mapped to ASCII, so that ``811218\u200b–9876`` is still an identity number; the result of
-    :func:`redact` is spliced into the *original* text, which is otherwise left exactly as typed.
+    are mapped to ASCII, so that ``811218\\u200b–9876`` is still an identity number. :func:`redact` splices
+    its tokens into the *original* text (see :func:`_view_positions`), which is otherwise left as typed.
     """
     if _PLAIN.fullmatch(text):
-        positions = list(range(len(text)))
-        return text.replace("\xa0", " "), positions, [p + 1 for p in positions]
-    view: list[str] = []
+        return text.replace("\xa0", " ")
+    return _SPECIAL.sub(lambda m: _view_char(m.group(0)) or "", text)
+
+
+def _view_positions(text: str) -> tuple[list[int], list[int]]:
+    """For each character of ``_match_view(text)``, the span of the original text it came from."""
     starts: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        mapped = _view_char(text[i:j])
-        if mapped is not None:
-            for c in mapped:
-                view.append(c)
-                starts.append(i)
-                ends.append(j)
-        i = j
-    return "".join(view), starts, ends
+    last = 0
+    for m in _SPECIAL.finditer(text):
+        starts.extend(range(last, m.start()))
+        ends.extend(range(last + 1, m.start() + 1))
+        mapped = _view_char(m.group(0)) or ""
+        starts.extend([m.start()] * len(mapped))
+        ends.extend([m.end()] * len(mapped))
+        last = m.end()
+    starts.extend(range(last, len(text)))
+    ends.extend(range(last + 1, len(text) + 1))
+    return starts, ends
 
 
 # --- identity numbers ---------------------------------------------------------------------------------------
@@ -257,7 +262,7 @@ _D = r"[ \u00a0\-]?[0-9]"  # one digit, optionally preceded by a single space or
 _PHONE = re.compile(
     r"(?<![0-9A-Za-z+\-/.,])"
     r"(?:"
-    r"(?P<se>(?:\+|00)[ \u00a0]?46[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?[1-9](?:" + _D + r"){6,9})"
+    r"(?P<se>(?:\+|00)[ \u00a0]?46[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?(?P<sub>[1-9](?:" + _D + r"){6,9}))"
     r"|(?P<intl>\+[ \u00a0]?[1-9][0-9]{0,2}[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?[0-9](?:" + _D + r"){5,11})"
     r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})(?:" + _D + r"){5,8})"
     r")"
@@ -266,12 +271,27 @@ _PHONE = re.compile(
 _DATE_SHAPE = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$")
 
 
-def _phone_kind(m: re.Match[str]) -> str | None:
+_PHONE_GROUP = re.compile(r"[0-9]+")
+
+
+def _phone_kind(m: re.Match[str]) -> tuple[str, tuple[int, int]] | None:
+    """``("phone", span)``; a run of digit groups longer than a phone number is cut back to the longest
+    prefix of whole groups that fits (``070-123 45 67 3 gånger`` keeps the ``3``), or refused."""
     text = m.group(0)
-    n_digits = sum(ch.isdigit() for ch in text)
-    if m.group("nat") is not None and (_DATE_SHAPE.match(text) or not 7 <= n_digits <= 10):
+    if m.group("nat") is not None and _DATE_SHAPE.match(text):
         return None
-    return "phone"
+    # digits counted: all of a national number; after +46/(0) for a Swedish international one; all else
+    low, high, skip = (7, 10, 0) if m.group("nat") is not None else (7, 15, 0)
+    if m.group("se") is not None:
+        low, high, skip = 7, 9, m.start("sub") - m.start()
+    n_digits, end = 0, None
+    for g in _PHONE_GROUP.finditer(text, skip):
+        n_digits += len(g.group(0))
+        if n_digits > high:
+            break
+        if n_digits >= low:
+            end = g.end()
+    return None if end is None else ("phone", (m.start(), m.start() + end))
 
 
 # --- e-mail -------------------------------------------------------------------------------------------------
@@ -328,17 +348,21 @@ _Span = tuple[int, int, str]
 def _collect(
     pattern: re.Pattern[str],
     view: str,
-    classify: Callable[[re.Match[str]], str | None],
+    classify: Callable[[re.Match[str]], str | tuple[str, tuple[int, int]] | None],
     kinds: frozenset[str],
     spans: list[_Span],
     *,
     group: str | int = 0,
 ) -> str:
+    """Record the spans ``classify`` accepts (a kind, or a kind and its own span) and blank them out."""
+
     def repl(m: re.Match[str]) -> str:
-        kind = classify(m)
-        if kind is None or kind not in kinds:
+        found = classify(m)
+        if found is None:
             return m.group(0)
-        a, b = m.span(group)
+        kind, (a, b) = found if isinstance(found, tuple) else (found, m.span(group))
+        if kind not in kinds:
+            return m.group(0)
         spans.append((a, b, kind))
         return view[m.start() : a] + _FILL * (b - a) + view[b : m.end()]
 
@@ -350,20 +374,29 @@ def _name_kind(m: re.Match[str]) -> str | None:
     return None if _looks_like_place(words[0]) or _looks_like_place(words[-1]) else "name"
 
 
+# cheap tests that let most texts skip most patterns
+_SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
+_PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}} ?[0-9]|(?i:reg)")
+
+
 def _redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
-    view, starts, ends = _match_view(text)
+    view = _match_view(text)
     spans: list[_Span] = []
-    view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
-    view = _collect(_PNR12, view, lambda m: _classify_pnr(m, True), kinds, spans)
-    view = _collect(_PNR10, view, lambda m: _classify_pnr(m, False), kinds, spans)
-    view = _collect(_PHONE, view, _phone_kind, kinds, spans)
-    view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")
-    view = _collect(
-        _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
-    )
+    if "@" in view:
+        view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
+    if _SEVEN_DIGITS.search(view):
+        view = _collect(_PNR12, view, lambda m: _classify_pnr(m, True), kinds, spans)
+        view = _collect(_PNR10, view, lambda m: _classify_pnr(m, False), kinds, spans)
+        view = _collect(_PHONE, view, _phone_kind, kinds, spans)
+    if _PLATE_HINT.search(view):
+        view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")
+        view = _collect(
+            _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
+        )
     _collect(_NAME, view, _name_kind, kinds, spans, group="name")
     if not spans:
         return text
+    starts, ends = _view_positions(text)
     pieces, last = [], 0
     for a, b, kind in sorted(spans):
         counts[kind] += 1
