@@ -525,7 +525,7 @@ def test_every_generated_phone_number_is_caught(seed: int, prefix: str, suffix: 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=120))
 def test_matching_view_maps_back_to_the_original(text: str) -> None:
-    from trygghet_geo.privacy import _match_view, _view_positions
+    from trygghet_geo._redact import _match_view, _view_positions
 
     view = _match_view(text)
     starts, ends = _view_positions(text)

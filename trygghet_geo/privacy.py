@@ -57,13 +57,10 @@ Examples
 
 from __future__ import annotations
 
-import calendar
 import logging
 import math
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
@@ -71,6 +68,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
 from trygghet_geo.errors import SchemaError
 
 __all__ = [
@@ -85,325 +83,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-Kind = Literal["personnummer", "id_number", "phone", "email", "plate", "name"]
-KINDS: tuple[str, ...] = ("email", "personnummer", "id_number", "phone", "plate", "name")
-"""The kinds :func:`redact` knows, in the order they are applied."""
-
-TOKENS: dict[str, str] = {
-    "personnummer": "[personnummer]",
-    "id_number": "[id-nummer]",
-    "phone": "[telefon]",
-    "email": "[e-post]",
-    "plate": "[regnr]",
-    "name": "[namn]",
-}
-"""The replacement token of each kind."""
-
-# --- normalisation ------------------------------------------------------------------------------------------
-_KEEP_CONTROLS = frozenset("\t\n\r")
-_HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co"))
-
-
-def clean_text(text: str, *, max_chars: int | None = None) -> str:
-    """Clean free text for display.
-
-    Composes characters (NFC), removes control characters (NUL and the rest of C0/C1 except tab and
-    newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings, overrides and isolates
-    such as U+202E), private-use characters and lone surrogates, and optionally cuts the text to
-    ``max_chars`` characters ending in ``"…"``. Everything else stays as typed.
-
-    Parameters
-    ----------
-    text : str
-        The text.
-    max_chars : int, optional
-        Longest text to keep; ``None`` keeps everything.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> clean_text("abc\\u202edef\\x00 50 m²")
-    'abcdef 50 m²'
-    >>> clean_text("x" * 10, max_chars=4)
-    'xxx…'
-    """
-    out = "".join(
-        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _HIDDEN_CATEGORIES
-    )
-    out = unicodedata.normalize("NFC", out)
-    if max_chars is not None and len(out) > max_chars:
-        out = out[: max(max_chars - 1, 0)] + "…"
-    return out
-
-
-# Text made only of these characters needs no matching view (the common case: Swedish prose).
-_PLAIN = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xac\xae-\xff]*")
-# A character outside that set, with the combining marks that follow it.
-_SPECIAL = re.compile(
-    r"(?:[^\t\n\r\x20-\x7e\xa1-\xac\xae-\xff]|[\x20-\x7e\xa1-\xac\xae-\xff](?=[\u0300-\u036f]))[\u0300-\u036f]*"
-)
-_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
-_SPACES = frozenset(
-    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-)
-
-
-def _view_char(chunk: str) -> str | None:
-    """How one character (with its combining marks) is seen by the patterns; ``None`` drops it."""
-    ch = unicodedata.normalize("NFC", chunk)
-    if len(ch) != 1:
-        return chunk if not any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in chunk) else None
-    if ch in _KEEP_CONTROLS:
-        return ch
-    if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
-        return None
-    if ch in _DASHES:
-        return "-"
-    if ch in _SPACES:
-        return " "
-    if "\uff01" <= ch <= "\uff5e":  # full-width ASCII
-        return chr(ord(ch) - 0xFEE0)
-    if ch.isdecimal() and not ch.isascii():  # digits of any script
-        return str(unicodedata.decimal(ch))
-    return ch
-
-
-def _match_view(text: str) -> str:
-    """The text as the patterns see it.
-
-    Hidden characters are dropped and look-alike dashes, spaces, full-width forms and other scripts' digits
-    are mapped to ASCII, so that ``811218\\u200b–9876`` is still an identity number. :func:`redact` splices
-    its tokens into the *original* text (see :func:`_view_positions`), which is otherwise left as typed.
-    """
-    if _PLAIN.fullmatch(text):
-        return text.replace("\xa0", " ")
-    return _SPECIAL.sub(lambda m: _view_char(m.group(0)) or "", text)
-
-
-def _view_positions(text: str) -> tuple[list[int], list[int]]:
-    """For each character of ``_match_view(text)``, the span of the original text it came from."""
-    starts: list[int] = []
-    ends: list[int] = []
-    last = 0
-    for m in _SPECIAL.finditer(text):
-        starts.extend(range(last, m.start()))
-        ends.extend(range(last + 1, m.start() + 1))
-        mapped = _view_char(m.group(0)) or ""
-        starts.extend([m.start()] * len(mapped))
-        ends.extend([m.end()] * len(mapped))
-        last = m.end()
-    starts.extend(range(last, len(text)))
-    ends.extend(range(last + 1, len(text) + 1))
-    return starts, ends
-
-
-# --- identity numbers ---------------------------------------------------------------------------------------
-def luhn_ok(digits: str) -> bool:
-    """Whether a 10-digit Swedish identity number ``YYMMDDNNNC`` has a correct Luhn check digit.
-
-    Examples
-    --------
-    >>> luhn_ok("8503122395"), luhn_ok("8503122397")
-    (True, False)
-    """
-    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(digits[:9]):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10 == int(digits[9])
-
-
-def _date_ok(century: str | None, yy: str, mm: str, dd: str) -> bool:
-    """A real calendar date; a day 61-91 is a samordningsnummer (day + 60)."""
-    month, day = int(mm), int(dd)
-    if day > 60:
-        day -= 60
-    if not 1 <= month <= 12 or day < 1:
-        return False
-    # without the century both 19xx and 20xx are possible; Feb 29 is allowed when either is a leap year
-    years = [int(century + yy)] if century else [1900 + int(yy), 2000 + int(yy)]
-    return any(day <= calendar.monthrange(y, month)[1] for y in years)
-
-
-_SEP = r"(?P<sep>[ \u00a0]?[-+][ \u00a0]?|[ \u00a0])?"
-_PNR12 = re.compile(
-    r"(?<![0-9A-Za-z])(?P<century>19|20)(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
-    + _SEP
-    + r"(?P<tail>[0-9]{4})(?![0-9])"
-)
-_PNR10 = re.compile(
-    r"(?<![0-9A-Za-z])(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
-    + _SEP
-    + r"(?P<tail>[0-9]{4})(?![0-9])"
-)
-
-
-def _classify_pnr(m: re.Match[str], with_century: bool) -> str | None:
-    """``"personnummer"``, ``"id_number"`` (near miss) or ``None`` (not an identity number)."""
-    century = m.group("century") if with_century else None
-    if not _date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")):
-        return None
-    if luhn_ok(m.group("yy") + m.group("mm") + m.group("dd") + m.group("tail")):
-        return "personnummer"
-    sep = (m.group("sep") or "").strip()
-    if sep in ("-", "+") or (with_century and not m.group("sep")):
-        return "id_number"
-    return None
-
-
-# --- phone numbers ------------------------------------------------------------------------------------------
-_D = r"[ \u00a0\-]?[0-9]"  # one digit, optionally preceded by a single space or hyphen
-_PHONE = re.compile(
-    r"(?<![0-9A-Za-z+\-/.,])"
-    r"(?:"
-    r"(?P<se>(?:\+|00)[ \u00a0]?46[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?(?P<sub>[1-9](?:" + _D + r"){6,9}))"
-    r"|(?P<intl>\+[ \u00a0]?[1-9][0-9]{0,2}[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?[0-9](?:" + _D + r"){5,11})"
-    r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})(?:" + _D + r"){5,8})"
-    r")"
-    r"(?![0-9])"
-)
-_DATE_SHAPE = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$")
-
-
-_PHONE_GROUP = re.compile(r"[0-9]+")
-
-
-def _phone_kind(m: re.Match[str]) -> tuple[str, tuple[int, int]] | None:
-    """``("phone", span)``; a run of digit groups longer than a phone number is cut back to the longest
-    prefix of whole groups that fits (``070-123 45 67 3 gånger`` keeps the ``3``), or refused."""
-    text = m.group(0)
-    if m.group("nat") is not None and _DATE_SHAPE.match(text):
-        return None
-    # digits counted: all of a national number; after +46/(0) for a Swedish international one; all else
-    low, high, skip = (7, 10, 0) if m.group("nat") is not None else (7, 15, 0)
-    if m.group("se") is not None:
-        low, high, skip = 7, 9, m.start("sub") - m.start()
-    n_digits, end = 0, None
-    for g in _PHONE_GROUP.finditer(text, skip):
-        n_digits += len(g.group(0))
-        if n_digits > high:
-            break
-        if n_digits >= low:
-            end = g.end()
-    return None if end is None else ("phone", (m.start(), m.start() + end))
-
-
-# --- e-mail -------------------------------------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])")
-
-# --- registration plates ------------------------------------------------------------------------------------
-_PLATE_LETTERS = "A-HJ-PR-UW-Z"  # no I, Q, V (nor Å, Ä, Ö)
-_PLATE = re.compile(
-    rf"(?<!\w)(?P<letters>[{_PLATE_LETTERS}]{{3}})[ \u00a0]?(?P<rest>[0-9]{{2}}[0-9A-HJ-NPR-UW-Z])(?!\w)"
-)
-_PLATE_SIGNAL = re.compile(
-    r"(?P<sig>\b(?i:reg(?:istrerings)?(?:\.|-)?\s?nr|registreringsnummer(?:et)?|regnummer|reg\.?)\s*[:.]?\s*)"
-    rf"(?P<plate>(?i:[{_PLATE_LETTERS}]{{3}})[ \u00a0]?[0-9]{{2}}(?i:[0-9A-HJ-NPR-UW-Z]))(?!\w)"
-)
-# all-capital abbreviations that are followed by numbers in ordinary notes
-# fmt: off
-_PLATE_STOP = frozenset((
-    "SEK", "EUR", "USD", "NOK", "DKK", "GBP", "CHF", "LED", "SMS", "MMS", "GPS", "SOS", "ATM", "BRA", "NKI",
-    "APT", "TEL", "KOM", "NUM", "MAX", "MIN", "TOT", "CAM", "AVG", "SOU", "SFS", "PBL", "EPA",
-))
-# fmt: on
-
-# --- names --------------------------------------------------------------------------------------------------
-_NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéèüøæß'’]+(?:-[A-ZÅÄÖÉ][a-zåäöéèüøæß]+)?"
-_NAME = re.compile(
-    r"(?P<sig>(?<!\w)(?i:heter|hette|vid\s+namn|med\s+namnet|namnet\s+är|namnet|namn\s*:|namn\s+är|"
-    r"kontaktperson\s*:?|kontakt\s*:|anmälare\s*:?|anmälaren\s*:?|målsägande\s*:?|målsäganden\s*:?|"
-    r"vittne\s*:|vittnet\s*:?|misstänkt\s*:|gärningsman\s*:|fru|herr|mvh\s*,?|hälsningar\s*,?)\s+)"
-    r"(?P<name>" + _NAME_WORD + r"(?:\s+(?:(?:af|von|de|van)\s+)?" + _NAME_WORD + r"){0,2})"
-)
-# definite forms of Swedish place-name endings; bare "Strand", "Park", "Torg" are also surnames, so they are
-# not in the list
-# fmt: off
-_PLACE_SUFFIXES = (
-    "gatan", "vägen", "gränd", "gränden", "torget", "planen", "parken", "stigen", "backen", "leden", "allén",
-    "bron", "tunneln", "stråket", "platsen", "skogen", "badet", "hallen", "området", "huset", "skolan",
-    "centrum", "kyrkan", "stationen", "hamnen", "kajen", "stranden", "berget", "ängen", "gården", "viken",
-    "holmen", "hagen", "lunden", "trappan", "esplanaden",
-)
-# fmt: on
-
-
-def _looks_like_place(word: str) -> bool:
-    return word.lower().endswith(_PLACE_SUFFIXES)
-
-
-# --- the redaction engine -----------------------------------------------------------------------------------
-# A found value is overwritten in the matching view with private-use characters of the same length, so later
-# patterns cannot match it again and every position still maps back to the original text.
-_FILL = "\ue000"
-_Span = tuple[int, int, str]
-
-
-def _collect(
-    pattern: re.Pattern[str],
-    view: str,
-    classify: Callable[[re.Match[str]], str | tuple[str, tuple[int, int]] | None],
-    kinds: frozenset[str],
-    spans: list[_Span],
-    *,
-    group: str | int = 0,
-) -> str:
-    """Record the spans ``classify`` accepts (a kind, or a kind and its own span) and blank them out."""
-
-    def repl(m: re.Match[str]) -> str:
-        found = classify(m)
-        if found is None:
-            return m.group(0)
-        kind, (a, b) = found if isinstance(found, tuple) else (found, m.span(group))
-        if kind not in kinds:
-            return m.group(0)
-        spans.append((a, b, kind))
-        return view[m.start() : a] + _FILL * (b - a) + view[b : m.end()]
-
-    return pattern.sub(repl, view)
-
-
-def _name_kind(m: re.Match[str]) -> str | None:
-    words = m.group("name").split()
-    return None if _looks_like_place(words[0]) or _looks_like_place(words[-1]) else "name"
-
-
-# cheap tests that let most texts skip most patterns
-_SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
-_PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}} ?[0-9]|(?i:reg)")
-
-
-def _redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
-    view = _match_view(text)
-    spans: list[_Span] = []
-    if "@" in view:
-        view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
-    if _SEVEN_DIGITS.search(view):
-        view = _collect(_PNR12, view, lambda m: _classify_pnr(m, True), kinds, spans)
-        view = _collect(_PNR10, view, lambda m: _classify_pnr(m, False), kinds, spans)
-        view = _collect(_PHONE, view, _phone_kind, kinds, spans)
-    if _PLATE_HINT.search(view):
-        view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")
-        view = _collect(
-            _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
-        )
-    _collect(_NAME, view, _name_kind, kinds, spans, group="name")
-    if not spans:
-        return text
-    starts, ends = _view_positions(text)
-    pieces, last = [], 0
-    for a, b, kind in sorted(spans):
-        counts[kind] += 1
-        pieces += [text[last : starts[a]], TOKENS[kind]]
-        last = ends[b - 1]
-    pieces.append(text[last:])
-    return "".join(pieces)
 
 
 def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
@@ -461,7 +140,7 @@ def redact_with_counts(
     counts: Counter[str] = Counter()
     if isinstance(text_or_series, pd.Series):
         values = [
-            _redact_text(v, chosen, counts) if isinstance(v, str) else v for v in text_or_series.tolist()
+            redact_text(v, chosen, counts) if isinstance(v, str) else v for v in text_or_series.tolist()
         ]
         dtype = text_or_series.dtype if isinstance(text_or_series.dtype, pd.StringDtype) else object
         return pd.Series(values, index=text_or_series.index, name=text_or_series.name, dtype=dtype), counts
@@ -471,7 +150,7 @@ def redact_with_counts(
         raise TypeError(
             f"text_or_series must be a str, a pandas Series or None, got {type(text_or_series)!r}"
         )
-    return _redact_text(text_or_series, chosen, counts), counts
+    return redact_text(text_or_series, chosen, counts), counts
 
 
 @overload
