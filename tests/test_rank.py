@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString
 
 from trygghet_geo import schema
@@ -319,3 +321,44 @@ def test_missing_cluster_parameters_warn(planted, grid) -> None:
     inc, obs, hs, _ = planted
     with pytest.warns(TrygghetWarning, match="eps_m/min_samples not given"):
         rank_places(hs, inc, obs, network=grid, n_simulations=2)
+
+
+@given(
+    st.lists(st.tuples(st.integers(-1, 3), st.integers(0, 2), st.floats(0, 1)), min_size=1, max_size=40),
+    st.floats(0.5, 40),
+)
+@settings(max_examples=150, deadline=None)
+def test_footprint_lengths_equal_a_brute_force_union(events, half) -> None:
+    from trygghet_geo.rank import footprint_lengths
+
+    length = np.array([100.0, 30.0, 7.5])
+    labels = np.array([e[0] for e in events])
+    eid = np.array([e[1] for e in events])
+    off = np.array([e[2] for e in events]) * length[eid]
+    got = footprint_lengths(labels, eid, off, length, half_width_m=half)
+    for lab in range(int(labels.max()) + 1 if (labels >= 0).any() else 0):
+        expected = 0.0
+        for e in range(3):  # brute force: the covered length of a fine grid along each edge
+            mine = off[(labels == lab) & (eid == e)]
+            if len(mine):
+                xs = np.linspace(0, length[e], 20001)
+                covered = (np.abs(xs[:, None] - mine[None, :]) <= half).any(axis=1)
+                expected += covered.mean() * length[e]
+        assert got[lab] == pytest.approx(expected, abs=length.max() / 20000 * 4 + 1e-9)
+
+
+def test_baseline_that_expects_the_concentration_removes_its_significance(planted, grid) -> None:
+    inc, obs, hs, places = planted
+    drug_edge = _edge(grid, "Rad 3-gatan", 175, 150)
+    busy = np.ones(len(grid.edges))
+    busy[drug_edge] = 100.0  # e.g. a station square where a hundred times more people pass per metre
+    rebased = rank_places(hs, inc, obs, network=grid, n_simulations=39, random_state=1, eps_m=EPS_M,
+                          min_samples=MIN_SAMPLES, baseline=busy)  # fmt: skip
+    drugs_before = places[places["name"] == "Rad 3-gatan"].iloc[0]
+    drugs_after = rebased[rebased["name"] == "Rad 3-gatan"].iloc[0]
+    assert drugs_before["significant"]
+    assert not drugs_after["significant"]
+    assert rebased[rebased["name"] == "Kolumn 11-vägen"].iloc[0]["significant"]
+    with pytest.raises(ValueError, match="baseline must be"):
+        rank_places(hs, inc, network=grid, n_simulations=2, eps_m=EPS_M, min_samples=MIN_SAMPLES,
+                    baseline=np.ones(3))  # fmt: skip

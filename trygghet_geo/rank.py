@@ -312,26 +312,54 @@ def cluster_llr(
     n_clusters = int(labels.max()) + 1 if keep.any() else 0
     if n_clusters == 0:
         return np.zeros(0)
-    lab, eid, off = labels[keep], edge_id[keep], offset_m[keep]
     length = network.edges["length_m"].to_numpy(np.float64)
-    lo = np.maximum(off - half_width_m, 0.0)
-    hi = np.minimum(off + half_width_m, length[eid])
-    # union of intervals per (cluster, edge): sort by group, then start; a running max of the ends that
-    # restarts in each group (groups offset by a constant above any edge length) gives each new part
-    order = np.lexsort((lo, eid, lab))
-    lab, eid, lo, hi = lab[order], eid[order], lo[order], hi[order]
-    group = np.r_[0, np.cumsum((lab[1:] != lab[:-1]) | (eid[1:] != eid[:-1]))]
-    big = float(length.max()) + 1.0
-    reach = np.maximum.accumulate(hi + group * big) - group * big
-    prev = np.r_[-np.inf, reach[:-1]]
-    prev[np.r_[True, group[1:] != group[:-1]]] = -np.inf
-    new = np.clip(hi - np.maximum(lo, prev), 0.0, None)
     w = np.ones(len(length)) if edge_weight is None else edge_weight
-    share = np.bincount(lab, weights=new * w[eid], minlength=n_clusters) / float((length * w).sum())
+    covered = footprint_lengths(labels, edge_id, offset_m, length, half_width_m=half_width_m, edge_weight=w)
+    share = covered / float((length * w).sum())
+    lab = labels[keep]
     n = np.bincount(lab, minlength=n_clusters).astype(float)
     llr = _poisson_llr(n, n_total * share, n_total)
     llr[n > max_share * n_total] = 0.0
     return llr
+
+
+def footprint_lengths(
+    labels: np.ndarray,
+    edge_id: np.ndarray,
+    offset_m: np.ndarray,
+    length_m: np.ndarray,
+    *,
+    half_width_m: float,
+    edge_weight: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per cluster, the (``edge_weight``-weighted) street length within ``half_width_m`` of its events.
+
+    Each event covers ``[offset - h, offset + h]`` clipped to its own edge; overlapping pieces count once.
+    Vectorised by hand because no library merges intervals per group: sort by (cluster, edge, start), and a
+    running maximum of the ends that restarts in each group gives each interval's not-yet-covered part.
+
+    >>> import numpy as np
+    >>> footprint_lengths(np.array([0, 0, 1]), np.array([0, 0, 1]), np.array([10.0, 15.0, 50.0]),
+    ...                   np.array([100.0, 60.0]), half_width_m=10.0).tolist()
+    [25.0, 20.0]
+    """
+    keep = labels >= 0
+    if not keep.any():
+        return np.zeros(0)
+    n_clusters = int(labels.max()) + 1
+    lab, eid, off = labels[keep], edge_id[keep], offset_m[keep]
+    lo = np.maximum(off - half_width_m, 0.0)
+    hi = np.minimum(off + half_width_m, length_m[eid])
+    order = np.lexsort((lo, eid, lab))
+    lab, eid, lo, hi = lab[order], eid[order], lo[order], hi[order]
+    group = np.r_[0, np.cumsum((lab[1:] != lab[:-1]) | (eid[1:] != eid[:-1]))]
+    big = float(length_m.max()) + 1.0  # groups offset by more than any edge length: the max never leaks
+    reach = np.maximum.accumulate(hi + group * big) - group * big
+    prev = np.r_[-np.inf, reach[:-1]]
+    prev[np.r_[True, group[1:] != group[:-1]]] = -np.inf
+    new = np.clip(hi - np.maximum(lo, prev), 0.0, None)
+    w = np.ones(len(length_m)) if edge_weight is None else edge_weight
+    return np.bincount(lab, weights=new * w[eid], minlength=n_clusters)
 
 
 def _poisson_llr(n: np.ndarray, e: np.ndarray, n_total: int) -> np.ndarray:
