@@ -534,6 +534,23 @@ def test_polisen_api_layout(tmp_path: Path) -> None:
     assert gdf[s.RECORD_ID].tolist() == ["1", "2", "3"]
 
 
+def test_republished_record_latest_publication_kept_whatever_the_order(tmp_path: Path) -> None:
+    # The API lists the newest first: the later version is the first record in the file.
+    new = _polisen_record(
+        5,
+        "22 augusti 7:05, Stöld, Karlstad",
+        "Karlstad",
+        "59.40,13.51",
+        "Cykel stulen.",
+        when="2026-08-22 12:00:00 +02:00",
+    )
+    old = dict(new, summary="Stöld.", datetime="2026-08-22 08:00:00 +02:00")
+    path = tmp_path / "republished.json"
+    path.write_text(json.dumps([new, old]), encoding="utf-8")
+    gdf = read_incidents(path)
+    assert gdf[s.REASON].tolist() == ["", "duplicate"]
+
+
 def test_brottsplatskartan_layout_mixed_number_types(tmp_path: Path) -> None:
     records = [
         {

@@ -58,6 +58,7 @@ _MONTH_RE = re.compile(
 )
 _DAYFIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
 _FAST = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+_NS_RANGE = (dt.datetime(1678, 1, 1), dt.datetime(2261, 12, 31))
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
@@ -66,13 +67,18 @@ def _empty_result(index: pd.Index) -> pd.Series:
 
 
 def _localize(values: pd.Series) -> pd.Series:
-    """Naive or aware datetimes -> Europe/Stockholm (ambiguous autumn hour read as standard time)."""
-    values = values.astype("datetime64[ns]") if values.dt.tz is None else values.dt.tz_convert("UTC")
-    if values.dt.tz is None:
-        values = values.dt.tz_localize(
-            TIMEZONE, ambiguous=np.zeros(len(values), dtype=bool), nonexistent=pd.Timedelta(hours=1)
-        )
-    return values.dt.tz_convert(TIMEZONE).astype(f"datetime64[ns, {TIMEZONE}]")
+    """Naive (wall clock) or aware datetimes -> Europe/Stockholm, nanoseconds; the ambiguous autumn hour is
+    read as standard time, a time in the spring gap moved one hour on; years outside 1678-2261 become NaT."""
+    aware = values.dt.tz is not None
+    if aware:
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    lo, hi = (pd.Timestamp(d) for d in _NS_RANGE)
+    values = values.where((values >= lo) & (values <= hi)).astype("datetime64[ns]")
+    if aware:
+        return values.dt.tz_localize("UTC").dt.tz_convert(TIMEZONE)
+    return values.dt.tz_localize(
+        TIMEZONE, ambiguous=np.zeros(len(values), dtype=bool), nonexistent=pd.Timedelta(hours=1)
+    )
 
 
 def _arrow_fast(text: pd.Series) -> pd.Series:
@@ -91,7 +97,10 @@ def _arrow_fast(text: pd.Series) -> pd.Series:
     # Arrow rolls impossible days over (2021-02-30 -> 2021-03-02); such rows are no dates.
     day = pc.struct_field(pc.extract_regex(arr, r"^\s*\d{4}-\d{1,2}-(?P<d>\d{1,2})"), [0])
     same_day = pc.equal(pc.cast(day, pa.int64()), pc.day(result))
-    result = pc.if_else(pc.fill_null(same_day, False), result, None)
+    # ... and years beyond what a nanosecond timestamp holds (1678-2261) are no incident dates either.
+    in_range = pc.and_(pc.greater_equal(result, _NS_RANGE[0]), pc.less_equal(result, _NS_RANGE[1]))
+    keep = pc.and_(pc.fill_null(same_day, False), pc.fill_null(in_range, False))
+    result = pc.if_else(keep, result, None)
     values = pc.cast(result, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
     return pd.Series(values, index=text.index, dtype="datetime64[ns]")
 
