@@ -8,6 +8,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
 from trygghet_geo import schema
@@ -224,3 +226,27 @@ def test_monthly_counts_and_small_multiples() -> None:
 def test_months_text() -> None:
     assert months_text([1, 2, 3, 7]) == "jan–mar, jul"
     assert months_text(range(1, 13)) == "hela året"
+
+
+@given(
+    st.lists(st.tuples(st.floats(0, 1000), st.floats(0, 1000), st.integers(0, 729)), min_size=1, max_size=60),
+    st.lists(st.tuples(st.floats(0, 900), st.floats(0, 900)), min_size=1, max_size=4),
+)
+@settings(max_examples=40, deadline=None)
+def test_counts_are_conserved(points, corners) -> None:
+    """Every dated, located event of a period is counted once: in the places (disjoint here) or the town."""
+    when = pd.Timestamp("2023-01-01", tz=TZ) + pd.to_timedelta([p[2] for p in points], unit="D")
+    inc = gpd.GeoDataFrame({schema.OCCURRED_AT: when, schema.CATEGORY: "stöld"},
+                           geometry=[Point(p[0], p[1]) for p in points], crs=CRS)  # fmt: skip
+    boxes, used = [], []
+    for x, y in corners:  # keep the places disjoint
+        b = box(x, y, x + 100, y + 100)
+        if not any(b.intersects(u) for u in used):
+            used.append(b)
+            boxes.append(b)
+    places = gpd.GeoDataFrame({"name": [f"P{i}" for i in range(len(boxes))]}, geometry=boxes, crs=CRS)
+    r = compare_periods(inc, places, before=BEFORE, after=AFTER, season_aware=False)
+    in_before = int((when < pd.Timestamp("2024-01-01", tz=TZ)).sum())
+    assert int(r["n_before"].sum()) + int(r["town_n_before"].iloc[0]) == in_before
+    assert int(r["n_after"].sum()) + int(r["town_n_after"].iloc[0]) == len(points) - in_before
+    assert (r["n_before"] == r["n_before_stöld"]).all()
