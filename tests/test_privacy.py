@@ -99,7 +99,7 @@ def pnr_forms(rng: random.Random) -> str:
         _, ymd, tail = make_pnr(rng, old=True)
         return f"{ymd}+{tail}"
     return [
-        f"{ymd}-{tail}",
+        f"{ymd}–{tail}" if rng.random() < 0.2 else f"{ymd}-{tail}",
         f"{ymd}{tail}",
         f"{century}{ymd}-{tail}",
         f"{century}{ymd}{tail}",
@@ -126,6 +126,8 @@ def phone_forms(rng: random.Random) -> str:
         f"0480-{''.join(d[:3])} {''.join(d[3:5])}",
         f"(08) {''.join(d[:3])} {''.join(d[3:6])} {''.join(d[6:8])}",
         f"+358 40 {''.join(d[:3])} {''.join(d[3:7])}",
+        f"0{mob}–{''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}",  # en dash
+        f"0{mob}\u00a0{''.join(d[:3])}\u00a0{''.join(d[3:5])}\u00a0{''.join(d[5:7])}",  # no-break spaces
     ]
     return rng.choice(forms)
 
@@ -134,6 +136,8 @@ def email_forms(rng: random.Random) -> str:
     first, last = rng.choice(FIRST).lower(), rng.choice(LAST).lower()
     first = first.replace("å", "a").replace("ö", "o").replace("-", "")
     last = last.replace("å", "a").replace("ö", "o").replace("-", "")
+    if rng.random() < 0.2:  # Swedish letters are valid in the local part
+        return f"{rng.choice(FIRST).lower()}.{rng.choice(LAST).lower()}@exempel.se"
     return rng.choice(
         [
             f"{first}.{last}@example.se",
@@ -266,6 +270,13 @@ ORDINARY_TEMPLATES = [
     "Hyllan kostar 1 250 000 kr totalt för {year}.",
     "Cykelparkering för {n} cyklar, {n2} är trasiga.",
     "Parkeringsplats {h} vid Gata 12, P-skiva 2 tim.",
+    "Fastighetsägaren har org.nr 556{case}-{lgh}, dnr {year}/0{h}.",
+    "Loggat {date}T{time2}:00, vecka v. {n2}{n2} och v.{h}.",
+    "Betala med Swish 123 456 78 90 eller bankgiro 5050-1055.",
+    "Position N 59° 19.758' E 018° 04.097', dvs. 59.329323, 18.068581.",
+    "Ring 112 vid fara, annars 114 14; {n} samtal i fjol.",
+    "Postadress SE-{postal} Kristinehamn, rum {lgh}, 3 tr.",
+    "Kl 22–02 är det stökigt, {n2}0–{n2}5 personer; 20240512 var värst.",
 ]
 
 
