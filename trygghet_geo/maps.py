@@ -192,16 +192,22 @@ def _shown_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             mask &= (incidents[s.STATUS] == "ok").to_numpy()
         if s.PRECISION in incidents.columns:
             mask &= incidents[s.PRECISION].isin(list(s.STREET_PRECISION)).to_numpy()
-    geom = incidents.geometry
-    mask = mask & (geom.notna() & ~geom.is_empty).to_numpy()
+    mask = mask & _has_geometry(incidents)
     return incidents[mask]
+
+
+def _has_geometry(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """True where the row has a geometry that is neither missing nor empty."""
+    import shapely
+
+    arr = np.asarray(gdf.geometry.array, dtype=object)
+    return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
 
 
 def _shown_observations(observations: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     if observations is None or len(observations) == 0:
         return observations
-    geom = observations.geometry
-    mask = (geom.notna() & ~geom.is_empty).to_numpy().copy()
+    mask = _has_geometry(observations)
     if s.STATUS in observations.columns:
         mask &= (observations[s.STATUS] == "ok").to_numpy()
     return observations[mask]
