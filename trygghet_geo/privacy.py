@@ -27,24 +27,32 @@ What redaction covers and what it does not
   forms (``+46 70 123 45 67``, ``+46 (0)70-123 45 67``, ``0046 70 ...``, ``+358 40 ...``). Digits may be
   separated by single spaces or hyphens only, so times (``07.30``, ``22:00``), dates (``2024-05-12``,
   ``12/05``), postal codes (``681 30``: they never start with 0), house numbers, years, amounts and bus lines
-  (``buss 150``, ``linje 4``) are not taken for phone numbers. Not covered: numbers written with dots
+  (``buss 150``, ``linje 4``) are not taken for phone numbers; a run of more digit groups than a phone
+  number has is cut back to whole groups that fit. Not covered: numbers written with dots
   (``070.123.45.67``) or in words.
 - e-mail addresses: ``local@domain.tld``. Not covered: spelt-out forms ("anna at exempel punkt se").
 - registration plates: three capital letters of the plate alphabet (A-Z without I, Q, V, Å, Ä, Ö), an
   optional space, two digits and a digit or letter (``ABC 123``, ``ABC123``, ``ABC 12A``), as a whole word;
   lower-case plates are caught only after a signal word (``regnr abc123``, ``registreringsnummer: ...``).
-  Residual risk: all-capital abbreviations followed by numbers (``LED 30W``) look like plates; a short stop
-  list (currencies, common abbreviations) excludes the frequent ones.
+  Residual risk: all-capital abbreviations followed by numbers (``LED 30W``, flight ``KLM 123``) look like
+  plates; a short stop list (currencies, common abbreviations) excludes the frequent ones.
 - names: only where a signal word announces them (``heter``, ``hette``, ``vid namn``, ``namn:``, ``Namn är``,
   ``kontaktperson:``, ``anmälare:``, ``målsägande:``, ``vittne:``, ``misstänkt:``, ``fru``/``herr``, ``mvh``),
   up to three capitalised words, skipping words that end like a Swedish place name (``-gatan``, ``-parken``,
   ...). A name that is just written in a sentence ("Anna Berg sitter ofta där") is **not** found: there is no
-  reliable offline way to tell names from place names in short notes. Exports therefore never carry the
-  incidents' own free text at all, only the observations' notes after redaction.
+  reliable offline way to tell names from place names in short notes; nor are lower-case names
+  ("heter kalle"). Exports therefore never carry the incidents' own free text at all, only the
+  observations' notes after redaction.
 
-Before matching, text is normalised (NFKC, so full-width digits become ASCII) and control, format and bidi
-characters are removed (:func:`clean_text`), so that a zero-width space or a right-to-left override cannot
-hide an identity number from the patterns nor reorder what a reader sees.
+The patterns look at a normalised view of the text: control, format and bidi characters (zero-width
+spaces, U+202E) are dropped and look-alike dashes (``–``), spaces (no-break, thin), full-width forms and
+other scripts' digits count as their ASCII twins, so ``811218``, U+200B, ``–9876`` is still an identity
+number. The tokens are spliced into the *original* text, which is otherwise left exactly as typed; an
+export cleans its text for display separately (:func:`clean_text`: hidden characters out, length capped).
+
+Measured on 25,533 distinct real texts of the Polisen events API and brottsplatskartan (1.7 MB of Swedish
+with dates, times, road numbers, ages, counts and addresses): 12 texts change, all of them for the police's
+own press phone numbers; nothing else is touched.
 
 Examples
 --------
