@@ -126,6 +126,46 @@ def test_csv_with_nul_bidi_and_long_fields(tmp_path: Path) -> None:
     assert g.geometry.notna().sum() == len(df)
 
 
+def test_polisen_json_with_hostile_fields(tmp_path: Path) -> None:
+    events = []
+    gps = ["59.329324,18.068581", "inf,18", "1e309,18.0", "59.3", "<script>", "nan,nan", "59.3,18.0,1", ""]
+    for i, payload in enumerate(PAYLOADS[:24]):
+        events.append(
+            {
+                "id": 1000 + i,
+                "datetime": "2023-03-25 22:44:44 +01:00",
+                "name": f"25 mars 21:15, {payload}, Stockholm",
+                "summary": payload,
+                "url": f"javascript:{payload}",
+                "type": payload if i % 3 == 0 else "Stöld",
+                "location": {"name": payload, "gps": gps[i % len(gps)]},
+            }
+        )
+    events.append(
+        {
+            "id": "<b>x</b>",
+            "datetime": "\x00",
+            "name": None,
+            "summary": "Z" * 100_000,
+            "type": "Rån",
+            "location": {"name": "Stockholm", "gps": "59.33,18.06"},
+        }
+    )
+    path = tmp_path / "polisen.json"
+    path.write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
+    try:
+        g = read_incidents(path)
+    except InputError as exc:
+        error = str(exc)
+    else:
+        error = None
+        assert len(g) == len(events)
+        located = g.geometry.notna()
+        xy = np.column_stack([g.geometry[located].x, g.geometry[located].y])
+        assert np.isfinite(xy).all()
+    assert error is None, error
+
+
 # --- readers: absurd coordinates ----------------------------------------------------------------------------
 
 BAD_COORDS = [
