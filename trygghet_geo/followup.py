@@ -388,7 +388,7 @@ def _common_months(before: _Period, after: _Period, season_aware: bool) -> set[i
 
 
 def _within(when: pd.Series, period: _Period) -> np.ndarray:
-    return ((when >= period.start) & (when < period.end)).to_numpy()
+    return np.asarray(((when >= period.start) & (when < period.end)).to_numpy(), dtype=bool)
 
 
 # --- inputs
@@ -499,7 +499,8 @@ def node_distances(network: StreetNetwork, edge_id: int, offset_m: float, limit_
     length = float(edges["length_m"].iloc[edge_id])
     graph = _csgraph(network)
     d = dijkstra(graph, directed=False, indices=[u, v], limit=limit_m + length)
-    return np.minimum(d[0] + offset_m, d[1] + (length - offset_m))
+    out: np.ndarray = np.minimum(d[0] + offset_m, d[1] + (length - offset_m))
+    return out
 
 
 def distances_along_streets(
@@ -520,7 +521,7 @@ def distances_along_streets(
     eid = np.where(ok, edges_of, 0)
     uu, vv = e["u"].to_numpy()[eid], e["v"].to_numpy()[eid]
     ln = e["length_m"].to_numpy(float)[eid]
-    d = np.minimum(dn[uu] + offsets, dn[vv] + (ln - offsets))
+    d: np.ndarray = np.minimum(dn[uu] + offsets, dn[vv] + (ln - offsets))
     same = ok & (edges_of == edge_id)
     d[same] = np.minimum(d[same], np.abs(offsets[same] - offset_m))
     d[~ok] = np.inf
@@ -540,7 +541,7 @@ def distances_from_edges(
     dn = dijkstra(_csgraph(network), directed=False, indices=sources, limit=limit_m, min_only=True)
     ok = eid >= 0
     safe = np.where(ok, eid, 0)
-    d = np.minimum(dn[u[safe]] + off, dn[v[safe]] + (length[safe] - off))
+    d: np.ndarray = np.minimum(dn[u[safe]] + off, dn[v[safe]] + (length[safe] - off))
     d[np.isin(eid, edges)] = 0.0
     d[~ok] = np.inf
     return d
@@ -550,7 +551,7 @@ def _network_within(
     network: StreetNetwork, point: Any, radius: float, eid: np.ndarray, off: np.ndarray
 ) -> np.ndarray:
     edge_id, offset = snap_one(network, point)
-    return np.isfinite(distances_along_streets(network, edge_id, offset, eid, off, radius))
+    return np.asarray(np.isfinite(distances_along_streets(network, edge_id, offset, eid, off, radius)))
 
 
 def snap_one(network: StreetNetwork, point: Any, *, max_snap_m: float = 250.0) -> tuple[int, float]:

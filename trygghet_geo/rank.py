@@ -495,7 +495,7 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
 
 
 def _window(when: pd.Series, end: pd.Timestamp, months: int) -> np.ndarray:
-    return ((when > end - pd.DateOffset(months=months)) & (when <= end)).to_numpy()
+    return np.asarray(((when > end - pd.DateOffset(months=months)) & (when <= end)).to_numpy(), dtype=bool)
 
 
 def _trend(now: int, prev: int) -> float:

@@ -355,7 +355,7 @@ def _reason_text(code: str) -> str:
 
 
 def _date(t: Any) -> str:
-    return pd.Timestamp(t).strftime("%Y-%m-%d")
+    return str(pd.Timestamp(t).strftime("%Y-%m-%d"))
 
 
 def _num(x: Any, digits: int) -> str:
