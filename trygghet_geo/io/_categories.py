@@ -45,22 +45,30 @@ def category_table() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=4)
-def _lookup(kind: Kind) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+def _lookup(kind: Kind) -> tuple[dict[str, str], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     table = category_table()
     exact: dict[str, str] = {}
     prefixes: list[tuple[str, str]] = []
+    contains: list[tuple[str, str]] = []
     vocab = s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES
     for cat in vocab:  # the canonical names map to themselves
         exact[category_key(cat)] = cat
     for raw, cat in table.loc[table["kind"] == kind, ["raw", "category"]].itertuples(index=False):
-        if raw.endswith("*"):
+        if raw.startswith("*") and raw.endswith("*"):
+            contains.append((category_key(raw[1:-1]), cat))
+        elif raw.endswith("*"):
             prefixes.append((category_key(raw[:-1]), cat))
         else:
             exact[category_key(raw)] = cat
-    return exact, tuple(prefixes)
+    return exact, tuple(prefixes), tuple(contains)
 
 
-def _match_one(raw: str, exact: Mapping[str, str], prefixes: tuple[tuple[str, str], ...]) -> str | None:
+def _match_one(
+    raw: str,
+    exact: Mapping[str, str],
+    prefixes: tuple[tuple[str, str], ...],
+    contains: tuple[tuple[str, str], ...],
+) -> str | None:
     key = category_key(raw)
     if key in exact:
         return exact[key]
@@ -68,7 +76,12 @@ def _match_one(raw: str, exact: Mapping[str, str], prefixes: tuple[tuple[str, st
         if key.startswith(prefix):
             return cat
     head = key.split(",", 1)[0]
-    return exact.get(head)
+    if head in exact:
+        return exact[head]
+    for word, cat in contains:
+        if word in key:
+            return cat
+    return None
 
 
 def map_categories(
@@ -88,7 +101,7 @@ def map_categories(
     >>> [names[c] for c in codes], unknown.tolist()
     (['stöld', 'trafik', 'övrigt', 'övrigt'], [False, False, True, False])
     """
-    exact, prefixes = _lookup(kind)
+    exact, prefixes, contains = _lookup(kind)
     if extra:
         vocab = s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES
         bad = {k: v for k, v in extra.items() if v not in vocab}
@@ -96,7 +109,7 @@ def map_categories(
             raise InputError(f"categories={bad!r}: categories must be one of {list(vocab)}")
         exact = {**exact, **{category_key(k): v for k, v in extra.items()}}
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    mapped = [_match_one(u, exact, prefixes) if str(u).strip() else None for u in uniques]
+    mapped = [_match_one(u, exact, prefixes, contains) if str(u).strip() else None for u in uniques]
     vocab = list(s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES)
     slot = np.array([vocab.index(m or FALLBACK) for m in mapped] + [vocab.index(FALLBACK)], dtype=np.int16)
     unknown_slot = np.array(

@@ -264,11 +264,16 @@ def _duplicates(
     category_code: np.ndarray,
     candidates: np.ndarray,
     published: pd.Series | None,
+    *,
+    eligible: np.ndarray | None = None,
+    extra: tuple[np.ndarray, ...] = (),
 ) -> np.ndarray:
     """Rows that repeat another row (same id; or same time, place and category): True for all but the latest
     version of each, "latest" by publication time where the source has one, else by position in the file.
 
-    Works on integer codes (factorised text, nanoseconds, rounded coordinates), never on Python objects.
+    Only ``eligible`` rows take part in the content rule; ``extra`` integer columns join its key (the note
+    and measure of observations). Works on integer codes (factorised text, nanoseconds, rounded
+    coordinates), never on Python objects.
     """
     n = len(record_id)
     order = np.arange(n)
@@ -284,6 +289,8 @@ def _duplicates(
     located = np.isfinite(lon) & np.isfinite(lat)
     t = _ns(occurred)
     content = candidates & ~dup & (t != np.iinfo(np.int64).min) & (~no_place | located)
+    if eligible is not None:
+        content &= eligible
     if content.any():
         rows = order[content[order]]
         # Where: the place text (case ignored), or the coordinates to 1e-5 degrees for rows without text.
@@ -295,7 +302,7 @@ def _duplicates(
         tt = t[rows] - t[rows].min(initial=0)
         if not (tt % 1_000_000_000).any():  # whole seconds (the usual case): a smaller radix
             tt //= 1_000_000_000
-        key = _combine(tt, where[rows], category_code[rows])
+        key = _combine(tt, where[rows], category_code[rows], *(c[rows] for c in extra))
         d = pd.Series(key).duplicated(keep="last").to_numpy()
         dup[rows[d]] = True
     return dup
@@ -434,7 +441,17 @@ def build(
 
     record_id = _text(cols.raw("record_id"), n)
     published = parse_datetimes(cols.raw("published"))[0] if cols.has("published") else None  # type: ignore
-    dup = _duplicates(record_id, occurred, place, lon, lat, cat_code, status != 2, published)
+    if kind == "incidents":
+        # Same time means the same minute of the day: a date alone (midnight) says too little, two thefts
+        # on one street on one day are no duplicates.
+        eligible = ((occurred.dt.hour * 60 + occurred.dt.minute) != 0).to_numpy(dtype=bool, na_value=False)
+        extra: tuple[np.ndarray, ...] = ()
+    else:
+        # A walk has a date only; a repeated observation repeats its note and measure word for word.
+        eligible = None
+        extra = (_codes(_text(cols.raw("note"), n)), _codes(_text(cols.raw("measure"), n)))
+    dup = _duplicates(record_id, occurred, place, lon, lat, cat_code, status != 2, published,
+                      eligible=eligible, extra=extra)
     status[dup], reason[dup] = 2, _R["duplicate"]
     report.duplicates = int(dup.sum())
     report.status_counts = dict(zip(_STATUS, np.bincount(status, minlength=3).tolist(), strict=True))

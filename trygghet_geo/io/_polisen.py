@@ -179,6 +179,8 @@ def _polisen(frame: pd.DataFrame) -> dict[str, Any]:
     if gps.shape[1] < 2:
         gps[1] = ""
     street = _street(_text(frame, "summary"))
+    # "Sammanfattning natt" bundles many events: a street in its text is no place of the row.
+    street = street.where(~_text(frame, "type").str.lower().str.startswith("sammanfattning"), "")
     place = town.where(street == "", street + ", " + town.where(~town_is_county, loc))
     derived = {
         "record_id": _text(frame, "id"),
