@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString
 
 from trygghet_geo import schema
-from trygghet_geo.errors import SchemaError, TrygghetWarning
+from trygghet_geo.errors import SchemaError
 from trygghet_geo.network import StreetNetwork, network_from_lines
 from trygghet_geo.rank import DEFAULT_WEIGHTS, export_places, places_table, rank_places
 
@@ -317,10 +317,11 @@ def test_landmark_names_from_the_gazetteer(planted, grid) -> None:
     assert "Kolumn 11-vägen" in places["name"].tolist()
 
 
-def test_missing_cluster_parameters_warn(planted, grid) -> None:
+def test_missing_cluster_parameters_are_logged(planted, grid, caplog) -> None:
     inc, obs, hs, _ = planted
-    with pytest.warns(TrygghetWarning, match="eps_m/min_samples not given"):
+    with caplog.at_level("WARNING", logger="trygghet_geo.rank"):
         rank_places(hs, inc, obs, network=grid, n_simulations=2)
+    assert "eps_m/min_samples not given" in caplog.text
 
 
 @given(

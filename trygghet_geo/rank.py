@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import logging
 import math
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError, SchemaError, TrygghetWarning
+from trygghet_geo.errors import InputError, SchemaError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -865,16 +864,16 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 def _cluster_params(hotspots: gpd.GeoDataFrame, eps_m: float | None, min_samples: int | None,
                     n_simulations: int) -> tuple[float, int]:  # fmt: skip
     """The clustering parameters for the simulations: given, else ``hotspots.attrs``, else 100 m / 5 with a
-    warning (the null model is only right with the parameters the hotspots were found with)."""
+    logged warning (the null model is only right with the parameters the hotspots were found with)."""
     eps = eps_m if eps_m is not None else hotspots.attrs.get("eps_m")
     ms = min_samples if min_samples is not None else hotspots.attrs.get("min_samples")
     if (eps is None or ms is None) and n_simulations > 0:
-        warnings.warn(
+        logger.warning(
             "rank_places: eps_m/min_samples not given and not in hotspots.attrs; the Monte Carlo test "
-            f"assumes eps_m={100.0 if eps is None else eps}, min_samples={5 if ms is None else ms}. Pass the "
-            "values the hotspots were clustered with, or the p-values test the wrong clustering.",
-            TrygghetWarning,
-            stacklevel=3,
+            "assumes eps_m=%s, min_samples=%s. Pass the values the hotspots were clustered with, or the "
+            "p-values test the wrong clustering.",
+            100.0 if eps is None else eps,
+            5 if ms is None else ms,
         )
     return float(100.0 if eps is None else eps), int(5 if ms is None else ms)
 
