@@ -270,6 +270,18 @@ def plot_monthly(
 
     Returns a ``matplotlib.figure.Figure`` drawn with the Agg backend (no window, no global pyplot state);
     save it with ``fig.savefig(path)``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import Point, box
+    >>> t = pd.date_range("2023-01-01", "2024-12-31", freq="5D")
+    >>> inc = gpd.GeoDataFrame({"occurred_at": t, "category": "stöld"}, geometry=[Point(5, 5)] * len(t),
+    ...                        crs="EPSG:3006")
+    >>> pl = gpd.GeoDataFrame({"name": ["Torget"]}, geometry=[box(0, 0, 10, 10)], crs="EPSG:3006")
+    >>> fig = plot_monthly(inc, pl, promise_date="2024-01-01")
+    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    ['Torget']
     """
     from trygghet_geo._charts import small_multiples
 

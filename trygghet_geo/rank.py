@@ -162,6 +162,26 @@ def rank_places(
         ``significant``, ``hotspot_id`` (-1 for observation-only places), ``kind``, ``score_*``, counts
         ``n_<category>``, ``n_3m``/``n_6m``/``n_12m``, ``trend_*_pct``, ``n_observations``, ``n_obs_*``,
         ``dominant_hours``, ``dominant_weekdays``, geometry (polygon, network CRS).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, pandas as pd, shapely
+    >>> from trygghet_geo.network import network_from_lines
+    >>> from trygghet_geo.hotspots import find_hotspots
+    >>> street = gpd.GeoDataFrame({"name": ["Storgatan"]}, geometry=[shapely.LineString([(0, 0), (2000, 0)])],
+    ...                           crs=3006)
+    >>> net = network_from_lines(street)
+    >>> off = np.r_[np.linspace(100, 130, 20), np.linspace(300, 1900, 40)]  # 20 events in 30 m, 40 spread
+    >>> inc = gpd.GeoDataFrame({"occurred_at": pd.Timestamp("2025-05-02 22:00", tz="Europe/Stockholm"),
+    ...                         "category": "narkotika", "edge_id": 0, "edge_offset_m": off},
+    ...                        geometry=shapely.points(off, np.zeros(60)), crs=3006)
+    >>> labels = np.r_[np.zeros(20, int), -np.ones(40, int)]
+    >>> hotspots = find_hotspots(inc[labels >= 0], labels[labels >= 0], net)
+    >>> places = rank_places(hotspots, inc, network=net, eps_m=50, min_samples=5, n_simulations=19)
+    >>> places[["rank", "name", "n_incidents", "p_value", "significant"]].values.tolist()
+    [[1, 'Storgatan', 20, 0.05, True]]
+    >>> places["reason"].iloc[0]
+    '20 narkotikabrott senaste 6 mån (inga halvåret före), kvällar fre'
     """
     w = _weights(weights)
     _check_inputs(hotspots, incidents, network)
@@ -208,6 +228,15 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
     would read as formulas escaped. Returns the path.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd, pandas as pd, shapely
+    >>> places = gpd.GeoDataFrame({"rank": [1], "name": ["=Torget"], "score": [1.0], "significant": [True]},
+    ...                           geometry=[shapely.box(0, 0, 50, 50)], crs="EPSG:3006")
+    >>> path = export_places(places, tempfile.mkdtemp() + "/platser.csv")
+    >>> pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig").iloc[0].to_dict()["Plats"]
+    "'=Torget"
     """
     path = Path(path)
     table = places_table(places)

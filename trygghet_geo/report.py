@@ -146,6 +146,16 @@ def write_report(
     -------
     dict
         ``{"html": Path, "xlsx": Path}``.
+
+    Examples
+    --------
+    >>> import trygghet_geo as tg
+    >>> from trygghet_geo import sample
+    >>> result = tg.analyze(sample.load_incidents(), sample.load_observations(),
+    ...                     network=sample.load_network(), gazetteer=sample.load_gazetteer(),
+    ...                     eps_m=50, min_samples=15)  # doctest: +SKIP
+    >>> write_report(result, "uppfoljning.html", promise_date="2025-11-01")  # doctest: +SKIP
+    {'html': PosixPath('uppfoljning.html'), 'xlsx': PosixPath('uppfoljning.xlsx')}
     """
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
