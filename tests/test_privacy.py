@@ -127,6 +127,7 @@ def phone_forms(rng: random.Random) -> str:
         f"(08) {''.join(d[:3])} {''.join(d[3:6])} {''.join(d[6:8])}",
         f"+358 40 {''.join(d[:3])} {''.join(d[3:7])}",
         f"0{mob}–{''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}",  # en dash
+        f"010 - {''.join(d[:2])} {''.join(d[2:5])} {''.join(d[5:7])}",  # spaced hyphen
         f"0{mob}\u00a0{''.join(d[:3])}\u00a0{''.join(d[3:5])}\u00a0{''.join(d[5:7])}",  # no-break spaces
     ]
     return rng.choice(forms)
@@ -277,6 +278,7 @@ ORDINARY_TEMPLATES = [
     "Ring 112 vid fara, annars 114 14; {n} samtal i fjol.",
     "Postadress SE-{postal} Kristinehamn, rum {lgh}, 3 tr.",
     "Kl 22–02 är det stökigt, {n2}0–{n2}5 personer; 20240512 var värst.",
+    "Fritidsgården har öppet 08 - 12 och 13 - 17, lördag 09 - 14.",
 ]
 
 
