@@ -252,11 +252,24 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
 
 
 def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The ranked places as a plain table with Swedish column names (no geometry; centre as lon/lat)."""
+    """The ranked places as a plain table with Swedish column names (no geometry; centre as lon/lat; scores,
+    p-values and trends rounded for reading)."""
     df = pd.DataFrame(places.drop(columns=[places.geometry.name], errors="ignore"))
     if places.crs is not None and len(places):
         centre = places.geometry.representative_point().to_crs(schema.WGS84)
         df["lon"], df["lat"] = centre.x.round(6).to_numpy(), centre.y.round(6).to_numpy()
+    digits = {
+        "score": 3,
+        "p_value": 4,
+        "p_local": 4,
+        "q_value": 4,
+        "length_m": 0,
+        **{f"score_{c}": 3 for c in COMPONENTS},
+        **{f"trend_{w}m_pct": 0 for w in WINDOWS_MONTHS},
+    }
+    for col, d in digits.items():
+        if col in df:
+            df[col] = df[col].astype(float).round(d)
     if "significant" in df:
         df["significant"] = np.where(df["significant"].astype(bool), "ja", "nej")
     if "kind" in df:
