@@ -84,9 +84,9 @@ def _observations(net: StreetNetwork) -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def town() -> Analysis:
+    from trygghet_geo import options
     from trygghet_geo.cluster import dbscan_on_network
     from trygghet_geo.hotspots import find_hotspots
-    from trygghet_geo import options
     from trygghet_geo.rank import rank_places
 
     options.progress = False
@@ -217,3 +217,25 @@ def test_sample_report_from_the_command_line_opens_in_chromium(browser, tmp_path
     rows = page.evaluate("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")
     assert rows == 10
     page.close()
+
+
+def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:
+    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning")
+    assert not [c for c in follow.columns if re.fullmatch(r"[a-z_]+", c)]  # no internal English names left
+    expected = {"Före: narkotika", "Efter: narkotika", "Dagar före", "Övriga kommunen efter"}
+    assert expected <= set(follow.columns)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["report", "--incidents", "brott.csv"], "--incidents needs --network"),
+        (["report", "--incidents", "brott.csv", "--network", "gator.shp"], "expected .gpkg, .pbf"),
+        (["report", "--observations", "vandring.xlsx"], "need --incidents"),
+    ],
+)
+def test_report_command_explains_bad_arguments(argv: list[str], message: str, capsys) -> None:
+    from trygghet_geo.cli import main
+
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err

@@ -52,6 +52,21 @@ FOLLOWUP_COLUMNS = {
     "improved": "Bättre än kommunen",
     "area": "Område",
 }
+
+
+def _followup_column(name: str) -> str:
+    """Swedish column name of the follow-up table (``n_before_stöld`` → ``Före: stöld``)."""
+    fixed = {**FOLLOWUP_COLUMNS, "town_n_before": "Övriga kommunen före",
+             "town_n_after": "Övriga kommunen efter", "days_before": "Dagar före",
+             "days_after": "Dagar efter"}  # fmt: skip
+    if name in fixed:
+        return fixed[name]
+    for prefix, label in (("n_before_", "Före: "), ("n_after_", "Efter: ")):
+        if name.startswith(prefix):
+            return label + name.removeprefix(prefix)
+    return name
+
+
 _AREA_SV = {
     "polygon": "polygon",
     "radius_network": "radie längs gatorna",
@@ -305,7 +320,7 @@ def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str,
     table = pd.DataFrame(follow.drop(columns=[follow.geometry.name]))
     table["improved"] = np.where(table["improved"], "ja", "nej")
     table["area"] = table["area"].map(lambda a: _AREA_SV.get(a, a))
-    table = table.rename(columns=FOLLOWUP_COLUMNS)
+    table = table.rename(columns=_followup_column)
     for col in table.select_dtypes(include=["object", "string"]).columns:
         table[col] = table[col].map(_cell_safe)
     left = pd.DataFrame(context["left_out"], columns=["Orsak", "Antal"])
