@@ -202,6 +202,8 @@ def test_bad_input_is_named() -> None:
         compare_periods(inc, _places().rename(columns={"name": "namn"}), before=BEFORE, after=AFTER)
     with pytest.raises(ValueError, match="before must be a"):
         compare_periods(inc, _places(), before="2023", after=AFTER)
+    with pytest.raises(ValueError, match="overlap"):
+        compare_periods(inc, _places(), before=("2023-01-01", "2024-03-31"), after=AFTER)
     with pytest.raises(ValueError, match="not after the start"):
         compare_periods(inc, _places(), before=("2023-05-01", "2023-01-01"), after=AFTER)
 

@@ -141,6 +141,8 @@ def compare_periods(
         raise ValueError(f"method must be 'exact' or 'normal', got {method!r}")
     inc, left_out = _usable_incidents(incidents, network)
     p_before, p_after = _parse_period(before, "before", inc), _parse_period(after, "after", inc)
+    if p_before.start < p_after.end and p_after.start < p_before.end:
+        raise ValueError(f"before {before!r} and after {after!r} overlap; an event must belong to one period")
     months = _common_months(p_before, p_after, season_aware)
     t0, t1 = p_before.days_in_months(months), p_after.days_in_months(months)
     pl = _places_metric(places, inc.crs)
