@@ -224,6 +224,18 @@ def test_quoted_cells_newlines_and_ragged_rows_keep_every_row(tmp_path: Path) ->
     assert gdf["Anteckning"].iloc[1] == "för;många;celler"  # extra cells joined, nothing lost
 
 
+def test_title_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "rar.csv"
+    path.write_text("Utdrag ur RAR, Karlstad\n\nPlats;Brottstyp;Datum\nTorget;Rån;2024-01-01\n"
+                    "Parken;Stöld;2024-01-02\n", encoding="utf-8")
+    gdf = read_incidents(path)
+    assert gdf[s.PLACE_TEXT].tolist() == ["Torget", "Parken"]
+    assert any("skipped" in n for n in gdf.attrs["report"].notes)
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("Plats;Brottstyp\nTorget;Rån;\nParken;Stöld;\n", encoding="utf-8")
+    assert read_incidents(trailing)[s.PLACE_TEXT].tolist() == ["Torget", "Parken"]
+
+
 # --- column recognition -------------------------------------------------------------------------------------
 def test_english_headers_and_override_wins() -> None:
     df = pd.DataFrame(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import pandas as pd
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["ROLES", "IngestReport", "read_incidents", "read_observations", "rejects_table", "validate_file"]
 
-Source = str | Path | pd.DataFrame
+Source: TypeAlias = str | Path | pd.DataFrame
 _TEXT = {".csv", ".txt", ".tsv", ".tab", ".dat", ".text"}
 _EXCEL = {".xlsx", ".xlsm"}
 _GIS = {".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".zip"}
@@ -291,6 +291,8 @@ def _prepare_path(
         if info.mixed_encoding_lines
         else []
     )
+    if info.title_lines:
+        notes.append(f"{info.title_lines} lines above the header were skipped (a title, not data)")
     how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter}
     return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None
 

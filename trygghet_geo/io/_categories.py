@@ -102,15 +102,14 @@ def map_categories(
     (['stöld', 'trafik', 'övrigt', 'övrigt'], [False, False, True, False])
     """
     exact, prefixes, contains = _lookup(kind)
+    vocab = list(s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES)
     if extra:
-        vocab = s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES
         bad = {k: v for k, v in extra.items() if v not in vocab}
         if bad:
             raise InputError(f"categories={bad!r}: categories must be one of {list(vocab)}")
         exact = {**exact, **{category_key(k): v for k, v in extra.items()}}
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     mapped = [_match_one(u, exact, prefixes, contains) if str(u).strip() else None for u in uniques]
-    vocab = list(s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES)
     slot = np.array([vocab.index(m or FALLBACK) for m in mapped] + [vocab.index(FALLBACK)], dtype=np.int16)
     unknown_slot = np.array(
         [m is None and bool(str(u).strip()) for m, u in zip(mapped, uniques, strict=True)] + [False],

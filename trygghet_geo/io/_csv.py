@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class TextInfo:
     encoding: str
     delimiter: str
     mixed_encoding_lines: int = 0
+    title_lines: int = 0
 
 
 def detect_encoding(path: Path) -> str:
@@ -90,29 +92,28 @@ def _decode_mixed(data: bytes) -> tuple[str, int]:
 
 
 def detect_delimiter(sample: str) -> str:
-    """The delimiter whose count is the same on the header and most data lines (quotes respected).
+    """The delimiter that splits most lines into the same number (≥ 2) of cells, quotes respected; a title
+    line above the header does not mislead it.
 
     >>> detect_delimiter("Datum;Plats;Latitud\\n2021-03-04;Storgatan 1;59,33\\n")
     ';'
     """
     lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
-    if not lines:
-        return ";"
-    best, best_score = None, (0, 0)
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may end inside a line
+    best, best_score = ";", (0, 0)
     for delim in _DELIMITERS:
         try:
-            rows = list(csv.reader(lines, delimiter=delim))
+            widths = [len(r) for r in csv.reader(lines, delimiter=delim)]
         except csv.Error:
             continue
-        widths = [len(r) for r in rows]
-        header = widths[0]
-        if header < 2:
+        mode = max(set(widths), key=lambda w: (widths.count(w), w)) if widths else 0
+        if mode < 2:
             continue
-        agree = sum(w == header for w in widths[1:]) if len(widths) > 1 else 1
-        score = (agree, header)
+        score = (widths.count(mode), mode)
         if score > best_score:
             best, best_score = delim, score
-    return best or ";"
+    return best
 
 
 def read_text_table(
@@ -151,20 +152,45 @@ def read_text_table(
     if not sample.strip():
         raise InputError(f"{path}: the file holds only blank space; expected a header line")
     delim = delimiter or detect_delimiter(sample)
+    skip = title_lines(sample, delim)
     try:
-        frame = _read(buffer, delim, None if isinstance(buffer, io.StringIO) else enc, path)
+        frame = _read(buffer, delim, None if isinstance(buffer, io.StringIO) else enc, path, skip)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: no header line found; expected column names on the first line") from None
-    return frame, TextInfo(enc_name, delim, mixed)
+    return frame, TextInfo(enc_name, delim, mixed, skip)
 
 
-def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -> pd.DataFrame:
+def title_lines(sample: str, delim: str) -> int:
+    """Lines before the header (a report title, an export date) that exports sometimes put on top: the
+    header is the first line as wide as most lines.
+
+    >>> title_lines("Utdrag ur RAR 2024-03-01\\n\\nDatum;Plats\\n2024-01-01;Torget\\n2024-01-02;Kaj\\n", ";")
+    2
+    """
+    lines = sample.splitlines()[:60]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may end inside a line
+    widths = [len(next(csv.reader([ln], delimiter=delim), [])) if ln.strip() else 0 for ln in lines]
+    counted = [w for w in widths if w > 0]
+    if not counted:
+        return 0
+    mode = max(set(counted), key=counted.count)
+    if mode < 2 or widths[0] == mode:
+        return 0
+    first = next(i for i, w in enumerate(widths) if w == mode)
+    # Only lines much narrower than the table count as a title; a header one cell short (data lines ending
+    # in a stray delimiter) is still the header.
+    return first if all(w <= max(1, mode // 2) for w in widths[:first]) else 0
+
+
+def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0) -> pd.DataFrame:
     if isinstance(buffer, Path):
         try:
             # Arrow's multi-threaded reader: several times faster than the C engine when every cell is text.
             return pd.read_csv(
                 buffer,
                 sep=delim,
+                skiprows=skip,
                 dtype="str",
                 keep_default_na=False,
                 na_values=[],
@@ -174,31 +200,42 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -
         except (ValueError, pa.ArrowException) as exc:  # ragged rows, odd quoting: the C engine decides
             log.info("%s: the Arrow reader gave up (%s); reading with the C engine", path, exc)
     try:
-        return pd.read_csv(
-            buffer,
-            sep=delim,
-            dtype="str",
-            keep_default_na=False,
-            na_filter=False,
-            encoding=enc,
-            skip_blank_lines=True,
-        )
-    except pd.errors.ParserError as exc:
+        with warnings.catch_warnings():
+            # pandas warns when lines are wider than the header and would drop cells: read those tolerantly.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(
+                buffer,
+                sep=delim,
+                dtype="str",
+                keep_default_na=False,
+                na_filter=False,
+                encoding=enc,
+                skip_blank_lines=True,
+                skiprows=skip,
+                index_col=False,  # never take the first column as the index when lines end in a delimiter
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         # Ragged rows (a cell with an unquoted delimiter): re-read with the csv module, keeping every row;
         # extra cells are joined back into the last column so that no text is lost.
         log.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
         if isinstance(buffer, io.StringIO):
             buffer.seek(0)
-        return _read_ragged(buffer, delim, enc, path)
+        return _read_ragged(buffer, delim, enc, path, skip)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None
 
 
-def _read_ragged(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path) -> pd.DataFrame:
+def _read_ragged(
+    buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0
+) -> pd.DataFrame:
     text = buffer.getvalue() if isinstance(buffer, io.StringIO) else path.read_text(encoding=enc or "utf-8")
+    text = "\n".join(text.splitlines()[skip:])
     rows = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if any(c.strip() for c in r)]
     header, body = rows[0], rows[1:]
     width = len(header)
+    for r in body:  # empty cells after the last column (lines ending in a delimiter) hold nothing
+        while len(r) > width and not r[-1].strip():
+            r.pop()
     fixed = [
         [*r[: width - 1], delim.join(r[width - 1 :])] if len(r) > width else r + [""] * (width - len(r))
         for r in body

@@ -44,7 +44,7 @@ class Prepared:
     coarse_with_street: pd.Series | None = None  # coarse rows whose text names a street: geocode them
     geometry: Any = None  # a GeoSeries (any CRS) from a GIS layer
     recognise: bool = True  # False when the reader knows every field (Polisen, brottsplatskartan)
-    source_rows: np.ndarray | None = None  # 1-based data row numbers when rows were skipped (blank rows)
+    source_rows: np.ndarray | list[int] | None = None  # 1-based row numbers if blank rows were left out
     report: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet, notes
 
 
