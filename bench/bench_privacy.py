@@ -159,9 +159,10 @@ def bench_export(n: int) -> None:
     import geopandas as gpd
 
     rng = np.random.default_rng(0)
-    centres = rng.uniform(0, 5000, size=(40, 2))
+    side = 50.0 * np.sqrt(n)  # half the incidents in 40 dense spots, half spread thin over the town
+    centres = rng.uniform(0, side, size=(40, 2))
     clustered = centres[rng.integers(0, 40, n // 2)] + rng.normal(0, 60, (n // 2, 2))
-    spread = rng.uniform(0, 5000, size=(n - n // 2, 2))
+    spread = rng.uniform(0, side, size=(n - n // 2, 2))
     pts = np.concatenate([clustered, spread]) + np.array([674_000.0, 6_580_000.0])
     inc = gpd.GeoDataFrame(
         {

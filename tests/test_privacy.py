@@ -624,6 +624,13 @@ def test_shared_export_shows_only_dense_cells_and_hotspots() -> None:
     assert out.cells["n_stöld"].sum() == 1
     assert out.cells.geometry.area.round(6).tolist() == [10000.0, 10000.0]
     assert out.cells.geometry.iloc[0].contains(Point(1555.5, 2555.5))
+    assert out.cells["first_month"].tolist() == ["2024-04", "2024-04"]
+    assert out.cells["last_month"].tolist() == ["2024-04", "2024-04"]
+    undated = inc.copy()
+    undated.loc[undated.index[6], schema.OCCURRED_AT] = pd.NaT
+    cells = prepare_export(undated).cells
+    assert cells["first_month"].tolist() == [None, "2024-04"]
+    assert cells["last_month"].tolist() == [None, "2024-04"]
     assert out.counts["points_shown"] == 7
     assert out.counts["points_aggregated"] == 2
     assert out.counts["no_location"] == 1

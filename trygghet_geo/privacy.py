@@ -386,8 +386,6 @@ def _redact_columns(
 
 
 def _cells_table(
-    x: np.ndarray,
-    y: np.ndarray,
     ix: np.ndarray,
     iy: np.ndarray,
     rows: np.ndarray,
@@ -396,28 +394,38 @@ def _cells_table(
     cell_m: float,
     crs: Any,
 ) -> Any:
-    """One square polygon per grid cell holding the hidden incidents, with counts by category."""
+    """One square polygon per grid cell holding the hidden incidents, with counts by category and month span.
+
+    Plain numpy (unique cells, bincount), because a pandas crosstab over tens of thousands of small cells
+    falls back to a Python loop per cell.
+    """
     import geopandas as gpd
     from shapely import box
 
+    cells, inverse = np.unique(np.column_stack([ix[rows], iy[rows]]), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    n_cells = len(cells)
+    table = pd.DataFrame({CELL_COUNT: np.bincount(inverse, minlength=n_cells)})
     cats = (
         incidents[schema.CATEGORY].astype("object").to_numpy()[rows]
         if schema.CATEGORY in incidents.columns
         else np.full(len(rows), "övrigt", dtype=object)
     )
-    frame = pd.DataFrame({"ix": ix[rows], "iy": iy[rows], "category": cats, "month": months.to_numpy()[rows]})
-    grouped = frame.groupby(["ix", "iy"], sort=True)
-    table = grouped.size().rename(CELL_COUNT).to_frame()
-    by_cat = pd.crosstab([frame["ix"], frame["iy"]], frame["category"])
     for cat in schema.INCIDENT_CATEGORIES:
-        table[f"n_{cat}"] = by_cat[cat].reindex(table.index, fill_value=0) if cat in by_cat else 0
-    table["first_month"] = grouped["month"].min()
-    table["last_month"] = grouped["month"].max()
-    table = table.reset_index()
-    geoms = box(
-        table["ix"] * cell_m, table["iy"] * cell_m, (table["ix"] + 1) * cell_m, (table["iy"] + 1) * cell_m
-    )
-    table = table.drop(columns=["ix", "iy"])
+        table[f"n_{cat}"] = np.bincount(inverse, weights=(cats == cat), minlength=n_cells).astype(np.int64)
+    # "YYYY-MM" sorts like the months themselves; missing months take no part in first/last
+    month = pd.Categorical(months.to_numpy()[rows])
+    codes = month.codes.astype(np.int64)
+    big = len(month.categories)
+    first = np.full(n_cells, big, dtype=np.int64)
+    last = np.full(n_cells, -1, dtype=np.int64)
+    np.minimum.at(first, inverse, np.where(codes >= 0, codes, big))
+    np.maximum.at(last, inverse, codes)
+    names = np.asarray(month.categories, dtype=object)
+    table["first_month"] = pd.Series([names[c] if c < big else None for c in first], dtype=object)
+    table["last_month"] = pd.Series([names[c] if c >= 0 else None for c in last], dtype=object)
+    x0, y0 = cells[:, 0] * cell_m, cells[:, 1] * cell_m
+    geoms = box(x0, y0, x0 + cell_m, y0 + cell_m)
     return gpd.GeoDataFrame(table, geometry=np.asarray(geoms), crs=crs)
 
 
@@ -434,11 +442,10 @@ def _shared_points(incidents: Any, shown: np.ndarray) -> Any:
     import geopandas as gpd
 
     keep = [c for c in _SHARED_INCIDENT_KEEP if c in incidents.columns]
-    pts = pd.DataFrame(incidents[keep].to_numpy()[shown] if keep else None, columns=keep)
-    for c in keep:  # to_numpy above loses dtypes; restore them
-        pts[c] = pts[c].astype(incidents[c].dtype)
+    rows = np.flatnonzero(shown)
+    pts = pd.DataFrame(incidents[keep].iloc[rows]).reset_index(drop=True)
     pts = _coarsen_dates(pts)
-    geom = incidents.geometry.to_numpy()[shown]
+    geom = incidents.geometry.to_numpy()[rows]
     return gpd.GeoDataFrame(pts, geometry=gpd.GeoSeries(geom, crs=incidents.crs), crs=incidents.crs)
 
 
@@ -541,9 +548,13 @@ def prepare_export(
     iy = np.zeros(len(x), dtype=np.int64)
     ix[located] = np.floor(x[located] / cell_m).astype(np.int64)
     iy[located] = np.floor(y[located] / cell_m).astype(np.int64)
-    cell_key = pd.Series(list(zip(ix, iy, strict=True)))
-    cell_size = cell_key[located].map(cell_key[located].value_counts()).reindex(range(len(x)), fill_value=0)
-    shown = located & ((cell_size.to_numpy() >= k) | _hotspot_mask(incidents, hotspot_mask))
+    cell_size = np.zeros(len(x), dtype=np.int64)
+    if located.any():
+        _, inverse, size = np.unique(
+            np.column_stack([ix[located], iy[located]]), axis=0, return_inverse=True, return_counts=True
+        )
+        cell_size[located] = size[inverse.ravel()]
+    shown = located & ((cell_size >= k) | _hotspot_mask(incidents, hotspot_mask))
     hidden = located & ~shown
     counts["points_shown"] = int(shown.sum())
     counts["points_aggregated"] = int(hidden.sum())
@@ -557,7 +568,7 @@ def prepare_export(
             if schema.OCCURRED_AT in incidents.columns
             else pd.Series([None] * len(incidents))
         )
-        cells = _cells_table(x, y, ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
+        cells = _cells_table(ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
         if incidents.crs != metric_crs:
             cells = cells.to_crs(incidents.crs)
     else:
