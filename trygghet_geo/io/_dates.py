@@ -94,12 +94,22 @@ def _arrow_fast(text: pd.Series) -> pd.Series:
         result = parsed if result is None else pc.coalesce(result, parsed)
         if result.null_count == arr.null_count:
             break
-    # Arrow rolls impossible days over (2021-02-30 -> 2021-03-02); such rows are no dates.
-    day = pc.struct_field(pc.extract_regex(arr, r"^\s*\d{4}-\d{1,2}-(?P<d>\d{1,2})"), [0])
-    same_day = pc.equal(pc.cast(day, pa.int64()), pc.day(result))
-    # ... and years beyond what a nanosecond timestamp holds (1678-2261) are no incident dates either.
+    # Years beyond what a nanosecond timestamp holds (1678-2261) are no incident dates.
     in_range = pc.and_(pc.greater_equal(result, _NS_RANGE[0]), pc.less_equal(result, _NS_RANGE[1]))
-    keep = pc.and_(pc.fill_null(same_day, False), pc.fill_null(in_range, False))
+    keep = pc.fill_null(in_range, False)
+    # Arrow rolls impossible days over (2021-02-30 -> 2021-03-02, 2021-04-31 -> 2021-05-01): a rolled-over
+    # date lands on day 1-3, so only those rows are checked against the day written in the text.
+    early = np.flatnonzero(
+        pc.fill_null(pc.less_equal(pc.day(result), 3), False).to_numpy(zero_copy_only=False)
+    )
+    if len(early):
+        written = pc.struct_field(pc.extract_regex(arr.take(early), r"^\s*\d{4}-\d{1,2}-(?P<d>\d{1,2})"), [0])
+        rolled = pc.not_equal(pc.cast(written, pa.int64()), pc.day(result.take(early)))
+        bad = early[pc.fill_null(rolled, True).to_numpy(zero_copy_only=False)]
+        if len(bad):
+            mask = np.zeros(len(arr), dtype=bool)
+            mask[bad] = True
+            keep = pc.and_(keep, pa.array(~mask))
     result = pc.if_else(keep, result, None)
     values = pc.cast(result, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
     return pd.Series(values, index=text.index, dtype="datetime64[ns]")

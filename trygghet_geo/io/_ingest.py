@@ -76,6 +76,11 @@ def _numbers(values: pd.Series | None, n: int) -> np.ndarray:
     return pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+def _arrow(values: pd.Series) -> pa.ChunkedArray | pa.Array:
+    """The Arrow array under a text column (no copy for pandas' Arrow-backed strings)."""
+    return pa.array(values, type=pa.large_string())
+
+
 class _Columns:
     """Access to role values: a reader's derived values first, then the recognised source column."""
 
@@ -110,7 +115,9 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, str]:
         # Text columns: "2021-03-04" + " " + "7:05" parsed in one compiled pass; the rows where that fails
         # (times such as "2215" or "kl 22") go through the separate date and time parsers.
         day, clock = _text(date, n), _text(time, n)
-        ts, bad = parse_datetimes(day.where(clock == "", day + " " + clock))
+        joined = pc.binary_join_element_wise(_arrow(day), _arrow(clock), pa.scalar(" ", pa.large_string()))
+        joined = pc.if_else(pc.equal(_arrow(clock), ""), _arrow(day), joined)
+        ts, bad = parse_datetimes(pd.Series(pd.array(joined, dtype="str")))
         retry = bad & (clock != "").to_numpy()
         if retry.any():
             ts_r, bad_r = _date_plus_time(date[retry], time[retry])  # type: ignore[index]
@@ -401,6 +408,18 @@ def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
     return code
 
 
+def _progress(source: str, n: int) -> Any:
+    """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
+    large tables only and only when ``options.progress`` is on."""
+    from tqdm.auto import tqdm
+
+    from trygghet_geo._config import options
+
+    return tqdm(
+        total=6, desc=f"read {source}", unit="stage", leave=False, disable=not options.progress or n < 200_000
+    )
+
+
 def build(
     prep: Prepared,
     *,
@@ -417,7 +436,9 @@ def build(
     report.notes.extend(prep.report.get("notes", []))
     report.columns = dict(prep.roles)
 
+    bar = _progress(prep.source, n)
     occurred, bad_date, _ = _occurred_at(cols)
+    bar.update(1)
     raw_cat = _text(cols.raw("category"), n)
     cat_code, cat_names, unknown = map_categories(
         raw_cat, kind="incident" if kind == "incidents" else "observation", extra=categories
@@ -425,7 +446,9 @@ def build(
     if unknown.any():
         report.unknown_categories = {str(k): int(v) for k, v in raw_cat[unknown].value_counts().items()}
     place = _place_text(cols)
+    bar.update(1)
     coords = _coordinates(cols, crs, report)
+    bar.update(1)
     lon, lat = coords.lon, coords.lat
     located = np.isfinite(lon) & np.isfinite(lat)
     report.crs_counts = {k: v for k, v in coords.counts().items() if k != "missing"}
@@ -450,8 +473,10 @@ def build(
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
         eligible = None
         extra = (_codes(_text(cols.raw("note"), n)), _codes(_text(cols.raw("measure"), n)))
-    dup = _duplicates(record_id, occurred, place, lon, lat, cat_code, status != 2, published,
-                      eligible=eligible, extra=extra)
+    bar.update(1)
+    dup = _duplicates(
+        record_id, occurred, place, lon, lat, cat_code, status != 2, published, eligible=eligible, extra=extra
+    )
     status[dup], reason[dup] = 2, _R["duplicate"]
     report.duplicates = int(dup.sum())
     report.status_counts = dict(zip(_STATUS, np.bincount(status, minlength=3).tolist(), strict=True))
@@ -477,7 +502,10 @@ def build(
     if kind == "observations":
         values[s.NOTE] = _text(cols.raw("note"), n)
         values[s.MEASURE] = _text(cols.raw("measure"), n)
+    bar.update(1)
     out = _assemble(values, prep, kind, located, report)
+    bar.update(1)
+    bar.close()
     if index is not None:
         out.index = index
     out.attrs["report"] = report
