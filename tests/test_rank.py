@@ -363,3 +363,22 @@ def test_baseline_that_expects_the_concentration_removes_its_significance(plante
     with pytest.raises(ValueError, match="baseline must be"):
         rank_places(hs, inc, network=grid, n_simulations=2, eps_m=EPS_M, min_samples=MIN_SAMPLES,
                     baseline=np.ones(3))  # fmt: skip
+
+
+def test_place_on_unnamed_paths_is_named_after_the_nearest_street() -> None:
+    from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo.snap import snap_points
+
+    lines = [LineString([(0, 0), (500, 0)]), LineString([(500, 0), (1000, 0)]),
+             LineString([(500, 0), (500, 100)]), LineString([(500, 100), (500, 400)])]  # fmt: skip
+    names = {"name": ["Storgatan", "Storgatan", None, None]}  # a footpath without a name, off the street
+    net = network_from_lines(gpd.GeoDataFrame(names, geometry=lines, crs=CRS))
+    on_path = np.c_[np.full(12, 500.0), np.linspace(300, 330, 12)]
+    xy = np.r_[on_path, np.c_[np.linspace(20, 980, 30), np.zeros(30)]]
+    snapped = snap_points(xy, net)
+    eid, off = snapped["edge_id"].to_numpy(), snapped["edge_offset_m"].to_numpy()
+    inc = _events(net, eid, off, np.full(42, "skadegörelse"), pd.DatetimeIndex([END] * 42))
+    labels = np.r_[np.zeros(12, int), -np.ones(30, int)]
+    hs = find_hotspots(inc[labels >= 0], labels[labels >= 0], net)
+    places = rank_places(hs, inc, network=net, n_simulations=0)
+    assert places["name"].tolist() == ["nära Storgatan"]
