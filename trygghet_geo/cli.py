@@ -228,18 +228,8 @@ def _run_report(args: argparse.Namespace) -> int:
         extra["eps_m"] = args.eps_m
     if args.min_samples is not None:
         extra["min_samples"] = args.min_samples
-    result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=0, title=args.title,
-                     **extra)  # fmt: skip
-    if args.n_simulations > 0:  # the Monte Carlo test with the clustering parameters actually used
-        from dataclasses import replace
-
-        from trygghet_geo.rank import rank_places
-
-        eps_m, min_samples = result.meta["eps_m"], result.meta["min_samples"]
-        places = rank_places(result.hotspots, result.incidents, result.observations, network=network,
-                             n_simulations=args.n_simulations, eps_m=eps_m, min_samples=min_samples,
-                             gazetteer=gazetteer)  # fmt: skip
-        result = replace(result, places=places, meta={**result.meta, "n_simulations": args.n_simulations})
+    result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
+                     title=args.title, **extra)  # fmt: skip
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          top_n=args.top, followup_n=args.followup, title=args.title)  # fmt: skip
     _print_summary(result)
