@@ -39,6 +39,8 @@ _LAZY: dict[str, str] = {
     "rank_places": "trygghet_geo.rank",
     "redact": "trygghet_geo.privacy",
     "compare_periods": "trygghet_geo.followup",
+    "export_places": "trygghet_geo.rank",
+    "write_report": "trygghet_geo.report",
 }
 _SUBMODULES = (
     "analysis",
@@ -72,6 +74,7 @@ __all__ = [
     "__version__",
     "analyze",
     "compare_periods",
+    "export_places",
     "find_hotspots",
     "options",
     "rank_places",
@@ -80,6 +83,7 @@ __all__ = [
     "redact",
     "snap_points",
     "suggest_eps",
+    "write_report",
 ]
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
@@ -90,7 +94,8 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.io import read_incidents, read_observations
     from trygghet_geo.network import StreetNetwork
     from trygghet_geo.privacy import redact
-    from trygghet_geo.rank import rank_places
+    from trygghet_geo.rank import export_places, rank_places
+    from trygghet_geo.report import write_report
     from trygghet_geo.snap import snap_points
 
 
