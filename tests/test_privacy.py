@@ -189,6 +189,14 @@ def plate_forms(rng: random.Random) -> str:
     return rng.choice([f"{letters} {digits}", f"{letters}{digits}"])
 
 
+STREETS = ["Storgatan", "Kungsgatan", "Lilla Nygatan", "Järnvägsgatan", "Östra Torggatan", "Parkvägen"]
+
+
+def address_forms(rng: random.Random) -> str:
+    street = f"{rng.choice(STREETS)} {rng.randrange(1, 120)}{rng.choice(['', '', 'B', ' a'])}"
+    return street + (f" lgh {rng.randrange(1001, 1405)}" if rng.random() < 0.3 else "")
+
+
 def name_forms(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
@@ -210,6 +218,8 @@ PII_TEMPLATES = [
     ("plate", "En bil med regnr {v} står parkerad varje natt."),
     ("plate", "Mopeden {v} kör på gångvägen."),
     ("plate", "Vit skåpbil ({v}) langar vid skolan."),
+    ("address", "Mannen som bor på {v} spelar hög musik på nätterna."),
+    ("address", "Hemadress: {v}. Vill ha svar per brev."),
     ("name", "Killen heter {v} och hänger vid kiosken."),
     ("name", "Namn: {v}. Ser ofta folksamling här."),
     ("name", "Kontaktperson: {v}, vaktmästare"),
@@ -220,6 +230,7 @@ GENERATORS = {
     "phone": phone_forms,
     "email": email_forms,
     "plate": plate_forms,
+    "address": address_forms,
     "name": name_forms,
 }
 
@@ -279,6 +290,7 @@ ORDINARY_TEMPLATES = [
     "Postadress SE-{postal} Kristinehamn, rum {lgh}, 3 tr.",
     "Kl 22–02 är det stökigt, {n2}0–{n2}5 personer; 20240512 var värst.",
     "Fritidsgården har öppet 08 - 12 och 13 - 17, lördag 09 - 14.",
+    "Många boende i området, flera bor i Kristinehamn sedan {year}; adress: Storgatan {h}.",
 ]
 
 

@@ -18,8 +18,8 @@ from typing import Literal
 
 __all__ = ["KINDS", "TOKENS", "clean_text", "luhn_ok", "redact_text"]
 
-Kind = Literal["personnummer", "id_number", "phone", "email", "plate", "name"]
-KINDS: tuple[str, ...] = ("email", "personnummer", "id_number", "phone", "plate", "name")
+Kind = Literal["personnummer", "id_number", "phone", "email", "plate", "address", "name"]
+KINDS: tuple[str, ...] = ("email", "personnummer", "id_number", "phone", "plate", "address", "name")
 """The kinds :func:`redact` knows, in the order they are applied."""
 
 TOKENS: dict[str, str] = {
@@ -28,6 +28,7 @@ TOKENS: dict[str, str] = {
     "phone": "[telefon]",
     "email": "[e-post]",
     "plate": "[regnr]",
+    "address": "[adress]",
     "name": "[namn]",
 }
 """The replacement token of each kind."""
@@ -249,6 +250,17 @@ _PLATE_STOP = frozenset((
 ))
 # fmt: on
 
+# --- home addresses -----------------------------------------------------------------------------------------
+# Only where the text says someone lives there ("bor på Storgatan 14", "hemadress: ..."): a street address on
+# its own is the place of an observation, not personal data, and must stay.
+_ADDRESS = re.compile(
+    r"(?P<sig>(?<!\w)(?:(?i:bor|bodde|boende|folkbokförd|skriven)\s+(?i:på|vid|i\s+huset\s+på)|"
+    r"(?i:hemadress|bostadsadress|hemadressen)\s*:?)\s+)"
+    r"(?P<addr>[A-ZÅÄÖÉ][\wåäöéü.-]*(?:\s+[\wåäöéü.-]+){0,2}?\s+[0-9]{1,4}(?:\s?[A-Za-z](?![\wåäö]))?"
+    r"(?:\s*,?\s*(?i:lgh|lägenhet|lägenhetsnummer)\.?\s*[0-9]{3,4})?)"
+)
+
+
 # --- names --------------------------------------------------------------------------------------------------
 _NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéèüøæß'’]+(?:-[A-ZÅÄÖÉ][a-zåäöéèüøæß]+)?"
 _NAME = re.compile(
@@ -329,6 +341,7 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
         view = _collect(
             _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
         )
+    view = _collect(_ADDRESS, view, lambda m: "address", kinds, spans, group="addr")
     _collect(_NAME, view, _name_kind, kinds, spans, group="name")
     if not spans:
         return text

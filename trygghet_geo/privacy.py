@@ -3,9 +3,10 @@
 Two tools, applied by default to everything that leaves the analyst's machine:
 
 - :func:`redact` removes Swedish personal identity numbers (personnummer) and coordination numbers
-  (samordningsnummer), phone numbers, e-mail addresses, vehicle registration plates and personal names that a
-  signal word announces ("heter Anna Berg", "Namn: ...") from free text, replacing each with a token such as
-  ``[personnummer]``. :func:`redact_with_counts` also says how many of each kind it removed.
+  (samordningsnummer), phone numbers, e-mail addresses, vehicle registration plates, home addresses and
+  personal names that a signal word announces ("bor på Storgatan 14", "heter Anna Berg", "Namn: ...") from
+  free text, replacing each with a token such as ``[personnummer]``. :func:`redact_with_counts` also says
+  how many of each kind it removed.
 - :func:`prepare_export` turns the analysed incident and observation tables into :class:`ExportTables` that
   are safe to show: in the ``"shared"`` mode (the default for files) an incident point is shown only where at
   least ``k`` incidents share its ``cell_m`` grid cell or it belongs to a hotspot; the rest are aggregated
@@ -36,6 +37,10 @@ What redaction covers and what it does not
   lower-case plates are caught only after a signal word (``regnr abc123``, ``registreringsnummer: ...``).
   Residual risk: all-capital abbreviations followed by numbers (``LED 30W``, flight ``KLM 123``) look like
   plates; a short stop list (currencies, common abbreviations) excludes the frequent ones.
+- home addresses: only where the text says someone lives there (``bor på Storgatan 14``, ``bor vid``,
+  ``boende på``, ``folkbokförd på``, ``hemadress:``), a capitalised street name of up to three words, a
+  house number and an optional ``lgh 1102``. A street address on its own is the place of an observation and
+  stays; a home described in words ("huset bredvid kiosken") is not found.
 - names: only where a signal word announces them (``heter``, ``hette``, ``vid namn``, ``namn:``, ``Namn är``,
   ``kontaktperson:``, ``anmälare:``, ``målsägande:``, ``vittne:``, ``misstänkt:``, ``fru``/``herr``, ``mvh``),
   up to three capitalised words, skipping words that end like a Swedish place name (``-gatan``, ``-parken``,
@@ -176,7 +181,7 @@ def redact(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> Any:
         Free text, or a Series of it. ``None``/NaN pass through.
     kinds : iterable of str, optional
         Which kinds to redact, some of :data:`KINDS`
-        (``"email"``, ``"personnummer"``, ``"id_number"``, ``"phone"``, ``"plate"``, ``"name"``); default all.
+        (``"email"``, ``"personnummer"``, ``"id_number"``, ``"phone"``, ``"plate"``, ``"address"``, ``"name"``); default all.
 
     Returns
     -------
