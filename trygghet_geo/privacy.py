@@ -180,8 +180,8 @@ def redact(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> Any:
     text_or_series : str, pandas.Series or None
         Free text, or a Series of it. ``None``/NaN pass through.
     kinds : iterable of str, optional
-        Which kinds to redact, some of :data:`KINDS`
-        (``"email"``, ``"personnummer"``, ``"id_number"``, ``"phone"``, ``"plate"``, ``"address"``, ``"name"``); default all.
+        Which kinds to redact, some of :data:`KINDS` (``"email"``, ``"personnummer"``, ``"id_number"``,
+        ``"phone"``, ``"plate"``, ``"address"``, ``"name"``); default all.
 
     Returns
     -------
