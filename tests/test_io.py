@@ -211,6 +211,16 @@ def test_mixed_encodings_read_line_by_line(tmp_path: Path) -> None:
     assert gdf.attrs["report"].encoding == "utf-8+cp1252"
 
 
+def test_cp1252_bytes_deep_in_a_large_utf8_file_are_not_missed(tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    body = "".join(f"Kungsgatan {i};Stöld\n" for i in range(6000)).encode()  # ~100 kB of UTF-8
+    path.write_bytes(b"Plats;Brottstyp\n" + body + "Östra gatan;Rån\n".encode("cp1252"))
+    gdf = read_incidents(path)
+    assert len(gdf) == 6001
+    assert gdf[s.PLACE_TEXT].iloc[-1] == "Östra gatan"
+    assert gdf[s.RAW_CATEGORY].iloc[0] == "Stöld"
+
+
 def test_quoted_cells_newlines_and_ragged_rows_keep_every_row(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
     path.write_text(
