@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -20,6 +21,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
 from trygghet_geo import schema as s
@@ -441,6 +444,23 @@ def test_export_cleans_hidden_characters_and_cuts_long_text() -> None:
             assert len(text) <= MAX_TEXT_CHARS
             assert not any(h in text for h in HIDDEN)
             text.encode("utf-8")  # no lone surrogates left
+
+
+@settings(max_examples=80, deadline=None)
+@given(notes=st.lists(st.text(max_size=3000), min_size=1, max_size=5))
+def test_exported_notes_are_always_clean_and_bounded(notes: list[str]) -> None:
+    obs = gpd.GeoDataFrame(
+        {s.NOTE: pd.Series(notes, dtype=object)},
+        geometry=[Point(X0 + i, Y0) for i in range(len(notes))],
+        crs="EPSG:3006",
+    )
+    inc = gpd.GeoDataFrame({s.CATEGORY: ["stöld"]}, geometry=[Point(X0, Y0)], crs="EPSG:3006")
+    for text in prepare_export(inc, obs).observations[s.NOTE]:
+        assert len(text) <= MAX_TEXT_CHARS
+        assert not any(
+            unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and c not in "\t\n\r" for c in text
+        )
+        text.encode("utf-8")
 
 
 def _hostile_analysis(notes: list[str], *, category: str = "belysning"):

@@ -697,7 +697,9 @@ def test_observations_are_redacted_and_coarsened() -> None:
         geometry=[Point(0, 0), None],
         crs="EPSG:3006",
     )
+    before = obs.copy()
     out = prepare_export(_incidents(), obs)
+    pd.testing.assert_frame_equal(obs, before)
     o = out.observations
     assert list(o.index) == [0, 1]
     assert schema.RECORD_ID not in o
