@@ -233,7 +233,7 @@ def _context(
         "left_out": [(_reason_text(k), int(v)) for k, v in (analysis.left_out or {}).items()],
         "n_incidents": len(analysis.incidents),
         "n_observations": 0 if analysis.observations is None else len(analysis.observations),
-        "eps_m": meta.get("eps_m", ""),
+        "eps_m": _num(meta.get("eps_m"), 0),
         "min_samples": meta.get("min_samples", ""),
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
@@ -273,7 +273,7 @@ def _place_rows(places: pd.DataFrame) -> list[dict[str, Any]]:
                 "score": _num(r.get("score"), 2),
                 "n": r.get("n_incidents", ""),
                 "n_obs": r.get("n_observations", ""),
-                "p": _p(r.get("p_value")),
+                "q": _p(r.get("q_value")),
                 "sig": "ja" if r.get("significant") else "nej",
                 "kind": "synpunkter" if r.get("hotspot_id", 0) == -1 else "brott",
             }
@@ -462,10 +462,10 @@ brott (viktade efter löftets prioriteringar), aktualitet, synpunkter från tryg
 säkerhet.</p>
 <table>
 <thead><tr><th>Rang</th><th>Plats</th><th>Motivering</th><th>Poäng</th><th>Händelser</th><th>Synpunkter</th>
-<th>p-värde</th><th>Säkerställd</th><th>Underlag</th></tr></thead>
+<th>q-värde</th><th>Säkerställd</th><th>Underlag</th></tr></thead>
 <tbody>{% for r in places %}<tr><td class="num">{{ r.rank }}</td><td>{{ r.name }}</td><td>{{ r.reason }}</td>
 <td class="num">{{ r.score }}</td><td class="num">{{ r.n }}</td><td class="num">{{ r.n_obs }}</td>
-<td class="num">{{ r.p }}</td><td>{{ r.sig }}</td><td>{{ r.kind }}</td></tr>{% endfor %}</tbody>
+<td class="num">{{ r.q }}</td><td>{{ r.sig }}</td><td>{{ r.kind }}</td></tr>{% endfor %}</tbody>
 </table>
 
 <h2>Uppföljning</h2>
@@ -495,10 +495,12 @@ trygghetsvandringar.</li>
 <ul class="small">
 <li>Koncentrationer: DBSCAN på avstånd längs gatorna (eps {{ eps_m }} m, minst {{ min_samples }}
 händelser).</li>
-<li>Statistisk säkerhet: lika många händelser placeras slumpvis längs gatorna ({{ n_simulations }}
-simuleringar)
-och klustras om; en plats p-värde är andelen simuleringar vars största kluster är minst lika stort (ett
-konservativt maxtest). Säkerställd = q-värde enligt Benjamini–Hochberg högst 0,05.</li>
+<li>Statistisk säkerhet: varje koncentration får ett mått på hur många fler händelser den har än
+gatulängden ger (Kulldorffs skanningsstatistik). Lika många händelser placeras sedan slumpvis längs gatorna
+({{ n_simulations }} simuleringar) och klustras om med samma inställningar. q-värdet jämför platsens mått med
+alla simulerade kluster och är justerat för att många platser prövas samtidigt (Benjamini–Hochberg);
+säkerställd = q-värde högst 0,05. Excel-tabellen har även ett strängare p-värde (jämfört med det
+starkaste klustret i varje simulering).</li>
 <li>Uppföljning: Poissonmodell för antal händelser. Förändringen har ett exakt konfidensintervall
 (Clopper–Pearson
 på andelen efter). En plats kallas bättre än kommunen först när kvoten mellan platsens och övriga kommunens
