@@ -158,10 +158,13 @@ def rank_places(
     Returns
     -------
     GeoDataFrame
-        One row per place, best first: ``rank``, ``score``, ``name``, ``reason``, ``p_value``, ``q_value``,
-        ``significant``, ``hotspot_id`` (-1 for observation-only places), ``kind``, ``score_*``, counts
-        ``n_<category>``, ``n_3m``/``n_6m``/``n_12m``, ``trend_*_pct``, ``n_observations``, ``n_obs_*``,
-        ``dominant_hours``, ``dominant_weekdays``, geometry (polygon, network CRS).
+        One row per place, best first: ``rank``, ``score``, ``name``, ``reason``, ``p_value`` (max-statistic,
+        family-wise), ``p_local`` (against all simulated clusters), ``q_value`` (Benjamini–Hochberg on
+        ``p_local``), ``significant`` (``q_value <= alpha``), ``hotspot_id`` (-1 for observation-only
+        places), ``kind``, ``score_*``, counts ``n_incidents``, ``n_<category>``, ``n_3m``/``n_6m``/``n_12m``,
+        ``trend_*_pct`` (against the previous window of equal length), ``n_observations``, ``n_obs_*``,
+        ``dominant_hours``, ``dominant_weekdays``, ``length_m``, geometry (polygon, network CRS).
+        ``attrs`` hold the period, the weights and ``alpha``.
 
     Examples
     --------
