@@ -178,3 +178,45 @@ def test_online_features_refuse_without_consent(net_log: list[str]) -> None:
     with pytest.raises(TrygghetError):
         network_from_place("Kristinehamn, Sverige")
     assert net_log == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_self_contained_sample_map_fetches_nothing_when_opened(browser: Any, tmp_path: Path) -> None:
+    """The recipient's side: Chromium opens the emailed file and asks the network for nothing."""
+    from trygghet_geo import sample
+    from trygghet_geo.analysis import analyze
+
+    paths = sample.write_raw(tmp_path / "raw")
+    result = analyze(
+        paths["incidents"],
+        paths["observations"],
+        network=sample.load_network(),
+        gazetteer=sample.load_gazetteer(),
+        n_simulations=9,
+        synthetic=True,
+    )
+    html = result.to_html(tmp_path / "karta.html", self_contained=True)
+    requests: list[str] = []
+    errors: list[str] = []
+    page = browser.new_page()
+
+    def on_route(route: Any) -> None:
+        if route.request.url.startswith(("file:", "data:", "about:", "blob:")):
+            route.continue_()
+        else:
+            requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", on_route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)
+        n_layers = page.evaluate("Object.keys(window).filter(k => k.startsWith('feature_group_')).length")
+    finally:
+        page.close()
+    assert requests == []
+    assert errors == []
+    assert n_layers >= 3
