@@ -94,7 +94,9 @@ def make_pnr(rng: random.Random, *, coordination: bool = False, old: bool = Fals
 
 def pnr_forms(rng: random.Random) -> str:
     century, ymd, tail = make_pnr(rng, coordination=rng.random() < 0.25)
-    form = rng.randrange(7)
+    form = rng.randrange(8)
+    if form == 7:  # the date written with hyphens too
+        return f"{century}{ymd[:2]}-{ymd[2:4]}-{ymd[4:]}-{tail}"
     if form == 6:  # '+' marks a person aged 100 or more
         _, ymd, tail = make_pnr(rng, old=True)
         return f"{ymd}+{tail}"

@@ -177,6 +177,24 @@ _PNR10 = re.compile(
 )
 
 
+# the date written with hyphens too (1985-03-12-2395): accepted only with a correct check digit, since a
+# date followed by four digits is otherwise an ordinary date and time or a case number
+_PNR_DASHED = re.compile(
+    r"(?<![0-9A-Za-z])(?P<century>19|20)?(?P<yy>[0-9]{2})-(?P<mm>[0-9]{2})-(?P<dd>[0-9]{2})"
+    r" ?[-+] ?(?P<tail>[0-9]{4})(?![0-9])"
+)
+
+
+def _classify_dashed(m: re.Match[str]) -> str | None:
+    century = m.group("century")
+    digits = m.group("yy") + m.group("mm") + m.group("dd") + m.group("tail")
+    return (
+        "personnummer"
+        if _date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")) and luhn_ok(digits)
+        else None
+    )
+
+
 def _classify_pnr(m: re.Match[str], with_century: bool) -> str | None:
     """``"personnummer"``, ``"id_number"`` (near miss) or ``None`` (not an identity number)."""
     century = m.group("century") if with_century else None
@@ -335,6 +353,7 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     if _SEVEN_DIGITS.search(view):
         view = _collect(_PNR12, view, lambda m: _classify_pnr(m, True), kinds, spans)
         view = _collect(_PNR10, view, lambda m: _classify_pnr(m, False), kinds, spans)
+        view = _collect(_PNR_DASHED, view, _classify_dashed, kinds, spans)
         view = _collect(_PHONE, view, _phone_kind, kinds, spans)
     if _PLATE_HINT.search(view):
         view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")

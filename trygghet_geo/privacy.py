@@ -16,8 +16,9 @@ Two tools, applied by default to everything that leaves the analyst's machine:
 What redaction covers and what it does not
 ------------------------------------------
 - personnummer / samordningsnummer: ``YYMMDD-NNNN``, ``YYMMDD+NNNN``, ``YYMMDDNNNN``, ``YYMMDD NNNN`` and the
-  same with the century (``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``); the month must be 01-12, the day a real day of
-  that month (or day + 60 for a samordningsnummer), and the last digit must satisfy the Luhn check.
+  same with the century (``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``), and ``YYYY-MM-DD-NNNN``; the month must be
+  01-12, the day a real day of that month (or day + 60 for a samordningsnummer), and the last digit must
+  satisfy the Luhn check.
   *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
   ``[id-nummer]`` (kind ``"id_number"``) when they are written the way identity numbers are written: with a
   ``-``/``+`` separator, or as 12 digits starting with 19/20. A bare 10-digit run or a space-separated form
