@@ -65,7 +65,11 @@ class Analysis:
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Any) -> Path:
-        """Write the map as one HTML file; defaults to the ``"shared"`` privacy mode. Returns the path."""
+        """Write the map as one self-contained HTML file in the ``"shared"`` privacy mode; returns the path.
+
+        Keywords go to :func:`trygghet_geo.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
+        ``lang="en"``, …).
+        """
         from trygghet_geo.maps import save_html
 
         return save_html(self, path, **kwargs)

@@ -578,7 +578,6 @@ def run_demo(
         min_samples=DEMO_MIN_SAMPLES,
         n_simulations=n_simulations,
     )
-    # self-contained: the file is opened behind firewalls that block CDNs, and offline
-    paths["map"] = result.to_html(out / "trygghetskarta.html", self_contained=True)
+    paths["map"] = result.to_html(out / "trygghetskarta.html")
     paths["places"] = export_places(result.places, out / "platser.csv")
     return result, paths
