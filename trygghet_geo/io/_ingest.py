@@ -290,7 +290,7 @@ def _duplicates(
     with_id = candidates & (record_id != "").to_numpy()
     if with_id.any():
         rows = order[with_id[order]]
-        d = pd.Series(_codes(record_id)[rows]).duplicated(keep="last").to_numpy()
+        d = record_id.iloc[rows].duplicated(keep="last").to_numpy()
         dup[rows[d]] = True
     no_place = (place == "").to_numpy()
     located = np.isfinite(lon) & np.isfinite(lat)
