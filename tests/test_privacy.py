@@ -477,6 +477,8 @@ def test_series_and_missing_values() -> None:
     assert np.isnan(out[30])
     assert counts == Counter({"phone": 1})
     assert redact(None) is None
+    numbers = pd.Series([8112189876, 2], index=[5, 6])
+    pd.testing.assert_series_equal(redact(numbers), numbers)  # not text: returned as is
     as_str = pd.Series(["mejla a@b.se", None], dtype="str")
     red = redact(as_str)
     assert red.dtype == as_str.dtype

@@ -153,10 +153,15 @@ def redact_with_counts(
     chosen = _check_kinds(kinds)
     counts: Counter[str] = Counter()
     if isinstance(text_or_series, pd.Series):
+        dtype = text_or_series.dtype
+        if not (
+            pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
+        ):  # numbers, dates: nothing to redact
+            return text_or_series.copy(), counts
         values = [
             redact_text(v, chosen, counts) if isinstance(v, str) else v for v in text_or_series.tolist()
         ]
-        dtype = text_or_series.dtype if isinstance(text_or_series.dtype, pd.StringDtype) else object
+        dtype = dtype if isinstance(dtype, pd.StringDtype) else object
         return pd.Series(values, index=text_or_series.index, name=text_or_series.name, dtype=dtype), counts
     if _is_missing(text_or_series):
         return text_or_series, counts
