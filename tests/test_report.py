@@ -239,3 +239,17 @@ def test_report_command_explains_bad_arguments(argv: list[str], message: str, ca
 
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_chosen_places_with_a_radius_along_the_streets(town: Analysis, tmp_path: Path) -> None:
+    square = shapely.Point(X0 + 225, Y0 + 150)  # on the hostile street, where the planted place is
+    chosen = gpd.GeoDataFrame({"name": ["Torget"], "radius_m": [60.0]}, geometry=[square], crs=CRS)
+    chosen.to_crs(schema.WGS84).to_file(tmp_path / "platser.geojson")  # as a user would hand it over
+    paths = write_report(town, tmp_path / "r.html", promise_date=PROMISE,
+                         places=gpd.read_file(tmp_path / "platser.geojson"))  # fmt: skip
+    follow = pd.read_excel(paths["xlsx"], sheet_name="Uppföljning")
+    assert follow["Plats"].tolist() == ["Torget"]
+    assert follow["Område"].tolist() == ["radie längs gatorna"]
+    assert follow["Bättre än kommunen"].tolist() == ["ja"]
+    with pytest.raises(InputError, match="'name' column"):
+        write_report(town, tmp_path / "r2.html", places=chosen.rename(columns={"name": "namn"}))

@@ -158,13 +158,59 @@ def _run_geocode(args: argparse.Namespace) -> int:
 
 # --- network ------------------------------------------------------------------------------------------------
 def _add_network(sub: argparse._SubParsersAction) -> _Runner:
-    p = sub.add_parser("network", help="build a street network (osmnx download, OSM file or line layer)")
-    p.add_argument("--out", required=True)
+    p = sub.add_parser(
+        "network",
+        help="build a street network (osmnx download, OSM file, GraphML or line layer) and save it",
+        description="Build a street network in the metric CRS (SWEREF 99 TM in Sweden, local UTM elsewhere) "
+        "and save it as a GeoPackage (layers nodes and edges) for later runs. Downloads (--place, --bbox) "
+        "happen only with --online.",
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--place", help='place name for an osmnx download, e.g. "Kristinehamn, Sweden"')
+    src.add_argument("--bbox", help="min_lon,min_lat,max_lon,max_lat for an osmnx download")
+    src.add_argument("--pbf", help="local OpenStreetMap .osm.pbf file (read with pyrosm)")
+    src.add_argument("--osm", help="local OpenStreetMap XML file (.osm)")
+    src.add_argument("--graphml", help="GraphML file saved by osmnx")
+    src.add_argument("--lines", help="line layer: NVDB or a municipal centre-line layer (GPKG, shapefile…)")
+    p.add_argument("--name-column", help="street-name column of --lines (default: 'name' when present)")
+    p.add_argument("--network-type", default="walk", choices=["walk", "drive", "bike", "all"])
+    p.add_argument("--online", action="store_true", help="allow the download for --place/--bbox")
+    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
     return _run_network
 
 
 def _run_network(args: argparse.Namespace) -> int:
-    raise TrygghetError("network is not wired yet")
+    from trygghet_geo import network as netmod
+    from trygghet_geo.errors import InputError
+
+    online = True if args.online else None
+    if args.place:
+        net = netmod.network_from_place(args.place, network_type=args.network_type, online=online)
+    elif args.bbox:
+        try:
+            bbox = tuple(float(v) for v in args.bbox.split(","))
+        except ValueError:
+            raise InputError(f"--bbox must be min_lon,min_lat,max_lon,max_lat, got {args.bbox!r}") from None
+        net = netmod.network_from_bbox(bbox, network_type=args.network_type, online=online)  # type: ignore[arg-type]
+    elif args.pbf:
+        net = netmod.network_from_pbf(args.pbf, network_type=args.network_type)
+    elif args.osm:
+        net = netmod.network_from_xml(args.osm, network_type=args.network_type)
+    elif args.graphml:
+        net = netmod.network_from_graphml(args.graphml)
+    else:
+        import geopandas as gpd
+
+        try:
+            lines = gpd.read_file(args.lines)
+        except Exception as exc:  # pyogrio raises several kinds for missing/unreadable files
+            raise InputError(f"cannot read the line layer {args.lines!r}: {exc}") from exc
+        net = netmod.network_from_lines(lines, name_column=args.name_column)
+    path = net.to_file(args.out)
+    km = float(net.edges["length_m"].sum()) / 1000.0
+    print(f"{path}: {len(net.nodes)} nodes, {len(net.edges)} edges, {km:.1f} km of streets, "
+          f"CRS {net.crs.to_string()}")
+    return 0
 
 
 # --- report -------------------------------------------------------------------------------------------------
@@ -185,7 +231,9 @@ def _add_report(sub: argparse._SubParsersAction) -> _Runner:
                    "sample's value, else analyze's default)")  # fmt: skip
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
-    p.add_argument("--followup", type=int, default=5, help="top places followed up")
+    p.add_argument("--followup", type=int, default=5, help="top places followed up (without --places)")
+    p.add_argument("--places", help="the places chosen in the promise: GeoJSON/GPKG with a 'name' column, "
+                   "polygons or points with a 'radius_m' column (along the streets)")  # fmt: skip
     p.add_argument("--title", help="report title")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     p.add_argument("--name", default="uppfoljning", help="file name without suffix (default: uppfoljning)")
@@ -230,8 +278,16 @@ def _run_report(args: argparse.Namespace) -> int:
         extra["min_samples"] = args.min_samples
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
+    chosen = None
+    if args.places:
+        import geopandas as gpd
+
+        if not Path(args.places).exists():
+            raise TrygghetError(f"--places {args.places!r}: no such file")
+        chosen = gpd.read_file(args.places)
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
-                         top_n=args.top, followup_n=args.followup, title=args.title)  # fmt: skip
+                         places=chosen, top_n=args.top, followup_n=args.followup,
+                         title=args.title)  # fmt: skip
     _print_summary(result)
     size_mb = paths["html"].stat().st_size / 1e6
     print(f"Rapport: {paths['html']} ({size_mb:.1f} MB)")

@@ -84,8 +84,11 @@ class FollowupPlan:
     after: tuple[pd.Timestamp, pd.Timestamp]
 
 
-def default_plan(analysis: Analysis, *, promise_date: Any = None, top_n: int = 5) -> FollowupPlan:
-    """The top ``top_n`` ranked places; the promise date defaults to 12 months before the data's last date.
+def default_plan(
+    analysis: Analysis, *, promise_date: Any = None, top_n: int = 5, places: gpd.GeoDataFrame | None = None
+) -> FollowupPlan:
+    """The places chosen in the promise (``places``: polygons, or points with ``radius_m``, and a ``name``),
+    else the top ``top_n`` ranked places; the promise date defaults to 12 months before the data's last date.
 
     ``before`` is the 12 months (at most) up to the promise date, ``after`` the 12 months (at most) from it,
     both cut to the data's period.
@@ -111,8 +114,11 @@ def default_plan(analysis: Analysis, *, promise_date: Any = None, top_n: int = 5
         raise InputError(f"promise date {promise.date()} is outside the data's period {s.date()}–{e.date()}")
     before = (max(s.normalize(), promise - pd.DateOffset(months=12)), promise - pd.Timedelta(days=1))
     after = (promise, min(e.normalize(), promise + pd.DateOffset(months=12) - pd.Timedelta(days=1)))
-    places = analysis.places.head(top_n)
-    places = places[["name", "rank", places.geometry.name]] if "rank" in places else places
+    if places is None:
+        places = analysis.places.head(top_n)
+        places = places[["name", "rank", places.geometry.name]] if "rank" in places else places
+    elif "name" not in places.columns:
+        raise InputError(f"places: a 'name' column is needed (have {list(places.columns)})")
     return FollowupPlan(places, promise, before, after)
 
 
@@ -132,6 +138,7 @@ def write_report(
     *,
     plan: FollowupPlan | None = None,
     promise_date: Any = None,
+    places: gpd.GeoDataFrame | None = None,
     top_n: int = 10,
     followup_n: int = 5,
     title: str | None = None,
@@ -150,6 +157,9 @@ def write_report(
         ``promise_date``).
     promise_date : date-like, optional
         Date of the citizen promise, used when ``plan`` is not given.
+    places : GeoDataFrame, optional
+        The places chosen in the promise (polygons, or points with ``radius_m``; a ``name`` column), used
+        when ``plan`` is not given; default the top ``followup_n`` ranked places.
     top_n : int
         Ranked places listed in the report (all go to the XLSX).
     title : str, optional
@@ -175,7 +185,7 @@ def write_report(
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"write_report: path must end in .html, got {str(path)!r}")
-    plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n)
+    plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places)
     follow = followup_table(analysis, plan)
     context = _context(analysis, plan, follow, top_n=top_n, title=title, include_map=include_map)
     text = _template().render(**context)
