@@ -470,7 +470,8 @@ def _nearest_edge(network: StreetNetwork, xy: np.ndarray, edge_ids: np.ndarray) 
 def generate_observations(seed: int = SEED + 1, *, network: StreetNetwork | None = None) -> pd.DataFrame:
     """Synthetic safety-walk observations.
 
-    Columns: ``Datum``, ``Plats``, ``Kategori``, ``Anteckning``, ``Åtgärdsförslag``.
+    Columns: ``Datum``, ``Tid``, ``Plats``, ``Kategori``, ``Anteckning``, ``Åtgärdsförslag``; the time is
+    when the remark was noted during the two-hour evening walk.
 
     Places are written as text the way a walk's notes are (no coordinates), concentrated where the planted
     incidents are and at one place residents worry about where police records are few.
@@ -492,9 +493,11 @@ def generate_observations(seed: int = SEED + 1, *, network: StreetNetwork | None
     for _, _, c in rows:
         note_choices, measure_choices = _OBS_TEXT[c]
         notes.append((str(rng.choice(np.array(note_choices))), str(rng.choice(np.array(measure_choices)))))
+    noted = pd.DatetimeIndex([r[0] for r in rows]) + pd.to_timedelta(rng.integers(0, 120, len(rows)), unit="min")
     return pd.DataFrame(
         {
-            "Datum": [pd.Timestamp(r[0]).strftime("%Y-%m-%d") for r in rows],
+            "Datum": noted.strftime("%Y-%m-%d"),
+            "Tid": noted.strftime("%H:%M"),
             "Plats": [str(r[1]) for r in rows],
             "Kategori": [r[2] for r in rows],
             "Anteckning": [n[0] for n in notes],
