@@ -493,7 +493,8 @@ def generate_observations(seed: int = SEED + 1, *, network: StreetNetwork | None
     for _, _, c in rows:
         note_choices, measure_choices = _OBS_TEXT[c]
         notes.append((str(rng.choice(np.array(note_choices))), str(rng.choice(np.array(measure_choices)))))
-    noted = pd.DatetimeIndex([r[0] for r in rows]) + pd.to_timedelta(rng.integers(0, 120, len(rows)), unit="min")
+    minutes = pd.to_timedelta(rng.integers(0, 120, len(rows)), unit="min")
+    noted = pd.DatetimeIndex([r[0] for r in rows]) + minutes
     return pd.DataFrame(
         {
             "Datum": noted.strftime("%Y-%m-%d"),
