@@ -206,7 +206,7 @@ def test_observation_only_place(planted, grid) -> None:
     assert row["kind"] == "observations"
     assert row["name"] in set(grid.edges["name"])
     assert row["n_observations"] == 6
-    assert "6 synpunkter om belysning" in row["reason"]
+    assert row["reason"] == f"6 synpunkter om belysning, få polisanmälningar ({row['n_12m']} senaste 12 mån)"
     assert math.isnan(row["p_value"])
     assert not row["significant"]
 

@@ -628,36 +628,39 @@ def _finish(
 
 def _reason(r: Mapping[str, Any]) -> str:
     """One Swedish line, e.g. "14 narkotikabrott senaste 6 mån (+60 %), 5 synpunkter om belysning, kvällar
-    fre–lör"."""
-    parts = []
+    fre–lör"; a place found from residents' remarks leads with them and says how few police reports it has."""
+    incidents, remarks = _incident_text(r), _remark_text(r)
+    if r["kind"] == "observations":
+        parts = [remarks, f"få polisanmälningar ({r['n_12m']} senaste 12 mån)"]
+    else:
+        when = " ".join(x for x in (r.get("_daypart", ""), r.get("dominant_weekdays", "")) if x)
+        parts = [incidents, remarks, when]
+    return ", ".join(p for p in parts if p) or "få händelser"
+
+
+def _incident_text(r: Mapping[str, Any]) -> str:
     lead = r.get("_lead")
-    if lead:
-        cat, n, trend = lead
-        noun = _CAT_NOUN.get(cat, (cat, cat))[0 if n == 1 else 1]
-        text = f"{n} {noun} senaste 6 mån"
-        if math.isfinite(trend):
-            text += f" ({_signed(trend)} %)"
-        elif trend == math.inf:
-            text += " (inga halvåret före)"
-        parts.append(text)
-    elif r["kind"] == "observations":
-        parts.append(f"få polisanmälningar ({r['n_12m']} senaste 12 mån)")
-    elif r["n_incidents"]:
-        parts.append(f"{r['n_incidents']} händelser under perioden, inga senaste 6 mån")
+    if not lead:
+        return f"{r['n_incidents']} händelser under perioden, inga senaste 6 mån" if r["n_incidents"] else ""
+    cat, n, trend = lead
+    text = f"{n} {_CAT_NOUN.get(cat, (cat, cat))[0 if n == 1 else 1]} senaste 6 mån"
+    if math.isfinite(trend):
+        return text + f" ({_signed(trend)} %)"
+    return text + (" (inga halvåret före)" if trend == math.inf else "")
+
+
+def _remark_text(r: Mapping[str, Any]) -> str:
     n_obs = int(r["n_observations"])
-    if n_obs:
-        counts = {c: r[f"n_obs_{c}"] for c in schema.OBSERVATION_CATEGORIES}
-        top = max(counts, key=lambda c: counts[c])
-        word = "synpunkt" if n_obs == 1 else "synpunkter"
-        parts.append(
-            f"{n_obs} {word}, flest om {_OBS_TOPIC[top]}"
-            if counts[top] < n_obs
-            else f"{n_obs} {word} om {_OBS_TOPIC[top]}"
-        )
-    when = " ".join(x for x in (r.get("_daypart", ""), r.get("dominant_weekdays", "")) if x)
-    if when:
-        parts.append(when)
-    return ", ".join(parts) if parts else "få händelser"
+    if not n_obs:
+        return ""
+    counts = {c: r[f"n_obs_{c}"] for c in schema.OBSERVATION_CATEGORIES}
+    top = max(counts, key=lambda c: counts[c])
+    word = "synpunkt" if n_obs == 1 else "synpunkter"
+    return (
+        f"{n_obs} {word}, flest om {_OBS_TOPIC[top]}"
+        if counts[top] < n_obs
+        else f"{n_obs} {word} om {_OBS_TOPIC[top]}"
+    )
 
 
 def _signed(value: float) -> str:
