@@ -42,7 +42,7 @@ TIMEOUT_S = 600
 SPAGHETTI_BYTES_PER_PAIR = 110  # measured: ~2.8 GB at 5k and ~10.7 GB at 10k points
 
 
-# --- data -----------------------------------------------------------------------------------------------------
+# --- data ---------------------------------------------------------------------------------------------------
 def load_network(dataset: str):
     from trygghet_geo.network import network_from_lines, network_from_pbf
 
@@ -84,7 +84,7 @@ def make_points(network, n: int, seed: int = 0) -> np.ndarray:
     return np.concatenate([hot, spread])
 
 
-# --- the methods (run inside a child process) ------------------------------------------------------------------
+# --- the methods (run inside a child process) ---------------------------------------------------------------
 def run_ours(network, xy):
     from trygghet_geo.cluster import NetworkDBSCAN
 

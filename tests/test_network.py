@@ -183,7 +183,7 @@ def test_streetnetwork_validates() -> None:
         )
 
 
-# --- the command line -----------------------------------------------------------------------------------------
+# --- the command line ---------------------------------------------------------------------------------------
 def test_cli_network_from_lines_and_pbf(tmp_path, capsys) -> None:
     from trygghet_geo.cli import main
 

