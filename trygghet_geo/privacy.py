@@ -478,6 +478,54 @@ def _export_observations(observations: Any, mode: str, redact_text: bool, counts
     return _redact_columns(obs, _OBSERVATION_TEXT, counts, redact_text=redact_text, max_chars=MAX_TEXT_CHARS)
 
 
+def _grid(x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column and row of each point's ``cell_m`` grid cell and how many located points share it (0: none)."""
+    located = np.isfinite(x)
+    ix = np.zeros(len(x), dtype=np.int64)
+    iy = np.zeros(len(x), dtype=np.int64)
+    ix[located] = np.floor(x[located] / cell_m).astype(np.int64)
+    iy[located] = np.floor(y[located] / cell_m).astype(np.int64)
+    size = np.zeros(len(x), dtype=np.int64)
+    if located.any():
+        _, inverse, counts = np.unique(
+            np.column_stack([ix[located], iy[located]]), axis=0, return_inverse=True, return_counts=True
+        )
+        size[located] = counts[inverse.ravel()]
+    return ix, iy, size
+
+
+def _shared_tables(
+    incidents: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    metric_crs: Any,
+    k: int,
+    cell_m: float,
+    hotspot_mask: Any,
+    counts: Counter[str],
+) -> tuple[Any, Any]:
+    """The points that may be shown and the cells that count the rest (the ``"shared"`` mode)."""
+    located = np.isfinite(x)
+    ix, iy, cell_size = _grid(x, y, cell_m)
+    shown = located & ((cell_size >= k) | _hotspot_mask(incidents, hotspot_mask))
+    hidden = located & ~shown
+    counts["points_shown"] = int(shown.sum())
+    counts["points_aggregated"] = int(hidden.sum())
+    counts["dropped_columns"] += len(
+        [c for c in incidents.columns if c not in _SHARED_INCIDENT_KEEP and c != incidents.geometry.name]
+    )
+    points = _shared_points(incidents, shown)
+    if not hidden.any():
+        return points, _empty_cells(incidents.crs)
+    months = (
+        _month_start(incidents[schema.OCCURRED_AT])[1]
+        if schema.OCCURRED_AT in incidents.columns
+        else pd.Series([None] * len(incidents))
+    )
+    cells = _cells_table(ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
+    return points, cells.to_crs(incidents.crs) if incidents.crs != metric_crs else cells
+
+
 def prepare_export(
     incidents: Any,
     observations: Any = None,
@@ -555,35 +603,7 @@ def prepare_export(
         counts["points_shown"] = len(pts)
         return ExportTables(pts, _empty_cells(incidents.crs), obs, mode, int(k), float(cell_m), counts)
 
-    ix = np.zeros(len(x), dtype=np.int64)
-    iy = np.zeros(len(x), dtype=np.int64)
-    ix[located] = np.floor(x[located] / cell_m).astype(np.int64)
-    iy[located] = np.floor(y[located] / cell_m).astype(np.int64)
-    cell_size = np.zeros(len(x), dtype=np.int64)
-    if located.any():
-        _, inverse, size = np.unique(
-            np.column_stack([ix[located], iy[located]]), axis=0, return_inverse=True, return_counts=True
-        )
-        cell_size[located] = size[inverse.ravel()]
-    shown = located & ((cell_size >= k) | _hotspot_mask(incidents, hotspot_mask))
-    hidden = located & ~shown
-    counts["points_shown"] = int(shown.sum())
-    counts["points_aggregated"] = int(hidden.sum())
-    counts["dropped_columns"] += len(
-        [c for c in incidents.columns if c not in _SHARED_INCIDENT_KEEP and c != incidents.geometry.name]
-    )
-    points = _shared_points(incidents, shown)
-    if hidden.any():
-        months = (
-            _month_start(incidents[schema.OCCURRED_AT])[1]
-            if schema.OCCURRED_AT in incidents.columns
-            else pd.Series([None] * len(incidents))
-        )
-        cells = _cells_table(ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
-        if incidents.crs != metric_crs:
-            cells = cells.to_crs(incidents.crs)
-    else:
-        cells = _empty_cells(incidents.crs)
+    points, cells = _shared_tables(incidents, x, y, metric_crs, k, cell_m, hotspot_mask, counts)
     counts["cells"] = len(cells)
     logger.info(
         "shared export: %d points shown, %d aggregated into %d cells, %d without location",
