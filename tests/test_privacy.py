@@ -551,6 +551,22 @@ def test_every_generated_phone_number_is_caught(seed: int, prefix: str, suffix: 
     assert _digits(phone) not in _digits(out)
 
 
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), kind=st.sampled_from(["email", "plate", "address", "name"]))
+def test_every_generated_value_of_the_other_kinds_is_caught(seed: int, kind: str) -> None:
+    rng = random.Random(seed)
+    value = GENERATORS[kind](rng)
+    template = {
+        "email": "Mejla {v} tack.",
+        "plate": "Bilen {v} står här.",
+        "address": "Han bor på {v} nu.",
+        "name": "Tjejen heter {v} och bor nära.",
+    }[kind]
+    out = redact(template.format(v=value))
+    assert value not in out
+    assert TOKENS[kind] in out
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=120))
 def test_matching_view_maps_back_to_the_original(text: str) -> None:
