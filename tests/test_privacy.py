@@ -361,6 +361,48 @@ def test_pii_corpus_is_fully_redacted_in_a_shared_export() -> None:
     assert sum(n for k, n in out.counts.items() if k.startswith("redacted_")) >= 2 * 240
 
 
+def test_pii_corpus_is_absent_from_the_shared_map_file(tmp_path: Path) -> None:
+    from shapely.geometry import LineString
+
+    from trygghet_geo.analysis import Analysis
+    from trygghet_geo.maps import save_html
+    from trygghet_geo.network import network_from_lines
+
+    corpus = pii_corpus(240)
+    x0, y0 = 674_000.0, 6_580_000.0
+    lines = [LineString([(x0, y0 + 100 * i), (x0 + 2400, y0 + 100 * i)]) for i in range(3)]
+    net = network_from_lines(gpd.GeoDataFrame({"name": ["Gata"] * 3}, geometry=lines, crs="EPSG:3006"))
+    obs = gpd.GeoDataFrame(
+        {
+            schema.NOTE: [note for note, _ in corpus],
+            schema.MEASURE: [note for note, _ in corpus],
+            schema.PLACE_TEXT: [note for note, _ in corpus],
+            schema.CATEGORY: "övrigt",
+            schema.STATUS: "ok",
+            schema.OCCURRED_AT: pd.Timestamp("2025-04-22 18:00", tz="Europe/Stockholm"),
+        },
+        geometry=[Point(x0 + 10 * i, y0 + 100) for i in range(len(corpus))],
+        crs="EPSG:3006",
+    )
+    empty = gpd.GeoDataFrame({schema.HOTSPOT_ID: []}, geometry=[], crs="EPSG:3006")
+    inc = gpd.GeoDataFrame(
+        {schema.CATEGORY: ["stöld"], schema.HOTSPOT_ID: [-1]}, geometry=[Point(x0, y0)], crs="EPSG:3006"
+    )
+    analysis = Analysis(
+        incidents=inc,
+        observations=obs,
+        hotspots=empty,
+        places=empty,
+        network=net,
+        meta={"title": "Test", "synthetic": True},
+    )
+    html = save_html(analysis, tmp_path / "karta.html").read_text(encoding="utf-8")
+    assert "[telefon]" in html
+    assert "[personnummer]" in html
+    leaked = [v for _, values in corpus for v in values if v in html or json.dumps(v)[1:-1] in html]
+    assert leaked == []
+
+
 def test_ordinary_corpus_is_not_touched() -> None:
     corpus = ordinary_corpus(240)
     assert len(corpus) >= 200
