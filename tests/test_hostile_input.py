@@ -110,6 +110,23 @@ def test_observation_reader_keeps_hostile_notes_as_text() -> None:
         assert payload.strip() in note or note.strip() in payload  # text, never interpreted
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300), min_size=1, max_size=8
+    )
+)
+def test_any_text_in_any_field_keeps_every_row(texts: list[str]) -> None:
+    n = len(texts)
+    df = pd.DataFrame(
+        {"Datum": texts, "Plats": texts, "Kategori": texts, "Anteckning": texts, "Åtgärdsförslag": texts},
+        dtype=object,
+    )
+    g = read_observations(df)
+    assert len(g) == n
+    assert set(g[s.STATUS]) <= set(s.STATUSES)
+
+
 def test_csv_with_nul_bidi_and_long_fields(tmp_path: Path) -> None:
     df = _incident_frame(HOSTILE_TEXT)
     path = tmp_path / "fientlig.csv"
