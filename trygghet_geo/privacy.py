@@ -314,7 +314,9 @@ def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
 def _point_mask(geoms: Any) -> np.ndarray:
     """Rows whose geometry is a non-empty Point with finite coordinates."""
     types = geoms.geom_type.to_numpy()
-    mask = (types == "Point") & ~geoms.is_empty.to_numpy()  # a missing geometry has no type
+    mask: np.ndarray = np.asarray(
+        (types == "Point") & ~geoms.is_empty.to_numpy(), dtype=bool
+    )  # None: no type
     if mask.any():
         coords = np.column_stack([geoms[mask].x.to_numpy(), geoms[mask].y.to_numpy()])
         finite = np.isfinite(coords).all(axis=1)
@@ -324,10 +326,8 @@ def _point_mask(geoms: Any) -> np.ndarray:
 
 
 def _local_metric_crs(gdf: Any) -> Any:
-    try:
-        from trygghet_geo.crs import metric_crs_for
-    except ImportError:  # the crs module is optional here; geopandas picks the UTM zone itself
-        return gdf.estimate_utm_crs()
+    from trygghet_geo.crs import metric_crs_for
+
     c = gdf.geometry.union_all().centroid
     return metric_crs_for(c.x, c.y)
 
@@ -337,7 +337,7 @@ def _hotspot_mask(incidents: Any, hotspot_mask: Any) -> np.ndarray:
     if hotspot_mask is None:
         if schema.HOTSPOT_ID in incidents.columns:
             ids = pd.to_numeric(incidents[schema.HOTSPOT_ID], errors="coerce")
-            return (ids.fillna(-1) >= 0).to_numpy()
+            return np.asarray((ids.fillna(-1) >= 0).to_numpy(), dtype=bool)
         return np.zeros(n, dtype=bool)
     if isinstance(hotspot_mask, pd.Series):
         if not hotspot_mask.index.equals(incidents.index):
@@ -347,7 +347,7 @@ def _hotspot_mask(incidents: Any, hotspot_mask: Any) -> np.ndarray:
         arr = np.asarray(hotspot_mask)
     if arr.shape != (n,):
         raise ValueError(f"hotspot_mask must have one value per incident ({n}), got shape {arr.shape!r}")
-    return pd.Series(arr).fillna(False).astype(bool).to_numpy()
+    return np.asarray(pd.Series(arr).fillna(False).astype(bool).to_numpy(), dtype=bool)
 
 
 def _month_start(values: pd.Series) -> tuple[pd.Series, pd.Series]:
