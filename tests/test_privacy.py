@@ -734,6 +734,11 @@ def test_internal_mode_keeps_points_and_redacts_text() -> None:
     assert len(out.points) == 9
     assert out.points.index.tolist() == list(range(100, 109))
     assert out.points[schema.PLACE_TEXT].iloc[0] == "Storgatan 5, ring [telefon]"
+    assert out.points["Anteckning"].iloc[0] == "målsägande [namn]"  # the user's free-text column too
+    assert out.points[schema.RECORD_ID].tolist() == inc[schema.RECORD_ID].iloc[:9].tolist()
+    mixed = inc.assign(Extra=pd.Series([8112189876, "x", None] * 3 + [1], index=inc.index, dtype=object))
+    extra = prepare_export(mixed, mode="internal").points["Extra"]
+    assert extra.iloc[0] == 8112189876  # values that are not text stay as they are
     assert out.points[schema.OCCURRED_AT].iloc[0] == inc[schema.OCCURRED_AT].iloc[0]
     assert len(out.cells) == 0
     raw = prepare_export(inc, mode="internal", redact=False)

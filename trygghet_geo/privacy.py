@@ -375,6 +375,34 @@ def _coarsen_dates(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+# canonical columns that hold codes, not free text; every other text column may carry what a person typed
+_CODE_COLUMNS = frozenset(
+    (
+        schema.RECORD_ID,
+        schema.SOURCE,
+        schema.CATEGORY,
+        schema.RAW_CATEGORY,
+        schema.STATUS,
+        schema.REASON,
+        schema.PRECISION,
+        schema.GEOCODE_METHOD,
+        MONTH,
+    )
+)
+
+
+def _free_text_columns(df: pd.DataFrame) -> list[str]:
+    """Text columns that may hold free text: the canonical text fields and every text column of the user's."""
+    geometry = df.geometry.name if hasattr(df, "geometry") else None
+    return [
+        c
+        for c in df.columns
+        if c != geometry
+        and c not in _CODE_COLUMNS
+        and (pd.api.types.is_object_dtype(df[c].dtype) or isinstance(df[c].dtype, pd.StringDtype))
+    ]
+
+
 def _redact_columns(
     df: pd.DataFrame,
     columns: Iterable[str],
@@ -382,17 +410,30 @@ def _redact_columns(
     *,
     redact_text: bool,
     max_chars: int | None,
+    numbers_as_text: bool = True,
 ) -> pd.DataFrame:
+    """Clean, redact and cut the text of ``columns`` in place (``df`` is the caller's own copy).
+
+    With ``numbers_as_text`` a number in a text column is text too (Excel stores a bare personnummer as a
+    number); otherwise values that are not strings are left as they are. Text is cleaned before redaction
+    and cut after it, so a cut never splits a value the patterns would have caught.
+    """
+
+    def as_text(v: Any) -> Any:
+        if isinstance(v, str):
+            return clean_text(v)
+        return clean_text(str(v)) if numbers_as_text else v
+
     for col in columns:
         if col not in df.columns:
             continue
-        # numbers typed into a text column (Excel stores a bare personnummer as a number) are text here;
-        # cleaned before redaction and cut after it, so a cut never splits a number the patterns would catch
-        series = df[col].map(lambda v: clean_text(v if isinstance(v, str) else str(v)), na_action="ignore")
+        series = df[col].map(as_text, na_action="ignore")
         if redact_text:
             series, c = redact_with_counts(series)
             counts.update({f"redacted_{kind}": n for kind, n in c.items()})
-        df[col] = series.map(lambda v: clean_text(v, max_chars=max_chars), na_action="ignore")
+        df[col] = series.map(
+            lambda v: clean_text(v, max_chars=max_chars) if isinstance(v, str) else v, na_action="ignore"
+        )
     return df
 
 
@@ -475,7 +516,13 @@ def _export_observations(observations: Any, mode: str, redact_text: bool, counts
         obs = obs[[*keep, geom_name]] if geom_name else obs[keep]
         obs = obs.reset_index(drop=True)
         obs = _coarsen_dates(obs)
-    return _redact_columns(obs, _OBSERVATION_TEXT, counts, redact_text=redact_text, max_chars=MAX_TEXT_CHARS)
+    obs = _redact_columns(obs, _OBSERVATION_TEXT, counts, redact_text=redact_text, max_chars=MAX_TEXT_CHARS)
+    if mode == "shared":
+        return obs
+    others = [c for c in _free_text_columns(obs) if c not in _OBSERVATION_TEXT]
+    return _redact_columns(
+        obs, others, counts, redact_text=redact_text, max_chars=None, numbers_as_text=False
+    )
 
 
 def _grid(x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -594,12 +641,9 @@ def prepare_export(
     obs = _export_observations(observations, mode, redact, counts)
     if mode == "internal":
         pts = incidents[located].copy()
-        text_cols = [
-            c
-            for c in (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE, schema.MATCHED_NAME)
-            if c in pts.columns
-        ]
-        pts = _redact_columns(pts, text_cols, counts, redact_text=redact, max_chars=None)
+        pts = _redact_columns(
+            pts, _free_text_columns(pts), counts, redact_text=redact, max_chars=None, numbers_as_text=False
+        )
         counts["points_shown"] = len(pts)
         return ExportTables(pts, _empty_cells(incidents.crs), obs, mode, int(k), float(cell_m), counts)
 
