@@ -594,7 +594,8 @@ def prepare_export(
     :func:`redact`, and their month.
 
     ``"internal"`` (for the analyst): every located incident as geocoded, all columns, index kept; free text
-    (place text, notes) still redacted unless ``redact=False``.
+    (place text, notes and the user's own text columns; not code columns such as ``record_id``) still
+    redacted unless ``redact=False``.
 
     Parameters
     ----------
