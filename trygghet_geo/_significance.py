@@ -6,16 +6,16 @@ expected on its footprint (the street within ``eps_m / 2`` of its events) if eve
 The same number of events as were clustered is then relocated at random along the streets (uniformly per
 metre, or in proportion to a per-edge ``baseline`` the caller gives), reclustered with the same ``eps_m`` and
 ``min_samples`` (:func:`trygghet_geo.cluster.dbscan_on_network`), and the *largest* statistic of each
-simulation is kept. A hotspot's ``p_value`` is ``(1 + #{simulations whose largest statistic >= its own}) /
+simulation is kept. A hotspot's ``p_max`` is ``(1 + #{simulations whose largest statistic >= its own}) /
 (1 + n_simulations)``: comparing each hotspot with the maximum over all simulated clusters is a max-statistic
 test, which bounds the chance of calling any hotspot significant under pure noise (family-wise) and is
 conservative for the second and later hotspots. (The raw cluster *size* would be a poor statistic: at
 realistic densities random events percolate into one giant cluster along the streets; for the same reason a
 cluster holding more than half of all events is no candidate, as in Kulldorff's scan.)
 The false-discovery-rate flag needs finer p-values than ``1 / (1 + n_simulations)`` once there are many
-hotspots, so ``p_local`` compares a hotspot's statistic with *every* simulated cluster pooled (the null
-distribution of a single cluster's statistic), and the Benjamini–Hochberg procedure
-(``scipy.stats.false_discovery_control``) on ``p_local`` gives ``q_value``; ``significant`` is
+hotspots, so the reported ``p_value`` compares a hotspot's statistic with *every* simulated cluster pooled
+(the null distribution of a single cluster's statistic), and the Benjamini–Hochberg procedure
+(``scipy.stats.false_discovery_control``) on ``p_value`` gives ``q_value``; ``significant`` is
 ``q_value <= alpha``. Under pure noise an observed cluster is exchangeable with a simulated one, so the
 chance of any significant hotspot stays near ``alpha`` (BH under the global null controls the family-wise
 rate); the tests check it on seeded noise.

@@ -13,14 +13,15 @@ one place the weights live; pass ``weights=`` to override any key):
   first — narkotika, stöld, trafik — weigh most by default);
 - ``recency``: the category-weighted count in the last 6 months;
 - ``observations``: safety-walk observations inside the place or within ``obs_within_m`` along the streets;
-- ``significance``: ``1 - p_value`` of the Monte Carlo test (0 for observation-only places).
+- ``significance``: ``1 - p_max`` of the Monte Carlo test (0 for observation-only places).
 
 The ``score_*`` columns hold each component's weighted contribution, so they add up to ``score``.
 
 Significance
 ------------
-Monte Carlo on the network with a Poisson scan statistic per cluster, a max-statistic ``p_value`` and a
-Benjamini–Hochberg ``q_value``; the method and its limits are described in :mod:`trygghet_geo._significance`.
+Monte Carlo on the network with a Poisson scan statistic per cluster: a per-place ``p_value``, its
+Benjamini–Hochberg ``q_value`` behind the ``significant`` flag, and a family-wise max-statistic ``p_max``;
+the method and its limits are described in :mod:`trygghet_geo._significance`.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ _WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 
 SWEDISH_COLUMNS: Mapping[str, str] = {
     "rank": "Rang", "name": "Plats", "score": "Poäng", "reason": "Motivering", "kind": "Typ",
-    "significant": "Signifikant", "p_value": "p-värde", "p_local": "p-värde lokalt",
+    "significant": "Signifikant", "p_value": "p-värde", "p_max": "p-värde (hela kartan)",
     "q_value": "q-värde (FDR)",
     "hotspot_id": "Hotspot-id",
     "score_incidents": "Poäng: brott", "score_recency": "Poäng: aktualitet",
@@ -158,9 +159,10 @@ def rank_places(
     Returns
     -------
     GeoDataFrame
-        One row per place, best first: ``rank``, ``score``, ``name``, ``reason``, ``p_value`` (max-statistic,
-        family-wise), ``p_local`` (against all simulated clusters), ``q_value`` (Benjamini–Hochberg on
-        ``p_local``), ``significant`` (``q_value <= alpha``), ``hotspot_id`` (-1 for observation-only
+        One row per place, best first: ``rank``, ``score``, ``name``, ``reason``, ``p_value`` (the place's
+        statistic against all simulated clusters), ``q_value`` (Benjamini–Hochberg on ``p_value``),
+        ``significant`` (``q_value <= alpha``, the false-discovery-rate flag), ``p_max`` (max-statistic,
+        family-wise: against the strongest simulated cluster of each run), ``hotspot_id`` (-1 for observation-only
         places), ``kind``, ``score_*``, counts ``n_incidents``, ``n_<category>``, ``n_3m``/``n_6m``/``n_12m``,
         ``trend_*_pct`` (against the previous window of equal length), ``n_observations``, ``n_obs_*``,
         ``dominant_hours``, ``dominant_weekdays``, ``length_m``, geometry (polygon, network CRS).
@@ -182,7 +184,7 @@ def rank_places(
     >>> hotspots = find_hotspots(inc[labels >= 0], labels[labels >= 0], net)
     >>> places = rank_places(hotspots, inc, network=net, eps_m=50, min_samples=5, n_simulations=19)
     >>> places[["rank", "name", "n_incidents", "p_value", "significant"]].values.tolist()
-    [[1, 'Storgatan', 20, 0.05, True]]
+    [[1, 'Storgatan', 20, 0.0125, True]]
     >>> places["reason"].iloc[0]
     '20 narkotikabrott senaste 6 mån (inga halvåret före), kvällar fre'
     """
@@ -264,7 +266,7 @@ def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
     digits = {
         "score": 3,
         "p_value": 4,
-        "p_local": 4,
+        "p_max": 4,
         "q_value": 4,
         "length_m": 0,
         **{f"score_{c}": 3 for c in COMPONENTS},
@@ -306,7 +308,7 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
     when = inc[schema.OCCURRED_AT]
     cats = inc[schema.CATEGORY].astype(str).to_numpy()
     in_period = inside & ((when >= start) & (when <= end)).to_numpy()
-    row: dict[str, Any] = {"hotspot_id": hid, "kind": kind, "p_value": p[0], "p_local": p[1]}
+    row: dict[str, Any] = {"hotspot_id": hid, "kind": kind, "p_max": p[0], "p_value": p[1]}
     row["n_incidents"] = int(in_period.sum())
     for c in schema.INCIDENT_CATEGORIES:
         row[f"n_{c}"] = int((in_period & (cats == c)).sum())
@@ -593,13 +595,13 @@ def _finish(
     df = pd.DataFrame(rows)
     if df.empty:
         return _empty(network)
-    p, p_local = df["p_value"].to_numpy(float), df["p_local"].to_numpy(float)
+    p_max, p_value = df["p_max"].to_numpy(float), df["p_value"].to_numpy(float)
     q = np.full(len(df), np.nan)
-    has_p = np.isfinite(p)
+    has_p = np.isfinite(p_value)
     if has_p.any():
         from scipy.stats import false_discovery_control
 
-        q[has_p] = false_discovery_control(p_local[has_p], method="bh")
+        q[has_p] = false_discovery_control(p_value[has_p], method="bh")
     df["q_value"] = q
     df["significant"] = np.isfinite(q) & (q <= alpha)
     total = sum(w[c] for c in COMPONENTS)
@@ -607,7 +609,7 @@ def _finish(
         "incidents": df["_weighted"].to_numpy(float),
         "recency": df["_weighted_6m"].to_numpy(float),
         "observations": df["n_observations"].to_numpy(float),
-        "significance": np.where(has_p, 1 - p, 0.0),
+        "significance": np.where(has_p, 1 - p_max, 0.0),
     }
     for comp, values in raw.items():
         top = values.max()
@@ -618,7 +620,7 @@ def _finish(
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     df["name"] = _unique_names(df["name"].tolist(), df["_street"].tolist())
     df = df.drop(columns=[c for c in df.columns if c.startswith("_")])
-    first = ["rank", "score", "name", "reason", "p_value", "p_local", "q_value", "significant", "hotspot_id",
+    first = ["rank", "score", "name", "reason", "p_value", "q_value", "significant", "p_max", "hotspot_id",
              "kind"]  # fmt: skip
     df = df[first + [c for c in df.columns if c not in first]]
     out = gpd.GeoDataFrame(df, geometry="geometry", crs=network.crs)
