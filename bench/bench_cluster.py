@@ -88,8 +88,11 @@ def make_points(network, n: int, seed: int = 0) -> np.ndarray:
 def run_ours(network, xy):
     from trygghet_geo.cluster import NetworkDBSCAN
 
+    # spaghetti forces every point onto the network; to compare labels, ours snaps every point too (the
+    # default max_snap_m=100 leaves the ~0.05 % of synthetic points farther than 100 m out, as noise).
+    est = NetworkDBSCAN(eps_m=EPS_M, min_samples=MIN_SAMPLES, network=network, max_snap_m=1e9)
     t0 = time.perf_counter()
-    labels = NetworkDBSCAN(eps_m=EPS_M, min_samples=MIN_SAMPLES, network=network).fit(xy).labels_
+    labels = est.fit(xy).labels_
     return time.perf_counter() - t0, labels
 
 
