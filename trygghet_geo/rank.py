@@ -165,7 +165,8 @@ def rank_places(
         family-wise: against the strongest simulated cluster of each run), ``hotspot_id`` (-1 for
         observation-only places), ``kind``, ``score_*``, counts ``n_incidents``, ``n_<category>``,
         ``n_3m``/``n_6m``/``n_12m``, ``trend_*_pct`` (against the previous window of equal length),
-        ``n_observations``, ``n_obs_*``, ``dominant_hours``, ``dominant_weekdays``, ``length_m``, geometry (polygon, network CRS).
+        ``n_observations``, ``n_obs_*``, ``dominant_hours``, ``dominant_weekdays``, ``length_m``, geometry
+        (polygon, network CRS).
         ``attrs`` hold the period, the weights and ``alpha``.
 
     Examples
