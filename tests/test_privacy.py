@@ -188,7 +188,7 @@ def plate_forms(rng: random.Random) -> str:
         letters = "".join(rng.choice(PLATE_LETTERS) for _ in range(3))
     last = rng.choice("0123456789ABCDEFGHJKLMNPRSTUWXYZ")
     digits = f"{rng.randrange(100):02d}{last}"
-    return rng.choice([f"{letters} {digits}", f"{letters}{digits}"])
+    return rng.choice([f"{letters} {digits}", f"{letters}{digits}", f"{letters}-{digits}"])
 
 
 STREETS = ["Storgatan", "Kungsgatan", "Lilla Nygatan", "Järnvägsgatan", "Östra Torggatan", "Parkvägen"]

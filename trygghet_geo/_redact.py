@@ -254,11 +254,11 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])"
 # --- registration plates ------------------------------------------------------------------------------------
 _PLATE_LETTERS = "A-HJ-PR-UW-Z"  # no I, Q, V (nor Å, Ä, Ö)
 _PLATE = re.compile(
-    rf"(?<!\w)(?P<letters>[{_PLATE_LETTERS}]{{3}})[ \u00a0]?(?P<rest>[0-9]{{2}}[0-9A-HJ-NPR-UW-Z])(?!\w)"
+    rf"(?<!\w)(?P<letters>[{_PLATE_LETTERS}]{{3}})[ \u00a0-]?(?P<rest>[0-9]{{2}}[0-9A-HJ-NPR-UW-Z])(?!\w)"
 )
 _PLATE_SIGNAL = re.compile(
     r"(?P<sig>\b(?i:reg(?:istrerings)?(?:\.|-)?\s?nr|registreringsnummer(?:et)?|regnummer|reg\.?)\s*[:.]?\s*)"
-    rf"(?P<plate>(?i:[{_PLATE_LETTERS}]{{3}})[ \u00a0]?[0-9]{{2}}(?i:[0-9A-HJ-NPR-UW-Z]))(?!\w)"
+    rf"(?P<plate>(?i:[{_PLATE_LETTERS}]{{3}})[ \u00a0-]?[0-9]{{2}}(?i:[0-9A-HJ-NPR-UW-Z]))(?!\w)"
 )
 # all-capital abbreviations that are followed by numbers in ordinary notes
 # fmt: off
@@ -341,7 +341,7 @@ def _name_kind(m: re.Match[str]) -> str | None:
 
 # cheap tests that let most texts skip most patterns
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
-_PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}} ?[0-9]|(?i:reg)")
+_PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}}[ -]?[0-9]|(?i:reg)")
 
 
 def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:

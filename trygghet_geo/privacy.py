@@ -34,8 +34,9 @@ What redaction covers and what it does not
   (``070.123.45.67``) or in words.
 - e-mail addresses: ``local@domain.tld``. Not covered: spelt-out forms ("anna at exempel punkt se").
 - registration plates: three capital letters of the plate alphabet (A-Z without I, Q, V, Å, Ä, Ö), an
-  optional space, two digits and a digit or letter (``ABC 123``, ``ABC123``, ``ABC 12A``), as a whole word;
-  lower-case plates are caught only after a signal word (``regnr abc123``, ``registreringsnummer: ...``).
+  optional space or hyphen, two digits and a digit or letter (``ABC 123``, ``ABC123``, ``ABC-12A``), as a
+  whole word; lower-case plates are caught only after a signal word (``regnr abc123``,
+  ``registreringsnummer: ...``).
   Residual risk: all-capital abbreviations followed by numbers (``LED 30W``, flight ``KLM 123``) look like
   plates; a short stop list (currencies, common abbreviations) excludes the frequent ones.
 - home addresses: only where the text says someone lives there (``bor på Storgatan 14``, ``bor vid``,
