@@ -51,9 +51,8 @@ def _print_summary(result: Analysis) -> None:
     from trygghet_geo import schema as s
 
     inc = result.incidents
-    geocoded = (
-        int((inc[s.GEOCODE_METHOD].fillna("") != "coordinates").sum()) if s.GEOCODE_METHOD in inc else 0
-    )
+    from_text = set(s.GEOCODE_METHODS) - {"coordinates", "failed"}
+    geocoded = int(inc[s.GEOCODE_METHOD].isin(list(from_text)).sum()) if s.GEOCODE_METHOD in inc else 0
     used = int((inc[s.EDGE_ID] >= 0).sum())
     print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
     if result.observations is not None:
