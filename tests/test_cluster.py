@@ -22,6 +22,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from trygghet_geo.cluster import (
     KDistance,
     NetworkDBSCAN,
+    cached_node_distances,
     dbscan_on_network,
     network_distance_graph,
     node_distances,
@@ -164,6 +165,16 @@ def test_tiled_bounded_search_equals_full_dijkstra(helsinki) -> None:
     np.testing.assert_allclose(
         [got[(int(sources[a]), int(b))] for a, b in zip(r, c, strict=True)], full[r, c]
     )
+
+
+def test_cached_search_returns_what_a_fresh_search_does(helsinki) -> None:
+    rng = np.random.default_rng(4)
+    for _ in range(3):  # overlapping source sets: part from the cache, part searched now
+        sources = np.unique(rng.integers(0, len(helsinki.nodes), 400))
+        got = cached_node_distances(helsinki, sources, 77.0)
+        fresh = node_distances(helsinki, sources, 77.0)
+        key = lambda s, d, w: sorted(zip(s.tolist(), d.tolist(), np.round(w, 9).tolist(), strict=True))  # noqa: E731
+        assert key(*got) == key(*fresh)
 
 
 def test_geodanet_same_labels_as_spaghetti() -> None:

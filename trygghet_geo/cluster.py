@@ -31,6 +31,7 @@ eps by less than about 1e-8 m may fall either way, because the sums are rounded 
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -146,6 +147,50 @@ def node_distances(
     return np.concatenate(out_s), np.concatenate(out_d), np.concatenate(out_w)
 
 
+_reach_cache: weakref.WeakKeyDictionary[Any, dict[float, _Reach]] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class _Reach:
+    """Bounded node-to-node distances computed so far for one network and radius, grouped by source."""
+
+    done: np.ndarray  # per node: searched from already
+    ptr: np.ndarray  # CSR pointer over sources
+    dst: np.ndarray
+    dist: np.ndarray
+
+
+def cached_node_distances(
+    network: StreetNetwork, sources: np.ndarray, radius: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`node_distances`, remembering what was searched per (network, radius), so repeated
+    clusterings on one network (Monte Carlo simulations) search from each node only once."""
+    per_net = _reach_cache.setdefault(network, {})
+    n = len(network.nodes)
+    reach = per_net.get(radius)
+    if reach is None:
+        if len(per_net) >= 4:  # a handful of radii at most
+            per_net.clear()
+        reach = per_net[radius] = _Reach(
+            np.zeros(n, dtype=bool), np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
+        )
+    sources = np.asarray(sources, dtype=np.int64)
+    missing = sources[~reach.done[sources]]
+    if len(missing):
+        s_new, d_new, w_new = node_distances(network, missing, radius)
+        counts = np.diff(reach.ptr)
+        s_old = np.repeat(np.arange(n), counts)
+        s_all = np.concatenate([s_old, s_new])
+        order = np.argsort(s_all, kind="stable")
+        reach.dst = np.concatenate([reach.dst, d_new])[order]
+        reach.dist = np.concatenate([reach.dist, w_new])[order]
+        reach.ptr = np.searchsorted(s_all[order], np.arange(n + 1))
+        reach.done[missing] = True
+    grp, within = _expand(reach.ptr[sources + 1] - reach.ptr[sources])
+    pos = reach.ptr[sources][grp] + within
+    return sources[grp], reach.dst[pos], reach.dist[pos]
+
+
 # --- the prepared state: sorted points and the (edge, edge) table -----------------------------------------
 @dataclass
 class _Prepared:
@@ -188,7 +233,7 @@ def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, ra
     n_nodes = len(network.nodes)
     ptr = np.searchsorted(he_node, np.arange(n_nodes + 1))
     deg = np.diff(ptr)
-    src, dst, dist = node_distances(network, np.unique(he_node), radius)
+    src, dst, dist = cached_node_distances(network, np.unique(he_node), radius)
     keep = deg[dst] > 0
     src, dst, dist = src[keep], dst[keep], dist[keep]
     # Expand node pairs to (half-edge at src) × (half-edge at dst).
