@@ -33,8 +33,9 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check trygghet_geo tests bench
 	$(BIN)/ruff format --check trygghet_geo tests bench
 
+# every benchmark, each printing its figures beside the peer measured in the same run (QUICK=1 for small runs)
 bench: $(DEVSTAMP)
-	$(BIN)/python -m bench
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f $(if $(QUICK),--quick,) || exit 1; done
 
 clean:
 	rm -rf $(VENV) data/processed/*.html data/processed/*.csv
