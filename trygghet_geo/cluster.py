@@ -379,7 +379,8 @@ def _core_components(p: _Prepared, core: np.ndarray) -> np.ndarray:
             b_list.append(rep[p.tab_f[ok], bf])
     a_all, b_all = np.concatenate(a_list), np.concatenate(b_list)
     g = coo_matrix((np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(n, n)).tocsr()
-    return connected_components(g, directed=False)[1]
+    labels: np.ndarray = connected_components(g, directed=False)[1]
+    return labels
 
 
 def _range_min(values: np.ndarray) -> Any:
@@ -601,7 +602,7 @@ def network_distance_graph(
 
 
 # --- the scikit-learn estimator -----------------------------------------------------------------------------
-class NetworkDBSCAN(ClusterMixin, BaseEstimator):
+class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklearn ships no stubs
     """DBSCAN with eps in metres along the street network, following scikit-learn's conventions.
 
     Parameters

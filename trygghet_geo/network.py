@@ -73,6 +73,9 @@ _MIN_EDGE_M = 1e-6
 class StreetNetwork:
     """An undirected street network in a metric CRS.
 
+    Treat a network as immutable: arrays derived from it (adjacency, spatial indexes, bounded searches)
+    are cached on first use.
+
     Attributes
     ----------
     nodes : geopandas.GeoDataFrame
@@ -169,7 +172,8 @@ class StreetNetwork:
     @cached_property
     def node_xy(self) -> np.ndarray:
         """(n, 2) array of node coordinates."""
-        return shapely.get_coordinates(self.nodes.geometry.values)
+        xy: np.ndarray = shapely.get_coordinates(self.nodes.geometry.values)
+        return xy
 
     @cached_property
     def edge_tree(self) -> shapely.STRtree:
