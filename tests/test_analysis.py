@@ -102,3 +102,35 @@ def test_left_out_reasons_have_readable_text(demo) -> None:
     assert np.isfinite(
         result.incidents.loc[result.incidents[schema.EDGE_ID] >= 0, schema.EDGE_OFFSET_M]
     ).all()
+
+
+def test_analyze_command_on_a_users_files(tmp_path, capsys) -> None:
+    from trygghet_geo import cli
+
+    raw = sample.generate_incidents().head(600)
+    raw.loc[3, "Plats"] = "Ring 070-123 45 67 om nyckeln"  # personal data in a row that will be left out
+    raw.loc[3, ["Latitud", "Longitud"]] = [float("nan"), float("nan")]
+    raw.loc[3, "Datum"] = "not a date"
+    src = tmp_path / "brott.csv"
+    raw.to_csv(src, sep=";", decimal=",", index=False)
+    out = tmp_path / "ut"
+    pbf = str(sample.pbf_path())
+    argv = ["analyze", str(src), "--network", pbf, "--gazetteer", pbf, "--eps-m", "50", "--min-samples", "8",
+            "--n-simulations", "9", "--out", str(out)]  # fmt: skip
+    assert cli.main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "Topp 5" in printed
+    for name in ("trygghetskarta.html", "platser.csv", "platser.xlsx", "utelamnade.csv"):
+        assert (out / name).exists(), name
+    left = pd.read_csv(out / "utelamnade.csv", sep=None, engine="python", encoding="utf-8-sig")
+    assert "070-123 45 67" not in (out / "utelamnade.csv").read_text(encoding="utf-8-sig")
+    assert 4 in left["source_row"].tolist()  # the damaged row, numbered as in the file
+    assert left["reason_text"].notna().all()
+
+
+def test_analyze_command_names_a_missing_network(tmp_path, capsys) -> None:
+    from trygghet_geo import cli
+
+    code = cli.main(["analyze", "x.csv", "--network", str(tmp_path / "none.gpkg")])
+    assert code == 2
+    assert "none.gpkg" in capsys.readouterr().err

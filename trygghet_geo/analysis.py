@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Analysis", "analyze", "left_out_counts"]
+__all__ = ["Analysis", "analyze", "left_out_counts", "left_out_table"]
 
 
 @dataclass
@@ -323,3 +323,30 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
         "n_observations": 0 if obs is None else len(obs),
         **kwargs,
     }
+
+
+def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
+    """Every incident row that took no part in the clustering, with its reason spelled out.
+
+    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
+    redacted (:func:`trygghet_geo.privacy.redact`), since the table is written to disk. The row counts by
+    reason equal ``analysis.left_out``.
+    """
+    from trygghet_geo import schema as s
+    from trygghet_geo.privacy import redact
+
+    inc = analysis.incidents
+    left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
+    codes = left[s.REASON].fillna("").replace("", "not_geocoded")
+    left[s.REASON] = codes.where(left[s.STATUS] != "needs_geocoding", "not_geocoded")
+    pos = 0 if lang == "sv" else 1
+    left.insert(
+        left.columns.get_loc(s.REASON) + 1,
+        "reason_text",
+        left[s.REASON].map(lambda code: s.REASONS.get(code, (code, code))[pos]),
+    )
+    codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE}
+    for col in left.columns:
+        if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
+            left[col] = redact(left[col].astype("object"))
+    return left

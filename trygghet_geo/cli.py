@@ -16,6 +16,8 @@ from trygghet_geo.errors import TrygghetError
 
 if TYPE_CHECKING:
     from trygghet_geo.analysis import Analysis
+    from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.network import StreetNetwork
 
 __all__ = ["main"]
 
@@ -68,19 +70,117 @@ def _print_summary(result: Analysis) -> None:
         print(f"  {row.rank}. {row.name} – {row.reason}")
 
 
+# --- analyze ---------------------------------------------------------------------------------------------
+def _add_analyze(sub: argparse._SubParsersAction) -> _Runner:
+    p = sub.add_parser(
+        "analyze",
+        help="the whole analysis on your own files: map, ranked places and the left-out rows",
+        description="Read → geocode → snap → network DBSCAN → hotspots → rank, then write the map "
+        "(trygghetskarta.html, shared privacy mode, self-contained), the ranked places (platser.csv, "
+        "platser.xlsx) and every row left out of the clustering with its reason (utelamnade.csv).",
+    )
+    p.add_argument("incidents", help="incident file (.csv, .xlsx, .geojson, .gpkg, .shp, Polisen .json)")
+    p.add_argument("--observations", help="safety-walk observation file")
+    p.add_argument(
+        "--network", required=True, help="street network: .gpkg (trygghet-geo network), .pbf, .osm, .graphml"
+    )
+    p.add_argument(
+        "--gazetteer", help="saved gazetteer (.parquet/.gpkg) or an OSM extract (.osm.pbf) to build one"
+    )
+    p.add_argument("--study-area", help="polygon layer drawn as the study area")
+    p.add_argument(
+        "--eps-m", type=float, default=100.0, help="cluster distance along the streets, metres (100)"
+    )
+    p.add_argument("--min-samples", type=int, default=5, help="events within eps for a core point (5)")
+    p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (99)")
+    p.add_argument(
+        "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
+    )
+    p.add_argument("--lang", choices=("sv", "en"), default="sv")
+    p.add_argument("--title", help="map title")
+    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    return _run_analyze
+
+
+def _load_network(path: str) -> StreetNetwork:
+    """A street network from a file, by its suffix."""
+    from pathlib import Path
+
+    from trygghet_geo import network as n
+
+    readers = {".gpkg": n.read_network, ".pbf": n.network_from_pbf, ".graphml": n.network_from_graphml,
+               ".osm": n.network_from_xml, ".xml": n.network_from_xml}  # fmt: skip
+    suffix = Path(path).suffix.lower()
+    if suffix not in readers:
+        raise TrygghetError(f"--network {path!r}: expected .gpkg, .pbf, .osm or .graphml")
+    if not Path(path).exists():
+        raise TrygghetError(f"--network {path!r}: no such file")
+    return readers[suffix](path)
+
+
+def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | None:
+    """A saved gazetteer, or one built from an OSM extract; None without a path."""
+    if path is None:
+        return None
+    from pathlib import Path
+
+    from trygghet_geo.geocode import Gazetteer, build_gazetteer
+
+    if not Path(path).exists():
+        raise TrygghetError(f"--gazetteer {path!r}: no such file")
+    if Path(path).suffix.lower() in (".parquet", ".gpkg"):
+        return Gazetteer.load(path)
+    return build_gazetteer(path, network=network)
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from trygghet_geo.analysis import analyze, left_out_table
+    from trygghet_geo.io._write import write_table
+    from trygghet_geo.rank import export_places
+
+    network = _load_network(args.network)
+    gazetteer = _load_gazetteer(args.gazetteer, network)
+    result = analyze(
+        args.incidents, args.observations, network=network, gazetteer=gazetteer, eps_m=args.eps_m,
+        min_samples=args.min_samples, n_simulations=args.n_simulations, title=args.title,
+        study_area=args.study_area,
+    )  # fmt: skip
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=args.lang)
+    csv = export_places(result.places, out / "platser.csv")
+    export_places(result.places, out / "platser.xlsx")
+    left_path = write_table(left_out_table(result, lang=args.lang), out / "utelamnade.csv")
+    _print_summary(result)
+    print(f"Karta:      {html}")
+    print(f"Platser:    {csv} (+ .xlsx)")
+    print(f"Utelämnade: {left_path} ({sum(result.left_out.values())} rader med skäl)")
+    return 0
+
+
 # --- validate -----------------------------------------------------------------------------------------------
 def _add_validate(sub: argparse._SubParsersAction) -> _Runner:
     p = sub.add_parser(
         "validate", help="read an incident or observation file and report what would be left out"
     )
     p.add_argument("file")
-    p.add_argument("--kind", choices=("auto", "incidents", "observations"), default="auto",
-                   help="what the file holds (default: observations when it has a note or measure column)")
-    p.add_argument("--out", default=None,
-                   help="the validated table (.csv, .xlsx, .gpkg, .geojson; default: FILE's name + "
-                        "'.validated.csv' in the current folder); the rejects table is written next to it")
-    p.add_argument("--crs", default=None,
-                   help="CRS of the coordinate columns, e.g. EPSG:3011 (default: detect)")
+    p.add_argument(
+        "--kind",
+        choices=("auto", "incidents", "observations"),
+        default="auto",
+        help="what the file holds (default: observations when it has a note or measure column)",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        help="the validated table (.csv, .xlsx, .gpkg, .geojson; default: FILE's name + "
+        "'.validated.csv' in the current folder); the rejects table is written next to it",
+    )
+    p.add_argument(
+        "--crs", default=None, help="CRS of the coordinate columns, e.g. EPSG:3011 (default: detect)"
+    )
     p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
     p.add_argument("--encoding", default=None, help="text encoding of a CSV (default: detect)")
     p.add_argument("--delimiter", default=None, help="delimiter of a CSV (default: detect)")
@@ -95,8 +195,9 @@ def _run_validate(args: argparse.Namespace) -> int:
     from trygghet_geo.io._write import write_table
 
     src = Path(args.file)
-    result = validate_file(src, kind=args.kind, crs=args.crs, sheet=args.sheet, encoding=args.encoding,
-                           delimiter=args.delimiter)
+    result = validate_file(
+        src, kind=args.kind, crs=args.crs, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter
+    )
     report = result.attrs["report"]
     out = Path(args.out) if args.out else Path.cwd() / f"{src.stem}.validated.csv"
     rejects_path = out.with_name(f"{out.stem.removesuffix('.validated')}.rejects.csv")
@@ -114,12 +215,20 @@ def _add_geocode(sub: argparse._SubParsersAction) -> _Runner:
     p = sub.add_parser("geocode", help="geocode the place text of a file offline")
     p.add_argument("file", help="incident or observation file (.csv, .xlsx, .geojson, .gpkg)")
     p.add_argument("--out", required=True, help="result file (.csv, .xlsx, .gpkg or .geojson)")
-    p.add_argument("--gazetteer", help="gazetteer (.parquet/.gpkg) or OSM extract (.osm.pbf); "
-                   "default: the bundled sample town (central Helsinki)")
-    p.add_argument("--save-gazetteer", help="also save the gazetteer built from an OSM extract (.parquet/.gpkg)")
+    p.add_argument(
+        "--gazetteer",
+        help="gazetteer (.parquet/.gpkg) or OSM extract (.osm.pbf); "
+        "default: the bundled sample town (central Helsinki)",
+    )
+    p.add_argument(
+        "--save-gazetteer", help="also save the gazetteer built from an OSM extract (.parquet/.gpkg)"
+    )
     p.add_argument("--observations", action="store_true", help="read the file as safety-walk observations")
-    p.add_argument("--online", action="store_true",
-                   help="send place text the gazetteer cannot place to Nominatim (1 request/s); off by default")
+    p.add_argument(
+        "--online",
+        action="store_true",
+        help="send place text the gazetteer cannot place to Nominatim (1 request/s); off by default",
+    )
     p.add_argument("--no-cache", action="store_true", help="do not read or write the answer cache")
     return _run_geocode
 
@@ -149,8 +258,10 @@ def _run_geocode(args: argparse.Namespace) -> int:
     write_table(out, args.out)
     asked = out[schema.GEOCODE_METHOD].notna() & (out[schema.GEOCODE_METHOD] != "coordinates")
     methods = out.loc[asked, schema.GEOCODE_METHOD].value_counts()
-    print(f"{int(asked.sum())} rows geocoded with {gazetteer!r}: "
-          + ", ".join(f"{k} {v}" for k, v in methods.items()))
+    print(
+        f"{int(asked.sum())} rows geocoded with {gazetteer!r}: "
+        + ", ".join(f"{k} {v}" for k, v in methods.items())
+    )
     print(f"wrote {args.out}")
     return 0
 
@@ -207,8 +318,10 @@ def _run_network(args: argparse.Namespace) -> int:
         net = netmod.network_from_lines(lines, name_column=args.name_column)
     path = net.to_file(args.out)
     km = float(net.edges["length_m"].sum()) / 1000.0
-    print(f"{path}: {len(net.nodes)} nodes, {len(net.edges)} edges, {km:.1f} km of streets, "
-          f"CRS {net.crs.to_string()}")
+    print(
+        f"{path}: {len(net.nodes)} nodes, {len(net.edges)} edges, {km:.1f} km of streets, "
+        f"CRS {net.crs.to_string()}"
+    )
     return 0
 
 
@@ -258,18 +371,8 @@ def _run_report(args: argparse.Namespace) -> int:
     else:
         if args.network is None:
             raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
-        from trygghet_geo import network as n
-
-        readers = {".gpkg": n.read_network, ".pbf": n.network_from_pbf, ".graphml": n.network_from_graphml,
-                   ".osm": n.network_from_xml, ".xml": n.network_from_xml}  # fmt: skip
-        suffix = Path(args.network).suffix.lower()
-        if suffix not in readers:
-            raise TrygghetError(f"--network {args.network!r}: expected .gpkg, .pbf, .osm or .graphml")
-        network, gazetteer, extra = readers[suffix](args.network), None, {}
-        if args.gazetteer:
-            from trygghet_geo.geocode import Gazetteer
-
-            gazetteer = Gazetteer.load(args.gazetteer)
+        network, extra = _load_network(args.network), {}
+        gazetteer = _load_gazetteer(args.gazetteer, network)
         inputs = (args.incidents, args.observations)
     if args.eps_m is not None:
         extra["eps_m"] = args.eps_m
@@ -295,7 +398,7 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 # --- entry point --------------------------------------------------------------------------------------------
-_SUBCOMMANDS = (_add_demo, _add_validate, _add_geocode, _add_network, _add_report)
+_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
