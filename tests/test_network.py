@@ -240,3 +240,21 @@ def test_cli_download_needs_online_flag(tmp_path, capsys, monkeypatch) -> None:
     assert "EPSG:3006" in capsys.readouterr().out
     assert read_network(out).edges["name"].tolist() == ["Östra Storgatan"]
     assert main(["network", "--bbox", "14.1,59.3", "--online", "--out", str(out)]) == 2
+
+
+def test_osm_xml_file_offline() -> None:
+    from pathlib import Path
+
+    from trygghet_geo.network import network_from_xml
+
+    path = Path(__file__).parent / "data" / "net_tiny.osm"
+    walk = network_from_xml(path)
+    assert walk.crs.to_epsg() == 3006
+    assert sorted(walk.edges["name"]) == ["Kyrkstigen", "Storgatan", "Storgatan"]
+    assert walk.edges["length_m"].sum() == pytest.approx(2 * 114 + 111, rel=0.02)
+    every = network_from_xml(path, network_type="all")
+    assert sorted(every.edges["name"]) == ["E18", "Kyrkstigen", "Storgatan", "Storgatan"]
+    drive = network_from_xml(path, network_type="drive")
+    assert "Kyrkstigen" not in set(drive.edges["name"])  # a footway
+    with pytest.raises(InputError, match="does not exist"):
+        network_from_xml(path.with_name("missing.osm"))

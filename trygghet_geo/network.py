@@ -544,11 +544,53 @@ def network_from_graphml(path: str | Path) -> StreetNetwork:
     return network_from_graph(G)
 
 
+# Highway values left out per network type when reading a local OSM XML file (osmnx's download filters
+# do the same for Overpass; for files osmnx reads every highway, so the filter is applied here).
+_XML_EXCLUDE = {
+    "walk": ("motorway", "motorway_link", "trunk", "trunk_link", "bus_guideway", "raceway", "construction"),
+    "bike": (
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "bus_guideway",
+        "raceway",
+        "construction",
+        "steps",
+        "corridor",
+    ),
+    "drive": (
+        "abandoned",
+        "bridleway",
+        "bus_guideway",
+        "construction",
+        "corridor",
+        "cycleway",
+        "elevator",
+        "escalator",
+        "footway",
+        "no",
+        "path",
+        "pedestrian",
+        "planned",
+        "platform",
+        "proposed",
+        "raceway",
+        "razed",
+        "service",
+        "steps",
+        "track",
+    ),
+    "all": (),
+}
+
+
 def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") -> StreetNetwork:
     """A street network from a local OSM XML file (``.osm``), read with osmnx (offline).
 
-    osmnx reads every way with a ``highway`` tag from the file; ``network_type`` filters afterwards with
-    osmnx's own rules is not available for files, so "walk" keeps all highways except motorways and trunks.
+    Ways whose ``highway`` tag does not suit ``network_type`` are removed before the graph is simplified
+    (walk and bike leave out motorways and trunk roads; drive leaves out footways, paths, steps, service
+    roads and the like, as osmnx's own "drive" filter does).
     """
     import osmnx as ox
 
@@ -558,17 +600,17 @@ def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") ->
         raise InputError(f"OSM XML file {str(path)!r} does not exist")
     _configure_osmnx()
     try:
-        G = ox.graph_from_xml(path, simplify=True, retain_all=True)
+        G = ox.graph_from_xml(path, simplify=False, retain_all=True)
     except Exception as exc:  # osmnx raises many kinds on malformed files
         raise NetworkError(f"cannot read OSM XML {str(path)!r}: {exc}") from exc
-    if network_type in ("walk", "bike"):
-        bad = [
-            (u, v, k)
-            for u, v, k, hw in G.edges(keys=True, data="highway")
-            if str(hw).startswith(("motorway", "trunk"))
-        ]
-        G.remove_edges_from(bad)
-    return network_from_graph(G)
+    exclude = set(_XML_EXCLUDE[network_type])
+    G.remove_edges_from(
+        [(u, v, k) for u, v, k, hw in G.edges(keys=True, data="highway") if str(hw) in exclude]
+    )
+    G.remove_nodes_from([n for n, d in G.degree() if d == 0])
+    if G.number_of_edges() == 0:
+        raise NetworkError(f"no {network_type} streets in {str(path)!r}")
+    return network_from_graph(ox.simplify_graph(G, edge_attrs_differ=["name", "highway"]))
 
 
 def network_from_place(
