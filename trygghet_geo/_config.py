@@ -73,7 +73,7 @@ class Options:
     def reset(self) -> None:
         """Restore every setting to its default."""
         for f in fields(Options):
-            default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+            default = f.default_factory() if callable(f.default_factory) else f.default
             setattr(self, f.name, default)
 
 

@@ -199,13 +199,15 @@ def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwor
 
     from trygghet_geo.errors import InputError
 
-    if not isinstance(area, gpd.GeoDataFrame):
+    if isinstance(area, gpd.GeoDataFrame):
+        layer = area
+    else:
         if not Path(area).exists():
             raise InputError(f"study_area: file {str(area)!r} does not exist")
-        area = gpd.read_file(area)
-    if area.crs is None:
+        layer = gpd.read_file(area)
+    if layer.crs is None:
         raise InputError("study_area: the layer has no CRS; set one with GeoDataFrame.set_crs")
-    return area.to_crs(network.crs)
+    return layer.to_crs(network.crs)
 
 
 class _Stages:

@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trygghet_geo.errors import TrygghetError
 
@@ -25,7 +25,7 @@ _Runner = Callable[[argparse.Namespace], int]
 
 
 # --- demo ---------------------------------------------------------------------------------------------------
-def _add_demo(sub: argparse._SubParsersAction) -> _Runner:
+def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser("demo", help="run the whole analysis on the bundled sample (synthetic data)")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     p.add_argument(
@@ -71,7 +71,7 @@ def _print_summary(result: Analysis) -> None:
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
-def _add_analyze(sub: argparse._SubParsersAction) -> _Runner:
+def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser(
         "analyze",
         help="the whole analysis on your own files: map, ranked places and the left-out rows",
@@ -161,7 +161,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
 
 # --- validate -----------------------------------------------------------------------------------------------
-def _add_validate(sub: argparse._SubParsersAction) -> _Runner:
+def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser(
         "validate", help="read an incident or observation file and report what would be left out"
     )
@@ -211,7 +211,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 # --- geocode ------------------------------------------------------------------------------------------------
-def _add_geocode(sub: argparse._SubParsersAction) -> _Runner:
+def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser("geocode", help="geocode the place text of a file offline")
     p.add_argument("file", help="incident or observation file (.csv, .xlsx, .geojson, .gpkg)")
     p.add_argument("--out", required=True, help="result file (.csv, .xlsx, .gpkg or .geojson)")
@@ -267,7 +267,7 @@ def _run_geocode(args: argparse.Namespace) -> int:
 
 
 # --- network ------------------------------------------------------------------------------------------------
-def _add_network(sub: argparse._SubParsersAction) -> _Runner:
+def _add_network(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser(
         "network",
         help="build a street network (osmnx download, OSM file, GraphML or line layer) and save it",
@@ -326,7 +326,7 @@ def _run_network(args: argparse.Namespace) -> int:
 
 
 # --- report -------------------------------------------------------------------------------------------------
-def _add_report(sub: argparse._SubParsersAction) -> _Runner:
+def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser(
         "report",
         help="the follow-up report for the municipal board (HTML + XLSX); on the bundled sample by default",
@@ -364,9 +364,14 @@ def _run_report(args: argparse.Namespace) -> int:
         if args.observations or args.network:
             raise TrygghetError("--observations and --network need --incidents (else the sample is used)")
         inputs = (sample.load_incidents(), sample.load_observations())
-        network, gazetteer = sample.load_network(), sample.load_gazetteer()
-        extra = {"synthetic": True, "source_note": sample.SOURCE_NOTE, "eps_m": sample.DEMO_EPS_M,
-                 "min_samples": sample.DEMO_MIN_SAMPLES}  # fmt: skip
+        network = sample.load_network()
+        gazetteer: Gazetteer | None = sample.load_gazetteer()
+        extra: dict[str, Any] = {
+            "synthetic": True,
+            "source_note": sample.SOURCE_NOTE,
+            "eps_m": sample.DEMO_EPS_M,
+            "min_samples": sample.DEMO_MIN_SAMPLES,
+        }
         print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
     else:
         if args.network is None:

@@ -282,8 +282,10 @@ def _anchor_node(network: StreetNetwork, street: str) -> int:
     edges = network.edges
     if "/" in street:
         a, b = street.split("/")
-        ends = [set(edges.loc[edges["name"] == name, ["u", "v"]].to_numpy().ravel()) for name in (a, b)]
-        common = sorted(ends[0] & ends[1])
+        a_ends, b_ends = (
+            set(edges.loc[edges["name"] == name, ["u", "v"]].to_numpy().ravel()) for name in (a, b)
+        )
+        common = sorted(a_ends & b_ends)
         if not common:
             raise LookupError(f"streets {a!r} and {b!r} do not meet in the sample network")
         return int(common[0])
@@ -464,7 +466,8 @@ def _nearest_edge(network: StreetNetwork, xy: np.ndarray, edge_ids: np.ndarray) 
     import shapely
 
     tree = shapely.STRtree(network.edges.geometry.to_numpy()[edge_ids])
-    return tree.query_nearest(shapely.points(xy), return_distance=False, all_matches=False)[1]
+    nearest: np.ndarray = tree.query_nearest(shapely.points(xy), return_distance=False, all_matches=False)[1]
+    return nearest
 
 
 def generate_observations(seed: int = SEED + 1, *, network: StreetNetwork | None = None) -> pd.DataFrame:
