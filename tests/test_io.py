@@ -236,8 +236,10 @@ def test_quoted_cells_newlines_and_ragged_rows_keep_every_row(tmp_path: Path) ->
 
 def test_title_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
     path = tmp_path / "rar.csv"
-    path.write_text("Utdrag ur RAR, Karlstad\n\nPlats;Brottstyp;Datum\nTorget;Rån;2024-01-01\n"
-                    "Parken;Stöld;2024-01-02\n", encoding="utf-8")
+    path.write_text(
+        "Utdrag ur RAR, Karlstad\n\nPlats;Brottstyp;Datum\nTorget;Rån;2024-01-01\nParken;Stöld;2024-01-02\n",
+        encoding="utf-8",
+    )
     gdf = read_incidents(path)
     assert gdf[s.PLACE_TEXT].tolist() == ["Torget", "Parken"]
     assert any("skipped" in n for n in gdf.attrs["report"].notes)
@@ -496,6 +498,66 @@ def test_excel_named_sheet_and_blank_rows(tmp_path: Path) -> None:
     assert obs[s.SOURCE_ROW].tolist() == [1, 3]  # the empty sheet row is no record; numbering kept
     with pytest.raises(InputError, match="Vandring"):
         read_observations(path, sheet="Saknas")
+
+
+def _rewrite_zip(src: Path, dst: Path, change: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, change.get(info.filename, zin.read(info.filename)))
+    return dst
+
+
+def test_excel_size_limit_and_declared_dimension(tmp_path: Path) -> None:
+    path = tmp_path / "stor.xlsx"
+    pd.DataFrame({"Plats": [f"Storgatan {i}" for i in range(3000)], "Kategori": ["Skräp"] * 3000}).to_excel(
+        path, index=False
+    )
+    assert len(read_observations(path)) == 3000  # the default limit reads an ordinary workbook
+    with pytest.raises(InputError, match=r"stor\.xlsx.*max_excel_mb=0\.01 MB"):
+        read_observations(path, max_excel_mb=0.01)
+    assert len(read_observations(path, max_excel_mb=5)) == 3000
+    # A sheet declaring a million rows × 1000 columns cannot fit the limit: refused before parsing.
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:B3001"' in sheet
+    huge = _rewrite_zip(
+        path,
+        tmp_path / "dimension.xlsx",
+        {"xl/worksheets/sheet1.xml": sheet.replace(b"A1:B3001", b"A1:ALL1000000")},
+    )
+    with pytest.raises(InputError, match=r"dimension\.xlsx.*1000000 rows × 1000 columns"):
+        read_observations(huge)
+
+
+def test_excel_entity_declarations_are_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "bok.xlsx"
+    pd.DataFrame({"Plats": ["Storgatan 1"]}).to_excel(path, index=False)
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    laughs = b'<!DOCTYPE l [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    bad = laughs + sheet.replace(b"Storgatan 1", b"&b;")
+    entity = _rewrite_zip(path, tmp_path / "entity.xlsx", {"xl/worksheets/sheet1.xml": bad})
+    with pytest.raises(InputError, match=r"entity\.xlsx.*entities are never resolved"):
+        read_observations(entity)
+
+
+def test_lone_surrogates_replaced_and_counted() -> None:
+    text = pd.Series(["Storgatan 1", "fel\ud800kod\udfffad", None, 5], dtype=object)
+    df = pd.DataFrame({"Plats": text, "Anteckning": text}, dtype=object)
+    obs = read_observations(df)
+    assert obs[s.PLACE_TEXT].tolist() == ["Storgatan 1", "fel\ufffdkod\ufffdad", "", "5"]
+    assert obs[s.NOTE].iloc[1] == "fel\ufffdkod\ufffdad"
+    report = obs.attrs["report"]
+    assert report.replaced_characters == 4
+    assert "U+FFFD" in report.to_text()
+    assert obs["Anteckning"].iloc[1] == text.iloc[1]  # the user's own column is passed through as it was
+    assert df["Plats"].iloc[1] == "fel\ud800kod\udfffad"  # the input is not changed
 
 
 # --- Polisen JSON layouts written by the tests --------------------------------------------------------------

@@ -27,6 +27,7 @@ import pandas as pd
 from trygghet_geo import schema as s
 from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo.io._columns import ROLES, recognise_columns, role_of
+from trygghet_geo.io._excel import DEFAULT_MAX_EXCEL_MB
 from trygghet_geo.io._ingest import Area, Kind, Prepared, build
 from trygghet_geo.io._report import IngestReport
 
@@ -54,6 +55,7 @@ def read_incidents(
     delimiter: str | None = None,
     area: Area = None,
     categories: Mapping[str, str] | None = None,
+    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
 ) -> gpd.GeoDataFrame:
     """Read police incidents into the canonical table (one row per input row, none dropped).
 
@@ -78,6 +80,10 @@ def read_incidents(
         ``(minlon, minlat, maxlon, maxlat)`` tuple, a shapely geometry in WGS84 or a GeoDataFrame.
     categories
         Extra ``{raw type: category}`` pairs consulted before the shipped table.
+    max_excel_mb
+        Largest Excel workbook read, in megabytes once uncompressed (default 100). A larger workbook, a sheet
+        whose declared dimension cannot fit in it, or one declaring XML entities is refused with
+        :class:`~trygghet_geo.errors.InputError` before anything is parsed (decompression bombs, XXE).
 
     Returns
     -------
@@ -88,7 +94,8 @@ def read_incidents(
     Raises
     ------
     InputError
-        Missing, empty, undecodable or unreadable file; no column that could hold a place or coordinates.
+        Missing, empty, undecodable or unreadable file; no column that could hold a place or coordinates;
+        an Excel workbook over ``max_excel_mb`` or with entity declarations.
     SchemaError
         ``columns`` names an unknown field or a column the source lacks.
     CRSError
@@ -112,6 +119,7 @@ def read_incidents(
         delimiter=delimiter,
         area=area,
         categories=categories,
+        max_excel_mb=max_excel_mb,
     )
 
 
@@ -126,6 +134,7 @@ def read_observations(
     delimiter: str | None = None,
     area: Area = None,
     categories: Mapping[str, str] | None = None,
+    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
 ) -> gpd.GeoDataFrame:
     """Read safety-walk observations (place text, category, note, suggested measure) into the canonical table.
 
@@ -151,6 +160,7 @@ def read_observations(
         delimiter=delimiter,
         area=area,
         categories=categories,
+        max_excel_mb=max_excel_mb,
     )
 
 
@@ -186,7 +196,10 @@ def rejects_table(result: pd.DataFrame, *, lang: str = "sv") -> pd.DataFrame:
 def _looks_like_observations(path: Path, kwargs: Mapping[str, Any]) -> bool:
     try:
         prep, _ = _prepare_path(
-            path, "observations", **{k: kwargs.get(k) for k in ("sheet", "layer", "encoding", "delimiter")}
+            path,
+            "observations",
+            **{k: kwargs.get(k) for k in ("sheet", "layer", "encoding", "delimiter")},
+            max_excel_mb=kwargs.get("max_excel_mb", DEFAULT_MAX_EXCEL_MB),
         )
     except InputError:
         return False
@@ -206,6 +219,7 @@ def _read(
     delimiter: str | None,
     area: Area,
     categories: Mapping[str, str] | None,
+    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
 ) -> gpd.GeoDataFrame:
     index = None
     if isinstance(source, pd.DataFrame):
@@ -213,7 +227,13 @@ def _read(
         index = source.index
     elif isinstance(source, str | Path):
         prep, index = _prepare_path(
-            Path(source), kind, sheet=sheet, layer=layer, encoding=encoding, delimiter=delimiter
+            Path(source),
+            kind,
+            sheet=sheet,
+            layer=layer,
+            encoding=encoding,
+            delimiter=delimiter,
+            max_excel_mb=max_excel_mb,
         )
     else:
         raise InputError(f"source={source!r}: expected a file path or a pandas/geopandas DataFrame")
@@ -258,6 +278,7 @@ def _prepare_path(
     layer: str | int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
 ) -> tuple[Prepared, pd.Index | None]:
     if not path.exists():
         raise InputError(f"{path}: no such file; expected a CSV, Excel, GeoJSON/GPKG/Shapefile or JSON file")
@@ -268,7 +289,7 @@ def _prepare_path(
     if suffix in _EXCEL:
         from trygghet_geo.io._excel import read_excel_table
 
-        frame, sheet_name, rows = read_excel_table(path, sheet=sheet)
+        frame, sheet_name, rows = read_excel_table(path, sheet=sheet, max_excel_mb=max_excel_mb)
         return Prepared(
             frame=frame,
             source=name,

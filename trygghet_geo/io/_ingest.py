@@ -81,18 +81,58 @@ def _arrow(values: pd.Series) -> pa.ChunkedArray | pa.Array:
     return pa.array(values, type=pa.large_string())
 
 
+_SURROGATE = r"[\ud800-\udfff]"
+
+
+def _without_surrogates(values: pd.Series) -> tuple[pd.Series, int]:
+    """Lone surrogates (text that is not Unicode, e.g. ``"\\ud800"`` decoded from JSON or made in Python)
+    replaced by U+FFFD, and how many there were. Only object columns can hold them; the check is one
+    compiled UTF-8 encode of the column, the replacement a pass over the few values that fail it."""
+    if values.dtype != object:
+        return values, 0
+    try:
+        pa.array(values, type=pa.large_string(), from_pandas=True)
+    except UnicodeEncodeError:
+        pass
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: only the str cells can be bad
+        pass
+    else:
+        return values, 0
+    is_str = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    text = values[is_str].astype(object)
+    found = text.str.count(_SURROGATE).to_numpy(dtype=np.int64)
+    if not found.any():
+        return values, 0
+    out = values.copy()
+    out[is_str] = text.str.replace(_SURROGATE, "\ufffd", regex=True)
+    return out, int(found.sum())
+
+
 class _Columns:
-    """Access to role values: a reader's derived values first, then the recognised source column."""
+    """Access to role values: a reader's derived values first, then the recognised source column; text that
+    is not Unicode (lone surrogates) comes back with U+FFFD in their place, counted in ``replaced``."""
 
     def __init__(self, prep: Prepared) -> None:
         self.prep = prep
         self.n = len(prep.frame)
+        self.replaced: dict[str, int] = {}  # column (or role) -> lone surrogates replaced
+        self._clean: dict[str, pd.Series] = {}
 
     def raw(self, role: str) -> pd.Series | None:
+        if role in self._clean:
+            return self._clean[role]
         if role in self.prep.derived:
-            return self.prep.derived[role].reset_index(drop=True)
-        col = self.prep.roles.get(role)
-        return None if col is None else self.prep.frame[col].reset_index(drop=True)
+            values, label = self.prep.derived[role].reset_index(drop=True), role
+        else:
+            col = self.prep.roles.get(role)
+            if col is None:
+                return None
+            values, label = self.prep.frame[col].reset_index(drop=True), str(col)
+        values, count = _without_surrogates(values)
+        if count:
+            self.replaced[label] = count
+        self._clean[role] = values
+        return values
 
     def has(self, role: str) -> bool:
         return role in self.prep.derived or role in self.prep.roles
@@ -479,6 +519,12 @@ def build(
     )
     status[dup], reason[dup] = 2, _R["duplicate"]
     report.duplicates = int(dup.sum())
+    if cols.replaced:
+        report.replaced_characters = sum(cols.replaced.values())
+        report.notes.append(
+            f"{report.replaced_characters} characters that are not Unicode (lone surrogates) replaced by "
+            f"U+FFFD in {', '.join(repr(c) for c in cols.replaced)}"
+        )
     report.status_counts = dict(zip(_STATUS, np.bincount(status, minlength=3).tolist(), strict=True))
     counts = np.bincount(reason, minlength=len(_REASONS))
     report.reason_counts = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}

@@ -34,6 +34,9 @@ class IngestReport:
         Rows flagged as duplicates (status rejected, reason ``duplicate``); the later version is kept.
     outside_area : int
         Rows flagged ``outside_country`` (outside Sweden or the study area).
+    replaced_characters : int
+        Characters that are not Unicode (lone surrogates such as ``"\\ud800"``) replaced by U+FFFD in the
+        canonical text columns (the user's own columns are passed through as they were).
     format, encoding, delimiter, sheet : str
         How the file was read (empty where it does not apply).
     columns : dict
@@ -52,6 +55,7 @@ class IngestReport:
     crs_counts: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     outside_area: int = 0
+    replaced_characters: int = 0
     format: str = ""
     encoding: str = ""
     delimiter: str = ""
@@ -108,6 +112,11 @@ class IngestReport:
             )
         if self.duplicates:
             lines.append(f"{'Dubbletter' if sv else 'Duplicates'}: {self.duplicates}")
+        if self.replaced_characters:
+            lines.append(
+                f"{'Ogiltiga tecken ersatta (U+FFFD)' if sv else 'Invalid characters replaced (U+FFFD)'}: "
+                f"{self.replaced_characters}"
+            )
         if self.unknown_categories:
             top = sorted(self.unknown_categories.items(), key=lambda kv: -kv[1])[:10]
             lines.append(
