@@ -114,3 +114,16 @@ def test_helsinki_snapping_equals_strtree_nearest() -> None:
         net.edges.geometry.to_numpy()[s["edge_id"].to_numpy()[ok]], s["edge_offset_m"].to_numpy()[ok]
     )
     np.testing.assert_allclose(shapely.distance(on, shapely.points(pts[ok])), ref[ok], atol=1e-7)
+
+
+def test_fallback_paths_give_the_same_answer(cross, monkeypatch) -> None:
+    import trygghet_geo.snap as snap_module
+
+    rng = np.random.default_rng(8)
+    pts = rng.uniform(-30, 130, size=(500, 2))
+    expected = snap_points(pts, cross, max_snap_m=40)
+    monkeypatch.setattr(snap_module, "_K", 1)  # every point unproven: second KD pass, then STRtree
+    got = snap_points(pts, cross, max_snap_m=40)
+    pd.testing.assert_series_equal(got["snapped"], expected["snapped"])
+    np.testing.assert_allclose(got["snap_dist_m"], expected["snap_dist_m"], atol=1e-9)
+    np.testing.assert_allclose(got["edge_offset_m"], expected["edge_offset_m"], atol=1e-9)

@@ -195,13 +195,11 @@ def _segment_index(network: StreetNetwork) -> _SegmentIndex:
     return index
 
 
-def _snap_xy(xy: np.ndarray, network: StreetNetwork, max_snap_m: float) -> tuple[np.ndarray, ...]:
-    """Nearest edge, offset along it and distance for finite points (edge -1 beyond max_snap_m)."""
-    ix = _segment_index(network)
-    half = ix.spacing_m / 2.0
-    sd, si = ix.tree.query(xy, k=_K, distance_upper_bound=max_snap_m + ix.spacing_m)
-    n_samples = len(ix.sample_piece)
-    found = si < n_samples
+def _kd_candidates(xy: np.ndarray, ix: _SegmentIndex, max_snap_m: float, k: int) -> tuple[np.ndarray, ...]:
+    """Nearest piece among the pieces of the k nearest samples: (distance, piece, position along it,
+    proven) per point; proven when every sample within (nearest sample + half the spacing) was proposed."""
+    sd, si = ix.tree.query(xy, k=k, distance_upper_bound=max_snap_m + ix.spacing_m)
+    found = si < len(ix.sample_piece)
     piece = ix.sample_piece[np.where(found, si, 0)]
     px, py = xy[:, :1], xy[:, 1:]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -211,24 +209,32 @@ def _snap_xy(xy: np.ndarray, network: StreetNetwork, max_snap_m: float) -> tuple
     d[~found] = np.inf
     best = np.argmin(d, axis=1)
     rows = np.arange(len(xy))
-    bd = d[rows, best]
-    bp = piece[rows, best]
+    proven = ~(np.isfinite(sd[:, -1]) & (sd[:, -1] <= sd[:, 0] + ix.spacing_m / 2.0))
+    return d[rows, best], piece[rows, best], u[rows, best], proven
+
+
+def _snap_xy(xy: np.ndarray, network: StreetNetwork, max_snap_m: float) -> tuple[np.ndarray, ...]:
+    """Nearest edge, offset along it and distance for finite points (edge -1 beyond max_snap_m)."""
+    ix = _segment_index(network)
+    bd, bp, bu, proven = _kd_candidates(xy, ix, max_snap_m, _K)
+    if not proven.all():  # dense corners (many short pieces): ask for more samples
+        redo = np.flatnonzero(~proven)
+        bd[redo], bp[redo], bu[redo], proven[redo] = _kd_candidates(xy[redo], ix, max_snap_m, 4 * _K)
     edge = np.where(bd <= max_snap_m, ix.edge[bp], -1)
     length = network.edges["length_m"].to_numpy()
-    off = np.clip(ix.start_m[bp] + u[rows, best] * np.sqrt(ix.len2[bp]), 0.0, length[ix.edge[bp]])
-    # Proven when every sample within (nearest sample + half spacing) was among the k proposed.
-    unsure = np.isfinite(sd[:, -1]) & (sd[:, -1] <= sd[:, 0] + half)
-    if unsure.any():
+    off = np.clip(ix.start_m[bp] + bu * np.sqrt(ix.len2[bp]), 0.0, length[ix.edge[bp]])
+    if not proven.all():
+        unsure = np.flatnonzero(~proven)
+        logger.debug("snapping %d points with STRtree.query_nearest", len(unsure))
         geoms = shapely.points(xy[unsure])
         (qi, ti), dd = network.edge_tree.query_nearest(
             geoms, max_distance=max_snap_m, return_distance=True, all_matches=False
         )
-        sub = np.flatnonzero(unsure)
-        edge[sub] = -1
-        edge[sub[qi]] = ti
-        bd[sub[qi]] = dd
+        edge[unsure] = -1
+        edge[unsure[qi]] = ti
+        bd[unsure[qi]] = dd
         loc = shapely.line_locate_point(network.edges.geometry.to_numpy()[ti], geoms[qi])
-        off[sub[qi]] = np.clip(loc, 0.0, length[ti])
+        off[unsure[qi]] = np.clip(loc, 0.0, length[ti])
     off = np.where(edge >= 0, off, np.nan)
     bd = np.where(edge >= 0, bd, np.nan)
     return edge, off, bd
