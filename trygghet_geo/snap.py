@@ -199,6 +199,7 @@ def _kd_candidates(xy: np.ndarray, ix: _SegmentIndex, max_snap_m: float, k: int)
     """Nearest piece among the pieces of the k nearest samples: (distance, piece, position along it,
     proven) per point; proven when every sample within (nearest sample + half the spacing) was proposed."""
     sd, si = ix.tree.query(xy, k=k, distance_upper_bound=max_snap_m + ix.spacing_m)
+    sd, si = sd.reshape(len(xy), -1), si.reshape(len(xy), -1)  # k=1 gives 1-d arrays
     found = si < len(ix.sample_piece)
     piece = ix.sample_piece[np.where(found, si, 0)]
     px, py = xy[:, :1], xy[:, 1:]
