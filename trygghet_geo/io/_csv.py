@@ -210,8 +210,44 @@ def _read_if_plain_utf8(path: Path, delimiter: str | None) -> tuple[pd.DataFrame
     return frame, TextInfo("utf-8", delim, 0, skip)
 
 
+_STR = pd.StringDtype("pyarrow", na_value=float("nan"))  # pandas' "str" dtype, Arrow-backed
+
+
+def _header(path: Path, delim: str, enc: str | None, skip: int) -> list[str] | None:
+    """Column names from the header line (after ``skip`` title lines), or ``None`` when unsure."""
+    try:
+        with path.open("r", encoding=enc or "utf-8", newline="") as fh:
+            rows = csv.reader(fh, delimiter=delim)
+            for _ in range(skip):
+                next(rows)
+            return next(rows)
+    except (StopIteration, csv.Error, UnicodeDecodeError, LookupError):
+        return None
+
+
 def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFrame:
-    """Arrow's multi-threaded reader: several times faster than the C engine when every cell is text."""
+    """Arrow's multi-threaded reader: several times faster than the C engine when every cell is text.
+
+    Called through :mod:`pyarrow.csv` directly with every column typed as text (no type inference, no
+    conversion afterwards); headers pandas would rename (repeated or empty names) and encodings other than
+    UTF-8 go through ``pandas.read_csv(engine="pyarrow")``, which renames them the pandas way."""
+    import pyarrow.csv as pcsv
+
+    names = _header(path, delim, enc, skip) if (enc or "utf-8").lower() in ("utf-8", "utf8") else None
+    if names and len(set(names)) == len(names) and all(n.strip() for n in names):
+        table = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(skip_rows=skip),
+            parse_options=pcsv.ParseOptions(delimiter=delim),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        if table.column_names == names and all(pa.types.is_string(f.type) for f in table.schema):
+            return table.to_pandas(types_mapper={pa.string(): _STR}.get)
+        log.debug("%s: header read differently by Arrow; reading through pandas", path)
     return pd.read_csv(
         path,
         sep=delim,

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["TIMEZONE", "parse_datetimes", "parse_times"]
+__all__ = ["TIMEZONE", "parse_datetimes", "parse_times", "wall_datetimes"]
 
 TIMEZONE = "Europe/Stockholm"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -178,6 +178,41 @@ def _from_numbers(num: pd.Series) -> pd.Series:
     return out
 
 
+_DEDUPE_MIN_ROWS = 5_000
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """Integer codes and the distinct values of a text column when it repeats itself (a date column of a
+    million rows holds a few thousand days): each distinct text is then parsed once. ``None`` when the
+    column is short or mostly distinct. Missing values get code -1."""
+    if values.dtype != "str" or len(values) < _DEDUPE_MIN_ROWS:
+        return None
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) * 4 > len(values):
+        return None
+    return codes, pd.Series(uniques, dtype="str")
+
+
+def _take(
+    parsed: pd.Series, bad: np.ndarray, codes: np.ndarray, index: pd.Index
+) -> tuple[pd.Series, np.ndarray]:
+    """Per-row results from results per distinct value (code -1: missing, so NaT and not bad)."""
+    out = pd.Series(parsed.array.take(codes, allow_fill=True), index=index)
+    return out, np.where(codes >= 0, bad[np.maximum(codes, 0)], False)
+
+
+def wall_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Like :func:`parse_datetimes` but the Stockholm wall-clock time without a zone (naive), for adding a
+    separate time of day; each distinct text is parsed once."""
+    distinct = _distinct(values)
+    if distinct is not None:
+        codes, uniques = distinct
+        ts, bad = parse_datetimes(uniques)
+        return _take(ts.dt.tz_localize(None), bad, codes, values.index)
+    ts, bad = parse_datetimes(values)
+    return ts.dt.tz_localize(None), bad
+
+
 def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Read a column of dates into tz-aware Europe/Stockholm timestamps.
 
@@ -202,6 +237,10 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         out = _from_numbers(values)
         return out, (values.notna() & out.isna()).to_numpy()
+    distinct = _distinct(values)
+    if distinct is not None:
+        codes, uniques = distinct
+        return _take(*parse_datetimes(uniques), codes, values.index)
     if values.dtype == "str":  # text columns (CSV): no per-cell Python objects at all
         text = values.str.strip()
         present = (text.fillna("") != "").to_numpy(dtype=bool)
@@ -245,6 +284,10 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     (['0 days 22:15:00', '0 days 07:32:06', '0 days 22:15:00', '0 days 09:00:00', 'NaT', 'NaT'], \
 [False, False, False, False, True, False])
     """
+    distinct = _distinct(values)
+    if distinct is not None:
+        codes, uniques = distinct
+        return _take(*parse_times(uniques), codes, values.index)
     out = pd.Series(pd.NaT, index=values.index, dtype="timedelta64[ns]")
     obj = values
     if values.dtype == object:
