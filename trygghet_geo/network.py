@@ -212,22 +212,10 @@ def _validate(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> None:
 
 # --- metric CRS ---------------------------------------------------------------------------------------------
 def _metric_crs(lon: float, lat: float) -> CRS:
-    """The metric CRS for a location: ``options.metric_crs`` when set, else ``crs.metric_crs_for``."""
-    if options.metric_crs:
-        return CRS.from_user_input(options.metric_crs)
-    try:
-        from trygghet_geo.crs import metric_crs_for
-    except ImportError:  # pragma: no cover - fallback while crs.py is missing
-        return _fallback_metric_crs(lon, lat)
+    """The metric CRS for a location: :func:`trygghet_geo.crs.metric_crs_for` (honours options.metric_crs)."""
+    from trygghet_geo.crs import metric_crs_for
+
     return CRS.from_user_input(metric_crs_for(lon, lat))
-
-
-def _fallback_metric_crs(lon: float, lat: float) -> CRS:
-    # Sweden's extent (SWEREF 99 TM's area of use), else the local UTM zone.
-    if 10.03 <= lon <= 24.17 and 54.96 <= lat <= 69.07:
-        return CRS.from_epsg(3006)
-    zone = int((lon + 180.0) // 6.0) + 1
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
 def _to_metric(frames: list[gpd.GeoDataFrame]) -> list[gpd.GeoDataFrame]:
