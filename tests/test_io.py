@@ -234,6 +234,33 @@ def test_quoted_cells_newlines_and_ragged_rows_keep_every_row(tmp_path: Path) ->
     assert gdf["Anteckning"].iloc[1] == "för;många;celler"  # extra cells joined, nothing lost
 
 
+def test_every_cell_is_read_as_written_whichever_reader_runs(tmp_path: Path) -> None:
+    """Ids with leading zeros, numbers, "NA" and text that turns numeric-looking only after the first 64 kB
+    (the part the fast reader is chosen on) all come through as the text in the file."""
+    n = 6000
+    ids = [f"{i:06d}" for i in range(n)]
+    ids[-1] = "K-17"  # the id column is digits until the very end
+    lines = ["Id;Plats;Brottstyp;Antal;Anm"]
+    lines += [f"{ids[i]};Storgatan {i % 50};Stöld;{i % 7};{'NA' if i % 3 else ''}" for i in range(n)]
+    path = tmp_path / "ids.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 65536
+    gdf = read_incidents(path)
+    assert gdf["Id"].tolist() == ids
+    assert gdf["Antal"].tolist() == [str(i % 7) for i in range(n)]
+    assert gdf["Anm"].tolist() == ["NA" if i % 3 else "" for i in range(n)]
+    # All text, and text only after 64 kB in a column of numbers: still read as written.
+    lines[1:] = [f"{i};Storgatan 1;Stöld;1;x" for i in range(n)]
+    lines.append("007;Storgatan 1;Stöld;1;x")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert read_incidents(path)["Id"].iloc[-1] == "007"
+    # Text in the first 64 kB, then a long run of zero-padded digits (a chunk of its own in the C reader).
+    lines[1:] = [f"K-{i};Storgatan 1;Stöld;en;x" for i in range(3000)]
+    lines += [f"{i:07d};Storgatan 1;Stöld;en;x" for i in range(200_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert read_incidents(path)["Id"].iloc[-1] == "0199999"
+
+
 def test_title_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
     path = tmp_path / "rar.csv"
     path.write_text(

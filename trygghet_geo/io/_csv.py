@@ -203,11 +203,56 @@ def _read_if_plain_utf8(path: Path, delimiter: str | None) -> tuple[pd.DataFrame
         return None
     delim = delimiter or detect_delimiter(sample)
     skip = title_lines(sample, delim)
-    try:
-        frame = _read_arrow(path, delim, "utf-8", skip)
-    except (ValueError, pa.ArrowException):
-        return None
+    frame = _read_c_all_text(path, sample, delim, skip)
+    if frame is None:
+        try:
+            frame = _read_arrow(path, delim, "utf-8", skip)
+        except (ValueError, pa.ArrowException):
+            return None
     return frame, TextInfo("utf-8", delim, 0, skip)
+
+
+def _c_text_frame(source: Path | io.StringIO, delim: str, skip: int) -> pd.DataFrame | None:
+    """pandas' C reader with type inference but no NA words; ``None`` unless every column came out as
+    complete text (no missing cells) and nothing was odd (ragged rows, mixed chunks, bad UTF-8)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.DtypeWarning)
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                source,
+                sep=delim,
+                skiprows=skip,
+                keep_default_na=False,
+                encoding="utf-8",
+                index_col=False,
+            )
+    except (
+        pd.errors.ParserError,
+        pd.errors.DtypeWarning,
+        pd.errors.ParserWarning,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        ValueError,
+    ):
+        return None
+    if len(frame.columns) == 0 or not all(d == "str" for d in frame.dtypes):
+        return None
+    if any(frame[c].isna().any() for c in frame.columns):  # short rows: the careful readers decide
+        return None
+    return frame
+
+
+def _read_c_all_text(path: Path, sample: str, delim: str, skip: int) -> pd.DataFrame | None:
+    """The fastest reader here when every column is text: pandas' C engine *without* ``dtype="str"``
+    (with it, the C engine is ~8x slower in pandas 3) and without NA words. Whether every column is text is
+    judged on the first 64 kB first, so a file with a numeric column goes straight to Arrow; ``None`` when
+    this reader does not apply (the whole-file read then confirms: every column text, no cell missing)."""
+    lines = sample.splitlines(keepends=True)
+    head = "".join(lines[:-1]) if len(lines) > 2 and not sample.endswith(("\n", "\r")) else sample
+    if _c_text_frame(io.StringIO(head), delim, skip) is None:
+        return None
+    return _c_text_frame(path, delim, skip)
 
 
 _STR = pd.StringDtype("pyarrow", na_value=float("nan"))  # pandas' "str" dtype, Arrow-backed

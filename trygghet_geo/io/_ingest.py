@@ -65,20 +65,23 @@ def _numbers(values: pd.Series | None, n: int) -> np.ndarray:
     v = values.reset_index(drop=True)
     if pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype):
         return v.to_numpy(dtype=float, na_value=np.nan)
-    t = _text(v, n)
-    try:  # the common case, plain numbers with a decimal point or comma: one compiled cast
-        arr = pa.array(t.str.replace(",", ".", regex=False), type=pa.large_string())
+    t = _text(v, n) if v.dtype != "str" else v
+    try:  # the common case, plain numbers with a decimal point or comma: compiled passes on the Arrow data
+        arr = pc.utf8_trim_whitespace(_arrow_data(t))
+        arr = pc.replace_substring(arr, ",", ".")
         arr = pc.if_else(pc.equal(arr, ""), None, arr)
         return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         pass
+    t = _text(v, n)
     t = t.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
     return pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _arrow(values: pd.Series) -> pa.ChunkedArray | pa.Array:
-    """The Arrow array under a text column (no copy for pandas' Arrow-backed strings)."""
-    return pa.array(values, type=pa.large_string())
+def _arrow_data(values: pd.Series) -> pa.ChunkedArray | pa.Array:
+    """The Arrow data under a ``str`` column without a copy (any other column: converted)."""
+    data = getattr(values.array, "_pa_array", None)
+    return data if data is not None else pa.array(values, type=pa.large_string(), from_pandas=True)
 
 
 _SURROGATE = r"[\ud800-\udfff]"
