@@ -279,6 +279,11 @@ def test_bad_arguments(canal) -> None:
         NetworkDBSCAN(eps_m="far", network=canal).fit(np.zeros((2, 2)))
     with pytest.raises(InputError, match="shape"):
         NetworkDBSCAN(network=canal).fit(np.zeros((2, 3)))
+    with pytest.raises(InputError, match="edge_id"):
+        dbscan_on_network([0.5], [1.0], canal, eps_m=1, min_samples=1)
+    # A float column with NaN for the rows that were not snapped (as after a merge) is accepted.
+    labels, _ = dbscan_on_network([0.0, np.nan, 0.0], [1.0, np.nan, 2.0], canal, eps_m=5, min_samples=2)
+    assert labels.tolist() == [0, -1, 0]
     labels, core = dbscan_on_network([-1, -1], [np.nan, np.nan], canal, eps_m=1, min_samples=1)
     assert labels.tolist() == [-1, -1]
     assert not core.any()

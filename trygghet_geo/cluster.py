@@ -448,6 +448,10 @@ def _check_positions(
     sample_weight: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     e = np.asarray(edge_id)
+    if e.ndim == 1 and np.issubdtype(e.dtype, np.floating):  # a column with NaN for rows not snapped
+        whole = np.where(np.isnan(e), -1.0, e)
+        if np.all(whole == np.round(whole)):
+            e = whole.astype(np.int64)
     if e.ndim != 1 or not np.issubdtype(e.dtype, np.integer):
         raise InputError(f"edge_id must be a 1-d integer array, got dtype {e.dtype} and shape {e.shape}")
     t = np.asarray(offset_m, dtype=np.float64)
