@@ -22,6 +22,17 @@ Usage::
     .venv/bin/python bench/bench_privacy.py --quick   # 2 000 notes, 10k incidents
 
 The machine is shared; times are medians of three runs and still noisy.
+
+One full run (2 shared cores, 2026-11-28)::
+
+    method                       recall all recall tel  false/ord  changed/real  µs/note real MB/s
+    trygghet_geo.redact               1.000      1.000     0/20000      14/25533     22.9      5.96
+    naive regex                       0.507      0.472  1278/20000    2713/25533      4.5      9.08
+    phonenumbers (phones only)        0.181      0.988     0/20000      13/25533     35.3      1.15
+    prepare_export, 100 000 incidents: 0.25 s (57 676 shown, 42 324 aggregated into 20 003 cells)
+
+(An earlier run under heavier load: 52.8 µs/note for redact, 1.07 s → 0.52 s for prepare_export before and
+after counting cells with numpy.) The 14 changed real texts are all the police's own press phone numbers.
 """
 
 from __future__ import annotations
