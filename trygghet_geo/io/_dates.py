@@ -73,7 +73,10 @@ def _localize(values: pd.Series) -> pd.Series:
     if aware:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     lo, hi = (pd.Timestamp(d) for d in _NS_RANGE)
-    values = values.where((values >= lo) & (values <= hi)).astype("datetime64[ns]")
+    first, last = values.min(), values.max()
+    if not (pd.isna(first) or (first >= lo and last <= hi)):  # only when some value lies outside the range
+        values = values.where((values >= lo) & (values <= hi))
+    values = values.astype("datetime64[ns]")
     if aware:
         return values.dt.tz_localize("UTC").dt.tz_convert(TIMEZONE)
     return values.dt.tz_localize(
