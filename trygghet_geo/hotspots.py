@@ -113,18 +113,78 @@ def _positions(points: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.nda
     return snap[schema.EDGE_ID].to_numpy(), snap[schema.EDGE_OFFSET_M].to_numpy()
 
 
-def _segments(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, pad_m: float) -> Any:
+def _segments(
+    edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, pad_m: float, eps_m: float | None
+) -> Any:
     """On every edge holding members: the piece from the first to the last member, extended by ``pad_m``
-    at both ends (clipped to the edge), as one MultiLineString."""
+    at both ends (clipped to the edge). With ``eps_m``, also the streets that join members within eps_m
+    (see :func:`_bridges`). One MultiLineString."""
     frame = pd.DataFrame({"e": edge_id, "t": offset}).groupby("e")["t"].agg(["min", "max"])
     e = frame.index.to_numpy()
     length = network.edges["length_m"].to_numpy()[e]
     lo = np.clip(frame["min"].to_numpy() - pad_m, 0.0, length)
     hi = np.clip(frame["max"].to_numpy() + pad_m, 0.0, length)
-    lines = network.edges.geometry.to_numpy()[e]
-    pieces = [shapely.ops.substring(line, a, b) for line, a, b in zip(lines, lo, hi, strict=True)]
+    extra = np.empty(0, dtype=np.int64)
+    if eps_m is not None:
+        to_u, to_v, extra = _bridges(
+            e, frame["min"].to_numpy(), length - frame["max"].to_numpy(), network, eps_m
+        )
+        lo = np.where(to_u, 0.0, lo)
+        hi = np.where(to_v, length, hi)
+    lines = network.edges.geometry.to_numpy()
+    pieces = [shapely.ops.substring(line, a, b) for line, a, b in zip(lines[e], lo, hi, strict=True)]
+    pieces += list(lines[extra])
     pieces = [p for p in pieces if p.geom_type == "LineString" and p.length > 0]
     return shapely.MultiLineString(pieces) if pieces else shapely.MultiLineString()
+
+
+def _bridges(
+    e: np.ndarray, h_u: np.ndarray, h_v: np.ndarray, network: StreetNetwork, eps_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Streets that join a cluster's members: which member edges reach on to their node u / v, and the
+    edges without members taken in whole.
+
+    With dist(x) the network distance from node x to the nearest member (one bounded Dijkstra from a
+    virtual source tied to the ends of the member edges), an edge (x, y) of length L without members is
+    taken in when dist(x) + L + dist(y) ≤ eps_m: it lies on a walk of at most eps_m that starts and ends
+    at members (usually two different ones; a short dead end within eps_m/2 of a member qualifies too).
+    A member edge reaches on to its end x when its outermost member, h from x, has another member within
+    eps_m - h beyond x, through another member edge or an edge taken in.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    n = len(network.nodes)
+    u_all = network.edges["u"].to_numpy()
+    v_all = network.edges["v"].to_numpy()
+    len_all = network.edges["length_m"].to_numpy()
+    ends = np.concatenate([u_all[e], v_all[e]])
+    h = np.concatenate([h_u, h_v])
+    # Half-edges sorted by node then h: the nearest and second-nearest member edge end at every node.
+    order = np.lexsort((h, ends))
+    xs, hs = ends[order], h[order]
+    first = np.searchsorted(xs, xs, side="left")
+    nxt = np.minimum(first + 1, len(xs) - 1)
+    second_h = np.where((nxt != first) & (xs[nxt] == xs), hs[nxt], np.inf)
+    other = np.empty(len(h))
+    other[order] = np.where(np.arange(len(xs)) == first, second_h, hs[first])
+    # Virtual source n -> every member-edge end x with weight min h at x (scipy ignores explicit zeros).
+    head = np.unique(first)
+    adj = network.adjacency.tocoo()
+    rows = np.concatenate([adj.row, np.full(len(head), n)])
+    cols = np.concatenate([adj.col, xs[head]])
+    vals = np.concatenate([adj.data, np.maximum(hs[head], 1e-9)])
+    graph = coo_matrix((vals, (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+    dist = dijkstra(graph, directed=True, indices=n, limit=eps_m)[:n]
+    is_member = np.zeros(len(len_all), dtype=bool)
+    is_member[e] = True
+    bridge = ~is_member & (dist[u_all] + len_all + dist[v_all] <= eps_m)
+    beyond = np.full(n, np.inf)
+    np.minimum.at(beyond, u_all[bridge], len_all[bridge] + dist[v_all[bridge]])
+    np.minimum.at(beyond, v_all[bridge], len_all[bridge] + dist[u_all[bridge]])
+    reach = h + np.minimum(other, beyond[ends]) <= eps_m
+    m = len(e)
+    return reach[:m], reach[m:], np.flatnonzero(bridge)
 
 
 def find_hotspots(
@@ -133,6 +193,7 @@ def find_hotspots(
     network: StreetNetwork,
     *,
     buffer_m: float = 25.0,
+    eps_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Turn cluster labels into hotspots: one row per cluster, largest first.
 
@@ -147,6 +208,10 @@ def find_hotspots(
     buffer_m : float
         Street pieces extend this far beyond the outermost members, and the display polygon is the pieces
         buffered by this much.
+    eps_m : float, optional
+        The clustering's eps. When given, the street pieces also take in the streets that join members
+        within eps_m of each other (through junctions and streets without events), so a hotspot's
+        segments form the connected stretch of street the cluster spans.
 
     Returns
     -------
@@ -180,7 +245,7 @@ def find_hotspots(
     rows = []
     for cluster in np.unique(labels[clustered]):
         member = np.flatnonzero(labels == cluster)
-        segs = _segments(edge_id[member], offset[member], network, buffer_m)
+        segs = _segments(edge_id[member], offset[member], network, buffer_m, eps_m)
         when = times.iloc[member]
         row: dict[str, Any] = {schema.CLUSTER: int(cluster), "n_events": len(member)}
         cats = pd.Series(categories[member])
