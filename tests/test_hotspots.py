@@ -151,8 +151,8 @@ def test_helsinki_end_to_end() -> None:
 
 def test_streets_joining_members_are_taken_in_with_eps() -> None:
     # A street in three pieces: events on the first and the last, none on the 30 m piece between.
-    lines = [LineString([(0, 0), (100, 0)]), LineString([(100, 0), (130, 0)]), LineString([(130, 0), (230, 0)]),
-             LineString([(300, 0), (400, 0)])]  # fmt: skip
+    coords = [[(0, 0), (100, 0)], [(100, 0), (130, 0)], [(130, 0), (230, 0)], [(300, 0), (400, 0)]]
+    lines = [LineString(c) for c in coords]
     net = network_from_lines(gpd.GeoDataFrame(geometry=lines, crs="EPSG:3006"))
     pts = gpd.GeoDataFrame(geometry=shapely.points([(80, 1), (90, 1), (140, 1), (150, 1)]), crs="EPSG:3006")
     labels = np.zeros(4, dtype=int)
