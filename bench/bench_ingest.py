@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -132,6 +133,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.rows or (100_000 if args.quick else 1_000_000)
     repeat = args.repeat or (1 if args.quick else 3)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "incidents.csv"
         make_file(path, n)
@@ -157,6 +159,12 @@ def main() -> None:
         f"read_incidents / pandas.read_csv: time {ratio_t:.2f}×, peak memory {ratio_m:.2f}× (goal: time ≤ 3×)"
     )
     print(f"statuses: {results['trygghet_geo'][-1]['extra']}")
+    # The machine is shared: a load above its core count means the figures above are noisy.
+    load_after = os.getloadavg()
+    print(
+        f"load average (1/5/15 min) before {'/'.join(f'{v:.2f}' for v in load_before)}, after "
+        f"{'/'.join(f'{v:.2f}' for v in load_after)}; {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -97,6 +97,7 @@ def _arrow_fast(text: pd.Series) -> pd.Series:
         result = parsed if result is None else pc.coalesce(result, parsed)
         if result.null_count == arr.null_count:
             break
+    assert result is not None  # _FAST is not empty
     # Years beyond what a nanosecond timestamp holds (1678-2261) are no incident dates.
     in_range = pc.and_(pc.greater_equal(result, _NS_RANGE[0]), pc.less_equal(result, _NS_RANGE[1]))
     keep = pc.fill_null(in_range, False)
