@@ -6,8 +6,10 @@ the columns themselves.
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -564,6 +566,23 @@ def build(
     return out
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a million geometry objects are made.
+
+    Shapely geometries are tracked by the collector, so making ~1M of them triggers thousands of
+    collections that re-scan the ones already made: two thirds of the time of ``shapely.points``. They
+    hold no reference cycles, so nothing is left uncollected; the collector is switched back on (if it was
+    on) and its one deferred pass over the new objects runs at the next allocation."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _assemble(
     values: dict[str, Any], prep: Prepared, kind: Kind, located: np.ndarray, report: IngestReport
 ) -> gpd.GeoDataFrame:
@@ -582,6 +601,7 @@ def _assemble(
     data.update({c: user[c] for c in user.columns})
     geoms = np.full(n, None, dtype=object)
     # One (n, 2) coordinate array: shapely builds points from it ~1.5x faster than from separate x and y.
-    geoms[located] = shapely.points(np.column_stack((values[s.LON][located], values[s.LAT][located])))
+    with _gc_paused():
+        geoms[located] = shapely.points(np.column_stack((values[s.LON][located], values[s.LAT][located])))
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=s.WGS84), crs=None, copy=False)
