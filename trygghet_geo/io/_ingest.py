@@ -68,16 +68,28 @@ def _numbers(values: pd.Series | None, n: int) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype):
         return v.to_numpy(dtype=float, na_value=np.nan)
     t = _text(v, n) if v.dtype != "str" else v
-    try:  # the common case, plain numbers with a decimal point or comma: compiled passes on the Arrow data
-        arr = pc.utf8_trim_whitespace(_arrow_data(t))
-        arr = pc.replace_substring(arr, ",", ".")
-        arr = pc.if_else(pc.equal(arr, ""), None, arr)
-        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
-        pass
+    # The common case, plain numbers with a decimal point or comma: compiled passes on the Arrow data,
+    # first without trimming blanks (one pass fewer over a million cells), then trimmed.
+    data = _arrow_data(t)
+    parsed = _cast_numbers(data)
+    if parsed is None and t is v:
+        parsed = _cast_numbers(pc.utf8_trim_whitespace(data))
+    if parsed is not None:
+        return parsed
     t = _text(v, n)
     t = t.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
     return pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _cast_numbers(data: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
+    """Text cells as float64 with ``,`` read as ``.`` and empty cells as NaN; ``None`` if any cell is no
+    plain number."""
+    try:
+        arr = pc.replace_substring(data, ",", ".")
+        arr = pc.if_else(pc.equal(arr, ""), None, arr)
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+        return None
 
 
 def _arrow_data(values: pd.Series) -> pa.ChunkedArray | pa.Array:
