@@ -468,14 +468,24 @@ def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
 
 def _progress(source: str, n: int) -> Any:
     """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
-    large tables only and only when ``options.progress`` is on."""
-    from tqdm.auto import tqdm
-
+    large tables only and only when ``options.progress`` is on (tqdm is not even imported otherwise)."""
     from trygghet_geo._config import options
 
-    return tqdm(
-        total=6, desc=f"read {source}", unit="stage", leave=False, disable=not options.progress or n < 200_000
-    )
+    if not options.progress or n < 200_000:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=6, desc=f"read {source}", unit="stage", leave=False)
+
+
+class _NoBar:
+    """Stands in for a hidden progress bar."""
+
+    def update(self, n: int = 1) -> None:
+        """Nothing to show."""
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 def build(
