@@ -148,7 +148,7 @@ def analyze(
     from trygghet_geo.hotspots import find_hotspots
 
     clustered = inc[inc[s.CLUSTER] >= 0]
-    hotspots = find_hotspots(clustered, clustered[s.CLUSTER].to_numpy(), network)
+    hotspots = find_hotspots(clustered, clustered[s.CLUSTER].to_numpy(), network, eps_m=eps_m)
     inc[s.HOTSPOT_ID] = -1
     for hid, members in zip(hotspots["hotspot_id"], hotspots["member_index"], strict=True):
         inc.loc[list(members), s.HOTSPOT_ID] = int(hid)
