@@ -30,8 +30,8 @@ test: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check trygghet_geo tests bench
-	$(BIN)/ruff format --check trygghet_geo tests bench
+	$(BIN)/ruff check trygghet_geo tests bench tools
+	$(BIN)/ruff format --check trygghet_geo tests bench tools
 
 # every benchmark, each printing its figures beside the peer measured in the same run (QUICK=1 for small runs)
 bench: $(DEVSTAMP)

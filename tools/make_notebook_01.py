@@ -36,7 +36,8 @@ när något är fel, en `reason` — ingen rad försvinner.""",
         """incidents = tg.read_incidents(paths["incidents"])
 observations = tg.read_observations(paths["observations"])
 print(len(incidents), "händelser,", len(observations), "synpunkter")
-incidents[["category", "raw_category", "occurred_at", "place_text", "precision", "status", "reason"]].head()""",
+columns = ["category", "raw_category", "occurred_at", "place_text", "precision", "status", "reason"]
+incidents[columns].head()""",
     ),
     ("code", """incidents["status"].value_counts()"""),
     (
