@@ -32,6 +32,7 @@ test: $(DEVSTAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check trygghet_geo tests bench tools
 	$(BIN)/ruff format --check trygghet_geo tests bench tools
+	$(BIN)/mypy --strict trygghet_geo
 
 # every benchmark, each printing its figures beside the peer measured in the same run (QUICK=1 for small runs)
 bench: $(DEVSTAMP)

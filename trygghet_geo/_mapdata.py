@@ -253,7 +253,7 @@ def _delta(x: np.ndarray, y: np.ndarray) -> list[int]:
     flat = np.empty(2 * len(x), dtype=np.int64)
     flat[0::2] = np.diff(x, prepend=0)
     flat[1::2] = np.diff(y, prepend=0)
-    return flat.tolist()  # type: ignore[no-any-return]
+    return flat.tolist()
 
 
 def encode_points(lon: np.ndarray, lat: np.ndarray, *, band: int = 64) -> list[int]:

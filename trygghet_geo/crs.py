@@ -287,7 +287,9 @@ def _transformer(crs: str) -> Any:
     return Transformer.from_crs(crs, s.WGS84, always_xy=True)
 
 
-def _project(east: NDArray[np.float64], north: NDArray[np.float64], crs: str) -> tuple[NDArray, NDArray]:
+def _project(
+    east: NDArray[np.float64], north: NDArray[np.float64], crs: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     lon, lat = _transformer(crs).transform(east, north, errcheck=False)
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
@@ -296,7 +298,9 @@ def _project(east: NDArray[np.float64], north: NDArray[np.float64], crs: str) ->
     return lon, lat
 
 
-def _geographic(a: NDArray, b: NDArray, rows: NDArray[np.bool_]) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+def _geographic(
+    a: NDArray[np.float64], b: NDArray[np.float64], rows: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
     """Read rows of (a=lat, b=lon) degrees; decide per row whether the two were swapped."""
     normal = rows & (np.abs(a) <= 90) & (np.abs(b) <= 180)
     flipped = rows & (np.abs(b) <= 90) & (np.abs(a) <= 180)
@@ -404,14 +408,14 @@ def coordinates_to_wgs84(
 
 
 def _given(
-    a: NDArray,
-    b: NDArray,
-    rows: NDArray,
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    rows: NDArray[np.bool_],
     crs: str,
-    lon: NDArray,
-    lat: NDArray,
-    kind: NDArray,
-    swapped: NDArray,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    kind: NDArray[np.int8],
+    swapped: NDArray[np.bool_],
 ) -> None:
     """Fill the outputs for values in a CRS the caller named (axis order still checked per row)."""
     from pyproj import CRS

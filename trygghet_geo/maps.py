@@ -35,6 +35,7 @@ from trygghet_geo.errors import SchemaError
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
+    from numpy.typing import NDArray
 
     from trygghet_geo.analysis import Analysis
 
@@ -132,7 +133,8 @@ def make_map(
     groups["layers"] = folium.LayerControl(position="topleft", collapsed=False)
     groups["layers"].add_to(m)
     _MapData(payload, groups, self_contained=self_contained).add_to(m)
-    fullscreen = Fullscreen(
+    # folium's Fullscreen.__init__ carries no annotations, so mypy sees an untyped call.
+    fullscreen = Fullscreen(  # type: ignore[no-untyped-call]
         position="topleft", title=labels["fullscreen"], title_cancel=labels["exit_fullscreen"]
     )
     fullscreen.default_js, fullscreen.default_css = [], []  # inlined by _MapData instead of fetched
@@ -201,12 +203,13 @@ def _shown_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return incidents[mask]
 
 
-def _has_geometry(gdf: gpd.GeoDataFrame) -> np.ndarray:
+def _has_geometry(gdf: gpd.GeoDataFrame) -> NDArray[np.bool_]:
     """True where the row has a geometry that is neither missing nor empty."""
     import shapely
 
     arr = np.asarray(gdf.geometry.array, dtype=object)
-    return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    absent: NDArray[np.bool_] = shapely.is_missing(arr) | shapely.is_empty(arr)
+    return ~absent
 
 
 def _shown_observations(observations: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -646,7 +649,7 @@ def _script_text(code: str) -> str:
     return code.replace("</script", "<\\/script")
 
 
-class _Raw(Element):  # type: ignore[misc]
+class _Raw(Element):
     """Text written into the page verbatim.
 
     branca wraps what a MacroElement's macros return in a new ``Element`` and renders it as a Jinja2
@@ -662,11 +665,11 @@ class _Raw(Element):  # type: ignore[misc]
         return self._text
 
 
-class _MapData(MacroElement):  # type: ignore[misc]
+class _MapData(MacroElement):
     """Carries the CSS, the (inlined) scripts and the payload; added to the map after the FeatureGroups."""
 
     def __init__(self, payload: dict[str, Any], groups: dict[str, Any], *, self_contained: bool) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__ is unannotated
         self._name = "TrygghetMapData"
         head = []
         if self_contained:

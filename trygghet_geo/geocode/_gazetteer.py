@@ -72,7 +72,7 @@ _HOUSE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*([a-zA-Z]?)\s*(?:[-–]\s*(\d{1,4})
 def _metric_crs(lon: float, lat: float) -> str:
     """Metric CRS of the study area: the shared helper when it exists, else SWEREF 99 TM / local UTM."""
     try:
-        from trygghet_geo.crs import metric_crs_for  # type: ignore[attr-defined]
+        from trygghet_geo.crs import metric_crs_for
 
         return str(metric_crs_for(lon, lat))
     except (ImportError, AttributeError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import astuple
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +18,9 @@ from trygghet_geo.geocode._cache import ResultCache
 from trygghet_geo.geocode._gazetteer import Gazetteer
 from trygghet_geo.geocode._match import MatchResult, match_texts
 from trygghet_geo.geocode._parse import normalize_text
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["AMBIGUOUS", "RUNNER_UP", "RUNNER_UP_M", "RUNNER_UP_SCORE", "geocode"]
 
@@ -57,12 +60,13 @@ def _as_frame(df_or_texts: Any, text_column: str) -> pd.DataFrame:
     )
 
 
-def _rows_to_geocode(df: pd.DataFrame, text_column: str) -> np.ndarray:
+def _rows_to_geocode(df: pd.DataFrame, text_column: str) -> NDArray[np.bool_]:
     if schema.STATUS in df.columns:
-        return (df[schema.STATUS] == "needs_geocoding").to_numpy()
+        pending: NDArray[np.bool_] = (df[schema.STATUS] == "needs_geocoding").to_numpy()
+        return pending
     lon = df[schema.LON] if schema.LON in df.columns else pd.Series(np.nan, index=df.index)
     lat = df[schema.LAT] if schema.LAT in df.columns else pd.Series(np.nan, index=df.index)
-    no_coords = (
+    no_coords: NDArray[np.bool_] = (
         pd.to_numeric(lon, errors="coerce").isna() | pd.to_numeric(lat, errors="coerce").isna()
     ).to_numpy()
     return no_coords

@@ -27,6 +27,7 @@ from trygghet_geo.io._report import IngestReport
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +61,14 @@ def _text(values: pd.Series | None, n: int) -> pd.Series:
     return out.str.strip().fillna("")
 
 
-def _numbers(values: pd.Series | None, n: int) -> np.ndarray:
+def _numbers(values: pd.Series | None, n: int) -> NDArray[np.float64]:
     """Numbers from text with decimal comma, spaces or NBSP as thousands separators; NaN where unreadable."""
     if values is None:
         return np.full(n, np.nan)
     v = values.reset_index(drop=True)
     if pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype):
-        return v.to_numpy(dtype=float, na_value=np.nan)
+        numeric: NDArray[np.float64] = v.to_numpy(dtype=float, na_value=np.nan)
+        return numeric
     t = _text(v, n) if v.dtype != "str" else v
     # The common case, plain numbers with a decimal point or comma: compiled passes on the Arrow data,
     # first without trimming blanks (one pass fewer over a million cells), then trimmed.
@@ -78,16 +80,18 @@ def _numbers(values: pd.Series | None, n: int) -> np.ndarray:
         return parsed
     t = _text(v, n)
     t = t.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-    return pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    coerced: NDArray[np.float64] = pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return coerced
 
 
-def _cast_numbers(data: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
+def _cast_numbers(data: pa.ChunkedArray | pa.Array) -> NDArray[np.float64] | None:
     """Text cells as float64 with ``,`` read as ``.`` and empty cells as NaN; ``None`` if any cell is no
     plain number."""
     try:
         arr = pc.replace_substring(data, ",", ".")
         arr = pc.if_else(pc.equal(arr, ""), None, arr)
-        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        parsed: NDArray[np.float64] = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        return parsed
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
 
@@ -154,21 +158,27 @@ class _Columns:
     def has(self, role: str) -> bool:
         return role in self.prep.derived or role in self.prep.roles
 
+    def present(self, role: str) -> pd.Series:
+        """The values of a role that ``has`` reports present."""
+        values = self.raw(role)
+        if values is None:
+            raise KeyError(f"role {role!r} has no column; check has({role!r}) first")
+        return values
+
 
 def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, str]:
     n = cols.n
     nat = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype="datetime64[ns, Europe/Stockholm]")
     if cols.has("datetime"):
-        ts, bad = parse_datetimes(cols.raw("datetime"))  # type: ignore[arg-type]
+        ts, bad = parse_datetimes(cols.present("datetime"))
         return ts, bad, "datetime"
     if not cols.has("date"):
         return nat, np.zeros(n, dtype=bool), ""
-    date = cols.raw("date")
+    date = cols.present("date")
     if not cols.has("time"):
-        ts, bad = parse_datetimes(date)  # type: ignore[arg-type]
+        ts, bad = parse_datetimes(date)
         return ts, bad, "date"
-    time = cols.raw("time")
-    ts, bad = _date_plus_time(date, time)  # type: ignore[arg-type]
+    ts, bad = _date_plus_time(date, cols.present("time"))
     return ts, bad, "date+time"
 
 
@@ -290,9 +300,10 @@ def _outside(lon: np.ndarray, lat: np.ndarray, located: np.ndarray, area: Area) 
     return located & ~inside, "the study area"
 
 
-def _codes(values: pd.Series, *, lower: bool = False) -> np.ndarray:
+def _codes(values: pd.Series, *, lower: bool = False) -> NDArray[np.intp]:
     """Integer codes of text values (equal text, equal code); with ``lower`` case is ignored. The distinct
     values are lowered, not the column, so a million rows with a thousand places cost a thousand lowerings."""
+    codes: NDArray[np.intp]
     codes, uniques = pd.factorize(values)
     if lower and len(uniques):
         remap = pd.factorize(pd.Index(uniques).astype("str").str.lower())[0]
@@ -300,7 +311,7 @@ def _codes(values: pd.Series, *, lower: bool = False) -> np.ndarray:
     return codes
 
 
-def _combine(*columns: np.ndarray) -> np.ndarray:
+def _combine(*columns: np.ndarray) -> NDArray[np.int64]:
     """One int64 code per distinct tuple of the given non-negative integer columns: mixed-radix arithmetic
     when the product of the ranges fits in int64 (no hashing at all), else factorised step by step."""
     cols = [np.asarray(c, dtype=np.int64) for c in columns]
@@ -311,10 +322,10 @@ def _combine(*columns: np.ndarray) -> np.ndarray:
         for c, r in zip(cols, radix, strict=True):
             key = key * r + c
         return key
-    key = pd.factorize(cols[0])[0].astype(np.int64)
+    key = np.asarray(pd.factorize(cols[0])[0], dtype=np.int64)
     for c in cols[1:]:
-        code = pd.factorize(c)[0].astype(np.int64)
-        key = pd.factorize(key * (int(code.max(initial=0)) + 1) + code)[0].astype(np.int64)
+        code = np.asarray(pd.factorize(c)[0], dtype=np.int64)
+        key = np.asarray(pd.factorize(key * (int(code.max(initial=0)) + 1) + code)[0], dtype=np.int64)
     return key
 
 
@@ -373,11 +384,12 @@ def _duplicates(
     return dup
 
 
-def _ns(values: pd.Series) -> np.ndarray:
+def _ns(values: pd.Series) -> NDArray[np.int64]:
     """Timestamps as int64 nanoseconds since the epoch (UTC); NaT as the int64 minimum."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    return values.to_numpy(dtype="datetime64[ns]").view("int64").copy()
+    ns: NDArray[np.int64] = values.to_numpy(dtype="datetime64[ns]").view("int64").copy()
+    return ns
 
 
 def _place_text(cols: _Columns) -> pd.Series:
@@ -531,7 +543,7 @@ def build(
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
 
     record_id = _text(cols.raw("record_id"), n)
-    published = parse_datetimes(cols.raw("published"))[0] if cols.has("published") else None  # type: ignore
+    published = parse_datetimes(cols.present("published"))[0] if cols.has("published") else None
     if kind == "incidents":
         # Same time means the same minute of the day: a date alone (midnight) says too little, two thefts
         # on one street on one day are no duplicates.

@@ -62,8 +62,9 @@ STREET_PATTERN = (
 )
 
 
-def load_json_records(path: Path) -> list[dict[str, Any]] | dict[str, Any]:
-    """Parse a JSON file; clear errors for empty or broken files."""
+def load_json_records(path: Path) -> list[Any] | dict[str, Any]:
+    """Parse a JSON file; clear errors for empty or broken files and for a document that is no list or
+    object (``records_of`` checks the records themselves)."""
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(f"{path}: the file is empty; expected a JSON list of records")
@@ -73,6 +74,8 @@ def load_json_records(path: Path) -> list[dict[str, Any]] | dict[str, Any]:
         raise InputError(f"{path}: JSON must be UTF-8 text ({exc})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if not isinstance(data, list | dict):
+        raise InputError(f"{path}: expected a JSON list of records, got {type(data).__name__}")
     return data
 
 
