@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from trygghet_geo import Analysis, sample, schema
 
@@ -65,7 +66,8 @@ def test_analysis_does_not_mutate_its_input() -> None:
 
     raw = sample.generate_incidents().head(400)
     before = raw.copy()
-    analyze(raw, network=sample.load_network(), gazetteer=sample.load_gazetteer(), n_simulations=0)
+    net, gaz = sample.load_network(), sample.load_gazetteer()
+    analyze(raw, network=net, gazetteer=gaz, eps_m=50, min_samples=15, n_simulations=0)
     pd.testing.assert_frame_equal(raw, before)
 
 
@@ -134,3 +136,11 @@ def test_analyze_command_names_a_missing_network(tmp_path, capsys) -> None:
     code = cli.main(["analyze", "x.csv", "--network", str(tmp_path / "none.gpkg")])
     assert code == 2
     assert "none.gpkg" in capsys.readouterr().err
+
+
+def test_too_loose_parameters_on_a_dense_centre_warn(demo) -> None:
+    from trygghet_geo import TrygghetWarning, analyze
+
+    result, _ = demo
+    with pytest.warns(TrygghetWarning, match="one cluster holds"):
+        analyze(result.incidents, network=result.network, eps_m=100, min_samples=5, n_simulations=0)

@@ -852,6 +852,8 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory):
         raw["observations"],
         network=sample.load_network(),
         gazetteer=sample.load_gazetteer(),
+        eps_m=sample.DEMO_EPS_M,
+        min_samples=sample.DEMO_MIN_SAMPLES,
         n_simulations=9,
         synthetic=True,
     )

@@ -295,7 +295,33 @@ def _cluster(
             min_samples=min_samples,
         )
         gdf.loc[on_street, s.CLUSTER] = labels
+        _warn_if_one_cluster_swallows_all(labels, eps_m=eps_m, min_samples=min_samples)
     return gdf
+
+
+# A cluster holding more than this share of the clustered events is no hotspot but the town's dense core.
+_SWALLOW_SHARE = 0.5
+
+
+def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_samples: int) -> None:
+    """Warn when eps/min_samples are too loose for the data's density (one cluster takes most events)."""
+    import warnings
+
+    from trygghet_geo.errors import TrygghetWarning
+
+    clustered = labels[labels >= 0]
+    if len(clustered) < 100:
+        return
+    largest = np.bincount(clustered).max()
+    if largest > _SWALLOW_SHARE * len(labels):
+        warnings.warn(
+            f"one cluster holds {largest} of {len(labels)} events on the streets: at eps_m={eps_m:g}, "
+            f"min_samples={min_samples} nearly every street is dense enough, so the hotspots merge. Try a "
+            "smaller eps_m or a larger min_samples; trygghet_geo.cluster.suggest_eps shows the k-distance "
+            "curve along the streets.",
+            TrygghetWarning,
+            stacklevel=4,
+        )
 
 
 def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
