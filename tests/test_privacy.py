@@ -842,23 +842,10 @@ def test_export_invariants(xy: list[tuple[float, float]], k: int, cell_m: float)
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory):
-    from trygghet_geo import sample
-    from trygghet_geo.analysis import analyze
-
-    raw = sample.write_raw(tmp_path_factory.mktemp("raw"))
-    result = analyze(
-        raw["incidents"],
-        raw["observations"],
-        network=sample.load_network(),
-        gazetteer=sample.load_gazetteer(),
-        eps_m=sample.DEMO_EPS_M,
-        min_samples=sample.DEMO_MIN_SAMPLES,
-        n_simulations=9,
-        synthetic=True,
-    )
-    html = result.to_html(tmp_path_factory.mktemp("out") / "karta.html").read_text(encoding="utf-8")
-    return raw, result, html
+def sample_run(demo):
+    """The session's one run of the demo flow: its input files, the analysis and the shared map's HTML."""
+    result, paths = demo
+    return paths, result, paths["map"].read_text(encoding="utf-8")
 
 
 def _hidden_mask(incidents: gpd.GeoDataFrame, k: int, cell_m: float) -> np.ndarray:
