@@ -144,3 +144,17 @@ def test_too_loose_parameters_on_a_dense_centre_warn(demo) -> None:
     result, _ = demo
     with pytest.warns(TrygghetWarning, match="one cluster holds"):
         analyze(result.incidents, network=result.network, eps_m=100, min_samples=5, n_simulations=0)
+
+
+def test_follow_up_finds_the_planted_measure_in_the_park(demo) -> None:
+    from trygghet_geo.report import default_plan, followup_table
+
+    result, _ = demo
+    plan = default_plan(result, promise_date=sample.PROMISE_DATE, top_n=5)
+    table = followup_table(result, plan).set_index("name")
+    park = [name for name in table.index if "Kajsaniemiparken" in name]
+    assert len(park) == 1
+    assert bool(table.loc[park[0], "improved"])
+    assert table.loc[park[0], "change_pct"] < -40
+    others = table.drop(index=park)
+    assert not others["improved"].any()  # the other planted places got no measure

@@ -4,7 +4,9 @@ The street network is the real OpenStreetMap extract of central Helsinki that th
 (© OpenStreetMap contributors, ODbL); streets carry their Swedish names (``name:sv``), since Helsinki is
 bilingual. Every incident and observation is **synthetic**: generated deterministically from a seed, with a
 handful of planted concentrations (a station square, a park, a nightlife street, a shopping street, a
-traffic junction) over background noise spread along the streets. Nothing in it describes real events.
+traffic junction) over background noise spread along the streets; from the sample's promise date
+(``PROMISE_DATE``) a measure halves the park's incidents, so the follow-up has an improvement to find.
+Nothing in it describes real events.
 
 >>> from trygghet_geo import sample
 >>> incidents = sample.generate_incidents()
@@ -62,6 +64,8 @@ SOURCE_NOTE_EN = (
     "(© OpenStreetMap contributors, ODbL)"
 )
 PERIOD = (pd.Timestamp("2024-11-01"), pd.Timestamp("2026-10-31 23:59"))
+# The sample's citizen promise (medborgarlöfte) starts here; one planted place gets a measure from this date.
+PROMISE_DATE = "2025-11-01"
 INCIDENTS_FILE = "exempel_handelser.csv"
 # The sample is a dense city centre (~1,750 incidents a year on ~30 km of streets): at the library's default
 # eps 100 m / 5 events nearly every street is "dense" and DBSCAN merges the centre into one cluster. 50 m
@@ -107,6 +111,7 @@ class _Planted:
     weekend: float  # share on Friday/Saturday
     texts: tuple[str, ...]  # how a report writes the place when it has no coordinates
     trend: float = 0.0  # relative change per year (+0.3 = 30 % more per year)
+    halved_from: str | None = None  # a measure taken on this date halves the events from then on
 
 
 _PLANTED = (
@@ -137,6 +142,8 @@ _PLANTED = (
         (19, 21, 22, 23, 0, 1),
         0.4,
         ("Kajsaniemiparken", "i Kajsaniemiparken", "Kajsaniemiallén"),
+        # new lighting after the autumn 2025 safety walk: the follow-up should find the park improved
+        halved_from=PROMISE_DATE,
     ),
     _Planted(
         "nightlife",
@@ -411,7 +418,11 @@ def generate_incidents(seed: int = SEED, *, network: StreetNetwork | None = None
         types = rng.choice(list(p.mix), size=p.n, p=np.array(list(p.mix.values())))
         when = _timestamps(p.n, rng, p.hours, p.weekend, p.trend)
         texts = rng.choice(np.array(p.texts), size=p.n)
-        parts.append(pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "type": types, "when": when, "text": texts}))
+        part = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "type": types, "when": when, "text": texts})
+        if p.halved_from is not None:
+            after = (part["when"] >= pd.Timestamp(p.halved_from)).to_numpy()
+            part = part[~(after & (rng.random(len(part)) < 0.5))]
+        parts.append(part)
     all_edges, _ = _edge_arrays(network)
     named = all_edges[network.edges["name"].to_numpy() != ""]
     xy = _points_on_edges(network, named, _BACKGROUND_N, rng, jitter_m=8.0)
