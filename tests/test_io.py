@@ -736,3 +736,24 @@ def test_rejects_table_escapes_formulas(tmp_path: Path) -> None:
     assert table["reason_text"].tolist() == ["No place text and no coordinates"]
     path = write_table(table, tmp_path / "r.csv")
     assert "'=HYPERLINK" in path.read_text(encoding="utf-8-sig")
+
+
+def test_excel_size_limit_is_an_option(tmp_path) -> None:
+    import pandas as pd
+    import pytest
+
+    from trygghet_geo import options
+    from trygghet_geo.errors import InputError
+    from trygghet_geo.io import read_observations
+
+    path = tmp_path / "walk.xlsx"
+    pd.DataFrame({"Plats": ["Storgatan 1"] * 2000, "Kategori": ["belysning"] * 2000}).to_excel(
+        path, index=False
+    )
+    assert len(read_observations(path)) == 2000
+    options.max_excel_mb = 0.01
+    with pytest.raises(InputError, match=r"max_excel_mb=0\.01"):
+        read_observations(path)
+    assert len(read_observations(path, max_excel_mb=50)) == 2000  # the keyword wins over the option
+    with pytest.raises(ValueError, match="max_excel_mb"):
+        options.max_excel_mb = 0

@@ -53,6 +53,9 @@ class Options:
         Show tqdm progress bars on long work.
     lang : str
         Language of what a coordinator reads: ``"sv"`` (default) or ``"en"``.
+    max_excel_mb : float
+        Largest uncompressed size of an Excel workbook the readers open, megabytes (default 100); larger
+        ones, decompression bombs among them, are refused before parsing. Readers take ``max_excel_mb=`` too.
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
@@ -62,6 +65,7 @@ class Options:
     metric_crs: str | None = None
     progress: bool = True
     lang: str = "sv"
+    max_excel_mb: float = 100.0
 
     def __setattr__(self, name: str, value: Any) -> None:
         known = {f.name for f in fields(Options)}
@@ -97,6 +101,10 @@ def _validate(name: str, value: Any) -> Any:
             raise ValueError(
                 f"options.metric_crs must be None or a CRS string such as 'EPSG:3006', got {value!r}"
             )
+    elif name == "max_excel_mb":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"options.max_excel_mb must be a positive number of megabytes, got {value!r}")
+        value = float(value)
     elif name == "lang" and value not in ("sv", "en"):
         raise ValueError(f"options.lang must be 'sv' or 'en', got {value!r}")
     return value

@@ -27,7 +27,6 @@ import pandas as pd
 from trygghet_geo import schema as s
 from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo.io._columns import ROLES, recognise_columns, role_of
-from trygghet_geo.io._excel import DEFAULT_MAX_EXCEL_MB
 from trygghet_geo.io._ingest import Area, Kind, Prepared, build
 from trygghet_geo.io._report import IngestReport
 
@@ -55,7 +54,7 @@ def read_incidents(
     delimiter: str | None = None,
     area: Area = None,
     categories: Mapping[str, str] | None = None,
-    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
+    max_excel_mb: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Read police incidents into the canonical table (one row per input row, none dropped).
 
@@ -81,9 +80,10 @@ def read_incidents(
     categories
         Extra ``{raw type: category}`` pairs consulted before the shipped table.
     max_excel_mb
-        Largest Excel workbook read, in megabytes once uncompressed (default 100). A larger workbook, a sheet
-        whose declared dimension cannot fit in it, or one declaring XML entities is refused with
-        :class:`~trygghet_geo.errors.InputError` before anything is parsed (decompression bombs, XXE).
+        Largest Excel workbook read, in megabytes once uncompressed (default ``options.max_excel_mb``, 100).
+        A larger workbook, a sheet whose declared dimension cannot fit in it, or one declaring XML entities
+        is refused with :class:`~trygghet_geo.errors.InputError` before anything is parsed (decompression
+        bombs, XXE).
 
     Returns
     -------
@@ -134,7 +134,7 @@ def read_observations(
     delimiter: str | None = None,
     area: Area = None,
     categories: Mapping[str, str] | None = None,
-    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
+    max_excel_mb: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Read safety-walk observations (place text, category, note, suggested measure) into the canonical table.
 
@@ -199,7 +199,7 @@ def _looks_like_observations(path: Path, kwargs: Mapping[str, Any]) -> bool:
             path,
             "observations",
             **{k: kwargs.get(k) for k in ("sheet", "layer", "encoding", "delimiter")},
-            max_excel_mb=kwargs.get("max_excel_mb", DEFAULT_MAX_EXCEL_MB),
+            max_excel_mb=kwargs.get("max_excel_mb"),
         )
     except InputError:
         return False
@@ -219,7 +219,7 @@ def _read(
     delimiter: str | None,
     area: Area,
     categories: Mapping[str, str] | None,
-    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
+    max_excel_mb: float | None = None,
 ) -> gpd.GeoDataFrame:
     index = None
     if isinstance(source, pd.DataFrame):
@@ -278,7 +278,7 @@ def _prepare_path(
     layer: str | int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
-    max_excel_mb: float = DEFAULT_MAX_EXCEL_MB,
+    max_excel_mb: float | None = None,
 ) -> tuple[Prepared, pd.Index | None]:
     if not path.exists():
         raise InputError(f"{path}: no such file; expected a CSV, Excel, GeoJSON/GPKG/Shapefile or JSON file")

@@ -18,12 +18,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_MAX_EXCEL_MB", "check_workbook", "read_excel_table", "read_gis_layer"]
+__all__ = ["check_workbook", "read_excel_table", "read_gis_layer"]
 
-#: Default limit on the uncompressed size of a workbook, megabytes (``max_excel_mb=`` of the readers).
-#: 100 MB of sheet XML is roughly 500,000–1,000,000 rows of a typical incident extract; larger extracts
-#: belong in CSV, which is read faster and without this limit.
-DEFAULT_MAX_EXCEL_MB = 100.0
+# The limit on a workbook's uncompressed size is ``options.max_excel_mb`` (100 MB by default, or the
+# readers' ``max_excel_mb=``): 100 MB of sheet XML is roughly 500,000–1,000,000 rows of a typical incident
+# extract; larger extracts belong in CSV, which is read faster and without this limit.
 _MIN_CELL_BYTES = 15  # the smallest cell Excel writes, ``<c r="A1"><v>1</v></c>``, is longer than this
 _EXCEL_MAX_ROWS, _EXCEL_MAX_COLS = 1_048_576, 16_384
 _HEAD_BYTES = 65_536
@@ -51,9 +50,9 @@ def _declared_cells(head: bytes) -> tuple[int, int] | None:
     return max(rows, 1), max(cols, 1)
 
 
-def check_workbook(path: Path, *, max_excel_mb: float = DEFAULT_MAX_EXCEL_MB) -> None:
-    """Refuse a workbook that would expand beyond ``max_excel_mb`` or that declares XML entities, before
-    any of it is parsed.
+def check_workbook(path: Path, *, max_excel_mb: float | None = None) -> None:
+    """Refuse a workbook that would expand beyond ``max_excel_mb`` (default ``options.max_excel_mb``) or
+    that declares XML entities, before any of it is parsed.
 
     Reads only the zip's central directory (the declared uncompressed sizes; :mod:`zipfile` never inflates
     a member beyond its declared size, so the declaration binds) and the first 64 kB of each XML part (the
@@ -65,6 +64,10 @@ def check_workbook(path: Path, *, max_excel_mb: float = DEFAULT_MAX_EXCEL_MB) ->
         Not a zip, larger than the limit once uncompressed, a sheet that declares more cells than the limit
         can hold, or a part with a document type (entity) declaration.
     """
+    if max_excel_mb is None:
+        from trygghet_geo import options
+
+        max_excel_mb = options.max_excel_mb
     limit = float(max_excel_mb) * 1e6
     try:
         with zipfile.ZipFile(path) as z:
@@ -118,7 +121,7 @@ def _check_dimension(path: Path, part: str, head: bytes, limit: float, max_excel
 
 
 def read_excel_table(
-    path: Path, *, sheet: str | int | None = None, max_excel_mb: float = DEFAULT_MAX_EXCEL_MB
+    path: Path, *, sheet: str | int | None = None, max_excel_mb: float | None = None
 ) -> tuple[pd.DataFrame, str, list[int]]:
     """The first (or the named) sheet with cells as Excel typed them (dates stay dates, text stays text).
 
