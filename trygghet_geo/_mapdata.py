@@ -71,7 +71,6 @@ _CATEGORY_EN = {
     "trafikmiljö": "Traffic environment",
     "folksamling/otrygghet": "Gatherings/feeling unsafe",
 }
-_EXTRA_REASONS = {"not_geocoded": ("Inte geokodad", "Not geocoded")}
 
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -217,10 +216,9 @@ def category_label(category: str, lang: str) -> str:
 
 def reason_text(code: str, lang: str) -> str:
     """Human text of a left-out reason code (schema.REASONS), the code itself when unknown."""
-    pair = s.REASONS.get(code) or _EXTRA_REASONS.get(code)
-    if pair is None:
+    if code not in s.REASONS:
         return clean_text(code, max_len=80) or "?"
-    return pair[0] if lang == "sv" else pair[1]
+    return s.reason_text(code, lang)
 
 
 def safe_json(obj: Any) -> str:

@@ -329,9 +329,15 @@ def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
     from trygghet_geo import schema as s
 
     left = incidents[incidents[s.EDGE_ID] < 0] if s.EDGE_ID in incidents else incidents
+    return {str(k): int(v) for k, v in _left_out_reasons(left).value_counts().items()}
+
+
+def _left_out_reasons(left: pd.DataFrame) -> pd.Series:
+    """The reason code of each left-out row: a row still waiting for geocoding is ``not_geocoded``."""
+    from trygghet_geo import schema as s
+
     reasons = left[s.REASON].fillna("").replace("", "not_geocoded")
-    reasons = reasons.where(left[s.STATUS] != "needs_geocoding", "not_geocoded")
-    return {str(k): int(v) for k, v in reasons.value_counts().items()}
+    return reasons.where(left[s.STATUS] != "needs_geocoding", "not_geocoded")
 
 
 def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[str, Any]:
@@ -365,13 +371,11 @@ def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
 
     inc = analysis.incidents
     left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
-    codes = left[s.REASON].fillna("").replace("", "not_geocoded")
-    left[s.REASON] = codes.where(left[s.STATUS] != "needs_geocoding", "not_geocoded")
-    pos = 0 if lang == "sv" else 1
+    left[s.REASON] = _left_out_reasons(left)
     left.insert(
         left.columns.get_loc(s.REASON) + 1,
         "reason_text",
-        left[s.REASON].map(lambda code: s.REASONS.get(code, (code, code))[pos]),
+        left[s.REASON].map(lambda code: s.reason_text(code, lang)),
     )
     codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE}
     for col in left.columns:

@@ -62,7 +62,7 @@ def _print_summary(result: Analysis) -> None:
     if result.left_out:
         print("Utelämnade ur klustringen:")
         for reason, n in result.left_out.items():
-            text = s.REASONS.get(reason, (reason, reason))[0]
+            text = s.reason_text(reason)
             print(f"  {n:5d}  {text} ({reason})")
     print(f"Hotspots: {len(result.hotspots)}")
     print("Topp 5 platser för gemensamma besök:")

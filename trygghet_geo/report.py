@@ -386,7 +386,7 @@ def _data_period(analysis: Analysis) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _reason_text(code: str) -> str:
-    return schema.REASONS.get(code, (code, code))[0]
+    return schema.reason_text(code)
 
 
 def _date(t: Any) -> str:

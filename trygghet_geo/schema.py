@@ -6,7 +6,7 @@ through untouched). Column names are referenced through the constants below, nev
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 __all__ = [
     "CATEGORY",
@@ -44,6 +44,7 @@ __all__ = [
     "WGS84",
     "Precision",
     "Status",
+    "reason_text",
 ]
 
 # --- coordinate reference systems -------------------------------------------------------------------------
@@ -137,21 +138,12 @@ Precision = Literal[
     "county",
 ]
 # Finest first. Rows coarser than STREET_PRECISION... are never clustered as street points.
-PRECISION_TIERS: Final = (
-    "exact",
-    "address",
-    "interpolated",
-    "intersection",
-    "street",
-    "place",
-    "municipality",
-    "county",
-)
+PRECISION_TIERS: Final[tuple[str, ...]] = get_args(Precision)
 # The tiers fine enough to be snapped to a street and clustered.
 STREET_PRECISION: Final = frozenset({"exact", "address", "interpolated", "intersection", "street", "place"})
 
 Status = Literal["ok", "needs_geocoding", "rejected"]
-STATUSES: Final = ("ok", "needs_geocoding", "rejected")
+STATUSES: Final[tuple[str, ...]] = get_args(Status)
 
 GEOCODE_METHODS: Final = (
     "coordinates",
@@ -176,3 +168,17 @@ REASONS: Final = {
     "too_far_from_street": ("För långt från gatunätet", "Farther from the street network than max_snap_m"),
     "outside_network": ("Utanför gatunätet", "Outside the street network's area"),
 }
+
+
+def reason_text(code: str, lang: str = "sv") -> str:
+    """The readable text of a reason code in ``lang`` ("sv" or "en"); the code itself when unknown.
+
+    >>> reason_text("no_location")
+    'Saknar plats och koordinater'
+    >>> reason_text("something_else", "en")
+    'something_else'
+    """
+    pair = REASONS.get(code)
+    if pair is None:
+        return code
+    return pair[0] if lang == "sv" else pair[1]

@@ -183,11 +183,10 @@ def rejects_table(result: pd.DataFrame, *, lang: str = "sv") -> pd.DataFrame:
     in ``reason_text`` and the source row number, ready to send back to whoever made the file."""
     rejected = result[result[s.STATUS] == "rejected"]
     out = pd.DataFrame(rejected.drop(columns=[s.GEOMETRY], errors="ignore"))
-    pos = 0 if lang == "sv" else 1
     out.insert(
         out.columns.get_loc(s.REASON) + 1,
         "reason_text",
-        out[s.REASON].map(lambda code: s.REASONS.get(code, (code, code))[pos]),
+        out[s.REASON].map(lambda code: s.reason_text(code, lang)),
     )
     return out
 

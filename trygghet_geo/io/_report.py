@@ -93,7 +93,7 @@ class IngestReport:
         if self.reason_counts:
             lines.append("Orsaker:" if sv else "Reasons:")
             for code, n in sorted(self.reason_counts.items(), key=lambda kv: -kv[1]):
-                text = s.REASONS.get(code, (code, code))[0 if sv else 1]
+                text = s.reason_text(code, "sv" if sv else "en")
                 lines.append(f"  {code}: {n}  ({text})")
         if self.columns:
             lines.append(
