@@ -129,6 +129,29 @@ def test_same_fifty_rows_through_every_format(fmt: str, tmp_path: Path, referenc
     )
 
 
+def test_long_table_paths_give_what_short_ones_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Long tables take other paths: a second thread, per-distinct-value parsing, per-day localisation.
+    # Forced on for a small messy file, they must give the same frame and report as the plain paths.
+    from trygghet_geo.io import _dates, _ingest
+
+    df = pd.concat([fifty_rows()] * 30, ignore_index=True)  # repeated ids and rows: duplicates
+    df.loc[::7, "Tid"] = "25:99"
+    df.loc[::11, "Datum"] = "2021-02-30"
+    df.loc[::13, "lat"] = 18.05  # lat and lon swapped
+    df.loc[::13, "lon"] = 59.33
+    path = write_csv(df, tmp_path / "long.csv", sep=";", encoding="utf-8", comma=True)
+    short = read_incidents(path)
+    monkeypatch.setattr(_ingest, "_THREADED_MIN_ROWS", 0)
+    monkeypatch.setattr(_dates, "_BY_DAY_MIN_ROWS", 0)
+    monkeypatch.setattr(_dates, "_DEDUPE_MIN_ROWS", 0)
+    long = read_incidents(path)
+    pd.testing.assert_frame_equal(pd.DataFrame(long), pd.DataFrame(short))
+    assert long.attrs["report"].to_dict() == short.attrs["report"].to_dict()
+    reasons = set(short[s.REASON].dropna())
+    assert {"duplicate", "bad_date"} <= reasons
+    assert short.attrs["report"].swapped_coordinates > 0
+
+
 def test_reference_rows_have_the_expected_statuses(reference: pd.DataFrame) -> None:
     status = reference[s.STATUS]
     assert (status == "rejected").sum() == 1  # row 10: neither place nor coordinates
@@ -427,6 +450,26 @@ def test_dst_edges_and_excel_date_cells() -> None:
     assert got.iloc[0] == pd.Timestamp("2021-03-28 03:30", tz="Europe/Stockholm")  # 02:30 does not exist
     assert got.iloc[1].utcoffset() == dt.timedelta(hours=1)  # ambiguous hour read as standard time
     assert got.iloc[2] == pd.Timestamp("2021-06-01 12:00", tz="Europe/Stockholm")
+
+
+def test_long_columns_are_localised_like_short_ones_across_clock_changes() -> None:
+    from trygghet_geo.io._dates import _localize_by_day, _localize_wall
+
+    # Every minute of the spring and autumn changes of 2023, random times over 30 years, and missing values.
+    rng = np.random.default_rng(1)
+    changes = pd.date_range("2023-03-25", "2023-03-27", freq="min").append(
+        pd.date_range("2023-10-28", "2023-10-30", freq="min")
+    )
+    spread = pd.to_datetime(
+        pd.Timestamp("2000-01-01").value + rng.integers(0, 30 * 365 * 86400, 30_000) * 10**9
+    )
+    values = pd.Series(changes.append(spread).append(pd.DatetimeIndex([pd.NaT] * 20)))
+    values = values.sample(frac=1, random_state=0)
+    fast, reference = _localize_by_day(values), _localize_wall(values)
+    assert fast.equals(reference)
+    assert fast[values == pd.Timestamp("2023-03-26 02:30")].iloc[0] == pd.Timestamp(
+        "2023-03-26 03:30", tz="Europe/Stockholm"
+    )
 
 
 def test_bad_date_rejects_the_row_with_reason() -> None:

@@ -263,17 +263,21 @@ class CoordinateResult:
         Per row: missing, bad, or the CRS the values were read in (see ``KIND_NAMES``).
     swapped : ndarray of bool
         Rows whose two values had to be exchanged (latitude given as longitude, northing as easting).
+    sweden : ndarray of bool or None
+        ``in_sweden(lon, lat)`` when telling the axis order already answered it for every row (all values in
+        degrees), so that it need not be asked again; ``None`` otherwise.
     """
 
     lon: NDArray[np.float64]
     lat: NDArray[np.float64]
     kind: NDArray[np.int8]
     swapped: NDArray[np.bool_]
+    sweden: NDArray[np.bool_] | None = None
 
     def counts(self) -> dict[str, int]:
         """Rows per kind, by name (only kinds present)."""
-        values, n = np.unique(self.kind, return_counts=True)
-        return {KIND_NAMES[int(v)]: int(c) for v, c in zip(values, n, strict=True)}
+        n = np.bincount(self.kind, minlength=len(KIND_NAMES))
+        return {KIND_NAMES[k]: int(c) for k, c in enumerate(n) if c}
 
 
 def _between(v: NDArray[np.float64], rng: tuple[float, float]) -> NDArray[np.bool_]:
@@ -300,12 +304,16 @@ def _project(
 
 def _geographic(
     a: NDArray[np.float64], b: NDArray[np.float64], rows: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
-    """Read rows of (a=lat, b=lon) degrees; decide per row whether the two were swapped."""
+) -> tuple[
+    NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_] | None
+]:
+    """Read rows of (a=lat, b=lon) degrees; decide per row whether the two were swapped. The fifth value is
+    whether each row (as read) lies in Sweden, when the decision had to find that out."""
     normal = rows & (np.abs(a) <= 90) & (np.abs(b) <= 180)
     flipped = rows & (np.abs(b) <= 90) & (np.abs(a) <= 180)
     both = normal & flipped
     swap = flipped & ~normal
+    sweden = None
     if both.any():
         # Inside Sweden one orientation lands in the country and the other does not.
         sw_normal = in_sweden(b, a)
@@ -324,12 +332,15 @@ def _geographic(
             d_normal = np.hypot(a - c_lat, b - c_lon)
             d_flip = np.hypot(b - c_lat, a - c_lon)
             swap |= undecided & (d_flip < d_normal)
+        sweden = np.where(swap, sw_flipped, sw_normal)
     lat = np.where(swap, b, a)
     lon = np.where(swap, a, b)
     ok = normal | flipped
     # (0, 0) is the classic placeholder of a missing position, never a real Swedish incident.
     ok &= ~((lat == 0) & (lon == 0))
-    return np.where(ok, lon, np.nan), np.where(ok, lat, np.nan), ok, swap & ok
+    if sweden is not None:
+        sweden &= ok
+    return np.where(ok, lon, np.nan), np.where(ok, lat, np.nan), ok, swap & ok, sweden
 
 
 def coordinates_to_wgs84(
@@ -365,25 +376,25 @@ def coordinates_to_wgs84(
     >>> r.lat.round(2).tolist(), r.counts()
     ([59.33, 59.33], {'EPSG:4326': 1, 'EPSG:3006': 1})
     """
-    a = np.asarray(first, dtype=float).copy()
-    b = np.asarray(second, dtype=float).copy()
+    a = np.asarray(first, dtype=float)
+    b = np.asarray(second, dtype=float)
     n = a.shape[0]
-    lon = np.full(n, np.nan)
-    lat = np.full(n, np.nan)
-    kind = np.full(n, KIND_BAD, dtype=np.int8)
-    swapped = np.zeros(n, dtype=bool)
-    present = np.isfinite(a) | np.isfinite(b)
-    kind[~present] = KIND_MISSING
-    rows = np.isfinite(a) & np.isfinite(b)
+    fin_a, fin_b = np.isfinite(a), np.isfinite(b)
+    kind = np.where(fin_a | fin_b, KIND_BAD, KIND_MISSING).astype(np.int8)
+    rows = fin_a & fin_b
     if crs is not None:
+        lon, lat, swapped = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
         _given(a, b, rows, crs, lon, lat, kind, swapped)
         return CoordinateResult(lon, lat, kind, swapped)
 
     degrees = rows & (np.abs(a) <= 180) & (np.abs(b) <= 180)
-    g_lon, g_lat, g_ok, g_swap = _geographic(a, b, degrees)
-    lon[g_ok], lat[g_ok], swapped[g_ok], kind[g_ok] = g_lon[g_ok], g_lat[g_ok], g_swap[g_ok], KIND_WGS84
+    # The degree rows first: their outputs are NaN (and not swapped) wherever they did not fit.
+    lon, lat, g_ok, swapped, sweden = _geographic(a, b, degrees)
+    kind[g_ok] = KIND_WGS84
 
     projected = rows & ~degrees
+    if not projected.any():
+        return CoordinateResult(lon, lat, kind, swapped, sweden)
     north_a = projected & _between(a, _NORTHING)
     north_b = projected & ~north_a & _between(b, _NORTHING)
     north = np.where(north_a, a, b)
@@ -404,7 +415,9 @@ def coordinates_to_wgs84(
                 "(easting near 150 000 m) and the zone cannot be told from the values: pass crs='EPSG:3007' "
                 "… 'EPSG:3018' (e.g. crs='EPSG:3011' for SWEREF 99 18 00)"
             )
-    return CoordinateResult(lon, lat, kind, swapped)
+    if projected.any():  # rows in metres were not tested
+        sweden = None
+    return CoordinateResult(lon, lat, kind, swapped, sweden)
 
 
 def _given(
@@ -426,7 +439,7 @@ def _given(
     except ProjCRSError as exc:
         raise CRSError(f"crs={crs!r} is not a CRS pyproj knows: {exc}") from None
     if src.is_geographic:
-        g_lon, g_lat, g_ok, g_swap = _geographic(a, b, rows)
+        g_lon, g_lat, g_ok, g_swap, _ = _geographic(a, b, rows)
         lon[g_ok], lat[g_ok], swapped[g_ok], kind[g_ok] = g_lon[g_ok], g_lat[g_ok], g_swap[g_ok], KIND_GIVEN
         return
     name = src.to_string()

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["TIMEZONE", "parse_datetimes", "parse_times", "wall_datetimes"]
+__all__ = ["TIMEZONE", "distinct_texts", "parse_datetimes", "parse_times", "wall_datetimes"]
 
 TIMEZONE = "Europe/Stockholm"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -79,9 +79,45 @@ def _localize(values: pd.Series) -> pd.Series:
     values = values.astype("datetime64[ns]")
     if aware:
         return values.dt.tz_localize("UTC").dt.tz_convert(TIMEZONE)
+    if len(values) >= _BY_DAY_MIN_ROWS:
+        return _localize_by_day(values)
+    return _localize_wall(values)
+
+
+def _localize_wall(values: pd.Series) -> pd.Series:
+    """pandas' own localisation of naive wall-clock times (the rules of :func:`_localize`)."""
     return values.dt.tz_localize(
         TIMEZONE, ambiguous=np.zeros(len(values), dtype=bool), nonexistent=pd.Timedelta(hours=1)
     )
+
+
+_DAY_NS = 86_400 * 10**9
+_BY_DAY_MIN_ROWS = 20_000
+
+
+def _localize_by_day(values: pd.Series) -> pd.Series:
+    """:func:`_localize_wall` for long columns, several times faster: a million incidents fall on a few
+    thousand days, and the UTC offset is the same all day except on the two days a year the clocks change.
+    The offset is looked up once per distinct day (at its first and last nanosecond); only rows on a day
+    whose offset changes take pandas' row-by-row localisation."""
+    ns = values.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    nat = np.iinfo(np.int64).min
+    present = ns != nat
+    codes, days = pd.factorize(np.where(present, ns // _DAY_NS, 0))
+    if len(days) * 4 > len(ns):  # mostly distinct days: nothing to share
+        return _localize_wall(values)
+    edges = np.concatenate((days * _DAY_NS, days * _DAY_NS + (_DAY_NS - 1)))
+    local = _localize_wall(pd.Series(edges.view("datetime64[ns]")))
+    utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    offset = edges - utc  # wall clock minus UTC, per day edge
+    k = len(days)
+    changing = (offset[:k] != offset[k:])[codes] & present
+    out = np.where(present, ns - offset[:k][codes], nat)
+    if changing.any():
+        slow = _localize_wall(pd.Series(ns[changing].view("datetime64[ns]")))
+        out[changing] = slow.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view(np.int64)
+    aware = pd.DatetimeIndex(out.view("datetime64[ns]")).tz_localize("UTC").tz_convert(TIMEZONE)
+    return pd.Series(aware.array, index=values.index)
 
 
 def _arrow_fast(text: pd.Series) -> pd.Series:
@@ -195,6 +231,15 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     if len(uniques) * 4 > len(values):
         return None
     return codes, pd.Series(uniques, dtype="str")
+
+
+def distinct_texts(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Integer codes (-1 where missing) and the distinct values of a column, for parsing each distinct
+    value once; a short or mostly distinct column comes back as it is (codes 0 … n-1)."""
+    distinct = _distinct(values)
+    if distinct is not None:
+        return distinct
+    return np.arange(len(values)), values.reset_index(drop=True)
 
 
 def _take(
