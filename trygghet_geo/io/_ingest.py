@@ -196,31 +196,33 @@ def _now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
     return done
 
 
-def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, str]:
+def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int64] | None]:
+    """When each row happened, which rows had a date that could not be read, and the Stockholm wall clock
+    as int64 nanoseconds where adding a separate time column worked it out anyway (else ``None``)."""
     n = cols.n
     nat = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype="datetime64[ns, Europe/Stockholm]")
     if cols.has("datetime"):
         ts, bad = parse_datetimes(cols.present("datetime"))
-        return ts, bad, "datetime"
+        return ts, bad, None
     if not cols.has("date"):
-        return nat, np.zeros(n, dtype=bool), ""
+        return nat, np.zeros(n, dtype=bool), None
     date = cols.present("date")
     if not cols.has("time"):
         ts, bad = parse_datetimes(date)
-        return ts, bad, "date"
-    ts, bad = _date_plus_time(date, cols.present("time"))
-    return ts, bad, "date+time"
+        return ts, bad, None
+    return _date_plus_time(date, cols.present("time"))
 
 
 _DAY_NS = 86_400 * 10**9
 
 
-def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.int64]]:
     """A date column plus a separate time column, added on the wall clock, then placed in Stockholm time.
 
     Where the time is missing or unreadable the date stands as it was read (a date column that holds a
     time keeps it); where both are present the time replaces the date's time of day. Each distinct date
-    and time text is parsed once; the sum is integer arithmetic on nanoseconds."""
+    and time text is parsed once; the sum is integer arithmetic on nanoseconds, returned as well (the wall
+    clock, before a time in the spring gap is moved on)."""
     nat = np.iinfo(np.int64).min
     day_codes, days = distinct_texts(date)
     clock_codes, clocks = distinct_texts(time)
@@ -232,7 +234,7 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
     bad = np.append(bad_day, False)[day_codes] | np.append(bad_clock, False)[clock_codes]
     both = (w != nat) & (c != nat)
     w = np.where(both, w - w % _DAY_NS + c, w)
-    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad
+    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad, w
 
 
 def _coordinates(
@@ -419,7 +421,7 @@ def _duplicates(
         if len(r):
             xy = _combine(np.round(lon[r] * 1e5).astype(np.int64), np.round(lat[r] * 1e5).astype(np.int64))
             where[r] = int(where.max(initial=0)) + 1 + pd.factorize(xy)[0]
-        tt = t[rows] - t[rows].min(initial=0)
+        tt = t[rows] - t[rows].min()  # rows is not empty here
         if not (tt % 1_000_000_000).any():  # whole seconds (the usual case): a smaller radix
             tt //= 1_000_000_000
         key = _combine(tt, where[rows], category_code[rows], *(c[rows] for c in extra))
@@ -567,7 +569,7 @@ def build(
         # The duplicate check's text codes are made beside the dates, categories and coordinates.
         id_later = submit(_codes, record_id)
         place_later = submit(_codes, place, lower=True)
-        occurred, bad_date, _ = _occurred_at(cols)
+        occurred, bad_date, wall = _occurred_at(cols)
         bar.update(1)
         raw_cat = _text(cols.raw("category"), n)
         cat_code, cat_names, unknown = map_categories(
@@ -596,7 +598,8 @@ def build(
     if kind == "incidents":
         # Same time means the same minute of the day: a date alone (midnight) says too little, two thefts
         # on one street on one day are no duplicates.
-        wall = _ns(occurred.dt.tz_localize(None))  # the Stockholm wall clock, NaT as the int64 minimum
+        if wall is None:  # the Stockholm wall clock, NaT as the int64 minimum
+            wall = _ns(occurred.dt.tz_localize(None))
         eligible = (wall != np.iinfo(np.int64).min) & (wall % _DAY_NS // 60_000_000_000 != 0)
         extra: tuple[np.ndarray, ...] = ()
     else:
