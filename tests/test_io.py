@@ -800,3 +800,22 @@ def test_excel_size_limit_is_an_option(tmp_path) -> None:
     assert len(read_observations(path, max_excel_mb=50)) == 2000  # the keyword wins over the option
     with pytest.raises(ValueError, match="max_excel_mb"):
         options.max_excel_mb = 0
+
+
+def test_progress_bars_show_on_a_terminal_and_stay_out_of_logs(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from trygghet_geo import options
+    from trygghet_geo.io._ingest import _progress
+
+    options.progress = True
+    for terminal in (False, True):
+        monkeypatch.setattr(sys.stderr, "isatty", lambda terminal=terminal: terminal, raising=False)
+        bar = _progress("big.csv", 300_000)
+        bar.update(6)
+        bar.close()
+        err = capsys.readouterr().err
+        # A log file or CI run gets nothing (no carriage returns, no cursor escapes); a terminal gets the bar.
+        assert ("read big.csv" in err) is terminal

@@ -50,7 +50,8 @@ class Options:
         CRS for internal metric geometry. ``None`` (default) picks SWEREF 99 TM (EPSG:3006) inside Sweden and
         the local UTM zone elsewhere.
     progress : bool
-        Show tqdm progress bars on long work.
+        Show tqdm progress bars on long work: in a terminal or a notebook, never in output that is no terminal
+        (a log file, CI), where a bar would leave carriage returns and cursor escapes behind.
     lang : str
         Language of what a coordinator reads: ``"sv"`` (default) or ``"en"``.
     max_excel_mb : float
@@ -79,6 +80,12 @@ class Options:
         for f in fields(Options):
             default = f.default_factory() if callable(f.default_factory) else f.default
             setattr(self, f.name, default)
+
+
+def progress_disable(*, hidden: bool = False) -> bool | None:
+    """tqdm's ``disable=`` for a bar: ``True`` when ``options.progress`` is off or the caller hides this bar,
+    else ``None``, which tqdm reads as "show it only on a terminal" (a notebook always shows its widget)."""
+    return True if hidden or not options.progress else None
 
 
 def _validate(name: str, value: Any) -> Any:

@@ -194,13 +194,13 @@ def simulate_llr(
     """The :func:`cluster_llr` of every cluster in each of ``n_simulations`` random relocations."""
     from tqdm.auto import tqdm
 
-    from trygghet_geo import options
+    from trygghet_geo._config import progress_disable
     from trygghet_geo.cluster import dbscan_on_network
     from trygghet_geo.snap import random_positions
 
     rng = np.random.default_rng(random_state)
     out = []
-    for _ in tqdm(range(n_simulations), desc="Monte Carlo", disable=not options.progress, leave=False):
+    for _ in tqdm(range(n_simulations), desc="Monte Carlo", disable=progress_disable(), leave=False):
         eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
         labels, _core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples)
         out.append(cluster_llr(np.asarray(labels), eid, off, network, half_width_m=eps_m / 2,

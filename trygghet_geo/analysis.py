@@ -216,9 +216,9 @@ class _Stages:
     def __init__(self, total: int) -> None:
         from tqdm.auto import tqdm
 
-        from trygghet_geo import options
+        from trygghet_geo._config import progress_disable
 
-        self._bar = tqdm(total=total, desc="read", disable=not options.progress, leave=False)
+        self._bar = tqdm(total=total, desc="read", disable=progress_disable(), leave=False)
 
     def step(self, name: str) -> None:
         log.info("stage: %s", name)

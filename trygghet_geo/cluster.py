@@ -40,7 +40,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from trygghet_geo._config import options
+from trygghet_geo._config import options, progress_disable
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -303,7 +303,7 @@ def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[_Chunk]:
     cum = np.cumsum(cnt)
     cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
     pieces = np.split(np.arange(len(points)), np.unique(cuts))
-    for piece in tqdm(pieces, disable=not options.progress or len(pieces) < 4, desc="network DBSCAN"):
+    for piece in tqdm(pieces, disable=progress_disable(hidden=len(pieces) < 4), desc="network DBSCAN"):
         grp, within = _expand(cnt[piece])
         i = points[piece][grp]
         ei = p.er[i]

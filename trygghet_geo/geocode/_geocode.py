@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._config import options
+from trygghet_geo._config import options, progress_disable
 from trygghet_geo.errors import GeocodingError, SchemaError
 from trygghet_geo.geocode._cache import ResultCache
 from trygghet_geo.geocode._gazetteer import Gazetteer
@@ -86,7 +86,7 @@ def _match_unique(
     answers = store.get(gazetteer.version, texts) if store is not None else {}
     todo = [t for t in texts if t not in answers]
     if todo:
-        with tqdm(total=len(todo), desc="geocoding", unit="text", disable=not options.progress) as bar:
+        with tqdm(total=len(todo), desc="geocoding", unit="text", disable=progress_disable()) as bar:
             fresh = dict(zip(todo, match_texts(gazetteer, todo, progress=bar.update), strict=True))
         if store is not None:
             store.put(gazetteer.version, fresh)

@@ -527,13 +527,13 @@ def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
 def _progress(source: str, n: int) -> Any:
     """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
     large tables only and only when ``options.progress`` is on (tqdm is not even imported otherwise)."""
-    from trygghet_geo._config import options
+    from trygghet_geo._config import options, progress_disable
 
     if not options.progress or n < 200_000:
         return _NoBar()
     from tqdm.auto import tqdm
 
-    return tqdm(total=6, desc=f"read {source}", unit="stage", leave=False)
+    return tqdm(total=6, desc=f"read {source}", unit="stage", leave=False, disable=progress_disable())
 
 
 class _NoBar:
