@@ -4,7 +4,7 @@ The distance between two snapped points is the shortest path along the network b
 including the partial edges at both ends; two points on the same edge may be joined directly along it or
 around through the rest of the network, whichever is shorter.
 
-How it stays sparse (see ``PERFORMANCE.md`` in the project notes):
+How it stays sparse (steps 1-3 live in :mod:`trygghet_geo._reach`):
 
 1. Points are sorted by (edge, offset). Only the end nodes of *occupied* edges start a shortest-path
    search, and every search is bounded by ``eps`` (``scipy.sparse.csgraph.dijkstra(limit=eps)``), run on
@@ -31,16 +31,18 @@ eps by less than about 1e-8 m may fall either way, because the sums are rounded 
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from trygghet_geo._config import options, progress_disable
+from trygghet_geo._config import options
+from trygghet_geo._reach import _distance_pairs, _pair_chunks, _prepare, _Prepared
+from trygghet_geo._reach import cached_node_distances as cached_node_distances  # importable from here
+from trygghet_geo._reach import node_distances as node_distances  # importable from here
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -59,284 +61,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step
-_DENSE_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × sub-graph nodes)
+_PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step in suggest_eps
 _BIG = np.iinfo(np.int64).max
-
-
-# --- bounded node-to-node distances ------------------------------------------------------------------------
-def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For groups of sizes ``counts``: the group of every element and its position within the group."""
-    group = np.repeat(np.arange(len(counts)), counts)
-    starts = np.cumsum(counts) - counts
-    within = np.arange(int(counts.sum())) - np.repeat(starts, counts)
-    return group, within
-
-
-def _tiles_ok(network: StreetNetwork) -> bool:
-    """True when every edge is at least as long as the straight line between its nodes (needed by the
-    Euclidean pre-filter); networks built by this package always are, since their lines end at the nodes."""
-    xy = network.node_xy
-    u = network.edges["u"].to_numpy()
-    v = network.edges["v"].to_numpy()
-    straight = np.hypot(*(xy[u] - xy[v]).T)
-    return bool(np.all(network.edges["length_m"].to_numpy() >= straight - 1e-6))
-
-
-def _dense_pairs(
-    graph: csr_matrix,
-    local_src: np.ndarray,
-    radius: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bounded Dijkstra from ``local_src`` on ``graph``, chunked so no block exceeds _DENSE_CHUNK entries."""
-    per = max(1, _DENSE_CHUNK // max(graph.shape[0], 1))
-    out_s, out_d, out_w = [], [], []
-    for k in range(0, len(local_src), per):
-        block = dijkstra(graph, directed=True, indices=local_src[k : k + per], limit=radius)
-        r, c = np.nonzero(np.isfinite(block))
-        out_s.append(r + k)
-        out_d.append(c)
-        out_w.append(block[r, c])
-    return np.concatenate(out_s), np.concatenate(out_d), np.concatenate(out_w)
-
-
-def node_distances(
-    network: StreetNetwork,
-    sources: np.ndarray,
-    radius: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (source, node, distance) with network distance ≤ ``radius``, as three flat arrays.
-
-    Sources are grouped into spatial tiles of about 256; each tile runs ``scipy.sparse.csgraph.dijkstra``
-    with ``limit=radius`` on the sub-graph of the nodes within Euclidean reach of the tile, so the work grows
-    with the number of sources × the nodes near them, never sources × all nodes.
-    """
-    graph = network.adjacency
-    n = graph.shape[0]
-    sources = np.asarray(sources, dtype=np.int64)
-    if len(sources) == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0)
-    if n <= 3000 or not _tiles_ok(network):
-        s, d, w = _dense_pairs(graph, sources, radius)
-        return sources[s], d, w
-    xy = network.node_xy
-    reach = radius * (1 + 1e-9) + 1e-3
-    sxy = xy[sources]
-    lo, hi = sxy.min(axis=0), sxy.max(axis=0)
-    area = max(float(np.prod(hi - lo + reach)), 1.0)
-    side = max(2.0 * reach, float(np.sqrt(area * 256.0 / len(sources))))
-    cell = np.floor((sxy - lo) / side).astype(np.int64)
-    tile = cell[:, 0] * (int(cell[:, 1].max()) + 1) + cell[:, 1]
-    order = np.argsort(tile, kind="stable")
-    bounds = np.flatnonzero(np.diff(tile[order])) + 1
-    x_order = np.argsort(xy[:, 0], kind="stable")
-    xs = xy[x_order, 0]
-    out_s, out_d, out_w = [], [], []
-    for group in np.split(order, bounds):
-        src = sources[group]
-        (x0, y0), (x1, y1) = xy[src].min(axis=0) - reach, xy[src].max(axis=0) + reach
-        cand = x_order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
-        cy = xy[cand, 1]
-        sub = np.sort(cand[(cy >= y0) & (cy <= y1)])
-        local = np.searchsorted(sub, src)
-        s, d, w = _dense_pairs(graph[sub][:, sub], local, radius)
-        out_s.append(src[s])
-        out_d.append(sub[d])
-        out_w.append(w)
-    return np.concatenate(out_s), np.concatenate(out_d), np.concatenate(out_w)
-
-
-_reach_cache: weakref.WeakKeyDictionary[Any, dict[float, _Reach]] = weakref.WeakKeyDictionary()
-
-
-@dataclass
-class _Reach:
-    """Bounded node-to-node distances computed so far for one network and radius, grouped by source."""
-
-    done: np.ndarray  # per node: searched from already
-    ptr: np.ndarray  # CSR pointer over sources
-    dst: np.ndarray
-    dist: np.ndarray
-
-
-def cached_node_distances(
-    network: StreetNetwork, sources: np.ndarray, radius: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`node_distances`, remembering what was searched per (network, radius), so repeated
-    clusterings on one network (Monte Carlo simulations) search from each node only once."""
-    per_net = _reach_cache.setdefault(network, {})
-    n = len(network.nodes)
-    reach = per_net.get(radius)
-    if reach is None:
-        if len(per_net) >= 4:  # a handful of radii at most
-            per_net.clear()
-        reach = per_net[radius] = _Reach(
-            np.zeros(n, dtype=bool), np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
-        )
-    sources = np.asarray(sources, dtype=np.int64)
-    missing = sources[~reach.done[sources]]
-    if len(missing):
-        s_new, d_new, w_new = node_distances(network, missing, radius)
-        counts = np.diff(reach.ptr)
-        s_old = np.repeat(np.arange(n), counts)
-        s_all = np.concatenate([s_old, s_new])
-        order = np.argsort(s_all, kind="stable")
-        reach.dst = np.concatenate([reach.dst, d_new])[order]
-        reach.dist = np.concatenate([reach.dist, w_new])[order]
-        reach.ptr = np.searchsorted(s_all[order], np.arange(n + 1))
-        reach.done[missing] = True
-    grp, within = _expand(reach.ptr[sources + 1] - reach.ptr[sources])
-    pos = reach.ptr[sources][grp] + within
-    return sources[grp], reach.dst[pos], reach.dist[pos]
-
-
-# --- the prepared state: sorted points and the (edge, edge) table -----------------------------------------
-@dataclass
-class _Prepared:
-    order: np.ndarray  # sorted position -> original position (snapped points only)
-    t: np.ndarray  # offsets, sorted
-    er: np.ndarray  # occupied-edge rank of each sorted point
-    start: np.ndarray  # per occupied edge: first sorted position
-    stop: np.ndarray  # per occupied edge: one past the last
-    length: np.ndarray  # per occupied edge
-    base: np.ndarray  # per occupied edge: offset of its band in ``key``
-    key: np.ndarray  # base[er] + t, increasing: one searchsorted serves every edge
-    tab_f: np.ndarray  # table rows sorted by e: the other edge f
-    d_uu: np.ndarray  # per table row: D(u_e, u_f); inf beyond the radius
-    d_uv: np.ndarray  # D(u_e, v_f)
-    d_vu: np.ndarray  # D(v_e, u_f)
-    d_vv: np.ndarray  # D(v_e, v_f)
-    wlo: np.ndarray  # per sorted point: first position within radius along its own edge
-    whi: np.ndarray  # one past the last
-    blk: np.ndarray  # per occupied edge e: rows blk[e]:blk[e+1]
-    radius: float
-
-
-def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, radius: float) -> _Prepared:
-    snapped = np.flatnonzero(edge_id >= 0)
-    e_all, t_all = edge_id[snapped], offset[snapped]
-    o = np.lexsort((t_all, e_all))
-    order, e_s, t = snapped[o], e_all[o], t_all[o]
-    occ, start, er = np.unique(e_s, return_index=True, return_inverse=True)
-    stop = np.append(start[1:], len(e_s))
-    length = network.edges["length_m"].to_numpy(np.float64)[occ]
-    base = np.concatenate([[0.0], np.cumsum(length + 2.0)[:-1]])
-    key = base[er] + t
-    # Occupied half-edges per node: node -> (occupied edge rank, end 0=u / 1=v).
-    ends = np.stack([network.edges["u"].to_numpy()[occ], network.edges["v"].to_numpy()[occ]], axis=1)
-    he_node = ends.ravel()
-    he_edge = np.repeat(np.arange(len(occ)), 2)
-    he_end = np.tile([0, 1], len(occ))
-    ho = np.argsort(he_node, kind="stable")
-    he_node, he_edge, he_end = he_node[ho], he_edge[ho], he_end[ho]
-    n_nodes = len(network.nodes)
-    ptr = np.searchsorted(he_node, np.arange(n_nodes + 1))
-    deg = np.diff(ptr)
-    src, dst, dist = cached_node_distances(network, np.unique(he_node), radius)
-    keep = deg[dst] > 0
-    src, dst, dist = src[keep], dst[keep], dist[keep]
-    # Expand node pairs to (half-edge at src) × (half-edge at dst).
-    pair, k1 = _expand(deg[src])
-    h1 = ptr[src[pair]] + k1
-    pair2, k2 = _expand(deg[dst[pair]])
-    h1 = h1[pair2]
-    h2 = ptr[dst[pair[pair2]]] + k2
-    d = dist[pair[pair2]]
-    n_occ = len(occ)
-    rowkey = he_edge[h1].astype(np.int64) * n_occ + he_edge[h2]
-    col = he_end[h1] * 2 + he_end[h2]
-    uniq, inv = np.unique(rowkey, return_inverse=True)
-    tab_d = np.full((len(uniq), 4), np.inf)
-    np.minimum.at(tab_d, (inv.ravel(), col), d)
-    tab_e = uniq // n_occ
-    blk = np.searchsorted(tab_e, np.arange(n_occ + 1))
-    wlo = np.maximum(np.searchsorted(key, key - radius, side="left"), start[er])
-    whi = np.minimum(np.searchsorted(key, key + radius, side="right"), stop[er])
-    return _Prepared(
-        order=order,
-        t=t,
-        er=er,
-        start=start,
-        stop=stop,
-        length=length,
-        base=base,
-        key=key,
-        tab_f=(uniq % n_occ).astype(np.int64),
-        d_uu=tab_d[:, 0].copy(),
-        d_uv=tab_d[:, 1].copy(),
-        d_vu=tab_d[:, 2].copy(),
-        d_vv=tab_d[:, 3].copy(),
-        wlo=wlo,
-        whi=whi,
-        blk=blk,
-        radius=float(radius),
-    )
-
-
-@dataclass
-class _Chunk:
-    """Neighbour intervals of a chunk of (point, edge) pairs, in sorted positions: [s, a) reached through
-    the edge's node u, [b, e) through v, and for the pairs ``win`` (a point on its own edge) a separate
-    [w0, w1) along the edge; the intervals of one pair are disjoint."""
-
-    i: np.ndarray  # sorted point
-    f: np.ndarray  # occupied edge
-    du: np.ndarray  # network distance from the point to f's node u (may exceed the radius)
-    dv: np.ndarray  # ... to f's node v
-    s: np.ndarray
-    a: np.ndarray
-    b: np.ndarray
-    e: np.ndarray
-    win: np.ndarray  # positions (within the chunk) of pairs with a separate window
-    w0: np.ndarray
-    w1: np.ndarray
-
-
-def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[_Chunk]:
-    """The neighbour intervals of the given sorted points on every edge in reach, in chunks of about
-    _PAIR_CHUNK (point, edge) pairs."""
-    from tqdm.auto import tqdm
-
-    r = p.radius
-    cnt = np.diff(p.blk)[p.er[points]]
-    cum = np.cumsum(cnt)
-    cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
-    pieces = np.split(np.arange(len(points)), np.unique(cuts))
-    for piece in tqdm(pieces, disable=progress_disable(hidden=len(pieces) < 4), desc="network DBSCAN"):
-        grp, within = _expand(cnt[piece])
-        i = points[piece][grp]
-        ei = p.er[i]
-        row = p.blk[ei] + within
-        ti = p.t[i]
-        rest = p.length[ei] - ti
-        du = np.minimum(ti + p.d_uu[row], rest + p.d_vu[row])
-        dv = np.minimum(ti + p.d_uv[row], rest + p.d_vv[row])
-        f = p.tab_f[row]
-        same = f == ei
-        keep = (du <= r) | (dv <= r) | same
-        if not keep.all():
-            i, f, du, dv, same = i[keep], f[keep], du[keep], dv[keep], same[keep]
-        s, e = p.start[f], p.stop[f]
-        a, b = s.copy(), e.copy()
-        m = du <= r
-        fm = f[m]
-        a[m] = np.searchsorted(p.key, p.base[fm] + np.minimum(r - du[m], p.length[fm] + 0.5), side="right")
-        m = dv <= r
-        fm = f[m]
-        b[m] = np.searchsorted(p.key, p.base[fm] + np.maximum(p.length[fm] - r + dv[m], -0.5), side="left")
-        # The window of ±r along the point's own edge, merged into the prefix or suffix where they touch.
-        win = np.flatnonzero(same)
-        w0, w1 = p.wlo[i[win]], p.whi[i[win]]
-        aw, bw = a[win], b[win]
-        into_a, into_b = w0 <= aw, w1 >= bw
-        a[win] = np.where(into_a, np.maximum(aw, w1), aw)
-        b[win] = np.where(into_b, np.minimum(bw, w0), bw)
-        sep = ~into_a & ~into_b
-        full = a >= b
-        a[full] = e[full]
-        b[full] = e[full]
-        yield _Chunk(i, f, du, dv, s, a, b, e, win[sep], w0[sep], w1[sep])
 
 
 def _neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
@@ -424,20 +150,6 @@ def _border_labels(p: _Prepared, core: np.ndarray, label_sorted: np.ndarray) -> 
     hit = (best < _BIG) & ~core
     out[hit] = best[hit]
     return out
-
-
-def _distance_pairs(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(sorted point i, sorted neighbour j, network distance) for every neighbour of the given points,
-    in chunks; the intervals are disjoint, so each pair comes once."""
-    for c in _pair_chunks(p, points):
-        for sel, lo, hi in ((None, c.s, c.a), (None, c.b, c.e), (c.win, c.w0, c.w1)):
-            k, within = _expand(hi - lo)
-            j = lo[k] + within
-            grp = k if sel is None else sel[k]
-            ii, ff = c.i[grp], c.f[grp]
-            d = np.minimum(c.du[grp] + p.t[j], c.dv[grp] + p.length[ff] - p.t[j])
-            d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
-            yield ii, j, d
 
 
 # --- public functional core --------------------------------------------------------------------------------
