@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString
@@ -258,3 +261,105 @@ def test_osm_xml_file_offline() -> None:
     assert "Kyrkstigen" not in set(drive.edges["name"])  # a footway
     with pytest.raises(InputError, match="does not exist"):
         network_from_xml(path.with_name("missing.osm"))
+
+
+def _path_m(net: StreetNetwork, a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Shortest path along the network between the nodes at two points (inf when not connected)."""
+    xy = net.node_xy
+    ia = int(np.argmin(np.hypot(*(xy - a).T)))
+    ib = int(np.argmin(np.hypot(*(xy - b).T)))
+    try:
+        return float(nx.shortest_path_length(net.to_graph(), ia, ib, weight="length"))
+    except nx.NetworkXNoPath:
+        return float("inf")
+
+
+def _layer(*coords: list[tuple[float, float]]) -> gpd.GeoDataFrame:
+    names = [chr(ord("A") + i) for i in range(len(coords))]
+    return gpd.GeoDataFrame({"name": names}, geometry=[LineString(c) for c in coords], crs="EPSG:3006")
+
+
+def test_side_street_ending_mid_segment_is_connected() -> None:
+    # A municipal layer: one line per street, the side street ends on the main street, no vertex there.
+    layer = _layer([(0, 0), (100, 0)], [(50, 0), (50, 50)])
+    net = network_from_lines(layer)
+    assert sorted(net.edges["name"]) == ["A", "A", "B"]
+    assert _path_m(net, (0, 0), (50, 50)) == pytest.approx(100)
+    assert _path_m(network_from_lines(layer, split="ends"), (0, 0), (50, 50)) == float("inf")
+
+
+def test_street_through_a_crossing_is_cut_at_its_shared_vertex_but_a_bridge_is_not() -> None:
+    crossing = _layer([(0, 0), (50, 0), (100, 0)], [(50, -50), (50, 0), (50, 50)])
+    net = network_from_lines(crossing)
+    assert len(net.edges) == 4
+    assert len(net.nodes) == 5
+    assert _path_m(net, (0, 0), (50, 50)) == pytest.approx(100)
+    bridge = _layer([(0, 0), (100, 0)], [(50, -50), (50, 50)])  # crosses without a common vertex
+    assert len(network_from_lines(bridge).edges) == 2
+    assert _path_m(network_from_lines(bridge), (0, 0), (50, 50)) == float("inf")
+    noded = network_from_lines(bridge, split="crossings")
+    assert sorted(noded.edges["name"]) == ["A", "A", "B", "B"]
+    assert _path_m(noded, (0, 0), (50, 50)) == pytest.approx(100)
+
+
+def test_a_layer_already_split_at_junctions_is_left_as_it_is() -> None:
+    rng = np.random.default_rng(3)
+    grid = [[(x, y), (x + 100, y)] for x in range(0, 500, 100) for y in range(0, 600, 100)] + [
+        [(x, y), (x, y + 100)] for x in range(0, 600, 100) for y in range(0, 500, 100)
+    ]
+    layer = _layer(*[grid[i] for i in rng.permutation(len(grid))])
+    split, ends = network_from_lines(layer), network_from_lines(layer, split="ends")
+    pd.testing.assert_frame_equal(pd.DataFrame(split.edges), pd.DataFrame(ends.edges))
+    with pytest.raises(InputError, match="split must be one of"):
+        network_from_lines(layer, split="everywhere")  # type: ignore[arg-type]
+
+
+def test_cut_layer_gives_the_distances_of_the_same_streets_drawn_split() -> None:
+    # Long streets through shared vertices, side streets ending mid-segment, lines stored backwards: cut at
+    # its junctions it must give the same distances as the same streets drawn as one line per block.
+    rng = np.random.default_rng(11)
+    xs, ys = np.cumsum(rng.uniform(40, 120, 6)), np.cumsum(rng.uniform(40, 120, 5))
+    long_lines, blocks = [], []
+    for y in ys:  # one line per street, a vertex at every crossing
+        pts = [(float(x), float(y)) for x in xs]
+        long_lines.append(pts[::-1] if rng.random() < 0.5 else pts)
+        blocks += [[pts[i], pts[i + 1]] for i in range(len(pts) - 1)]
+    for x in xs:  # cross streets as blocks between the long streets
+        for y0, y1 in itertools.pairwise(ys):
+            block = [(float(x), float(y0)), (float(x), float(y1))]
+            long_lines.append(block)
+            blocks.append(block)
+    # Side streets ending in the middle of a block of a long street (no vertex there).
+    for flat in rng.choice(len(ys) * (len(xs) - 1), size=6, replace=False):
+        i, j = divmod(int(flat), len(xs) - 1)
+        x = float(rng.uniform(xs[j] + 5, xs[j + 1] - 5))
+        long_lines.append([(x, float(ys[i])), (x, float(ys[i]) - 30)])
+        blocks.append([(x, float(ys[i])), (x, float(ys[i]) - 30)])
+        row = [(float(v), float(ys[i])) for v in xs]
+        k = blocks.index([row[j], row[j + 1]])
+        blocks[k : k + 1] = [[row[j], (x, float(ys[i]))], [(x, float(ys[i])), row[j + 1]]]
+    cut = network_from_lines(_layer(*long_lines))
+    drawn = network_from_lines(_layer(*blocks), split="ends")
+    assert len(cut.edges) == len(drawn.edges)
+    g_cut, g_drawn = cut.to_graph(), drawn.to_graph()
+    # Every node of one network has a node at the same place in the other, with the same distances.
+    match = [int(np.argmin(np.hypot(*(drawn.node_xy - p).T))) for p in cut.node_xy]
+    np.testing.assert_allclose(drawn.node_xy[match], cut.node_xy, atol=1e-6)
+    d_cut = dict(nx.all_pairs_dijkstra_path_length(g_cut, weight="length"))
+    d_drawn = dict(nx.all_pairs_dijkstra_path_length(g_drawn, weight="length"))
+    for a in range(len(match)):
+        for b in range(len(match)):
+            assert d_cut[a][b] == pytest.approx(d_drawn[match[a]][match[b]], abs=1e-6)
+
+
+def test_cli_network_split_option(tmp_path, capsys) -> None:
+    from trygghet_geo.cli import main
+
+    _layer([(0, 0), (100, 0)], [(50, 0), (50, 50)]).to_file(tmp_path / "gator.gpkg", driver="GPKG")
+    out = tmp_path / "net.gpkg"
+    assert main(["network", "--lines", str(tmp_path / "gator.gpkg"), "--out", str(out)]) == 0
+    assert "4 nodes, 3 edges" in capsys.readouterr().out
+    assert (
+        main(["network", "--lines", str(tmp_path / "gator.gpkg"), "--split", "ends", "--out", str(out)]) == 0
+    )
+    assert "4 nodes, 2 edges" in capsys.readouterr().out

@@ -283,6 +283,13 @@ def _add_network(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     src.add_argument("--graphml", help="GraphML file saved by osmnx")
     src.add_argument("--lines", help="line layer: NVDB or a municipal centre-line layer (GPKG, shapefile…)")
     p.add_argument("--name-column", help="street-name column of --lines (default: 'name' when present)")
+    p.add_argument(
+        "--split",
+        default="junctions",
+        choices=["junctions", "crossings", "ends"],
+        help="where --lines are cut into edges: where lines share a vertex or one ends on another (default), "
+        "at every crossing (bridges included), or only at line ends (a layer split already, e.g. NVDB)",
+    )
     p.add_argument("--network-type", default="walk", choices=["walk", "drive", "bike", "all"])
     p.add_argument("--online", action="store_true", help="allow the download for --place/--bbox")
     p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
@@ -315,7 +322,7 @@ def _run_network(args: argparse.Namespace) -> int:
             lines = gpd.read_file(args.lines)
         except Exception as exc:  # pyogrio raises several kinds for missing/unreadable files
             raise InputError(f"cannot read the line layer {args.lines!r}: {exc}") from exc
-        net = netmod.network_from_lines(lines, name_column=args.name_column)
+        net = netmod.network_from_lines(lines, name_column=args.name_column, split=args.split)
     path = net.to_file(args.out)
     km = float(net.edges["length_m"].sum()) / 1000.0
     print(

@@ -41,6 +41,7 @@ import shapely
 from pyproj import CRS
 
 from trygghet_geo._config import options
+from trygghet_geo._noding import SPLITS, Split, split_lines
 from trygghet_geo.errors import CRSError, InputError, NetworkError
 
 if TYPE_CHECKING:
@@ -322,12 +323,14 @@ def network_from_lines(
     *,
     name_column: str | None = None,
     node_tolerance_m: float = 0.01,
+    split: Split = "junctions",
 ) -> StreetNetwork:
     """A street network from any line layer (NVDB, a municipal centre-line layer, a shapefile).
 
-    Lines meet where their end points coincide within ``node_tolerance_m``; lines that cross without a
-    shared end point (bridges, tunnels) are not connected, so the layer must be split at junctions, as NVDB
-    and most centre-line layers are. MultiLineStrings are split into their parts.
+    Edges meet where their end points coincide within ``node_tolerance_m``. A layer need not be split at its
+    junctions already: by default a line is cut where another line touches it (see ``split``), so a street
+    drawn as one line through its crossings, or met mid-segment by a side street, is connected there.
+    MultiLineStrings are split into their parts.
 
     Parameters
     ----------
@@ -337,6 +340,12 @@ def network_from_lines(
         Column with the street name; ``name`` is used when present and this is not given.
     node_tolerance_m : float
         End points closer than this (metres, after projection) become one node.
+    split : {"junctions", "crossings", "ends"}
+        Where lines are cut into edges. ``"junctions"`` (default): where another line has a vertex in common
+        with it or ends on it; lines that cross without a common vertex (a bridge, a tunnel) stay apart.
+        ``"crossings"``: at every intersection, for layers drawn without vertices at their junctions (a bridge
+        then meets the street under it). ``"ends"``: nowhere; lines meet only at their end points, for
+        layers already split at every junction (NVDB).
 
     Examples
     --------
@@ -354,6 +363,8 @@ def network_from_lines(
         raise InputError(f"name_column {name_column!r} is not a column; columns are {list(gdf.columns)}")
     if node_tolerance_m <= 0:
         raise InputError(f"node_tolerance_m must be > 0, got {node_tolerance_m!r}")
+    if split not in SPLITS:
+        raise InputError(f"split must be one of {SPLITS}, got {split!r}")
     column = name_column or ("name" if "name" in gdf.columns else None)
     frame = gdf[[column, gdf.geometry.name]] if column else gdf[[gdf.geometry.name]]
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
@@ -364,8 +375,12 @@ def network_from_lines(
     if len(frame) == 0:
         raise NetworkError("the line layer holds no lines")
     (frame,) = _to_metric([frame])
-    lines = frame.geometry.to_numpy()
-    names = _clean_names(frame[column]) if column else np.full(len(frame), "", dtype=object)
+    lines, source = split_lines(frame.geometry.to_numpy(), split, node_tolerance_m)
+    if len(lines) < len(frame):
+        logger.info("%d lines of zero length dropped", len(frame) - len(lines))
+    elif len(lines) > len(frame):
+        logger.info("%d lines cut into %d edges at their junctions (split=%r)", len(frame), len(lines), split)
+    names = (_clean_names(frame[column]) if column else np.full(len(frame), "", dtype=object))[source]
     ends = np.stack(
         [
             shapely.get_coordinates(shapely.get_point(lines, 0)),
