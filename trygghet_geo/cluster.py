@@ -4,17 +4,12 @@ The distance between two snapped points is the shortest path along the network b
 including the partial edges at both ends; two points on the same edge may be joined directly along it or
 around through the rest of the network, whichever is shorter.
 
-How it stays sparse (steps 1-3 live in :mod:`trygghet_geo._reach`):
+How it stays sparse:
 
-1. Points are sorted by (edge, offset). Only the end nodes of *occupied* edges start a shortest-path
-   search, and every search is bounded by ``eps`` (``scipy.sparse.csgraph.dijkstra(limit=eps)``), run on
-   spatial tiles of sources over the sub-graph within Euclidean reach (a path of length ≤ eps never leaves
-   the disc of radius eps, since an edge is never shorter than the straight line between its nodes).
-2. The node-to-node distances become an (edge, edge) table with the four end-to-end distances.
-3. For a point p on edge e and an occupied edge f in e's table, the neighbours of p on f are a prefix
-   (reached through f's node u), a suffix (through v) and, when f is e itself, a window of ±eps along
-   the edge: three intervals of f's sorted offsets, found with ``searchsorted``. Neighbour weights are
-   summed with a cumulative sum, so neighbour pairs are never materialised.
+1.-3. :mod:`trygghet_geo._reach` sorts the points by (edge, offset), runs bounded, tiled Dijkstra searches
+   from the end nodes of occupied edges only, and finds every point's neighbours as three intervals of
+   sorted offsets per nearby edge. Neighbour weights are summed with a cumulative sum over those
+   intervals, so neighbour pairs are never materialised.
 4. Core points are joined with a union-find (``scipy.sparse.csgraph.connected_components``) over a few
    representative pairs: consecutive cores along an edge and, for every pair of edge ends within eps, the
    core nearest to each end. This joins exactly the components of the eps-graph of the cores.
