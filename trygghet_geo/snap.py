@@ -9,7 +9,7 @@ Example
 >>> from shapely.geometry import LineString
 >>> from trygghet_geo.network import network_from_lines
 >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
->>> snap_points(np.array([[30.0, 4.0], [50.0, 500.0]]), net)
+>>> snap_points(np.array([[30.0, 4.0], [50.0, 500.0]]), net)  # doctest: +NORMALIZE_WHITESPACE
    edge_id  edge_offset_m  snap_dist_m  snapped               reason
 0        0           30.0          4.0     True
 1       -1            NaN          NaN    False  too_far_from_street
