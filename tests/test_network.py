@@ -363,3 +363,28 @@ def test_cli_network_split_option(tmp_path, capsys) -> None:
         main(["network", "--lines", str(tmp_path / "gator.gpkg"), "--split", "ends", "--out", str(out)]) == 0
     )
     assert "4 nodes, 2 edges" in capsys.readouterr().out
+
+
+def test_cli_takes_a_saved_network_or_a_municipal_line_layer(tmp_path) -> None:
+    from trygghet_geo.cli import _load_network
+    from trygghet_geo.errors import TrygghetError
+
+    layer = gpd.GeoDataFrame(
+        {"GATUNAMN": ["Storgatan", "Kyrkogatan"]},
+        geometry=[LineString([(0, 0), (100, 0)]), LineString([(50, 0), (50, 60)])],
+        crs="EPSG:3006",
+    )
+    layer.to_file(tmp_path / "gator.gpkg", driver="GPKG")
+    layer.to_file(tmp_path / "gator.shp")
+    for name in ("gator.gpkg", "gator.shp"):
+        net = _load_network(str(tmp_path / name))
+        assert sorted(net.edges["name"]) == ["Kyrkogatan", "Storgatan", "Storgatan"]  # cut at the T
+    saved = net.to_file(tmp_path / "gatunat.gpkg")
+    again = _load_network(str(saved))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(again.edges.drop(columns="geometry")),
+        pd.DataFrame(net.edges.drop(columns="geometry")),
+        check_dtype=False,
+    )
+    with pytest.raises(TrygghetError, match="street line layer"):
+        _load_network(str(tmp_path / "gator.csv"))

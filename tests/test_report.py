@@ -230,7 +230,7 @@ def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:
     ("argv", "message"),
     [
         (["report", "--incidents", "brott.csv"], "--incidents needs --network"),
-        (["report", "--incidents", "brott.csv", "--network", "gator.shp"], "expected .gpkg, .pbf"),
+        (["report", "--incidents", "brott.csv", "--network", "gator.csv"], "expected a .gpkg saved by"),
         (["report", "--observations", "vandring.xlsx"], "need --incidents"),
     ],
 )

@@ -82,7 +82,10 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     p.add_argument("incidents", help="incident file (.csv, .xlsx, .geojson, .gpkg, .shp, Polisen .json)")
     p.add_argument("--observations", help="safety-walk observation file")
     p.add_argument(
-        "--network", required=True, help="street network: .gpkg (trygghet-geo network), .pbf, .osm, .graphml"
+        "--network",
+        required=True,
+        help="street network: .gpkg from 'trygghet-geo network', .pbf, .osm, .graphml, or a street line "
+        "layer (.gpkg, .shp, .geojson; cut at its junctions)",
     )
     p.add_argument(
         "--gazetteer", help="saved gazetteer (.parquet/.gpkg) or an OSM extract (.osm.pbf) to build one"
@@ -102,20 +105,39 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     return _run_analyze
 
 
+_LINE_LAYERS = (".gpkg", ".shp", ".geojson", ".json", ".fgb")
+
+
 def _load_network(path: str) -> StreetNetwork:
-    """A street network from a file, by its suffix."""
+    """A street network from a file, by its suffix: a network saved by ``trygghet-geo network``, an OSM file,
+    or a street line layer (a municipality's own), which is cut at its junctions."""
     from pathlib import Path
+
+    import pyogrio
 
     from trygghet_geo import network as n
 
-    readers = {".gpkg": n.read_network, ".pbf": n.network_from_pbf, ".graphml": n.network_from_graphml,
+    readers = {".pbf": n.network_from_pbf, ".graphml": n.network_from_graphml,
                ".osm": n.network_from_xml, ".xml": n.network_from_xml}  # fmt: skip
     suffix = Path(path).suffix.lower()
-    if suffix not in readers:
-        raise TrygghetError(f"--network {path!r}: expected .gpkg, .pbf, .osm or .graphml")
+    if suffix not in readers and suffix not in _LINE_LAYERS:
+        raise TrygghetError(
+            f"--network {path!r}: expected a .gpkg saved by 'trygghet-geo network', an OSM file (.pbf, .osm, "
+            ".graphml) or a street line layer (.gpkg, .shp, .geojson, .fgb)"
+        )
     if not Path(path).exists():
         raise TrygghetError(f"--network {path!r}: no such file")
-    return readers[suffix](path)
+    if suffix in readers:
+        return readers[suffix](path)
+    if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
+        return n.read_network(path)
+    import geopandas as gpd
+
+    try:
+        lines = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several kinds for unreadable files
+        raise TrygghetError(f"--network {path!r}: cannot read it as a line layer: {exc}") from exc
+    return n.network_from_lines(lines)
 
 
 def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | None:
@@ -340,7 +362,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     )
     p.add_argument("--incidents", help="incident file (default: the bundled synthetic sample)")
     p.add_argument("--observations", help="safety-walk observation file")
-    p.add_argument("--network", help="street network: .gpkg (trygghet-geo network), .pbf, .osm or .graphml")
+    p.add_argument("--network", help="street network as for analyze: a saved .gpkg, OSM file or line layer")
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip

@@ -304,6 +304,15 @@ def _assemble(
     return StreetNetwork(nodes=nodes, edges=edges)
 
 
+_NAME_COLUMNS = ("name", "namn", "gatunamn", "gatnamn", "gata", "vägnamn", "vagnamn")
+
+
+def _name_column(columns: pd.Index) -> str | None:
+    """The street-name column of a line layer, by its usual names (case ignored); None when there is none."""
+    by_lower = {str(c).lower(): str(c) for c in columns}
+    return next((by_lower[k] for k in _NAME_COLUMNS if k in by_lower), None)
+
+
 def _clean_names(values: pd.Series) -> np.ndarray:
     """Street names as str: lists (merged OSM ways) become their first name, missing becomes ""."""
 
@@ -337,7 +346,8 @@ def network_from_lines(
     gdf : GeoDataFrame
         LineString or MultiLineString geometry with a CRS.
     name_column : str, optional
-        Column with the street name; ``name`` is used when present and this is not given.
+        Column with the street name; without it the first of ``name``, ``namn``, ``gatunamn``, ``gatnamn``,
+        ``gata``, ``vägnamn``, ``vagnamn`` that the layer has (case ignored).
     node_tolerance_m : float
         End points closer than this (metres, after projection) become one node.
     split : {"junctions", "crossings", "ends"}
@@ -365,7 +375,7 @@ def network_from_lines(
         raise InputError(f"node_tolerance_m must be > 0, got {node_tolerance_m!r}")
     if split not in SPLITS:
         raise InputError(f"split must be one of {SPLITS}, got {split!r}")
-    column = name_column or ("name" if "name" in gdf.columns else None)
+    column = name_column or _name_column(gdf.columns)
     frame = gdf[[column, gdf.geometry.name]] if column else gdf[[gdf.geometry.name]]
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
     kinds = set(frame.geom_type.unique())
