@@ -77,6 +77,43 @@ def test_planted_drop_with_flat_town_is_improved_and_significant() -> None:
     assert b.ci_low < 0 < b.ci_high
 
 
+def test_a_drop_made_by_one_burst_is_not_called_an_improvement() -> None:
+    # Place A: 20 events a year in both years, plus a burst of 45 in two weeks of May 2023 (one series of
+    # break-ins). Poisson counts the burst as 45 independent events and sees a significant drop; the monthly
+    # counts show it is one clump.
+    rng = np.random.default_rng(5)
+    inc = _town(5, a=(20, 20), b=(200, 200), town=(3000, 3000))
+    t = pd.Timestamp("2023-05-10", tz=TZ) + pd.to_timedelta(rng.uniform(0, 14 * 86400, 45), unit="s")
+    burst = gpd.GeoDataFrame(
+        {schema.OCCURRED_AT: t, schema.CATEGORY: "stöld", schema.STATUS: "ok"},
+        geometry=gpd.points_from_xy(rng.uniform(1, 99, 45), rng.uniform(1, 99, 45)),
+        crs=CRS,
+    )
+    r = compare_periods(pd.concat([inc, burst], ignore_index=True), _places(), before=BEFORE, after=AFTER)
+    a, b = r.iloc[0], r.iloc[1]
+    assert a.p_value < 0.001  # Poisson alone would call it an improvement
+    assert a.dispersion > 5
+    assert a.p_value_dispersed > 0.05
+    assert not bool(a.improved)
+    # Steady counts are not over-dispersed: the adjustment leaves them alone.
+    assert b.dispersion < 2
+    assert a.town_dispersion < 2
+    planted = _town(1, a=(240, 120), b=(200, 200), town=(3000, 3000))
+    steady = compare_periods(planted, _places(), before=BEFORE, after=AFTER)
+    assert bool(steady.improved.iloc[0])
+    assert steady.p_value_dispersed.iloc[0] < 0.001
+
+
+def test_dispersed_p_value_equals_p_without_dispersion_and_grows_with_it() -> None:
+    from trygghet_geo.followup import _dispersed_p
+
+    counts = (100, 60, 2000, 2000)
+    assert _dispersed_p(0.003, counts, 1.0, 1.0) == 0.003
+    ps = [_dispersed_p(0.003, counts, phi, 1.0) for phi in (1.5, 3.0, 6.0)]
+    assert 0.003 < ps[0] < ps[1] < ps[2] < 1
+    assert _dispersed_p(1.0, counts, 4.0, 4.0) == 1.0
+
+
 def test_place_following_the_town_trend_is_not_improved() -> None:
     # the whole town drops 40 %; place B drops 40 % too (significant on its own), place A drops 70 %.
     inc = _town(2, a=(300, 90), b=(300, 180), town=(5000, 3000))

@@ -19,14 +19,23 @@ of the 2×2 table ``[[a1, a0], [c1, c0]]`` gives the hypergeometric distribution
 ``R = 1`` is Fisher's exact test and the exact interval for ``R`` is the conditional odds-ratio interval
 (``scipy.stats.contingency.odds_ratio``). ``method="normal"`` uses the log-normal approximation instead
 (``SE(log R) = sqrt(1/a0 + 1/a1 + 1/c0 + 1/c1)``, 0.5 added to every cell when one is zero).
-``improved`` is ``R < 1`` and ``p_value < alpha`` (two-sided).
+
+Over-dispersion: crime counts are often clumped (repeat events at one address, one busy weekend), more
+variable than Poisson, which makes Poisson p-values too small. Each place's (and the town's) dispersion is
+estimated from its monthly counts within the two periods: the Pearson statistic of the counts against each
+period's constant rate (scaled by the days of each month in the period), divided by its degrees of freedom
+(months − 2), and never taken below 1. ``p_value_dispersed`` is ``p_value`` with its z-score divided by the
+square root of the effective dispersion of ``log R`` (quasi-Poisson: ``Var(log R) ≈ φ_place (1/a0 + 1/a1) +
+φ_town (1/c0 + 1/c1)``), so it equals ``p_value`` when the counts are no more variable than Poisson.
+``improved`` is ``R < 1`` and ``p_value_dispersed < alpha`` (two-sided).
 
 Season: crime has strong seasons, so by default (``season_aware=True``) both periods are cut to the months of
 the year they share (e.g. before = 2023, after = January–June 2024 compares January–June with
 January–June); exposures are the days left in each period.
 
-Limits: the Poisson model ignores over-dispersion (repeat events at one address, one busy weekend), which
-makes the intervals too narrow when counts are clumped; treat a borderline ``p_value`` with care.
+Limits: the dispersion estimate needs months; with a few months in each period it is rough (it is still
+never below 1, so it can only make the test more careful). The intervals (``ci_*``, ``did_ci_*``) are the
+Poisson ones and are too narrow when ``dispersion`` is well above 1.
 
 Places are polygons, or points with a radius. A radius is measured *along the streets* when a street network
 is given (the place and the incidents are snapped to the network), else as a straight-line (Euclidean) buffer;
@@ -70,6 +79,14 @@ class _Period:
     def days_in_months(self, months: set[int]) -> float:
         days = pd.date_range(self.start.normalize(), self.end - pd.Timedelta(seconds=1), freq="D")
         return float(np.isin(days.month, list(months)).sum())
+
+    def month_days(self, months: set[int]) -> pd.Series:
+        """Days of the period per calendar month (``year * 12 + month - 1``), months of the year in
+        ``months`` only."""
+        days = pd.date_range(self.start.normalize(), self.end - pd.Timedelta(seconds=1), freq="D")
+        keep = np.isin(days.month, list(months))
+        key = (days.year * 12 + days.month - 1)[keep]
+        return pd.Series(1.0, index=key).groupby(level=0).sum()
 
     def months(self) -> set[int]:
         days = pd.date_range(self.start.normalize(), self.end - pd.Timedelta(seconds=1), freq="D")
@@ -120,8 +137,9 @@ def compare_periods(
     GeoDataFrame
         One row per place: ``name``, ``area``, ``n_before``, ``n_after``, ``change_pct``, ``ci_low``,
         ``ci_high`` (interval of ``change_pct``), ``town_n_before``, ``town_n_after``, ``town_change_pct``,
-        ``did_ratio``, ``did_ci_low``, ``did_ci_high``, ``p_value``, ``improved``, ``n_before_<category>``,
-        ``n_after_<category>``, ``days_before``, ``days_after``, and the place geometry (metric CRS).
+        ``did_ratio``, ``did_ci_low``, ``did_ci_high``, ``p_value``, ``dispersion``, ``town_dispersion``,
+        ``p_value_dispersed``, ``improved``, ``n_before_<category>``, ``n_after_<category>``, ``days_before``,
+        ``days_after``, and the place geometry (metric CRS).
 
     Examples
     --------
@@ -155,6 +173,9 @@ def compare_periods(
     tested = np.ones(len(inc), bool) if categories is None else np.isin(cats, list(categories))
     town = ~member.any(axis=0)
     c0, c1 = int((town & is_before & tested).sum()), int((town & is_after & tested).sum())
+    month = (when.dt.year * 12 + when.dt.month - 1).to_numpy()
+    bins = (p_before.month_days(months), p_after.month_days(months))
+    phi_town = _dispersion(month, town & is_before & tested, town & is_after & tested, bins)
     rows = []
     for i in range(len(pl)):
         m = member[i]
@@ -163,7 +184,10 @@ def compare_periods(
         row.update(_place_change(a0, a1, t0, t1, alpha))
         row.update({"town_n_before": c0, "town_n_after": c1, "town_change_pct": _pct(_rr(c0, c1, t0, t1))})
         row.update(_did(a0, a1, c0, c1, alpha, method))
-        row["improved"] = bool(row["did_ratio"] < 1 and row["p_value"] < alpha)
+        phi = _dispersion(month, m & is_before & tested, m & is_after & tested, bins)
+        row.update({"dispersion": phi, "town_dispersion": phi_town})
+        row["p_value_dispersed"] = _dispersed_p(row["p_value"], (a0, a1, c0, c1), phi, phi_town)
+        row["improved"] = bool(row["did_ratio"] < 1 and row["p_value_dispersed"] < alpha)
         for cat in _category_order(cats):
             row[f"n_before_{cat}"] = int((m & is_before & (cats == cat)).sum())
             row[f"n_after_{cat}"] = int((m & is_after & (cats == cat)).sum())
@@ -365,6 +389,36 @@ def _did(a0: int, a1: int, c0: int, c1: int, alpha: float, method: str) -> dict[
         p = float(2 * norm.sf(abs(log_r) / se))
         ratio = math.exp(log_r)
     return {"did_ratio": ratio, "did_ci_low": lo, "did_ci_high": hi, "p_value": min(1.0, p)}
+
+
+def _dispersion(
+    month: np.ndarray, before: np.ndarray, after: np.ndarray, bins: tuple[pd.Series, pd.Series]
+) -> float:
+    """Over-dispersion of monthly counts about a constant rate in each period: Pearson X² / (months − 2),
+    at least 1 (1 when there are too few months to tell)."""
+    x2, months = 0.0, 0
+    for mask, days in zip((before, after), bins, strict=True):
+        observed = pd.Series(month[mask]).value_counts().reindex(days.index, fill_value=0).to_numpy(float)
+        expected = observed.sum() / days.sum() * days.to_numpy()
+        used = expected > 0
+        x2 += float(((observed[used] - expected[used]) ** 2 / expected[used]).sum())
+        months += int(used.sum())
+    df = months - 2
+    return max(1.0, x2 / df) if df >= 1 else 1.0
+
+
+def _dispersed_p(p: float, counts: tuple[int, int, int, int], phi_place: float, phi_town: float) -> float:
+    """``p`` with its z-score divided by the square root of the effective dispersion of log R (see the
+    module docstring); ``p`` itself when neither count is over-dispersed."""
+    if not math.isfinite(p) or (phi_place <= 1.0 and phi_town <= 1.0):
+        return p
+    from scipy.stats import norm
+
+    a0, a1, c0, c1 = (c + 0.5 if 0 in counts else float(c) for c in counts)
+    place, town = 1 / a0 + 1 / a1, 1 / c0 + 1 / c1
+    effective = (phi_place * place + phi_town * town) / (place + town)
+    z = float(norm.isf(p / 2))
+    return min(1.0, float(2 * norm.sf(z / math.sqrt(effective))))
 
 
 # --- periods

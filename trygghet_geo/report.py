@@ -48,7 +48,10 @@ FOLLOWUP_COLUMNS = {
     "did_ratio": "Kvot mot kommunen",
     "did_ci_low": "Kvot KI låg",
     "did_ci_high": "Kvot KI hög",
-    "p_value": "p-värde",
+    "p_value": "p-värde (Poisson)",
+    "dispersion": "Överspridning",
+    "town_dispersion": "Överspridning, övriga kommunen",
+    "p_value_dispersed": "p-värde",
     "improved": "Bättre än kommunen",
     "area": "Område",
 }
@@ -304,7 +307,7 @@ def _follow_rows(follow: pd.DataFrame) -> list[dict[str, Any]]:
                 "town": _pct(r["town_change_pct"]),
                 "did": _num(r["did_ratio"], 2),
                 "did_ci": f"{_num(r['did_ci_low'], 2)} – {_num(r['did_ci_high'], 2)}",
-                "p": _p(r["p_value"]),
+                "p": _p(r["p_value_dispersed"]),
                 "improved": "ja" if r["improved"] else "nej",
                 "area": _AREA_SV.get(r["area"], r["area"]),
             }
@@ -514,8 +517,11 @@ starkaste klustret i varje simulering).</li>
 <li>Uppföljning: Poissonmodell för antal händelser. Förändringen har ett exakt konfidensintervall
 (Clopper–Pearson
 på andelen efter). En plats kallas bättre än kommunen först när kvoten mellan platsens och övriga kommunens
-förändring är under 1 och Fishers exakta test ger p &lt; {{ alpha }}. Perioderna jämförs under samma
-kalendermånader (säsong). Modellen bortser från överspridning, så gränsfall ska tolkas försiktigt.</li>
+förändring är under 1 och Fishers exakta test ger p &lt; {{ alpha }} efter justering för överspridning:
+varierar antalen mer från månad till månad än Poissonmodellen tillåter, blir p-värdet större (i tabellen står
+det justerade p-värdet; Excel-filen har båda och överspridningen). Perioderna jämförs under samma
+kalendermånader (säsong). Konfidensintervallen är Poissonmodellens och blir för smala vid stor
+överspridning.</li>
 <li>Bara händelser med gatuprecision (kopplade till gatunätet) räknas i platserna och i övriga kommunen.</li>
 </ul>
 </body>
