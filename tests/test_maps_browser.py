@@ -83,6 +83,38 @@ def test_clicking_a_ranked_place_zooms_to_it(page, map_file):
     assert "Torget" in page.locator(".leaflet-popup-content").inner_text()
 
 
+_FIND_LONE_POINT = """() => {
+  const m = window[document.querySelector('.folium-map').id];
+  const layers = [];
+  m.eachLayer(l => { if (l._xs && l.near) layers.push(l); });
+  for (const l of layers) for (let i = 0; i < Math.min(l._xs.length, 300); i++) {
+    const ll = m.options.crs.pointToLatLng(L.point(l._xs[i], l._ys[i]), 0);
+    m.setView(ll, 17, { animate: false });
+    const c = m.latLngToContainerPoint(ll), box = m.getContainer().getBoundingClientRect();
+    const x = box.left + c.x, y = box.top + c.y, hit = document.elementFromPoint(x, y);
+    if (hit && !hit.closest('.tg-hotspot, .tg-obs, .leaflet-control')) return { x, y };
+  }
+  return null;
+}"""
+
+
+def test_clicking_a_point_outside_hotspots_names_its_category(page, map_file):
+    _open(page, map_file)
+    spot = page.evaluate(_FIND_LONE_POINT)
+    assert spot is not None, "no incident point outside the hotspots to click"
+    page.wait_for_timeout(200)
+    page.mouse.click(spot["x"], spot["y"])
+    popup = page.locator(".tg-points-popup")
+    popup.wait_for(timeout=5_000)
+    text = popup.inner_text()
+    assert text.startswith("Händelser här")
+    assert any(ch.isdigit() for ch in text)
+    page.mouse.click(5, 400)  # far from any point: no popup of points
+    page.wait_for_timeout(200)
+    assert page.locator(".tg-points-popup").count() == 0
+    assert page.tg_errors == []
+
+
 _COUNT_INK = """() => {
   const inked = (c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; };

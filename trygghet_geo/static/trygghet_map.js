@@ -96,6 +96,16 @@ var TrygghetMap = (function () {
       }
       tile.setAttribute("data-points", String(n));
       return tile;
+    },
+    // How many points are drawn within px screen pixels of latlng at the map's zoom.
+    near: function (map, latlng, px) {
+      var p = map.options.crs.latLngToPoint(latlng, 0), r = px / Math.pow(2, map.getZoom());
+      var xs = this._xs, ys = this._ys, n = 0;
+      for (var i = lowerBound(xs, p.x - r); i < xs.length && xs[i] <= p.x + r; i++) {
+        var dx = xs[i] - p.x, dy = ys[i] - p.y;
+        if (dx * dx + dy * dy <= r * r) n++;
+      }
+      return n;
     }
   });
 
@@ -135,11 +145,29 @@ var TrygghetMap = (function () {
   }
 
   function addIncidents(map, D, groups, heatPts) {
-    D.incidents.forEach(function (c, i) {
+    var layers = D.incidents.map(function (c, i) {
       var f = decode(c.xy, D.q);
       var layer = new PointLayer(f, map.options.crs, { color: c.color, className: "tg-points tg-points-" + i });
       groups[i].addLayer(layer);
       if (heatPts) for (var j = 0; j < f.length; j += 2) heatPts.push([f[j + 1], f[j], 1]);
+      return layer;
+    });
+    // The points are painted on canvas tiles, so a click is matched to them here: a popup lists the
+    // categories of the visible points under the cursor. Inside a hotspot its own popup opens instead.
+    map.on("click", function (e) {
+      var target = e.originalEvent && e.originalEvent.target;
+      if (target && target.classList && target.classList.contains("tg-hotspot")) return;
+      var rows = [];
+      layers.forEach(function (layer, i) {
+        if (!map.hasLayer(layer)) return;
+        var n = layer.near(map, e.latlng, layer._radius(map.getZoom()) + 3);
+        if (n) rows.push([D.incidents[i].label, n]);
+      });
+      if (!rows.length) return;
+      var box = el("div", "tg-popup tg-points-popup");
+      el("div", "tg-popup-title", D.labels.points_here, box);
+      table(rows, box);
+      L.popup({ maxWidth: 260 }).setLatLng(e.latlng).setContent(box).openOn(map);
     });
   }
 
