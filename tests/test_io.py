@@ -746,6 +746,20 @@ def test_validate_file_detects_observations(tmp_path: Path) -> None:
     path2 = tmp_path / "inc.csv"
     path2.write_text("Plats;Brottstyp\nParken;Rån\n", encoding="utf-8")
     assert validate_file(path2).attrs["report"].kind == "incidents"
+    # A Polisen API response has a 'summary', but it is a police feed: incidents, its types mapped as such.
+    feed = tmp_path / "events.json"
+    record = _polisen_record(
+        1,
+        "22 augusti 21:10, Rattfylleri, Karlstad",
+        "Karlstad",
+        "59.40,13.51",
+        "Ett stopp.",
+        typ="Rattfylleri",
+    )
+    feed.write_text(json.dumps([record]), encoding="utf-8")
+    got = validate_file(feed)
+    assert got.attrs["report"].kind == "incidents"
+    assert got[s.CATEGORY].tolist() == ["trafik"]
 
 
 def test_cli_validate_prints_report_and_writes_rejects(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -171,7 +171,8 @@ def validate_file(
     **kwargs: Any,
 ) -> gpd.GeoDataFrame:
     """Read a file as incidents or observations (``kind="auto"``: observations when it has a note or
-    measure column) and return the result; the report is in ``attrs["report"]``."""
+    measure column; Polisen API and brottsplatskartan files are always incidents, their ``summary`` and
+    ``description`` notwithstanding) and return the result; the report is in ``attrs["report"]``."""
     if kind == "auto":
         kind = "observations" if _looks_like_observations(Path(path), kwargs) else "incidents"
     reader = read_observations if kind == "observations" else read_incidents
@@ -201,6 +202,8 @@ def _looks_like_observations(path: Path, kwargs: Mapping[str, Any]) -> bool:
             max_excel_mb=kwargs.get("max_excel_mb"),
         )
     except InputError:
+        return False
+    if not prep.recognise:  # a police feed (Polisen API, brottsplatskartan): incidents by definition
         return False
     roles = recognise_columns(prep.frame.columns, source=str(path))
     return "note" in roles or "measure" in roles
