@@ -59,7 +59,8 @@ def _text(values: pd.Series | None, n: int) -> pd.Series:
     out = values.reset_index(drop=True)
     if out.dtype != "str":
         out = out.astype("str").where(out.notna().to_numpy(), "")
-    return out.str.strip().fillna("")
+    out = out.str.strip()
+    return out.fillna("") if out.hasnans else out
 
 
 def _numbers(values: pd.Series | None, n: int) -> NDArray[np.float64]:
@@ -91,7 +92,9 @@ def _cast_numbers(data: pa.ChunkedArray | pa.Array) -> NDArray[np.float64] | Non
     try:
         arr = pc.replace_substring(data, ",", ".")
         arr = pc.if_else(pc.equal(arr, ""), None, arr)
-        parsed: NDArray[np.float64] = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        parsed: NDArray[np.float64] = np.asarray(
+            pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), dtype=float
+        )
         return parsed
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
