@@ -68,6 +68,12 @@ def _print_summary(result: Analysis) -> None:
     print("Topp 5 platser för gemensamma besök:")
     for row in result.places.head(5).itertuples():
         print(f"  {row.rank}. {row.name} – {row.reason}")
+    if len(result.places) == 0:
+        if used == 0:
+            print("  (inga: ingen händelse kunde placeras på gatunätet; se skälen ovan)")
+        else:
+            print("  (inga: inga koncentrationer med dessa inställningar; prova mindre --min-samples")
+            print("   eller större --eps-m)")
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
