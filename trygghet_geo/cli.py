@@ -310,7 +310,10 @@ def _add_network(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     src.add_argument("--osm", help="local OpenStreetMap XML file (.osm)")
     src.add_argument("--graphml", help="GraphML file saved by osmnx")
     src.add_argument("--lines", help="line layer: NVDB or a municipal centre-line layer (GPKG, shapefile…)")
-    p.add_argument("--name-column", help="street-name column of --lines (default: 'name' when present)")
+    p.add_argument(
+        "--name-column",
+        help="street-name column of --lines (default: the first of name, namn, gatunamn, gata, vägnamn)",
+    )
     p.add_argument(
         "--split",
         default="junctions",

@@ -77,8 +77,7 @@ class _Period:
     end: pd.Timestamp  # exclusive
 
     def days_in_months(self, months: set[int]) -> float:
-        days = pd.date_range(self.start.normalize(), self.end - pd.Timedelta(seconds=1), freq="D")
-        return float(np.isin(days.month, list(months)).sum())
+        return float(self.month_days(months).sum())
 
     def month_days(self, months: set[int]) -> pd.Series:
         """Days of the period per calendar month (``year * 12 + month - 1``), months of the year in
