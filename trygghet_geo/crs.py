@@ -415,9 +415,7 @@ def coordinates_to_wgs84(
                 "(easting near 150 000 m) and the zone cannot be told from the values: pass crs='EPSG:3007' "
                 "… 'EPSG:3018' (e.g. crs='EPSG:3011' for SWEREF 99 18 00)"
             )
-    if projected.any():  # rows in metres were not tested
-        sweden = None
-    return CoordinateResult(lon, lat, kind, swapped, sweden)
+    return CoordinateResult(lon, lat, kind, swapped)  # rows in metres were not tested for Sweden
 
 
 def _given(
