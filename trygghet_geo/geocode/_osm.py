@@ -71,6 +71,13 @@ class RawOSM:
     addresses: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
 
+    def clip(self, bbox: tuple[float, float, float, float]) -> RawOSM:
+        """The features that touch ``bbox = (min_lon, min_lat, max_lon, max_lat)``."""
+        import shapely
+
+        box = shapely.box(*bbox)
+        return RawOSM(*(t[t.intersects(box)] for t in (self.named, self.addresses, self.streets)))
+
 
 def _tags_to_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """pyrosm keeps most tags in a JSON string column ``tags`` and a few as columns: merge them."""
@@ -107,13 +114,15 @@ def _frame(gdf: gpd.GeoDataFrame | None, keep: tuple[str, ...] = ()) -> gpd.GeoD
     return out.to_crs("EPSG:4326")
 
 
-def read_osm_file(path: str | Path) -> RawOSM:
+def read_osm_file(path: str | Path, *, bbox: tuple[float, float, float, float] | None = None) -> RawOSM:
     """Read named features, addresses and street ways from a local ``.osm.pbf`` (pyrosm) or ``.osm`` (osmnx).
 
     Parameters
     ----------
     path : str or Path
         An OpenStreetMap PBF extract.
+    bbox : (min_lon, min_lat, max_lon, max_lat), optional
+        Keep only this window (a town out of a county or country extract).
 
     Raises
     ------
@@ -124,12 +133,13 @@ def read_osm_file(path: str | Path) -> RawOSM:
     if not path.is_file():
         raise InputError(f"OSM file {str(path)!r} does not exist")
     if path.suffix.lower() in (".osm", ".xml"):
-        return read_osm_xml(path)
+        raw = read_osm_xml(path)
+        return raw if bbox is None else raw.clip(bbox)
     if not path.name.lower().endswith(".pbf"):
         raise InputError(f"OSM file {str(path)!r}: expected an .osm.pbf extract or .osm XML")
     import pyrosm
 
-    osm = pyrosm.OSM(str(path))
+    osm = pyrosm.OSM(str(path), bounding_box=None if bbox is None else list(bbox))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pyrosm calls deprecated pandas/shapely APIs internally
         named = osm.get_data_by_custom_criteria(custom_filter={"name": True}, filter_type="keep")
@@ -138,7 +148,8 @@ def read_osm_file(path: str | Path) -> RawOSM:
         )
         _nodes, edges = osm.get_network(network_type="all", nodes=True)
     if edges is None or len(edges) == 0:
-        raise InputError(f"OSM file {str(path)!r} holds no streets")
+        where = "" if bbox is None else f" within bbox {bbox}"
+        raise InputError(f"OSM file {str(path)!r} holds no streets{where}")
     return RawOSM(
         named=_frame(named),
         addresses=_frame(addresses),
