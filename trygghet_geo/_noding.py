@@ -61,12 +61,12 @@ def _split_at_junctions(lines: np.ndarray, tol: float) -> tuple[np.ndarray, np.n
     # Ends of lines that lie on another line (a T-junction, with or without a vertex there): the end point
     # and its position along that line. Ends near that line's own ends meet it there anyway.
     end_rows = np.flatnonzero(is_end)
-    tree = shapely.STRtree(lines)
-    pt_idx, line_idx = tree.query(shapely.points(xy[end_rows]), predicate="dwithin", distance=tol)
+    end_points = shapely.points(xy[end_rows])
+    pt_idx, line_idx = shapely.STRtree(lines).query(end_points, predicate="dwithin", distance=tol)
     other = owner[end_rows[pt_idx]] != line_idx
     pt_idx, line_idx = pt_idx[other], line_idx[other]
     extra_xy = xy[end_rows[pt_idx]]
-    along = shapely.line_locate_point(lines[line_idx], shapely.points(extra_xy))
+    along = shapely.line_locate_point(lines[line_idx], end_points[pt_idx])
     inner = (along > tol) & (along < shapely.length(lines[line_idx]) - tol)
     extra_xy, extra_line, extra_along = extra_xy[inner], line_idx[inner], along[inner]
 

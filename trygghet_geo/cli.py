@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from trygghet_geo.errors import TrygghetError
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from trygghet_geo.analysis import Analysis
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
@@ -137,13 +139,19 @@ def _load_network(path: str) -> StreetNetwork:
         return readers[suffix](path)
     if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
         return n.read_network(path)
+    return n.network_from_lines(_line_layer(path, "--network"))
+
+
+def _line_layer(path: str, flag: str) -> gpd.GeoDataFrame:
+    """A street line layer read with pyogrio; an unreadable file is an error naming the option and file."""
     import geopandas as gpd
 
+    from trygghet_geo.errors import InputError
+
     try:
-        lines = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several kinds for unreadable files
-        raise TrygghetError(f"--network {path!r}: cannot read it as a line layer: {exc}") from exc
-    return n.network_from_lines(lines)
+        return gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several kinds for missing or unreadable files
+        raise InputError(f"{flag} {path!r}: cannot read the line layer: {exc}") from exc
 
 
 def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | None:
@@ -379,12 +387,7 @@ def _run_network(args: argparse.Namespace) -> int:
     elif args.graphml:
         net = netmod.network_from_graphml(args.graphml)
     else:
-        import geopandas as gpd
-
-        try:
-            lines = gpd.read_file(args.lines)
-        except Exception as exc:  # pyogrio raises several kinds for missing/unreadable files
-            raise InputError(f"cannot read the line layer {args.lines!r}: {exc}") from exc
+        lines = _line_layer(args.lines, "--lines")
         net = netmod.network_from_lines(lines, name_column=args.name_column, split=args.split)
     path = net.to_file(args.out)
     km = float(net.edges["length_m"].sum()) / 1000.0

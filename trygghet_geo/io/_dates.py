@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["TIMEZONE", "distinct_texts", "parse_datetimes", "parse_times", "wall_datetimes"]
+__all__ = ["TIMEZONE", "distinct_texts", "parse_datetimes", "parse_times", "utc_ns", "wall_datetimes"]
 
 TIMEZONE = "Europe/Stockholm"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -84,6 +84,14 @@ def _localize(values: pd.Series) -> pd.Series:
     return _localize_wall(values)
 
 
+def utc_ns(values: pd.Series) -> np.ndarray:
+    """Timestamps as int64 nanoseconds since the epoch (UTC for zoned ones); NaT as the int64 minimum."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    ns: np.ndarray = values.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
+    return ns
+
+
 def _localize_wall(values: pd.Series) -> pd.Series:
     """pandas' own localisation of naive wall-clock times (the rules of :func:`_localize`)."""
     return values.dt.tz_localize(
@@ -108,14 +116,12 @@ def _localize_by_day(values: pd.Series) -> pd.Series:
         return _localize_wall(values)
     edges = np.concatenate((days * _DAY_NS, days * _DAY_NS + (_DAY_NS - 1)))
     local = _localize_wall(pd.Series(edges.view("datetime64[ns]")))
-    utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    offset = edges - utc  # wall clock minus UTC, per day edge
+    offset = edges - utc_ns(local)  # wall clock minus UTC, per day edge
     k = len(days)
     changing = (offset[:k] != offset[k:])[codes] & present
     out = np.where(present, ns - offset[:k][codes], nat)
     if changing.any():
-        slow = _localize_wall(pd.Series(ns[changing].view("datetime64[ns]")))
-        out[changing] = slow.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view(np.int64)
+        out[changing] = utc_ns(_localize_wall(pd.Series(ns[changing].view("datetime64[ns]"))))
     aware = pd.DatetimeIndex(out.view("datetime64[ns]")).tz_localize("UTC").tz_convert(TIMEZONE)
     return pd.Series(aware.array, index=values.index)
 

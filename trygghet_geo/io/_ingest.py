@@ -23,7 +23,14 @@ from trygghet_geo import crs as tgcrs
 from trygghet_geo import schema as s
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.io._categories import map_categories
-from trygghet_geo.io._dates import _localize, distinct_texts, parse_datetimes, parse_times, wall_datetimes
+from trygghet_geo.io._dates import (
+    _localize,
+    distinct_texts,
+    parse_datetimes,
+    parse_times,
+    utc_ns,
+    wall_datetimes,
+)
 from trygghet_geo.io._report import IngestReport
 
 if TYPE_CHECKING:
@@ -400,7 +407,7 @@ def _duplicates(
     n = len(record_id)
     order = np.arange(n)
     if published is not None:
-        order = np.argsort(_ns(published), kind="stable")  # NaT is the int64 minimum: sorts first
+        order = np.argsort(utc_ns(published), kind="stable")  # NaT is the int64 minimum: sorts first
     dup = np.zeros(n, dtype=bool)
     with_id = candidates & (record_id != "").to_numpy()
     if with_id.any():
@@ -412,7 +419,7 @@ def _duplicates(
         dup[rows[d]] = True
     no_place = (place == "").to_numpy()
     located = np.isfinite(lon) & np.isfinite(lat)
-    t = _ns(occurred)
+    t = utc_ns(occurred)
     content = candidates & ~dup & (t != np.iinfo(np.int64).min) & (~no_place | located)
     if eligible is not None:
         content &= eligible
@@ -431,14 +438,6 @@ def _duplicates(
         d = pd.Series(key).duplicated(keep="last").to_numpy()
         dup[rows[d]] = True
     return dup
-
-
-def _ns(values: pd.Series) -> NDArray[np.int64]:
-    """Timestamps as int64 nanoseconds since the epoch (UTC); NaT as the int64 minimum."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    ns: NDArray[np.int64] = values.to_numpy(dtype="datetime64[ns]").view("int64").copy()
-    return ns
 
 
 def _place_text(cols: _Columns) -> pd.Series:
@@ -602,7 +601,7 @@ def build(
         # Same time means the same minute of the day: a date alone (midnight) says too little, two thefts
         # on one street on one day are no duplicates.
         if wall is None:  # the Stockholm wall clock, NaT as the int64 minimum
-            wall = _ns(occurred.dt.tz_localize(None))
+            wall = utc_ns(occurred.dt.tz_localize(None))
         eligible = (wall != np.iinfo(np.int64).min) & (wall % _DAY_NS // 60_000_000_000 != 0)
         extra: tuple[np.ndarray, ...] = ()
     else:
