@@ -34,6 +34,8 @@ _LAZY: dict[str, str] = {
     "StreetNetwork": "trygghet_geo.network",
     "NetworkDBSCAN": "trygghet_geo.cluster",
     "suggest_eps": "trygghet_geo.cluster",
+    "suggest_parameters": "trygghet_geo._parameters",
+    "hotspot_significance": "trygghet_geo._significance",
     "snap_points": "trygghet_geo.snap",
     "find_hotspots": "trygghet_geo.hotspots",
     "rank_places": "trygghet_geo.rank",
@@ -76,6 +78,7 @@ __all__ = [
     "compare_periods",
     "export_places",
     "find_hotspots",
+    "hotspot_significance",
     "options",
     "rank_places",
     "read_incidents",
@@ -83,10 +86,13 @@ __all__ = [
     "redact",
     "snap_points",
     "suggest_eps",
+    "suggest_parameters",
     "write_report",
 ]
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
+    from trygghet_geo._parameters import suggest_parameters
+    from trygghet_geo._significance import hotspot_significance
     from trygghet_geo.analysis import Analysis, analyze
     from trygghet_geo.cluster import NetworkDBSCAN, suggest_eps
     from trygghet_geo.followup import compare_periods

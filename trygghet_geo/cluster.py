@@ -35,7 +35,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from trygghet_geo._config import options
-from trygghet_geo._reach import _distance_pairs, _pair_chunks, _prepare, _Prepared
+from trygghet_geo._reach import _distance_pairs, _pair_chunks, _prepare, _Prepared, neighbour_weight
 from trygghet_geo._reach import cached_node_distances as cached_node_distances  # importable from here
 from trygghet_geo._reach import node_distances as node_distances  # importable from here
 from trygghet_geo.errors import InputError
@@ -58,17 +58,6 @@ logger = logging.getLogger(__name__)
 
 _PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step in suggest_eps
 _BIG = np.iinfo(np.int64).max
-
-
-def _neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
-    """Sum of the weights of every point's neighbours (itself included), per sorted point."""
-    cw = np.concatenate([[0.0], np.cumsum(weight)])
-    total = np.zeros(len(p.t))
-    for c in _pair_chunks(p, np.arange(len(p.t))):
-        part = cw[c.a] - cw[c.s] + cw[c.e] - cw[c.b]
-        part[c.win] += cw[c.w1] - cw[c.w0]
-        total += np.bincount(c.i, weights=part, minlength=len(p.t))
-    return total
 
 
 def _core_components(p: _Prepared, core: np.ndarray) -> np.ndarray:
@@ -246,7 +235,7 @@ def dbscan_on_network(
         return labels, core_mask
     p = _prepare(e, t, network, float(eps_m))
     ws = w[p.order]
-    core = _neighbour_weight(p, ws) >= min_samples
+    core = neighbour_weight(p, ws) >= min_samples
     if core.any():
         comp = _core_components(p, core)
         # Number clusters like scikit-learn: by the lowest original index among each component's cores.
