@@ -63,6 +63,7 @@ __all__ = ["SIGNIFICANCE_COLUMNS", "core_zone_llr", "footprint_lengths", "hotspo
 
 SIGNIFICANCE_COLUMNS = ("p_value", "q_value", "p_max", "significant")
 _TAIL_K = 50  # pooled values the exponential tail is fitted to
+ZONE_HALF_WIDTH = 0.5  # the core zone reaches this many eps from each core event along its edge
 _MAX_SHARE = 0.5
 
 
@@ -176,7 +177,7 @@ def _pvalues(
     edge_w = _baseline(baseline, network)
     sw = _weights(network, e, t, eps_m, street_weighted)
     _, core = dbscan_on_network(e, t, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw)
-    observed = core_zone_llr(labels, core, e, t, network, half_width_m=eps_m / 2, edge_weight=edge_w)
+    observed = core_zone_llr(labels, core, e, t, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_w)
     maxima, pooled = _simulate(
         len(e), network, eps_m, min_samples, street_weighted, n_simulations, random_state, edge_w
     )
@@ -217,7 +218,7 @@ def _simulate(
         sw = _weights(network, eid, off, eps_m, street_weighted)
         labels, core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples,
                                          sample_weight=sw)  # fmt: skip
-        stats = core_zone_llr(labels, core, eid, off, network, half_width_m=eps_m / 2, edge_weight=edge_weight)
+        stats = core_zone_llr(labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight)
         maxima[k] = stats.max(initial=0.0)
         pooled.append(stats)
     return maxima, np.sort(np.concatenate(pooled))
@@ -291,13 +292,14 @@ def core_zone_llr(
     core = np.asarray(core, dtype=bool) & (labels >= 0)
     has_core = np.bincount(labels[core], minlength=n_clusters) > 0
     zone = core | ((labels >= 0) & ~has_core[np.maximum(labels, 0)])
-    lab, eid, lo, hi = _merged(labels[zone], edge_id[zone], offset_m[zone], length, half_width_m)
-    covered = np.bincount(lab, weights=(hi - lo) * w[eid], minlength=n_clusters)
     base = np.r_[0.0, np.cumsum(length + 2.0)[:-1]]
     keys = np.sort(base[edge_id] + offset_m)
+    total_w = float((length * w).sum())
+    lab, eid, lo, hi = _merged(labels[zone], edge_id[zone], offset_m[zone], length, half_width_m)
+    covered = np.bincount(lab, weights=(hi - lo) * w[eid], minlength=n_clusters)
     inside = np.searchsorted(keys, base[eid] + hi, side="right") - np.searchsorted(keys, base[eid] + lo)
     n = np.bincount(lab, weights=inside, minlength=n_clusters)
-    llr = _poisson_llr(n, n_total * covered / float((length * w).sum()), n_total)
+    llr = _poisson_llr(n, n_total * covered / total_w, n_total)
     llr[n > _MAX_SHARE * n_total] = 0.0
     return llr
 

@@ -601,7 +601,9 @@ def _finish(
         df[f"score_{comp}"] = (w[comp] / total) * (values / top if top > 0 else 0.0)
     df["score"] = df[[f"score_{c}" for c in COMPONENTS]].sum(axis=1)
     df["reason"] = [_reason(r) for r in df.to_dict("records")]
-    df = df.sort_values(["score", "n_incidents"], ascending=False, kind="stable").reset_index(drop=True)
+    # A place that could be chance never outranks one that could not: significant places first.
+    df = df.sort_values(["significant", "score", "n_incidents"], ascending=False, kind="stable")
+    df = df.reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     df["name"] = _unique_names(df["name"].tolist(), df["_street"].tolist())
     df = df.drop(columns=[c for c in df.columns if c.startswith("_")])
