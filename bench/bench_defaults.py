@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from planted import DENSITIES, grid_town, scenario, score  # noqa: E402
+from planted import DENSITIES, grid_town, scenario, score
 
 CONFIGS = {"defaults": ("auto", "auto"), "fixed": (100.0, 5), "tuned": (50.0, 15)}
 LABELS = {"defaults": "defaults (auto)", "fixed": "fixed 100 m / 5", "tuned": "tuned 50 m / 15"}
@@ -59,6 +59,11 @@ def main() -> None:
     parser.add_argument("--configs", default="defaults,fixed,tuned")
     parser.add_argument("--networks", default="helsinki,grid")
     parser.add_argument("--first-seed", type=int, default=1001)
+    parser.add_argument(
+        "--densities",
+        default=",".join(f"{d:g}" for d in DENSITIES),
+        help="events per km of street, comma-separated",
+    )
     parser.add_argument("--big", action="store_true", help="also time analyze on 100,000 incidents")
     args = parser.parse_args()
 
@@ -72,14 +77,16 @@ def main() -> None:
         net = nets[name]()
         km = float(net.edges["length_m"].sum()) / 1000
         print(f"network {name}: {len(net.edges)} edges, {km:.0f} km of street", flush=True)
-        for dens in DENSITIES:
+        for dens in (float(d) for d in args.densities.split(",")):
             for kind, n_seeds in (("planted", args.seeds), ("noise", args.noise_seeds)):
                 for s in range(n_seeds):
                     seed = args.first_seed + s
                     sc = scenario(net, dens, seed, n_hot=3 if kind == "planted" else 0)
                     for cfg in configs:
                         res = run_one(net, sc, cfg, args.sims)
-                        rows.append({"net": name, "dens": dens, "kind": kind, "seed": seed, "cfg": cfg, **res})
+                        rows.append(
+                            {"net": name, "dens": dens, "kind": kind, "seed": seed, "cfg": cfg, **res}
+                        )
                         print(f"  {name:8s} {dens:5.0f}/km {kind:7s} seed {seed} {LABELS[cfg]:16s} "
                               f"eps {res['eps']:4.0f} ms {res['ms']:4d}  top3 {res['found']}/3 "
                               f"sig {res['sig']}/3  any sig {res['any_sig']!s:5s} biggest "
@@ -101,7 +108,10 @@ def _table(rows: list[dict], configs: list[str]) -> None:
         cells = []
         for c in configs:
             x = g[g["cfg"] == c]
-            cells.append(f"{int(x['sig'].sum())}/{3 * len(x)} (top3 {int(x['found'].sum())}, big {x['share'].max():.0%})")
+            cells.append(
+                f"{int(x['sig'].sum())}/{3 * len(x)} "
+                f"(top3 {int(x['found'].sum())}, big {x['share'].max():.0%})"
+            )
         print(f"{net:9s} {dens:6.0f} " + " ".join(f"{c:>24s}" for c in cells))
     print("\ntotals:")
     for c in configs:
@@ -109,10 +119,12 @@ def _table(rows: list[dict], configs: list[str]) -> None:
         nz = df[(df["kind"] == "noise") & (df["cfg"] == c)]
         both = int(x["sig"].sum())
         total = 3 * len(x)
-        print(f"  {LABELS[c]:16s} planted top 3 + significant {both}/{total} = {both / max(total, 1):.1%}; "
-              f"top 3 {int(x['found'].sum())}/{total}; pure noise with a significant place "
-              f"{int(nz['any_sig'].sum())}/{len(nz)}; biggest cluster ≤ half in "
-              f"{int((x['share'] <= 0.5).sum())}/{len(x)} planted runs; median {x['secs'].median():.1f} s/run")
+        print(
+            f"  {LABELS[c]:16s} planted top 3 + significant {both}/{total} = {both / max(total, 1):.1%}; "
+            f"top 3 {int(x['found'].sum())}/{total}; pure noise with a significant place "
+            f"{int(nz['any_sig'].sum())}/{len(nz)}; biggest cluster ≤ half in "
+            f"{int((x['share'] <= 0.5).sum())}/{len(x)} planted runs; median {x['secs'].median():.1f} s/run"
+        )
 
 
 def _big(sims: int) -> None:
@@ -123,9 +135,11 @@ def _big(sims: int) -> None:
     t = time.perf_counter()
     r = analyze(sc.incidents, network=net, n_simulations=sims)
     secs = time.perf_counter() - t
-    print(f"\nanalyze with defaults on {len(sc.incidents):,} incidents ({sims} simulations): {secs:.1f} s; "
-          f"eps {r.meta['eps_m']:.0f} m, min_samples {r.meta['min_samples']}, {len(r.hotspots)} hotspots, "
-          f"{int(r.places['significant'].sum())} significant")
+    print(
+        f"\nanalyze with defaults on {len(sc.incidents):,} incidents ({sims} simulations): {secs:.1f} s; "
+        f"eps {r.meta['eps_m']:.0f} m, min_samples {r.meta['min_samples']}, {len(r.hotspots)} hotspots, "
+        f"{int(r.places['significant'].sum())} significant"
+    )
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def _hot_lines(graph: nx.MultiGraph, network: StreetNetwork, anchor: int, radius
     dist = nx.single_source_dijkstra_path_length(graph, anchor, cutoff=radius_m, weight="length_m")
     out = []
     for u, v, data in graph.edges(data=True):
-        for node, far in ((u, v), (v, u)):
+        for node in (u, v):
             if node in dist:
                 line = data["geometry"]
                 length = line.length
@@ -119,7 +119,7 @@ def scenario(
     rng = np.random.default_rng(seed)
     lines = network.edges.geometry.to_numpy()
     km = float(shapely.length(lines).sum()) / 1000.0
-    noise = _along(lines, int(round(density * km)), rng, side_m=6.0)
+    noise = _along(lines, round(density * km), rng, side_m=6.0)
     graph = _graph(network)
     anchors = _anchors(graph, n_hot, rng, 500.0) if n_hot else []
     hot = [_along(_hot_lines(graph, network, a, radius_m), PER_HOT[density], rng, 6.0) for a in anchors]
@@ -137,7 +137,9 @@ def scenario(
             "Longitud": np.round(lon.to_numpy(), 7),
         }
     )
-    anchor_xy = np.array([[graph.nodes[a]["point"].x, graph.nodes[a]["point"].y] for a in anchors]).reshape(-1, 2)
+    anchor_xy = np.array([[graph.nodes[a]["point"].x, graph.nodes[a]["point"].y] for a in anchors]).reshape(
+        -1, 2
+    )
     return Scenario(export, anchor_xy, hot, density, seed)
 
 

@@ -19,10 +19,8 @@ from trygghet_geo.errors import InputError
 from trygghet_geo.network import network_from_lines
 from trygghet_geo.snap import random_positions
 
-
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from planted import grid_town, scenario, score  # noqa: E402
+from planted import grid_town, scenario, score
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +59,9 @@ def test_ball_lengths_equal_brute_force_on_a_metre_fine_graph(lattice) -> None:
         if src is None:
             continue
         d = nx.single_source_dijkstra_path_length(g, src, cutoff=60.0, weight="w")
-        want = sum(min(w, max(0.0, 50 - d.get(a, np.inf)) + max(0.0, 50 - d.get(b, np.inf))) for a, b, w in pieces)
+        want = sum(
+            min(w, max(0.0, 50 - d.get(a, np.inf)) + max(0.0, 50 - d.get(b, np.inf))) for a, b, w in pieces
+        )
         assert got[i] == pytest.approx(want, abs=1e-6)
     assert np.all(got <= 4 * 50.0 + 1e-9)  # at most four streets meet in the lattice
 
@@ -73,7 +73,12 @@ def test_given_numbers_are_kept_and_auto_follows_the_density(town) -> None:
         e, t = random_positions(town, int(per_km * km), random_state=per_km)
         chosen[per_km] = suggest_parameters(e, t, town)
         fixed = suggest_parameters(e, t, town, eps_m=80, min_samples=9)
-        assert (fixed.eps_m, fixed.min_samples, fixed.eps_auto, fixed.min_samples_auto) == (80, 9, False, False)
+        assert (fixed.eps_m, fixed.min_samples, fixed.eps_auto, fixed.min_samples_auto) == (
+            80,
+            9,
+            False,
+            False,
+        )
     assert chosen[3].eps_m > chosen[40].eps_m == 50.0
     assert chosen[3].min_samples < chosen[40].min_samples < chosen[180].min_samples
     assert all(p.noise_core_share <= 0.015 for p in chosen.values())
@@ -107,7 +112,8 @@ def test_analyze_defaults_find_planted_hotspots_on_a_grid_town(town, per_km, see
     result = analyze(sc.incidents, network=town, n_simulations=19, random_state=seed)
     found, significant, _ = score(result.places, sc)
     assert (found, significant) == (3, 3)
-    assert result.meta["parameters"]["eps_auto"] and result.meta["parameters_note"].startswith("eps ")
+    assert result.meta["parameters"]["eps_auto"]
+    assert result.meta["parameters_note"].startswith("eps ")
     lab = result.incidents["cluster"].to_numpy()
     assert np.bincount(lab[lab >= 0]).max() <= 0.5 * (lab >= 0).sum()
 

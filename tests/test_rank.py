@@ -9,8 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from shapely.geometry import LineString
 
 from trygghet_geo import schema
@@ -291,7 +289,9 @@ def test_landmark_names_from_the_gazetteer(planted, grid) -> None:
 
 def test_hotspots_without_a_test_are_not_significant(planted, grid) -> None:
     inc, obs, hs, _ = planted
-    places = rank_places(hs.drop(columns=["p_value", "q_value", "p_max", "significant"]), inc, obs, network=grid)
+    places = rank_places(
+        hs.drop(columns=["p_value", "q_value", "p_max", "significant"]), inc, obs, network=grid
+    )
     assert not places["significant"].any()
     assert places["p_value"].isna().all()
     assert places["stability"].isna().all()

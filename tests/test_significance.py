@@ -71,7 +71,9 @@ def test_core_zone_counts_every_event_inside_the_cores_reach(street) -> None:
         covered = 0.0
         for e in (0, 1):
             c = off[zone & (eid == e)]
-            inside |= (eid == e) & (np.abs(off[:, None] - c[None, :]) <= h + 1e-9).any(axis=1) if len(c) else False
+            inside |= (
+                (eid == e) & (np.abs(off[:, None] - c[None, :]) <= h + 1e-9).any(axis=1) if len(c) else False
+            )
             xs = np.linspace(0, street.edges["length_m"].iloc[e], 60001)
             if len(c):
                 covered += (np.abs(xs[:, None] - c[None, :]) <= h).any(axis=1).mean() * xs[-1]
@@ -88,10 +90,12 @@ def test_p_values_resolve_below_one_over_simulations() -> None:
     p_max = _p_max(observed, maxima)
     assert p_max[0] == 1.0
     assert 0.2 < p_max[1] < 0.8
-    assert p_max[2] <= 0.01 and p_max[3] < p_max[2]  # beyond the simulated maxima: the Gumbel tail
+    assert p_max[2] <= 0.01  # beyond the simulated maxima: the Gumbel tail
+    assert p_max[3] < p_max[2]
     p = _p_pooled(observed, pooled, p_max)
     assert np.all(np.diff(p) <= 0)
-    assert p[2] < 1 / 5001 and p[3] < 1e-10  # beyond every pooled cluster: the exponential tail
+    assert p[2] < 1 / 5001  # beyond every pooled cluster: the exponential tail
+    assert p[3] < 1e-10
     assert _p_pooled(observed, pooled[:5], p_max) is p_max  # too few pooled clusters: the family-wise p
 
 
@@ -103,11 +107,13 @@ def test_hotspot_significance_adds_columns_and_keeps_the_input(street) -> None:
     before = hs.copy()
     out = hotspot_significance(hs, inc, street, eps_m=30, min_samples=6, n_simulations=19, random_state=0)
     assert list(out.columns[-4:]) == ["p_value", "q_value", "p_max", "significant"]
-    assert out["significant"].iloc[0] and out["p_max"].iloc[0] <= 0.05
+    assert out["significant"].iloc[0]
+    assert out["p_max"].iloc[0] <= 0.05
     assert out.attrs["significance"]["n_simulations"] == 19
     assert before.equals(hs)
     skipped = hotspot_significance(hs, inc, street, eps_m=30, min_samples=6, n_simulations=0)
-    assert skipped["p_value"].isna().all() and not skipped["significant"].any()
+    assert skipped["p_value"].isna().all()
+    assert not skipped["significant"].any()
     with pytest.raises(SchemaError, match="member_index"):
         hotspot_significance(hs.drop(columns="member_index"), inc, street, eps_m=30, min_samples=6)
     with pytest.raises(InputError, match="alpha"):

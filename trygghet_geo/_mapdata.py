@@ -101,6 +101,7 @@ LABELS: dict[str, dict[str, str]] = {
         "left_out": "Utelämnade rader",
         "none_left_out": "Inga rader utelämnade",
         "privacy": "Integritetsläge",
+        "method": "Metod",
         "privacy_shared": "delad – enskilda punkter visas bara där minst {k} händelser delar en "
         "{cell} m-ruta eller "
         "en hotspot, övriga som rutor; datum per månad; anteckningar rensade från personuppgifter",
@@ -153,6 +154,7 @@ LABELS: dict[str, dict[str, str]] = {
         "left_out": "Rows left out",
         "none_left_out": "No rows left out",
         "privacy": "Privacy mode",
+        "method": "Method",
         "privacy_shared": "shared – single points shown only where at least {k} incidents share a "
         "{cell} m cell or "
         "a hotspot, the rest as cells; dates by month; notes cleared of personal data",

@@ -35,14 +35,21 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from trygghet_geo._reach import _prepare, cached_node_distances, neighbour_weight
-from trygghet_geo.snap import random_positions
 from trygghet_geo.errors import InputError
+from trygghet_geo.snap import random_positions
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["AUTO", "BallTable", "Parameters", "ball_lengths", "ball_table", "street_weights",
-           "suggest_parameters"]
+__all__ = [
+    "AUTO",
+    "BallTable",
+    "Parameters",
+    "ball_lengths",
+    "ball_table",
+    "street_weights",
+    "suggest_parameters",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +100,13 @@ class Parameters:
     expected: float
     noise_core_share: float
 
+    def sample_weight(self, network: StreetNetwork, edge_id: Any, offset_m: Any) -> np.ndarray:
+        """The ``sample_weight`` to cluster with: :func:`street_weights` when ``min_samples`` was derived
+        (its threshold counts weighted events), else ones. Unsnapped positions (-1) weigh 1."""
+        if self.min_samples_auto:
+            return street_weights(network, edge_id, offset_m, self.eps_m)
+        return np.ones(len(np.asarray(edge_id)))
+
     def as_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for ``Analysis.meta``)."""
         return asdict(self)
@@ -107,17 +121,22 @@ class Parameters:
         }
         lg = "en" if lang == "en" else "sv"
         if lg == "sv":
+
+            def sv(x: float, digits: int = 1) -> str:  # Swedish decimal comma
+                return f"{x:.{digits}f}".replace(".", ",")
+
             return (
                 f"eps {self.eps_m:.0f} m längs gatorna ({how['sv', self.eps_auto]}) och minst "
                 f"{self.min_samples} händelser inom eps ({how['sv', self.min_samples_auto]}): med "
-                f"{self.events_per_km:.1f} händelser per km gata väntas {self.expected:.1f} händelser inom "
+                f"{sv(self.events_per_km)} händelser per km gata väntas {sv(self.expected)} händelser inom "
                 f"{self.eps_m:.0f} m av en slumpvis punkt ({self.ball_m:.0f} m gata), och slumpen gör bara "
-                f"{self.noise_core_share:.1%} av händelserna till kärnpunkter"
+                f"{sv(100 * self.noise_core_share)} % av händelserna till kärnpunkter"
             )
         return (
             f"eps {self.eps_m:.0f} m along the streets ({how['en', self.eps_auto]}) and at least "
             f"{self.min_samples} events within eps ({how['en', self.min_samples_auto]}): at "
-            f"{self.events_per_km:.1f} events per km of street, {self.expected:.1f} events are expected within "
+            f"{self.events_per_km:.1f} events per km of street, {self.expected:.1f} events are expected "
+            "within "
             f"{self.eps_m:.0f} m of a random point ({self.ball_m:.0f} m of street), and chance alone makes "
             f"only {self.noise_core_share:.1%} of the events core points"
         )
@@ -153,12 +172,14 @@ def ball_lengths(
         return np.zeros(0)
     ends = np.unique(np.r_[u_all[e], v_all[e]])
     src, dst, dist = cached_node_distances(network, ends, r)
-    ptr = np.searchsorted(src, np.r_[ends, np.iinfo(np.int64).max])  # rows grouped by source, in order
+    ptr = np.asarray(np.searchsorted(src, np.r_[ends, np.iinfo(np.int64).max]))  # grouped by source
     pos = np.searchsorted(ends, np.r_[u_all[e], v_all[e]])
     start0 = np.r_[t, length[e] - t]  # distance from the point to its edge's u, then v
     n_rows = ptr[pos + 1] - ptr[pos]
     point = np.repeat(np.r_[np.arange(len(e)), np.arange(len(e))], n_rows)
-    row = np.repeat(ptr[pos], n_rows) + (np.arange(int(n_rows.sum())) - np.repeat(np.cumsum(n_rows) - n_rows, n_rows))
+    row = np.repeat(ptr[pos], n_rows) + (
+        np.arange(int(n_rows.sum())) - np.repeat(np.cumsum(n_rows) - n_rows, n_rows)
+    )
     d = np.repeat(start0, n_rows) + dist[row]
     node = dst[row]
     keep = d <= r
@@ -227,7 +248,8 @@ class BallTable:
     def bucket(self, edge_id: np.ndarray, offset_m: np.ndarray) -> np.ndarray:
         """The bucket of each position (edge_id >= 0)."""
         n_b = self.ptr[edge_id + 1] - self.ptr[edge_id]
-        return self.ptr[edge_id] + np.minimum((offset_m // self.step_m).astype(np.int64), n_b - 1)
+        out: np.ndarray = self.ptr[edge_id] + np.minimum((offset_m // self.step_m).astype(np.int64), n_b - 1)
+        return out
 
     def weights(self, edge_id: Any, offset_m: Any) -> np.ndarray:
         """``reference_m / ball``, clipped to :data:`WEIGHT_RANGE`; 1 for unsnapped positions (-1)."""
@@ -373,7 +395,9 @@ def suggest_parameters(
 
 def _check_given(eps_m: Any, min_samples: Any) -> None:
     if not (isinstance(eps_m, str) and eps_m == AUTO) and (
-        isinstance(eps_m, bool) or not isinstance(eps_m, int | float) or not (np.isfinite(eps_m) and eps_m > 0)
+        isinstance(eps_m, bool)
+        or not isinstance(eps_m, int | float)
+        or not (np.isfinite(eps_m) and eps_m > 0)
     ):
         raise InputError(f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}")
     if not (isinstance(min_samples, str) and min_samples == AUTO) and (

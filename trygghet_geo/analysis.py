@@ -170,8 +170,10 @@ def analyze(
     from trygghet_geo._stability import hotspot_stability
 
     eps, ms, weighted = params.eps_m, params.min_samples, params.min_samples_auto
-    hotspots = hotspot_significance(hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted,
-                                    n_simulations=n_simulations, random_state=random_state)  # fmt: skip
+    hotspots = hotspot_significance(
+        hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted,
+        n_simulations=n_simulations, random_state=random_state,
+    )  # fmt: skip
     hotspots = hotspot_stability(hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted)
     stages.step("rank")
     from trygghet_geo.rank import rank_places

@@ -74,8 +74,24 @@ def _print_summary(result: Analysis) -> None:
         if used == 0:
             print("  (inga: ingen händelse kunde placeras på gatunätet; se skälen ovan)")
         else:
-            print("  (inga: inga koncentrationer med dessa inställningar; prova mindre --min-samples")
-            print("   eller större --eps-m)")
+            print("  (inga: inga koncentrationer som sticker ut från resten av gatunätet)")
+    note = result.meta.get("parameters_note")
+    if note:
+        print(f"Inställningar: {note}")
+
+
+def _auto_or(kind: type[float] | type[int]) -> Any:
+    """An argparse type: ``"auto"`` or a number of ``kind``."""
+
+    def parse(text: str) -> float | int | str:
+        if text == "auto":
+            return text
+        try:
+            return kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected 'auto' or a number, got {text!r}") from None
+
+    return parse
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
@@ -100,9 +116,17 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     )
     p.add_argument("--study-area", help="polygon layer drawn as the study area")
     p.add_argument(
-        "--eps-m", type=float, default=100.0, help="cluster distance along the streets, metres (100)"
+        "--eps-m",
+        type=_auto_or(float),
+        default="auto",
+        help="cluster distance along the streets, metres, or 'auto' (default: from the data)",
     )
-    p.add_argument("--min-samples", type=int, default=5, help="events within eps for a core point (5)")
+    p.add_argument(
+        "--min-samples",
+        type=_auto_or(int),
+        default="auto",
+        help="events within eps for a core point, or 'auto' (default: from the data)",
+    )
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (99)")
     p.add_argument(
         "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
@@ -410,10 +434,18 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    p.add_argument("--eps-m", type=float, help="cluster distance along the streets in metres (default: the "
-                   "sample's 50, else analyze's default)")  # fmt: skip
-    p.add_argument("--min-samples", type=int, help="events within eps for a core point (default: the "
-                   "sample's value, else analyze's default)")  # fmt: skip
+    p.add_argument(
+        "--eps-m",
+        type=_auto_or(float),
+        default="auto",
+        help="cluster distance along the streets in metres, or 'auto' (default: from the data)",
+    )
+    p.add_argument(
+        "--min-samples",
+        type=_auto_or(int),
+        default="auto",
+        help="events within eps for a core point, or 'auto' (default: from the data)",
+    )
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
     p.add_argument("--followup", type=int, default=5, help="top places followed up (without --places)")
@@ -442,8 +474,6 @@ def _run_report(args: argparse.Namespace) -> int:
         extra: dict[str, Any] = {
             "synthetic": True,
             "source_note": sample.SOURCE_NOTE,
-            "eps_m": sample.DEMO_EPS_M,
-            "min_samples": sample.DEMO_MIN_SAMPLES,
         }
         print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
     else:
@@ -452,10 +482,7 @@ def _run_report(args: argparse.Namespace) -> int:
         network, extra = _load_network(args.network), {}
         gazetteer = _load_gazetteer(args.gazetteer, network)
         inputs = (args.incidents, args.observations)
-    if args.eps_m is not None:
-        extra["eps_m"] = args.eps_m
-    if args.min_samples is not None:
-        extra["min_samples"] = args.min_samples
+    extra["eps_m"], extra["min_samples"] = args.eps_m, args.min_samples
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
     chosen = None

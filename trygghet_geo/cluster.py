@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -35,6 +35,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from trygghet_geo._config import options
+from trygghet_geo._parameters import suggest_parameters
 from trygghet_geo._reach import _distance_pairs, _pair_chunks, _prepare, _Prepared, neighbour_weight
 from trygghet_geo._reach import cached_node_distances as cached_node_distances  # importable from here
 from trygghet_geo._reach import node_distances as node_distances  # importable from here
@@ -416,14 +417,18 @@ class KDistance:
         Each sampled point's distance along the streets to its k-th nearest point, sorted ascending; ``inf``
         when fewer than k points lie within ``max_distance_m``.
     eps_m : float
-        Suggested eps: the knee of the curve (largest gap below the chord, the "Kneedle" rule).
+        Suggested eps: by default the null-model rule of :func:`trygghet_geo.suggest_parameters` (the same
+        choice as ``analyze(eps_m="auto")``); with ``rule="knee"`` the knee of the curve.
     max_distance_m : float
+    knee_m : float
+        The knee of the curve (largest gap below the chord, the "Kneedle" rule), for reference.
     """
 
     k: int
     distances_m: np.ndarray
     eps_m: float
     max_distance_m: float
+    knee_m: float = float("nan")
 
     def share_core(self, eps_m: float) -> float:
         """Share of the sampled points that would be core points at ``eps_m``."""
@@ -439,8 +444,14 @@ def suggest_eps(
     max_distance_m: float = 500.0,
     sample_size: int | None = 2000,
     random_state: Any = 0,
+    rule: Literal["null", "knee"] = "null",
 ) -> KDistance:
     """The k-distance curve along the streets and a suggested eps.
+
+    The suggested eps follows ``rule``: ``"null"`` (default) is the rule ``analyze`` uses for
+    ``eps_m="auto"`` (:func:`trygghet_geo.suggest_parameters`: a human scale, widened for sparse data until
+    a random position expects one event within eps); ``"knee"`` the knee of the k-distance curve, which
+    tends to sit at the densest hotspot's scale rather than the town's.
 
     Parameters
     ----------
@@ -455,6 +466,7 @@ def suggest_eps(
         Number of points whose k-distance is computed (their neighbours are searched among all points);
         ``None`` for all of them.
     random_state : int, Generator or None
+    rule : {"null", "knee"}
 
     Examples
     --------
@@ -466,8 +478,10 @@ def suggest_eps(
     >>> kd = suggest_eps([0] * 7, offsets, net, k=3)
     >>> kd.distances_m.tolist()
     [10.0, 10.0, 10.0, 20.0, 20.0, 460.0, inf]
-    >>> kd.eps_m
-    20.0
+    >>> kd.knee_m, suggest_eps([0] * 7, offsets, net, k=3, rule="knee").eps_m
+    (20.0, 20.0)
+    >>> kd.eps_m  # 7 events on 1 km of street: widened until a random point expects one within eps
+    80.0
     """
     from sklearn.utils import check_random_state
 
@@ -493,7 +507,14 @@ def suggest_eps(
         at_k = np.arange(len(i)) - first == k - 1
         kth[i[at_k]] = d[at_k]
     dist = np.sort(kth[query])
-    return KDistance(k=int(k), distances_m=dist, eps_m=_knee(dist), max_distance_m=float(max_distance_m))
+    knee = _knee(dist)
+    if rule == "knee":
+        eps = knee
+    elif rule == "null":
+        eps = suggest_parameters(e, t, network, min_samples=int(k), random_state=0).eps_m
+    else:
+        raise InputError(f"rule must be 'null' or 'knee', got {rule!r}")
+    return KDistance(k=int(k), distances_m=dist, eps_m=eps, max_distance_m=float(max_distance_m), knee_m=knee)
 
 
 def _kth_pairs(p: _Prepared, query: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -440,7 +440,9 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
     else:
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
-    return [line, f"{labels['privacy']}: {mode}"]
+    note = (analysis.meta or {}).get("parameters_note_en" if lang == "en" else "parameters_note")
+    method = [f"{labels['method']}: {md.clean_text(note, max_len=400)}"] if note else []
+    return [line, *method, f"{labels['privacy']}: {mode}"]
 
 
 # --- hotspots and ranked places -----------------------------------------------------------------------------

@@ -198,9 +198,7 @@ def rank_places(
     taken = np.logical_or.reduce(obs_near) if obs_near else np.zeros(len(obs), bool)
     for geom, mask, edges in _observation_places(obs, taken, network, obs_eps_m, obs_min_samples):
         rows.append(
-            _place_row(
-                ctx, geom, hid=-1, kind="observations", p=_NO_TEST, obs_mask=mask, edges=edges
-            )
+            _place_row(ctx, geom, hid=-1, kind="observations", p=_NO_TEST, obs_mask=mask, edges=edges)
         )
     return _finish(rows, w, hotspots.attrs.get("significance"), network, start, end)
 
@@ -210,10 +208,13 @@ _NO_TEST = (math.nan, math.nan, math.nan, False, math.nan)
 
 def _significance_columns(hotspots: gpd.GeoDataFrame) -> list[tuple[float, float, float, bool, float]]:
     """(p_value, q_value, p_max, significant, stability) per hotspot; NaN/False where a stage did not run."""
-    cols = {c: hotspots[c] if c in hotspots.columns else None for c in (*SIGNIFICANCE_COLUMNS, "stability")}
+    names = (*SIGNIFICANCE_COLUMNS, "stability")
+    cols = [
+        hotspots[c].to_numpy() if c in hotspots.columns else np.full(len(hotspots), math.nan) for c in names
+    ]
     out = []
     for k in range(len(hotspots)):
-        vals = [math.nan if cols[c] is None else cols[c].iloc[k] for c in cols]
+        vals = [col[k] for col in cols]
         out.append((float(vals[0]), float(vals[1]), float(vals[2]), bool(vals[3] is True or vals[3] == 1),
                     float(vals[4])))  # fmt: skip
     return out

@@ -179,9 +179,8 @@ def write_report(
     --------
     >>> import trygghet_geo as tg
     >>> from trygghet_geo import sample
-    >>> result = tg.analyze(sample.load_incidents(), sample.load_observations(),
-    ...                     network=sample.load_network(), gazetteer=sample.load_gazetteer(),
-    ...                     eps_m=50, min_samples=15)  # doctest: +SKIP
+    >>> result = tg.analyze(sample.load_incidents(), sample.load_observations(),  # doctest: +SKIP
+    ...                     network=sample.load_network(), gazetteer=sample.load_gazetteer())
     >>> write_report(result, "uppfoljning.html", promise_date="2025-11-01")  # doctest: +SKIP
     {'html': PosixPath('uppfoljning.html'), 'xlsx': PosixPath('uppfoljning.xlsx')}
     """
@@ -248,6 +247,7 @@ def _context(
         "n_observations": 0 if analysis.observations is None else len(analysis.observations),
         "eps_m": _num(meta.get("eps_m"), 0),
         "min_samples": meta.get("min_samples", ""),
+        "parameters_note": meta.get("parameters_note", ""),
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
         "generated": pd.Timestamp.now().strftime("%Y-%m-%d"),
@@ -507,9 +507,10 @@ trygghetsvandringar.</li>
 <h2>Metod</h2>
 <ul class="small">
 <li>Koncentrationer: DBSCAN på avstånd längs gatorna (eps {{ eps_m }} m, minst {{ min_samples }}
-händelser).</li>
-<li>Statistisk säkerhet: varje koncentration får ett mått på hur många fler händelser den har än
-gatulängden ger (Kulldorffs skanningsstatistik). Lika många händelser placeras sedan slumpvis längs gatorna
+händelser).{% if parameters_note %} Inställningarna: {{ parameters_note }}.{% endif %}</li>
+<li>Statistisk säkerhet: varje koncentration får ett mått på hur många fler händelser dess tätaste del
+(gatorna kring kärnhändelserna) har än gatulängden ger (Kulldorffs skanningsstatistik). Lika många
+händelser placeras sedan slumpvis längs gatorna
 ({{ n_simulations }} simuleringar) och klustras om med samma inställningar. q-värdet jämför platsens mått med
 alla simulerade kluster och är justerat för att många platser prövas samtidigt (Benjamini–Hochberg);
 säkerställd = q-värde högst 0,05. Excel-tabellen har även ett strängare p-värde (jämfört med det
