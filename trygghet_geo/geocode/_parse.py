@@ -161,6 +161,8 @@ _SUFFIX_ABBREV = (
     (re.compile(r"\b(\w{2,}?)pl\." + _END), r"\1platsen"),
     (re.compile(r"\b(\w{2,}?)st\.$"), r"\1stationen"),
     (re.compile(r"\b(\w{3,}?)k\." + _END), r"\1katu"),
+    # Finnish genitive + "k" without a full stop before the number: "Annank 26" -> "Annankatu 26"
+    (re.compile(r"\b(\w{3,}n)k(?=\s*\d)"), r"\1katu"),
     (re.compile(r"\b(\w{3,}?)t\." + _END), r"\1tie"),
 )
 # Whole-word abbreviations, Swedish first.
