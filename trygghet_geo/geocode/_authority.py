@@ -59,8 +59,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "town": ("postort", "ort", "town", "city", "addrcity"),
     "municipality": ("kommunkod", "kommunnamn", "kommun", "municipality"),
     "label": ("belagenhetsadress", "beladress", "adress", "gatuadress", "address", "fulladdress"),
-    "x": ("x", "east", "easting", "lon", "longitude", "xkoord", "ekoordinat", "ostkoordinat"),
-    "y": ("y", "north", "northing", "lat", "latitude", "ykoord", "nkoordinat", "nordkoordinat"),
+    "x": ("x", "e", "east", "easting", "lon", "longitude", "xkoord", "ekoordinat", "ostkoordinat"),
+    "y": ("y", "n", "north", "northing", "lat", "latitude", "ykoord", "nkoordinat", "nordkoordinat"),
 }
 # any of these folded column names marks Lantmäteriet's layout
 _LANTMATERIET = {"adressplatsnummer", "bokstavstillagg", "adressomrade", "adressomradesnamn", "lagestillagg"}
@@ -203,7 +203,9 @@ def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: s
         parsed = house_number(number)
         if not parsed:
             column = found.get("number", found.get("label", "number"))
-            raise InputError(f"address layer {str(path)!r}, row {i + 1}, column {column!r}: {number!r} is not a house number")
+            raise InputError(
+                f"address layer {str(path)!r}, row {i + 1}, column {column!r}: {number!r} is not a house number"
+            )
         for n, to, letter in parsed:
             rows.append(
                 {

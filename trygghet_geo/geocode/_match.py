@@ -60,7 +60,9 @@ class MatchResult:
     runner_up: str = ""
     runner_up_score: float = 0.0
     runner_up_m: float = float("nan")
-    source: str = ""  # where the answer's data came from: osm, lantmateriet, municipal (or the online service)
+    source: str = (
+        ""  # where the answer's data came from: osm, lantmateriet, municipal (or the online service)
+    )
     candidates: str = ""  # JSON list of the places an ambiguous text may mean, the answer first
 
 

@@ -55,13 +55,20 @@ class AddressTables:
                 for n in range(num, to + 1):  # any number inside the range is that building
                     side = t.covered if (n - num) % 2 == 0 else t.across
                     side[(sid, n, letter)].append(row)
+                    if letter:
+                        side[(sid, n, "?")].append(row)  # "12-16 B" answers "14" too
                 per_street[sid] += [(float(n), m, ox, oy, row) for n in (num, to)]
                 continue
             t.plain[(sid, num, letter)].append(row)
             t.any_letter[(sid, num)].append(row)
             per_street[sid].append((float(num), float(m), float(ox), float(oy), row))
         t.numbers = {s: np.array(sorted(v)) for s, v in per_street.items()}
-        t.plain, t.ranged, t.covered, t.across = dict(t.plain), dict(t.ranged), dict(t.covered), dict(t.across)
+        t.plain, t.ranged, t.covered, t.across = (
+            dict(t.plain),
+            dict(t.ranged),
+            dict(t.covered),
+            dict(t.across),
+        )
         t.any_letter = dict(t.any_letter)
         return t
 
@@ -78,6 +85,7 @@ class AddressTables:
             tiers.append((5.0, self.plain.get((sid, number, ""))))
             tiers.append((5.0, self.covered.get((sid, number, ""))))
         tiers.append((8.0, self.any_letter.get((sid, number))))
+        tiers.append((8.0, self.covered.get((sid, number, "?"))))
         for penalty, rows in tiers:
             if rows:
                 return penalty, rows

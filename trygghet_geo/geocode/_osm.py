@@ -193,9 +193,7 @@ def read_osm_xml(path: str | Path) -> RawOSM:
     ox = _osmnx()
     try:
         graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
-        features = ox.features_from_xml(
-            path, tags={"name": True, "addr:housenumber": True, "building": True}
-        )
+        features = ox.features_from_xml(path, tags={"name": True, "addr:housenumber": True, "building": True})
     except Exception as exc:  # malformed XML surfaces as many exception kinds
         raise InputError(f"OSM file {str(path)!r} could not be read: {exc}") from exc
     return _from_osmnx(graph, features)
