@@ -212,7 +212,8 @@ def main(argv: list[str] | None = None) -> None:
         m = (second["split"] == part).to_numpy()
         table2 = _summary(second["kind"][m], ok2[m], dist2[m], score2[m])
         print(
-            f"\n2. {BUILDINGS.name}, part {part!r} ({int(m.sum())} strings; truth: the addressed building), % of rows:"
+            f"\n2. {BUILDINGS.name}, part {part!r} ({int(m.sum())} strings; "
+            "truth: the addressed building), % of rows:"
         )
         print(table2.to_string())
         r2 = m & (second["kind"] == "range").to_numpy()
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     peer, peer_s = _timed(lambda: _peer(gaz, second["place_text"].tolist()), 1)
     pdist = _distances(peer, geoms2)
     ptable = _summary(second["kind"], np.ones(len(second), dtype=bool), pdist, peer["score"].to_numpy())
-    print(f"\npeer on set 2: rapidfuzz extractOne (WRatio) of the whole text over all names, % of rows:")
+    print("\npeer on set 2: rapidfuzz extractOne (WRatio) of the whole text over all names, % of rows:")
     print(ptable.to_string())
     ours = _summary(second["kind"], ok2, dist2, score2)
     print(

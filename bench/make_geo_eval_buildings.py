@@ -153,7 +153,7 @@ def _shorten(name: str, rng: np.random.Generator) -> str:
 
 
 def _house(num: int, to: int, letter: str, rng: np.random.Generator) -> str:
-    base = f"{num}" + (f"{str(rng.choice(['-', '–', ' - ']))}{to}" if to > 0 else "")
+    base = f"{num}" + (f"{rng.choice(['-', '–', ' - '])!s}{to}" if to > 0 else "")
     return base + ((str(rng.choice(["", " "])) + letter) if letter else "")
 
 

@@ -7,8 +7,9 @@
   loaded from GeoParquet or GeoPackage.
 - :func:`parse_place` shows what was understood of a text (street, number, letter, cross street, relation).
 - :func:`geocode` is the pipeline stage: exact look-ups, then fuzzy matching (rapidfuzz), interpolation of
-  missing house numbers along the street, ambiguity surfaced (``geocode_ambiguous``, ``candidates``), a persistent cache, and — only on request —
-  an online geocoder (Nominatim via geopy, one request per second).
+  missing house numbers along the street, ambiguity said out loud (``geocode_ambiguous``, ``candidates``),
+  a persistent cache, and — only on request — an online geocoder (Nominatim via geopy, one request per
+  second).
 
 >>> from trygghet_geo.geocode import Gazetteer, geocode, parse_place
 >>> parse_place("Alexandersg. 12 B").street
@@ -19,8 +20,8 @@
 
 from __future__ import annotations
 
-from trygghet_geo.geocode._gazetteer import Gazetteer, build_gazetteer
 from trygghet_geo.geocode._authority import read_address_layer
+from trygghet_geo.geocode._gazetteer import Gazetteer, build_gazetteer
 from trygghet_geo.geocode._geocode import (
     AMBIGUOUS,
     CANDIDATES,

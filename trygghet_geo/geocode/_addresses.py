@@ -1,10 +1,10 @@
 """Address rows of the gazetteer: OSM address features and an authoritative layer, held by their buildings.
 
-Every address feature is tied to the building that carries it: a building polygon tagged with the address, or
-the building polygon an address node (an entrance, a door, a shop tagged with the address) lies in. One row per
-address and place: the same street, number, letter and range found at places more than
-:data:`SAME_PLACE_M` apart stays two rows, so that the matcher can say the address is ambiguous instead of
-picking one silently.
+Every address feature is tied to the building that carries it: a building polygon tagged with the
+address, or the building polygon an address node (an entrance, a door, a shop tagged with the address)
+lies in. One row per address and place: the same street, number, letter and range found at places more
+than :data:`SAME_PLACE_M` apart stays two rows, so that the matcher can say the address is ambiguous
+instead of picking one silently.
 
 Where the answer lies (``x``/``y`` of a row): the address's own node inside its building, the most central
 one when there are several; a building carrying the address without such a node answers at its representative
@@ -133,10 +133,8 @@ def synthetic_streets(items: gpd.GeoDataFrame, lookup: dict[str, list[int]]) -> 
 
 
 def _answer_point(geom: Any) -> tuple[float, float]:
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        p = geom.representative_point()
-    else:
-        p = geom.centroid
+    is_area = geom.geom_type in ("Polygon", "MultiPolygon")
+    p = geom.representative_point() if is_area else geom.centroid
     return float(p.x), float(p.y)
 
 

@@ -204,7 +204,8 @@ def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: s
         if not parsed:
             column = found.get("number", found.get("label", "number"))
             raise InputError(
-                f"address layer {str(path)!r}, row {i + 1}, column {column!r}: {number!r} is not a house number"
+                f"address layer {str(path)!r}, row {i + 1}, column {column!r}: "
+                f"{number!r} is not a house number"
             )
         for n, to, letter in parsed:
             rows.append(

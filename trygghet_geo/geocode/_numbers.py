@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["AddressTables", "INTERPOLATE_MAX_M"]
+__all__ = ["INTERPOLATE_MAX_M", "AddressTables"]
 
 INTERPOLATE_MAX_M = 250.0  # neighbours farther apart than this along the street are not one stretch
 _NEIGHBOUR_MAX_GAP = 6  # with a neighbour on one side only: at most this many numbers away
