@@ -225,17 +225,29 @@ def _authority_wins(
 
 
 def _place(items: gpd.GeoDataFrame, houses: list[Any], idx: list[int]) -> tuple[tuple[float, float], Any]:
-    """Answer point and building of one address at one place (see the module docstring)."""
-    polys = [houses[i] for i in idx if houses[i] is not None]
-    house = max(polys, key=lambda g: g.area) if polys else None
-    distinct = list({id(p): p for p in polys}.values())
-    if len(distinct) > 1:  # no union: OSM outlines may be invalid, and overlap does not matter here
-        house = shapely.MultiPolygon([q for g in distinct for q in getattr(g, "geoms", [g])])
+    """Answer point and building(s) of one address at one place (see the module docstring).
+
+    Of several buildings the main one is the one tagged with the address itself, else the one holding the
+    most of the address's nodes (then the largest); the answer lies in it.
+    """
+    support: dict[bytes, list[Any]] = {}
+    for i in idx:
+        if houses[i] is None:
+            continue
+        entry = support.setdefault(houses[i].wkb, [houses[i], 0])
+        tagged = items.geometry.iat[i].geom_type in ("Polygon", "MultiPolygon")
+        entry[1] += 10 if tagged else 1
     nodes = [items.geometry.iat[i] for i in idx if items.geometry.iat[i].geom_type == "Point"]
-    if house is not None:
-        nodes = [n for n in nodes if house.intersects(n)]
+    house = None
+    if support:
+        ranked = sorted(support.values(), key=lambda e: (-e[1], -e[0].area))
+        main = ranked[0][0]
+        parts = [q for g, _ in ranked for q in getattr(g, "geoms", [g])]
+        # no union: OSM outlines may be invalid, and overlap does not matter here
+        house = main if len(ranked) == 1 else shapely.MultiPolygon(parts)
+        nodes = [n for n in nodes if main.intersects(n)]
         if not nodes:
-            return _answer_point(max(polys, key=lambda g: g.area)), house
+            return _answer_point(main), house
     if not nodes:
         return _answer_point(items.geometry.iat[idx[0]]), house
     xy = np.array([(n.x, n.y) for n in nodes])

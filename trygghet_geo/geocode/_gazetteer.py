@@ -248,6 +248,15 @@ def build_gazetteer(
     -------
     Gazetteer
 
+    Notes
+    -----
+    Addresses are held by buildings: a building polygon tagged with the address, or the building an
+    address node (entrance, door, shop) lies in, becomes the address row's geometry. An address is answered
+    at its own node inside that building (the most central one), else at the building's representative
+    point (always inside it), else at the lone node; so an answer lies in or on the building whenever OSM
+    or the layer ties the address to one. The same address at places more than 100 m apart is kept as two
+    rows and answered as ambiguous.
+
     Examples
     --------
     >>> import pyrosm
