@@ -177,3 +177,28 @@ def test_build_gazetteer_reads_an_address_layer(tmp_path: Path) -> None:
     assert out[SOURCE].tolist() == ["lantmateriet", "osm"]
     assert out[schema.GEOCODE_METHOD].tolist() == ["address", "address"]
     assert abs(out["lon"].iloc[0] - 24.9470) < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "street2"),
+    [
+        ("Aleksanterinkadun ja Mikonkadun kulma", "aleksanterinkatu", "mikonkatu"),
+        ("mannerheimintien ja kaivokadun risteys", "mannerheimintie", "kaivokatu"),
+        ("Storgatan x Kyrkogatan", "storgatan", "kyrkogatan"),
+    ],
+)
+def test_finnish_corner_and_x_crossings(text: str, street: str, street2: str) -> None:
+    from trygghet_geo.geocode import parse_place
+
+    p = parse_place(text)
+    assert (p.kind, p.street, p.street2) == ("intersection", street, street2)
+
+
+def test_house_numbers_as_osm_and_registers_write_them() -> None:
+    from trygghet_geo.geocode._addresses import house_number
+
+    assert house_number("14-20") == [(14, 20, "")]
+    assert house_number("3 B-5") == [(3, 5, "b")]
+    assert house_number("29-27") == [(27, 29, "")]
+    assert house_number("13 A, 5. krs./Floor 5") == [(13, -1, "a")]
+    assert house_number("Keskuskatu 5") == []

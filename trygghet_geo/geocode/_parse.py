@@ -182,6 +182,31 @@ _WORD_ABBREV = {
 }
 
 
+# Finnish corner: "aleksanterinkadun ja mikonkadun kulma(ssa)"; the genitive of the street word goes back
+# to the name's own form (katu/kadun, tie/tien, kuja/kujan, tori/torin, ranta/rannan, aukio/aukion, ...)
+_FI_CORNER = re.compile(
+    r"^(?P<a>.+?)\s+ja\s+(?P<b>.+?)\s+(?:kulma|kulmassa|kulmauksessa|risteys|risteyksessä)$"
+)
+_FI_GENITIVE = re.compile(r"(kadun|tien|kujan|torin|rannan|aukion|puistikon|polun|puiston|sillan|kaaren)$")
+_FI_NOMINATIVE = {
+    "kadun": "katu",
+    "tien": "tie",
+    "kujan": "kuja",
+    "torin": "tori",
+    "rannan": "ranta",
+    "aukion": "aukio",
+    "puistikon": "puistikko",
+    "polun": "polku",
+    "puiston": "puisto",
+    "sillan": "silta",
+    "kaaren": "kaari",
+}
+
+
+def _nominative(m: re.Match[str]) -> str:
+    return _FI_NOMINATIVE[m.group(1)]
+
+
 @dataclass(frozen=True)
 class ParsedPlace:
     """What :func:`parse_place` understood of a place text.
@@ -334,6 +359,10 @@ def _parse_cached(text: str) -> ParsedPlace:
         return ParsedPlace(text=text)
     t, common = _strip_extras(t)
     common["text"] = text
+    m = _FI_CORNER.match(t)  # Finnish "Xn ja Yn kulma": the corner of two streets, names in the genitive
+    if m:
+        first, second = (_FI_GENITIVE.sub(_nominative, s.strip()) for s in (m.group("a"), m.group("b")))
+        return ParsedPlace(normalized=t, kind="intersection", street=first, street2=second, **common)
     m = _CROSS_WORDS.match(t)  # intersections introduced by a corner word
     if m:
         rest = t[m.end() :]
@@ -362,7 +391,7 @@ def _parse_cached(text: str) -> ParsedPlace:
             house_letter=m.group("letter") or "",
             **common,
         )
-    pair = _split_cross(t) if re.search(r"/| och | ja | & | - ", t) else None
+    pair = _split_cross(t) if re.search(r"/| och | ja | & | - | x ", t) else None
     if pair is not None and not relation:
         return ParsedPlace(normalized=t, kind="intersection", street=pair[0], street2=pair[1], **common)
     if relation:
