@@ -27,8 +27,12 @@ def _metric(out: gpd.GeoDataFrame) -> np.ndarray:
     return np.asarray(shapely.get_coordinates(out.geometry.to_crs(3006).to_numpy()))
 
 
-def _with(extra: list[tuple[dict[str, str], shapely.Geometry]], buildings: list[shapely.Geometry] = ()):  # type: ignore[assignment,no-untyped-def]
-    """The toy town with extra OSM address features and building outlines (metric coordinates)."""
+def _with(  # type: ignore[no-untyped-def]
+    extra: list[tuple[dict[str, str], shapely.Geometry]],
+    buildings: tuple[shapely.Geometry, ...] = (),
+    doors: tuple[tuple[str, shapely.Geometry], ...] = (),
+):
+    """The toy town with extra OSM address features, building outlines and entrances (metric)."""
     raw = toy_raw()
     more = gpd.GeoDataFrame(
         {"osm_type": "node", "tags": [t for t, _ in extra]}, geometry=[g for _, g in extra], crs=3006
@@ -37,7 +41,14 @@ def _with(extra: list[tuple[dict[str, str], shapely.Geometry]], buildings: list[
     houses = gpd.GeoDataFrame(
         {"osm_type": "way", "tags": [{}] * len(buildings)}, geometry=list(buildings), crs=3006
     )
-    return dataclasses.replace(raw, addresses=addresses, buildings=houses.to_crs(4326))
+    entrances = gpd.GeoDataFrame(
+        {"osm_type": "node", "tags": [{"entrance": kind} for kind, _ in doors]},
+        geometry=[g for _, g in doors],
+        crs=3006,
+    )
+    return dataclasses.replace(
+        raw, addresses=addresses, buildings=houses.to_crs(4326), entrances=entrances.to_crs(4326)
+    )
 
 
 def _tags(street: str, number: str) -> dict[str, str]:
@@ -84,7 +95,7 @@ def test_address_answers_inside_its_building_and_ranges_match_the_range_building
     house = shapely.box(*_at(220, 15), *_at(260, 40))
     ranged = shapely.box(*_at(300, -40), *_at(360, -15))
     ranged_tags = _tags("Storgatan", "12–16 B")
-    raw = _with([(_tags("Storgatan", "11"), house), (ranged_tags, ranged)], buildings=[house, ranged])
+    raw = _with([(_tags("Storgatan", "11"), house), (ranged_tags, ranged)], buildings=(house, ranged))
     gaz = Gazetteer(_build_from_raw(raw).entries)
     texts = ["Storgatan 11", "Storgatan 12-16 B", "storgatan 12–16b", "Storgatan 14", "Storgatan 16 B"]
     out = geocode(texts, gazetteer=gaz, cache=False)
@@ -98,7 +109,7 @@ def test_address_answers_inside_its_building_and_ranges_match_the_range_building
 def test_address_node_inside_a_building_wins_over_its_centroid() -> None:
     house = shapely.box(*_at(220, 15), *_at(300, 60))
     door = shapely.Point(_at(230, 16))
-    raw = _with([(_tags("Storgatan", "11"), door)], buildings=[house])
+    raw = _with([(_tags("Storgatan", "11"), door)], buildings=(house,))
     gaz = Gazetteer(_build_from_raw(raw).entries)
     row = gaz.kind("address")[gaz.kind("address")["name"] == "Storgatan 11"].iloc[0]
     assert row.geometry.symmetric_difference(house).area < 1.0  # the building is indexed with the address
@@ -202,3 +213,22 @@ def test_house_numbers_as_osm_and_registers_write_them() -> None:
     assert house_number("29-27") == [(27, 29, "")]
     assert house_number("13 A, 5. krs./Floor 5") == [(13, -1, "a")]
     assert house_number("Keskuskatu 5") == []
+
+
+def test_building_without_an_address_node_answers_at_its_entrance() -> None:
+    house = shapely.box(*_at(220, 15), *_at(300, 60))
+    back, main = (
+        shapely.Point(_at(260, 60)),
+        shapely.Point(_at(240, 15)),
+    )  # back door, main door on the street
+    bare = shapely.box(*_at(20, -70), *_at(80, -20))  # no entrance mapped: its representative point
+    raw = _with(
+        [(_tags("Storgatan", "11"), house), (_tags("Storgatan", "8"), bare)],
+        buildings=(house, bare),
+        doors=(("yes", back), ("main", main)),
+    )
+    gaz = Gazetteer(_build_from_raw(raw).entries)
+    out = geocode(["Storgatan 11", "Storgatan 8"], gazetteer=gaz, cache=False)
+    xy = _metric(out)
+    np.testing.assert_allclose(xy[0], main.coords[0], atol=0.5)
+    assert shapely.Point(xy[1]).within(bare)

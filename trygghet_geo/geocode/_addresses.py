@@ -7,8 +7,9 @@ than :data:`SAME_PLACE_M` apart stays two rows, so that the matcher can say the 
 instead of picking one silently.
 
 Where the answer lies (``x``/``y`` of a row): the address's own node inside its building, the most central
-one when there are several; a building carrying the address without such a node answers at its representative
-point (always inside the polygon); an address node in no building answers at itself. The row's geometry is
+one when there are several; a building carrying the address without such a node answers at an entrance on
+its outline (``entrance=main`` first, else the one nearest the street), else at its representative point
+(always inside the polygon); an address node in no building answers at itself. The row's geometry is
 the building polygon when there is one, so the distance from any answer to the building is measurable.
 
 An authoritative layer (:mod:`._authority`) wins over OSM: OSM features of an address the layer holds are
@@ -20,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -155,11 +157,39 @@ def _with_buildings(items: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> lis
     return own
 
 
+@dataclass(frozen=True)
+class _Doors:
+    """Entrance nodes, searchable by building."""
+
+    points: np.ndarray
+    main: np.ndarray
+    tree: Any
+
+    @classmethod
+    def of(cls, entrances: gpd.GeoDataFrame | None) -> _Doors:
+        if entrances is None or len(entrances) == 0:
+            return cls(np.array([], dtype=object), np.array([], dtype=bool), None)
+        points = entrances.geometry.to_numpy()
+        main = np.array([t.get("entrance") == "main" for t in entrances["tags"]], dtype=bool)
+        return cls(points, main, shapely.STRtree(points))
+
+    def on(self, house: Any, line: Any) -> tuple[float, float] | None:
+        """The entrance of a building: a main one first, then the one nearest the street."""
+        if self.tree is None:
+            return None
+        hits = self.tree.query(house, predicate="dwithin", distance=1.0)
+        if len(hits) == 0:
+            return None
+        best = min(hits, key=lambda i: (not self.main[i], line.distance(self.points[i])))
+        return float(self.points[best].x), float(self.points[best].y)
+
+
 def address_rows(
     items: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame,
     streets: pd.DataFrame,
     lookup: dict[str, list[int]],
+    entrances: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
     """One gazetteer row per address and place (see the module docstring); ``items`` from all sources."""
     from trygghet_geo.geocode._gazetteer import _empty_row, _merge_close
@@ -180,13 +210,14 @@ def address_rows(
         log.info("%d address features skipped (no street of that name)", skipped)
     groups = _authority_wins(groups, items["origin"].to_numpy())
     names = streets["name"].to_numpy()
+    doors = _Doors.of(entrances)
     rows = []
     for (sid, number, to, letter), members in groups.items():
         places = [houses[i] if houses[i] is not None else items.geometry.iat[i] for i in members]
         for part in _merge_close(places, SAME_PLACE_M):
             idx = [members[k] for k in part]
-            xy, house = _place(items, houses, idx)
             line = street_geoms[sid]
+            xy, house = _place(items, houses, idx, doors, line)
             measure = line.project(shapely.Point(xy))
             on_line = line.interpolate(measure)
             row = _empty_row("address")
@@ -224,7 +255,9 @@ def _authority_wins(
     return out
 
 
-def _place(items: gpd.GeoDataFrame, houses: list[Any], idx: list[int]) -> tuple[tuple[float, float], Any]:
+def _place(
+    items: gpd.GeoDataFrame, houses: list[Any], idx: list[int], doors: _Doors, line: Any
+) -> tuple[tuple[float, float], Any]:
     """Answer point and building(s) of one address at one place (see the module docstring).
 
     Of several buildings the main one is the one tagged with the address itself, else the one holding the
@@ -247,7 +280,7 @@ def _place(items: gpd.GeoDataFrame, houses: list[Any], idx: list[int]) -> tuple[
         house = main if len(ranked) == 1 else shapely.MultiPolygon(parts)
         nodes = [n for n in nodes if main.intersects(n)]
         if not nodes:
-            return _answer_point(main), house
+            return doors.on(main, line) or _answer_point(main), house
     if not nodes:
         return _answer_point(items.geometry.iat[idx[0]]), house
     xy = np.array([(n.x, n.y) for n in nodes])

@@ -252,7 +252,8 @@ def build_gazetteer(
     -----
     Addresses are held by buildings: a building polygon tagged with the address, or the building an
     address node (entrance, door, shop) lies in, becomes the address row's geometry. An address is answered
-    at its own node inside that building (the most central one), else at the building's representative
+    at its own node inside that building (the most central one), else at an entrance node on the building
+    (``entrance=main`` first, else the one nearest the street), else at the building's representative
     point (always inside it), else at the lone node; so an answer lies in or on the building whenever OSM
     or the layer ties the address to one. The same address at places more than 100 m apart is kept as two
     rows and answered as ambiguous.
@@ -312,7 +313,13 @@ def _build_from_raw(
     if more:  # appended after the network's streets, so intersections keep their street ids
         streets = pd.concat([streets, pd.DataFrame(more)], ignore_index=True)
         lookup = _street_lookup(streets)
-    addresses = address_rows(items, raw.buildings_or_empty().to_crs(crs), streets, lookup)
+    addresses = address_rows(
+        items,
+        raw.buildings_or_empty().to_crs(crs),
+        streets,
+        lookup,
+        raw.entrances_or_empty().to_crs(crs),
+    )
     parts = [streets, addresses, crossings, places]
     entries = pd.concat([p for p in parts if len(p)], ignore_index=True)
     # streets first, so a street's row number is its entity id (addresses refer to it)
