@@ -191,6 +191,7 @@ def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: s
     letters, labels = _text(frame, found, "letter"), _text(frame, found, "label")
     postcodes, towns = _text(frame, found, "postcode"), _text(frame, found, "town")
     rows: list[dict[str, Any]] = []
+    unnumbered = 0
     points = frame.geometry.representative_point().to_numpy()
     for i in range(len(frame)):
         street, number = streets[i], numbers[i]
@@ -199,7 +200,8 @@ def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: s
             street = street or p.street
             number = number or (f"{p.house_number}{p.house_letter}" if p.house_number else "")
         if not street or not number:
-            continue  # an address place without a number (a farm name) cannot be matched by number
+            unnumbered += 1  # an address place without a number (a farm name) cannot be matched by number
+            continue
         parsed = house_number(number)
         if not parsed:
             column = found.get("number", found.get("label", "number"))
@@ -220,6 +222,12 @@ def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: s
                     "geometry": points[i],
                 }
             )
-    log.info("address layer %s: %d addresses (%s)", path.name, len(rows), source)
+    log.info(
+        "address layer %s: %d addresses (%s); %d rows without street or number left out",
+        path.name,
+        len(rows),
+        source,
+        unnumbered,
+    )
     out = pd.DataFrame(rows, columns=list(ITEM_COLUMNS))
     return gpd.GeoDataFrame(out, geometry="geometry", crs=frame.crs)
