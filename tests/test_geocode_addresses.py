@@ -121,15 +121,21 @@ def _lantmateriet_layer(path: Path) -> Path:
     """A belägenhetsadress extract in Lantmäteriet's column layout (SWEREF 99 TM)."""
     layer = gpd.GeoDataFrame(
         {
-            "Kommunkod": ["1781", "1781", "1781"],
-            "Kommunnamn": ["Kristinehamn"] * 3,
-            "Adressomrade": ["Storgatan", "Kyrkogatan", "Storgatan"],
-            "Adressplatsnummer": ["13", "5", "1"],
-            "Bokstavstillagg": ["", "A", ""],
-            "Postnummer": ["681 30", "681 31", "681 30"],
-            "Postort": ["Kristinehamn"] * 3,
+            "Kommunkod": ["1781"] * 5,
+            "Kommunnamn": ["Kristinehamn"] * 5,
+            "Adressomrade": ["Storgatan", "Kyrkogatan", "Storgatan", "Bäckhammar", "Bäckhammar"],
+            "Adressplatsnummer": ["13", "5", "1", "3", "7"],
+            "Bokstavstillagg": ["", "A", "", "", ""],
+            "Postnummer": ["681 30", "681 31", "681 30", "681 95", "681 95"],
+            "Postort": ["Kristinehamn"] * 5,
         },
-        geometry=[shapely.Point(_at(330, 12)), shapely.Point(_at(212, 150)), shapely.Point(_at(60, 12))],
+        geometry=[
+            shapely.Point(_at(330, 12)),
+            shapely.Point(_at(212, 150)),
+            shapely.Point(_at(60, 12)),
+            shapely.Point(_at(-500, 300)),  # a village address area no OSM street carries
+            shapely.Point(_at(-500, 400)),
+        ],
         crs=3006,
     )
     layer.to_file(path, layer="belagenhetsadress", driver="GPKG")
@@ -150,6 +156,10 @@ def test_lantmateriet_layer_answers_its_addresses_and_osm_the_rest(tmp_path: Pat
     np.testing.assert_allclose(xy[2], [60, 12], atol=0.5)  # the register wins over OSM's "Storgatan 1"
     np.testing.assert_allclose(xy[3], [100, 10], atol=0.5)
     assert gaz.kind("address")["postcode"].isin(["68130"]).sum() == 2
+    village = geocode(["Bäckhammar 7", "Backhammar 5", "Bäckhammar"], gazetteer=gaz, cache=False)
+    assert village[schema.GEOCODE_METHOD].tolist() == ["address", "interpolated", "street"]
+    assert village[SOURCE].tolist() == ["lantmateriet"] * 3
+    np.testing.assert_allclose(_metric(village)[:2] - np.array(ORIGIN), [[-500, 400], [-500, 350]], atol=0.5)
 
 
 def test_municipal_csv_with_explicit_mapping_and_lon_lat(tmp_path: Path) -> None:

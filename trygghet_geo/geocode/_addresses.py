@@ -107,13 +107,12 @@ def synthetic_streets(items: gpd.GeoDataFrame, lookup: dict[str, list[int]]) -> 
     A line through the area's points in the order of their numbers stands for the street, so that a bare
     area name finds it and missing numbers can be placed between neighbours.
     """
-    from trygghet_geo.geocode._gazetteer import _empty_row, _merge_close
+    from trygghet_geo.geocode._gazetteer import _empty_row
 
     missing = items[[not _street_of(s, lookup) for s in items["street"]]]
     rows: list[dict[str, Any]] = []
     for _key, grp in missing.groupby(missing["street"].map(name_key), sort=True):
-        points = [shapely.Point(_answer_point(g)) for g in grp.geometry]
-        for part in _merge_close(points, _STREET_PART_M):
+        for part in _point_groups(np.array([_answer_point(g) for g in grp.geometry]), _STREET_PART_M):
             sub = grp.iloc[part].sort_values("number")
             xy = [_answer_point(g) for g in sub.geometry]
             line = shapely.LineString(xy if len(xy) > 1 else [xy[0], xy[0]])
@@ -132,6 +131,20 @@ def synthetic_streets(items: gpd.GeoDataFrame, lookup: dict[str, list[int]]) -> 
             )
             rows.append(row)
     return rows
+
+
+def _point_groups(xy: np.ndarray, within_m: float) -> list[list[int]]:
+    """Single-link groups of points closer than within_m (a village's addresses can number thousands)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(xy).query_pairs(within_m, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(xy), len(xy)))
+    _n, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    return [[int(i) for i in g] for g in np.split(order, cuts)]
 
 
 def _answer_point(geom: Any) -> tuple[float, float]:
