@@ -242,3 +242,10 @@ def test_building_without_an_address_node_answers_at_its_entrance() -> None:
     xy = _metric(out)
     np.testing.assert_allclose(xy[0], main.coords[0], atol=0.5)
     assert shapely.Point(xy[1]).within(bare)
+
+
+def test_hyphen_and_abbreviated_crossings_on_the_toy_town() -> None:
+    texts = ["Storgatan–Kyrkogatan", "korsn. Storgatan/Kyrkogatan", "Kyrkogatan x Storgatan"]
+    out = geocode(texts, gazetteer=Gazetteer.example(), cache=False)
+    assert out[schema.GEOCODE_METHOD].tolist() == ["intersection"] * 3
+    np.testing.assert_allclose(_metric(out) - np.array(ORIGIN), [[200, 0]] * 3, atol=0.5)  # where they meet

@@ -17,7 +17,14 @@ import shapely
 import shapely.ops
 
 from trygghet_geo.geocode._numbers import AddressTables
-from trygghet_geo.geocode._parse import _RELATION_RE, ParsedPlace, folded_key, name_key, parse_place
+from trygghet_geo.geocode._parse import (
+    _RELATION_RE,
+    ParsedPlace,
+    _split_cross,
+    folded_key,
+    name_key,
+    parse_place,
+)
 
 if TYPE_CHECKING:
     from trygghet_geo.geocode._gazetteer import Gazetteer
@@ -36,6 +43,9 @@ _GENERIC = {  # generic words that point at the one feature of a kind ("vid stat
     "stationen": ("railway=station",),
     "jarnvagsstation": ("railway=station",),
     "centralstation": ("railway=station",),
+    "centralstationen": ("railway=station",),
+    "jarnvagsstationen": ("railway=station",),
+    "tagstationen": ("railway=station",),
     "tagstation": ("railway=station",),
     "tunnelbanestation": ("railway=station", "station=subway"),
     "busstation": ("amenity=bus_station",),
@@ -406,7 +416,13 @@ def _compose(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
     if p.kind == "between":
         return _between(idx, res, p)
     if p.kind in ("street", "place"):
-        return _target(idx, res, p.street)
+        got = _target(idx, res, p.street)
+        if got is None and not p.relation:  # "Mikaelsgatan-Alexandersgatan": a hyphen between two streets
+            pair = _split_cross(p.street)
+            crossing = _crossing(idx, res, *pair) if pair else None
+            if crossing is not None and crossing.method == "intersection":
+                return crossing
+        return got
     return None
 
 

@@ -137,7 +137,7 @@ _RELATIONS = (
 _RELATION_RE = re.compile(r"(?:^|\s)(" + "|".join(re.escape(r) for r in _RELATIONS) + r")\s+(?=\S)")
 _BETWEEN = re.compile(r"^(?:(?P<base>.+?)\s+)?mellan\s+(?P<a>.+?)\s+(?:och|&)\s+(?P<b>.+)$")
 _CROSS_WORDS = re.compile(
-    r"^(?:i\s+|vid\s+|på\s+)?(?:korsningen|korsning|hörnet|gatuhörnet|hörn|kors\.?|korsningen av)\s+"
+    r"^(?:i\s+|vid\s+|på\s+)?(?:korsningen|korsning|hörnet|gatuhörnet|hörn|korsn\.?|kors\.?|korsningen av)\s+"
     r"(?:av\s+|mellan\s+)?"
 )
 _CROSS_SPLIT = re.compile(
