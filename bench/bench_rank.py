@@ -45,11 +45,11 @@ def main() -> None:
     from sklearn.cluster import DBSCAN
 
     from trygghet_geo import options, sample
-    from trygghet_geo._significance import _simulate, hotspot_significance
     from trygghet_geo.analysis import analyze
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.hotspots._significance import _simulate, hotspot_significance
+    from trygghet_geo.network.snap import random_positions
     from trygghet_geo.rank import rank_places
-    from trygghet_geo.snap import random_positions
 
     options.progress = False
     t = time.perf_counter()

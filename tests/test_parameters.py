@@ -1,5 +1,5 @@
-"""Tests of the data-driven clustering parameters (trygghet_geo._parameters) and of analyze() with its
-defaults on planted scenarios (bench/planted.py; bench/bench_defaults.py runs the full grid of densities,
+"""Tests of the data-driven clustering parameters (trygghet_geo.hotspots._parameters) and of analyze() with
+its defaults on planted scenarios (bench/planted.py; bench/bench_defaults.py runs the full grid of densities,
 seeds and networks, with seeds these tests do not use)."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import pytest
 import shapely
 
 from trygghet_geo import analyze, sample, suggest_parameters
-from trygghet_geo._parameters import ball_lengths, street_weights
-from trygghet_geo.cluster import dbscan_on_network
 from trygghet_geo.errors import InputError
+from trygghet_geo.hotspots import dbscan_on_network
+from trygghet_geo.hotspots._parameters import ball_lengths, street_weights
 from trygghet_geo.network import network_from_lines
-from trygghet_geo.snap import random_positions
+from trygghet_geo.network.snap import random_positions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from planted import grid_town, scenario, score

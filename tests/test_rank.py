@@ -12,8 +12,8 @@ import shapely
 from shapely.geometry import LineString
 
 from trygghet_geo import schema
-from trygghet_geo._significance import hotspot_significance
 from trygghet_geo.errors import SchemaError
+from trygghet_geo.hotspots._significance import hotspot_significance
 from trygghet_geo.network import StreetNetwork, network_from_lines
 from trygghet_geo.rank import DEFAULT_WEIGHTS, export_places, places_table, rank_places
 
@@ -81,7 +81,7 @@ def _planted(
 
 
 def _noise(net: StreetNetwork, rng: np.random.Generator, n: int) -> gpd.GeoDataFrame:
-    from trygghet_geo.snap import random_positions
+    from trygghet_geo.network.snap import random_positions
 
     eid, off = random_positions(net, n, random_state=rng)
     cats = rng.choice(np.array(schema.INCIDENT_CATEGORIES), n)
@@ -90,8 +90,8 @@ def _noise(net: StreetNetwork, rng: np.random.Generator, n: int) -> gpd.GeoDataF
 
 
 def _hotspots(net: StreetNetwork, inc: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    from trygghet_geo.cluster import dbscan_on_network
     from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     labels, _ = dbscan_on_network(
         inc[schema.EDGE_ID].to_numpy(),
@@ -310,7 +310,7 @@ def test_a_place_that_depends_on_the_knobs_says_so(planted, grid) -> None:
 
 def test_place_on_unnamed_paths_is_named_after_the_nearest_street() -> None:
     from trygghet_geo.hotspots import find_hotspots
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     lines = [LineString([(0, 0), (500, 0)]), LineString([(500, 0), (1000, 0)]),
              LineString([(500, 0), (500, 100)]), LineString([(500, 100), (500, 400)])]  # fmt: skip

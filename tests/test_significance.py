@@ -1,4 +1,4 @@
-"""Tests of the significance stage (trygghet_geo._significance) and the stability column."""
+"""Tests of the significance stage (trygghet_geo.hotspots._significance) and the stability column."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trygghet_geo._significance import (
+from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.hotspots import find_hotspots
+from trygghet_geo.hotspots._significance import (
     _p_max,
     _p_pooled,
     core_zone_llr,
     footprint_lengths,
     hotspot_significance,
 )
-from trygghet_geo._stability import hotspot_stability
-from trygghet_geo.errors import InputError, SchemaError
-from trygghet_geo.hotspots import find_hotspots
+from trygghet_geo.hotspots._stability import hotspot_stability
 from trygghet_geo.network import network_from_lines
 
 

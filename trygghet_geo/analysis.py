@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     import folium
     import geopandas as gpd
 
-    from trygghet_geo._parameters import Parameters
     from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.hotspots._parameters import Parameters
     from trygghet_geo.network import StreetNetwork
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Analysis:
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
         ``min_samples`` (the values used), ``parameters`` (how they were chosen: the fields of
-        :class:`trygghet_geo._parameters.Parameters`), ``parameters_note`` / ``parameters_note_en`` (one
+        :class:`trygghet_geo.hotspots.Parameters`), ``parameters_note`` / ``parameters_note_en`` (one
         sentence saying why) and other run parameters.
     study_area : GeoDataFrame or None
         The study area polygon(s), when the caller gave one.
@@ -62,18 +62,18 @@ class Analysis:
     study_area: gpd.GeoDataFrame | None = None
 
     def to_map(self, **kwargs: Any) -> folium.Map:
-        """The interactive map (a ``folium.Map``); keywords go to :func:`trygghet_geo.maps.make_map`."""
-        from trygghet_geo.maps import make_map
+        """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
+        from trygghet_geo.output.maps import make_map
 
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Any) -> Path:
         """Write the map as one self-contained HTML file in the ``"shared"`` privacy mode; returns the path.
 
-        Keywords go to :func:`trygghet_geo.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
+        Keywords go to :func:`.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
         ``lang="en"``, …).
         """
-        from trygghet_geo.maps import save_html
+        from trygghet_geo.output.maps import save_html
 
         return save_html(self, path, **kwargs)
 
@@ -111,9 +111,9 @@ def analyze(
     eps_m, min_samples
         DBSCAN parameters: distance along the streets in metres, and events within it for a core point.
         ``"auto"`` (the default) derives them from the data and the network under a null model of events
-        spread uniformly along the streets (:func:`trygghet_geo._parameters.suggest_parameters`); with
+        spread uniformly along the streets (:func:`trygghet_geo.hotspots.suggest_parameters`); with
         ``min_samples="auto"`` each event is weighted by the street around it
-        (:func:`trygghet_geo._parameters.street_weights`). The choice and why are in ``meta["parameters"]``
+        (:func:`trygghet_geo.hotspots.street_weights`). The choice and why are in ``meta["parameters"]``
         and ``meta["parameters_note"]``. Numbers are used as given (plain, unweighted DBSCAN when
         ``min_samples`` is a number).
     max_snap_m
@@ -122,7 +122,7 @@ def analyze(
         Passed to :func:`trygghet_geo.rank.rank_places`.
     n_simulations, random_state
         Monte Carlo simulations and seed of the significance test
-        (:func:`trygghet_geo._significance.hotspot_significance`, false-discovery rate 5 %).
+        (:func:`trygghet_geo.hotspots.hotspot_significance`, false-discovery rate 5 %).
     title, source_note
         Shown on the map and in reports.
     synthetic
@@ -166,8 +166,8 @@ def analyze(
     for hid, members in zip(hotspots["hotspot_id"], hotspots["member_index"], strict=True):
         inc.loc[list(members), s.HOTSPOT_ID] = int(hid)
     stages.step("significance")
-    from trygghet_geo._significance import hotspot_significance
-    from trygghet_geo._stability import hotspot_stability
+    from trygghet_geo.hotspots._significance import hotspot_significance
+    from trygghet_geo.hotspots._stability import hotspot_stability
 
     eps, ms, weighted = params.eps_m, params.min_samples, params.min_samples_auto
     hotspots = hotspot_significance(
@@ -268,7 +268,7 @@ def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataF
 def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -> gpd.GeoDataFrame:
     """Project to the network's CRS and snap the rows fine enough for the streets; flag the far ones."""
     from trygghet_geo import schema as s
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
     gdf[s.EDGE_ID] = -1
@@ -302,7 +302,7 @@ def _parameters(
 ) -> Parameters:
     """The clustering parameters: derived from the events on the streets, or as given."""
     from trygghet_geo import schema as s
-    from trygghet_geo._parameters import Parameters, suggest_parameters
+    from trygghet_geo.hotspots._parameters import Parameters, suggest_parameters
 
     on = gdf[s.EDGE_ID].to_numpy() >= 0
     if on.any():
@@ -314,7 +314,7 @@ def _parameters(
             min_samples=min_samples,
             random_state=random_state,
         )
-    from trygghet_geo._parameters import EPS_STEPS_M, MIN_SAMPLES_FLOOR, _check_given
+    from trygghet_geo.hotspots._parameters import EPS_STEPS_M, MIN_SAMPLES_FLOOR, _check_given
 
     _check_given(eps_m, min_samples)
     nan = float("nan")
@@ -334,8 +334,8 @@ def _parameters(
 
 def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, params: Parameters) -> gpd.GeoDataFrame:
     from trygghet_geo import schema as s
-    from trygghet_geo._parameters import street_weights
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.hotspots._parameters import street_weights
 
     gdf[s.CLUSTER] = -1
     on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
@@ -415,11 +415,11 @@ def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
     """Every incident row that took no part in the clustering, with its reason spelled out.
 
     The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
-    redacted (:func:`trygghet_geo.privacy.redact`), since the table is written to disk. The row counts by
+    redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
     reason equal ``analysis.left_out``.
     """
     from trygghet_geo import schema as s
-    from trygghet_geo.privacy import redact
+    from trygghet_geo.output.privacy import redact
 
     inc = analysis.incidents
     left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))

@@ -21,8 +21,8 @@ The ``score_*`` columns hold each component's weighted contribution, so they add
 Significance and stability
 --------------------------
 Read from the hotspots table: ``p_value``, ``q_value``, ``significant`` and ``p_max`` as
-:func:`trygghet_geo._significance.hotspot_significance` adds them (the method and its limits are described
-there), ``stability`` as :func:`trygghet_geo._stability.hotspot_stability` adds it. Hotspots without these
+:func:`trygghet_geo.hotspots.hotspot_significance` adds them (the method and its limits are described there),
+``stability`` as :func:`trygghet_geo.hotspots.hotspot_stability` adds it. Hotspots without these
 columns get NaN p-values, ``significant`` False and NaN stability.
 """
 
@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._significance import SIGNIFICANCE_COLUMNS, observed_labels
-from trygghet_geo._stability import GRID_FACTORS, STABLE
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.hotspots._significance import SIGNIFICANCE_COLUMNS, observed_labels
+from trygghet_geo.hotspots._stability import GRID_FACTORS, STABLE
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -119,8 +119,8 @@ def rank_places(
     hotspots : GeoDataFrame
         Output of :func:`trygghet_geo.hotspots.find_hotspots` (``hotspot_id``, ``n_events``, ``member_index``,
         polygon geometry in the network's CRS), with the columns of
-        :func:`trygghet_geo._significance.hotspot_significance` and
-        :func:`trygghet_geo._stability.hotspot_stability` where those stages ran.
+        :func:`trygghet_geo.hotspots._significance.hotspot_significance` and
+        :func:`trygghet_geo.hotspots._stability.hotspot_stability` where those stages ran.
     incidents : GeoDataFrame
         The incidents that were clustered: ``occurred_at``, ``category``, ``edge_id``, ``edge_offset_m``
         (``edge_id`` -1 for rows not on the streets), in the network's CRS.
@@ -168,7 +168,7 @@ def rank_places(
     ...                        geometry=shapely.points(off, np.zeros(60)), crs=3006)
     >>> labels = np.r_[np.zeros(20, int), -np.ones(40, int)]
     >>> hotspots = find_hotspots(inc[labels >= 0], labels[labels >= 0], net)
-    >>> from trygghet_geo._significance import hotspot_significance
+    >>> from trygghet_geo.hotspots._significance import hotspot_significance
     >>> hotspots = hotspot_significance(hotspots, inc, net, eps_m=50, min_samples=5, n_simulations=19)
     >>> places = rank_places(hotspots, inc, network=net)
     >>> places[["rank", "name", "n_incidents", "significant"]].values.tolist()
@@ -510,7 +510,7 @@ def _usable_observations(observations: gpd.GeoDataFrame | None, network: StreetN
     obs = obs[obs.geometry.notna() & ~obs.geometry.is_empty]
     obs = obs.to_crs(network.crs)
     if schema.EDGE_ID not in obs.columns or schema.EDGE_OFFSET_M not in obs.columns:
-        from trygghet_geo.snap import snap_points
+        from trygghet_geo.network.snap import snap_points
 
         snapped = snap_points(obs, network)
         obs = obs.assign(
@@ -550,7 +550,7 @@ def _observation_places(
     obs: gpd.GeoDataFrame, taken: np.ndarray, network: StreetNetwork, eps_m: float, min_samples: int
 ) -> list[tuple[Any, np.ndarray, np.ndarray]]:
     """Groups of observations not near any hotspot: (polygon, observation mask, edge ids) each."""
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     free = ~taken & (obs[schema.EDGE_ID].to_numpy(int) >= 0) if len(obs) else np.zeros(0, bool)
     if free.sum() < min_samples:
@@ -629,7 +629,7 @@ def _reason(r: Mapping[str, Any]) -> str:
 
 
 def _stability_text(stability: float) -> str:
-    """A warning when a place depends on the clustering parameters (see :mod:`trygghet_geo._stability`)."""
+    """A warning when a place depends on the clustering parameters (:mod:`trygghet_geo.hotspots._stability`)."""
     if not math.isfinite(stability) or stability >= STABLE:
         return ""
     runs = len(GRID_FACTORS) ** 2 - 1

@@ -16,8 +16,9 @@ import numpy as np
 from scipy.sparse import coo_matrix
 
 from trygghet_geo import schema
-from trygghet_geo._significance import observed_labels
-from trygghet_geo.cluster import dbscan_on_network
+from trygghet_geo.hotspots._dbscan import dbscan_on_network
+from trygghet_geo.hotspots._parameters import street_weights
+from trygghet_geo.hotspots._significance import observed_labels
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -74,8 +75,6 @@ def hotspot_stability(
         eps = float(eps_m) * fe
         w = None
         if street_weighted:
-            from trygghet_geo._parameters import street_weights
-
             w = street_weights(network, e, t, eps)
         for fm in GRID_FACTORS:
             if fe == 1.0 and fm == 1.0:

@@ -22,7 +22,7 @@ The rule (:func:`suggest_parameters`):
 
 Everything is sized by the data: at 3 events per km of street the rule gives roughly 100 m and 6 events, at
 180 per km 50 m and about 50. The ball lengths are measured at random positions (seeded), with the bounded
-Dijkstra searches of :mod:`trygghet_geo._reach`.
+Dijkstra searches of :mod:`trygghet_geo.network.distance`.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from trygghet_geo._reach import _prepare, cached_node_distances, neighbour_weight
 from trygghet_geo.errors import InputError
-from trygghet_geo.snap import random_positions
+from trygghet_geo.network.distance import _prepare, cached_node_distances, neighbour_weight
+from trygghet_geo.network.snap import random_positions
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -335,7 +335,7 @@ def suggest_parameters(
     network : StreetNetwork
     eps_m, min_samples : number or "auto"
         A number is kept as given (its null-model figures are still computed); ``"auto"`` applies the rule of
-        :mod:`trygghet_geo._parameters`.
+        :mod:`trygghet_geo.hotspots._parameters`.
     random_state : int or None
         Seed of the random positions the ball lengths are measured at.
 

@@ -52,7 +52,11 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._config import progress_disable
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.hotspots._dbscan import dbscan_on_network
+from trygghet_geo.hotspots._parameters import street_weights
+from trygghet_geo.network.snap import random_positions
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -93,7 +97,7 @@ def hotspot_significance(
         The clustering parameters the hotspots were found with (the simulations recluster with them).
     street_weighted : bool
         Whether the clustering weighted events by their street surroundings
-        (:func:`trygghet_geo._parameters.street_weights`, used by ``min_samples="auto"``).
+        (:func:`trygghet_geo.hotspots._parameters.street_weights`, used by ``min_samples="auto"``).
     n_simulations : int
         Monte Carlo simulations; 0 skips the test (NaN p-values, nothing significant).
     random_state : int, Generator or None
@@ -170,7 +174,6 @@ def _pvalues(
     baseline: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(p_max, p_value) per hotspot label 0..K-1."""
-    from trygghet_geo.cluster import dbscan_on_network
 
     n_hot = int(labels.max()) + 1 if len(labels) else 0
     if n_simulations <= 0 or n_hot == 0:
@@ -192,8 +195,6 @@ def _weights(
 ) -> np.ndarray | None:
     if not street_weighted:
         return None
-    from trygghet_geo._parameters import street_weights
-
     return street_weights(network, e, t, eps_m)
 
 
@@ -209,10 +210,6 @@ def _simulate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The largest core-zone statistic of each simulation, and every simulated cluster's (pooled, sorted)."""
     from tqdm.auto import tqdm
-
-    from trygghet_geo._config import progress_disable
-    from trygghet_geo.cluster import dbscan_on_network
-    from trygghet_geo.snap import random_positions
 
     rng = np.random.default_rng(random_state)
     maxima, pooled = np.zeros(n_simulations), []
