@@ -65,11 +65,15 @@ def main() -> None:
         help="events per km of street, comma-separated",
     )
     parser.add_argument("--big", action="store_true", help="also time analyze on 100,000 incidents")
+    parser.add_argument("--big-only", action="store_true", help="only time analyze on 100,000 incidents")
     args = parser.parse_args()
 
     from trygghet_geo import options, sample
 
     options.progress = False
+    if args.big_only:
+        _big(args.sims)
+        return
     nets = {"helsinki": sample.load_network, "grid": grid_town}
     configs = args.configs.split(",")
     rows = []
@@ -132,6 +136,7 @@ def _big(sims: int) -> None:
 
     net = sample.load_network()
     sc = scenario(net, 100_000 / (net.edges["length_m"].sum() / 1000), 7, n_hot=0)
+    print(f"timing analyze with defaults on {len(sc.incidents):,} incidents ...", flush=True)
     t = time.perf_counter()
     r = analyze(sc.incidents, network=net, n_simulations=sims)
     secs = time.perf_counter() - t

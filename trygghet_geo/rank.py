@@ -629,7 +629,7 @@ def _reason(r: Mapping[str, Any]) -> str:
 
 
 def _stability_text(stability: float) -> str:
-    """A warning when a place depends on the clustering parameters (:mod:`trygghet_geo.hotspots._stability`)."""
+    """A warning when a place depends on the clustering parameters (``hotspots._stability``)."""
     if not math.isfinite(stability) or stability >= STABLE:
         return ""
     runs = len(GRID_FACTORS) ** 2 - 1
