@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from trygghet_geo.crs import align_crs
+
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
@@ -255,7 +257,7 @@ def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -
     from trygghet_geo import schema as s
     from trygghet_geo.network.snap import snap_points
 
-    gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
+    gdf = align_crs(gdf, network.crs, what="the incidents")
     gdf[s.EDGE_ID] = -1
     gdf[s.EDGE_OFFSET_M] = np.nan
     gdf[s.SNAP_DIST_M] = np.nan

@@ -486,31 +486,17 @@ def _usable_incidents(
     left_out["no_date"] = int(no_date.sum())
     keep &= ~no_loc & ~no_date
     inc = incidents[keep]
-    inc = inc.to_crs(_metric_crs(incidents, network))
+    inc = inc.to_crs(_target_crs(incidents, network))
     if any(left_out.values()):
         logger.info("follow-up leaves out %s incident rows: %s", sum(left_out.values()), left_out)
     return inc, {k: v for k, v in left_out.items() if v}
 
 
-def _metric_crs(gdf: gpd.GeoDataFrame, network: StreetNetwork | None) -> Any:
-    from trygghet_geo import options
-    from trygghet_geo.errors import CRSError
+def _target_crs(gdf: gpd.GeoDataFrame, network: StreetNetwork | None) -> Any:
+    """The network's CRS, else the metric CRS of the incidents (a projected frame keeps its own)."""
+    from trygghet_geo.crs import metric_crs_of
 
-    if network is not None:
-        return network.crs
-    if gdf.crs is None:
-        raise CRSError("incidents have no CRS; set one with .set_crs(...), e.g. EPSG:4326 or EPSG:3006")
-    if options.metric_crs is not None:
-        return options.metric_crs
-    if not gdf.crs.is_geographic:
-        return gdf.crs
-    try:
-        from trygghet_geo.crs import metric_crs_for
-
-        c = gdf.geometry.dropna().union_all().centroid
-        return metric_crs_for(c.x, c.y)
-    except ImportError:  # pragma: no cover - the crs module ships with the package
-        return gdf.estimate_utm_crs()
+    return network.crs if network is not None else metric_crs_of(gdf, keep_metric=True)
 
 
 def _places_metric(places: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:

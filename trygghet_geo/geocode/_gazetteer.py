@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import GeocodingError, InputError
 from trygghet_geo.geocode._osm import CATEGORY_TAGS, NAME_TAGS, RawOSM, read_osm_file, read_osm_place
 from trygghet_geo.geocode._parse import name_key
@@ -67,21 +68,6 @@ _STREET_MERGE_M = 200.0  # parts of one street name closer than this are one str
 _PLACE_MERGE_M = 250.0  # features with one name closer than this are one place
 _CROSSING_MERGE_M = 120.0  # nodes of one street pair closer than this are one intersection
 _HOUSE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*([a-zA-Z]?)\s*(?:[-–]\s*(\d{1,4})\s*[a-zA-Z]?)?\s*$")
-
-
-def _metric_crs(lon: float, lat: float) -> str:
-    """Metric CRS of the study area: the shared helper when it exists, else SWEREF 99 TM / local UTM."""
-    try:
-        from trygghet_geo.crs import metric_crs_for
-
-        return str(metric_crs_for(lon, lat))
-    except (ImportError, AttributeError):
-        pass
-    in_sweden_box = 10.5 <= lon <= 24.2 and 55.0 <= lat <= 69.1
-    if in_sweden_box and (lon < 21.0 or lat > 65.3):  # east of 21°E below 65.3°N is Finland
-        return "EPSG:3006"
-    zone = int((lon + 180.0) // 6.0) + 1
-    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
 
 
 class Gazetteer:
@@ -248,8 +234,7 @@ def build_gazetteer(
 def _build_from_raw(raw: RawOSM, *, network: StreetNetwork | None = None) -> Gazetteer:
     if len(raw.streets) == 0:
         raise InputError("the OSM data holds no named streets")
-    c = raw.streets.geometry.union_all().centroid if network is None else None
-    crs = network.crs if network is not None else _metric_crs(float(c.x), float(c.y))  # type: ignore[union-attr]
+    crs = network.crs if network is not None else metric_crs_of(raw.streets)
     aliases = _street_aliases(raw.streets)
     if network is not None:
         edges = network.edges[network.edges["name"].astype(str) != ""]

@@ -41,6 +41,7 @@ import shapely
 from pyproj import CRS
 
 from trygghet_geo._config import options
+from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import CRSError, InputError, NetworkError
 from trygghet_geo.network._noding import SPLITS, Split, split_lines
 
@@ -212,29 +213,13 @@ def _validate(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> None:
 
 
 # --- metric CRS ---------------------------------------------------------------------------------------------
-def _metric_crs(lon: float, lat: float) -> CRS:
-    """The metric CRS for a location: :func:`trygghet_geo.crs.metric_crs_for` (honours options.metric_crs)."""
-    from trygghet_geo.crs import metric_crs_for
-
-    return CRS.from_user_input(metric_crs_for(lon, lat))
-
-
 def _to_metric(frames: list[gpd.GeoDataFrame]) -> list[gpd.GeoDataFrame]:
-    """Project frames (same CRS) to the metric CRS chosen at the centre of the first one.
-
-    ``options.metric_crs`` wins when set; otherwise a CRS that is already projected in metres (a municipal
-    layer in SWEREF 99 TM or a local zone) is kept as it is, and a geographic one is projected.
-    """
-    crs = frames[0].crs
-    if crs is None:
+    """Project frames (same CRS) to the metric CRS of the first one (:func:`trygghet_geo.crs.metric_crs_of`;
+    a layer already projected in metres keeps its CRS unless ``options.metric_crs`` is set)."""
+    if frames[0].crs is None:
         raise CRSError("the street data has no CRS; set one with gdf.set_crs(...) before building a network")
-    if options.metric_crs:
-        return [f.to_crs(options.metric_crs) for f in frames]
-    if crs.is_projected and all(ax.unit_name in ("metre", "meter") for ax in crs.axis_info[:2]):
-        return frames
-    minx, miny, maxx, maxy = frames[0].to_crs(4326).total_bounds
-    target = _metric_crs((minx + maxx) / 2.0, (miny + maxy) / 2.0)
-    return [f.to_crs(target) for f in frames]
+    target = metric_crs_of(frames[0], keep_metric=True)
+    return [f if f.crs == target else f.to_crs(target) for f in frames]
 
 
 # --- the common builder -------------------------------------------------------------------------------------

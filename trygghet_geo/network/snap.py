@@ -29,7 +29,8 @@ import pandas as pd
 import shapely
 
 from trygghet_geo import schema
-from trygghet_geo.errors import CRSError, InputError
+from trygghet_geo.crs import align_crs
+from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
     from trygghet_geo.network._model import StreetNetwork
@@ -49,10 +50,7 @@ def points_xy(points: Any, network: StreetNetwork) -> tuple[np.ndarray, pd.Index
     """
     if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        if geoms.crs is None:
-            raise CRSError("the points have no CRS; set one with gdf.set_crs(...) (e.g. 'EPSG:4326')")
-        if geoms.crs != network.edges.crs:
-            geoms = geoms.to_crs(network.edges.crs)
+        geoms = align_crs(geoms, network.edges.crs, what="the points")
         values = geoms.to_numpy()
         xy = np.full((len(values), 2), np.nan)
         ok = ~(shapely.is_missing(values) | shapely.is_empty(values))

@@ -83,6 +83,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.output._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
 
@@ -296,7 +297,7 @@ def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
     geoms = gdf.geometry
     if gdf.crs.is_geographic:
         valid = _point_mask(geoms)
-        crs = _local_metric_crs(gdf[valid]) if valid.any() else gdf.crs
+        crs = metric_crs_of(gdf[valid]) if valid.any() else gdf.crs
         geoms = geoms.to_crs(crs) if valid.any() else geoms
     else:
         crs = gdf.crs
@@ -324,13 +325,6 @@ def _point_mask(geoms: Any) -> np.ndarray:
         idx = np.flatnonzero(mask)
         mask[idx[~finite]] = False
     return mask
-
-
-def _local_metric_crs(gdf: Any) -> Any:
-    from trygghet_geo.crs import metric_crs_for
-
-    c = gdf.geometry.union_all().centroid
-    return metric_crs_for(c.x, c.y)
 
 
 def _hotspot_mask(incidents: Any, hotspot_mask: Any) -> np.ndarray:
