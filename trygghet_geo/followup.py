@@ -55,6 +55,8 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.network.distance import distances_along_streets
+from trygghet_geo.network.snap import snap_points, snapped_positions
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -239,7 +241,7 @@ def place_membership(
             area.append("polygon")
         elif network is not None:
             if snapped is None:
-                snapped = _snapped(incidents, network)
+                snapped = snapped_positions(incidents, network)
             member[i] = _network_within(network, geom, radii[i], *snapped)
             area.append("radius_network")
         else:
@@ -529,77 +531,6 @@ def _radii(places: gpd.GeoDataFrame, radius_m: float | None) -> np.ndarray:
 
 
 # --- along-the-street distances
-def _snapped(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
-    """Edge ids and offsets of the incidents: their own columns when present, else snapped now."""
-    if schema.EDGE_ID in incidents.columns and schema.EDGE_OFFSET_M in incidents.columns:
-        return (incidents[schema.EDGE_ID].to_numpy(np.int64), incidents[schema.EDGE_OFFSET_M].to_numpy(float))
-    from trygghet_geo.network.snap import snap_points
-
-    s = snap_points(incidents, network)
-    return s[schema.EDGE_ID].to_numpy(np.int64), s[schema.EDGE_OFFSET_M].to_numpy(float)
-
-
-def node_distances(network: StreetNetwork, edge_id: int, offset_m: float, limit_m: float) -> np.ndarray:
-    """Shortest street distance from a position on an edge to every node (``inf`` beyond ``limit_m``).
-
-    A bounded Dijkstra (scipy.sparse.csgraph) from the edge's two end nodes, each started at its distance
-    from the position.
-    """
-    from scipy.sparse.csgraph import dijkstra
-
-    edges = network.edges
-    u, v = int(edges["u"].iloc[edge_id]), int(edges["v"].iloc[edge_id])
-    length = float(edges["length_m"].iloc[edge_id])
-    graph = _csgraph(network)
-    d = dijkstra(graph, directed=False, indices=[u, v], limit=limit_m + length)
-    out: np.ndarray = np.minimum(d[0] + offset_m, d[1] + (length - offset_m))
-    return out
-
-
-def distances_along_streets(
-    network: StreetNetwork,
-    edge_id: int,
-    offset_m: float,
-    edges_of: np.ndarray,
-    offsets: np.ndarray,
-    limit_m: float,
-) -> np.ndarray:
-    """Street distance from one position to many positions (``inf`` when farther than ``limit_m``).
-
-    Positions with ``edges_of == -1`` (not snapped) get ``inf``.
-    """
-    dn = node_distances(network, edge_id, offset_m, limit_m)
-    e = network.edges
-    ok = edges_of >= 0
-    eid = np.where(ok, edges_of, 0)
-    uu, vv = e["u"].to_numpy()[eid], e["v"].to_numpy()[eid]
-    ln = e["length_m"].to_numpy(float)[eid]
-    d: np.ndarray = np.minimum(dn[uu] + offsets, dn[vv] + (ln - offsets))
-    same = ok & (edges_of == edge_id)
-    d[same] = np.minimum(d[same], np.abs(offsets[same] - offset_m))
-    d[~ok] = np.inf
-    d[d > limit_m] = np.inf
-    return d
-
-
-def distances_from_edges(
-    network: StreetNetwork, edges: np.ndarray, eid: np.ndarray, off: np.ndarray, limit_m: float
-) -> np.ndarray:
-    """Street distance from a set of edges (distance 0 anywhere on them) to positions (inf beyond limit)."""
-    from scipy.sparse.csgraph import dijkstra
-
-    e = network.edges
-    u, v, length = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(float)
-    sources = np.unique(np.r_[u[edges], v[edges]])
-    dn = dijkstra(_csgraph(network), directed=False, indices=sources, limit=limit_m, min_only=True)
-    ok = eid >= 0
-    safe = np.where(ok, eid, 0)
-    d: np.ndarray = np.minimum(dn[u[safe]] + off, dn[v[safe]] + (length[safe] - off))
-    d[np.isin(eid, edges)] = 0.0
-    d[~ok] = np.inf
-    return d
-
-
 def _network_within(
     network: StreetNetwork, point: Any, radius: float, eid: np.ndarray, off: np.ndarray
 ) -> np.ndarray:
@@ -608,26 +539,15 @@ def _network_within(
 
 
 def snap_one(network: StreetNetwork, point: Any, *, max_snap_m: float = 250.0) -> tuple[int, float]:
-    """Nearest edge of one point and the offset along it (a single shapely query; bulk snapping of many points
-    is :func:`trygghet_geo.network.snap.snap_points`)."""
-    import shapely
+    """Nearest edge of one point (in the network's CRS) and the offset along it."""
+    import geopandas as gpd
 
-    geoms = network.edges.geometry.to_numpy()
-    tree = shapely.STRtree(geoms)
-    idx = tree.query_nearest(point, max_distance=max_snap_m, all_matches=False)
-    if len(idx) == 0:
+    s = snap_points(gpd.GeoSeries([point], crs=network.crs), network, max_snap_m=max_snap_m)
+    if not s[schema.EDGE_ID].iloc[0] >= 0:
         raise InputError(
             f"place at {point.wkt} is farther than {max_snap_m} m from every street of the network"
         )
-    eid = int(idx[0])
-    line = geoms[eid]
-    frac = float(shapely.line_locate_point(line, point, normalized=True))
-    return eid, frac * float(network.edges["length_m"].iloc[eid])
-
-
-def _csgraph(network: StreetNetwork) -> Any:
-    """Node-by-node sparse matrix of the shortest edge between adjacent nodes (built once per network)."""
-    return network.adjacency
+    return int(s[schema.EDGE_ID].iloc[0]), float(s[schema.EDGE_OFFSET_M].iloc[0])
 
 
 def _category_order(cats: np.ndarray) -> list[str]:

@@ -524,15 +524,10 @@ def _usable_observations(observations: gpd.GeoDataFrame | None, network: StreetN
     obs = obs[obs.geometry.notna() & ~obs.geometry.is_empty]
     obs = obs.to_crs(network.crs)
     if schema.EDGE_ID not in obs.columns or schema.EDGE_OFFSET_M not in obs.columns:
-        from trygghet_geo.network.snap import snap_points
+        from trygghet_geo.network.snap import snapped_positions
 
-        snapped = snap_points(obs, network)
-        obs = obs.assign(
-            **{
-                schema.EDGE_ID: snapped[schema.EDGE_ID].to_numpy(),
-                schema.EDGE_OFFSET_M: snapped[schema.EDGE_OFFSET_M].to_numpy(),
-            }
-        )
+        edge_id, offset = snapped_positions(obs, network)
+        obs = obs.assign(**{schema.EDGE_ID: edge_id, schema.EDGE_OFFSET_M: offset})
     return obs
 
 
@@ -546,7 +541,7 @@ def _observations_near(
     if len(obs) == 0:
         return near
     near[shapely.STRtree(obs.geometry.to_numpy()).query(geom, predicate="intersects")] = True
-    from trygghet_geo.followup import distances_from_edges
+    from trygghet_geo.network.distance import distances_from_edges
 
     if len(edges):
         d = distances_from_edges(

@@ -307,14 +307,11 @@ def _anchor_node(network: StreetNetwork, street: str) -> int:
 
 def _edges_near(network: StreetNetwork, node: int, radius_m: float) -> np.ndarray:
     """Edge ids with both ends within radius_m of node along the streets (bounded Dijkstra)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
+    from trygghet_geo.network.distance import nearest_source_distances
 
     e = network.edges
-    n = len(network.nodes)
-    u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(dtype=float)
-    graph = coo_matrix((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
-    dist = dijkstra(graph, indices=node, limit=radius_m)
+    u, v = e["u"].to_numpy(), e["v"].to_numpy()
+    dist = nearest_source_distances(network, np.array([node]), radius_m)
     return np.flatnonzero(np.isfinite(dist[u]) & np.isfinite(dist[v]))
 
 

@@ -29,6 +29,8 @@ import shapely
 
 from trygghet_geo import schema
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.network.distance import nearest_source_distances
+from trygghet_geo.network.snap import snapped_positions
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -101,18 +103,6 @@ def top_weekdays(times: pd.Series, *, width_d: int = 2) -> str:
     return days[0] if n == 1 else f"{days[0]}–{days[-1]}"
 
 
-def _positions(points: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
-    if schema.EDGE_ID in points.columns and schema.EDGE_OFFSET_M in points.columns:
-        return (
-            points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
-            points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
-        )
-    from trygghet_geo.network.snap import snap_points
-
-    snap = snap_points(points, network)
-    return snap[schema.EDGE_ID].to_numpy(), snap[schema.EDGE_OFFSET_M].to_numpy()
-
-
 def _segments(
     edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, pad_m: float, eps_m: float | None
 ) -> Any:
@@ -151,9 +141,6 @@ def _bridges(
     A member edge reaches on to its end x when its outermost member, h from x, has another member within
     eps_m - h beyond x, through another member edge or an edge taken in.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
-
     n = len(network.nodes)
     u_all = network.edges["u"].to_numpy()
     v_all = network.edges["v"].to_numpy()
@@ -168,14 +155,9 @@ def _bridges(
     second_h = np.where((nxt != first) & (xs[nxt] == xs), hs[nxt], np.inf)
     other = np.empty(len(h))
     other[order] = np.where(np.arange(len(xs)) == first, second_h, hs[first])
-    # Virtual source n -> every member-edge end x with weight min h at x (scipy ignores explicit zeros).
+    # every member-edge end x is a source, starting at the min h at x
     head = np.unique(first)
-    adj = network.adjacency.tocoo()
-    rows = np.concatenate([adj.row, np.full(len(head), n)])
-    cols = np.concatenate([adj.col, xs[head]])
-    vals = np.concatenate([adj.data, np.maximum(hs[head], 1e-9)])
-    graph = coo_matrix((vals, (rows, cols)), shape=(n + 1, n + 1)).tocsr()
-    dist = dijkstra(graph, directed=True, indices=n, limit=eps_m)[:n]
+    dist = nearest_source_distances(network, xs[head], eps_m, start_m=hs[head])
     is_member = np.zeros(len(len_all), dtype=bool)
     is_member[e] = True
     bridge = ~is_member & (dist[u_all] + len_all + dist[v_all] <= eps_m)
@@ -228,7 +210,7 @@ def find_hotspots(
         raise InputError(f"labels has shape {labels.shape}, expected ({len(points)},) to match the points")
     if not (np.isfinite(buffer_m) and buffer_m > 0):
         raise InputError(f"buffer_m must be a positive number of metres, got {buffer_m!r}")
-    edge_id, offset = _positions(points, network)
+    edge_id, offset = snapped_positions(points, network)
     clustered = labels >= 0
     if (clustered & (edge_id < 0)).any():
         raise SchemaError("some clustered points have edge_id -1 (not on the network); snap them first")

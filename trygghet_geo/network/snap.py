@@ -35,7 +35,7 @@ from trygghet_geo.errors import InputError
 if TYPE_CHECKING:
     from trygghet_geo.network._model import StreetNetwork
 
-__all__ = ["points_xy", "random_positions", "snap_points"]
+__all__ = ["points_xy", "random_positions", "snap_points", "snapped_positions"]
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,20 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
         },
         index=index,
     )
+
+
+def snapped_positions(
+    points: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float = 100.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Edge ids (-1: not on the network) and offsets of ``points``: their own ``edge_id`` /
+    ``edge_offset_m`` columns when a stage before snapped them, else :func:`snap_points` now."""
+    if schema.EDGE_ID in points.columns and schema.EDGE_OFFSET_M in points.columns:
+        return (
+            points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
+            points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
+        )
+    snap = snap_points(points, network, max_snap_m=max_snap_m)
+    return snap[schema.EDGE_ID].to_numpy(np.int64), snap[schema.EDGE_OFFSET_M].to_numpy(np.float64)
 
 
 _SNAP_CHUNK = 250_000
