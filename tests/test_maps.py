@@ -23,6 +23,7 @@ from trygghet_geo import schema as s
 from trygghet_geo.analysis import Analysis
 from trygghet_geo.network import network_from_lines
 from trygghet_geo.output import _mapdata as md
+from trygghet_geo.output._redact import clean_text
 from trygghet_geo.output.maps import make_map, save_html
 
 X0, Y0 = 674_000.0, 6_580_000.0  # SWEREF 99 TM, central Stockholm
@@ -332,7 +333,7 @@ def test_free_text_cannot_break_out_of_script(payload):
     assert "\u202e" not in text
     assert "\x00" not in text
     notes = payload_of(text)["observations"]["note"]
-    assert notes[0] == md.clean_text(payload)
+    assert notes[0] == clean_text(payload, max_chars=md.MAX_TEXT).strip()
 
 
 def test_layer_names_and_title_are_html_escaped():

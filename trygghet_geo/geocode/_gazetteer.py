@@ -159,9 +159,9 @@ class Gazetteer:
     @classmethod
     def example(cls) -> Gazetteer:
         """A three-street toy gazetteer (metric EPSG:3006 near Kristinehamn) for examples and tests."""
-        from trygghet_geo.geocode._toy import toy_entries
+        from trygghet_geo.geocode._toy import toy_raw
 
-        return cls(toy_entries())
+        return _build_from_raw(toy_raw())
 
 
 def _coerce(entries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -30,10 +30,8 @@ def make_geocoder(online: Any) -> Any:
     """The geopy geocoder for ``online``: ``True`` or ``"nominatim"`` -> Nominatim; an object with
     ``.geocode(query, **kw)`` is used as it is (a geopy geocoder or a test fake)."""
     if online is True or (isinstance(online, str) and online.lower() == "nominatim"):
-        try:
-            from geopy.geocoders import Nominatim
-        except ImportError as exc:  # pragma: no cover - geopy is a dependency
-            raise GeocodingError("online geocoding needs geopy: pip install geopy") from exc
+        from geopy.geocoders import Nominatim  # imported only when online geocoding is asked for
+
         return Nominatim(user_agent=options.user_agent, timeout=options.timeout_s)
     if hasattr(online, "geocode"):
         return online

@@ -184,10 +184,8 @@ def read_osm_xml(path: str | Path) -> RawOSM:
 
 
 def _osmnx() -> Any:
-    try:
-        import osmnx as ox
-    except ImportError as exc:  # pragma: no cover - osmnx is a dependency
-        raise GeocodingError("reading OSM XML or downloading needs osmnx: pip install osmnx") from exc
+    import osmnx as ox  # slow to import (~1 s); only OSM XML files and downloads need it
+
     return ox
 
 

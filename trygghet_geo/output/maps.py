@@ -31,13 +31,14 @@ from branca.element import Element, MacroElement
 from trygghet_geo import schema as s
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.output import _mapdata as md
+from trygghet_geo.output._redact import clean_text
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     from numpy.typing import NDArray
 
-    from trygghet_geo.analysis import Analysis
+    from trygghet_geo.output._source import AnalysisLike
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ _STREET_SIMPLIFY_M = 1.5
 
 
 def make_map(
-    analysis: Analysis,
+    analysis: AnalysisLike,
     *,
     lang: Literal["sv", "en"] = "sv",
     privacy: Literal["shared", "internal"] = "shared",
@@ -66,7 +67,7 @@ def make_map(
 
     Parameters
     ----------
-    analysis : Analysis
+    analysis : AnalysisLike
         The result of :func:`trygghet_geo.analyze` (or one built by hand from its tables).
     lang : {"sv", "en"}
         Language of everything the reader sees.
@@ -143,7 +144,9 @@ def make_map(
     return m
 
 
-def save_html(analysis: Analysis, path: str | Path, *, self_contained: bool = True, **kwargs: Any) -> Path:
+def save_html(
+    analysis: AnalysisLike, path: str | Path, *, self_contained: bool = True, **kwargs: Any
+) -> Path:
     """Write the map of ``analysis`` as one HTML file (options as :func:`make_map`); returns the path.
 
     A file is written to travel, by e-mail to laptops behind firewalls that block CDNs, so unlike
@@ -221,7 +224,7 @@ def _shown_observations(observations: gpd.GeoDataFrame | None) -> gpd.GeoDataFra
     return observations[mask]
 
 
-def _export_tables(analysis: Analysis, privacy: str, *, k: int, cell_m: float) -> Any:
+def _export_tables(analysis: AnalysisLike, privacy: str, *, k: int, cell_m: float) -> Any:
     from trygghet_geo.output.privacy import prepare_export
 
     inc = _shown_incidents(analysis.incidents)
@@ -251,10 +254,16 @@ def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _payload(
-    analysis: Analysis, tables: Any, *, lang: str, labels: dict[str, str], title: str | None, streets: bool
+    analysis: AnalysisLike,
+    tables: Any,
+    *,
+    lang: str,
+    labels: dict[str, str],
+    title: str | None,
+    streets: bool,
 ) -> dict[str, Any]:
     meta = analysis.meta or {}
-    source = md.clean_text(meta.get("source_note"), max_len=300)
+    source = clean_text(meta.get("source_note"), max_chars=300).strip()
     if meta.get("synthetic") and labels["synthetic"].lower() not in source.lower():
         source = labels["synthetic"] + (f" – {source}" if source else "")
     hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels)
@@ -263,7 +272,7 @@ def _payload(
         "lang": lang,
         "locale": "sv-SE" if lang == "sv" else "en-GB",
         "labels": labels,
-        "title": md.clean_text(title if title is not None else meta.get("title"), max_len=200)
+        "title": clean_text(title if title is not None else meta.get("title"), max_chars=200).strip()
         or ("Trygghetskarta" if lang == "sv" else "Safety map"),
         "period": _period(meta.get("period"), monthly=tables.mode == "shared"),
         "source": source,
@@ -296,7 +305,7 @@ def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
     if points is None or len(points) == 0:
         return []
     cats = (
-        points[s.CATEGORY].map(lambda v: md.clean_text(v, max_len=80) or "övrigt")
+        points[s.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt")
         if s.CATEGORY in points
         else pd.Series("övrigt", index=points.index)
     )
@@ -338,7 +347,7 @@ def _obs_categories(obs: gpd.GeoDataFrame | None, lang: str) -> list[dict[str, A
     cats = list(s.OBSERVATION_CATEGORIES)
     counts = pd.Series(dtype=int)
     if obs is not None and len(obs) and s.CATEGORY in obs:
-        counts = obs[s.CATEGORY].map(lambda v: md.clean_text(v, max_len=80) or "övrigt").value_counts()
+        counts = obs[s.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt").value_counts()
         cats += sorted(set(counts.index) - set(cats))
     out = []
     for cat in cats:
@@ -365,7 +374,7 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     obs = obs[ok]
     index = {c: i for i, c in enumerate(s.OBSERVATION_CATEGORIES)}
     cats = (
-        obs[s.CATEGORY].map(lambda v: md.clean_text(v, max_len=80) or "övrigt")
+        obs[s.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt")
         if s.CATEGORY in obs
         else pd.Series("övrigt", index=obs.index)
     )
@@ -373,7 +382,11 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     index.update({c: len(s.OBSERVATION_CATEGORIES) + i for i, c in enumerate(extra)})
 
     def col(name: str) -> list[str]:
-        return [md.clean_text(v) for v in obs[name]] if name in obs else [""] * len(obs)
+        return (
+            [clean_text(v, max_chars=md.MAX_TEXT).strip() for v in obs[name]]
+            if name in obs
+            else [""] * len(obs)
+        )
 
     return {
         "xy": md.encode_sequence(np.column_stack([lon[ok], lat[ok]])),
@@ -386,7 +399,7 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
 
 def _dates(obs: pd.DataFrame, *, monthly: bool) -> list[str]:
     if "month" in obs:
-        return [md.clean_text(v, max_len=20) for v in obs["month"]]
+        return [clean_text(v, max_chars=20).strip() for v in obs["month"]]
     if s.OCCURRED_AT not in obs:
         return [""] * len(obs)
     col = obs[s.OCCURRED_AT]
@@ -410,7 +423,7 @@ def _streets(network: Any) -> list[list[int]]:
     return [md.encode_line(shapely.get_coordinates(g)) for g in lines if g is not None and not g.is_empty]
 
 
-def _area(analysis: Analysis) -> list[list[list[int]]]:
+def _area(analysis: AnalysisLike) -> list[list[list[int]]]:
     import shapely
 
     area = getattr(analysis, "study_area", None)
@@ -429,7 +442,7 @@ def _area(analysis: Analysis) -> list[list[list[int]]]:
     return md.encode_polygon(geom)
 
 
-def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) -> list[str]:
+def _footer(analysis: AnalysisLike, tables: Any, labels: dict[str, str], lang: str) -> list[str]:
     left = {str(k): int(v) for k, v in (analysis.left_out or {}).items() if int(v) > 0}
     total = sum(left.values())
     if total:
@@ -447,7 +460,7 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
 
 
 def _hotspots(
-    analysis: Analysis, *, lang: str, labels: dict[str, str]
+    analysis: AnalysisLike, *, lang: str, labels: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields."""
     from branca.colormap import LinearColormap
@@ -516,17 +529,17 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         sig = get("significant")
         if sig is not None:
             p_text += f" ({labels['significant'] if bool(sig) else labels['not_significant']})"
-    name = md.clean_text(get("name"), max_len=120)
+    name = clean_text(get("name"), max_chars=120).strip()
     n_obs = get("n_observations")
     return {
         "rank": rank,
         "name": name or (f"{labels['place']} {rank}" if rank else labels["unranked"]),
-        "reason": md.clean_text(reason),
-        "trend": md.clean_text(get("trend"), max_len=120) or _trend_6m(get, labels) or trend,
+        "reason": clean_text(reason, max_chars=md.MAX_TEXT).strip(),
+        "trend": clean_text(get("trend"), max_chars=120).strip() or _trend_6m(get, labels) or trend,
         "p_value": p_text,
         "score": f"{float(score):.2f}" if score is not None and np.isfinite(float(score)) else "",
-        "hours": md.clean_text(get("dominant_hours") or get("top_hours"), max_len=40),
-        "weekdays": md.clean_text(get("dominant_weekdays") or get("top_weekdays"), max_len=60),
+        "hours": clean_text(get("dominant_hours") or get("top_hours"), max_chars=40).strip(),
+        "weekdays": clean_text(get("dominant_weekdays") or get("top_weekdays"), max_chars=60).strip(),
         "n_obs": str(_int(n_obs, 0)) if n_obs is not None and _int(n_obs, 0) > 0 else "",
         "counts": [[label, n] for label, n in counts if n > 0],
         "obs_counts": [
@@ -550,7 +563,7 @@ def _trend_6m(get: Any, labels: dict[str, str]) -> str:
     return text
 
 
-def _trends(analysis: Analysis, labels: dict[str, str]) -> dict[int, str]:
+def _trends(analysis: AnalysisLike, labels: dict[str, str]) -> dict[int, str]:
     """Per hotspot: incidents in the later half of the period against the earlier half (plain counts)."""
     inc = analysis.incidents
     if s.HOTSPOT_ID not in inc or s.OCCURRED_AT not in inc or len(inc) == 0:
@@ -573,7 +586,7 @@ def _trends(analysis: Analysis, labels: dict[str, str]) -> dict[int, str]:
     return out
 
 
-def _bounds(analysis: Analysis, payload: dict[str, Any]) -> list[list[float]]:
+def _bounds(analysis: AnalysisLike, payload: dict[str, Any]) -> list[list[float]]:
     """South-west and north-east corners to fit: the study area, else the network, else the incidents."""
     import geopandas as gpd
 

@@ -29,7 +29,7 @@ from trygghet_geo.errors import InputError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from trygghet_geo.analysis import Analysis
+    from trygghet_geo.output._source import AnalysisLike
 
 __all__ = ["FollowupPlan", "default_plan", "followup_table", "write_report"]
 
@@ -88,7 +88,11 @@ class FollowupPlan:
 
 
 def default_plan(
-    analysis: Analysis, *, promise_date: Any = None, top_n: int = 5, places: gpd.GeoDataFrame | None = None
+    analysis: AnalysisLike,
+    *,
+    promise_date: Any = None,
+    top_n: int = 5,
+    places: gpd.GeoDataFrame | None = None,
 ) -> FollowupPlan:
     """The places chosen in the promise (``places``: polygons, or points with ``radius_m``, and a ``name``),
     else the top ``top_n`` ranked places; the promise date defaults to 12 months before the data's last date.
@@ -125,7 +129,7 @@ def default_plan(
     return FollowupPlan(places, promise, before, after)
 
 
-def followup_table(analysis: Analysis, plan: FollowupPlan, **kwargs: Any) -> gpd.GeoDataFrame:
+def followup_table(analysis: AnalysisLike, plan: FollowupPlan, **kwargs: Any) -> gpd.GeoDataFrame:
     """:func:`~trygghet_geo.followup.compare_periods` on the analysis' street-located incidents."""
     from trygghet_geo.followup import compare_periods
 
@@ -136,7 +140,7 @@ def followup_table(analysis: Analysis, plan: FollowupPlan, **kwargs: Any) -> gpd
 
 
 def write_report(
-    analysis: Analysis,
+    analysis: AnalysisLike,
     path: str | Path,
     *,
     plan: FollowupPlan | None = None,
@@ -151,7 +155,7 @@ def write_report(
 
     Parameters
     ----------
-    analysis : Analysis
+    analysis : AnalysisLike
         The result of :func:`trygghet_geo.analyze`.
     path : str or Path
         The HTML file to write; the XLSX goes to the same path with suffix ``.xlsx``.
@@ -207,7 +211,7 @@ def write_report(
 
 # --- content
 def _context(
-    analysis: Analysis,
+    analysis: AnalysisLike,
     plan: FollowupPlan,
     follow: gpd.GeoDataFrame,
     *,
@@ -254,7 +258,7 @@ def _context(
     }
 
 
-def _summary(analysis: Analysis, follow: gpd.GeoDataFrame) -> list[str]:
+def _summary(analysis: AnalysisLike, follow: gpd.GeoDataFrame) -> list[str]:
     places = analysis.places
     n_sig = int(places["significant"].sum()) if "significant" in places and len(places) else 0
     n_hot = int((places["hotspot_id"] >= 0).sum()) if "hotspot_id" in places and len(places) else 0
@@ -315,18 +319,19 @@ def _follow_rows(follow: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _map_srcdoc(analysis: Analysis) -> str | None:
+def _map_srcdoc(analysis: AnalysisLike) -> str | None:
     """The shared-mode, self-contained map as one HTML document (escaped later as the srcdoc attribute)."""
-    try:
-        from trygghet_geo.output.maps import make_map
-    except ImportError:  # pragma: no cover - maps ships with the package
-        logger.warning("trygghet_geo.output.maps is not available; the report has no map")
-        return None
+    from trygghet_geo.output.maps import (
+        make_map,  # folium is slow to import; only a report with a map needs it
+    )
+
     m = make_map(analysis, privacy="shared", self_contained=True, lang="sv")
     return str(m.get_root().render())
 
 
-def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str, Any], path: Path) -> Path:
+def _write_xlsx(
+    analysis: AnalysisLike, follow: gpd.GeoDataFrame, context: dict[str, Any], path: Path
+) -> Path:
     from trygghet_geo.rank import _cell_safe, places_table
 
     places = places_table(analysis.places)
@@ -378,7 +383,7 @@ def _street_located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return incidents
 
 
-def _data_period(analysis: Analysis) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _data_period(analysis: AnalysisLike) -> tuple[pd.Timestamp, pd.Timestamp]:
     period = (analysis.meta or {}).get("period")
     if period and period[0] is not None and not pd.isna(period[0]):
         return pd.Timestamp(period[0]), pd.Timestamp(period[1])
