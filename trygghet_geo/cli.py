@@ -52,19 +52,21 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _print_summary(result: Analysis) -> None:
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
     inc = result.incidents
-    from_text = set(s.GEOCODE_METHODS) - {"coordinates", "failed"}
-    geocoded = int(inc[s.GEOCODE_METHOD].isin(list(from_text)).sum()) if s.GEOCODE_METHOD in inc else 0
-    used = int((inc[s.EDGE_ID] >= 0).sum())
+    from_text = set(schema.GEOCODE_METHODS) - {"coordinates", "failed"}
+    geocoded = (
+        int(inc[schema.GEOCODE_METHOD].isin(list(from_text)).sum()) if schema.GEOCODE_METHOD in inc else 0
+    )
+    used = int((inc[schema.EDGE_ID] >= 0).sum())
     print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
     if result.observations is not None:
         print(f"Trygghetsvandringens synpunkter: {len(result.observations)}")
     if result.left_out:
         print("Utelämnade ur klustringen:")
         for reason, n in result.left_out.items():
-            text = s.reason_text(reason)
+            text = schema.reason_text(reason)
             print(f"  {n:5d}  {text} ({reason})")
     print(f"Hotspots: {len(result.hotspots)}")
     print("Topp 5 platser för gemensamma besök:")

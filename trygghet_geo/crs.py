@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo.errors import CRSError
 
 if TYPE_CHECKING:
@@ -230,7 +230,7 @@ def metric_crs_for(lon: ArrayLike, lat: ArrayLike) -> str:
         raise CRSError(f"metric_crs_for: no finite coordinates among lon={lon!r}, lat={lat!r}")
     mx, my = float(np.median(x[ok])), float(np.median(y[ok]))
     if in_sweden(mx, my).item():
-        return s.METRIC_CRS_SWEDEN
+        return schema.METRIC_CRS_SWEDEN
     return utm_crs_for(mx, my)
 
 
@@ -265,7 +265,7 @@ def metric_crs_of(frame: gpd.GeoDataFrame | gpd.GeoSeries, *, keep_metric: bool 
     valid = geo.notna() & ~geo.is_empty
     if not valid.any():
         raise CRSError("the data has no geometry to place it, so no metric CRS can be chosen for it")
-    ll = geo[valid].to_crs(s.WGS84) if not frame.crs.equals(s.WGS84) else geo[valid]
+    ll = geo[valid].to_crs(schema.WGS84) if not frame.crs.equals(schema.WGS84) else geo[valid]
     pts = ll.representative_point()
     return metric_crs_for(pts.x.to_numpy(), pts.y.to_numpy())
 
@@ -350,7 +350,7 @@ def _between(v: NDArray[np.float64], rng: tuple[float, float]) -> NDArray[np.boo
 def _transformer(crs: str) -> Any:
     from pyproj import Transformer
 
-    return Transformer.from_crs(crs, s.WGS84, always_xy=True)
+    return Transformer.from_crs(crs, schema.WGS84, always_xy=True)
 
 
 def _project(

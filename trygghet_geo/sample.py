@@ -50,7 +50,7 @@ __all__ = [
     "write_raw",
 ]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 SEED = 20261128
 ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
@@ -542,7 +542,7 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     generate_incidents().to_csv(paths["incidents"], sep=";", decimal=",", index=False, encoding="utf-8")
     generate_observations().to_excel(paths["observations"], index=False, sheet_name="Trygghetsvandring")
     study_area().to_crs(schema.WGS84).to_file(paths["area"], driver="GeoJSON")
-    log.info("wrote the synthetic sample to %s", folder)
+    logger.info("wrote the synthetic sample to %s", folder)
     return paths
 
 

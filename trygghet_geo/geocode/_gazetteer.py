@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ENTRY_COLUMNS", "Gazetteer", "build_gazetteer"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 ENTRY_COLUMNS = (
     "kind",
@@ -262,7 +262,7 @@ def _build_from_raw(raw: RawOSM, *, network: StreetNetwork | None = None) -> Gaz
     )
     entries["lon"], entries["lat"] = xy[:, 0], xy[:, 1]
     gaz = Gazetteer(_coerce(entries))
-    log.info("built %r", gaz)
+    logger.info("built %r", gaz)
     return gaz
 
 
@@ -500,7 +500,7 @@ def _build_addresses(addresses: gpd.GeoDataFrame, streets: pd.DataFrame) -> pd.D
             number, to = to, number
         cand[(sid, number, m.group(2).lower())].append((pt, to, geom.geom_type == "Point"))
     if skipped:
-        log.info(
+        logger.info(
             "%d address features skipped (no street of that name in the network, or odd number)", skipped
         )
     rows = []

@@ -23,7 +23,7 @@ from trygghet_geo.errors import GeocodingError, InputError
 
 __all__ = ["RawOSM", "read_osm_file", "read_osm_place", "read_osm_xml"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 # Tags kept from OSM features: the names (aliases) and what says what a feature is.
 NAME_TAGS = (

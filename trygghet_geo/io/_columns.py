@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo.errors import SchemaError
 
 __all__ = ["ROLES", "normalise_header", "recognise_columns", "role_of"]
@@ -32,15 +32,15 @@ ROLES = (
     "published",
 )
 _CANONICAL_TO_ROLE = {
-    s.RECORD_ID: "record_id",
-    s.OCCURRED_AT: "datetime",
-    s.CATEGORY: "category",
-    s.RAW_CATEGORY: "category",
-    s.PLACE_TEXT: "place",
-    s.LAT: "lat",
-    s.LON: "lon",
-    s.NOTE: "note",
-    s.MEASURE: "measure",
+    schema.RECORD_ID: "record_id",
+    schema.OCCURRED_AT: "datetime",
+    schema.CATEGORY: "category",
+    schema.RAW_CATEGORY: "category",
+    schema.PLACE_TEXT: "place",
+    schema.LAT: "lat",
+    schema.LON: "lon",
+    schema.NOTE: "note",
+    schema.MEASURE: "measure",
 }
 
 # Header aliases per role, already normalised (see normalise_header: casefold, å/ä→a, ö→o, no separators).
@@ -257,7 +257,7 @@ def recognise_columns(
         if role not in ROLES:
             raise SchemaError(
                 f"{source}: columns={{{key!r}: ...}} names no known field; expected one of {list(ROLES)} "
-                f"or a canonical column such as {s.PLACE_TEXT!r}"
+                f"or a canonical column such as {schema.PLACE_TEXT!r}"
             )
         if value is None:
             found.pop(role, None)

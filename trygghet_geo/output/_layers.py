@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.output import _mapdata as md
 from trygghet_geo.output._redact import clean_text
@@ -35,15 +35,15 @@ _STREET_SIMPLIFY_M = 1.5
 
 def _shown_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The incident rows that took part in the analysis; the rest are counted in ``analysis.left_out``."""
-    if s.EDGE_ID in incidents.columns:
-        mask = pd.to_numeric(incidents[s.EDGE_ID], errors="coerce").fillna(-1).to_numpy() >= 0
+    if schema.EDGE_ID in incidents.columns:
+        mask = pd.to_numeric(incidents[schema.EDGE_ID], errors="coerce").fillna(-1).to_numpy() >= 0
         mask = mask.copy()
     else:
         mask = np.ones(len(incidents), dtype=bool)
-        if s.STATUS in incidents.columns:
-            mask &= (incidents[s.STATUS] == "ok").to_numpy()
-        if s.PRECISION in incidents.columns:
-            mask &= incidents[s.PRECISION].isin(list(s.STREET_PRECISION)).to_numpy()
+        if schema.STATUS in incidents.columns:
+            mask &= (incidents[schema.STATUS] == "ok").to_numpy()
+        if schema.PRECISION in incidents.columns:
+            mask &= incidents[schema.PRECISION].isin(list(schema.STREET_PRECISION)).to_numpy()
     mask = mask & _has_geometry(incidents)
     return incidents[mask]
 
@@ -61,8 +61,8 @@ def _shown_observations(observations: gpd.GeoDataFrame | None) -> gpd.GeoDataFra
     if observations is None or len(observations) == 0:
         return observations
     mask = _has_geometry(observations)
-    if s.STATUS in observations.columns:
-        mask &= (observations[s.STATUS] == "ok").to_numpy()
+    if schema.STATUS in observations.columns:
+        mask &= (observations[schema.STATUS] == "ok").to_numpy()
     return observations[mask]
 
 
@@ -72,8 +72,8 @@ def export_tables(analysis: AnalysisLike, privacy: str, *, k: int, cell_m: float
     inc = _shown_incidents(analysis.incidents)
     obs = _shown_observations(analysis.observations)
     mask = None
-    if s.HOTSPOT_ID in inc.columns:
-        mask = pd.to_numeric(inc[s.HOTSPOT_ID], errors="coerce").fillna(-1).to_numpy() >= 0
+    if schema.HOTSPOT_ID in inc.columns:
+        mask = pd.to_numeric(inc[schema.HOTSPOT_ID], errors="coerce").fillna(-1).to_numpy() >= 0
     return prepare_export(inc, obs, mode=privacy, k=k, cell_m=cell_m, hotspot_mask=mask)  # type: ignore[arg-type]
 
 
@@ -84,7 +84,7 @@ def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The one place where geometry is converted for Leaflet (EPSG:4326; lon/lat swapped only in the JS)."""
     if gdf.crs is None:
         raise SchemaError("the map needs a CRS on every table; set one with GeoDataFrame.set_crs")
-    return gdf.to_crs(s.WGS84) if not gdf.crs.equals(s.WGS84) else gdf
+    return gdf.to_crs(schema.WGS84) if not gdf.crs.equals(schema.WGS84) else gdf
 
 
 def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -147,11 +147,11 @@ def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
     if points is None or len(points) == 0:
         return []
     cats = (
-        points[s.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt")
-        if s.CATEGORY in points
+        points[schema.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt")
+        if schema.CATEGORY in points
         else pd.Series("övrigt", index=points.index)
     )
-    known = [c for c in s.INCIDENT_CATEGORIES if (cats == c).any()]
+    known = [c for c in schema.INCIDENT_CATEGORIES if (cats == c).any()]
     other = sorted(set(cats.unique()) - set(known))
     out = []
     for i, cat in enumerate(known + other):
@@ -186,10 +186,12 @@ def _cells(cells: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
 
 
 def _obs_categories(obs: gpd.GeoDataFrame | None, lang: str) -> list[dict[str, Any]]:
-    cats = list(s.OBSERVATION_CATEGORIES)
+    cats = list(schema.OBSERVATION_CATEGORIES)
     counts = pd.Series(dtype=int)
-    if obs is not None and len(obs) and s.CATEGORY in obs:
-        counts = obs[s.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt").value_counts()
+    if obs is not None and len(obs) and schema.CATEGORY in obs:
+        counts = (
+            obs[schema.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt").value_counts()
+        )
         cats += sorted(set(counts.index) - set(cats))
     out = []
     for cat in cats:
@@ -214,14 +216,14 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     lon, lat = pts.x.to_numpy(dtype=float), pts.y.to_numpy(dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
     obs = obs[ok]
-    index = {c: i for i, c in enumerate(s.OBSERVATION_CATEGORIES)}
+    index = {c: i for i, c in enumerate(schema.OBSERVATION_CATEGORIES)}
     cats = (
-        obs[s.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt")
-        if s.CATEGORY in obs
+        obs[schema.CATEGORY].map(lambda v: clean_text(v, max_chars=80).strip() or "övrigt")
+        if schema.CATEGORY in obs
         else pd.Series("övrigt", index=obs.index)
     )
     extra = sorted(set(cats) - set(index))
-    index.update({c: len(s.OBSERVATION_CATEGORIES) + i for i, c in enumerate(extra)})
+    index.update({c: len(schema.OBSERVATION_CATEGORIES) + i for i, c in enumerate(extra)})
 
     def col(name: str) -> list[str]:
         return (
@@ -233,8 +235,8 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     return {
         "xy": md.encode_sequence(np.column_stack([lon[ok], lat[ok]])),
         "cat": [index[c] for c in cats],
-        "note": col(s.NOTE),
-        "measure": col(s.MEASURE),
+        "note": col(schema.NOTE),
+        "measure": col(schema.MEASURE),
         "date": _dates(obs, monthly=monthly),
     }
 
@@ -242,9 +244,9 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
 def _dates(obs: pd.DataFrame, *, monthly: bool) -> list[str]:
     if "month" in obs:
         return [clean_text(v, max_chars=20).strip() for v in obs["month"]]
-    if s.OCCURRED_AT not in obs:
+    if schema.OCCURRED_AT not in obs:
         return [""] * len(obs)
-    col = obs[s.OCCURRED_AT]
+    col = obs[schema.OCCURRED_AT]
     # tz-aware columns keep their local (Swedish) dates; anything else is parsed, mixed offsets as UTC
     ts = col if pd.api.types.is_datetime64_any_dtype(col) else pd.to_datetime(col, errors="coerce", utc=True)
     fmt = "%Y-%m" if monthly else "%Y-%m-%d"
@@ -261,7 +263,7 @@ def _streets(network: Any) -> list[list[int]]:
         return []
     merged = shapely.line_merge(shapely.MultiLineString(list(edges.geometry.array)))
     parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
-    lines = gpd.GeoSeries(parts, crs=edges.crs).simplify(_STREET_SIMPLIFY_M).to_crs(s.WGS84)
+    lines = gpd.GeoSeries(parts, crs=edges.crs).simplify(_STREET_SIMPLIFY_M).to_crs(schema.WGS84)
     return [md.encode_line(shapely.get_coordinates(g)) for g in lines if g is not None and not g.is_empty]
 
 
@@ -280,7 +282,7 @@ def _area(analysis: AnalysisLike) -> list[list[list[int]]]:
         )
         import geopandas as gpd
 
-        geom = gpd.GeoSeries([hull], crs=nodes.crs).to_crs(s.WGS84).iloc[0]
+        geom = gpd.GeoSeries([hull], crs=nodes.crs).to_crs(schema.WGS84).iloc[0]
     return md.encode_polygon(geom)
 
 
@@ -310,9 +312,10 @@ def _hotspots(
     places = analysis.places if analysis.places is not None else None
     hs = analysis.hotspots
     hs_by_id = {}
-    if hs is not None and len(hs) and s.HOTSPOT_ID in hs:
+    if hs is not None and len(hs) and schema.HOTSPOT_ID in hs:
         hs_by_id = {
-            int(h): row for h, row in zip(hs[s.HOTSPOT_ID], _wgs84(hs).itertuples(index=False), strict=True)
+            int(h): row
+            for h, row in zip(hs[schema.HOTSPOT_ID], _wgs84(hs).itertuples(index=False), strict=True)
         }
     trend = _trends(analysis, labels)
     items: list[dict[str, Any]] = []
@@ -322,7 +325,7 @@ def _hotspots(
         if "rank" in ranked:
             ranked = ranked.sort_values("rank", kind="stable")
         for row in ranked.itertuples(index=False):
-            hid = _int(getattr(row, s.HOTSPOT_ID, -1), -1)
+            hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)
             items.append(_place_item(row, hs_by_id.get(hid), trend.get(hid, ""), lang=lang, labels=labels))
     for hid, row in hs_by_id.items():
@@ -362,7 +365,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
     rank = _int(get("rank"), 0) if place is not None else 0
     reason = get("reason_en") if lang == "en" and get("reason_en") is not None else get("reason")
     counts: list[tuple[str, int]] = [
-        (md.category_label(c, lang), _int(get(f"n_{c}"), 0)) for c in s.INCIDENT_CATEGORIES
+        (md.category_label(c, lang), _int(get(f"n_{c}"), 0)) for c in schema.INCIDENT_CATEGORIES
     ]
     p_value, score = get("p_value"), get("score")
     p_text = ""
@@ -386,7 +389,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "counts": [[label, n] for label, n in counts if n > 0],
         "obs_counts": [
             [md.category_label(c, lang), _int(get(f"n_obs_{c}"), 0)]
-            for c in s.OBSERVATION_CATEGORIES
+            for c in schema.OBSERVATION_CATEGORIES
             if _int(get(f"n_obs_{c}"), 0) > 0
         ],
         "color": _UNRANKED_COLOR,
@@ -408,10 +411,10 @@ def _trend_6m(get: Any, labels: dict[str, str]) -> str:
 def _trends(analysis: AnalysisLike, labels: dict[str, str]) -> dict[int, str]:
     """Per hotspot: incidents in the later half of the period against the earlier half (plain counts)."""
     inc = analysis.incidents
-    if s.HOTSPOT_ID not in inc or s.OCCURRED_AT not in inc or len(inc) == 0:
+    if schema.HOTSPOT_ID not in inc or schema.OCCURRED_AT not in inc or len(inc) == 0:
         return {}
-    when = pd.to_datetime(inc[s.OCCURRED_AT], errors="coerce", utc=True)
-    hid = pd.to_numeric(inc[s.HOTSPOT_ID], errors="coerce").fillna(-1).astype(int)
+    when = pd.to_datetime(inc[schema.OCCURRED_AT], errors="coerce", utc=True)
+    hid = pd.to_numeric(inc[schema.HOTSPOT_ID], errors="coerce").fillna(-1).astype(int)
     ok = when.notna() & (hid >= 0)
     if not ok.any():
         return {}
@@ -440,7 +443,7 @@ def bounds(analysis: AnalysisLike, payload: dict[str, Any]) -> list[list[float]]
         frames.append(analysis.network.nodes)
     else:
         frames.append(_shown_incidents(analysis.incidents))
-    b = gpd.GeoSeries(frames[0].geometry, crs=frames[0].crs).to_crs(s.WGS84).total_bounds
+    b = gpd.GeoSeries(frames[0].geometry, crs=frames[0].crs).to_crs(schema.WGS84).total_bounds
     if not np.isfinite(b).all():
         return [[59.0, 17.0], [60.0, 19.0]]  # a neutral view of central Sweden when there is nothing to fit
     return [[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo.output._redact import clean_text
 
 __all__ = [
@@ -192,9 +192,9 @@ def category_label(category: str, lang: str) -> str:
 
 def reason_text(code: str, lang: str) -> str:
     """Human text of a left-out reason code (schema.REASONS), the code itself when unknown."""
-    if code not in s.REASONS:
+    if code not in schema.REASONS:
         return clean_text(code, max_chars=80).strip() or "?"
-    return s.reason_text(code, lang)
+    return schema.reason_text(code, lang)
 
 
 def safe_json(obj: Any) -> str:

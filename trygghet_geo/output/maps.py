@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from trygghet_geo.output._source import AnalysisLike
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["make_map", "save_html"]
 
@@ -156,7 +156,7 @@ def save_html(
     m = make_map(analysis, self_contained=self_contained, **kwargs)
     text = m.get_root().render()
     path.write_text(text, encoding="utf-8")
-    log.info("wrote %s (%.2f MB)", path, len(text.encode("utf-8")) / 1e6)
+    logger.info("wrote %s (%.2f MB)", path, len(text.encode("utf-8")) / 1e6)
     return path
 
 
