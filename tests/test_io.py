@@ -822,12 +822,12 @@ def test_progress_bars_show_on_a_terminal_and_stay_out_of_logs(
     import sys
 
     from trygghet_geo import options
-    from trygghet_geo.io._ingest import _progress
+    from trygghet_geo.io._run import progress
 
     options.progress = True
     for terminal in (False, True):
         monkeypatch.setattr(sys.stderr, "isatty", lambda terminal=terminal: terminal, raising=False)
-        bar = _progress("big.csv", 300_000)
+        bar = progress("big.csv", 300_000)
         bar.update(6)
         bar.close()
         err = capsys.readouterr().err

@@ -172,18 +172,28 @@ def import_error_guards() -> list[str]:
     return out
 
 
-SHORTEST_PATH = {"dijkstra", "shortest_path", "single_source_dijkstra", "multi_source_dijkstra",
-                 "shortest_path_length", "single_source_dijkstra_path_length", "bellman_ford", "johnson"}
+SHORTEST_PATH = {
+    "dijkstra",
+    "shortest_path",
+    "single_source_dijkstra",
+    "multi_source_dijkstra",
+    "shortest_path_length",
+    "single_source_dijkstra_path_length",
+    "bellman_ford",
+    "johnson",
+}
 
 
 def main() -> int:
     graph = import_graph()
     print("import cycles:", cycles(graph) or "none")
     print(f"modules over {MAX_MODULE_LINES} lines:", [(m.where, m.lines) for m in long_modules()] or "none")
-    longest = max((len(p.read_text(encoding='utf-8').splitlines()), n) for n, p in modules().items())
+    longest = max((len(p.read_text(encoding="utf-8").splitlines()), n) for n, p in modules().items())
     print("longest module:", longest[1], longest[0], "lines")
-    print(f"functions over {MAX_FUNCTION_LINES} lines (at most {MAX_LONG_FUNCTIONS}):",
-          [(f.where, f.lines) for f in long_functions()] or "none")
+    print(
+        f"functions over {MAX_FUNCTION_LINES} lines (at most {MAX_LONG_FUNCTIONS}):",
+        [(f.where, f.lines) for f in long_functions()] or "none",
+    )
     print("shortest-path calls by module:", calls(SHORTEST_PATH))
     print("metric-CRS helpers by module:", definitions(lambda n: "metric" in n and "crs" in n))
     print("except ImportError:", import_error_guards() or "none")

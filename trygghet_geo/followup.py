@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._vocab import MONTHS_SV
 from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo.network.distance import distances_along_streets
 from trygghet_geo.network.snap import snap_points, snapped_positions
@@ -70,7 +71,6 @@ logger = logging.getLogger(__name__)
 
 PeriodLike = tuple[Any, Any]
 TOWN_LABEL = "Övriga kommunen"
-_MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 @dataclass(frozen=True)
@@ -330,8 +330,7 @@ def months_text(months: set[int] | Sequence[int]) -> str:
         else:
             runs.append([m])
     parts = [
-        _MONTHS_SV[r[0] - 1] if len(r) == 1 else f"{_MONTHS_SV[r[0] - 1]}–{_MONTHS_SV[r[-1] - 1]}"
-        for r in runs
+        MONTHS_SV[r[0] - 1] if len(r) == 1 else f"{MONTHS_SV[r[0] - 1]}–{MONTHS_SV[r[-1] - 1]}" for r in runs
     ]
     return ", ".join(parts)
 

@@ -6,11 +6,9 @@ the columns themselves.
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,6 +30,7 @@ from trygghet_geo.io._dates import (
     wall_datetimes,
 )
 from trygghet_geo.io._report import IngestReport
+from trygghet_geo.io._run import gc_paused, now, progress, worker
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -180,32 +179,6 @@ class _Columns:
 _THREADED_MIN_ROWS = 100_000
 
 
-@contextmanager
-def _worker(n: int) -> Iterator[Any]:
-    """``submit(fn, *args)`` that runs on a second thread for long tables, else at once.
-
-    Only compiled Arrow and pandas hash kernels are handed over (factorising text, parsing numbers): they
-    release the GIL, so on a two-core machine they run beside the main thread's work on other columns. Each
-    works on arrays nobody else writes to."""
-    if n < _THREADED_MIN_ROWS:
-        yield _now
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trygghet_geo-read") as pool:
-        yield pool.submit
-
-
-def _now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
-    """Run ``fn`` at once; its result (or exception) in a finished future."""
-    done: Future[Any] = Future()
-    try:
-        done.set_result(fn(*args, **kwargs))
-    except BaseException as exc:  # handed to the caller through .result(), as a pool would
-        done.set_exception(exc)
-    return done
-
-
 def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int64] | None]:
     """When each row happened, which rows had a date that could not be read, and the Stockholm wall clock
     as int64 nanoseconds where adding a separate time column worked it out anyway (else ``None``)."""
@@ -248,7 +221,7 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
 
 
 def _coordinates(
-    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = _now
+    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = now
 ) -> tgcrs.CoordinateResult:
     n = cols.n
     pairs = (("lat", "lon"), ("northing", "easting"), ("x", "y"))
@@ -528,28 +501,6 @@ def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
     return code
 
 
-def _progress(source: str, n: int) -> Any:
-    """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
-    large tables only and only when ``options.progress`` is on (tqdm is not even imported otherwise)."""
-    from trygghet_geo._config import options, progress_disable
-
-    if not options.progress or n < 200_000:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=6, desc=f"read {source}", unit="stage", leave=False, disable=progress_disable())
-
-
-class _NoBar:
-    """Stands in for a hidden progress bar."""
-
-    def update(self, n: int = 1) -> None:
-        """Nothing to show."""
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
 def build(
     prep: Prepared,
     *,
@@ -566,8 +517,8 @@ def build(
     report.notes.extend(prep.report.get("notes", []))
     report.columns = dict(prep.roles)
 
-    bar = _progress(prep.source, n)
-    with _worker(n) as submit:
+    bar = progress(prep.source, n)
+    with worker(n, _THREADED_MIN_ROWS) as submit:
         record_id = _text(cols.raw("record_id"), n)
         place = _place_text(cols)
         # The duplicate check's text codes are made beside the dates, categories and coordinates.
@@ -667,23 +618,6 @@ def build(
     return out
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a million geometry objects are made.
-
-    Shapely geometries are tracked by the collector, so making ~1M of them triggers thousands of
-    collections that re-scan the ones already made: two thirds of the time of ``shapely.points``. They
-    hold no reference cycles, so nothing is left uncollected; the collector is switched back on (if it was
-    on) and its one deferred pass over the new objects runs at the next allocation."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _assemble(
     values: dict[str, Any], prep: Prepared, kind: Kind, located: np.ndarray, report: IngestReport
 ) -> gpd.GeoDataFrame:
@@ -703,7 +637,7 @@ def _assemble(
     data.update({c: user[c] for c in user.columns})
     geoms = np.full(n, None, dtype=object)
     # One (n, 2) coordinate array: shapely builds points from it ~1.5x faster than from separate x and y.
-    with _gc_paused():
+    with gc_paused():
         geoms[located] = shapely.points(
             np.column_stack((values[schema.LON][located], values[schema.LAT][located]))
         )
