@@ -466,3 +466,15 @@ def test_without_network_and_with_absurd_observation_coordinates():
     assert data["area"] == []
     assert len(data["observations"]["cat"]) == 6
     assert sum(c["n"] for c in data["incidents"]) == 50
+
+
+def test_the_map_shows_the_places_time_profile_without_falling_back() -> None:
+    from types import SimpleNamespace
+
+    from trygghet_geo.output._layers import _profile
+
+    hotspot = SimpleNamespace(top_hours="22–02", top_weekdays="fre–lör")
+    blank_place = SimpleNamespace(dominant_hours="", dominant_weekdays="")
+    assert _profile(blank_place, hotspot, "hours") == ""  # the place named no window: none is shown
+    assert _profile(SimpleNamespace(dominant_hours="18–00"), hotspot, "hours") == "18–00"
+    assert _profile(None, hotspot, "weekdays") == "fre–lör"  # an unranked hotspot shows its own

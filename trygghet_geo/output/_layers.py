@@ -352,6 +352,14 @@ def _int(value: Any, default: int) -> int:
     return int(v) if np.isfinite(v) else default
 
 
+def _profile(place: Any, hotspot: Any, part: str) -> Any:
+    """The place's ``dominant_<part>`` when the place has that column, else the hotspot's ``top_<part>``:
+    never the other table's window when the place deliberately left it blank."""
+    if place is not None and hasattr(place, f"dominant_{part}"):
+        return getattr(place, f"dominant_{part}")
+    return getattr(hotspot, f"top_{part}", None) if hotspot is not None else None
+
+
 def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict[str, str]) -> dict[str, Any]:
     def get(name: str) -> Any:
         for row in (place, hotspot):
@@ -383,8 +391,9 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "trend": clean_text(get("trend"), max_chars=120).strip() or _trend_6m(get, labels) or trend,
         "p_value": p_text,
         "score": f"{float(score):.2f}" if score is not None and np.isfinite(float(score)) else "",
-        "hours": clean_text(get("dominant_hours") or get("top_hours"), max_chars=40).strip(),
-        "weekdays": clean_text(get("dominant_weekdays") or get("top_weekdays"), max_chars=60).strip(),
+        # the one time profile: a ranked place's own (blank when it names no window), else the hotspot's
+        "hours": clean_text(_profile(place, hotspot, "hours"), max_chars=40).strip(),
+        "weekdays": clean_text(_profile(place, hotspot, "weekdays"), max_chars=60).strip(),
         "n_obs": str(_int(n_obs, 0)) if n_obs is not None and _int(n_obs, 0) > 0 else "",
         "counts": [[label, n] for label, n in counts if n > 0],
         "obs_counts": [
