@@ -55,7 +55,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._vocab import MONTHS_SV
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.network.distance import distances_along_streets
 from trygghet_geo.network.snap import snap_points, snapped_positions
 
@@ -155,13 +155,15 @@ def compare_periods(
     (10, 2, -80)
     """
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
     if method not in ("exact", "normal"):
-        raise ValueError(f"method must be 'exact' or 'normal', got {method!r}")
+        raise ParameterError(f"method must be 'exact' or 'normal', got {method!r}")
     inc, left_out = _usable_incidents(incidents, network)
     p_before, p_after = _parse_period(before, "before", inc), _parse_period(after, "after", inc)
     if p_before.start < p_after.end and p_after.start < p_before.end:
-        raise ValueError(f"before {before!r} and after {after!r} overlap; an event must belong to one period")
+        raise ParameterError(
+            f"before {before!r} and after {after!r} overlap; an event must belong to one period"
+        )
     months = _common_months(p_before, p_after, season_aware)
     t0, t1 = p_before.days_in_months(months), p_after.days_in_months(months)
     pl = _places_metric(places, inc.crs)
@@ -426,19 +428,19 @@ def _parse_period(value: PeriodLike, arg: str, inc: pd.DataFrame) -> _Period:
     try:
         start, end = value
     except (TypeError, ValueError):
-        raise ValueError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
+        raise ParameterError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
     tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
     try:
         s, e = pd.Timestamp(start), pd.Timestamp(end)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{arg}: cannot read {value!r} as dates ({exc})") from None
+        raise ParameterError(f"{arg}: cannot read {value!r} as dates ({exc})") from None
     if e == e.normalize():  # a date: inclusive of that whole day
         e = e + pd.Timedelta(days=1)
     if tz is not None:
         s = s.tz_localize(tz) if s.tzinfo is None else s.tz_convert(tz)
         e = e.tz_localize(tz) if e.tzinfo is None else e.tz_convert(tz)
     if not e > s:
-        raise ValueError(f"{arg}: the end {end!r} is not after the start {start!r}")
+        raise ParameterError(f"{arg}: the end {end!r} is not after the start {start!r}")
     return _Period(s, e)
 
 
@@ -447,7 +449,7 @@ def _common_months(before: _Period, after: _Period, season_aware: bool) -> set[i
         return set(range(1, 13))
     months = before.months() & after.months()
     if not months:
-        raise ValueError(
+        raise ParameterError(
             f"before ({before.start.date()}–{before.end.date()}) and after ({after.start.date()}–"
             f"{after.end.date()}) share no month of the year; choose periods covering the same months "
             "(e.g. the same months one year apart) or pass season_aware=False"

@@ -38,7 +38,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._names import place_name
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.hotspots._significance import (
     cluster_llr,
     footprint_lengths,
@@ -259,7 +259,7 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     elif suffix in (".xlsx", ".xlsm"):
         table.to_excel(path, index=False, sheet_name="Platser")
     else:
-        raise ValueError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
+        raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
     return path
 
 
@@ -555,17 +555,17 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     w = dict(DEFAULT_WEIGHTS)
     for key, value in (weights or {}).items():
         if key not in DEFAULT_WEIGHTS:
-            raise ValueError(f"weights: unknown key {key!r}; known keys: {sorted(DEFAULT_WEIGHTS)}")
+            raise ParameterError(f"weights: unknown key {key!r}; known keys: {sorted(DEFAULT_WEIGHTS)}")
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or value < 0
             or not math.isfinite(value)
         ):
-            raise ValueError(f"weights[{key!r}] must be a non-negative number, got {value!r}")
+            raise ParameterError(f"weights[{key!r}] must be a non-negative number, got {value!r}")
         w[key] = float(value)
     if sum(w[c] for c in COMPONENTS) <= 0:
-        raise ValueError(f"weights: at least one of the components {COMPONENTS} must be > 0")
+        raise ParameterError(f"weights: at least one of the components {COMPONENTS} must be > 0")
     return w
 
 
@@ -613,7 +613,7 @@ def _period(period: tuple[Any, Any] | None, inc: gpd.GeoDataFrame) -> tuple[pd.T
     try:
         start, end = (pd.Timestamp(x) for x in period)
     except (TypeError, ValueError):
-        raise ValueError(f"period must be a (start, end) pair of dates, got {period!r}") from None
+        raise ParameterError(f"period must be a (start, end) pair of dates, got {period!r}") from None
     if end == end.normalize():
         end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     if tz is not None:

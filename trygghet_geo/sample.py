@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -294,11 +295,11 @@ def _anchor_node(network: StreetNetwork, street: str) -> int:
         )
         common = sorted(a_ends & b_ends)
         if not common:
-            raise LookupError(f"streets {a!r} and {b!r} do not meet in the sample network")
+            raise InputError(f"streets {a!r} and {b!r} do not meet in the sample network")
         return int(common[0])
     on_street = edges[edges["name"] == street]
     if on_street.empty:
-        raise LookupError(f"street {street!r} is not in the sample network")
+        raise InputError(f"street {street!r} is not in the sample network")
     centre = on_street.geometry.union_all().centroid
     ends = np.unique(on_street[["u", "v"]].to_numpy().ravel())
     pts = network.nodes.geometry.iloc[ends]

@@ -92,6 +92,11 @@ class StreetNetwork:
     def __post_init__(self) -> None:
         _validate(self.nodes, self.edges)
 
+    def __getstate__(self) -> dict[str, gpd.GeoDataFrame]:
+        """Pickle (and hash, as scikit-learn's clone and checks do) the two tables only: the arrays derived
+        on first use (adjacency, node coordinates) are rebuilt, so using a network never changes its state."""
+        return {"nodes": self.nodes, "edges": self.edges}
+
     @property
     def crs(self) -> CRS:
         """The metric CRS of nodes and edges."""

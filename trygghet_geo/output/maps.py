@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from branca.element import Element, MacroElement
 
+from trygghet_geo.errors import ParameterError
 from trygghet_geo.output import _layers as layers
 from trygghet_geo.output import _mapdata as md
 
@@ -165,13 +166,13 @@ def save_html(
 
 def _check_args(lang: str, privacy: str, k: int, cell_m: float) -> None:
     if lang not in ("sv", "en"):
-        raise ValueError(f"lang must be 'sv' or 'en', got {lang!r}")
+        raise ParameterError(f"lang must be 'sv' or 'en', got {lang!r}")
     if privacy not in ("shared", "internal"):
-        raise ValueError(f"privacy must be 'shared' or 'internal', got {privacy!r}")
+        raise ParameterError(f"privacy must be 'shared' or 'internal', got {privacy!r}")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+        raise ParameterError(f"k must be a positive integer, got {k!r}")
     if not isinstance(cell_m, int | float) or not np.isfinite(cell_m) or cell_m <= 0:
-        raise ValueError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+        raise ParameterError(f"cell_m must be a positive number of metres, got {cell_m!r}")
 
 
 def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import InputError, ParameterError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -191,7 +191,7 @@ def write_report(
     """
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"write_report: path must end in .html, got {str(path)!r}")
+        raise ParameterError(f"write_report: path must end in .html, got {str(path)!r}")
     plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places)
     follow = followup_table(analysis, plan)
     context = _context(analysis, plan, follow, top_n=top_n, title=title, include_map=include_map)
