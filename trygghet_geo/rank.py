@@ -250,9 +250,17 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     >>> pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig").iloc[0].to_dict()["Plats"]
     "'=Torget"
     """
+    import geopandas as gpd  # slow to import; rank.py keeps it out of module import
+
     path = Path(path)
-    table = places_table(places)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
+    if not isinstance(places, gpd.GeoDataFrame) or places.geometry.name not in places.columns:
+        raise SchemaError(
+            "export_places: places must be a GeoDataFrame with geometry, as rank_places returns"
+        )
+    table = places_table(places)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
