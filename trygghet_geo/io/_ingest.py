@@ -31,6 +31,8 @@ from trygghet_geo.io._dates import (
     utc_ns,
     wall_datetimes,
 )
+from trygghet_geo.io._extract import coarse_place, identity_key, occurred_to, time_known
+from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
 
 if TYPE_CHECKING:
@@ -526,6 +528,14 @@ def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
     return code
 
 
+def _with_coarse(code: np.ndarray, coarse: np.ndarray) -> np.ndarray:
+    """Precision codes with the rows whose text names only a municipality (1) or county (2) marked so."""
+    out = code.copy()
+    out[coarse == 1] = _PRECISIONS.index("municipality")
+    out[coarse == 2] = _PRECISIONS.index("county")
+    return out
+
+
 def _progress(source: str, n: int) -> Any:
     """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
     large tables only and only when ``options.progress`` is on (tqdm is not even imported otherwise)."""
@@ -567,16 +577,28 @@ def build(
     bar = _progress(prep.source, n)
     with _worker(n) as submit:
         record_id = _text(cols.raw("record_id"), n)
+        case_id = _text(cols.raw("case_id"), n)
+        if not cols.has("record_id"):
+            record_id = case_id
+        offence_code = _text(cols.raw("offence_code"), n)
+        raw_cat = _text(cols.raw("category"), n)
+        # A police extract holds one row per brott: its identity is the case and the offence.
+        identity = identity_key(case_id, offence_code, raw_cat) if cols.has("case_id") else record_id
         place = _place_text(cols)
         # The duplicate check's text codes are made beside the dates, categories and coordinates.
-        id_later = submit(_codes, record_id)
+        id_later = submit(_codes, identity)
         place_later = submit(_codes, place, lower=True)
-        occurred, bad_date, wall = _occurred_at(cols)
+        occurred, bad_date, _wall = _occurred_at(cols)
+        known = time_known(cols, occurred)
+        until, reversed_ends = occurred_to(cols, occurred)
         bar.update(1)
-        raw_cat = _text(cols.raw("category"), n)
-        cat_code, cat_names, unknown = map_categories(
-            raw_cat, kind="incident" if kind == "incidents" else "observation", extra=categories
-        )
+        cat_kind: Literal["incident", "observation"] = "incident" if kind == "incidents" else "observation"
+        cat_code, cat_names, unknown = map_categories(raw_cat, kind=cat_kind, extra=categories)
+        by_code = unknown & (offence_code != "").to_numpy()
+        if by_code.any():  # a text the table does not know: the offence code decides
+            code_cat, _, code_unknown = map_categories(offence_code[by_code], kind=cat_kind, extra=categories)
+            cat_code[by_code] = code_cat
+            unknown[np.flatnonzero(by_code)] = code_unknown
         if unknown.any():
             report.unknown_categories = {str(k): int(v) for k, v in raw_cat[unknown].value_counts().items()}
         bar.update(1)
@@ -592,17 +614,26 @@ def build(
     status, reason = _statuses(
         located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
     )
+    # Place text naming only the municipality or county is no street point: never geocoded to one.
+    coarse = coarse_place(_text(cols.raw("place"), n), _text(cols.raw("town"), n) if cols.has("town") else None)
+    coarse = np.where(located, 0, coarse).astype(np.int8)
+    coarse_rows = (coarse > 0) & (status != 2)
+    status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
     report.outside_area = int((reason == _R["outside_country"]).sum())
     if report.outside_area:
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
 
     published = parse_datetimes(cols.present("published"))[0] if cols.has("published") else None
+    if reversed_ends:
+        report.notes.append(f"{reversed_ends} rows end before they begin; their end date was not used")
+    report.time_unknown = int((~known & occurred.notna().to_numpy()).sum())
+    report.intervals = int(until.notna().sum())
+    if cols.has("case_id"):
+        report.cases = int(case_id[case_id != ""].nunique())
     if kind == "incidents":
-        # Same time means the same minute of the day: a date alone (midnight) says too little, two thefts
-        # on one street on one day are no duplicates.
-        if wall is None:  # the Stockholm wall clock, NaT as the int64 minimum
-            wall = utc_ns(occurred.dt.tz_localize(None))
-        eligible = (wall != np.iinfo(np.int64).min) & (wall % _DAY_NS // 60_000_000_000 != 0)
+        # Same time means the same minute of the day: a date alone says too little, two thefts on one
+        # street on one day are no duplicates.
+        eligible = known
         extra: tuple[np.ndarray, ...] = ()
     else:
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
@@ -610,7 +641,7 @@ def build(
         extra = (_codes(_text(cols.raw("note"), n)), _codes(_text(cols.raw("measure"), n)))
     bar.update(1)
     dup = _duplicates(
-        record_id,
+        identity,
         occurred,
         place,
         lon,
@@ -647,13 +678,24 @@ def build(
         s.PLACE_TEXT: place,
         s.LON: lon,
         s.LAT: lat,
-        s.PRECISION: _strings(_precision(located, prep.precision), _PRECISIONS),
+        s.PRECISION: _strings(_with_coarse(_precision(located, prep.precision), coarse), _PRECISIONS),
         s.STATUS: _strings(status, _STATUS),
         s.REASON: _strings(reason, _REASONS),
+        s.OCCURRED_FROM: occurred,
+        s.OCCURRED_TO: until,
+        s.TIME_KNOWN: known,
     }
-    if kind == "observations":
+    if kind == "incidents":
+        values[s.CASE_ID] = case_id.where(case_id != "", None)
+        values[s.OFFENCE_CODE] = offence_code
+    else:
         values[s.NOTE] = _text(cols.raw("note"), n)
         values[s.MEASURE] = _text(cols.raw("measure"), n)
+        values.update(remark_columns(cols, values[s.NOTE], n))
+        report.remark_status_counts = {
+            str(k): int(v) for k, v in values[s.REMARK_STATUS].value_counts().items() if k
+        }
+        report.remark_tone_counts = {str(k): int(v) for k, v in values[s.REMARK_TONE].value_counts().items()}
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)
     bar.update(1)
