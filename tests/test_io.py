@@ -554,7 +554,7 @@ def test_header_only_file_gives_empty_result(tmp_path: Path) -> None:
     path.write_text("Plats;Brottstyp\n", encoding="utf-8")
     gdf = read_incidents(path)
     assert len(gdf) == 0
-    assert list(gdf.columns[:12]) == list(s.INCIDENT_COLUMNS)
+    assert list(gdf.columns[: len(s.INCIDENT_COLUMNS)]) == list(s.INCIDENT_COLUMNS)
 
 
 def test_excel_named_sheet_and_blank_rows(tmp_path: Path) -> None:
@@ -733,8 +733,10 @@ def test_brottsplatskartan_layout_mixed_number_types(tmp_path: Path) -> None:
     path = tmp_path / "bpk.json"
     path.write_text(json.dumps({"data": records}), encoding="utf-8")
     gdf = read_incidents(path)
-    assert gdf[s.STATUS].tolist() == ["rejected", "ok", "needs_geocoding"]
-    assert gdf[s.REASON].tolist() == ["duplicate", "", ""]
+    # "Jämtlands län" names only a county: never geocoded to a street point.
+    assert gdf[s.STATUS].tolist() == ["rejected", "ok", "rejected"]
+    assert gdf[s.REASON].tolist() == ["duplicate", "", "coarse_location"]
+    assert gdf[s.PRECISION].iloc[2] == "county"
     assert gdf[s.CATEGORY].tolist() == ["trafik", "trafik", "övrigt"]
 
 

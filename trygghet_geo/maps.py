@@ -378,10 +378,25 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     return {
         "xy": md.encode_sequence(np.column_stack([lon[ok], lat[ok]])),
         "cat": [index[c] for c in cats],
+        "state": _observation_states(obs),
         "note": col(s.NOTE),
         "measure": col(s.MEASURE),
         "date": _dates(obs, monthly=monthly),
     }
+
+
+def _observation_states(obs: pd.DataFrame) -> list[str]:
+    """Per remark on the map: "" (a current problem), "uncertain" (placed by an uncertain geocoder answer),
+    "resolved" (åtgärdad/avslutad) or "positive" (praise or a neutral note)."""
+    from trygghet_geo._precision import problem_remarks
+
+    state = np.full(len(obs), "", dtype=object)
+    state[~problem_remarks(obs)] = "positive"
+    if s.REMARK_STATUS in obs.columns:
+        state[obs[s.REMARK_STATUS].isin(list(s.REMARK_RESOLVED)).to_numpy(dtype=bool)] = "resolved"
+    if s.REASON in obs.columns:
+        state[(obs[s.REASON] == "geocode_uncertain").to_numpy(dtype=bool)] = "uncertain"
+    return [str(v) for v in state]
 
 
 def _dates(obs: pd.DataFrame, *, monthly: bool) -> list[str]:
@@ -440,7 +455,24 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
     else:
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
-    return [line, f"{labels['privacy']}: {mode}"]
+    lines = [line]
+    if analysis.observations is not None:
+        lines.append(_observation_footer(analysis.observations, tables.observations, labels, lang))
+    return [*lines, f"{labels['privacy']}: {mode}"]
+
+
+def _observation_footer(read: pd.DataFrame, shown: pd.DataFrame | None, labels: dict[str, str], lang: str) -> str:
+    """Every remark read is on the map (the legend counts it) or counted here with its reason."""
+    n_shown = 0 if shown is None else len(shown)
+    mask = _has_geometry(read) & (read[s.STATUS] == "ok").to_numpy() if len(read) else np.zeros(0, bool)
+    off = read[~mask]
+    reasons = off[s.REASON].fillna("").replace("", "not_geocoded")
+    reasons = reasons.where(off[s.STATUS] != "needs_geocoding", "not_geocoded")
+    line = labels["obs_footer"].format(n=len(read), shown=n_shown, left=len(read) - n_shown)
+    if len(off):
+        parts = ", ".join(f"{md.reason_text(str(code), lang)}: {k}" for code, k in reasons.value_counts().items())
+        line += f" ({parts})"
+    return line
 
 
 # --- hotspots and ranked places -----------------------------------------------------------------------------

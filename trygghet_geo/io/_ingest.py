@@ -615,7 +615,10 @@ def build(
         located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
     )
     # Place text naming only the municipality or county is no street point: never geocoded to one.
-    coarse = coarse_place(_text(cols.raw("place"), n), _text(cols.raw("town"), n) if cols.has("town") else None)
+    town = _text(cols.raw("town"), n) if cols.has("town") else None
+    if town is not None:
+        report.towns = sorted({t for t in pd.unique(town) if t})[:100]
+    coarse = coarse_place(_text(cols.raw("place"), n), town)
     coarse = np.where(located, 0, coarse).astype(np.int8)
     coarse_rows = (coarse > 0) & (status != 2)
     status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
@@ -635,6 +638,8 @@ def build(
         # street on one day are no duplicates.
         eligible = known
         extra: tuple[np.ndarray, ...] = ()
+        if cols.has("case_id"):  # two brott of one case at one time and place are two records
+            extra = (_codes(offence_code.where(offence_code != "", raw_cat), lower=True),)
     else:
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
         eligible = None

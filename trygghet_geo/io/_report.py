@@ -51,6 +51,9 @@ class IngestReport:
         brott of a case already counted.
     remark_status_counts, remark_tone_counts : dict
         Remarks per follow-up status and per tone (observations only).
+    towns : list of str
+        The municipality names of the town column (``Kommun``): place text naming only one of them is no
+        street point, in this file or in a walk's remarks read beside it.
     columns : dict
         Field -> source column that was used for it.
     notes : list of str
@@ -79,6 +82,7 @@ class IngestReport:
     cases: int = 0
     remark_status_counts: dict[str, int] = field(default_factory=dict)
     remark_tone_counts: dict[str, int] = field(default_factory=dict)
+    towns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
