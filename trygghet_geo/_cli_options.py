@@ -152,7 +152,8 @@ point, not a comma), got '5'
             out[key.strip()] = float(value)
         except ValueError:
             raise InputError(
-                f"--weights {text!r}: expected name=number,… (a decimal point, not a comma), got {part.strip()!r}"
+                f"--weights {text!r}: expected name=number,… (a decimal point, not a comma), "
+                f"got {part.strip()!r}"
             ) from None
     return out
 
@@ -183,7 +184,8 @@ def parse_period(text: str | None) -> tuple[Any, Any] | None:
             raise ValueError(raw)
     except ValueError:
         raise InputError(
-            f"--period {text!r}: expected START..END (2024-01-01..2024-12-31), a year (2024) or a month (2024-03)"
+            f"--period {text!r}: expected START..END (2024-01-01..2024-12-31), a year (2024) or a month "
+            "(2024-03)"
         ) from None
     if end < start:
         raise InputError(f"--period {text!r}: the end lies before the start")
@@ -201,7 +203,9 @@ def reader_kwargs(args: argparse.Namespace, *, observations: bool = False) -> di
         "crs": getattr(args, "crs", None),
         "encoding": getattr(args, "encoding", None),
         "delimiter": getattr(args, "delimiter", None),
-        "categories": _categories(getattr(args, "categories", None), "observation" if observations else "incident"),
+        "categories": _categories(
+            getattr(args, "categories", None), "observation" if observations else "incident"
+        ),
         "max_excel_mb": getattr(args, "max_excel_mb", None),
     }
 

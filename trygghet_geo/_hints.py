@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
-__all__ = ["INTERFACE", "CLI_OPTIONS", "cli_interface", "hint"]
+__all__ = ["CLI_OPTIONS", "INTERFACE", "cli_interface", "hint"]
 
 INTERFACE: contextvars.ContextVar[Literal["python", "cli"]] = contextvars.ContextVar(
     "trygghet_geo_interface", default="python"
@@ -40,8 +40,9 @@ CLI_OPTIONS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def hint(argument: str, value: str = "...") -> str:
-    """How to pass ``argument`` with ``value`` in the current interface.
+def hint(argument: str, value: str = "...", cli: str | None = None) -> str:
+    """How to pass ``argument`` with ``value`` in the current interface (``cli``: the value as the command
+    line writes it, when that differs).
 
     >>> hint("columns", "{'place': 'Adress'}")
     "columns={'place': 'Adress'}"
@@ -51,7 +52,7 @@ def hint(argument: str, value: str = "...") -> str:
     """
     if INTERFACE.get() == "cli" and argument in CLI_OPTIONS:
         flag, example = CLI_OPTIONS[argument]
-        shown = value if example is None else example
+        shown = cli if cli is not None else value if example is None else example
         return f"{flag} {shown}".rstrip() if shown not in ("...", "") else flag
     return f"{argument}={value}"
 

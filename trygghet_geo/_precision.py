@@ -38,7 +38,8 @@ def flag_uncertain(
     >>> import geopandas as gpd
     >>> t = gpd.GeoDataFrame({"status": ["ok", "ok", "ok"], "reason": ["", "", ""],
     ...                       "geocode_method": ["address", "street", "coordinates"],
-    ...                       "geocode_score": [95.0, 75.0, 100.0], "geocode_ambiguous": [True, False, False]})
+    ...                       "geocode_score": [95.0, 75.0, 100.0],
+    ...                       "geocode_ambiguous": [True, False, False]})
     >>> flag_uncertain(t)["reason"].tolist()
     ['geocode_uncertain', 'geocode_uncertain', '']
     """

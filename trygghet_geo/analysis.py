@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -151,7 +151,6 @@ def analyze(
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
     from trygghet_geo import schema as s
-
     from trygghet_geo._precision import flag_town_only, flag_uncertain
 
     stages = _Stages(total=7)
@@ -161,9 +160,13 @@ def analyze(
         report = inc.attrs.get("report")
         obs = flag_town_only(obs, list(getattr(report, "towns", []) or []))
     stages.step("geocode")
-    policy = {"min_geocode_score": min_geocode_score, "include": include_uncertain}
-    inc = flag_uncertain(_geocode(inc, gazetteer), **policy)
-    obs = flag_uncertain(_geocode(obs, gazetteer), **policy) if obs is not None else None
+    inc = flag_uncertain(
+        _geocode(inc, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+    )
+    if obs is not None:
+        obs = flag_uncertain(
+            _geocode(obs, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+        )
     stages.step("snap")
     inc = _snap(inc, network, max_snap_m=max_snap_m)
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
@@ -277,7 +280,9 @@ class _Stages:
         self._bar.close()
 
 
-def _read(source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None) -> gpd.GeoDataFrame:
+def _read(
+    source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
+) -> gpd.GeoDataFrame:
     from trygghet_geo import io
     from trygghet_geo import schema as s
 

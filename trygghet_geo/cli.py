@@ -77,9 +77,9 @@ def _print_summary(result: Analysis) -> None:
             print(f"  {n:5d}  {text} ({reason})")
     if result.observations is not None:
         left = result.observations_left_out
-        n_obs = len(result.observations)
-        print(f"Trygghetsvandringens synpunkter: {n_obs}  (med i rangordningen: {n_obs - sum(left.values())}, "
-              f"utelämnade: {sum(left.values())})")  # fmt: skip
+        n_obs, n_left = len(result.observations), sum(left.values())
+        print(f"Trygghetsvandringens synpunkter: {n_obs}  (med i rangordningen: {n_obs - n_left}, "
+              f"utelämnade: {n_left})")  # fmt: skip
         for reason, n in left.items():
             print(f"  {n:5d}  {s.reason_text(reason)} ({reason})")
     print(f"Hotspots: {len(result.hotspots)}")

@@ -461,7 +461,9 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
     return [*lines, f"{labels['privacy']}: {mode}"]
 
 
-def _observation_footer(read: pd.DataFrame, shown: pd.DataFrame | None, labels: dict[str, str], lang: str) -> str:
+def _observation_footer(
+    read: pd.DataFrame, shown: pd.DataFrame | None, labels: dict[str, str], lang: str
+) -> str:
     """Every remark read is on the map (the legend counts it) or counted here with its reason."""
     n_shown = 0 if shown is None else len(shown)
     mask = _has_geometry(read) & (read[s.STATUS] == "ok").to_numpy() if len(read) else np.zeros(0, bool)
@@ -470,7 +472,9 @@ def _observation_footer(read: pd.DataFrame, shown: pd.DataFrame | None, labels: 
     reasons = reasons.where(off[s.STATUS] != "needs_geocoding", "not_geocoded")
     line = labels["obs_footer"].format(n=len(read), shown=n_shown, left=len(read) - n_shown)
     if len(off):
-        parts = ", ".join(f"{md.reason_text(str(code), lang)}: {k}" for code, k in reasons.value_counts().items())
+        parts = ", ".join(
+            f"{md.reason_text(str(code), lang)}: {k}" for code, k in reasons.value_counts().items()
+        )
         line += f" ({parts})"
     return line
 

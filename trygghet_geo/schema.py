@@ -26,10 +26,10 @@ __all__ = [
     "MATCHED_NAME",
     "MEASURE",
     "METRIC_CRS_SWEDEN",
+    "MIN_GEOCODE_SCORE",
     "NOTE",
     "OBSERVATION_CATEGORIES",
     "OBSERVATION_COLUMNS",
-    "MIN_GEOCODE_SCORE",
     "OCCURRED_AT",
     "OCCURRED_FROM",
     "OCCURRED_TO",
@@ -89,14 +89,16 @@ HOTSPOT_ID: Final = "hotspot_id"  # hotspot the row belongs to, -1 when none
 
 # --- when, exactly: police extracts give an interval ("begånget fr.o.m. … t.o.m. …") -----------------------
 OCCURRED_FROM: Final = "occurred_from"  # start of the interval; always equal to occurred_at
-OCCURRED_TO: Final = "occurred_to"  # end of the interval (a date without a time: that day's 23:59:59); NaT: none
+OCCURRED_TO: Final = (
+    "occurred_to"  # end of the interval (a date without a time: that day's 23:59:59); NaT: none
+)
 TIME_KNOWN: Final = "time_known"  # False when the source gave a date without a time of day (not midnight)
 
-# --- police case systems: one row per brott; identity (case_id, offence) --------------------------------------
+# --- police case systems: one row per brott; identity (case_id, offence) ------------------------------------
 CASE_ID: Final = "case_id"  # the case (ärendenummer); several brott of one case share it; None without one
 OFFENCE_CODE: Final = "offence_code"  # the offence code as written (Brå's brottskod, "0857"); "" without one
 
-# --- safety-walk remarks --------------------------------------------------------------------------------------
+# --- safety-walk remarks ------------------------------------------------------------------------------------
 REMARK_STATUS: Final = "remark_status"  # follow-up status of a remark (REMARK_STATUSES); "" when not given
 REMARK_TONE: Final = "remark_tone"  # "problem", "positiv" or "neutral" (REMARK_TONES)
 

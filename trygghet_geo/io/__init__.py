@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import pandas as pd
 
 from trygghet_geo import schema as s
-from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo._hints import hint
+from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo.io._categories import read_category_table
 from trygghet_geo.io._columns import ROLES, recognise_columns, role_of
 from trygghet_geo.io._extract import footer_rows
@@ -309,9 +309,12 @@ def _require_location(prep: Prepared) -> None:
         f"{list(prep.frame.columns)!r}. Expected a place column (plats, adress, gatuadress, "
         "platsbeskrivning, "
         "address …) or coordinate columns (latitud/longitud, lat/lon, X/Y, N/E); name yours with "
-        f"{hint('columns', '{' + repr('place') + ': ..., ' + repr('lat') + ': ..., ' + repr('lon') + ': ...}')}"
+        f"{hint('columns', _PLACE_EXAMPLE, cli='place=<rubrik>,lat=<rubrik>,lon=<rubrik>')}"
         f"{_header_hint(prep)}"
     )
+
+
+_PLACE_EXAMPLE = "{'place': ..., 'lat': ..., 'lon': ...}"
 
 
 def _header_hint(prep: Prepared) -> str:

@@ -103,11 +103,15 @@ def read_category_table(path: str | Path, *, kind: Kind | None = None) -> dict[s
         text = data.decode("cp1252", errors="replace")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
-        raise InputError(f"{p}: the category table is empty; expected a header raw;category and one row per type")
+        raise InputError(
+            f"{p}: the category table is empty; expected a header raw;category and one row per type"
+        )
     delim = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     rows = list(csv.reader(lines, delimiter=delim))
     names = [category_key(c) for c in rows[0]]
-    raw_col = next((names.index(c) for c in ("raw", "typ", "brottsbenämning", "brottstyp", "type") if c in names), None)
+    raw_col = next(
+        (names.index(c) for c in ("raw", "typ", "brottsbenämning", "brottstyp", "type") if c in names), None
+    )
     cat_col = next((names.index(c) for c in ("category", "kategori") if c in names), None)
     if raw_col is None or cat_col is None:
         raise InputError(

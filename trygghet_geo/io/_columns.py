@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from trygghet_geo import schema as s
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import SchemaError
 
 __all__ = ["ROLES", "normalise_header", "recognise_columns", "role_of"]
@@ -199,7 +200,15 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "typavproblem",
     ),
     # The code is kept beside the text; the category comes from the text when both are given.
-    "offence_code": ("brottskod", "brottskoder", "brottskodnr", "kod", "offencecode", "offensecode", "crimecode"),
+    "offence_code": (
+        "brottskod",
+        "brottskoder",
+        "brottskodnr",
+        "kod",
+        "offencecode",
+        "offensecode",
+        "crimecode",
+    ),
     "place": (
         "adress",
         "plats",
@@ -352,15 +361,18 @@ def recognise_columns(
         role = _CANONICAL_TO_ROLE.get(key, key)
         if role not in ROLES:
             raise SchemaError(
-                f"{source}: columns={{{key!r}: ...}} names no known field; expected one of {list(ROLES)} "
+                f"{source}: {hint('columns', '{' + repr(key) + ': ...}', cli=f'{key}=...')} names no known "
+                f"field; expected one of {list(ROLES)} "
                 f"or a canonical column such as {s.PLACE_TEXT!r}"
             )
         if value is None:
             found.pop(role, None)
             continue
         if value not in names:
+            python = "{" + repr(key) + ": " + repr(value) + "}"
             raise SchemaError(
-                f"{source}: columns={{{key!r}: {value!r}}} names a column the file does not have; "
+                f"{source}: {hint('columns', python, cli=f'{key}={value}')} names a column the file does "
+                "not have; "
                 f"its columns are {names!r}"
             )
         # An explicit choice also takes the column away from any role it was recognised for.

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def read_text_table(
                 sample = fh.read(65536)
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(
-                f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=..."
+                f"{path}: cannot decode the text as {enc!r} ({exc}); pass {hint('encoding', repr('cp1252'))}"
             ) from None
         buffer = path
         enc_name = enc
@@ -339,7 +340,9 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, s
             buffer.seek(0)
         return _read_ragged(buffer, delim, enc, path, skip)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None
+        raise InputError(
+            f"{path}: cannot decode the text as {enc!r} ({exc}); pass {hint('encoding', repr('cp1252'))}"
+        ) from None
 
 
 def _read_ragged(

@@ -77,8 +77,8 @@ def check_workbook(path: Path, *, max_excel_mb: float | None = None) -> None:
             if total > limit:
                 raise InputError(
                     f"{path}: refused: the workbook expands to {total / 1e6:.0f} MB, over the limit of "
-                    f"{hint('max_excel_mb', f'{max_excel_mb:g}')} MB (a decompression bomb, or an extract too "
-                    f"large for Excel: save it as CSV, or raise {hint('max_excel_mb')})"
+                    f"{hint('max_excel_mb', f'{max_excel_mb:g}')} MB (a decompression bomb, or an extract "
+                    f"too large for Excel: save it as CSV, or raise {hint('max_excel_mb')})"
                 )
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels", ".vml")) or info.is_dir():

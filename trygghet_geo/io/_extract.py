@@ -33,9 +33,9 @@ _NAT = np.iinfo(np.int64).min
 class Roles(Protocol):
     """Access to the values of recognised roles (the reader's ``_Columns``)."""
 
-    def has(self, role: str) -> bool: ...  # noqa: D102
+    def has(self, role: str) -> bool: ...
 
-    def present(self, role: str) -> pd.Series: ...  # noqa: D102
+    def present(self, role: str) -> pd.Series: ...
 
 
 # --- title and footer lines --------------------------------------------------------------------------------
@@ -141,9 +141,7 @@ def has_clock(values: pd.Series) -> NDArray[np.bool_]:
     return result
 
 
-def interval_end(
-    date: pd.Series, time: pd.Series | None
-) -> tuple[pd.Series, NDArray[np.bool_]]:
+def interval_end(date: pd.Series, time: pd.Series | None) -> tuple[pd.Series, NDArray[np.bool_]]:
     """The end of an offence interval from its date and optional time columns: where no time of day is given
     the end is that day's 23:59:59 (the whole day counts). Returns the Stockholm timestamps and the rows
     whose end could not be read."""
@@ -207,7 +205,9 @@ def occurred_to(cols: Roles, occurred: pd.Series) -> tuple[pd.Series, int]:
     if cols.has("datetime_to"):
         end, _ = interval_end(cols.present("datetime_to"), None)
     elif cols.has("date_to"):
-        end, _ = interval_end(cols.present("date_to"), cols.present("time_to") if cols.has("time_to") else None)
+        end, _ = interval_end(
+            cols.present("date_to"), cols.present("time_to") if cols.has("time_to") else None
+        )
     else:
         return pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype=occurred.dtype), 0
     start = occurred.reset_index(drop=True)

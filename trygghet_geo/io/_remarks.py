@@ -163,9 +163,7 @@ def find_tone_column(frame: pd.DataFrame, roles: dict[str, str]) -> dict[str, st
             continue
         out["tone"] = col
         if out.get("category") == col:
-            others = [
-                c for c in frame.columns if c != col and _LOOKUP.get(normalise_header(c)) == "category"
-            ]
+            others = [c for c in frame.columns if c != col and _LOOKUP.get(normalise_header(c)) == "category"]
             if others:
                 out["category"] = others[0]
             else:

@@ -162,7 +162,9 @@ class IngestReport:
             out.append(f"{'Ärenden' if sv else 'Cases'}: {self.cases} ({self.n_rows} "
                        f"{'rader, en per brott' if sv else 'rows, one per offence'})")  # fmt: skip
         if self.intervals:
-            out.append(f"{'Med tidsintervall (fr.o.m.–t.o.m.)' if sv else 'With an interval'}: {self.intervals}")
+            out.append(
+                f"{'Med tidsintervall (fr.o.m.–t.o.m.)' if sv else 'With an interval'}: {self.intervals}"
+            )
         if self.time_unknown:
             out.append(
                 f"{'Tid saknas (datumet räknas, inget klockslag)' if sv else 'No time of day (date counted)'}"
