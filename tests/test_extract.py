@@ -1,0 +1,290 @@
+"""A police case-system extract and a safety-walk workbook, exactly as delivered, end to end.
+
+The files are made by ``tests/_police_extract.py`` (cp1252, CRLF, title and blank lines padded with ``;``, a
+footer, two brott per some ärenden, from–to, SWEREF 99 TM coordinates for some rows). The expectations come
+from that generator's own record of what it wrote, never from the reader's tables.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from _police_extract import AMBIGUOUS_TEXT, write_police_extract, write_walk_workbook
+
+from trygghet_geo import schema as s
+from trygghet_geo.cli import main
+from trygghet_geo.io import read_incidents, read_observations
+
+CRS = "EPSG:3006"  # the fixture's coordinates are SWEREF 99 TM values of Helsinki streets (outside Sweden)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from trygghet_geo import sample
+
+    folder = tmp_path_factory.mktemp("extract")
+    gazetteer = sample.load_gazetteer()
+    network = sample.load_network()
+    truth = write_police_extract(folder / "brott.csv", gazetteer)
+    walk = write_walk_workbook(folder / "vandring.xlsx", gazetteer)
+    network.to_file(folder / "gatunat.gpkg")
+    gazetteer.save(folder / "ortsregister.parquet")
+    return {"folder": folder, "truth": truth, "walk": walk, "network": network, "gazetteer": gazetteer}
+
+
+@pytest.fixture(scope="module")
+def cli_run(files: dict[str, Any]) -> dict[str, Any]:
+    """``trygghet-geo analyze`` with no option but the network, the gazetteer and --crs."""
+    import contextlib
+    import io
+
+    folder = files["folder"]
+    out = folder / "resultat"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main([
+            "analyze", str(folder / "brott.csv"), "--observations", str(folder / "vandring.xlsx"),
+            "--network", str(folder / "gatunat.gpkg"), "--gazetteer", str(folder / "ortsregister.parquet"),
+            "--crs", CRS, "--out", str(out), "--n-simulations", "19",
+        ])  # fmt: skip
+    return {"code": code, "stdout": buffer.getvalue(), "out": out}
+
+
+# --- the extract as read --------------------------------------------------------------------------------------
+def test_extract_layout_is_as_delivered(files: dict[str, Any]) -> None:
+    raw = (files["folder"] / "brott.csv").read_bytes()
+    assert b"\r\n" in raw and raw.decode("cp1252").splitlines()[2] == ";" * 10
+    assert raw.decode("cp1252").splitlines()[-1].startswith("Antal rader: ")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+
+
+def test_every_row_read_dated_and_categorised(files: dict[str, Any]) -> None:
+    truth = files["truth"].rows
+    gdf = read_incidents(files["folder"] / "brott.csv", crs=CRS)
+    report = gdf.attrs["report"]
+    assert len(gdf) == len(truth)  # the footer is not a row
+    assert report.header_row == 4 and report.footer_lines == 1
+    assert gdf[s.OCCURRED_AT].notna().all()  # every row dated
+    assert gdf[s.CATEGORY].tolist() == truth["category"].tolist()
+    assert gdf[s.OFFENCE_CODE].tolist() == truth["code"].tolist()
+    assert gdf[s.RAW_CATEGORY].tolist() == truth["text"].tolist()
+    assert not report.unknown_categories
+    assert gdf[s.TIME_KNOWN].tolist() == truth["time_known"].tolist()
+    assert gdf[s.OCCURRED_TO].notna().tolist() == truth["has_end"].tolist()
+    assert (gdf[s.OCCURRED_FROM] == gdf[s.OCCURRED_AT]).all()
+    assert (
+        gdf.loc[gdf[s.OCCURRED_TO].notna(), s.OCCURRED_TO]
+        > gdf.loc[gdf[s.OCCURRED_TO].notna(), s.OCCURRED_AT]
+    ).all()
+    # the date of a blank time still counts, on the day written in the file
+    no_time = ~truth["time_known"].to_numpy()
+    days = gdf.loc[no_time, s.OCCURRED_AT].dt.strftime("%Y-%m-%d").tolist()
+    assert days == truth.loc[no_time, "start"].dt.strftime("%Y-%m-%d").tolist()
+
+
+def test_both_brott_of_an_arende_are_kept(files: dict[str, Any]) -> None:
+    truth = files["truth"]
+    gdf = read_incidents(files["folder"] / "brott.csv", crs=CRS)
+    assert (gdf[s.REASON] != "duplicate").all()
+    per_case = gdf.groupby(s.CASE_ID).size()
+    assert (per_case == truth.rows.groupby("case").size().reindex(per_case.index)).all()
+    assert per_case.max() == 2 and len(per_case) == truth.n_cases
+    assert gdf.attrs["report"].cases == truth.n_cases
+
+
+def test_same_brott_of_same_case_twice_is_a_duplicate(tmp_path: Path) -> None:
+    lines = [
+        "Ärendenummer;Brottskod;Brottsbenämning;Brott begånget fr.o.m. datum;kl;Gatuadress;Kommun",
+        "K1;9301;Misshandel;2025-01-02;22:00;Storgatan 1;Karlstad",
+        "K1;0401;Olaga hot;2025-01-02;22:00;Storgatan 1;Karlstad",
+        "K1;9301;Misshandel;2025-01-02;22:00;Storgatan 1;Karlstad",
+        "K2;9301;Misshandel;2025-01-02;23:00;Storgatan 1;Karlstad",
+    ]
+    path = tmp_path / "e.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gdf = read_incidents(path)
+    assert gdf[s.REASON].tolist() == ["duplicate", "", "", ""]
+
+
+def test_municipality_only_rows_are_never_street_points(files: dict[str, Any]) -> None:
+    truth = files["truth"].rows
+    gdf = read_incidents(files["folder"] / "brott.csv", crs=CRS)
+    town = (truth["kind"] == "municipality").to_numpy()
+    assert town.sum() == 5
+    assert (gdf.loc[town, s.REASON] == "coarse_location").all()
+    assert (gdf.loc[town, s.PRECISION] == "municipality").all()
+    assert (gdf.loc[~town, s.REASON] != "coarse_location").all()
+
+
+def test_validate_cli_exits_zero_and_counts_match_the_file(files: dict[str, Any], capsys: Any) -> None:
+    folder = files["folder"]
+    code = main(["validate", str(folder / "brott.csv"), "--crs", CRS, "--out", str(folder / "v.csv")])
+    out = capsys.readouterr().out
+    assert code == 0
+    n = len(files["truth"].rows)
+    footer = (folder / "brott.csv").read_bytes().decode("cp1252").splitlines()[-1]
+    assert f"Antal rader: {n}" in footer
+    assert f"Rader: {n}" in out
+    assert f"Ärenden: {files['truth'].n_cases}" in out
+    assert (
+        f"Tid saknas (datumet räknas, inget klockslag): {int((~files['truth'].rows['time_known']).sum())}"
+        in out
+    )
+    assert len(pd.read_csv(folder / "v.csv", sep=None, engine="python", encoding="utf-8-sig")) == n
+
+
+# --- the walk's workbook --------------------------------------------------------------------------------------
+def test_walk_workbook_title_row_and_status(files: dict[str, Any]) -> None:
+    walk = files["walk"]
+    obs = read_observations(files["folder"] / "vandring.xlsx")
+    assert len(obs) == len(walk) and obs.attrs["report"].header_row == 3
+    assert obs[s.SOURCE_ROW].tolist() == list(range(1, len(walk) + 1))
+    resolved = (walk["kind"] == "resolved").to_numpy()
+    assert (obs.loc[resolved, s.REMARK_STATUS] == "åtgärdad").all()
+    assert (obs.loc[~resolved, s.REMARK_STATUS] != "åtgärdad").all()
+    positive = (walk["kind"] == "positive").to_numpy()
+    assert (obs.loc[positive, s.REMARK_TONE] == "positiv").all()
+    assert (obs.loc[~positive, s.REMARK_TONE] == "problem").all()
+
+
+def test_tone_column_typ_is_recognised(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "Plats;Typ;Kategori;Synpunkt\nTorget;Positiv;Belysning;Nya lampor\nTorget;Problem;Belysning;Mörkt\n",
+        encoding="utf-8",
+    )
+    obs = read_observations(path)
+    assert obs[s.REMARK_TONE].tolist() == ["positiv", "problem"]
+    assert obs[s.CATEGORY].tolist() == ["belysning", "belysning"]
+
+
+# --- analyze from the command line ------------------------------------------------------------------------------
+def _payload(html: str) -> dict[str, Any]:
+    m = re.search(r"TrygghetMap\.build\(\w+, (\{.*?\}), \{[^{}]*\}\);", html, re.S)
+    assert m, "payload not found"
+    return dict(json.loads(m.group(1)))
+
+
+def test_analyze_cli_runs_with_no_option_but_network_and_gazetteer(
+    cli_run: dict[str, Any], files: dict[str, Any]
+) -> None:
+    assert cli_run["code"] == 0
+    n = len(files["truth"].rows)
+    assert f"Händelser lästa: {n}" in cli_run["stdout"]
+    left = pd.read_csv(cli_run["out"] / "utelamnade.csv", sep=None, engine="python", encoding="utf-8-sig")
+    used = int(re.search(r"med i klustringen: (\d+)", cli_run["stdout"]).group(1))  # type: ignore[union-attr]
+    assert used + len(left) == n
+
+
+def test_remarks_every_row_accounted_for(cli_run: dict[str, Any], files: dict[str, Any]) -> None:
+    n = len(files["walk"])
+    m = re.search(r"Trygghetsvandringens synpunkter: (\d+)\s+\(med i rangordningen: (\d+), utelämnade: (\d+)\)",
+                  cli_run["stdout"])  # fmt: skip
+    assert m, cli_run["stdout"]
+    read, used, left = (int(g) for g in m.groups())
+    assert read == n and used + left == n
+    table = pd.read_csv(cli_run["out"] / "utelamnade_synpunkter.csv", sep=None, engine="python",
+                        encoding="utf-8-sig")  # fmt: skip
+    assert len(table) == left
+    kinds = files["walk"]["kind"]
+    expected = {"remark_resolved": int((kinds == "resolved").sum()), "remark_not_problem": int((kinds == "positive").sum()),
+                "geocode_failed": int((kinds == "failed").sum()), "geocode_uncertain": int((kinds == "uncertain").sum()),
+                "coarse_location": int((kinds == "municipality").sum())}  # fmt: skip
+    assert table["reason"].value_counts().to_dict() == expected
+    # the map: the legend counts the remarks drawn, the footer the rest
+    payload = _payload((cli_run["out"] / "trygghetskarta.html").read_text(encoding="utf-8"))
+    on_map = len(payload["observations"]["cat"])
+    assert sum(c["n"] for c in payload["obs_categories"]) == on_map
+    footer = next(line for line in payload["footer"] if line.startswith("Synpunkter:"))
+    fm = re.match(r"Synpunkter: (\d+) lästa, (\d+) på kartan, (\d+) inte på kartan", footer)
+    assert fm and int(fm.group(1)) == n and int(fm.group(2)) == on_map and on_map + int(fm.group(3)) == n
+    states = payload["observations"]["state"]
+    assert states.count("resolved") == expected["remark_resolved"]
+    assert states.count("uncertain") == expected["geocode_uncertain"]  # kept on the map, marked uncertain
+    assert states.count("positive") == expected["remark_not_problem"]
+
+
+# --- the precision policy through the library ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def analyses(files: dict[str, Any]) -> dict[bool, Any]:
+    from trygghet_geo import analyze
+
+    inc = read_incidents(files["folder"] / "brott.csv", crs=CRS)
+    return {
+        include: analyze(
+            inc,
+            network=files["network"],
+            gazetteer=files["gazetteer"],
+            n_simulations=0,
+            include_uncertain=include,
+        )  # fmt: skip
+        for include in (False, True)
+    }
+
+
+def test_ambiguous_address_does_not_create_a_place(analyses: dict[bool, Any], files: dict[str, Any]) -> None:
+    planted = (files["truth"].rows["kind"] == "ambiguous").to_numpy()
+    default = analyses[False].incidents
+    assert (default.loc[planted, s.REASON] == "geocode_uncertain").all()
+    assert (default.loc[planted, s.CLUSTER] == -1).all() and (default.loc[planted, s.HOTSPOT_ID] == -1).all()
+    assert analyses[False].left_out["geocode_uncertain"] >= planted.sum()
+    # the planted case is a real one: included, the same rows do make a hotspot of their own
+    included = analyses[True].incidents
+    assert (included.loc[planted, s.HOTSPOT_ID] >= 0).all()
+    assert len(analyses[True].hotspots) > len(analyses[False].hotspots)
+
+
+def test_municipality_only_rows_never_clustered(analyses: dict[bool, Any], files: dict[str, Any]) -> None:
+    town = (files["truth"].rows["kind"] == "municipality").to_numpy()
+    for result in analyses.values():
+        assert (result.incidents.loc[town, s.EDGE_ID] == -1).all()
+        assert (result.incidents.loc[town, s.CLUSTER] == -1).all()
+
+
+def test_blank_times_absent_from_hour_profiles() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo.network import network_from_lines
+
+    street = gpd.GeoDataFrame(
+        {"name": ["Storgatan"]}, geometry=[shapely.LineString([(0, 0), (500, 0)])], crs=3006
+    )
+    net = network_from_lines(street)
+    n_night, n_blank = 10, 30
+    when = pd.to_datetime(["2025-03-07 22:30"] * n_night + ["2025-03-08 00:00"] * n_blank).tz_localize(
+        "Europe/Stockholm"
+    )
+    off = np.linspace(100, 120, n_night + n_blank)
+    inc = gpd.GeoDataFrame({s.OCCURRED_AT: when, s.CATEGORY: "våld", s.EDGE_ID: 0, s.EDGE_OFFSET_M: off,
+                            s.TIME_KNOWN: [True] * n_night + [False] * n_blank},
+                           geometry=shapely.points(off, np.zeros(len(off))), crs=3006)  # fmt: skip
+    hs = find_hotspots(inc, np.zeros(len(inc), dtype=int), net)
+    assert hs["top_hours"].iloc[0] == "22–23" and hs["n_time_unknown"].iloc[0] == n_blank
+    assert hs["top_weekdays"].iloc[0] == "fre–lör"  # the dates still count
+    inc[s.TIME_KNOWN] = True  # were they midnight, the midnight hour would join the profile
+    assert find_hotspots(inc, np.zeros(len(inc), dtype=int), net)["top_hours"].iloc[0] != "22–23"
+
+
+def test_remarks_resolved_and_positive_not_counted_as_problems(files: dict[str, Any]) -> None:
+    from trygghet_geo._precision import problem_remarks
+
+    obs = read_observations(files["folder"] / "vandring.xlsx")
+    kinds = files["walk"]["kind"].to_numpy()
+    assert (problem_remarks(obs) == ~np.isin(kinds, ["resolved", "positive"])).all()
+    assert AMBIGUOUS_TEXT in set(obs[s.PLACE_TEXT])
+
+
+def test_places_count_only_current_problems(cli_run: dict[str, Any], files: dict[str, Any]) -> None:
+    places = pd.read_csv(cli_run["out"] / "platser.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    counted = int(places["Synpunkter från trygghetsvandringar"].sum())
+    problems = int((files["walk"]["kind"] == "problem").sum())
+    assert counted <= problems
