@@ -56,10 +56,11 @@ def cli_run(files: dict[str, Any]) -> dict[str, Any]:
     return {"code": code, "stdout": buffer.getvalue(), "out": out}
 
 
-# --- the extract as read --------------------------------------------------------------------------------------
+# --- the extract as read ------------------------------------------------------------------------------------
 def test_extract_layout_is_as_delivered(files: dict[str, Any]) -> None:
     raw = (files["folder"] / "brott.csv").read_bytes()
-    assert b"\r\n" in raw and raw.decode("cp1252").splitlines()[2] == ";" * 10
+    assert b"\r\n" in raw
+    assert raw.decode("cp1252").splitlines()[2] == ";" * 10
     assert raw.decode("cp1252").splitlines()[-1].startswith("Antal rader: ")
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
@@ -70,7 +71,8 @@ def test_every_row_read_dated_and_categorised(files: dict[str, Any]) -> None:
     gdf = read_incidents(files["folder"] / "brott.csv", crs=CRS)
     report = gdf.attrs["report"]
     assert len(gdf) == len(truth)  # the footer is not a row
-    assert report.header_row == 4 and report.footer_lines == 1
+    assert report.header_row == 4
+    assert report.footer_lines == 1
     assert gdf[s.OCCURRED_AT].notna().all()  # every row dated
     assert gdf[s.CATEGORY].tolist() == truth["category"].tolist()
     assert gdf[s.OFFENCE_CODE].tolist() == truth["code"].tolist()
@@ -95,7 +97,8 @@ def test_both_brott_of_an_arende_are_kept(files: dict[str, Any]) -> None:
     assert (gdf[s.REASON] != "duplicate").all()
     per_case = gdf.groupby(s.CASE_ID).size()
     assert (per_case == truth.rows.groupby("case").size().reindex(per_case.index)).all()
-    assert per_case.max() == 2 and len(per_case) == truth.n_cases
+    assert per_case.max() == 2
+    assert len(per_case) == truth.n_cases
     assert gdf.attrs["report"].cases == truth.n_cases
 
 
@@ -140,11 +143,12 @@ def test_validate_cli_exits_zero_and_counts_match_the_file(files: dict[str, Any]
     assert len(pd.read_csv(folder / "v.csv", sep=None, engine="python", encoding="utf-8-sig")) == n
 
 
-# --- the walk's workbook --------------------------------------------------------------------------------------
+# --- the walk's workbook ------------------------------------------------------------------------------------
 def test_walk_workbook_title_row_and_status(files: dict[str, Any]) -> None:
     walk = files["walk"]
     obs = read_observations(files["folder"] / "vandring.xlsx")
-    assert len(obs) == len(walk) and obs.attrs["report"].header_row == 3
+    assert len(obs) == len(walk)
+    assert obs.attrs["report"].header_row == 3
     assert obs[s.SOURCE_ROW].tolist() == list(range(1, len(walk) + 1))
     resolved = (walk["kind"] == "resolved").to_numpy()
     assert (obs.loc[resolved, s.REMARK_STATUS] == "åtgärdad").all()
@@ -165,7 +169,7 @@ def test_tone_column_typ_is_recognised(tmp_path: Path) -> None:
     assert obs[s.CATEGORY].tolist() == ["belysning", "belysning"]
 
 
-# --- analyze from the command line ------------------------------------------------------------------------------
+# --- analyze from the command line --------------------------------------------------------------------------
 def _payload(html: str) -> dict[str, Any]:
     m = re.search(r"TrygghetMap\.build\(\w+, (\{.*?\}), \{[^{}]*\}\);", html, re.S)
     assert m, "payload not found"
@@ -185,18 +189,24 @@ def test_analyze_cli_runs_with_no_option_but_network_and_gazetteer(
 
 def test_remarks_every_row_accounted_for(cli_run: dict[str, Any], files: dict[str, Any]) -> None:
     n = len(files["walk"])
-    m = re.search(r"Trygghetsvandringens synpunkter: (\d+)\s+\(med i rangordningen: (\d+), utelämnade: (\d+)\)",
+    pattern = r"Trygghetsvandringens synpunkter: (\d+)\s+\(med i rangordningen: (\d+), utelämnade: (\d+)\)"
+    m = re.search(pattern,
                   cli_run["stdout"])  # fmt: skip
     assert m, cli_run["stdout"]
     read, used, left = (int(g) for g in m.groups())
-    assert read == n and used + left == n
+    assert read == n
+    assert used + left == n
     table = pd.read_csv(cli_run["out"] / "utelamnade_synpunkter.csv", sep=None, engine="python",
                         encoding="utf-8-sig")  # fmt: skip
     assert len(table) == left
     kinds = files["walk"]["kind"]
-    expected = {"remark_resolved": int((kinds == "resolved").sum()), "remark_not_problem": int((kinds == "positive").sum()),
-                "geocode_failed": int((kinds == "failed").sum()), "geocode_uncertain": int((kinds == "uncertain").sum()),
-                "coarse_location": int((kinds == "municipality").sum())}  # fmt: skip
+    expected = {
+        "remark_resolved": int((kinds == "resolved").sum()),
+        "remark_not_problem": int((kinds == "positive").sum()),
+        "geocode_failed": int((kinds == "failed").sum()),
+        "geocode_uncertain": int((kinds == "uncertain").sum()),
+        "coarse_location": int((kinds == "municipality").sum()),
+    }
     assert table["reason"].value_counts().to_dict() == expected
     # the map: the legend counts the remarks drawn, the footer the rest
     payload = _payload((cli_run["out"] / "trygghetskarta.html").read_text(encoding="utf-8"))
@@ -204,27 +214,25 @@ def test_remarks_every_row_accounted_for(cli_run: dict[str, Any], files: dict[st
     assert sum(c["n"] for c in payload["obs_categories"]) == on_map
     footer = next(line for line in payload["footer"] if line.startswith("Synpunkter:"))
     fm = re.match(r"Synpunkter: (\d+) lästa, (\d+) på kartan, (\d+) inte på kartan", footer)
-    assert fm and int(fm.group(1)) == n and int(fm.group(2)) == on_map and on_map + int(fm.group(3)) == n
+    assert fm, footer
+    assert int(fm.group(1)) == n
+    assert int(fm.group(2)) == on_map
+    assert on_map + int(fm.group(3)) == n
     states = payload["observations"]["state"]
     assert states.count("resolved") == expected["remark_resolved"]
     assert states.count("uncertain") == expected["geocode_uncertain"]  # kept on the map, marked uncertain
     assert states.count("positive") == expected["remark_not_problem"]
 
 
-# --- the precision policy through the library ------------------------------------------------------------------
+# --- the precision policy through the library ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def analyses(files: dict[str, Any]) -> dict[bool, Any]:
     from trygghet_geo import analyze
 
     inc = read_incidents(files["folder"] / "brott.csv", crs=CRS)
+    net, gaz = files["network"], files["gazetteer"]
     return {
-        include: analyze(
-            inc,
-            network=files["network"],
-            gazetteer=files["gazetteer"],
-            n_simulations=0,
-            include_uncertain=include,
-        )  # fmt: skip
+        include: analyze(inc, network=net, gazetteer=gaz, n_simulations=0, include_uncertain=include)
         for include in (False, True)
     }
 
@@ -233,7 +241,8 @@ def test_ambiguous_address_does_not_create_a_place(analyses: dict[bool, Any], fi
     planted = (files["truth"].rows["kind"] == "ambiguous").to_numpy()
     default = analyses[False].incidents
     assert (default.loc[planted, s.REASON] == "geocode_uncertain").all()
-    assert (default.loc[planted, s.CLUSTER] == -1).all() and (default.loc[planted, s.HOTSPOT_ID] == -1).all()
+    assert (default.loc[planted, s.CLUSTER] == -1).all()
+    assert (default.loc[planted, s.HOTSPOT_ID] == -1).all()
     assert analyses[False].left_out["geocode_uncertain"] >= planted.sum()
     # the planted case is a real one: included, the same rows do make a hotspot of their own
     included = analyses[True].incidents
@@ -268,7 +277,8 @@ def test_blank_times_absent_from_hour_profiles() -> None:
                             s.TIME_KNOWN: [True] * n_night + [False] * n_blank},
                            geometry=shapely.points(off, np.zeros(len(off))), crs=3006)  # fmt: skip
     hs = find_hotspots(inc, np.zeros(len(inc), dtype=int), net)
-    assert hs["top_hours"].iloc[0] == "22–23" and hs["n_time_unknown"].iloc[0] == n_blank
+    assert hs["top_hours"].iloc[0] == "22–23"
+    assert hs["n_time_unknown"].iloc[0] == n_blank
     assert hs["top_weekdays"].iloc[0] == "fre–lör"  # the dates still count
     inc[s.TIME_KNOWN] = True  # were they midnight, the midnight hour would join the profile
     assert find_hotspots(inc, np.zeros(len(inc), dtype=int), net)["top_hours"].iloc[0] != "22–23"

@@ -150,11 +150,18 @@ point, not a comma), got '5'
             if not sep:
                 raise ValueError(part)
             out[key.strip()] = float(value)
+            if not out[key.strip()] >= 0:
+                raise ValueError(part)
         except ValueError:
             raise InputError(
                 f"--weights {text!r}: expected name=number,… (a decimal point, not a comma), "
                 f"got {part.strip()!r}"
             ) from None
+    from trygghet_geo.rank import DEFAULT_WEIGHTS
+
+    unknown = sorted(set(out) - set(DEFAULT_WEIGHTS))
+    if unknown:
+        raise InputError(f"--weights {text!r}: unknown names {unknown}; known: {', '.join(DEFAULT_WEIGHTS)}")
     return out
 
 

@@ -318,11 +318,10 @@ _PLACE_EXAMPLE = "{'place': ..., 'lat': ..., 'lon': ...}"
 
 
 def _header_hint(prep: Prepared) -> str:
-    """A hint when the column names look like a title line rather than a header."""
-    named = [c for c in prep.frame.columns if not str(c).startswith("Unnamed")]
-    if len(named) <= 1 and len(prep.frame.columns) > 1:
-        return f"; if the column names are on a later row, say which with {hint('header_row', '3')}"
-    return ""
+    """For a file or sheet whose column names may stand on a later row (below a title row)."""
+    if prep.report.get("how", {}).get("format") not in ("csv", "xlsx"):
+        return ""
+    return f"; if the column names stand on a later row, say which with {hint('header_row', '3')}"
 
 
 def _prepare_frame(frame: pd.DataFrame) -> Prepared:
