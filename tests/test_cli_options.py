@@ -88,8 +88,12 @@ def _workbook(path: Path, rows: list[list[Any]], *, extra_sheet_first: bool = Fa
 
 
 def test_sheet_and_header_row_in_a_workbook(tmp_path: Path, capsys: Any) -> None:
-    rows = [["Rapport", "Polisen", "Region Syd", "2025"], ["Datum", "Plats", "Brottstyp", "Kommun"],
-            ["2025-01-02", "Storgatan 1", "Rån", "Lund"], ["2025-01-03", "Kungsgatan 2", "Stöld", "Lund"]]  # fmt: skip
+    rows = [
+        ["Rapport", "Polisen", "Region Syd", "2025"],
+        ["Datum", "Plats", "Brottstyp", "Kommun"],
+        ["2025-01-02", "Storgatan 1", "Rån", "Lund"],
+        ["2025-01-03", "Kungsgatan 2", "Stöld", "Lund"],
+    ]
     path = _workbook(tmp_path / "b.xlsx", rows, extra_sheet_first=True)
     out = tmp_path / "o.csv"
     code, _, err = run(["validate", str(path), "--sheet", "Nope", "--out", str(out)], capsys)
@@ -205,10 +209,11 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def test_analyze_options_reach_analyze(
     odd_headers: Path, tmp_path: Path, captured: dict[str, Any], capsys: Any
 ) -> None:
-    walk = _workbook(tmp_path / "w.xlsx", [["Vandring 2025"], ["Ställe", "Sort", "Synpunkt"],
-                                          ["Torget", "Belysning", "Mörkt"]], extra_sheet_first=True)  # fmt: skip
+    rows = [["Vandring 2025"], ["Ställe", "Sort", "Synpunkt"], ["Torget", "Belysning", "Mörkt"]]
+    walk = _workbook(tmp_path / "w.xlsx", rows, extra_sheet_first=True)
     argv = [
-        "analyze", str(odd_headers), "--network", "n.gpkg", "--columns", "place=Ställe,category=Sort,x=Norr X1,y=Öst Y1",
+        "analyze", str(odd_headers), "--network", "n.gpkg",
+        "--columns", "place=Ställe,category=Sort,x=Norr X1,y=Öst Y1",
         "--observations", str(walk), "--observation-sheet", "Data", "--observation-header-row", "2",
         "--observation-columns", "place=Ställe,category=Sort", "--eps-m", "auto", "--min-samples", "auto",
         "--period", "2025", "--weights", "narkotika=4,observations=0.3", "--include-uncertain",
@@ -258,7 +263,7 @@ def test_bad_period_and_weights(odd_headers: Path, captured: dict[str, Any], cap
     assert "unknown names ['knark']" in err
 
 
-# --- a real run: --period where no row has a date -------------------------------------------------------------
+# --- a real run: --period where no row has a date ----------------------------------------------------------
 @pytest.fixture(scope="module")
 def network_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from trygghet_geo import sample
