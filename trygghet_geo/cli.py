@@ -198,8 +198,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from trygghet_geo.io._write import write_table
     from trygghet_geo.rank import export_places
 
-    incidents, observations = read_inputs(args)
     network = _load_network(args.network)
+    incidents, observations = read_inputs(args)
     gazetteer = _load_gazetteer(args.gazetteer, network)
     result = analyze(
         incidents, observations, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
