@@ -455,10 +455,10 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
     else:
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
-    lines = [line]
+    lines = [line, f"{labels['privacy']}: {mode}"]
     if analysis.observations is not None:
         lines.append(_observation_footer(analysis.observations, tables.observations, labels, lang))
-    return [*lines, f"{labels['privacy']}: {mode}"]
+    return lines
 
 
 def _observation_footer(
@@ -466,10 +466,17 @@ def _observation_footer(
 ) -> str:
     """Every remark read is on the map (the legend counts it) or counted here with its reason."""
     n_shown = 0 if shown is None else len(shown)
-    mask = _has_geometry(read) & (read[s.STATUS] == "ok").to_numpy() if len(read) else np.zeros(0, bool)
+    mask = _has_geometry(read)
+    if s.STATUS in read.columns:
+        mask &= (read[s.STATUS] == "ok").to_numpy()
     off = read[~mask]
-    reasons = off[s.REASON].fillna("").replace("", "not_geocoded")
-    reasons = reasons.where(off[s.STATUS] != "needs_geocoding", "not_geocoded")
+    reasons = (
+        off[s.REASON].fillna("").replace("", "not_geocoded")
+        if s.REASON in off.columns
+        else pd.Series("not_geocoded", index=off.index)
+    )
+    if s.STATUS in off.columns:
+        reasons = reasons.where(off[s.STATUS] != "needs_geocoding", "not_geocoded")
     line = labels["obs_footer"].format(n=len(read), shown=n_shown, left=len(read) - n_shown)
     if len(off):
         parts = ", ".join(
