@@ -110,7 +110,10 @@ def test_user_table_and_categories_argument(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("Plats;Brottstyp\nTorget;Gatuspel med högtalare\nTorget;Olaga hot\n", encoding="utf-8")
     assert read_incidents(data, categories=own)[s.CATEGORY].tolist() == ["ordningsstörning", "övrigt"]
-    assert read_incidents(data, categories={"Olaga hot": "trafik"})[s.CATEGORY].tolist() == ["övrigt", "trafik"]
+    assert read_incidents(data, categories={"Olaga hot": "trafik"})[s.CATEGORY].tolist() == [
+        "övrigt",
+        "trafik",
+    ]
     bad = tmp_path / "bad.csv"
     bad.write_text("a;b\n1;2\n", encoding="utf-8")
     from trygghet_geo.errors import InputError
