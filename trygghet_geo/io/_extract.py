@@ -1,6 +1,7 @@
 """Police extracts as the case systems deliver them: title and footer lines, the offence interval
-("Brott begånget fr.o.m. datum; kl; t.o.m. datum; kl"), whether a time of day was given, and the identity
-of a row (one row per brott: the case number and the offence).
+("Brott begånget fr.o.m. datum; kl; t.o.m. datum; kl"), whether a time of day was given, and place text
+that names only a municipality or county. (The identity of a row, one per brott: the case number and the
+offence, is kept by the duplicate check in ``_ingest``.)
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Roles",
+    "coarse_place",
     "footer_rows",
     "has_clock",
     "header_row",
-    "identity_key",
     "interval_end",
+    "occurred_to",
+    "time_known",
 ]
 
 _DAY_NS = 86_400 * 10**9
@@ -163,21 +166,6 @@ def interval_end(date: pd.Series, time: pd.Series | None) -> tuple[pd.Series, ND
     end_of_day = day_start + _DAY_NS - 10**9
     w = np.where(with_clock, day_start + c, np.where(present & ~clocked, end_of_day, w))
     return _localize(pd.Series(w.view("datetime64[ns]"))), bad
-
-
-# --- identity: one row per brott ---------------------------------------------------------------------------
-def identity_key(case_id: pd.Series, offence_code: pd.Series, raw_category: pd.Series) -> pd.Series:
-    """The identity of a row of a police extract: its case number and the offence (the code when the
-    extract gives one, else the offence text, case ignored). Two rows are the same record only when both
-    agree: the second brott of a case is a record of its own. ``""`` where the row has no case number.
-
-    >>> identity_key(pd.Series(["K1", "K1", ""]), pd.Series(["0857", "9301", ""]),
-    ...              pd.Series(["Stöld", "Misshandel", "Rån"])).tolist()
-    ['K1\\x1f0857', 'K1\\x1f9301', '']
-    """
-    offence = offence_code.where(offence_code != "", raw_category.str.casefold())
-    key = case_id + "\x1f" + offence
-    return key.where(case_id != "", "")
 
 
 def time_known(cols: Roles, occurred: pd.Series) -> NDArray[np.bool_]:

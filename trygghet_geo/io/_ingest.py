@@ -31,7 +31,7 @@ from trygghet_geo.io._dates import (
     utc_ns,
     wall_datetimes,
 )
-from trygghet_geo.io._extract import coarse_place, identity_key, occurred_to, time_known
+from trygghet_geo.io._extract import coarse_place, occurred_to, time_known
 from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
 
@@ -442,6 +442,12 @@ def _duplicates(
     return dup
 
 
+def _case_offence_codes(case_id: pd.Series, offence_code: pd.Series, raw_cat: pd.Series) -> NDArray[np.int64]:
+    """One integer per distinct (case, offence): the offence is its code where given, else its text."""
+    offence = _codes(offence_code.where(offence_code != "", raw_cat), lower=True)
+    return _combine(np.maximum(_codes(case_id), 0), np.maximum(offence, 0))
+
+
 def _place_text(cols: _Columns) -> pd.Series:
     n = cols.n
     place = _text(cols.raw("place"), n)
@@ -582,11 +588,16 @@ def build(
             record_id = case_id
         offence_code = _text(cols.raw("offence_code"), n)
         raw_cat = _text(cols.raw("category"), n)
-        # A police extract holds one row per brott: its identity is the case and the offence.
-        identity = identity_key(case_id, offence_code, raw_cat) if cols.has("case_id") else record_id
+        # A police extract holds one row per brott: its identity is the case and the offence (the code where
+        # given, else the text, case ignored); rows without a case number have none.
+        identity = case_id if cols.has("case_id") else record_id
         place = _place_text(cols)
         # The duplicate check's text codes are made beside the dates, categories and coordinates.
-        id_later = submit(_codes, identity)
+        id_later = (
+            submit(_case_offence_codes, case_id, offence_code, raw_cat)
+            if cols.has("case_id")
+            else submit(_codes, identity)
+        )
         place_later = submit(_codes, place, lower=True)
         occurred, bad_date, _wall = _occurred_at(cols)
         known = time_known(cols, occurred)
