@@ -298,3 +298,38 @@ def test_places_count_only_current_problems(cli_run: dict[str, Any], files: dict
     counted = int(places["Synpunkter från trygghetsvandringar"].sum())
     problems = int((files["walk"]["kind"] == "problem").sum())
     assert counted <= problems
+
+
+def test_blank_times_absent_from_the_ranked_places_hours() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo.network import network_from_lines
+    from trygghet_geo.rank import rank_places
+
+    line = shapely.LineString([(0, 0), (2000, 0)])
+    net = network_from_lines(gpd.GeoDataFrame({"name": ["Storgatan"]}, geometry=[line], crs=3006))
+    n_night, n_blank = 12, 40
+    days = pd.date_range("2025-03-07", periods=n_night + n_blank, freq="7D")
+    when = pd.Series(days + pd.Timedelta(hours=22, minutes=30))
+    when[n_night:] = days[n_night:]  # a date only: read as the day's start, time unknown
+    off = np.linspace(100, 130, n_night + n_blank)
+    inc = gpd.GeoDataFrame(
+        {
+            s.OCCURRED_AT: when.dt.tz_localize("Europe/Stockholm"),
+            s.CATEGORY: "narkotika",
+            s.EDGE_ID: 0,
+            s.EDGE_OFFSET_M: off,
+            s.TIME_KNOWN: [True] * n_night + [False] * n_blank,
+        },
+        geometry=shapely.points(off, np.zeros(len(off))),
+        crs=3006,
+    )
+    labels = np.zeros(len(inc), dtype=int)
+    places = rank_places(
+        find_hotspots(inc, labels, net), inc, network=net, eps_m=50, min_samples=5, n_simulations=0
+    )
+    assert places["n_time_unknown"].iloc[0] == n_blank
+    assert places["dominant_hours"].iloc[0].startswith(("20", "21", "22"))
+    assert "00" not in places["dominant_hours"].iloc[0].split("–")[0]
