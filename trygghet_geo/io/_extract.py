@@ -168,14 +168,19 @@ def interval_end(date: pd.Series, time: pd.Series | None) -> tuple[pd.Series, ND
     return _localize(pd.Series(w.view("datetime64[ns]"))), bad
 
 
-def time_known(cols: Roles, occurred: pd.Series) -> NDArray[np.bool_]:
-    """True where the source gave a time of day for the start (a date alone is a day, not midnight)."""
+def time_known(
+    cols: Roles, occurred: pd.Series, clock_given: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
+    """True where the source gave a time of day for the start (a date alone is a day, not midnight);
+    ``clock_given`` is where a separate time column gave one, when the caller knows it already."""
     n = len(occurred)
     if cols.has("datetime"):
         known = has_clock(cols.present("datetime"))
     elif cols.has("date"):
         known = has_clock(cols.present("date"))
-        if cols.has("time"):
+        if clock_given is not None:
+            known = known | clock_given
+        elif cols.has("time"):
             codes, clocks = distinct_texts(cols.present("time").reset_index(drop=True))
             parsed, _ = parse_times(clocks)
             given = np.append(parsed.notna().to_numpy(dtype=bool), False)[codes]

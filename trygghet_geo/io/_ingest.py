@@ -208,9 +208,9 @@ def _now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
     return done
 
 
-def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int64] | None]:
-    """When each row happened, which rows had a date that could not be read, and the Stockholm wall clock
-    as int64 nanoseconds where adding a separate time column worked it out anyway (else ``None``)."""
+def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_] | None]:
+    """When each row happened, which rows had a date that could not be read, and where a separate time
+    column gave a time of day (``None`` without a time column)."""
     n = cols.n
     nat = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype="datetime64[ns, Europe/Stockholm]")
     if cols.has("datetime"):
@@ -228,13 +228,13 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int6
 _DAY_NS = 86_400 * 10**9
 
 
-def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.int64]]:
+def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_]]:
     """A date column plus a separate time column, added on the wall clock, then placed in Stockholm time.
 
     Where the time is missing or unreadable the date stands as it was read (a date column that holds a
     time keeps it); where both are present the time replaces the date's time of day. Each distinct date
-    and time text is parsed once; the sum is integer arithmetic on nanoseconds, returned as well (the wall
-    clock, before a time in the spring gap is moved on)."""
+    and time text is parsed once; the sum is integer arithmetic on nanoseconds. Also returns where the
+    time column gave a time of day."""
     nat = np.iinfo(np.int64).min
     day_codes, days = distinct_texts(date)
     clock_codes, clocks = distinct_texts(time)
@@ -246,7 +246,7 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
     bad = np.append(bad_day, False)[day_codes] | np.append(bad_clock, False)[clock_codes]
     both = (w != nat) & (c != nat)
     w = np.where(both, w - w % _DAY_NS + c, w)
-    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad, w
+    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad, c != nat
 
 
 def _coordinates(
@@ -448,9 +448,9 @@ def _case_offence_codes(case_id: pd.Series, offence_code: pd.Series, raw_cat: pd
     return _combine(np.maximum(_codes(case_id), 0), np.maximum(offence, 0))
 
 
-def _place_text(cols: _Columns) -> pd.Series:
+def _place_text(cols: _Columns, place: pd.Series) -> pd.Series:
+    """The place column (as text), with the town added where the place does not name it."""
     n = cols.n
-    place = _text(cols.raw("place"), n)
     if not cols.has("town"):
         return place
     town = _text(cols.raw("town"), n)
@@ -591,7 +591,8 @@ def build(
         # A police extract holds one row per brott: its identity is the case and the offence (the code where
         # given, else the text, case ignored); rows without a case number have none.
         identity = case_id if cols.has("case_id") else record_id
-        place = _place_text(cols)
+        raw_place = _text(cols.raw("place"), n)
+        place = _place_text(cols, raw_place)
         # The duplicate check's text codes are made beside the dates, categories and coordinates.
         id_later = (
             submit(_case_offence_codes, case_id, offence_code, raw_cat)
@@ -599,8 +600,8 @@ def build(
             else submit(_codes, identity)
         )
         place_later = submit(_codes, place, lower=True)
-        occurred, bad_date, _wall = _occurred_at(cols)
-        known = time_known(cols, occurred)
+        occurred, bad_date, clock_given = _occurred_at(cols)
+        known = time_known(cols, occurred, clock_given)
         until, reversed_ends = occurred_to(cols, occurred)
         bar.update(1)
         cat_kind: Literal["incident", "observation"] = "incident" if kind == "incidents" else "observation"
@@ -629,7 +630,7 @@ def build(
     town = _text(cols.raw("town"), n) if cols.has("town") else None
     if town is not None:
         report.towns = sorted({t for t in pd.unique(town) if t})[:100]
-    coarse = coarse_place(_text(cols.raw("place"), n), town)
+    coarse = coarse_place(raw_place, town)
     coarse = np.where(located, 0, coarse).astype(np.int8)
     coarse_rows = (coarse > 0) & (status != 2)
     status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
