@@ -233,6 +233,18 @@ def test_analyze_options_reach_analyze(
     assert captured["observations"]["place_text"].tolist() == ["Torget"]
 
 
+def test_report_takes_the_same_options(odd_headers: Path, captured: dict[str, Any], capsys: Any) -> None:
+    argv = ["report", "--incidents", str(odd_headers), "--network", "n.gpkg", "--columns",
+            "place=Ställe,datetime=Tidpunkt X,category=Sort", "--period", "2025-03", "--eps-m", "auto",
+            "--weights", "stöld=1"]  # fmt: skip
+    assert main(argv) == 2  # the recorder stops the run
+    capsys.readouterr()
+    assert captured["incidents"]["category"].tolist() == ["våld", "våld"]
+    assert [str(t.date()) for t in captured["period"]] == ["2025-03-01", "2025-03-31"]
+    assert captured["eps_m"] == "auto"
+    assert captured["weights"] == {"stöld": 1.0}
+
+
 def test_eps_and_min_samples_numbers_or_defaults(
     odd_headers: Path, captured: dict[str, Any], capsys: Any
 ) -> None:

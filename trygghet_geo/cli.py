@@ -429,10 +429,8 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    p.add_argument("--eps-m", type=float, help="cluster distance along the streets in metres (default: the "
-                   "sample's 50, else analyze's default)")  # fmt: skip
-    p.add_argument("--min-samples", type=int, help="events within eps for a core point (default: the "
-                   "sample's value, else analyze's default)")  # fmt: skip
+    add_analysis_options(p)  # --eps-m/--min-samples: the sample's 50 m / 15 on the sample
+    add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
     p.add_argument("--followup", type=int, default=5, help="top places followed up (without --places)")
@@ -469,12 +467,9 @@ def _run_report(args: argparse.Namespace) -> int:
         if args.network is None:
             raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
         network, extra = _load_network(args.network), {}
+        inputs = read_inputs(args)
         gazetteer = _load_gazetteer(args.gazetteer, network)
-        inputs = (args.incidents, args.observations)
-    if args.eps_m is not None:
-        extra["eps_m"] = args.eps_m
-    if args.min_samples is not None:
-        extra["min_samples"] = args.min_samples
+    extra.update(analysis_kwargs(args))
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
     chosen = None
