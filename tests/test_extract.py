@@ -333,3 +333,62 @@ def test_blank_times_absent_from_the_ranked_places_hours() -> None:
     assert places["n_time_unknown"].iloc[0] == n_blank
     assert places["dominant_hours"].iloc[0].startswith(("20", "21", "22"))
     assert "00" not in places["dominant_hours"].iloc[0].split("–")[0]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Ärendenummer;Brottskod;Brottsbenämning;Brott begånget fr.o.m. datum;kl;t.o.m. datum;kl;Gatuadress;"
+        "Kommun",
+        "Ärendenr;Brottskod;Brottsbenämning;Fr.o.m. datum;Fr.o.m. kl;T.o.m. datum;T.o.m. kl;Adress;Kommun",
+        "Ärende;Kod;Benämning;Datum fr.o.m.;Kl fr.o.m.;Datum t.o.m.;Kl t.o.m.;Plats;Ort",
+        "Diarienummer;Brottskod;Brottsbenämning;Från datum;Från kl;Till datum;Till kl;Gatuadress;Kommun",
+    ],
+)
+def test_case_system_header_variants(header: str, tmp_path: Path) -> None:
+    path = tmp_path / "v.csv"
+    body = "K1;9301;Misshandel;2025-02-07;23:40;2025-02-08;;Storgatan 1;Karlstad\n"
+    body += "K1;0401;Olaga hot;2025-02-07;;;;Storgatan 1;Karlstad\n"
+    path.write_bytes((f"Utdrag;;;;;;;;\n;;;;;;;;\n{header}\n{body}Antal rader: 2\n").encode("cp1252"))
+    gdf = read_incidents(path)
+    assert len(gdf) == 2
+    assert gdf[s.CASE_ID].tolist() == ["K1", "K1"]
+    assert gdf[s.OFFENCE_CODE].tolist() == ["9301", "0401"]
+    assert gdf[s.CATEGORY].tolist() == ["våld", "våld"]
+    assert gdf[s.TIME_KNOWN].tolist() == [True, False]
+    assert str(gdf[s.OCCURRED_AT].iloc[0]) == "2025-02-07 23:40:00+01:00"
+    assert str(gdf[s.OCCURRED_TO].iloc[0]) == "2025-02-08 23:59:59+01:00"  # a date alone: the whole day
+    assert pd.isna(gdf[s.OCCURRED_TO].iloc[1])
+    assert (gdf[s.STATUS] == "needs_geocoding").all()
+
+
+def test_workbook_with_title_rows_and_footer(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Utdrag ur ärendesystemet"])
+    sheet.append(["Utskrivet 2026-01-10"])
+    sheet.append([])
+    sheet.append(["Ärendenummer", "Brottsbenämning", "Brott begånget fr.o.m. datum", "kl", "Gatuadress"])
+    sheet.append(["K1", "Snatteri", "2025-01-02", "14:05", "Storgatan 1"])
+    sheet.append(["K2", "Förargelseväckande beteende", "2025-01-03", None, "Torget"])
+    sheet.append([])
+    sheet.append(["Antal rader: 2"])
+    book.save(tmp_path / "u.xlsx")
+    gdf = read_incidents(tmp_path / "u.xlsx")
+    report = gdf.attrs["report"]
+    assert len(gdf) == 2
+    assert report.header_row == 4
+    assert report.footer_lines == 1
+    assert gdf[s.CATEGORY].tolist() == ["stöld", "ordningsstörning"]
+    assert gdf[s.SOURCE_ROW].tolist() == [1, 2]
+    assert gdf[s.TIME_KNOWN].tolist() == [True, False]
+
+
+def test_footer_that_disagrees_with_the_rows_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("Plats;Brottstyp\nTorget;Rån\nKajen;Stöld\nAntal rader: 3\n", encoding="utf-8")
+    gdf = read_incidents(path)
+    assert len(gdf) == 2
+    assert any("the footer states 3 rows, 2 were read" in note for note in gdf.attrs["report"].notes)
