@@ -30,6 +30,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     folder = tmp_path_factory.mktemp("extract")
     gazetteer = sample.load_gazetteer()
+    (folder / "cache").mkdir()
     network = sample.load_network()
     truth = write_police_extract(folder / "brott.csv", gazetteer)
     walk = write_walk_workbook(folder / "vandring.xlsx", gazetteer)
@@ -44,7 +45,10 @@ def cli_run(files: dict[str, Any]) -> dict[str, Any]:
     import contextlib
     import io
 
+    from trygghet_geo import options
+
     folder = files["folder"]
+    options.cache_dir = folder / "cache"  # this module's own geocoder cache
     out = folder / "resultat"
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
@@ -227,8 +231,9 @@ def test_remarks_every_row_accounted_for(cli_run: dict[str, Any], files: dict[st
 # --- the precision policy through the library ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def analyses(files: dict[str, Any]) -> dict[bool, Any]:
-    from trygghet_geo import analyze
+    from trygghet_geo import analyze, options
 
+    options.cache_dir = files["folder"] / "cache"  # this module's own geocoder cache
     inc = read_incidents(files["folder"] / "brott.csv", crs=CRS)
     net, gaz = files["network"], files["gazetteer"]
     return {

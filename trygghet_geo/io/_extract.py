@@ -221,14 +221,18 @@ _COUNTY_TEXT = re.compile(r"(?i)^\s*(?:(?:" + "|".join(_COUNTIES) + r")s?\s+län
 _MUNICIPALITY_TEXT = re.compile(r"(?i)^\s*(?:[\w\s-]+\s+(?:kommun|stad|kommunområde|tätort)|kommun)\s*$")
 
 
-def coarse_place(place: pd.Series, town: pd.Series | None) -> NDArray[np.int8]:
+def coarse_place(place: pd.Series, town: pd.Series | None, report: Any = None) -> NDArray[np.int8]:
     """Which rows' place text names only a municipality (1) or a county (2), never a street: an empty place
     beside a town, a place equal to the row's town or to any town of the file, "X kommun", "X län".
 
     >>> coarse_place(pd.Series(["Storgatan 1", "Helsingfors", "", "Skåne län", "Karlstads kommun"]),
     ...              pd.Series(["Helsingfors", "Helsingfors", "Helsingfors", "", ""])).tolist()
     [0, 1, 1, 2, 1]
+
+    The town names (at most 100) go to ``report.towns`` when a report is given.
     """
+    if town is not None and report is not None:
+        report.towns = sorted({t for t in pd.unique(town) if t})[:100]
     codes, uniques = pd.factorize(place.reset_index(drop=True))  # each distinct text looked at once
     folded = pd.Series(uniques, dtype="str").str.strip().str.casefold()
     per_text = np.zeros(len(folded) + 1, dtype=np.int8)  # the last slot: a missing cell
@@ -246,3 +250,31 @@ def coarse_place(place: pd.Series, town: pd.Series | None) -> NDArray[np.int8]:
         only_town = empty[np.where(codes < 0, -1, codes)] & has_town
         return np.where(only_town, np.int8(1), out).astype(np.int8)
     return per_text[np.where(codes < 0, -1, codes)]
+
+
+def with_coarse(code: NDArray[np.int16], coarse: NDArray[np.int8]) -> NDArray[np.int16]:
+    """Precision codes (into ``schema.PRECISION_TIERS``) with the rows whose text names only a municipality
+    (1) or county (2) marked so."""
+    from trygghet_geo import schema as s
+
+    out = code.copy()
+    out[coarse == 1] = s.PRECISION_TIERS.index("municipality")
+    out[coarse == 2] = s.PRECISION_TIERS.index("county")
+    return out
+
+
+def report_when_and_cases(
+    report: Any,
+    known: NDArray[np.bool_],
+    occurred: pd.Series,
+    until: pd.Series,
+    reversed_ends: int,
+    case_id: pd.Series | None,
+) -> None:
+    """The report's counts of rows without a time of day, rows with an interval, and cases."""
+    if reversed_ends:
+        report.notes.append(f"{reversed_ends} rows end before they begin; their end date was not used")
+    report.time_unknown = int((~known & occurred.notna().to_numpy()).sum())
+    report.intervals = int(until.notna().sum())
+    if case_id is not None:
+        report.cases = int(case_id[case_id != ""].nunique())

@@ -6,11 +6,9 @@ the columns themselves.
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,9 +29,16 @@ from trygghet_geo.io._dates import (
     utc_ns,
     wall_datetimes,
 )
-from trygghet_geo.io._extract import coarse_place, occurred_to, time_known
+from trygghet_geo.io._extract import (
+    coarse_place,
+    occurred_to,
+    report_when_and_cases,
+    time_known,
+    with_coarse,
+)
 from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
+from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -179,35 +184,6 @@ class _Columns:
         return values
 
 
-_THREADED_MIN_ROWS = 100_000
-
-
-@contextmanager
-def _worker(n: int) -> Iterator[Any]:
-    """``submit(fn, *args)`` that runs on a second thread for long tables, else at once.
-
-    Only compiled Arrow and pandas hash kernels are handed over (factorising text, parsing numbers): they
-    release the GIL, so on a two-core machine they run beside the main thread's work on other columns. Each
-    works on arrays nobody else writes to."""
-    if n < _THREADED_MIN_ROWS:
-        yield _now
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trygghet_geo-read") as pool:
-        yield pool.submit
-
-
-def _now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
-    """Run ``fn`` at once; its result (or exception) in a finished future."""
-    done: Future[Any] = Future()
-    try:
-        done.set_result(fn(*args, **kwargs))
-    except BaseException as exc:  # handed to the caller through .result(), as a pool would
-        done.set_exception(exc)
-    return done
-
-
 def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_] | None]:
     """When each row happened, which rows had a date that could not be read, and where a separate time
     column gave a time of day (``None`` without a time column)."""
@@ -250,7 +226,7 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
 
 
 def _coordinates(
-    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = _now
+    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = run_now
 ) -> tgcrs.CoordinateResult:
     n = cols.n
     pairs = (("lat", "lon"), ("northing", "easting"), ("x", "y"))
@@ -534,36 +510,6 @@ def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
     return code
 
 
-def _with_coarse(code: np.ndarray, coarse: np.ndarray) -> np.ndarray:
-    """Precision codes with the rows whose text names only a municipality (1) or county (2) marked so."""
-    out = code.copy()
-    out[coarse == 1] = _PRECISIONS.index("municipality")
-    out[coarse == 2] = _PRECISIONS.index("county")
-    return out
-
-
-def _progress(source: str, n: int) -> Any:
-    """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
-    large tables only and only when ``options.progress`` is on (tqdm is not even imported otherwise)."""
-    from trygghet_geo._config import options, progress_disable
-
-    if not options.progress or n < 200_000:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=6, desc=f"read {source}", unit="stage", leave=False, disable=progress_disable())
-
-
-class _NoBar:
-    """Stands in for a hidden progress bar."""
-
-    def update(self, n: int = 1) -> None:
-        """Nothing to show."""
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
 def build(
     prep: Prepared,
     *,
@@ -580,8 +526,8 @@ def build(
     report.notes.extend(prep.report.get("notes", []))
     report.columns = dict(prep.roles)
 
-    bar = _progress(prep.source, n)
-    with _worker(n) as submit:
+    bar = progress_bar(prep.source, n)
+    with worker(n) as submit:
         record_id = _text(cols.raw("record_id"), n)
         case_id = _text(cols.raw("case_id"), n)
         if not cols.has("record_id"):
@@ -627,10 +573,7 @@ def build(
         located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
     )
     # Place text naming only the municipality or county is no street point: never geocoded to one.
-    town = _text(cols.raw("town"), n) if cols.has("town") else None
-    if town is not None:
-        report.towns = sorted({t for t in pd.unique(town) if t})[:100]
-    coarse = coarse_place(raw_place, town)
+    coarse = coarse_place(raw_place, _text(cols.raw("town"), n) if cols.has("town") else None, report)
     coarse = np.where(located, 0, coarse).astype(np.int8)
     coarse_rows = (coarse > 0) & (status != 2)
     status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
@@ -639,12 +582,9 @@ def build(
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
 
     published = parse_datetimes(cols.present("published"))[0] if cols.has("published") else None
-    if reversed_ends:
-        report.notes.append(f"{reversed_ends} rows end before they begin; their end date was not used")
-    report.time_unknown = int((~known & occurred.notna().to_numpy()).sum())
-    report.intervals = int(until.notna().sum())
-    if cols.has("case_id"):
-        report.cases = int(case_id[case_id != ""].nunique())
+    report_when_and_cases(
+        report, known, occurred, until, reversed_ends, case_id if cols.has("case_id") else None
+    )
     if kind == "incidents":
         # Same time means the same minute of the day: a date alone says too little, two thefts on one
         # street on one day are no duplicates.
@@ -695,7 +635,7 @@ def build(
         s.PLACE_TEXT: place,
         s.LON: lon,
         s.LAT: lat,
-        s.PRECISION: _strings(_with_coarse(_precision(located, prep.precision), coarse), _PRECISIONS),
+        s.PRECISION: _strings(with_coarse(_precision(located, prep.precision), coarse), _PRECISIONS),
         s.STATUS: _strings(status, _STATUS),
         s.REASON: _strings(reason, _REASONS),
         s.OCCURRED_FROM: occurred,
@@ -708,11 +648,7 @@ def build(
     else:
         values[s.NOTE] = _text(cols.raw("note"), n)
         values[s.MEASURE] = _text(cols.raw("measure"), n)
-        values.update(remark_columns(cols, values[s.NOTE], n))
-        report.remark_status_counts = {
-            str(k): int(v) for k, v in values[s.REMARK_STATUS].value_counts().items() if k
-        }
-        report.remark_tone_counts = {str(k): int(v) for k, v in values[s.REMARK_TONE].value_counts().items()}
+        values.update(remark_columns(cols, values[s.NOTE], n, report))
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)
     bar.update(1)
@@ -722,23 +658,6 @@ def build(
     out.attrs["report"] = report
     log.info("%s: %d rows read (%s)", prep.source, n, report.status_counts)
     return out
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a million geometry objects are made.
-
-    Shapely geometries are tracked by the collector, so making ~1M of them triggers thousands of
-    collections that re-scan the ones already made: two thirds of the time of ``shapely.points``. They
-    hold no reference cycles, so nothing is left uncollected; the collector is switched back on (if it was
-    on) and its one deferred pass over the new objects runs at the next allocation."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _assemble(
@@ -760,7 +679,7 @@ def _assemble(
     data.update({c: user[c] for c in user.columns})
     geoms = np.full(n, None, dtype=object)
     # One (n, 2) coordinate array: shapely builds points from it ~1.5x faster than from separate x and y.
-    with _gc_paused():
+    with gc_paused():
         geoms[located] = shapely.points(np.column_stack((values[s.LON][located], values[s.LAT][located])))
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     # from_shapely checks the objects in one compiled pass (GeoSeries(objects) takes ~4x longer).

@@ -7,7 +7,7 @@ register records what has been done since. Neither should count as a current pro
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -126,8 +126,9 @@ def remark_tone(tone: pd.Series | None, note: pd.Series, measure: pd.Series) -> 
     return given.where(given != "", from_note).astype("str")
 
 
-def remark_columns(cols: Roles, note: pd.Series, n: int) -> dict[str, pd.Series]:
-    """The ``remark_status`` and ``remark_tone`` columns of a table of remarks."""
+def remark_columns(cols: Roles, note: pd.Series, n: int, report: Any = None) -> dict[str, pd.Series]:
+    """The ``remark_status`` and ``remark_tone`` columns of a table of remarks (their counts go to
+    ``report`` when one is given)."""
     from trygghet_geo.io._ingest import _text
 
     if cols.has("remark_status"):
@@ -136,10 +137,16 @@ def remark_columns(cols: Roles, note: pd.Series, n: int) -> dict[str, pd.Series]
         status = pd.Series([""] * n, dtype="str")
     tone_values = _text(cols.present("tone"), n) if cols.has("tone") else None
     measure = _text(cols.present("measure"), n) if cols.has("measure") else pd.Series([""] * n, dtype="str")
-    return {
+    out = {
         s.REMARK_STATUS: status.reset_index(drop=True),
         s.REMARK_TONE: remark_tone(tone_values, note.reset_index(drop=True), measure),
     }
+    if report is not None:
+        report.remark_status_counts = {
+            str(k): int(v) for k, v in out[s.REMARK_STATUS].value_counts().items() if k
+        }
+        report.remark_tone_counts = {str(k): int(v) for k, v in out[s.REMARK_TONE].value_counts().items()}
+    return out
 
 
 def find_tone_column(frame: pd.DataFrame, roles: dict[str, str]) -> dict[str, str]:
