@@ -24,7 +24,14 @@ from trygghet_geo import schema as s
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["flag_town_only", "flag_uncertain", "observation_reasons", "problem_remarks"]
+__all__ = [
+    "flag_town_only",
+    "flag_uncertain",
+    "observation_reasons",
+    "observation_states",
+    "off_map_reasons",
+    "problem_remarks",
+]
 
 _FROM_TEXT = ("address", "interpolated", "intersection", "street", "place")
 
@@ -124,3 +131,30 @@ def observation_reasons(obs: pd.DataFrame) -> pd.Series:
     free = out == ""
     out[free & ~problem_remarks(obs)] = "remark_not_problem"
     return pd.Series(out, index=obs.index, dtype=object)
+
+
+def observation_states(obs: pd.DataFrame) -> list[str]:
+    """Per remark drawn on a map: "" (a current problem), "uncertain" (placed by an uncertain geocoder
+    answer), "resolved" (åtgärdad/avslutad) or "positive" (praise or a neutral note)."""
+    state = np.full(len(obs), "", dtype=object)
+    state[~problem_remarks(obs)] = "positive"
+    if s.REMARK_STATUS in obs.columns:
+        state[obs[s.REMARK_STATUS].isin(list(s.REMARK_RESOLVED)).to_numpy(dtype=bool)] = "resolved"
+    if s.REASON in obs.columns:
+        state[(obs[s.REASON] == "geocode_uncertain").to_numpy(dtype=bool)] = "uncertain"
+    return [str(v) for v in state]
+
+
+def off_map_reasons(obs: pd.DataFrame, has_geometry: np.ndarray) -> dict[str, int]:
+    """Reason code -> remarks a map cannot draw (no point, or a status other than ``ok``), largest first."""
+    mask = np.asarray(has_geometry, dtype=bool).copy()
+    if s.STATUS in obs.columns:
+        mask &= (obs[s.STATUS] == "ok").to_numpy()
+    off = obs[~mask]
+    if s.REASON in off.columns:
+        reasons = off[s.REASON].fillna("").replace("", "not_geocoded")
+    else:
+        reasons = pd.Series("not_geocoded", index=off.index)
+    if s.STATUS in off.columns:
+        reasons = reasons.where(off[s.STATUS] != "needs_geocoding", "not_geocoded")
+    return {str(k): int(v) for k, v in reasons.value_counts().items()}

@@ -29,6 +29,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 
 from trygghet_geo import schema as s
+from trygghet_geo._precision import observation_states
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.output import _mapdata as md
 
@@ -378,25 +379,11 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     return {
         "xy": md.encode_sequence(np.column_stack([lon[ok], lat[ok]])),
         "cat": [index[c] for c in cats],
-        "state": _observation_states(obs),
+        "state": observation_states(obs),
         "note": col(s.NOTE),
         "measure": col(s.MEASURE),
         "date": _dates(obs, monthly=monthly),
     }
-
-
-def _observation_states(obs: pd.DataFrame) -> list[str]:
-    """Per remark on the map: "" (a current problem), "uncertain" (placed by an uncertain geocoder answer),
-    "resolved" (åtgärdad/avslutad) or "positive" (praise or a neutral note)."""
-    from trygghet_geo._precision import problem_remarks
-
-    state = np.full(len(obs), "", dtype=object)
-    state[~problem_remarks(obs)] = "positive"
-    if s.REMARK_STATUS in obs.columns:
-        state[obs[s.REMARK_STATUS].isin(list(s.REMARK_RESOLVED)).to_numpy(dtype=bool)] = "resolved"
-    if s.REASON in obs.columns:
-        state[(obs[s.REASON] == "geocode_uncertain").to_numpy(dtype=bool)] = "uncertain"
-    return [str(v) for v in state]
 
 
 def _dates(obs: pd.DataFrame, *, monthly: bool) -> list[str]:
@@ -465,25 +452,13 @@ def _observation_footer(
     read: pd.DataFrame, shown: pd.DataFrame | None, labels: dict[str, str], lang: str
 ) -> str:
     """Every remark read is on the map (the legend counts it) or counted here with its reason."""
+    from trygghet_geo._precision import off_map_reasons
+
     n_shown = 0 if shown is None else len(shown)
-    mask = _has_geometry(read)
-    if s.STATUS in read.columns:
-        mask &= (read[s.STATUS] == "ok").to_numpy()
-    off = read[~mask]
-    reasons = (
-        off[s.REASON].fillna("").replace("", "not_geocoded")
-        if s.REASON in off.columns
-        else pd.Series("not_geocoded", index=off.index)
-    )
-    if s.STATUS in off.columns:
-        reasons = reasons.where(off[s.STATUS] != "needs_geocoding", "not_geocoded")
     line = labels["obs_footer"].format(n=len(read), shown=n_shown, left=len(read) - n_shown)
-    if len(off):
-        parts = ", ".join(
-            f"{md.reason_text(str(code), lang)}: {k}" for code, k in reasons.value_counts().items()
-        )
-        line += f" ({parts})"
-    return line
+    reasons = off_map_reasons(read, _has_geometry(read))
+    parts = ", ".join(f"{md.reason_text(code, lang)}: {k}" for code, k in reasons.items())
+    return f"{line} ({parts})" if parts else line
 
 
 # --- hotspots and ranked places -----------------------------------------------------------------------------
