@@ -291,6 +291,11 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
         "--bbox", help="min_lon,min_lat,max_lon,max_lat: read only this window of a county or country extract"
     )
     p.add_argument(
+        "--addresses",
+        help="authoritative address points (.gpkg/.parquet/.csv; Lantmäteriet's belägenhetsadresser or the "
+        "municipality's layer) that win over OSM when building the gazetteer from an extract",
+    )
+    p.add_argument(
         "--online",
         action="store_true",
         help="send place text the gazetteer cannot place to Nominatim (1 request/s); off by default",
@@ -329,7 +334,9 @@ def _run_geocode(args: argparse.Namespace) -> int:
     if source.suffix.lower() in (".parquet", ".gpkg"):
         gazetteer = Gazetteer.load(source)
     else:
-        gazetteer = build_gazetteer(source, bbox=_bbox(args.bbox) if args.bbox else None)
+        gazetteer = build_gazetteer(
+            source, bbox=_bbox(args.bbox) if args.bbox else None, addresses=args.addresses
+        )
         if args.save_gazetteer:
             gazetteer.save(args.save_gazetteer)
     table = (read_observations if args.observations else read_incidents)(args.file)
