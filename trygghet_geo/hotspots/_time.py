@@ -37,17 +37,24 @@ class TimeProfile:
     daypart: str = ""
 
 
-def time_profile(times: pd.Series) -> TimeProfile:
+def time_profile(times: pd.Series, known: np.ndarray | None = None) -> TimeProfile:
     """The busiest hours and weekdays of ``times`` (timestamps; missing ones ignored).
 
     A window is named only when it holds clearly more events than an even spread would (a one-sided
     binomial test of every circular window of 3, 4 or 6 hours and 1, 2 or 3 days, Bonferroni-corrected for
-    the number of windows tried), so a handful of events never gets a made-up pattern.
+    the number of windows tried), so a handful of events never gets a made-up pattern. Rows whose time of
+    day is unknown (``known`` False: a date without a time) count for the weekdays, never for the hours.
     """
-    when = pd.to_datetime(times, errors="coerce").dropna()
+    stamps = pd.to_datetime(times, errors="coerce")
+    clock = (stamps if known is None else stamps[np.asarray(known, dtype=bool)]).dropna()
+    when = stamps.dropna()
     if len(when) < _MIN_EVENTS:
         return TimeProfile()
-    h0, h_len = _best_window(np.bincount(when.dt.hour.to_numpy(), minlength=24), _HOUR_WINDOWS)
+    h0, h_len = (
+        _best_window(np.bincount(clock.dt.hour.to_numpy(), minlength=24), _HOUR_WINDOWS)
+        if len(clock) >= _MIN_EVENTS
+        else (0, 0)
+    )
     d0, d_len = _best_window(np.bincount(when.dt.day_of_week.to_numpy(), minlength=7), _DAY_WINDOWS)
     hours = f"{h0:02d}–{(h0 + h_len) % 24:02d}" if h_len else ""
     first, last = WEEKDAYS_SV[d0], WEEKDAYS_SV[(d0 + d_len - 1) % 7]

@@ -29,8 +29,16 @@ from trygghet_geo.io._dates import (
     utc_ns,
     wall_datetimes,
 )
+from trygghet_geo.io._extract import (
+    coarse_place,
+    occurred_to,
+    report_when_and_cases,
+    time_known,
+    with_coarse,
+)
+from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
-from trygghet_geo.io._run import gc_paused, now, progress, worker
+from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -176,12 +184,9 @@ class _Columns:
         return values
 
 
-_THREADED_MIN_ROWS = 100_000
-
-
-def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int64] | None]:
-    """When each row happened, which rows had a date that could not be read, and the Stockholm wall clock
-    as int64 nanoseconds where adding a separate time column worked it out anyway (else ``None``)."""
+def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_] | None]:
+    """When each row happened, which rows had a date that could not be read, and where a separate time
+    column gave a time of day (``None`` without a time column)."""
     n = cols.n
     nat = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype="datetime64[ns, Europe/Stockholm]")
     if cols.has("datetime"):
@@ -199,13 +204,13 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int6
 _DAY_NS = 86_400 * 10**9
 
 
-def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.int64]]:
+def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_]]:
     """A date column plus a separate time column, added on the wall clock, then placed in Stockholm time.
 
     Where the time is missing or unreadable the date stands as it was read (a date column that holds a
     time keeps it); where both are present the time replaces the date's time of day. Each distinct date
-    and time text is parsed once; the sum is integer arithmetic on nanoseconds, returned as well (the wall
-    clock, before a time in the spring gap is moved on)."""
+    and time text is parsed once; the sum is integer arithmetic on nanoseconds. Also returns where the
+    time column gave a time of day."""
     nat = np.iinfo(np.int64).min
     day_codes, days = distinct_texts(date)
     clock_codes, clocks = distinct_texts(time)
@@ -217,11 +222,11 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
     bad = np.append(bad_day, False)[day_codes] | np.append(bad_clock, False)[clock_codes]
     both = (w != nat) & (c != nat)
     w = np.where(both, w - w % _DAY_NS + c, w)
-    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad, w
+    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad, c != nat
 
 
 def _coordinates(
-    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = now
+    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = run_now
 ) -> tgcrs.CoordinateResult:
     n = cols.n
     pairs = (("lat", "lon"), ("northing", "easting"), ("x", "y"))
@@ -415,9 +420,15 @@ def _duplicates(
     return dup
 
 
-def _place_text(cols: _Columns) -> pd.Series:
+def _case_offence_codes(case_id: pd.Series, offence_code: pd.Series, raw_cat: pd.Series) -> NDArray[np.int64]:
+    """One integer per distinct (case, offence): the offence is its code where given, else its text."""
+    offence = _codes(offence_code.where(offence_code != "", raw_cat), lower=True)
+    return _combine(np.maximum(_codes(case_id), 0), np.maximum(offence, 0))
+
+
+def _place_text(cols: _Columns, place: pd.Series) -> pd.Series:
+    """The place column (as text), with the town added where the place does not name it."""
     n = cols.n
-    place = _text(cols.raw("place"), n)
     if not cols.has("town"):
         return place
     town = _text(cols.raw("town"), n)
@@ -517,19 +528,37 @@ def build(
     report.notes.extend(prep.report.get("notes", []))
     report.columns = dict(prep.roles)
 
-    bar = progress(prep.source, n)
-    with worker(n, _THREADED_MIN_ROWS) as submit:
+    bar = progress_bar(prep.source, n)
+    with worker(n) as submit:
         record_id = _text(cols.raw("record_id"), n)
-        place = _place_text(cols)
-        # The duplicate check's text codes are made beside the dates, categories and coordinates.
-        id_later = submit(_codes, record_id)
-        place_later = submit(_codes, place, lower=True)
-        occurred, bad_date, wall = _occurred_at(cols)
-        bar.update(1)
+        case_id = _text(cols.raw("case_id"), n)
+        if not cols.has("record_id"):
+            record_id = case_id
+        offence_code = _text(cols.raw("offence_code"), n)
         raw_cat = _text(cols.raw("category"), n)
-        cat_code, cat_names, unknown = map_categories(
-            raw_cat, kind="incident" if kind == "incidents" else "observation", extra=categories
+        # A police extract holds one row per brott: its identity is the case and the offence (the code where
+        # given, else the text, case ignored); rows without a case number have none.
+        identity = case_id if cols.has("case_id") else record_id
+        raw_place = _text(cols.raw("place"), n)
+        place = _place_text(cols, raw_place)
+        # The duplicate check's text codes are made beside the dates, categories and coordinates.
+        id_later = (
+            submit(_case_offence_codes, case_id, offence_code, raw_cat)
+            if cols.has("case_id")
+            else submit(_codes, identity)
         )
+        place_later = submit(_codes, place, lower=True)
+        occurred, bad_date, clock_given = _occurred_at(cols)
+        known = time_known(cols, occurred, clock_given)
+        until, reversed_ends = occurred_to(cols, occurred)
+        bar.update(1)
+        cat_kind: Literal["incident", "observation"] = "incident" if kind == "incidents" else "observation"
+        cat_code, cat_names, unknown = map_categories(raw_cat, kind=cat_kind, extra=categories)
+        by_code = unknown & (offence_code != "").to_numpy()
+        if by_code.any():  # a text the table does not know: the offence code decides
+            code_cat, _, code_unknown = map_categories(offence_code[by_code], kind=cat_kind, extra=categories)
+            cat_code[by_code] = code_cat
+            unknown[np.flatnonzero(by_code)] = code_unknown
         if unknown.any():
             report.unknown_categories = {str(k): int(v) for k, v in raw_cat[unknown].value_counts().items()}
         bar.update(1)
@@ -545,25 +574,33 @@ def build(
     status, reason = _statuses(
         located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
     )
+    # Place text naming only the municipality or county is no street point: never geocoded to one.
+    coarse = coarse_place(raw_place, _text(cols.raw("town"), n) if cols.has("town") else None, report)
+    coarse = np.where(located, 0, coarse).astype(np.int8)
+    coarse_rows = (coarse > 0) & (status != 2)
+    status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
     report.outside_area = int((reason == _R["outside_country"]).sum())
     if report.outside_area:
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
 
     published = parse_datetimes(cols.present("published"))[0] if cols.has("published") else None
+    report_when_and_cases(
+        report, known, occurred, until, reversed_ends, case_id if cols.has("case_id") else None
+    )
     if kind == "incidents":
-        # Same time means the same minute of the day: a date alone (midnight) says too little, two thefts
-        # on one street on one day are no duplicates.
-        if wall is None:  # the Stockholm wall clock, NaT as the int64 minimum
-            wall = utc_ns(occurred.dt.tz_localize(None))
-        eligible = (wall != np.iinfo(np.int64).min) & (wall % _DAY_NS // 60_000_000_000 != 0)
+        # Same time means the same minute of the day: a date alone says too little, two thefts on one
+        # street on one day are no duplicates.
+        eligible = known
         extra: tuple[np.ndarray, ...] = ()
+        if cols.has("case_id"):  # two brott of one case at one time and place are two records
+            extra = (_codes(offence_code.where(offence_code != "", raw_cat), lower=True),)
     else:
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
         eligible = None
         extra = (_codes(_text(cols.raw("note"), n)), _codes(_text(cols.raw("measure"), n)))
     bar.update(1)
     dup = _duplicates(
-        record_id,
+        identity,
         occurred,
         place,
         lon,
@@ -600,13 +637,20 @@ def build(
         schema.PLACE_TEXT: place,
         schema.LON: lon,
         schema.LAT: lat,
-        schema.PRECISION: _strings(_precision(located, prep.precision), _PRECISIONS),
+        schema.PRECISION: _strings(with_coarse(_precision(located, prep.precision), coarse), _PRECISIONS),
         schema.STATUS: _strings(status, _STATUS),
         schema.REASON: _strings(reason, _REASONS),
+        schema.OCCURRED_FROM: occurred,
+        schema.OCCURRED_TO: until,
+        schema.TIME_KNOWN: known,
     }
-    if kind == "observations":
+    if kind == "incidents":
+        values[schema.CASE_ID] = case_id.where(case_id != "", None)
+        values[schema.OFFENCE_CODE] = offence_code
+    else:
         values[schema.NOTE] = _text(cols.raw("note"), n)
         values[schema.MEASURE] = _text(cols.raw("measure"), n)
+        values.update(remark_columns(cols, values[schema.NOTE], n, report))
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)
     bar.update(1)

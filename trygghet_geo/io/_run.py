@@ -1,5 +1,5 @@
-"""How a read runs: compiled kernels handed to a second thread for long tables, a stage-level progress bar,
-and Python's garbage collector paused while a million points are made."""
+"""How the reader runs: a second thread for long tables, a stage-level progress bar, the garbage collector
+paused while point objects are made."""
 
 from __future__ import annotations
 
@@ -9,19 +9,20 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["NoBar", "gc_paused", "now", "progress", "worker"]
+__all__ = ["gc_paused", "progress_bar", "run_now", "worker"]
+
+THREADED_MIN_ROWS = 100_000
 
 
 @contextmanager
-def worker(n: int, min_rows: int) -> Iterator[Any]:
-    """``submit(fn, *args)`` that runs on a second thread for tables of ``min_rows`` rows or more, else at
-    once.
+def worker(n: int) -> Iterator[Any]:
+    """``submit(fn, *args)`` that runs on a second thread for long tables, else at once.
 
     Only compiled Arrow and pandas hash kernels are handed over (factorising text, parsing numbers): they
     release the GIL, so on a two-core machine they run beside the main thread's work on other columns. Each
     works on arrays nobody else writes to."""
-    if n < min_rows:
-        yield now
+    if n < THREADED_MIN_ROWS:
+        yield run_now
         return
     from concurrent.futures import ThreadPoolExecutor
 
@@ -29,7 +30,7 @@ def worker(n: int, min_rows: int) -> Iterator[Any]:
         yield pool.submit
 
 
-def now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
+def run_now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
     """Run ``fn`` at once; its result (or exception) in a finished future."""
     done: Future[Any] = Future()
     try:
@@ -39,7 +40,7 @@ def now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
     return done
 
 
-def progress(source: str, n: int) -> Any:
+def progress_bar(source: str, n: int) -> Any:
     """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
     large tables only and only when ``options.progress`` is on (tqdm is not even imported otherwise)."""
     from trygghet_geo._config import options, progress_disable
