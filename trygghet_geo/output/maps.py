@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from branca.element import Element, MacroElement
 
+from trygghet_geo._text import resolve_lang
 from trygghet_geo.errors import ParameterError
 from trygghet_geo.output import _layers as layers
 from trygghet_geo.output import _mapdata as md
@@ -47,7 +48,7 @@ LEAFLET_CDN_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 def make_map(
     analysis: AnalysisLike,
     *,
-    lang: Literal["sv", "en"] = "sv",
+    lang: Literal["sv", "en"] | None = None,
     privacy: Literal["shared", "internal"] = "shared",
     self_contained: bool = False,
     heatmap: bool = True,
@@ -63,8 +64,9 @@ def make_map(
     ----------
     analysis : AnalysisLike
         The result of :func:`trygghet_geo.analyze` (or one built by hand from its tables).
-    lang : {"sv", "en"}
-        Language of everything the reader sees.
+    lang : {"sv", "en"} or None
+        Language of everything the reader sees; ``None`` (default) means ``options.lang`` (Swedish unless
+        set).
     privacy : {"shared", "internal"}
         ``"shared"`` (default): what :func:`.privacy.prepare_export` allows in a shared file
         (single points only where at least ``k`` incidents share a ``cell_m`` cell or a hotspot, the rest as
@@ -106,11 +108,14 @@ def make_map(
     import folium
     from folium.plugins import Fullscreen
 
-    _check_args(lang, privacy, k, cell_m)
-    labels = _labels(lang, k, cell_m)
+    language = resolve_lang(lang)
+    _check_args(language, privacy, k, cell_m)
+    labels = _labels(language, k, cell_m)
     tables = layers.export_tables(analysis, privacy, k=k, cell_m=cell_m)
     draw_streets = self_contained if streets is None else bool(streets)
-    payload = layers.payload(analysis, tables, lang=lang, labels=labels, title=title, streets=draw_streets)
+    payload = layers.payload(
+        analysis, tables, lang=language, labels=labels, title=title, streets=draw_streets
+    )
     bounds = layers.bounds(analysis, payload)
     m = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
