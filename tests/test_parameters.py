@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from trygghet_geo import analyze, sample, suggest_parameters
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.hotspots import dbscan_on_network
 from trygghet_geo.hotspots._parameters import ball_lengths, street_weights
 from trygghet_geo.network import network_from_lines
@@ -84,9 +84,9 @@ def test_given_numbers_are_kept_and_auto_follows_the_density(town) -> None:
     assert all(p.noise_core_share <= 0.015 for p in chosen.values())
     assert "events per km of street" in chosen[40].explain("en")
     assert "händelser per km gata" in chosen[40].explain("sv")
-    with pytest.raises(InputError, match="eps_m"):
+    with pytest.raises(ParameterError, match="eps_m"):
         suggest_parameters(e, t, town, eps_m=-5)
-    with pytest.raises(InputError, match="min_samples"):
+    with pytest.raises(ParameterError, match="min_samples"):
         suggest_parameters(e, t, town, min_samples="many")
     with pytest.raises(InputError, match="at least one event"):
         suggest_parameters(np.full(3, -1), np.zeros(3), town)

@@ -9,7 +9,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.errors import ParameterError, SchemaError
 from trygghet_geo.hotspots import find_hotspots
 from trygghet_geo.hotspots._significance import (
     _p_max,
@@ -116,7 +116,7 @@ def test_hotspot_significance_adds_columns_and_keeps_the_input(street) -> None:
     assert not skipped["significant"].any()
     with pytest.raises(SchemaError, match="member_index"):
         hotspot_significance(hs.drop(columns="member_index"), inc, street, eps_m=30, min_samples=6)
-    with pytest.raises(InputError, match="alpha"):
+    with pytest.raises(ParameterError, match="alpha"):
         hotspot_significance(hs, inc, street, eps_m=30, min_samples=6, alpha=2)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from trygghet_geo.crs import align_crs
 
 if TYPE_CHECKING:
     import folium
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from trygghet_geo.hotspots._parameters import Parameters
     from trygghet_geo.network import StreetNetwork
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["Analysis", "analyze", "left_out_counts", "left_out_table"]
 
@@ -43,6 +46,9 @@ class Analysis:
         The street network used for snapping and distances.
     left_out : dict
         Reason code -> number of incident rows left out of the clustering for that reason.
+    observations_left_out : dict
+        Reason code -> number of remarks that took no part in the ranking (not placed, uncertain place,
+        resolved, positive or neutral); ``len(observations) - sum(...)`` remarks were used.
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
         ``min_samples`` (the values used), ``parameters`` (how they were chosen: the fields of
@@ -60,6 +66,7 @@ class Analysis:
     left_out: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     study_area: gpd.GeoDataFrame | None = None
+    observations_left_out: dict[str, int] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
@@ -94,6 +101,10 @@ def analyze(
     source_note: str | None = None,
     synthetic: bool | None = None,
     study_area: str | Path | gpd.GeoDataFrame | None = None,
+    period: tuple[Any, Any] | None = None,
+    categories: Mapping[str, str] | str | Path | None = None,
+    include_uncertain: bool = False,
+    min_geocode_score: float = 80.0,
 ) -> Analysis:
     """Run the whole flow: read → geocode → project → snap → network DBSCAN → hotspots → rank.
 
@@ -130,6 +141,16 @@ def analyze(
         frame's ``attrs["synthetic"]``.
     study_area
         A polygon layer (path or GeoDataFrame) drawn on the map as the study area.
+    period
+        ``(start, end)`` dates the counts cover (default: the span of the incidents' dates); needed when
+        no incident has a date.
+    categories
+        Your own category table for files read here (a ``{raw type: category}`` dict or a CSV path; see
+        :func:`trygghet_geo.read_incidents`).
+    include_uncertain, min_geocode_score
+        Geocoder answers flagged ambiguous or scoring below ``min_geocode_score`` (0-100, default 80) are
+        left out of the clustering with reason ``geocode_uncertain`` (remarks stay on the map, marked
+        uncertain); ``include_uncertain=True`` clusters them anyway.
 
     Returns
     -------
@@ -143,14 +164,23 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
+    from trygghet_geo._precision import flag_town_only, flag_uncertain
 
     stages = _Stages(total=8)
-    inc = _read(incidents, "incidents")
-    obs = _read(observations, "observations") if observations is not None else None
+    inc = _read(incidents, "incidents", categories)
+    obs = _read(observations, "observations", categories) if observations is not None else None
+    if obs is not None:  # a remark naming only the municipality of the police extract is no street point
+        report = inc.attrs.get("report")
+        obs = flag_town_only(obs, list(getattr(report, "towns", []) or []))
     stages.step("geocode")
-    inc = _geocode(inc, gazetteer)
-    obs = _geocode(obs, gazetteer) if obs is not None else None
+    inc = flag_uncertain(
+        _geocode(inc, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+    )
+    if obs is not None:
+        obs = flag_uncertain(
+            _geocode(obs, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+        )
     stages.step("snap")
     inc = _snap(inc, network, max_snap_m=max_snap_m)
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
@@ -160,14 +190,13 @@ def analyze(
     stages.step("hotspots")
     from trygghet_geo.hotspots import find_hotspots
 
-    clustered = inc[inc[s.CLUSTER] >= 0]
-    hotspots = find_hotspots(clustered, clustered[s.CLUSTER].to_numpy(), network, eps_m=params.eps_m)
-    inc[s.HOTSPOT_ID] = -1
+    clustered = inc[inc[schema.CLUSTER] >= 0]
+    hotspots = find_hotspots(clustered, clustered[schema.CLUSTER].to_numpy(), network, eps_m=params.eps_m)
+    inc[schema.HOTSPOT_ID] = -1
     for hid, members in zip(hotspots["hotspot_id"], hotspots["member_index"], strict=True):
-        inc.loc[list(members), s.HOTSPOT_ID] = int(hid)
+        inc.loc[list(members), schema.HOTSPOT_ID] = int(hid)
     stages.step("significance")
-    from trygghet_geo.hotspots._significance import hotspot_significance
-    from trygghet_geo.hotspots._stability import hotspot_stability
+    from trygghet_geo.hotspots import hotspot_significance, hotspot_stability
 
     eps, ms, weighted = params.eps_m, params.min_samples, params.min_samples_auto
     hotspots = hotspot_significance(
@@ -178,7 +207,10 @@ def analyze(
     stages.step("rank")
     from trygghet_geo.rank import rank_places
 
-    places = rank_places(hotspots, inc, obs, network=network, weights=weights, gazetteer=gazetteer)
+    places = rank_places(
+        hotspots, inc, _problem_remarks(obs), network=network, period=period, weights=weights,
+        gazetteer=gazetteer,
+    )  # fmt: skip
     stages.close()
     meta = _meta(
         inc,
@@ -194,6 +226,8 @@ def analyze(
         parameters_note=params.explain("sv"),
         parameters_note_en=params.explain("en"),
     )
+    if period is not None:
+        meta["period"] = places.attrs.get("period", meta["period"])
     area = _read_area(study_area, network)
     return Analysis(
         incidents=inc,
@@ -204,7 +238,26 @@ def analyze(
         left_out=left_out_counts(inc),
         meta=meta,
         study_area=area,
+        observations_left_out=_observation_counts(obs),
     )
+
+
+def _problem_remarks(obs: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The remarks the ranking counts: placed on the streets with certainty, current problems only."""
+    if obs is None:
+        return None
+    from trygghet_geo._precision import observation_reasons
+
+    return obs[(observation_reasons(obs) == "").to_numpy()]
+
+
+def _observation_counts(obs: gpd.GeoDataFrame | None) -> dict[str, int]:
+    if obs is None:
+        return {}
+    from trygghet_geo._precision import observation_reasons
+
+    reasons = observation_reasons(obs)
+    return {str(k): int(v) for k, v in reasons[reasons != ""].value_counts().items()}
 
 
 def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame | None:
@@ -236,7 +289,7 @@ class _Stages:
         self._bar = tqdm(total=total, desc="read", disable=progress_disable(), leave=False)
 
     def step(self, name: str) -> None:
-        log.info("stage: %s", name)
+        logger.info("stage: %s", name)
         self._bar.set_description(name)
         self._bar.update(1)
 
@@ -245,20 +298,21 @@ class _Stages:
         self._bar.close()
 
 
-def _read(source: Any, kind: str) -> gpd.GeoDataFrame:
-    from trygghet_geo import io
-    from trygghet_geo import schema as s
+def _read(
+    source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
+) -> gpd.GeoDataFrame:
+    from trygghet_geo import io, schema
 
-    if isinstance(source, pd.DataFrame) and s.STATUS in source.columns and "geometry" in source.columns:
+    if isinstance(source, pd.DataFrame) and schema.STATUS in source.columns and "geometry" in source.columns:
         return source.copy()
     reader = io.read_incidents if kind == "incidents" else io.read_observations
-    return reader(source)
+    return reader(source, categories=categories)
 
 
 def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataFrame:
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    if gazetteer is None or not (gdf[s.STATUS] == "needs_geocoding").any():
+    if gazetteer is None or not (gdf[schema.STATUS] == "needs_geocoding").any():
         return gdf
     from trygghet_geo.geocode import geocode
 
@@ -267,29 +321,30 @@ def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataF
 
 def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -> gpd.GeoDataFrame:
     """Project to the network's CRS and snap the rows fine enough for the streets; flag the far ones."""
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo.network.snap import snap_points
 
-    gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
-    gdf[s.EDGE_ID] = -1
-    gdf[s.EDGE_OFFSET_M] = np.nan
-    gdf[s.SNAP_DIST_M] = np.nan
+    gdf = align_crs(gdf, network.crs, what="the incidents")
+    gdf[schema.EDGE_ID] = -1
+    gdf[schema.EDGE_OFFSET_M] = np.nan
+    gdf[schema.SNAP_DIST_M] = np.nan
     usable = (
-        (gdf[s.STATUS] == "ok")
-        & gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
+        (gdf[schema.STATUS] == "ok")
+        & (gdf[schema.REASON].fillna("") != "geocode_uncertain")
+        & gdf[schema.PRECISION].isin(list(schema.STREET_PRECISION))
         & gdf.geometry.notna()
         & ~gdf.geometry.is_empty
     )
     if usable.any():
         snapped = snap_points(gdf.loc[usable], network, max_snap_m=max_snap_m)
-        gdf.loc[usable, s.EDGE_ID] = snapped["edge_id"].to_numpy()
-        gdf.loc[usable, s.EDGE_OFFSET_M] = snapped["edge_offset_m"].to_numpy()
-        gdf.loc[usable, s.SNAP_DIST_M] = snapped["snap_dist_m"].to_numpy()
-        far = usable & (gdf[s.EDGE_ID] < 0)
-        gdf.loc[far, s.REASON] = "too_far_from_street"
-    coarse = (gdf[s.STATUS] == "ok") & ~gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
-    gdf.loc[coarse & (gdf[s.REASON].fillna("") == ""), s.REASON] = "coarse_location"
-    gdf[s.EDGE_ID] = gdf[s.EDGE_ID].astype(int)
+        gdf.loc[usable, schema.EDGE_ID] = snapped["edge_id"].to_numpy()
+        gdf.loc[usable, schema.EDGE_OFFSET_M] = snapped["edge_offset_m"].to_numpy()
+        gdf.loc[usable, schema.SNAP_DIST_M] = snapped["snap_dist_m"].to_numpy()
+        far = usable & (gdf[schema.EDGE_ID] < 0)
+        gdf.loc[far, schema.REASON] = "too_far_from_street"
+    coarse = (gdf[schema.STATUS] == "ok") & ~gdf[schema.PRECISION].isin(list(schema.STREET_PRECISION))
+    gdf.loc[coarse & (gdf[schema.REASON].fillna("") == ""), schema.REASON] = "coarse_location"
+    gdf[schema.EDGE_ID] = gdf[schema.EDGE_ID].astype(int)
     return gdf
 
 
@@ -301,14 +356,14 @@ def _parameters(
     random_state: int,
 ) -> Parameters:
     """The clustering parameters: derived from the events on the streets, or as given."""
-    from trygghet_geo import schema as s
-    from trygghet_geo.hotspots._parameters import Parameters, suggest_parameters
+    from trygghet_geo import schema
+    from trygghet_geo.hotspots import Parameters, suggest_parameters
 
-    on = gdf[s.EDGE_ID].to_numpy() >= 0
+    on = gdf[schema.EDGE_ID].to_numpy() >= 0
     if on.any():
         return suggest_parameters(
-            gdf.loc[on, s.EDGE_ID].to_numpy(),
-            gdf.loc[on, s.EDGE_OFFSET_M].to_numpy(),
+            gdf.loc[on, schema.EDGE_ID].to_numpy(),
+            gdf.loc[on, schema.EDGE_OFFSET_M].to_numpy(),
             network,
             eps_m=eps_m,
             min_samples=min_samples,
@@ -333,20 +388,20 @@ def _parameters(
 
 
 def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, params: Parameters) -> gpd.GeoDataFrame:
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo.hotspots._dbscan import dbscan_on_network
     from trygghet_geo.hotspots._parameters import street_weights
 
-    gdf[s.CLUSTER] = -1
-    on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
+    gdf[schema.CLUSTER] = -1
+    on_street = (gdf[schema.EDGE_ID] >= 0).to_numpy()
     if on_street.sum() > 0:
-        e = gdf.loc[on_street, s.EDGE_ID].to_numpy()
-        t = gdf.loc[on_street, s.EDGE_OFFSET_M].to_numpy()
+        e = gdf.loc[on_street, schema.EDGE_ID].to_numpy()
+        t = gdf.loc[on_street, schema.EDGE_OFFSET_M].to_numpy()
         w = street_weights(network, e, t, params.eps_m) if params.min_samples_auto else None
         labels, _core = dbscan_on_network(
             e, t, network, eps_m=params.eps_m, min_samples=params.min_samples, sample_weight=w
         )
-        gdf.loc[on_street, s.CLUSTER] = labels
+        gdf.loc[on_street, schema.CLUSTER] = labels
         _warn_if_one_cluster_swallows_all(labels, eps_m=params.eps_m, min_samples=params.min_samples)
     return gdf
 
@@ -378,24 +433,24 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
 
 def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
     """Reason code -> number of incident rows that took no part in the clustering, largest first."""
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    left = incidents[incidents[s.EDGE_ID] < 0] if s.EDGE_ID in incidents else incidents
+    left = incidents[incidents[schema.EDGE_ID] < 0] if schema.EDGE_ID in incidents else incidents
     return {str(k): int(v) for k, v in _left_out_reasons(left).value_counts().items()}
 
 
 def _left_out_reasons(left: pd.DataFrame) -> pd.Series:
     """The reason code of each left-out row: a row still waiting for geocoding is ``not_geocoded``."""
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    reasons = left[s.REASON].fillna("").replace("", "not_geocoded")
-    return reasons.where(left[s.STATUS] != "needs_geocoding", "not_geocoded")
+    reasons = left[schema.REASON].fillna("").replace("", "not_geocoded")
+    return reasons.where(left[schema.STATUS] != "needs_geocoding", "not_geocoded")
 
 
 def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[str, Any]:
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    when = pd.to_datetime(inc[s.OCCURRED_AT], errors="coerce").dropna()
+    when = pd.to_datetime(inc[schema.OCCURRED_AT], errors="coerce").dropna()
     synthetic = kwargs.pop("synthetic")
     synthetic = bool(inc.attrs.get("synthetic", False)) if synthetic is None else bool(synthetic)
     note = kwargs.pop("source_note") or inc.attrs.get("source_note") or ""
@@ -411,25 +466,41 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
     }
 
 
-def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
-    """Every incident row that took no part in the clustering, with its reason spelled out.
+def left_out_table(
+    analysis: Analysis, *, lang: str = "sv", kind: Literal["incidents", "observations"] = "incidents"
+) -> pd.DataFrame:
+    """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
+    remark that took no part in the ranking), with its reason spelled out.
 
     The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
     redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
-    reason equal ``analysis.left_out``.
+    reason equal ``analysis.left_out`` (``analysis.observations_left_out``).
     """
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo.output.privacy import redact
 
-    inc = analysis.incidents
-    left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
-    left[s.REASON] = _left_out_reasons(left)
+    if kind == "observations":
+        from trygghet_geo._precision import observation_reasons
+
+        obs = analysis.observations
+        if obs is None:
+            return pd.DataFrame(columns=[schema.SOURCE, schema.SOURCE_ROW, schema.REASON, "reason_text"])
+        reasons = observation_reasons(obs)
+        left = pd.DataFrame(obs[(reasons != "").to_numpy()].drop(columns=[obs.geometry.name]))
+        left[schema.REASON] = reasons[reasons != ""]
+    else:
+        inc = analysis.incidents
+        left = pd.DataFrame(inc[inc[schema.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
+        left[schema.REASON] = _left_out_reasons(left)
     left.insert(
-        left.columns.get_loc(s.REASON) + 1,
+        left.columns.get_loc(schema.REASON) + 1,
         "reason_text",
-        left[s.REASON].map(lambda code: s.reason_text(code, lang)),
+        left[schema.REASON].map(lambda code: schema.reason_text(code, lang)),
     )
-    codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE}
+    codes_only = {
+        schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
+        schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
+    }  # fmt: skip
     for col in left.columns:
         if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
             left[col] = redact(left[col].astype("object"))

@@ -12,6 +12,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from trygghet_geo._cli_options import (
+    add_analysis_options,
+    add_read_options,
+    analysis_kwargs,
+    read_inputs,
+    reader_kwargs,
+)
+from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import TrygghetError
 
 if TYPE_CHECKING:
@@ -51,47 +59,43 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(result: Analysis) -> None:
-    from trygghet_geo import schema as s
+def _print_summary(result: Analysis, lang: str | None = None) -> None:
+    from trygghet_geo import schema
+    from trygghet_geo._text import resolve_lang, text
+
+    lang = resolve_lang(lang)
 
     inc = result.incidents
-    from_text = set(s.GEOCODE_METHODS) - {"coordinates", "failed"}
-    geocoded = int(inc[s.GEOCODE_METHOD].isin(list(from_text)).sum()) if s.GEOCODE_METHOD in inc else 0
-    used = int((inc[s.EDGE_ID] >= 0).sum())
-    print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
-    if result.observations is not None:
-        print(f"Trygghetsvandringens synpunkter: {len(result.observations)}")
+    from_text = set(schema.GEOCODE_METHODS) - {"coordinates", "failed"}
+    geocoded = (
+        int(inc[schema.GEOCODE_METHOD].isin(list(from_text)).sum()) if schema.GEOCODE_METHOD in inc else 0
+    )
+    used = int((inc[schema.EDGE_ID] >= 0).sum())
+    print(text("summary.read", lang, n=len(inc), geocoded=geocoded, used=used))
+    unknown_time = (
+        int((~inc[schema.TIME_KNOWN].fillna(True).astype(bool)).sum()) if schema.TIME_KNOWN in inc else 0
+    )
+    if unknown_time:
+        print(text("summary.time_unknown", lang, n=unknown_time))
     if result.left_out:
-        print("Utelämnade ur klustringen:")
+        print(text("summary.left_out", lang))
         for reason, n in result.left_out.items():
-            text = s.reason_text(reason)
-            print(f"  {n:5d}  {text} ({reason})")
-    print(f"Hotspots: {len(result.hotspots)}")
-    print("Topp 5 platser för gemensamma besök:")
+            print(f"  {n:5d}  {schema.reason_text(reason, lang)} ({reason})")
+    if result.observations is not None:
+        left = result.observations_left_out
+        n_obs, n_left = len(result.observations), sum(left.values())
+        print(text("summary.remarks", lang, n=n_obs, used=n_obs - n_left, left=n_left))
+        for reason, n in left.items():
+            print(f"  {n:5d}  {schema.reason_text(reason, lang)} ({reason})")
+    print(text("summary.hotspots", lang, n=len(result.hotspots)))
+    print(text("summary.top", lang))
     for row in result.places.head(5).itertuples():
         print(f"  {row.rank}. {row.name} – {row.reason}")
     if len(result.places) == 0:
-        if used == 0:
-            print("  (inga: ingen händelse kunde placeras på gatunätet; se skälen ovan)")
-        else:
-            print("  (inga: inga koncentrationer som sticker ut från resten av gatunätet)")
-    note = result.meta.get("parameters_note")
+        print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
+    note = result.meta.get("parameters_note_en" if lang == "en" else "parameters_note")
     if note:
-        print(f"Inställningar: {note}")
-
-
-def _auto_or(kind: type[float] | type[int]) -> Any:
-    """An argparse type: ``"auto"`` or a number of ``kind``."""
-
-    def parse(text: str) -> float | int | str:
-        if text == "auto":
-            return text
-        try:
-            return kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected 'auto' or a number, got {text!r}") from None
-
-    return parse
+        print(text("summary.settings", lang, note=note))
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
@@ -115,23 +119,15 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
         "--gazetteer", help="saved gazetteer (.parquet/.gpkg) or an OSM extract (.osm.pbf) to build one"
     )
     p.add_argument("--study-area", help="polygon layer drawn as the study area")
-    p.add_argument(
-        "--eps-m",
-        type=_auto_or(float),
-        default="auto",
-        help="cluster distance along the streets, metres, or 'auto' (default: from the data)",
-    )
-    p.add_argument(
-        "--min-samples",
-        type=_auto_or(int),
-        default="auto",
-        help="events within eps for a core point, or 'auto' (default: from the data)",
-    )
+    add_analysis_options(p)
+    add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (99)")
     p.add_argument(
         "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
     )
-    p.add_argument("--lang", choices=("sv", "en"), default="sv")
+    p.add_argument(
+        "--lang", choices=("sv", "en"), default=None, help="language (default: options.lang, Swedish)"
+    )
     p.add_argument("--title", help="map title")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     return _run_analyze
@@ -209,22 +205,29 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from trygghet_geo.rank import export_places
 
     network = _load_network(args.network)
+    incidents, observations = read_inputs(args)
     gazetteer = _load_gazetteer(args.gazetteer, network)
     result = analyze(
-        args.incidents, args.observations, network=network, gazetteer=gazetteer, eps_m=args.eps_m,
-        min_samples=args.min_samples, n_simulations=args.n_simulations, title=args.title,
-        study_area=args.study_area,
+        incidents, observations, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
+        title=args.title, study_area=args.study_area, **analysis_kwargs(args),
     )  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=args.lang)
+    from trygghet_geo._text import resolve_lang, text
+
+    lang = resolve_lang(args.lang)
+    html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=lang)
     csv = export_places(result.places, out / "platser.csv")
     export_places(result.places, out / "platser.xlsx")
-    left_path = write_table(left_out_table(result, lang=args.lang), out / "utelamnade.csv")
-    _print_summary(result)
-    print(f"Karta:      {html}")
-    print(f"Platser:    {csv} (+ .xlsx)")
-    print(f"Utelämnade: {left_path} ({sum(result.left_out.values())} rader med skäl)")
+    left_path = write_table(left_out_table(result, lang=lang), out / "utelamnade.csv")
+    _print_summary(result, lang)
+    print(text("files.map", lang, path=html))
+    print(text("files.places", lang, path=csv))
+    print(text("files.left_out", lang, path=left_path, n=sum(result.left_out.values())))
+    if result.observations is not None:
+        table = left_out_table(result, lang=lang, kind="observations")
+        obs_path = write_table(table, out / "utelamnade_synpunkter.csv")
+        print(text("files.remarks_left_out", lang, path=obs_path, n=len(table)))
     return 0
 
 
@@ -246,13 +249,10 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _
         help="the validated table (.csv, .xlsx, .gpkg, .geojson; default: FILE's name + "
         "'.validated.csv' in the current folder); the rejects table is written next to it",
     )
+    add_read_options(p, observations=False)
     p.add_argument(
-        "--crs", default=None, help="CRS of the coordinate columns, e.g. EPSG:3011 (default: detect)"
+        "--lang", choices=("sv", "en"), default=None, help="language of the report (default: options.lang)"
     )
-    p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
-    p.add_argument("--encoding", default=None, help="text encoding of a CSV (default: detect)")
-    p.add_argument("--delimiter", default=None, help="delimiter of a CSV (default: detect)")
-    p.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the report")
     return _run_validate
 
 
@@ -263,18 +263,27 @@ def _run_validate(args: argparse.Namespace) -> int:
     from trygghet_geo.io._write import write_table
 
     src = Path(args.file)
-    result = validate_file(
-        src, kind=args.kind, crs=args.crs, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter
-    )
+    kwargs = reader_kwargs(args)
+    kind = args.kind
+    if kind == "auto":  # decided here, so that --categories takes the rows of the right kind
+        from trygghet_geo.io import _looks_like_observations
+
+        kind = "observations" if _looks_like_observations(src, kwargs) else "incidents"
+    if kind == "observations":
+        kwargs["categories"] = reader_kwargs(args, observations=True)["categories"]
+    result = validate_file(src, kind=kind, **kwargs)
     report = result.attrs["report"]
     out = Path(args.out) if args.out else Path.cwd() / f"{src.stem}.validated.csv"
     rejects_path = out.with_name(f"{out.stem.removesuffix('.validated')}.rejects.csv")
     write_table(result, out)
-    rejects = rejects_table(result, lang=args.lang)
+    from trygghet_geo._text import resolve_lang, text
+
+    lang = resolve_lang(args.lang)
+    rejects = rejects_table(result, lang=lang)
     write_table(rejects, rejects_path)
-    print(report.to_text(args.lang))
-    print(f"{'Skrev' if args.lang == 'sv' else 'Wrote'}: {out}")
-    print(f"{'Avvisade rader' if args.lang == 'sv' else 'Rejected rows'} ({len(rejects)}): {rejects_path}")
+    print(report.to_text(lang))
+    print(f"{text('wrote', lang)}: {out}")
+    print(f"{text('rejected_rows', lang)} ({len(rejects)}): {rejects_path}")
     return 0
 
 
@@ -441,18 +450,8 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    p.add_argument(
-        "--eps-m",
-        type=_auto_or(float),
-        default="auto",
-        help="cluster distance along the streets in metres, or 'auto' (default: from the data)",
-    )
-    p.add_argument(
-        "--min-samples",
-        type=_auto_or(int),
-        default="auto",
-        help="events within eps for a core point, or 'auto' (default: from the data)",
-    )
+    add_analysis_options(p)
+    add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
     p.add_argument("--followup", type=int, default=5, help="top places followed up (without --places)")
@@ -487,9 +486,9 @@ def _run_report(args: argparse.Namespace) -> int:
         if args.network is None:
             raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
         network, extra = _load_network(args.network), {}
+        inputs = read_inputs(args)
         gazetteer = _load_gazetteer(args.gazetteer, network)
-        inputs = (args.incidents, args.observations)
-    extra["eps_m"], extra["min_samples"] = args.eps_m, args.min_samples
+    extra.update(analysis_kwargs(args))
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
     chosen = None
@@ -539,7 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         options.progress = False
     try:
-        return runners[args.command](args)
+        with cli_interface():  # hints in errors name the command-line options
+            return runners[args.command](args)
     except TrygghetError as exc:
         print(f"trygghet-geo {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ from trygghet_geo.hotspots._significance import hotspot_significance
 from trygghet_geo.hotspots._stability import hotspot_stability
 
 # names this package's single module used to define, for one release (DeprecationWarning)
-__getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots")
+__getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots", "trygghet_geo._vocab")
 
 __all__ = [
     "HOTSPOT_COLUMNS",

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.network.distance import _prepare, cached_node_distances, neighbour_weight
 from trygghet_geo.network.snap import random_positions
 
@@ -399,8 +399,8 @@ def _check_given(eps_m: Any, min_samples: Any) -> None:
         or not isinstance(eps_m, int | float)
         or not (np.isfinite(eps_m) and eps_m > 0)
     ):
-        raise InputError(f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}")
+        raise ParameterError(f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}")
     if not (isinstance(min_samples, str) and min_samples == AUTO) and (
         isinstance(min_samples, bool) or not isinstance(min_samples, int | np.integer) or min_samples < 1
     ):
-        raise InputError(f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}")
+        raise ParameterError(f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}")

@@ -53,7 +53,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._config import progress_disable
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.hotspots._dbscan import dbscan_on_network
 from trygghet_geo.hotspots._parameters import street_weights
 from trygghet_geo.network.snap import random_positions
@@ -128,7 +128,7 @@ def hotspot_significance(
     (True, True)
     """
     if not (isinstance(alpha, int | float) and 0 < alpha < 1):
-        raise InputError(f"alpha must lie between 0 and 1, got {alpha!r}")
+        raise ParameterError(f"alpha must lie between 0 and 1, got {alpha!r}")
     for col in (schema.EDGE_ID, schema.EDGE_OFFSET_M):
         if col not in incidents.columns:
             raise SchemaError(f"incidents: missing column {col!r} (snap the incidents first)")
@@ -367,7 +367,7 @@ def _baseline(baseline: np.ndarray | None, network: StreetNetwork) -> np.ndarray
         return None
     b = np.asarray(baseline, dtype=float)
     if b.shape != (len(network.edges),) or not np.isfinite(b).all() or (b < 0).any() or not b.sum() > 0:
-        raise InputError(
+        raise ParameterError(
             f"baseline must be {len(network.edges)} non-negative per-edge weights, not all 0; "
             f"got shape {b.shape}"
         )
