@@ -95,6 +95,18 @@ def test_every_row_read_dated_and_categorised(files: dict[str, Any]) -> None:
     assert days == truth.loc[no_time, "start"].dt.strftime("%Y-%m-%d").tolist()
 
 
+def test_sweref_coordinates_land_on_their_addresses(files: dict[str, Any]) -> None:
+    truth = files["truth"].rows
+    gdf = read_incidents(files["folder"] / "brott.csv", crs=CRS)
+    xy = truth["with_xy"].to_numpy()
+    assert xy.sum() >= 20
+    assert (gdf.loc[xy, s.STATUS] == "ok").all()
+    assert (gdf.loc[~xy, s.LAT].isna()).all()
+    metres_lat = (gdf.loc[xy, s.LAT].to_numpy() - truth.loc[xy, "lat"].to_numpy()) * 111_000
+    metres_lon = (gdf.loc[xy, s.LON].to_numpy() - truth.loc[xy, "lon"].to_numpy()) * 55_000
+    assert np.hypot(metres_lat, metres_lon).max() < 15  # the generator jitters by ~3 m
+
+
 def test_both_brott_of_an_arende_are_kept(files: dict[str, Any]) -> None:
     truth = files["truth"]
     gdf = read_incidents(files["folder"] / "brott.csv", crs=CRS)
