@@ -577,8 +577,7 @@ def build(
     # Place text naming only the municipality or county is no street point: never geocoded to one.
     coarse = coarse_place(raw_place, _text(cols.raw("town"), n) if cols.has("town") else None, report)
     coarse = np.where(located, 0, coarse).astype(np.int8)
-    coarse_rows = (coarse > 0) & (status != 2)
-    status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
+    coarse_rows = (coarse > 0) & (status != 2)  # flagged after the duplicate check: the latest version wins
     report.outside_area = int((reason == _R["outside_country"]).sum())
     if report.outside_area:
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
@@ -614,6 +613,7 @@ def build(
         place_code=place_code,
     )
     status[dup], reason[dup] = 2, _R["duplicate"]
+    status[coarse_rows & ~dup], reason[coarse_rows & ~dup] = 2, _R["coarse_location"]
     report.duplicates = int(dup.sum())
     if cols.replaced:
         report.replaced_characters = sum(cols.replaced.values())
