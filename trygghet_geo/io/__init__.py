@@ -39,7 +39,7 @@ __all__ = ["ROLES", "IngestReport", "read_incidents", "read_observations", "reje
 
 Source: TypeAlias = str | Path | pd.DataFrame
 _TEXT = {".csv", ".txt", ".tsv", ".tab", ".dat", ".text"}
-_EXCEL = {".xlsx", ".xlsm"}
+_EXCEL = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 _GIS = {".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".zip"}
 
 
@@ -296,12 +296,8 @@ def _prepare_path(
             frame=frame,
             source=name,
             source_rows=rows,
-            report={"how": {"format": "xlsx", "sheet": sheet_name}},
+            report={"how": {"format": suffix.lstrip("."), "sheet": sheet_name}},
         ), None
-    if suffix == ".xls":
-        raise InputError(
-            f"{path}: old Excel .xls files are not read; save the sheet as .xlsx or CSV in Excel"
-        )
     if suffix == ".json" or suffix in _GIS:
         return _prepare_json_or_gis(path, layer=layer), None
     from trygghet_geo.io._csv import read_text_table
