@@ -312,6 +312,11 @@ def _prepare_path(
     )
     if info.title_lines:
         notes.append(f"{info.title_lines} lines above the header were skipped (a title, not data)")
+    notes += [
+        f"row {r.row} (line {r.line}), field {r.column!r}: a quote opens and never closes; read as a literal "
+        f"character (it would have swallowed {r.swallowed} lines)"
+        for r in info.runaways
+    ]
     how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter}
     return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from trygghet_geo.errors import InputError
+from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, read_tracked
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class TextInfo:
     delimiter: str
     mixed_encoding_lines: int = 0
     title_lines: int = 0
+    runaways: tuple[RunawayQuote, ...] = ()
 
 
 def detect_encoding(path: Path) -> str:
@@ -104,7 +106,8 @@ def detect_delimiter(sample: str) -> str:
     best, best_score = ";", (0, 0)
     for delim in _DELIMITERS:
         try:
-            widths = [len(r) for r in csv.reader(lines, delimiter=delim)]
+            # Each line on its own: a quote that never closes must not carry the count into later lines.
+            widths = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines]
         except csv.Error:
             continue
         mode = max(set(widths), key=lambda w: (widths.count(w), w)) if widths else 0
@@ -135,7 +138,7 @@ def read_text_table(
     if encoding is None:
         fast = _read_if_plain_utf8(path, delimiter)
         if fast is not None:
-            return fast
+            return _account_lines(path, *fast, None)
     enc = encoding or detect_encoding(path)
     if enc == "mixed":
         text, mixed = _decode_mixed(path.read_bytes())
@@ -157,11 +160,66 @@ def read_text_table(
         raise InputError(f"{path}: the file holds only blank space; expected a header line")
     delim = delimiter or detect_delimiter(sample)
     skip = title_lines(sample, delim)
+    _check_width(path, sample, delim, skip)
     try:
         frame = _read(buffer, delim, None if isinstance(buffer, io.StringIO) else enc, path, skip)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: no header line found; expected column names on the first line") from None
-    return frame, TextInfo(enc_name, delim, mixed, skip)
+    decoded = buffer.getvalue() if isinstance(buffer, io.StringIO) else None
+    return _account_lines(path, frame, TextInfo(enc_name, delim, mixed, skip), decoded)
+
+
+def _check_width(path: Path, sample: str, delim: str, skip: int) -> None:
+    """Refuse a header wider than :data:`MAX_COLUMNS` before any reader makes a column per cell."""
+    lines = [ln for ln in sample.splitlines()[skip:] if ln.strip()]
+    if not lines:
+        return
+    width = lines[0].count(delim) + 1
+    if width > MAX_COLUMNS:
+        raise InputError(
+            f"{path}: the header line has {width:,} columns (delimiter {delim!r}); at most "
+            f"{MAX_COLUMNS:,} are read. Expected an incident or observation extract with one column per field"
+        )
+
+
+def _has_line_breaks(frame: pd.DataFrame) -> bool:
+    """Whether any cell holds a line break (a quoted cell spanning lines, legitimately or not)."""
+    for col in frame.columns:
+        values = frame[col]
+        text = values.dtype == "str" or values.dtype == object
+        if text and values.astype("str").str.contains("[\r\n]", regex=True).any():
+            return True
+    return False
+
+
+def _account_lines(
+    path: Path, frame: pd.DataFrame | None, info: TextInfo, text: str | None
+) -> tuple[pd.DataFrame, TextInfo]:
+    """Check the records read against the physical lines: where a cell holds a line break, read the file
+    again on the careful path, which tells a quoted cell spanning lines from a quote that never closes."""
+    if frame is not None and not _has_line_breaks(frame):
+        return frame, info
+    if text is None:
+        enc = "utf-8" if info.encoding == "utf-8" else info.encoding
+        with path.open("r", encoding=enc, newline="") as fh:
+            text = fh.read()
+    tracked = read_tracked(text, info.delimiter, info.title_lines)
+    for r in tracked.runaways[:20]:
+        log.warning(
+            "%s: row %d (line %d), field %r: a quote opens and never closes; read as a literal character "
+            "(it would have swallowed %d lines)",
+            path,
+            r.row,
+            r.line,
+            r.column,
+            r.swallowed,
+        )
+    if tracked.frame.shape[1] == 0:
+        raise InputError(f"{path}: no header line found; expected column names on the first line")
+    runaways = tuple(tracked.runaways)
+    return tracked.frame, TextInfo(
+        info.encoding, info.delimiter, info.mixed_encoding_lines, info.title_lines, runaways
+    )
 
 
 def title_lines(sample: str, delim: str) -> int:
@@ -203,6 +261,7 @@ def _read_if_plain_utf8(path: Path, delimiter: str | None) -> tuple[pd.DataFrame
         return None
     delim = delimiter or detect_delimiter(sample)
     skip = title_lines(sample, delim)
+    _check_width(path, sample, delim, skip)
     frame = _read_c_all_text(path, sample, delim, skip)
     if frame is None:
         try:
@@ -305,7 +364,10 @@ def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFr
     )
 
 
-def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0) -> pd.DataFrame:
+def _read(
+    buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0
+) -> pd.DataFrame | None:
+    """The fast readers; ``None`` when the file needs the careful path (:func:`read_tracked`)."""
     if isinstance(buffer, Path):
         try:
             return _read_arrow(buffer, delim, enc, skip)
@@ -327,29 +389,9 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, s
                 index_col=False,  # never take the first column as the index when lines end in a delimiter
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        # Ragged rows (a cell with an unquoted delimiter): re-read with the csv module, keeping every row;
-        # extra cells are joined back into the last column so that no text is lost.
+        # Ragged rows (a cell with an unquoted delimiter) or a quote that never closes: the careful path
+        # reads every record with the csv module, checked against the physical lines it took.
         log.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
-        if isinstance(buffer, io.StringIO):
-            buffer.seek(0)
-        return _read_ragged(buffer, delim, enc, path, skip)
+        return None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None
-
-
-def _read_ragged(
-    buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0
-) -> pd.DataFrame:
-    text = buffer.getvalue() if isinstance(buffer, io.StringIO) else path.read_text(encoding=enc or "utf-8")
-    text = "\n".join(text.splitlines()[skip:])
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if any(c.strip() for c in r)]
-    header, body = rows[0], rows[1:]
-    width = len(header)
-    for r in body:  # empty cells after the last column (lines ending in a delimiter) hold nothing
-        while len(r) > width and not r[-1].strip():
-            r.pop()
-    fixed = [
-        [*r[: width - 1], delim.join(r[width - 1 :])] if len(r) > width else r + [""] * (width - len(r))
-        for r in body
-    ]
-    return pd.DataFrame(fixed, columns=header, dtype="str")
