@@ -25,7 +25,9 @@ from trygghet_geo.errors import SchemaError
 from trygghet_geo.io._categories import map_categories
 from trygghet_geo.io._dates import (
     _localize,
+    date_window,
     distinct_texts,
+    outside_window,
     parse_datetimes,
     parse_times,
     utc_ns,
@@ -496,6 +498,7 @@ def _statuses(
     street: np.ndarray | None,
     outside: np.ndarray,
     bad_date: np.ndarray,
+    implausible: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Status and reason codes per row (before duplicates), first matching rule wins for the reason."""
     n = located.shape[0]
@@ -510,7 +513,11 @@ def _statuses(
     rej = ~located & ~has_place
     status[rej] = 2
     reason[rej] = np.where(bad_coords[rej], _R["bad_coordinates"], _R["no_location"])
-    for mask, code in ((outside, "outside_country"), (bad_date, "bad_date")):
+    for mask, code in (
+        (outside, "outside_country"),
+        (bad_date, "bad_date"),
+        (implausible, "implausible_date"),
+    ):
         m = mask & (status != 2)
         status[m], reason[m] = 2, _R[code]
     return status, reason
@@ -572,6 +579,9 @@ def build(
         id_later = submit(_codes, record_id)
         place_later = submit(_codes, place, lower=True)
         occurred, bad_date, wall = _occurred_at(cols)
+        occurred, implausible = outside_window(occurred)
+        if wall is not None and implausible.any():
+            wall = np.where(implausible, np.iinfo(np.int64).min, wall)
         bar.update(1)
         raw_cat = _text(cols.raw("category"), n)
         cat_code, cat_names, unknown = map_categories(
@@ -590,8 +600,20 @@ def build(
     outside, area_name = _outside(lon, lat, located, area, coords.sweden)
     street = None if prep.coarse_with_street is None else prep.coarse_with_street.to_numpy(dtype=bool)
     status, reason = _statuses(
-        located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
+        located,
+        (place != "").to_numpy(),
+        coords.kind == tgcrs.KIND_BAD,
+        street,
+        outside,
+        bad_date,
+        implausible,
     )
+    if implausible.any():
+        lo, hi = date_window()
+        report.notes.append(
+            f"{int(implausible.sum())} rows dated outside {lo:%Y-%m-%d} … {hi:%Y-%m-%d} "
+            "(options.plausible_dates); flagged implausible_date"
+        )
     report.outside_area = int((reason == _R["outside_country"]).sum())
     if report.outside_area:
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
