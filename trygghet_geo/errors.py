@@ -11,6 +11,7 @@ __all__ = [
     "GeocodingError",
     "InputError",
     "NetworkError",
+    "ParameterError",
     "SchemaError",
     "TrygghetError",
     "TrygghetWarning",
@@ -30,6 +31,11 @@ class InputError(TrygghetError, ValueError):
 
 class SchemaError(InputError):
     """A table lacks a column the stage needs, or a column holds values of the wrong kind."""
+
+
+class ParameterError(TrygghetError, ValueError):
+    """A parameter of a call (or a command-line option) is out of its range: the message names the argument,
+    echoes the value and says what was expected."""
 
 
 class CRSError(TrygghetError, ValueError):

@@ -224,6 +224,7 @@ def _read(
     max_excel_mb: float | None = None,
 ) -> gpd.GeoDataFrame:
     index = None
+    _check_parameters(area, max_excel_mb, delimiter, encoding)
     if isinstance(source, pd.DataFrame):
         prep = _prepare_frame(source)
         index = source.index
@@ -247,6 +248,32 @@ def _read(
         prep.derived.pop(role_of(key), None)
     _require_location(prep)
     return build(prep, kind=kind, crs=crs, area=area, categories=categories, index=index)
+
+
+def _check_parameters(
+    area: Area, max_excel_mb: float | None, delimiter: str | None, encoding: str | None
+) -> None:
+    """The readers' parameters, checked before any file is opened."""
+    import codecs
+
+    from trygghet_geo import _validate as v
+    from trygghet_geo.errors import ParameterError
+
+    if isinstance(area, tuple | list):
+        v.bbox("area", area)
+    if max_excel_mb is not None:
+        v.positive("max_excel_mb", max_excel_mb)
+    if delimiter is not None and (
+        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
+    ):
+        raise ParameterError(f"delimiter={delimiter!r}: expected one character such as ';', ',' or a tab")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError):
+            raise ParameterError(
+                f"encoding={encoding!r}: not a text encoding Python knows (utf-8, cp1252 …)"
+            ) from None
 
 
 def _require_location(prep: Prepared) -> None:

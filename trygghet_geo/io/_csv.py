@@ -55,6 +55,9 @@ def detect_encoding(path: Path) -> str:
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         while chunk := fh.read(_CHUNK):
             if b"\x00" in chunk:
+                bare = _utf16_without_bom(chunk)
+                if bare is not None:
+                    return bare
                 raise InputError(
                     f"{path}: the file holds NUL bytes, so it is no text file in UTF-8 or cp1252; expected a "
                     "CSV/TXT export (for Excel files use the .xlsx extension)"
@@ -68,6 +71,31 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             return _not_utf8(path)
     return "utf-8"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for UTF-16 text written without a byte order mark (NUL bytes in every
+    other position, as ASCII text in UTF-16 has), else ``None``."""
+    sample = head[: 1 << 16]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _resolve_encoding(path: Path, encoding: str) -> str:
+    """A forced ``utf-16`` on a file without a byte order mark: the byte order read from the file."""
+    if codecs.lookup(encoding).name != "utf-16":
+        return encoding
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return encoding
+    return _utf16_without_bom(head) or "utf-16-le"
 
 
 _SWEDISH_UTF8 = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96", b"\xc3\xa9")
@@ -139,7 +167,7 @@ def read_text_table(
         fast = _read_if_plain_utf8(path, delimiter)
         if fast is not None:
             return _account_lines(path, *fast, None)
-    enc = encoding or detect_encoding(path)
+    enc = _resolve_encoding(path, encoding) if encoding else detect_encoding(path)
     if enc == "mixed":
         text, mixed = _decode_mixed(path.read_bytes())
         log.warning("%s: %d lines were not UTF-8 and were read as cp1252", path, mixed)
@@ -150,7 +178,7 @@ def read_text_table(
         try:
             with path.open("r", encoding=enc, newline="") as fh:
                 sample = fh.read(65536)
-        except (UnicodeDecodeError, LookupError) as exc:
+        except (UnicodeError, LookupError) as exc:
             raise InputError(
                 f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=..."
             ) from None
@@ -393,5 +421,5 @@ def _read(
         # reads every record with the csv module, checked against the physical lines it took.
         log.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
         return None
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None

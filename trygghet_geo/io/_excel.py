@@ -76,9 +76,20 @@ def _sheet_name(path: Path, names: list[str | int], sheet: str | int | None) -> 
 def read_gis_layer(path: Path, *, layer: str | int | None = None) -> gpd.GeoDataFrame:
     """A GIS layer through pyogrio (GeoJSON, GeoPackage, Shapefile, …)."""
     import geopandas as gpd
-    from pyogrio.errors import DataLayerError, DataSourceError
+    from pyogrio import errors as pe
 
+    unreadable = (
+        pe.DataSourceError,
+        pe.DataLayerError,
+        pe.CRSError,
+        pe.FeatureError,
+        pe.FieldError,
+        pe.GeometryError,
+        ValueError,
+        OSError,
+        RecursionError,
+    )
     try:
         return gpd.read_file(path, layer=layer, engine="pyogrio")
-    except (DataSourceError, DataLayerError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read it as a GIS layer ({exc})") from None
+    except unreadable as exc:
+        raise InputError(f"{path}: cannot read it as a GIS layer ({type(exc).__name__}: {exc})") from None
