@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from trygghet_geo.errors import TrygghetError
+from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -135,11 +135,18 @@ def _load_network(path: str) -> StreetNetwork:
         )
     if not Path(path).exists():
         raise TrygghetError(f"--network {path!r}: no such file")
-    if suffix in readers:
-        return readers[suffix](path)
-    if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
-        return n.read_network(path)
-    return n.network_from_lines(_line_layer(path, "--network"))
+    try:
+        if suffix in readers:
+            return readers[suffix](path)
+        if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
+            return n.read_network(path)
+        return n.network_from_lines(_line_layer(path, "--network"))
+    except TrygghetError:
+        raise
+    except Exception as exc:  # each reader (pyrosm, osmnx, pyogrio) fails in its own way on a broken file
+        raise NetworkError(
+            f"--network {path!r}: cannot read a street network ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _line_layer(path: str, flag: str) -> gpd.GeoDataFrame:
@@ -164,10 +171,17 @@ def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | Non
 
     if not Path(path).exists():
         raise TrygghetError(f"--gazetteer {path!r}: no such file")
-    if Path(path).suffix.lower() in (".parquet", ".gpkg"):
-        return Gazetteer.load(path)
-    # An extract may hold a county or the whole country: read the town's window only.
-    return build_gazetteer(path, network=network, bbox=_around(network))
+    try:
+        if Path(path).suffix.lower() in (".parquet", ".gpkg"):
+            return Gazetteer.load(path)
+        # An extract may hold a county or the whole country: read the town's window only.
+        return build_gazetteer(path, network=network, bbox=_around(network))
+    except TrygghetError:
+        raise
+    except Exception as exc:  # pyarrow, pyogrio and pyrosm each fail in their own way on a broken file
+        raise GeocodingError(
+            f"--gazetteer {path!r}: cannot read a gazetteer ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _around(network: StreetNetwork, margin_deg: float = 0.02) -> tuple[float, float, float, float]:
@@ -281,16 +295,10 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
 
 
 def _bbox(text: str) -> tuple[float, float, float, float]:
-    """``--bbox min_lon,min_lat,max_lon,max_lat`` as four numbers."""
-    from trygghet_geo.errors import InputError
+    """``--bbox min_lon,min_lat,max_lon,max_lat`` as four numbers in order."""
+    from trygghet_geo._preflight import parse_bbox
 
-    try:
-        values = tuple(float(v) for v in text.split(","))
-    except ValueError:
-        values = ()
-    if len(values) != 4:
-        raise InputError(f"--bbox must be min_lon,min_lat,max_lon,max_lat, got {text!r}")
-    return values[0], values[1], values[2], values[3]
+    return parse_bbox("--bbox", text)
 
 
 def _run_geocode(args: argparse.Namespace) -> int:
@@ -505,10 +513,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         options.progress = False
     try:
+        from trygghet_geo._preflight import check_options
+
+        check_options(args)  # every option that can be checked is checked before any work starts
         return runners[args.command](args)
     except TrygghetError as exc:
-        print(f"trygghet-geo {args.command}: error: {exc}", file=sys.stderr)
+        print(f"trygghet-geo {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except (OSError, MemoryError) as exc:  # a disk full, a folder taken away during the run
+        print(f"trygghet-geo {args.command}: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line for the user, the traceback with -v for the report
+        if args.verbose:
+            logging.exception("unexpected error")
+        print(
+            f"trygghet-geo {args.command}: unexpected error ({type(exc).__name__}: {_one_line(exc)}); "
+            "rerun with -v to see where, and report it",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error message on one line (messages quoting a file's contents may hold line breaks)."""
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

@@ -327,6 +327,18 @@ def _clean_names(values: pd.Series) -> np.ndarray:
 
 
 # --- constructors -------------------------------------------------------------------------------------------
+def _require_finite(frame: gpd.GeoDataFrame) -> None:
+    """Refuse lines with a NaN or infinite vertex (GEOS cannot index them), naming the features."""
+    xy, which = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    bad = np.unique(which[~np.isfinite(xy).all(axis=1)])
+    if len(bad):
+        labels = [frame.index[i] for i in bad[:5]]
+        raise InputError(
+            f"the line layer has {len(bad)} feature(s) with a vertex that is no number (NaN or infinite), "
+            f"at row label(s) {labels!r}; mend or remove them"
+        )
+
+
 def network_from_lines(
     gdf: gpd.GeoDataFrame,
     *,
@@ -378,6 +390,7 @@ def network_from_lines(
     column = name_column or _name_column(gdf.columns)
     frame = gdf[[column, gdf.geometry.name]] if column else gdf[[gdf.geometry.name]]
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    _require_finite(frame)
     kinds = set(frame.geom_type.unique())
     if not kinds <= {"LineString", "MultiLineString"}:
         raise InputError(f"network_from_lines needs line geometry, found {sorted(kinds)}")
