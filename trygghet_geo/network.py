@@ -41,7 +41,7 @@ import shapely
 from pyproj import CRS
 
 from trygghet_geo._config import options
-from trygghet_geo._noding import SPLITS, Split, split_lines
+from trygghet_geo._noding import SPLITS, Split, require_finite, split_lines
 from trygghet_geo.errors import CRSError, InputError, NetworkError
 
 if TYPE_CHECKING:
@@ -327,18 +327,6 @@ def _clean_names(values: pd.Series) -> np.ndarray:
 
 
 # --- constructors -------------------------------------------------------------------------------------------
-def _require_finite(frame: gpd.GeoDataFrame) -> None:
-    """Refuse lines with a NaN or infinite vertex (GEOS cannot index them), naming the features."""
-    xy, which = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
-    bad = np.unique(which[~np.isfinite(xy).all(axis=1)])
-    if len(bad):
-        labels = [frame.index[i] for i in bad[:5]]
-        raise InputError(
-            f"the line layer has {len(bad)} feature(s) with a vertex that is no number (NaN or infinite), "
-            f"at row label(s) {labels!r}; mend or remove them"
-        )
-
-
 def network_from_lines(
     gdf: gpd.GeoDataFrame,
     *,
@@ -390,7 +378,7 @@ def network_from_lines(
     column = name_column or _name_column(gdf.columns)
     frame = gdf[[column, gdf.geometry.name]] if column else gdf[[gdf.geometry.name]]
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
-    _require_finite(frame)
+    require_finite(frame)
     kinds = set(frame.geom_type.unique())
     if not kinds <= {"LineString", "MultiLineString"}:
         raise InputError(f"network_from_lines needs line geometry, found {sorted(kinds)}")
