@@ -53,7 +53,7 @@ def parse_bbox(flag: str, text: str) -> tuple[float, float, float, float]:
 
 
 def _writable_folder(flag: str, folder: Path) -> None:
-    """``folder`` exists (or is made) and a file can be written in it: tried, not guessed, since
+    """``folder``, or the nearest folder above it that exists, takes a new file: tried, not guessed, since
     permission bits say nothing about a read-only mount, ``/proc`` or a user with root rights."""
     import tempfile
 
@@ -62,9 +62,8 @@ def _writable_folder(flag: str, folder: Path) -> None:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ParameterError(f"{flag} {str(folder)!r}: {str(probe)!r} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
+    try:  # a file made and removed at once in the nearest folder that exists (nothing is left behind)
+        with tempfile.TemporaryFile(dir=probe):
             pass
     except OSError as exc:
         raise ParameterError(f"{flag} {str(folder)!r}: cannot write there ({exc.strerror or exc})") from None
@@ -142,4 +141,4 @@ def check_options(args: argparse.Namespace) -> None:
             dt.date.fromisoformat(promise)
         except ValueError:
             raise ParameterError(f"--promise-date {promise!r}: expected a date YYYY-MM-DD") from None
-    _check_out(args)  # last: it may make the output folder
+    _check_out(args)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -136,11 +137,14 @@ def _load_network(path: str) -> StreetNetwork:
     if not Path(path).exists():
         raise TrygghetError(f"--network {path!r}: no such file")
     try:
-        if suffix in readers:
-            return readers[suffix](path)
-        if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
-            return n.read_network(path)
-        return n.network_from_lines(_line_layer(path, "--network"))
+        with warnings.catch_warnings():
+            # A broken file makes GDAL warn before it fails; the error below says what matters, on one line.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if suffix in readers:
+                return readers[suffix](path)
+            if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
+                return n.read_network(path)
+            return n.network_from_lines(_line_layer(path, "--network"))
     except TrygghetError:
         raise
     except Exception as exc:  # each reader (pyrosm, osmnx, pyogrio) fails in its own way on a broken file
@@ -156,7 +160,9 @@ def _line_layer(path: str, flag: str) -> gpd.GeoDataFrame:
     from trygghet_geo.errors import InputError
 
     try:
-        return gpd.read_file(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's own notes on a broken file
+            return gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several kinds for missing or unreadable files
         raise InputError(f"{flag} {path!r}: cannot read the line layer: {exc}") from exc
 

@@ -21,8 +21,8 @@ import pandas as pd
 __all__ = ["MAX_COLUMNS", "RunawayQuote", "TrackedRead", "read_tracked", "split_literal", "unique_names"]
 
 MAX_COLUMNS = 2_048
-"""Widest table read (header cells). Incident extracts have tens of columns; a wider header is refused
-before any reader allocates a column per cell (100,000 columns took 1.5 GB)."""
+"""Widest table read (a CSV header's cells, a sheet's extent). Incident extracts have tens of columns; a
+wider table is refused before any reader allocates a column per cell (100,000 columns took 1.5 GB)."""
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,15 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
     while src.i < len(lines):
         start = src.i
         parsed: list[str] | None
+        at_end = False
         try:
             parsed = next(reader)
         except StopIteration:
             break
-        except csv.Error:  # a quote closed before a non-delimiter, or the end of the file inside a quote
-            parsed = None
+        except csv.Error as exc:  # a quote closed before a non-delimiter, or the end of the file inside one
+            parsed, at_end = None, "end of data" in str(exc)
         end = max(src.i, start + 1)
-        if parsed is None and end - start == 1:
+        if parsed is None and end - start == 1 and not at_end:
             record = next(csv.reader([lines[start]], delimiter=delim), [])  # sloppy quoting on one line
         elif parsed is None or (
             end - start > 1 and header is not None and _is_runaway(lines[start:end], parsed, delim, width)

@@ -33,6 +33,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from trygghet_geo.errors import InputError
+from trygghet_geo.io._lines import MAX_COLUMNS
 
 __all__ = ["Extent", "check_workbook", "measure_parts"]
 
@@ -397,6 +398,13 @@ def check_workbook(path: Path, *, max_excel_mb: float | None = None) -> list[Ext
             ) from None
     budget = int(limit / _BYTES_PER_CELL)
     for ext in extents:
+        width = ext.max_col - ext.min_col + 1
+        if ext.max_row >= 0 and width > MAX_COLUMNS:
+            raise InputError(
+                f"{path}: refused: sheet part {ext.part!r} has cells from {ext.ref()}, {width:,} columns "
+                f"wide (at most {MAX_COLUMNS:,} are read; a stray cell far right of the table?); delete "
+                "the stray cells or save the sheet as CSV"
+            )
         if ext.max_row >= _MAX_ROWS or ext.max_col >= _MAX_COLS or ext.cells > budget:
             raise InputError(
                 f"{path}: refused: sheet part {ext.part!r} has cells from {ext.ref()} ({ext.cells:,} "
