@@ -108,11 +108,18 @@ def split_literal(line: str, delim: str) -> list[str]:
     return out
 
 
-def _is_runaway(lines: list[str], record: list[str], delim: str, width: int) -> bool:
-    """A record spanning these physical lines swallowed others: a later line carries as many delimiters as
-    a record of its own, the record came out wider than the header, or it ran to the end of the file."""
-    need = max(1, width - 1)
-    return len(record) > width or any(ln.count(delim) >= need for ln in lines[1:])
+def _is_runaway(record: list[str], delim: str, width: int) -> bool:
+    """A record spanning several physical lines swallowed others: a later line of one of its cells carries as
+    many delimiters as a record of its own (at least two), or the record came out wider than the header.
+    (A quoted cell whose later lines each hold a whole record's worth of delimiters cannot be told from a
+    quote that swallowed records; it is read as the latter, and reported.)"""
+    if len(record) > width:
+        return True
+    need = max(2, width - 1)
+    return any(
+        ("\n" in cell or "\r" in cell) and any(ln.count(delim) >= need for ln in physical_lines(cell)[1:])
+        for cell in record
+    )
 
 
 def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
@@ -141,9 +148,7 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
         end = max(src.i, start + 1)
         if parsed is None and end - start == 1 and not at_end:
             record = next(csv.reader([lines[start]], delimiter=delim), [])  # sloppy quoting on one line
-        elif parsed is None or (
-            end - start > 1 and header is not None and _is_runaway(lines[start:end], parsed, delim, width)
-        ):
+        elif parsed is None or (end - start > 1 and header is not None and _is_runaway(parsed, delim, width)):
             record = split_literal(lines[start], delim)
             if header is not None:
                 col = next((k for k, c in enumerate(record) if c.startswith('"')), len(record) - 1)
