@@ -37,7 +37,7 @@ _FILE_OUT = {
     "geocode": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson"),
     "network": (".gpkg",),
 }
-_COUNTS = {"min_samples": 1, "n_simulations": 0, "top": 1, "followup": 1}
+_COUNTS = {"n_simulations": 0, "top": 1, "followup": 1}  # --eps-m/--min-samples: checked by argparse
 
 
 def parse_bbox(flag: str, text: str) -> tuple[float, float, float, float]:
@@ -115,9 +115,9 @@ def check_options(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if value is not None and value < minimum:
             raise ParameterError(f"--{name.replace('_', '-')} {value}: expected a whole number >= {minimum}")
-    eps = getattr(args, "eps_m", None)
-    if eps is not None:
-        v.positive("--eps-m", eps)
+    mb = getattr(args, "max_excel_mb", None)
+    if mb is not None:
+        v.positive("--max-excel-mb", mb)
     if getattr(args, "bbox", None):
         parse_bbox("--bbox", args.bbox)
     delimiter = getattr(args, "delimiter", None)

@@ -91,7 +91,7 @@ def _cli_cases(folder: Path) -> list[list[str]]:
         ["analyze", str(good), "--network", str(good), "--out", "/proc/forbidden"],
         ["analyze", str(good), "--network", str(good), "--study-area", str(good)],
         ["analyze", str(good), "--network", str(good), "--n-simulations", "-1"],
-        ["analyze", str(good), "--network", str(good), "--eps-m", "nan"],
+        ["analyze", str(good), "--network", str(good), "--max-excel-mb", "nan"],
         ["analyze", str(good), "--network", str(good), "--min-samples", "0"],
         ["report", "--followup", "0"],
         ["report", "--top", "-3"],

@@ -16,7 +16,7 @@ from reader_corpus import quote_row
 
 from trygghet_geo.io._csv import read_text_table
 
-ALPHABET = list('ab xyzåäöÅÖé;,|\t"\r\n=-+.0123456789') + ["\u00a0", "'"]
+ALPHABET = [*'ab xyzåäöÅÖé;,|\t"\r\n=-+.0123456789', "\u00a0", "'"]
 DELIMS = (";", ",", "\t", "|")
 ENDS = ("\n", "\r\n", "\r")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16")
@@ -77,7 +77,7 @@ def test_reader_returns_what_csv_reads(table: tuple[bytes, str, str, list[list[s
 def test_detected_delimiter_and_encoding_read_every_record(
     table: tuple[bytes, str, str, list[list[str]]],
 ) -> None:
-    data, delim, enc, rows = table
+    data, delim, _, rows = table
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.csv"
         path.write_bytes(data)
