@@ -11,7 +11,7 @@ import logging
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from trygghet_geo._cli_options import (
     add_analysis_options,
@@ -514,14 +514,24 @@ def _run_report(args: argparse.Namespace) -> int:
 _SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (``trygghet-geo analyze: error: …``, exit status 2); the
+    usage itself stays one ``--help`` away."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="trygghet-geo",
         description="Map unsafe places: hotspots along streets, places for joint visits, email-ready maps.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     runners: dict[str, _Runner] = {}
     for add in _SUBCOMMANDS:
         runner = add(sub)

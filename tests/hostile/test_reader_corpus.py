@@ -110,7 +110,10 @@ def test_cli_refuses_with_one_line_before_any_work(
 ) -> None:
     cases = _cli_cases(tmp_path)
     for argv in cases:
-        code = main(["--no-progress", *argv])
+        try:
+            code = main(["--no-progress", *argv])
+        except SystemExit as stop:  # a usage error found by argparse itself
+            code = stop.code
         err = capsys.readouterr().err
         assert code != 0, argv
         assert "Traceback" not in err, (argv, err)
