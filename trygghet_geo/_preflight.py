@@ -16,13 +16,12 @@ from trygghet_geo.errors import InputError, ParameterError
 
 __all__ = ["check_options", "parse_bbox"]
 
-# Options naming a file that must exist before the run, and the suffixes each may have (None: any).
+# Options naming a file that must exist before the run, and the suffixes each may have (None: any). The
+# network and gazetteer are checked by their loaders, which run before anything is read.
 _INPUTS: dict[str, tuple[str, ...] | None] = {
     "incidents": None,
     "file": None,
     "observations": None,
-    "network": None,
-    "gazetteer": None,
     "pbf": (".pbf",),
     "osm": (".osm", ".xml"),
     "graphml": (".graphml",),

@@ -208,30 +208,35 @@ def read_text_table(
 
 
 def _widest_line(path: Path, delim: str) -> int:
-    """Delimiters on the fullest physical line, counted in the raw bytes in 1 MB chunks (quotes ignored, so
-    an over-count at worst). pandas' C reader makes a column for every cell of a line wider than the header
-    before it complains (one line of 4.9 million cells took 6.8 GB), so such a file goes to the careful
-    path instead."""
+    """Delimiters on the fullest physical line (counted exactly only on lines long enough to hold
+    ``MAX_COLUMNS`` of them, quotes ignored), from the raw bytes in 4 MB chunks: one compiled comparison per
+    byte, about the cost of ``bytes.count``. pandas' C reader makes a column for every cell of a line wider
+    than the header before it complains (one line of 4.9 million cells took 6.8 GB), so a file with such a
+    line goes to the careful path instead."""
     import numpy as np
 
-    code = ord(delim) if len(delim.encode("utf-8")) == 1 else None
-    if code is None:
+    if len(delim.encode("utf-8")) != 1:
         return 0
-    best, carry = 0, 0
+    code = ord(delim)
+    eol = -1
+    best, carry_len, carry_count = 0, 0, 0
     with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(1 << 22):
+            if eol < 0:  # lines end in \n (also \r\n), or in \r alone (old Mac exports)
+                eol = 10 if b"\n" in chunk or b"\r" not in chunk else 13
             a = np.frombuffer(chunk, dtype=np.uint8)
-            ends = np.flatnonzero((a == 10) | (a == 13))
-            marks = np.flatnonzero(a == code)
-            if not len(ends):
-                carry += len(marks)
-                best = max(best, carry)
-                continue
-            per_line = np.diff(np.searchsorted(marks, ends), prepend=0)
-            per_line[0] += carry
-            best = max(best, int(per_line.max()))
-            carry = len(marks) - int(np.searchsorted(marks, ends[-1]))
-    return max(best, carry)
+            ends = np.flatnonzero(a == eol)
+            starts = np.concatenate(([0], ends + 1))
+            stops = np.append(ends, len(a))
+            lengths = stops - starts
+            lengths[0] += carry_len
+            for i in np.flatnonzero(lengths >= MAX_COLUMNS):  # only lines long enough to be that wide
+                count = int(np.count_nonzero(a[starts[i] : stops[i]] == code))
+                best = max(best, count + (carry_count if i == 0 else 0))
+            last = int(np.count_nonzero(a[starts[-1] :] == code)) if lengths[-1] >= MAX_COLUMNS else 0
+            carry_count = last + (carry_count if len(ends) == 0 else 0)
+            carry_len = int(lengths[-1])
+    return best
 
 
 def _check_width(path: Path, sample: str, delim: str, skip: int) -> None:

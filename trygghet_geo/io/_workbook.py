@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
-from trygghet_geo.errors import InputError
+from trygghet_geo._hints import hint
+from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.io._lines import MAX_COLUMNS
 
 __all__ = ["Extent", "check_workbook", "measure_parts"]
@@ -363,15 +364,14 @@ def check_workbook(path: Path, *, max_excel_mb: float | None = None) -> list[Ext
         declaration in any XML part, or a sheet whose dense range exceeds the cell budget.
     """
     limit_mb = _limit(max_excel_mb)
+    named = hint("max_excel_mb", f"{limit_mb:g}")  # max_excel_mb=100 in Python, --max-excel-mb 100 on the CLI
     limit = limit_mb * 1e6
     with path.open("rb") as fh:
         magic = fh.read(8)
     if magic == _OLE2:
         size = path.stat().st_size
         if size > limit:
-            raise InputError(
-                f"{path}: refused: the workbook is {size / 1e6:.0f} MB, over max_excel_mb={limit_mb:g}"
-            )
+            raise InputError(f"{path}: refused: the workbook is {size / 1e6:.0f} MB, over {named}")
         extents = _biff8_extent(path, path.read_bytes())
     else:
         try:
@@ -381,8 +381,8 @@ def check_workbook(path: Path, *, max_excel_mb: float | None = None) -> list[Ext
                 if total > limit or len(infos) > _MAX_PARTS:
                     raise InputError(
                         f"{path}: refused: the workbook expands to {total / 1e6:.0f} MB in {len(infos)} "
-                        f"parts, over the limit of max_excel_mb={limit_mb:g} MB (a decompression bomb, or an "
-                        "extract too large for Excel: save it as CSV, or raise max_excel_mb)"
+                        f"parts, over the limit of {named} MB (a decompression bomb, or an extract too large "
+                        f"for Excel: save it as CSV, or raise {hint('max_excel_mb')})"
                     )
                 extents = measure_parts(path, z)
         except (
@@ -409,7 +409,7 @@ def check_workbook(path: Path, *, max_excel_mb: float | None = None) -> list[Ext
             raise InputError(
                 f"{path}: refused: sheet part {ext.part!r} has cells from {ext.ref()} ({ext.cells:,} "
                 "cells once laid out, most of them empty if a stray cell sits far from the table), more "
-                f"than max_excel_mb={limit_mb:g} allows ({budget:,} cells); delete the stray cells or save "
+                f"than {named} allows ({budget:,} cells); delete the stray cells or save "
                 "the sheet as CSV"
             )
     return extents
@@ -421,7 +421,11 @@ def _limit(max_excel_mb: float | None) -> float:
 
         return float(options.max_excel_mb)
     if isinstance(max_excel_mb, bool) or not isinstance(max_excel_mb, int | float) or not max_excel_mb > 0:
-        raise InputError(f"max_excel_mb={max_excel_mb!r}: expected a positive number of megabytes")
+        raise ParameterError(
+            f"{hint('max_excel_mb', repr(max_excel_mb))}: expected a positive number of megabytes"
+        )
     if max_excel_mb == float("inf"):
-        raise InputError(f"max_excel_mb={max_excel_mb!r}: expected a finite positive number of megabytes")
+        raise ParameterError(
+            f"{hint('max_excel_mb', repr(max_excel_mb))}: expected a finite number of megabytes"
+        )
     return float(max_excel_mb)
