@@ -134,3 +134,40 @@ def test_parameters_of_analyze_and_rank_are_checked() -> None:
     for kwargs in ({"alpha": 5}, {"alpha": 0}, {"alpha": float("nan")}, {"n_simulations": -1}):
         with pytest.raises(ParameterError, match=next(iter(kwargs))):
             rank_places(None, None, network=None, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.filterwarnings("ignore:one cluster holds:trygghet_geo.errors.TrygghetWarning")
+def test_far_dates_never_reach_date_arithmetic_downstream(tmp_path: Path) -> None:
+    """Rows dated 1900, 2200 or by Excel serial 99999 among ordinary ones: analyze, the map and the board
+    report run (no OutOfBoundsDatetime), the far rows are left out as implausible_date, and the recent
+    counts come from the ordinary rows."""
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import LineString
+
+    from trygghet_geo import analyze
+    from trygghet_geo.network import network_from_lines
+    from trygghet_geo.output.report import write_report
+
+    x0, y0 = 674_000.0, 6_580_000.0  # central Stockholm, SWEREF 99 TM
+    lines = [LineString([(x0 + i * 100, y0), (x0 + i * 100, y0 + 600)]) for i in range(7)]
+    lines += [LineString([(x0, y0 + j * 100), (x0 + 600, y0 + j * 100)]) for j in range(7)]
+    network = network_from_lines(gpd.GeoDataFrame(geometry=lines, crs="EPSG:3006"))
+    rng = np.random.default_rng(3)
+    n = 120
+    xs = x0 + 300 + rng.normal(0, 15, n)
+    ys = np.full(n, y0 + 300.0)
+    days = pd.Timestamp("2025-06-01") - pd.to_timedelta(rng.integers(0, 730, n), unit="D")
+    dates = [f"{d:%Y-%m-%d} 2{i % 4}:00" for i, d in enumerate(days)]
+    far = {0: "1900-01-01 12:00", 1: "2200-06-01 12:00", 2: "99999", 3: "1850-01-01", 4: "2261-12-31"}
+    for i, text in far.items():
+        dates[i] = text
+    frame = pd.DataFrame({"Datum": dates, "X": [f"{y:.1f}" for y in ys], "Y": [f"{x:.1f}" for x in xs],
+                          "Brottstyp": ["Narkotikabrott"] * n})  # fmt: skip
+    result = analyze(frame, network=network, n_simulations=0, eps_m=60, min_samples=5)
+    reasons = result.incidents["reason"].to_numpy()
+    assert {reasons[i] for i in far} <= {"implausible_date", "bad_date"}
+    assert result.left_out.get("implausible_date", 0) + result.left_out.get("bad_date", 0) == len(far)
+    result.to_html(tmp_path / "karta.html")
+    paths = write_report(result, tmp_path / "rapport.html")
+    assert paths["html"].stat().st_size > 0
