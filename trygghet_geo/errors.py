@@ -12,6 +12,7 @@ __all__ = [
     "InputError",
     "NetworkError",
     "ParameterError",
+    "ParameterTypeError",
     "SchemaError",
     "TrygghetError",
     "TrygghetWarning",
@@ -29,13 +30,19 @@ class InputError(TrygghetError, ValueError):
     """
 
 
+class ParameterError(TrygghetError, ValueError):
+    """An argument or option has a value the function cannot use (``k=0``, ``lang="de"``, ``alpha=2``).
+
+    The message names the parameter, the value given and what is accepted.
+    """
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """An argument is of a type the function cannot use (``except TypeError`` still catches it)."""
+
+
 class SchemaError(InputError):
     """A table lacks a column the stage needs, or a column holds values of the wrong kind."""
-
-
-class ParameterError(TrygghetError, ValueError):
-    """A parameter of a call (or a command-line option) is out of its range: the message names the argument,
-    echoes the value and says what was expected."""
 
 
 class CRSError(TrygghetError, ValueError):

@@ -21,7 +21,7 @@ from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
 from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, read_tracked
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["TextInfo", "detect_delimiter", "detect_encoding", "read_text_table"]
 
@@ -175,7 +175,7 @@ def read_text_table(
     enc = _resolve_encoding(path, encoding) if encoding else detect_encoding(path)
     if enc == "mixed":
         text, mixed = _decode_mixed(path.read_bytes())
-        log.warning("%s: %d lines were not UTF-8 and were read as cp1252", path, mixed)
+        logger.warning("%s: %d lines were not UTF-8 and were read as cp1252", path, mixed)
         buffer: io.StringIO | Path = io.StringIO(text)
         sample = text[:65536]
         enc_name = "utf-8+cp1252"
@@ -275,7 +275,7 @@ def _account_lines(
             text = fh.read()
     tracked = read_tracked(text, info.delimiter, info.title_lines)
     for r in tracked.runaways[:20]:
-        log.warning(
+        logger.warning(
             "%s: row %d (line %d), field %r: a quote opens and never closes; read as a literal character "
             "(it would have swallowed %d lines)",
             path,
@@ -424,7 +424,7 @@ def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFr
         )
         if table.column_names == names and all(pa.types.is_string(f.type) for f in table.schema):
             return table.to_pandas(types_mapper={pa.string(): _STR}.get)
-        log.debug("%s: header read differently by Arrow; reading through pandas", path)
+        logger.debug("%s: header read differently by Arrow; reading through pandas", path)
     return pd.read_csv(
         path,
         sep=delim,
@@ -445,7 +445,7 @@ def _read(
         try:
             return _read_arrow(buffer, delim, enc, skip)
         except (ValueError, pa.ArrowException) as exc:  # ragged rows, odd quoting: the C engine decides
-            log.info("%s: the Arrow reader gave up (%s); reading with the C engine", path, exc)
+            logger.info("%s: the Arrow reader gave up (%s); reading with the C engine", path, exc)
     try:
         with warnings.catch_warnings():
             # pandas warns when lines are wider than the header and would drop cells: read those tolerantly.
@@ -464,7 +464,7 @@ def _read(
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         # Ragged rows (a cell with an unquoted delimiter) or a quote that never closes: the careful path
         # reads every record with the csv module, checked against the physical lines it took.
-        log.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
+        logger.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
         return None
     except UnicodeError as exc:
         raise InputError(

@@ -17,7 +17,7 @@ from trygghet_geo.io._workbook import check_workbook
 if TYPE_CHECKING:
     import geopandas as gpd
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["check_workbook", "read_excel_table", "read_gis_layer"]
 
