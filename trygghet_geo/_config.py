@@ -138,7 +138,7 @@ def _date_window(value: Any) -> tuple[Any, Any]:
     import datetime as dt
 
     if not isinstance(value, tuple | list) or len(value) != 2:
-        raise ValueError(f"options.plausible_dates must be a (first, last) pair of dates, got {value!r}")
+        raise ParameterError(f"options.plausible_dates must be a (first, last) pair of dates, got {value!r}")
     parsed: list[Any] = []
     for v in value:
         if v is None:
@@ -147,16 +147,20 @@ def _date_window(value: Any) -> tuple[Any, Any]:
         try:
             parsed.append(dt.date.fromisoformat(v) if isinstance(v, str) else v)
         except ValueError:
-            raise ValueError(f"options.plausible_dates: {v!r} is no ISO date such as '1990-01-01'") from None
+            raise ParameterError(
+                f"options.plausible_dates: {v!r} is no ISO date such as '1990-01-01'"
+            ) from None
         if not isinstance(parsed[-1], dt.date):
-            raise ValueError(f"options.plausible_dates: {v!r} is no date")
+            raise ParameterError(f"options.plausible_dates: {v!r} is no date")
     first, last = parsed
     if first is not None and last is not None and not first < last:
-        raise ValueError(f"options.plausible_dates: the first date must come before the last, got {value!r}")
+        raise ParameterError(
+            f"options.plausible_dates: the first date must come before the last, got {value!r}"
+        )
     if first is not None and first.year < 1700:
-        raise ValueError(f"options.plausible_dates: the first date must be after 1700, got {value!r}")
+        raise ParameterError(f"options.plausible_dates: the first date must be after 1700, got {value!r}")
     if last is not None and last.year > 2200:
-        raise ValueError(f"options.plausible_dates: the last date must be before 2200, got {value!r}")
+        raise ParameterError(f"options.plausible_dates: the last date must be before 2200, got {value!r}")
     return (value[0], value[1])
 
 

@@ -171,3 +171,19 @@ def test_far_dates_never_reach_date_arithmetic_downstream(tmp_path: Path) -> Non
     result.to_html(tmp_path / "karta.html")
     paths = write_report(result, tmp_path / "rapport.html")
     assert paths["html"].stat().st_size > 0
+
+
+def test_the_date_window_is_configurable() -> None:
+    from trygghet_geo import options
+
+    frame = pd.DataFrame({"Datum": ["2019-06-01", "2021-06-01", "2026-02-01"], "Lat": ["59.33"] * 3,
+                          "Lon": ["18.06"] * 3, "Brottstyp": ["Stöld"] * 3})  # fmt: skip
+    try:
+        options.plausible_dates = ("2020-01-01", "2025-12-31")
+        reasons = read_incidents(frame)["reason"].tolist()
+    finally:
+        options.reset()
+    assert reasons == ["implausible_date", "", "implausible_date"]
+    assert read_incidents(frame)["reason"].tolist() == ["", "", ""]  # the default window: 1990 to next year
+    with pytest.raises(ParameterError, match="plausible_dates"):
+        options.plausible_dates = ("2025-01-01", "2020-01-01")
