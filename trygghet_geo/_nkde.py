@@ -118,7 +118,9 @@ def prepare_events(
     start = np.searchsorted(e, np.arange(m), "left")
     stop = np.searchsorted(e, np.arange(m), "right")
     base = np.concatenate([[0.0], np.cumsum(lengths + 2.0)[:-1]])
-    xu, xv = t / h, (lengths[e] - t) / h
+    # Only events nearer than h to an end ever fall in a summed range; clipping the others keeps the
+    # prefix sums small, so the differences that form a range lose no precision.
+    xu, xv = np.minimum(t / h, 1.0), np.minimum((lengths[e] - t) / h, 1.0)
     mu = np.zeros((deg + 1, len(t) + 1))
     mv = np.zeros((deg + 1, len(t) + 1))
     pu, pv = w.astype(float), w.astype(float)

@@ -41,6 +41,7 @@ import shapely
 from pyproj import CRS
 
 from trygghet_geo._config import options
+from trygghet_geo._lixel import lixelize
 from trygghet_geo._noding import SPLITS, Split, split_lines
 from trygghet_geo.errors import CRSError, InputError, NetworkError
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NetworkType",
     "StreetNetwork",
+    "lixelize",
     "network_from_bbox",
     "network_from_graph",
     "network_from_graphml",
