@@ -104,8 +104,7 @@ class Events:
     stop: np.ndarray
     base: np.ndarray  # per network edge
     key: np.ndarray
-    mu: np.ndarray  # (deg+1, n+1) prefix sums of w (t/h)^j
-    mv: np.ndarray  # (deg+1, n+1) prefix sums of w ((L-t)/h)^j
+    mom: np.ndarray  # (n+1, 2, deg+1) prefix sums of w x^j: [:, 0] x = (L-t)/h (v end), [:, 1] x = t/h
     h: float
 
 
@@ -121,19 +120,20 @@ def prepare_events(
     # Only events nearer than h to an end ever fall in a summed range; clipping the others keeps the
     # prefix sums small, so the differences that form a range lose no precision.
     xu, xv = np.minimum(t / h, 1.0), np.minimum((lengths[e] - t) / h, 1.0)
-    mu = np.zeros((deg + 1, len(t) + 1))
-    mv = np.zeros((deg + 1, len(t) + 1))
+    mom = np.zeros((len(t) + 1, 2, deg + 1))
     pu, pv = w.astype(float), w.astype(float)
     for j in range(deg + 1):
-        mu[j, 1:] = np.cumsum(pu)
-        mv[j, 1:] = np.cumsum(pv)
+        mom[1:, 1, j] = np.cumsum(pu)
+        mom[1:, 0, j] = np.cumsum(pv)
         pu, pv = pu * xu, pv * xv
-    return Events(e, t, w, start, stop, base, base[e] + t, mu, mv, h)
+    return Events(e, t, w, start, stop, base, base[e] + t, mom, h)
 
 
-def _range_sum(q: np.ndarray, mom: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _range_sum(q: np.ndarray, ev: Events, side: np.ndarray | int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``Σ_j q_j Σ_{lo <= i < hi} w_i x_i^j`` with x measured from the u end (side 1) or the v end (0)."""
     hi = np.maximum(hi, lo)
-    return np.einsum("ij,ji->i", q, mom[:, hi] - mom[:, lo])
+    out: np.ndarray = ((ev.mom[hi, side] - ev.mom[lo, side]) * q).sum(axis=1)
+    return out
 
 
 def _ss(ev: Events, edge: np.ndarray, pos: np.ndarray, side: str) -> np.ndarray:
@@ -208,9 +208,11 @@ def walk_sum(
     method: str,
     max_depth: int | None,
     out: np.ndarray,
+    count_out: np.ndarray | None,
 ) -> None:
     """Add to ``out`` (per sample point, in ``smp`` order) the kernel reached along walks from every occupied
-    edge end; the direct part along the event's own edge is :func:`same_edge_sum`."""
+    edge end, and to ``count_out`` the number of events whose kernel reaches the sample (along the walks
+    followed, or directly along the sample's own edge); the direct kernel is :func:`same_edge_sum`."""
     g = _directed(network)
     h = ev.h
     lengths = network.edges["length_m"].to_numpy(np.float64)
@@ -219,18 +221,24 @@ def walk_sum(
     # directed edge it arrived by, its length from that end, its factor and depth.
     starts = np.concatenate([2 * occ + 1, 2 * occ])
     limit = np.iinfo(np.int64).max if max_depth is None else int(max_depth)
-    for c0 in range(0, len(starts), max(1, _STATES_CHUNK // 64)):
-        st = starts[c0 : c0 + _STATES_CHUNK // 64]
+    reached: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    per = max(1, _STATES_CHUNK // 64)
+    for c0 in range(0, len(starts), per):
+        st = starts[c0 : c0 + per]
         arr, d, m, dep = st.copy(), np.zeros(len(st)), np.ones(len(st)), np.zeros(len(st), np.int64)
         while len(st):
             grp, nxt, mm, nd = _step(g, arr, m, dep, method)
             ok = nd <= limit
             grp, nxt, mm, nd = grp[ok], nxt[ok], mm[ok], nd[ok]
             s0, d0 = st[grp], d[grp]
-            _visit(p, ev, smp, lengths, s0, nxt, d0, mm, out)
+            hit = _visit(p, ev, smp, lengths, s0, nxt, d0, mm, out)
+            if count_out is not None:
+                reached.append(hit)
             d1 = d0 + g.dlen[nxt]
             go = d1 < h
             st, arr, d, m, dep = s0[go], nxt[go], d1[go], mm[go], nd[go]
+    if count_out is not None:
+        _count_reached(ev, smp, lengths, reached, count_out)
 
 
 def _visit(
@@ -243,29 +251,79 @@ def _visit(
     d0: np.ndarray,
     m: np.ndarray,
     out: np.ndarray,
-) -> None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Kernel of the events of ``start``'s edge entering directed edge ``nxt`` at walk length ``d0``, added
-    at the sample points on that edge."""
+    at the sample points on that edge; returns (sample, start, events reached) where any are."""
     h = ev.h
     f = nxt >> 1
     k = smp.ptr[f + 1] - smp.ptr[f]
     grp = np.repeat(np.arange(len(f)), k)
-    within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-    sp = smp.ptr[f][grp] + within
-    fg = f[grp]
-    s = np.where((nxt[grp] & 1) == 0, smp.off[sp], lengths[fg] - smp.off[sp])
+    sp = smp.ptr[f][grp] + (np.arange(len(grp)) - np.repeat(np.cumsum(k) - k, k))
+    s = np.where((nxt[grp] & 1) == 0, smp.off[sp], lengths[f[grp]] - smp.off[sp])
     a = (d0[grp] + s) / h
     live = a < 1.0
     grp, sp, a = grp[live], sp[live], a[live]
     st = start[grp]
     e = st >> 1
-    at_u = (st & 1) == 1  # the walk left edge e through its u end: x = t / h
+    side = st & 1  # 1: the walk left edge e through u, x = t / h; 0: through v, x = (L - t) / h
     reach = (1.0 - a) * h
-    lo = np.where(at_u, ev.start[e], _ss(ev, e, lengths[e] - reach, "right"))
-    hi = np.where(at_u, _ss(ev, e, reach, "left"), ev.stop[e])
-    q = _shift_coef(p, a, 1.0)
-    val = np.where(at_u, _range_sum(q, ev.mu, lo, hi), _range_sum(q, ev.mv, lo, hi))
+    lo_e, hi_e = ev.start[e], ev.stop[e]
+    # Events with t < reach (u end) or t > L - reach (v end): one searchsorted for both.
+    pos = np.where(side == 1, ev.base[e] + reach, np.nextafter(ev.base[e] + lengths[e] - reach, np.inf))
+    idx = np.clip(np.searchsorted(ev.key, pos, side="left"), lo_e, hi_e)
+    lo = np.where(side == 1, lo_e, idx)
+    hi = np.where(side == 1, idx, hi_e)
+    some = hi > lo
+    if not some.all():
+        grp, sp, a, st, side, lo, hi = grp[some], sp[some], a[some], st[some], side[some], lo[some], hi[some]
+    val = _range_sum(_shift_coef(p, a, 1.0), ev, side, lo, hi)
     out += np.bincount(sp, weights=val * m[grp], minlength=len(out))
+    return sp, st, hi - lo
+
+
+def _count_reached(
+    ev: Events,
+    smp: Samples,
+    lengths: np.ndarray,
+    reached: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    count_out: np.ndarray,
+) -> None:
+    """Events whose kernel reaches each sample: per (sample, edge) the longest prefix reached through u and
+    the longest suffix through v (their union), plus on the sample's own edge the direct window ±h."""
+    n_dir = 2 * len(lengths)
+    sp = np.concatenate([r[0] for r in reached]) if reached else np.empty(0, np.int64)
+    st = np.concatenate([r[1] for r in reached]) if reached else np.empty(0, np.int64)
+    n = np.concatenate([r[2] for r in reached]) if reached else np.empty(0, np.int64)
+    big = int(n.max()) + 1 if len(n) else 1
+    key = np.sort((sp.astype(np.int64) * n_dir + st) * big + n)  # one int64 sort, no lexsort
+    pair_key = key // big
+    last = np.r_[pair_key[1:] != pair_key[:-1], True] if len(key) else np.empty(0, bool)
+    key, n = pair_key[last], key[last] % big  # the largest count per (sample, start)
+    sp, st = key // n_dir, key % n_dir
+    pair = sp * len(lengths) + (st >> 1)
+    prefix = np.where(st & 1 == 1, n, 0)
+    suffix = np.where(st & 1 == 0, n, 0)
+    upair, inv = np.unique(pair, return_inverse=True)
+    pre = np.bincount(inv, weights=prefix, minlength=len(upair)).astype(np.int64)
+    suf = np.bincount(inv, weights=suffix, minlength=len(upair)).astype(np.int64)
+    sp, e = upair // len(lengths), upair % len(lengths)
+    own = smp.edge[sp] == e
+    total = np.minimum(pre + suf, ev.stop[e] - ev.start[e])
+    # On the sample's own edge: add the part of the direct window outside the prefix and the suffix.
+    c = smp.off[sp[own]]
+    eo = e[own]
+    w0, w1 = _ss(ev, eo, c - ev.h, "right"), _ss(ev, eo, c + ev.h, "left")
+    a_end, b_start = ev.start[eo] + pre[own], ev.stop[eo] - suf[own]
+    extra = np.maximum(0, np.minimum(w1, b_start) - np.maximum(w0, a_end))
+    total[own] = np.where(a_end >= b_start, total[own], total[own] + extra)
+    count_out += np.bincount(sp, weights=total, minlength=len(count_out))
+    # Samples whose own edge holds events but no walk came back to it: the direct window alone.
+    has = np.zeros(len(count_out), bool)
+    has[sp[own]] = True
+    rest = np.flatnonzero(~has & (ev.stop[smp.edge] > ev.start[smp.edge]))
+    er = smp.edge[rest]
+    w0, w1 = _ss(ev, er, smp.off[rest] - ev.h, "right"), _ss(ev, er, smp.off[rest] + ev.h, "left")
+    count_out[rest] += w1 - w0
 
 
 # --- shortest paths: the simple kernel and the counts ------------------------------------------------------
@@ -343,8 +401,8 @@ def shortest_sum(
         hi_v = ev.stop[eg]
         if p is not None:
             au, av = np.minimum(a / h, 1.0), np.minimum(b / h, 1.0)
-            val = _range_sum(_shift_coef(p, au, 1.0), ev.mu, lo_u, hi_u)
-            val += _range_sum(_shift_coef(p, av, 1.0), ev.mv, lo_v, hi_v)
+            val = _range_sum(_shift_coef(p, au, 1.0), ev, 1, lo_u, hi_u)
+            val += _range_sum(_shift_coef(p, av, 1.0), ev, 0, lo_v, hi_v)
             out += np.bincount(sp, weights=val, minlength=len(out))
         cnt = np.maximum(hi_u - lo_u, 0) + np.maximum(hi_v - lo_v, 0)
         count_out += np.bincount(sp, weights=cnt, minlength=len(count_out))

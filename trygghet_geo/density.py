@@ -275,9 +275,7 @@ def _sums(
             _nkde.shortest_sum(p, ev, network, smp, out, cnt)
         else:
             _nkde.same_edge_sum(p, ev, lengths, smp, np.full(len(lengths), np.inf), out, None)
-            _nkde.walk_sum(p, ev, network, smp, method, max_depth, out)
-            if counts:
-                _nkde.shortest_sum(None, ev, network, smp, out, cnt)
+            _nkde.walk_sum(p, ev, network, smp, method, max_depth, out, cnt if counts else None)
     dens, count = np.empty_like(out), np.empty_like(cnt)
     dens[order], count[order] = out / h, cnt
     return dens, count
