@@ -281,3 +281,24 @@ def test_bad_arguments_are_named():
         network_kde(ev, net, bandwidth_m=50, weights="vikt")
     with pytest.raises(InputError, match="lixel_m"):
         network_kde(ev, net, bandwidth_m=50, lixel_m=0)
+
+
+@pytest.mark.parametrize("method", ["discontinuous", "continuous"])
+def test_reported_mass_losses_add_up(method):
+    """The mass the depth limit and the dead ends take is reported; with it the kernel's mass is whole."""
+    rng = np.random.default_rng(5)
+    xy = [(int(x), int(y)) for x, y in rng.integers(0, 8, (9, 2)) * 10]
+    xy = list(dict.fromkeys(xy))
+    pairs = [(i, int(rng.integers(0, i)), int(rng.integers(0, 2))) for i in range(1, len(xy))]
+    pairs += [(int(a), int(b), 0) for a, b in rng.integers(0, len(xy), (4, 2)) if a != b]
+    net = _network(xy, pairs)
+    used = _events_on(net, [(int(e), float(f)) for e, f in zip(rng.integers(0, 30, 6), rng.uniform(0, 1, 6), strict=True)])
+    nodes, wts = np.polynomial.legendre.leggauss(9)
+    lengths = net.edges["length_m"].to_numpy()
+    e = np.repeat(np.arange(len(lengths)), lengths.astype(int))
+    pos = (np.concatenate([np.arange(int(n)) for n in lengths])[:, None] + (nodes[None, :] + 1) / 2).ravel()
+    losses: dict[str, float] = {}
+    dens, _ = _sums(used, net, np.repeat(e, 9), pos, 80.0, "quartic", method, 1, counts=False, losses=losses)
+    mass = float((dens.reshape(-1, 9) * wts[None, :] / 2).sum()) / len(used)
+    assert losses["mass_lost_depth"] > 1e-3
+    assert mass + losses["mass_lost_depth"] + losses["mass_lost_dead_ends"] == pytest.approx(1.0, abs=1e-9)

@@ -132,7 +132,8 @@ def prepare_events(
 def _range_sum(q: np.ndarray, ev: Events, side: np.ndarray | int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """``Σ_j q_j Σ_{lo <= i < hi} w_i x_i^j`` with x measured from the u end (side 1) or the v end (0)."""
     hi = np.maximum(hi, lo)
-    out: np.ndarray = ((ev.mom[hi, side] - ev.mom[lo, side]) * q).sum(axis=1)
+    k = q.shape[1]
+    out: np.ndarray = ((ev.mom[hi, side, :k] - ev.mom[lo, side, :k]) * q).sum(axis=1)
     return out
 
 
@@ -165,17 +166,86 @@ class _Graph:
     deg: np.ndarray
 
 
-def _directed(network: StreetNetwork) -> _Graph:
-    u = network.edges["u"].to_numpy(np.int64)
-    v = network.edges["v"].to_numpy(np.int64)
+@dataclass
+class Lines:
+    """The bare graph the walks need: edge ends, lengths and the number of nodes."""
+
+    u: np.ndarray
+    v: np.ndarray
+    length: np.ndarray
+    n_nodes: int
+
+    @classmethod
+    def of(cls, network: StreetNetwork) -> Lines:
+        e = network.edges
+        return cls(
+            e["u"].to_numpy(np.int64), e["v"].to_numpy(np.int64), e["length_m"].to_numpy(float), len(network.nodes)
+        )
+
+
+@dataclass
+class Chains:
+    """Edges joined through nodes of degree 2 (which split nothing): edge ``e`` is the piece of chain
+    ``chain[e]`` from ``offset[e]``, running along it or against it (``flip[e]``)."""
+
+    lines: Lines
+    chain: np.ndarray
+    offset: np.ndarray
+    flip: np.ndarray
+
+    def position(self, edge: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(chain, offset along it) of the points at ``t`` from the u end of ``edge``."""
+        return self.chain[edge], self.offset[edge] + np.where(self.flip[edge], lengths[edge] - t, t)
+
+
+def contract(lines: Lines) -> Chains:
+    """Join the edges through every node of degree 2 (a loop of such nodes becomes a closed chain)."""
+    u, v, length, m = lines.u, lines.v, lines.length, len(lines.u)
+    deg = np.bincount(np.concatenate([u, v]), minlength=lines.n_nodes)
+    chain, offset, flip = np.full(m, -1), np.zeros(m), np.zeros(m, bool)
+    simple = (deg[u] != 2) & (deg[v] != 2)
+    cu, cv, clen = list(u[simple]), list(v[simple]), list(length[simple])
+    chain[simple] = np.arange(int(simple.sum()))
+    inc: dict[int, list[int]] = {}
+    for e in np.flatnonzero(~simple).tolist():  # only edges touching a degree-2 node walk in Python
+        inc.setdefault(int(u[e]), []).append(e)
+        inc.setdefault(int(v[e]), []).append(e)
+
+    def follow(node: int, e: int) -> None:
+        c, pos, first = len(cu), 0.0, node
+        while True:
+            chain[e], offset[e], flip[e] = c, pos, u[e] != node
+            pos += length[e]
+            node = int(v[e] if u[e] == node else u[e])
+            if deg[node] != 2 or node == first:
+                break
+            nxt = [f for f in inc[node] if chain[f] < 0]
+            if not nxt:
+                break
+            e = nxt[0]
+        cu.append(first)
+        cv.append(node)
+        clen.append(pos)
+
+    for node in np.flatnonzero(deg != 2).tolist():
+        for e in inc.get(node, []):
+            if chain[e] < 0:
+                follow(node, e)
+    for e in np.flatnonzero(chain < 0).tolist():  # closed loops of degree-2 nodes
+        if chain[e] < 0:
+            follow(int(u[e]), e)
+    return Chains(Lines(np.array(cu, np.int64), np.array(cv, np.int64), np.array(clen), lines.n_nodes), chain, offset, flip)
+
+
+def _directed(lines: Lines) -> _Graph:
+    u, v = lines.u, lines.v
     m = len(u)
     tail = np.empty(2 * m, np.int64)
     head = np.empty(2 * m, np.int64)
     tail[0::2], tail[1::2], head[0::2], head[1::2] = u, v, v, u
     out = np.argsort(tail, kind="stable")
-    ptr = np.searchsorted(tail[out], np.arange(len(network.nodes) + 1))
-    lengths = network.edges["length_m"].to_numpy(np.float64)
-    return _Graph(head, np.repeat(lengths, 2), out, ptr, np.diff(ptr))
+    ptr = np.searchsorted(tail[out], np.arange(lines.n_nodes + 1))
+    return _Graph(head, np.repeat(lines.length, 2), out, ptr, np.diff(ptr))
 
 
 def _step(
@@ -203,32 +273,43 @@ def _step(
 def walk_sum(
     p: np.ndarray,
     ev: Events,
-    network: StreetNetwork,
+    lines: Lines,
     smp: Samples,
     method: str,
     max_depth: int | None,
     out: np.ndarray,
     count_out: np.ndarray | None,
-) -> None:
+) -> dict[str, float]:
     """Add to ``out`` (per sample point, in ``smp`` order) the kernel reached along walks from every occupied
     edge end, and to ``count_out`` the number of events whose kernel reaches the sample (along the walks
-    followed, or directly along the sample's own edge); the direct kernel is :func:`same_edge_sum`."""
-    g = _directed(network)
+    followed, or directly along the sample's own edge); the direct kernel is :func:`same_edge_sum`.
+
+    Returns the kernel mass lost (in events): ``"depth"`` where ``max_depth`` stopped a walk, ``"dead_ends"``
+    where a discontinuous kernel ran into a dead end."""
+    g = _directed(lines)
     h = ev.h
-    lengths = network.edges["length_m"].to_numpy(np.float64)
+    lengths = lines.length
     occ = np.flatnonzero(ev.stop > ev.start)
     # A walk state: the occupied edge end it started from (directed edge 2e+1 arrives at u, 2e at v), the
     # directed edge it arrived by, its length from that end, its factor and depth.
     starts = np.concatenate([2 * occ + 1, 2 * occ])
     limit = np.iinfo(np.int64).max if max_depth is None else int(max_depth)
     reached: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    tail = tail_poly(p)
+    lost = {"depth": 0.0, "dead_ends": 0.0}
     per = max(1, _STATES_CHUNK // 64)
     for c0 in range(0, len(starts), per):
         st = starts[c0 : c0 + per]
         arr, d, m, dep = st.copy(), np.zeros(len(st)), np.ones(len(st)), np.zeros(len(st), np.int64)
         while len(st):
+            if method == "discontinuous":
+                dead = g.deg[g.head[arr]] == 1
+                lost["dead_ends"] += _tail_mass(tail, ev, lengths, st[dead], d[dead], m[dead])
             grp, nxt, mm, nd = _step(g, arr, m, dep, method)
             ok = nd <= limit
+            if not ok.all():
+                cut = ~ok
+                lost["depth"] += _tail_mass(tail, ev, lengths, st[grp[cut]], d[grp[cut]], mm[cut])
             grp, nxt, mm, nd = grp[ok], nxt[ok], mm[ok], nd[ok]
             s0, d0 = st[grp], d[grp]
             hit = _visit(p, ev, smp, lengths, s0, nxt, d0, mm, out)
@@ -239,6 +320,7 @@ def walk_sum(
             st, arr, d, m, dep = s0[go], nxt[go], d1[go], mm[go], nd[go]
     if count_out is not None:
         _count_reached(ev, smp, lengths, reached, count_out)
+    return lost
 
 
 def _visit(
@@ -264,21 +346,42 @@ def _visit(
     live = a < 1.0
     grp, sp, a = grp[live], sp[live], a[live]
     st = start[grp]
-    e = st >> 1
-    side = st & 1  # 1: the walk left edge e through u, x = t / h; 0: through v, x = (L - t) / h
-    reach = (1.0 - a) * h
-    lo_e, hi_e = ev.start[e], ev.stop[e]
-    # Events with t < reach (u end) or t > L - reach (v end): one searchsorted for both.
-    pos = np.where(side == 1, ev.base[e] + reach, np.nextafter(ev.base[e] + lengths[e] - reach, np.inf))
-    idx = np.clip(np.searchsorted(ev.key, pos, side="left"), lo_e, hi_e)
-    lo = np.where(side == 1, lo_e, idx)
-    hi = np.where(side == 1, idx, hi_e)
+    side, lo, hi = _event_range(ev, lengths, st, a)
     some = hi > lo
     if not some.all():
         grp, sp, a, st, side, lo, hi = grp[some], sp[some], a[some], st[some], side[some], lo[some], hi[some]
     val = _range_sum(_shift_coef(p, a, 1.0), ev, side, lo, hi)
     out += np.bincount(sp, weights=val * m[grp], minlength=len(out))
     return sp, st, hi - lo
+
+
+def _event_range(
+    ev: Events, lengths: np.ndarray, st: np.ndarray, a: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The events of start ``st``'s edge within ``(1 - a)·h`` of the end it left by: a prefix when it left
+    through u (side 1, x = t / h), a suffix through v (side 0, x = (L - t) / h); one searchsorted for both."""
+    e = st >> 1
+    side = st & 1
+    reach = (1.0 - a) * ev.h
+    lo_e, hi_e = ev.start[e], ev.stop[e]
+    pos = np.where(side == 1, ev.base[e] + reach, np.nextafter(ev.base[e] + lengths[e] - reach, np.inf))
+    idx = np.clip(np.searchsorted(ev.key, pos, side="left"), lo_e, hi_e)
+    return side, np.where(side == 1, lo_e, idx), np.where(side == 1, idx, hi_e)
+
+
+def _tail_mass(tail: np.ndarray, ev: Events, lengths: np.ndarray, st: np.ndarray, d: np.ndarray, m: np.ndarray) -> float:
+    """Kernel mass that walk states (start, length ``d``, factor ``m``) would still carry: Σ m w ∫_{x+a}^1 P."""
+    a = d / ev.h
+    live = a < 1.0
+    side, lo, hi = _event_range(ev, lengths, st[live], a[live])
+    return float((_range_sum(_shift_coef(tail, a[live], 1.0), ev, side, lo, hi) * m[live]).sum())
+
+
+def tail_poly(p: np.ndarray) -> np.ndarray:
+    """Coefficients of ``∫_u^1 P``."""
+    anti = np.concatenate([[0.0], p / np.arange(1, len(p) + 1)])
+    anti[0] = -anti.sum()
+    return -anti
 
 
 def _count_reached(

@@ -156,7 +156,9 @@ def network_kde(
     if cv is not None:
         attrs["bandwidth_cv"] = cv
     if time is None:
-        dens, count = _sums(used, network, c_edge, c_off, h, kernel, method, max_depth)
+        losses: dict[str, float] = {}
+        dens, count = _sums(used, network, c_edge, c_off, h, kernel, method, max_depth, losses=losses)
+        attrs.update(losses)
         if span_days is not None and span_days >= 1.0:
             dens = dens * 1000.0 * _DAYS_PER_YEAR / span_days
             attrs["density_unit"] = UNIT_PER_YEAR
@@ -261,21 +263,31 @@ def _sums(
     *,
     weight: np.ndarray | None = None,
     counts: bool = True,
+    losses: dict[str, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Kernel sums (events per metre) and event counts within ``h`` at the sample points (edge, offset)."""
-    lengths = network.edges["length_m"].to_numpy(np.float64)
     p = _nkde.kernel_poly(kernel)
     w = used["w"].to_numpy(float) if weight is None else weight
-    ev = _nkde.prepare_events(used["edge"].to_numpy(np.int64), used["off"].to_numpy(float), w, lengths, h, len(p) - 1)
-    smp, order = _nkde.make_samples(c_edge, c_off, len(lengths))
+    e, t = used["edge"].to_numpy(np.int64), used["off"].to_numpy(float)
+    lines = _nkde.Lines.of(network)
+    if method != "simple":  # the walks run on chains joined through the nodes of degree 2
+        chains = _nkde.contract(lines)
+        e, t = chains.position(e, t, lines.length)
+        c_edge, c_off = chains.position(c_edge, c_off, lines.length)
+        lines = chains.lines
+    ev = _nkde.prepare_events(e, t, w, lines.length, h, len(p))
+    smp, order = _nkde.make_samples(c_edge, c_off, len(lines.length))
     out = np.zeros(len(c_edge))
     cnt = np.zeros(len(c_edge))
     if len(used):
         if method == "simple":
             _nkde.shortest_sum(p, ev, network, smp, out, cnt)
         else:
-            _nkde.same_edge_sum(p, ev, lengths, smp, np.full(len(lengths), np.inf), out, None)
-            _nkde.walk_sum(p, ev, network, smp, method, max_depth, out, cnt if counts else None)
+            _nkde.same_edge_sum(p, ev, lines.length, smp, np.full(len(lines.length), np.inf), out, None)
+            lost = _nkde.walk_sum(p, ev, lines, smp, method, max_depth, out, cnt if counts else None)
+            if losses is not None:
+                total = max(float(w.sum()), 1e-300)
+                losses.update({f"mass_lost_{k}": v / total for k, v in lost.items()})
     dens, count = np.empty_like(out), np.empty_like(cnt)
     dens[order], count[order] = out / h, cnt
     return dens, count
