@@ -72,7 +72,7 @@ def network_kde(
     method: Method = "discontinuous",
     weights: str | Sequence[float] | np.ndarray | None = None,
     time: tuple[str, float] | tuple[str, float, Any] | None = None,
-    max_depth: int | None = 8,
+    max_depth: int | None = 6,
     max_snap_m: float = 100.0,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
