@@ -47,11 +47,12 @@ def lixelize(network: StreetNetwork, length_m: float) -> gpd.GeoDataFrame:
     >>> from shapely.geometry import LineString
     >>> from trygghet_geo.network import network_from_lines
     >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
-    >>> lixelize(net, 30)[["edge_id", "from_m", "to_m", "length_m"]]
-       edge_id  from_m  to_m  length_m
-    0        0     0.0  33.3      33.3
-    1        0    33.3  66.7      33.3
-    2        0    66.7 100.0      33.3
+    >>> lixelize(net, 30)[["edge_id", "from_m", "to_m", "length_m"]].round(1)  # doctest: +NORMALIZE_WHITESPACE
+              edge_id  from_m   to_m  length_m
+    lixel_id
+    0               0     0.0   33.3      33.3
+    1               0    33.3   66.7      33.3
+    2               0    66.7  100.0      33.3
     """
     if isinstance(length_m, bool) or not isinstance(length_m, int | float) or not np.isfinite(length_m):
         raise InputError(f"length_m must be a positive number of metres, got {length_m!r}")

@@ -18,13 +18,16 @@ Example
 ...     {"occurred_at": pd.to_datetime(["2025-01-01", "2025-07-02", "2026-01-01"])},
 ...     geometry=[Point(100, 2), Point(110, -3), Point(300, 0)], crs=3006)
 >>> lix = network_kde(events, net, bandwidth_m=50, lixel_m=100)
->>> lix[["from_m", "to_m", "density", "count_within_bandwidth"]].round(2)
-          from_m  to_m  density  count_within_bandwidth
+>>> lix[["from_m", "to_m", "density", "count_within_bandwidth"]].round(2)  # doctest: +NORMALIZE_WHITESPACE
+          from_m   to_m  density  count_within_bandwidth
 lixel_id
-0            0.0 100.0     0.00                       0
-1          100.0 200.0     0.00                       0
-2          200.0 300.0     0.00                       0
-3          300.0 400.0     0.00                       0
+0            0.0  100.0     0.00                       0
+1          100.0  200.0     2.43                       1
+2          200.0  300.0     0.00                       0
+3          300.0  400.0     0.00                       0
+
+(The centre at 150 m is 40 m from the event at 110 m: 15/16 · (1 - 0.8²)² / 50 m = 2.43 per km over the
+events' one year.)
 >>> lix.attrs["density_unit"]
 'events per km of street per year'
 """
