@@ -13,7 +13,7 @@ within the bandwidth are a prefix or a suffix of the edge's sorted offsets) and 
 number of events.
 
 - ``"simple"``: the kernel of the shortest-path distance. Node-to-node distances come from the project's one
-  bounded Dijkstra (:func:`trygghet_geo._reach.cached_node_distances`, limited to the bandwidth); for a sample
+  bounded Dijkstra (:func:`trygghet_geo.network.distance.cached_node_distances`, limited to the bandwidth); for a sample
   point and an occupied edge the events nearer through ``u`` are a prefix of the edge, the others a suffix.
   Events on the sample point's own edge are paired explicitly (the direct distance can compete with a way
   round), which costs events × sample points per edge only.
@@ -435,7 +435,7 @@ def edge_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (sample edge f, event edge e) within ``h`` and the (k, 4) node distances D(u_f|v_f, u_e|v_e)
     (``inf`` beyond ``h``), from the bounded node-to-node distances of the one Dijkstra."""
-    from trygghet_geo._reach import cached_node_distances
+    from trygghet_geo.network.distance import cached_node_distances
 
     u = network.edges["u"].to_numpy(np.int64)
     v = network.edges["v"].to_numpy(np.int64)

@@ -59,18 +59,18 @@ class Analysis:
     study_area: gpd.GeoDataFrame | None = None
 
     def to_map(self, **kwargs: Any) -> folium.Map:
-        """The interactive map (a ``folium.Map``); keywords go to :func:`trygghet_geo.maps.make_map`."""
-        from trygghet_geo.maps import make_map
+        """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
+        from trygghet_geo.output.maps import make_map
 
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Any) -> Path:
         """Write the map as one self-contained HTML file in the ``"shared"`` privacy mode; returns the path.
 
-        Keywords go to :func:`trygghet_geo.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
+        Keywords go to :func:`.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
         ``lang="en"``, …).
         """
-        from trygghet_geo.maps import save_html
+        from trygghet_geo.output.maps import save_html
 
         return save_html(self, path, **kwargs)
 
@@ -253,7 +253,7 @@ def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataF
 def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -> gpd.GeoDataFrame:
     """Project to the network's CRS and snap the rows fine enough for the streets; flag the far ones."""
     from trygghet_geo import schema as s
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
     gdf[s.EDGE_ID] = -1
@@ -282,7 +282,7 @@ def _cluster(
     gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int
 ) -> gpd.GeoDataFrame:
     from trygghet_geo import schema as s
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     gdf[s.CLUSTER] = -1
     on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
@@ -317,7 +317,7 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
         warnings.warn(
             f"one cluster holds {largest} of {len(labels)} events on the streets: at eps_m={eps_m:g}, "
             f"min_samples={min_samples} nearly every street is dense enough, so the hotspots merge. Try a "
-            "smaller eps_m or a larger min_samples; trygghet_geo.cluster.suggest_eps shows the k-distance "
+            "smaller eps_m or a larger min_samples; trygghet_geo.hotspots.suggest_eps shows the k-distance "
             "curve along the streets.",
             TrygghetWarning,
             stacklevel=4,
@@ -363,11 +363,11 @@ def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
     """Every incident row that took no part in the clustering, with its reason spelled out.
 
     The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
-    redacted (:func:`trygghet_geo.privacy.redact`), since the table is written to disk. The row counts by
+    redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
     reason equal ``analysis.left_out``.
     """
     from trygghet_geo import schema as s
-    from trygghet_geo.privacy import redact
+    from trygghet_geo.output.privacy import redact
 
     inc = analysis.incidents
     left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))

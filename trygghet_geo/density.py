@@ -44,7 +44,7 @@ import pandas as pd
 
 from trygghet_geo import _nkde
 from trygghet_geo import schema as s
-from trygghet_geo._lixel import lixelize
+from trygghet_geo.network import lixelize
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def network_kde(
         is lost (``attrs["max_depth"]``). None follows every walk to the bandwidth, which on dense networks
         grows exponentially with the number of junctions within the bandwidth.
     max_snap_m : float
-        Passed to :func:`~trygghet_geo.snap.snap_points`.
+        Passed to :func:`~trygghet_geo.network.snap_points`.
 
     Returns
     -------
@@ -207,7 +207,7 @@ def _usable_events(
     max_snap_m: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The events that take part (edge, offset, weight and time) and the others with their reason."""
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     if not isinstance(events, gpd.GeoDataFrame):
         raise InputError(f"events must be a GeoDataFrame of points, got {type(events).__name__}")
