@@ -325,3 +325,30 @@ def test_planted_places_are_at_the_top_with_the_defaults(seed, frac):
         top.append(1 - np.searchsorted(dens, peak) / len(dens))
     assert sum(t <= 0.01 for t in top) >= 3, top
     assert max(top) <= 0.03, top
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "parquet"])
+def test_cli_writes_the_lixel_table_and_a_map(tmp_path, capsys, fmt):
+    from trygghet_geo import sample
+    from trygghet_geo.cli import main
+
+    raw = sample.write_raw(tmp_path / "raw")
+    sample.load_network().to_file(tmp_path / "gatunat.gpkg")
+    out = tmp_path / "out"
+    code = main(["density", str(raw["incidents"]), "--network", str(tmp_path / "gatunat.gpkg"),
+                 "--bandwidth-m", "100", "--format", fmt, "--out", str(out)])  # fmt: skip
+    assert code == 0
+    table = gpd.read_parquet(out / "tathet.parquet") if fmt == "parquet" else gpd.read_file(out / "tathet.gpkg")
+    assert {"edge_id", "from_m", "to_m", "density", "count_within_bandwidth"} <= set(table.columns)
+    assert table["density"].max() > 0
+    html = (out / "tathetskarta.html").read_text(encoding="utf-8")
+    assert "Täthet längs gatorna" in html
+    printed = capsys.readouterr().out
+    assert "Bandbredd: 100 m" in printed and "händelser per km gata och år" in printed
+
+
+def test_cli_density_bad_network_is_a_clear_error(tmp_path, capsys):
+    from trygghet_geo.cli import main
+
+    assert main(["density", "x.csv", "--network", str(tmp_path / "saknas.gpkg")]) == 2
+    assert "--network" in capsys.readouterr().err

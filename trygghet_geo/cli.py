@@ -1,4 +1,4 @@
-"""The ``trygghet-geo`` command line. The only module that prints.
+"""The ``trygghet-geo`` command line. The only module that prints (with its ``_cli_*`` parts).
 
 Each subcommand has an ``_add_<name>`` (arguments) and a ``_run_<name>`` (work) pair; heavy modules are
 imported inside ``_run_<name>`` so that ``trygghet-geo --help`` starts quickly.
@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from trygghet_geo._cli_density import _add_density
 from trygghet_geo.errors import TrygghetError
 
 if TYPE_CHECKING:
@@ -476,7 +477,7 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 # --- entry point --------------------------------------------------------------------------------------------
-_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report)
+_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report, _add_density)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:

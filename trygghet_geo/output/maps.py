@@ -80,10 +80,11 @@ def make_map(
         Inline Leaflet and the plugins, use no tiles and draw the streets as a vector basemap, so the file
         opens with no network at all.
     heatmap : bool or {"density", "planar", "both"}
-        The heat layer, off until ticked. ``True`` or ``"density"``: "Täthet längs gatorna", the street
-        pieces coloured by network kernel density in natural-breaks classes, legend in events per km and
-        year (:func:`trygghet_geo.density.network_kde`; in the shared mode only pieces whose density comes
-        from at least ``k`` events). ``"planar"``: the planar heat map of the points; ``"both"``; ``False``.
+        The heat layer. ``True`` (off until ticked) or ``"density"`` (shown): "Täthet längs gatorna", the
+        street pieces coloured by network kernel density in natural-breaks classes, legend in events per km
+        and year (:func:`trygghet_geo.density.network_kde`; in the shared mode only pieces whose density
+        comes from at least ``k`` events). ``"planar"``: the planar heat map of the points (off until
+        ticked); ``"both"``; ``False``.
     density : GeoDataFrame, optional
         A lixel table from :func:`~trygghet_geo.density.network_kde` to draw; default: computed from the
         analysis' incidents with its defaults.
@@ -143,7 +144,7 @@ def make_map(
     if not self_contained:
         folium.TileLayer(tiles, control=False, max_zoom=19).add_to(m)
     m.get_root().title = _html_text(payload["title"])  # type: ignore[attr-defined]
-    groups = _add_groups(m, payload, labels, planar=heatmap in ("planar", "both"), streets=draw_streets)
+    groups = _add_groups(m, payload, labels, heat=heatmap, streets=draw_streets)
     groups["layers"] = folium.LayerControl(position="topleft", collapsed=False)
     groups["layers"].add_to(m)
     _MapData(payload, groups, self_contained=self_contained).add_to(m)
@@ -609,7 +610,7 @@ def _bounds(analysis: Analysis, payload: dict[str, Any]) -> list[list[float]]:
 
 
 def _add_groups(
-    m: folium.Map, payload: dict[str, Any], labels: dict[str, str], *, planar: bool, streets: bool
+    m: folium.Map, payload: dict[str, Any], labels: dict[str, str], *, heat: bool | str, streets: bool
 ) -> dict[str, Any]:
     """One folium FeatureGroup per layer so folium's LayerControl lists them; our script fills them.
 
@@ -629,8 +630,8 @@ def _add_groups(
     if payload["cells"]:
         groups["cells"] = group(f"{labels['cells']} ({sum(payload['cells']['n'])})")
     if payload.get("density"):
-        groups["density"] = group(labels["density"], show=False)
-    if planar:
+        groups["density"] = group(labels["density"], show=heat == "density")
+    if heat in ("planar", "both"):
         groups["heatmap"] = group(labels["heatmap"], show=False)
     if payload["observations"]:
         groups["observations"] = group(f"{labels['observations']} ({len(payload['observations']['cat'])})")
