@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from math import erf, exp, pi, sqrt
 
 import geopandas as gpd
@@ -133,8 +134,8 @@ def _brute_simple(net: StreetNetwork, used: pd.DataFrame, c_edge, c_off, h, kern
     for j, (e, c) in enumerate(zip(c_edge, c_off, strict=True)):
         stops.setdefault(int(e), []).append((float(c), ("c", j)))
     for e, (u, v) in enumerate(zip(net.edges["u"], net.edges["v"], strict=True)):
-        seq = [(0.0, ("n", int(u)))] + sorted(stops.get(e, [])) + [(float(lengths[e]), ("n", int(v)))]
-        for (t0, a), (t1, b) in zip(seq[:-1], seq[1:], strict=True):
+        seq = [(0.0, ("n", int(u))), *sorted(stops.get(e, [])), (float(lengths[e]), ("n", int(v)))]
+        for (t0, a), (t1, b) in itertools.pairwise(seq):
             w = t1 - t0
             if a == b:
                 continue
@@ -208,8 +209,8 @@ def test_star_junction_splits_as_okabe(arms):
     off_other = [10.0 if net.edges.loc[i, "u"] == centre else 90.0 for i in other]
     toward = 10.0 if e["u"] == centre else 90.0
     beyond = 30.0 if e["u"] == centre else 70.0
-    c_edge = np.array(other + [arm0, arm0])
-    c_off = np.array(off_other + [toward, beyond])
+    c_edge = np.array([*other, arm0, arm0])
+    c_off = np.array([*off_other, toward, beyond])
     K = lambda d: _k("quartic", d, 50.0)  # noqa: E731
     disc, _ = _sums(used, net, c_edge, c_off, 50.0, "quartic", "discontinuous", None)
     np.testing.assert_allclose(disc, [K(30) / (arms - 1)] * (arms - 1) + [K(10), K(10)], rtol=1e-12)
@@ -237,8 +238,11 @@ def test_units_per_year_and_time_kernel():
     want_t = (wt * _k("quartic", 5, 100) + wt * _k("quartic", 25, 100)) * 1000 * 365.25
     at = st_lix.loc[(st_lix["from_m"] - 490).abs() < 1e-9]
     assert float(at["density"].iloc[0]) == pytest.approx(want_t, rel=1e-9)
-    many = network_kde(events, net, bandwidth_m=100, lixel_m=10, time=("occurred_at", 30.0, ["2024-01-01", "2025-01-01"]))
-    assert len(many) == 2 * len(st_lix) and many["reference_date"].nunique() == 2
+    many = network_kde(
+        events, net, bandwidth_m=100, lixel_m=10, time=("occurred_at", 30.0, ["2024-01-01", "2025-01-01"])
+    )
+    assert len(many) == 2 * len(st_lix)
+    assert many["reference_date"].nunique() == 2
 
 
 def test_one_instant_gives_per_event_density_and_left_out_rows():
@@ -292,7 +296,9 @@ def test_reported_mass_losses_add_up(method):
     pairs = [(i, int(rng.integers(0, i)), int(rng.integers(0, 2))) for i in range(1, len(xy))]
     pairs += [(int(a), int(b), 0) for a, b in rng.integers(0, len(xy), (4, 2)) if a != b]
     net = _network(xy, pairs)
-    used = _events_on(net, [(int(e), float(f)) for e, f in zip(rng.integers(0, 30, 6), rng.uniform(0, 1, 6), strict=True)])
+    used = _events_on(
+        net, [(int(e), float(f)) for e, f in zip(rng.integers(0, 30, 6), rng.uniform(0, 1, 6), strict=True)]
+    )
     nodes, wts = np.polynomial.legendre.leggauss(9)
     lengths = net.edges["length_m"].to_numpy()
     e = np.repeat(np.arange(len(lengths)), lengths.astype(int))
@@ -338,13 +344,16 @@ def test_cli_writes_the_lixel_table_and_a_map(tmp_path, capsys, fmt):
     code = main(["density", str(raw["incidents"]), "--network", str(tmp_path / "gatunat.gpkg"),
                  "--bandwidth-m", "100", "--format", fmt, "--out", str(out)])  # fmt: skip
     assert code == 0
-    table = gpd.read_parquet(out / "tathet.parquet") if fmt == "parquet" else gpd.read_file(out / "tathet.gpkg")
+    table = (
+        gpd.read_parquet(out / "tathet.parquet") if fmt == "parquet" else gpd.read_file(out / "tathet.gpkg")
+    )
     assert {"edge_id", "from_m", "to_m", "density", "count_within_bandwidth"} <= set(table.columns)
     assert table["density"].max() > 0
     html = (out / "tathetskarta.html").read_text(encoding="utf-8")
     assert "Täthet längs gatorna" in html
     printed = capsys.readouterr().out
-    assert "Bandbredd: 100 m" in printed and "händelser per km gata och år" in printed
+    assert "Bandbredd: 100 m" in printed
+    assert "händelser per km gata och år" in printed
 
 
 def test_cli_density_bad_network_is_a_clear_error(tmp_path, capsys):

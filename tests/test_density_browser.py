@@ -1,4 +1,4 @@
-"""The density layer in a real browser (Playwright driving Debian chromium), offline, in both privacy modes."""
+"""The density layer in a real browser (Playwright, Debian chromium), offline, in both privacy modes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ _INK = """(colors) => {
     const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
     for (let i = 0; i < d.length; i += 4) {
       if (d[i + 3] < 200) continue;
-      if (want.some(w => Math.abs(w[0] - d[i]) + Math.abs(w[1] - d[i + 1]) + Math.abs(w[2] - d[i + 2]) < 30)) n++;
+      const near = w => Math.abs(w[0] - d[i]) + Math.abs(w[1] - d[i + 1]) + Math.abs(w[2] - d[i + 2]) < 30;
+      if (want.some(near)) n++;
     }
   }
   return n;
@@ -29,8 +30,14 @@ def test_density_layer_renders_offline_with_its_legend(browser, tmp_path, privac
     path = save_html(make_analysis(400), tmp_path / f"{privacy}.html", privacy=privacy)
     context = browser.new_context(viewport={"width": 1200, "height": 800})
     requests: list[str] = []
-    context.route("**/*", lambda r: (requests.append(r.request.url), r.abort())
-                  if not r.request.url.startswith(("file:", "data:")) else r.continue_())
+    context.route(
+        "**/*",
+        lambda r: (
+            (requests.append(r.request.url), r.abort())
+            if not r.request.url.startswith(("file:", "data:"))
+            else r.continue_()
+        ),
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))

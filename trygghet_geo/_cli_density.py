@@ -7,7 +7,7 @@ place; heavy modules are imported in :func:`_run_density` only.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trygghet_geo.errors import TrygghetError
 
@@ -37,12 +37,16 @@ def _add_density(
     p.add_argument("--lixel-m", type=float, default=20.0, help="length of the street pieces, metres (20)")
     p.add_argument(
         "--method", choices=("discontinuous", "continuous", "simple"), default="discontinuous",
-        help="Okabe's equal-split discontinuous kernel (default), the continuous one, or plain shortest paths",
+        help="Okabe's equal-split discontinuous kernel (default), the continuous one, or shortest paths",
     )  # fmt: skip
     p.add_argument(
-        "--kernel", choices=("quartic", "epanechnikov", "triangular", "uniform", "gaussian"), default="quartic"
+        "--kernel",
+        choices=("quartic", "epanechnikov", "triangular", "uniform", "gaussian"),
+        default="quartic",
     )
-    p.add_argument("--max-depth", type=int, default=6, help="junctions a kernel passes at most (6); 0: no limit")
+    p.add_argument(
+        "--max-depth", type=int, default=6, help="junctions a kernel passes at most (6); 0: no limit"
+    )
     p.add_argument("--format", choices=("gpkg", "parquet"), default="gpkg", help="table format (gpkg)")
     p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
@@ -87,23 +91,33 @@ def _run_density(args: argparse.Namespace) -> int:
         if path.exists():
             path.unlink()
         table.to_file(path, layer="tathet", driver="GPKG")
-    times = inc.loc[usable, s.OCCURRED_AT].dropna() if s.OCCURRED_AT in inc.columns else []
-    meta = {"title": "Täthet längs gatorna" if args.lang == "sv" else "Density along the streets"}
-    if len(times):
+    meta: dict[str, Any] = {
+        "title": "Täthet längs gatorna" if args.lang == "sv" else "Density along the streets"
+    }
+    if s.OCCURRED_AT in inc.columns and inc.loc[usable, s.OCCURRED_AT].notna().any():
+        times = inc.loc[usable, s.OCCURRED_AT].dropna()
         meta["period"] = (times.min(), times.max())
     empty = gpd.GeoDataFrame({s.STATUS: []}, geometry=[], crs=network.crs)
     analysis = Analysis(inc, None, empty, empty, network, left_out=left, meta=meta)
     html = save_html(
-        analysis, out / "tathetskarta.html", privacy=args.privacy, lang=args.lang, density=lix, heatmap="density"
+        analysis,
+        out / "tathetskarta.html",
+        privacy=args.privacy,
+        lang=args.lang,
+        density=lix,
+        heatmap="density",
     )
     top = np.sort(lix["density"].to_numpy())[::-1][:1]
     print(f"Händelser med i tätheten: {lix.attrs['n_events']} (utelämnade: {sum(left.values())})")
-    print(f"Bandbredd: {lix.attrs['bandwidth_m']:g} m, metod: {lix.attrs['method']}, kärna: {lix.attrs['kernel']}")
+    a = lix.attrs
+    print(f"Bandbredd: {a['bandwidth_m']:g} m, metod: {a['method']}, kärna: {a['kernel']}")
     if len(top):
         from trygghet_geo.density import UNIT_PER_YEAR
         from trygghet_geo.output._mapdata import LABELS
 
-        unit = LABELS[args.lang]["density_unit_year" if lix.attrs["density_unit"] == UNIT_PER_YEAR else "density_unit_event"]
+        unit = LABELS[args.lang][
+            "density_unit_year" if lix.attrs["density_unit"] == UNIT_PER_YEAR else "density_unit_event"
+        ]
         print(f"Högsta täthet: {top[0]:.1f} ({unit})")
     print(f"Tabell: {path} ({len(table)} gatubitar)")
     print(f"Karta:  {html}")

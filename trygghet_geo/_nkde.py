@@ -13,8 +13,9 @@ within the bandwidth are a prefix or a suffix of the edge's sorted offsets) and 
 number of events.
 
 - ``"simple"``: the kernel of the shortest-path distance. Node-to-node distances come from the project's one
-  bounded Dijkstra (:func:`trygghet_geo.network.distance.cached_node_distances`, limited to the bandwidth); for a sample
-  point and an occupied edge the events nearer through ``u`` are a prefix of the edge, the others a suffix.
+  bounded Dijkstra (:func:`trygghet_geo.network.distance.cached_node_distances`, limited to the
+  bandwidth); for a sample point and an occupied edge the events nearer through ``u`` are a prefix of the
+  edge, the others a suffix.
   Events on the sample point's own edge are paired explicitly (the direct distance can compete with a way
   round), which costs events × sample points per edge only.
 - ``"discontinuous"`` and ``"continuous"``: Okabe's equal-split kernels spread the one-dimensional kernel
@@ -129,7 +130,9 @@ def prepare_events(
     return Events(e, t, w, start, stop, base, base[e] + t, mom, h)
 
 
-def _range_sum(q: np.ndarray, ev: Events, side: np.ndarray | int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _range_sum(
+    q: np.ndarray, ev: Events, side: np.ndarray | int, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
     """``Σ_j q_j Σ_{lo <= i < hi} w_i x_i^j`` with x measured from the u end (side 1) or the v end (0)."""
     hi = np.maximum(hi, lo)
     k = q.shape[1]
@@ -140,7 +143,8 @@ def _range_sum(q: np.ndarray, ev: Events, side: np.ndarray | int, lo: np.ndarray
 def _ss(ev: Events, edge: np.ndarray, pos: np.ndarray, side: str) -> np.ndarray:
     """Sorted position of ``pos`` (an offset, clipped to the edge) on ``edge``."""
     idx = np.searchsorted(ev.key, ev.base[edge] + pos, side=side)  # type: ignore[call-overload]
-    return np.clip(idx, ev.start[edge], ev.stop[edge])
+    out: np.ndarray = np.clip(idx, ev.start[edge], ev.stop[edge])
+    return out
 
 
 @dataclass
@@ -179,7 +183,10 @@ class Lines:
     def of(cls, network: StreetNetwork) -> Lines:
         e = network.edges
         return cls(
-            e["u"].to_numpy(np.int64), e["v"].to_numpy(np.int64), e["length_m"].to_numpy(float), len(network.nodes)
+            e["u"].to_numpy(np.int64),
+            e["v"].to_numpy(np.int64),
+            e["length_m"].to_numpy(float),
+            len(network.nodes),
         )
 
 
@@ -234,7 +241,12 @@ def contract(lines: Lines) -> Chains:
     for e in np.flatnonzero(chain < 0).tolist():  # closed loops of degree-2 nodes
         if chain[e] < 0:
             follow(int(u[e]), e)
-    return Chains(Lines(np.array(cu, np.int64), np.array(cv, np.int64), np.array(clen), lines.n_nodes), chain, offset, flip)
+    return Chains(
+        Lines(np.array(cu, np.int64), np.array(cv, np.int64), np.array(clen), lines.n_nodes),
+        chain,
+        offset,
+        flip,
+    )
 
 
 def _directed(lines: Lines) -> _Graph:
@@ -315,6 +327,8 @@ def walk_sum(
             hit = _visit(p, ev, smp, lengths, s0, nxt, d0, mm, out)
             if count_out is not None:
                 reached.append(hit)
+                if sum(len(r[0]) for r in reached) > _PAIR_CHUNK:  # keep the records compact
+                    reached = [_largest(ev, 2 * len(lengths), reached)]
             d1 = d0 + g.dlen[nxt]
             go = d1 < h
             st, arr, d, m, dep = s0[go], nxt[go], d1[go], mm[go], nd[go]
@@ -369,8 +383,11 @@ def _event_range(
     return side, np.where(side == 1, lo_e, idx), np.where(side == 1, idx, hi_e)
 
 
-def _tail_mass(tail: np.ndarray, ev: Events, lengths: np.ndarray, st: np.ndarray, d: np.ndarray, m: np.ndarray) -> float:
-    """Kernel mass that walk states (start, length ``d``, factor ``m``) would still carry: Σ m w ∫_{x+a}^1 P."""
+def _tail_mass(
+    tail: np.ndarray, ev: Events, lengths: np.ndarray, st: np.ndarray, d: np.ndarray, m: np.ndarray
+) -> float:
+    """Kernel mass that walk states (start, length ``d``, factor ``m``) would still carry:
+    ``Σ m w ∫_{x+a}^1 P``."""
     a = d / ev.h
     live = a < 1.0
     side, lo, hi = _event_range(ev, lengths, st[live], a[live])
@@ -384,6 +401,23 @@ def tail_poly(p: np.ndarray) -> np.ndarray:
     return -anti
 
 
+def _largest(
+    ev: Events, n_dir: int, reached: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The largest count per (sample, start) of the (sample, start, count) records."""
+    if sum(len(r[0]) for r in reached) == 0:
+        empty = np.empty(0, np.int64)
+        return empty, empty, empty
+    sp = np.concatenate([r[0] for r in reached]).astype(np.int64)
+    st = np.concatenate([r[1] for r in reached])
+    n = np.concatenate([r[2] for r in reached])
+    big = int(np.max(ev.stop - ev.start)) + 1
+    key = np.sort((sp * n_dir + st) * big + n)  # one int64 sort, no lexsort
+    pair_key = key // big
+    last = np.r_[pair_key[1:] != pair_key[:-1], True]
+    return pair_key[last] // n_dir, pair_key[last] % n_dir, key[last] % big
+
+
 def _count_reached(
     ev: Events,
     smp: Samples,
@@ -394,15 +428,7 @@ def _count_reached(
     """Events whose kernel reaches each sample: per (sample, edge) the longest prefix reached through u and
     the longest suffix through v (their union), plus on the sample's own edge the direct window ±h."""
     n_dir = 2 * len(lengths)
-    sp = np.concatenate([r[0] for r in reached]) if reached else np.empty(0, np.int64)
-    st = np.concatenate([r[1] for r in reached]) if reached else np.empty(0, np.int64)
-    n = np.concatenate([r[2] for r in reached]) if reached else np.empty(0, np.int64)
-    big = int(n.max()) + 1 if len(n) else 1
-    key = np.sort((sp.astype(np.int64) * n_dir + st) * big + n)  # one int64 sort, no lexsort
-    pair_key = key // big
-    last = np.r_[pair_key[1:] != pair_key[:-1], True] if len(key) else np.empty(0, bool)
-    key, n = pair_key[last], key[last] % big  # the largest count per (sample, start)
-    sp, st = key // n_dir, key % n_dir
+    sp, st, n = _largest(ev, n_dir, reached)
     pair = sp * len(lengths) + (st >> 1)
     prefix = np.where(st & 1 == 1, n, 0)
     suffix = np.where(st & 1 == 0, n, 0)

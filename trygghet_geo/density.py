@@ -44,8 +44,8 @@ import pandas as pd
 
 from trygghet_geo import _nkde
 from trygghet_geo import schema as s
-from trygghet_geo.network import lixelize
 from trygghet_geo.errors import InputError
+from trygghet_geo.network import lixelize
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -93,7 +93,8 @@ def network_kde(
         ``bw_cv_likelihood_calc``); a sequence is searched instead. The chosen value is
         ``attrs["bandwidth_m"]``; the grid and its scores are ``attrs["bandwidth_cv"]``.
     lixel_m : float
-        Length of the street pieces the density is reported on, metres (:func:`~trygghet_geo.network.lixelize`).
+        Length of the street pieces the density is reported on, metres
+        (:func:`~trygghet_geo.network.lixelize`).
     kernel : {"quartic", "epanechnikov", "triangular", "uniform", "gaussian"}
         The one-dimensional kernel; "gaussian" has sigma = bandwidth / 3 and is cut at the bandwidth and
         renormalised.
@@ -142,7 +143,7 @@ def network_kde(
         h = grid[0]
     else:
         h, cv = _cross_validate(used, network, grid, kernel, method, max_depth)
-    times = used["time"] if "time" in used else None
+    times = used.get("time")
     span_days = _span_days(times)
     total_w = float(used["w"].sum())
     attrs: dict[str, Any] = {
@@ -182,7 +183,9 @@ def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> N
         raise InputError(f"method must be one of {list(_nkde.METHODS)}, got {method!r}")
     if isinstance(lixel_m, bool) or not isinstance(lixel_m, int | float) or not lixel_m > 0:
         raise InputError(f"lixel_m must be a positive number of metres, got {lixel_m!r}")
-    if max_depth is not None and (isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1):
+    if max_depth is not None and (
+        isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1
+    ):
         raise InputError(f"max_depth must be a positive integer or None, got {max_depth!r}")
 
 
@@ -193,7 +196,9 @@ def _grid(bandwidth_m: float | Sequence[float] | None) -> list[float]:
     try:
         grid = [float(v) for v in values]  # type: ignore[union-attr]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"bandwidth_m must be a number of metres or a list of them, got {bandwidth_m!r}") from exc
+        raise InputError(
+            f"bandwidth_m must be a number of metres or a list of them, got {bandwidth_m!r}"
+        ) from exc
     if not grid or not all(np.isfinite(v) and v > 0 for v in grid):
         raise InputError(f"bandwidth_m must be positive numbers of metres, got {bandwidth_m!r}")
     return sorted(set(grid))
@@ -225,7 +230,9 @@ def _usable_events(
             raise InputError(f"weights has {len(w)} values for {len(events)} events")
         bad = ~(np.isfinite(w) & (w >= 0))
         reason[(reason == "") & bad] = "bad_weight"
-    frame = pd.DataFrame({"edge": snap[s.EDGE_ID].to_numpy(), "off": snap[s.EDGE_OFFSET_M].to_numpy(), "w": w})
+    frame = pd.DataFrame(
+        {"edge": snap[s.EDGE_ID].to_numpy(), "off": snap[s.EDGE_OFFSET_M].to_numpy(), "w": w}
+    )
     frame.index = events.index
     column = _time_column(time, events)
     if column is not None:
@@ -240,7 +247,9 @@ def _usable_events(
 def _time_column(time: Any, events: pd.DataFrame) -> str | None:
     if time is not None:
         if not isinstance(time, tuple | list) or len(time) not in (2, 3) or not isinstance(time[0], str):
-            raise InputError(f"time must be (column, bandwidth_days) or (column, bandwidth_days, dates), got {time!r}")
+            raise InputError(
+                f"time must be (column, bandwidth_days) or (column, bandwidth_days, dates), got {time!r}"
+            )
         if time[0] not in events.columns:
             raise InputError(f"time: no column {time[0]!r} in the events")
         return str(time[0])
@@ -308,7 +317,9 @@ def _cross_validate(
     density of all the other events at its place; a zero density counts as the smallest positive double
     (spNetwork's ``zero_strat="min_double"``)."""
     if len(used) < 2:
-        raise InputError("choosing the bandwidth by cross-validation needs at least 2 usable events; pass bandwidth_m")
+        raise InputError(
+            "choosing the bandwidth by cross-validation needs at least 2 usable events; pass bandwidth_m"
+        )
     rng = np.random.default_rng(0)
     pick = np.sort(rng.choice(len(used), size=min(_CV_POINTS, len(used)), replace=False))
     e = used["edge"].to_numpy(np.int64)[pick]

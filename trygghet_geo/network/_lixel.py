@@ -47,7 +47,8 @@ def lixelize(network: StreetNetwork, length_m: float) -> gpd.GeoDataFrame:
     >>> from shapely.geometry import LineString
     >>> from trygghet_geo.network import network_from_lines
     >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
-    >>> lixelize(net, 30)[["edge_id", "from_m", "to_m", "length_m"]].round(1)  # doctest: +NORMALIZE_WHITESPACE
+    >>> lix = lixelize(net, 30)
+    >>> lix[["edge_id", "from_m", "to_m", "length_m"]].round(1)  # doctest: +NORMALIZE_WHITESPACE
               edge_id  from_m   to_m  length_m
     lixel_id
     0               0     0.0   33.3      33.3

@@ -86,7 +86,9 @@ def density_layer(
         merged = shapely.line_merge(shapely.MultiLineString(list(part)))
         pieces = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
         wgs = gpd.GeoSeries(pieces, crs=lixels.crs).simplify(_SIMPLIFY_M).to_crs(s.WGS84)
-        lines.append([md.encode_line(shapely.get_coordinates(g)) for g in wgs if g is not None and not g.is_empty])
+        lines.append(
+            [md.encode_line(shapely.get_coordinates(g)) for g in wgs if g is not None and not g.is_empty]
+        )
     unit = lixels.attrs.get("density_unit", "")
     per_year = str(unit).endswith("per year")
     lower = [float(dens[show].min())] + [float(b) for b in bins[:-1]]
