@@ -304,12 +304,13 @@ def walk_sum(
     occ = np.flatnonzero(ev.stop > ev.start)
     # A walk state: the occupied edge end it started from (directed edge 2e+1 arrives at u, 2e at v), the
     # directed edge it arrived by, its length from that end, its factor and depth.
-    starts = np.concatenate([2 * occ + 1, 2 * occ])
+    starts = np.column_stack([2 * occ + 1, 2 * occ]).ravel()  # both ends of an edge in one chunk
     limit = np.iinfo(np.int64).max if max_depth is None else int(max_depth)
     reached: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     tail = tail_poly(p)
     lost = {"depth": 0.0, "dead_ends": 0.0}
-    per = max(1, _STATES_CHUNK // 64)
+    per = 2 * max(1, _STATES_CHUNK // 256)
+    has = np.zeros(len(out), bool)  # samples whose own edge a chunk's walks came back to
     for c0 in range(0, len(starts), per):
         st = starts[c0 : c0 + per]
         arr, d, m, dep = st.copy(), np.zeros(len(st)), np.ones(len(st)), np.zeros(len(st), np.int64)
@@ -327,13 +328,18 @@ def walk_sum(
             hit = _visit(p, ev, smp, lengths, s0, nxt, d0, mm, out)
             if count_out is not None:
                 reached.append(hit)
-                if sum(len(r[0]) for r in reached) > _PAIR_CHUNK:  # keep the records compact
-                    reached = [_largest(ev, 2 * len(lengths), reached)]
             d1 = d0 + g.dlen[nxt]
             go = d1 < h
             st, arr, d, m, dep = s0[go], nxt[go], d1[go], mm[go], nd[go]
+        if count_out is not None:  # a chunk holds both ends of its edges: its counts are complete
+            _count_reached(ev, smp, lengths, reached, count_out, has)
+            reached = []
     if count_out is not None:
-        _count_reached(ev, smp, lengths, reached, count_out)
+        # Samples whose own edge holds events but no walk came back to it: the direct window alone.
+        rest = np.flatnonzero(~has & (ev.stop[smp.edge] > ev.start[smp.edge]))
+        er = smp.edge[rest]
+        w0, w1 = _ss(ev, er, smp.off[rest] - ev.h, "right"), _ss(ev, er, smp.off[rest] + ev.h, "left")
+        count_out[rest] += w1 - w0
     return lost
 
 
@@ -424,6 +430,7 @@ def _count_reached(
     lengths: np.ndarray,
     reached: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     count_out: np.ndarray,
+    has: np.ndarray,
 ) -> None:
     """Events whose kernel reaches each sample: per (sample, edge) the longest prefix reached through u and
     the longest suffix through v (their union), plus on the sample's own edge the direct window ±h."""
@@ -446,13 +453,7 @@ def _count_reached(
     extra = np.maximum(0, np.minimum(w1, b_start) - np.maximum(w0, a_end))
     total[own] = np.where(a_end >= b_start, total[own], total[own] + extra)
     count_out += np.bincount(sp, weights=total, minlength=len(count_out))
-    # Samples whose own edge holds events but no walk came back to it: the direct window alone.
-    has = np.zeros(len(count_out), bool)
     has[sp[own]] = True
-    rest = np.flatnonzero(~has & (ev.stop[smp.edge] > ev.start[smp.edge]))
-    er = smp.edge[rest]
-    w0, w1 = _ss(ev, er, smp.off[rest] - ev.h, "right"), _ss(ev, er, smp.off[rest] + ev.h, "left")
-    count_out[rest] += w1 - w0
 
 
 # --- shortest paths: the simple kernel and the counts ------------------------------------------------------
