@@ -147,7 +147,7 @@ def case_map(n: int) -> dict:
         path, wall, cpu = _timed(lambda: save_html(analysis, Path(tmp) / "karta.html", privacy="shared"))
         size = path.stat().st_size
         text = path.read_text(encoding="utf-8")
-    return {"n": n, "mb": size / 1e6, "wall": wall, "cpu": cpu, "has_layer": '"density": {' in text}
+    return {"n": n, "mb": size / 1e6, "wall": wall, "cpu": cpu, "has_layer": '"density":{' in text}
 
 
 def _child(case: str, arg: int) -> dict:
