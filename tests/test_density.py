@@ -361,3 +361,27 @@ def test_cli_density_bad_network_is_a_clear_error(tmp_path, capsys):
 
     assert main(["density", "x.csv", "--network", str(tmp_path / "saknas.gpkg")]) == 2
     assert "--network" in capsys.readouterr().err
+
+
+def test_shared_map_layer_draws_only_pieces_from_at_least_k_events():
+    from trygghet_geo.output._densitymap import density_layer
+    from trygghet_geo.output._mapdata import LABELS
+
+    line = LineString([(674000, 6580000), (675000, 6580000)])
+    net = network_from_lines(gpd.GeoDataFrame(geometry=[line], crs=3006))
+    xs = [674100.0] * 2 + [674700.0 + i for i in range(6)]  # 2 events at one place, 6 at another
+    events = gpd.GeoDataFrame(geometry=[Point(x, 6580000) for x in xs], crs=3006)
+    lix = network_kde(events, net, bandwidth_m=50, lixel_m=10)
+    labels = LABELS["sv"]
+    internal = density_layer(lix, privacy="internal", k=5, labels=labels)
+    shared = density_layer(lix, privacy="shared", k=5, labels=labels)
+    assert internal is not None
+    assert shared is not None
+    n_internal = sum(len(c) for c in internal["lines"])
+    assert n_internal >= 2  # both places drawn
+    drawn = lix[(lix["density"] > 0) & (lix["count_within_bandwidth"] >= 5)]
+    assert drawn["from_m"].min() > 500  # only the place with 6 events qualifies
+    n_coords = lambda layer: sum(len(a) for c in layer["lines"] for a in c)  # noqa: E731
+    assert n_coords(shared) < n_coords(internal)
+    assert density_layer(lix, privacy="shared", k=7, labels=labels) is None
+    assert shared["unit"] == "andel av händelserna per km gata"
