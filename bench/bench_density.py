@@ -19,6 +19,7 @@ Usage::
 
     .venv/bin/python bench/bench_density.py           # every case
     .venv/bin/python bench/bench_density.py --quick   # 20,000 events on the sample, 100,000 on the grid
+    .venv/bin/python bench/bench_density.py --continuous --quick   # the continuous kernel's depth loss
 
 The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
 is printed beside it.
@@ -69,6 +70,17 @@ def case_sample(n: int) -> dict:
         "lost_depth": lix.attrs["mass_lost_depth"], "lost_dead_ends": lix.attrs["mass_lost_dead_ends"],
         "wall8": wall8, "cpu8": cpu8, "lost_depth8": deeper.attrs["mass_lost_depth"],
     }  # fmt: skip
+
+
+def case_continuous(n: int) -> dict:
+    from trygghet_geo import options, sample
+    from trygghet_geo.density import network_kde
+
+    options.progress = False
+    net = sample.load_network()
+    ev = _events(net, n)
+    lix, wall, cpu = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, method="continuous"))
+    return {"n": n, "wall": wall, "cpu": cpu, "lost_depth": lix.attrs["mass_lost_depth"]}
 
 
 def case_peer(n_full: int, n_peer: int = 200) -> dict:
@@ -163,14 +175,24 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--child", nargs=2)
+    ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's loss at depth 6")
     args = ap.parse_args()
     if args.child:
-        fn = {"sample": case_sample, "peer": case_peer, "grid": case_grid, "map": case_map}[args.child[0]]
+        cases = {"sample": case_sample, "peer": case_peer, "grid": case_grid, "map": case_map}
+        fn = {**cases, "continuous": case_continuous}[args.child[0]]
         res = fn(int(args.child[1]))
         res["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(res))
         return
     n_sample, n_grid = (20_000, 100_000) if args.quick else (100_000, 1_000_000)
+    if args.continuous:
+        c = _child("continuous", n_sample)
+        print(
+            f"continuous, {n_sample:,} events on the sample, {H:g} m, max_depth 6: "
+            f"{c.get('wall', 0):.1f} s wall, {c.get('cpu', 0):.1f} s CPU; "
+            f"mass lost to the depth limit {100 * c.get('lost_depth', 0):.2f} %"
+        )
+        return
     s = _child("sample", n_sample)
     p = _child("peer", n_sample)
     nan = float("nan")
