@@ -385,3 +385,11 @@ def test_shared_map_layer_draws_only_pieces_from_at_least_k_events():
     assert n_coords(shared) < n_coords(internal)
     assert density_layer(lix, privacy="shared", k=7, labels=labels) is None
     assert shared["unit"] == "andel av händelserna per km gata"
+
+
+def test_map_without_enough_street_incidents_has_no_density_layer():
+    from trygghet_geo.output._densitymap import density_for_map
+
+    net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
+    far = gpd.GeoDataFrame(geometry=[Point(50, 5000), Point(60, 5000)], crs=3006)
+    assert density_for_map(far, net) is None

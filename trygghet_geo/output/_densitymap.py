@@ -34,10 +34,15 @@ def density_for_map(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> gpd.
     """The lixel density of the analysis' street-level incidents with :func:`network_kde`'s defaults, or None
     when there are too few to choose a bandwidth."""
     from trygghet_geo.density import network_kde
+    from trygghet_geo.errors import InputError
 
     if network is None or len(incidents) < 2:
         return None
-    return network_kde(incidents, network)
+    try:
+        return network_kde(incidents, network)
+    except InputError as exc:  # e.g. fewer than two incidents on the streets: no layer, the map still draws
+        log.info("no density layer: %s", exc)
+        return None
 
 
 def classes(values: np.ndarray, k: int = len(COLORS)) -> np.ndarray:
