@@ -60,7 +60,7 @@ def _run_density(args: argparse.Namespace) -> int:
     import geopandas as gpd
     import numpy as np
 
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo.analysis import Analysis, _geocode, _read
     from trygghet_geo.cli import _load_gazetteer, _load_network
     from trygghet_geo.density import network_kde
@@ -71,13 +71,15 @@ def _run_density(args: argparse.Namespace) -> int:
     network = _load_network(args.network)
     inc = _geocode(_read(args.incidents, "incidents"), _load_gazetteer(args.gazetteer, network))
     inc = inc.to_crs(network.crs)
-    usable = (inc[s.STATUS] == "ok").to_numpy() & inc[s.PRECISION].isin(list(s.STREET_PRECISION)).to_numpy()
+    usable = (inc[schema.STATUS] == "ok").to_numpy() & inc[schema.PRECISION].isin(
+        list(schema.STREET_PRECISION)
+    ).to_numpy()
     usable &= ~(inc.geometry.is_empty | inc.geometry.isna()).to_numpy()
     lix = network_kde(
         inc[usable], network, bandwidth_m=args.bandwidth_m, lixel_m=args.lixel_m, kernel=args.kernel,
         method=args.method, max_depth=args.max_depth or None,
     )  # fmt: skip
-    left = inc.loc[~usable, s.REASON].replace("", "not_street_level").value_counts().to_dict()
+    left = inc.loc[~usable, schema.REASON].replace("", "not_street_level").value_counts().to_dict()
     for reason, n in lix.attrs["left_out"].items():
         left[reason] = left.get(reason, 0) + n
     out = Path(args.out)
@@ -94,10 +96,10 @@ def _run_density(args: argparse.Namespace) -> int:
     meta: dict[str, Any] = {
         "title": "Täthet längs gatorna" if args.lang == "sv" else "Density along the streets"
     }
-    if s.OCCURRED_AT in inc.columns and inc.loc[usable, s.OCCURRED_AT].notna().any():
-        times = inc.loc[usable, s.OCCURRED_AT].dropna()
+    if schema.OCCURRED_AT in inc.columns and inc.loc[usable, schema.OCCURRED_AT].notna().any():
+        times = inc.loc[usable, schema.OCCURRED_AT].dropna()
         meta["period"] = (times.min(), times.max())
-    empty = gpd.GeoDataFrame({s.STATUS: []}, geometry=[], crs=network.crs)
+    empty = gpd.GeoDataFrame({schema.STATUS: []}, geometry=[], crs=network.crs)
     analysis = Analysis(inc, None, empty, empty, network, left_out=left, meta=meta)
     html = save_html(
         analysis,

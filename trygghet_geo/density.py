@@ -42,8 +42,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from trygghet_geo import _nkde
-from trygghet_geo import schema as s
+from trygghet_geo import _nkde, schema
 from trygghet_geo.errors import InputError
 from trygghet_geo.network import lixelize
 
@@ -52,7 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_BANDWIDTHS", "network_kde"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 Kernel = Literal["quartic", "epanechnikov", "triangular", "uniform", "gaussian"]
 Method = Literal["simple", "discontinuous", "continuous"]
@@ -154,7 +153,7 @@ def network_kde(
         "max_depth": max_depth if method != "simple" else None,
         "n_events": len(used),
         "period_days": span_days,
-        "left_out": left[s.REASON].value_counts().to_dict() if len(left) else {},
+        "left_out": left[schema.REASON].value_counts().to_dict() if len(left) else {},
         "left_out_events": left,
     }
     if cv is not None:
@@ -212,12 +211,18 @@ def _usable_events(
     max_snap_m: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The events that take part (edge, offset, weight and time) and the others with their reason."""
-    from trygghet_geo.network.snap import snap_points
+    import shapely
+
+    from trygghet_geo.network.snap import snapped_positions
 
     if not isinstance(events, gpd.GeoDataFrame):
         raise InputError(f"events must be a GeoDataFrame of points, got {type(events).__name__}")
-    snap = snap_points(events, network, max_snap_m=max_snap_m)
-    reason = snap[s.REASON].to_numpy(dtype=object).copy()
+    edge, off = snapped_positions(events, network, max_snap_m=max_snap_m)
+    geoms = np.asarray(events.geometry.array, dtype=object)
+    located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    given = events[schema.REASON].fillna("").astype(str).to_numpy() if schema.REASON in events else ""
+    reason = np.where(edge >= 0, "", np.where(located, "too_far_from_street", "no_location")).astype(object)
+    reason = np.where((edge < 0) & (given != ""), given, reason)
     if weights is None:
         w = np.ones(len(events))
     else:
@@ -230,9 +235,7 @@ def _usable_events(
             raise InputError(f"weights has {len(w)} values for {len(events)} events")
         bad = ~(np.isfinite(w) & (w >= 0))
         reason[(reason == "") & bad] = "bad_weight"
-    frame = pd.DataFrame(
-        {"edge": snap[s.EDGE_ID].to_numpy(), "off": snap[s.EDGE_OFFSET_M].to_numpy(), "w": w}
-    )
+    frame = pd.DataFrame({"edge": edge, "off": off, "w": w})
     frame.index = events.index
     column = _time_column(time, events)
     if column is not None:
@@ -240,7 +243,7 @@ def _usable_events(
         reason[(reason == "") & ts.isna().to_numpy()] = "bad_date"
         frame["time"] = ts.to_numpy()
     ok = reason == ""
-    left = pd.DataFrame({s.REASON: reason[~ok]}, index=events.index[~ok])
+    left = pd.DataFrame({schema.REASON: reason[~ok]}, index=events.index[~ok])
     return frame[ok], left
 
 
@@ -253,7 +256,7 @@ def _time_column(time: Any, events: pd.DataFrame) -> str | None:
         if time[0] not in events.columns:
             raise InputError(f"time: no column {time[0]!r} in the events")
         return str(time[0])
-    return s.OCCURRED_AT if s.OCCURRED_AT in events.columns else None
+    return schema.OCCURRED_AT if schema.OCCURRED_AT in events.columns else None
 
 
 def _span_days(times: pd.Series | None) -> float | None:
@@ -334,7 +337,7 @@ def _cross_validate(
         loo = np.where(loo > 0, loo, np.finfo(float).tiny)
         scores.append(float(np.sum(w_i * np.log(loo))))
     best = grid[int(np.argmax(scores))]
-    log.info("bandwidth %.0f m chosen by likelihood cross-validation over %s", best, grid)
+    logger.info("bandwidth %.0f m chosen by likelihood cross-validation over %s", best, grid)
     return best, {"bandwidth_m": list(grid), "log_likelihood": scores}
 
 

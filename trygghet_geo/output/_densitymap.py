@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo.output import _mapdata as md
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from trygghet_geo.network import StreetNetwork
+    from trygghet_geo.output._source import AnalysisLike
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 #: Five classes, light to dark (ColorBrewer YlOrRd).
 COLORS = ("#fecc5c", "#fd8d3c", "#f03b20", "#bd0026", "#67000d")
@@ -30,18 +30,23 @@ _SIMPLIFY_M = 1.5
 _CLASSIFY_SAMPLE = 1000  # natural breaks are found on this many quantiles of the densities
 
 
-def density_for_map(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> gpd.GeoDataFrame | None:
+def density_for_map(analysis: AnalysisLike) -> gpd.GeoDataFrame | None:
     """The lixel density of the analysis' street-level incidents with :func:`network_kde`'s defaults, or None
     when there are too few to choose a bandwidth."""
     from trygghet_geo.density import network_kde
     from trygghet_geo.errors import InputError
+    from trygghet_geo.output._layers import _shown_incidents
 
-    if network is None or len(incidents) < 2:
+    network = analysis.network
+    if network is None:
+        return None
+    incidents = _shown_incidents(analysis.incidents)
+    if len(incidents) < 2:
         return None
     try:
         return network_kde(incidents, network)
     except InputError as exc:  # e.g. fewer than two incidents on the streets: no layer, the map still draws
-        log.info("no density layer: %s", exc)
+        logger.info("no density layer: %s", exc)
         return None
 
 
@@ -90,7 +95,7 @@ def density_layer(
             continue
         merged = shapely.line_merge(shapely.MultiLineString(list(part)))
         pieces = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
-        wgs = gpd.GeoSeries(pieces, crs=lixels.crs).simplify(_SIMPLIFY_M).to_crs(s.WGS84)
+        wgs = gpd.GeoSeries(pieces, crs=lixels.crs).simplify(_SIMPLIFY_M).to_crs(schema.WGS84)
         lines.append(
             [md.encode_line(shapely.get_coordinates(g)) for g in wgs if g is not None and not g.is_empty]
         )
