@@ -388,8 +388,14 @@ def test_shared_map_layer_draws_only_pieces_from_at_least_k_events():
 
 
 def test_map_without_enough_street_incidents_has_no_density_layer():
+    from trygghet_geo.analysis import Analysis
     from trygghet_geo.output._densitymap import density_for_map
 
     net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
-    far = gpd.GeoDataFrame(geometry=[Point(50, 5000), Point(60, 5000)], crs=3006)
-    assert density_for_map(far, net) is None
+    far = gpd.GeoDataFrame(
+        {"status": ["ok", "ok"], "precision": ["exact", "exact"]},
+        geometry=[Point(50, 5000), Point(60, 5000)],
+        crs=3006,
+    )
+    empty = gpd.GeoDataFrame({"status": []}, geometry=[], crs=3006)
+    assert density_for_map(Analysis(far, None, empty, empty, net)) is None
