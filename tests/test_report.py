@@ -236,9 +236,14 @@ def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:
         (["report", "--observations", "vandring.xlsx"], "need --incidents"),
     ],
 )
-def test_report_command_explains_bad_arguments(argv: list[str], message: str, capsys) -> None:
+def test_report_command_explains_bad_arguments(
+    argv: list[str], message: str, capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trygghet_geo.cli import main
 
+    monkeypatch.chdir(tmp_path)  # the files exist (the command checks that first); their combination is wrong
+    for name in ("brott.csv", "gator.csv", "vandring.xlsx"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
     assert main(argv) == 2
     assert message in capsys.readouterr().err
 

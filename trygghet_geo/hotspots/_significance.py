@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from trygghet_geo import _validate as v
 from trygghet_geo import schema
 from trygghet_geo._config import progress_disable
 from trygghet_geo.errors import InputError, ParameterError, SchemaError
@@ -127,8 +128,10 @@ def hotspot_significance(
     >>> bool(out["significant"].iloc[0]), float(out["p_max"].iloc[0]) <= 0.05
     (True, True)
     """
-    if not (isinstance(alpha, int | float) and 0 < alpha < 1):
-        raise ParameterError(f"alpha must lie between 0 and 1, got {alpha!r}")
+    v.count("n_simulations", n_simulations)
+    v.probability("alpha", alpha)
+    v.positive("eps_m", eps_m)
+    v.count("min_samples", min_samples, minimum=1)
     for col in (schema.EDGE_ID, schema.EDGE_OFFSET_M):
         if col not in incidents.columns:
             raise SchemaError(f"incidents: missing column {col!r} (snap the incidents first)")
