@@ -20,4 +20,4 @@ def test_summary_says_why_there_are_no_places(capsys) -> None:
     _print_summary(result([-1, -1]))
     assert "ingen händelse kunde placeras på gatunätet" in capsys.readouterr().out
     _print_summary(result([0, 3, 5]))
-    assert "inga koncentrationer med dessa inställningar" in capsys.readouterr().out
+    assert "inga koncentrationer som sticker ut" in capsys.readouterr().out
