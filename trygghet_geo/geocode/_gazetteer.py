@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -156,13 +157,23 @@ class Gazetteer:
         if not path.is_file():
             raise InputError(f"gazetteer file {str(path)!r} does not exist")
         suffix = path.suffix.lower()
-        if suffix == ".parquet":
-            entries = gpd.read_parquet(path)
-        elif suffix == ".gpkg":
-            entries = gpd.read_file(path, layer="gazetteer")
-        else:
+        if suffix not in (".parquet", ".gpkg"):
             raise InputError(f"gazetteer path {str(path)!r}: expected a .parquet or .gpkg file")
-        return cls(_coerce(entries))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on a broken file
+                if suffix == ".parquet":
+                    entries = gpd.read_parquet(path)
+                else:
+                    entries = gpd.read_file(path, layer="gazetteer")
+            return cls(_coerce(entries))
+        except InputError:
+            raise
+        except Exception as exc:  # pyarrow and pyogrio each fail in their own way on a broken file
+            raise InputError(
+                f"gazetteer file {str(path)!r} cannot be read ({type(exc).__name__}: {exc}); expected one "
+                "written by Gazetteer.save or 'trygghet-geo geocode --save-gazetteer'"
+            ) from None
 
     @classmethod
     def example(cls) -> Gazetteer:

@@ -27,7 +27,7 @@ from trygghet_geo.network._model import (
     _assemble,
     _to_metric,
 )
-from trygghet_geo.network._noding import SPLITS, Split, split_lines
+from trygghet_geo.network._noding import SPLITS, Split, require_finite, split_lines
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -122,6 +122,7 @@ def network_from_lines(
     column = name_column or _name_column(gdf.columns)
     frame = gdf[[column, gdf.geometry.name]] if column else gdf[[gdf.geometry.name]]
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    require_finite(frame)
     kinds = set(frame.geom_type.unique())
     if not kinds <= {"LineString", "MultiLineString"}:
         raise InputError(f"network_from_lines needs line geometry, found {sorted(kinds)}")
