@@ -87,6 +87,7 @@ def town() -> Analysis:
     from trygghet_geo import options
     from trygghet_geo.hotspots import find_hotspots
     from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.rank import rank_places
 
     options.progress = False
@@ -101,7 +102,8 @@ def town() -> Analysis:
     for hid, members in zip(hs["hotspot_id"], hs["member_index"], strict=True):
         inc.loc[list(members), schema.HOTSPOT_ID] = int(hid)
     obs = _observations(net)
-    places = rank_places(hs, inc, obs, network=net, n_simulations=19, eps_m=EPS_M, min_samples=MIN_SAMPLES)
+    hs = hotspot_significance(hs, inc, net, eps_m=EPS_M, min_samples=MIN_SAMPLES, n_simulations=19)
+    places = rank_places(hs, inc, obs, network=net)
     when = inc[schema.OCCURRED_AT]
     meta = {"title": "Testkommunen", "period": (when.min(), when.max()), "source_note": "Testdata",
             "synthetic": True, "eps_m": EPS_M, "min_samples": MIN_SAMPLES, "n_simulations": 19}  # fmt: skip

@@ -43,11 +43,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "  (none: no incident could be placed on the street network; see the reasons above)",
     },
     "summary.none_found": {
-        "sv": "  (inga: inga koncentrationer med dessa inställningar; prova mindre --min-samples\n"
-        "   eller större --eps-m)",
-        "en": "  (none: no concentrations with these settings; try a smaller --min-samples\n"
-        "   or a larger --eps-m)",
+        "sv": "  (inga: inga koncentrationer som sticker ut från resten av gatunätet)",
+        "en": "  (none: no concentration stands out from the rest of the street network)",
     },
+    "summary.settings": {"sv": "Inställningar: {note}", "en": "Settings: {note}"},
     "files.map": {"sv": "Karta:      {path}", "en": "Map:        {path}"},
     "files.places": {"sv": "Platser:    {path} (+ .xlsx)", "en": "Places:     {path} (+ .xlsx)"},
     "files.left_out": {

@@ -95,6 +95,9 @@ def _print_summary(result: Analysis, lang: str | None = None) -> None:
         print(f"  {row.rank}. {row.name} – {row.reason}")
     if len(result.places) == 0:
         print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
+    note = result.meta.get("parameters_note_en" if lang == "en" else "parameters_note")
+    if note:
+        print(text("summary.settings", lang, note=note))
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
@@ -462,7 +465,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    add_analysis_options(p)  # --eps-m/--min-samples: the sample's 50 m / 15 on the sample
+    add_analysis_options(p)
     add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
@@ -492,8 +495,6 @@ def _run_report(args: argparse.Namespace) -> int:
         extra: dict[str, Any] = {
             "synthetic": True,
             "source_note": sample.SOURCE_NOTE,
-            "eps_m": sample.DEMO_EPS_M,
-            "min_samples": sample.DEMO_MIN_SAMPLES,
         }
         print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
     else:

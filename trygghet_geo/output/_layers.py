@@ -300,6 +300,9 @@ def _footer(analysis: AnalysisLike, tables: Any, labels: dict[str, str], lang: s
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
     lines = [line, f"{labels['privacy']}: {mode}"]
+    note = (analysis.meta or {}).get("parameters_note_en" if lang == "en" else "parameters_note")
+    if note:  # how eps and min_samples were chosen, and why
+        lines.append(f"{labels['method']}: {clean_text(note, max_chars=400).strip()}")
     if analysis.observations is not None:
         lines.append(_observation_footer(analysis.observations, tables.observations, labels, lang))
     return lines

@@ -108,6 +108,7 @@ LABELS: dict[str, dict[str, str]] = {
         "obs_state_positive": "Positiv/neutral – inget problem",
         "obs_state_uncertain": "Osäker plats (geokodningen tvetydig eller osäker)",
         "privacy": "Integritetsläge",
+        "method": "Metod",
         "privacy_shared": "delad – enskilda punkter visas bara där minst {k} händelser delar en "
         "{cell} m-ruta eller "
         "en hotspot, övriga som rutor; datum per månad; anteckningar rensade från personuppgifter",
@@ -169,6 +170,7 @@ LABELS: dict[str, dict[str, str]] = {
         "obs_state_positive": "Positive/neutral – no problem",
         "obs_state_uncertain": "Uncertain place (geocoding ambiguous or unsure)",
         "privacy": "Privacy mode",
+        "method": "Method",
         "privacy_shared": "shared – single points shown only where at least {k} incidents share a "
         "{cell} m cell or "
         "a hotspot, the rest as cells; dates by month; notes cleared of personal data",

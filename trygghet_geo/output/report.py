@@ -184,9 +184,8 @@ def write_report(
     --------
     >>> import trygghet_geo as tg
     >>> from trygghet_geo import sample
-    >>> result = tg.analyze(sample.load_incidents(), sample.load_observations(),
-    ...                     network=sample.load_network(), gazetteer=sample.load_gazetteer(),
-    ...                     eps_m=50, min_samples=15)  # doctest: +SKIP
+    >>> result = tg.analyze(sample.load_incidents(), sample.load_observations(),  # doctest: +SKIP
+    ...                     network=sample.load_network(), gazetteer=sample.load_gazetteer())
     >>> write_report(result, "uppfoljning.html", promise_date="2025-11-01")  # doctest: +SKIP
     {'html': PosixPath('uppfoljning.html'), 'xlsx': PosixPath('uppfoljning.xlsx')}
     """
@@ -253,6 +252,7 @@ def _context(
         "n_observations": 0 if analysis.observations is None else len(analysis.observations),
         "eps_m": _num(meta.get("eps_m"), 0),
         "min_samples": meta.get("min_samples", ""),
+        "parameters_note": meta.get("parameters_note", ""),
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
         "q_alpha": f"{float(places.attrs.get('alpha', 0.05)):g}".replace(".", ","),
