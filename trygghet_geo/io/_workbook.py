@@ -215,7 +215,9 @@ def _parse_xml(stream: IO[bytes], part: str, first: bytes) -> list[Extent]:
     return [e for e in scan.sheets if e.max_row >= 0]
 
 
-_CELL_REF = re.compile(rb'<c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?(\d{1,9})"')
+# Excel, LibreOffice and openpyxl write the reference first (``<c r="B12" ...>``); a part written otherwise
+# counts fewer references than cells and takes the exact expat path.
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"')
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r")
 _SLOW_MARKS = re.compile(rb"table-cell|<[\w.-]+:c[\s/>]")
 _DECLARED = re.compile(rb'^\s*<\?xml[^>]*encoding\s*=\s*["\']([^"\']*)', re.IGNORECASE)
