@@ -9,7 +9,7 @@ Settings users may change live here, documented key by key, instead of in scatte
     >>> tg.options.progress = "no"
     Traceback (most recent call last):
     ...
-    ValueError: options.progress must be a bool, got 'no'
+    trygghet_geo.errors.ParameterError: options.progress must be a bool, got 'no'
     >>> tg.options.reset()
 """
 

@@ -1,4 +1,4 @@
-"""The ``trygghet-geo`` command line. The only module that prints.
+"""The ``trygghet-geo`` command line. The only module that prints (with its ``_cli_*`` parts).
 
 Each subcommand has an ``_add_<name>`` (arguments) and a ``_run_<name>`` (work) pair; heavy modules are
 imported inside ``_run_<name>`` so that ``trygghet-geo --help`` starts quickly.
@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from trygghet_geo._cli_density import _add_density
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -522,7 +523,7 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 # --- entry point --------------------------------------------------------------------------------------------
-_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report)
+_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report, _add_density)
 
 
 class _Parser(argparse.ArgumentParser):
