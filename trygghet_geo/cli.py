@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from trygghet_geo._cli_density import _add_density
+from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -524,6 +524,10 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 # --- entry point --------------------------------------------------------------------------------------------
+def _add_density(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    return add_density(sub, load_network=_load_network, load_gazetteer=_load_gazetteer)
+
+
 _SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report, _add_density)
 
 
