@@ -244,17 +244,12 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     >>> pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig").iloc[0].to_dict()["Plats"]
     "'=Torget"
     """
+    from trygghet_geo.io._write import write_table
+
     path = Path(path)
-    table = places_table(places)
-    suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    elif suffix in (".xlsx", ".xlsm"):
-        table.to_excel(path, index=False, sheet_name="Platser")
-    else:
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         raise ValueError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
-    return path
+    return write_table(places_table(places), path, sheet_name="Platser")
 
 
 def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -280,10 +275,10 @@ def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
         df["significant"] = np.where(df["significant"].astype(bool), "ja", "nej")
     if "kind" in df:
         df["kind"] = df["kind"].map({"hotspot": "brottskoncentration", "observations": "synpunkter"})
+    from trygghet_geo.io._write import escape_formulas
+
     df = df[[c for c in SWEDISH_COLUMNS if c in df.columns]]
-    for col in df.select_dtypes(include=["object", "string"]).columns:
-        df[col] = df[col].map(_cell_safe)
-    return df.rename(columns=dict(SWEDISH_COLUMNS))
+    return escape_formulas(df.rename(columns=dict(SWEDISH_COLUMNS)))
 
 
 # --- per place
@@ -681,13 +676,6 @@ def _unique_names(names: list[str], streets: list[str]) -> list[str]:
         seen[n] = seen.get(n, 0) + 1
         out[i] = n if seen[n] == 1 else f"{n} ({seen[n]})"
     return out
-
-
-def _cell_safe(value: Any) -> Any:
-    """Keep a spreadsheet from reading a text cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # --- inputs

@@ -327,15 +327,14 @@ def _map_srcdoc(analysis: Analysis) -> str | None:
 
 
 def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str, Any], path: Path) -> Path:
-    from trygghet_geo.rank import _cell_safe, places_table
+    from trygghet_geo.io._write import write_sheets
+    from trygghet_geo.rank import places_table
 
     places = places_table(analysis.places)
     table = pd.DataFrame(follow.drop(columns=[follow.geometry.name]))
     table["improved"] = np.where(table["improved"], "ja", "nej")
     table["area"] = table["area"].map(lambda a: _AREA_SV.get(a, a))
     table = table.rename(columns=_followup_column)
-    for col in table.select_dtypes(include=["object", "string"]).columns:
-        table[col] = table[col].map(_cell_safe)
     left = pd.DataFrame(context["left_out"], columns=["Orsak", "Antal"])
     about = pd.DataFrame(
         {
@@ -361,13 +360,8 @@ def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str,
             ],
         }
     )
-    about["Värde"] = about["Värde"].map(_cell_safe)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        places.to_excel(xl, sheet_name="Platser", index=False)
-        table.to_excel(xl, sheet_name="Uppföljning", index=False)
-        left.to_excel(xl, sheet_name="Utanför analysen", index=False)
-        about.to_excel(xl, sheet_name="Om rapporten", index=False)
-    return path
+    sheets = {"Platser": places, "Uppföljning": table, "Utanför analysen": left, "Om rapporten": about}
+    return write_sheets(sheets, path)
 
 
 # --- helpers
