@@ -412,7 +412,7 @@ def ordinary_notes(n: int, seed: int) -> list[str]:
     return [fill(_ORDINARY[i % len(_ORDINARY)]) for i in range(n)]
 
 
-# --- finding a secret in an output ---------------------------------------------------------------------------
+# --- finding a secret in an output -------------------------------------------------------------------------
 _HIDDEN = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _PARTICLES = {"van", "der", "von", "abd", "ibn", "la", "de", "al", "af", "el", "bin"}
 

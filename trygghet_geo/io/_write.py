@@ -37,7 +37,7 @@ CSV_DECIMAL = ","
 
 _FORMULA_START = frozenset("=+-@\t\r\n")
 # characters a spreadsheet skips before it looks for a formula sign
-_BLANKS = frozenset(" \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
+_BLANKS = " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
 
@@ -47,7 +47,7 @@ def _formula_like(text: str) -> bool:
 
     if text[:1] in _FORMULA_START:
         return True
-    rest = clean_text(text).lstrip("".join(_BLANKS))
+    rest = clean_text(text).lstrip(_BLANKS)
     if not rest:
         return False
     first = unicodedata.normalize("NFKC", rest[0])[:1]
@@ -100,7 +100,7 @@ def _csv_cell(value: Any) -> str:
         f = float(value)
         return "" if math.isnan(f) else repr(f).replace(".", CSV_DECIMAL)
     if isinstance(value, pd.Timestamp):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(escape_cell(_clean(str(value), breaks=True)))
 
 
