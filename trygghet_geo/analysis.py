@@ -42,6 +42,9 @@ class Analysis:
         The street network used for snapping and distances.
     left_out : dict
         Reason code -> number of incident rows left out of the clustering for that reason.
+    left_out_observations : dict
+        Reason code -> number of safety-walk rows that could not be used (no place found, too far from a
+        street, coarse location, bad row): ``len(observations) == used + sum(left_out_observations)``.
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
         ``min_samples`` and other run parameters.
@@ -57,6 +60,7 @@ class Analysis:
     left_out: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     study_area: gpd.GeoDataFrame | None = None
+    left_out_observations: dict[str, int] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keywords go to :func:`trygghet_geo.maps.make_map`."""
@@ -122,8 +126,9 @@ def analyze(
     Returns
     -------
     Analysis
-        Every input row is in ``Analysis.incidents`` (none dropped); ``left_out`` counts by reason the rows
-        that took no part in the clustering.
+        Every input row is in ``Analysis.incidents`` and ``Analysis.observations`` (none dropped);
+        ``left_out`` counts by reason the incident rows that took no part in the clustering,
+        ``left_out_observations`` the safety-walk rows that could not be used.
 
     Examples
     --------
@@ -189,6 +194,7 @@ def analyze(
         left_out=left_out_counts(inc),
         meta=meta,
         study_area=area,
+        left_out_observations=left_out_counts(obs) if obs is not None else {},
     )
 
 
@@ -325,7 +331,8 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
 
 
 def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
-    """Reason code -> number of incident rows that took no part in the clustering, largest first."""
+    """Reason code -> number of rows (incidents or observations) that took no part in the analysis, largest
+    first: rows not placed on a street (``edge_id`` < 0)."""
     from trygghet_geo import schema as s
 
     left = incidents[incidents[s.EDGE_ID] < 0] if s.EDGE_ID in incidents else incidents
@@ -360,25 +367,41 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
 
 
 def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
-    """Every incident row that took no part in the clustering, with its reason spelled out.
+    """Every incident and safety-walk row that took no part in the analysis, with its reason spelled out.
 
-    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
-    redacted (:func:`trygghet_geo.privacy.redact`), since the table is written to disk. The row counts by
-    reason equal ``analysis.left_out``.
+    A ``kind`` column says which table the row came from (``"incident"`` or ``"observation"``); the rows
+    keep their ``source`` and ``source_row`` so whoever made the file can mend them. Free text and numbers
+    in text columns are redacted (:func:`trygghet_geo.privacy.redact_table`), since the table is written to
+    disk. The row counts by reason equal ``analysis.left_out`` and ``analysis.left_out_observations``.
     """
     from trygghet_geo import schema as s
-    from trygghet_geo.privacy import redact
+    from trygghet_geo.privacy import redact_table
 
-    inc = analysis.incidents
-    left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
-    left[s.REASON] = _left_out_reasons(left)
-    left.insert(
-        left.columns.get_loc(s.REASON) + 1,
+    parts = []
+    for kind, table in (("incident", analysis.incidents), ("observation", analysis.observations)):
+        if table is None or len(table) == 0:
+            continue
+        edge = table[s.EDGE_ID] if s.EDGE_ID in table else pd.Series(-1, index=table.index)
+        left = pd.DataFrame(table[edge.to_numpy() < 0].drop(columns=[table.geometry.name]))
+        left[s.REASON] = _left_out_reasons(left)
+        left.insert(0, "kind", kind)
+        left.insert(
+            left.columns.get_loc(s.REASON) + 1,
+            "reason_text",
+            left[s.REASON].map(lambda code: s.reason_text(code, lang)),
+        )
+        parts.append(left)
+    if not parts:
+        return pd.DataFrame(columns=["kind", s.REASON, "reason_text"])
+    left = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    codes_only = {
+        "kind",
+        s.STATUS,
+        s.REASON,
         "reason_text",
-        left[s.REASON].map(lambda code: s.reason_text(code, lang)),
-    )
-    codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE}
-    for col in left.columns:
-        if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
-            left[col] = redact(left[col].astype("object"))
-    return left
+        s.CATEGORY,
+        s.PRECISION,
+        s.GEOCODE_METHOD,
+        s.SOURCE,
+    }
+    return redact_table(left, skip=codes_only)

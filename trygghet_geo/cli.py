@@ -60,7 +60,13 @@ def _print_summary(result: Analysis) -> None:
     used = int((inc[s.EDGE_ID] >= 0).sum())
     print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
     if result.observations is not None:
-        print(f"Trygghetsvandringens synpunkter: {len(result.observations)}")
+        obs_left = getattr(result, "left_out_observations", {}) or {}
+        used_obs = len(result.observations) - sum(obs_left.values())
+        print(f"Trygghetsvandringens synpunkter: {len(result.observations)}  (med i analysen: {used_obs})")
+        if obs_left:
+            print("Synpunkter som inte kunde användas:")
+            for reason, n in obs_left.items():
+                print(f"  {n:5d}  {s.reason_text(reason)} ({reason})")
     if result.left_out:
         print("Utelämnade ur klustringen:")
         for reason, n in result.left_out.items():
@@ -194,13 +200,14 @@ def _run_analyze(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=args.lang)
-    csv = export_places(result.places, out / "platser.csv")
-    export_places(result.places, out / "platser.xlsx")
+    csv = export_places(result.places, out / "platser.csv", privacy=args.privacy, hotspots=result.hotspots)
+    export_places(result.places, out / "platser.xlsx", privacy=args.privacy, hotspots=result.hotspots)
     left_path = write_table(left_out_table(result, lang=args.lang), out / "utelamnade.csv")
     _print_summary(result)
     print(f"Karta:      {html}")
     print(f"Platser:    {csv} (+ .xlsx)")
-    print(f"Utelämnade: {left_path} ({sum(result.left_out.values())} rader med skäl)")
+    n_left = sum(result.left_out.values()) + sum(result.left_out_observations.values())
+    print(f"Utelämnade: {left_path} ({n_left} rader med skäl)")
     return 0
 
 

@@ -168,14 +168,12 @@ def save_html(analysis: Analysis, path: str | Path, *, self_contained: bool = Tr
 
 
 def _check_args(lang: str, privacy: str, k: int, cell_m: float) -> None:
+    from trygghet_geo.errors import InputError
+    from trygghet_geo.privacy import check_gate
+
     if lang not in ("sv", "en"):
-        raise ValueError(f"lang must be 'sv' or 'en', got {lang!r}")
-    if privacy not in ("shared", "internal"):
-        raise ValueError(f"privacy must be 'shared' or 'internal', got {privacy!r}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
-    if not isinstance(cell_m, int | float) or not np.isfinite(cell_m) or cell_m <= 0:
-        raise ValueError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+        raise InputError(f"lang must be 'sv' or 'en', got {lang!r}")
+    check_gate(privacy, k, cell_m)
 
 
 def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
@@ -253,17 +251,20 @@ def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _payload(
     analysis: Analysis, tables: Any, *, lang: str, labels: dict[str, str], title: str | None, streets: bool
 ) -> dict[str, Any]:
+    from trygghet_geo.privacy import redact
+
     meta = analysis.meta or {}
-    source = md.clean_text(meta.get("source_note"), max_len=300)
+    source = redact(md.clean_text(meta.get("source_note"), max_len=300))
     if meta.get("synthetic") and labels["synthetic"].lower() not in source.lower():
         source = labels["synthetic"] + (f" – {source}" if source else "")
-    hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels)
+    k = tables.k if tables.mode == "shared" else None
+    hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels, k=k)
     return {
         "q": md.Q,
         "lang": lang,
         "locale": "sv-SE" if lang == "sv" else "en-GB",
         "labels": labels,
-        "title": md.clean_text(title if title is not None else meta.get("title"), max_len=200)
+        "title": redact(md.clean_text(title if title is not None else meta.get("title"), max_len=200))
         or ("Trygghetskarta" if lang == "sv" else "Safety map"),
         "period": _period(meta.get("period"), monthly=tables.mode == "shared"),
         "source": source,
@@ -430,30 +431,46 @@ def _area(analysis: Analysis) -> list[list[list[int]]]:
 
 
 def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) -> list[str]:
-    left = {str(k): int(v) for k, v in (analysis.left_out or {}).items() if int(v) > 0}
-    total = sum(left.values())
-    if total:
+    """The left-out incident rows and safety-walk rows by reason, and the privacy mode."""
+    lines = []
+    observations = getattr(analysis, "left_out_observations", None) or {}
+    for counts, label, none in (
+        (analysis.left_out or {}, labels["left_out"], labels["none_left_out"]),
+        (observations, labels["left_out_observations"], None),
+    ):
+        left = {str(code): int(n) for code, n in counts.items() if int(n) > 0}
+        if not left:
+            if none:
+                lines.append(none)
+            continue
         parts = ", ".join(
             f"{md.reason_text(code, lang)}: {n}" for code, n in sorted(left.items(), key=lambda kv: -kv[1])
         )
-        line = f"{labels['left_out']}: {total} ({parts})"
-    else:
-        line = labels["none_left_out"]
+        lines.append(f"{label}: {sum(left.values())} ({parts})")
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
-    return [line, f"{labels['privacy']}: {mode}"]
+    return [*lines, f"{labels['privacy']}: {mode}"]
 
 
 # --- hotspots and ranked places -----------------------------------------------------------------------------
 
 
 def _hotspots(
-    analysis: Analysis, *, lang: str, labels: dict[str, str]
+    analysis: Analysis, *, lang: str, labels: dict[str, str], k: int | None = None
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields."""
+    """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields.
+
+    With ``k`` (the shared mode) only hotspots, and places found from them, that hold at least ``k``
+    incidents are shown (:func:`trygghet_geo.privacy.shared_places`), and their text is redacted.
+    """
     from branca.colormap import LinearColormap
+
+    from trygghet_geo.privacy import shared_hotspots, shared_places
 
     places = analysis.places if analysis.places is not None else None
     hs = analysis.hotspots
+    if k is not None:
+        places = shared_places(places, hs, k=k)
+        hs = shared_hotspots(hs, k=k)
     hs_by_id = {}
     if hs is not None and len(hs) and s.HOTSPOT_ID in hs:
         hs_by_id = {

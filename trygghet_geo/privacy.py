@@ -9,9 +9,13 @@ Two tools, applied by default to everything that leaves the analyst's machine:
   how many of each kind it removed.
 - :func:`prepare_export` turns the analysed incident and observation tables into :class:`ExportTables` that
   are safe to show: in the ``"shared"`` mode (the default for files) an incident point is shown only where at
-  least ``k`` incidents share its ``cell_m`` grid cell or it belongs to a hotspot; the rest are aggregated
-  into grid cells with counts; record ids, source rows and the incidents' own free text are dropped and
-  dates are coarsened to the month.
+  least ``k`` incidents share its ``cell_m`` grid cell (``cell_m`` at least :data:`MIN_CELL_M`); the rest are
+  aggregated into grid cells with counts; record ids, source rows and the incidents' own free text are
+  dropped and dates are coarsened to the month. Being in a hotspot shows no point: a hotspot is shown at all
+  only when it holds at least ``k`` incidents (:func:`shared_places`), whatever ``min_samples`` the analysis
+  used.
+- :func:`redact_table` is the one pass every shared table takes (left-out rows, places): every text column,
+  and numbers in them, through :func:`redact`.
 
 What redaction covers and what it does not
 ------------------------------------------
@@ -83,18 +87,34 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._gate import (
+    DEFAULT_K,
+    MIN_CELL_M,
+    check_gate,
+    redact_table,
+    shared_hotspot_ids,
+    shared_hotspots,
+    shared_places,
+)
 from trygghet_geo._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
 from trygghet_geo.errors import SchemaError
 
 __all__ = [
+    "DEFAULT_K",
     "KINDS",
+    "MIN_CELL_M",
     "TOKENS",
     "ExportTables",
+    "check_gate",
     "clean_text",
     "luhn_ok",
     "prepare_export",
     "redact",
+    "redact_table",
     "redact_with_counts",
+    "shared_hotspot_ids",
+    "shared_hotspots",
+    "shared_places",
 ]
 
 logger = logging.getLogger(__name__)
@@ -272,17 +292,7 @@ def _validate_args(incidents: Any, mode: str, k: int, cell_m: float) -> None:
 
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents)!r}")
-    if mode not in ("internal", "shared"):
-        raise ValueError(f"mode must be 'internal' or 'shared', got {mode!r}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
-    if (
-        isinstance(cell_m, bool)
-        or not isinstance(cell_m, int | float)
-        or not math.isfinite(cell_m)
-        or cell_m <= 0
-    ):
-        raise ValueError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+    check_gate(mode, k, cell_m)
 
 
 def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
@@ -552,17 +562,28 @@ def _shared_tables(
     hotspot_mask: Any,
     counts: Counter[str],
 ) -> tuple[Any, Any]:
-    """The points that may be shown and the cells that count the rest (the ``"shared"`` mode)."""
+    """The points that may be shown and the cells that count the rest (the ``"shared"`` mode).
+
+    A point is shown only where its cell holds at least ``k`` located incidents. Membership of a hotspot
+    shows nothing (a hotspot may be as small as ``min_samples``); a shown point keeps its ``hotspot_id``
+    only when that hotspot holds at least ``k`` incidents.
+    """
     located = np.isfinite(x)
     ix, iy, cell_size = _grid(x, y, cell_m)
-    shown = located & ((cell_size >= k) | _hotspot_mask(incidents, hotspot_mask))
+    in_hotspot = _hotspot_mask(incidents, hotspot_mask)  # validated; it decides no point's showing
+    shown = located & (cell_size >= k)
     hidden = located & ~shown
+    counts["points_shown_in_hotspots"] = int((shown & in_hotspot).sum())
     counts["points_shown"] = int(shown.sum())
     counts["points_aggregated"] = int(hidden.sum())
     counts["dropped_columns"] += len(
         [c for c in incidents.columns if c not in _SHARED_INCIDENT_KEEP and c != incidents.geometry.name]
     )
     points = _shared_points(incidents, shown)
+    if schema.HOTSPOT_ID in points.columns:
+        big = shared_hotspot_ids(incidents[schema.HOTSPOT_ID], k=k)
+        ids = pd.to_numeric(points[schema.HOTSPOT_ID], errors="coerce")
+        points[schema.HOTSPOT_ID] = ids.where(ids.isin(list(big)), -1).fillna(-1).astype(np.int64)
     if not hidden.any():
         return points, _empty_cells(incidents.crs)
     months = (
@@ -579,7 +600,7 @@ def prepare_export(
     observations: Any = None,
     *,
     mode: Mode = "shared",
-    k: int = 5,
+    k: int = DEFAULT_K,
     cell_m: float = 100.0,
     hotspot_mask: Any = None,
     redact: bool = True,
@@ -588,10 +609,11 @@ def prepare_export(
 
     ``"shared"`` (the default for files): an incident point is shown only where at least ``k`` located
     incidents share its ``cell_m`` grid cell (a square grid aligned on multiples of ``cell_m`` in the
-    incidents' metric CRS) or it belongs to a hotspot; every other incident is counted in its grid cell
-    instead (:attr:`ExportTables.cells`). Shown points keep only category, month, precision and hotspot id
-    under a fresh RangeIndex: no record ids, no source rows, no place text or other free text of the
-    incident records, no user columns. Observations keep their place text, note and measure, redacted with
+    incidents' metric CRS; ``cell_m`` at least :data:`MIN_CELL_M`), in a hotspot or not; every other
+    incident is counted in its grid cell instead (:attr:`ExportTables.cells`). Shown points keep only
+    category, month, precision and hotspot id (only of a hotspot holding ``k`` incidents) under a fresh
+    RangeIndex: no record ids, no source rows, no place text or other free text of the incident records, no
+    user columns. Observations keep their place text, note and measure, redacted with
     :func:`redact`, and their month.
 
     ``"internal"`` (for the analyst): every located incident as geocoded, all columns, index kept; free text
@@ -610,10 +632,12 @@ def prepare_export(
     k : int, default 5
         Minimum number of incidents in a grid cell for its points to be shown.
     cell_m : float, default 100.0
-        Side of the grid cells in metres.
+        Side of the grid cells in metres; at least :data:`MIN_CELL_M` in the ``"shared"`` mode
+        (:class:`~trygghet_geo.errors.InputError` otherwise).
     hotspot_mask : array-like of bool, optional
-        True for incidents that belong to a hotspot (shown whatever their cell count). Default: the
-        ``hotspot_id`` column's values ``>= 0`` where that column exists, else no incident.
+        True for incidents that belong to a hotspot; checked and counted (``points_shown_in_hotspots``)
+        but it shows no point: a hotspot can be as small as the analysis' ``min_samples``, so only the
+        cell count decides. Default: the ``hotspot_id`` column's values ``>= 0``.
     redact : bool, default True
         Redact free text. Only the ``"internal"`` mode may turn it off.
 

@@ -230,10 +230,23 @@ def rank_places(
     return _finish(rows, w, alpha, network, start, end)
 
 
-def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
+def export_places(
+    places: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    privacy: str = "shared",
+    k: int = 5,
+    hotspots: gpd.GeoDataFrame | None = None,
+) -> Path:
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
-    would read as formulas escaped. Returns the path.
+    would read as formulas escaped (:mod:`trygghet_geo.io._write`, the one spreadsheet writer). Returns the
+    path.
+
+    In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
+    only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
+    place's ``n_incidents``), and text passes :func:`trygghet_geo.privacy.redact`
+    (:func:`trygghet_geo.privacy.shared_places`). ``"internal"`` writes every place as it is.
 
     Examples
     --------
@@ -245,11 +258,14 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     "'=Torget"
     """
     from trygghet_geo.io._write import write_table
+    from trygghet_geo.privacy import check_gate, shared_places
 
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         raise ValueError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
-    return write_table(places_table(places), path, sheet_name="Platser")
+    check_gate(privacy, k, 100.0)
+    shown = shared_places(places, hotspots, k=k) if privacy == "shared" else places
+    return write_table(places_table(shown), path, sheet_name="Platser")
 
 
 def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
