@@ -63,18 +63,18 @@ class Analysis:
     left_out_observations: dict[str, int] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
-        """The interactive map (a ``folium.Map``); keywords go to :func:`trygghet_geo.maps.make_map`."""
-        from trygghet_geo.maps import make_map
+        """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
+        from trygghet_geo.output.maps import make_map
 
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Any) -> Path:
         """Write the map as one self-contained HTML file in the ``"shared"`` privacy mode; returns the path.
 
-        Keywords go to :func:`trygghet_geo.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
+        Keywords go to :func:`.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
         ``lang="en"``, …).
         """
-        from trygghet_geo.maps import save_html
+        from trygghet_geo.output.maps import save_html
 
         return save_html(self, path, **kwargs)
 
@@ -259,7 +259,7 @@ def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataF
 def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -> gpd.GeoDataFrame:
     """Project to the network's CRS and snap the rows fine enough for the streets; flag the far ones."""
     from trygghet_geo import schema as s
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
     gdf[s.EDGE_ID] = -1
@@ -288,7 +288,7 @@ def _cluster(
     gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int
 ) -> gpd.GeoDataFrame:
     from trygghet_geo import schema as s
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     gdf[s.CLUSTER] = -1
     on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
@@ -323,7 +323,7 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
         warnings.warn(
             f"one cluster holds {largest} of {len(labels)} events on the streets: at eps_m={eps_m:g}, "
             f"min_samples={min_samples} nearly every street is dense enough, so the hotspots merge. Try a "
-            "smaller eps_m or a larger min_samples; trygghet_geo.cluster.suggest_eps shows the k-distance "
+            "smaller eps_m or a larger min_samples; trygghet_geo.hotspots.suggest_eps shows the k-distance "
             "curve along the streets.",
             TrygghetWarning,
             stacklevel=4,
@@ -371,11 +371,11 @@ def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
 
     A ``kind`` column says which table the row came from (``"incident"`` or ``"observation"``); the rows
     keep their ``source`` and ``source_row`` so whoever made the file can mend them. Free text and numbers
-    in text columns are redacted (:func:`trygghet_geo.privacy.redact_table`), since the table is written to
-    disk. The row counts by reason equal ``analysis.left_out`` and ``analysis.left_out_observations``.
+    in text columns are redacted (:func:`.privacy.redact_table`), since the table is written to disk. The
+    row counts by reason equal ``analysis.left_out`` and ``analysis.left_out_observations``.
     """
     from trygghet_geo import schema as s
-    from trygghet_geo.privacy import redact_table
+    from trygghet_geo.output.privacy import redact_table
 
     parts = []
     for kind, table in (("incident", analysis.incidents), ("observation", analysis.observations)):

@@ -436,7 +436,7 @@ def _run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from trygghet_geo.analysis import analyze
-    from trygghet_geo.report import write_report
+    from trygghet_geo.output.report import write_report
 
     if args.incidents is None:
         from trygghet_geo import sample

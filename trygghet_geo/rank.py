@@ -21,7 +21,7 @@ Significance
 ------------
 Monte Carlo on the network with a Poisson scan statistic per cluster: a per-place ``p_value``, its
 Benjamini–Hochberg ``q_value`` behind the ``significant`` flag, and a family-wise max-statistic ``p_max``;
-the method and its limits are described in :mod:`trygghet_geo._significance`.
+the method and its limits are described in :mod:`trygghet_geo.hotspots._significance`.
 """
 
 from __future__ import annotations
@@ -37,8 +37,13 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._significance import cluster_llr, footprint_lengths, monte_carlo_pvalues, simulate_llr
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.hotspots._significance import (
+    cluster_llr,
+    footprint_lengths,
+    monte_carlo_pvalues,
+    simulate_llr,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -245,8 +250,8 @@ def export_places(
 
     In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
     only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
-    place's ``n_incidents``), and text passes :func:`trygghet_geo.privacy.redact`
-    (:func:`trygghet_geo.privacy.shared_places`). ``"internal"`` writes every place as it is.
+    place's ``n_incidents``), and text passes :func:`trygghet_geo.output.privacy.redact`
+    (:func:`trygghet_geo.output.privacy.shared_places`). ``"internal"`` writes every place as it is.
 
     Examples
     --------
@@ -258,7 +263,7 @@ def export_places(
     "'=Torget"
     """
     from trygghet_geo.io._write import write_table
-    from trygghet_geo.privacy import check_gate, shared_places
+    from trygghet_geo.output.privacy import check_gate, shared_places
 
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
@@ -530,7 +535,7 @@ def _usable_observations(observations: gpd.GeoDataFrame | None, network: StreetN
     obs = obs[obs.geometry.notna() & ~obs.geometry.is_empty]
     obs = obs.to_crs(network.crs)
     if schema.EDGE_ID not in obs.columns or schema.EDGE_OFFSET_M not in obs.columns:
-        from trygghet_geo.snap import snap_points
+        from trygghet_geo.network.snap import snap_points
 
         snapped = snap_points(obs, network)
         obs = obs.assign(
@@ -570,7 +575,7 @@ def _observation_places(
     obs: gpd.GeoDataFrame, taken: np.ndarray, network: StreetNetwork, eps_m: float, min_samples: int
 ) -> list[tuple[Any, np.ndarray, np.ndarray]]:
     """Groups of observations not near any hotspot: (polygon, observation mask, edge ids) each."""
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     free = ~taken & (obs[schema.EDGE_ID].to_numpy(int) >= 0) if len(obs) else np.zeros(0, bool)
     if free.sum() < min_samples:

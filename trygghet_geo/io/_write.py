@@ -8,7 +8,7 @@ line break, also after leading spaces or invisible characters and also in their 
 (``＝``, ``﹢``, ``－``, ``＠``). Line breaks inside a CSV cell (``\\r``, ``\\n``, ``\\v``, ``\\f``, U+0085,
 U+2028, U+2029) become spaces, so no reader, however naive, can start a new row inside a cell; in XLSX they
 stay (a cell holds them), but carriage returns become ``\\n``. Control and bidi characters are removed
-(:func:`trygghet_geo.privacy.clean_text`), since XLSX cannot hold most of them and they hide text.
+(:func:`trygghet_geo.output.privacy.clean_text`), since XLSX cannot hold most of them and they hide text.
 
 Numbers stay numbers: a negative number in a numeric column is written as a number (``-1,5``), never
 escaped, since no spreadsheet runs it. GeoPackage and GeoJSON keep their geometry and are written by pyogrio.
@@ -43,7 +43,7 @@ _LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029
 
 
 def _formula_like(text: str) -> bool:
-    from trygghet_geo._redact import clean_text
+    from trygghet_geo.output._redact import clean_text
 
     if text[:1] in _FORMULA_START:
         return True
@@ -82,7 +82,7 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _clean(text: str, *, breaks: bool) -> str:
-    from trygghet_geo._redact import clean_text
+    from trygghet_geo.output._redact import clean_text
 
     text = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(_LINE_BREAKS) if breaks else text

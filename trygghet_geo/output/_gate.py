@@ -1,5 +1,5 @@
-"""The export gate (plumbing of :mod:`trygghet_geo.privacy`): what a shared output may show of hotspots,
-places and tables, and the limits on ``k`` and ``cell_m`` that no caller can loosen."""
+"""The export gate (plumbing of :mod:`trygghet_geo.output.privacy`): what a shared output may show of
+hotspots, places and tables, and the limits on ``k`` and ``cell_m`` that no caller can loosen."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ MIN_CELL_M = 50.0
 def _redact(text: str) -> str:
     from collections import Counter
 
-    from trygghet_geo._redact import KINDS, redact_text
+    from trygghet_geo.output._redact import KINDS, redact_text
 
     return redact_text(text, frozenset(KINDS), Counter())
 

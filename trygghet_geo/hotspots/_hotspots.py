@@ -107,7 +107,7 @@ def _positions(points: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.nda
             points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
             points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
         )
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     snap = snap_points(points, network)
     return snap[schema.EDGE_ID].to_numpy(), snap[schema.EDGE_OFFSET_M].to_numpy()

@@ -1,4 +1,4 @@
-"""Names and home addresses announced by a signal word, for :mod:`trygghet_geo._redact` (plumbing).
+"""Names and home addresses announced by a signal word, for :mod:`trygghet_geo.output._redact` (plumbing).
 
 A name is found only where the text announces one ("heter", "Anmälaren,", "misstänkt", "vittne", "mvh",
 ...); the words after the signal are taken while they look like a name: capitalised (or all capitals, or a

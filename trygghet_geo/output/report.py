@@ -124,7 +124,7 @@ def default_plan(
     before = (max(s.normalize(), promise - pd.DateOffset(months=12)), promise - pd.Timedelta(days=1))
     after = (promise, min(e.normalize(), promise + pd.DateOffset(months=12) - pd.Timedelta(days=1)))
     if places is None:
-        from trygghet_geo.privacy import shared_places
+        from trygghet_geo.output.privacy import shared_places
 
         places = shared_places(analysis.places, analysis.hotspots, k=k).head(top_n)
         places = places[["name", "rank", places.geometry.name]] if "rank" in places else places
@@ -158,8 +158,8 @@ def write_report(
 ) -> dict[str, Path]:
     """Write the board report (HTML) and its tables (XLSX next to it, same stem).
 
-    The report is a shared output: every text passes :func:`trygghet_geo.privacy.redact`, the map is in the
-    shared privacy mode, a place found from a hotspot is listed only when the hotspot holds at least ``k``
+    The report is a shared output: every text passes :func:`.privacy.redact`, the map is in the shared
+    privacy mode, a place found from a hotspot is listed only when the hotspot holds at least ``k``
     incidents (whatever ``min_samples`` the analysis used), and dates are given by month, never the exact
     first or last day of the data.
 
@@ -182,7 +182,7 @@ def write_report(
     title : str, optional
         Default ``"Uppföljning av medborgarlöftet"`` plus the analysis title.
     include_map : bool
-        Embed the shared-mode map (needs :mod:`trygghet_geo.maps`).
+        Embed the shared-mode map (needs :mod:`trygghet_geo.output.maps`).
     k : int, default 5
         Incidents a grid cell must hold for its points to show on the map, and a hotspot for its place to
         be listed.
@@ -204,7 +204,7 @@ def write_report(
     """
     import dataclasses
 
-    from trygghet_geo.privacy import check_gate, redact_table
+    from trygghet_geo.output.privacy import check_gate, redact_table
 
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
@@ -239,9 +239,9 @@ def _context(
     include_map: bool,
     k: int,
 ) -> dict[str, Any]:
-    from trygghet_geo._charts import figure_to_data_uri
     from trygghet_geo.followup import plot_monthly
-    from trygghet_geo.privacy import redact, shared_places
+    from trygghet_geo.output._charts import figure_to_data_uri
+    from trygghet_geo.output.privacy import redact, shared_places
 
     meta = analysis.meta or {}
     start, end = _data_period(analysis)
@@ -347,9 +347,9 @@ def _follow_rows(follow: pd.DataFrame) -> list[dict[str, Any]]:
 def _map_srcdoc(analysis: Analysis, k: int) -> str | None:
     """The shared-mode, self-contained map as one HTML document (escaped later as the srcdoc attribute)."""
     try:
-        from trygghet_geo.maps import make_map
+        from trygghet_geo.output.maps import make_map
     except ImportError:  # pragma: no cover - maps ships with the package
-        logger.warning("trygghet_geo.maps is not available; the report has no map")
+        logger.warning("trygghet_geo.output.maps is not available; the report has no map")
         return None
     m = make_map(analysis, privacy="shared", self_contained=True, lang="sv", k=k)
     return str(m.get_root().render())
@@ -357,7 +357,7 @@ def _map_srcdoc(analysis: Analysis, k: int) -> str | None:
 
 def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str, Any], path: Path) -> Path:
     from trygghet_geo.io._write import write_sheets
-    from trygghet_geo.privacy import shared_places
+    from trygghet_geo.output.privacy import shared_places
     from trygghet_geo.rank import places_table
 
     places = places_table(shared_places(analysis.places, analysis.hotspots, k=context["k"]))

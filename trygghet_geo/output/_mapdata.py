@@ -1,4 +1,4 @@
-"""Plumbing for :mod:`trygghet_geo.maps`: labels, text cleaning, safe JSON and compact coordinate encoding.
+"""Plumbing for :mod:`.maps`: labels, text cleaning, safe JSON and compact coordinate encoding.
 
 Nothing here is public API. The map ships its data to the browser as one JSON payload inside a ``<script>``
 block; coordinates are quantised to 1e-5 degrees (about 1 m) and delta-encoded as integers, so 100,000

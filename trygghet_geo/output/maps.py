@@ -3,13 +3,13 @@
 Plain folium writes one JavaScript object per marker (100,000 incidents → 20+ MB that never paints) and loads
 everything from CDNs. Here folium provides the map, the layer control, the scale bar and the fullscreen
 button; the data travels as one compact JSON payload (coordinates delta-encoded as integers, see
-:mod:`trygghet_geo._mapdata`) that a small script of ours (``static/trygghet_map.js``) draws: incidents on a
+:mod:`._mapdata`) that a small script of ours (``static/trygghet_map.js``) draws: incidents on a
 canvas tile layer, hotspots as ranked polygons, aggregated cells, safety-walk observations, the study area,
 a heat map from the same arrays, the ranked list, the legend and a footer. Every text from the data is
 written with ``textContent`` in the browser, so no note can inject markup or script.
 
 With ``self_contained=True`` Leaflet and the plugins are inlined from the copies shipped in
-``trygghet_geo/static`` (Leaflet BSD-2, leaflet.fullscreen MIT, leaflet.heat BSD-2; licences beside them),
+``output/static`` (Leaflet BSD-2, leaflet.fullscreen MIT, leaflet.heat BSD-2; licences beside them),
 no tile layer is used and the network's streets are drawn as a light vector basemap: nothing is fetched when
 the map is written or opened.
 """
@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 
-from trygghet_geo import _mapdata as md
 from trygghet_geo import schema as s
 from trygghet_geo.errors import SchemaError
+from trygghet_geo.output import _mapdata as md
 
 if TYPE_CHECKING:
     import folium
@@ -71,7 +71,7 @@ def make_map(
     lang : {"sv", "en"}
         Language of everything the reader sees.
     privacy : {"shared", "internal"}
-        ``"shared"`` (default): what :func:`trygghet_geo.privacy.prepare_export` allows in a shared file
+        ``"shared"`` (default): what :func:`.privacy.prepare_export` allows in a shared file
         (single points only where at least ``k`` incidents share a ``cell_m`` cell or a hotspot, the rest as
         counted cells; dates by month; notes redacted). ``"internal"``: points as geocoded, for the analyst.
     self_contained : bool
@@ -82,7 +82,7 @@ def make_map(
     title : str, optional
         Map title; default ``analysis.meta["title"]``.
     k, cell_m : int, float
-        Passed to :func:`~trygghet_geo.privacy.prepare_export`.
+        Passed to :func:`~trygghet_geo.output.privacy.prepare_export`.
     streets : bool, optional
         Draw the network's streets; default: only when ``self_contained``.
     tiles : str
@@ -169,7 +169,7 @@ def save_html(analysis: Analysis, path: str | Path, *, self_contained: bool = Tr
 
 def _check_args(lang: str, privacy: str, k: int, cell_m: float) -> None:
     from trygghet_geo.errors import InputError
-    from trygghet_geo.privacy import check_gate
+    from trygghet_geo.output.privacy import check_gate
 
     if lang not in ("sv", "en"):
         raise InputError(f"lang must be 'sv' or 'en', got {lang!r}")
@@ -220,7 +220,7 @@ def _shown_observations(observations: gpd.GeoDataFrame | None) -> gpd.GeoDataFra
 
 
 def _export_tables(analysis: Analysis, privacy: str, *, k: int, cell_m: float) -> Any:
-    from trygghet_geo.privacy import prepare_export
+    from trygghet_geo.output.privacy import prepare_export
 
     inc = _shown_incidents(analysis.incidents)
     obs = _shown_observations(analysis.observations)
@@ -251,7 +251,7 @@ def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _payload(
     analysis: Analysis, tables: Any, *, lang: str, labels: dict[str, str], title: str | None, streets: bool
 ) -> dict[str, Any]:
-    from trygghet_geo.privacy import redact
+    from trygghet_geo.output.privacy import redact
 
     meta = analysis.meta or {}
     source = redact(md.clean_text(meta.get("source_note"), max_len=300))
@@ -460,11 +460,11 @@ def _hotspots(
     """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields.
 
     With ``k`` (the shared mode) only hotspots, and places found from them, that hold at least ``k``
-    incidents are shown (:func:`trygghet_geo.privacy.shared_places`), and their text is redacted.
+    incidents are shown (:func:`trygghet_geo.output.privacy.shared_places`), and their text is redacted.
     """
     from branca.colormap import LinearColormap
 
-    from trygghet_geo.privacy import shared_hotspots, shared_places
+    from trygghet_geo.output.privacy import shared_hotspots, shared_places
 
     places = analysis.places if analysis.places is not None else None
     hs = analysis.hotspots
@@ -644,12 +644,12 @@ def _add_groups(
 
 @cache
 def _static(name: str) -> str:
-    return resources.files("trygghet_geo").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("trygghet_geo.output").joinpath("static", name).read_text(encoding="utf-8")
 
 
 @cache
 def _static_data_uri(name: str, mime: str) -> str:
-    data = resources.files("trygghet_geo").joinpath("static", name).read_bytes()
+    data = resources.files("trygghet_geo.output").joinpath("static", name).read_bytes()
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
