@@ -431,7 +431,11 @@ def leaks(output: str, kind: str, value: str) -> bool:
     (words of three letters or more, particles aside); addresses as street and house number; e-mail whole.
     """
     if kind in ("personnummer", "phone"):
-        return re.search("(?<![0-9])" + "[^0-9a-z]{0,5}".join(value) + "(?![0-9])", output) is not None
+        forms = {value, value.lstrip("0")} if len(value.lstrip("0")) >= 9 else {value}  # a number lost its 0
+        return any(
+            re.search("(?<![0-9])" + "[^0-9a-z]{0,5}".join(v) + "(?![0-9])", output) is not None
+            for v in forms
+        )
     if kind == "email":
         return value.casefold() in output
     if kind == "address":

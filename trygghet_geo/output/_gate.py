@@ -135,6 +135,9 @@ def redact_table(table: Any, *, skip: Iterable[str] = ()) -> Any:
         values = out.iloc[:, i]
         if pd.api.types.is_object_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
             text = values.astype(object).map(lambda v: _redact(v) if isinstance(v, str) else v)
+            # a number, or the digits of one read as text, whose leading 0 a spreadsheet dropped
+            lost_zero = text.map(lambda v: isinstance(v, str) and len(v.strip()) == 9 and v.strip().isdigit())
+            text = text.where(~lost_zero, text[lost_zero].map(lambda v: _redact_number(int(v))))
             out.isetitem(i, text.map(lambda v: _redact_number(v) if _is_number(v) else v))
         elif pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_float_dtype(values.dtype):
             red = values.astype(object).map(_redact_number)
@@ -155,10 +158,11 @@ def _redact_number(value: Any) -> Any:
     if not f.is_integer() or abs(f) < 1e6:
         return value
     text = str(int(f))
-    # Excel drops the leading 0 of a mobile number (70 123 45 67)
-    candidates = (text, "0" + text) if len(text) == 9 and text[0] == "7" else (text,)
+    candidates = [text]
+    if len(text) == 9:  # Excel drops a leading 0: an identity number born 2000-2009, a mobile 70 123 45 67
+        candidates.append("0" + text)
     for t in candidates:
         red = _redact(t)
-        if red != t:
+        if red != t and (t == text or red.startswith("[personnummer]") or text[0] == "7"):
             return red
     return value
