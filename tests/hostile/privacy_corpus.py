@@ -97,8 +97,10 @@ def phone(rng: random.Random) -> tuple[str, str]:
     inner = rng.choice(_GAPS[:6])
     groups = [rest[:3], rest[3:5], rest[5:]] if len(rest) >= 6 else [rest[:3], rest[3:]]
     body = inner.join(g for g in groups if g) if rng.random() < 0.7 else rest
-    prefix = rng.randrange(5)
-    if prefix == 0:
+    prefix = rng.randrange(6)
+    if prefix == 5:
+        text = f"(+46){rng.choice(['', ' '])}{area[1:]}{gap}{body}"
+    elif prefix == 0:
         text = f"+46{rng.choice(['', ' ', '  '])}{area[1:]}{gap}{body}"
     elif prefix == 1:
         text = f"0046 {area[1:]}{gap}{body}"
@@ -267,10 +269,16 @@ _STREET_END = ["gatan", "vägen", "gränd", "stigen", "backen", "allén", "torge
 
 def address(rng: random.Random) -> tuple[str, str]:
     """(the address as written, the street and number that must not survive)."""
-    street = rng.choice(_STREET_FIRST) + rng.choice(_STREET_END)
+    end = rng.choice(_STREET_END)
+    street = rng.choice(_STREET_FIRST) + end
+    if rng.random() < 0.1 and end in ("gatan", "vägen"):  # abbreviated: Storg., Björkv.
+        street = street.removesuffix(end) + end[0] + "."
     number = str(rng.randrange(1, 160))
     core = f"{street} {number}"
-    text = core + rng.choice(["", "", "B", " A", "C"])
+    text = f"{street} {rng.choice(['', '', '', 'nr ', 'nr. '])}{number}" + rng.choice(
+        ["", "", "B", " A", "C"]
+    )
+    core = text.split(" nr")[0] + " " + number if " nr" in text else core
     if rng.random() < 0.3:
         text += rng.choice([", lgh 1102", " lgh 1203", ", lägenhet 1001", " tr 2"])
     if rng.random() < 0.2:
@@ -440,7 +448,8 @@ def leaks(output: str, kind: str, value: str) -> bool:
         return value.casefold() in output
     if kind == "address":
         street, number = plain(value).rsplit(" ", 1)
-        return re.search(re.escape(street) + r"\s*" + number + r"(?![0-9])", output) is not None
+        between = r"\s*(?:(?:nr|nummer)\.?\s*)?"
+        return re.search(re.escape(street) + between + number + r"(?![0-9])", output) is not None
     words = [w.strip("'’-") for w in re.split(r"[\s,]+", plain(value))]
     return any(
         len(w) >= 3 and w not in _PARTICLES and re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", output)

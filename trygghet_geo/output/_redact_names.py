@@ -175,7 +175,7 @@ _STREET_WORD = r"[\p{L}][\p{L}\p{M}.'’\-]*"
 ADDRESS = regex.compile(
     r"(?P<sig>" + _ADDRESS_SIGNAL + r")" + _FILLER + r"\s*"
     r"(?P<addr>(?P<street>" + _STREET_WORD + r"(?:\s+" + _STREET_WORD + r"){0,3}?)\s*"
-    r"(?P<number>\d{1,4})(?:\s*-\s*\d{1,4})?(?:\s?[A-Za-z](?![\p{L}\p{M}]))?"
+    r"(?:(?i:nr|nummer|no)\.?\s*)?(?P<number>\d{1,4})(?:\s*-\s*\d{1,4})?(?:\s?[A-Za-z](?![\p{L}\p{M}]))?"
     r"(?:\s*,?\s*(?i:lgh|lägenhet|lägenhetsnummer|tr|trappor|vån|våning|uppg|uppgång|port)\.?\s*\d{1,4}"
     r"(?![\d]))?"
     r"(?:\s*,?\s*(?:(?i:se)-?\s?)?\d{3}\s?\d{2}(?:\s+\p{Lu}[\p{L}\p{M}]+)?)?)"
@@ -188,8 +188,9 @@ def address_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     words = m.group("street").split()
     if any(w.casefold().strip(".,") in _STOP for w in words):
         return None
-    last = words[-1].casefold().strip(".")
-    has_suffix = last.endswith(_STREET_SUFFIX)
+    last = words[-1].casefold()
+    # a street ending, also abbreviated ("Storg. 12", "Kungsv. 3")
+    has_suffix = last.strip(".").endswith(_STREET_SUFFIX) or last.endswith(("g.", "v.", "gr."))
     if not has_suffix and (len(m.group("number")) > 3 or not words[0][:1].isupper()):
         return None
     return "address", m.span("addr")

@@ -501,13 +501,25 @@ def _empty_cells(crs: Any) -> Any:
     return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
 
 
+def _redact_category(df: pd.DataFrame) -> pd.DataFrame:
+    """A category is a code, but a table made by hand may hold any text there: it is redacted too (once per
+    distinct value; the column is left as it is when nothing changes)."""
+    if schema.CATEGORY not in df.columns or pd.api.types.is_numeric_dtype(df[schema.CATEGORY].dtype):
+        return df
+    values = df[schema.CATEGORY].astype(object)
+    mapping = {v: redact(v) for v in pd.unique(values) if isinstance(v, str)}
+    if any(k != v for k, v in mapping.items()):
+        df[schema.CATEGORY] = values.map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+    return df
+
+
 def _shared_points(incidents: Any, shown: np.ndarray) -> Any:
     import geopandas as gpd
 
     keep = [c for c in _SHARED_INCIDENT_KEEP if c in incidents.columns]
     rows = np.flatnonzero(shown)
     pts = pd.DataFrame(incidents[keep].iloc[rows]).reset_index(drop=True)
-    pts = _coarsen_dates(pts)
+    pts = _coarsen_dates(_redact_category(pts))
     geom = incidents.geometry.to_numpy()[rows]
     return gpd.GeoDataFrame(pts, geometry=gpd.GeoSeries(geom, crs=incidents.crs), crs=incidents.crs)
 
@@ -526,7 +538,7 @@ def _export_observations(observations: Any, mode: str, redact_text: bool, counts
         counts["dropped_columns"] += len([c for c in obs.columns if c not in keep and c != geom_name])
         obs = obs[[*keep, geom_name]] if geom_name else obs[keep]
         obs = obs.reset_index(drop=True)
-        obs = _coarsen_dates(obs)
+        obs = _coarsen_dates(_redact_category(obs))
     obs = _redact_columns(obs, _OBSERVATION_TEXT, counts, redact_text=redact_text, max_chars=MAX_TEXT_CHARS)
     if mode == "shared":
         return obs
