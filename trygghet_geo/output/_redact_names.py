@@ -32,7 +32,7 @@ _SIGNAL_NOUNS = (
     r"gärningsmännen|gärningsmannen|gärningsmän|gärningsman|gärningspersonen|gärningsperson|"
     r"förövaren|förövare|tipsaren|tipsare|uppgiftslämnaren|uppgiftslämnare|informatören|"
     r"den\s+anhållne|anhållne|den\s+gripne|gripne|den\s+häktade|offret|"
-    r"kontaktpersonen|kontaktperson|kontakta|kontakt|ägaren|"
+    r"kontaktpersonen|kontaktperson|kontakt(?=\s*:)|"
     r"fru|herr|mvh|med\s+vänlig\s+hälsning|vänliga\s+hälsningar|hälsningar|hälsning|"
     r"named|name\s+is|name|witness|suspect|reported\s+by|complainant|victim|regards"
 )
@@ -81,7 +81,12 @@ andra annan annat sin sitt sina hans hennes deras vår vårt våra er mig dig ho
 för från till med utan efter under över mellan bakom framför nära utanför inne ute hemma sedan när då
 nu alltid ofta aldrig ibland igen också även inte bara dock enligt troligen troligtvis möjligen kanske
 is the a an and or of in on at by to for with he she they it we you i me him her them unknown none no
-not yes police man woman men women boy girl people nobody someone somebody anonym anonyma anonymt
+not yes police man woman men women boy girl people nobody someone somebody anonym anonyma anonymt boende boenden granne grannen grannar grannarna förälder föräldrar föräldern
+lärare läraren personal personalen elev eleven elever eleverna kund kunden kunder besökare besökaren
+förare föraren cyklist cyklisten fotgängare fotgängaren chaufför chauffören busschauffören vaktmästare
+vaktmästaren pensionär pensionären tonåring tonåringar tonåringen missbrukare hemlös hemlösa
+fastighetsägare hyresgäst hyresgästen hyresgäster tjej tjejerna killarna mot mod genom längs förbi runt
+kring bredvid intill hos åt om ur
 """
 _STOP = frozenset(_STOP_WORDS.split())
 # fmt: on
@@ -120,11 +125,19 @@ PLACE_SUFFIXES = (
 # fmt: on
 
 
+# Endings of organisations and their units ("Gatuenheten", "Tekniska förvaltningen", "Trygghetsgruppen")
+_ORG_SUFFIXES = (
+    "förvaltningen", "förvaltning", "kontoret", "bolaget", "föreningen", "nämnden", "verket", "myndigheten",
+    "tjänsten", "enheten", "avdelningen", "gruppen", "polisen", "kommun", "kommunen", "fastigheter", "bostäder",
+    "ab",
+)  # fmt: skip
+
+
 def _is_name_word(word: str) -> bool:
     if word.endswith(".") and len(word) == 2:  # an initial
         return True
     low = word.casefold()
-    if low in _STOP or low.endswith(PLACE_SUFFIXES):
+    if low in _STOP or low.endswith(PLACE_SUFFIXES) or low.endswith(_ORG_SUFFIXES):
         return False
     return not (len(word) > 1 and word.isupper() and low.endswith(_NOUN_ENDINGS))
 
@@ -138,11 +151,18 @@ def name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     end = None
     pos = start
     limit = m.end("name")
+    run_start = None  # where the current run of words joined by spaces alone began (None: the first word)
     while pos < limit:
         t = _TOKEN.match(m.string, pos, limit)
         if t is None:
             break
-        if not _is_name_word(t.group("word")):
+        word = t.group("word")
+        joined = not (t.group("join") or "").strip()
+        if not joined:
+            run_start = end
+        if not _is_name_word(word):
+            if joined and end is not None and word.casefold().endswith(PLACE_SUFFIXES + _STREET_SUFFIX):
+                end = run_start  # those words name a place ("Lilla Nygatan", "Östra Ringvägen")
             break
         end = pos = t.end()
     return None if end is None else ("name", (start, end))
