@@ -15,6 +15,8 @@ from trygghet_geo.errors import InputError
 
 DEFAULT_K = 5
 """Default ``k``: incidents a grid cell or a hotspot must hold to be shown in a shared export."""
+CELL_COUNT = "n_events"
+"""Column of the cells table: the number of incidents aggregated into the cell."""
 MIN_CELL_M = 50.0
 """Smallest grid cell a shared export accepts, metres: a finer grid would place single incidents."""
 
@@ -166,3 +168,73 @@ def _redact_number(value: Any) -> Any:
         if red != t and (t == text or red.startswith("[personnummer]") or text[0] == "7"):
             return red
     return value
+
+
+# --- the grid of cells that counts what may not be shown -------------------------------------------------
+def cells_table(
+    ix: np.ndarray,
+    iy: np.ndarray,
+    rows: np.ndarray,
+    incidents: Any,
+    months: pd.Series,
+    cell_m: float,
+    crs: Any,
+) -> Any:
+    """One square polygon per grid cell holding the hidden incidents, with counts by category and month span.
+
+    Plain numpy (unique cells, bincount), because a pandas crosstab over tens of thousands of small cells
+    falls back to a Python loop per cell.
+    """
+    import geopandas as gpd
+    from shapely import box
+
+    cells, inverse = np.unique(np.column_stack([ix[rows], iy[rows]]), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    n_cells = len(cells)
+    table = pd.DataFrame({CELL_COUNT: np.bincount(inverse, minlength=n_cells)})
+    cats = (
+        incidents[schema.CATEGORY].astype("object").to_numpy()[rows]
+        if schema.CATEGORY in incidents.columns
+        else np.full(len(rows), "övrigt", dtype=object)
+    )
+    for cat in schema.INCIDENT_CATEGORIES:
+        table[f"n_{cat}"] = np.bincount(inverse, weights=(cats == cat), minlength=n_cells).astype(np.int64)
+    # "YYYY-MM" sorts like the months themselves; missing months take no part in first/last
+    month = pd.Categorical(months.to_numpy()[rows])
+    codes = month.codes.astype(np.int64)
+    big = len(month.categories)
+    first = np.full(n_cells, big, dtype=np.int64)
+    last = np.full(n_cells, -1, dtype=np.int64)
+    np.minimum.at(first, inverse, np.where(codes >= 0, codes, big))
+    np.maximum.at(last, inverse, codes)
+    names = np.asarray(month.categories, dtype=object)
+    table["first_month"] = pd.Series([names[c] if c < big else None for c in first], dtype=object)
+    table["last_month"] = pd.Series([names[c] if c >= 0 else None for c in last], dtype=object)
+    x0, y0 = cells[:, 0] * cell_m, cells[:, 1] * cell_m
+    geoms = box(x0, y0, x0 + cell_m, y0 + cell_m)
+    return gpd.GeoDataFrame(table, geometry=np.asarray(geoms), crs=crs)
+
+
+def empty_cells(crs: Any) -> Any:
+    import geopandas as gpd
+
+    cols = {CELL_COUNT: pd.Series(dtype="int64")}
+    cols.update({f"n_{cat}": pd.Series(dtype="int64") for cat in schema.INCIDENT_CATEGORIES})
+    cols.update({"first_month": pd.Series(dtype=object), "last_month": pd.Series(dtype=object)})
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+
+
+def grid_cells(x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column and row of each point's ``cell_m`` grid cell and how many located points share it (0: none)."""
+    located = np.isfinite(x)
+    ix = np.zeros(len(x), dtype=np.int64)
+    iy = np.zeros(len(x), dtype=np.int64)
+    ix[located] = np.floor(x[located] / cell_m).astype(np.int64)
+    iy[located] = np.floor(y[located] / cell_m).astype(np.int64)
+    size = np.zeros(len(x), dtype=np.int64)
+    if located.any():
+        _, inverse, counts = np.unique(
+            np.column_stack([ix[located], iy[located]]), axis=0, return_inverse=True, return_counts=True
+        )
+        size[located] = counts[inverse.ravel()]
+    return ix, iy, size

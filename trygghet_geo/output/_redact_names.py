@@ -81,7 +81,8 @@ andra annan annat sin sitt sina hans hennes deras vår vårt våra er mig dig ho
 för från till med utan efter under över mellan bakom framför nära utanför inne ute hemma sedan när då
 nu alltid ofta aldrig ibland igen också även inte bara dock enligt troligen troligtvis möjligen kanske
 is the a an and or of in on at by to for with he she they it we you i me him her them unknown none no
-not yes police man woman men women boy girl people nobody someone somebody anonym anonyma anonymt boende boenden granne grannen grannar grannarna förälder föräldrar föräldern
+not yes police man woman men women boy girl people nobody someone somebody anonym anonyma anonymt
+boende boenden granne grannen grannar grannarna förälder föräldrar föräldern
 lärare läraren personal personalen elev eleven elever eleverna kund kunden kunder besökare besökaren
 förare föraren cyklist cyklisten fotgängare fotgängaren chaufför chauffören busschauffören vaktmästare
 vaktmästaren pensionär pensionären tonåring tonåringar tonåringen missbrukare hemlös hemlösa
@@ -128,8 +129,8 @@ PLACE_SUFFIXES = (
 # Endings of organisations and their units ("Gatuenheten", "Tekniska förvaltningen", "Trygghetsgruppen")
 _ORG_SUFFIXES = (
     "förvaltningen", "förvaltning", "kontoret", "bolaget", "föreningen", "nämnden", "verket", "myndigheten",
-    "tjänsten", "enheten", "avdelningen", "gruppen", "polisen", "kommun", "kommunen", "fastigheter", "bostäder",
-    "ab",
+    "tjänsten", "enheten", "avdelningen", "gruppen", "polisen", "kommun", "kommunen", "fastigheter",
+    "bostäder", "ab",
 )  # fmt: skip
 
 
