@@ -361,7 +361,10 @@ def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str,
     from trygghet_geo.rank import places_table
 
     places = places_table(shared_places(analysis.places, analysis.hotspots, k=context["k"]))
-    table = pd.DataFrame(follow.drop(columns=[follow.geometry.name]))
+    # the days of each period, with its month, would give the data's exact first and last day
+    table = pd.DataFrame(
+        follow.drop(columns=[follow.geometry.name, "days_before", "days_after"], errors="ignore")
+    )
     table["improved"] = np.where(table["improved"], "ja", "nej")
     table["area"] = table["area"].map(lambda a: _AREA_SV.get(a, a))
     table = table.rename(columns=_followup_column)
