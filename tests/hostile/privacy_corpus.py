@@ -258,6 +258,11 @@ NAME_CONTEXTS = [
     "Hälsningar, {n}",
     "Tipsaren {n} såg langning bakom skolan.",
     "Anmält av {n} den 12 maj.",
+    "Misstänkt person: {n}, ca 30 år.",
+    "Kontaktuppgifter: {n}.",
+    "Namnet på anmälaren är {n}.",
+    "Anmälaren (fru {n}) ringde igen.",
+    "Misstänkt\n{n}\nsåg vi vid kiosken.",
 ]
 
 

@@ -306,6 +306,29 @@ def _collect(
     return str(pattern.sub(repl, view))
 
 
+def _collect_after_signal(
+    pattern: Any,
+    view: str,
+    classify: Callable[[Any], tuple[str, tuple[int, int]] | None],
+    kinds: frozenset[str],
+    spans: list[_Span],
+) -> str:
+    """As :func:`_collect` for a signal and the words after it, but the search goes on right after the signal
+    when those words are refused or cut short, so a later signal among them still counts ("NAMNET PÅ
+    ANMÄLAREN ÄR ANNA BERG": the words after NAMNET are no name, those after ÄR are)."""
+    pos = 0
+    while (m := pattern.search(view, pos)) is not None:
+        found = classify(m)
+        if found is None or found[0] not in kinds:
+            pos = m.end("sig")
+            continue
+        kind, (a, b) = found
+        spans.append((a, b, kind))
+        view = view[:a] + _FILL * (b - a) + view[b:]
+        pos = b
+    return view
+
+
 # cheap tests that let most texts skip most patterns
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
 _PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}}[ -]?[0-9]|(?i:reg)")
@@ -326,8 +349,8 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
         view = _collect(
             _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
         )
-    view = _collect(ADDRESS, view, address_span, kinds, spans)
-    _collect(NAME, view, name_span, kinds, spans)
+    view = _collect_after_signal(ADDRESS, view, address_span, kinds, spans)
+    _collect_after_signal(NAME, view, name_span, kinds, spans)
     if not spans:
         return text
     starts, ends = _view_positions(text)

@@ -32,13 +32,16 @@ _SIGNAL_NOUNS = (
     r"gärningsmännen|gärningsmannen|gärningsmän|gärningsman|gärningspersonen|gärningsperson|"
     r"förövaren|förövare|tipsaren|tipsare|uppgiftslämnaren|uppgiftslämnare|informatören|"
     r"den\s+anhållne|anhållne|den\s+gripne|gripne|den\s+häktade|offret|"
-    r"kontaktpersonen|kontaktperson|kontakt(?=\s*:)|"
+    r"kontaktpersonen|kontaktperson|kontakt(?=\s*:)|kontaktuppgifter|kontaktinformation|kontaktinfo|"
+    r"personuppgifter|ansvarig(?=\s*:)|"
     r"fru|herr|mvh|med\s+vänlig\s+hälsning|vänliga\s+hälsningar|hälsningar|hälsning|"
     r"named|name\s+is|name|witness|suspect|reported\s+by|complainant|victim|regards"
 )
 # Participles that announce a person only when no comma follows ("misstänkt, Kristinehamn" is a title).
 _SIGNAL_PARTICIPLES = r"misstänkta|misstänkt|anhållen|gripen|häktad"
-_VERB = r"(?:\s+(?:var|är|blev|heter|hette|kallas|was|is|hade\s+namnet))?"
+# a role word may be followed by a noun for the person ("misstänkt man:", "vittnet, en kvinna,") and a verb
+_WHO = r"(?:\s+(?i:person|personen|man|mannen|kvinna|kvinnan|pojke|pojken|flicka|flickan|kille|killen))?"
+_VERB = _WHO + r"(?:\s+(?:var|är|blev|heter|hette|kallas|was|is|hade\s+namnet))?"
 _NAME_SIGNAL = (
     r"(?<![\p{L}\p{M}\p{N}])(?:"
     r"(?i:" + _SIGNAL_NOUNS + r")" + _VERB + r"(?i:\s+(?:en|ett|the))?(?:\s*[:=,–-]\s*|\s+)"
