@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -42,9 +43,9 @@ class Analysis:
         The street network used for snapping and distances.
     left_out : dict
         Reason code -> number of incident rows left out of the clustering for that reason.
-    left_out_observations : dict
-        Reason code -> number of safety-walk rows that could not be used (no place found, too far from a
-        street, coarse location, bad row): ``len(observations) == used + sum(left_out_observations)``.
+    observations_left_out : dict
+        Reason code -> number of remarks that took no part in the ranking (not placed, uncertain place,
+        resolved, positive or neutral); ``len(observations) - sum(...)`` remarks were used.
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
         ``min_samples`` and other run parameters.
@@ -60,7 +61,7 @@ class Analysis:
     left_out: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     study_area: gpd.GeoDataFrame | None = None
-    left_out_observations: dict[str, int] = field(default_factory=dict)
+    observations_left_out: dict[str, int] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
@@ -95,6 +96,10 @@ def analyze(
     source_note: str | None = None,
     synthetic: bool | None = None,
     study_area: str | Path | gpd.GeoDataFrame | None = None,
+    period: tuple[Any, Any] | None = None,
+    categories: Mapping[str, str] | str | Path | None = None,
+    include_uncertain: bool = False,
+    min_geocode_score: float = 80.0,
 ) -> Analysis:
     """Run the whole flow: read → geocode → project → snap → network DBSCAN → hotspots → rank.
 
@@ -122,13 +127,23 @@ def analyze(
         frame's ``attrs["synthetic"]``.
     study_area
         A polygon layer (path or GeoDataFrame) drawn on the map as the study area.
+    period
+        ``(start, end)`` dates the counts cover (default: the span of the incidents' dates); needed when
+        no incident has a date.
+    categories
+        Your own category table for files read here (a ``{raw type: category}`` dict or a CSV path; see
+        :func:`trygghet_geo.read_incidents`).
+    include_uncertain, min_geocode_score
+        Geocoder answers flagged ambiguous or scoring below ``min_geocode_score`` (0-100, default 80) are
+        left out of the clustering with reason ``geocode_uncertain`` (remarks stay on the map, marked
+        uncertain); ``include_uncertain=True`` clusters them anyway.
 
     Returns
     -------
     Analysis
         Every input row is in ``Analysis.incidents`` and ``Analysis.observations`` (none dropped);
         ``left_out`` counts by reason the incident rows that took no part in the clustering,
-        ``left_out_observations`` the safety-walk rows that could not be used.
+        ``observations_left_out`` the remarks that took no part in the ranking.
 
     Examples
     --------
@@ -137,13 +152,22 @@ def analyze(
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
     from trygghet_geo import schema as s
+    from trygghet_geo._precision import flag_town_only, flag_uncertain
 
     stages = _Stages(total=7)
-    inc = _read(incidents, "incidents")
-    obs = _read(observations, "observations") if observations is not None else None
+    inc = _read(incidents, "incidents", categories)
+    obs = _read(observations, "observations", categories) if observations is not None else None
+    if obs is not None:  # a remark naming only the municipality of the police extract is no street point
+        report = inc.attrs.get("report")
+        obs = flag_town_only(obs, list(getattr(report, "towns", []) or []))
     stages.step("geocode")
-    inc = _geocode(inc, gazetteer)
-    obs = _geocode(obs, gazetteer) if obs is not None else None
+    inc = flag_uncertain(
+        _geocode(inc, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+    )
+    if obs is not None:
+        obs = flag_uncertain(
+            _geocode(obs, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+        )
     stages.step("snap")
     inc = _snap(inc, network, max_snap_m=max_snap_m)
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
@@ -163,8 +187,9 @@ def analyze(
     places = rank_places(
         hotspots,
         inc,
-        obs,
+        _problem_remarks(obs),
         network=network,
+        period=period,
         weights=weights,
         n_simulations=n_simulations,
         random_state=random_state,
@@ -184,6 +209,8 @@ def analyze(
         max_snap_m=max_snap_m,
         n_simulations=n_simulations,
     )
+    if period is not None:
+        meta["period"] = places.attrs.get("period", meta["period"])
     area = _read_area(study_area, network)
     return Analysis(
         incidents=inc,
@@ -194,8 +221,26 @@ def analyze(
         left_out=left_out_counts(inc),
         meta=meta,
         study_area=area,
-        left_out_observations=left_out_counts(obs) if obs is not None else {},
+        observations_left_out=_observation_counts(obs),
     )
+
+
+def _problem_remarks(obs: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The remarks the ranking counts: placed on the streets with certainty, current problems only."""
+    if obs is None:
+        return None
+    from trygghet_geo._precision import observation_reasons
+
+    return obs[(observation_reasons(obs) == "").to_numpy()]
+
+
+def _observation_counts(obs: gpd.GeoDataFrame | None) -> dict[str, int]:
+    if obs is None:
+        return {}
+    from trygghet_geo._precision import observation_reasons
+
+    reasons = observation_reasons(obs)
+    return {str(k): int(v) for k, v in reasons[reasons != ""].value_counts().items()}
 
 
 def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame | None:
@@ -236,14 +281,16 @@ class _Stages:
         self._bar.close()
 
 
-def _read(source: Any, kind: str) -> gpd.GeoDataFrame:
+def _read(
+    source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
+) -> gpd.GeoDataFrame:
     from trygghet_geo import io
     from trygghet_geo import schema as s
 
     if isinstance(source, pd.DataFrame) and s.STATUS in source.columns and "geometry" in source.columns:
         return source.copy()
     reader = io.read_incidents if kind == "incidents" else io.read_observations
-    return reader(source)
+    return reader(source, categories=categories)
 
 
 def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataFrame:
@@ -267,6 +314,7 @@ def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -
     gdf[s.SNAP_DIST_M] = np.nan
     usable = (
         (gdf[s.STATUS] == "ok")
+        & (gdf[s.REASON].fillna("") != "geocode_uncertain")
         & gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
         & gdf.geometry.notna()
         & ~gdf.geometry.is_empty
@@ -366,42 +414,38 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
     }
 
 
-def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
-    """Every incident and safety-walk row that took no part in the analysis, with its reason spelled out.
+def left_out_table(
+    analysis: Analysis, *, lang: str = "sv", kind: Literal["incidents", "observations"] = "incidents"
+) -> pd.DataFrame:
+    """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
+    remark that took no part in the ranking), with its reason spelled out.
 
-    A ``kind`` column says which table the row came from (``"incident"`` or ``"observation"``); the rows
-    keep their ``source`` and ``source_row`` so whoever made the file can mend them. Free text and numbers
-    in text columns are redacted (:func:`.privacy.redact_table`), since the table is written to disk. The
-    row counts by reason equal ``analysis.left_out`` and ``analysis.left_out_observations``.
+    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text, and
+    numbers in text columns that read as identity or phone numbers, are redacted
+    (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
+    ``analysis.left_out`` (``analysis.observations_left_out``).
     """
     from trygghet_geo import schema as s
     from trygghet_geo.output.privacy import redact_table
 
-    parts = []
-    for kind, table in (("incident", analysis.incidents), ("observation", analysis.observations)):
-        if table is None or len(table) == 0:
-            continue
-        edge = table[s.EDGE_ID] if s.EDGE_ID in table else pd.Series(-1, index=table.index)
-        left = pd.DataFrame(table[edge.to_numpy() < 0].drop(columns=[table.geometry.name]))
+    if kind == "observations":
+        from trygghet_geo._precision import observation_reasons
+
+        obs = analysis.observations
+        if obs is None:
+            return pd.DataFrame(columns=[s.SOURCE, s.SOURCE_ROW, s.REASON, "reason_text"])
+        reasons = observation_reasons(obs)
+        left = pd.DataFrame(obs[(reasons != "").to_numpy()].drop(columns=[obs.geometry.name]))
+        left[s.REASON] = reasons[reasons != ""]
+    else:
+        inc = analysis.incidents
+        left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
         left[s.REASON] = _left_out_reasons(left)
-        left.insert(0, "kind", kind)
-        left.insert(
-            left.columns.get_loc(s.REASON) + 1,
-            "reason_text",
-            left[s.REASON].map(lambda code: s.reason_text(code, lang)),
-        )
-        parts.append(left)
-    if not parts:
-        return pd.DataFrame(columns=["kind", s.REASON, "reason_text"])
-    left = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    codes_only = {
-        "kind",
-        s.STATUS,
-        s.REASON,
+    left.insert(
+        left.columns.get_loc(s.REASON) + 1,
         "reason_text",
-        s.CATEGORY,
-        s.PRECISION,
-        s.GEOCODE_METHOD,
-        s.SOURCE,
-    }
+        left[s.REASON].map(lambda code: s.reason_text(code, lang)),
+    )
+    codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE,
+                  s.REMARK_STATUS, s.REMARK_TONE, s.OFFENCE_CODE}  # fmt: skip
     return redact_table(left, skip=codes_only)

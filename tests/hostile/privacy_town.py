@@ -187,6 +187,7 @@ def shared_outputs(town: Town, out: Path, *, min_samples: int = 2, n_simulations
         "places_csv": out / "platser.csv",
         "places_xlsx": out / "platser.xlsx",
         "left_out_csv": out / "utelamnade.csv",
+        "left_out_obs_csv": out / "utelamnade_synpunkter.csv",
         "report": out / "rapport.html",
         "report_xlsx": out / "rapport.xlsx",
     }

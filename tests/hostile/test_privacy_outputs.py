@@ -44,7 +44,15 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_no_secret_in_any_shared_output(town: dict[str, Any]) -> None:
     t, read = town["town"], town["read"]
-    assert set(read["text"]) == {"map", "places_csv", "places_xlsx", "left_out_csv", "report", "report_xlsx"}
+    assert set(read["text"]) == {
+        "map",
+        "places_csv",
+        "places_xlsx",
+        "left_out_csv",
+        "left_out_obs_csv",
+        "report",
+        "report_xlsx",
+    }
     assert len(t.secrets) >= 250
     leaked = [
         (name, kind, value)
@@ -58,13 +66,14 @@ def test_no_secret_in_any_shared_output(town: dict[str, Any]) -> None:
         assert token in read["text"]["map"]
     for token in ("[adress]", "[telefon]", "[namn]"):
         assert token in read["text"]["left_out_csv"]
+        assert token in read["text"]["left_out_obs_csv"]
 
 
 def test_ordinary_notes_come_through_unchanged(town: dict[str, Any]) -> None:
     t, read = town["town"], town["read"]
     payload = pt.map_payload(town["paths"]["map"].read_text(encoding="utf-8"))
     on_map = set(payload["observations"]["note"]) | set(payload["observations"]["measure"])
-    left = {cell for row in read["csv"]["left_out_csv"] for cell in row}
+    left = {cell for row in read["csv"]["left_out_obs_csv"] for cell in row}
     missing = [note for note in t.ordinary if note not in on_map and note not in left]
     assert missing == []
 
@@ -94,19 +103,15 @@ def test_every_row_is_accounted_for(town: dict[str, Any]) -> None:
     assert len(a.incidents) == t.n_incidents
     assert len(a.observations) == t.n_observations
     used_inc = int((a.incidents[s.EDGE_ID] >= 0).sum())
-    used_obs = int((a.observations[s.EDGE_ID] >= 0).sum())
     assert used_inc + sum(a.left_out.values()) == t.n_incidents
-    assert used_obs + sum(a.left_out_observations.values()) == t.n_observations
-    assert sum(a.left_out_observations.values()) > 0  # the unusable walk rows are listed, not lost
-    rows = read["csv"]["left_out_csv"][1:]
-    assert len(rows) == sum(a.left_out.values()) + sum(a.left_out_observations.values())
-    kinds = pd.Series([r[0] for r in rows]).value_counts().to_dict()
-    assert kinds == {
-        "incident": sum(a.left_out.values()),
-        "observation": sum(a.left_out_observations.values()),
-    }
-    footer = " ".join(pt.map_payload(town["paths"]["map"].read_text(encoding="utf-8"))["footer"])
-    assert f"Synpunkter som inte kunde användas: {sum(a.left_out_observations.values())}" in footer
+    assert sum(a.observations_left_out.values()) > 0  # the unusable walk rows are listed, not lost
+    assert len(read["csv"]["left_out_csv"]) - 1 == sum(a.left_out.values())
+    assert len(read["csv"]["left_out_obs_csv"]) - 1 == sum(a.observations_left_out.values())
+    payload = pt.map_payload(town["paths"]["map"].read_text(encoding="utf-8"))
+    on_map = len(payload["observations"]["note"]) if payload["observations"] else 0
+    footer = " ".join(payload["footer"])
+    assert str(t.n_observations) in footer
+    assert str(t.n_observations - on_map) in footer  # every remark read is on the map or counted off it
 
 
 def _cells_of(x: np.ndarray, y: np.ndarray, cell_m: float = 100.0) -> list[tuple[int, int]]:

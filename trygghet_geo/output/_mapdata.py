@@ -99,8 +99,12 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Källa",
         "synthetic": "Syntetiska exempeldata",
         "left_out": "Utelämnade rader",
-        "left_out_observations": "Synpunkter som inte kunde användas",
         "none_left_out": "Inga rader utelämnade",
+        "obs_footer": "Synpunkter: {n} lästa, {shown} på kartan, {left} inte på kartan",
+        "obs_state": "Läge",
+        "obs_state_resolved": "Åtgärdad – inget aktuellt problem",
+        "obs_state_positive": "Positiv/neutral – inget problem",
+        "obs_state_uncertain": "Osäker plats (geokodningen tvetydig eller osäker)",
         "privacy": "Integritetsläge",
         "privacy_shared": "delad – enskilda punkter visas bara där minst {k} händelser delar en "
         "{cell} m-ruta, övriga som rutor; hotspots med minst {k} händelser; datum per månad; "
@@ -152,8 +156,12 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Source",
         "synthetic": "Synthetic example data",
         "left_out": "Rows left out",
-        "left_out_observations": "Remarks that could not be used",
         "none_left_out": "No rows left out",
+        "obs_footer": "Remarks: {n} read, {shown} on the map, {left} not on the map",
+        "obs_state": "State",
+        "obs_state_resolved": "Resolved – no current problem",
+        "obs_state_positive": "Positive/neutral – no problem",
+        "obs_state_uncertain": "Uncertain place (geocoding ambiguous or unsure)",
         "privacy": "Privacy mode",
         "privacy_shared": "shared – single points shown only where at least {k} incidents share a "
         "{cell} m cell, the rest as cells; hotspots of at least {k} incidents; dates by month; "

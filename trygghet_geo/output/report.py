@@ -272,7 +272,7 @@ def _context(
         "left_out": [(_reason_text(c), int(v)) for c, v in (analysis.left_out or {}).items()],
         "left_out_observations": [
             (_reason_text(c), int(v))
-            for c, v in (getattr(analysis, "left_out_observations", {}) or {}).items()
+            for c, v in (getattr(analysis, "observations_left_out", {}) or {}).items()
         ],
         "n_incidents": len(analysis.incidents),
         "n_observations": 0 if analysis.observations is None else len(analysis.observations),
