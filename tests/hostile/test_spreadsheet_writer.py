@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import privacy_town as pt
@@ -81,3 +83,23 @@ def test_text_comes_back_behind_one_apostrophe(tmp_path: Path) -> None:
     assert [r[0] for r in rows[1:]] == ["'=1+1", "ok", "'  =2", "'＝3", "vanlig =4", ""]
     cells = pt.xlsx_cells(write_table(frame, tmp_path / "t.xlsx"))
     assert [v for _, v, _ in cells[::2]] == ["a", "'=1+1", "ok", "'  =2", "'＝3", "vanlig\n=4", None]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40), min_size=1, max_size=6
+    ),
+    header=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=20),
+)
+def test_any_text_is_one_safe_cell(
+    tmp_path_factory: pytest.TempPathFactory, texts: list[str], header: str
+) -> None:
+    """Whatever the text, one row per row and one cell per column in the CSV, and no cell starts a formula."""
+    path = tmp_path_factory.mktemp("w") / "t.csv"
+    frame = pd.DataFrame({"andra kolumnen, fast": ["x"] * len(texts)})
+    frame.insert(0, header, texts)
+    rows = pt.csv_cells(write_table(frame, path))
+    assert len(rows) == len(texts) + 1
+    assert all(len(r) == 2 for r in rows)
+    assert not [c for r in rows for c in r if c and pt.formula_like(c)]
