@@ -257,15 +257,13 @@ def bench_corpus(n_secret: int, n_ordinary: int) -> None:
             paths = pt.shared_outputs(town, Path(tmp) / "out")
         read = pt.read_outputs(paths)
         seconds = time.perf_counter() - t0
+        plain = {name: pc.plain(text) for name, text in read["text"].items()}
         leaked = [
-            (name, k, v)
-            for name, text in read["text"].items()
-            for k, v in town.secrets
-            if pc.leaks(pc.plain(text), k, v)
+            (name, k, v) for name, text in plain.items() for k, v in town.secrets if pc.leaks(text, k, v)
         ]
         payload = pt.map_payload(paths["map"].read_text(encoding="utf-8"))
         shown = set(payload["observations"]["note"]) | set(payload["observations"]["measure"])
-        left = {c for row in read["csv"]["left_out_csv"] for c in row}
+        left = {c for row in read["csv"]["left_out_obs_csv"] for c in row}
         changed = [o for o in town.ordinary if o not in shown and o not in left]
         formulas = [c for rows in read["csv"].values() for r in rows for c in r if c and pt.formula_like(c)]
         formulas += [c for cells in read["xlsx"].values() for c in cells if c[2] == "f" or
