@@ -267,8 +267,10 @@ NAME_CONTEXTS = [
 
 
 # --- home addresses -----------------------------------------------------------------------------------------
-_STREET_FIRST = ["Stor", "Kyrko", "Skol", "Järnvägs", "Ekeby", "Björk", "Kvarn", "Tall", "Sjö", "Bäck"]
-_STREET_FIRST += ["Mölle", "Åkers", "Ängs", "Drottning", "Norra Hamn", "Lilla Ny", "Östra Torg"]
+# homes are on other streets than the ordinary notes' places, so a street named in an ordinary note is never
+# mistaken for a leaked home address
+_STREET_FIRST = ["Ekeby", "Björk", "Kvarn", "Sjö", "Bäck", "Mölle", "Åkers", "Ängs", "Lönn", "Hassel"]
+_STREET_FIRST += ["Rönn", "Lind", "Tjärn", "Norra Hamn", "Lilla Å", "Västra Al", "Gamla Kvarn"]
 _STREET_END = ["gatan", "vägen", "gränd", "stigen", "backen", "allén", "torget", "leden", "gata", "väg"]
 
 
