@@ -254,7 +254,8 @@ def formula_like(text: str) -> bool:
     if text[:1] in ("\t", "\r", "\n"):
         return True
     stripped = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc")).lstrip(" \u00a0\u3000")
-    return unicodedata.normalize("NFKC", stripped[:1]) in ("=", "+", "-", "@") or stripped[:1] in "\u2212"
+    first = stripped[:1]
+    return first != "" and (unicodedata.normalize("NFKC", first) in ("=", "+", "-", "@") or first == "\u2212")
 
 
 def read_outputs(paths: dict[str, Path]) -> dict[str, Any]:
