@@ -26,7 +26,7 @@ from trygghet_geo.geocode._match import MatchResult
 
 __all__ = ["MAX_KEY_CHARS", "MAX_KEY_WORDS", "ResultCache", "cacheable"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 _CHUNK = 500
 MAX_KEY_CHARS = 120
@@ -126,7 +126,7 @@ class ResultCache:
                 con.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)", rows)
         finally:
             con.close()
-        log.debug("cached %d answers under %s", len(rows), namespace)
+        logger.debug("cached %d answers under %s", len(rows), namespace)
 
     def purge(self, *, older_than_days: float | None = None) -> int:
         """Delete the answers older than ``older_than_days`` (all of them with ``None``); returns how many.

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import ParameterError
 
 DEFAULT_K = 5
 """Default ``k``: incidents a grid cell or a hotspot must hold to be shown in a shared export."""
@@ -32,17 +32,17 @@ def _redact(text: str) -> str:
 def check_gate(mode: str, k: Any, cell_m: Any) -> None:
     """Refuse a privacy mode, ``k`` or ``cell_m`` that would loosen a shared export (:class:`InputError`)."""
     if mode not in ("internal", "shared"):
-        raise InputError(f"privacy mode must be 'internal' or 'shared', got {mode!r}")
+        raise ParameterError(f"privacy mode must be 'internal' or 'shared', got {mode!r}")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise InputError(f"k must be a positive integer, got {k!r}")
+        raise ParameterError(f"k must be a positive integer, got {k!r}")
     if (
         isinstance(cell_m, bool)
         or not isinstance(cell_m, int | float | np.number)
         or not math.isfinite(cell_m)
     ):
-        raise InputError(f"cell_m must be a number of metres, got {cell_m!r}")
+        raise ParameterError(f"cell_m must be a number of metres, got {cell_m!r}")
     if cell_m <= 0 or (mode == "shared" and cell_m < MIN_CELL_M):
-        raise InputError(
+        raise ParameterError(
             f"cell_m must be at least {MIN_CELL_M:g} m in a shared export (a finer grid places single "
             f"incidents), got {cell_m!r}"
         )
