@@ -743,9 +743,9 @@ def test_a_hotspot_never_loosens_k() -> None:
 
 @pytest.mark.parametrize("cell_m", [0.5, 10, 49.9, float("nan"), -100, float("inf")])
 def test_cell_m_has_a_floor_in_shared_mode(cell_m: float) -> None:
-    from trygghet_geo.errors import InputError
+    from trygghet_geo.errors import ParameterError
 
-    with pytest.raises(InputError, match="cell_m"):
+    with pytest.raises(ParameterError, match="cell_m"):
         prepare_export(_incidents(), cell_m=cell_m)
     if cell_m > 0 and np.isfinite(cell_m):
         assert len(prepare_export(_incidents(), mode="internal", cell_m=cell_m).points) == 9
