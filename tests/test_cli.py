@@ -14,7 +14,7 @@ def test_summary_says_why_there_are_no_places(capsys) -> None:
     def result(edge_ids: list[int]) -> SimpleNamespace:
         inc = pd.DataFrame({s.EDGE_ID: edge_ids})
         return SimpleNamespace(
-            incidents=inc, observations=None, left_out={}, hotspots=[], places=pd.DataFrame()
+            incidents=inc, observations=None, left_out={}, hotspots=[], places=pd.DataFrame(), meta={}
         )
 
     _print_summary(result([-1, -1]))

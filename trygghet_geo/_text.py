@@ -1,4 +1,4 @@
-"""The sv/en strings a user reads from the command line, behind one lookup: :func:`text`.
+"""The sv/en strings a user reads from the command line and the charts, behind one lookup: :func:`text`.
 
 ``lang=None`` means ``trygghet_geo.options.lang`` (Swedish unless set), so ``options.lang = "en"`` or
 ``trygghet-geo analyze --lang en`` switches the summary, the map and its labels at once. (The map's own
@@ -58,6 +58,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Remarks left out: {path} ({n} rows with their reason)",
     },
     "wrote": {"sv": "Skrev", "en": "Wrote"},
+    "chart.promise": {"sv": "Löftet", "en": "Promise"},
+    "chart.town": {"sv": "Övriga kommunen (skalad)", "en": "Rest of town (scaled)"},
+    "chart.count": {"sv": "Händelser per månad", "en": "Incidents per month"},
+    "chart.empty": {"sv": "Inga platser att visa", "en": "No places to show"},
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""

@@ -155,8 +155,9 @@ def analyze(
     Returns
     -------
     Analysis
-        Every input row is in ``Analysis.incidents`` (none dropped); ``left_out`` counts by reason the rows
-        that took no part in the clustering.
+        Every input row is in ``Analysis.incidents`` and ``Analysis.observations`` (none dropped);
+        ``left_out`` counts by reason the incident rows that took no part in the clustering,
+        ``observations_left_out`` the remarks that took no part in the ranking.
 
     Examples
     --------
@@ -496,12 +497,13 @@ def left_out_table(
     """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
     remark that took no part in the ranking), with its reason spelled out.
 
-    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
-    redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
-    reason equal ``analysis.left_out`` (``analysis.observations_left_out``).
+    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text, and
+    numbers in text columns that read as identity or phone numbers, are redacted
+    (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
+    ``analysis.left_out`` (``analysis.observations_left_out``).
     """
     from trygghet_geo import schema
-    from trygghet_geo.output.privacy import redact
+    from trygghet_geo.output.privacy import redact_table
 
     if kind == "observations":
         from trygghet_geo._precision import observation_reasons
@@ -525,7 +527,4 @@ def left_out_table(
         schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
         schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
     }  # fmt: skip
-    for col in left.columns:
-        if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
-            left[col] = redact(left[col].astype("object"))
-    return left
+    return redact_table(left, skip=codes_only)

@@ -223,10 +223,23 @@ def _significance_columns(hotspots: gpd.GeoDataFrame) -> list[tuple[float, float
     return out
 
 
-def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
+def export_places(
+    places: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    privacy: str = "shared",
+    k: int = 5,
+    hotspots: gpd.GeoDataFrame | None = None,
+) -> Path:
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
-    would read as formulas escaped. Returns the path.
+    would read as formulas escaped (:mod:`trygghet_geo.io._write`, the one spreadsheet writer). Returns the
+    path.
+
+    In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
+    only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
+    place's ``n_incidents``), and text passes :func:`trygghet_geo.output.privacy.redact`
+    (:func:`trygghet_geo.output.privacy.shared_places`). ``"internal"`` writes every place as it is.
 
     Examples
     --------
@@ -239,23 +252,19 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     """
     import geopandas as gpd  # slow to import; rank.py keeps it out of module import
 
+    from trygghet_geo.io._write import write_table
+    from trygghet_geo.output.privacy import check_gate, shared_places
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
     if not isinstance(places, gpd.GeoDataFrame) or places.geometry.name not in places.columns:
         raise SchemaError(
             "export_places: places must be a GeoDataFrame with geometry, as rank_places returns"
         )
-    table = places_table(places)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    elif suffix in (".xlsx", ".xlsm"):
-        table.to_excel(path, index=False, sheet_name="Platser")
-    else:
-        raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
-    return path
+    check_gate(privacy, k, 100.0)
+    shown = shared_places(places, hotspots, k=k) if privacy == "shared" else places
+    return write_table(places_table(shown), path, sheet_name="Platser")
 
 
 def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -281,10 +290,10 @@ def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
         df["significant"] = np.where(df["significant"].astype(bool), "ja", "nej")
     if "kind" in df:
         df["kind"] = df["kind"].map({"hotspot": "brottskoncentration", "observations": "synpunkter"})
+    from trygghet_geo.io._write import escape_formulas
+
     df = df[[c for c in SWEDISH_COLUMNS if c in df.columns]]
-    for col in df.select_dtypes(include=["object", "string"]).columns:
-        df[col] = df[col].map(_cell_safe)
-    return df.rename(columns=dict(SWEDISH_COLUMNS))
+    return escape_formulas(df.rename(columns=dict(SWEDISH_COLUMNS)))
 
 
 # --- per place
@@ -551,13 +560,6 @@ def _unique_names(names: list[str], streets: list[str]) -> list[str]:
         seen[n] = seen.get(n, 0) + 1
         out[i] = n if seen[n] == 1 else f"{n} ({seen[n]})"
     return out
-
-
-def _cell_safe(value: Any) -> Any:
-    """Keep a spreadsheet from reading a text cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # --- inputs

@@ -588,5 +588,5 @@ def run_demo(
         n_simulations=n_simulations,
     )
     paths["map"] = result.to_html(out / "trygghetskarta.html")
-    paths["places"] = export_places(result.places, out / "platser.csv")
+    paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
     return result, paths
