@@ -47,6 +47,9 @@ class Analysis:
         ``min_samples`` and other run parameters.
     study_area : GeoDataFrame or None
         The study area polygon(s), when the caller gave one.
+    manifest : dict
+        How the run was made (JSON-serialisable; see :mod:`trygghet_geo.manifest`): versions, parameters as
+        asked and as used, seed, input and network hashes, counts by reason, start time. Every output carries it.
     """
 
     incidents: gpd.GeoDataFrame
@@ -57,6 +60,7 @@ class Analysis:
     left_out: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     study_area: gpd.GeoDataFrame | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
@@ -131,6 +135,10 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
+    call = dict(locals())  # the arguments as given, recorded before anything is read
+    from trygghet_geo.manifest import RunRecord
+
+    record = RunRecord(call)
     from trygghet_geo import schema as s
 
     stages = _Stages(total=7)
@@ -180,7 +188,7 @@ def analyze(
         n_simulations=n_simulations,
     )
     area = _read_area(study_area, network)
-    return Analysis(
+    result = Analysis(
         incidents=inc,
         observations=obs,
         hotspots=hotspots,
@@ -190,6 +198,8 @@ def analyze(
         meta=meta,
         study_area=area,
     )
+    result.manifest = record.finish(result)
+    return result
 
 
 def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame | None:
@@ -329,7 +339,8 @@ def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
     from trygghet_geo import schema as s
 
     left = incidents[incidents[s.EDGE_ID] < 0] if s.EDGE_ID in incidents else incidents
-    return {str(k): int(v) for k, v in _left_out_reasons(left).value_counts().items()}
+    counts = ((str(k), int(v)) for k, v in _left_out_reasons(left).value_counts().items())
+    return dict(sorted(counts, key=lambda kv: (-kv[1], kv[0])))  # equal counts by code: one order everywhere
 
 
 def _left_out_reasons(left: pd.DataFrame) -> pd.Series:

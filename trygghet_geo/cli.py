@@ -46,7 +46,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     print(f"Exempeldata (syntetiska) skrivna till {paths['incidents'].parent}/")
     _print_summary(result)
     print(f"Karta:   {paths['map']}")
-    print(f"Platser: {paths['places']}")
+    print(f"Platser: {paths['places']} (+ .xlsx)")
+    print(f"Rapport: {paths['report']} (+ .xlsx); så gjordes de: {paths['manifest']}")
     print(f"Klart på {time.perf_counter() - t0:.0f} s.")
     return 0
 
@@ -180,8 +181,10 @@ def _around(network: StreetNetwork, margin_deg: float = 0.02) -> tuple[float, fl
 def _run_analyze(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from trygghet_geo._verify import command_record
     from trygghet_geo.analysis import analyze, left_out_table
     from trygghet_geo.io._write import write_table
+    from trygghet_geo.manifest import write_manifest
     from trygghet_geo.rank import export_places
 
     network = _load_network(args.network)
@@ -191,12 +194,14 @@ def _run_analyze(args: argparse.Namespace) -> int:
         min_samples=args.min_samples, n_simulations=args.n_simulations, title=args.title,
         study_area=args.study_area,
     )  # fmt: skip
+    result.manifest["command"] = command_record("analyze", vars(args))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=args.lang)
     csv = export_places(result.places, out / "platser.csv")
-    export_places(result.places, out / "platser.xlsx")
+    xlsx = export_places(result.places, out / "platser.xlsx", manifest=result.manifest)
     left_path = write_table(left_out_table(result, lang=args.lang), out / "utelamnade.csv")
+    write_manifest(result.manifest, out, [html, csv, xlsx, left_path])
     _print_summary(result)
     print(f"Karta:      {html}")
     print(f"Platser:    {csv} (+ .xlsx)")
@@ -435,7 +440,9 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
 def _run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from trygghet_geo._verify import command_record
     from trygghet_geo.analysis import analyze
+    from trygghet_geo.manifest import sha256_file, write_manifest
     from trygghet_geo.output.report import write_report
 
     if args.incidents is None:
@@ -465,6 +472,7 @@ def _run_report(args: argparse.Namespace) -> int:
         extra["min_samples"] = args.min_samples
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
+    result.manifest["command"] = command_record("report", vars(args))
     chosen = None
     if args.places:
         import geopandas as gpd
@@ -472,9 +480,11 @@ def _run_report(args: argparse.Namespace) -> int:
         if not Path(args.places).exists():
             raise TrygghetError(f"--places {args.places!r}: no such file")
         chosen = gpd.read_file(args.places)
+        result.manifest["inputs"]["places"] = {"kind": "file", "sha256": sha256_file(args.places)}
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          places=chosen, top_n=args.top, followup_n=args.followup,
                          title=args.title)  # fmt: skip
+    write_manifest(result.manifest, paths["html"].parent, [paths["html"], paths["xlsx"]])
     _print_summary(result)
     size_mb = paths["html"].stat().st_size / 1e6
     print(f"Rapport: {paths['html']} ({size_mb:.1f} MB)")
@@ -482,8 +492,41 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- verify -------------------------------------------------------------------------------------------------
+def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    p = sub.add_parser(
+        "verify",
+        help="check that input files are the ones an output was made from (and with --rerun, the output)",
+        description="Recompute the SHA-256 of the inputs given and compare them with the manifest the output "
+        "carries (manifest.json, a map or report HTML, an XLSX). With --rerun, run the recorded command again "
+        "on them and compare the files byte for byte. Exit 0 when everything matches, 1 when not.",
+    )
+    p.add_argument("output", help="output folder, manifest.json, map/report .html or .xlsx")
+    for role in ("incidents", "observations", "network", "gazetteer", "study-area", "places"):
+        p.add_argument(f"--{role}", help=f"the {role.replace('-', ' ')} file the run read")
+    p.add_argument("--rerun", action="store_true", help="rerun the analysis and compare the outputs")
+    return _run_verify
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from trygghet_geo import _verify
+    from trygghet_geo.manifest import read_manifest
+
+    manifest = read_manifest(args.output)
+    files = {role: getattr(args, role) for role in _verify.ROLES}
+    check = _verify.check_inputs(manifest, files)
+    if args.rerun and check.ok:
+        again = _verify.rerun(manifest, args.output, files)
+        check.lines += again.lines
+        check.ok = check.ok and again.ok
+    for line in check.lines:
+        print(line)
+    print("All match." if check.ok else "MISMATCH: the output was not made from these inputs as they are now.")
+    return 0 if check.ok else 1
+
+
 # --- entry point --------------------------------------------------------------------------------------------
-_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report)
+_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report, _add_verify)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:

@@ -235,10 +235,14 @@ def rank_places(
     return _finish(rows, w, alpha, network, start, end)
 
 
-def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
+def export_places(
+    places: gpd.GeoDataFrame, path: str | Path, *, manifest: Mapping[str, Any] | None = None
+) -> Path:
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
-    would read as formulas escaped. Returns the path.
+    would read as formulas escaped. An XLSX file carries ``manifest`` (``Analysis.manifest``) in a sheet of
+    its own and the run's start as its time (:func:`trygghet_geo.output._provenance.finish_xlsx`). Returns
+    the path.
 
     Examples
     --------
@@ -257,6 +261,9 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
         table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     elif suffix in (".xlsx", ".xlsm"):
         table.to_excel(path, index=False, sheet_name="Platser")
+        from trygghet_geo.output._provenance import finish_xlsx
+
+        finish_xlsx(path, manifest)
     else:
         raise ValueError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
     return path

@@ -140,6 +140,10 @@ def make_map(
     fullscreen.default_js, fullscreen.default_css = [], []  # inlined by _MapData instead of fetched
     fullscreen.add_to(m)
     m.fit_bounds(bounds)
+    from trygghet_geo.manifest import output_manifest
+    from trygghet_geo.output._provenance import embed_in_map  # the manifest panel, then stable element ids
+
+    embed_in_map(m, output_manifest(analysis, privacy=privacy, k=k, cell_m=cell_m, lang=lang), lang)
     return m
 
 
@@ -681,13 +685,13 @@ class _MapData(MacroElement):
         self.head = "\n".join(head)
         self.runtime = _script_text(_static("trygghet_map.js"))
         self.data = md.safe_json(payload)
-        self.groups = _groups_js(groups)
+        self.groups = groups  # named at render time, after the ids are made stable
 
     def render(self, **kwargs: Any) -> str:
         figure: Any = self.get_root()
         figure.header.add_child(_Raw(self.head), name=self.get_name())
         parent: Any = self._parent
-        call = f"TrygghetMap.build({parent.get_name()}, {self.data}, {self.groups});"
+        call = f"TrygghetMap.build({parent.get_name()}, {self.data}, {_groups_js(self.groups)});"
         figure.script.add_child(_Raw(f"{self.runtime}\n{call}"), name=self.get_name())
         return ""
 

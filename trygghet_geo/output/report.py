@@ -201,6 +201,10 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     xlsx = _write_xlsx(analysis, follow, context, path.with_suffix(".xlsx"))
+    from trygghet_geo.manifest import output_manifest
+    from trygghet_geo.output._provenance import finish_xlsx
+
+    finish_xlsx(xlsx, output_manifest(analysis, privacy="shared", lang="sv", report=True))
     logger.info("wrote the report %s (%.1f MB) and %s", path, size / 1e6, xlsx)
     return {"html": path, "xlsx": xlsx}
 
@@ -250,7 +254,8 @@ def _context(
         "min_samples": meta.get("min_samples", ""),
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
-        "generated": pd.Timestamp.now().strftime("%Y-%m-%d"),
+        "generated": _generated(analysis),
+        "about": _about(analysis),
     }
 
 
@@ -371,6 +376,23 @@ def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str,
 
 
 # --- helpers
+def _generated(analysis: Analysis) -> str:
+    """The report's date: the run's start (``SOURCE_DATE_EPOCH`` when set), never the clock at writing."""
+    from trygghet_geo.manifest import run_start
+
+    return run_start(analysis.manifest).strftime("%Y-%m-%d")
+
+
+def _about(analysis: Analysis) -> Any:
+    """The "Om analysen" panel and the manifest's JSON block (escaped where they are made)."""
+    import markupsafe
+
+    from trygghet_geo.manifest import output_manifest
+    from trygghet_geo.output._provenance import about_html
+
+    return markupsafe.Markup(about_html(output_manifest(analysis, privacy="shared", lang="sv", report=True)))
+
+
 def _street_located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Rows fine enough for the street network (snapped): the ones the places were found from."""
     if schema.EDGE_ID in incidents.columns:
@@ -524,6 +546,7 @@ kalendermånader (säsong). Konfidensintervallen är Poissonmodellens och blir f
 överspridning.</li>
 <li>Bara händelser med gatuprecision (kopplade till gatunätet) räknas i platserna och i övriga kommunen.</li>
 </ul>
+{{ about }}
 </body>
 </html>
 """
