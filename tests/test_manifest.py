@@ -95,7 +95,8 @@ def _users_run(tmp_path: Path, *extra: str) -> Path:
     raw.to_csv(src, sep=";", decimal=",", index=False)
     pbf = str(sample.pbf_path())
     out = tmp_path / "ut"
-    argv = ["analyze", str(src), "--network", pbf, "--eps-m", "60", "--min-samples", "6", "--n-simulations", "4",
+    argv = ["analyze", str(src), "--network", pbf, "--eps-m", "60", "--min-samples", "6", "--n-simulations",
+            "4",
             "--out", str(out), *extra]  # fmt: skip
     assert cli.main(argv) == 0
     return out
@@ -109,7 +110,8 @@ def test_verify_rerun_compares_the_outputs(
     out = _users_run(tmp_path, "--lang", "en")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"]["options"]["lang"] == "en"
-    assert manifest["parameters"]["eps_m"] == 60 and manifest["parameters"]["min_samples"] == 6
+    assert manifest["parameters"]["eps_m"] == 60
+    assert manifest["parameters"]["min_samples"] == 6
     files = ["--incidents", str(tmp_path / "brott.csv"), "--network", str(sample.pbf_path())]
     capsys.readouterr()
     assert cli.main(["verify", str(out), *files, "--rerun"]) == 0
@@ -122,7 +124,7 @@ def test_verify_rerun_compares_the_outputs(
     assert "platser.csv: the rerun differs" in capsys.readouterr().out
 
 
-# --- the parameters as used -----------------------------------------------------------------------------------
+# --- the parameters as used ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def small() -> dict[str, object]:
     net = sample.load_network()
@@ -171,9 +173,11 @@ def test_the_manifest_holds_every_parameter_the_run_used(small: dict[str, object
         got = manifest[section].get(key)
         assert got != default[section].get(key), name
         if name == "weights":
-            assert got["stöld"] == 2.5 and len(got) > 1  # the defaults filled in around the one changed
+            assert got["stöld"] == 2.5
+            assert len(got) > 1  # the defaults filled in around the one changed
         elif name == "gazetteer":
-            assert got["version"] == value.version and len(got["sha256"]) == 64  # type: ignore[attr-defined]
+            assert got["version"] == value.version  # type: ignore[attr-defined]
+            assert len(got["sha256"]) == 64
         elif section == "inputs":
             assert got["sha256"] == expected, name
         else:
@@ -181,7 +185,7 @@ def test_the_manifest_holds_every_parameter_the_run_used(small: dict[str, object
         json.dumps(manifest, allow_nan=False)
 
 
-# --- nothing personal -----------------------------------------------------------------------------------------
+# --- nothing personal ------------------------------------------------------------------------------------
 SECRETS = ("19850312-2385", "070-123 45 67", "anna.svensson@example.se", "Anna Svensson", "ABC 123",
            "Storgatan 14 lgh 1102")  # fmt: skip
 
@@ -204,11 +208,13 @@ def test_the_shared_maps_manifest_holds_nothing_personal(tmp_path: Path) -> None
     path = result.to_html(tmp_path / "karta.html")
     manifest = read_manifest(path)
     text = json.dumps(manifest, ensure_ascii=False)
-    assert manifest["output"]["privacy"] == "shared" and manifest["output"]["k"] == 5
+    assert manifest["output"]["privacy"] == "shared"
+    assert manifest["output"]["k"] == 5
     for secret in (*SECRETS, "Anna", str(folder), src.name, "anna.svensson"):
         assert secret not in text, secret
     panel = re.search(r'<details class="tg-about".*?</details>', path.read_text(encoding="utf-8"), re.S)
-    assert panel is not None and "Om analysen" in panel.group(0)
+    assert panel is not None
+    assert "Om analysen" in panel.group(0)
     for secret in SECRETS:
         assert secret not in panel.group(0)
     assert manifest["inputs"]["incidents"]["sha256"] == sha256_file(src)
@@ -219,7 +225,8 @@ def test_the_json_block_cannot_close_its_script_element() -> None:
 
     hostile = {"parameters": {"title": "</script><script>alert(1)</script><!--"}, "inputs": {}}
     page = about_html(hostile, "en")
-    assert page.count("</script>") == 1 and "<script>alert" not in page
+    assert page.count("</script>") == 1
+    assert "<script>alert" not in page
     found = re.search(r'<script type="application/json" id="trygghet-manifest">(.*?)</script>', page, re.S)
     assert found is not None
     assert json.loads(found.group(1))["parameters"]["title"] == hostile["parameters"]["title"]

@@ -65,7 +65,9 @@ def _hash_of(role: str, path: str, network_path: str | None) -> str:
         return mf.sha256_network(cli._load_network(path))
     if role == "gazetteer":
         if Path(path).suffix.lower() not in (".parquet", ".gpkg") and network_path is None:
-            raise InputError(f"--gazetteer {path!r}: a gazetteer built from an OSM extract needs --network too")
+            raise InputError(
+                f"--gazetteer {path!r}: a gazetteer built from an OSM extract needs --network too"
+            )
         net = cli._load_network(network_path) if network_path else None
         gaz = cli._load_gazetteer(path, net)  # type: ignore[arg-type]  # None only for saved gazetteers
         return mf.sha256_gazetteer(gaz) if gaz is not None else ""
@@ -111,7 +113,9 @@ def _argv(command: Mapping[str, Any], files: Mapping[str, str | None], out: Path
     for role in ROLES:
         path = files.get(role)
         if path is not None:
-            argv += [path] if (name, role) == ("analyze", "incidents") else ["--" + role.replace("_", "-"), path]
+            argv += (
+                [path] if (name, role) == ("analyze", "incidents") else ["--" + role.replace("_", "-"), path]
+            )
     for key, value in options.items():
         flag = "--" + key.replace("_", "-")
         if isinstance(value, Mapping):
@@ -154,7 +158,8 @@ def rerun(manifest: Mapping[str, Any], output: str | Path, files: Mapping[str, s
         for name in names:
             old, new = folder / name, out / name
             if not old.is_file() or not new.is_file():
-                check.add(f"{name}: {'missing beside the output' if not old.is_file() else 'not made by the rerun'}",
+                why = "missing beside the output" if not old.is_file() else "not made by the rerun"
+                check.add(f"{name}: {why}",
                           False)  # fmt: skip
                 continue
             same = old.read_bytes() == new.read_bytes()

@@ -49,7 +49,8 @@ class Analysis:
         The study area polygon(s), when the caller gave one.
     manifest : dict
         How the run was made (JSON-serialisable; see :mod:`trygghet_geo.manifest`): versions, parameters as
-        asked and as used, seed, input and network hashes, counts by reason, start time. Every output carries it.
+        asked and as used, seed, input and network hashes, counts by reason, start time. Every output
+        carries it.
     """
 
     incidents: gpd.GeoDataFrame

@@ -498,7 +498,8 @@ def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
         "verify",
         help="check that input files are the ones an output was made from (and with --rerun, the output)",
         description="Recompute the SHA-256 of the inputs given and compare them with the manifest the output "
-        "carries (manifest.json, a map or report HTML, an XLSX). With --rerun, run the recorded command again "
+        "carries (manifest.json, a map or report HTML, an XLSX). With --rerun, run the recorded command "
+        "again "
         "on them and compare the files byte for byte. Exit 0 when everything matches, 1 when not.",
     )
     p.add_argument("output", help="output folder, manifest.json, map/report .html or .xlsx")
@@ -521,7 +522,9 @@ def _run_verify(args: argparse.Namespace) -> int:
         check.ok = check.ok and again.ok
     for line in check.lines:
         print(line)
-    print("All match." if check.ok else "MISMATCH: the output was not made from these inputs as they are now.")
+    print(
+        "All match." if check.ok else "MISMATCH: the output was not made from these inputs as they are now."
+    )
     return 0 if check.ok else 1
 
 

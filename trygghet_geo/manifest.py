@@ -4,14 +4,15 @@ Every run of :func:`trygghet_geo.analyze` records a manifest (:attr:`Analysis.ma
 dict): the package version and the versions of the libraries that shape results, the parameters as asked and
 as used (with the automatic choices and why), the seed and the number of simulations, a SHA-256 of every input
 (the bytes of a file, or a canonical serialisation of a table), the street network's and the gazetteer's
-content hashes, the rows in and out by reason, and when the run started and how long it took. Each output adds
-what it was written with (privacy mode, k, language) and carries the whole: ``manifest.json`` beside the files,
-a collapsed "Om analysen" panel and a ``<script type="application/json" id="trygghet-manifest">`` block in every
-HTML file, a sheet of its own in every XLSX file. Every hash sits under a key named ``sha256``.
+content hashes, the rows in and out by reason, and when the run started and how long it took. Each output
+adds what it was written with (privacy mode, k, language) and carries the whole: ``manifest.json`` beside the
+files, a collapsed "Om analysen" panel and a ``<script type="application/json" id="trygghet-manifest">``
+block in every HTML file, a sheet of its own in every XLSX file. Every hash sits under a key named
+``sha256``.
 
 The manifest holds nothing personal, whatever the privacy mode: hashes, counts, codes, numbers and versions.
-It names no file or folder (a path tells whose disk it came from; the hash identifies the file better), and the
-only texts it keeps are the title and source note the caller chose, after :func:`.privacy.redact`.
+It names no file or folder (a path tells whose disk it came from; the hash identifies the file better), and
+the only texts it keeps are the title and source note the caller chose, after :func:`.privacy.redact`.
 
 Reproducible runs: when ``SOURCE_DATE_EPOCH`` is set (as reproducible-build tools set it), the run's start
 time is that instant and the duration is left out, so the same inputs, parameters, seed and versions give
@@ -175,7 +176,9 @@ def sha256_frame(frame: pd.DataFrame) -> str:
     for i in range(frame.shape[1]):
         col = frame.iloc[:, i]
         if str(col.dtype) == "geometry":
-            col = pd.Series(shapely.to_wkb(np.asarray(col.array, dtype=object), output_dimension=2), dtype=object)
+            col = pd.Series(
+                shapely.to_wkb(np.asarray(col.array, dtype=object), output_dimension=2), dtype=object
+            )
         h.update(pd.util.hash_pandas_object(col, index=False).to_numpy().tobytes())
     h.update(pd.util.hash_pandas_object(frame.index.to_series(), index=False).to_numpy().tobytes())
     return h.hexdigest()
@@ -216,7 +219,7 @@ def _describe_input(value: Any) -> dict[str, Any]:
             "sha256": sha256_file(path)}  # fmt: skip
 
 
-# --- the manifest ---------------------------------------------------------------------------------------------
+# --- the manifest ------------------------------------------------------------------------------------------
 def software() -> dict[str, str | None]:
     """Versions of trygghet_geo, Python and :data:`LIBRARIES` (None for a library not installed)."""
     import platform
@@ -384,8 +387,8 @@ def write_manifest(
 
 
 def read_manifest(output: str | Path) -> dict[str, Any]:
-    """The manifest an output carries: a folder's ``manifest.json``, a ``.json`` file, the block embedded in an
-    HTML file, or the manifest sheet of an XLSX file."""
+    """The manifest an output carries: a folder's ``manifest.json``, a ``.json`` file, the block embedded in
+    an HTML file, or the manifest sheet of an XLSX file."""
     import re
 
     path = Path(output)

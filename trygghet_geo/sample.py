@@ -546,7 +546,7 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     generate_observations().to_excel(paths["observations"], index=False, sheet_name="Trygghetsvandring")
     from trygghet_geo.output._provenance import reproducible_zip
 
-    # the sample is the same bytes everywhere: its workbook is dated at the end of its period, not when written
+    # the sample is the same bytes everywhere: its workbook is dated at its period's end, not when written
     reproducible_zip(paths["observations"], PERIOD[1].tz_localize("UTC").floor("D").to_pydatetime())
     study_area().to_crs(schema.WGS84).to_file(paths["area"], driver="GeoJSON")
     log.info("wrote the synthetic sample to %s", folder)

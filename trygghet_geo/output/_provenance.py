@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from branca.element import Element
 
-__all__ = ["about_html", "embed_in_map", "finish_xlsx", "manifest_from_xlsx", "reproducible_zip", "stable_ids"]
+__all__ = [
+    "about_html",
+    "embed_in_map",
+    "finish_xlsx",
+    "manifest_from_xlsx",
+    "reproducible_zip",
+    "stable_ids",
+]
 
 SCRIPT_ID = "trygghet-manifest"
 JSON_KEY = "manifest.json"
@@ -100,11 +107,14 @@ def about_html(manifest: Mapping[str, Any], lang: str = "sv", *, style: str = ""
 
     w = _words(lang)
     esc = html.escape
-    parts = [f'<details class="tg-about" id="trygghet-about"{f" style={chr(34)}{style}{chr(34)}" if style else ""}>',
+    styled = f' style="{esc(style)}"' if style else ""
+    parts = [f'<details class="tg-about" id="trygghet-about"{styled}>',
              f"<summary>{esc(w['title'])}</summary>", '<table class="tg-about-table">']  # fmt: skip
     for heading, rows in _rows(manifest, w):
         if heading:
-            parts.append(f'<tr><th colspan="2" style="text-align:left;padding-top:4px">{esc(heading)}</th></tr>')
+            parts.append(
+                f'<tr><th colspan="2" style="text-align:left;padding-top:4px">{esc(heading)}</th></tr>'
+            )
         for key, value in rows:
             parts.append(f'<tr><td style="padding-right:8px;color:#555">{esc(key)}</td>'
                          f'<td style="overflow-wrap:anywhere">{esc(value)}</td></tr>')  # fmt: skip
@@ -180,7 +190,9 @@ def finish_xlsx(path: str | Path, manifest: Mapping[str, Any] | None, *, lang: s
         sheet = book.create_sheet(w["sheet"][:31])
         sheet.append(list(table.columns))
         for key, value in table.itertuples(index=False):
-            sheet.append([key, value if value is None or isinstance(value, bool | int | float) else str(value)])
+            sheet.append(
+                [key, value if value is None or isinstance(value, bool | int | float) else str(value)]
+            )
         book.save(path)
     return reproducible_zip(path, run_start(manifest))
 
@@ -211,7 +223,9 @@ def reproducible_zip(path: str | Path, when: dt.datetime) -> Path:
     zlib's default level, so the same content gives the same bytes.
     """
     path = Path(path)
-    when = max(when.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))  # the zip format starts in 1980
+    when = max(
+        when.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+    )  # the zip format starts in 1980
     stamp = when.timetuple()[:6]
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as zin:
@@ -221,7 +235,7 @@ def reproducible_zip(path: str | Path, when: dt.datetime) -> Path:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
                 data = _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3), data)
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)  # type: ignore[arg-type]
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0
