@@ -154,6 +154,10 @@ def _variants(small: dict[str, object]) -> dict[str, tuple[object, object]]:
         "source_note": ("Utdrag RAR 2025", ("parameters", "source_note", "Utdrag RAR 2025")),
         "synthetic": (True, ("parameters", "synthetic", True)),
         "study_area": (area, ("inputs", "study_area", sha256_frame(area))),
+        "period": ((pd.Timestamp("2024-01-01"), pd.Timestamp("2027-01-01")), ("parameters", "period", None)),
+        "categories": ({"Olaga hot": "övrigt"}, ("parameters", "categories", {"Olaga hot": "övrigt"})),
+        "include_uncertain": (True, ("parameters", "include_uncertain", True)),
+        "min_geocode_score": (65.0, ("parameters", "min_geocode_score", 65.0)),
     }
 
 
@@ -175,6 +179,8 @@ def test_the_manifest_holds_every_parameter_the_run_used(small: dict[str, object
         if name == "weights":
             assert got["stöld"] == 2.5
             assert len(got) > 1  # the defaults filled in around the one changed
+        elif name == "period":
+            assert got[0].startswith("2024-01-01")
         elif name == "gazetteer":
             assert got["version"] == value.version  # type: ignore[attr-defined]
             assert len(got["sha256"]) == 64

@@ -21,7 +21,7 @@ from typing import Any
 from trygghet_geo import manifest as mf
 from trygghet_geo.errors import InputError
 
-__all__ = ["Check", "check_inputs", "command_record", "rerun"]
+__all__ = ["Check", "check_inputs", "command_record", "record_command", "rerun"]
 
 ROLES = ("incidents", "observations", "study_area", "network", "gazetteer", "places")
 """Input roles a manifest records and ``verify`` takes as options (``--study-area`` for ``study_area``)."""
@@ -56,6 +56,20 @@ def command_record(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
         else:
             kept[key] = mf._plain(value)
     return {"name": name, "options": kept}
+
+
+def record_command(manifest: dict[str, Any], name: str, options: Mapping[str, Any]) -> None:
+    """Put into ``manifest`` the command and the files it read: a data file the command read into a table
+    itself is recorded by the file's bytes (what ``verify`` compares), the table's hash kept beside it."""
+    manifest["command"] = command_record(name, options)
+    inputs = manifest.setdefault("inputs", {})
+    for role in ("incidents", "observations", "study_area", "places"):
+        path = options.get(role)
+        if isinstance(path, str) and Path(path).is_file():
+            before = inputs.get(role) or {}
+            inputs[role] = mf._describe_input(path)
+            if before.get("kind") == "table":
+                inputs[role]["table_sha256"] = before["sha256"]
 
 
 def _hash_of(role: str, path: str, network_path: str | None) -> str:

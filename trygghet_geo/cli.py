@@ -12,6 +12,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from trygghet_geo._cli_options import (
+    add_analysis_options,
+    add_read_options,
+    analysis_kwargs,
+    read_inputs,
+    reader_kwargs,
+)
+from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import TrygghetError
 
 if TYPE_CHECKING:
@@ -60,13 +68,21 @@ def _print_summary(result: Analysis) -> None:
     geocoded = int(inc[s.GEOCODE_METHOD].isin(list(from_text)).sum()) if s.GEOCODE_METHOD in inc else 0
     used = int((inc[s.EDGE_ID] >= 0).sum())
     print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
-    if result.observations is not None:
-        print(f"Trygghetsvandringens synpunkter: {len(result.observations)}")
+    unknown_time = int((~inc[s.TIME_KNOWN].fillna(True).astype(bool)).sum()) if s.TIME_KNOWN in inc else 0
+    if unknown_time:
+        print(f"  varav tid saknas (datumet räknas, inte klockslaget): {unknown_time}")
     if result.left_out:
         print("Utelämnade ur klustringen:")
         for reason, n in result.left_out.items():
             text = s.reason_text(reason)
             print(f"  {n:5d}  {text} ({reason})")
+    if result.observations is not None:
+        left = result.observations_left_out
+        n_obs, n_left = len(result.observations), sum(left.values())
+        print(f"Trygghetsvandringens synpunkter: {n_obs}  (med i rangordningen: {n_obs - n_left}, "
+              f"utelämnade: {n_left})")  # fmt: skip
+        for reason, n in left.items():
+            print(f"  {n:5d}  {s.reason_text(reason)} ({reason})")
     print(f"Hotspots: {len(result.hotspots)}")
     print("Topp 5 platser för gemensamma besök:")
     for row in result.places.head(5).itertuples():
@@ -100,10 +116,8 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
         "--gazetteer", help="saved gazetteer (.parquet/.gpkg) or an OSM extract (.osm.pbf) to build one"
     )
     p.add_argument("--study-area", help="polygon layer drawn as the study area")
-    p.add_argument(
-        "--eps-m", type=float, default=100.0, help="cluster distance along the streets, metres (100)"
-    )
-    p.add_argument("--min-samples", type=int, default=5, help="events within eps for a core point (5)")
+    add_analysis_options(p)
+    add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (99)")
     p.add_argument(
         "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
@@ -181,20 +195,20 @@ def _around(network: StreetNetwork, margin_deg: float = 0.02) -> tuple[float, fl
 def _run_analyze(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from trygghet_geo._verify import command_record
+    from trygghet_geo._verify import record_command
     from trygghet_geo.analysis import analyze, left_out_table
     from trygghet_geo.io._write import write_table
     from trygghet_geo.manifest import write_manifest
     from trygghet_geo.rank import export_places
 
     network = _load_network(args.network)
+    incidents, observations = read_inputs(args)
     gazetteer = _load_gazetteer(args.gazetteer, network)
     result = analyze(
-        args.incidents, args.observations, network=network, gazetteer=gazetteer, eps_m=args.eps_m,
-        min_samples=args.min_samples, n_simulations=args.n_simulations, title=args.title,
-        study_area=args.study_area,
+        incidents, observations, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
+        title=args.title, study_area=args.study_area, **analysis_kwargs(args),
     )  # fmt: skip
-    result.manifest["command"] = command_record("analyze", vars(args))
+    record_command(result.manifest, "analyze", vars(args))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=args.lang)
@@ -206,6 +220,10 @@ def _run_analyze(args: argparse.Namespace) -> int:
     print(f"Karta:      {html}")
     print(f"Platser:    {csv} (+ .xlsx)")
     print(f"Utelämnade: {left_path} ({sum(result.left_out.values())} rader med skäl)")
+    if result.observations is not None:
+        table = left_out_table(result, lang=args.lang, kind="observations")
+        obs_path = write_table(table, out / "utelamnade_synpunkter.csv")
+        print(f"Utelämnade synpunkter: {obs_path} ({len(table)} rader med skäl)")
     return 0
 
 
@@ -227,12 +245,7 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _
         help="the validated table (.csv, .xlsx, .gpkg, .geojson; default: FILE's name + "
         "'.validated.csv' in the current folder); the rejects table is written next to it",
     )
-    p.add_argument(
-        "--crs", default=None, help="CRS of the coordinate columns, e.g. EPSG:3011 (default: detect)"
-    )
-    p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
-    p.add_argument("--encoding", default=None, help="text encoding of a CSV (default: detect)")
-    p.add_argument("--delimiter", default=None, help="delimiter of a CSV (default: detect)")
+    add_read_options(p, observations=False)
     p.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the report")
     return _run_validate
 
@@ -244,9 +257,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     from trygghet_geo.io._write import write_table
 
     src = Path(args.file)
-    result = validate_file(
-        src, kind=args.kind, crs=args.crs, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter
-    )
+    kwargs = reader_kwargs(args)
+    kind = args.kind
+    if kind == "auto":  # decided here, so that --categories takes the rows of the right kind
+        from trygghet_geo.io import _looks_like_observations
+
+        kind = "observations" if _looks_like_observations(src, kwargs) else "incidents"
+    if kind == "observations":
+        kwargs["categories"] = reader_kwargs(args, observations=True)["categories"]
+    result = validate_file(src, kind=kind, **kwargs)
     report = result.attrs["report"]
     out = Path(args.out) if args.out else Path.cwd() / f"{src.stem}.validated.csv"
     rejects_path = out.with_name(f"{out.stem.removesuffix('.validated')}.rejects.csv")
@@ -422,10 +441,8 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    p.add_argument("--eps-m", type=float, help="cluster distance along the streets in metres (default: the "
-                   "sample's 50, else analyze's default)")  # fmt: skip
-    p.add_argument("--min-samples", type=int, help="events within eps for a core point (default: the "
-                   "sample's value, else analyze's default)")  # fmt: skip
+    add_analysis_options(p)  # --eps-m/--min-samples: the sample's 50 m / 15 on the sample
+    add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
     p.add_argument("--followup", type=int, default=5, help="top places followed up (without --places)")
@@ -440,9 +457,9 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
 def _run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from trygghet_geo._verify import command_record
+    from trygghet_geo._verify import record_command
     from trygghet_geo.analysis import analyze
-    from trygghet_geo.manifest import sha256_file, write_manifest
+    from trygghet_geo.manifest import write_manifest
     from trygghet_geo.output.report import write_report
 
     if args.incidents is None:
@@ -464,15 +481,12 @@ def _run_report(args: argparse.Namespace) -> int:
         if args.network is None:
             raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
         network, extra = _load_network(args.network), {}
+        inputs = read_inputs(args)
         gazetteer = _load_gazetteer(args.gazetteer, network)
-        inputs = (args.incidents, args.observations)
-    if args.eps_m is not None:
-        extra["eps_m"] = args.eps_m
-    if args.min_samples is not None:
-        extra["min_samples"] = args.min_samples
+    extra.update(analysis_kwargs(args))
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
-    result.manifest["command"] = command_record("report", vars(args))
+    record_command(result.manifest, "report", vars(args))
     chosen = None
     if args.places:
         import geopandas as gpd
@@ -480,7 +494,6 @@ def _run_report(args: argparse.Namespace) -> int:
         if not Path(args.places).exists():
             raise TrygghetError(f"--places {args.places!r}: no such file")
         chosen = gpd.read_file(args.places)
-        result.manifest["inputs"]["places"] = {"kind": "file", "sha256": sha256_file(args.places)}
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          places=chosen, top_n=args.top, followup_n=args.followup,
                          title=args.title)  # fmt: skip
@@ -558,7 +571,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         options.progress = False
     try:
-        return runners[args.command](args)
+        with cli_interface():  # hints in errors name the command-line options
+            return runners[args.command](args)
     except TrygghetError as exc:
         print(f"trygghet-geo {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -273,6 +273,8 @@ class RunRecord:
                     self.inputs[name] = _gazetteer_section(value)
             elif name in _TEXT_ARGS:
                 self.requested[name] = None if value is None else str(redact(str(value)))
+            elif isinstance(value, Path) or (isinstance(value, str) and Path(value).is_file()):
+                self.inputs[name] = _describe_input(value)  # a file (a category table): by hash, never named
             else:
                 self.requested[name] = _plain(value)
 
@@ -343,9 +345,8 @@ def _counts(analysis: Analysis) -> dict[str, Any]:
         "places": len(places),
         "places_significant": int(places["significant"].sum()) if "significant" in places else 0,
     }
-    obs_left = getattr(analysis, "left_out_observations", None)
-    if obs_left:
-        out["observations_left_out"] = _sorted_counts(obs_left)
+    if obs is not None:
+        out["observations_left_out"] = _sorted_counts(getattr(analysis, "observations_left_out", None))
     return out
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 
 from trygghet_geo import schema as s
+from trygghet_geo._precision import observation_states
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.output import _mapdata as md
 
@@ -382,6 +383,7 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     return {
         "xy": md.encode_sequence(np.column_stack([lon[ok], lat[ok]])),
         "cat": [index[c] for c in cats],
+        "state": observation_states(obs),
         "note": col(s.NOTE),
         "measure": col(s.MEASURE),
         "date": _dates(obs, monthly=monthly),
@@ -444,7 +446,23 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
     else:
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
-    return [line, f"{labels['privacy']}: {mode}"]
+    lines = [line, f"{labels['privacy']}: {mode}"]
+    if analysis.observations is not None:
+        lines.append(_observation_footer(analysis.observations, tables.observations, labels, lang))
+    return lines
+
+
+def _observation_footer(
+    read: pd.DataFrame, shown: pd.DataFrame | None, labels: dict[str, str], lang: str
+) -> str:
+    """Every remark read is on the map (the legend counts it) or counted here with its reason."""
+    from trygghet_geo._precision import off_map_reasons
+
+    n_shown = 0 if shown is None else len(shown)
+    line = labels["obs_footer"].format(n=len(read), shown=n_shown, left=len(read) - n_shown)
+    reasons = off_map_reasons(read, _has_geometry(read))
+    parts = ", ".join(f"{md.reason_text(code, lang)}: {k}" for code, k in reasons.items())
+    return f"{line} ({parts})" if parts else line
 
 
 # --- hotspots and ranked places -----------------------------------------------------------------------------

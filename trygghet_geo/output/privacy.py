@@ -219,6 +219,9 @@ _SHARED_OBSERVATION_KEEP = (
     schema.MEASURE,
     schema.PRECISION,
     schema.HOTSPOT_ID,
+    schema.REMARK_STATUS,  # codes, not text: whether a remark is resolved, praise, or placed uncertainly
+    schema.REMARK_TONE,
+    schema.REASON,
 )
 _OBSERVATION_TEXT = (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE)
 MONTH = "month"
