@@ -363,9 +363,10 @@ def output_manifest(analysis: Analysis, **output: Any) -> dict[str, Any]:
     """
     base = dict(getattr(analysis, "manifest", None) or {})
     if not base:
-        base = {"manifest_version": MANIFEST_VERSION, "software": software(),
-                "run": _Clock().section() | {"duration_s": None}, "counts": _counts(analysis)}  # fmt: skip
-        base["run"].pop("duration_s")
+        clock = _Clock()
+        run = {"started": _iso(clock.start), "source_date_epoch": clock.reproducible}
+        base = {"manifest_version": MANIFEST_VERSION, "software": software(), "run": run,
+                "counts": _counts(analysis)}  # fmt: skip
     base["output"] = {k: _plain(v) for k, v in sorted(output.items())}
     return base
 
