@@ -48,6 +48,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     import time
 
     from trygghet_geo import sample
+    from trygghet_geo._text import text
 
     t0 = time.perf_counter()
     result, paths = sample.run_demo(args.out, args.raw)
@@ -55,7 +56,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     _print_summary(result)
     print(f"Karta:   {paths['map']}")
     print(f"Platser: {paths['places']} (+ .xlsx)")
-    print(f"Rapport: {paths['report']} (+ .xlsx); så gjordes de: {paths['manifest']}")
+    print(text("files.report", path=paths["report"], manifest=paths["manifest"]))
     print(f"Klart på {time.perf_counter() - t0:.0f} s.")
     return 0
 

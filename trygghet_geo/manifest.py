@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from trygghet_geo.analysis import Analysis
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
+    from trygghet_geo.output._source import AnalysisLike
 
 __all__ = [
     "LIBRARIES",
@@ -330,7 +331,7 @@ def _used_parameters(
     return used
 
 
-def _counts(analysis: Analysis) -> dict[str, Any]:
+def _counts(analysis: AnalysisLike) -> dict[str, Any]:
     from trygghet_geo import schema as s
 
     inc, obs = analysis.incidents, analysis.observations
@@ -356,7 +357,7 @@ def _sorted_counts(counts: Mapping[str, Any] | None) -> dict[str, int]:
     return dict(items)
 
 
-def output_manifest(analysis: Analysis, **output: Any) -> dict[str, Any]:
+def output_manifest(analysis: AnalysisLike, **output: Any) -> dict[str, Any]:
     """The analysis' manifest with what one output was written with (``privacy``, ``k``, ``lang``, …).
 
     An :class:`Analysis` built by hand has no run manifest; it gets the versions and the counts.

@@ -39,18 +39,6 @@ __all__ = [
 SCRIPT_ID = "trygghet-manifest"
 JSON_KEY = "manifest.json"
 
-# The panel's words; they move to the text catalogue (``_text.py``) once it exists.
-_WORDS = {
-    "sv": {"title": "Om analysen", "version": "Version", "started": "Skapad", "parameters": "Inställningar",
-           "why": "Varför", "inputs": "Indata (SHA-256, första 12 tecknen)", "output": "Utdata",
-           "counts": "Antal", "full": "Hela beskrivningen finns som JSON i filen (trygghet-manifest).",
-           "key": "Nyckel", "value": "Värde", "sheet": "Om analysen"},
-    "en": {"title": "About this analysis", "version": "Version", "started": "Started",
-           "parameters": "Parameters", "why": "Why", "inputs": "Inputs (SHA-256, first 12 characters)",
-           "output": "Output", "counts": "Counts",
-           "full": "The whole manifest is in the file as JSON (trygghet-manifest).",
-           "key": "Key", "value": "Value", "sheet": "About this analysis"},
-}  # fmt: skip
 _PANEL_STYLE = (
     "position:fixed;left:50%;transform:translateX(-50%);bottom:6px;z-index:1001;max-width:min(560px,90vw);"
     "max-height:70vh;overflow:auto;background:#fff;border-radius:4px;box-shadow:0 1px 5px rgba(0,0,0,.4);"
@@ -58,8 +46,15 @@ _PANEL_STYLE = (
 )
 
 
-def _words(lang: str) -> dict[str, str]:
-    return _WORDS.get(lang, _WORDS["sv"])
+_WORDS = ("title", "version", "started", "parameters", "why", "inputs", "output", "counts", "full", "key",
+          "value", "sheet")  # fmt: skip
+
+
+def _words(lang: str | None) -> dict[str, str]:
+    """The panel's and the sheet's words from the text catalogue (:mod:`trygghet_geo._text`)."""
+    from trygghet_geo._text import text
+
+    return {w: text(f"about.{w}", lang) for w in _WORDS}
 
 
 def _value(value: Any) -> str:
@@ -94,7 +89,7 @@ def _rows(manifest: Mapping[str, Any], w: dict[str, str]) -> list[tuple[str, lis
     return sections
 
 
-def about_html(manifest: Mapping[str, Any], lang: str = "sv", *, style: str = "") -> str:
+def about_html(manifest: Mapping[str, Any], lang: str | None = None, *, style: str = "") -> str:
     """The collapsed panel and the JSON block, as HTML (every text escaped).
 
     >>> text = about_html({"parameters": {"eps_m": 50.0}, "inputs": {"incidents": {"sha256": "ab" * 32}}})
@@ -124,7 +119,7 @@ def about_html(manifest: Mapping[str, Any], lang: str = "sv", *, style: str = ""
     return "\n".join(parts)
 
 
-def embed_in_map(m: Any, manifest: Mapping[str, Any], lang: str) -> None:
+def embed_in_map(m: Any, manifest: Mapping[str, Any], lang: str | None) -> None:
     """Put the panel and the JSON block into a folium map's page, then make its element ids stable."""
     from trygghet_geo.output.maps import _Raw
 
@@ -170,7 +165,7 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
-def finish_xlsx(path: str | Path, manifest: Mapping[str, Any] | None, *, lang: str = "sv") -> Path:
+def finish_xlsx(path: str | Path, manifest: Mapping[str, Any] | None, *, lang: str | None = None) -> Path:
     """Add the manifest sheet to an XLSX file (when given a manifest) and set its times to the run's start.
 
     Cells pass the one formula escaper of :mod:`trygghet_geo.io._write`.

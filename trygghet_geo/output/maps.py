@@ -143,7 +143,7 @@ def make_map(
     from trygghet_geo.manifest import output_manifest
     from trygghet_geo.output._provenance import embed_in_map  # the manifest panel, then stable element ids
 
-    embed_in_map(m, output_manifest(analysis, privacy=privacy, k=k, cell_m=cell_m, lang=lang), lang)
+    embed_in_map(m, output_manifest(analysis, privacy=privacy, k=k, cell_m=cell_m, lang=language), language)
     return m
 
 

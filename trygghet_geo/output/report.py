@@ -384,21 +384,23 @@ def _write_xlsx(
 
 
 # --- helpers
-def _generated(analysis: Analysis) -> str:
+def _generated(analysis: AnalysisLike) -> str:
     """The report's date: the run's start (``SOURCE_DATE_EPOCH`` when set), never the clock at writing."""
     from trygghet_geo.manifest import run_start
 
-    return run_start(analysis.manifest).strftime("%Y-%m-%d")
+    return run_start(getattr(analysis, "manifest", None)).strftime("%Y-%m-%d")
 
 
-def _about(analysis: Analysis) -> Any:
+def _about(analysis: AnalysisLike) -> Any:
     """The "Om analysen" panel and the manifest's JSON block (escaped where they are made)."""
     import markupsafe
 
     from trygghet_geo.manifest import output_manifest
     from trygghet_geo.output._provenance import about_html
 
-    return markupsafe.Markup(about_html(output_manifest(analysis, privacy="shared", lang="sv", report=True)))
+    return markupsafe.Markup(
+        about_html(output_manifest(analysis, privacy="shared", lang="sv", report=True), "sv")
+    )
 
 
 def _street_located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
