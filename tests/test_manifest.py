@@ -17,7 +17,8 @@ import pytest
 import shapely
 
 from trygghet_geo import cli, sample
-from trygghet_geo.manifest import read_manifest, sha256_file, sha256_frame, sha256_network
+from trygghet_geo._verify import read_manifest
+from trygghet_geo.manifest import sha256_file, sha256_frame, sha256_network
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1764547200"  # 2025-12-01T00:00:00Z

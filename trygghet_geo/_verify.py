@@ -5,15 +5,17 @@ give the same files?
 network's and the gazetteer's content, loaded the way ``analyze`` loads them) and compares it with the
 manifest. :func:`rerun` runs the recorded command again on those inputs, at the recorded start time and
 duration (:func:`.manifest.fixed_clock`), into a temporary folder, and compares every output byte for byte.
-Messages are for the command line; nothing here prints.
+Messages are for the command line; nothing here prints. The command line hands in how it loads a network
+and a gazetteer and its own ``main``, so this module does not import it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from typing import Any
 from trygghet_geo import manifest as mf
 from trygghet_geo.errors import InputError
 
-__all__ = ["Check", "check_inputs", "command_record", "record_command", "rerun"]
+__all__ = ["Check", "check_inputs", "command_record", "read_manifest", "record_command", "rerun"]
 
 ROLES = ("incidents", "observations", "study_area", "network", "gazetteer", "places")
 """Input roles a manifest records and ``verify`` takes as options (``--study-area`` for ``study_area``)."""
@@ -72,26 +74,30 @@ def record_command(manifest: dict[str, Any], name: str, options: Mapping[str, An
                 inputs[role]["table_sha256"] = before["sha256"]
 
 
-def _hash_of(role: str, path: str, network_path: str | None) -> str:
-    from trygghet_geo import cli
+Loader = Callable[..., Any]
 
+
+def _hash_of(role: str, path: str, network_path: str | None, loaders: Mapping[str, Loader]) -> str:
     if role == "network":
-        return mf.sha256_network(cli._load_network(path))
+        return mf.sha256_network(loaders["network"](path))
     if role == "gazetteer":
         if Path(path).suffix.lower() not in (".parquet", ".gpkg") and network_path is None:
             raise InputError(
                 f"--gazetteer {path!r}: a gazetteer built from an OSM extract needs --network too"
             )
-        net = cli._load_network(network_path) if network_path else None
-        gaz = cli._load_gazetteer(path, net)  # type: ignore[arg-type]  # None only for saved gazetteers
+        net = loaders["network"](network_path) if network_path else None
+        gaz = loaders["gazetteer"](path, net)
         return mf.sha256_gazetteer(gaz) if gaz is not None else ""
     if not Path(path).is_file():
         raise InputError(f"--{role.replace('_', '-')} {path!r}: no such file")
     return mf.sha256_file(path)
 
 
-def check_inputs(manifest: Mapping[str, Any], files: Mapping[str, str | None]) -> Check:
-    """Compare each given input (role -> path) with the hash the manifest records."""
+def check_inputs(
+    manifest: Mapping[str, Any], files: Mapping[str, str | None], loaders: Mapping[str, Loader]
+) -> Check:
+    """Compare each given input (role -> path) with the hash the manifest records; ``loaders`` load a
+    ``network`` from a path and a ``gazetteer`` from a path and a network, as the command line does."""
     check = Check()
     recorded = manifest.get("inputs") or {}
     for role in ROLES:
@@ -105,7 +111,7 @@ def check_inputs(manifest: Mapping[str, Any], files: Mapping[str, str | None]) -
         if item is None:
             check.add(f"{role}: the run had no {role}, but {flag} was given", False)
             continue
-        got = _hash_of(role, path, files.get("network"))
+        got = _hash_of(role, path, files.get("network"), loaders)
         want = str(item.get("sha256", ""))
         if item.get("kind") == "table":
             check.add(f"{role}: the run was given a table in memory (sha256 {want[:12]}…), not a file, so "
@@ -140,11 +146,14 @@ def _argv(command: Mapping[str, Any], files: Mapping[str, str | None], out: Path
     return argv
 
 
-def rerun(manifest: Mapping[str, Any], output: str | Path, files: Mapping[str, str | None]) -> Check:
-    """Run the recorded command again on ``files`` at the recorded time and compare its outputs byte for byte
-    with the ones beside ``output``."""
-    from trygghet_geo import cli
-
+def rerun(
+    manifest: Mapping[str, Any],
+    output: str | Path,
+    files: Mapping[str, str | None],
+    main: Callable[[Sequence[str]], int],
+) -> Check:
+    """Run the recorded command again (through the command line's ``main``) on ``files`` at the recorded time
+    and compare its outputs byte for byte with the ones beside ``output``."""
     check = Check()
     command = manifest.get("command")
     if not isinstance(command, Mapping):
@@ -165,7 +174,7 @@ def rerun(manifest: Mapping[str, Any], output: str | Path, files: Mapping[str, s
         argv = _argv(command, files, out)
         with mf.fixed_clock(mf.run_start(manifest), run.get("duration_s")), \
                 contextlib.redirect_stdout(io.StringIO()):  # fmt: skip
-            code = cli.main(argv)
+            code = main(argv)
         if code != 0:
             check.add(f"the rerun ({' '.join(argv[:1])}) failed with exit code {code}", False)
             return check
@@ -181,3 +190,33 @@ def rerun(manifest: Mapping[str, Any], output: str | Path, files: Mapping[str, s
                       f"the rerun differs (sha256 {mf.sha256_file(new)[:12]}… against "
                       f"{mf.sha256_file(old)[:12]}…)"), same)  # fmt: skip
     return check
+
+
+def read_manifest(output: str | Path) -> dict[str, Any]:
+    """The manifest an output carries: a folder's ``manifest.json``, a ``.json`` file, the block embedded in
+    an HTML file, or the manifest sheet of an XLSX file."""
+    import re
+
+    path = Path(output)
+    if path.is_dir():
+        path = path / mf.MANIFEST_FILE
+    if not path.is_file():
+        raise InputError(f"{str(output)!r}: no such file (expected an output file or folder)")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return dict(json.loads(path.read_text(encoding="utf-8")))
+        if suffix in (".html", ".htm"):
+            pattern = r'<script type="application/json" id="trygghet-manifest">(.*?)</script>'
+            found = re.search(pattern, path.read_text(encoding="utf-8"), flags=re.S)
+            if found:
+                return dict(json.loads(found.group(1)))
+        if suffix in (".xlsx", ".xlsm"):
+            from trygghet_geo.io._workbook import manifest_from_xlsx
+
+            found_xlsx = manifest_from_xlsx(path)
+            if found_xlsx is not None:
+                return found_xlsx
+    except (ValueError, KeyError) as exc:
+        raise InputError(f"{str(path)!r}: the manifest cannot be read: {exc}") from exc
+    raise InputError(f"{str(path)!r}: carries no trygghet_geo manifest")

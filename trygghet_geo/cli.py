@@ -538,13 +538,12 @@ def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
 
 def _run_verify(args: argparse.Namespace) -> int:
     from trygghet_geo import _verify
-    from trygghet_geo.manifest import read_manifest
 
-    manifest = read_manifest(args.output)
+    manifest = _verify.read_manifest(args.output)
     files = {role: getattr(args, role) for role in _verify.ROLES}
-    check = _verify.check_inputs(manifest, files)
+    check = _verify.check_inputs(manifest, files, {"network": _load_network, "gazetteer": _load_gazetteer})
     if args.rerun and check.ok:
-        again = _verify.rerun(manifest, args.output, files)
+        again = _verify.rerun(manifest, args.output, files, main)
         check.lines += again.lines
         check.ok = check.ok and again.ok
     for line in check.lines:

@@ -40,7 +40,6 @@ import pandas as pd
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
-    from trygghet_geo.analysis import Analysis
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
     from trygghet_geo.output._source import AnalysisLike
@@ -50,7 +49,6 @@ __all__ = [
     "MANIFEST_FILE",
     "fixed_clock",
     "output_manifest",
-    "read_manifest",
     "run_start",
     "sha256_file",
     "sha256_frame",
@@ -279,7 +277,7 @@ class RunRecord:
             else:
                 self.requested[name] = _plain(value)
 
-    def finish(self, analysis: Analysis) -> dict[str, Any]:
+    def finish(self, analysis: AnalysisLike) -> dict[str, Any]:
         """The manifest of the finished run."""
         meta = analysis.meta or {}
         return {
@@ -304,7 +302,7 @@ def _gazetteer_section(gazetteer: Gazetteer) -> dict[str, Any]:
 
 
 def _used_parameters(
-    requested: Mapping[str, Any], meta: Mapping[str, Any], analysis: Analysis
+    requested: Mapping[str, Any], meta: Mapping[str, Any], analysis: AnalysisLike
 ) -> dict[str, Any]:
     """The parameters as the run used them: what was asked, with the values chosen automatically put in
     (``meta``'s numbers win over an ``"auto"``; the ranking's weights with its defaults filled in) and how
@@ -387,33 +385,3 @@ def write_manifest(
     path = folder / MANIFEST_FILE
     path.write_text(manifest_json(full) + "\n", encoding="utf-8")
     return path
-
-
-def read_manifest(output: str | Path) -> dict[str, Any]:
-    """The manifest an output carries: a folder's ``manifest.json``, a ``.json`` file, the block embedded in
-    an HTML file, or the manifest sheet of an XLSX file."""
-    import re
-
-    path = Path(output)
-    if path.is_dir():
-        path = path / MANIFEST_FILE
-    if not path.is_file():
-        raise InputError(f"{str(output)!r}: no such file (expected an output file or folder)")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".json":
-            return dict(json.loads(path.read_text(encoding="utf-8")))
-        if suffix in (".html", ".htm"):
-            pattern = r'<script type="application/json" id="trygghet-manifest">(.*?)</script>'
-            found = re.search(pattern, path.read_text(encoding="utf-8"), flags=re.S)
-            if found:
-                return dict(json.loads(found.group(1)))
-        if suffix in (".xlsx", ".xlsm"):
-            from trygghet_geo.output._provenance import manifest_from_xlsx
-
-            found_xlsx = manifest_from_xlsx(path)
-            if found_xlsx is not None:
-                return found_xlsx
-    except (ValueError, KeyError) as exc:
-        raise InputError(f"{str(path)!r}: the manifest cannot be read: {exc}") from exc
-    raise InputError(f"{str(path)!r}: carries no trygghet_geo manifest")

@@ -244,7 +244,7 @@ def export_places(
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
     would read as formulas escaped. An XLSX file carries ``manifest`` (``Analysis.manifest``) in a sheet of
-    its own and the run's start as its time (:func:`trygghet_geo.output._provenance.finish_xlsx`). Returns
+    its own and the run's start as its time (:func:`trygghet_geo.io._workbook.finish_xlsx`). Returns
     the path.
 
     Examples
@@ -272,7 +272,7 @@ def export_places(
         table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     elif suffix in (".xlsx", ".xlsm"):
         table.to_excel(path, index=False, sheet_name="Platser")
-        from trygghet_geo.output._provenance import finish_xlsx
+        from trygghet_geo.io._workbook import finish_xlsx
 
         finish_xlsx(path, manifest)
     else:

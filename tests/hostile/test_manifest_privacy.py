@@ -22,7 +22,7 @@ pt = pytest.importorskip("privacy_town")
 
 @pytest.fixture(scope="module")
 def manifests(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from trygghet_geo.manifest import read_manifest
+    from trygghet_geo._verify import read_manifest
 
     folder = tmp_path_factory.mktemp("town")
     town = pt.write_town(folder / "Anna Svensson hemma", n_secret=160, n_ordinary=40, seed=11)

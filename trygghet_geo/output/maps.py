@@ -141,9 +141,12 @@ def make_map(
     fullscreen.add_to(m)
     m.fit_bounds(bounds)
     from trygghet_geo.manifest import output_manifest
-    from trygghet_geo.output._provenance import embed_in_map  # the manifest panel, then stable element ids
+    from trygghet_geo.output._provenance import PANEL_STYLE, about_html, stable_ids
 
-    embed_in_map(m, output_manifest(analysis, privacy=privacy, k=k, cell_m=cell_m, lang=language), language)
+    about = output_manifest(analysis, privacy=privacy, k=k, cell_m=cell_m, lang=language)
+    panel = _Raw(about_html(about, language, style=PANEL_STYLE))
+    m.get_root().html.add_child(panel, name="trygghet_manifest")  # type: ignore[attr-defined]
+    stable_ids(m.get_root())  # last: every element's id from its place in the tree, not random
     return m
 
 

@@ -206,8 +206,8 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     xlsx = _write_xlsx(analysis, follow, context, path.with_suffix(".xlsx"))
+    from trygghet_geo.io._workbook import finish_xlsx
     from trygghet_geo.manifest import output_manifest
-    from trygghet_geo.output._provenance import finish_xlsx
 
     finish_xlsx(xlsx, output_manifest(analysis, privacy="shared", lang="sv", report=True))
     logger.info("wrote the report %s (%.1f MB) and %s", path, size / 1e6, xlsx)
