@@ -78,6 +78,10 @@ def test_a_changed_input_byte_changes_its_hash_and_verify_says_so(
             str(folder / "raw" / sample.OBSERVATIONS_FILE)]  # fmt: skip
     assert cli.main(argv) == 0
     assert "All match." in capsys.readouterr().out
+    assert cli.main(["verify", str(folder / "out" / "uppfoljning.html"), "--incidents", str(incidents)]) == 0
+    assert "incidents: sha256" in capsys.readouterr().out
+    assert cli.main(["verify", str(folder / "out")]) == 1
+    assert "Nothing was compared" in capsys.readouterr().out
     changed = tmp_path / "brott.csv"
     data = bytearray(incidents.read_bytes())
     data[len(data) // 2] = ord("7") if data[len(data) // 2] != ord("7") else ord("8")

@@ -36,10 +36,12 @@ class Check:
 
     lines: list[str] = field(default_factory=list)
     ok: bool = True
+    compared: int = 0
 
     def add(self, line: str, ok: bool) -> None:
         self.lines.append(("ok        " if ok else "MISMATCH  ") + line)
         self.ok = self.ok and ok
+        self.compared += 1
 
 
 def command_record(name: str, options: Mapping[str, Any]) -> dict[str, Any]:

@@ -545,9 +545,12 @@ def _run_verify(args: argparse.Namespace) -> int:
     if args.rerun and check.ok:
         again = _verify.rerun(manifest, args.output, files, main)
         check.lines += again.lines
-        check.ok = check.ok and again.ok
+        check.ok, check.compared = check.ok and again.ok, check.compared + again.compared
     for line in check.lines:
         print(line)
+    if check.compared == 0:
+        print("Nothing was compared: give the input files (--incidents …) or --rerun.")
+        return 1
     print(
         "All match." if check.ok else "MISMATCH: the output was not made from these inputs as they are now."
     )

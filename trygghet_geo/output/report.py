@@ -209,7 +209,9 @@ def write_report(
     from trygghet_geo.io._workbook import finish_xlsx
     from trygghet_geo.manifest import output_manifest
 
-    finish_xlsx(xlsx, output_manifest(analysis, privacy="shared", lang="sv", report=True))
+    finish_xlsx(
+        xlsx, output_manifest(analysis, privacy="shared", k=SHARED_K, lang="sv", report=True), lang="sv"
+    )
     logger.info("wrote the report %s (%.1f MB) and %s", path, size / 1e6, xlsx)
     return {"html": path, "xlsx": xlsx}
 
@@ -399,7 +401,7 @@ def _about(analysis: AnalysisLike) -> Any:
     from trygghet_geo.output._provenance import about_html
 
     return markupsafe.Markup(
-        about_html(output_manifest(analysis, privacy="shared", lang="sv", report=True), "sv")
+        about_html(output_manifest(analysis, privacy="shared", k=SHARED_K, lang="sv", report=True), "sv")
     )
 
 
