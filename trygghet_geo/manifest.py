@@ -265,11 +265,13 @@ class RunRecord:
             if name in _DATA_ARGS:
                 if value is not None:
                     self.inputs[name] = _describe_input(value)
-            elif name == "network":
+            elif name == "network" and hasattr(value, "edges"):
                 self.inputs[name] = _network_section(value)
-            elif name == "gazetteer":
-                if value is not None:
-                    self.inputs[name] = _gazetteer_section(value)
+            elif name == "gazetteer" and hasattr(value, "entries"):
+                self.inputs[name] = _gazetteer_section(value)
+            elif name in ("network", "gazetteer"):
+                if value is not None:  # not a network or gazetteer: analyze refuses it by name
+                    self.inputs[name] = {"kind": type(value).__name__}
             elif name in _TEXT_ARGS:
                 self.requested[name] = None if value is None else str(redact(str(value)))
             elif isinstance(value, Path) or (isinstance(value, str) and Path(value).is_file()):
