@@ -19,6 +19,7 @@ from trygghet_geo.errors import (
     GeocodingError,
     InputError,
     NetworkError,
+    ParameterError,
     SchemaError,
     TrygghetError,
     TrygghetWarning,
@@ -42,12 +43,14 @@ _LAZY: dict[str, str] = {
     "rank_places": "trygghet_geo.rank",
     "redact": "trygghet_geo.output.privacy",
     "compare_periods": "trygghet_geo.followup",
+    "network_kde": "trygghet_geo.density",
     "export_places": "trygghet_geo.rank",
     "write_report": "trygghet_geo.output.report",
 }
 _SUBMODULES = (
     "analysis",
     "crs",
+    "density",
     "followup",
     "geocode",
     "hotspots",
@@ -68,6 +71,7 @@ __all__ = [
     "InputError",
     "NetworkDBSCAN",
     "NetworkError",
+    "ParameterError",
     "SchemaError",
     "StreetNetwork",
     "TrygghetError",
@@ -77,6 +81,7 @@ __all__ = [
     "compare_periods",
     "export_places",
     "find_hotspots",
+    "network_kde",
     "options",
     "rank_places",
     "read_incidents",
@@ -89,6 +94,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
+    from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
     from trygghet_geo.hotspots import NetworkDBSCAN, find_hotspots, suggest_eps
     from trygghet_geo.io import read_incidents, read_observations

@@ -214,7 +214,7 @@ def read_manifest(output: str | Path) -> dict[str, Any]:
             if found:
                 return dict(json.loads(found.group(1)))
         if suffix in (".xlsx", ".xlsm"):
-            from trygghet_geo.io._workbook import manifest_from_xlsx
+            from trygghet_geo.io._stamp import manifest_from_xlsx
 
             found_xlsx = manifest_from_xlsx(path)
             if found_xlsx is not None:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo.crs import align_crs
+from trygghet_geo.manifest import recorded
 
 if TYPE_CHECKING:
     import folium
@@ -87,6 +88,7 @@ class Analysis:
         return save_html(self, path, **kwargs)
 
 
+@recorded
 def analyze(
     incidents: str | Path | pd.DataFrame,
     observations: str | Path | pd.DataFrame | None = None,
@@ -157,13 +159,16 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
-    call = dict(locals())  # the arguments as given, recorded before anything is read
-    from trygghet_geo.manifest import RunRecord
-
-    record = RunRecord(call)
+    from trygghet_geo import _validate as v
     from trygghet_geo import schema
     from trygghet_geo._precision import flag_town_only, flag_uncertain
 
+    if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
+        v.positive("eps_m", eps_m)
+    if not isinstance(min_samples, str):
+        v.count("min_samples", min_samples, minimum=1)
+    v.positive("max_snap_m", max_snap_m)
+    v.count("n_simulations", n_simulations)
     stages = _Stages(total=7)
     inc = _read(incidents, "incidents", categories)
     obs = _read(observations, "observations", categories) if observations is not None else None
@@ -222,7 +227,7 @@ def analyze(
     if period is not None:
         meta["period"] = places.attrs.get("period", meta["period"])
     area = _read_area(study_area, network)
-    result = Analysis(
+    return Analysis(
         incidents=inc,
         observations=obs,
         hotspots=hotspots,
@@ -233,8 +238,6 @@ def analyze(
         study_area=area,
         observations_left_out=_observation_counts(obs),
     )
-    result.manifest = record.finish(result)
-    return result
 
 
 def _problem_remarks(obs: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -267,9 +270,17 @@ def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwor
     else:
         if not Path(area).exists():
             raise InputError(f"study_area: file {str(area)!r} does not exist")
-        layer = gpd.read_file(area)
+        from trygghet_geo.io._excel import read_gis_layer
+
+        layer = read_gis_layer(Path(area))
     if layer.crs is None:
         raise InputError("study_area: the layer has no CRS; set one with GeoDataFrame.set_crs")
+    kinds = set(layer.geom_type.dropna())
+    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(
+            f"study_area: expected a polygon layer (GeoPackage, GeoJSON, Shapefile), got geometry types "
+            f"{sorted(kinds) or ['none']}"
+        )
     return layer.to_crs(network.crs)
 
 
@@ -296,9 +307,18 @@ class _Stages:
 def _read(
     source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
 ) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     from trygghet_geo import io, schema
 
-    if isinstance(source, pd.DataFrame) and schema.STATUS in source.columns and "geometry" in source.columns:
+    canonical = schema.INCIDENT_COLUMNS if kind == "incidents" else schema.OBSERVATION_COLUMNS
+    if isinstance(source, pd.DataFrame) and not source.index.is_unique:
+        # The stages look rows up by index label: a repeated label would pick several rows at once.
+        logger.warning("%s: the index repeats labels; the rows are numbered 0..n-1 instead", kind)
+        source = source.reset_index(drop=True)
+    # A frame is taken as read only when it has every canonical column (a user's own 'status' or 'geometry'
+    # column alone does not make it one); otherwise it is read like any table.
+    if isinstance(source, gpd.GeoDataFrame) and set(canonical) <= set(source.columns):
         return source.copy()
     reader = io.read_incidents if kind == "incidents" else io.read_observations
     return reader(source, categories=categories)

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
+import inspect
 import json
 import os
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -49,6 +51,7 @@ __all__ = [
     "MANIFEST_FILE",
     "fixed_clock",
     "output_manifest",
+    "recorded",
     "run_start",
     "sha256_file",
     "sha256_frame",
@@ -291,6 +294,28 @@ class RunRecord:
             "parameters": _used_parameters(self.requested, meta, analysis),
             "counts": _counts(analysis),
         }
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def recorded(func: Callable[P, R]) -> Callable[P, R]:
+    """Record every call of ``func`` (:func:`trygghet_geo.analyze`): the arguments as given, hashed and
+    described before the function reads anything, and the run's clock; the finished manifest is set on the
+    result's ``manifest``."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        record = RunRecord(bound.arguments)
+        result = func(*args, **kwargs)
+        result.manifest = record.finish(cast("AnalysisLike", result))  # type: ignore[attr-defined]
+        return result
+
+    return run
 
 
 def _network_section(network: StreetNetwork) -> dict[str, Any]:

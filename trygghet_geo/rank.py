@@ -197,6 +197,13 @@ def rank_places(
     >>> places["reason"].iloc[0]
     '20 narkotikabrott senaste 6 mån (inga halvåret före), kvällar fre'
     """
+    from trygghet_geo import _validate as v
+
+    v.count("n_simulations", n_simulations)
+    v.probability("alpha", alpha)
+    v.positive("eps_m", eps_m, allow_none=True)
+    if min_samples is not None:
+        v.count("min_samples", min_samples, minimum=1)
     w = _weights(weights)
     _check_inputs(hotspots, incidents, network)
     inc = _in_crs(incidents, network)
@@ -243,9 +250,8 @@ def export_places(
 ) -> Path:
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
-    would read as formulas escaped. An XLSX file carries ``manifest`` (``Analysis.manifest``) in a sheet of
-    its own and the run's start as its time (:func:`trygghet_geo.io._workbook.finish_xlsx`). Returns
-    the path.
+    would read as formulas escaped; an XLSX carries ``manifest`` in a sheet of its own, dated at the run's
+    start (:func:`trygghet_geo.io._stamp.finish_xlsx`). Returns the path.
 
     Examples
     --------
@@ -272,7 +278,7 @@ def export_places(
         table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     elif suffix in (".xlsx", ".xlsm"):
         table.to_excel(path, index=False, sheet_name="Platser")
-        from trygghet_geo.io._workbook import finish_xlsx
+        from trygghet_geo.io._stamp import finish_xlsx  # the manifest sheet, dated at the run's start
 
         finish_xlsx(path, manifest)
     else:

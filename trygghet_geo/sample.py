@@ -542,7 +542,7 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     }
     generate_incidents().to_csv(paths["incidents"], sep=";", decimal=",", index=False, encoding="utf-8")
     generate_observations().to_excel(paths["observations"], index=False, sheet_name="Trygghetsvandring")
-    from trygghet_geo.io._workbook import reproducible_zip
+    from trygghet_geo.io._stamp import reproducible_zip
 
     # the sample is the same bytes everywhere: its workbook is dated at its period's end, not when written
     reproducible_zip(paths["observations"], PERIOD[1].tz_localize("UTC").floor("D").to_pydatetime())

@@ -3,7 +3,7 @@
 - HTML: a collapsed "Om analysen" / "About this analysis" panel (parameters, counts, the first 12 characters
   of each hash) and the whole manifest as ``<script type="application/json" id="trygghet-manifest">``, escaped
   so that no text can close the script element (:func:`.._mapdata.safe_json`); no code runs it. (XLSX files
-  carry it in a sheet of their own: :mod:`trygghet_geo.io._workbook`.)
+  carry it in a sheet of their own: :mod:`trygghet_geo.io._stamp`.)
 - Maps: folium and branca give every element a random id (``os.urandom``), which would make each saved map
   differ; :func:`stable_ids` replaces them, before rendering, with ids derived from the element's place in the
   map (its position in the element tree, its class and name).

@@ -206,7 +206,7 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     xlsx = _write_xlsx(analysis, follow, context, path.with_suffix(".xlsx"))
-    from trygghet_geo.io._workbook import finish_xlsx
+    from trygghet_geo.io._stamp import finish_xlsx
     from trygghet_geo.manifest import output_manifest
 
     finish_xlsx(
