@@ -155,7 +155,7 @@ def test_everything_is_escaped(written: dict[str, Path]) -> None:
 
 def test_xlsx_tables(town: Analysis, written: dict[str, Path]) -> None:
     sheets = pd.read_excel(written["xlsx"], sheet_name=None, engine="calamine")
-    assert list(sheets) == ["Platser", "Uppföljning", "Utanför analysen", "Om rapporten"]
+    assert list(sheets) == ["Platser", "Uppföljning", "Utanför analysen", "Om rapporten", "Om analysen"]
     assert len(sheets["Platser"]) == len(town.places)
     assert len(sheets["Uppföljning"]) == 3
     assert sheets["Utanför analysen"].to_dict("records") == [{"Orsak": "Saknar plats och koordinater",
@@ -163,6 +163,11 @@ def test_xlsx_tables(town: Analysis, written: dict[str, Path]) -> None:
     about = dict(zip(sheets["Om rapporten"]["Uppgift"], sheets["Om rapporten"]["Värde"], strict=True))
     assert about["Löftets datum"] == "2025-01-01"
     assert about["Syntetiska data"] == "ja"
+    from trygghet_geo.io._stamp import manifest_from_xlsx
+
+    manifest = manifest_from_xlsx(written["xlsx"])  # the run's manifest, in a sheet of its own
+    assert manifest is not None
+    assert manifest["output"] == {"k": 5, "lang": "sv", "privacy": "shared", "report": True}
 
 
 def test_default_plan_and_bad_input(town: Analysis, tmp_path: Path) -> None:
