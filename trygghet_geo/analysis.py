@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.hotspots._parameters import Parameters
     from trygghet_geo.network import StreetNetwork
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ class Analysis:
         resolved, positive or neutral); ``len(observations) - sum(...)`` remarks were used.
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
-        ``min_samples`` and other run parameters.
+        ``min_samples`` (the values used), ``parameters`` (how they were chosen: the fields of
+        :class:`trygghet_geo.hotspots.Parameters`), ``parameters_note`` / ``parameters_note_en`` (one
+        sentence saying why) and other run parameters.
     study_area : GeoDataFrame or None
         The study area polygon(s), when the caller gave one.
     manifest : dict
@@ -95,8 +98,8 @@ def analyze(
     *,
     network: StreetNetwork,
     gazetteer: Gazetteer | None = None,
-    eps_m: float = 100.0,
-    min_samples: int = 5,
+    eps_m: float | Literal["auto"] = "auto",
+    min_samples: int | Literal["auto"] = "auto",
     max_snap_m: float = 100.0,
     weights: dict[str, float] | None = None,
     n_simulations: int = 99,
@@ -125,10 +128,19 @@ def analyze(
         ``needs_geocoding`` and are counted as left out.
     eps_m, min_samples
         DBSCAN parameters: distance along the streets in metres, and events within it for a core point.
+        ``"auto"`` (the default) derives them from the data and the network under a null model of events
+        spread uniformly along the streets (:func:`trygghet_geo.hotspots.suggest_parameters`); with
+        ``min_samples="auto"`` each event is weighted by the street around it
+        (:func:`trygghet_geo.hotspots.street_weights`). The choice and why are in ``meta["parameters"]``
+        and ``meta["parameters_note"]``. Numbers are used as given (plain, unweighted DBSCAN when
+        ``min_samples`` is a number).
     max_snap_m
         Points farther than this from every street are flagged and left out, never forced onto a street.
-    weights, n_simulations, random_state
+    weights
         Passed to :func:`trygghet_geo.rank.rank_places`.
+    n_simulations, random_state
+        Monte Carlo simulations and seed of the significance test
+        (:func:`trygghet_geo.hotspots.hotspot_significance`, false-discovery rate 5 %).
     title, source_note
         Shown on the map and in reports.
     synthetic
@@ -150,8 +162,9 @@ def analyze(
     Returns
     -------
     Analysis
-        Every input row is in ``Analysis.incidents`` (none dropped); ``left_out`` counts by reason the rows
-        that took no part in the clustering.
+        Every input row is in ``Analysis.incidents`` and ``Analysis.observations`` (none dropped);
+        ``left_out`` counts by reason the incident rows that took no part in the clustering,
+        ``observations_left_out`` the remarks that took no part in the ranking.
 
     Examples
     --------
@@ -169,7 +182,7 @@ def analyze(
         v.count("min_samples", min_samples, minimum=1)
     v.positive("max_snap_m", max_snap_m)
     v.count("n_simulations", n_simulations)
-    stages = _Stages(total=7)
+    stages = _Stages(total=8)
     inc = _read(incidents, "incidents", categories)
     obs = _read(observations, "observations", categories) if observations is not None else None
     if obs is not None:  # a remark naming only the municipality of the police extract is no street point
@@ -187,31 +200,32 @@ def analyze(
     inc = _snap(inc, network, max_snap_m=max_snap_m)
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
     stages.step("cluster")
-    inc = _cluster(inc, network, eps_m=eps_m, min_samples=min_samples)
+    params = _parameters(inc, network, eps_m, min_samples, random_state)
+    inc = _cluster(inc, network, params)
     stages.step("hotspots")
     from trygghet_geo.hotspots import find_hotspots
 
     clustered = inc[inc[schema.CLUSTER] >= 0]
-    hotspots = find_hotspots(clustered, clustered[schema.CLUSTER].to_numpy(), network, eps_m=eps_m)
+    hotspots = find_hotspots(clustered, clustered[schema.CLUSTER].to_numpy(), network, eps_m=params.eps_m)
     inc[schema.HOTSPOT_ID] = -1
     for hid, members in zip(hotspots["hotspot_id"], hotspots["member_index"], strict=True):
         inc.loc[list(members), schema.HOTSPOT_ID] = int(hid)
+    stages.step("significance")
+    from trygghet_geo.hotspots import hotspot_significance, hotspot_stability
+
+    eps, ms, weighted = params.eps_m, params.min_samples, params.min_samples_auto
+    hotspots = hotspot_significance(
+        hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted,
+        n_simulations=n_simulations, random_state=random_state,
+    )  # fmt: skip
+    hotspots = hotspot_stability(hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted)
     stages.step("rank")
     from trygghet_geo.rank import rank_places
 
     places = rank_places(
-        hotspots,
-        inc,
-        _problem_remarks(obs),
-        network=network,
-        period=period,
-        weights=weights,
-        n_simulations=n_simulations,
-        random_state=random_state,
+        hotspots, inc, _problem_remarks(obs), network=network, period=period, weights=weights,
         gazetteer=gazetteer,
-        eps_m=eps_m,
-        min_samples=min_samples,
-    )
+    )  # fmt: skip
     stages.close()
     meta = _meta(
         inc,
@@ -219,10 +233,13 @@ def analyze(
         title=title,
         source_note=source_note,
         synthetic=synthetic,
-        eps_m=eps_m,
-        min_samples=min_samples,
+        eps_m=params.eps_m,
+        min_samples=params.min_samples,
         max_snap_m=max_snap_m,
         n_simulations=n_simulations,
+        parameters=params.as_dict(),
+        parameters_note=params.explain("sv"),
+        parameters_note_en=params.explain("en"),
     )
     if period is not None:
         meta["period"] = places.attrs.get("period", meta["period"])
@@ -363,24 +380,61 @@ def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -
     return gdf
 
 
-def _cluster(
-    gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int
-) -> gpd.GeoDataFrame:
+def _parameters(
+    gdf: gpd.GeoDataFrame,
+    network: StreetNetwork,
+    eps_m: float | Literal["auto"],
+    min_samples: int | Literal["auto"],
+    random_state: int,
+) -> Parameters:
+    """The clustering parameters: derived from the events on the streets, or as given."""
+    from trygghet_geo import schema
+    from trygghet_geo.hotspots import Parameters, suggest_parameters
+
+    on = gdf[schema.EDGE_ID].to_numpy() >= 0
+    if on.any():
+        return suggest_parameters(
+            gdf.loc[on, schema.EDGE_ID].to_numpy(),
+            gdf.loc[on, schema.EDGE_OFFSET_M].to_numpy(),
+            network,
+            eps_m=eps_m,
+            min_samples=min_samples,
+            random_state=random_state,
+        )
+    from trygghet_geo.hotspots._parameters import EPS_STEPS_M, MIN_SAMPLES_FLOOR, _check_given
+
+    _check_given(eps_m, min_samples)
+    nan = float("nan")
+    return Parameters(
+        eps_m=EPS_STEPS_M[0] if eps_m == "auto" else float(eps_m),
+        min_samples=MIN_SAMPLES_FLOOR if min_samples == "auto" else int(min_samples),
+        eps_auto=eps_m == "auto",
+        min_samples_auto=min_samples == "auto",
+        n_events=0,
+        street_km=float(network.edges["length_m"].sum()) / 1000.0,
+        events_per_km=0.0,
+        ball_m=nan,
+        expected=nan,
+        noise_core_share=nan,
+    )
+
+
+def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, params: Parameters) -> gpd.GeoDataFrame:
     from trygghet_geo import schema
     from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.hotspots._parameters import street_weights
 
     gdf[schema.CLUSTER] = -1
     on_street = (gdf[schema.EDGE_ID] >= 0).to_numpy()
     if on_street.sum() > 0:
+        e = gdf.loc[on_street, schema.EDGE_ID].to_numpy()
+        t = gdf.loc[on_street, schema.EDGE_OFFSET_M].to_numpy()
+        w = street_weights(network, e, t, params.eps_m) if params.min_samples_auto else None
         labels, _core = dbscan_on_network(
-            gdf.loc[on_street, schema.EDGE_ID].to_numpy(),
-            gdf.loc[on_street, schema.EDGE_OFFSET_M].to_numpy(),
-            network,
-            eps_m=eps_m,
-            min_samples=min_samples,
+            e, t, network, eps_m=params.eps_m, min_samples=params.min_samples, sample_weight=w
         )
         gdf.loc[on_street, schema.CLUSTER] = labels
-        _warn_if_one_cluster_swallows_all(labels, eps_m=eps_m, min_samples=min_samples)
+        _warn_if_one_cluster_swallows_all(labels, eps_m=params.eps_m, min_samples=params.min_samples)
     return gdf
 
 
@@ -402,8 +456,8 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
         warnings.warn(
             f"one cluster holds {largest} of {len(labels)} events on the streets: at eps_m={eps_m:g}, "
             f"min_samples={min_samples} nearly every street is dense enough, so the hotspots merge. Try a "
-            "smaller eps_m or a larger min_samples; trygghet_geo.hotspots.suggest_eps shows the k-distance "
-            "curve along the streets.",
+            "smaller eps_m or a larger min_samples, or leave both at 'auto' to derive them from the data "
+            "(trygghet_geo.suggest_parameters).",
             TrygghetWarning,
             stacklevel=4,
         )
@@ -451,12 +505,13 @@ def left_out_table(
     """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
     remark that took no part in the ranking), with its reason spelled out.
 
-    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
-    redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
-    reason equal ``analysis.left_out`` (``analysis.observations_left_out``).
+    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text, and
+    numbers in text columns that read as identity or phone numbers, are redacted
+    (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
+    ``analysis.left_out`` (``analysis.observations_left_out``).
     """
     from trygghet_geo import schema
-    from trygghet_geo.output.privacy import redact
+    from trygghet_geo.output.privacy import redact_table
 
     if kind == "observations":
         from trygghet_geo._precision import observation_reasons
@@ -480,7 +535,4 @@ def left_out_table(
         schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
         schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
     }  # fmt: skip
-    for col in left.columns:
-        if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
-            left[col] = redact(left[col].astype("object"))
-    return left
+    return redact_table(left, skip=codes_only)
