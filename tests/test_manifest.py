@@ -221,6 +221,7 @@ def test_the_shared_maps_manifest_holds_nothing_personal(tmp_path: Path) -> None
     text = json.dumps(manifest, ensure_ascii=False)
     assert manifest["output"]["privacy"] == "shared"
     assert manifest["output"]["k"] == 5
+    assert all(len(t) == 7 for t in manifest["parameters"]["period"])  # the data's span by month only
     for secret in (*SECRETS, "Anna", str(folder), src.name, "anna.svensson"):
         assert secret not in text, secret
     panel = re.search(r'<details class="tg-about".*?</details>', path.read_text(encoding="utf-8"), re.S)

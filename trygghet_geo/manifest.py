@@ -345,6 +345,9 @@ def _used_parameters(
             used[key] = str(redact(str(meta[key])))
     if "synthetic" in meta:
         used["synthetic"] = bool(meta["synthetic"])
+    if requested.get("period") is None and isinstance(used.get("period"), list):
+        # the data's own span, by month: the exact first and last times are the data's, not a setting
+        used["period"] = [str(t)[:7] if t else None for t in used["period"]]
     if "weights" in used and isinstance(analysis.places.attrs.get("weights"), Mapping):
         used["weights"] = _plain(analysis.places.attrs["weights"])
     if isinstance(meta.get("parameters"), Mapping):
