@@ -1,0 +1,469 @@
+"""HDBSCAN with distances along the street network, without an N × N matrix.
+
+HDBSCAN* (Campello, Moulavi & Sander 2013) needs the minimum spanning tree of the *mutual reachability*
+graph, ``mr(i, j) = max(core(i), core(j), d(i, j))`` with ``core(i)`` the distance to the
+``min_samples``-th nearest point (itself included). scikit-learn builds it from the dense matrix; here it
+comes from a sparse set of candidate pairs whose minimum spanning forest has exactly the same bottleneck
+distances, so the single-linkage hierarchy, the labels and the probabilities are those of
+``sklearn.cluster.HDBSCAN(metric="precomputed")`` on the exact network distances.
+
+1. **Core distances, exact.** An upper bound for every point comes from its own edge (the k-th nearest
+   offset along it); the pairs within that bound, found with the sorted-offset intervals of
+   :mod:`trygghet_geo._reach` at a per-point radius, hold the k nearest. Points whose edge holds fewer than
+   k points, or whose bound is beyond the shared search radius, are searched one by one on the network
+   split at the points (``scipy.sparse.csgraph.dijkstra`` with a growing ``limit``). Fewer than k points in
+   the point's part of the network gives an infinite core distance, as in the dense case.
+2. **Candidate pairs.** (a) every pair closer than ``rho(i) = max{core(t) : i lies in t's core ball}``
+   (at least ``core(i)``; large only next to an isolated point, and then for its k neighbours only);
+   (b) for the longer pairs, the boundary edges of the network Voronoi diagram of the points (Mehlhorn
+   1988: one multi-source Dijkstra, ``min_only=True``), weighted ``max(core, core, path length)``. Along the
+   shortest path of a pair (i, j) longer than ``rho`` every Voronoi owner t is within ``d(i, j)`` of i or
+   of j, hence ``core(t) <= d(i, j)``, so the chain of Voronoi neighbours is never heavier than
+   ``mr(i, j)``; pairs within ``rho`` are present themselves. The minimum spanning forest of the candidates
+   is therefore a minimum spanning tree of the complete mutual reachability graph.
+3. ``scipy.sparse.csgraph.minimum_spanning_tree`` on the candidates; the pieces of a disconnected network
+   (and points with an infinite core distance) are joined at infinite distance in the order of their lowest
+   point index, which is the order scikit-learn's dense Prim search joins them.
+4. The single-linkage tree, the condensed tree, the stability (excess of mass or leaf) selection, the
+   labels and the membership probabilities are scikit-learn's own
+   (``sklearn.cluster._hdbscan._linkage.make_single_linkage``, ``_tree.tree_to_labels``).
+
+Written by hand, and why: scikit-learn's HDBSCAN takes only a full matrix, features, or a sparse matrix
+that must already hold ``min_samples`` neighbours per row and be connected; steps 1-3 are what makes the
+street distances sparse and exact. Where several spanning trees tie (equal mutual reachability at a merge),
+the hierarchy may group a tied point differently from the dense Prim search, as two dense runs with
+different tie orders would.
+
+Memory grows with the points times their neighbours within ``rho``, never with N².
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import dijkstra, minimum_spanning_tree
+
+from trygghet_geo._reach import _PAIR_CHUNK, _expand, _prepare, _Prepared
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from trygghet_geo.network import StreetNetwork
+
+logger = logging.getLogger(__name__)
+
+_ROWS_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × split-graph vertices)
+_EXPAND_CHUNK = 4_000_000  # neighbour pairs expanded per vectorised step
+_FEW = 2000  # up to this many points beyond the small radius are searched on the split graph
+_TINY = np.nextafter(0.0, 1.0)  # stands for a zero weight, which scipy's spanning tree would drop
+
+
+# --- pairs within a radius of its own for every point -------------------------------------------------------
+def _pairs_within(p: _Prepared, points: np.ndarray, rad: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+    """(i, j, d) for every sorted point i of ``points`` and every point j with ``d(i, j) <= rad[i]``
+    (``rad <= p.radius``): the intervals of :func:`trygghet_geo._reach._pair_chunks` with a radius per
+    point (that function has one radius for all)."""
+    cnt = np.diff(p.blk)[p.er[points]]
+    cum = np.cumsum(cnt)
+    cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
+    for piece in np.split(np.arange(len(points)), np.unique(cuts)):
+        grp, within = _expand(cnt[piece])
+        i = points[piece][grp]
+        r = rad[i]
+        ei = p.er[i]
+        row = p.blk[ei] + within
+        ti = p.t[i]
+        rest = p.length[ei] - ti
+        du = np.minimum(ti + p.d_uu[row], rest + p.d_vu[row])
+        dv = np.minimum(ti + p.d_uv[row], rest + p.d_vv[row])
+        f = p.tab_f[row]
+        same = f == ei
+        keep = (du <= r) | (dv <= r) | same
+        i, f, du, dv, same, r, ei = i[keep], f[keep], du[keep], dv[keep], same[keep], r[keep], ei[keep]
+        s, e = p.start[f], p.stop[f]
+        a, b = s.copy(), e.copy()
+        m = du <= r
+        fm = f[m]
+        a[m] = np.searchsorted(p.key, p.base[fm] + np.minimum(r[m] - du[m], p.length[fm] + 0.5), side="right")
+        m = dv <= r
+        fm = f[m]
+        b[m] = np.searchsorted(p.key, p.base[fm] + np.maximum(p.length[fm] - r[m] + dv[m], -0.5), side="left")
+        win = np.flatnonzero(same)
+        kw, rw = p.key[i[win]], r[win]
+        w0 = np.maximum(np.searchsorted(p.key, kw - rw, side="left"), p.start[ei[win]])
+        w1 = np.minimum(np.searchsorted(p.key, kw + rw, side="right"), p.stop[ei[win]])
+        aw, bw = a[win], b[win]
+        into_a, into_b = w0 <= aw, w1 >= bw
+        a[win] = np.where(into_a, np.maximum(aw, w1), aw)
+        b[win] = np.where(into_b, np.minimum(bw, w0), bw)
+        sep = ~into_a & ~into_b
+        full = a >= b
+        a[full] = e[full]
+        b[full] = e[full]
+        for sel, lo, hi in ((None, s, a), (None, b, e), (win[sep], w0[sep], w1[sep])):
+            yield from _expand_intervals(p, i, f, du, dv, sel, lo, hi, r)
+
+
+def _expand_intervals(
+    p: _Prepared,
+    i: np.ndarray,
+    f: np.ndarray,
+    du: np.ndarray,
+    dv: np.ndarray,
+    sel: np.ndarray | None,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    r: np.ndarray,
+) -> Iterator[tuple[np.ndarray, ...]]:
+    """The pairs of a set of intervals, with their network distance, at most _EXPAND_CHUNK at a time."""
+    size = hi - lo
+    cum = np.cumsum(size)
+    cuts = np.searchsorted(cum, np.arange(_EXPAND_CHUNK, int(cum[-1]) if len(cum) else 0, _EXPAND_CHUNK))
+    for part in np.split(np.arange(len(lo)), np.unique(cuts)):
+        k, within = _expand(size[part])
+        j = lo[part][k] + within
+        grp = part[k] if sel is None else sel[part[k]]
+        ii, ff = i[grp], f[grp]
+        d = np.minimum(du[grp] + p.t[j], dv[grp] + p.length[ff] - p.t[j])
+        d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
+        ok = d <= r[grp]
+        yield ii[ok], j[ok], d[ok]
+
+
+def _along_edge_bound(er: np.ndarray, t: np.ndarray, k: int) -> np.ndarray:
+    """Per sorted point, the distance along its own edge to its k-th nearest point there (itself included):
+    an upper bound of the core distance; inf when the edge holds fewer than k points."""
+    n = len(t)
+    best = np.full(n, np.inf)
+    pos = np.arange(n)
+    for shift in range(k):  # every window of k consecutive points of one edge that holds the point
+        lo = pos - shift
+        hi = lo + k - 1
+        ok = (lo >= 0) & (hi < n)
+        idx = pos[ok]
+        ok[ok] = (er[lo[ok]] == er[idx]) & (er[hi[ok]] == er[idx])
+        span = np.full(n, np.inf)
+        span[ok] = np.maximum(t[pos[ok]] - t[lo[ok]], t[hi[ok]] - t[pos[ok]])
+        best = np.minimum(best, span)
+    return best
+
+
+class _Levels:
+    """The prepared neighbourhoods at two shared radii: a small one that covers nearly every point's needs
+    and a large one, prepared only when many points need it (a few go to the split graph instead). The
+    (point, nearby edge) work of a query grows with the shared radius, so each point is served by the
+    smallest level that covers its own radius."""
+
+    def __init__(
+        self, edge_id: np.ndarray, offset_m: np.ndarray, network: StreetNetwork, small: float, large: float
+    ) -> None:
+        self._args = (edge_id, offset_m, network)
+        self.small = min(small, large)
+        self.radius = large
+        self._prepared: dict[float, _Prepared] = {}
+        self.base = self.level(self.small)
+
+    def level(self, radius: float) -> _Prepared:
+        if radius not in self._prepared:
+            self._prepared[radius] = _prepare(*self._args, radius)
+        return self._prepared[radius]
+
+    def pairs(self, radius: float, points: np.ndarray, rad: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+        """(i, j, d) for the sorted ``points`` and every j with ``d <= rad[i]`` (``rad <= radius``)."""
+        if len(points):
+            yield from _pairs_within(self.level(radius), points, rad)
+
+
+# --- the network split at the points ------------------------------------------------------------------------
+class _Split:
+    """The street graph with every distinct point position as an extra vertex (after the network's nodes)."""
+
+    def __init__(self, p: _Prepared, occ_edges: np.ndarray, network: StreetNetwork) -> None:
+        n_nodes = len(network.nodes)
+        new = np.ones(len(p.t), dtype=bool)
+        new[1:] = (p.er[1:] != p.er[:-1]) | (p.t[1:] != p.t[:-1])
+        self.pos_of = np.cumsum(new) - 1  # sorted point -> position
+        self.first = np.flatnonzero(new)  # position -> its first sorted point
+        self.mult = np.diff(np.append(self.first, len(p.t)))  # points per position
+        self.n_nodes = n_nodes
+        pe = p.er[self.first]  # occupied-edge rank of each position
+        pt = p.t[self.first]
+        u_all = network.edges["u"].to_numpy()
+        v_all = network.edges["v"].to_numpy()
+        length_all = network.edges["length_m"].to_numpy(np.float64)
+        occ = np.zeros(len(length_all), dtype=bool)
+        occ[occ_edges] = True
+        vid = n_nodes + np.arange(len(pe))
+        first_on = np.r_[True, pe[1:] != pe[:-1]]
+        last_on = np.r_[pe[1:] != pe[:-1], True]
+        rows = [vid[:-1][~last_on[:-1]], u_all[occ_edges[pe[first_on]]], vid[last_on]]
+        cols = [vid[1:][~last_on[:-1]], vid[first_on], v_all[occ_edges[pe[last_on]]]]
+        w = [np.diff(pt)[~last_on[:-1]], pt[first_on], p.length[pe[last_on]] - pt[last_on]]
+        free = np.flatnonzero(~occ & (u_all != v_all))
+        rows.append(u_all[free])
+        cols.append(v_all[free])
+        w.append(length_all[free])
+        a, b, ww = np.concatenate(rows), np.concatenate(cols), np.concatenate(w)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        o = np.lexsort((ww, hi, lo))  # parallel streets: keep the shortest
+        lo, hi, ww = lo[o], hi[o], ww[o]
+        first_pair = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])]
+        loop = lo == hi
+        keep = first_pair & ~loop
+        self.a, self.b, self.w = lo[keep], hi[keep], ww[keep]
+        size = n_nodes + len(pe)
+        # Explicit zero weights stay edges for dijkstra (points on a node, or sharing one spot with it).
+        self.graph = csr_matrix((self.w, (self.a, self.b)), shape=(size, size))
+
+    def rows(self, positions: np.ndarray, limit: float) -> Iterator[tuple[np.ndarray, ...]]:
+        """(row, position, distance) of every position within ``limit`` of each source position."""
+        per = max(1, _ROWS_CHUNK // self.graph.shape[0])
+        for lo in range(0, len(positions), per):
+            src = positions[lo : lo + per]
+            block = dijkstra(self.graph, directed=False, indices=self.n_nodes + src, limit=limit)
+            block = block[:, self.n_nodes :]
+            r, c = np.nonzero(np.isfinite(block))
+            yield r + lo, c, block[r, c]
+
+
+# --- step 1: core distances ---------------------------------------------------------------------------------
+def _kth(rows: np.ndarray, dist: np.ndarray, count: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+    """Per row, the smallest distance at which the counts reach k (inf when they never do)."""
+    o = np.lexsort((dist, rows))
+    rows, dist, count = rows[o], dist[o], count[o]
+    cum = np.cumsum(count)
+    start = np.searchsorted(rows, np.arange(n_rows))
+    before = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0)
+    reach = cum - before[rows] >= k
+    out = np.full(n_rows, np.inf)
+    hit = np.flatnonzero(reach)
+    first = np.unique(rows[hit], return_index=True)
+    out[first[0]] = dist[hit[first[1]]]
+    return out
+
+
+def _core_distances(
+    lv: _Levels, split: _Split, k: int, bound: np.ndarray, start_m: float, total_m: float
+) -> np.ndarray:
+    """Exact core distance of every sorted point (inf when fewer than k points can be reached)."""
+    n = len(bound)
+    core = np.full(n, np.inf)
+    # The edge's own bound where it has one, else a small start doubled for the points still short of k.
+    rad = np.where(np.isfinite(bound), bound, start_m)
+    todo = np.arange(n)
+    searched = lv.small
+    for cap in (lv.small, lv.radius):
+        if cap > lv.small and len(todo) <= _FEW:
+            break  # a few points: on the split graph below
+        searched = cap
+        rad[todo] = np.minimum(rad[todo], cap)
+        while len(todo):
+            parts = list(lv.pairs(cap, todo, rad))
+            i = np.concatenate([q[0] for q in parts])
+            d = np.concatenate([q[2] for q in parts])
+            kth = _kth(i, d, np.ones(len(i)), n, k)[todo]  # exact wherever k points lie within rad
+            core[todo] = kth
+            todo = todo[np.isinf(kth)]
+            more = rad[todo] < cap
+            rad[todo[more]] = np.minimum(2.0 * rad[todo[more]], cap)
+            if not more.any():
+                break
+        rad[todo] = 2.0 * cap
+    todo = np.unique(split.pos_of[np.isinf(core)])
+    limit = 2.0 * searched
+    while len(todo):  # the rest, one search per position on the split graph, farther each round
+        if limit >= total_m:
+            limit = np.inf
+        parts = list(split.rows(todo, limit))
+        r = np.concatenate([q[0] for q in parts])
+        c = np.concatenate([q[1] for q in parts])
+        kth = _kth(r, np.concatenate([q[2] for q in parts]), split.mult[c], len(todo), k)
+        done = np.isfinite(kth) | np.isinf(limit)
+        g, w = _expand(split.mult[todo[done]])
+        core[split.first[todo[done]][g] + w] = kth[done][g]
+        todo = todo[~done]
+        limit *= 4.0
+    return core
+
+
+# --- step 2: candidate pairs -------------------------------------------------------------------------------
+def _split_balls(
+    split: _Split, pts: np.ndarray, radius: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(i, j, d) for the sorted points ``pts`` and every point j within ``radius[i]``, searched on the split
+    graph (for the few points whose radius exceeds the shared search radius)."""
+    pos, inv = np.unique(split.pos_of[pts], return_inverse=True)
+    rpos = np.zeros(len(pos))
+    np.maximum.at(rpos, inv, radius[pts])
+    order = np.argsort(rpos)
+    for lo in range(0, len(order), 64):  # similar radii together: one limit per block of searches
+        sel = order[lo : lo + 64]
+        for r, c, d in split.rows(pos[sel], float(rpos[sel].max())):
+            ok = d <= rpos[sel][r]
+            r, c, d = r[ok], c[ok], d[ok]
+            g, w = _expand(split.mult[c])
+            j = split.first[c][g] + w
+            src = pos[sel][r][g]
+            g2, w2 = _expand(split.mult[src])
+            yield split.first[src][g2] + w2, j[g2], d[g][g2]
+
+
+def _balls(lv: _Levels, split: _Split, pts: np.ndarray, rad: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+    """(i, j, d) for the sorted points ``pts`` and every j within ``rad[i]``, each point served by the
+    cheapest search that covers its radius."""
+    r = rad[pts]
+    yield from lv.pairs(lv.small, pts[r <= lv.small], rad)
+    rest = pts[r > lv.small]
+    if len(rest) > _FEW:
+        yield from lv.pairs(lv.radius, rest[rad[rest] <= lv.radius], rad)
+        rest = rest[rad[rest] > lv.radius]
+    if len(rest):
+        yield from _split_balls(split, rest, rad)
+
+
+def _reach_radius(lv: _Levels, split: _Split, core: np.ndarray) -> np.ndarray:
+    """rho per sorted point: the largest core distance of any point whose core ball holds it."""
+    fin = np.isfinite(core)
+    rho = np.where(fin, core, 0.0)
+    for i, j, _ in _balls(lv, split, np.flatnonzero(fin), rho.copy()):
+        np.maximum.at(rho, j, core[i])
+    return rho
+
+
+def _candidates(lv: _Levels, split: _Split, core: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Candidate pairs (i, j, mutual reachability) in sorted positions, containing a minimum spanning tree."""
+    rho = _reach_radius(lv, split, core)
+    fin = np.isfinite(core)
+    ia, ja, wa = [], [], []
+
+    def add(i: np.ndarray, j: np.ndarray, d: np.ndarray) -> None:
+        ok = (i != j) & fin[i] & fin[j]
+        i, j = i[ok], j[ok]
+        ia.append(np.minimum(i, j))
+        ja.append(np.maximum(i, j))
+        wa.append(np.maximum(np.maximum(core[i], core[j]), d[ok]))
+
+    for i, j, d in _balls(lv, split, np.flatnonzero(fin), rho):
+        add(i, j, d)
+    # Voronoi neighbours along the network (Mehlhorn): one multi-source search from every position.
+    dist, _, src = dijkstra(
+        split.graph,
+        directed=False,
+        indices=split.n_nodes + np.arange(len(split.first)),
+        min_only=True,
+        return_predecessors=True,
+    )
+    sa, sb = src[split.a], src[split.b]
+    cross = (sa >= 0) & (sb >= 0) & (sa != sb)
+    hop = dist[split.a[cross]] + split.w[cross] + dist[split.b[cross]]
+    add(split.first[sa[cross] - split.n_nodes], split.first[sb[cross] - split.n_nodes], hop)
+    return np.concatenate(ia), np.concatenate(ja), np.concatenate(wa)
+
+
+# --- step 3: the spanning tree in scikit-learn's form -------------------------------------------------------
+def _spanning_tree(i: np.ndarray, j: np.ndarray, w: np.ndarray, order: np.ndarray, n: int) -> np.ndarray:
+    """Minimum spanning tree of the candidates as scikit-learn's MST edge records (in the caller's point
+    numbering ``order[sorted position]``), pieces joined at infinity in the order of their lowest index."""
+    from sklearn.cluster._hdbscan._linkage import MST_edge_dtype
+
+    i, j = order[i], order[j]
+    a, b = np.minimum(i, j), np.maximum(i, j)
+    o = np.lexsort((w, b, a))
+    a, b, w = a[o], b[o], w[o]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    a, b, w = a[first], b[first], w[first]
+    g = coo_matrix((np.where(w == 0.0, _TINY, w), (a, b)), shape=(n, n)).tocsr()
+    t = minimum_spanning_tree(g).tocoo()
+    ta, tb = t.row.astype(np.int64), t.col.astype(np.int64)
+    tw = np.where(t.data == _TINY, 0.0, t.data)
+    cur, new, dist = _prim_order(n, ta, tb, tw)
+    mst = np.empty(n - 1, dtype=MST_edge_dtype)
+    mst["current_node"] = cur
+    mst["next_node"] = new
+    mst["distance"] = dist
+    # Sorted exactly as scikit-learn's ``_process_mst`` sorts its Prim edges (same call, same tie order).
+    return mst[np.argsort(mst["distance"])]
+
+
+def _prim_order(
+    n: int, ta: np.ndarray, tb: np.ndarray, tw: np.ndarray
+) -> tuple[list[int], list[int], list[float]]:
+    """Walk the spanning forest the way scikit-learn's dense Prim search walks the full matrix: from point 0,
+    always to the closest point not yet reached (the lowest index among equals), recording (the point
+    reached last, the new point, distance); when nothing is in reach, on to the lowest index left at
+    infinite distance. Where the spanning tree is unique this reproduces scikit-learn's edge sequence, so
+    ties in the single-linkage tree are broken as scikit-learn breaks them. A heap walk in Python: one
+    push and pop per tree edge (the tree has n - 1 edges, so this is linear up to the heap's log)."""
+    import heapq
+
+    a = np.concatenate([ta, tb])
+    b = np.concatenate([tb, ta])
+    o = np.argsort(a, kind="stable")
+    ptr = np.searchsorted(a[o], np.arange(n + 1)).tolist()
+    nbr = b[o].tolist()
+    wt = np.concatenate([tw, tw])[o].tolist()
+    seen = [False] * n
+    heap: list[tuple[float, int]] = []
+    cur_out: list[int] = []
+    new_out: list[int] = []
+    dist_out: list[float] = []
+    current, lowest = 0, 0
+    seen[0] = True
+    for k in range(ptr[0], ptr[1]):
+        heapq.heappush(heap, (wt[k], nbr[k]))
+    for _ in range(n - 1):
+        while heap and seen[heap[0][1]]:
+            heapq.heappop(heap)
+        if heap:
+            w, x = heapq.heappop(heap)
+        else:
+            while seen[lowest]:
+                lowest += 1
+            w, x = float("inf"), lowest
+        cur_out.append(current)
+        new_out.append(x)
+        dist_out.append(w)
+        seen[x] = True
+        current = x
+        for k in range(ptr[x], ptr[x + 1]):
+            if not seen[nbr[k]]:
+                heapq.heappush(heap, (wt[k], nbr[k]))
+    return cur_out, new_out, dist_out
+
+
+def single_linkage_on_network(
+    edge_id: np.ndarray,
+    offset_m: np.ndarray,
+    network: StreetNetwork,
+    *,
+    min_samples: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The single-linkage tree of the mutual reachability along the streets (scikit-learn's
+    ``HIERARCHY_dtype`` records) and the core distances, for points that are all snapped (n ≥ 2)."""
+    from sklearn.cluster._hdbscan._linkage import make_single_linkage
+
+    n = len(edge_id)
+    k = int(min_samples)
+    total_m = float(network.edges["length_m"].sum())
+    o = np.lexsort((offset_m, edge_id))
+    bound = _along_edge_bound(edge_id[o], offset_m[o], k)
+    finite = bound[np.isfinite(bound)]
+    start = float(np.median(finite)) if len(finite) else k * total_m / n
+    start = max(start, 1.0)
+    # One shared search radius for the bounded node-to-node table (cheap: it grows with the network's
+    # nodes, not the points); every point searches only as far as it needs within it.
+    radius = float(np.clip(8.0 * k * total_m / n, 100.0, 1000.0))
+    small = float(np.clip(2.0 * np.quantile(finite, 0.99), 1.0, radius)) if len(finite) else radius
+    lv = _Levels(edge_id, offset_m, network, small, radius)
+    split = _Split(lv.base, np.unique(edge_id), network)
+    core = _core_distances(lv, split, k, bound, start, total_m)
+    i, j, w = _candidates(lv, split, core)
+    mst = _spanning_tree(i, j, w, lv.base.order, n)
+    core_out = np.empty(n)
+    core_out[lv.base.order] = core
+    logger.info("network HDBSCAN: %d points, %d candidate pairs, radius %.1f m", n, len(i), radius)
+    return make_single_linkage(mst), core_out
