@@ -33,6 +33,7 @@ _LAZY: dict[str, str] = {
     "read_observations": "trygghet_geo.io",
     "StreetNetwork": "trygghet_geo.network",
     "NetworkDBSCAN": "trygghet_geo.cluster",
+    "NetworkHDBSCAN": "trygghet_geo._hdbscan",
     "suggest_eps": "trygghet_geo.cluster",
     "snap_points": "trygghet_geo.snap",
     "find_hotspots": "trygghet_geo.hotspots",
@@ -67,6 +68,7 @@ __all__ = [
     "InputError",
     "NetworkDBSCAN",
     "NetworkError",
+    "NetworkHDBSCAN",
     "SchemaError",
     "StreetNetwork",
     "TrygghetError",
@@ -87,6 +89,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
+    from trygghet_geo._hdbscan import NetworkHDBSCAN
     from trygghet_geo.analysis import Analysis, analyze
     from trygghet_geo.cluster import NetworkDBSCAN, suggest_eps
     from trygghet_geo.followup import compare_periods

@@ -107,7 +107,8 @@ def _stability(condensed: np.ndarray, root: int) -> np.ndarray:
     births[child] = lam
     births[root] = 0.0
     out = np.zeros(int(parent.max()) - root + 1)
-    np.add.at(out, parent - root, (lam - births[parent]) * condensed["cluster_size"])
+    with np.errstate(invalid="ignore"):  # inf - inf for points at distance 0: nan, as in scikit-learn
+        np.add.at(out, parent - root, (lam - births[parent]) * condensed["cluster_size"])
     return out
 
 

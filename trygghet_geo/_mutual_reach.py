@@ -40,7 +40,7 @@ Memory grows with the points times their neighbours within ``rho``, never with N
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -61,6 +61,11 @@ _FEW = 2000  # up to this many points beyond the small radius are searched on th
 _TINY = np.nextafter(0.0, 1.0)  # stands for a zero weight, which scipy's spanning tree would drop
 
 
+def _loose(r: Any) -> Any:
+    """A radius widened by rounding: sums taken in another order must not drop a pair at the boundary."""
+    return r * (1.0 + 1e-12) + 1e-9
+
+
 # --- pairs within a radius of its own for every point -------------------------------------------------------
 def _pairs_within(p: _Prepared, points: np.ndarray, rad: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
     """(i, j, d) for every sorted point i of ``points`` and every point j with ``d(i, j) <= rad[i]``
@@ -72,7 +77,7 @@ def _pairs_within(p: _Prepared, points: np.ndarray, rad: np.ndarray) -> Iterator
     for piece in np.split(np.arange(len(points)), np.unique(cuts)):
         grp, within = _expand(cnt[piece])
         i = points[piece][grp]
-        r = rad[i]
+        r = _loose(rad[i])
         ei = p.er[i]
         row = p.blk[ei] + within
         ti = p.t[i]
@@ -129,7 +134,7 @@ def _expand_intervals(
         ii, ff = i[grp], f[grp]
         d = np.minimum(du[grp] + p.t[j], dv[grp] + p.length[ff] - p.t[j])
         d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
-        ok = d <= r[grp]
+        ok = d <= r[grp]  # r is already widened by _loose
         yield ii[ok], j[ok], d[ok]
 
 
@@ -302,7 +307,7 @@ def _split_balls(
     for lo in range(0, len(order), 64):  # similar radii together: one limit per block of searches
         sel = order[lo : lo + 64]
         for r, c, d in split.rows(pos[sel], float(rpos[sel].max())):
-            ok = d <= rpos[sel][r]
+            ok = d <= _loose(rpos[sel][r])
             r, c, d = r[ok], c[ok], d[ok]
             g, w = _expand(split.mult[c])
             j = split.first[c][g] + w
@@ -334,20 +339,29 @@ def _reach_radius(lv: _Levels, split: _Split, core: np.ndarray) -> np.ndarray:
 
 
 def _candidates(lv: _Levels, split: _Split, core: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Candidate pairs (i, j, mutual reachability) in sorted positions, containing a minimum spanning tree."""
+    """Candidate pairs (i, j, mutual reachability, exact) in sorted positions, containing a minimum spanning
+    tree; ``exact`` marks the pairs whose weight is their own mutual reachability (the Voronoi hops carry
+    an upper bound, exact only where they end up in the tree)."""
     rho = _reach_radius(lv, split, core)
     fin = np.isfinite(core)
-    ia, ja, wa = [], [], []
+    ia, ja, wa, xa = [], [], [], []
 
-    def add(i: np.ndarray, j: np.ndarray, d: np.ndarray) -> None:
+    def add(i: np.ndarray, j: np.ndarray, d: np.ndarray, exact: bool) -> None:
         ok = (i != j) & fin[i] & fin[j]
         i, j = i[ok], j[ok]
-        ia.append(np.minimum(i, j))
-        ja.append(np.maximum(i, j))
-        wa.append(np.maximum(np.maximum(core[i], core[j]), d[ok]))
+        ia.append(i)
+        ja.append(j)
+        m = np.maximum(core[i], core[j])
+        # A distance equal to a core distance found by another route may differ in the last bits; it is
+        # that core distance (the tie scikit-learn sees in one matrix).
+        d = d[ok]
+        wa.append(np.where(d <= _loose(m), m, d))
+        xa.append(np.full(len(i), exact))
 
     for i, j, d in _balls(lv, split, np.flatnonzero(fin), rho):
-        add(i, j, d)
+        # A pair within both points' rho is kept from the side with the larger rho only (once).
+        mine = (rho[i] > rho[j]) | ((rho[i] == rho[j]) & (i < j)) | (d > rho[j])
+        add(i[mine], j[mine], d[mine], True)
     # Voronoi neighbours along the network (Mehlhorn): one multi-source search from every position.
     dist, _, src = dijkstra(
         split.graph,
@@ -359,28 +373,37 @@ def _candidates(lv: _Levels, split: _Split, core: np.ndarray) -> tuple[np.ndarra
     sa, sb = src[split.a], src[split.b]
     cross = (sa >= 0) & (sb >= 0) & (sa != sb)
     hop = dist[split.a[cross]] + split.w[cross] + dist[split.b[cross]]
-    add(split.first[sa[cross] - split.n_nodes], split.first[sb[cross] - split.n_nodes], hop)
-    return np.concatenate(ia), np.concatenate(ja), np.concatenate(wa)
+    add(split.first[sa[cross] - split.n_nodes], split.first[sb[cross] - split.n_nodes], hop, False)
+    return np.concatenate(ia), np.concatenate(ja), np.concatenate(wa), np.concatenate(xa)
 
 
 # --- step 3: the spanning tree in scikit-learn's form -------------------------------------------------------
-def _spanning_tree(i: np.ndarray, j: np.ndarray, w: np.ndarray, order: np.ndarray, n: int) -> np.ndarray:
+def _spanning_tree(
+    i: np.ndarray, j: np.ndarray, w: np.ndarray, exact: np.ndarray, order: np.ndarray, n: int
+) -> np.ndarray:
     """Minimum spanning tree of the candidates as scikit-learn's MST edge records (in the caller's point
-    numbering ``order[sorted position]``), pieces joined at infinity in the order of their lowest index."""
+    numbering ``order[sorted position]``), walked as scikit-learn's Prim search walks the dense matrix."""
     from sklearn.cluster._hdbscan._linkage import MST_edge_dtype
 
     i, j = order[i], order[j]
-    a, b = np.minimum(i, j), np.maximum(i, j)
-    o = np.lexsort((w, b, a))
-    a, b, w = a[o], b[o], w[o]
-    first = np.ones(len(a), dtype=bool)
-    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-    a, b, w = a[first], b[first], w[first]
+    key = np.minimum(i, j) * np.int64(n) + np.maximum(i, j)
+    o = np.argsort(key, kind="stable")
+    key, w, exact = key[o], w[o], exact[o]
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    if len(key):  # a pair found twice keeps its lighter weight
+        w = np.minimum.reduceat(w, start)
+        exact = np.logical_or.reduceat(exact, start)
+    a, b = key[start] // n, key[start] % n
     g = coo_matrix((np.where(w == 0.0, _TINY, w), (a, b)), shape=(n, n)).tocsr()
     t = minimum_spanning_tree(g).tocoo()
     ta, tb = t.row.astype(np.int64), t.col.astype(np.int64)
     tw = np.where(t.data == _TINY, 0.0, t.data)
-    cur, new, dist = _prim_order(n, ta, tb, tw)
+    # Prim's choice among equal distances depends on every pair at that distance, not only the tree's:
+    # the exact candidate pairs whose weight equals some tree edge's join the walk.
+    tie = exact & np.isin(w, tw)
+    cur, new, dist = _prim_order(
+        n, np.concatenate([ta, a[tie]]), np.concatenate([tb, b[tie]]), np.concatenate([tw, w[tie]])
+    )
     mst = np.empty(n - 1, dtype=MST_edge_dtype)
     mst["current_node"] = cur
     mst["next_node"] = new
@@ -392,12 +415,12 @@ def _spanning_tree(i: np.ndarray, j: np.ndarray, w: np.ndarray, order: np.ndarra
 def _prim_order(
     n: int, ta: np.ndarray, tb: np.ndarray, tw: np.ndarray
 ) -> tuple[list[int], list[int], list[float]]:
-    """Walk the spanning forest the way scikit-learn's dense Prim search walks the full matrix: from point 0,
-    always to the closest point not yet reached (the lowest index among equals), recording (the point
-    reached last, the new point, distance); when nothing is in reach, on to the lowest index left at
-    infinite distance. Where the spanning tree is unique this reproduces scikit-learn's edge sequence, so
-    ties in the single-linkage tree are broken as scikit-learn breaks them. A heap walk in Python: one
-    push and pop per tree edge (the tree has n - 1 edges, so this is linear up to the heap's log)."""
+    """Walk the spanning forest (plus the pairs tied with its edges) as scikit-learn's dense Prim search walks
+    the full matrix: from point 0, always to the closest point not yet reached (the lowest index among
+    equals), recording (the point reached last, the new point, distance); when nothing is in reach, on to
+    the lowest index left, at infinite distance. Ties in the single-linkage tree are then broken as
+    scikit-learn breaks them, except where a tied pair is longer than both points' rho (a Voronoi hop).
+    A heap walk in Python: a push and a pop per edge given (about n plus the tied pairs)."""
     import heapq
 
     a = np.concatenate([ta, tb])
@@ -461,8 +484,8 @@ def single_linkage_on_network(
     lv = _Levels(edge_id, offset_m, network, small, radius)
     split = _Split(lv.base, np.unique(edge_id), network)
     core = _core_distances(lv, split, k, bound, start, total_m)
-    i, j, w = _candidates(lv, split, core)
-    mst = _spanning_tree(i, j, w, lv.base.order, n)
+    i, j, w, exact = _candidates(lv, split, core)
+    mst = _spanning_tree(i, j, w, exact, lv.base.order, n)
     core_out = np.empty(n)
     core_out[lv.base.order] = core
     logger.info("network HDBSCAN: %d points, %d candidate pairs, radius %.1f m", n, len(i), radius)
