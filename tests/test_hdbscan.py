@@ -241,14 +241,15 @@ def test_helsinki_equals_sklearn(helsinki, helsinki_case, min_cluster_size, min_
     assert labels.max() >= 2  # the three planted places at least
 
 
-def test_large_level_route_gives_the_same_tree(helsinki, helsinki_case, monkeypatch) -> None:
-    """Points beyond the small shared radius go to the large prepared level when many, to the split graph
-    when few; both routes give the same tree."""
+@pytest.mark.parametrize("budget", [0, 10**12])
+def test_every_search_route_gives_the_same_tree(helsinki, helsinki_case, monkeypatch, budget) -> None:
+    """Searches beyond the small shared radius go to a larger prepared radius or to the split graph by
+    cost, and small inputs search only on the split graph; every route gives the same tree."""
     e, t, _ = helsinki_case
-    few, _ = single_linkage_on_network(e, t, helsinki, min_samples=12)
-    monkeypatch.setattr(_mutual_reach, "_FEW", 0)
-    many, _ = single_linkage_on_network(e, t, helsinki, min_samples=12)
-    np.testing.assert_allclose(minimax(few), minimax(many), atol=1e-9)
+    usual, _ = single_linkage_on_network(e, t, helsinki, min_samples=12)
+    monkeypatch.setattr(_mutual_reach, "_ROWS_BUDGET", budget)
+    other, _ = single_linkage_on_network(e, t, helsinki, min_samples=12)
+    np.testing.assert_allclose(minimax(usual), minimax(other), atol=1e-9)
 
 
 # --- the selection on the condensed tree -------------------------------------------------------------------

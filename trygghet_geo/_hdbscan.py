@@ -469,3 +469,49 @@ class NetworkHDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # skle
         self.n_features_in_ = 2
         self.snap_ = snap
         return self
+
+
+# --- the clustering step of the analysis --------------------------------------------------------------------
+METHODS = ("dbscan", "hdbscan")
+
+
+def network_cluster_labels(
+    edge_id: np.ndarray,
+    offset_m: np.ndarray,
+    network: StreetNetwork,
+    *,
+    method: str,
+    eps_m: float,
+    min_samples: int,
+) -> np.ndarray:
+    """Cluster labels of snapped positions by the method :func:`trygghet_geo.analyze` was asked for; the one
+    place where ``method`` is turned into a clustering, so that the Monte Carlo significance test
+    reclusters its simulations exactly as the observed events were clustered.
+
+    ``"dbscan"``: :func:`trygghet_geo.cluster.dbscan_on_network` with ``eps_m`` and ``min_samples``.
+    ``"hdbscan"``: :func:`hdbscan_on_network` with ``min_cluster_size = min_samples`` (and the same core
+    distance), no radius: ``eps_m`` only sets the scale of the hotspots' drawn streets and footprints.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from trygghet_geo.network import network_from_lines
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 0)])], crs=3006))
+    >>> offsets = [10, 12, 14, 16, 18, 500, 900, 902, 904, 906, 908]
+    >>> network_cluster_labels([0] * 11, offsets, net, method="dbscan", eps_m=5, min_samples=3).tolist()
+    [0, 0, 0, 0, 0, -1, 1, 1, 1, 1, 1]
+    """
+    if method not in METHODS:
+        raise InputError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+    if method == "hdbscan":
+        labels, _ = hdbscan_on_network(
+            edge_id,
+            offset_m,
+            network,
+            min_cluster_size=max(2, int(min_samples)),
+            min_samples=int(min_samples),
+        )
+        return labels
+    from trygghet_geo.cluster import dbscan_on_network
+
+    labels, _core = dbscan_on_network(edge_id, offset_m, network, eps_m=eps_m, min_samples=min_samples)
+    return labels

@@ -10,29 +10,30 @@ distances, so the single-linkage hierarchy, the labels and the probabilities are
 1. **Core distances, exact.** An upper bound for every point comes from its own edge (the k-th nearest
    offset along it); the pairs within that bound, found with the sorted-offset intervals of
    :mod:`trygghet_geo._reach` at a per-point radius, hold the k nearest. Points whose edge holds fewer than
-   k points, or whose bound is beyond the shared search radius, are searched one by one on the network
-   split at the points (``scipy.sparse.csgraph.dijkstra`` with a growing ``limit``). Fewer than k points in
-   the point's part of the network gives an infinite core distance, as in the dense case.
+   k points, or whose bound is beyond the shared search radius, are searched on the network split at the
+   points (``scipy.sparse.csgraph.dijkstra`` from their positions with a growing ``limit``); for a few
+   thousand points every search goes there, which is cheaper than preparing a shared radius. Fewer than k
+   points in the point's part of the network gives an infinite core distance, as in the dense case.
 2. **Candidate pairs.** (a) every pair closer than ``rho(i) = max{core(t) : i lies in t's core ball}``
    (at least ``core(i)``; large only next to an isolated point, and then for its k neighbours only);
    (b) for the longer pairs, the boundary edges of the network Voronoi diagram of the points (Mehlhorn
    1988: one multi-source Dijkstra, ``min_only=True``), weighted ``max(core, core, path length)``. Along the
    shortest path of a pair (i, j) longer than ``rho`` every Voronoi owner t is within ``d(i, j)`` of i or
-   of j, hence ``core(t) <= d(i, j)``, so the chain of Voronoi neighbours is never heavier than
-   ``mr(i, j)``; pairs within ``rho`` are present themselves. The minimum spanning forest of the candidates
-   is therefore a minimum spanning tree of the complete mutual reachability graph.
-3. ``scipy.sparse.csgraph.minimum_spanning_tree`` on the candidates; the pieces of a disconnected network
-   (and points with an infinite core distance) are joined at infinite distance in the order of their lowest
-   point index, which is the order scikit-learn's dense Prim search joins them.
-4. The single-linkage tree, the condensed tree, the stability (excess of mass or leaf) selection, the
-   labels and the membership probabilities are scikit-learn's own
-   (``sklearn.cluster._hdbscan._linkage.make_single_linkage``, ``_tree.tree_to_labels``).
+   of j, hence ``core(t) <= d(i, j)`` (else i or j would lie in t's core ball and the pair within
+   ``rho``), so the chain of Voronoi neighbours is never heavier than ``mr(i, j)``. The minimum spanning
+   forest of the candidates is therefore a minimum spanning tree of the complete mutual reachability graph.
+3. ``scipy.sparse.csgraph.minimum_spanning_tree`` on the candidates, then a walk over the tree (plus the
+   candidate pairs tied with its edges) in the order scikit-learn's dense Prim search takes, pieces of a
+   disconnected network joined at infinite distance by lowest index as there; sorted like scikit-learn's
+   ``_process_mst`` and turned into its single-linkage tree by its ``make_single_linkage``. Ties (equal
+   mutual reachability, common: many pairs take a core distance) are thus broken as scikit-learn breaks
+   them, except where a tied pair is a Voronoi hop; two dense runs with the points in another order can
+   differ there too.
 
 Written by hand, and why: scikit-learn's HDBSCAN takes only a full matrix, features, or a sparse matrix
 that must already hold ``min_samples`` neighbours per row and be connected; steps 1-3 are what makes the
-street distances sparse and exact. Where several spanning trees tie (equal mutual reachability at a merge),
-the hierarchy may group a tied point differently from the dense Prim search, as two dense runs with
-different tie orders would.
+street distances sparse and exact. The condensed tree and the cluster selection are in
+:mod:`trygghet_geo._hdbscan`.
 
 Memory grows with the points times their neighbours within ``rho``, never with N².
 """
@@ -57,7 +58,9 @@ logger = logging.getLogger(__name__)
 
 _ROWS_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × split-graph vertices)
 _EXPAND_CHUNK = 4_000_000  # neighbour pairs expanded per vectorised step
-_FEW = 2000  # up to this many points beyond the small radius are searched on the split graph
+# Searches on the split graph cost (sources × its vertices): up to this many entries they are cheaper than
+# preparing a larger shared radius for all points.
+_ROWS_BUDGET = 30_000_000
 _TINY = np.nextafter(0.0, 1.0)  # stands for a zero weight, which scipy's spanning tree would drop
 
 
@@ -163,13 +166,21 @@ class _Levels:
     smallest level that covers its own radius."""
 
     def __init__(
-        self, edge_id: np.ndarray, offset_m: np.ndarray, network: StreetNetwork, small: float, large: float
+        self,
+        edge_id: np.ndarray,
+        offset_m: np.ndarray,
+        network: StreetNetwork,
+        small: float,
+        large: float,
+        *,
+        split_only: bool = False,
     ) -> None:
         self._args = (edge_id, offset_m, network)
         self.small = min(small, large)
         self.radius = large
+        self.split_only = split_only  # few points: every search on the split graph, no shared radius
         self._prepared: dict[float, _Prepared] = {}
-        self.base = self.level(self.small)
+        self.base = self.level(1.0 if split_only else self.small)
 
     def level(self, radius: float) -> _Prepared:
         if radius not in self._prepared:
@@ -222,6 +233,28 @@ class _Split:
         size = n_nodes + len(pe)
         # Explicit zero weights stay edges for dijkstra (points on a node, or sharing one spot with it).
         self.graph = csr_matrix((self.w, (self.a, self.b)), shape=(size, size))
+        self.size = size
+
+    def kth(self, positions: np.ndarray, limit: float, k: int) -> np.ndarray:
+        """Per source position, the distance within ``limit`` at which k points (itself included) are
+        reached; inf where fewer are."""
+        per = max(1, _ROWS_CHUNK // self.graph.shape[0])
+        out = np.full(len(positions), np.inf)
+        for lo in range(0, len(positions), per):
+            src = positions[lo : lo + per]
+            block = dijkstra(self.graph, directed=False, indices=self.n_nodes + src, limit=limit)
+            block = block[:, self.n_nodes :]
+            if k > block.shape[1]:
+                continue
+            if self.mult.max() == 1:
+                out[lo : lo + len(src)] = np.partition(block, k - 1, axis=1)[:, k - 1]
+                continue
+            o = np.argsort(block, axis=1)
+            reached = np.cumsum(self.mult[o], axis=1) >= k
+            col = np.argmax(reached, axis=1)
+            val = np.take_along_axis(block, o[np.arange(len(src)), col][:, None], axis=1)[:, 0]
+            out[lo : lo + len(src)] = np.where(reached[:, -1], val, np.inf)
+        return out
 
     def rows(self, positions: np.ndarray, limit: float) -> Iterator[tuple[np.ndarray, ...]]:
         """(row, position, distance) of every position within ``limit`` of each source position."""
@@ -261,8 +294,8 @@ def _core_distances(
     todo = np.arange(n)
     searched = lv.small
     for cap in (lv.small, lv.radius):
-        if cap > lv.small and len(todo) <= _FEW:
-            break  # a few points: on the split graph below
+        if lv.split_only or (cap > lv.small and len(todo) * split.size <= _ROWS_BUDGET):
+            break  # few enough points: on the split graph below
         searched = cap
         rad[todo] = np.minimum(rad[todo], cap)
         while len(todo):
@@ -278,19 +311,16 @@ def _core_distances(
                 break
         rad[todo] = 2.0 * cap
     todo = np.unique(split.pos_of[np.isinf(core)])
-    limit = 2.0 * searched
+    limit = 2.0 * searched if not lv.split_only else start_m
     while len(todo):  # the rest, one search per position on the split graph, farther each round
         if limit >= total_m:
             limit = np.inf
-        parts = list(split.rows(todo, limit))
-        r = np.concatenate([q[0] for q in parts])
-        c = np.concatenate([q[1] for q in parts])
-        kth = _kth(r, np.concatenate([q[2] for q in parts]), split.mult[c], len(todo), k)
+        kth = split.kth(todo, limit, k)
         done = np.isfinite(kth) | np.isinf(limit)
         g, w = _expand(split.mult[todo[done]])
         core[split.first[todo[done]][g] + w] = kth[done][g]
         todo = todo[~done]
-        limit *= 4.0
+        limit *= 2.0
     return core
 
 
@@ -319,10 +349,13 @@ def _split_balls(
 def _balls(lv: _Levels, split: _Split, pts: np.ndarray, rad: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
     """(i, j, d) for the sorted points ``pts`` and every j within ``rad[i]``, each point served by the
     cheapest search that covers its radius."""
+    if lv.split_only:
+        yield from _split_balls(split, pts, rad)
+        return
     r = rad[pts]
     yield from lv.pairs(lv.small, pts[r <= lv.small], rad)
     rest = pts[r > lv.small]
-    if len(rest) > _FEW:
+    if len(rest) * split.size > _ROWS_BUDGET:
         yield from lv.pairs(lv.radius, rest[rad[rest] <= lv.radius], rad)
         rest = rest[rad[rest] > lv.radius]
     if len(rest):
@@ -475,13 +508,14 @@ def single_linkage_on_network(
     o = np.lexsort((offset_m, edge_id))
     bound = _along_edge_bound(edge_id[o], offset_m[o], k)
     finite = bound[np.isfinite(bound)]
-    start = float(np.median(finite)) if len(finite) else k * total_m / n
+    start = float(np.median(finite)) if len(finite) else 0.5 * k * total_m / n
     start = max(start, 1.0)
     # One shared search radius for the bounded node-to-node table (cheap: it grows with the network's
     # nodes, not the points); every point searches only as far as it needs within it.
     radius = float(np.clip(8.0 * k * total_m / n, 100.0, 1000.0))
     small = float(np.clip(2.0 * np.quantile(finite, 0.99), 1.0, radius)) if len(finite) else radius
-    lv = _Levels(edge_id, offset_m, network, small, radius)
+    split_only = n * (len(network.nodes) + n) <= _ROWS_BUDGET
+    lv = _Levels(edge_id, offset_m, network, small, radius, split_only=split_only)
     split = _Split(lv.base, np.unique(edge_id), network)
     core = _core_distances(lv, split, k, bound, start, total_m)
     i, j, w, exact = _candidates(lv, split, core)

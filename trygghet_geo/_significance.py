@@ -46,6 +46,7 @@ def monte_carlo_pvalues(
     n_simulations: int = 99,
     random_state: int | np.random.Generator | None = 0,
     baseline: np.ndarray | None = None,
+    method: str = "dbscan",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Monte Carlo p-values of observed clusters on a street network, one per cluster label.
 
@@ -56,6 +57,9 @@ def monte_carlo_pvalues(
     the max-statistic p-value of cluster ``c`` is ``(1 + #{simulated max >= stat_c}) / (1 + n_simulations)``.
     The local p-value compares ``stat_c`` with every simulated cluster pooled:
     ``(1 + #{simulated clusters with stat >= stat_c}) / (1 + #simulated clusters)``.
+
+    With ``method="hdbscan"`` the simulations are clustered with HDBSCAN along the streets instead
+    (:func:`trygghet_geo._hdbscan.network_cluster_labels`), as the observed events were.
 
     Returns two arrays of length ``labels.max() + 1``, max-statistic and local p-values (NaN everywhere when
     ``n_simulations`` is 0).
@@ -87,6 +91,7 @@ def monte_carlo_pvalues(
         n_simulations=n_simulations,
         random_state=random_state,
         edge_weight=weight,
+        method=method,
     )
     maxima = np.array([x.max() if len(x) else 0.0 for x in sims])
     pooled = np.sort(np.concatenate(sims)) if sims else np.zeros(0)
@@ -190,19 +195,22 @@ def simulate_llr(
     n_simulations: int,
     random_state: int | np.random.Generator | None = 0,
     edge_weight: np.ndarray | None = None,
+    method: str = "dbscan",
 ) -> list[np.ndarray]:
     """The :func:`cluster_llr` of every cluster in each of ``n_simulations`` random relocations."""
     from tqdm.auto import tqdm
 
     from trygghet_geo._config import progress_disable
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo._hdbscan import network_cluster_labels
     from trygghet_geo.snap import random_positions
 
     rng = np.random.default_rng(random_state)
     out = []
     for _ in tqdm(range(n_simulations), desc="Monte Carlo", disable=progress_disable(), leave=False):
         eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
-        labels, _core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples)
+        labels = network_cluster_labels(
+            eid, off, network, method=method, eps_m=eps_m, min_samples=min_samples
+        )
         out.append(cluster_llr(np.asarray(labels), eid, off, network, half_width_m=eps_m / 2,
                                edge_weight=edge_weight))  # fmt: skip
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -83,6 +83,7 @@ def analyze(
     gazetteer: Gazetteer | None = None,
     eps_m: float = 100.0,
     min_samples: int = 5,
+    method: Literal["dbscan", "hdbscan"] = "dbscan",
     max_snap_m: float = 100.0,
     weights: dict[str, float] | None = None,
     n_simulations: int = 99,
@@ -107,6 +108,11 @@ def analyze(
         ``needs_geocoding`` and are counted as left out.
     eps_m, min_samples
         DBSCAN parameters: distance along the streets in metres, and events within it for a core point.
+    method
+        ``"dbscan"`` (the default) or ``"hdbscan"``: the self-adjusting HDBSCAN along the streets
+        (:class:`trygghet_geo.NetworkHDBSCAN`, no radius; ``min_samples`` is its smallest cluster and its
+        core-distance count, ``eps_m`` only the scale of the drawn streets and of the significance test's
+        footprints). The Monte Carlo test reclusters with the same method.
     max_snap_m
         Points farther than this from every street are flagged and left out, never forced onto a street.
     weights, n_simulations, random_state
@@ -132,7 +138,11 @@ def analyze(
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
     from trygghet_geo import schema as s
+    from trygghet_geo._hdbscan import METHODS
+    from trygghet_geo.errors import InputError
 
+    if method not in METHODS:
+        raise InputError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
     stages = _Stages(total=7)
     inc = _read(incidents, "incidents")
     obs = _read(observations, "observations") if observations is not None else None
@@ -143,7 +153,7 @@ def analyze(
     inc = _snap(inc, network, max_snap_m=max_snap_m)
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
     stages.step("cluster")
-    inc = _cluster(inc, network, eps_m=eps_m, min_samples=min_samples)
+    inc = _cluster(inc, network, eps_m=eps_m, min_samples=min_samples, method=method)
     stages.step("hotspots")
     from trygghet_geo.hotspots import find_hotspots
 
@@ -166,6 +176,7 @@ def analyze(
         gazetteer=gazetteer,
         eps_m=eps_m,
         min_samples=min_samples,
+        method=method,
     )
     stages.close()
     meta = _meta(
@@ -176,6 +187,7 @@ def analyze(
         synthetic=synthetic,
         eps_m=eps_m,
         min_samples=min_samples,
+        method=method,
         max_snap_m=max_snap_m,
         n_simulations=n_simulations,
     )
@@ -279,23 +291,25 @@ def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -
 
 
 def _cluster(
-    gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int
+    gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int, method: str = "dbscan"
 ) -> gpd.GeoDataFrame:
     from trygghet_geo import schema as s
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo._hdbscan import network_cluster_labels
 
     gdf[s.CLUSTER] = -1
     on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
     if on_street.sum() > 0:
-        labels, _core = dbscan_on_network(
+        labels = network_cluster_labels(
             gdf.loc[on_street, s.EDGE_ID].to_numpy(),
             gdf.loc[on_street, s.EDGE_OFFSET_M].to_numpy(),
             network,
+            method=method,
             eps_m=eps_m,
             min_samples=min_samples,
         )
         gdf.loc[on_street, s.CLUSTER] = labels
-        _warn_if_one_cluster_swallows_all(labels, eps_m=eps_m, min_samples=min_samples)
+        if method == "dbscan":
+            _warn_if_one_cluster_swallows_all(labels, eps_m=eps_m, min_samples=min_samples)
     return gdf
 
 

@@ -103,6 +103,13 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
         "--eps-m", type=float, default=100.0, help="cluster distance along the streets, metres (100)"
     )
     p.add_argument("--min-samples", type=int, default=5, help="events within eps for a core point (5)")
+    p.add_argument(
+        "--method",
+        choices=("dbscan", "hdbscan"),
+        default="dbscan",
+        help="clustering: dbscan (eps and min-samples) or hdbscan (self-adjusting, no eps; min-samples "
+        "is the smallest hotspot) (dbscan)",
+    )
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (99)")
     p.add_argument(
         "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
@@ -188,8 +195,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     gazetteer = _load_gazetteer(args.gazetteer, network)
     result = analyze(
         args.incidents, args.observations, network=network, gazetteer=gazetteer, eps_m=args.eps_m,
-        min_samples=args.min_samples, n_simulations=args.n_simulations, title=args.title,
-        study_area=args.study_area,
+        min_samples=args.min_samples, method=args.method, n_simulations=args.n_simulations,
+        title=args.title, study_area=args.study_area,
     )  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

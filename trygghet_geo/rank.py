@@ -112,6 +112,7 @@ def rank_places(
     gazetteer: Any = None,
     eps_m: float | None = None,
     min_samples: int | None = None,
+    method: str | None = None,
     baseline: np.ndarray | None = None,
     alpha: float = 0.05,
     obs_within_m: float = 50.0,
@@ -145,6 +146,9 @@ def rank_places(
         Used for landmark names where it offers a reverse lookup; street names from the network otherwise.
     eps_m, min_samples : optional
         The clustering parameters the hotspots were found with; default ``hotspots.attrs`` or 100 m / 5.
+    method : {"dbscan", "hdbscan"}, optional
+        The clustering the hotspots were found with, repeated on every simulation; default
+        ``hotspots.attrs["method"]`` or ``"dbscan"``.
     baseline : array, optional
         Per-edge weights (length = number of edges) for relocating events in the simulations instead of
         uniform per metre.
@@ -208,6 +212,7 @@ def rank_places(
         n_simulations=n_simulations,
         random_state=random_state,
         baseline=baseline,
+        method=method or hotspots.attrs.get("method", "dbscan"),
     )
     hs_geoms = hotspots.geometry.to_crs(network.crs) if hotspots.crs is not None else hotspots.geometry
     hot_edges = [_member_edges(inc, members) for members in hotspots["member_index"]]
