@@ -77,7 +77,7 @@ def make_points(network, n: int, seed: int = 0) -> np.ndarray:
     along the streets, each a few metres off the centre line."""
     import shapely
 
-    from trygghet_geo.snap import random_positions
+    from trygghet_geo.network.snap import random_positions
 
     rng = np.random.default_rng(seed)
     lines = network.edges.geometry.to_numpy()
@@ -94,7 +94,7 @@ def make_points(network, n: int, seed: int = 0) -> np.ndarray:
 
 # --- the methods (run inside a child process) ---------------------------------------------------------------
 def run_ours(network, xy):
-    from trygghet_geo.cluster import NetworkDBSCAN
+    from trygghet_geo.hotspots._dbscan import NetworkDBSCAN
 
     # spaghetti forces every point onto the network; to compare labels, ours snaps every point too (the
     # default max_snap_m=100 leaves the ~0.05 % of synthetic points farther than 100 m out, as noise).

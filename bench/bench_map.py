@@ -1,8 +1,8 @@
 """HTML size and Chromium load time of trygghet_geo maps against a plain folium map, same run, same data.
 
 Peer: the usual notebook way, ``folium.Map`` with one ``folium.Marker`` per incident. Both are opened from
-file:// in headless Debian chromium with every outside request answered locally (Leaflet from the copy
-in trygghet_geo/static) or refused, so neither waits for a network. "Load time" is from the start of the
+file:// in headless Debian chromium with every outside request answered locally (Leaflet from the copy in
+output/static) or refused, so neither waits for a network. "Load time" is from the start of the
 navigation until the page has run its scripts and painted twice (``load`` event, then two animation frames;
 for trygghet_geo also its ready flag, set after every layer is built).
 
@@ -36,9 +36,9 @@ import shapely
 from trygghet_geo import sample
 from trygghet_geo import schema as s
 from trygghet_geo.analysis import Analysis
-from trygghet_geo.maps import make_map
+from trygghet_geo.output.maps import make_map
 
-STATIC = Path(__file__).resolve().parents[1] / "trygghet_geo" / "static"
+STATIC = Path(__file__).resolve().parents[1] / "trygghet_geo" / "output" / "static"
 CHROMIUM = "/usr/bin/chromium"
 JQUERY = Path("/usr/share/javascript/jquery/jquery.min.js")  # Debian's libjs-jquery; folium popups need $
 

@@ -1,4 +1,4 @@
-"""Redaction: recall, false hits and speed of trygghet_geo.privacy.redact against peers, same run, same texts.
+"""Redaction: recall, false hits and speed of trygghet_geo's redact against peers, same run, same texts.
 
 Corpora (the generators of tests/test_privacy.py, seeded):
 - ``pii``: Swedish notes each carrying personal data (identity numbers in every form, phone numbers, e-mail,
@@ -14,7 +14,7 @@ Peers:
 - ``phonenumbers``: Google's libphonenumber port, ``PhoneNumberMatcher(text, "SE")`` at VALID leniency,
   phone numbers only (when the package is installed; it is not a dependency of trygghet_geo).
 
-Also the time of :func:`trygghet_geo.privacy.prepare_export` on N synthetic incidents.
+Also the time of :func:`trygghet_geo.output.privacy.prepare_export` on N synthetic incidents.
 
 Usage::
 
@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trygghet_geo.privacy import prepare_export, redact
+from trygghet_geo.output.privacy import prepare_export, redact
 
 ROOT = Path(__file__).resolve().parents[1]
 POLISEN = ROOT.parent / "shared" / "data" / "polisen"

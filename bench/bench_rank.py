@@ -46,9 +46,9 @@ def main() -> None:
 
     from trygghet_geo import options, sample
     from trygghet_geo.analysis import analyze
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.network.snap import random_positions
     from trygghet_geo.rank import rank_places, simulate_llr
-    from trygghet_geo.snap import random_positions
 
     options.progress = False
     t = time.perf_counter()

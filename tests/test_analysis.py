@@ -147,7 +147,7 @@ def test_too_loose_parameters_on_a_dense_centre_warn(demo) -> None:
 
 
 def test_follow_up_finds_the_planted_measure_in_the_park(demo) -> None:
-    from trygghet_geo.report import default_plan, followup_table
+    from trygghet_geo.output.report import default_plan, followup_table
 
     result, _ = demo
     plan = default_plan(result, promise_date=sample.PROMISE_DATE, top_n=5)

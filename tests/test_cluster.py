@@ -1,4 +1,4 @@
-"""Tests of trygghet_geo.cluster: exact network distances and labels equal to scikit-learn's DBSCAN."""
+"""Tests of hotspots._dbscan: exact network distances and labels equal to scikit-learn's DBSCAN."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from sklearn.cluster import DBSCAN
 from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from trygghet_geo.cluster import (
+from trygghet_geo.errors import InputError, NetworkError
+from trygghet_geo.hotspots._dbscan import (
     KDistance,
     NetworkDBSCAN,
     cached_node_distances,
@@ -29,9 +30,8 @@ from trygghet_geo.cluster import (
     plot_k_distance,
     suggest_eps,
 )
-from trygghet_geo.errors import InputError, NetworkError
 from trygghet_geo.network import StreetNetwork, network_from_lines, network_from_pbf
-from trygghet_geo.snap import random_positions, snap_points
+from trygghet_geo.network.snap import random_positions, snap_points
 
 matplotlib.use("Agg")
 

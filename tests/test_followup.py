@@ -255,7 +255,7 @@ def test_monthly_counts_and_small_multiples() -> None:
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title() for ax in visible] == ["Torget", "Parken"]
     assert all(len(ax.lines) == 2 for ax in visible)  # town trend + promise line
-    from trygghet_geo._charts import figure_to_data_uri, figure_to_svg
+    from trygghet_geo.output._charts import figure_to_data_uri, figure_to_svg
 
     uri = figure_to_data_uri(fig)
     assert base64.b64decode(uri.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"

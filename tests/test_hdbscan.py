@@ -24,12 +24,12 @@ from sklearn.cluster._hdbscan._tree import tree_to_labels
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import trygghet_geo
-from trygghet_geo import _mutual_reach
-from trygghet_geo._hdbscan import NetworkHDBSCAN, hdbscan_on_network, labels_from_single_linkage
-from trygghet_geo._mutual_reach import single_linkage_on_network
 from trygghet_geo.errors import InputError, NetworkError
-from trygghet_geo.network import StreetNetwork, network_from_lines
-from trygghet_geo.snap import random_positions, snap_points
+from trygghet_geo.hotspots import NetworkHDBSCAN, _mutual_reach, hdbscan_on_network
+from trygghet_geo.hotspots._hdbscan import labels_from_single_linkage
+from trygghet_geo.hotspots._mutual_reach import single_linkage_on_network
+from trygghet_geo.network import StreetNetwork, network_from_lines, snap_points
+from trygghet_geo.network.snap import random_positions
 
 
 # --- the reference: dense distances by another route ------------------------------------------------------

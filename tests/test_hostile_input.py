@@ -2,7 +2,7 @@
 broken or oversized Excel files — with clear errors and nothing executed.
 
 Readers are tested through the public ``trygghet_geo.io.read_incidents`` / ``read_observations``; the map
-through ``trygghet_geo.maps.make_map`` on a small hand-made Analysis.
+through ``trygghet_geo.output.maps.make_map`` on a small hand-made Analysis.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from shapely.geometry import LineString, Point
 from trygghet_geo import schema as s
 from trygghet_geo.errors import InputError, TrygghetError
 from trygghet_geo.io import read_incidents, read_observations
-from trygghet_geo.privacy import MAX_TEXT_CHARS, prepare_export
+from trygghet_geo.output.privacy import MAX_TEXT_CHARS, prepare_export
 
 DATA = Path(__file__).resolve().parent / "data"
 PAYLOADS: list[str] = json.loads((DATA / "priv_xss_payloads.json").read_text(encoding="utf-8"))["payloads"]
@@ -529,7 +529,7 @@ def _hostile_analysis(notes: list[str], *, category: str = "belysning"):
 
 
 def test_map_survives_hostile_text_and_coordinates() -> None:
-    from trygghet_geo.maps import make_map
+    from trygghet_geo.output.maps import make_map
 
     notes = [t for t in HOSTILE_TEXT if "{{" not in t]
     html = make_map(_hostile_analysis(notes), self_contained=True).get_root().render()
@@ -542,7 +542,7 @@ def test_map_survives_hostile_text_and_coordinates() -> None:
 
 
 def test_map_survives_coordinates_that_are_all_bad() -> None:
-    from trygghet_geo.maps import make_map
+    from trygghet_geo.output.maps import make_map
 
     a = _hostile_analysis(["ok"])
     a.incidents = a.incidents.iloc[12:]
@@ -558,7 +558,7 @@ def test_template_syntax_in_user_text_is_never_evaluated(where: str) -> None:
     """Jinja2 syntax typed into a note must reach the map as text, not be run while the map renders."""
     import jinja2
 
-    from trygghet_geo.maps import make_map
+    from trygghet_geo.output.maps import make_map
 
     # evaluated, the probe would print JINJAEVALUATED: upper case, so no random element id or number holds it
     probe = "{{ 'JINJA' ~ 'EVALUATED' }}{% if true %}X{% endif %}{# c #}"
@@ -575,7 +575,7 @@ def test_template_syntax_in_user_text_is_never_evaluated(where: str) -> None:
 
 
 def test_export_and_map_accept_empty_geometries() -> None:
-    from trygghet_geo.maps import make_map
+    from trygghet_geo.output.maps import make_map
 
     a = _hostile_analysis(["ok"])
     a.incidents.loc[a.incidents.index[-1], "geometry"] = Point()
@@ -602,7 +602,7 @@ def test_lone_surrogates_do_not_crash_the_reader() -> None:
 
 
 def test_lone_surrogates_do_not_crash_export_or_map() -> None:
-    from trygghet_geo.maps import make_map
+    from trygghet_geo.output.maps import make_map
 
     a = _hostile_analysis(["ok", LONE_SURROGATE])
     out = prepare_export(a.incidents, a.observations)

@@ -10,11 +10,11 @@ import shapely
 from shapely.geometry import LineString
 
 from trygghet_geo import schema
-from trygghet_geo.cluster import NetworkDBSCAN
 from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo.hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
+from trygghet_geo.hotspots._dbscan import NetworkDBSCAN
 from trygghet_geo.network import network_from_lines, network_from_pbf
-from trygghet_geo.snap import random_positions, snap_points
+from trygghet_geo.network.snap import random_positions, snap_points
 
 
 @pytest.fixture

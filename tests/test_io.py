@@ -132,7 +132,7 @@ def test_same_fifty_rows_through_every_format(fmt: str, tmp_path: Path, referenc
 def test_long_table_paths_give_what_short_ones_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Long tables take other paths: a second thread, per-distinct-value parsing, per-day localisation.
     # Forced on for a small messy file, they must give the same frame and report as the plain paths.
-    from trygghet_geo.io import _dates, _ingest
+    from trygghet_geo.io import _dates, _run
 
     df = pd.concat([fifty_rows()] * 30, ignore_index=True)  # repeated ids and rows: duplicates
     df.loc[::7, "Tid"] = "25:99"
@@ -141,7 +141,7 @@ def test_long_table_paths_give_what_short_ones_give(tmp_path: Path, monkeypatch:
     df.loc[::13, "lon"] = 59.33
     path = write_csv(df, tmp_path / "long.csv", sep=";", encoding="utf-8", comma=True)
     short = read_incidents(path)
-    monkeypatch.setattr(_ingest, "_THREADED_MIN_ROWS", 0)
+    monkeypatch.setattr(_run, "THREADED_MIN_ROWS", 0)
     monkeypatch.setattr(_dates, "_BY_DAY_MIN_ROWS", 0)
     monkeypatch.setattr(_dates, "_DEDUPE_MIN_ROWS", 0)
     long = read_incidents(path)
@@ -554,7 +554,7 @@ def test_header_only_file_gives_empty_result(tmp_path: Path) -> None:
     path.write_text("Plats;Brottstyp\n", encoding="utf-8")
     gdf = read_incidents(path)
     assert len(gdf) == 0
-    assert list(gdf.columns[:12]) == list(s.INCIDENT_COLUMNS)
+    assert list(gdf.columns[: len(s.INCIDENT_COLUMNS)]) == list(s.INCIDENT_COLUMNS)
 
 
 def test_excel_named_sheet_and_blank_rows(tmp_path: Path) -> None:
@@ -733,8 +733,10 @@ def test_brottsplatskartan_layout_mixed_number_types(tmp_path: Path) -> None:
     path = tmp_path / "bpk.json"
     path.write_text(json.dumps({"data": records}), encoding="utf-8")
     gdf = read_incidents(path)
-    assert gdf[s.STATUS].tolist() == ["rejected", "ok", "needs_geocoding"]
-    assert gdf[s.REASON].tolist() == ["duplicate", "", ""]
+    # "Jämtlands län" names only a county: never geocoded to a street point.
+    assert gdf[s.STATUS].tolist() == ["rejected", "ok", "rejected"]
+    assert gdf[s.REASON].tolist() == ["duplicate", "", "coarse_location"]
+    assert gdf[s.PRECISION].iloc[2] == "county"
     assert gdf[s.CATEGORY].tolist() == ["trafik", "trafik", "övrigt"]
 
 
@@ -822,12 +824,12 @@ def test_progress_bars_show_on_a_terminal_and_stay_out_of_logs(
     import sys
 
     from trygghet_geo import options
-    from trygghet_geo.io._ingest import _progress
+    from trygghet_geo.io._run import progress_bar
 
     options.progress = True
     for terminal in (False, True):
         monkeypatch.setattr(sys.stderr, "isatty", lambda terminal=terminal: terminal, raising=False)
-        bar = _progress("big.csv", 300_000)
+        bar = progress_bar("big.csv", 300_000)
         bar.update(6)
         bar.close()
         err = capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Render-level tests of trygghet_geo.maps: the HTML that make_map/save_html write.
+"""Render-level tests of trygghet_geo.output.maps: the HTML that make_map/save_html write.
 
 The Analysis objects are built directly from small hand-made tables (a 6×6 street grid in SWEREF 99 TM in
 central Stockholm), independent of the rest of the pipeline.
@@ -19,11 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from trygghet_geo import _mapdata as md
 from trygghet_geo import schema as s
 from trygghet_geo.analysis import Analysis
-from trygghet_geo.maps import make_map, save_html
 from trygghet_geo.network import network_from_lines
+from trygghet_geo.output import _mapdata as md
+from trygghet_geo.output.maps import make_map, save_html
 
 X0, Y0 = 674_000.0, 6_580_000.0  # SWEREF 99 TM, central Stockholm
 CRS = "EPSG:3006"

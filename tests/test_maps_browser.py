@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_maps import XSS, make_analysis
 
-from trygghet_geo.maps import save_html
+from trygghet_geo.output.maps import save_html
 
 pytestmark = pytest.mark.browser
 

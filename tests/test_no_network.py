@@ -113,10 +113,10 @@ def test_stages_from_files_to_html_open_no_socket(net_log: list[str], tmp_path: 
 
     from trygghet_geo.analysis import Analysis
     from trygghet_geo.io import read_incidents, read_observations
-    from trygghet_geo.maps import save_html
     from trygghet_geo.network import network_from_lines
-    from trygghet_geo.privacy import prepare_export
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
+    from trygghet_geo.output.maps import save_html
+    from trygghet_geo.output.privacy import prepare_export
 
     x0, y0 = 674_000.0, 6_580_000.0
     lines = [LineString([(x0, y0 + 100 * i), (x0 + 500, y0 + 100 * i)]) for i in range(5)]

@@ -1,4 +1,4 @@
-"""Tests of trygghet_geo.privacy: redaction of personal data and the shared/internal export."""
+"""Tests of trygghet_geo.output.privacy: redaction of personal data and the shared/internal export."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from shapely import Point
 
 from trygghet_geo import schema
 from trygghet_geo.errors import SchemaError
-from trygghet_geo.privacy import (
+from trygghet_geo.output.privacy import (
     KINDS,
     TOKENS,
     clean_text,
@@ -365,8 +365,8 @@ def test_pii_corpus_is_absent_from_the_shared_map_file(tmp_path: Path) -> None:
     from shapely.geometry import LineString
 
     from trygghet_geo.analysis import Analysis
-    from trygghet_geo.maps import save_html
     from trygghet_geo.network import network_from_lines
+    from trygghet_geo.output.maps import save_html
 
     corpus = pii_corpus(240)
     x0, y0 = 674_000.0, 6_580_000.0
@@ -612,7 +612,7 @@ def test_every_generated_value_of_the_other_kinds_is_caught(seed: int, kind: str
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=120))
 def test_matching_view_maps_back_to_the_original(text: str) -> None:
-    from trygghet_geo._redact import _match_view, _view_positions
+    from trygghet_geo.output._redact import _match_view, _view_positions
 
     view = _match_view(text)
     starts, ends = _view_positions(text)
@@ -909,7 +909,7 @@ def test_shared_export_of_the_sample_hides_lone_incidents(sample_run, k: int) ->
 
 @pytest.mark.slow
 def test_shared_map_of_the_sample_carries_no_ids_and_no_lone_coordinates(sample_run) -> None:
-    from trygghet_geo import _mapdata
+    from trygghet_geo.output import _mapdata
 
     raw, result, html_k5 = sample_run
     source = pd.read_csv(raw["incidents"], sep=None, engine="python", dtype=str)

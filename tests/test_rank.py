@@ -82,7 +82,7 @@ def _planted(
 
 
 def _noise(net: StreetNetwork, rng: np.random.Generator, n: int) -> gpd.GeoDataFrame:
-    from trygghet_geo.snap import random_positions
+    from trygghet_geo.network.snap import random_positions
 
     eid, off = random_positions(net, n, random_state=rng)
     cats = rng.choice(np.array(schema.INCIDENT_CATEGORIES), n)
@@ -91,8 +91,8 @@ def _noise(net: StreetNetwork, rng: np.random.Generator, n: int) -> gpd.GeoDataF
 
 
 def _hotspots(net: StreetNetwork, inc: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    from trygghet_geo.cluster import dbscan_on_network
     from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     labels, _ = dbscan_on_network(
         inc[schema.EDGE_ID].to_numpy(),
@@ -368,7 +368,7 @@ def test_baseline_that_expects_the_concentration_removes_its_significance(plante
 
 def test_place_on_unnamed_paths_is_named_after_the_nearest_street() -> None:
     from trygghet_geo.hotspots import find_hotspots
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     lines = [LineString([(0, 0), (500, 0)]), LineString([(500, 0), (1000, 0)]),
              LineString([(500, 0), (500, 100)]), LineString([(500, 100), (500, 400)])]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Tests of trygghet_geo.report: the board report on a small synthetic town with a planted improvement, its
+"""Tests of output.report: the board report on a small synthetic town with a planted improvement, its
 escaping, its XLSX tables, and (browser) the report of the sample opening in Chromium with no errors."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from trygghet_geo import schema
 from trygghet_geo.analysis import Analysis
 from trygghet_geo.errors import InputError
 from trygghet_geo.network import StreetNetwork, network_from_lines
-from trygghet_geo.report import MAX_BYTES, default_plan, write_report
+from trygghet_geo.output.report import MAX_BYTES, default_plan, write_report
 
 CRS = "EPSG:3006"
 TZ = "Europe/Stockholm"
@@ -40,7 +40,7 @@ def _grid() -> StreetNetwork:
 
 
 def _incidents(net: StreetNetwork, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    from trygghet_geo.snap import random_positions
+    from trygghet_geo.network.snap import random_positions
 
     def events(eid: np.ndarray, off: np.ndarray, year: int, category: str) -> pd.DataFrame:
         n = len(eid)
@@ -85,8 +85,8 @@ def _observations(net: StreetNetwork) -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def town() -> Analysis:
     from trygghet_geo import options
-    from trygghet_geo.cluster import dbscan_on_network
     from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
     from trygghet_geo.rank import rank_places
 
     options.progress = False

@@ -1,4 +1,4 @@
-"""Tests of trygghet_geo.snap: nearest edge, offsets, far points flagged, CRS handling, random positions."""
+"""Tests of network.snap: nearest edge, offsets, far points flagged, CRS handling, random positions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point
 
 from trygghet_geo.errors import CRSError, InputError
 from trygghet_geo.network import network_from_lines
-from trygghet_geo.snap import random_positions, snap_points
+from trygghet_geo.network.snap import random_positions, snap_points
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_helsinki_snapping_equals_strtree_nearest() -> None:
 
 
 def test_fallback_paths_give_the_same_answer(cross, monkeypatch) -> None:
-    import trygghet_geo.snap as snap_module
+    import trygghet_geo.network.snap as snap_module
 
     rng = np.random.default_rng(8)
     pts = rng.uniform(-30, 130, size=(500, 2))

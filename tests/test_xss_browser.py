@@ -1,6 +1,6 @@
 """A real browser opens a map whose texts are XSS payloads: nothing runs, every text shows literally.
 
-The map (trygghet_geo.maps.make_map) is built from small hand-made tables; the observations' notes,
+The map (trygghet_geo.output.maps.make_map) is built from small hand-made tables; the observations' notes,
 measures and place texts, the ranked places' names and reasons, and some categories carry the payloads of
 tests/data/priv_xss_payloads.json. Chromium (Debian, driven by Playwright) opens the file with every network
 request refused, with a dialog handler (alert/confirm/prompt), a console hook and a trap on the window flag
@@ -23,7 +23,7 @@ from shapely.geometry import LineString, Point
 from trygghet_geo import schema as s
 from trygghet_geo.analysis import Analysis
 from trygghet_geo.network import network_from_lines
-from trygghet_geo.privacy import redact
+from trygghet_geo.output.privacy import redact
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -216,7 +216,7 @@ INJECTED = """
 
 @pytest.fixture(scope="module")
 def xss_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from trygghet_geo.maps import save_html
+    from trygghet_geo.output.maps import save_html
 
     assert len(PAYLOADS) >= 50
     path = tmp_path_factory.mktemp("xss") / "karta.html"

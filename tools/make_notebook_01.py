@@ -76,7 +76,7 @@ print("kluster:", labels.max() + 1, " brus:", (labels == -1).sum(), "av", len(la
     ),
     (
         "code",
-        """from trygghet_geo.cluster import plot_k_distance, suggest_eps
+        """from trygghet_geo.hotspots import plot_k_distance, suggest_eps
 
 snapped = model.snap_[model.snap_["snapped"]]
 kd = suggest_eps(snapped["edge_id"], snapped["edge_offset_m"], network, k=15)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from trygghet_geo._compat import MOVED, install
 from trygghet_geo._config import options
 from trygghet_geo.errors import (
     CRSError,
@@ -25,6 +26,8 @@ from trygghet_geo.errors import (
 
 __version__ = "0.1.0"
 
+install()  # old import paths (trygghet_geo.cluster, trygghet_geo.maps, ...) keep working for one release
+
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
     "analyze": "trygghet_geo.analysis",
@@ -32,34 +35,32 @@ _LAZY: dict[str, str] = {
     "read_incidents": "trygghet_geo.io",
     "read_observations": "trygghet_geo.io",
     "StreetNetwork": "trygghet_geo.network",
-    "NetworkDBSCAN": "trygghet_geo.cluster",
-    "NetworkHDBSCAN": "trygghet_geo._hdbscan",
-    "suggest_eps": "trygghet_geo.cluster",
-    "snap_points": "trygghet_geo.snap",
+    "NetworkDBSCAN": "trygghet_geo.hotspots",
+    "NetworkHDBSCAN": "trygghet_geo.hotspots",
+    "suggest_eps": "trygghet_geo.hotspots",
+    "snap_points": "trygghet_geo.network",
     "find_hotspots": "trygghet_geo.hotspots",
     "rank_places": "trygghet_geo.rank",
-    "redact": "trygghet_geo.privacy",
+    "redact": "trygghet_geo.output.privacy",
     "compare_periods": "trygghet_geo.followup",
     "export_places": "trygghet_geo.rank",
-    "write_report": "trygghet_geo.report",
+    "write_report": "trygghet_geo.output.report",
 }
 _SUBMODULES = (
     "analysis",
-    "cluster",
     "crs",
     "followup",
     "geocode",
     "hotspots",
     "io",
-    "maps",
     "network",
-    "privacy",
+    "output",
     "rank",
-    "report",
     "sample",
     "schema",
-    "snap",
 )
+# old top-level modules, now in a stage's package: still importable for one release, with a DeprecationWarning
+_MOVED_SUBMODULES = tuple(old.rpartition(".")[2] for old in MOVED)
 
 __all__ = [
     "Analysis",
@@ -89,17 +90,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
-    from trygghet_geo._hdbscan import NetworkHDBSCAN
     from trygghet_geo.analysis import Analysis, analyze
-    from trygghet_geo.cluster import NetworkDBSCAN, suggest_eps
     from trygghet_geo.followup import compare_periods
-    from trygghet_geo.hotspots import find_hotspots
+    from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps
     from trygghet_geo.io import read_incidents, read_observations
-    from trygghet_geo.network import StreetNetwork
-    from trygghet_geo.privacy import redact
+    from trygghet_geo.network import StreetNetwork, snap_points
+    from trygghet_geo.output.privacy import redact
+    from trygghet_geo.output.report import write_report
     from trygghet_geo.rank import export_places, rank_places
-    from trygghet_geo.report import write_report
-    from trygghet_geo.snap import snap_points
 
 
 def __getattr__(name: str) -> Any:
@@ -107,7 +105,7 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name in _SUBMODULES:
+    if name in _SUBMODULES or name in _MOVED_SUBMODULES:
         return importlib.import_module(f"trygghet_geo.{name}")
     raise AttributeError(f"module 'trygghet_geo' has no attribute {name!r}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,6 +43,9 @@ class Analysis:
         The street network used for snapping and distances.
     left_out : dict
         Reason code -> number of incident rows left out of the clustering for that reason.
+    observations_left_out : dict
+        Reason code -> number of remarks that took no part in the ranking (not placed, uncertain place,
+        resolved, positive or neutral); ``len(observations) - sum(...)`` remarks were used.
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
         ``min_samples`` and other run parameters.
@@ -57,20 +61,21 @@ class Analysis:
     left_out: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     study_area: gpd.GeoDataFrame | None = None
+    observations_left_out: dict[str, int] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
-        """The interactive map (a ``folium.Map``); keywords go to :func:`trygghet_geo.maps.make_map`."""
-        from trygghet_geo.maps import make_map
+        """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
+        from trygghet_geo.output.maps import make_map
 
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Any) -> Path:
         """Write the map as one self-contained HTML file in the ``"shared"`` privacy mode; returns the path.
 
-        Keywords go to :func:`trygghet_geo.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
+        Keywords go to :func:`.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
         ``lang="en"``, …).
         """
-        from trygghet_geo.maps import save_html
+        from trygghet_geo.output.maps import save_html
 
         return save_html(self, path, **kwargs)
 
@@ -92,6 +97,10 @@ def analyze(
     source_note: str | None = None,
     synthetic: bool | None = None,
     study_area: str | Path | gpd.GeoDataFrame | None = None,
+    period: tuple[Any, Any] | None = None,
+    categories: Mapping[str, str] | str | Path | None = None,
+    include_uncertain: bool = False,
+    min_geocode_score: float = 80.0,
 ) -> Analysis:
     """Run the whole flow: read → geocode → project → snap → network DBSCAN → hotspots → rank.
 
@@ -124,6 +133,16 @@ def analyze(
         frame's ``attrs["synthetic"]``.
     study_area
         A polygon layer (path or GeoDataFrame) drawn on the map as the study area.
+    period
+        ``(start, end)`` dates the counts cover (default: the span of the incidents' dates); needed when
+        no incident has a date.
+    categories
+        Your own category table for files read here (a ``{raw type: category}`` dict or a CSV path; see
+        :func:`trygghet_geo.read_incidents`).
+    include_uncertain, min_geocode_score
+        Geocoder answers flagged ambiguous or scoring below ``min_geocode_score`` (0-100, default 80) are
+        left out of the clustering with reason ``geocode_uncertain`` (remarks stay on the map, marked
+        uncertain); ``include_uncertain=True`` clusters them anyway.
 
     Returns
     -------
@@ -138,17 +157,26 @@ def analyze(
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
     from trygghet_geo import schema as s
-    from trygghet_geo._hdbscan import METHODS
+    from trygghet_geo._precision import flag_town_only, flag_uncertain
     from trygghet_geo.errors import InputError
+    from trygghet_geo.hotspots._hdbscan import METHODS
 
     if method not in METHODS:
         raise InputError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
     stages = _Stages(total=7)
-    inc = _read(incidents, "incidents")
-    obs = _read(observations, "observations") if observations is not None else None
+    inc = _read(incidents, "incidents", categories)
+    obs = _read(observations, "observations", categories) if observations is not None else None
+    if obs is not None:  # a remark naming only the municipality of the police extract is no street point
+        report = inc.attrs.get("report")
+        obs = flag_town_only(obs, list(getattr(report, "towns", []) or []))
     stages.step("geocode")
-    inc = _geocode(inc, gazetteer)
-    obs = _geocode(obs, gazetteer) if obs is not None else None
+    inc = flag_uncertain(
+        _geocode(inc, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+    )
+    if obs is not None:
+        obs = flag_uncertain(
+            _geocode(obs, gazetteer), min_geocode_score=min_geocode_score, include=include_uncertain
+        )
     stages.step("snap")
     inc = _snap(inc, network, max_snap_m=max_snap_m)
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
@@ -168,8 +196,9 @@ def analyze(
     places = rank_places(
         hotspots,
         inc,
-        obs,
+        _problem_remarks(obs),
         network=network,
+        period=period,
         weights=weights,
         n_simulations=n_simulations,
         random_state=random_state,
@@ -191,6 +220,8 @@ def analyze(
         max_snap_m=max_snap_m,
         n_simulations=n_simulations,
     )
+    if period is not None:
+        meta["period"] = places.attrs.get("period", meta["period"])
     area = _read_area(study_area, network)
     return Analysis(
         incidents=inc,
@@ -201,7 +232,26 @@ def analyze(
         left_out=left_out_counts(inc),
         meta=meta,
         study_area=area,
+        observations_left_out=_observation_counts(obs),
     )
+
+
+def _problem_remarks(obs: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The remarks the ranking counts: placed on the streets with certainty, current problems only."""
+    if obs is None:
+        return None
+    from trygghet_geo._precision import observation_reasons
+
+    return obs[(observation_reasons(obs) == "").to_numpy()]
+
+
+def _observation_counts(obs: gpd.GeoDataFrame | None) -> dict[str, int]:
+    if obs is None:
+        return {}
+    from trygghet_geo._precision import observation_reasons
+
+    reasons = observation_reasons(obs)
+    return {str(k): int(v) for k, v in reasons[reasons != ""].value_counts().items()}
 
 
 def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame | None:
@@ -242,14 +292,16 @@ class _Stages:
         self._bar.close()
 
 
-def _read(source: Any, kind: str) -> gpd.GeoDataFrame:
+def _read(
+    source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
+) -> gpd.GeoDataFrame:
     from trygghet_geo import io
     from trygghet_geo import schema as s
 
     if isinstance(source, pd.DataFrame) and s.STATUS in source.columns and "geometry" in source.columns:
         return source.copy()
     reader = io.read_incidents if kind == "incidents" else io.read_observations
-    return reader(source)
+    return reader(source, categories=categories)
 
 
 def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataFrame:
@@ -265,7 +317,7 @@ def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataF
 def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -> gpd.GeoDataFrame:
     """Project to the network's CRS and snap the rows fine enough for the streets; flag the far ones."""
     from trygghet_geo import schema as s
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
     gdf[s.EDGE_ID] = -1
@@ -273,6 +325,7 @@ def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -
     gdf[s.SNAP_DIST_M] = np.nan
     usable = (
         (gdf[s.STATUS] == "ok")
+        & (gdf[s.REASON].fillna("") != "geocode_uncertain")
         & gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
         & gdf.geometry.notna()
         & ~gdf.geometry.is_empty
@@ -294,7 +347,7 @@ def _cluster(
     gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int, method: str = "dbscan"
 ) -> gpd.GeoDataFrame:
     from trygghet_geo import schema as s
-    from trygghet_geo._hdbscan import network_cluster_labels
+    from trygghet_geo.hotspots._hdbscan import network_cluster_labels
 
     gdf[s.CLUSTER] = -1
     on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
@@ -331,7 +384,7 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
         warnings.warn(
             f"one cluster holds {largest} of {len(labels)} events on the streets: at eps_m={eps_m:g}, "
             f"min_samples={min_samples} nearly every street is dense enough, so the hotspots merge. Try a "
-            "smaller eps_m or a larger min_samples; trygghet_geo.cluster.suggest_eps shows the k-distance "
+            "smaller eps_m or a larger min_samples; trygghet_geo.hotspots.suggest_eps shows the k-distance "
             "curve along the streets.",
             TrygghetWarning,
             stacklevel=4,
@@ -373,25 +426,39 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
     }
 
 
-def left_out_table(analysis: Analysis, *, lang: str = "sv") -> pd.DataFrame:
-    """Every incident row that took no part in the clustering, with its reason spelled out.
+def left_out_table(
+    analysis: Analysis, *, lang: str = "sv", kind: Literal["incidents", "observations"] = "incidents"
+) -> pd.DataFrame:
+    """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
+    remark that took no part in the ranking), with its reason spelled out.
 
     The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
-    redacted (:func:`trygghet_geo.privacy.redact`), since the table is written to disk. The row counts by
-    reason equal ``analysis.left_out``.
+    redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
+    reason equal ``analysis.left_out`` (``analysis.observations_left_out``).
     """
     from trygghet_geo import schema as s
-    from trygghet_geo.privacy import redact
+    from trygghet_geo.output.privacy import redact
 
-    inc = analysis.incidents
-    left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
-    left[s.REASON] = _left_out_reasons(left)
+    if kind == "observations":
+        from trygghet_geo._precision import observation_reasons
+
+        obs = analysis.observations
+        if obs is None:
+            return pd.DataFrame(columns=[s.SOURCE, s.SOURCE_ROW, s.REASON, "reason_text"])
+        reasons = observation_reasons(obs)
+        left = pd.DataFrame(obs[(reasons != "").to_numpy()].drop(columns=[obs.geometry.name]))
+        left[s.REASON] = reasons[reasons != ""]
+    else:
+        inc = analysis.incidents
+        left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
+        left[s.REASON] = _left_out_reasons(left)
     left.insert(
         left.columns.get_loc(s.REASON) + 1,
         "reason_text",
         left[s.REASON].map(lambda code: s.reason_text(code, lang)),
     )
-    codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE}
+    codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE,
+                  s.REMARK_STATUS, s.REMARK_TONE, s.OFFENCE_CODE}  # fmt: skip
     for col in left.columns:
         if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
             left[col] = redact(left[col].astype("object"))

@@ -12,6 +12,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from trygghet_geo._cli_options import (
+    add_analysis_options,
+    add_read_options,
+    analysis_kwargs,
+    read_inputs,
+    reader_kwargs,
+)
+from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import TrygghetError
 
 if TYPE_CHECKING:
@@ -59,13 +67,21 @@ def _print_summary(result: Analysis) -> None:
     geocoded = int(inc[s.GEOCODE_METHOD].isin(list(from_text)).sum()) if s.GEOCODE_METHOD in inc else 0
     used = int((inc[s.EDGE_ID] >= 0).sum())
     print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
-    if result.observations is not None:
-        print(f"Trygghetsvandringens synpunkter: {len(result.observations)}")
+    unknown_time = int((~inc[s.TIME_KNOWN].fillna(True).astype(bool)).sum()) if s.TIME_KNOWN in inc else 0
+    if unknown_time:
+        print(f"  varav tid saknas (datumet räknas, inte klockslaget): {unknown_time}")
     if result.left_out:
         print("Utelämnade ur klustringen:")
         for reason, n in result.left_out.items():
             text = s.reason_text(reason)
             print(f"  {n:5d}  {text} ({reason})")
+    if result.observations is not None:
+        left = result.observations_left_out
+        n_obs, n_left = len(result.observations), sum(left.values())
+        print(f"Trygghetsvandringens synpunkter: {n_obs}  (med i rangordningen: {n_obs - n_left}, "
+              f"utelämnade: {n_left})")  # fmt: skip
+        for reason, n in left.items():
+            print(f"  {n:5d}  {s.reason_text(reason)} ({reason})")
     print(f"Hotspots: {len(result.hotspots)}")
     print("Topp 5 platser för gemensamma besök:")
     for row in result.places.head(5).itertuples():
@@ -99,17 +115,8 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
         "--gazetteer", help="saved gazetteer (.parquet/.gpkg) or an OSM extract (.osm.pbf) to build one"
     )
     p.add_argument("--study-area", help="polygon layer drawn as the study area")
-    p.add_argument(
-        "--eps-m", type=float, default=100.0, help="cluster distance along the streets, metres (100)"
-    )
-    p.add_argument("--min-samples", type=int, default=5, help="events within eps for a core point (5)")
-    p.add_argument(
-        "--method",
-        choices=("dbscan", "hdbscan"),
-        default="dbscan",
-        help="clustering: dbscan (eps and min-samples) or hdbscan (self-adjusting, no eps; min-samples "
-        "is the smallest hotspot) (dbscan)",
-    )
+    add_analysis_options(p)
+    add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (99)")
     p.add_argument(
         "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
@@ -192,11 +199,11 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from trygghet_geo.rank import export_places
 
     network = _load_network(args.network)
+    incidents, observations = read_inputs(args)
     gazetteer = _load_gazetteer(args.gazetteer, network)
     result = analyze(
-        args.incidents, args.observations, network=network, gazetteer=gazetteer, eps_m=args.eps_m,
-        min_samples=args.min_samples, method=args.method, n_simulations=args.n_simulations,
-        title=args.title, study_area=args.study_area,
+        incidents, observations, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
+        title=args.title, study_area=args.study_area, **analysis_kwargs(args),
     )  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -208,6 +215,10 @@ def _run_analyze(args: argparse.Namespace) -> int:
     print(f"Karta:      {html}")
     print(f"Platser:    {csv} (+ .xlsx)")
     print(f"Utelämnade: {left_path} ({sum(result.left_out.values())} rader med skäl)")
+    if result.observations is not None:
+        table = left_out_table(result, lang=args.lang, kind="observations")
+        obs_path = write_table(table, out / "utelamnade_synpunkter.csv")
+        print(f"Utelämnade synpunkter: {obs_path} ({len(table)} rader med skäl)")
     return 0
 
 
@@ -229,12 +240,7 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _
         help="the validated table (.csv, .xlsx, .gpkg, .geojson; default: FILE's name + "
         "'.validated.csv' in the current folder); the rejects table is written next to it",
     )
-    p.add_argument(
-        "--crs", default=None, help="CRS of the coordinate columns, e.g. EPSG:3011 (default: detect)"
-    )
-    p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
-    p.add_argument("--encoding", default=None, help="text encoding of a CSV (default: detect)")
-    p.add_argument("--delimiter", default=None, help="delimiter of a CSV (default: detect)")
+    add_read_options(p, observations=False)
     p.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the report")
     return _run_validate
 
@@ -246,9 +252,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     from trygghet_geo.io._write import write_table
 
     src = Path(args.file)
-    result = validate_file(
-        src, kind=args.kind, crs=args.crs, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter
-    )
+    kwargs = reader_kwargs(args)
+    kind = args.kind
+    if kind == "auto":  # decided here, so that --categories takes the rows of the right kind
+        from trygghet_geo.io import _looks_like_observations
+
+        kind = "observations" if _looks_like_observations(src, kwargs) else "incidents"
+    if kind == "observations":
+        kwargs["categories"] = reader_kwargs(args, observations=True)["categories"]
+    result = validate_file(src, kind=kind, **kwargs)
     report = result.attrs["report"]
     out = Path(args.out) if args.out else Path.cwd() / f"{src.stem}.validated.csv"
     rejects_path = out.with_name(f"{out.stem.removesuffix('.validated')}.rejects.csv")
@@ -277,6 +289,11 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     p.add_argument("--observations", action="store_true", help="read the file as safety-walk observations")
     p.add_argument(
         "--bbox", help="min_lon,min_lat,max_lon,max_lat: read only this window of a county or country extract"
+    )
+    p.add_argument(
+        "--addresses",
+        help="authoritative address points (.gpkg/.parquet/.csv; Lantmäteriet's belägenhetsadresser or the "
+        "municipality's layer) that win over OSM when building the gazetteer from an extract",
     )
     p.add_argument(
         "--online",
@@ -317,7 +334,9 @@ def _run_geocode(args: argparse.Namespace) -> int:
     if source.suffix.lower() in (".parquet", ".gpkg"):
         gazetteer = Gazetteer.load(source)
     else:
-        gazetteer = build_gazetteer(source, bbox=_bbox(args.bbox) if args.bbox else None)
+        gazetteer = build_gazetteer(
+            source, bbox=_bbox(args.bbox) if args.bbox else None, addresses=args.addresses
+        )
         if args.save_gazetteer:
             gazetteer.save(args.save_gazetteer)
     table = (read_observations if args.observations else read_incidents)(args.file)
@@ -417,10 +436,8 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    p.add_argument("--eps-m", type=float, help="cluster distance along the streets in metres (default: the "
-                   "sample's 50, else analyze's default)")  # fmt: skip
-    p.add_argument("--min-samples", type=int, help="events within eps for a core point (default: the "
-                   "sample's value, else analyze's default)")  # fmt: skip
+    add_analysis_options(p)  # --eps-m/--min-samples: the sample's 50 m / 15 on the sample
+    add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
     p.add_argument("--followup", type=int, default=5, help="top places followed up (without --places)")
@@ -436,7 +453,7 @@ def _run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from trygghet_geo.analysis import analyze
-    from trygghet_geo.report import write_report
+    from trygghet_geo.output.report import write_report
 
     if args.incidents is None:
         from trygghet_geo import sample
@@ -457,12 +474,9 @@ def _run_report(args: argparse.Namespace) -> int:
         if args.network is None:
             raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
         network, extra = _load_network(args.network), {}
+        inputs = read_inputs(args)
         gazetteer = _load_gazetteer(args.gazetteer, network)
-        inputs = (args.incidents, args.observations)
-    if args.eps_m is not None:
-        extra["eps_m"] = args.eps_m
-    if args.min_samples is not None:
-        extra["min_samples"] = args.min_samples
+    extra.update(analysis_kwargs(args))
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
     chosen = None
@@ -512,7 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         options.progress = False
     try:
-        return runners[args.command](args)
+        with cli_interface():  # hints in errors name the command-line options
+            return runners[args.command](args)
     except TrygghetError as exc:
         print(f"trygghet-geo {args.command}: error: {exc}", file=sys.stderr)
         return 2

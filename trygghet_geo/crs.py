@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trygghet_geo import schema as s
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import CRSError
 
 if TYPE_CHECKING:
@@ -412,8 +413,9 @@ def coordinates_to_wgs84(
         if not allow_local_zone and local.sum() * 2 >= max(int(rows.sum()), 1):
             raise CRSError(
                 f"{int(local.sum())} of {int(rows.sum())} coordinate pairs look like a SWEREF 99 local zone "
-                "(easting near 150 000 m) and the zone cannot be told from the values: pass crs='EPSG:3007' "
-                "… 'EPSG:3018' (e.g. crs='EPSG:3011' for SWEREF 99 18 00)"
+                "(easting near 150 000 m) and the zone cannot be told from the values: pass "
+                f"{hint('crs', repr('EPSG:3007'))} … 'EPSG:3018' (e.g. {hint('crs', repr('EPSG:3011'))} for "
+                "SWEREF 99 18 00)"
             )
     return CoordinateResult(lon, lat, kind, swapped)  # rows in metres were not tested for Sweden
 
@@ -435,7 +437,7 @@ def _given(
     try:
         src = CRS.from_user_input(crs)
     except ProjCRSError as exc:
-        raise CRSError(f"crs={crs!r} is not a CRS pyproj knows: {exc}") from None
+        raise CRSError(f"{hint('crs', repr(crs))} is not a CRS pyproj knows: {exc}") from None
     if src.is_geographic:
         g_lon, g_lat, g_ok, g_swap, _ = _geographic(a, b, rows)
         lon[g_ok], lat[g_ok], swapped[g_ok], kind[g_ok] = g_lon[g_ok], g_lat[g_ok], g_swap[g_ok], KIND_GIVEN

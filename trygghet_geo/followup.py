@@ -308,7 +308,7 @@ def plot_monthly(
     >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
     ['Torget']
     """
-    from trygghet_geo._charts import small_multiples
+    from trygghet_geo.output._charts import small_multiples
 
     counts = monthly_counts(incidents, places, radius_m=radius_m, network=network, categories=categories)
     return small_multiples(
@@ -547,7 +547,7 @@ def _snapped(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.nd
     """Edge ids and offsets of the incidents: their own columns when present, else snapped now."""
     if schema.EDGE_ID in incidents.columns and schema.EDGE_OFFSET_M in incidents.columns:
         return (incidents[schema.EDGE_ID].to_numpy(np.int64), incidents[schema.EDGE_OFFSET_M].to_numpy(float))
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     s = snap_points(incidents, network)
     return s[schema.EDGE_ID].to_numpy(np.int64), s[schema.EDGE_OFFSET_M].to_numpy(float)
@@ -623,7 +623,7 @@ def _network_within(
 
 def snap_one(network: StreetNetwork, point: Any, *, max_snap_m: float = 250.0) -> tuple[int, float]:
     """Nearest edge of one point and the offset along it (a single shapely query; bulk snapping of many points
-    is :func:`trygghet_geo.snap.snap_points`)."""
+    is :func:`trygghet_geo.network.snap.snap_points`)."""
     import shapely
 
     geoms = network.edges.geometry.to_numpy()

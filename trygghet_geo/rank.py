@@ -21,7 +21,7 @@ Significance
 ------------
 Monte Carlo on the network with a Poisson scan statistic per cluster: a per-place ``p_value``, its
 Benjamini–Hochberg ``q_value`` behind the ``significant`` flag, and a family-wise max-statistic ``p_max``;
-the method and its limits are described in :mod:`trygghet_geo._significance`.
+the method and its limits are described in :mod:`trygghet_geo.hotspots._significance`.
 """
 
 from __future__ import annotations
@@ -37,8 +37,14 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._significance import cluster_llr, footprint_lengths, monte_carlo_pvalues, simulate_llr
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.hotspots._significance import (
+    cluster_llr,
+    footprint_lengths,
+    monte_carlo_pvalues,
+    simulate_llr,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -92,6 +98,7 @@ SWEDISH_COLUMNS: Mapping[str, str] = {
     "n_observations": "Synpunkter från trygghetsvandringar",
     **{f"n_obs_{c}": f"Synpunkter: {c}" for c in schema.OBSERVATION_CATEGORIES},
     "dominant_hours": "Vanligaste tider", "dominant_weekdays": "Vanligaste veckodagar",
+    "n_time_unknown": "Tid saknas",
     "length_m": "Gatulängd (m)", "lon": "Longitud", "lat": "Latitud",
 }
 """English column -> Swedish column name used by :func:`export_places`."""
@@ -335,7 +342,9 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
     row["n_observations"] = int(obs_mask.sum())
     for c in schema.OBSERVATION_CATEGORIES:
         row[f"n_obs_{c}"] = int((obs_mask & (ocats == c)).sum())
-    hours, weekdays, daypart = _time_profile(when[in_period])
+    known = _time_known(inc)
+    row["n_time_unknown"] = int((in_period & ~known).sum())  # "tid saknas": dated, no time of day
+    hours, weekdays, daypart = _time_profile(when[in_period], known[in_period])
     row.update({"dominant_hours": hours, "dominant_weekdays": weekdays, "_daypart": daypart})
     row["name"], row["_street"] = _place_name(network, edges, geom, inc, inside, ctx.gazetteer)
     row["length_m"] = float(network.edges["length_m"].to_numpy()[edges].sum()) if len(edges) else 0.0
@@ -365,16 +374,30 @@ def _lead_category(
     return best
 
 
-def _time_profile(when: pd.Series) -> tuple[str, str, str]:
+def _time_known(inc: pd.DataFrame) -> np.ndarray:
+    """True where the row's time of day is known (all rows when the table has no ``time_known``)."""
+    if schema.TIME_KNOWN not in inc.columns:
+        return np.ones(len(inc), dtype=bool)
+    known: np.ndarray = inc[schema.TIME_KNOWN].fillna(True).to_numpy(dtype=bool)
+    return known
+
+
+def _time_profile(when: pd.Series, known: np.ndarray | None = None) -> tuple[str, str, str]:
     """Dominant hours ("22–02"), weekdays ("fre–lör") and a Swedish daypart word ("kvällar"), or "" each.
 
     A window is named only when it holds clearly more events than an even spread would (see
-    :func:`_best_window`), so a handful of events never gets a made-up pattern.
+    :func:`_best_window`), so a handful of events never gets a made-up pattern. Rows whose time of day is
+    unknown (``known`` False: a date without a time) count for the weekdays, never for the hours.
     """
-    when = when.dropna()
+    clock = when if known is None else when[known]
+    when, clock = when.dropna(), clock.dropna()
     if len(when) < 8:
         return "", "", ""
-    h0, h_len = _best_window(np.bincount(when.dt.hour.to_numpy(), minlength=24), (3, 4, 6))
+    h0, h_len = (
+        _best_window(np.bincount(clock.dt.hour.to_numpy(), minlength=24), (3, 4, 6))
+        if len(clock) >= 8
+        else (0, 0)
+    )
     d0, d_len = _best_window(np.bincount(when.dt.day_of_week.to_numpy(), minlength=7), (1, 2, 3))
     hours_text = f"{h0:02d}–{(h0 + h_len) % 24:02d}" if h_len else ""
     first, last = _WEEKDAYS_SV[d0], _WEEKDAYS_SV[(d0 + d_len - 1) % 7]
@@ -524,7 +547,7 @@ def _usable_observations(observations: gpd.GeoDataFrame | None, network: StreetN
     obs = obs[obs.geometry.notna() & ~obs.geometry.is_empty]
     obs = obs.to_crs(network.crs)
     if schema.EDGE_ID not in obs.columns or schema.EDGE_OFFSET_M not in obs.columns:
-        from trygghet_geo.snap import snap_points
+        from trygghet_geo.network.snap import snap_points
 
         snapped = snap_points(obs, network)
         obs = obs.assign(
@@ -564,7 +587,7 @@ def _observation_places(
     obs: gpd.GeoDataFrame, taken: np.ndarray, network: StreetNetwork, eps_m: float, min_samples: int
 ) -> list[tuple[Any, np.ndarray, np.ndarray]]:
     """Groups of observations not near any hotspot: (polygon, observation mask, edge ids) each."""
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     free = ~taken & (obs[schema.EDGE_ID].to_numpy(int) >= 0) if len(obs) else np.zeros(0, bool)
     if free.sum() < min_samples:
@@ -753,7 +776,10 @@ def _period(period: tuple[Any, Any] | None, inc: gpd.GeoDataFrame) -> tuple[pd.T
     tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
     if period is None:
         if when.empty:
-            raise InputError("incidents: no row has a date, so the period cannot be found; pass period=...")
+            raise InputError(
+                "incidents: no row has a date, so the period cannot be found; pass "
+                f"{hint('period', repr(('2024-01-01', '2024-12-31')))}"
+            )
         return when.min(), when.max()
     try:
         start, end = (pd.Timestamp(x) for x in period)

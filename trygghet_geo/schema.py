@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final, Literal, get_args
 
 __all__ = [
+    "CASE_ID",
     "CATEGORY",
     "CLUSTER",
     "EDGE_ID",
@@ -25,22 +26,32 @@ __all__ = [
     "MATCHED_NAME",
     "MEASURE",
     "METRIC_CRS_SWEDEN",
+    "MIN_GEOCODE_SCORE",
     "NOTE",
     "OBSERVATION_CATEGORIES",
     "OBSERVATION_COLUMNS",
     "OCCURRED_AT",
+    "OCCURRED_FROM",
+    "OCCURRED_TO",
+    "OFFENCE_CODE",
     "PLACE_TEXT",
     "PRECISION",
     "PRECISION_TIERS",
     "RAW_CATEGORY",
     "REASON",
     "RECORD_ID",
+    "REMARK_RESOLVED",
+    "REMARK_STATUS",
+    "REMARK_STATUSES",
+    "REMARK_TONE",
+    "REMARK_TONES",
     "SNAP_DIST_M",
     "SOURCE",
     "SOURCE_ROW",
     "STATUS",
     "STATUSES",
     "STREET_PRECISION",
+    "TIME_KNOWN",
     "WGS84",
     "Precision",
     "Status",
@@ -76,6 +87,21 @@ SNAP_DIST_M: Final = "snap_dist_m"  # distance from the point to the edge, metre
 CLUSTER: Final = "cluster"  # DBSCAN label, -1 for noise and for rows not clustered
 HOTSPOT_ID: Final = "hotspot_id"  # hotspot the row belongs to, -1 when none
 
+# --- when, exactly: police extracts give an interval ("begånget fr.o.m. … t.o.m. …") -----------------------
+OCCURRED_FROM: Final = "occurred_from"  # start of the interval; always equal to occurred_at
+OCCURRED_TO: Final = (
+    "occurred_to"  # end of the interval (a date without a time: that day's 23:59:59); NaT: none
+)
+TIME_KNOWN: Final = "time_known"  # False when the source gave a date without a time of day (not midnight)
+
+# --- police case systems: one row per brott; identity (case_id, offence) ------------------------------------
+CASE_ID: Final = "case_id"  # the case (ärendenummer); several brott of one case share it; None without one
+OFFENCE_CODE: Final = "offence_code"  # the offence code as written (Brå's brottskod, "0857"); "" without one
+
+# --- safety-walk remarks ------------------------------------------------------------------------------------
+REMARK_STATUS: Final = "remark_status"  # follow-up status of a remark (REMARK_STATUSES); "" when not given
+REMARK_TONE: Final = "remark_tone"  # "problem", "positiv" or "neutral" (REMARK_TONES)
+
 INCIDENT_COLUMNS: Final = (
     RECORD_ID,
     SOURCE,
@@ -89,6 +115,11 @@ INCIDENT_COLUMNS: Final = (
     PRECISION,
     STATUS,
     REASON,
+    OCCURRED_FROM,
+    OCCURRED_TO,
+    TIME_KNOWN,
+    CASE_ID,
+    OFFENCE_CODE,
 )
 OBSERVATION_COLUMNS: Final = (
     RECORD_ID,
@@ -105,6 +136,11 @@ OBSERVATION_COLUMNS: Final = (
     PRECISION,
     STATUS,
     REASON,
+    OCCURRED_FROM,
+    OCCURRED_TO,
+    TIME_KNOWN,
+    REMARK_STATUS,
+    REMARK_TONE,
 )
 
 # --- vocabularies -------------------------------------------------------------------------------------------
@@ -142,6 +178,16 @@ PRECISION_TIERS: Final[tuple[str, ...]] = get_args(Precision)
 # The tiers fine enough to be snapped to a street and clustered.
 STREET_PRECISION: Final = frozenset({"exact", "address", "interpolated", "intersection", "street", "place"})
 
+# Follow-up status of a safety-walk remark, and the ones that mean the problem is dealt with.
+REMARK_STATUSES: Final = ("ny", "pågår", "åtgärdad", "avslutad", "ej_åtgärdad")
+REMARK_RESOLVED: Final = frozenset({"åtgärdad", "avslutad"})
+# A remark is a problem unless it praises (positiv) or only describes (neutral).
+REMARK_TONES: Final = ("problem", "positiv", "neutral")
+
+# Geocoder answers scoring below this (0-100), or flagged ambiguous, are left out of the clustering with
+# reason ``geocode_uncertain`` unless the caller includes them (``include_uncertain=True``).
+MIN_GEOCODE_SCORE: Final = 80.0
+
 Status = Literal["ok", "needs_geocoding", "rejected"]
 STATUSES: Final[tuple[str, ...]] = get_args(Status)
 
@@ -167,6 +213,12 @@ REASONS: Final = {
     "coarse_location": ("Bara kommun/län känd", "Only municipality or county known"),
     "too_far_from_street": ("För långt från gatunätet", "Farther from the street network than max_snap_m"),
     "outside_network": ("Utanför gatunätet", "Outside the street network's area"),
+    "geocode_uncertain": (
+        "Osäker geokodning (tvetydig eller låg poäng)",
+        "Uncertain geocoding (ambiguous or below the score threshold)",
+    ),
+    "remark_resolved": ("Åtgärdad synpunkt", "Remark already resolved"),
+    "remark_not_problem": ("Positiv/neutral synpunkt", "Positive or neutral remark"),
 }
 
 

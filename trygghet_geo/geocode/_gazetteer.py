@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 import shapely
 
 from trygghet_geo.errors import GeocodingError, InputError
+from trygghet_geo.geocode._addresses import address_items, address_rows, synthetic_streets
 from trygghet_geo.geocode._osm import CATEGORY_TAGS, NAME_TAGS, RawOSM, read_osm_file, read_osm_place
 from trygghet_geo.geocode._parse import name_key
 
@@ -50,7 +50,11 @@ ENTRY_COLUMNS = (
     "y",
     "lon",
     "lat",
+    "origin",
+    "postcode",
 )
+# columns a gazetteer saved before they existed gets on load, with these values
+_LATER_COLUMNS = {"origin": "osm", "postcode": ""}
 _KINDS = ("address", "street", "intersection", "place")
 _COARSE_PLACES = {
     "country",
@@ -66,7 +70,6 @@ _COARSE_PLACES = {
 _STREET_MERGE_M = 200.0  # parts of one street name closer than this are one street
 _PLACE_MERGE_M = 250.0  # features with one name closer than this are one place
 _CROSSING_MERGE_M = 120.0  # nodes of one street pair closer than this are one intersection
-_HOUSE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*([a-zA-Z]?)\s*(?:[-–]\s*(\d{1,4})\s*[a-zA-Z]?)?\s*$")
 
 
 def _metric_crs(lon: float, lat: float) -> str:
@@ -95,12 +98,17 @@ class Gazetteer:
         One row per entity in a metric CRS: ``kind`` (address, street, intersection, place), ``name``
         (display name, Swedish where OSM has one), ``aliases`` (``"|"``-joined), ``category``, ``street_id``
         / ``street2_id`` (row of the street), ``number``, ``number_to``, ``letter``, ``measure_m`` (position
-        along the street), ``x``/``y`` (metric point returned) and ``lon``/``lat`` (the same in WGS84).
+        along the street), ``x``/``y`` (metric point returned), ``lon``/``lat`` (the same in WGS84),
+        ``origin`` (``osm``, ``lantmateriet`` or ``municipal``: where an address came from) and
+        ``postcode``. An address row's geometry is the building carrying it when there is one.
     version : str
         Hash of the content; changes whenever any entity changes.
     """
 
     def __init__(self, entries: gpd.GeoDataFrame) -> None:
+        later = {c: v for c, v in _LATER_COLUMNS.items() if c not in entries.columns}
+        if later:
+            entries = entries.assign(**later)
         missing = [c for c in ENTRY_COLUMNS if c not in entries.columns]
         if missing:
             raise InputError(f"gazetteer table lacks columns {missing}")
@@ -181,7 +189,7 @@ class Gazetteer:
 def _coerce(entries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Column types as :func:`build_gazetteer` makes them (GeoPackage loses some)."""
     out = entries.copy()
-    for c in ("name", "aliases", "category", "letter", "kind"):
+    for c in ("name", "aliases", "category", "letter", "kind", "origin", "postcode"):
         out[c] = out[c].fillna("").astype(str)
     for c in ("street_id", "street2_id", "number", "number_to"):
         out[c] = out[c].fillna(-1).astype(np.int64)
@@ -206,6 +214,9 @@ def build_gazetteer(
     network: StreetNetwork | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     online: bool = False,
+    addresses: str | Path | None = None,
+    address_columns: dict[str, str] | None = None,
+    address_source: str | None = None,
 ) -> Gazetteer:
     """Build the gazetteer of a town from OpenStreetMap data.
 
@@ -222,10 +233,30 @@ def build_gazetteer(
         extract. ``trygghet-geo analyze`` passes the street network's extent with a margin of about 2 km.
     online : bool
         Allow downloading when ``source`` is not a local file.
+    addresses : str or Path, optional
+        An authoritative address point layer (GeoPackage, GeoParquet, or CSV with coordinate columns), such
+        as Lantmäteriet's belägenhetsadresser or the municipality's own address layer; see
+        :func:`trygghet_geo.geocode.read_address_layer` for the columns recognised. Where the layer and OSM
+        both have an address, the layer wins; each answer names its source in ``geocode_source``.
+    address_columns : dict, optional
+        Explicit column mapping for the layer, e.g. ``{"street": "GATA", "number": "NR"}``; keys are
+        ``street``, ``number``, ``letter``, ``postcode``, ``town``, ``municipality``, ``x``, ``y``.
+    address_source : {"lantmateriet", "municipal"}, optional
+        What the layer is; by default told from its column names.
 
     Returns
     -------
     Gazetteer
+
+    Notes
+    -----
+    Addresses are held by buildings: a building polygon tagged with the address, or the building an
+    address node (entrance, door, shop) lies in, becomes the address row's geometry. An address is answered
+    at its own node inside that building (the most central one), else at an entrance node on the building
+    (``entrance=main`` first, else the one nearest the street), else at the building's representative
+    point (always inside it), else at the lone node; so an answer lies in or on the building whenever OSM
+    or the layer ties the address to one. The same address at places more than 100 m apart is kept as two
+    rows and answered as ambiguous.
 
     Examples
     --------
@@ -242,10 +273,17 @@ def build_gazetteer(
         raise GeocodingError(
             f"{str(source)!r} is not a local OSM file; pass online=True to download it with osmnx"
         )
-    return _build_from_raw(raw, network=network)
+    layer = None
+    if addresses is not None:
+        from trygghet_geo.geocode._authority import read_address_layer
+
+        layer = read_address_layer(addresses, columns=address_columns, source=address_source)
+    return _build_from_raw(raw, network=network, layer=layer)
 
 
-def _build_from_raw(raw: RawOSM, *, network: StreetNetwork | None = None) -> Gazetteer:
+def _build_from_raw(
+    raw: RawOSM, *, network: StreetNetwork | None = None, layer: gpd.GeoDataFrame | None = None
+) -> Gazetteer:
     if len(raw.streets) == 0:
         raise InputError("the OSM data holds no named streets")
     c = raw.streets.geometry.union_all().centroid if network is None else None
@@ -267,7 +305,21 @@ def _build_from_raw(raw: RawOSM, *, network: StreetNetwork | None = None) -> Gaz
     streets, edge_street = _build_streets(edges, aliases)
     crossings = _build_intersections(edges, edge_street, streets)
     places = _build_places(raw.named.to_crs(crs))
-    addresses = _build_addresses(raw.addresses.to_crs(crs), streets)
+    items = address_items(raw.addresses.to_crs(crs))
+    if layer is not None and len(layer):
+        items = pd.concat([layer.to_crs(crs)[list(items.columns)], items], ignore_index=True)
+    lookup = _street_lookup(streets)
+    more = synthetic_streets(items, lookup)
+    if more:  # appended after the network's streets, so intersections keep their street ids
+        streets = pd.concat([streets, pd.DataFrame(more)], ignore_index=True)
+        lookup = _street_lookup(streets)
+    addresses = address_rows(
+        items,
+        raw.buildings_or_empty().to_crs(crs),
+        streets,
+        lookup,
+        raw.entrances_or_empty().to_crs(crs),
+    )
     parts = [streets, addresses, crossings, places]
     entries = pd.concat([p for p in parts if len(p)], ignore_index=True)
     # streets first, so a street's row number is its entity id (addresses refer to it)
@@ -335,6 +387,8 @@ def _empty_row(kind: str) -> dict[str, Any]:
         "y": np.nan,
         "lon": np.nan,
         "lat": np.nan,
+        "origin": "osm",
+        "postcode": "",
         "geometry": None,
     }
 
@@ -493,60 +547,6 @@ def _street_lookup(streets: pd.DataFrame) -> dict[str, list[int]]:
             if sid not in out[k]:
                 out[k].append(sid)
     return out
-
-
-def _build_addresses(addresses: gpd.GeoDataFrame, streets: pd.DataFrame) -> pd.DataFrame:
-    """One row per (street, number, letter); ranges ("22-24") keep their end in ``number_to``."""
-    lookup = _street_lookup(streets)
-    street_geoms = streets["geometry"].to_numpy()
-    cand: dict[tuple[int, int, str], list[tuple[Any, int, bool]]] = defaultdict(list)
-    skipped = 0
-    for tags, geom in zip(addresses["tags"], addresses.geometry, strict=True):
-        street, number = tags.get("addr:street"), tags.get("addr:housenumber")
-        m = _HOUSE_NUMBER.match(str(number)) if number else None
-        sids = lookup.get(name_key(street), []) if isinstance(street, str) else []
-        if m is None or not sids:
-            skipped += 1
-            continue
-        pt = _point_of(geom)
-        sid = min(sids, key=lambda s: street_geoms[s].distance(pt))
-        number, to = int(m.group(1)), int(m.group(3)) if m.group(3) else -1
-        if 0 < to < number:  # "29-27"
-            number, to = to, number
-        cand[(sid, number, m.group(2).lower())].append((pt, to, geom.geom_type == "Point"))
-    if skipped:
-        log.info(
-            "%d address features skipped (no street of that name in the network, or odd number)", skipped
-        )
-    rows = []
-    names = streets["name"].to_numpy()
-    for (sid, number, letter), all_items in cand.items():
-        # an address node marks the entrance (OSM convention); a building centroid can lie deep in a block
-        items = [it for it in all_items if it[2]] or all_items
-        xy = np.array([(p.x, p.y) for p, _, _ in items])
-        k = int(np.argmin(((xy - xy.mean(axis=0)) ** 2).sum(axis=1)))
-        pt, to, _ = items[k]
-        line = street_geoms[sid]
-        measure = line.project(pt)
-        on_line = line.interpolate(measure)
-        row = _empty_row("address")
-        label = f"{names[sid]} {number}{letter.upper()}" + (f"-{to}" if to > 0 else "")
-        row.update(
-            name=label,
-            street_id=sid,
-            number=number,
-            number_to=to,
-            letter=letter,
-            measure_m=measure,
-            off_x=pt.x - on_line.x,
-            off_y=pt.y - on_line.y,
-            category="address",
-            x=pt.x,
-            y=pt.y,
-            geometry=pt,
-        )
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def iter_aliases(entries: pd.DataFrame) -> Iterable[tuple[int, str]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import astuple
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -22,7 +21,7 @@ from trygghet_geo.geocode._parse import normalize_text
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["AMBIGUOUS", "RUNNER_UP", "RUNNER_UP_M", "RUNNER_UP_SCORE", "geocode"]
+__all__ = ["AMBIGUOUS", "CANDIDATES", "RUNNER_UP", "RUNNER_UP_M", "RUNNER_UP_SCORE", "SOURCE", "geocode"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +29,8 @@ AMBIGUOUS = "geocode_ambiguous"  # True when a runner-up elsewhere scored within
 RUNNER_UP = "geocode_runner_up"  # name of the best candidate elsewhere ("" when none)
 RUNNER_UP_SCORE = "geocode_runner_up_score"
 RUNNER_UP_M = "geocode_runner_up_m"  # distance from the answer to the runner-up, metres
+SOURCE = "geocode_source"  # where the answer's data came from: osm, lantmateriet, municipal, nominatim
+CANDIDATES = "candidates"  # JSON list of the places an ambiguous text may mean ("" when not ambiguous)
 _PRECISION = {
     "address": "address",
     "interpolated": "interpolated",
@@ -134,8 +135,14 @@ def geocode(
     geopandas.GeoDataFrame
         A new table (EPSG:4326), same index and row count, user columns untouched. Geocoded rows get ``lon``,
         ``lat``, geometry, ``precision``, ``geocode_method``, ``geocode_score`` (0-100), ``matched_name``,
-        ``geocode_ambiguous``, ``geocode_runner_up`` (+ ``_score``, ``_m``); ``status`` becomes ``"ok"``, or
-        ``"rejected"`` with reason ``"geocode_failed"``. Rows with coordinates get method ``"coordinates"``.
+        ``geocode_ambiguous``, ``geocode_runner_up`` (+ ``_score``, ``_m``), ``geocode_source`` (``osm``,
+        ``lantmateriet``, ``municipal``: whose data placed the row; ``nominatim`` for online answers) and
+        ``candidates``; ``status`` becomes ``"ok"``, or ``"rejected"`` with reason ``"geocode_failed"``.
+        Rows with coordinates get method ``"coordinates"``.
+
+        An address found at places more than 100 m apart is answered with ``geocode_ambiguous=True``, a score
+        of at most 75, and every place in ``candidates``: a JSON list of ``{"name", "lon", "lat", "score",
+        "source"}``, the answer first.
 
     Examples
     --------
@@ -188,6 +195,8 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
         RUNNER_UP: np.full(n, "", dtype=object),
         RUNNER_UP_SCORE: np.full(n, np.nan),
         RUNNER_UP_M: np.full(n, np.nan),
+        SOURCE: np.full(n, "", dtype=object),
+        CANDIDATES: np.full(n, "", dtype=object),
     }
     cols[schema.PRECISION][had_coords & pd.isna(cols[schema.PRECISION])] = "exact"
     rows = np.flatnonzero(todo)
@@ -204,7 +213,8 @@ def _assemble(df: pd.DataFrame, todo: np.ndarray, results: list[MatchResult]) ->
 
 def _fill(cols: dict[str, np.ndarray], rows: np.ndarray, results: list[MatchResult]) -> None:
     """Write the answers of the geocoded rows into the output columns (in place)."""
-    table = pd.DataFrame([astuple(r) for r in results], columns=list(MatchResult.__dataclass_fields__))
+    # one list per field: dataclasses.astuple deep-copies every value and cost a third of the whole run
+    table = pd.DataFrame({f: [getattr(r, f) for r in results] for f in MatchResult.__dataclass_fields__})
     ok = (table["method"] != "failed").to_numpy() & (table["score"] >= _MIN_SCORE).to_numpy()
     cols[schema.LON][rows] = np.where(ok, table["lon"], np.nan)
     cols[schema.LAT][rows] = np.where(ok, table["lat"], np.nan)
@@ -215,6 +225,8 @@ def _fill(cols: dict[str, np.ndarray], rows: np.ndarray, results: list[MatchResu
     cols[RUNNER_UP][rows] = table["runner_up"].to_numpy()
     cols[RUNNER_UP_SCORE][rows] = np.where(table["runner_up"] != "", table["runner_up_score"], np.nan)
     cols[RUNNER_UP_M][rows] = table["runner_up_m"].to_numpy()
+    cols[SOURCE][rows] = np.where(ok, table["source"], "")
+    cols[CANDIDATES][rows] = np.where(ok, table["candidates"], "")
     methods = table["method"].to_numpy()
     cols[schema.PRECISION][rows] = [
         _PRECISION.get(m) if o else None for m, o in zip(methods, ok, strict=True)

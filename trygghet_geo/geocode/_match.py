@@ -16,7 +16,15 @@ import numpy as np
 import shapely
 import shapely.ops
 
-from trygghet_geo.geocode._parse import _RELATION_RE, ParsedPlace, folded_key, name_key, parse_place
+from trygghet_geo.geocode._numbers import AddressTables
+from trygghet_geo.geocode._parse import (
+    _RELATION_RE,
+    ParsedPlace,
+    _split_cross,
+    folded_key,
+    name_key,
+    parse_place,
+)
 
 if TYPE_CHECKING:
     from trygghet_geo.geocode._gazetteer import Gazetteer
@@ -30,12 +38,14 @@ AMBIGUOUS_M = 150.0  # ... elsewhere = farther than this
 AMBIGUOUS_CAP = 75.0  # an ambiguous match never scores as confident
 MAX_CANDIDATES = 6
 NO_CROSSING_MAX_M = 400.0  # "korsningen X/Y" of streets that do not meet: nearest point if this close
-INTERPOLATE_MAX_M = 250.0  # neighbours farther apart than this are not one stretch of street
 _GENERIC = {  # generic words that point at the one feature of a kind ("vid stationen")
     "station": ("railway=station",),
     "stationen": ("railway=station",),
     "jarnvagsstation": ("railway=station",),
     "centralstation": ("railway=station",),
+    "centralstationen": ("railway=station",),
+    "jarnvagsstationen": ("railway=station",),
+    "tagstationen": ("railway=station",),
     "tagstation": ("railway=station",),
     "tunnelbanestation": ("railway=station", "station=subway"),
     "busstation": ("amenity=bus_station",),
@@ -60,6 +70,10 @@ class MatchResult:
     runner_up: str = ""
     runner_up_score: float = 0.0
     runner_up_m: float = float("nan")
+    source: str = (
+        ""  # where the answer's data came from: osm, lantmateriet, municipal (or the online service)
+    )
+    candidates: str = ""  # JSON list of the places an ambiguous text may mean, the answer first
 
 
 @dataclass
@@ -78,15 +92,13 @@ class _Index:
     geoms: np.ndarray
     streets: dict[str, list[int]]
     places: dict[str, list[int]]
-    address: dict[tuple[int, int, str], int]
-    numbers: dict[int, np.ndarray]  # street -> rows (number, measure, off_x, off_y, entity) sorted by number
+    origin: np.ndarray
+    postcode: np.ndarray
+    tables: AddressTables
     crossings: dict[tuple[int, int], list[int]]
     categories: dict[str, list[int]]
     choices: dict[str, tuple[list[str], list[list[int]]]] = field(default_factory=dict)
     to_wgs84: Any = None
-
-    def address_xy(self, entity: int) -> tuple[float, float]:
-        return float(self.x[entity]), float(self.y[entity])
 
 
 def index_of(gaz: Gazetteer) -> _Index:
@@ -97,7 +109,6 @@ def index_of(gaz: Gazetteer) -> _Index:
 
     e = gaz.entries
     kind = e["kind"].to_numpy()
-    address, numbers = _address_tables(e[kind == "address"])
     crossings: dict[tuple[int, int], list[int]] = defaultdict(list)
     cr = e[kind == "intersection"]
     for i, a, b in zip(cr.index, cr["street_id"], cr["street2_id"], strict=True):
@@ -119,8 +130,9 @@ def index_of(gaz: Gazetteer) -> _Index:
         geoms=e.geometry.to_numpy(),
         streets=_alias_table(e, "street", name_key),
         places=_alias_table(e, "place", name_key),
-        address=address,
-        numbers=numbers,
+        origin=e["origin"].to_numpy(),
+        postcode=e["postcode"].to_numpy(),
+        tables=AddressTables.build(e[kind == "address"]),
         crossings=dict(crossings),
         categories=dict(categories),
         to_wgs84=Transformer.from_crs(gaz.crs, "EPSG:4326", always_xy=True),
@@ -146,22 +158,6 @@ def _alias_table(e: Any, kind: str, key: Callable[[str], str]) -> dict[str, list
             if k and int(row) not in table[k]:
                 table[k].append(int(row))
     return dict(table)
-
-
-def _address_tables(addr: Any) -> tuple[dict[tuple[int, int, str], int], dict[int, np.ndarray]]:
-    """(street, number, letter) -> row, with "?" for any letter; street -> rows (number, ..., row) sorted."""
-    address: dict[tuple[int, int, str], int] = {}
-    per_street: dict[int, list[tuple[float, float, float, float, int]]] = defaultdict(list)
-    plain_first = np.argsort((addr["number_to"] > addr["number"]).to_numpy(), kind="stable")
-    addr = addr.iloc[plain_first]
-    columns = ("street_id", "number", "number_to", "letter", "measure_m", "off_x", "off_y")
-    for i, sid, num, to, letter, m, ox, oy in zip(addr.index, *(addr[c] for c in columns), strict=True):
-        last = int(to) if to > num else int(num)
-        for n in range(int(num), last + 1, 2):  # a range "22-24" also answers 24; a plain "22" wins over it
-            address.setdefault((int(sid), n, letter), int(i))
-            per_street[int(sid)].append((float(n), float(m), float(ox), float(oy), int(i)))
-        address.setdefault((int(sid), int(num), "?"), int(i))  # any letter of this number
-    return address, {s: np.array(sorted(v)) for s, v in per_street.items()}
 
 
 class _Resolver:
@@ -236,6 +232,7 @@ def _result(
             lon=float(idx.lon[entity]),
             lat=float(idx.lat[entity]),
             matched_name=str(idx.name[entity]) if name is None else name,
+            source=str(idx.origin[entity]),
         )
     lon, lat = idx.to_wgs84.transform(xy[0], xy[1])
     return MatchResult(
@@ -247,6 +244,7 @@ def _result(
         lon=float(lon),
         lat=float(lat),
         matched_name=str(idx.name[entity]) if name is None else name,
+        source=str(idx.origin[entity]),
     )
 
 
@@ -308,64 +306,10 @@ def _bare(idx: _Index, res: _Resolver, text: str) -> MatchResult | None:
     return _with_runner_up(idx, best, [(c[1], c[0]) for c in cands[1:]])
 
 
-def _interpolate(idx: _Index, sid: int, number: int) -> tuple[tuple[float, float], float, str] | None:
-    """Position of a missing house number from its neighbours on the same side (same parity).
-
-    Between two neighbours: the point a proportional way from one to the other, when they lie close enough to
-    be one stretch of the street; the score falls with the gap in numbers and in metres. With a neighbour on
-    one side only: that neighbour's position, scored lower.
-    """
-    table = idx.numbers.get(sid)
-    if table is None or len(table) == 0:
-        return None
-    same = table[(table[:, 0].astype(int) % 2) == (number % 2)]
-    base = 88.0
-    if len(same) == 0:
-        same, base = table, 70.0
-    lo, hi = same[same[:, 0] < number], same[same[:, 0] > number]
-    if len(lo) and len(hi):
-        a, b = idx.address_xy(int(lo[-1, 4])), idx.address_xy(int(hi[0, 4]))
-        gap_m = float(np.hypot(b[0] - a[0], b[1] - a[1]))
-        gap_n = hi[0, 0] - lo[-1, 0]
-        if gap_m <= INTERPOLATE_MAX_M:
-            t = (number - lo[-1, 0]) / gap_n
-            xy = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
-            score = base - 2.0 * max(0.0, gap_n - 4) - 10.0 * (gap_m > 120.0)
-            return xy, max(score, 60.0), f"{int(lo[-1, 0])}–{int(hi[0, 0])}"
-    near = min(
-        [r for r in (lo[-1] if len(lo) else None, hi[0] if len(hi) else None) if r is not None],
-        key=lambda r: abs(r[0] - number),
-    )
-    if abs(near[0] - number) > 6:
-        return None
-    return idx.address_xy(int(near[4])), base - 12.0, f"{int(near[0])}"
-
-
 def _address(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
-    number = int(p.house_number or 0)
-    streets = res("street", p.street)
-    for sid, s in streets:
-        for key, penalty in (
-            ((sid, number, p.house_letter), 0.0),
-            ((sid, number, ""), 5.0),
-            ((sid, number, "?"), 8.0),
-        ):
-            ent = idx.address.get(key)
-            if ent is not None:
-                best = _result(idx, "address", s - (penalty if p.house_letter or key[2] == "?" else 0.0), ent)
-                return _with_runner_up(idx, best, [(o, v) for o, v in streets if o != sid])
-    for sid, s in streets:
-        got = _interpolate(idx, sid, number)
-        if got is not None:
-            xy, score, label = got
-            name = f"{idx.name[sid]} {number}{p.house_letter.upper()} (≈ {label})"
-            best = _result(idx, "interpolated", s * score / 100.0, sid, name=name, xy=xy)
-            return _with_runner_up(idx, best, [(o, v) for o, v in streets if o != sid])
-    if streets:
-        sid, s = streets[0]
-        best = _result(idx, "street", _street_score(idx, sid, s) * 0.9, sid)
-        return _with_runner_up(idx, best, streets[1:])
-    return None
+    from trygghet_geo.geocode._match_address import address_match  # it builds on this module
+
+    return address_match(idx, res, p)
 
 
 def _crossing(idx: _Index, res: _Resolver, a: str, b: str) -> MatchResult | None:
@@ -472,7 +416,13 @@ def _compose(idx: _Index, res: _Resolver, p: ParsedPlace) -> MatchResult | None:
     if p.kind == "between":
         return _between(idx, res, p)
     if p.kind in ("street", "place"):
-        return _target(idx, res, p.street)
+        got = _target(idx, res, p.street)
+        if got is None and not p.relation:  # "Mikaelsgatan-Alexandersgatan": a hyphen between two streets
+            pair = _split_cross(p.street)
+            crossing = _crossing(idx, res, *pair) if pair else None
+            if crossing is not None and crossing.method == "intersection":
+                return crossing
+        return got
     return None
 
 

@@ -121,4 +121,5 @@ def _to_result(loc: Any, bounds: tuple[float, float, float, float]) -> MatchResu
         lon=lon,
         lat=lat,
         matched_name=str(getattr(loc, "address", "") or ""),
+        source="nominatim",
     )

@@ -64,19 +64,38 @@ class RawOSM:
 
     ``named``: every named feature (nodes, ways, relations). ``addresses``: features with
     ``addr:housenumber``. ``streets``: street ways with ``name``, ``tags``, ``u``, ``v`` (node ids),
-    LineString from u to v.
+    LineString from u to v. ``buildings``: building polygons (with or without an address of their own; an
+    address node inside one is that building's address). ``entrances``: ``entrance=*`` nodes, where an
+    address whose building has no address node of its own is answered.
     """
 
     named: gpd.GeoDataFrame
     addresses: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame | None = None
+    entrances: gpd.GeoDataFrame | None = None
 
     def clip(self, bbox: tuple[float, float, float, float]) -> RawOSM:
         """The features that touch ``bbox = (min_lon, min_lat, max_lon, max_lat)``."""
         import shapely
 
         box = shapely.box(*bbox)
-        return RawOSM(*(t[t.intersects(box)] for t in (self.named, self.addresses, self.streets)))
+        tables = (
+            self.named,
+            self.addresses,
+            self.streets,
+            self.buildings_or_empty(),
+            self.entrances_or_empty(),
+        )
+        return RawOSM(*(t[t.intersects(box)] for t in tables))
+
+    def entrances_or_empty(self) -> gpd.GeoDataFrame:
+        """``entrances``, or an empty table when the source gave none."""
+        return self.entrances if self.entrances is not None else _frame(None)
+
+    def buildings_or_empty(self) -> gpd.GeoDataFrame:
+        """``buildings``, or an empty table when the source gave none."""
+        return self.buildings if self.buildings is not None else _frame(None)
 
 
 def _tags_to_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -147,6 +166,10 @@ def read_osm_file(path: str | Path, *, bbox: tuple[float, float, float, float] |
             custom_filter={"addr:housenumber": True}, filter_type="keep"
         )
         _nodes, edges = osm.get_network(network_type="all", nodes=True)
+        buildings = osm.get_buildings()
+        entrances = osm.get_data_by_custom_criteria(
+            custom_filter={"entrance": True}, filter_type="keep", keep_ways=False, keep_relations=False
+        )
     if edges is None or len(edges) == 0:
         where = "" if bbox is None else f" within bbox {bbox}"
         raise InputError(f"OSM file {str(path)!r} holds no streets{where}")
@@ -154,7 +177,14 @@ def read_osm_file(path: str | Path, *, bbox: tuple[float, float, float, float] |
         named=_frame(named),
         addresses=_frame(addresses),
         streets=_frame(edges[edges["name"].notna()], keep=("name", "u", "v")),
+        buildings=_polygons(_frame(buildings)),
+        entrances=_frame(entrances),
     )
+
+
+def _polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The polygon rows of a feature table (buildings mapped as nodes have no outline to hold)."""
+    return frame[frame.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
 
 
 def read_osm_place(query: str) -> RawOSM:
@@ -165,7 +195,9 @@ def read_osm_place(query: str) -> RawOSM:
     ox = _osmnx()
     try:
         graph = ox.graph_from_place(query, network_type="all", simplify=False, retain_all=True)
-        features = ox.features_from_place(query, tags={"name": True, "addr:housenumber": True})
+        features = ox.features_from_place(
+            query, tags={"name": True, "addr:housenumber": True, "building": True, "entrance": True}
+        )
     except Exception as exc:  # osmnx raises many kinds (HTTP, Overpass, geocoding of the query)
         raise GeocodingError(f"could not download OSM data for {query!r}: {exc}") from exc
     return _from_osmnx(graph, features)
@@ -177,7 +209,9 @@ def read_osm_xml(path: str | Path) -> RawOSM:
     ox = _osmnx()
     try:
         graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
-        features = ox.features_from_xml(path, tags={"name": True, "addr:housenumber": True})
+        features = ox.features_from_xml(
+            path, tags={"name": True, "addr:housenumber": True, "building": True, "entrance": True}
+        )
     except Exception as exc:  # malformed XML surfaces as many exception kinds
         raise InputError(f"OSM file {str(path)!r} could not be read: {exc}") from exc
     return _from_osmnx(graph, features)
@@ -192,7 +226,11 @@ def _osmnx() -> Any:
 
 
 def _tag_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    cols = [c for c in frame.columns if c in NAME_TAGS or c in CATEGORY_TAGS or c.startswith("addr:")]
+    cols = [
+        c
+        for c in frame.columns
+        if c in NAME_TAGS or c in CATEGORY_TAGS or c.startswith("addr:") or c == "entrance"
+    ]
     return [
         {k: v for k, v in zip(cols, row, strict=True) if isinstance(v, str) and v}
         for row in frame[cols].itertuples(index=False, name=None)
@@ -220,8 +258,12 @@ def _from_osmnx(graph: Any, features: gpd.GeoDataFrame) -> RawOSM:
     edges["osm_type"] = "way"
     has_name = feats["name"].notna() if "name" in feats else pd.Series(False, index=feats.index)
     has_number = feats["addr:housenumber"].notna() if "addr:housenumber" in feats else ~has_name & has_name
+    is_building = feats["building"].notna() if "building" in feats else ~has_name & has_name
+    is_entrance = feats["entrance"].notna() if "entrance" in feats else ~has_name & has_name
     return RawOSM(
         named=_frame(feats[has_name]),
         addresses=_frame(feats[has_number]),
         streets=_frame(edges, keep=("name", "u", "v")),
+        buildings=_polygons(_frame(feats[is_building])),
+        entrances=_frame(feats[is_entrance & (feats.geometry.geom_type == "Point")]),
     )

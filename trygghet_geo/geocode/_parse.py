@@ -137,7 +137,7 @@ _RELATIONS = (
 _RELATION_RE = re.compile(r"(?:^|\s)(" + "|".join(re.escape(r) for r in _RELATIONS) + r")\s+(?=\S)")
 _BETWEEN = re.compile(r"^(?:(?P<base>.+?)\s+)?mellan\s+(?P<a>.+?)\s+(?:och|&)\s+(?P<b>.+)$")
 _CROSS_WORDS = re.compile(
-    r"^(?:i\s+|vid\s+|på\s+)?(?:korsningen|korsning|hörnet|gatuhörnet|hörn|kors\.?|korsningen av)\s+"
+    r"^(?:i\s+|vid\s+|på\s+)?(?:korsningen|korsning|hörnet|gatuhörnet|hörn|korsn\.?|kors\.?|korsningen av)\s+"
     r"(?:av\s+|mellan\s+)?"
 )
 _CROSS_SPLIT = re.compile(
@@ -161,6 +161,8 @@ _SUFFIX_ABBREV = (
     (re.compile(r"\b(\w{2,}?)pl\." + _END), r"\1platsen"),
     (re.compile(r"\b(\w{2,}?)st\.$"), r"\1stationen"),
     (re.compile(r"\b(\w{3,}?)k\." + _END), r"\1katu"),
+    # Finnish genitive + "k" without a full stop before the number: "Annank 26" -> "Annankatu 26"
+    (re.compile(r"\b(\w{3,}n)k(?=\s*\d)"), r"\1katu"),
     (re.compile(r"\b(\w{3,}?)t\." + _END), r"\1tie"),
 )
 # Whole-word abbreviations, Swedish first.
@@ -178,6 +180,31 @@ _WORD_ABBREV = {
     "stn.": "stationen",
     "c.": "central",
 }
+
+
+# Finnish corner: "aleksanterinkadun ja mikonkadun kulma(ssa)"; the genitive of the street word goes back
+# to the name's own form (katu/kadun, tie/tien, kuja/kujan, tori/torin, ranta/rannan, aukio/aukion, ...)
+_FI_CORNER = re.compile(
+    r"^(?P<a>.+?)\s+ja\s+(?P<b>.+?)\s+(?:kulma|kulmassa|kulmauksessa|risteys|risteyksessä)$"
+)
+_FI_GENITIVE = re.compile(r"(kadun|tien|kujan|torin|rannan|aukion|puistikon|polun|puiston|sillan|kaaren)$")
+_FI_NOMINATIVE = {
+    "kadun": "katu",
+    "tien": "tie",
+    "kujan": "kuja",
+    "torin": "tori",
+    "rannan": "ranta",
+    "aukion": "aukio",
+    "puistikon": "puistikko",
+    "polun": "polku",
+    "puiston": "puisto",
+    "sillan": "silta",
+    "kaaren": "kaari",
+}
+
+
+def _nominative(m: re.Match[str]) -> str:
+    return _FI_NOMINATIVE[m.group(1)]
 
 
 @dataclass(frozen=True)
@@ -332,6 +359,10 @@ def _parse_cached(text: str) -> ParsedPlace:
         return ParsedPlace(text=text)
     t, common = _strip_extras(t)
     common["text"] = text
+    m = _FI_CORNER.match(t)  # Finnish "Xn ja Yn kulma": the corner of two streets, names in the genitive
+    if m:
+        first, second = (_FI_GENITIVE.sub(_nominative, s.strip()) for s in (m.group("a"), m.group("b")))
+        return ParsedPlace(normalized=t, kind="intersection", street=first, street2=second, **common)
     m = _CROSS_WORDS.match(t)  # intersections introduced by a corner word
     if m:
         rest = t[m.end() :]
@@ -360,7 +391,7 @@ def _parse_cached(text: str) -> ParsedPlace:
             house_letter=m.group("letter") or "",
             **common,
         )
-    pair = _split_cross(t) if re.search(r"/| och | ja | & | - ", t) else None
+    pair = _split_cross(t) if re.search(r"/| och | ja | & | - | x ", t) else None
     if pair is not None and not relation:
         return ParsedPlace(normalized=t, kind="intersection", street=pair[0], street2=pair[1], **common)
     if relation:

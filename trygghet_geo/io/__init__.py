@@ -18,6 +18,7 @@ exactly one row per input record; each row has a ``status`` (``ok``, ``needs_geo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -25,9 +26,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import pandas as pd
 
 from trygghet_geo import schema as s
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.io._categories import read_category_table
 from trygghet_geo.io._columns import ROLES, recognise_columns, role_of
+from trygghet_geo.io._extract import footer_rows
 from trygghet_geo.io._ingest import Area, Kind, Prepared, build
+from trygghet_geo.io._remarks import find_tone_column
 from trygghet_geo.io._report import IngestReport
 
 if TYPE_CHECKING:
@@ -53,8 +58,9 @@ def read_incidents(
     encoding: str | None = None,
     delimiter: str | None = None,
     area: Area = None,
-    categories: Mapping[str, str] | None = None,
+    categories: Mapping[str, str] | str | Path | None = None,
     max_excel_mb: float | None = None,
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Read police incidents into the canonical table (one row per input row, none dropped).
 
@@ -78,12 +84,24 @@ def read_incidents(
         ``None`` checks Sweden when most rows lie in Sweden; ``False`` checks nothing; else a
         ``(minlon, minlat, maxlon, maxlat)`` tuple, a shapely geometry in WGS84 or a GeoDataFrame.
     categories
-        Extra ``{raw type: category}`` pairs consulted before the shipped table.
+        Your own category table, consulted before the shipped one: ``{raw type: category}`` pairs, or the
+        path of a CSV with columns ``raw;category`` (and optionally ``kind``) in the layout of the shipped
+        ``data/categories.csv`` (a ``*`` at the end matches every type starting with the text).
     max_excel_mb
         Largest Excel workbook read, in megabytes once uncompressed (default ``options.max_excel_mb``, 100).
         A larger workbook, a sheet whose declared dimension cannot fit in it, or one declaring XML entities
         is refused with :class:`~trygghet_geo.errors.InputError` before anything is parsed (decompression
         bombs, XXE).
+    header_row
+        The 1-based row (line) of the column names, as Excel numbers rows; by default title lines above the
+        header (blank or padded with delimiters or not) are detected and reported, and footer lines below
+        the table ("Antal rader: 1626") are left out and reported.
+
+    Police case-system extracts are read as delivered: ``Ärendenummer`` becomes ``case_id`` (and
+    ``record_id``), ``Brottsbenämning`` the category with ``Brottskod`` kept in ``offence_code``, the pairs
+    ``Brott begånget fr.o.m. datum; kl`` and ``t.o.m. datum; kl`` become ``occurred_from`` (= ``occurred_at``)
+    and ``occurred_to``; a date without a time has ``time_known`` False. One row per brott: two rows are
+    duplicates only when they have the same ``case_id`` and the same offence (its code, else its text).
 
     Returns
     -------
@@ -120,6 +138,7 @@ def read_incidents(
         area=area,
         categories=categories,
         max_excel_mb=max_excel_mb,
+        header_row=header_row,
     )
 
 
@@ -133,8 +152,9 @@ def read_observations(
     encoding: str | None = None,
     delimiter: str | None = None,
     area: Area = None,
-    categories: Mapping[str, str] | None = None,
+    categories: Mapping[str, str] | str | Path | None = None,
     max_excel_mb: float | None = None,
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Read safety-walk observations (place text, category, note, suggested measure) into the canonical table.
 
@@ -161,6 +181,7 @@ def read_observations(
         area=area,
         categories=categories,
         max_excel_mb=max_excel_mb,
+        header_row=header_row,
     )
 
 
@@ -198,7 +219,7 @@ def _looks_like_observations(path: Path, kwargs: Mapping[str, Any]) -> bool:
         prep, _ = _prepare_path(
             path,
             "observations",
-            **{k: kwargs.get(k) for k in ("sheet", "layer", "encoding", "delimiter")},
+            **{k: kwargs.get(k) for k in ("sheet", "layer", "encoding", "delimiter", "header_row")},
             max_excel_mb=kwargs.get("max_excel_mb"),
         )
     except InputError:
@@ -220,8 +241,9 @@ def _read(
     encoding: str | None,
     delimiter: str | None,
     area: Area,
-    categories: Mapping[str, str] | None,
+    categories: Mapping[str, str] | str | Path | None,
     max_excel_mb: float | None = None,
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     index = None
     if isinstance(source, pd.DataFrame):
@@ -236,17 +258,46 @@ def _read(
             encoding=encoding,
             delimiter=delimiter,
             max_excel_mb=max_excel_mb,
+            header_row=header_row,
         )
     else:
         raise InputError(f"source={source!r}: expected a file path or a pandas/geopandas DataFrame")
     _check_columns_mapping(columns)
+    if prep.recognise:
+        _drop_footer(prep)
     prep.roles = recognise_columns(
         prep.frame.columns, columns=columns, source=prep.source, auto=prep.recognise
     )
+    if kind == "observations" and prep.recognise and not (columns and "tone" in columns):
+        prep.roles = find_tone_column(prep.frame, prep.roles)
     for key in columns or {}:  # an explicit column (or None) beats a reader's derived values
         prep.derived.pop(role_of(key), None)
     _require_location(prep)
-    return build(prep, kind=kind, crs=crs, area=area, categories=categories, index=index)
+    table = read_category_table(categories) if isinstance(categories, str | Path) else categories
+    return build(prep, kind=kind, crs=crs, area=area, categories=table, index=index)
+
+
+def _drop_footer(prep: Prepared) -> None:
+    """Footer lines below the table ("Antal rader: 1626", blank lines around it) are no rows: left out and
+    reported, with the number the footer states checked against the rows read."""
+    k = footer_rows(prep.frame)
+    if not k:
+        return
+    footer = [" ".join(_cells(r)) for r in prep.frame.iloc[len(prep.frame) - k :].to_numpy(dtype=object)]
+    prep.frame = prep.frame.iloc[: len(prep.frame) - k].reset_index(drop=True)
+    if prep.source_rows is not None:
+        prep.source_rows = list(prep.source_rows)[: len(prep.frame)]
+    text = "; ".join(f for f in footer if f)
+    note = f"{k} lines below the table were left out (a footer, not data: {text!r})"
+    stated = [int(m) for m in re.findall(r"(?i)(?:antal|rader|rows|totalt|summa)\D{0,20}?(\d+)", text)]
+    if stated and stated[0] != len(prep.frame):
+        note += f"; the footer states {stated[0]} rows, {len(prep.frame)} were read"
+    prep.report.setdefault("notes", []).append(note)
+    prep.report.setdefault("how", {})["footer_lines"] = k
+
+
+def _cells(row: Any) -> list[str]:
+    return [str(v).strip() for v in row if v is not None and str(v).strip() not in ("", "nan", "None")]
 
 
 def _require_location(prep: Prepared) -> None:
@@ -258,8 +309,19 @@ def _require_location(prep: Prepared) -> None:
         f"{list(prep.frame.columns)!r}. Expected a place column (plats, adress, gatuadress, "
         "platsbeskrivning, "
         "address …) or coordinate columns (latitud/longitud, lat/lon, X/Y, N/E); name yours with "
-        "columns={'place': ..., 'lat': ..., 'lon': ...}"
+        f"{hint('columns', _PLACE_EXAMPLE, cli='place=<rubrik>,lat=<rubrik>,lon=<rubrik>')}"
+        f"{_header_hint(prep)}"
     )
+
+
+_PLACE_EXAMPLE = "{'place': ..., 'lat': ..., 'lon': ...}"
+
+
+def _header_hint(prep: Prepared) -> str:
+    """For a file or sheet whose column names may stand on a later row (below a title row)."""
+    if prep.report.get("how", {}).get("format") not in ("csv", "xlsx"):
+        return ""
+    return f"; if the column names stand on a later row, say which with {hint('header_row', '3')}"
 
 
 def _prepare_frame(frame: pd.DataFrame) -> Prepared:
@@ -281,6 +343,7 @@ def _prepare_path(
     encoding: str | None = None,
     delimiter: str | None = None,
     max_excel_mb: float | None = None,
+    header_row: int | None = None,
 ) -> tuple[Prepared, pd.Index | None]:
     if not path.exists():
         raise InputError(f"{path}: no such file; expected a CSV, Excel, GeoJSON/GPKG/Shapefile or JSON file")
@@ -291,12 +354,15 @@ def _prepare_path(
     if suffix in _EXCEL:
         from trygghet_geo.io._excel import read_excel_table
 
-        frame, sheet_name, rows = read_excel_table(path, sheet=sheet, max_excel_mb=max_excel_mb)
+        frame, sheet_name, rows, head = read_excel_table(
+            path, sheet=sheet, max_excel_mb=max_excel_mb, header_row=header_row
+        )
+        notes = [f"{head - 1} rows above the header were skipped (a title, not data)"] if head > 1 else []
         return Prepared(
             frame=frame,
             source=name,
             source_rows=rows,
-            report={"how": {"format": "xlsx", "sheet": sheet_name}},
+            report={"how": {"format": "xlsx", "sheet": sheet_name, "header_row": head}, "notes": notes},
         ), None
     if suffix == ".xls":
         raise InputError(
@@ -308,7 +374,7 @@ def _prepare_path(
 
     if suffix not in _TEXT:
         log.info("%s: unknown extension %r, reading it as delimited text", path, suffix)
-    frame, info = read_text_table(path, encoding=encoding, delimiter=delimiter)
+    frame, info = read_text_table(path, encoding=encoding, delimiter=delimiter, header_row=header_row)
     notes = (
         [f"{info.mixed_encoding_lines} lines were cp1252 among UTF-8 lines; read line by line"]
         if info.mixed_encoding_lines
@@ -316,7 +382,8 @@ def _prepare_path(
     )
     if info.title_lines:
         notes.append(f"{info.title_lines} lines above the header were skipped (a title, not data)")
-    how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter}
+    how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter,
+           "header_row": info.title_lines + 1}  # fmt: skip
     return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None
 
 

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from trygghet_geo import schema as s
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import SchemaError
 
 __all__ = ["ROLES", "normalise_header", "recognise_columns", "role_of"]
@@ -14,10 +15,15 @@ __all__ = ["ROLES", "normalise_header", "recognise_columns", "role_of"]
 # Roles a source column can play. Keys of ``columns=`` may be a role or the canonical column it feeds.
 ROLES = (
     "record_id",
+    "case_id",
     "datetime",
     "date",
     "time",
+    "datetime_to",
+    "date_to",
+    "time_to",
     "category",
+    "offence_code",
     "place",
     "town",
     "lat",
@@ -30,10 +36,18 @@ ROLES = (
     "note",
     "measure",
     "published",
+    "remark_status",
+    "tone",
 )
 _CANONICAL_TO_ROLE = {
     s.RECORD_ID: "record_id",
+    s.CASE_ID: "case_id",
+    s.OFFENCE_CODE: "offence_code",
     s.OCCURRED_AT: "datetime",
+    s.OCCURRED_FROM: "datetime",
+    s.OCCURRED_TO: "datetime_to",
+    s.REMARK_STATUS: "remark_status",
+    s.REMARK_TONE: "tone",
     s.CATEGORY: "category",
     s.RAW_CATEGORY: "category",
     s.PLACE_TEXT: "place",
@@ -47,13 +61,6 @@ _CANONICAL_TO_ROLE = {
 _ALIASES: dict[str, tuple[str, ...]] = {
     "record_id": (
         "id",
-        "arendenummer",
-        "arendenr",
-        "arende",
-        "diarienummer",
-        "diarienr",
-        "anmalningsnummer",
-        "anmalningsnr",
         "handelsenummer",
         "handelsenr",
         "recordid",
@@ -66,6 +73,19 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "nr",
         "observationsid",
         "obsid",
+    ),
+    # A police case (ärende) holds one row per brott: the case number is no row id.
+    "case_id": (
+        "arendenummer",
+        "arendenr",
+        "arende",
+        "diarienummer",
+        "diarienr",
+        "anmalningsnummer",
+        "anmalningsnr",
+        "caseid",
+        "casenumber",
+        "arendeid",
     ),
     "datetime": (
         "tidpunkt",
@@ -84,6 +104,22 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "fromtid",
         "datetimeoccurred",
         "incidenttime",
+        "occurredfrom",
+        "datetimefrom",
+        "fromtidpunkt",
+        "frantidpunkt",
+        "starttidpunkt",
+        "brottbegangetfrom",
+    ),
+    "datetime_to": (
+        "occurredto",
+        "datetimeto",
+        "tomtidpunkt",
+        "tilltidpunkt",
+        "sluttidpunkt",
+        "enddatetime",
+        "brottbegangettom",
+        "brottstidtom",
     ),
     "date": (
         "datum",
@@ -97,11 +133,58 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "incidentdate",
         "fromdatum",
         "startdatum",
+        "brottbegangetfromdatum",
+        "begangetfromdatum",
+        "begattfromdatum",
+        "begattfrandatum",
+        "brottbegattfromdatum",
+        "frandatum",
+        "datumfrom",
+        "datumfran",
+        "brottsdatumfrom",
+        "handelsedatumfrom",
+        "startdate",
+        "fromdate",
+        "datefrom",
     ),
-    "time": ("tid", "klockslag", "time", "kl", "klockan", "brottstidkl", "starttidkl", "timme"),
+    "time": (
+        "tid",
+        "klockslag",
+        "time",
+        "kl",
+        "klockan",
+        "brottstidkl",
+        "starttidkl",
+        "timme",
+        "fromkl",
+        "frankl",
+        "klfrom",
+        "fromtime",
+        "timefrom",
+        "starttime",
+    ),
+    "date_to": (
+        "tomdatum",
+        "tilldatum",
+        "slutdatum",
+        "datumtom",
+        "datumtill",
+        "brottbegangettomdatum",
+        "begangettomdatum",
+        "begatttomdatum",
+        "begatttilldatum",
+        "brottbegatttomdatum",
+        "handelsedatumtom",
+        "brottsdatumtom",
+        "enddate",
+        "todate",
+        "dateto",
+    ),
+    "time_to": ("tomkl", "tillkl", "kltom", "tomtid", "tilltid", "sluttid", "endtime", "timeto", "totime"),
     "category": (
         "brottstyp",
-        "brottskod",
+        "brottsbenamning",
+        "benamning",
         "kategori",
         "typ",
         "type",
@@ -121,6 +204,16 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "rawcategory",
         "typavbrott",
         "typavproblem",
+    ),
+    # The code is kept beside the text; the category comes from the text when both are given.
+    "offence_code": (
+        "brottskod",
+        "brottskoder",
+        "brottskodnr",
+        "kod",
+        "offencecode",
+        "offensecode",
+        "crimecode",
     ),
     "place": (
         "adress",
@@ -195,6 +288,28 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "recommendation",
     ),
     "published": ("publicerad", "published", "pubdate", "publiceringsdatum", "updated", "uppdaterad"),
+    "remark_status": (
+        "status",
+        "atgardsstatus",
+        "statusatgard",
+        "handlaggningsstatus",
+        "uppfoljning",
+        "uppfoljningsstatus",
+        "atgardad",
+        "atgardat",
+        "remarkstatus",
+    ),
+    "tone": (
+        "omdome",
+        "bedomning",
+        "karaktar",
+        "synpunktstyp",
+        "typavsynpunkt",
+        "positivnegativ",
+        "positivtnegativt",
+        "tone",
+        "sentiment",
+    ),
 }
 _LOOKUP = {alias: role for role, aliases in _ALIASES.items() for alias in aliases}
 
@@ -243,32 +358,56 @@ def recognise_columns(
     Examples
     --------
     >>> recognise_columns(["Ärendenummer", "Brottstyp", "Datum", "Tid", "Plats", "Latitud", "Longitud"])
-    {'record_id': 'Ärendenummer', 'category': 'Brottstyp', 'date': 'Datum', 'time': 'Tid', 'place': 'Plats', \
+    {'case_id': 'Ärendenummer', 'category': 'Brottstyp', 'date': 'Datum', 'time': 'Tid', 'place': 'Plats', \
 'lat': 'Latitud', 'lon': 'Longitud'}
     """
     names = list(names)
-    found: dict[str, str] = {}
-    for name in names if auto else ():
-        role = _LOOKUP.get(normalise_header(name))
-        if role is not None and role not in found:
-            found[role] = name  # type: ignore[assignment]
+    found = _recognise(names) if auto else {}
     for key, value in (columns or {}).items():
         role = _CANONICAL_TO_ROLE.get(key, key)
         if role not in ROLES:
             raise SchemaError(
-                f"{source}: columns={{{key!r}: ...}} names no known field; expected one of {list(ROLES)} "
+                f"{source}: {hint('columns', '{' + repr(key) + ': ...}', cli=f'{key}=...')} names no known "
+                f"field; expected one of {list(ROLES)} "
                 f"or a canonical column such as {s.PLACE_TEXT!r}"
             )
         if value is None:
             found.pop(role, None)
             continue
         if value not in names:
+            python = "{" + repr(key) + ": " + repr(value) + "}"
             raise SchemaError(
-                f"{source}: columns={{{key!r}: {value!r}}} names a column the file does not have; "
+                f"{source}: {hint('columns', python, cli=f'{key}={value}')} names a column the file does "
+                "not have; "
                 f"its columns are {names!r}"
             )
         # An explicit choice also takes the column away from any role it was recognised for.
         for other in [r for r, col in found.items() if col == value and r != role]:
             del found[other]
         found[role] = value
+    return found
+
+
+# A time column is named by its date: "Brott begånget fr.o.m. datum;kl;t.o.m. datum;kl" (pandas names the
+# second "kl" "kl.1"). Bare time names, with the digits such a renaming adds.
+_BARE_TIME = re.compile(r"^(kl|klockan|klockslag|tid|time|timme)\d*$")
+
+
+def _recognise(names: list[object]) -> dict[str, str]:
+    """Recognised roles by header; a bare time column belongs to the date column just before it; a code
+    column stands in for the category only when no text column names the offence."""
+    found: dict[str, str] = {}
+    previous: str | None = None
+    for name in names:
+        key = normalise_header(name)
+        role = _LOOKUP.get(key)
+        if _BARE_TIME.match(key) and previous in ("date", "date_to"):
+            role = "time" if previous == "date" else "time_to"
+        elif role is None and _BARE_TIME.match(key):
+            role = "time"
+        if role is not None and role not in found:
+            found[role] = name  # type: ignore[assignment]
+        previous = role if role is not None and found.get(role) == name else None
+    if "category" not in found and "offence_code" in found:
+        found["category"] = found["offence_code"]
     return found

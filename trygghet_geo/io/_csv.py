@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -121,8 +122,12 @@ def read_text_table(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    header_row: int | None = None,
 ) -> tuple[pd.DataFrame, TextInfo]:
     """Read a delimited text file with every cell as text (``""`` where empty).
+
+    ``header_row`` is the 1-based line of the column names; by default the lines above the header (a title,
+    an export date, blank lines, padded with delimiters or not) are detected.
 
     Raises
     ------
@@ -133,7 +138,7 @@ def read_text_table(
         raise InputError(f"{path}: the file is empty; expected a header line and one row per record")
     mixed = 0
     if encoding is None:
-        fast = _read_if_plain_utf8(path, delimiter)
+        fast = _read_if_plain_utf8(path, delimiter, header_row)
         if fast is not None:
             return fast
     enc = encoding or detect_encoding(path)
@@ -149,14 +154,14 @@ def read_text_table(
                 sample = fh.read(65536)
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(
-                f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=..."
+                f"{path}: cannot decode the text as {enc!r} ({exc}); pass {hint('encoding', repr('cp1252'))}"
             ) from None
         buffer = path
         enc_name = enc
     if not sample.strip():
         raise InputError(f"{path}: the file holds only blank space; expected a header line")
     delim = delimiter or detect_delimiter(sample)
-    skip = title_lines(sample, delim)
+    skip = title_lines(sample, delim) if header_row is None else header_row - 1
     try:
         frame = _read(buffer, delim, None if isinstance(buffer, io.StringIO) else enc, path, skip)
     except pd.errors.EmptyDataError:
@@ -165,29 +170,30 @@ def read_text_table(
 
 
 def title_lines(sample: str, delim: str) -> int:
-    """Lines before the header (a report title, an export date) that exports sometimes put on top: the
-    header is the first line as wide as most lines.
+    """Lines before the header (a report title, an export date, blank lines) that exports sometimes put on
+    top, padded with delimiters (``Utdrag;;;;``) or not: the header is the first line with more than half
+    the table's cells filled (:func:`trygghet_geo.io._extract.header_row`).
 
     >>> title_lines("Utdrag ur RAR 2024-03-01\\n\\nDatum;Plats\\n2024-01-01;Torget\\n2024-01-02;Kaj\\n", ";")
     2
+    >>> title_lines("Utdrag;;\\nKälla: RAR;;\\n;;\\nDatum;Plats;Typ\\n2024-01-01;Torget;Rån\\n", ";")
+    3
     """
+    from trygghet_geo.io._extract import header_row
+
     lines = sample.splitlines()[:60]
     if len(lines) > 1 and not sample.endswith(("\n", "\r")):
         lines = lines[:-1]  # the sample may end inside a line
-    widths = [len(next(csv.reader([ln], delimiter=delim), [])) if ln.strip() else 0 for ln in lines]
-    counted = [w for w in widths if w > 0]
-    if not counted:
+    try:
+        rows = [next(csv.reader([ln], delimiter=delim), []) for ln in lines]
+    except csv.Error:
         return 0
-    mode = max(set(counted), key=counted.count)
-    if mode < 2 or widths[0] == mode:
-        return 0
-    first = next(i for i, w in enumerate(widths) if w == mode)
-    # Only lines much narrower than the table count as a title; a header one cell short (data lines ending
-    # in a stray delimiter) is still the header.
-    return first if all(w <= max(1, mode // 2) for w in widths[:first]) else 0
+    return header_row(rows)
 
 
-def _read_if_plain_utf8(path: Path, delimiter: str | None) -> tuple[pd.DataFrame, TextInfo] | None:
+def _read_if_plain_utf8(
+    path: Path, delimiter: str | None, header_row: int | None = None
+) -> tuple[pd.DataFrame, TextInfo] | None:
     """The common case in one pass: no BOM, UTF-8 text that Arrow's reader takes as it is (Arrow checks every
     cell is valid UTF-8 while it reads, so the separate whole-file check is not needed). ``None`` when the
     file needs the careful path (a BOM, a NUL byte, a cp1252 byte, ragged rows, odd quoting)."""
@@ -202,7 +208,7 @@ def _read_if_plain_utf8(path: Path, delimiter: str | None) -> tuple[pd.DataFrame
     if not sample.strip():
         return None
     delim = delimiter or detect_delimiter(sample)
-    skip = title_lines(sample, delim)
+    skip = title_lines(sample, delim) if header_row is None else header_row - 1
     frame = _read_c_all_text(path, sample, delim, skip)
     if frame is None:
         try:
@@ -334,7 +340,9 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, s
             buffer.seek(0)
         return _read_ragged(buffer, delim, enc, path, skip)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: cannot decode the text as {enc!r} ({exc}); pass encoding=...") from None
+        raise InputError(
+            f"{path}: cannot decode the text as {enc!r} ({exc}); pass {hint('encoding', repr('cp1252'))}"
+        ) from None
 
 
 def _read_ragged(

@@ -11,6 +11,7 @@ from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 
+from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -76,8 +77,8 @@ def check_workbook(path: Path, *, max_excel_mb: float | None = None) -> None:
             if total > limit:
                 raise InputError(
                     f"{path}: refused: the workbook expands to {total / 1e6:.0f} MB, over the limit of "
-                    f"max_excel_mb={max_excel_mb:g} MB (a decompression bomb, or an extract too large for "
-                    "Excel: save it as CSV, or raise max_excel_mb)"
+                    f"{hint('max_excel_mb', f'{max_excel_mb:g}')} MB (a decompression bomb, or an extract "
+                    f"too large for Excel: save it as CSV, or raise {hint('max_excel_mb')})"
                 )
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels", ".vml")) or info.is_dir():
@@ -116,17 +117,24 @@ def _check_dimension(path: Path, part: str, head: bytes, limit: float, max_excel
     if rows * cols * _MIN_CELL_BYTES > limit:
         raise InputError(
             f"{path}: refused: sheet {part!r} declares {rows} rows × {cols} columns, more cells than the "
-            f"limit of max_excel_mb={max_excel_mb:g} MB can hold; save it as CSV, or raise max_excel_mb"
+            f"limit of {hint('max_excel_mb', f'{max_excel_mb:g}')} MB can hold; save it as CSV, or raise "
+            f"{hint('max_excel_mb')}"
         )
 
 
 def read_excel_table(
-    path: Path, *, sheet: str | int | None = None, max_excel_mb: float | None = None
-) -> tuple[pd.DataFrame, str, list[int]]:
+    path: Path,
+    *,
+    sheet: str | int | None = None,
+    max_excel_mb: float | None = None,
+    header_row: int | None = None,
+) -> tuple[pd.DataFrame, str, list[int], int]:
     """The first (or the named) sheet with cells as Excel typed them (dates stay dates, text stays text).
 
-    Returns the frame (entirely empty rows left out), the sheet's name and the 1-based data row number of
-    each row kept. The workbook is checked first (:func:`check_workbook`): size limit, no entities.
+    Returns the frame (entirely empty rows left out), the sheet's name, the 1-based data row number of
+    each row kept and the 1-based sheet row of the header. Title rows above the header are detected
+    (:func:`trygghet_geo.io._extract.header_row`) unless ``header_row`` (1-based, as Excel numbers rows)
+    says where it is. The workbook is checked first (:func:`check_workbook`): size limit, no entities.
     """
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -147,19 +155,46 @@ def read_excel_table(
     with book:
         name = _sheet_name(path, book.sheet_names, sheet)
         try:
-            frame = pd.read_excel(book, sheet_name=name, dtype=object)
+            grid = pd.read_excel(book, sheet_name=name, dtype=object, header=None)
         except unreadable as exc:
             raise InputError(
                 f"{path}: sheet {name!r} is not readable ({type(exc).__name__}: {exc})"
             ) from None
-    frame.columns = [str(c) for c in frame.columns]
+    if grid.shape[1] == 0 or grid.dropna(how="all").empty:
+        raise InputError(f"{path}: sheet {name!r} is empty; expected a header row and one row per record")
+    if header_row is None:
+        from trygghet_geo.io._extract import header_row as find_header
+
+        head = grid.index[find_header(grid.iloc[:30].to_numpy(dtype=object).tolist())]
+    elif not 1 <= header_row <= len(grid):
+        raise InputError(f"{path}: {hint('header_row', str(header_row))} is outside sheet {name!r} "
+                         f"(rows 1–{len(grid)})")  # fmt: skip
+    else:
+        head = header_row - 1
+    frame = grid.iloc[head + 1 :]
+    frame.columns = _column_names(grid.iloc[head].tolist())
+    frame = frame.loc[:, [not (c.startswith("Unnamed: ") and frame[c].isna().all()) for c in frame.columns]]
     # Rows Excel counts as used but that hold nothing are no records.
     frame = frame.dropna(how="all")
-    rows = (frame.index.to_numpy() + 1).tolist()
+    rows = (frame.index.to_numpy() - head).tolist()
     frame = frame.reset_index(drop=True)
-    if frame.shape[1] == 0:
-        raise InputError(f"{path}: sheet {name!r} is empty; expected a header row and one row per record")
-    return frame, str(name), rows
+    return frame, str(name), rows, int(head) + 1
+
+
+def _column_names(cells: list[object]) -> list[str]:
+    """Header cells as column names the way pandas names them: ``Unnamed: i`` for an empty cell, a repeated
+    name numbered (``kl``, ``kl.1``)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        name = f"Unnamed: {i}" if cell is None or (isinstance(cell, float) and cell != cell) else str(cell)
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
 
 
 def _sheet_name(path: Path, names: list[str | int], sheet: str | int | None) -> str | int:
@@ -167,12 +202,16 @@ def _sheet_name(path: Path, names: list[str | int], sheet: str | int | None) -> 
         raise InputError(f"{path}: the workbook has no readable sheet; expected at least one worksheet")
     if sheet is None:
         return names[0]
+    if isinstance(sheet, str) and sheet not in names and sheet.strip().isdigit():
+        sheet = int(sheet)  # "--sheet 2" on the command line: a position
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
-            raise InputError(f"{path}: sheet={sheet!r} is out of range; the workbook has sheets {names!r}")
+            raise InputError(
+                f"{path}: {hint('sheet', repr(sheet))} is out of range; the workbook has sheets {names!r}"
+            )
         return names[sheet]
     if sheet not in names:
-        raise InputError(f"{path}: sheet={sheet!r} not found; the workbook has sheets {names!r}")
+        raise InputError(f"{path}: {hint('sheet', repr(sheet))} not found; the workbook has sheets {names!r}")
     return sheet
 
 

@@ -6,11 +6,9 @@ the columns themselves.
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,7 +29,16 @@ from trygghet_geo.io._dates import (
     utc_ns,
     wall_datetimes,
 )
+from trygghet_geo.io._extract import (
+    coarse_place,
+    occurred_to,
+    report_when_and_cases,
+    time_known,
+    with_coarse,
+)
+from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
+from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -177,38 +184,9 @@ class _Columns:
         return values
 
 
-_THREADED_MIN_ROWS = 100_000
-
-
-@contextmanager
-def _worker(n: int) -> Iterator[Any]:
-    """``submit(fn, *args)`` that runs on a second thread for long tables, else at once.
-
-    Only compiled Arrow and pandas hash kernels are handed over (factorising text, parsing numbers): they
-    release the GIL, so on a two-core machine they run beside the main thread's work on other columns. Each
-    works on arrays nobody else writes to."""
-    if n < _THREADED_MIN_ROWS:
-        yield _now
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trygghet_geo-read") as pool:
-        yield pool.submit
-
-
-def _now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
-    """Run ``fn`` at once; its result (or exception) in a finished future."""
-    done: Future[Any] = Future()
-    try:
-        done.set_result(fn(*args, **kwargs))
-    except BaseException as exc:  # handed to the caller through .result(), as a pool would
-        done.set_exception(exc)
-    return done
-
-
-def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int64] | None]:
-    """When each row happened, which rows had a date that could not be read, and the Stockholm wall clock
-    as int64 nanoseconds where adding a separate time column worked it out anyway (else ``None``)."""
+def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_] | None]:
+    """When each row happened, which rows had a date that could not be read, and where a separate time
+    column gave a time of day (``None`` without a time column)."""
     n = cols.n
     nat = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype="datetime64[ns, Europe/Stockholm]")
     if cols.has("datetime"):
@@ -226,13 +204,13 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.int6
 _DAY_NS = 86_400 * 10**9
 
 
-def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.int64]]:
+def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_]]:
     """A date column plus a separate time column, added on the wall clock, then placed in Stockholm time.
 
     Where the time is missing or unreadable the date stands as it was read (a date column that holds a
     time keeps it); where both are present the time replaces the date's time of day. Each distinct date
-    and time text is parsed once; the sum is integer arithmetic on nanoseconds, returned as well (the wall
-    clock, before a time in the spring gap is moved on)."""
+    and time text is parsed once; the sum is integer arithmetic on nanoseconds. Also returns where the
+    time column gave a time of day."""
     nat = np.iinfo(np.int64).min
     day_codes, days = distinct_texts(date)
     clock_codes, clocks = distinct_texts(time)
@@ -244,11 +222,11 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
     bad = np.append(bad_day, False)[day_codes] | np.append(bad_clock, False)[clock_codes]
     both = (w != nat) & (c != nat)
     w = np.where(both, w - w % _DAY_NS + c, w)
-    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad, w
+    return _localize(pd.Series(w.view("datetime64[ns]"), index=date.index)), bad, c != nat
 
 
 def _coordinates(
-    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = _now
+    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = run_now
 ) -> tgcrs.CoordinateResult:
     n = cols.n
     pairs = (("lat", "lon"), ("northing", "easting"), ("x", "y"))
@@ -440,9 +418,15 @@ def _duplicates(
     return dup
 
 
-def _place_text(cols: _Columns) -> pd.Series:
+def _case_offence_codes(case_id: pd.Series, offence_code: pd.Series, raw_cat: pd.Series) -> NDArray[np.int64]:
+    """One integer per distinct (case, offence): the offence is its code where given, else its text."""
+    offence = _codes(offence_code.where(offence_code != "", raw_cat), lower=True)
+    return _combine(np.maximum(_codes(case_id), 0), np.maximum(offence, 0))
+
+
+def _place_text(cols: _Columns, place: pd.Series) -> pd.Series:
+    """The place column (as text), with the town added where the place does not name it."""
     n = cols.n
-    place = _text(cols.raw("place"), n)
     if not cols.has("town"):
         return place
     town = _text(cols.raw("town"), n)
@@ -526,28 +510,6 @@ def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
     return code
 
 
-def _progress(source: str, n: int) -> Any:
-    """A stage-level tqdm bar (dates, categories, coordinates, statuses, duplicates, geometry), shown for
-    large tables only and only when ``options.progress`` is on (tqdm is not even imported otherwise)."""
-    from trygghet_geo._config import options, progress_disable
-
-    if not options.progress or n < 200_000:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=6, desc=f"read {source}", unit="stage", leave=False, disable=progress_disable())
-
-
-class _NoBar:
-    """Stands in for a hidden progress bar."""
-
-    def update(self, n: int = 1) -> None:
-        """Nothing to show."""
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
 def build(
     prep: Prepared,
     *,
@@ -564,19 +526,37 @@ def build(
     report.notes.extend(prep.report.get("notes", []))
     report.columns = dict(prep.roles)
 
-    bar = _progress(prep.source, n)
-    with _worker(n) as submit:
+    bar = progress_bar(prep.source, n)
+    with worker(n) as submit:
         record_id = _text(cols.raw("record_id"), n)
-        place = _place_text(cols)
-        # The duplicate check's text codes are made beside the dates, categories and coordinates.
-        id_later = submit(_codes, record_id)
-        place_later = submit(_codes, place, lower=True)
-        occurred, bad_date, wall = _occurred_at(cols)
-        bar.update(1)
+        case_id = _text(cols.raw("case_id"), n)
+        if not cols.has("record_id"):
+            record_id = case_id
+        offence_code = _text(cols.raw("offence_code"), n)
         raw_cat = _text(cols.raw("category"), n)
-        cat_code, cat_names, unknown = map_categories(
-            raw_cat, kind="incident" if kind == "incidents" else "observation", extra=categories
+        # A police extract holds one row per brott: its identity is the case and the offence (the code where
+        # given, else the text, case ignored); rows without a case number have none.
+        identity = case_id if cols.has("case_id") else record_id
+        raw_place = _text(cols.raw("place"), n)
+        place = _place_text(cols, raw_place)
+        # The duplicate check's text codes are made beside the dates, categories and coordinates.
+        id_later = (
+            submit(_case_offence_codes, case_id, offence_code, raw_cat)
+            if cols.has("case_id")
+            else submit(_codes, identity)
         )
+        place_later = submit(_codes, place, lower=True)
+        occurred, bad_date, clock_given = _occurred_at(cols)
+        known = time_known(cols, occurred, clock_given)
+        until, reversed_ends = occurred_to(cols, occurred)
+        bar.update(1)
+        cat_kind: Literal["incident", "observation"] = "incident" if kind == "incidents" else "observation"
+        cat_code, cat_names, unknown = map_categories(raw_cat, kind=cat_kind, extra=categories)
+        by_code = unknown & (offence_code != "").to_numpy()
+        if by_code.any():  # a text the table does not know: the offence code decides
+            code_cat, _, code_unknown = map_categories(offence_code[by_code], kind=cat_kind, extra=categories)
+            cat_code[by_code] = code_cat
+            unknown[np.flatnonzero(by_code)] = code_unknown
         if unknown.any():
             report.unknown_categories = {str(k): int(v) for k, v in raw_cat[unknown].value_counts().items()}
         bar.update(1)
@@ -592,25 +572,33 @@ def build(
     status, reason = _statuses(
         located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
     )
+    # Place text naming only the municipality or county is no street point: never geocoded to one.
+    coarse = coarse_place(raw_place, _text(cols.raw("town"), n) if cols.has("town") else None, report)
+    coarse = np.where(located, 0, coarse).astype(np.int8)
+    coarse_rows = (coarse > 0) & (status != 2)
+    status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
     report.outside_area = int((reason == _R["outside_country"]).sum())
     if report.outside_area:
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
 
     published = parse_datetimes(cols.present("published"))[0] if cols.has("published") else None
+    report_when_and_cases(
+        report, known, occurred, until, reversed_ends, case_id if cols.has("case_id") else None
+    )
     if kind == "incidents":
-        # Same time means the same minute of the day: a date alone (midnight) says too little, two thefts
-        # on one street on one day are no duplicates.
-        if wall is None:  # the Stockholm wall clock, NaT as the int64 minimum
-            wall = utc_ns(occurred.dt.tz_localize(None))
-        eligible = (wall != np.iinfo(np.int64).min) & (wall % _DAY_NS // 60_000_000_000 != 0)
+        # Same time means the same minute of the day: a date alone says too little, two thefts on one
+        # street on one day are no duplicates.
+        eligible = known
         extra: tuple[np.ndarray, ...] = ()
+        if cols.has("case_id"):  # two brott of one case at one time and place are two records
+            extra = (_codes(offence_code.where(offence_code != "", raw_cat), lower=True),)
     else:
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
         eligible = None
         extra = (_codes(_text(cols.raw("note"), n)), _codes(_text(cols.raw("measure"), n)))
     bar.update(1)
     dup = _duplicates(
-        record_id,
+        identity,
         occurred,
         place,
         lon,
@@ -647,13 +635,20 @@ def build(
         s.PLACE_TEXT: place,
         s.LON: lon,
         s.LAT: lat,
-        s.PRECISION: _strings(_precision(located, prep.precision), _PRECISIONS),
+        s.PRECISION: _strings(with_coarse(_precision(located, prep.precision), coarse), _PRECISIONS),
         s.STATUS: _strings(status, _STATUS),
         s.REASON: _strings(reason, _REASONS),
+        s.OCCURRED_FROM: occurred,
+        s.OCCURRED_TO: until,
+        s.TIME_KNOWN: known,
     }
-    if kind == "observations":
+    if kind == "incidents":
+        values[s.CASE_ID] = case_id.where(case_id != "", None)
+        values[s.OFFENCE_CODE] = offence_code
+    else:
         values[s.NOTE] = _text(cols.raw("note"), n)
         values[s.MEASURE] = _text(cols.raw("measure"), n)
+        values.update(remark_columns(cols, values[s.NOTE], n, report))
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)
     bar.update(1)
@@ -663,23 +658,6 @@ def build(
     out.attrs["report"] = report
     log.info("%s: %d rows read (%s)", prep.source, n, report.status_counts)
     return out
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a million geometry objects are made.
-
-    Shapely geometries are tracked by the collector, so making ~1M of them triggers thousands of
-    collections that re-scan the ones already made: two thirds of the time of ``shapely.points``. They
-    hold no reference cycles, so nothing is left uncollected; the collector is switched back on (if it was
-    on) and its one deferred pass over the new objects runs at the next allocation."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _assemble(
@@ -701,7 +679,7 @@ def _assemble(
     data.update({c: user[c] for c in user.columns})
     geoms = np.full(n, None, dtype=object)
     # One (n, 2) coordinate array: shapely builds points from it ~1.5x faster than from separate x and y.
-    with _gc_paused():
+    with gc_paused():
         geoms[located] = shapely.points(np.column_stack((values[s.LON][located], values[s.LAT][located])))
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     # from_shapely checks the objects in one compiled pass (GeoSeries(objects) takes ~4x longer).

@@ -39,6 +39,21 @@ class IngestReport:
         canonical text columns (the user's own columns are passed through as they were).
     format, encoding, delimiter, sheet : str
         How the file was read (empty where it does not apply).
+    header_row, footer_lines : int
+        The 1-based row of the column names (title lines above it skipped) and the footer lines left out
+        below the table (0 where none or where it does not apply).
+    time_unknown : int
+        Dated rows without a time of day (``time_known`` False): their date counts, no hour is made up.
+    intervals : int
+        Rows with an end (``occurred_to``) as well as a start.
+    cases : int
+        Distinct case numbers (``case_id``) when the source has them; ``n_rows - cases`` rows are further
+        brott of a case already counted.
+    remark_status_counts, remark_tone_counts : dict
+        Remarks per follow-up status and per tone (observations only).
+    towns : list of str
+        The municipality names of the town column (``Kommun``): place text naming only one of them is no
+        street point, in this file or in a walk's remarks read beside it.
     columns : dict
         Field -> source column that was used for it.
     notes : list of str
@@ -60,6 +75,14 @@ class IngestReport:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
+    header_row: int = 0
+    footer_lines: int = 0
+    time_unknown: int = 0
+    intervals: int = 0
+    cases: int = 0
+    remark_status_counts: dict[str, int] = field(default_factory=dict)
+    remark_tone_counts: dict[str, int] = field(default_factory=dict)
+    towns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -112,6 +135,7 @@ class IngestReport:
             )
         if self.duplicates:
             lines.append(f"{'Dubbletter' if sv else 'Duplicates'}: {self.duplicates}")
+        lines.extend(self._extract_lines(sv))
         if self.replaced_characters:
             lines.append(
                 f"{'Ogiltiga tecken ersatta (U+FFFD)' if sv else 'Invalid characters replaced (U+FFFD)'}: "
@@ -126,6 +150,31 @@ class IngestReport:
             )
         lines.extend(f"- {note}" for note in self.notes)
         return "\n".join(lines)
+
+    def _extract_lines(self, sv: bool) -> list[str]:
+        """The lines about a police extract's layout and a walk's remarks."""
+        out = []
+        if self.header_row > 1:
+            out.append(f"{'Rubrikrad' if sv else 'Header row'}: {self.header_row}")
+        if self.footer_lines:
+            out.append(f"{'Sidfot (inga data)' if sv else 'Footer (no data)'}: {self.footer_lines}")
+        if self.cases:
+            out.append(f"{'Ärenden' if sv else 'Cases'}: {self.cases} ({self.n_rows} "
+                       f"{'rader, en per brott' if sv else 'rows, one per offence'})")  # fmt: skip
+        if self.intervals:
+            out.append(
+                f"{'Med tidsintervall (fr.o.m.–t.o.m.)' if sv else 'With an interval'}: {self.intervals}"
+            )
+        if self.time_unknown:
+            out.append(
+                f"{'Tid saknas (datumet räknas, inget klockslag)' if sv else 'No time of day (date counted)'}"
+                f": {self.time_unknown}"
+            )
+        for title, counts in (("Status", self.remark_status_counts),
+                              ("Omdöme" if sv else "Tone", self.remark_tone_counts)):  # fmt: skip
+            if counts:
+                out.append(f"{title}: " + ", ".join(f"{k or '–'} {v}" for k, v in counts.items()))
+        return out
 
     def __str__(self) -> str:
         return self.to_text()

@@ -3,13 +3,13 @@
 Plain folium writes one JavaScript object per marker (100,000 incidents → 20+ MB that never paints) and loads
 everything from CDNs. Here folium provides the map, the layer control, the scale bar and the fullscreen
 button; the data travels as one compact JSON payload (coordinates delta-encoded as integers, see
-:mod:`trygghet_geo._mapdata`) that a small script of ours (``static/trygghet_map.js``) draws: incidents on a
+:mod:`._mapdata`) that a small script of ours (``static/trygghet_map.js``) draws: incidents on a
 canvas tile layer, hotspots as ranked polygons, aggregated cells, safety-walk observations, the study area,
 a heat map from the same arrays, the ranked list, the legend and a footer. Every text from the data is
 written with ``textContent`` in the browser, so no note can inject markup or script.
 
 With ``self_contained=True`` Leaflet and the plugins are inlined from the copies shipped in
-``trygghet_geo/static`` (Leaflet BSD-2, leaflet.fullscreen MIT, leaflet.heat BSD-2; licences beside them),
+``output/static`` (Leaflet BSD-2, leaflet.fullscreen MIT, leaflet.heat BSD-2; licences beside them),
 no tile layer is used and the network's streets are drawn as a light vector basemap: nothing is fetched when
 the map is written or opened.
 """
@@ -28,9 +28,10 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 
-from trygghet_geo import _mapdata as md
 from trygghet_geo import schema as s
+from trygghet_geo._precision import observation_states
 from trygghet_geo.errors import SchemaError
+from trygghet_geo.output import _mapdata as md
 
 if TYPE_CHECKING:
     import folium
@@ -71,7 +72,7 @@ def make_map(
     lang : {"sv", "en"}
         Language of everything the reader sees.
     privacy : {"shared", "internal"}
-        ``"shared"`` (default): what :func:`trygghet_geo.privacy.prepare_export` allows in a shared file
+        ``"shared"`` (default): what :func:`.privacy.prepare_export` allows in a shared file
         (single points only where at least ``k`` incidents share a ``cell_m`` cell or a hotspot, the rest as
         counted cells; dates by month; notes redacted). ``"internal"``: points as geocoded, for the analyst.
     self_contained : bool
@@ -82,7 +83,7 @@ def make_map(
     title : str, optional
         Map title; default ``analysis.meta["title"]``.
     k, cell_m : int, float
-        Passed to :func:`~trygghet_geo.privacy.prepare_export`.
+        Passed to :func:`~trygghet_geo.output.privacy.prepare_export`.
     streets : bool, optional
         Draw the network's streets; default: only when ``self_contained``.
     tiles : str
@@ -222,7 +223,7 @@ def _shown_observations(observations: gpd.GeoDataFrame | None) -> gpd.GeoDataFra
 
 
 def _export_tables(analysis: Analysis, privacy: str, *, k: int, cell_m: float) -> Any:
-    from trygghet_geo.privacy import prepare_export
+    from trygghet_geo.output.privacy import prepare_export
 
     inc = _shown_incidents(analysis.incidents)
     obs = _shown_observations(analysis.observations)
@@ -378,6 +379,7 @@ def _observations(obs: gpd.GeoDataFrame | None, *, monthly: bool) -> dict[str, A
     return {
         "xy": md.encode_sequence(np.column_stack([lon[ok], lat[ok]])),
         "cat": [index[c] for c in cats],
+        "state": observation_states(obs),
         "note": col(s.NOTE),
         "measure": col(s.MEASURE),
         "date": _dates(obs, monthly=monthly),
@@ -440,7 +442,23 @@ def _footer(analysis: Analysis, tables: Any, labels: dict[str, str], lang: str) 
     else:
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
-    return [line, f"{labels['privacy']}: {mode}"]
+    lines = [line, f"{labels['privacy']}: {mode}"]
+    if analysis.observations is not None:
+        lines.append(_observation_footer(analysis.observations, tables.observations, labels, lang))
+    return lines
+
+
+def _observation_footer(
+    read: pd.DataFrame, shown: pd.DataFrame | None, labels: dict[str, str], lang: str
+) -> str:
+    """Every remark read is on the map (the legend counts it) or counted here with its reason."""
+    from trygghet_geo._precision import off_map_reasons
+
+    n_shown = 0 if shown is None else len(shown)
+    line = labels["obs_footer"].format(n=len(read), shown=n_shown, left=len(read) - n_shown)
+    reasons = off_map_reasons(read, _has_geometry(read))
+    parts = ", ".join(f"{md.reason_text(code, lang)}: {k}" for code, k in reasons.items())
+    return f"{line} ({parts})" if parts else line
 
 
 # --- hotspots and ranked places -----------------------------------------------------------------------------
@@ -627,12 +645,12 @@ def _add_groups(
 
 @cache
 def _static(name: str) -> str:
-    return resources.files("trygghet_geo").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("trygghet_geo.output").joinpath("static", name).read_text(encoding="utf-8")
 
 
 @cache
 def _static_data_uri(name: str, mime: str) -> str:
-    data = resources.files("trygghet_geo").joinpath("static", name).read_bytes()
+    data = resources.files("trygghet_geo.output").joinpath("static", name).read_bytes()
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 

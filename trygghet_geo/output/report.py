@@ -168,7 +168,7 @@ def write_report(
     title : str, optional
         Default ``"Uppföljning av medborgarlöftet"`` plus the analysis title.
     include_map : bool
-        Embed the shared-mode map (needs :mod:`trygghet_geo.maps`).
+        Embed the shared-mode map (needs :mod:`trygghet_geo.output.maps`).
 
     Returns
     -------
@@ -215,8 +215,8 @@ def _context(
     title: str | None,
     include_map: bool,
 ) -> dict[str, Any]:
-    from trygghet_geo._charts import figure_to_data_uri
     from trygghet_geo.followup import plot_monthly
+    from trygghet_geo.output._charts import figure_to_data_uri
 
     meta = analysis.meta or {}
     start, end = _data_period(analysis)
@@ -318,9 +318,9 @@ def _follow_rows(follow: pd.DataFrame) -> list[dict[str, Any]]:
 def _map_srcdoc(analysis: Analysis) -> str | None:
     """The shared-mode, self-contained map as one HTML document (escaped later as the srcdoc attribute)."""
     try:
-        from trygghet_geo.maps import make_map
+        from trygghet_geo.output.maps import make_map
     except ImportError:  # pragma: no cover - maps ships with the package
-        logger.warning("trygghet_geo.maps is not available; the report has no map")
+        logger.warning("trygghet_geo.output.maps is not available; the report has no map")
         return None
     m = make_map(analysis, privacy="shared", self_contained=True, lang="sv")
     return str(m.get_root().render())

@@ -1,4 +1,4 @@
-"""Plumbing for :mod:`trygghet_geo.maps`: labels, text cleaning, safe JSON and compact coordinate encoding.
+"""Plumbing for :mod:`.maps`: labels, text cleaning, safe JSON and compact coordinate encoding.
 
 Nothing here is public API. The map ships its data to the browser as one JSON payload inside a ``<script>``
 block; coordinates are quantised to 1e-5 degrees (about 1 m) and delta-encoded as integers, so 100,000
@@ -100,6 +100,11 @@ LABELS: dict[str, dict[str, str]] = {
         "synthetic": "Syntetiska exempeldata",
         "left_out": "Utelämnade rader",
         "none_left_out": "Inga rader utelämnade",
+        "obs_footer": "Synpunkter: {n} lästa, {shown} på kartan, {left} inte på kartan",
+        "obs_state": "Läge",
+        "obs_state_resolved": "Åtgärdad – inget aktuellt problem",
+        "obs_state_positive": "Positiv/neutral – inget problem",
+        "obs_state_uncertain": "Osäker plats (geokodningen tvetydig eller osäker)",
         "privacy": "Integritetsläge",
         "privacy_shared": "delad – enskilda punkter visas bara där minst {k} händelser delar en "
         "{cell} m-ruta eller "
@@ -152,6 +157,11 @@ LABELS: dict[str, dict[str, str]] = {
         "synthetic": "Synthetic example data",
         "left_out": "Rows left out",
         "none_left_out": "No rows left out",
+        "obs_footer": "Remarks: {n} read, {shown} on the map, {left} not on the map",
+        "obs_state": "State",
+        "obs_state_resolved": "Resolved – no current problem",
+        "obs_state_positive": "Positive/neutral – no problem",
+        "obs_state_uncertain": "Uncertain place (geocoding ambiguous or unsure)",
         "privacy": "Privacy mode",
         "privacy_shared": "shared – single points shown only where at least {k} incidents share a "
         "{cell} m cell or "

@@ -47,6 +47,7 @@ HOTSPOT_COLUMNS = (
     "last_at",
     "top_hours",
     "top_weekdays",
+    "n_time_unknown",
     "member_index",
     "length_m",
     "segments",
@@ -107,7 +108,7 @@ def _positions(points: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.nda
             points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
             points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
         )
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.network.snap import snap_points
 
     snap = snap_points(points, network)
     return snap[schema.EDGE_ID].to_numpy(), snap[schema.EDGE_OFFSET_M].to_numpy()
@@ -242,11 +243,17 @@ def find_hotspots(
         if schema.OCCURRED_AT in points.columns
         else pd.Series(pd.NaT, index=points.index)
     )
+    known = (
+        points[schema.TIME_KNOWN].fillna(True).to_numpy(dtype=bool)
+        if schema.TIME_KNOWN in points.columns
+        else np.ones(len(points), dtype=bool)
+    )
     rows = []
     for cluster in np.unique(labels[clustered]):
         member = np.flatnonzero(labels == cluster)
         segs = _segments(edge_id[member], offset[member], network, buffer_m, eps_m)
         when = times.iloc[member]
+        clock = when[known[member]]  # a date without a time counts for the weekdays, never for the hours
         row: dict[str, Any] = {schema.CLUSTER: int(cluster), "n_events": len(member)}
         cats = pd.Series(categories[member])
         for c in schema.INCIDENT_CATEGORIES:
@@ -255,7 +262,8 @@ def find_hotspots(
             {
                 "first_at": when.min(),
                 "last_at": when.max(),
-                "top_hours": top_hours(when),
+                "top_hours": top_hours(clock),
+                "n_time_unknown": int((~known[member] & when.notna().to_numpy()).sum()),
                 "top_weekdays": top_weekdays(when),
                 "member_index": list(points.index[member]),
                 "length_m": float(segs.length),

@@ -2,7 +2,7 @@
 
 :func:`hdbscan_on_network` is the functional core and :class:`NetworkHDBSCAN` the estimator around it. The
 single-linkage tree of the mutual reachability along the streets comes from
-:mod:`trygghet_geo._mutual_reach` (sparse, exact); the condensed tree is scikit-learn's own
+:mod:`trygghet_geo.hotspots._mutual_reach` (sparse, exact); the condensed tree is scikit-learn's own
 (``sklearn.cluster._hdbscan._tree._condense_tree``), and so is the final labelling rule.
 
 Written by hand here: the stability of each condensed cluster, the excess-of-mass / leaf selection with
@@ -231,7 +231,7 @@ def hdbscan_on_network(
     Parameters
     ----------
     edge_id, offset_m : arrays of shape (n,)
-        Position of each point (as returned by :func:`trygghet_geo.snap.snap_points`); ``edge_id`` -1 marks
+        Position of each point (as returned by :func:`trygghet_geo.network.snap_points`); ``edge_id`` -1 marks
         a point that is not on the network: it is left out, labelled -1 with probability 0.
     network : StreetNetwork
     min_cluster_size : int
@@ -273,8 +273,8 @@ def hdbscan_on_network(
     >>> prob.round(3).tolist()  # ... with a membership strength near 0
     [0.5, 1.0, 1.0, 1.0, 0.5, 0.005, 0.5, 1.0, 1.0, 1.0, 0.5]
     """
-    from trygghet_geo._mutual_reach import single_linkage_on_network
-    from trygghet_geo.cluster import _check_positions
+    from trygghet_geo.hotspots._dbscan import _check_positions
+    from trygghet_geo.hotspots._mutual_reach import single_linkage_on_network
 
     _check_hdbscan_params(
         min_cluster_size,
@@ -333,7 +333,7 @@ def _check_hdbscan_params(
 class NetworkHDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklearn ships no stubs
     """HDBSCAN with distances in metres along the street network, following scikit-learn's conventions.
 
-    The self-adjusting alternative to :class:`~trygghet_geo.cluster.NetworkDBSCAN`: no neighbourhood
+    The self-adjusting alternative to :class:`~trygghet_geo.hotspots.NetworkDBSCAN`: no neighbourhood
     radius to choose. It builds the hierarchy of DBSCAN clusterings at every radius at once and keeps the
     clusters that persist longest, so a dense square and a thinner street stretch can both come out as
     clusters in one run.
@@ -365,7 +365,7 @@ class NetworkHDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # skle
     probabilities_ : ndarray of shape (n_samples,)
         Strength of each point's membership in its cluster, 0 for noise.
     snap_ : pandas.DataFrame or None
-        The snapping of every point (:func:`trygghet_geo.snap.snap_points`); ``None`` without a network.
+        The snapping of every point (:func:`trygghet_geo.network.snap_points`); ``None`` without a network.
     n_features_in_ : int
 
     Examples
@@ -450,7 +450,7 @@ class NetworkHDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # skle
                 )
             self.snap_ = None
             return self
-        from trygghet_geo.snap import points_xy, snap_points
+        from trygghet_geo.network.snap import points_xy, snap_points
 
         xy, _ = points_xy(X, self.network)
         if len(xy) == 0:
@@ -488,7 +488,7 @@ def network_cluster_labels(
     place where ``method`` is turned into a clustering, so that the Monte Carlo significance test
     reclusters its simulations exactly as the observed events were clustered.
 
-    ``"dbscan"``: :func:`trygghet_geo.cluster.dbscan_on_network` with ``eps_m`` and ``min_samples``.
+    ``"dbscan"``: :func:`trygghet_geo.hotspots.dbscan_on_network` with ``eps_m`` and ``min_samples``.
     ``"hdbscan"``: :func:`hdbscan_on_network` with ``min_cluster_size = min_samples`` (and the same core
     distance), no radius: ``eps_m`` only sets the scale of the hotspots' drawn streets and footprints.
 
@@ -511,7 +511,7 @@ def network_cluster_labels(
             min_samples=int(min_samples),
         )
         return labels
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
 
     labels, _core = dbscan_on_network(edge_id, offset_m, network, eps_m=eps_m, min_samples=min_samples)
     return labels

@@ -9,10 +9,10 @@ distances, so the single-linkage hierarchy, the labels and the probabilities are
 
 1. **Core distances, exact.** An upper bound for every point comes from its own edge (the k-th nearest
    offset along it); the pairs within that bound, found with the sorted-offset intervals of
-   :mod:`trygghet_geo._reach` at a per-point radius, hold the k nearest. Points whose edge holds fewer than
-   k points, or whose bound is beyond the shared search radius, are searched on the network split at the
-   points (``scipy.sparse.csgraph.dijkstra`` from their positions with a growing ``limit``); for a few
-   thousand points every search goes there, which is cheaper than preparing a shared radius. Fewer than k
+   :mod:`trygghet_geo.network.distance` at a per-point radius, hold the k nearest. Points whose edge
+   holds fewer than k points, or whose bound is beyond the shared search radius, are searched on the
+   network split at the points (``scipy.sparse.csgraph.dijkstra`` from their positions with a growing
+   ``limit``); for a few thousand points every search goes there, which is cheaper than preparing a shared radius. Fewer than k
    points in the point's part of the network gives an infinite core distance, as in the dense case.
 2. **Candidate pairs.** (a) every pair closer than ``rho(i) = max{core(t) : i lies in t's core ball}``
    (at least ``core(i)``; large only next to an isolated point, and then for its k neighbours only);
@@ -33,7 +33,7 @@ distances, so the single-linkage hierarchy, the labels and the probabilities are
 Written by hand, and why: scikit-learn's HDBSCAN takes only a full matrix, features, or a sparse matrix
 that must already hold ``min_samples`` neighbours per row and be connected; steps 1-3 are what makes the
 street distances sparse and exact. The condensed tree and the cluster selection are in
-:mod:`trygghet_geo._hdbscan`.
+:mod:`trygghet_geo.hotspots._hdbscan`.
 
 Memory grows with the points times their neighbours within ``rho``, never with N².
 """
@@ -47,7 +47,7 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra, minimum_spanning_tree
 
-from trygghet_geo._reach import _PAIR_CHUNK, _expand, _prepare, _Prepared
+from trygghet_geo.network.distance import _PAIR_CHUNK, _expand, _prepare, _Prepared
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -72,8 +72,8 @@ def _loose(r: Any) -> Any:
 # --- pairs within a radius of its own for every point -------------------------------------------------------
 def _pairs_within(p: _Prepared, points: np.ndarray, rad: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
     """(i, j, d) for every sorted point i of ``points`` and every point j with ``d(i, j) <= rad[i]``
-    (``rad <= p.radius``): the intervals of :func:`trygghet_geo._reach._pair_chunks` with a radius per
-    point (that function has one radius for all)."""
+    (``rad <= p.radius``): the intervals of :func:`trygghet_geo.network.distance._pair_chunks` with a
+    radius per point (that function has one radius for all)."""
     cnt = np.diff(p.blk)[p.er[points]]
     cum = np.cumsum(cnt)
     cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))

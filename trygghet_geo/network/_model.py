@@ -41,8 +41,8 @@ import shapely
 from pyproj import CRS
 
 from trygghet_geo._config import options
-from trygghet_geo._noding import SPLITS, Split, split_lines
 from trygghet_geo.errors import CRSError, InputError, NetworkError
+from trygghet_geo.network._noding import SPLITS, Split, split_lines
 
 if TYPE_CHECKING:
     import networkx as nx

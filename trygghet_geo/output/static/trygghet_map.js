@@ -193,15 +193,22 @@ var TrygghetMap = (function () {
       var icon = L.divIcon({ className: "tg-obs", html: el("span", "tg-obs-icon", c.symbol),
                              iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10] });
       icon.options.html.style.background = c.color;
+      var st = O.state ? O.state[i] : "";
+      if (st) {  // resolved, praise or an uncertain place: shown, but not as a current problem
+        icon.options.html.style.opacity = "0.45";
+        icon.options.html.style.outline = st === "uncertain" ? "2px dashed #333" : "2px solid #2a7";
+      }
       var m = L.marker([f[2 * i + 1], f[2 * i]], { icon: icon, title: c.label });
-      (function (i, c) {
+      (function (i, c, st) {
         m.bindPopup(function () {
           var box = el("div", "tg-popup");
           el("div", "tg-popup-title", c.label, box);
-          table([[L_.category, c.label], [L_.note, O.note[i]], [L_.measure, O.measure[i]], [L_.date, O.date[i]]], box);
+          var rows = [[L_.category, c.label], [L_.note, O.note[i]], [L_.measure, O.measure[i]], [L_.date, O.date[i]]];
+          if (st) rows.push([L_.obs_state, L_["obs_state_" + st]]);
+          table(rows, box);
           return box;
         }, { maxWidth: 320 });
-      })(i, c);
+      })(i, c, st);
       fg.addLayer(m);
     }
   }
@@ -286,6 +293,11 @@ var TrygghetMap = (function () {
             var it = el("div", "tg-legend-item", null, box);
             el("span", "tg-obs-icon", c.symbol, it).style.background = c.color;
             el("span", null, c.label + " (" + c.n + ")", it);
+          });
+          var counts = {};
+          (D.observations.state || []).forEach(function (s) { if (s) counts[s] = (counts[s] || 0) + 1; });
+          ["resolved", "positive", "uncertain"].forEach(function (s) {
+            if (counts[s]) el("div", "tg-legend-item", L_["obs_state_" + s] + ": " + counts[s], box);
           });
         }
         return box;

@@ -6,7 +6,7 @@ around through the rest of the network, whichever is shorter.
 
 How it stays sparse:
 
-1.-3. :mod:`trygghet_geo._reach` sorts the points by (edge, offset), runs bounded, tiled Dijkstra searches
+1.-3. :mod:`.network.distance` sorts the points by (edge, offset), runs bounded, tiled Dijkstra searches
    from the end nodes of occupied edges only, and finds every point's neighbours as three intervals of
    sorted offsets per nearby edge. Neighbour weights are summed with a cumulative sum over those
    intervals, so neighbour pairs are never materialised.
@@ -35,10 +35,12 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from trygghet_geo._config import options
-from trygghet_geo._reach import _distance_pairs, _pair_chunks, _prepare, _Prepared
-from trygghet_geo._reach import cached_node_distances as cached_node_distances  # importable from here
-from trygghet_geo._reach import node_distances as node_distances  # importable from here
 from trygghet_geo.errors import InputError
+from trygghet_geo.network.distance import _distance_pairs, _pair_chunks, _prepare, _Prepared
+from trygghet_geo.network.distance import (
+    cached_node_distances as cached_node_distances,  # importable from here
+)
+from trygghet_geo.network.distance import node_distances as node_distances  # importable from here
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -208,7 +210,7 @@ def dbscan_on_network(
     Parameters
     ----------
     edge_id, offset_m : arrays of shape (n,)
-        Position of each point (as returned by :func:`trygghet_geo.snap.snap_points`); ``edge_id`` -1 marks
+        Position of each point (as returned by :func:`.snap_points`); ``edge_id`` -1 marks
         a point that is not on the network: it is left out and labelled -1.
     network : StreetNetwork
     eps_m : float
@@ -339,7 +341,7 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
     components_ : ndarray of shape (n_core, n_features)
         Coordinates of the core points (in the network's CRS when a network is given).
     snap_ : pandas.DataFrame or None
-        The snapping of every point (:func:`trygghet_geo.snap.snap_points`), same index as ``X``; ``None``
+        The snapping of every point (:func:`.snap_points`), same index as ``X``; ``None``
         without a network.
     n_features_in_ : int
 
@@ -389,7 +391,7 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
             self.components_ = db.components_
             self.snap_ = None
             return self
-        from trygghet_geo.snap import points_xy, snap_points
+        from trygghet_geo.network.snap import points_xy, snap_points
 
         if not (np.isfinite(self.max_snap_m) and self.max_snap_m > 0):
             raise InputError(f"max_snap_m must be a positive number of metres, got {self.max_snap_m!r}")

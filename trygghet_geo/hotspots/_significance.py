@@ -5,7 +5,7 @@ Poisson likelihood ratio of Kulldorff's scan statistic (:func:`cluster_llr`): it
 expected on its footprint (the street within ``eps_m / 2`` of its events) if events fell uniformly per metre.
 The same number of events as were clustered is then relocated at random along the streets (uniformly per
 metre, or in proportion to a per-edge ``baseline`` the caller gives), reclustered with the same ``eps_m`` and
-``min_samples`` (:func:`trygghet_geo.cluster.dbscan_on_network`), and the *largest* statistic of each
+``min_samples`` (:func:`trygghet_geo.hotspots.dbscan_on_network`), and the *largest* statistic of each
 simulation is kept. A hotspot's ``p_max`` is ``(1 + #{simulations whose largest statistic >= its own}) /
 (1 + n_simulations)``: comparing each hotspot with the maximum over all simulated clusters is a max-statistic
 test, which bounds the chance of calling any hotspot significant under pure noise (family-wise) and is
@@ -53,13 +53,13 @@ def monte_carlo_pvalues(
     ``labels`` (-1 for noise) label the events at ``edge_id``/``offset_m``. Each cluster's statistic is the
     Poisson likelihood ratio of :func:`cluster_llr`. The same number of events is placed at random along
     the streets (uniform per metre, or by ``baseline`` per edge), clustered with
-    :func:`trygghet_geo.cluster.dbscan_on_network`, and the largest statistic of each simulation is kept;
+    :func:`trygghet_geo.hotspots.dbscan_on_network`, and the largest statistic of each simulation is kept;
     the max-statistic p-value of cluster ``c`` is ``(1 + #{simulated max >= stat_c}) / (1 + n_simulations)``.
     The local p-value compares ``stat_c`` with every simulated cluster pooled:
     ``(1 + #{simulated clusters with stat >= stat_c}) / (1 + #simulated clusters)``.
 
     With ``method="hdbscan"`` the simulations are clustered with HDBSCAN along the streets instead
-    (:func:`trygghet_geo._hdbscan.network_cluster_labels`), as the observed events were.
+    (:func:`trygghet_geo.hotspots._hdbscan.network_cluster_labels`), as the observed events were.
 
     Returns two arrays of length ``labels.max() + 1``, max-statistic and local p-values (NaN everywhere when
     ``n_simulations`` is 0).
@@ -201,8 +201,8 @@ def simulate_llr(
     from tqdm.auto import tqdm
 
     from trygghet_geo._config import progress_disable
-    from trygghet_geo._hdbscan import network_cluster_labels
-    from trygghet_geo.snap import random_positions
+    from trygghet_geo.hotspots._hdbscan import network_cluster_labels
+    from trygghet_geo.network.snap import random_positions
 
     rng = np.random.default_rng(random_state)
     out = []

@@ -63,7 +63,7 @@ own press phone numbers; nothing else is touched.
 
 Examples
 --------
->>> from trygghet_geo.privacy import redact
+>>> from trygghet_geo.output.privacy import redact
 >>> redact("Ring Anna på 070-123 45 67 eller anna.berg@example.se, pnr 19850312-2395.")
 'Ring Anna på [telefon] eller [e-post], pnr [personnummer].'
 >>> redact("Buss 150 kl 22.30, Storgatan 12, 681 30 Kristinehamn, 2024-05-12.")
@@ -83,8 +83,8 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
 from trygghet_geo.errors import SchemaError
+from trygghet_geo.output._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
 
 __all__ = [
     "KINDS",
@@ -219,6 +219,9 @@ _SHARED_OBSERVATION_KEEP = (
     schema.MEASURE,
     schema.PRECISION,
     schema.HOTSPOT_ID,
+    schema.REMARK_STATUS,  # codes, not text: whether a remark is resolved, praise, or placed uncertainly
+    schema.REMARK_TONE,
+    schema.REASON,
 )
 _OBSERVATION_TEXT = (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE)
 MONTH = "month"

@@ -7,7 +7,7 @@ Example
 >>> import geopandas as gpd
 >>> import numpy as np
 >>> from shapely.geometry import LineString
->>> from trygghet_geo.network import network_from_lines
+>>> from trygghet_geo.network._model import network_from_lines
 >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
 >>> snap_points(np.array([[30.0, 4.0], [50.0, 500.0]]), net)  # doctest: +NORMALIZE_WHITESPACE
    edge_id  edge_offset_m  snap_dist_m  snapped               reason
@@ -32,7 +32,7 @@ from trygghet_geo import schema
 from trygghet_geo.errors import CRSError, InputError
 
 if TYPE_CHECKING:
-    from trygghet_geo.network import StreetNetwork
+    from trygghet_geo.network._model import StreetNetwork
 
 __all__ = ["points_xy", "random_positions", "snap_points"]
 
@@ -266,7 +266,7 @@ def random_positions(
     --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString
-    >>> from trygghet_geo.network import network_from_lines
+    >>> from trygghet_geo.network._model import network_from_lines
     >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
     >>> e, t = random_positions(net, 3, random_state=0)
     >>> e.tolist(), bool(((t >= 0) & (t <= 100)).all())

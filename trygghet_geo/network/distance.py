@@ -1,5 +1,5 @@
 """The sparse neighbourhoods behind network DBSCAN: bounded node-to-node distances and, for every snapped
-point, the intervals of sorted points within eps along the network (steps 1-3 of :mod:`trygghet_geo.cluster`).
+point, the intervals of sorted points within eps along the network (steps 1-3 of :mod:`.hotspots._dbscan`).
 
 1. Points are sorted by (edge, offset). Only the end nodes of *occupied* edges start a shortest-path
    search, and every search is bounded by ``eps`` (``scipy.sparse.csgraph.dijkstra(limit=eps)``), run on
@@ -27,7 +27,7 @@ from trygghet_geo._config import progress_disable
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from trygghet_geo.network import StreetNetwork
+    from trygghet_geo.network._model import StreetNetwork
 
 logger = logging.getLogger(__name__)
 

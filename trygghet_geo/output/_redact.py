@@ -1,10 +1,10 @@
-"""Pattern matching behind :func:`trygghet_geo.privacy.redact` (plumbing; use the public functions).
+"""Pattern matching behind :func:`trygghet_geo.output.privacy.redact` (plumbing; use the public functions).
 
 Each kind of personal data has a regular expression and, where a regex cannot decide, a small check in
 Python (calendar date and Luhn digit of an identity number, digit count of a phone number, stop list of
 plate look-alikes, place-name endings after a name signal). Matching runs on a normalised *view* of the text
 and the tokens are spliced into the original text, which is otherwise left exactly as typed. What each kind
-covers and what it does not is documented in :mod:`trygghet_geo.privacy`.
+covers and what it does not is documented in :mod:`trygghet_geo.output.privacy`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,39 @@
+"""Hotspots: network DBSCAN (the estimator, its functional core and the k-distance plot), network HDBSCAN
+(the self-adjusting estimator and its functional core), the hotspot table
+with its time profile, and the significance test of each hotspot.
+
+``from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps`` is the public
+face.
+"""
+
+from __future__ import annotations
+
+from trygghet_geo._compat import forwarder
+from trygghet_geo.hotspots._dbscan import (
+    KDistance,
+    NetworkDBSCAN,
+    dbscan_on_network,
+    network_distance_graph,
+    plot_k_distance,
+    suggest_eps,
+)
+from trygghet_geo.hotspots._hdbscan import NetworkHDBSCAN, hdbscan_on_network
+from trygghet_geo.hotspots._hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
+
+# names this package's single module used to define, for one release (DeprecationWarning)
+__getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots")
+
+__all__ = [
+    "HOTSPOT_COLUMNS",
+    "KDistance",
+    "NetworkDBSCAN",
+    "NetworkHDBSCAN",
+    "dbscan_on_network",
+    "find_hotspots",
+    "hdbscan_on_network",
+    "network_distance_graph",
+    "plot_k_distance",
+    "suggest_eps",
+    "top_hours",
+    "top_weekdays",
+]

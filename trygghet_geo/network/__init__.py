@@ -1,0 +1,40 @@
+"""The street network: the model (:class:`StreetNetwork` and its constructors), junction cutting, snapping
+points onto edges and bounded shortest-path distances along the streets.
+
+``from trygghet_geo.network import StreetNetwork, network_from_pbf, snap_points`` is the public face;
+:mod:`trygghet_geo.network.snap` and :mod:`trygghet_geo.network.distance` are public modules too.
+"""
+
+from __future__ import annotations
+
+from trygghet_geo._compat import forwarder
+from trygghet_geo.network._model import (
+    NetworkType,
+    StreetNetwork,
+    network_from_bbox,
+    network_from_graph,
+    network_from_graphml,
+    network_from_lines,
+    network_from_pbf,
+    network_from_place,
+    network_from_xml,
+    read_network,
+)
+from trygghet_geo.network.snap import snap_points
+
+# names this package's single module used to define, for one release (DeprecationWarning)
+__getattr__ = forwarder(__name__, "trygghet_geo.network._model")
+
+__all__ = [
+    "NetworkType",
+    "StreetNetwork",
+    "network_from_bbox",
+    "network_from_graph",
+    "network_from_graphml",
+    "network_from_lines",
+    "network_from_pbf",
+    "network_from_place",
+    "network_from_xml",
+    "read_network",
+    "snap_points",
+]
