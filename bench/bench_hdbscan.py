@@ -6,7 +6,7 @@ Part 1, speed (each method in its own subprocess, so peak memory is its own; sna
 - ``dbscan``        trygghet_geo NetworkDBSCAN(eps_m=100, min_samples=5).fit on the same points,
 - ``sk_euclid``     scikit-learn HDBSCAN(min_cluster_size=5) on the coordinates (crow-flies distance),
 - ``sk_dense``      scikit-learn HDBSCAN(metric="precomputed") on the dense matrix of network distances
-                    (built with trygghet_geo.cluster.network_distance_graph; the build is timed too). Its
+                    (built with trygghet_geo.hotspots.network_distance_graph; the build is timed too). Its
                     labels are the reference: the column "same as sk_dense" says whether ours equal them.
 
 Peers are skipped where they would take too long (scikit-learn's HDBSCAN on coordinates runs a Prim
@@ -84,8 +84,8 @@ def run_sk_dense(network, xy):
 
     from sklearn.cluster import HDBSCAN
 
-    from trygghet_geo.cluster import network_distance_graph
-    from trygghet_geo.snap import snap_points
+    from trygghet_geo.hotspots import network_distance_graph
+    from trygghet_geo.network import snap_points
 
     t0 = time.perf_counter()
     snap = snap_points(xy, network, max_snap_m=1e9)
@@ -188,7 +188,8 @@ DENSITIES = [
 def scenario(network, per_km: float, per_hot: int, seed: int):
     import shapely
 
-    from trygghet_geo.snap import random_positions, snap_points
+    from trygghet_geo.network import snap_points
+    from trygghet_geo.network.snap import random_positions
 
     rng = np.random.default_rng(seed)
     km = float(network.edges["length_m"].sum()) / 1000.0
@@ -206,7 +207,7 @@ def scenario(network, per_km: float, per_hot: int, seed: int):
 
 def score(labels: np.ndarray, truth: np.ndarray, e, t, network) -> tuple[int, int, float]:
     """(planted recovered, recovered and among the top three by likelihood ratio, biggest cluster share)."""
-    from trygghet_geo._significance import cluster_llr
+    from trygghet_geo.hotspots._significance import cluster_llr
 
     found = top3 = 0
     llr = cluster_llr(labels, e, t, network, half_width_m=25.0) if labels.max() >= 0 else np.zeros(0)
@@ -228,8 +229,7 @@ def score(labels: np.ndarray, truth: np.ndarray, e, t, network) -> tuple[int, in
 
 
 def planted(seeds: int) -> None:
-    from trygghet_geo._hdbscan import hdbscan_on_network
-    from trygghet_geo.cluster import dbscan_on_network
+    from trygghet_geo.hotspots import dbscan_on_network, hdbscan_on_network
 
     network = load_network()
     methods = {

@@ -3,6 +3,7 @@ network distances computed here by another route (networkx graph split at the po
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import tracemalloc
 import warnings
@@ -383,3 +384,78 @@ def test_bad_parameters_name_the_argument(canal, kwargs, word) -> None:
 def test_public_names() -> None:
     assert trygghet_geo.NetworkHDBSCAN is NetworkHDBSCAN
     assert "NetworkHDBSCAN" in trygghet_geo.__all__
+
+
+# --- analyze(method="hdbscan") and the command line --------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_hdbscan():
+    from trygghet_geo import analyze, options, sample
+
+    options.progress = False
+    raw = sample.generate_incidents().head(1200)
+    result = analyze(
+        raw,
+        network=sample.load_network(),
+        gazetteer=sample.load_gazetteer(),
+        eps_m=50,
+        min_samples=15,
+        method="hdbscan",
+        n_simulations=4,
+    )
+    return raw, result
+
+
+def test_analyze_with_hdbscan_keeps_every_row_and_finds_places(sample_hdbscan) -> None:
+    from trygghet_geo import schema
+
+    raw, result = sample_hdbscan
+    inc = result.incidents
+    assert len(inc) == len(raw)
+    used = int((inc[schema.EDGE_ID] >= 0).sum())
+    assert used + sum(result.left_out.values()) == len(raw)
+    assert result.meta["method"] == "hdbscan"
+    assert len(result.hotspots) >= 3
+    assert set(inc.loc[inc[schema.CLUSTER] >= 0, schema.HOTSPOT_ID]) == set(result.hotspots["hotspot_id"])
+    sizes = inc.loc[inc[schema.CLUSTER] >= 0, schema.CLUSTER].value_counts()
+    assert sizes.min() >= 15  # min_samples is the smallest cluster
+    p = result.places["p_value"].dropna()
+    assert len(p) > 0
+    assert ((p > 0) & (p <= 1)).all()
+
+
+def test_analyze_rejects_an_unknown_method() -> None:
+    from trygghet_geo import analyze, sample
+
+    with pytest.raises(InputError, match="method"):
+        analyze(sample.generate_incidents().head(50), network=sample.load_network(), method="kmeans")
+
+
+def test_monte_carlo_reclusters_with_the_method_asked(canal, monkeypatch) -> None:
+    """The simulations are clustered by the same method as the observed events."""
+    from trygghet_geo.hotspots import _hdbscan, _significance
+
+    seen = []
+    real = _hdbscan.network_cluster_labels
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["method"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_hdbscan, "network_cluster_labels", spy)
+    labels = np.r_[np.zeros(8, int), -np.ones(12, int)]
+    offsets = np.r_[np.linspace(10, 20, 8), np.linspace(100, 390, 12)]
+    _significance.monte_carlo_pvalues(
+        labels, np.zeros(20, int), offsets, canal, eps_m=20, min_samples=5, n_simulations=3, method="hdbscan"
+    )
+    assert seen == ["hdbscan"] * 3
+
+
+def test_cli_method_option() -> None:
+    from trygghet_geo._cli_options import add_analysis_options, analysis_kwargs
+
+    p = argparse.ArgumentParser()
+    add_analysis_options(p)
+    assert analysis_kwargs(p.parse_args(["--method", "hdbscan"]))["method"] == "hdbscan"
+    assert "method" not in analysis_kwargs(p.parse_args([]))
+    with pytest.raises(SystemExit):
+        p.parse_args(["--method", "kmeans"])

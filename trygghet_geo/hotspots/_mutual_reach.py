@@ -12,8 +12,9 @@ distances, so the single-linkage hierarchy, the labels and the probabilities are
    :mod:`trygghet_geo.network.distance` at a per-point radius, hold the k nearest. Points whose edge
    holds fewer than k points, or whose bound is beyond the shared search radius, are searched on the
    network split at the points (``scipy.sparse.csgraph.dijkstra`` from their positions with a growing
-   ``limit``); for a few thousand points every search goes there, which is cheaper than preparing a shared radius. Fewer than k
-   points in the point's part of the network gives an infinite core distance, as in the dense case.
+   ``limit``); for a few thousand points every search goes there, which is cheaper than preparing a
+   shared radius. Fewer than k points in the point's part of the network give an infinite core
+   distance, as in the dense case.
 2. **Candidate pairs.** (a) every pair closer than ``rho(i) = max{core(t) : i lies in t's core ball}``
    (at least ``core(i)``; large only next to an isolated point, and then for its k neighbours only);
    (b) for the longer pairs, the boundary edges of the network Voronoi diagram of the points (Mehlhorn
@@ -45,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import dijkstra, minimum_spanning_tree
+from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 
 from trygghet_geo.network.distance import _PAIR_CHUNK, _expand, _prepare, _Prepared
 
@@ -60,7 +61,7 @@ _ROWS_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × split
 _EXPAND_CHUNK = 4_000_000  # neighbour pairs expanded per vectorised step
 # Searches on the split graph cost (sources × its vertices): up to this many entries they are cheaper than
 # preparing a larger shared radius for all points.
-_ROWS_BUDGET = 30_000_000
+_ROWS_BUDGET = 100_000_000
 _TINY = np.nextafter(0.0, 1.0)  # stands for a zero weight, which scipy's spanning tree would drop
 
 
@@ -234,6 +235,9 @@ class _Split:
         # Explicit zero weights stay edges for dijkstra (points on a node, or sharing one spot with it).
         self.graph = csr_matrix((self.w, (self.a, self.b)), shape=(size, size))
         self.size = size
+        # Points in each position's piece of the network: fewer than k there means an infinite core.
+        _, piece = connected_components(self.graph, directed=False)
+        self.piece_points = np.bincount(piece[n_nodes:], weights=self.mult)[piece[n_nodes:]]
 
     def kth(self, positions: np.ndarray, limit: float, k: int) -> np.ndarray:
         """Per source position, the distance within ``limit`` at which k points (itself included) are
@@ -244,8 +248,8 @@ class _Split:
             src = positions[lo : lo + per]
             block = dijkstra(self.graph, directed=False, indices=self.n_nodes + src, limit=limit)
             block = block[:, self.n_nodes :]
-            if k > block.shape[1]:
-                continue
+            if self.mult.sum() < k:
+                continue  # fewer than k points on the whole network
             if self.mult.max() == 1:
                 out[lo : lo + len(src)] = np.partition(block, k - 1, axis=1)[:, k - 1]
                 continue
@@ -311,6 +315,7 @@ def _core_distances(
                 break
         rad[todo] = 2.0 * cap
     todo = np.unique(split.pos_of[np.isinf(core)])
+    todo = todo[split.piece_points[todo] >= k]  # the others stay at infinity
     limit = 2.0 * searched if not lv.split_only else start_m
     while len(todo):  # the rest, one search per position on the split graph, farther each round
         if limit >= total_m:
@@ -512,7 +517,7 @@ def single_linkage_on_network(
     start = max(start, 1.0)
     # One shared search radius for the bounded node-to-node table (cheap: it grows with the network's
     # nodes, not the points); every point searches only as far as it needs within it.
-    radius = float(np.clip(8.0 * k * total_m / n, 100.0, 1000.0))
+    radius = float(np.clip(4.0 * k * total_m / n, 50.0, 300.0))
     small = float(np.clip(2.0 * np.quantile(finite, 0.99), 1.0, radius)) if len(finite) else radius
     split_only = n * (len(network.nodes) + n) <= _ROWS_BUDGET
     lv = _Levels(edge_id, offset_m, network, small, radius, split_only=split_only)
