@@ -61,7 +61,7 @@ _ROWS_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × split
 _EXPAND_CHUNK = 4_000_000  # neighbour pairs expanded per vectorised step
 # Searches on the split graph cost (sources × its vertices): up to this many entries they are cheaper than
 # preparing a larger shared radius for all points.
-_ROWS_BUDGET = 100_000_000
+_ROWS_BUDGET = 2_000_000
 _TINY = np.nextafter(0.0, 1.0)  # stands for a zero weight, which scipy's spanning tree would drop
 
 
