@@ -62,6 +62,7 @@ _EXPAND_CHUNK = 4_000_000  # neighbour pairs expanded per vectorised step
 # Searches on the split graph cost (sources × its vertices): up to this many entries they are cheaper than
 # preparing a larger shared radius for all points.
 _ROWS_BUDGET = 2_000_000
+_DECIMALS = 10  # distances are compared rounded to 1e-10 m
 _TINY = np.nextafter(0.0, 1.0)  # stands for a zero weight, which scipy's spanning tree would drop
 
 
@@ -392,7 +393,7 @@ def _candidates(lv: _Levels, split: _Split, core: np.ndarray) -> tuple[np.ndarra
         m = np.maximum(core[i], core[j])
         # A distance equal to a core distance found by another route may differ in the last bits; it is
         # that core distance (the tie scikit-learn sees in one matrix).
-        d = d[ok]
+        d = np.round(d[ok], _DECIMALS)
         wa.append(np.where(d <= _loose(m), m, d))
         xa.append(np.full(len(i), exact))
 
@@ -522,7 +523,9 @@ def single_linkage_on_network(
     split_only = n * (len(network.nodes) + n) <= _ROWS_BUDGET
     lv = _Levels(edge_id, offset_m, network, small, radius, split_only=split_only)
     split = _Split(lv.base, np.unique(edge_id), network)
-    core = _core_distances(lv, split, k, bound, start, total_m)
+    # Distances summed along different routes differ in the last bits; rounded to 0.1 nm, a tie that one
+    # dense matrix holds (a core distance shared by several pairs) stays a tie here.
+    core = np.round(_core_distances(lv, split, k, bound, start, total_m), _DECIMALS)
     i, j, w, exact = _candidates(lv, split, core)
     mst = _spanning_tree(i, j, w, exact, lv.base.order, n)
     core_out = np.empty(n)
