@@ -6,8 +6,9 @@ Part 1, speed (each method in its own subprocess, so peak memory is its own; sna
 - ``dbscan``        trygghet_geo NetworkDBSCAN(eps_m=100, min_samples=5).fit on the same points,
 - ``sk_euclid``     scikit-learn HDBSCAN(min_cluster_size=5) on the coordinates (crow-flies distance),
 - ``sk_dense``      scikit-learn HDBSCAN(metric="precomputed") on the dense matrix of network distances
-                    (built with trygghet_geo.hotspots.network_distance_graph; the build is timed too). Its
-                    labels are the reference: the column "same as sk_dense" says whether ours equal them.
+                    (built with trygghet_geo.hotspots.network_distance_graph, rounded to 1e-10 m; the
+                    build is timed too). Its labels are the reference: the column "same as sk_dense" says
+                    whether ours equal them (the same partition, noise included).
 
 Peers are skipped where they would take too long (scikit-learn's HDBSCAN on coordinates runs a Prim
 search over all pairs: O(N²) time; the dense matrix needs N² memory).
@@ -95,6 +96,9 @@ def run_sk_dense(network, xy):
     coo = graph.tocoo()
     dense = np.full(graph.shape, np.inf)  # pairs not stored: different pieces of the network
     dense[coo.row, coo.col] = coo.data
+    # To 1e-10 m, as NetworkHDBSCAN compares distances: equal paths summed in another order differ in the
+    # last bits, and HDBSCAN would break their ties by that noise.
+    dense = np.round(dense, 10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # infinite distances between pieces
         labels = (

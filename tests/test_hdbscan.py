@@ -36,7 +36,11 @@ from trygghet_geo.network.snap import random_positions
 # --- the reference: dense distances by another route ------------------------------------------------------
 def dense_distances(net: StreetNetwork, edge_id: np.ndarray, offset: np.ndarray) -> np.ndarray:
     """Every pair's distance along the network: a networkx graph with each point as its own node on its
-    edge, turned into a scipy matrix and searched in full from every point (inf between pieces)."""
+    edge, turned into a scipy matrix and searched in full from every point (inf between pieces).
+
+    Rounded to 1e-10 m, as NetworkHDBSCAN rounds: two paths of equal length summed in another order differ
+    in the last bits, and HDBSCAN breaks ties by them; rounded, a tie is a tie on both sides, and
+    ``sklearn_partitions`` tries the orders scikit-learn may break it in."""
     G = nx.Graph()
     G.add_nodes_from(range(len(net.nodes)))
     point_node = np.empty(len(edge_id), dtype=np.int64)
@@ -61,7 +65,7 @@ def dense_distances(net: StreetNetwork, edge_id: np.ndarray, offset: np.ndarray)
     # Explicit zero-length links (a point on a node) must stay links: scipy keeps explicit zeros.
     A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight="weight", format="coo")
     idx = np.array([where[x] for x in point_node])
-    return dijkstra(A.tocsr(), directed=False, indices=idx)[:, idx]
+    return np.round(dijkstra(A.tocsr(), directed=False, indices=idx)[:, idx], 10)
 
 
 def dense_hierarchy(dist: np.ndarray, min_samples: int) -> np.ndarray:
