@@ -29,7 +29,8 @@ distances, so the single-linkage hierarchy, the labels and the probabilities are
    ``_process_mst`` and turned into its single-linkage tree by its ``make_single_linkage``. Ties (equal
    mutual reachability, common: many pairs take a core distance) are thus broken as scikit-learn breaks
    them, except where a tied pair is a Voronoi hop; two dense runs with the points in another order can
-   differ there too.
+   differ there too. Distances are compared rounded to 1e-10 m: equal paths summed along different
+   routes differ in the last bits, and a tie must stay a tie.
 
 Written by hand, and why: scikit-learn's HDBSCAN takes only a full matrix, features, or a sparse matrix
 that must already hold ``min_samples`` neighbours per row and be connected; steps 1-3 are what makes the
