@@ -131,7 +131,9 @@ def write_police_extract(path: Path, gazetteer: object, *, seed: int = 7) -> Ext
             lines.append(";".join(cells))
             truth.append({"case": case, "code": code, "text": text, "category": category,
                           "time_known": has_time, "has_end": has_end, "kind": kind,
-                          "with_xy": with_xy, "start": start})  # fmt: skip
+                          "with_xy": with_xy, "start": start,
+                          "lon": float(place["lon"]) if place is not None else np.nan,
+                          "lat": float(place["lat"]) if place is not None else np.nan})  # fmt: skip
     lines.append(f"Antal rader: {len(truth)}" + ";" * 10)
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     return ExtractTruth(pd.DataFrame(truth), len(cases))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Every test session writes its geocoding answers to a folder of its own: the user's cache folder is shared by
+# every checkout on the machine, and an answer table made by another version must not reach the tests.
+os.environ.setdefault("TRYGGHET_GEO_CACHE", tempfile.mkdtemp(prefix="trygghet_geo-test-cache-"))
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from sklearn.cluster import DBSCAN
 from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from trygghet_geo.errors import InputError, NetworkError
+from trygghet_geo.errors import InputError, NetworkError, ParameterError
 from trygghet_geo.hotspots._dbscan import (
     KDistance,
     NetworkDBSCAN,
@@ -202,6 +202,63 @@ def test_sklearn_conventions(estimator, check) -> None:
     check(estimator)
 
 
+def _check_grid() -> StreetNetwork:
+    """Streets every metre over the square where scikit-learn's checks draw their points."""
+    ticks = np.arange(-30.0, 31.0)
+    lines = [LineString([(x, -30), (x, 30)]) for x in ticks] + [
+        LineString([(-30, y), (30, y)]) for y in ticks
+    ]
+    return network_from_lines(gpd.GeoDataFrame(geometry=lines, crs="EPSG:3006"))
+
+
+# These checks fit 3 to 30 features; with a network X is x, y (2 features), so the estimator refuses them
+# with an InputError naming the feature count. Every other check runs on the network path.
+_NEEDS_MORE_THAN_TWO_FEATURES = (
+    "check_all_zero_sample_weights_error", "check_dict_unchanged", "check_dont_overwrite_parameters",
+    "check_dtype_object", "check_estimators_dtypes", "check_estimators_nan_inf", "check_estimators_pickle",
+    "check_f_contiguous_array_estimator", "check_fit2d_1sample", "check_fit2d_predict1d",
+    "check_fit_score_takes_y", "check_methods_sample_order_invariance", "check_methods_subset_invariance",
+    "check_n_features_in_after_fitting", "check_pipeline_consistency", "check_positive_only_tag_during_fit",
+    "check_sample_weight_equivalence_on_dense_data", "check_sample_weights_list",
+)  # fmt: skip
+
+
+@parametrize_with_checks(
+    [NetworkDBSCAN(eps_m=0.5, network=_check_grid(), max_snap_m=1000.0)],
+    expected_failed_checks=lambda est: dict.fromkeys(
+        _NEEDS_MORE_THAN_TWO_FEATURES, "the network path takes x, y (2 features); the check fits 3-30"
+    ),
+)
+def test_sklearn_conventions_on_the_network_path(estimator, check) -> None:
+    check(estimator)
+
+
+def test_keyword_only_parameters_and_sklearn_validation(canal) -> None:
+    from trygghet_geo.errors import TrygghetError
+
+    with pytest.raises(TypeError):
+        NetworkDBSCAN(40, 3)  # type: ignore[misc]  # min_samples is keyword-only
+    for bad in ({"eps_m": -1}, {"eps_m": 40, "min_samples": 0}, {"eps_m": 40, "network": "streets"}):
+        with pytest.raises(ParameterError, match=next(iter(bad)) if len(bad) == 1 else None) as info:
+            NetworkDBSCAN(**bad).fit(np.zeros((3, 2)))
+        assert isinstance(info.value, TrygghetError)
+        assert isinstance(info.value, ValueError)
+
+
+def test_lon_lat_given_to_a_metric_network_is_refused() -> None:
+    from trygghet_geo.errors import CRSError
+
+    far = network_from_lines(  # a street in SWEREF 99 TM metres, near Stockholm
+        gpd.GeoDataFrame(geometry=[LineString([(674000, 6580000), (674300, 6580000)])], crs="EPSG:3006")
+    )
+    degrees = np.array([[18.07, 59.33], [18.071, 59.331], [18.072, 59.33]])
+    with pytest.raises(CRSError, match=r"longitude/latitude degrees.*EPSG:3006.*crs='EPSG:4326'"):
+        NetworkDBSCAN(eps_m=50, min_samples=2, network=far).fit(degrees)
+    as_points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(degrees[:, 0], degrees[:, 1]), crs=4326)
+    labels = NetworkDBSCAN(eps_m=500, min_samples=2, network=far, max_snap_m=5000).fit(as_points).labels_
+    assert (labels >= 0).all()  # the same points with their CRS are placed and clustered
+
+
 @pytest.fixture
 def canal() -> StreetNetwork:
     # A street bending round a 30 m wide canal; the two banks are 400 m apart along the street.
@@ -275,9 +332,9 @@ def test_bad_arguments(canal) -> None:
         dbscan_on_network([0], [1e6], canal, eps_m=1, min_samples=1)
     with pytest.raises(InputError, match="sample_weight"):
         dbscan_on_network([0], [1.0], canal, eps_m=1, min_samples=1, sample_weight=[np.nan])
-    with pytest.raises(InputError, match="eps_m"):
+    with pytest.raises(ParameterError, match="eps_m"):
         NetworkDBSCAN(eps_m="far", network=canal).fit(np.zeros((2, 2)))
-    with pytest.raises(InputError, match="shape"):
+    with pytest.raises(InputError, match="n_features = 3"):
         NetworkDBSCAN(network=canal).fit(np.zeros((2, 3)))
     with pytest.raises(InputError, match="edge_id"):
         dbscan_on_network([0.5], [1.0], canal, eps_m=1, min_samples=1)

@@ -43,7 +43,7 @@ def test_names_the_old_single_modules_defined_are_forwarded_with_a_warning() -> 
     import trygghet_geo.hotspots
     import trygghet_geo.network
 
-    with pytest.warns(DeprecationWarning, match=r"trygghet_geo\.hotspots\._hotspots\.WEEKDAYS_SV"):
+    with pytest.warns(DeprecationWarning, match=r"trygghet_geo\._vocab\.WEEKDAYS_SV"):
         weekdays = trygghet_geo.hotspots.WEEKDAYS_SV
     assert weekdays[0] == "mån"
     with pytest.warns(DeprecationWarning, match=r"trygghet_geo\.network\._model\._validate"):

@@ -138,3 +138,40 @@ def test_unknown_crs_is_a_clear_error() -> None:
 def test_utm_crs_for_rejects_poles() -> None:
     with pytest.raises(CRSError, match="no UTM zone"):
         tgcrs.utm_crs_for(10.0, 89.0)
+
+
+# --- the one metric-CRS rule and the one CRS-mismatch rule --------------------------------------------------
+def test_metric_crs_of_follows_the_one_rule() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from trygghet_geo import options
+    from trygghet_geo.crs import metric_crs_of
+
+    stockholm = gpd.GeoSeries([shapely.Point(18.07, 59.33), shapely.Point(18.08, 59.34)], crs=4326)
+    assert metric_crs_of(stockholm) == "EPSG:3006"
+    assert metric_crs_of(stockholm.to_crs(32633)) == "EPSG:3006"  # located, not taken as it is
+    assert metric_crs_of(stockholm.to_crs(32633), keep_metric=True).to_epsg() == 32633
+    options.metric_crs = "EPSG:3011"
+    try:
+        assert metric_crs_of(stockholm) == "EPSG:3011"
+    finally:
+        options.reset()
+    with pytest.raises(CRSError, match="no CRS"):
+        metric_crs_of(gpd.GeoSeries([shapely.Point(18.07, 59.33)]))
+
+
+def test_a_frame_without_crs_is_refused_with_both_crs_and_the_fix() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from trygghet_geo.network import network_from_lines, snap_points
+
+    net = network_from_lines(
+        gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (100, 0)])], crs="EPSG:3006")
+    )
+    pts = gpd.GeoDataFrame(geometry=[shapely.Point(18.07, 59.33)])  # no CRS
+    with pytest.raises(CRSError, match=r"no CRS.*EPSG:3006.*set_crs\('EPSG:4326'\)"):
+        snap_points(pts, net)
+    moved = tgcrs.align_crs(pts.set_crs(4326), net.crs, what="the points")
+    assert moved.crs == net.crs

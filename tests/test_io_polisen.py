@@ -33,7 +33,8 @@ def test_every_record_accounted_for(path: Path) -> None:
     assert not (gdf[s.PRECISION] == "exact").any()
     # Every rejected row says why, and the only reasons are duplicates and far-off points.
     rejected = gdf[gdf[s.STATUS] == "rejected"]
-    assert set(rejected[s.REASON]) <= {"duplicate", "outside_country", "bad_coordinates"}
+    # coarse_location: a record without coordinates whose place names only a county or municipality
+    assert set(rejected[s.REASON]) <= {"duplicate", "outside_country", "bad_coordinates", "coarse_location"}
     assert (gdf.loc[gdf[s.STATUS] == "ok", s.REASON] == "").all()
 
 

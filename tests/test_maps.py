@@ -23,6 +23,7 @@ from trygghet_geo import schema as s
 from trygghet_geo.analysis import Analysis
 from trygghet_geo.network import network_from_lines
 from trygghet_geo.output import _mapdata as md
+from trygghet_geo.output._redact import clean_text
 from trygghet_geo.output.maps import make_map, save_html
 
 X0, Y0 = 674_000.0, 6_580_000.0  # SWEREF 99 TM, central Stockholm
@@ -332,7 +333,7 @@ def test_free_text_cannot_break_out_of_script(payload):
     assert "\u202e" not in text
     assert "\x00" not in text
     notes = payload_of(text)["observations"]["note"]
-    assert notes[0] == md.clean_text(payload)
+    assert notes[0] == clean_text(payload, max_chars=md.MAX_TEXT).strip()
 
 
 def test_layer_names_and_title_are_html_escaped():
@@ -465,3 +466,15 @@ def test_without_network_and_with_absurd_observation_coordinates():
     assert data["area"] == []
     assert len(data["observations"]["cat"]) == 6
     assert sum(c["n"] for c in data["incidents"]) == 50
+
+
+def test_the_map_shows_the_places_time_profile_without_falling_back() -> None:
+    from types import SimpleNamespace
+
+    from trygghet_geo.output._layers import _profile
+
+    hotspot = SimpleNamespace(top_hours="22–02", top_weekdays="fre–lör")
+    blank_place = SimpleNamespace(dominant_hours="", dominant_weekdays="")
+    assert _profile(blank_place, hotspot, "hours") == ""  # the place named no window: none is shown
+    assert _profile(SimpleNamespace(dominant_hours="18–00"), hotspot, "hours") == "18–00"
+    assert _profile(None, hotspot, "weekdays") == "fre–lör"  # an unranked hotspot shows its own

@@ -253,3 +253,23 @@ def test_chosen_places_with_a_radius_along_the_streets(town: Analysis, tmp_path:
     assert follow["Bättre än kommunen"].tolist() == ["ja"]
     with pytest.raises(InputError, match="'name' column"):
         write_report(town, tmp_path / "r2.html", places=chosen.rename(columns={"name": "namn"}))
+
+
+def test_the_report_template_is_a_file_with_k_and_alpha_as_variables() -> None:
+    import jinja2.meta
+
+    from trygghet_geo.output import report
+
+    template = report._template()
+    source = template.environment.loader.get_source(template.environment, "report.html.j2")[0]
+    names = jinja2.meta.find_undeclared_variables(template.environment.parse(source))
+    assert {"k", "alpha", "q_alpha"} <= names
+    assert "minst fem" not in source
+    assert "högst 0,05" not in source
+    lists = {"summary", "places", "follow", "left_out"}
+    ctx = {n: ([] if n in lists else "") for n in names}
+    html = template.render(**ctx | {"k": 7, "q_alpha": "0,1", "alpha": 0.01, "map_srcdoc": "<p>karta</p>"})
+    assert "minst 7 delar" in html
+    assert "q-värde högst 0,1" in html
+    assert "p &lt; 0.01" in html
+    assert 'srcdoc="&lt;p&gt;karta&lt;/p&gt;"' in html  # values are escaped

@@ -76,17 +76,18 @@ def install() -> None:
         sys.meta_path.insert(0, _AliasFinder())
 
 
-def forwarder(package: str, module: str) -> Callable[[str], object]:
-    """A module ``__getattr__`` for ``package`` that hands out names defined in ``module`` (the file the
-    package used to be) with a :class:`DeprecationWarning`."""
+def forwarder(package: str, *modules: str) -> Callable[[str], object]:
+    """A module ``__getattr__`` for ``package`` that hands out names defined in ``modules`` (the files the
+    package's old single module became) with a :class:`DeprecationWarning`."""
 
     def __getattr__(name: str) -> object:  # noqa: N807  (the module hook has this name)
         if name.startswith("__") or importlib.util.find_spec(f"{package}.{name}") is not None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        target = importlib.import_module(module)
-        if not hasattr(target, name):
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        _warn(f"{package}.{name}", f"{module}.{name}")
-        return getattr(target, name)
+        for module in modules:
+            target = importlib.import_module(module)
+            if hasattr(target, name):
+                _warn(f"{package}.{name}", f"{module}.{name}")
+                return getattr(target, name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return __getattr__

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from trygghet_geo.errors import ParameterError
+
 __all__ = ["Options", "options"]
 
 
@@ -91,29 +93,31 @@ def progress_disable(*, hidden: bool = False) -> bool | None:
 def _validate(name: str, value: Any) -> Any:
     if name in ("allow_online", "progress"):
         if not isinstance(value, bool):
-            raise ValueError(f"options.{name} must be a bool, got {value!r}")
+            raise ParameterError(f"options.{name} must be a bool, got {value!r}")
     elif name == "cache_dir":
         if not isinstance(value, str | os.PathLike):
-            raise ValueError(f"options.cache_dir must be a path, got {value!r}")
+            raise ParameterError(f"options.cache_dir must be a path, got {value!r}")
         value = Path(value)
     elif name == "timeout_s":
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise ValueError(f"options.timeout_s must be a positive number of seconds, got {value!r}")
+            raise ParameterError(f"options.timeout_s must be a positive number of seconds, got {value!r}")
         value = float(value)
     elif name == "user_agent":
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"options.user_agent must be a non-empty string, got {value!r}")
+            raise ParameterError(f"options.user_agent must be a non-empty string, got {value!r}")
     elif name == "metric_crs":
         if value is not None and not isinstance(value, str):
-            raise ValueError(
+            raise ParameterError(
                 f"options.metric_crs must be None or a CRS string such as 'EPSG:3006', got {value!r}"
             )
     elif name == "max_excel_mb":
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise ValueError(f"options.max_excel_mb must be a positive number of megabytes, got {value!r}")
+            raise ParameterError(
+                f"options.max_excel_mb must be a positive number of megabytes, got {value!r}"
+            )
         value = float(value)
     elif name == "lang" and value not in ("sv", "en"):
-        raise ValueError(f"options.lang must be 'sv' or 'en', got {value!r}")
+        raise ParameterError(f"options.lang must be 'sv' or 'en', got {value!r}")
     return value
 
 

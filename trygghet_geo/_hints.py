@@ -28,7 +28,7 @@ CLI_OPTIONS: dict[str, tuple[str, str | None]] = {
     "header_row": ("--header-row", None),
     "encoding": ("--encoding", None),
     "delimiter": ("--delimiter", None),
-    "period": ("--period", "YYYY-MM-DD:YYYY-MM-DD"),
+    "period": ("--period", "2024-01-01..2024-12-31"),
     "categories": ("--categories", "kategorier.csv"),
     "weights": ("--weights", "narkotika=3,stöld=2"),
     "eps_m": ("--eps-m", None),

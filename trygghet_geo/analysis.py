@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from trygghet_geo.crs import align_crs
+
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["Analysis", "analyze", "left_out_counts", "left_out_table"]
 
@@ -156,7 +158,7 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo._precision import flag_town_only, flag_uncertain
     from trygghet_geo.errors import InputError
     from trygghet_geo.hotspots._hdbscan import METHODS
@@ -185,11 +187,11 @@ def analyze(
     stages.step("hotspots")
     from trygghet_geo.hotspots import find_hotspots
 
-    clustered = inc[inc[s.CLUSTER] >= 0]
-    hotspots = find_hotspots(clustered, clustered[s.CLUSTER].to_numpy(), network, eps_m=eps_m)
-    inc[s.HOTSPOT_ID] = -1
+    clustered = inc[inc[schema.CLUSTER] >= 0]
+    hotspots = find_hotspots(clustered, clustered[schema.CLUSTER].to_numpy(), network, eps_m=eps_m)
+    inc[schema.HOTSPOT_ID] = -1
     for hid, members in zip(hotspots["hotspot_id"], hotspots["member_index"], strict=True):
-        inc.loc[list(members), s.HOTSPOT_ID] = int(hid)
+        inc.loc[list(members), schema.HOTSPOT_ID] = int(hid)
     stages.step("rank")
     from trygghet_geo.rank import rank_places
 
@@ -283,7 +285,7 @@ class _Stages:
         self._bar = tqdm(total=total, desc="read", disable=progress_disable(), leave=False)
 
     def step(self, name: str) -> None:
-        log.info("stage: %s", name)
+        logger.info("stage: %s", name)
         self._bar.set_description(name)
         self._bar.update(1)
 
@@ -295,19 +297,18 @@ class _Stages:
 def _read(
     source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
 ) -> gpd.GeoDataFrame:
-    from trygghet_geo import io
-    from trygghet_geo import schema as s
+    from trygghet_geo import io, schema
 
-    if isinstance(source, pd.DataFrame) and s.STATUS in source.columns and "geometry" in source.columns:
+    if isinstance(source, pd.DataFrame) and schema.STATUS in source.columns and "geometry" in source.columns:
         return source.copy()
     reader = io.read_incidents if kind == "incidents" else io.read_observations
     return reader(source, categories=categories)
 
 
 def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataFrame:
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    if gazetteer is None or not (gdf[s.STATUS] == "needs_geocoding").any():
+    if gazetteer is None or not (gdf[schema.STATUS] == "needs_geocoding").any():
         return gdf
     from trygghet_geo.geocode import geocode
 
@@ -316,51 +317,51 @@ def _geocode(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> gpd.GeoDataF
 
 def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -> gpd.GeoDataFrame:
     """Project to the network's CRS and snap the rows fine enough for the streets; flag the far ones."""
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo.network.snap import snap_points
 
-    gdf = gdf.to_crs(network.crs) if gdf.crs is not None else gdf.set_crs(network.crs)
-    gdf[s.EDGE_ID] = -1
-    gdf[s.EDGE_OFFSET_M] = np.nan
-    gdf[s.SNAP_DIST_M] = np.nan
+    gdf = align_crs(gdf, network.crs, what="the incidents")
+    gdf[schema.EDGE_ID] = -1
+    gdf[schema.EDGE_OFFSET_M] = np.nan
+    gdf[schema.SNAP_DIST_M] = np.nan
     usable = (
-        (gdf[s.STATUS] == "ok")
-        & (gdf[s.REASON].fillna("") != "geocode_uncertain")
-        & gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
+        (gdf[schema.STATUS] == "ok")
+        & (gdf[schema.REASON].fillna("") != "geocode_uncertain")
+        & gdf[schema.PRECISION].isin(list(schema.STREET_PRECISION))
         & gdf.geometry.notna()
         & ~gdf.geometry.is_empty
     )
     if usable.any():
         snapped = snap_points(gdf.loc[usable], network, max_snap_m=max_snap_m)
-        gdf.loc[usable, s.EDGE_ID] = snapped["edge_id"].to_numpy()
-        gdf.loc[usable, s.EDGE_OFFSET_M] = snapped["edge_offset_m"].to_numpy()
-        gdf.loc[usable, s.SNAP_DIST_M] = snapped["snap_dist_m"].to_numpy()
-        far = usable & (gdf[s.EDGE_ID] < 0)
-        gdf.loc[far, s.REASON] = "too_far_from_street"
-    coarse = (gdf[s.STATUS] == "ok") & ~gdf[s.PRECISION].isin(list(s.STREET_PRECISION))
-    gdf.loc[coarse & (gdf[s.REASON].fillna("") == ""), s.REASON] = "coarse_location"
-    gdf[s.EDGE_ID] = gdf[s.EDGE_ID].astype(int)
+        gdf.loc[usable, schema.EDGE_ID] = snapped["edge_id"].to_numpy()
+        gdf.loc[usable, schema.EDGE_OFFSET_M] = snapped["edge_offset_m"].to_numpy()
+        gdf.loc[usable, schema.SNAP_DIST_M] = snapped["snap_dist_m"].to_numpy()
+        far = usable & (gdf[schema.EDGE_ID] < 0)
+        gdf.loc[far, schema.REASON] = "too_far_from_street"
+    coarse = (gdf[schema.STATUS] == "ok") & ~gdf[schema.PRECISION].isin(list(schema.STREET_PRECISION))
+    gdf.loc[coarse & (gdf[schema.REASON].fillna("") == ""), schema.REASON] = "coarse_location"
+    gdf[schema.EDGE_ID] = gdf[schema.EDGE_ID].astype(int)
     return gdf
 
 
 def _cluster(
     gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int, method: str = "dbscan"
 ) -> gpd.GeoDataFrame:
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo.hotspots._hdbscan import network_cluster_labels
 
-    gdf[s.CLUSTER] = -1
-    on_street = (gdf[s.EDGE_ID] >= 0).to_numpy()
+    gdf[schema.CLUSTER] = -1
+    on_street = (gdf[schema.EDGE_ID] >= 0).to_numpy()
     if on_street.sum() > 0:
         labels = network_cluster_labels(
-            gdf.loc[on_street, s.EDGE_ID].to_numpy(),
-            gdf.loc[on_street, s.EDGE_OFFSET_M].to_numpy(),
+            gdf.loc[on_street, schema.EDGE_ID].to_numpy(),
+            gdf.loc[on_street, schema.EDGE_OFFSET_M].to_numpy(),
             network,
             method=method,
             eps_m=eps_m,
             min_samples=min_samples,
         )
-        gdf.loc[on_street, s.CLUSTER] = labels
+        gdf.loc[on_street, schema.CLUSTER] = labels
         if method == "dbscan":
             _warn_if_one_cluster_swallows_all(labels, eps_m=eps_m, min_samples=min_samples)
     return gdf
@@ -393,24 +394,24 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
 
 def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
     """Reason code -> number of incident rows that took no part in the clustering, largest first."""
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    left = incidents[incidents[s.EDGE_ID] < 0] if s.EDGE_ID in incidents else incidents
+    left = incidents[incidents[schema.EDGE_ID] < 0] if schema.EDGE_ID in incidents else incidents
     return {str(k): int(v) for k, v in _left_out_reasons(left).value_counts().items()}
 
 
 def _left_out_reasons(left: pd.DataFrame) -> pd.Series:
     """The reason code of each left-out row: a row still waiting for geocoding is ``not_geocoded``."""
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    reasons = left[s.REASON].fillna("").replace("", "not_geocoded")
-    return reasons.where(left[s.STATUS] != "needs_geocoding", "not_geocoded")
+    reasons = left[schema.REASON].fillna("").replace("", "not_geocoded")
+    return reasons.where(left[schema.STATUS] != "needs_geocoding", "not_geocoded")
 
 
 def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[str, Any]:
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
 
-    when = pd.to_datetime(inc[s.OCCURRED_AT], errors="coerce").dropna()
+    when = pd.to_datetime(inc[schema.OCCURRED_AT], errors="coerce").dropna()
     synthetic = kwargs.pop("synthetic")
     synthetic = bool(inc.attrs.get("synthetic", False)) if synthetic is None else bool(synthetic)
     note = kwargs.pop("source_note") or inc.attrs.get("source_note") or ""
@@ -436,7 +437,7 @@ def left_out_table(
     redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
     reason equal ``analysis.left_out`` (``analysis.observations_left_out``).
     """
-    from trygghet_geo import schema as s
+    from trygghet_geo import schema
     from trygghet_geo.output.privacy import redact
 
     if kind == "observations":
@@ -444,21 +445,23 @@ def left_out_table(
 
         obs = analysis.observations
         if obs is None:
-            return pd.DataFrame(columns=[s.SOURCE, s.SOURCE_ROW, s.REASON, "reason_text"])
+            return pd.DataFrame(columns=[schema.SOURCE, schema.SOURCE_ROW, schema.REASON, "reason_text"])
         reasons = observation_reasons(obs)
         left = pd.DataFrame(obs[(reasons != "").to_numpy()].drop(columns=[obs.geometry.name]))
-        left[s.REASON] = reasons[reasons != ""]
+        left[schema.REASON] = reasons[reasons != ""]
     else:
         inc = analysis.incidents
-        left = pd.DataFrame(inc[inc[s.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
-        left[s.REASON] = _left_out_reasons(left)
+        left = pd.DataFrame(inc[inc[schema.EDGE_ID] < 0].drop(columns=[inc.geometry.name]))
+        left[schema.REASON] = _left_out_reasons(left)
     left.insert(
-        left.columns.get_loc(s.REASON) + 1,
+        left.columns.get_loc(schema.REASON) + 1,
         "reason_text",
-        left[s.REASON].map(lambda code: s.reason_text(code, lang)),
+        left[schema.REASON].map(lambda code: schema.reason_text(code, lang)),
     )
-    codes_only = {s.STATUS, s.REASON, "reason_text", s.CATEGORY, s.PRECISION, s.GEOCODE_METHOD, s.SOURCE,
-                  s.REMARK_STATUS, s.REMARK_TONE, s.OFFENCE_CODE}  # fmt: skip
+    codes_only = {
+        schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
+        schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
+    }  # fmt: skip
     for col in left.columns:
         if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
             left[col] = redact(left[col].astype("object"))

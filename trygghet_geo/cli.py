@@ -59,39 +59,40 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(result: Analysis) -> None:
-    from trygghet_geo import schema as s
+def _print_summary(result: Analysis, lang: str | None = None) -> None:
+    from trygghet_geo import schema
+    from trygghet_geo._text import resolve_lang, text
+
+    lang = resolve_lang(lang)
 
     inc = result.incidents
-    from_text = set(s.GEOCODE_METHODS) - {"coordinates", "failed"}
-    geocoded = int(inc[s.GEOCODE_METHOD].isin(list(from_text)).sum()) if s.GEOCODE_METHOD in inc else 0
-    used = int((inc[s.EDGE_ID] >= 0).sum())
-    print(f"Händelser lästa: {len(inc)}  (geokodade från platstext: {geocoded}, med i klustringen: {used})")
-    unknown_time = int((~inc[s.TIME_KNOWN].fillna(True).astype(bool)).sum()) if s.TIME_KNOWN in inc else 0
+    from_text = set(schema.GEOCODE_METHODS) - {"coordinates", "failed"}
+    geocoded = (
+        int(inc[schema.GEOCODE_METHOD].isin(list(from_text)).sum()) if schema.GEOCODE_METHOD in inc else 0
+    )
+    used = int((inc[schema.EDGE_ID] >= 0).sum())
+    print(text("summary.read", lang, n=len(inc), geocoded=geocoded, used=used))
+    unknown_time = (
+        int((~inc[schema.TIME_KNOWN].fillna(True).astype(bool)).sum()) if schema.TIME_KNOWN in inc else 0
+    )
     if unknown_time:
-        print(f"  varav tid saknas (datumet räknas, inte klockslaget): {unknown_time}")
+        print(text("summary.time_unknown", lang, n=unknown_time))
     if result.left_out:
-        print("Utelämnade ur klustringen:")
+        print(text("summary.left_out", lang))
         for reason, n in result.left_out.items():
-            text = s.reason_text(reason)
-            print(f"  {n:5d}  {text} ({reason})")
+            print(f"  {n:5d}  {schema.reason_text(reason, lang)} ({reason})")
     if result.observations is not None:
         left = result.observations_left_out
         n_obs, n_left = len(result.observations), sum(left.values())
-        print(f"Trygghetsvandringens synpunkter: {n_obs}  (med i rangordningen: {n_obs - n_left}, "
-              f"utelämnade: {n_left})")  # fmt: skip
+        print(text("summary.remarks", lang, n=n_obs, used=n_obs - n_left, left=n_left))
         for reason, n in left.items():
-            print(f"  {n:5d}  {s.reason_text(reason)} ({reason})")
-    print(f"Hotspots: {len(result.hotspots)}")
-    print("Topp 5 platser för gemensamma besök:")
+            print(f"  {n:5d}  {schema.reason_text(reason, lang)} ({reason})")
+    print(text("summary.hotspots", lang, n=len(result.hotspots)))
+    print(text("summary.top", lang))
     for row in result.places.head(5).itertuples():
         print(f"  {row.rank}. {row.name} – {row.reason}")
     if len(result.places) == 0:
-        if used == 0:
-            print("  (inga: ingen händelse kunde placeras på gatunätet; se skälen ovan)")
-        else:
-            print("  (inga: inga koncentrationer med dessa inställningar; prova mindre --min-samples")
-            print("   eller större --eps-m)")
+        print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
@@ -121,7 +122,9 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     p.add_argument(
         "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
     )
-    p.add_argument("--lang", choices=("sv", "en"), default="sv")
+    p.add_argument(
+        "--lang", choices=("sv", "en"), default=None, help="language (default: options.lang, Swedish)"
+    )
     p.add_argument("--title", help="map title")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     return _run_analyze
@@ -207,18 +210,21 @@ def _run_analyze(args: argparse.Namespace) -> int:
     )  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=args.lang)
+    from trygghet_geo._text import resolve_lang, text
+
+    lang = resolve_lang(args.lang)
+    html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=lang)
     csv = export_places(result.places, out / "platser.csv")
     export_places(result.places, out / "platser.xlsx")
-    left_path = write_table(left_out_table(result, lang=args.lang), out / "utelamnade.csv")
-    _print_summary(result)
-    print(f"Karta:      {html}")
-    print(f"Platser:    {csv} (+ .xlsx)")
-    print(f"Utelämnade: {left_path} ({sum(result.left_out.values())} rader med skäl)")
+    left_path = write_table(left_out_table(result, lang=lang), out / "utelamnade.csv")
+    _print_summary(result, lang)
+    print(text("files.map", lang, path=html))
+    print(text("files.places", lang, path=csv))
+    print(text("files.left_out", lang, path=left_path, n=sum(result.left_out.values())))
     if result.observations is not None:
-        table = left_out_table(result, lang=args.lang, kind="observations")
+        table = left_out_table(result, lang=lang, kind="observations")
         obs_path = write_table(table, out / "utelamnade_synpunkter.csv")
-        print(f"Utelämnade synpunkter: {obs_path} ({len(table)} rader med skäl)")
+        print(text("files.remarks_left_out", lang, path=obs_path, n=len(table)))
     return 0
 
 
@@ -241,7 +247,9 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _
         "'.validated.csv' in the current folder); the rejects table is written next to it",
     )
     add_read_options(p, observations=False)
-    p.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the report")
+    p.add_argument(
+        "--lang", choices=("sv", "en"), default=None, help="language of the report (default: options.lang)"
+    )
     return _run_validate
 
 
@@ -265,11 +273,14 @@ def _run_validate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path.cwd() / f"{src.stem}.validated.csv"
     rejects_path = out.with_name(f"{out.stem.removesuffix('.validated')}.rejects.csv")
     write_table(result, out)
-    rejects = rejects_table(result, lang=args.lang)
+    from trygghet_geo._text import resolve_lang, text
+
+    lang = resolve_lang(args.lang)
+    rejects = rejects_table(result, lang=lang)
     write_table(rejects, rejects_path)
-    print(report.to_text(args.lang))
-    print(f"{'Skrev' if args.lang == 'sv' else 'Wrote'}: {out}")
-    print(f"{'Avvisade rader' if args.lang == 'sv' else 'Rejected rows'} ({len(rejects)}): {rejects_path}")
+    print(report.to_text(lang))
+    print(f"{text('wrote', lang)}: {out}")
+    print(f"{text('rejected_rows', lang)} ({len(rejects)}): {rejects_path}")
     return 0
 
 

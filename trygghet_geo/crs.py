@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import CRSError
 
@@ -30,16 +30,18 @@ if TYPE_CHECKING:
     import shapely
     from numpy.typing import ArrayLike, NDArray
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "RT90",
     "SWEREF99_LOCAL_ZONES",
     "SWEREF99_TM",
     "CoordinateResult",
+    "align_crs",
     "coordinates_to_wgs84",
     "in_sweden",
     "metric_crs_for",
+    "metric_crs_of",
     "to_metric",
     "utm_crs_for",
 ]
@@ -229,27 +231,87 @@ def metric_crs_for(lon: ArrayLike, lat: ArrayLike) -> str:
         raise CRSError(f"metric_crs_for: no finite coordinates among lon={lon!r}, lat={lat!r}")
     mx, my = float(np.median(x[ok])), float(np.median(y[ok]))
     if in_sweden(mx, my).item():
-        return s.METRIC_CRS_SWEDEN
+        return schema.METRIC_CRS_SWEDEN
     return utm_crs_for(mx, my)
 
 
+def _is_metric(crs: Any) -> bool:
+    """A projected CRS whose two axes are in metres."""
+    return bool(crs.is_projected) and all(ax.unit_name in ("metre", "meter") for ax in crs.axis_info[:2])
+
+
+def metric_crs_of(frame: gpd.GeoDataFrame | gpd.GeoSeries, *, keep_metric: bool = False) -> Any:
+    """The metric CRS for the data in ``frame``: the package's one rule for choosing it.
+
+    ``trygghet_geo.options.metric_crs`` wins when set. With ``keep_metric=True`` a frame already in a
+    projected CRS in metres (a municipal layer in SWEREF 99 TM or a local zone) keeps its CRS. Otherwise
+    :func:`metric_crs_for` the median of the geometries' representative points in WGS84.
+
+    >>> import geopandas as gpd, shapely
+    >>> metric_crs_of(gpd.GeoSeries([shapely.Point(24.94, 60.17)], crs="EPSG:4326"))
+    'EPSG:32635'
+    """
+    from trygghet_geo._config import options
+
+    if frame.crs is None:
+        raise CRSError(
+            "the data has no CRS; set one with .set_crs('EPSG:4326') (degrees) or .set_crs('EPSG:3006') "
+            "(SWEREF 99 TM metres) before choosing a metric CRS"
+        )
+    if options.metric_crs is not None:
+        return options.metric_crs
+    if keep_metric and _is_metric(frame.crs):
+        return frame.crs
+    geo = frame.geometry if hasattr(frame, "geometry") else frame
+    valid = geo.notna() & ~geo.is_empty
+    if not valid.any():
+        raise CRSError("the data has no geometry to place it, so no metric CRS can be chosen for it")
+    ll = geo[valid].to_crs(schema.WGS84) if not frame.crs.equals(schema.WGS84) else geo[valid]
+    pts = ll.representative_point()
+    return metric_crs_for(pts.x.to_numpy(), pts.y.to_numpy())
+
+
 def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy of ``gdf`` reprojected to :func:`metric_crs_for` its location (the input is not changed).
+    """A copy of ``gdf`` reprojected to :func:`metric_crs_of` it (the input is not changed).
 
     >>> import geopandas as gpd, shapely
     >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(18.07, 59.33)], crs="EPSG:4326")
     >>> to_metric(g).crs.to_string()
     'EPSG:3006'
     """
-    if gdf.crs is None:
-        raise CRSError("to_metric: the frame has no CRS; set one with GeoDataFrame.set_crs('EPSG:4326')")
-    geo = gdf.geometry
-    valid = geo.notna() & ~geo.is_empty
-    if not valid.any():
-        raise CRSError("to_metric: the frame has no geometry to locate it")
-    ll = geo[valid].to_crs(s.WGS84) if not gdf.crs.equals(s.WGS84) else geo[valid]
-    pts = ll.representative_point()
-    return gdf.to_crs(metric_crs_for(pts.x.to_numpy(), pts.y.to_numpy()))
+    return gdf.to_crs(metric_crs_of(gdf))
+
+
+def align_crs(frame: Any, target: Any, *, what: str = "the data") -> Any:
+    """``frame`` (a GeoDataFrame or GeoSeries) in the CRS ``target``: the package's one rule for a CRS that
+    differs from the network's.
+
+    A frame in another CRS is reprojected (a copy; the input is not changed). A frame with no CRS cannot be
+    placed: :class:`~trygghet_geo.errors.CRSError` names both CRSs and the fix.
+
+    >>> import geopandas as gpd, shapely
+    >>> align_crs(gpd.GeoSeries([shapely.Point(18.07, 59.33)], crs=4326), "EPSG:3006").crs.to_epsg()
+    3006
+    """
+    if frame.crs is None:
+        name = _crs_name(target)
+        raise CRSError(
+            f"{what} has no CRS and the network is in {name}: set the CRS the coordinates are in with "
+            f".set_crs('EPSG:4326') for longitude/latitude degrees or .set_crs({name!r}) for the network's "
+            "metres"
+        )
+    if frame.crs == target:
+        return frame
+    logger.debug("%s reprojected from %s to %s", what, _crs_name(frame.crs), _crs_name(target))
+    return frame.to_crs(target)
+
+
+def _crs_name(crs: Any) -> str:
+    from pyproj import CRS
+
+    c = CRS.from_user_input(crs)
+    code = c.to_epsg()
+    return f"EPSG:{code}" if code is not None else c.name
 
 
 @dataclass(frozen=True)
@@ -289,7 +351,7 @@ def _between(v: NDArray[np.float64], rng: tuple[float, float]) -> NDArray[np.boo
 def _transformer(crs: str) -> Any:
     from pyproj import Transformer
 
-    return Transformer.from_crs(crs, s.WGS84, always_xy=True)
+    return Transformer.from_crs(crs, schema.WGS84, always_xy=True)
 
 
 def _project(

@@ -11,6 +11,8 @@ __all__ = [
     "GeocodingError",
     "InputError",
     "NetworkError",
+    "ParameterError",
+    "ParameterTypeError",
     "SchemaError",
     "TrygghetError",
     "TrygghetWarning",
@@ -26,6 +28,17 @@ class InputError(TrygghetError, ValueError):
 
     The message names the file and, where it applies, the row and the field.
     """
+
+
+class ParameterError(TrygghetError, ValueError):
+    """An argument or option has a value the function cannot use (``k=0``, ``lang="de"``, ``alpha=2``).
+
+    The message names the parameter, the value given and what is accepted.
+    """
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """An argument is of a type the function cannot use (``except TypeError`` still catches it)."""
 
 
 class SchemaError(InputError):

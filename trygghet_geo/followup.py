@@ -54,7 +54,10 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo._vocab import MONTHS_SV
+from trygghet_geo.errors import InputError, ParameterError, SchemaError
+from trygghet_geo.network.distance import distances_along_streets
+from trygghet_geo.network.snap import snap_points, snapped_positions
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -68,7 +71,6 @@ logger = logging.getLogger(__name__)
 
 PeriodLike = tuple[Any, Any]
 TOWN_LABEL = "Övriga kommunen"
-_MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 @dataclass(frozen=True)
@@ -153,13 +155,15 @@ def compare_periods(
     (10, 2, -80)
     """
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
     if method not in ("exact", "normal"):
-        raise ValueError(f"method must be 'exact' or 'normal', got {method!r}")
+        raise ParameterError(f"method must be 'exact' or 'normal', got {method!r}")
     inc, left_out = _usable_incidents(incidents, network)
     p_before, p_after = _parse_period(before, "before", inc), _parse_period(after, "after", inc)
     if p_before.start < p_after.end and p_after.start < p_before.end:
-        raise ValueError(f"before {before!r} and after {after!r} overlap; an event must belong to one period")
+        raise ParameterError(
+            f"before {before!r} and after {after!r} overlap; an event must belong to one period"
+        )
     months = _common_months(p_before, p_after, season_aware)
     t0, t1 = p_before.days_in_months(months), p_after.days_in_months(months)
     pl = _places_metric(places, inc.crs)
@@ -239,7 +243,7 @@ def place_membership(
             area.append("polygon")
         elif network is not None:
             if snapped is None:
-                snapped = _snapped(incidents, network)
+                snapped = snapped_positions(incidents, network)
             member[i] = _network_within(network, geom, radii[i], *snapped)
             area.append("radius_network")
         else:
@@ -328,8 +332,7 @@ def months_text(months: set[int] | Sequence[int]) -> str:
         else:
             runs.append([m])
     parts = [
-        _MONTHS_SV[r[0] - 1] if len(r) == 1 else f"{_MONTHS_SV[r[0] - 1]}–{_MONTHS_SV[r[-1] - 1]}"
-        for r in runs
+        MONTHS_SV[r[0] - 1] if len(r) == 1 else f"{MONTHS_SV[r[0] - 1]}–{MONTHS_SV[r[-1] - 1]}" for r in runs
     ]
     return ", ".join(parts)
 
@@ -425,19 +428,19 @@ def _parse_period(value: PeriodLike, arg: str, inc: pd.DataFrame) -> _Period:
     try:
         start, end = value
     except (TypeError, ValueError):
-        raise ValueError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
+        raise ParameterError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
     tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
     try:
         s, e = pd.Timestamp(start), pd.Timestamp(end)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{arg}: cannot read {value!r} as dates ({exc})") from None
+        raise ParameterError(f"{arg}: cannot read {value!r} as dates ({exc})") from None
     if e == e.normalize():  # a date: inclusive of that whole day
         e = e + pd.Timedelta(days=1)
     if tz is not None:
         s = s.tz_localize(tz) if s.tzinfo is None else s.tz_convert(tz)
         e = e.tz_localize(tz) if e.tzinfo is None else e.tz_convert(tz)
     if not e > s:
-        raise ValueError(f"{arg}: the end {end!r} is not after the start {start!r}")
+        raise ParameterError(f"{arg}: the end {end!r} is not after the start {start!r}")
     return _Period(s, e)
 
 
@@ -446,7 +449,7 @@ def _common_months(before: _Period, after: _Period, season_aware: bool) -> set[i
         return set(range(1, 13))
     months = before.months() & after.months()
     if not months:
-        raise ValueError(
+        raise ParameterError(
             f"before ({before.start.date()}–{before.end.date()}) and after ({after.start.date()}–"
             f"{after.end.date()}) share no month of the year; choose periods covering the same months "
             "(e.g. the same months one year apart) or pass season_aware=False"
@@ -486,31 +489,17 @@ def _usable_incidents(
     left_out["no_date"] = int(no_date.sum())
     keep &= ~no_loc & ~no_date
     inc = incidents[keep]
-    inc = inc.to_crs(_metric_crs(incidents, network))
+    inc = inc.to_crs(_target_crs(incidents, network))
     if any(left_out.values()):
         logger.info("follow-up leaves out %s incident rows: %s", sum(left_out.values()), left_out)
     return inc, {k: v for k, v in left_out.items() if v}
 
 
-def _metric_crs(gdf: gpd.GeoDataFrame, network: StreetNetwork | None) -> Any:
-    from trygghet_geo import options
-    from trygghet_geo.errors import CRSError
+def _target_crs(gdf: gpd.GeoDataFrame, network: StreetNetwork | None) -> Any:
+    """The network's CRS, else the metric CRS of the incidents (a projected frame keeps its own)."""
+    from trygghet_geo.crs import metric_crs_of
 
-    if network is not None:
-        return network.crs
-    if gdf.crs is None:
-        raise CRSError("incidents have no CRS; set one with .set_crs(...), e.g. EPSG:4326 or EPSG:3006")
-    if options.metric_crs is not None:
-        return options.metric_crs
-    if not gdf.crs.is_geographic:
-        return gdf.crs
-    try:
-        from trygghet_geo.crs import metric_crs_for
-
-        c = gdf.geometry.dropna().union_all().centroid
-        return metric_crs_for(c.x, c.y)
-    except ImportError:  # pragma: no cover - the crs module ships with the package
-        return gdf.estimate_utm_crs()
+    return network.crs if network is not None else metric_crs_of(gdf, keep_metric=True)
 
 
 def _places_metric(places: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
@@ -543,77 +532,6 @@ def _radii(places: gpd.GeoDataFrame, radius_m: float | None) -> np.ndarray:
 
 
 # --- along-the-street distances
-def _snapped(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
-    """Edge ids and offsets of the incidents: their own columns when present, else snapped now."""
-    if schema.EDGE_ID in incidents.columns and schema.EDGE_OFFSET_M in incidents.columns:
-        return (incidents[schema.EDGE_ID].to_numpy(np.int64), incidents[schema.EDGE_OFFSET_M].to_numpy(float))
-    from trygghet_geo.network.snap import snap_points
-
-    s = snap_points(incidents, network)
-    return s[schema.EDGE_ID].to_numpy(np.int64), s[schema.EDGE_OFFSET_M].to_numpy(float)
-
-
-def node_distances(network: StreetNetwork, edge_id: int, offset_m: float, limit_m: float) -> np.ndarray:
-    """Shortest street distance from a position on an edge to every node (``inf`` beyond ``limit_m``).
-
-    A bounded Dijkstra (scipy.sparse.csgraph) from the edge's two end nodes, each started at its distance
-    from the position.
-    """
-    from scipy.sparse.csgraph import dijkstra
-
-    edges = network.edges
-    u, v = int(edges["u"].iloc[edge_id]), int(edges["v"].iloc[edge_id])
-    length = float(edges["length_m"].iloc[edge_id])
-    graph = _csgraph(network)
-    d = dijkstra(graph, directed=False, indices=[u, v], limit=limit_m + length)
-    out: np.ndarray = np.minimum(d[0] + offset_m, d[1] + (length - offset_m))
-    return out
-
-
-def distances_along_streets(
-    network: StreetNetwork,
-    edge_id: int,
-    offset_m: float,
-    edges_of: np.ndarray,
-    offsets: np.ndarray,
-    limit_m: float,
-) -> np.ndarray:
-    """Street distance from one position to many positions (``inf`` when farther than ``limit_m``).
-
-    Positions with ``edges_of == -1`` (not snapped) get ``inf``.
-    """
-    dn = node_distances(network, edge_id, offset_m, limit_m)
-    e = network.edges
-    ok = edges_of >= 0
-    eid = np.where(ok, edges_of, 0)
-    uu, vv = e["u"].to_numpy()[eid], e["v"].to_numpy()[eid]
-    ln = e["length_m"].to_numpy(float)[eid]
-    d: np.ndarray = np.minimum(dn[uu] + offsets, dn[vv] + (ln - offsets))
-    same = ok & (edges_of == edge_id)
-    d[same] = np.minimum(d[same], np.abs(offsets[same] - offset_m))
-    d[~ok] = np.inf
-    d[d > limit_m] = np.inf
-    return d
-
-
-def distances_from_edges(
-    network: StreetNetwork, edges: np.ndarray, eid: np.ndarray, off: np.ndarray, limit_m: float
-) -> np.ndarray:
-    """Street distance from a set of edges (distance 0 anywhere on them) to positions (inf beyond limit)."""
-    from scipy.sparse.csgraph import dijkstra
-
-    e = network.edges
-    u, v, length = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(float)
-    sources = np.unique(np.r_[u[edges], v[edges]])
-    dn = dijkstra(_csgraph(network), directed=False, indices=sources, limit=limit_m, min_only=True)
-    ok = eid >= 0
-    safe = np.where(ok, eid, 0)
-    d: np.ndarray = np.minimum(dn[u[safe]] + off, dn[v[safe]] + (length[safe] - off))
-    d[np.isin(eid, edges)] = 0.0
-    d[~ok] = np.inf
-    return d
-
-
 def _network_within(
     network: StreetNetwork, point: Any, radius: float, eid: np.ndarray, off: np.ndarray
 ) -> np.ndarray:
@@ -622,26 +540,15 @@ def _network_within(
 
 
 def snap_one(network: StreetNetwork, point: Any, *, max_snap_m: float = 250.0) -> tuple[int, float]:
-    """Nearest edge of one point and the offset along it (a single shapely query; bulk snapping of many points
-    is :func:`trygghet_geo.network.snap.snap_points`)."""
-    import shapely
+    """Nearest edge of one point (in the network's CRS) and the offset along it."""
+    import geopandas as gpd
 
-    geoms = network.edges.geometry.to_numpy()
-    tree = shapely.STRtree(geoms)
-    idx = tree.query_nearest(point, max_distance=max_snap_m, all_matches=False)
-    if len(idx) == 0:
+    s = snap_points(gpd.GeoSeries([point], crs=network.crs), network, max_snap_m=max_snap_m)
+    if not s[schema.EDGE_ID].iloc[0] >= 0:
         raise InputError(
             f"place at {point.wkt} is farther than {max_snap_m} m from every street of the network"
         )
-    eid = int(idx[0])
-    line = geoms[eid]
-    frac = float(shapely.line_locate_point(line, point, normalized=True))
-    return eid, frac * float(network.edges["length_m"].iloc[eid])
-
-
-def _csgraph(network: StreetNetwork) -> Any:
-    """Node-by-node sparse matrix of the shortest edge between adjacent nodes (built once per network)."""
-    return network.adjacency
+    return int(s[schema.EDGE_ID].iloc[0]), float(s[schema.EDGE_OFFSET_M].iloc[0])
 
 
 def _category_order(cats: np.ndarray) -> list[str]:

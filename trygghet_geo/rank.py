@@ -38,13 +38,15 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._hints import hint
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo._names import place_name
+from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.hotspots._significance import (
     cluster_llr,
     footprint_lengths,
     monte_carlo_pvalues,
     simulate_llr,
 )
+from trygghet_geo.hotspots._time import time_profile
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -82,7 +84,6 @@ _OBS_TOPIC = {
     "nedskräpning": "nedskräpning", "trafikmiljö": "trafikmiljön",
     "folksamling/otrygghet": "folksamlingar/otrygghet", "övrigt": "övrigt",
 }
-_WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 
 SWEDISH_COLUMNS: Mapping[str, str] = {
     "rank": "Rang", "name": "Plats", "score": "Poäng", "reason": "Motivering", "kind": "Typ",
@@ -256,16 +257,24 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     >>> pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig").iloc[0].to_dict()["Plats"]
     "'=Torget"
     """
+    import geopandas as gpd  # slow to import; rank.py keeps it out of module import
+
     path = Path(path)
-    table = places_table(places)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
+    if not isinstance(places, gpd.GeoDataFrame) or places.geometry.name not in places.columns:
+        raise SchemaError(
+            "export_places: places must be a GeoDataFrame with geometry, as rank_places returns"
+        )
+    table = places_table(places)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     elif suffix in (".xlsx", ".xlsm"):
         table.to_excel(path, index=False, sheet_name="Platser")
     else:
-        raise ValueError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
+        raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
     return path
 
 
@@ -344,9 +353,11 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
         row[f"n_obs_{c}"] = int((obs_mask & (ocats == c)).sum())
     known = _time_known(inc)
     row["n_time_unknown"] = int((in_period & ~known).sum())  # "tid saknas": dated, no time of day
-    hours, weekdays, daypart = _time_profile(when[in_period], known[in_period])
-    row.update({"dominant_hours": hours, "dominant_weekdays": weekdays, "_daypart": daypart})
-    row["name"], row["_street"] = _place_name(network, edges, geom, inc, inside, ctx.gazetteer)
+    profile = time_profile(when[in_period], known[in_period])
+    row.update(
+        {"dominant_hours": profile.hours, "dominant_weekdays": profile.weekdays, "_daypart": profile.daypart}
+    )
+    row["name"], row["_street"] = place_name(network, edges, geom, inc, inside, ctx.gazetteer)
     row["length_m"] = float(network.edges["length_m"].to_numpy()[edges].sum()) if len(edges) else 0.0
     row["geometry"] = geom
     return row
@@ -382,155 +393,6 @@ def _time_known(inc: pd.DataFrame) -> np.ndarray:
     return known
 
 
-def _time_profile(when: pd.Series, known: np.ndarray | None = None) -> tuple[str, str, str]:
-    """Dominant hours ("22–02"), weekdays ("fre–lör") and a Swedish daypart word ("kvällar"), or "" each.
-
-    A window is named only when it holds clearly more events than an even spread would (see
-    :func:`_best_window`), so a handful of events never gets a made-up pattern. Rows whose time of day is
-    unknown (``known`` False: a date without a time) count for the weekdays, never for the hours.
-    """
-    clock = when if known is None else when[known]
-    when, clock = when.dropna(), clock.dropna()
-    if len(when) < 8:
-        return "", "", ""
-    h0, h_len = (
-        _best_window(np.bincount(clock.dt.hour.to_numpy(), minlength=24), (3, 4, 6))
-        if len(clock) >= 8
-        else (0, 0)
-    )
-    d0, d_len = _best_window(np.bincount(when.dt.day_of_week.to_numpy(), minlength=7), (1, 2, 3))
-    hours_text = f"{h0:02d}–{(h0 + h_len) % 24:02d}" if h_len else ""
-    first, last = _WEEKDAYS_SV[d0], _WEEKDAYS_SV[(d0 + d_len - 1) % 7]
-    weekdays_text = "" if not d_len else first if d_len == 1 else f"{first}–{last}"
-    centre = (h0 + h_len / 2) % 24
-    parts = ((5, "morgnar"), (10, "dagtid"), (16, "kvällar"), (23, "nätter"))
-    daypart = next((word for hour, word in reversed(parts) if centre >= hour), "nätter") if h_len else ""
-    return hours_text, weekdays_text, daypart
-
-
-def _best_window(counts: np.ndarray, lengths: tuple[int, ...], *, p_max: float = 0.05) -> tuple[int, int]:
-    """Start and length of the circular window most over-represented against an even spread, or (0, 0).
-
-    Each candidate (every start, each length) gets a one-sided binomial p-value; the best must beat
-    ``p_max`` divided by the number of candidates (Bonferroni), since the best of many windows is chosen.
-    """
-    from scipy.stats import binom
-
-    total, n = int(counts.sum()), len(counts)
-    doubled = np.r_[counts, counts]
-    best, best_p = (0, 0), p_max / (n * len(lengths))
-    for length in lengths:
-        sums = np.convolve(doubled, np.ones(length, int), mode="valid")[:n]
-        pv = binom.sf(sums - 1, total, length / n)
-        start = int(np.argmin(pv))
-        if pv[start] < best_p:
-            best, best_p = (start, length), float(pv[start])
-    return best
-
-
-# --- names
-def _place_name(network: StreetNetwork, edges: np.ndarray, geom: Any, inc: gpd.GeoDataFrame,
-                inside: np.ndarray, gazetteer: Any) -> tuple[str, str]:  # fmt: skip
-    """(name, street name): a landmark from the gazetteer when one covers the place, else the street name.
-
-    The street name is the named street carrying most of the place's events, joined with a second street
-    that meets it and carries at least a quarter as many ("Storgatan/Kyrkogatan"). Sidewalks and paths are
-    often unnamed in OSM: when no event lies on a named street, the place's own streets (those its events or
-    observations lie on), else the streets crossing its polygon, count by length; "nära X" when nothing
-    named is in the place.
-    """
-    import shapely
-
-    names = network.edges["name"].astype(str).to_numpy()
-    crossing = shapely.STRtree(network.edges.geometry.to_numpy()).query(geom, predicate="intersects")
-    eid = inc.loc[inside, schema.EDGE_ID].to_numpy(int) if schema.EDGE_ID in inc else np.array([], int)
-    eid = eid[np.isin(eid, edges)] if len(edges) else eid
-    street = pd.Series(names[eid])
-    ranking = street[street != ""].value_counts().astype(float)
-    if ranking.empty:  # no event on a named street: the place's own streets, else those crossing it
-        ids = edges if len(edges) and (names[edges] != "").any() else crossing
-        inter = network.edges.geometry.iloc[ids].intersection(geom).length.to_numpy()
-        by_length = pd.Series(inter, index=names[ids])
-        ranking = by_length[by_length.index != ""].groupby(level=0).sum().sort_values(ascending=False)
-    if ranking.empty:
-        street_name = _nearest_street(network, geom)
-    else:
-        street_name = str(ranking.index[0])
-        if len(ranking) > 1 and ranking.iloc[1] >= 0.25 * ranking.iloc[0]:
-            second = str(ranking.index[1])
-            if _streets_meet(network, street_name, second, np.r_[edges, crossing].astype(int)):
-                street_name = f"{street_name}/{second}"
-    return _gazetteer_name(gazetteer, geom, network) or street_name, street_name
-
-
-_LANDMARK_CATEGORIES = (
-    "place=square", "leisure=park", "leisure=playground", "leisure=garden", "railway=station",
-    "public_transport=station", "amenity=bus_station", "highway=pedestrian", "amenity=marketplace",
-)  # fmt: skip
-
-
-def _gazetteer_name(gazetteer: Any, geom: Any, network: StreetNetwork) -> str | None:
-    """A landmark the place lies in or next to (square, park, station) from the gazetteer's named places.
-
-    An area landmark must cover at least 15 % of the place; a point landmark must lie within 30 m of it.
-    """
-    landmarks = _landmarks(gazetteer, network)
-    if landmarks is None or landmarks.empty:
-        return None
-    near = landmarks.iloc[landmarks.sindex.query(geom.buffer(30.0), predicate="intersects")]
-    if near.empty:
-        return None
-    areas = near[near.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if len(areas):
-        share = areas.geometry.intersection(geom).area.to_numpy() / max(geom.area, 1e-9)
-        if share.max() >= 0.15:
-            return str(areas["name"].iloc[int(np.argmax(share))])
-    points = near[~near.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if len(points):
-        return str(points["name"].iloc[int(np.argmin(points.distance(geom).to_numpy()))])
-    return None
-
-
-_LANDMARK_CACHE: dict[tuple[int, str], Any] = {}
-
-
-def _landmarks(gazetteer: Any, network: StreetNetwork) -> gpd.GeoDataFrame | None:
-    """Named squares, parks and stations of the gazetteer in the network's CRS (cached per gazetteer)."""
-    if gazetteer is None:
-        return None
-    key = (id(gazetteer), str(network.crs))
-    if key not in _LANDMARK_CACHE:
-        try:
-            places = gazetteer.kind("place")
-            places = places[
-                places["category"].isin(_LANDMARK_CATEGORIES) & (places["name"].astype(str) != "")
-            ]
-            places = places[places.geometry.notna()].to_crs(network.crs)[["name", "category", "geometry"]]
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # another gazetteer shape
-            logger.info("gazetteer offers no named places (%s); naming places by their streets", exc)
-            places = None
-        _LANDMARK_CACHE.clear()
-        _LANDMARK_CACHE[key] = (gazetteer, places)
-    return _LANDMARK_CACHE[key][1]
-
-
-def _streets_meet(network: StreetNetwork, a: str, b: str, edges: np.ndarray) -> bool:
-    e = network.edges.iloc[edges]
-    nodes_a = set(e.loc[e["name"] == a, ["u", "v"]].to_numpy().ravel().tolist())
-    nodes_b = set(e.loc[e["name"] == b, ["u", "v"]].to_numpy().ravel().tolist())
-    return bool(nodes_a & nodes_b)
-
-
-def _nearest_street(network: StreetNetwork, geom: Any) -> str:
-    import shapely
-
-    named = network.edges[network.edges["name"].astype(str) != ""]
-    if named.empty:
-        return "Namnlös plats"
-    idx = np.atleast_1d(shapely.STRtree(named.geometry.to_numpy()).query_nearest(geom, all_matches=False))
-    return f"nära {named['name'].iloc[int(idx[0])]}"
-
-
 # --- observations
 def _usable_observations(observations: gpd.GeoDataFrame | None, network: StreetNetwork) -> gpd.GeoDataFrame:
     """Located observations in the network CRS with edge_id/edge_offset_m (snapped here when missing)."""
@@ -547,15 +409,10 @@ def _usable_observations(observations: gpd.GeoDataFrame | None, network: StreetN
     obs = obs[obs.geometry.notna() & ~obs.geometry.is_empty]
     obs = obs.to_crs(network.crs)
     if schema.EDGE_ID not in obs.columns or schema.EDGE_OFFSET_M not in obs.columns:
-        from trygghet_geo.network.snap import snap_points
+        from trygghet_geo.network.snap import snapped_positions
 
-        snapped = snap_points(obs, network)
-        obs = obs.assign(
-            **{
-                schema.EDGE_ID: snapped[schema.EDGE_ID].to_numpy(),
-                schema.EDGE_OFFSET_M: snapped[schema.EDGE_OFFSET_M].to_numpy(),
-            }
-        )
+        edge_id, offset = snapped_positions(obs, network)
+        obs = obs.assign(**{schema.EDGE_ID: edge_id, schema.EDGE_OFFSET_M: offset})
     return obs
 
 
@@ -569,7 +426,7 @@ def _observations_near(
     if len(obs) == 0:
         return near
     near[shapely.STRtree(obs.geometry.to_numpy()).query(geom, predicate="intersects")] = True
-    from trygghet_geo.followup import distances_from_edges
+    from trygghet_geo.network.distance import distances_from_edges
 
     if len(edges):
         d = distances_from_edges(
@@ -723,17 +580,17 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     w = dict(DEFAULT_WEIGHTS)
     for key, value in (weights or {}).items():
         if key not in DEFAULT_WEIGHTS:
-            raise ValueError(f"weights: unknown key {key!r}; known keys: {sorted(DEFAULT_WEIGHTS)}")
+            raise ParameterError(f"weights: unknown key {key!r}; known keys: {sorted(DEFAULT_WEIGHTS)}")
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or value < 0
             or not math.isfinite(value)
         ):
-            raise ValueError(f"weights[{key!r}] must be a non-negative number, got {value!r}")
+            raise ParameterError(f"weights[{key!r}] must be a non-negative number, got {value!r}")
         w[key] = float(value)
     if sum(w[c] for c in COMPONENTS) <= 0:
-        raise ValueError(f"weights: at least one of the components {COMPONENTS} must be > 0")
+        raise ParameterError(f"weights: at least one of the components {COMPONENTS} must be > 0")
     return w
 
 
@@ -784,7 +641,7 @@ def _period(period: tuple[Any, Any] | None, inc: gpd.GeoDataFrame) -> tuple[pd.T
     try:
         start, end = (pd.Timestamp(x) for x in period)
     except (TypeError, ValueError):
-        raise ValueError(f"period must be a (start, end) pair of dates, got {period!r}") from None
+        raise ParameterError(f"period must be a (start, end) pair of dates, got {period!r}") from None
     if end == end.normalize():
         end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     if tz is not None:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -50,7 +51,7 @@ __all__ = [
     "write_raw",
 ]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 SEED = 20261128
 ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
@@ -294,11 +295,11 @@ def _anchor_node(network: StreetNetwork, street: str) -> int:
         )
         common = sorted(a_ends & b_ends)
         if not common:
-            raise LookupError(f"streets {a!r} and {b!r} do not meet in the sample network")
+            raise InputError(f"streets {a!r} and {b!r} do not meet in the sample network")
         return int(common[0])
     on_street = edges[edges["name"] == street]
     if on_street.empty:
-        raise LookupError(f"street {street!r} is not in the sample network")
+        raise InputError(f"street {street!r} is not in the sample network")
     centre = on_street.geometry.union_all().centroid
     ends = np.unique(on_street[["u", "v"]].to_numpy().ravel())
     pts = network.nodes.geometry.iloc[ends]
@@ -307,14 +308,11 @@ def _anchor_node(network: StreetNetwork, street: str) -> int:
 
 def _edges_near(network: StreetNetwork, node: int, radius_m: float) -> np.ndarray:
     """Edge ids with both ends within radius_m of node along the streets (bounded Dijkstra)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
+    from trygghet_geo.network.distance import nearest_source_distances
 
     e = network.edges
-    n = len(network.nodes)
-    u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(dtype=float)
-    graph = coo_matrix((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
-    dist = dijkstra(graph, indices=node, limit=radius_m)
+    u, v = e["u"].to_numpy(), e["v"].to_numpy()
+    dist = nearest_source_distances(network, np.array([node]), radius_m)
     return np.flatnonzero(np.isfinite(dist[u]) & np.isfinite(dist[v]))
 
 
@@ -545,7 +543,7 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     generate_incidents().to_csv(paths["incidents"], sep=";", decimal=",", index=False, encoding="utf-8")
     generate_observations().to_excel(paths["observations"], index=False, sheet_name="Trygghetsvandring")
     study_area().to_crs(schema.WGS84).to_file(paths["area"], driver="GeoJSON")
-    log.info("wrote the synthetic sample to %s", folder)
+    logger.info("wrote the synthetic sample to %s", folder)
     return paths
 
 

@@ -17,7 +17,7 @@ from trygghet_geo.geocode._match import MatchResult
 
 __all__ = ["ResultCache"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 _CHUNK = 500
 
@@ -76,4 +76,4 @@ class ResultCache:
                 con.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", rows)
         finally:
             con.close()
-        log.debug("cached %d answers under %s", len(rows), namespace)
+        logger.debug("cached %d answers under %s", len(rows), namespace)

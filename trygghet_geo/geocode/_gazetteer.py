@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import GeocodingError, InputError
 from trygghet_geo.geocode._addresses import address_items, address_rows, synthetic_streets
 from trygghet_geo.geocode._osm import CATEGORY_TAGS, NAME_TAGS, RawOSM, read_osm_file, read_osm_place
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ENTRY_COLUMNS", "Gazetteer", "build_gazetteer"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 ENTRY_COLUMNS = (
     "kind",
@@ -70,21 +71,6 @@ _COARSE_PLACES = {
 _STREET_MERGE_M = 200.0  # parts of one street name closer than this are one street
 _PLACE_MERGE_M = 250.0  # features with one name closer than this are one place
 _CROSSING_MERGE_M = 120.0  # nodes of one street pair closer than this are one intersection
-
-
-def _metric_crs(lon: float, lat: float) -> str:
-    """Metric CRS of the study area: the shared helper when it exists, else SWEREF 99 TM / local UTM."""
-    try:
-        from trygghet_geo.crs import metric_crs_for
-
-        return str(metric_crs_for(lon, lat))
-    except (ImportError, AttributeError):
-        pass
-    in_sweden_box = 10.5 <= lon <= 24.2 and 55.0 <= lat <= 69.1
-    if in_sweden_box and (lon < 21.0 or lat > 65.3):  # east of 21°E below 65.3°N is Finland
-        return "EPSG:3006"
-    zone = int((lon + 180.0) // 6.0) + 1
-    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
 
 
 class Gazetteer:
@@ -181,9 +167,9 @@ class Gazetteer:
     @classmethod
     def example(cls) -> Gazetteer:
         """A three-street toy gazetteer (metric EPSG:3006 near Kristinehamn) for examples and tests."""
-        from trygghet_geo.geocode._toy import toy_entries
+        from trygghet_geo.geocode._toy import toy_raw
 
-        return cls(toy_entries())
+        return _build_from_raw(toy_raw())
 
 
 def _coerce(entries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -286,8 +272,7 @@ def _build_from_raw(
 ) -> Gazetteer:
     if len(raw.streets) == 0:
         raise InputError("the OSM data holds no named streets")
-    c = raw.streets.geometry.union_all().centroid if network is None else None
-    crs = network.crs if network is not None else _metric_crs(float(c.x), float(c.y))  # type: ignore[union-attr]
+    crs = network.crs if network is not None else metric_crs_of(raw.streets)
     aliases = _street_aliases(raw.streets)
     if network is not None:
         edges = network.edges[network.edges["name"].astype(str) != ""]
@@ -329,7 +314,7 @@ def _build_from_raw(
     )
     entries["lon"], entries["lat"] = xy[:, 0], xy[:, 1]
     gaz = Gazetteer(_coerce(entries))
-    log.info("built %r", gaz)
+    logger.info("built %r", gaz)
     return gaz
 
 

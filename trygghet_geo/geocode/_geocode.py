@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AMBIGUOUS", "CANDIDATES", "RUNNER_UP", "RUNNER_UP_M", "RUNNER_UP_SCORE", "SOURCE", "geocode"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 AMBIGUOUS = "geocode_ambiguous"  # True when a runner-up elsewhere scored within a few points
 RUNNER_UP = "geocode_runner_up"  # name of the best candidate elsewhere ("" when none)
@@ -233,4 +233,4 @@ def _fill(cols: dict[str, np.ndarray], rows: np.ndarray, results: list[MatchResu
     ]
     cols[schema.STATUS][rows] = np.where(ok, "ok", "rejected")
     cols[schema.REASON][rows] = np.where(ok, "", "geocode_failed")
-    log.info("geocoded %d of %d rows", int(ok.sum()), len(rows))
+    logger.info("geocoded %d of %d rows", int(ok.sum()), len(rows))

@@ -19,7 +19,7 @@ from trygghet_geo.geocode._match import MatchResult
 
 __all__ = ["ONLINE_SCORE", "geocode_online", "make_geocoder"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 ONLINE_SCORE = 70.0  # an online answer for text the gazetteer did not know is never "confident"
 MIN_DELAY_S = 1.0  # Nominatim usage policy: an absolute maximum of 1 request per second
@@ -30,10 +30,8 @@ def make_geocoder(online: Any) -> Any:
     """The geopy geocoder for ``online``: ``True`` or ``"nominatim"`` -> Nominatim; an object with
     ``.geocode(query, **kw)`` is used as it is (a geopy geocoder or a test fake)."""
     if online is True or (isinstance(online, str) and online.lower() == "nominatim"):
-        try:
-            from geopy.geocoders import Nominatim
-        except ImportError as exc:  # pragma: no cover - geopy is a dependency
-            raise GeocodingError("online geocoding needs geopy: pip install geopy") from exc
+        from geopy.geocoders import Nominatim  # imported only when online geocoding is asked for
+
         return Nominatim(user_agent=options.user_agent, timeout=options.timeout_s)
     if hasattr(online, "geocode"):
         return online
@@ -101,7 +99,7 @@ def geocode_online(
     finally:
         if cache is not None:
             cache.put(namespace, fresh)
-    log.info("online geocoder: %d asked, %d from cache", len(fresh), len(todo) - len(fresh))
+    logger.info("online geocoder: %d asked, %d from cache", len(fresh), len(todo) - len(fresh))
     return {**found, **fresh}
 
 
@@ -111,7 +109,7 @@ def _to_result(loc: Any, bounds: tuple[float, float, float, float]) -> MatchResu
     lon, lat = float(loc.longitude), float(loc.latitude)
     x0, y0, x1, y1 = bounds
     if not (x0 - _MARGIN_DEG <= lon <= x1 + _MARGIN_DEG and y0 - _MARGIN_DEG <= lat <= y1 + _MARGIN_DEG):
-        log.info("online answer %r lies outside the study area; discarded", getattr(loc, "address", ""))
+        logger.info("online answer %r lies outside the study area; discarded", getattr(loc, "address", ""))
         return MatchResult()
     raw = getattr(loc, "raw", None) or {}
     method, _precision = _method(raw)

@@ -23,7 +23,7 @@ from trygghet_geo.errors import GeocodingError, InputError
 
 __all__ = ["RawOSM", "read_osm_file", "read_osm_place", "read_osm_xml"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 # Tags kept from OSM features: the names (aliases) and what says what a feature is.
 NAME_TAGS = (
@@ -218,10 +218,8 @@ def read_osm_xml(path: str | Path) -> RawOSM:
 
 
 def _osmnx() -> Any:
-    try:
-        import osmnx as ox
-    except ImportError as exc:  # pragma: no cover - osmnx is a dependency
-        raise GeocodingError("reading OSM XML or downloading needs osmnx: pip install osmnx") from exc
+    import osmnx as ox  # slow to import (~1 s); only OSM XML files and downloads need it
+
     return ox
 
 

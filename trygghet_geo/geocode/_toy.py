@@ -11,7 +11,7 @@ import shapely
 
 from trygghet_geo.geocode._osm import RawOSM
 
-__all__ = ["ORIGIN", "toy_entries", "toy_raw"]
+__all__ = ["ORIGIN", "toy_raw"]
 
 ORIGIN = (466_000.0, 6_574_000.0)  # SWEREF 99 TM, central Kristinehamn
 
@@ -71,10 +71,3 @@ def toy_raw() -> RawOSM:
         crs="EPSG:3006",
     )
     return RawOSM(named=named.to_crs(4326), addresses=addresses.to_crs(4326), streets=streets.to_crs(4326))
-
-
-def toy_entries() -> gpd.GeoDataFrame:
-    """The toy town's gazetteer table."""
-    from trygghet_geo.geocode._gazetteer import _build_from_raw
-
-    return _build_from_raw(toy_raw()).entries

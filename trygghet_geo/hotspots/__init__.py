@@ -21,7 +21,7 @@ from trygghet_geo.hotspots._hdbscan import NetworkHDBSCAN, hdbscan_on_network
 from trygghet_geo.hotspots._hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
 
 # names this package's single module used to define, for one release (DeprecationWarning)
-__getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots")
+__getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots", "trygghet_geo._vocab")
 
 __all__ = [
     "HOTSPOT_COLUMNS",

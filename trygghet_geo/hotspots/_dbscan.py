@@ -27,15 +27,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.utils._param_validation import Interval
 
 from trygghet_geo._config import options
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import CRSError, InputError, ParameterTypeError
+from trygghet_geo.network._model import StreetNetwork
 from trygghet_geo.network.distance import _distance_pairs, _pair_chunks, _prepare, _Prepared
 from trygghet_geo.network.distance import (
     cached_node_distances as cached_node_distances,  # importable from here
@@ -45,7 +48,6 @@ from trygghet_geo.network.distance import node_distances as node_distances  # im
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from trygghet_geo.network import StreetNetwork
 
 __all__ = [
     "KDistance",
@@ -361,9 +363,17 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
     [0, 0, 0, 0, 0, 0]
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "eps_m": [Interval(Real, 0, None, closed="neither")],
+        "min_samples": [Interval(Integral, 1, None, closed="left")],
+        "network": [StreetNetwork, None],
+        "max_snap_m": [Interval(Real, 0, None, closed="neither")],
+    }
+
     def __init__(
         self,
         eps_m: float = 100.0,
+        *,
         min_samples: int = 5,
         network: StreetNetwork | None = None,
         max_snap_m: float = 100.0,
@@ -376,9 +386,13 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> NetworkDBSCAN:
         """Cluster ``X``: a GeoDataFrame of points (reprojected to the network's CRS) or an (n, 2) array in
         the network's CRS (any (n, d) array when ``network`` is None). Returns ``self``."""
+        from sklearn.utils._param_validation import InvalidParameterError
         from sklearn.utils.validation import _check_sample_weight, validate_data
 
-        _check_params(self.eps_m, self.min_samples)
+        try:
+            self._validate_params()
+        except InvalidParameterError as exc:  # the package's own error, still a ValueError and a TypeError
+            raise ParameterTypeError(str(exc)) from exc
         if self.network is None:
             from sklearn.cluster import DBSCAN
 
@@ -391,13 +405,25 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
             self.components_ = db.components_
             self.snap_ = None
             return self
+        import geopandas as gpd
+
         from trygghet_geo.network.snap import points_xy, snap_points
 
-        if not (np.isfinite(self.max_snap_m) and self.max_snap_m > 0):
-            raise InputError(f"max_snap_m must be a positive number of metres, got {self.max_snap_m!r}")
-        xy, _ = points_xy(X, self.network)
-        if len(xy) == 0:
-            raise InputError("X holds no points (0 samples); NetworkDBSCAN needs at least one")
+        if isinstance(X, gpd.GeoDataFrame | gpd.GeoSeries):  # rows without a location stay, labelled -1
+            xy, _ = points_xy(X, self.network)
+            if len(xy) == 0:
+                raise InputError("X holds no points (0 samples); NetworkDBSCAN needs at least one")
+        else:  # an array: scikit-learn's checks (finite, 2-d, not sparse, at least one sample and feature)
+            xy = validate_data(self, X, accept_sparse=False)
+            if xy.shape[1] != 2:
+                raise InputError(
+                    f"X has {xy.shape[1]} feature(s) (n_features = {xy.shape[1]}); with a network it must be "
+                    "x, y in the network's CRS (2 features), or a GeoDataFrame of points"
+                )
+            _refuse_degrees(xy, self.network)
+            X = xy
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, xy)
         snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
         labels, core = dbscan_on_network(
             snap["edge_id"].to_numpy(),
@@ -413,6 +439,24 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
         self.components_ = xy[core].copy()
         self.snap_ = snap
         return self
+
+
+def _refuse_degrees(xy: np.ndarray, network: StreetNetwork) -> None:
+    """A bare array of longitude/latitude degrees given with a network in metres far from (0, 0) would
+    snap nowhere and come back as noise: say so instead."""
+    if not network.crs.is_projected:
+        return
+    finite = xy[np.isfinite(xy).all(axis=1)]
+    if not len(finite) or np.abs(finite[:, 0]).max() > 180 or np.abs(finite[:, 1]).max() > 90:
+        return
+    minx, miny, maxx, maxy = network.edges.total_bounds
+    if maxx < -180 or minx > 180 or maxy < -90 or miny > 90:
+        epsg = network.crs.to_epsg()
+        raise CRSError(
+            f"X looks like longitude/latitude degrees, but the network is in EPSG:{epsg} metres "
+            f"(x {minx:.0f}..{maxx:.0f}, y {miny:.0f}..{maxy:.0f}): pass a GeoDataFrame with "
+            f"crs='EPSG:4326', or coordinates projected to EPSG:{epsg}"
+        )
 
 
 # --- choosing eps: the k-distance curve along the streets ---------------------------------------------------

@@ -12,9 +12,11 @@ Example
 >>> pts = gpd.GeoDataFrame({"category": ["våld", "våld", "stöld"], "occurred_at": when},
 ...                        geometry=[Point(100, 2), Point(110, -3), Point(120, 1)], crs=3006)
 >>> hs = find_hotspots(pts, [0, 0, 0], net)
->>> hs[["hotspot_id", "n_events", "n_våld", "n_stöld", "top_hours", "top_weekdays", "length_m"]]
-   hotspot_id  n_events  n_våld  n_stöld top_hours top_weekdays  length_m
-0           0         3       2        1     23–02      fre–lör      70.0
+>>> hs[["hotspot_id", "n_events", "n_våld", "n_stöld", "length_m"]]
+   hotspot_id  n_events  n_våld  n_stöld  length_m
+0           0         3       2        1      70.0
+>>> hs.loc[0, "top_hours"]  # three events are too few for a time pattern
+''
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ import shapely
 
 from trygghet_geo import schema
 from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.hotspots._time import time_profile
+from trygghet_geo.network.distance import nearest_source_distances
+from trygghet_geo.network.snap import snapped_positions
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -37,7 +42,6 @@ __all__ = ["HOTSPOT_COLUMNS", "find_hotspots", "top_hours", "top_weekdays"]
 
 logger = logging.getLogger(__name__)
 
-WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 HOTSPOT_COLUMNS = (
     schema.HOTSPOT_ID,
     schema.CLUSTER,
@@ -55,63 +59,16 @@ HOTSPOT_COLUMNS = (
 )
 
 
-def _best_window(counts: np.ndarray, width: int) -> tuple[int, int] | None:
-    """The circular window of at most ``width`` bins holding the most events (earliest start on ties),
-    trimmed of empty bins at both ends: (first bin, number of bins), or None when there are no events."""
-    n = len(counts)
-    if counts.sum() == 0:
-        return None
-    doubled = np.concatenate([counts, counts])
-    sums = np.array([doubled[s : s + width].sum() for s in range(n)])
-    start = int(np.argmax(sums))
-    bins = [(start + k) % n for k in range(width)]
-    while counts[bins[-1]] == 0:
-        bins.pop()
-    while counts[bins[0]] == 0:
-        bins.pop(0)
-    return bins[0], len(bins)
+def top_hours(times: pd.Series) -> str:
+    """The busiest hours of ``times`` as :func:`~trygghet_geo.hotspots._time.time_profile` finds them, e.g.
+    ``"22–02"``; ``""`` when no window stands out."""
+    return time_profile(times).hours
 
 
-def top_hours(times: pd.Series, *, width_h: int = 4) -> str:
-    """The busiest window of up to ``width_h`` hours, e.g. ``"22–02"`` (22:00 to 02:00); ``""`` without
-    times.
-
-    >>> top_hours(pd.Series(pd.to_datetime(["2024-01-05 22:30", "2024-01-05 23:10", "2024-01-06 01:59"])))
-    '22–02'
-    """
-    t = pd.to_datetime(times, errors="coerce").dropna()
-    found = _best_window(np.bincount(t.dt.hour.to_numpy(), minlength=24), width_h)
-    if found is None:
-        return ""
-    first, n = found
-    return f"{first:02d}–{(first + n) % 24:02d}"
-
-
-def top_weekdays(times: pd.Series, *, width_d: int = 2) -> str:
-    """The busiest run of up to ``width_d`` weekdays in Swedish, e.g. ``"fre–lör"``; ``""`` without times.
-
-    >>> top_weekdays(pd.Series(pd.to_datetime(["2024-01-05", "2024-01-06", "2024-01-06", "2024-01-10"])))
-    'fre–lör'
-    """
-    t = pd.to_datetime(times, errors="coerce").dropna()
-    found = _best_window(np.bincount(t.dt.day_of_week.to_numpy(), minlength=7), width_d)
-    if found is None:
-        return ""
-    first, n = found
-    days = [WEEKDAYS_SV[(first + k) % 7] for k in range(n)]
-    return days[0] if n == 1 else f"{days[0]}–{days[-1]}"
-
-
-def _positions(points: gpd.GeoDataFrame, network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
-    if schema.EDGE_ID in points.columns and schema.EDGE_OFFSET_M in points.columns:
-        return (
-            points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
-            points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
-        )
-    from trygghet_geo.network.snap import snap_points
-
-    snap = snap_points(points, network)
-    return snap[schema.EDGE_ID].to_numpy(), snap[schema.EDGE_OFFSET_M].to_numpy()
+def top_weekdays(times: pd.Series) -> str:
+    """The busiest weekdays of ``times`` in Swedish as :func:`~trygghet_geo.hotspots._time.time_profile`
+    finds them, e.g. ``"fre–lör"``; ``""`` when no run of days stands out."""
+    return time_profile(times).weekdays
 
 
 def _segments(
@@ -152,9 +109,6 @@ def _bridges(
     A member edge reaches on to its end x when its outermost member, h from x, has another member within
     eps_m - h beyond x, through another member edge or an edge taken in.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
-
     n = len(network.nodes)
     u_all = network.edges["u"].to_numpy()
     v_all = network.edges["v"].to_numpy()
@@ -169,14 +123,9 @@ def _bridges(
     second_h = np.where((nxt != first) & (xs[nxt] == xs), hs[nxt], np.inf)
     other = np.empty(len(h))
     other[order] = np.where(np.arange(len(xs)) == first, second_h, hs[first])
-    # Virtual source n -> every member-edge end x with weight min h at x (scipy ignores explicit zeros).
+    # every member-edge end x is a source, starting at the min h at x
     head = np.unique(first)
-    adj = network.adjacency.tocoo()
-    rows = np.concatenate([adj.row, np.full(len(head), n)])
-    cols = np.concatenate([adj.col, xs[head]])
-    vals = np.concatenate([adj.data, np.maximum(hs[head], 1e-9)])
-    graph = coo_matrix((vals, (rows, cols)), shape=(n + 1, n + 1)).tocsr()
-    dist = dijkstra(graph, directed=True, indices=n, limit=eps_m)[:n]
+    dist = nearest_source_distances(network, xs[head], eps_m, start_m=hs[head])
     is_member = np.zeros(len(len_all), dtype=bool)
     is_member[e] = True
     bridge = ~is_member & (dist[u_all] + len_all + dist[v_all] <= eps_m)
@@ -229,7 +178,7 @@ def find_hotspots(
         raise InputError(f"labels has shape {labels.shape}, expected ({len(points)},) to match the points")
     if not (np.isfinite(buffer_m) and buffer_m > 0):
         raise InputError(f"buffer_m must be a positive number of metres, got {buffer_m!r}")
-    edge_id, offset = _positions(points, network)
+    edge_id, offset = snapped_positions(points, network)
     clustered = labels >= 0
     if (clustered & (edge_id < 0)).any():
         raise SchemaError("some clustered points have edge_id -1 (not on the network); snap them first")
@@ -253,18 +202,18 @@ def find_hotspots(
         member = np.flatnonzero(labels == cluster)
         segs = _segments(edge_id[member], offset[member], network, buffer_m, eps_m)
         when = times.iloc[member]
-        clock = when[known[member]]  # a date without a time counts for the weekdays, never for the hours
         row: dict[str, Any] = {schema.CLUSTER: int(cluster), "n_events": len(member)}
         cats = pd.Series(categories[member])
         for c in schema.INCIDENT_CATEGORIES:
             row[f"n_{c}"] = int((cats == c).sum())
+        profile = time_profile(when, known[member])
         row.update(
             {
                 "first_at": when.min(),
                 "last_at": when.max(),
-                "top_hours": top_hours(clock),
+                "top_hours": profile.hours,
                 "n_time_unknown": int((~known[member] & when.notna().to_numpy()).sum()),
-                "top_weekdays": top_weekdays(when),
+                "top_weekdays": profile.weekdays,
                 "member_index": list(points.index[member]),
                 "length_m": float(segs.length),
                 "segments": segs,

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from trygghet_geo.errors import ParameterError
+
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
 
@@ -221,7 +223,7 @@ def _baseline(baseline: np.ndarray | None, network: StreetNetwork) -> np.ndarray
         return None
     b = np.asarray(baseline, dtype=float)
     if b.shape != (len(network.edges),) or not np.isfinite(b).all() or (b < 0).any() or not b.sum() > 0:
-        raise ValueError(
+        raise ParameterError(
             f"baseline must be {len(network.edges)} non-negative per-edge weights, not all 0; "
             f"got shape {b.shape}"
         )

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import pandas as pd
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError, SchemaError
 from trygghet_geo.io._categories import read_category_table
@@ -38,7 +38,7 @@ from trygghet_geo.io._report import IngestReport
 if TYPE_CHECKING:
     import geopandas as gpd
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["ROLES", "IngestReport", "read_incidents", "read_observations", "rejects_table", "validate_file"]
 
@@ -203,12 +203,12 @@ def validate_file(
 def rejects_table(result: pd.DataFrame, *, lang: str = "sv") -> pd.DataFrame:
     """The rows of a read that are not usable as they stand (status ``rejected``), with the reason spelled out
     in ``reason_text`` and the source row number, ready to send back to whoever made the file."""
-    rejected = result[result[s.STATUS] == "rejected"]
-    out = pd.DataFrame(rejected.drop(columns=[s.GEOMETRY], errors="ignore"))
+    rejected = result[result[schema.STATUS] == "rejected"]
+    out = pd.DataFrame(rejected.drop(columns=[schema.GEOMETRY], errors="ignore"))
     out.insert(
-        out.columns.get_loc(s.REASON) + 1,
+        out.columns.get_loc(schema.REASON) + 1,
         "reason_text",
-        out[s.REASON].map(lambda code: s.reason_text(code, lang)),
+        out[schema.REASON].map(lambda code: schema.reason_text(code, lang)),
     )
     return out
 
@@ -373,7 +373,7 @@ def _prepare_path(
     from trygghet_geo.io._csv import read_text_table
 
     if suffix not in _TEXT:
-        log.info("%s: unknown extension %r, reading it as delimited text", path, suffix)
+        logger.info("%s: unknown extension %r, reading it as delimited text", path, suffix)
     frame, info = read_text_table(path, encoding=encoding, delimiter=delimiter, header_row=header_row)
     notes = (
         [f"{info.mixed_encoding_lines} lines were cp1252 among UTF-8 lines; read line by line"]

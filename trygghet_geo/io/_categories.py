@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
 
@@ -40,7 +40,10 @@ def category_table() -> pd.DataFrame:
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     rows = [ln.split(";") for ln in lines[1:]]
     table = pd.DataFrame(rows, columns=lines[0].split(";"))
-    for kind, vocab in (("incident", s.INCIDENT_CATEGORIES), ("observation", s.OBSERVATION_CATEGORIES)):
+    for kind, vocab in (
+        ("incident", schema.INCIDENT_CATEGORIES),
+        ("observation", schema.OBSERVATION_CATEGORIES),
+    ):
         wrong = set(table.loc[table["kind"] == kind, "category"]) - set(vocab)
         if wrong:
             raise InputError(f"categories.csv: {kind} categories {sorted(wrong)} are not in {list(vocab)}")
@@ -53,7 +56,7 @@ def _lookup(kind: Kind) -> tuple[dict[str, str], tuple[tuple[str, str], ...], tu
     exact: dict[str, str] = {}
     prefixes: list[tuple[str, str]] = []
     contains: list[tuple[str, str]] = []
-    vocab = s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES
+    vocab = schema.INCIDENT_CATEGORIES if kind == "incident" else schema.OBSERVATION_CATEGORIES
     for cat in vocab:  # the canonical names map to themselves
         exact[category_key(cat)] = cat
     _add_rules(table.loc[table["kind"] == kind, ["raw", "category"]].itertuples(index=False), exact,
@@ -168,7 +171,7 @@ def map_categories(
     (['stöld', 'trafik', 'övrigt', 'övrigt'], [False, False, True, False])
     """
     exact, prefixes, contains = _lookup(kind)
-    vocab = list(s.INCIDENT_CATEGORIES if kind == "incident" else s.OBSERVATION_CATEGORIES)
+    vocab = list(schema.INCIDENT_CATEGORIES if kind == "incident" else schema.OBSERVATION_CATEGORIES)
     if extra:
         bad = {k: v for k, v in extra.items() if v not in vocab}
         if bad:

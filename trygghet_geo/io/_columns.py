@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import SchemaError
 
@@ -40,21 +40,21 @@ ROLES = (
     "tone",
 )
 _CANONICAL_TO_ROLE = {
-    s.RECORD_ID: "record_id",
-    s.CASE_ID: "case_id",
-    s.OFFENCE_CODE: "offence_code",
-    s.OCCURRED_AT: "datetime",
-    s.OCCURRED_FROM: "datetime",
-    s.OCCURRED_TO: "datetime_to",
-    s.REMARK_STATUS: "remark_status",
-    s.REMARK_TONE: "tone",
-    s.CATEGORY: "category",
-    s.RAW_CATEGORY: "category",
-    s.PLACE_TEXT: "place",
-    s.LAT: "lat",
-    s.LON: "lon",
-    s.NOTE: "note",
-    s.MEASURE: "measure",
+    schema.RECORD_ID: "record_id",
+    schema.CASE_ID: "case_id",
+    schema.OFFENCE_CODE: "offence_code",
+    schema.OCCURRED_AT: "datetime",
+    schema.OCCURRED_FROM: "datetime",
+    schema.OCCURRED_TO: "datetime_to",
+    schema.REMARK_STATUS: "remark_status",
+    schema.REMARK_TONE: "tone",
+    schema.CATEGORY: "category",
+    schema.RAW_CATEGORY: "category",
+    schema.PLACE_TEXT: "place",
+    schema.LAT: "lat",
+    schema.LON: "lon",
+    schema.NOTE: "note",
+    schema.MEASURE: "measure",
 }
 
 # Header aliases per role, already normalised (see normalise_header: casefold, å/ä→a, ö→o, no separators).
@@ -369,7 +369,7 @@ def recognise_columns(
             raise SchemaError(
                 f"{source}: {hint('columns', '{' + repr(key) + ': ...}', cli=f'{key}=...')} names no known "
                 f"field; expected one of {list(ROLES)} "
-                f"or a canonical column such as {s.PLACE_TEXT!r}"
+                f"or a canonical column such as {schema.PLACE_TEXT!r}"
             )
         if value is None:
             found.pop(role, None)

@@ -20,7 +20,7 @@ import pyarrow as pa
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["TextInfo", "detect_delimiter", "detect_encoding", "read_text_table"]
 
@@ -144,7 +144,7 @@ def read_text_table(
     enc = encoding or detect_encoding(path)
     if enc == "mixed":
         text, mixed = _decode_mixed(path.read_bytes())
-        log.warning("%s: %d lines were not UTF-8 and were read as cp1252", path, mixed)
+        logger.warning("%s: %d lines were not UTF-8 and were read as cp1252", path, mixed)
         buffer: io.StringIO | Path = io.StringIO(text)
         sample = text[:65536]
         enc_name = "utf-8+cp1252"
@@ -298,7 +298,7 @@ def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFr
         )
         if table.column_names == names and all(pa.types.is_string(f.type) for f in table.schema):
             return table.to_pandas(types_mapper={pa.string(): _STR}.get)
-        log.debug("%s: header read differently by Arrow; reading through pandas", path)
+        logger.debug("%s: header read differently by Arrow; reading through pandas", path)
     return pd.read_csv(
         path,
         sep=delim,
@@ -316,7 +316,7 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, s
         try:
             return _read_arrow(buffer, delim, enc, skip)
         except (ValueError, pa.ArrowException) as exc:  # ragged rows, odd quoting: the C engine decides
-            log.info("%s: the Arrow reader gave up (%s); reading with the C engine", path, exc)
+            logger.info("%s: the Arrow reader gave up (%s); reading with the C engine", path, exc)
     try:
         with warnings.catch_warnings():
             # pandas warns when lines are wider than the header and would drop cells: read those tolerantly.
@@ -335,7 +335,7 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, s
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         # Ragged rows (a cell with an unquoted delimiter): re-read with the csv module, keeping every row;
         # extra cells are joined back into the last column so that no text is lost.
-        log.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
+        logger.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
         if isinstance(buffer, io.StringIO):
             buffer.seek(0)
         return _read_ragged(buffer, delim, enc, path, skip)

@@ -14,45 +14,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from trygghet_geo._vocab import MONTH_NUMBERS
+
 __all__ = ["TIMEZONE", "distinct_texts", "parse_datetimes", "parse_times", "utc_ns", "wall_datetimes"]
 
 TIMEZONE = "Europe/Stockholm"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_MONTHS = {
-    "januari": 1,
-    "jan": 1,
-    "january": 1,
-    "februari": 2,
-    "feb": 2,
-    "february": 2,
-    "mars": 3,
-    "mar": 3,
-    "march": 3,
-    "april": 4,
-    "apr": 4,
-    "maj": 5,
-    "may": 5,
-    "juni": 6,
-    "jun": 6,
-    "june": 6,
-    "juli": 7,
-    "jul": 7,
-    "july": 7,
-    "augusti": 8,
-    "aug": 8,
-    "august": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "okt": 10,
-    "oct": 10,
-    "october": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
+_MONTHS = MONTH_NUMBERS  # Swedish and English month names -> 1..12
 _MONTH_RE = re.compile(
     r"(?i)^(\d{1,2})\s*(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})"
 )

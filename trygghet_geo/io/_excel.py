@@ -17,7 +17,7 @@ from trygghet_geo.errors import InputError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["check_workbook", "read_excel_table", "read_gis_layer"]
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from trygghet_geo import crs as tgcrs
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.io._categories import map_categories
 from trygghet_geo.io._dates import (
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from numpy.typing import NDArray
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 Kind = Literal["incidents", "observations"]
 Area = Any  # None/"auto", False, (minlon, minlat, maxlon, maxlat), shapely geometry or GeoDataFrame
@@ -276,7 +276,7 @@ def _from_geometry(geometry: gpd.GeoSeries, n: int) -> tgcrs.CoordinateResult:
             if geo.crs.is_geographic:
                 res = tgcrs.coordinates_to_wgs84(first, second, crs="EPSG:4326")
             else:
-                ll = pts.to_crs(s.WGS84)
+                ll = pts.to_crs(schema.WGS84)
                 res = tgcrs.CoordinateResult(
                     ll.x.to_numpy(),
                     ll.y.to_numpy(),
@@ -315,7 +315,9 @@ def _outside(
         return located & ~inside, f"bbox {tuple(area)!r}"
     if hasattr(area, "geometry") and hasattr(area, "crs"):
         geom = (
-            area.to_crs(s.WGS84).geometry.union_all() if area.crs is not None else area.geometry.union_all()
+            area.to_crs(schema.WGS84).geometry.union_all()
+            if area.crs is not None
+            else area.geometry.union_all()
         )
     elif isinstance(area, shapely.Geometry):
         geom = area
@@ -447,7 +449,7 @@ def _contains_ci(text: pd.Series, part: pd.Series) -> pd.Series:
 
 def _user_columns(frame: pd.DataFrame, canonical: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
     """The user's columns, renamed ``<name>_source`` where a name collides with a canonical column."""
-    taken = set(canonical) | {s.GEOMETRY}
+    taken = set(canonical) | {schema.GEOMETRY}
     renames = {c: f"{c}_source" for c in frame.columns if c in taken}
     out = frame.reset_index(drop=True)
     if renames:
@@ -458,10 +460,10 @@ def _user_columns(frame: pd.DataFrame, canonical: tuple[str, ...]) -> tuple[pd.D
     return out, notes
 
 
-_STATUS = s.STATUSES  # codes 0 ok, 1 needs_geocoding, 2 rejected
-_REASONS = ("", *s.REASONS)
+_STATUS = schema.STATUSES  # codes 0 ok, 1 needs_geocoding, 2 rejected
+_REASONS = ("", *schema.REASONS)
 _R = {code: i for i, code in enumerate(_REASONS)}
-_PRECISIONS = s.PRECISION_TIERS
+_PRECISIONS = schema.PRECISION_TIERS
 
 
 def _strings(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Series:
@@ -575,8 +577,7 @@ def build(
     # Place text naming only the municipality or county is no street point: never geocoded to one.
     coarse = coarse_place(raw_place, _text(cols.raw("town"), n) if cols.has("town") else None, report)
     coarse = np.where(located, 0, coarse).astype(np.int8)
-    coarse_rows = (coarse > 0) & (status != 2)
-    status[coarse_rows], reason[coarse_rows] = 2, _R["coarse_location"]
+    coarse_rows = (coarse > 0) & (status != 2)  # flagged after the duplicate check: the latest version wins
     report.outside_area = int((reason == _R["outside_country"]).sum())
     if report.outside_area:
         report.notes.append(f"{report.outside_area} rows lie outside {area_name}; flagged outside_country")
@@ -612,6 +613,7 @@ def build(
         place_code=place_code,
     )
     status[dup], reason[dup] = 2, _R["duplicate"]
+    status[coarse_rows & ~dup], reason[coarse_rows & ~dup] = 2, _R["coarse_location"]
     report.duplicates = int(dup.sum())
     if cols.replaced:
         report.replaced_characters = sum(cols.replaced.values())
@@ -624,31 +626,31 @@ def build(
     report.reason_counts = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
 
     values: dict[str, Any] = {
-        s.RECORD_ID: record_id.where(record_id != "", None),
-        s.SOURCE: _strings(np.zeros(n, dtype=np.int8), [prep.source]),
-        s.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64)
+        schema.RECORD_ID: record_id.where(record_id != "", None),
+        schema.SOURCE: _strings(np.zeros(n, dtype=np.int8), [prep.source]),
+        schema.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64)
         if prep.source_rows is None
         else np.asarray(prep.source_rows, dtype=np.int64),
-        s.OCCURRED_AT: occurred,
-        s.CATEGORY: _strings(cat_code, cat_names),
-        s.RAW_CATEGORY: raw_cat,
-        s.PLACE_TEXT: place,
-        s.LON: lon,
-        s.LAT: lat,
-        s.PRECISION: _strings(with_coarse(_precision(located, prep.precision), coarse), _PRECISIONS),
-        s.STATUS: _strings(status, _STATUS),
-        s.REASON: _strings(reason, _REASONS),
-        s.OCCURRED_FROM: occurred,
-        s.OCCURRED_TO: until,
-        s.TIME_KNOWN: known,
+        schema.OCCURRED_AT: occurred,
+        schema.CATEGORY: _strings(cat_code, cat_names),
+        schema.RAW_CATEGORY: raw_cat,
+        schema.PLACE_TEXT: place,
+        schema.LON: lon,
+        schema.LAT: lat,
+        schema.PRECISION: _strings(with_coarse(_precision(located, prep.precision), coarse), _PRECISIONS),
+        schema.STATUS: _strings(status, _STATUS),
+        schema.REASON: _strings(reason, _REASONS),
+        schema.OCCURRED_FROM: occurred,
+        schema.OCCURRED_TO: until,
+        schema.TIME_KNOWN: known,
     }
     if kind == "incidents":
-        values[s.CASE_ID] = case_id.where(case_id != "", None)
-        values[s.OFFENCE_CODE] = offence_code
+        values[schema.CASE_ID] = case_id.where(case_id != "", None)
+        values[schema.OFFENCE_CODE] = offence_code
     else:
-        values[s.NOTE] = _text(cols.raw("note"), n)
-        values[s.MEASURE] = _text(cols.raw("measure"), n)
-        values.update(remark_columns(cols, values[s.NOTE], n, report))
+        values[schema.NOTE] = _text(cols.raw("note"), n)
+        values[schema.MEASURE] = _text(cols.raw("measure"), n)
+        values.update(remark_columns(cols, values[schema.NOTE], n, report))
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)
     bar.update(1)
@@ -656,7 +658,7 @@ def build(
     if index is not None:
         out.index = index
     out.attrs["report"] = report
-    log.info("%s: %d rows read (%s)", prep.source, n, report.status_counts)
+    logger.info("%s: %d rows read (%s)", prep.source, n, report.status_counts)
     return out
 
 
@@ -668,7 +670,7 @@ def _assemble(
     import shapely
     from geopandas.array import from_shapely
 
-    canonical = s.INCIDENT_COLUMNS if kind == "incidents" else s.OBSERVATION_COLUMNS
+    canonical = schema.INCIDENT_COLUMNS if kind == "incidents" else schema.OBSERVATION_COLUMNS
     user, notes = _user_columns(prep.frame, canonical)
     report.notes.extend(notes)
     n = len(prep.frame)
@@ -680,8 +682,10 @@ def _assemble(
     geoms = np.full(n, None, dtype=object)
     # One (n, 2) coordinate array: shapely builds points from it ~1.5x faster than from separate x and y.
     with gc_paused():
-        geoms[located] = shapely.points(np.column_stack((values[s.LON][located], values[s.LAT][located])))
+        geoms[located] = shapely.points(
+            np.column_stack((values[schema.LON][located], values[schema.LAT][located]))
+        )
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     # from_shapely checks the objects in one compiled pass (GeoSeries(objects) takes ~4x longer).
-    geometry = gpd.GeoSeries(from_shapely(geoms, crs=s.WGS84))
+    geometry = gpd.GeoSeries(from_shapely(geoms, crs=schema.WGS84))
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=None, copy=False)

@@ -19,7 +19,7 @@ import pandas as pd
 from trygghet_geo.errors import InputError
 from trygghet_geo.io._dates import _MONTHS, parse_datetimes
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 __all__ = ["STREET_PATTERN", "load_json_records", "prepare_records"]
 

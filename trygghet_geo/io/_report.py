@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 
 __all__ = ["IngestReport"]
 
@@ -111,12 +111,12 @@ class IngestReport:
             + ")",
             f"{'Rader' if sv else 'Rows'}: {self.n_rows}",
         ]
-        for status in s.STATUSES:
+        for status in schema.STATUSES:
             lines.append(f"  {status}: {self.status_counts.get(status, 0)}")
         if self.reason_counts:
             lines.append("Orsaker:" if sv else "Reasons:")
             for code, n in sorted(self.reason_counts.items(), key=lambda kv: -kv[1]):
-                text = s.reason_text(code, "sv" if sv else "en")
+                text = schema.reason_text(code, "sv" if sv else "en")
                 lines.append(f"  {code}: {n}  ({text})")
         if self.columns:
             lines.append(

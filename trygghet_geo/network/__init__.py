@@ -8,9 +8,8 @@ points onto edges and bounded shortest-path distances along the streets.
 from __future__ import annotations
 
 from trygghet_geo._compat import forwarder
-from trygghet_geo.network._model import (
-    NetworkType,
-    StreetNetwork,
+from trygghet_geo.network._model import NetworkType, StreetNetwork
+from trygghet_geo.network._sources import (
     network_from_bbox,
     network_from_graph,
     network_from_graphml,
@@ -23,7 +22,7 @@ from trygghet_geo.network._model import (
 from trygghet_geo.network.snap import snap_points
 
 # names this package's single module used to define, for one release (DeprecationWarning)
-__getattr__ = forwarder(__name__, "trygghet_geo.network._model")
+__getattr__ = forwarder(__name__, "trygghet_geo.network._model", "trygghet_geo.network._sources")
 
 __all__ = [
     "NetworkType",

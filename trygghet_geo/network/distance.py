@@ -1,4 +1,13 @@
-"""The sparse neighbourhoods behind network DBSCAN: bounded node-to-node distances and, for every snapped
+"""Distances along the streets: the package's one shortest-path engine (every ``dijkstra`` call is here).
+
+- :func:`nearest_source_distances`: from the nearest of several nodes (each with its own start distance) to
+  every node, one bounded search (the ``min_only`` / virtual-source form);
+- :func:`position_node_distances`, :func:`distances_along_streets`, :func:`distances_from_edges`: from a
+  position or a set of edges to nodes and to snapped positions (follow-up, observations near a place);
+- :func:`node_distances`, :func:`cached_node_distances` and the interval machinery below: the sparse
+  neighbourhoods behind network DBSCAN.
+
+The sparse neighbourhoods behind network DBSCAN: bounded node-to-node distances and, for every snapped
 point, the intervals of sorted points within eps along the network (steps 1-3 of :mod:`.hotspots._dbscan`).
 
 1. Points are sorted by (edge, offset). Only the end nodes of *occupied* edges start a shortest-path
@@ -19,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from trygghet_geo._config import progress_disable
@@ -33,6 +42,99 @@ logger = logging.getLogger(__name__)
 
 _PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step
 _DENSE_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × sub-graph nodes)
+
+
+__all__ = [
+    "cached_node_distances",
+    "distances_along_streets",
+    "distances_from_edges",
+    "nearest_source_distances",
+    "node_distances",
+    "position_node_distances",
+]
+
+
+def _search(graph: csr_matrix, indices: Any, limit: float, *, min_only: bool = False) -> np.ndarray:
+    """The one call of ``scipy.sparse.csgraph.dijkstra`` (graphs here are symmetric: directed search)."""
+    out: np.ndarray = dijkstra(graph, directed=True, indices=indices, limit=limit, min_only=min_only)
+    return out
+
+
+# --- distances from sources to every node -------------------------------------------------------------------
+def nearest_source_distances(
+    network: StreetNetwork, nodes: np.ndarray, limit_m: float, *, start_m: np.ndarray | None = None
+) -> np.ndarray:
+    """Street distance from the nearest of ``nodes`` to every node (``inf`` beyond ``limit_m``).
+
+    With ``start_m`` each source starts at that distance (a position part-way along an edge): the search
+    then runs from a virtual node tied to every source by an edge of that length.
+    """
+    graph = network.adjacency
+    nodes = np.asarray(nodes, dtype=np.int64)
+    if start_m is None:
+        return _search(graph, np.unique(nodes), limit_m, min_only=True)
+    n = graph.shape[0]
+    adj = graph.tocoo()
+    rows = np.concatenate([adj.row, np.full(len(nodes), n)])
+    cols = np.concatenate([adj.col, nodes])
+    # scipy ignores explicit zeros, so a source at distance 0 is tied by a tiny positive weight
+    vals = np.concatenate([adj.data, np.maximum(np.asarray(start_m, dtype=float), 1e-9)])
+    virtual = coo_matrix((vals, (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+    return _search(virtual, n, limit_m)[:n]
+
+
+def position_node_distances(
+    network: StreetNetwork, edge_id: int, offset_m: float, limit_m: float
+) -> np.ndarray:
+    """Shortest street distance from a position on an edge to every node (``inf`` beyond ``limit_m`` plus the
+    edge's length): searches from the edge's two end nodes, each started at its distance from the position."""
+    edges = network.edges
+    u, v = int(edges["u"].iloc[edge_id]), int(edges["v"].iloc[edge_id])
+    length = float(edges["length_m"].iloc[edge_id])
+    d = _search(network.adjacency, [u, v], limit_m + length)
+    out: np.ndarray = np.minimum(d[0] + offset_m, d[1] + (length - offset_m))
+    return out
+
+
+def distances_along_streets(
+    network: StreetNetwork,
+    edge_id: int,
+    offset_m: float,
+    edges_of: np.ndarray,
+    offsets: np.ndarray,
+    limit_m: float,
+) -> np.ndarray:
+    """Street distance from one position to many positions (``inf`` when farther than ``limit_m``).
+
+    Positions with ``edges_of == -1`` (not snapped) get ``inf``.
+    """
+    dn = position_node_distances(network, edge_id, offset_m, limit_m)
+    e = network.edges
+    ok = edges_of >= 0
+    eid = np.where(ok, edges_of, 0)
+    uu, vv = e["u"].to_numpy()[eid], e["v"].to_numpy()[eid]
+    ln = e["length_m"].to_numpy(float)[eid]
+    d: np.ndarray = np.minimum(dn[uu] + offsets, dn[vv] + (ln - offsets))
+    same = ok & (edges_of == edge_id)
+    d[same] = np.minimum(d[same], np.abs(offsets[same] - offset_m))
+    d[~ok] = np.inf
+    d[d > limit_m] = np.inf
+    return d
+
+
+def distances_from_edges(
+    network: StreetNetwork, edges: np.ndarray, eid: np.ndarray, off: np.ndarray, limit_m: float
+) -> np.ndarray:
+    """Street distance from a set of edges (distance 0 anywhere on them) to positions (inf beyond limit)."""
+    e = network.edges
+    u, v, length = e["u"].to_numpy(), e["v"].to_numpy(), e["length_m"].to_numpy(float)
+    dn = nearest_source_distances(network, np.r_[u[edges], v[edges]], limit_m)
+    ok = eid >= 0
+    safe = np.where(ok, eid, 0)
+    d: np.ndarray = np.minimum(dn[u[safe]] + off, dn[v[safe]] + (length[safe] - off))
+    d[np.isin(eid, edges)] = 0.0
+    d[~ok] = np.inf
+    return d
 
 
 # --- bounded node-to-node distances ------------------------------------------------------------------------
@@ -63,7 +165,7 @@ def _dense_pairs(
     per = max(1, _DENSE_CHUNK // max(graph.shape[0], 1))
     out_s, out_d, out_w = [], [], []
     for k in range(0, len(local_src), per):
-        block = dijkstra(graph, directed=True, indices=local_src[k : k + per], limit=radius)
+        block = _search(graph, local_src[k : k + per], radius)
         r, c = np.nonzero(np.isfinite(block))
         out_s.append(r + k)
         out_d.append(c)

@@ -7,7 +7,7 @@ Example
 >>> import geopandas as gpd
 >>> import numpy as np
 >>> from shapely.geometry import LineString
->>> from trygghet_geo.network._model import network_from_lines
+>>> from trygghet_geo.network import network_from_lines
 >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
 >>> snap_points(np.array([[30.0, 4.0], [50.0, 500.0]]), net)  # doctest: +NORMALIZE_WHITESPACE
    edge_id  edge_offset_m  snap_dist_m  snapped               reason
@@ -29,12 +29,13 @@ import pandas as pd
 import shapely
 
 from trygghet_geo import schema
-from trygghet_geo.errors import CRSError, InputError
+from trygghet_geo.crs import align_crs
+from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
     from trygghet_geo.network._model import StreetNetwork
 
-__all__ = ["points_xy", "random_positions", "snap_points"]
+__all__ = ["points_xy", "random_positions", "snap_points", "snapped_positions"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +50,7 @@ def points_xy(points: Any, network: StreetNetwork) -> tuple[np.ndarray, pd.Index
     """
     if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        if geoms.crs is None:
-            raise CRSError("the points have no CRS; set one with gdf.set_crs(...) (e.g. 'EPSG:4326')")
-        if geoms.crs != network.edges.crs:
-            geoms = geoms.to_crs(network.edges.crs)
+        geoms = align_crs(geoms, network.edges.crs, what="the points")
         values = geoms.to_numpy()
         xy = np.full((len(values), 2), np.nan)
         ok = ~(shapely.is_missing(values) | shapely.is_empty(values))
@@ -133,6 +131,20 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
         },
         index=index,
     )
+
+
+def snapped_positions(
+    points: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float = 100.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Edge ids (-1: not on the network) and offsets of ``points``: their own ``edge_id`` /
+    ``edge_offset_m`` columns when a stage before snapped them, else :func:`snap_points` now."""
+    if schema.EDGE_ID in points.columns and schema.EDGE_OFFSET_M in points.columns:
+        return (
+            points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
+            points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
+        )
+    snap = snap_points(points, network, max_snap_m=max_snap_m)
+    return snap[schema.EDGE_ID].to_numpy(np.int64), snap[schema.EDGE_OFFSET_M].to_numpy(np.float64)
 
 
 _SNAP_CHUNK = 250_000
@@ -266,7 +278,7 @@ def random_positions(
     --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString
-    >>> from trygghet_geo.network._model import network_from_lines
+    >>> from trygghet_geo.network import network_from_lines
     >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
     >>> e, t = random_positions(net, 3, random_state=0)
     >>> e.tolist(), bool(((t >= 0) & (t <= 100)).all())

@@ -8,19 +8,17 @@ incidents cost well under a megabyte and the page holds no JavaScript object per
 from __future__ import annotations
 
 import json
-import math
-import re
 from typing import Any
 
 import numpy as np
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
+from trygghet_geo.output._redact import clean_text
 
 __all__ = [
     "LABELS",
     "Q",
     "category_label",
-    "clean_text",
     "encode_line",
     "encode_points",
     "encode_polygon",
@@ -34,8 +32,8 @@ Q = 100_000
 
 # Bidi embeddings/overrides/isolates and other invisible format characters that can disguise text, and every
 # C0/C1 control except newline and tab. Removed from everything shown; the text itself stays literal.
-_HIDDEN = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_MAX_TEXT = 600
+
+MAX_TEXT = 600  # characters of one free text shown on the map
 
 INCIDENT_COLORS = {
     "narkotika": "#7b3294",
@@ -190,37 +188,13 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def clean_text(value: Any, *, max_len: int = _MAX_TEXT) -> str:
-    """Text fit for display: ``None``/NaN → "", hidden control and bidi characters removed, length capped.
-
-    The result is still raw text: it is escaped where it is written (JSON in a script, ``textContent`` in
-    the browser).
-
-    >>> clean_text("a\\u202eb\\x00c")
-    'abc'
-    >>> clean_text(float("nan"))
-    ''
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return ""
-    except ImportError:  # pragma: no cover - pandas is a hard dependency
-        pass
-    text = _HIDDEN.sub("", str(value)).strip()
-    return text if len(text) <= max_len else text[: max_len - 1] + "…"
-
-
 def category_label(category: str, lang: str) -> str:
     """Display name of a canonical category (Swedish vocabulary) in ``lang``.
 
     >>> category_label("våld", "en"), category_label("våld", "sv")
     ('Violence', 'Våld')
     """
-    text = clean_text(category, max_len=80)
+    text = clean_text(category, max_chars=80).strip()
     if lang == "en":
         return _CATEGORY_EN.get(text, text)
     return text[:1].upper() + text[1:]
@@ -228,9 +202,9 @@ def category_label(category: str, lang: str) -> str:
 
 def reason_text(code: str, lang: str) -> str:
     """Human text of a left-out reason code (schema.REASONS), the code itself when unknown."""
-    if code not in s.REASONS:
-        return clean_text(code, max_len=80) or "?"
-    return s.reason_text(code, lang)
+    if code not in schema.REASONS:
+        return clean_text(code, max_chars=80).strip() or "?"
+    return schema.reason_text(code, lang)
 
 
 def safe_json(obj: Any) -> str:

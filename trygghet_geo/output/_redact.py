@@ -10,11 +10,14 @@ covers and what it does not is documented in :mod:`trygghet_geo.output.privacy`.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from typing import Literal
+
+import pandas as pd
 
 __all__ = ["KINDS", "TOKENS", "clean_text", "luhn_ok", "redact_text"]
 
@@ -38,8 +41,8 @@ _KEEP_CONTROLS = frozenset("\t\n\r")
 _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co"))
 
 
-def clean_text(text: str, *, max_chars: int | None = None) -> str:
-    """Clean free text for display.
+def clean_text(text: object, *, max_chars: int | None = None) -> str:
+    """Clean free text for display: the package's one text cleaner (map, report, shared export).
 
     Composes characters (NFC), removes control characters (NUL and the rest of C0/C1 except tab and
     newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings, overrides and isolates
@@ -48,8 +51,8 @@ def clean_text(text: str, *, max_chars: int | None = None) -> str:
 
     Parameters
     ----------
-    text : str
-        The text.
+    text : object
+        The text; ``None``, NaN, ``pd.NA`` and ``NaT`` give ``""``, anything else is made a string.
     max_chars : int, optional
         Longest text to keep; ``None`` keeps everything.
 
@@ -63,11 +66,17 @@ def clean_text(text: str, *, max_chars: int | None = None) -> str:
     'abcdef 50 m²'
     >>> clean_text("x" * 10, max_chars=4)
     'xxx…'
+    >>> clean_text(float("nan"))
+    ''
     """
-    out = "".join(
-        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _HIDDEN_CATEGORIES
-    )
-    out = unicodedata.normalize("NFC", out)
+    if text is None or text is pd.NA or text is pd.NaT or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    out = str(text)
+    if not _PLAIN.fullmatch(out):  # printable Latin-1 (most Swedish text) has nothing to remove or compose
+        out = "".join(
+            ch for ch in out if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _HIDDEN_CATEGORIES
+        )
+        out = unicodedata.normalize("NFC", out)
     if max_chars is not None and len(out) > max_chars:
         out = out[: max(max_chars - 1, 0)] + "…"
     return out

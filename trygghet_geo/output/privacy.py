@@ -83,7 +83,8 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import SchemaError
+from trygghet_geo.crs import metric_crs_of
+from trygghet_geo.errors import ParameterError, ParameterTypeError, SchemaError
 from trygghet_geo.output._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
 
 __all__ = [
@@ -108,7 +109,7 @@ def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
     chosen = frozenset(kinds)
     unknown = chosen - set(KINDS)
     if unknown:
-        raise ValueError(f"kinds has unknown kinds {sorted(unknown)!r}; expected some of {list(KINDS)!r}")
+        raise ParameterError(f"kinds has unknown kinds {sorted(unknown)!r}; expected some of {list(KINDS)!r}")
     return chosen
 
 
@@ -167,7 +168,7 @@ def redact_with_counts(
     if _is_missing(text_or_series):
         return text_or_series, counts
     if not isinstance(text_or_series, str):
-        raise TypeError(
+        raise ParameterTypeError(
             f"text_or_series must be a str, a pandas Series or None, got {type(text_or_series)!r}"
         )
     return redact_text(text_or_series, chosen, counts), counts
@@ -276,16 +277,16 @@ def _validate_args(incidents: Any, mode: str, k: int, cell_m: float) -> None:
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents)!r}")
     if mode not in ("internal", "shared"):
-        raise ValueError(f"mode must be 'internal' or 'shared', got {mode!r}")
+        raise ParameterError(f"mode must be 'internal' or 'shared', got {mode!r}")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+        raise ParameterError(f"k must be a positive integer, got {k!r}")
     if (
         isinstance(cell_m, bool)
         or not isinstance(cell_m, int | float)
         or not math.isfinite(cell_m)
         or cell_m <= 0
     ):
-        raise ValueError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+        raise ParameterError(f"cell_m must be a positive number of metres, got {cell_m!r}")
 
 
 def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
@@ -299,7 +300,7 @@ def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
     geoms = gdf.geometry
     if gdf.crs.is_geographic:
         valid = _point_mask(geoms)
-        crs = _local_metric_crs(gdf[valid]) if valid.any() else gdf.crs
+        crs = metric_crs_of(gdf[valid]) if valid.any() else gdf.crs
         geoms = geoms.to_crs(crs) if valid.any() else geoms
     else:
         crs = gdf.crs
@@ -329,13 +330,6 @@ def _point_mask(geoms: Any) -> np.ndarray:
     return mask
 
 
-def _local_metric_crs(gdf: Any) -> Any:
-    from trygghet_geo.crs import metric_crs_for
-
-    c = gdf.geometry.union_all().centroid
-    return metric_crs_for(c.x, c.y)
-
-
 def _hotspot_mask(incidents: Any, hotspot_mask: Any) -> np.ndarray:
     n = len(incidents)
     if hotspot_mask is None:
@@ -345,12 +339,12 @@ def _hotspot_mask(incidents: Any, hotspot_mask: Any) -> np.ndarray:
         return np.zeros(n, dtype=bool)
     if isinstance(hotspot_mask, pd.Series):
         if not hotspot_mask.index.equals(incidents.index):
-            raise ValueError("hotspot_mask must have the same index as incidents")
+            raise ParameterError("hotspot_mask must have the same index as incidents")
         arr = hotspot_mask.to_numpy()
     else:
         arr = np.asarray(hotspot_mask)
     if arr.shape != (n,):
-        raise ValueError(f"hotspot_mask must have one value per incident ({n}), got shape {arr.shape!r}")
+        raise ParameterError(f"hotspot_mask must have one value per incident ({n}), got shape {arr.shape!r}")
     return np.asarray(pd.Series(arr).fillna(False).astype(bool).to_numpy(), dtype=bool)
 
 
@@ -636,7 +630,7 @@ def prepare_export(
     """
     _validate_args(incidents, mode, k, cell_m)
     if not redact and mode == "shared":
-        raise ValueError(
+        raise ParameterError(
             "redact=False is only allowed with mode='internal'; a shared export is always redacted"
         )
     counts: Counter[str] = Counter()

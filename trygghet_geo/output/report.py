@@ -24,18 +24,19 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import InputError, ParameterError
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from trygghet_geo.analysis import Analysis
+    from trygghet_geo.output._source import AnalysisLike
 
 __all__ = ["FollowupPlan", "default_plan", "followup_table", "write_report"]
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
+SHARED_K = 5  # the report's map shows a single incident only where at least this many share a cell or hotspot
 
 FOLLOWUP_COLUMNS = {
     "name": "Plats",
@@ -88,7 +89,11 @@ class FollowupPlan:
 
 
 def default_plan(
-    analysis: Analysis, *, promise_date: Any = None, top_n: int = 5, places: gpd.GeoDataFrame | None = None
+    analysis: AnalysisLike,
+    *,
+    promise_date: Any = None,
+    top_n: int = 5,
+    places: gpd.GeoDataFrame | None = None,
 ) -> FollowupPlan:
     """The places chosen in the promise (``places``: polygons, or points with ``radius_m``, and a ``name``),
     else the top ``top_n`` ranked places; the promise date defaults to 12 months before the data's last date.
@@ -125,7 +130,7 @@ def default_plan(
     return FollowupPlan(places, promise, before, after)
 
 
-def followup_table(analysis: Analysis, plan: FollowupPlan, **kwargs: Any) -> gpd.GeoDataFrame:
+def followup_table(analysis: AnalysisLike, plan: FollowupPlan, **kwargs: Any) -> gpd.GeoDataFrame:
     """:func:`~trygghet_geo.followup.compare_periods` on the analysis' street-located incidents."""
     from trygghet_geo.followup import compare_periods
 
@@ -136,7 +141,7 @@ def followup_table(analysis: Analysis, plan: FollowupPlan, **kwargs: Any) -> gpd
 
 
 def write_report(
-    analysis: Analysis,
+    analysis: AnalysisLike,
     path: str | Path,
     *,
     plan: FollowupPlan | None = None,
@@ -151,7 +156,7 @@ def write_report(
 
     Parameters
     ----------
-    analysis : Analysis
+    analysis : AnalysisLike
         The result of :func:`trygghet_geo.analyze`.
     path : str or Path
         The HTML file to write; the XLSX goes to the same path with suffix ``.xlsx``.
@@ -187,7 +192,7 @@ def write_report(
     """
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"write_report: path must end in .html, got {str(path)!r}")
+        raise ParameterError(f"write_report: path must end in .html, got {str(path)!r}")
     plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places)
     follow = followup_table(analysis, plan)
     context = _context(analysis, plan, follow, top_n=top_n, title=title, include_map=include_map)
@@ -207,7 +212,7 @@ def write_report(
 
 # --- content
 def _context(
-    analysis: Analysis,
+    analysis: AnalysisLike,
     plan: FollowupPlan,
     follow: gpd.GeoDataFrame,
     *,
@@ -250,11 +255,13 @@ def _context(
         "min_samples": meta.get("min_samples", ""),
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
+        "q_alpha": f"{float(places.attrs.get('alpha', 0.05)):g}".replace(".", ","),
+        "k": SHARED_K,
         "generated": pd.Timestamp.now().strftime("%Y-%m-%d"),
     }
 
 
-def _summary(analysis: Analysis, follow: gpd.GeoDataFrame) -> list[str]:
+def _summary(analysis: AnalysisLike, follow: gpd.GeoDataFrame) -> list[str]:
     places = analysis.places
     n_sig = int(places["significant"].sum()) if "significant" in places and len(places) else 0
     n_hot = int((places["hotspot_id"] >= 0).sum()) if "hotspot_id" in places and len(places) else 0
@@ -315,18 +322,19 @@ def _follow_rows(follow: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _map_srcdoc(analysis: Analysis) -> str | None:
+def _map_srcdoc(analysis: AnalysisLike) -> str | None:
     """The shared-mode, self-contained map as one HTML document (escaped later as the srcdoc attribute)."""
-    try:
-        from trygghet_geo.output.maps import make_map
-    except ImportError:  # pragma: no cover - maps ships with the package
-        logger.warning("trygghet_geo.output.maps is not available; the report has no map")
-        return None
-    m = make_map(analysis, privacy="shared", self_contained=True, lang="sv")
+    from trygghet_geo.output.maps import (
+        make_map,  # folium is slow to import; only a report with a map needs it
+    )
+
+    m = make_map(analysis, privacy="shared", self_contained=True, lang="sv", k=SHARED_K)
     return str(m.get_root().render())
 
 
-def _write_xlsx(analysis: Analysis, follow: gpd.GeoDataFrame, context: dict[str, Any], path: Path) -> Path:
+def _write_xlsx(
+    analysis: AnalysisLike, follow: gpd.GeoDataFrame, context: dict[str, Any], path: Path
+) -> Path:
     from trygghet_geo.rank import _cell_safe, places_table
 
     places = places_table(analysis.places)
@@ -378,7 +386,7 @@ def _street_located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return incidents
 
 
-def _data_period(analysis: Analysis) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _data_period(analysis: AnalysisLike) -> tuple[pd.Timestamp, pd.Timestamp]:
     period = (analysis.meta or {}).get("period")
     if period and period[0] is not None and not pd.isna(period[0]):
         return pd.Timestamp(period[0]), pd.Timestamp(period[1])
@@ -429,101 +437,9 @@ def _template() -> Any:
     import jinja2
 
     # autoescape escapes & < > " ' in every value, so the map document is safe inside srcdoc="..."
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(_TEMPLATE)
-
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<style>
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto; max-width:
-1100px;
-       padding: 1.5rem; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 2px solid #3b6ea5; }
-.meta { color: #555; } .synthetic { background: #fff3cd; border: 1px solid #e0c36c; padding: .5rem .8rem; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f1f4f8; } td.num { text-align: right; white-space: nowrap; }
-iframe { width: 100%; height: 560px; border: 1px solid #ccc; }
-img { max-width: 100%; } .small { font-size: .85rem; color: #555; }
-@media print { iframe { display: none; } }
-</style>
-</head>
-<body>
-<h1>{{ title }}</h1>
-<p class="meta">Dataperiod {{ period }} · löftets datum {{ promise }} · skapad {{ generated }}</p>
-{% if synthetic %}<p class="synthetic"><strong>Syntetiska exempeldata.</strong> Händelser och synpunkter
-i denna
-rapport är påhittade och beskriver inga verkliga händelser.</p>{% endif %}
-
-<h2>Sammanfattning</h2>
-<ul>{% for line in summary %}<li>{{ line }}</li>{% endfor %}</ul>
-
-{% if map_srcdoc %}<h2>Karta</h2>
-<p class="small">Delningsläge: enstaka händelser visas bara där minst fem delar ruta eller koncentration,
-övriga som
-antal per ruta; anteckningar är avidentifierade och datum visas per månad.</p>
-<iframe title="Karta" srcdoc="{{ map_srcdoc }}"></iframe>{% endif %}
-
-<h2>Platser för gemensamma besök</h2>
-<p class="small">De {{ places | length }} högst rangordnade av {{ n_places }} platser. Poängen väger samman
-brott (viktade efter löftets prioriteringar), aktualitet, synpunkter från trygghetsvandringar och statistisk
-säkerhet.</p>
-<table>
-<thead><tr><th>Rang</th><th>Plats</th><th>Motivering</th><th>Poäng</th><th>Händelser</th><th>Synpunkter</th>
-<th>q-värde</th><th>Säkerställd</th><th>Underlag</th></tr></thead>
-<tbody>{% for r in places %}<tr><td class="num">{{ r.rank }}</td><td>{{ r.name }}</td><td>{{ r.reason }}</td>
-<td class="num">{{ r.score }}</td><td class="num">{{ r.n }}</td><td class="num">{{ r.n_obs }}</td>
-<td class="num">{{ r.q }}</td><td>{{ r.sig }}</td><td>{{ r.kind }}</td></tr>{% endfor %}</tbody>
-</table>
-
-<h2>Uppföljning</h2>
-<p>Före: {{ before }}. Efter: {{ after }}. Jämförda månader: {{ months }}.</p>
-<table>
-<thead><tr><th>Plats</th><th>Före</th><th>Efter</th><th>Förändring (%)</th><th>95 % KI (%)</th>
-<th>Övriga kommunen (%)</th><th>Kvot mot kommunen</th><th>95 % KI</th><th>p-värde</th><th>Bättre än
-kommunen</th>
-</tr></thead>
-<tbody>{% for r in follow %}<tr><td>{{ r.name }}</td><td class="num">{{ r.before }}</td>
-<td class="num">{{ r.after }}</td><td class="num">{{ r.change }}</td><td class="num">{{ r.ci }}</td>
-<td class="num">{{ r.town }}</td><td class="num">{{ r.did }}</td><td class="num">{{ r.did_ci }}</td>
-<td class="num">{{ r.p }}</td><td>{{ r.improved }}</td></tr>{% endfor %}</tbody>
-</table>
-<p><img alt="Händelser per månad och plats, med löftets datum markerat" src="{{ chart }}"></p>
-
-<h2>Datakällor</h2>
-<ul>
-<li>{{ n_incidents }} händelser från polisens utdrag och {{ n_observations }} synpunkter från
-trygghetsvandringar.</li>
-{% if source_note %}<li>{{ source_note }}</li>{% endif %}
-<li>Gatunät: © OpenStreetMap contributors (ODbL).</li>
-{% for reason, n in left_out %}<li>Utanför analysen: {{ n }} händelser – {{ reason }}.</li>{% endfor %}
-</ul>
-
-<h2>Metod</h2>
-<ul class="small">
-<li>Koncentrationer: DBSCAN på avstånd längs gatorna (eps {{ eps_m }} m, minst {{ min_samples }}
-händelser).</li>
-<li>Statistisk säkerhet: varje koncentration får ett mått på hur många fler händelser den har än
-gatulängden ger (Kulldorffs skanningsstatistik). Lika många händelser placeras sedan slumpvis längs gatorna
-({{ n_simulations }} simuleringar) och klustras om med samma inställningar. q-värdet jämför platsens mått med
-alla simulerade kluster och är justerat för att många platser prövas samtidigt (Benjamini–Hochberg);
-säkerställd = q-värde högst 0,05. Excel-tabellen har även ett strängare p-värde (jämfört med det
-starkaste klustret i varje simulering).</li>
-<li>Uppföljning: Poissonmodell för antal händelser. Förändringen har ett exakt konfidensintervall
-(Clopper–Pearson
-på andelen efter). En plats kallas bättre än kommunen först när kvoten mellan platsens och övriga kommunens
-förändring är under 1 och Fishers exakta test ger p &lt; {{ alpha }} efter justering för överspridning:
-varierar antalen mer från månad till månad än Poissonmodellen tillåter, blir p-värdet större (i tabellen står
-det justerade p-värdet; Excel-filen har båda och överspridningen). Perioderna jämförs under samma
-kalendermånader (säsong). Konfidensintervallen är Poissonmodellens och blir för smala vid stor
-överspridning.</li>
-<li>Bara händelser med gatuprecision (kopplade till gatunätet) räknas i platserna och i övriga kommunen.</li>
-</ul>
-</body>
-</html>
-"""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("trygghet_geo.output", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("report.html.j2")

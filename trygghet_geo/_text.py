@@ -1,0 +1,84 @@
+"""The sv/en strings a user reads from the command line, behind one lookup: :func:`text`.
+
+``lang=None`` means ``trygghet_geo.options.lang`` (Swedish unless set), so ``options.lang = "en"`` or
+``trygghet-geo analyze --lang en`` switches the summary, the map and its labels at once. (The map's own
+labels are in :data:`trygghet_geo.output._mapdata.LABELS`, looked up with the same language.)
+
+>>> text("summary.hotspots", n=3, lang="en")
+'Hotspots: 3'
+>>> text("summary.hotspots", n=3, lang="sv")
+'Hotspots: 3'
+>>> text("summary.top", lang="en")
+'Top 5 places for joint visits:'
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from trygghet_geo.errors import ParameterError
+
+__all__ = ["LANGS", "TEXTS", "resolve_lang", "text"]
+
+LANGS: Final = ("sv", "en")
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "summary.read": {
+        "sv": "Händelser lästa: {n}  (geokodade från platstext: {geocoded}, med i klustringen: {used})",
+        "en": "Incidents read: {n}  (geocoded from place text: {geocoded}, clustered: {used})",
+    },
+    "summary.time_unknown": {
+        "sv": "  varav tid saknas (datumet räknas, inte klockslaget): {n}",
+        "en": "  of which without a time of day (the date counts, the hour does not): {n}",
+    },
+    "summary.left_out": {"sv": "Utelämnade ur klustringen:", "en": "Left out of the clustering:"},
+    "summary.remarks": {
+        "sv": "Trygghetsvandringens synpunkter: {n}  (med i rangordningen: {used}, utelämnade: {left})",
+        "en": "Safety-walk remarks: {n}  (in the ranking: {used}, left out: {left})",
+    },
+    "summary.hotspots": {"sv": "Hotspots: {n}", "en": "Hotspots: {n}"},
+    "summary.top": {"sv": "Topp 5 platser för gemensamma besök:", "en": "Top 5 places for joint visits:"},
+    "summary.none_placed": {
+        "sv": "  (inga: ingen händelse kunde placeras på gatunätet; se skälen ovan)",
+        "en": "  (none: no incident could be placed on the street network; see the reasons above)",
+    },
+    "summary.none_found": {
+        "sv": "  (inga: inga koncentrationer med dessa inställningar; prova mindre --min-samples\n"
+        "   eller större --eps-m)",
+        "en": "  (none: no concentrations with these settings; try a smaller --min-samples\n"
+        "   or a larger --eps-m)",
+    },
+    "files.map": {"sv": "Karta:      {path}", "en": "Map:        {path}"},
+    "files.places": {"sv": "Platser:    {path} (+ .xlsx)", "en": "Places:     {path} (+ .xlsx)"},
+    "files.left_out": {
+        "sv": "Utelämnade: {path} ({n} rader med skäl)",
+        "en": "Left out:   {path} ({n} rows with their reason)",
+    },
+    "files.remarks_left_out": {
+        "sv": "Utelämnade synpunkter: {path} ({n} rader med skäl)",
+        "en": "Remarks left out: {path} ({n} rows with their reason)",
+    },
+    "wrote": {"sv": "Skrev", "en": "Wrote"},
+    "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
+}
+"""Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
+
+
+def resolve_lang(lang: str | None = None) -> str:
+    """``lang``, or ``options.lang`` when ``None``; anything but "sv"/"en" is a ParameterError."""
+    if lang is None:
+        from trygghet_geo._config import options
+
+        lang = options.lang
+    if lang not in LANGS:
+        raise ParameterError(f"lang must be 'sv' or 'en', got {lang!r}")
+    return lang
+
+
+def text(key: str, lang: str | None = None, **fields: object) -> str:
+    """The text ``key`` in ``lang`` (default ``options.lang``) with ``fields`` filled in."""
+    try:
+        by_lang = TEXTS[key]
+    except KeyError:
+        raise ParameterError(f"no text {key!r}; known: {sorted(TEXTS)}") from None
+    return by_lang[resolve_lang(lang)].format(**fields)
