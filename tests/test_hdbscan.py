@@ -25,7 +25,7 @@ from sklearn.cluster._hdbscan._tree import tree_to_labels
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import trygghet_geo
-from trygghet_geo.errors import InputError, NetworkError
+from trygghet_geo.errors import NetworkError, ParameterError
 from trygghet_geo.hotspots import NetworkHDBSCAN, _mutual_reach, hdbscan_on_network
 from trygghet_geo.hotspots._hdbscan import labels_from_single_linkage
 from trygghet_geo.hotspots._mutual_reach import single_linkage_on_network
@@ -385,11 +385,11 @@ def test_keyword_only_and_clone_keeps_the_network(canal) -> None:
 )
 def test_bad_parameters_name_the_argument(canal, kwargs, word) -> None:
     X = np.array([[0.0, y] for y in range(10)])
-    with pytest.raises(InputError, match=word):
+    with pytest.raises(ParameterError, match=word):
         NetworkHDBSCAN(**{"min_cluster_size": 5, **kwargs}, network=canal).fit(X)
     functional = {k: v for k, v in kwargs.items() if k != "max_snap_m"}
     if functional:
-        with pytest.raises(InputError, match=word):
+        with pytest.raises(ParameterError, match=word):
             hdbscan_on_network([0] * 10, np.arange(10.0), canal, **{"min_cluster_size": 5, **functional})
 
 
@@ -438,7 +438,7 @@ def test_analyze_with_hdbscan_keeps_every_row_and_finds_places(sample_hdbscan) -
 def test_analyze_rejects_an_unknown_method() -> None:
     from trygghet_geo import analyze, sample
 
-    with pytest.raises(InputError, match="method"):
+    with pytest.raises(ParameterError, match="method"):
         analyze(sample.generate_incidents().head(50), network=sample.load_network(), method="kmeans")
 
 

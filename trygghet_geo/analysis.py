@@ -160,11 +160,11 @@ def analyze(
     """
     from trygghet_geo import schema
     from trygghet_geo._precision import flag_town_only, flag_uncertain
-    from trygghet_geo.errors import InputError
+    from trygghet_geo.errors import ParameterError
     from trygghet_geo.hotspots._hdbscan import METHODS
 
     if method not in METHODS:
-        raise InputError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
     stages = _Stages(total=7)
     inc = _read(incidents, "incidents", categories)
     obs = _read(observations, "observations", categories) if observations is not None else None

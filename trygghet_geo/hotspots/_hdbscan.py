@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import InputError, ParameterError, ParameterTypeError
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -314,19 +314,19 @@ def _check_hdbscan_params(
         return isinstance(x, int | np.integer) and not isinstance(x, bool) and bool(x >= low)
 
     if not whole(min_cluster_size, 2):
-        raise InputError(f"min_cluster_size must be an integer ≥ 2, got {min_cluster_size!r}")
+        raise ParameterError(f"min_cluster_size must be an integer ≥ 2, got {min_cluster_size!r}")
     if min_samples is not None and not whole(min_samples, 1):
-        raise InputError(f"min_samples must be None or an integer ≥ 1, got {min_samples!r}")
+        raise ParameterError(f"min_samples must be None or an integer ≥ 1, got {min_samples!r}")
     if (
         isinstance(epsilon, bool)
         or not isinstance(epsilon, int | float | np.floating)
         or not (np.isfinite(epsilon) and epsilon >= 0)
     ):
-        raise InputError(f"cluster_selection_epsilon must be a number of metres ≥ 0, got {epsilon!r}")
+        raise ParameterError(f"cluster_selection_epsilon must be a number of metres ≥ 0, got {epsilon!r}")
     if method not in ("eom", "leaf"):
-        raise InputError(f"cluster_selection_method must be 'eom' or 'leaf', got {method!r}")
+        raise ParameterError(f"cluster_selection_method must be 'eom' or 'leaf', got {method!r}")
     if not isinstance(allow_single, bool | np.bool_):
-        raise InputError(f"allow_single_cluster must be True or False, got {allow_single!r}")
+        raise ParameterError(f"allow_single_cluster must be True or False, got {allow_single!r}")
 
 
 # --- the scikit-learn estimator -----------------------------------------------------------------------------
@@ -424,8 +424,8 @@ class NetworkHDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # skle
 
         try:
             self._validate_params()
-        except InvalidParameterError as exc:
-            raise InputError(str(exc)) from exc
+        except InvalidParameterError as exc:  # the package's own error, still a ValueError and a TypeError
+            raise ParameterTypeError(str(exc)) from exc
         if self.network is None:
             from sklearn.cluster import HDBSCAN
 
@@ -450,11 +450,24 @@ class NetworkHDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # skle
                 )
             self.snap_ = None
             return self
+        import geopandas as gpd
+
+        from trygghet_geo.hotspots._dbscan import _refuse_degrees
         from trygghet_geo.network.snap import points_xy, snap_points
 
-        xy, _ = points_xy(X, self.network)
-        if len(xy) == 0:
-            raise InputError("X holds no points (0 samples); NetworkHDBSCAN needs at least one")
+        if isinstance(X, gpd.GeoDataFrame | gpd.GeoSeries):  # rows without a location stay, labelled -1
+            xy, _ = points_xy(X, self.network)
+            if len(xy) == 0:
+                raise InputError("X holds no points (0 samples); NetworkHDBSCAN needs at least one")
+        else:  # an array: scikit-learn's checks (finite, 2-d, not sparse, at least one sample and feature)
+            xy = validate_data(self, X, accept_sparse=False)
+            if xy.shape[1] != 2:
+                raise InputError(
+                    f"X has {xy.shape[1]} feature(s) (n_features = {xy.shape[1]}); with a network it must be "
+                    "x, y in the network's CRS (2 features), or a GeoDataFrame of points"
+                )
+            _refuse_degrees(xy, self.network)
+            X = xy
         snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
         self.labels_, self.probabilities_ = hdbscan_on_network(
             snap["edge_id"].to_numpy(),
@@ -501,7 +514,7 @@ def network_cluster_labels(
     [0, 0, 0, 0, 0, -1, 1, 1, 1, 1, 1]
     """
     if method not in METHODS:
-        raise InputError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
     if method == "hdbscan":
         labels, _ = hdbscan_on_network(
             edge_id,
