@@ -329,6 +329,36 @@ def test_sklearn_conventions(estimator, check) -> None:
     check(estimator)
 
 
+def _check_grid() -> StreetNetwork:
+    """Streets every metre over the square where scikit-learn's checks draw their points."""
+    ticks = np.arange(-30.0, 31.0)
+    lines = [LineString([(x, -30), (x, 30)]) for x in ticks] + [
+        LineString([(-30, y), (30, y)]) for y in ticks
+    ]
+    return network_from_lines(gpd.GeoDataFrame(geometry=lines, crs="EPSG:3006"))
+
+
+# These checks fit 3 to 30 features; with a network X is x, y (2 features), so the estimator refuses them
+# with an InputError naming the feature count (as NetworkDBSCAN does). Every other check runs.
+_NEEDS_MORE_THAN_TWO_FEATURES = (
+    "check_dict_unchanged", "check_dont_overwrite_parameters", "check_dtype_object",
+    "check_estimators_dtypes", "check_estimators_nan_inf", "check_estimators_pickle", "check_f_contiguous_array_estimator",
+    "check_fit2d_1sample", "check_fit2d_predict1d", "check_fit_score_takes_y",
+    "check_methods_sample_order_invariance", "check_methods_subset_invariance",
+    "check_n_features_in_after_fitting", "check_pipeline_consistency", "check_positive_only_tag_during_fit",
+)  # fmt: skip
+
+
+@parametrize_with_checks(
+    [NetworkHDBSCAN(network=_check_grid(), max_snap_m=1000.0)],
+    expected_failed_checks=lambda est: dict.fromkeys(
+        _NEEDS_MORE_THAN_TWO_FEATURES, "the network path takes x, y (2 features); the check fits 3-30"
+    ),
+)
+def test_sklearn_conventions_on_the_network_path(estimator, check) -> None:
+    check(estimator)
+
+
 @pytest.fixture
 def canal() -> StreetNetwork:
     # A street bending round a 30 m wide canal; the two banks are 400 m apart along the street.
