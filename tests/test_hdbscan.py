@@ -342,7 +342,8 @@ def _check_grid() -> StreetNetwork:
 # with an InputError naming the feature count (as NetworkDBSCAN does). Every other check runs.
 _NEEDS_MORE_THAN_TWO_FEATURES = (
     "check_dict_unchanged", "check_dont_overwrite_parameters", "check_dtype_object",
-    "check_estimators_dtypes", "check_estimators_nan_inf", "check_estimators_pickle", "check_f_contiguous_array_estimator",
+    "check_estimators_dtypes", "check_estimators_nan_inf", "check_estimators_pickle",
+    "check_f_contiguous_array_estimator",
     "check_fit2d_1sample", "check_fit2d_predict1d", "check_fit_score_takes_y",
     "check_methods_sample_order_invariance", "check_methods_subset_invariance",
     "check_n_features_in_after_fitting", "check_pipeline_consistency", "check_positive_only_tag_during_fit",
