@@ -255,7 +255,7 @@ def test_export_csv_and_xlsx_with_swedish_columns(planted, tmp_path) -> None:
     assert set(back["Signifikant"]) <= {"ja", "nej"}
     assert back["Latitud"].between(-90, 90).all()
     xlsx = export_places(places, tmp_path / "platser.xlsx")
-    sheet = pd.read_excel(xlsx, sheet_name="Platser")
+    sheet = pd.read_excel(xlsx, sheet_name="Platser", engine="calamine")
     assert sheet["Plats"].tolist() == back["Plats"].tolist()
     with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
         export_places(places, tmp_path / "platser.txt")
@@ -273,7 +273,7 @@ def test_export_escapes_formula_like_text(grid, tmp_path) -> None:
     assert "=Storgatan" in places["name"].tolist()
     table = places_table(places)
     assert "'=Storgatan" in table["Plats"].tolist()
-    sheet = pd.read_excel(export_places(places, tmp_path / "p.xlsx"))
+    sheet = pd.read_excel(export_places(places, tmp_path / "p.xlsx"), engine="calamine")
     assert "'=Storgatan" in sheet["Plats"].tolist()
 
 

@@ -129,7 +129,7 @@ def test_report_sections_and_size(written: dict[str, Path]) -> None:
 
 
 def test_planted_improvement_reaches_the_board(town: Analysis, written: dict[str, Path]) -> None:
-    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning")
+    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning", engine="calamine")
     top = follow.iloc[0]
     assert top["Plats"].endswith("gatan")  # the planted place ranks first
     assert 60 <= top["Före"] <= 66  # the planted 60, and the odd town event inside the place
@@ -148,13 +148,13 @@ def test_everything_is_escaped(written: dict[str, Path]) -> None:
     assert "<b>vid</b>" not in text
     srcdoc = text.split('srcdoc="', 1)[1].split('"></iframe>', 1)[0]
     assert '"' not in srcdoc  # the whole map document stays inside the attribute
-    places = pd.read_excel(written["xlsx"], sheet_name="Platser")
+    places = pd.read_excel(written["xlsx"], sheet_name="Platser", engine="calamine")
     assert places["Plats"].str.startswith("<script>").any()  # text kept as text in the spreadsheet
     assert not places["Plats"].astype(str).str.startswith("=").any()
 
 
 def test_xlsx_tables(town: Analysis, written: dict[str, Path]) -> None:
-    sheets = pd.read_excel(written["xlsx"], sheet_name=None)
+    sheets = pd.read_excel(written["xlsx"], sheet_name=None, engine="calamine")
     assert list(sheets) == ["Platser", "Uppföljning", "Utanför analysen", "Om rapporten"]
     assert len(sheets["Platser"]) == len(town.places)
     assert len(sheets["Uppföljning"]) == 3
@@ -220,7 +220,7 @@ def test_sample_report_from_the_command_line_opens_in_chromium(browser, tmp_path
 
 
 def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:
-    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning")
+    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning", engine="calamine")
     assert not [c for c in follow.columns if re.fullmatch(r"[a-z_]+", c)]  # no internal English names left
     expected = {"Före: narkotika", "Efter: narkotika", "Dagar före", "Övriga kommunen efter"}
     assert expected <= set(follow.columns)
@@ -234,9 +234,14 @@ def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:
         (["report", "--observations", "vandring.xlsx"], "need --incidents"),
     ],
 )
-def test_report_command_explains_bad_arguments(argv: list[str], message: str, capsys) -> None:
+def test_report_command_explains_bad_arguments(
+    argv: list[str], message: str, capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trygghet_geo.cli import main
 
+    monkeypatch.chdir(tmp_path)  # the files exist (the command checks that first); their combination is wrong
+    for name in ("brott.csv", "gator.csv", "vandring.xlsx"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
     assert main(argv) == 2
     assert message in capsys.readouterr().err
 
@@ -247,7 +252,7 @@ def test_chosen_places_with_a_radius_along_the_streets(town: Analysis, tmp_path:
     chosen.to_crs(schema.WGS84).to_file(tmp_path / "platser.geojson")  # as a user would hand it over
     paths = write_report(town, tmp_path / "r.html", promise_date=PROMISE,
                          places=gpd.read_file(tmp_path / "platser.geojson"))  # fmt: skip
-    follow = pd.read_excel(paths["xlsx"], sheet_name="Uppföljning")
+    follow = pd.read_excel(paths["xlsx"], sheet_name="Uppföljning", engine="calamine")
     assert follow["Plats"].tolist() == ["Torget"]
     assert follow["Område"].tolist() == ["radie längs gatorna"]
     assert follow["Bättre än kommunen"].tolist() == ["ja"]

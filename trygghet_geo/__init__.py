@@ -19,6 +19,7 @@ from trygghet_geo.errors import (
     GeocodingError,
     InputError,
     NetworkError,
+    ParameterError,
     SchemaError,
     TrygghetError,
     TrygghetWarning,
@@ -43,12 +44,14 @@ _LAZY: dict[str, str] = {
     "rank_places": "trygghet_geo.rank",
     "redact": "trygghet_geo.output.privacy",
     "compare_periods": "trygghet_geo.followup",
+    "network_kde": "trygghet_geo.density",
     "export_places": "trygghet_geo.rank",
     "write_report": "trygghet_geo.output.report",
 }
 _SUBMODULES = (
     "analysis",
     "crs",
+    "density",
     "followup",
     "geocode",
     "hotspots",
@@ -70,6 +73,7 @@ __all__ = [
     "NetworkDBSCAN",
     "NetworkError",
     "NetworkHDBSCAN",
+    "ParameterError",
     "SchemaError",
     "StreetNetwork",
     "TrygghetError",
@@ -79,6 +83,7 @@ __all__ = [
     "compare_periods",
     "export_places",
     "find_hotspots",
+    "network_kde",
     "options",
     "rank_places",
     "read_incidents",
@@ -91,6 +96,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
+    from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
     from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps
     from trygghet_geo.io import read_incidents, read_observations

@@ -158,11 +158,18 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
+    from trygghet_geo import _validate as v
     from trygghet_geo import schema
     from trygghet_geo._precision import flag_town_only, flag_uncertain
     from trygghet_geo.errors import ParameterError
     from trygghet_geo.hotspots._hdbscan import METHODS
 
+    if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
+        v.positive("eps_m", eps_m)
+    if not isinstance(min_samples, str):
+        v.count("min_samples", min_samples, minimum=1)
+    v.positive("max_snap_m", max_snap_m)
+    v.count("n_simulations", n_simulations)
     if method not in METHODS:
         raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
     stages = _Stages(total=7)
@@ -268,9 +275,17 @@ def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwor
     else:
         if not Path(area).exists():
             raise InputError(f"study_area: file {str(area)!r} does not exist")
-        layer = gpd.read_file(area)
+        from trygghet_geo.io._excel import read_gis_layer
+
+        layer = read_gis_layer(Path(area))
     if layer.crs is None:
         raise InputError("study_area: the layer has no CRS; set one with GeoDataFrame.set_crs")
+    kinds = set(layer.geom_type.dropna())
+    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(
+            f"study_area: expected a polygon layer (GeoPackage, GeoJSON, Shapefile), got geometry types "
+            f"{sorted(kinds) or ['none']}"
+        )
     return layer.to_crs(network.crs)
 
 
@@ -297,9 +312,18 @@ class _Stages:
 def _read(
     source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
 ) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     from trygghet_geo import io, schema
 
-    if isinstance(source, pd.DataFrame) and schema.STATUS in source.columns and "geometry" in source.columns:
+    canonical = schema.INCIDENT_COLUMNS if kind == "incidents" else schema.OBSERVATION_COLUMNS
+    if isinstance(source, pd.DataFrame) and not source.index.is_unique:
+        # The stages look rows up by index label: a repeated label would pick several rows at once.
+        logger.warning("%s: the index repeats labels; the rows are numbered 0..n-1 instead", kind)
+        source = source.reset_index(drop=True)
+    # A frame is taken as read only when it has every canonical column (a user's own 'status' or 'geometry'
+    # column alone does not make it one); otherwise it is read like any table.
+    if isinstance(source, gpd.GeoDataFrame) and set(canonical) <= set(source.columns):
         return source.copy()
     reader = io.read_incidents if kind == "incidents" else io.read_observations
     return reader(source, categories=categories)

@@ -201,6 +201,13 @@ def rank_places(
     >>> places["reason"].iloc[0]
     '20 narkotikabrott senaste 6 mån (inga halvåret före), kvällar fre'
     """
+    from trygghet_geo import _validate as v
+
+    v.count("n_simulations", n_simulations)
+    v.probability("alpha", alpha)
+    v.positive("eps_m", eps_m, allow_none=True)
+    if min_samples is not None:
+        v.count("min_samples", min_samples, minimum=1)
     w = _weights(weights)
     _check_inputs(hotspots, incidents, network)
     inc = _in_crs(incidents, network)

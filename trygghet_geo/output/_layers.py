@@ -389,7 +389,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
 
     geom = get("geometry")
     rank = _int(get("rank"), 0) if place is not None else 0
-    reason = get("reason_en") if lang == "en" and get("reason_en") is not None else get("reason")
+    reason = get("reason")  # the ranking's one-line reason (Swedish; rank.py writes no other language yet)
     counts: list[tuple[str, int]] = [
         (md.category_label(c, lang), _int(get(f"n_{c}"), 0)) for c in schema.INCIDENT_CATEGORIES
     ]
@@ -406,7 +406,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "rank": rank,
         "name": name or (f"{labels['place']} {rank}" if rank else labels["unranked"]),
         "reason": clean_text(reason, max_chars=md.MAX_TEXT).strip(),
-        "trend": clean_text(get("trend"), max_chars=120).strip() or _trend_6m(get, labels) or trend,
+        "trend": _trend_6m(get, labels) or trend,  # the ranking's 6-month trend, else the hotspot's halves
         "p_value": p_text,
         "score": f"{float(score):.2f}" if score is not None and np.isfinite(float(score)) else "",
         # the one time profile: a ranked place's own (blank when it names no window), else the hotspot's
