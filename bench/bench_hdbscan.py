@@ -221,10 +221,14 @@ def scenario(network, per_km: float, per_hot: int, seed: int):
 
 def score(labels: np.ndarray, truth: np.ndarray, e, t, network) -> tuple[int, int, float]:
     """(planted recovered, recovered and among the top three by likelihood ratio, biggest cluster share)."""
-    from trygghet_geo.hotspots._significance import cluster_llr
+    from trygghet_geo.hotspots._significance import core_zone_llr
 
     found = top3 = 0
-    llr = cluster_llr(labels, e, t, network, half_width_m=25.0) if labels.max() >= 0 else np.zeros(0)
+    llr = (  # every member counts: the street within 25 m of the cluster's events
+        core_zone_llr(labels, labels >= 0, e, t, network, half_width_m=25.0)
+        if labels.max() >= 0
+        else np.zeros(0)
+    )
     top = set(np.argsort(-llr)[:3].tolist())
     for h in range(3):
         lab = labels[truth == h]

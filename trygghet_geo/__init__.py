@@ -39,6 +39,8 @@ _LAZY: dict[str, str] = {
     "NetworkDBSCAN": "trygghet_geo.hotspots",
     "NetworkHDBSCAN": "trygghet_geo.hotspots",
     "suggest_eps": "trygghet_geo.hotspots",
+    "suggest_parameters": "trygghet_geo.hotspots",
+    "hotspot_significance": "trygghet_geo.hotspots",
     "snap_points": "trygghet_geo.network",
     "find_hotspots": "trygghet_geo.hotspots",
     "rank_places": "trygghet_geo.rank",
@@ -83,6 +85,7 @@ __all__ = [
     "compare_periods",
     "export_places",
     "find_hotspots",
+    "hotspot_significance",
     "network_kde",
     "options",
     "rank_places",
@@ -91,6 +94,7 @@ __all__ = [
     "redact",
     "snap_points",
     "suggest_eps",
+    "suggest_parameters",
     "write_report",
 ]
 
@@ -99,6 +103,8 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
     from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps
+    from trygghet_geo.hotspots._parameters import suggest_parameters
+    from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.io import read_incidents, read_observations
     from trygghet_geo.network import StreetNetwork, snap_points
     from trygghet_geo.output.privacy import redact

@@ -14,12 +14,20 @@ from trygghet_geo.errors import TrygghetError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["_add_density"]
+    from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = ["add_density"]
 
 
-def _add_density(
+def add_density(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
 ) -> Callable[[argparse.Namespace], int]:
+    """Add the subcommand; the network and gazetteer loaders are the command line's own (passed in, so this
+    module does not import :mod:`trygghet_geo.cli`)."""
     p = sub.add_parser(
         "density",
         help="density along the streets (network kernel density): a table of street pieces and a map",
@@ -51,10 +59,14 @@ def _add_density(
     p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
-    return _run_density
+    return lambda args: _run_density(args, load_network, load_gazetteer)
 
 
-def _run_density(args: argparse.Namespace) -> int:
+def _run_density(
+    args: argparse.Namespace,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> int:
     from pathlib import Path
 
     import geopandas as gpd
@@ -62,14 +74,13 @@ def _run_density(args: argparse.Namespace) -> int:
 
     from trygghet_geo import schema
     from trygghet_geo.analysis import Analysis, _geocode, _read
-    from trygghet_geo.cli import _load_gazetteer, _load_network
     from trygghet_geo.density import network_kde
     from trygghet_geo.output.maps import save_html
 
     if args.max_depth < 0:
         raise TrygghetError(f"--max-depth must be 0 (no limit) or a positive number, got {args.max_depth}")
-    network = _load_network(args.network)
-    inc = _geocode(_read(args.incidents, "incidents"), _load_gazetteer(args.gazetteer, network))
+    network = load_network(args.network)
+    inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
     inc = inc.to_crs(network.crs)
     usable = (inc[schema.STATUS] == "ok").to_numpy() & inc[schema.PRECISION].isin(
         list(schema.STREET_PRECISION)

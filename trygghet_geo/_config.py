@@ -41,6 +41,10 @@ class Options:
     cache_dir : pathlib.Path
         Folder for the disk cache (downloaded networks, online geocoder answers, gazetteers).
         Environment variable ``TRYGGHET_GEO_CACHE`` overrides the default ``~/.cache/trygghet_geo``.
+    cache_days : float or None
+        How long the geocoder's answer cache keeps an answer, days (default 365); older answers are deleted
+        when the cache is opened, so a municipality can meet its data-retention rules. ``None`` keeps them
+        until ``trygghet-geo cache purge``. The cache holds normalised place text only, never a note.
     user_agent : str
         User agent sent with every online request (Overpass, Nominatim). Providers require one.
     timeout_s : float
@@ -67,6 +71,7 @@ class Options:
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
+    cache_days: float | None = 365.0
     user_agent: str = "trygghet_geo/0.1 (municipal safety analysis)"
     timeout_s: float = 30.0
     allow_online: bool = False
@@ -104,6 +109,12 @@ def _validate(name: str, value: Any) -> Any:
         if not isinstance(value, str | os.PathLike):
             raise ParameterError(f"options.cache_dir must be a path, got {value!r}")
         value = Path(value)
+    elif name == "cache_days":
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf")
+        ):
+            raise ValueError(f"options.cache_days must be None or a positive number of days, got {value!r}")
+        value = None if value is None else float(value)
     elif name == "timeout_s":
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             raise ParameterError(f"options.timeout_s must be a positive number of seconds, got {value!r}")

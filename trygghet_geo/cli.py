@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from trygghet_geo._cli_density import _add_density
+from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -95,6 +95,9 @@ def _print_summary(result: Analysis, lang: str | None = None) -> None:
         print(f"  {row.rank}. {row.name} – {row.reason}")
     if len(result.places) == 0:
         print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
+    note = result.meta.get("parameters_note_en" if lang == "en" else "parameters_note")
+    if note:
+        print(text("summary.settings", lang, note=note))
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
@@ -235,8 +238,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
     lang = resolve_lang(args.lang)
     html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=lang)
-    csv = export_places(result.places, out / "platser.csv")
-    export_places(result.places, out / "platser.xlsx")
+    csv = export_places(result.places, out / "platser.csv", privacy=args.privacy, hotspots=result.hotspots)
+    export_places(result.places, out / "platser.xlsx", privacy=args.privacy, hotspots=result.hotspots)
     left_path = write_table(left_out_table(result, lang=lang), out / "utelamnade.csv")
     _print_summary(result, lang)
     print(text("files.map", lang, path=html))
@@ -462,7 +465,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    add_analysis_options(p)  # --eps-m/--min-samples: the sample's 50 m / 15 on the sample
+    add_analysis_options(p)
     add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
@@ -492,8 +495,6 @@ def _run_report(args: argparse.Namespace) -> int:
         extra: dict[str, Any] = {
             "synthetic": True,
             "source_note": sample.SOURCE_NOTE,
-            "eps_m": sample.DEMO_EPS_M,
-            "min_samples": sample.DEMO_MIN_SAMPLES,
         }
         print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
     else:
@@ -523,7 +524,61 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 # --- entry point --------------------------------------------------------------------------------------------
-_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report, _add_density)
+def _add_density(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    return add_density(sub, load_network=_load_network, load_gazetteer=_load_gazetteer)
+
+
+# --- cache --------------------------------------------------------------------------------------------------
+def _add_cache(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    p = sub.add_parser(
+        "cache",
+        help="the geocoder's answer cache: how many answers it holds, or delete them (data retention)",
+        description="The answer cache holds normalised place text and the places found for it, never a note; "
+        "answers older than options.cache_days (365 days) are deleted whenever it is opened.",
+    )
+    p.add_argument("action", choices=("purge", "info"), help="purge: delete answers; info: count them")
+    p.add_argument(
+        "--older-than-days",
+        type=float,
+        default=None,
+        help="purge only answers older than this (default: all)",
+    )
+    return _run_cache
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    import math
+
+    from trygghet_geo._config import options
+    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.geocode._cache import ResultCache
+
+    days = args.older_than_days
+    if days is not None and not (math.isfinite(days) and days >= 0):
+        raise ParameterError(f"--older-than-days must be a number of days, 0 or more, got {days!r}")
+    path = options.cache_dir / "geocode.sqlite"
+    if not path.exists():
+        print(f"no answer cache at {path}")
+        return 0
+    cache = ResultCache(path, max_age_days=None)
+    if args.action == "info":
+        print(f"{len(cache)} answers in {path}")
+        return 0
+    n = cache.purge(older_than_days=days)
+    print(f"deleted {n} answers from {path}; {len(cache)} left")
+    return 0
+
+
+_SUBCOMMANDS = (
+    _add_demo,
+    _add_analyze,
+    _add_validate,
+    _add_geocode,
+    _add_network,
+    _add_report,
+    _add_density,
+    _add_cache,
+)
 
 
 class _Parser(argparse.ArgumentParser):

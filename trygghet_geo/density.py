@@ -113,8 +113,11 @@ def network_kde(
         *at that date*. Several dates give a long table with a ``reference_date`` column.
     max_depth : int or None
         For ``"discontinuous"`` and ``"continuous"``: a walk stops after passing this many junctions or dead
-        ends (nodes of degree other than 2), as spNetwork's ``max_depth``; what it would still have carried
-        is lost (``attrs["max_depth"]``). None follows every walk to the bandwidth, which on dense networks
+        ends (nodes of degree other than 2), as spNetwork's ``max_depth``; the kernel mass it would still
+        have carried is lost and reported as a share of the events' weight in ``attrs["mass_lost_depth"]``
+        (with ``attrs["mass_lost_dead_ends"]`` for the discontinuous kernel). On the bundled sample at a
+        200 m bandwidth the default 6 loses 2.8 % (discontinuous) and 5.4 % (continuous); 8 loses 0.8 % and
+        takes about four times as long. None follows every walk to the bandwidth, which on dense networks
         grows exponentially with the number of junctions within the bandwidth.
     max_snap_m : float
         Passed to :func:`~trygghet_geo.network.snap_points`.

@@ -1,6 +1,6 @@
 """Hotspots: network DBSCAN (the estimator, its functional core and the k-distance plot), network HDBSCAN
-(the self-adjusting estimator and its functional core), the hotspot table
-with its time profile, and the significance test of each hotspot.
+(the self-adjusting estimator and its functional core), the hotspot table with its time profile, the
+parameters chosen from the data, and the significance test and stability of each hotspot.
 
 ``from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps`` is the public
 face.
@@ -19,6 +19,9 @@ from trygghet_geo.hotspots._dbscan import (
 )
 from trygghet_geo.hotspots._hdbscan import NetworkHDBSCAN, hdbscan_on_network
 from trygghet_geo.hotspots._hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
+from trygghet_geo.hotspots._parameters import Parameters, street_weights, suggest_parameters
+from trygghet_geo.hotspots._significance import hotspot_significance
+from trygghet_geo.hotspots._stability import hotspot_stability
 
 # names this package's single module used to define, for one release (DeprecationWarning)
 __getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots", "trygghet_geo._vocab")
@@ -28,12 +31,17 @@ __all__ = [
     "KDistance",
     "NetworkDBSCAN",
     "NetworkHDBSCAN",
+    "Parameters",
     "dbscan_on_network",
     "find_hotspots",
     "hdbscan_on_network",
+    "hotspot_significance",
+    "hotspot_stability",
     "network_distance_graph",
     "plot_k_distance",
+    "street_weights",
     "suggest_eps",
+    "suggest_parameters",
     "top_hours",
     "top_weekdays",
 ]

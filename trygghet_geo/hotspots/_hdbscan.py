@@ -498,8 +498,8 @@ def network_cluster_labels(
     min_samples: int,
 ) -> np.ndarray:
     """Cluster labels of snapped positions by the method :func:`trygghet_geo.analyze` was asked for; the one
-    place where ``method`` is turned into a clustering, so that the Monte Carlo significance test
-    reclusters its simulations exactly as the observed events were clustered.
+    place where ``method`` is turned into a clustering (a null model that reclusters with the method
+    asked would call it too).
 
     ``"dbscan"``: :func:`trygghet_geo.hotspots.dbscan_on_network` with ``eps_m`` and ``min_samples``.
     ``"hdbscan"``: :func:`hdbscan_on_network` with ``min_cluster_size = min_samples`` (and the same core

@@ -215,10 +215,21 @@ def _parse_xml(stream: IO[bytes], part: str, first: bytes) -> list[Extent]:
     return [e for e in scan.sheets if e.max_row >= 0]
 
 
-_CELL_REF = re.compile(rb'<c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?(\d{1,9})"')
+# Excel, LibreOffice and openpyxl write the reference first (``<c r="B12" ...>``); a part written otherwise
+# counts fewer references than cells and takes the exact expat path.
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"')
+_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})\d{1,9}"')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,9})"')
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r")
 _SLOW_MARKS = re.compile(rb"table-cell|<[\w.-]+:c[\s/>]")
 _DECLARED = re.compile(rb'^\s*<\?xml[^>]*encoding\s*=\s*["\']([^"\']*)', re.IGNORECASE)
+
+
+def _needs_exact(body: bytes) -> bool:
+    """OpenDocument cells, or SpreadsheetML cells with a namespace prefix (``<x:c``): the exact path."""
+    if b"table-cell" in body:
+        return True
+    return (b":c " in body or b":c>" in body or b":c/" in body) and _SLOW_MARKS.search(body) is not None
 
 
 def _fast_xml(stream: IO[bytes], part: str, first: bytes) -> list[Extent] | None:
@@ -241,16 +252,16 @@ def _fast_xml(stream: IO[bytes], part: str, first: bytes) -> list[Extent] | None
         buf = tail + chunk
         cut = buf.rfind(b"<")
         body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (b"", buf)
-        if _SLOW_MARKS.search(body):
+        if _needs_exact(body):
             return None
-        refs = _CELL_REF.findall(body)
-        n_refs += len(refs)
+        letters = _CELL_COL.findall(body)  # two one-group passes: lists of bytes, no tuple per cell
+        n_refs += len(letters)
         n_tags += sum(body.count(tag) for tag in _CELL_TAGS)
-        cols.update(c for c, _ in refs)
-        rows.update(r for _, r in refs)
+        cols.update(letters)
+        rows.update(_CELL_ROW.findall(body))
         chunk = stream.read(_CHUNK)
     parser.Parse(b"", True)
-    if _SLOW_MARKS.search(tail) or _CELL_REF.search(tail) or any(tag in tail for tag in _CELL_TAGS):
+    if _needs_exact(tail) or _CELL_REF.search(tail) or any(tag in tail for tag in _CELL_TAGS):
         return None
     if n_tags != n_refs:
         return None

@@ -105,17 +105,20 @@ def payload(
     title: str | None,
     streets: bool,
 ) -> dict[str, Any]:
+    from trygghet_geo.output.privacy import redact
+
     meta = analysis.meta or {}
-    source = clean_text(meta.get("source_note"), max_chars=300).strip()
+    source = redact(clean_text(meta.get("source_note"), max_chars=300).strip())
     if meta.get("synthetic") and labels["synthetic"].lower() not in source.lower():
         source = labels["synthetic"] + (f" – {source}" if source else "")
-    hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels)
+    k = tables.k if tables.mode == "shared" else None
+    hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels, k=k)
     return {
         "q": md.Q,
         "lang": lang,
         "locale": "sv-SE" if lang == "sv" else "en-GB",
         "labels": labels,
-        "title": clean_text(title if title is not None else meta.get("title"), max_chars=200).strip()
+        "title": redact(clean_text(title if title is not None else meta.get("title"), max_chars=200).strip())
         or ("Trygghetskarta" if lang == "sv" else "Safety map"),
         "period": _period(meta.get("period"), monthly=tables.mode == "shared"),
         "source": source,
@@ -300,6 +303,9 @@ def _footer(analysis: AnalysisLike, tables: Any, labels: dict[str, str], lang: s
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
     lines = [line, f"{labels['privacy']}: {mode}"]
+    note = (analysis.meta or {}).get("parameters_note_en" if lang == "en" else "parameters_note")
+    if note:  # how eps and min_samples were chosen, and why
+        lines.append(f"{labels['method']}: {clean_text(note, max_chars=400).strip()}")
     if analysis.observations is not None:
         lines.append(_observation_footer(analysis.observations, tables.observations, labels, lang))
     return lines
@@ -322,13 +328,22 @@ def _observation_footer(
 
 
 def _hotspots(
-    analysis: AnalysisLike, *, lang: str, labels: dict[str, str]
+    analysis: AnalysisLike, *, lang: str, labels: dict[str, str], k: int | None = None
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields."""
+    """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields.
+
+    With ``k`` (the shared mode) only hotspots, and places found from them, that hold at least ``k``
+    incidents are shown (:func:`trygghet_geo.output.privacy.shared_places`), and their text is redacted.
+    """
     from branca.colormap import LinearColormap
+
+    from trygghet_geo.output.privacy import shared_hotspots, shared_places
 
     places = analysis.places if analysis.places is not None else None
     hs = analysis.hotspots
+    if k is not None:
+        places = shared_places(places, hs, k=k)
+        hs = shared_hotspots(hs, k=k)
     hs_by_id = {}
     if hs is not None and len(hs) and schema.HOTSPOT_ID in hs:
         hs_by_id = {

@@ -24,7 +24,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from branca.element import Element, MacroElement
 
 from trygghet_geo._text import resolve_lang
@@ -185,14 +184,11 @@ def save_html(
 
 
 def _check_args(lang: str, privacy: str, k: int, cell_m: float) -> None:
+    from trygghet_geo.output.privacy import check_gate
+
     if lang not in ("sv", "en"):
         raise ParameterError(f"lang must be 'sv' or 'en', got {lang!r}")
-    if privacy not in ("shared", "internal"):
-        raise ParameterError(f"privacy must be 'shared' or 'internal', got {privacy!r}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
-    if not isinstance(cell_m, int | float) or not np.isfinite(cell_m) or cell_m <= 0:
-        raise ParameterError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+    check_gate(privacy, k, cell_m)
 
 
 def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
