@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo.crs import align_crs
+from trygghet_geo.manifest import recorded
 
 if TYPE_CHECKING:
     import folium
@@ -56,6 +57,10 @@ class Analysis:
         sentence saying why) and other run parameters.
     study_area : GeoDataFrame or None
         The study area polygon(s), when the caller gave one.
+    manifest : dict
+        How the run was made (JSON-serialisable; see :mod:`trygghet_geo.manifest`): versions, parameters as
+        asked and as used, seed, input and network hashes, counts by reason, start time. Every output
+        carries it.
     """
 
     incidents: gpd.GeoDataFrame
@@ -67,6 +72,7 @@ class Analysis:
     meta: dict[str, Any] = field(default_factory=dict)
     study_area: gpd.GeoDataFrame | None = None
     observations_left_out: dict[str, int] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
@@ -85,6 +91,7 @@ class Analysis:
         return save_html(self, path, **kwargs)
 
 
+@recorded
 def analyze(
     incidents: str | Path | pd.DataFrame,
     observations: str | Path | pd.DataFrame | None = None,
@@ -482,7 +489,8 @@ def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
     from trygghet_geo import schema
 
     left = incidents[incidents[schema.EDGE_ID] < 0] if schema.EDGE_ID in incidents else incidents
-    return {str(k): int(v) for k, v in _left_out_reasons(left).value_counts().items()}
+    counts = ((str(k), int(v)) for k, v in _left_out_reasons(left).value_counts().items())
+    return dict(sorted(counts, key=lambda kv: (-kv[1], kv[0])))  # equal counts by code: one order everywhere
 
 
 def _left_out_reasons(left: pd.DataFrame) -> pd.Series:
