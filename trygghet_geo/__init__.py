@@ -37,6 +37,7 @@ _LAZY: dict[str, str] = {
     "read_observations": "trygghet_geo.io",
     "StreetNetwork": "trygghet_geo.network",
     "NetworkDBSCAN": "trygghet_geo.hotspots",
+    "NetworkHDBSCAN": "trygghet_geo.hotspots",
     "suggest_eps": "trygghet_geo.hotspots",
     "suggest_parameters": "trygghet_geo.hotspots",
     "hotspot_significance": "trygghet_geo.hotspots",
@@ -73,6 +74,7 @@ __all__ = [
     "InputError",
     "NetworkDBSCAN",
     "NetworkError",
+    "NetworkHDBSCAN",
     "ParameterError",
     "SchemaError",
     "StreetNetwork",
@@ -100,7 +102,7 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
     from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
-    from trygghet_geo.hotspots import NetworkDBSCAN, find_hotspots, suggest_eps
+    from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps
     from trygghet_geo.hotspots._parameters import suggest_parameters
     from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.io import read_incidents, read_observations

@@ -97,7 +97,8 @@ def _print_summary(result: Analysis, lang: str | None = None) -> None:
         print(f"  {row.rank}. {row.name} – {row.reason}")
     if len(result.places) == 0:
         print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
-    note = result.meta.get("parameters_note_en" if lang == "en" else "parameters_note")
+    meta = getattr(result, "meta", None) or {}
+    note = meta.get("parameters_note_en" if lang == "en" else "parameters_note")
     if note:
         print(text("summary.settings", lang, note=note))
 
