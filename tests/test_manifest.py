@@ -151,6 +151,7 @@ def _variants(small: dict[str, object]) -> dict[str, tuple[object, object]]:
         "gazetteer": (sample.load_gazetteer(), ("inputs", "gazetteer", None)),
         "eps_m": (42.5, ("parameters", "eps_m", 42.5)),
         "min_samples": (9, ("parameters", "min_samples", 9)),
+        "method": ("hdbscan", ("parameters", "method", "hdbscan")),
         "max_snap_m": (55.0, ("parameters", "max_snap_m", 55.0)),
         "weights": ({"stöld": 2.5}, ("parameters", "weights", None)),
         "n_simulations": (3, ("parameters", "n_simulations", 3)),
