@@ -1,5 +1,5 @@
 """The street network: the model (:class:`StreetNetwork` and its constructors), junction cutting, snapping
-points onto edges and bounded shortest-path distances along the streets.
+points onto edges, bounded shortest-path distances along the streets and lixels (pieces of street).
 
 ``from trygghet_geo.network import StreetNetwork, network_from_pbf, snap_points`` is the public face;
 :mod:`trygghet_geo.network.snap` and :mod:`trygghet_geo.network.distance` are public modules too.
@@ -8,6 +8,7 @@ points onto edges and bounded shortest-path distances along the streets.
 from __future__ import annotations
 
 from trygghet_geo._compat import forwarder
+from trygghet_geo.network._lixel import lixelize
 from trygghet_geo.network._model import NetworkType, StreetNetwork
 from trygghet_geo.network._sources import (
     network_from_bbox,
@@ -33,6 +34,7 @@ __all__ = [
     "network_from_lines",
     "network_from_pbf",
     "network_from_place",
+    "lixelize",
     "network_from_xml",
     "read_network",
     "snap_points",
