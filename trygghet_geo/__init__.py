@@ -39,6 +39,8 @@ _LAZY: dict[str, str] = {
     "suggest_eps": "trygghet_geo.hotspots",
     "snap_points": "trygghet_geo.network",
     "find_hotspots": "trygghet_geo.hotspots",
+    "near_repeat": "trygghet_geo.hotspots",
+    "emerging_hotspots": "trygghet_geo.hotspots",
     "rank_places": "trygghet_geo.rank",
     "redact": "trygghet_geo.output.privacy",
     "compare_periods": "trygghet_geo.followup",
@@ -75,8 +77,10 @@ __all__ = [
     "__version__",
     "analyze",
     "compare_periods",
+    "emerging_hotspots",
     "export_places",
     "find_hotspots",
+    "near_repeat",
     "options",
     "rank_places",
     "read_incidents",
@@ -90,7 +94,13 @@ __all__ = [
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
     from trygghet_geo.followup import compare_periods
-    from trygghet_geo.hotspots import NetworkDBSCAN, find_hotspots, suggest_eps
+    from trygghet_geo.hotspots import (
+        NetworkDBSCAN,
+        emerging_hotspots,
+        find_hotspots,
+        near_repeat,
+        suggest_eps,
+    )
     from trygghet_geo.io import read_incidents, read_observations
     from trygghet_geo.network import StreetNetwork, snap_points
     from trygghet_geo.output.privacy import redact

@@ -59,6 +59,16 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Remarks left out: {path} ({n} rows with their reason)",
     },
     "wrote": {"sv": "Skrev", "en": "Wrote"},
+    # near repeat (hotspots/_near_repeat.py)
+    "near_repeat.none": {
+        "sv": "Inga närliggande upprepningar utöver slumpen.",
+        "en": "No near repeats beyond chance.",
+    },
+    "near_repeat.head": {"sv": "Närliggande upprepningar:", "en": "Near repeats:"},
+    "near_repeat.cell": {
+        "sv": "inom {s0}–{s1} m och {t0}–{t1} dagar: {ratio} gånger fler än slumpen",
+        "en": "within {s0}–{s1} m and {t0}–{t1} days: {ratio} times more than chance",
+    },
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""

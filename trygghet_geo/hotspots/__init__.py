@@ -16,16 +16,19 @@ from trygghet_geo.hotspots._dbscan import (
     suggest_eps,
 )
 from trygghet_geo.hotspots._hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
+from trygghet_geo.hotspots._near_repeat import NEAR_REPEAT_COLUMNS, near_repeat
 
 # names this package's single module used to define, for one release (DeprecationWarning)
 __getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots", "trygghet_geo._vocab")
 
 __all__ = [
     "HOTSPOT_COLUMNS",
+    "NEAR_REPEAT_COLUMNS",
     "KDistance",
     "NetworkDBSCAN",
     "dbscan_on_network",
     "find_hotspots",
+    "near_repeat",
     "network_distance_graph",
     "plot_k_distance",
     "suggest_eps",
