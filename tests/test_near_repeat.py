@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import networkx as nx
 import numpy as np
@@ -101,8 +103,8 @@ def test_observed_pairs_equal_brute_force(size: int, skew: float, n: int, seed: 
                 & ((dt < t1) | ((t1 == times[-1]) & (dt <= t1)))
             ).sum()
         )
-        for s0, s1 in zip(space[:-1], space[1:], strict=True)
-        for t0, t1 in zip(times[:-1], times[1:], strict=True)
+        for s0, s1 in itertools.pairwise(space)
+        for t0, t1 in itertools.pairwise(times)
     ]
     assert tab["observed"].tolist() == expected
 
@@ -110,7 +112,7 @@ def test_observed_pairs_equal_brute_force(size: int, skew: float, n: int, seed: 
 def _planted(seed: int, *, n: int = 500, share: float = 0.3, net: StreetNetwork) -> gpd.GeoDataFrame:
     """``n`` events over a year; a share of them repeat a random earlier one within 50 m and 3 days."""
     rng = np.random.default_rng(seed)
-    n_rep = int(round(share * n))
+    n_rep = round(share * n)
     edge, off = random_positions(net, n - n_rep, random_state=rng)
     days = rng.uniform(0, 365, n - n_rep)
     parent = rng.integers(0, n - n_rep, n_rep)
@@ -146,11 +148,11 @@ def test_table_shape_order_and_reproducible(town: StreetNetwork) -> None:
     a = tg.near_repeat(ev, town, n_simulations=39, random_state=5)
     b = tg.near_repeat(ev, town, n_simulations=39, random_state=5)
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == [
-        "space_from_m", "space_to_m", "time_from_days", "time_to_days", "observed", "expected", "ratio", "p_value",
-    ]  # fmt: skip
+    assert tuple(a.columns) == tg.hotspots.NEAR_REPEAT_COLUMNS
+    assert a.columns[0] == "space_from_m"
     assert list(a["space_from_m"]) == sorted(a["space_from_m"])
-    assert a.attrs["n_events"] == 200 and a.attrs["n_left_out"] == 0
+    assert a.attrs["n_events"] == 200
+    assert a.attrs["n_left_out"] == 0
     assert "gånger fler än slumpen" in a.attrs["interpretation"]
     assert ((a["p_value"] > 0) & (a["p_value"] <= 1)).all()
 
@@ -159,7 +161,8 @@ def test_rows_without_time_are_left_out(town: StreetNetwork) -> None:
     ev = _planted(2, n=50, net=town)
     ev.loc[ev.index[:3], "occurred_at"] = pd.NaT
     tab = tg.near_repeat(ev, town, n_simulations=5)
-    assert tab.attrs["n_left_out"] == 3 and tab.attrs["n_events"] == 47
+    assert tab.attrs["n_left_out"] == 3
+    assert tab.attrs["n_events"] == 47
 
 
 def test_bad_parameters(town: StreetNetwork) -> None:
