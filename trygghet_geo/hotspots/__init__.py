@@ -15,6 +15,7 @@ from trygghet_geo.hotspots._dbscan import (
     plot_k_distance,
     suggest_eps,
 )
+from trygghet_geo.hotspots._emerging import PATTERNS, emerging_hotspots
 from trygghet_geo.hotspots._hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
 from trygghet_geo.hotspots._near_repeat import NEAR_REPEAT_COLUMNS, near_repeat
 
@@ -24,9 +25,11 @@ __getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots", "trygghet_g
 __all__ = [
     "HOTSPOT_COLUMNS",
     "NEAR_REPEAT_COLUMNS",
+    "PATTERNS",
     "KDistance",
     "NetworkDBSCAN",
     "dbscan_on_network",
+    "emerging_hotspots",
     "find_hotspots",
     "near_repeat",
     "network_distance_graph",
