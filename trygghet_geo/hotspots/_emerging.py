@@ -75,12 +75,13 @@ def _neighbour_matrix(lix: gpd.GeoDataFrame, network: StreetNetwork, radius_m: f
 def _default_neighbourhood(
     lix: gpd.GeoDataFrame, network: StreetNetwork, occupied: np.ndarray, segment_m: float
 ) -> float:
-    """The smallest of 2, 4, 8, 16 × ``segment_m`` within which at least 90 % of the segments with events
-    have another segment with events (ArcGIS likewise derives its default distance band from the data)."""
+    """The smallest of 1, 1.5, 2, 3, 4, 8, 16 × ``segment_m`` within which at least 90 % of the segments with
+    events have another segment with events (ArcGIS likewise derives its default distance band from the
+    data): as local as the data allow, since a wide neighbourhood dilutes a one-street hotspot."""
     mid = 0.5 * (lix["from_m"].to_numpy() + lix["to_m"].to_numpy())
     occ = np.flatnonzero(occupied)
-    radius = 2.0 * segment_m
-    for factor in (2.0, 4.0, 8.0, 16.0):
+    radius = segment_m
+    for factor in (1.0, 1.5, 2.0, 3.0, 4.0, 8.0, 16.0):
         radius = factor * segment_m
         if len(occ) < 2:
             break
@@ -241,9 +242,10 @@ def emerging_hotspots(
     :mod:`trygghet_geo.hotspots._aoristic`). Each (segment, step) bin gets a Getis-Ord Gi* z-score with
     binary weights over the segments within ``neighbourhood_m`` along the streets, in the same and the
     previous step; bins are significant at false discovery rate ``alpha`` (Benjamini-Hochberg over all
-    bins). Each segment's series of z-scores gets a Mann-Kendall trend test. The categories follow ArcGIS
-    Pro's published definitions ("How Emerging Hot Spot Analysis works", pro.arcgis.com, Space Time Pattern
-    Mining toolbox), with "90 percent of the time-step intervals" as there:
+    bins). Each segment's series of per-step Gi* z-scores (spatial neighbours in that step only, so that
+    successive values share no bins) gets a Mann-Kendall trend test (``trend_z``, ``trend_p``). The
+    categories follow ArcGIS Pro's published definitions ("How Emerging Hot Spot Analysis works",
+    pro.arcgis.com, Space Time Pattern Mining toolbox), with "90 percent of the time-step intervals" as there:
 
     - ``new``: hot in the final step, never before;
     - ``consecutive``: one uninterrupted run of at least two hot steps ending in the final step, never hot
@@ -272,8 +274,8 @@ def emerging_hotspots(
         Target length of a segment (metres).
     neighbourhood_m : float, optional
         Gi* neighbours: segments whose midpoints are within this distance along the streets. Default: the
-        smallest of 2, 4, 8, 16 × ``segment_m`` within which 90 % of the segments with events have another
-        segment with events (recorded in ``attrs["neighbourhood_m"]``).
+        smallest of 1, 1.5, 2, 3, 4, 8, 16 × ``segment_m`` within which 90 % of the segments with events
+        have another segment with events (recorded in ``attrs["neighbourhood_m"]``).
     n_steps : int, optional
         Use the last ``n_steps`` steps up to the latest event (default: all steps from the first event).
     alpha : float
@@ -308,7 +310,7 @@ def emerging_hotspots(
     ... )
     >>> seg = emerging_hotspots(ev, net)
     >>> seg.loc[seg["from_m"] == 1000, "pattern"].item(), seg.attrs["neighbourhood_m"]
-    ('new', 200.0)
+    ('new', 100.0)
     """
     _check(time_step, segment_m, neighbourhood_m, n_steps, alpha)
     if not isinstance(incidents, gpd.GeoDataFrame):
@@ -340,12 +342,16 @@ def emerging_hotspots(
         if neighbourhood_m is not None
         else _default_neighbourhood(lix, network, occupied, float(segment_m))
     )
-    z = gi_star(counts, _neighbour_matrix(lix, network, radius))
+    neighbours = _neighbour_matrix(lix, network, radius)
+    z = gi_star(counts, neighbours)
     from scipy.stats import norm
 
     significant = _fdr(2 * norm.sf(np.abs(z)), alpha)
     hot, cold = significant & (z > 0), significant & (z < 0)
-    trend_z, trend_p = mann_kendall(z)
+    # the trend runs over each step's own Gi* (spatial neighbours only): the space-time z-scores of two
+    # steps share a step's bins, and that overlap (and the first step's half-size neighbourhood) would make
+    # the test find trends in a steady place far more often than alpha
+    trend_z, trend_p = mann_kendall(gi_star(counts, neighbours, space_time=False))
     pattern = classify(hot, cold, trend_z, trend_p, alpha)
     steps = [str(p) for p in pd.PeriodIndex.from_ordinals(np.arange(lo, hi + 1), freq=_FREQ[time_step])]
     out = lix.copy()
