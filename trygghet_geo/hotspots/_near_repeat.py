@@ -147,8 +147,9 @@ def near_repeat(
         ``space_to_m``, ``time_from_days``, ``time_to_days``, ``observed`` (pairs), ``expected`` (mean over
         the simulations), ``ratio`` (Knox ratio observed / expected; NaN when expected is 0) and ``p_value``
         (``(1 + #simulations with at least as many pairs) / (n_simulations + 1)``). ``attrs`` holds
-        ``n_events``, ``n_left_out``, ``n_pairs`` (pairs within the largest space band), ``n_simulations`` and ``interpretation`` (a short sentence per cell
-        with ratio > 1 and p < 0.05, e.g. "inom 0–100 m och 0–7 dagar: 2,3 gånger fler än slumpen").
+        ``n_events``, ``n_left_out``, ``n_pairs`` (pairs within the largest space band), ``n_simulations``
+        and ``interpretation`` (a short sentence per cell with ratio > 1 and p < 0.05, e.g. "inom 0–100 m
+        och 0–7 dagar: 2,3 gånger fler än slumpen").
 
     Examples
     --------
