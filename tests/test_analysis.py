@@ -133,7 +133,8 @@ def test_analyze_command_on_a_users_files(tmp_path, capsys) -> None:
 def test_analyze_command_names_a_missing_network(tmp_path, capsys) -> None:
     from trygghet_geo import cli
 
-    code = cli.main(["analyze", "x.csv", "--network", str(tmp_path / "none.gpkg")])
+    (tmp_path / "x.csv").write_text("Plats\nStorgatan 1\n", encoding="utf-8")
+    code = cli.main(["analyze", str(tmp_path / "x.csv"), "--network", str(tmp_path / "none.gpkg")])
     assert code == 2
     assert "none.gpkg" in capsys.readouterr().err
 

@@ -37,7 +37,7 @@ def test_cli_geocode_bad_gazetteer(tmp_path: Path, capsys: pytest.CaptureFixture
         ["geocode", str(src), "--out", str(tmp_path / "o.csv"), "--gazetteer", str(tmp_path / "no.parquet")]
     )
     assert code == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert "no.parquet': no such file" in capsys.readouterr().err
 
 
 def test_cli_geocode_reads_a_window_of_an_extract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,7 +54,9 @@ def test_cli_geocode_reads_a_window_of_an_extract(tmp_path: Path, capsys: pytest
     assert table["matched_name"].iloc[1] != "Mannerheimvägen 22-24"  # west of the window
     capsys.readouterr()
     assert main([*argv, "--bbox", "24.94,60.16,24.95"]) == 2
-    assert "--bbox must be min_lon,min_lat,max_lon,max_lat" in capsys.readouterr().err
+    assert "--bbox '24.94,60.16,24.95': expected min_lon,min_lat,max_lon,max_lat" in capsys.readouterr().err
+    assert main([*argv, "--bbox", "24.953,60.171,24.940,60.164"]) == 2  # inverted: refused before work
+    assert "is the order swapped?" in capsys.readouterr().err
 
 
 def test_cli_geocode_with_an_address_layer(tmp_path: Path) -> None:

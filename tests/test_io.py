@@ -542,8 +542,8 @@ def test_empty_missing_binary_and_broken_files(tmp_path: Path) -> None:
     (tmp_path / "fake.xlsx").write_text("not excel", encoding="utf-8")
     with pytest.raises(InputError, match="xlsx"):
         read_incidents(tmp_path / "fake.xlsx")
-    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf")
-    with pytest.raises(InputError, match=r"\.xlsx"):
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf")  # a truncated .xls: .xls is read, this one is broken
+    with pytest.raises(InputError, match=r"old\.xls: not a readable"):
         read_incidents(tmp_path / "old.xls")
     with pytest.raises(InputError, match="expected a file path"):
         read_incidents(42)  # type: ignore[arg-type]
@@ -588,7 +588,7 @@ def test_excel_size_limit_and_declared_dimension(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"stor\.xlsx.*max_excel_mb=0\.01 MB"):
         read_observations(path, max_excel_mb=0.01)
     assert len(read_observations(path, max_excel_mb=5)) == 3000
-    # A sheet declaring a million rows × 1000 columns cannot fit the limit: refused before parsing.
+    # A <dimension> that lies is not trusted either way: the real extent of the cells is measured.
     import zipfile
 
     with zipfile.ZipFile(path) as z:
@@ -599,8 +599,15 @@ def test_excel_size_limit_and_declared_dimension(tmp_path: Path) -> None:
         tmp_path / "dimension.xlsx",
         {"xl/worksheets/sheet1.xml": sheet.replace(b"A1:B3001", b"A1:ALL1000000")},
     )
-    with pytest.raises(InputError, match=r"dimension\.xlsx.*1000000 rows × 1000 columns"):
-        read_observations(huge)
+    assert len(read_observations(huge)) == 3000
+    # One cell in column XFD, with the dimension left as it was: 3001 × 16384 cells once laid out, refused.
+    far = sheet.replace(
+        b"</row></sheetData>", b'<c r="XFD3001" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    )
+    assert far != sheet
+    stray = _rewrite_zip(path, tmp_path / "stray.xlsx", {"xl/worksheets/sheet1.xml": far})
+    with pytest.raises(InputError, match=r"stray\.xlsx.*A1:XFD3001"):
+        read_observations(stray)
 
 
 def test_excel_entity_declarations_are_refused_before_parsing(tmp_path: Path) -> None:

@@ -202,7 +202,7 @@ def test_layers_are_listed_in_layer_control(html_shared):
         "Hotspots (rangordnade platser)",
         "Händelser: Våld",
         "Trygghetsvandring",
-        "Värmekarta",
+        "Täthet längs gatorna",
         "Studieområde",
     ):
         assert any(n.startswith(name) for n in names), (name, names)
@@ -434,7 +434,11 @@ def test_uses_the_rankings_trend_and_observation_columns():
 def test_optional_layers_follow_their_switches(analysis):
     no_heat = make_map(analysis, heatmap=False, streets=True).get_root().render()
     names = overlay_names(no_heat)
-    assert not any(n.startswith("Värmekarta") for n in names)
+    assert not any(n.startswith(("Värmekarta", "Täthet")) for n in names)
+    assert "density" not in payload_of(no_heat)
+    planar = overlay_names(make_map(analysis, heatmap="planar").get_root().render())
+    assert any(n.startswith("Värmekarta") for n in planar)
+    assert not any(n.startswith("Täthet") for n in planar)
     assert any(n.startswith("Gatunät") for n in names)
     assert payload_of(no_heat)["streets"]
     assert "tile.openstreetmap.org" in no_heat  # streets on top of tiles when asked for

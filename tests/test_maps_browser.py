@@ -157,8 +157,9 @@ def test_self_contained_map_draws_everything_offline(browser, tmp_path):
     assert ink["hotspots"] >= 2
 
 
-def test_heatmap_layer_draws_when_ticked(page, map_file):
-    _open(page, map_file)
+def test_planar_heatmap_layer_draws_when_ticked(page, tmp_path):
+    path = save_html(make_analysis(400), tmp_path / "heat.html", privacy="internal", heatmap="planar")
+    _open(page, path)
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
     page.locator(".leaflet-control-layers-overlays label", has_text="Värmekarta").locator("input").click()
     page.wait_for_selector("canvas.leaflet-heatmap-layer", timeout=5_000)

@@ -89,8 +89,6 @@ def test_whole_pipeline_from_files_to_html_opens_no_socket(net_log: list[str], t
         paths["observations"],
         network=sample.load_network(),
         gazetteer=sample.load_gazetteer(),
-        eps_m=sample.DEMO_EPS_M,
-        min_samples=sample.DEMO_MIN_SAMPLES,
         n_simulations=9,
         synthetic=True,
         study_area=paths["area"],

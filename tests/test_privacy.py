@@ -553,7 +553,14 @@ def test_look_alike_dashes_spaces_and_digits_are_seen_through() -> None:
     assert redact("Kontakt: A\u030asa Berg") == "Kontakt: [namn]"  # decomposed Å
 
 
-POLISEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "polisen"
+POLISEN = next(
+    (
+        p / "shared" / "data" / "polisen"
+        for p in Path(__file__).resolve().parents[1:4]
+        if (p / "shared" / "data" / "polisen").is_dir()
+    ),
+    Path("/nonexistent"),
+)
 
 
 @pytest.mark.skipif(not POLISEN.is_dir(), reason="the shared Polisen records are not available")
@@ -671,7 +678,7 @@ def _incidents() -> gpd.GeoDataFrame:
     )
 
 
-def test_shared_export_shows_only_dense_cells_and_hotspots() -> None:
+def test_shared_export_shows_only_dense_cells() -> None:
     inc = _incidents()
     before = inc.copy()
     out = prepare_export(inc, k=5, cell_m=100.0)
@@ -679,7 +686,7 @@ def test_shared_export_shows_only_dense_cells_and_hotspots() -> None:
     assert out.mode == "shared"
     assert out.k == 5
     assert out.cell_m == 100.0
-    assert len(out.points) == 7  # six in the dense cell + the hotspot member
+    assert len(out.points) == 6  # six in the dense cell; the hotspot member alone in its cell is hidden
     assert isinstance(out.points.index, pd.RangeIndex)
     assert set(out.points.columns) <= {
         schema.CATEGORY,
@@ -692,21 +699,21 @@ def test_shared_export_shows_only_dense_cells_and_hotspots() -> None:
     shown = {(p.x, p.y) for p in out.points.geometry}
     assert (1555.5, 2555.5) not in shown
     assert (3333.3, 2222.2) not in shown
-    assert (5010.0, 5010.0) in shown
-    assert out.cells["n_events"].tolist() == [1, 1]
+    assert (5010.0, 5010.0) not in shown
+    assert out.cells["n_events"].tolist() == [1, 1, 1]
     assert out.cells["n_våld"].sum() == 1
-    assert out.cells["n_stöld"].sum() == 1
-    assert out.cells.geometry.area.round(6).tolist() == [10000.0, 10000.0]
+    assert out.cells["n_stöld"].sum() == 2
+    assert out.cells.geometry.area.round(6).tolist() == [10000.0, 10000.0, 10000.0]
     assert out.cells.geometry.iloc[0].contains(Point(1555.5, 2555.5))
-    assert out.cells["first_month"].tolist() == ["2024-04", "2024-04"]
-    assert out.cells["last_month"].tolist() == ["2024-04", "2024-04"]
+    assert out.cells["first_month"].tolist() == ["2024-04", "2024-04", "2024-04"]
+    assert out.cells["last_month"].tolist() == ["2024-04", "2024-04", "2024-04"]
     undated = inc.copy()
     undated.loc[undated.index[6], schema.OCCURRED_AT] = pd.NaT
     cells = prepare_export(undated).cells
-    assert cells["first_month"].tolist() == [None, "2024-04"]
-    assert cells["last_month"].tolist() == [None, "2024-04"]
-    assert out.counts["points_shown"] == 7
-    assert out.counts["points_aggregated"] == 2
+    assert cells["first_month"].tolist() == [None, "2024-04", "2024-04"]
+    assert cells["last_month"].tolist() == [None, "2024-04", "2024-04"]
+    assert out.counts["points_shown"] == 6
+    assert out.counts["points_aggregated"] == 3
     assert out.counts["no_location"] == 1
     assert out.points["month"].tolist()[:2] == ["2024-03", "2024-03"]
     assert (out.points[schema.OCCURRED_AT].dropna().dt.day == 1).all()
@@ -714,18 +721,34 @@ def test_shared_export_shows_only_dense_cells_and_hotspots() -> None:
     assert str(out.points[schema.OCCURRED_AT].dt.tz) == "Europe/Stockholm"
 
 
-def test_hotspot_mask_and_k() -> None:
+def test_a_hotspot_never_loosens_k() -> None:
+    """Being in a hotspot (which may be as small as min_samples) shows no point: only the cell count does."""
     inc = _incidents()
     mask = np.zeros(len(inc), dtype=bool)
     mask[6] = True
     out = prepare_export(inc, k=5, hotspot_mask=mask)
     shown = {(p.x, p.y) for p in out.points.geometry}
-    assert (1555.5, 2555.5) in shown
+    assert (1555.5, 2555.5) not in shown
     assert (5010.0, 5010.0) not in shown
+    assert out.counts["points_shown_in_hotspots"] == 0
     assert len(prepare_export(inc, k=1).points) == 9
-    assert len(prepare_export(inc, k=7, hotspot_mask=np.zeros(len(inc), bool)).points) == 0
+    assert len(prepare_export(inc, k=7, hotspot_mask=np.ones(len(inc), bool)).points) == 0
     with pytest.raises(ValueError, match="hotspot_mask"):
         prepare_export(inc, hotspot_mask=[True, False])
+    # a shown point keeps its hotspot id only when that hotspot holds k incidents
+    inc[schema.HOTSPOT_ID] = [3, 3, 3, 3, 3, 7, 7, -1, -1, -1]
+    ids = prepare_export(inc, k=5).points[schema.HOTSPOT_ID].tolist()
+    assert ids == [3, 3, 3, 3, 3, -1]
+
+
+@pytest.mark.parametrize("cell_m", [0.5, 10, 49.9, float("nan"), -100, float("inf")])
+def test_cell_m_has_a_floor_in_shared_mode(cell_m: float) -> None:
+    from trygghet_geo.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="cell_m"):
+        prepare_export(_incidents(), cell_m=cell_m)
+    if cell_m > 0 and np.isfinite(cell_m):
+        assert len(prepare_export(_incidents(), mode="internal", cell_m=cell_m).points) == 9
 
 
 def test_internal_mode_keeps_points_and_redacts_text() -> None:
@@ -784,7 +807,7 @@ def test_geographic_input_uses_a_metric_grid() -> None:
     out = prepare_export(inc, k=5)
     assert out.points.crs == inc.crs
     assert out.cells.crs == inc.crs
-    assert len(out.points) == 7
+    assert len(out.points) == 6
     # the cells are 100 m squares in the metric CRS the grid was built in
     assert out.cells.to_crs("EPSG:3006").geometry.area.between(9000, 11000).all()
 
@@ -849,7 +872,8 @@ def sample_run(demo):
 
 
 def _hidden_mask(incidents: gpd.GeoDataFrame, k: int, cell_m: float) -> np.ndarray:
-    """Located incidents in a grid cell with fewer than k located incidents and in no hotspot (recomputed)."""
+    """Located incidents in a grid cell with fewer than k located incidents, in a hotspot or not
+    (recomputed)."""
     geom = incidents.geometry
     ok = (geom.geom_type == "Point").to_numpy() & ~geom.is_empty.to_numpy()
     x = np.where(ok, geom.x, np.nan)
@@ -859,8 +883,7 @@ def _hidden_mask(incidents: gpd.GeoDataFrame, k: int, cell_m: float) -> np.ndarr
         [(int(a // cell_m), int(b // cell_m)) if o else None for a, b, o in zip(x, y, ok, strict=True)]
     )
     size = cell.map(cell[ok].value_counts()).fillna(0).to_numpy()
-    in_hotspot = incidents[schema.HOTSPOT_ID].to_numpy() >= 0
-    return ok & (size < k) & ~in_hotspot
+    return ok & (size < k)
 
 
 def _shown_points(html: str) -> set[tuple[int, int]]:

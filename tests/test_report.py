@@ -87,6 +87,7 @@ def town() -> Analysis:
     from trygghet_geo import options
     from trygghet_geo.hotspots import find_hotspots
     from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.rank import rank_places
 
     options.progress = False
@@ -101,7 +102,8 @@ def town() -> Analysis:
     for hid, members in zip(hs["hotspot_id"], hs["member_index"], strict=True):
         inc.loc[list(members), schema.HOTSPOT_ID] = int(hid)
     obs = _observations(net)
-    places = rank_places(hs, inc, obs, network=net, n_simulations=19, eps_m=EPS_M, min_samples=MIN_SAMPLES)
+    hs = hotspot_significance(hs, inc, net, eps_m=EPS_M, min_samples=MIN_SAMPLES, n_simulations=19)
+    places = rank_places(hs, inc, obs, network=net)
     when = inc[schema.OCCURRED_AT]
     meta = {"title": "Testkommunen", "period": (when.min(), when.max()), "source_note": "Testdata",
             "synthetic": True, "eps_m": EPS_M, "min_samples": MIN_SAMPLES, "n_simulations": 19}  # fmt: skip
@@ -121,15 +123,28 @@ def test_report_sections_and_size(written: dict[str, Path]) -> None:
                     "Metod"):  # fmt: skip
         assert f"<h2>{heading}</h2>" in text
     assert "Syntetiska exempeldata" in text
-    assert "löftets datum 2025-01-01" in text
-    assert re.search(r"Före: 2024-01-0\d – 2024-12-31\. Efter: 2025-01-01 – 2025-12-\d\d\.", text)
+    # a shared report gives dates by month, never the data's exact first or last day
+    assert "löftets datum 2025-01" in text
+    assert "Före: 2024-01 – 2024-12. Efter: 2025-01 – 2025-12." in text
+    period = written_period(text)
+    assert re.fullmatch(r"\d{4}-\d\d – \d{4}-\d\d", period), period
+    outside_map = text.split("srcdoc=", 1)[0] + text.split("</iframe>", 1)[-1]
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", outside_map.replace(written_generated(text), ""))
     assert re.search(r'<img alt="[^"]+" src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}">', text)
     assert '<iframe title="Karta" srcdoc="' in text
     assert "http://" not in text.split("srcdoc=", 1)[0]  # nothing fetched by the page itself
 
 
+def written_period(text: str) -> str:
+    return re.search(r"Dataperiod (.+?) ·", text).group(1)  # type: ignore[union-attr]
+
+
+def written_generated(text: str) -> str:
+    return re.search(r"skapad (\d{4}-\d\d-\d\d)", text).group(1)  # type: ignore[union-attr]
+
+
 def test_planted_improvement_reaches_the_board(town: Analysis, written: dict[str, Path]) -> None:
-    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning")
+    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning", engine="calamine")
     top = follow.iloc[0]
     assert top["Plats"].endswith("gatan")  # the planted place ranks first
     assert 60 <= top["Före"] <= 66  # the planted 60, and the odd town event inside the place
@@ -148,20 +163,27 @@ def test_everything_is_escaped(written: dict[str, Path]) -> None:
     assert "<b>vid</b>" not in text
     srcdoc = text.split('srcdoc="', 1)[1].split('"></iframe>', 1)[0]
     assert '"' not in srcdoc  # the whole map document stays inside the attribute
-    places = pd.read_excel(written["xlsx"], sheet_name="Platser")
+    places = pd.read_excel(written["xlsx"], sheet_name="Platser", engine="calamine")
     assert places["Plats"].str.startswith("<script>").any()  # text kept as text in the spreadsheet
     assert not places["Plats"].astype(str).str.startswith("=").any()
 
 
 def test_xlsx_tables(town: Analysis, written: dict[str, Path]) -> None:
-    sheets = pd.read_excel(written["xlsx"], sheet_name=None)
+    sheets = pd.read_excel(written["xlsx"], sheet_name=None, engine="calamine")
     assert list(sheets) == ["Platser", "Uppföljning", "Utanför analysen", "Om rapporten"]
-    assert len(sheets["Platser"]) == len(town.places)
+    # a place is listed only when its hotspot holds k = 5 incidents (a DBSCAN cluster may hold fewer than
+    # min_samples when another cluster takes its border points)
+    size = dict(zip(town.hotspots["hotspot_id"], town.hotspots["n_events"], strict=True))
+    shown = [h < 0 or size[h] >= 5 for h in town.places["hotspot_id"]]
+    assert 0 < sum(shown) < len(town.places)
+    assert len(sheets["Platser"]) == sum(shown)
     assert len(sheets["Uppföljning"]) == 3
-    assert sheets["Utanför analysen"].to_dict("records") == [{"Orsak": "Saknar plats och koordinater",
+    assert sheets["Utanför analysen"].to_dict("records") == [{"Rader": "händelser",
+                                                             "Orsak": "Saknar plats och koordinater",
                                                              "Antal": 3}]  # fmt: skip
     about = dict(zip(sheets["Om rapporten"]["Uppgift"], sheets["Om rapporten"]["Värde"], strict=True))
-    assert about["Löftets datum"] == "2025-01-01"
+    assert about["Löftets datum"] == "2025-01"
+    assert re.fullmatch(r"\d{4}-\d\d – \d{4}-\d\d", about["Dataperiod"])
     assert about["Syntetiska data"] == "ja"
 
 
@@ -220,10 +242,11 @@ def test_sample_report_from_the_command_line_opens_in_chromium(browser, tmp_path
 
 
 def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:
-    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning")
+    follow = pd.read_excel(written["xlsx"], sheet_name="Uppföljning", engine="calamine")
     assert not [c for c in follow.columns if re.fullmatch(r"[a-z_]+", c)]  # no internal English names left
-    expected = {"Före: narkotika", "Efter: narkotika", "Dagar före", "Övriga kommunen efter"}
+    expected = {"Före: narkotika", "Efter: narkotika", "Övriga kommunen efter"}
     assert expected <= set(follow.columns)
+    assert "Dagar före" not in follow.columns  # with the month, the days would give the data's first day
 
 
 @pytest.mark.parametrize(
@@ -234,9 +257,14 @@ def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:
         (["report", "--observations", "vandring.xlsx"], "need --incidents"),
     ],
 )
-def test_report_command_explains_bad_arguments(argv: list[str], message: str, capsys) -> None:
+def test_report_command_explains_bad_arguments(
+    argv: list[str], message: str, capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trygghet_geo.cli import main
 
+    monkeypatch.chdir(tmp_path)  # the files exist (the command checks that first); their combination is wrong
+    for name in ("brott.csv", "gator.csv", "vandring.xlsx"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
     assert main(argv) == 2
     assert message in capsys.readouterr().err
 
@@ -247,7 +275,7 @@ def test_chosen_places_with_a_radius_along_the_streets(town: Analysis, tmp_path:
     chosen.to_crs(schema.WGS84).to_file(tmp_path / "platser.geojson")  # as a user would hand it over
     paths = write_report(town, tmp_path / "r.html", promise_date=PROMISE,
                          places=gpd.read_file(tmp_path / "platser.geojson"))  # fmt: skip
-    follow = pd.read_excel(paths["xlsx"], sheet_name="Uppföljning")
+    follow = pd.read_excel(paths["xlsx"], sheet_name="Uppföljning", engine="calamine")
     assert follow["Plats"].tolist() == ["Torget"]
     assert follow["Område"].tolist() == ["radie längs gatorna"]
     assert follow["Bättre än kommunen"].tolist() == ["ja"]

@@ -72,37 +72,40 @@ print("kluster:", labels.max() + 1, " brus:", (labels == -1).sum(), "av", len(la
     (
         "md",
         """Med 100 m och 5 händelser blir nästan hela centrum *ett* kluster: exemplet är en tät stadskärna
-(~1 750 händelser om året). k-avståndskurvan längs gatorna visar var tätheten bryter av.""",
+(~1 750 händelser om året). `suggest_parameters` väljer i stället inställningarna ur data: hur många
+händelser som väntas inom eps längs gatorna om de låg slumpvis, och hur många som krävs för att slumpen
+sällan ska räcka. Varje händelse vägs efter hur mycket gata som omger den (ett torg med många gångvägar
+får fler händelser bara för att där finns mer gata).""",
     ),
     (
         "code",
-        """from trygghet_geo.hotspots import plot_k_distance, suggest_eps
-
-snapped = model.snap_[model.snap_["snapped"]]
-kd = suggest_eps(snapped["edge_id"], snapped["edge_offset_m"], network, k=15)
-print(f"föreslaget eps: {kd.eps_m:.0f} m; andel kärnpunkter vid 50 m: {kd.share_core(50):.0%}")
-plot_k_distance(kd);""",
-    ),
-    (
-        "code",
-        """model = tg.NetworkDBSCAN(eps_m=50, min_samples=15, network=network).fit(points)
+        """snap = model.snap_
+params = tg.suggest_parameters(snap["edge_id"], snap["edge_offset_m"], network)
+print(params.explain())
+weight = params.sample_weight(network, snap["edge_id"], snap["edge_offset_m"])
+model = tg.NetworkDBSCAN(eps_m=params.eps_m, min_samples=params.min_samples, network=network)
+model.fit(points, sample_weight=weight)
 print("kluster:", model.labels_.max() + 1, " brus:", (model.labels_ == -1).sum())""",
     ),
     (
         "md",
         """## 4. Hela flödet i ett anrop
-`analyze` gör allt ovan och lägger till hotspots, rangordning med Monte Carlo-signifikans och kartan.""",
+`analyze` gör allt ovan (med samma val av inställningar) och lägger till hotspots, Monte Carlo-signifikans,
+stabilitet, rangordning och kartan.""",
     ),
     (
         "code",
         """result = tg.analyze(
-    paths["incidents"], paths["observations"], network=network, gazetteer=gazetteer,
-    eps_m=50, min_samples=15, n_simulations=19,
+    paths["incidents"], paths["observations"], network=network, gazetteer=gazetteer, n_simulations=19,
     synthetic=True, source_note=sample.SOURCE_NOTE, study_area=paths["area"],
 )
 result.left_out""",
     ),
-    ("code", """result.places[["rank", "name", "score", "p_value", "significant", "reason"]].head()"""),
+    (
+        "code",
+        """columns = ["rank", "name", "score", "p_value", "significant", "stability", "reason"]
+result.places[columns].head()""",
+    ),
     (
         "md",
         """## 5. Kartan

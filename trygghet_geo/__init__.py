@@ -19,6 +19,7 @@ from trygghet_geo.errors import (
     GeocodingError,
     InputError,
     NetworkError,
+    ParameterError,
     SchemaError,
     TrygghetError,
     TrygghetWarning,
@@ -37,6 +38,8 @@ _LAZY: dict[str, str] = {
     "StreetNetwork": "trygghet_geo.network",
     "NetworkDBSCAN": "trygghet_geo.hotspots",
     "suggest_eps": "trygghet_geo.hotspots",
+    "suggest_parameters": "trygghet_geo.hotspots",
+    "hotspot_significance": "trygghet_geo.hotspots",
     "snap_points": "trygghet_geo.network",
     "find_hotspots": "trygghet_geo.hotspots",
     "near_repeat": "trygghet_geo.hotspots",
@@ -44,12 +47,14 @@ _LAZY: dict[str, str] = {
     "rank_places": "trygghet_geo.rank",
     "redact": "trygghet_geo.output.privacy",
     "compare_periods": "trygghet_geo.followup",
+    "network_kde": "trygghet_geo.density",
     "export_places": "trygghet_geo.rank",
     "write_report": "trygghet_geo.output.report",
 }
 _SUBMODULES = (
     "analysis",
     "crs",
+    "density",
     "followup",
     "geocode",
     "hotspots",
@@ -70,6 +75,7 @@ __all__ = [
     "InputError",
     "NetworkDBSCAN",
     "NetworkError",
+    "ParameterError",
     "SchemaError",
     "StreetNetwork",
     "TrygghetError",
@@ -80,7 +86,9 @@ __all__ = [
     "emerging_hotspots",
     "export_places",
     "find_hotspots",
+    "hotspot_significance",
     "near_repeat",
+    "network_kde",
     "options",
     "rank_places",
     "read_incidents",
@@ -88,11 +96,13 @@ __all__ = [
     "redact",
     "snap_points",
     "suggest_eps",
+    "suggest_parameters",
     "write_report",
 ]
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
+    from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
     from trygghet_geo.hotspots import (
         NetworkDBSCAN,
@@ -101,6 +111,8 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
         near_repeat,
         suggest_eps,
     )
+    from trygghet_geo.hotspots._parameters import suggest_parameters
+    from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.io import read_incidents, read_observations
     from trygghet_geo.network import StreetNetwork, snap_points
     from trygghet_geo.output.privacy import redact

@@ -9,7 +9,7 @@ Settings users may change live here, documented key by key, instead of in scatte
     >>> tg.options.progress = "no"
     Traceback (most recent call last):
     ...
-    ValueError: options.progress must be a bool, got 'no'
+    trygghet_geo.errors.ParameterError: options.progress must be a bool, got 'no'
     >>> tg.options.reset()
 """
 
@@ -41,6 +41,10 @@ class Options:
     cache_dir : pathlib.Path
         Folder for the disk cache (downloaded networks, online geocoder answers, gazetteers).
         Environment variable ``TRYGGHET_GEO_CACHE`` overrides the default ``~/.cache/trygghet_geo``.
+    cache_days : float or None
+        How long the geocoder's answer cache keeps an answer, days (default 365); older answers are deleted
+        when the cache is opened, so a municipality can meet its data-retention rules. ``None`` keeps them
+        until ``trygghet-geo cache purge``. The cache holds normalised place text only, never a note.
     user_agent : str
         User agent sent with every online request (Overpass, Nominatim). Providers require one.
     timeout_s : float
@@ -59,9 +63,15 @@ class Options:
     max_excel_mb : float
         Largest uncompressed size of an Excel workbook the readers open, megabytes (default 100); larger
         ones, decompression bombs among them, are refused before parsing. Readers take ``max_excel_mb=`` too.
+    plausible_dates : tuple
+        ``(first, last)`` dates an incident or a walk can plausibly have (ISO text, ``datetime.date`` or
+        ``None``). Default ``("1990-01-01", None)``: from 1990 to one year after today (``None`` as the last
+        date). Rows dated outside are flagged ``implausible_date`` (status rejected, their time cleared), so a
+        typo like 2150 or an Excel serial 99999 never skews recent counts or breaks date arithmetic.
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
+    cache_days: float | None = 365.0
     user_agent: str = "trygghet_geo/0.1 (municipal safety analysis)"
     timeout_s: float = 30.0
     allow_online: bool = False
@@ -69,6 +79,7 @@ class Options:
     progress: bool = True
     lang: str = "sv"
     max_excel_mb: float = 100.0
+    plausible_dates: tuple[Any, Any] = ("1990-01-01", None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         known = {f.name for f in fields(Options)}
@@ -98,6 +109,12 @@ def _validate(name: str, value: Any) -> Any:
         if not isinstance(value, str | os.PathLike):
             raise ParameterError(f"options.cache_dir must be a path, got {value!r}")
         value = Path(value)
+    elif name == "cache_days":
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf")
+        ):
+            raise ValueError(f"options.cache_days must be None or a positive number of days, got {value!r}")
+        value = None if value is None else float(value)
     elif name == "timeout_s":
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             raise ParameterError(f"options.timeout_s must be a positive number of seconds, got {value!r}")
@@ -111,14 +128,51 @@ def _validate(name: str, value: Any) -> Any:
                 f"options.metric_crs must be None or a CRS string such as 'EPSG:3006', got {value!r}"
             )
     elif name == "max_excel_mb":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 < value < float("inf")  # NaN and infinity would switch the bomb check off
+        ):
             raise ParameterError(
-                f"options.max_excel_mb must be a positive number of megabytes, got {value!r}"
+                f"options.max_excel_mb must be a finite positive number of megabytes, got {value!r}"
             )
         value = float(value)
+    elif name == "plausible_dates":
+        value = _date_window(value)
     elif name == "lang" and value not in ("sv", "en"):
         raise ParameterError(f"options.lang must be 'sv' or 'en', got {value!r}")
     return value
+
+
+def _date_window(value: Any) -> tuple[Any, Any]:
+    """``(first, last)`` checked: two dates (or ``None`` for the default end), the first before the last."""
+    import datetime as dt
+
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise ParameterError(f"options.plausible_dates must be a (first, last) pair of dates, got {value!r}")
+    parsed: list[Any] = []
+    for v in value:
+        if v is None:
+            parsed.append(None)
+            continue
+        try:
+            parsed.append(dt.date.fromisoformat(v) if isinstance(v, str) else v)
+        except ValueError:
+            raise ParameterError(
+                f"options.plausible_dates: {v!r} is no ISO date such as '1990-01-01'"
+            ) from None
+        if not isinstance(parsed[-1], dt.date):
+            raise ParameterError(f"options.plausible_dates: {v!r} is no date")
+    first, last = parsed
+    if first is not None and last is not None and not first < last:
+        raise ParameterError(
+            f"options.plausible_dates: the first date must come before the last, got {value!r}"
+        )
+    if first is not None and first.year < 1700:
+        raise ParameterError(f"options.plausible_dates: the first date must be after 1700, got {value!r}")
+    if last is not None and last.year > 2200:
+        raise ParameterError(f"options.plausible_dates: the last date must be before 2200, got {value!r}")
+    return (value[0], value[1])
 
 
 options = Options()

@@ -1,4 +1,4 @@
-"""The sv/en strings a user reads from the command line, behind one lookup: :func:`text`.
+"""The sv/en strings a user reads from the command line and the charts, behind one lookup: :func:`text`.
 
 ``lang=None`` means ``trygghet_geo.options.lang`` (Swedish unless set), so ``options.lang = "en"`` or
 ``trygghet-geo analyze --lang en`` switches the summary, the map and its labels at once. (The map's own
@@ -43,11 +43,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "  (none: no incident could be placed on the street network; see the reasons above)",
     },
     "summary.none_found": {
-        "sv": "  (inga: inga koncentrationer med dessa inställningar; prova mindre --min-samples\n"
-        "   eller större --eps-m)",
-        "en": "  (none: no concentrations with these settings; try a smaller --min-samples\n"
-        "   or a larger --eps-m)",
+        "sv": "  (inga: inga koncentrationer som sticker ut från resten av gatunätet)",
+        "en": "  (none: no concentration stands out from the rest of the street network)",
     },
+    "summary.settings": {"sv": "Inställningar: {note}", "en": "Settings: {note}"},
     "files.map": {"sv": "Karta:      {path}", "en": "Map:        {path}"},
     "files.places": {"sv": "Platser:    {path} (+ .xlsx)", "en": "Places:     {path} (+ .xlsx)"},
     "files.left_out": {
@@ -87,6 +86,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "inom {s0}–{s1} m och {t0}–{t1} dagar: {ratio} gånger fler än slumpen",
         "en": "within {s0}–{s1} m and {t0}–{t1} days: {ratio} times more than chance",
     },
+    "chart.promise": {"sv": "Löftet", "en": "Promise"},
+    "chart.town": {"sv": "Övriga kommunen (skalad)", "en": "Rest of town (scaled)"},
+    "chart.count": {"sv": "Händelser per månad", "en": "Incidents per month"},
+    "chart.empty": {"sv": "Inga platser att visa", "en": "No places to show"},
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.hotspots._parameters import Parameters
     from trygghet_geo.network import StreetNetwork
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,9 @@ class Analysis:
         resolved, positive or neutral); ``len(observations) - sum(...)`` remarks were used.
     meta : dict
         ``title``, ``period`` (start, end timestamps), ``source_note``, ``synthetic`` (bool), ``eps_m``,
-        ``min_samples`` and other run parameters.
+        ``min_samples`` (the values used), ``parameters`` (how they were chosen: the fields of
+        :class:`trygghet_geo.hotspots.Parameters`), ``parameters_note`` / ``parameters_note_en`` (one
+        sentence saying why) and other run parameters.
     study_area : GeoDataFrame or None
         The study area polygon(s), when the caller gave one.
     """
@@ -88,8 +91,8 @@ def analyze(
     *,
     network: StreetNetwork,
     gazetteer: Gazetteer | None = None,
-    eps_m: float = 100.0,
-    min_samples: int = 5,
+    eps_m: float | Literal["auto"] = "auto",
+    min_samples: int | Literal["auto"] = "auto",
     max_snap_m: float = 100.0,
     weights: dict[str, float] | None = None,
     n_simulations: int = 99,
@@ -118,10 +121,19 @@ def analyze(
         ``needs_geocoding`` and are counted as left out.
     eps_m, min_samples
         DBSCAN parameters: distance along the streets in metres, and events within it for a core point.
+        ``"auto"`` (the default) derives them from the data and the network under a null model of events
+        spread uniformly along the streets (:func:`trygghet_geo.hotspots.suggest_parameters`); with
+        ``min_samples="auto"`` each event is weighted by the street around it
+        (:func:`trygghet_geo.hotspots.street_weights`). The choice and why are in ``meta["parameters"]``
+        and ``meta["parameters_note"]``. Numbers are used as given (plain, unweighted DBSCAN when
+        ``min_samples`` is a number).
     max_snap_m
         Points farther than this from every street are flagged and left out, never forced onto a street.
-    weights, n_simulations, random_state
+    weights
         Passed to :func:`trygghet_geo.rank.rank_places`.
+    n_simulations, random_state
+        Monte Carlo simulations and seed of the significance test
+        (:func:`trygghet_geo.hotspots.hotspot_significance`, false-discovery rate 5 %).
     title, source_note
         Shown on the map and in reports.
     synthetic
@@ -143,8 +155,9 @@ def analyze(
     Returns
     -------
     Analysis
-        Every input row is in ``Analysis.incidents`` (none dropped); ``left_out`` counts by reason the rows
-        that took no part in the clustering.
+        Every input row is in ``Analysis.incidents`` and ``Analysis.observations`` (none dropped);
+        ``left_out`` counts by reason the incident rows that took no part in the clustering,
+        ``observations_left_out`` the remarks that took no part in the ranking.
 
     Examples
     --------
@@ -152,10 +165,17 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
+    from trygghet_geo import _validate as v
     from trygghet_geo import schema
     from trygghet_geo._precision import flag_town_only, flag_uncertain
 
-    stages = _Stages(total=7)
+    if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
+        v.positive("eps_m", eps_m)
+    if not isinstance(min_samples, str):
+        v.count("min_samples", min_samples, minimum=1)
+    v.positive("max_snap_m", max_snap_m)
+    v.count("n_simulations", n_simulations)
+    stages = _Stages(total=8)
     inc = _read(incidents, "incidents", categories)
     obs = _read(observations, "observations", categories) if observations is not None else None
     if obs is not None:  # a remark naming only the municipality of the police extract is no street point
@@ -173,31 +193,32 @@ def analyze(
     inc = _snap(inc, network, max_snap_m=max_snap_m)
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
     stages.step("cluster")
-    inc = _cluster(inc, network, eps_m=eps_m, min_samples=min_samples)
+    params = _parameters(inc, network, eps_m, min_samples, random_state)
+    inc = _cluster(inc, network, params)
     stages.step("hotspots")
     from trygghet_geo.hotspots import find_hotspots
 
     clustered = inc[inc[schema.CLUSTER] >= 0]
-    hotspots = find_hotspots(clustered, clustered[schema.CLUSTER].to_numpy(), network, eps_m=eps_m)
+    hotspots = find_hotspots(clustered, clustered[schema.CLUSTER].to_numpy(), network, eps_m=params.eps_m)
     inc[schema.HOTSPOT_ID] = -1
     for hid, members in zip(hotspots["hotspot_id"], hotspots["member_index"], strict=True):
         inc.loc[list(members), schema.HOTSPOT_ID] = int(hid)
+    stages.step("significance")
+    from trygghet_geo.hotspots import hotspot_significance, hotspot_stability
+
+    eps, ms, weighted = params.eps_m, params.min_samples, params.min_samples_auto
+    hotspots = hotspot_significance(
+        hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted,
+        n_simulations=n_simulations, random_state=random_state,
+    )  # fmt: skip
+    hotspots = hotspot_stability(hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted)
     stages.step("rank")
     from trygghet_geo.rank import rank_places
 
     places = rank_places(
-        hotspots,
-        inc,
-        _problem_remarks(obs),
-        network=network,
-        period=period,
-        weights=weights,
-        n_simulations=n_simulations,
-        random_state=random_state,
+        hotspots, inc, _problem_remarks(obs), network=network, period=period, weights=weights,
         gazetteer=gazetteer,
-        eps_m=eps_m,
-        min_samples=min_samples,
-    )
+    )  # fmt: skip
     stages.close()
     meta = _meta(
         inc,
@@ -205,10 +226,13 @@ def analyze(
         title=title,
         source_note=source_note,
         synthetic=synthetic,
-        eps_m=eps_m,
-        min_samples=min_samples,
+        eps_m=params.eps_m,
+        min_samples=params.min_samples,
         max_snap_m=max_snap_m,
         n_simulations=n_simulations,
+        parameters=params.as_dict(),
+        parameters_note=params.explain("sv"),
+        parameters_note_en=params.explain("en"),
     )
     if period is not None:
         meta["period"] = places.attrs.get("period", meta["period"])
@@ -256,9 +280,17 @@ def _read_area(area: str | Path | gpd.GeoDataFrame | None, network: StreetNetwor
     else:
         if not Path(area).exists():
             raise InputError(f"study_area: file {str(area)!r} does not exist")
-        layer = gpd.read_file(area)
+        from trygghet_geo.io._excel import read_gis_layer
+
+        layer = read_gis_layer(Path(area))
     if layer.crs is None:
         raise InputError("study_area: the layer has no CRS; set one with GeoDataFrame.set_crs")
+    kinds = set(layer.geom_type.dropna())
+    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(
+            f"study_area: expected a polygon layer (GeoPackage, GeoJSON, Shapefile), got geometry types "
+            f"{sorted(kinds) or ['none']}"
+        )
     return layer.to_crs(network.crs)
 
 
@@ -285,9 +317,18 @@ class _Stages:
 def _read(
     source: Any, kind: str, categories: Mapping[str, str] | str | Path | None = None
 ) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     from trygghet_geo import io, schema
 
-    if isinstance(source, pd.DataFrame) and schema.STATUS in source.columns and "geometry" in source.columns:
+    canonical = schema.INCIDENT_COLUMNS if kind == "incidents" else schema.OBSERVATION_COLUMNS
+    if isinstance(source, pd.DataFrame) and not source.index.is_unique:
+        # The stages look rows up by index label: a repeated label would pick several rows at once.
+        logger.warning("%s: the index repeats labels; the rows are numbered 0..n-1 instead", kind)
+        source = source.reset_index(drop=True)
+    # A frame is taken as read only when it has every canonical column (a user's own 'status' or 'geometry'
+    # column alone does not make it one); otherwise it is read like any table.
+    if isinstance(source, gpd.GeoDataFrame) and set(canonical) <= set(source.columns):
         return source.copy()
     reader = io.read_incidents if kind == "incidents" else io.read_observations
     return reader(source, categories=categories)
@@ -332,24 +373,61 @@ def _snap(gdf: gpd.GeoDataFrame, network: StreetNetwork, *, max_snap_m: float) -
     return gdf
 
 
-def _cluster(
-    gdf: gpd.GeoDataFrame, network: StreetNetwork, *, eps_m: float, min_samples: int
-) -> gpd.GeoDataFrame:
+def _parameters(
+    gdf: gpd.GeoDataFrame,
+    network: StreetNetwork,
+    eps_m: float | Literal["auto"],
+    min_samples: int | Literal["auto"],
+    random_state: int,
+) -> Parameters:
+    """The clustering parameters: derived from the events on the streets, or as given."""
+    from trygghet_geo import schema
+    from trygghet_geo.hotspots import Parameters, suggest_parameters
+
+    on = gdf[schema.EDGE_ID].to_numpy() >= 0
+    if on.any():
+        return suggest_parameters(
+            gdf.loc[on, schema.EDGE_ID].to_numpy(),
+            gdf.loc[on, schema.EDGE_OFFSET_M].to_numpy(),
+            network,
+            eps_m=eps_m,
+            min_samples=min_samples,
+            random_state=random_state,
+        )
+    from trygghet_geo.hotspots._parameters import EPS_STEPS_M, MIN_SAMPLES_FLOOR, _check_given
+
+    _check_given(eps_m, min_samples)
+    nan = float("nan")
+    return Parameters(
+        eps_m=EPS_STEPS_M[0] if eps_m == "auto" else float(eps_m),
+        min_samples=MIN_SAMPLES_FLOOR if min_samples == "auto" else int(min_samples),
+        eps_auto=eps_m == "auto",
+        min_samples_auto=min_samples == "auto",
+        n_events=0,
+        street_km=float(network.edges["length_m"].sum()) / 1000.0,
+        events_per_km=0.0,
+        ball_m=nan,
+        expected=nan,
+        noise_core_share=nan,
+    )
+
+
+def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, params: Parameters) -> gpd.GeoDataFrame:
     from trygghet_geo import schema
     from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.hotspots._parameters import street_weights
 
     gdf[schema.CLUSTER] = -1
     on_street = (gdf[schema.EDGE_ID] >= 0).to_numpy()
     if on_street.sum() > 0:
+        e = gdf.loc[on_street, schema.EDGE_ID].to_numpy()
+        t = gdf.loc[on_street, schema.EDGE_OFFSET_M].to_numpy()
+        w = street_weights(network, e, t, params.eps_m) if params.min_samples_auto else None
         labels, _core = dbscan_on_network(
-            gdf.loc[on_street, schema.EDGE_ID].to_numpy(),
-            gdf.loc[on_street, schema.EDGE_OFFSET_M].to_numpy(),
-            network,
-            eps_m=eps_m,
-            min_samples=min_samples,
+            e, t, network, eps_m=params.eps_m, min_samples=params.min_samples, sample_weight=w
         )
         gdf.loc[on_street, schema.CLUSTER] = labels
-        _warn_if_one_cluster_swallows_all(labels, eps_m=eps_m, min_samples=min_samples)
+        _warn_if_one_cluster_swallows_all(labels, eps_m=params.eps_m, min_samples=params.min_samples)
     return gdf
 
 
@@ -371,8 +449,8 @@ def _warn_if_one_cluster_swallows_all(labels: np.ndarray, *, eps_m: float, min_s
         warnings.warn(
             f"one cluster holds {largest} of {len(labels)} events on the streets: at eps_m={eps_m:g}, "
             f"min_samples={min_samples} nearly every street is dense enough, so the hotspots merge. Try a "
-            "smaller eps_m or a larger min_samples; trygghet_geo.hotspots.suggest_eps shows the k-distance "
-            "curve along the streets.",
+            "smaller eps_m or a larger min_samples, or leave both at 'auto' to derive them from the data "
+            "(trygghet_geo.suggest_parameters).",
             TrygghetWarning,
             stacklevel=4,
         )
@@ -419,12 +497,13 @@ def left_out_table(
     """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
     remark that took no part in the ranking), with its reason spelled out.
 
-    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text is
-    redacted (:func:`.privacy.redact`), since the table is written to disk. The row counts by
-    reason equal ``analysis.left_out`` (``analysis.observations_left_out``).
+    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text, and
+    numbers in text columns that read as identity or phone numbers, are redacted
+    (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
+    ``analysis.left_out`` (``analysis.observations_left_out``).
     """
     from trygghet_geo import schema
-    from trygghet_geo.output.privacy import redact
+    from trygghet_geo.output.privacy import redact_table
 
     if kind == "observations":
         from trygghet_geo._precision import observation_reasons
@@ -448,7 +527,4 @@ def left_out_table(
         schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
         schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
     }  # fmt: skip
-    for col in left.columns:
-        if col not in codes_only and (left[col].dtype == object or pd.api.types.is_string_dtype(left[col])):
-            left[col] = redact(left[col].astype("object"))
-    return left
+    return redact_table(left, skip=codes_only)

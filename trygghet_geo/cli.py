@@ -1,4 +1,4 @@
-"""The ``trygghet-geo`` command line. The only module that prints.
+"""The ``trygghet-geo`` command line. The only module that prints (with its ``_cli_*`` parts).
 
 Each subcommand has an ``_add_<name>`` (arguments) and a ``_run_<name>`` (work) pair; heavy modules are
 imported inside ``_run_<name>`` so that ``trygghet-geo --help`` starts quickly.
@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -20,7 +22,7 @@ from trygghet_geo._cli_options import (
     reader_kwargs,
 )
 from trygghet_geo._hints import cli_interface
-from trygghet_geo.errors import TrygghetError
+from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -93,6 +95,9 @@ def _print_summary(result: Analysis, lang: str | None = None) -> None:
         print(f"  {row.rank}. {row.name} – {row.reason}")
     if len(result.places) == 0:
         print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
+    note = result.meta.get("parameters_note_en" if lang == "en" else "parameters_note")
+    if note:
+        print(text("summary.settings", lang, note=note))
 
 
 # --- analyze ---------------------------------------------------------------------------------------------
@@ -152,11 +157,21 @@ def _load_network(path: str) -> StreetNetwork:
         )
     if not Path(path).exists():
         raise TrygghetError(f"--network {path!r}: no such file")
-    if suffix in readers:
-        return readers[suffix](path)
-    if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
-        return n.read_network(path)
-    return n.network_from_lines(_line_layer(path, "--network"))
+    try:
+        with warnings.catch_warnings():
+            # A broken file makes GDAL warn before it fails; the error below says what matters, on one line.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if suffix in readers:
+                return readers[suffix](path)
+            if suffix == ".gpkg" and {"nodes", "edges"} <= {str(r[0]) for r in pyogrio.list_layers(path)}:
+                return n.read_network(path)
+            return n.network_from_lines(_line_layer(path, "--network"))
+    except TrygghetError:
+        raise
+    except Exception as exc:  # each reader (pyrosm, osmnx, pyogrio) fails in its own way on a broken file
+        raise NetworkError(
+            f"--network {path!r}: cannot read a street network ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _line_layer(path: str, flag: str) -> gpd.GeoDataFrame:
@@ -166,7 +181,9 @@ def _line_layer(path: str, flag: str) -> gpd.GeoDataFrame:
     from trygghet_geo.errors import InputError
 
     try:
-        return gpd.read_file(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's own notes on a broken file
+            return gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several kinds for missing or unreadable files
         raise InputError(f"{flag} {path!r}: cannot read the line layer: {exc}") from exc
 
@@ -181,10 +198,17 @@ def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | Non
 
     if not Path(path).exists():
         raise TrygghetError(f"--gazetteer {path!r}: no such file")
-    if Path(path).suffix.lower() in (".parquet", ".gpkg"):
-        return Gazetteer.load(path)
-    # An extract may hold a county or the whole country: read the town's window only.
-    return build_gazetteer(path, network=network, bbox=_around(network))
+    try:
+        if Path(path).suffix.lower() in (".parquet", ".gpkg"):
+            return Gazetteer.load(path)
+        # An extract may hold a county or the whole country: read the town's window only.
+        return build_gazetteer(path, network=network, bbox=_around(network))
+    except TrygghetError:
+        raise
+    except Exception as exc:  # pyarrow, pyogrio and pyrosm each fail in their own way on a broken file
+        raise GeocodingError(
+            f"--gazetteer {path!r}: cannot read a gazetteer ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _around(network: StreetNetwork, margin_deg: float = 0.02) -> tuple[float, float, float, float]:
@@ -214,8 +238,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
     lang = resolve_lang(args.lang)
     html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=lang)
-    csv = export_places(result.places, out / "platser.csv")
-    export_places(result.places, out / "platser.xlsx")
+    csv = export_places(result.places, out / "platser.csv", privacy=args.privacy, hotspots=result.hotspots)
+    export_places(result.places, out / "platser.xlsx", privacy=args.privacy, hotspots=result.hotspots)
     left_path = write_table(left_out_table(result, lang=lang), out / "utelamnade.csv")
     _print_summary(result, lang)
     print(text("files.map", lang, path=html))
@@ -316,16 +340,10 @@ def _add_geocode(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
 
 
 def _bbox(text: str) -> tuple[float, float, float, float]:
-    """``--bbox min_lon,min_lat,max_lon,max_lat`` as four numbers."""
-    from trygghet_geo.errors import InputError
+    """``--bbox min_lon,min_lat,max_lon,max_lat`` as four numbers in order."""
+    from trygghet_geo._preflight import parse_bbox
 
-    try:
-        values = tuple(float(v) for v in text.split(","))
-    except ValueError:
-        values = ()
-    if len(values) != 4:
-        raise InputError(f"--bbox must be min_lon,min_lat,max_lon,max_lat, got {text!r}")
-    return values[0], values[1], values[2], values[3]
+    return parse_bbox("--bbox", text)
 
 
 def _run_geocode(args: argparse.Namespace) -> int:
@@ -447,7 +465,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--gazetteer", help="saved gazetteer (Gazetteer.save) for place text and landmark names")
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
-    add_analysis_options(p)  # --eps-m/--min-samples: the sample's 50 m / 15 on the sample
+    add_analysis_options(p)
     add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
@@ -477,8 +495,6 @@ def _run_report(args: argparse.Namespace) -> int:
         extra: dict[str, Any] = {
             "synthetic": True,
             "source_note": sample.SOURCE_NOTE,
-            "eps_m": sample.DEMO_EPS_M,
-            "min_samples": sample.DEMO_MIN_SAMPLES,
         }
         print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
     else:
@@ -508,17 +524,81 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 # --- entry point --------------------------------------------------------------------------------------------
-_SUBCOMMANDS = (_add_demo, _add_analyze, _add_validate, _add_geocode, _add_network, _add_report)
+def _add_density(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    return add_density(sub, load_network=_load_network, load_gazetteer=_load_gazetteer)
+
+
+# --- cache --------------------------------------------------------------------------------------------------
+def _add_cache(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    p = sub.add_parser(
+        "cache",
+        help="the geocoder's answer cache: how many answers it holds, or delete them (data retention)",
+        description="The answer cache holds normalised place text and the places found for it, never a note; "
+        "answers older than options.cache_days (365 days) are deleted whenever it is opened.",
+    )
+    p.add_argument("action", choices=("purge", "info"), help="purge: delete answers; info: count them")
+    p.add_argument(
+        "--older-than-days",
+        type=float,
+        default=None,
+        help="purge only answers older than this (default: all)",
+    )
+    return _run_cache
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    import math
+
+    from trygghet_geo._config import options
+    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.geocode._cache import ResultCache
+
+    days = args.older_than_days
+    if days is not None and not (math.isfinite(days) and days >= 0):
+        raise ParameterError(f"--older-than-days must be a number of days, 0 or more, got {days!r}")
+    path = options.cache_dir / "geocode.sqlite"
+    if not path.exists():
+        print(f"no answer cache at {path}")
+        return 0
+    cache = ResultCache(path, max_age_days=None)
+    if args.action == "info":
+        print(f"{len(cache)} answers in {path}")
+        return 0
+    n = cache.purge(older_than_days=days)
+    print(f"deleted {n} answers from {path}; {len(cache)} left")
+    return 0
+
+
+_SUBCOMMANDS = (
+    _add_demo,
+    _add_analyze,
+    _add_validate,
+    _add_geocode,
+    _add_network,
+    _add_report,
+    _add_density,
+    _add_cache,
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (``trygghet-geo analyze: error: …``, exit status 2); the
+    usage itself stays one ``--help`` away."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="trygghet-geo",
         description="Map unsafe places: hotspots along streets, places for joint visits, email-ready maps.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     runners: dict[str, _Runner] = {}
     for add in _SUBCOMMANDS:
         runner = add(sub)
@@ -537,11 +617,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         options.progress = False
     try:
+        from trygghet_geo._preflight import check_options
+
         with cli_interface():  # hints in errors name the command-line options
+            check_options(args)  # every option that can be checked is checked before any work starts
             return runners[args.command](args)
     except TrygghetError as exc:
-        print(f"trygghet-geo {args.command}: error: {exc}", file=sys.stderr)
+        print(f"trygghet-geo {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except (OSError, MemoryError) as exc:  # a disk full, a folder taken away during the run
+        print(f"trygghet-geo {args.command}: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line for the user, the traceback with -v for the report
+        if args.verbose:
+            logging.exception("unexpected error")
+        print(
+            f"trygghet-geo {args.command}: unexpected error ({type(exc).__name__}: {_one_line(exc)}); "
+            "rerun with -v to see where, and report it",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error message on one line (messages quoting a file's contents may hold line breaks)."""
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

@@ -505,6 +505,17 @@ def _given(
         lon[g_ok], lat[g_ok], swapped[g_ok], kind[g_ok] = g_lon[g_ok], g_lat[g_ok], g_swap[g_ok], KIND_GIVEN
         return
     name = src.to_string()
+    # Degrees declared as metres: every pair within 180 m of the projection's origin, which no real
+    # data set in a projected CRS is; refused when most rows look so, else those rows stay bad.
+    deg_like = rows & (np.abs(a) <= 180) & (np.abs(b) <= 180)
+    if deg_like.any() and deg_like.sum() * 2 >= max(int(rows.sum()), 1):
+        i = int(np.flatnonzero(deg_like)[0])
+        raise CRSError(
+            f"crs={crs!r} is a projected CRS in metres, but {int(deg_like.sum())} of {int(rows.sum())} "
+            f"coordinate pairs are small numbers like degrees (e.g. {a[i]:g}, {b[i]:g}): pass "
+            "crs='EPSG:4326' for latitude/longitude, or leave crs out to detect it from the values"
+        )
+    rows = rows & ~deg_like
     lon1, lat1 = _project(b, a, name)  # first = northing
     lon2, lat2 = _project(a, b, name)  # first = easting
     area = src.area_of_use

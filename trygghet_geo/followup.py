@@ -293,7 +293,7 @@ def plot_monthly(
     network: StreetNetwork | None = None,
     categories: Sequence[str] | None = None,
     ncols: int = 3,
-    lang: Literal["sv", "en"] = "sv",
+    lang: Literal["sv", "en"] | None = None,
 ) -> Figure:
     """Small multiples: monthly incident counts per place, the promise date marked, the town's trend scaled.
 

@@ -2,7 +2,8 @@
 
 :func:`rank_places` turns hotspots (and groups of safety-walk observations where incidents are few) into one
 short list: a readable name, counts by category and time window, the trend, the residents' remarks nearby, the
-dominant hours and weekdays, a one-line Swedish reason, an explained score and a Monte Carlo significance.
+dominant hours and weekdays, a one-line Swedish reason, an explained score, and the Monte Carlo significance
+and parameter stability that earlier stages added to the hotspots.
 
 Score
 -----
@@ -17,11 +18,12 @@ one place the weights live; pass ``weights=`` to override any key):
 
 The ``score_*`` columns hold each component's weighted contribution, so they add up to ``score``.
 
-Significance
-------------
-Monte Carlo on the network with a Poisson scan statistic per cluster: a per-place ``p_value``, its
-Benjamini–Hochberg ``q_value`` behind the ``significant`` flag, and a family-wise max-statistic ``p_max``;
-the method and its limits are described in :mod:`trygghet_geo.hotspots._significance`.
+Significance and stability
+--------------------------
+Read from the hotspots table: ``p_value``, ``q_value``, ``significant`` and ``p_max`` as
+:func:`trygghet_geo.hotspots.hotspot_significance` adds them (the method and its limits are described there),
+``stability`` as :func:`trygghet_geo.hotspots.hotspot_stability` adds it. Hotspots without these
+columns get NaN p-values, ``significant`` False and NaN stability.
 """
 
 from __future__ import annotations
@@ -40,12 +42,8 @@ from trygghet_geo import schema
 from trygghet_geo._hints import hint
 from trygghet_geo._names import place_name
 from trygghet_geo.errors import InputError, ParameterError, SchemaError
-from trygghet_geo.hotspots._significance import (
-    cluster_llr,
-    footprint_lengths,
-    monte_carlo_pvalues,
-    simulate_llr,
-)
+from trygghet_geo.hotspots._significance import SIGNIFICANCE_COLUMNS, observed_labels
+from trygghet_geo.hotspots._stability import GRID_FACTORS, STABLE
 from trygghet_geo.hotspots._time import time_profile
 
 if TYPE_CHECKING:
@@ -53,10 +51,7 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network import StreetNetwork
 
-__all__ = [
-    "DEFAULT_WEIGHTS", "SWEDISH_COLUMNS", "cluster_llr", "export_places", "footprint_lengths",
-    "monte_carlo_pvalues", "places_table", "rank_places", "simulate_llr",
-]  # fmt: skip
+__all__ = ["DEFAULT_WEIGHTS", "SWEDISH_COLUMNS", "export_places", "places_table", "rank_places"]
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +83,7 @@ _OBS_TOPIC = {
 SWEDISH_COLUMNS: Mapping[str, str] = {
     "rank": "Rang", "name": "Plats", "score": "Poäng", "reason": "Motivering", "kind": "Typ",
     "significant": "Signifikant", "p_value": "p-värde", "p_max": "p-värde (hela kartan)",
-    "q_value": "q-värde (FDR)",
+    "q_value": "q-värde (FDR)", "stability": "Stabilitet (0–1)",
     "hotspot_id": "Hotspot-id",
     "score_incidents": "Poäng: brott", "score_recency": "Poäng: aktualitet",
     "score_observations": "Poäng: synpunkter", "score_significance": "Poäng: signifikans",
@@ -115,13 +110,7 @@ def rank_places(
     network: StreetNetwork,
     weights: Mapping[str, float] | None = None,
     period: tuple[Any, Any] | None = None,
-    n_simulations: int = 99,
-    random_state: int | np.random.Generator | None = 0,
     gazetteer: Any = None,
-    eps_m: float | None = None,
-    min_samples: int | None = None,
-    baseline: np.ndarray | None = None,
-    alpha: float = 0.05,
     obs_within_m: float = 50.0,
     obs_eps_m: float = 75.0,
     obs_min_samples: int = 4,
@@ -132,7 +121,9 @@ def rank_places(
     ----------
     hotspots : GeoDataFrame
         Output of :func:`trygghet_geo.hotspots.find_hotspots` (``hotspot_id``, ``n_events``, ``member_index``,
-        polygon geometry in the network's CRS).
+        polygon geometry in the network's CRS), with the columns of
+        :func:`trygghet_geo.hotspots._significance.hotspot_significance` and
+        :func:`trygghet_geo.hotspots._stability.hotspot_stability` where those stages ran.
     incidents : GeoDataFrame
         The incidents that were clustered: ``occurred_at``, ``category``, ``edge_id``, ``edge_offset_m``
         (``edge_id`` -1 for rows not on the streets), in the network's CRS.
@@ -145,19 +136,8 @@ def rank_places(
     period : (start, end), optional
         The period the counts cover; default the span of the incidents' dates. The 3/6/12-month windows end
         at its end.
-    n_simulations : int
-        Monte Carlo simulations for the p-values (0 skips the test: p-values are NaN, nothing significant).
-    random_state : int or numpy Generator
-        Seed of the simulations.
     gazetteer : Gazetteer, optional
         Used for landmark names where it offers a reverse lookup; street names from the network otherwise.
-    eps_m, min_samples : optional
-        The clustering parameters the hotspots were found with; default ``hotspots.attrs`` or 100 m / 5.
-    baseline : array, optional
-        Per-edge weights (length = number of edges) for relocating events in the simulations instead of
-        uniform per metre.
-    alpha : float
-        False-discovery rate for the ``significant`` flag.
     obs_within_m : float
         Observations within this distance along the streets of a hotspot count for it.
     obs_eps_m, obs_min_samples : float, int
@@ -174,8 +154,8 @@ def rank_places(
         observation-only places), ``kind``, ``score_*``, counts ``n_incidents``, ``n_<category>``,
         ``n_3m``/``n_6m``/``n_12m``, ``trend_*_pct`` (against the previous window of equal length),
         ``n_observations``, ``n_obs_*``, ``dominant_hours``, ``dominant_weekdays``, ``length_m``, geometry
-        (polygon, network CRS).
-        ``attrs`` hold the period, the weights and ``alpha``.
+        (polygon, network CRS), ``stability`` (0–1, NaN for observation-only places).
+        ``attrs`` hold the period, the weights and the hotspots' ``significance`` description.
 
     Examples
     --------
@@ -191,9 +171,11 @@ def rank_places(
     ...                        geometry=shapely.points(off, np.zeros(60)), crs=3006)
     >>> labels = np.r_[np.zeros(20, int), -np.ones(40, int)]
     >>> hotspots = find_hotspots(inc[labels >= 0], labels[labels >= 0], net)
-    >>> places = rank_places(hotspots, inc, network=net, eps_m=50, min_samples=5, n_simulations=19)
-    >>> places[["rank", "name", "n_incidents", "p_value", "significant"]].values.tolist()
-    [[1, 'Storgatan', 20, 0.0125, True]]
+    >>> from trygghet_geo.hotspots._significance import hotspot_significance
+    >>> hotspots = hotspot_significance(hotspots, inc, net, eps_m=50, min_samples=5, n_simulations=19)
+    >>> places = rank_places(hotspots, inc, network=net)
+    >>> places[["rank", "name", "n_incidents", "significant"]].values.tolist()
+    [[1, 'Storgatan', 20, True]]
     >>> places["reason"].iloc[0]
     '20 narkotikabrott senaste 6 mån (inga halvåret före), kvällar fre'
     """
@@ -202,21 +184,9 @@ def rank_places(
     inc = _in_crs(incidents, network)
     obs = _usable_observations(observations, network)
     start, end = _period(period, inc)
-    eps_m, min_samples = _cluster_params(hotspots, eps_m, min_samples, n_simulations)
-
     located = inc[inc[schema.EDGE_ID].to_numpy() >= 0]  # on the streets: fine enough to lie in a place
-    labels = _observed_labels(located, hotspots)
-    p_max, p_local = monte_carlo_pvalues(
-        labels,
-        located[schema.EDGE_ID].to_numpy(np.int64),
-        located[schema.EDGE_OFFSET_M].to_numpy(float),
-        network,
-        eps_m=eps_m,
-        min_samples=min_samples,
-        n_simulations=n_simulations,
-        random_state=random_state,
-        baseline=baseline,
-    )
+    observed_labels(located, hotspots)  # every member must be among the incidents given
+    sig = _significance_columns(hotspots)
     hs_geoms = hotspots.geometry.to_crs(network.crs) if hotspots.crs is not None else hotspots.geometry
     hot_edges = [_member_edges(inc, members) for members in hotspots["member_index"]]
     obs_near = [
@@ -224,24 +194,52 @@ def rank_places(
     ]
     ctx = _Context(located, obs, start, end, w, network, gazetteer)
     rows = [
-        _place_row(ctx, geom, hid=int(h), kind="hotspot", p=(float(p), float(q)), obs_mask=mask, edges=edges)
-        for h, geom, p, q, mask, edges in zip(hotspots["hotspot_id"], hs_geoms, p_max, p_local, obs_near,
-                                              hot_edges, strict=True)
+        _place_row(ctx, geom, hid=int(h), kind="hotspot", p=p, obs_mask=mask, edges=edges)
+        for h, geom, p, mask, edges in zip(hotspots["hotspot_id"], hs_geoms, sig, obs_near, hot_edges,
+                                           strict=True)
     ]  # fmt: skip
     taken = np.logical_or.reduce(obs_near) if obs_near else np.zeros(len(obs), bool)
     for geom, mask, edges in _observation_places(obs, taken, network, obs_eps_m, obs_min_samples):
         rows.append(
-            _place_row(
-                ctx, geom, hid=-1, kind="observations", p=(math.nan, math.nan), obs_mask=mask, edges=edges
-            )
+            _place_row(ctx, geom, hid=-1, kind="observations", p=_NO_TEST, obs_mask=mask, edges=edges)
         )
-    return _finish(rows, w, alpha, network, start, end)
+    return _finish(rows, w, hotspots.attrs.get("significance"), network, start, end)
 
 
-def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
+_NO_TEST = (math.nan, math.nan, math.nan, False, math.nan)
+
+
+def _significance_columns(hotspots: gpd.GeoDataFrame) -> list[tuple[float, float, float, bool, float]]:
+    """(p_value, q_value, p_max, significant, stability) per hotspot; NaN/False where a stage did not run."""
+    names = (*SIGNIFICANCE_COLUMNS, "stability")
+    cols = [
+        hotspots[c].to_numpy() if c in hotspots.columns else np.full(len(hotspots), math.nan) for c in names
+    ]
+    out = []
+    for k in range(len(hotspots)):
+        vals = [col[k] for col in cols]
+        out.append((float(vals[0]), float(vals[1]), float(vals[2]), bool(vals[3] is True or vals[3] == 1),
+                    float(vals[4])))  # fmt: skip
+    return out
+
+
+def export_places(
+    places: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    privacy: str = "shared",
+    k: int = 5,
+    hotspots: gpd.GeoDataFrame | None = None,
+) -> Path:
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
-    would read as formulas escaped. Returns the path.
+    would read as formulas escaped (:mod:`trygghet_geo.io._write`, the one spreadsheet writer). Returns the
+    path.
+
+    In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
+    only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
+    place's ``n_incidents``), and text passes :func:`trygghet_geo.output.privacy.redact`
+    (:func:`trygghet_geo.output.privacy.shared_places`). ``"internal"`` writes every place as it is.
 
     Examples
     --------
@@ -254,23 +252,19 @@ def export_places(places: gpd.GeoDataFrame, path: str | Path) -> Path:
     """
     import geopandas as gpd  # slow to import; rank.py keeps it out of module import
 
+    from trygghet_geo.io._write import write_table
+    from trygghet_geo.output.privacy import check_gate, shared_places
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
     if not isinstance(places, gpd.GeoDataFrame) or places.geometry.name not in places.columns:
         raise SchemaError(
             "export_places: places must be a GeoDataFrame with geometry, as rank_places returns"
         )
-    table = places_table(places)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    elif suffix in (".xlsx", ".xlsm"):
-        table.to_excel(path, index=False, sheet_name="Platser")
-    else:
-        raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
-    return path
+    check_gate(privacy, k, 100.0)
+    shown = shared_places(places, hotspots, k=k) if privacy == "shared" else places
+    return write_table(places_table(shown), path, sheet_name="Platser")
 
 
 def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -296,10 +290,10 @@ def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
         df["significant"] = np.where(df["significant"].astype(bool), "ja", "nej")
     if "kind" in df:
         df["kind"] = df["kind"].map({"hotspot": "brottskoncentration", "observations": "synpunkter"})
+    from trygghet_geo.io._write import escape_formulas
+
     df = df[[c for c in SWEDISH_COLUMNS if c in df.columns]]
-    for col in df.select_dtypes(include=["object", "string"]).columns:
-        df[col] = df[col].map(_cell_safe)
-    return df.rename(columns=dict(SWEDISH_COLUMNS))
+    return escape_formulas(df.rename(columns=dict(SWEDISH_COLUMNS)))
 
 
 # --- per place
@@ -314,8 +308,8 @@ class _Context:
     gazetteer: Any
 
 
-def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float, float], obs_mask: np.ndarray,
-               edges: np.ndarray) -> dict[str, Any]:  # fmt: skip
+def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float, float, float, bool, float],
+               obs_mask: np.ndarray, edges: np.ndarray) -> dict[str, Any]:  # fmt: skip
     inc, obs, start, end, w, network = ctx.inc, ctx.obs, ctx.start, ctx.end, ctx.w, ctx.network
     import shapely
 
@@ -325,7 +319,8 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
     when = inc[schema.OCCURRED_AT]
     cats = inc[schema.CATEGORY].astype(str).to_numpy()
     in_period = inside & ((when >= start) & (when <= end)).to_numpy()
-    row: dict[str, Any] = {"hotspot_id": hid, "kind": kind, "p_max": p[0], "p_value": p[1]}
+    row: dict[str, Any] = {"hotspot_id": hid, "kind": kind, "p_value": p[0], "q_value": p[1], "p_max": p[2],
+                           "significant": p[3], "stability": p[4]}  # fmt: skip
     row["n_incidents"] = int(in_period.sum())
     for c in schema.INCIDENT_CATEGORIES:
         row[f"n_{c}"] = int((in_period & (cats == c)).sum())
@@ -467,7 +462,7 @@ def _observation_places(
 def _finish(
     rows: list[dict[str, Any]],
     w: Mapping[str, float],
-    alpha: float,
+    significance: Any,
     network: StreetNetwork,
     start: pd.Timestamp,
     end: pd.Timestamp,
@@ -477,15 +472,9 @@ def _finish(
     df = pd.DataFrame(rows)
     if df.empty:
         return _empty(network)
-    p_max, p_value = df["p_max"].to_numpy(float), df["p_value"].to_numpy(float)
-    q = np.full(len(df), np.nan)
-    has_p = np.isfinite(p_value)
-    if has_p.any():
-        from scipy.stats import false_discovery_control
-
-        q[has_p] = false_discovery_control(p_value[has_p], method="bh")
-    df["q_value"] = q
-    df["significant"] = np.isfinite(q) & (q <= alpha)
+    p_max = df["p_max"].to_numpy(float)
+    has_p = np.isfinite(p_max)
+    df["significant"] = df["significant"].astype(bool)
     total = sum(w[c] for c in COMPONENTS)
     raw = {
         "incidents": df["_weighted"].to_numpy(float),
@@ -498,7 +487,9 @@ def _finish(
         df[f"score_{comp}"] = (w[comp] / total) * (values / top if top > 0 else 0.0)
     df["score"] = df[[f"score_{c}" for c in COMPONENTS]].sum(axis=1)
     df["reason"] = [_reason(r) for r in df.to_dict("records")]
-    df = df.sort_values(["score", "n_incidents"], ascending=False, kind="stable").reset_index(drop=True)
+    # A place that could be chance never outranks one that could not: significant places first.
+    df = df.sort_values(["significant", "score", "n_incidents"], ascending=False, kind="stable")
+    df = df.reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     df["name"] = _unique_names(df["name"].tolist(), df["_street"].tolist())
     df = df.drop(columns=[c for c in df.columns if c.startswith("_")])
@@ -506,7 +497,7 @@ def _finish(
              "kind"]  # fmt: skip
     df = df[first + [c for c in df.columns if c not in first]]
     out = gpd.GeoDataFrame(df, geometry="geometry", crs=network.crs)
-    out.attrs.update({"period": (start, end), "weights": dict(w), "alpha": alpha})
+    out.attrs.update({"period": (start, end), "weights": dict(w), "significance": significance})
     return out
 
 
@@ -518,8 +509,16 @@ def _reason(r: Mapping[str, Any]) -> str:
         parts = [remarks, f"få polisanmälningar ({r['n_12m']} senaste 12 mån)"]
     else:
         when = " ".join(x for x in (r.get("_daypart", ""), r.get("dominant_weekdays", "")) if x)
-        parts = [incidents, remarks, when]
+        parts = [incidents, remarks, when, _stability_text(r.get("stability", math.nan))]
     return ", ".join(p for p in parts if p) or "få händelser"
+
+
+def _stability_text(stability: float) -> str:
+    """A warning when a place depends on the clustering parameters (``hotspots._stability``)."""
+    if not math.isfinite(stability) or stability >= STABLE:
+        return ""
+    runs = len(GRID_FACTORS) ** 2 - 1
+    return f"beror på parametrarna (syns i {round(stability * runs)} av {runs} närliggande inställningar)"
 
 
 def _incident_text(r: Mapping[str, Any]) -> str:
@@ -564,13 +563,6 @@ def _unique_names(names: list[str], streets: list[str]) -> list[str]:
     return out
 
 
-def _cell_safe(value: Any) -> Any:
-    """Keep a spreadsheet from reading a text cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 # --- inputs
 def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     w = dict(DEFAULT_WEIGHTS)
@@ -588,23 +580,6 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     if sum(w[c] for c in COMPONENTS) <= 0:
         raise ParameterError(f"weights: at least one of the components {COMPONENTS} must be > 0")
     return w
-
-
-def _cluster_params(hotspots: gpd.GeoDataFrame, eps_m: float | None, min_samples: int | None,
-                    n_simulations: int) -> tuple[float, int]:  # fmt: skip
-    """The clustering parameters for the simulations: given, else ``hotspots.attrs``, else 100 m / 5 with a
-    logged warning (the null model is only right with the parameters the hotspots were found with)."""
-    eps = eps_m if eps_m is not None else hotspots.attrs.get("eps_m")
-    ms = min_samples if min_samples is not None else hotspots.attrs.get("min_samples")
-    if (eps is None or ms is None) and n_simulations > 0:
-        logger.warning(
-            "rank_places: eps_m/min_samples not given and not in hotspots.attrs; the Monte Carlo test "
-            "assumes eps_m=%s, min_samples=%s. Pass the values the hotspots were clustered with, or the "
-            "p-values test the wrong clustering.",
-            100.0 if eps is None else eps,
-            5 if ms is None else ms,
-        )
-    return float(100.0 if eps is None else eps), int(5 if ms is None else ms)
 
 
 def _check_inputs(hotspots: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, network: StreetNetwork) -> None:
@@ -646,22 +621,6 @@ def _period(period: tuple[Any, Any] | None, inc: gpd.GeoDataFrame) -> tuple[pd.T
     return start, end
 
 
-def _observed_labels(located: gpd.GeoDataFrame, hotspots: gpd.GeoDataFrame) -> np.ndarray:
-    """Label of each located event: the position of its hotspot in ``hotspots``, -1 when in none."""
-    labels = np.full(len(located), -1, dtype=np.int64)
-    position = pd.Series(np.arange(len(located)), index=located.index)
-    for k, members in enumerate(hotspots["member_index"]):
-        found = position.reindex(list(members)).dropna().to_numpy(np.int64)
-        if len(found) != len(list(members)):
-            raise InputError(
-                f"hotspot {hotspots['hotspot_id'].iloc[k]!r}: {len(list(members)) - len(found)} member rows "
-                "are not among the incidents on the streets (edge_id >= 0); pass the incidents the hotspots "
-                "came from"
-            )
-        labels[found] = k
-    return labels
-
-
 def _member_edges(inc: gpd.GeoDataFrame, members: Any) -> np.ndarray:
     labels = [m for m in list(members) if m in inc.index]
     eid = inc.loc[labels, schema.EDGE_ID].to_numpy(int) if labels else np.array([], int)
@@ -679,10 +638,12 @@ def _empty(network: StreetNetwork) -> gpd.GeoDataFrame:
         "p_value",
         "q_value",
         "significant",
+        "p_max",
         "hotspot_id",
         "kind",
         *(f"score_{c}" for c in COMPONENTS),
         "n_incidents",
         "n_observations",
+        "stability",
     ]
     return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols}, geometry=[], crs=network.crs)

@@ -68,11 +68,6 @@ PERIOD = (pd.Timestamp("2024-11-01"), pd.Timestamp("2026-10-31 23:59"))
 # The sample's citizen promise (medborgarlöfte) starts here; one planted place gets a measure from this date.
 PROMISE_DATE = "2025-11-01"
 INCIDENTS_FILE = "exempel_handelser.csv"
-# The sample is a dense city centre (~1,750 incidents a year on ~30 km of streets): at the library's default
-# eps 100 m / 5 events nearly every street is "dense" and DBSCAN merges the centre into one cluster. 50 m
-# along the streets and 15 events over two years separate the planted places (see notebooks/01, suggest_eps).
-DEMO_EPS_M = 50.0
-DEMO_MIN_SAMPLES = 15
 OBSERVATIONS_FILE = "exempel_trygghetsvandring.xlsx"
 AREA_FILE = "exempel_studieomrade.geojson"
 
@@ -590,10 +585,8 @@ def run_demo(
         source_note=SOURCE_NOTE,
         synthetic=True,
         study_area=paths["area"],
-        eps_m=DEMO_EPS_M,
-        min_samples=DEMO_MIN_SAMPLES,
         n_simulations=n_simulations,
     )
     paths["map"] = result.to_html(out / "trygghetskarta.html")
-    paths["places"] = export_places(result.places, out / "platser.csv")
+    paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
     return result, paths

@@ -207,6 +207,10 @@ REASONS: Final = {
     "bad_coordinates": ("Ogiltiga koordinater", "Coordinates are not numbers or out of range"),
     "outside_country": ("Utanför Sverige/studieområdet", "Outside the country or the study area"),
     "bad_date": ("Ogiltigt datum", "Date could not be read"),
+    "implausible_date": (
+        "Osannolikt datum (utanför det rimliga tidsfönstret)",
+        "Date outside the plausible window (options.plausible_dates)",
+    ),
     "duplicate": ("Dubblett", "Duplicate of another row"),
     "geocode_failed": ("Platsen kunde inte hittas", "Place text could not be geocoded"),
     "not_geocoded": ("Inte geokodad (ingen ortsförteckning)", "Not geocoded (no gazetteer given)"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -156,13 +157,23 @@ class Gazetteer:
         if not path.is_file():
             raise InputError(f"gazetteer file {str(path)!r} does not exist")
         suffix = path.suffix.lower()
-        if suffix == ".parquet":
-            entries = gpd.read_parquet(path)
-        elif suffix == ".gpkg":
-            entries = gpd.read_file(path, layer="gazetteer")
-        else:
+        if suffix not in (".parquet", ".gpkg"):
             raise InputError(f"gazetteer path {str(path)!r}: expected a .parquet or .gpkg file")
-        return cls(_coerce(entries))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on a broken file
+                if suffix == ".parquet":
+                    entries = gpd.read_parquet(path)
+                else:
+                    entries = gpd.read_file(path, layer="gazetteer")
+            return cls(_coerce(entries))
+        except InputError:
+            raise
+        except Exception as exc:  # pyarrow and pyogrio each fail in their own way on a broken file
+            raise InputError(
+                f"gazetteer file {str(path)!r} cannot be read ({type(exc).__name__}: {exc}); expected one "
+                "written by Gazetteer.save or 'trygghet-geo geocode --save-gazetteer'"
+            ) from None
 
     @classmethod
     def example(cls) -> Gazetteer:
@@ -199,7 +210,7 @@ def build_gazetteer(
     *,
     network: StreetNetwork | None = None,
     bbox: tuple[float, float, float, float] | None = None,
-    online: bool = False,
+    online: bool | None = None,
     addresses: str | Path | None = None,
     address_columns: dict[str, str] | None = None,
     address_source: str | None = None,
@@ -217,8 +228,9 @@ def build_gazetteer(
     bbox : (min_lon, min_lat, max_lon, max_lat), optional
         Read only this window of a local file, so that a town's gazetteer can come from a county or country
         extract. ``trygghet-geo analyze`` passes the street network's extent with a margin of about 2 km.
-    online : bool
-        Allow downloading when ``source`` is not a local file.
+    online : bool or None
+        Allow downloading when ``source`` is not a local file; ``None`` (default) defers to
+        ``options.allow_online`` (off by default).
     addresses : str or Path, optional
         An authoritative address point layer (GeoPackage, GeoParquet, or CSV with coordinate columns), such
         as Lantmäteriet's belägenhetsadresser or the municipality's own address layer; see
@@ -253,12 +265,14 @@ def build_gazetteer(
     """
     if Path(str(source)).is_file():
         raw = read_osm_file(source, bbox=bbox)
-    elif online:
-        raw = read_osm_place(str(source))
     else:
-        raise GeocodingError(
-            f"{str(source)!r} is not a local OSM file; pass online=True to download it with osmnx"
-        )
+        from trygghet_geo._http import require_online
+
+        require_online(
+            online, f"{str(source)!r} is not a local OSM file; build_gazetteer", error=GeocodingError,
+            offline="pass a local .osm.pbf or .osm file",
+        )  # fmt: skip
+        raw = read_osm_place(str(source))
     layer = None
     if addresses is not None:
         from trygghet_geo.geocode._authority import read_address_layer

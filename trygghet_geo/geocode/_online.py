@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from trygghet_geo._config import options
 from trygghet_geo.errors import GeocodingError
 from trygghet_geo.geocode._cache import ResultCache
 from trygghet_geo.geocode._match import MatchResult
@@ -30,9 +29,9 @@ def make_geocoder(online: Any) -> Any:
     """The geopy geocoder for ``online``: ``True`` or ``"nominatim"`` -> Nominatim; an object with
     ``.geocode(query, **kw)`` is used as it is (a geopy geocoder or a test fake)."""
     if online is True or (isinstance(online, str) and online.lower() == "nominatim"):
-        from geopy.geocoders import Nominatim  # imported only when online geocoding is asked for
+        from trygghet_geo._http import nominatim
 
-        return Nominatim(user_agent=options.user_agent, timeout=options.timeout_s)
+        return nominatim()
     if hasattr(online, "geocode"):
         return online
     raise GeocodingError(f"online must be False, True, 'nominatim' or a geopy geocoder, got {online!r}")

@@ -192,14 +192,16 @@ def read_osm_place(query: str) -> RawOSM:
 
     Only called when the caller asked for online data (``build_gazetteer(query, online=True)``).
     """
-    ox = _osmnx()
-    try:
-        graph = ox.graph_from_place(query, network_type="all", simplify=False, retain_all=True)
-        features = ox.features_from_place(
-            query, tags={"name": True, "addr:housenumber": True, "building": True, "entrance": True}
-        )
-    except Exception as exc:  # osmnx raises many kinds (HTTP, Overpass, geocoding of the query)
-        raise GeocodingError(f"could not download OSM data for {query!r}: {exc}") from exc
+    from trygghet_geo._http import osmnx_settings
+
+    with osmnx_settings() as ox:  # the package's user agent, timeout and cache, for this download only
+        try:
+            graph = ox.graph_from_place(query, network_type="all", simplify=False, retain_all=True)
+            features = ox.features_from_place(
+                query, tags={"name": True, "addr:housenumber": True, "building": True, "entrance": True}
+            )
+        except Exception as exc:  # osmnx raises many kinds (HTTP, Overpass, geocoding of the query)
+            raise GeocodingError(f"could not download OSM data for {query!r}: {exc}") from exc
     return _from_osmnx(graph, features)
 
 

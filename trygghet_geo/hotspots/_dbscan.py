@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -38,8 +38,9 @@ from sklearn.utils._param_validation import Interval
 
 from trygghet_geo._config import options
 from trygghet_geo.errors import CRSError, InputError, ParameterTypeError
+from trygghet_geo.hotspots._parameters import suggest_parameters
 from trygghet_geo.network._model import StreetNetwork
-from trygghet_geo.network.distance import _distance_pairs, _pair_chunks, _prepare, _Prepared
+from trygghet_geo.network.distance import _distance_pairs, _pair_chunks, _prepare, _Prepared, neighbour_weight
 from trygghet_geo.network.distance import (
     cached_node_distances as cached_node_distances,  # importable from here
 )
@@ -62,17 +63,6 @@ logger = logging.getLogger(__name__)
 
 _PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step in suggest_eps
 _BIG = np.iinfo(np.int64).max
-
-
-def _neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
-    """Sum of the weights of every point's neighbours (itself included), per sorted point."""
-    cw = np.concatenate([[0.0], np.cumsum(weight)])
-    total = np.zeros(len(p.t))
-    for c in _pair_chunks(p, np.arange(len(p.t))):
-        part = cw[c.a] - cw[c.s] + cw[c.e] - cw[c.b]
-        part[c.win] += cw[c.w1] - cw[c.w0]
-        total += np.bincount(c.i, weights=part, minlength=len(p.t))
-    return total
 
 
 def _core_components(p: _Prepared, core: np.ndarray) -> np.ndarray:
@@ -250,7 +240,7 @@ def dbscan_on_network(
         return labels, core_mask
     p = _prepare(e, t, network, float(eps_m))
     ws = w[p.order]
-    core = _neighbour_weight(p, ws) >= min_samples
+    core = neighbour_weight(p, ws) >= min_samples
     if core.any():
         comp = _core_components(p, core)
         # Number clusters like scikit-learn: by the lowest original index among each component's cores.
@@ -473,14 +463,18 @@ class KDistance:
         Each sampled point's distance along the streets to its k-th nearest point, sorted ascending; ``inf``
         when fewer than k points lie within ``max_distance_m``.
     eps_m : float
-        Suggested eps: the knee of the curve (largest gap below the chord, the "Kneedle" rule).
+        Suggested eps: by default the null-model rule of :func:`trygghet_geo.suggest_parameters` (the same
+        choice as ``analyze(eps_m="auto")``); with ``rule="knee"`` the knee of the curve.
     max_distance_m : float
+    knee_m : float
+        The knee of the curve (largest gap below the chord, the "Kneedle" rule), for reference.
     """
 
     k: int
     distances_m: np.ndarray
     eps_m: float
     max_distance_m: float
+    knee_m: float = float("nan")
 
     def share_core(self, eps_m: float) -> float:
         """Share of the sampled points that would be core points at ``eps_m``."""
@@ -496,8 +490,14 @@ def suggest_eps(
     max_distance_m: float = 500.0,
     sample_size: int | None = 2000,
     random_state: Any = 0,
+    rule: Literal["null", "knee"] = "null",
 ) -> KDistance:
     """The k-distance curve along the streets and a suggested eps.
+
+    The suggested eps follows ``rule``: ``"null"`` (default) is the rule ``analyze`` uses for
+    ``eps_m="auto"`` (:func:`trygghet_geo.suggest_parameters`: a human scale, widened for sparse data until
+    a random position expects one event within eps); ``"knee"`` the knee of the k-distance curve, which
+    tends to sit at the densest hotspot's scale rather than the town's.
 
     Parameters
     ----------
@@ -512,6 +512,7 @@ def suggest_eps(
         Number of points whose k-distance is computed (their neighbours are searched among all points);
         ``None`` for all of them.
     random_state : int, Generator or None
+    rule : {"null", "knee"}
 
     Examples
     --------
@@ -523,8 +524,10 @@ def suggest_eps(
     >>> kd = suggest_eps([0] * 7, offsets, net, k=3)
     >>> kd.distances_m.tolist()
     [10.0, 10.0, 10.0, 20.0, 20.0, 460.0, inf]
-    >>> kd.eps_m
-    20.0
+    >>> kd.knee_m, suggest_eps([0] * 7, offsets, net, k=3, rule="knee").eps_m
+    (20.0, 20.0)
+    >>> kd.eps_m  # 7 events on 1 km of street: widened until a random point expects one within eps
+    80.0
     """
     from sklearn.utils import check_random_state
 
@@ -550,7 +553,14 @@ def suggest_eps(
         at_k = np.arange(len(i)) - first == k - 1
         kth[i[at_k]] = d[at_k]
     dist = np.sort(kth[query])
-    return KDistance(k=int(k), distances_m=dist, eps_m=_knee(dist), max_distance_m=float(max_distance_m))
+    knee = _knee(dist)
+    if rule == "knee":
+        eps = knee
+    elif rule == "null":
+        eps = suggest_parameters(e, t, network, min_samples=int(k), random_state=0).eps_m
+    else:
+        raise InputError(f"rule must be 'null' or 'knee', got {rule!r}")
+    return KDistance(k=int(k), distances_m=dist, eps_m=eps, max_distance_m=float(max_distance_m), knee_m=knee)
 
 
 def _kth_pairs(p: _Prepared, query: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -1,24 +1,45 @@
-"""Monte Carlo significance of clusters on a street network (used by :func:`trygghet_geo.rank.rank_places`).
+"""Monte Carlo significance of hotspots on a street network: a stage of its own.
 
-Could a concentration this strong arise by chance on this street network? Each cluster is scored with the
-Poisson likelihood ratio of Kulldorff's scan statistic (:func:`cluster_llr`): its events against the count
-expected on its footprint (the street within ``eps_m / 2`` of its events) if events fell uniformly per metre.
-The same number of events as were clustered is then relocated at random along the streets (uniformly per
-metre, or in proportion to a per-edge ``baseline`` the caller gives), reclustered with the same ``eps_m`` and
-``min_samples`` (:func:`trygghet_geo.hotspots.dbscan_on_network`), and the *largest* statistic of each
-simulation is kept. A hotspot's ``p_max`` is ``(1 + #{simulations whose largest statistic >= its own}) /
-(1 + n_simulations)``: comparing each hotspot with the maximum over all simulated clusters is a max-statistic
-test, which bounds the chance of calling any hotspot significant under pure noise (family-wise) and is
-conservative for the second and later hotspots. (The raw cluster *size* would be a poor statistic: at
-realistic densities random events percolate into one giant cluster along the streets; for the same reason a
-cluster holding more than half of all events is no candidate, as in Kulldorff's scan.)
-The false-discovery-rate flag needs finer p-values than ``1 / (1 + n_simulations)`` once there are many
-hotspots, so the reported ``p_value`` compares a hotspot's statistic with *every* simulated cluster pooled
-(the null distribution of a single cluster's statistic), and the Benjamini–Hochberg procedure
-(``scipy.stats.false_discovery_control``) on ``p_value`` gives ``q_value``; ``significant`` is
-``q_value <= alpha``. Under pure noise an observed cluster is exchangeable with a simulated one, so the
-chance of any significant hotspot stays near ``alpha`` (BH under the global null controls the family-wise
-rate); the tests check it on seeded noise.
+:func:`hotspot_significance` adds ``p_value``, ``q_value``, ``p_max`` and ``significant`` to a hotspots table;
+:func:`trygghet_geo.rank.rank_places` only reads them. A new test is a new function here that adds the same
+columns.
+
+The test: each hotspot's densest part against the null model
+---------------------------------------------------------------
+Could a concentration this strong arise by chance on this street network? DBSCAN chains onto a true hotspot
+the noise around it (border points, and at high densities neighbouring core points), so scoring the whole
+cluster dilutes it: a hotspot of 60 events in a city of 15,000 could drown in the few hundred events DBSCAN
+joined to it. So each hotspot is scored on its **core zone**: the street within ``eps_m / 2`` of its core
+events (the events that have ``min_samples`` within ``eps_m``: the cluster's densest part), measured along
+each core's own edge, and the number ``n`` of events (of any cluster or none) inside that zone. With ``N``
+events on the streets and the zone holding the share ``s`` of the street length (or of the per-edge
+``baseline``), the expected count is ``e = N * s`` and the statistic is Kulldorff's Poisson log-likelihood
+ratio ``n ln(n/e) + (N - n) ln((N - n)/(N - e))`` for ``n > e``, else 0 (Kulldorff 1997, "A spatial scan
+statistic", Commun. Stat. Theory Methods 26:1481-1496; the zones are DBSCAN's core zones instead of circles,
+as in density-based scan variants such as Duczmal & Assunção 2004). A zone holding more than half of all
+events is no candidate (statistic 0), as in Kulldorff's scan.
+
+The null model relocates the same number of events uniformly per metre of street (or by ``baseline``),
+reclusters them with the same parameters (street weights included) and scores every cluster the same way.
+
+p-values
+--------
+- ``p_max`` (family-wise): the hotspot's statistic against the *largest* statistic of each simulation,
+  ``(1 + #{max >= stat}) / (1 + n_simulations)``; beyond the largest simulated maximum the tail of a Gumbel
+  distribution fitted to the maxima (maximum likelihood) is used, capped at ``1 / (1 + n_simulations)``: the
+  Gumbel approximation SaTScan offers for small p-values (Abrams, Kleinman & Kulldorff 2010, "Gumbel based
+  p-value approximations for spatial scan statistics", Int. J. Health Geogr. 9:61).
+- ``p_value`` (per hotspot): the statistic against *every* simulated cluster pooled (the null distribution of
+  one cluster's statistic; thousands of clusters over 99 simulations at town densities), and beyond the
+  largest pooled value an exponential tail fitted to the 50 largest (peaks over threshold: the Poisson
+  likelihood ratio has an exponential tail, as a chi-square does). So p-values go well below
+  ``1 / (1 + n_simulations)`` where the evidence does, and Benjamini-Hochberg
+  (``scipy.stats.false_discovery_control``) gives ``q_value`` with many places; ``significant`` is
+  ``q_value <= alpha``. With fewer than 20 pooled clusters ``p_value`` falls back to ``p_max``.
+
+Under pure noise an observed cluster is exchangeable with a simulated one, so ``p_value`` is uniform and BH
+keeps the chance of any significant hotspot near ``alpha``; the tests and ``bench/bench_defaults.py`` check it
+on seeded noise. Default: 99 simulations, ``alpha`` 0.05.
 Limits: the null keeps the event count but not the events' timing or repeat addresses; uniform per metre of
 street ignores that some streets carry far more people (give a ``baseline`` when you have one).
 """
@@ -28,113 +49,286 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
-from trygghet_geo.errors import ParameterError
+from trygghet_geo import _validate as v
+from trygghet_geo import schema
+from trygghet_geo._config import progress_disable
+from trygghet_geo.errors import InputError, ParameterError, SchemaError
+from trygghet_geo.hotspots._dbscan import dbscan_on_network
+from trygghet_geo.hotspots._parameters import street_weights
+from trygghet_geo.network.snap import random_positions
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["cluster_llr", "footprint_lengths", "monte_carlo_pvalues", "simulate_llr"]
+__all__ = ["SIGNIFICANCE_COLUMNS", "core_zone_llr", "footprint_lengths", "hotspot_significance"]
+
+SIGNIFICANCE_COLUMNS = ("p_value", "q_value", "p_max", "significant")
+_TAIL_K = 50  # pooled values the exponential tail is fitted to
+ZONE_HALF_WIDTH = 0.5  # the core zone reaches this many eps from each core event along its edge
+_MAX_SHARE = 0.5
 
 
-def monte_carlo_pvalues(
-    labels: np.ndarray,
-    edge_id: np.ndarray,
-    offset_m: np.ndarray,
+def hotspot_significance(
+    hotspots: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
     network: StreetNetwork,
     *,
     eps_m: float,
     min_samples: int,
+    street_weighted: bool = False,
     n_simulations: int = 99,
     random_state: int | np.random.Generator | None = 0,
     baseline: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Monte Carlo p-values of observed clusters on a street network, one per cluster label.
+    alpha: float = 0.05,
+) -> gpd.GeoDataFrame:
+    """Add the Monte Carlo significance columns to a hotspots table.
 
-    ``labels`` (-1 for noise) label the events at ``edge_id``/``offset_m``. Each cluster's statistic is the
-    Poisson likelihood ratio of :func:`cluster_llr`. The same number of events is placed at random along
-    the streets (uniform per metre, or by ``baseline`` per edge), clustered with
-    :func:`trygghet_geo.hotspots.dbscan_on_network`, and the largest statistic of each simulation is kept;
-    the max-statistic p-value of cluster ``c`` is ``(1 + #{simulated max >= stat_c}) / (1 + n_simulations)``.
-    The local p-value compares ``stat_c`` with every simulated cluster pooled:
-    ``(1 + #{simulated clusters with stat >= stat_c}) / (1 + #simulated clusters)``.
+    Parameters
+    ----------
+    hotspots : GeoDataFrame
+        Output of :func:`trygghet_geo.hotspots.find_hotspots` (``member_index`` is read).
+    incidents : GeoDataFrame
+        The clustered incidents with ``edge_id`` (-1 when not on the streets) and ``edge_offset_m``.
+    network : StreetNetwork
+    eps_m, min_samples : float, int
+        The clustering parameters the hotspots were found with (the simulations recluster with them).
+    street_weighted : bool
+        Whether the clustering weighted events by their street surroundings
+        (:func:`trygghet_geo.hotspots._parameters.street_weights`, used by ``min_samples="auto"``).
+    n_simulations : int
+        Monte Carlo simulations; 0 skips the test (NaN p-values, nothing significant).
+    random_state : int, Generator or None
+    baseline : array, optional
+        Per-edge weights for relocating events instead of uniform per metre.
+    alpha : float
+        False-discovery rate for ``significant``.
 
-    Returns two arrays of length ``labels.max() + 1``, max-statistic and local p-values (NaN everywhere when
-    ``n_simulations`` is 0).
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``hotspots`` with ``p_value``, ``q_value``, ``p_max`` and ``significant``; ``attrs`` gain
+        ``significance`` (method, simulations, alpha, parameters).
 
     Examples
     --------
-    >>> import geopandas as gpd, numpy as np
-    >>> from shapely.geometry import LineString
+    >>> import geopandas as gpd, pandas as pd, shapely
     >>> from trygghet_geo.network import network_from_lines
-    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (5000, 0)])], crs=3006))
+    >>> from trygghet_geo.hotspots import find_hotspots
+    >>> line = shapely.LineString([(0, 0), (5000, 0)])
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[line], crs=3006))
     >>> off = np.r_[np.linspace(100, 120, 20), np.linspace(500, 4900, 30)]  # 20 events within 20 m
-    >>> labels = np.r_[np.zeros(20, int), -np.ones(30, int)]
-    >>> p_max, p_local = monte_carlo_pvalues(labels, np.zeros(50, int), off, net, eps_m=20, min_samples=5,
-    ...                                      n_simulations=19)
-    >>> float(p_max[0])
-    0.05
+    >>> inc = gpd.GeoDataFrame({"edge_id": 0, "edge_offset_m": off}, geometry=shapely.points(off, 0 * off),
+    ...                        crs=3006)
+    >>> hs = find_hotspots(inc.iloc[:20], np.zeros(20, int), net)
+    >>> out = hotspot_significance(hs, inc, net, eps_m=20, min_samples=5, n_simulations=19)
+    >>> bool(out["significant"].iloc[0]), float(out["p_max"].iloc[0]) <= 0.05
+    (True, True)
     """
-    labels, edge_id, offset_m = (np.asarray(a) for a in (labels, edge_id, offset_m))
-    n_clusters = int(labels.max()) + 1 if len(labels) else 0
-    if n_simulations <= 0 or n_clusters == 0:
-        return np.full(n_clusters, np.nan), np.full(n_clusters, np.nan)
-    weight = _baseline(baseline, network)
-    observed = cluster_llr(labels, edge_id, offset_m, network, half_width_m=eps_m / 2, edge_weight=weight)
-    sims = simulate_llr(
-        len(labels),
-        network,
-        eps_m=eps_m,
-        min_samples=min_samples,
-        n_simulations=n_simulations,
-        random_state=random_state,
-        edge_weight=weight,
+    v.count("n_simulations", n_simulations)
+    v.probability("alpha", alpha)
+    v.positive("eps_m", eps_m)
+    v.count("min_samples", min_samples, minimum=1)
+    for col in (schema.EDGE_ID, schema.EDGE_OFFSET_M):
+        if col not in incidents.columns:
+            raise SchemaError(f"incidents: missing column {col!r} (snap the incidents first)")
+    if "member_index" not in hotspots.columns:
+        raise SchemaError("hotspots: missing column 'member_index'; pass the output of find_hotspots")
+    located = incidents[incidents[schema.EDGE_ID].to_numpy() >= 0]
+    labels = observed_labels(located, hotspots)
+    e = located[schema.EDGE_ID].to_numpy(np.int64)
+    t = located[schema.EDGE_OFFSET_M].to_numpy(np.float64)
+    p_max, p_value = _pvalues(
+        labels, e, t, network, eps_m, min_samples, street_weighted, n_simulations, random_state, baseline
     )
-    maxima = np.array([x.max() if len(x) else 0.0 for x in sims])
-    pooled = np.sort(np.concatenate(sims)) if sims else np.zeros(0)
-    tol = 1e-9 * np.maximum(1.0, np.abs(observed))  # ties count against the observed cluster
-    p_max = (1.0 + (maxima[None, :] >= (observed - tol)[:, None]).sum(axis=1)) / (1.0 + n_simulations)
-    n_ge = len(pooled) - np.searchsorted(pooled, observed - tol, side="left")
-    p_local = (1.0 + n_ge) / (1.0 + len(pooled))
-    return p_max, p_local
+    out = hotspots.copy()
+    q = np.full(len(out), np.nan)
+    has_p = np.isfinite(p_value)
+    if has_p.any():
+        from scipy.stats import false_discovery_control
+
+        q[has_p] = false_discovery_control(p_value[has_p], method="bh")
+    out["p_value"], out["q_value"], out["p_max"] = p_value, q, p_max
+    out["significant"] = np.isfinite(q) & (q <= alpha)
+    out.attrs["significance"] = {
+        "method": "core-zone Poisson scan, Monte Carlo",
+        "n_simulations": int(n_simulations),
+        "alpha": float(alpha),
+        "eps_m": float(eps_m),
+        "min_samples": int(min_samples),
+        "street_weighted": bool(street_weighted),
+    }
+    return out
 
 
-def cluster_llr(
+def _pvalues(
     labels: np.ndarray,
+    e: np.ndarray,
+    t: np.ndarray,
+    network: StreetNetwork,
+    eps_m: float,
+    min_samples: int,
+    street_weighted: bool,
+    n_simulations: int,
+    random_state: int | np.random.Generator | None,
+    baseline: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(p_max, p_value) per hotspot label 0..K-1."""
+
+    n_hot = int(labels.max()) + 1 if len(labels) else 0
+    if n_simulations <= 0 or n_hot == 0:
+        return np.full(n_hot, np.nan), np.full(n_hot, np.nan)
+    edge_w = _baseline(baseline, network)
+    sw = _weights(network, e, t, eps_m, street_weighted)
+    _, core = dbscan_on_network(e, t, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw)
+    observed = core_zone_llr(
+        labels, core, e, t, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_w
+    )
+    maxima, pooled = _simulate(
+        len(e), network, eps_m, min_samples, street_weighted, n_simulations, random_state, edge_w
+    )
+    return _p_max(observed, maxima), _p_pooled(observed, pooled, _p_max(observed, maxima))
+
+
+def _weights(
+    network: StreetNetwork, e: np.ndarray, t: np.ndarray, eps_m: float, street_weighted: bool
+) -> np.ndarray | None:
+    if not street_weighted:
+        return None
+    return street_weights(network, e, t, eps_m)
+
+
+def _simulate(
+    n_events: int,
+    network: StreetNetwork,
+    eps_m: float,
+    min_samples: int,
+    street_weighted: bool,
+    n_simulations: int,
+    random_state: int | np.random.Generator | None,
+    edge_weight: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The largest core-zone statistic of each simulation, and every simulated cluster's (pooled, sorted)."""
+    from tqdm.auto import tqdm
+
+    rng = np.random.default_rng(random_state)
+    maxima, pooled = np.zeros(n_simulations), []
+    for k in tqdm(range(n_simulations), desc="Monte Carlo", disable=progress_disable(), leave=False):
+        eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
+        sw = _weights(network, eid, off, eps_m, street_weighted)
+        labels, core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples,
+                                         sample_weight=sw)  # fmt: skip
+        stats = core_zone_llr(
+            labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight
+        )
+        maxima[k] = stats.max(initial=0.0)
+        pooled.append(stats)
+    return maxima, np.sort(np.concatenate(pooled))
+
+
+def _p_max(observed: np.ndarray, maxima: np.ndarray) -> np.ndarray:
+    """Rank p-value against the simulated maxima; beyond them a fitted Gumbel tail (capped at 1/(1+S))."""
+    s = len(maxima)
+    tol = 1e-9 * np.maximum(1.0, np.abs(observed))  # ties count against the observed hotspot
+    p = (1.0 + (maxima[None, :] >= (observed - tol)[:, None]).sum(axis=1)) / (1.0 + s)
+    beyond = (observed > maxima.max()) & (observed > 0)
+    if beyond.any() and np.ptp(maxima) > 0:
+        from scipy.stats import gumbel_r
+
+        loc, scale = gumbel_r.fit(maxima)
+        p[beyond] = np.minimum(gumbel_r.sf(observed[beyond], loc, scale), 1.0 / (1.0 + s))
+    return np.asarray(p, dtype=float)
+
+
+def _p_pooled(observed: np.ndarray, pooled: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Upper-tail p-value against every simulated cluster; an exponential tail beyond the largest."""
+    n = len(pooled)
+    if n < 20:
+        return fallback
+    tol = 1e-9 * np.maximum(1.0, np.abs(observed))
+    n_ge = n - np.searchsorted(pooled, observed - tol, side="left")
+    p = (1.0 + n_ge) / (1.0 + n)
+    k = min(_TAIL_K, n // 2)
+    top = pooled[-k:]
+    u = pooled[-k - 1]
+    beta = float(np.mean(top - u))
+    beyond = (observed > pooled[-1]) & (observed > 0)
+    if beyond.any() and beta > 0:
+        p[beyond] = np.minimum(k / (1.0 + n) * np.exp(-(observed[beyond] - u) / beta), 1.0 / (1.0 + n))
+    return np.asarray(p, dtype=float)
+
+
+def core_zone_llr(
+    labels: np.ndarray,
+    core: np.ndarray,
     edge_id: np.ndarray,
     offset_m: np.ndarray,
     network: StreetNetwork,
     *,
     half_width_m: float,
     edge_weight: np.ndarray | None = None,
-    max_share: float = 0.5,
 ) -> np.ndarray:
-    """Poisson log-likelihood ratio (Kulldorff's scan statistic) of each cluster against the whole network.
+    """Poisson log-likelihood ratio of each cluster's core zone (see the module docstring).
 
-    A cluster's footprint is the street within ``half_width_m`` of any of its events (measured along each
-    event's own edge); with ``n`` of ``N`` events in a footprint holding the share ``s`` of the street length
-    (or of the ``edge_weight``-weighted length), the expected count is ``e = N*s`` and the statistic is
-    ``n*ln(n/e) + (N-n)*ln((N-n)/(N-e))`` when ``n > e``, else 0. Clusters of any size are thus compared on
-    one scale: many events on little street score high.
+    The zone of a cluster is the union of ``[t - h, t + h]`` on the edges of its core events (all its
+    events when none is core, e.g. for labels from another method); every event inside counts.
 
-    As in Kulldorff's scan, a window holding more than ``max_share`` of all events is not a candidate
-    (statistic 0): at high densities DBSCAN chains random events into one giant cluster along the streets,
-    whose footprint leaves out the empty stretches and would otherwise look "dense" under pure noise.
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from trygghet_geo.network import network_from_lines
+    >>> line = shapely.LineString([(0, 0), (1000, 0)])
+    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[line], crs=3006))
+    >>> off = np.r_[[100.0, 101, 102, 103], np.arange(10) * 100 + 50]
+    >>> labels = np.r_[[0, 0, 0, 0], -np.ones(10, int)]
+    >>> core = np.r_[[False, True, True, False], np.zeros(10, bool)]
+    >>> round(float(core_zone_llr(labels, core, np.zeros(14, int), off, net, half_width_m=10)[0]), 3)
+    7.289
     """
+    labels = np.asarray(labels)
     n_total = len(labels)
-    keep = labels >= 0
-    n_clusters = int(labels.max()) + 1 if keep.any() else 0
+    n_clusters = int(labels.max()) + 1 if (labels >= 0).any() else 0
     if n_clusters == 0:
         return np.zeros(0)
     length = network.edges["length_m"].to_numpy(np.float64)
     w = np.ones(len(length)) if edge_weight is None else edge_weight
-    covered = footprint_lengths(labels, edge_id, offset_m, length, half_width_m=half_width_m, edge_weight=w)
-    share = covered / float((length * w).sum())
-    lab = labels[keep]
-    n = np.bincount(lab, minlength=n_clusters).astype(float)
-    llr = _poisson_llr(n, n_total * share, n_total)
-    llr[n > max_share * n_total] = 0.0
+    core = np.asarray(core, dtype=bool) & (labels >= 0)
+    has_core = np.bincount(labels[core], minlength=n_clusters) > 0
+    zone = core | ((labels >= 0) & ~has_core[np.maximum(labels, 0)])
+    base = np.r_[0.0, np.cumsum(length + 2.0)[:-1]]
+    keys = np.sort(base[edge_id] + offset_m)
+    total_w = float((length * w).sum())
+    lab, eid, lo, hi = _merged(labels[zone], edge_id[zone], offset_m[zone], length, half_width_m)
+    covered = np.bincount(lab, weights=(hi - lo) * w[eid], minlength=n_clusters)
+    inside = np.searchsorted(keys, base[eid] + hi, side="right") - np.searchsorted(keys, base[eid] + lo)
+    n = np.bincount(lab, weights=inside, minlength=n_clusters)
+    llr = _poisson_llr(n, n_total * covered / total_w, n_total)
+    llr[n > _MAX_SHARE * n_total] = 0.0
     return llr
+
+
+def _merged(
+    lab: np.ndarray, eid: np.ndarray, off: np.ndarray, length: np.ndarray, h: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The union of ``[off - h, off + h]`` (clipped to the edge) per (label, edge), as disjoint intervals.
+
+    Written by hand because no library merges intervals per group: sort by (label, edge, start); a running
+    maximum of the ends that restarts in each group tells where a new interval begins.
+    """
+    lo = np.maximum(off - h, 0.0)
+    hi = np.minimum(off + h, length[eid])
+    order = np.lexsort((lo, eid, lab))
+    lab, eid, lo, hi = lab[order], eid[order], lo[order], hi[order]
+    group = np.r_[0, np.cumsum((lab[1:] != lab[:-1]) | (eid[1:] != eid[:-1]))]
+    big = float(length.max()) + 1.0  # groups offset by more than any edge length: the max never leaks
+    reach = np.maximum.accumulate(hi + group * big) - group * big
+    new_group = np.r_[True, group[1:] != group[:-1]]
+    starts = np.flatnonzero(new_group | (lo > np.r_[-np.inf, reach[:-1]]))
+    ends = np.maximum.reduceat(hi, starts) if len(starts) else np.zeros(0)
+    return lab[starts], eid[starts], lo[starts], ends
 
 
 def footprint_lengths(
@@ -149,8 +343,6 @@ def footprint_lengths(
     """Per cluster, the (``edge_weight``-weighted) street length within ``half_width_m`` of its events.
 
     Each event covers ``[offset - h, offset + h]`` clipped to its own edge; overlapping pieces count once.
-    Vectorised by hand because no library merges intervals per group: sort by (cluster, edge, start), and a
-    running maximum of the ends that restarts in each group gives each interval's not-yet-covered part.
 
     >>> import numpy as np
     >>> footprint_lengths(np.array([0, 0, 1]), np.array([0, 0, 1]), np.array([10.0, 15.0, 50.0]),
@@ -161,19 +353,9 @@ def footprint_lengths(
     if not keep.any():
         return np.zeros(0)
     n_clusters = int(labels.max()) + 1
-    lab, eid, off = labels[keep], edge_id[keep], offset_m[keep]
-    lo = np.maximum(off - half_width_m, 0.0)
-    hi = np.minimum(off + half_width_m, length_m[eid])
-    order = np.lexsort((lo, eid, lab))
-    lab, eid, lo, hi = lab[order], eid[order], lo[order], hi[order]
-    group = np.r_[0, np.cumsum((lab[1:] != lab[:-1]) | (eid[1:] != eid[:-1]))]
-    big = float(length_m.max()) + 1.0  # groups offset by more than any edge length: the max never leaks
-    reach = np.maximum.accumulate(hi + group * big) - group * big
-    prev = np.r_[-np.inf, reach[:-1]]
-    prev[np.r_[True, group[1:] != group[:-1]]] = -np.inf
-    new = np.clip(hi - np.maximum(lo, prev), 0.0, None)
+    lab, eid, lo, hi = _merged(labels[keep], edge_id[keep], offset_m[keep], length_m, half_width_m)
     w = np.ones(len(length_m)) if edge_weight is None else edge_weight
-    return np.bincount(lab, weights=new * w[eid], minlength=n_clusters)
+    return np.bincount(lab, weights=(hi - lo) * w[eid], minlength=n_clusters)
 
 
 def _poisson_llr(n: np.ndarray, e: np.ndarray, n_total: int) -> np.ndarray:
@@ -181,33 +363,6 @@ def _poisson_llr(n: np.ndarray, e: np.ndarray, n_total: int) -> np.ndarray:
         inside = n * np.log(n / e)
         rest = np.where(n < n_total, (n_total - n) * np.log((n_total - n) / (n_total - e)), 0.0)
     return np.where(n > e, inside + rest, 0.0)
-
-
-def simulate_llr(
-    n_events: int,
-    network: StreetNetwork,
-    *,
-    eps_m: float,
-    min_samples: int,
-    n_simulations: int,
-    random_state: int | np.random.Generator | None = 0,
-    edge_weight: np.ndarray | None = None,
-) -> list[np.ndarray]:
-    """The :func:`cluster_llr` of every cluster in each of ``n_simulations`` random relocations."""
-    from tqdm.auto import tqdm
-
-    from trygghet_geo._config import progress_disable
-    from trygghet_geo.hotspots._dbscan import dbscan_on_network
-    from trygghet_geo.network.snap import random_positions
-
-    rng = np.random.default_rng(random_state)
-    out = []
-    for _ in tqdm(range(n_simulations), desc="Monte Carlo", disable=progress_disable(), leave=False):
-        eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
-        labels, _core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples)
-        out.append(cluster_llr(np.asarray(labels), eid, off, network, half_width_m=eps_m / 2,
-                               edge_weight=edge_weight))  # fmt: skip
-    return out
 
 
 def _baseline(baseline: np.ndarray | None, network: StreetNetwork) -> np.ndarray | None:
@@ -220,3 +375,19 @@ def _baseline(baseline: np.ndarray | None, network: StreetNetwork) -> np.ndarray
             f"got shape {b.shape}"
         )
     return b
+
+
+def observed_labels(located: pd.DataFrame, hotspots: pd.DataFrame) -> np.ndarray:
+    """Label of each located event: the position of its hotspot in ``hotspots``, -1 when in none."""
+    labels = np.full(len(located), -1, dtype=np.int64)
+    position = pd.Series(np.arange(len(located)), index=located.index)
+    for k, members in enumerate(hotspots["member_index"]):
+        found = position.reindex(list(members)).dropna().to_numpy(np.int64)
+        if len(found) != len(list(members)):
+            raise InputError(
+                f"hotspot {hotspots['hotspot_id'].iloc[k]!r}: {len(list(members)) - len(found)} member rows "
+                "are not among the incidents on the streets (edge_id >= 0); pass the incidents the hotspots "
+                "came from"
+            )
+        labels[found] = k
+    return labels

@@ -44,7 +44,7 @@ __all__ = ["ROLES", "IngestReport", "read_incidents", "read_observations", "reje
 
 Source: TypeAlias = str | Path | pd.DataFrame
 _TEXT = {".csv", ".txt", ".tsv", ".tab", ".dat", ".text"}
-_EXCEL = {".xlsx", ".xlsm"}
+_EXCEL = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 _GIS = {".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".zip"}
 
 
@@ -246,6 +246,7 @@ def _read(
     header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     index = None
+    _check_parameters(area, max_excel_mb, delimiter, encoding)
     if isinstance(source, pd.DataFrame):
         prep = _prepare_frame(source)
         index = source.index
@@ -298,6 +299,32 @@ def _drop_footer(prep: Prepared) -> None:
 
 def _cells(row: Any) -> list[str]:
     return [str(v).strip() for v in row if v is not None and str(v).strip() not in ("", "nan", "None")]
+
+
+def _check_parameters(
+    area: Area, max_excel_mb: float | None, delimiter: str | None, encoding: str | None
+) -> None:
+    """The readers' parameters, checked before any file is opened."""
+    import codecs
+
+    from trygghet_geo import _validate as v
+    from trygghet_geo.errors import ParameterError
+
+    if isinstance(area, tuple | list):
+        v.bbox("area", area)
+    if max_excel_mb is not None:
+        v.positive("max_excel_mb", max_excel_mb)
+    if delimiter is not None and (
+        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
+    ):
+        raise ParameterError(f"delimiter={delimiter!r}: expected one character such as ';', ',' or a tab")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError):
+            raise ParameterError(
+                f"encoding={encoding!r}: not a text encoding Python knows (utf-8, cp1252 …)"
+            ) from None
 
 
 def _require_location(prep: Prepared) -> None:
@@ -362,12 +389,11 @@ def _prepare_path(
             frame=frame,
             source=name,
             source_rows=rows,
-            report={"how": {"format": "xlsx", "sheet": sheet_name, "header_row": head}, "notes": notes},
+            report={
+                "how": {"format": suffix.lstrip("."), "sheet": sheet_name, "header_row": head},
+                "notes": notes,
+            },
         ), None
-    if suffix == ".xls":
-        raise InputError(
-            f"{path}: old Excel .xls files are not read; save the sheet as .xlsx or CSV in Excel"
-        )
     if suffix == ".json" or suffix in _GIS:
         return _prepare_json_or_gis(path, layer=layer), None
     from trygghet_geo.io._csv import read_text_table
@@ -382,6 +408,11 @@ def _prepare_path(
     )
     if info.title_lines:
         notes.append(f"{info.title_lines} lines above the header were skipped (a title, not data)")
+    notes += [
+        f"row {r.row} (line {r.line}), field {r.column!r}: a quote opens and never closes; read as a literal "
+        f"character (it would have swallowed {r.swallowed} lines)"
+        for r in info.runaways
+    ]
     how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter,
            "header_row": info.title_lines + 1}  # fmt: skip
     return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
+from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, read_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class TextInfo:
     delimiter: str
     mixed_encoding_lines: int = 0
     title_lines: int = 0
+    runaways: tuple[RunawayQuote, ...] = ()
 
 
 def detect_encoding(path: Path) -> str:
@@ -54,6 +56,9 @@ def detect_encoding(path: Path) -> str:
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         while chunk := fh.read(_CHUNK):
             if b"\x00" in chunk:
+                bare = _utf16_without_bom(chunk)
+                if bare is not None:
+                    return bare
                 raise InputError(
                     f"{path}: the file holds NUL bytes, so it is no text file in UTF-8 or cp1252; expected a "
                     "CSV/TXT export (for Excel files use the .xlsx extension)"
@@ -67,6 +72,31 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             return _not_utf8(path)
     return "utf-8"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for UTF-16 text written without a byte order mark (NUL bytes in every
+    other position, as ASCII text in UTF-16 has), else ``None``."""
+    sample = head[: 1 << 16]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _resolve_encoding(path: Path, encoding: str) -> str:
+    """A forced ``utf-16`` on a file without a byte order mark: the byte order read from the file."""
+    if codecs.lookup(encoding).name != "utf-16":
+        return encoding
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return encoding
+    return _utf16_without_bom(head) or "utf-16-le"
 
 
 _SWEDISH_UTF8 = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96", b"\xc3\xa9")
@@ -105,7 +135,8 @@ def detect_delimiter(sample: str) -> str:
     best, best_score = ";", (0, 0)
     for delim in _DELIMITERS:
         try:
-            widths = [len(r) for r in csv.reader(lines, delimiter=delim)]
+            # Each line on its own: a quote that never closes must not carry the count into later lines.
+            widths = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines]
         except csv.Error:
             continue
         mode = max(set(widths), key=lambda w: (widths.count(w), w)) if widths else 0
@@ -140,8 +171,8 @@ def read_text_table(
     if encoding is None:
         fast = _read_if_plain_utf8(path, delimiter, header_row)
         if fast is not None:
-            return fast
-    enc = encoding or detect_encoding(path)
+            return _account_lines(path, *fast, None)
+    enc = _resolve_encoding(path, encoding) if encoding else detect_encoding(path)
     if enc == "mixed":
         text, mixed = _decode_mixed(path.read_bytes())
         logger.warning("%s: %d lines were not UTF-8 and were read as cp1252", path, mixed)
@@ -152,7 +183,7 @@ def read_text_table(
         try:
             with path.open("r", encoding=enc, newline="") as fh:
                 sample = fh.read(65536)
-        except (UnicodeDecodeError, LookupError) as exc:
+        except (UnicodeError, LookupError) as exc:
             raise InputError(
                 f"{path}: cannot decode the text as {enc!r} ({exc}); pass {hint('encoding', repr('cp1252'))}"
             ) from None
@@ -162,11 +193,103 @@ def read_text_table(
         raise InputError(f"{path}: the file holds only blank space; expected a header line")
     delim = delimiter or detect_delimiter(sample)
     skip = title_lines(sample, delim) if header_row is None else header_row - 1
+    _check_width(path, sample, delim, skip)
     try:
-        frame = _read(buffer, delim, None if isinstance(buffer, io.StringIO) else enc, path, skip)
+        wide = _widest_line(path, delim) >= MAX_COLUMNS
+        frame = (
+            None
+            if wide
+            else _read(buffer, delim, None if isinstance(buffer, io.StringIO) else enc, path, skip)
+        )
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: no header line found; expected column names on the first line") from None
-    return frame, TextInfo(enc_name, delim, mixed, skip)
+    decoded = buffer.getvalue() if isinstance(buffer, io.StringIO) else None
+    return _account_lines(path, frame, TextInfo(enc_name, delim, mixed, skip), decoded)
+
+
+def _widest_line(path: Path, delim: str) -> int:
+    """Delimiters on the fullest physical line (counted exactly only on lines long enough to hold
+    ``MAX_COLUMNS`` of them, quotes ignored), from the raw bytes in 4 MB chunks: one compiled comparison per
+    byte, about the cost of ``bytes.count``. pandas' C reader makes a column for every cell of a line wider
+    than the header before it complains (one line of 4.9 million cells took 6.8 GB), so a file with such a
+    line goes to the careful path instead."""
+    import numpy as np
+
+    if len(delim.encode("utf-8")) != 1:
+        return 0
+    code = ord(delim)
+    eol = -1
+    best, carry_len, carry_count = 0, 0, 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            if eol < 0:  # lines end in \n (also \r\n), or in \r alone (old Mac exports)
+                eol = 10 if b"\n" in chunk or b"\r" not in chunk else 13
+            a = np.frombuffer(chunk, dtype=np.uint8)
+            ends = np.flatnonzero(a == eol)
+            starts = np.concatenate(([0], ends + 1))
+            stops = np.append(ends, len(a))
+            lengths = stops - starts
+            lengths[0] += carry_len
+            for i in np.flatnonzero(lengths >= MAX_COLUMNS):  # only lines long enough to be that wide
+                count = int(np.count_nonzero(a[starts[i] : stops[i]] == code))
+                best = max(best, count + (carry_count if i == 0 else 0))
+            last = int(np.count_nonzero(a[starts[-1] :] == code)) if lengths[-1] >= MAX_COLUMNS else 0
+            carry_count = last + (carry_count if len(ends) == 0 else 0)
+            carry_len = int(lengths[-1])
+    return best
+
+
+def _check_width(path: Path, sample: str, delim: str, skip: int) -> None:
+    """Refuse a header wider than :data:`MAX_COLUMNS` before any reader makes a column per cell."""
+    lines = [ln for ln in sample.splitlines()[skip:] if ln.strip()]
+    if not lines:
+        return
+    width = lines[0].count(delim) + 1
+    if width > MAX_COLUMNS:
+        raise InputError(
+            f"{path}: the header line has {width:,} columns (delimiter {delim!r}); at most "
+            f"{MAX_COLUMNS:,} are read. Expected an incident or observation extract with one column per field"
+        )
+
+
+def _has_line_breaks(frame: pd.DataFrame) -> bool:
+    """Whether any cell holds a line break (a quoted cell spanning lines, legitimately or not)."""
+    for col in frame.columns:
+        values = frame[col]
+        text = values.dtype == "str" or values.dtype == object
+        if text and values.astype("str").str.contains("[\r\n]", regex=True).any():
+            return True
+    return False
+
+
+def _account_lines(
+    path: Path, frame: pd.DataFrame | None, info: TextInfo, text: str | None
+) -> tuple[pd.DataFrame, TextInfo]:
+    """Check the records read against the physical lines: where a cell holds a line break, read the file
+    again on the careful path, which tells a quoted cell spanning lines from a quote that never closes."""
+    if frame is not None and not _has_line_breaks(frame):
+        return frame, info
+    if text is None:
+        enc = "utf-8" if info.encoding == "utf-8" else info.encoding
+        with path.open("r", encoding=enc, newline="") as fh:
+            text = fh.read()
+    tracked = read_tracked(text, info.delimiter, info.title_lines)
+    for r in tracked.runaways[:20]:
+        logger.warning(
+            "%s: row %d (line %d), field %r: a quote opens and never closes; read as a literal character "
+            "(it would have swallowed %d lines)",
+            path,
+            r.row,
+            r.line,
+            r.column,
+            r.swallowed,
+        )
+    if tracked.frame.shape[1] == 0:
+        raise InputError(f"{path}: no header line found; expected column names on the first line")
+    runaways = tuple(tracked.runaways)
+    return tracked.frame, TextInfo(
+        info.encoding, info.delimiter, info.mixed_encoding_lines, info.title_lines, runaways
+    )
 
 
 def title_lines(sample: str, delim: str) -> int:
@@ -209,6 +332,9 @@ def _read_if_plain_utf8(
         return None
     delim = delimiter or detect_delimiter(sample)
     skip = title_lines(sample, delim) if header_row is None else header_row - 1
+    _check_width(path, sample, delim, skip)
+    if _widest_line(path, delim) >= MAX_COLUMNS:
+        return None
     frame = _read_c_all_text(path, sample, delim, skip)
     if frame is None:
         try:
@@ -311,7 +437,10 @@ def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFr
     )
 
 
-def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0) -> pd.DataFrame:
+def _read(
+    buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0
+) -> pd.DataFrame | None:
+    """The fast readers; ``None`` when the file needs the careful path (:func:`read_tracked`)."""
     if isinstance(buffer, Path):
         try:
             return _read_arrow(buffer, delim, enc, skip)
@@ -333,31 +462,11 @@ def _read(buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, s
                 index_col=False,  # never take the first column as the index when lines end in a delimiter
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        # Ragged rows (a cell with an unquoted delimiter): re-read with the csv module, keeping every row;
-        # extra cells are joined back into the last column so that no text is lost.
+        # Ragged rows (a cell with an unquoted delimiter) or a quote that never closes: the careful path
+        # reads every record with the csv module, checked against the physical lines it took.
         logger.warning("%s: ragged rows (%s); re-reading tolerantly", path, exc)
-        if isinstance(buffer, io.StringIO):
-            buffer.seek(0)
-        return _read_ragged(buffer, delim, enc, path, skip)
-    except UnicodeDecodeError as exc:
+        return None
+    except UnicodeError as exc:
         raise InputError(
             f"{path}: cannot decode the text as {enc!r} ({exc}); pass {hint('encoding', repr('cp1252'))}"
         ) from None
-
-
-def _read_ragged(
-    buffer: io.StringIO | Path, delim: str, enc: str | None, path: Path, skip: int = 0
-) -> pd.DataFrame:
-    text = buffer.getvalue() if isinstance(buffer, io.StringIO) else path.read_text(encoding=enc or "utf-8")
-    text = "\n".join(text.splitlines()[skip:])
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if any(c.strip() for c in r)]
-    header, body = rows[0], rows[1:]
-    width = len(header)
-    for r in body:  # empty cells after the last column (lines ending in a delimiter) hold nothing
-        while len(r) > width and not r[-1].strip():
-            r.pop()
-    fixed = [
-        [*r[: width - 1], delim.join(r[width - 1 :])] if len(r) > width else r + [""] * (width - len(r))
-        for r in body
-    ]
-    return pd.DataFrame(fixed, columns=header, dtype="str")

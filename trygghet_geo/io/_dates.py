@@ -16,7 +16,16 @@ import pandas as pd
 
 from trygghet_geo._vocab import MONTH_NUMBERS
 
-__all__ = ["TIMEZONE", "distinct_texts", "parse_datetimes", "parse_times", "utc_ns", "wall_datetimes"]
+__all__ = [
+    "TIMEZONE",
+    "date_window",
+    "distinct_texts",
+    "outside_window",
+    "parse_datetimes",
+    "parse_times",
+    "utc_ns",
+    "wall_datetimes",
+]
 
 TIMEZONE = "Europe/Stockholm"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -50,6 +59,31 @@ def _localize(values: pd.Series) -> pd.Series:
     if len(values) >= _BY_DAY_MIN_ROWS:
         return _localize_by_day(values)
     return _localize_wall(values)
+
+
+def date_window() -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The one plausibility window of dates (``options.plausible_dates``): its first day and the end of its
+    last day, in Stockholm time (default 1990-01-01 to one year after today)."""
+    from trygghet_geo._config import options
+
+    first, last = options.plausible_dates
+    lo = pd.Timestamp(first or "1990-01-01").normalize()
+    hi = pd.Timestamp(last).normalize() if last is not None else pd.Timestamp.now(TIMEZONE).tz_localize(None)
+    if last is None:
+        hi = hi.normalize() + pd.DateOffset(years=1)
+    hi = hi + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+    return lo.tz_localize(TIMEZONE), hi.tz_localize(TIMEZONE, nonexistent="shift_forward", ambiguous=False)
+
+
+def outside_window(occurred: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Timestamps outside :func:`date_window` cleared to NaT, and which rows they were."""
+    lo, hi = date_window()
+    ns = utc_ns(occurred)
+    present = ns != np.iinfo(np.int64).min
+    outside = present & ((ns < lo.value) | (ns > hi.value))
+    if not outside.any():
+        return occurred, outside
+    return occurred.where(~outside), outside
 
 
 def utc_ns(values: pd.Series) -> np.ndarray:

@@ -23,7 +23,9 @@ from trygghet_geo.errors import SchemaError
 from trygghet_geo.io._categories import map_categories
 from trygghet_geo.io._dates import (
     _localize,
+    date_window,
     distinct_texts,
+    outside_window,
     parse_datetimes,
     parse_times,
     utc_ns,
@@ -236,6 +238,7 @@ def _coordinates(
             a = _numbers(cols.raw(first), n)
             b = later.result()
             result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
+            _unreadable_is_bad(result.kind, cols.raw(first), cols.raw(second))
             if first == "x" and result.swapped.any():
                 report.notes.append(
                     f"{int(result.swapped.sum())} rows have X as easting and Y as northing (international "
@@ -254,14 +257,26 @@ def _coordinates(
             split[1] = ""
         return tgcrs.coordinates_to_wgs84(_numbers(split[0], n), _numbers(split[1], n), crs=crs)
     if cols.prep.geometry is not None:
-        return _from_geometry(cols.prep.geometry, n)
+        return _from_geometry(cols.prep.geometry, n, crs)
     nan = np.full(n, np.nan)
     return tgcrs.CoordinateResult(
         nan, nan.copy(), np.full(n, tgcrs.KIND_MISSING, dtype=np.int8), np.zeros(n, dtype=bool)
     )
 
 
-def _from_geometry(geometry: gpd.GeoSeries, n: int) -> tgcrs.CoordinateResult:
+def _unreadable_is_bad(kind: np.ndarray, first: pd.Series | None, second: pd.Series | None) -> None:
+    """Rows whose coordinate cells hold text that is no number: ``bad_coordinates``, not "no location"."""
+    missing = np.flatnonzero(kind == tgcrs.KIND_MISSING)
+    if not len(missing):
+        return
+    written = np.zeros(len(missing), dtype=bool)
+    for values in (first, second):
+        if values is not None:
+            written |= (_text(values.iloc[missing], len(missing)) != "").to_numpy(dtype=bool)
+    kind[missing[written]] = tgcrs.KIND_BAD
+
+
+def _from_geometry(geometry: gpd.GeoSeries, n: int, declared: str | None = None) -> tgcrs.CoordinateResult:
     """Points of a GIS layer (other shapes: a point on the surface) in WGS84."""
     geo = geometry.reset_index(drop=True)
     present = (geo.notna() & ~geo.is_empty).to_numpy()
@@ -271,18 +286,20 @@ def _from_geometry(geometry: gpd.GeoSeries, n: int) -> tgcrs.CoordinateResult:
     if present.any():
         pts = geo[present]
         pts = pts.where(pts.geom_type == "Point", pts.representative_point())
-        if geo.crs is not None:
-            first, second = pts.y.to_numpy(), pts.x.to_numpy()
-            if geo.crs.is_geographic:
-                res = tgcrs.coordinates_to_wgs84(first, second, crs="EPSG:4326")
-            else:
-                ll = pts.to_crs(schema.WGS84)
-                res = tgcrs.CoordinateResult(
-                    ll.x.to_numpy(),
-                    ll.y.to_numpy(),
-                    np.full(len(ll), tgcrs.KIND_GIVEN, dtype=np.int8),
-                    np.zeros(len(ll), dtype=bool),
-                )
+        crs = geo.crs
+        if crs is not None and crs.is_geographic and not _degree_values(pts):
+            # GeoJSON has no CRS but WGS84 (RFC 7946), so a layer without a 'crs' member is reported as
+            # WGS84 even when its values are metres (SWEREF 99 TM): detect the CRS from the values instead.
+            logger.info(
+                "the layer is labelled WGS84 but holds no degrees; its CRS is detected from the values"
+            )
+            crs = None
+        if declared is not None:
+            res = tgcrs.coordinates_to_wgs84(pts.y.to_numpy(), pts.x.to_numpy(), crs=declared)
+        elif crs is not None:
+            name = "EPSG:4326" if crs.is_geographic else crs.to_string()
+            # A declared CRS is trusted within its own area of use (rows outside are bad coordinates).
+            res = tgcrs.coordinates_to_wgs84(pts.y.to_numpy(), pts.x.to_numpy(), crs=name)
         else:
             res = tgcrs.coordinates_to_wgs84(pts.y.to_numpy(), pts.x.to_numpy())
         lon[present], lat[present], kind[present] = res.lon, res.lat, res.kind
@@ -292,6 +309,16 @@ def _from_geometry(geometry: gpd.GeoSeries, n: int) -> tgcrs.CoordinateResult:
         kind[bad] = tgcrs.KIND_BAD
         return tgcrs.CoordinateResult(lon, lat, kind, swapped)
     return tgcrs.CoordinateResult(lon, lat, kind, np.zeros(n, dtype=bool))
+
+
+def _degree_values(points: gpd.GeoSeries) -> bool:
+    """Whether most finite point coordinates fit in degrees (|x| <= 180, |y| <= 90)."""
+    x, y = points.x.to_numpy(), points.y.to_numpy()
+    fin = np.isfinite(x) & np.isfinite(y)
+    if not fin.any():
+        return True
+    fits = (np.abs(x[fin]) <= 180) & (np.abs(y[fin]) <= 90)
+    return bool(fits.mean() >= 0.5)
 
 
 def _outside(
@@ -309,8 +336,10 @@ def _outside(
         return located & ~inside, "Sweden"
     import shapely
 
-    if isinstance(area, tuple | list) and len(area) == 4:
-        minx, miny, maxx, maxy = (float(v) for v in area)
+    if isinstance(area, tuple | list):
+        from trygghet_geo._validate import bbox
+
+        minx, miny, maxx, maxy = bbox("area", area)
         inside = (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
         return located & ~inside, f"bbox {tuple(area)!r}"
     if hasattr(area, "geometry") and hasattr(area, "crs"):
@@ -482,6 +511,7 @@ def _statuses(
     street: np.ndarray | None,
     outside: np.ndarray,
     bad_date: np.ndarray,
+    implausible: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Status and reason codes per row (before duplicates), first matching rule wins for the reason."""
     n = located.shape[0]
@@ -496,7 +526,11 @@ def _statuses(
     rej = ~located & ~has_place
     status[rej] = 2
     reason[rej] = np.where(bad_coords[rej], _R["bad_coordinates"], _R["no_location"])
-    for mask, code in ((outside, "outside_country"), (bad_date, "bad_date")):
+    for mask, code in (
+        (outside, "outside_country"),
+        (bad_date, "bad_date"),
+        (implausible, "implausible_date"),
+    ):
         m = mask & (status != 2)
         status[m], reason[m] = 2, _R[code]
     return status, reason
@@ -549,6 +583,7 @@ def build(
         )
         place_later = submit(_codes, place, lower=True)
         occurred, bad_date, clock_given = _occurred_at(cols)
+        occurred, implausible = outside_window(occurred)
         known = time_known(cols, occurred, clock_given)
         until, reversed_ends = occurred_to(cols, occurred)
         bar.update(1)
@@ -572,8 +607,20 @@ def build(
     outside, area_name = _outside(lon, lat, located, area, coords.sweden)
     street = None if prep.coarse_with_street is None else prep.coarse_with_street.to_numpy(dtype=bool)
     status, reason = _statuses(
-        located, (place != "").to_numpy(), coords.kind == tgcrs.KIND_BAD, street, outside, bad_date
+        located,
+        (place != "").to_numpy(),
+        coords.kind == tgcrs.KIND_BAD,
+        street,
+        outside,
+        bad_date,
+        implausible,
     )
+    if implausible.any():
+        lo, hi = date_window()
+        report.notes.append(
+            f"{int(implausible.sum())} rows dated outside {lo:%Y-%m-%d} … {hi:%Y-%m-%d} "
+            "(options.plausible_dates); flagged implausible_date"
+        )
     # Place text naming only the municipality or county is no street point: never geocoded to one.
     coarse = coarse_place(raw_place, _text(cols.raw("town"), n) if cols.has("town") else None, report)
     coarse = np.where(located, 0, coarse).astype(np.int8)
@@ -685,7 +732,9 @@ def _assemble(
         geoms[located] = shapely.points(
             np.column_stack((values[schema.LON][located], values[schema.LAT][located]))
         )
+    # from_shapely checks the objects in one compiled pass (GeoSeries(objects) takes ~4x longer). The
+    # geometry goes in with the other columns: inserting it afterwards into a frame of hundreds of columns
+    # (a wide sheet) would fragment it.
+    data[schema.GEOMETRY] = gpd.GeoSeries(from_shapely(geoms, crs=schema.WGS84))
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
-    # from_shapely checks the objects in one compiled pass (GeoSeries(objects) takes ~4x longer).
-    geometry = gpd.GeoSeries(from_shapely(geoms, crs=schema.WGS84))
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=None, copy=False)
+    return gpd.GeoDataFrame(frame, geometry=schema.GEOMETRY, crs=None, copy=False)

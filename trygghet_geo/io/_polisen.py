@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,14 +70,36 @@ def load_json_records(path: Path) -> list[Any] | dict[str, Any]:
     if not raw.strip():
         raise InputError(f"{path}: the file is empty; expected a JSON list of records")
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_clean_object)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: JSON must be UTF-8 text ({exc})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: the JSON nests too deeply to be a list of records") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise InputError(f"{path}: a JSON value cannot be read ({exc})") from None
     if not isinstance(data, list | dict):
         raise InputError(f"{path}: expected a JSON list of records, got {type(data).__name__}")
     return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(value: Any) -> Any:
+    """Text with lone surrogates (``"\\ud800"`` escapes, which are no Unicode) made U+FFFD; lists too."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _clean_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json`` object hook: keys and text values without lone surrogates, so no later step (Arrow, a
+    UTF-8 writer) fails on them."""
+    return {_clean(k): _clean(v) for k, v in pairs}
 
 
 def records_of(data: Any, path: Path) -> list[dict[str, Any]]:
@@ -144,6 +167,17 @@ def _event_time(name: pd.Series, published: pd.Series) -> pd.Series:
     return out
 
 
+def _unread_kept(times: pd.Series, raw: pd.Series) -> pd.Series:
+    """The times read, with the raw text kept where none could be read (a missing time as ``"(saknas)"``),
+    so that the reader flags those rows ``bad_date`` instead of taking them as undated but usable."""
+    unread = times.isna().to_numpy()
+    if not unread.any():
+        return times
+    out = times.astype(object)
+    out[unread] = raw[unread].where(raw[unread] != "", "(saknas)").to_numpy()
+    return out
+
+
 def _street(text: pd.Series) -> pd.Series:
     return text.str.extract(STREET_PATTERN, expand=True)["street"].fillna("").astype("str")
 
@@ -187,7 +221,7 @@ def _polisen(frame: pd.DataFrame) -> dict[str, Any]:
     place = town.where(street == "", street + ", " + town.where(~town_is_county, loc))
     derived = {
         "record_id": _text(frame, "id"),
-        "datetime": _event_time(name, published),
+        "datetime": _unread_kept(_event_time(name, published), _text(frame, "datetime")),
         "published": published,
         "category": _text(frame, "type"),
         "place": place,
@@ -230,7 +264,7 @@ def _brottsplatskartan(frame: pd.DataFrame) -> dict[str, Any]:
     place = town.where(street == "", street + ", " + town)
     derived = {
         "record_id": _text(frame, "id"),
-        "datetime": published,
+        "datetime": _unread_kept(published, _text(frame, "pubdate_iso8601")),
         "published": published,
         "category": _text(frame, "title_type"),
         "place": place,

@@ -1,41 +1,152 @@
-"""Writing tables for people: CSV that Excel opens right (UTF-8 with BOM, ``;``), XLSX, GeoPackage, GeoJSON.
+"""The one spreadsheet writer: every CSV and XLSX the toolkit writes for people goes through here.
 
-Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) are
-prefixed with an apostrophe, the OWASP advice against CSV injection.
+One CSV dialect, the one Swedish Excel opens right: ``;`` between fields, decimal comma, UTF-8 with a BOM,
+``\\r\\n`` between rows, a field quoted only when it must be. Every text cell and every header passes one
+formula escaper (OWASP's advice against CSV injection): a text that a spreadsheet would run as a formula gets
+an apostrophe in front. A text is formula-like when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+line break, also after leading spaces or invisible characters and also in their full-width or small forms
+(``＝``, ``﹢``, ``－``, ``＠``). Line breaks inside a CSV cell (``\\r``, ``\\n``, ``\\v``, ``\\f``, U+0085,
+U+2028, U+2029) become spaces, so no reader, however naive, can start a new row inside a cell; in XLSX they
+stay (a cell holds them), but carriage returns become ``\\n``. Control and bidi characters are removed
+(:func:`trygghet_geo.output.privacy.clean_text`), since XLSX cannot hold most of them and they hide text.
+
+Numbers stay numbers: a negative number in a numeric column is written as a number (``-1,5``), never
+escaped, since no spreadsheet runs it. GeoPackage and GeoJSON keep their geometry and are written by pyogrio.
 """
 
 from __future__ import annotations
 
+import csv
+import math
+import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from trygghet_geo.errors import InputError
 
-__all__ = ["escape_formulas", "write_table"]
+__all__ = ["CSV_DECIMAL", "CSV_SEP", "escape_cell", "escape_formulas", "write_sheets", "write_table"]
 
-_FORMULA_START = r"^[=+\-@\t\r]"
+CSV_SEP = ";"
+"""Field separator of every CSV the toolkit writes."""
+CSV_DECIMAL = ","
+"""Decimal separator of every CSV the toolkit writes."""
+
+_FORMULA_START = frozenset("=+-@\t\r\n")
+# characters a spreadsheet skips before it looks for a formula sign
+_BLANKS = " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
+def _formula_like(text: str) -> bool:
+    from trygghet_geo.output._redact import clean_text
+
+    if text[:1] in _FORMULA_START:
+        return True
+    rest = clean_text(text).lstrip(_BLANKS)
+    if not rest:
+        return False
+    first = unicodedata.normalize("NFKC", rest[0])[:1]
+    return first in _FORMULA_START or rest[0] in _DASHES
+
+
+def escape_cell(value: Any) -> Any:
+    """``value`` made safe for a spreadsheet: a formula-like text gets an apostrophe in front.
+
+    >>> [escape_cell(v) for v in ["=1+1", " =1+1", "＝HYPERLINK()", "\\r=cmd", "ok", -3.5]]
+    ["'=1+1", "' =1+1", "'＝HYPERLINK()", "'\\r=cmd", 'ok', -3.5]
+    """
+    if isinstance(value, str) and value and _formula_like(value):
+        return "'" + value
+    return value
 
 
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot be run as spreadsheet formulas.
+    """A copy whose text cells and column names cannot be run as spreadsheet formulas.
 
-    >>> escape_formulas(pd.DataFrame({"a": ["=1+1", "ok", None]}))["a"].tolist()
-    ["'=1+1", 'ok', nan]
+    >>> out = escape_formulas(pd.DataFrame({"=a": ["=1+1", "ok", None]}))
+    >>> list(out.columns), out.iloc[:, 0].tolist()
+    (["'=a"], ["'=1+1", 'ok', nan])
     """
     out = frame.copy()
-    for col in out.columns:
-        values = out[col]
-        if values.dtype == "str" or values.dtype == object:
-            text = values.astype("str")
-            risky = values.notna() & text.str.contains(_FORMULA_START, regex=True)
-            if risky.any():
-                out[col] = values.astype(object).where(~risky, "'" + text)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            out.isetitem(i, col.astype(object).map(escape_cell))
+    out.columns = [escape_cell(str(c)) for c in out.columns]
     return out
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` by the file extension: .csv (``;``, UTF-8 with BOM, no geometry column), .xlsx,
+def _clean(text: str, *, breaks: bool) -> str:
+    from trygghet_geo.output._redact import clean_text
+
+    text = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_LINE_BREAKS) if breaks else text
+
+
+def _csv_cell(value: Any) -> str:
+    """One value as the CSV dialect writes it."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        return "" if math.isnan(f) else repr(f).replace(".", CSV_DECIMAL)
+    if isinstance(value, pd.Timestamp):
+        return str(value.isoformat())
+    return str(escape_cell(_clean(str(value), breaks=True)))
+
+
+def _plain_table(frame: pd.DataFrame) -> pd.DataFrame:
+    table = pd.DataFrame(frame.drop(columns=["geometry"], errors="ignore"))
+    for i in range(table.shape[1]):
+        col = table.iloc[:, i]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            table.isetitem(i, col.map(lambda t: t.isoformat() if pd.notna(t) else None).astype(object))
+    return table
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=CSV_SEP, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([_csv_cell(str(c)) for c in table.columns])
+        columns = [table.iloc[:, i].tolist() for i in range(table.shape[1])]
+        for row in zip(*columns, strict=True):
+            writer.writerow([_csv_cell(v) for v in row])
+
+
+def _xlsx_ready(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cleaned and escaped, timestamps without zone (openpyxl cannot write a zone)."""
+    out = table.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            out.isetitem(
+                i, col.astype(object).map(lambda v: _clean(v, breaks=False) if isinstance(v, str) else v)
+            )
+    out.columns = [_clean(str(c), breaks=True) for c in out.columns]
+    return escape_formulas(out)
+
+
+def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write several tables as the sheets of one XLSX file (text escaped as :func:`write_table` does)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for name, frame in sheets.items():
+            _xlsx_ready(_plain_table(frame)).to_excel(xl, sheet_name=name[:31], index=False)
+    return path
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1") -> Path:
+    """Write ``frame`` by the file extension: .csv (the one dialect above, no geometry column), .xlsx,
     .gpkg or .geojson (geometry kept). Timestamps are written in ISO 8601 with their offset."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -51,15 +162,11 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
                 out[col] = out[col].map(lambda t: t.isoformat() if pd.notna(t) else None)
         out.to_file(path, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio")
         return path
-    table = pd.DataFrame(frame.drop(columns=["geometry"], errors="ignore"))
-    for col in table.columns:
-        if isinstance(table[col].dtype, pd.DatetimeTZDtype):
-            table[col] = table[col].map(lambda t: t.isoformat() if pd.notna(t) else "")
-    table = escape_formulas(table)
-    if suffix == ".xlsx":
-        table.to_excel(path, index=False)
+    table = _plain_table(frame)
+    if suffix in (".xlsx", ".xlsm"):
+        write_sheets({sheet_name: table}, path)
     elif suffix in (".csv", ".txt", ""):
-        table.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+        _write_csv(table, path)
     else:
         raise InputError(f"{path}: cannot write {suffix!r}; expected .csv, .xlsx, .gpkg or .geojson")
     return path

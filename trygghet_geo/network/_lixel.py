@@ -16,7 +16,7 @@ import shapely
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
-    from trygghet_geo.network import StreetNetwork
+    from trygghet_geo.network._model import StreetNetwork
 
 #: Columns of a lixel table (besides ``geometry``), in order.
 LIXEL_COLUMNS = ("edge_id", "from_m", "to_m", "length_m", "name")

@@ -22,10 +22,15 @@ keeps bridges apart, and momepy/osmnx expect a layer that is already split.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import shapely
+
+from trygghet_geo.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 Split = Literal["ends", "junctions", "crossings"]
 SPLITS: tuple[Split, ...] = ("ends", "junctions", "crossings")
@@ -125,3 +130,15 @@ def _node_all(lines: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     source[pt[::-1]] = line[::-1]  # the first matching line wins
     found = source >= 0
     return noded[found], source[found]
+
+
+def require_finite(frame: gpd.GeoDataFrame) -> None:
+    """Refuse lines with a NaN or infinite vertex (GEOS cannot index them), naming the features."""
+    xy, which = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    bad = np.unique(which[~np.isfinite(xy).all(axis=1)])
+    if len(bad):
+        labels = [frame.index[i] for i in bad[:5]]
+        raise InputError(
+            f"the line layer has {len(bad)} feature(s) with a vertex that is no number (NaN or infinite), "
+            f"at row label(s) {labels!r}; mend or remove them"
+        )

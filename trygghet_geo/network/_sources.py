@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from trygghet_geo._config import options
+from trygghet_geo._http import osmnx_settings, require_online
 from trygghet_geo.errors import CRSError, InputError, NetworkError
 from trygghet_geo.network._model import (
     _NETWORK_TYPES,
@@ -27,7 +27,7 @@ from trygghet_geo.network._model import (
     _assemble,
     _to_metric,
 )
-from trygghet_geo.network._noding import SPLITS, Split, split_lines
+from trygghet_geo.network._noding import SPLITS, Split, require_finite, split_lines
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_OFFLINE = "use a local file: network_from_pbf, network_from_lines"
 
 
 _NAME_COLUMNS = ("name", "namn", "gatunamn", "gatnamn", "gata", "vägnamn", "vagnamn")
@@ -120,6 +122,7 @@ def network_from_lines(
     column = name_column or _name_column(gdf.columns)
     frame = gdf[[column, gdf.geometry.name]] if column else gdf[[gdf.geometry.name]]
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    require_finite(frame)
     kinds = set(frame.geom_type.unique())
     if not kinds <= {"LineString", "MultiLineString"}:
         raise InputError(f"network_from_lines needs line geometry, found {sorted(kinds)}")
@@ -347,17 +350,15 @@ def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") ->
     (walk and bike leave out motorways and trunk roads; drive leaves out footways, paths, steps, service
     roads and the like, as osmnx's own "drive" filter does).
     """
-    import osmnx as ox
-
     _check_type(network_type)
     path = Path(path)
     if not path.is_file():
         raise InputError(f"OSM XML file {str(path)!r} does not exist")
-    _configure_osmnx()
-    try:
-        G = ox.graph_from_xml(path, simplify=False, retain_all=True)
-    except Exception as exc:  # osmnx raises many kinds on malformed files
-        raise NetworkError(f"cannot read OSM XML {str(path)!r}: {exc}") from exc
+    with osmnx_settings() as ox:
+        try:
+            G = ox.graph_from_xml(path, simplify=False, retain_all=True)
+        except Exception as exc:  # osmnx raises many kinds on malformed files
+            raise NetworkError(f"cannot read OSM XML {str(path)!r}: {exc}") from exc
     exclude = set(_XML_EXCLUDE[network_type])
     G.remove_edges_from(
         [(u, v, k) for u, v, k, hw in G.edges(keys=True, data="highway") if str(hw) in exclude]
@@ -384,12 +385,13 @@ def network_from_place(
     >>> net.crs.to_epsg()  # doctest: +SKIP
     3006
     """
-    ox = _online_osmnx(online, f"network_from_place({query!r})")
+    require_online(online, f"network_from_place({query!r})", error=NetworkError, offline=_OFFLINE)
     _check_type(network_type)
-    try:
-        G = ox.graph_from_place(query, network_type=network_type, retain_all=False)
-    except Exception as exc:  # network failures, unknown places
-        raise NetworkError(f"cannot download the street network of {query!r}: {exc}") from exc
+    with osmnx_settings() as ox:
+        try:
+            G = ox.graph_from_place(query, network_type=network_type, retain_all=False)
+        except Exception as exc:  # network failures, unknown places
+            raise NetworkError(f"cannot download the street network of {query!r}: {exc}") from exc
     return network_from_graph(G)
 
 
@@ -403,14 +405,15 @@ def network_from_bbox(
 
     Online only when the caller asks: ``online=True`` or ``options.allow_online = True``.
     """
-    ox = _online_osmnx(online, f"network_from_bbox({bbox!r})")
+    require_online(online, f"network_from_bbox({bbox!r})", error=NetworkError, offline=_OFFLINE)
     _check_type(network_type)
     if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
         raise InputError(f"bbox must be (min_lon, min_lat, max_lon, max_lat), got {bbox!r}")
-    try:
-        G = ox.graph_from_bbox(tuple(bbox), network_type=network_type)
-    except Exception as exc:  # network failures
-        raise NetworkError(f"cannot download the street network in {bbox!r}: {exc}") from exc
+    with osmnx_settings() as ox:
+        try:
+            G = ox.graph_from_bbox(tuple(bbox), network_type=network_type)
+        except Exception as exc:  # network failures
+            raise NetworkError(f"cannot download the street network in {bbox!r}: {exc}") from exc
     return network_from_graph(G)
 
 
@@ -434,26 +437,3 @@ def read_network(path: str | Path) -> StreetNetwork:
 def _check_type(network_type: str) -> None:
     if network_type not in _NETWORK_TYPES:
         raise InputError(f"network_type must be one of {_NETWORK_TYPES}, got {network_type!r}")
-
-
-def _configure_osmnx() -> Any:
-    import osmnx as ox
-
-    ox.settings.use_cache = True
-    ox.settings.cache_folder = str(Path(options.cache_dir) / "osmnx")
-    ox.settings.requests_timeout = options.timeout_s
-    ox.settings.http_user_agent = options.user_agent
-    if "name:sv" not in ox.settings.useful_tags_way:
-        ox.settings.useful_tags_way = [*ox.settings.useful_tags_way, "name:sv"]
-    return ox
-
-
-def _online_osmnx(online: bool | None, what: str) -> Any:
-    allowed = options.allow_online if online is None else online
-    if not allowed:
-        raise NetworkError(
-            f"{what} needs to download from OpenStreetMap, which is off by default; pass online=True or set "
-            "trygghet_geo.options.allow_online = True (or use a local file: network_from_pbf, "
-            "network_from_lines)"
-        )
-    return _configure_osmnx()

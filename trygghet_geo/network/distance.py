@@ -424,3 +424,14 @@ def _distance_pairs(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarr
             d = np.minimum(c.du[grp] + p.t[j], c.dv[grp] + p.length[ff] - p.t[j])
             d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
             yield ii, j, d
+
+
+def neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
+    """Sum of the weights of every point's neighbours (itself included), per sorted point."""
+    cw = np.concatenate([[0.0], np.cumsum(weight)])
+    total = np.zeros(len(p.t))
+    for c in _pair_chunks(p, np.arange(len(p.t))):
+        part = cw[c.a] - cw[c.s] + cw[c.e] - cw[c.b]
+        part[c.win] += cw[c.w1] - cw[c.w0]
+        total += np.bincount(c.i, weights=part, minlength=len(p.t))
+    return total

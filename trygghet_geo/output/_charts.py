@@ -17,22 +17,9 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["figure_to_data_uri", "figure_to_svg", "small_multiples"]
+from trygghet_geo._text import text
 
-_TEXT = {
-    "sv": {
-        "promise": "Löftet",
-        "town": "Övriga kommunen (skalad)",
-        "count": "Händelser per månad",
-        "empty": "Inga platser att visa",
-    },
-    "en": {
-        "promise": "Promise",
-        "town": "Rest of town (scaled)",
-        "count": "Incidents per month",
-        "empty": "No places to show",
-    },
-}
+__all__ = ["figure_to_data_uri", "figure_to_svg", "small_multiples"]
 
 
 def small_multiples(
@@ -41,7 +28,7 @@ def small_multiples(
     town_column: str,
     promise_date: pd.Timestamp,
     ncols: int = 3,
-    lang: Literal["sv", "en"] = "sv",
+    lang: Literal["sv", "en"] | None = None,
 ) -> Figure:
     """One panel per place: monthly counts as bars, the promise date as a vertical line, and the rest of the
     town's monthly counts rescaled to the place's mean before the promise (dashed), so that a place that only
@@ -52,7 +39,7 @@ def small_multiples(
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    text = _TEXT[lang]
+    words = {key: text(f"chart.{key}", lang) for key in ("promise", "town", "count", "empty")}
     places = [c for c in counts.columns if c != town_column]
     n = max(1, len(places))
     ncols = max(1, min(ncols, n))
@@ -63,7 +50,7 @@ def small_multiples(
     if promise.tzinfo is not None:
         promise = promise.tz_localize(None)
     if not places:
-        axes[0].text(0.5, 0.5, text["empty"], ha="center", va="center", transform=axes[0].transAxes)
+        axes[0].text(0.5, 0.5, words["empty"], ha="center", va="center", transform=axes[0].transAxes)
     x = counts.index
     town = counts[town_column] if town_column in counts.columns else None
     for ax, place in zip(axes, places, strict=False):
@@ -80,9 +67,9 @@ def small_multiples(
                     "--",
                     color="#888888",
                     lw=1.2,
-                    label=text["town"],
+                    label=words["town"],
                 )
-        ax.axvline(promise, color="#c0392b", lw=1.5, label=text["promise"])
+        ax.axvline(promise, color="#c0392b", lw=1.5, label=words["promise"])
         ax.set_title(str(place), fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         ax.tick_params(axis="y", labelsize=8)
@@ -94,7 +81,7 @@ def small_multiples(
         keep = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab != places[0]]
         if keep:
             fig.legend(*zip(*keep, strict=True), loc="outside lower center", ncols=2, fontsize=8)
-    fig.supylabel(text["count"], fontsize=9)
+    fig.supylabel(words["count"], fontsize=9)
     return fig
 
 

@@ -105,17 +105,20 @@ def payload(
     title: str | None,
     streets: bool,
 ) -> dict[str, Any]:
+    from trygghet_geo.output.privacy import redact
+
     meta = analysis.meta or {}
-    source = clean_text(meta.get("source_note"), max_chars=300).strip()
+    source = redact(clean_text(meta.get("source_note"), max_chars=300).strip())
     if meta.get("synthetic") and labels["synthetic"].lower() not in source.lower():
         source = labels["synthetic"] + (f" – {source}" if source else "")
-    hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels)
+    k = tables.k if tables.mode == "shared" else None
+    hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels, k=k)
     return {
         "q": md.Q,
         "lang": lang,
         "locale": "sv-SE" if lang == "sv" else "en-GB",
         "labels": labels,
-        "title": clean_text(title if title is not None else meta.get("title"), max_chars=200).strip()
+        "title": redact(clean_text(title if title is not None else meta.get("title"), max_chars=200).strip())
         or ("Trygghetskarta" if lang == "sv" else "Safety map"),
         "period": _period(meta.get("period"), monthly=tables.mode == "shared"),
         "source": source,
@@ -300,6 +303,9 @@ def _footer(analysis: AnalysisLike, tables: Any, labels: dict[str, str], lang: s
         line = labels["none_left_out"]
     mode = labels["privacy_shared"] if tables.mode == "shared" else labels["privacy_internal"]
     lines = [line, f"{labels['privacy']}: {mode}"]
+    note = (analysis.meta or {}).get("parameters_note_en" if lang == "en" else "parameters_note")
+    if note:  # how eps and min_samples were chosen, and why
+        lines.append(f"{labels['method']}: {clean_text(note, max_chars=400).strip()}")
     if analysis.observations is not None:
         lines.append(_observation_footer(analysis.observations, tables.observations, labels, lang))
     return lines
@@ -322,13 +328,22 @@ def _observation_footer(
 
 
 def _hotspots(
-    analysis: AnalysisLike, *, lang: str, labels: dict[str, str]
+    analysis: AnalysisLike, *, lang: str, labels: dict[str, str], k: int | None = None
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields."""
+    """One item per ranked place (plus unranked hotspots), with its polygon, colour and popup fields.
+
+    With ``k`` (the shared mode) only hotspots, and places found from them, that hold at least ``k``
+    incidents are shown (:func:`trygghet_geo.output.privacy.shared_places`), and their text is redacted.
+    """
     from branca.colormap import LinearColormap
+
+    from trygghet_geo.output.privacy import shared_hotspots, shared_places
 
     places = analysis.places if analysis.places is not None else None
     hs = analysis.hotspots
+    if k is not None:
+        places = shared_places(places, hs, k=k)
+        hs = shared_hotspots(hs, k=k)
     hs_by_id = {}
     if hs is not None and len(hs) and schema.HOTSPOT_ID in hs:
         hs_by_id = {
@@ -389,7 +404,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
 
     geom = get("geometry")
     rank = _int(get("rank"), 0) if place is not None else 0
-    reason = get("reason_en") if lang == "en" and get("reason_en") is not None else get("reason")
+    reason = get("reason")  # the ranking's one-line reason (Swedish; rank.py writes no other language yet)
     counts: list[tuple[str, int]] = [
         (md.category_label(c, lang), _int(get(f"n_{c}"), 0)) for c in schema.INCIDENT_CATEGORIES
     ]
@@ -406,7 +421,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "rank": rank,
         "name": name or (f"{labels['place']} {rank}" if rank else labels["unranked"]),
         "reason": clean_text(reason, max_chars=md.MAX_TEXT).strip(),
-        "trend": clean_text(get("trend"), max_chars=120).strip() or _trend_6m(get, labels) or trend,
+        "trend": _trend_6m(get, labels) or trend,  # the ranking's 6-month trend, else the hotspot's halves
         "p_value": p_text,
         "score": f"{float(score):.2f}" if score is not None and np.isfinite(float(score)) else "",
         # the one time profile: a ranked place's own (blank when it names no window), else the hotspot's

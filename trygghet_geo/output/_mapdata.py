@@ -75,7 +75,11 @@ LABELS: dict[str, dict[str, str]] = {
         "hotspots": "Hotspots (rangordnade platser)",
         "incidents": "Händelser",
         "cells": "Händelser, aggregerade rutor",
-        "heatmap": "Värmekarta",
+        "heatmap": "Värmekarta (plan)",
+        "density": "Täthet längs gatorna",
+        "density_unit_year": "händelser per km gata och år",
+        "density_unit_event": "andel av händelserna per km gata",
+        "bandwidth": "bandbredd",
         "observations": "Trygghetsvandring",
         "area": "Studieområde",
         "streets": "Gatunät",
@@ -104,9 +108,10 @@ LABELS: dict[str, dict[str, str]] = {
         "obs_state_positive": "Positiv/neutral – inget problem",
         "obs_state_uncertain": "Osäker plats (geokodningen tvetydig eller osäker)",
         "privacy": "Integritetsläge",
+        "method": "Metod",
         "privacy_shared": "delad – enskilda punkter visas bara där minst {k} händelser delar en "
-        "{cell} m-ruta eller "
-        "en hotspot, övriga som rutor; datum per månad; anteckningar rensade från personuppgifter",
+        "{cell} m-ruta, övriga som rutor; hotspots med minst {k} händelser; datum per månad; "
+        "anteckningar rensade från personuppgifter",
         "privacy_internal": "internt – punkter som geokodade, endast för analytiker",
         "legend": "Teckenförklaring",
         "rank_scale": "Rang (1 = högst)",
@@ -132,7 +137,11 @@ LABELS: dict[str, dict[str, str]] = {
         "hotspots": "Hotspots (ranked places)",
         "incidents": "Incidents",
         "cells": "Incidents, aggregated cells",
-        "heatmap": "Heat map",
+        "heatmap": "Heat map (planar)",
+        "density": "Density along the streets",
+        "density_unit_year": "events per km of street per year",
+        "density_unit_event": "share of events per km of street",
+        "bandwidth": "bandwidth",
         "observations": "Safety walk",
         "area": "Study area",
         "streets": "Street network",
@@ -161,9 +170,10 @@ LABELS: dict[str, dict[str, str]] = {
         "obs_state_positive": "Positive/neutral – no problem",
         "obs_state_uncertain": "Uncertain place (geocoding ambiguous or unsure)",
         "privacy": "Privacy mode",
+        "method": "Method",
         "privacy_shared": "shared – single points shown only where at least {k} incidents share a "
-        "{cell} m cell or "
-        "a hotspot, the rest as cells; dates by month; notes cleared of personal data",
+        "{cell} m cell, the rest as cells; hotspots of at least {k} incidents; dates by month; "
+        "notes cleared of personal data",
         "privacy_internal": "internal – points as geocoded, for analysts only",
         "legend": "Legend",
         "rank_scale": "Rank (1 = highest)",

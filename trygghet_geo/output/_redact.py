@@ -15,9 +15,11 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
+
+from trygghet_geo.output._redact_names import ADDRESS, NAME, address_span, name_span
 
 __all__ = ["KINDS", "TOKENS", "clean_text", "luhn_ok", "redact_text"]
 
@@ -173,61 +175,66 @@ def _date_ok(century: str | None, yy: str, mm: str, dd: str) -> bool:
     return any(day <= calendar.monthrange(y, month)[1] for y in years)
 
 
-_SEP = r"(?P<sep>[ \u00a0]?[-+][ \u00a0]?|[ \u00a0])?"
-_PNR12 = re.compile(
-    r"(?<![0-9A-Za-z])(?P<century>19|20)(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
+# Between the date and the last four digits: nothing, a hyphen or plus (100 years or older), or another
+# separator people type (". / _ \\ :"), each with up to three spaces around it; or spaces alone.
+_SEP = r"(?P<sep>[ \t]{0,3}[-+._/\\:]?[ \t]{0,3})"
+# The date written compactly: YYMMDD or YYYYMMDD. Digits may be glued to a word in front ("pnr850312-...").
+_PNR = re.compile(
+    r"(?<![0-9])(?P<century>1[89]|20)?(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
     + _SEP
     + r"(?P<tail>[0-9]{4})(?![0-9])"
 )
-_PNR10 = re.compile(
-    r"(?<![0-9A-Za-z])(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
-    + _SEP
-    + r"(?P<tail>[0-9]{4})(?![0-9])"
-)
-
-
-# the date written with hyphens too (1985-03-12-2395): accepted only with a correct check digit, since a
-# date followed by four digits is otherwise an ordinary date and time or a case number
+# The date written with separators too (1985-03-12-2395, 85.03.12/2395, 1985 03 12 2395).
 _PNR_DASHED = re.compile(
-    r"(?<![0-9A-Za-z])(?P<century>19|20)?(?P<yy>[0-9]{2})-(?P<mm>[0-9]{2})-(?P<dd>[0-9]{2})"
-    r" ?[-+] ?(?P<tail>[0-9]{4})(?![0-9])"
+    r"(?<![0-9])(?P<century>1[89]|20)?(?P<yy>[0-9]{2})(?P<s>[ ._/-])(?P<mm>[0-9]{2})(?P=s)(?P<dd>[0-9]{2})"
+    r"(?P<sep>[ \t]{0,3}[-+._/\\:][ \t]{0,3}|[ \t]{1,3})(?P<tail>[0-9]{4})(?![0-9])"
 )
 
 
 def _classify_dashed(m: re.Match[str]) -> str | None:
+    """A date written with separators and four digits is an identity number only with a correct check digit;
+    after spaces alone only when the century is 18 or 19 (``2024-05-12 2230`` is a date and a time)."""
     century = m.group("century")
     digits = m.group("yy") + m.group("mm") + m.group("dd") + m.group("tail")
-    return (
-        "personnummer"
-        if _date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")) and luhn_ok(digits)
-        else None
-    )
+    if not (_date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")) and luhn_ok(digits)):
+        return None
+    if not m.group("sep").strip() and century not in ("18", "19"):
+        return None
+    return "personnummer"
 
 
-def _classify_pnr(m: re.Match[str], with_century: bool) -> str | None:
+def _classify_pnr(m: re.Match[str]) -> str | None:
     """``"personnummer"``, ``"id_number"`` (near miss) or ``None`` (not an identity number)."""
-    century = m.group("century") if with_century else None
+    century = m.group("century")
     if not _date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")):
         return None
     if luhn_ok(m.group("yy") + m.group("mm") + m.group("dd") + m.group("tail")):
         return "personnummer"
-    sep = (m.group("sep") or "").strip()
-    if sep in ("-", "+") or (with_century and not m.group("sep")):
+    # a near miss is taken only as identity numbers are written, and never glued to a word
+    if m.start() > 0 and m.string[m.start() - 1].isalpha():
+        return None
+    sep = m.group("sep")
+    if sep.strip() in ("-", "+") or (century and not sep):
         return "id_number"
     return None
 
 
 # --- phone numbers ------------------------------------------------------------------------------------------
-_D = r"[ \u00a0\-]?[0-9]"  # one digit, optionally preceded by a single space or hyphen
+# one digit, optionally after spaces (up to three) or a hyphen with spaces around it
+_D = r"(?:[ \t]{1,3}|[ \t]{0,2}-[ \t]{0,2})?[0-9]"
+_S = r"(?:[ \t]{1,3}|[ \t]{0,2}-[ \t]{0,2})?"
+# A letter, dot, comma or colon may touch the number ("tel.070-...", "tel,070 ...", "mobil:070..."), but not
+# the decimals of a number ("56.0628444").
 _PHONE = re.compile(
-    r"(?<![0-9A-Za-z+\-/.,])"
+    r"(?<![0-9+\-/])(?<![0-9][.,:])"
     r"(?:"
-    r"(?P<se>(?:\+|00)[ \u00a0]?46[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?(?P<sub>[1-9](?:" + _D + r"){6,9}))"
-    r"|(?P<intl>\+[ \u00a0]?[1-9][0-9]{0,2}[ \u00a0\-]?(?:\(0\)[ \u00a0]?)?[0-9](?:" + _D + r"){5,11})"
-    # after the area code a spaced hyphen is common too ("010 - 56 367 15")
-    r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0])?[0-9](?:"
+    r"(?P<se>(?:\(\+46\)|(?:\+|00)[ \t]{0,3}46)"
+    + _S
+    + r"(?:\(0\)[ \t]{0,3})?(?P<sub>[1-9](?:"
     + _D
-    + r"){4,7})"
+    + r"){6,9}))"
+    r"|(?P<intl>\+[ \t]{0,3}[1-9][0-9]{0,2}" + _S + r"(?:\(0\)[ \t]{0,3})?[0-9](?:" + _D + r"){5,11})"
+    r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})" + _S + r"[0-9](?:" + _D + r"){4,7})"
     r")"
     r"(?![0-9])"
 )
@@ -277,41 +284,6 @@ _PLATE_STOP = frozenset((
 ))
 # fmt: on
 
-# --- home addresses -----------------------------------------------------------------------------------------
-# Only where the text says someone lives there ("bor på Storgatan 14", "hemadress: ..."): a street address on
-# its own is the place of an observation, not personal data, and must stay.
-_ADDRESS = re.compile(
-    r"(?P<sig>(?<!\w)(?:(?i:bor|bodde|boende|folkbokförd|skriven)\s+(?i:på|vid|i\s+huset\s+på)|"
-    r"(?i:hemadress|bostadsadress|hemadressen)\s*:?)\s+)"
-    r"(?P<addr>[A-ZÅÄÖÉ][\wåäöéü.-]*(?:\s+[\wåäöéü.-]+){0,2}?\s+[0-9]{1,4}(?:\s?[A-Za-z](?![\wåäö]))?"
-    r"(?:\s*,?\s*(?i:lgh|lägenhet|lägenhetsnummer)\.?\s*[0-9]{3,4})?)"
-)
-
-
-# --- names --------------------------------------------------------------------------------------------------
-_NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéèüøæß'’]+(?:-[A-ZÅÄÖÉ][a-zåäöéèüøæß]+)?"
-_NAME = re.compile(
-    r"(?P<sig>(?<!\w)(?i:heter|hette|vid\s+namn|med\s+namnet|namnet\s+är|namnet|namn\s*:|namn\s+är|"
-    r"kontaktperson\s*:?|kontakt\s*:|anmälare\s*:?|anmälaren\s*:?|målsägande\s*:?|målsäganden\s*:?|"
-    r"vittne\s*:|vittnet\s*:?|misstänkt\s*:|gärningsman\s*:|fru|herr|mvh\s*,?|hälsningar\s*,?)\s+)"
-    r"(?P<name>" + _NAME_WORD + r"(?:\s+(?:(?:af|von|de|van)\s+)?" + _NAME_WORD + r"){0,2})"
-)
-# definite forms of Swedish place-name endings; bare "Strand", "Park", "Torg" are also surnames, so they are
-# not in the list
-# fmt: off
-_PLACE_SUFFIXES = (
-    "gatan", "vägen", "gränd", "gränden", "torget", "planen", "parken", "stigen", "backen", "leden", "allén",
-    "bron", "tunneln", "stråket", "platsen", "skogen", "badet", "hallen", "området", "huset", "skolan",
-    "centrum", "kyrkan", "stationen", "hamnen", "kajen", "stranden", "berget", "ängen", "gården", "viken",
-    "holmen", "hagen", "lunden", "trappan", "esplanaden",
-)
-# fmt: on
-
-
-def _looks_like_place(word: str) -> bool:
-    return word.lower().endswith(_PLACE_SUFFIXES)
-
-
 # --- the redaction engine -----------------------------------------------------------------------------------
 # A found value is overwritten in the matching view with private-use characters of the same length, so later
 # patterns cannot match it again and every position still maps back to the original text.
@@ -320,9 +292,9 @@ _Span = tuple[int, int, str]
 
 
 def _collect(
-    pattern: re.Pattern[str],
+    pattern: Any,
     view: str,
-    classify: Callable[[re.Match[str]], str | tuple[str, tuple[int, int]] | None],
+    classify: Callable[[Any], str | tuple[str, tuple[int, int]] | None],
     kinds: frozenset[str],
     spans: list[_Span],
     *,
@@ -330,22 +302,40 @@ def _collect(
 ) -> str:
     """Record the spans ``classify`` accepts (a kind, or a kind and its own span) and blank them out."""
 
-    def repl(m: re.Match[str]) -> str:
+    def repl(m: Any) -> str:
         found = classify(m)
         if found is None:
-            return m.group(0)
+            return str(m.group(0))
         kind, (a, b) = found if isinstance(found, tuple) else (found, m.span(group))
         if kind not in kinds:
-            return m.group(0)
+            return str(m.group(0))
         spans.append((a, b, kind))
         return view[m.start() : a] + _FILL * (b - a) + view[b : m.end()]
 
-    return pattern.sub(repl, view)
+    return str(pattern.sub(repl, view))
 
 
-def _name_kind(m: re.Match[str]) -> str | None:
-    words = m.group("name").split()
-    return None if _looks_like_place(words[0]) or _looks_like_place(words[-1]) else "name"
+def _collect_after_signal(
+    pattern: Any,
+    view: str,
+    classify: Callable[[Any], tuple[str, tuple[int, int]] | None],
+    kinds: frozenset[str],
+    spans: list[_Span],
+) -> str:
+    """As :func:`_collect` for a signal and the words after it, but the search goes on right after the signal
+    when those words are refused or cut short, so a later signal among them still counts ("NAMNET PÅ
+    ANMÄLAREN ÄR ANNA BERG": the words after NAMNET are no name, those after ÄR are)."""
+    pos = 0
+    while (m := pattern.search(view, pos)) is not None:
+        found = classify(m)
+        if found is None or found[0] not in kinds:
+            pos = m.end("sig")
+            continue
+        kind, (a, b) = found
+        spans.append((a, b, kind))
+        view = view[:a] + _FILL * (b - a) + view[b:]
+        pos = b
+    return view
 
 
 # cheap tests that let most texts skip most patterns
@@ -360,8 +350,7 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     if "@" in view:
         view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
     if _SEVEN_DIGITS.search(view):
-        view = _collect(_PNR12, view, lambda m: _classify_pnr(m, True), kinds, spans)
-        view = _collect(_PNR10, view, lambda m: _classify_pnr(m, False), kinds, spans)
+        view = _collect(_PNR, view, _classify_pnr, kinds, spans)
         view = _collect(_PNR_DASHED, view, _classify_dashed, kinds, spans)
         view = _collect(_PHONE, view, _phone_kind, kinds, spans)
     if _PLATE_HINT.search(view):
@@ -369,8 +358,8 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
         view = _collect(
             _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
         )
-    view = _collect(_ADDRESS, view, lambda m: "address", kinds, spans, group="addr")
-    _collect(_NAME, view, _name_kind, kinds, spans, group="name")
+    view = _collect_after_signal(ADDRESS, view, address_span, kinds, spans)
+    _collect_after_signal(NAME, view, name_span, kinds, spans)
     if not spans:
         return text
     starts, ends = _view_positions(text)

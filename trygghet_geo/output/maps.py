@@ -24,16 +24,17 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from branca.element import Element, MacroElement
 
 from trygghet_geo._text import resolve_lang
 from trygghet_geo.errors import ParameterError
 from trygghet_geo.output import _layers as layers
 from trygghet_geo.output import _mapdata as md
+from trygghet_geo.output._densitymap import density_for_map, density_layer
 
 if TYPE_CHECKING:
     import folium
+    import geopandas as gpd
 
     from trygghet_geo.output._source import AnalysisLike
 
@@ -51,12 +52,13 @@ def make_map(
     lang: Literal["sv", "en"] | None = None,
     privacy: Literal["shared", "internal"] = "shared",
     self_contained: bool = False,
-    heatmap: bool = True,
+    heatmap: bool | Literal["density", "planar", "both"] = True,
     title: str | None = None,
     k: int = 5,
     cell_m: float = 100.0,
     streets: bool | None = None,
     tiles: str = "OpenStreetMap",
+    density: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The interactive map of an analysis.
 
@@ -74,8 +76,15 @@ def make_map(
     self_contained : bool
         Inline Leaflet and the plugins, use no tiles and draw the streets as a vector basemap, so the file
         opens with no network at all.
-    heatmap : bool
-        Add a heat map as an optional layer (off until ticked).
+    heatmap : bool or {"density", "planar", "both"}
+        The heat layer. ``True`` (off until ticked) or ``"density"`` (shown): "Täthet längs gatorna", the
+        street pieces coloured by network kernel density in natural-breaks classes, legend in events per km
+        and year (:func:`trygghet_geo.density.network_kde`; in the shared mode only pieces whose density
+        comes from at least ``k`` events). ``"planar"``: the planar heat map of the points (off until
+        ticked); ``"both"``; ``False``.
+    density : GeoDataFrame, optional
+        A lixel table from :func:`~trygghet_geo.density.network_kde` to draw; default: computed from the
+        analysis' incidents with its defaults.
     title : str, optional
         Map title; default ``analysis.meta["title"]``.
     k, cell_m : int, float
@@ -110,12 +119,17 @@ def make_map(
 
     language = resolve_lang(lang)
     _check_args(language, privacy, k, cell_m)
+    if heatmap not in (True, False, "density", "planar", "both"):
+        raise ParameterError(f"heatmap must be True, False, 'density', 'planar' or 'both', got {heatmap!r}")
     labels = _labels(language, k, cell_m)
     tables = layers.export_tables(analysis, privacy, k=k, cell_m=cell_m)
     draw_streets = self_contained if streets is None else bool(streets)
     payload = layers.payload(
         analysis, tables, lang=language, labels=labels, title=title, streets=draw_streets
     )
+    if heatmap is True or heatmap in ("density", "both"):
+        density = density_for_map(analysis) if density is None else density
+        payload["density"] = density_layer(density, privacy=privacy, k=k, labels=labels)
     bounds = layers.bounds(analysis, payload)
     m = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
@@ -129,7 +143,7 @@ def make_map(
     if not self_contained:
         folium.TileLayer(tiles, control=False, max_zoom=19).add_to(m)
     m.get_root().title = _html_text(payload["title"])  # type: ignore[attr-defined]
-    groups = _add_groups(m, payload, labels, heatmap=heatmap, streets=draw_streets)
+    groups = _add_groups(m, payload, labels, heat=heatmap, streets=draw_streets)
     groups["layers"] = folium.LayerControl(position="topleft", collapsed=False)
     groups["layers"].add_to(m)
     _MapData(payload, groups, self_contained=self_contained).add_to(m)
@@ -170,14 +184,11 @@ def save_html(
 
 
 def _check_args(lang: str, privacy: str, k: int, cell_m: float) -> None:
+    from trygghet_geo.output.privacy import check_gate
+
     if lang not in ("sv", "en"):
         raise ParameterError(f"lang must be 'sv' or 'en', got {lang!r}")
-    if privacy not in ("shared", "internal"):
-        raise ParameterError(f"privacy must be 'shared' or 'internal', got {privacy!r}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
-    if not isinstance(cell_m, int | float) or not np.isfinite(cell_m) or cell_m <= 0:
-        raise ParameterError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+    check_gate(privacy, k, cell_m)
 
 
 def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
@@ -191,7 +202,7 @@ def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
 
 
 def _add_groups(
-    m: folium.Map, payload: dict[str, Any], labels: dict[str, str], *, heatmap: bool, streets: bool
+    m: folium.Map, payload: dict[str, Any], labels: dict[str, str], *, heat: bool | str, streets: bool
 ) -> dict[str, Any]:
     """One folium FeatureGroup per layer so folium's LayerControl lists them; our script fills them.
 
@@ -210,7 +221,9 @@ def _add_groups(
     ]
     if payload["cells"]:
         groups["cells"] = group(f"{labels['cells']} ({sum(payload['cells']['n'])})")
-    if heatmap:
+    if payload.get("density"):
+        groups["density"] = group(labels["density"], show=heat == "density")
+    if heat in ("planar", "both"):
         groups["heatmap"] = group(labels["heatmap"], show=False)
     if payload["observations"]:
         groups["observations"] = group(f"{labels['observations']} ({len(payload['observations']['cat'])})")

@@ -9,29 +9,37 @@ Two tools, applied by default to everything that leaves the analyst's machine:
   how many of each kind it removed.
 - :func:`prepare_export` turns the analysed incident and observation tables into :class:`ExportTables` that
   are safe to show: in the ``"shared"`` mode (the default for files) an incident point is shown only where at
-  least ``k`` incidents share its ``cell_m`` grid cell or it belongs to a hotspot; the rest are aggregated
-  into grid cells with counts; record ids, source rows and the incidents' own free text are dropped and
-  dates are coarsened to the month.
+  least ``k`` incidents share its ``cell_m`` grid cell (``cell_m`` at least :data:`MIN_CELL_M`); the rest are
+  aggregated into grid cells with counts; record ids, source rows and the incidents' own free text are
+  dropped and dates are coarsened to the month. Being in a hotspot shows no point: a hotspot is shown at all
+  only when it holds at least ``k`` incidents (:func:`shared_places`), whatever ``min_samples`` the analysis
+  used.
+- :func:`redact_table` is the one pass every shared table takes (left-out rows, places): every text column,
+  and numbers in them, through :func:`redact`.
 
 What redaction covers and what it does not
 ------------------------------------------
-- personnummer / samordningsnummer: ``YYMMDD-NNNN``, ``YYMMDD+NNNN``, ``YYMMDDNNNN``, ``YYMMDD NNNN`` and the
-  same with the century (``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``), and ``YYYY-MM-DD-NNNN``; the month must be
-  01-12, the day a real day of that month (or day + 60 for a samordningsnummer), and the last digit must
-  satisfy the Luhn check.
+- personnummer / samordningsnummer: ``YYMMDD-NNNN``, ``YYMMDD+NNNN``, ``YYMMDDNNNN`` and the same with the
+  century, with any separator people type between the date and the last four digits (``-``, ``+``, a dash,
+  ``.``, ``/``, ``_``, ``:``, spaces, each with up to three spaces around it: ``850312 - 2395``), the date
+  itself written with separators too (``1985-03-12-2395``, ``85.03.12/2395``), and glued to a word in front
+  (``pnr850312-2395``); the month must be 01-12, the day a real day of that month (or day + 60 for a
+  samordningsnummer), and the last digit must satisfy the Luhn check. A date with separators followed by
+  spaces and four digits counts only with the century 18 or 19 (``2024-05-12 2230`` is a date and a time).
   *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
   ``[id-nummer]`` (kind ``"id_number"``) when they are written the way identity numbers are written: with a
-  ``-``/``+`` separator, or as 12 digits starting with 19/20. A bare 10-digit run or a space-separated form
-  that fails the Luhn check is left alone (it is far more often a phone number, which the phone rule
-  catches, or an order or case number).
+  ``-``/``+`` separator, or as 12 digits starting with 19/20, not glued to a word. A bare 10-digit run or a
+  space-separated form that fails the Luhn check is left alone (it is far more often a phone number, which
+  the phone rule catches, or an order or case number).
 - phone numbers: Swedish national forms (``070-123 45 67``, ``0701234567``, ``08-123 456 78``,
   ``(08) 12 34 56``, ``031-12 34 56``) with 7 to 10 digits starting with ``0`` + area code, and international
-  forms (``+46 70 123 45 67``, ``+46 (0)70-123 45 67``, ``0046 70 ...``, ``+358 40 ...``). Digits may be
-  separated by single spaces or hyphens only, so times (``07.30``, ``22:00``), dates (``2024-05-12``,
-  ``12/05``), postal codes (``681 30``: they never start with 0), house numbers, years, amounts and bus lines
-  (``buss 150``, ``linje 4``) are not taken for phone numbers; a run of more digit groups than a phone
-  number has is cut back to whole groups that fit. Not covered: numbers written with dots
-  (``070.123.45.67``) or in words.
+  forms (``+46 70 123 45 67``, ``(+46) 70 ...``, ``+46 (0)70-123 45 67``, ``0046 70 ...``, ``+358 40 ...``).
+  Digits may be separated by up to three spaces or tabs, or a hyphen with spaces around it, and a word, dot,
+  comma or colon may touch the number (``tel.070-...``, ``tel,070 ...``); dots and slashes between digits
+  are not separators, so times (``07.30``, ``22:00``), dates (``2024-05-12``, ``12/05``), decimals, postal
+  codes (``681 30``: they never start with 0), house numbers, years, amounts and bus lines (``buss 150``,
+  ``linje 4``) are not taken for phone numbers; a run of more digit groups than a phone number has is cut
+  back to whole groups that fit. Not covered: numbers written with dots (``070.123.45.67``) or in words.
 - e-mail addresses: ``local@domain.tld``. Not covered: spelt-out forms ("anna at exempel punkt se").
 - registration plates: three capital letters of the plate alphabet (A-Z without I, Q, V, Å, Ä, Ö), an
   optional space or hyphen, two digits and a digit or letter (``ABC 123``, ``ABC123``, ``ABC-12A``), as a
@@ -39,17 +47,26 @@ What redaction covers and what it does not
   ``registreringsnummer: ...``).
   Residual risk: all-capital abbreviations followed by numbers (``LED 30W``, flight ``KLM 123``) look like
   plates; a short stop list (currencies, common abbreviations) excludes the frequent ones.
-- home addresses: only where the text says someone lives there (``bor på Storgatan 14``, ``bor vid``,
-  ``boende på``, ``folkbokförd på``, ``hemadress:``), a capitalised street name of up to three words, a
-  house number and an optional ``lgh 1102``. A street address on its own is the place of an observation and
-  stays; a home described in words ("huset bredvid kiosken") is not found.
-- names: only where a signal word announces them (``heter``, ``hette``, ``vid namn``, ``namn:``, ``Namn är``,
-  ``kontaktperson:``, ``anmälare:``, ``målsägande:``, ``vittne:``, ``misstänkt:``, ``fru``/``herr``, ``mvh``),
-  up to three capitalised words, skipping words that end like a Swedish place name (``-gatan``, ``-parken``,
-  ...). A name that is just written in a sentence ("Anna Berg sitter ofta där") is **not** found: there is no
-  reliable offline way to tell names from place names in short notes; nor are lower-case names
-  ("heter kalle"). Exports therefore never carry the incidents' own free text at all, only the
-  observations' notes after redaction.
+- home addresses: only where the text says someone lives there (``bor på``, ``bor i huset på``, ``bor på
+  adressen``, ``bor vid``, ``bosatt på``, ``boende på``, ``folkbokförd på``, ``Bostad:``, ``hemadress:``), a
+  street name of up to four words (with a street ending such as ``-gatan``, ``-väg``, ``Storg.``, or
+  capitalised with a house number of at most three digits), the number (``nr 12``), letter, flat
+  (``lgh 1102``, ``tr 2``) and postal code with town. A street address on its own is the place of an
+  observation and stays; ``bor i Kristinehamn sedan 2019`` is no address; a home described in words ("huset
+  bredvid kiosken") is not found.
+- names: only where a signal word announces them: ``heter``, ``namn:``, ``Namn är``, ``kontaktperson``,
+  ``Anmälaren,``, ``anmälare var``, ``anmält av``, ``målsägande``, ``vittne``/``vittnet``/``vittnen``,
+  ``misstänkt``/``den misstänkte``, ``gärningsmannen``, ``tipsaren``, ``fru``/``herr``, ``mvh``,
+  ``hälsningar`` and a few English ones, in any case. The words after the signal are taken while they look
+  like a name: capitalised, all capitals, or a word of a script without case (Arabic, Chinese, Hebrew), with
+  combining accents and letters of every alphabet (``Çağla Şahin``, ``Łukasz Żak``), whole (``O'Brien``,
+  ``McDonald``, ``al-Hassan``, ``Karlsson-Lind``, ``van der Berg``, ``De la Cruz``), in lists (``Berg, Anna``,
+  ``Anna Berg och Per Holm``). Function words, role nouns (``boende``, ``Polisen``), organisations
+  (``-förvaltningen``, ``-gruppen``), common nouns in capitals (``MISSTÄNKT NARKOTIKAHANDEL``) and place
+  names (``-gatan``, ``-parken``, ``Lilla Nygatan``) end a name. A name that is just written in a sentence
+  ("Anna Berg sitter ofta där") is **not** found: there is no reliable offline way to tell names from place
+  names in short notes; nor are lower-case names ("heter kalle"). Exports therefore never carry the
+  incidents' own free text at all, only the observations' notes after redaction.
 
 The patterns look at a normalised view of the text: control, format and bidi characters (zero-width
 spaces, U+202E) are dropped and look-alike dashes (``–``), spaces (no-break, thin), full-width forms and
@@ -59,7 +76,9 @@ export cleans its text for display separately (:func:`clean_text`: hidden charac
 
 Measured on 25,533 distinct real texts of the Polisen events API and brottsplatskartan (1.7 MB of Swedish
 with dates, times, road numbers, ages, counts and addresses): 14 texts change, all of them for the police's
-own press phone numbers; nothing else is touched.
+own press phone numbers; nothing else is touched. On the generated corpus of ``tests/hostile`` (personal data
+in every form above, and ordinary safety-walk notes), ``bench/bench_privacy.py`` measures recall and false
+positives.
 
 Examples
 --------
@@ -85,17 +104,37 @@ import pandas as pd
 from trygghet_geo import schema
 from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import ParameterError, ParameterTypeError, SchemaError
+from trygghet_geo.output._gate import CELL_COUNT as CELL_COUNT  # the cells' count column, kept public here
+from trygghet_geo.output._gate import (
+    DEFAULT_K,
+    MIN_CELL_M,
+    cells_table,
+    check_gate,
+    empty_cells,
+    grid_cells,
+    redact_table,
+    shared_hotspot_ids,
+    shared_hotspots,
+    shared_places,
+)
 from trygghet_geo.output._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
 
 __all__ = [
+    "DEFAULT_K",
     "KINDS",
+    "MIN_CELL_M",
     "TOKENS",
     "ExportTables",
+    "check_gate",
     "clean_text",
     "luhn_ok",
     "prepare_export",
     "redact",
+    "redact_table",
     "redact_with_counts",
+    "shared_hotspot_ids",
+    "shared_hotspots",
+    "shared_places",
 ]
 
 logger = logging.getLogger(__name__)
@@ -227,8 +266,6 @@ _SHARED_OBSERVATION_KEEP = (
 _OBSERVATION_TEXT = (schema.PLACE_TEXT, schema.NOTE, schema.MEASURE)
 MONTH = "month"
 """Column added to exported tables: the month of ``occurred_at`` as ``"YYYY-MM"``."""
-CELL_COUNT = "n_events"
-"""Column of :attr:`ExportTables.cells`: the number of incidents aggregated into the cell."""
 
 
 @dataclass(frozen=True)
@@ -276,17 +313,7 @@ def _validate_args(incidents: Any, mode: str, k: int, cell_m: float) -> None:
 
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents)!r}")
-    if mode not in ("internal", "shared"):
-        raise ParameterError(f"mode must be 'internal' or 'shared', got {mode!r}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
-    if (
-        isinstance(cell_m, bool)
-        or not isinstance(cell_m, int | float)
-        or not math.isfinite(cell_m)
-        or cell_m <= 0
-    ):
-        raise ParameterError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+    check_gate(mode, k, cell_m)
 
 
 def _metric_xy(gdf: Any) -> tuple[np.ndarray, np.ndarray, Any]:
@@ -435,57 +462,16 @@ def _redact_columns(
     return df
 
 
-def _cells_table(
-    ix: np.ndarray,
-    iy: np.ndarray,
-    rows: np.ndarray,
-    incidents: Any,
-    months: pd.Series,
-    cell_m: float,
-    crs: Any,
-) -> Any:
-    """One square polygon per grid cell holding the hidden incidents, with counts by category and month span.
-
-    Plain numpy (unique cells, bincount), because a pandas crosstab over tens of thousands of small cells
-    falls back to a Python loop per cell.
-    """
-    import geopandas as gpd
-    from shapely import box
-
-    cells, inverse = np.unique(np.column_stack([ix[rows], iy[rows]]), axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    n_cells = len(cells)
-    table = pd.DataFrame({CELL_COUNT: np.bincount(inverse, minlength=n_cells)})
-    cats = (
-        incidents[schema.CATEGORY].astype("object").to_numpy()[rows]
-        if schema.CATEGORY in incidents.columns
-        else np.full(len(rows), "övrigt", dtype=object)
-    )
-    for cat in schema.INCIDENT_CATEGORIES:
-        table[f"n_{cat}"] = np.bincount(inverse, weights=(cats == cat), minlength=n_cells).astype(np.int64)
-    # "YYYY-MM" sorts like the months themselves; missing months take no part in first/last
-    month = pd.Categorical(months.to_numpy()[rows])
-    codes = month.codes.astype(np.int64)
-    big = len(month.categories)
-    first = np.full(n_cells, big, dtype=np.int64)
-    last = np.full(n_cells, -1, dtype=np.int64)
-    np.minimum.at(first, inverse, np.where(codes >= 0, codes, big))
-    np.maximum.at(last, inverse, codes)
-    names = np.asarray(month.categories, dtype=object)
-    table["first_month"] = pd.Series([names[c] if c < big else None for c in first], dtype=object)
-    table["last_month"] = pd.Series([names[c] if c >= 0 else None for c in last], dtype=object)
-    x0, y0 = cells[:, 0] * cell_m, cells[:, 1] * cell_m
-    geoms = box(x0, y0, x0 + cell_m, y0 + cell_m)
-    return gpd.GeoDataFrame(table, geometry=np.asarray(geoms), crs=crs)
-
-
-def _empty_cells(crs: Any) -> Any:
-    import geopandas as gpd
-
-    cols = {CELL_COUNT: pd.Series(dtype="int64")}
-    cols.update({f"n_{cat}": pd.Series(dtype="int64") for cat in schema.INCIDENT_CATEGORIES})
-    cols.update({"first_month": pd.Series(dtype=object), "last_month": pd.Series(dtype=object)})
-    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+def _redact_category(df: pd.DataFrame) -> pd.DataFrame:
+    """A category is a code, but a table made by hand may hold any text there: it is redacted too (once per
+    distinct value; the column is left as it is when nothing changes)."""
+    if schema.CATEGORY not in df.columns or pd.api.types.is_numeric_dtype(df[schema.CATEGORY].dtype):
+        return df
+    values = df[schema.CATEGORY].astype(object)
+    mapping = {v: redact(v) for v in pd.unique(values) if isinstance(v, str)}
+    if any(k != v for k, v in mapping.items()):
+        df[schema.CATEGORY] = values.map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+    return df
 
 
 def _shared_points(incidents: Any, shown: np.ndarray) -> Any:
@@ -494,7 +480,7 @@ def _shared_points(incidents: Any, shown: np.ndarray) -> Any:
     keep = [c for c in _SHARED_INCIDENT_KEEP if c in incidents.columns]
     rows = np.flatnonzero(shown)
     pts = pd.DataFrame(incidents[keep].iloc[rows]).reset_index(drop=True)
-    pts = _coarsen_dates(pts)
+    pts = _coarsen_dates(_redact_category(pts))
     geom = incidents.geometry.to_numpy()[rows]
     return gpd.GeoDataFrame(pts, geometry=gpd.GeoSeries(geom, crs=incidents.crs), crs=incidents.crs)
 
@@ -513,7 +499,7 @@ def _export_observations(observations: Any, mode: str, redact_text: bool, counts
         counts["dropped_columns"] += len([c for c in obs.columns if c not in keep and c != geom_name])
         obs = obs[[*keep, geom_name]] if geom_name else obs[keep]
         obs = obs.reset_index(drop=True)
-        obs = _coarsen_dates(obs)
+        obs = _coarsen_dates(_redact_category(obs))
     obs = _redact_columns(obs, _OBSERVATION_TEXT, counts, redact_text=redact_text, max_chars=MAX_TEXT_CHARS)
     if mode == "shared":
         return obs
@@ -521,22 +507,6 @@ def _export_observations(observations: Any, mode: str, redact_text: bool, counts
     return _redact_columns(
         obs, others, counts, redact_text=redact_text, max_chars=None, numbers_as_text=False
     )
-
-
-def _grid(x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Column and row of each point's ``cell_m`` grid cell and how many located points share it (0: none)."""
-    located = np.isfinite(x)
-    ix = np.zeros(len(x), dtype=np.int64)
-    iy = np.zeros(len(x), dtype=np.int64)
-    ix[located] = np.floor(x[located] / cell_m).astype(np.int64)
-    iy[located] = np.floor(y[located] / cell_m).astype(np.int64)
-    size = np.zeros(len(x), dtype=np.int64)
-    if located.any():
-        _, inverse, counts = np.unique(
-            np.column_stack([ix[located], iy[located]]), axis=0, return_inverse=True, return_counts=True
-        )
-        size[located] = counts[inverse.ravel()]
-    return ix, iy, size
 
 
 def _shared_tables(
@@ -549,25 +519,36 @@ def _shared_tables(
     hotspot_mask: Any,
     counts: Counter[str],
 ) -> tuple[Any, Any]:
-    """The points that may be shown and the cells that count the rest (the ``"shared"`` mode)."""
+    """The points that may be shown and the cells that count the rest (the ``"shared"`` mode).
+
+    A point is shown only where its cell holds at least ``k`` located incidents. Membership of a hotspot
+    shows nothing (a hotspot may be as small as ``min_samples``); a shown point keeps its ``hotspot_id``
+    only when that hotspot holds at least ``k`` incidents.
+    """
     located = np.isfinite(x)
-    ix, iy, cell_size = _grid(x, y, cell_m)
-    shown = located & ((cell_size >= k) | _hotspot_mask(incidents, hotspot_mask))
+    ix, iy, cell_size = grid_cells(x, y, cell_m)
+    in_hotspot = _hotspot_mask(incidents, hotspot_mask)  # validated; it decides no point's showing
+    shown = located & (cell_size >= k)
     hidden = located & ~shown
+    counts["points_shown_in_hotspots"] = int((shown & in_hotspot).sum())
     counts["points_shown"] = int(shown.sum())
     counts["points_aggregated"] = int(hidden.sum())
     counts["dropped_columns"] += len(
         [c for c in incidents.columns if c not in _SHARED_INCIDENT_KEEP and c != incidents.geometry.name]
     )
     points = _shared_points(incidents, shown)
+    if schema.HOTSPOT_ID in points.columns:
+        big = shared_hotspot_ids(incidents[schema.HOTSPOT_ID], k=k)
+        ids = pd.to_numeric(points[schema.HOTSPOT_ID], errors="coerce")
+        points[schema.HOTSPOT_ID] = ids.where(ids.isin(list(big)), -1).fillna(-1).astype(np.int64)
     if not hidden.any():
-        return points, _empty_cells(incidents.crs)
+        return points, empty_cells(incidents.crs)
     months = (
         _month_start(incidents[schema.OCCURRED_AT])[1]
         if schema.OCCURRED_AT in incidents.columns
         else pd.Series([None] * len(incidents))
     )
-    cells = _cells_table(ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
+    cells = cells_table(ix, iy, np.flatnonzero(hidden), incidents, months, cell_m, metric_crs)
     return points, cells.to_crs(incidents.crs) if incidents.crs != metric_crs else cells
 
 
@@ -576,7 +557,7 @@ def prepare_export(
     observations: Any = None,
     *,
     mode: Mode = "shared",
-    k: int = 5,
+    k: int = DEFAULT_K,
     cell_m: float = 100.0,
     hotspot_mask: Any = None,
     redact: bool = True,
@@ -585,10 +566,11 @@ def prepare_export(
 
     ``"shared"`` (the default for files): an incident point is shown only where at least ``k`` located
     incidents share its ``cell_m`` grid cell (a square grid aligned on multiples of ``cell_m`` in the
-    incidents' metric CRS) or it belongs to a hotspot; every other incident is counted in its grid cell
-    instead (:attr:`ExportTables.cells`). Shown points keep only category, month, precision and hotspot id
-    under a fresh RangeIndex: no record ids, no source rows, no place text or other free text of the
-    incident records, no user columns. Observations keep their place text, note and measure, redacted with
+    incidents' metric CRS; ``cell_m`` at least :data:`MIN_CELL_M`), in a hotspot or not; every other
+    incident is counted in its grid cell instead (:attr:`ExportTables.cells`). Shown points keep only
+    category, month, precision and hotspot id (only of a hotspot holding ``k`` incidents) under a fresh
+    RangeIndex: no record ids, no source rows, no place text or other free text of the incident records, no
+    user columns. Observations keep their place text, note and measure, redacted with
     :func:`redact`, and their month.
 
     ``"internal"`` (for the analyst): every located incident as geocoded, all columns, index kept; free text
@@ -607,10 +589,12 @@ def prepare_export(
     k : int, default 5
         Minimum number of incidents in a grid cell for its points to be shown.
     cell_m : float, default 100.0
-        Side of the grid cells in metres.
+        Side of the grid cells in metres; at least :data:`MIN_CELL_M` in the ``"shared"`` mode
+        (:class:`~trygghet_geo.errors.InputError` otherwise).
     hotspot_mask : array-like of bool, optional
-        True for incidents that belong to a hotspot (shown whatever their cell count). Default: the
-        ``hotspot_id`` column's values ``>= 0`` where that column exists, else no incident.
+        True for incidents that belong to a hotspot; checked and counted (``points_shown_in_hotspots``)
+        but it shows no point: a hotspot can be as small as the analysis' ``min_samples``, so only the
+        cell count decides. Default: the ``hotspot_id`` column's values ``>= 0``.
     redact : bool, default True
         Redact free text. Only the ``"internal"`` mode may turn it off.
 
@@ -644,7 +628,7 @@ def prepare_export(
             pts, _free_text_columns(pts), counts, redact_text=redact, max_chars=None, numbers_as_text=False
         )
         counts["points_shown"] = len(pts)
-        return ExportTables(pts, _empty_cells(incidents.crs), obs, mode, int(k), float(cell_m), counts)
+        return ExportTables(pts, empty_cells(incidents.crs), obs, mode, int(k), float(cell_m), counts)
 
     points, cells = _shared_tables(incidents, x, y, metric_crs, k, cell_m, hotspot_mask, counts)
     counts["cells"] = len(cells)

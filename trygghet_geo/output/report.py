@@ -36,7 +36,7 @@ __all__ = ["FollowupPlan", "default_plan", "followup_table", "write_report"]
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
-SHARED_K = 5  # the report's map shows a single incident only where at least this many share a cell or hotspot
+SHARED_K = 5  # default k: a single incident shows only where this many share a cell; a hotspot needs as many
 
 FOLLOWUP_COLUMNS = {
     "name": "Plats",
@@ -94,9 +94,11 @@ def default_plan(
     promise_date: Any = None,
     top_n: int = 5,
     places: gpd.GeoDataFrame | None = None,
+    k: int = SHARED_K,
 ) -> FollowupPlan:
     """The places chosen in the promise (``places``: polygons, or points with ``radius_m``, and a ``name``),
-    else the top ``top_n`` ranked places; the promise date defaults to 12 months before the data's last date.
+    else the top ``top_n`` ranked places a shared report may show (a hotspot's place only when it holds at
+    least ``k`` incidents); the promise date defaults to 12 months before the data's last date.
 
     ``before`` is the 12 months (at most) up to the promise date, ``after`` the 12 months (at most) from it,
     both cut to the data's period.
@@ -123,7 +125,9 @@ def default_plan(
     before = (max(s.normalize(), promise - pd.DateOffset(months=12)), promise - pd.Timedelta(days=1))
     after = (promise, min(e.normalize(), promise + pd.DateOffset(months=12) - pd.Timedelta(days=1)))
     if places is None:
-        places = analysis.places.head(top_n)
+        from trygghet_geo.output.privacy import shared_places
+
+        places = shared_places(analysis.places, analysis.hotspots, k=k).head(top_n)
         places = places[["name", "rank", places.geometry.name]] if "rank" in places else places
     elif "name" not in places.columns:
         raise InputError(f"places: a 'name' column is needed (have {list(places.columns)})")
@@ -151,8 +155,14 @@ def write_report(
     followup_n: int = 5,
     title: str | None = None,
     include_map: bool = True,
+    k: int = SHARED_K,
 ) -> dict[str, Path]:
     """Write the board report (HTML) and its tables (XLSX next to it, same stem).
+
+    The report is a shared output: every text passes :func:`.privacy.redact`, the map is in the shared
+    privacy mode, a place found from a hotspot is listed only when the hotspot holds at least ``k``
+    incidents (whatever ``min_samples`` the analysis used), and dates are given by month, never the exact
+    first or last day of the data.
 
     Parameters
     ----------
@@ -174,6 +184,9 @@ def write_report(
         Default ``"Uppföljning av medborgarlöftet"`` plus the analysis title.
     include_map : bool
         Embed the shared-mode map (needs :mod:`trygghet_geo.output.maps`).
+    k : int, default 5
+        Incidents a grid cell must hold for its points to show on the map, and a hotspot for its place to
+        be listed.
 
     Returns
     -------
@@ -184,18 +197,23 @@ def write_report(
     --------
     >>> import trygghet_geo as tg
     >>> from trygghet_geo import sample
-    >>> result = tg.analyze(sample.load_incidents(), sample.load_observations(),
-    ...                     network=sample.load_network(), gazetteer=sample.load_gazetteer(),
-    ...                     eps_m=50, min_samples=15)  # doctest: +SKIP
+    >>> result = tg.analyze(sample.load_incidents(), sample.load_observations(),  # doctest: +SKIP
+    ...                     network=sample.load_network(), gazetteer=sample.load_gazetteer())
     >>> write_report(result, "uppfoljning.html", promise_date="2025-11-01")  # doctest: +SKIP
     {'html': PosixPath('uppfoljning.html'), 'xlsx': PosixPath('uppfoljning.xlsx')}
     """
+    import dataclasses
+
+    from trygghet_geo.output.privacy import check_gate, redact_table
+
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"write_report: path must end in .html, got {str(path)!r}")
-    plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places)
+    check_gate("shared", k, 100.0)
+    plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places, k=k)
+    plan = dataclasses.replace(plan, places=redact_table(plan.places))
     follow = followup_table(analysis, plan)
-    context = _context(analysis, plan, follow, top_n=top_n, title=title, include_map=include_map)
+    context = _context(analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k)
     text = _template().render(**context)
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
@@ -219,13 +237,15 @@ def _context(
     top_n: int,
     title: str | None,
     include_map: bool,
+    k: int,
 ) -> dict[str, Any]:
     from trygghet_geo.followup import plot_monthly
     from trygghet_geo.output._charts import figure_to_data_uri
+    from trygghet_geo.output.privacy import redact, shared_places
 
     meta = analysis.meta or {}
     start, end = _data_period(analysis)
-    places = analysis.places
+    places = shared_places(analysis.places, analysis.hotspots, k=k)
     fig = plot_monthly(
         _street_located(analysis.incidents),
         plan.places,
@@ -234,35 +254,39 @@ def _context(
     )
     chart = figure_to_data_uri(fig, dpi=80)
     return {
-        "title": title or f"Uppföljning av medborgarlöftet – {meta.get('title', 'trygghetskarta')}",
+        "title": redact(title or f"Uppföljning av medborgarlöftet – {meta.get('title', 'trygghetskarta')}"),
         "synthetic": bool(meta.get("synthetic", False)),
-        "source_note": str(meta.get("source_note") or ""),
-        "period": f"{_date(start)} – {_date(end)}",
-        "promise": _date(plan.promise_date),
-        "before": f"{_date(plan.before[0])} – {_date(plan.before[1])}",
-        "after": f"{_date(plan.after[0])} – {_date(plan.after[1])}",
+        "source_note": redact(str(meta.get("source_note") or "")),
+        "period": f"{_month(start)} – {_month(end)}",
+        "promise": _month(plan.promise_date),
+        "before": f"{_month(plan.before[0])} – {_month(plan.before[1])}",
+        "after": f"{_month(plan.after[0])} – {_month(plan.after[1])}",
         "months": follow.attrs.get("months_text", ""),
-        "summary": _summary(analysis, follow),
+        "summary": _summary(analysis, places, follow),
         "places": _place_rows(places.head(top_n)),
         "n_places": len(places),
         "follow": _follow_rows(follow),
         "chart": chart,
-        "map_srcdoc": _map_srcdoc(analysis) if include_map else None,
-        "left_out": [(_reason_text(k), int(v)) for k, v in (analysis.left_out or {}).items()],
+        "map_srcdoc": _map_srcdoc(analysis, k) if include_map else None,
+        "k": k,
+        "left_out": [(_reason_text(c), int(v)) for c, v in (analysis.left_out or {}).items()],
+        "left_out_observations": [
+            (_reason_text(c), int(v))
+            for c, v in (getattr(analysis, "observations_left_out", {}) or {}).items()
+        ],
         "n_incidents": len(analysis.incidents),
         "n_observations": 0 if analysis.observations is None else len(analysis.observations),
         "eps_m": _num(meta.get("eps_m"), 0),
         "min_samples": meta.get("min_samples", ""),
+        "parameters_note": meta.get("parameters_note", ""),
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
         "q_alpha": f"{float(places.attrs.get('alpha', 0.05)):g}".replace(".", ","),
-        "k": SHARED_K,
         "generated": pd.Timestamp.now().strftime("%Y-%m-%d"),
     }
 
 
-def _summary(analysis: AnalysisLike, follow: gpd.GeoDataFrame) -> list[str]:
-    places = analysis.places
+def _summary(analysis: AnalysisLike, places: gpd.GeoDataFrame, follow: gpd.GeoDataFrame) -> list[str]:
     n_sig = int(places["significant"].sum()) if "significant" in places and len(places) else 0
     n_hot = int((places["hotspot_id"] >= 0).sum()) if "hotspot_id" in places and len(places) else 0
     lines = [
@@ -322,29 +346,36 @@ def _follow_rows(follow: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _map_srcdoc(analysis: AnalysisLike) -> str | None:
+def _map_srcdoc(analysis: AnalysisLike, k: int) -> str | None:
     """The shared-mode, self-contained map as one HTML document (escaped later as the srcdoc attribute)."""
     from trygghet_geo.output.maps import (
         make_map,  # folium is slow to import; only a report with a map needs it
     )
 
-    m = make_map(analysis, privacy="shared", self_contained=True, lang="sv", k=SHARED_K)
+    m = make_map(analysis, privacy="shared", self_contained=True, lang="sv", k=k)
     return str(m.get_root().render())
 
 
 def _write_xlsx(
     analysis: AnalysisLike, follow: gpd.GeoDataFrame, context: dict[str, Any], path: Path
 ) -> Path:
-    from trygghet_geo.rank import _cell_safe, places_table
+    from trygghet_geo.io._write import write_sheets
+    from trygghet_geo.output.privacy import shared_places
+    from trygghet_geo.rank import places_table
 
-    places = places_table(analysis.places)
-    table = pd.DataFrame(follow.drop(columns=[follow.geometry.name]))
+    places = places_table(shared_places(analysis.places, analysis.hotspots, k=context["k"]))
+    # the days of each period, with its month, would give the data's exact first and last day
+    table = pd.DataFrame(
+        follow.drop(columns=[follow.geometry.name, "days_before", "days_after"], errors="ignore")
+    )
     table["improved"] = np.where(table["improved"], "ja", "nej")
     table["area"] = table["area"].map(lambda a: _AREA_SV.get(a, a))
     table = table.rename(columns=_followup_column)
-    for col in table.select_dtypes(include=["object", "string"]).columns:
-        table[col] = table[col].map(_cell_safe)
-    left = pd.DataFrame(context["left_out"], columns=["Orsak", "Antal"])
+    left = pd.DataFrame(
+        [("händelser", r, n) for r, n in context["left_out"]]
+        + [("synpunkter", r, n) for r, n in context["left_out_observations"]],
+        columns=["Rader", "Orsak", "Antal"],
+    )
     about = pd.DataFrame(
         {
             "Uppgift": [
@@ -369,13 +400,8 @@ def _write_xlsx(
             ],
         }
     )
-    about["Värde"] = about["Värde"].map(_cell_safe)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        places.to_excel(xl, sheet_name="Platser", index=False)
-        table.to_excel(xl, sheet_name="Uppföljning", index=False)
-        left.to_excel(xl, sheet_name="Utanför analysen", index=False)
-        about.to_excel(xl, sheet_name="Om rapporten", index=False)
-    return path
+    sheets = {"Platser": places, "Uppföljning": table, "Utanför analysen": left, "Om rapporten": about}
+    return write_sheets(sheets, path)
 
 
 # --- helpers
@@ -400,8 +426,9 @@ def _reason_text(code: str) -> str:
     return schema.reason_text(code)
 
 
-def _date(t: Any) -> str:
-    return str(pd.Timestamp(t).strftime("%Y-%m-%d"))
+def _month(t: Any) -> str:
+    """A date as its month (``2025-03``): a shared report never gives the data's exact first or last day."""
+    return str(pd.Timestamp(t).strftime("%Y-%m"))
 
 
 def _num(x: Any, digits: int) -> str:

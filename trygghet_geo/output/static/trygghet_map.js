@@ -259,6 +259,25 @@ var TrygghetMap = (function () {
     new Panel().addTo(map);
   }
 
+  function addDensity(D, fg) {  // street pieces by density class, one canvas polyline per class
+    var r = L.canvas({ pane: "tgStreets" });
+    D.density.lines.forEach(function (cls, i) {
+      if (!cls.length) return;
+      fg.addLayer(L.polyline(cls.map(function (a) { return latlngs(a, D.q); }),
+        { renderer: r, color: D.density.colors[i], weight: 4, opacity: 0.9, interactive: false }));
+    });
+  }
+
+  function densityLegend(D, L_, box) {
+    var d = D.density, f = function (v) { return v.toLocaleString(D.locale, { maximumFractionDigits: 1 }); };
+    el("div", "tg-legend-sub", L_.density + " (" + d.unit + ", " + L_.bandwidth + " " + f(d.bandwidth_m) + " m)", box);
+    d.limits.forEach(function (lim, i) {
+      var it = el("div", "tg-legend-item tg-density-item", null, box);
+      el("span", "tg-line", null, it).style.background = d.colors[i];
+      el("span", null, f(lim[0]) + "–" + f(lim[1]), it);
+    });
+  }
+
   function addLegend(map, D, L_) {
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
@@ -286,6 +305,7 @@ var TrygghetMap = (function () {
           el("span", "tg-cell", null, cit);
           el("span", null, L_.cells, cit);
         }
+        if (D.density && D._groups.density) densityLegend(D, L_, box);
         if (D.observations && D.observations.cat.length) {
           el("div", "tg-legend-sub", L_.observations, box);
           D.obs_categories.forEach(function (c) {
@@ -342,6 +362,7 @@ var TrygghetMap = (function () {
     if (G.heatmap && typeof L.heatLayer === "function") {
       G.heatmap.addLayer(L.heatLayer(heatPts, { radius: 14, blur: 16, minOpacity: 0.3, maxZoom: 17 }));
     }
+    if (D.density && G.density) addDensity(D, G.density);
     if (G.observations) addObservations(D, G.observations, L_);
     var byPlace = addHotspots(map, D, G.hotspots, L_);
     addPanel(map, D, byPlace, L_);

@@ -1,0 +1,232 @@
+"""Network kernel density: time and memory of ``network_kde`` beside a brute-force networkx peer, same run.
+
+Cases (each in its own process, so peak memory is its own):
+
+- ``sample``: 100,000 synthetic events (60 % around hotspots, 40 % spread along the streets) on the bundled
+  Helsinki network, 200 m bandwidth, 10 m lixels, the default discontinuous kernel, from points to the lixel
+  table (snapping, lixels, density, counts). Also the mass the default depth limit (6) and the dead ends
+  take away, and the same run at ``max_depth=8``.
+- ``peer``: the brute-force route an analyst would write: per event, networkx's Dijkstra with a cutoff of the
+  bandwidth from the event (inserted into the graph) to every lixel centre, quartic kernel of the network
+  distance (the "simple" method, which does less than the discontinuous one). Timed on 200 events and
+  scaled to 100,000 (it is linear in the events); its densities are checked against ``method="simple"``.
+- ``grid``: 1,000,000 events on a 100,000-edge grid (50 m spacing, as bench_cluster.py), 200 m bandwidth,
+  20 m lixels, discontinuous.
+- ``map``: the self-contained shared-mode map of 100,000 incidents on the sample with the density layer
+  (its size).
+
+Usage::
+
+    .venv/bin/python bench/bench_density.py           # every case
+    .venv/bin/python bench/bench_density.py --quick   # 20,000 events on the sample, 100,000 on the grid
+    .venv/bin/python bench/bench_density.py --continuous --quick   # the continuous kernel's depth loss
+
+The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
+is printed beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cluster import load_network, make_points
+
+H, LIXEL = 200.0, 10.0
+
+
+def _events(network, n, seed=0):
+    import geopandas as gpd
+
+    xy = make_points(network, n, seed)
+    return gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=network.crs)
+
+
+def _timed(fn):
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - w0, time.process_time() - c0
+
+
+def case_sample(n: int) -> dict:
+    from trygghet_geo import options, sample
+    from trygghet_geo.density import network_kde
+
+    options.progress = False
+    net = sample.load_network()
+    ev = _events(net, n)
+    lix, wall, cpu = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL))
+    deeper, wall8, cpu8 = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, max_depth=8))
+    return {
+        "n": n, "lixels": len(lix), "wall": wall, "cpu": cpu,
+        "lost_depth": lix.attrs["mass_lost_depth"], "lost_dead_ends": lix.attrs["mass_lost_dead_ends"],
+        "wall8": wall8, "cpu8": cpu8, "lost_depth8": deeper.attrs["mass_lost_depth"],
+    }  # fmt: skip
+
+
+def case_continuous(n: int) -> dict:
+    from trygghet_geo import options, sample
+    from trygghet_geo.density import network_kde
+
+    options.progress = False
+    net = sample.load_network()
+    ev = _events(net, n)
+    lix, wall, cpu = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, method="continuous"))
+    return {"n": n, "wall": wall, "cpu": cpu, "lost_depth": lix.attrs["mass_lost_depth"]}
+
+
+def case_peer(n_full: int, n_peer: int = 200) -> dict:
+    import networkx as nx
+
+    from trygghet_geo import options, sample
+    from trygghet_geo.density import network_kde
+    from trygghet_geo.network import lixelize, snap_points
+
+    options.progress = False
+    net = sample.load_network()
+    ev = _events(net, n_full).iloc[:n_peer]
+    snap = snap_points(ev, net)
+    lix = lixelize(net, LIXEL)
+    centre = ((lix["from_m"] + lix["to_m"]) / 2).to_numpy()
+
+    def brute():
+        G = net.to_graph()
+        lengths = net.edges["length_m"].to_numpy()
+        u, v = net.edges["u"].to_numpy(), net.edges["v"].to_numpy()
+        on_edge = {}
+        for i, e in enumerate(lix["edge_id"].to_numpy()):
+            on_edge.setdefault(int(e), []).append(i)
+        dens = np.zeros(len(lix))
+        for e, t in zip(snap["edge_id"], snap["edge_offset_m"], strict=True):
+            if e < 0:
+                continue
+            G.add_edge("x", int(u[e]), length=float(t))
+            G.add_edge("x", int(v[e]), length=float(lengths[e] - t))
+            dist = nx.single_source_dijkstra_path_length(G, "x", cutoff=H, weight="length")
+            G.remove_node("x")
+            for f in {int(e)} | {f for node in dist if node != "x" for f in _incident(G, node)}:
+                for i in on_edge.get(f, []):
+                    c = centre[i]
+                    d = min(dist.get(int(u[f]), np.inf) + c, dist.get(int(v[f]), np.inf) + lengths[f] - c)
+                    if f == e:
+                        d = min(d, abs(c - t))
+                    if d < H:
+                        dens[i] += 15 / 16 * (1 - (d / H) ** 2) ** 2 / H
+        return dens
+
+    dens, wall, cpu = _timed(brute)
+    ours = network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, method="simple")
+    per_km = dens * 1000 / len(ev)
+    err = float(np.max(np.abs(per_km - ours["density"].to_numpy())))
+    return {"n": n_peer, "wall": wall, "cpu": cpu, "scaled_wall": wall * n_full / n_peer, "max_abs_diff": err}
+
+
+def _incident(G, node):
+    return [d["edge_id"] for _, _, d in G.edges(node, data=True) if "edge_id" in d]
+
+
+def case_grid(n: int) -> dict:
+    from trygghet_geo import options
+    from trygghet_geo.density import network_kde
+
+    options.progress = False
+    net = load_network("grid100k")
+    ev = _events(net, n)
+    lix, wall, cpu = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=20.0))
+    return {"n": n, "edges": len(net.edges), "lixels": len(lix), "wall": wall, "cpu": cpu,
+            "lost_depth": lix.attrs["mass_lost_depth"]}  # fmt: skip
+
+
+def case_map(n: int) -> dict:
+    import tempfile
+
+    from bench_map import synthetic_analysis
+
+    from trygghet_geo import options, sample
+    from trygghet_geo.output.maps import save_html
+
+    options.progress = False
+    analysis = synthetic_analysis(sample.load_network(), n)
+    with tempfile.TemporaryDirectory() as tmp:
+        path, wall, cpu = _timed(lambda: save_html(analysis, Path(tmp) / "karta.html", privacy="shared"))
+        size = path.stat().st_size
+        text = path.read_text(encoding="utf-8")
+    return {"n": n, "mb": size / 1e6, "wall": wall, "cpu": cpu, "has_layer": '"density":{' in text}
+
+
+def _child(case: str, arg: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", case, str(arg)], capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--child", nargs=2)
+    ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's loss at depth 6")
+    args = ap.parse_args()
+    if args.child:
+        cases = {"sample": case_sample, "peer": case_peer, "grid": case_grid, "map": case_map}
+        fn = {**cases, "continuous": case_continuous}[args.child[0]]
+        res = fn(int(args.child[1]))
+        res["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(res))
+        return
+    n_sample, n_grid = (20_000, 100_000) if args.quick else (100_000, 1_000_000)
+    if args.continuous:
+        c = _child("continuous", n_sample)
+        print(
+            f"continuous, {n_sample:,} events on the sample, {H:g} m, max_depth 6: "
+            f"{c.get('wall', 0):.1f} s wall, {c.get('cpu', 0):.1f} s CPU; "
+            f"mass lost to the depth limit {100 * c.get('lost_depth', 0):.2f} %"
+        )
+        return
+    s = _child("sample", n_sample)
+    p = _child("peer", n_sample)
+    nan = float("nan")
+    print(f"sample  {n_sample:>9,} events, {H:g} m, {LIXEL:g} m lixels, discontinuous (max_depth 6):")
+    print(
+        f"        ours {s.get('wall', nan):7.2f} s wall, {s.get('cpu', nan):6.2f} s CPU, "
+        f"{s.get('peak_mib', nan):,.0f} MiB peak; mass lost to the depth limit "
+        f"{100 * s.get('lost_depth', nan):.2f} %, to dead ends {100 * s.get('lost_dead_ends', nan):.2f} %"
+        f" {s.get('error', '')}"
+    )
+    print(
+        f"        max_depth 8: {s.get('wall8', nan):.2f} s wall, {s.get('cpu8', nan):.2f} s CPU, "
+        f"depth loss {100 * s.get('lost_depth8', nan):.2f} %"
+    )
+    print(
+        f"        peer (networkx Dijkstra per event, simple kernel): {p.get('wall', nan):.2f} s for "
+        f"{p.get('n')} events -> {p.get('scaled_wall', nan):,.0f} s scaled to {n_sample:,} "
+        f"({p.get('scaled_wall', nan) / s.get('wall', nan):,.0f}x ours); "
+        f"max |difference| to method='simple': {p.get('max_abs_diff', nan):.2e} {p.get('error', '')}"
+    )
+    g = _child("grid", n_grid)
+    print(
+        f"grid    {n_grid:>9,} events on {g.get('edges', 0):,} edges, {H:g} m, 20 m lixels: "
+        f"{g.get('wall', nan):.2f} s wall, {g.get('cpu', nan):.2f} s CPU, "
+        f"{g.get('peak_mib', nan) / 1024:.2f} GiB peak; depth loss {100 * g.get('lost_depth', nan):.2f} % "
+        f"{g.get('error', '')}"
+    )
+    m = _child("map", 100_000)
+    layer = "drawn" if m.get("has_layer") else "MISSING"
+    print(
+        f"map     100,000 incidents, shared mode, density layer {layer}: "
+        f"{m.get('mb', nan):.2f} MB, written in {m.get('wall', nan):.1f} s {m.get('error', '')}"
+    )
+
+
+if __name__ == "__main__":
+    main()

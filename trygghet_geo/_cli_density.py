@@ -1,0 +1,137 @@
+"""``trygghet-geo density``: network kernel density of an incident file, as a lixel table and a map.
+
+Kept beside :mod:`trygghet_geo.cli` (which registers it) so the subcommand's arguments and work stay in one
+place; heavy modules are imported in :func:`_run_density` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from trygghet_geo.errors import TrygghetError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = ["add_density"]
+
+
+def add_density(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> Callable[[argparse.Namespace], int]:
+    """Add the subcommand; the network and gazetteer loaders are the command line's own (passed in, so this
+    module does not import :mod:`trygghet_geo.cli`)."""
+    p = sub.add_parser(
+        "density",
+        help="density along the streets (network kernel density): a table of street pieces and a map",
+        description="Read → geocode (with --gazetteer) → network kernel density on pieces of street of about "
+        "--lixel-m metres. Writes the pieces with their density in events per km of street per year "
+        "(tathet.gpkg, or tathet.parquet with --format parquet) and the map with the layer 'Täthet längs "
+        "gatorna' shown (tathetskarta.html, shared privacy mode unless --privacy internal).",
+    )
+    p.add_argument("incidents", help="incident file (.csv, .xlsx, .geojson, .gpkg, .shp, Polisen .json)")
+    p.add_argument("--network", required=True, help="street network (as for 'trygghet-geo analyze')")
+    p.add_argument("--gazetteer", help="gazetteer or OSM extract, to place rows that have only place text")
+    p.add_argument(
+        "--bandwidth-m", type=float, help="bandwidth along the streets, metres (default: cross-validation)"
+    )
+    p.add_argument("--lixel-m", type=float, default=20.0, help="length of the street pieces, metres (20)")
+    p.add_argument(
+        "--method", choices=("discontinuous", "continuous", "simple"), default="discontinuous",
+        help="Okabe's equal-split discontinuous kernel (default), the continuous one, or shortest paths",
+    )  # fmt: skip
+    p.add_argument(
+        "--kernel",
+        choices=("quartic", "epanechnikov", "triangular", "uniform", "gaussian"),
+        default="quartic",
+    )
+    p.add_argument(
+        "--max-depth", type=int, default=6, help="junctions a kernel passes at most (6); 0: no limit"
+    )
+    p.add_argument("--format", choices=("gpkg", "parquet"), default="gpkg", help="table format (gpkg)")
+    p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
+    p.add_argument("--lang", choices=("sv", "en"), default="sv")
+    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    return lambda args: _run_density(args, load_network, load_gazetteer)
+
+
+def _run_density(
+    args: argparse.Namespace,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> int:
+    from pathlib import Path
+
+    import geopandas as gpd
+    import numpy as np
+
+    from trygghet_geo import schema
+    from trygghet_geo.analysis import Analysis, _geocode, _read
+    from trygghet_geo.density import network_kde
+    from trygghet_geo.output.maps import save_html
+
+    if args.max_depth < 0:
+        raise TrygghetError(f"--max-depth must be 0 (no limit) or a positive number, got {args.max_depth}")
+    network = load_network(args.network)
+    inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
+    inc = inc.to_crs(network.crs)
+    usable = (inc[schema.STATUS] == "ok").to_numpy() & inc[schema.PRECISION].isin(
+        list(schema.STREET_PRECISION)
+    ).to_numpy()
+    usable &= ~(inc.geometry.is_empty | inc.geometry.isna()).to_numpy()
+    lix = network_kde(
+        inc[usable], network, bandwidth_m=args.bandwidth_m, lixel_m=args.lixel_m, kernel=args.kernel,
+        method=args.method, max_depth=args.max_depth or None,
+    )  # fmt: skip
+    left = inc.loc[~usable, schema.REASON].replace("", "not_street_level").value_counts().to_dict()
+    for reason, n in lix.attrs["left_out"].items():
+        left[reason] = left.get(reason, 0) + n
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = gpd.GeoDataFrame(lix, crs=lix.crs)
+    table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
+    path = out / f"tathet.{args.format}"
+    if args.format == "parquet":
+        table.to_parquet(path)
+    else:
+        if path.exists():
+            path.unlink()
+        table.to_file(path, layer="tathet", driver="GPKG")
+    meta: dict[str, Any] = {
+        "title": "Täthet längs gatorna" if args.lang == "sv" else "Density along the streets"
+    }
+    if schema.OCCURRED_AT in inc.columns and inc.loc[usable, schema.OCCURRED_AT].notna().any():
+        times = inc.loc[usable, schema.OCCURRED_AT].dropna()
+        meta["period"] = (times.min(), times.max())
+    empty = gpd.GeoDataFrame({schema.STATUS: []}, geometry=[], crs=network.crs)
+    analysis = Analysis(inc, None, empty, empty, network, left_out=left, meta=meta)
+    html = save_html(
+        analysis,
+        out / "tathetskarta.html",
+        privacy=args.privacy,
+        lang=args.lang,
+        density=lix,
+        heatmap="density",
+    )
+    top = np.sort(lix["density"].to_numpy())[::-1][:1]
+    print(f"Händelser med i tätheten: {lix.attrs['n_events']} (utelämnade: {sum(left.values())})")
+    a = lix.attrs
+    print(f"Bandbredd: {a['bandwidth_m']:g} m, metod: {a['method']}, kärna: {a['kernel']}")
+    if len(top):
+        from trygghet_geo.density import UNIT_PER_YEAR
+        from trygghet_geo.output._mapdata import LABELS
+
+        unit = LABELS[args.lang][
+            "density_unit_year" if lix.attrs["density_unit"] == UNIT_PER_YEAR else "density_unit_event"
+        ]
+        print(f"Högsta täthet: {top[0]:.1f} ({unit})")
+    print(f"Tabell: {path} ({len(table)} gatubitar)")
+    print(f"Karta:  {html}")
+    return 0

@@ -1,0 +1,177 @@
+"""The careful CSV path: records read with Python's :mod:`csv`, each checked against the physical lines it
+took, so a quote that opens and never closes cannot swallow the lines after it.
+
+The fast readers (Arrow, pandas' C engine) hand over here when a file has ragged rows or a cell holding a line
+break. A cell that legitimately spans lines (a quoted note with a line break) is kept as written; a record
+whose quoted cell swallowed lines that look like records of their own (as many delimiters as the header's
+columns need), or that runs on to the end of the file, is a *runaway quote*: its first line is read again with
+the stray quote taken as a literal character, and reading goes on from the next line. Every runaway is
+reported with its row, line and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["MAX_COLUMNS", "RunawayQuote", "TrackedRead", "read_tracked", "split_literal", "unique_names"]
+
+MAX_COLUMNS = 2_048
+"""Widest table read (a CSV header's cells, a sheet's extent). Incident extracts have tens of columns; a
+wider table is refused before any reader allocates a column per cell (100,000 columns took 1.5 GB)."""
+
+
+@dataclass(frozen=True)
+class RunawayQuote:
+    """A cell that opened a quote and never closed it: data row, physical line, column, lines it would
+    have swallowed."""
+
+    row: int
+    line: int
+    column: str
+    swallowed: int
+
+
+@dataclass
+class TrackedRead:
+    """The frame read by :func:`read_tracked` and what it found."""
+
+    frame: pd.DataFrame
+    runaways: list[RunawayQuote] = field(default_factory=list)
+    lines: int = 0  # physical lines after the title lines, header included
+
+
+class _Lines:
+    """An iterator over physical lines that knows where it is (and can be moved back)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.i = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.i >= len(self.lines):
+            raise StopIteration
+        self.i += 1
+        return self.lines[self.i - 1]
+
+
+def physical_lines(text: str) -> list[str]:
+    """Lines ended by ``\\r``, ``\\n`` or ``\\r\\n`` only — the line ends :mod:`csv` knows (``str.splitlines``
+    would also cut at form feeds and other separators that may sit inside a cell)."""
+    return list(io.StringIO(text, newline=""))
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Column names made unique the way pandas does (``Plats``, ``Plats.1``); empty names ``Unnamed: i``."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(header):
+        base = name if name.strip() else f"Unnamed: {i}"
+        new = base
+        while new in seen:
+            seen[base] += 1
+            new = f"{base}.{seen[base]}"
+        seen.setdefault(new, 0)
+        out.append(new)
+    return out
+
+
+def split_literal(line: str, delim: str) -> list[str]:
+    """Cells of one line where a quote that never closes is a literal character; quoted cells that do close
+    on the line are unquoted as usual (``"Storgatan 1; Malmö"`` stays one cell)."""
+    parts = line.rstrip("\r\n").split(delim)
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if part.startswith('"'):
+            for j in range(i, min(len(parts), i + 256)):
+                cand = delim.join(parts[i : j + 1])
+                inner = cand[1:-1]
+                if len(cand) >= 2 and cand.endswith('"') and '"' not in inner.replace('""', ""):
+                    out.append(inner.replace('""', '"'))
+                    i = j + 1
+                    break
+            else:
+                out.append(part)
+                i += 1
+        else:
+            out.append(part)
+            i += 1
+    return out
+
+
+def _is_runaway(record: list[str], delim: str, width: int) -> bool:
+    """A record spanning several physical lines swallowed others: a later line of one of its cells carries as
+    many delimiters as a record of its own (at least two), or the record came out wider than the header.
+    (A quoted cell whose later lines each hold a whole record's worth of delimiters cannot be told from a
+    quote that swallowed records; it is read as the latter, and reported.)"""
+    if len(record) > width:
+        return True
+    need = max(2, width - 1)
+    return any(
+        ("\n" in cell or "\r" in cell) and any(ln.count(delim) >= need for ln in physical_lines(cell)[1:])
+        for cell in record
+    )
+
+
+def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
+    """Every record of ``text`` after ``skip`` title lines, as text cells under the first record's names.
+
+    Records wider than the header have their extra cells joined back into the last column (nothing lost);
+    shorter ones are padded with ``""``; lines holding nothing are no records.
+    """
+    lines = physical_lines(text)[skip:]
+    src = _Lines(lines)
+    reader = csv.reader(src, delimiter=delim, strict=True)
+    rows: list[list[str]] = []
+    runaways: list[RunawayQuote] = []
+    header: list[str] | None = None
+    width = 0
+    while src.i < len(lines):
+        start = src.i
+        parsed: list[str] | None
+        at_end = False
+        try:
+            parsed = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a quote closed before a non-delimiter, or the end of the file inside one
+            parsed, at_end = None, "end of data" in str(exc)
+        end = max(src.i, start + 1)
+        if parsed is None and end - start == 1 and not at_end:
+            record = next(csv.reader([lines[start]], delimiter=delim), [])  # sloppy quoting on one line
+        elif parsed is None or (end - start > 1 and header is not None and _is_runaway(parsed, delim, width)):
+            record = split_literal(lines[start], delim)
+            if header is not None:
+                col = next((k for k, c in enumerate(record) if c.startswith('"')), len(record) - 1)
+                name = header[min(col, width - 1)]
+                runaways.append(RunawayQuote(len(rows) + 1, skip + start + 1, name, end - start - 1))
+            src.i = start + 1
+        else:
+            record = parsed
+        if end - start > 1 or parsed is None:
+            reader = csv.reader(src, delimiter=delim, strict=True)
+        if not any(c.strip() for c in record):
+            continue
+        if header is None:
+            header, width = record, len(record)
+            continue
+        while len(record) > width and not record[-1].strip():
+            record.pop()
+        if len(record) > width:
+            record = [*record[: width - 1], delim.join(record[width - 1 :])]
+        elif len(record) < width:
+            record = record + [""] * (width - len(record))
+        rows.append(record)
+    if header is None:
+        return TrackedRead(pd.DataFrame(), runaways, len(lines))
+    frame = pd.DataFrame(rows, columns=unique_names(header), dtype="str")
+    return TrackedRead(frame, runaways, len(lines))
