@@ -173,3 +173,23 @@ def test_bad_parameters(town: StreetNetwork) -> None:
         tg.near_repeat(ev, town, n_simulations=0)
     with pytest.raises(InputError, match="occurred_at"):
         tg.near_repeat(ev.drop(columns="occurred_at"), town)
+
+
+def test_interpretation_sentence() -> None:
+    from trygghet_geo.hotspots._near_repeat import interpret_near_repeat
+
+    table = pd.DataFrame(
+        {
+            "space_from_m": [0.0, 100.0, 200.0],
+            "space_to_m": [100.0, 200.0, 400.0],
+            "time_from_days": [0.0, 7.0, 0.0],
+            "time_to_days": [7.0, 14.0, 7.0],
+            "ratio": [2.34, 1.04, 3.0],
+            "p_value": [0.01, 0.02, 0.2],  # the last is not significant: not named
+        }
+    )
+    assert interpret_near_repeat(table, lang="sv") == (
+        "Närliggande upprepningar: inom 0–100 m och 0–7 dagar: 2,3 gånger fler än slumpen; "
+        "inom 100–200 m och 7–14 dagar: 1,04 gånger fler än slumpen."
+    )
+    assert interpret_near_repeat(table.iloc[2:], lang="en") == "No near repeats beyond chance."

@@ -242,7 +242,7 @@ def interpret_near_repeat(table: pd.DataFrame, *, alpha: float = 0.05, lang: str
             s1=_num(r.space_to_m, lang),
             t0=_num(r.time_from_days, lang),
             t1=_num(r.time_to_days, lang),
-            ratio=_num(round(float(r.ratio), 1), lang, decimals=1),
+            ratio=_num(float(r.ratio), lang, decimals=2 if r.ratio < 1.95 else 1),
         )
         for r in rows
     ]
