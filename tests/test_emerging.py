@@ -160,3 +160,25 @@ def test_bad_input(town) -> None:
         tg.emerging_hotspots(events, town, alpha=2)
     with pytest.raises(InputError, match="no incident"):
         tg.emerging_hotspots(events.assign(occurred_at=pd.NaT), town)
+
+
+def test_cli_trend_writes_the_segment_and_near_repeat_tables(tmp_path, capsys) -> None:
+    import geopandas as gpd
+
+    from trygghet_geo import sample
+    from trygghet_geo.cli import main
+
+    raw = sample.write_raw(tmp_path / "raw")
+    sample.load_network().to_file(tmp_path / "gatunat.gpkg")
+    out = tmp_path / "out"
+    code = main(["trend", str(raw["incidents"]), "--network", str(tmp_path / "gatunat.gpkg"),
+                 "--simulations", "19", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    table = gpd.read_file(out / "utveckling.gpkg")
+    assert {"pattern", "label", "trend_z", "trend_p", "n_steps_hot"} <= set(table.columns)
+    assert set(table["pattern"]) <= set(PATTERNS)
+    knox = pd.read_csv(out / "narupprepning.csv")
+    assert len(knox) == 16
+    printed = capsys.readouterr().out
+    assert "tidssteg" in printed
+    assert "Närliggande upprepningar" in printed
