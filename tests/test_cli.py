@@ -14,10 +14,10 @@ def test_summary_says_why_there_are_no_places(capsys) -> None:
     def result(edge_ids: list[int]) -> SimpleNamespace:
         inc = pd.DataFrame({s.EDGE_ID: edge_ids})
         return SimpleNamespace(
-            incidents=inc, observations=None, left_out={}, hotspots=[], places=pd.DataFrame()
+            incidents=inc, observations=None, left_out={}, hotspots=[], places=pd.DataFrame(), meta={}
         )
 
     _print_summary(result([-1, -1]))
     assert "ingen händelse kunde placeras på gatunätet" in capsys.readouterr().out
     _print_summary(result([0, 3, 5]))
-    assert "inga koncentrationer med dessa inställningar" in capsys.readouterr().out
+    assert "inga koncentrationer som sticker ut" in capsys.readouterr().out

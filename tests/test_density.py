@@ -359,7 +359,9 @@ def test_cli_writes_the_lixel_table_and_a_map(tmp_path, capsys, fmt):
 def test_cli_density_bad_network_is_a_clear_error(tmp_path, capsys):
     from trygghet_geo.cli import main
 
-    assert main(["density", "x.csv", "--network", str(tmp_path / "saknas.gpkg")]) == 2
+    incidents = tmp_path / "x.csv"
+    incidents.write_text("Datum;Brottstyp;Latitud;Longitud\n2025-01-01;Stöld;59.3;18.0\n", encoding="utf-8")
+    assert main(["density", str(incidents), "--network", str(tmp_path / "saknas.gpkg")]) == 2
     assert "--network" in capsys.readouterr().err
 
 

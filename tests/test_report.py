@@ -170,7 +170,7 @@ def test_everything_is_escaped(written: dict[str, Path]) -> None:
 
 def test_xlsx_tables(town: Analysis, written: dict[str, Path]) -> None:
     sheets = pd.read_excel(written["xlsx"], sheet_name=None, engine="calamine")
-    assert list(sheets) == ["Platser", "Uppföljning", "Utanför analysen", "Om rapporten"]
+    assert list(sheets) == ["Platser", "Uppföljning", "Utanför analysen", "Om rapporten", "Om analysen"]
     # a place is listed only when its hotspot holds k = 5 incidents (a DBSCAN cluster may hold fewer than
     # min_samples when another cluster takes its border points)
     size = dict(zip(town.hotspots["hotspot_id"], town.hotspots["n_events"], strict=True))
@@ -185,6 +185,11 @@ def test_xlsx_tables(town: Analysis, written: dict[str, Path]) -> None:
     assert about["Löftets datum"] == "2025-01"
     assert re.fullmatch(r"\d{4}-\d\d – \d{4}-\d\d", about["Dataperiod"])
     assert about["Syntetiska data"] == "ja"
+    from trygghet_geo.io._stamp import manifest_from_xlsx
+
+    manifest = manifest_from_xlsx(written["xlsx"])  # the run's manifest, in a sheet of its own
+    assert manifest is not None
+    assert manifest["output"] == {"k": 5, "lang": "sv", "privacy": "shared", "report": True}
 
 
 def test_default_plan_and_bad_input(town: Analysis, tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ _LAZY: dict[str, str] = {
     "read_observations": "trygghet_geo.io",
     "StreetNetwork": "trygghet_geo.network",
     "NetworkDBSCAN": "trygghet_geo.hotspots",
+    "NetworkHDBSCAN": "trygghet_geo.hotspots",
     "suggest_eps": "trygghet_geo.hotspots",
     "suggest_parameters": "trygghet_geo.hotspots",
     "hotspot_significance": "trygghet_geo.hotspots",
@@ -75,6 +76,7 @@ __all__ = [
     "InputError",
     "NetworkDBSCAN",
     "NetworkError",
+    "NetworkHDBSCAN",
     "ParameterError",
     "SchemaError",
     "StreetNetwork",
@@ -106,6 +108,7 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.followup import compare_periods
     from trygghet_geo.hotspots import (
         NetworkDBSCAN,
+        NetworkHDBSCAN,
         emerging_hotspots,
         find_hotspots,
         near_repeat,

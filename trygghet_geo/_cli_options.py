@@ -67,6 +67,11 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         help="events within eps for a core point, or 'auto' (default: analyze's default)",
     )  # fmt: skip
     p.add_argument(
+        "--method", choices=("dbscan", "hdbscan"), default=None,
+        help="clustering: dbscan (eps and min-samples) or hdbscan (self-adjusting, no eps; min-samples is "
+        "the smallest hotspot) (default: analyze's default, dbscan)",
+    )  # fmt: skip
+    p.add_argument(
         "--period", help="the period the counts cover: START..END (e.g. 2024-01-01..2024-12-31), a year "
         "(2024) or a month (2024-03); default: the span of the incidents' dates",
     )  # fmt: skip
@@ -239,15 +244,15 @@ def read_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, gpd.GeoData
 
 
 def analysis_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """Keyword arguments of ``analyze()`` from the options; ``--eps-m``/``--min-samples`` are passed only
-    when given (a number or the string ``"auto"``), so analyze's own defaults apply otherwise."""
+    """Keyword arguments of ``analyze()`` from the options; ``--eps-m``/``--min-samples``/``--method`` are
+    passed only when given (a number or the string ``"auto"``), so analyze's own defaults apply otherwise."""
     out: dict[str, Any] = {
         "period": parse_period(args.period),
         "weights": parse_weights(args.weights),
         "include_uncertain": bool(args.include_uncertain),
         "min_geocode_score": float(args.min_geocode_score),
     }
-    for name in ("eps_m", "min_samples"):
+    for name in ("eps_m", "min_samples", "method"):
         value = getattr(args, name, None)
         if value is not None:
             out[name] = value

@@ -57,6 +57,29 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "Utelämnade synpunkter: {path} ({n} rader med skäl)",
         "en": "Remarks left out: {path} ({n} rows with their reason)",
     },
+    "files.report": {
+        "sv": "Rapport:    {path} (+ .xlsx); så gjordes filerna: {manifest}",
+        "en": "Report:     {path} (+ .xlsx); how the files were made: {manifest}",
+    },
+    # the "Om analysen" panel of every HTML output (output/_provenance.py), the XLSX sheet (io/_stamp.py)
+    "about.title": {"sv": "Om analysen", "en": "About this analysis"},
+    "about.version": {"sv": "Version", "en": "Version"},
+    "about.started": {"sv": "Skapad", "en": "Started"},
+    "about.parameters": {"sv": "Inställningar", "en": "Parameters"},
+    "about.why": {"sv": "Varför", "en": "Why"},
+    "about.inputs": {
+        "sv": "Indata (SHA-256, första 12 tecknen)",
+        "en": "Inputs (SHA-256, first 12 characters)",
+    },
+    "about.output": {"sv": "Utdata", "en": "Output"},
+    "about.counts": {"sv": "Antal", "en": "Counts"},
+    "about.full": {
+        "sv": "Hela beskrivningen finns som JSON i filen (trygghet-manifest).",
+        "en": "The whole manifest is in the file as JSON (trygghet-manifest).",
+    },
+    "about.key": {"sv": "Nyckel", "en": "Key"},
+    "about.value": {"sv": "Värde", "en": "Value"},
+    "about.sheet": {"sv": "Om analysen", "en": "About this analysis"},
     "wrote": {"sv": "Skrev", "en": "Wrote"},
     # emerging hotspots (hotspots/_emerging.py): ArcGIS Pro's pattern names
     "pattern.new": {"sv": "Ny hotspot", "en": "New hot spot"},

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo.crs import align_crs
+from trygghet_geo.manifest import recorded
 
 if TYPE_CHECKING:
     import folium
@@ -56,6 +57,10 @@ class Analysis:
         sentence saying why) and other run parameters.
     study_area : GeoDataFrame or None
         The study area polygon(s), when the caller gave one.
+    manifest : dict
+        How the run was made (JSON-serialisable; see :mod:`trygghet_geo.manifest`): versions, parameters as
+        asked and as used, seed, input and network hashes, counts by reason, start time. Every output
+        carries it.
     """
 
     incidents: gpd.GeoDataFrame
@@ -67,6 +72,7 @@ class Analysis:
     meta: dict[str, Any] = field(default_factory=dict)
     study_area: gpd.GeoDataFrame | None = None
     observations_left_out: dict[str, int] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
@@ -85,6 +91,7 @@ class Analysis:
         return save_html(self, path, **kwargs)
 
 
+@recorded
 def analyze(
     incidents: str | Path | pd.DataFrame,
     observations: str | Path | pd.DataFrame | None = None,
@@ -93,6 +100,7 @@ def analyze(
     gazetteer: Gazetteer | None = None,
     eps_m: float | Literal["auto"] = "auto",
     min_samples: int | Literal["auto"] = "auto",
+    method: Literal["dbscan", "hdbscan"] = "dbscan",
     max_snap_m: float = 100.0,
     weights: dict[str, float] | None = None,
     n_simulations: int = 99,
@@ -127,6 +135,12 @@ def analyze(
         (:func:`trygghet_geo.hotspots.street_weights`). The choice and why are in ``meta["parameters"]``
         and ``meta["parameters_note"]``. Numbers are used as given (plain, unweighted DBSCAN when
         ``min_samples`` is a number).
+    method
+        ``"dbscan"`` (the default) or ``"hdbscan"``: the self-adjusting HDBSCAN along the streets
+        (:class:`trygghet_geo.NetworkHDBSCAN`, no radius; the chosen ``min_samples`` is its smallest cluster
+        and its core-distance count, ``eps_m`` only the scale of the drawn streets). The significance stage is
+        the same for both: core zones and a null reclustered with DBSCAN at ``eps_m``/``min_samples``; with
+        ``"hdbscan"`` its p-values are therefore not those of an HDBSCAN null (not built yet).
     max_snap_m
         Points farther than this from every street are flagged and left out, never forced onto a street.
     weights
@@ -175,6 +189,11 @@ def analyze(
         v.count("min_samples", min_samples, minimum=1)
     v.positive("max_snap_m", max_snap_m)
     v.count("n_simulations", n_simulations)
+    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.hotspots._hdbscan import METHODS
+
+    if method not in METHODS:
+        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
     stages = _Stages(total=8)
     inc = _read(incidents, "incidents", categories)
     obs = _read(observations, "observations", categories) if observations is not None else None
@@ -194,7 +213,7 @@ def analyze(
     obs = _snap(obs, network, max_snap_m=max_snap_m) if obs is not None else None
     stages.step("cluster")
     params = _parameters(inc, network, eps_m, min_samples, random_state)
-    inc = _cluster(inc, network, params)
+    inc = _cluster(inc, network, params, method)
     stages.step("hotspots")
     from trygghet_geo.hotspots import find_hotspots
 
@@ -230,6 +249,7 @@ def analyze(
         min_samples=params.min_samples,
         max_snap_m=max_snap_m,
         n_simulations=n_simulations,
+        method=method,
         parameters=params.as_dict(),
         parameters_note=params.explain("sv"),
         parameters_note_en=params.explain("en"),
@@ -412,9 +432,12 @@ def _parameters(
     )
 
 
-def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, params: Parameters) -> gpd.GeoDataFrame:
+def _cluster(
+    gdf: gpd.GeoDataFrame, network: StreetNetwork, params: Parameters, method: str = "dbscan"
+) -> gpd.GeoDataFrame:
     from trygghet_geo import schema
     from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.hotspots._hdbscan import network_cluster_labels
     from trygghet_geo.hotspots._parameters import street_weights
 
     gdf[schema.CLUSTER] = -1
@@ -422,6 +445,11 @@ def _cluster(gdf: gpd.GeoDataFrame, network: StreetNetwork, params: Parameters) 
     if on_street.sum() > 0:
         e = gdf.loc[on_street, schema.EDGE_ID].to_numpy()
         t = gdf.loc[on_street, schema.EDGE_OFFSET_M].to_numpy()
+        if method == "hdbscan":
+            gdf.loc[on_street, schema.CLUSTER] = network_cluster_labels(
+                e, t, network, method=method, eps_m=params.eps_m, min_samples=params.min_samples
+            )
+            return gdf
         w = street_weights(network, e, t, params.eps_m) if params.min_samples_auto else None
         labels, _core = dbscan_on_network(
             e, t, network, eps_m=params.eps_m, min_samples=params.min_samples, sample_weight=w
@@ -461,7 +489,8 @@ def left_out_counts(incidents: pd.DataFrame) -> dict[str, int]:
     from trygghet_geo import schema
 
     left = incidents[incidents[schema.EDGE_ID] < 0] if schema.EDGE_ID in incidents else incidents
-    return {str(k): int(v) for k, v in _left_out_reasons(left).value_counts().items()}
+    counts = ((str(k), int(v)) for k, v in _left_out_reasons(left).value_counts().items())
+    return dict(sorted(counts, key=lambda kv: (-kv[1], kv[0])))  # equal counts by code: one order everywhere
 
 
 def _left_out_reasons(left: pd.DataFrame) -> pd.Series:

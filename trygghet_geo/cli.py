@@ -51,13 +51,15 @@ def _run_demo(args: argparse.Namespace) -> int:
     import time
 
     from trygghet_geo import sample
+    from trygghet_geo._text import text
 
     t0 = time.perf_counter()
     result, paths = sample.run_demo(args.out, args.raw)
     print(f"Exempeldata (syntetiska) skrivna till {paths['incidents'].parent}/")
     _print_summary(result)
     print(f"Karta:   {paths['map']}")
-    print(f"Platser: {paths['places']}")
+    print(f"Platser: {paths['places']} (+ .xlsx)")
+    print(text("files.report", path=paths["report"], manifest=paths["manifest"]))
     print(f"Klart på {time.perf_counter() - t0:.0f} s.")
     return 0
 
@@ -96,7 +98,8 @@ def _print_summary(result: Analysis, lang: str | None = None) -> None:
         print(f"  {row.rank}. {row.name} – {row.reason}")
     if len(result.places) == 0:
         print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
-    note = result.meta.get("parameters_note_en" if lang == "en" else "parameters_note")
+    meta = getattr(result, "meta", None) or {}
+    note = meta.get("parameters_note_en" if lang == "en" else "parameters_note")
     if note:
         print(text("summary.settings", lang, note=note))
 
@@ -222,8 +225,10 @@ def _around(network: StreetNetwork, margin_deg: float = 0.02) -> tuple[float, fl
 def _run_analyze(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from trygghet_geo._verify import record_command
     from trygghet_geo.analysis import analyze, left_out_table
     from trygghet_geo.io._write import write_table
+    from trygghet_geo.manifest import write_manifest
     from trygghet_geo.rank import export_places
 
     network = _load_network(args.network)
@@ -233,6 +238,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         incidents, observations, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
         title=args.title, study_area=args.study_area, **analysis_kwargs(args),
     )  # fmt: skip
+    record_command(result.manifest, "analyze", vars(args))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from trygghet_geo._text import resolve_lang, text
@@ -240,8 +246,10 @@ def _run_analyze(args: argparse.Namespace) -> int:
     lang = resolve_lang(args.lang)
     html = result.to_html(out / "trygghetskarta.html", privacy=args.privacy, lang=lang)
     csv = export_places(result.places, out / "platser.csv", privacy=args.privacy, hotspots=result.hotspots)
-    export_places(result.places, out / "platser.xlsx", privacy=args.privacy, hotspots=result.hotspots)
+    xlsx = export_places(result.places, out / "platser.xlsx", privacy=args.privacy, hotspots=result.hotspots,
+                         manifest=result.manifest)  # fmt: skip
     left_path = write_table(left_out_table(result, lang=lang), out / "utelamnade.csv")
+    written = [html, csv, xlsx, left_path]
     _print_summary(result, lang)
     print(text("files.map", lang, path=html))
     print(text("files.places", lang, path=csv))
@@ -250,6 +258,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         table = left_out_table(result, lang=lang, kind="observations")
         obs_path = write_table(table, out / "utelamnade_synpunkter.csv")
         print(text("files.remarks_left_out", lang, path=obs_path, n=len(table)))
+        written.append(obs_path)
+    write_manifest(result.manifest, out, written)
     return 0
 
 
@@ -482,7 +492,9 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
 def _run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from trygghet_geo._verify import record_command
     from trygghet_geo.analysis import analyze
+    from trygghet_geo.manifest import write_manifest
     from trygghet_geo.output.report import write_report
 
     if args.incidents is None:
@@ -507,6 +519,7 @@ def _run_report(args: argparse.Namespace) -> int:
     extra.update(analysis_kwargs(args))
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
+    record_command(result.manifest, "report", vars(args))
     chosen = None
     if args.places:
         import geopandas as gpd
@@ -517,11 +530,50 @@ def _run_report(args: argparse.Namespace) -> int:
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          places=chosen, top_n=args.top, followup_n=args.followup,
                          title=args.title)  # fmt: skip
+    write_manifest(result.manifest, paths["html"].parent, [paths["html"], paths["xlsx"]])
     _print_summary(result)
     size_mb = paths["html"].stat().st_size / 1e6
     print(f"Rapport: {paths['html']} ({size_mb:.1f} MB)")
     print(f"Tabeller: {paths['xlsx']}")
     return 0
+
+
+# --- verify -------------------------------------------------------------------------------------------------
+def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    p = sub.add_parser(
+        "verify",
+        help="check that input files are the ones an output was made from (and with --rerun, the output)",
+        description="Recompute the SHA-256 of the inputs given and compare them with the manifest the output "
+        "carries (manifest.json, a map or report HTML, an XLSX). With --rerun, run the recorded command "
+        "again "
+        "on them and compare the files byte for byte. Exit 0 when everything matches, 1 when not.",
+    )
+    p.add_argument("output", help="output folder, manifest.json, map/report .html or .xlsx")
+    for role in ("incidents", "observations", "network", "gazetteer", "study-area", "places"):
+        p.add_argument(f"--{role}", help=f"the {role.replace('-', ' ')} file the run read")
+    p.add_argument("--rerun", action="store_true", help="rerun the analysis and compare the outputs")
+    return _run_verify
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from trygghet_geo import _verify
+
+    manifest = _verify.read_manifest(args.output)
+    files = {role: getattr(args, role) for role in _verify.ROLES}
+    check = _verify.check_inputs(manifest, files, {"network": _load_network, "gazetteer": _load_gazetteer})
+    if args.rerun and check.ok:
+        again = _verify.rerun(manifest, args.output, files, main)
+        check.lines += again.lines
+        check.ok, check.compared = check.ok and again.ok, check.compared + again.compared
+    for line in check.lines:
+        print(line)
+    if check.compared == 0:
+        print("Nothing was compared: give the input files (--incidents …) or --rerun.")
+        return 1
+    print(
+        "All match." if check.ok else "MISMATCH: the output was not made from these inputs as they are now."
+    )
+    return 0 if check.ok else 1
 
 
 # --- entry point --------------------------------------------------------------------------------------------
@@ -584,6 +636,7 @@ _SUBCOMMANDS = (
     _add_density,
     _add_trend,
     _add_cache,
+    _add_verify,
 )
 
 

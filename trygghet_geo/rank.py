@@ -230,11 +230,12 @@ def export_places(
     privacy: str = "shared",
     k: int = 5,
     hotspots: gpd.GeoDataFrame | None = None,
+    manifest: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
     column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
-    would read as formulas escaped (:mod:`trygghet_geo.io._write`, the one spreadsheet writer). Returns the
-    path.
+    would read as formulas escaped (:mod:`trygghet_geo.io._write`, the one spreadsheet writer); an XLSX
+    carries ``manifest`` in a sheet of its own, dated at the run's start (:mod:`trygghet_geo.io._stamp`).
 
     In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
     only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
@@ -264,7 +265,12 @@ def export_places(
         )
     check_gate(privacy, k, 100.0)
     shown = shared_places(places, hotspots, k=k) if privacy == "shared" else places
-    return write_table(places_table(shown), path, sheet_name="Platser")
+    path = write_table(places_table(shown), path, sheet_name="Platser")
+    if path.suffix.lower() != ".csv":
+        from trygghet_geo.io._stamp import finish_xlsx
+
+        finish_xlsx(path, manifest and {**manifest, "output": {"k": k, "privacy": privacy}})
+    return path
 
 
 def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:

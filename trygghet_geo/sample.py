@@ -537,6 +537,10 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     }
     generate_incidents().to_csv(paths["incidents"], sep=";", decimal=",", index=False, encoding="utf-8")
     generate_observations().to_excel(paths["observations"], index=False, sheet_name="Trygghetsvandring")
+    from trygghet_geo.io._stamp import reproducible_zip
+
+    # the sample is the same bytes everywhere: its workbook is dated at its period's end, not when written
+    reproducible_zip(paths["observations"], PERIOD[1].tz_localize("UTC").floor("D").to_pydatetime())
     study_area().to_crs(schema.WGS84).to_file(paths["area"], driver="GeoJSON")
     logger.info("wrote the synthetic sample to %s", folder)
     return paths
@@ -568,10 +572,14 @@ def run_demo(
 ) -> tuple[Analysis, dict[str, Path]]:
     """Run the whole flow on the sample, as ``trygghet-geo demo`` does.
 
-    Writes the sample's input files to ``raw``, then ``trygghetskarta.html`` (shared privacy mode) and
-    ``platser.csv`` (the ranked places) to ``out``. Returns the analysis and every path written.
+    Writes the sample's input files to ``raw``, then ``trygghetskarta.html`` (shared privacy mode),
+    ``platser.csv`` and ``platser.xlsx`` (the ranked places), the follow-up report ``uppfoljning.html`` and
+    ``uppfoljning.xlsx``, and ``manifest.json`` (how they were made) to ``out``. Returns the analysis and
+    every path written.
     """
     from trygghet_geo.analysis import analyze
+    from trygghet_geo.manifest import write_manifest
+    from trygghet_geo.output.report import write_report
     from trygghet_geo.rank import export_places
 
     out = Path(out)
@@ -587,6 +595,14 @@ def run_demo(
         study_area=paths["area"],
         n_simulations=n_simulations,
     )
+    result.manifest["command"] = {"name": "demo", "options": {}}
     paths["map"] = result.to_html(out / "trygghetskarta.html")
     paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
+    paths["places_xlsx"] = export_places(
+        result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest
+    )
+    report = write_report(result, out / "uppfoljning.html", promise_date=PROMISE_DATE)
+    paths["report"], paths["report_xlsx"] = report["html"], report["xlsx"]
+    written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx")]
+    paths["manifest"] = write_manifest(result.manifest, out, written)
     return result, paths

@@ -1,8 +1,9 @@
-"""Hotspots: network DBSCAN (the estimator, its functional core and the k-distance plot), the hotspot table
-with its time profile, the parameters chosen from the data, and the significance test and stability of each
-hotspot.
+"""Hotspots: network DBSCAN (the estimator, its functional core and the k-distance plot), network HDBSCAN
+(the self-adjusting estimator and its functional core), the hotspot table with its time profile, the
+parameters chosen from the data, and the significance test and stability of each hotspot.
 
-``from trygghet_geo.hotspots import NetworkDBSCAN, find_hotspots, suggest_eps`` is the public face.
+``from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps`` is the public
+face.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from trygghet_geo.hotspots._dbscan import (
     suggest_eps,
 )
 from trygghet_geo.hotspots._emerging import PATTERNS, emerging_hotspots
+from trygghet_geo.hotspots._hdbscan import NetworkHDBSCAN, hdbscan_on_network
 from trygghet_geo.hotspots._hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
 from trygghet_geo.hotspots._near_repeat import NEAR_REPEAT_COLUMNS, near_repeat
 from trygghet_geo.hotspots._parameters import Parameters, street_weights, suggest_parameters
@@ -32,10 +34,12 @@ __all__ = [
     "PATTERNS",
     "KDistance",
     "NetworkDBSCAN",
+    "NetworkHDBSCAN",
     "Parameters",
     "dbscan_on_network",
     "emerging_hotspots",
     "find_hotspots",
+    "hdbscan_on_network",
     "hotspot_significance",
     "hotspot_stability",
     "near_repeat",

@@ -154,6 +154,13 @@ def make_map(
     fullscreen.default_js, fullscreen.default_css = [], []  # inlined by _MapData instead of fetched
     fullscreen.add_to(m)
     m.fit_bounds(bounds)
+    from trygghet_geo.manifest import output_manifest
+    from trygghet_geo.output._provenance import PANEL_STYLE, about_html, stable_ids
+
+    about = output_manifest(analysis, privacy=privacy, k=k, cell_m=cell_m, lang=language)
+    panel = _Raw(about_html(about, language, style=PANEL_STYLE))
+    m.get_root().html.add_child(panel, name="trygghet_manifest")  # type: ignore[attr-defined]
+    stable_ids(m.get_root())  # last: every element's id from its place in the tree, not random
     return m
 
 
@@ -290,13 +297,13 @@ class _MapData(MacroElement):
         self.head = "\n".join(head)
         self.runtime = _script_text(_static("trygghet_map.js"))
         self.data = md.safe_json(payload)
-        self.groups = _groups_js(groups)
+        self.groups = groups  # named at render time, after the ids are made stable
 
     def render(self, **kwargs: Any) -> str:
         figure: Any = self.get_root()
         figure.header.add_child(_Raw(self.head), name=self.get_name())
         parent: Any = self._parent
-        call = f"TrygghetMap.build({parent.get_name()}, {self.data}, {self.groups});"
+        call = f"TrygghetMap.build({parent.get_name()}, {self.data}, {_groups_js(self.groups)});"
         figure.script.add_child(_Raw(f"{self.runtime}\n{call}"), name=self.get_name())
         return ""
 

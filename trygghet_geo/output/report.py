@@ -224,6 +224,10 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     xlsx = _write_xlsx(analysis, follow, context, path.with_suffix(".xlsx"))
+    from trygghet_geo.io._stamp import finish_xlsx
+    from trygghet_geo.manifest import output_manifest
+
+    finish_xlsx(xlsx, output_manifest(analysis, privacy="shared", k=k, lang="sv", report=True), lang="sv")
     logger.info("wrote the report %s (%.1f MB) and %s", path, size / 1e6, xlsx)
     return {"html": path, "xlsx": xlsx}
 
@@ -282,7 +286,8 @@ def _context(
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
         "q_alpha": f"{float(places.attrs.get('alpha', 0.05)):g}".replace(".", ","),
-        "generated": pd.Timestamp.now().strftime("%Y-%m-%d"),
+        "generated": _generated(analysis),
+        "about": _about(analysis, k),
     }
 
 
@@ -405,6 +410,25 @@ def _write_xlsx(
 
 
 # --- helpers
+def _generated(analysis: AnalysisLike) -> str:
+    """The report's date: the run's start (``SOURCE_DATE_EPOCH`` when set), never the clock at writing."""
+    from trygghet_geo.manifest import run_start
+
+    return run_start(getattr(analysis, "manifest", None)).strftime("%Y-%m-%d")
+
+
+def _about(analysis: AnalysisLike, k: int) -> Any:
+    """The "Om analysen" panel and the manifest's JSON block (escaped where they are made)."""
+    import markupsafe
+
+    from trygghet_geo.manifest import output_manifest
+    from trygghet_geo.output._provenance import about_html
+
+    return markupsafe.Markup(
+        about_html(output_manifest(analysis, privacy="shared", k=k, lang="sv", report=True), "sv")
+    )
+
+
 def _street_located(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Rows fine enough for the street network (snapped): the ones the places were found from."""
     if schema.EDGE_ID in incidents.columns:
