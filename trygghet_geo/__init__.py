@@ -43,6 +43,8 @@ _LAZY: dict[str, str] = {
     "hotspot_significance": "trygghet_geo.hotspots",
     "snap_points": "trygghet_geo.network",
     "find_hotspots": "trygghet_geo.hotspots",
+    "near_repeat": "trygghet_geo.hotspots",
+    "emerging_hotspots": "trygghet_geo.hotspots",
     "rank_places": "trygghet_geo.rank",
     "redact": "trygghet_geo.output.privacy",
     "compare_periods": "trygghet_geo.followup",
@@ -83,9 +85,11 @@ __all__ = [
     "__version__",
     "analyze",
     "compare_periods",
+    "emerging_hotspots",
     "export_places",
     "find_hotspots",
     "hotspot_significance",
+    "near_repeat",
     "network_kde",
     "options",
     "rank_places",
@@ -102,7 +106,14 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
     from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
-    from trygghet_geo.hotspots import NetworkDBSCAN, NetworkHDBSCAN, find_hotspots, suggest_eps
+    from trygghet_geo.hotspots import (
+        NetworkDBSCAN,
+        NetworkHDBSCAN,
+        emerging_hotspots,
+        find_hotspots,
+        near_repeat,
+        suggest_eps,
+    )
     from trygghet_geo.hotspots._parameters import suggest_parameters
     from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.io import read_incidents, read_observations

@@ -21,6 +21,7 @@ from trygghet_geo._cli_options import (
     read_inputs,
     reader_kwargs,
 )
+from trygghet_geo._cli_trend import add_trend
 from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
 
@@ -579,6 +580,10 @@ def _add_density(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     return add_density(sub, load_network=_load_network, load_gazetteer=_load_gazetteer)
 
 
+def _add_trend(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
+    return add_trend(sub, load_network=_load_network, load_gazetteer=_load_gazetteer)
+
+
 # --- cache --------------------------------------------------------------------------------------------------
 def _add_cache(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser(
@@ -628,6 +633,7 @@ _SUBCOMMANDS = (
     _add_network,
     _add_report,
     _add_density,
+    _add_trend,
     _add_cache,
     _add_verify,
 )

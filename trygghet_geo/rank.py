@@ -349,7 +349,8 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
         row[f"n_obs_{c}"] = int((obs_mask & (ocats == c)).sum())
     known = _time_known(inc)
     row["n_time_unknown"] = int((in_period & ~known).sum())  # "tid saknas": dated, no time of day
-    profile = time_profile(when[in_period], known[in_period])
+    until = inc[schema.OCCURRED_TO][in_period] if schema.OCCURRED_TO in inc.columns else None
+    profile = time_profile(when[in_period], known[in_period], until)
     row.update(
         {"dominant_hours": profile.hours, "dominant_weekdays": profile.weekdays, "_daypart": profile.daypart}
     )

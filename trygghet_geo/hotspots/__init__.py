@@ -17,8 +17,10 @@ from trygghet_geo.hotspots._dbscan import (
     plot_k_distance,
     suggest_eps,
 )
+from trygghet_geo.hotspots._emerging import PATTERNS, emerging_hotspots
 from trygghet_geo.hotspots._hdbscan import NetworkHDBSCAN, hdbscan_on_network
 from trygghet_geo.hotspots._hotspots import HOTSPOT_COLUMNS, find_hotspots, top_hours, top_weekdays
+from trygghet_geo.hotspots._near_repeat import NEAR_REPEAT_COLUMNS, near_repeat
 from trygghet_geo.hotspots._parameters import Parameters, street_weights, suggest_parameters
 from trygghet_geo.hotspots._significance import hotspot_significance
 from trygghet_geo.hotspots._stability import hotspot_stability
@@ -28,15 +30,19 @@ __getattr__ = forwarder(__name__, "trygghet_geo.hotspots._hotspots", "trygghet_g
 
 __all__ = [
     "HOTSPOT_COLUMNS",
+    "NEAR_REPEAT_COLUMNS",
+    "PATTERNS",
     "KDistance",
     "NetworkDBSCAN",
     "NetworkHDBSCAN",
     "Parameters",
     "dbscan_on_network",
+    "emerging_hotspots",
     "find_hotspots",
     "hdbscan_on_network",
     "hotspot_significance",
     "hotspot_stability",
+    "near_repeat",
     "network_distance_graph",
     "plot_k_distance",
     "street_weights",

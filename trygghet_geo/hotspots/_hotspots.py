@@ -197,6 +197,7 @@ def find_hotspots(
         if schema.TIME_KNOWN in points.columns
         else np.ones(len(points), dtype=bool)
     )
+    until = points[schema.OCCURRED_TO] if schema.OCCURRED_TO in points.columns else None
     rows = []
     for cluster in np.unique(labels[clustered]):
         member = np.flatnonzero(labels == cluster)
@@ -206,7 +207,7 @@ def find_hotspots(
         cats = pd.Series(categories[member])
         for c in schema.INCIDENT_CATEGORIES:
             row[f"n_{c}"] = int((cats == c).sum())
-        profile = time_profile(when, known[member])
+        profile = time_profile(when, known[member], None if until is None else until.iloc[member])
         row.update(
             {
                 "first_at": when.min(),

@@ -1,0 +1,209 @@
+"""Benchmark: emerging hotspots and near repeat (issue 18) — accuracy on planted scenarios and speed.
+
+1. Confusion table: for each planted pattern (new in the last quarter, steady growth, steady, stopped a
+   year ago) and ``--seeds`` seeds, the pattern ``emerging_hotspots`` gives (public defaults) to the segment
+   holding the planted place; each scenario alone on a 14 × 14 street grid with Poisson background, and all
+   four together in one data set. Then pure noise: the share of segments given a hot pattern.
+2. Speed on the bundled sample network (~6,400 walking edges): ``emerging_hotspots`` on 100,000 events ×
+   24 months (goal < 15 s) and ``near_repeat`` on 10,000 events with 99 simulations (goal < 30 s), each
+   beside a plain planar peer in the same run: pandas counts + esda ``G_Local`` per month on a libpysal
+   distance band + ``pymannkendall`` per segment; and a Knox test on straight-line pairs from
+   ``scipy.spatial.cKDTree.query_pairs`` with the same permutations.
+
+Run:  PYTHONPATH=. .venv/bin/python bench/bench_trend.py [--seeds 5] [--quick]
+The machine is shared: figures are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from _trend_scenarios import grid, pattern_at, scenario
+
+import trygghet_geo as tg
+from trygghet_geo.network.snap import random_positions
+
+KINDS = ("new", "intensifying", "persistent", "historical")
+ACCEPT = {
+    "new": {"new", "consecutive"},
+    "intensifying": {"intensifying"},
+    "persistent": {"persistent"},
+    "historical": {"historical", "diminishing"},
+}
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def confusion(seeds: int) -> None:
+    net = grid()
+    for mode in ("alone", "together"):
+        table: dict[str, collections.Counter[str]] = {k: collections.Counter() for k in KINDS}
+        for seed in range(1000, 1000 + seeds):
+            if mode == "alone":
+                for kind in KINDS:
+                    events, places = scenario(net, (kind,), seed)
+                    table[kind][pattern_at(tg.emerging_hotspots(events, net), places[kind])] += 1
+            else:
+                events, places = scenario(net, KINDS, seed)
+                seg = tg.emerging_hotspots(events, net)
+                for kind in KINDS:
+                    table[kind][pattern_at(seg, places[kind])] += 1
+        found = sorted({p for c in table.values() for p in c})
+        print(f"\nConfusion table, each planted place {mode} ({seeds} seeds; rows planted, columns found):")
+        print(f"{'planted':>14} | " + " | ".join(f"{p:>12}" for p in found) + " | accepted")
+        for kind in KINDS:
+            ok = sum(n for p, n in table[kind].items() if p in ACCEPT[kind])
+            cells = " | ".join(f"{table[kind][p]:>12}" for p in found)
+            print(f"{kind:>14} | {cells} | {ok}/{seeds}")
+    hot = {p for p in tg.hotspots.PATTERNS if not p.startswith("cold_") and p != "no_pattern"}
+    shares = []
+    for seed in range(2000, 2000 + seeds):
+        for rate in (1.0, 3.0, 8.0):
+            events, _ = scenario(net, (), seed, background_per_km_month=rate)
+            shares.append(float(tg.emerging_hotspots(events, net)["pattern"].isin(hot).mean()))
+    print(
+        f"\nPure noise ({len(shares)} runs, 1/3/8 events per km and month): share of segments with a hot "
+        f"pattern: max {max(shares):.3%}, mean {np.mean(shares):.3%} (goal <= 5 %)"
+    )
+
+
+def _sample_events(net: Any, n: int, months: int, seed: int) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    weights = rng.gamma(0.3, size=len(net.edges))  # uneven, as real events are
+    edge, off = random_positions(net, n, random_state=rng, weights=weights)
+    start = pd.Timestamp("2023-01-01", tz="Europe/Stockholm")
+    when = start + pd.to_timedelta(rng.uniform(0, months * 30.4 - 4, n), unit="D")
+    until = pd.Series(pd.NaT, index=range(n), dtype=when.dtype)
+    some = rng.random(n) < 0.2  # a fifth known only by an interval of up to three days
+    until[some] = when[some] + pd.to_timedelta(rng.uniform(1, 72, some.sum()), unit="h")
+    geom = shapely.line_interpolate_point(net.edges.geometry.to_numpy()[edge], off)
+    return gpd.GeoDataFrame(
+        {
+            "occurred_from": when,
+            "occurred_at": when,
+            "occurred_to": until,
+            "edge_id": edge,
+            "edge_offset_m": off,
+        },
+        geometry=geom,
+        crs=net.edges.crs,
+    )
+
+
+def _planar_emerging(events: gpd.GeoDataFrame, net: Any, segment_m: float, radius: float) -> pd.DataFrame:
+    """The plain recipe: counts per (segment, month) with pandas, Gi* per month with esda on a Euclidean
+    distance band between segment midpoints, Mann-Kendall per segment with pymannkendall."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pymannkendall
+        from esda.getisord import G_Local
+        from libpysal.weights import DistanceBand
+
+        lix = tg.network.lixelize(net, segment_m)
+        mid = shapely.get_coordinates(lix.geometry.interpolate(0.5, normalized=True))
+        tree_seg = lix.sindex.nearest(events.geometry, return_all=False)[1]
+        month = events["occurred_at"].dt.tz_localize(None).dt.to_period("M")
+        counts = pd.crosstab(pd.Series(tree_seg, name="seg"), month.to_numpy()).reindex(
+            range(len(lix)), fill_value=0
+        )
+        w = DistanceBand(mid, threshold=radius, binary=True, silence_warnings=True)
+        z = np.column_stack(
+            [
+                G_Local(counts[c].to_numpy(float), w, transform="B", star=True, permutations=0).Zs
+                for c in counts.columns
+            ]
+        )
+        trend = [pymannkendall.original_test(row).z for row in z]
+    return pd.DataFrame({"trend_z": trend})
+
+
+def _planar_knox(events: gpd.GeoDataFrame, n_sim: int) -> np.ndarray:
+    """Knox counts on straight-line pairs (cKDTree.query_pairs) with the same time permutations."""
+    from scipy.spatial import cKDTree
+
+    xy = shapely.get_coordinates(events.geometry.to_numpy())
+    t = (events["occurred_at"] - events["occurred_at"].min()).dt.total_seconds().to_numpy() / 86400
+    pairs = cKDTree(xy).query_pairs(800.0, output_type="ndarray")
+    d = np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T)
+    s_edges, t_edges = np.array([0, 100, 200, 400, 800.0]), np.array([0, 7, 14, 30, 60.0])
+    sb = np.searchsorted(s_edges, d, side="right") - 1
+    out = np.zeros((n_sim + 1, 16))
+    for k, seed in enumerate([None, *np.random.SeedSequence(0).spawn(n_sim)]):
+        tt = t if seed is None else t[np.random.default_rng(seed).permutation(len(t))]
+        dt = np.abs(tt[pairs[:, 0]] - tt[pairs[:, 1]])
+        tb = np.searchsorted(t_edges, dt, side="right") - 1
+        ok = (tb >= 0) & (tb < 4) & (sb < 4)
+        out[k] = np.bincount(sb[ok] * 4 + tb[ok], minlength=16)
+    return out
+
+
+def speed(quick: bool) -> None:
+    from trygghet_geo.sample import load_network
+
+    net = load_network()
+    n_eh = 20_000 if quick else 100_000
+    events = _sample_events(net, n_eh, 24, 1)
+    tg.emerging_hotspots(events.iloc[:2000], net)  # warm caches (snapping index, imports)
+    rss0 = _rss_mib()
+    t0 = time.perf_counter()
+    seg = tg.emerging_hotspots(events, net)
+    t_ours = time.perf_counter() - t0
+    rss1 = _rss_mib()
+    t0 = time.perf_counter()
+    _planar_emerging(events, net, 100.0, seg.attrs["neighbourhood_m"])
+    t_peer = time.perf_counter() - t0
+    print(
+        f"\nemerging_hotspots, {n_eh:,} events x {len(seg.attrs['steps'])} months, {len(seg):,} segments, "
+        f"neighbourhood {seg.attrs['neighbourhood_m']:g} m: {t_ours:.2f} s (goal < 15 s), peak RSS "
+        f"{rss1:.0f} MiB (+{rss1 - rss0:.0f}); planar pandas/esda/pymannkendall peer {t_peer:.2f} s "
+        f"(ratio peer/ours {t_peer / t_ours:.1f}x)"
+    )
+    n_nr = 2_000 if quick else 10_000
+    nr_events = _sample_events(net, n_nr, 12, 2)
+    rss0 = _rss_mib()
+    t0 = time.perf_counter()
+    tab = tg.near_repeat(nr_events, net)
+    t_ours = time.perf_counter() - t0
+    rss1 = _rss_mib()
+    t0 = time.perf_counter()
+    _planar_knox(nr_events, 99)
+    t_peer = time.perf_counter() - t0
+    print(
+        f"near_repeat, {n_nr:,} events over a year, 99 simulations, {tab.attrs['n_pairs']:,} street pairs "
+        f"within 800 m "
+        f"(of {n_nr * (n_nr - 1) // 2:,} possible): {t_ours:.2f} s (goal < 30 s), peak RSS {rss1:.0f} MiB "
+        f"(+{rss1 - rss0:.0f}); planar cKDTree Knox peer {t_peer:.2f} s "
+        f"(ratio peer/ours {t_peer / t_ours:.2f}x)"
+    )
+    print(tab.attrs["interpretation"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="smaller speed runs")
+    parser.add_argument("--skip-confusion", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_confusion:
+        confusion(args.seeds)
+    speed(args.quick)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""``trygghet-geo trend``: emerging hotspots and near repeats of an incident file, as tables.
+
+Kept beside :mod:`trygghet_geo.cli` (which registers it), like ``density``; heavy modules are imported in
+:func:`_run_trend` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = ["add_trend"]
+
+
+def add_trend(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> Callable[[argparse.Namespace], int]:
+    """Add the subcommand; the loaders are the command line's own (passed in)."""
+    p = sub.add_parser(
+        "trend",
+        help="development over time: emerging hotspots per street segment and near repeats",
+        description="Read → geocode (with --gazetteer) → emerging hotspots on street segments of about "
+        "--segment-m metres (utveckling.gpkg: pattern, label, trend and counts per time step) and the "
+        "near-repeat Knox table along the streets (narupprepning.csv).",
+    )
+    p.add_argument("incidents", help="incident file (.csv, .xlsx, .geojson, .gpkg, .shp, Polisen .json)")
+    p.add_argument("--network", required=True, help="street network (as for 'trygghet-geo analyze')")
+    p.add_argument("--gazetteer", help="gazetteer or OSM extract, to place rows that have only place text")
+    p.add_argument("--time-step", choices=("day", "week", "month", "quarter", "year"), default="month")
+    p.add_argument("--segment-m", type=float, default=100.0, help="length of the segments, metres (100)")
+    p.add_argument(
+        "--neighbourhood-m", type=float, help="Gi* neighbourhood along the streets (from the data)"
+    )
+    p.add_argument("--simulations", type=int, default=99, help="near-repeat permutations (99)")
+    p.add_argument("--lang", choices=("sv", "en"), default="sv")
+    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    return lambda args: _run_trend(args, load_network, load_gazetteer)
+
+
+def _run_trend(
+    args: argparse.Namespace,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> int:
+    from pathlib import Path
+
+    from trygghet_geo import schema
+    from trygghet_geo.analysis import _geocode, _read
+    from trygghet_geo.hotspots import emerging_hotspots, near_repeat
+
+    network = load_network(args.network)
+    inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
+    inc = inc.to_crs(network.crs)
+    usable = (inc[schema.STATUS] == "ok").to_numpy() & inc[schema.PRECISION].isin(
+        list(schema.STREET_PRECISION)
+    ).to_numpy()
+    usable &= ~(inc.geometry.is_empty | inc.geometry.isna()).to_numpy()
+    segments = emerging_hotspots(
+        inc[usable], network, time_step=args.time_step, segment_m=args.segment_m,
+        neighbourhood_m=args.neighbourhood_m, lang=args.lang,
+    )  # fmt: skip
+    table = near_repeat(inc[usable], network, n_simulations=args.simulations, lang=args.lang)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    gpkg = out / "utveckling.gpkg"
+    if gpkg.exists():
+        gpkg.unlink()
+    attrs = dict(segments.attrs)
+    segments.attrs = {}
+    segments.to_file(gpkg, layer="utveckling", driver="GPKG")
+    csv = out / "narupprepning.csv"
+    table.to_csv(csv, index=False)
+    sv = args.lang == "sv"
+    counts = segments.loc[segments["pattern"] != "no_pattern", "label"].value_counts()
+    print(
+        f"{'Händelser med' if sv else 'Incidents used'}: {attrs['n_events']} "
+        f"({'utelämnade' if sv else 'left out'}: {attrs['n_left_out'] + int((~usable).sum())}), "
+        f"{len(attrs['steps'])} {'tidssteg' if sv else 'time steps'}, "
+        f"{'grannskap' if sv else 'neighbourhood'} {attrs['neighbourhood_m']:g} m"
+    )
+    for label, n in counts.items():
+        print(f"  {label}: {n}")
+    print(table.attrs["interpretation"])
+    print(f"{'Tabell' if sv else 'Table'}: {gpkg} ({len(segments)} {'gatubitar' if sv else 'segments'})")
+    print(f"{'Närliggande upprepningar' if sv else 'Near repeats'}: {csv}")
+    return 0
