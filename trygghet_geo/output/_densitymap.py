@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 #: Five classes, light to dark (ColorBrewer YlOrRd).
 COLORS = ("#fecc5c", "#fd8d3c", "#f03b20", "#bd0026", "#67000d")
 _SIMPLIFY_M = 1.5
-_CLASSIFY_SAMPLE = 1000  # natural breaks are found on this many quantiles of the densities
+_CLASSIFY_SAMPLE = 1000  # classes are found on this many quantiles of the densities
 
 
 def density_for_map(analysis: AnalysisLike) -> gpd.GeoDataFrame | None:
@@ -51,8 +51,12 @@ def density_for_map(analysis: AnalysisLike) -> gpd.GeoDataFrame | None:
 
 
 def classes(values: np.ndarray, k: int = len(COLORS)) -> np.ndarray:
-    """Upper limits of up to ``k`` natural-breaks classes (mapclassify's Jenks–Caspall, which starts from
-    the quantiles and so always gives the same classes; on a fixed grid of quantiles for large tables)."""
+    """Upper limits of up to ``k`` quantile classes (mapclassify's ``Quantiles``; on a fixed grid of quantiles
+    for large tables).
+
+    Quantiles rather than natural breaks: mapclassify's Jenks–Caspall iterates without a bound and can cycle
+    for ever on tied densities, and its Fisher–Jenks needs numba; quantile classes always end and give the
+    same classes for the same densities."""
     import mapclassify
 
     v = np.asarray(values, dtype=float)
@@ -64,7 +68,7 @@ def classes(values: np.ndarray, k: int = len(COLORS)) -> np.ndarray:
     n_unique = len(np.unique(v))
     if n_unique <= k:
         return np.unique(v)
-    bins = np.asarray(mapclassify.JenksCaspall(v, k=k).bins, dtype=float)
+    bins = np.unique(np.asarray(mapclassify.Quantiles(v, k=k).bins, dtype=float))
     bins[-1] = max(bins[-1], float(np.max(values)))
     return bins
 

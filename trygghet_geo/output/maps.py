@@ -78,7 +78,7 @@ def make_map(
         opens with no network at all.
     heatmap : bool or {"density", "planar", "both"}
         The heat layer. ``True`` (off until ticked) or ``"density"`` (shown): "Täthet längs gatorna", the
-        street pieces coloured by network kernel density in natural-breaks classes, legend in events per km
+        street pieces coloured by network kernel density in quantile classes, legend in events per km
         and year (:func:`trygghet_geo.density.network_kde`; in the shared mode only pieces whose density
         comes from at least ``k`` events). ``"planar"``: the planar heat map of the points (off until
         ticked); ``"both"``; ``False``.
