@@ -181,9 +181,12 @@ def test_property_equals_sklearn_on_dense_distances(
     frac = np.array([r[1] for r in raw])
     frac = np.where(np.arange(len(raw)) < hot * len(raw), 0.5 + frac / 50, frac)
     edge_id = np.where(np.arange(len(raw)) < hot * len(raw), edge_id[0], edge_id)
-    offset = np.array(
-        [(round(f) if r[2] else f) * length[e] for r, f, e in zip(raw, frac, edge_id, strict=True)]
+    # Positions to the micrometre, as snapped data are: two spots closer than the 1e-10 m to which distances
+    # are compared are one spot to NetworkHDBSCAN (shared positions themselves are kept and tested).
+    offset = np.round(
+        [(round(f) if r[2] else f) * length[e] for r, f, e in zip(raw, frac, edge_id, strict=True)], 6
     )
+    offset = np.minimum(offset, length[edge_id])  # rounding must not carry a point past its edge's end
     k = min_cluster_size if min_samples is None else min_samples
     assume(k <= len(raw))
     dist = dense_distances(net, edge_id, offset)

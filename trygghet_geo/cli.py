@@ -69,7 +69,6 @@ def _print_summary(result: Analysis, lang: str | None = None) -> None:
     from trygghet_geo._text import resolve_lang, text
 
     lang = resolve_lang(lang)
-
     inc = result.incidents
     from_text = set(schema.GEOCODE_METHODS) - {"coordinates", "failed"}
     geocoded = (
