@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from trygghet_geo._cli_density import add_density
+from trygghet_geo._cli_density import density_subcommand
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -21,7 +21,7 @@ from trygghet_geo._cli_options import (
     read_inputs,
     reader_kwargs,
 )
-from trygghet_geo._cli_trend import add_trend
+from trygghet_geo._cli_trend import trend_subcommand
 from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
 
@@ -575,15 +575,6 @@ def _run_verify(args: argparse.Namespace) -> int:
     return 0 if check.ok else 1
 
 
-# --- entry point --------------------------------------------------------------------------------------------
-def _add_density(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
-    return add_density(sub, load_network=_load_network, load_gazetteer=_load_gazetteer)
-
-
-def _add_trend(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
-    return add_trend(sub, load_network=_load_network, load_gazetteer=_load_gazetteer)
-
-
 # --- cache --------------------------------------------------------------------------------------------------
 def _add_cache(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
     p = sub.add_parser(
@@ -625,6 +616,7 @@ def _run_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- entry point --------------------------------------------------------------------------------------------
 _SUBCOMMANDS = (
     _add_demo,
     _add_analyze,
@@ -632,8 +624,8 @@ _SUBCOMMANDS = (
     _add_geocode,
     _add_network,
     _add_report,
-    _add_density,
-    _add_trend,
+    density_subcommand(_load_network, _load_gazetteer),
+    trend_subcommand(_load_network, _load_gazetteer),
     _add_cache,
     _add_verify,
 )
