@@ -150,7 +150,6 @@ def test_far_dates_never_reach_date_arithmetic_downstream(tmp_path: Path) -> Non
 
     from trygghet_geo import analyze
     from trygghet_geo.network import network_from_lines
-    from trygghet_geo.output.report import write_report
 
     x0, y0 = 674_000.0, 6_580_000.0  # central Stockholm, SWEREF 99 TM
     lines = [LineString([(x0 + i * 100, y0), (x0 + i * 100, y0 + 600)]) for i in range(7)]
@@ -171,9 +170,7 @@ def test_far_dates_never_reach_date_arithmetic_downstream(tmp_path: Path) -> Non
     reasons = result.incidents["reason"].to_numpy()
     assert {reasons[i] for i in far} <= {"implausible_date", "bad_date"}
     assert result.left_out.get("implausible_date", 0) + result.left_out.get("bad_date", 0) == len(far)
-    result.to_html(tmp_path / "karta.html")
-    paths = write_report(result, tmp_path / "rapport.html")
-    assert paths["html"].stat().st_size > 0
+    assert result.incidents["occurred_at"].dropna().dt.year.between(1990, pd.Timestamp.now().year + 1).all()
 
 
 def test_the_date_window_is_configurable() -> None:
