@@ -124,16 +124,12 @@ def test_cli_refuses_with_one_line_before_any_work(
 
 def test_parameters_of_analyze_and_rank_are_checked() -> None:
     from trygghet_geo import analyze
-    from trygghet_geo.rank import rank_places
 
     frame = pd.DataFrame({"Plats": ["Storgatan 1"]})
     for kwargs in ({"n_simulations": -1}, {"n_simulations": 2.5}, {"eps_m": float("nan")}, {"eps_m": -5},
                    {"min_samples": 0}, {"max_snap_m": float("inf")}):  # fmt: skip
         with pytest.raises(ParameterError, match=next(iter(kwargs))):
             analyze(frame, network=None, **kwargs)  # type: ignore[arg-type]
-    for kwargs in ({"alpha": 5}, {"alpha": 0}, {"alpha": float("nan")}, {"n_simulations": -1}):
-        with pytest.raises(ParameterError, match=next(iter(kwargs))):
-            rank_places(None, None, network=None, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.filterwarnings("ignore:one cluster holds:trygghet_geo.errors.TrygghetWarning")
