@@ -133,9 +133,6 @@ def test_parameters_of_analyze_and_rank_are_checked() -> None:
 
 
 @pytest.mark.filterwarnings("ignore:one cluster holds:trygghet_geo.errors.TrygghetWarning")
-# The density layer's class breaks (mapclassify) warn on this small grid; not what this test is about.
-@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")
-@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_far_dates_never_reach_date_arithmetic_downstream(tmp_path: Path) -> None:
     """Rows dated 1900, 2200 or by Excel serial 99999 among ordinary ones: analyze, the map and the board
     report run (no OutOfBoundsDatetime), the far rows are left out as implausible_date, and the recent
@@ -146,6 +143,7 @@ def test_far_dates_never_reach_date_arithmetic_downstream(tmp_path: Path) -> Non
 
     from trygghet_geo import analyze
     from trygghet_geo.network import network_from_lines
+    from trygghet_geo.output.report import write_report
 
     x0, y0 = 674_000.0, 6_580_000.0  # central Stockholm, SWEREF 99 TM
     lines = [LineString([(x0 + i * 100, y0), (x0 + i * 100, y0 + 600)]) for i in range(7)]
@@ -167,6 +165,9 @@ def test_far_dates_never_reach_date_arithmetic_downstream(tmp_path: Path) -> Non
     assert {reasons[i] for i in far} <= {"implausible_date", "bad_date"}
     assert result.left_out.get("implausible_date", 0) + result.left_out.get("bad_date", 0) == len(far)
     assert result.incidents["occurred_at"].dropna().dt.year.between(1990, pd.Timestamp.now().year + 1).all()
+    assert result.to_html(tmp_path / "karta.html").stat().st_size > 0
+    paths = write_report(result, tmp_path / "rapport.html")
+    assert paths["html"].stat().st_size > 0
 
 
 def test_the_date_window_is_configurable() -> None:
