@@ -465,6 +465,10 @@ def test_phone_forms_and_non_phones() -> None:
         "(08) 12 34 56",
         "031-12 34 56",
         "+358 40 123 4567",
+        "070.123.45.67",
+        "073/12 34 567",
+        "076.1234567",
+        "070 . 123 . 45 . 67",
     ]:
         assert redact(f"ring {text} nu") == "ring [telefon] nu", text
     for text in [
@@ -479,6 +483,10 @@ def test_phone_forms_and_non_phones() -> None:
         "12/05 2024",
         "år 1998",
         "buss 1 2 3 4",
+        "kl 07.30-08.15",
+        "07.03.2025 kl 22",
+        "070.12.34 kr",
+        "buss 073.12",
     ]:
         assert redact(text) == text
 

@@ -110,6 +110,8 @@ def phone(rng: random.Random) -> tuple[str, str]:
         text = f"({area}){rng.choice([' ', ''])}{body}"
     else:
         text = f"{area}{gap}{body}"
+    if kind <= 1 and rng.random() < 0.2:  # a mobile number with dots or slashes between its groups
+        text = rng.choice([".", "/", " . "]).join([area, rest[:3], rest[3:5], rest[5:]])
     glue = rng.choice(
         ["", "", "tel.", "tel,", "tel:", "Tel.", "TEL ", "tel ", "mobil:", "mob.", "nr.", "ring "]
     )

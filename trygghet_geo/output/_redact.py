@@ -235,6 +235,10 @@ _PHONE = re.compile(
     + r"){6,9}))"
     r"|(?P<intl>\+[ \t]{0,3}[1-9][0-9]{0,2}" + _S + r"(?:\(0\)[ \t]{0,3})?[0-9](?:" + _D + r"){5,11})"
     r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})" + _S + r"[0-9](?:" + _D + r"){4,7})"
+    # a mobile number written with dots or slashes between its groups ("070.123.45.67", "073/12 34 567"); only
+    # after a whole mobile prefix, so clock times ("07.30-08.15") and dates ("07.03.2025") stay text
+    r"|(?P<dotted>07[02369][ \t]{0,2}[./][ \t]{0,2}[0-9]{2,7}"
+    r"(?:(?:[ \t]{0,2}[./-][ \t]{0,2}|[ \t]{1,3})[0-9]{2,4}){0,3})"
     r")"
     r"(?![0-9])"
 )
@@ -254,6 +258,8 @@ def _phone_kind(m: re.Match[str]) -> tuple[str, tuple[int, int]] | None:
     low, high, skip = (7, 10, 0) if m.group("nat") is not None else (7, 15, 0)
     if m.group("se") is not None:
         low, high, skip = 7, 9, m.start("sub") - m.start()
+    if m.group("dotted") is not None:  # a Swedish mobile number has exactly ten digits
+        low, high = 10, 10
     n_digits, end = 0, None
     for g in _PHONE_GROUP.finditer(text, skip):
         n_digits += len(g.group(0))
