@@ -395,23 +395,9 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
             self.components_ = db.components_
             self.snap_ = None
             return self
-        import geopandas as gpd
+        from trygghet_geo.network.snap import snap_points
 
-        from trygghet_geo.network.snap import points_xy, snap_points
-
-        if isinstance(X, gpd.GeoDataFrame | gpd.GeoSeries):  # rows without a location stay, labelled -1
-            xy, _ = points_xy(X, self.network)
-            if len(xy) == 0:
-                raise InputError("X holds no points (0 samples); NetworkDBSCAN needs at least one")
-        else:  # an array: scikit-learn's checks (finite, 2-d, not sparse, at least one sample and feature)
-            xy = validate_data(self, X, accept_sparse=False)
-            if xy.shape[1] != 2:
-                raise InputError(
-                    f"X has {xy.shape[1]} feature(s) (n_features = {xy.shape[1]}); with a network it must be "
-                    "x, y in the network's CRS (2 features), or a GeoDataFrame of points"
-                )
-            _refuse_degrees(xy, self.network)
-            X = xy
+        X, xy = network_input(self, X, self.network)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, xy)
         snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
@@ -429,6 +415,31 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
         self.components_ = xy[core].copy()
         self.snap_ = snap
         return self
+
+
+def network_input(estimator: BaseEstimator, X: Any, network: StreetNetwork) -> tuple[Any, np.ndarray]:
+    """What a network estimator snaps, and its x, y: a GeoDataFrame or GeoSeries as given (rows without a
+    location stay, labelled -1), or an array checked as scikit-learn checks it (finite, 2-d, not sparse, at
+    least one sample) that must be x, y in the network's CRS, not degrees."""
+    import geopandas as gpd
+    from sklearn.utils.validation import validate_data
+
+    from trygghet_geo.network.snap import points_xy
+
+    name = type(estimator).__name__
+    if isinstance(X, gpd.GeoDataFrame | gpd.GeoSeries):
+        xy, _ = points_xy(X, network)
+        if len(xy) == 0:
+            raise InputError(f"X holds no points (0 samples); {name} needs at least one")
+        return X, xy
+    xy = validate_data(estimator, X, accept_sparse=False)
+    if xy.shape[1] != 2:
+        raise InputError(
+            f"X has {xy.shape[1]} feature(s) (n_features = {xy.shape[1]}); with a network it must be "
+            "x, y in the network's CRS (2 features), or a GeoDataFrame of points"
+        )
+    _refuse_degrees(xy, network)
+    return xy, xy
 
 
 def _refuse_degrees(xy: np.ndarray, network: StreetNetwork) -> None:

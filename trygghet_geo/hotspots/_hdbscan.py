@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from trygghet_geo.errors import InputError, ParameterError, ParameterTypeError
+from trygghet_geo.errors import ParameterError, ParameterTypeError
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -450,24 +450,10 @@ class NetworkHDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # skle
                 )
             self.snap_ = None
             return self
-        import geopandas as gpd
+        from trygghet_geo.hotspots._dbscan import network_input
+        from trygghet_geo.network.snap import snap_points
 
-        from trygghet_geo.hotspots._dbscan import _refuse_degrees
-        from trygghet_geo.network.snap import points_xy, snap_points
-
-        if isinstance(X, gpd.GeoDataFrame | gpd.GeoSeries):  # rows without a location stay, labelled -1
-            xy, _ = points_xy(X, self.network)
-            if len(xy) == 0:
-                raise InputError("X holds no points (0 samples); NetworkHDBSCAN needs at least one")
-        else:  # an array: scikit-learn's checks (finite, 2-d, not sparse, at least one sample and feature)
-            xy = validate_data(self, X, accept_sparse=False)
-            if xy.shape[1] != 2:
-                raise InputError(
-                    f"X has {xy.shape[1]} feature(s) (n_features = {xy.shape[1]}); with a network it must be "
-                    "x, y in the network's CRS (2 features), or a GeoDataFrame of points"
-                )
-            _refuse_degrees(xy, self.network)
-            X = xy
+        X, _ = network_input(self, X, self.network)
         snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
         self.labels_, self.probabilities_ = hdbscan_on_network(
             snap["edge_id"].to_numpy(),
