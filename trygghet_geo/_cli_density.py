@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["add_density", "density_subcommand"]
+__all__ = ["add_density"]
 
 
 def add_density(
@@ -135,17 +135,3 @@ def _run_density(
     print(f"Tabell: {path} ({len(table)} gatubitar)")
     print(f"Karta:  {html}")
     return 0
-
-
-def density_subcommand(
-    load_network: Callable[[str], StreetNetwork],
-    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
-) -> Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], Callable[[argparse.Namespace], int]]:
-    """:func:`add_density` with the command line's loaders bound (named as the table in cli expects)."""
-
-    def _add_density(
-        sub: argparse._SubParsersAction[argparse.ArgumentParser],
-    ) -> Callable[[argparse.Namespace], int]:
-        return add_density(sub, load_network=load_network, load_gazetteer=load_gazetteer)
-
-    return _add_density

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import geopandas as gpd
+
+    from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.network import StreetNetwork
 
 __all__ = [
     "add_analysis_options",
@@ -25,6 +30,7 @@ __all__ = [
     "parse_weights",
     "read_inputs",
     "reader_kwargs",
+    "with_loaders",
 ]
 
 
@@ -257,3 +263,22 @@ def analysis_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         if value is not None:
             out[name] = value
     return out
+
+
+def with_loaders(
+    add: Callable[..., Callable[[argparse.Namespace], int]],
+    name: str,
+    *,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], Callable[[argparse.Namespace], int]]:
+    """A subcommand's ``add_*`` function with the command line's loaders bound, named ``_add_<name>`` as the
+    command table in :mod:`trygghet_geo.cli` expects (modules beside the CLI do not import it)."""
+
+    def bound(
+        sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    ) -> Callable[[argparse.Namespace], int]:
+        return add(sub, load_network=load_network, load_gazetteer=load_gazetteer)
+
+    bound.__name__ = f"_add_{name}"
+    return bound

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["add_trend", "trend_subcommand"]
+__all__ = ["add_trend"]
 
 
 def add_trend(
@@ -93,17 +93,3 @@ def _run_trend(
     print(f"{'Tabell' if sv else 'Table'}: {gpkg} ({len(segments)} {'gatubitar' if sv else 'segments'})")
     print(f"{'Närliggande upprepningar' if sv else 'Near repeats'}: {csv}")
     return 0
-
-
-def trend_subcommand(
-    load_network: Callable[[str], StreetNetwork],
-    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
-) -> Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], Callable[[argparse.Namespace], int]]:
-    """:func:`add_trend` with the command line's loaders bound (named as the table in cli expects)."""
-
-    def _add_trend(
-        sub: argparse._SubParsersAction[argparse.ArgumentParser],
-    ) -> Callable[[argparse.Namespace], int]:
-        return add_trend(sub, load_network=load_network, load_gazetteer=load_gazetteer)
-
-    return _add_trend

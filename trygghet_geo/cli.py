@@ -13,15 +13,16 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from trygghet_geo._cli_density import density_subcommand
+from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
     analysis_kwargs,
     read_inputs,
     reader_kwargs,
+    with_loaders,
 )
-from trygghet_geo._cli_trend import trend_subcommand
+from trygghet_geo._cli_trend import add_trend
 from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
 
@@ -624,8 +625,8 @@ _SUBCOMMANDS = (
     _add_geocode,
     _add_network,
     _add_report,
-    density_subcommand(_load_network, _load_gazetteer),
-    trend_subcommand(_load_network, _load_gazetteer),
+    with_loaders(add_density, "density", load_network=_load_network, load_gazetteer=_load_gazetteer),
+    with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
     _add_cache,
     _add_verify,
 )
