@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_options import (
     add_analysis_options,
@@ -576,47 +577,6 @@ def _run_verify(args: argparse.Namespace) -> int:
     return 0 if check.ok else 1
 
 
-# --- cache --------------------------------------------------------------------------------------------------
-def _add_cache(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runner:
-    p = sub.add_parser(
-        "cache",
-        help="the geocoder's answer cache: how many answers it holds, or delete them (data retention)",
-        description="The answer cache holds normalised place text and the places found for it, never a note; "
-        "answers older than options.cache_days (365 days) are deleted whenever it is opened.",
-    )
-    p.add_argument("action", choices=("purge", "info"), help="purge: delete answers; info: count them")
-    p.add_argument(
-        "--older-than-days",
-        type=float,
-        default=None,
-        help="purge only answers older than this (default: all)",
-    )
-    return _run_cache
-
-
-def _run_cache(args: argparse.Namespace) -> int:
-    import math
-
-    from trygghet_geo._config import options
-    from trygghet_geo.errors import ParameterError
-    from trygghet_geo.geocode._cache import ResultCache
-
-    days = args.older_than_days
-    if days is not None and not (math.isfinite(days) and days >= 0):
-        raise ParameterError(f"--older-than-days must be a number of days, 0 or more, got {days!r}")
-    path = options.cache_dir / "geocode.sqlite"
-    if not path.exists():
-        print(f"no answer cache at {path}")
-        return 0
-    cache = ResultCache(path, max_age_days=None)
-    if args.action == "info":
-        print(f"{len(cache)} answers in {path}")
-        return 0
-    n = cache.purge(older_than_days=days)
-    print(f"deleted {n} answers from {path}; {len(cache)} left")
-    return 0
-
-
 # --- entry point --------------------------------------------------------------------------------------------
 _SUBCOMMANDS = (
     _add_demo,
@@ -627,7 +587,7 @@ _SUBCOMMANDS = (
     _add_report,
     with_loaders(add_density, "density", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
-    _add_cache,
+    add_cache,
     _add_verify,
 )
 
@@ -653,7 +613,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
     runners: dict[str, _Runner] = {}
     for add in _SUBCOMMANDS:
         runner = add(sub)
-        runners[add.__name__.removeprefix("_add_")] = runner
+        runners[add.__name__.removeprefix("_").removeprefix("add_")] = runner
     return parser, runners
 
 
