@@ -137,6 +137,14 @@ def _bridges(
     return reach[:m], reach[m:], np.flatnonzero(bridge)
 
 
+def _polygon(segs: Any, buffer_m: float) -> Any:
+    """The pieces buffered and united piece by piece: GEOS buffers a MultiLineString of a town-wide cluster
+    (thousands of pieces) in minutes, the union of the pieces' buffers in about a second."""
+    if segs.is_empty:
+        return shapely.Polygon()
+    return shapely.union_all(shapely.buffer(shapely.get_parts(segs), buffer_m))
+
+
 def find_hotspots(
     points: gpd.GeoDataFrame,
     labels: Any,
@@ -218,7 +226,7 @@ def find_hotspots(
                 "member_index": list(points.index[member]),
                 "length_m": float(segs.length),
                 "segments": segs,
-                "geometry": segs.buffer(buffer_m) if not segs.is_empty else shapely.Polygon(),
+                "geometry": _polygon(segs, buffer_m),
             }
         )
         rows.append(row)

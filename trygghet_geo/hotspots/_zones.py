@@ -111,7 +111,10 @@ def core_zone_llr(
         return np.zeros(0)
     length = network.edges["length_m"].to_numpy(np.float64)
     lab, eid, lo, hi = zone_intervals(labels, core, edge_id, offset_m, network, half_width_m=half_width_m)
-    n, covered = _count_and_measure(lab, eid, lo, hi, edge_id, offset_m, length, edge_weight, n_clusters)
+    k = np.arange(n_clusters)
+    n, covered = _count_and_measure(
+        lab, k, eid, lo, hi, labels, edge_id, offset_m, length, edge_weight, n_clusters
+    )
     llr = poisson_llr(n, n_total * covered / _total(length, edge_weight), n_total)
     llr[n > MAX_SHARE * n_total] = 0.0
     return llr
@@ -202,7 +205,8 @@ def ball_scan_llr(
         c = centres[i : i + _CENTRE_CHUNK]
         pt, rk, eid, lo, hi = ball_pieces(e[c], t[c], network, tuple(radii_m))
         g, eid, lo, hi = merge_intervals(pt * n_r + rk, eid, lo, hi, float(length.max()) + 1.0)
-        n, measure = _count_and_measure(g, eid, lo, hi, e, t, length, edge_weight, len(c) * n_r)
+        own = np.repeat(labels[c], n_r)
+        n, measure = _count_and_measure(g, own, eid, lo, hi, labels, e, t, length, edge_weight, len(c) * n_r)
         llr = poisson_llr(n, n_total * measure / total, n_total)
         llr[n > MAX_SHARE * n_total] = 0.0
         np.maximum.at(out, labels[c], llr.reshape(len(c), n_r).max(axis=1, initial=0.0))
@@ -230,21 +234,28 @@ def _centres(labels: np.ndarray, core: np.ndarray) -> np.ndarray:
 
 def _count_and_measure(
     group: np.ndarray,
+    group_label: np.ndarray,
     eid: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
+    labels: np.ndarray,
     edge_id: np.ndarray,
     offset_m: np.ndarray,
     length: np.ndarray,
     edge_weight: np.ndarray | None,
     n_groups: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Events inside, and (weighted) street length of, each group's disjoint intervals."""
+    """Per group of disjoint intervals (zone of the cluster ``group_label[group]``): the events inside that
+    are the cluster's own or in no cluster, and the (weighted) street length."""
     w = np.ones(len(length)) if edge_weight is None else edge_weight
     base = np.r_[0.0, np.cumsum(length + 2.0)[:-1]]
-    keys = np.sort(base[edge_id] + offset_m)
-    inside = np.searchsorted(keys, base[eid] + hi, side="right") - np.searchsorted(keys, base[eid] + lo)
-    n = np.bincount(group, weights=inside, minlength=n_groups)
+    span = float(base[-1] + length[-1]) + 2.0  # events of label k live in [(k + 1) span, (k + 2) span)
+    keys = np.sort((labels + 1) * span + base[edge_id] + offset_m)
+    n = np.zeros(n_groups)
+    for block in (np.zeros(len(eid)), group_label[group] + 1.0):  # unclustered events, then the own
+        a = block * span + base[eid]
+        inside = np.searchsorted(keys, a + hi, side="right") - np.searchsorted(keys, a + lo)
+        n += np.bincount(group, weights=inside, minlength=n_groups)
     return n, np.bincount(group, weights=(hi - lo) * w[eid], minlength=n_groups)
 
 
