@@ -164,7 +164,8 @@ def ball_lengths(
     >>> ball_lengths(net, np.array([0, 0]), np.array([50.0, 90.0]), 30.0).tolist()
     [60.0, 80.0]
     """
-    return ball_measures(network, edge_id, offset_m, (radius_m,))[0]
+    out: np.ndarray = ball_measures(network, edge_id, offset_m, (radius_m,))[0]
+    return out
 
 
 def ball_measures(

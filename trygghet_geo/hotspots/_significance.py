@@ -9,15 +9,10 @@ The test: each hotspot's densest part against the null model
 Could a concentration this strong arise by chance on this street network? DBSCAN chains onto a true hotspot
 the noise around it (border points, and at high densities neighbouring core points), so scoring the whole
 cluster dilutes it: a hotspot of 60 events in a city of 15,000 could drown in the few hundred events DBSCAN
-joined to it. So each hotspot is scored on its **core zone**: the street within ``eps_m / 2`` of its core
-events (the events that have ``min_samples`` within ``eps_m``: the cluster's densest part), measured along
-each core's own edge, and the number ``n`` of events (of any cluster or none) inside that zone. With ``N``
-events on the streets and the zone holding the share ``s`` of the street length (or of the per-edge
-``baseline``), the expected count is ``e = N * s`` and the statistic is Kulldorff's Poisson log-likelihood
-ratio ``n ln(n/e) + (N - n) ln((N - n)/(N - e))`` for ``n > e``, else 0 (Kulldorff 1997, "A spatial scan
-statistic", Commun. Stat. Theory Methods 26:1481-1496; the zones are DBSCAN's core zones instead of circles,
-as in density-based scan variants such as Duczmal & Assunção 2004). A zone holding more than half of all
-events is no candidate (statistic 0), as in Kulldorff's scan.
+joined to it. So each hotspot is scored on zones around its core events (the cluster's densest part): the
+street within ``eps_m / 2`` of any core event, and network balls of 0.5-2 eps around one core event,
+Kulldorff's Poisson log-likelihood ratio of the events inside, the largest over the zones
+(:mod:`trygghet_geo.hotspots._zones` defines the zones and the statistic, with references).
 
 The null model relocates the same number of events uniformly per metre of street (or by ``baseline``),
 reclusters them with the same parameters (street weights included) and scores every cluster the same way.

@@ -1,27 +1,40 @@
-"""What the significance test scores: each cluster's core zone and its Poisson likelihood ratio.
+"""What the significance test scores: each cluster's zones and their Poisson likelihood ratio.
 
-The zone
---------
-DBSCAN chains onto a true hotspot the noise around it, so a cluster is scored on its densest part: its
-*core zone*, the street within ``h`` along the network of its core events (the events with ``min_samples``
-within eps). The zone is the union of network balls, not of windows along each core's own edge: on a square
-crossed by many short footpaths (OpenStreetMap draws a plaza as a mesh of walkways, 400-800 m of path within
-60 m of its middle) a window along the core's own 15 m path stops at the next junction and leaves out the
-paths beside it, where the same concentration continues. A ball follows them, as a network scan statistic's
-zones do (Shiode 2011, "Street-level spatial scan statistic and STAC for analysing street crime
+The zones
+---------
+DBSCAN chains onto a true hotspot the noise around it, so a cluster is not scored as a whole but on zones
+around its densest part, its core events (the events with ``min_samples`` within eps):
+
+- the *core zone*: the street within ``eps / 2`` along the network of any of its core events;
+- the *core balls*: the network ball of radius 0.5, 1, 1.5 or 2 × eps around one core event
+  (:data:`SCAN_RADII`), the circles of Kulldorff's scan drawn along the streets.
+
+Both are unions of network balls, not windows along each core's own edge. On a square crossed by many short
+footpaths (OpenStreetMap draws a plaza as a mesh of walkways: 400-1,100 m of path within 60 m of its middle
+on the sample's streets) a window along a core's own 15 m path stops at the next junction and leaves out the
+paths beside it, where the same concentration continues; a ball follows them, as the zones of a network scan
+statistic do (Shiode 2011, "Street-level spatial scan statistic and STAC for analysing street crime
 concentrations", Transactions in GIS 15:365-383; Okabe & Sugihara 2012, *Spatial Analysis Along Networks*,
-ch. 5-6: a network buffer is the set of points within a network distance).
+Wiley, ch. 5-6: a network buffer is the set of points within a network distance). On such a square a few
+events are core and their union zone is small, while a ball of 1-2 eps around one of them takes in the
+whole concentration: the several radii let the zone grow to the hotspot's own scale (a crossing, a square, a
+stretch of street), as the scan's circles grow to a cluster's (Kulldorff 1997).
+
+Inside a zone count the cluster's own events and events in no cluster; another cluster's events do not
+count, so a small cluster beside a hotspot is not lent the hotspot's events (as SaTScan reports a secondary
+cluster only when it does not overlap the primary one).
 
 The statistic
 -------------
-With ``N`` events on the streets, ``n`` of them inside the zone, and the zone holding the share ``s`` of the
+With ``N`` events on the streets, ``n`` of them counted in a zone, and the zone holding the share ``s`` of the
 street length (or of the per-edge ``baseline``), the expected count is ``e = N s`` and the statistic is
 Kulldorff's Poisson log-likelihood ratio ``n ln(n/e) + (N - n) ln((N - n)/(N - e))`` for ``n > e``, else 0
-(Kulldorff 1997, "A spatial scan statistic", Commun. Stat. Theory Methods 26:1481-1496; the zones are
-DBSCAN's core zones instead of circles, as in density-based scan variants such as Duczmal & Assunção 2004).
-A zone holding more than half of all events is no candidate (statistic 0), as in Kulldorff's scan.
-Whatever the zone, the Monte Carlo of :mod:`.hotspots._significance` scores simulated clusters the same way,
-so the test keeps its level; the zone decides only its power.
+(Kulldorff 1997, "A spatial scan statistic", Commun. Stat. Theory Methods 26:1481-1496; zones grown from a
+density-based cluster as in Duczmal & Assunção 2004). A zone holding more than half of all events is no
+candidate (statistic 0), as in Kulldorff's scan. A cluster scores the largest ratio over its zones
+(:func:`cluster_statistic`). The Monte Carlo of :mod:`.hotspots._significance` scores simulated clusters the
+same way, maximum over zones included, so the test keeps its level whatever the zones; the zones decide only
+its power.
 """
 
 from __future__ import annotations
@@ -74,7 +87,8 @@ def cluster_statistic(
     union = core_zone_llr(labels, core, edge_id, offset_m, network, half_width_m=h, edge_weight=edge_weight)
     radii = tuple(eps_m * f for f in SCAN_RADII)
     scan = ball_scan_llr(labels, core, edge_id, offset_m, network, radii_m=radii, edge_weight=edge_weight)
-    return np.maximum(union, scan)
+    out: np.ndarray = np.maximum(union, scan)
+    return out
 
 
 def core_zone_llr(
@@ -221,7 +235,8 @@ def _spread(centres: np.ndarray, labels: np.ndarray, e: np.ndarray, t: np.ndarra
     size = np.bincount(lab)
     rank = np.arange(len(lab)) - np.r_[0, np.cumsum(size)][lab]
     step = np.maximum(1, -(-size // MAX_CENTRES))[lab]
-    return centres[rank % step == 0]
+    kept: np.ndarray = centres[rank % step == 0]
+    return kept
 
 
 def _centres(labels: np.ndarray, core: np.ndarray) -> np.ndarray:
