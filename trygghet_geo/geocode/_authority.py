@@ -18,7 +18,7 @@ import pandas as pd
 
 from trygghet_geo.errors import InputError
 from trygghet_geo.geocode._addresses import ITEM_COLUMNS, house_number
-from trygghet_geo.geocode._parse import folded_key
+from trygghet_geo.geocode._parse import folded_key, parse_place
 
 __all__ = ["ADDRESS_SOURCES", "read_address_layer"]
 
@@ -185,7 +185,6 @@ def _text(frame: pd.DataFrame, found: dict[str, str], field: str) -> list[str]:
 
 
 def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: str) -> gpd.GeoDataFrame:
-    from trygghet_geo.geocode._parse import parse_place
 
     streets, numbers = _text(frame, found, "street"), _text(frame, found, "number")
     letters, labels = _text(frame, found, "letter"), _text(frame, found, "label")
