@@ -68,8 +68,7 @@ def test_one_time_profile_and_one_text_cleaner() -> None:
     assert set(house.definitions(lambda n: n == "_best_window")) == {"trygghet_geo.hotspots._time"}
 
 
-# export_places applies the shared-export gate of output.privacy; it is to move to the one writer (io/_write).
-KNOWN_RANK_TO_OUTPUT = {"trygghet_geo.output.privacy"}
+KNOWN_RANK_TO_OUTPUT: set[str] = set()
 
 
 def test_rank_does_not_import_a_later_stage() -> None:

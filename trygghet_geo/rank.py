@@ -40,6 +40,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._hints import hint
+from trygghet_geo._kgate import check_gate, kept_places
 from trygghet_geo._names import place_name
 from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.hotspots._significance import SIGNIFICANCE_COLUMNS, observed_labels
@@ -239,8 +240,8 @@ def export_places(
 
     In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
     only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
-    place's ``n_incidents``), and text passes :func:`trygghet_geo.output.privacy.redact`
-    (:func:`trygghet_geo.output.privacy.shared_places`). ``"internal"`` writes every place as it is.
+    place's ``n_incidents``: the k rule of :mod:`trygghet_geo._kgate`), and the one writer passes its text
+    through :func:`trygghet_geo.output.privacy.redact`. ``"internal"`` writes every place as it is.
 
     Examples
     --------
@@ -254,7 +255,6 @@ def export_places(
     import geopandas as gpd  # slow to import; rank.py keeps it out of module import
 
     from trygghet_geo.io._write import write_table
-    from trygghet_geo.output.privacy import check_gate, shared_places
 
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
@@ -264,8 +264,9 @@ def export_places(
             "export_places: places must be a GeoDataFrame with geometry, as rank_places returns"
         )
     check_gate(privacy, k, 100.0)
-    shown = shared_places(places, hotspots, k=k) if privacy == "shared" else places
-    path = write_table(places_table(shown), path, sheet_name="Platser")
+    shared = privacy == "shared"
+    shown = kept_places(places, hotspots, k=k) if shared else places
+    path = write_table(places_table(shown), path, sheet_name="Platser", redact=shared)
     if path.suffix.lower() != ".csv":
         from trygghet_geo.io._stamp import finish_xlsx
 
