@@ -33,7 +33,8 @@ def shared_places(places: Any, hotspots: Any = None, *, k: int = DEFAULT_K) -> A
     ['A', 'C']
     """
     kept = kept_places(places, hotspots, k=k)
-    return kept if kept is None else redact_table(kept)
+    # reason_codes hold codes, vocabulary words and numbers only (and render nothing else): not redacted
+    return kept if kept is None else redact_table(kept, skip=(schema.REASON_CODES,))
 
 
 # --- the grid of cells that counts what may not be shown -------------------------------------------------
