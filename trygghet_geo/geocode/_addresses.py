@@ -34,7 +34,7 @@ from trygghet_geo.geocode._parse import name_key
 
 __all__ = ["SAME_PLACE_M", "address_items", "address_rows", "house_number", "synthetic_streets"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 SAME_PLACE_M = 100.0  # one address found at places farther apart than this is two places (ambiguous)
 _STREET_PART_M = 200.0  # address points of an unknown street name closer than this make one address area
@@ -217,7 +217,7 @@ def address_rows(
         key = (sid, int(items["number"].iat[i]), int(items["number_to"].iat[i]), str(items["letter"].iat[i]))
         groups[key].append(i)
     if skipped:
-        log.info("%d address features skipped (no street of that name)", skipped)
+        logger.info("%d address features skipped (no street of that name)", skipped)
     groups = _authority_wins(groups, items["origin"].to_numpy())
     names = streets["name"].to_numpy()
     doors = _Doors.of(entrances)

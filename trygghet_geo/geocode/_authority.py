@@ -22,7 +22,7 @@ from trygghet_geo.geocode._parse import folded_key, parse_place
 
 __all__ = ["ADDRESS_SOURCES", "read_address_layer"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 ADDRESS_SOURCES = ("lantmateriet", "municipal")
 # field -> folded column names, most specific first (Lantmäteriet's names, then common municipal ones)
@@ -221,7 +221,7 @@ def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: s
                     "geometry": points[i],
                 }
             )
-    log.info(
+    logger.info(
         "address layer %s: %d addresses (%s); %d rows without street or number left out",
         path.name,
         len(rows),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 from trygghet_geo.io._values import as_text
 
 if TYPE_CHECKING:
@@ -137,14 +137,16 @@ def remark_columns(cols: Roles, note: pd.Series, n: int, report: Any = None) -> 
     tone_values = as_text(cols.present("tone"), n) if cols.has("tone") else None
     measure = as_text(cols.present("measure"), n) if cols.has("measure") else pd.Series([""] * n, dtype="str")
     out = {
-        s.REMARK_STATUS: status.reset_index(drop=True),
-        s.REMARK_TONE: remark_tone(tone_values, note.reset_index(drop=True), measure),
+        schema.REMARK_STATUS: status.reset_index(drop=True),
+        schema.REMARK_TONE: remark_tone(tone_values, note.reset_index(drop=True), measure),
     }
     if report is not None:
         report.remark_status_counts = {
-            str(k): int(v) for k, v in out[s.REMARK_STATUS].value_counts().items() if k
+            str(k): int(v) for k, v in out[schema.REMARK_STATUS].value_counts().items() if k
         }
-        report.remark_tone_counts = {str(k): int(v) for k, v in out[s.REMARK_TONE].value_counts().items()}
+        report.remark_tone_counts = {
+            str(k): int(v) for k, v in out[schema.REMARK_TONE].value_counts().items()
+        }
     return out
 
 

@@ -207,7 +207,9 @@ def redact_with_counts(
 def redact(text_or_series: str, *, kinds: Iterable[str] | None = None) -> str: ...
 @overload
 def redact(text_or_series: pd.Series, *, kinds: Iterable[str] | None = None) -> pd.Series: ...
-def redact(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> Any:
+def redact(
+    text_or_series: str | pd.Series | None, *, kinds: Iterable[str] | None = None
+) -> str | pd.Series | None:
     """Replace personal data in free text with tokens such as ``[personnummer]``.
 
     See the module documentation for what each kind covers and what it does not.
