@@ -44,14 +44,12 @@ from typing import Any
 
 from trygghet_geo import schema
 from trygghet_geo._text import resolve_lang, text
-from trygghet_geo._vocab import WEEKDAYS_EN, WEEKDAYS_SV
+from trygghet_geo._vocab import DAYPARTS_SV, WEEKDAYS_EN, WEEKDAYS_SV
 
 __all__ = ["Part", "decode", "encode", "reason_line"]
 
 Part = tuple[str, Mapping[str, Any]]
 """One piece of a reason: its code and its values."""
-
-_DAYPARTS = ("morgnar", "dagtid", "kvällar", "nätter")
 
 
 def encode(parts: Sequence[Part]) -> str:
@@ -128,7 +126,7 @@ def _weekdays(value: Any, lang: str) -> str:
 
 
 def _when(v: Mapping[str, Any], lang: str) -> str:
-    daypart = _word("daypart", v["daypart"], _DAYPARTS, lang) if v.get("daypart") else ""
+    daypart = _word("daypart", v["daypart"], DAYPARTS_SV, lang) if v.get("daypart") else ""
     return " ".join(x for x in (daypart, _weekdays(v.get("weekdays"), lang)) if x)
 
 
