@@ -357,7 +357,7 @@ def _hotspots(
     if places is not None and len(places):
         ranked = _wgs84(places)
         if schema.RANK in ranked:
-            ranked = ranked.sort_values("rank", kind="stable")
+            ranked = ranked.sort_values(schema.RANK, kind="stable")
         for row in ranked.itertuples(index=False):
             hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)

@@ -43,22 +43,22 @@ MAX_BYTES = 10 * 1024 * 1024
 SHARED_K = 5  # default k: a single incident shows only where this many share a cell; a hotspot needs as many
 
 FOLLOWUP_COLUMNS = {
-    "name": "Plats",
-    "n_before": "Före",
-    "n_after": "Efter",
-    "change_pct": "Förändring (%)",
-    "ci_low": "KI låg (%)",
-    "ci_high": "KI hög (%)",
-    "town_change_pct": "Övriga kommunen (%)",
-    "did_ratio": "Kvot mot kommunen",
-    "did_ci_low": "Kvot KI låg",
-    "did_ci_high": "Kvot KI hög",
-    "p_value": "p-värde (Poisson)",
-    "dispersion": "Överspridning",
-    "town_dispersion": "Överspridning, övriga kommunen",
-    "p_value_dispersed": "p-värde",
-    "improved": "Bättre än kommunen",
-    "area": "Område",
+    schema.NAME: "Plats",
+    schema.N_BEFORE: "Före",
+    schema.N_AFTER: "Efter",
+    schema.CHANGE_PCT: "Förändring (%)",
+    schema.CI_LOW: "KI låg (%)",
+    schema.CI_HIGH: "KI hög (%)",
+    schema.TOWN_CHANGE_PCT: "Övriga kommunen (%)",
+    schema.DID_RATIO: "Kvot mot kommunen",
+    schema.DID_CI_LOW: "Kvot KI låg",
+    schema.DID_CI_HIGH: "Kvot KI hög",
+    schema.P_VALUE: "p-värde (Poisson)",
+    schema.DISPERSION: "Överspridning",
+    schema.TOWN_DISPERSION: "Överspridning, övriga kommunen",
+    schema.P_VALUE_DISPERSED: "p-värde",
+    schema.IMPROVED: "Bättre än kommunen",
+    schema.AREA: "Område",
 }
 
 
@@ -66,10 +66,10 @@ def _followup_column(name: str) -> str:
     """Swedish column name of the follow-up table (``n_before_stöld`` → ``Före: stöld``)."""
     fixed = {
         **FOLLOWUP_COLUMNS,
-        "town_n_before": "Övriga kommunen före",
-        "town_n_after": "Övriga kommunen efter",
-        "days_before": "Dagar före",
-        "days_after": "Dagar efter",
+        schema.TOWN_N_BEFORE: "Övriga kommunen före",
+        schema.TOWN_N_AFTER: "Övriga kommunen efter",
+        schema.DAYS_BEFORE: "Dagar före",
+        schema.DAYS_AFTER: "Dagar efter",
     }
     if name in fixed:
         return fixed[name]
@@ -469,7 +469,7 @@ def _write_xlsx(
     places = places_table(shared_places(analysis.places, analysis.hotspots, k=context["k"]))
     # the days of each period, with its month, would give the data's exact first and last day
     table = pd.DataFrame(
-        follow.drop(columns=[follow.geometry.name, "days_before", "days_after"], errors="ignore")
+        follow.drop(columns=[follow.geometry.name, schema.DAYS_BEFORE, schema.DAYS_AFTER], errors="ignore")
     )
     table[schema.IMPROVED] = np.where(table[schema.IMPROVED], "ja", "nej")
     table[schema.AREA] = table[schema.AREA].map(lambda a: _AREA_SV.get(a, a))
