@@ -89,7 +89,7 @@ def _sample_events(net: Any, n: int, months: int, seed: int) -> gpd.GeoDataFrame
     edge, off = random_positions(net, n, random_state=rng, weights=weights)
     start = pd.Timestamp("2023-01-01", tz="Europe/Stockholm")
     # to the minute, as police extracts write them
-    when = (start + pd.to_timedelta(rng.uniform(0, months * 30.4 - 4, n), unit="D")).round("min")
+    when = start + pd.to_timedelta(np.round(rng.uniform(0, months * 30.4 - 4, n) * 1440), unit="min")
     until = pd.Series(pd.NaT, index=range(n), dtype=when.dtype)
     some = rng.random(n) < 0.2  # a fifth known only by an interval of up to three days
     until[some] = when[some] + pd.to_timedelta(rng.integers(60, 72 * 60, some.sum()), unit="min")
