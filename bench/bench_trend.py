@@ -50,27 +50,37 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _table(net: Any, mode: str, seeds: range) -> dict[str, collections.Counter[str]]:
+    table: dict[str, collections.Counter[str]] = {k: collections.Counter() for k in KINDS}
+    for seed in seeds:
+        if mode == "alone":
+            for kind in KINDS:
+                events, places = scenario(net, (kind,), seed)
+                table[kind][pattern_at(tg.emerging_hotspots(events, net), places[kind])] += 1
+        else:
+            events, places = scenario(net, KINDS, seed)
+            seg = tg.emerging_hotspots(events, net)
+            for kind in KINDS:
+                table[kind][pattern_at(seg, places[kind])] += 1
+    return table
+
+
 def confusion(seeds: int) -> None:
     net = grid()
+    # seeds 1000… are the ones looked at while developing; 5000… are held out and only reported
     for mode in ("alone", "together"):
-        table: dict[str, collections.Counter[str]] = {k: collections.Counter() for k in KINDS}
-        for seed in range(1000, 1000 + seeds):
-            if mode == "alone":
-                for kind in KINDS:
-                    events, places = scenario(net, (kind,), seed)
-                    table[kind][pattern_at(tg.emerging_hotspots(events, net), places[kind])] += 1
-            else:
-                events, places = scenario(net, KINDS, seed)
-                seg = tg.emerging_hotspots(events, net)
-                for kind in KINDS:
-                    table[kind][pattern_at(seg, places[kind])] += 1
-        found = sorted({p for c in table.values() for p in c})
-        print(f"\nConfusion table, each planted place {mode} ({seeds} seeds; rows planted, columns found):")
-        print(f"{'planted':>14} | " + " | ".join(f"{p:>12}" for p in found) + " | accepted")
-        for kind in KINDS:
-            ok = sum(n for p, n in table[kind].items() if p in ACCEPT[kind])
-            cells = " | ".join(f"{table[kind][p]:>12}" for p in found)
-            print(f"{kind:>14} | {cells} | {ok}/{seeds}")
+        for name, first in (("development", 1000), ("held-out", 5000)):
+            table = _table(net, mode, range(first, first + seeds))
+            found = sorted({p for c in table.values() for p in c})
+            print(
+                f"\nConfusion table, each planted place {mode}, {name} seeds {first}-{first + seeds - 1} "
+                "(rows planted, columns found):"
+            )
+            print(f"{'planted':>14} | " + " | ".join(f"{p:>12}" for p in found) + " | accepted")
+            for kind in KINDS:
+                ok = sum(n for p, n in table[kind].items() if p in ACCEPT[kind])
+                cells = " | ".join(f"{table[kind][p]:>12}" for p in found)
+                print(f"{kind:>14} | {cells} | {ok}/{seeds}")
     hot = {p for p in tg.hotspots.PATTERNS if not p.startswith("cold_") and p != "no_pattern"}
     shares = []
     for seed in range(2000, 2000 + seeds):
