@@ -42,6 +42,8 @@ NEAR_REPEAT_COLUMNS = (
     "p_value",
 )
 _DAY_NS = 86_400e9
+_BLOCK = 512  # events whose neighbours are found in one call of the distance engine
+_SIM_CHUNK = 2_000_000  # pairs handled per vectorised step of one simulation
 
 
 def _bands(values: Sequence[float], name: str) -> np.ndarray:
@@ -105,24 +107,39 @@ def _band_pairs(
     if len(edge_id) == 0:
         return _BandPairs(np.empty(0, dtype=np.int64), [], 0)
     prep = _prepare(edge_id, offset, network, float(s_edges[-1]))
+    parts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in range(n_s)]
+    n = len(prep.order)
+    # a block of events at a time, so the engine's temporaries stay small next to the pairs kept
+    for lo in range(0, n, _BLOCK):
+        for ii, jj, d in _distance_pairs(prep, np.arange(lo, min(lo + _BLOCK, n)), after=True):
+            sb = np.searchsorted(s_edges, d, side="right") - 1
+            sb[d == s_edges[-1]] = n_s - 1  # the last band is closed
+            sb[sb >= n_s] = -1
+            by = np.argsort(sb.astype(np.int8), kind="stable")  # radix sort: keeps each event's run together
+            cuts = np.searchsorted(sb[by], np.arange(n_s + 1))
+            for k in range(n_s):
+                sel = by[cuts[k] : cuts[k + 1]]
+                if len(sel):
+                    i_k = ii[sel]
+                    starts = np.flatnonzero(np.r_[True, i_k[1:] != i_k[:-1]])
+                    run_n = np.diff(np.r_[starts, len(i_k)])
+                    parts[k].append(
+                        (i_k[starts].astype(np.intp), run_n.astype(np.intp), jj[sel].astype(np.intp))
+                    )
     chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
-    n_pairs = 0
-    for ii, jj, d in _distance_pairs(prep, np.arange(len(prep.order)), after=True):
-        sb = np.searchsorted(s_edges, d, side="right") - 1
-        sb[d == s_edges[-1]] = n_s - 1  # the last band is closed
-        sb[sb >= n_s] = -1
-        by = np.argsort(sb.astype(np.int8), kind="stable")  # radix sort: keeps each event's run together
-        cuts = np.searchsorted(sb[by], np.arange(n_s + 1))
-        for k in range(n_s):
-            sel = by[cuts[k] : cuts[k + 1]]
-            if not len(sel):
-                continue
-            i_k = ii[sel]
-            starts = np.flatnonzero(np.r_[True, i_k[1:] != i_k[:-1]])
-            run_n = np.diff(np.r_[starts, len(i_k)])
-            chunks.append((k, i_k[starts].astype(np.intp), run_n.astype(np.intp), jj[sel].astype(np.intp)))
-            n_pairs += len(sel)
-    return _BandPairs(prep.order, chunks, n_pairs)
+    for k in range(n_s):  # pieces of about _SIM_CHUNK pairs, cut between runs
+        size = 0
+        piece: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for part in [*parts[k], None]:
+            if part is not None:
+                piece.append(part)
+                size += len(part[2])
+            if piece and (part is None or size >= _SIM_CHUNK):
+                run_i, run_n, j = (np.concatenate([p[m] for p in piece]) for m in range(3))
+                chunks.append((k, run_i, run_n, j))
+                piece, size = [], 0
+        parts[k] = []
+    return _BandPairs(prep.order, chunks, sum(len(c[3]) for c in chunks))
 
 
 def _event_times(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
