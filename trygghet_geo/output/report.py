@@ -156,6 +156,7 @@ def write_report(
     title: str | None = None,
     include_map: bool = True,
     k: int = SHARED_K,
+    time_section: bool = True,
 ) -> dict[str, Path]:
     """Write the board report (HTML) and its tables (XLSX next to it, same stem).
 
@@ -187,6 +188,9 @@ def write_report(
     k : int, default 5
         Incidents a grid cell must hold for its points to show on the map, and a hotspot for its place to
         be listed.
+    time_section : bool
+        Add the section "Utvecklingen över tid": the pattern over time of the listed places
+        (:func:`trygghet_geo.emerging_hotspots`) and the near-repeat table (:func:`trygghet_geo.near_repeat`).
 
     Returns
     -------
@@ -214,6 +218,7 @@ def write_report(
     plan = dataclasses.replace(plan, places=redact_table(plan.places))
     follow = followup_table(analysis, plan)
     context = _context(analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k)
+    context["trend"] = _trend_context(analysis, top_n=top_n, k=k) if time_section else None
     text = _template().render(**context)
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
@@ -289,6 +294,19 @@ def _context(
         "generated": _generated(analysis),
         "about": _about(analysis, k),
     }
+
+
+def _trend_context(analysis: AnalysisLike, *, top_n: int, k: int) -> dict[str, Any] | None:
+    """The section "Utvecklingen över tid" (:mod:`._report_trend`), its place names redacted as the rest."""
+    from trygghet_geo.output._report_trend import trend_section
+    from trygghet_geo.output.privacy import redact, shared_places
+
+    places = shared_places(analysis.places, analysis.hotspots, k=k).head(top_n)
+    section = trend_section(analysis, places, _street_located(analysis.incidents), k=k)
+    if section is not None:
+        for row in section["rows"]:
+            row["name"] = redact(row["name"])
+    return section
 
 
 def _summary(analysis: AnalysisLike, places: gpd.GeoDataFrame, follow: gpd.GeoDataFrame) -> list[str]:
