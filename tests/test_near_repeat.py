@@ -225,7 +225,8 @@ def test_whole_minute_times_and_pairs_on_a_band_edge(town: StreetNetwork) -> Non
         for s0, s1 in itertools.pairwise((0.0, 200.0, 2000.0))
         for t0, t1 in itertools.pairwise(lim)
     ]
-    assert (dm == 7 * 1440).any() and (dm == 60 * 1440).any()
+    assert (dm == 7 * 1440).any()
+    assert (dm == 60 * 1440).any()
     assert tab["observed"].tolist() == expected
 
 
@@ -246,7 +247,7 @@ def test_memory_grows_with_pairs_not_events_squared(town: StreetNetwork) -> None
     edge, off = random_positions(town, 2000, random_state=rng)
     pairs = _band_pairs(edge, off, town, np.array([0.0, 50.0, 100.0]))
     kept = sum(len(j) for *_, j in pairs.chunks)
-    i, j, d = tg.hotspots._near_repeat.street_pairs(edge, off, town, 100.0)
+    i, _j, _d = tg.hotspots._near_repeat.street_pairs(edge, off, town, 100.0)
     assert kept == pairs.n_pairs == len(i)
     assert kept < 2000 * 1999 / 2 / 20
 
@@ -256,6 +257,8 @@ def test_time_units_exact() -> None:
 
     edges = np.array([0.0, 7.0, 60.0])
     t, lim = _in_units(np.array([0, 60, 86_400 * 60]) * 10**9, edges)
-    assert t.dtype == np.int32 and lim.tolist() == [0, 7 * 86_400, 60 * 86_400 + 1]
+    assert t.dtype == np.int32
+    assert lim.tolist() == [0, 7 * 86_400, 60 * 86_400 + 1]
     t, lim = _in_units(np.array([0, 1, 86_400 * 10**9 * 60]), edges)  # a time not on a whole second
-    assert t.dtype == np.int64 and lim.tolist() == [0, 7 * 86_400 * 10**9, 60 * 86_400 * 10**9 + 1]
+    assert t.dtype == np.int64
+    assert lim.tolist() == [0, 7 * 86_400 * 10**9, 60 * 86_400 * 10**9 + 1]

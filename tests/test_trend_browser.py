@@ -74,7 +74,9 @@ def test_time_filter_to_one_month_changes_the_counts(browser, tmp_path, privacy)
     assert legend_after != legend_before
     assert sum(int(x.replace("\u00a0", "").replace(" ", "")) for x in legend_after) == one_month
     assert 0 < painted_after < painted_before
-    assert len(hotspot_counts) == 2 and all(0 <= n < 20 for n in hotspot_counts) and sum(hotspot_counts) > 0
+    assert len(hotspot_counts) == 2
+    assert all(0 <= n < 20 for n in hotspot_counts)
+    assert sum(hotspot_counts) > 0
     assert "Händelser i valt intervall" in popup
     assert errors == []
     assert requests == []

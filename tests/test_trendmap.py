@@ -9,8 +9,8 @@ from test_maps import make_analysis
 
 from trygghet_geo.network import lixelize
 from trygghet_geo.output import _layers as layers
-from trygghet_geo.output.maps import _labels
 from trygghet_geo.output._trendmap import trend_layer
+from trygghet_geo.output.maps import _labels
 
 
 def planted_segments(analysis, *, small: int = 2) -> gpd.GeoDataFrame:
@@ -37,7 +37,9 @@ def test_trend_layer_names_patterns_in_swedish_and_keeps_k_in_shared_mode() -> N
     shared = trend_layer(seg, privacy="shared", k=5, lang="sv")
     internal = trend_layer(seg, privacy="internal", k=5, lang="sv")
     english = trend_layer(seg, privacy="internal", k=5, lang="en")
-    assert shared is not None and internal is not None and english is not None
+    assert shared is not None
+    assert internal is not None
+    assert english is not None
     by_key = {c["key"]: c for c in shared["classes"]}
     assert {c: by_key[c]["label"] for c in by_key} == {
         "new": "Ny hotspot",
@@ -47,7 +49,8 @@ def test_trend_layer_names_patterns_in_swedish_and_keeps_k_in_shared_mode() -> N
     }
     assert by_key["intensifying"]["n"] == 1  # the 2-event segment is not drawn in the shared mode
     assert {c["key"]: c["n"] for c in internal["classes"]}["intensifying"] == 2
-    assert shared["segments"] == 4 and internal["segments"] == 5
+    assert shared["segments"] == 4
+    assert internal["segments"] == 5
     assert shared["title"] == "Utveckling längs gatorna (12 månader)"
     assert "Intensifying hot spot" in [c["label"] for c in english["classes"]]
     assert "count_2024-01" not in str(shared)  # no per-step count leaves the table
@@ -59,10 +62,13 @@ def test_payload_months_follow_the_shown_points() -> None:
     for privacy in ("shared", "internal"):
         tables = layers.export_tables(a, privacy, k=5, cell_m=100.0)
         p = layers.payload(a, tables, lang="sv", labels=_labels("sv", 5, 100.0), title=None, streets=False)
-        assert p["months"][0] == "2024-01" and p["months"][-1] == "2024-12" and len(p["months"]) == 12
+        assert p["months"][0] == "2024-01"
+        assert p["months"][-1] == "2024-12"
+        assert len(p["months"]) == 12
         for cat in p["incidents"]:
             assert len(cat["m"]) == cat["n"]
-            assert min(cat["m"]) >= 0 and max(cat["m"]) < 12
+            assert min(cat["m"]) >= 0
+            assert max(cat["m"]) < 12
         shown = sum(c["n"] for c in p["incidents"])
         in_hotspots = sum(sum(h.get("mc", [])) for h in p["hotspots"])
         assert 0 < in_hotspots <= shown

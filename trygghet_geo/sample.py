@@ -398,9 +398,10 @@ def generate_incidents(seed: int = SEED, *, network: StreetNetwork | None = None
     Columns: ``Ärendenummer``, ``Brottstyp``, ``Datum``, ``Tid``, ``Datum t.o.m.`` and ``Kl t.o.m.`` (the
     end of the interval in which a theft or damage happened when nobody saw it: over a weekend "fredag
     18.00 – måndag 07.00", overnight to 07.00, or a few hours; empty for an instant), ``Plats``,
-    ``Latitud``, ``Longitud`` (WGS84; empty when the report only names a place). About 60 % carry coordinates, the rest only an address
-    or a place description; a few rows are broken the way real exports are (no place at all, an unreadable
-    date) so that the flow's accounting of left-out rows can be seen.
+    ``Latitud``, ``Longitud`` (WGS84; empty when the report only names a place). About 60 % carry
+    coordinates, the rest only an address or a place description; a few rows are broken the way real
+    exports are (no place at all, an unreadable date) so that the flow's accounting of left-out rows can be
+    seen.
     """
     from pyproj import Transformer
 
