@@ -221,10 +221,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller speed runs")
     parser.add_argument("--skip-confusion", action="store_true")
     parser.add_argument("--skip-emerging-speed", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true", help="only the confusion tables")
     args = parser.parse_args()
     if not args.skip_confusion:
         confusion(args.seeds)
-    speed(args.quick, emerging=not args.skip_emerging_speed)
+    if not args.skip_speed:
+        speed(args.quick, emerging=not args.skip_emerging_speed)
 
 
 if __name__ == "__main__":
