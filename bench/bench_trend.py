@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import os
 import resource
 import sys
 import time
@@ -197,9 +198,9 @@ def _speed_near_repeat(net: Any, quick: bool) -> None:
     n_nr = 2_000 if quick else 10_000
     nr_events = _sample_events(net, n_nr, 12, 2)
     rss0 = _rss_mib()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     tab = tg.near_repeat(nr_events, net)
-    t_ours = time.perf_counter() - t0
+    t_ours, c_ours = time.perf_counter() - t0, time.process_time() - c0
     rss1 = _rss_mib()
     same = tab.equals(tg.near_repeat(nr_events, net, n_jobs=1))
     t0 = time.perf_counter()
@@ -208,7 +209,8 @@ def _speed_near_repeat(net: Any, quick: bool) -> None:
     print(
         f"near_repeat, {n_nr:,} events over a year, 99 simulations, {tab.attrs['n_pairs']:,} street pairs "
         f"within 800 m "
-        f"(of {n_nr * (n_nr - 1) // 2:,} possible): {t_ours:.2f} s (goal < 30 s), peak RSS {rss1:.0f} MiB "
+        f"(of {n_nr * (n_nr - 1) // 2:,} possible): {t_ours:.2f} s wall, {c_ours:.2f} s CPU on "
+        f"{os.cpu_count()} cores at load {os.getloadavg()[0]:.1f} (goal < 30 s), peak RSS {rss1:.0f} MiB "
         f"(+{rss1 - rss0:.0f}); planar cKDTree Knox peer {t_peer:.2f} s "
         f"(ratio peer/ours {t_peer / t_ours:.2f}x); same table with n_jobs=1: {same}"
     )
