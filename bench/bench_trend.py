@@ -202,19 +202,25 @@ def _speed_near_repeat(net: Any, quick: bool) -> None:
     tab = tg.near_repeat(nr_events, net)
     t_ours, c_ours = time.perf_counter() - t0, time.process_time() - c0
     rss1 = _rss_mib()
+    print(
+        f"near_repeat, {n_nr:,} events over a year, 99 simulations, {tab.attrs['n_pairs']:,} street pairs "
+        f"within 800 m (of {n_nr * (n_nr - 1) // 2:,} possible): {t_ours:.2f} s wall, {c_ours:.2f} s CPU "
+        f"on {os.cpu_count()} cores at load {os.getloadavg()[0]:.1f} (goal < 30 s), peak RSS {rss1:.0f} MiB "
+        f"(+{rss1 - rss0:.0f})",
+        flush=True,
+    )
+    print(tab.attrs["interpretation"], flush=True)
+    t0 = time.perf_counter()
     same = tab.equals(tg.near_repeat(nr_events, net, n_jobs=1))
+    print(f"  n_jobs=1: {time.perf_counter() - t0:.2f} s wall, same table: {same}", flush=True)
     t0 = time.perf_counter()
     _planar_knox(nr_events, 99)
     t_peer = time.perf_counter() - t0
     print(
-        f"near_repeat, {n_nr:,} events over a year, 99 simulations, {tab.attrs['n_pairs']:,} street pairs "
-        f"within 800 m "
-        f"(of {n_nr * (n_nr - 1) // 2:,} possible): {t_ours:.2f} s wall, {c_ours:.2f} s CPU on "
-        f"{os.cpu_count()} cores at load {os.getloadavg()[0]:.1f} (goal < 30 s), peak RSS {rss1:.0f} MiB "
-        f"(+{rss1 - rss0:.0f}); planar cKDTree Knox peer {t_peer:.2f} s "
-        f"(ratio peer/ours {t_peer / t_ours:.2f}x); same table with n_jobs=1: {same}"
+        f"  planar cKDTree Knox peer, same permutations: {t_peer:.2f} s "
+        f"(ratio peer/ours {t_peer / t_ours:.2f}x)",
+        flush=True,
     )
-    print(tab.attrs["interpretation"])
 
 
 def main() -> None:
