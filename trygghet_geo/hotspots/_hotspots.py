@@ -125,7 +125,7 @@ def _bridges(
     return reach[:m], reach[m:], np.flatnonzero(bridge)
 
 
-def _polygon(segs: Any, buffer_m: float) -> Any:
+def _polygon(segs: shapely.Geometry, buffer_m: float) -> shapely.Geometry:
     """The pieces buffered and united piece by piece: GEOS buffers a MultiLineString of a town-wide cluster
     (thousands of pieces) in minutes, the union of the pieces' buffers in about a second."""
     if segs.is_empty:
