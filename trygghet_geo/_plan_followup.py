@@ -76,6 +76,7 @@ def followup_plan(
     areas: gpd.GeoDataFrame | None = None,
     network: StreetNetwork | None = None,
     alpha: float = 0.05,
+    data_period: tuple[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """Follow up each measure of the register at its place against the rest of the town.
 
@@ -91,6 +92,10 @@ def followup_plan(
         places of that name (a park the ranking split in two, ``X`` and ``X (2)``, is one place).
     areas : GeoDataFrame, optional
         The areas table (:func:`trygghet_geo.areas.read_areas`) for rows naming an area.
+    data_period : (start, end), optional
+        The days the incident data cover (inclusive); default from the first to the last incident's day. A
+        measure's before period must lie in them (31 days of slack at the start, since the first incident
+        rarely falls on the first day): else its result is ``no_history``.
     network : StreetNetwork, optional
         Passed to compare_periods (polygons need none).
     alpha : float
@@ -113,7 +118,11 @@ def followup_plan(
         raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
     inc = _street_located(incidents)
     when = inc[schema.OCCURRED_AT]
-    first, last = _naive(when.min()).normalize(), _naive(when.max()).normalize()
+    if data_period is None:
+        first, last = _naive(when.min()).normalize(), _naive(when.max()).normalize()
+        first -= pd.Timedelta(days=31)
+    else:
+        first, last = (_naive(t).normalize() for t in data_period)
     rows = []
     for _, m in plan.iterrows():
         row: dict[str, Any] = {c: m.get(c) for c in FOLLOWUP_COLUMNS if c in plan.columns}

@@ -466,12 +466,10 @@ def _place_kinds(
         return [None] * len(out)
     kinds: list[str | None] = []
     for r, place in zip(out["row"], out["place"], strict=True):
-        kind = (
-            None
-            if place is None
-            else known.get(place_key(place).replace(" ", "") if place.startswith("#") else place_key(place))
-        )
-        if place is not None and kind is None:
+        text = place if isinstance(place, str) else None
+        key = None if text is None else place_key(text)
+        kind = None if key is None else known.get(key.replace(" ", "") if key.startswith("#") else key)
+        if text is not None and kind is None:
             problems.append(
                 (int(r), header, f"{place!r} is neither a ranked place nor an area code/name; check the "
                  "spelling against the ranking (platser.csv) or the area layer")
