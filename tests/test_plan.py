@@ -1,4 +1,4 @@
-"""The measures register: template round trip, every bad row named, the goal grammar, the follow-up per measure."""
+"""The measures register: template round trip, every bad row named, the goal grammar, the follow-up."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ AREAS = gpd.GeoDataFrame(
 
 
 def _fill_xlsx(path: Path, values: dict[int, dict[str, object]]) -> None:
-    """Fill the template the way a person does: cell by cell in the workbook (openpyxl), not via our writer."""
+    """Fill the template as a person does: cell by cell in the workbook (openpyxl), not via our writer."""
     import openpyxl
 
     book = openpyxl.load_workbook(path)

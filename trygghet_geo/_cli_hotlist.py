@@ -108,10 +108,10 @@ def _run_hotlist(
         table, args.out, privacy=args.privacy, title=args.title,
         synthetic=bool(result.meta.get("synthetic")), source_note=result.meta.get("source_note"),
     )  # fmt: skip
-    window = table.attrs["window"]
+    window, kinds = table.attrs["window"], table["kind"].value_counts()
     print(
-        f"Hot-list {window[0]:%Y-%m-%d}–{window[1]:%Y-%m-%d}: {int((table['kind'] == 'place').sum())} places, "
-        f"{int((table['kind'] == 'street').sum())} street pieces"
+        f"Hot-list {window[0]:%Y-%m-%d}–{window[1]:%Y-%m-%d}: {int(kinds.get('place', 0))} places, "
+        f"{int(kinds.get('street', 0))} street pieces"
     )
     print(f"Wrote {paths['html']} and {paths['docx']}")
     return 0
