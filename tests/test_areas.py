@@ -214,9 +214,10 @@ def test_summary_table_hides_counts_under_k_in_shared_mode() -> None:
 def test_sample_districts_are_real_names_derived_borders_synthetic_population() -> None:
     from trygghet_geo import _sample_areas, sample
 
-    d = _sample_areas.generate_districts()
-    assert d.equals(_sample_areas.generate_districts())  # deterministic
-    names = set(_sample_areas.place_points()["name"])
+    d = sample.generate_districts()
+    assert d.equals(sample.generate_districts())  # deterministic
+    points = _sample_areas.place_points(sample.pbf_path())
+    names = set(points["name"])
     assert set(d["stadsdel"]) == names
     assert len(d) == 6
     assert "Kajsaniemi" in names
@@ -230,6 +231,6 @@ def test_sample_districts_are_real_names_derived_borders_synthetic_population() 
     assert metric.union_all().symmetric_difference(hull).area < 1e-6 * hull.area  # a partition of the area
     assert metric.geometry.area.sum() == pytest.approx(hull.area, rel=1e-9)  # no overlaps
     # each district holds its own OSM place point
-    pts = _sample_areas.place_points().to_crs(metric.crs)
+    pts = points.to_crs(metric.crs)
     for name, pt in zip(pts["name"], pts.geometry, strict=True):
         assert metric.loc[metric["area_name"] == name].geometry.iloc[0].contains(pt)

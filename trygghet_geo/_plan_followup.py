@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["FOLLOWUP_COLUMNS", "RESULTS", "base_name", "followup_plan", "place_key"]
+__all__ = ["FOLLOWUP_COLUMNS", "RESULTS", "base_name", "followup_plan", "place_key", "result_text"]
 
 FOLLOWUP_COLUMNS = (
     "row",
@@ -225,3 +225,16 @@ def _goal_result(target: float, r: pd.Series, alpha: float) -> tuple[bool, str]:
     if better and reached:
         return True, "goal_met"
     return False, "improved_short_of_goal" if better else "goal_not_met"
+
+
+def result_text(code: str, lang: str | None = None) -> str:
+    """The sentence of a follow-up ``result`` code in the reader's language.
+
+    >>> result_text("goal_met"), result_text("goal_not_met", "en")
+    ('Målet nått', 'Goal not met')
+    """
+    from trygghet_geo._text import text
+
+    if code not in RESULTS:
+        raise ParameterError(f"unknown follow-up result {code!r}; expected one of {RESULTS}")
+    return text(f"plan.result.{code}", lang)

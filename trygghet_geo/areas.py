@@ -472,10 +472,13 @@ def summary_table(
 
     In the shared mode (default) a count below ``k`` (the export gate's k, 5 by default) is written
     ``"<k"``, and the figures derived from such a count (rate, change, share) are left blank, since a rate
-    and a population give the count back. Numbers are rounded for reading (rates 1 decimal, percents 0).
+    and a population give the count back; place names pass the redactor (list only the places a shared
+    output may show: pass :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
+    Numbers are rounded for reading (rates 1 decimal, percents 0).
     """
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo.output.privacy import redact
 
     k = DEFAULT_K if k is None else k
     check_gate(privacy, k, 100.0)
@@ -496,7 +499,7 @@ def summary_table(
         row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if small else _num(r["rate_per_1000"], 1)
         row[("Andel (%)" if sv else "Share (%)")] = "" if small else _num(r["share_pct"], 0)
         row[("Förändring (%)" if sv else "Change (%)")] = "" if small else _num(r["change_pct"], 0)
-        row[("Platser" if sv else "Places")] = r["places"]
+        row[("Platser" if sv else "Places")] = redact(str(r["places"])) if shared else r["places"]
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -54,28 +54,34 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._plan_followup import FOLLOWUP_COLUMNS, base_name, followup_plan, place_key
+from trygghet_geo._plan_followup import (
+    FOLLOWUP_COLUMNS,
+    RESULTS,
+    base_name,
+    followup_plan,
+    place_key,
+    result_text,
+)
 from trygghet_geo.errors import InputError, ParameterError
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "FOLLOWUP_COLUMNS",
     "HEADERS",
     "PLAN_COLUMNS",
+    "RESULTS",
     "STATUSES",
     "Goal",
     "PlanError",
     "followup_plan",
     "parse_goal",
     "read_plan",
+    "result_text",
     "write_plan_template",
 ]
 
