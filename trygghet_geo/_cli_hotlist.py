@@ -92,26 +92,12 @@ def _run_hotlist(
     load_network: Callable[[str], StreetNetwork],
     load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
 ) -> int:
-    from trygghet_geo.hotlist import hotlist, write_hotlist
+    from trygghet_geo.hotlist import hotlist_of
 
     result = _analysis(args, load_network, load_gazetteer)
-    places = result.places
-    if args.privacy == "shared":  # a hotspot's place only when it holds k incidents, as on the map
-        from trygghet_geo.output.privacy import shared_places
-
-        places = shared_places(result.places, result.hotspots)
-    table = hotlist(
-        result.incidents, days=args.days, baseline_days=args.baseline_days, network=result.network,
-        places=places, end=args.end, segment_m=args.segment_m, top=args.top,
+    paths = hotlist_of(
+        result, args.out, days=args.days, privacy=args.privacy, title=args.title,
+        baseline_days=args.baseline_days, end=args.end, segment_m=args.segment_m, top=args.top,
     )  # fmt: skip
-    paths = write_hotlist(
-        table, args.out, privacy=args.privacy, title=args.title,
-        synthetic=bool(result.meta.get("synthetic")), source_note=result.meta.get("source_note"),
-    )  # fmt: skip
-    window, kinds = table.attrs["window"], table["kind"].value_counts()
-    print(
-        f"Hot-list {window[0]:%Y-%m-%d}–{window[1]:%Y-%m-%d}: {int(kinds.get('place', 0))} places, "
-        f"{int(kinds.get('street', 0))} street pieces"
-    )
-    print(f"Wrote {paths['html']} and {paths['docx']}")
+    print(f"Wrote {paths['hotlist']} and {paths['hotlist_docx']}")
     return 0

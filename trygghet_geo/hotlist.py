@@ -35,8 +35,9 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from trygghet_geo.network import StreetNetwork
+    from trygghet_geo.output._source import AnalysisLike
 
-__all__ = ["HOTLIST_COLUMNS", "hotlist", "write_hotlist"]
+__all__ = ["HOTLIST_COLUMNS", "hotlist", "hotlist_of", "write_hotlist"]
 
 HOTLIST_COLUMNS = (
     "kind",
@@ -333,3 +334,34 @@ def write_hotlist(
     return write_files(
         table, Path(out), privacy=privacy, k=k, title=title, synthetic=synthetic, source_note=source_note
     )
+
+
+def hotlist_of(
+    analysis: AnalysisLike,
+    out: str | Path,
+    *,
+    days: int = 7,
+    privacy: Literal["shared", "internal"] = "shared",
+    k: int | None = None,
+    title: str | None = None,
+    **kwargs: Any,
+) -> dict[str, Path]:
+    """The hot-list of an analysis written to ``out`` (``hotlist.html``, ``hotlist.docx``), as
+    ``trygghet-geo hotlist`` and the demo write it: in the shared mode only the places a shared map shows (a
+    hotspot's place when it holds k incidents), the sample's synthetic label carried over. Keywords go to
+    :func:`hotlist`; returns the paths by ``hotlist`` (HTML) and ``hotlist_docx``.
+    """
+    from trygghet_geo.output._gate import DEFAULT_K
+    from trygghet_geo.output.privacy import shared_places
+
+    k = DEFAULT_K if k is None else k
+    places = analysis.places
+    if privacy == "shared":
+        places = shared_places(analysis.places, analysis.hotspots, k=k)
+    table = hotlist(analysis.incidents, days=days, network=analysis.network, places=places, **kwargs)
+    meta = analysis.meta
+    paths = write_hotlist(
+        table, out, privacy=privacy, k=k, title=title,
+        synthetic=bool(meta.get("synthetic")), source_note=meta.get("source_note"),
+    )  # fmt: skip
+    return {"hotlist": paths["html"], "hotlist_docx": paths["docx"]}

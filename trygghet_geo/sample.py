@@ -627,6 +627,10 @@ def run_demo(
     paths["places_xlsx"] = export_places(
         result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest
     )
+    from trygghet_geo.hotlist import hotlist_of
+
+    # the EST hot-list of the sample's last week, also written: hotlist.html and hotlist.docx
+    paths.update(hotlist_of(result, out))
     report = write_report(result, out / "uppfoljning.html", promise_date=PROMISE_DATE)
     paths["report"], paths["report_xlsx"] = report["html"], report["xlsx"]
     written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx")]
