@@ -221,7 +221,8 @@ def area_summary(
         Ranked places or hotspots (a ``name`` column, ordered best first): each is listed in the area
         holding its representative point.
     previous : (start, end), optional
-        The period compared with; default the period of the same length just before ``period``.
+        The period compared with; default the period just before ``period``: as many calendar months when
+        ``period`` is whole months (2025 → 2024, a leap year's 366 days included), else as many days.
     alpha : float
         Level of the intervals (``1 - alpha``).
 
@@ -271,7 +272,7 @@ def area_summary(
         inc = inc.to_crs(table.crs)
     p_now = _parse_period(period, "period", inc)
     if previous is None:
-        p_prev = type(p_now)(p_now.start - (p_now.end - p_now.start), p_now.start)
+        p_prev = type(p_now)(_previous_start(p_now.start, p_now.end), p_now.start)
     else:
         p_prev = _parse_period(previous, "previous", inc)
         if p_prev.start < p_now.end and p_now.start < p_prev.end:
@@ -305,6 +306,16 @@ def area_summary(
         "synthetic_population": bool(areas.attrs.get("synthetic_population", False)),
     }
     return result
+
+
+def _previous_start(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:
+    """Start of the period before ``[start, end)``: whole calendar months back when both ends fall on a
+    month's first midnight, else the same number of days back."""
+    first = start == start.normalize() and start.day == 1 and end == end.normalize() and end.day == 1
+    if first:
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return pd.Timestamp(start - pd.DateOffset(months=months))
+    return pd.Timestamp(start - (end - start))
 
 
 def _not_coarse(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
