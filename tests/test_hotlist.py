@@ -171,3 +171,21 @@ def test_hotlist_from_the_command_line_opens_in_chromium(browser, tmp_path: Path
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one A4 page when printed
     page.close()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_planted_surge_tops_the_list_and_a_steady_busy_spot_is_not_rising(street: object, seed: int) -> None:
+    """Background along the street, one spot always busy (about 2 a week all year), one spot quiet all year
+    that has 6 events in the last week: the surge is first among the pieces and rising, the busy spot not."""
+    rng = np.random.default_rng(seed)
+    busy_recent = int(rng.poisson(2))
+    spec = [(float(x), int(rng.poisson(0.05)), int(rng.poisson(2))) for x in rng.uniform(0, 300, 40)]
+    spec += [(25.0, busy_recent, int(rng.poisson(104))), (275.0, 6, int(rng.poisson(1)))]
+    h = hotlist(_events(spec), network=street, end=END, segment_m=50.0)
+    streets = h[h["kind"] == "street"].reset_index(drop=True)
+    at = streets.geometry.distance(Point(275, 0)) < 1e-6
+    assert at.iloc[0], "the surge's piece is first"
+    assert bool(streets["rising"].iloc[0])
+    assert streets["n_recent"].iloc[0] >= 6
+    busy = streets[streets.geometry.distance(Point(25, 0)) < 1e-6]
+    assert busy.empty or not bool(busy["rising"].iloc[0])

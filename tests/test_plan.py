@@ -259,3 +259,26 @@ def test_followup_on_the_sample_finds_the_park_and_only_the_park(demo: tuple) ->
     assert not others["goal_met"].any()
     assert not others["improved"].any()
     assert "not_started" in set(others["result"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("per_year", [120, 400])
+def test_followup_defaults_find_a_planted_halving_at_several_densities(seed: int, per_year: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    before = int(rng.poisson(per_year))
+    inc = _town(rng, place_before=before, place_after=int(rng.poisson(per_year / 2)))
+    plan = _plan([("Parken", "minska 25 %", "2025-01-01", "2025-12-31", "genomförd")])
+    out = followup_plan(plan, inc, places=PLACES)
+    assert out["result"].iloc[0] == "goal_met"
+
+
+def test_followup_defaults_do_not_report_a_goal_met_where_nothing_changed() -> None:
+    """Twenty towns where the place keeps its rate: no measure is reported as meeting its goal."""
+    results = []
+    for seed in range(20):
+        rng = np.random.default_rng(500 + seed)
+        inc = _town(rng, place_before=int(rng.poisson(60)), place_after=int(rng.poisson(60)))
+        plan = _plan([("Parken", "-10 %", "2025-01-01", "2025-12-31", "pågår")])
+        results.append(followup_plan(plan, inc, places=PLACES)["result"].iloc[0])
+    assert "goal_met" not in results
+    assert results.count("goal_not_met") >= 18
