@@ -91,6 +91,12 @@ def test_template_xlsx_has_instructions_and_escapes(tmp_path: Path) -> None:
     assert list(sheets["Åtgärdsplan"].columns) == list(HEADERS.values())
     assert sheets["Åtgärdsplan"].iloc[0, 0].startswith("'=")  # formula text written as text
     assert read_plan(path)["place"].tolist()[0] == "=cmd|' /C calc'!A0"
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    lists = [v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert lists == ['"planerad,pågår,genomförd,avbruten"']  # the statuses as a drop-down
+    assert sheet.freeze_panes == "A2"
     with pytest.raises(Exception, match="must end in"):
         write_plan_template(tmp_path / "plan.docx")
 

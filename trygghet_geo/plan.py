@@ -238,10 +238,42 @@ def write_plan_template(path: str | Path, places: Any = None) -> Path:
     table[HEADERS["place"]] = names
     table[HEADERS["status"]] = "planerad"
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return write_sheets({"Åtgärdsplan": table, "Instruktioner": _instructions()}, path)
+        path = write_sheets({"Åtgärdsplan": table, "Instruktioner": _instructions()}, path)
+        return _editable(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise ParameterError(f"path must end in .xlsx or .csv, got {path.name!r}")
     return write_table(table, path)
+
+
+def _editable(path: Path, rows: int = 500) -> Path:
+    """The template made easy to fill in: a drop-down of the statuses, the header frozen, columns wide enough
+    to read, dates typed as dates (openpyxl on the workbook the one writer wrote)."""
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    columns = list(HEADERS.values())
+    letter = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(columns)}
+    status = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
+    status.error = "Status: " + ", ".join(STATUSES)
+    sheet.add_data_validation(status)
+    status.add(f"{letter['Status']}2:{letter['Status']}{rows}")
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # > 2000
+    dates.error = "ÅÅÅÅ-MM-DD"
+    sheet.add_data_validation(dates)
+    for h in ("Startdatum", "Uppföljningsdatum"):
+        dates.add(f"{letter[h]}2:{letter[h]}{rows}")
+        for r in range(2, rows + 1):
+            sheet[f"{letter[h]}{r}"].number_format = "yyyy-mm-dd"
+    widths = {"Plats": 34, "Problem": 34, "Åtgärd": 34, "Ansvarig": 24, "Mätbart mål": 22, "Anteckningar": 40}
+    for h in columns:
+        sheet.column_dimensions[letter[h]].width = widths.get(h, 16)
+    sheet.freeze_panes = "A2"
+    book.worksheets[1].column_dimensions["A"].width = 20
+    book.worksheets[1].column_dimensions["B"].width = 100
+    book.save(path)
+    return path
 
 
 def _place_names(places: Any) -> list[str]:
