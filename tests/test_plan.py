@@ -288,3 +288,33 @@ def test_followup_defaults_do_not_report_a_goal_met_where_nothing_changed() -> N
         results.append(followup_plan(plan, inc, places=PLACES)["result"].iloc[0])
     assert "goal_met" not in results
     assert results.count("goal_not_met") >= 18
+
+
+def test_command_line_init_check_followup(
+    tmp_path: Path, demo: tuple, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trygghet_geo import _sample_areas, sample
+    from trygghet_geo.cli import main
+
+    _, paths = demo
+    raw, ranking = paths["incidents"].parent, paths["places"]
+    register = tmp_path / "plan.xlsx"
+    assert main(["plan", "init", str(register), "--ranking", str(ranking)]) == 0
+    assert read_plan(register)["place"].iloc[0] == "Helsingfors järnvägsstation"
+    sample_plan = str(raw / _sample_areas.PLAN_FILE)
+    areas = str(raw / _sample_areas.DISTRICTS_FILE)
+    assert main(["plan", "check", sample_plan, "--ranking", str(ranking), "--areas", areas]) == 0
+    assert "5 measures, no problems" in capsys.readouterr().out
+    assert main(["plan", "check", sample_plan, "--ranking", str(ranking)]) == 2  # Gardesstaden is an area
+    assert "row 6, field 'Plats': 'Gardesstaden'" in capsys.readouterr().err
+    pbf = str(sample.pbf_path())
+    out = tmp_path / "uppfoljning.csv"
+    code = main(["plan", "followup", sample_plan, "--incidents", str(paths["incidents"]), "--observations",
+                 str(paths["observations"]), "--network", pbf, "--gazetteer", pbf, "--areas", areas,
+                 "--out", str(out)])  # fmt: skip
+    assert code == 0
+    table = pd.read_csv(out, sep=";", encoding="utf-8-sig")
+    assert table["Resultat"].tolist().count("Målet nått") == 1
+    assert table.loc[table["Resultat"] == "Målet nått", "Plats"].tolist() == [
+        "Kajsaniemiparken, Kajsaniemiallén"
+    ]

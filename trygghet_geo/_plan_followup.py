@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["FOLLOWUP_COLUMNS", "RESULTS", "base_name", "followup_plan", "place_key", "result_text"]
+__all__ = [
+    "FOLLOWUP_COLUMNS",
+    "RESULTS",
+    "base_name",
+    "followup_plan",
+    "followup_table",
+    "place_key",
+    "result_text",
+]
 
 FOLLOWUP_COLUMNS = (
     "row",
@@ -238,3 +246,63 @@ def result_text(code: str, lang: str | None = None) -> str:
     if code not in RESULTS:
         raise ParameterError(f"unknown follow-up result {code!r}; expected one of {RESULTS}")
     return text(f"plan.result.{code}", lang)
+
+
+def followup_table(
+    followup: pd.DataFrame,
+    *,
+    privacy: str = "shared",
+    k: int | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """The per-measure follow-up as a table for people (headers and result in the reader's language).
+
+    In the shared mode (default) a count below ``k`` is ``"<k"`` and the change is left blank where a count
+    is below k (it would give the count back); text passes the redactor.
+    """
+    from trygghet_geo._text import resolve_lang
+    from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo.output.privacy import redact
+
+    k = DEFAULT_K if k is None else k
+    check_gate(privacy, k, 100.0)
+    sv = resolve_lang(lang) == "sv"
+    shared = privacy == "shared"
+
+    def count(v: Any) -> Any:
+        if not isinstance(v, int | float) or math.isnan(v):
+            return ""
+        return count_text(int(v), k) if shared else int(v)
+
+    def text(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        return redact(str(v)) if shared else v
+
+    def day(t: Any) -> str:
+        return "" if pd.isna(t) else f"{pd.Timestamp(t):%Y-%m-%d}"
+
+    rows = []
+    for _, r in followup.iterrows():
+        small = shared and not (r["n_before"] >= k and r["n_after"] >= k)
+        change = "" if small or not math.isfinite(float(r["change_pct"])) else round(float(r["change_pct"]))
+        rows.append(
+            {
+                ("Rad" if sv else "Row"): r["row"],
+                ("Plats" if sv else "Place"): text(r["place"]),
+                ("Åtgärd" if sv else "Measure"): text(r["measure"]),
+                ("Ansvarig" if sv else "Responsible"): text(r["responsible"]),
+                "Status": r["status"],
+                ("Mätbart mål" if sv else "Goal"): text(r["goal"]),
+                ("Före" if sv else "Before"): f"{day(r['before_start'])}–{day(r['before_end'])}".strip("–"),
+                ("Efter" if sv else "After"): f"{day(r['after_start'])}–{day(r['after_end'])}".strip("–"),
+                ("Händelser före" if sv else "Incidents before"): count(r["n_before"]),
+                ("Händelser efter" if sv else "Incidents after"): count(r["n_after"]),
+                ("Förändring (%)" if sv else "Change (%)"): change,
+                ("Förbättrad mot kommunen" if sv else "Improved against the town"): (
+                    ("ja" if sv else "yes") if bool(r["improved"]) else ""
+                ),
+                ("Resultat" if sv else "Result"): result_text(str(r["result"]), "sv" if sv else "en"),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -590,7 +590,7 @@ _SUBCOMMANDS = (
     with_loaders(add_density, "density", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
     add_cache,
-    add_plan,
+    with_loaders(add_plan, "plan", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_hotlist, "hotlist", load_network=_load_network, load_gazetteer=_load_gazetteer),
     _add_verify,
 )

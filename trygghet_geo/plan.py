@@ -20,7 +20,7 @@ Anteckningar           ``notes``             anything else
 
 :func:`write_plan_template` writes the empty register (one row per place when places are given, and an
 instruction sheet in XLSX); :func:`read_plan` reads and validates it (every bad row named with its field,
-nothing dropped); :func:`followup_plan` follows up each measure.
+nothing dropped); :func:`followup_plan` follows up each measure and :func:`followup_table` puts it in words.
 
 The goal grammar
 ----------------
@@ -65,6 +65,7 @@ from trygghet_geo._plan_followup import (
     RESULTS,
     base_name,
     followup_plan,
+    followup_table,
     place_key,
     result_text,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "Goal",
     "PlanError",
     "followup_plan",
+    "followup_table",
     "parse_goal",
     "read_plan",
     "result_text",
