@@ -275,3 +275,27 @@ def test_counts_match_point_in_polygon_by_brute_force(seed: int, n: int) -> None
     assert np.allclose(
         s.loc[with_people, "rate_per_1000"], 1000 * s["n"][with_people] / s["population"][with_people]
     )
+
+
+def test_population_table_in_scb_layout(tmp_path: Path) -> None:
+    from trygghet_geo.areas import read_population
+
+    path = tmp_path / "befolkning.csv"
+    path.write_text(
+        '"region";"ålder";"kön";"2024"\n"0180C1010 Stockholm";"totalt";"totalt";2000\n'
+        '"0180C1020 Stockholm";"totalt";"totalt";500\n',
+        encoding="utf-8",
+    )
+    pop = read_population(path)
+    assert pop.to_dict() == {"0180C1010": 2000.0, "0180C1020": 500.0}
+    inc = _incidents([(50, 50, "2025-03-01", "stöld")] * 4)
+    s = area_summary(inc, read_areas(_deso({})), period=("2025-01-01", "2025-12-31"), population=pop)
+    assert s["rate_per_1000"].iloc[0] == pytest.approx(2.0)  # 4 / 2000 * 1000
+    path.write_text("Område;Invånare\nNorr;1200\nSöder;många\nNorr;5\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"row 2, 4, field 'Område': the area 'Norr' is given more than once"
+    ):
+        read_population(path)
+    path.write_text("Område;Invånare\nNorr;1200\nSöder;många\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 3, field 'Invånare': 'många'"):
+        read_population(path, id_column="område")

@@ -44,6 +44,7 @@ from trygghet_geo._area_layers import (
     norm,
     polygons,
     population_of,
+    read_population,
     recognise,
     texts,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "area_summary",
     "read_areas",
+    "read_population",
     "summary_table",
 ]
 
