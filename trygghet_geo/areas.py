@@ -488,6 +488,19 @@ def summary_table(
     and a population give the count back; place names pass the redactor (list only the places a shared
     output may show: pass :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
     Numbers are rounded for reading (rates 1 decimal, percents 0).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import Point, box
+    >>> areas = gpd.GeoDataFrame({"area_id": ["A", "B"], "population": [2000, 500]},
+    ...                          geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs="EPSG:3006")
+    >>> when = pd.to_datetime(["2025-03-01"] * 6 + ["2024-03-01"] * 5)
+    >>> where = [Point(5, 5)] * 5 + [Point(15, 5)] + [Point(5, 5)] * 5
+    >>> inc = gpd.GeoDataFrame({"occurred_at": when, "category": "stöld"}, geometry=where, crs="EPSG:3006")
+    >>> s = area_summary(inc, areas, period=("2025-01-01", "2025-12-31"))
+    >>> summary_table(s)[["Område", "Händelser", "Per 1 000 inv.", "Förändring (%)"]].values.tolist()
+    [['A', '5', '2,5', '0'], ['B', '<5', '', '']]
     """
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text

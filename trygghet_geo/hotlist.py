@@ -328,6 +328,17 @@ def write_hotlist(
     In the shared mode (default) a count below ``k`` (the export gate's, 5) is written ``"<k"`` and the
     ratio is left out where either count is below ``k``; names pass the redactor. Returns the paths by
     ``html`` and ``docx``.
+
+    >>> import tempfile, geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import Point, box
+    >>> when = pd.to_datetime(["2025-01-10"] * 2 + ["2025-12-30"] * 6).tz_localize("Europe/Stockholm")
+    >>> inc = gpd.GeoDataFrame({"occurred_at": when, "category": "stöld", "hotspot_id": 0},
+    ...                        geometry=[Point(5, 5)] * 8, crs="EPSG:3006")
+    >>> pl = gpd.GeoDataFrame({"name": ["Torget"], "rank": [1], "hotspot_id": [0]},
+    ...                       geometry=[box(0, 0, 10, 10)], crs="EPSG:3006")
+    >>> paths = write_hotlist(hotlist(inc, places=pl, end="2025-12-31"), tempfile.mkdtemp())
+    >>> sorted(p.name for p in paths.values())
+    ['hotlist.docx', 'hotlist.html']
     """
     from trygghet_geo.output._hotlist import write_files
 
