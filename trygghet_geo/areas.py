@@ -483,9 +483,9 @@ def summary_table(
 ) -> pd.DataFrame:
     """The area summary as a table to print: headers in the reader's language, one row per area.
 
-    In the shared mode (default) a count below ``k`` (the export gate's k, 5 by default) is written
-    ``"<k"``, and the figures derived from such a count (rate, change, share) are left blank, since a rate
-    and a population give the count back; place names pass the redactor (list only the places a shared
+    In the shared mode (default) a count from 1 to ``k - 1`` (the export gate's k, 5 by default) is written
+    ``"<k"`` (0 stays 0: nothing happened to no one), and the figures derived from such a count (rate,
+    change, share) are left blank, since a rate and a population give the count back; place names pass the redactor (list only the places a shared
     output may show: pass :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
     Numbers are rounded for reading (rates 1 decimal, percents 0).
 
@@ -513,7 +513,8 @@ def summary_table(
     shared = privacy == "shared"
     rows = []
     for _, r in summary.iterrows():
-        small = shared and (int(r["n"]) < k or int(r["n_previous"]) < k)
+        few = shared and 0 < int(r["n"]) < k  # the rate and the share would give such a count back
+        small = few or (shared and 0 < int(r["n_previous"]) < k)
         row = {
             ("Område" if sv else "Area"): r[AREA_NAME],
             ("Kod" if sv else "Code"): r[AREA_ID],
@@ -522,8 +523,8 @@ def summary_table(
         }
         for c in cats:
             row[c[2:]] = count_text(int(r[c]), k) if shared else int(r[c])
-        row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if small else _num(r["rate_per_1000"], 1)
-        row[("Andel (%)" if sv else "Share (%)")] = "" if small else _num(r["share_pct"], 0)
+        row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if few else _num(r["rate_per_1000"], 1)
+        row[("Andel (%)" if sv else "Share (%)")] = "" if few else _num(r["share_pct"], 0)
         row[("Förändring (%)" if sv else "Change (%)")] = "" if small else _num(r["change_pct"], 0)
         row[("Platser" if sv else "Places")] = redact(str(r["places"])) if shared else r["places"]
         rows.append(row)
