@@ -485,8 +485,9 @@ def summary_table(
 
     In the shared mode (default) a count from 1 to ``k - 1`` (the export gate's k, 5 by default) is written
     ``"<k"`` (0 stays 0: nothing happened to no one), and the figures derived from such a count (rate,
-    change, share) are left blank, since a rate and a population give the count back; place names pass the redactor (list only the places a shared
-    output may show: pass :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
+    change, share) are left blank, since a rate and a population give the count back; place names pass
+    the redactor (list only the places a shared output may show: pass
+    :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
     Numbers are rounded for reading (rates 1 decimal, percents 0).
 
     Examples
