@@ -15,8 +15,8 @@ with ``p = days / (days + baseline_days)``; ``p_value`` is the exact one-sided p
 ``n_recent`` (the binomial upper tail, as scipy's ``binomtest`` with ``alternative="greater"``), so a
 unit that is *always* busy is not flagged, only one busier than its own past.
 ``expected = n_baseline * days / baseline_days`` and ``ratio = n_recent / expected``. Units are listed by
-``n_recent`` (most first), then ``p_value``; ``rising`` is ``p_value < alpha``. The p-values are per unit, not corrected for the many units looked at: the list is a
-prompt for a closer look, not a finding.
+``n_recent`` (most first), then ``p_value``; ``rising`` is ``p_value < alpha``. The p-values are per
+unit, not corrected for the many units looked at: the list is a prompt for a closer look, not a finding.
 """
 
 from __future__ import annotations
