@@ -16,6 +16,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._precision import observation_states
+from trygghet_geo._reason import reason_line
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.output import _mapdata as md
 from trygghet_geo.output._redact import clean_text
@@ -88,11 +89,16 @@ def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(schema.WGS84) if not gdf.crs.equals(schema.WGS84) else gdf
 
 
-def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _lonlat_all(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, NDArray[np.bool_]]:
     g = _wgs84(gdf).geometry
     pts = g.representative_point() if (g.geom_type != "Point").any() else g
     lon, lat = pts.x.to_numpy(dtype=float), pts.y.to_numpy(dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+    return lon, lat, ok
+
+
+def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    lon, lat, ok = _lonlat_all(gdf)
     return lon[ok], lat[ok]
 
 
@@ -113,6 +119,8 @@ def payload(
         source = labels["synthetic"] + (f" – {source}" if source else "")
     k = tables.k if tables.mode == "shared" else None
     hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels, k=k)
+    months, point_month = _months(tables.points)
+    _hotspot_months(hotspots, tables.points, point_month, months)
     return {
         "q": md.Q,
         "lang": lang,
@@ -122,7 +130,8 @@ def payload(
         or ("Trygghetskarta" if lang == "sv" else "Safety map"),
         "period": _period(meta.get("period"), monthly=tables.mode == "shared"),
         "source": source,
-        "incidents": _incidents(tables.points, lang),
+        "months": months,
+        "incidents": _incidents(tables.points, lang, point_month),
         "cells": _cells(tables.cells),
         "observations": _observations(tables.observations, monthly=tables.mode == "shared"),
         "obs_categories": _obs_categories(tables.observations, lang),
@@ -147,7 +156,47 @@ def _period(period: Any, *, monthly: bool) -> str:
     return ends[0] if ends[0] == ends[1] else f"{ends[0]} – {ends[1]}"
 
 
-def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
+def _months(points: gpd.GeoDataFrame | None) -> tuple[list[str], NDArray[np.int64]]:
+    """Every month from the first to the last of the shown incidents (``"YYYY-MM"``; the time filter's
+    choices) and each shown incident's index into them (-1: no date). Only what the export already shows
+    (the shared mode's points carry their month) is counted, so the filter reveals nothing more."""
+    from trygghet_geo.output.privacy import MONTH
+
+    if points is None or len(points) == 0:
+        return [], np.empty(0, dtype=np.int64)
+    if MONTH in points.columns:
+        month = pd.PeriodIndex(pd.Series(points[MONTH], dtype=object).where(points[MONTH].notna()), freq="M")
+    elif schema.OCCURRED_AT in points.columns:
+        when = pd.to_datetime(points[schema.OCCURRED_AT], errors="coerce")
+        if getattr(when.dt, "tz", None) is not None:
+            when = when.dt.tz_localize(None)
+        month = pd.PeriodIndex(when.dt.to_period("M"))
+    else:
+        return [], np.full(len(points), -1, dtype=np.int64)
+    ordinal = np.where(month.isna(), -1, month.asi8)
+    if not (ordinal >= 0).any():
+        return [], np.full(len(points), -1, dtype=np.int64)
+    lo, hi = int(ordinal[ordinal >= 0].min()), int(ordinal.max())
+    names = [str(p) for p in pd.PeriodIndex.from_ordinals(np.arange(lo, hi + 1), freq="M")]
+    return names, np.where(ordinal >= 0, ordinal - lo, -1).astype(np.int64)
+
+
+def _hotspot_months(
+    items: list[dict[str, Any]], points: gpd.GeoDataFrame | None, point_month: np.ndarray, months: list[str]
+) -> None:
+    """Each hotspot's shown incidents per month (``"mc"``, aligned with ``months``), for the time filter."""
+    if points is None or len(points) == 0 or not months or schema.HOTSPOT_ID not in points.columns:
+        return
+    hid = pd.to_numeric(points[schema.HOTSPOT_ID], errors="coerce").fillna(-1).to_numpy(np.int64)
+    ok = (hid >= 0) & (point_month >= 0)
+    for it in items:
+        if it.get("hid", -1) < 0:  # a place of observations only: no incidents of its own
+            continue
+        sel = ok & (hid == it["hid"])
+        it["mc"] = np.bincount(point_month[sel], minlength=len(months)).tolist()
+
+
+def _incidents(points: gpd.GeoDataFrame, lang: str, point_month: np.ndarray) -> list[dict[str, Any]]:
     if points is None or len(points) == 0:
         return []
     cats = (
@@ -159,9 +208,12 @@ def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
     other = sorted(set(cats.unique()) - set(known))
     out = []
     for i, cat in enumerate(known + other):
-        lon, lat = _lonlat(points[(cats == cat).to_numpy()])
+        sel = (cats == cat).to_numpy()
+        lon, lat, ok = _lonlat_all(points[sel])
+        lon, lat = lon[ok], lat[ok]
         if len(lon) == 0:
             continue
+        month = point_month[sel][ok]
         color = md.INCIDENT_COLORS.get(cat, ["#17becf", "#bcbd22", "#e377c2", "#7f7f7f"][i % 4])
         out.append(
             {
@@ -170,6 +222,7 @@ def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
                 "color": color,
                 "n": len(lon),
                 "xy": md.encode_points(lon, lat),
+                "m": month.tolist(),  # month index per point (-1: none), in the order of ``xy``
             }
         )
     return out
@@ -355,15 +408,17 @@ def _hotspots(
     seen: set[int] = set()
     if places is not None and len(places):
         ranked = _wgs84(places)
-        if "rank" in ranked:
-            ranked = ranked.sort_values("rank", kind="stable")
+        if schema.RANK in ranked:
+            ranked = ranked.sort_values(schema.RANK, kind="stable")
         for row in ranked.itertuples(index=False):
             hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)
             items.append(_place_item(row, hs_by_id.get(hid), trend.get(hid, ""), lang=lang, labels=labels))
+            items[-1]["hid"] = hid
     for hid, row in hs_by_id.items():
         if hid not in seen:
             items.append(_place_item(None, row, trend.get(hid, ""), lang=lang, labels=labels))
+            items[-1]["hid"] = hid
     items = [it for it in items if it["poly"]]
     ranks = sorted({it["rank"] for it in items if it["rank"]})
     scale: list[Any] = []
@@ -385,12 +440,20 @@ def _int(value: Any, default: int) -> int:
     return int(v) if np.isfinite(v) else default
 
 
+# a place's own time profile, and the hotspot's, by part
+_PROFILE = {
+    "hours": (schema.DOMINANT_HOURS, schema.TOP_HOURS),
+    "weekdays": (schema.DOMINANT_WEEKDAYS, schema.TOP_WEEKDAYS),
+}
+
+
 def _profile(place: Any, hotspot: Any, part: str) -> Any:
     """The place's ``dominant_<part>`` when the place has that column, else the hotspot's ``top_<part>``:
     never the other table's window when the place deliberately left it blank."""
-    if place is not None and hasattr(place, f"dominant_{part}"):
-        return getattr(place, f"dominant_{part}")
-    return getattr(hotspot, f"top_{part}", None) if hotspot is not None else None
+    own, window = _PROFILE[part]
+    if place is not None and hasattr(place, own):
+        return getattr(place, own)
+    return getattr(hotspot, window, None) if hotspot is not None else None
 
 
 def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict[str, str]) -> dict[str, Any]:
@@ -403,20 +466,21 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         return None
 
     geom = get("geometry")
-    rank = _int(get("rank"), 0) if place is not None else 0
-    reason = get("reason")  # the ranking's one-line reason (Swedish; rank.py writes no other language yet)
+    rank = _int(get(schema.RANK), 0) if place is not None else 0
+    # the ranking's reason in the map's language, from its codes (a table without them: its reason as is)
+    reason = reason_line(get(schema.REASON_CODES), lang) or get(schema.PLACE_REASON)
     counts: list[tuple[str, int]] = [
-        (md.category_label(c, lang), _int(get(f"n_{c}"), 0)) for c in schema.INCIDENT_CATEGORIES
+        (md.category_label(c, lang), _int(get(schema.n_of(c)), 0)) for c in schema.INCIDENT_CATEGORIES
     ]
-    p_value, score = get("p_value"), get("score")
+    p_value, score = get(schema.P_VALUE), get(schema.SCORE)
     p_text = ""
     if p_value is not None and np.isfinite(float(p_value)):
         p_text = f"{float(p_value):.3f}"
-        sig = get("significant")
+        sig = get(schema.SIGNIFICANT)
         if sig is not None:
             p_text += f" ({labels['significant'] if bool(sig) else labels['not_significant']})"
-    name = clean_text(get("name"), max_chars=120).strip()
-    n_obs = get("n_observations")
+    name = clean_text(get(schema.NAME), max_chars=120).strip()
+    n_obs = get(schema.N_OBSERVATIONS)
     return {
         "rank": rank,
         "name": name or (f"{labels['place']} {rank}" if rank else labels["unranked"]),
@@ -430,9 +494,9 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "n_obs": str(_int(n_obs, 0)) if n_obs is not None and _int(n_obs, 0) > 0 else "",
         "counts": [[label, n] for label, n in counts if n > 0],
         "obs_counts": [
-            [md.category_label(c, lang), _int(get(f"n_obs_{c}"), 0)]
+            [md.category_label(c, lang), _int(get(schema.n_obs_of(c)), 0)]
             for c in schema.OBSERVATION_CATEGORIES
-            if _int(get(f"n_obs_{c}"), 0) > 0
+            if _int(get(schema.n_obs_of(c)), 0) > 0
         ],
         "color": _UNRANKED_COLOR,
         "poly": md.encode_polygon(geom),
@@ -441,7 +505,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
 
 def _trend_6m(get: Any, labels: dict[str, str]) -> str:
     """The ranking's own trend columns (``n_6m``, ``trend_6m_pct``) as text, when it has them."""
-    n_6m, pct = get("n_6m"), get("trend_6m_pct")
+    n_6m, pct = get(schema.n_window(6)), get(schema.trend_window(6))
     if n_6m is None:
         return ""
     text = labels["trend_6m"].format(n=_int(n_6m, 0))
