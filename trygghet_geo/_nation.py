@@ -121,7 +121,7 @@ def _sizes(n: int, total: int, rng: np.random.Generator) -> np.ndarray:
     """Incidents per municipality, largest first: three big cities, then a log-normal spread."""
     big = np.array(_BIG_SHARES[: max(0, min(3, n - 1))])
     rest = np.sort(rng.lognormal(0.0, 0.9, size=n - len(big)))[::-1]
-    shares = np.concatenate([big, rest / rest.sum() * (1.0 - big.sum())])
+    shares = np.sort(np.concatenate([big, rest / rest.sum() * (1.0 - big.sum())]))[::-1]
     floor = 10
     counts = floor + rng.multinomial(total - floor * n, shares / shares.sum())
     return counts.astype(np.int64)
@@ -221,7 +221,7 @@ def _network_from_segments(seg: np.ndarray, names: np.ndarray) -> StreetNetwork:
 def _town_grid(cx: float, cy: float, n_events: int, large: bool, rng: np.random.Generator) -> np.ndarray:
     """Node columns and rows of a town's grid centred at (cx, cy), sized by its incidents."""
     spacing = float(rng.uniform(80.0, 140.0))
-    k = 50 if large else int(np.clip(round(math.sqrt(n_events) / 2.5), 5, 40))
+    k = int(np.clip(round(math.sqrt(n_events) / 1.5), 50 if large else 8, 120 if large else 60))
     half = (k - 1) * spacing / 2
     return np.stack([np.linspace(cx - half, cx + half, k), np.linspace(cy - half, cy + half, k)])
 
@@ -277,7 +277,7 @@ def _shared_grid(
 ) -> tuple[StreetNetwork, StreetNetwork, tuple[float, float]]:
     """One grid across the vertical border x = border_x, cut there into the left and the right network."""
     spacing = float(rng.uniform(80.0, 120.0))
-    k = int(np.clip(round(math.sqrt(n_events) / 2.5), 6, 40))
+    k = int(np.clip(round(math.sqrt(n_events) / 1.5), 8, 60))
     k += k % 2  # an even number of columns: half on each side, the border half-way between two columns
     xs = border_x + (np.arange(k) - k // 2 + 0.5) * spacing
     ys = cy + (np.arange(k) - (k - 1) / 2) * spacing
