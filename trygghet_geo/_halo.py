@@ -21,14 +21,15 @@ The rules, in the order they are applied:
    holding most of its member incidents (a tie: the smallest kommunkod). The national tables keep a hotspot
    only from its owner's partition, so a hotspot on a border street comes out once.
 
-Why ``2 * eps``: DBSCAN decides whether a point is a core point from its neighbours within eps, and a point
-within eps of the municipality's streets has all its neighbours within ``2 * eps``. So the core points within
-eps of the municipality are exactly those of the joined network, and a hotspot whose core points all lie within
-eps of its owner's streets has the same members as on the joined network.
+Why ``2 * eps``: DBSCAN decides whether a point is a core point from its neighbours within eps, and a
+point within eps of the municipality's streets has all its neighbours within ``2 * eps``. So the core points
+within eps of the municipality are exactly those of the joined network, and a hotspot whose core points all
+lie within eps of its owner's streets has the same members as on the joined network.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +71,11 @@ def assign(incidents: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame | str) 
             )
         codes = incidents[municipalities]
         return codes.where(codes.notna(), None).astype("string").str.strip().replace("", pd.NA)
-    geom = incidents.geometry.to_crs(municipalities.crs) if incidents.crs != municipalities.crs else incidents.geometry
+    geom = (
+        incidents.geometry.to_crs(municipalities.crs)
+        if incidents.crs != municipalities.crs
+        else incidents.geometry
+    )
     valid = np.flatnonzero((geom.notna() & ~geom.is_empty).to_numpy())
     pt_idx, poly_idx = municipalities.sindex.query(geom.to_numpy()[valid], predicate="intersects")
     code_of = municipalities[KOMMUNKOD].astype(str).to_numpy()
@@ -87,7 +92,9 @@ def areas(
     """Each municipality's area: its polygon, or (code column) the convex hull of its incidents."""
     if not isinstance(municipalities, str):
         crs = municipalities.crs
-        return dict(zip(municipalities[KOMMUNKOD].astype(str), municipalities.geometry.to_crs(crs), strict=True))
+        return dict(
+            zip(municipalities[KOMMUNKOD].astype(str), municipalities.geometry.to_crs(crs), strict=True)
+        )
     import shapely
 
     out: dict[str, shapely.Geometry] = {}
@@ -121,7 +128,7 @@ def candidates(
     zone_code, rows = zone_code[order], rows[order]
     starts = np.flatnonzero(np.r_[True, zone_code[1:] != zone_code[:-1]]) if len(rows) else np.array([], int)
     bounds = np.r_[starts, len(rows)]
-    return {str(zone_code[a]): rows[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)}
+    return {str(zone_code[a]): rows[a:b] for a, b in itertools.pairwise(bounds)}
 
 
 def _edge_keys(network: StreetNetwork) -> np.ndarray:
@@ -131,8 +138,9 @@ def _edge_keys(network: StreetNetwork) -> np.ndarray:
 def partition_network(
     own: StreetNetwork, neighbours: Mapping[str, gpd.GeoDataFrame], zone: shapely.Geometry | None
 ) -> tuple[StreetNetwork, np.ndarray]:
-    """The municipality's streets joined with the neighbours' streets (their edge tables) inside ``zone`` (rule 3), and the edge
-    ids of the municipality's own streets in it. Without any neighbouring street, the own network itself."""
+    """The municipality's streets joined with the neighbours' streets (their edge tables) inside ``zone``
+    (rule 3), and the edge ids of the municipality's own streets in it. Without any neighbouring street, the
+    own network itself."""
     import geopandas as gpd
     import shapely
 
@@ -171,7 +179,12 @@ def _edge_keys_of_lines(lines: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def select_halo(
-    candidates: gpd.GeoDataFrame, network: StreetNetwork, own_edges: np.ndarray, *, eps_m: float, max_snap_m: float
+    candidates: gpd.GeoDataFrame,
+    network: StreetNetwork,
+    own_edges: np.ndarray,
+    *,
+    eps_m: float,
+    max_snap_m: float,
 ) -> np.ndarray:
     """Boolean mask of the candidates within ``2 * eps_m`` along the streets of the own edges (rule 4)."""
     from trygghet_geo.network.distance import distances_from_edges

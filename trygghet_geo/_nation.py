@@ -1,9 +1,9 @@
 """A synthetic nation for the nationwide run's tests and benchmarks: :func:`synthetic_nation`.
 
-Municipalities are squares of a regular grid laid out in SWEREF 99 TM (EPSG:3006), each with a code shaped like
-SCB's kommunkod (two digits of the county, two of the municipality) and a name that says it is synthetic. Their
-sizes follow the skewed shape of Sweden's: three large cities hold about a sixth of the incidents, the rest a
-log-normal spread. Each municipality has its own street network:
+Municipalities are squares of a regular grid laid out in SWEREF 99 TM (EPSG:3006), each with a code shaped
+like SCB's kommunkod (two digits of the county, two of the municipality) and a name that says it is
+synthetic. Their sizes follow the skewed shape of Sweden's: three large cities hold about a sixth of the
+incidents, the rest a log-normal spread. Each municipality has its own street network:
 
 - the three largest (and every 40th after them) a copy of the bundled sample's real streets (central Helsinki,
   © OpenStreetMap contributors, ODbL), shifted into its square;
@@ -43,7 +43,10 @@ _LARGE_GRIDS = 7
 _PLANTED_SHARE = 0.15
 _HOTSPOT_RADIUS_M = 40.0
 _JITTER_M = 3.0
-_PERIOD = (pd.Timestamp("2025-01-01", tz="Europe/Stockholm"), pd.Timestamp("2026-12-01", tz="Europe/Stockholm"))
+_PERIOD = (
+    pd.Timestamp("2025-01-01", tz="Europe/Stockholm"),
+    pd.Timestamp("2026-12-01", tz="Europe/Stockholm"),
+)
 _RAW = {
     "narkotika": "Narkotikabrott",
     "stöld": "Stöld",
@@ -348,7 +351,7 @@ def _incidents(
         budget[i + 1] -= n_b
     for i, code in enumerate(codes):
         net = networks[code]
-        planted = int(round(_PLANTED_SHARE * counts[i]))
+        planted = round(_PLANTED_SHARE * int(counts[i]))
         planted = min(planted, int(budget[i]))
         k = int(np.clip(counts[i] // 1500, 1, 25))
         sizes = np.full(k, planted // k)
@@ -379,9 +382,7 @@ def _table(
     background_p = np.array([0.08, 0.34, 0.14, 0.16, 0.1, 0.08, 0.1])
     hot_p = np.array([0.3, 0.2, 0.02, 0.12, 0.2, 0.14, 0.02])
     is_hot = planted != ""
-    category = np.where(
-        is_hot, rng.choice(cats, size=n, p=hot_p), rng.choice(cats, size=n, p=background_p)
-    )
+    category = np.where(is_hot, rng.choice(cats, size=n, p=hot_p), rng.choice(cats, size=n, p=background_p))
     span = (_PERIOD[1] - _PERIOD[0]).total_seconds()
     when = _PERIOD[0] + pd.to_timedelta(np.floor(rng.random(n) * span / 60) * 60, unit="s")
     lon, lat = Transformer.from_crs(NATION_CRS, schema.WGS84, always_xy=True).transform(xy[:, 0], xy[:, 1])

@@ -115,7 +115,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "chart.empty": {"sv": "Inga platser att visa", "en": "No places to show"},
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
     # --- the nationwide run's index page (batch) ---
-    "batch.title": {"sv": "Hela landet: kommunernas hotspots", "en": "Nationwide: the municipalities' hotspots"},
+    "batch.title": {
+        "sv": "Hela landet: kommunernas hotspots",
+        "en": "Nationwide: the municipalities' hotspots",
+    },
     "batch.synthetic": {"sv": "Syntetiska exempeldata", "en": "Synthetic example data"},
     "batch.summary": {
         "sv": "{done} kommuner klara, {skipped} från en tidigare körning, {failed} misslyckade, {empty} utan "

@@ -1,10 +1,10 @@
 """The nationwide run: every municipality's analysis at once, on Dask, resumable: :func:`run`.
 
 A municipality's partition is its own incidents plus a *halo*: the neighbouring municipalities' incidents
-within ``2 * eps`` along the streets of its own streets, on its own streets joined with the neighbours' streets
-that come that near (the rules and why ``2 * eps`` are in :mod:`trygghet_geo._halo`). Each partition is
-analysed by :func:`trygghet_geo.analyze`, unchanged, with the caller's parameters and ``random_state``, so a
-partition's output is what ``analyze`` gives on :func:`partition`'s incidents and network.
+within ``2 * eps`` along the streets of its own streets, on its own streets joined with the neighbours'
+streets that come that near (the rules and why ``2 * eps`` are in :mod:`trygghet_geo._halo`). Each partition
+is analysed by :func:`trygghet_geo.analyze`, unchanged, with the caller's parameters and ``random_state``,
+so a partition's output is what ``analyze`` gives on :func:`partition`'s incidents and network.
 
 **eps "auto".** The halo must be sized before the partition is assembled, so with ``eps_m="auto"`` eps is
 chosen first from the municipality's own incidents on its own streets (the rule of
@@ -18,8 +18,8 @@ municipality holding most of its member incidents (a tie: the smallest kommunkod
 (owner == this partition); the national ``places.parquet`` holds the kept rows only, so each hotspot once.
 
 **Output** (``out/``): ``kommunkod=XXXX/{incidents,hotspots,places}.parquet`` (GeoParquet; incidents are
-the partition's rows, own and ``halo``, with their labels) and ``_partition.json``, each partition written to a
-temporary folder and renamed when complete; ``places.parquet`` (national, kept places); ``index.html`` (one
+the partition's rows, own and ``halo``, with their labels) and ``_partition.json``, each partition written to
+a temporary folder and renamed when complete; ``places.parquet`` (national, kept places); ``index.html`` (one
 row per municipality, every text escaped). With ``resume=True`` a partition whose folder exists with the same
 fingerprint (its incidents, halo candidates, networks and parameters) is not run again. A municipality that
 fails is reported in the returned table (``status="failed"``, ``error``) and the others complete.
@@ -34,7 +34,6 @@ its simulations, so a partition is one task.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import time
@@ -54,7 +53,6 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from trygghet_geo.network import StreetNetwork
-    from trygghet_geo.network._store import NetworkStore
 
 __all__ = ["HALO", "KOMMUNKOD", "RESULT_COLUMNS", "Partition", "partition", "run"]
 
@@ -297,7 +295,9 @@ def _tasks(
     for code in all_codes:
         own = own_rows.get(code, np.array([], dtype=np.int64))
         cand = cands.get(code, np.array([], dtype=np.int64))
-        neighbours = tuple(sorted(set(codes.iloc[cand].dropna().astype(str)) | _touching(code, area_of, reach)))
+        neighbours = tuple(
+            sorted(set(codes.iloc[cand].dropna().astype(str)) | _touching(code, area_of, reach))
+        )
         task = _Task(code, frame.iloc[own], frame.iloc[cand], area_of.get(code), neighbours, own, cand)
         task.fingerprint = _fingerprint(task, row_hash[own], row_hash[cand], nets, kwargs)
         tasks.append(task)
@@ -335,7 +335,11 @@ def _row_hashes(frame: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _fingerprint(
-    task: _Task, own: np.ndarray, cand: np.ndarray, nets: Mapping[str, StreetNetwork], kwargs: Mapping[str, Any]
+    task: _Task,
+    own: np.ndarray,
+    cand: np.ndarray,
+    nets: Mapping[str, StreetNetwork],
+    kwargs: Mapping[str, Any],
 ) -> str:
     from trygghet_geo.network._store import NetworkStore
 
@@ -365,7 +369,9 @@ def _own_eps(task: _Task, own_net: StreetNetwork, kwargs: Mapping[str, Any]) -> 
     from trygghet_geo.analysis import _parameters, _snap
 
     own = _snap(task.own.copy(), own_net, max_snap_m=float(kwargs.get("max_snap_m", 100.0)))
-    params = _parameters(own, own_net, eps, kwargs.get("min_samples", "auto"), kwargs.get("random_state", 0))
+    params = _parameters(
+        own, own_net, "auto", kwargs.get("min_samples", "auto"), kwargs.get("random_state", 0)
+    )
     return float(params.eps_m)
 
 
@@ -387,7 +393,9 @@ def _build(task: _Task, nets: Mapping[str, StreetNetwork], kwargs: Mapping[str, 
         if code not in nets:
             continue
         if isinstance(nets, NetworkStore):
-            edges[code] = nets.edges_within(code, zone.bounds if zone is not None else own_net.edges.total_bounds)
+            edges[code] = nets.edges_within(
+                code, zone.bounds if zone is not None else own_net.edges.total_bounds
+            )
         else:
             edges[code] = nets[code].edges
     network, own_edges = _halo.partition_network(own_net, edges, zone)
@@ -471,8 +479,9 @@ def _on_dask(
     scheduler: str | Client | None,
     n_workers: int | None,
 ) -> Iterator[dict[str, Any]]:
-    from distributed import as_completed
+    import importlib
 
+    as_completed = importlib.import_module("distributed").as_completed  # distributed is untyped
     client, owned = _client(scheduler, n_workers)
     try:
         if isinstance(networks, str | Path):
@@ -480,7 +489,9 @@ def _on_dask(
             shared = {t.kommunkod: nets for t in tasks}
         else:
             needed = sorted({c for t in tasks for c in (t.kommunkod, *t.neighbours) if c in networks})
-            scattered = dict(zip(needed, client.scatter([networks[c] for c in needed], hash=False), strict=True))
+            scattered = dict(
+                zip(needed, client.scatter([networks[c] for c in needed], hash=False), strict=True)
+            )
             shared = {t.kommunkod: {c: scattered[c] for c in (t.kommunkod, *t.neighbours) if c in scattered}
                       for t in tasks}  # fmt: skip
         futures = {}
@@ -514,8 +525,12 @@ def _run_remote(
     return _run_partition(task, _networks(networks), out, kwargs)
 
 
-def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Client, bool]:
-    from distributed import Client, LocalCluster
+def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any, bool]:
+    """A client of the cluster asked for, and whether it is ours to close (the caller's Client is not)."""
+    import importlib
+
+    dist: Any = importlib.import_module("distributed")  # untyped: calls go through Any
+    Client, LocalCluster = dist.Client, dist.LocalCluster
 
     from trygghet_geo.errors import ParameterError
 
@@ -529,7 +544,7 @@ def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Clie
             dashboard_address=None,
         )
         client = Client(cluster)
-        client._trygghet_cluster = cluster  # type: ignore[attr-defined]
+        client._trygghet_cluster = cluster
         return client, True
     if isinstance(scheduler, str) and "://" in scheduler:
         return Client(scheduler), True

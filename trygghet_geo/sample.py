@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._nation import synthetic_nation
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ __all__ = [
     "load_observations",
     "pbf_path",
     "run_demo",
+    "synthetic_nation",
     "write_raw",
 ]
 

@@ -72,7 +72,8 @@ class NetworkStore(Mapping[str, "StreetNetwork"]):
         return isinstance(code, str) and self.path(code).is_file()
 
     def edges_within(self, code: str, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
-        """The edges of ``code``'s network that meet the box ``bounds`` (read with the file's spatial index)."""
+        """The edges of ``code``'s network that meet the box ``bounds`` (read with the file's spatial
+        index)."""
         import geopandas as gpd
 
         return gpd.read_file(self.path(code), layer="edges", bbox=bounds)
@@ -108,9 +109,9 @@ def network_store_from_pbf(
 ) -> dict[str, int]:
     """Build the store from a country (or region) extract: each municipality's streets, cut at its boundary.
 
-    Each municipality's window is cut out of ``pbf`` with ``osmium extract`` (all of them in one pass, from a
-    config file) when osmium-tool is installed, otherwise read with pyrosm's bounding box; the streets are then
-    clipped to the municipality's polygon.
+    Each municipality's window is cut out of ``pbf`` with ``osmium extract`` (all of them in one pass, from
+    a config file) when osmium-tool is installed, otherwise read with pyrosm's bounding box; the streets are
+    then clipped to the municipality's polygon.
 
     Parameters
     ----------
