@@ -19,8 +19,8 @@ from trygghet_geo._halo import KOMMUNKOD, owners
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from trygghet_geo._halo import Partition
     from trygghet_geo.analysis import Analysis
-    from trygghet_geo.batch import Partition
 
 __all__ = ["clean_temporaries", "completed", "national_outputs", "partition_dir", "write_partition"]
 

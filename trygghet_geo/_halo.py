@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,10 +45,44 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["HALO", "KOMMUNKOD", "assign", "halo_reach_m", "owners", "partition_network", "select_halo"]
+__all__ = [
+    "HALO",
+    "KOMMUNKOD",
+    "Partition",
+    "assign",
+    "halo_reach_m",
+    "owners",
+    "partition_network",
+    "select_halo",
+]
 
 KOMMUNKOD = "kommunkod"
 HALO = "halo"  # True for a neighbour's incident in a partition's halo
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One municipality's input to :func:`trygghet_geo.analyze`.
+
+    Attributes
+    ----------
+    kommunkod : str
+    incidents : GeoDataFrame
+        The municipality's own incidents and its halo (``halo`` True), in the national table's order, with
+        the ``kommunkod`` each belongs to.
+    network : StreetNetwork
+        Its streets joined with the neighbours' streets within reach.
+    eps_m : float
+        The eps the partition is analysed with (chosen from its own incidents when ``"auto"`` was asked).
+    own_edges : ndarray
+        Edge ids of the municipality's own streets in ``network``.
+    """
+
+    kommunkod: str
+    incidents: gpd.GeoDataFrame
+    network: StreetNetwork
+    eps_m: float
+    own_edges: np.ndarray
 
 
 def halo_reach_m(eps_m: float | str, max_snap_m: float) -> float:

@@ -20,6 +20,7 @@ events (``attrs["synthetic"]`` is True on every table, the municipalities' names
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -63,7 +64,11 @@ SOURCE_NOTE_NATION = (
 
 
 def synthetic_nation(
-    n_municipalities: int = 290, n_incidents: int = 1_000_000, seed: int = 0
+    n_municipalities: int = 290,
+    n_incidents: int = 1_000_000,
+    seed: int = 0,
+    *,
+    sample_network: Callable[[], StreetNetwork] | None = None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, StreetNetwork]]:
     """A synthetic country: municipalities, their street networks and incidents with planted hotspots.
 
@@ -75,6 +80,10 @@ def synthetic_nation(
         How many incidents in all (at least 10 per municipality).
     seed : int
         Everything is generated from this seed.
+    sample_network : callable, optional
+        Returns the real streets copied into the largest municipalities
+        (:func:`trygghet_geo.sample.load_network` when called through :mod:`trygghet_geo.sample`); without it
+        they get large grids instead (a nation of grids only, quicker to analyse).
 
     Returns
     -------
@@ -92,7 +101,6 @@ def synthetic_nation(
 
     Examples
     --------
-    >>> from trygghet_geo.sample import synthetic_nation
     >>> incidents, municipalities, networks = synthetic_nation(6, 3000, seed=1)
     >>> len(incidents), len(municipalities), sorted(networks) == sorted(municipalities["kommunkod"])
     (3000, 6, True)
@@ -112,9 +120,11 @@ def synthetic_nation(
     ncol = math.ceil(math.sqrt(n_municipalities))
     counts = _sizes(n_municipalities, n_incidents, rng)
     kinds = _kinds(n_municipalities, ncol, rng)
+    if sample_network is None:
+        kinds = ["large_grid" if k == "sample_copy" else k for k in kinds]
     codes = _codes(n_municipalities)
     municipalities = _squares(codes, kinds, counts, ncol)
-    networks, borders = _networks(municipalities, ncol, rng)
+    networks, borders = _networks(municipalities, ncol, rng, sample_network)
     incidents = _incidents(municipalities, networks, borders, counts, ncol, rng)
     return incidents, municipalities, networks
 
@@ -229,14 +239,12 @@ def _town_grid(cx: float, cy: float, n_events: int, large: bool, rng: np.random.
     return np.stack([np.linspace(cx - half, cx + half, k), np.linspace(cy - half, cy + half, k)])
 
 
-def _sample_copy(cx: float, cy: float) -> StreetNetwork:
-    """The sample's real streets shifted so their centre is (cx, cy), relabelled EPSG:3006."""
+def _sample_copy(base: StreetNetwork, cx: float, cy: float) -> StreetNetwork:
+    """The real streets ``base`` shifted so their centre is (cx, cy), relabelled EPSG:3006."""
     import shapely
 
     from trygghet_geo.network import StreetNetwork
-    from trygghet_geo.sample import load_network
 
-    base = load_network()
     x0, y0, x1, y1 = base.edges.total_bounds
     shift = np.array([cx - (x0 + x1) / 2, cy - (y0 + y1) / 2])
     nodes = base.nodes[[base.nodes.geometry.name]].copy()
@@ -248,7 +256,10 @@ def _sample_copy(cx: float, cy: float) -> StreetNetwork:
 
 
 def _networks(
-    municipalities: gpd.GeoDataFrame, ncol: int, rng: np.random.Generator
+    municipalities: gpd.GeoDataFrame,
+    ncol: int,
+    rng: np.random.Generator,
+    sample_network: Callable[[], StreetNetwork] | None,
 ) -> tuple[dict[str, StreetNetwork], dict[int, tuple[float, float]]]:
     """Each municipality's network; and for the left cell of every shared grid, its border (x, first y)."""
     codes = municipalities["kommunkod"].tolist()
@@ -260,8 +271,8 @@ def _networks(
     while i < len(codes):
         x, y = _cell(i, ncol)
         cx, cy = x + CELL_M / 2, y + CELL_M / 2
-        if kinds[i] == "sample_copy":
-            nets[codes[i]] = _sample_copy(cx, cy)
+        if kinds[i] == "sample_copy" and sample_network is not None:
+            nets[codes[i]] = _sample_copy(sample_network(), cx, cy)
         elif kinds[i] == "shared_grid":
             left, right, border = _shared_grid(x + CELL_M, cy, int(counts[i] + counts[i + 1]), rng)
             nets[codes[i]], nets[codes[i + 1]] = left, right

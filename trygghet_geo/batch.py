@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from trygghet_geo._halo import HALO, KOMMUNKOD
+from trygghet_geo._halo import HALO, KOMMUNKOD, Partition
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -65,31 +65,6 @@ RESULT_COLUMNS = (
 """Columns of the table :func:`run` returns, one row per municipality (and one for incidents in none)."""
 _FORBIDDEN = ("network", "observations", "study_area")
 _VERSION = 1  # bump when the partition rules change, so that resume does not keep stale partitions
-
-
-@dataclass(frozen=True)
-class Partition:
-    """One municipality's input to :func:`trygghet_geo.analyze`.
-
-    Attributes
-    ----------
-    kommunkod : str
-    incidents : GeoDataFrame
-        The municipality's own incidents and its halo (``halo`` True), in the national table's order, with
-        the ``kommunkod`` each belongs to.
-    network : StreetNetwork
-        Its streets joined with the neighbours' streets within reach.
-    eps_m : float
-        The eps the partition is analysed with (chosen from its own incidents when ``"auto"`` was asked).
-    own_edges : ndarray
-        Edge ids of the municipality's own streets in ``network``.
-    """
-
-    kommunkod: str
-    incidents: gpd.GeoDataFrame
-    network: StreetNetwork
-    eps_m: float
-    own_edges: np.ndarray
 
 
 @dataclass
