@@ -516,7 +516,12 @@ def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any,
             n_workers=n_workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=scheduler is None,
-            dashboard_address=None,
+            # everything on loopback: the comms (TCP, also for in-process workers: dask's in-process transport
+            # looks up the machine's outward address) and the HTTP endpoints dask always serves
+            protocol="tcp://",
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            worker_dashboard_address="127.0.0.1:0",
         )
         client = Client(cluster)
         client._trygghet_cluster = cluster

@@ -73,10 +73,13 @@ class NetworkStore(Mapping[str, "StreetNetwork"]):
 
     def edges_within(self, code: str, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
         """The edges of ``code``'s network that meet the box ``bounds`` (read with the file's spatial
-        index)."""
+        index), in the network's edge order."""
         import geopandas as gpd
 
-        return gpd.read_file(self.path(code), layer="edges", bbox=bounds)
+        edges = gpd.read_file(
+            self.path(code), layer="edges", bbox=bounds, fid_as_index=True, engine="pyogrio"
+        )
+        return edges.sort_index()
 
     def fingerprint(self, code: str) -> str:
         """Size and modification time of the saved file: changes when the network is rebuilt."""
