@@ -74,8 +74,9 @@ def _same_output(out: Path, code: str, ref) -> None:
 
 
 def test_the_nation_is_synthetic_and_has_shared_borders(nation):
-    inc, mun, nets = nation
-    assert inc.attrs["synthetic"] and mun["synthetic"].all()
+    inc, mun, _nets = nation
+    assert inc.attrs["synthetic"]
+    assert mun["synthetic"].all()
     assert (mun["kind"] == "shared_grid").sum() == 2
     assert inc["planted"].str.endswith("-border").sum() > 0
     assert set(inc["kommunkod"]) == set(mun["kommunkod"])
@@ -218,7 +219,8 @@ def test_a_partition_that_fails_once_is_reported_then_resumed(nation, two_worker
     monkeypatch.setattr(analysis, "analyze", fails_once_for_0414)
     first = batch.run(inc, municipalities=mun, networks=nets, out=tmp_path, scheduler="threads", **KW)
     row = first.set_index("kommunkod").loc["0414"]
-    assert row["status"] == "failed" and row["error"] == "RuntimeError: disk full"
+    assert row["status"] == "failed"
+    assert row["error"] == "RuntimeError: disk full"
     assert (first["status"] == "done").sum() == 5
     assert "misslyckades" in (tmp_path / "index.html").read_text(encoding="utf-8")
     second = batch.run(inc, municipalities=mun, networks=nets, out=tmp_path, scheduler="threads", **KW)
@@ -241,7 +243,8 @@ def test_a_missing_network_fails_that_municipality_only(nation, tmp_path):
     assert (by.drop(index="0714")["status"] == "done").all()
     assert not (tmp_path / "kommunkod=0714").exists()
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>" not in page
     assert "Syntetiska exempeldata" in page
 
 
