@@ -288,3 +288,59 @@ def test_bad_arguments_are_refused(nation, tmp_path):
         batch.run(inc, municipalities=mun, networks=nets, out=tmp_path, scheduler="fast", **KW)
     with pytest.raises(ParameterError, match="kommunkod '9999'"):
         batch.partition(inc, municipalities=mun, networks=nets, kommunkod="9999")
+
+
+def test_cli_batch_writes_what_the_api_writes(nation, two_workers, tmp_path, capsys):
+    from trygghet_geo.cli import main
+
+    inc, mun, nets = nation
+    out_ref, _ = two_workers
+    store = write_network_store(nets, tmp_path / "store")
+    mun.rename(columns={"kommunkod": "KnKod"}).to_file(tmp_path / "kommuner.gpkg", driver="GPKG")
+    inc.to_parquet(tmp_path / "handelser.parquet")
+    args = [
+        "batch", str(tmp_path / "handelser.parquet"), "--municipalities", str(tmp_path / "kommuner.gpkg"),
+        "--kommunkod-field", "KnKod", "--networks", str(store), "--out", str(tmp_path / "out"),
+        "--scheduler", "synchronous", "--eps-m", "60", "--min-samples", "10", "--n-simulations", "5",
+        "--seed", "7",
+    ]  # fmt: skip
+    assert main(args) == 0
+    assert "6 done" in capsys.readouterr().out
+    _same_files(out_ref, tmp_path / "out", mun["kommunkod"])
+    assert main(args) == 0  # resumed: nothing to do
+    assert "6 skipped" in capsys.readouterr().out
+
+
+def test_network_by_municipality_cuts_the_extract_at_the_borders(tmp_path, capsys):
+    """The sample's extract split into two halves: two networks whose streets end on the border and join
+    again into the whole network's length."""
+    from trygghet_geo.cli import main
+    from trygghet_geo.network import NetworkStore
+
+    whole = sample.load_network()
+    x0, y0, x1, y1 = whole.edges.total_bounds
+    xm = (x0 + x1) / 2
+    halves = gpd.GeoDataFrame(
+        {"kommunkod": ["0001", "0002"]},
+        geometry=[shapely.box(x0 - 50, y0 - 50, xm, y1 + 50), shapely.box(xm, y0 - 50, x1 + 50, y1 + 50)],
+        crs=whole.crs,
+    )
+    halves.to_file(tmp_path / "halves.gpkg", driver="GPKG")
+    out = tmp_path / "store"
+    pbf = str(sample.pbf_path())
+    assert (
+        main(["network", "--pbf", pbf, "--by-municipality", str(tmp_path / "halves.gpkg"), "--out", str(out)])
+        == 0
+    )
+    assert "2 municipality networks" in capsys.readouterr().out
+    store = NetworkStore(out)
+    assert list(store) == ["0001", "0002"]
+    west, east = store["0001"], store["0002"]
+    assert west.edges.geometry.total_bounds[2] <= xm + 1e-6 <= east.edges.geometry.total_bounds[0] + 2e-6
+    total = west.edges["length_m"].sum() + east.edges["length_m"].sum()
+    assert total == pytest.approx(whole.edges["length_m"].sum(), rel=1e-9)
+    border = shapely.get_coordinates(west.nodes.geometry.to_numpy())
+    on_border = border[np.abs(border[:, 0] - xm) < 1e-6]
+    assert len(on_border) > 3  # streets cut at the border, ending on it from both sides
+    east_xy = {tuple(np.round(p, 3)) for p in shapely.get_coordinates(east.nodes.geometry.to_numpy())}
+    assert all(tuple(np.round(p, 3)) in east_xy for p in on_border)

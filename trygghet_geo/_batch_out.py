@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 
 from trygghet_geo._halo import KOMMUNKOD, owners
@@ -71,8 +72,10 @@ def write_partition(out: Path, part: Partition, result: Analysis, fingerprint: s
     places = result.places.copy()
     link = hot.set_index("hotspot_id")[["owner_kommunkod", "hotspot_key", "kept"]]
     places = places.join(link, on="hotspot_id")
-    places["owner_kommunkod"] = places["owner_kommunkod"].fillna(code)
-    places["kept"] = places["kept"].fillna(True).astype(bool)
+    found = places["owner_kommunkod"].notna().to_numpy()  # a place that is no hotspot is the partition's own
+    places["owner_kommunkod"] = np.where(found, places["owner_kommunkod"].astype(object), code).astype(str)
+    places["hotspot_key"] = np.where(found, places["hotspot_key"].astype(object), "").astype(str)
+    places["kept"] = np.where(found, places["kept"].astype(object), True).astype(bool)
     places.insert(0, KOMMUNKOD, code)
     row = {
         KOMMUNKOD: code,

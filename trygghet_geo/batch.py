@@ -535,11 +535,12 @@ def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any,
 
 
 def _result_table(rows: list[dict[str, Any]], unassigned: int) -> pd.DataFrame:
+    rows = [{**r, "error": r.get("error") or "", "worker": r.get("worker") or ""} for r in rows]
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     table = table.sort_values(KOMMUNKOD, kind="stable").reset_index(drop=True)
     if unassigned:
         extra = _row(None, "unassigned")
-        extra["n_incidents"] = unassigned
+        extra.update(n_incidents=unassigned, worker="")
         table = pd.concat([table, pd.DataFrame([extra], columns=list(RESULT_COLUMNS))], ignore_index=True)
     for col in ("n_incidents", "n_halo", "n_hotspots", "n_places", "n_hotspots_seen"):
         table[col] = table[col].astype("Int64")
@@ -547,6 +548,6 @@ def _result_table(rows: list[dict[str, Any]], unassigned: int) -> pd.DataFrame:
         table[col] = table[col].astype(float)
     table["min_samples"] = table["min_samples"].astype("Int64")
     table[KOMMUNKOD] = table[KOMMUNKOD].astype("string")
-    table["error"] = table["error"].fillna("").astype(str)
-    table["worker"] = table["worker"].fillna("").astype(str)
+    table["error"] = table["error"].astype(str)
+    table["worker"] = table["worker"].astype(str)
     return table
