@@ -36,7 +36,7 @@ def partition_dir(out: Path, code: str) -> Path:
 
 def clean_temporaries(out: Path) -> None:
     """Remove the half-written partitions a killed run left behind (they were never renamed into place)."""
-    for tmp in out.glob(f"{_TMP}kommunkod=*"):
+    for tmp in [*out.glob(f"{_TMP}kommunkod=*"), *out.glob(".staging-*")]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 

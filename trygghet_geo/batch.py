@@ -33,9 +33,11 @@ its simulations, so a partition is one task.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -60,7 +62,7 @@ logger = logging.getLogger(__name__)
 
 RESULT_COLUMNS = (
     KOMMUNKOD, "status", "n_incidents", "n_halo", "n_hotspots", "n_places", "n_hotspots_seen", "eps_m",
-    "min_samples", "seconds", "error", "worker", "peak_rss_mib",
+    "min_samples", "seconds", "cpu_seconds", "error", "worker", "peak_rss_mib",
 )  # fmt: skip
 """Columns of the table :func:`run` returns, one row per municipality (and one for incidents in none)."""
 _FORBIDDEN = ("network", "observations", "study_area")
@@ -148,7 +150,7 @@ def run(
     for task in tasks:
         done = completed(out, task.kommunkod, task.fingerprint) if resume else None
         if done is not None:
-            rows.append({**done, "status": "skipped", "seconds": 0.0})
+            rows.append({**done, "status": "skipped", "seconds": 0.0, "cpu_seconds": 0.0})
         elif len(task.own) == 0:
             rows.append(_row(task.kommunkod, "empty"))
         else:
@@ -386,7 +388,6 @@ def _run_partition(
 ) -> dict[str, Any]:
     """Build, analyse and write one partition; every failure becomes a row with status "failed"."""
     import multiprocessing
-    import resource
 
     from trygghet_geo import _batch_out
     from trygghet_geo._config import options
@@ -394,7 +395,7 @@ def _run_partition(
 
     if multiprocessing.parent_process() is not None:  # a worker process: no progress bars on the terminal
         options.progress = False
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     row = _row(task.kommunkod, "failed")
     try:
         part = _build(task, networks, kwargs)
@@ -407,9 +408,24 @@ def _run_partition(
         row["error"] = f"{type(exc).__name__}: {exc}"
         row["n_incidents"] = len(task.own)
     row["seconds"] = time.perf_counter() - started
+    row["cpu_seconds"] = time.process_time() - cpu  # the whole process: with threads, theirs too
     row["worker"] = f"pid {os.getpid()}"
-    row["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    row["peak_rss_mib"] = _peak_rss_mib()
     return row
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory: ``VmHWM`` (Linux; reset when a worker process starts, unlike
+    ``ru_maxrss``, which a spawned worker inherits from the process that started it), else ``ru_maxrss``."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _row(code: str | None, status: str) -> dict[str, Any]:
@@ -458,21 +474,13 @@ def _on_dask(
 
     as_completed = importlib.import_module("distributed").as_completed  # distributed is untyped
     client, owned = _client(scheduler, n_workers)
+    staging = out / f".staging-{os.getpid()}-{time.time_ns()}"
     try:
-        if isinstance(networks, str | Path):
-            nets: Any = str(Path(networks).resolve())
-            shared = {t.kommunkod: nets for t in tasks}
-        else:
-            needed = sorted({c for t in tasks for c in (t.kommunkod, *t.neighbours) if c in networks})
-            scattered = dict(
-                zip(needed, client.scatter([networks[c] for c in needed], hash=False), strict=True)
-            )
-            shared = {t.kommunkod: {c: scattered[c] for c in (t.kommunkod, *t.neighbours) if c in scattered}
-                      for t in tasks}  # fmt: skip
+        specs = _stage(tasks, networks, staging)
         futures = {}
-        for task, payload in zip(tasks, client.scatter(tasks, hash=False), strict=True):
+        for task, (task_path, nets) in zip(tasks, specs, strict=True):
             fut = client.submit(
-                _run_remote, payload, shared[task.kommunkod], str(out), kwargs,
+                _run_remote, task_path, nets, str(out), kwargs,
                 key=f"trygghet-partition-{task.kommunkod}-{task.fingerprint[:12]}", priority=task.size,
                 pure=False,
             )  # fmt: skip
@@ -487,6 +495,7 @@ def _on_dask(
                 yield row
             fut.release()
     finally:
+        shutil.rmtree(staging, ignore_errors=True)
         if owned:
             client.close()
             cluster = getattr(client, "_trygghet_cluster", None)
@@ -494,10 +503,69 @@ def _on_dask(
                 cluster.close()
 
 
+def _stage(
+    tasks: list[_Task], networks: Mapping[str, StreetNetwork] | str | Path, staging: Path
+) -> list[tuple[str, str | dict[str, str]]]:
+    """Each task's input (and each in-memory network) pickled to a file the workers read, so that a task holds
+    only paths: a worker that dies loses nothing (dask reruns the task elsewhere from the same files), and
+    no task graph carries the incidents. Returns (task file, networks) per task: a store folder or a mapping
+    kommunkod -> network file."""
+    import pickle
+
+    staging.mkdir(parents=True)
+    net_files: dict[str, str] = {}
+    if not isinstance(networks, str | Path):
+        for code in sorted({c for t in tasks for c in (t.kommunkod, *t.neighbours) if c in networks}):
+            net_files[code] = str(staging / f"network-{code}.pkl")
+            Path(net_files[code]).write_bytes(pickle.dumps(networks[code], protocol=pickle.HIGHEST_PROTOCOL))
+    specs: list[tuple[str, str | dict[str, str]]] = []
+    for task in tasks:
+        path = staging / f"task-{task.kommunkod}.pkl"
+        path.write_bytes(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
+        nets: str | dict[str, str] = (
+            str(Path(networks).resolve())
+            if isinstance(networks, str | Path)
+            else {c: net_files[c] for c in (task.kommunkod, *task.neighbours) if c in net_files}
+        )
+        specs.append((str(path), nets))
+    return specs
+
+
+class _StagedNetworks(Mapping[str, "StreetNetwork"]):
+    """kommunkod -> network, read from the staged files on first use."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self._files = dict(files)
+
+    def __getitem__(self, code: str) -> StreetNetwork:
+        net: StreetNetwork = _read_staged(self._files[code])
+        return net
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_staged(path: str) -> Any:
+    """One staged file, read once per worker process (a network serves its neighbours' partitions too)."""
+    import pickle
+
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
 def _run_remote(
-    task: _Task, networks: Mapping[str, StreetNetwork] | str, out: str, kwargs: dict[str, Any]
+    task_path: str, networks: str | dict[str, str], out: str, kwargs: dict[str, Any]
 ) -> dict[str, Any]:
-    return _run_partition(task, _networks(networks), out, kwargs)
+    import pickle
+
+    with open(task_path, "rb") as f:
+        task = pickle.load(f)
+    nets = _networks(networks) if isinstance(networks, str) else _StagedNetworks(networks)
+    return _run_partition(task, nets, out, kwargs)
 
 
 def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any, bool]:
@@ -544,7 +612,7 @@ def _result_table(rows: list[dict[str, Any]], unassigned: int) -> pd.DataFrame:
         table = pd.concat([table, pd.DataFrame([extra], columns=list(RESULT_COLUMNS))], ignore_index=True)
     for col in ("n_incidents", "n_halo", "n_hotspots", "n_places", "n_hotspots_seen"):
         table[col] = table[col].astype("Int64")
-    for col in ("eps_m", "seconds", "peak_rss_mib"):
+    for col in ("eps_m", "seconds", "cpu_seconds", "peak_rss_mib"):
         table[col] = table[col].astype(float)
     table["min_samples"] = table["min_samples"].astype("Int64")
     table[KOMMUNKOD] = table[KOMMUNKOD].astype("string")
