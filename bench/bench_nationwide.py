@@ -123,9 +123,9 @@ def main() -> None:
             print(f"  worker {worker}: peak {mib:,.0f} MiB ({mib / 1024:.2f} GiB)")
     for name, table in (("serial", serial), ("cluster", par)):
         counts = table["status"].value_counts().to_dict()
+        cpu, wall = table["cpu_seconds"].sum(), table["seconds"].sum()
         print(f"  {name}: {counts}, {int(table['n_places'].sum())} places, largest partition "
-              f"{table['seconds'].max():.1f} s, CPU time of the partitions {table['cpu_seconds'].sum():.1f} s "
-              f"(wall {table['seconds'].sum():.1f} s)")  # fmt: skip
+              f"{table['seconds'].max():.1f} s, partitions' CPU {cpu:.1f} s (wall {wall:.1f} s)")  # fmt: skip
     codes = [str(c) for c in serial.loc[serial["status"] == "done", "kommunkod"]]
     same = _same_outputs(root / "serial", root / "cluster", codes)
     print(f"identical outputs (every partition, bit for bit): {same}")
