@@ -268,6 +268,7 @@ def _tasks(
     positions = pd.Series(np.arange(len(frame))).groupby(codes.to_numpy(na_value=None), dropna=True)
     own_rows = {str(k): v.to_numpy() for k, v in positions}
     row_hash = _row_hashes(frame)
+    digests = _network_digests(nets, sorted(set(area_of) | set(codes.dropna().unique()) | set(names)))
     tasks = []
     for code in all_codes:
         own = own_rows.get(code, np.array([], dtype=np.int64))
@@ -276,7 +277,7 @@ def _tasks(
             sorted(set(codes.iloc[cand].dropna().astype(str)) | _touching(code, area_of, reach))
         )
         task = _Task(code, frame.iloc[own], frame.iloc[cand], area_of.get(code), neighbours, own, cand)
-        task.fingerprint = _fingerprint(task, row_hash[own], row_hash[cand], nets, kwargs)
+        task.fingerprint = _fingerprint(task, row_hash[own], row_hash[cand], digests, kwargs)
         tasks.append(task)
     tasks.sort(key=lambda t: (-t.size, t.kommunkod))
     return tasks, int(codes.isna().sum()), names, bool(frame.attrs.get("synthetic", False))
@@ -302,38 +303,49 @@ def _touching(code: str, area_of: Mapping[str, Any], reach: float) -> set[str]:
 
 
 def _row_hashes(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """One 64-bit hash per row of every column, the geometry (WKB) and the index label."""
     import shapely
 
-    plain = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
-    plain = plain.map(lambda x: repr(x) if isinstance(x, list | dict | set | tuple | np.ndarray) else x)
-    plain["__wkb"] = shapely.to_wkb(frame.geometry.to_numpy())
-    hashed: np.ndarray = pd.util.hash_pandas_object(plain, index=True).to_numpy()
+    columns = {}
+    for i, name in enumerate(frame.columns):
+        col = frame[name]
+        if name == frame.geometry.name:
+            col = pd.Series(shapely.to_wkb(frame.geometry.to_numpy()), index=frame.index)
+        try:
+            columns[i] = pd.util.hash_pandas_object(col, index=False).to_numpy()
+        except TypeError:  # unhashable cells (lists, dicts) in a user's column: by their text
+            columns[i] = pd.util.hash_pandas_object(col.map(repr), index=False).to_numpy()
+    hashed: np.ndarray = pd.util.hash_pandas_object(pd.DataFrame(columns, index=frame.index)).to_numpy()
     return hashed
 
 
-def _fingerprint(
-    task: _Task,
-    own: np.ndarray,
-    cand: np.ndarray,
-    nets: Mapping[str, StreetNetwork],
-    kwargs: Mapping[str, Any],
-) -> str:
+def _network_digests(nets: Mapping[str, StreetNetwork], codes: list[str]) -> dict[str, str]:
+    """A digest per network: the store file's size and time, or a hash of the edges' ends and lengths."""
     from trygghet_geo.network._store import NetworkStore
 
+    out: dict[str, str] = {}
+    for code in codes:
+        if code not in nets:
+            out[code] = "none"
+        elif isinstance(nets, NetworkStore):
+            out[code] = nets.fingerprint(code)
+        else:
+            edges = nets[code].edges
+            digest = pd.util.hash_pandas_object(edges[["u", "v", "length_m"]], index=False).to_numpy()
+            out[code] = hashlib.sha256(digest.tobytes()).hexdigest()
+    return out
+
+
+def _fingerprint(
+    task: _Task, own: np.ndarray, cand: np.ndarray, digests: Mapping[str, str], kwargs: Mapping[str, Any]
+) -> str:
     h = hashlib.sha256()
     h.update(f"{_VERSION}|{task.kommunkod}|{sorted((k, repr(v)) for k, v in kwargs.items())!r}".encode())
     h.update(own.tobytes())
     h.update(b"|")
     h.update(cand.tobytes())
     for code in (task.kommunkod, *task.neighbours):
-        if code not in nets:
-            h.update(f"|{code}:none".encode())
-        elif isinstance(nets, NetworkStore):
-            h.update(f"|{code}:{nets.fingerprint(code)}".encode())
-        else:
-            edges = nets[code].edges
-            digest = pd.util.hash_pandas_object(edges[["u", "v", "length_m"]], index=False).to_numpy()
-            h.update(f"|{code}:".encode() + hashlib.sha256(digest.tobytes()).digest())
+        h.update(f"|{code}:{digests[code]}".encode())
     return h.hexdigest()
 
 
