@@ -115,8 +115,9 @@ def run(
     scheduler : None, "threads", "synchronous", address or Client
         ``None``: a ``LocalCluster`` of ``n_workers`` worker processes (one thread each; default one per
         core). ``"threads"``: in-process workers. ``"synchronous"``: no Dask, one partition after another.
-        ``"tcp://host:8786"``: an existing cluster (its workers must have trygghet_geo installed, and a
-        network store folder must be readable by them). A ``distributed.Client`` is used as it is.
+        ``"tcp://host:8786"``: an existing cluster (its workers must have trygghet_geo installed and read
+        and write ``out`` and read a network store folder: a shared file system, since each partition's
+        input is staged in ``out`` as a file). A ``distributed.Client`` is used as it is.
     n_workers : int, optional
         Workers of the LocalCluster.
     resume : bool
