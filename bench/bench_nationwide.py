@@ -117,10 +117,18 @@ def main() -> None:
         client.close()
         cluster.close()
     per_worker = par.groupby("worker")["peak_rss_mib"].max()
+    cpu_worker = par.groupby("worker")["cpu_seconds"].sum()
     print(f"LocalCluster({args.workers})    {t_par:8.1f} s   speed-up {t_serial / t_par:.2f}x")
     for worker, mib in per_worker.items():
         if worker:
-            print(f"  worker {worker}: peak {mib:,.0f} MiB ({mib / 1024:.2f} GiB)")
+            print(
+                f"  worker {worker}: peak {mib:,.0f} MiB ({mib / 1024:.2f} GiB), partitions "
+                f"{(par['worker'] == worker).sum()}, CPU {cpu_worker[worker]:.1f} s"
+            )
+    # On a machine shared with other work the wall-clock ratio depends on their load; CPU time does not:
+    # the serial run's CPU over the busiest worker's CPU is the speed-up the division of work allows.
+    print(f"  CPU balance: serial {serial['cpu_seconds'].sum():.1f} s / busiest worker "
+          f"{cpu_worker.max():.1f} s = {serial['cpu_seconds'].sum() / cpu_worker.max():.2f}x")  # fmt: skip
     for name, table in (("serial", serial), ("cluster", par)):
         counts = table["status"].value_counts().to_dict()
         cpu, wall = table["cpu_seconds"].sum(), table["seconds"].sum()
