@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="folder for the two outputs (default: a temporary one)")
     args = parser.parse_args()
 
+    import dask
     from distributed import Client, LocalCluster
 
     from trygghet_geo import batch, options, sample
@@ -97,10 +98,11 @@ def main() -> None:
     serial_rss = serial["peak_rss_mib"].max()
     print(f"serial             {t_serial:8.1f} s   peak {serial_rss:,.0f} MiB (this process, data included)")
 
-    cluster = LocalCluster(
-        n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-    )  # fmt: skip
+    with dask.config.set({"distributed.worker.profile.enabled": False}):  # as batch.run's own cluster
+        cluster = LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        )  # fmt: skip
     client = Client(cluster)
     done = threading.Event()
     if args.kill_worker_after is not None:

@@ -593,17 +593,21 @@ def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any,
     if isinstance(scheduler, Client):
         return scheduler, False
     if scheduler is None or scheduler == "threads":
-        cluster = LocalCluster(
-            n_workers=n_workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=scheduler is None,
-            # everything on loopback: the comms (TCP, also for in-process workers: dask's in-process transport
-            # looks up the machine's outward address) and the HTTP endpoints dask always serves
-            protocol="tcp://",
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-            worker_dashboard_address="127.0.0.1:0",
-        )
+        # dask's statistical profiler samples every thread's stack every 10 ms: CPU the partitions' Python
+        # pays for and no one reads here (workers take the config from their nanny)
+        dask: Any = importlib.import_module("dask")
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=n_workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=scheduler is None,
+                # everything on loopback: the comms (TCP, also for in-process workers: dask's in-process
+                # transport looks up the machine's outward address) and the HTTP endpoints dask serves
+                protocol="tcp://",
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                worker_dashboard_address="127.0.0.1:0",
+            )
         client = Client(cluster)
         client._trygghet_cluster = cluster
         return client, True
