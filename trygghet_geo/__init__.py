@@ -60,6 +60,7 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = (
     "analysis",
     "areas",
+    "batch",
     "crs",
     "density",
     "followup",
