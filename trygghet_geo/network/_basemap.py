@@ -127,7 +127,8 @@ def basemap_from_pbf(
         if bbox is None:
             bbox = tuple(gpd.GeoSeries([zone], crs=metric).to_crs(4326).total_bounds)
     try:
-        osm = pyrosm.OSM(str(path), bounding_box=list(bbox) if bbox else None)
+        # whole relations (a lake or park crossing the window's edge) are read, then clipped below
+        osm = pyrosm.OSM(str(path), bounding_box=list(bbox) if bbox else None, complete_relations=bool(bbox))
         got = osm.get_data_by_custom_criteria(
             custom_filter=_filter(), keep_nodes=False, extra_attributes=["name:sv"]
         )
