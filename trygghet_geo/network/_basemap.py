@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from trygghet_geo.errors import InputError, NetworkError, ParameterError
 
@@ -36,6 +37,7 @@ _GREEN: dict[str, Any] = {
     "natural": ["wood", "scrub", "heath", "grassland"],
 }
 _RAIL: dict[str, Any] = {"railway": ["rail", "tram", "subway", "light_rail", "narrow_gauge"]}
+_LABEL_SPACING_M = 150.0  # landmark names at least this far apart
 _KEYS = ("natural", "landuse", "water", "waterway", "leisure", "railway", "building")
 
 
@@ -215,7 +217,13 @@ def _labels(layers: dict[str, gpd.GeoDataFrame], n: int) -> gpd.GeoDataFrame:
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if len(table) == 0:
         return gpd.GeoDataFrame({"name": [], "layer": []}, geometry=[], crs=crs)
-    table = table.sort_values("size", ascending=False, kind="stable").drop_duplicates("name").head(n)
+    table = table.sort_values("size", ascending=False, kind="stable").drop_duplicates("name")
+    xy = shapely.get_coordinates(np.asarray(table["geometry"], dtype=object))
+    kept: list[int] = []
+    for i in range(len(table)):  # largest first; a smaller name too close to a kept one would overprint it
+        if len(kept) < n and all(np.hypot(*(xy[i] - xy[j])) >= _LABEL_SPACING_M for j in kept):
+            kept.append(i)
+    table = table.iloc[kept]
     return gpd.GeoDataFrame(table[["name", "layer"]], geometry=list(table["geometry"]), crs=crs).reset_index(
         drop=True
     )
