@@ -133,3 +133,14 @@ def test_print_fits_map_legend_and_list_on_a4_landscape(page, map_file) -> None:
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") + pdf.count(b"/Type /Page/") == 1
     assert page.tg_errors == []
     assert page.tg_outside == []
+
+
+@pytest.mark.slow
+def test_the_demo_map_shows_water_parks_and_buildings(demo, page) -> None:
+    _, paths = demo
+    _open(page, paths["map"])
+    for key in ("water", "green", "buildings", "rail"):
+        assert len(page.locator(f"path.tg-base-{key}").first.get_attribute("d") or "") > 100, key
+    assert page.locator(".tg-landmark").count() >= 3
+    assert page.tg_errors == []
+    assert page.tg_outside == []

@@ -26,7 +26,7 @@ BASEMAP_LAYERS = ("water", "green", "buildings", "rail")
 
 # OSM tags per layer (pyrosm custom filter: a feature is kept when any key matches one of its values)
 _WATER: dict[str, Any] = {
-    "natural": ["water", "wetland", "bay"],
+    "natural": ["water", "wetland", "bay", "coastline"],  # the coastline as a line: the sea is no polygon
     "landuse": ["basin", "reservoir"],
     "water": True,
     "waterway": ["river", "stream", "canal", "riverbank", "dock"],
