@@ -33,6 +33,7 @@ class MapOptions(TypedDict, total=False):
     tiles: str
     density: gpd.GeoDataFrame | None
     basemap: dict[str, gpd.GeoDataFrame] | None
+    trend: gpd.GeoDataFrame | None
 
 
 class MapCall(MapOptions, total=False):
