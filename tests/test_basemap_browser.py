@@ -144,3 +144,28 @@ def test_the_demo_map_shows_water_parks_and_buildings(demo, page) -> None:
     assert page.locator(".tg-landmark").count() >= 3
     assert page.tg_errors == []
     assert page.tg_outside == []
+
+
+@pytest.mark.slow
+def test_the_demo_map_prints_its_whole_list_and_legend_on_one_page(demo, page) -> None:
+    """Eleven places with long reasons and a long legend: nothing cut, nothing covering the list."""
+    _, paths = demo
+    _open(page, paths["map"])
+    page.emulate_media(media="print")
+    page.wait_for_timeout(200)
+    width, height = A4_LANDSCAPE_PX
+    panel, legend = page.locator(".tg-panel").bounding_box(), page.locator(".tg-legend").bounding_box()
+    for sel in (".tg-panel", ".tg-legend", ".tg-place >> nth=-1", ".tg-legend-item >> nth=-1"):
+        assert _inside(page.locator(sel).bounding_box(), width, height), sel
+    assert panel is not None
+    assert legend is not None
+    assert panel["y"] + panel["height"] <= legend["y"]  # the legend never covers the list
+    last = page.locator(".tg-place").last.bounding_box()
+    assert last is not None
+    assert last["y"] + last["height"] <= panel["y"] + panel["height"]
+    clipped = page.evaluate(
+        "() => ['.tg-panel', '.tg-legend'].filter(s => { const e = document.querySelector(s);"
+        " return e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1; })"
+    )
+    assert clipped == []
+    assert page.locator(".tg-place").count() == len(demo[0].places)
