@@ -151,6 +151,32 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "chart.count": {"sv": "Händelser per månad", "en": "Incidents per month"},
     "chart.empty": {"sv": "Inga platser att visa", "en": "No places to show"},
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
+    # --- the nationwide run's index page (batch) ---
+    "batch.title": {
+        "sv": "Hela landet: kommunernas hotspots",
+        "en": "Nationwide: the municipalities' hotspots",
+    },
+    "batch.synthetic": {"sv": "Syntetiska exempeldata", "en": "Synthetic example data"},
+    "batch.summary": {
+        "sv": "{done} kommuner klara, {skipped} från en tidigare körning, {failed} misslyckade, {empty} utan "
+        "händelser; {unassigned} händelser utanför alla kommuner; {seconds:.0f} s",
+        "en": "{done} municipalities done, {skipped} from an earlier run, {failed} failed, {empty} without "
+        "incidents; {unassigned} incidents in no municipality; {seconds:.0f} s",
+    },
+    "batch.col.code": {"sv": "Kommunkod", "en": "Municipality code"},
+    "batch.col.name": {"sv": "Kommun", "en": "Municipality"},
+    "batch.col.status": {"sv": "Status", "en": "Status"},
+    "batch.col.incidents": {"sv": "Händelser", "en": "Incidents"},
+    "batch.col.halo": {"sv": "Grannars händelser (halo)", "en": "Neighbours' incidents (halo)"},
+    "batch.col.hotspots": {"sv": "Hotspots", "en": "Hotspots"},
+    "batch.col.places": {"sv": "Platser", "en": "Places"},
+    "batch.col.top": {"sv": "Första platsen", "en": "First place"},
+    "batch.col.error": {"sv": "Fel", "en": "Error"},
+    "batch.status.done": {"sv": "klar", "en": "done"},
+    "batch.status.skipped": {"sv": "klar (tidigare)", "en": "done (earlier)"},
+    "batch.status.failed": {"sv": "misslyckades", "en": "failed"},
+    "batch.status.empty": {"sv": "inga händelser", "en": "no incidents"},
+    "batch.status.unassigned": {"sv": "utanför kommunerna", "en": "in no municipality"},
     # the board report (output/report.py and templates/report.html.j2)
     "report.title": {
         "sv": "Uppföljning av medborgarlöftet – {title}",

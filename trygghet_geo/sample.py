@@ -49,6 +49,7 @@ __all__ = [
     "load_observations",
     "pbf_path",
     "run_demo",
+    "synthetic_nation",
     "write_raw",
 ]
 
@@ -644,3 +645,25 @@ def run_demo(
     written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx")]
     paths["manifest"] = write_manifest(result.manifest, out, written)
     return result, paths
+
+
+def synthetic_nation(
+    n_municipalities: int = 290, n_incidents: int = 1_000_000, seed: int = 0, *, sample_streets: bool = True
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, StreetNetwork]]:
+    """A synthetic country for the nationwide run (:mod:`trygghet_geo.batch`): incidents, municipalities and
+    their street networks, all labelled synthetic, generated from ``seed`` in seconds.
+
+    About 290 municipalities of realistic sizes with SCB-shaped kommunkod, large grids and copies of the
+    sample's real streets (shifted; ``sample_streets=False`` puts grids there instead), pairs of side-by-side
+    municipalities sharing one street grid cut at their border, planted hotspots, some on border streets. See
+    :func:`trygghet_geo._nation.synthetic_nation` for the tables' columns.
+
+    >>> incidents, municipalities, networks = synthetic_nation(6, 3000, seed=1, sample_streets=False)
+    >>> len(incidents), len(municipalities), len(networks)
+    (3000, 6, 6)
+    """
+    from trygghet_geo import _nation
+
+    return _nation.synthetic_nation(
+        n_municipalities, n_incidents, seed, sample_network=load_network if sample_streets else None
+    )
