@@ -151,6 +151,51 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "chart.count": {"sv": "Händelser per månad", "en": "Incidents per month"},
     "chart.empty": {"sv": "Inga platser att visa", "en": "No places to show"},
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
+    # the measures register's follow-up (plan.followup_plan: result codes)
+    "plan.result.goal_met": {"sv": "Målet nått", "en": "Goal met"},
+    "plan.result.improved_short_of_goal": {
+        "sv": "Förbättrat mot resten av kommunen, men målet är inte nått",
+        "en": "Improved against the rest of the town, goal not reached",
+    },
+    "plan.result.goal_not_met": {"sv": "Målet inte nått", "en": "Goal not met"},
+    "plan.result.not_measurable": {
+        "sv": "Målet kan inte mätas i polisens händelser",
+        "en": "The goal cannot be measured in police incidents",
+    },
+    "plan.result.not_started": {
+        "sv": "Inte påbörjad inom datans period",
+        "en": "Not started within the data's period",
+    },
+    "plan.result.no_history": {
+        "sv": "För kort historik före start att jämföra med",
+        "en": "Too little history before the start to compare with",
+    },
+    # --- the nationwide run's index page (batch) ---
+    "batch.title": {
+        "sv": "Hela landet: kommunernas hotspots",
+        "en": "Nationwide: the municipalities' hotspots",
+    },
+    "batch.synthetic": {"sv": "Syntetiska exempeldata", "en": "Synthetic example data"},
+    "batch.summary": {
+        "sv": "{done} kommuner klara, {skipped} från en tidigare körning, {failed} misslyckade, {empty} utan "
+        "händelser; {unassigned} händelser utanför alla kommuner; {seconds:.0f} s",
+        "en": "{done} municipalities done, {skipped} from an earlier run, {failed} failed, {empty} without "
+        "incidents; {unassigned} incidents in no municipality; {seconds:.0f} s",
+    },
+    "batch.col.code": {"sv": "Kommunkod", "en": "Municipality code"},
+    "batch.col.name": {"sv": "Kommun", "en": "Municipality"},
+    "batch.col.status": {"sv": "Status", "en": "Status"},
+    "batch.col.incidents": {"sv": "Händelser", "en": "Incidents"},
+    "batch.col.halo": {"sv": "Grannars händelser (halo)", "en": "Neighbours' incidents (halo)"},
+    "batch.col.hotspots": {"sv": "Hotspots", "en": "Hotspots"},
+    "batch.col.places": {"sv": "Platser", "en": "Places"},
+    "batch.col.top": {"sv": "Första platsen", "en": "First place"},
+    "batch.col.error": {"sv": "Fel", "en": "Error"},
+    "batch.status.done": {"sv": "klar", "en": "done"},
+    "batch.status.skipped": {"sv": "klar (tidigare)", "en": "done (earlier)"},
+    "batch.status.failed": {"sv": "misslyckades", "en": "failed"},
+    "batch.status.empty": {"sv": "inga händelser", "en": "no incidents"},
+    "batch.status.unassigned": {"sv": "utanför kommunerna", "en": "in no municipality"},
     # the board report (output/report.py and templates/report.html.j2)
     "report.title": {
         "sv": "Uppföljning av medborgarlöftet – {title}",
@@ -364,6 +409,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "reason.daypart.dagtid": {"sv": "dagtid", "en": "daytime"},
     "reason.daypart.kvällar": {"sv": "kvällar", "en": "evenings"},
     "reason.daypart.nätter": {"sv": "nätter", "en": "nights"},
+    # the map's vector basemap (output/_basemap.py)
+    "basemap.water": {"sv": "Bakgrund: vatten", "en": "Background: water"},
+    "basemap.green": {"sv": "Bakgrund: parker och grönområden", "en": "Background: parks and green areas"},
+    "basemap.buildings": {"sv": "Bakgrund: byggnader", "en": "Background: buildings"},
+    "basemap.rail": {"sv": "Bakgrund: järnväg och spårväg", "en": "Background: railway and tramway"},
+    "basemap.attribution": {
+        "sv": "Bakgrund © OpenStreetMap contributors (ODbL)",
+        "en": "Background © OpenStreetMap contributors (ODbL)",
+    },
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
 

@@ -13,8 +13,10 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_density import add_density
+from trygghet_geo._cli_hotlist import add_hotlist
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -23,6 +25,7 @@ from trygghet_geo._cli_options import (
     reader_kwargs,
     with_loaders,
 )
+from trygghet_geo._cli_plan import add_plan
 from trygghet_geo._cli_trend import add_trend
 from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
@@ -428,11 +431,15 @@ def _add_network(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     )
     p.add_argument("--network-type", default="walk", choices=["walk", "drive", "bike", "all"])
     p.add_argument("--online", action="store_true", help="allow the download for --place/--bbox")
-    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
+    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg); with --by-municipality a folder")
+    p.add_argument("--by-municipality", help="municipality polygons: one network per kommun (with --pbf)")
+    p.add_argument("--kommunkod-field", default="kommunkod", help="their code column (default kommunkod)")
     return _run_network
 
 
 def _run_network(args: argparse.Namespace) -> int:
+    if args.by_municipality:
+        return run_network_store(args)
     from trygghet_geo import network as netmod
     from trygghet_geo.errors import InputError
 
@@ -593,7 +600,10 @@ _SUBCOMMANDS = (
     with_loaders(add_density, "density", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
     add_cache,
+    with_loaders(add_plan, "plan", load_network=_load_network, load_gazetteer=_load_gazetteer),
+    with_loaders(add_hotlist, "hotlist", load_network=_load_network, load_gazetteer=_load_gazetteer),
     _add_verify,
+    add_batch,
 )
 
 
