@@ -526,7 +526,9 @@ def study_area(network: StreetNetwork | None = None) -> gpd.GeoDataFrame:
 def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     """Write the sample as the files a user would have: a ``;``/decimal-comma CSV, an .xlsx and a GeoJSON.
 
-    Returns the paths by role: ``incidents``, ``observations``, ``area``.
+    Returns the paths by role: ``incidents``, ``observations``, ``area``, ``districts`` (the districts of
+    :mod:`trygghet_geo._sample_areas`: derived borders, synthetic populations) and ``plan`` (the measures
+    register, ``exempel_atgardsplan.xlsx``).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -542,6 +544,9 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     # the sample is the same bytes everywhere: its workbook is dated at its period's end, not when written
     reproducible_zip(paths["observations"], PERIOD[1].tz_localize("UTC").floor("D").to_pydatetime())
     study_area().to_crs(schema.WGS84).to_file(paths["area"], driver="GeoJSON")
+    from trygghet_geo._sample_areas import write_sample_areas
+
+    paths.update(write_sample_areas(folder, PERIOD[1].tz_localize("UTC").floor("D")))  # districts, plan
     logger.info("wrote the synthetic sample to %s", folder)
     return paths
 

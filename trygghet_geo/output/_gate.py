@@ -238,3 +238,12 @@ def grid_cells(x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[np.ndarray,
         )
         size[located] = counts[inverse.ravel()]
     return ix, iy, size
+
+
+def count_text(n: int, k: int = DEFAULT_K) -> str:
+    """A count as a shared table shows it: ``"<k"`` below ``k``, else the number.
+
+    >>> count_text(3, 5), count_text(5, 5), count_text(0, 5)
+    ('<5', '5', '<5')
+    """
+    return f"<{k}" if n < k else str(n)
