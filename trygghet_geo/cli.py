@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_density import add_density
+from trygghet_geo._cli_lagesbild import add_lagesbild
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -62,6 +63,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     print(f"Karta:   {paths['map']}")
     print(f"Platser: {paths['places']} (+ .xlsx)")
     print(text("files.report", path=paths["report"], manifest=paths["manifest"]))
+    print(text("files.lagesbild", path=paths["lagesbild"]))
     print(f"Klart på {time.perf_counter() - t0:.0f} s.")
     return 0
 
@@ -587,6 +589,7 @@ _SUBCOMMANDS = (
     _add_report,
     with_loaders(add_density, "density", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
+    with_loaders(add_lagesbild, "lagesbild", load_network=_load_network, load_gazetteer=_load_gazetteer),
     add_cache,
     _add_verify,
 )

@@ -579,8 +579,9 @@ def run_demo(
 
     Writes the sample's input files to ``raw``, then ``trygghetskarta.html`` (shared privacy mode),
     ``platser.csv`` and ``platser.xlsx`` (the ranked places), the follow-up report ``uppfoljning.html`` and
-    ``uppfoljning.xlsx``, and ``manifest.json`` (how they were made) to ``out``. Returns the analysis and
-    every path written.
+    ``uppfoljning.xlsx``, the lägesbild ``lagesbild.html`` and ``lagesbild.docx`` (with the sample's
+    districts and measures register) and its public map ``lagesbild_karta.html``, and ``manifest.json`` (how they were made) to ``out``. Returns the
+    analysis and every path written.
     """
     from trygghet_geo.analysis import analyze
     from trygghet_geo.manifest import write_manifest
@@ -608,6 +609,11 @@ def run_demo(
     )
     report = write_report(result, out / "uppfoljning.html", promise_date=PROMISE_DATE)
     paths["report"], paths["report_xlsx"] = report["html"], report["xlsx"]
-    written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx")]
+    from trygghet_geo.output._lagesbild import lagesbild
+
+    doc = lagesbild(result, areas=paths["districts"], plan=paths["plan"], out=out, pdf=False)
+    paths["lagesbild"], paths["lagesbild_docx"], paths["lagesbild_map"] = doc["html"], doc["docx"], doc["map"]
+    written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx", "lagesbild",
+                                  "lagesbild_docx", "lagesbild_map")]  # fmt: skip
     paths["manifest"] = write_manifest(result.manifest, out, written)
     return result, paths

@@ -45,7 +45,7 @@ def lagesbild(
     areas: str | Path | gpd.GeoDataFrame | None = None,
     plan: str | Path | pd.DataFrame | None = None,
     followup: pd.DataFrame | None = None,
-    previous: AnalysisLike | None = None,
+    previous: AnalysisLike | str | Path | pd.DataFrame | None = None,
     reference: str | Path | pd.DataFrame | None = None,
     survey: str | Path | pd.DataFrame | None = None,
     population: float | None = None,
@@ -72,8 +72,9 @@ def lagesbild(
         The measures register (åtgärdsplan), read with :func:`trygghet_geo.plan.read_plan`.
     followup : DataFrame, optional
         The per-measure follow-up table; default computed from ``plan`` when the plan module can.
-    previous : AnalysisLike, optional
-        The analysis of the previous lägesbild: incidents by category then and now.
+    previous : AnalysisLike, DataFrame or path, optional
+        The previous lägesbild's analysis, incidents table or incident file: incidents by category then and
+        now (:func:`previous_comparison`).
     reference : path or DataFrame, optional
         Brå's reported offences per 100,000 inhabitants (:func:`trygghet_geo.reference.read_reference`).
     survey : path or DataFrame, optional
@@ -154,7 +155,7 @@ def document(
     areas: Any = None,
     plan: Any = None,
     followup: pd.DataFrame | None = None,
-    previous: AnalysisLike | None = None,
+    previous: Any = None,
     reference: Any = None,
     survey: Any = None,
     population: float | None = None,
@@ -204,15 +205,18 @@ def _extra_tables(
 
     extra: dict[str, pd.DataFrame] = {}
     inc = counted_incidents(analysis.incidents)
-    if areas is not None:
-        extra["areas"] = redact_table(_area_table(analysis, areas, k=k, shared=shared))
+    layer = _area_layer(areas) if areas is not None else None
+    if layer is not None:
+        extra["areas"] = redact_table(_area_table(analysis, layer, k=k, shared=shared))
     if plan is not None:
-        from trygghet_geo import plan as plan_module
+        from trygghet_geo.plan import followup_plan, read_plan
 
-        register = plan_module.read_plan(plan) if not isinstance(plan, pd.DataFrame) else plan
+        known = [analysis.places] + ([layer] if layer is not None else [])
+        register = plan if isinstance(plan, pd.DataFrame) else read_plan(plan, places=known)
         extra["plan"] = redact_table(register)
-        if followup is None and hasattr(plan_module, "followup_measures"):
-            followup = plan_module.followup_measures(analysis, register)
+        if followup is None:
+            followup = followup_plan(register, analysis.incidents, places=analysis.places, areas=layer,
+                                     network=analysis.network)  # fmt: skip
     if followup is not None:
         extra["followup"] = redact_table(followup)
     if reference is not None:
@@ -233,14 +237,22 @@ def _is_reference(value: Any) -> bool:
     return isinstance(value, pd.DataFrame) and {"category", "year", "per_100k"} <= set(value.columns)
 
 
-def _area_table(analysis: AnalysisLike, areas: Any, *, k: int, shared: bool) -> pd.DataFrame:
-    """:func:`trygghet_geo.areas.area_summary` over the last 12 months of the data, places a shared
+def _area_layer(areas: Any) -> gpd.GeoDataFrame:
+    """The areas table: as given when it has ``area_id``, else read with :func:`~trygghet_geo.areas.read_areas`."""
+    from trygghet_geo.areas import read_areas
+
+    if hasattr(areas, "geometry") and "area_id" in areas.columns:
+        return areas
+    return read_areas(areas)
+
+
+def _area_table(analysis: AnalysisLike, layer: gpd.GeoDataFrame, *, k: int, shared: bool) -> pd.DataFrame:
+    """:func:`trygghet_geo.areas.area_summary` over the last 12 months of the data, the places a shared
     document may show listed in their area."""
-    from trygghet_geo.areas import area_summary, read_areas
+    from trygghet_geo.areas import area_summary
     from trygghet_geo.output._lagesbild_figures import _period, counted_incidents, year_windows
     from trygghet_geo.output.privacy import redact_table, shared_places
 
-    layer = areas if hasattr(areas, "geometry") and "area_id" in areas.columns else read_areas(areas)
     inc = counted_incidents(analysis.incidents)
     first, last = _period(analysis, inc)
     w = year_windows(first, last)["last"]
@@ -249,14 +261,32 @@ def _area_table(analysis: AnalysisLike, areas: Any, *, k: int, shared: bool) -> 
     return area_summary(inc, layer, period=period, places=places)
 
 
-def previous_comparison(analysis: AnalysisLike, previous: AnalysisLike) -> pd.DataFrame:
-    """Incidents by category in the previous lägesbild's data and in this one's (duplicates left out),
-    per month of each data period, as a change in percent.
+def previous_comparison(analysis: AnalysisLike, previous: Any) -> pd.DataFrame:
+    """Incidents by category in the previous lägesbild's data and in this one's (duplicates left out), and
+    the change in percent per month of each data period.
 
-    ``n_before`` and ``n_now`` are whole counts; ``change_pct`` compares them per month covered.
+    ``previous`` is the previous analysis, its incidents table, or its incident file (read with
+    :func:`trygghet_geo.read_incidents`; only the category and the date are used).
+
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> now = SimpleNamespace(incidents=pd.DataFrame({"category": ["stöld"] * 4,
+    ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-02", "2025-02-03"])}), meta={})
+    >>> before = pd.DataFrame({"category": ["stöld"] * 2, "occurred_at": pd.to_datetime(["2024-01-01",
+    ...                        "2024-02-01"])})
+    >>> previous_comparison(now, before).query("category == 'stöld'").values.tolist()
+    [['stöld', 2, 4, 100.0]]
     """
+    from types import SimpleNamespace
+
     from trygghet_geo.output._lagesbild_figures import _period, counted_incidents, extent_by_category
 
+    if isinstance(previous, str | Path):
+        from trygghet_geo.io import read_incidents
+
+        previous = read_incidents(previous)
+    if isinstance(previous, pd.DataFrame):
+        previous = SimpleNamespace(incidents=previous, meta={})
     now_inc, before_inc = counted_incidents(analysis.incidents), counted_incidents(previous.incidents)
     a0, a1 = _period(previous, before_inc)
     b0, b1 = _period(analysis, now_inc)

@@ -267,10 +267,11 @@ def _cause_table(key: str, problem: str) -> Any:
 
 
 # --- 4 Åtgärdsplan, 5 Uppföljning -----------------------------------------------------------------------
-PLAN_COLUMNS = [("place", "Plats", "text"), ("problem", "Problem", "text"), ("measure", "Åtgärd", "text"),
-                ("responsible", "Ansvarig", "text"), ("goal", "Mätbart mål", "text"),
-                ("start", "Start", "text"), ("follow_up", "Uppföljning", "text"),
-                ("status", "Status", "text"), ("notes", "Anteckningar", "text")]  # fmt: skip
+PLAN_COLUMNS = [("row", "Rad", "text"), ("place", "Plats", "text"), ("problem", "Problem", "text"),
+                ("measure", "Åtgärd", "text"), ("responsible", "Ansvarig", "text"),
+                ("goal", "Mätbart mål", "text"), ("start_date", "Start", "text"),
+                ("followup_date", "Uppföljning", "text"), ("status", "Status", "text"),
+                ("notes", "Anteckningar", "text")]  # fmt: skip
 
 
 def _plan(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
@@ -280,36 +281,48 @@ def _plan(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                            "åtgärd, ansvarig, mätbart mål, start, uppföljning, status) och ge filen till "
                            "lägesbilden.")]  # fmt: skip
     cols = [c for c in PLAN_COLUMNS if c[0] in plan.columns]
-    return [Block("p", f"{len(plan)} åtgärder i registret."),
-            table_block("plan", _dates_as_text(plan), cols, k=ctx.k, shared=ctx.shared)]  # fmt: skip
+    by_status = plan["status"].value_counts() if "status" in plan else pd.Series(dtype=int)
+    status = ", ".join(f"{n} {s}" for s, n in by_status.items())
+    return [Block("p", f"{len(plan)} åtgärder i registret" + (f" ({status})." if status else ".")),
+            table_block("plan", _dates_as_text(plan, ctx.shared), cols, k=ctx.k, shared=ctx.shared)]  # fmt: skip
 
 
-FOLLOWUP_COLUMNS = [("place", "Plats", "text"), ("measure", "Åtgärd", "text"), ("start", "Start", "text"),
-                    ("n_before", "Före", "count"), ("n_after", "Efter", "count"),
+FOLLOWUP_COLUMNS = [("place", "Plats", "text"), ("measure", "Åtgärd", "text"),
+                    ("after_start", "Från", "text"), ("n_before", "Före", "count"), ("n_after", "Efter", "count"),
                     ("change_pct", "Förändring (%)", "pct"), ("town_change_pct", "Övriga kommunen (%)", "pct"),
                     ("improved", "Bättre än kommunen", "yesno"), ("goal", "Mätbart mål", "text"),
-                    ("goal_met", "Målet nått", "yesno")]  # fmt: skip
+                    ("goal_met", "Målet nått", "yesno"), ("result_text", "Resultat", "text")]  # fmt: skip
+
+
+def result_text(code: Any) -> str:
+    """The Swedish sentence of a follow-up result code (the text catalogue's ``plan.result.<code>``)."""
+    from trygghet_geo._text import TEXTS, text
+
+    key = f"plan.result.{code}"
+    return text(key, "sv") if key in TEXTS else str(code or "")
 
 
 def _followup(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     follow = fig.extra.get("followup")
     if follow is None:
         return [Block("p", "Ingen uppföljning per åtgärd: den kräver en åtgärdsplan med startdatum.")]
+    follow = follow.assign(result_text=[result_text(c) for c in follow.get("result", [""] * len(follow))])
     cols = [c for c in FOLLOWUP_COLUMNS if c[0] in follow.columns]
     n_met = int(follow["goal_met"].fillna(False).astype(bool).sum()) if "goal_met" in follow else 0
     n_imp = int(follow["improved"].fillna(False).astype(bool).sum()) if "improved" in follow else 0
     return [Block("p", f"Varje åtgärd följs upp på sin plats från sitt startdatum mot resten av kommunen: "
                        f"{n_imp} av {len(follow)} har minskat mer än övriga kommunen (statistiskt säkerställt), "
                        f"{n_met} har nått sitt mätbara mål."),  # fmt: skip
-            table_block("followup", _dates_as_text(follow), cols, k=ctx.k, shared=ctx.shared)]
+            table_block("followup", _dates_as_text(follow, ctx.shared), cols, k=ctx.k, shared=ctx.shared)]
 
 
-def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+def _dates_as_text(frame: pd.DataFrame, shared: bool) -> pd.DataFrame:
+    """Dates as text: by month in the shared mode (as every shared output gives them), else by day."""
     out = pd.DataFrame(frame.drop(columns=[getattr(frame, "_geometry_column_name", "geometry")],
                                   errors="ignore")).copy()  # fmt: skip
     for c in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[c]):
-            out[c] = out[c].dt.strftime("%Y-%m-%d").fillna("")
+            out[c] = out[c].dt.strftime("%Y-%m" if shared else "%Y-%m-%d").fillna("")
     return out
 
 
