@@ -51,6 +51,9 @@ _LAZY: dict[str, str] = {
     "network_kde": "trygghet_geo.density",
     "export_places": "trygghet_geo.rank",
     "write_report": "trygghet_geo.output.report",
+    "lagesbild": "trygghet_geo.output._lagesbild",
+    "read_reference": "trygghet_geo.reference",
+    "read_survey": "trygghet_geo.reference",
 }
 _SUBMODULES = (
     "analysis",
@@ -63,6 +66,7 @@ _SUBMODULES = (
     "network",
     "output",
     "rank",
+    "reference",
     "sample",
     "schema",
 )
@@ -89,12 +93,15 @@ __all__ = [
     "export_places",
     "find_hotspots",
     "hotspot_significance",
+    "lagesbild",
     "near_repeat",
     "network_kde",
     "options",
     "rank_places",
     "read_incidents",
     "read_observations",
+    "read_reference",
+    "read_survey",
     "redact",
     "snap_points",
     "suggest_eps",
@@ -118,9 +125,11 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.io import read_incidents, read_observations
     from trygghet_geo.network import StreetNetwork, snap_points
+    from trygghet_geo.output._lagesbild import lagesbild
     from trygghet_geo.output.privacy import redact
     from trygghet_geo.output.report import write_report
     from trygghet_geo.rank import export_places, rank_places
+    from trygghet_geo.reference import read_reference, read_survey
 
 
 def __getattr__(name: str) -> Any:

@@ -31,10 +31,11 @@ def add_lagesbild(
     """Add the subcommand; the network and gazetteer loaders are the command line's own."""
     p = sub.add_parser(
         "lagesbild",
-        help="the lägesbild (Lag 2023:196 4 §): lagesbild.html, .docx and .pdf; on the bundled sample by default",
+        help="the lägesbild (Lag 2023:196 4 §) as HTML, Word and PDF; on the bundled sample by default",
         description="Analyse the incidents and safety-walk remarks and write the lägesbild in Swedish: "
         "1 Kartläggning, 2 Övrig relevant information, 3 Analys, 4 Åtgärdsplan, 5 Uppföljning, 6 Källor och "
-        "begränsningar, and the medborgarlöfte candidates (lagesbild.html, lagesbild.docx, lagesbild.pdf when "
+        "begränsningar, and the medborgarlöfte candidates (lagesbild.html, lagesbild.docx, lagesbild.pdf "
+        "when "
         "chromium is installed, and the public map lagesbild_karta.html). Shared privacy mode by default. "
         "Without --incidents the bundled synthetic sample is used, with its districts and register.",
     )
@@ -44,8 +45,12 @@ def add_lagesbild(
     p.add_argument("--gazetteer", help="saved gazetteer or OSM extract, for place text and landmark names")
     p.add_argument("--study-area", help="polygon layer drawn as the study area")
     p.add_argument("--areas", help="DeSO, RegSO or district polygons (.gpkg, .geojson, .shp)")
-    p.add_argument("--plan", help="the measures register (åtgärdsplan, .xlsx or .csv; 'trygghet-geo plan init')")
-    p.add_argument("--reference", help="Brå's reported offences per 100,000 inhabitants by category and year (CSV)")
+    p.add_argument(
+        "--plan", help="the measures register (åtgärdsplan, .xlsx or .csv; 'trygghet-geo plan init')"
+    )
+    p.add_argument(
+        "--reference", help="Brå's reported offences per 100,000 inhabitants by category and year (CSV)"
+    )
     p.add_argument("--survey", help="trygghetsundersökning figures: question, year, value (CSV)")
     p.add_argument("--population", type=float, help="the municipality's inhabitants (for the reference)")
     p.add_argument("--previous", help="the previous lägesbild's incident file (incidents by category then)")
@@ -55,7 +60,9 @@ def add_lagesbild(
     add_analysis_options(p)
     add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
-    p.add_argument("--top", type=int, default=5, help="prioritised problems and medborgarlöfte candidates (5)")
+    p.add_argument(
+        "--top", type=int, default=5, help="prioritised problems and medborgarlöfte candidates (5)"
+    )
     p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="exposure (shared)")
     p.add_argument("--title", help="title of the document")
     p.add_argument("--no-pdf", action="store_true", help="do not print the PDF")
@@ -90,28 +97,50 @@ def _run_lagesbild(
             if args.observations or args.network:
                 raise TrygghetError("--observations and --network need --incidents (else the sample is used)")
             raw = sample.write_raw(tmp)
-            data = (raw["incidents"], raw["observations"])
+            data: tuple[Any, Any] = (raw["incidents"], raw["observations"])
             network = sample.load_network()
             gazetteer: Gazetteer | None = sample.load_gazetteer()
-            extra: dict[str, Any] = {"synthetic": True, "source_note": sample.SOURCE_NOTE,
-                                     "study_area": args.study_area or raw["area"]}  # fmt: skip
+            extra: dict[str, Any] = {
+                "synthetic": True,
+                "source_note": sample.SOURCE_NOTE,
+                "study_area": args.study_area or raw["area"],
+            }
             inputs = {"areas": args.areas or raw["districts"], "plan": args.plan or raw["plan"]}
             print("Ingen --incidents: lägesbilden görs på de syntetiska exempeldata.")
         else:
             if args.network is None:
-                raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
+                raise TrygghetError(
+                    "--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)"
+                )
             network, extra = load_network(args.network), {"study_area": args.study_area}
             data = read_inputs(args)
             gazetteer = load_gazetteer(args.gazetteer, network)
         extra.update(analysis_kwargs(args))
-        result = analyze(*data, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
-                         title=args.title, **extra)  # fmt: skip
+        result = analyze(
+            *data,
+            network=network,
+            gazetteer=gazetteer,
+            n_simulations=args.n_simulations,
+            title=args.title,
+            **extra,
+        )
         record_command(result.manifest, "lagesbild", vars(args))
         paths = lagesbild(
-            result, areas=inputs["areas"], plan=inputs["plan"], reference=args.reference, survey=args.survey,
-            population=args.population, previous=args.previous, other_sources=other, out=args.out,
-            name=args.name, privacy=args.privacy, top_n=args.top, title=args.title, pdf=not args.no_pdf,
-        )  # fmt: skip
+            result,
+            areas=inputs["areas"],
+            plan=inputs["plan"],
+            reference=args.reference,
+            survey=args.survey,
+            population=args.population,
+            previous=args.previous,
+            other_sources=other,
+            out=args.out,
+            name=args.name,
+            privacy=args.privacy,
+            top_n=args.top,
+            title=args.title,
+            pdf=not args.no_pdf,
+        )
     write_manifest(result.manifest, Path(args.out), list(paths.values()))
     _print(paths)
     return 0

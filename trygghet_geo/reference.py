@@ -1,4 +1,5 @@
-"""Reference data for the lägesbild: Brå's crime statistics per municipality and trygghetsundersökning figures.
+"""Reference data for the lägesbild: Brå's crime statistics per municipality and trygghetsundersökning
+figures.
 
 Brå's guidance asks a lägesbild to say how the municipality compares with reference data. The user brings
 two kinds of table (CSV with ``;`` or ``,``, decimal comma or point, UTF-8 or Windows-1252; or XLSX):
@@ -9,7 +10,8 @@ two kinds of table (CSV with ``;`` or ``,``, decimal comma or point, UTF-8 or Wi
   ``kommun``, ``kommunnamn``, ``område``, ``län``; optional), category (``brottskategori``, ``brott``,
   ``kategori``, ``brottstyp``), year (``år``, ``year``), rate (``per 100 000 invånare``, ``antal per 100 000
   invånare``, ``per_100k``, …), and optionally the count (``antal``). Categories are mapped to the toolkit's
-  (``Narkotikabrott`` → ``narkotika``); ``Samtliga brott``/``Totalt`` become ``total``; others keep their name.
+  (``Narkotikabrott`` → ``narkotika``); ``Samtliga brott``/``Totalt`` become ``total``; others keep their
+  name.
 - :func:`read_survey`: survey figures (trygghetsundersökning, e.g. the police's or the municipality's own):
   indicator (``fråga``, ``indikator``, ``question``), optional region, year, value (``värde``, ``andel``,
   ``procent``, ``value``).
@@ -25,7 +27,6 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,10 +40,19 @@ _REFERENCE = {
     "region": ("region", "kommun", "kommunnamn", "omrade", "lan", "lannamn", "area"),
     "category": ("brottskategori", "brott", "kategori", "brottstyp", "category", "offence"),
     "year": ("ar", "year", "period"),
-    "per_100k": ("per100000invanare", "antalper100000invanare", "per100000", "per100000inv", "per100k",
-                 "anmaldabrottper100000invanare", "antalper100000inv", "rate", "per100000inhabitants"),
+    "per_100k": (
+        "per100000invanare",
+        "antalper100000invanare",
+        "per100000",
+        "per100000inv",
+        "per100k",
+        "anmaldabrottper100000invanare",
+        "antalper100000inv",
+        "rate",
+        "per100000inhabitants",
+    ),
     "n": ("antal", "antalanmaldabrott", "count", "n"),
-}  # fmt: skip
+}
 _SURVEY = {
     "indicator": ("fraga", "indikator", "question", "indicator", "matt"),
     "region": ("region", "kommun", "omrade", "area"),
@@ -80,7 +90,9 @@ def _read_table(source: str | Path | pd.DataFrame, what: str) -> tuple[pd.DataFr
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False), str(path)
 
 
-def _columns(frame: pd.DataFrame, names: Mapping[str, tuple[str, ...]], kind: str, where: str) -> pd.DataFrame:
+def _columns(
+    frame: pd.DataFrame, names: Mapping[str, tuple[str, ...]], kind: str, where: str
+) -> pd.DataFrame:
     found: dict[str, str] = {}
     for col in frame.columns:
         key = _norm(col)
@@ -89,8 +101,10 @@ def _columns(frame: pd.DataFrame, names: Mapping[str, tuple[str, ...]], kind: st
                 found[role] = col
     missing = [r for r in _REQUIRED[kind] if r not in found]
     if missing:
-        raise InputError(f"{where}: no column for {missing} (have {[str(c) for c in frame.columns]}); "
-                         f"expected e.g. {[names[m][0] for m in missing]}")  # fmt: skip
+        raise InputError(
+            f"{where}: no column for {missing} (have {[str(c) for c in frame.columns]}); "
+            f"expected e.g. {[names[m][0] for m in missing]}"
+        )
     return pd.DataFrame({role: frame[col].to_numpy() for role, col in found.items()})
 
 
@@ -123,7 +137,9 @@ def read_reference(source: str | Path | pd.DataFrame) -> pd.DataFrame:
 
     frame, where = _read_table(source, "reference")
     t = _columns(frame, _REFERENCE, "reference", where)
-    out = pd.DataFrame({"region": t["region"].astype(str).str.strip() if "region" in t else ""})
+    out = pd.DataFrame(
+        {"region": t["region"].astype(str).str.strip() if "region" in t else ""}, index=t.index
+    )
     raw = t["category"].astype(str).str.strip()
     codes, names, unknown = map_categories(raw, kind="incident")
     cats = np.array(names, dtype=object)[codes]
@@ -140,17 +156,21 @@ def read_reference(source: str | Path | pd.DataFrame) -> pd.DataFrame:
 def read_survey(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     """Survey figures: ``indicator``, ``region``, ``year``, ``value``, one row per input row.
 
-    >>> read_survey(pd.DataFrame({"Fråga": ["Otrygg ute sent"], "År": ["2025"], "Andel": ["23,5"]})).values.tolist()
+    >>> t = read_survey(pd.DataFrame({"Fråga": ["Otrygg ute sent"], "År": ["2025"], "Andel": ["23,5"]}))
+    >>> t.values.tolist()
     [['Otrygg ute sent', '', 2025, 23.5]]
     """
     frame, where = _read_table(source, "survey")
     t = _columns(frame, _SURVEY, "survey", where)
-    return pd.DataFrame({
-        "indicator": t["indicator"].astype(str).str.strip().to_numpy(),
-        "region": t["region"].astype(str).str.strip().to_numpy() if "region" in t else "",
-        "year": _numbers(t["year"], "year", where, integer=True).astype(np.int64),
-        "value": _numbers(t["value"], "value", where),
-    })  # fmt: skip
+    return pd.DataFrame(
+        index=t.index,
+        data={
+            "indicator": t["indicator"].astype(str).str.strip().to_numpy(),
+            "region": t["region"].astype(str).str.strip().to_numpy() if "region" in t else "",
+            "year": _numbers(t["year"], "year", where, integer=True).astype(np.int64),
+            "value": _numbers(t["value"], "value", where),
+        },
+    )
 
 
 def _change_from_year_before(table: pd.DataFrame, keys: list[str], value: str) -> pd.Series:
@@ -187,14 +207,18 @@ def reference_comparison(
     out = reference.sort_values(["category", "region", "year"], kind="stable").reset_index(drop=True)
     before = _change_from_year_before(out, ["category", "region"], "per_100k")
     out["change_pct"] = 100.0 * (out["per_100k"] / before - 1.0)
-    months = _local_months(incidents[schema.OCCURRED_AT]) if len(incidents) else pd.Series([], "period[M]")
+    months = (
+        _local_months(incidents[schema.OCCURRED_AT]) if len(incidents) else pd.Series([], dtype="period[M]")
+    )
     dated = months.notna().to_numpy()
     years = months[dated].dt.year.to_numpy()
     cats = incidents[schema.CATEGORY].astype(str).to_numpy()[dated]
     # a year counts only when the data's period covers it in full (first and last dated month)
     first, last = (months[dated].min(), months[dated].max()) if dated.any() else (None, None)
     covered = {
-        y for y in set(years.tolist()) if first <= pd.Period(f"{y}-01", "M") and pd.Period(f"{y}-12", "M") <= last
+        y
+        for y in set(years.tolist())
+        if first <= pd.Period(f"{y}-01", "M") and pd.Period(f"{y}-12", "M") <= last
     }
     n_data = []
     for c, y in zip(out["category"], out["year"], strict=True):
@@ -213,4 +237,3 @@ def survey_table(survey: pd.DataFrame) -> pd.DataFrame:
     out = survey.sort_values(["indicator", "region", "year"], kind="stable").reset_index(drop=True)
     out["change"] = out["value"] - _change_from_year_before(out, ["indicator", "region"], "value")
     return out
-

@@ -580,8 +580,8 @@ def run_demo(
     Writes the sample's input files to ``raw``, then ``trygghetskarta.html`` (shared privacy mode),
     ``platser.csv`` and ``platser.xlsx`` (the ranked places), the follow-up report ``uppfoljning.html`` and
     ``uppfoljning.xlsx``, the lägesbild ``lagesbild.html`` and ``lagesbild.docx`` (with the sample's
-    districts and measures register) and its public map ``lagesbild_karta.html``, and ``manifest.json`` (how they were made) to ``out``. Returns the
-    analysis and every path written.
+    districts and measures register) and its public map ``lagesbild_karta.html``, and ``manifest.json``
+    (how they were made) to ``out``. Returns the analysis and every path written.
     """
     from trygghet_geo.analysis import analyze
     from trygghet_geo.manifest import write_manifest

@@ -126,10 +126,21 @@ def lagesbild(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     fig, blocks, doc_title = document(
-        analysis, areas=areas, plan=plan, followup=followup, previous=previous, reference=reference,
-        survey=survey, population=population, other_sources=other_sources, privacy=privacy, k=k,
-        top_n=top_n, title=title, public_map=MAP_NAME if public_map else "",
-    )  # fmt: skip
+        analysis,
+        areas=areas,
+        plan=plan,
+        followup=followup,
+        previous=previous,
+        reference=reference,
+        survey=survey,
+        population=population,
+        other_sources=other_sources,
+        privacy=privacy,
+        k=k,
+        top_n=top_n,
+        title=title,
+        public_map=MAP_NAME if public_map else "",
+    )
     paths: dict[str, Path] = {}
     html = folder / f"{name}.html"
     html.write_text(render_html(blocks, title=doc_title), encoding="utf-8")
@@ -176,29 +187,59 @@ def document(
     from trygghet_geo.output.privacy import redact
 
     shared = privacy == "shared"
-    extra = _extra_tables(analysis, areas=areas, plan=plan, followup=followup, previous=previous,
-                          reference=reference, survey=survey, population=population, k=k, shared=shared)  # fmt: skip
+    extra = _extra_tables(
+        analysis,
+        areas=areas,
+        plan=plan,
+        followup=followup,
+        previous=previous,
+        reference=reference,
+        survey=survey,
+        population=population,
+        k=k,
+        shared=shared,
+    )
     fig = lagesbild_figures(analysis, k=k, privacy=privacy, extra=extra)
     meta = dict(analysis.meta or {})
-    doc_title = clean_text(redact(title or f"Lägesbild – {meta.get('title') or 'trygghetskarta'}"), max_chars=200)
+    doc_title = clean_text(
+        redact(title or f"Lägesbild – {meta.get('title') or 'trygghetskarta'}"), max_chars=200
+    )
     chart, site_map = _images(analysis, fig, extra.get("areas"), k=k, shared=shared)
     ctx = DocContext(
-        k=k, shared=shared, top_n=top_n, synthetic=bool(meta.get("synthetic", False)),
+        k=k,
+        shared=shared,
+        top_n=top_n,
+        synthetic=bool(meta.get("synthetic", False)),
         source_note=clean_text(redact(str(meta.get("source_note") or ""))),
-        parameters_note=clean_text(redact(str(meta.get("parameters_note") or ""))), meta=meta,
-        other_sources=[(clean_text(redact(h), max_chars=200), clean_text(redact(t), max_chars=20_000))
-                       for h, t in other_sources_list(other_sources)],
-        chart_png=chart, map_png=site_map, public_map=public_map,
-        about_markup=_about(analysis, k, privacy), about_rows=_about_rows(analysis, k, privacy),
-    )  # fmt: skip
+        parameters_note=clean_text(redact(str(meta.get("parameters_note") or ""))),
+        meta=meta,
+        other_sources=[
+            (clean_text(redact(h), max_chars=200), clean_text(redact(t), max_chars=20_000))
+            for h, t in other_sources_list(other_sources)
+        ],
+        chart_png=chart,
+        map_png=site_map,
+        public_map=public_map,
+        about_markup=_about(analysis, k, privacy),
+        about_rows=_about_rows(analysis, k, privacy),
+    )
     blocks = build_blocks(fig, ctx, title=doc_title, generated=_generated(analysis))
     return fig, blocks, doc_title
 
 
 def _extra_tables(
-    analysis: AnalysisLike, *, areas: Any, plan: Any, followup: pd.DataFrame | None, previous: Any,
-    reference: Any, survey: Any, population: float | None, k: int, shared: bool,
-) -> dict[str, pd.DataFrame]:  # fmt: skip
+    analysis: AnalysisLike,
+    *,
+    areas: Any,
+    plan: Any,
+    followup: pd.DataFrame | None,
+    previous: Any,
+    reference: Any,
+    survey: Any,
+    population: float | None,
+    k: int,
+    shared: bool,
+) -> dict[str, pd.DataFrame]:
     """The tables of the optional inputs, each from its own tested function; text columns redacted."""
     from trygghet_geo.output._lagesbild_figures import counted_incidents
     from trygghet_geo.output.privacy import redact_table
@@ -215,8 +256,9 @@ def _extra_tables(
         register = plan if isinstance(plan, pd.DataFrame) else read_plan(plan, places=known)
         extra["plan"] = redact_table(register)
         if followup is None:
-            followup = followup_plan(register, analysis.incidents, places=analysis.places, areas=layer,
-                                     network=analysis.network)  # fmt: skip
+            followup = followup_plan(
+                register, analysis.incidents, places=analysis.places, areas=layer, network=analysis.network
+            )
     if followup is not None:
         extra["followup"] = redact_table(followup)
     if reference is not None:
@@ -238,7 +280,8 @@ def _is_reference(value: Any) -> bool:
 
 
 def _area_layer(areas: Any) -> gpd.GeoDataFrame:
-    """The areas table: as given when it has ``area_id``, else read with :func:`~trygghet_geo.areas.read_areas`."""
+    """The areas table: as given when it has ``area_id``, else read with
+    :func:`~trygghet_geo.areas.read_areas`."""
     from trygghet_geo.areas import read_areas
 
     if hasattr(areas, "geometry") and "area_id" in areas.columns:
@@ -257,7 +300,9 @@ def _area_table(analysis: AnalysisLike, layer: gpd.GeoDataFrame, *, k: int, shar
     first, last = _period(analysis, inc)
     w = year_windows(first, last)["last"]
     period = (w[0].start_time.strftime("%Y-%m-%d"), w[1].end_time.strftime("%Y-%m-%d"))
-    places = shared_places(analysis.places, analysis.hotspots, k=k) if shared else redact_table(analysis.places)
+    places = (
+        shared_places(analysis.places, analysis.hotspots, k=k) if shared else redact_table(analysis.places)
+    )
     return area_summary(inc, layer, period=period, places=places)
 
 
@@ -270,8 +315,9 @@ def previous_comparison(analysis: AnalysisLike, previous: Any) -> pd.DataFrame:
 
     >>> import pandas as pd
     >>> from types import SimpleNamespace
-    >>> now = SimpleNamespace(incidents=pd.DataFrame({"category": ["stöld"] * 4,
-    ...     "occurred_at": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-02", "2025-02-03"])}), meta={})
+    >>> when = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-02", "2025-02-03"])
+    >>> now = SimpleNamespace(incidents=pd.DataFrame({"category": ["stöld"] * 4, "occurred_at": when}),
+    ...                       meta={})
     >>> before = pd.DataFrame({"category": ["stöld"] * 2, "occurred_at": pd.to_datetime(["2024-01-01",
     ...                        "2024-02-01"])})
     >>> previous_comparison(now, before).query("category == 'stöld'").values.tolist()
@@ -355,18 +401,30 @@ def print_pdf(html: Path, path: Path) -> Path | None:
     except ModuleNotFoundError:
         logger.warning("no PDF: playwright is not installed (pip install playwright)")
         return None
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]  # fmt: skip
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
             try:
                 page = browser.new_page()
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
-                           else r.abort())  # fmt: skip
+                page.route(
+                    "**/*",
+                    lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort(),
+                )
                 page.goto(html.resolve().as_uri())
-                page.pdf(path=str(path), format="A4", print_background=True,
-                         margin={"top": "15mm", "bottom": "15mm", "left": "15mm", "right": "15mm"})  # fmt: skip
+                page.pdf(
+                    path=str(path),
+                    format="A4",
+                    print_background=True,
+                    margin={"top": "15mm", "bottom": "15mm", "left": "15mm", "right": "15mm"},
+                )
             finally:
                 browser.close()
     except Exception as exc:  # playwright raises its own error types for a browser that will not start
@@ -399,7 +457,8 @@ def _about_rows(analysis: AnalysisLike, k: int, privacy: str) -> list[list[str]]
 
     out = []
     for heading, rows in _rows(_manifest(analysis, k, privacy), _words("sv")):
-        out += [[heading or key, value] if not key or not heading else [f"{heading}: {key}", value]
-                for key, value in rows]  # fmt: skip
+        out += [
+            [heading or key, value] if not key or not heading else [f"{heading}: {key}", value]
+            for key, value in rows
+        ]
     return out
-

@@ -122,19 +122,34 @@ def pvalue(x: Any) -> str:
 
 
 CATEGORY_SV = {
-    "narkotika": "Narkotikabrott", "stöld": "Stöld", "trafik": "Trafikbrott", "skadegörelse": "Skadegörelse",
-    "våld": "Våldsbrott", "ordningsstörning": "Ordningsstörning", "övrigt": "Övrigt",
-}  # fmt: skip
+    "narkotika": "Narkotikabrott",
+    "stöld": "Stöld",
+    "trafik": "Trafikbrott",
+    "skadegörelse": "Skadegörelse",
+    "våld": "Våldsbrott",
+    "ordningsstörning": "Ordningsstörning",
+    "övrigt": "Övrigt",
+}
 TOPIC_SV = {
-    "belysning": "Belysning", "vegetation": "Vegetation", "skadegörelse/klotter": "Skadegörelse/klotter",
-    "nedskräpning": "Nedskräpning", "trafikmiljö": "Trafikmiljö",
-    "folksamling/otrygghet": "Folksamling/otrygghet", "övrigt": "Övrigt",
-}  # fmt: skip
+    "belysning": "Belysning",
+    "vegetation": "Vegetation",
+    "skadegörelse/klotter": "Skadegörelse/klotter",
+    "nedskräpning": "Nedskräpning",
+    "trafikmiljö": "Trafikmiljö",
+    "folksamling/otrygghet": "Folksamling/otrygghet",
+    "övrigt": "Övrigt",
+}
 PRECISION_SV = {
-    "exact": "Exakta koordinater", "address": "Adress", "interpolated": "Interpolerad adress",
-    "intersection": "Korsning", "street": "Gata (mitten av gatan)", "place": "Plats/landmärke",
-    "municipality": "Kommun", "county": "Län", "": "Saknas",
-}  # fmt: skip
+    "exact": "Exakta koordinater",
+    "address": "Adress",
+    "interpolated": "Interpolerad adress",
+    "intersection": "Korsning",
+    "street": "Gata (mitten av gatan)",
+    "place": "Plats/landmärke",
+    "municipality": "Kommun",
+    "county": "Län",
+    "": "Saknas",
+}
 
 
 def label(code: Any) -> str:

@@ -11,8 +11,12 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trygghet_geo.output._lagesbild_doc import Block, Table
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 __all__ = ["write_docx"]
 
@@ -29,7 +33,7 @@ def _clean(text: str) -> str:
 def write_docx(blocks: Sequence[Block], path: str | Path, *, title: str) -> Path:
     """Write ``blocks`` to ``path`` as a .docx and return the path."""
     import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Pt
 
     document = docx.Document()
@@ -60,20 +64,20 @@ def write_docx(blocks: Sequence[Block], path: str | Path, *, title: str) -> Path
         elif block.kind in ("table", "about") and block.table is not None:
             _table(document, block.table)
         elif block.kind == "pagebreak":
-            document.add_page_break()
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
 
 
-def _table(document: object, table: Table) -> None:
+def _table(document: Document, table: Table) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     if table.caption:
-        document.add_paragraph(_clean(table.caption), style="Caption")  # type: ignore[attr-defined]
-    t = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))  # type: ignore[attr-defined]
+        document.add_paragraph(_clean(table.caption), style="Caption")
+    t = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     t.style = "Table Grid"
     numeric = table.numeric or [False] * len(table.columns)
     for i, (row_obj, row) in enumerate(zip(t.rows, [table.columns, *table.rows], strict=True)):
@@ -85,4 +89,4 @@ def _table(document: object, table: Table) -> None:
                 run.bold = i == 0
             if i and numeric[j]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_paragraph()  # type: ignore[attr-defined]
+    document.add_paragraph()

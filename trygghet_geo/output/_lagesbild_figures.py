@@ -19,8 +19,6 @@ import pandas as pd
 from trygghet_geo import schema
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
     from trygghet_geo.output._source import AnalysisLike
 
 __all__ = [
@@ -119,7 +117,7 @@ def year_windows(first: pd.Period, last: pd.Period) -> dict[str, tuple[pd.Period
 
     def covered(a: pd.Period, b: pd.Period) -> int:
         lo, hi = max(a, first), min(b, last)
-        return max(0, (hi - lo).n + 1)
+        return max(0, int((hi - lo).n) + 1)
 
     return {
         "previous": (prev_start, prev_end, covered(prev_start, prev_end)),
@@ -177,7 +175,9 @@ def extent_by_category(
     [[3, 1, 2], [1, 0, 1], [0, 0, 0]]
     """
     cats = incidents[schema.CATEGORY].astype(str).to_numpy() if len(incidents) else np.array([], str)
-    months = _local_months(incidents[schema.OCCURRED_AT]) if len(incidents) else pd.Series([], "period[M]")
+    months = (
+        _local_months(incidents[schema.OCCURRED_AT]) if len(incidents) else pd.Series([], dtype="period[M]")
+    )
     dated = months.dropna()
     if first is None or last is None:
         if dated.empty:
@@ -195,8 +195,13 @@ def extent_by_category(
         mine = cats == c
         n_prev, n_last = int((mine & in_prev).sum()), int((mine & in_last).sum())
         n = int(mine.sum())
-        row = {"category": c, "n": n, "share_pct": 100.0 * n / total if total else math.nan,
-               "n_previous": n_prev, "n_last": n_last}  # fmt: skip
+        row = {
+            "category": c,
+            "n": n,
+            "share_pct": 100.0 * n / total if total else math.nan,
+            "n_previous": n_prev,
+            "n_last": n_last,
+        }
         row.update(_change(n_prev, n_last, windows["previous"][2], windows["last"][2]))
         rows.append(row)
     return pd.DataFrame(rows), windows
@@ -213,7 +218,9 @@ def counts_by_period(incidents: pd.DataFrame, freq: str = "Q") -> pd.DataFrame:
     >>> counts_by_period(inc)[["stöld", "våld", "total"]].values.tolist()
     [[1, 0, 1], [0, 0, 0], [0, 1, 1]]
     """
-    months = _local_months(incidents[schema.OCCURRED_AT]) if len(incidents) else pd.Series([], "period[M]")
+    months = (
+        _local_months(incidents[schema.OCCURRED_AT]) if len(incidents) else pd.Series([], dtype="period[M]")
+    )
     keep = months.notna().to_numpy()
     cats = incidents[schema.CATEGORY].astype(str).to_numpy()[keep]
     periods = months[keep].dt.asfreq(freq) if freq != "M" else months[keep]
@@ -266,17 +273,33 @@ def remarks_by_topic(observations: pd.DataFrame | None, *, top_measures: int = 3
     for t in order:
         mine = cats == t
         texts = measure[mine].fillna("").astype(str).str.strip()
-        top = [m for m in texts[texts != ""].value_counts().index[:top_measures]]
-        rows.append((t, int(mine.sum()),
-                     int((tone[mine].fillna("problem").astype(str) == "problem").sum()),
-                     int(status[mine].fillna("").astype(str).isin(list(schema.REMARK_RESOLVED)).sum()),
-                     top))  # fmt: skip
+        top = list(texts[texts != ""].value_counts().index[:top_measures])
+        rows.append(
+            (
+                t,
+                int(mine.sum()),
+                int((tone[mine].fillna("problem").astype(str) == "problem").sum()),
+                int(status[mine].fillna("").astype(str).isin(list(schema.REMARK_RESOLVED)).sum()),
+                top,
+            )
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
 # --- 3 Analys ----------------------------------------------------------------------------------------------
-_PLACE_COLUMNS = ["rank", "name", "problem", "reason", "n_incidents", "n_6m", "trend_6m_pct",
-                  "n_observations", "q_value", "significant", "stability"]  # fmt: skip
+_PLACE_COLUMNS = [
+    "rank",
+    "name",
+    "problem",
+    "reason",
+    "n_incidents",
+    "n_6m",
+    "trend_6m_pct",
+    "n_observations",
+    "q_value",
+    "significant",
+    "stability",
+]
 
 
 def place_problem(row: Mapping[str, Any]) -> str:
@@ -323,8 +346,10 @@ def problem_list(
 def left_out_counts(analysis: AnalysisLike) -> pd.DataFrame:
     """Rows left out of the clustering (incidents) and of the ranking (remarks), by reason code."""
     rows = [("incidents", str(c), int(n)) for c, n in (analysis.left_out or {}).items()]
-    rows += [("observations", str(c), int(n))
-             for c, n in (getattr(analysis, "observations_left_out", {}) or {}).items()]  # fmt: skip
+    rows += [
+        ("observations", str(c), int(n))
+        for c, n in (getattr(analysis, "observations_left_out", {}) or {}).items()
+    ]
     return pd.DataFrame(rows, columns=["kind", "reason", "n"])
 
 
@@ -387,7 +412,7 @@ def _period(analysis: AnalysisLike, inc: pd.DataFrame) -> tuple[pd.Period, pd.Pe
     if period and period[0] is not None and not pd.isna(period[0]) and not pd.isna(period[1]):
         p = _local_months(pd.Series([pd.Timestamp(period[0]), pd.Timestamp(period[1])]))
         return p.iloc[0], p.iloc[1]
-    months = _local_months(inc[schema.OCCURRED_AT]).dropna() if len(inc) else pd.Series([], "period[M]")
+    months = _local_months(inc[schema.OCCURRED_AT]).dropna() if len(inc) else pd.Series([], dtype="period[M]")
     if months.empty:
         from trygghet_geo.errors import InputError
 
@@ -404,4 +429,3 @@ def other_sources_list(sources: Sequence[str] | Mapping[str, str] | str | None) 
     if isinstance(sources, Mapping):
         return [(str(t), str(v)) for t, v in sources.items()]
     return [("", str(v)) for v in sources]
-

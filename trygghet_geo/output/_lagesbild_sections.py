@@ -21,7 +21,6 @@ from trygghet_geo.output._lagesbild_doc import (
     count_text,
     label,
     num,
-    pct,
     reason_label,
     table_block,
 )
@@ -61,10 +60,17 @@ def build_blocks(fig: LagesbildFigures, ctx: DocContext, *, title: str, generate
         Block("p", f"Dataperiod {t['first_month']} – {t['last_month']} · skapad {generated} · {mode}"),
     ]
     if ctx.synthetic:
-        blocks.append(Block("note", "Syntetiska exempeldata. Händelser och synpunkter i denna lägesbild är "
-                                    "påhittade och beskriver inga verkliga händelser."))  # fmt: skip
+        blocks.append(
+            Block(
+                "note",
+                "Syntetiska exempeldata. Händelser och synpunkter i denna lägesbild är "
+                "påhittade och beskriver inga verkliga händelser.",
+            )
+        )
     blocks.append(Block("p", _lead(fig)))
-    for heading, make in zip(SECTIONS, (_mapping, _other, _analysis, _plan, _followup, _sources), strict=True):
+    for heading, make in zip(
+        SECTIONS, (_mapping, _other, _analysis, _plan, _followup, _sources), strict=True
+    ):
         blocks.append(Block("h1", heading))
         blocks += make(fig, ctx)
     blocks += [Block("pagebreak"), Block("h1", APPENDIX), *_candidates(fig, ctx)]
@@ -86,29 +92,57 @@ def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     t, w = fig.totals, fig.windows
     k, shared = ctx.k, ctx.shared
     cat = fig.by_category
-    total = pd.DataFrame([{"category": "Totalt", "n": int(cat["n"].sum()), "share_pct": 100.0 if len(cat) else 0,
-                           "n_previous": int(cat["n_previous"].sum()), "n_last": int(cat["n_last"].sum())}])  # fmt: skip
+    total = pd.DataFrame(
+        [
+            {
+                "category": "Totalt",
+                "n": int(cat["n"].sum()),
+                "share_pct": 100.0 if len(cat) else 0,
+                "n_previous": int(cat["n_previous"].sum()),
+                "n_last": int(cat["n_last"].sum()),
+            }
+        ]
+    )
     from trygghet_geo.output._lagesbild_figures import _change
 
-    total = total.assign(**_change(int(total["n_previous"][0]), int(total["n_last"][0]), w["previous"][2],
-                                   w["last"][2]))  # fmt: skip
+    total = total.assign(
+        **_change(int(total["n_previous"][0]), int(total["n_last"][0]), w["previous"][2], w["last"][2])
+    )
     prev_label = f"{w['previous'][0]} – {w['previous'][1]}"
     last_label = f"{w['last'][0]} – {w['last'][1]}"
     blocks = [
-        Block("p", f"Omfattning: {t['n_incidents']} händelser ({t['n_rows']} rader lästa, "
-                   f"{t['n_duplicates']} dubbletter borträknade), varav {t['n_dated']} med datum. "
-                   f"{t['n_clustered']} kunde placeras på gatunätet och ingår i analysen av platser."),  # fmt: skip
+        Block(
+            "p",
+            f"Omfattning: {t['n_incidents']} händelser ({t['n_rows']} rader lästa, "
+            f"{t['n_duplicates']} dubbletter borträknade), varav {t['n_dated']} med datum. "
+            f"{t['n_clustered']} kunde placeras på gatunätet och ingår i analysen av platser.",
+        ),
         Block("h2", "Omfattning per brottskategori"),
-        table_block("by_category", pd.concat([cat, total], ignore_index=True), [
-            ("category", "Kategori", "label"), ("n", "Antal", "count"), ("share_pct", "Andel (%)", "share"),
-            ("n_previous", f"Föregående 12 mån ({prev_label})", "count"),
-            ("n_last", f"Senaste 12 mån ({last_label})", "count"), ("change_pct", "Förändring (%)", "pct"),
-            ("ci_low", "95 % KI låg (%)", "pct"), ("ci_high", "95 % KI hög (%)", "pct")],
-            k=k, shared=shared),  # fmt: skip
+        table_block(
+            "by_category",
+            pd.concat([cat, total], ignore_index=True),
+            [
+                ("category", "Kategori", "label"),
+                ("n", "Antal", "count"),
+                ("share_pct", "Andel (%)", "share"),
+                ("n_previous", f"Föregående 12 mån ({prev_label})", "count"),
+                ("n_last", f"Senaste 12 mån ({last_label})", "count"),
+                ("change_pct", "Förändring (%)", "pct"),
+                ("ci_low", "95 % KI låg (%)", "pct"),
+                ("ci_high", "95 % KI hög (%)", "pct"),
+            ],
+            k=k,
+            shared=shared,
+        ),
     ]
     if w["previous"][2] < 12:
-        blocks.append(Block("p", f"Data täcker bara {w['previous'][2]} av de 12 föregående månaderna; "
-                                 "förändringen är räknad per månad med data."))  # fmt: skip
+        blocks.append(
+            Block(
+                "p",
+                f"Data täcker bara {w['previous'][2]} av de 12 föregående månaderna; "
+                "förändringen är räknad per månad med data.",
+            )
+        )
     blocks += [Block("h2", "Utveckling över tid")]
     if ctx.chart_png:
         blocks.append(Block("image", "Händelser per månad och kategori", image=ctx.chart_png))
@@ -123,87 +157,183 @@ def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     blocks += [Block("h2", "Konsekvenser"), *_consequences(fig, ctx)]
     blocks += [Block("h2", "Jämförelse med referensdata"), *_reference(fig, ctx)]
     if "previous" in fig.extra:
-        blocks += [Block("h2", "Jämfört med föregående lägesbild"),
-                   table_block("previous", fig.extra["previous"], [
-                       ("category", "Kategori", "label"), ("n_before", "Föregående lägesbild", "count"),
-                       ("n_now", "Denna lägesbild", "count"), ("change_pct", "Förändring (%)", "pct")],
-                       k=k, shared=shared)]  # fmt: skip
+        blocks += [
+            Block("h2", "Jämfört med föregående lägesbild"),
+            table_block(
+                "previous",
+                fig.extra["previous"],
+                [
+                    ("category", "Kategori", "label"),
+                    ("n_before", "Föregående lägesbild", "count"),
+                    ("n_now", "Denna lägesbild", "count"),
+                    ("change_pct", "Förändring (%)", "pct"),
+                ],
+                k=k,
+                shared=shared,
+            ),
+        ]
     return blocks
 
 
 def _areas(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     areas = fig.extra.get("areas")
     if areas is None:
-        return [Block("p", "Ingen områdesindelning gavs (DeSO, RegSO eller kommunens stadsdelar), så "
-                           "lägesbilden redovisar inte händelserna per område.")]  # fmt: skip
+        return [
+            Block(
+                "p",
+                "Ingen områdesindelning gavs (DeSO, RegSO eller kommunens stadsdelar), så "
+                "lägesbilden redovisar inte händelserna per område.",
+            )
+        ]
     cats = [c for c in areas.columns if c.startswith("n_") and c not in ("n_previous", "n_places")]
     cols = [("area_name", "Område", "text"), ("n", "Händelser", "count")]
     cols += [(c, label(c.removeprefix("n_")), "count") for c in cats]
-    cols += [("rate_per_1000", "Per 1 000 inv.", "num1"), ("share_pct", "Andel (%)", "share"),
-             ("change_pct", "Förändring (%)", "pct"), ("places", "Platser", "text")]  # fmt: skip
+    cols += [
+        ("rate_per_1000", "Per 1 000 inv.", "num1"),
+        ("share_pct", "Andel (%)", "share"),
+        ("change_pct", "Förändring (%)", "pct"),
+        ("places", "Platser", "text"),
+    ]
     a = areas.attrs
-    blocks = [Block("p", f"Händelser med datum och plats under de senaste 12 månaderna per område "
-                         f"({len(areas)} områden; {a.get('outside', 0)} händelser utanför alla områden). "
-                         "Förändringen jämför med de 12 månaderna före.")]  # fmt: skip
+    blocks = [
+        Block(
+            "p",
+            f"Händelser med datum och plats under de senaste 12 månaderna per område "
+            f"({len(areas)} områden; {a.get('outside', 0)} händelser utanför alla områden). "
+            "Förändringen jämför med de 12 månaderna före.",
+        )
+    ]
     if a.get("synthetic_population"):
         blocks.append(Block("note", "Befolkningstalen är syntetiska."))
-    blocks.append(table_block("areas", pd.DataFrame(areas.drop(columns=areas.geometry.name, errors="ignore")
-                                                    if hasattr(areas, "geometry") else areas),
-                              cols, k=ctx.k, shared=ctx.shared))  # fmt: skip
+    blocks.append(
+        table_block(
+            "areas",
+            pd.DataFrame(
+                areas.drop(columns=areas.geometry.name, errors="ignore")
+                if hasattr(areas, "geometry")
+                else areas
+            ),
+            cols,
+            k=ctx.k,
+            shared=ctx.shared,
+        )
+    )
     return blocks
 
 
 def _places_map(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     t = fig.totals
-    blocks = [Block("p", f"{t['n_hotspots']} koncentrationer av händelser längs gatorna; "
-                         f"{t['n_places']} platser redovisas"
-                         + (f" (en koncentration visas bara när den har minst {ctx.k} händelser)"
-                            if ctx.shared else "") + ".")]  # fmt: skip
+    blocks = [
+        Block(
+            "p",
+            f"{t['n_hotspots']} koncentrationer av händelser längs gatorna; "
+            f"{t['n_places']} platser redovisas"
+            + (f" (en koncentration visas bara när den har minst {ctx.k} händelser)" if ctx.shared else "")
+            + ".",
+        )
+    ]
     if ctx.map_png:
-        blocks.append(Block("image", "Karta: gatunätet och de redovisade platserna (numrerade efter rang)",
-                            image=ctx.map_png))  # fmt: skip
-    blocks.append(table_block("places_extent", fig.places.head(max(ctx.top_n, 10)), [
-        ("rank", "Rang", "text"), ("name", "Plats", "text"), ("problem", "Vanligaste problem", "label"),
-        ("n_incidents", "Händelser", "count"), ("n_6m", "Senaste 6 mån", "count"),
-        ("trend_6m_pct", "Trend 6 mån (%)", "pct"), ("n_observations", "Synpunkter", "count")],
-        k=ctx.k, shared=ctx.shared))  # fmt: skip
+        blocks.append(
+            Block(
+                "image",
+                "Karta: gatunätet och de redovisade platserna (numrerade efter rang)",
+                image=ctx.map_png,
+            )
+        )
+    blocks.append(
+        table_block(
+            "places_extent",
+            fig.places.head(max(ctx.top_n, 10)),
+            [
+                ("rank", "Rang", "text"),
+                ("name", "Plats", "text"),
+                ("problem", "Vanligaste problem", "label"),
+                ("n_incidents", "Händelser", "count"),
+                ("n_6m", "Senaste 6 mån", "count"),
+                ("trend_6m_pct", "Trend 6 mån (%)", "pct"),
+                ("n_observations", "Synpunkter", "count"),
+            ],
+            k=ctx.k,
+            shared=ctx.shared,
+        )
+    )
     return blocks
 
 
 def _consequences(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     r = fig.remarks.set_index("topic")["n"]
     unsafe = int(r.get("folksamling/otrygghet", 0))
-    blocks = [Block("p", f"Konsekvenser i form av otrygghet syns i trygghetsvandringarna: "
-                         f"{count_text(unsafe, ctx.k, ctx.shared)} av {fig.totals['n_observations']} "
-                         "synpunkter gäller folksamlingar eller otrygghet (avsnitt 2). Kostnader och utsatthet "
-                         "finns inte i underlaget.")]  # fmt: skip
+    blocks = [
+        Block(
+            "p",
+            f"Konsekvenser i form av otrygghet syns i trygghetsvandringarna: "
+            f"{count_text(unsafe, ctx.k, ctx.shared)} av {fig.totals['n_observations']} "
+            "synpunkter gäller folksamlingar eller otrygghet (avsnitt 2). Kostnader och utsatthet "
+            "finns inte i underlaget.",
+        )
+    ]
     survey = fig.extra.get("survey")
     if survey is None:
-        blocks.append(Block("p", "Inga uppgifter från en trygghetsundersökning gavs; lägesbilden säger därför "
-                                 "inget om hur trygga invånarna känner sig."))  # fmt: skip
+        blocks.append(
+            Block(
+                "p",
+                "Inga uppgifter från en trygghetsundersökning gavs; lägesbilden säger därför "
+                "inget om hur trygga invånarna känner sig.",
+            )
+        )
     else:
-        blocks.append(table_block("survey", survey, [
-            ("indicator", "Fråga/indikator", "text"), ("region", "Område", "text"), ("year", "År", "text"),
-            ("value", "Värde", "num1"), ("change", "Förändring sedan föregående år", "num1")],
-            k=ctx.k, shared=False, caption="Trygghetsundersökningen"))  # fmt: skip
+        blocks.append(
+            table_block(
+                "survey",
+                survey,
+                [
+                    ("indicator", "Fråga/indikator", "text"),
+                    ("region", "Område", "text"),
+                    ("year", "År", "text"),
+                    ("value", "Värde", "num1"),
+                    ("change", "Förändring sedan föregående år", "num1"),
+                ],
+                k=ctx.k,
+                shared=False,
+                caption="Trygghetsundersökningen",
+            )
+        )
     return blocks
 
 
 def _reference(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     ref = fig.extra.get("reference")
     if ref is None:
-        return [Block("p", "Referensdata gavs inte (Brås statistik över anmälda brott per 100 000 invånare "
-                           "per kommun), så lägesbilden jämför inte kommunen med andra eller med riket.")]  # fmt: skip
+        return [
+            Block(
+                "p",
+                "Referensdata gavs inte (Brås statistik över anmälda brott per 100 000 invånare "
+                "per kommun), så lägesbilden jämför inte kommunen med andra eller med riket.",
+            )
+        ]
     years = ", ".join(str(y) for y in ref.attrs.get("years", []))
     return [
-        Block("p", f"Anmälda brott per 100 000 invånare enligt Brå (år {years}) och underlagets antal "
-                   "händelser samma år. Underlaget är polisens utdrag för området och behöver inte omfatta "
-                   "alla anmälda brott."),  # fmt: skip
-        table_block("reference", ref, [
-            ("category", "Kategori", "label"), ("year", "År", "text"), ("region", "Område", "text"),
-            ("per_100k", "Per 100 000 inv. (Brå)", "num1"), ("change_pct", "Förändring mot året före (%)", "pct"),
-            ("n_data", "Händelser i underlaget", "count"), ("data_per_100k", "Underlaget per 100 000 inv.", "num1")],
-            k=ctx.k, shared=ctx.shared),  # fmt: skip
+        Block(
+            "p",
+            f"Anmälda brott per 100 000 invånare enligt Brå (år {years}) och underlagets antal "
+            "händelser samma år. Underlaget är polisens utdrag för området och behöver inte omfatta "
+            "alla anmälda brott.",
+        ),
+        table_block(
+            "reference",
+            ref,
+            [
+                ("category", "Kategori", "label"),
+                ("year", "År", "text"),
+                ("region", "Område", "text"),
+                ("per_100k", "Per 100 000 inv. (Brå)", "num1"),
+                ("change_pct", "Förändring mot året före (%)", "pct"),
+                ("n_data", "Händelser i underlaget", "count"),
+                ("data_per_100k", "Underlaget per 100 000 inv.", "num1"),
+            ],
+            k=ctx.k,
+            shared=ctx.shared,
+        ),
     ]
 
 
@@ -214,18 +344,35 @@ def _other(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     rem["measures"] = ["; ".join(m) for m in rem["measures"]]
     blocks = [
         Block("h2", "Trygghetsvandringar"),
-        Block("p", f"{t['n_observations']} synpunkter från trygghetsvandringar, varav {t['n_remarks_used']} "
-                   "med i rangordningen av platser (övriga saknar säker plats, är åtgärdade eller är "
-                   "positiva/neutrala; se avsnitt 6)."),  # fmt: skip
-        table_block("remarks", rem, [
-            ("topic", "Ämne", "label"), ("n", "Synpunkter", "count"), ("n_problem", "Varav problem", "count"),
-            ("n_resolved", "Varav åtgärdade", "count"), ("measures", "Vanligaste åtgärdsförslag", "text")],
-            k=ctx.k, shared=ctx.shared),  # fmt: skip
+        Block(
+            "p",
+            f"{t['n_observations']} synpunkter från trygghetsvandringar, varav {t['n_remarks_used']} "
+            "med i rangordningen av platser (övriga saknar säker plats, är åtgärdade eller är "
+            "positiva/neutrala; se avsnitt 6).",
+        ),
+        table_block(
+            "remarks",
+            rem,
+            [
+                ("topic", "Ämne", "label"),
+                ("n", "Synpunkter", "count"),
+                ("n_problem", "Varav problem", "count"),
+                ("n_resolved", "Varav åtgärdade", "count"),
+                ("measures", "Vanligaste åtgärdsförslag", "text"),
+            ],
+            k=ctx.k,
+            shared=ctx.shared,
+        ),
         Block("h2", "Andra källor"),
     ]
     if not ctx.other_sources:
-        blocks.append(Block("p", "Inga andra källor har lagts till (t.ex. skolans, socialtjänstens, "
-                                 "räddningstjänstens eller fastighetsägarnas iakttagelser)."))  # fmt: skip
+        blocks.append(
+            Block(
+                "p",
+                "Inga andra källor har lagts till (t.ex. skolans, socialtjänstens, "
+                "räddningstjänstens eller fastighetsägarnas iakttagelser).",
+            )
+        )
     for heading, body in ctx.other_sources:
         if heading:
             blocks.append(Block("h3", heading))
@@ -237,24 +384,43 @@ def _other(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
 def _analysis(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     top = fig.places.head(ctx.top_n)
     blocks = [
-        Block("p", "Problemen är prioriterade efter rangordningen av platser: brott viktade efter löftets "
-                   "prioriteringar, aktualitet, synpunkter från trygghetsvandringar och statistisk säkerhet. "
-                   "Säkerställd betyder att koncentrationen är tätare än slumpen ger (q-värde högst 0,05); "
-                   "stabilitet är andelen av 8 närliggande inställningar som hittar platsen igen."),  # fmt: skip
+        Block(
+            "p",
+            "Problemen är prioriterade efter rangordningen av platser: brott viktade efter löftets "
+            "prioriteringar, aktualitet, synpunkter från trygghetsvandringar och statistisk säkerhet. "
+            "Säkerställd betyder att koncentrationen är tätare än slumpen ger (q-värde högst 0,05); "
+            "stabilitet är andelen av 8 närliggande inställningar som hittar platsen igen.",
+        ),
         Block("h2", "Prioriterade problem"),
-        table_block("problems", top, [
-            ("rank", "Rang", "text"), ("name", "Plats", "text"), ("problem", "Problem", "label"),
-            ("reason", "Motivering", "text"), ("trend_6m_pct", "Trend 6 mån (%)", "pct"),
-            ("q_value", "q-värde", "p"), ("significant", "Säkerställd", "yesno"),
-            ("stability", "Stabilitet", "num2")], k=ctx.k, shared=ctx.shared),  # fmt: skip
+        table_block(
+            "problems",
+            top,
+            [
+                ("rank", "Rang", "text"),
+                ("name", "Plats", "text"),
+                ("problem", "Problem", "label"),
+                ("reason", "Motivering", "text"),
+                ("trend_6m_pct", "Trend 6 mån (%)", "pct"),
+                ("q_value", "q-värde", "p"),
+                ("significant", "Säkerställd", "yesno"),
+                ("stability", "Stabilitet", "num2"),
+            ],
+            k=ctx.k,
+            shared=ctx.shared,
+        ),
         Block("h2", "Orsaksanalys"),
-        Block("p", "En tabell per prioriterat problem för den gemensamma analysen med polisen: fyll i orsaker, "
-                   "målgrupp och aktörer."),  # fmt: skip
+        Block(
+            "p",
+            "En tabell per prioriterat problem för den gemensamma analysen med polisen: fyll i orsaker, "
+            "målgrupp och aktörer.",
+        ),
     ]
     for r in top.to_dict("records"):
         problem = f"{label(r['problem'])} vid {r['name']}" if r["problem"] else str(r["name"])
-        blocks += [Block("h3", f"{r['rank']}. {r['name']}"),
-                   Block("table", table=_cause_table(f"cause_{r['rank']}", problem))]  # fmt: skip
+        blocks += [
+            Block("h3", f"{r['rank']}. {r['name']}"),
+            Block("table", table=_cause_table(f"cause_{r['rank']}", problem)),
+        ]
     if top.empty:
         blocks.append(Block("p", "Inga platser att prioritera i underlaget."))
     return blocks
@@ -267,31 +433,53 @@ def _cause_table(key: str, problem: str) -> Any:
 
 
 # --- 4 Åtgärdsplan, 5 Uppföljning -----------------------------------------------------------------------
-PLAN_COLUMNS = [("row", "Rad", "text"), ("place", "Plats", "text"), ("problem", "Problem", "text"),
-                ("measure", "Åtgärd", "text"), ("responsible", "Ansvarig", "text"),
-                ("goal", "Mätbart mål", "text"), ("start_date", "Start", "text"),
-                ("followup_date", "Uppföljning", "text"), ("status", "Status", "text"),
-                ("notes", "Anteckningar", "text")]  # fmt: skip
+PLAN_COLUMNS = [
+    ("row", "Rad", "text"),
+    ("place", "Plats", "text"),
+    ("problem", "Problem", "text"),
+    ("measure", "Åtgärd", "text"),
+    ("responsible", "Ansvarig", "text"),
+    ("goal", "Mätbart mål", "text"),
+    ("start_date", "Start", "text"),
+    ("followup_date", "Uppföljning", "text"),
+    ("status", "Status", "text"),
+    ("notes", "Anteckningar", "text"),
+]
 
 
 def _plan(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     plan = fig.extra.get("plan")
     if plan is None:
-        return [Block("p", "Ingen åtgärdsplan gavs. Skriv in beslutade åtgärder per plats (plats, problem, "
-                           "åtgärd, ansvarig, mätbart mål, start, uppföljning, status) och ge filen till "
-                           "lägesbilden.")]  # fmt: skip
+        return [
+            Block(
+                "p",
+                "Ingen åtgärdsplan gavs. Skriv in beslutade åtgärder per plats (plats, problem, "
+                "åtgärd, ansvarig, mätbart mål, start, uppföljning, status) och ge filen till "
+                "lägesbilden.",
+            )
+        ]
     cols = [c for c in PLAN_COLUMNS if c[0] in plan.columns]
     by_status = plan["status"].value_counts() if "status" in plan else pd.Series(dtype=int)
     status = ", ".join(f"{n} {s}" for s, n in by_status.items())
-    return [Block("p", f"{len(plan)} åtgärder i registret" + (f" ({status})." if status else ".")),
-            table_block("plan", _dates_as_text(plan, ctx.shared), cols, k=ctx.k, shared=ctx.shared)]  # fmt: skip
+    return [
+        Block("p", f"{len(plan)} åtgärder i registret" + (f" ({status})." if status else ".")),
+        table_block("plan", _dates_as_text(plan, ctx.shared), cols, k=ctx.k, shared=ctx.shared),
+    ]
 
 
-FOLLOWUP_COLUMNS = [("place", "Plats", "text"), ("measure", "Åtgärd", "text"),
-                    ("after_start", "Från", "text"), ("n_before", "Före", "count"), ("n_after", "Efter", "count"),
-                    ("change_pct", "Förändring (%)", "pct"), ("town_change_pct", "Övriga kommunen (%)", "pct"),
-                    ("improved", "Bättre än kommunen", "yesno"), ("goal", "Mätbart mål", "text"),
-                    ("goal_met", "Målet nått", "yesno"), ("result_text", "Resultat", "text")]  # fmt: skip
+FOLLOWUP_COLUMNS = [
+    ("place", "Plats", "text"),
+    ("measure", "Åtgärd", "text"),
+    ("after_start", "Från", "text"),
+    ("n_before", "Före", "count"),
+    ("n_after", "Efter", "count"),
+    ("change_pct", "Förändring (%)", "pct"),
+    ("town_change_pct", "Övriga kommunen (%)", "pct"),
+    ("improved", "Bättre än kommunen", "yesno"),
+    ("goal", "Mätbart mål", "text"),
+    ("goal_met", "Målet nått", "yesno"),
+    ("result_text", "Resultat", "text"),
+]
 
 
 def result_text(code: Any) -> str:
@@ -310,16 +498,22 @@ def _followup(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     cols = [c for c in FOLLOWUP_COLUMNS if c[0] in follow.columns]
     n_met = int(follow["goal_met"].fillna(False).astype(bool).sum()) if "goal_met" in follow else 0
     n_imp = int(follow["improved"].fillna(False).astype(bool).sum()) if "improved" in follow else 0
-    return [Block("p", f"Varje åtgärd följs upp på sin plats från sitt startdatum mot resten av kommunen: "
-                       f"{n_imp} av {len(follow)} har minskat mer än övriga kommunen (statistiskt säkerställt), "
-                       f"{n_met} har nått sitt mätbara mål."),  # fmt: skip
-            table_block("followup", _dates_as_text(follow, ctx.shared), cols, k=ctx.k, shared=ctx.shared)]
+    return [
+        Block(
+            "p",
+            f"Varje åtgärd följs upp på sin plats från sitt startdatum mot resten av kommunen: "
+            f"{n_imp} av {len(follow)} har minskat mer än övriga kommunen (statistiskt säkerställt), "
+            f"{n_met} har nått sitt mätbara mål.",
+        ),
+        table_block("followup", _dates_as_text(follow, ctx.shared), cols, k=ctx.k, shared=ctx.shared),
+    ]
 
 
 def _dates_as_text(frame: pd.DataFrame, shared: bool) -> pd.DataFrame:
     """Dates as text: by month in the shared mode (as every shared output gives them), else by day."""
-    out = pd.DataFrame(frame.drop(columns=[getattr(frame, "_geometry_column_name", "geometry")],
-                                  errors="ignore")).copy()  # fmt: skip
+    out = pd.DataFrame(
+        frame.drop(columns=[getattr(frame, "_geometry_column_name", "geometry")], errors="ignore")
+    ).copy()
     for c in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[c]):
             out[c] = out[c].dt.strftime("%Y-%m" if shared else "%Y-%m-%d").fillna("")
@@ -329,14 +523,20 @@ def _dates_as_text(frame: pd.DataFrame, shared: bool) -> pd.DataFrame:
 # --- 6 Källor och begränsningar --------------------------------------------------------------------------
 def _sources(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     t = fig.totals
-    used = [f"Polisens utdrag: {t['n_rows']} rader ({t['first_month']} – {t['last_month']}).",
-            f"Trygghetsvandringar: {t['n_observations']} synpunkter.",
-            "Gatunät: © OpenStreetMap contributors (ODbL)."]  # fmt: skip
+    used = [
+        f"Polisens utdrag: {t['n_rows']} rader ({t['first_month']} – {t['last_month']}).",
+        f"Trygghetsvandringar: {t['n_observations']} synpunkter.",
+        "Gatunät: © OpenStreetMap contributors (ODbL).",
+    ]
     if ctx.source_note:
         used.append(f"Om underlaget: {ctx.source_note}.")
-    names = {"areas": "Områdesindelning (DeSO, RegSO eller stadsdelar)", "plan": "Åtgärdsplan (register)",
-             "reference": "Brås statistik över anmälda brott per kommun",
-             "survey": "Trygghetsundersökning", "previous": "Föregående lägesbild"}  # fmt: skip
+    names = {
+        "areas": "Områdesindelning (DeSO, RegSO eller stadsdelar)",
+        "plan": "Åtgärdsplan (register)",
+        "reference": "Brås statistik över anmälda brott per kommun",
+        "survey": "Trygghetsundersökning",
+        "previous": "Föregående lägesbild",
+    }
     used += [f"{v}." for key, v in names.items() if key in fig.extra]
     used += [f"Andra källor: {h or 'text från användaren'}." for h, _ in ctx.other_sources]
     missing = [f"{v}: gavs inte." for key, v in names.items() if key not in fig.extra]
@@ -348,23 +548,49 @@ def _sources(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     )
     n_left = int(fig.left_out.loc[fig.left_out["kind"] == "incidents", "n"].sum())
     blocks = [
-        Block("h2", "Källor som använts"), Block("list", items=tuple(used)),
-        Block("h2", "Källor som inte använts"), Block("list", items=tuple(missing)),
+        Block("h2", "Källor som använts"),
+        Block("list", items=tuple(used)),
+        Block("h2", "Källor som inte använts"),
+        Block("list", items=tuple(missing)),
         Block("h2", "Rader utanför analysen"),
-        Block("p", f"Ingen rad försvinner: {t['n_clustered']} händelser är med i analysen av platser och "
-                   f"{n_left} är utanför den, med skäl "
-                   "nedan (de räknas ändå i kommunens omfattning i avsnitt 1, utom dubbletter)."),  # fmt: skip
-        table_block("left_out", left, [("kind", "Rader", "text"), ("text", "Orsak", "text"),
-                                       ("reason", "Kod", "text"), ("n", "Antal", "rows")],
-                    k=ctx.k, shared=ctx.shared),  # fmt: skip
+        Block(
+            "p",
+            f"Ingen rad försvinner: {t['n_clustered']} händelser är med i analysen av platser och "
+            f"{n_left} är utanför den, med skäl "
+            "nedan (de räknas ändå i kommunens omfattning i avsnitt 1, utom dubbletter).",
+        ),
+        table_block(
+            "left_out",
+            left,
+            [
+                ("kind", "Rader", "text"),
+                ("text", "Orsak", "text"),
+                ("reason", "Kod", "text"),
+                ("n", "Antal", "rows"),
+            ],
+            k=ctx.k,
+            shared=ctx.shared,
+        ),
         Block("h2", "Precision"),
-        Block("p", "Hur noga varje händelse är placerad. Bara platser med gatuprecision (exakta koordinater "
-                   "till plats/landmärke) klustras; grövre placering räknas bara för kommunen."),  # fmt: skip
-        table_block("precision", fig.precision, [("precision", "Precision", "label"), ("n", "Händelser", "rows")],
-                    k=ctx.k, shared=ctx.shared),  # fmt: skip
+        Block(
+            "p",
+            "Hur noga varje händelse är placerad. Bara platser med gatuprecision (exakta koordinater "
+            "till plats/landmärke) klustras; grövre placering räknas bara för kommunen.",
+        ),
+        table_block(
+            "precision",
+            fig.precision,
+            [("precision", "Precision", "label"), ("n", "Händelser", "rows")],
+            k=ctx.k,
+            shared=ctx.shared,
+        ),
         Block("h2", "Syntetiska data"),
-        Block("p", "Händelserna och synpunkterna är syntetiska (påhittade) exempeldata." if ctx.synthetic
-              else "Underlaget är inte märkt som syntetiskt."),  # fmt: skip
+        Block(
+            "p",
+            "Händelserna och synpunkterna är syntetiska (påhittade) exempeldata."
+            if ctx.synthetic
+            else "Underlaget är inte märkt som syntetiskt.",
+        ),
         Block("h2", "Metod och inställningar"),
         Block("list", items=tuple(_method(fig, ctx))),
         Block("h2", "Om analysen"),
@@ -375,18 +601,29 @@ def _sources(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
 
 def _method(fig: LagesbildFigures, ctx: DocContext) -> list[str]:
     m = ctx.meta
-    lines = [f"Koncentrationer: DBSCAN på avstånd längs gatorna, eps {num(m.get('eps_m'), 0)} m och minst "
-             f"{m.get('min_samples', '')} händelser inom eps."]  # fmt: skip
+    lines = [
+        f"Koncentrationer: DBSCAN på avstånd längs gatorna, eps {num(m.get('eps_m'), 0)} m och minst "
+        f"{m.get('min_samples', '')} händelser inom eps."
+    ]
     if ctx.parameters_note:
         lines.append(f"Så valdes inställningarna: {ctx.parameters_note}.")
-    lines.append(f"Statistisk säkerhet: {m.get('n_simulations', '')} Monte Carlo-simuleringar; q-värdet är "
-                 "justerat för att många platser prövas (Benjamini–Hochberg).")  # fmt: skip
-    lines.append("Förändring mellan perioder: kvoten mellan antal per månad med exakt 95 % konfidensintervall "
-                 "(Clopper–Pearson).")  # fmt: skip
-    lines.append(f"Integritet: {'delningsläge' if ctx.shared else 'internt läge'}; "
-                 + (f"antal under {ctx.k} visas som <{ctx.k}, platser med färre än {ctx.k} händelser "
-                    "redovisas inte, " if ctx.shared else "")
-                 + "fritext är avidentifierad och datum anges per månad.")  # fmt: skip
+    lines.append(
+        f"Statistisk säkerhet: {m.get('n_simulations', '')} Monte Carlo-simuleringar; q-värdet är "
+        "justerat för att många platser prövas (Benjamini–Hochberg)."
+    )
+    lines.append(
+        "Förändring mellan perioder: kvoten mellan antal per månad med exakt 95 % konfidensintervall "
+        "(Clopper–Pearson)."
+    )
+    lines.append(
+        f"Integritet: {'delningsläge' if ctx.shared else 'internt läge'}; "
+        + (
+            f"antal under {ctx.k} visas som <{ctx.k}, platser med färre än {ctx.k} händelser redovisas inte, "
+            if ctx.shared
+            else ""
+        )
+        + "fritext är avidentifierad och datum anges per månad."
+    )
     return lines
 
 
@@ -403,16 +640,33 @@ def _candidates(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     top["measure"] = ""
     top["owner"] = ""
     blocks = [
-        Block("p", f"De {len(top)} högst prioriterade platserna som kandidater till medborgarlöften, med "
-                   "problemet och ett fält för föreslagen åtgärd och ansvarig."),  # fmt: skip
-        table_block("candidates", top, [
-            ("rank", "Rang", "text"), ("name", "Plats", "text"), ("problem_text", "Problem", "text"),
-            ("reason", "Underlag", "text"), ("measure", "Föreslagen åtgärd", "text"),
-            ("owner", "Ansvarig", "text")], k=ctx.k, shared=ctx.shared),  # fmt: skip
+        Block(
+            "p",
+            f"De {len(top)} högst prioriterade platserna som kandidater till medborgarlöften, med "
+            "problemet och ett fält för föreslagen åtgärd och ansvarig.",
+        ),
+        table_block(
+            "candidates",
+            top,
+            [
+                ("rank", "Rang", "text"),
+                ("name", "Plats", "text"),
+                ("problem_text", "Problem", "text"),
+                ("reason", "Underlag", "text"),
+                ("measure", "Föreslagen åtgärd", "text"),
+                ("owner", "Ansvarig", "text"),
+            ],
+            k=ctx.k,
+            shared=ctx.shared,
+        ),
     ]
     if ctx.public_map:
-        blocks.append(Block("p", f"Karta för allmänheten (delningsläge, utan enskilda händelser under k): "
-                                 f"{ctx.public_map}."))  # fmt: skip
+        blocks.append(
+            Block(
+                "p",
+                f"Karta för allmänheten (delningsläge, utan enskilda händelser under k): {ctx.public_map}.",
+            )
+        )
     return blocks
 
 
