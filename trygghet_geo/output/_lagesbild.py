@@ -409,7 +409,8 @@ def print_pdf(html: Path, path: Path) -> Path | None:
         "--disable-sync",
         "--no-first-run",
     ]
-    try:
+
+    def run() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
             try:
@@ -427,6 +428,14 @@ def print_pdf(html: Path, path: Path) -> Path | None:
                 )
             finally:
                 browser.close()
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        # a thread of its own: Playwright's sync API refuses to run where an asyncio loop runs (Jupyter, or
+        # a caller that drives a browser itself)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(run).result()
     except Exception as exc:  # playwright raises its own error types for a browser that will not start
         logger.warning("no PDF: chromium could not print %s (%s: %s)", html, type(exc).__name__, exc)
         return None

@@ -398,12 +398,23 @@ def lagesbild_figures(
         by_period=counts_by_period(inc, "Q"),
         by_month=counts_by_period(inc, "M"),
         places=places,
-        remarks=remarks_by_topic(obs),
+        remarks=_redacted_measures(remarks_by_topic(obs)),
         precision=precision_counts(analysis.incidents),
         left_out=left_out_counts(analysis),
         windows={key: (str(a), str(b), n) for key, (a, b, n) in windows.items()},
         extra=dict(extra or {}),
     )
+
+
+def _redacted_measures(remarks: pd.DataFrame) -> pd.DataFrame:
+    """The suggested measures as a shared document may show them: through the one redactor and cleaner,
+    each at most 200 characters (the counting above ran on the texts as typed)."""
+    from trygghet_geo.output._redact import clean_text
+    from trygghet_geo.output.privacy import redact
+
+    out = remarks.copy()
+    out["measures"] = [[clean_text(redact(m), max_chars=200) for m in ms] for ms in remarks["measures"]]
+    return out
 
 
 def _period(analysis: AnalysisLike, inc: pd.DataFrame) -> tuple[pd.Period, pd.Period]:
