@@ -239,8 +239,9 @@ def test_figures_equal_a_plain_count(seed: int, n: int) -> None:
     first, last = pd.Period("2024-03", "M"), pd.Period("2026-02", "M")
     table, windows = extent_by_category(inc, first=first, last=last)
     assert windows["last"][:2] == (pd.Period("2025-03", "M"), pd.Period("2026-02", "M"))
+    assert table["category"].iloc[-1] == "total"
     for row in table.itertuples():
-        mine = [w for w, c in zip(when, cats, strict=True) if c == row.category]
+        mine = [w for w, c in zip(when, cats, strict=True) if row.category in (c, "total")]
         assert row.n == len(mine)
         assert row.n_last == sum(1 for w in mine if w >= dt.datetime(2025, 3, 1))
         assert row.n_previous == sum(1 for w in mine if w < dt.datetime(2025, 3, 1))

@@ -396,11 +396,13 @@ def print_pdf(html: Path, path: Path) -> Path | None:
     if not CHROMIUM.exists():
         logger.warning("no PDF: Debian's chromium is not installed (%s)", CHROMIUM)
         return None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ModuleNotFoundError:
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
         logger.warning("no PDF: playwright is not installed (pip install playwright)")
         return None
+    from playwright.sync_api import sync_playwright
+
     args = [
         "--no-sandbox",
         "--disable-gpu",

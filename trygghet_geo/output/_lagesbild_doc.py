@@ -155,6 +155,8 @@ PRECISION_SV = {
 def label(code: Any) -> str:
     """The Swedish label of a category, topic or precision code; the code itself when unknown."""
     c = str(code)
+    if c == "total":
+        return "Totalt"
     return CATEGORY_SV.get(c) or TOPIC_SV.get(c) or PRECISION_SV.get(c) or c
 
 

@@ -161,8 +161,8 @@ def extent_by_category(
     Returns
     -------
     (DataFrame, dict)
-        The table (categories in the schema's order, then any other; every schema category present, with 0)
-        and the windows of :func:`year_windows`.
+        The table (categories in the schema's order, then any other; every schema category present, with 0;
+        last the row ``total`` of all categories) and the windows of :func:`year_windows`.
 
     Examples
     --------
@@ -171,8 +171,8 @@ def extent_by_category(
     ...                                                    "2025-03-01"])})
     >>> table, w = extent_by_category(inc, first=pd.Period("2024-01", "M"), last=pd.Period("2025-12", "M"))
     >>> t = table.set_index("category")
-    >>> t.loc[["stöld", "våld", "narkotika"], ["n", "n_previous", "n_last"]].values.tolist()
-    [[3, 1, 2], [1, 0, 1], [0, 0, 0]]
+    >>> t.loc[["stöld", "våld", "narkotika", "total"], ["n", "n_previous", "n_last"]].values.tolist()
+    [[3, 1, 2], [1, 0, 1], [0, 0, 0], [4, 1, 3]]
     """
     cats = incidents[schema.CATEGORY].astype(str).to_numpy() if len(incidents) else np.array([], str)
     months = (
@@ -204,6 +204,10 @@ def extent_by_category(
         }
         row.update(_change(n_prev, n_last, windows["previous"][2], windows["last"][2]))
         rows.append(row)
+    n_prev, n_last = int(in_prev.sum()), int(in_last.sum())
+    row = {"category": "total", "n": total, "share_pct": 100.0 if total else math.nan}
+    row |= {"n_previous": n_prev, "n_last": n_last}
+    rows.append(row | _change(n_prev, n_last, windows["previous"][2], windows["last"][2]))
     return pd.DataFrame(rows), windows
 
 

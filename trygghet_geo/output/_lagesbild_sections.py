@@ -90,24 +90,6 @@ def _lead(fig: LagesbildFigures) -> str:
 # --- 1 Kartläggning --------------------------------------------------------------------------------------
 def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     t, w = fig.totals, fig.windows
-    k, shared = ctx.k, ctx.shared
-    cat = fig.by_category
-    total = pd.DataFrame(
-        [
-            {
-                "category": "Totalt",
-                "n": int(cat["n"].sum()),
-                "share_pct": 100.0 if len(cat) else 0,
-                "n_previous": int(cat["n_previous"].sum()),
-                "n_last": int(cat["n_last"].sum()),
-            }
-        ]
-    )
-    from trygghet_geo.output._lagesbild_figures import _change
-
-    total = total.assign(
-        **_change(int(total["n_previous"][0]), int(total["n_last"][0]), w["previous"][2], w["last"][2])
-    )
     prev_label = f"{w['previous'][0]} – {w['previous'][1]}"
     last_label = f"{w['last'][0]} – {w['last'][1]}"
     blocks = [
@@ -120,7 +102,7 @@ def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
         Block("h2", "Omfattning per brottskategori"),
         table_block(
             "by_category",
-            pd.concat([cat, total], ignore_index=True),
+            fig.by_category,
             [
                 ("category", "Kategori", "label"),
                 ("n", "Antal", "count"),
@@ -131,8 +113,8 @@ def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 ("ci_low", "95 % KI låg (%)", "pct"),
                 ("ci_high", "95 % KI hög (%)", "pct"),
             ],
-            k=k,
-            shared=shared,
+            k=ctx.k,
+            shared=ctx.shared,
         ),
     ]
     if w["previous"][2] < 12:
@@ -143,7 +125,18 @@ def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 "förändringen är räknad per månad med data.",
             )
         )
-    blocks += [Block("h2", "Utveckling över tid")]
+    blocks += [Block("h2", "Utveckling över tid"), *_over_time(fig, ctx)]
+    blocks += [Block("h2", "Per område"), *_areas(fig, ctx)]
+    blocks += [Block("h2", "Platser"), *_places_map(fig, ctx)]
+    blocks += [Block("h2", "Konsekvenser"), *_consequences(fig, ctx)]
+    blocks += [Block("h2", "Jämförelse med referensdata"), *_reference(fig, ctx)]
+    if "previous" in fig.extra:
+        blocks += [Block("h2", "Jämfört med föregående lägesbild"), *_previous(fig, ctx)]
+    return blocks
+
+
+def _over_time(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
+    blocks = []
     if ctx.chart_png:
         blocks.append(Block("image", "Händelser per månad och kategori", image=ctx.chart_png))
     quarters = fig.by_period.reset_index()
@@ -151,28 +144,18 @@ def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     cols = [("period", "Kvartal", "text")]
     cols += [(c, label(c), "count") for c in fig.by_period.columns if c != "total"]
     cols += [("total", "Totalt", "count")]
-    blocks.append(table_block("by_period", quarters, cols, k=k, shared=shared))
-    blocks += [Block("h2", "Per område"), *_areas(fig, ctx)]
-    blocks += [Block("h2", "Platser"), *_places_map(fig, ctx)]
-    blocks += [Block("h2", "Konsekvenser"), *_consequences(fig, ctx)]
-    blocks += [Block("h2", "Jämförelse med referensdata"), *_reference(fig, ctx)]
-    if "previous" in fig.extra:
-        blocks += [
-            Block("h2", "Jämfört med föregående lägesbild"),
-            table_block(
-                "previous",
-                fig.extra["previous"],
-                [
-                    ("category", "Kategori", "label"),
-                    ("n_before", "Föregående lägesbild", "count"),
-                    ("n_now", "Denna lägesbild", "count"),
-                    ("change_pct", "Förändring (%)", "pct"),
-                ],
-                k=k,
-                shared=shared,
-            ),
-        ]
+    blocks.append(table_block("by_period", quarters, cols, k=ctx.k, shared=ctx.shared))
     return blocks
+
+
+def _previous(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
+    cols = [
+        ("category", "Kategori", "label"),
+        ("n_before", "Föregående lägesbild", "count"),
+        ("n_now", "Denna lägesbild", "count"),
+        ("change_pct", "Förändring (%)", "pct"),
+    ]
+    return [table_block("previous", fig.extra["previous"], cols, k=ctx.k, shared=ctx.shared)]
 
 
 def _areas(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
