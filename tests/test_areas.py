@@ -147,13 +147,15 @@ def test_rates_per_1000_by_hand_and_empty_areas_kept() -> None:
     assert s["share_pct"].tolist() == pytest.approx([500 / 9, 300 / 9, 0.0])
     assert s.attrs["total"] == 9
     assert s.attrs["outside"] == 1
-    # change: 5 this year against 2 the year before (365 days each) -> +150 %
+    # change: 5 in 2025 (365 days) against 2 in 2024, the calendar year before (366 days)
+    assert s.attrs["previous"][0].strftime("%Y-%m-%d") == "2024-01-01"
     assert s["n_previous"].tolist() == [2, 0, 0]
-    assert s["change_pct"].iloc[0] == pytest.approx(150.0)
-    # the exact interval by another route: Clopper–Pearson from the beta distribution, p/(1-p) = rate ratio
+    assert s["change_pct"].iloc[0] == pytest.approx(100 * ((5 / 365) / (2 / 366) - 1))
+    # the exact interval by another route: Clopper–Pearson from the beta distribution, the rate ratio is
+    # p / (1 - p) scaled by the days
     lo_p, hi_p = beta.ppf(0.025, 5, 3), beta.ppf(0.975, 6, 2)
-    assert s["change_ci_low"].iloc[0] == pytest.approx(100 * (lo_p / (1 - lo_p) - 1))
-    assert s["change_ci_high"].iloc[0] == pytest.approx(100 * (hi_p / (1 - hi_p) - 1))
+    assert s["change_ci_low"].iloc[0] == pytest.approx(100 * (lo_p / (1 - lo_p) * 366 / 365 - 1))
+    assert s["change_ci_high"].iloc[0] == pytest.approx(100 * (hi_p / (1 - hi_p) * 366 / 365 - 1))
     assert np.isnan(s["change_pct"].iloc[2])  # nothing in either period: no change to tell
     # exact Poisson interval of the rate (Garwood), from the chi-square by hand for n = 3, population 500
     assert s["rate_ci_low"].iloc[1] == pytest.approx(0.6187 / 500 * 1000, rel=1e-3)
@@ -214,9 +216,10 @@ def test_summary_table_hides_counts_under_k_in_shared_mode() -> None:
 def test_sample_districts_are_real_names_derived_borders_synthetic_population() -> None:
     from trygghet_geo import _sample_areas, sample
 
-    d = _sample_areas.generate_districts()
-    assert d.equals(_sample_areas.generate_districts())  # deterministic
-    names = set(_sample_areas.place_points()["name"])
+    d = sample.generate_districts()
+    assert d.equals(sample.generate_districts())  # deterministic
+    points = _sample_areas.place_points(sample.pbf_path())
+    names = set(points["name"])
     assert set(d["stadsdel"]) == names
     assert len(d) == 6
     assert "Kajsaniemi" in names
@@ -230,6 +233,69 @@ def test_sample_districts_are_real_names_derived_borders_synthetic_population() 
     assert metric.union_all().symmetric_difference(hull).area < 1e-6 * hull.area  # a partition of the area
     assert metric.geometry.area.sum() == pytest.approx(hull.area, rel=1e-9)  # no overlaps
     # each district holds its own OSM place point
-    pts = _sample_areas.place_points().to_crs(metric.crs)
+    pts = points.to_crs(metric.crs)
     for name, pt in zip(pts["name"], pts.geometry, strict=True):
         assert metric.loc[metric["area_name"] == name].geometry.iloc[0].contains(pt)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("n", [30, 3000])
+def test_counts_match_point_in_polygon_by_brute_force(seed: int, n: int) -> None:
+    """Random districts (a jittered grid) and random incidents: every area's count equals shapely's
+    ``contains`` counted one polygon at a time, and nothing is lost or counted twice."""
+    rng = np.random.default_rng(seed)
+    cells = [box(x, y, x + 100, y + 100) for x in range(0, 400, 100) for y in range(0, 300, 100)]
+    layer = gpd.GeoDataFrame(
+        {"stadsdel": [f"S{i}" for i in range(len(cells))], "befolkning": rng.integers(0, 5000, len(cells))},
+        geometry=cells,
+        crs=CRS,
+    )
+    xy = rng.uniform(-50, 450, size=(n, 2))  # some outside every area
+    days = rng.integers(0, 730, n)
+    inc = gpd.GeoDataFrame(
+        {
+            "occurred_at": (pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D")).tz_localize(
+                "Europe/Stockholm"
+            ),
+            "category": rng.choice(["stöld", "våld", "narkotika"], n),
+        },
+        geometry=[Point(x, y) for x, y in xy],
+        crs=CRS,
+    )
+    areas = read_areas(layer)
+    s = area_summary(inc, areas, period=("2025-01-01", "2025-12-31"))
+    now = (days >= 366).astype(bool)
+    for i, cell in enumerate(cells):
+        inside = np.array([cell.contains(Point(x, y)) for x, y in xy])
+        assert s["n"].iloc[i] == int((inside & now).sum())
+        assert s["n_previous"].iloc[i] == int((inside & ~now).sum())
+    assert int(s["n"].sum()) + s.attrs["outside"] == s.attrs["total"] == int(now.sum())
+    assert (s[["n_stöld", "n_våld", "n_narkotika"]].sum(axis=1) == s["n"]).all()
+    with_people = s["population"] > 0
+    assert np.allclose(
+        s.loc[with_people, "rate_per_1000"], 1000 * s["n"][with_people] / s["population"][with_people]
+    )
+
+
+def test_population_table_in_scb_layout(tmp_path: Path) -> None:
+    from trygghet_geo.areas import read_population
+
+    path = tmp_path / "befolkning.csv"
+    path.write_text(
+        '"region";"ålder";"kön";"2024"\n"0180C1010 Stockholm";"totalt";"totalt";2000\n'
+        '"0180C1020 Stockholm";"totalt";"totalt";500\n',
+        encoding="utf-8",
+    )
+    pop = read_population(path)
+    assert pop.to_dict() == {"0180C1010": 2000.0, "0180C1020": 500.0}
+    inc = _incidents([(50, 50, "2025-03-01", "stöld")] * 4)
+    s = area_summary(inc, read_areas(_deso({})), period=("2025-01-01", "2025-12-31"), population=pop)
+    assert s["rate_per_1000"].iloc[0] == pytest.approx(2.0)  # 4 / 2000 * 1000
+    path.write_text("Område;Invånare\nNorr;1200\nSöder;många\nNorr;5\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"row 2, 4, field 'Område': the area 'Norr' is given more than once"
+    ):
+        read_population(path)
+    path.write_text("Område;Invånare\nNorr;1200\nSöder;många\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 3, field 'Invånare': 'många'"):
+        read_population(path, id_column="område")

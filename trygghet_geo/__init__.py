@@ -54,17 +54,25 @@ _LAZY: dict[str, str] = {
     "lagesbild": "trygghet_geo.output._lagesbild",
     "read_reference": "trygghet_geo.reference",
     "read_survey": "trygghet_geo.reference",
+    "read_areas": "trygghet_geo.areas",
+    "area_summary": "trygghet_geo.areas",
+    "read_plan": "trygghet_geo.plan",
+    "write_plan_template": "trygghet_geo.plan",
+    "followup_plan": "trygghet_geo.plan",
 }
 _SUBMODULES = (
     "analysis",
+    "areas",
     "crs",
     "density",
     "followup",
     "geocode",
+    "hotlist",
     "hotspots",
     "io",
     "network",
     "output",
+    "plan",
     "rank",
     "reference",
     "sample",
@@ -88,29 +96,35 @@ __all__ = [
     "TrygghetWarning",
     "__version__",
     "analyze",
+    "area_summary",
     "compare_periods",
     "emerging_hotspots",
     "export_places",
     "find_hotspots",
+    "followup_plan",
     "hotspot_significance",
     "lagesbild",
     "near_repeat",
     "network_kde",
     "options",
     "rank_places",
+    "read_areas",
     "read_incidents",
     "read_observations",
+    "read_plan",
     "read_reference",
     "read_survey",
     "redact",
     "snap_points",
     "suggest_eps",
     "suggest_parameters",
+    "write_plan_template",
     "write_report",
 ]
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
+    from trygghet_geo.areas import area_summary, read_areas
     from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
     from trygghet_geo.hotspots import (
@@ -128,6 +142,7 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.output._lagesbild import lagesbild
     from trygghet_geo.output.privacy import redact
     from trygghet_geo.output.report import write_report
+    from trygghet_geo.plan import followup_plan, read_plan, write_plan_template
     from trygghet_geo.rank import export_places, rank_places
     from trygghet_geo.reference import read_reference, read_survey
 

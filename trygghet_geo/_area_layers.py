@@ -8,6 +8,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
@@ -163,7 +164,9 @@ def _rows(rows: np.ndarray) -> str:
     return shown + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
 
 
-def population_of(gdf: gpd.GeoDataFrame, column: str | None, source: str) -> pd.Series:
+def population_of(gdf: pd.DataFrame, column: str | None, source: str, row_offset: int = 0) -> pd.Series:
+    """The population column as floats (NaN where blank); a value that is no number >= 0 is an error naming
+    its row (the feature's number, plus ``row_offset`` for a table with a header row)."""
     if column is None:
         return pd.Series(np.nan, index=gdf.index, dtype=float)
     raw = gdf[column]
@@ -173,9 +176,10 @@ def population_of(gdf: gpd.GeoDataFrame, column: str | None, source: str) -> pd.
     bad = given & ~(num.to_numpy() >= 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
+        rows = _rows(np.flatnonzero(bad) + 1 + row_offset)
         raise InputError(
-            f"{source}: row {_rows(np.flatnonzero(bad) + 1)}, field {column!r}: {raw.iloc[i]!r} is not a "
-            "number of inhabitants (a whole number >= 0)"
+            f"{source}: row {rows}, field {column!r}: {raw.iloc[i]!r} is not a number of inhabitants "
+            "(a whole number >= 0)"
         )
     return num
 
@@ -213,3 +217,69 @@ def _polygonal(geom: Any) -> Any:
         return geom
     parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts) if parts else geom
+
+
+_CODE = re.compile(r"^\s*(\d{4}[A-C]\d{4}|\d{4}R\d{3})\b")  # a DeSO or RegSO code opening the text
+_POP_ID = ("areaid", "deso", "desokod", "regsokod", "regso", "region", "kod", "omradeskod", "omrade", "namn")
+
+
+def read_population(
+    path: str | Path, *, id_column: str | None = None, value_column: str | None = None
+) -> pd.Series:
+    """Inhabitants per area from a table (CSV or spreadsheet, e.g. an export of SCB's Statistikdatabasen).
+
+    The area column is ``id_column`` or one of ``area_id``, ``deso``, ``regsokod``, ``region``, ``kod``,
+    ``namn``…; a cell opening with a DeSO or RegSO code (``"0114A0010 Upplands Väsby"``) counts by the code.
+    The value column is ``value_column``, else one named ``befolkning``/``folkmängd``/``invånare``/
+    ``population``, else the last column (SCB puts the year there, ``"2024"``). One row per area: a table
+    broken down by age or sex must be cut to its totals first.
+
+    Returns a float Series indexed by the area id, for :func:`trygghet_geo.areas.area_summary`'s
+    ``population``. Raises :class:`InputError` naming the file, row and field of a value that is not a number
+    >= 0, an area given twice or without an id.
+    """
+    from trygghet_geo.io._csv import read_text_table
+    from trygghet_geo.io._excel import read_excel_table
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file; expected a table of inhabitants per area")
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"):
+        frame = read_excel_table(p)[0]
+    else:
+        frame = read_text_table(p)[0].replace("", None)
+    by_norm = {norm(c): str(c) for c in frame.columns}
+    ident = _pick(frame, id_column, "id_column", p) or next(
+        (by_norm[c] for c in _POP_ID if c in by_norm), None
+    )
+    value = _pick(frame, value_column, "value_column", p) or next(
+        (by_norm[c] for c in _POPULATION if c in by_norm), str(frame.columns[-1])
+    )
+    if ident is None or ident == value:
+        raise SchemaError(f"{p}: no column names the areas (have {list(frame.columns)}); pass id_column=")
+    ids = texts(frame[ident]).map(lambda t: t if t is None else (m.group(1) if (m := _CODE.match(t)) else t))
+    rows = np.arange(1, len(frame) + 1) + 1  # the header is row 1
+    if ids.isna().any():
+        raise InputError(f"{p}: row {_rows(rows[ids.isna().to_numpy()])}, field {ident!r}: no area given")
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():
+        raise InputError(
+            f"{p}: row {_rows(rows[dup])}, field {ident!r}: the area {ids[dup].iloc[0]!r} is given more than "
+            "once; keep one row per area (the totals of a table by age or sex)"
+        )
+    counts = population_of(frame, value, str(p), row_offset=1)
+    bad = counts.isna().to_numpy()
+    if bad.any():
+        raise InputError(f"{p}: row {_rows(rows[bad])}, field {value!r}: no number of inhabitants")
+    return pd.Series(
+        counts.to_numpy(float), index=pd.Index(ids.to_numpy(), name="area_id"), name="population"
+    )
+
+
+def _pick(frame: pd.DataFrame, column: str | None, arg: str, path: Path) -> str | None:
+    if column is None:
+        return None
+    hit = next((str(c) for c in frame.columns if c == column or norm(c) == norm(column)), None)
+    if hit is None:
+        raise SchemaError(f"{path}: {arg}={column!r} is not a column (have {list(frame.columns)})")
+    return hit

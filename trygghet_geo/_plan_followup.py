@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["FOLLOWUP_COLUMNS", "RESULTS", "base_name", "followup_plan", "place_key"]
+__all__ = [
+    "FOLLOWUP_COLUMNS",
+    "RESULTS",
+    "base_name",
+    "followup_plan",
+    "followup_table",
+    "place_key",
+    "result_text",
+]
 
 FOLLOWUP_COLUMNS = (
     "row",
@@ -76,6 +84,7 @@ def followup_plan(
     areas: gpd.GeoDataFrame | None = None,
     network: StreetNetwork | None = None,
     alpha: float = 0.05,
+    data_period: tuple[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """Follow up each measure of the register at its place against the rest of the town.
 
@@ -91,6 +100,10 @@ def followup_plan(
         places of that name (a park the ranking split in two, ``X`` and ``X (2)``, is one place).
     areas : GeoDataFrame, optional
         The areas table (:func:`trygghet_geo.areas.read_areas`) for rows naming an area.
+    data_period : (start, end), optional
+        The days the incident data cover (inclusive); default from the first to the last incident's day. A
+        measure's before period must lie in them (31 days of slack at the start, since the first incident
+        rarely falls on the first day): else its result is ``no_history``.
     network : StreetNetwork, optional
         Passed to compare_periods (polygons need none).
     alpha : float
@@ -113,7 +126,11 @@ def followup_plan(
         raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
     inc = _street_located(incidents)
     when = inc[schema.OCCURRED_AT]
-    first, last = _naive(when.min()).normalize(), _naive(when.max()).normalize()
+    if data_period is None:
+        first, last = _naive(when.min()).normalize(), _naive(when.max()).normalize()
+        first -= pd.Timedelta(days=31)
+    else:
+        first, last = (_naive(t).normalize() for t in data_period)
     rows = []
     for _, m in plan.iterrows():
         row: dict[str, Any] = {c: m.get(c) for c in FOLLOWUP_COLUMNS if c in plan.columns}
@@ -216,3 +233,76 @@ def _goal_result(target: float, r: pd.Series, alpha: float) -> tuple[bool, str]:
     if better and reached:
         return True, "goal_met"
     return False, "improved_short_of_goal" if better else "goal_not_met"
+
+
+def result_text(code: str, lang: str | None = None) -> str:
+    """The sentence of a follow-up ``result`` code in the reader's language.
+
+    >>> result_text("goal_met"), result_text("goal_not_met", "en")
+    ('Målet nått', 'Goal not met')
+    """
+    from trygghet_geo._text import text
+
+    if code not in RESULTS:
+        raise ParameterError(f"unknown follow-up result {code!r}; expected one of {RESULTS}")
+    return text(f"plan.result.{code}", lang)
+
+
+def followup_table(
+    followup: pd.DataFrame,
+    *,
+    privacy: str = "shared",
+    k: int | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """The per-measure follow-up as a table for people (headers and result in the reader's language).
+
+    In the shared mode (default) a count below ``k`` is ``"<k"`` and the change is left blank where a count
+    is below k (it would give the count back); text passes the redactor.
+    """
+    from trygghet_geo._text import resolve_lang
+    from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo.output.privacy import redact
+
+    k = DEFAULT_K if k is None else k
+    check_gate(privacy, k, 100.0)
+    sv = resolve_lang(lang) == "sv"
+    shared = privacy == "shared"
+
+    def count(v: Any) -> Any:
+        if not isinstance(v, int | float) or math.isnan(v):
+            return ""
+        return count_text(int(v), k) if shared else int(v)
+
+    def text(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        return redact(str(v)) if shared else v
+
+    def day(t: Any) -> str:
+        return "" if pd.isna(t) else f"{pd.Timestamp(t):%Y-%m-%d}"
+
+    rows = []
+    for _, r in followup.iterrows():
+        small = shared and not (r["n_before"] >= k and r["n_after"] >= k)
+        change = "" if small or not math.isfinite(float(r["change_pct"])) else round(float(r["change_pct"]))
+        rows.append(
+            {
+                ("Rad" if sv else "Row"): r["row"],
+                ("Plats" if sv else "Place"): text(r["place"]),
+                ("Åtgärd" if sv else "Measure"): text(r["measure"]),
+                ("Ansvarig" if sv else "Responsible"): text(r["responsible"]),
+                "Status": r["status"],
+                ("Mätbart mål" if sv else "Goal"): text(r["goal"]),
+                ("Före" if sv else "Before"): f"{day(r['before_start'])}–{day(r['before_end'])}".strip("–"),
+                ("Efter" if sv else "After"): f"{day(r['after_start'])}–{day(r['after_end'])}".strip("–"),
+                ("Händelser före" if sv else "Incidents before"): count(r["n_before"]),
+                ("Händelser efter" if sv else "Incidents after"): count(r["n_after"]),
+                ("Förändring (%)" if sv else "Change (%)"): change,
+                ("Förbättrad mot kommunen" if sv else "Improved against the town"): (
+                    ("ja" if sv else "yes") if bool(r["improved"]) else ""
+                ),
+                ("Resultat" if sv else "Result"): result_text(str(r["result"]), "sv" if sv else "en"),
+            }
+        )
+    return pd.DataFrame(rows)

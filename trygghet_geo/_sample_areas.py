@@ -19,7 +19,7 @@ import functools
 import json
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,8 +34,8 @@ __all__ = [
     "PLAN_FILE",
     "generate_districts",
     "generate_plan",
-    "load_districts",
     "place_points",
+    "write_sample_areas",
 ]
 
 DISTRICTS_FILE = "exempel_omraden.geojson"
@@ -50,15 +50,13 @@ _PLACE_KINDS = ("suburb", "neighbourhood", "quarter")
 
 
 @functools.cache
-def place_points() -> gpd.GeoDataFrame:
+def place_points(pbf: Path) -> gpd.GeoDataFrame:
     """The extract's ``place=suburb/neighbourhood/quarter`` nodes: ``osm_id``, ``name`` (Swedish ``name:sv``,
     else ``name``), ``name_fi``, ``place``, points in WGS84, ordered by OSM id."""
     import geopandas as gpd
     import pyrosm
 
-    from trygghet_geo.sample import pbf_path
-
-    osm = pyrosm.OSM(str(pbf_path()))
+    osm = pyrosm.OSM(str(pbf))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pyrosm uses deprecated pandas/shapely calls internally
         raw = osm.get_data_by_custom_criteria(
@@ -84,19 +82,15 @@ def place_points() -> gpd.GeoDataFrame:
 
 
 def generate_districts(
-    seed: int = DISTRICTS_SEED, *, network: StreetNetwork | None = None
+    network: StreetNetwork, area: Any, pbf: Path, seed: int = DISTRICTS_SEED
 ) -> gpd.GeoDataFrame:
-    """The sample's districts (WGS84): ``kod`` (``D1``… by OSM id), ``stadsdel`` (Swedish name),
-    ``namn_fi``, ``osm_id``, ``befolkning`` (synthetic), ``befolkning_kalla`` (``"syntetisk"``),
-    ``omrade_kalla`` (how the border was derived). Deterministic."""
+    """The sample's districts (WGS84) in the study ``area`` (a polygon in the network's CRS): ``kod``
+    (``D1``… by OSM id), ``stadsdel`` (Swedish name), ``namn_fi``, ``osm_id``, ``befolkning`` (synthetic),
+    ``befolkning_kalla`` (``"syntetisk"``), ``omrade_kalla`` (how the border was derived). Deterministic."""
     import geopandas as gpd
     import shapely
 
-    from trygghet_geo.sample import load_network, study_area
-
-    network = load_network() if network is None else network
-    area = study_area(network).geometry.iloc[0]
-    pts = place_points().to_crs(network.crs)
+    pts = place_points(pbf).to_crs(network.crs)
     cells = shapely.voronoi_polygons(
         shapely.MultiPoint(list(pts.geometry)), extend_to=area.envelope.buffer(1000.0), ordered=True
     )
@@ -119,13 +113,6 @@ def generate_districts(
         crs=network.crs,
     )
     return out.to_crs("EPSG:4326")
-
-
-def load_districts() -> gpd.GeoDataFrame:
-    """The sample's districts read as a user's layer is (:func:`trygghet_geo.areas.read_areas`)."""
-    from trygghet_geo.areas import read_areas
-
-    return read_areas(generate_districts())
 
 
 # (place as the ranking names it, problem, measure, responsible, goal, start, follow-up, status, notes)
@@ -188,19 +175,20 @@ _MEASURES = (
 )
 
 
-def generate_plan() -> pd.DataFrame:
+def generate_plan(promise_date: str) -> pd.DataFrame:
     """The sample's measures register with the template's Swedish headers (see the module docstring)."""
     from trygghet_geo.plan import HEADERS
-    from trygghet_geo.sample import PROMISE_DATE
 
-    rows = [[PROMISE_DATE if v == "PROMISE" else v for v in m] for m in _MEASURES]
+    rows = [[promise_date if v == "PROMISE" else v for v in m] for m in _MEASURES]
     table = pd.DataFrame(rows, columns=list(HEADERS.values()))
     for col in (HEADERS["start_date"], HEADERS["followup_date"]):
         table[col] = pd.to_datetime(table[col])
     return table
 
 
-def write_sample_areas(folder: Path, stamp: pd.Timestamp) -> dict[str, Path]:
+def write_sample_areas(
+    folder: Path, stamp: pd.Timestamp, *, districts_layer: gpd.GeoDataFrame, promise_date: str
+) -> dict[str, Path]:
     """Write the districts (GeoJSON) and the register (XLSX dated ``stamp``: the same bytes everywhere)."""
     from trygghet_geo.io._stamp import reproducible_zip
     from trygghet_geo.io._write import write_sheets
@@ -209,9 +197,8 @@ def write_sample_areas(folder: Path, stamp: pd.Timestamp) -> dict[str, Path]:
     districts = folder / DISTRICTS_FILE
     if districts.exists():
         districts.unlink()
-    generate_districts().to_file(districts, driver="GeoJSON", engine="pyogrio")
-    plan = write_sheets(
-        {"Åtgärdsplan": generate_plan(), "Instruktioner": _instructions()}, folder / PLAN_FILE
-    )
+    districts_layer.to_file(districts, driver="GeoJSON", engine="pyogrio")
+    sheets = {"Åtgärdsplan": generate_plan(promise_date), "Instruktioner": _instructions()}
+    plan = write_sheets(sheets, folder / PLAN_FILE)
     reproducible_zip(plan, stamp.to_pydatetime())
     return {"districts": districts, "plan": plan}

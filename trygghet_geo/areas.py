@@ -44,6 +44,7 @@ from trygghet_geo._area_layers import (
     norm,
     polygons,
     population_of,
+    read_population,
     recognise,
     texts,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "area_summary",
     "read_areas",
+    "read_population",
     "summary_table",
 ]
 
@@ -221,7 +223,8 @@ def area_summary(
         Ranked places or hotspots (a ``name`` column, ordered best first): each is listed in the area
         holding its representative point.
     previous : (start, end), optional
-        The period compared with; default the period of the same length just before ``period``.
+        The period compared with; default the period just before ``period``: as many calendar months when
+        ``period`` is whole months (2025 → 2024, a leap year's 366 days included), else as many days.
     alpha : float
         Level of the intervals (``1 - alpha``).
 
@@ -271,7 +274,7 @@ def area_summary(
         inc = inc.to_crs(table.crs)
     p_now = _parse_period(period, "period", inc)
     if previous is None:
-        p_prev = type(p_now)(p_now.start - (p_now.end - p_now.start), p_now.start)
+        p_prev = type(p_now)(_previous_start(p_now.start, p_now.end), p_now.start)
     else:
         p_prev = _parse_period(previous, "previous", inc)
         if p_prev.start < p_now.end and p_now.start < p_prev.end:
@@ -305,6 +308,16 @@ def area_summary(
         "synthetic_population": bool(areas.attrs.get("synthetic_population", False)),
     }
     return result
+
+
+def _previous_start(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:
+    """Start of the period before ``[start, end)``: whole calendar months back when both ends fall on a
+    month's first midnight, else the same number of days back."""
+    first = start == start.normalize() and start.day == 1 and end == end.normalize() and end.day == 1
+    if first:
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return pd.Timestamp(start - pd.DateOffset(months=months))
+    return pd.Timestamp(start - (end - start))
 
 
 def _not_coarse(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -472,10 +485,13 @@ def summary_table(
 
     In the shared mode (default) a count below ``k`` (the export gate's k, 5 by default) is written
     ``"<k"``, and the figures derived from such a count (rate, change, share) are left blank, since a rate
-    and a population give the count back. Numbers are rounded for reading (rates 1 decimal, percents 0).
+    and a population give the count back; place names pass the redactor (list only the places a shared
+    output may show: pass :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
+    Numbers are rounded for reading (rates 1 decimal, percents 0).
     """
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo.output.privacy import redact
 
     k = DEFAULT_K if k is None else k
     check_gate(privacy, k, 100.0)
@@ -496,7 +512,7 @@ def summary_table(
         row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if small else _num(r["rate_per_1000"], 1)
         row[("Andel (%)" if sv else "Share (%)")] = "" if small else _num(r["share_pct"], 0)
         row[("Förändring (%)" if sv else "Change (%)")] = "" if small else _num(r["change_pct"], 0)
-        row[("Platser" if sv else "Places")] = r["places"]
+        row[("Platser" if sv else "Places")] = redact(str(r["places"])) if shared else r["places"]
         rows.append(row)
     return pd.DataFrame(rows)
 

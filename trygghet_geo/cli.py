@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_density import add_density
+from trygghet_geo._cli_hotlist import add_hotlist
 from trygghet_geo._cli_lagesbild import add_lagesbild
 from trygghet_geo._cli_options import (
     add_analysis_options,
@@ -24,6 +25,7 @@ from trygghet_geo._cli_options import (
     reader_kwargs,
     with_loaders,
 )
+from trygghet_geo._cli_plan import add_plan
 from trygghet_geo._cli_trend import add_trend
 from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
@@ -591,6 +593,8 @@ _SUBCOMMANDS = (
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_lagesbild, "lagesbild", load_network=_load_network, load_gazetteer=_load_gazetteer),
     add_cache,
+    with_loaders(add_plan, "plan", load_network=_load_network, load_gazetteer=_load_gazetteer),
+    with_loaders(add_hotlist, "hotlist", load_network=_load_network, load_gazetteer=_load_gazetteer),
     _add_verify,
 )
 

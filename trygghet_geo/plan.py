@@ -20,7 +20,7 @@ Anteckningar           ``notes``             anything else
 
 :func:`write_plan_template` writes the empty register (one row per place when places are given, and an
 instruction sheet in XLSX); :func:`read_plan` reads and validates it (every bad row named with its field,
-nothing dropped); :func:`followup_plan` follows up each measure.
+nothing dropped); :func:`followup_plan` follows up each measure and :func:`followup_table` puts it in words.
 
 The goal grammar
 ----------------
@@ -54,28 +54,36 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._plan_followup import FOLLOWUP_COLUMNS, base_name, followup_plan, place_key
+from trygghet_geo._plan_followup import (
+    FOLLOWUP_COLUMNS,
+    RESULTS,
+    base_name,
+    followup_plan,
+    followup_table,
+    place_key,
+    result_text,
+)
 from trygghet_geo.errors import InputError, ParameterError
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "FOLLOWUP_COLUMNS",
     "HEADERS",
     "PLAN_COLUMNS",
+    "RESULTS",
     "STATUSES",
     "Goal",
     "PlanError",
     "followup_plan",
+    "followup_table",
     "parse_goal",
     "read_plan",
+    "result_text",
     "write_plan_template",
 ]
 
@@ -232,10 +240,42 @@ def write_plan_template(path: str | Path, places: Any = None) -> Path:
     table[HEADERS["place"]] = names
     table[HEADERS["status"]] = "planerad"
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return write_sheets({"Åtgärdsplan": table, "Instruktioner": _instructions()}, path)
+        path = write_sheets({"Åtgärdsplan": table, "Instruktioner": _instructions()}, path)
+        return _editable(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise ParameterError(f"path must end in .xlsx or .csv, got {path.name!r}")
     return write_table(table, path)
+
+
+def _editable(path: Path, rows: int = 500) -> Path:
+    """The template made easy to fill in: a drop-down of the statuses, the header frozen, columns wide enough
+    to read, dates typed as dates (openpyxl on the workbook the one writer wrote)."""
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    columns = list(HEADERS.values())
+    letter = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(columns)}
+    status = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
+    status.error = "Status: " + ", ".join(STATUSES)
+    sheet.add_data_validation(status)
+    status.add(f"{letter['Status']}2:{letter['Status']}{rows}")
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # > 2000
+    dates.error = "ÅÅÅÅ-MM-DD"
+    sheet.add_data_validation(dates)
+    for h in ("Startdatum", "Uppföljningsdatum"):
+        dates.add(f"{letter[h]}2:{letter[h]}{rows}")
+        for r in range(2, rows + 1):
+            sheet[f"{letter[h]}{r}"].number_format = "yyyy-mm-dd"
+    widths = {"Plats": 34, "Problem": 34, "Åtgärd": 34, "Ansvarig": 24, "Mätbart mål": 22, "Anteckningar": 40}
+    for h in columns:
+        sheet.column_dimensions[letter[h]].width = widths.get(h, 16)
+    sheet.freeze_panes = "A2"
+    book.worksheets[1].column_dimensions["A"].width = 20
+    book.worksheets[1].column_dimensions["B"].width = 100
+    book.save(path)
+    return path
 
 
 def _place_names(places: Any) -> list[str]:
@@ -466,12 +506,10 @@ def _place_kinds(
         return [None] * len(out)
     kinds: list[str | None] = []
     for r, place in zip(out["row"], out["place"], strict=True):
-        kind = (
-            None
-            if place is None
-            else known.get(place_key(place).replace(" ", "") if place.startswith("#") else place_key(place))
-        )
-        if place is not None and kind is None:
+        text = place if isinstance(place, str) else None
+        key = None if text is None else place_key(text)
+        kind = None if key is None else known.get(key.replace(" ", "") if key.startswith("#") else key)
+        if text is not None and kind is None:
             problems.append(
                 (int(r), header, f"{place!r} is neither a ranked place nor an area code/name; check the "
                  "spelling against the ranking (platser.csv) or the area layer")

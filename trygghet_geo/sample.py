@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTRIBUTION",
     "SOURCE_NOTE",
+    "generate_districts",
     "generate_incidents",
     "generate_observations",
+    "load_districts",
     "load_gazetteer",
     "load_incidents",
     "load_network",
@@ -523,6 +525,22 @@ def study_area(network: StreetNetwork | None = None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"namn": ["Centrala Helsingfors (exempel)"]}, geometry=[hull], crs=network.crs)
 
 
+def generate_districts(network: StreetNetwork | None = None) -> gpd.GeoDataFrame:
+    """The sample's districts (WGS84): Voronoi cells of the extract's OSM ``place`` points (real names,
+    *derived* borders) with *synthetic* populations; see :mod:`trygghet_geo._sample_areas`."""
+    from trygghet_geo._sample_areas import generate_districts as districts
+
+    network = load_network() if network is None else network
+    return districts(network, study_area(network).geometry.iloc[0], pbf_path())
+
+
+def load_districts() -> gpd.GeoDataFrame:
+    """The sample's districts read as a user's layer is (:func:`trygghet_geo.areas.read_areas`)."""
+    from trygghet_geo.areas import read_areas
+
+    return read_areas(generate_districts())
+
+
 def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     """Write the sample as the files a user would have: a ``;``/decimal-comma CSV, an .xlsx and a GeoJSON.
 
@@ -546,7 +564,10 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     study_area().to_crs(schema.WGS84).to_file(paths["area"], driver="GeoJSON")
     from trygghet_geo._sample_areas import write_sample_areas
 
-    paths.update(write_sample_areas(folder, PERIOD[1].tz_localize("UTC").floor("D")))  # districts, plan
+    stamp = PERIOD[1].tz_localize("UTC").floor("D")
+    paths.update(
+        write_sample_areas(folder, stamp, districts_layer=generate_districts(), promise_date=PROMISE_DATE)
+    )
     logger.info("wrote the synthetic sample to %s", folder)
     return paths
 
@@ -607,6 +628,10 @@ def run_demo(
     paths["places_xlsx"] = export_places(
         result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest
     )
+    from trygghet_geo.hotlist import hotlist_of
+
+    # the EST hot-list of the sample's last week, also written: hotlist.html and hotlist.docx
+    paths.update(hotlist_of(result, out))
     report = write_report(result, out / "uppfoljning.html", promise_date=PROMISE_DATE)
     paths["report"], paths["report_xlsx"] = report["html"], report["xlsx"]
     from trygghet_geo.output._lagesbild import lagesbild
