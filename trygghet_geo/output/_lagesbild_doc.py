@@ -66,13 +66,14 @@ def count_text(n: Any, k: int, shared: bool) -> str:
     >>> count_text(3, 5, False)
     '3'
     """
+    from trygghet_geo.output._gate import count_text as shared_count
+
     try:
         v = int(n)
     except (TypeError, ValueError):
         return ""
-    if shared and 0 < v < k:
-        return f"<{k}"
-    return str(v)
+    # the shared tables' one "<k" rule; a 0 stays 0 here (an area or month with nothing is no one)
+    return shared_count(v, k) if shared and v > 0 else str(v)
 
 
 def num(x: Any, digits: int = 0) -> str:

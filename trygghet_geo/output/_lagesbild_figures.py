@@ -43,7 +43,8 @@ class LagesbildFigures:
         ``n_rows`` (incident rows read), ``n_duplicates``, ``n_incidents`` (rows counted: all but
         duplicates), ``n_dated``, ``n_clustered`` (placed on the streets and clustered), ``n_observations``,
         ``n_remarks_used``, ``n_hotspots``, ``n_places`` (ranked places a shared output may show),
-        ``n_significant``, ``first_month`` / ``last_month`` (``YYYY-MM``), ``months`` (months covered).
+        ``n_significant``, ``first_month`` / ``last_month`` (``YYYY-MM``), ``months`` (months covered);
+        with a follow-up table also ``n_measures``, ``n_goals_met``, ``n_measures_improved``.
     by_category : DataFrame
         One row per incident category: ``category``, ``n``, ``share_pct``, ``n_previous`` and ``n_last``
         (the two 12-month windows of :func:`year_windows`), ``change_pct``, ``ci_low``, ``ci_high``.
@@ -396,6 +397,11 @@ def lagesbild_figures(
         "last_month": str(end),
         "months": (end - start).n + 1,
     }
+    follow = (extra or {}).get("followup")
+    if follow is not None:
+        totals["n_measures"] = len(follow)
+        totals["n_goals_met"] = int(follow["goal_met"].fillna(False).astype(bool).sum())
+        totals["n_measures_improved"] = int(follow["improved"].fillna(False).astype(bool).sum())
     return LagesbildFigures(
         totals=totals,
         by_category=table,

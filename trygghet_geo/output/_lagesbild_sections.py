@@ -18,6 +18,7 @@ from trygghet_geo.output._lagesbild_doc import (
     APPENDIX,
     SECTIONS,
     Block,
+    Table,
     count_text,
     label,
     num,
@@ -168,15 +169,6 @@ def _areas(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 "lägesbilden redovisar inte händelserna per område.",
             )
         ]
-    cats = [c for c in areas.columns if c.startswith("n_") and c not in ("n_previous", "n_places")]
-    cols = [("area_name", "Område", "text"), ("n", "Händelser", "count")]
-    cols += [(c, label(c.removeprefix("n_")), "count") for c in cats]
-    cols += [
-        ("rate_per_1000", "Per 1 000 inv.", "num1"),
-        ("share_pct", "Andel (%)", "share"),
-        ("change_pct", "Förändring (%)", "pct"),
-        ("places", "Platser", "text"),
-    ]
     a = areas.attrs
     blocks = [
         Block(
@@ -188,20 +180,25 @@ def _areas(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     ]
     if a.get("synthetic_population"):
         blocks.append(Block("note", "Befolkningstalen är syntetiska."))
-    blocks.append(
-        table_block(
-            "areas",
-            pd.DataFrame(
-                areas.drop(columns=areas.geometry.name, errors="ignore")
-                if hasattr(areas, "geometry")
-                else areas
-            ),
-            cols,
-            k=ctx.k,
-            shared=ctx.shared,
-        )
-    )
+    blocks.append(Block("table", table=_area_table(areas, ctx)))
     return blocks
+
+
+def _area_table(areas: pd.DataFrame, ctx: DocContext) -> Table:
+    """The areas' own table for people (:func:`trygghet_geo.areas.summary_table`: in the shared mode counts
+    under k as "<k" and the rate, share and change of such an area left blank, since a rate and a
+    population give the count back)."""
+    from trygghet_geo.areas import summary_table
+
+    shown = summary_table(areas, privacy="shared" if ctx.shared else "internal", k=ctx.k, lang="sv")
+    shown = shown.rename(columns={c: label(c) for c in shown.columns})
+    text_columns = {"Område", "Kod", "Platser"}
+    rows = [
+        ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in r]
+        for r in shown.itertuples(index=False)
+    ]
+    numeric = [c not in text_columns for c in shown.columns]
+    return Table("areas", [str(c) for c in shown.columns], rows, numeric)
 
 
 def _places_map(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
@@ -409,9 +406,7 @@ def _analysis(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     return blocks
 
 
-def _cause_table(key: str, problem: str) -> Any:
-    from trygghet_geo.output._lagesbild_doc import Table
-
+def _cause_table(key: str, problem: str) -> Table:
     return Table(key, list(CAUSE_COLUMNS), [[problem, "", "", ""]], [False] * 4)
 
 
@@ -479,8 +474,10 @@ def _followup(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
         return [Block("p", "Ingen uppföljning per åtgärd: den kräver en åtgärdsplan med startdatum.")]
     follow = follow.assign(result_text=[result_text(c) for c in follow.get("result", [""] * len(follow))])
     cols = [c for c in FOLLOWUP_COLUMNS if c[0] in follow.columns]
-    n_met = int(follow["goal_met"].fillna(False).astype(bool).sum()) if "goal_met" in follow else 0
-    n_imp = int(follow["improved"].fillna(False).astype(bool).sum()) if "improved" in follow else 0
+    n_met, n_imp = fig.totals["n_goals_met"], fig.totals["n_measures_improved"]
+    if ctx.shared:  # a change from a count under k would give the count back (as the areas' table does)
+        small = (follow["n_before"].fillna(0) < ctx.k) | (follow["n_after"].fillna(0) < ctx.k)
+        follow = follow.assign(change_pct=follow["change_pct"].where(~small))
     return [
         Block(
             "p",
@@ -610,9 +607,7 @@ def _method(fig: LagesbildFigures, ctx: DocContext) -> list[str]:
     return lines
 
 
-def _about_table(ctx: DocContext) -> Any:
-    from trygghet_geo.output._lagesbild_doc import Table
-
+def _about_table(ctx: DocContext) -> Table:
     return Table("about", ["Uppgift", "Värde"], [list(r) for r in ctx.about_rows], [False, False])
 
 
