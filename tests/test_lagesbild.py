@@ -108,6 +108,8 @@ def test_docx_headings_of_4_paragraph_in_order(doc: dict[str, Any]) -> None:
     names = [t for _, t in headings]
     assert names.index("6 Källor och begränsningar") < names.index("Om analysen") < names.index(APPENDIX)
     assert ("Heading 2", "Om analysen") in headings
+    # the chart and the map are pictures in the Word file, not links
+    assert len(docx.Document(str(doc["paths"]["lagesbild_docx"])).inline_shapes) == 2
 
 
 def test_html_headings_match_and_nothing_else_at_the_top_level(doc: dict[str, Any]) -> None:
@@ -159,7 +161,7 @@ def test_key_figures_recomputed_from_the_run(doc: dict[str, Any]) -> None:
     # quarters: every dated incident once
     quarters = table_with_header(tables, "Kvartal")
     assert sum(int(r[-1]) for r in quarters[1:]) == len(local)
-    q = Counter(f"{t.year}Q{(t.month - 1) // 3 + 1}" for t in local)
+    q = Counter(f"{t.year}K{(t.month - 1) // 3 + 1}" for t in local)
     assert {r[0]: int(r[-1]) for r in quarters[1:]} == dict(q)
     # precision tiers and rows left out, as the run counted them
     precision = table_with_header(tables, "Precision")
@@ -376,7 +378,14 @@ def test_other_sources_are_redacted_and_escaped(small: Any, tmp_path: Path) -> N
     from trygghet_geo import lagesbild
 
     text = "Skolan rapporterar oro. Kontaktperson Anna Berg, tel 070-123 45 67. <b>fet</b>"
-    paths = lagesbild(small, out=tmp_path, other_sources={"Skolan": text}, pdf=False, public_map=False)
+    paths = lagesbild(
+        small,
+        out=tmp_path,
+        other_sources={"Skolan": text},
+        previous=small.incidents,
+        pdf=False,
+        public_map=False,
+    )
     page = paths["html"].read_text(encoding="utf-8")
     body = docx_text(paths["docx"])
     for out in (page, body):
@@ -385,6 +394,11 @@ def test_other_sources_are_redacted_and_escaped(small: Any, tmp_path: Path) -> N
         assert "Anna Berg" not in out
     assert "&lt;b&gt;fet&lt;/b&gt;" in page
     assert "<b>fet</b>" not in page
+    # the previous lägesbild given as the same incidents: every category unchanged
+    previous = table_with_header(docx_tables(paths["docx"]), "Kategori", contains="Föregående lägesbild")
+    assert previous[-1][0] == "Totalt"
+    assert all(r[1] == r[2] for r in previous[1:])
+    assert {r[3] for r in previous[1:]} <= {"0", "–"}
 
 
 def test_readme_names_the_demo_lagesbild() -> None:
@@ -446,3 +460,29 @@ def test_cli_lagesbild_on_own_files(tmp_path: Path, demo: Any, capsys: pytest.Ca
         == 2
     )
     assert "--plan" in capsys.readouterr().err
+
+
+def test_a_town_with_no_place_and_no_remark(tmp_path: Path) -> None:
+    """Three incidents, no hotspot, no ranked place, no safety walk: every section is there and says so."""
+    from test_xss_browser import _analysis
+
+    from trygghet_geo import lagesbild
+
+    base = _analysis([f"anteckning {i}" for i in range(12)])
+    empty = base.places.iloc[:0]
+    bare = type(base)(
+        incidents=base.incidents.iloc[:3],
+        observations=None,
+        hotspots=base.hotspots.iloc[:0],
+        places=empty,
+        network=base.network,
+        left_out={},
+        meta={"title": "Liten ort", "period": base.meta["period"]},
+    )
+    paths = lagesbild(bare, out=tmp_path, pdf=False, public_map=False)
+    assert [t for s, t in docx_headings(paths["docx"]) if s == "Heading 1"] == [*SECTIONS, APPENDIX]
+    body = docx_text(paths["docx"])
+    assert "Inga platser att prioritera i underlaget." in body
+    assert "bygger på 3 polisregistrerade händelser och 0 synpunkter" in body
+    rows = table_with_header(docx_tables(paths["docx"]), "Kategori")
+    assert rows[-1][:2] == ["Totalt", f"<{K}"]  # a table masks a count under k, the totals row too

@@ -342,6 +342,11 @@ def previous_comparison(analysis: AnalysisLike, previous: Any) -> pd.DataFrame:
     out = pd.DataFrame({"category": now["category"], "n_now": now["n"]})
     out = out.merge(before[["category", "n"]].rename(columns={"n": "n_before"}), on="category", how="outer")
     out = out.fillna({"n_now": 0, "n_before": 0}).astype({"n_now": "int64", "n_before": "int64"})
+    # an outer merge sorts the categories: back to the schema's order, the categories only one side has,
+    # and the total last
+    order = [c for c in now["category"] if c != "total"]
+    order += [c for c in before["category"] if c not in order and c != "total"] + ["total"]
+    out = out.set_index("category").loc[order].reset_index()
     rate_before = out["n_before"] / m_before
     out["change_pct"] = (100.0 * ((out["n_now"] / m_now) / rate_before - 1.0)).where(rate_before > 0)
     return out[["category", "n_before", "n_now", "change_pct"]]

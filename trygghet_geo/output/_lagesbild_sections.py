@@ -141,7 +141,7 @@ def _over_time(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     if ctx.chart_png:
         blocks.append(Block("image", "Händelser per månad och kategori", image=ctx.chart_png))
     quarters = fig.by_period.reset_index()
-    quarters["period"] = quarters["period"].astype(str)
+    quarters["period"] = quarters["period"].astype(str).str.replace("Q", "K")  # SCB's way: 2025K1
     cols = [("period", "Kvartal", "text")]
     cols += [(c, label(c), "count") for c in fig.by_period.columns if c != "total"]
     cols += [("total", "Totalt", "count")]
