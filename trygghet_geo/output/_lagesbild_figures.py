@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 
+CONFIDENCE = 0.95
+"""Level of the exact intervals of a change between two periods."""
+
+
 @dataclass(frozen=True)
 class LagesbildFigures:
     """Every figure of one lägesbild (tables of numbers and codes; see :func:`lagesbild_figures`).
@@ -132,7 +136,7 @@ def _change(n_prev: int, n_last: int, months_prev: int, months_last: int) -> dic
 
     if months_prev == 0 or months_last == 0:
         return {"change_pct": math.nan, "ci_low": math.nan, "ci_high": math.nan}
-    return _place_change(n_prev, n_last, float(months_prev), float(months_last), 0.05)
+    return _place_change(n_prev, n_last, float(months_prev), float(months_last), 1.0 - CONFIDENCE)
 
 
 # --- 1 Kartläggning ---------------------------------------------------------------------------------------
@@ -370,6 +374,8 @@ def lagesbild_figures(
     ``extra`` carries the tables of the optional inputs (areas, plan, follow-up, reference data, survey,
     a previous run), computed by their own functions; they are stored as given.
     """
+    from trygghet_geo.hotspots._stability import GRID_FACTORS
+
     inc = counted_incidents(analysis.incidents)
     start, end = _period(analysis, inc)
     table, windows = extent_by_category(inc, first=start, last=end)
@@ -396,6 +402,8 @@ def lagesbild_figures(
         "first_month": str(start),
         "last_month": str(end),
         "months": (end - start).n + 1,
+        "alpha": _alpha(analysis),
+        "stability_runs": len(GRID_FACTORS) ** 2 - 1,  # the settings around the one used
     }
     follow = (extra or {}).get("followup")
     if follow is not None:
@@ -414,6 +422,15 @@ def lagesbild_figures(
         windows={key: (str(a), str(b), n) for key, (a, b, n) in windows.items()},
         extra=dict(extra or {}),
     )
+
+
+def _alpha(analysis: AnalysisLike) -> float:
+    """The false-discovery level the significance test used (its attrs), 0.05 when the run has none."""
+    for table in (analysis.hotspots, analysis.places):
+        sig = getattr(table, "attrs", {}).get("significance") or {}
+        if "alpha" in sig:
+            return float(sig["alpha"])
+    return float(getattr(analysis.places, "attrs", {}).get("alpha", 0.05))
 
 
 def _redacted_measures(remarks: pd.DataFrame) -> pd.DataFrame:

@@ -25,10 +25,11 @@ from trygghet_geo.output._lagesbild_doc import (
     reason_label,
     table_block,
 )
-from trygghet_geo.output._lagesbild_figures import LagesbildFigures
+from trygghet_geo.output._lagesbild_figures import CONFIDENCE, LagesbildFigures
 
 __all__ = ["DocContext", "build_blocks"]
 
+LEVEL = f"{CONFIDENCE * 100:.0f} %"
 CAUSE_COLUMNS = ["Problem", "Orsaker", "Målgrupp", "Aktörer"]
 """The cause-analysis table each prioritised problem gets, left for the group to fill."""
 
@@ -111,8 +112,8 @@ def _mapping(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 ("n_previous", f"Föregående 12 mån ({prev_label})", "count"),
                 ("n_last", f"Senaste 12 mån ({last_label})", "count"),
                 ("change_pct", "Förändring (%)", "pct"),
-                ("ci_low", "95 % KI låg (%)", "pct"),
-                ("ci_high", "95 % KI hög (%)", "pct"),
+                ("ci_low", f"{LEVEL} KI låg (%)", "pct"),
+                ("ci_high", f"{LEVEL} KI hög (%)", "pct"),
             ],
             k=ctx.k,
             shared=ctx.shared,
@@ -368,8 +369,9 @@ def _analysis(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
             "p",
             "Problemen är prioriterade efter rangordningen av platser: brott viktade efter löftets "
             "prioriteringar, aktualitet, synpunkter från trygghetsvandringar och statistisk säkerhet. "
-            "Säkerställd betyder att koncentrationen är tätare än slumpen ger (q-värde högst 0,05); "
-            "stabilitet är andelen av 8 närliggande inställningar som hittar platsen igen.",
+            "Säkerställd betyder att koncentrationen är tätare än slumpen ger (q-värde högst "
+            f"{num(fig.totals['alpha'], 2)}); stabilitet är andelen av {fig.totals['stability_runs']} "
+            "närliggande inställningar som hittar platsen igen.",
         ),
         Block("h2", "Prioriterade problem"),
         table_block(
@@ -592,7 +594,7 @@ def _method(fig: LagesbildFigures, ctx: DocContext) -> list[str]:
         "justerat för att många platser prövas (Benjamini–Hochberg)."
     )
     lines.append(
-        "Förändring mellan perioder: kvoten mellan antal per månad med exakt 95 % konfidensintervall "
+        f"Förändring mellan perioder: kvoten mellan antal per månad med exakt {LEVEL} konfidensintervall "
         "(Clopper–Pearson)."
     )
     lines.append(
