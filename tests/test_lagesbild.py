@@ -22,7 +22,6 @@ from trygghet_geo.output._lagesbild_doc import APPENDIX, SECTIONS
 from trygghet_geo.output._lagesbild_figures import counts_by_period, extent_by_category, remarks_by_topic
 from trygghet_geo.reference import read_reference, read_survey
 
-ROOT = Path(__file__).resolve().parents[1]
 K = 5
 
 
@@ -399,14 +398,6 @@ def test_other_sources_are_redacted_and_escaped(small: Any, tmp_path: Path) -> N
     assert previous[-1][0] == "Totalt"
     assert all(r[1] == r[2] for r in previous[1:])
     assert {r[3] for r in previous[1:]} <= {"0", "–"}
-
-
-def test_readme_names_the_demo_lagesbild() -> None:
-    from trygghet_geo._text import text
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert text("files.lagesbild", path="data/processed/lagesbild.html") in readme
-    assert "data/processed/lagesbild.docx" in readme or "lagesbild.html` and `lagesbild.docx`" in readme
 
 
 @pytest.mark.slow
