@@ -403,6 +403,7 @@ def test_other_sources_are_redacted_and_escaped(small: Any, tmp_path: Path) -> N
 @pytest.mark.slow
 def test_cli_lagesbild_on_own_files(tmp_path: Path, demo: Any, capsys: pytest.CaptureFixture[str]) -> None:
     from trygghet_geo import cli, sample
+    from trygghet_geo.manifest import sha256_file
 
     _, paths = demo
     out = tmp_path / "ut"
@@ -433,7 +434,13 @@ def test_cli_lagesbild_on_own_files(tmp_path: Path, demo: Any, capsys: pytest.Ca
     printed = capsys.readouterr().out
     assert f"Lägesbild: {out / 'lagesbild.html'}" in printed
     assert [t for s, t in docx_headings(out / "lagesbild.docx") if s == "Heading 1"] == [*SECTIONS, APPENDIX]
-    assert (out / "manifest.json").exists()
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"]["name"] == "lagesbild"
+    assert {"incidents", "observations", "areas", "plan"} <= set(manifest["inputs"])
+    assert manifest["inputs"]["plan"]["sha256"] == sha256_file(paths["plan"])
+    assert {o["file"] for o in manifest["outputs"]} >= {"lagesbild.html", "lagesbild.docx"}
     assert (
         cli.main(
             [

@@ -125,6 +125,8 @@ def _run_lagesbild(
             **extra,
         )
         record_command(result.manifest, "lagesbild", vars(args))
+        _record_inputs(result.manifest, {**inputs, "reference": args.reference, "survey": args.survey,
+                                         "previous": args.previous})  # fmt: skip
         paths = lagesbild(
             result,
             areas=inputs["areas"],
@@ -144,6 +146,18 @@ def _run_lagesbild(
     write_manifest(result.manifest, Path(args.out), list(paths.values()))
     _print(paths)
     return 0
+
+
+def _record_inputs(manifest: dict[str, Any], files: dict[str, Any]) -> None:
+    """The lägesbild's own input files in the manifest (by their bytes), beside the analysis' inputs."""
+    from pathlib import Path
+
+    from trygghet_geo.manifest import _describe_input
+
+    inputs = manifest.setdefault("inputs", {})
+    for role, path in files.items():
+        if path is not None and Path(path).is_file():
+            inputs[role] = _describe_input(str(path))
 
 
 def _other_sources(files: list[str] | None) -> dict[str, str] | None:
