@@ -484,3 +484,16 @@ def test_a_town_with_no_place_and_no_remark(tmp_path: Path) -> None:
     assert "bygger på 3 polisregistrerade händelser och 0 synpunkter" in body
     rows = table_with_header(docx_tables(paths["docx"]), "Kategori")
     assert rows[-1][:2] == ["Totalt", f"<{K}"]  # a table masks a count under k, the totals row too
+
+
+def test_reference_one_column_per_year_as_bra_lays_it_out() -> None:
+    wide = pd.DataFrame({"Region": ["Exempelkommun", "Riket"],
+                         "Brott": ["Stöld och snatteri", "Samtliga brott"],
+                         "2024": ["2 010,0", "12 400"], "2025": ["1 900,5", "12 100"]})  # fmt: skip
+    t = read_reference(wide)
+    assert t[["region", "category", "year", "per_100k"]].values.tolist() == [
+        ["Exempelkommun", "stöld", 2024, 2010.0],
+        ["Riket", "total", 2024, 12400.0],
+        ["Exempelkommun", "stöld", 2025, 1900.5],
+        ["Riket", "total", 2025, 12100.0],
+    ]

@@ -9,9 +9,10 @@ two kinds of table (CSV with ``;`` or ``,``, decimal comma or point, UTF-8 or Wi
   exports them. Columns are recognised by name, without case, accents, spaces or ``_``: region (``region``,
   ``kommun``, ``kommunnamn``, ``område``, ``län``; optional), category (``brottskategori``, ``brott``,
   ``kategori``, ``brottstyp``), year (``år``, ``year``), rate (``per 100 000 invånare``, ``antal per 100 000
-  invånare``, ``per_100k``, …), and optionally the count (``antal``). Categories are mapped to the toolkit's
-  (``Narkotikabrott`` → ``narkotika``); ``Samtliga brott``/``Totalt`` become ``total``; others keep their
-  name.
+  invånare``, ``per_100k``, …), and optionally the count (``antal``); a table with one column per year
+  (``Brott;2023;2024``, as Brå's statistics database lays it out) is read as one row per year. Categories
+  are mapped to the toolkit's (``Narkotikabrott`` → ``narkotika``); ``Samtliga brott``/``Totalt`` become
+  ``total``; others keep their name.
 - :func:`read_survey`: survey figures (trygghetsundersökning, e.g. the police's or the municipality's own):
   indicator (``fråga``, ``indikator``, ``question``), optional region, year, value (``värde``, ``andel``,
   ``procent``, ``value``).
@@ -122,6 +123,17 @@ def _numbers(values: pd.Series, column: str, where: str, *, integer: bool = Fals
     return out
 
 
+def _long_years(frame: pd.DataFrame) -> pd.DataFrame:
+    """Brå's tables often have one column per year (``Brott;2023;2024``): made long (``År``, the rate)."""
+    years = [c for c in frame.columns if re.fullmatch(r"\s*(19|20)\d\d\s*", str(c))]
+    if not years or any(_norm(c) in _REFERENCE["year"] for c in frame.columns):
+        return frame
+    keep = [c for c in frame.columns if c not in years]
+    long = frame.melt(id_vars=keep, value_vars=years, var_name="År", value_name="per 100 000 invånare")
+    long["År"] = long["År"].astype(str).str.strip()
+    return long.reset_index(drop=True)
+
+
 def read_reference(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     """Brå's reported offences per 100,000 inhabitants: ``region``, ``category``, ``raw_category``, ``year``,
     ``per_100k`` (and ``n`` when given), one row per input row.
@@ -136,6 +148,7 @@ def read_reference(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     from trygghet_geo.io._categories import map_categories
 
     frame, where = _read_table(source, "reference")
+    frame = _long_years(frame)
     t = _columns(frame, _REFERENCE, "reference", where)
     out = pd.DataFrame(
         {"region": t["region"].astype(str).str.strip() if "region" in t else ""}, index=t.index
