@@ -193,6 +193,16 @@ def test_remarks_and_places_tables(doc: dict[str, Any]) -> None:
     assert all(len(t) == 2 and t[1][1:] == ["", "", ""] and t[1][0] for t in causes)
     candidates = table_with_header(tables, "Rang", contains="Föreslagen åtgärd")
     assert [r[1] for r in candidates[1:]] == [r[1] for r in problems[1:]]
+    # the walks' suggestion: the most frequent measure of the remarks inside the place (a spatial join)
+    import geopandas as gpd
+
+    obs = a.observations[a.observations[schema.MEASURE].fillna("").str.strip() != ""]
+    joined = gpd.sjoin(obs[[schema.MEASURE, "geometry"]], shown[["name", "geometry"]], predicate="within")
+    col = candidates[0].index("Förslag från trygghetsvandringar")
+    for row in candidates[1:]:
+        mine = joined.loc[joined["name"] == row[1], schema.MEASURE].str.strip().value_counts()
+        assert row[col] in (set(mine.index[mine == mine.max()]) if len(mine) else {""})
+    assert sum(1 for r in candidates[1:] if r[col]) >= 4
 
 
 def test_areas_register_and_follow_up_of_the_sample(doc: dict[str, Any]) -> None:

@@ -335,20 +335,60 @@ def place_problem(row: Mapping[str, Any]) -> str:
 
 
 def problem_list(
-    places: pd.DataFrame, hotspots: pd.DataFrame | None = None, *, k: int = 5, shared: bool = True
+    places: pd.DataFrame,
+    hotspots: pd.DataFrame | None = None,
+    *,
+    k: int = 5,
+    shared: bool = True,
+    observations: Any = None,
 ) -> pd.DataFrame:
     """The prioritised problems: the ranked places (in the shared mode only those a shared output may show:
     :func:`~trygghet_geo.output.privacy.shared_places`), in rank order, with the problem each is about
-    (:func:`place_problem`), the ranking's reason, counts, trend, q-value, significance and stability."""
+    (:func:`place_problem`), the ranking's reason, counts, trend, q-value, significance and stability, and
+    the safety walks' most frequent suggestion inside it (:func:`walk_suggestions`, ``suggestion``)."""
     from trygghet_geo.output.privacy import redact_table, shared_places
 
     if places is None or len(places) == 0:
-        return pd.DataFrame(columns=_PLACE_COLUMNS)
+        return pd.DataFrame(columns=[*_PLACE_COLUMNS, "suggestion"])
     shown = shared_places(places, hotspots, k=k) if shared else redact_table(places)
     out = pd.DataFrame({c: shown[c] if c in shown.columns else np.nan for c in _PLACE_COLUMNS})
     out["problem"] = [place_problem(r) for r in shown.to_dict("records")]
+    out["suggestion"] = walk_suggestions(shown, observations)
     out.index = shown.index
     return out.reset_index(drop=True)
+
+
+def walk_suggestions(places: Any, observations: Any) -> list[str]:
+    """Per place, the measure the safety walks suggested most often for remarks inside the place's polygon
+    (``""`` when none did), as typed; the document redacts it.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> places = gpd.GeoDataFrame(geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)], crs="EPSG:3006")
+    >>> obs = gpd.GeoDataFrame({"measure": ["Byt lampor", "Byt lampor", "Klipp häcken"]},
+    ...                        geometry=[Point(1, 1), Point(2, 2), Point(3, 3)], crs="EPSG:3006")
+    >>> walk_suggestions(places, obs)
+    ['Byt lampor', '']
+    """
+    import shapely
+
+    n = 0 if places is None else len(places)
+    if n == 0 or observations is None or len(observations) == 0 or schema.MEASURE not in observations:
+        return [""] * n
+    obs = observations.to_crs(places.crs) if places.crs is not None and observations.crs else observations
+    text = obs[schema.MEASURE].fillna("").astype(str).str.strip().to_numpy()
+    geoms = obs.geometry.to_numpy()
+    usable = (text != "") & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    out = []
+    for polygon in places.geometry.to_numpy():
+        if polygon is None or polygon.is_empty:
+            out.append("")
+            continue
+        inside = usable & shapely.contains_xy(polygon, shapely.get_x(shapely.centroid(geoms)),
+                                              shapely.get_y(shapely.centroid(geoms)))  # fmt: skip
+        counts = pd.Series(text[inside]).value_counts()
+        out.append(str(counts.index[0]) if len(counts) else "")
+    return out
 
 
 # --- the whole -------------------------------------------------------------------------------------------
@@ -386,7 +426,13 @@ def lagesbild_figures(
     )
     obs = analysis.observations
     n_obs = 0 if obs is None else len(obs)
-    places = problem_list(analysis.places, analysis.hotspots, k=k, shared=privacy == "shared")
+    places = problem_list(
+        analysis.places,
+        analysis.hotspots,
+        k=k,
+        shared=privacy == "shared",
+        observations=analysis.observations,
+    )
     months = _local_months(inc[schema.OCCURRED_AT])
     totals: dict[str, Any] = {
         "n_rows": len(analysis.incidents),
@@ -415,7 +461,7 @@ def lagesbild_figures(
         by_category=table,
         by_period=counts_by_period(inc, "Q"),
         by_month=counts_by_period(inc, "M"),
-        places=places,
+        places=_redacted_suggestions(places),
         remarks=_redacted_measures(remarks_by_topic(obs)),
         precision=precision_counts(analysis.incidents),
         left_out=left_out_counts(analysis),
@@ -431,6 +477,14 @@ def _alpha(analysis: AnalysisLike) -> float:
         if "alpha" in sig:
             return float(sig["alpha"])
     return float(getattr(analysis.places, "attrs", {}).get("alpha", 0.05))
+
+
+def _redacted_suggestions(places: pd.DataFrame) -> pd.DataFrame:
+    """The places' walk suggestions through the one redactor and cleaner (at most 200 characters)."""
+    from trygghet_geo.output._redact import clean_text
+    from trygghet_geo.output.privacy import redact
+
+    return places.assign(suggestion=[clean_text(redact(s), max_chars=200) for s in places["suggestion"]])
 
 
 def _redacted_measures(remarks: pd.DataFrame) -> pd.DataFrame:

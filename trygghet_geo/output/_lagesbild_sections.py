@@ -623,7 +623,8 @@ def _candidates(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
         Block(
             "p",
             f"De {len(top)} högst prioriterade platserna som kandidater till medborgarlöften, med "
-            "problemet och ett fält för föreslagen åtgärd och ansvarig.",
+            "problemet, det åtgärdsförslag trygghetsvandringarna gav oftast inom platsen och ett fält för "
+            "den åtgärd och ansvarig som gruppen föreslår.",
         ),
         table_block(
             "candidates",
@@ -633,6 +634,7 @@ def _candidates(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 ("name", "Plats", "text"),
                 ("problem_text", "Problem", "text"),
                 ("reason", "Underlag", "text"),
+                ("suggestion", "Förslag från trygghetsvandringar", "text"),
                 ("measure", "Föreslagen åtgärd", "text"),
                 ("owner", "Ansvarig", "text"),
             ],
