@@ -318,3 +318,27 @@ def test_command_line_init_check_followup(
     assert table.loc[table["Resultat"] == "Målet nått", "Plats"].tolist() == [
         "Kajsaniemiparken, Kajsaniemiallén"
     ]
+
+
+def test_date_cells_serials_and_text_in_one_column(tmp_path: Path) -> None:
+    """A register edited in Excel mixes real date cells, serial numbers and typed text in one column."""
+    import datetime as dt
+
+    path = write_plan_template(tmp_path / "plan.xlsx", ["A", "B", "C", "D"])
+    _fill_xlsx(
+        path,
+        {
+            2: {"measure": "m", "start_date": dt.datetime(2025, 11, 1), "status": "pågår"},
+            3: {"measure": "m", "start_date": "2025-12-01", "status": "pågår"},
+            4: {"measure": "m", "start_date": 45962, "status": "genomförd"},  # Excel's serial of 2025-11-01
+            5: {"measure": "m", "start_date": "sen höst", "status": "pågår"},
+        },
+    )
+    with pytest.raises(PlanError) as info:
+        read_plan(path)
+    assert info.value.problems == [(5, "Startdatum", "'sen höst' is not a date (expected ÅÅÅÅ-MM-DD)")]
+    _fill_xlsx(path, {5: {"start_date": "", "status": "planerad"}})  # the cell emptied
+    plan = read_plan(path)
+    assert plan["start_date"].tolist()[:3] == [pd.Timestamp("2025-11-01"), pd.Timestamp("2025-12-01"),
+                                               pd.Timestamp("2025-11-01")]  # fmt: skip
+    assert pd.isna(plan["start_date"].iloc[3])

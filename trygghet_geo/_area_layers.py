@@ -237,6 +237,12 @@ def read_population(
     Returns a float Series indexed by the area id, for :func:`trygghet_geo.areas.area_summary`'s
     ``population``. Raises :class:`InputError` naming the file, row and field of a value that is not a number
     >= 0, an area given twice or without an id.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "bef.csv"
+    >>> _ = p.write_text('"region";"2024"\\n"0180C1010 Stockholm";2015\\n', encoding="utf-8")
+    >>> read_population(p).to_dict()
+    {'0180C1010': 2015.0}
     """
     from trygghet_geo.io._csv import read_text_table
     from trygghet_geo.io._excel import read_excel_table

@@ -119,6 +119,24 @@ def followup_plan(
         (bool), ``goal_met`` (bool; False when not measurable or not followed up), ``result`` (a code of
         :data:`RESULTS`: ``goal_met``, ``improved_short_of_goal``, ``goal_not_met``, ``not_measurable``,
         ``not_started``, ``no_history``). Numbers are NaN where the measure was not followed up.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, pandas as pd
+    >>> from shapely.geometry import Point, box
+    >>> days = np.r_[np.arange(0, 365, 3), np.arange(365, 730, 9), np.arange(0, 730, 2)]
+    >>> where = [Point(5, 5)] * (122 + 41) + [Point(500, 5)] * 365
+    >>> inc = gpd.GeoDataFrame({"occurred_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
+    ...                         "category": "stöld"}, geometry=where, crs="EPSG:3006")
+    >>> parken = gpd.GeoDataFrame({"name": ["Parken"], "rank": [1]}, geometry=[box(0, 0, 10, 10)],
+    ...                           crs="EPSG:3006")
+    >>> plan = pd.DataFrame({"row": [2], "place": ["Parken"], "measure": ["Belysning"], "responsible": ["X"],
+    ...                      "status": ["genomförd"], "goal": ["minska 30 %"], "goal_change_pct": [-30.0],
+    ...                      "goal_category": [None], "start_date": [pd.Timestamp("2025-01-01")],
+    ...                      "followup_date": [pd.Timestamp("2025-12-31")]})
+    >>> r = followup_plan(plan, inc, places=parken).iloc[0]
+    >>> int(r.n_before), int(r.n_after), round(r.change_pct), r.result
+    (122, 40, -67, 'goal_met')
     """
     from trygghet_geo.followup import compare_periods
 
@@ -259,6 +277,13 @@ def followup_table(
 
     In the shared mode (default) a count below ``k`` is ``"<k"`` and the change is left blank where a count
     is below k (it would give the count back); text passes the redactor.
+
+    >>> row = {"row": 2, "place": "Parken", "measure": "Belysning", "responsible": "X", "status": "pågår",
+    ...        "goal": "-20 %", "before_start": None, "before_end": None, "after_start": None,
+    ...        "after_end": None, "n_before": 12, "n_after": 3, "change_pct": -75.0, "improved": False,
+    ...        "result": "goal_not_met"}
+    >>> followup_table(pd.DataFrame([row]))[["Händelser efter", "Förändring (%)", "Resultat"]].values.tolist()
+    [['<5', '', 'Målet inte nått']]
     """
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text

@@ -483,11 +483,25 @@ def summary_table(
 ) -> pd.DataFrame:
     """The area summary as a table to print: headers in the reader's language, one row per area.
 
-    In the shared mode (default) a count below ``k`` (the export gate's k, 5 by default) is written
-    ``"<k"``, and the figures derived from such a count (rate, change, share) are left blank, since a rate
-    and a population give the count back; place names pass the redactor (list only the places a shared
-    output may show: pass :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
+    In the shared mode (default) a count from 1 to ``k - 1`` (the export gate's k, 5 by default) is written
+    ``"<k"`` (0 stays 0: nothing happened to no one), and the figures derived from such a count (rate,
+    change, share) are left blank, since a rate and a population give the count back; place names pass
+    the redactor (list only the places a shared output may show: pass
+    :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
     Numbers are rounded for reading (rates 1 decimal, percents 0).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import Point, box
+    >>> areas = gpd.GeoDataFrame({"area_id": ["A", "B"], "population": [2000, 500]},
+    ...                          geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs="EPSG:3006")
+    >>> when = pd.to_datetime(["2025-03-01"] * 6 + ["2024-03-01"] * 5)
+    >>> where = [Point(5, 5)] * 5 + [Point(15, 5)] + [Point(5, 5)] * 5
+    >>> inc = gpd.GeoDataFrame({"occurred_at": when, "category": "stöld"}, geometry=where, crs="EPSG:3006")
+    >>> s = area_summary(inc, areas, period=("2025-01-01", "2025-12-31"))
+    >>> summary_table(s)[["Område", "Händelser", "Per 1 000 inv.", "Förändring (%)"]].values.tolist()
+    [['A', '5', '2,5', '0'], ['B', '<5', '', '']]
     """
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text
@@ -500,7 +514,8 @@ def summary_table(
     shared = privacy == "shared"
     rows = []
     for _, r in summary.iterrows():
-        small = shared and (int(r["n"]) < k or int(r["n_previous"]) < k)
+        few = shared and 0 < int(r["n"]) < k  # the rate and the share would give such a count back
+        small = few or (shared and 0 < int(r["n_previous"]) < k)
         row = {
             ("Område" if sv else "Area"): r[AREA_NAME],
             ("Kod" if sv else "Code"): r[AREA_ID],
@@ -509,8 +524,8 @@ def summary_table(
         }
         for c in cats:
             row[c[2:]] = count_text(int(r[c]), k) if shared else int(r[c])
-        row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if small else _num(r["rate_per_1000"], 1)
-        row[("Andel (%)" if sv else "Share (%)")] = "" if small else _num(r["share_pct"], 0)
+        row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if few else _num(r["rate_per_1000"], 1)
+        row[("Andel (%)" if sv else "Share (%)")] = "" if few else _num(r["share_pct"], 0)
         row[("Förändring (%)" if sv else "Change (%)")] = "" if small else _num(r["change_pct"], 0)
         row[("Platser" if sv else "Places")] = redact(str(r["places"])) if shared else r["places"]
         rows.append(row)

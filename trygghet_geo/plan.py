@@ -437,11 +437,15 @@ def _dates(raw: pd.Series, rows: list[int], header: str, problems: list[tuple[in
     from trygghet_geo.io._dates import parse_datetimes
 
     values = raw.reset_index(drop=True)
-    text = values.map(lambda v: v if isinstance(v, pd.Timestamp) or v is None else str(v).strip() or None)
-    try:
-        ts, bad = parse_datetimes(text.astype(object))
-    except (TypeError, ValueError):
-        ts, bad = pd.Series(pd.NaT, index=values.index), text.notna().to_numpy()
+
+    def as_text(v: Any) -> str | None:  # date cells, Excel serials and typed text alike, one parser for all
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return None
+        if hasattr(v, "isoformat"):
+            return str(v.isoformat())
+        return str(v).strip() or None
+
+    ts, bad = parse_datetimes(values.map(as_text).astype(object))
     out: list[Any] = []
     for i, r in enumerate(rows):
         if bad[i]:
@@ -459,8 +463,9 @@ def _check_dates(
     for r, status, start, follow in zip(
         out["row"], out["status"], out["start_date"], out["followup_date"], strict=True
     ):
-        if status in ("pågår", "genomförd") and pd.isna(start):
-            problems.append((int(r), _header(cols, "start_date"), f"empty, but the status is {status!r}"))
+        named = (int(r), _header(cols, "start_date"))
+        if status in ("pågår", "genomförd") and pd.isna(start) and not any(p[:2] == named for p in problems):
+            problems.append((*named, f"empty, but the status is {status!r}"))
         if pd.notna(start) and pd.notna(follow) and follow < start:
             problems.append(
                 (

@@ -108,9 +108,9 @@ def grid_cells(x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[np.ndarray,
 
 
 def count_text(n: int, k: int = DEFAULT_K) -> str:
-    """A count as a shared table shows it: ``"<k"`` below ``k``, else the number.
+    """A count as a shared table shows it: ``"<k"`` from 1 to ``k - 1``, else the number (a 0 is no one).
 
     >>> count_text(3, 5), count_text(5, 5), count_text(0, 5)
-    ('<5', '5', '<5')
+    ('<5', '5', '0')
     """
-    return f"<{k}" if n < k else str(n)
+    return f"<{k}" if 0 < n < k else str(n)

@@ -87,7 +87,8 @@ def _page(
     ]
     if shared:
         notes.append(
-            f"Delningsläge: antal under {k} visas som <{k}; kvoten (och det förväntade antalet) utelämnas då."
+            f"Delningsläge: antal från 1 till {k - 1} visas som <{k}; kvoten (och det förväntade antalet) "
+            "utelämnas då."
         )
     if synthetic:
         notes.insert(0, "Syntetiska exempeldata" + (f": {note}" if note else "."))
