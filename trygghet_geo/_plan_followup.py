@@ -285,8 +285,9 @@ def followup_table(
     >>> followup_table(pd.DataFrame([row]))[["Händelser efter", "Förändring (%)", "Resultat"]].values.tolist()
     [['<5', '', 'Målet inte nått']]
     """
+    from trygghet_geo._kgate import DEFAULT_K, check_gate
     from trygghet_geo._text import resolve_lang
-    from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo.output._gate import count_text
     from trygghet_geo.output.privacy import redact
 
     k = DEFAULT_K if k is None else k

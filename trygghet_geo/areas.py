@@ -503,8 +503,9 @@ def summary_table(
     >>> summary_table(s)[["Område", "Händelser", "Per 1 000 inv.", "Förändring (%)"]].values.tolist()
     [['A', '5', '2,5', '0'], ['B', '<5', '', '']]
     """
+    from trygghet_geo._kgate import DEFAULT_K, check_gate
     from trygghet_geo._text import resolve_lang
-    from trygghet_geo.output._gate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo.output._gate import count_text
     from trygghet_geo.output.privacy import redact
 
     k = DEFAULT_K if k is None else k

@@ -360,7 +360,7 @@ def hotlist_of(
     hotspot's place when it holds k incidents), the sample's synthetic label carried over. Keywords go to
     :func:`hotlist`; returns the paths by ``hotlist`` (HTML) and ``hotlist_docx``.
     """
-    from trygghet_geo.output._gate import DEFAULT_K
+    from trygghet_geo._kgate import DEFAULT_K
     from trygghet_geo.output.privacy import shared_places
 
     k = DEFAULT_K if k is None else k
