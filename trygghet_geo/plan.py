@@ -210,7 +210,9 @@ def _category_in(words: Sequence[str]) -> str | None:
 
 
 # --- the template -------------------------------------------------------------------------------------------
-def write_plan_template(path: str | Path, places: Any = None) -> Path:
+def write_plan_template(
+    path: str | Path, places: pd.DataFrame | Sequence[pd.DataFrame | str] | None = None
+) -> Path:
     """Write an empty measures register to fill in (XLSX with an instruction sheet, or CSV).
 
     Parameters
@@ -308,7 +310,12 @@ def _instructions() -> pd.DataFrame:
 
 
 # --- reading ------------------------------------------------------------------------------------------------
-def read_plan(path: str | Path, *, places: Any = None, sheet: str | int | None = None) -> pd.DataFrame:
+def read_plan(
+    path: str | Path,
+    *,
+    places: pd.DataFrame | Sequence[pd.DataFrame | str] | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
     """Read and validate a measures register.
 
     Parameters
