@@ -191,3 +191,15 @@ def test_planted_surge_tops_the_list_and_a_steady_busy_spot_is_not_rising(street
     assert streets["n_recent"].iloc[0] >= 6
     busy = streets[streets.geometry.distance(Point(25, 0)) < 1e-6]
     assert busy.empty or not bool(busy["rising"].iloc[0])
+
+
+def test_the_demo_writes_the_hotlist(demo: tuple) -> None:
+    import docx
+
+    _, paths = demo
+    html = paths["hotlist"].read_text(encoding="utf-8")
+    assert "Hotlista – senaste 7 dagarna" in html
+    assert "Syntetiska exempeldata" in html
+    document = docx.Document(str(paths["hotlist_docx"]))
+    assert len(document.tables) == 2  # places and street pieces, real Word tables
+    assert document.tables[0].rows[0].cells[0].text == "Plats"

@@ -63,6 +63,7 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = (
     "analysis",
     "areas",
+    "batch",
     "crs",
     "density",
     "followup",

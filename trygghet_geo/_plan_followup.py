@@ -16,7 +16,6 @@ from trygghet_geo.errors import InputError, ParameterError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from trygghet_geo.followup import PeriodLike
     from trygghet_geo.network import StreetNetwork
 
 __all__ = [
@@ -85,7 +84,7 @@ def followup_plan(
     areas: gpd.GeoDataFrame | None = None,
     network: StreetNetwork | None = None,
     alpha: float = 0.05,
-    data_period: PeriodLike | None = None,
+    data_period: tuple[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """Follow up each measure of the register at its place against the rest of the town.
 
@@ -286,9 +285,8 @@ def followup_table(
     >>> followup_table(pd.DataFrame([row]))[["Händelser efter", "Förändring (%)", "Resultat"]].values.tolist()
     [['<5', '', 'Målet inte nått']]
     """
-    from trygghet_geo._kgate import DEFAULT_K, check_gate
+    from trygghet_geo._kgate import DEFAULT_K, check_gate, count_text
     from trygghet_geo._text import resolve_lang
-    from trygghet_geo.output._gate import count_text
     from trygghet_geo.output.privacy import redact
 
     k = DEFAULT_K if k is None else k

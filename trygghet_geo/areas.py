@@ -53,8 +53,6 @@ from trygghet_geo.errors import CRSError, InputError, ParameterError, SchemaErro
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from trygghet_geo.followup import PeriodLike
-
 __all__ = [
     "AREA_COLUMNS",
     "AREA_ID",
@@ -196,10 +194,10 @@ def area_summary(
     incidents: gpd.GeoDataFrame,
     areas: gpd.GeoDataFrame,
     *,
-    period: PeriodLike,
+    period: tuple[Any, Any],
     population: PopulationLike = None,
     places: gpd.GeoDataFrame | None = None,
-    previous: PeriodLike | None = None,
+    previous: tuple[Any, Any] | None = None,
     alpha: float = 0.05,
 ) -> gpd.GeoDataFrame:
     """Incidents of a period per area: counts by category, rate per 1,000 inhabitants, change, share.
@@ -505,9 +503,8 @@ def summary_table(
     >>> summary_table(s)[["Område", "Händelser", "Per 1 000 inv.", "Förändring (%)"]].values.tolist()
     [['A', '5', '2,5', '0'], ['B', '<5', '', '']]
     """
-    from trygghet_geo._kgate import DEFAULT_K, check_gate
+    from trygghet_geo._kgate import DEFAULT_K, check_gate, count_text
     from trygghet_geo._text import resolve_lang
-    from trygghet_geo.output._gate import count_text
     from trygghet_geo.output.privacy import redact
 
     k = DEFAULT_K if k is None else k

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_hotlist import add_hotlist
@@ -432,11 +433,15 @@ def _add_network(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     )
     p.add_argument("--network-type", default="walk", choices=["walk", "drive", "bike", "all"])
     p.add_argument("--online", action="store_true", help="allow the download for --place/--bbox")
-    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
+    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg); with --by-municipality a folder")
+    p.add_argument("--by-municipality", help="municipality polygons: one network per kommun (with --pbf)")
+    p.add_argument("--kommunkod-field", default="kommunkod", help="their code column (default kommunkod)")
     return _run_network
 
 
 def _run_network(args: argparse.Namespace) -> int:
+    if args.by_municipality:
+        return run_network_store(args)
     from trygghet_geo import network as netmod
     from trygghet_geo.errors import InputError
 
@@ -601,6 +606,7 @@ _SUBCOMMANDS = (
     with_loaders(add_plan, "plan", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_hotlist, "hotlist", load_network=_load_network, load_gazetteer=_load_gazetteer),
     _add_verify,
+    add_batch,
 )
 
 

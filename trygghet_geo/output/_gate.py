@@ -11,6 +11,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._kgate import DEFAULT_K, kept_places
+from trygghet_geo._kgate import count_text as count_text  # the shared tables' '<k' (re-exported)
 from trygghet_geo.output._redact import redact_table
 
 CELL_COUNT = "n_events"
@@ -105,12 +106,3 @@ def grid_cells(x: np.ndarray, y: np.ndarray, cell_m: float) -> tuple[np.ndarray,
         )
         size[located] = counts[inverse.ravel()]
     return ix, iy, size
-
-
-def count_text(n: int, k: int = DEFAULT_K) -> str:
-    """A count as a shared table shows it: ``"<k"`` from 1 to ``k - 1``, else the number (a 0 is no one).
-
-    >>> count_text(3, 5), count_text(5, 5), count_text(0, 5)
-    ('<5', '5', '0')
-    """
-    return f"<{k}" if 0 < n < k else str(n)

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from trygghet_geo._kgate import DEFAULT_K, check_gate
-from trygghet_geo.output._gate import count_text
+from trygghet_geo._kgate import DEFAULT_K, check_gate, count_text
 from trygghet_geo.output._redact import clean_text
 
 if TYPE_CHECKING:
