@@ -16,6 +16,7 @@ from trygghet_geo.errors import InputError, ParameterError
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from trygghet_geo.followup import PeriodLike
     from trygghet_geo.network import StreetNetwork
 
 __all__ = [
@@ -84,7 +85,7 @@ def followup_plan(
     areas: gpd.GeoDataFrame | None = None,
     network: StreetNetwork | None = None,
     alpha: float = 0.05,
-    data_period: tuple[Any, Any] | None = None,
+    data_period: PeriodLike | None = None,
 ) -> pd.DataFrame:
     """Follow up each measure of the register at its place against the rest of the town.
 

@@ -53,6 +53,8 @@ from trygghet_geo.errors import CRSError, InputError, ParameterError, SchemaErro
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from trygghet_geo.followup import PeriodLike
+
 __all__ = [
     "AREA_COLUMNS",
     "AREA_ID",
@@ -194,10 +196,10 @@ def area_summary(
     incidents: gpd.GeoDataFrame,
     areas: gpd.GeoDataFrame,
     *,
-    period: tuple[Any, Any],
+    period: PeriodLike,
     population: PopulationLike = None,
     places: gpd.GeoDataFrame | None = None,
-    previous: tuple[Any, Any] | None = None,
+    previous: PeriodLike | None = None,
     alpha: float = 0.05,
 ) -> gpd.GeoDataFrame:
     """Incidents of a period per area: counts by category, rate per 1,000 inhabitants, change, share.
