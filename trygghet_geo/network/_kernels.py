@@ -351,12 +351,14 @@ def border_labels(
     big = _BIG
     pre = np.empty(n, dtype=np.int64)
     suf = np.empty(n, dtype=np.int64)
+    has_core = np.zeros(start.shape[0], dtype=np.bool_)
     for f in range(start.shape[0]):
         m = big
         for j in range(start[f], stop[f]):
             if core[j] and label[j] < m:
                 m = label[j]
             pre[j] = m
+        has_core[f] = m < big
         m = big
         for j in range(stop[f] - 1, start[f] - 1, -1):
             if core[j] and label[j] < m:
@@ -369,6 +371,8 @@ def border_labels(
         best = big
         e = er[i]
         for row in range(blk[e], blk[e + 1]):
+            if not has_core[tab_f[row]]:  # no core there: nothing to take
+                continue
             _, _, _, s, a, b, en, w0, w1, kept = _intervals(i, row, r, t, er, start, stop, length, tab_f, d4)
             if not kept:
                 continue
