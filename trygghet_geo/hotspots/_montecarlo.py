@@ -133,6 +133,7 @@ def combine(
     n_pool = 0
     l_h = np.zeros(n_hot, dtype=np.int64)
     open_ = np.ones(n_hot, dtype=bool)
+    frozen = np.zeros(n_hot)  # pooled p-value of the settled hotspots
     for j, s in enumerate(stats):
         srt = np.sort(s)
         n_pool += len(srt)
@@ -140,14 +141,25 @@ def combine(
         hit = (srt[-1] if len(srt) else 0.0) >= thr
         c += hit
         l_h[(c == H) & hit & (l_h == 0)] = j + 1
-        pooled_p = (1.0 + n_ge) / (1.0 + n_pool)
-        done = open_ & (c >= H) & (pooled_p > alpha)
+        pooled_p = np.where(open_, (1.0 + n_ge) / (1.0 + n_pool), frozen)
+        done = open_ & (c >= H) & (n_ge >= H) & (_bh(pooled_p) > alpha)
         stop[done] = j + 1
         p_bc[done] = np.maximum(H / l_h[done], (1.0 + c[done]) / (j + 2.0))
+        frozen[done] = pooled_p[done]
         open_ &= ~done
         if not open_.any():
             break
     return MonteCarlo(list(stats), stop, p_bc, n_simulations)
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values (as ``scipy.stats.false_discovery_control``, without its checks)."""
+    m = len(p)
+    o = np.argsort(p)
+    q = np.minimum.accumulate((p[o] * m / np.arange(1, m + 1))[::-1])[::-1]
+    out = np.empty(m)
+    out[o] = np.minimum(q, 1.0)
+    return out
 
 
 def run(
