@@ -72,7 +72,7 @@ def _labels_sorted(p: _Prepared, weight: np.ndarray, min_samples: float) -> tupl
     core = neighbour_weight(p, weight) >= min_samples
     label = np.full(len(p.t), -1, dtype=np.int64)
     if core.any():
-        t, er, start, stop, length, blk, tab_f, d4 = p.arrays()
+        t, er, _, _, length, blk, tab_f, d4 = p.arrays()
         label = _kernels.core_labels(core, p.order, t, er, length, blk, tab_f, d4, p.radius)
         label = _kernels.border_labels(core, label, *p.arrays(), p.radius)
     return label, core

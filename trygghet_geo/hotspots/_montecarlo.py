@@ -44,6 +44,7 @@ H = 10
 BLOCK = 10
 """Simulations per block between two stopping checks."""
 
+
 def seeds(random_state: int | np.random.Generator | None, n_simulations: int) -> list[np.random.SeedSequence]:
     """One independent seed per simulation: ``SeedSequence(random_state).spawn(n_simulations)``.
 
@@ -116,9 +117,14 @@ def _tol(observed: np.ndarray) -> np.ndarray:
 
 
 def combine(
-    observed: np.ndarray, stats: list[np.ndarray], n_simulations: int, *, alpha: float, sequential: bool = True
+    observed: np.ndarray,
+    stats: list[np.ndarray],
+    n_simulations: int,
+    *,
+    alpha: float,
+    sequential: bool = True,
 ) -> MonteCarlo:
-    """Where each hotspot settles given the statistics of the first ``len(stats)`` simulations (in seed order).
+    """Where each hotspot settles, given the statistics of the first ``len(stats)`` simulations (seed order).
 
     Depends only on the simulations' own statistics, not on how they were run: blocks run in any order on
     any workers and then combined give the same :class:`MonteCarlo`."""

@@ -261,7 +261,9 @@ def _simulated_statistics(
     every simulated cluster."""
     eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
     sw = _weights(network, eid, off, eps_m, street_weighted)
-    labels, core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw)
+    labels, core = dbscan_on_network(
+        eid, off, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw
+    )
     return core_zone_llr(
         labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight
     )

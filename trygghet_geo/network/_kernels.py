@@ -24,10 +24,9 @@ import numpy as np
 from numba import njit
 
 _BIG = np.iinfo(np.int64).max
-_OPTS = {"cache": True, "nogil": True}
 
 
-@njit(**_OPTS)
+@njit(cache=True, nogil=True)
 def edge_table(
     ends: np.ndarray,
     he_ptr: np.ndarray,
@@ -167,7 +166,7 @@ def _intervals(
     return f, du, dv, s, a, b, en, w0, w1, True
 
 
-@njit(**_OPTS)
+@njit(cache=True, nogil=True)
 def neighbour_weights(
     t: np.ndarray,
     er: np.ndarray,
@@ -195,7 +194,7 @@ def neighbour_weights(
     return out
 
 
-@njit(**_OPTS)
+@njit(cache=True, nogil=True)
 def pair_intervals(
     points: np.ndarray,
     rad: np.ndarray,
@@ -227,7 +226,9 @@ def pair_intervals(
         i = points[k]
         e = er[i]
         for row in range(blk[e], blk[e + 1]):
-            f, du, dv, s, a, b, en, w0, w1, kept = _intervals(i, row, rad[k], t, er, start, stop, length, tab_f, d4)
+            f, du, dv, s, a, b, en, w0, w1, kept = _intervals(
+                i, row, rad[k], t, er, start, stop, length, tab_f, d4
+            )
             if kept:
                 oi[c] = i
                 of[c] = f
@@ -261,7 +262,7 @@ def _union(parent: np.ndarray, a: int, b: int) -> None:
         parent[ra] = rb
 
 
-@njit(**_OPTS)
+@njit(cache=True, nogil=True)
 def core_labels(
     core: np.ndarray,
     order: np.ndarray,
@@ -330,7 +331,7 @@ def core_labels(
     return label
 
 
-@njit(**_OPTS)
+@njit(cache=True, nogil=True)
 def border_labels(
     core: np.ndarray,
     label: np.ndarray,

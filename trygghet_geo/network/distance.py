@@ -5,7 +5,9 @@
 - :func:`position_node_distances`, :func:`distances_along_streets`, :func:`distances_from_edges`: from a
   position or a set of edges to nodes and to snapped positions (follow-up, observations near a place);
 - :func:`node_distances`, :func:`cached_node_distances` and the interval machinery below: the sparse
-  neighbourhoods behind network DBSCAN.
+  neighbourhoods behind network DBSCAN (the loops compiled in :mod:`._kernels`);
+- :func:`graph_distances`, :func:`nearest_source`: searches on graphs derived from the streets elsewhere
+  (NetworkHDBSCAN's network split at the points).
 
 The sparse neighbourhoods behind network DBSCAN: bounded node-to-node distances and, for every snapped
 point, the intervals of sorted points within eps along the network (steps 1-3 of :mod:`.hotspots._dbscan`).
@@ -49,16 +51,34 @@ __all__ = [
     "cached_node_distances",
     "distances_along_streets",
     "distances_from_edges",
+    "graph_distances",
+    "nearest_source",
     "nearest_source_distances",
     "node_distances",
     "position_node_distances",
 ]
 
 
-def _search(graph: csr_matrix, indices: Any, limit: float, *, min_only: bool = False) -> np.ndarray:
+def _search(
+    graph: csr_matrix, indices: Any, limit: float, *, min_only: bool = False, directed: bool = True
+) -> np.ndarray:
     """The one call of ``scipy.sparse.csgraph.dijkstra`` (graphs here are symmetric: directed search)."""
-    out: np.ndarray = dijkstra(graph, directed=True, indices=indices, limit=limit, min_only=min_only)
+    out: np.ndarray = dijkstra(graph, directed=directed, indices=indices, limit=limit, min_only=min_only)
     return out
+
+
+def graph_distances(graph: csr_matrix, sources: np.ndarray, limit: float = np.inf) -> np.ndarray:
+    """Bounded distances (``inf`` beyond ``limit``) from each of ``sources`` to every vertex of a graph built
+    elsewhere from the streets and given with one triangle only (undirected), such as the network split at
+    the points of :mod:`trygghet_geo.hotspots._mutual_reach`; shape (len(sources), vertices)."""
+    return _search(graph, sources, limit, directed=False)
+
+
+def nearest_source(graph: csr_matrix, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every vertex of an undirected graph given by one triangle, the distance to the nearest of
+    ``sources`` and which source that is (-9999 where none is reached): the network Voronoi diagram."""
+    dist, _, src = dijkstra(graph, directed=False, indices=sources, min_only=True, return_predecessors=True)
+    return np.asarray(dist), np.asarray(src)
 
 
 # --- distances from sources to every node -------------------------------------------------------------------
@@ -244,8 +264,9 @@ def _cached_reach(network: StreetNetwork, sources: np.ndarray, radius: float) ->
         if reach is None:
             if len(per_net) >= 4:  # a handful of radii at most
                 per_net.clear()
+            empty = np.empty(0, dtype=np.int64)
             reach = per_net[radius] = _Reach(
-                np.zeros(n, dtype=bool), np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
+                np.zeros(n, dtype=bool), np.zeros(n + 1, dtype=np.int64), empty, np.empty(0)
             )
         missing = sources[~reach.done[sources]]
         if len(missing):
@@ -279,6 +300,11 @@ def cached_node_distances(
 
 
 # --- the prepared state: sorted points and the (edge, edge) table -----------------------------------------
+_Arrays = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]
+
+
 @dataclass
 class _Prepared:
     order: np.ndarray  # sorted position -> original position (snapped points only)
@@ -308,7 +334,7 @@ class _Prepared:
     def d_vv(self) -> np.ndarray:
         return self.d4[:, 3]
 
-    def arrays(self) -> tuple[np.ndarray, ...]:
+    def arrays(self) -> _Arrays:
         """(t, er, start, stop, length, blk, tab_f, d4): what the compiled kernels read."""
         return self.t, self.er, self.start, self.stop, self.length, self.blk, self.tab_f, self.d4
 
