@@ -387,3 +387,78 @@ def border_labels(
         if best < big:
             out[i] = best
     return out
+
+
+@njit(cache=True, nogil=True)
+def nearest_pieces(
+    px: np.ndarray,
+    py: np.ndarray,
+    grid: np.ndarray,
+    cell_ptr: np.ndarray,
+    cell_piece: np.ndarray,
+    ax: np.ndarray,
+    ay: np.ndarray,
+    dx: np.ndarray,
+    dy: np.ndarray,
+    len2: np.ndarray,
+    max_d: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nearest straight piece of every point (exact), its distance and the position along it (0..1).
+
+    ``grid`` is (x0, y0, cell size, columns, rows); ``cell_ptr``/``cell_piece`` list the pieces whose
+    bounding box touches each cell. Rings of cells are searched outwards from the point's cell until the
+    best distance is no larger than the distance to the searched square's border (nothing outside can be
+    nearer) or that border lies beyond ``max_d``. Ties go to the lowest piece. Pieces farther than
+    ``max_d`` may be missed: the piece is then -1."""
+    x0, y0, c = grid[0], grid[1], grid[2]
+    nx, ny = int(grid[3]), int(grid[4])
+    n = px.shape[0]
+    best_p = np.full(n, -1, dtype=np.int64)
+    best_d = np.full(n, np.inf)
+    best_u = np.zeros(n)
+    for i in range(n):
+        x, y = px[i], py[i]
+        cx = int(np.floor((x - x0) / c))
+        cy = int(np.floor((y - y0) / c))
+        bd = np.inf
+        bp = -1
+        bu = 0.0
+        k = 0
+        while True:
+            for ix in range(cx - k, cx + k + 1):
+                if ix < 0 or ix >= nx:
+                    continue
+                edge_col = ix == cx - k or ix == cx + k
+                step = 1 if edge_col else 2 * k
+                iy = cy - k
+                while iy <= cy + k:
+                    if 0 <= iy < ny:
+                        cell = ix * ny + iy
+                        for q in range(cell_ptr[cell], cell_ptr[cell + 1]):
+                            p = cell_piece[q]
+                            u = 0.0
+                            if len2[p] > 0.0:
+                                u = ((x - ax[p]) * dx[p] + (y - ay[p]) * dy[p]) / len2[p]
+                                u = min(max(u, 0.0), 1.0)
+                            d = np.hypot(ax[p] + u * dx[p] - x, ay[p] + u * dy[p] - y)
+                            if d < bd or (d == bd and p < bp):
+                                bd = d
+                                bp = p
+                                bu = u
+                    if step == 0:
+                        break
+                    iy += step
+            margin = min(
+                x - (x0 + (cx - k) * c),
+                x0 + (cx + k + 1) * c - x,
+                y - (y0 + (cy - k) * c),
+                y0 + (cy + k + 1) * c - y,
+            )
+            covers = cx - k <= 0 and cx + k >= nx - 1 and cy - k <= 0 and cy + k >= ny - 1
+            if bd <= margin or margin > max_d or covers:
+                break
+            k += 1
+        best_p[i] = bp
+        best_d[i] = bd
+        best_u[i] = bu
+    return best_p, best_d, best_u
