@@ -218,7 +218,7 @@ def _grid(
     h = (c1[:, 1] - c0[:, 1] + 1)[piece]
     cell = (c0[piece, 0] + k // h) * ny + (c0[piece, 1] + k % h)
     o = np.argsort(cell, kind="stable")
-    ptr = np.searchsorted(cell[o], np.arange(nx * ny + 1))
+    ptr = np.searchsorted(np.asarray(cell)[o], np.arange(nx * ny + 1))
     return np.array([x0, y0, c, nx, ny], dtype=np.float64), ptr, piece[o]
 
 
