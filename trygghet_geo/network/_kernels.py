@@ -110,7 +110,9 @@ def _intervals(
     if du > r and dv > r and not same:
         return f, du, dv, s, s, en, en, 0, 0, False
     a = s
-    if du <= r:  # first j with du + t_j > r
+    if du + t[en - 1] <= r:  # the whole edge through u
+        return f, du, dv, s, en, en, en, 0, 0, True
+    if du + t[s] <= r:  # first j with du + t_j > r
         lo, hi = s, en
         while lo < hi:
             mid = (lo + hi) >> 1
@@ -120,8 +122,10 @@ def _intervals(
                 hi = mid
         a = lo
     b = en
-    if dv <= r:  # first j with dv + (L_f - t_j) <= r
-        lf = length[f]
+    lf = length[f]
+    if dv + (lf - t[s]) <= r:  # the whole edge through v
+        return f, du, dv, s, en, en, en, 0, 0, True
+    if dv + (lf - t[en - 1]) <= r:  # first j with dv + (L_f - t_j) <= r
         lo, hi = s, en
         while lo < hi:
             mid = (lo + hi) >> 1
@@ -183,14 +187,12 @@ def neighbour_weights(
     weights with a leading 0."""
     n = t.shape[0]
     out = np.zeros(n)
-    for i in range(n):
-        e = er[i]
-        total = 0.0
+    for e in range(start.shape[0]):  # edge by edge, row by row: each row's edge f stays in cache
         for row in range(blk[e], blk[e + 1]):
-            _, _, _, s, a, b, en, w0, w1, kept = _intervals(i, row, r, t, er, start, stop, length, tab_f, d4)
-            if kept:
-                total += (cw[a] - cw[s]) + (cw[en] - cw[b]) + (cw[w1] - cw[w0])
-        out[i] = total
+            for i in range(start[e], stop[e]):
+                _, _, _, s, a, b, en, w0, w1, kept = _intervals(i, row, r, t, er, start, stop, length, tab_f, d4)
+                if kept:
+                    out[i] += (cw[a] - cw[s]) + (cw[en] - cw[b]) + (cw[w1] - cw[w0])
     return out
 
 
