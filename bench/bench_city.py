@@ -133,7 +133,8 @@ def main() -> int:
             results[name] = res
             print(
                 f"{name:<10}{res['wall']:>9.1f}{res['cpu']:>9.1f}{res['peak_mib']:>10.0f}  "
-                f"eps {res['eps']:.0f} m, min_samples {res['ms']}, {res['n_hot']} hotspots, {res['n_sig']} significant",
+                f"eps {res['eps']:.0f} m, min_samples {res['ms']}, {res['n_hot']} hotspots, "
+                f"{res['n_sig']} significant",
                 flush=True,
             )
     if "n_jobs=1" in results and "n_jobs=2" in results:
