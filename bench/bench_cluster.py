@@ -323,9 +323,8 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             if method == "ours" and result.get("first") is not None:
-                print(
-                    f"{'':<22}(first call in the process, loading the compiled kernels: {result['first']:.2f} s)"
-                )
+                first = result["first"]
+                print(f"{'':<22}(first call in the process, loading the compiled kernels: {first:.2f} s)")
     print(
         "time ×ours / mem ×ours: the peer's time and peak RSS divided by ours (higher = ours better); "
         "+MiB: peak RSS above the process's RSS before the timed call; CPU s: user + system of the timed "
