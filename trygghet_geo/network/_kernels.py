@@ -187,12 +187,14 @@ def neighbour_weights(
     weights with a leading 0."""
     n = t.shape[0]
     out = np.zeros(n)
-    for e in range(start.shape[0]):  # edge by edge, row by row: each row's edge f stays in cache
+    for i in range(n):
+        e = er[i]
+        total = 0.0
         for row in range(blk[e], blk[e + 1]):
-            for i in range(start[e], stop[e]):
-                _, _, _, s, a, b, en, w0, w1, kept = _intervals(i, row, r, t, er, start, stop, length, tab_f, d4)
-                if kept:
-                    out[i] += (cw[a] - cw[s]) + (cw[en] - cw[b]) + (cw[w1] - cw[w0])
+            _, _, _, s, a, b, en, w0, w1, kept = _intervals(i, row, r, t, er, start, stop, length, tab_f, d4)
+            if kept:
+                total += (cw[a] - cw[s]) + (cw[en] - cw[b]) + (cw[w1] - cw[w0])
+        out[i] = total
     return out
 
 
