@@ -117,6 +117,15 @@ def test_sequential_p_values_stay_valid_under_the_null() -> None:
         assert np.mean(p_max_all <= x) <= x + 0.03, x
 
 
+@pytest.mark.parametrize("bad", [0, 1.5, True, "2"])
+def test_n_jobs_must_be_none_or_a_non_zero_integer(town, bad) -> None:
+    from trygghet_geo.errors import ParameterError
+
+    net, inc, hs = town
+    with pytest.raises(ParameterError, match="n_jobs"):
+        hotspot_significance(hs, inc, net, eps_m=40, min_samples=4, n_simulations=9, n_jobs=bad)
+
+
 def test_seeds_come_from_one_seed_sequence() -> None:
     a = mc.seeds(5, 4)
     b = np.random.SeedSequence(5).spawn(4)

@@ -37,7 +37,7 @@ from trygghet_geo._config import progress_disable
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["BLOCK", "H", "MonteCarlo", "combine", "run", "seeds", "simulate"]
+__all__ = ["BLOCK", "H", "MonteCarlo", "check_n_jobs", "combine", "run", "seeds", "simulate"]
 
 H = 10
 """Besag-Clifford: simulated maxima at or above a hotspot's statistic before it may be settled."""
@@ -62,6 +62,15 @@ def seeds(random_state: int | np.random.Generator | None, n_simulations: int) ->
     return np.random.SeedSequence(entropy).spawn(n_simulations)
 
 
+def check_n_jobs(n_jobs: object) -> None:
+    """Refuse an ``n_jobs`` that is not None or a non-zero integer."""
+    bad = isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0
+    if n_jobs is not None and bad:
+        from trygghet_geo.errors import ParameterError
+
+        raise ParameterError(f"n_jobs must be None or a non-zero integer (-1: every core), got {n_jobs!r}")
+
+
 def simulate(
     statistic: Callable[[np.random.Generator], np.ndarray],
     seed_list: Sequence[np.random.SeedSequence],
@@ -71,6 +80,7 @@ def simulate(
 ) -> list[np.ndarray]:
     """The statistics of simulations ``indices`` (each from its own seed), in the order of ``indices``."""
     idx = [int(k) for k in indices]
+    check_n_jobs(n_jobs)
     if n_jobs is None or n_jobs == 1 or len(idx) <= 1:
         return [_one(statistic, seed_list[k]) for k in idx]
     from joblib import Parallel, delayed

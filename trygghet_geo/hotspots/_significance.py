@@ -144,6 +144,7 @@ def hotspot_significance(
     (True, True)
     """
     v.count("n_simulations", n_simulations)
+    _montecarlo.check_n_jobs(n_jobs)
     v.probability("alpha", alpha)
     v.positive("eps_m", eps_m)
     v.count("min_samples", min_samples, minimum=1)
