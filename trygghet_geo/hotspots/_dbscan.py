@@ -320,12 +320,15 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
             self.components_ = db.components_
             self.snap_ = None
             return self
-        from trygghet_geo.network.snap import snap_points
+        from trygghet_geo.network.snap import snap_points, snap_table
 
         X, xy = network_input(self, X, self.network)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, xy)
-        snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
+        if isinstance(X, np.ndarray):  # no point geometry to make for a bare array
+            snap = snap_table(xy, self.network, max_snap_m=self.max_snap_m)
+        else:
+            snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
         labels, core = dbscan_on_network(
             snap["edge_id"].to_numpy(),
             snap["edge_offset_m"].to_numpy(),

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network._model import StreetNetwork
 
-__all__ = ["points_xy", "random_positions", "snap_points", "snapped_positions"]
+__all__ = ["points_xy", "random_positions", "snap_points", "snap_table", "snapped_positions"]
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +110,33 @@ def snap_points(
     because shapely's ``STRtree.query_nearest`` costs ~6 µs a point (~6 s for a million incidents) and a
     KD-tree of samples along the pieces ~4 µs; the grid ~1 µs.
     """
+    xy, index = points_xy(points, network)
+    columns, reason = _snap_columns(xy, network, max_snap_m)
+    n = len(xy)
+    if isinstance(points, gpd.GeoDataFrame):
+        out = points.assign(**columns)
+    else:
+        geometry = points if isinstance(points, gpd.GeoSeries) else gpd.points_from_xy(xy[:, 0], xy[:, 1])
+        crs = points.crs if isinstance(points, gpd.GeoSeries) else network.crs
+        out = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geometry, index=index, crs=crs), index=index)
+    own = out[schema.REASON].fillna("").astype(str).to_numpy() if schema.REASON in out else np.full(n, "")
+    out[schema.REASON] = np.where(own != "", own, reason)  # a point's earlier reason is the first cause
+    return out
+
+
+def snap_table(xy: np.ndarray, network: StreetNetwork, *, max_snap_m: float = 100.0) -> pd.DataFrame:
+    """:func:`snap_points` for an (n, 2) array in the network's CRS, as a plain DataFrame of the snapping
+    columns (no geometry made: what an estimator keeps as ``snap_`` for a million points)."""
+    columns, reason = _snap_columns(np.asarray(xy, dtype=np.float64), network, max_snap_m)
+    return pd.DataFrame({**columns, schema.REASON: reason})
+
+
+def _snap_columns(
+    xy: np.ndarray, network: StreetNetwork, max_snap_m: float
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The snapping columns of points ``xy`` and the reason of each point not snapped."""
     if not (np.isfinite(max_snap_m) and max_snap_m > 0):
         raise InputError(f"max_snap_m must be a positive number of metres, got {max_snap_m!r}")
-    xy, index = points_xy(points, network)
     n = len(xy)
     edge_id = np.full(n, -1, dtype=np.int64)
     offset = np.full(n, np.nan)
@@ -138,15 +162,7 @@ def snap_points(
         schema.SNAP_DIST_M: dist,
         SNAPPED: snapped,
     }
-    if isinstance(points, gpd.GeoDataFrame):
-        out = points.assign(**columns)
-    else:
-        geometry = points if isinstance(points, gpd.GeoSeries) else gpd.points_from_xy(xy[:, 0], xy[:, 1])
-        crs = points.crs if isinstance(points, gpd.GeoSeries) else network.crs
-        out = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geometry, index=index, crs=crs), index=index)
-    own = out[schema.REASON].fillna("").astype(str).to_numpy() if schema.REASON in out else np.full(n, "")
-    out[schema.REASON] = np.where(own != "", own, reason)  # a point's earlier reason is the first cause
-    return out
+    return columns, reason
 
 
 def snapped_positions(
