@@ -418,13 +418,17 @@ def _pair_chunks(p: _Prepared, points: np.ndarray, rad: np.ndarray | None = None
 
 
 def _distance_pairs(
-    p: _Prepared, points: np.ndarray, rad: np.ndarray | None = None
+    p: _Prepared, points: np.ndarray, rad: np.ndarray | None = None, *, after: bool = False
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(sorted point i, sorted neighbour j, network distance) for every neighbour of the given points,
     in chunks; the intervals are disjoint, so each pair comes once. With ``rad`` (a radius per point of
-    ``points``, at most ``p.radius``) only the neighbours within each point's own radius."""
+    ``points``, at most ``p.radius``) only the neighbours within each point's own radius; with ``after``,
+    only neighbours ``j > i`` (every unordered pair once, half the work, when ``points`` are all points)."""
     for c in _pair_chunks(p, points, rad):
         for sel, lo, hi in ((None, c.s, c.a), (None, c.b, c.e), (c.win, c.w0, c.w1)):
+            if after:
+                lo = np.maximum(lo, (c.i if sel is None else c.i[sel]) + 1)
+                hi = np.maximum(hi, lo)
             size = hi - lo
             cum = np.cumsum(size)
             cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
