@@ -33,6 +33,13 @@ One full run (2026-11-28, shared 2-core machine, 23 GB RAM; seconds / peak RSS o
     helsinki  10,000  nx_node     0.50 s    428 MiB   (ARI 0.498: points on the wrong street)
     helsinki 100,000  ours        1.84 s    707 MiB
     grid100k 1,000,000 ours       9.47 s  1,321 MiB   (sklearn Euclidean DBSCAN: 15.8 s, 3,515 MiB)
+
+With the compiled kernels and the grid snapper (2026-12-05, load 20-29 on the 2 cores: wall clock is several
+times the CPU time; CPU seconds of the timed call):
+
+    helsinki  10,000  ours        0.13-0.25 s CPU   434 MiB  (sparse peer 0.64-0.67 s CPU, same labels)
+    helsinki 100,000  ours        0.55-0.71 s CPU   476 MiB  (sklearn Euclidean DBSCAN: 6.2 s CPU)
+    grid100k 1,000,000 ours       3.26-3.34 s CPU   735 MiB  (sklearn Euclidean DBSCAN: 33.1 s CPU, 3,525 MiB)
 """
 
 from __future__ import annotations
