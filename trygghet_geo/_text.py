@@ -151,6 +151,25 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "chart.count": {"sv": "Händelser per månad", "en": "Incidents per month"},
     "chart.empty": {"sv": "Inga platser att visa", "en": "No places to show"},
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
+    # the measures register's follow-up (plan.followup_plan: result codes)
+    "plan.result.goal_met": {"sv": "Målet nått", "en": "Goal met"},
+    "plan.result.improved_short_of_goal": {
+        "sv": "Förbättrat mot resten av kommunen, men målet är inte nått",
+        "en": "Improved against the rest of the town, goal not reached",
+    },
+    "plan.result.goal_not_met": {"sv": "Målet inte nått", "en": "Goal not met"},
+    "plan.result.not_measurable": {
+        "sv": "Målet kan inte mätas i polisens händelser",
+        "en": "The goal cannot be measured in police incidents",
+    },
+    "plan.result.not_started": {
+        "sv": "Inte påbörjad inom datans period",
+        "en": "Not started within the data's period",
+    },
+    "plan.result.no_history": {
+        "sv": "För kort historik före start att jämföra med",
+        "en": "Too little history before the start to compare with",
+    },
     # --- the nationwide run's index page (batch) ---
     "batch.title": {
         "sv": "Hela landet: kommunernas hotspots",
@@ -390,6 +409,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "reason.daypart.dagtid": {"sv": "dagtid", "en": "daytime"},
     "reason.daypart.kvällar": {"sv": "kvällar", "en": "evenings"},
     "reason.daypart.nätter": {"sv": "nätter", "en": "nights"},
+    # the map's vector basemap (output/_basemap.py)
+    "basemap.water": {"sv": "Bakgrund: vatten", "en": "Background: water"},
+    "basemap.green": {"sv": "Bakgrund: parker och grönområden", "en": "Background: parks and green areas"},
+    "basemap.buildings": {"sv": "Bakgrund: byggnader", "en": "Background: buildings"},
+    "basemap.rail": {"sv": "Bakgrund: järnväg och spårväg", "en": "Background: railway and tramway"},
+    "basemap.attribution": {
+        "sv": "Bakgrund © OpenStreetMap contributors (ODbL)",
+        "en": "Background © OpenStreetMap contributors (ODbL)",
+    },
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
 
