@@ -39,7 +39,7 @@ times the CPU time; CPU seconds of the timed call):
 
     helsinki  10,000  ours        0.13-0.25 s CPU   434 MiB  (sparse peer 0.64-0.67 s CPU, same labels)
     helsinki 100,000  ours        0.55-0.71 s CPU   476 MiB  (sklearn Euclidean DBSCAN: 6.2 s CPU)
-    grid100k 1,000,000 ours       3.26-3.34 s CPU   735 MiB  (sklearn Euclidean DBSCAN: 31.1-33.1 s CPU, 3,525 MiB)
+    grid100k 1,000,000 ours       3.26-3.34 s CPU   735 MiB  (sklearn Euclidean: 31.1-33.1 s CPU, 3,525 MiB)
 """
 
 from __future__ import annotations
