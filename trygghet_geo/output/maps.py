@@ -61,6 +61,7 @@ def make_map(
     streets: bool | None = None,
     tiles: str = "OpenStreetMap",
     density: gpd.GeoDataFrame | None = None,
+    basemap: dict[str, gpd.GeoDataFrame] | None = None,
     trend: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The interactive map of an analysis.
@@ -88,6 +89,9 @@ def make_map(
     density : GeoDataFrame, optional
         A lixel table from :func:`~trygghet_geo.density.network_kde` to draw; default: computed from the
         analysis' incidents with its defaults.
+    basemap : dict of GeoDataFrame, optional
+        Context drawn under everything else (water, parks and green areas, buildings, railway, a few
+        landmark names) from :func:`trygghet_geo.network.basemap_from_pbf`, carried in the file itself.
     trend : GeoDataFrame, optional
         A segment table from :func:`~trygghet_geo.emerging_hotspots`: the layer "Utveckling" colours the
         segments by ``pattern`` with a legend of the pattern names (in the shared mode only segments holding
@@ -135,6 +139,10 @@ def make_map(
     payload = layers.payload(
         analysis, tables, lang=language, labels=labels, title=title, streets=draw_streets
     )
+    if basemap is not None:
+        from trygghet_geo.output._basemap import basemap_payload
+
+        payload.update(basemap_payload(basemap))
     if heatmap is True or heatmap in ("density", "both"):
         density = density_for_map(analysis) if density is None else density
         payload["density"] = density_layer(density, privacy=privacy, k=k, labels=labels)
@@ -211,6 +219,9 @@ def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
     labels = dict(md.LABELS[lang])
     cell = f"{cell_m:g}"
     labels["privacy_shared"] = labels["privacy_shared"].format(k=k, cell=cell)
+    from trygghet_geo.output._basemap import basemap_labels
+
+    labels.update(basemap_labels(lang))
     for key in ("trend", "time_filter", "time_from", "time_to", "time_shown", "time_in_range"):
         labels[key] = text(f"map.{key}", lang=lang)
     return labels
@@ -251,6 +262,9 @@ def _add_groups(
         groups["area"] = group(labels["area"])
     if streets and payload["streets"]:
         groups["streets"] = group(labels["streets"])
+    for key in ("water", "green", "buildings", "rail"):  # the vector basemap (output/_basemap.py)
+        if payload.get(key):
+            groups[key] = group(labels[f"basemap.{key}"])
     return groups
 
 

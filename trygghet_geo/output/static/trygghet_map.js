@@ -429,6 +429,49 @@ var TrygghetMap = (function () {
     new Footer().addTo(map);
   }
 
+  // The vector basemap (water, green, buildings, rail, landmark names): one SVG path per layer in a pane under
+  // everything else, so a reader can tell the park from the car park with no tiles.
+  var BASE_STYLE = {
+    water: { color: "#8fbcd9", weight: 1, fillColor: "#b7d7ec", fillOpacity: 1 },
+    green: { stroke: false, fillColor: "#d3e8c4", fillOpacity: 1 },
+    buildings: { color: "#c2b8ad", weight: 0.6, fillColor: "#e2dbd3", fillOpacity: 1 },
+    rail: { color: "#8a7f8e", weight: 1.6, dashArray: "5 3", fill: false }
+  };
+
+  function addBasemap(map, D, G) {
+    var renderer = null;
+    ["water", "green", "buildings", "rail"].forEach(function (key) {
+      var B = D[key];
+      if (!B || !G[key]) return;
+      if (!renderer) {
+        map.createPane("tgBase").style.zIndex = 200;
+        map.getPane("tgBase").style.pointerEvents = "none";
+        renderer = L.svg({ pane: "tgBase" });
+      }
+      var style = L.extend({ renderer: renderer, interactive: false, className: "tg-base tg-base-" + key },
+                           BASE_STYLE[key]);
+      if (B.poly && B.poly.length) G[key].addLayer(L.polygon(polygons(B.poly, D.q), style));
+      if (B.lines && B.lines.length) {
+        var ls = L.extend({}, style, { fill: false, weight: key === "water" ? 2 : style.weight,
+                                       color: key === "water" ? "#8fbcd9" : style.color });
+        G[key].addLayer(L.polyline(B.lines.map(function (a) { return latlngs(a, D.q); }), ls));
+      }
+    });
+    var M = D.landmarks;
+    if (M && M.name.length) {
+      var f = decode(M.xy, D.q);
+      M.name.forEach(function (name, i) {
+        var fg = G[M.layer[i]];
+        if (!fg) return;
+        var icon = L.divIcon({ className: "tg-landmark tg-landmark-" + M.layer[i], html: el("span", null, name),
+                               iconSize: null });
+        fg.addLayer(L.marker([f[2 * i + 1], f[2 * i]], { icon: icon, interactive: false, keyboard: false,
+                                                          pane: "tgBase" }));
+      });
+    }
+    if (renderer) map.attributionControl.addAttribution(D.labels["basemap.attribution"]);
+  }
+
   function build(map, D, G) {
     var L_ = D.labels;
     D._groups = G;
@@ -436,6 +479,7 @@ var TrygghetMap = (function () {
     map.createPane("tgStreets").style.zIndex = 250;
     map.createPane("tgPoints").style.zIndex = 350;
     map.getPane("tgStreets").style.pointerEvents = "none";
+    addBasemap(map, D, G);
     if (D.streets && G.streets) {
       var lines = D.streets.map(function (a) { return latlngs(a, D.q); });
       G.streets.addLayer(L.polyline(lines, { renderer: L.canvas({ pane: "tgStreets" }), color: "#8d949c",
@@ -464,6 +508,9 @@ var TrygghetMap = (function () {
       G.layers.options.collapsed = true;
       G.layers.remove(); G.layers.addTo(map);
     }
+    // printing lays the page out anew (print stylesheet: A4 landscape), so Leaflet measures the map again
+    window.addEventListener("beforeprint", function () { map.invalidateSize({ animate: false }); });
+    window.addEventListener("afterprint", function () { map.invalidateSize({ animate: false }); });
     map.getContainer().setAttribute("data-tg-ready", "1");
     return byPlace;
   }
