@@ -160,6 +160,17 @@ def lagesbild(
     return paths
 
 
+LAGESBILD_KEYS = ("lagesbild", "lagesbild_docx", "lagesbild_map")
+"""The keys of :func:`lagesbild_of`'s paths."""
+
+
+def lagesbild_of(analysis: AnalysisLike, inputs: Mapping[str, Path], out: str | Path) -> dict[str, Path]:
+    """The demo's lägesbild: with ``inputs["districts"]`` and ``inputs["plan"]``, no PDF; the paths under
+    :data:`LAGESBILD_KEYS`."""
+    doc = lagesbild(analysis, areas=inputs["districts"], plan=inputs["plan"], out=out, pdf=False)
+    return dict(zip(LAGESBILD_KEYS, (doc["html"], doc["docx"], doc["map"]), strict=True))
+
+
 def document(
     analysis: AnalysisLike,
     *,
