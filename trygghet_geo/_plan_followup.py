@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._typing import Period
 from trygghet_geo.errors import InputError, ParameterError
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from trygghet_geo.followup import PeriodLike
     from trygghet_geo.network import StreetNetwork
 
 __all__ = [
@@ -85,7 +85,7 @@ def followup_plan(
     areas: gpd.GeoDataFrame | None = None,
     network: StreetNetwork | None = None,
     alpha: float = 0.05,
-    data_period: PeriodLike | None = None,
+    data_period: Period | None = None,
 ) -> pd.DataFrame:
     """Follow up each measure of the register at its place against the rest of the town.
 
