@@ -156,6 +156,7 @@ def _variants(small: dict[str, object]) -> dict[str, tuple[object, object]]:
         "weights": ({"stöld": 2.5}, ("parameters", "weights", None)),
         "n_simulations": (3, ("parameters", "n_simulations", 3)),
         "random_state": (11, ("parameters", "random_state", 11)),
+        "n_jobs": (2, ("parameters", "n_jobs", 2)),  # recorded, though the result is the same for any n_jobs
         "title": ("Kvarteret Ugglan", ("parameters", "title", "Kvarteret Ugglan")),
         "source_note": ("Utdrag RAR 2025", ("parameters", "source_note", "Utdrag RAR 2025")),
         "synthetic": (True, ("parameters", "synthetic", True)),
