@@ -420,10 +420,18 @@ def nearest_pieces(
     best_p = np.full(n, -1, dtype=np.int64)
     best_d = np.full(n, np.inf)
     best_u = np.zeros(n)
+    reach = max_d / c
     for i in range(n):
         x, y = px[i], py[i]
-        cx = int(np.floor((x - x0) / c))
-        cy = int(np.floor((y - y0) / c))
+        fx = np.floor((x - x0) / c)
+        fy = np.floor((y - y0) / c)
+        # A point farther than max_d outside the grid has no piece within max_d (NaN fails the test too);
+        # the others start from the nearest cell of the grid, so a far point never walks rings of cells
+        # that do not exist (its cell number would not even fit an integer).
+        if not (-1.0 - reach <= fx <= nx + reach and -1.0 - reach <= fy <= ny + reach):
+            continue
+        cx = int(min(max(fx, 0.0), nx - 1.0))
+        cy = int(min(max(fy, 0.0), ny - 1.0))
         bd = np.inf
         bp = -1
         bu = 0.0
