@@ -177,7 +177,7 @@ def test_cli_trend_writes_the_segment_and_near_repeat_tables(tmp_path, capsys) -
     table = gpd.read_file(out / "utveckling.gpkg")
     assert {"pattern", "label", "trend_z", "trend_p", "n_steps_hot"} <= set(table.columns)
     assert set(table["pattern"]) <= set(PATTERNS)
-    knox = pd.read_csv(out / "narupprepning.csv")
+    knox = pd.read_csv(out / "narupprepning.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert len(knox) == 16
     printed = capsys.readouterr().out
     assert "tidssteg" in printed

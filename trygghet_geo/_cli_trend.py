@@ -63,6 +63,7 @@ def _run_trend(
     from trygghet_geo import schema
     from trygghet_geo.analysis import _geocode, _read
     from trygghet_geo.hotspots import emerging_hotspots, near_repeat
+    from trygghet_geo.io._write import write_table
 
     network = load_network(args.network)
     inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
@@ -84,8 +85,7 @@ def _run_trend(
     attrs = dict(segments.attrs)
     segments.attrs = {}
     segments.to_file(gpkg, layer="utveckling", driver="GPKG")
-    csv = out / "narupprepning.csv"
-    table.to_csv(csv, index=False)
+    csv = write_table(table, out / "narupprepning.csv")  # the one dialect (";", decimal comma)
     sv = args.lang == "sv"
     counts = segments.loc[segments["pattern"] != "no_pattern", "label"].value_counts()
     print(
