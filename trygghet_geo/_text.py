@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from trygghet_geo._text_cli import CLI_TEXTS
 from trygghet_geo.errors import ParameterError
 
 __all__ = ["LANGS", "TEXTS", "resolve_lang", "text"]
@@ -116,6 +117,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
+
+TEXTS.update(CLI_TEXTS)  # the command line's help (cli.*), kept in its own module for its length
 
 
 def resolve_lang(lang: str | None = None) -> str:
