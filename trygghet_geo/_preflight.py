@@ -33,8 +33,8 @@ _INPUTS: dict[str, tuple[str, ...] | None] = {
 # Subcommands whose --out is a folder; for the others it is one file of these kinds.
 _FOLDER_OUT = {"demo", "analyze", "report", "density"}
 _FILE_OUT = {
-    "validate": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson"),
-    "geocode": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson"),
+    "validate": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
+    "geocode": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
     "network": (".gpkg",),
 }
 _COUNTS = {"n_simulations": 0, "top": 1, "followup": 1}  # --eps-m/--min-samples: checked by argparse

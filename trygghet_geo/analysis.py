@@ -74,6 +74,17 @@ class Analysis:
     observations_left_out: dict[str, int] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        from trygghet_geo._repr import analysis_repr
+
+        return analysis_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A short HTML summary for notebooks: counts, left-out reasons, top places, parameters chosen."""
+        from trygghet_geo._repr import analysis_html
+
+        return analysis_html(self)
+
     def to_map(self, **kwargs: Any) -> folium.Map:
         """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
         from trygghet_geo.output.maps import make_map

@@ -54,9 +54,17 @@ HOTSPOT_COLUMNS = (
     "n_time_unknown",
     "member_index",
     "length_m",
-    "segments",
+    "segments_wkt",
     "geometry",
 )
+
+
+def _utc(when: Any) -> Any:
+    """A timestamp in UTC (a naive one is taken as Swedish local time); NaT stays NaT."""
+    if pd.isna(when):
+        return pd.NaT
+    stamp = pd.Timestamp(when)
+    return (stamp.tz_localize("Europe/Stockholm") if stamp.tzinfo is None else stamp).tz_convert("UTC")
 
 
 def top_hours(times: pd.Series) -> str:
@@ -169,7 +177,10 @@ def find_hotspots(
         Columns ``hotspot_id`` (0.., by size), ``cluster``, ``n_events``, ``n_<category>`` for each incident
         category, ``first_at``, ``last_at``, ``top_hours`` ("22–02"), ``top_weekdays`` ("fre–lör"),
         ``member_index`` (list of the points' index labels), ``length_m`` (street length covered),
-        ``segments`` (MultiLineString) and the polygon geometry, all in the network's CRS.
+        ``segments_wkt`` (the street pieces, a MultiLineString as WKT: ``shapely.from_wkt`` gives it back)
+        and the polygon geometry, all in the network's CRS. The polygon is the table's one geometry column,
+        so ``to_file`` (GeoPackage, GeoJSON) and ``to_parquet`` write the table as it is; ``first_at`` and
+        ``last_at`` are in UTC, which every format stores alike.
     """
     if not isinstance(points, gpd.GeoDataFrame):
         raise InputError(f"points must be a GeoDataFrame, got {type(points).__name__}")
@@ -210,14 +221,14 @@ def find_hotspots(
         profile = time_profile(when, known[member], None if until is None else until.iloc[member])
         row.update(
             {
-                "first_at": when.min(),
-                "last_at": when.max(),
+                "first_at": _utc(when.min()),
+                "last_at": _utc(when.max()),
                 "top_hours": profile.hours,
                 "n_time_unknown": int((~known[member] & when.notna().to_numpy()).sum()),
                 "top_weekdays": profile.weekdays,
                 "member_index": list(points.index[member]),
                 "length_m": float(segs.length),
-                "segments": segs,
+                "segments_wkt": segs.wkt,
                 "geometry": segs.buffer(buffer_m) if not segs.is_empty else shapely.Polygon(),
             }
         )
@@ -227,7 +238,8 @@ def find_hotspots(
         frame = frame.sort_values(["n_events", schema.CLUSTER], ascending=[False, True], kind="stable")
     frame.insert(0, schema.HOTSPOT_ID, np.arange(len(frame), dtype=np.int64))
     frame = frame.reset_index(drop=True)
-    frame["segments"] = gpd.GeoSeries(frame["segments"], crs=network.crs)
+    for col in ("first_at", "last_at"):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
     out = gpd.GeoDataFrame(frame, geometry="geometry", crs=network.crs)
     logger.info("%d hotspots from %d clustered points", len(out), int(clustered.sum()))
     return out

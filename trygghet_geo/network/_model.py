@@ -103,9 +103,15 @@ class StreetNetwork:
         return CRS.from_user_input(self.edges.crs)
 
     def __repr__(self) -> str:
-        return (
-            f"StreetNetwork({len(self.nodes)} nodes, {len(self.edges)} edges, crs={self.crs.to_string()!r})"
-        )
+        from trygghet_geo._repr import network_repr
+
+        return network_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A short HTML summary for notebooks: nodes, edges, length, CRS and the attributes kept."""
+        from trygghet_geo._repr import network_html
+
+        return network_html(self)
 
     def to_graph(self) -> nx.MultiGraph:
         """The network as an undirected networkx MultiGraph.
