@@ -304,11 +304,15 @@ def test_self_contained_fetches_nothing(analysis, tmp_path):
     assert data["labels"]["osm"].endswith("© OpenStreetMap contributors (ODbL)")
 
 
-def test_default_mode_uses_osm_tiles_with_attribution(html_shared):
-    assert "tile.openstreetmap.org" in html_shared
-    assert "OpenStreetMap" in html_shared
-    assert "contributors" in html_shared
-    assert payload_of(html_shared)["streets"] is None
+def test_default_map_is_offline_and_tiles_only_when_asked(analysis, html_shared):
+    assert "tile.openstreetmap" not in html_shared
+    assert "L.tileLayer" not in html_shared
+    assert "cdn.jsdelivr" not in html_shared
+    assert payload_of(html_shared)["streets"]  # the streets drawn as the basemap
+    tiled = make_map(analysis, tiles="OpenStreetMap").get_root().render()
+    assert "tile.openstreetmap.org" in tiled
+    assert "contributors" in tiled
+    assert payload_of(tiled)["streets"] is None
 
 
 @pytest.mark.parametrize(
@@ -432,7 +436,7 @@ def test_uses_the_rankings_trend_and_observation_columns():
 
 
 def test_optional_layers_follow_their_switches(analysis):
-    no_heat = make_map(analysis, heatmap=False, streets=True).get_root().render()
+    no_heat = make_map(analysis, heatmap=False, streets=True, tiles="OpenStreetMap").get_root().render()
     names = overlay_names(no_heat)
     assert not any(n.startswith(("Värmekarta", "Täthet")) for n in names)
     assert "density" not in payload_of(no_heat)

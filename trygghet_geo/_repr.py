@@ -6,13 +6,14 @@ themselves in a notebook: a short HTML summary (``_repr_html_``) instead of ever
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trygghet_geo._text import resolve_lang, text
 
-if TYPE_CHECKING:
-    from trygghet_geo.analysis import Analysis
-    from trygghet_geo.network import StreetNetwork
+# The objects are typed loosely on purpose: analysis.py and network/_model.py import this module, and the
+# house rule forbids import cycles (TYPE_CHECKING imports included).
+Analysis = Any
+StreetNetwork = Any
 
 __all__ = ["analysis_html", "analysis_repr", "network_html", "network_repr"]
 

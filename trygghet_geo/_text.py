@@ -137,6 +137,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "lighting: missing on {pct} % of the streets",
     },
     "lit.unknown": {"sv": "belysning: okänd", "en": "lighting: unknown"},
+    "lit.present": {"sv": "belysning: finns på gatorna", "en": "lighting: present on the streets"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
 

@@ -86,7 +86,8 @@ class Analysis:
         return analysis_html(self)
 
     def to_map(self, **kwargs: Any) -> folium.Map:
-        """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
+        """The interactive map (a ``folium.Map``), offline: Leaflet inlined, streets drawn from the network,
+        no tile server asked unless ``tiles=`` is passed; keywords go to :func:`.maps.make_map`."""
         from trygghet_geo.output.maps import make_map
 
         return make_map(self, **kwargs)

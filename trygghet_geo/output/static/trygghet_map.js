@@ -115,6 +115,7 @@ var TrygghetMap = (function () {
     var rows = [[L_.reason, h.reason], [L_.trend, h.trend], [L_.p_value, h.p_value], [L_.score, h.score],
                 [L_.hours, h.hours], [L_.weekdays, h.weekdays], [L_.n_observations, h.n_obs]];
     table(rows, box).classList.add("tg-reason-table");
+    if (h.lit) el("div", "tg-popup-lit", h.lit, box);  // street lighting from the OSM lit tags
     if (h.counts && h.counts.length) {
       el("div", "tg-popup-sub", L_.counts, box);
       table(h.counts, box);
