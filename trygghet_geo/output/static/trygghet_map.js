@@ -283,9 +283,20 @@ var TrygghetMap = (function () {
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
       onAdd: function () {
-        var box = el("div", "tg-legend leaflet-bar");
-        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
-        el("div", "tg-legend-title", L_.legend, box);
+        var outer = el("div", "tg-legend leaflet-bar");
+        L.DomEvent.disableClickPropagation(outer); L.DomEvent.disableScrollPropagation(outer);
+        var head = el("div", "tg-panel-head", null, outer);
+        el("div", "tg-legend-title", L_.legend, head);
+        var fold = el("button", "tg-toggle tg-legend-toggle", "\u2212", head);  // collapsible: a short screen
+        fold.type = "button"; fold.setAttribute("aria-label", L_.legend);  // keeps the place list clear
+        var box = el("div", "tg-legend-body", null, outer);
+        function setOpen(open) {
+          box.style.display = open ? "" : "none";
+          fold.textContent = open ? "\u2212" : "+";
+          fold.setAttribute("aria-expanded", open ? "true" : "false");
+        }
+        L.DomEvent.on(fold, "click", function () { setOpen(box.style.display === "none"); });
+        setOpen(window.innerHeight >= 560);
         if (D.rank_scale.length) {
           el("div", "tg-legend-sub", L_.rank_scale, box);
           var row = el("div", "tg-ramp", null, box);
@@ -321,7 +332,7 @@ var TrygghetMap = (function () {
             if (counts[s]) el("div", "tg-legend-item", L_["obs_state_" + s] + ": " + counts[s], box);
           });
         }
-        return box;
+        return outer;
       }
     });
     new Legend().addTo(map);
