@@ -47,7 +47,9 @@ def test_legend_never_covers_the_place_list_on_a_laptop(browser: Any, busy_map: 
         legend = page.locator(".tg-legend").bounding_box()
         items = page.locator(".tg-place")
         last = items.nth(items.count() - 1).bounding_box()
-        assert panel is not None and legend is not None and last is not None
+        assert panel is not None
+        assert legend is not None
+        assert last is not None
         assert not _overlap(panel, legend), (panel, legend)
         assert last["y"] + last["height"] <= 700
         assert page.locator(".tg-legend-body").is_visible()  # open on a 700 px screen, and still clear

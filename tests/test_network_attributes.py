@@ -102,11 +102,11 @@ def test_to_osmnx_passes_basic_stats_and_plot(helsinki) -> None:
     assert stats["street_segment_count"] == len(helsinki.edges)
     assert stats["street_length_total"] == pytest.approx(helsinki.edges["length_m"].sum(), rel=1e-9)
     assert stats["m"] == 2 * len(helsinki.edges)
-    u, v, data = next(iter(G.edges(data=True)))
+    _u, _v, data = next(iter(G.edges(data=True)))
     assert {"osmid", "length", "geometry", "highway", "lit"} <= set(data)
-    fig, ax = ox.plot_graph(G, show=False, close=True)
+    _fig, ax = ox.plot_graph(G, show=False, close=True)
     assert len(ax.collections) >= 1
-    nodes, edges = ox.convert.graph_to_gdfs(G)
+    _nodes, edges = ox.convert.graph_to_gdfs(G)
     assert len(edges) == 2 * len(helsinki.edges)
 
 
