@@ -20,6 +20,15 @@ Usage::
     .venv/bin/python bench/bench_density.py           # every case
     .venv/bin/python bench/bench_density.py --quick   # 20,000 events on the sample, 100,000 on the grid
     .venv/bin/python bench/bench_density.py --continuous --quick   # the continuous kernel's depth loss
+    .venv/bin/python bench/bench_density.py --planted   # planted places in the top 1 % of lixels
+
+``--planted``: the planted scenarios of ``bench/planted.py`` (three hotspots of 12–60 events within 60 m
+along the streets, uniform noise at 3, 20, 40 and 180 events per km, held-out seeds 1001–1005; the same
+generator judges ``analyze`` in bench_defaults.py) on the sample's streets and on the synthetic grid town:
+how many planted places have their peak lixel (within 40 m of the planted centre) in the top 1 % of all
+lixels, with the defaults (bandwidth by cross-validation over ``DEFAULT_BANDWIDTHS``) beside the earlier
+50–400 m grid and a fixed 200 m, in the same run. Then the sample's own five planted places: each peak's
+rank, and how many lixels above it lie outside every planted place.
 
 The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
 is printed beside it.
@@ -171,9 +180,91 @@ def _child(case: str, arg: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _top_share(lix, centres) -> list[float]:
+    """Each centre's peak lixel (within 40 m) as a share of lixels at or above it (0.01 = top 1 %)."""
+    import shapely
+
+    d = lix["density"].to_numpy()
+    s = np.sort(d)
+    out = []
+    for c in centres:
+        peak = d[lix.geometry.distance(shapely.Point(c)).to_numpy() < 40].max()
+        out.append(1.0 - np.searchsorted(s, peak) / len(s))
+    return out
+
+
+def planted(seeds: list[int]) -> None:
+    import geopandas as gpd
+    import planted as gen
+    import shapely
+
+    from trygghet_geo import sample
+    from trygghet_geo.density import DEFAULT_BANDWIDTHS, network_kde
+
+    configs = {"defaults": None, "grid 50-400 m": [50, 75, 100, 150, 200, 300, 400], "fixed 200 m": 200}
+    total = dict.fromkeys(configs, 0)
+    runs = 0
+    print(f"planted places with their peak in the top 1 % of lixels (default grid {DEFAULT_BANDWIDTHS}):")
+    for name, net in (("sample", sample.load_network()), ("grid town", gen.grid_town())):
+        for dens in gen.DENSITIES:
+            cells = []
+            for seed in seeds:
+                sc = gen.scenario(net, dens, seed)
+                ex = sc.incidents
+                ev = gpd.GeoDataFrame(
+                    ex, geometry=gpd.points_from_xy(ex["Longitud"], ex["Latitud"]), crs=4326
+                )
+                row = {}
+                for cfg, bw in configs.items():
+                    lix = network_kde(ev, net, bandwidth_m=bw)
+                    row[cfg] = (sum(t <= 0.01 for t in _top_share(lix, sc.anchors)), lix.attrs["bandwidth_m"])
+                    total[cfg] += row[cfg][0]
+                runs += len(sc.anchors)
+                cells.append(row)
+            text = "  ".join(
+                f"{cfg} {sum(r[cfg][0] for r in cells)}/{3 * len(seeds)} "
+                f"(bw {'/'.join(f'{r[cfg][1]:g}' for r in cells)})"
+                for cfg in configs
+            )
+            print(f"  {name:9s} {dens:5g}/km  {text}")
+    print("  all: " + ", ".join(f"{cfg} {n}/{runs} = {100 * n / runs:.1f} %" for cfg, n in total.items()))
+    net = sample.load_network()
+    print("the sample's five planted places, defaults (share of lixels at or above the peak; lixels above it")
+    print("lying outside every planted place, i.e. farther than its radius + 150 m along the streets):")
+    for seed in seeds:
+        raw = sample.generate_incidents(seed, network=net).dropna(subset=["Latitud"])
+        ev = gpd.GeoDataFrame(raw, geometry=gpd.points_from_xy(raw["Longitud"], raw["Latitud"]), crs=4326)
+        lix = network_kde(ev, net)
+        anchors = [sample._anchor_node(net, p.street) for p in sample._PLANTED]
+        tops = _top_share(lix, net.node_xy[anchors])
+        inside = _inside_planted(net, lix, anchors, [p.radius_m + 150 for p in sample._PLANTED])
+        d = lix["density"].to_numpy()
+        stray = []
+        for a in anchors:
+            peak = d[lix.geometry.distance(shapely.Point(net.node_xy[a])).to_numpy() < 40].max()
+            stray.append(int(((d > peak) & ~inside).sum()))
+        parts = [
+            f"{p.key} {100 * t:.2f} % ({s} outside)"
+            for p, t, s in zip(sample._PLANTED, tops, stray, strict=True)
+        ]
+        print(f"  seed {seed}: bw {lix.attrs['bandwidth_m']:g} m; " + ", ".join(parts))
+
+
+def _inside_planted(net, lix, anchors, radii) -> np.ndarray:
+    from trygghet_geo.network.distance import nearest_source_distances
+
+    u = net.edges["u"].to_numpy()[lix["edge_id"].to_numpy()]
+    inside = np.zeros(len(lix), bool)
+    for a, r in zip(anchors, radii, strict=True):
+        inside |= np.isfinite(nearest_source_distances(net, np.array([a]), r)[u])
+    return inside
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--planted", action="store_true", help="only: planted places in the top 1 % of lixels")
+    ap.add_argument("--seeds", default="1001,1002,1003,1004,1005", help="seeds of --planted")
     ap.add_argument("--child", nargs=2)
     ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's loss at depth 6")
     args = ap.parse_args()
@@ -183,6 +274,9 @@ def main() -> None:
         res = fn(int(args.child[1]))
         res["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(res))
+        return
+    if args.planted:
+        planted([int(x) for x in args.seeds.split(",")])
         return
     n_sample, n_grid = (20_000, 100_000) if args.quick else (100_000, 1_000_000)
     if args.continuous:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from math import erf, exp, pi, sqrt
+from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
@@ -15,9 +17,11 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
 from trygghet_geo import _nkde
-from trygghet_geo.density import _sums, network_kde
+from trygghet_geo.density import DEFAULT_BANDWIDTHS, _sums, network_kde
 from trygghet_geo.errors import InputError
 from trygghet_geo.network import StreetNetwork, lixelize, network_from_lines
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # the planted-scenario generator
 
 
 def _k(kernel: str, d: float, h: float) -> float:
@@ -310,27 +314,61 @@ def test_reported_mass_losses_add_up(method):
     assert mass + losses["mass_lost_depth"] + losses["mass_lost_dead_ends"] == pytest.approx(1.0, abs=1e-9)
 
 
+def _peak_share(lix, centre) -> float:
+    """The share of lixels at or above the peak lixel within 40 m of ``centre`` (0.01 = the top 1 %)."""
+    d = lix["density"].to_numpy()
+    peak = d[lix.geometry.distance(Point(*centre)).to_numpy() < 40].max()
+    return 1 - np.searchsorted(np.sort(d), peak) / len(d)
+
+
 @pytest.mark.parametrize(("seed", "frac"), [(5, 1.0), (13, 0.3)])
 def test_planted_places_are_at_the_top_with_the_defaults(seed, frac):
     """On the sample (seeds not looked at while building), with every default (bandwidth by
-    cross-validation, discontinuous, quartic, 20-m lixels): the peak lixel near each planted place ranks in
-    the top 1 % for at least three of the five places and in the top 3 % for all five."""
+    cross-validation, discontinuous, quartic, 20-m lixels): no lixel outside the planted places outranks any
+    planted place's peak, and at least three of the five peaks are in the top 1 % (the five places
+    themselves fill it: the station's lixels alone are about 1 % of the sample's streets)."""
     from trygghet_geo import sample
+    from trygghet_geo.network.distance import nearest_source_distances
 
     net = sample.load_network()
     raw = sample.generate_incidents(seed, network=net).dropna(subset=["Latitud"])
     raw = raw.sample(frac=frac, random_state=seed)
     events = gpd.GeoDataFrame(raw, geometry=gpd.points_from_xy(raw["Longitud"], raw["Latitud"]), crs=4326)
     lix = network_kde(events, net)
-    dens = np.sort(lix["density"].to_numpy())
-    top = []
-    for place in sample._PLANTED:
-        x, y = net.node_xy[sample._anchor_node(net, place.street)]
-        near = lix.geometry.distance(Point(x, y)).to_numpy() < 40
-        peak = lix["density"].to_numpy()[near].max()
-        top.append(1 - np.searchsorted(dens, peak) / len(dens))
+    d = lix["density"].to_numpy()
+    anchors = [sample._anchor_node(net, p.street) for p in sample._PLANTED]
+    u = net.edges["u"].to_numpy()[lix["edge_id"].to_numpy()]
+    inside = np.zeros(len(lix), bool)
+    for a, p in zip(anchors, sample._PLANTED, strict=True):
+        inside |= np.isfinite(nearest_source_distances(net, np.array([a]), p.radius_m + 150)[u])
+    top = [_peak_share(lix, net.node_xy[a]) for a in anchors]
+    lowest_peak = min(d[lix.geometry.distance(Point(*net.node_xy[a])).to_numpy() < 40].max() for a in anchors)
+    assert not ((d > lowest_peak) & ~inside).any()
     assert sum(t <= 0.01 for t in top) >= 3, top
     assert max(top) <= 0.03, top
+
+
+def test_planted_hotspots_in_the_top_percent_with_the_defaults():
+    """Three hotspots of 12–60 events within 60 m, planted by bench/planted.py (shapely sampling, networkx
+    extents; another route than the package's) in uniform noise on the sample's streets, at four densities
+    (seeds not used while choosing the grid): with every default, at least 11 of the 12 peak lixels are in
+    the top 1 % and all in the top 2 %. (The benchmark, ``bench_density.py --planted``, measures the rate on
+    120 places on two networks.)"""
+    from planted import scenario
+
+    from trygghet_geo import sample
+
+    net = sample.load_network()
+    tops = []
+    for density, seed in [(3.0, 2001), (20.0, 2002), (40.0, 2003), (180.0, 2004)]:
+        sc = scenario(net, density, seed)
+        ex = sc.incidents
+        events = gpd.GeoDataFrame(ex, geometry=gpd.points_from_xy(ex["Longitud"], ex["Latitud"]), crs=4326)
+        lix = network_kde(events, net)
+        assert lix.attrs["bandwidth_m"] in DEFAULT_BANDWIDTHS
+        tops += [_peak_share(lix, a) for a in sc.anchors]
+    assert sum(t <= 0.01 for t in tops) >= 11, tops
+    assert max(tops) <= 0.02, tops
 
 
 @pytest.mark.parametrize("fmt", ["gpkg", "parquet"])
