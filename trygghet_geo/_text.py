@@ -137,6 +137,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "lighting: missing on {pct} % of the streets",
     },
     "lit.unknown": {"sv": "belysning: okänd", "en": "lighting: unknown"},
+    "basemap.layer": {
+        "sv": "Bakgrund: vatten, grönytor, byggnader, järnväg",
+        "en": "Background: water, green areas, buildings, railways",
+    },
     "lit.present": {"sv": "belysning: finns på gatorna", "en": "lighting: present on the streets"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""

@@ -88,6 +88,15 @@ def load_network() -> StreetNetwork:
 
 
 @functools.cache
+def load_basemap() -> gpd.GeoDataFrame:
+    """Water, green areas, buildings and railways of the sample town, from the same OSM extract as the
+    network (drawn below the streets of the demo map)."""
+    from trygghet_geo.output._basemap import basemap_from_pbf
+
+    return basemap_from_pbf(pbf_path(), network=load_network())
+
+
+@functools.cache
 def load_gazetteer() -> Gazetteer:
     """The offline gazetteer of the sample town, built from the same OSM extract as the network."""
     from trygghet_geo.geocode import build_gazetteer
@@ -596,7 +605,7 @@ def run_demo(
         n_simulations=n_simulations,
     )
     result.manifest["command"] = {"name": "demo", "options": {}}
-    paths["map"] = result.to_html(out / "trygghetskarta.html")
+    paths["map"] = result.to_html(out / "trygghetskarta.html", basemap=load_basemap())
     paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
     paths["places_xlsx"] = export_places(
         result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest

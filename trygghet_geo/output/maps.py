@@ -60,6 +60,7 @@ def make_map(
     streets: bool | None = None,
     tiles: str | None = None,
     density: gpd.GeoDataFrame | None = None,
+    basemap: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The interactive map of an analysis.
 
@@ -100,6 +101,9 @@ def make_map(
         hotspots) the analyst or a reader of the file is studying, and the map stays blank where the server
         cannot be reached (air-gapped police networks). OpenStreetMap's own tile servers also have a usage
         policy that forbids heavy use.
+    basemap : GeoDataFrame, optional
+        Water, green areas, buildings and railways to draw below the streets, from
+        :func:`~trygghet_geo.output._basemap.basemap_from_pbf` (the same OSM extract as the network).
 
     Returns
     -------
@@ -137,6 +141,10 @@ def make_map(
     if heatmap is True or heatmap in ("density", "both"):
         density = density_for_map(analysis) if density is None else density
         payload["density"] = density_layer(density, privacy=privacy, k=k, labels=labels)
+    if basemap is not None:
+        from trygghet_geo.output._basemap import basemap_payload
+
+        payload["basemap"] = basemap_payload(basemap)
     bounds = layers.bounds(analysis, payload)
     m = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
@@ -246,6 +254,10 @@ def _add_groups(
         groups["area"] = group(labels["area"])
     if streets and payload["streets"]:
         groups["streets"] = group(labels["streets"])
+    if any(payload.get("basemap", {}).values()):
+        from trygghet_geo._text import text
+
+        groups["basemap"] = group(text("basemap.layer", payload.get("lang")))
     return groups
 
 

@@ -366,6 +366,22 @@ var TrygghetMap = (function () {
     new Footer().addTo(map);
   }
 
+  // Water, green areas, buildings (polygons) and railways (lines) below the streets, on one canvas.
+  function addBasemap(D, fg) {
+    var r = L.canvas({ pane: "tgBase" }), B = D.basemap, q = D.q;
+    var fills = { water: ["#aad3df", "#8fbfd0"], green: ["#cde6b8", "#b5d69c"], buildings: ["#ddd6cf", "#c4b9ae"] };
+    ["water", "green", "buildings"].forEach(function (k) {
+      if (B[k] && B[k].length) {
+        fg.addLayer(L.polygon(polygons(B[k], q), { renderer: r, fillColor: fills[k][0], color: fills[k][1],
+          weight: 0.6, fillOpacity: 1, interactive: false }));
+      }
+    });
+    if (B.rail && B.rail.length) {
+      fg.addLayer(L.polyline(B.rail.map(function (a) { return latlngs(a, q); }),
+        { renderer: r, color: "#7d7d7d", weight: 2, dashArray: "6 4", interactive: false }));
+    }
+  }
+
   function accessible(map, D) {  // the page's language, zoom allowed (WCAG 1.4.4), the map named
     document.documentElement.lang = (D.locale || "sv").split("-")[0];
     var vp = document.querySelector('meta[name="viewport"]');
@@ -380,9 +396,12 @@ var TrygghetMap = (function () {
     D._groups = G;
     document.title = D.title;
     accessible(map, D);
+    map.createPane("tgBase").style.zIndex = 240;
+    map.getPane("tgBase").style.pointerEvents = "none";
     map.createPane("tgStreets").style.zIndex = 250;
     map.createPane("tgPoints").style.zIndex = 350;
     map.getPane("tgStreets").style.pointerEvents = "none";
+    if (D.basemap && G.basemap) addBasemap(D, G.basemap);
     if (D.streets && G.streets) {
       var lines = D.streets.map(function (a) { return latlngs(a, D.q); });
       G.streets.addLayer(L.polyline(lines, { renderer: L.canvas({ pane: "tgStreets" }), color: "#8d949c",
