@@ -168,3 +168,29 @@ def test_popup_lists_every_remark_category_and_lighting() -> None:
     assert labels["Folksamling/otrygghet"] == 25
     assert labels["Nedskräpning"] == 15
     assert re.fullmatch(r"belysning: saknas på \d+ % av gatorna", first["lit"])
+
+
+def test_osm_xml_keeps_osmid_and_tags(tmp_path) -> None:
+    """An OSM XML file read through osmnx keeps the same attributes as a PBF read through pyrosm."""
+    from trygghet_geo.network import network_from_xml
+
+    xml = tmp_path / "x.osm"
+    xml.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+ <node id="1" lat="59.3000" lon="18.0000"/><node id="2" lat="59.3000" lon="18.0020"/>
+ <node id="3" lat="59.3010" lon="18.0020"/>
+ <way id="101"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/><tag k="lit" v="no"/>
+  <tag k="surface" v="asphalt"/><tag k="name" v="Storgatan"/></way>
+ <way id="102"><nd ref="2"/><nd ref="3"/><tag k="highway" v="footway"/><tag k="lit" v="yes"/>
+  <tag k="sidewalk" v="both"/></way>
+</osm>""",
+        encoding="utf-8",
+    )
+    net = network_from_xml(xml, tags=("highway", "lit", "surface", "sidewalk"))
+    rows = net.edges.sort_values("osmid")[["osmid", "highway", "lit", "surface", "sidewalk"]]
+    rows = rows.astype(object).where(rows.notna(), None)  # a missing tag: None (NaN in a float column)
+    assert rows.to_dict("records") == [
+        {"osmid": "101", "highway": "residential", "lit": "no", "surface": "asphalt", "sidewalk": None},
+        {"osmid": "102", "highway": "footway", "lit": "yes", "surface": None, "sidewalk": "both"},
+    ]

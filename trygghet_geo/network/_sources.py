@@ -383,18 +383,20 @@ _XML_EXCLUDE = {
 }
 
 
-def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") -> StreetNetwork:
+def network_from_xml(
+    path: str | Path, *, network_type: NetworkType = "walk", tags: Sequence[str] = NETWORK_TAGS
+) -> StreetNetwork:
     """A street network from a local OSM XML file (``.osm``), read with osmnx (offline).
 
     Ways whose ``highway`` tag does not suit ``network_type`` are removed before the graph is simplified
     (walk and bike leave out motorways and trunk roads; drive leaves out footways, paths, steps, service
-    roads and the like, as osmnx's own "drive" filter does).
+    roads and the like, as osmnx's own "drive" filter does). Edges keep ``osmid`` and ``tags``.
     """
     _check_type(network_type)
     path = Path(path)
     if not path.is_file():
         raise InputError(f"OSM XML file {str(path)!r} does not exist")
-    with osmnx_settings() as ox:
+    with osmnx_settings(tags) as ox:
         try:
             G = ox.graph_from_xml(path, simplify=False, retain_all=True)
         except Exception as exc:  # osmnx raises many kinds on malformed files
@@ -406,7 +408,7 @@ def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") ->
     G.remove_nodes_from([n for n, d in G.degree() if d == 0])
     if G.number_of_edges() == 0:
         raise NetworkError(f"no {network_type} streets in {str(path)!r}")
-    return network_from_graph(ox.simplify_graph(G, edge_attrs_differ=["name", "highway"]))
+    return network_from_graph(ox.simplify_graph(G, edge_attrs_differ=["name", "highway"]), tags=tags)
 
 
 def network_from_place(
@@ -414,8 +416,10 @@ def network_from_place(
     *,
     network_type: NetworkType = "walk",
     online: bool | None = None,
+    tags: Sequence[str] = NETWORK_TAGS,
 ) -> StreetNetwork:
-    """Download the street network of a place with osmnx (Overpass), cached on disk.
+    """Download the street network of a place with osmnx (Overpass), cached on disk; edges keep ``osmid``
+    and ``tags``.
 
     Online only when the caller asks: ``online=True`` or ``options.allow_online = True``.
 
@@ -427,12 +431,12 @@ def network_from_place(
     """
     require_online(online, f"network_from_place({query!r})", error=NetworkError, offline=_OFFLINE)
     _check_type(network_type)
-    with osmnx_settings() as ox:
+    with osmnx_settings(tags) as ox:
         try:
             G = ox.graph_from_place(query, network_type=network_type, retain_all=False)
         except Exception as exc:  # network failures, unknown places
             raise NetworkError(f"cannot download the street network of {query!r}: {exc}") from exc
-    return network_from_graph(G)
+    return network_from_graph(G, tags=tags)
 
 
 def network_from_bbox(
@@ -440,6 +444,7 @@ def network_from_bbox(
     *,
     network_type: NetworkType = "walk",
     online: bool | None = None,
+    tags: Sequence[str] = NETWORK_TAGS,
 ) -> StreetNetwork:
     """Download the street network inside ``bbox = (min_lon, min_lat, max_lon, max_lat)`` with osmnx.
 
@@ -449,12 +454,12 @@ def network_from_bbox(
     _check_type(network_type)
     if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
         raise InputError(f"bbox must be (min_lon, min_lat, max_lon, max_lat), got {bbox!r}")
-    with osmnx_settings() as ox:
+    with osmnx_settings(tags) as ox:
         try:
             G = ox.graph_from_bbox(tuple(bbox), network_type=network_type)
         except Exception as exc:  # network failures
             raise NetworkError(f"cannot download the street network in {bbox!r}: {exc}") from exc
-    return network_from_graph(G)
+    return network_from_graph(G, tags=tags)
 
 
 def read_network(path: str | Path) -> StreetNetwork:
