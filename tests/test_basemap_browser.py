@@ -72,3 +72,37 @@ def test_demo_map_draws_water_parks_and_buildings_offline(browser: Any, demo: An
     assert ink["green"] > 2000
     assert ink["buildings"] > 2000
     assert any("vatten, grönytor, byggnader" in n for n in names)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_notebook_to_map_draws_the_basemap_offline(browser: Any, demo: Any) -> None:
+    """What a notebook shows for ``result.to_map()`` (the iframe Jupyter puts in the cell): the basemap and
+    the layers drawn, no request attempted outside the page."""
+    result, _ = demo
+    cell = result.to_map()._repr_html_()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    outside: list[str] = []
+
+    def block(route: Any) -> None:
+        if route.request.url.startswith(("file:", "data:", "about:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    try:
+        page.set_content(f"<html><body><div style='width:1200px'>{cell}</div></body></html>")
+        page.frame_locator("iframe").first.locator("[data-tg-ready='1']").wait_for(timeout=20_000)
+        page.wait_for_timeout(500)
+        inner = next(f for f in page.frames if f is not page.main_frame)
+        ink = inner.evaluate(_INK)
+        hotspots = inner.locator("path.tg-hotspot").count()
+    finally:
+        context.close()
+    assert outside == []
+    assert ink["green"] > 1000
+    assert ink["buildings"] > 1000
+    assert hotspots >= 5

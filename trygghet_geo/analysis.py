@@ -61,6 +61,9 @@ class Analysis:
         How the run was made (JSON-serialisable; see :mod:`trygghet_geo.manifest`): versions, parameters as
         asked and as used, seed, input and network hashes, counts by reason, start time. Every output
         carries it.
+    basemap : GeoDataFrame or None
+        Water, green areas, buildings and railways to draw below the streets of every map of this run
+        (:func:`trygghet_geo.output.maps.basemap_from_pbf` on the network's OSM extract); None: streets only.
     """
 
     incidents: gpd.GeoDataFrame
@@ -73,6 +76,7 @@ class Analysis:
     study_area: gpd.GeoDataFrame | None = None
     observations_left_out: dict[str, int] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    basemap: gpd.GeoDataFrame | None = None
 
     def __repr__(self) -> str:
         from trygghet_geo._repr import analysis_repr
@@ -90,6 +94,8 @@ class Analysis:
         no tile server asked unless ``tiles=`` is passed; keywords go to :func:`.maps.make_map`."""
         from trygghet_geo.output.maps import make_map
 
+        if self.basemap is not None:
+            kwargs.setdefault("basemap", self.basemap)
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Any) -> Path:
@@ -100,6 +106,8 @@ class Analysis:
         """
         from trygghet_geo.output.maps import save_html
 
+        if self.basemap is not None:
+            kwargs.setdefault("basemap", self.basemap)
         return save_html(self, path, **kwargs)
 
 

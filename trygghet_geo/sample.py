@@ -605,7 +605,8 @@ def run_demo(
         n_simulations=n_simulations,
     )
     result.manifest["command"] = {"name": "demo", "options": {}}
-    paths["map"] = result.to_html(out / "trygghetskarta.html", basemap=load_basemap())
+    result.basemap = load_basemap()  # water, parks, buildings, railways from the same OSM extract
+    paths["map"] = result.to_html(out / "trygghetskarta.html")
     paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
     paths["places_xlsx"] = export_places(
         result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest

@@ -31,6 +31,7 @@ from trygghet_geo._text import resolve_lang
 from trygghet_geo.errors import ParameterError
 from trygghet_geo.output import _layers as layers
 from trygghet_geo.output import _mapdata as md
+from trygghet_geo.output._basemap import basemap_from_pbf
 from trygghet_geo.output._densitymap import density_for_map, density_layer
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["make_map", "save_html"]
+__all__ = ["basemap_from_pbf", "make_map", "save_html"]
 
 LEAFLET_CDN_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
 LEAFLET_CDN_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"

@@ -357,7 +357,8 @@ def _map_srcdoc(analysis: AnalysisLike, k: int) -> str | None:
         make_map,  # folium is slow to import; only a report with a map needs it
     )
 
-    m = make_map(analysis, privacy="shared", self_contained=True, lang="sv", k=k)
+    basemap = getattr(analysis, "basemap", None)  # water, parks, buildings when the run has them
+    m = make_map(analysis, privacy="shared", self_contained=True, lang="sv", k=k, basemap=basemap)
     return str(m.get_root().render())
 
 
