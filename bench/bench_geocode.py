@@ -147,7 +147,7 @@ def _goals(name: str, table: pd.DataFrame, clean: list[str], ranges: float, n_ra
 
 def _run_first(gaz, truth: pd.DataFrame, geoms) -> tuple[pd.DataFrame, np.ndarray]:  # type: ignore[no-untyped-def]
     from trygghet_geo.geocode import geocode
-    from trygghet_geo.geocode._match import index_of
+    from trygghet_geo.geocode._index import index_of
 
     held = truth["category"] == "held_out"
     gaz_held, _ = _without(gaz, truth.loc[held, "place_text"].tolist())
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from trygghet_geo import options
     from trygghet_geo.geocode import build_gazetteer, geocode
-    from trygghet_geo.geocode._match import index_of
+    from trygghet_geo.geocode._index import index_of
     from trygghet_geo.geocode._parse import _parse_cached, name_key
 
     options.progress = False

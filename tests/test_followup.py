@@ -289,3 +289,23 @@ def test_counts_are_conserved(points, corners) -> None:
     assert int(r["n_before"].sum()) + int(r["town_n_before"].iloc[0]) == in_before
     assert int(r["n_after"].sum()) + int(r["town_n_after"].iloc[0]) == len(points) - in_before
     assert (r["n_before"] == r["n_before_stöld"]).all()
+
+
+def test_the_follow_up_table_starts_with_the_schema_columns() -> None:
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point, box
+
+    from trygghet_geo import schema
+    from trygghet_geo.followup import compare_periods
+
+    t = pd.to_datetime(["2023-03-01"] * 10 + ["2024-03-01"] * 2 + ["2023-03-02", "2024-03-02"])
+    inc = gpd.GeoDataFrame(
+        {"occurred_at": t, "category": "stöld"}, geometry=[Point(5, 5)] * 12 + [Point(500, 500)] * 2, crs=3006
+    )
+    places = gpd.GeoDataFrame({"name": ["Torget"]}, geometry=[box(0, 0, 10, 10)], crs=3006)
+    out = compare_periods(
+        inc, places, before=("2023-01-01", "2023-12-31"), after=("2024-01-01", "2024-12-31")
+    )
+    assert tuple(out.columns[: len(schema.FOLLOWUP_COLUMNS)]) == schema.FOLLOWUP_COLUMNS
+    assert {schema.DAYS_BEFORE, schema.DAYS_AFTER, schema.GEOMETRY} <= set(out.columns)

@@ -354,3 +354,21 @@ def test_baseline_that_expects_the_concentration_removes_its_significance(plante
     with pytest.raises(ValueError, match="baseline must be"):
         hotspot_significance(hs, inc, grid, eps_m=EPS_M, min_samples=MIN_SAMPLES, n_simulations=2,
                              baseline=np.ones(3))  # fmt: skip
+
+
+def test_an_empty_result_has_exactly_the_columns_and_dtypes_of_a_full_one(planted, grid) -> None:
+    inc, _obs, hs, places = planted
+    empty = rank_places(hs.iloc[:0], inc, network=grid, period=(END - pd.DateOffset(years=2), END))
+    assert len(empty) == 0
+    assert list(empty.columns) == list(places.columns) == list(schema.PLACE_COLUMNS)
+    assert empty.dtypes.astype(str).to_dict() == places.dtypes.astype(str).to_dict()
+    assert empty.crs == places.crs == grid.crs
+
+
+def test_the_hotspot_and_place_tables_are_the_schema_ones(planted) -> None:
+    from trygghet_geo.hotspots._significance import SIGNIFICANCE_COLUMNS
+
+    _inc, _obs, hs, places = planted
+    assert list(hs.columns) == [*schema.HOTSPOT_COLUMNS, *schema.SIGNIFICANCE_COLUMNS]
+    assert tuple(SIGNIFICANCE_COLUMNS) == schema.SIGNIFICANCE_COLUMNS
+    assert set(places[schema.KIND]) <= set(schema.PLACE_KINDS)

@@ -299,8 +299,12 @@ def test_the_report_template_is_a_file_with_k_and_alpha_as_variables() -> None:
     assert {"k", "alpha", "q_alpha"} <= names
     assert "minst fem" not in source
     assert "högst 0,05" not in source
-    lists = {"summary", "places", "follow", "left_out"}
+    from trygghet_geo._text import TEXTS
+
+    lists = {"summary", "places", "follow", "left_out", "left_out_lines"}
     ctx = {n: ([] if n in lists else "") for n in names}
+    # the words of the template, as _texts gives them (unfilled fields stay as they are)
+    ctx["t"] = {k[7:].replace("col.", "col_"): v["sv"] for k, v in TEXTS.items() if k.startswith("report.")}
     html = template.render(**ctx | {"k": 7, "q_alpha": "0,1", "alpha": 0.01, "map_srcdoc": "<p>karta</p>"})
     assert "minst 7 delar" in html
     assert "q-värde högst 0,1" in html

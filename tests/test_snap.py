@@ -127,3 +127,25 @@ def test_fallback_paths_give_the_same_answer(cross, monkeypatch) -> None:
     pd.testing.assert_series_equal(got["snapped"], expected["snapped"])
     np.testing.assert_allclose(got["snap_dist_m"], expected["snap_dist_m"], atol=1e-9)
     np.testing.assert_allclose(got["edge_offset_m"], expected["edge_offset_m"], atol=1e-9)
+
+
+def test_a_geodataframe_in_gives_a_new_geodataframe_out(cross) -> None:
+    pts = gpd.GeoDataFrame(
+        {"note": ["a", "b", "c"], "reason": ["", "", "duplicate"]},
+        geometry=[Point(30, 4), Point(50, 5000), None],
+        crs=3006,
+        index=[10, 20, 30],
+    )
+    wgs = pts.to_crs(4326)
+    before = wgs.copy()
+    out = snap_points(wgs, cross, max_snap_m=50)
+    assert isinstance(out, gpd.GeoDataFrame)
+    assert out is not wgs
+    assert out.crs == wgs.crs  # the points' own CRS, though they were snapped in the network's
+    assert list(out.index) == [10, 20, 30]
+    assert out["note"].tolist() == ["a", "b", "c"]
+    assert out.geometry.geom_equals(wgs.geometry).iloc[:2].all()
+    assert out["snapped"].tolist() == [True, False, False]
+    # a point's own reason is kept (the first cause); else why it was not snapped
+    assert out["reason"].tolist() == ["", "too_far_from_street", "duplicate"]
+    pd.testing.assert_frame_equal(wgs, before)  # the input is not modified

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -37,7 +37,7 @@ _FROM_TEXT = ("address", "interpolated", "intersection", "street", "place")
 
 
 def flag_uncertain(
-    gdf: gpd.GeoDataFrame, *, min_geocode_score: float = s.MIN_GEOCODE_SCORE, include: bool = False
+    gdf: gpd.GeoDataFrame, *, min_geocode_score: float = schema.MIN_GEOCODE_SCORE, include: bool = False
 ) -> gpd.GeoDataFrame:
     """Rows placed from text whose answer was ambiguous or scored below ``min_geocode_score`` get reason
     ``geocode_uncertain`` (a new table; nothing else changes). With ``include`` the table is returned as is.
@@ -50,22 +50,22 @@ def flag_uncertain(
     >>> flag_uncertain(t)["reason"].tolist()
     ['geocode_uncertain', 'geocode_uncertain', '']
     """
-    if include or s.GEOCODE_METHOD not in gdf.columns:
+    if include or schema.GEOCODE_METHOD not in gdf.columns:
         return gdf
-    method = gdf[s.GEOCODE_METHOD].astype("object")
+    method = gdf[schema.GEOCODE_METHOD].astype("object")
     from_text = method.isin(_FROM_TEXT).to_numpy(dtype=bool)
-    score = pd.to_numeric(gdf.get(s.GEOCODE_SCORE), errors="coerce")
+    score = pd.to_numeric(gdf.get(schema.GEOCODE_SCORE), errors="coerce")
     low = (score < float(min_geocode_score)).to_numpy(dtype=bool) if score is not None else False
     ambiguous = (
         gdf["geocode_ambiguous"].fillna(False).to_numpy(dtype=bool)
         if "geocode_ambiguous" in gdf.columns
         else np.zeros(len(gdf), dtype=bool)
     )
-    uncertain = from_text & (low | ambiguous) & (gdf[s.STATUS] == "ok").to_numpy(dtype=bool)
+    uncertain = from_text & (low | ambiguous) & (gdf[schema.STATUS] == "ok").to_numpy(dtype=bool)
     if not uncertain.any():
         return gdf
     out = gdf.copy()
-    out.loc[uncertain, s.REASON] = "geocode_uncertain"
+    out.loc[uncertain, schema.REASON] = "geocode_uncertain"
     return out
 
 
@@ -73,18 +73,24 @@ def flag_town_only(gdf: gpd.GeoDataFrame, towns: list[str]) -> gpd.GeoDataFrame:
     """Rows still to be geocoded whose place text is only one of ``towns`` (the municipality names of the
     incident file's town column) get status ``rejected``, reason ``coarse_location``, precision
     ``municipality``: never geocoded to a street point. A new table; the input is not changed."""
-    if not towns or s.PLACE_TEXT not in gdf.columns:
+    if not towns or schema.PLACE_TEXT not in gdf.columns:
         return gdf
     names = {t.strip().casefold() for t in towns}
-    hit = (gdf[s.STATUS] == "needs_geocoding").to_numpy(dtype=bool) & (
-        gdf[s.PLACE_TEXT].fillna("").astype("str").str.strip().str.casefold().isin(names).to_numpy(dtype=bool)
+    hit = (gdf[schema.STATUS] == "needs_geocoding").to_numpy(dtype=bool) & (
+        gdf[schema.PLACE_TEXT]
+        .fillna("")
+        .astype("str")
+        .str.strip()
+        .str.casefold()
+        .isin(names)
+        .to_numpy(dtype=bool)
     )
     if not hit.any():
         return gdf
     out = gdf.copy()
-    out.loc[hit, s.STATUS] = "rejected"
-    out.loc[hit, s.REASON] = "coarse_location"
-    out.loc[hit, s.PRECISION] = "municipality"
+    out.loc[hit, schema.STATUS] = "rejected"
+    out.loc[hit, schema.REASON] = "coarse_location"
+    out.loc[hit, schema.PRECISION] = "municipality"
     return out
 
 
@@ -92,13 +98,13 @@ def problem_remarks(obs: pd.DataFrame) -> np.ndarray:
     """True for remarks that name a current problem: not resolved, not positive or neutral."""
     n = len(obs)
     resolved = (
-        obs[s.REMARK_STATUS].isin(list(s.REMARK_RESOLVED)).to_numpy(dtype=bool)
-        if s.REMARK_STATUS in obs.columns
+        obs[schema.REMARK_STATUS].isin(list(schema.REMARK_RESOLVED)).to_numpy(dtype=bool)
+        if schema.REMARK_STATUS in obs.columns
         else np.zeros(n, dtype=bool)
     )
     not_problem = (
-        (obs[s.REMARK_TONE].fillna("problem") != "problem").to_numpy(dtype=bool)
-        if s.REMARK_TONE in obs.columns
+        (obs[schema.REMARK_TONE].fillna("problem") != "problem").to_numpy(dtype=bool)
+        if schema.REMARK_TONE in obs.columns
         else np.zeros(n, dtype=bool)
     )
     out: np.ndarray = ~resolved & ~not_problem
@@ -111,19 +117,19 @@ def observation_reasons(obs: pd.DataFrame) -> pd.Series:
     ``remark_resolved``, then ``remark_not_problem``."""
     n = len(obs)
     on_street = (
-        (pd.to_numeric(obs[s.EDGE_ID], errors="coerce").fillna(-1) >= 0).to_numpy(dtype=bool)
-        if s.EDGE_ID in obs.columns
-        else (obs[s.STATUS] == "ok").to_numpy(dtype=bool)
+        (pd.to_numeric(obs[schema.EDGE_ID], errors="coerce").fillna(-1) >= 0).to_numpy(dtype=bool)
+        if schema.EDGE_ID in obs.columns
+        else (obs[schema.STATUS] == "ok").to_numpy(dtype=bool)
     )
-    reason = obs[s.REASON].fillna("").astype("object").to_numpy().copy()
-    waiting = (obs[s.STATUS] == "needs_geocoding").to_numpy(dtype=bool)
+    reason = obs[schema.REASON].fillna("").astype("object").to_numpy().copy()
+    waiting = (obs[schema.STATUS] == "needs_geocoding").to_numpy(dtype=bool)
     reason[~on_street & ((reason == "") | waiting)] = "not_geocoded"
     out = np.where(on_street, "", reason).astype(object)
-    uncertain = (obs[s.REASON] == "geocode_uncertain").to_numpy(dtype=bool)
+    uncertain = (obs[schema.REASON] == "geocode_uncertain").to_numpy(dtype=bool)
     out[uncertain] = "geocode_uncertain"
     resolved = (
-        obs[s.REMARK_STATUS].isin(list(s.REMARK_RESOLVED)).to_numpy(dtype=bool)
-        if s.REMARK_STATUS in obs.columns
+        obs[schema.REMARK_STATUS].isin(list(schema.REMARK_RESOLVED)).to_numpy(dtype=bool)
+        if schema.REMARK_STATUS in obs.columns
         else np.zeros(n, dtype=bool)
     )
     free = out == ""
@@ -138,23 +144,23 @@ def observation_states(obs: pd.DataFrame) -> list[str]:
     answer), "resolved" (åtgärdad/avslutad) or "positive" (praise or a neutral note)."""
     state = np.full(len(obs), "", dtype=object)
     state[~problem_remarks(obs)] = "positive"
-    if s.REMARK_STATUS in obs.columns:
-        state[obs[s.REMARK_STATUS].isin(list(s.REMARK_RESOLVED)).to_numpy(dtype=bool)] = "resolved"
-    if s.REASON in obs.columns:
-        state[(obs[s.REASON] == "geocode_uncertain").to_numpy(dtype=bool)] = "uncertain"
+    if schema.REMARK_STATUS in obs.columns:
+        state[obs[schema.REMARK_STATUS].isin(list(schema.REMARK_RESOLVED)).to_numpy(dtype=bool)] = "resolved"
+    if schema.REASON in obs.columns:
+        state[(obs[schema.REASON] == "geocode_uncertain").to_numpy(dtype=bool)] = "uncertain"
     return [str(v) for v in state]
 
 
 def off_map_reasons(obs: pd.DataFrame, has_geometry: np.ndarray) -> dict[str, int]:
     """Reason code -> remarks a map cannot draw (no point, or a status other than ``ok``), largest first."""
     mask = np.asarray(has_geometry, dtype=bool).copy()
-    if s.STATUS in obs.columns:
-        mask &= (obs[s.STATUS] == "ok").to_numpy()
+    if schema.STATUS in obs.columns:
+        mask &= (obs[schema.STATUS] == "ok").to_numpy()
     off = obs[~mask]
-    if s.REASON in off.columns:
-        reasons = off[s.REASON].fillna("").replace("", "not_geocoded")
+    if schema.REASON in off.columns:
+        reasons = off[schema.REASON].fillna("").replace("", "not_geocoded")
     else:
         reasons = pd.Series("not_geocoded", index=off.index)
-    if s.STATUS in off.columns:
-        reasons = reasons.where(off[s.STATUS] != "needs_geocoding", "not_geocoded")
+    if schema.STATUS in off.columns:
+        reasons = reasons.where(off[schema.STATUS] != "needs_geocoding", "not_geocoded")
     return {str(k): int(v) for k, v in reasons.value_counts().items()}

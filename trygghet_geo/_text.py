@@ -14,7 +14,7 @@ labels are in :data:`trygghet_geo.output._mapdata.LABELS`, looked up with the sa
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from trygghet_geo._text_cli import CLI_TEXTS
 from trygghet_geo.errors import ParameterError
@@ -142,13 +142,226 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Background: water, green areas, buildings, railways",
     },
     "lit.present": {"sv": "belysning: finns på gatorna", "en": "lighting: present on the streets"},
+    # the board report (output/report.py and templates/report.html.j2)
+    "report.title": {
+        "sv": "Uppföljning av medborgarlöftet – {title}",
+        "en": "Follow-up of the citizen promise – {title}",
+    },
+    "report.default_title": {"sv": "trygghetskarta", "en": "safety map"},
+    "report.meta": {
+        "sv": "Dataperiod {period} · löftets datum {promise} · skapad {generated}",
+        "en": "Data period {period} · promise date {promise} · created {generated}",
+    },
+    "report.synthetic_head": {"sv": "Syntetiska exempeldata.", "en": "Synthetic example data."},
+    "report.synthetic_body": {
+        "sv": "Händelser och synpunkter i denna rapport är påhittade och beskriver inga verkliga händelser.",
+        "en": "The incidents and remarks in this report are made up and describe no real events.",
+    },
+    "report.h_summary": {"sv": "Sammanfattning", "en": "Summary"},
+    "report.h_map": {"sv": "Karta", "en": "Map"},
+    "report.map_note": {
+        "sv": "Delningsläge: enstaka händelser visas bara där minst {k} delar en ruta, övriga som antal per "
+        "ruta; koncentrationer visas bara med minst {k} händelser; anteckningar är avidentifierade och datum "
+        "visas per månad.",
+        "en": "Shared mode: single incidents are shown only where at least {k} share a cell, the others as "
+        "counts per cell; concentrations are shown only with at least {k} incidents; notes are de-identified "
+        "and dates are shown by month.",
+    },
+    "report.h_places": {"sv": "Platser för gemensamma besök", "en": "Places for joint visits"},
+    "report.places_note": {
+        "sv": "De {shown} högst rangordnade av {n} platser. Poängen väger samman brott (viktade "
+        "efter löftets "
+        "prioriteringar), aktualitet, synpunkter från trygghetsvandringar och statistisk säkerhet.",
+        "en": "The {shown} highest ranked of {n} places. The score combines incidents (weighted by the "
+        "promise's priorities), recency, safety-walk remarks and statistical certainty.",
+    },
+    "report.col.rank": {"sv": "Rang", "en": "Rank"},
+    "report.col.place": {"sv": "Plats", "en": "Place"},
+    "report.col.reason": {"sv": "Motivering", "en": "Reason"},
+    "report.col.score": {"sv": "Poäng", "en": "Score"},
+    "report.col.incidents": {"sv": "Händelser", "en": "Incidents"},
+    "report.col.remarks": {"sv": "Synpunkter", "en": "Remarks"},
+    "report.col.q": {"sv": "q-värde", "en": "q-value"},
+    "report.col.significant": {"sv": "Säkerställd", "en": "Significant"},
+    "report.col.basis": {"sv": "Underlag", "en": "Basis"},
+    "report.h_follow": {"sv": "Uppföljning", "en": "Follow-up"},
+    "report.follow_periods": {
+        "sv": "Före: {before}. Efter: {after}. Jämförda månader: {months}.",
+        "en": "Before: {before}. After: {after}. Months compared: {months}.",
+    },
+    "report.col.before": {"sv": "Före", "en": "Before"},
+    "report.col.after": {"sv": "Efter", "en": "After"},
+    "report.col.change": {"sv": "Förändring (%)", "en": "Change (%)"},
+    "report.col.ci_pct": {"sv": "95 % KI (%)", "en": "95 % CI (%)"},
+    "report.col.town": {"sv": "Övriga kommunen (%)", "en": "Rest of the town (%)"},
+    "report.col.did": {"sv": "Kvot mot kommunen", "en": "Ratio to the town"},
+    "report.col.ci": {"sv": "95 % KI", "en": "95 % CI"},
+    "report.col.p": {"sv": "p-värde", "en": "p-value"},
+    "report.col.improved": {"sv": "Bättre än kommunen", "en": "Better than the town"},
+    "report.chart_alt": {
+        "sv": "Händelser per månad och plats, med löftets datum markerat",
+        "en": "Incidents per month and place, with the promise date marked",
+    },
+    "report.h_sources": {"sv": "Datakällor", "en": "Data sources"},
+    "report.sources": {
+        "sv": "{n_incidents} händelser från polisens utdrag och {n_observations} synpunkter från "
+        "trygghetsvandringar.",
+        "en": "{n_incidents} incidents from the police extract and {n_observations} remarks from "
+        "safety walks.",
+    },
+    "report.osm": {
+        "sv": "Gatunät: © OpenStreetMap contributors (ODbL).",
+        "en": "Street network: © OpenStreetMap contributors (ODbL).",
+    },
+    "report.left_out_incidents": {
+        "sv": "Utanför analysen: {n} händelser – {reason}.",
+        "en": "Outside the analysis: {n} incidents – {reason}.",
+    },
+    "report.left_out_remarks": {
+        "sv": "Utanför analysen: {n} synpunkter – {reason}.",
+        "en": "Outside the analysis: {n} remarks – {reason}.",
+    },
+    "report.h_method": {"sv": "Metod", "en": "Method"},
+    "report.method_clusters": {
+        "sv": "Koncentrationer: DBSCAN på avstånd längs gatorna (eps {eps_m} m, minst {min_samples} "
+        "händelser).",
+        "en": "Concentrations: DBSCAN on distances along the streets (eps {eps_m} m, at least {min_samples} "
+        "incidents).",
+    },
+    "report.method_settings": {"sv": " Inställningarna: {note}.", "en": " The settings: {note}."},
+    "report.method_significance": {
+        "sv": "Statistisk säkerhet: varje koncentration får ett mått på hur många fler händelser "
+        "dess tätaste "
+        "del (gatorna kring kärnhändelserna) har än gatulängden ger (Kulldorffs skanningsstatistik). "
+        "Lika många "
+        "händelser placeras sedan slumpvis längs gatorna ({n_simulations} simuleringar) och klustras om med "
+        "samma inställningar. q-värdet jämför platsens mått med alla simulerade kluster och är "
+        "justerat för att "
+        "många platser prövas samtidigt (Benjamini–Hochberg); säkerställd = q-värde högst {q_alpha}. "
+        "Excel-tabellen har även ett strängare p-värde (jämfört med det starkaste klustret i varje "
+        "simulering).",
+        "en": "Statistical certainty: each concentration gets a measure of how many more incidents "
+        "its densest "
+        "part (the streets around the core incidents) has than the street length gives (Kulldorff's scan "
+        "statistic). As many incidents are then placed at random along the streets ({n_simulations} "
+        "simulations) and clustered again with the same settings. The q-value compares the place's measure "
+        "with every simulated cluster and is adjusted for testing many places at once (Benjamini–Hochberg); "
+        "significant = q-value at most {q_alpha}. The Excel table also has a stricter p-value (against the "
+        "strongest cluster of each simulation).",
+    },
+    "report.method_followup": {
+        "sv": "Uppföljning: Poissonmodell för antal händelser. Förändringen har ett exakt konfidensintervall "
+        "(Clopper–Pearson på andelen efter). En plats kallas bättre än kommunen först när kvoten mellan "
+        "platsens och övriga kommunens förändring är under 1 och Fishers exakta test ger p < {alpha} efter "
+        "justering för överspridning: varierar antalen mer från månad till månad än Poissonmodellen "
+        "tillåter, "
+        "blir p-värdet större (i tabellen står det justerade p-värdet; Excel-filen har båda och "
+        "överspridningen). Perioderna jämförs under samma kalendermånader (säsong). Konfidensintervallen är "
+        "Poissonmodellens och blir för smala vid stor överspridning.",
+        "en": "Follow-up: a Poisson model of incident counts. The change has an exact confidence interval "
+        "(Clopper–Pearson on the share after). A place is called better than the town only when the ratio of "
+        "the place's change to the rest of the town's is below 1 and Fisher's exact test gives p < {alpha} "
+        "after adjusting for over-dispersion: when the counts vary more from month to month than the Poisson "
+        "model allows, the p-value grows (the table shows the adjusted p-value; the Excel file has both and "
+        "the over-dispersion). The periods are compared over the same calendar months (season). The "
+        "confidence intervals are the Poisson model's and are too narrow under strong over-dispersion.",
+    },
+    "report.method_street": {
+        "sv": "Bara händelser med gatuprecision (kopplade till gatunätet) räknas i platserna och i övriga "
+        "kommunen.",
+        "en": "Only incidents with street precision (tied to the street network) count in the places and in "
+        "the rest of the town.",
+    },
+    "report.sum_inputs": {
+        "sv": "{n} polisregistrerade händelser och {m} synpunkter från trygghetsvandringar ingår.",
+        "en": "{n} police-recorded incidents and {m} safety-walk remarks are included.",
+    },
+    "report.sum_hotspots.one": {
+        "sv": "Analysen hittar {n_hot} koncentrationer längs gatorna, varav {n_sig} statistiskt säkerställd "
+        "(mer samlade än slumpen ger).",
+        "en": "The analysis finds {n_hot} concentrations along the streets, of which {n_sig} statistically "
+        "significant (more clustered than chance gives).",
+    },
+    "report.sum_hotspots.many": {
+        "sv": "Analysen hittar {n_hot} koncentrationer längs gatorna, varav {n_sig} statistiskt säkerställda "
+        "(mer samlade än slumpen ger).",
+        "en": "The analysis finds {n_hot} concentrations along the streets, of which {n_sig} statistically "
+        "significant (more clustered than chance gives).",
+    },
+    "report.sum_top": {"sv": "Högst rangordnade platser: {names}.", "en": "Highest ranked places: {names}."},
+    "report.sum_follow": {
+        "sv": "Uppföljningen: {n_imp} av {n} utvalda platser har minskat mer än övriga kommunen (statistiskt "
+        "säkerställt).",
+        "en": "Follow-up: {n_imp} of {n} chosen places decreased more than the rest of the town "
+        "(statistically "
+        "significant).",
+    },
+    "report.yes": {"sv": "ja", "en": "yes"},
+    "report.no": {"sv": "nej", "en": "no"},
+    "report.kind.remarks": {"sv": "synpunkter", "en": "remarks"},
+    "report.kind.incidents": {"sv": "brott", "en": "crime"},
+    "report.area.polygon": {"sv": "polygon", "en": "polygon"},
+    "report.area.radius_network": {"sv": "radie längs gatorna", "en": "radius along the streets"},
+    "report.area.radius_euclidean": {"sv": "radie fågelvägen", "en": "straight-line radius"},
+    # the reason line of a ranked place (trygghet_geo._reason renders rank's reason_codes)
+    "reason.incidents_recent": {"sv": "{n} {noun} senaste 6 mån", "en": "{n} {noun} in the last 6 months"},
+    "reason.none_before": {"sv": " (inga halvåret före)", "en": " (none in the half-year before)"},
+    "reason.incidents_period": {
+        "sv": "{n} händelser under perioden, inga senaste 6 mån",
+        "en": "{n} incidents in the period, none in the last 6 months",
+    },
+    "reason.remarks_only": {"sv": "{n} {word} om {topic}", "en": "{n} {word} about {topic}"},
+    "reason.remarks_mostly": {"sv": "{n} {word}, flest om {topic}", "en": "{n} {word}, most about {topic}"},
+    "reason.remark.one": {"sv": "synpunkt", "en": "remark"},
+    "reason.remark.many": {"sv": "synpunkter", "en": "remarks"},
+    "reason.few_reports": {
+        "sv": "få polisanmälningar ({n} senaste 12 mån)",
+        "en": "few police reports ({n} in the last 12 months)",
+    },
+    "reason.unstable": {
+        "sv": "beror på parametrarna (syns i {seen} av {runs} närliggande inställningar)",
+        "en": "depends on the settings (seen in {seen} of {runs} nearby settings)",
+    },
+    "reason.few_events": {"sv": "få händelser", "en": "few events"},
+    **{
+        f"reason.noun.{cat}.{n}": {"sv": sv, "en": en}
+        for cat, forms in {
+            "narkotika": (("narkotikabrott", "narkotikabrott"), ("drug offence", "drug offences")),
+            "stöld": (("stöld", "stölder"), ("theft", "thefts")),
+            "trafik": (("trafikbrott", "trafikbrott"), ("traffic offence", "traffic offences")),
+            "skadegörelse": (("skadegörelse", "skadegörelser"), ("act of vandalism", "acts of vandalism")),
+            "våld": (("våldsbrott", "våldsbrott"), ("violent crime", "violent crimes")),
+            "ordningsstörning": (
+                ("ordningsstörning", "ordningsstörningar"),
+                ("public order disturbance", "public order disturbances"),
+            ),
+            "övrigt": (("övrig händelse", "övriga händelser"), ("other incident", "other incidents")),
+        }.items()
+        for n, sv, en in (("one", forms[0][0], forms[1][0]), ("many", forms[0][1], forms[1][1]))
+    },
+    **{
+        f"reason.topic.{cat}": {"sv": sv, "en": en}
+        for cat, sv, en in (
+            ("belysning", "belysning", "lighting"),
+            ("vegetation", "vegetation", "vegetation"),
+            ("skadegörelse/klotter", "klotter och skadegörelse", "graffiti and vandalism"),
+            ("nedskräpning", "nedskräpning", "litter"),
+            ("trafikmiljö", "trafikmiljön", "the traffic environment"),
+            ("folksamling/otrygghet", "folksamlingar/otrygghet", "gatherings/feeling unsafe"),
+            ("övrigt", "övrigt", "other matters"),
+        )
+    },
+    "reason.daypart.morgnar": {"sv": "morgnar", "en": "mornings"},
+    "reason.daypart.dagtid": {"sv": "dagtid", "en": "daytime"},
+    "reason.daypart.kvällar": {"sv": "kvällar", "en": "evenings"},
+    "reason.daypart.nätter": {"sv": "nätter", "en": "nights"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
 
 TEXTS.update(CLI_TEXTS)  # the command line's help (cli.*), kept in its own module for its length
 
 
-def resolve_lang(lang: str | None = None) -> str:
+def resolve_lang(lang: str | None = None) -> Literal["sv", "en"]:
     """``lang``, or ``options.lang`` when ``None``; anything but "sv"/"en" is a ParameterError."""
     if lang is None:
         from trygghet_geo._config import options
@@ -156,7 +369,7 @@ def resolve_lang(lang: str | None = None) -> str:
         lang = options.lang
     if lang not in LANGS:
         raise ParameterError(f"lang must be 'sv' or 'en', got {lang!r}")
-    return lang
+    return "en" if lang == "en" else "sv"
 
 
 def text(key: str, lang: str | None = None, **fields: object) -> str:

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["MONTHS_SV", "MONTH_NUMBERS", "WEEKDAYS_SV"]
+__all__ = ["DAYPARTS_SV", "MONTHS_SV", "MONTH_NUMBERS", "WEEKDAYS_EN", "WEEKDAYS_SV"]
 
 WEEKDAYS_SV: Final = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 """Monday first, as ``Timestamp.day_of_week`` counts."""
+WEEKDAYS_EN: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""The same days in English, for text written in English."""
+
+DAYPARTS_SV: Final = ("morgnar", "dagtid", "kvällar", "nätter")
+"""The parts of the day a time profile names (from 05, 10, 16 and 23 o'clock)."""
 
 MONTHS_SV: Final = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 """Short Swedish month names, January first."""

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import folium
     import geopandas as gpd
 
+    from trygghet_geo._typing import MapCall, Period
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.hotspots._parameters import Parameters
     from trygghet_geo.network import StreetNetwork
@@ -89,7 +90,7 @@ class Analysis:
 
         return analysis_html(self)
 
-    def to_map(self, **kwargs: Any) -> folium.Map:
+    def to_map(self, **kwargs: Unpack[MapCall]) -> folium.Map:
         """The interactive map (a ``folium.Map``), offline: Leaflet inlined, streets drawn from the network,
         no tile server asked unless ``tiles=`` is passed; keywords go to :func:`.maps.make_map`."""
         from trygghet_geo.output.maps import make_map
@@ -98,7 +99,7 @@ class Analysis:
             kwargs.setdefault("basemap", self.basemap)
         return make_map(self, **kwargs)
 
-    def to_html(self, path: str | Path, **kwargs: Any) -> Path:
+    def to_html(self, path: str | Path, **kwargs: Unpack[MapCall]) -> Path:
         """Write the map as one self-contained HTML file in the ``"shared"`` privacy mode; returns the path.
 
         Keywords go to :func:`.maps.save_html` (``privacy="internal"``, ``self_contained=False``,
@@ -129,7 +130,7 @@ def analyze(
     source_note: str | None = None,
     synthetic: bool | None = None,
     study_area: str | Path | gpd.GeoDataFrame | None = None,
-    period: tuple[Any, Any] | None = None,
+    period: Period | None = None,
     categories: Mapping[str, str] | str | Path | None = None,
     include_uncertain: bool = False,
     min_geocode_score: float = 80.0,

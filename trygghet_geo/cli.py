@@ -70,6 +70,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def _print_summary(result: Analysis, lang: str | None = None) -> None:
     from trygghet_geo import schema
+    from trygghet_geo._reason import reason_line
     from trygghet_geo._text import resolve_lang, text
 
     lang = resolve_lang(lang)
@@ -98,7 +99,8 @@ def _print_summary(result: Analysis, lang: str | None = None) -> None:
     print(text("summary.hotspots", lang, n=len(result.hotspots)))
     print(text("summary.top", lang))
     for row in result.places.head(5).itertuples():
-        print(f"  {row.rank}. {row.name} – {row.reason}")
+        reason = reason_line(getattr(row, schema.REASON_CODES, None), lang) or row.reason
+        print(f"  {row.rank}. {row.name} – {reason}")
     if len(result.places) == 0:
         print(text("summary.none_placed" if used == 0 else "summary.none_found", lang))
     meta = getattr(result, "meta", None) or {}
@@ -491,6 +493,9 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--title", help="report title")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     p.add_argument("--name", default="uppfoljning", help="file name without suffix (default: uppfoljning)")
+    p.add_argument(
+        "--lang", choices=("sv", "en"), default=None, help="language (default: options.lang, Swedish)"
+    )
     return _run_report
 
 
@@ -536,9 +541,9 @@ def _run_report(args: argparse.Namespace) -> int:
         chosen = gpd.read_file(args.places)
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          places=chosen, top_n=args.top, followup_n=args.followup,
-                         title=args.title)  # fmt: skip
+                         title=args.title, lang=args.lang)  # fmt: skip
     write_manifest(result.manifest, paths["html"].parent, [paths["html"], paths["xlsx"]])
-    _print_summary(result)
+    _print_summary(result, args.lang)
     size_mb = paths["html"].stat().st_size / 1e6
     print(f"Rapport: {paths['html']} ({size_mb:.1f} MB)")
     print(f"Tabeller: {paths['xlsx']}")

@@ -57,14 +57,15 @@ Kernel = Literal["quartic", "epanechnikov", "triangular", "uniform", "gaussian"]
 Method = Literal["simple", "discontinuous", "continuous"]
 
 #: The grid searched by likelihood cross-validation when ``bandwidth_m`` is None, metres: the scales of a
-#: place (a crossing, a square, a block), as the hotspots' eps (50–100 m). Wider bandwidths describe a
-#: district, and the likelihood chooses them whenever most events are spread evenly: an event with no
-#: neighbour within a narrow bandwidth scores the smallest double (spNetwork's ``zero_strat="min_double"``),
-#: so in a town whose background is sparse the cross-validation went to 300–400 m and smeared each planted
-#: place of ~60 m over a neighbourhood (it then ranked outside the top 1 % of lixels in 9 of 120 planted
-#: runs, against 1 of 120 on this grid; ``bench/bench_density.py --planted``). District pictures come from
-#: counts per area, or from a wider ``bandwidth_m`` given explicitly (a sequence is searched the same way).
-DEFAULT_BANDWIDTHS = (25.0, 35.0, 50.0, 75.0, 100.0, 150.0)
+#: place (a crossing, a square, a block), up to the hotspots' widest eps (100 m), so that the density layer
+#: resolves places at the scale the hotspots are found at. Wider bandwidths describe a district, and the
+#: likelihood chooses them whenever most events are spread evenly: an event with no neighbour within a narrow
+#: bandwidth scores the smallest double (spNetwork's ``zero_strat="min_double"``), so in a town whose
+#: background is sparse the cross-validation went to 300–400 m and smeared each planted place of ~60 m over
+#: a neighbourhood (``bench/bench_density.py --planted`` prints the planted places in the top 1 % with this
+#: grid beside the 50–400 m one). District pictures come from counts per area, or from a wider
+#: ``bandwidth_m`` given explicitly (a sequence is searched the same way).
+DEFAULT_BANDWIDTHS = (25.0, 35.0, 50.0, 75.0, 100.0)
 _CV_POINTS = 2000  # events scored in the cross-validation (a fixed random subset of larger tables)
 _DAYS_PER_YEAR = 365.25
 UNIT_PER_YEAR = "events per km of street per year"

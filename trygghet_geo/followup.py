@@ -183,18 +183,29 @@ def compare_periods(
     for i in range(len(pl)):
         m = member[i]
         a0, a1 = int((m & is_before & tested).sum()), int((m & is_after & tested).sum())
-        row: dict[str, Any] = {"name": pl["name"].iloc[i], "area": area[i], "n_before": a0, "n_after": a1}
+        row: dict[str, Any] = {
+            schema.NAME: pl[schema.NAME].iloc[i],
+            schema.AREA: area[i],
+            schema.N_BEFORE: a0,
+            schema.N_AFTER: a1,
+        }
         row.update(_place_change(a0, a1, t0, t1, alpha))
-        row.update({"town_n_before": c0, "town_n_after": c1, "town_change_pct": _pct(_rr(c0, c1, t0, t1))})
+        row.update(
+            {
+                schema.TOWN_N_BEFORE: c0,
+                schema.TOWN_N_AFTER: c1,
+                schema.TOWN_CHANGE_PCT: _pct(_rr(c0, c1, t0, t1)),
+            }
+        )
         row.update(_did(a0, a1, c0, c1, alpha, method))
         phi = _dispersion(month, m & is_before & tested, m & is_after & tested, bins)
-        row.update({"dispersion": phi, "town_dispersion": phi_town})
-        row["p_value_dispersed"] = _dispersed_p(row["p_value"], (a0, a1, c0, c1), phi, phi_town)
-        row["improved"] = bool(row["did_ratio"] < 1 and row["p_value_dispersed"] < alpha)
+        row.update({schema.DISPERSION: phi, schema.TOWN_DISPERSION: phi_town})
+        row[schema.P_VALUE_DISPERSED] = _dispersed_p(row[schema.P_VALUE], (a0, a1, c0, c1), phi, phi_town)
+        row[schema.IMPROVED] = bool(row[schema.DID_RATIO] < 1 and row[schema.P_VALUE_DISPERSED] < alpha)
         for cat in _category_order(cats):
             row[f"n_before_{cat}"] = int((m & is_before & (cats == cat)).sum())
             row[f"n_after_{cat}"] = int((m & is_after & (cats == cat)).sum())
-        row.update({"days_before": t0, "days_after": t1})
+        row.update({schema.DAYS_BEFORE: t0, schema.DAYS_AFTER: t1})
         rows.append(row)
     import geopandas as gpd
 
@@ -270,12 +281,12 @@ def monthly_counts(
     pl = _places_metric(places, inc.crs)
     member, _ = place_membership(inc, pl, radius_m=radius_m, network=network)
     if len(inc) == 0:
-        return pd.DataFrame(columns=[*map(str, pl["name"]), TOWN_LABEL], dtype=int)
+        return pd.DataFrame(columns=[*map(str, pl[schema.NAME]), TOWN_LABEL], dtype=int)
     when = inc[schema.OCCURRED_AT]
     month = (when.dt.tz_localize(None) if when.dt.tz is not None else when).dt.to_period("M")
     full = pd.period_range(month.min(), month.max(), freq="M")
     cols = {}
-    for i, name in enumerate(pl["name"].astype(str)):
+    for i, name in enumerate(pl[schema.NAME].astype(str)):
         cols[name] = month[member[i]].value_counts().reindex(full, fill_value=0)
     cols[TOWN_LABEL] = month[~member.any(axis=0)].value_counts().reindex(full, fill_value=0)
     out = pd.DataFrame(cols, index=full).astype(int)
@@ -355,19 +366,28 @@ def _place_change(a0: int, a1: int, t0: float, t1: float, alpha: float) -> dict[
     rr = _rr(a0, a1, t0, t1)
     n = a0 + a1
     if n == 0:
-        return {"change_pct": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+        return {schema.CHANGE_PCT: math.nan, schema.CI_LOW: math.nan, schema.CI_HIGH: math.nan}
     ci = binomtest(a1, n).proportion_ci(confidence_level=1 - alpha, method="exact")
 
     def to_rr(p: float) -> float:
         return math.inf if p >= 1 else (p / (1 - p)) * (t0 / t1)
 
-    return {"change_pct": _pct(rr), "ci_low": _pct(to_rr(ci.low)), "ci_high": _pct(to_rr(ci.high))}
+    return {
+        schema.CHANGE_PCT: _pct(rr),
+        schema.CI_LOW: _pct(to_rr(ci.low)),
+        schema.CI_HIGH: _pct(to_rr(ci.high)),
+    }
 
 
 def _did(a0: int, a1: int, c0: int, c1: int, alpha: float, method: str) -> dict[str, float]:
     """Ratio of rate ratios place/town with its interval and two-sided p-value (see the module docstring)."""
     if a0 + a1 == 0 or c0 + c1 == 0:
-        return {"did_ratio": math.nan, "did_ci_low": math.nan, "did_ci_high": math.nan, "p_value": 1.0}
+        return {
+            schema.DID_RATIO: math.nan,
+            schema.DID_CI_LOW: math.nan,
+            schema.DID_CI_HIGH: math.nan,
+            schema.P_VALUE: 1.0,
+        }
     num, den = a1 * c0, a0 * c1
     ratio = math.nan if num == den == 0 else (math.inf if den == 0 else num / den)
     if method == "exact":
@@ -390,7 +410,12 @@ def _did(a0: int, a1: int, c0: int, c1: int, alpha: float, method: str) -> dict[
         lo, hi = math.exp(log_r - z * se), math.exp(log_r + z * se)
         p = float(2 * norm.sf(abs(log_r) / se))
         ratio = math.exp(log_r)
-    return {"did_ratio": ratio, "did_ci_low": lo, "did_ci_high": hi, "p_value": min(1.0, p)}
+    return {
+        schema.DID_RATIO: ratio,
+        schema.DID_CI_LOW: lo,
+        schema.DID_CI_HIGH: hi,
+        schema.P_VALUE: min(1.0, p),
+    }
 
 
 def _dispersion(
@@ -507,7 +532,7 @@ def _places_metric(places: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
 
     if not isinstance(places, gpd.GeoDataFrame):
         raise SchemaError(f"places must be a GeoDataFrame, got {type(places).__name__}")
-    if "name" not in places.columns:
+    if schema.NAME not in places.columns:
         raise SchemaError(f"places: missing column 'name' (have {list(places.columns)})")
     if places.crs is None:
         from trygghet_geo.errors import CRSError

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 import numpy as np
 import pandas as pd
 
+from trygghet_geo import schema
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -360,11 +361,9 @@ def _used_parameters(
 
 
 def _counts(analysis: AnalysisLike) -> dict[str, Any]:
-    from trygghet_geo import schema as s
-
     inc, obs = analysis.incidents, analysis.observations
     places = analysis.places
-    used = int((inc[s.EDGE_ID] >= 0).sum()) if s.EDGE_ID in inc else 0
+    used = int((inc[schema.EDGE_ID] >= 0).sum()) if schema.EDGE_ID in inc else 0
     out: dict[str, Any] = {
         "incidents_in": len(inc),
         "incidents_clustered": used,

@@ -40,15 +40,19 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._hints import hint
+from trygghet_geo._kgate import check_gate, kept_places
 from trygghet_geo._names import place_name
+from trygghet_geo._reason import Part, encode, reason_line
 from trygghet_geo.errors import InputError, ParameterError, SchemaError
-from trygghet_geo.hotspots._significance import SIGNIFICANCE_COLUMNS, observed_labels
+from trygghet_geo.hotspots._significance import observed_labels
 from trygghet_geo.hotspots._stability import GRID_FACTORS, STABLE
 from trygghet_geo.hotspots._time import time_profile
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from trygghet_geo._typing import Period
+    from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
 
 __all__ = ["DEFAULT_WEIGHTS", "SWEDISH_COLUMNS", "export_places", "places_table", "rank_places"]
@@ -65,37 +69,27 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 }
 """All weights of the ranking: per incident category and per score component."""
 
-COMPONENTS = ("incidents", "recency", "observations", "significance")
-WINDOWS_MONTHS = (3, 6, 12)
-
-_CAT_NOUN = {  # (singular, plural) as a reason line writes them
-    "narkotika": ("narkotikabrott", "narkotikabrott"), "stöld": ("stöld", "stölder"),
-    "trafik": ("trafikbrott", "trafikbrott"), "skadegörelse": ("skadegörelse", "skadegörelser"),
-    "våld": ("våldsbrott", "våldsbrott"), "ordningsstörning": ("ordningsstörning", "ordningsstörningar"),
-    "övrigt": ("övrig händelse", "övriga händelser"),
-}
-_OBS_TOPIC = {
-    "belysning": "belysning", "vegetation": "vegetation", "skadegörelse/klotter": "klotter och skadegörelse",
-    "nedskräpning": "nedskräpning", "trafikmiljö": "trafikmiljön",
-    "folksamling/otrygghet": "folksamlingar/otrygghet", "övrigt": "övrigt",
-}
+COMPONENTS = schema.SCORE_COMPONENTS
+WINDOWS_MONTHS = schema.WINDOWS_MONTHS
 
 SWEDISH_COLUMNS: Mapping[str, str] = {
-    "rank": "Rang", "name": "Plats", "score": "Poäng", "reason": "Motivering", "kind": "Typ",
-    "significant": "Signifikant", "p_value": "p-värde", "p_max": "p-värde (hela kartan)",
-    "q_value": "q-värde (FDR)", "stability": "Stabilitet (0–1)",
-    "hotspot_id": "Hotspot-id",
-    "score_incidents": "Poäng: brott", "score_recency": "Poäng: aktualitet",
-    "score_observations": "Poäng: synpunkter", "score_significance": "Poäng: signifikans",
-    "n_incidents": "Händelser under perioden",
-    **{f"n_{c}": f"Händelser: {c}" for c in schema.INCIDENT_CATEGORIES},
-    **{f"n_{w}m": f"Händelser senaste {w} mån" for w in WINDOWS_MONTHS},
-    **{f"trend_{w}m_pct": f"Förändring {w} mån mot föregående (%)" for w in WINDOWS_MONTHS},
-    "n_observations": "Synpunkter från trygghetsvandringar",
-    **{f"n_obs_{c}": f"Synpunkter: {c}" for c in schema.OBSERVATION_CATEGORIES},
-    "dominant_hours": "Vanligaste tider", "dominant_weekdays": "Vanligaste veckodagar",
-    "n_time_unknown": "Tid saknas",
-    "length_m": "Gatulängd (m)", "lon": "Longitud", "lat": "Latitud",
+    schema.RANK: "Rang", schema.NAME: "Plats", schema.SCORE: "Poäng", schema.PLACE_REASON: "Motivering",
+    schema.KIND: "Typ",
+    schema.SIGNIFICANT: "Signifikant", schema.P_VALUE: "p-värde", schema.P_MAX: "p-värde (hela kartan)",
+    schema.Q_VALUE: "q-värde (FDR)", schema.STABILITY: "Stabilitet (0–1)",
+    schema.HOTSPOT_ID: "Hotspot-id",
+    schema.score_of("incidents"): "Poäng: brott", schema.score_of("recency"): "Poäng: aktualitet",
+    schema.score_of("observations"): "Poäng: synpunkter",
+    schema.score_of("significance"): "Poäng: signifikans",
+    schema.N_INCIDENTS: "Händelser under perioden",
+    **{schema.n_of(c): f"Händelser: {c}" for c in schema.INCIDENT_CATEGORIES},
+    **{schema.n_window(w): f"Händelser senaste {w} mån" for w in WINDOWS_MONTHS},
+    **{schema.trend_window(w): f"Förändring {w} mån mot föregående (%)" for w in WINDOWS_MONTHS},
+    schema.N_OBSERVATIONS: "Synpunkter från trygghetsvandringar",
+    **{schema.n_obs_of(c): f"Synpunkter: {c}" for c in schema.OBSERVATION_CATEGORIES},
+    schema.DOMINANT_HOURS: "Vanligaste tider", schema.DOMINANT_WEEKDAYS: "Vanligaste veckodagar",
+    schema.N_TIME_UNKNOWN: "Tid saknas",
+    schema.LENGTH_M: "Gatulängd (m)", schema.LON: "Longitud", schema.LAT: "Latitud",
 }
 """English column -> Swedish column name used by :func:`export_places`."""
 # fmt: on
@@ -109,8 +103,8 @@ def rank_places(
     *,
     network: StreetNetwork,
     weights: Mapping[str, float] | None = None,
-    period: tuple[Any, Any] | None = None,
-    gazetteer: Any = None,
+    period: Period | None = None,
+    gazetteer: Gazetteer | None = None,
     obs_within_m: float = 50.0,
     obs_eps_m: float = 75.0,
     obs_min_samples: int = 4,
@@ -188,14 +182,14 @@ def rank_places(
     observed_labels(located, hotspots)  # every member must be among the incidents given
     sig = _significance_columns(hotspots)
     hs_geoms = hotspots.geometry.to_crs(network.crs) if hotspots.crs is not None else hotspots.geometry
-    hot_edges = [_member_edges(inc, members) for members in hotspots["member_index"]]
+    hot_edges = [_member_edges(inc, members) for members in hotspots[schema.MEMBER_INDEX]]
     obs_near = [
         _observations_near(obs, g, e, network, obs_within_m) for g, e in zip(hs_geoms, hot_edges, strict=True)
     ]
     ctx = _Context(located, obs, start, end, w, network, gazetteer)
     rows = [
         _place_row(ctx, geom, hid=int(h), kind="hotspot", p=p, obs_mask=mask, edges=edges)
-        for h, geom, p, mask, edges in zip(hotspots["hotspot_id"], hs_geoms, sig, obs_near, hot_edges,
+        for h, geom, p, mask, edges in zip(hotspots[schema.HOTSPOT_ID], hs_geoms, sig, obs_near, hot_edges,
                                            strict=True)
     ]  # fmt: skip
     taken = np.logical_or.reduce(obs_near) if obs_near else np.zeros(len(obs), bool)
@@ -211,7 +205,7 @@ _NO_TEST = (math.nan, math.nan, math.nan, False, math.nan)
 
 def _significance_columns(hotspots: gpd.GeoDataFrame) -> list[tuple[float, float, float, bool, float]]:
     """(p_value, q_value, p_max, significant, stability) per hotspot; NaN/False where a stage did not run."""
-    names = (*SIGNIFICANCE_COLUMNS, "stability")
+    names = (*schema.SIGNIFICANCE_COLUMNS, schema.STABILITY)
     cols = [
         hotspots[c].to_numpy() if c in hotspots.columns else np.full(len(hotspots), math.nan) for c in names
     ]
@@ -239,8 +233,8 @@ def export_places(
 
     In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
     only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
-    place's ``n_incidents``), and text passes :func:`trygghet_geo.output.privacy.redact`
-    (:func:`trygghet_geo.output.privacy.shared_places`). ``"internal"`` writes every place as it is.
+    place's ``n_incidents``: the k rule of :mod:`trygghet_geo._kgate`), and the one writer passes its text
+    through :func:`trygghet_geo.output.privacy.redact`. ``"internal"`` writes every place as it is.
 
     Examples
     --------
@@ -254,7 +248,6 @@ def export_places(
     import geopandas as gpd  # slow to import; rank.py keeps it out of module import
 
     from trygghet_geo.io._write import write_table
-    from trygghet_geo.output.privacy import check_gate, shared_places
 
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
@@ -264,8 +257,9 @@ def export_places(
             "export_places: places must be a GeoDataFrame with geometry, as rank_places returns"
         )
     check_gate(privacy, k, 100.0)
-    shown = shared_places(places, hotspots, k=k) if privacy == "shared" else places
-    path = write_table(places_table(shown), path, sheet_name="Platser")
+    shared = privacy == "shared"
+    shown = kept_places(places, hotspots, k=k) if shared else places
+    path = write_table(places_table(shown), path, sheet_name="Platser", redact=shared)
     if path.suffix.lower() != ".csv":
         from trygghet_geo.io._stamp import finish_xlsx
 
@@ -279,23 +273,25 @@ def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
     df = pd.DataFrame(places.drop(columns=[places.geometry.name], errors="ignore"))
     if places.crs is not None and len(places):
         centre = places.geometry.representative_point().to_crs(schema.WGS84)
-        df["lon"], df["lat"] = centre.x.round(6).to_numpy(), centre.y.round(6).to_numpy()
+        df[schema.LON], df[schema.LAT] = centre.x.round(6).to_numpy(), centre.y.round(6).to_numpy()
     digits = {
-        "score": 3,
-        "p_value": 4,
-        "p_max": 4,
-        "q_value": 4,
-        "length_m": 0,
-        **{f"score_{c}": 3 for c in COMPONENTS},
-        **{f"trend_{w}m_pct": 0 for w in WINDOWS_MONTHS},
+        schema.SCORE: 3,
+        schema.P_VALUE: 4,
+        schema.P_MAX: 4,
+        schema.Q_VALUE: 4,
+        schema.LENGTH_M: 0,
+        **{schema.score_of(c): 3 for c in COMPONENTS},
+        **{schema.trend_window(w): 0 for w in WINDOWS_MONTHS},
     }
     for col, d in digits.items():
         if col in df:
             df[col] = df[col].astype(float).round(d)
-    if "significant" in df:
-        df["significant"] = np.where(df["significant"].astype(bool), "ja", "nej")
-    if "kind" in df:
-        df["kind"] = df["kind"].map({"hotspot": "brottskoncentration", "observations": "synpunkter"})
+    if schema.SIGNIFICANT in df:
+        df[schema.SIGNIFICANT] = np.where(df[schema.SIGNIFICANT].astype(bool), "ja", "nej")
+    if schema.KIND in df:
+        df[schema.KIND] = df[schema.KIND].map(
+            {"hotspot": "brottskoncentration", "observations": "synpunkter"}
+        )
     from trygghet_geo.io._write import escape_formulas
 
     df = df[[c for c in SWEDISH_COLUMNS if c in df.columns]]
@@ -325,38 +321,38 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
     when = inc[schema.OCCURRED_AT]
     cats = inc[schema.CATEGORY].astype(str).to_numpy()
     in_period = inside & ((when >= start) & (when <= end)).to_numpy()
-    row: dict[str, Any] = {"hotspot_id": hid, "kind": kind, "p_value": p[0], "q_value": p[1], "p_max": p[2],
-                           "significant": p[3], "stability": p[4]}  # fmt: skip
-    row["n_incidents"] = int(in_period.sum())
+    row: dict[str, Any] = {schema.HOTSPOT_ID: hid, schema.KIND: kind, schema.P_VALUE: p[0],
+                           schema.Q_VALUE: p[1], schema.P_MAX: p[2], schema.SIGNIFICANT: p[3],
+                           schema.STABILITY: p[4]}  # fmt: skip
+    row[schema.N_INCIDENTS] = int(in_period.sum())
     for c in schema.INCIDENT_CATEGORIES:
-        row[f"n_{c}"] = int((in_period & (cats == c)).sum())
-    row["_weighted"] = sum(w.get(c, 0.0) * row[f"n_{c}"] for c in schema.INCIDENT_CATEGORIES)
+        row[schema.n_of(c)] = int((in_period & (cats == c)).sum())
+    row["_weighted"] = sum(w.get(c, 0.0) * row[schema.n_of(c)] for c in schema.INCIDENT_CATEGORIES)
     for months in WINDOWS_MONTHS:
         recent, previous = (
             _window(when, end, months),
             _window(when, end - pd.DateOffset(months=months), months),
         )
         n_now, n_prev = int((inside & recent).sum()), int((inside & previous).sum())
-        row[f"n_{months}m"] = n_now
-        row[f"trend_{months}m_pct"] = _trend(n_now, n_prev)
+        row[schema.n_window(months)] = n_now
+        row[schema.trend_window(months)] = _trend(n_now, n_prev)
         if months == 6:
             weights_arr = np.array([w.get(c, 0.0) for c in cats])
             row["_weighted_6m"] = float(weights_arr[inside & recent].sum())
             row["_lead"] = _lead_category(cats, inside & recent, inside & previous, w)
     ocats = obs[schema.CATEGORY].astype(str).to_numpy()
-    row["n_observations"] = int(obs_mask.sum())
+    row[schema.N_OBSERVATIONS] = int(obs_mask.sum())
     for c in schema.OBSERVATION_CATEGORIES:
-        row[f"n_obs_{c}"] = int((obs_mask & (ocats == c)).sum())
+        row[schema.n_obs_of(c)] = int((obs_mask & (ocats == c)).sum())
     known = _time_known(inc)
-    row["n_time_unknown"] = int((in_period & ~known).sum())  # "tid saknas": dated, no time of day
+    row[schema.N_TIME_UNKNOWN] = int((in_period & ~known).sum())  # "tid saknas": dated, no time of day
     until = inc[schema.OCCURRED_TO][in_period] if schema.OCCURRED_TO in inc.columns else None
     profile = time_profile(when[in_period], known[in_period], until)
-    row.update(
-        {"dominant_hours": profile.hours, "dominant_weekdays": profile.weekdays, "_daypart": profile.daypart}
-    )
-    row["name"], row["_street"] = place_name(network, edges, geom, inc, inside, ctx.gazetteer)
-    row["length_m"] = float(network.edges["length_m"].to_numpy()[edges].sum()) if len(edges) else 0.0
-    row["geometry"] = geom
+    row[schema.DOMINANT_HOURS], row[schema.DOMINANT_WEEKDAYS] = profile.hours, profile.weekdays
+    row["_daypart"] = profile.daypart
+    row[schema.NAME], row["_street"] = place_name(network, edges, geom, inc, inside, ctx.gazetteer)
+    row[schema.LENGTH_M] = float(network.edges["length_m"].to_numpy()[edges].sum()) if len(edges) else 0.0
+    row[schema.GEOMETRY] = geom
     return row
 
 
@@ -478,83 +474,84 @@ def _finish(
     df = pd.DataFrame(rows)
     if df.empty:
         return _empty(network)
-    p_max = df["p_max"].to_numpy(float)
+    p_max = df[schema.P_MAX].to_numpy(float)
     has_p = np.isfinite(p_max)
-    df["significant"] = df["significant"].astype(bool)
+    df[schema.SIGNIFICANT] = df[schema.SIGNIFICANT].astype(bool)
     total = sum(w[c] for c in COMPONENTS)
     raw = {
         "incidents": df["_weighted"].to_numpy(float),
         "recency": df["_weighted_6m"].to_numpy(float),
-        "observations": df["n_observations"].to_numpy(float),
+        "observations": df[schema.N_OBSERVATIONS].to_numpy(float),
         "significance": np.where(has_p, 1 - p_max, 0.0),
     }
     for comp, values in raw.items():
         top = values.max()
-        df[f"score_{comp}"] = (w[comp] / total) * (values / top if top > 0 else 0.0)
-    df["score"] = df[[f"score_{c}" for c in COMPONENTS]].sum(axis=1)
-    df["reason"] = [_reason(r) for r in df.to_dict("records")]
+        df[schema.score_of(comp)] = (w[comp] / total) * (values / top if top > 0 else 0.0)
+    df[schema.SCORE] = df[[schema.score_of(c) for c in COMPONENTS]].sum(axis=1)
+    parts = [_reason_parts(r) for r in df.to_dict("records")]
+    df[schema.REASON_CODES] = [encode(p) for p in parts]
+    df[schema.PLACE_REASON] = [reason_line(p) for p in parts]  # in options.lang; outputs render their own
     # A place that could be chance never outranks one that could not: significant places first.
-    df = df.sort_values(["significant", "score", "n_incidents"], ascending=False, kind="stable")
+    df = df.sort_values(
+        [schema.SIGNIFICANT, schema.SCORE, schema.N_INCIDENTS], ascending=False, kind="stable"
+    )
     df = df.reset_index(drop=True)
-    df.insert(0, "rank", np.arange(1, len(df) + 1))
-    df["name"] = _unique_names(df["name"].tolist(), df["_street"].tolist())
-    df = df.drop(columns=[c for c in df.columns if c.startswith("_")])
-    first = ["rank", "score", "name", "reason", "p_value", "q_value", "significant", "p_max", "hotspot_id",
-             "kind"]  # fmt: skip
-    df = df[first + [c for c in df.columns if c not in first]]
-    out = gpd.GeoDataFrame(df, geometry="geometry", crs=network.crs)
+    df.insert(0, schema.RANK, np.arange(1, len(df) + 1))
+    df[schema.NAME] = _unique_names(df[schema.NAME].tolist(), df["_street"].tolist())
+    df = df[list(schema.PLACE_COLUMNS)]  # the helper columns (_weighted, _lead, ...) go
+    out = gpd.GeoDataFrame(df, geometry=schema.GEOMETRY, crs=network.crs)
     out.attrs.update({"period": (start, end), "weights": dict(w), "significance": significance})
     return out
 
 
-def _reason(r: Mapping[str, Any]) -> str:
-    """One Swedish line, e.g. "14 narkotikabrott senaste 6 mån (+60 %), 5 synpunkter om belysning, kvällar
-    fre–lör"; a place found from residents' remarks leads with them and says how few police reports it has."""
-    incidents, remarks = _incident_text(r), _remark_text(r)
-    if r["kind"] == "observations":
-        parts = [remarks, f"få polisanmälningar ({r['n_12m']} senaste 12 mån)"]
+def _reason_parts(r: Mapping[str, Any]) -> list[Part]:
+    """The reason as data (:mod:`trygghet_geo._reason`): e.g. 14 narkotikabrott in the last 6 months (+60 %),
+    5 remarks about lighting, evenings Fri–Sat; a place found from residents' remarks leads with them and says
+    how few police reports it has."""
+    remarks = _remark_part(r)
+    if r[schema.KIND] == "observations":
+        parts = [*remarks, ("few_reports", {"n": int(r[schema.n_window(12)])})]
     else:
-        when = " ".join(x for x in (r.get("_daypart", ""), r.get("dominant_weekdays", "")) if x)
-        parts = [incidents, remarks, when, _stability_text(r.get("stability", math.nan))]
-    return ", ".join(p for p in parts if p) or "få händelser"
+        when: list[Part] = []
+        if r.get("_daypart") or r.get(schema.DOMINANT_WEEKDAYS):
+            when = [
+                ("when", {"daypart": r.get("_daypart", ""), "weekdays": r.get(schema.DOMINANT_WEEKDAYS, "")})
+            ]
+        parts = [*_incident_part(r), *remarks, *when, *_stability_part(r.get(schema.STABILITY, math.nan))]
+    return parts or [("few_events", {})]
 
 
-def _stability_text(stability: float) -> str:
+def _stability_part(stability: float) -> list[Part]:
     """A warning when a place depends on the clustering parameters (``hotspots._stability``)."""
     if not math.isfinite(stability) or stability >= STABLE:
-        return ""
+        return []
     runs = len(GRID_FACTORS) ** 2 - 1
-    return f"beror på parametrarna (syns i {round(stability * runs)} av {runs} närliggande inställningar)"
+    return [("unstable", {"seen": round(stability * runs), "runs": runs})]
 
 
-def _incident_text(r: Mapping[str, Any]) -> str:
+def _incident_part(r: Mapping[str, Any]) -> list[Part]:
     lead = r.get("_lead")
     if not lead:
-        return f"{r['n_incidents']} händelser under perioden, inga senaste 6 mån" if r["n_incidents"] else ""
+        n = int(r[schema.N_INCIDENTS])
+        return [("incidents_period", {"n": n})] if n else []
     cat, n, trend = lead
-    text = f"{n} {_CAT_NOUN.get(cat, (cat, cat))[0 if n == 1 else 1]} senaste 6 mån"
-    if math.isfinite(trend):
-        return text + f" ({_signed(trend)} %)"
-    return text + (" (inga halvåret före)" if trend == math.inf else "")
+    finite = math.isfinite(trend)
+    values = {
+        "category": cat,
+        "n": n,
+        "trend_pct": trend if finite else None,
+        "none_before": trend == math.inf,
+    }
+    return [("incidents_recent", values)]
 
 
-def _remark_text(r: Mapping[str, Any]) -> str:
-    n_obs = int(r["n_observations"])
+def _remark_part(r: Mapping[str, Any]) -> list[Part]:
+    n_obs = int(r[schema.N_OBSERVATIONS])
     if not n_obs:
-        return ""
-    counts = {c: r[f"n_obs_{c}"] for c in schema.OBSERVATION_CATEGORIES}
+        return []
+    counts = {c: r[schema.n_obs_of(c)] for c in schema.OBSERVATION_CATEGORIES}
     top = max(counts, key=lambda c: counts[c])
-    word = "synpunkt" if n_obs == 1 else "synpunkter"
-    return (
-        f"{n_obs} {word}, flest om {_OBS_TOPIC[top]}"
-        if counts[top] < n_obs
-        else f"{n_obs} {word} om {_OBS_TOPIC[top]}"
-    )
-
-
-def _signed(value: float) -> str:
-    v = round(value)
-    return f"+{v}" if v > 0 else ("±0" if v == 0 else f"−{abs(v)}")
+    return [("remarks", {"n": n_obs, "topic": top, "only": bool(counts[top] == n_obs)})]
 
 
 def _unique_names(names: list[str], streets: list[str]) -> list[str]:
@@ -589,7 +586,7 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def _check_inputs(hotspots: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, network: StreetNetwork) -> None:
-    for col in ("hotspot_id", "n_events", "member_index"):
+    for col in (schema.HOTSPOT_ID, schema.N_EVENTS, schema.MEMBER_INDEX):
         if col not in hotspots.columns:
             raise SchemaError(f"hotspots: missing column {col!r}; pass the output of find_hotspots")
     for col in (schema.OCCURRED_AT, schema.CATEGORY, schema.EDGE_ID):
@@ -605,7 +602,7 @@ def _in_crs(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> gpd.GeoDataF
     return incidents if incidents.crs == network.crs else incidents.to_crs(network.crs)
 
 
-def _period(period: tuple[Any, Any] | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _period(period: Period | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     when = inc[schema.OCCURRED_AT].dropna()
     tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
     if period is None:
@@ -634,22 +631,9 @@ def _member_edges(inc: gpd.GeoDataFrame, members: Any) -> np.ndarray:
 
 
 def _empty(network: StreetNetwork) -> gpd.GeoDataFrame:
+    """No place: the columns and dtypes of a full result (:data:`trygghet_geo.schema.PLACE_COLUMNS`)."""
     import geopandas as gpd
 
-    cols = [
-        "rank",
-        "score",
-        "name",
-        "reason",
-        "p_value",
-        "q_value",
-        "significant",
-        "p_max",
-        "hotspot_id",
-        "kind",
-        *(f"score_{c}" for c in COMPONENTS),
-        "n_incidents",
-        "n_observations",
-        "stability",
-    ]
-    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols}, geometry=[], crs=network.crs)
+    cols = {c: pd.Series(dtype=schema.PLACE_DTYPES[c]) for c in schema.PLACE_COLUMNS if c != schema.GEOMETRY}
+    out = gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=network.crs), crs=network.crs)
+    return out[list(schema.PLACE_COLUMNS)]

@@ -163,6 +163,169 @@ OBSERVATION_CATEGORIES: Final = (
     "övrigt",
 )
 
+
+# --- the hotspots table (hotspots.find_hotspots; the significance and stability stages add their columns) -
+N_EVENTS: Final = "n_events"  # incidents in the hotspot
+FIRST_AT: Final = "first_at"
+LAST_AT: Final = "last_at"
+TOP_HOURS: Final = "top_hours"  # busiest hours ("22–02"), "" when too few events have a time
+TOP_WEEKDAYS: Final = "top_weekdays"  # busiest weekdays ("fre–lör")
+N_TIME_UNKNOWN: Final = "n_time_unknown"  # dated events without a time of day
+MEMBER_INDEX: Final = "member_index"  # index labels of the hotspot's incidents
+LENGTH_M: Final = "length_m"  # street length covered, metres
+SEGMENTS: Final = "segments_wkt"  # the street pieces (a MultiLineString as WKT: one geometry column)
+P_VALUE: Final = "p_value"
+Q_VALUE: Final = "q_value"
+P_MAX: Final = "p_max"
+SIGNIFICANT: Final = "significant"
+STABILITY: Final = "stability"
+
+
+def n_of(category: str) -> str:
+    """The count column of an incident category (``n_stöld``)."""
+    return f"n_{category}"
+
+
+HOTSPOT_COLUMNS: Final = (
+    HOTSPOT_ID,
+    CLUSTER,
+    N_EVENTS,
+    *(n_of(c) for c in INCIDENT_CATEGORIES),
+    FIRST_AT,
+    LAST_AT,
+    TOP_HOURS,
+    TOP_WEEKDAYS,
+    N_TIME_UNKNOWN,
+    MEMBER_INDEX,
+    LENGTH_M,
+    SEGMENTS,
+    GEOMETRY,
+)
+SIGNIFICANCE_COLUMNS: Final = (P_VALUE, Q_VALUE, P_MAX, SIGNIFICANT)
+
+# --- the places table (rank.rank_places) --------------------------------------------------------------------
+RANK: Final = "rank"
+SCORE: Final = "score"
+NAME: Final = "name"
+PLACE_REASON: Final = "reason"  # the reason line, rendered in options.lang from REASON_CODES
+REASON_CODES: Final = "reason_codes"  # the reason as data: JSON list of [code, {values}] (see rank.py)
+KIND: Final = "kind"  # one of PLACE_KINDS
+N_INCIDENTS: Final = "n_incidents"
+N_OBSERVATIONS: Final = "n_observations"
+DOMINANT_HOURS: Final = "dominant_hours"
+DOMINANT_WEEKDAYS: Final = "dominant_weekdays"
+PLACE_KINDS: Final = ("hotspot", "observations")
+SCORE_COMPONENTS: Final = ("incidents", "recency", "observations", "significance")
+WINDOWS_MONTHS: Final = (3, 6, 12)
+
+
+def score_of(component: str) -> str:
+    """The column of a score component's weighted contribution (``score_recency``)."""
+    return f"score_{component}"
+
+
+def n_obs_of(category: str) -> str:
+    """The count column of an observation category (``n_obs_belysning``)."""
+    return f"n_obs_{category}"
+
+
+def n_window(months: int) -> str:
+    """Incidents in the last ``months`` months (``n_6m``)."""
+    return f"n_{months}m"
+
+
+def trend_window(months: int) -> str:
+    """Change against the previous window of ``months`` months, percent (``trend_6m_pct``)."""
+    return f"trend_{months}m_pct"
+
+
+PLACE_COLUMNS: Final = (
+    RANK,
+    SCORE,
+    NAME,
+    PLACE_REASON,
+    REASON_CODES,
+    P_VALUE,
+    Q_VALUE,
+    SIGNIFICANT,
+    P_MAX,
+    HOTSPOT_ID,
+    KIND,
+    STABILITY,
+    N_INCIDENTS,
+    *(n_of(c) for c in INCIDENT_CATEGORIES),
+    *(col for w in WINDOWS_MONTHS for col in (n_window(w), trend_window(w))),
+    N_OBSERVATIONS,
+    *(n_obs_of(c) for c in OBSERVATION_CATEGORIES),
+    N_TIME_UNKNOWN,
+    DOMINANT_HOURS,
+    DOMINANT_WEEKDAYS,
+    LENGTH_M,
+    GEOMETRY,
+    *(score_of(c) for c in SCORE_COMPONENTS),
+)
+"""Every column of a ranked places table, in order; an empty result has exactly these, typed as
+:data:`PLACE_DTYPES`."""
+
+_PLACE_TEXT = (NAME, PLACE_REASON, REASON_CODES, KIND, DOMINANT_HOURS, DOMINANT_WEEKDAYS)
+_PLACE_FLOAT = (SCORE, P_VALUE, Q_VALUE, P_MAX, STABILITY, LENGTH_M)
+
+
+def _place_dtype(column: str) -> str:
+    if column in _PLACE_TEXT:
+        return "str"
+    if column == SIGNIFICANT:
+        return "bool"
+    if column in _PLACE_FLOAT or column.startswith(("trend_", "score_")):
+        return "float64"
+    return "int64"  # rank, ids and counts
+
+
+PLACE_DTYPES: Final = {c: _place_dtype(c) for c in PLACE_COLUMNS if c != GEOMETRY}
+"""The dtype of every non-geometry column of :data:`PLACE_COLUMNS`: the empty result's shape."""
+
+# --- the follow-up table (followup.compare_periods; n_before_<category>/n_after_<category> follow these) ---
+AREA: Final = "area"  # how the place's area was measured: polygon, radius_network, radius_euclidean
+N_BEFORE: Final = "n_before"
+N_AFTER: Final = "n_after"
+CHANGE_PCT: Final = "change_pct"
+CI_LOW: Final = "ci_low"
+CI_HIGH: Final = "ci_high"
+TOWN_N_BEFORE: Final = "town_n_before"
+TOWN_N_AFTER: Final = "town_n_after"
+TOWN_CHANGE_PCT: Final = "town_change_pct"
+DID_RATIO: Final = "did_ratio"
+DID_CI_LOW: Final = "did_ci_low"
+DID_CI_HIGH: Final = "did_ci_high"
+DISPERSION: Final = "dispersion"
+TOWN_DISPERSION: Final = "town_dispersion"
+P_VALUE_DISPERSED: Final = "p_value_dispersed"
+IMPROVED: Final = "improved"
+DAYS_BEFORE: Final = "days_before"
+DAYS_AFTER: Final = "days_after"
+FOLLOWUP_COLUMNS: Final = (
+    NAME,
+    AREA,
+    N_BEFORE,
+    N_AFTER,
+    CHANGE_PCT,
+    CI_LOW,
+    CI_HIGH,
+    TOWN_N_BEFORE,
+    TOWN_N_AFTER,
+    TOWN_CHANGE_PCT,
+    DID_RATIO,
+    DID_CI_LOW,
+    DID_CI_HIGH,
+    P_VALUE,
+    DISPERSION,
+    TOWN_DISPERSION,
+    P_VALUE_DISPERSED,
+    IMPROVED,
+)
+"""The fixed columns of a follow-up table, in order; per-category counts, ``days_before``, ``days_after`` and
+the geometry follow."""
+
 Precision = Literal[
     "exact",
     "address",

@@ -29,11 +29,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from trygghet_geo.geocode._entries import empty_row, merge_close
 from trygghet_geo.geocode._parse import name_key
 
 __all__ = ["SAME_PLACE_M", "address_items", "address_rows", "house_number", "synthetic_streets"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 SAME_PLACE_M = 100.0  # one address found at places farther apart than this is two places (ambiguous)
 _STREET_PART_M = 200.0  # address points of an unknown street name closer than this make one address area
@@ -107,8 +108,6 @@ def synthetic_streets(items: gpd.GeoDataFrame, lookup: dict[str, list[int]]) -> 
     A line through the area's points in the order of their numbers stands for the street, so that a bare
     area name finds it and missing numbers can be placed between neighbours.
     """
-    from trygghet_geo.geocode._gazetteer import _empty_row
-
     missing = items[[not _street_of(s, lookup) for s in items["street"]]]
     rows: list[dict[str, Any]] = []
     for _key, grp in missing.groupby(missing["street"].map(name_key), sort=True):
@@ -117,7 +116,7 @@ def synthetic_streets(items: gpd.GeoDataFrame, lookup: dict[str, list[int]]) -> 
             xy = [_answer_point(g) for g in sub.geometry]
             line = shapely.LineString(xy if len(xy) > 1 else [xy[0], xy[0]])
             point = line.interpolate(0.5, normalized=True)
-            row = _empty_row("street")
+            row = empty_row("street")
             name = str(sub["street"].iloc[0])
             row.update(
                 name=name,
@@ -205,8 +204,6 @@ def address_rows(
     entrances: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
     """One gazetteer row per address and place (see the module docstring); ``items`` from all sources."""
-    from trygghet_geo.geocode._gazetteer import _empty_row, _merge_close
-
     street_geoms = streets["geometry"].to_numpy()
     houses = _with_buildings(items, buildings)
     groups: dict[tuple[int, int, int, str], list[int]] = defaultdict(list)
@@ -220,20 +217,20 @@ def address_rows(
         key = (sid, int(items["number"].iat[i]), int(items["number_to"].iat[i]), str(items["letter"].iat[i]))
         groups[key].append(i)
     if skipped:
-        log.info("%d address features skipped (no street of that name)", skipped)
+        logger.info("%d address features skipped (no street of that name)", skipped)
     groups = _authority_wins(groups, items["origin"].to_numpy())
     names = streets["name"].to_numpy()
     doors = _Doors.of(entrances)
     rows = []
     for (sid, number, to, letter), members in groups.items():
         places = [houses[i] if houses[i] is not None else items.geometry.iat[i] for i in members]
-        for part in _merge_close(places, SAME_PLACE_M):
+        for part in merge_close(places, SAME_PLACE_M):
             idx = [members[k] for k in part]
             line = street_geoms[sid]
             xy, house = _place(items, houses, idx, doors, line)
             measure = line.project(shapely.Point(xy))
             on_line = line.interpolate(measure)
-            row = _empty_row("address")
+            row = empty_row("address")
             label = f"{names[sid]} {number}" + (f"-{to}" if to > 0 else "") + letter.upper()
             row.update(
                 name=label,

@@ -18,11 +18,11 @@ import pandas as pd
 
 from trygghet_geo.errors import InputError
 from trygghet_geo.geocode._addresses import ITEM_COLUMNS, house_number
-from trygghet_geo.geocode._parse import folded_key
+from trygghet_geo.geocode._parse import folded_key, parse_place
 
 __all__ = ["ADDRESS_SOURCES", "read_address_layer"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 ADDRESS_SOURCES = ("lantmateriet", "municipal")
 # field -> folded column names, most specific first (Lantmäteriet's names, then common municipal ones)
@@ -185,7 +185,6 @@ def _text(frame: pd.DataFrame, found: dict[str, str], field: str) -> list[str]:
 
 
 def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: str) -> gpd.GeoDataFrame:
-    from trygghet_geo.geocode._parse import parse_place
 
     streets, numbers = _text(frame, found, "street"), _text(frame, found, "number")
     letters, labels = _text(frame, found, "letter"), _text(frame, found, "label")
@@ -222,7 +221,7 @@ def _items(frame: gpd.GeoDataFrame, found: dict[str, str], path: Path, source: s
                     "geometry": points[i],
                 }
             )
-    log.info(
+    logger.info(
         "address layer %s: %d addresses (%s); %d rows without street or number left out",
         path.name,
         len(rows),

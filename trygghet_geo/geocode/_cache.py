@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
-from trygghet_geo.geocode._match import MatchResult
+from trygghet_geo.geocode._index import MatchResult
 
 __all__ = ["MAX_KEY_CHARS", "MAX_KEY_WORDS", "ResultCache", "cacheable"]
 

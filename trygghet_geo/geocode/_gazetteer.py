@@ -23,8 +23,11 @@ import shapely
 from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import GeocodingError, InputError
 from trygghet_geo.geocode._addresses import address_items, address_rows, synthetic_streets
+from trygghet_geo.geocode._authority import read_address_layer
+from trygghet_geo.geocode._entries import ENTRY_COLUMNS, empty_row, merge_close
 from trygghet_geo.geocode._osm import CATEGORY_TAGS, NAME_TAGS, RawOSM, read_osm_file, read_osm_place
 from trygghet_geo.geocode._parse import name_key
+from trygghet_geo.geocode._toy import toy_raw
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -33,28 +36,6 @@ __all__ = ["ENTRY_COLUMNS", "Gazetteer", "build_gazetteer"]
 
 logger = logging.getLogger(__name__)
 
-ENTRY_COLUMNS = (
-    "kind",
-    "name",
-    "aliases",
-    "category",
-    "street_id",
-    "street2_id",
-    "number",
-    "number_to",
-    "letter",
-    "measure_m",
-    "off_x",
-    "off_y",
-    "length_m",
-    "is_area",
-    "x",
-    "y",
-    "lon",
-    "lat",
-    "origin",
-    "postcode",
-)
 # columns a gazetteer saved before they existed gets on load, with these values
 _LATER_COLUMNS = {"origin": "osm", "postcode": ""}
 _KINDS = ("address", "street", "intersection", "place")
@@ -178,8 +159,6 @@ class Gazetteer:
     @classmethod
     def example(cls) -> Gazetteer:
         """A three-street toy gazetteer (metric EPSG:3006 near Kristinehamn) for examples and tests."""
-        from trygghet_geo.geocode._toy import toy_raw
-
         return _build_from_raw(toy_raw())
 
 
@@ -275,8 +254,6 @@ def build_gazetteer(
         raw = read_osm_place(str(source))
     layer = None
     if addresses is not None:
-        from trygghet_geo.geocode._authority import read_address_layer
-
         layer = read_address_layer(addresses, columns=address_columns, source=address_source)
     return _build_from_raw(raw, network=network, layer=layer)
 
@@ -351,47 +328,6 @@ def _street_aliases(streets: gpd.GeoDataFrame) -> dict[str, tuple[str, set[str]]
     return groups
 
 
-def _merge_close(geoms: list[Any], merge_m: float) -> list[list[int]]:
-    """Greedy single-link grouping of geometries closer than merge_m (few parts per name: quadratic is ok)."""
-    groups: list[list[int]] = []
-    for i, g in enumerate(geoms):
-        hit = [j for j, grp in enumerate(groups) if any(g.distance(geoms[k]) < merge_m for k in grp)]
-        if not hit:
-            groups.append([i])
-            continue
-        first = groups[hit[0]]
-        first.append(i)
-        for j in reversed(hit[1:]):
-            first.extend(groups.pop(j))
-    return groups
-
-
-def _empty_row(kind: str) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "name": "",
-        "aliases": "",
-        "category": "",
-        "street_id": -1,
-        "street2_id": -1,
-        "number": -1,
-        "number_to": -1,
-        "letter": "",
-        "measure_m": np.nan,
-        "off_x": 0.0,
-        "off_y": 0.0,
-        "length_m": 0.0,
-        "is_area": False,
-        "x": np.nan,
-        "y": np.nan,
-        "lon": np.nan,
-        "lat": np.nan,
-        "origin": "osm",
-        "postcode": "",
-        "geometry": None,
-    }
-
-
 def _build_streets(
     edges: gpd.GeoDataFrame,
     aliases: dict[str, tuple[str, set[str]]],
@@ -408,12 +344,12 @@ def _build_streets(
         )
         parts = [shapely.line_merge(shapely.union_all(geoms[idx]))]
         parts = list(getattr(parts[0], "geoms", parts))
-        for grp in _merge_close(parts, _STREET_MERGE_M):
+        for grp in merge_close(parts, _STREET_MERGE_M):
             geom = shapely.line_merge(shapely.union_all([parts[i] for i in grp]))
             member = idx[shapely.distance(geoms[idx], geom) < 1e-6]
             edge_street[member] = len(rows)
             point = geom.interpolate(geom.project(geom.centroid))
-            row = _empty_row("street")
+            row = empty_row("street")
             row.update(
                 name=display,
                 aliases="|".join(sorted(names)),
@@ -456,10 +392,10 @@ def _build_intersections(
     rows = []
     for (a, b), pts in pairs.items():
         points = [shapely.Point(p) for p in pts]
-        for grp in _merge_close(points, _CROSSING_MERGE_M):
+        for grp in merge_close(points, _CROSSING_MERGE_M):
             xy = np.array([pts[i] for i in grp])
             best = xy[np.argmin(((xy - xy.mean(axis=0)) ** 2).sum(axis=1))]
-            row = _empty_row("intersection")
+            row = empty_row("intersection")
             row.update(
                 name=f"{names[a]} / {names[b]}",
                 street_id=a,
@@ -519,12 +455,12 @@ def _build_places(named: gpd.GeoDataFrame) -> pd.DataFrame:
         by_key[name_key(f["display"])].append(i)
     rows = []
     for idx in by_key.values():
-        for grp in _merge_close([feats[i]["geometry"] for i in idx], _PLACE_MERGE_M):
+        for grp in merge_close([feats[i]["geometry"] for i in idx], _PLACE_MERGE_M):
             members = [feats[idx[g]] for g in grp]
             best = max(members, key=lambda f: (f["is_area"], f["geometry"].area, len(f["names"])))
             all_names: set[str] = set().union(*(f["names"] for f in members))
             point = _point_of(best["geometry"])
-            row = _empty_row("place")
+            row = empty_row("place")
             row.update(
                 name=best["display"],
                 aliases="|".join(sorted(all_names)),

@@ -15,7 +15,8 @@ from trygghet_geo._config import options, progress_disable
 from trygghet_geo.errors import GeocodingError, SchemaError
 from trygghet_geo.geocode._cache import ResultCache
 from trygghet_geo.geocode._gazetteer import Gazetteer
-from trygghet_geo.geocode._match import MatchResult, match_texts
+from trygghet_geo.geocode._index import MatchResult
+from trygghet_geo.geocode._match import match_texts
 from trygghet_geo.geocode._parse import normalize_text
 
 if TYPE_CHECKING:

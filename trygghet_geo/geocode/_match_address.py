@@ -3,7 +3,7 @@
 The same address found at places more than :data:`~._addresses.SAME_PLACE_M` apart (two OSM objects, or two
 streets of one name; where a register and OSM disagree the register has already won at build time) is
 answered at the preferred place (an authoritative layer's, then one held by a building) with
-``ambiguous=True``, a score no higher than :data:`~._match.AMBIGUOUS_CAP` and every place in ``candidates``.
+``ambiguous=True``, a score no higher than :data:`~._index.AMBIGUOUS_CAP` and every place in ``candidates``.
 A postal code in the text picks among places that carry postal codes.
 """
 
@@ -14,7 +14,7 @@ import json
 import numpy as np
 
 from trygghet_geo.geocode._addresses import SAME_PLACE_M
-from trygghet_geo.geocode._match import (
+from trygghet_geo.geocode._index import (
     AMBIGUOUS_CAP,
     MatchResult,
     _Index,

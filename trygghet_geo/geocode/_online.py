@@ -14,7 +14,7 @@ from typing import Any
 
 from trygghet_geo.errors import GeocodingError
 from trygghet_geo.geocode._cache import ResultCache
-from trygghet_geo.geocode._match import MatchResult
+from trygghet_geo.geocode._index import MatchResult
 
 __all__ = ["ONLINE_SCORE", "geocode_online", "make_geocoder"]
 

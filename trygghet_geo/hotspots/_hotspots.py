@@ -36,27 +36,15 @@ from trygghet_geo.network.distance import nearest_source_distances
 from trygghet_geo.network.snap import snapped_positions
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from trygghet_geo.network import StreetNetwork
 
 __all__ = ["HOTSPOT_COLUMNS", "find_hotspots", "top_hours", "top_weekdays"]
 
 logger = logging.getLogger(__name__)
 
-HOTSPOT_COLUMNS = (
-    schema.HOTSPOT_ID,
-    schema.CLUSTER,
-    "n_events",
-    *(f"n_{c}" for c in schema.INCIDENT_CATEGORIES),
-    "first_at",
-    "last_at",
-    "top_hours",
-    "top_weekdays",
-    "n_time_unknown",
-    "member_index",
-    "length_m",
-    "segments_wkt",
-    "geometry",
-)
+HOTSPOT_COLUMNS = schema.HOTSPOT_COLUMNS  # the table find_hotspots returns, defined in the schema
 
 
 def _utc(when: Any) -> Any:
@@ -147,7 +135,7 @@ def _bridges(
 
 def find_hotspots(
     points: gpd.GeoDataFrame,
-    labels: Any,
+    labels: npt.ArrayLike,
     network: StreetNetwork,
     *,
     buffer_m: float = 25.0,
@@ -214,32 +202,32 @@ def find_hotspots(
         member = np.flatnonzero(labels == cluster)
         segs = _segments(edge_id[member], offset[member], network, buffer_m, eps_m)
         when = times.iloc[member]
-        row: dict[str, Any] = {schema.CLUSTER: int(cluster), "n_events": len(member)}
+        row: dict[str, Any] = {schema.CLUSTER: int(cluster), schema.N_EVENTS: len(member)}
         cats = pd.Series(categories[member])
         for c in schema.INCIDENT_CATEGORIES:
-            row[f"n_{c}"] = int((cats == c).sum())
+            row[schema.n_of(c)] = int((cats == c).sum())
         profile = time_profile(when, known[member], None if until is None else until.iloc[member])
         row.update(
             {
-                "first_at": _utc(when.min()),
-                "last_at": _utc(when.max()),
-                "top_hours": profile.hours,
-                "n_time_unknown": int((~known[member] & when.notna().to_numpy()).sum()),
-                "top_weekdays": profile.weekdays,
-                "member_index": list(points.index[member]),
-                "length_m": float(segs.length),
-                "segments_wkt": segs.wkt,
-                "geometry": segs.buffer(buffer_m) if not segs.is_empty else shapely.Polygon(),
+                schema.FIRST_AT: _utc(when.min()),
+                schema.LAST_AT: _utc(when.max()),
+                schema.TOP_HOURS: profile.hours,
+                schema.N_TIME_UNKNOWN: int((~known[member] & when.notna().to_numpy()).sum()),
+                schema.TOP_WEEKDAYS: profile.weekdays,
+                schema.MEMBER_INDEX: list(points.index[member]),
+                schema.LENGTH_M: float(segs.length),
+                schema.SEGMENTS: segs.wkt,
+                schema.GEOMETRY: segs.buffer(buffer_m) if not segs.is_empty else shapely.Polygon(),
             }
         )
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[c for c in HOTSPOT_COLUMNS if c != schema.HOTSPOT_ID])
     if rows:
-        frame = frame.sort_values(["n_events", schema.CLUSTER], ascending=[False, True], kind="stable")
+        frame = frame.sort_values([schema.N_EVENTS, schema.CLUSTER], ascending=[False, True], kind="stable")
     frame.insert(0, schema.HOTSPOT_ID, np.arange(len(frame), dtype=np.int64))
     frame = frame.reset_index(drop=True)
-    for col in ("first_at", "last_at"):
+    for col in (schema.FIRST_AT, schema.LAST_AT):
         frame[col] = pd.to_datetime(frame[col], utc=True)
-    out = gpd.GeoDataFrame(frame, geometry="geometry", crs=network.crs)
+    out = gpd.GeoDataFrame(frame, geometry=schema.GEOMETRY, crs=network.crs)
     logger.info("%d hotspots from %d clustered points", len(out), int(clustered.sum()))
     return out

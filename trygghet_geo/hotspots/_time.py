@@ -19,14 +19,14 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo._vocab import WEEKDAYS_SV
+from trygghet_geo._vocab import DAYPARTS_SV, WEEKDAYS_SV
 from trygghet_geo.hotspots._aoristic import MAX_INTERVAL_H, aoristic_hours
 
 __all__ = ["TimeProfile", "hour_weekday_counts", "time_profile"]
 _MIN_EVENTS = 8  # fewer events never get a pattern
 _HOUR_WINDOWS = (3, 4, 6)
 _DAY_WINDOWS = (1, 2, 3)
-_DAYPARTS = ((5, "morgnar"), (10, "dagtid"), (16, "kvällar"), (23, "nätter"))
+_DAYPARTS = tuple(zip((5, 10, 16, 23), DAYPARTS_SV, strict=True))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
+from trygghet_geo import schema
 from trygghet_geo.io._dates import _localize, distinct_texts, parse_times, wall_datetimes
 
 if TYPE_CHECKING:
@@ -255,11 +256,9 @@ def coarse_place(place: pd.Series, town: pd.Series | None, report: Any = None) -
 def with_coarse(code: NDArray[np.int16], coarse: NDArray[np.int8]) -> NDArray[np.int16]:
     """Precision codes (into ``schema.PRECISION_TIERS``) with the rows whose text names only a municipality
     (1) or county (2) marked so."""
-    from trygghet_geo import schema as s
-
     out = code.copy()
-    out[coarse == 1] = s.PRECISION_TIERS.index("municipality")
-    out[coarse == 2] = s.PRECISION_TIERS.index("county")
+    out[coarse == 1] = schema.PRECISION_TIERS.index("municipality")
+    out[coarse == 2] = schema.PRECISION_TIERS.index("county")
     return out
 
 

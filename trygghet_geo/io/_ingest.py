@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from trygghet_geo import crs as tgcrs
 from trygghet_geo import schema
@@ -28,9 +27,9 @@ from trygghet_geo.io._dates import (
     outside_window,
     parse_datetimes,
     parse_times,
-    utc_ns,
     wall_datetimes,
 )
+from trygghet_geo.io._duplicates import case_offence_codes, find_duplicates, text_codes
 from trygghet_geo.io._extract import (
     coarse_place,
     occurred_to,
@@ -41,6 +40,7 @@ from trygghet_geo.io._extract import (
 from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
 from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
+from trygghet_geo.io._values import as_numbers, as_text, without_surrogates
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -68,87 +68,6 @@ class Prepared:
     report: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet, notes
 
 
-def _text(values: pd.Series | None, n: int) -> pd.Series:
-    """Values as stripped text, ``""`` where missing (NaN/None)."""
-    if values is None:
-        return pd.Series([""] * n, dtype="str")
-    out = values.reset_index(drop=True)
-    if out.dtype != "str":
-        out = out.astype("str").where(out.notna().to_numpy(), "")
-    out = out.str.strip()
-    return out.fillna("") if out.hasnans else out
-
-
-def _numbers(values: pd.Series | None, n: int) -> NDArray[np.float64]:
-    """Numbers from text with decimal comma, spaces or NBSP as thousands separators; NaN where unreadable."""
-    if values is None:
-        return np.full(n, np.nan)
-    v = values.reset_index(drop=True)
-    if pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype):
-        numeric: NDArray[np.float64] = v.to_numpy(dtype=float, na_value=np.nan)
-        return numeric
-    t = _text(v, n) if v.dtype != "str" else v
-    # The common case, plain numbers with a decimal point or comma: compiled passes on the Arrow data,
-    # first without trimming blanks (one pass fewer over a million cells), then trimmed.
-    data = _arrow_data(t)
-    parsed = _cast_numbers(data)
-    if parsed is None and t is v:
-        parsed = _cast_numbers(pc.utf8_trim_whitespace(data))
-    if parsed is not None:
-        return parsed
-    t = _text(v, n)
-    t = t.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-    coerced: NDArray[np.float64] = pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return coerced
-
-
-def _cast_numbers(data: pa.ChunkedArray | pa.Array) -> NDArray[np.float64] | None:
-    """Text cells as float64 with ``,`` read as ``.`` and empty cells as NaN; ``None`` if any cell is no
-    plain number."""
-    try:
-        arr = pc.replace_substring(data, ",", ".")
-        arr = pc.if_else(pc.equal(arr, ""), None, arr)
-        parsed: NDArray[np.float64] = np.asarray(
-            pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), dtype=float
-        )
-        return parsed
-    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
-        return None
-
-
-def _arrow_data(values: pd.Series) -> pa.ChunkedArray | pa.Array:
-    """The Arrow data under a ``str`` column without a copy (any other column: converted)."""
-    data = getattr(values.array, "_pa_array", None)
-    return data if data is not None else pa.array(values, type=pa.large_string(), from_pandas=True)
-
-
-_SURROGATE = r"[\ud800-\udfff]"
-
-
-def _without_surrogates(values: pd.Series) -> tuple[pd.Series, int]:
-    """Lone surrogates (text that is not Unicode, e.g. ``"\\ud800"`` decoded from JSON or made in Python)
-    replaced by U+FFFD, and how many there were. Only object columns can hold them; the check is one
-    compiled UTF-8 encode of the column, the replacement a pass over the few values that fail it."""
-    if values.dtype != object:
-        return values, 0
-    try:
-        pa.array(values, type=pa.large_string(), from_pandas=True)
-    except UnicodeEncodeError:
-        pass
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: only the str cells can be bad
-        pass
-    else:
-        return values, 0
-    is_str = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    text = values[is_str].astype(object)
-    found = text.str.count(_SURROGATE).to_numpy(dtype=np.int64)
-    if not found.any():
-        return values, 0
-    out = values.copy()
-    out[is_str] = text.str.replace(_SURROGATE, "\ufffd", regex=True)
-    return out, int(found.sum())
-
-
 class _Columns:
     """Access to role values: a reader's derived values first, then the recognised source column; text that
     is not Unicode (lone surrogates) comes back with U+FFFD in their place, counted in ``replaced``."""
@@ -169,7 +88,7 @@ class _Columns:
             if col is None:
                 return None
             values, label = self.prep.frame[col].reset_index(drop=True), str(col)
-        values, count = _without_surrogates(values)
+        values, count = without_surrogates(values)
         if count:
             self.replaced[label] = count
         self._clean[role] = values
@@ -234,8 +153,8 @@ def _coordinates(
     pairs = (("lat", "lon"), ("northing", "easting"), ("x", "y"))
     for first, second in pairs:
         if cols.has(first) or cols.has(second):
-            later = submit(_numbers, cols.raw(second), n)
-            a = _numbers(cols.raw(first), n)
+            later = submit(as_numbers, cols.raw(second), n)
+            a = as_numbers(cols.raw(first), n)
             b = later.result()
             result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
             _unreadable_is_bad(result.kind, cols.raw(first), cols.raw(second))
@@ -247,7 +166,7 @@ def _coordinates(
                 result = tgcrs.CoordinateResult(result.lon, result.lat, result.kind, np.zeros(n, dtype=bool))
             return result
     if cols.has("coordinates"):
-        text = _text(cols.raw("coordinates"), n)
+        text = as_text(cols.raw("coordinates"), n)
         parts = text.str.replace(r"^\s*\(|\)\s*$", "", regex=True)
         # "59.33,18.07" or "59,33 18,07" or "59.33 18.07" or "59.33;18.07"
         one_comma = parts.str.count(",") == 1
@@ -255,7 +174,7 @@ def _coordinates(
         split = split.str.replace(";", " ", regex=False).str.split(r"\s+", n=1, expand=True, regex=True)
         if split.shape[1] < 2:
             split[1] = ""
-        return tgcrs.coordinates_to_wgs84(_numbers(split[0], n), _numbers(split[1], n), crs=crs)
+        return tgcrs.coordinates_to_wgs84(as_numbers(split[0], n), as_numbers(split[1], n), crs=crs)
     if cols.prep.geometry is not None:
         return _from_geometry(cols.prep.geometry, n, crs)
     nan = np.full(n, np.nan)
@@ -272,7 +191,7 @@ def _unreadable_is_bad(kind: np.ndarray, first: pd.Series | None, second: pd.Ser
     written = np.zeros(len(missing), dtype=bool)
     for values in (first, second):
         if values is not None:
-            written |= (_text(values.iloc[missing], len(missing)) != "").to_numpy(dtype=bool)
+            written |= (as_text(values.iloc[missing], len(missing)) != "").to_numpy(dtype=bool)
     kind[missing[written]] = tgcrs.KIND_BAD
 
 
@@ -361,106 +280,12 @@ def _outside(
     return located & ~inside, "the study area"
 
 
-def _codes(values: pd.Series, *, lower: bool = False) -> NDArray[np.intp]:
-    """Integer codes of text values (equal text, equal code); with ``lower`` case is ignored. The distinct
-    values are lowered, not the column, so a million rows with a thousand places cost a thousand lowerings."""
-    codes: NDArray[np.intp]
-    codes, uniques = pd.factorize(values)
-    if lower and len(uniques):
-        remap = pd.factorize(pd.Index(uniques).astype("str").str.lower())[0]
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-    return codes
-
-
-def _combine(*columns: np.ndarray) -> NDArray[np.int64]:
-    """One int64 code per distinct tuple of the given non-negative integer columns: mixed-radix arithmetic
-    when the product of the ranges fits in int64 (no hashing at all), else factorised step by step."""
-    cols = [np.asarray(c, dtype=np.int64) for c in columns]
-    cols = [c - c.min(initial=0) for c in cols]
-    radix = [int(c.max(initial=0)) + 1 for c in cols]
-    if np.prod([float(r) for r in radix]) < 2.0**62:
-        key = np.zeros(cols[0].shape[0], dtype=np.int64)
-        for c, r in zip(cols, radix, strict=True):
-            key = key * r + c
-        return key
-    key = np.asarray(pd.factorize(cols[0])[0], dtype=np.int64)
-    for c in cols[1:]:
-        code = np.asarray(pd.factorize(c)[0], dtype=np.int64)
-        key = np.asarray(pd.factorize(key * (int(code.max(initial=0)) + 1) + code)[0], dtype=np.int64)
-    return key
-
-
-def _duplicates(
-    record_id: pd.Series,
-    occurred: pd.Series,
-    place: pd.Series,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    category_code: np.ndarray,
-    candidates: np.ndarray,
-    published: pd.Series | None,
-    *,
-    eligible: np.ndarray | None = None,
-    extra: tuple[np.ndarray, ...] = (),
-    id_code: np.ndarray | None = None,
-    place_code: np.ndarray | None = None,
-) -> np.ndarray:
-    """Rows that repeat another row (same id; or same time, place and category): True for all but the latest
-    version of each, "latest" by publication time where the source has one, else by position in the file.
-
-    Only ``eligible`` rows take part in the content rule; ``extra`` integer columns join its key (the note
-    and measure of observations). Works on integer codes (factorised text, nanoseconds, rounded
-    coordinates), never on Python objects; ``id_code`` and ``place_code`` are the codes of ``record_id`` and
-    of ``place`` (case ignored) when the caller has them already.
-    """
-    n = len(record_id)
-    order = np.arange(n)
-    if published is not None:
-        order = np.argsort(utc_ns(published), kind="stable")  # NaT is the int64 minimum: sorts first
-    dup = np.zeros(n, dtype=bool)
-    with_id = candidates & (record_id != "").to_numpy()
-    if with_id.any():
-        rows = order[with_id[order]]
-        # Hash the ids once into integer codes; "repeated" is then decided on integers.
-        if id_code is None:
-            id_code = _codes(record_id)
-        d = pd.Series(id_code[rows]).duplicated(keep="last").to_numpy()
-        dup[rows[d]] = True
-    no_place = (place == "").to_numpy()
-    located = np.isfinite(lon) & np.isfinite(lat)
-    t = utc_ns(occurred)
-    content = candidates & ~dup & (t != np.iinfo(np.int64).min) & (~no_place | located)
-    if eligible is not None:
-        content &= eligible
-    if content.any():
-        rows = order[content[order]]
-        # Where: the place text (case ignored), or the coordinates to 1e-5 degrees for rows without text.
-        r = rows[no_place[rows]]
-        where = _codes(place, lower=True) if place_code is None else place_code.copy()
-        if len(r):
-            xy = _combine(np.round(lon[r] * 1e5).astype(np.int64), np.round(lat[r] * 1e5).astype(np.int64))
-            where[r] = int(where.max(initial=0)) + 1 + pd.factorize(xy)[0]
-        tt = t[rows] - t[rows].min()  # rows is not empty here
-        if not (tt % 1_000_000_000).any():  # whole seconds (the usual case): a smaller radix
-            tt //= 1_000_000_000
-        key = _combine(tt, where[rows], category_code[rows], *(c[rows] for c in extra))
-        d = pd.Series(key).duplicated(keep="last").to_numpy()
-        dup[rows[d]] = True
-    return dup
-
-
-def _case_offence_codes(case_id: pd.Series, offence_code: pd.Series, raw_cat: pd.Series) -> NDArray[np.int64]:
-    """One integer per distinct (case, offence): the offence is its code where given, else its text."""
-    offence = _codes(offence_code.where(offence_code != "", raw_cat), lower=True)
-    return _combine(np.maximum(_codes(case_id), 0), np.maximum(offence, 0))
-
-
 def _place_text(cols: _Columns, place: pd.Series) -> pd.Series:
     """The place column (as text), with the town added where the place does not name it."""
     n = cols.n
     if not cols.has("town"):
         return place
-    town = _text(cols.raw("town"), n)
+    town = as_text(cols.raw("town"), n)
     # "Storgatan 1" + "Karlstad" -> "Storgatan 1, Karlstad" unless the place already names the town.
     add = (town != "") & (place != "") & ~_contains_ci(place, town)
     out = place.where(~add, place + ", " + town)
@@ -564,24 +389,24 @@ def build(
 
     bar = progress_bar(prep.source, n)
     with worker(n) as submit:
-        record_id = _text(cols.raw("record_id"), n)
-        case_id = _text(cols.raw("case_id"), n)
+        record_id = as_text(cols.raw("record_id"), n)
+        case_id = as_text(cols.raw("case_id"), n)
         if not cols.has("record_id"):
             record_id = case_id
-        offence_code = _text(cols.raw("offence_code"), n)
-        raw_cat = _text(cols.raw("category"), n)
+        offence_code = as_text(cols.raw("offence_code"), n)
+        raw_cat = as_text(cols.raw("category"), n)
         # A police extract holds one row per brott: its identity is the case and the offence (the code where
         # given, else the text, case ignored); rows without a case number have none.
         identity = case_id if cols.has("case_id") else record_id
-        raw_place = _text(cols.raw("place"), n)
+        raw_place = as_text(cols.raw("place"), n)
         place = _place_text(cols, raw_place)
         # The duplicate check's text codes are made beside the dates, categories and coordinates.
         id_later = (
-            submit(_case_offence_codes, case_id, offence_code, raw_cat)
+            submit(case_offence_codes, case_id, offence_code, raw_cat)
             if cols.has("case_id")
-            else submit(_codes, identity)
+            else submit(text_codes, identity)
         )
-        place_later = submit(_codes, place, lower=True)
+        place_later = submit(text_codes, place, lower=True)
         occurred, bad_date, clock_given = _occurred_at(cols)
         occurred, implausible = outside_window(occurred)
         known = time_known(cols, occurred, clock_given)
@@ -622,7 +447,7 @@ def build(
             "(options.plausible_dates); flagged implausible_date"
         )
     # Place text naming only the municipality or county is no street point: never geocoded to one.
-    coarse = coarse_place(raw_place, _text(cols.raw("town"), n) if cols.has("town") else None, report)
+    coarse = coarse_place(raw_place, as_text(cols.raw("town"), n) if cols.has("town") else None, report)
     coarse = np.where(located, 0, coarse).astype(np.int8)
     coarse_rows = (coarse > 0) & (status != 2)  # flagged after the duplicate check: the latest version wins
     report.outside_area = int((reason == _R["outside_country"]).sum())
@@ -639,13 +464,13 @@ def build(
         eligible = known
         extra: tuple[np.ndarray, ...] = ()
         if cols.has("case_id"):  # two brott of one case at one time and place are two records
-            extra = (_codes(offence_code.where(offence_code != "", raw_cat), lower=True),)
+            extra = (text_codes(offence_code.where(offence_code != "", raw_cat), lower=True),)
     else:
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
         eligible = None
-        extra = (_codes(_text(cols.raw("note"), n)), _codes(_text(cols.raw("measure"), n)))
+        extra = (text_codes(as_text(cols.raw("note"), n)), text_codes(as_text(cols.raw("measure"), n)))
     bar.update(1)
-    dup = _duplicates(
+    dup = find_duplicates(
         identity,
         occurred,
         place,
@@ -695,8 +520,8 @@ def build(
         values[schema.CASE_ID] = case_id.where(case_id != "", None)
         values[schema.OFFENCE_CODE] = offence_code
     else:
-        values[schema.NOTE] = _text(cols.raw("note"), n)
-        values[schema.MEASURE] = _text(cols.raw("measure"), n)
+        values[schema.NOTE] = as_text(cols.raw("note"), n)
+        values[schema.MEASURE] = as_text(cols.raw("measure"), n)
         values.update(remark_columns(cols, values[schema.NOTE], n, report))
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from trygghet_geo import schema as s
+from trygghet_geo import schema
+from trygghet_geo.io._values import as_text
 
 if TYPE_CHECKING:
     from trygghet_geo.io._extract import Roles
@@ -129,23 +130,23 @@ def remark_tone(tone: pd.Series | None, note: pd.Series, measure: pd.Series) -> 
 def remark_columns(cols: Roles, note: pd.Series, n: int, report: Any = None) -> dict[str, pd.Series]:
     """The ``remark_status`` and ``remark_tone`` columns of a table of remarks (their counts go to
     ``report`` when one is given)."""
-    from trygghet_geo.io._ingest import _text
-
     if cols.has("remark_status"):
-        status, _unknown = remark_status(_text(cols.present("remark_status"), n))
+        status, _unknown = remark_status(as_text(cols.present("remark_status"), n))
     else:
         status = pd.Series([""] * n, dtype="str")
-    tone_values = _text(cols.present("tone"), n) if cols.has("tone") else None
-    measure = _text(cols.present("measure"), n) if cols.has("measure") else pd.Series([""] * n, dtype="str")
+    tone_values = as_text(cols.present("tone"), n) if cols.has("tone") else None
+    measure = as_text(cols.present("measure"), n) if cols.has("measure") else pd.Series([""] * n, dtype="str")
     out = {
-        s.REMARK_STATUS: status.reset_index(drop=True),
-        s.REMARK_TONE: remark_tone(tone_values, note.reset_index(drop=True), measure),
+        schema.REMARK_STATUS: status.reset_index(drop=True),
+        schema.REMARK_TONE: remark_tone(tone_values, note.reset_index(drop=True), measure),
     }
     if report is not None:
         report.remark_status_counts = {
-            str(k): int(v) for k, v in out[s.REMARK_STATUS].value_counts().items() if k
+            str(k): int(v) for k, v in out[schema.REMARK_STATUS].value_counts().items() if k
         }
-        report.remark_tone_counts = {str(k): int(v) for k, v in out[s.REMARK_TONE].value_counts().items()}
+        report.remark_tone_counts = {
+            str(k): int(v) for k, v in out[schema.REMARK_TONE].value_counts().items()
+        }
     return out
 
 

@@ -173,11 +173,15 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     return path
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1") -> Path:
+def write_table(
+    frame: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1", redact: bool = False
+) -> Path:
     """Write ``frame`` by the file extension: .csv (the one dialect above, no geometry column), .xlsx,
     .gpkg or .geojson (geometry kept), .parquet (GeoParquet for a GeoDataFrame, every column kept as it is).
     Timestamps are written in ISO 8601 with their offset; a list in a cell (a hotspot's ``member_index``)
-    as ``5;10;11`` except in Parquet, which holds lists.
+    as ``5;10;11`` except in Parquet, which holds lists. With ``redact`` (a shared file) every text cell, and
+    every number that reads as an identity or phone number, first passes the one redactor
+    (:func:`trygghet_geo.output.privacy.redact_table`).
 
     >>> import geopandas as gpd, shapely, tempfile, pathlib
     >>> table = gpd.GeoDataFrame({"n": [3], "members": [[5, 10, 11]]}, geometry=[shapely.Point(0, 0)],
@@ -189,6 +193,10 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet_name: str = "She
     '5;10;11'
     """
     path = Path(path)
+    if redact:
+        from trygghet_geo.output._redact import redact_table
+
+        frame = redact_table(frame)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix in (".gpkg", ".geojson", ".parquet"):

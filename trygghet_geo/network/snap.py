@@ -9,10 +9,13 @@ Example
 >>> from shapely.geometry import LineString
 >>> from trygghet_geo.network import network_from_lines
 >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs=3006))
->>> snap_points(np.array([[30.0, 4.0], [50.0, 500.0]]), net)  # doctest: +NORMALIZE_WHITESPACE
+>>> snapped = snap_points(np.array([[30.0, 4.0], [50.0, 500.0]]), net)
+>>> snapped.drop(columns="geometry")  # doctest: +NORMALIZE_WHITESPACE
    edge_id  edge_offset_m  snap_dist_m  snapped               reason
 0        0           30.0          4.0     True
 1       -1            NaN          NaN    False  too_far_from_street
+>>> snapped.crs == net.crs
+True
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from trygghet_geo.crs import align_crs
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from trygghet_geo.network._model import StreetNetwork
 
 __all__ = ["points_xy", "random_positions", "snap_points", "snapped_positions"]
@@ -70,8 +75,13 @@ def points_xy(points: Any, network: StreetNetwork) -> tuple[np.ndarray, pd.Index
     return xy, index
 
 
-def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.0) -> pd.DataFrame:
-    """Snap every point to its nearest street edge.
+def snap_points(
+    points: gpd.GeoDataFrame | gpd.GeoSeries | npt.ArrayLike,
+    network: StreetNetwork,
+    *,
+    max_snap_m: float = 100.0,
+) -> gpd.GeoDataFrame:
+    """Snap every point to its nearest street edge: a new GeoDataFrame, the points with where they lie.
 
     Parameters
     ----------
@@ -84,10 +94,12 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
 
     Returns
     -------
-    pandas.DataFrame
-        Same index as ``points``; columns ``edge_id`` (int, -1 when not snapped), ``edge_offset_m`` (distance
-        along the edge from its node ``u``), ``snap_dist_m``, ``snapped`` (bool), ``reason`` ("" when
-        snapped).
+    GeoDataFrame
+        Same index, CRS and columns as ``points`` (a GeoSeries: its geometry; an array: point geometry in the
+        network's CRS), with ``edge_id`` (int, -1 when not snapped), ``edge_offset_m`` (distance along the
+        edge from its node ``u``), ``snap_dist_m``, ``snapped`` (bool) and ``reason``: the points' own reason
+        where they have one, else ``too_far_from_street`` or ``no_location`` for a point not snapped, ``""``
+        for a snapped one. ``points`` is not modified.
         A point equally near two edges goes to either, deterministically.
 
     Notes
@@ -121,16 +133,21 @@ def snap_points(points: Any, network: StreetNetwork, *, max_snap_m: float = 100.
             n,
             max_snap_m,
         )
-    return pd.DataFrame(
-        {
-            schema.EDGE_ID: edge_id,
-            schema.EDGE_OFFSET_M: offset,
-            schema.SNAP_DIST_M: dist,
-            SNAPPED: snapped,
-            schema.REASON: reason,
-        },
-        index=index,
-    )
+    columns = {
+        schema.EDGE_ID: edge_id,
+        schema.EDGE_OFFSET_M: offset,
+        schema.SNAP_DIST_M: dist,
+        SNAPPED: snapped,
+    }
+    if isinstance(points, gpd.GeoDataFrame):
+        out = points.assign(**columns)
+    else:
+        geometry = points if isinstance(points, gpd.GeoSeries) else gpd.points_from_xy(xy[:, 0], xy[:, 1])
+        crs = points.crs if isinstance(points, gpd.GeoSeries) else network.crs
+        out = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geometry, index=index, crs=crs), index=index)
+    own = out[schema.REASON].fillna("").astype(str).to_numpy() if schema.REASON in out else np.full(n, "")
+    out[schema.REASON] = np.where(own != "", own, reason)  # a point's earlier reason is the first cause
+    return out
 
 
 def snapped_positions(

@@ -1,79 +1,20 @@
-"""The export gate (plumbing of :mod:`trygghet_geo.output.privacy`): what a shared output may show of
-hotspots, places and tables, and the limits on ``k`` and ``cell_m`` that no caller can loosen."""
+"""The export gate (plumbing of :mod:`trygghet_geo.output.privacy`): the k rule of :mod:`trygghet_geo._kgate`
+with the text redacted (the places a shared output shows), and the grid of cells that counts what may not be
+shown."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import ParameterError
+from trygghet_geo._kgate import DEFAULT_K, kept_places
+from trygghet_geo.output._redact import redact_table
 
-DEFAULT_K = 5
-"""Default ``k``: incidents a grid cell or a hotspot must hold to be shown in a shared export."""
 CELL_COUNT = "n_events"
 """Column of the cells table: the number of incidents aggregated into the cell."""
-MIN_CELL_M = 50.0
-"""Smallest grid cell a shared export accepts, metres: a finer grid would place single incidents."""
-
-
-def _redact(text: str) -> str:
-    from collections import Counter
-
-    from trygghet_geo.output._redact import KINDS, redact_text
-
-    return redact_text(text, frozenset(KINDS), Counter())
-
-
-def check_gate(mode: str, k: Any, cell_m: Any) -> None:
-    """Refuse a privacy mode, ``k`` or ``cell_m`` that would loosen a shared export (:class:`InputError`)."""
-    if mode not in ("internal", "shared"):
-        raise ParameterError(f"privacy mode must be 'internal' or 'shared', got {mode!r}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
-    if (
-        isinstance(cell_m, bool)
-        or not isinstance(cell_m, int | float | np.number)
-        or not math.isfinite(cell_m)
-    ):
-        raise ParameterError(f"cell_m must be a number of metres, got {cell_m!r}")
-    if cell_m <= 0 or (mode == "shared" and cell_m < MIN_CELL_M):
-        raise ParameterError(
-            f"cell_m must be at least {MIN_CELL_M:g} m in a shared export (a finer grid places single "
-            f"incidents), got {cell_m!r}"
-        )
-
-
-def shared_hotspot_ids(hotspot_ids: Any, *, k: int = DEFAULT_K, sizes: Any = None) -> set[int]:
-    """Hotspot ids that hold at least ``k`` incidents: the only hotspots a shared export may show.
-
-    Parameters
-    ----------
-    hotspot_ids : array-like
-        Without ``sizes``: every incident's ``hotspot_id`` (``-1`` outside a hotspot), counted per id.
-        With ``sizes``: one id per hotspot.
-    k : int
-    sizes : array-like, optional
-        The number of incidents each hotspot holds (a hotspots table's ``n_events``).
-
-    Examples
-    --------
-    >>> sorted(shared_hotspot_ids([0, 0, 0, 1, 1, -1], k=3))
-    [0]
-    >>> sorted(shared_hotspot_ids([4, 7], sizes=[5, 2], k=5))
-    [4]
-    """
-    check_gate("shared", k, MIN_CELL_M)
-    ids = pd.to_numeric(pd.Series(np.asarray(hotspot_ids, dtype=object)), errors="coerce")
-    if sizes is None:
-        counted = ids[ids >= 0].value_counts()
-        return {int(h) for h, n in counted.items() if n >= k}
-    n = pd.to_numeric(pd.Series(np.asarray(sizes, dtype=object)), errors="coerce").fillna(0).to_numpy()
-    return {int(h) for h, m in zip(ids.to_numpy(), n, strict=True) if h == h and h >= 0 and m >= k}
 
 
 def shared_places(places: Any, hotspots: Any = None, *, k: int = DEFAULT_K) -> Any:
@@ -91,83 +32,9 @@ def shared_places(places: Any, hotspots: Any = None, *, k: int = DEFAULT_K) -> A
     >>> shared_places(places, k=5)["name"].tolist()
     ['A', 'C']
     """
-    check_gate("shared", k, MIN_CELL_M)
-    if places is None or len(places) == 0 or schema.HOTSPOT_ID not in places.columns:
-        return places if places is None else redact_table(places)
-    hid = pd.to_numeric(places[schema.HOTSPOT_ID], errors="coerce").fillna(-1).astype(np.int64)
-    if hotspots is not None and schema.HOTSPOT_ID in hotspots.columns and "n_events" in hotspots.columns:
-        big = shared_hotspot_ids(hotspots[schema.HOTSPOT_ID], sizes=hotspots["n_events"], k=k)
-        keep = (hid < 0) | hid.isin(list(big))
-    elif "n_incidents" in places.columns:
-        n = pd.to_numeric(places["n_incidents"], errors="coerce").fillna(0)
-        keep = (hid < 0) | (n >= k)
-    else:
-        keep = hid < 0
-    return redact_table(places[keep.to_numpy()])
-
-
-def shared_hotspots(hotspots: Any, *, k: int = DEFAULT_K) -> Any:
-    """The rows of a hotspots table that hold at least ``k`` incidents (``n_events``; without it, none)."""
-    if hotspots is None or len(hotspots) == 0 or schema.HOTSPOT_ID not in hotspots.columns:
-        return hotspots
-    sizes = hotspots["n_events"] if "n_events" in hotspots.columns else np.zeros(len(hotspots))
-    big = shared_hotspot_ids(hotspots[schema.HOTSPOT_ID], sizes=sizes, k=k)
-    ids = pd.to_numeric(hotspots[schema.HOTSPOT_ID], errors="coerce")
-    return hotspots[ids.isin(list(big)).to_numpy()]
-
-
-def redact_table(table: Any, *, skip: Iterable[str] = ()) -> Any:
-    """A copy of ``table`` with every text column, and numbers inside text columns, through :func:`redact`.
-
-    The one pass every table a shared output carries takes (left-out rows, places). Columns in ``skip``
-    (codes such as ``status``) and the geometry stay as they are.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> redact_table(pd.DataFrame({"a": ["ring 070-123 45 67"], "pnr": [198503122395]})).iloc[0].tolist()
-    ['ring [telefon]', '[personnummer]']
-    """
-    out = table.copy()
-    geometry = out.geometry.name if hasattr(out, "geometry") and hasattr(out.geometry, "name") else None
-    skipped = set(skip) | {geometry}
-    for i, col in enumerate(out.columns):
-        if col in skipped:
-            continue
-        values = out.iloc[:, i]
-        if pd.api.types.is_object_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
-            text = values.astype(object).map(lambda v: _redact(v) if isinstance(v, str) else v)
-            # a number, or the digits of one read as text, whose leading 0 a spreadsheet dropped
-            lost_zero = text.map(lambda v: isinstance(v, str) and len(v.strip()) == 9 and v.strip().isdigit())
-            text = text.where(~lost_zero, text[lost_zero].map(lambda v: _redact_number(int(v))))
-            out.isetitem(i, text.map(lambda v: _redact_number(v) if _is_number(v) else v))
-        elif pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_float_dtype(values.dtype):
-            red = values.astype(object).map(_redact_number)
-            if (red.astype(str) != values.astype(object).astype(str)).any():
-                out.isetitem(i, red)
-    return out
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-
-
-def _redact_number(value: Any) -> Any:
-    """A number that reads as an identity or phone number (Excel stores them as numbers) as its token."""
-    if not _is_number(value) or (isinstance(value, float) and math.isnan(value)):
-        return value
-    f = float(value)
-    if not f.is_integer() or abs(f) < 1e6:
-        return value
-    text = str(int(f))
-    candidates = [text]
-    if len(text) == 9:  # Excel drops a leading 0: an identity number born 2000-2009, a mobile 70 123 45 67
-        candidates.append("0" + text)
-    for t in candidates:
-        red = _redact(t)
-        if red != t and (t == text or red.startswith("[personnummer]") or text[0] == "7"):
-            return red
-    return value
+    kept = kept_places(places, hotspots, k=k)
+    # reason_codes hold codes, vocabulary words and numbers only (and render nothing else): not redacted
+    return kept if kept is None else redact_table(kept, skip=(schema.REASON_CODES,))
 
 
 # --- the grid of cells that counts what may not be shown -------------------------------------------------

@@ -17,6 +17,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._precision import observation_states
+from trygghet_geo._reason import reason_line
 from trygghet_geo.errors import SchemaError
 from trygghet_geo.output import _mapdata as md
 from trygghet_geo.output._redact import clean_text
@@ -354,8 +355,8 @@ def _hotspots(
     seen: set[int] = set()
     if places is not None and len(places):
         ranked = _wgs84(places)
-        if "rank" in ranked:
-            ranked = ranked.sort_values("rank", kind="stable")
+        if schema.RANK in ranked:
+            ranked = ranked.sort_values(schema.RANK, kind="stable")
         for row in _rows(ranked):
             hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)
@@ -411,12 +412,20 @@ def _int(value: Any, default: int) -> int:
     return int(v) if np.isfinite(v) else default
 
 
+# a place's own time profile, and the hotspot's, by part
+_PROFILE = {
+    "hours": (schema.DOMINANT_HOURS, schema.TOP_HOURS),
+    "weekdays": (schema.DOMINANT_WEEKDAYS, schema.TOP_WEEKDAYS),
+}
+
+
 def _profile(place: Any, hotspot: Any, part: str) -> Any:
     """The place's ``dominant_<part>`` when the place has that column, else the hotspot's ``top_<part>``:
     never the other table's window when the place deliberately left it blank."""
-    if place is not None and hasattr(place, f"dominant_{part}"):
-        return getattr(place, f"dominant_{part}")
-    return getattr(hotspot, f"top_{part}", None) if hotspot is not None else None
+    own, window = _PROFILE[part]
+    if place is not None and hasattr(place, own):
+        return getattr(place, own)
+    return getattr(hotspot, window, None) if hotspot is not None else None
 
 
 def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict[str, str]) -> dict[str, Any]:
@@ -429,20 +438,21 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         return None
 
     geom = get("geometry")
-    rank = _int(get("rank"), 0) if place is not None else 0
-    reason = get("reason")  # the ranking's one-line reason (Swedish; rank.py writes no other language yet)
+    rank = _int(get(schema.RANK), 0) if place is not None else 0
+    # the ranking's reason in the map's language, from its codes (a table without them: its reason as is)
+    reason = reason_line(get(schema.REASON_CODES), lang) or get(schema.PLACE_REASON)
     counts: list[tuple[str, int]] = [
-        (md.category_label(c, lang), _int(get(f"n_{c}"), 0)) for c in schema.INCIDENT_CATEGORIES
+        (md.category_label(c, lang), _int(get(schema.n_of(c)), 0)) for c in schema.INCIDENT_CATEGORIES
     ]
-    p_value, score = get("p_value"), get("score")
+    p_value, score = get(schema.P_VALUE), get(schema.SCORE)
     p_text = ""
     if p_value is not None and np.isfinite(float(p_value)):
         p_text = f"{float(p_value):.3f}"
-        sig = get("significant")
+        sig = get(schema.SIGNIFICANT)
         if sig is not None:
             p_text += f" ({labels['significant'] if bool(sig) else labels['not_significant']})"
-    name = clean_text(get("name"), max_chars=120).strip()
-    n_obs = get("n_observations")
+    name = clean_text(get(schema.NAME), max_chars=120).strip()
+    n_obs = get(schema.N_OBSERVATIONS)
     return {
         "rank": rank,
         "name": name or (f"{labels['place']} {rank}" if rank else labels["unranked"]),
@@ -456,9 +466,9 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "n_obs": str(_int(n_obs, 0)) if n_obs is not None and _int(n_obs, 0) > 0 else "",
         "counts": [[label, n] for label, n in counts if n > 0],
         "obs_counts": [
-            [md.category_label(c, lang), _int(get(f"n_obs_{c}"), 0)]
+            [md.category_label(c, lang), _int(get(schema.n_obs_of(c)), 0)]
             for c in schema.OBSERVATION_CATEGORIES
-            if _int(get(f"n_obs_{c}"), 0) > 0
+            if _int(get(schema.n_obs_of(c)), 0) > 0
         ],
         "color": _UNRANKED_COLOR,
         "poly": md.encode_polygon(geom),
@@ -467,7 +477,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
 
 def _trend_6m(get: Any, labels: dict[str, str]) -> str:
     """The ranking's own trend columns (``n_6m``, ``trend_6m_pct``) as text, when it has them."""
-    n_6m, pct = get("n_6m"), get("trend_6m_pct")
+    n_6m, pct = get(schema.n_window(6)), get(schema.trend_window(6))
     if n_6m is None:
         return ""
     text = labels["trend_6m"].format(n=_int(n_6m, 0))

@@ -14,9 +14,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from trygghet_geo.output._redact_names import ADDRESS, NAME, address_span, name_span
@@ -376,3 +377,63 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
         last = ends[b - 1]
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+# --- a whole table
+def _redact_all(text: str) -> str:
+    return redact_text(text, frozenset(KINDS), Counter())
+
+
+def redact_table(table: Any, *, skip: Iterable[str] = ()) -> Any:
+    """A copy of ``table`` with every text column, and numbers inside text columns, through
+    :func:`trygghet_geo.output.privacy.redact`.
+
+    The one pass every table a shared output carries takes (left-out rows, places). Columns in ``skip``
+    (codes such as ``status``) and the geometry stay as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> redact_table(pd.DataFrame({"a": ["ring 070-123 45 67"], "pnr": [198503122395]})).iloc[0].tolist()
+    ['ring [telefon]', '[personnummer]']
+    """
+    out = table.copy()
+    geometry = out.geometry.name if hasattr(out, "geometry") and hasattr(out.geometry, "name") else None
+    skipped = set(skip) | {geometry}
+    for i, col in enumerate(out.columns):
+        if col in skipped:
+            continue
+        values = out.iloc[:, i]
+        if pd.api.types.is_object_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
+            text = values.astype(object).map(lambda v: _redact_all(v) if isinstance(v, str) else v)
+            # a number, or the digits of one read as text, whose leading 0 a spreadsheet dropped
+            lost_zero = text.map(lambda v: isinstance(v, str) and len(v.strip()) == 9 and v.strip().isdigit())
+            text = text.where(~lost_zero, text[lost_zero].map(lambda v: _redact_number(int(v))))
+            out.isetitem(i, text.map(lambda v: _redact_number(v) if _is_number(v) else v))
+        elif pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_float_dtype(values.dtype):
+            red = values.astype(object).map(_redact_number)
+            if (red.astype(str) != values.astype(object).astype(str)).any():
+                out.isetitem(i, red)
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+def _redact_number(value: Any) -> Any:
+    """A number that reads as an identity or phone number (Excel stores them as numbers) as its token."""
+    if not _is_number(value) or (isinstance(value, float) and math.isnan(value)):
+        return value
+    f = float(value)
+    if not f.is_integer() or abs(f) < 1e6:
+        return value
+    text = str(int(f))
+    candidates = [text]
+    if len(text) == 9:  # Excel drops a leading 0: an identity number born 2000-2009, a mobile 70 123 45 67
+        candidates.append("0" + text)
+    for t in candidates:
+        red = _redact_all(t)
+        if red != t and (t == text or red.startswith("[personnummer]") or text[0] == "7"):
+            return red
+    return value

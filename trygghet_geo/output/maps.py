@@ -23,7 +23,7 @@ import logging
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from branca.element import Element, MacroElement
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import folium
     import geopandas as gpd
 
+    from trygghet_geo._typing import MapOptions
     from trygghet_geo.output._source import AnalysisLike
 
 logger = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def make_map(
 
 
 def save_html(
-    analysis: AnalysisLike, path: str | Path, *, self_contained: bool = True, **kwargs: Any
+    analysis: AnalysisLike, path: str | Path, *, self_contained: bool = True, **kwargs: Unpack[MapOptions]
 ) -> Path:
     """Write the map of ``analysis`` as one HTML file (options as :func:`make_map`); returns the path.
 

@@ -102,22 +102,12 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._kgate import DEFAULT_K, MIN_CELL_M, check_gate, shared_hotspot_ids, shared_hotspots
 from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import ParameterError, ParameterTypeError, SchemaError
 from trygghet_geo.output._gate import CELL_COUNT as CELL_COUNT  # the cells' count column, kept public here
-from trygghet_geo.output._gate import (
-    DEFAULT_K,
-    MIN_CELL_M,
-    cells_table,
-    check_gate,
-    empty_cells,
-    grid_cells,
-    redact_table,
-    shared_hotspot_ids,
-    shared_hotspots,
-    shared_places,
-)
-from trygghet_geo.output._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_text
+from trygghet_geo.output._gate import cells_table, empty_cells, grid_cells, shared_places
+from trygghet_geo.output._redact import KINDS, TOKENS, clean_text, luhn_ok, redact_table, redact_text
 
 __all__ = [
     "DEFAULT_K",
@@ -217,7 +207,9 @@ def redact_with_counts(
 def redact(text_or_series: str, *, kinds: Iterable[str] | None = None) -> str: ...
 @overload
 def redact(text_or_series: pd.Series, *, kinds: Iterable[str] | None = None) -> pd.Series: ...
-def redact(text_or_series: Any, *, kinds: Iterable[str] | None = None) -> Any:
+def redact(
+    text_or_series: str | pd.Series | None, *, kinds: Iterable[str] | None = None
+) -> str | pd.Series | None:
     """Replace personal data in free text with tokens such as ``[personnummer]``.
 
     See the module documentation for what each kind covers and what it does not.

@@ -1,4 +1,5 @@
-"""The follow-up report to the municipal board: one self-contained HTML file in Swedish, and XLSX tables.
+"""The follow-up report to the municipal board: one self-contained HTML file (Swedish, or English with
+``lang="en"``), and XLSX tables.
 
 :func:`write_report` takes an :class:`~trygghet_geo.analysis.Analysis` and writes
 
@@ -18,17 +19,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._reason import reason_line
+from trygghet_geo._text import TEXTS, resolve_lang, text
 from trygghet_geo.errors import InputError, ParameterError
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from trygghet_geo._typing import DateLike
     from trygghet_geo.output._source import AnalysisLike
 
 __all__ = ["FollowupPlan", "default_plan", "followup_table", "write_report"]
@@ -39,30 +43,34 @@ MAX_BYTES = 10 * 1024 * 1024
 SHARED_K = 5  # default k: a single incident shows only where this many share a cell; a hotspot needs as many
 
 FOLLOWUP_COLUMNS = {
-    "name": "Plats",
-    "n_before": "Före",
-    "n_after": "Efter",
-    "change_pct": "Förändring (%)",
-    "ci_low": "KI låg (%)",
-    "ci_high": "KI hög (%)",
-    "town_change_pct": "Övriga kommunen (%)",
-    "did_ratio": "Kvot mot kommunen",
-    "did_ci_low": "Kvot KI låg",
-    "did_ci_high": "Kvot KI hög",
-    "p_value": "p-värde (Poisson)",
-    "dispersion": "Överspridning",
-    "town_dispersion": "Överspridning, övriga kommunen",
-    "p_value_dispersed": "p-värde",
-    "improved": "Bättre än kommunen",
-    "area": "Område",
+    schema.NAME: "Plats",
+    schema.N_BEFORE: "Före",
+    schema.N_AFTER: "Efter",
+    schema.CHANGE_PCT: "Förändring (%)",
+    schema.CI_LOW: "KI låg (%)",
+    schema.CI_HIGH: "KI hög (%)",
+    schema.TOWN_CHANGE_PCT: "Övriga kommunen (%)",
+    schema.DID_RATIO: "Kvot mot kommunen",
+    schema.DID_CI_LOW: "Kvot KI låg",
+    schema.DID_CI_HIGH: "Kvot KI hög",
+    schema.P_VALUE: "p-värde (Poisson)",
+    schema.DISPERSION: "Överspridning",
+    schema.TOWN_DISPERSION: "Överspridning, övriga kommunen",
+    schema.P_VALUE_DISPERSED: "p-värde",
+    schema.IMPROVED: "Bättre än kommunen",
+    schema.AREA: "Område",
 }
 
 
 def _followup_column(name: str) -> str:
     """Swedish column name of the follow-up table (``n_before_stöld`` → ``Före: stöld``)."""
-    fixed = {**FOLLOWUP_COLUMNS, "town_n_before": "Övriga kommunen före",
-             "town_n_after": "Övriga kommunen efter", "days_before": "Dagar före",
-             "days_after": "Dagar efter"}  # fmt: skip
+    fixed = {
+        **FOLLOWUP_COLUMNS,
+        schema.TOWN_N_BEFORE: "Övriga kommunen före",
+        schema.TOWN_N_AFTER: "Övriga kommunen efter",
+        schema.DAYS_BEFORE: "Dagar före",
+        schema.DAYS_AFTER: "Dagar efter",
+    }
     if name in fixed:
         return fixed[name]
     for prefix, label in (("n_before_", "Före: "), ("n_after_", "Efter: ")):
@@ -128,8 +136,8 @@ def default_plan(
         from trygghet_geo.output.privacy import shared_places
 
         places = shared_places(analysis.places, analysis.hotspots, k=k).head(top_n)
-        places = places[["name", "rank", places.geometry.name]] if "rank" in places else places
-    elif "name" not in places.columns:
+        places = places[[schema.NAME, schema.RANK, places.geometry.name]] if schema.RANK in places else places
+    elif schema.NAME not in places.columns:
         raise InputError(f"places: a 'name' column is needed (have {list(places.columns)})")
     return FollowupPlan(places, promise, before, after)
 
@@ -149,13 +157,14 @@ def write_report(
     path: str | Path,
     *,
     plan: FollowupPlan | None = None,
-    promise_date: Any = None,
+    promise_date: DateLike | None = None,
     places: gpd.GeoDataFrame | None = None,
     top_n: int = 10,
     followup_n: int = 5,
     title: str | None = None,
     include_map: bool = True,
     k: int = SHARED_K,
+    lang: Literal["sv", "en"] | None = None,
 ) -> dict[str, Path]:
     """Write the board report (HTML) and its tables (XLSX next to it, same stem).
 
@@ -187,6 +196,9 @@ def write_report(
     k : int, default 5
         Incidents a grid cell must hold for its points to show on the map, and a hotspot for its place to
         be listed.
+    lang : {"sv", "en"}, optional
+        Language of the HTML report, its map and the places' reasons (default ``options.lang``, Swedish);
+        the XLSX tables keep their Swedish headers.
 
     Returns
     -------
@@ -210,24 +222,29 @@ def write_report(
     if path.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"write_report: path must end in .html, got {str(path)!r}")
     check_gate("shared", k, 100.0)
+    language = resolve_lang(lang)
     plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places, k=k)
     plan = dataclasses.replace(plan, places=redact_table(plan.places))
     follow = followup_table(analysis, plan)
-    context = _context(analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k)
-    text = _template().render(**context)
-    size = len(text.encode("utf-8"))
+    context = _context(
+        analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k, lang=language
+    )
+    html = _template().render(**context)
+    size = len(html.encode("utf-8"))
     if size > MAX_BYTES:
         raise InputError(
             f"the report would be {size / 1e6:.1f} MB, over the 10 MB limit; "
             "lower top_n/followup_n or pass include_map=False"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(html, encoding="utf-8")
     xlsx = _write_xlsx(analysis, follow, context, path.with_suffix(".xlsx"))
     from trygghet_geo.io._stamp import finish_xlsx
     from trygghet_geo.manifest import output_manifest
 
-    finish_xlsx(xlsx, output_manifest(analysis, privacy="shared", k=k, lang="sv", report=True), lang="sv")
+    finish_xlsx(
+        xlsx, output_manifest(analysis, privacy="shared", k=k, lang=language, report=True), lang=language
+    )
     logger.info("wrote the report %s (%.1f MB) and %s", path, size / 1e6, xlsx)
     return {"html": path, "xlsx": xlsx}
 
@@ -242,6 +259,7 @@ def _context(
     title: str | None,
     include_map: bool,
     k: int,
+    lang: str,
 ) -> dict[str, Any]:
     from trygghet_geo.followup import plot_monthly
     from trygghet_geo.output._charts import figure_to_data_uri
@@ -255,10 +273,18 @@ def _context(
         plan.places,
         promise_date=plan.promise_date,
         network=analysis.network,
+        lang="en" if lang == "en" else "sv",
     )
     chart = figure_to_data_uri(fig, dpi=80)
-    return {
-        "title": redact(title or f"Uppföljning av medborgarlöftet – {meta.get('title', 'trygghetskarta')}"),
+    default_title = text("report.title", lang, title=meta.get("title") or text("report.default_title", lang))
+    left_out = [(schema.reason_text(c, lang), int(v)) for c, v in (analysis.left_out or {}).items()]
+    left_obs = [
+        (schema.reason_text(c, lang), int(v))
+        for c, v in (getattr(analysis, "observations_left_out", {}) or {}).items()
+    ]
+    context: dict[str, Any] = {
+        "lang": lang,
+        "title": redact(title or default_title),
         "synthetic": bool(meta.get("synthetic", False)),
         "source_note": redact(str(meta.get("source_note") or "")),
         "period": f"{_month(start)} – {_month(end)}",
@@ -266,99 +292,172 @@ def _context(
         "before": f"{_month(plan.before[0])} – {_month(plan.before[1])}",
         "after": f"{_month(plan.after[0])} – {_month(plan.after[1])}",
         "months": follow.attrs.get("months_text", ""),
-        "summary": _summary(analysis, places, follow),
-        "places": _place_rows(places.head(top_n)),
+        "summary": _summary(analysis, places, follow, lang),
+        "places": _place_rows(places.head(top_n), lang),
         "n_places": len(places),
-        "follow": _follow_rows(follow),
+        "follow": _follow_rows(follow, lang),
         "chart": chart,
-        "map_srcdoc": _map_srcdoc(analysis, k) if include_map else None,
+        "map_srcdoc": _map_srcdoc(analysis, k, lang) if include_map else None,
         "k": k,
-        "left_out": [(_reason_text(c), int(v)) for c, v in (analysis.left_out or {}).items()],
-        "left_out_observations": [
-            (_reason_text(c), int(v))
-            for c, v in (getattr(analysis, "observations_left_out", {}) or {}).items()
-        ],
+        "left_out": left_out,
+        "left_out_observations": left_obs,
+        "left_out_lines": [text("report.left_out_incidents", lang, n=n, reason=r) for r, n in left_out]
+        + [text("report.left_out_remarks", lang, n=n, reason=r) for r, n in left_obs],
         "n_incidents": len(analysis.incidents),
         "n_observations": 0 if analysis.observations is None else len(analysis.observations),
         "eps_m": _num(meta.get("eps_m"), 0),
         "min_samples": meta.get("min_samples", ""),
-        "parameters_note": meta.get("parameters_note", ""),
+        "parameters_note": meta.get("parameters_note_en" if lang == "en" else "parameters_note", ""),
         "n_simulations": meta.get("n_simulations", ""),
         "alpha": follow.attrs.get("alpha", 0.05),
-        "q_alpha": f"{float(places.attrs.get('alpha', 0.05)):g}".replace(".", ","),
+        "q_alpha": _decimal(f"{float(places.attrs.get('alpha', 0.05)):g}".replace(".", ","), lang),
         "generated": _generated(analysis),
-        "about": _about(analysis, k),
+        "about": _about(analysis, k, lang),
     }
+    context["t"] = _texts(context, lang)
+    return context
 
 
-def _summary(analysis: AnalysisLike, places: gpd.GeoDataFrame, follow: gpd.GeoDataFrame) -> list[str]:
-    n_sig = int(places["significant"].sum()) if "significant" in places and len(places) else 0
-    n_hot = int((places["hotspot_id"] >= 0).sum()) if "hotspot_id" in places and len(places) else 0
+def _texts(c: dict[str, Any], lang: str) -> dict[str, str]:
+    """Every sentence and heading of the template in ``lang`` (``report.*`` of :mod:`trygghet_geo._text`)."""
+    heads = (
+        "h_summary",
+        "h_map",
+        "h_places",
+        "h_follow",
+        "h_sources",
+        "h_method",
+        "synthetic_head",
+        "synthetic_body",
+        "chart_alt",
+        "osm",
+        "method_street",
+    )
+    t = {key: text(f"report.{key}", lang) for key in heads}
+    # filled in by the template, where k and the alphas are variables
+    t.update(
+        {key: TEXTS[f"report.{key}"][lang] for key in ("map_note", "method_significance", "method_followup")}
+    )
+    cols = (
+        "rank",
+        "place",
+        "reason",
+        "score",
+        "incidents",
+        "remarks",
+        "q",
+        "significant",
+        "basis",
+        "before",
+        "after",
+        "change",
+        "ci_pct",
+        "town",
+        "did",
+        "ci",
+        "p",
+        "improved",
+    )
+    t.update({f"col_{key}": text(f"report.col.{key}", lang) for key in cols})
+    note = c["parameters_note"]
+    t.update(
+        meta=text("report.meta", lang, period=c["period"], promise=c["promise"], generated=c["generated"]),
+        places_note=text("report.places_note", lang, shown=len(c["places"]), n=c["n_places"]),
+        follow_periods=text(
+            "report.follow_periods", lang, before=c["before"], after=c["after"], months=c["months"]
+        ),
+        sources=text(
+            "report.sources", lang, n_incidents=c["n_incidents"], n_observations=c["n_observations"]
+        ),
+        method_clusters=text("report.method_clusters", lang, eps_m=c["eps_m"], min_samples=c["min_samples"])
+        + (text("report.method_settings", lang, note=note) if note else ""),
+    )
+    return t
+
+
+def _summary(
+    analysis: AnalysisLike, places: gpd.GeoDataFrame, follow: gpd.GeoDataFrame, lang: str
+) -> list[str]:
+    n_sig = int(places[schema.SIGNIFICANT].sum()) if schema.SIGNIFICANT in places and len(places) else 0
+    n_hot = int((places[schema.HOTSPOT_ID] >= 0).sum()) if schema.HOTSPOT_ID in places and len(places) else 0
+    n_obs = 0 if analysis.observations is None else len(analysis.observations)
     lines = [
-        f"{len(analysis.incidents)} polisregistrerade händelser och "
-        f"{0 if analysis.observations is None else len(analysis.observations)} synpunkter från "
-        "trygghetsvandringar ingår.",
-        f"Analysen hittar {n_hot} koncentrationer längs gatorna, varav {n_sig} statistiskt "
-        f"{'säkerställd' if n_sig == 1 else 'säkerställda'} (mer samlade än slumpen ger).",
+        text("report.sum_inputs", lang, n=len(analysis.incidents), m=n_obs),
+        text(
+            "report.sum_hotspots.one" if n_sig == 1 else "report.sum_hotspots.many",
+            lang,
+            n_hot=n_hot,
+            n_sig=n_sig,
+        ),
     ]
     if len(places):
-        lines.append("Högst rangordnade platser: " + ", ".join(map(str, places["name"].head(3))) + ".")
-    n_imp = int(follow["improved"].sum()) if len(follow) else 0
-    lines.append(
-        f"Uppföljningen: {n_imp} av {len(follow)} utvalda platser har minskat mer än övriga kommunen "
-        "(statistiskt säkerställt)."
-    )
+        lines.append(text("report.sum_top", lang, names=", ".join(map(str, places[schema.NAME].head(3)))))
+    n_imp = int(follow[schema.IMPROVED].sum()) if len(follow) else 0
+    lines.append(text("report.sum_follow", lang, n_imp=n_imp, n=len(follow)))
     return lines
 
 
-def _place_rows(places: pd.DataFrame) -> list[dict[str, Any]]:
+def _place_rows(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     rows = []
     for r in places.to_dict("records"):
+        reason = reason_line(r.get(schema.REASON_CODES), lang) or r.get(schema.PLACE_REASON, "")
         rows.append(
             {
-                "rank": r.get("rank", ""),
-                "name": r.get("name", ""),
-                "reason": r.get("reason", ""),
-                "score": _num(r.get("score"), 2),
-                "n": r.get("n_incidents", ""),
-                "n_obs": r.get("n_observations", ""),
-                "q": _p(r.get("q_value")),
-                "sig": "ja" if r.get("significant") else "nej",
-                "kind": "synpunkter" if r.get("hotspot_id", 0) == -1 else "brott",
+                "rank": r.get(schema.RANK, ""),
+                "name": r.get(schema.NAME, ""),
+                "reason": reason,
+                "score": _decimal(_num(r.get(schema.SCORE), 2), lang),
+                "n": r.get(schema.N_INCIDENTS, ""),
+                "n_obs": r.get(schema.N_OBSERVATIONS, ""),
+                "q": _decimal(_p(r.get(schema.Q_VALUE)), lang),
+                "sig": text("report.yes" if r.get(schema.SIGNIFICANT) else "report.no", lang),
+                "kind": text(
+                    "report.kind.remarks" if r.get(schema.HOTSPOT_ID, 0) == -1 else "report.kind.incidents",
+                    lang,
+                ),
             }
         )
     return rows
 
 
-def _follow_rows(follow: pd.DataFrame) -> list[dict[str, Any]]:
+def _follow_rows(follow: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     rows = []
     for r in follow.to_dict("records"):
+        area = r[schema.AREA]
         rows.append(
             {
-                "name": r["name"],
-                "before": r["n_before"],
-                "after": r["n_after"],
-                "change": _pct(r["change_pct"]),
-                "ci": f"{_pct(r['ci_low'])} – {_pct(r['ci_high'])}",
-                "town": _pct(r["town_change_pct"]),
-                "did": _num(r["did_ratio"], 2),
-                "did_ci": f"{_num(r['did_ci_low'], 2)} – {_num(r['did_ci_high'], 2)}",
-                "p": _p(r["p_value_dispersed"]),
-                "improved": "ja" if r["improved"] else "nej",
-                "area": _AREA_SV.get(r["area"], r["area"]),
+                "name": r[schema.NAME],
+                "before": r[schema.N_BEFORE],
+                "after": r[schema.N_AFTER],
+                "change": _decimal(_pct(r[schema.CHANGE_PCT]), lang),
+                "ci": _decimal(f"{_pct(r[schema.CI_LOW])} – {_pct(r[schema.CI_HIGH])}", lang),
+                "town": _decimal(_pct(r[schema.TOWN_CHANGE_PCT]), lang),
+                "did": _decimal(_num(r[schema.DID_RATIO], 2), lang),
+                "did_ci": _decimal(
+                    f"{_num(r[schema.DID_CI_LOW], 2)} – {_num(r[schema.DID_CI_HIGH], 2)}", lang
+                ),
+                "p": _decimal(_p(r[schema.P_VALUE_DISPERSED]), lang),
+                "improved": text("report.yes" if r[schema.IMPROVED] else "report.no", lang),
+                "area": text(f"report.area.{area}", lang) if f"report.area.{area}" in TEXTS else area,
             }
         )
     return rows
 
 
-def _map_srcdoc(analysis: AnalysisLike, k: int) -> str | None:
+def _decimal(number: str, lang: str) -> str:
+    """A number written with a decimal comma (Swedish) as English writes it."""
+    return number.replace(",", ".") if lang == "en" else number
+
+
+def _map_srcdoc(analysis: AnalysisLike, k: int, lang: str) -> str | None:
     """The shared-mode, self-contained map as one HTML document (escaped later as the srcdoc attribute)."""
     from trygghet_geo.output.maps import (
         make_map,  # folium is slow to import; only a report with a map needs it
     )
 
     basemap = getattr(analysis, "basemap", None)  # water, parks, buildings when the run has them
-    m = make_map(analysis, privacy="shared", self_contained=True, lang="sv", k=k, basemap=basemap)
+    m = make_map(analysis, privacy="shared", self_contained=True, lang="en" if lang == "en" else "sv", k=k,
+                 basemap=basemap)  # fmt: skip
     return str(m.get_root().render())
 
 
@@ -372,10 +471,10 @@ def _write_xlsx(
     places = places_table(shared_places(analysis.places, analysis.hotspots, k=context["k"]))
     # the days of each period, with its month, would give the data's exact first and last day
     table = pd.DataFrame(
-        follow.drop(columns=[follow.geometry.name, "days_before", "days_after"], errors="ignore")
+        follow.drop(columns=[follow.geometry.name, schema.DAYS_BEFORE, schema.DAYS_AFTER], errors="ignore")
     )
-    table["improved"] = np.where(table["improved"], "ja", "nej")
-    table["area"] = table["area"].map(lambda a: _AREA_SV.get(a, a))
+    table[schema.IMPROVED] = np.where(table[schema.IMPROVED], "ja", "nej")
+    table[schema.AREA] = table[schema.AREA].map(lambda a: _AREA_SV.get(a, a))
     table = table.rename(columns=_followup_column)
     left = pd.DataFrame(
         [("händelser", r, n) for r, n in context["left_out"]]
@@ -418,7 +517,7 @@ def _generated(analysis: AnalysisLike) -> str:
     return run_start(getattr(analysis, "manifest", None)).strftime("%Y-%m-%d")
 
 
-def _about(analysis: AnalysisLike, k: int) -> Any:
+def _about(analysis: AnalysisLike, k: int, lang: str) -> Any:
     """The "Om analysen" panel and the manifest's JSON block (escaped where they are made)."""
     import markupsafe
 
@@ -426,7 +525,7 @@ def _about(analysis: AnalysisLike, k: int) -> Any:
     from trygghet_geo.output._provenance import about_html
 
     return markupsafe.Markup(
-        about_html(output_manifest(analysis, privacy="shared", k=k, lang="sv", report=True), "sv")
+        about_html(output_manifest(analysis, privacy="shared", k=k, lang=lang, report=True), lang)
     )
 
 
@@ -445,10 +544,6 @@ def _data_period(analysis: AnalysisLike) -> tuple[pd.Timestamp, pd.Timestamp]:
     if when.empty:
         raise InputError("the analysis has no dated incidents, so there is no period to follow up")
     return when.min(), when.max()
-
-
-def _reason_text(code: str) -> str:
-    return schema.reason_text(code)
 
 
 def _month(t: Any) -> str:
