@@ -30,8 +30,9 @@ class MapOptions(TypedDict, total=False):
     k: int
     cell_m: float
     streets: bool | None
-    tiles: str
+    tiles: str | None
     density: gpd.GeoDataFrame | None
+    basemap: gpd.GeoDataFrame | None
 
 
 class MapCall(MapOptions, total=False):
