@@ -272,22 +272,17 @@ def main() -> None:
     by_n = {r[0]: r for r in rows}
     for n, f_mb, f_b, f_l in fmc_rows:
         o_mb, o_l = by_n[n][1], by_n[n][3]
-        plugin = (CLUSTER / "leaflet.markercluster.js").exists()
-        f_l_txt = f"{f_l:7.2f}" if f_l is not None else f"> {args.timeout:.0f}" if plugin else "    n/a"
-        load_ratio = (
-            f"{f_l / o_l:9.1f}x"
-            if (f_l is not None and o_l)
-            else f">{args.timeout / o_l:8.1f}x"
-            if (plugin and o_l)
-            else "n/a"
-        )
+        f_l_txt = f"{f_l:7.2f}" if f_l is not None else "    n/a"
+        load_ratio = f"{f_l / o_l:9.1f}x" if (f_l is not None and o_l) else "n/a"
         o_l_txt = f"{o_l:7.2f}" if o_l is not None else "    n/a"
         print(
             f"{n:>7} | {o_mb:8.2f} {o_l_txt} | {f_mb:20.2f} {f_b:8.2f} {f_l_txt} | {f_mb / o_mb:9.2f}x "
             f"{load_ratio:>10}"
         )
     print("FastMarkerCluster: all points in one array, clustered in the browser (no categories, popups or "
-          "privacy); ratios FastMarkerCluster / trygghet_geo")  # fmt: skip
+          "privacy); ratios FastMarkerCluster / trygghet_geo. Its load time is n/a when no cluster was drawn "
+          "within the timeout: with Debian's markercluster build none is drawn even at 1,000 points, so the "
+          "load is not compared (a harness problem, not a measurement)")  # fmt: skip
 
 
 if __name__ == "__main__":
