@@ -263,7 +263,7 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "polygon layer drawn as the study area",
     },
     "cli.analyze.privacy": {"sv": "kartans exponering (shared)", "en": "map exposure (shared)"},
-    "cli.analyze.lang": {
+    "cli.opt.lang": {
         "sv": "språk (standard: options.lang, svenska)",
         "en": "language (default: options.lang, Swedish)",
     },
