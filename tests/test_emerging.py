@@ -182,3 +182,11 @@ def test_cli_trend_writes_the_segment_and_near_repeat_tables(tmp_path, capsys) -
     printed = capsys.readouterr().out
     assert "tidssteg" in printed
     assert "Närliggande upprepningar" in printed
+    assert f"Karta: {out / 'utveckling.html'}" in printed
+    html = (out / "utveckling.html").read_text(encoding="utf-8")
+    assert "TrygghetMap.build" in html
+    assert '"months":["' in html  # the time filter's months
+    shown = table[(table["pattern"] != "no_pattern") & (table["n_events"] >= 5)]
+    assert len(shown) > 0  # the sample's planted places have patterns
+    assert '"trend":{"title":"Utveckling längs gatorna' in html  # drawn as the shared mode allows
+    assert all(label in html for label in set(shown["label"]))

@@ -193,3 +193,72 @@ def test_interpretation_sentence() -> None:
         "inom 100–200 m och 7–14 dagar: 1,04 gånger fler än slumpen."
     )
     assert interpret_near_repeat(table.iloc[2:], lang="en") == "No near repeats beyond chance."
+
+
+def test_whole_minute_times_and_pairs_on_a_band_edge(town: StreetNetwork) -> None:
+    """Police times are to the minute: pairs exactly 7 or 60 days apart fall in the band that starts (or,
+    for the last edge, ends) there, counted with exact integers against a brute force over all pairs."""
+    rng = np.random.default_rng(7)
+    n = 60
+    edge, off = random_positions(town, n, random_state=rng)
+    minutes = rng.integers(0, 90 * 24 * 60, n)
+    minutes[1], minutes[3], minutes[5] = minutes[0] + 7 * 1440, minutes[2] + 60 * 1440, minutes[4] + 14 * 1440
+    edge[1], off[1] = edge[0], off[0]
+    edge[3], off[3] = edge[2], off[2]
+    ev = _events(town, edge, off, minutes / 1440)
+    ev["occurred_at"] = ev["occurred_at"].dt.round("min")
+    times = (0.0, 7.0, 14.0, 30.0, 60.0)
+    tab = tg.near_repeat(ev, town, space_bands_m=(0.0, 200.0, 2000.0), time_bands_days=times, n_simulations=3)
+    d = _brute_distances(town, edge, off)
+    iu = np.triu_indices(n, 1)
+    dd, dm = d[iu], np.abs(minutes[:, None] - minutes[None, :])[iu]
+    lim = [round(x * 1440) for x in times]
+    expected = [
+        int(
+            (
+                (dd >= s0)
+                & ((dd < s1) | ((s1 == 2000.0) & (dd <= s1)))
+                & (dm >= t0)
+                & ((dm < t1) | ((t1 == lim[-1]) & (dm <= t1)))
+            ).sum()
+        )
+        for s0, s1 in itertools.pairwise((0.0, 200.0, 2000.0))
+        for t0, t1 in itertools.pairwise(lim)
+    ]
+    assert (dm == 7 * 1440).any()
+    assert (dm == 60 * 1440).any()
+    assert tab["observed"].tolist() == expected
+
+
+def test_same_result_for_any_number_of_threads(town: StreetNetwork) -> None:
+    ev = _planted(4, n=300, net=town)
+    one = tg.near_repeat(ev, town, n_simulations=19, random_state=3, n_jobs=1)
+    two = tg.near_repeat(ev, town, n_simulations=19, random_state=3, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    with pytest.raises(ParameterError, match="n_jobs"):
+        tg.near_repeat(ev, town, n_jobs=0)
+
+
+def test_memory_grows_with_pairs_not_events_squared(town: StreetNetwork) -> None:
+    """The kept pairs are those within the largest space band only (events × neighbours)."""
+    from trygghet_geo.hotspots._near_repeat import _band_pairs
+
+    rng = np.random.default_rng(1)
+    edge, off = random_positions(town, 2000, random_state=rng)
+    pairs = _band_pairs(edge, off, town, np.array([0.0, 50.0, 100.0]))
+    kept = sum(len(j) for *_, j in pairs.chunks)
+    i, _j, _d = tg.hotspots._near_repeat.street_pairs(edge, off, town, 100.0)
+    assert kept == pairs.n_pairs == len(i)
+    assert kept < 2000 * 1999 / 2 / 20
+
+
+def test_time_units_exact() -> None:
+    from trygghet_geo.hotspots._near_repeat import _in_units
+
+    edges = np.array([0.0, 7.0, 60.0])
+    t, lim = _in_units(np.array([0, 60, 86_400 * 60]) * 10**9, edges)
+    assert t.dtype == np.int32
+    assert lim.tolist() == [0, 7 * 86_400, 60 * 86_400 + 1]
+    t, lim = _in_units(np.array([0, 1, 86_400 * 10**9 * 60]), edges)  # a time not on a whole second
+    assert t.dtype == np.int64
+    assert lim.tolist() == [0, 7 * 86_400 * 10**9, 60 * 86_400 * 10**9 + 1]

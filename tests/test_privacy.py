@@ -901,7 +901,9 @@ def _shown_points(html: str) -> set[tuple[int, int]]:
     payload = json.loads(m.group(1))
     shown = set()
     for layer in payload["incidents"]:
-        assert set(layer) <= {"key", "label", "color", "n", "xy"}
+        assert set(layer) <= {"key", "label", "color", "n", "xy", "m"}
+        # "m": each shown point's month (the time filter), an index into the payload's months and nothing more
+        assert all(isinstance(v, int) and -1 <= v < len(payload["months"]) for v in layer.get("m", []))
         xy = np.cumsum(np.asarray(layer["xy"], dtype=np.int64).reshape(-1, 2), axis=0)
         shown |= {(int(a), int(b)) for a, b in xy}
     return shown

@@ -83,3 +83,32 @@ def test_sample_is_labelled_synthetic() -> None:
     assert "påhittade" in sample.SOURCE_NOTE
     assert "OpenStreetMap" in sample.SOURCE_NOTE
     assert sample.load_incidents().attrs["synthetic"] is True
+
+
+def test_some_thefts_carry_an_interval_and_the_hour_profile_follows() -> None:
+    """Thefts and damage nobody saw carry "Datum t.o.m."/"Kl t.o.m." (the weekend ones Friday evening to
+    Monday 07.00); read, they become ``occurred_to``; the sample's hour and weekday counts spread them over
+    their hours, and the instant events count in their own hour exactly as before."""
+    import numpy as np
+
+    from trygghet_geo.hotspots._time import hour_weekday_counts
+
+    inc = sample.load_incidents()
+    until = inc[schema.OCCURRED_TO]
+    has = until.notna()
+    assert 0.05 < has.mean() < 0.3
+    assert set(inc.loc[has, "category"]) == {"stöld", "skadegörelse"}
+    start = pd.to_datetime(inc[schema.OCCURRED_FROM])
+    weekend = has & (start.dt.day_of_week == 4) & (until.dt.day_of_week == 0) & (until.dt.hour == 7)
+    assert weekend.sum() >= 20
+    hours_i, days_i = hour_weekday_counts(start, until)
+    hours_s, days_s = hour_weekday_counts(start, pd.Series(pd.NaT, index=inc.index))
+    assert abs(hours_i.sum() - hours_s.sum()) < 1e-6  # each event still counts once
+    # an interval's weight moves out of its start hour into the night and the weekend
+    assert hours_i[2:6].sum() > hours_s[2:6].sum() + 20
+    assert days_i[5:7].sum() > days_s[5:7].sum() + 10  # Saturday and Sunday
+    # the instant events alone: exactly their start hours
+    hi, di = hour_weekday_counts(start[~has], until[~has])
+    valid = start[~has].dropna()
+    np.testing.assert_allclose(hi, np.bincount(valid.dt.hour, minlength=24))
+    np.testing.assert_allclose(di, np.bincount(valid.dt.day_of_week, minlength=7))

@@ -54,6 +54,7 @@ _LAZY: dict[str, str] = {
 }
 _SUBMODULES = (
     "analysis",
+    "batch",
     "crs",
     "density",
     "followup",

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
+
+    import geopandas as gpd
 
     from trygghet_geo.geocode import Gazetteer
     from trygghet_geo.network import StreetNetwork
@@ -30,7 +33,8 @@ def add_trend(
         help="development over time: emerging hotspots per street segment and near repeats",
         description="Read → geocode (with --gazetteer) → emerging hotspots on street segments of about "
         "--segment-m metres (utveckling.gpkg: pattern, label, trend and counts per time step) and the "
-        "near-repeat Knox table along the streets (narupprepning.csv).",
+        "near-repeat Knox table along the streets (narupprepning.csv) and a map with the layer "
+        "'Utveckling' and a time filter (utveckling.html, shared privacy mode, self-contained).",
     )
     p.add_argument("incidents", help="incident file (.csv, .xlsx, .geojson, .gpkg, .shp, Polisen .json)")
     p.add_argument("--network", required=True, help="street network (as for 'trygghet-geo analyze')")
@@ -42,6 +46,9 @@ def add_trend(
     )
     p.add_argument("--simulations", type=int, default=99, help="near-repeat permutations (99)")
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
+    p.add_argument(
+        "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
+    )
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     return lambda args: _run_trend(args, load_network, load_gazetteer)
 
@@ -92,4 +99,32 @@ def _run_trend(
     print(table.attrs["interpretation"])
     print(f"{'Tabell' if sv else 'Table'}: {gpkg} ({len(segments)} {'gatubitar' if sv else 'segments'})")
     print(f"{'Närliggande upprepningar' if sv else 'Near repeats'}: {csv}")
+    segments.attrs = attrs
+    html = _trend_map(inc[usable], network, segments, out / "utveckling.html", args)
+    print(f"{'Karta' if sv else 'Map'}: {html}")
     return 0
+
+
+def _trend_map(
+    incidents: gpd.GeoDataFrame,
+    network: StreetNetwork,
+    segments: gpd.GeoDataFrame,
+    path: Path,
+    args: argparse.Namespace,
+) -> Path:
+    """The map of the incidents with the segments' patterns (layer "Utveckling") and the time filter."""
+    import geopandas as gpd
+
+    from trygghet_geo import schema
+    from trygghet_geo.analysis import Analysis
+    from trygghet_geo.output.maps import save_html
+
+    when = incidents[schema.OCCURRED_AT].dropna()
+    none = gpd.GeoDataFrame({schema.HOTSPOT_ID: []}, geometry=[], crs=network.crs)
+    meta = {
+        "title": "Utveckling över tid" if args.lang == "sv" else "Development over time",
+        "period": (when.min(), when.max()) if len(when) else None,
+        "synthetic": bool(incidents.attrs.get("synthetic", False)),
+    }
+    analysis = Analysis(incidents, None, none, none, network, meta=meta)
+    return save_html(analysis, path, privacy=args.privacy, lang=args.lang, trend=segments, heatmap=False)

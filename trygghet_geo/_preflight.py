@@ -31,7 +31,7 @@ _INPUTS: dict[str, tuple[str, ...] | None] = {
     "places": (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".kml", ".gml", ".zip"),
 }
 # Subcommands whose --out is a folder; for the others it is one file of these kinds.
-_FOLDER_OUT = {"demo", "analyze", "report", "density"}
+_FOLDER_OUT = {"demo", "analyze", "report", "density", "batch"}
 _FILE_OUT = {
     "validate": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
     "geocode": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
@@ -74,7 +74,7 @@ def _check_out(args: argparse.Namespace) -> None:
     if out is None:
         return
     path = Path(out)
-    if args.command in _FOLDER_OUT:
+    if args.command in _FOLDER_OUT or getattr(args, "by_municipality", None):  # network's store: a folder
         if path.exists() and not path.is_dir():
             raise ParameterError(f"--out {out!r}: is an existing file; expected a folder for the outputs")
         _writable_folder("--out", path)

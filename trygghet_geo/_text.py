@@ -110,6 +110,43 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "inom {s0}–{s1} m och {t0}–{t1} dagar: {ratio} gånger fler än slumpen",
         "en": "within {s0}–{s1} m and {t0}–{t1} days: {ratio} times more than chance",
     },
+    # time along the streets on the map and in the report (issue 18: output/_trendmap.py, report section)
+    "map.trend": {"sv": "Utveckling", "en": "Development"},
+    "map.trend_legend": {
+        "sv": "Utveckling längs gatorna ({step})",
+        "en": "Development along the streets ({step})",
+    },
+    "map.time_filter": {"sv": "Tidsfilter", "en": "Time filter"},
+    "map.time_from": {"sv": "Från", "en": "From"},
+    "map.time_to": {"sv": "Till", "en": "To"},
+    "map.time_shown": {"sv": "Visade händelser", "en": "Incidents shown"},
+    "map.time_in_range": {"sv": "Händelser i valt intervall", "en": "Incidents in the chosen period"},
+    "report.trend_title": {"sv": "Utvecklingen över tid", "en": "Development over time"},
+    "report.trend_intro": {
+        "sv": "Mönster per gatusegment ({segment} m) över {n} {step} enligt ArcGIS Emerging Hot Spot "
+        "Analysis (Getis-Ord Gi* längs gatorna, Mann–Kendall-trend).",
+        "en": "Pattern per street segment ({segment} m) over {n} {step} as in ArcGIS Emerging Hot Spot "
+        "Analysis (Getis-Ord Gi* along the streets, Mann–Kendall trend).",
+    },
+    "report.trend_place": {"sv": "Plats", "en": "Place"},
+    "report.trend_pattern": {"sv": "Mönster", "en": "Pattern"},
+    "report.trend_z": {"sv": "Trend (z)", "en": "Trend (z)"},
+    "report.trend_none": {
+        "sv": "Inga platser med ett mönster över tid.",
+        "en": "No place with a pattern over time.",
+    },
+    "report.near_repeat_title": {"sv": "Närliggande upprepningar", "en": "Near repeats"},
+    "report.nr_space": {"sv": "Avstånd längs gatan (m)", "en": "Distance along the streets (m)"},
+    "report.nr_time": {"sv": "Tid mellan (dagar)", "en": "Time between (days)"},
+    "report.nr_observed": {"sv": "Par", "en": "Pairs"},
+    "report.nr_expected": {"sv": "Väntat", "en": "Expected"},
+    "report.nr_ratio": {"sv": "Kvot", "en": "Ratio"},
+    "report.nr_p": {"sv": "p-värde", "en": "p-value"},
+    "step.month": {"sv": "månader", "en": "months"},
+    "step.week": {"sv": "veckor", "en": "weeks"},
+    "step.day": {"sv": "dagar", "en": "days"},
+    "step.quarter": {"sv": "kvartal", "en": "quarters"},
+    "step.year": {"sv": "år", "en": "years"},
     "chart.promise": {"sv": "Löftet", "en": "Promise"},
     "chart.town": {"sv": "Övriga kommunen (skalad)", "en": "Rest of town (scaled)"},
     "chart.count": {"sv": "Händelser per månad", "en": "Incidents per month"},
@@ -142,6 +179,32 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Background: water, green areas, buildings, railways",
     },
     "lit.present": {"sv": "belysning: finns på gatorna", "en": "lighting: present on the streets"},
+    # --- the nationwide run's index page (batch) ---
+    "batch.title": {
+        "sv": "Hela landet: kommunernas hotspots",
+        "en": "Nationwide: the municipalities' hotspots",
+    },
+    "batch.synthetic": {"sv": "Syntetiska exempeldata", "en": "Synthetic example data"},
+    "batch.summary": {
+        "sv": "{done} kommuner klara, {skipped} från en tidigare körning, {failed} misslyckade, {empty} utan "
+        "händelser; {unassigned} händelser utanför alla kommuner; {seconds:.0f} s",
+        "en": "{done} municipalities done, {skipped} from an earlier run, {failed} failed, {empty} without "
+        "incidents; {unassigned} incidents in no municipality; {seconds:.0f} s",
+    },
+    "batch.col.code": {"sv": "Kommunkod", "en": "Municipality code"},
+    "batch.col.name": {"sv": "Kommun", "en": "Municipality"},
+    "batch.col.status": {"sv": "Status", "en": "Status"},
+    "batch.col.incidents": {"sv": "Händelser", "en": "Incidents"},
+    "batch.col.halo": {"sv": "Grannars händelser (halo)", "en": "Neighbours' incidents (halo)"},
+    "batch.col.hotspots": {"sv": "Hotspots", "en": "Hotspots"},
+    "batch.col.places": {"sv": "Platser", "en": "Places"},
+    "batch.col.top": {"sv": "Första platsen", "en": "First place"},
+    "batch.col.error": {"sv": "Fel", "en": "Error"},
+    "batch.status.done": {"sv": "klar", "en": "done"},
+    "batch.status.skipped": {"sv": "klar (tidigare)", "en": "done (earlier)"},
+    "batch.status.failed": {"sv": "misslyckades", "en": "failed"},
+    "batch.status.empty": {"sv": "inga händelser", "en": "no incidents"},
+    "batch.status.unassigned": {"sv": "utanför kommunerna", "en": "in no municipality"},
     # the board report (output/report.py and templates/report.html.j2)
     "report.title": {
         "sv": "Uppföljning av medborgarlöftet – {title}",

@@ -33,6 +33,7 @@ class MapOptions(TypedDict, total=False):
     tiles: str | None
     density: gpd.GeoDataFrame | None
     basemap: gpd.GeoDataFrame | None
+    trend: gpd.GeoDataFrame | None
 
 
 class MapCall(MapOptions, total=False):

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_conventions import add_conventions, lang_from_argv, localize, ui_language
 from trygghet_geo._cli_conventions import fail as _fail
@@ -430,11 +431,15 @@ def _add_network(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     )
     p.add_argument("--network-type", default="walk", choices=["walk", "drive", "bike", "all"])
     p.add_argument("--online", action="store_true", help="allow the download for --place/--bbox")
-    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
+    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg); with --by-municipality a folder")
+    p.add_argument("--by-municipality", help="municipality polygons: one network per kommun (with --pbf)")
+    p.add_argument("--kommunkod-field", default="kommunkod", help="their code column (default kommunkod)")
     return _run_network
 
 
 def _run_network(args: argparse.Namespace) -> int:
+    if args.by_municipality:
+        return run_network_store(args)
     from trygghet_geo import network as netmod
     from trygghet_geo import options
 
@@ -600,6 +605,7 @@ _SUBCOMMANDS = (
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
     add_cache,
     _add_verify,
+    add_batch,
 )
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "load_observations",
     "pbf_path",
     "run_demo",
+    "synthetic_nation",
     "write_raw",
 ]
 
@@ -404,10 +405,13 @@ def _address_points() -> pd.DataFrame:
 def generate_incidents(seed: int = SEED, *, network: StreetNetwork | None = None) -> pd.DataFrame:
     """Synthetic police incidents as an export from the police's systems would have them.
 
-    Columns: ``Ärendenummer``, ``Brottstyp``, ``Datum``, ``Tid``, ``Plats``, ``Latitud``, ``Longitud``
-    (WGS84; empty when the report only names a place). About 60 % carry coordinates, the rest only an address
-    or a place description; a few rows are broken the way real exports are (no place at all, an unreadable
-    date) so that the flow's accounting of left-out rows can be seen.
+    Columns: ``Ärendenummer``, ``Brottstyp``, ``Datum``, ``Tid``, ``Datum t.o.m.`` and ``Kl t.o.m.`` (the
+    end of the interval in which a theft or damage happened when nobody saw it: over a weekend "fredag
+    18.00 – måndag 07.00", overnight to 07.00, or a few hours; empty for an instant), ``Plats``,
+    ``Latitud``, ``Longitud`` (WGS84; empty when the report only names a place). About 60 % carry
+    coordinates, the rest only an address or a place description; a few rows are broken the way real
+    exports are (no place at all, an unreadable date) so that the flow's accounting of left-out rows can be
+    seen.
     """
     from pyproj import Transformer
 
@@ -461,8 +465,35 @@ def generate_incidents(seed: int = SEED, *, network: StreetNetwork | None = None
             "Longitud": np.where(has_coord, np.round(lon, 6), np.nan),
         }
     )
+    _add_intervals(out, df["when"], np.random.default_rng(seed + _INTERVAL_SEED))
     _break_a_few(out, rng)
     return out
+
+
+_INTERVAL_SEED = 18  # the intervals draw from their own stream: every other column is as before them
+_INTERVAL_TYPES = ("Stöld", "Cykelstöld", "Skadegörelse")
+
+
+def _add_intervals(out: pd.DataFrame, when: pd.Series, rng: np.random.Generator) -> None:
+    """Give some thefts and damage the interval a report writes when nobody saw the deed ("Datum t.o.m.",
+    "Kl t.o.m."; the start stays ``Datum``/``Tid``): one found after a weekend runs from Friday evening
+    to Monday 07.00, one found the morning after runs to 07.00, the rest a few hours."""
+    cand = out["Brottstyp"].isin(_INTERVAL_TYPES).to_numpy() & (rng.random(len(out)) < 0.6)
+    start = pd.DatetimeIndex(when)
+    friday_evening = (start.day_of_week == 4) & (start.hour >= 17)
+    evening = start.hour >= 18
+    next_morning = (start.normalize() + pd.Timedelta(days=1, hours=7)).to_numpy()
+    monday_morning = (start.normalize() + pd.Timedelta(days=3, hours=7)).to_numpy()
+    hours = rng.integers(2, 9, len(out))
+    end = np.where(
+        friday_evening,
+        monday_morning,
+        np.where(evening, next_morning, (start + pd.to_timedelta(hours, unit="h")).to_numpy()),
+    )
+    end_ix = pd.DatetimeIndex(np.where(cand, end, np.datetime64("NaT")))
+    at = out.columns.get_loc("Tid") + 1  # beside the start, as police extracts have them
+    out.insert(at, "Datum t.o.m.", np.where(cand, end_ix.strftime("%Y-%m-%d"), ""))
+    out.insert(at + 1, "Kl t.o.m.", np.where(cand, end_ix.strftime("%H:%M"), ""))
 
 
 def _break_a_few(out: pd.DataFrame, rng: np.random.Generator) -> None:
@@ -616,3 +647,25 @@ def run_demo(
     written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx")]
     paths["manifest"] = write_manifest(result.manifest, out, written)
     return result, paths
+
+
+def synthetic_nation(
+    n_municipalities: int = 290, n_incidents: int = 1_000_000, seed: int = 0, *, sample_streets: bool = True
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, StreetNetwork]]:
+    """A synthetic country for the nationwide run (:mod:`trygghet_geo.batch`): incidents, municipalities and
+    their street networks, all labelled synthetic, generated from ``seed`` in seconds.
+
+    About 290 municipalities of realistic sizes with SCB-shaped kommunkod, large grids and copies of the
+    sample's real streets (shifted; ``sample_streets=False`` puts grids there instead), pairs of side-by-side
+    municipalities sharing one street grid cut at their border, planted hotspots, some on border streets. See
+    :func:`trygghet_geo._nation.synthetic_nation` for the tables' columns.
+
+    >>> incidents, municipalities, networks = synthetic_nation(6, 3000, seed=1, sample_streets=False)
+    >>> len(incidents), len(municipalities), len(networks)
+    (3000, 6, 6)
+    """
+    from trygghet_geo import _nation
+
+    return _nation.synthetic_nation(
+        n_municipalities, n_incidents, seed, sample_network=load_network if sample_streets else None
+    )

@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -40,7 +41,8 @@ NEAR_REPEAT_COLUMNS = (
     "ratio",
     "p_value",
 )
-_DAY_S = 86_400.0
+_DAY_NS = 86_400e9
+_BLOCK = 512  # events whose neighbours are found in one call of the distance engine
 _SIM_CHUNK = 2_000_000  # pairs handled per vectorised step of one simulation
 
 
@@ -51,6 +53,15 @@ def _bands(values: Sequence[float], name: str) -> np.ndarray:
             f"{name} must be at least two increasing non-negative numbers (band edges), got {values!r}"
         )
     return arr
+
+
+def _workers(n_jobs: int | None) -> int:
+    cores = os.cpu_count() or 1
+    if n_jobs is None or n_jobs == -1:
+        return cores
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs < 1:
+        raise ParameterError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
+    return int(n_jobs)
 
 
 def street_pairs(
@@ -67,9 +78,9 @@ def street_pairs(
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
     prep = _prepare(edge_id, offset_m, network, float(max_m))
-    out_i, out_j, out_d = [], [], []
-    for ii, jj, d in _distance_pairs(prep, np.arange(len(prep.order))):
-        keep = (ii < jj) & (d <= max_m)
+    out_i, out_j, out_d = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)], [np.empty(0)]
+    for ii, jj, d in _distance_pairs(prep, np.arange(len(prep.order)), after=True):
+        keep = d <= max_m
         a, b = prep.order[ii[keep]], prep.order[jj[keep]]
         out_i.append(np.minimum(a, b))
         out_j.append(np.maximum(a, b))
@@ -77,36 +88,102 @@ def street_pairs(
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_d)
 
 
-def _event_times(incidents: pd.DataFrame) -> np.ndarray:
-    """Start of each event in days since the epoch (NaN when missing)."""
+@dataclass
+class _BandPairs:
+    """The pairs within the largest space band, found once and kept for every simulation (they do not
+    depend on the times). Stored in chunks of one space band each: the first event of the pairs as runs
+    (``run_i`` repeated ``run_n`` times: the engine gives each event's neighbours together) and the second
+    event of every pair, all in the engine's sorted positions (``order`` maps them to input rows)."""
+
+    order: np.ndarray
+    chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]  # (space band, run_i, run_n, j)
+    n_pairs: int
+
+
+def _band_pairs(
+    edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, s_edges: np.ndarray
+) -> _BandPairs:
+    n_s = len(s_edges) - 1
+    if len(edge_id) == 0:
+        return _BandPairs(np.empty(0, dtype=np.int64), [], 0)
+    prep = _prepare(edge_id, offset, network, float(s_edges[-1]))
+    parts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in range(n_s)]
+    n = len(prep.order)
+    # a block of events at a time, so the engine's temporaries stay small next to the pairs kept
+    for lo in range(0, n, _BLOCK):
+        for ii, jj, d in _distance_pairs(prep, np.arange(lo, min(lo + _BLOCK, n)), after=True):
+            sb = np.searchsorted(s_edges, d, side="right") - 1
+            sb[d == s_edges[-1]] = n_s - 1  # the last band is closed
+            sb[sb >= n_s] = -1
+            by = np.argsort(sb.astype(np.int8), kind="stable")  # radix sort: keeps each event's run together
+            cuts = np.searchsorted(sb[by], np.arange(n_s + 1))
+            for k in range(n_s):
+                sel = by[cuts[k] : cuts[k + 1]]
+                if len(sel):
+                    i_k = ii[sel]
+                    starts = np.flatnonzero(np.r_[True, i_k[1:] != i_k[:-1]])
+                    run_n = np.diff(np.r_[starts, len(i_k)])
+                    parts[k].append(
+                        (i_k[starts].astype(np.intp), run_n.astype(np.intp), jj[sel].astype(np.intp))
+                    )
+    chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    for k in range(n_s):  # pieces of about _SIM_CHUNK pairs, cut between runs
+        size = 0
+        piece: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for part in [*parts[k], None]:
+            if part is not None:
+                piece.append(part)
+                size += len(part[2])
+            if piece and (part is None or size >= _SIM_CHUNK):
+                run_i, run_n, j = (np.concatenate([p[m] for p in piece]) for m in range(3))
+                chunks.append((k, run_i, run_n, j))
+                piece, size = [], 0
+        parts[k] = []
+    return _BandPairs(prep.order, chunks, sum(len(c[3]) for c in chunks))
+
+
+def _event_times(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Start of each event in nanoseconds since the epoch (exact integers, so a pair exactly on a band
+    edge falls where the band says) and whether it has one."""
     col = schema.OCCURRED_FROM if schema.OCCURRED_FROM in incidents.columns else schema.OCCURRED_AT
     if col not in incidents.columns:
         raise InputError(f"the incidents have no {schema.OCCURRED_AT!r} column (the time of each event)")
     stamps = pd.to_datetime(incidents[col], errors="coerce", utc=True)
-    secs = stamps.to_numpy(dtype="datetime64[ns]").astype("int64") / 1e9
-    secs = np.where(stamps.isna().to_numpy(), np.nan, secs)
-    return np.asarray(secs / _DAY_S, dtype=np.float64)
+    has = ~stamps.isna().to_numpy()
+    ns = stamps.to_numpy(dtype="datetime64[ns]").astype("int64")
+    return np.where(has, ns, 0), has
 
 
-def _count(
-    t: np.ndarray, i: np.ndarray, j: np.ndarray, band_ptr: np.ndarray, t_edges: np.ndarray
-) -> np.ndarray:
-    """Pairs per (space band, time band) cell for times ``t``; the pairs are sorted by space band
-    (``band_ptr``: the first pair of each band). A time band is the difference of two counts "closer than
-    an edge" (``count_nonzero`` of a comparison: faster than sorting pairs into bins)."""
-    n_s, n_t = len(band_ptr) - 1, len(t_edges) - 1
-    closer = np.zeros((n_s, n_t + 1), dtype=np.int64)
-    for lo in range(0, len(i), _SIM_CHUNK):
-        hi = min(lo + _SIM_CHUNK, len(i))
-        dt = np.abs(t[i[lo:hi]] - t[j[lo:hi]])
-        for k in range(n_s):
-            a, b = max(band_ptr[k], lo) - lo, min(band_ptr[k + 1], hi) - lo
-            if a >= b:
-                continue
-            part = dt[a:b]
-            for m, edge in enumerate(t_edges):
-                # [e0, e1), …, [e_{k-1}, e_k]: "before edge m" is < for every edge but the last (<=)
-                closer[k, m] += np.count_nonzero(part <= edge if m == n_t else part < edge)
+def _in_units(t_ns: np.ndarray, t_edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The times and the band limits in one exact integer unit: whole seconds as ``int32`` when every time
+    is a whole second and the span fits (police times are to the minute; half the memory traffic of each
+    simulation), else nanoseconds as ``int64``. ``limits[m]``: "time difference in the first m bands" is
+    ``dt < limits[m]`` (bands ``[e0, e1), …, [e_{k-1}, e_k]``: ``ceil`` for every edge but the last, which
+    is closed: ``floor + 1``)."""
+    rel = t_ns - (t_ns.min() if len(t_ns) else 0)
+    if len(rel) and not (rel % 10**9).any() and rel.max() // 10**9 < 2**30:
+        times, per_day = (rel // 10**9).astype(np.int32), 86_400.0
+    else:
+        times, per_day = rel, _DAY_NS
+    scaled = t_edges * per_day
+    limits = np.r_[np.ceil(scaled[:-1]), np.floor(scaled[-1]) + 1]
+    cap = 2**31 - 1 if times.dtype == np.int32 else 2**62  # beyond any difference of two times
+    limits = np.minimum(limits, float(cap)).astype(times.dtype)
+    return times, limits
+
+
+def _count(ts: np.ndarray, pairs: _BandPairs, limits: np.ndarray, n_s: int) -> np.ndarray:
+    """Pairs per (space band, time band) cell for event times ``ts`` (in sorted positions). A time band
+    is the difference of two counts "closer than a limit" (``count_nonzero`` of a comparison: cheaper than
+    binning each pair); numpy's ``take`` and ``repeat`` do the gathers."""
+    closer = np.zeros((n_s, len(limits)), dtype=np.int64)
+    for k, run_i, run_n, j in pairs.chunks:
+        dt = np.repeat(ts[run_i], run_n)
+        dt -= np.take(ts, j)
+        np.abs(dt, out=dt)
+        for m, lim in enumerate(limits):
+            if lim > 0:
+                closer[k, m] += np.count_nonzero(dt < lim)
     return np.diff(closer, axis=1).ravel()
 
 
@@ -118,6 +195,7 @@ def near_repeat(
     time_bands_days: Sequence[float] = (0, 7, 14, 30, 60),
     n_simulations: int = 99,
     random_state: int | None = 0,
+    n_jobs: int | None = None,
     lang: str | None = None,
 ) -> pd.DataFrame:
     """Knox test of near repeats with distances along the streets.
@@ -137,6 +215,9 @@ def near_repeat(
         Time permutations of the null model (times shuffled among the events, places kept).
     random_state : int or None
         Seed of ``numpy.random.SeedSequence``; simulation ``k`` uses the ``k``-th spawned stream.
+    n_jobs : int or None
+        Threads running the simulations (``None`` or ``-1``: every core). The result is the same for any
+        number.
     lang : {"sv", "en"} or None
         Language of ``attrs["interpretation"]`` (default ``options.lang``).
 
@@ -176,31 +257,29 @@ def near_repeat(
         raise ParameterError(f"n_simulations must be a positive integer, got {n_simulations!r}")
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
-    t_all = _event_times(incidents)
+    workers = _workers(n_jobs)
+    t_all, has_time = _event_times(incidents)
     edge_id, offset = snapped_positions(incidents, network)
-    ok = (edge_id >= 0) & np.isfinite(t_all)
-    rows = np.flatnonzero(ok)
-    t = t_all[rows] - (np.nanmin(t_all[rows]) if len(rows) else 0.0)
-    i, j, d = street_pairs(edge_id[rows], offset[rows], network, float(s_edges[-1]))
-    sb = np.searchsorted(s_edges, d, side="right") - 1
-    sb[d == s_edges[-1]] = len(s_edges) - 2
-    order = np.argsort(sb, kind="stable")
-    order = order[sb[order] >= 0]
-    i, j, sb = i[order].astype(np.int32), j[order].astype(np.int32), sb[order]
+    rows = np.flatnonzero((edge_id >= 0) & has_time)
+    t, limits = _in_units(t_all[rows], t_edges)
+    pairs = _band_pairs(edge_id[rows], offset[rows], network, s_edges)
     n_s, n_t = len(s_edges) - 1, len(t_edges) - 1
-    band_ptr = np.searchsorted(sb, np.arange(n_s + 1))
-    observed = _count(t, i, j, band_ptr, t_edges)
+    observed = _count(t[pairs.order], pairs, limits, n_s)
     sims = np.empty((int(n_simulations), n_s * n_t), dtype=np.int64)
     streams = np.random.SeedSequence(random_state).spawn(int(n_simulations))
 
     def simulate(k: int) -> None:
         perm = np.random.default_rng(streams[k]).permutation(len(t))
-        sims[k] = _count(t[perm], i, j, band_ptr, t_edges)
+        sims[k] = _count(t[perm][pairs.order], pairs, limits, n_s)
 
-    # numpy releases the GIL in the gathers and comparisons: two threads use both cores; each simulation
-    # has its own stream, so the result does not depend on the number of threads
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        list(pool.map(simulate, range(int(n_simulations))))
+    # numpy releases the GIL in the gathers and comparisons, so threads share the pairs without copying
+    # them; each simulation has its own stream, so the result does not depend on the number of threads
+    if workers == 1:
+        for k in range(int(n_simulations)):
+            simulate(k)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(simulate, range(int(n_simulations))))
     expected = sims.mean(axis=0)
     out = pd.DataFrame(
         {
@@ -217,7 +296,7 @@ def near_repeat(
     out.attrs.update(
         n_events=len(rows),
         n_left_out=len(incidents) - len(rows),
-        n_pairs=len(i),
+        n_pairs=pairs.n_pairs,
         n_simulations=int(n_simulations),
         interpretation=interpret_near_repeat(out, lang=lang),
     )

@@ -20,12 +20,14 @@ from trygghet_geo.network._sources import (
     network_from_xml,
     read_network,
 )
+from trygghet_geo.network._store import NetworkStore, network_store_from_pbf, write_network_store
 from trygghet_geo.network.snap import snap_points
 
 # names this package's single module used to define, for one release (DeprecationWarning)
 __getattr__ = forwarder(__name__, "trygghet_geo.network._model", "trygghet_geo.network._sources")
 
 __all__ = [
+    "NetworkStore",
     "NetworkType",
     "StreetNetwork",
     "lixelize",
@@ -36,6 +38,8 @@ __all__ = [
     "network_from_pbf",
     "network_from_place",
     "network_from_xml",
+    "network_store_from_pbf",
     "read_network",
     "snap_points",
+    "write_network_store",
 ]

@@ -412,11 +412,17 @@ def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[_Chunk]:
         yield _Chunk(i, f, du, dv, s, a, b, e, win[sep], w0[sep], w1[sep])
 
 
-def _distance_pairs(p: _Prepared, points: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _distance_pairs(
+    p: _Prepared, points: np.ndarray, *, after: bool = False
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(sorted point i, sorted neighbour j, network distance) for every neighbour of the given points,
-    in chunks; the intervals are disjoint, so each pair comes once."""
+    in chunks; the intervals are disjoint, so each pair comes once. With ``after``, only neighbours
+    ``j > i`` (every unordered pair once, half the work, when ``points`` are all points)."""
     for c in _pair_chunks(p, points):
         for sel, lo, hi in ((None, c.s, c.a), (None, c.b, c.e), (c.win, c.w0, c.w1)):
+            if after:
+                lo = np.maximum(lo, (c.i if sel is None else c.i[sel]) + 1)
+                hi = np.maximum(hi, lo)
             k, within = _expand(hi - lo)
             j = lo[k] + within
             grp = k if sel is None else sel[k]

@@ -73,13 +73,23 @@ def classes(values: np.ndarray, k: int = len(COLORS)) -> np.ndarray:
     return bins
 
 
+def encode_pieces(geoms: np.ndarray, crs: Any) -> list[list[int]]:
+    """Street pieces (lines in ``crs``) merged where they touch, simplified and delta-encoded for the map."""
+    import geopandas as gpd
+    import shapely
+
+    if len(geoms) == 0:
+        return []
+    merged = shapely.line_merge(shapely.MultiLineString(list(geoms)))
+    pieces = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
+    wgs = gpd.GeoSeries(pieces, crs=crs).simplify(_SIMPLIFY_M).to_crs(schema.WGS84)
+    return [md.encode_line(shapely.get_coordinates(g)) for g in wgs if g is not None and not g.is_empty]
+
+
 def density_layer(
     lixels: gpd.GeoDataFrame | None, *, privacy: str, k: int, labels: dict[str, str]
 ) -> dict[str, Any] | None:
     """The compact payload of the layer, or None when nothing may be drawn."""
-    import geopandas as gpd
-    import shapely
-
     if lixels is None or len(lixels) == 0 or "density" not in lixels.columns:
         return None
     dens = lixels["density"].to_numpy(dtype=float)
@@ -91,18 +101,7 @@ def density_layer(
     bins = classes(dens[show])
     cls = np.minimum(np.searchsorted(bins, dens[show], side="left"), len(bins) - 1)
     geoms = lixels.geometry.to_numpy()[show]
-    lines: list[list[list[int]]] = []
-    for c in range(len(bins)):
-        part = geoms[cls == c]
-        if len(part) == 0:
-            lines.append([])
-            continue
-        merged = shapely.line_merge(shapely.MultiLineString(list(part)))
-        pieces = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
-        wgs = gpd.GeoSeries(pieces, crs=lixels.crs).simplify(_SIMPLIFY_M).to_crs(schema.WGS84)
-        lines.append(
-            [md.encode_line(shapely.get_coordinates(g)) for g in wgs if g is not None and not g.is_empty]
-        )
+    lines = [encode_pieces(geoms[cls == c], lixels.crs) for c in range(len(bins))]
     unit = lixels.attrs.get("density_unit", "")
     per_year = str(unit).endswith("per year")
     lower = [float(dens[show].min())] + [float(b) for b in bins[:-1]]

@@ -90,11 +90,16 @@ def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(schema.WGS84) if not gdf.crs.equals(schema.WGS84) else gdf
 
 
-def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _lonlat_all(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, NDArray[np.bool_]]:
     g = _wgs84(gdf).geometry
     pts = g.representative_point() if (g.geom_type != "Point").any() else g
     lon, lat = pts.x.to_numpy(dtype=float), pts.y.to_numpy(dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+    return lon, lat, ok
+
+
+def _lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    lon, lat, ok = _lonlat_all(gdf)
     return lon[ok], lat[ok]
 
 
@@ -115,6 +120,8 @@ def payload(
         source = labels["synthetic"] + (f" – {source}" if source else "")
     k = tables.k if tables.mode == "shared" else None
     hotspots, rank_scale = _hotspots(analysis, lang=lang, labels=labels, k=k)
+    months, point_month = _months(tables.points)
+    _hotspot_months(hotspots, tables.points, point_month, months)
     return {
         "q": md.Q,
         "lang": lang,
@@ -124,7 +131,8 @@ def payload(
         or ("Trygghetskarta" if lang == "sv" else "Safety map"),
         "period": _period(meta.get("period"), monthly=tables.mode == "shared"),
         "source": source,
-        "incidents": _incidents(tables.points, lang),
+        "months": months,
+        "incidents": _incidents(tables.points, lang, point_month),
         "cells": _cells(tables.cells),
         "observations": _observations(tables.observations, monthly=tables.mode == "shared"),
         "obs_categories": _obs_categories(tables.observations, lang),
@@ -149,7 +157,47 @@ def _period(period: Any, *, monthly: bool) -> str:
     return ends[0] if ends[0] == ends[1] else f"{ends[0]} – {ends[1]}"
 
 
-def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
+def _months(points: gpd.GeoDataFrame | None) -> tuple[list[str], NDArray[np.int64]]:
+    """Every month from the first to the last of the shown incidents (``"YYYY-MM"``; the time filter's
+    choices) and each shown incident's index into them (-1: no date). Only what the export already shows
+    (the shared mode's points carry their month) is counted, so the filter reveals nothing more."""
+    from trygghet_geo.output.privacy import MONTH
+
+    if points is None or len(points) == 0:
+        return [], np.empty(0, dtype=np.int64)
+    if MONTH in points.columns:
+        month = pd.PeriodIndex(pd.Series(points[MONTH], dtype=object).where(points[MONTH].notna()), freq="M")
+    elif schema.OCCURRED_AT in points.columns:
+        when = pd.to_datetime(points[schema.OCCURRED_AT], errors="coerce")
+        if getattr(when.dt, "tz", None) is not None:
+            when = when.dt.tz_localize(None)
+        month = pd.PeriodIndex(when.dt.to_period("M"))
+    else:
+        return [], np.full(len(points), -1, dtype=np.int64)
+    ordinal = np.where(month.isna(), -1, month.asi8)
+    if not (ordinal >= 0).any():
+        return [], np.full(len(points), -1, dtype=np.int64)
+    lo, hi = int(ordinal[ordinal >= 0].min()), int(ordinal.max())
+    names = [str(p) for p in pd.PeriodIndex.from_ordinals(np.arange(lo, hi + 1), freq="M")]
+    return names, np.where(ordinal >= 0, ordinal - lo, -1).astype(np.int64)
+
+
+def _hotspot_months(
+    items: list[dict[str, Any]], points: gpd.GeoDataFrame | None, point_month: np.ndarray, months: list[str]
+) -> None:
+    """Each hotspot's shown incidents per month (``"mc"``, aligned with ``months``), for the time filter."""
+    if points is None or len(points) == 0 or not months or schema.HOTSPOT_ID not in points.columns:
+        return
+    hid = pd.to_numeric(points[schema.HOTSPOT_ID], errors="coerce").fillna(-1).to_numpy(np.int64)
+    ok = (hid >= 0) & (point_month >= 0)
+    for it in items:
+        if it.get("hid", -1) < 0:  # a place of observations only: no incidents of its own
+            continue
+        sel = ok & (hid == it["hid"])
+        it["mc"] = np.bincount(point_month[sel], minlength=len(months)).tolist()
+
+
+def _incidents(points: gpd.GeoDataFrame, lang: str, point_month: np.ndarray) -> list[dict[str, Any]]:
     if points is None or len(points) == 0:
         return []
     cats = (
@@ -161,9 +209,12 @@ def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
     other = sorted(set(cats.unique()) - set(known))
     out = []
     for i, cat in enumerate(known + other):
-        lon, lat = _lonlat(points[(cats == cat).to_numpy()])
+        sel = (cats == cat).to_numpy()
+        lon, lat, ok = _lonlat_all(points[sel])
+        lon, lat = lon[ok], lat[ok]
         if len(lon) == 0:
             continue
+        month = point_month[sel][ok]
         color = md.INCIDENT_COLORS.get(cat, ["#17becf", "#bcbd22", "#e377c2", "#7f7f7f"][i % 4])
         out.append(
             {
@@ -172,6 +223,7 @@ def _incidents(points: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
                 "color": color,
                 "n": len(lon),
                 "xy": md.encode_points(lon, lat),
+                "m": month.tolist(),  # month index per point (-1: none), in the order of ``xy``
             }
         )
     return out
@@ -361,10 +413,12 @@ def _hotspots(
             hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)
             items.append(_place_item(row, hs_by_id.get(hid), trend.get(hid, ""), lang=lang, labels=labels))
+            items[-1]["hid"] = hid
             items[-1]["lit"] = lit.get(hid, "")
     for hid, row in hs_by_id.items():
         if hid not in seen:
             items.append(_place_item(None, row, trend.get(hid, ""), lang=lang, labels=labels))
+            items[-1]["hid"] = hid
             items[-1]["lit"] = lit.get(hid, "")
     items = [it for it in items if it["poly"]]
     ranks = sorted({it["rank"] for it in items if it["rank"]})

@@ -27,12 +27,13 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from branca.element import Element, MacroElement
 
-from trygghet_geo._text import resolve_lang
+from trygghet_geo._text import resolve_lang, text
 from trygghet_geo.errors import ParameterError
 from trygghet_geo.output import _layers as layers
 from trygghet_geo.output import _mapdata as md
 from trygghet_geo.output._basemap import basemap_from_pbf
 from trygghet_geo.output._densitymap import density_for_map, density_layer
+from trygghet_geo.output._trendmap import trend_layer
 
 if TYPE_CHECKING:
     import folium
@@ -63,6 +64,7 @@ def make_map(
     tiles: str | None = None,
     density: gpd.GeoDataFrame | None = None,
     basemap: gpd.GeoDataFrame | None = None,
+    trend: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The interactive map of an analysis.
 
@@ -90,6 +92,11 @@ def make_map(
     density : GeoDataFrame, optional
         A lixel table from :func:`~trygghet_geo.density.network_kde` to draw; default: computed from the
         analysis' incidents with its defaults.
+    trend : GeoDataFrame, optional
+        A segment table from :func:`~trygghet_geo.emerging_hotspots`: the layer "Utveckling" colours the
+        segments by ``pattern`` with a legend of the pattern names (in the shared mode only segments holding
+        at least ``k`` events). Every map also has a time filter (from–to month) that redraws the incidents
+        and shows each hotspot's incidents in the chosen months.
     title : str, optional
         Map title; default ``analysis.meta["title"]``.
     k, cell_m : int, float
@@ -147,6 +154,7 @@ def make_map(
         from trygghet_geo.output._basemap import basemap_payload
 
         payload["basemap"] = basemap_payload(basemap)
+    payload["trend"] = trend_layer(trend, privacy=privacy, k=k, lang=language)
     bounds = layers.bounds(analysis, payload)
     m = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
@@ -220,6 +228,8 @@ def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
     labels = dict(md.LABELS[lang])
     cell = f"{cell_m:g}"
     labels["privacy_shared"] = labels["privacy_shared"].format(k=k, cell=cell)
+    for key in ("trend", "time_filter", "time_from", "time_to", "time_shown", "time_in_range"):
+        labels[key] = text(f"map.{key}", lang=lang)
     return labels
 
 
@@ -248,6 +258,8 @@ def _add_groups(
         groups["cells"] = group(f"{labels['cells']} ({sum(payload['cells']['n'])})")
     if payload.get("density"):
         groups["density"] = group(labels["density"], show=heat == "density")
+    if payload.get("trend"):
+        groups["trend"] = group(labels["trend"])
     if heat in ("planar", "both"):
         groups["heatmap"] = group(labels["heatmap"], show=False)
     if payload["observations"]:

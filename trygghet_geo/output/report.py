@@ -165,6 +165,7 @@ def write_report(
     include_map: bool = True,
     k: int = SHARED_K,
     lang: Literal["sv", "en"] | None = None,
+    time_section: bool = True,
 ) -> dict[str, Path]:
     """Write the board report (HTML) and its tables (XLSX next to it, same stem).
 
@@ -199,6 +200,9 @@ def write_report(
     lang : {"sv", "en"}, optional
         Language of the HTML report, its map and the places' reasons (default ``options.lang``, Swedish);
         the XLSX tables keep their Swedish headers.
+    time_section : bool
+        Add the section "Utvecklingen över tid": the pattern over time of the listed places
+        (:func:`trygghet_geo.emerging_hotspots`) and the near-repeat table (:func:`trygghet_geo.near_repeat`).
 
     Returns
     -------
@@ -229,6 +233,7 @@ def write_report(
     context = _context(
         analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k, lang=language
     )
+    context["trend"] = _trend_context(analysis, top_n=top_n, k=k, lang=language) if time_section else None
     html = _template().render(**context)
     size = len(html.encode("utf-8"))
     if size > MAX_BYTES:
@@ -373,6 +378,19 @@ def _texts(c: dict[str, Any], lang: str) -> dict[str, str]:
         + (text("report.method_settings", lang, note=note) if note else ""),
     )
     return t
+
+
+def _trend_context(analysis: AnalysisLike, *, top_n: int, k: int, lang: str) -> dict[str, Any] | None:
+    """The section "Utvecklingen över tid" (:mod:`._report_trend`), its place names redacted as the rest."""
+    from trygghet_geo.output._report_trend import trend_section
+    from trygghet_geo.output.privacy import redact, shared_places
+
+    places = shared_places(analysis.places, analysis.hotspots, k=k).head(top_n)
+    section = trend_section(analysis, places, _street_located(analysis.incidents), k=k, lang=lang)
+    if section is not None:
+        for row in section["rows"]:
+            row["name"] = redact(row["name"])
+    return section
 
 
 def _summary(

@@ -3,7 +3,8 @@
  * Decodes the compact payload written by trygghet_geo.maps and draws it with plain Leaflet:
  *  - incidents: one delta-encoded integer array per category, drawn by a canvas GridLayer that paints only
  *    the points inside each tile (no Leaflet object per point),
- *  - hotspots, aggregated cells, observations, study area, streets, heat map, ranked-list panel, legend, footer.
+ *  - hotspots, aggregated cells, observations, study area, streets, heat map, ranked-list panel, legend, footer,
+ *  - the "Utveckling" layer (street segments by pattern over time) and a from–to month time filter.
  * Every text from the data is written with textContent, never as HTML.
  */
 var TrygghetMap = (function () {
@@ -53,7 +54,7 @@ var TrygghetMap = (function () {
   // Points projected once to zoom-0 pixels and sorted by x; each tile binary-searches its x range.
   var PointLayer = L.GridLayer.extend({
     options: { color: "#000", pane: "tgPoints", updateWhenZooming: false, maxZoom: 19 },
-    initialize: function (xy, crs, options) {
+    initialize: function (xy, crs, options, months) {
       L.setOptions(this, options);
       var n = xy.length / 2, px = new Float64Array(n), py = new Float64Array(n), idx = new Uint32Array(n);
       for (var i = 0; i < n; i++) {
@@ -61,8 +62,25 @@ var TrygghetMap = (function () {
         px[i] = p.x; py[i] = p.y; idx[i] = i;
       }
       idx.sort(function (a, b) { return px[a] - px[b]; });
-      this._xs = new Float64Array(n); this._ys = new Float64Array(n);
-      for (var k = 0; k < n; k++) { this._xs[k] = px[idx[k]]; this._ys[k] = py[idx[k]]; }
+      this._allX = new Float64Array(n); this._allY = new Float64Array(n); this._allM = new Int32Array(n);
+      for (var k = 0; k < n; k++) {
+        this._allX[k] = px[idx[k]]; this._allY[k] = py[idx[k]];
+        this._allM[k] = months && months.length === n ? months[idx[k]] : -1;
+      }
+      this._xs = this._allX; this._ys = this._allY; this.shown = n;
+    },
+    // The time filter: keep the points of months lo..hi (month indices; null: all) and repaint.
+    setRange: function (lo, hi) {
+      if (lo === null) { this._xs = this._allX; this._ys = this._allY; }
+      else {
+        var m = this._allM, keep = [];
+        for (var i = 0; i < m.length; i++) if (m[i] >= lo && m[i] <= hi) keep.push(i);
+        this._xs = new Float64Array(keep.length); this._ys = new Float64Array(keep.length);
+        for (var k = 0; k < keep.length; k++) { this._xs[k] = this._allX[keep[k]]; this._ys[k] = this._allY[keep[k]]; }
+      }
+      this.shown = this._xs.length;
+      if (this._map) this.redraw();
+      return this.shown;
     },
     // Tiles are drawn synchronously and never wait for a download, so tiles of other zoom levels are
     // dropped at once; Leaflet would otherwise keep scaled-up (blurred) parents while it fades new ones in.
@@ -113,7 +131,8 @@ var TrygghetMap = (function () {
     var box = el("div", "tg-popup");
     el("div", "tg-popup-title", (h.rank ? L_.rank + " " + h.rank + ": " : "") + h.name, box);
     var rows = [[L_.reason, h.reason], [L_.trend, h.trend], [L_.p_value, h.p_value], [L_.score, h.score],
-                [L_.hours, h.hours], [L_.weekdays, h.weekdays], [L_.n_observations, h.n_obs]];
+                [L_.hours, h.hours], [L_.weekdays, h.weekdays], [L_.n_observations, h.n_obs],
+                [L_.time_in_range, h.n_range === undefined ? null : h.n_range]];
     table(rows, box).classList.add("tg-reason-table");
     if (h.lit) el("div", "tg-popup-lit", h.lit, box);  // street lighting from the OSM lit tags
     if (h.counts && h.counts.length) {
@@ -148,7 +167,7 @@ var TrygghetMap = (function () {
   function addIncidents(map, D, groups, heatPts) {
     var layers = D.incidents.map(function (c, i) {
       var f = decode(c.xy, D.q);
-      var layer = new PointLayer(f, map.options.crs, { color: c.color, className: "tg-points tg-points-" + i });
+      var layer = new PointLayer(f, map.options.crs, { color: c.color, className: "tg-points tg-points-" + i }, c.m);
       groups[i].addLayer(layer);
       if (heatPts) for (var j = 0; j < f.length; j += 2) heatPts.push([f[j + 1], f[j], 1]);
       return layer;
@@ -170,6 +189,7 @@ var TrygghetMap = (function () {
       table(rows, box);
       L.popup({ maxWidth: 260 }).setLatLng(e.latlng).setContent(box).openOn(map);
     });
+    return layers;
   }
 
   function addCells(map, D, fg, L_, heatPts) {
@@ -292,6 +312,73 @@ var TrygghetMap = (function () {
     });
   }
 
+  function addTrend(D, fg) {  // street segments by pattern over time, one canvas polyline per pattern
+    var r = L.canvas({ pane: "tgStreets" });
+    D.trend.classes.forEach(function (c) {
+      fg.addLayer(L.polyline(c.lines.map(function (a) { return latlngs(a, D.q); }),
+        { renderer: r, color: c.color, weight: 5, opacity: 0.9, interactive: false }));
+    });
+  }
+
+  function trendLegend(D, box) {
+    el("div", "tg-legend-sub", D.trend.title, box);
+    D.trend.classes.forEach(function (c) {
+      var it = el("div", "tg-legend-item tg-trend-item", null, box);
+      it.setAttribute("data-pattern", c.key);
+      el("span", "tg-line", null, it).style.background = c.color;
+      el("span", null, c.label + " (" + c.n + ")", it);
+    });
+  }
+
+  // From–to month: the incident layers keep the points of the chosen months, the legend counts and each
+  // hotspot (its incidents in the chosen months, faded when it has none) follow.
+  function addTimeFilter(map, D, pointLayers, byPlace, L_) {
+    if (!D.months || D.months.length < 2) return;
+    var Filter = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var box = el("div", "tg-time leaflet-bar");
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        el("div", "tg-legend-sub", L_.time_filter, box);
+        function select(label, cls, value) {
+          var lab = el("label", "tg-time-label", label + " ", box), s = el("select", cls, null, lab);
+          D.months.forEach(function (m, i) { var o = el("option", null, m, s); o.value = String(i); });
+          s.value = String(value);
+          return s;
+        }
+        var from = select(L_.time_from, "tg-time-from", 0), to = select(L_.time_to, "tg-time-to", D.months.length - 1);
+        var shown = el("div", "tg-time-shown", null, box);
+        function apply() {
+          var lo = +from.value, hi = +to.value;
+          if (lo > hi) { var t = lo; lo = hi; hi = t; }
+          var all = lo === 0 && hi === D.months.length - 1, total = 0;
+          pointLayers.forEach(function (layer, i) {
+            var n = layer.setRange(all ? null : lo, all ? null : hi);
+            total += n;
+            var cnt = document.querySelector(".tg-legend .tg-count-" + i);
+            if (cnt) cnt.textContent = n.toLocaleString(D.locale);
+          });
+          byPlace.forEach(function (p) {
+            var h = p[0], layer = p[1];
+            if (!h.mc) return;
+            var n = 0;
+            for (var k = lo; k <= hi; k++) n += h.mc[k] || 0;
+            h.n_range = all ? undefined : n;
+            layer.setStyle({ fillOpacity: n || all ? 0.35 : 0.05, opacity: n || all ? 1 : 0.35 });
+            if (layer.getElement()) layer.getElement().setAttribute("data-range-count", String(n));
+          });
+          shown.textContent = L_.time_shown + ": " + total.toLocaleString(D.locale);
+          box.setAttribute("data-shown", String(total));
+        }
+        L.DomEvent.on(from, "change", apply);
+        L.DomEvent.on(to, "change", apply);
+        apply();
+        return box;
+      }
+    });
+    new Filter().addTo(map);
+  }
+
   function addLegend(map, D, L_) {
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
@@ -324,7 +411,9 @@ var TrygghetMap = (function () {
           D.incidents.forEach(function (c) {
             var it = el("div", "tg-legend-item", null, box);
             el("span", "tg-dot", null, it).style.background = c.color;
-            el("span", null, c.label + " (" + c.n.toLocaleString(D.locale) + ")", it);
+            var lab = el("span", null, c.label + " (", it);
+            el("span", "tg-count tg-count-" + D.incidents.indexOf(c), c.n.toLocaleString(D.locale), lab);
+            lab.appendChild(document.createTextNode(")"));
           });
         }
         if (D.cells && D.cells.n.length) {
@@ -333,6 +422,7 @@ var TrygghetMap = (function () {
           el("span", null, L_.cells, cit);
         }
         if (D.density && D._groups.density) densityLegend(D, L_, box);
+        if (D.trend && D._groups.trend) trendLegend(D, box);
         if (D.observations && D.observations.cat.length) {
           el("div", "tg-legend-sub", L_.observations, box);
           D.obs_categories.forEach(function (c) {
@@ -413,17 +503,19 @@ var TrygghetMap = (function () {
                                                           dashArray: "6 5", interactive: false }));
     }
     var heatPts = G.heatmap ? [] : null;
-    addIncidents(map, D, G.incidents, heatPts);
+    var pointLayers = addIncidents(map, D, G.incidents, heatPts);
     if (G.cells) addCells(map, D, G.cells, L_, heatPts);
     if (G.heatmap && typeof L.heatLayer === "function") {
       G.heatmap.addLayer(L.heatLayer(heatPts, { radius: 14, blur: 16, minOpacity: 0.3, maxZoom: 17 }));
     }
     if (D.density && G.density) addDensity(D, G.density);
+    if (D.trend && G.trend) addTrend(D, G.trend);
     if (G.observations) addObservations(D, G.observations, L_);
     var byPlace = addHotspots(map, D, G.hotspots, L_);
     addPanel(map, D, byPlace, L_);
     addLegend(map, D, L_);
     addFooter(map, D);
+    addTimeFilter(map, D, pointLayers, byPlace, L_);
     if (G.layers && map.getSize().x < 700) {  // phones: the layer list folds into its button
       G.layers.options.collapsed = true;
       G.layers.remove(); G.layers.addTo(map);

@@ -1,0 +1,638 @@
+"""The nationwide run: every municipality's analysis at once, on Dask, resumable: :func:`run`.
+
+A municipality's partition is its own incidents plus a *halo*: the neighbouring municipalities' incidents
+within ``2 * eps`` along the streets of its own streets, on its own streets joined with the neighbours'
+streets that come that near (the rules and why ``2 * eps`` are in :mod:`trygghet_geo._halo`). Each partition
+is analysed by :func:`trygghet_geo.analyze`, unchanged, with the caller's parameters and ``random_state``,
+so a partition's output is what ``analyze`` gives on :func:`partition`'s incidents and network.
+
+**eps "auto".** The halo must be sized before the partition is assembled, so with ``eps_m="auto"`` eps is
+chosen first from the municipality's own incidents on its own streets (the rule of
+:func:`trygghet_geo.suggest_parameters`, with the caller's ``min_samples`` and ``random_state``) and the
+partition is then analysed with that number. A municipality's eps thus never depends on its neighbours' data
+or on how the country was cut; it is in the returned table (``eps_m``).
+
+**Hotspots seen twice.** A hotspot on a border street is found by both partitions; it belongs to the
+municipality holding most of its member incidents (a tie: the smallest kommunkod). Every partition's
+``hotspots.parquet`` and ``places.parquet`` keep all they found, with ``owner_kommunkod`` and ``kept``
+(owner == this partition); the national ``places.parquet`` holds the kept rows only, so each hotspot once.
+
+**Output** (``out/``): ``kommunkod=XXXX/{incidents,hotspots,places}.parquet`` (GeoParquet; incidents are
+the partition's rows, own and ``halo``, with their labels) and ``_partition.json``, each partition written to
+a temporary folder and renamed when complete; ``places.parquet`` (national, kept places); ``index.html`` (one
+row per municipality, every text escaped). With ``resume=True`` a partition whose folder exists with the same
+fingerprint (its incidents, halo candidates, networks and parameters) is not run again. A municipality that
+fails is reported in the returned table (``status="failed"``, ``error``) and the others complete.
+
+Scheduling: ``dask.distributed``; a ``LocalCluster`` of worker processes by default (no server to run), an
+existing cluster by its address, ``"threads"`` for in-process workers, ``"synchronous"`` for one partition
+after another in this process (the serial reference). Partitions are submitted largest first. The Monte Carlo
+of one large municipality is not split into blocks: :func:`trygghet_geo.analyze` offers no way to run part of
+its simulations, so a partition is one task.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from trygghet_geo._halo import HALO, KOMMUNKOD, Partition
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import shapely
+    from distributed import Client
+
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = ["HALO", "KOMMUNKOD", "RESULT_COLUMNS", "Partition", "partition", "run"]
+
+logger = logging.getLogger(__name__)
+
+RESULT_COLUMNS = (
+    KOMMUNKOD, "status", "n_incidents", "n_halo", "n_hotspots", "n_places", "n_hotspots_seen", "eps_m",
+    "min_samples", "seconds", "cpu_seconds", "error", "worker", "peak_rss_mib",
+)  # fmt: skip
+"""Columns of the table :func:`run` returns, one row per municipality (and one for incidents in none)."""
+_FORBIDDEN = ("network", "observations", "study_area")
+_VERSION = 1  # bump when the partition rules change, so that resume does not keep stale partitions
+
+
+@dataclass
+class _Task:
+    kommunkod: str
+    own: gpd.GeoDataFrame
+    candidates: gpd.GeoDataFrame
+    area: shapely.Geometry | None
+    neighbours: tuple[str, ...]
+    own_pos: np.ndarray  # the rows' places in the national table
+    cand_pos: np.ndarray
+    fingerprint: str = ""
+
+    @property
+    def size(self) -> int:
+        return len(self.own_pos)
+
+
+# --- the public entry points --------------------------------------------------------------------------------
+def run(
+    incidents: str | Path | pd.DataFrame,
+    *,
+    municipalities: gpd.GeoDataFrame | str,
+    networks: Mapping[str, StreetNetwork] | str | Path,
+    out: str | Path,
+    scheduler: str | Client | None = None,
+    n_workers: int | None = None,
+    resume: bool = True,
+    **analyze_kwargs: Any,
+) -> pd.DataFrame:
+    """Analyse every municipality: partitions with halos, on Dask, written as partitioned GeoParquet.
+
+    Parameters
+    ----------
+    incidents : path or (Geo)DataFrame
+        The national incident table (read with :func:`trygghet_geo.read_incidents` unless it is already the
+        canonical table).
+    municipalities : GeoDataFrame or str
+        Municipality polygons with a ``kommunkod`` column (SCB's codes), joined to the incidents spatially;
+        or the name of a column of ``incidents`` holding each incident's code.
+    networks : mapping or folder
+        kommunkod -> :class:`~trygghet_geo.network.StreetNetwork`, or a network store folder
+        (:class:`~trygghet_geo.network.NetworkStore`: ``<kommunkod>.gpkg``). All in one metric CRS.
+    out : folder
+        Where the partitions, the national places table and ``index.html`` are written.
+    scheduler : None, "threads", "synchronous", address or Client
+        ``None``: a ``LocalCluster`` of ``n_workers`` worker processes (one thread each; default one per
+        core). ``"threads"``: in-process workers. ``"synchronous"``: no Dask, one partition after another.
+        ``"tcp://host:8786"``: an existing cluster (its workers must have trygghet_geo installed and read
+        and write ``out`` and read a network store folder: a shared file system, since each partition's
+        input is staged in ``out`` as a file). A ``distributed.Client`` is used as it is.
+    n_workers : int, optional
+        Workers of the LocalCluster.
+    resume : bool
+        Skip the partitions already written with the same fingerprint.
+    **analyze_kwargs
+        Passed to :func:`trygghet_geo.analyze` for every partition (``eps_m``, ``min_samples``,
+        ``n_simulations``, ``random_state``, ``max_snap_m``, ``method``, ``weights``, ``gazetteer``, …);
+        the same ``random_state`` for every partition.
+
+    Returns
+    -------
+    DataFrame
+        One row per municipality (:data:`RESULT_COLUMNS`): ``status`` ``"done"``, ``"skipped"`` (complete from
+        an earlier run), ``"failed"`` (``error`` says why), ``"empty"`` (no incidents); a last row with
+        ``kommunkod`` ``<NA>`` and status ``"unassigned"`` counts incidents in no municipality. Also written
+        to ``out/index.html``.
+    """
+    from trygghet_geo import _validate as v
+    from trygghet_geo._batch_out import clean_temporaries, completed, national_outputs
+
+    if n_workers is not None:
+        v.count("n_workers", n_workers, minimum=1)
+    _check_kwargs(analyze_kwargs)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    clean_temporaries(out)
+    started = time.perf_counter()
+    tasks, unassigned, names, synthetic = _tasks(incidents, municipalities, networks, analyze_kwargs)
+    rows: list[dict[str, Any]] = []
+    todo = []
+    for task in tasks:
+        done = completed(out, task.kommunkod, task.fingerprint) if resume else None
+        if done is not None:
+            rows.append({**done, "status": "skipped", "seconds": 0.0, "cpu_seconds": 0.0})
+        elif len(task.own) == 0:
+            rows.append(_row(task.kommunkod, "empty"))
+        else:
+            todo.append(task)
+    logger.info("%d partitions to run, %d complete already", len(todo), len(rows))
+    rows.extend(_execute(todo, networks, out, analyze_kwargs, scheduler, n_workers))
+    table = _result_table(rows, unassigned)
+    national_outputs(out, table, names, seconds=time.perf_counter() - started, synthetic=synthetic)
+    return table
+
+
+def partition(
+    incidents: str | Path | pd.DataFrame,
+    *,
+    municipalities: gpd.GeoDataFrame | str,
+    networks: Mapping[str, StreetNetwork] | str | Path,
+    kommunkod: str,
+    **analyze_kwargs: Any,
+) -> Partition:
+    """One municipality's partition exactly as :func:`run` builds it: ``analyze(p.incidents,
+    network=p.network, eps_m=p.eps_m, **same_kwargs)`` gives its ``kommunkod=…`` output."""
+    from trygghet_geo.errors import ParameterError
+
+    tasks, *_ = _tasks(incidents, municipalities, networks, analyze_kwargs, only=kommunkod)
+    if not tasks:
+        raise ParameterError(f"kommunkod {kommunkod!r} is not one of the municipalities")
+    return _build(tasks[0], _networks(networks), analyze_kwargs)
+
+
+# --- planning (driver) --------------------------------------------------------------------------------------
+def _check_kwargs(kwargs: Mapping[str, Any]) -> None:
+    from trygghet_geo.errors import ParameterError
+
+    bad = [k for k in _FORBIDDEN if k in kwargs]
+    if bad:
+        raise ParameterError(f"batch.run sets {bad[0]!r} itself for each municipality; leave it out")
+
+
+def _networks(networks: Mapping[str, StreetNetwork] | str | Path) -> Mapping[str, StreetNetwork]:
+    if isinstance(networks, str | Path):
+        from trygghet_geo.network._store import NetworkStore
+
+        return NetworkStore(networks)
+    return networks
+
+
+def _work_crs(networks: Mapping[str, StreetNetwork]) -> Any:
+    """The networks' common metric CRS."""
+    from trygghet_geo.errors import InputError
+    from trygghet_geo.network._store import NetworkStore
+
+    if isinstance(networks, NetworkStore):
+        import pyogrio
+
+        codes = list(networks)
+        if not codes:
+            raise InputError(f"network store {str(networks.folder)!r} holds no <kommunkod>.gpkg file")
+        return pyogrio.read_info(networks.path(codes[0]), layer="edges")["crs"]
+    if not networks:
+        raise InputError("networks: the mapping holds no street network")
+    return next(iter(networks.values())).crs
+
+
+def _read_incidents(incidents: str | Path | pd.DataFrame) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    from trygghet_geo import schema
+
+    if isinstance(incidents, gpd.GeoDataFrame) and set(schema.INCIDENT_COLUMNS) <= set(incidents.columns):
+        frame = incidents
+    else:
+        from trygghet_geo.io import read_incidents
+
+        frame = read_incidents(incidents)
+    if not frame.index.is_unique:
+        logger.warning("incidents: the index repeats labels; the rows are numbered 0..n-1 instead")
+        frame = frame.reset_index(drop=True)
+    return frame
+
+
+def _tasks(
+    incidents: str | Path | pd.DataFrame,
+    municipalities: gpd.GeoDataFrame | str,
+    networks: Mapping[str, StreetNetwork] | str | Path,
+    kwargs: Mapping[str, Any],
+    only: str | None = None,
+) -> tuple[list[_Task], int, dict[str, str], bool]:
+    """One task per municipality (largest first), the number of incidents in none, the municipalities' names
+    and whether the incidents are marked synthetic."""
+    import geopandas as gpd
+
+    from trygghet_geo import _halo
+    from trygghet_geo.errors import InputError
+
+    nets = _networks(networks)
+    crs = _work_crs(nets)
+    frame = _read_incidents(incidents)
+    if isinstance(municipalities, gpd.GeoDataFrame):
+        if KOMMUNKOD not in municipalities.columns or municipalities.crs is None:
+            raise InputError("municipalities: expected polygons with a CRS and a 'kommunkod' column")
+        municipalities = municipalities.to_crs(crs)
+    elif not isinstance(municipalities, str):
+        raise InputError("municipalities must be a polygon GeoDataFrame or the name of a code column")
+    geometry = frame.geometry.to_crs(crs) if frame.crs is not None and frame.crs != crs else frame.geometry
+    codes = _halo.assign(frame.set_geometry(geometry), municipalities)
+    frame = frame.assign(**{KOMMUNKOD: codes})
+    area_of = _halo.areas(frame.set_geometry(geometry), codes, municipalities)
+    eps = kwargs.get("eps_m", "auto")
+    reach = _halo.halo_reach_m(eps, kwargs.get("max_snap_m", 100.0))
+    cands = _halo.candidates(geometry, codes, area_of, reach)
+    names = _names(municipalities)
+    all_codes = sorted(set(area_of) | set(codes.dropna().unique()) | set(names))
+    if only is not None:
+        all_codes = [c for c in all_codes if c == only]
+    positions = pd.Series(np.arange(len(frame))).groupby(codes.to_numpy(na_value=None), dropna=True)
+    own_rows = {str(k): v.to_numpy() for k, v in positions}
+    row_hash = _row_hashes(frame)
+    digests = _network_digests(nets, sorted(set(area_of) | set(codes.dropna().unique()) | set(names)))
+    tasks = []
+    for code in all_codes:
+        own = own_rows.get(code, np.array([], dtype=np.int64))
+        cand = cands.get(code, np.array([], dtype=np.int64))
+        neighbours = tuple(
+            sorted(set(codes.iloc[cand].dropna().astype(str)) | _touching(code, area_of, reach))
+        )
+        task = _Task(code, frame.iloc[own], frame.iloc[cand], area_of.get(code), neighbours, own, cand)
+        task.fingerprint = _fingerprint(task, row_hash[own], row_hash[cand], digests, kwargs)
+        tasks.append(task)
+    tasks.sort(key=lambda t: (-t.size, t.kommunkod))
+    return tasks, int(codes.isna().sum()), names, bool(frame.attrs.get("synthetic", False))
+
+
+def _names(municipalities: gpd.GeoDataFrame | str) -> dict[str, str]:
+    if isinstance(municipalities, str):
+        return {}
+    col = next((c for c in ("kommunnamn", "kommun", "name", "namn") if c in municipalities.columns), None)
+    if col is None:
+        return dict.fromkeys(municipalities[KOMMUNKOD].astype(str), "")
+    return dict(zip(municipalities[KOMMUNKOD].astype(str), municipalities[col].astype(str), strict=True))
+
+
+def _touching(code: str, area_of: Mapping[str, Any], reach: float) -> set[str]:
+    """Municipalities whose area comes within ``reach`` of this one's (their streets may join)."""
+    import shapely
+
+    mine = area_of.get(code)
+    if mine is None:
+        return set()
+    return {c for c, a in area_of.items() if c != code and shapely.dwithin(mine, a, reach)}
+
+
+def _row_hashes(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """One 64-bit hash per row of every column, the geometry (WKB) and the index label."""
+    import shapely
+
+    columns = {}
+    for i, name in enumerate(frame.columns):
+        col = frame[name]
+        if name == frame.geometry.name:
+            col = pd.Series(shapely.to_wkb(frame.geometry.to_numpy()), index=frame.index)
+        try:
+            columns[i] = pd.util.hash_pandas_object(col, index=False).to_numpy()
+        except TypeError:  # unhashable cells (lists, dicts) in a user's column: by their text
+            columns[i] = pd.util.hash_pandas_object(col.map(repr), index=False).to_numpy()
+    hashed: np.ndarray = pd.util.hash_pandas_object(pd.DataFrame(columns, index=frame.index)).to_numpy()
+    return hashed
+
+
+def _network_digests(nets: Mapping[str, StreetNetwork], codes: list[str]) -> dict[str, str]:
+    """A digest per network: the store file's size and time, or a hash of the edges' ends and lengths."""
+    from trygghet_geo.network._store import NetworkStore
+
+    out: dict[str, str] = {}
+    for code in codes:
+        if code not in nets:
+            out[code] = "none"
+        elif isinstance(nets, NetworkStore):
+            out[code] = nets.fingerprint(code)
+        else:
+            edges = nets[code].edges
+            digest = pd.util.hash_pandas_object(edges[["u", "v", "length_m"]], index=False).to_numpy()
+            out[code] = hashlib.sha256(digest.tobytes()).hexdigest()
+    return out
+
+
+def _fingerprint(
+    task: _Task, own: np.ndarray, cand: np.ndarray, digests: Mapping[str, str], kwargs: Mapping[str, Any]
+) -> str:
+    h = hashlib.sha256()
+    h.update(f"{_VERSION}|{task.kommunkod}|{sorted((k, repr(v)) for k, v in kwargs.items())!r}".encode())
+    h.update(own.tobytes())
+    h.update(b"|")
+    h.update(cand.tobytes())
+    for code in (task.kommunkod, *task.neighbours):
+        h.update(f"|{code}:{digests[code]}".encode())
+    return h.hexdigest()
+
+
+# --- one partition (worker) ---------------------------------------------------------------------------------
+def _own_eps(task: _Task, own_net: StreetNetwork, kwargs: Mapping[str, Any]) -> float:
+    """eps for the partition: the number asked, or chosen from the municipality's own incidents."""
+    eps = kwargs.get("eps_m", "auto")
+    if not isinstance(eps, str):
+        return float(eps)
+    from trygghet_geo.analysis import _parameters, _snap
+
+    own = _snap(task.own.copy(), own_net, max_snap_m=float(kwargs.get("max_snap_m", 100.0)))
+    params = _parameters(
+        own, own_net, "auto", kwargs.get("min_samples", "auto"), kwargs.get("random_state", 0)
+    )
+    return float(params.eps_m)
+
+
+def _build(task: _Task, nets: Mapping[str, StreetNetwork], kwargs: Mapping[str, Any]) -> Partition:
+    import shapely
+
+    from trygghet_geo import _halo
+    from trygghet_geo.errors import NetworkError
+    from trygghet_geo.network._store import NetworkStore
+
+    if task.kommunkod not in nets:
+        raise NetworkError(f"no street network for kommunkod {task.kommunkod!r}")
+    own_net = nets[task.kommunkod]
+    eps = _own_eps(task, own_net, kwargs)
+    max_snap = float(kwargs.get("max_snap_m", 100.0))
+    zone = None if task.area is None else shapely.buffer(task.area, 2.0 * eps + max_snap)
+    edges: dict[str, Any] = {}
+    for code in task.neighbours:
+        if code not in nets:
+            continue
+        if isinstance(nets, NetworkStore):
+            edges[code] = nets.edges_within(
+                code, zone.bounds if zone is not None else own_net.edges.total_bounds
+            )
+        else:
+            edges[code] = nets[code].edges
+    network, own_edges = _halo.partition_network(own_net, edges, zone)
+    in_halo = _halo.select_halo(task.candidates, network, own_edges, eps_m=eps, max_snap_m=max_snap)
+    halo = task.candidates[in_halo]
+    frame = pd.concat([task.own.assign(**{HALO: False}), halo.assign(**{HALO: True})])
+    frame = frame.iloc[np.argsort(np.r_[task.own_pos, task.cand_pos[in_halo]], kind="stable")]
+    return Partition(task.kommunkod, frame, network, eps, own_edges)
+
+
+def _run_partition(
+    task: _Task, networks: Mapping[str, StreetNetwork], out: str, kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """Build, analyse and write one partition; every failure becomes a row with status "failed"."""
+    import multiprocessing
+
+    from trygghet_geo import _batch_out
+    from trygghet_geo._config import options
+    from trygghet_geo.analysis import analyze
+
+    if multiprocessing.parent_process() is not None:  # a worker process: no progress bars on the terminal
+        options.progress = False
+    started, cpu = time.perf_counter(), time.process_time()
+    row = _row(task.kommunkod, "failed")
+    try:
+        part = _build(task, networks, kwargs)
+        rest = {k: v for k, v in kwargs.items() if k != "eps_m"}
+        result = analyze(part.incidents, network=part.network, eps_m=part.eps_m, **rest)
+        row.update(_batch_out.write_partition(Path(out), part, result, task.fingerprint))
+        row["status"] = "done"
+    except Exception as exc:  # one municipality's failure is reported, never lost or fatal
+        logger.warning("kommunkod %s failed: %s: %s", task.kommunkod, type(exc).__name__, exc)
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        row["n_incidents"] = len(task.own)
+    row["seconds"] = time.perf_counter() - started
+    row["cpu_seconds"] = time.process_time() - cpu  # the whole process: with threads, theirs too
+    row["worker"] = f"pid {os.getpid()}"
+    row["peak_rss_mib"] = _peak_rss_mib()
+    return row
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory: ``VmHWM`` (Linux; reset when a worker process starts, unlike
+    ``ru_maxrss``, which a spawned worker inherits from the process that started it), else ``ru_maxrss``."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _row(code: str | None, status: str) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(RESULT_COLUMNS)
+    row.update({KOMMUNKOD: code, "status": status, "error": ""})
+    return row
+
+
+# --- scheduling ---------------------------------------------------------------------------------------------
+def _execute(
+    tasks: list[_Task],
+    networks: Mapping[str, StreetNetwork] | str | Path,
+    out: Path,
+    kwargs: dict[str, Any],
+    scheduler: str | Client | None,
+    n_workers: int | None,
+) -> Iterator[dict[str, Any]]:
+    from tqdm.auto import tqdm
+
+    from trygghet_geo._config import progress_disable
+
+    bar = tqdm(total=len(tasks), desc="kommuner", disable=progress_disable(), leave=False)
+    try:
+        if scheduler == "synchronous":
+            nets = _networks(networks)
+            for task in tasks:
+                yield _run_partition(task, nets, str(out), kwargs)
+                bar.update(1)
+            return
+        for row in _on_dask(tasks, networks, out, kwargs, scheduler, n_workers):
+            yield row
+            bar.update(1)
+    finally:
+        bar.close()
+
+
+def _on_dask(
+    tasks: list[_Task],
+    networks: Mapping[str, StreetNetwork] | str | Path,
+    out: Path,
+    kwargs: dict[str, Any],
+    scheduler: str | Client | None,
+    n_workers: int | None,
+) -> Iterator[dict[str, Any]]:
+    import importlib
+
+    as_completed = importlib.import_module("distributed").as_completed  # distributed is untyped
+    client, owned = _client(scheduler, n_workers)
+    staging = out / f".staging-{os.getpid()}-{time.time_ns()}"
+    try:
+        specs = _stage(tasks, networks, staging)
+        futures = {}
+        for task, (task_path, nets) in zip(tasks, specs, strict=True):
+            fut = client.submit(
+                _run_remote, task_path, nets, str(out), kwargs,
+                key=f"trygghet-partition-{task.kommunkod}-{task.fingerprint[:12]}", priority=task.size,
+                pure=False,
+            )  # fmt: skip
+            futures[fut] = task
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                yield fut.result()
+            except Exception as exc:  # a worker lost (KilledWorker) or the task could not run at all
+                row = _row(task.kommunkod, "failed")
+                row.update(error=f"{type(exc).__name__}: {exc}", n_incidents=len(task.own))
+                yield row
+            fut.release()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if owned:
+            client.close()
+            cluster = getattr(client, "_trygghet_cluster", None)
+            if cluster is not None:
+                cluster.close()
+
+
+def _stage(
+    tasks: list[_Task], networks: Mapping[str, StreetNetwork] | str | Path, staging: Path
+) -> list[tuple[str, str | dict[str, str]]]:
+    """Each task's input (and each in-memory network) pickled to a file the workers read, so that a task holds
+    only paths: a worker that dies loses nothing (dask reruns the task elsewhere from the same files), and
+    no task graph carries the incidents. Returns (task file, networks) per task: a store folder or a mapping
+    kommunkod -> network file."""
+    import pickle
+
+    staging.mkdir(parents=True)
+    net_files: dict[str, str] = {}
+    if not isinstance(networks, str | Path):
+        for code in sorted({c for t in tasks for c in (t.kommunkod, *t.neighbours) if c in networks}):
+            net_files[code] = str(staging / f"network-{code}.pkl")
+            Path(net_files[code]).write_bytes(pickle.dumps(networks[code], protocol=pickle.HIGHEST_PROTOCOL))
+    specs: list[tuple[str, str | dict[str, str]]] = []
+    for task in tasks:
+        path = staging / f"task-{task.kommunkod}.pkl"
+        path.write_bytes(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
+        nets: str | dict[str, str] = (
+            str(Path(networks).resolve())
+            if isinstance(networks, str | Path)
+            else {c: net_files[c] for c in (task.kommunkod, *task.neighbours) if c in net_files}
+        )
+        specs.append((str(path), nets))
+    return specs
+
+
+class _StagedNetworks(Mapping[str, "StreetNetwork"]):
+    """kommunkod -> network, read from the staged files on first use."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self._files = dict(files)
+
+    def __getitem__(self, code: str) -> StreetNetwork:
+        net: StreetNetwork = _read_staged(self._files[code])
+        return net
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_staged(path: str) -> Any:
+    """One staged file, read once per worker process (a network serves its neighbours' partitions too)."""
+    import pickle
+
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def _run_remote(
+    task_path: str, networks: str | dict[str, str], out: str, kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    import pickle
+
+    with open(task_path, "rb") as f:
+        task = pickle.load(f)
+    nets = _networks(networks) if isinstance(networks, str) else _StagedNetworks(networks)
+    return _run_partition(task, nets, out, kwargs)
+
+
+def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any, bool]:
+    """A client of the cluster asked for, and whether it is ours to close (the caller's Client is not)."""
+    import importlib
+
+    dist: Any = importlib.import_module("distributed")  # untyped: calls go through Any
+    Client, LocalCluster = dist.Client, dist.LocalCluster
+
+    from trygghet_geo.errors import ParameterError
+
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    if scheduler is None or scheduler == "threads":
+        # dask's statistical profiler samples every thread's stack every 10 ms: CPU the partitions' Python
+        # pays for and no one reads here (workers take the config from their nanny)
+        dask: Any = importlib.import_module("dask")
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=n_workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=scheduler is None,
+                # everything on loopback: the comms (TCP, also for in-process workers: dask's in-process
+                # transport looks up the machine's outward address) and the HTTP endpoints dask serves
+                protocol="tcp://",
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                worker_dashboard_address="127.0.0.1:0",
+            )
+        client = Client(cluster)
+        client._trygghet_cluster = cluster
+        return client, True
+    if isinstance(scheduler, str) and "://" in scheduler:
+        return Client(scheduler), True
+    raise ParameterError(
+        f"scheduler must be None, 'threads', 'synchronous', a scheduler address such as 'tcp://host:8786' "
+        f"or a distributed.Client, got {scheduler!r}"
+    )
+
+
+def _result_table(rows: list[dict[str, Any]], unassigned: int) -> pd.DataFrame:
+    rows = [{**r, "error": r.get("error") or "", "worker": r.get("worker") or ""} for r in rows]
+    table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    table = table.sort_values(KOMMUNKOD, kind="stable").reset_index(drop=True)
+    if unassigned:
+        extra = _row(None, "unassigned")
+        extra.update(n_incidents=unassigned, worker="")
+        table = pd.concat([table, pd.DataFrame([extra], columns=list(RESULT_COLUMNS))], ignore_index=True)
+    for col in ("n_incidents", "n_halo", "n_hotspots", "n_places", "n_hotspots_seen"):
+        table[col] = table[col].astype("Int64")
+    for col in ("eps_m", "seconds", "cpu_seconds", "peak_rss_mib"):
+        table[col] = table[col].astype(float)
+    table["min_samples"] = table["min_samples"].astype("Int64")
+    table[KOMMUNKOD] = table[KOMMUNKOD].astype("string")
+    table["error"] = table["error"].astype(str)
+    table["worker"] = table["worker"].astype(str)
+    return table
