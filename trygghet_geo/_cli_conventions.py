@@ -157,6 +157,10 @@ def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> N
             action.help = text(key, lang)
 
 
+def _english(key: str) -> str | None:
+    return text(key, "en") if key in TEXTS else None
+
+
 def check_catalogue(parser: argparse.ArgumentParser, command: str = "") -> list[str]:
     """Options of ``parser`` (built in English) whose help has no catalogue entry, or whose English entry
     differs from the code's text: the list a test keeps empty."""
@@ -164,16 +168,16 @@ def check_catalogue(parser: argparse.ArgumentParser, command: str = "") -> list[
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for choice in action._choices_actions:
-                if TEXTS.get(f"cli.cmd.{choice.dest}", {}).get("en") != choice.help:
+                if _english(f"cli.cmd.{choice.dest}") != choice.help:
                     missing.append(f"cli.cmd.{choice.dest}")
             for name, sub in action.choices.items():
-                if sub.description and TEXTS.get(f"cli.desc.{name}", {}).get("en") != sub.description:
+                if sub.description and _english(f"cli.desc.{name}") != sub.description:
                     missing.append(f"cli.desc.{name}")
                 missing += check_catalogue(sub, name)
             continue
         if action.help in (None, argparse.SUPPRESS) or action.dest == "help":
             continue
         key = help_key(command, action.dest)
-        if key is None or TEXTS[key]["en"] != action.help:
+        if key is None or _english(key) != action.help:
             missing.append(key or f"cli.{command}.{action.dest}")
     return missing

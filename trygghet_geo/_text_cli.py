@@ -4,7 +4,8 @@ Merged into :data:`trygghet_geo._text.TEXTS` and looked up with :func:`~trygghet
 other string a user reads. An option's help is found under ``cli.<command>.<dest>`` and, when several
 subcommands share the text, under ``cli.opt.<dest>``; a subcommand's one-line help under ``cli.cmd.<name>``
 and its description under ``cli.desc.<name>``. The English entry is the text in the parser itself (a test
-keeps the two equal), so the code stays readable and the catalogue cannot drift from it.
+keeps the two equal), so the code stays readable and the catalogue cannot drift from it. Braces are doubled
+(``{{``), as :func:`~trygghet_geo._text.text` fills fields.
 """
 
 from __future__ import annotations
@@ -103,10 +104,12 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
     "cli.desc.trend": {
         "sv": "Läs → geokoda (med --gazetteer) → framväxande hotspots på gatusegment om ungefär --segment-m "
         "meter (utveckling.gpkg: mönster, etikett, trend och antal per tidssteg) och Knox-tabellen över "
-        "närliggande upprepningar längs gatorna (narupprepning.csv).",
+        "närliggande upprepningar längs gatorna (narupprepning.csv) och en karta med lagret 'Utveckling' och "
+        "ett tidsfilter (utveckling.html, delningsläge, fristående).",
         "en": "Read → geocode (with --gazetteer) → emerging hotspots on street segments of about --segment-m "
         "metres (utveckling.gpkg: pattern, label, trend and counts per time step) and the near-repeat Knox "
-        "table along the streets (narupprepning.csv).",
+        "table along the streets (narupprepning.csv) and a map with the layer 'Utveckling' and a time filter "
+        "(utveckling.html, shared privacy mode, self-contained).",
     },
     "cli.desc.cache": {
         "sv": "Svarscachen innehåller normaliserad platstext och de platser som hittades för den, aldrig en "
@@ -361,7 +364,77 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "tillåt hämtningen för --place/--bbox",
         "en": "allow the download for --place/--bbox",
     },
-    "cli.network.out": {"sv": "GeoPackage som skrivs (.gpkg)", "en": "output GeoPackage (.gpkg)"},
+    "cli.network.out": {
+        "sv": "GeoPackage som skrivs (.gpkg); med --by-municipality en mapp",
+        "en": "output GeoPackage (.gpkg); with --by-municipality a folder",
+    },
+    "cli.network.by_municipality": {
+        "sv": "kommunpolygoner: ett gatunät per kommun (med --pbf)",
+        "en": "municipality polygons: one network per kommun (with --pbf)",
+    },
+    "cli.network.kommunkod_field": {
+        "sv": "deras kodkolumn (standard kommunkod)",
+        "en": "their code column (default kommunkod)",
+    },
+    "cli.trend.privacy": {"sv": "kartans exponering (shared)", "en": "map exposure (shared)"},
+    # batch
+    "cli.cmd.batch": {
+        "sv": "analysera alla kommuner på en gång (Dask), kan återupptas, till partitionerad GeoParquet",
+        "en": "analyse every municipality at once (Dask), resumable, to partitioned GeoParquet",
+    },
+    "cli.desc.batch": {
+        "sv": "Varje kommun analyseras på sina egna gator med grannarnas händelser inom 2*eps längs gatorna "
+        "(en halo), på ett lokalt Dask-kluster (eller --scheduler). Skriver "
+        "OUT/kommunkod=XXXX/{{incidents,hotspots,places}}.parquet, OUT/places.parquet och OUT/index.html; en "
+        "andra körning med samma indata hoppar över kommunerna som redan är skrivna.",
+        "en": "Each municipality is analysed on its own streets with its neighbours' incidents within 2*eps "
+        "along the streets (a halo), on a local Dask cluster (or --scheduler). Writes "
+        "OUT/kommunkod=XXXX/{{incidents,hotspots,places}}.parquet, OUT/places.parquet and OUT/index.html; a "
+        "second run with the same inputs skips the municipalities already written.",
+    },
+    "cli.batch.incidents": {
+        "sv": "den nationella händelsefilen (CSV, Excel, GIS-skikt eller en GeoParquet-tabell)",
+        "en": "the national incident file (CSV, Excel, GIS layer, or a GeoParquet table)",
+    },
+    "cli.batch.municipalities": {
+        "sv": "kommunpolygoner (GeoPackage, GeoJSON, Shapefile…)",
+        "en": "municipality polygons (GeoPackage, GeoJSON, Shapefile…)",
+    },
+    "cli.batch.code_column": {
+        "sv": "i stället för polygoner: händelsernas kolumn med kommunkoder",
+        "en": "instead of polygons: the incidents' column of municipality codes",
+    },
+    "cli.batch.kommunkod_field": {
+        "sv": "kodkolumnen i --municipalities (standard kommunkod; SCB:s skikt kallar den KnKod)",
+        "en": "the code column of --municipalities (default kommunkod; SCB's layer calls it KnKod)",
+    },
+    "cli.batch.networks": {
+        "sv": "mapp med gatunät (<kommunkod>.gpkg, se network --by-municipality)",
+        "en": "network store folder (<kommunkod>.gpkg, see network --by-municipality)",
+    },
+    "cli.batch.out": {"sv": "mapp för utdata", "en": "output folder"},
+    "cli.batch.workers": {
+        "sv": "lokala Dask-arbetare (standard: en per kärna)",
+        "en": "local Dask workers (default: one per core)",
+    },
+    "cli.batch.scheduler": {
+        "sv": "adress till ett befintligt Dask-kluster (tcp://host:8786), 'threads' eller 'synchronous' "
+        "(i tur och ordning)",
+        "en": "address of an existing Dask cluster (tcp://host:8786), 'threads' or 'synchronous' (serial)",
+    },
+    "cli.batch.no_resume": {"sv": "kör varje kommun igen", "en": "run every municipality again"},
+    "cli.batch.n_simulations": {
+        "sv": "Monte Carlo-simuleringar (standard 99)",
+        "en": "Monte Carlo simulations (default 99)",
+    },
+    "cli.batch.seed": {
+        "sv": "random_state för varje kommuns analys (0)",
+        "en": "random_state of every municipality's analysis (0)",
+    },
+    "cli.batch.max_snap_m": {
+        "sv": "längsta avstånd från en gata, meter (100)",
+        "en": "farthest from a street, metres (100)",
+    },
     # report
     "cli.report.incidents": {
         "sv": "fil med händelser (standard: de medföljande syntetiska exempeldata)",
