@@ -51,18 +51,26 @@ _LAZY: dict[str, str] = {
     "network_kde": "trygghet_geo.density",
     "export_places": "trygghet_geo.rank",
     "write_report": "trygghet_geo.output.report",
+    "read_areas": "trygghet_geo.areas",
+    "area_summary": "trygghet_geo.areas",
+    "read_plan": "trygghet_geo.plan",
+    "write_plan_template": "trygghet_geo.plan",
+    "followup_plan": "trygghet_geo.plan",
 }
 _SUBMODULES = (
     "analysis",
+    "areas",
     "batch",
     "crs",
     "density",
     "followup",
     "geocode",
+    "hotlist",
     "hotspots",
     "io",
     "network",
     "output",
+    "plan",
     "rank",
     "sample",
     "schema",
@@ -85,26 +93,32 @@ __all__ = [
     "TrygghetWarning",
     "__version__",
     "analyze",
+    "area_summary",
     "compare_periods",
     "emerging_hotspots",
     "export_places",
     "find_hotspots",
+    "followup_plan",
     "hotspot_significance",
     "near_repeat",
     "network_kde",
     "options",
     "rank_places",
+    "read_areas",
     "read_incidents",
     "read_observations",
+    "read_plan",
     "redact",
     "snap_points",
     "suggest_eps",
     "suggest_parameters",
+    "write_plan_template",
     "write_report",
 ]
 
 if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.analysis import Analysis, analyze
+    from trygghet_geo.areas import area_summary, read_areas
     from trygghet_geo.density import network_kde
     from trygghet_geo.followup import compare_periods
     from trygghet_geo.hotspots import (
@@ -121,6 +135,7 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.network import StreetNetwork, snap_points
     from trygghet_geo.output.privacy import redact
     from trygghet_geo.output.report import write_report
+    from trygghet_geo.plan import followup_plan, read_plan, write_plan_template
     from trygghet_geo.rank import export_places, rank_places
 
 

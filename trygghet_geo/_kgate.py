@@ -18,7 +18,15 @@ import pandas as pd
 from trygghet_geo import schema
 from trygghet_geo.errors import ParameterError
 
-__all__ = ["DEFAULT_K", "MIN_CELL_M", "check_gate", "kept_places", "shared_hotspot_ids", "shared_hotspots"]
+__all__ = [
+    "DEFAULT_K",
+    "MIN_CELL_M",
+    "check_gate",
+    "count_text",
+    "kept_places",
+    "shared_hotspot_ids",
+    "shared_hotspots",
+]
 
 DEFAULT_K = 5
 """Default ``k``: incidents a grid cell or a hotspot must hold to be shown in a shared export."""
@@ -111,3 +119,12 @@ def shared_hotspots(hotspots: Any, *, k: int = DEFAULT_K) -> Any:
     big = shared_hotspot_ids(hotspots[schema.HOTSPOT_ID], sizes=sizes, k=k)
     ids = pd.to_numeric(hotspots[schema.HOTSPOT_ID], errors="coerce")
     return hotspots[ids.isin(list(big)).to_numpy()]
+
+
+def count_text(n: int, k: int = DEFAULT_K) -> str:
+    """A count as a shared table shows it: ``"<k"`` from 1 to ``k - 1``, else the number (a 0 is no one).
+
+    >>> count_text(3, 5), count_text(5, 5), count_text(0, 5)
+    ('<5', '5', '0')
+    """
+    return f"<{k}" if 0 < n < k else str(n)

@@ -179,6 +179,25 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Background: water, green areas, buildings, railways",
     },
     "lit.present": {"sv": "belysning: finns på gatorna", "en": "lighting: present on the streets"},
+    # the measures register's follow-up (plan.followup_plan: result codes)
+    "plan.result.goal_met": {"sv": "Målet nått", "en": "Goal met"},
+    "plan.result.improved_short_of_goal": {
+        "sv": "Förbättrat mot resten av kommunen, men målet är inte nått",
+        "en": "Improved against the rest of the town, goal not reached",
+    },
+    "plan.result.goal_not_met": {"sv": "Målet inte nått", "en": "Goal not met"},
+    "plan.result.not_measurable": {
+        "sv": "Målet kan inte mätas i polisens händelser",
+        "en": "The goal cannot be measured in police incidents",
+    },
+    "plan.result.not_started": {
+        "sv": "Inte påbörjad inom datans period",
+        "en": "Not started within the data's period",
+    },
+    "plan.result.no_history": {
+        "sv": "För kort historik före start att jämföra med",
+        "en": "Too little history before the start to compare with",
+    },
     # --- the nationwide run's index page (batch) ---
     "batch.title": {
         "sv": "Hela landet: kommunernas hotspots",

@@ -18,6 +18,7 @@ from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_conventions import add_conventions, lang_from_argv, localize, ui_language
 from trygghet_geo._cli_conventions import fail as _fail
 from trygghet_geo._cli_density import add_density
+from trygghet_geo._cli_hotlist import add_hotlist
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -26,6 +27,7 @@ from trygghet_geo._cli_options import (
     reader_kwargs,
     with_loaders,
 )
+from trygghet_geo._cli_plan import add_plan
 from trygghet_geo._cli_trend import add_trend
 from trygghet_geo._hints import cli_interface
 from trygghet_geo.errors import GeocodingError, NetworkError, ParameterError, TrygghetError
@@ -604,6 +606,8 @@ _SUBCOMMANDS = (
     with_loaders(add_density, "density", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
     add_cache,
+    with_loaders(add_plan, "plan", load_network=_load_network, load_gazetteer=_load_gazetteer),
+    with_loaders(add_hotlist, "hotlist", load_network=_load_network, load_gazetteer=_load_gazetteer),
     _add_verify,
     add_batch,
 )

@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTRIBUTION",
     "SOURCE_NOTE",
+    "generate_districts",
     "generate_incidents",
     "generate_observations",
+    "load_districts",
     "load_gazetteer",
     "load_incidents",
     "load_network",
@@ -563,10 +565,28 @@ def study_area(network: StreetNetwork | None = None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"namn": ["Centrala Helsingfors (exempel)"]}, geometry=[hull], crs=network.crs)
 
 
+def generate_districts(network: StreetNetwork | None = None) -> gpd.GeoDataFrame:
+    """The sample's districts (WGS84): Voronoi cells of the extract's OSM ``place`` points (real names,
+    *derived* borders) with *synthetic* populations; see :mod:`trygghet_geo._sample_areas`."""
+    from trygghet_geo._sample_areas import generate_districts as districts
+
+    network = load_network() if network is None else network
+    return districts(network, study_area(network).geometry.iloc[0], pbf_path())
+
+
+def load_districts() -> gpd.GeoDataFrame:
+    """The sample's districts read as a user's layer is (:func:`trygghet_geo.areas.read_areas`)."""
+    from trygghet_geo.areas import read_areas
+
+    return read_areas(generate_districts())
+
+
 def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     """Write the sample as the files a user would have: a ``;``/decimal-comma CSV, an .xlsx and a GeoJSON.
 
-    Returns the paths by role: ``incidents``, ``observations``, ``area``.
+    Returns the paths by role: ``incidents``, ``observations``, ``area``, ``districts`` (the districts of
+    :mod:`trygghet_geo._sample_areas`: derived borders, synthetic populations) and ``plan`` (the measures
+    register, ``exempel_atgardsplan.xlsx``).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -582,6 +602,12 @@ def write_raw(folder: str | Path = "data/raw") -> dict[str, Path]:
     # the sample is the same bytes everywhere: its workbook is dated at its period's end, not when written
     reproducible_zip(paths["observations"], PERIOD[1].tz_localize("UTC").floor("D").to_pydatetime())
     study_area().to_crs(schema.WGS84).to_file(paths["area"], driver="GeoJSON")
+    from trygghet_geo._sample_areas import write_sample_areas
+
+    stamp = PERIOD[1].tz_localize("UTC").floor("D")
+    paths.update(
+        write_sample_areas(folder, stamp, districts_layer=generate_districts(), promise_date=PROMISE_DATE)
+    )
     logger.info("wrote the synthetic sample to %s", folder)
     return paths
 
@@ -642,6 +668,10 @@ def run_demo(
     paths["places_xlsx"] = export_places(
         result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest
     )
+    from trygghet_geo.hotlist import hotlist_of
+
+    # the EST hot-list of the sample's last week, also written: hotlist.html and hotlist.docx
+    paths.update(hotlist_of(result, out))
     report = write_report(result, out / "uppfoljning.html", promise_date=PROMISE_DATE)
     paths["report"], paths["report_xlsx"] = report["html"], report["xlsx"]
     written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx")]
