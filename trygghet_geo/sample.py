@@ -92,8 +92,7 @@ def load_network() -> StreetNetwork:
 
 @functools.cache
 def load_basemap() -> gpd.GeoDataFrame:
-    """Water, green areas, buildings and railways of the sample town, from the same OSM extract as the
-    network (drawn below the streets of the demo map)."""
+    """Water, green areas, buildings and railways around the sample's streets: the demo map's basemap."""
     from trygghet_geo.output._basemap import basemap_from_pbf
 
     return basemap_from_pbf(pbf_path(), network=load_network())
