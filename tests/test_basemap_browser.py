@@ -1,108 +1,171 @@
-"""The demo map's vector basemap (water, green areas, buildings, railways from the sample's OSM extract):
-drawn in Chromium with every outside request blocked, compact in the payload."""
+"""The basemap and the print stylesheet in a real browser (Debian chromium via Playwright), offline."""
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
+from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pytest
+import shapely
 
-from trygghet_geo.output._basemap import BASEMAP_LAYERS, basemap_payload
+from trygghet_geo import sample
+from trygghet_geo import schema as s
+from trygghet_geo.analysis import Analysis
+from trygghet_geo.output.maps import save_html
 
-# pixels of each basemap colour on the canvas of the basemap pane
-_INK = """() => {
-  const want = {water: [170, 211, 223], green: [205, 230, 184], buildings: [221, 214, 207]};
-  const out = {water: 0, green: 0, buildings: 0, any: 0};
-  for (const c of document.querySelectorAll('.leaflet-tgBase-pane canvas')) {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] === 0) continue;
-      out.any++;
-      for (const [k, [r, g, b]] of Object.entries(want))
-        if (Math.abs(d[i] - r) < 6 && Math.abs(d[i + 1] - g) < 6 && Math.abs(d[i + 2] - b) < 6) out[k]++;
-    }
-  }
-  return out;
-}"""
+pytestmark = pytest.mark.browser
+
+READY = "[data-tg-ready='1']"
+A4_LANDSCAPE_PX = (297 - 16) / 25.4 * 96, (210 - 16) / 25.4 * 96  # the page box inside 8 mm margins
 
 
-def test_basemap_layers_are_compact() -> None:
-    from trygghet_geo import sample
+def _analysis() -> Analysis:
+    """A few incidents and one ranked place on the sample's streets (enough for the list and the legend)."""
+    net = sample.load_network()
+    rng = np.random.default_rng(7)
+    edges = net.edges.geometry.to_numpy()[rng.integers(0, len(net.edges), 60)]
+    pts = shapely.line_interpolate_point(edges, rng.random(60), normalized=True)
+    inc = gpd.GeoDataFrame(
+        {s.CATEGORY: rng.choice(["våld", "stöld"], 60), s.STATUS: "ok", s.PRECISION: "exact"},
+        geometry=pts,
+        crs=net.crs,
+    )
+    centre = shapely.Point(shapely.get_coordinates(pts).mean(axis=0))
+    places = gpd.GeoDataFrame(
+        {s.RANK: [1, 2], s.NAME: ["Centralplan", "Esplanaden"], s.HOTSPOT_ID: [0, 1]},
+        geometry=[centre.buffer(60.0), centre.buffer(40.0).buffer(1).envelope],
+        crs=net.crs,
+    )
+    return Analysis(inc, None, places.iloc[:0], places, net, meta={"title": "Karta med bakgrund"})
 
+
+@pytest.fixture(scope="module")
+def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("basemap") / "karta.html"
     basemap = sample.load_basemap()
-    assert set(basemap["layer"]) == set(BASEMAP_LAYERS)
-    assert basemap.crs == sample.load_network().crs
-    payload = basemap_payload(basemap)
-    assert all(payload[k] for k in BASEMAP_LAYERS)
-    assert len(json.dumps(payload, separators=(",", ":"))) < 200_000
+    return save_html(_analysis(), path, privacy="internal", basemap=basemap, heatmap=False)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.tg_errors = []  # type: ignore[attr-defined]
+    page.tg_outside = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.tg_errors.append(m.text))
+    page.on("pageerror", lambda e: page.tg_errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            page.tg_outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    yield page
+    context.close()
+
+
+def _open(page, path: Path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_selector(READY, timeout=15_000)
+    page.wait_for_timeout(200)
+
+
+def test_basemap_layers_are_drawn_offline(page, map_file) -> None:
+    _open(page, map_file)
+    assert page.tg_errors == []
+    assert page.tg_outside == []
+    for key in ("water", "green", "buildings", "rail"):
+        path = page.locator(f".leaflet-tgBase-pane path.tg-base-{key}")
+        assert path.count() >= 1, key
+        assert len(path.first.get_attribute("d") or "") > 100, key  # real geometry, not an empty path
+    box = page.locator("path.tg-base-buildings").first.bounding_box()
+    assert box is not None
+    assert box["width"] > 50  # in view, not off the map
+    assert box["height"] > 50
+    assert page.locator(".tg-landmark").count() >= 3
+    # under everything else: the basemap pane sits below the streets, the points and the hotspots
+    z = page.evaluate(
+        "() => ['tgBase', 'tgStreets', 'overlay'].map(n => +getComputedStyle("
+        "document.querySelector('.leaflet-' + n + '-pane')).zIndex)"
+    )
+    assert z[0] < z[1] < z[2]
+    labels = page.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Bakgrund: byggnader" in labels
+    assert "Bakgrund: vatten" in labels
+
+
+def test_layer_control_hides_the_buildings(page, map_file) -> None:
+    _open(page, map_file)
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="Bakgrund: byggnader")
+    label.locator("input").click()
+    assert page.locator("path.tg-base-buildings").count() == 0
+    assert page.locator("path.tg-base-water").count() >= 1
+
+
+def _inside(box: dict[str, float] | None, width: float, height: float) -> bool:
+    return (
+        box is not None
+        and box["x"] >= -1
+        and box["y"] >= -1
+        and (box["x"] + box["width"] <= width + 1 and box["y"] + box["height"] <= height + 1)
+    )
+
+
+def test_print_fits_map_legend_and_list_on_a4_landscape(page, map_file) -> None:
+    _open(page, map_file)
+    page.emulate_media(media="print")
+    page.wait_for_timeout(200)
+    width, height = A4_LANDSCAPE_PX
+    map_box = page.locator(".folium-map").bounding_box()
+    assert map_box is not None
+    assert abs(map_box["width"] - width) < 2
+    assert abs(map_box["height"] - height) < 2
+    for sel in (".tg-panel", ".tg-legend", ".tg-place[data-rank='1']", ".tg-place[data-rank='2']"):
+        assert page.locator(sel).is_visible(), sel
+        assert _inside(page.locator(sel).bounding_box(), width, height), sel
+    for sel in (".leaflet-control-zoom", ".leaflet-control-layers", ".tg-toggle"):
+        assert not page.locator(sel).is_visible(), sel
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") + pdf.count(b"/Type /Page/") == 1
+    assert page.tg_errors == []
+    assert page.tg_outside == []
 
 
 @pytest.mark.slow
-@pytest.mark.browser
-def test_demo_map_draws_water_parks_and_buildings_offline(browser: Any, demo: Any, tmp_path: Any) -> None:
+def test_the_demo_map_shows_water_parks_and_buildings(demo, page) -> None:
     _, paths = demo
-    text = paths["map"].read_text(encoding="utf-8")
-    data = json.loads(re.search(r"TrygghetMap\.build\([^,]+, (\{.*?\}), \{\w+: ", text, re.S).group(1))
-    assert all(data["basemap"][k] for k in BASEMAP_LAYERS)
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    outside: list[str] = []
-
-    def block(route: Any) -> None:
-        if route.request.url.startswith(("file:", "data:", "about:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    try:
-        page.goto(paths["map"].as_uri())
-        page.wait_for_selector("[data-tg-ready='1']", timeout=20_000)
-        page.wait_for_timeout(500)
-        ink = page.evaluate(_INK)
-        names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-        page.screenshot(path=str(tmp_path / "karta.png"))
-    finally:
-        context.close()
-    assert outside == []
-    assert ink["water"] > 100  # the sample window holds little water: a harbour edge
-    assert ink["green"] > 2000
-    assert ink["buildings"] > 2000
-    assert any("vatten, grönytor, byggnader" in n for n in names)
+    _open(page, paths["map"])
+    for key in ("water", "green", "buildings", "rail"):
+        assert len(page.locator(f"path.tg-base-{key}").first.get_attribute("d") or "") > 100, key
+    assert page.locator(".tg-landmark").count() >= 3
+    assert page.tg_errors == []
+    assert page.tg_outside == []
 
 
 @pytest.mark.slow
-@pytest.mark.browser
-def test_notebook_to_map_draws_the_basemap_offline(browser: Any, demo: Any) -> None:
-    """What a notebook shows for ``result.to_map()`` (the iframe Jupyter puts in the cell): the basemap and
-    the layers drawn, no request attempted outside the page."""
-    result, _ = demo
-    cell = result.to_map()._repr_html_()
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    outside: list[str] = []
-
-    def block(route: Any) -> None:
-        if route.request.url.startswith(("file:", "data:", "about:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    try:
-        page.set_content(f"<html><body><div style='width:1200px'>{cell}</div></body></html>")
-        page.frame_locator("iframe").first.locator("[data-tg-ready='1']").wait_for(timeout=20_000)
-        page.wait_for_timeout(500)
-        inner = next(f for f in page.frames if f is not page.main_frame)
-        ink = inner.evaluate(_INK)
-        hotspots = inner.locator("path.tg-hotspot").count()
-    finally:
-        context.close()
-    assert outside == []
-    assert ink["green"] > 1000
-    assert ink["buildings"] > 1000
-    assert hotspots >= 5
+def test_the_demo_map_prints_its_whole_list_and_legend_on_one_page(demo, page) -> None:
+    """Eleven places with long reasons and a long legend: nothing cut, nothing covering the list."""
+    _, paths = demo
+    _open(page, paths["map"])
+    page.emulate_media(media="print")
+    page.wait_for_timeout(200)
+    width, height = A4_LANDSCAPE_PX
+    panel, legend = page.locator(".tg-panel").bounding_box(), page.locator(".tg-legend").bounding_box()
+    for sel in (".tg-panel", ".tg-legend", ".tg-place >> nth=-1", ".tg-legend-item >> nth=-1"):
+        assert _inside(page.locator(sel).bounding_box(), width, height), sel
+    assert panel is not None
+    assert legend is not None
+    assert panel["y"] + panel["height"] <= legend["y"]  # the legend never covers the list
+    last = page.locator(".tg-place").last.bounding_box()
+    assert last is not None
+    assert last["y"] + last["height"] <= panel["y"] + panel["height"]
+    clipped = page.evaluate(
+        "() => ['.tg-panel', '.tg-legend'].filter(s => { const e = document.querySelector(s);"
+        " return e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1; })"
+    )
+    assert clipped == []
+    assert page.locator(".tg-place").count() == len(demo[0].places)

@@ -174,10 +174,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "lighting: missing on {pct} % of the streets",
     },
     "lit.unknown": {"sv": "belysning: okänd", "en": "lighting: unknown"},
-    "basemap.layer": {
-        "sv": "Bakgrund: vatten, grönytor, byggnader, järnväg",
-        "en": "Background: water, green areas, buildings, railways",
-    },
     "lit.present": {"sv": "belysning: finns på gatorna", "en": "lighting: present on the streets"},
     # the measures register's follow-up (plan.followup_plan: result codes)
     "plan.result.goal_met": {"sv": "Målet nått", "en": "Goal met"},
@@ -437,6 +433,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "reason.daypart.dagtid": {"sv": "dagtid", "en": "daytime"},
     "reason.daypart.kvällar": {"sv": "kvällar", "en": "evenings"},
     "reason.daypart.nätter": {"sv": "nätter", "en": "nights"},
+    # the map's vector basemap (output/_basemap.py)
+    "basemap.water": {"sv": "Bakgrund: vatten", "en": "Background: water"},
+    "basemap.green": {"sv": "Bakgrund: parker och grönområden", "en": "Background: parks and green areas"},
+    "basemap.buildings": {"sv": "Bakgrund: byggnader", "en": "Background: buildings"},
+    "basemap.rail": {"sv": "Bakgrund: järnväg och spårväg", "en": "Background: railway and tramway"},
+    "basemap.attribution": {
+        "sv": "Bakgrund © OpenStreetMap contributors (ODbL)",
+        "en": "Background © OpenStreetMap contributors (ODbL)",
+    },
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
 

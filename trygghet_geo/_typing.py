@@ -30,9 +30,9 @@ class MapOptions(TypedDict, total=False):
     k: int
     cell_m: float
     streets: bool | None
-    tiles: str | None
+    tiles: str
     density: gpd.GeoDataFrame | None
-    basemap: gpd.GeoDataFrame | None
+    basemap: dict[str, gpd.GeoDataFrame] | None
     trend: gpd.GeoDataFrame | None
 
 

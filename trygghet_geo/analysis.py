@@ -62,9 +62,10 @@ class Analysis:
         How the run was made (JSON-serialisable; see :mod:`trygghet_geo.manifest`): versions, parameters as
         asked and as used, seed, input and network hashes, counts by reason, start time. Every output
         carries it.
-    basemap : GeoDataFrame or None
-        Water, green areas, buildings and railways to draw below the streets of every map of this run
-        (:func:`trygghet_geo.output.maps.basemap_from_pbf` on the network's OSM extract); None: streets only.
+    basemap : dict of GeoDataFrame or None
+        Water, green areas, buildings, railways and landmark names to draw below the streets of every map
+        of this run (:func:`trygghet_geo.network.basemap_from_pbf` on the network's OSM extract); None:
+        streets only.
     """
 
     incidents: gpd.GeoDataFrame
@@ -77,7 +78,7 @@ class Analysis:
     study_area: gpd.GeoDataFrame | None = None
     observations_left_out: dict[str, int] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
-    basemap: gpd.GeoDataFrame | None = None
+    basemap: dict[str, gpd.GeoDataFrame] | None = None
 
     def __repr__(self) -> str:
         from trygghet_geo._repr import analysis_repr

@@ -43,6 +43,7 @@ __all__ = [
     "generate_districts",
     "generate_incidents",
     "generate_observations",
+    "load_basemap",
     "load_districts",
     "load_gazetteer",
     "load_incidents",
@@ -91,14 +92,13 @@ def load_network() -> StreetNetwork:
 
 
 @functools.cache
-def load_basemap() -> gpd.GeoDataFrame:
-    """Water, green areas, buildings and railways around the sample's streets: the demo map's basemap."""
-    from trygghet_geo.output._basemap import basemap_from_pbf
+def load_basemap() -> dict[str, gpd.GeoDataFrame]:
+    """The sample's basemap (water, green areas, buildings, railway, landmark names) from the same extract."""
+    from trygghet_geo.network import basemap_from_pbf
 
-    return basemap_from_pbf(pbf_path(), network=load_network())
+    return basemap_from_pbf(pbf_path(), area=study_area())
 
 
-@functools.cache
 def load_gazetteer() -> Gazetteer:
     """The offline gazetteer of the sample town, built from the same OSM extract as the network."""
     from trygghet_geo.geocode import build_gazetteer
@@ -661,7 +661,7 @@ def run_demo(
         n_simulations=n_simulations,
     )
     result.manifest["command"] = {"name": "demo", "options": {}}
-    result.basemap = load_basemap()  # water, parks, buildings, railways from the same OSM extract
+    result.basemap = load_basemap()  # water, parks, buildings, railways, landmarks: every map of the run
     paths["map"] = result.to_html(out / "trygghetskarta.html")
     paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
     paths["places_xlsx"] = export_places(

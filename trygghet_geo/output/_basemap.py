@@ -1,143 +1,97 @@
-"""A vector basemap with context from the same OpenStreetMap extract as the street network: water, parks and
-other green areas, buildings and railways, so that a reader of the e-mailed map can tell the park from the
-car park without any tile server.
+"""The basemap's layers in the map payload: water, green areas, buildings and railway as compact arrays.
 
-:func:`basemap_from_pbf` reads the four layers with pyrosm (offline), keeps what lies within the network's
-extent (plus a margin), simplifies the outlines and returns one GeoDataFrame (column ``layer``) in the
-network's metric CRS; :func:`basemap_payload` encodes it compactly for the map's own payload under the keys
-``water``, ``green``, ``buildings`` and ``rail`` (polygons and lines delta-encoded as the map's other
-shapes), where the browser draws it below the streets.
+:func:`trygghet_geo.network.basemap_from_pbf` reads them from the OSM extract; here they are simplified,
+converted to WGS84 and quantised/delta-encoded with :mod:`._mapdata` like every other layer, so the
+context costs tens of kilobytes in a self-contained file. ``static/trygghet_map.js`` draws them under
+everything else; their names in the layer control come from the text catalogue (``_text.py``).
 """
 
 from __future__ import annotations
 
-import warnings
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import shapely
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError
+from trygghet_geo._text import text
+from trygghet_geo.errors import ParameterError
+from trygghet_geo.network._basemap import BASEMAP_LAYERS
 from trygghet_geo.output import _mapdata as md
+from trygghet_geo.output._redact import clean_text
 
-__all__ = ["BASEMAP_LAYERS", "basemap_from_pbf", "basemap_payload"]
+if TYPE_CHECKING:
+    import geopandas as gpd
 
-BASEMAP_LAYERS = ("water", "green", "buildings", "rail")
-"""The basemap's layers, drawn in this order (water lowest)."""
+__all__ = ["basemap_labels", "basemap_payload"]
 
-# OSM tags of each layer (pyrosm custom filters); buildings through pyrosm's own get_buildings.
-_FILTERS: dict[str, dict[str, list[str]]] = {
-    "water": {
-        "natural": ["water", "bay"],
-        "waterway": ["riverbank", "dock"],
-        "landuse": ["reservoir", "basin"],
-    },
-    "green": {
-        "leisure": ["park", "garden", "playground", "pitch", "nature_reserve", "dog_park"],
-        "landuse": [
-            "grass",
-            "forest",
-            "meadow",
-            "recreation_ground",
-            "cemetery",
-            "village_green",
-            "allotments",
-        ],
-        "natural": ["wood", "scrub", "grassland", "heath"],
-    },
-    "rail": {"railway": ["rail", "light_rail", "subway", "tram", "narrow_gauge"]},
-}
-_SIMPLIFY_M = {"water": 3.0, "green": 3.0, "buildings": 1.5, "rail": 3.0}
-_MIN_AREA_M2 = {"water": 200.0, "green": 200.0, "buildings": 20.0}
+# Simplification tolerance per layer in metres: buildings keep their corners, the rest is context.
+_SIMPLIFY_M = {"water": 3.0, "green": 2.0, "buildings": 1.0, "rail": 2.0}
 
 
-def basemap_from_pbf(
-    path: str | Path, *, network: Any, margin_m: float = 150.0, layers: tuple[str, ...] = BASEMAP_LAYERS
-) -> gpd.GeoDataFrame:
-    """Water, green areas, buildings and railways of an OSM extract around a street network.
+def basemap_labels(lang: str) -> dict[str, str]:
+    """What the reader sees of the basemap (layer names, attribution), from the text catalogue."""
+    return {f"basemap.{key}": text(f"basemap.{key}", lang=lang) for key in (*BASEMAP_LAYERS, "attribution")}
 
-    Parameters
-    ----------
-    path : str or Path
-        The ``.osm.pbf`` file the network came from (read offline with pyrosm).
-    network : StreetNetwork
-        The network: its extent plus ``margin_m`` bounds what is kept, its CRS is the result's.
-    margin_m : float
-        Metres around the network's extent.
-    layers : tuple of str
-        Some of :data:`BASEMAP_LAYERS`.
 
-    Returns
-    -------
-    GeoDataFrame
-        Columns ``layer`` and geometry (polygons; lines for ``rail``), simplified, in the network's CRS.
+def basemap_payload(basemap: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    """The payload entries ``water``, ``green``, ``buildings``, ``rail`` and ``landmarks``.
+
+    Each layer is ``{"poly": [polygon rings...], "lines": [encoded lines...]}``; ``landmarks`` is
+    ``{"xy": encoded points, "name": [...], "layer": [...]}``.
     """
-    import pyrosm
-
-    unknown = sorted(set(layers) - set(BASEMAP_LAYERS))
-    if unknown:
-        raise InputError(f"layers: unknown {unknown}; expected some of {list(BASEMAP_LAYERS)}")
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"OSM PBF file {str(path)!r} does not exist")
-    crs = network.edges.crs
-    box = shapely.box(*network.edges.total_bounds).buffer(margin_m, join_style="mitre")
-    window = gpd.GeoSeries([box], crs=crs).to_crs(schema.WGS84).total_bounds
-    osm = pyrosm.OSM(str(path), bounding_box=list(window))
-    frames = []
-    for layer in layers:
-        with warnings.catch_warnings():
-            # A lake or park relation crossing the window comes back with the members inside it; the
-            # result is clipped to the window anyway, so pyrosm's note on the missing members is moot.
-            warnings.filterwarnings("ignore", message=r".*relation\(s\) extend beyond the bounding box")
-            if layer == "buildings":
-                got = osm.get_buildings()
-            else:
-                got = osm.get_data_by_custom_criteria(
-                    custom_filter=_FILTERS[layer], filter_type="keep", keep_nodes=False,
-                    keep_relations=layer != "rail",
-                )  # fmt: skip
-        if got is None or len(got) == 0:
-            continue
-        geoms = gpd.GeoSeries(got.geometry.values, crs=4326).to_crs(crs)
-        geoms = geoms[geoms.notna() & ~geoms.is_empty]
-        lines = layer == "rail"
-        keep = geoms.geom_type.isin(
-            ["LineString", "MultiLineString"] if lines else ["Polygon", "MultiPolygon"]
+    if not isinstance(basemap, dict):
+        raise ParameterError(
+            "basemap must be the dict returned by trygghet_geo.network.basemap_from_pbf, "
+            f"got {type(basemap).__name__}"
         )
-        geoms = geoms[keep]
-        if not lines:  # OSM multipolygons are not always valid (self-touching rings)
-            geoms = geoms.make_valid()
-            geoms = geoms[geoms.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
-        geoms = geoms.clip(box)
-        if not lines:
-            geoms = geoms[geoms.area >= _MIN_AREA_M2[layer]]
-        geoms = geoms.simplify(_SIMPLIFY_M[layer], preserve_topology=True)
-        geoms = geoms[~geoms.is_empty]
-        frames.append(gpd.GeoDataFrame({"layer": [layer] * len(geoms)}, geometry=geoms.values, crs=crs))
-    if not frames:
-        return gpd.GeoDataFrame({"layer": []}, geometry=[], crs=crs)
-    import pandas as pd
-
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
-
-
-def basemap_payload(basemap: gpd.GeoDataFrame) -> dict[str, list[Any]]:
-    """The basemap for the map's payload: per layer, polygons (``water``, ``green``, ``buildings``) as
-    encoded rings, ``rail`` as encoded lines, all in WGS84 (see :mod:`._mapdata`)."""
-    out: dict[str, list[Any]] = {layer: [] for layer in BASEMAP_LAYERS}
-    if basemap is None or len(basemap) == 0:
-        return out
-    wgs = basemap.to_crs(schema.WGS84)
-    for layer, geom in zip(wgs["layer"], wgs.geometry, strict=True):
-        if layer not in out or geom is None or geom.is_empty:
-            continue
-        if layer == "rail":
-            parts = geom.geoms if hasattr(geom, "geoms") else [geom]
-            out[layer] += [md.encode_line(np.asarray(p.coords)[:, :2]) for p in parts if not p.is_empty]
-        else:
-            out[layer] += md.encode_polygon(geom)
+    out: dict[str, Any] = {}
+    for key in BASEMAP_LAYERS:
+        frame = basemap.get(key)
+        out[key] = _layer(frame, _SIMPLIFY_M[key]) if frame is not None and len(frame) else None
+    out["landmarks"] = _landmarks(basemap.get("labels"))
     return out
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        raise ParameterError("every basemap layer needs a CRS; set one with GeoDataFrame.set_crs")
+    return frame.to_crs(schema.WGS84)
+
+
+def _layer(frame: gpd.GeoDataFrame, tolerance_m: float) -> dict[str, Any]:
+    import shapely
+
+    from trygghet_geo.crs import to_metric
+
+    metric = frame if frame.crs is not None and frame.crs.is_projected else to_metric(frame)
+    geoms = _to_wgs84(metric.assign(geometry=metric.geometry.simplify(tolerance_m))).geometry
+    polys: list[Any] = []
+    lines: list[list[int]] = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            continue
+        parts = geom.geoms if hasattr(geom, "geoms") else [geom]
+        for part in parts:
+            if isinstance(part, shapely.Polygon):
+                polys.extend(md.encode_polygon(part))
+            elif isinstance(part, shapely.LineString):
+                coords = shapely.get_coordinates(part)
+                if len(coords) >= 2:
+                    lines.append(md.encode_line(coords))
+    return {"poly": [p for p in polys if p and len(p[0]) >= 6], "lines": lines}
+
+
+def _landmarks(frame: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
+    if frame is None or len(frame) == 0:
+        return None
+    pts = _to_wgs84(frame).geometry.representative_point()
+    lon, lat = pts.x.to_numpy(dtype=float), pts.y.to_numpy(dtype=float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    names = [clean_text(v, max_chars=60).strip() for v in frame["name"]]
+    layers = [str(v) for v in frame["layer"]] if "layer" in frame else ["" for _ in names]
+    keep = [i for i in range(len(names)) if ok[i] and names[i]]
+    return {
+        "xy": md.encode_sequence(np.column_stack([lon[keep], lat[keep]])),
+        "name": [names[i] for i in keep],
+        "layer": [layers[i] for i in keep],
+    }

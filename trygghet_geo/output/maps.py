@@ -31,7 +31,6 @@ from trygghet_geo._text import resolve_lang, text
 from trygghet_geo.errors import ParameterError
 from trygghet_geo.output import _layers as layers
 from trygghet_geo.output import _mapdata as md
-from trygghet_geo.output._basemap import basemap_from_pbf
 from trygghet_geo.output._densitymap import density_for_map, density_layer
 from trygghet_geo.output._trendmap import trend_layer
 
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["basemap_from_pbf", "make_map", "save_html"]
+__all__ = ["make_map", "save_html"]
 
 LEAFLET_CDN_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
 LEAFLET_CDN_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
@@ -63,7 +62,7 @@ def make_map(
     streets: bool | None = None,
     tiles: str | None = None,
     density: gpd.GeoDataFrame | None = None,
-    basemap: gpd.GeoDataFrame | None = None,
+    basemap: dict[str, gpd.GeoDataFrame] | None = None,
     trend: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The interactive map of an analysis.
@@ -92,6 +91,9 @@ def make_map(
     density : GeoDataFrame, optional
         A lixel table from :func:`~trygghet_geo.density.network_kde` to draw; default: computed from the
         analysis' incidents with its defaults.
+    basemap : dict of GeoDataFrame, optional
+        Context drawn under everything else (water, parks and green areas, buildings, railway, a few
+        landmark names) from :func:`trygghet_geo.network.basemap_from_pbf`, carried in the file itself.
     trend : GeoDataFrame, optional
         A segment table from :func:`~trygghet_geo.emerging_hotspots`: the layer "Utveckling" colours the
         segments by ``pattern`` with a legend of the pattern names (in the shared mode only segments holding
@@ -110,9 +112,6 @@ def make_map(
         hotspots) the analyst or a reader of the file is studying, and the map stays blank where the server
         cannot be reached (air-gapped police networks). OpenStreetMap's own tile servers also have a usage
         policy that forbids heavy use.
-    basemap : GeoDataFrame, optional
-        Water, green areas, buildings and railways to draw below the streets, from
-        :func:`~trygghet_geo.output._basemap.basemap_from_pbf` (the same OSM extract as the network).
 
     Returns
     -------
@@ -147,13 +146,13 @@ def make_map(
     payload = layers.payload(
         analysis, tables, lang=language, labels=labels, title=title, streets=draw_streets
     )
-    if heatmap is True or heatmap in ("density", "both"):
-        density = density_for_map(analysis) if density is None else density
-        payload["density"] = density_layer(density, privacy=privacy, k=k, labels=labels)
     if basemap is not None:
         from trygghet_geo.output._basemap import basemap_payload
 
-        payload["basemap"] = basemap_payload(basemap)
+        payload.update(basemap_payload(basemap))
+    if heatmap is True or heatmap in ("density", "both"):
+        density = density_for_map(analysis) if density is None else density
+        payload["density"] = density_layer(density, privacy=privacy, k=k, labels=labels)
     payload["trend"] = trend_layer(trend, privacy=privacy, k=k, lang=language)
     bounds = layers.bounds(analysis, payload)
     m = folium.Map(
@@ -228,6 +227,9 @@ def _labels(lang: str, k: int, cell_m: float) -> dict[str, str]:
     labels = dict(md.LABELS[lang])
     cell = f"{cell_m:g}"
     labels["privacy_shared"] = labels["privacy_shared"].format(k=k, cell=cell)
+    from trygghet_geo.output._basemap import basemap_labels
+
+    labels.update(basemap_labels(lang))
     for key in ("trend", "time_filter", "time_from", "time_to", "time_shown", "time_in_range"):
         labels[key] = text(f"map.{key}", lang=lang)
     return labels
@@ -268,10 +270,9 @@ def _add_groups(
         groups["area"] = group(labels["area"])
     if streets and payload["streets"]:
         groups["streets"] = group(labels["streets"])
-    if any(payload.get("basemap", {}).values()):
-        from trygghet_geo._text import text
-
-        groups["basemap"] = group(text("basemap.layer", payload.get("lang")))
+    for key in ("water", "green", "buildings", "rail"):  # the vector basemap (output/_basemap.py)
+        if payload.get(key):
+            groups[key] = group(labels[f"basemap.{key}"])
     return groups
 
 

@@ -456,20 +456,47 @@ var TrygghetMap = (function () {
     new Footer().addTo(map);
   }
 
-  // Water, green areas, buildings (polygons) and railways (lines) below the streets, on one canvas.
-  function addBasemap(D, fg) {
-    var r = L.canvas({ pane: "tgBase" }), B = D.basemap, q = D.q;
-    var fills = { water: ["#aad3df", "#8fbfd0"], green: ["#cde6b8", "#b5d69c"], buildings: ["#ddd6cf", "#c4b9ae"] };
-    ["water", "green", "buildings"].forEach(function (k) {
-      if (B[k] && B[k].length) {
-        fg.addLayer(L.polygon(polygons(B[k], q), { renderer: r, fillColor: fills[k][0], color: fills[k][1],
-          weight: 0.6, fillOpacity: 1, interactive: false }));
+  // The vector basemap (water, green, buildings, rail, landmark names): one SVG path per layer in a pane under
+  // everything else, so a reader can tell the park from the car park with no tiles.
+  var BASE_STYLE = {
+    water: { color: "#8fbcd9", weight: 1, fillColor: "#b7d7ec", fillOpacity: 1 },
+    green: { stroke: false, fillColor: "#d3e8c4", fillOpacity: 1 },
+    buildings: { color: "#c2b8ad", weight: 0.6, fillColor: "#e2dbd3", fillOpacity: 1 },
+    rail: { color: "#8a7f8e", weight: 1.6, dashArray: "5 3", fill: false }
+  };
+
+  function addBasemap(map, D, G) {
+    var renderer = null;
+    ["water", "green", "buildings", "rail"].forEach(function (key) {
+      var B = D[key];
+      if (!B || !G[key]) return;
+      if (!renderer) {
+        map.createPane("tgBase").style.zIndex = 200;
+        map.getPane("tgBase").style.pointerEvents = "none";
+        renderer = L.svg({ pane: "tgBase" });
+      }
+      var style = L.extend({ renderer: renderer, interactive: false, className: "tg-base tg-base-" + key },
+                           BASE_STYLE[key]);
+      if (B.poly && B.poly.length) G[key].addLayer(L.polygon(polygons(B.poly, D.q), style));
+      if (B.lines && B.lines.length) {
+        var ls = L.extend({}, style, { fill: false, weight: key === "water" ? 2 : style.weight,
+                                       color: key === "water" ? "#8fbcd9" : style.color });
+        G[key].addLayer(L.polyline(B.lines.map(function (a) { return latlngs(a, D.q); }), ls));
       }
     });
-    if (B.rail && B.rail.length) {
-      fg.addLayer(L.polyline(B.rail.map(function (a) { return latlngs(a, q); }),
-        { renderer: r, color: "#7d7d7d", weight: 2, dashArray: "6 4", interactive: false }));
+    var M = D.landmarks;
+    if (M && M.name.length) {
+      var f = decode(M.xy, D.q);
+      M.name.forEach(function (name, i) {
+        var fg = G[M.layer[i]];
+        if (!fg) return;
+        var icon = L.divIcon({ className: "tg-landmark tg-landmark-" + M.layer[i], html: el("span", null, name),
+                               iconSize: null });
+        fg.addLayer(L.marker([f[2 * i + 1], f[2 * i]], { icon: icon, interactive: false, keyboard: false,
+                                                          pane: "tgBase" }));
+      });
     }
+    if (renderer) map.attributionControl.addAttribution(D.labels["basemap.attribution"]);
   }
 
   function accessible(map, D) {  // the page's language, zoom allowed (WCAG 1.4.4), the map named
@@ -486,12 +513,10 @@ var TrygghetMap = (function () {
     D._groups = G;
     document.title = D.title;
     accessible(map, D);
-    map.createPane("tgBase").style.zIndex = 240;
-    map.getPane("tgBase").style.pointerEvents = "none";
     map.createPane("tgStreets").style.zIndex = 250;
     map.createPane("tgPoints").style.zIndex = 350;
     map.getPane("tgStreets").style.pointerEvents = "none";
-    if (D.basemap && G.basemap) addBasemap(D, G.basemap);
+    addBasemap(map, D, G);
     if (D.streets && G.streets) {
       var lines = D.streets.map(function (a) { return latlngs(a, D.q); });
       G.streets.addLayer(L.polyline(lines, { renderer: L.canvas({ pane: "tgStreets" }), color: "#8d949c",
@@ -520,6 +545,9 @@ var TrygghetMap = (function () {
       G.layers.options.collapsed = true;
       G.layers.remove(); G.layers.addTo(map);
     }
+    // printing lays the page out anew (print stylesheet: A4 landscape), so Leaflet measures the map again
+    window.addEventListener("beforeprint", function () { map.invalidateSize({ animate: false }); });
+    window.addEventListener("afterprint", function () { map.invalidateSize({ animate: false }); });
     map.getContainer().setAttribute("data-tg-ready", "1");
     return byPlace;
   }
