@@ -387,7 +387,7 @@ var TrygghetMap = (function () {
         L.DomEvent.disableClickPropagation(outer); L.DomEvent.disableScrollPropagation(outer);
         var head = el("div", "tg-panel-head", null, outer);
         el("div", "tg-legend-title", L_.legend, head);
-        var fold = el("button", "tg-toggle tg-legend-toggle", "\u2212", head);  // collapsible: a short screen
+        var fold = el("button", "tg-legend-toggle", "\u2212", head);  // collapsible: a short screen
         fold.type = "button"; fold.setAttribute("aria-label", L_.legend);  // keeps the place list clear
         var box = el("div", "tg-legend-body", null, outer);
         outer.tabIndex = 0;  // a region that may scroll: reachable by keyboard (WCAG 2.1.1)
