@@ -43,13 +43,8 @@ def test_at_most_two_functions_over_80_lines() -> None:
     assert len(long) <= house.MAX_LONG_FUNCTIONS, long
 
 
-# NetworkHDBSCAN's mutual-reachability search runs its own dijkstra on the network split at the points;
-# it is to move onto network.distance (then leave this set).
-KNOWN_SHORTEST_PATH = {"trygghet_geo.hotspots._mutual_reach"}
-
-
 def test_one_shortest_path_engine() -> None:
-    assert set(house.calls(house.SHORTEST_PATH)) == {"trygghet_geo.network.distance"} | KNOWN_SHORTEST_PATH
+    assert set(house.calls(house.SHORTEST_PATH)) == {"trygghet_geo.network.distance"}
 
 
 def test_one_metric_crs_rule() -> None:

@@ -23,7 +23,7 @@ from trygghet_geo.manifest import sha256_file, sha256_frame, sha256_network
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1764547200"  # 2025-12-01T00:00:00Z
 OUTPUTS = ("trygghetskarta.html", "platser.csv", "platser.xlsx", "uppfoljning.html", "uppfoljning.xlsx",
-           "manifest.json")  # fmt: skip
+           "lagesbild.html", "lagesbild.docx", "lagesbild_karta.html", "manifest.json")  # fmt: skip
 
 
 def _demo_process(folder: Path, hash_seed: str) -> subprocess.Popen[bytes]:

@@ -30,8 +30,18 @@ def test_readme_demo_output_is_what_the_demo_prints(demo, capsys) -> None:
     _print_summary(analysis)
     printed = capsys.readouterr().out.rstrip("\n").split("\n")
     readme = _readme_block()
-    summary = [line for line in readme if not line.startswith(("Karta:", "Platser:", "Rapport:"))]
+    summary = [
+        line for line in readme if not line.startswith(("Karta:", "Platser:", "Rapport:", "Lägesbild:"))
+    ]
     assert summary == printed
     files = "\n".join(line for line in readme if line not in summary)
-    for role in ("map", "places", "report", "manifest"):
+    for role in ("map", "places", "report", "manifest", "lagesbild"):
         assert Path(paths[role]).name in files, role
+
+
+def test_readme_demo_file_lines_are_the_demo_commands_own() -> None:
+    """The README's file lines are the text the ``demo`` subcommand prints for them (``_text``)."""
+    from trygghet_geo._text import text
+
+    readme = _readme_block()
+    assert text("files.lagesbild", path="data/processed/lagesbild.html") in readme

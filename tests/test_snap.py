@@ -116,14 +116,17 @@ def test_helsinki_snapping_equals_strtree_nearest() -> None:
     np.testing.assert_allclose(shapely.distance(on, shapely.points(pts[ok])), ref[ok], atol=1e-7)
 
 
-def test_fallback_paths_give_the_same_answer(cross, monkeypatch) -> None:
+@pytest.mark.parametrize("cell_m", [0.7, 3.0, 500.0])
+def test_the_grid_cell_does_not_change_the_answer(cross, monkeypatch, cell_m) -> None:
     import trygghet_geo.network.snap as snap_module
+    from trygghet_geo.network import network_from_lines
 
     rng = np.random.default_rng(8)
     pts = rng.uniform(-30, 130, size=(500, 2))
     expected = snap_points(pts, cross, max_snap_m=40)
-    monkeypatch.setattr(snap_module, "_K", 1)  # every point unproven: second KD pass, then STRtree
-    got = snap_points(pts, cross, max_snap_m=40)
+    # many rings of tiny cells, or one cell holding everything; a fresh network so the index is rebuilt
+    monkeypatch.setattr(snap_module, "_CELL_M", cell_m)
+    got = snap_points(pts, network_from_lines(cross.edges[["geometry"]]), max_snap_m=40)
     pd.testing.assert_series_equal(got["snapped"], expected["snapped"])
     np.testing.assert_allclose(got["snap_dist_m"], expected["snap_dist_m"], atol=1e-9)
     np.testing.assert_allclose(got["edge_offset_m"], expected["edge_offset_m"], atol=1e-9)

@@ -51,6 +51,9 @@ _LAZY: dict[str, str] = {
     "network_kde": "trygghet_geo.density",
     "export_places": "trygghet_geo.rank",
     "write_report": "trygghet_geo.output.report",
+    "lagesbild": "trygghet_geo.output._lagesbild",
+    "read_reference": "trygghet_geo.reference",
+    "read_survey": "trygghet_geo.reference",
     "read_areas": "trygghet_geo.areas",
     "area_summary": "trygghet_geo.areas",
     "read_plan": "trygghet_geo.plan",
@@ -72,6 +75,7 @@ _SUBMODULES = (
     "output",
     "plan",
     "rank",
+    "reference",
     "sample",
     "schema",
 )
@@ -100,6 +104,7 @@ __all__ = [
     "find_hotspots",
     "followup_plan",
     "hotspot_significance",
+    "lagesbild",
     "near_repeat",
     "network_kde",
     "options",
@@ -108,6 +113,8 @@ __all__ = [
     "read_incidents",
     "read_observations",
     "read_plan",
+    "read_reference",
+    "read_survey",
     "redact",
     "snap_points",
     "suggest_eps",
@@ -133,10 +140,12 @@ if TYPE_CHECKING:  # explicit imports for type checkers and readers
     from trygghet_geo.hotspots._significance import hotspot_significance
     from trygghet_geo.io import read_incidents, read_observations
     from trygghet_geo.network import StreetNetwork, snap_points
+    from trygghet_geo.output._lagesbild import lagesbild
     from trygghet_geo.output.privacy import redact
     from trygghet_geo.output.report import write_report
     from trygghet_geo.plan import followup_plan, read_plan, write_plan_template
     from trygghet_geo.rank import export_places, rank_places
+    from trygghet_geo.reference import read_reference, read_survey
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo._typing import Period
 from trygghet_geo.errors import InputError, ParameterError
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def followup_plan(
     areas: gpd.GeoDataFrame | None = None,
     network: StreetNetwork | None = None,
     alpha: float = 0.05,
-    data_period: tuple[Any, Any] | None = None,
+    data_period: Period | None = None,
 ) -> pd.DataFrame:
     """Follow up each measure of the register at its place against the rest of the town.
 

@@ -31,7 +31,7 @@ _INPUTS: dict[str, tuple[str, ...] | None] = {
     "places": (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".kml", ".gml", ".zip"),
 }
 # Subcommands whose --out is a folder; for the others it is one file of these kinds.
-_FOLDER_OUT = {"demo", "analyze", "report", "density", "hotlist", "batch"}
+_FOLDER_OUT = {"demo", "analyze", "report", "density", "lagesbild", "hotlist", "batch"}
 _FILE_OUT = {
     "validate": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
     "geocode": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
@@ -96,7 +96,7 @@ def _check_inputs(args: argparse.Namespace) -> None:
             continue
         flag = (
             name
-            if name in ("incidents", "file") and args.command != "report"
+            if name in ("incidents", "file") and args.command not in ("report", "lagesbild")
             else f"--{name.replace('_', '-')}"
         )
         path = Path(value)

@@ -62,6 +62,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "Rapport:    {path} (+ .xlsx); så gjordes filerna: {manifest}",
         "en": "Report:     {path} (+ .xlsx); how the files were made: {manifest}",
     },
+    # --- the lägesbild (output/_lagesbild.py)
+    "files.lagesbild": {"sv": "Lägesbild:  {path} (+ .docx)", "en": "Lägesbild:  {path} (+ .docx)"},
     # the "Om analysen" panel of every HTML output (output/_provenance.py), the XLSX sheet (io/_stamp.py)
     "about.title": {"sv": "Om analysen", "en": "About this analysis"},
     "about.version": {"sv": "Version", "en": "Version"},

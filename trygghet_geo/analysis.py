@@ -127,6 +127,7 @@ def analyze(
     weights: dict[str, float] | None = None,
     n_simulations: int = 99,
     random_state: int = 0,
+    n_jobs: int | None = None,
     title: str | None = None,
     source_note: str | None = None,
     synthetic: bool | None = None,
@@ -170,6 +171,9 @@ def analyze(
     n_simulations, random_state
         Monte Carlo simulations and seed of the significance test
         (:func:`trygghet_geo.hotspots.hotspot_significance`, false-discovery rate 5 %).
+    n_jobs
+        Simulations run at a time on threads (``None``: 1, ``-1``: every core); the results are identical
+        for any value (one random stream per simulation).
     title, source_note
         Shown on the map and in reports.
     synthetic
@@ -250,7 +254,7 @@ def analyze(
     eps, ms, weighted = params.eps_m, params.min_samples, params.min_samples_auto
     hotspots = hotspot_significance(
         hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted,
-        n_simulations=n_simulations, random_state=random_state,
+        n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs,
     )  # fmt: skip
     hotspots = hotspot_stability(hotspots, inc, network, eps_m=eps, min_samples=ms, street_weighted=weighted)
     stages.step("rank")

@@ -48,6 +48,7 @@ from trygghet_geo._area_layers import (
     recognise,
     texts,
 )
+from trygghet_geo._typing import Period
 from trygghet_geo.errors import CRSError, InputError, ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -194,10 +195,10 @@ def area_summary(
     incidents: gpd.GeoDataFrame,
     areas: gpd.GeoDataFrame,
     *,
-    period: tuple[Any, Any],
+    period: Period,
     population: PopulationLike = None,
     places: gpd.GeoDataFrame | None = None,
-    previous: tuple[Any, Any] | None = None,
+    previous: Period | None = None,
     alpha: float = 0.05,
 ) -> gpd.GeoDataFrame:
     """Incidents of a period per area: counts by category, rate per 1,000 inhabitants, change, share.

@@ -19,6 +19,7 @@ from trygghet_geo._cli_conventions import add_conventions, lang_from_argv, local
 from trygghet_geo._cli_conventions import fail as _fail
 from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_hotlist import add_hotlist
+from trygghet_geo._cli_lagesbild import add_lagesbild
 from trygghet_geo._cli_options import (
     add_analysis_options,
     add_read_options,
@@ -67,6 +68,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     print(f"Karta:   {paths['map']}")
     print(f"Platser: {paths['places']} (+ .xlsx)")
     print(text("files.report", path=paths["report"], manifest=paths["manifest"]))
+    print(text("files.lagesbild", path=paths["lagesbild"]))
     print(f"Klart på {time.perf_counter() - t0:.0f} s.")
     return 0
 
@@ -605,6 +607,7 @@ _SUBCOMMANDS = (
     _add_report,
     with_loaders(add_density, "density", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_trend, "trend", load_network=_load_network, load_gazetteer=_load_gazetteer),
+    with_loaders(add_lagesbild, "lagesbild", load_network=_load_network, load_gazetteer=_load_gazetteer),
     add_cache,
     with_loaders(add_plan, "plan", load_network=_load_network, load_gazetteer=_load_gazetteer),
     with_loaders(add_hotlist, "hotlist", load_network=_load_network, load_gazetteer=_load_gazetteer),

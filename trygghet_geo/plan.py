@@ -54,7 +54,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -88,6 +88,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: What names the known places: a ranking or an area table (their ``name``/``rank``, ``area_id``/``area_name``
+#: columns), one name, some names, or a list of such tables.
+PlacesLike: TypeAlias = "pd.DataFrame | str | Iterable[str] | Sequence[pd.DataFrame | str] | None"
 
 STATUSES = ("planerad", "pågår", "genomförd", "avbruten")
 """The statuses of a measure."""
@@ -210,7 +214,7 @@ def _category_in(words: Sequence[str]) -> str | None:
 
 
 # --- the template -------------------------------------------------------------------------------------------
-def write_plan_template(path: str | Path, places: Any = None) -> Path:
+def write_plan_template(path: str | Path, places: PlacesLike = None) -> Path:
     """Write an empty measures register to fill in (XLSX with an instruction sheet, or CSV).
 
     Parameters
@@ -308,7 +312,7 @@ def _instructions() -> pd.DataFrame:
 
 
 # --- reading ------------------------------------------------------------------------------------------------
-def read_plan(path: str | Path, *, places: Any = None, sheet: str | int | None = None) -> pd.DataFrame:
+def read_plan(path: str | Path, *, places: PlacesLike = None, sheet: str | int | None = None) -> pd.DataFrame:
     """Read and validate a measures register.
 
     Parameters

@@ -32,6 +32,7 @@ import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -309,17 +310,38 @@ class _Context:
     network: StreetNetwork
     gazetteer: Any
 
+    # Computed once for all places (each place reads them for the incidents inside it).
+    @cached_property
+    def tree(self) -> Any:
+        import shapely
+
+        return shapely.STRtree(self.inc.geometry.to_numpy())
+
+    @cached_property
+    def cats(self) -> np.ndarray:
+        return np.asarray(self.inc[schema.CATEGORY].astype(str).to_numpy())
+
+    @cached_property
+    def cat_weight(self) -> np.ndarray:
+        return np.array([self.w.get(c, 0.0) for c in self.cats])
+
+    @cached_property
+    def windows(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        when = self.inc[schema.OCCURRED_AT]
+        return {
+            m: (_window(when, self.end, m), _window(when, self.end - pd.DateOffset(months=m), m))
+            for m in WINDOWS_MONTHS
+        }
+
 
 def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float, float, float, bool, float],
                obs_mask: np.ndarray, edges: np.ndarray) -> dict[str, Any]:  # fmt: skip
     inc, obs, start, end, w, network = ctx.inc, ctx.obs, ctx.start, ctx.end, ctx.w, ctx.network
-    import shapely
-
     inside = np.zeros(len(inc), bool)
-    idx = shapely.STRtree(inc.geometry.to_numpy()).query(geom, predicate="intersects")
+    idx = ctx.tree.query(geom, predicate="intersects")
     inside[idx] = True
     when = inc[schema.OCCURRED_AT]
-    cats = inc[schema.CATEGORY].astype(str).to_numpy()
+    cats = ctx.cats
     in_period = inside & ((when >= start) & (when <= end)).to_numpy()
     row: dict[str, Any] = {schema.HOTSPOT_ID: hid, schema.KIND: kind, schema.P_VALUE: p[0],
                            schema.Q_VALUE: p[1], schema.P_MAX: p[2], schema.SIGNIFICANT: p[3],
@@ -329,16 +351,12 @@ def _place_row(ctx: _Context, geom: Any, *, hid: int, kind: str, p: tuple[float,
         row[schema.n_of(c)] = int((in_period & (cats == c)).sum())
     row["_weighted"] = sum(w.get(c, 0.0) * row[schema.n_of(c)] for c in schema.INCIDENT_CATEGORIES)
     for months in WINDOWS_MONTHS:
-        recent, previous = (
-            _window(when, end, months),
-            _window(when, end - pd.DateOffset(months=months), months),
-        )
+        recent, previous = ctx.windows[months]
         n_now, n_prev = int((inside & recent).sum()), int((inside & previous).sum())
         row[schema.n_window(months)] = n_now
         row[schema.trend_window(months)] = _trend(n_now, n_prev)
         if months == 6:
-            weights_arr = np.array([w.get(c, 0.0) for c in cats])
-            row["_weighted_6m"] = float(weights_arr[inside & recent].sum())
+            row["_weighted_6m"] = float(ctx.cat_weight[inside & recent].sum())
             row["_lead"] = _lead_category(cats, inside & recent, inside & previous, w)
     ocats = obs[schema.CATEGORY].astype(str).to_numpy()
     row[schema.N_OBSERVATIONS] = int(obs_mask.sum())

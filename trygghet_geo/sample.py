@@ -637,13 +637,13 @@ def run_demo(
 ) -> tuple[Analysis, dict[str, Path]]:
     """Run the whole flow on the sample, as ``trygghet-geo demo`` does.
 
-    Writes the sample's input files to ``raw``, then ``trygghetskarta.html`` (shared privacy mode),
-    ``platser.csv`` and ``platser.xlsx`` (the ranked places), the follow-up report ``uppfoljning.html`` and
-    ``uppfoljning.xlsx``, and ``manifest.json`` (how they were made) to ``out``. Returns the analysis and
-    every path written.
+    Writes the sample's input files to ``raw``, then to ``out`` the map ``trygghetskarta.html`` (shared mode),
+    the ranked places ``platser.csv``/``.xlsx``, the report ``uppfoljning.html``/``.xlsx``, the lägesbild
+    ``lagesbild.html``/``.docx`` (and its map) and ``manifest.json``. Returns the analysis and every path.
     """
     from trygghet_geo.analysis import analyze
     from trygghet_geo.manifest import write_manifest
+    from trygghet_geo.output._lagesbild import LAGESBILD_KEYS, lagesbild_of
     from trygghet_geo.output.report import write_report
     from trygghet_geo.rank import export_places
 
@@ -673,7 +673,8 @@ def run_demo(
     paths.update(hotlist_of(result, out))
     report = write_report(result, out / "uppfoljning.html", promise_date=PROMISE_DATE)
     paths["report"], paths["report_xlsx"] = report["html"], report["xlsx"]
-    written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx")]
+    paths.update(lagesbild_of(result, paths, out))  # with the sample's districts and register, no PDF
+    written = [paths[k] for k in ("map", "places", "places_xlsx", "report", "report_xlsx", *LAGESBILD_KEYS)]
     paths["manifest"] = write_manifest(result.manifest, out, written)
     return result, paths
 

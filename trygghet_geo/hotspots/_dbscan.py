@@ -31,8 +31,7 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils._param_validation import Interval
 
@@ -40,7 +39,7 @@ from trygghet_geo._config import options
 from trygghet_geo.errors import CRSError, InputError, ParameterTypeError
 from trygghet_geo.hotspots._parameters import suggest_parameters
 from trygghet_geo.network._model import StreetNetwork
-from trygghet_geo.network.distance import _distance_pairs, _pair_chunks, _prepare, _Prepared, neighbour_weight
+from trygghet_geo.network.distance import _distance_pairs, _prepare, _Prepared, neighbour_weight
 from trygghet_geo.network.distance import (
     cached_node_distances as cached_node_distances,  # importable from here
 )
@@ -65,80 +64,18 @@ _PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step in su
 _BIG = np.iinfo(np.int64).max
 
 
-def _core_components(p: _Prepared, core: np.ndarray) -> np.ndarray:
-    """Connected components of the cores' eps-graph, as a component number per sorted position."""
-    r = p.radius
-    n = len(p.t)
-    cpos = np.flatnonzero(core)
-    # Consecutive cores along one edge within eps of each other.
-    same = (p.er[cpos[1:]] == p.er[cpos[:-1]]) & (p.t[cpos[1:]] - p.t[cpos[:-1]] <= r)
-    a_list, b_list = [cpos[:-1][same]], [cpos[1:][same]]
-    # The core nearest to each end of every occupied edge, and its distance to that end.
-    n_occ = len(p.start)
-    has = np.zeros(n_occ, dtype=bool)
-    has[p.er[cpos]] = True
-    first = np.full(n_occ, -1)
-    last = np.full(n_occ, -1)
-    first[p.er[cpos[::-1]]] = cpos[::-1]
-    last[p.er[cpos]] = cpos
-    rep = np.stack([first, last], axis=1)
-    h = np.full((n_occ, 2), np.inf)
-    h[has, 0] = p.t[first[has]]
-    h[has, 1] = p.length[has] - p.t[last[has]]
-    tab_e = np.repeat(np.arange(n_occ), np.diff(p.blk))
-    for ae in (0, 1):
-        for bf in (0, 1):
-            d_ab = (p.d_uu, p.d_uv, p.d_vu, p.d_vv)[2 * ae + bf]
-            ok = h[tab_e, ae] + d_ab + h[p.tab_f, bf] <= r
-            a_list.append(rep[tab_e[ok], ae])
-            b_list.append(rep[p.tab_f[ok], bf])
-    a_all, b_all = np.concatenate(a_list), np.concatenate(b_list)
-    g = coo_matrix((np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(n, n)).tocsr()
-    labels: np.ndarray = connected_components(g, directed=False)[1]
-    return labels
+def _labels_sorted(p: _Prepared, weight: np.ndarray, min_samples: float) -> tuple[np.ndarray, np.ndarray]:
+    """(label, core) per sorted point: steps 3-5 of the module docstring, in compiled loops
+    (:mod:`trygghet_geo.network._kernels`)."""
+    from trygghet_geo.network import _kernels
 
-
-def _range_min(values: np.ndarray) -> Any:
-    """A sparse-table range-minimum query over ``values``: ``query(lo, hi)`` is min(values[lo:hi]) per pair
-    (``_BIG`` when empty). Written here because neither numpy nor scipy offers a vectorised RMQ."""
-    table = [values]
-    k = 1
-    while 2 * k <= len(values):
-        prev = table[-1]
-        table.append(np.minimum(prev[:-k], prev[k:]))
-        k *= 2
-
-    def query(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        span = hi - lo
-        out = np.full(len(lo), _BIG)
-        ok = span > 0
-        level = np.zeros(len(lo), dtype=np.int64)
-        level[ok] = np.floor(np.log2(span[ok])).astype(np.int64)
-        for lv in np.unique(level[ok]):
-            sel = ok & (level == lv)
-            row = table[lv]
-            out[sel] = np.minimum(row[lo[sel]], row[hi[sel] - (1 << int(lv))])
-        return out
-
-    return query
-
-
-def _border_labels(p: _Prepared, core: np.ndarray, label_sorted: np.ndarray) -> np.ndarray:
-    """Label of every non-core point: the lowest label among its core neighbours, -1 when it has none."""
-    out = label_sorted.copy()
-    todo = np.flatnonzero(~core)
-    if len(todo) == 0 or not core.any():
-        return out
-    values = np.where(core, label_sorted, _BIG).astype(np.int64)
-    query = _range_min(values)
-    best = np.full(len(p.t), _BIG)
-    for c in _pair_chunks(p, todo):
-        m = np.minimum(query(c.s, c.a), query(c.b, c.e))
-        m[c.win] = np.minimum(m[c.win], query(c.w0, c.w1))
-        np.minimum.at(best, c.i, m)
-    hit = (best < _BIG) & ~core
-    out[hit] = best[hit]
-    return out
+    core = neighbour_weight(p, weight) >= min_samples
+    label = np.full(len(p.t), -1, dtype=np.int64)
+    if core.any():
+        t, er, _, _, length, blk, tab_f, d4 = p.arrays()
+        label = _kernels.core_labels(core, p.order, t, er, length, blk, tab_f, d4, p.radius)
+        label = _kernels.border_labels(core, label, *p.arrays(), p.radius)
+    return label, core
 
 
 # --- public functional core --------------------------------------------------------------------------------
@@ -239,20 +176,8 @@ def dbscan_on_network(
     if not (e >= 0).any():
         return labels, core_mask
     p = _prepare(e, t, network, float(eps_m))
-    ws = w[p.order]
-    core = neighbour_weight(p, ws) >= min_samples
-    if core.any():
-        comp = _core_components(p, core)
-        # Number clusters like scikit-learn: by the lowest original index among each component's cores.
-        comp_core = comp[core]
-        first_index = np.full(comp.max() + 1, _BIG)
-        np.minimum.at(first_index, comp_core, p.order[core])
-        used = np.flatnonzero(first_index < _BIG)
-        rank = np.full(comp.max() + 1, -1, dtype=np.int64)
-        rank[used[np.argsort(first_index[used], kind="stable")]] = np.arange(len(used))
-        label_sorted = np.where(core, rank[comp], -1)
-        label_sorted = _border_labels(p, core, label_sorted)
-        labels[p.order] = label_sorted
+    label_sorted, core = _labels_sorted(p, w[p.order], min_samples)
+    labels[p.order] = label_sorted
     core_mask[p.order] = core
     logger.info(
         "network DBSCAN: %d points, %d clusters, %d core, %d noise",
@@ -395,12 +320,15 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
             self.components_ = db.components_
             self.snap_ = None
             return self
-        from trygghet_geo.network.snap import snap_points
+        from trygghet_geo.network.snap import snap_points, snap_table
 
         X, xy = network_input(self, X, self.network)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, xy)
-        snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
+        if isinstance(X, np.ndarray):  # no point geometry to make for a bare array
+            snap = snap_table(xy, self.network, max_snap_m=self.max_snap_m)
+        else:
+            snap = snap_points(X, self.network, max_snap_m=self.max_snap_m)
         labels, core = dbscan_on_network(
             snap["edge_id"].to_numpy(),
             snap["edge_offset_m"].to_numpy(),

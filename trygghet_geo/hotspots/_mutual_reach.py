@@ -11,10 +11,10 @@ distances, so the single-linkage hierarchy, the labels and the probabilities are
    offset along it); the pairs within that bound, found with the sorted-offset intervals of
    :mod:`trygghet_geo.network.distance` at a per-point radius, hold the k nearest. Points whose edge
    holds fewer than k points, or whose bound is beyond the shared search radius, are searched on the
-   network split at the points (``scipy.sparse.csgraph.dijkstra`` from their positions with a growing
-   ``limit``); for a few thousand points every search goes there, which is cheaper than preparing a
-   shared radius. Fewer than k points in the point's part of the network give an infinite core
-   distance, as in the dense case.
+   network split at the points (:func:`trygghet_geo.network.distance.graph_distances` from their
+   positions with a growing ``limit``); for a few thousand points every search goes there, which is
+   cheaper than preparing a shared radius. Fewer than k points in the point's part of the network give an
+   infinite core distance, as in the dense case.
 2. **Candidate pairs.** (a) every pair closer than ``rho(i) = max{core(t) : i lies in t's core ball}``
    (at least ``core(i)``; large only next to an isolated point, and then for its k neighbours only);
    (b) for the longer pairs, the boundary edges of the network Voronoi diagram of the points (Mehlhorn
@@ -47,9 +47,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
-from trygghet_geo.network.distance import _PAIR_CHUNK, _expand, _prepare, _Prepared
+from trygghet_geo.network.distance import (
+    _distance_pairs,
+    _expand,
+    _prepare,
+    _Prepared,
+    graph_distances,
+    nearest_source,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -59,7 +66,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _ROWS_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × split-graph vertices)
-_EXPAND_CHUNK = 4_000_000  # neighbour pairs expanded per vectorised step
 # Searches on the split graph cost (sources × its vertices): up to this many entries they are cheaper than
 # preparing a larger shared radius for all points.
 _ROWS_BUDGET = 2_000_000
@@ -75,72 +81,12 @@ def _loose(r: Any) -> Any:
 # --- pairs within a radius of its own for every point -------------------------------------------------------
 def _pairs_within(p: _Prepared, points: np.ndarray, rad: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
     """(i, j, d) for every sorted point i of ``points`` and every point j with ``d(i, j) <= rad[i]``
-    (``rad <= p.radius``): the intervals of :func:`trygghet_geo.network.distance._pair_chunks` with a
-    radius per point (that function has one radius for all)."""
-    cnt = np.diff(p.blk)[p.er[points]]
-    cum = np.cumsum(cnt)
-    cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
-    for piece in np.split(np.arange(len(points)), np.unique(cuts)):
-        grp, within = _expand(cnt[piece])
-        i = points[piece][grp]
-        r = _loose(rad[i])
-        ei = p.er[i]
-        row = p.blk[ei] + within
-        ti = p.t[i]
-        rest = p.length[ei] - ti
-        du = np.minimum(ti + p.d_uu[row], rest + p.d_vu[row])
-        dv = np.minimum(ti + p.d_uv[row], rest + p.d_vv[row])
-        f = p.tab_f[row]
-        same = f == ei
-        keep = (du <= r) | (dv <= r) | same
-        i, f, du, dv, same, r, ei = i[keep], f[keep], du[keep], dv[keep], same[keep], r[keep], ei[keep]
-        s, e = p.start[f], p.stop[f]
-        a, b = s.copy(), e.copy()
-        m = du <= r
-        fm = f[m]
-        a[m] = np.searchsorted(p.key, p.base[fm] + np.minimum(r[m] - du[m], p.length[fm] + 0.5), side="right")
-        m = dv <= r
-        fm = f[m]
-        b[m] = np.searchsorted(p.key, p.base[fm] + np.maximum(p.length[fm] - r[m] + dv[m], -0.5), side="left")
-        win = np.flatnonzero(same)
-        kw, rw = p.key[i[win]], r[win]
-        w0 = np.maximum(np.searchsorted(p.key, kw - rw, side="left"), p.start[ei[win]])
-        w1 = np.minimum(np.searchsorted(p.key, kw + rw, side="right"), p.stop[ei[win]])
-        aw, bw = a[win], b[win]
-        into_a, into_b = w0 <= aw, w1 >= bw
-        a[win] = np.where(into_a, np.maximum(aw, w1), aw)
-        b[win] = np.where(into_b, np.minimum(bw, w0), bw)
-        sep = ~into_a & ~into_b
-        full = a >= b
-        a[full] = e[full]
-        b[full] = e[full]
-        for sel, lo, hi in ((None, s, a), (None, b, e), (win[sep], w0[sep], w1[sep])):
-            yield from _expand_intervals(p, i, f, du, dv, sel, lo, hi, r)
-
-
-def _expand_intervals(
-    p: _Prepared,
-    i: np.ndarray,
-    f: np.ndarray,
-    du: np.ndarray,
-    dv: np.ndarray,
-    sel: np.ndarray | None,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    r: np.ndarray,
-) -> Iterator[tuple[np.ndarray, ...]]:
-    """The pairs of a set of intervals, with their network distance, at most _EXPAND_CHUNK at a time."""
-    size = hi - lo
-    cum = np.cumsum(size)
-    cuts = np.searchsorted(cum, np.arange(_EXPAND_CHUNK, int(cum[-1]) if len(cum) else 0, _EXPAND_CHUNK))
-    for part in np.split(np.arange(len(lo)), np.unique(cuts)):
-        k, within = _expand(size[part])
-        j = lo[part][k] + within
-        grp = part[k] if sel is None else sel[part[k]]
-        ii, ff = i[grp], f[grp]
-        d = np.minimum(du[grp] + p.t[j], dv[grp] + p.length[ff] - p.t[j])
-        d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
-        ok = d <= r[grp]  # r is already widened by _loose
+    (``rad <= p.radius``, widened by :func:`_loose`): the intervals of
+    :func:`trygghet_geo.network.distance._distance_pairs` with a radius per point."""
+    r = np.zeros(len(p.t))
+    r[points] = _loose(rad[points])
+    for ii, j, d in _distance_pairs(p, points, r[points]):
+        ok = d <= r[ii]
         yield ii[ok], j[ok], d[ok]
 
 
@@ -248,7 +194,7 @@ class _Split:
         out = np.full(len(positions), np.inf)
         for lo in range(0, len(positions), per):
             src = positions[lo : lo + per]
-            block = dijkstra(self.graph, directed=False, indices=self.n_nodes + src, limit=limit)
+            block = graph_distances(self.graph, self.n_nodes + src, limit)
             block = block[:, self.n_nodes :]
             if self.mult.sum() < k:
                 continue  # fewer than k points on the whole network
@@ -267,7 +213,7 @@ class _Split:
         per = max(1, _ROWS_CHUNK // self.graph.shape[0])
         for lo in range(0, len(positions), per):
             src = positions[lo : lo + per]
-            block = dijkstra(self.graph, directed=False, indices=self.n_nodes + src, limit=limit)
+            block = graph_distances(self.graph, self.n_nodes + src, limit)
             block = block[:, self.n_nodes :]
             r, c = np.nonzero(np.isfinite(block))
             yield r + lo, c, block[r, c]
@@ -403,13 +349,7 @@ def _candidates(lv: _Levels, split: _Split, core: np.ndarray) -> tuple[np.ndarra
         mine = (rho[i] > rho[j]) | ((rho[i] == rho[j]) & (i < j)) | (d > rho[j])
         add(i[mine], j[mine], d[mine], True)
     # Voronoi neighbours along the network (Mehlhorn): one multi-source search from every position.
-    dist, _, src = dijkstra(
-        split.graph,
-        directed=False,
-        indices=split.n_nodes + np.arange(len(split.first)),
-        min_only=True,
-        return_predecessors=True,
-    )
+    dist, src = nearest_source(split.graph, split.n_nodes + np.arange(len(split.first)))
     sa, sb = src[split.a], src[split.b]
     cross = (sa >= 0) & (sb >= 0) & (sa != sb)
     hop = dist[split.a[cross]] + split.w[cross] + dist[split.b[cross]]

@@ -40,12 +40,17 @@ p-values
 Under pure noise an observed cluster is exchangeable with a simulated one, so ``p_value`` is uniform and BH
 keeps the chance of any significant hotspot near ``alpha``; the tests and ``bench/bench_defaults.py`` check it
 on seeded noise. Default: 99 simulations, ``alpha`` 0.05.
+
+How the simulations run (one seed per simulation, ``n_jobs`` threads, and Besag-Clifford sequential
+stopping: a hotspot whose answer is already known, not significant, stops using further simulations, and
+the Monte Carlo stops once every hotspot has) is :mod:`trygghet_geo.hotspots._montecarlo`'s.
 Limits: the null keeps the event count but not the events' timing or repeat addresses; uniform per metre of
 street ignores that some streets carry far more people (give a ``baseline`` when you have one).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,8 +58,8 @@ import pandas as pd
 
 from trygghet_geo import _validate as v
 from trygghet_geo import schema
-from trygghet_geo._config import progress_disable
 from trygghet_geo.errors import InputError, ParameterError, SchemaError
+from trygghet_geo.hotspots import _montecarlo
 from trygghet_geo.hotspots._dbscan import dbscan_on_network
 from trygghet_geo.hotspots._parameters import street_weights
 from trygghet_geo.network.snap import random_positions
@@ -84,6 +89,8 @@ def hotspot_significance(
     random_state: int | np.random.Generator | None = 0,
     baseline: np.ndarray | None = None,
     alpha: float = 0.05,
+    n_jobs: int | None = None,
+    sequential: bool = True,
 ) -> gpd.GeoDataFrame:
     """Add the Monte Carlo significance columns to a hotspots table.
 
@@ -102,10 +109,18 @@ def hotspot_significance(
     n_simulations : int
         Monte Carlo simulations; 0 skips the test (NaN p-values, nothing significant).
     random_state : int, Generator or None
+        Seed of the simulations: simulation k draws from ``SeedSequence(random_state).spawn(n)[k]``
+        (:mod:`trygghet_geo.hotspots._montecarlo`), so results do not depend on ``n_jobs``.
     baseline : array, optional
         Per-edge weights for relocating events instead of uniform per metre.
     alpha : float
         False-discovery rate for ``significant``.
+    n_jobs : int or None
+        Simulations run at a time on threads (``None``: 1, ``-1``: every core); identical results for any.
+    sequential : bool
+        Stop a hotspot's test once its answer is known (Besag-Clifford, see
+        :mod:`trygghet_geo.hotspots._montecarlo`), and the Monte Carlo once every hotspot has stopped;
+        ``False`` always runs ``n_simulations``.
 
     Returns
     -------
@@ -129,6 +144,7 @@ def hotspot_significance(
     (True, True)
     """
     v.count("n_simulations", n_simulations)
+    _montecarlo.check_n_jobs(n_jobs)
     v.probability("alpha", alpha)
     v.positive("eps_m", eps_m)
     v.count("min_samples", min_samples, minimum=1)
@@ -142,8 +158,9 @@ def hotspot_significance(
     e = located[schema.EDGE_ID].to_numpy(np.int64)
     t = located[schema.EDGE_OFFSET_M].to_numpy(np.float64)
     p_max, p_value = _pvalues(
-        labels, e, t, network, eps_m, min_samples, street_weighted, n_simulations, random_state, baseline
-    )
+        labels, e, t, network, eps_m, min_samples, street_weighted, n_simulations, random_state, baseline,
+        alpha=alpha, n_jobs=n_jobs, sequential=sequential,
+    )  # fmt: skip
     out = hotspots.copy()
     q = np.full(len(out), np.nan)
     has_p = np.isfinite(p_value)
@@ -160,6 +177,7 @@ def hotspot_significance(
         "eps_m": float(eps_m),
         "min_samples": int(min_samples),
         "street_weighted": bool(street_weighted),
+        "sequential": bool(sequential),
     }
     return out
 
@@ -175,6 +193,10 @@ def _pvalues(
     n_simulations: int,
     random_state: int | np.random.Generator | None,
     baseline: np.ndarray | None,
+    *,
+    alpha: float = 0.05,
+    n_jobs: int | None = None,
+    sequential: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(p_max, p_value) per hotspot label 0..K-1."""
 
@@ -187,10 +209,35 @@ def _pvalues(
     observed = core_zone_llr(
         labels, core, e, t, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_w
     )
-    maxima, pooled = _simulate(
-        len(e), network, eps_m, min_samples, street_weighted, n_simulations, random_state, edge_w
+    statistic = partial(
+        _simulated_statistics,
+        n_events=len(e),
+        network=network,
+        eps_m=eps_m,
+        min_samples=min_samples,
+        street_weighted=street_weighted,
+        edge_weight=edge_w,
     )
-    return _p_max(observed, maxima), _p_pooled(observed, pooled, _p_max(observed, maxima))
+    mc = _montecarlo.run(
+        statistic, observed, n_simulations=n_simulations, random_state=random_state, alpha=alpha,
+        n_jobs=n_jobs, sequential=sequential,
+    )  # fmt: skip
+    return _from_simulations(observed, mc)
+
+
+def _from_simulations(observed: np.ndarray, mc: _montecarlo.MonteCarlo) -> tuple[np.ndarray, np.ndarray]:
+    """(p_max, p_value) per hotspot from the simulations each hotspot's test used (its first ``mc.stop``)."""
+    p_max, p_value = np.full(len(observed), np.nan), np.full(len(observed), np.nan)
+    maxima = mc.maxima
+    for n_used in np.unique(mc.stop):
+        sel = mc.stop == n_used
+        pm = _p_max(observed[sel], maxima[:n_used])
+        early = np.isfinite(mc.p_bc[sel])
+        pm[early] = mc.p_bc[sel][early]
+        p_max[sel] = pm
+        pooled = np.sort(np.concatenate(mc.stats[:n_used]))
+        p_value[sel] = _p_pooled(observed[sel], pooled, pm)
+    return p_max, p_value
 
 
 def _weights(
@@ -201,32 +248,26 @@ def _weights(
     return street_weights(network, e, t, eps_m)
 
 
-def _simulate(
+def _simulated_statistics(
+    rng: np.random.Generator,
+    *,
     n_events: int,
     network: StreetNetwork,
     eps_m: float,
     min_samples: int,
     street_weighted: bool,
-    n_simulations: int,
-    random_state: int | np.random.Generator | None,
     edge_weight: np.ndarray | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The largest core-zone statistic of each simulation, and every simulated cluster's (pooled, sorted)."""
-    from tqdm.auto import tqdm
-
-    rng = np.random.default_rng(random_state)
-    maxima, pooled = np.zeros(n_simulations), []
-    for k in tqdm(range(n_simulations), desc="Monte Carlo", disable=progress_disable(), leave=False):
-        eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
-        sw = _weights(network, eid, off, eps_m, street_weighted)
-        labels, core = dbscan_on_network(eid, off, network, eps_m=eps_m, min_samples=min_samples,
-                                         sample_weight=sw)  # fmt: skip
-        stats = core_zone_llr(
-            labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight
-        )
-        maxima[k] = stats.max(initial=0.0)
-        pooled.append(stats)
-    return maxima, np.sort(np.concatenate(pooled))
+) -> np.ndarray:
+    """One simulation: the events relocated under the null model, reclustered and scored; the statistic of
+    every simulated cluster."""
+    eid, off = random_positions(network, n_events, random_state=rng, weights=edge_weight)
+    sw = _weights(network, eid, off, eps_m, street_weighted)
+    labels, core = dbscan_on_network(
+        eid, off, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw
+    )
+    return core_zone_llr(
+        labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight
+    )
 
 
 def _p_max(observed: np.ndarray, maxima: np.ndarray) -> np.ndarray:

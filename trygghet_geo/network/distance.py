@@ -5,7 +5,9 @@
 - :func:`position_node_distances`, :func:`distances_along_streets`, :func:`distances_from_edges`: from a
   position or a set of edges to nodes and to snapped positions (follow-up, observations near a place);
 - :func:`node_distances`, :func:`cached_node_distances` and the interval machinery below: the sparse
-  neighbourhoods behind network DBSCAN.
+  neighbourhoods behind network DBSCAN (the loops compiled in :mod:`._kernels`);
+- :func:`graph_distances`, :func:`nearest_source`: searches on graphs derived from the streets elsewhere
+  (NetworkHDBSCAN's network split at the points).
 
 The sparse neighbourhoods behind network DBSCAN: bounded node-to-node distances and, for every snapped
 point, the intervals of sorted points within eps along the network (steps 1-3 of :mod:`.hotspots._dbscan`).
@@ -23,6 +25,7 @@ point, the intervals of sorted points within eps along the network (steps 1-3 of
 from __future__ import annotations
 
 import logging
+import threading
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,16 +51,34 @@ __all__ = [
     "cached_node_distances",
     "distances_along_streets",
     "distances_from_edges",
+    "graph_distances",
+    "nearest_source",
     "nearest_source_distances",
     "node_distances",
     "position_node_distances",
 ]
 
 
-def _search(graph: csr_matrix, indices: Any, limit: float, *, min_only: bool = False) -> np.ndarray:
+def _search(
+    graph: csr_matrix, indices: Any, limit: float, *, min_only: bool = False, directed: bool = True
+) -> np.ndarray:
     """The one call of ``scipy.sparse.csgraph.dijkstra`` (graphs here are symmetric: directed search)."""
-    out: np.ndarray = dijkstra(graph, directed=True, indices=indices, limit=limit, min_only=min_only)
+    out: np.ndarray = dijkstra(graph, directed=directed, indices=indices, limit=limit, min_only=min_only)
     return out
+
+
+def graph_distances(graph: csr_matrix, sources: np.ndarray, limit: float = np.inf) -> np.ndarray:
+    """Bounded distances (``inf`` beyond ``limit``) from each of ``sources`` to every vertex of a graph built
+    elsewhere from the streets and given with one triangle only (undirected), such as the network split at
+    the points of :mod:`trygghet_geo.hotspots._mutual_reach`; shape (len(sources), vertices)."""
+    return _search(graph, sources, limit, directed=False)
+
+
+def nearest_source(graph: csr_matrix, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every vertex of an undirected graph given by one triangle, the distance to the nearest of
+    ``sources`` and which source that is (-9999 where none is reached): the network Voronoi diagram."""
+    dist, _, src = dijkstra(graph, directed=False, indices=sources, min_only=True, return_predecessors=True)
+    return np.asarray(dist), np.asarray(src)
 
 
 # --- distances from sources to every node -------------------------------------------------------------------
@@ -221,6 +242,7 @@ def node_distances(
 
 
 _reach_cache: weakref.WeakKeyDictionary[Any, dict[float, _Reach]] = weakref.WeakKeyDictionary()
+_reach_lock = threading.Lock()  # simulations on threads share the cache
 
 
 @dataclass
@@ -233,38 +255,56 @@ class _Reach:
     dist: np.ndarray
 
 
+def _cached_reach(network: StreetNetwork, sources: np.ndarray, radius: float) -> _Reach:
+    """The cached :class:`_Reach` of (network, radius), searched from every node of ``sources`` at least."""
+    with _reach_lock:
+        per_net = _reach_cache.setdefault(network, {})
+        n = len(network.nodes)
+        reach = per_net.get(radius)
+        if reach is None:
+            if len(per_net) >= 4:  # a handful of radii at most
+                per_net.clear()
+            empty = np.empty(0, dtype=np.int64)
+            reach = per_net[radius] = _Reach(
+                np.zeros(n, dtype=bool), np.zeros(n + 1, dtype=np.int64), empty, np.empty(0)
+            )
+        missing = sources[~reach.done[sources]]
+        if len(missing):
+            s_new, d_new, w_new = node_distances(network, missing, radius)
+            counts = np.diff(reach.ptr)
+            s_old = np.repeat(np.arange(n), counts)
+            s_all = np.concatenate([s_old, s_new])
+            order = np.argsort(s_all, kind="stable")
+            done = reach.done.copy()
+            done[missing] = True
+            # A new object: a thread reading the old one keeps a consistent view.
+            reach = per_net[radius] = _Reach(
+                done,
+                np.searchsorted(s_all[order], np.arange(n + 1)),
+                np.concatenate([reach.dst, d_new])[order],
+                np.concatenate([reach.dist, w_new])[order],
+            )
+        return reach
+
+
 def cached_node_distances(
     network: StreetNetwork, sources: np.ndarray, radius: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`node_distances`, remembering what was searched per (network, radius), so repeated
     clusterings on one network (Monte Carlo simulations) search from each node only once."""
-    per_net = _reach_cache.setdefault(network, {})
-    n = len(network.nodes)
-    reach = per_net.get(radius)
-    if reach is None:
-        if len(per_net) >= 4:  # a handful of radii at most
-            per_net.clear()
-        reach = per_net[radius] = _Reach(
-            np.zeros(n, dtype=bool), np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
-        )
     sources = np.asarray(sources, dtype=np.int64)
-    missing = sources[~reach.done[sources]]
-    if len(missing):
-        s_new, d_new, w_new = node_distances(network, missing, radius)
-        counts = np.diff(reach.ptr)
-        s_old = np.repeat(np.arange(n), counts)
-        s_all = np.concatenate([s_old, s_new])
-        order = np.argsort(s_all, kind="stable")
-        reach.dst = np.concatenate([reach.dst, d_new])[order]
-        reach.dist = np.concatenate([reach.dist, w_new])[order]
-        reach.ptr = np.searchsorted(s_all[order], np.arange(n + 1))
-        reach.done[missing] = True
+    reach = _cached_reach(network, sources, radius)
     grp, within = _expand(reach.ptr[sources + 1] - reach.ptr[sources])
     pos = reach.ptr[sources][grp] + within
     return sources[grp], reach.dst[pos], reach.dist[pos]
 
 
 # --- the prepared state: sorted points and the (edge, edge) table -----------------------------------------
+_Arrays = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]
+
+
 @dataclass
 class _Prepared:
     order: np.ndarray  # sorted position -> original position (snapped points only)
@@ -273,59 +313,57 @@ class _Prepared:
     start: np.ndarray  # per occupied edge: first sorted position
     stop: np.ndarray  # per occupied edge: one past the last
     length: np.ndarray  # per occupied edge
-    base: np.ndarray  # per occupied edge: offset of its band in ``key``
-    key: np.ndarray  # base[er] + t, increasing: one searchsorted serves every edge
     tab_f: np.ndarray  # table rows sorted by e: the other edge f
-    d_uu: np.ndarray  # per table row: D(u_e, u_f); inf beyond the radius
-    d_uv: np.ndarray  # D(u_e, v_f)
-    d_vu: np.ndarray  # D(v_e, u_f)
-    d_vv: np.ndarray  # D(v_e, v_f)
-    wlo: np.ndarray  # per sorted point: first position within radius along its own edge
-    whi: np.ndarray  # one past the last
+    d4: np.ndarray  # per table row: D(u_e, u_f), D(u_e, v_f), D(v_e, u_f), D(v_e, v_f); inf beyond the radius
     blk: np.ndarray  # per occupied edge e: rows blk[e]:blk[e+1]
     radius: float
 
+    @property
+    def d_uu(self) -> np.ndarray:
+        return self.d4[:, 0]
+
+    @property
+    def d_uv(self) -> np.ndarray:
+        return self.d4[:, 1]
+
+    @property
+    def d_vu(self) -> np.ndarray:
+        return self.d4[:, 2]
+
+    @property
+    def d_vv(self) -> np.ndarray:
+        return self.d4[:, 3]
+
+    def arrays(self) -> _Arrays:
+        """(t, er, start, stop, length, blk, tab_f, d4): what the compiled kernels read."""
+        return self.t, self.er, self.start, self.stop, self.length, self.blk, self.tab_f, self.d4
+
 
 def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, radius: float) -> _Prepared:
+    from trygghet_geo.network import _kernels
+
     snapped = np.flatnonzero(edge_id >= 0)
     e_all, t_all = edge_id[snapped], offset[snapped]
     o = np.lexsort((t_all, e_all))
-    order, e_s, t = snapped[o], e_all[o], t_all[o]
-    occ, start, er = np.unique(e_s, return_index=True, return_inverse=True)
+    order, e_s, t = snapped[o], e_all[o], np.ascontiguousarray(t_all[o], dtype=np.float64)
+    new = np.empty(len(e_s), dtype=bool)
+    new[:1] = True
+    np.not_equal(e_s[1:], e_s[:-1], out=new[1:])
+    start = np.flatnonzero(new)
+    er = np.cumsum(new) - 1
+    occ = e_s[start]
     stop = np.append(start[1:], len(e_s))
     length = network.edges["length_m"].to_numpy(np.float64)[occ]
-    base = np.concatenate([[0.0], np.cumsum(length + 2.0)[:-1]])
-    key = base[er] + t
     # Occupied half-edges per node: node -> (occupied edge rank, end 0=u / 1=v).
     ends = np.stack([network.edges["u"].to_numpy()[occ], network.edges["v"].to_numpy()[occ]], axis=1)
+    ends = ends.astype(np.int64)
     he_node = ends.ravel()
-    he_edge = np.repeat(np.arange(len(occ)), 2)
-    he_end = np.tile([0, 1], len(occ))
     ho = np.argsort(he_node, kind="stable")
-    he_node, he_edge, he_end = he_node[ho], he_edge[ho], he_end[ho]
-    n_nodes = len(network.nodes)
-    ptr = np.searchsorted(he_node, np.arange(n_nodes + 1))
-    deg = np.diff(ptr)
-    src, dst, dist = cached_node_distances(network, np.unique(he_node), radius)
-    keep = deg[dst] > 0
-    src, dst, dist = src[keep], dst[keep], dist[keep]
-    # Expand node pairs to (half-edge at src) × (half-edge at dst).
-    pair, k1 = _expand(deg[src])
-    h1 = ptr[src[pair]] + k1
-    pair2, k2 = _expand(deg[dst[pair]])
-    h1 = h1[pair2]
-    h2 = ptr[dst[pair[pair2]]] + k2
-    d = dist[pair[pair2]]
-    n_occ = len(occ)
-    rowkey = he_edge[h1].astype(np.int64) * n_occ + he_edge[h2]
-    col = he_end[h1] * 2 + he_end[h2]
-    uniq, inv = np.unique(rowkey, return_inverse=True)
-    tab_d = np.full((len(uniq), 4), np.inf)
-    np.minimum.at(tab_d, (inv.ravel(), col), d)
-    tab_e = uniq // n_occ
-    blk = np.searchsorted(tab_e, np.arange(n_occ + 1))
-    wlo = np.maximum(np.searchsorted(key, key - radius, side="left"), start[er])
-    whi = np.minimum(np.searchsorted(key, key + radius, side="right"), stop[er])
+    he_edge = (ho // 2).astype(np.int64)
+    he_end = (ho % 2).astype(np.int64)
+    he_ptr = np.searchsorted(he_node[ho], np.arange(len(network.nodes) + 1))
+    reach = _cached_reach(network, np.unique(he_node), radius)
+    blk, tab_f, d4 = _kernels.edge_table(ends, he_ptr, he_edge, he_end, reach.ptr, reach.dst, reach.dist)
     return _Prepared(
         order=order,
         t=t,
@@ -333,15 +371,8 @@ def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, ra
         start=start,
         stop=stop,
         length=length,
-        base=base,
-        key=key,
-        tab_f=(uniq % n_occ).astype(np.int64),
-        d_uu=tab_d[:, 0].copy(),
-        d_uv=tab_d[:, 1].copy(),
-        d_vu=tab_d[:, 2].copy(),
-        d_vv=tab_d[:, 3].copy(),
-        wlo=wlo,
-        whi=whi,
+        tab_f=tab_f,
+        d4=d4,
         blk=blk,
         radius=float(radius),
     )
@@ -366,78 +397,55 @@ class _Chunk:
     w1: np.ndarray
 
 
-def _pair_chunks(p: _Prepared, points: np.ndarray) -> Iterator[_Chunk]:
+def _pair_chunks(p: _Prepared, points: np.ndarray, rad: np.ndarray | None = None) -> Iterator[_Chunk]:
     """The neighbour intervals of the given sorted points on every edge in reach, in chunks of about
-    _PAIR_CHUNK (point, edge) pairs."""
+    _PAIR_CHUNK (point, edge) pairs; ``rad`` a radius per point (at most ``p.radius``; default
+    ``p.radius`` for all), computed by the compiled :func:`._kernels.pair_intervals`."""
     from tqdm.auto import tqdm
 
-    r = p.radius
+    from trygghet_geo.network import _kernels
+
+    points = np.asarray(points, dtype=np.int64)
+    r = np.full(len(points), p.radius) if rad is None else np.asarray(rad, dtype=np.float64)
     cnt = np.diff(p.blk)[p.er[points]]
     cum = np.cumsum(cnt)
     cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
     pieces = np.split(np.arange(len(points)), np.unique(cuts))
     for piece in tqdm(pieces, disable=progress_disable(hidden=len(pieces) < 4), desc="network DBSCAN"):
-        grp, within = _expand(cnt[piece])
-        i = points[piece][grp]
-        ei = p.er[i]
-        row = p.blk[ei] + within
-        ti = p.t[i]
-        rest = p.length[ei] - ti
-        du = np.minimum(ti + p.d_uu[row], rest + p.d_vu[row])
-        dv = np.minimum(ti + p.d_uv[row], rest + p.d_vv[row])
-        f = p.tab_f[row]
-        same = f == ei
-        keep = (du <= r) | (dv <= r) | same
-        if not keep.all():
-            i, f, du, dv, same = i[keep], f[keep], du[keep], dv[keep], same[keep]
-        s, e = p.start[f], p.stop[f]
-        a, b = s.copy(), e.copy()
-        m = du <= r
-        fm = f[m]
-        a[m] = np.searchsorted(p.key, p.base[fm] + np.minimum(r - du[m], p.length[fm] + 0.5), side="right")
-        m = dv <= r
-        fm = f[m]
-        b[m] = np.searchsorted(p.key, p.base[fm] + np.maximum(p.length[fm] - r + dv[m], -0.5), side="left")
-        # The window of ±r along the point's own edge, merged into the prefix or suffix where they touch.
-        win = np.flatnonzero(same)
-        w0, w1 = p.wlo[i[win]], p.whi[i[win]]
-        aw, bw = a[win], b[win]
-        into_a, into_b = w0 <= aw, w1 >= bw
-        a[win] = np.where(into_a, np.maximum(aw, w1), aw)
-        b[win] = np.where(into_b, np.minimum(bw, w0), bw)
-        sep = ~into_a & ~into_b
-        full = a >= b
-        a[full] = e[full]
-        b[full] = e[full]
-        yield _Chunk(i, f, du, dv, s, a, b, e, win[sep], w0[sep], w1[sep])
+        i, f, du, dv, s, a, b, e, w0, w1 = _kernels.pair_intervals(points[piece], r[piece], *p.arrays())
+        win = np.flatnonzero(w1 > w0)
+        yield _Chunk(i, f, du, dv, s, a, b, e, win, w0[win], w1[win])
 
 
 def _distance_pairs(
-    p: _Prepared, points: np.ndarray, *, after: bool = False
+    p: _Prepared, points: np.ndarray, rad: np.ndarray | None = None, *, after: bool = False
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(sorted point i, sorted neighbour j, network distance) for every neighbour of the given points,
-    in chunks; the intervals are disjoint, so each pair comes once. With ``after``, only neighbours
-    ``j > i`` (every unordered pair once, half the work, when ``points`` are all points)."""
-    for c in _pair_chunks(p, points):
+    in chunks; the intervals are disjoint, so each pair comes once. With ``rad`` (a radius per point of
+    ``points``, at most ``p.radius``) only the neighbours within each point's own radius; with ``after``,
+    only neighbours ``j > i`` (every unordered pair once, half the work, when ``points`` are all points)."""
+    for c in _pair_chunks(p, points, rad):
         for sel, lo, hi in ((None, c.s, c.a), (None, c.b, c.e), (c.win, c.w0, c.w1)):
             if after:
                 lo = np.maximum(lo, (c.i if sel is None else c.i[sel]) + 1)
                 hi = np.maximum(hi, lo)
-            k, within = _expand(hi - lo)
-            j = lo[k] + within
-            grp = k if sel is None else sel[k]
-            ii, ff = c.i[grp], c.f[grp]
-            d = np.minimum(c.du[grp] + p.t[j], c.dv[grp] + p.length[ff] - p.t[j])
-            d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
-            yield ii, j, d
+            size = hi - lo
+            cum = np.cumsum(size)
+            cuts = np.searchsorted(cum, np.arange(_PAIR_CHUNK, int(cum[-1]) if len(cum) else 0, _PAIR_CHUNK))
+            for part in np.split(np.arange(len(lo)), np.unique(cuts)):
+                k, within = _expand(size[part])
+                j = lo[part][k] + within
+                grp = part[k] if sel is None else sel[part[k]]
+                ii, ff = c.i[grp], c.f[grp]
+                d = np.minimum(c.du[grp] + p.t[j], c.dv[grp] + (p.length[ff] - p.t[j]))
+                d = np.where(ff == p.er[ii], np.minimum(d, np.abs(p.t[ii] - p.t[j])), d)
+                yield ii, j, d
 
 
 def neighbour_weight(p: _Prepared, weight: np.ndarray) -> np.ndarray:
     """Sum of the weights of every point's neighbours (itself included), per sorted point."""
-    cw = np.concatenate([[0.0], np.cumsum(weight)])
-    total = np.zeros(len(p.t))
-    for c in _pair_chunks(p, np.arange(len(p.t))):
-        part = cw[c.a] - cw[c.s] + cw[c.e] - cw[c.b]
-        part[c.win] += cw[c.w1] - cw[c.w0]
-        total += np.bincount(c.i, weights=part, minlength=len(p.t))
-    return total
+    from trygghet_geo.network import _kernels
+
+    cw = np.concatenate([[0.0], np.cumsum(weight, dtype=np.float64)])
+    out: np.ndarray = _kernels.neighbour_weights(*p.arrays(), p.radius, cw)
+    return out

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network._model import StreetNetwork
 
-__all__ = ["points_xy", "random_positions", "snap_points", "snapped_positions"]
+__all__ = ["points_xy", "random_positions", "snap_points", "snap_table", "snapped_positions"]
 
 logger = logging.getLogger(__name__)
 
@@ -104,16 +104,39 @@ def snap_points(
 
     Notes
     -----
-    Exact nearest edge, found in two steps: a scipy ``cKDTree`` over sample points every few metres along
-    every straight piece of every edge proposes the pieces near each point, and the exact point-to-piece
-    distance picks the nearest. When the proposals cannot be proven to contain the nearest piece (k-th
-    sample closer than the nearest sample + half the spacing), that point falls back to shapely's
-    ``STRtree.query_nearest``. Done by hand because ``query_nearest`` alone costs ~30 µs a point
-    (~30 s for a million incidents), the KD-tree route ~2 µs.
+    Exact nearest edge: a uniform grid of cells lists the straight pieces of every edge that touch each
+    cell (built once per network), and a compiled loop (:func:`trygghet_geo.network._kernels.nearest_pieces`)
+    searches rings of cells outwards from each point until no unsearched piece can be nearer. Done by hand
+    because shapely's ``STRtree.query_nearest`` costs ~6 µs a point (~6 s for a million incidents) and a
+    KD-tree of samples along the pieces ~4 µs; the grid ~1 µs.
     """
+    xy, index = points_xy(points, network)
+    columns, reason = _snap_columns(xy, network, max_snap_m)
+    n = len(xy)
+    if isinstance(points, gpd.GeoDataFrame):
+        out = points.assign(**columns)
+    else:
+        geometry = points if isinstance(points, gpd.GeoSeries) else gpd.points_from_xy(xy[:, 0], xy[:, 1])
+        crs = points.crs if isinstance(points, gpd.GeoSeries) else network.crs
+        out = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geometry, index=index, crs=crs), index=index)
+    own = out[schema.REASON].fillna("").astype(str).to_numpy() if schema.REASON in out else np.full(n, "")
+    out[schema.REASON] = np.where(own != "", own, reason)  # a point's earlier reason is the first cause
+    return out
+
+
+def snap_table(xy: np.ndarray, network: StreetNetwork, *, max_snap_m: float = 100.0) -> pd.DataFrame:
+    """:func:`snap_points` for an (n, 2) array in the network's CRS, as a plain DataFrame of the snapping
+    columns (no geometry made: what an estimator keeps as ``snap_`` for a million points)."""
+    columns, reason = _snap_columns(np.asarray(xy, dtype=np.float64), network, max_snap_m)
+    return pd.DataFrame({**columns, schema.REASON: reason})
+
+
+def _snap_columns(
+    xy: np.ndarray, network: StreetNetwork, max_snap_m: float
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The snapping columns of points ``xy`` and the reason of each point not snapped."""
     if not (np.isfinite(max_snap_m) and max_snap_m > 0):
         raise InputError(f"max_snap_m must be a positive number of metres, got {max_snap_m!r}")
-    xy, index = points_xy(points, network)
     n = len(xy)
     edge_id = np.full(n, -1, dtype=np.int64)
     offset = np.full(n, np.nan)
@@ -139,15 +162,7 @@ def snap_points(
         schema.SNAP_DIST_M: dist,
         SNAPPED: snapped,
     }
-    if isinstance(points, gpd.GeoDataFrame):
-        out = points.assign(**columns)
-    else:
-        geometry = points if isinstance(points, gpd.GeoSeries) else gpd.points_from_xy(xy[:, 0], xy[:, 1])
-        crs = points.crs if isinstance(points, gpd.GeoSeries) else network.crs
-        out = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geometry, index=index, crs=crs), index=index)
-    own = out[schema.REASON].fillna("").astype(str).to_numpy() if schema.REASON in out else np.full(n, "")
-    out[schema.REASON] = np.where(own != "", own, reason)  # a point's earlier reason is the first cause
-    return out
+    return columns, reason
 
 
 def snapped_positions(
@@ -165,13 +180,13 @@ def snapped_positions(
 
 
 _SNAP_CHUNK = 250_000
-_K = 8  # sample points proposed per query point
+_CELL_M: float | None = None  # grid cell side; None: about two pieces a cell
 _index_cache: weakref.WeakKeyDictionary[Any, _SegmentIndex] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
 class _SegmentIndex:
-    """Straight pieces of every edge, and a KD-tree of sample points along them."""
+    """Straight pieces of every edge, and a uniform grid of cells listing the pieces that touch each."""
 
     ax: np.ndarray  # piece start x, y, direction dx, dy, squared length
     ay: np.ndarray
@@ -180,14 +195,12 @@ class _SegmentIndex:
     len2: np.ndarray
     edge: np.ndarray  # edge of each piece
     start_m: np.ndarray  # offset of the piece's start along its edge
-    sample_piece: np.ndarray  # piece of each sample point
-    tree: Any  # scipy.spatial.cKDTree over the samples
-    spacing_m: float  # largest distance between consecutive samples along a piece
+    grid: np.ndarray  # x0, y0, cell size, columns, rows
+    cell_ptr: np.ndarray  # CSR over cells (column-major: cell = column * rows + row)
+    cell_piece: np.ndarray
 
     @classmethod
     def build(cls, network: StreetNetwork) -> _SegmentIndex:
-        from scipy.spatial import cKDTree
-
         coords, owner = shapely.get_coordinates(network.edges.geometry.to_numpy(), return_index=True)
         same = owner[1:] == owner[:-1]
         a, b = coords[:-1][same], coords[1:][same]
@@ -196,25 +209,50 @@ class _SegmentIndex:
         cum = np.cumsum(seg_len)
         edge_first = np.searchsorted(edge, edge, side="left")
         start_m = cum - seg_len - np.concatenate([[0.0], cum])[edge_first]
-        total = float(seg_len.sum())
-        spacing = max(10.0, total / 1_000_000)  # about a million samples at most
-        n_s = np.ceil(seg_len / spacing).astype(np.int64) + 1
-        piece = np.repeat(np.arange(len(a)), n_s)
-        frac = (np.arange(int(n_s.sum())) - np.repeat(np.cumsum(n_s) - n_s, n_s)) / np.repeat(n_s - 1, n_s)
-        samples = a[piece] + (b - a)[piece] * frac[:, None]
-        real_spacing = float(np.max(seg_len / np.maximum(n_s - 1, 1))) if len(a) else spacing
+        lo = np.minimum(a, b)
+        hi = np.maximum(a, b)
+        grid, ptr, piece = _grid(lo, hi, _CELL_M)
         return cls(
-            a[:, 0],
-            a[:, 1],
-            (b - a)[:, 0],
-            (b - a)[:, 1],
+            a[:, 0].copy(),
+            a[:, 1].copy(),
+            (b - a)[:, 0].copy(),
+            (b - a)[:, 1].copy(),
             seg_len**2,
             edge.astype(np.int64),
             start_m,
+            grid,
+            ptr,
             piece,
-            cKDTree(samples),
-            real_spacing,
         )
+
+
+def _grid(
+    lo: np.ndarray, hi: np.ndarray, cell: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A uniform grid over the pieces' bounding boxes (``lo``, ``hi``): about two pieces a cell (or cells of
+    side ``cell``), each piece listed in every cell its bounding box touches (the cell is widened while that
+    lists too many)."""
+    n = len(lo)
+    if n == 0:
+        return np.array([0.0, 0.0, 1.0, 1.0, 1.0]), np.zeros(2, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    x0, y0 = lo.min(axis=0)
+    span = np.maximum(hi.max(axis=0) - (x0, y0), 1.0)
+    c = max(float(np.sqrt(span[0] * span[1] * 2.0 / n)), 1.0) if cell is None else float(cell)
+    while True:
+        c0 = np.floor((lo - (x0, y0)) / c).astype(np.int64)
+        c1 = np.floor((hi - (x0, y0)) / c).astype(np.int64)
+        per = (c1[:, 0] - c0[:, 0] + 1) * (c1[:, 1] - c0[:, 1] + 1)
+        if per.sum() <= 16 * n:
+            break
+        c *= 2.0
+    nx, ny = int(c1[:, 0].max()) + 1, int(c1[:, 1].max()) + 1
+    piece = np.repeat(np.arange(n), per)
+    k = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    h = (c1[:, 1] - c0[:, 1] + 1)[piece]
+    cell = (c0[piece, 0] + k // h) * ny + (c0[piece, 1] + k % h)
+    o = np.argsort(cell, kind="stable")
+    ptr = np.searchsorted(np.asarray(cell)[o], np.arange(nx * ny + 1))
+    return np.array([x0, y0, c, nx, ny], dtype=np.float64), ptr, piece[o]
 
 
 def _segment_index(network: StreetNetwork) -> _SegmentIndex:
@@ -224,49 +262,22 @@ def _segment_index(network: StreetNetwork) -> _SegmentIndex:
     return index
 
 
-def _kd_candidates(xy: np.ndarray, ix: _SegmentIndex, max_snap_m: float, k: int) -> tuple[np.ndarray, ...]:
-    """Nearest piece among the pieces of the k nearest samples: (distance, piece, position along it,
-    proven) per point; proven when every sample within (nearest sample + half the spacing) was proposed."""
-    sd, si = ix.tree.query(xy, k=k, distance_upper_bound=max_snap_m + ix.spacing_m)
-    sd, si = sd.reshape(len(xy), -1), si.reshape(len(xy), -1)  # k=1 gives 1-d arrays
-    found = si < len(ix.sample_piece)
-    piece = ix.sample_piece[np.where(found, si, 0)]
-    px, py = xy[:, :1], xy[:, 1:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        u = ((px - ix.ax[piece]) * ix.dx[piece] + (py - ix.ay[piece]) * ix.dy[piece]) / ix.len2[piece]
-    u = np.clip(np.nan_to_num(u), 0.0, 1.0)
-    d = np.hypot(ix.ax[piece] + u * ix.dx[piece] - px, ix.ay[piece] + u * ix.dy[piece] - py)
-    d[~found] = np.inf
-    best = np.argmin(d, axis=1)
-    rows = np.arange(len(xy))
-    proven = ~(np.isfinite(sd[:, -1]) & (sd[:, -1] <= sd[:, 0] + ix.spacing_m / 2.0))
-    return d[rows, best], piece[rows, best], u[rows, best], proven
-
-
 def _snap_xy(xy: np.ndarray, network: StreetNetwork, max_snap_m: float) -> tuple[np.ndarray, ...]:
     """Nearest edge, offset along it and distance for finite points (edge -1 beyond max_snap_m)."""
+    from trygghet_geo.network import _kernels
+
     ix = _segment_index(network)
-    bd, bp, bu, proven = _kd_candidates(xy, ix, max_snap_m, _K)
-    if not proven.all():  # dense corners (many short pieces): ask for more samples
-        redo = np.flatnonzero(~proven)
-        bd[redo], bp[redo], bu[redo], proven[redo] = _kd_candidates(xy[redo], ix, max_snap_m, 4 * _K)
-    edge = np.where(bd <= max_snap_m, ix.edge[bp], -1)
+    px, py = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+    bp, bd, bu = _kernels.nearest_pieces(
+        px, py, ix.grid, ix.cell_ptr, ix.cell_piece, ix.ax, ix.ay, ix.dx, ix.dy, ix.len2, float(max_snap_m)
+    )
+    ok = (bp >= 0) & (bd <= max_snap_m)
+    bp = np.where(ok, bp, 0)
+    edge = np.where(ok, ix.edge[bp], -1)
     length = network.edges["length_m"].to_numpy()
     off = np.clip(ix.start_m[bp] + bu * np.sqrt(ix.len2[bp]), 0.0, length[ix.edge[bp]])
-    if not proven.all():
-        unsure = np.flatnonzero(~proven)
-        logger.debug("snapping %d points with STRtree.query_nearest", len(unsure))
-        geoms = shapely.points(xy[unsure])
-        (qi, ti), dd = network.edge_tree.query_nearest(
-            geoms, max_distance=max_snap_m, return_distance=True, all_matches=False
-        )
-        edge[unsure] = -1
-        edge[unsure[qi]] = ti
-        bd[unsure[qi]] = dd
-        loc = shapely.line_locate_point(network.edges.geometry.to_numpy()[ti], geoms[qi])
-        off[unsure[qi]] = np.clip(loc, 0.0, length[ti])
-    off = np.where(edge >= 0, off, np.nan)
-    bd = np.where(edge >= 0, bd, np.nan)
+    off = np.where(ok, off, np.nan)
+    bd = np.where(ok, bd, np.nan)
     return edge, off, bd
 
 

@@ -1,0 +1,189 @@
+"""``trygghet-geo lagesbild``: the lägesbild of Lag (2023:196) 4 § as HTML, Word and PDF.
+
+Kept beside :mod:`trygghet_geo.cli` (which registers it with one line) so the subcommand's arguments and
+work stay in one place; heavy modules are imported in :func:`_run_lagesbild` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from trygghet_geo._cli_options import add_analysis_options, add_read_options, analysis_kwargs, read_inputs
+from trygghet_geo.errors import TrygghetError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.network import StreetNetwork
+
+__all__ = ["add_lagesbild"]
+
+
+def add_lagesbild(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> Callable[[argparse.Namespace], int]:
+    """Add the subcommand; the network and gazetteer loaders are the command line's own."""
+    p = sub.add_parser(
+        "lagesbild",
+        help="the lägesbild (Lag 2023:196 4 §) as HTML, Word and PDF; on the bundled sample by default",
+        description="Analyse the incidents and safety-walk remarks and write the lägesbild in Swedish: "
+        "1 Kartläggning, 2 Övrig relevant information, 3 Analys, 4 Åtgärdsplan, 5 Uppföljning, 6 Källor och "
+        "begränsningar, and the medborgarlöfte candidates (lagesbild.html, lagesbild.docx, lagesbild.pdf "
+        "when "
+        "chromium is installed, and the public map lagesbild_karta.html). Shared privacy mode by default. "
+        "Without --incidents the bundled synthetic sample is used, with its districts and register.",
+    )
+    p.add_argument("--incidents", help="incident file (default: the bundled synthetic sample)")
+    p.add_argument("--observations", help="safety-walk observation file")
+    p.add_argument("--network", help="street network as for analyze: a saved .gpkg, OSM file or line layer")
+    p.add_argument("--gazetteer", help="saved gazetteer or OSM extract, for place text and landmark names")
+    p.add_argument("--study-area", help="polygon layer drawn as the study area")
+    p.add_argument("--areas", help="DeSO, RegSO or district polygons (.gpkg, .geojson, .shp)")
+    p.add_argument(
+        "--plan", help="the measures register (åtgärdsplan, .xlsx or .csv; 'trygghet-geo plan init')"
+    )
+    p.add_argument(
+        "--reference", help="Brå's reported offences per 100,000 inhabitants by category and year (CSV)"
+    )
+    p.add_argument("--survey", help="trygghetsundersökning figures: question, year, value (CSV)")
+    p.add_argument("--population", type=float, help="the municipality's inhabitants (for the reference)")
+    p.add_argument("--previous", help="the previous lägesbild's incident file (incidents by category then)")
+    p.add_argument(
+        "--other-sources", nargs="+", help="text files of other relevant information (one section each)"
+    )
+    add_analysis_options(p)
+    add_read_options(p, observations=True)
+    p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
+    p.add_argument(
+        "--top", type=int, default=5, help="prioritised problems and medborgarlöfte candidates (5)"
+    )
+    p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="exposure (shared)")
+    p.add_argument("--title", help="title of the document")
+    p.add_argument("--no-pdf", action="store_true", help="do not print the PDF")
+    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    p.add_argument("--name", default="lagesbild", help="file name without suffix (default: lagesbild)")
+    return lambda args: _run_lagesbild(args, load_network, load_gazetteer)
+
+
+def _run_lagesbild(
+    args: argparse.Namespace,
+    load_network: Callable[[str], StreetNetwork],
+    load_gazetteer: Callable[[str | None, StreetNetwork], Gazetteer | None],
+) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from trygghet_geo._verify import record_command
+    from trygghet_geo.analysis import analyze
+    from trygghet_geo.manifest import write_manifest
+    from trygghet_geo.output._lagesbild import lagesbild
+
+    for flag in ("areas", "plan", "reference", "survey", "previous"):
+        value = getattr(args, flag)
+        if value is not None and not Path(value).is_file():
+            raise TrygghetError(f"--{flag} {value!r}: no such file")
+    other = _other_sources(args.other_sources)
+    inputs: dict[str, Any] = {"areas": args.areas, "plan": args.plan}
+    with tempfile.TemporaryDirectory(prefix="trygghet_geo-lagesbild-") as tmp:
+        if args.incidents is None:
+            from trygghet_geo import sample
+
+            if args.observations or args.network:
+                raise TrygghetError("--observations and --network need --incidents (else the sample is used)")
+            raw = sample.write_raw(tmp)
+            data: tuple[Any, Any] = (raw["incidents"], raw["observations"])
+            network = sample.load_network()
+            gazetteer: Gazetteer | None = sample.load_gazetteer()
+            extra: dict[str, Any] = {
+                "synthetic": True,
+                "source_note": sample.SOURCE_NOTE,
+                "study_area": args.study_area or raw["area"],
+            }
+            inputs = {"areas": args.areas or raw["districts"], "plan": args.plan or raw["plan"]}
+            print("Ingen --incidents: lägesbilden görs på de syntetiska exempeldata.")
+        else:
+            if args.network is None:
+                raise TrygghetError(
+                    "--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)"
+                )
+            network, extra = load_network(args.network), {"study_area": args.study_area}
+            data = read_inputs(args)
+            gazetteer = load_gazetteer(args.gazetteer, network)
+        extra.update(analysis_kwargs(args))
+        result = analyze(
+            *data,
+            network=network,
+            gazetteer=gazetteer,
+            n_simulations=args.n_simulations,
+            title=args.title,
+            **extra,
+        )
+        record_command(result.manifest, "lagesbild", vars(args))
+        _record_inputs(result.manifest, {**inputs, "reference": args.reference, "survey": args.survey,
+                                         "previous": args.previous})  # fmt: skip
+        paths = lagesbild(
+            result,
+            areas=inputs["areas"],
+            plan=inputs["plan"],
+            reference=args.reference,
+            survey=args.survey,
+            population=args.population,
+            previous=args.previous,
+            other_sources=other,
+            out=args.out,
+            name=args.name,
+            privacy=args.privacy,
+            top_n=args.top,
+            title=args.title,
+            pdf=not args.no_pdf,
+        )
+    write_manifest(result.manifest, Path(args.out), list(paths.values()))
+    _print(paths)
+    return 0
+
+
+def _record_inputs(manifest: dict[str, Any], files: dict[str, Any]) -> None:
+    """The lägesbild's own input files in the manifest (by their bytes), beside the analysis' inputs."""
+    from pathlib import Path
+
+    from trygghet_geo.manifest import _describe_input
+
+    inputs = manifest.setdefault("inputs", {})
+    for role, path in files.items():
+        if path is not None and Path(path).is_file():
+            inputs[role] = _describe_input(str(path))
+
+
+def _other_sources(files: list[str] | None) -> dict[str, str] | None:
+    """Each text file's name (without suffix) as its title and its text (UTF-8) as the body."""
+    if not files:
+        return None
+    from pathlib import Path
+
+    out = {}
+    for f in files:
+        path = Path(f)
+        if not path.is_file():
+            raise TrygghetError(f"--other-sources {f!r}: no such file")
+        try:
+            out[path.stem] = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            out[path.stem] = path.read_text(encoding="cp1252")
+    return out
+
+
+def _print(paths: dict[str, Path]) -> None:
+    print(f"Lägesbild: {paths['html']}")
+    print(f"Word:      {paths['docx']}")
+    if "pdf" in paths:
+        print(f"PDF:       {paths['pdf']}")
+    else:
+        print("PDF:       inte skriven (chromium saknas eller --no-pdf)")
+    if "map" in paths:
+        print(f"Karta för allmänheten: {paths['map']}")
