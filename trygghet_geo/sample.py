@@ -661,8 +661,7 @@ def run_demo(
         n_simulations=n_simulations,
     )
     result.manifest["command"] = {"name": "demo", "options": {}}
-    result.basemap = load_basemap()  # water, parks, buildings, railways, landmarks: every map of the run
-    paths["map"] = result.to_html(out / "trygghetskarta.html")
+    paths["map"] = result.to_html(out / "trygghetskarta.html", basemap=load_basemap())
     paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
     paths["places_xlsx"] = export_places(
         result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest
