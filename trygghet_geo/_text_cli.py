@@ -613,6 +613,93 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "places and street pieces listed, each (10)",
     },
     "cli.hotlist.title": {"sv": "sidans rubrik", "en": "the page's title"},
+    # lagesbild
+    "cli.cmd.lagesbild": {
+        "sv": "lägesbilden (Lag 2023:196 4 §) som HTML, Word och PDF; på exempeldata om inget annat anges",
+        "en": "the lägesbild (Lag 2023:196 4 §) as HTML, Word and PDF; on the bundled sample by default",
+    },
+    "cli.desc.lagesbild": {
+        "sv": "Analysera händelserna och trygghetsvandringens synpunkter och skriv lägesbilden på "
+        "svenska: 1 Kartläggning, 2 Övrig relevant information, 3 Analys, 4 Åtgärdsplan, 5 "
+        "Uppföljning, 6 Källor och begränsningar, och kandidaterna till medborgarlöften "
+        "(lagesbild.html, lagesbild.docx, lagesbild.pdf när chromium är installerat, och den "
+        "offentliga kartan lagesbild_karta.html). Delningsläge som standard. Utan --incidents "
+        "används de medföljande syntetiska exempeldata, med deras stadsdelar och register.",
+        "en": "Analyse the incidents and safety-walk remarks and write the lägesbild in Swedish: 1 "
+        "Kartläggning, 2 Övrig relevant information, 3 Analys, 4 Åtgärdsplan, 5 Uppföljning, 6 "
+        "Källor och begränsningar, and the medborgarlöfte candidates (lagesbild.html, "
+        "lagesbild.docx, lagesbild.pdf when chromium is installed, and the public map "
+        "lagesbild_karta.html). Shared privacy mode by default. Without --incidents the bundled "
+        "synthetic sample is used, with its districts and register.",
+    },
+    "cli.lagesbild.incidents": {
+        "sv": "fil med händelser (standard: de medföljande syntetiska exempeldata)",
+        "en": "incident file (default: the bundled synthetic sample)",
+    },
+    "cli.lagesbild.network": {
+        "sv": "gatunät som för analyze: en sparad .gpkg, OSM-fil eller ett linjeskikt",
+        "en": "street network as for analyze: a saved .gpkg, OSM file or line layer",
+    },
+    "cli.lagesbild.gazetteer": {
+        "sv": "sparat ortnamnsregister eller OSM-utdrag, för platstext och namn på landmärken",
+        "en": "saved gazetteer or OSM extract, for place text and landmark names",
+    },
+    "cli.lagesbild.study_area": {
+        "sv": "polygonskikt som ritas som undersökningsområde",
+        "en": "polygon layer drawn as the study area",
+    },
+    "cli.lagesbild.areas": {
+        "sv": "DeSO-, RegSO- eller stadsdelspolygoner (.gpkg, .geojson, .shp)",
+        "en": "DeSO, RegSO or district polygons (.gpkg, .geojson, .shp)",
+    },
+    "cli.lagesbild.plan": {
+        "sv": "åtgärdsregistret (åtgärdsplan, .xlsx eller .csv; 'trygghet-geo plan init')",
+        "en": "the measures register (åtgärdsplan, .xlsx or .csv; 'trygghet-geo plan init')",
+    },
+    "cli.lagesbild.reference": {
+        "sv": "Brås anmälda brott per 100 000 invånare per kategori och år (CSV)",
+        "en": "Brå's reported offences per 100,000 inhabitants by category and year (CSV)",
+    },
+    "cli.lagesbild.survey": {
+        "sv": "siffror ur trygghetsundersökningen: fråga, år, värde (CSV)",
+        "en": "trygghetsundersökning figures: question, year, value (CSV)",
+    },
+    "cli.lagesbild.population": {
+        "sv": "kommunens invånarantal (för jämförelsen)",
+        "en": "the municipality's inhabitants (for the reference)",
+    },
+    "cli.lagesbild.previous": {
+        "sv": "förra lägesbildens händelsefil (händelser per kategori då)",
+        "en": "the previous lägesbild's incident file (incidents by category then)",
+    },
+    "cli.lagesbild.other_sources": {
+        "sv": "textfiler med annan relevant information (ett avsnitt var)",
+        "en": "text files of other relevant information (one section each)",
+    },
+    "cli.lagesbild.n_simulations": {
+        "sv": "Monte Carlo-simuleringar (standard 99)",
+        "en": "Monte Carlo simulations (default 99)",
+    },
+    "cli.lagesbild.top": {
+        "sv": "prioriterade problem och kandidater till medborgarlöften (5)",
+        "en": "prioritised problems and medborgarlöfte candidates (5)",
+    },
+    "cli.lagesbild.privacy": {
+        "sv": "exponering (shared)",
+        "en": "exposure (shared)",
+    },
+    "cli.lagesbild.title": {
+        "sv": "dokumentets rubrik",
+        "en": "title of the document",
+    },
+    "cli.lagesbild.no_pdf": {
+        "sv": "skriv inte ut PDF:en",
+        "en": "do not print the PDF",
+    },
+    "cli.lagesbild.name": {
+        "sv": "filnamn utan ändelse (standard: lagesbild)",
+        "en": "file name without suffix (default: lagesbild)",
+    },
     # verify
     "cli.verify.output": {
         "sv": "mapp med utdata, manifest.json, kart-/rapport-.html eller .xlsx",
