@@ -124,10 +124,24 @@ def scenario(
     anchors = _anchors(graph, n_hot, rng, 500.0) if n_hot else []
     hot = [_along(_hot_lines(graph, network, a, radius_m), PER_HOT[density], rng, 6.0) for a in anchors]
     xy = np.concatenate([noise, *hot]) if hot else noise
+    return export(xy, anchors, hot, graph, network, density, seed, rng)
+
+
+def export(
+    xy: np.ndarray,
+    anchors: list[int],
+    hot: list[np.ndarray],
+    graph: nx.MultiGraph,
+    network: StreetNetwork,
+    density: float,
+    seed: int,
+    rng: np.random.Generator,
+) -> Scenario:
+    """The points as a police export (two years of dates, WGS84), with the planted hotspots beside it."""
     n = len(xy)
     when = START + pd.to_timedelta(rng.integers(0, 730 * 24 * 60, n), unit="min")
     lon, lat = gpd.GeoSeries(shapely.points(xy), crs=network.crs).to_crs(4326).pipe(lambda s: (s.x, s.y))
-    export = pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Ärendenummer": [f"5000-K{seed}-{i}" for i in range(n)],
             "Brottstyp": rng.choice(np.array(TYPES), n),
@@ -140,7 +154,7 @@ def scenario(
     anchor_xy = np.array([[graph.nodes[a]["point"].x, graph.nodes[a]["point"].y] for a in anchors]).reshape(
         -1, 2
     )
-    return Scenario(export, anchor_xy, hot, density, seed)
+    return Scenario(table, anchor_xy, hot, density, seed)
 
 
 def score(places: gpd.GeoDataFrame, sc: Scenario, *, top: int = 3) -> tuple[int, int, bool]:

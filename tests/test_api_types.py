@@ -12,7 +12,6 @@ import trygghet_geo as tg
 # name -> why it still says Any (remove the entry when its signature names its types)
 KNOWN_ANY = {
     # hotspots/_dbscan.py and hotspots/_parameters.py belong to the clustering and defaults work in progress
-    "suggest_eps": "edge_id, offset_m, random_state (hotspots/_dbscan.py)",
     "suggest_parameters": "edge_id, offset_m (hotspots/_parameters.py)",
     "NetworkDBSCAN.fit": "X, y, sample_weight: scikit-learn's array-likes (hotspots/_dbscan.py)",
     "NetworkHDBSCAN.fit": "X, y: scikit-learn's array-likes, as NetworkDBSCAN",

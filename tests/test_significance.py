@@ -19,6 +19,7 @@ from trygghet_geo.hotspots._significance import (
     hotspot_significance,
 )
 from trygghet_geo.hotspots._stability import hotspot_stability
+from trygghet_geo.hotspots._zones import ball_scan_llr
 from trygghet_geo.network import network_from_lines
 
 
@@ -55,31 +56,62 @@ def test_footprint_lengths_equal_a_brute_force_union(events, half) -> None:
         assert got[lab] == pytest.approx(expected, abs=length.max() / 20000 * 4 + 1e-9)
 
 
-def test_core_zone_counts_every_event_inside_the_cores_reach(street) -> None:
+def _corner_case(street):
+    """300 events on the L-shaped street, half near the corner, random labels and cores; the network
+    distance along it (the same street, or round the corner) and a fine grid of positions."""
     rng = np.random.default_rng(5)
     n = 300
+    length = street.edges["length_m"].to_numpy()
     eid = rng.integers(0, 2, n)
-    off = rng.uniform(0, 1, n) * street.edges["length_m"].to_numpy()[eid]
+    corner_at = np.array(
+        [float(shapely.line_locate_point(g, shapely.Point(3000, 0))) for g in street.edges.geometry]
+    )
+    near_corner = np.abs(corner_at[eid] - rng.uniform(0, 150, n))
+    off = np.where(rng.random(n) < 0.5, rng.uniform(0, 1, n) * length[eid], near_corner)
     labels = rng.integers(-1, 4, n)
     core = rng.random(n) < 0.3
+
+    def dist(e1, t1, e2, t2):
+        round_corner = np.abs(t1 - corner_at[e1]) + np.abs(t2 - corner_at[e2])
+        return np.where(e1 == e2, np.abs(t1 - t2), round_corner)
+
+    grid = [(np.full(20001, e), np.linspace(0, length[e], 20001)) for e in (0, 1)]
+    return eid, off, labels, core, dist, grid, float(length.sum()), length, corner_at
+
+
+def _brute_llr(inside, covered, n, total):
+    k, ex = inside.sum(), n * covered / total
+    return k * np.log(k / ex) + (n - k) * np.log((n - k) / (n - ex)) if ex < k <= n / 2 else 0.0
+
+
+def test_core_zone_counts_every_event_inside_the_cores_reach(street) -> None:
+    eid, off, labels, core, dist, grid, total, _, _ = _corner_case(street)
     h = 40.0
     got = core_zone_llr(labels, core, eid, off, street, half_width_m=h)
-    total_len = float(street.edges["length_m"].sum())
     for lab in range(4):
-        zone = (labels == lab) & core
-        inside = np.zeros(n, bool)
-        covered = 0.0
-        for e in (0, 1):
-            c = off[zone & (eid == e)]
-            inside |= (
-                (eid == e) & (np.abs(off[:, None] - c[None, :]) <= h + 1e-9).any(axis=1) if len(c) else False
-            )
-            xs = np.linspace(0, street.edges["length_m"].iloc[e], 60001)
-            if len(c):
-                covered += (np.abs(xs[:, None] - c[None, :]) <= h).any(axis=1).mean() * xs[-1]
-        k, ex = inside.sum(), n * covered / total_len
-        want = k * np.log(k / ex) + (n - k) * np.log((n - k) / (n - ex)) if k > ex else 0.0
-        assert got[lab] == pytest.approx(want, rel=1e-3, abs=0.01)
+        zone = np.flatnonzero((labels == lab) & core)
+        inside = (dist(eid[:, None], off[:, None], eid[zone], off[zone]) <= h + 1e-9).any(axis=1)
+        inside &= (labels == lab) | (labels == -1)  # another cluster's events do not count
+        covered = sum((dist(ge[:, None], gt[:, None], eid[zone], off[zone]) <= h).any(axis=1).mean() * gt[-1]
+                      for ge, gt in grid)  # fmt: skip
+        assert got[lab] == pytest.approx(_brute_llr(inside, covered, len(eid), total), rel=1e-3, abs=0.01)
+
+
+def test_ball_scan_takes_the_best_ball_around_a_core_event(street) -> None:
+    eid, off, labels, core, dist, _, total, length, corner_at = _corner_case(street)
+    radii = (20.0, 45.0, 90.0)
+    got = ball_scan_llr(labels, core, eid, off, street, radii_m=radii)
+    for lab in range(4):
+        best = 0.0
+        for c in np.flatnonzero((labels == lab) & core):
+            d_ev = dist(eid, off, eid[c], off[c])
+            for r in radii:
+                own, other = length[eid[c]], length[1 - eid[c]]  # exact: along its street, round the corner
+                dc = abs(off[c] - corner_at[eid[c]])
+                covered = min(off[c] + r, own) - max(off[c] - r, 0.0) + min(max(r - dc, 0.0), other)
+                inside = (d_ev <= r + 1e-9) & ((labels == lab) | (labels == -1))
+                best = max(best, _brute_llr(inside, covered, len(eid), total))
+        assert got[lab] == pytest.approx(best, rel=1e-3, abs=0.01)
 
 
 def test_p_values_resolve_below_one_over_simulations() -> None:

@@ -31,6 +31,7 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.sparse import csr_matrix
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils._param_validation import Interval
@@ -421,14 +422,14 @@ class KDistance:
 
 
 def suggest_eps(
-    edge_id: Any,
-    offset_m: Any,
+    edge_id: ArrayLike,
+    offset_m: ArrayLike,
     network: StreetNetwork,
     *,
     k: int = 5,
     max_distance_m: float = 500.0,
     sample_size: int | None = 2000,
-    random_state: Any = 0,
+    random_state: int | np.random.Generator | np.random.RandomState | None = 0,
     rule: Literal["null", "knee"] = "null",
 ) -> KDistance:
     """The k-distance curve along the streets and a suggested eps.

@@ -46,6 +46,8 @@ __all__ = [
     "BallTable",
     "Parameters",
     "ball_lengths",
+    "ball_measures",
+    "ball_reach",
     "ball_table",
     "street_weights",
     "suggest_parameters",
@@ -162,14 +164,63 @@ def ball_lengths(
     >>> ball_lengths(net, np.array([0, 0]), np.array([50.0, 90.0]), 30.0).tolist()
     [60.0, 80.0]
     """
+    out: np.ndarray = ball_measures(network, edge_id, offset_m, (radius_m,))[0]
+    return out
+
+
+def ball_measures(
+    network: StreetNetwork,
+    edge_id: np.ndarray,
+    offset_m: np.ndarray,
+    radii_m: tuple[float, ...],
+    edge_weight: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`ball_lengths` at several radii at once (one search at the largest), each metre of edge ``f``
+    weighted by ``edge_weight[f]`` when given: an array of shape ``(len(radii_m), len(edge_id))``."""
+    e = np.asarray(edge_id, dtype=np.int64)
+    t = np.asarray(offset_m, dtype=np.float64)
+    out = np.zeros((len(radii_m), len(e)))
+    if len(e) == 0:
+        return out
+    length = network.edges["length_m"].to_numpy(np.float64)
+    w = np.ones(len(length)) if edge_weight is None else np.asarray(edge_weight, dtype=np.float64)
+    big = float(max(radii_m))
+    pt, fe, a_big, b_big = ball_reach(network, e, t, big)
+    lf = length[fe]
+    own = fe == e[pt]
+    # A position whose own edge reaches no node within r still covers its window along the edge.
+    alone = np.bincount(pt[own], minlength=len(e)) == 0
+    for k, r in enumerate(float(x) for x in radii_m):
+        a, b = np.maximum(a_big - (big - r), 0.0), np.maximum(b_big - (big - r), 0.0)
+        covered = np.minimum(lf, a + b)
+        # Own edge: [0, a] ∪ [t - r, t + r] ∪ [L - b, L].
+        aa, bb, tt = a[own], b[own], t[pt[own]]
+        lo, hi, lo_b = np.maximum(tt - r, 0.0), np.minimum(tt + r, lf[own]), lf[own] - bb
+        gap1 = np.maximum(0.0, np.minimum(lo, lo_b) - aa)
+        gap2 = np.maximum(0.0, lo_b - np.maximum(hi, aa))
+        covered[own] = np.clip(lf[own] - gap1 - gap2, 0.0, lf[own])
+        out[k] = np.bincount(pt, weights=covered * w[fe], minlength=len(e))
+        ea, ta = e[alone], t[alone]
+        out[k, alone] = (np.minimum(ta + r, length[ea]) - np.maximum(ta - r, 0.0)) * w[ea]
+    return out
+
+
+def ball_reach(
+    network: StreetNetwork, edge_id: np.ndarray, offset_m: np.ndarray, radius_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The edges a network ball of radius ``radius_m`` around each position enters, and how far.
+
+    Returns ``(point, edge, a, b)``: one row per (position, edge reached through one of its end nodes), with
+    ``a`` (``b``) the metres of the edge covered from its node u (v), 0 when that end is not reached. The
+    ball covers ``[0, min(a, L)] ∪ [L - b, L]`` of such an edge; a position's own edge is also covered over
+    ``[t - r, t + r]`` (not part of the rows; its row is there only when one of its ends is reached).
+    """
     e = np.asarray(edge_id, dtype=np.int64)
     t = np.asarray(offset_m, dtype=np.float64)
     r = float(radius_m)
     u_all = network.edges["u"].to_numpy(np.int64)
     v_all = network.edges["v"].to_numpy(np.int64)
     length = network.edges["length_m"].to_numpy(np.float64)
-    if len(e) == 0:
-        return np.zeros(0)
     ends = np.unique(np.r_[u_all[e], v_all[e]])
     src, dst, dist = cached_node_distances(network, ends, r)
     ptr = np.asarray(np.searchsorted(src, np.r_[ends, np.iinfo(np.int64).max]))  # grouped by source
@@ -201,21 +252,7 @@ def ball_lengths(
     uniq, inv = np.unique(key, return_inverse=True)
     ab = np.zeros((len(uniq), 2))
     np.maximum.at(ab, (inv.ravel(), end), reach)
-    pt, fe = uniq // len(length), uniq % len(length)
-    lf = length[fe]
-    own = fe == e[pt]
-    covered = np.minimum(lf, ab[:, 0] + ab[:, 1])
-    # Own edge: [0, a] ∪ [t - r, t + r] ∪ [L - b, L].
-    a, b, tt = ab[own, 0], ab[own, 1], t[pt[own]]
-    lo, hi, lo_b = np.maximum(tt - r, 0.0), np.minimum(tt + r, lf[own]), lf[own] - b
-    gap1 = np.maximum(0.0, np.minimum(lo, lo_b) - a)
-    gap2 = np.maximum(0.0, lo_b - np.maximum(hi, a))
-    covered[own] = np.clip(lf[own] - gap1 - gap2, 0.0, lf[own])
-    out = np.bincount(pt, weights=covered, minlength=len(e))
-    # A position whose own edge reaches no node within r still covers its window along the edge.
-    alone = np.bincount(pt[own], minlength=len(e)) == 0
-    out[alone] = np.minimum(t[alone] + r, length[e[alone]]) - np.maximum(t[alone] - r, 0.0)
-    return out
+    return uniq // len(length), uniq % len(length), ab[:, 0], ab[:, 1]
 
 
 _tables: weakref.WeakKeyDictionary[Any, dict[float, BallTable]] = weakref.WeakKeyDictionary()

@@ -9,15 +9,10 @@ The test: each hotspot's densest part against the null model
 Could a concentration this strong arise by chance on this street network? DBSCAN chains onto a true hotspot
 the noise around it (border points, and at high densities neighbouring core points), so scoring the whole
 cluster dilutes it: a hotspot of 60 events in a city of 15,000 could drown in the few hundred events DBSCAN
-joined to it. So each hotspot is scored on its **core zone**: the street within ``eps_m / 2`` of its core
-events (the events that have ``min_samples`` within ``eps_m``: the cluster's densest part), measured along
-each core's own edge, and the number ``n`` of events (of any cluster or none) inside that zone. With ``N``
-events on the streets and the zone holding the share ``s`` of the street length (or of the per-edge
-``baseline``), the expected count is ``e = N * s`` and the statistic is Kulldorff's Poisson log-likelihood
-ratio ``n ln(n/e) + (N - n) ln((N - n)/(N - e))`` for ``n > e``, else 0 (Kulldorff 1997, "A spatial scan
-statistic", Commun. Stat. Theory Methods 26:1481-1496; the zones are DBSCAN's core zones instead of circles,
-as in density-based scan variants such as Duczmal & Assunção 2004). A zone holding more than half of all
-events is no candidate (statistic 0), as in Kulldorff's scan.
+joined to it. So each hotspot is scored on zones around its core events (the cluster's densest part): the
+street within ``eps_m / 2`` of any core event, and network balls of 0.5-2 eps around one core event,
+Kulldorff's Poisson log-likelihood ratio of the events inside, the largest over the zones
+(:mod:`trygghet_geo.hotspots._zones` defines the zones and the statistic, with references).
 
 The null model relocates the same number of events uniformly per metre of street (or by ``baseline``),
 reclusters them with the same parameters (street weights included) and scores every cluster the same way.
@@ -62,6 +57,7 @@ from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.hotspots import _montecarlo
 from trygghet_geo.hotspots._dbscan import dbscan_on_network
 from trygghet_geo.hotspots._parameters import street_weights
+from trygghet_geo.hotspots._zones import cluster_statistic, core_zone_llr
 from trygghet_geo.network.snap import random_positions
 
 if TYPE_CHECKING:
@@ -73,8 +69,6 @@ __all__ = ["SIGNIFICANCE_COLUMNS", "core_zone_llr", "footprint_lengths", "hotspo
 
 SIGNIFICANCE_COLUMNS = ("p_value", "q_value", "p_max", "significant")
 _TAIL_K = 50  # pooled values the exponential tail is fitted to
-ZONE_HALF_WIDTH = 0.5  # the core zone reaches this many eps from each core event along its edge
-_MAX_SHARE = 0.5
 
 
 def hotspot_significance(
@@ -206,9 +200,7 @@ def _pvalues(
     edge_w = _baseline(baseline, network)
     sw = _weights(network, e, t, eps_m, street_weighted)
     _, core = dbscan_on_network(e, t, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw)
-    observed = core_zone_llr(
-        labels, core, e, t, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_w
-    )
+    observed = cluster_statistic(labels, core, e, t, network, eps_m=eps_m, edge_weight=edge_w)
     statistic = partial(
         _simulated_statistics,
         n_events=len(e),
@@ -265,9 +257,7 @@ def _simulated_statistics(
     labels, core = dbscan_on_network(
         eid, off, network, eps_m=eps_m, min_samples=min_samples, sample_weight=sw
     )
-    return core_zone_llr(
-        labels, core, eid, off, network, half_width_m=eps_m * ZONE_HALF_WIDTH, edge_weight=edge_weight
-    )
+    return cluster_statistic(labels, core, eid, off, network, eps_m=eps_m, edge_weight=edge_weight)
 
 
 def _p_max(observed: np.ndarray, maxima: np.ndarray) -> np.ndarray:
@@ -300,55 +290,6 @@ def _p_pooled(observed: np.ndarray, pooled: np.ndarray, fallback: np.ndarray) ->
     if beyond.any() and beta > 0:
         p[beyond] = np.minimum(k / (1.0 + n) * np.exp(-(observed[beyond] - u) / beta), 1.0 / (1.0 + n))
     return np.asarray(p, dtype=float)
-
-
-def core_zone_llr(
-    labels: np.ndarray,
-    core: np.ndarray,
-    edge_id: np.ndarray,
-    offset_m: np.ndarray,
-    network: StreetNetwork,
-    *,
-    half_width_m: float,
-    edge_weight: np.ndarray | None = None,
-) -> np.ndarray:
-    """Poisson log-likelihood ratio of each cluster's core zone (see the module docstring).
-
-    The zone of a cluster is the union of ``[t - h, t + h]`` on the edges of its core events (all its
-    events when none is core, e.g. for labels from another method); every event inside counts.
-
-    Examples
-    --------
-    >>> import geopandas as gpd, shapely
-    >>> from trygghet_geo.network import network_from_lines
-    >>> line = shapely.LineString([(0, 0), (1000, 0)])
-    >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[line], crs=3006))
-    >>> off = np.r_[[100.0, 101, 102, 103], np.arange(10) * 100 + 50]
-    >>> labels = np.r_[[0, 0, 0, 0], -np.ones(10, int)]
-    >>> core = np.r_[[False, True, True, False], np.zeros(10, bool)]
-    >>> round(float(core_zone_llr(labels, core, np.zeros(14, int), off, net, half_width_m=10)[0]), 3)
-    7.289
-    """
-    labels = np.asarray(labels)
-    n_total = len(labels)
-    n_clusters = int(labels.max()) + 1 if (labels >= 0).any() else 0
-    if n_clusters == 0:
-        return np.zeros(0)
-    length = network.edges["length_m"].to_numpy(np.float64)
-    w = np.ones(len(length)) if edge_weight is None else edge_weight
-    core = np.asarray(core, dtype=bool) & (labels >= 0)
-    has_core = np.bincount(labels[core], minlength=n_clusters) > 0
-    zone = core | ((labels >= 0) & ~has_core[np.maximum(labels, 0)])
-    base = np.r_[0.0, np.cumsum(length + 2.0)[:-1]]
-    keys = np.sort(base[edge_id] + offset_m)
-    total_w = float((length * w).sum())
-    lab, eid, lo, hi = _merged(labels[zone], edge_id[zone], offset_m[zone], length, half_width_m)
-    covered = np.bincount(lab, weights=(hi - lo) * w[eid], minlength=n_clusters)
-    inside = np.searchsorted(keys, base[eid] + hi, side="right") - np.searchsorted(keys, base[eid] + lo)
-    n = np.bincount(lab, weights=inside, minlength=n_clusters)
-    llr = _poisson_llr(n, n_total * covered / total_w, n_total)
-    llr[n > _MAX_SHARE * n_total] = 0.0
-    return llr
 
 
 def _merged(
@@ -397,13 +338,6 @@ def footprint_lengths(
     lab, eid, lo, hi = _merged(labels[keep], edge_id[keep], offset_m[keep], length_m, half_width_m)
     w = np.ones(len(length_m)) if edge_weight is None else edge_weight
     return np.bincount(lab, weights=(hi - lo) * w[eid], minlength=n_clusters)
-
-
-def _poisson_llr(n: np.ndarray, e: np.ndarray, n_total: int) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inside = n * np.log(n / e)
-        rest = np.where(n < n_total, (n_total - n) * np.log((n_total - n) / (n_total - e)), 0.0)
-    return np.where(n > e, inside + rest, 0.0)
 
 
 def _baseline(baseline: np.ndarray | None, network: StreetNetwork) -> np.ndarray | None:
