@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEVSTAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench clean install install-dev
+.PHONY: demo test lint bench docs clean install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check trygghet_geo tests bench tools
 	$(BIN)/ruff format --check trygghet_geo tests bench tools
 	$(BIN)/mypy --strict trygghet_geo
+
+# the documentation site (docs/_build/html): offline, warnings are errors; the notebooks run once, then cached
+docs: $(DEVSTAMP)
+	$(BIN)/python -m sphinx -b html -W --keep-going -q docs docs/_build/html
 
 # every benchmark, each printing its figures beside the peer measured in the same run (QUICK=1 for small runs)
 bench: $(DEVSTAMP)

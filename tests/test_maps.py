@@ -211,7 +211,8 @@ def test_layers_are_listed_in_layer_control(html_shared):
 
 
 def test_no_javascript_object_per_incident(analysis):
-    text = make_map(analysis, privacy="internal").get_root().render()
+    # not self-contained, so that Leaflet's own source (which defines circleMarker) is not in the text
+    text = make_map(analysis, privacy="internal", self_contained=False).get_root().render()
     assert "L.marker(" not in text.replace("L.marker([f[", "")  # only observations, built in a loop
     assert "circleMarker" not in text
     data = payload_of(text)
@@ -304,11 +305,15 @@ def test_self_contained_fetches_nothing(analysis, tmp_path):
     assert data["labels"]["osm"].endswith("© OpenStreetMap contributors (ODbL)")
 
 
-def test_default_mode_uses_osm_tiles_with_attribution(html_shared):
-    assert "tile.openstreetmap.org" in html_shared
-    assert "OpenStreetMap" in html_shared
-    assert "contributors" in html_shared
-    assert payload_of(html_shared)["streets"] is None
+def test_default_map_is_offline_and_tiles_only_when_asked(analysis, html_shared):
+    assert "tile.openstreetmap" not in html_shared
+    assert "L.tileLayer" not in html_shared
+    assert "cdn.jsdelivr" not in html_shared
+    assert payload_of(html_shared)["streets"]  # the streets drawn as the basemap
+    tiled = make_map(analysis, tiles="OpenStreetMap").get_root().render()
+    assert "tile.openstreetmap.org" in tiled
+    assert "contributors" in tiled
+    assert payload_of(tiled)["streets"] is None
 
 
 @pytest.mark.parametrize(
@@ -432,7 +437,7 @@ def test_uses_the_rankings_trend_and_observation_columns():
 
 
 def test_optional_layers_follow_their_switches(analysis):
-    no_heat = make_map(analysis, heatmap=False, streets=True).get_root().render()
+    no_heat = make_map(analysis, heatmap=False, streets=True, tiles="OpenStreetMap").get_root().render()
     names = overlay_names(no_heat)
     assert not any(n.startswith(("Värmekarta", "Täthet")) for n in names)
     assert "density" not in payload_of(no_heat)

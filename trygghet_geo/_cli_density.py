@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from trygghet_geo.errors import TrygghetError
+from trygghet_geo.errors import ParameterError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,7 +78,7 @@ def _run_density(
     from trygghet_geo.output.maps import save_html
 
     if args.max_depth < 0:
-        raise TrygghetError(f"--max-depth must be 0 (no limit) or a positive number, got {args.max_depth}")
+        raise ParameterError(f"--max-depth must be 0 (no limit) or a positive number, got {args.max_depth}")
     network = load_network(args.network)
     inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
     inc = inc.to_crs(network.crs)

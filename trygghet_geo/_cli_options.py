@@ -1,7 +1,8 @@
 """Command-line options that mirror the library's arguments: reading your own files (``--columns``,
 ``--sheet``, ``--header-row``, ``--crs``, ``--categories`` …) and the analysis (``--period``, ``--weights``,
 ``--eps-m``/``--min-samples`` with ``auto``, ``--include-uncertain``). Parsers turn the option text into the
-Python values; a bad value is an :class:`~trygghet_geo.errors.InputError` naming the option.
+Python values; a bad value is a :class:`~trygghet_geo.errors.ParameterError` naming the option (a usage error:
+the command line exits with status 2).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import ParameterError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -134,21 +135,27 @@ def parse_columns(text: str | None, option: str = "--columns") -> dict[str, str 
             continue
         key, sep, value = part.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"{option} {text!r}: expected field=header,… (e.g. place=Adress), got {part!r}")
+            raise ParameterError(
+                f"{option} {text!r}: expected field=header,… (e.g. place=Adress), got {part!r}"
+            )
         out[key.strip()] = value.strip() or None
+    from trygghet_geo.io._columns import _CANONICAL_TO_ROLE, ROLES
+
+    for key in out:
+        if _CANONICAL_TO_ROLE.get(key, key) not in ROLES:
+            raise ParameterError(f"{option} {key}=...: names no known field; expected one of {list(ROLES)}")
     if not out:
-        raise InputError(f"{option} {text!r}: expected field=header,… (e.g. place=Adress)")
+        raise ParameterError(f"{option} {text!r}: expected field=header,… (e.g. place=Adress)")
     return out
 
 
 def parse_weights(text: str | None) -> dict[str, float] | None:
     """``name=number,…`` as a dict of floats.
 
-    >>> parse_weights("narkotika=3, stöld=2,5")
+    >>> parse_weights("narkotika=3, stöld=2,5")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    trygghet_geo.errors.InputError: --weights 'narkotika=3, stöld=2,5': expected name=number,… (a decimal \
-point, not a comma), got '5'
+    trygghet_geo.errors.ParameterError: --weights 'narkotika=3, stöld=2,5': ... (a decimal point, not a ...
     >>> parse_weights("narkotika=3, stöld=2.5")
     {'narkotika': 3.0, 'stöld': 2.5}
     """
@@ -164,7 +171,7 @@ point, not a comma), got '5'
             if not out[key.strip()] >= 0:
                 raise ValueError(part)
         except ValueError:
-            raise InputError(
+            raise ParameterError(
                 f"--weights {text!r}: expected name=number,… (a decimal point, not a comma), "
                 f"got {part.strip()!r}"
             ) from None
@@ -172,7 +179,9 @@ point, not a comma), got '5'
 
     unknown = sorted(set(out) - set(DEFAULT_WEIGHTS))
     if unknown:
-        raise InputError(f"--weights {text!r}: unknown names {unknown}; known: {', '.join(DEFAULT_WEIGHTS)}")
+        raise ParameterError(
+            f"--weights {text!r}: unknown names {unknown}; known: {', '.join(DEFAULT_WEIGHTS)}"
+        )
     return out
 
 
@@ -201,12 +210,12 @@ def parse_period(text: str | None) -> tuple[Any, Any] | None:
         else:
             raise ValueError(raw)
     except ValueError:
-        raise InputError(
+        raise ParameterError(
             f"--period {text!r}: expected START..END (2024-01-01..2024-12-31), a year (2024) or a month "
             "(2024-03)"
         ) from None
     if end < start:
-        raise InputError(f"--period {text!r}: the end lies before the start")
+        raise ParameterError(f"--period {text!r}: the end lies before the start")
     return start, end
 
 
@@ -234,7 +243,7 @@ def _categories(path: str | None, kind: str) -> dict[str, str] | None:
     from trygghet_geo.io._categories import read_category_table
 
     if not Path(path).is_file():
-        raise InputError(f"--categories {path!r}: no such file")
+        raise ParameterError(f"--categories {path!r}: no such file")
     return read_category_table(path, kind=kind)  # type: ignore[arg-type]
 
 

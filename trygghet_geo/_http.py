@@ -11,7 +11,7 @@ from the caller wins; ``online=None`` defers to ``options.allow_online``), then 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -37,8 +37,9 @@ def require_online(online: bool | None, what: str, *, error: type[TrygghetError]
 
 
 @contextmanager
-def osmnx_settings() -> Iterator[ModuleType]:
-    """osmnx with this package's settings inside the block; osmnx's own settings are restored after it."""
+def osmnx_settings(tags: Sequence[str] = ()) -> Iterator[ModuleType]:
+    """osmnx with this package's settings inside the block (ways keep ``name:sv`` and ``tags``); osmnx's own
+    settings are restored after it."""
     import osmnx as ox  # slow to import (~1 s): only OSM XML files and downloads need it
 
     saved: dict[str, Any] = {name: getattr(ox.settings, name) for name in _OSMNX_FIELDS}
@@ -46,8 +47,8 @@ def osmnx_settings() -> Iterator[ModuleType]:
     ox.settings.cache_folder = str(Path(options.cache_dir) / "osmnx")
     ox.settings.requests_timeout = options.timeout_s
     ox.settings.http_user_agent = options.user_agent
-    if "name:sv" not in ox.settings.useful_tags_way:
-        ox.settings.useful_tags_way = [*ox.settings.useful_tags_way, "name:sv"]
+    wanted = [t for t in ("name:sv", *tags) if t not in ox.settings.useful_tags_way]
+    ox.settings.useful_tags_way = [*ox.settings.useful_tags_way, *wanted]
     try:
         yield ox
     finally:

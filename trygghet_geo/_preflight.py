@@ -17,10 +17,11 @@ from trygghet_geo.errors import InputError, ParameterError
 __all__ = ["check_options", "parse_bbox"]
 
 # Options naming a file that must exist before the run, and the suffixes each may have (None: any). The
-# network and gazetteer are checked by their loaders, which run before anything is read.
+# network is checked by its loader (which also names the kinds it reads), before anything is read.
 _INPUTS: dict[str, tuple[str, ...] | None] = {
     "incidents": None,
     "file": None,
+    "gazetteer": None,
     "observations": None,
     "pbf": (".pbf",),
     "osm": (".osm", ".xml"),
@@ -32,8 +33,8 @@ _INPUTS: dict[str, tuple[str, ...] | None] = {
 # Subcommands whose --out is a folder; for the others it is one file of these kinds.
 _FOLDER_OUT = {"demo", "analyze", "report", "density", "lagesbild", "hotlist", "batch"}
 _FILE_OUT = {
-    "validate": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson"),
-    "geocode": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson"),
+    "validate": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
+    "geocode": (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet"),
     "network": (".gpkg",),
 }
 _COUNTS = {"n_simulations": 0, "top": 1, "followup": 1}  # --eps-m/--min-samples: checked by argparse
@@ -132,6 +133,14 @@ def check_options(args: argparse.Namespace) -> None:
             raise ParameterError(
                 f"--encoding {encoding!r}: not a text encoding (utf-8, cp1252, utf-16 …)"
             ) from None
+    crs = getattr(args, "crs", None)
+    if crs is not None:
+        import pyproj
+
+        try:
+            pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError:
+            raise ParameterError(f"--crs {crs!r}: not a known CRS (e.g. EPSG:3006, EPSG:4326)") from None
     promise = getattr(args, "promise_date", None)
     if promise is not None:
         import datetime as dt

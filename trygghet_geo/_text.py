@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+from trygghet_geo._text_cli import CLI_TEXTS
 from trygghet_geo.errors import ParameterError
 
 __all__ = ["LANGS", "TEXTS", "resolve_lang", "text"]
@@ -153,6 +154,29 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "chart.count": {"sv": "Händelser per månad", "en": "Incidents per month"},
     "chart.empty": {"sv": "Inga platser att visa", "en": "No places to show"},
     "rejected_rows": {"sv": "Avvisade rader", "en": "Rejected rows"},
+    # notebooks: Analysis._repr_html_ and StreetNetwork._repr_html_ (_repr.py)
+    "repr.incidents": {"sv": "Händelser lästa", "en": "Incidents read"},
+    "repr.clustered": {"sv": "Med i klustringen", "en": "Clustered"},
+    "repr.left_out": {"sv": "Utelämnade", "en": "Left out"},
+    "repr.remarks": {"sv": "Synpunkter", "en": "Remarks"},
+    "repr.remarks_used": {"sv": "Synpunkter i rangordningen", "en": "Remarks in the ranking"},
+    "repr.hotspots": {"sv": "Hotspots", "en": "Hotspots"},
+    "repr.significant": {"sv": "Varav signifikanta", "en": "Of which significant"},
+    "repr.why_left_out": {"sv": "Utelämnade och varför:", "en": "Left out, and why:"},
+    "repr.top": {"sv": "Topp {n} platser:", "en": "Top {n} places:"},
+    "repr.parameters": {"sv": "Inställningar", "en": "Parameters"},
+    "repr.nodes": {"sv": "Noder", "en": "Nodes"},
+    "repr.edges": {"sv": "Länkar", "en": "Edges"},
+    "repr.length": {"sv": "Gatulängd", "en": "Street length"},
+    "repr.named": {"sv": "Med gatunamn", "en": "Named"},
+    "repr.attributes": {"sv": "Attribut", "en": "Attributes"},
+    # hotspot popups: street lighting along the hotspot's streets (OSM lit=*)
+    "lit.missing": {
+        "sv": "belysning: saknas på {pct} % av gatorna",
+        "en": "lighting: missing on {pct} % of the streets",
+    },
+    "lit.unknown": {"sv": "belysning: okänd", "en": "lighting: unknown"},
+    "lit.present": {"sv": "belysning: finns på gatorna", "en": "lighting: present on the streets"},
     # the measures register's follow-up (plan.followup_plan: result codes)
     "plan.result.goal_met": {"sv": "Målet nått", "en": "Goal met"},
     "plan.result.improved_short_of_goal": {
@@ -422,6 +446,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     },
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
+
+TEXTS.update(CLI_TEXTS)  # the command line's help (cli.*), kept in its own module for its length
 
 
 def resolve_lang(lang: str | None = None) -> Literal["sv", "en"]:

@@ -62,6 +62,10 @@ class Analysis:
         How the run was made (JSON-serialisable; see :mod:`trygghet_geo.manifest`): versions, parameters as
         asked and as used, seed, input and network hashes, counts by reason, start time. Every output
         carries it.
+    basemap : dict of GeoDataFrame or None
+        Water, green areas, buildings, railways and landmark names to draw below the streets of every map
+        of this run (:func:`trygghet_geo.network.basemap_from_pbf` on the network's OSM extract); None:
+        streets only.
     """
 
     incidents: gpd.GeoDataFrame
@@ -74,11 +78,26 @@ class Analysis:
     study_area: gpd.GeoDataFrame | None = None
     observations_left_out: dict[str, int] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    basemap: dict[str, gpd.GeoDataFrame] | None = None
+
+    def __repr__(self) -> str:
+        from trygghet_geo._repr import analysis_repr
+
+        return analysis_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A short HTML summary for notebooks: counts, left-out reasons, top places, parameters chosen."""
+        from trygghet_geo._repr import analysis_html
+
+        return analysis_html(self)
 
     def to_map(self, **kwargs: Unpack[MapCall]) -> folium.Map:
-        """The interactive map (a ``folium.Map``); keywords go to :func:`.maps.make_map`."""
+        """The interactive map (a ``folium.Map``), offline: Leaflet inlined, streets drawn from the network,
+        no tile server asked unless ``tiles=`` is passed; keywords go to :func:`.maps.make_map`."""
         from trygghet_geo.output.maps import make_map
 
+        if self.basemap is not None:
+            kwargs.setdefault("basemap", self.basemap)
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Unpack[MapCall]) -> Path:
@@ -89,6 +108,8 @@ class Analysis:
         """
         from trygghet_geo.output.maps import save_html
 
+        if self.basemap is not None:
+            kwargs.setdefault("basemap", self.basemap)
         return save_html(self, path, **kwargs)
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
+from trygghet_geo._cli_conventions import add_conventions, lang_from_argv, localize, ui_language
+from trygghet_geo._cli_conventions import fail as _fail
 from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_hotlist import add_hotlist
 from trygghet_geo._cli_lagesbild import add_lagesbild
@@ -29,7 +31,7 @@ from trygghet_geo._cli_options import (
 from trygghet_geo._cli_plan import add_plan
 from trygghet_geo._cli_trend import add_trend
 from trygghet_geo._hints import cli_interface
-from trygghet_geo.errors import GeocodingError, NetworkError, TrygghetError
+from trygghet_geo.errors import GeocodingError, NetworkError, ParameterError, TrygghetError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -163,12 +165,12 @@ def _load_network(path: str) -> StreetNetwork:
                ".osm": n.network_from_xml, ".xml": n.network_from_xml}  # fmt: skip
     suffix = Path(path).suffix.lower()
     if suffix not in readers and suffix not in _LINE_LAYERS:
-        raise TrygghetError(
+        raise ParameterError(
             f"--network {path!r}: expected a .gpkg saved by 'trygghet-geo network', an OSM file (.pbf, .osm, "
             ".graphml) or a street line layer (.gpkg, .shp, .geojson, .fgb)"
         )
     if not Path(path).exists():
-        raise TrygghetError(f"--network {path!r}: no such file")
+        raise ParameterError(f"--network {path!r}: no such file")
     try:
         with warnings.catch_warnings():
             # A broken file makes GDAL warn before it fails; the error below says what matters, on one line.
@@ -209,7 +211,7 @@ def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | Non
     from trygghet_geo.geocode import Gazetteer, build_gazetteer
 
     if not Path(path).exists():
-        raise TrygghetError(f"--gazetteer {path!r}: no such file")
+        raise ParameterError(f"--gazetteer {path!r}: no such file")
     try:
         if Path(path).suffix.lower() in (".parquet", ".gpkg"):
             return Gazetteer.load(path)
@@ -443,17 +445,19 @@ def _run_network(args: argparse.Namespace) -> int:
     if args.by_municipality:
         return run_network_store(args)
     from trygghet_geo import network as netmod
-    from trygghet_geo.errors import InputError
+    from trygghet_geo import options
 
     online = True if args.online else None
     bbox = _bbox(args.bbox) if args.bbox else None
     sources = [k for k in ("place", "pbf", "osm", "graphml", "lines") if getattr(args, k)]
     if bbox is not None and sources not in ([], ["pbf"]):
-        raise InputError(f"--bbox goes with --pbf or alone (a download), not with --{sources[0]}")
+        raise ParameterError(f"--bbox goes with --pbf or alone (a download), not with --{sources[0]}")
     if not sources and bbox is None:
-        raise InputError(
+        raise ParameterError(
             "say where the streets come from: --pbf, --osm, --graphml, --lines, --place or --bbox"
         )
+    if (args.place or sources == []) and not (args.online or options.allow_online):
+        raise ParameterError("--place and --bbox alone download the streets: add --online to allow it")
     if args.place:
         net = netmod.network_from_place(args.place, network_type=args.network_type, online=online)
     elif args.pbf:
@@ -516,7 +520,7 @@ def _run_report(args: argparse.Namespace) -> int:
         from trygghet_geo import sample
 
         if args.observations or args.network:
-            raise TrygghetError("--observations and --network need --incidents (else the sample is used)")
+            raise ParameterError("--observations and --network need --incidents (else the sample is used)")
         inputs = (sample.load_incidents(), sample.load_observations())
         network = sample.load_network()
         gazetteer: Gazetteer | None = sample.load_gazetteer()
@@ -527,7 +531,9 @@ def _run_report(args: argparse.Namespace) -> int:
         print("Ingen --incidents: rapporten görs på de syntetiska exempeldata.")
     else:
         if args.network is None:
-            raise TrygghetError("--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
+            raise ParameterError(
+                "--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)"
+            )
         network, extra = _load_network(args.network), {}
         inputs = read_inputs(args)
         gazetteer = _load_gazetteer(args.gazetteer, network)
@@ -540,7 +546,7 @@ def _run_report(args: argparse.Namespace) -> int:
         import geopandas as gpd
 
         if not Path(args.places).exists():
-            raise TrygghetError(f"--places {args.places!r}: no such file")
+            raise ParameterError(f"--places {args.places!r}: no such file")
         chosen = gpd.read_file(args.places)
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          places=chosen, top_n=args.top, followup_n=args.followup,
@@ -618,11 +624,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
+def build_parser(lang: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
+    """The parser and each subcommand's runner; help in ``lang`` (default ``options.lang``)."""
+    from trygghet_geo import __version__
+
     parser = _Parser(
         prog="trygghet-geo",
         description="Map unsafe places: hotspots along streets, places for joint visits, email-ready maps.",
     )
+    add_conventions(parser, __version__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
@@ -632,12 +642,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
     for add in _SUBCOMMANDS:
         runner = add(sub)
         runners[add.__name__.removeprefix("_").removeprefix("add_")] = runner
+    localize(parser, lang_from_argv([] if lang is None else ["--lang", lang]))
     return parser, runners
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, runners = build_parser()
+    """Run the command line; the exit status says what went wrong (see ``_cli_conventions``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, runners = build_parser(lang_from_argv(argv))
     args = parser.parse_args(argv)
+    with ui_language(args.ui_lang):
+        return _run(args, runners)
+
+
+def _run(args: argparse.Namespace, runners: dict[str, _Runner]) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
@@ -649,28 +667,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from trygghet_geo._preflight import check_options
 
         with cli_interface():  # hints in errors name the command-line options
-            check_options(args)  # every option that can be checked is checked before any work starts
+            try:
+                check_options(args)  # every option that can be checked is checked before any work starts
+            except TrygghetError as exc:
+                return _fail(args, exc, before_work=True)
             return runners[args.command](args)
-    except TrygghetError as exc:
-        print(f"trygghet-geo {args.command}: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    except (OSError, MemoryError) as exc:  # a disk full, a folder taken away during the run
-        print(f"trygghet-geo {args.command}: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a bug: one line for the user, the traceback with -v for the report
-        if args.verbose:
-            logging.exception("unexpected error")
-        print(
-            f"trygghet-geo {args.command}: unexpected error ({type(exc).__name__}: {_one_line(exc)}); "
-            "rerun with -v to see where, and report it",
-            file=sys.stderr,
-        )
-        return 3
-
-
-def _one_line(exc: BaseException) -> str:
-    """An error message on one line (messages quoting a file's contents may hold line breaks)."""
-    return " ".join(str(exc).split())
+    except Exception as exc:  # data errors, a disk full, or a bug: one line each, with its exit status
+        return _fail(args, exc)
 
 
 if __name__ == "__main__":

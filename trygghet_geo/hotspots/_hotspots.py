@@ -47,6 +47,14 @@ logger = logging.getLogger(__name__)
 HOTSPOT_COLUMNS = schema.HOTSPOT_COLUMNS  # the table find_hotspots returns, defined in the schema
 
 
+def _utc(when: Any) -> Any:
+    """A timestamp in UTC (a naive one is taken as Swedish local time); NaT stays NaT."""
+    if pd.isna(when):
+        return pd.NaT
+    stamp = pd.Timestamp(when)
+    return (stamp.tz_localize("Europe/Stockholm") if stamp.tzinfo is None else stamp).tz_convert("UTC")
+
+
 def top_hours(times: pd.Series) -> str:
     """The busiest hours of ``times`` as :func:`~trygghet_geo.hotspots._time.time_profile` finds them, e.g.
     ``"22–02"``; ``""`` when no window stands out."""
@@ -165,7 +173,10 @@ def find_hotspots(
         Columns ``hotspot_id`` (0.., by size), ``cluster``, ``n_events``, ``n_<category>`` for each incident
         category, ``first_at``, ``last_at``, ``top_hours`` ("22–02"), ``top_weekdays`` ("fre–lör"),
         ``member_index`` (list of the points' index labels), ``length_m`` (street length covered),
-        ``segments`` (MultiLineString) and the polygon geometry, all in the network's CRS.
+        ``segments_wkt`` (the street pieces, a MultiLineString as WKT: ``shapely.from_wkt`` gives it back)
+        and the polygon geometry, all in the network's CRS. The polygon is the table's one geometry column,
+        so ``to_file`` (GeoPackage, GeoJSON) and ``to_parquet`` write the table as it is; ``first_at`` and
+        ``last_at`` are in UTC, which every format stores alike.
     """
     if not isinstance(points, gpd.GeoDataFrame):
         raise InputError(f"points must be a GeoDataFrame, got {type(points).__name__}")
@@ -206,14 +217,14 @@ def find_hotspots(
         profile = time_profile(when, known[member], None if until is None else until.iloc[member])
         row.update(
             {
-                schema.FIRST_AT: when.min(),
-                schema.LAST_AT: when.max(),
+                schema.FIRST_AT: _utc(when.min()),
+                schema.LAST_AT: _utc(when.max()),
                 schema.TOP_HOURS: profile.hours,
                 schema.N_TIME_UNKNOWN: int((~known[member] & when.notna().to_numpy()).sum()),
                 schema.TOP_WEEKDAYS: profile.weekdays,
                 schema.MEMBER_INDEX: list(points.index[member]),
                 schema.LENGTH_M: float(segs.length),
-                schema.SEGMENTS: segs,
+                schema.SEGMENTS: segs.wkt,
                 schema.GEOMETRY: _polygon(segs, buffer_m),
             }
         )
@@ -223,7 +234,8 @@ def find_hotspots(
         frame = frame.sort_values([schema.N_EVENTS, schema.CLUSTER], ascending=[False, True], kind="stable")
     frame.insert(0, schema.HOTSPOT_ID, np.arange(len(frame), dtype=np.int64))
     frame = frame.reset_index(drop=True)
-    frame[schema.SEGMENTS] = gpd.GeoSeries(frame[schema.SEGMENTS], crs=network.crs)
+    for col in (schema.FIRST_AT, schema.LAST_AT):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
     out = gpd.GeoDataFrame(frame, geometry=schema.GEOMETRY, crs=network.crs)
     logger.info("%d hotspots from %d clustered points", len(out), int(clustered.sum()))
     return out

@@ -45,7 +45,7 @@ __all__ = ["ROLES", "IngestReport", "read_incidents", "read_observations", "reje
 Source: TypeAlias = str | Path | pd.DataFrame
 _TEXT = {".csv", ".txt", ".tsv", ".tab", ".dat", ".text"}
 _EXCEL = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
-_GIS = {".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".zip"}
+_GIS = {".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".zip", ".parquet"}
 
 
 def read_incidents(
@@ -67,8 +67,8 @@ def read_incidents(
     Parameters
     ----------
     source
-        A file path (.csv/.txt, .xlsx, .geojson/.gpkg/.shp, .json from the Polisen API or brottsplatskartan)
-        or a (Geo)DataFrame (not changed).
+        A file path (.csv/.txt, .xlsx, .geojson/.gpkg/.shp, GeoParquet .parquet, .json from the Polisen API or
+        brottsplatskartan) or a (Geo)DataFrame (not changed).
     columns
         Which source column holds which field, overriding recognition: ``{"category": "Typ av brott",
         "place": "Var", "x": "X_koord"}``. Keys are fields (:data:`ROLES`) or canonical column names; a value
@@ -437,7 +437,15 @@ def _prepare_json_or_gis(path: Path, *, layer: str | int | None) -> Prepared:
             # A known layout: the reader already knows every field, recognition must not pick other columns.
             prep.recognise = info["layout"] == "records"
             return prep
-    gdf = read_gis_layer(path, layer=layer)
+    if path.suffix.lower() == ".parquet":
+        import geopandas as gpd
+
+        from trygghet_geo.io._excel import read_parquet_table
+
+        table = read_parquet_table(path)
+        if not isinstance(table, gpd.GeoDataFrame):  # plain Parquet: columns as in a CSV
+            return Prepared(frame=table, source=path.name, report={"how": {"format": "parquet"}})
+    gdf = table if path.suffix.lower() == ".parquet" else read_gis_layer(path, layer=layer)
     prep = Prepared(
         frame=pd.DataFrame(gdf.drop(columns=[gdf.geometry.name])),
         source=path.name,

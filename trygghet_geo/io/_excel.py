@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["check_workbook", "read_excel_table", "read_gis_layer"]
+__all__ = ["check_workbook", "read_excel_table", "read_gis_layer", "read_parquet_table"]
 
 
 def read_excel_table(
@@ -111,8 +111,24 @@ def _sheet_name(path: Path, names: list[str | int], sheet: str | int | None) -> 
     return sheet
 
 
+def read_parquet_table(path: Path) -> pd.DataFrame:
+    """A Parquet file: a GeoDataFrame when it is GeoParquet (``GeoDataFrame.to_parquet``), else a table
+    whose coordinates are found from its columns as in a CSV."""
+    import geopandas as gpd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        if b"geo" in metadata:
+            return gpd.read_parquet(path)
+        return pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read it as Parquet ({type(exc).__name__}: {exc})") from None
+
+
 def read_gis_layer(path: Path, *, layer: str | int | None = None) -> gpd.GeoDataFrame:
-    """A GIS layer through pyogrio (GeoJSON, GeoPackage, Shapefile, …)."""
+    """A GIS layer through pyogrio (GeoJSON, GeoPackage, Shapefile, …), or GeoParquet through pyarrow."""
     import geopandas as gpd
     from pyogrio import errors as pe
 

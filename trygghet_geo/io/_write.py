@@ -11,7 +11,8 @@ stay (a cell holds them), but carriage returns become ``\\n``. Control and bidi 
 (:func:`trygghet_geo.output.privacy.clean_text`), since XLSX cannot hold most of them and they hide text.
 
 Numbers stay numbers: a negative number in a numeric column is written as a number (``-1,5``), never
-escaped, since no spreadsheet runs it. GeoPackage and GeoJSON keep their geometry and are written by pyogrio.
+escaped, since no spreadsheet runs it. GeoPackage and GeoJSON keep their geometry and are written by pyogrio;
+GeoParquet by geopandas (pyarrow).
 """
 
 from __future__ import annotations
@@ -104,13 +105,40 @@ def _csv_cell(value: Any) -> str:
     return str(escape_cell(_clean(str(value), breaks=True)))
 
 
+def _listed(value: Any) -> Any:
+    """A list, tuple or array cell (a hotspot's ``member_index``) as text, ``5;10;11``; a geometry in a
+    column that is not the table's geometry as WKT; anything else unchanged."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return CSV_SEP.join(str(v) for v in value)
+    if hasattr(value, "wkt") and hasattr(value, "geom_type"):
+        return value.wkt
+    if isinstance(value, pd.Timestamp) and value.tzinfo is not None:  # in a column of mixed kinds
+        return value.isoformat()
+    return value
+
+
+def _flat_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """Cells a spreadsheet or a GIS format cannot hold (lists, geometries of a second column) as text."""
+    for i in range(table.shape[1]):
+        col = table.iloc[:, i]
+        if (
+            col.dtype == object
+            and col.map(lambda v: isinstance(v, list | tuple | np.ndarray | pd.Timestamp)).any()
+        ):
+            table.isetitem(i, col.map(_listed).astype(object))
+        elif str(col.dtype) == "geometry":
+            table.isetitem(i, pd.Series(col.to_wkt(), index=table.index).astype(object))
+    return table
+
+
 def _plain_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = pd.DataFrame(frame.drop(columns=["geometry"], errors="ignore"))
+    geometry = frame.geometry.name if hasattr(frame, "geometry") and isinstance(frame, pd.DataFrame) else None
+    table = pd.DataFrame(frame.drop(columns=[geometry or "geometry"], errors="ignore"))
     for i in range(table.shape[1]):
         col = table.iloc[:, i]
         if isinstance(col.dtype, pd.DatetimeTZDtype):
             table.isetitem(i, col.map(lambda t: t.isoformat() if pd.notna(t) else None).astype(object))
-    return table
+    return _flat_cells(table)
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
@@ -149,9 +177,21 @@ def write_table(
     frame: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1", redact: bool = False
 ) -> Path:
     """Write ``frame`` by the file extension: .csv (the one dialect above, no geometry column), .xlsx,
-    .gpkg or .geojson (geometry kept). Timestamps are written in ISO 8601 with their offset. With ``redact``
-    (a shared file) every text cell, and every number that reads as an identity or phone number, first
-    passes the one redactor (:func:`trygghet_geo.output.privacy.redact_table`)."""
+    .gpkg or .geojson (geometry kept), .parquet (GeoParquet for a GeoDataFrame, every column kept as it is).
+    Timestamps are written in ISO 8601 with their offset; a list in a cell (a hotspot's ``member_index``)
+    as ``5;10;11`` except in Parquet, which holds lists. With ``redact`` (a shared file) every text cell, and
+    every number that reads as an identity or phone number, first passes the one redactor
+    (:func:`trygghet_geo.output.privacy.redact_table`).
+
+    >>> import geopandas as gpd, shapely, tempfile, pathlib
+    >>> table = gpd.GeoDataFrame({"n": [3], "members": [[5, 10, 11]]}, geometry=[shapely.Point(0, 0)],
+    ...                          crs="EPSG:3006")
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> gpd.read_parquet(write_table(table, folder / "t.parquet"))["members"][0].tolist()
+    [5, 10, 11]
+    >>> gpd.read_file(write_table(table, folder / "t.gpkg"))["members"][0]
+    '5;10;11'
+    """
     path = Path(path)
     if redact:
         from trygghet_geo.output._redact import redact_table
@@ -159,15 +199,22 @@ def write_table(
         frame = redact_table(frame)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix in (".gpkg", ".geojson"):
+    if suffix in (".gpkg", ".geojson", ".parquet"):
         import geopandas as gpd
 
+        if suffix == ".parquet":
+            out = frame.copy()
+            out.attrs = {}  # the reader's report (timestamps, objects) is no part of the table
+            out.to_parquet(path, index=False)  # GeoParquet when frame is a GeoDataFrame
+            return path
         if not isinstance(frame, gpd.GeoDataFrame):
             raise InputError(f"{path}: a {suffix} file needs a GeoDataFrame")
         out = frame.copy()
         for col in out.columns:
             if isinstance(out[col].dtype, pd.DatetimeTZDtype):
                 out[col] = out[col].map(lambda t: t.isoformat() if pd.notna(t) else None)
+        geometry = out.geometry.name
+        out = gpd.GeoDataFrame(_flat_cells(pd.DataFrame(out.drop(columns=geometry))), geometry=out.geometry)
         out.to_file(path, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio")
         return path
     table = _plain_table(frame)
@@ -176,5 +223,7 @@ def write_table(
     elif suffix in (".csv", ".txt", ""):
         _write_csv(table, path)
     else:
-        raise InputError(f"{path}: cannot write {suffix!r}; expected .csv, .xlsx, .gpkg or .geojson")
+        raise InputError(
+            f"{path}: cannot write {suffix!r}; expected .csv, .xlsx, .gpkg, .geojson or .parquet"
+        )
     return path

@@ -103,9 +103,15 @@ class StreetNetwork:
         return CRS.from_user_input(self.edges.crs)
 
     def __repr__(self) -> str:
-        return (
-            f"StreetNetwork({len(self.nodes)} nodes, {len(self.edges)} edges, crs={self.crs.to_string()!r})"
-        )
+        from trygghet_geo._repr import network_repr
+
+        return network_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A short HTML summary for notebooks: nodes, edges, length, CRS and the attributes kept."""
+        from trygghet_geo._repr import network_html
+
+        return network_html(self)
 
     def to_graph(self) -> nx.MultiGraph:
         """The network as an undirected networkx MultiGraph.
@@ -134,6 +140,30 @@ class StreetNetwork:
             for i, u, v, length in zip(e.index, e["u"], e["v"], e["length_m"], strict=True)
         )
         return G
+
+    def to_osmnx(self) -> nx.MultiDiGraph:
+        """The network as osmnx builds its graphs: a MultiDiGraph with each street in both directions.
+
+        Nodes are the positions ``0..n-1`` with ``x``, ``y`` and ``street_count``; each edge carries
+        ``osmid`` (the OSM way id, or the line layer's own id, else the edge id), ``length`` (metres),
+        ``geometry`` (running from ``u`` to ``v``), ``name``, ``reversed``, ``oneway`` (False: a walking
+        network) and every attribute the network kept (``highway``, ``lit``, ``surface``, …); the graph's
+        ``crs`` is the metric CRS. osmnx's functions accept it (``osmnx.stats.basic_stats``,
+        ``osmnx.plot_graph``, ``osmnx.convert.graph_to_gdfs``).
+
+        Examples
+        --------
+        >>> import geopandas as gpd
+        >>> from shapely.geometry import LineString
+        >>> from trygghet_geo.network import network_from_lines
+        >>> net = network_from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (3, 4)])], crs=3006))
+        >>> G = net.to_osmnx()
+        >>> G.number_of_edges(), G.edges[0, 1, 0]["length"], G.edges[1, 0, 0]["reversed"]
+        (2, 5.0, True)
+        """
+        from trygghet_geo.network._osmnx import to_osmnx
+
+        return to_osmnx(self)
 
     def to_file(self, path: str | Path) -> Path:
         """Write the network to a GeoPackage with the layers ``nodes`` and ``edges``; read it back with
@@ -226,12 +256,15 @@ def _assemble(
     node_key: np.ndarray,
     node_xy: np.ndarray,
     crs: Any,
+    attributes: pd.DataFrame | None = None,
 ) -> StreetNetwork:
     """Build a StreetNetwork from metric lines with arbitrary node keys at their ends.
 
     ``node_key``/``node_xy`` give every node's coordinates; lines are re-oriented so that they run from
-    ``u`` to ``v``; edges of zero length are dropped.
+    ``u`` to ``v``; edges of zero length are dropped. ``attributes`` (one row per line, in order) are kept
+    as edge columns after ``name`` (source ids, ``highway``, ``lit``, ``surface``, other tags).
     """
+    attrs = None if attributes is None else attributes.reset_index(drop=True)
     order = np.argsort(node_key, kind="stable")
     sorted_keys = node_key[order]
     pos_u = np.searchsorted(sorted_keys, u_key)
@@ -247,6 +280,7 @@ def _assemble(
     if (~keep).any():
         logger.info("dropped %d street edges of zero length", int((~keep).sum()))
     lines, u_old, v_old, names, length = lines[keep], u_old[keep], v_old[keep], names[keep], length[keep]
+    attrs = None if attrs is None else attrs[keep].reset_index(drop=True)
     if len(lines) == 0:
         raise NetworkError("the street data holds no edge of positive length")
     # Orient every line from u to v (sources store some ways in either direction).
@@ -265,6 +299,7 @@ def _assemble(
     length = shapely.length(lines)
     keep = length > _MIN_EDGE_M  # a line whose two ends fell on one node and that has no interior
     lines, u_old, v_old, names, length = lines[keep], u_old[keep], v_old[keep], names[keep], length[keep]
+    attrs = None if attrs is None else attrs[keep].reset_index(drop=True)
     if len(lines) == 0:
         raise NetworkError("the street data holds no edge of positive length")
     # Keep only the nodes used by an edge, renumbered 0..n-1.
@@ -277,8 +312,12 @@ def _assemble(
             "v": inverse[m:].astype(np.int64),
             "length_m": length,
             "name": pd.array(names, dtype=object).astype(str),
+            **({} if attrs is None else {c: attrs[c].to_numpy() for c in attrs.columns if c not in _CORE}),
         },
         geometry=lines,
         crs=crs,
     )
     return StreetNetwork(nodes=nodes, edges=edges)
+
+
+_CORE = ("u", "v", "length_m", "name", "geometry")

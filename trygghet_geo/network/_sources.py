@@ -7,8 +7,8 @@ Every one ends in :func:`trygghet_geo.network._model._assemble`, which projects 
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "NETWORK_TAGS",
     "network_from_bbox",
     "network_from_graph",
     "network_from_graphml",
@@ -46,6 +47,26 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _OFFLINE = "use a local file: network_from_pbf, network_from_lines"
+
+NETWORK_TAGS: tuple[str, ...] = ("highway", "lit", "surface")
+"""The OSM tags every network keeps as edge columns by default (``lit``: street lighting, which safety walks
+note first; ``highway`` and ``surface`` tell a footpath through a park from a lit street). Pass ``tags=`` to
+the constructors for others (``("highway", "lit", "surface", "sidewalk", "access")``). The source's own id
+is kept too, as ``osmid`` (OSM way id) or ``source_id`` (a line layer's ``id_column``)."""
+
+
+def _tag_table(rows: Sequence[Any], tags: Sequence[str]) -> pd.DataFrame:
+    """Tag values per edge as text (lists from merged OSM ways joined with ``;``, missing as None)."""
+
+    def one(value: Any) -> str | None:
+        if isinstance(value, list | tuple | np.ndarray):
+            parts = [str(v) for v in value if v is not None and str(v) != "nan"]
+            return ";".join(dict.fromkeys(parts)) or None
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return None
+        return str(value)
+
+    return pd.DataFrame({t: [one(r.get(t)) for r in rows] for t in tags}, dtype=object)
 
 
 _NAME_COLUMNS = ("name", "namn", "gatunamn", "gatnamn", "gata", "vägnamn", "vagnamn")
@@ -77,6 +98,8 @@ def network_from_lines(
     name_column: str | None = None,
     node_tolerance_m: float = 0.01,
     split: Split = "junctions",
+    id_column: str | None = None,
+    columns: Sequence[str] = (),
 ) -> StreetNetwork:
     """A street network from any line layer (NVDB, a municipal centre-line layer, a shapefile).
 
@@ -100,6 +123,11 @@ def network_from_lines(
         ``"crossings"``: at every intersection, for layers drawn without vertices at their junctions (a bridge
         then meets the street under it). ``"ends"``: nowhere; lines meet only at their end points, for
         layers already split at every junction (NVDB).
+    id_column : str, optional
+        The layer's own id of each line, kept on its edges as ``source_id`` (an edge cut from a line keeps
+        the line's id).
+    columns : sequence of str
+        Other columns of the layer to keep on the edges (``("belysning", "ytbelaggning")``).
 
     Examples
     --------
@@ -119,8 +147,12 @@ def network_from_lines(
         raise InputError(f"node_tolerance_m must be > 0, got {node_tolerance_m!r}")
     if split not in SPLITS:
         raise InputError(f"split must be one of {SPLITS}, got {split!r}")
+    for col in (id_column, *columns):
+        if col is not None and col not in gdf.columns:
+            raise InputError(f"column {col!r} is not in the line layer; columns are {list(gdf.columns)}")
     column = name_column or _name_column(gdf.columns)
-    frame = gdf[[column, gdf.geometry.name]] if column else gdf[[gdf.geometry.name]]
+    kept = list(dict.fromkeys([c for c in (column, id_column, *columns) if c is not None]))
+    frame = gdf[[*kept, gdf.geometry.name]]
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
     require_finite(frame)
     kinds = set(frame.geom_type.unique())
@@ -136,6 +168,8 @@ def network_from_lines(
     elif len(lines) > len(frame):
         logger.info("%d lines cut into %d edges at their junctions (split=%r)", len(frame), len(lines), split)
     names = (_clean_names(frame[column]) if column else np.full(len(frame), "", dtype=object))[source]
+    attrs = pd.DataFrame(frame[[c for c in kept if c != column or c in columns]].iloc[source])
+    attrs = attrs.rename(columns={id_column: "source_id"} if id_column else {})
     ends = np.stack(
         [
             shapely.get_coordinates(shapely.get_point(lines, 0)),
@@ -147,8 +181,9 @@ def network_from_lines(
     key = key.ravel()
     m = len(lines)
     return _assemble(
-        lines, key[:m], key[m:], names, np.arange(len(first)), ends.reshape(-1, 2)[first], frame.crs
-    )
+        lines, key[:m], key[m:], names, np.arange(len(first)), ends.reshape(-1, 2)[first], frame.crs,
+        attrs if len(attrs.columns) else None,
+    )  # fmt: skip
 
 
 def network_from_pbf(
@@ -156,10 +191,13 @@ def network_from_pbf(
     *,
     network_type: NetworkType = "walk",
     bbox: tuple[float, float, float, float] | None = None,
+    tags: Sequence[str] = NETWORK_TAGS,
 ) -> StreetNetwork:
     """A street network from a local OpenStreetMap PBF file, read with pyrosm (offline).
 
-    Street names prefer the Swedish ``name:sv`` tag, then ``name``.
+    Street names prefer the Swedish ``name:sv`` tag, then ``name``. Each edge keeps its way's id
+    (``osmid``) and the ``tags`` (default :data:`NETWORK_TAGS`: ``highway``, ``lit``, ``surface``), read by
+    pyrosm as columns (``extra_attributes`` for those it does not read by default).
 
     Parameters
     ----------
@@ -168,6 +206,8 @@ def network_from_pbf(
     network_type : {"walk", "drive", "bike", "all"}
     bbox : (min_lon, min_lat, max_lon, max_lat), optional
         Read only this window.
+    tags : sequence of str
+        OSM tags kept as edge columns (text; None where the way has no such tag).
 
     Examples
     --------
@@ -184,7 +224,8 @@ def network_from_pbf(
         raise InputError(f"OSM PBF file {str(path)!r} does not exist")
     try:
         osm = pyrosm.OSM(str(path), bounding_box=list(bbox) if bbox else None)
-        got = osm.get_network(network_type=_PYROSM_TYPES[network_type], nodes=True)
+        extra = list(dict.fromkeys(["name:sv", *tags]))
+        got = osm.get_network(network_type=_PYROSM_TYPES[network_type], nodes=True, extra_attributes=extra)
     except Exception as exc:  # pyrosm raises plain Exceptions on corrupt files
         raise NetworkError(f"cannot read street network from {str(path)!r}: {exc}") from exc
     if got is None or got[1] is None or len(got[1]) == 0:
@@ -192,7 +233,10 @@ def network_from_pbf(
             f"no {network_type} streets in {str(path)!r}" + (f" within bbox {bbox}" if bbox else "")
         )
     nodes, edges = got
+    edges = edges.loc[:, ~edges.columns.duplicated()]  # a tag pyrosm reads anyway, asked for again
     names = _names_sv(edges)
+    attrs = _tag_table(edges.to_dict("records"), tags)
+    attrs.insert(0, "osmid", edges["id"].to_numpy(np.int64))
     nodes, edges = _to_metric(
         [nodes.set_crs(4326, allow_override=True), edges.set_crs(4326, allow_override=True)]
     )
@@ -205,32 +249,26 @@ def network_from_pbf(
         nodes["id"].to_numpy(np.int64),
         node_xy,
         edges.crs,
+        attrs,
     )
 
 
 def _names_sv(edges: pd.DataFrame) -> np.ndarray:
-    """``name:sv`` from pyrosm's ``tags`` JSON column where present, else ``name``."""
+    """``name:sv`` (a column pyrosm reads through ``extra_attributes``) where present, else ``name``."""
     base = _clean_names(edges["name"]) if "name" in edges.columns else np.full(len(edges), "", dtype=object)
-    if "tags" not in edges.columns:
+    if "name:sv" not in edges.columns:
         return base
-    out = base.copy()
-    for i, tags in enumerate(edges["tags"].to_numpy()):
-        if isinstance(tags, str) and "name:sv" in tags:
-            try:
-                sv = json.loads(tags).get("name:sv")
-            except (ValueError, AttributeError):
-                continue
-            if isinstance(sv, str) and sv:
-                out[i] = sv
-    return out
+    sv = _clean_names(edges["name:sv"])
+    return np.where(sv != "", sv, base)
 
 
-def network_from_graph(G: nx.Graph, *, crs: Any = None) -> StreetNetwork:
+def network_from_graph(G: nx.Graph, *, crs: Any = None, tags: Sequence[str] = NETWORK_TAGS) -> StreetNetwork:
     """A street network from a networkx graph (an osmnx graph or any graph with node ``x``/``y``).
 
     Directed graphs are made undirected with osmnx (reverse twins of one street become one edge).
     Edges without a ``geometry`` attribute get a straight line between their nodes. The graph's CRS comes
-    from ``G.graph["crs"]`` or ``crs``; the result is projected to the metric CRS.
+    from ``G.graph["crs"]`` or ``crs``; the result is projected to the metric CRS. Each edge keeps its
+    ``osmid`` (text; the ids of merged ways joined with ``;``) and the edge attributes named in ``tags``.
 
     Examples
     --------
@@ -274,6 +312,7 @@ def network_from_graph(G: nx.Graph, *, crs: Any = None) -> StreetNetwork:
         dtype=object,
     )
     names = _clean_names(pd.Series([d.get("name:sv") or d.get("name") for _, _, d in rows], dtype=object))
+    attrs = _tag_table([d for _, _, d in rows], ["osmid", *tags])
     edges = gpd.GeoDataFrame(geometry=lines, crs=graph_crs)
     nodes = gpd.GeoDataFrame(geometry=shapely.points(node_xy), crs=graph_crs)
     nodes, edges = _to_metric([nodes, edges])
@@ -285,6 +324,7 @@ def network_from_graph(G: nx.Graph, *, crs: Any = None) -> StreetNetwork:
         np.arange(len(keys)),
         shapely.get_coordinates(nodes.geometry.values),
         edges.crs,
+        attrs,
     )
 
 
@@ -343,18 +383,20 @@ _XML_EXCLUDE = {
 }
 
 
-def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") -> StreetNetwork:
+def network_from_xml(
+    path: str | Path, *, network_type: NetworkType = "walk", tags: Sequence[str] = NETWORK_TAGS
+) -> StreetNetwork:
     """A street network from a local OSM XML file (``.osm``), read with osmnx (offline).
 
     Ways whose ``highway`` tag does not suit ``network_type`` are removed before the graph is simplified
     (walk and bike leave out motorways and trunk roads; drive leaves out footways, paths, steps, service
-    roads and the like, as osmnx's own "drive" filter does).
+    roads and the like, as osmnx's own "drive" filter does). Edges keep ``osmid`` and ``tags``.
     """
     _check_type(network_type)
     path = Path(path)
     if not path.is_file():
         raise InputError(f"OSM XML file {str(path)!r} does not exist")
-    with osmnx_settings() as ox:
+    with osmnx_settings(tags) as ox:
         try:
             G = ox.graph_from_xml(path, simplify=False, retain_all=True)
         except Exception as exc:  # osmnx raises many kinds on malformed files
@@ -366,7 +408,7 @@ def network_from_xml(path: str | Path, *, network_type: NetworkType = "walk") ->
     G.remove_nodes_from([n for n, d in G.degree() if d == 0])
     if G.number_of_edges() == 0:
         raise NetworkError(f"no {network_type} streets in {str(path)!r}")
-    return network_from_graph(ox.simplify_graph(G, edge_attrs_differ=["name", "highway"]))
+    return network_from_graph(ox.simplify_graph(G, edge_attrs_differ=["name", "highway"]), tags=tags)
 
 
 def network_from_place(
@@ -374,8 +416,10 @@ def network_from_place(
     *,
     network_type: NetworkType = "walk",
     online: bool | None = None,
+    tags: Sequence[str] = NETWORK_TAGS,
 ) -> StreetNetwork:
-    """Download the street network of a place with osmnx (Overpass), cached on disk.
+    """Download the street network of a place with osmnx (Overpass), cached on disk; edges keep ``osmid``
+    and ``tags``.
 
     Online only when the caller asks: ``online=True`` or ``options.allow_online = True``.
 
@@ -387,12 +431,12 @@ def network_from_place(
     """
     require_online(online, f"network_from_place({query!r})", error=NetworkError, offline=_OFFLINE)
     _check_type(network_type)
-    with osmnx_settings() as ox:
+    with osmnx_settings(tags) as ox:
         try:
             G = ox.graph_from_place(query, network_type=network_type, retain_all=False)
         except Exception as exc:  # network failures, unknown places
             raise NetworkError(f"cannot download the street network of {query!r}: {exc}") from exc
-    return network_from_graph(G)
+    return network_from_graph(G, tags=tags)
 
 
 def network_from_bbox(
@@ -400,6 +444,7 @@ def network_from_bbox(
     *,
     network_type: NetworkType = "walk",
     online: bool | None = None,
+    tags: Sequence[str] = NETWORK_TAGS,
 ) -> StreetNetwork:
     """Download the street network inside ``bbox = (min_lon, min_lat, max_lon, max_lat)`` with osmnx.
 
@@ -409,12 +454,12 @@ def network_from_bbox(
     _check_type(network_type)
     if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
         raise InputError(f"bbox must be (min_lon, min_lat, max_lon, max_lat), got {bbox!r}")
-    with osmnx_settings() as ox:
+    with osmnx_settings(tags) as ox:
         try:
             G = ox.graph_from_bbox(tuple(bbox), network_type=network_type)
         except Exception as exc:  # network failures
             raise NetworkError(f"cannot download the street network in {bbox!r}: {exc}") from exc
-    return network_from_graph(G)
+    return network_from_graph(G, tags=tags)
 
 
 def read_network(path: str | Path) -> StreetNetwork:

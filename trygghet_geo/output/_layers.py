@@ -9,6 +9,7 @@ strings from the one cleaner ``_redact.clean_text``); :mod:`trygghet_geo.output.
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -399,10 +400,8 @@ def _hotspots(
         hs = shared_hotspots(hs, k=k)
     hs_by_id = {}
     if hs is not None and len(hs) and schema.HOTSPOT_ID in hs:
-        hs_by_id = {
-            int(h): row
-            for h, row in zip(hs[schema.HOTSPOT_ID], _wgs84(hs).itertuples(index=False), strict=True)
-        }
+        hs_by_id = {int(h): row for h, row in zip(hs[schema.HOTSPOT_ID], _rows(_wgs84(hs)), strict=True)}
+    lit = _lighting(hs, getattr(analysis, "network", None), lang)
     trend = _trends(analysis, labels)
     items: list[dict[str, Any]] = []
     seen: set[int] = set()
@@ -410,15 +409,17 @@ def _hotspots(
         ranked = _wgs84(places)
         if schema.RANK in ranked:
             ranked = ranked.sort_values(schema.RANK, kind="stable")
-        for row in ranked.itertuples(index=False):
+        for row in _rows(ranked):
             hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)
             items.append(_place_item(row, hs_by_id.get(hid), trend.get(hid, ""), lang=lang, labels=labels))
             items[-1]["hid"] = hid
+            items[-1]["lit"] = lit.get(hid, "")
     for hid, row in hs_by_id.items():
         if hid not in seen:
             items.append(_place_item(None, row, trend.get(hid, ""), lang=lang, labels=labels))
             items[-1]["hid"] = hid
+            items[-1]["lit"] = lit.get(hid, "")
     items = [it for it in items if it["poly"]]
     ranks = sorted({it["rank"] for it in items if it["rank"]})
     scale: list[Any] = []
@@ -430,6 +431,31 @@ def _hotspots(
         shown = ranks if len(ranks) <= 10 else [*ranks[:9], ranks[-1]]
         scale = [[r, color[r]] for r in shown]
     return items, scale
+
+
+def _rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
+    """Rows whose fields keep their column names, also names that are no identifiers: ``itertuples``
+    renames ``n_obs_skadegörelse/klotter`` to ``_12``, which dropped such categories from the popups."""
+    return [SimpleNamespace(**row) for row in frame.to_dict("records")]
+
+
+def _lighting(hs: Any, network: Any, lang: str) -> dict[int, str]:
+    """hotspot id -> "belysning: saknas på 40 % av gatorna" from the network's ``lit`` tags ("" without)."""
+    from trygghet_geo.network._attributes import unlit_share
+
+    if hs is None or not len(hs) or network is None or "lit" not in network.edges.columns:
+        return {}
+    share = unlit_share(hs, network)
+    return {int(h): _lit_text(v, lang) for h, v in zip(hs[schema.HOTSPOT_ID], share, strict=True)}
+
+
+def _lit_text(share: float, lang: str) -> str:
+    from trygghet_geo._text import text
+
+    if np.isnan(share):
+        return text("lit.unknown", lang)
+    pct = round(100 * share)
+    return text("lit.present", lang) if pct == 0 else text("lit.missing", lang, pct=pct)
 
 
 def _int(value: Any, default: int) -> int:

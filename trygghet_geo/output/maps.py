@@ -8,10 +8,11 @@ canvas tile layer, hotspots as ranked polygons, aggregated cells, safety-walk ob
 a heat map from the same arrays, the ranked list, the legend and a footer. Every text from the data is
 written with ``textContent`` in the browser, so no note can inject markup or script.
 
-With ``self_contained=True`` Leaflet and the plugins are inlined from the copies shipped in
-``output/static`` (Leaflet BSD-2, leaflet.fullscreen MIT, leaflet.heat BSD-2; licences beside them),
-no tile layer is used and the network's streets are drawn as a light vector basemap: nothing is fetched when
-the map is written or opened.
+By default (in a notebook as in a saved file) Leaflet and the plugins are inlined from the copies shipped
+in ``output/static`` (Leaflet BSD-2, leaflet.fullscreen MIT, leaflet.heat BSD-2; licences beside them), no
+tile layer is used and the network's streets are drawn as a light vector basemap: nothing is fetched when
+the map is made, shown or opened, so it works on an air-gapped network and tells no third party which
+streets are looked at. A tile server is asked only when the caller passes ``tiles=``.
 """
 
 from __future__ import annotations
@@ -53,13 +54,13 @@ def make_map(
     *,
     lang: Literal["sv", "en"] | None = None,
     privacy: Literal["shared", "internal"] = "shared",
-    self_contained: bool = False,
+    self_contained: bool = True,
     heatmap: bool | Literal["density", "planar", "both"] = True,
     title: str | None = None,
     k: int = 5,
     cell_m: float = 100.0,
     streets: bool | None = None,
-    tiles: str = "OpenStreetMap",
+    tiles: str | None = None,
     density: gpd.GeoDataFrame | None = None,
     basemap: dict[str, gpd.GeoDataFrame] | None = None,
     trend: gpd.GeoDataFrame | None = None,
@@ -78,8 +79,9 @@ def make_map(
         (single points only where at least ``k`` incidents share a ``cell_m`` cell or a hotspot, the rest as
         counted cells; dates by month; notes redacted). ``"internal"``: points as geocoded, for the analyst.
     self_contained : bool
-        Inline Leaflet and the plugins, use no tiles and draw the streets as a vector basemap, so the file
-        opens with no network at all.
+        Inline Leaflet and the plugins (default), so the map shows with no network at all, in a notebook as
+        in a saved file. ``False`` loads Leaflet from a CDN (jsdelivr.net), which then learns the address of
+        every computer that shows the map, and when.
     heatmap : bool or {"density", "planar", "both"}
         The heat layer. ``True`` (off until ticked) or ``"density"`` (shown): "Täthet längs gatorna", the
         street pieces coloured by network kernel density in quantile classes, legend in events per km
@@ -102,9 +104,14 @@ def make_map(
     k, cell_m : int, float
         Passed to :func:`~trygghet_geo.output.privacy.prepare_export`.
     streets : bool, optional
-        Draw the network's streets; default: only when ``self_contained``.
-    tiles : str
-        Tile layer when not self-contained (a folium tiles name).
+        Draw the network's streets as a vector basemap; default: when no ``tiles`` are asked for.
+    tiles : str, optional
+        A background of map tiles from a tile server (a folium tiles name such as ``"OpenStreetMap"``, or a
+        URL template). Off by default. Every tile is a request to that server: it learns the viewer's IP
+        address, browser and the exact area and zoom level looked at, i.e. which streets (and so which
+        hotspots) the analyst or a reader of the file is studying, and the map stays blank where the server
+        cannot be reached (air-gapped police networks). OpenStreetMap's own tile servers also have a usage
+        policy that forbids heavy use.
 
     Returns
     -------
@@ -135,7 +142,7 @@ def make_map(
         raise ParameterError(f"heatmap must be True, False, 'density', 'planar' or 'both', got {heatmap!r}")
     labels = _labels(language, k, cell_m)
     tables = layers.export_tables(analysis, privacy, k=k, cell_m=cell_m)
-    draw_streets = self_contained if streets is None else bool(streets)
+    draw_streets = tiles is None if streets is None else bool(streets)
     payload = layers.payload(
         analysis, tables, lang=language, labels=labels, title=title, streets=draw_streets
     )
@@ -157,7 +164,7 @@ def make_map(
     )
     m.default_js = [] if self_contained else [("leaflet", LEAFLET_CDN_JS)]
     m.default_css = [] if self_contained else [("leaflet_css", LEAFLET_CDN_CSS)]
-    if not self_contained:
+    if tiles is not None:  # a request to a tile server per tile viewed: only when the caller asks
         folium.TileLayer(tiles, control=False, max_zoom=19).add_to(m)
     m.get_root().title = _html_text(payload["title"])  # type: ignore[attr-defined]
     groups = _add_groups(m, payload, labels, heat=heatmap, streets=draw_streets)
@@ -186,10 +193,11 @@ def save_html(
 ) -> Path:
     """Write the map of ``analysis`` as one HTML file (options as :func:`make_map`); returns the path.
 
-    A file is written to travel, by e-mail to laptops behind firewalls that block CDNs, so unlike
-    :func:`make_map` it is self-contained by default: Leaflet and its plugins inlined, the streets drawn from
-    the network instead of tiles. Pass ``self_contained=False`` for a smaller file that loads Leaflet and
-    the OpenStreetMap tiles from the internet.
+    A file is written to travel, by e-mail to laptops behind firewalls that block CDNs, so it is
+    self-contained as :func:`make_map` is by default: Leaflet and its plugins inlined, the streets drawn
+    from the network instead of tiles. Pass ``self_contained=False`` for a smaller file that loads Leaflet
+    from a CDN, and ``tiles="OpenStreetMap"`` for a tile background (see :func:`make_map` for what each
+    request reveals).
 
     >>> import trygghet_geo as tg
     >>> analysis = tg.analyze("brott.csv", network="gatunat.gpkg")  # doctest: +SKIP

@@ -473,7 +473,9 @@ def _map_srcdoc(analysis: AnalysisLike, k: int, lang: str) -> str | None:
         make_map,  # folium is slow to import; only a report with a map needs it
     )
 
-    m = make_map(analysis, privacy="shared", self_contained=True, lang="en" if lang == "en" else "sv", k=k)
+    basemap = getattr(analysis, "basemap", None)  # water, parks, buildings when the run has them
+    m = make_map(analysis, privacy="shared", self_contained=True, lang="en" if lang == "en" else "sv", k=k,
+                 basemap=basemap)  # fmt: skip
     return str(m.get_root().render())
 
 

@@ -134,6 +134,7 @@ var TrygghetMap = (function () {
                 [L_.hours, h.hours], [L_.weekdays, h.weekdays], [L_.n_observations, h.n_obs],
                 [L_.time_in_range, h.n_range === undefined ? null : h.n_range]];
     table(rows, box).classList.add("tg-reason-table");
+    if (h.lit) el("div", "tg-popup-lit", h.lit, box);  // street lighting from the OSM lit tags
     if (h.counts && h.counts.length) {
       el("div", "tg-popup-sub", L_.counts, box);
       table(h.counts, box);
@@ -233,6 +234,19 @@ var TrygghetMap = (function () {
     }
   }
 
+  // A swatch's number in black or white, whichever contrasts more with its colour (WCAG 2.1 AA: 4.5:1).
+  function paint(node, hex) {
+    var c = /^#([0-9a-f]{6})$/i.exec(hex || ""), lum = 0;
+    if (c) {
+      lum = [0, 2, 4].map(function (i) {
+        var v = parseInt(c[1].substr(i, 2), 16) / 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+      }).reduce(function (a, v, i) { return a + v * [0.2126, 0.7152, 0.0722][i]; }, 0);
+    }
+    node.style.background = hex;
+    node.style.color = (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? "#000" : "#fff";
+  }
+
   function addPanel(map, D, byPlace, L_) {
     var Panel = L.Control.extend({
       options: { position: "topright" },
@@ -254,7 +268,7 @@ var TrygghetMap = (function () {
           var h = p[0], layer = p[1], li = el("li", "tg-place", null, list);
           li.setAttribute("data-rank", String(h.rank));
           li.tabIndex = 0;
-          var sw = el("span", "tg-swatch", String(h.rank), li); sw.style.background = h.color;
+          var sw = el("span", "tg-swatch", String(h.rank), li); paint(sw, h.color);
           var txt = el("span", "tg-place-text", null, li);
           el("span", "tg-place-name", h.name, txt);
           if (h.reason) el("span", "tg-place-reason", h.reason, txt);
@@ -369,14 +383,27 @@ var TrygghetMap = (function () {
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
       onAdd: function () {
-        var box = el("div", "tg-legend leaflet-bar");
-        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
-        el("div", "tg-legend-title", L_.legend, box);
+        var outer = el("div", "tg-legend leaflet-bar");
+        L.DomEvent.disableClickPropagation(outer); L.DomEvent.disableScrollPropagation(outer);
+        var head = el("div", "tg-panel-head", null, outer);
+        el("div", "tg-legend-title", L_.legend, head);
+        var fold = el("button", "tg-legend-toggle", "\u2212", head);  // collapsible: a short screen
+        fold.type = "button"; fold.setAttribute("aria-label", L_.legend);  // keeps the place list clear
+        var box = el("div", "tg-legend-body", null, outer);
+        outer.tabIndex = 0;  // a region that may scroll: reachable by keyboard (WCAG 2.1.1)
+        outer.setAttribute("role", "region"); outer.setAttribute("aria-label", L_.legend);
+        function setOpen(open) {
+          box.style.display = open ? "" : "none";
+          fold.textContent = open ? "\u2212" : "+";
+          fold.setAttribute("aria-expanded", open ? "true" : "false");
+        }
+        L.DomEvent.on(fold, "click", function () { setOpen(box.style.display === "none"); });
+        setOpen(window.innerHeight >= 560);
         if (D.rank_scale.length) {
           el("div", "tg-legend-sub", L_.rank_scale, box);
           var row = el("div", "tg-ramp", null, box);
           D.rank_scale.forEach(function (r) {
-            var s = el("span", "tg-swatch", String(r[0]), row); s.style.background = r[1];
+            var s = el("span", "tg-swatch", String(r[0]), row); paint(s, r[1]);
           });
         }
         if (D.incidents.length) {
@@ -410,7 +437,7 @@ var TrygghetMap = (function () {
             if (counts[s]) el("div", "tg-legend-item", L_["obs_state_" + s] + ": " + counts[s], box);
           });
         }
-        return box;
+        return outer;
       }
     });
     new Legend().addTo(map);
@@ -472,10 +499,20 @@ var TrygghetMap = (function () {
     if (renderer) map.attributionControl.addAttribution(D.labels["basemap.attribution"]);
   }
 
+  function accessible(map, D) {  // the page's language, zoom allowed (WCAG 1.4.4), the map named
+    document.documentElement.lang = (D.locale || "sv").split("-")[0];
+    var vp = document.querySelector('meta[name="viewport"]');
+    if (vp) vp.setAttribute("content", "width=device-width, initial-scale=1.0");
+    var box = map.getContainer();
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", D.title);
+  }
+
   function build(map, D, G) {
     var L_ = D.labels;
     D._groups = G;
     document.title = D.title;
+    accessible(map, D);
     map.createPane("tgStreets").style.zIndex = 250;
     map.createPane("tgPoints").style.zIndex = 350;
     map.getPane("tgStreets").style.pointerEvents = "none";

@@ -1,0 +1,183 @@
+"""What users expect of any command line, kept beside ``cli.py``: ``--version``, help in the user's language
+and exit codes that tell a script what went wrong.
+
+Exit codes (as grep, curl and most Unix tools use them):
+
+- 0: done, also when rows were left out with their reason (they are listed, not an error);
+- 1: the data cannot be used (a :class:`~trygghet_geo.errors.TrygghetError` raised while reading or
+  analysing: an unreadable file, a column missing, no usable row), or a file could not be written;
+- 2: the command line itself is wrong: argparse's usage errors, a value of an option that is malformed in
+  itself (:class:`~trygghet_geo.errors.ParameterError`), or any check of the options made before the work
+  starts (a missing input file, an inverted ``--bbox``, an output folder that cannot be written);
+- 3: a bug (an unexpected exception).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+
+from trygghet_geo._text import LANGS, TEXTS, resolve_lang, text
+from trygghet_geo.errors import ParameterError, TrygghetError
+
+__all__ = [
+    "EXIT_BUG",
+    "EXIT_DATA",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "add_conventions",
+    "check_catalogue",
+    "exit_code",
+    "fail",
+    "help_key",
+    "lang_from_argv",
+    "localize",
+    "ui_language",
+]
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def exit_code(exc: BaseException, *, before_work: bool = False) -> int:
+    """The exit status for an error: 2 for a usage error, 1 for a data error (or a failed write), 3 for a
+    bug."""
+    if before_work or isinstance(exc, ParameterError):
+        return EXIT_USAGE
+    if isinstance(exc, TrygghetError | OSError | MemoryError):  # MemoryError/OSError: a disk full, a folder
+        return EXIT_DATA  # taken away during the run
+    return EXIT_BUG
+
+
+def fail(args: argparse.Namespace, exc: BaseException, *, before_work: bool = False) -> int:
+    """Print ``exc`` on one line to stderr, as ``trygghet-geo COMMAND: error: …``, and return its exit
+    status; a bug says how to get the traceback (``-v``), which is logged then."""
+    code = exit_code(exc, before_work=before_work)
+    message = " ".join(str(exc).split())  # messages quoting a file's contents may hold line breaks
+    if code == EXIT_BUG:
+        if args.verbose:
+            logging.exception("unexpected error")
+        message = (
+            f"unexpected error ({type(exc).__name__}: {message}); rerun with -v to see where, and report it"
+        )
+    elif not isinstance(exc, TrygghetError):
+        message = f"error: {type(exc).__name__}: {message}"
+    else:
+        message = f"error: {message}"
+    print(f"trygghet-geo {args.command}: {message}", file=sys.stderr)
+    return code
+
+
+def lang_from_argv(argv: Sequence[str]) -> str:
+    """The language the help is written in: the last ``--lang sv|en`` anywhere on the line (before or after
+    the subcommand), else ``options.lang``. Read before parsing, since the parser's help is built first."""
+    lang: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGS:
+            lang = value
+    return resolve_lang(lang)
+
+
+def add_conventions(parser: argparse.ArgumentParser, version: str) -> None:
+    """``--version`` and the global ``--lang`` on the top-level parser."""
+    parser.add_argument("--version", action="version", version=f"trygghet-geo {version}")
+    parser.add_argument(
+        "--lang", dest="ui_lang", choices=LANGS, default=None,
+        help="language of the help and the output: sv or en (default: options.lang, Swedish)",
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def ui_language(lang: str | None) -> Iterator[None]:
+    """``options.lang`` set to ``lang`` for one run of the command line (unchanged when ``None``)."""
+    from trygghet_geo._config import options
+
+    before = options.lang
+    if lang is not None:
+        options.lang = lang
+    try:
+        yield
+    finally:
+        options.lang = before
+
+
+def help_key(command: str, dest: str) -> str | None:
+    """The catalogue key of an option's help: ``cli.<command>.<dest>``, else the shared ``cli.opt.<dest>``."""
+    for key in (f"cli.{command}.{dest}", f"cli.opt.{dest}"):
+        if key in TEXTS:
+            return key
+    return None
+
+
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    usage_prefix = text("cli.usage", lang)
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(
+            self,
+            usage: str | None,
+            actions: Iterable[argparse.Action],
+            groups: Iterable[argparse._MutuallyExclusiveGroup],
+            prefix: str | None = None,
+        ) -> None:
+            super().add_usage(usage, actions, groups, prefix or usage_prefix)
+
+    return Formatter
+
+
+def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
+    """Every help text, description and heading of ``parser`` and its subparsers in ``lang``, looked up in
+    the text catalogue; an option with no entry keeps the text the code gives it."""
+    parser.formatter_class = _formatter(lang)
+    parser._positionals.title = text("cli.positionals", lang)
+    parser._optionals.title = text("cli.options", lang)
+    if not command:
+        parser.description = text("cli.desc", lang)
+    elif f"cli.desc.{command}" in TEXTS and parser.description:
+        parser.description = text(f"cli.desc.{command}", lang)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if f"cli.cmd.{choice.dest}" in TEXTS:
+                    choice.help = text(f"cli.cmd.{choice.dest}", lang)
+            for name, sub in action.choices.items():
+                localize(sub, lang, name)
+            continue
+        if action.help == argparse.SUPPRESS:
+            continue
+        key = help_key(command, action.dest)
+        if key is not None:
+            action.help = text(key, lang)
+
+
+def _english(key: str) -> str | None:
+    return text(key, "en") if key in TEXTS else None
+
+
+def check_catalogue(parser: argparse.ArgumentParser, command: str = "") -> list[str]:
+    """Options of ``parser`` (built in English) whose help has no catalogue entry, or whose English entry
+    differs from the code's text: the list a test keeps empty."""
+    missing: list[str] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if _english(f"cli.cmd.{choice.dest}") != choice.help:
+                    missing.append(f"cli.cmd.{choice.dest}")
+            for name, sub in action.choices.items():
+                if sub.description and _english(f"cli.desc.{name}") != sub.description:
+                    missing.append(f"cli.desc.{name}")
+                missing += check_catalogue(sub, name)
+            continue
+        if action.help in (None, argparse.SUPPRESS) or action.dest == "help":
+            continue
+        key = help_key(command, action.dest)
+        if key is None or _english(key) != action.help:
+            missing.append(key or f"cli.{command}.{action.dest}")
+    return missing
