@@ -220,7 +220,8 @@ def _place_geometry(
     geoms = []
     if places is not None and len(places):
         names = places["name"].astype(str)
-        hit = names.map(lambda n: place_key(base_name(n)) == key or place_key(n) == key).to_numpy()
+        # a writable copy: a rank ("#1") adds to it below
+        hit = np.array(names.map(lambda n: place_key(base_name(n)) == key or place_key(n) == key), dtype=bool)
         if key.startswith("#") and "rank" in places.columns:
             hit |= (places["rank"].astype(str) == key[1:].strip()).to_numpy()
         if hit.any():
