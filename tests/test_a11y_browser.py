@@ -95,3 +95,22 @@ def test_layers_and_places_work_from_the_keyboard(browser: Any, map_file: Path) 
     assert any("tg-place" in s for s in seen)
     assert before > 0
     assert after == 0
+
+
+def test_axe_finds_nothing_serious_on_the_lagesbild(browser: Any, demo: tuple) -> None:
+    """The demo's lägesbild (its CSP forbids every script, so axe is let in by bypassing it)."""
+    _analysis, paths = demo
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(paths["lagesbild"].as_uri())
+        page.wait_for_timeout(500)
+        problems = _serious(page.main_frame)
+        alts = page.evaluate("[...document.images].map(i => i.alt)")
+        lang = page.evaluate("document.documentElement.lang")
+    finally:
+        context.close()
+    assert problems == []
+    assert alts
+    assert all(a.strip() for a in alts)  # every chart and map image has a text alternative
+    assert lang == "sv"

@@ -29,6 +29,12 @@ _INPUTS: dict[str, tuple[str, ...] | None] = {
     "lines": None,
     "study_area": (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".kml", ".gml", ".zip"),
     "places": (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".kml", ".gml", ".zip"),
+    "areas": (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".kml", ".gml", ".zip"),
+    "plan": None,
+    "ranking": None,
+    "reference": None,
+    "survey": None,
+    "previous": None,
 }
 # Subcommands whose --out is a folder; for the others it is one file of these kinds.
 _FOLDER_OUT = {"demo", "analyze", "report", "density", "lagesbild", "hotlist", "batch"}
