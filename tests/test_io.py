@@ -842,3 +842,15 @@ def test_progress_bars_show_on_a_terminal_and_stay_out_of_logs(
         err = capsys.readouterr().err
         # A log file or CI run gets nothing (no carriage returns, no cursor escapes); a terminal gets the bar.
         assert ("read big.csv" in err) is terminal
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_xls_and_ods_read_like_their_xlsx_twin(suffix: str) -> None:
+    """The same 40 rows written by three writers (tools/make_sheet_twins.py: openpyxl, xlwt, odfpy) read to
+    the same table, row for row; only the source file's name differs."""
+    data = Path(__file__).parent / "data"
+    twin = read_incidents(data / "twin.xlsx")
+    other = read_incidents(data / f"twin.{suffix}")
+    assert len(twin) == 40
+    assert set(other["source"]) == {f"twin.{suffix}"}
+    pd.testing.assert_frame_equal(other.drop(columns="source"), twin.drop(columns="source"))
