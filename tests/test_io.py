@@ -854,3 +854,17 @@ def test_xls_and_ods_read_like_their_xlsx_twin(suffix: str) -> None:
     assert len(twin) == 40
     assert set(other["source"]) == {f"twin.{suffix}"}
     pd.testing.assert_frame_equal(other.drop(columns="source"), twin.drop(columns="source"))
+
+
+def test_a_long_table_is_read_when_no_second_thread_can_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a memory or thread cap the reader's helper thread may not start: the work runs in the caller."""
+    import concurrent.futures.thread as pool_module
+
+    from trygghet_geo.io._run import THREADED_MIN_ROWS, worker
+
+    def no_thread(self: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(pool_module.ThreadPoolExecutor, "_adjust_thread_count", no_thread)
+    with worker(THREADED_MIN_ROWS) as submit:
+        assert submit(sorted, [3, 1, 2]).result() == [1, 2, 3]

@@ -27,7 +27,14 @@ def worker(n: int) -> Iterator[Any]:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trygghet_geo-read") as pool:
-        yield pool.submit
+
+        def submit(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
+            try:
+                return pool.submit(fn, *args, **kwargs)
+            except RuntimeError:  # no thread to be had (a memory cap, a thread limit): the work runs here
+                return run_now(fn, *args, **kwargs)
+
+        yield submit
 
 
 def run_now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
