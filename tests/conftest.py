@@ -18,14 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_POLISEN = ROOT.parent / "shared" / "data" / "polisen"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 # Every test session writes its geocoding answers to a folder of its own: the user's cache folder is shared by
@@ -52,7 +44,9 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        from trygghet_geo.output._lagesbild import CHROMIUM_ARGS  # the flags the lägesbild prints with
+
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
         yield b
         b.close()
 

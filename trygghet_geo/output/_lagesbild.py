@@ -35,6 +35,17 @@ __all__ = ["lagesbild"]
 
 logger = logging.getLogger(__name__)
 
+#: Chromium's flags for printing the PDF headless and offline (no sandbox in containers, no GPU, no
+#: background requests); the test suite launches its browser with the same.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
 CHROMIUM = Path("/usr/bin/chromium")
 MAP_NAME = "lagesbild_karta.html"
 
@@ -419,14 +430,7 @@ def print_pdf(html: Path, path: Path) -> Path | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
+    args = list(CHROMIUM_ARGS)
 
     def run() -> None:
         with sync_playwright() as pw:
