@@ -62,3 +62,25 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     options.progress = False
     folder = tmp_path_factory.mktemp("demo")
     return sample.run_demo(folder / "processed", folder / "raw", n_simulations=19)
+
+
+def open_offline_map(browser, path: Path, viewport: dict[str, int] | None = None):
+    """Open a saved map in a new browser context that refuses (and records) every request other than file:
+    and data:, and wait until the map is built. Returns (context, page, refused requests, console errors)."""
+    context = browser.new_context(viewport=viewport or {"width": 1200, "height": 800})
+    requests: list[str] = []
+    context.route(
+        "**/*",
+        lambda r: (
+            (requests.append(r.request.url), r.abort())
+            if not r.request.url.startswith(("file:", "data:"))
+            else r.continue_()
+        ),
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("[data-tg-ready='1']", timeout=15_000)
+    return context, page, requests, errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import open_offline_map
 from test_maps import make_analysis
 
 from trygghet_geo.output._densitymap import COLORS
@@ -28,23 +29,8 @@ _INK = """(colors) => {
 @pytest.mark.parametrize("privacy", ["shared", "internal"])
 def test_density_layer_renders_offline_with_its_legend(browser, tmp_path, privacy):
     path = save_html(make_analysis(400), tmp_path / f"{privacy}.html", privacy=privacy)
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    requests: list[str] = []
-    context.route(
-        "**/*",
-        lambda r: (
-            (requests.append(r.request.url), r.abort())
-            if not r.request.url.startswith(("file:", "data:"))
-            else r.continue_()
-        ),
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, requests, errors = open_offline_map(browser, path)
     try:
-        page.goto(path.as_uri())
-        page.wait_for_selector("[data-tg-ready='1']", timeout=15_000)
         legend = page.locator(".tg-legend").inner_text()
         assert "Täthet längs gatorna (händelser per km gata och år, bandbredd" in legend
         items = page.locator(".tg-density-item").count()

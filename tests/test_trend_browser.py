@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import open_offline_map
 from test_maps import make_analysis
 from test_trendmap import planted_segments
 
 from trygghet_geo.output.maps import save_html
 
 pytestmark = pytest.mark.browser
-
-
-def _open(browser, path):
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    requests: list[str] = []
-    context.route(
-        "**/*",
-        lambda r: (
-            (requests.append(r.request.url), r.abort())
-            if not r.request.url.startswith(("file:", "data:"))
-            else r.continue_()
-        ),
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_selector("[data-tg-ready='1']", timeout=15_000)
-    return context, page, requests, errors
 
 
 _PAINTED = (
@@ -43,7 +24,7 @@ def test_time_filter_to_one_month_changes_the_counts(browser, tmp_path, privacy)
     path = save_html(
         analysis, tmp_path / f"{privacy}.html", privacy=privacy, trend=planted_segments(analysis)
     )
-    context, page, requests, errors = _open(browser, path)
+    context, page, requests, errors = open_offline_map(browser, path)
     try:
         box = page.locator(".tg-time")
         total = int(box.get_attribute("data-shown"))
@@ -85,7 +66,7 @@ def test_time_filter_to_one_month_changes_the_counts(browser, tmp_path, privacy)
 def test_trend_layer_legend_in_swedish(browser, tmp_path):
     analysis = make_analysis(300)
     path = save_html(analysis, tmp_path / "trend.html", trend=planted_segments(analysis))
-    context, page, requests, errors = _open(browser, path)
+    context, page, requests, errors = open_offline_map(browser, path)
     try:
         legend = page.locator(".tg-legend").inner_text()
         overlay = page.locator(".leaflet-control-layers-overlays").inner_text()
