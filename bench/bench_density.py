@@ -202,6 +202,19 @@ def _top_share(lix, centres) -> list[float]:
     return out
 
 
+def _length_share(lix, centres) -> list[float]:
+    """Each centre's peak lixel (within 40 m) as a share of street length at or above it: a mesh of short
+    edges is cut into many short lixels, so the share of lixels overstates how much street outranks it."""
+    import shapely
+
+    d, length = lix["density"].to_numpy(), lix["length_m"].to_numpy()
+    out = []
+    for c in centres:
+        peak = d[lix.geometry.distance(shapely.Point(c)).to_numpy() < 40].max()
+        out.append(float(length[d >= peak].sum() / length.sum()))
+    return out
+
+
 def planted(seeds: list[int]) -> None:
     import geopandas as gpd
     import planted as gen
@@ -266,7 +279,7 @@ def _sample_places(seeds: list[int], configs: dict) -> None:
     print("the sample's five planted places (share of lixels at or above the peak; lixels above it lying")
     print("outside every planted place, i.e. farther than its radius + 150 m along the streets; 'exact':")
     print("the share an exact estimate of events per metre would give, from the planted events per metre of")
-    print("the streets within each place's radius):")
+    print("the streets within each place's radius; 'of street': the share of street length at or above it):")
     for seed in seeds:
         raw = sample.generate_incidents(seed, network=net).dropna(subset=["Latitud"])
         ev = gpd.GeoDataFrame(raw, geometry=gpd.points_from_xy(raw["Longitud"], raw["Latitud"]), crs=4326)
@@ -283,9 +296,10 @@ def _sample_places(seeds: list[int], configs: dict) -> None:
                 peak = d[lix.geometry.distance(shapely.Point(net.node_xy[a])).to_numpy() < 40].max()
                 stray.append(int(((d > peak) & ~inside).sum()))
             exact = _exact_shares(net, lix, edge, anchors)
+            by_length = _length_share(lix, net.node_xy[anchors])
             parts = [
-                f"{p.key} {100 * t:.2f} % ({s} outside; exact {100 * x:.2f} %)"
-                for p, t, s, x in zip(sample._PLANTED, tops, stray, exact, strict=True)
+                f"{p.key} {100 * t:.2f} % ({s} outside; exact {100 * x:.2f} %; of street {100 * m:.2f} %)"
+                for p, t, s, x, m in zip(sample._PLANTED, tops, stray, exact, by_length, strict=True)
             ]
             print(f"  seed {seed} {cfg}: bw {lix.attrs['bandwidth_m']:g} m; " + ", ".join(parts))
     _place_extents(net, anchors)

@@ -28,7 +28,9 @@ def test_abramson_law_by_hand():
     """Pilot densities 1, 4, 16: f^(-1/2) = 1, 1/2, 1/4, geometric mean 1/2, so h = 2, 1, 1/2 times h0;
     trimmed at h0 the first becomes h0 (powers of two are on the rounding grid)."""
     np.testing.assert_allclose(_nkde_adaptive.abramson(np.array([1.0, 4.0, 16.0]), 80.0, 80.0), [80, 80, 40])
-    np.testing.assert_allclose(_nkde_adaptive.abramson(np.array([1.0, 4.0, 16.0]), 80.0, 500.0), [160, 80, 40])
+    np.testing.assert_allclose(
+        _nkde_adaptive.abramson(np.array([1.0, 4.0, 16.0]), 80.0, 500.0), [160, 80, 40]
+    )
     # rounding to quarter octaves: never more than 2^(1/8) - 1 (9 %) off, and floored at h0 / 8
     h = np.array([10.0, 47.0, 61.0, 99.0, 100.0])
     r = _nkde_adaptive.rounded(h, 100.0, 100.0)
@@ -50,7 +52,8 @@ def test_adaptive_on_a_straight_street_equals_the_direct_sum_with_each_events_ba
     net, events, along = _street_events()
     lix = network_kde(events, net, bandwidth_m=120, lixel_m=5, method=method, adaptive=True)
     h = lix.attrs["event_bandwidths_m"].to_numpy()
-    assert h.max() <= 120 and h.min() < 100  # trimmed at the global bandwidth; narrower at the place
+    assert h.max() <= 120  # trimmed at the global bandwidth
+    assert h.min() < 100  # narrower at the place
     assert h[30:].mean() < h[:30].mean()
     c = ((lix["from_m"] + lix["to_m"]) / 2).to_numpy()
     direct = _quartic(c[:, None] - along[None, :], h[None, :]).sum(axis=1)
@@ -59,15 +62,18 @@ def test_adaptive_on_a_straight_street_equals_the_direct_sum_with_each_events_ba
     np.testing.assert_array_equal(lix["count_within_bandwidth"].to_numpy(), inside)
     # every event's kernel lies on the street: the density integrates to 1 (share of events per km)
     assert float((lix["density"] * lix["length_m"] / 1000).sum()) == pytest.approx(1.0, abs=1e-3)
-    assert lix.attrs["adaptive"] is True and lix.attrs["trim_bw_m"] == 120
+    assert lix.attrs["adaptive"] is True
+    assert lix.attrs["trim_bw_m"] == 120
 
 
 def test_adaptive_by_default_only_when_the_bandwidth_is_chosen():
     net, events, _ = _street_events()
     chosen = network_kde(events, net)
     given = network_kde(events, net, bandwidth_m=50)
-    assert chosen.attrs["adaptive"] is True and "event_bandwidths_m" in chosen.attrs
-    assert given.attrs["adaptive"] is False and "event_bandwidths_m" not in given.attrs
+    assert chosen.attrs["adaptive"] is True
+    assert "event_bandwidths_m" in chosen.attrs
+    assert given.attrs["adaptive"] is False
+    assert "event_bandwidths_m" not in given.attrs
     fixed = network_kde(events, net, adaptive=False)
     assert fixed.attrs["adaptive"] is False
     # the place's peak is sharper with the adapted kernels

@@ -56,10 +56,13 @@ def on_pieces(edge: np.ndarray, off: np.ndarray, p_edge: np.ndarray, p_from: np.
     key = p_edge.astype(float) * span + p_from
     order = np.argsort(key, kind="stable")
     pos = np.searchsorted(key[order], edge.astype(float) * span + off, side="right") - 1
-    return order[np.clip(pos, 0, len(order) - 1)]
+    out: np.ndarray = order[np.clip(pos, 0, len(order) - 1)]
+    return out
 
 
-def class_sums(sums: SumFn, edge: np.ndarray, off: np.ndarray, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def class_sums(
+    sums: SumFn, edge: np.ndarray, off: np.ndarray, hs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Kernel sums and counts at the sample points (edge, off), each class of equal bandwidth in one pass."""
     dens = np.zeros(len(edge))
     count = np.zeros(len(edge))

@@ -42,7 +42,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from trygghet_geo import _nkde, _nkde_adaptive as _adaptive, schema
+from trygghet_geo import _nkde, schema
+from trygghet_geo import _nkde_adaptive as _adaptive
 from trygghet_geo.errors import InputError
 from trygghet_geo.network import lixelize
 
