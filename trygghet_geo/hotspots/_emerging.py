@@ -211,18 +211,18 @@ def emerging_hotspots(
 ) -> gpd.GeoDataFrame:
     """Classify every street segment's trend: new, growing, persistent, fading … hotspots along the streets.
 
-    The method is ArcGIS Pro's Emerging Hot Spot Analysis on street segments. Events are counted per
-    segment (a piece of about ``segment_m`` from :func:`trygghet_geo.network.lixelize`) and time step, with
-    aoristic weights (an event with an interval counts its share in every step the interval covers; see
-    :mod:`trygghet_geo.hotspots._aoristic`). Each (segment, step) bin gets a Getis-Ord Gi* z-score with
-    binary weights over the segments within ``neighbourhood_m`` along the streets, in the same and the
-    previous step; bins are significant at false discovery rate ``alpha`` (Benjamini-Hochberg over all
-    bins). The z-scores compare with the mean and variance of the bins that are not themselves significant
+    The method is ArcGIS Pro's Emerging Hot Spot Analysis on street segments. Events are counted per segment
+    (a piece of about ``segment_m`` from :func:`trygghet_geo.network.lixelize`) and time step, with aoristic
+    weights (an event with an interval counts its share in every step the interval covers; see
+    :mod:`trygghet_geo.hotspots._aoristic`). Each (segment, step) bin gets a Getis-Ord Gi* z-score with binary
+    weights over the segments within ``neighbourhood_m`` along the streets, in the same and the previous step;
+    bins are significant at false discovery rate ``alpha`` (Benjamini-Hochberg over all bins). The z-scores
+    compare with the mean and variance of the bins that are not themselves significant
     (``global_window="robust"``, re-estimated until stable; :mod:`._emerging_null` gives the reasons and
-    references): with ArcGIS's "Entire cube" moments (``global_window="entire_cube"``) every hotspot in
-    town inflates the variance the others are tested against, and a steady place next to three others was
-    found in one run of five. Each segment's series of per-step Gi* z-scores (spatial neighbours in that step only, so that
-    successive values share no bins) gets a Mann-Kendall trend test (``trend_z``, ``trend_p``). The
+    references): with ArcGIS's "Entire cube" moments (``global_window="entire_cube"``) every hotspot in town
+    inflates the variance the others are tested against, and a steady place next to three others was found in
+    one run of five. Each segment's series of per-step Gi* z-scores (spatial neighbours in that step only, so
+    that successive values share no bins) gets a Mann-Kendall trend test (``trend_z``, ``trend_p``). The
     categories follow ArcGIS Pro's published definitions ("How Emerging Hot Spot Analysis works",
     pro.arcgis.com, Space Time Pattern Mining toolbox), with "90 percent of the time-step intervals" as there:
 
