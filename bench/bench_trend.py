@@ -252,13 +252,14 @@ def _planar_knox(events: gpd.GeoDataFrame, n_sim: int) -> np.ndarray:
     return out
 
 
-def speed(quick: bool, *, emerging: bool = True) -> None:
+def speed(quick: bool, *, emerging: bool = True, near: bool = True) -> None:
     from trygghet_geo.sample import load_network
 
     net = load_network()
     if emerging:
         _speed_emerging(net, quick)
-    _speed_near_repeat(net, quick)
+    if near:
+        _speed_near_repeat(net, quick)
 
 
 def _speed_emerging(net: Any, quick: bool) -> None:
@@ -275,8 +276,10 @@ def _speed_emerging(net: Any, quick: bool) -> None:
     t_peer = time.perf_counter() - t0
     print(
         f"\nemerging_hotspots, {n_eh:,} events x {len(seg.attrs['steps'])} months, {len(seg):,} segments, "
-        f"neighbourhood {seg.attrs['neighbourhood_m']:g} m: {t_ours:.2f} s (goal < 15 s), peak RSS "
-        f"{rss1:.0f} MiB (+{rss1 - rss0:.0f}); planar pandas/esda/pymannkendall peer {t_peer:.2f} s "
+        f"neighbourhood {seg.attrs['neighbourhood_m']:g} m, global window {seg.attrs['global_window']!r} "
+        f"({seg.attrs['null_rounds']} rounds): {t_ours:.2f} s at load {os.getloadavg()[0]:.1f} "
+        f"(goal < 15 s), peak RSS {rss1:.0f} MiB (+{rss1 - rss0:.0f}); planar pandas/esda/pymannkendall "
+        f"peer {t_peer:.2f} s "
         f"(ratio peer/ours {t_peer / t_ours:.1f}x)"
     )
 
@@ -317,6 +320,7 @@ def main() -> None:
     parser.add_argument("--skip-confusion", action="store_true")
     parser.add_argument("--skip-emerging-speed", action="store_true")
     parser.add_argument("--skip-speed", action="store_true", help="only the confusion tables")
+    parser.add_argument("--skip-near-repeat", action="store_true")
     parser.add_argument(
         "--compare",
         action="store_true",
@@ -330,7 +334,7 @@ def main() -> None:
         if args.compare:
             compare_window(args.seeds)
     if not args.skip_speed:
-        speed(args.quick, emerging=not args.skip_emerging_speed)
+        speed(args.quick, emerging=not args.skip_emerging_speed, near=not args.skip_near_repeat)
 
 
 if __name__ == "__main__":
