@@ -5,7 +5,8 @@
    holding the planted place; each scenario alone on a 14 × 14 street grid with Poisson background, and all
    four together in one data set (development seeds 1000…, held-out seeds 7001…). Then pure noise: the share
    of segments given a hot pattern. Then the other route, ``bench/trend_town.py``: the jittered grid town
-   with 2 and 6 places of their own levels spread along the streets (held-out seeds 8001…), and its noise.
+   with 2 and 6 places of their own levels spread along the streets (held-out seeds 8001…), and its noise;
+   and pure noise on the sample's real streets (seeds 9001…).
    ``--compare`` repeats the tables with ArcGIS's "Entire cube" global window (``global_window=
    "entire_cube"``) and adds ArcGIS's "Neighborhood time step" window on the four-together case.
 2. Speed on the bundled sample network (~6,400 walking edges): ``emerging_hotspots`` on 100,000 events ×
@@ -140,6 +141,33 @@ def town(seeds: int, windows: tuple[str, ...]) -> None:
         print(
             f"\nGrid town, pure noise, global window {window!r} ({len(shares)} runs, 1/4 events per km and "
             f"month): share of segments with a hot pattern: max {max(shares):.3%} (goal <= 5 %)"
+        )
+
+
+def sample_noise(seeds: int, windows: tuple[str, ...]) -> None:
+    """Pure noise on the sample's real streets (segments of uneven length), uniform per metre of street
+    and in time, 0.5 / 2 / 8 events per km and month; seeds 9001…"""
+    from trygghet_geo.sample import load_network
+
+    net = load_network()
+    km = float(net.edges["length_m"].sum()) / 1000.0
+    hot = {p for p in tg.hotspots.PATTERNS if not p.startswith("cold_") and p != "no_pattern"}
+    for window in windows:
+        shares = []
+        for seed in range(9001, 9001 + seeds):
+            for rate in (0.5, 2.0, 8.0):
+                rng = np.random.default_rng(seed)
+                n = int(rng.poisson(rate * km * 24))
+                edge, off = random_positions(net, n, random_state=rng)
+                when = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.uniform(0, 730, n), unit="D")
+                geom = shapely.line_interpolate_point(net.edges.geometry.to_numpy()[edge], off)
+                events = gpd.GeoDataFrame({"occurred_at": when}, geometry=geom, crs=net.crs)
+                seg = tg.emerging_hotspots(events, net, global_window=window)
+                shares.append(float(seg["pattern"].isin(hot).mean()))
+        print(
+            f"\nSample's streets, pure noise, global window {window!r} ({len(shares)} runs, 0.5/2/8 events "
+            f"per km and month, seeds 9001-{9000 + seeds}): share of segments with a hot pattern: max "
+            f"{max(shares):.3%}, mean {np.mean(shares):.3%} (goal <= 5 %)"
         )
 
 
@@ -331,6 +359,7 @@ def main() -> None:
     if not args.skip_confusion:
         confusion(args.seeds, windows)
         town(args.seeds, windows)
+        sample_noise(args.seeds, windows)
         if args.compare:
             compare_window(args.seeds)
     if not args.skip_speed:
