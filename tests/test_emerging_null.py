@@ -110,3 +110,14 @@ def test_attrs_and_bad_window(town) -> None:
     assert seg.attrs["null_std"] < cube.attrs["null_std"]
     with pytest.raises(ParameterError, match="global_window"):
         tg.emerging_hotspots(events, town, global_window="individual_time_step")  # type: ignore[arg-type]
+
+
+def test_all_events_in_one_place_still_hot() -> None:
+    """When every event lies in the significant bins the kept bins are all empty: no scale can be learnt
+    from them, and the place must stay hot rather than vanish."""
+    x = np.zeros((50, 6))
+    x[20, -1] = 12.0
+    mean, std, _ = null_moments(x, _chain(50), 0.05, "robust")
+    assert std > 0
+    z = gi_star(x, _chain(50), mean=mean, std=std)
+    assert z[20, -1] > 3

@@ -25,7 +25,7 @@ so the moments equal the whole cube's and the test is ArcGIS's; each planted pla
 others untouched. Two guards: the scale never falls under the Poisson scale of the kept bins (``s² ≥ mean``,
 the variance of counts of a homogeneous Poisson process), so that a loop cannot talk itself into an ever
 smaller scale on sparse counts; and at most half the bins may be set aside (beyond that "the bulk" is no
-longer the null, and the whole cube's moments are kept).
+longer the null, and the whole cube's moments are kept). When every kept bin is empty, the last scale stays.
 
 Figures, all four places in one town, development seeds 1000–1004 (``bench/bench_trend.py --compare
 --skip-speed``; new / intensifying / persistent / historical found): ``"entire_cube"`` 3/4/1/2 of 5,
@@ -128,7 +128,9 @@ def null_moments(
             return mean, std, rounds
         if new_keep.mean() < 1 - _MAX_SET_ASIDE:
             return (*_moments(x), rounds)
-        keep = new_keep
-        mean, std = _moments(x[keep])
-        std = max(std, float(np.sqrt(mean)))
+        kept_mean, kept_std = _moments(x[new_keep])
+        kept_std = max(kept_std, float(np.sqrt(kept_mean)))
+        if not kept_std > 0:  # every kept bin is empty: no scale to learn from, keep the last one
+            return mean, std, rounds
+        keep, mean, std = new_keep, kept_mean, kept_std
     return mean, std, _MAX_ROUNDS
