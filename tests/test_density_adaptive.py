@@ -108,3 +108,19 @@ def test_adaptive_default_sharpens_planted_places_on_unseen_seeds():
         fixed += [_peak_share(network_kde(events, net, adaptive=False), a) for a in sc.anchors]
     assert sum(t <= 0.01 for t in adapted) >= 8, adapted
     assert np.mean(adapted) < np.mean(fixed), (adapted, fixed)
+
+
+def test_adaptive_space_time_keeps_each_events_bandwidth():
+    """With ``time``, each event is weighted by the time kernel and keeps its own adapted bandwidth."""
+    import pandas as pd
+
+    net, events, along = _street_events()
+    rng = np.random.default_rng(5)
+    days = rng.integers(0, 90, len(along))
+    events = events.assign(occurred_at=pd.Timestamp("2025-01-01") + pd.to_timedelta(days, unit="D"))
+    lix = network_kde(events, net, bandwidth_m=120, lixel_m=5, time=("occurred_at", 30.0), adaptive=True)
+    h = lix.attrs["event_bandwidths_m"].to_numpy()
+    c = ((lix["from_m"] + lix["to_m"]) / 2).to_numpy()
+    wt = _quartic(days - days.max(), np.full(len(days), 30.0))
+    direct = (_quartic(c[:, None] - along[None, :], h[None, :]) * wt[None, :]).sum(axis=1)
+    np.testing.assert_allclose(lix["density"].to_numpy(), direct * 1000 * 365.25, rtol=1e-8, atol=1e-10)

@@ -213,7 +213,7 @@ def network_kde(
             attrs["density_unit"] = UNIT_PER_EVENT
         out = lixels.assign(density=dens, count_within_bandwidth=count.astype(np.int64))
     else:
-        out = _space_time(used, network, lixels, c_edge, c_off, h, kernel, method, max_depth, time, attrs)
+        out = _space_time(used, network, lixels, c_edge, c_off, h, kernel, method, max_depth, time, attrs, hs)
     out.attrs.update(attrs)
     return out
 
@@ -463,9 +463,11 @@ def _space_time(
     max_depth: int | None,
     time: Any,
     attrs: dict[str, Any],
+    hs: np.ndarray | None = None,
 ) -> gpd.GeoDataFrame:
     """The space-time density at each reference date: every event weighted by the kernel of its distance
-    in days to the date (so the product kernel is per metre per day, reported per km per year)."""
+    in days to the date (so the product kernel is per metre per day, reported per km per year); with
+    adaptive bandwidths ``hs``, each event keeps its own along the streets."""
     bw_days = float(time[1])
     if not np.isfinite(bw_days) or bw_days <= 0:
         raise InputError(f"time: the bandwidth in days must be positive, got {time[1]!r}")
@@ -482,7 +484,12 @@ def _space_time(
         ref = pd.Timestamp(date).to_datetime64().astype("datetime64[ns]").astype(np.int64) / 86_400e9
         wt = _nkde.kernel_value(kernel, days - ref, bw_days) * used["w"].to_numpy(float)
         keep = wt > 0
-        dens, count = _sums(used[keep], network, c_edge, c_off, h, kernel, method, max_depth, weight=wt[keep])
+        part = used[keep].assign(w=wt[keep])
+        if hs is None:
+            dens, count = _sums(part, network, c_edge, c_off, h, kernel, method, max_depth)
+        else:
+            fn = _class_fn(part, network, kernel, method, max_depth)
+            dens, count = _adaptive.class_sums(fn, c_edge, c_off, hs[keep])
         frames.append(
             lixels.assign(
                 reference_date=pd.Timestamp(date),
