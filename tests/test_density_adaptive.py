@@ -124,3 +124,11 @@ def test_adaptive_space_time_keeps_each_events_bandwidth():
     wt = _quartic(days - days.max(), np.full(len(days), 30.0))
     direct = (_quartic(c[:, None] - along[None, :], h[None, :]) * wt[None, :]).sum(axis=1)
     np.testing.assert_allclose(lix["density"].to_numpy(), direct * 1000 * 365.25, rtol=1e-8, atol=1e-10)
+
+
+def test_each_event_reads_the_pilot_of_the_lixel_that_holds_it():
+    p_edge = np.array([1, 0, 0, 1, 0])
+    p_from = np.array([15.0, 10.0, 0.0, 0.0, 20.0])
+    edge = np.array([0, 0, 0, 1, 1, 1])
+    off = np.array([0.0, 10.0, 29.5, 14.9, 15.0, 30.0])
+    np.testing.assert_array_equal(_nkde_adaptive.on_pieces(edge, off, p_edge, p_from), [2, 1, 4, 3, 0, 0])
