@@ -215,6 +215,19 @@ def _length_share(lix, centres) -> list[float]:
     return out
 
 
+def _merge_config() -> dict:
+    """The other choice of micro-junction merging than the default's, to print beside it."""
+    import inspect
+
+    from trygghet_geo._nkde_consolidate import DEFAULT_CONSOLIDATE_M
+    from trygghet_geo.density import network_kde
+
+    default = inspect.signature(network_kde).parameters["consolidate_m"].default
+    if default is None or default > 0:
+        return {"not merged": {"consolidate_m": 0.0}}
+    return {f"merged {DEFAULT_CONSOLIDATE_M:g} m": {"consolidate_m": DEFAULT_CONSOLIDATE_M}}
+
+
 def planted(seeds: list[int]) -> None:
     import geopandas as gpd
     import planted as gen
@@ -222,7 +235,8 @@ def planted(seeds: list[int]) -> None:
     from trygghet_geo import sample
     from trygghet_geo.density import DEFAULT_BANDWIDTHS, network_kde
 
-    configs = {"defaults": {}, "not adaptive": {"adaptive": False}, "fixed 200 m": {"bandwidth_m": 200}}
+    configs = {"defaults": {}, **_merge_config(), "not adaptive": {"adaptive": False}}
+    configs["fixed 200 m"] = {"bandwidth_m": 200}
     total = dict.fromkeys(configs, 0)
     worst = dict.fromkeys(configs, 0.0)
     runs = 0

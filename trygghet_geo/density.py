@@ -44,6 +44,7 @@ import pandas as pd
 
 from trygghet_geo import _nkde, schema
 from trygghet_geo import _nkde_adaptive as _adaptive
+from trygghet_geo import _nkde_consolidate as _consolidate
 from trygghet_geo.errors import InputError
 from trygghet_geo.network import lixelize
 
@@ -87,6 +88,7 @@ def network_kde(
     max_snap_m: float = 100.0,
     adaptive: bool | None = None,
     trim_bw_m: float | None = None,
+    consolidate_m: float | None = 0.0,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
 
@@ -160,17 +162,30 @@ def network_kde(
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
+    tol = _consolidate.check_tolerance(
+        _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
+    )
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)
     lixels = lixelize(network, float(lixel_m))
     c_edge = lixels["edge_id"].to_numpy(np.int64)
     c_off = ((lixels["from_m"] + lixels["to_m"]) / 2.0).to_numpy()
+    pieces = lixels
+    merged = _consolidate.consolidate(network, tol) if tol > 0 else None
+    if merged is not None:  # the density runs on the merged network; the lixels stay the original's
+        original, network = network, merged.network
+        e2, t2 = merged.positions(original, used["edge"].to_numpy(np.int64), used["off"].to_numpy(float))
+        used = used.assign(edge=e2, off=t2)
+        c_edge, c_off = merged.positions(original, c_edge, c_off)
+        pieces = lixelize(network, float(lixel_m))
     grid = _grid(bandwidth_m)
     cv = None
     trim = _trim(trim_bw_m)
     adaptive = bandwidth_m is None if adaptive is None else bool(adaptive)
-    pilot = (c_edge, c_off, lixels["edge_id"].to_numpy(np.int64), lixels["from_m"].to_numpy(), float(lixel_m))
+    p_edge, p_from = pieces["edge_id"].to_numpy(np.int64), pieces["from_m"].to_numpy()
+    p_centre = (p_edge, p_from + pieces["length_m"].to_numpy() / 2.0) if merged is not None else (c_edge, c_off)
+    pilot = (*p_centre, p_edge, p_from, float(lixel_m))
     if len(grid) == 1:
         h = grid[0]
     else:
@@ -193,6 +208,13 @@ def network_kde(
     if cv is not None:
         attrs["bandwidth_cv"] = cv
     attrs["adaptive"] = bool(adaptive)
+    attrs["consolidate_m"] = tol
+    if merged is not None:
+        attrs["consolidated"] = {
+            "merged_nodes": merged.merged_nodes,
+            "dropped_edges": merged.dropped_edges,
+            "widest_m": merged.widest_m,
+        }
     if hs is not None:
         attrs["trim_bw_m"] = _adaptive.TRIM_FACTOR * h if trim is None else trim
         attrs["event_bandwidths_m"] = pd.Series(hs, index=used.index, name="bandwidth_m")

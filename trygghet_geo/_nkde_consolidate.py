@@ -1,0 +1,179 @@
+"""Micro-junctions merged before the network kernel density (:func:`trygghet_geo.density.network_kde`).
+
+Nothing here is public API. OpenStreetMap's walking network draws a square, a crossing or a sidewalk beside
+its street as a mesh of very short paths (edges of a few metres, dozens of junctions within 60 m). The
+equal-split kernels divide an event's mass by ``n - 1`` at every junction they pass and spread the events of
+one place over all the parallel paths, so a busy square's density per metre barely rises above the
+background. The events' positions cannot tell those paths apart anyway (see :data:`DEFAULT_CONSOLIDATE_M`).
+
+:func:`consolidate` merges them the way osmnx's ``consolidate_intersections`` does (nodes closer than a
+tolerance become one node at their centroid, the edges between them disappear and the others are extended
+to the centroids), with two differences, and written here rather than by converting to osmnx because
+osmnx works node by node on a networkx graph (seconds on a 100,000-edge grid, where nothing merges) and
+merges by buffers around every node, which would also join two streets that merely pass close by:
+
+- two nodes are merged only when an edge of at most the tolerance joins them, and that edge touches a
+  junction or a dead end (so a curved path drawn with short edges between nodes of degree 2 is kept);
+- edges joining the same two merged nodes whose geometries lie within the tolerance of the shortest one
+  (Hausdorff distance: a sidewalk beside its street) are dropped and the shortest kept.
+
+Positions (events, lixel centres) on a kept edge keep their place along it; those on a dropped edge are
+snapped to the merged network by :func:`trygghet_geo.network.snap.snap_points`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from trygghet_geo.errors import InputError
+
+if TYPE_CHECKING:
+    from trygghet_geo.network import StreetNetwork
+
+#: The default tolerance, metres: how far apart the junctions of one place may be and still be merged. It
+#: is the precision of an event's position across the street: an address point lies on the façade or the
+#: entrance, 5–15 m from the centre line (half a carriageway of 7–12 m, the curb and the sidewalk), a phone
+#: or a patrol's GPS fix is within about 5–10 m (95 %), and a safety-walk note marks a spot on a map by hand.
+#: Paths closer than that (a sidewalk and its street, the two ends of a crossing, the paths of a paved
+#: square) are one place for the data, so they are one place for the density.
+DEFAULT_CONSOLIDATE_M = 10.0
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    """A merged network and the map from the original edges to it."""
+
+    network: StreetNetwork
+    new_edge: np.ndarray  # per original edge: its edge in ``network``, or -1 when dropped
+    head: np.ndarray  # per original edge: metres added before its start (from the merged node's centroid)
+    merged_nodes: int  # original nodes merged into another
+    dropped_edges: int
+    widest_m: float  # the largest distance from a merged node to its centroid
+
+    def positions(
+        self, original: StreetNetwork, edge: np.ndarray, off: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(edge, offset) on the original network -> (edge, offset) on the merged one."""
+        edge = np.asarray(edge, dtype=np.int64)
+        off = np.asarray(off, dtype=float)
+        new = self.new_edge[edge]
+        out_off = off + self.head[edge]
+        lost = np.flatnonzero(new < 0)
+        if len(lost):
+            from trygghet_geo.network.snap import snap_points
+
+            lines = original.edges.geometry.to_numpy()[edge[lost]]
+            pts = shapely.line_interpolate_point(lines, off[lost])
+            snap = snap_points(gpd.GeoDataFrame(geometry=pts, crs=original.crs), self.network, max_snap_m=1e9)
+            new = new.copy()
+            new[lost] = snap["edge_id"].to_numpy(np.int64)
+            out_off[lost] = snap["edge_offset_m"].to_numpy(float)
+        length = self.network.edges["length_m"].to_numpy(float)[new]
+        return new, np.clip(out_off, 0.0, length)
+
+
+def check_tolerance(consolidate_m: float | None) -> float:
+    if consolidate_m is None:
+        return 0.0
+    if isinstance(consolidate_m, bool) or not isinstance(consolidate_m, int | float):
+        raise InputError(f"consolidate_m must be a number of metres (0: off), got {consolidate_m!r}")
+    if not np.isfinite(consolidate_m) or consolidate_m < 0:
+        raise InputError(f"consolidate_m must be a number of metres >= 0 (0: off), got {consolidate_m!r}")
+    return float(consolidate_m)
+
+
+def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | None:
+    """The network with its junctions closer than ``tolerance_m`` merged, or None when none are."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from trygghet_geo.network import StreetNetwork
+
+    edges = network.edges
+    u, v = edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64)
+    length = edges["length_m"].to_numpy(float)
+    n = len(network.nodes)
+    deg = np.bincount(np.concatenate([u, v]), minlength=n)
+    short = (length <= tolerance_m) & (u != v) & ((deg[u] != 2) | (deg[v] != 2))
+    if tolerance_m <= 0 or not short.any():
+        return None
+    graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
+    _, cluster = connected_components(graph, directed=False)
+    xy = network.node_xy
+    size = np.bincount(cluster)
+    centre = np.column_stack([np.bincount(cluster, weights=xy[:, i]) for i in (0, 1)]) / size[:, None]
+    cu, cv = cluster[u], cluster[v]
+    lines = edges.geometry.to_numpy()
+    keep = ~((cu == cv) & (length <= tolerance_m))
+    # Extend every kept edge from its merged nodes' centroids (as osmnx does).
+    coords, owner = shapely.get_coordinates(lines, return_index=True)
+    head_pt, tail_pt = centre[cu], centre[cv]
+    head = np.where(size[cu] > 1, np.hypot(*(head_pt - xy[u]).T), 0.0)
+    tail = np.where(size[cv] > 1, np.hypot(*(tail_pt - xy[v]).T), 0.0)
+    first = np.searchsorted(owner, np.arange(len(lines)))
+    pts = np.concatenate([head_pt, coords, tail_pt])
+    ids = np.concatenate([np.arange(len(lines)), owner, np.arange(len(lines))])
+    key = np.concatenate([np.full(len(lines), -1), np.arange(len(coords)) - first[owner], np.full(len(lines), len(coords))])
+    use = np.concatenate([head > 0, np.ones(len(coords), bool), tail > 0]) & keep[ids]
+    o = np.lexsort((key[use], ids[use]))
+    new_lines = np.empty(len(lines), dtype=object)
+    rank = np.cumsum(keep) - 1  # shapely wants the line indices 0..k-1
+    new_lines[keep] = shapely.linestrings(pts[use][o], indices=rank[ids[use][o]])
+    keep &= _not_parallel(cu, cv, new_lines, keep, tolerance_m)
+    kept = np.flatnonzero(keep)
+    used, inverse = np.unique(np.concatenate([cu[kept], cv[kept]]), return_inverse=True)
+    geoms = new_lines[kept]
+    new_edges = gpd.GeoDataFrame(
+        {
+            "u": inverse[: len(kept)].astype(np.int64),
+            "v": inverse[len(kept) :].astype(np.int64),
+            "length_m": shapely.length(geoms),
+            "name": edges["name"].to_numpy()[kept],
+        },
+        geometry=geoms,
+        crs=edges.crs,
+    )
+    nodes = gpd.GeoDataFrame(geometry=shapely.points(centre[used]), crs=network.nodes.crs)
+    new_edge = np.full(len(edges), -1, dtype=np.int64)
+    new_edge[kept] = np.arange(len(kept))
+    widest = np.hypot(*(xy - centre[cluster]).T)
+    return Consolidated(
+        network=StreetNetwork(nodes=nodes, edges=new_edges),
+        new_edge=new_edge,
+        head=head,
+        merged_nodes=int(n - len(size)),
+        dropped_edges=int(len(edges) - len(kept)),
+        widest_m=float(widest.max(initial=0.0)),
+    )
+
+
+def _not_parallel(
+    cu: np.ndarray, cv: np.ndarray, lines: np.ndarray, keep: np.ndarray, tolerance_m: float
+) -> np.ndarray:
+    """False for an edge that joins the same two merged nodes as a shorter one and lies within
+    ``tolerance_m`` of it all along (Hausdorff distance)."""
+    out = np.ones(len(cu), bool)
+    idx = np.flatnonzero(keep & (cu != cv))
+    if len(idx) == 0:
+        return out
+    frame = pd.DataFrame(
+        {"a": np.minimum(cu[idx], cv[idx]), "b": np.maximum(cu[idx], cv[idx]), "len": shapely.length(lines[idx])},
+        index=idx,
+    ).sort_values(["a", "b", "len"], kind="stable")
+    dup = frame.duplicated(["a", "b"], keep=False)
+    if not dup.any():
+        return out
+    group = frame[dup]
+    shortest = group.groupby(["a", "b"]).head(1)
+    ref = shortest.set_index(["a", "b"]).loc[pd.MultiIndex.from_frame(group[["a", "b"]])]
+    ref_edge = shortest.reset_index().set_index(["a", "b"])["index"].loc[ref.index].to_numpy()
+    others = group.index.to_numpy()
+    near = shapely.hausdorff_distance(lines[others], lines[ref_edge]) <= tolerance_m
+    out[others[near & (others != ref_edge)]] = False
+    return out
