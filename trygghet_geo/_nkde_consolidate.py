@@ -101,8 +101,12 @@ def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | No
     n = len(network.nodes)
     deg = np.bincount(np.concatenate([u, v]), minlength=n)
     short = (length <= tolerance_m) & (u != v) & ((deg[u] != 2) | (deg[v] != 2))
-    if tolerance_m <= 0 or not short.any():
+    if tolerance_m <= 0:
         return None
+    if not short.any():
+        pair = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v)})[u != v]
+        if not pair.duplicated().any():  # no edges to merge, no parallel ones (a grid): nothing to do
+            return None
     graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
     _, cluster = connected_components(graph, directed=False)
     xy = network.node_xy
@@ -119,13 +123,17 @@ def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | No
     first = np.searchsorted(owner, np.arange(len(lines)))
     pts = np.concatenate([head_pt, coords, tail_pt])
     ids = np.concatenate([np.arange(len(lines)), owner, np.arange(len(lines))])
-    key = np.concatenate([np.full(len(lines), -1), np.arange(len(coords)) - first[owner], np.full(len(lines), len(coords))])
+    key = np.concatenate(
+        [np.full(len(lines), -1), np.arange(len(coords)) - first[owner], np.full(len(lines), len(coords))]
+    )
     use = np.concatenate([head > 0, np.ones(len(coords), bool), tail > 0]) & keep[ids]
     o = np.lexsort((key[use], ids[use]))
     new_lines = np.empty(len(lines), dtype=object)
     rank = np.cumsum(keep) - 1  # shapely wants the line indices 0..k-1
     new_lines[keep] = shapely.linestrings(pts[use][o], indices=rank[ids[use][o]])
     keep &= _not_parallel(cu, cv, new_lines, keep, tolerance_m)
+    if keep.all() and len(size) == n:
+        return None
     kept = np.flatnonzero(keep)
     used, inverse = np.unique(np.concatenate([cu[kept], cv[kept]]), return_inverse=True)
     geoms = new_lines[kept]
@@ -163,7 +171,11 @@ def _not_parallel(
     if len(idx) == 0:
         return out
     frame = pd.DataFrame(
-        {"a": np.minimum(cu[idx], cv[idx]), "b": np.maximum(cu[idx], cv[idx]), "len": shapely.length(lines[idx])},
+        {
+            "a": np.minimum(cu[idx], cv[idx]),
+            "b": np.maximum(cu[idx], cv[idx]),
+            "len": shapely.length(lines[idx]),
+        },
         index=idx,
     ).sort_values(["a", "b", "len"], kind="stable")
     dup = frame.duplicated(["a", "b"], keep=False)

@@ -184,7 +184,9 @@ def network_kde(
     trim = _trim(trim_bw_m)
     adaptive = bandwidth_m is None if adaptive is None else bool(adaptive)
     p_edge, p_from = pieces["edge_id"].to_numpy(np.int64), pieces["from_m"].to_numpy()
-    p_centre = (p_edge, p_from + pieces["length_m"].to_numpy() / 2.0) if merged is not None else (c_edge, c_off)
+    p_centre = (
+        (p_edge, p_from + pieces["length_m"].to_numpy() / 2.0) if merged is not None else (c_edge, c_off)
+    )
     pilot = (*p_centre, p_edge, p_from, float(lixel_m))
     if len(grid) == 1:
         h = grid[0]

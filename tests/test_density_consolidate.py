@@ -1,0 +1,116 @@
+"""Micro-junctions merged before the network kernel density: what merges and what does not, where the
+positions go, and that a place drawn as a mesh of short paths stands out once merged."""
+
+from __future__ import annotations
+
+import itertools
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import LineString, Point
+
+from trygghet_geo._nkde_consolidate import DEFAULT_CONSOLIDATE_M, consolidate
+from trygghet_geo.density import network_kde
+from trygghet_geo.errors import InputError
+from trygghet_geo.network import network_from_lines
+
+
+def _street_with_square(cell: float = 4.0) -> gpd.GeoDataFrame:
+    """A street along y = 0 from 0 to 600 m; at x = 300 a 16 m square drawn as a 4 x 4 mesh of ``cell``-metre
+    paths whose bottom-left corner is the street's junction."""
+    lines = [LineString([(0, 0), (300, 0)]), LineString([(300, 0), (600, 0)])]
+    k = round(16 / cell)
+    for i in range(k + 1):
+        for j in range(k):
+            lines.append(LineString([(300 + i * cell, j * cell), (300 + i * cell, (j + 1) * cell)]))
+            lines.append(LineString([(300 + j * cell, i * cell), (300 + (j + 1) * cell, i * cell)]))
+    lines = [g for g in lines if not (g.coords[0][1] == 0 and g.coords[-1][1] == 0 and g.length == cell)]
+    return gpd.GeoDataFrame(geometry=lines, crs=3006)
+
+
+def _events_on_square(n: int = 60, seed: int = 0) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    square = rng.uniform(300, 316, n), rng.uniform(0, 16, n)
+    street = rng.uniform(0, 600, 30), rng.normal(0, 2, 30)
+    xy = np.column_stack([np.concatenate([square[0], street[0]]), np.concatenate([square[1], street[1]])])
+    return gpd.GeoDataFrame(geometry=[Point(x, y) for x, y in xy], crs=3006)
+
+
+def test_the_mesh_merges_into_one_node_and_the_street_stays():
+    net = network_from_lines(_street_with_square())
+    merged = consolidate(net, DEFAULT_CONSOLIDATE_M)
+    assert merged is not None
+    # every node of the square (5 x 5 = 25, one of them the street's junction) becomes one node
+    assert merged.merged_nodes == 24
+    assert len(merged.network.nodes) == 3
+    lengths = sorted(merged.network.edges["length_m"].round(6))
+    # the two street halves (the right one noded where the square's paths meet it, at x = 316), each
+    # extended from the square's centroid (308, 8) to its old junction
+    assert lengths == pytest.approx([284 + 8 * np.sqrt(2), 300 + 8 * np.sqrt(2)])
+    assert merged.widest_m == pytest.approx(8 * np.sqrt(2))
+
+
+def test_nothing_merges_on_a_grid_of_long_blocks_or_along_a_curved_path():
+    grid = [LineString([(0, y), (400, y)]) for y in (0, 100, 200)]
+    grid += [LineString([(x, 0), (x, 200)]) for x in (0, 100, 200, 300, 400)]
+    assert consolidate(network_from_lines(gpd.GeoDataFrame(geometry=grid, crs=3006)), 10.0) is None
+    # a path drawn with 2 m edges between nodes of degree 2 (its bends) is a path, not a junction cluster
+    t = np.linspace(0, np.pi, 60)
+    bends = [
+        LineString([(100 * np.cos(a), 100 * np.sin(a)), (100 * np.cos(b), 100 * np.sin(b))])
+        for a, b in itertools.pairwise(t)
+    ]
+    curved = network_from_lines(gpd.GeoDataFrame(geometry=bends, crs=3006))
+    merged = consolidate(curved, 10.0)
+    # only the two short pieces touching the path's dead ends are merged into them
+    assert merged is not None
+    assert merged.merged_nodes == 2
+    assert merged.network.edges["length_m"].sum() == pytest.approx(curved.edges["length_m"].sum(), rel=0.02)
+
+
+def test_a_sidewalk_beside_its_street_is_dropped_and_a_street_round_a_block_is_kept():
+    lines = [
+        LineString([(0, 0), (200, 0)]),  # the street
+        LineString([(0, 0), (0, 6), (200, 6), (200, 0)]),  # its sidewalk, 6 m beside it
+        LineString([(0, 0), (0, 80), (200, 80), (200, 0)]),  # a street round the block
+        LineString([(-100, 0), (0, 0)]),
+        LineString([(200, 0), (300, 0)]),
+    ]
+    net = network_from_lines(gpd.GeoDataFrame(geometry=lines, crs=3006))
+    merged = consolidate(net, 10.0)
+    assert merged is not None
+    assert len(merged.network.edges) == 4
+    assert sorted(merged.network.edges["length_m"].round(1)) == [100.0, 100.0, 200.0, 360.0]
+    # a position on the sidewalk goes to the street beside it, 6 m away
+    side = int(np.flatnonzero(net.edges.geometry.length.round(1).to_numpy() == 212.0)[0])
+    edge, off = merged.positions(net, np.array([side]), np.array([106.0]))
+    assert merged.network.edges.geometry.iloc[int(edge[0])].length == pytest.approx(200.0)
+    assert off[0] == pytest.approx(100.0)
+
+
+def test_a_place_drawn_as_a_mesh_stands_out_once_merged():
+    net = network_from_lines(_street_with_square())
+    events = _events_on_square()
+    raw = network_kde(events, net, bandwidth_m=50, lixel_m=5, consolidate_m=0)
+    lix = network_kde(events, net, bandwidth_m=50, lixel_m=5, consolidate_m=10)
+    assert raw.attrs["consolidate_m"] == 0.0
+    assert "consolidated" not in raw.attrs
+    assert lix.attrs["consolidate_m"] == 10.0
+    assert lix.attrs["consolidated"]["merged_nodes"] == 24
+    # the lixels are the original network's, drawable as before
+    assert len(lix) == len(raw)
+    assert (lix["edge_id"].to_numpy() == raw["edge_id"].to_numpy()).all()
+    assert lix.geometry.geom_equals(raw.geometry).all()
+    # on the bare street (far from the square) nothing changes; at the square the peak rises
+    far = (lix.geometry.centroid.x < 200).to_numpy()
+    np.testing.assert_allclose(lix["density"].to_numpy()[far], raw["density"].to_numpy()[far], rtol=1e-9)
+    assert lix["density"].max() > 2 * raw["density"].max()
+
+
+def test_consolidate_m_is_checked():
+    net = network_from_lines(_street_with_square())
+    events = _events_on_square()
+    for bad in (-1.0, float("nan"), "10", True):
+        with pytest.raises(InputError, match="consolidate_m"):
+            network_kde(events, net, bandwidth_m=50, consolidate_m=bad)  # type: ignore[arg-type]
