@@ -56,6 +56,11 @@ class Consolidated:
     dropped_edges: int
     widest_m: float  # the largest distance from a merged node to its centroid
 
+    @property
+    def kept(self) -> np.ndarray:
+        """The original edge of every merged edge."""
+        return np.flatnonzero(self.new_edge >= 0)
+
     def positions(
         self, original: StreetNetwork, edge: np.ndarray, off: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:

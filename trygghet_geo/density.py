@@ -168,26 +168,19 @@ def network_kde(
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)
-    lixels = lixelize(network, float(lixel_m))
-    c_edge = lixels["edge_id"].to_numpy(np.int64)
-    c_off = ((lixels["from_m"] + lixels["to_m"]) / 2.0).to_numpy()
-    pieces = lixels
     merged = _consolidate.consolidate(network, tol) if tol > 0 else None
-    if merged is not None:  # the density runs on the merged network; the lixels stay the original's
+    if merged is not None:  # the density runs on, and is reported on, the merged network
         original, network = network, merged.network
         e2, t2 = merged.positions(original, used["edge"].to_numpy(np.int64), used["off"].to_numpy(float))
         used = used.assign(edge=e2, off=t2)
-        c_edge, c_off = merged.positions(original, c_edge, c_off)
-        pieces = lixelize(network, float(lixel_m))
+    lixels = lixelize(network, float(lixel_m))
+    c_edge = lixels["edge_id"].to_numpy(np.int64)
+    c_off = ((lixels["from_m"] + lixels["to_m"]) / 2.0).to_numpy()
     grid = _grid(bandwidth_m)
     cv = None
     trim = _trim(trim_bw_m)
     adaptive = bandwidth_m is None if adaptive is None else bool(adaptive)
-    p_edge, p_from = pieces["edge_id"].to_numpy(np.int64), pieces["from_m"].to_numpy()
-    p_centre = (
-        (p_edge, p_from + pieces["length_m"].to_numpy() / 2.0) if merged is not None else (c_edge, c_off)
-    )
-    pilot = (*p_centre, p_edge, p_from, float(lixel_m))
+    pilot = (c_edge, c_off, c_edge, lixels["from_m"].to_numpy(), float(lixel_m))
     if len(grid) == 1:
         h = grid[0]
     else:
@@ -238,6 +231,8 @@ def network_kde(
         out = lixels.assign(density=dens, count_within_bandwidth=count.astype(np.int64))
     else:
         out = _space_time(used, network, lixels, c_edge, c_off, h, kernel, method, max_depth, time, attrs, hs)
+    if merged is not None:  # each merged edge is one original edge, extended to the merged junctions
+        out["edge_id"] = merged.kept[out["edge_id"].to_numpy(np.int64)]
     out.attrs.update(attrs)
     return out
 
