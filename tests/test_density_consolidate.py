@@ -102,7 +102,8 @@ def test_a_place_drawn_as_a_mesh_stands_out_once_merged():
     # junction), drawable as before
     assert len(lix) < len(raw)
     assert set(lix["edge_id"]) <= set(range(len(net.edges)))
-    assert lix.geometry.is_valid.all() and (lix.geometry.length > 0).all()
+    assert lix.geometry.is_valid.all()
+    assert (lix.geometry.length > 0).all()
     # on the bare street, far from the square, the density is the same function of the position
     x_raw, x_lix = raw.geometry.centroid.x.to_numpy(), lix.geometry.centroid.x.to_numpy()
     far, order = x_lix < 200, np.argsort(x_raw)
