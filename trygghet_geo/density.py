@@ -88,7 +88,7 @@ def network_kde(
     max_snap_m: float = 100.0,
     adaptive: bool | None = None,
     trim_bw_m: float | None = None,
-    consolidate_m: float | None = 0.0,
+    consolidate_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
 
@@ -148,6 +148,17 @@ def network_kde(
         ``attrs["event_bandwidths_m"]``.
     trim_bw_m : float, optional
         The widest adapted bandwidth, metres (spNetwork's ``trim_bw``); default the global bandwidth.
+    consolidate_m : float or None
+        Merge the junctions of one place that lie at most this many metres apart along a street edge (a
+        square or a crossing drawn as a mesh of short paths, a sidewalk beside its street) before the
+        kernel runs, as osmnx's ``consolidate_intersections`` does (:mod:`trygghet_geo._nkde_consolidate`):
+        otherwise the equal-split kernel divides a place's events among all its parallel paths and at every
+        one of its junctions. 0 turns it off; None means
+        :data:`~trygghet_geo._nkde_consolidate.DEFAULT_CONSOLIDATE_M` (10 m, the precision of an event's
+        position across a street). When anything merges, the lixels are those of the merged network: each
+        lies on one original edge (``edge_id``), extended at its ends to the merged junctions' centroids
+        (``from_m``/``to_m`` along the extended line); the edges merged away have no lixel of their own and
+        their events count on the street they merged into. What merged is ``attrs["consolidated"]``.
 
     Returns
     -------
@@ -158,7 +169,8 @@ def network_kde(
         the share of the events per km of street instead) and ``count_within_bandwidth`` (events within the
         bandwidth along the shortest path from the lixel's centre, unweighted). ``attrs`` also holds
         ``kernel``, ``method``, ``n_events``, ``period_days``, ``left_out`` (reason -> rows), ``adaptive``
-        and, when adaptive, ``trim_bw_m`` and ``event_bandwidths_m``. With adaptive bandwidths,
+        and, when adaptive, ``trim_bw_m`` and ``event_bandwidths_m``; ``consolidate_m`` (the tolerance used,
+        0 when off). With adaptive bandwidths,
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
