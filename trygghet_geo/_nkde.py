@@ -31,6 +31,7 @@ number of events.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cache
 from math import comb, erf, pi, sqrt
@@ -558,8 +559,12 @@ def same_edge_sum(
     occ = np.flatnonzero((ev.stop > ev.start) & (np.diff(smp.ptr) > 0))
     ns, ne = smp.ptr[occ + 1] - smp.ptr[occ], ev.stop[occ] - ev.start[occ]
     per = ns * ne
-    for c0 in range(0, len(occ), 4096):
-        sl = slice(c0, c0 + 4096)
+    # chunks of edges holding about _PAIR_CHUNK pairs (an edge with more is a chunk of its own): a short
+    # street with thousands of events and as many sample points is millions of pairs by itself
+    cuts = np.searchsorted(np.cumsum(per), np.arange(1, int(per.sum()) // _PAIR_CHUNK + 1) * _PAIR_CHUNK)
+    bounds = np.unique(np.concatenate([[0], cuts + 1, [len(occ)]]).clip(0, len(occ)))
+    for c0, c1 in itertools.pairwise(bounds):
+        sl = slice(int(c0), int(c1))
         o, k = occ[sl], per[sl]
         grp = np.repeat(np.arange(len(o)), k)
         within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)

@@ -18,7 +18,7 @@ merges by buffers around every node, which would also join two streets that mere
   (Hausdorff distance: a sidewalk beside its street) are dropped and the shortest kept.
 
 Positions (events, lixel centres) on a kept edge keep their place along it; those on a dropped edge are
-snapped to the merged network by :func:`trygghet_geo.network.snap.snap_points`.
+snapped to the merged network by the one snapper (:mod:`trygghet_geo.network.snap`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from trygghet_geo import schema
 from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class Consolidated:
     merged_nodes: int  # original nodes merged into another
     dropped_edges: int
     widest_m: float  # the largest distance from a merged node to its centroid
+    tolerance_m: float
 
     @property
     def kept(self) -> np.ndarray:
@@ -71,15 +73,19 @@ class Consolidated:
         out_off = off + self.head[edge]
         lost = np.flatnonzero(new < 0)
         if len(lost):
-            from trygghet_geo.network.snap import snap_points
+            from trygghet_geo.network.snap import snap_table
 
             lines = original.edges.geometry.to_numpy()[edge[lost]]
             pts = shapely.line_interpolate_point(lines, off[lost])
-            snap = snap_points(gpd.GeoDataFrame(geometry=pts, crs=original.crs), self.network, max_snap_m=1e9)
+            # A dropped edge lies within its merged junction (``widest_m`` from the centroid, plus its own
+            # length) or within the tolerance of the parallel edge kept; a mesh with no street leaving it
+            # has no edge left, and its positions get -1.
+            reach = self.widest_m + 2.0 * self.tolerance_m + 1.0
+            snap = snap_table(shapely.get_coordinates(pts), self.network, max_snap_m=reach)
             new = new.copy()
-            new[lost] = snap["edge_id"].to_numpy(np.int64)
-            out_off[lost] = snap["edge_offset_m"].to_numpy(float)
-        length = self.network.edges["length_m"].to_numpy(float)[new]
+            new[lost] = snap[schema.EDGE_ID].to_numpy(np.int64)
+            out_off[lost] = snap[schema.EDGE_OFFSET_M].fillna(0.0).to_numpy(float)
+        length = self.network.edges["length_m"].to_numpy(float)[np.maximum(new, 0)]
         return new, np.clip(out_off, 0.0, length)
 
 
@@ -163,6 +169,7 @@ def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | No
         merged_nodes=int(n - len(size)),
         dropped_edges=int(len(edges) - len(kept)),
         widest_m=float(widest.max(initial=0.0)),
+        tolerance_m=float(tolerance_m),
     )
 
 

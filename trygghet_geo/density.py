@@ -184,7 +184,8 @@ def network_kde(
     if merged is not None:  # the density runs on, and is reported on, the merged network
         original, network = network, merged.network
         e2, t2 = merged.positions(original, used["edge"].to_numpy(np.int64), used["off"].to_numpy(float))
-        used = used.assign(edge=e2, off=t2)
+        gone = pd.DataFrame({schema.REASON: "too_far_from_street"}, index=used.index[e2 < 0])
+        used, left = used.assign(edge=e2, off=t2)[e2 >= 0], pd.concat([left, gone])
     lixels = lixelize(network, float(lixel_m))
     c_edge = lixels["edge_id"].to_numpy(np.int64)
     c_off = ((lixels["from_m"] + lixels["to_m"]) / 2.0).to_numpy()
