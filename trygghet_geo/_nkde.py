@@ -558,18 +558,25 @@ def same_edge_sum(
     h = ev.h
     occ = np.flatnonzero((ev.stop > ev.start) & (np.diff(smp.ptr) > 0))
     ns, ne = smp.ptr[occ + 1] - smp.ptr[occ], ev.stop[occ] - ev.start[occ]
-    per = ns * ne
-    # chunks of edges holding about _PAIR_CHUNK pairs (an edge with more is a chunk of its own): a short
-    # street with thousands of events and as many sample points is millions of pairs by itself
+    # Tasks of about _PAIR_CHUNK pairs at most: an edge's sample points are cut into runs (a short street
+    # with thousands of events and as many sample points is millions of pairs by itself), then the runs are
+    # taken in chunks of about _PAIR_CHUNK pairs.
+    runs = np.clip(-(-(ns * ne) // _PAIR_CHUNK), 1, ns)
+    size = -(-ns // runs)
+    t_edge = np.repeat(np.arange(len(occ)), runs)
+    piece = np.arange(len(t_edge)) - np.repeat(np.cumsum(runs) - runs, runs)
+    t_start = smp.ptr[occ][t_edge] + piece * size[t_edge]
+    t_ns = np.minimum(size[t_edge], ns[t_edge] - piece * size[t_edge])
+    per = t_ns * ne[t_edge]
     cuts = np.searchsorted(np.cumsum(per), np.arange(1, int(per.sum()) // _PAIR_CHUNK + 1) * _PAIR_CHUNK)
-    bounds = np.unique(np.concatenate([[0], cuts + 1, [len(occ)]]).clip(0, len(occ)))
+    bounds = np.unique(np.concatenate([[0], cuts + 1, [len(per)]]).clip(0, len(per)))
     for c0, c1 in itertools.pairwise(bounds):
         sl = slice(int(c0), int(c1))
-        o, k = occ[sl], per[sl]
+        o, k = occ[t_edge[sl]], per[sl]
         grp = np.repeat(np.arange(len(o)), k)
         within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-        nev = ne[sl][grp]
-        sp = smp.ptr[o][grp] + within // nev
+        nev = ne[t_edge[sl]][grp]
+        sp = t_start[sl][grp] + within // nev
         j = ev.start[o][grp] + within % nev
         e = o[grp]
         c, t, le, duv = smp.off[sp], ev.t[j], lengths[e], d_uv[e]
