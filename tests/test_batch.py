@@ -24,6 +24,7 @@ pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
 
 EPS, MIN_SAMPLES, SIMS, SEED = 60.0, 10, 5, 7
 KW = {"eps_m": EPS, "min_samples": MIN_SAMPLES, "n_simulations": SIMS, "random_state": SEED}
+SPLIT = 500  # the three largest municipalities (800, 585, 578 incidents) run their Monte Carlo in blocks
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,16 @@ def reference(nation):
 def two_workers(nation, tmp_path_factory):
     inc, mun, nets = nation
     out = tmp_path_factory.mktemp("two")
-    table = batch.run(inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=2, **KW)
+    table = batch.run(
+        inc,
+        municipalities=mun,
+        networks=nets,
+        out=out,
+        scheduler="threads",
+        n_workers=2,
+        split_above=SPLIT,
+        **KW,
+    )
     return out, table
 
 
@@ -90,9 +100,14 @@ def test_batch_equals_analyze_on_each_partition(nation, reference, tmp_path, wor
     else:
         out = tmp_path
         table = batch.run(
-            inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=workers, **KW
-        )
+            inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=workers,
+            split_above=SPLIT, **KW,
+        )  # fmt: skip
     assert (table["status"] == "done").all(), table[["kommunkod", "status", "error"]]
+    tasks = table.attrs["tasks"]
+    split = set(tasks.loc[tasks["kind"] == "block", "kommunkod"])
+    assert split == {"0114", "0314", "0414"}
+    assert set(tasks.loc[tasks["kind"] == "partition", "kommunkod"]) == {"0514", "0614", "0714"}
     assert table["n_incidents"].sum() == len(inc)
     for code, (p, ref) in reference.items():
         _same_output(out, code, ref)
