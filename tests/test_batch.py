@@ -359,3 +359,18 @@ def test_network_by_municipality_cuts_the_extract_at_the_borders(tmp_path, capsy
     assert len(on_border) > 3  # streets cut at the border, ending on it from both sides
     east_xy = {tuple(np.round(p, 3)) for p in shapely.get_coordinates(east.nodes.geometry.to_numpy())}
     assert all(tuple(np.round(p, 3)) in east_xy for p in on_border)
+
+
+def test_a_hotspot_of_incidents_in_no_municipality_belongs_to_none():
+    """Halo incidents outside every municipality polygon have no kommunkod; a hotspot made only of them is
+    owned by no partition (kept nowhere), one with a member inside goes to that member's municipality."""
+    from trygghet_geo._halo import owners
+
+    incidents = pd.DataFrame(
+        {"kommunkod": [None, None, "0114", None], "halo": [True, True, False, True]}, index=[10, 11, 12, 13]
+    )
+    hotspots = pd.DataFrame({"member_index": [[10, 11], [12, 13]]})
+    got = owners(hotspots, incidents)
+    assert got["owner_kommunkod"].tolist() == ["", "0114"]
+    assert got["n_halo_events"].tolist() == [2, 1]
+    assert got["hotspot_key"].tolist() == ["10", "12"]

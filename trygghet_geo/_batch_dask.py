@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import functools
 import importlib
 import os
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from trygghet_geo.hotspots._montecarlo import Plan
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["client_for", "run_on_dask", "split_threshold"]
+__all__ = ["client_for", "run_on_dask", "split_threshold", "start", "warm"]
 
 _SPLIT_SHARE = 8
 """A partition is split when it holds at least 1 / (_SPLIT_SHARE * workers) of all incidents to run."""
@@ -79,18 +81,65 @@ class _Split:
         return out
 
 
+def warm() -> None:
+    """Import the analysis and load the compiled kernels from numba's cache in this process (a worker, while
+    the driver plans): a few seconds each worker would otherwise spend in its first task."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from trygghet_geo import _batch_tasks, analysis  # noqa: F401
+    from trygghet_geo.hotspots._dbscan import dbscan_on_network
+    from trygghet_geo.network import network_from_lines, snap_points
+
+    line = gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (100, 0), (100, 100)])], crs=3006)
+    net = network_from_lines(line)
+    pts = gpd.GeoDataFrame(geometry=shapely.points([1.0, 2.0, 3.0], [0.0, 0.0, 0.0]), crs=3006)
+    snapped = snap_points(pts, net, max_snap_m=10.0)
+    e = snapped["edge_id"].to_numpy(np.int64)
+    dbscan_on_network(e, snapped["edge_offset_m"].to_numpy(float), net, eps_m=5.0, min_samples=2)
+
+
+def start(
+    scheduler: str | Client | None, n_workers: int | None
+) -> concurrent.futures.Future[tuple[Any, bool]]:
+    """:func:`client_for` on a helper thread, its workers warmed (:func:`warm`): the cluster starts while
+    the driver plans the partitions."""
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="trygghet-cluster")
+    try:
+        return pool.submit(_started, scheduler, n_workers)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _started(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any, bool]:
+    client, owned = client_for(scheduler, n_workers)
+    with contextlib.suppress(Exception):  # warming only saves time: a worker that cannot warm works anyway
+        client.run(warm, wait=False)
+    return client, owned
+
+
+def close(client: Any, owned: bool) -> None:
+    """Close the client and its cluster when they are ours."""
+    if owned:
+        client.close()
+        cluster = getattr(client, "_trygghet_cluster", None)
+        if cluster is not None:
+            cluster.close()
+
+
 def run_on_dask(
     tasks: list[bt.Task],
     networks: Mapping[str, StreetNetwork] | str | Path,
     out: Path,
     kwargs: dict[str, Any],
-    scheduler: str | Client | None,
-    n_workers: int | None,
+    connection: tuple[Any, bool],
     split_above: int | None,
 ) -> Iterator[dict[str, Any]]:
-    """Run the partitions; yield each one's result row (with ``_tasks``, its tasks' timings) as it ends."""
+    """Run the partitions on ``connection`` (a client and whether it is ours to close: then it is closed at
+    the end); yield each one's result row (with ``_tasks``, its tasks' timings) as it ends."""
     dist: Any = importlib.import_module("distributed")  # untyped: calls go through Any
-    client, owned = client_for(scheduler, n_workers)
+    client, owned = connection
     staging = out / f".staging-{os.getpid()}-{time.time_ns()}"
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -155,11 +204,7 @@ def run_on_dask(
                 yield result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if owned:
-            client.close()
-            cluster = getattr(client, "_trygghet_cluster", None)
-            if cluster is not None:
-                cluster.close()
+        close(client, owned)
 
 
 def _submit_blocks(client: Any, split: _Split, top: int) -> list[Any]:

@@ -13,7 +13,8 @@ partition is then analysed with that number. A municipality's eps thus never dep
 or on how the country was cut; it is in the returned table (``eps_m``).
 
 **Hotspots seen twice.** A hotspot on a border street is found by both partitions; it belongs to the
-municipality holding most of its member incidents (a tie: the smallest kommunkod). Every partition's
+municipality holding most of its member incidents (a tie: the smallest kommunkod; none, ``""``, when every
+member lies outside all municipalities: those incidents are counted as unassigned). Every partition's
 ``hotspots.parquet`` and ``places.parquet`` keep all they found, with ``owner_kommunkod`` and ``kept``
 (owner == this partition); the national ``places.parquet`` holds the kept rows only, so each hotspot once.
 
@@ -34,6 +35,7 @@ any worker (:mod:`trygghet_geo._batch_dask`), with the same result as one ``anal
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import logging
 import time
@@ -131,7 +133,13 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     clean_temporaries(out)
     started = time.perf_counter()
-    tasks, unassigned, names, synthetic = _tasks(incidents, municipalities, networks, analyze_kwargs)
+    connection = None if scheduler == "synchronous" else _start(scheduler, n_workers)
+    try:
+        tasks, unassigned, names, synthetic = _tasks(incidents, municipalities, networks, analyze_kwargs)
+    except BaseException:
+        if connection is not None:
+            _close(connection)
+        raise
     rows: list[dict[str, Any]] = []
     todo = []
     for task in tasks:
@@ -145,7 +153,7 @@ def run(
     logger.info("%d partitions to run, %d complete already", len(todo), len(rows))
     planned = time.perf_counter()
     log: list[dict[str, Any]] = []
-    for done_row in _execute(todo, networks, out, analyze_kwargs, scheduler, n_workers, split_above):
+    for done_row in _execute(todo, networks, out, analyze_kwargs, connection, split_above):
         log.extend(done_row.pop("_tasks", []))
         rows.append(done_row)
     ran = time.perf_counter()
@@ -345,10 +353,10 @@ def _execute(
     networks: Mapping[str, StreetNetwork] | str | Path,
     out: Path,
     kwargs: dict[str, Any],
-    scheduler: str | Client | None,
-    n_workers: int | None,
+    connection: concurrent.futures.Future[tuple[Any, bool]] | None,
     split_above: int | None,
 ) -> Iterator[dict[str, Any]]:
+    """The partitions' rows as they end: one after another here (no connection), or on Dask."""
     from tqdm.auto import tqdm
 
     from trygghet_geo._batch_dask import run_on_dask
@@ -356,17 +364,43 @@ def _execute(
 
     bar = tqdm(total=len(tasks), desc="kommuner", disable=progress_disable(), leave=False)
     try:
-        if scheduler == "synchronous":
+        if connection is None:
             nets = networks_of(networks)
             for task in tasks:
                 yield run_partition(task, nets, str(out), kwargs)
                 bar.update(1)
             return
-        for done in run_on_dask(tasks, networks, out, kwargs, scheduler, n_workers, split_above):
+        for done in run_on_dask(tasks, networks, out, kwargs, connection.result(), split_above):
             yield done
             bar.update(1)
     finally:
         bar.close()
+
+
+def _start(
+    scheduler: str | Client | None, n_workers: int | None
+) -> concurrent.futures.Future[tuple[Any, bool]]:
+    """The cluster, starting on a helper thread while the partitions are planned; a bad ``scheduler`` is
+    refused here, before any work."""
+    from trygghet_geo._batch_dask import start
+    from trygghet_geo.errors import ParameterError
+
+    ok = scheduler is None or scheduler == "threads" or (isinstance(scheduler, str) and "://" in scheduler)
+    if not ok and not hasattr(scheduler, "submit"):
+        raise ParameterError(
+            f"scheduler must be None, 'threads', 'synchronous', a scheduler address such as "
+            f"'tcp://host:8786' or a distributed.Client, got {scheduler!r}"
+        )
+    return start(scheduler, n_workers)
+
+
+def _close(connection: concurrent.futures.Future[tuple[Any, bool]]) -> None:
+    from trygghet_geo._batch_dask import close
+
+    try:
+        close(*connection.result())
+    except Exception:  # the planning error is the one to report
+        logger.warning("the cluster could not be closed cleanly", exc_info=True)
 
 
 def _result_table(rows: list[dict[str, Any]], unassigned: int) -> pd.DataFrame:
