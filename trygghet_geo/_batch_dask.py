@@ -115,7 +115,7 @@ def start(
 def _started(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any, bool]:
     client, owned = client_for(scheduler, n_workers)
     with contextlib.suppress(Exception):  # warming only saves time: a worker that cannot warm works anyway
-        client.run(warm, wait=False)
+        client.run(warm)
     return client, owned
 
 
