@@ -184,8 +184,12 @@ def main() -> None:
         return
     print(f"  serial: {serial['status'].value_counts().to_dict()}, {int(serial['n_places'].sum())} places")
     codes = [str(c) for c in serial.loc[serial["status"] == "done", "kommunkod"]]
+    t0 = time.perf_counter()
     same = _same_outputs(root / "serial", root / "cluster", codes)
-    print(f"identical outputs (every partition, bit for bit): {same}")
+    print(
+        f"identical outputs (every partition, bit for bit): {same} "
+        f"(compared in {time.perf_counter() - t0:.1f} s)"
+    )
     ideal = cpu_serial / (cpu_driver + busiest)
     print(
         f"total {t_serial + t_par:.1f} s; speed-up {t_serial / t_par:.2f}x (goal >= 1.7x); CPU speed-up "
