@@ -115,7 +115,7 @@ def _cluster(incidents, municipalities, networks, out: Path, kw: dict, args) -> 
     try:
         table = batch.run(
             incidents, municipalities=municipalities, networks=networks, out=out, scheduler=client,
-            resume=False, **kw,
+            resume=False, split_above=args.split_above, **kw,
         )  # fmt: skip
     finally:
         done.set()
@@ -153,6 +153,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--kill-worker-after", type=float, default=None, help="seconds into the cluster run")
+    parser.add_argument(
+        "--split-above", type=int, default=None, help="batch.run's split_above (default: auto)"
+    )
     parser.add_argument("--skip-serial", action="store_true", help="the cluster run only (no speed-up)")
     parser.add_argument("--out", default=None, help="folder for the two outputs (default: a temporary one)")
     args = parser.parse_args()
