@@ -38,7 +38,8 @@ def edge_table(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (edge, edge) table of the occupied edges (``ends``: their (u, v) nodes) from the bounded
     node-to-node distances (CSR ``rptr``/``rdst``/``rdist`` over all nodes) and the occupied half-edges at
-    every node (CSR ``he_ptr``/``he_edge``/``he_end``). Rows of an edge are sorted by the other edge."""
+    every node (CSR ``he_ptr``/``he_edge``/``he_end``). Rows of an edge come in the order the other edges
+    are first reached (deterministic; nothing reads them in another order)."""
     n_occ = ends.shape[0]
     mark = np.full(n_occ, -1, dtype=np.int64)
     blk = np.zeros(n_occ + 1, dtype=np.int64)
@@ -75,10 +76,6 @@ def edge_table(
                     col = 2 * a + he_end[h]
                     if d < d4[slot[f], col]:
                         d4[slot[f], col] = d
-        lo, hi = blk[e], blk[e + 1]
-        o = np.argsort(tab_f[lo:hi])
-        tab_f[lo:hi] = tab_f[lo:hi][o]
-        d4[lo:hi] = d4[lo:hi][o]
     return blk, tab_f, d4
 
 
@@ -474,3 +471,88 @@ def nearest_pieces(
         best_d[i] = bd
         best_u[i] = bu
     return best_p, best_d, best_u
+
+
+@njit(cache=True, nogil=True)
+def bounded_reach(
+    indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, sources: np.ndarray, limit: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every node within ``limit`` along the graph (CSR ``indptr``/``indices``/``weights``, every stored
+    entry an edge, as in ``scipy.sparse.csgraph.dijkstra``) of each source, by Dijkstra with a binary heap:
+    CSR ``ptr`` over ``sources`` and the reached nodes ``dst`` (nearest first) with their distances.
+
+    Written by hand, and why: scipy's ``dijkstra(limit=...)`` returns a dense sources × nodes block, so a
+    bounded search from thousands of sources costs sources × nodes memory and time however few nodes lie
+    within reach; this search touches only the nodes it reaches and resets only those."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    done = np.zeros(n, dtype=np.bool_)
+    touched = np.empty(n, dtype=np.int64)
+    heap_d = np.empty(indices.shape[0] + 1)
+    heap_v = np.empty(indices.shape[0] + 1, dtype=np.int64)
+    ptr = np.zeros(sources.shape[0] + 1, dtype=np.int64)
+    cap = max(16, 16 * sources.shape[0])
+    out_v = np.empty(cap, dtype=np.int64)
+    out_d = np.empty(cap)
+    m = 0
+    for k in range(sources.shape[0]):
+        s = sources[k]
+        n_touched = 1
+        touched[0] = s
+        dist[s] = 0.0
+        heap_d[0] = 0.0
+        heap_v[0] = s
+        size = 1
+        while size > 0:
+            d = heap_d[0]
+            x = heap_v[0]
+            size -= 1
+            if size > 0:  # move the last item to the root and sift it down
+                ld, lv = heap_d[size], heap_v[size]
+                i = 0
+                while True:
+                    c = 2 * i + 1
+                    if c >= size:
+                        break
+                    if c + 1 < size and heap_d[c + 1] < heap_d[c]:
+                        c += 1
+                    if heap_d[c] >= ld:
+                        break
+                    heap_d[i], heap_v[i] = heap_d[c], heap_v[c]
+                    i = c
+                heap_d[i], heap_v[i] = ld, lv
+            if done[x] or d > dist[x]:
+                continue
+            done[x] = True
+            if m == cap:
+                cap *= 2
+                grown_v = np.empty(cap, dtype=np.int64)
+                grown_d = np.empty(cap)
+                grown_v[:m] = out_v[:m]
+                grown_d[:m] = out_d[:m]
+                out_v, out_d = grown_v, grown_d
+            out_v[m] = x
+            out_d[m] = d
+            m += 1
+            for j in range(indptr[x], indptr[x + 1]):
+                y = indices[j]
+                nd = d + weights[j]
+                if nd <= limit and nd < dist[y] and not done[y]:
+                    if dist[y] == np.inf:
+                        touched[n_touched] = y
+                        n_touched += 1
+                    dist[y] = nd
+                    i = size  # push and sift up
+                    size += 1
+                    while i > 0:
+                        p = (i - 1) >> 1
+                        if heap_d[p] <= nd:
+                            break
+                        heap_d[i], heap_v[i] = heap_d[p], heap_v[p]
+                        i = p
+                    heap_d[i], heap_v[i] = nd, y
+        for i in range(n_touched):
+            dist[touched[i]] = np.inf
+            done[touched[i]] = False
+        ptr[k + 1] = m
+    return ptr, out_v[:m].copy(), out_d[:m].copy()
