@@ -35,32 +35,30 @@ def edge_table(
     rptr: np.ndarray,
     rdst: np.ndarray,
     rdist: np.ndarray,
+    t_first: np.ndarray,
+    t_last: np.ndarray,
+    length: np.ndarray,
+    r: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (edge, edge) table of the occupied edges (``ends``: their (u, v) nodes) from the bounded
     node-to-node distances (CSR ``rptr``/``rdst``/``rdist`` over all nodes) and the occupied half-edges at
-    every node (CSR ``he_ptr``/``he_edge``/``he_end``). Rows of an edge come in the order the other edges
-    are first reached (deterministic; nothing reads them in another order)."""
+    every node (CSR ``he_ptr``/``he_edge``/``he_end``), in one pass. Rows of an edge come in the order the
+    other edges are first reached (deterministic; nothing reads them in another order).
+
+    A row (e, f) is kept only when some point of e may be within ``r`` of some point of f: with
+    ``t_first``/``t_last`` the first and last sorted offsets of each occupied edge, the nearest any point of
+    e gets to f's node u (or v) plus the nearest point of f to that node is at most ``r`` (or f is e). These
+    are the same sums :func:`_intervals` compares, at their smallest, so a dropped row has no interval."""
     n_occ = ends.shape[0]
     mark = np.full(n_occ, -1, dtype=np.int64)
-    blk = np.zeros(n_occ + 1, dtype=np.int64)
-    for e in range(n_occ):
-        c = 0
-        for a in range(2):
-            x = ends[e, a]
-            for k in range(rptr[x], rptr[x + 1]):
-                y = rdst[k]
-                for h in range(he_ptr[y], he_ptr[y + 1]):
-                    f = he_edge[h]
-                    if mark[f] != e:
-                        mark[f] = e
-                        c += 1
-        blk[e + 1] = blk[e] + c
-    tab_f = np.empty(blk[n_occ], dtype=np.int64)
-    d4 = np.full((blk[n_occ], 4), np.inf)
     slot = np.empty(n_occ, dtype=np.int64)
-    mark[:] = -1
+    blk = np.zeros(n_occ + 1, dtype=np.int64)
+    cap = 64 + 64 * n_occ  # untouched pages cost no memory; grown below when a dense network needs more
+    tab_f = np.empty(cap, dtype=np.int64)
+    d4 = np.empty((cap, 4))
+    pos = 0
     for e in range(n_occ):
-        pos = blk[e]
+        lo = pos
         for a in range(2):
             x = ends[e, a]
             for k in range(rptr[x], rptr[x + 1]):
@@ -70,13 +68,35 @@ def edge_table(
                     f = he_edge[h]
                     if mark[f] != e:
                         mark[f] = e
+                        if pos == cap:
+                            cap *= 2
+                            grown_f = np.empty(cap, dtype=np.int64)
+                            grown_d = np.empty((cap, 4))
+                            grown_f[:pos] = tab_f[:pos]
+                            grown_d[:pos] = d4[:pos]
+                            tab_f, d4 = grown_f, grown_d
                         slot[f] = pos
                         tab_f[pos] = f
+                        d4[pos, 0] = d4[pos, 1] = d4[pos, 2] = d4[pos, 3] = np.inf
                         pos += 1
                     col = 2 * a + he_end[h]
                     if d < d4[slot[f], col]:
                         d4[slot[f], col] = d
-    return blk, tab_f, d4
+        h0 = t_first[e]
+        h1 = length[e] - t_last[e]
+        keep = lo
+        for row in range(lo, pos):
+            f = tab_f[row]
+            du = min(h0 + d4[row, 0], h1 + d4[row, 2])
+            dv = min(h0 + d4[row, 1], h1 + d4[row, 3])
+            if f == e or du + t_first[f] <= r or dv + (length[f] - t_last[f]) <= r:
+                tab_f[keep] = f
+                for c in range(4):
+                    d4[keep, c] = d4[row, c]
+                keep += 1
+        pos = keep
+        blk[e + 1] = pos
+    return blk, tab_f[:pos], d4[:pos]
 
 
 @njit(inline="always")

@@ -333,7 +333,9 @@ def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, ra
     he_end = (ho % 2).astype(np.int64)
     he_ptr = np.searchsorted(he_node[ho], np.arange(len(network.nodes) + 1))
     reach = _cached_reach(network, np.unique(he_node), radius)
-    blk, tab_f, d4 = _kernels.edge_table(ends, he_ptr, he_edge, he_end, reach.ptr, reach.dst, reach.dist)
+    blk, tab_f, d4 = _kernels.edge_table(
+        ends, he_ptr, he_edge, he_end, reach.ptr, reach.dst, reach.dist, t[start], t[stop - 1], length, radius
+    )
     return _Prepared(
         order=order,
         t=t,
