@@ -448,9 +448,10 @@ def _print_goals(results: dict[tuple[str, int, str], dict], plan: list[tuple[str
                 )
             if sparse is not None:
                 same = np.array_equal(sparse["labels"], ours["labels"])
+                ratio = sparse["seconds"] / ours["seconds"]
                 print(
-                    f"  fair sparse peer at {n:,}: {sparse['seconds']:.3f} s "
-                    f"({sparse['seconds'] / ours['seconds']:.1f}× ours), labels {'equal' if same else 'DIFFER'}"
+                    f"  fair sparse peer at {n:,}: {sparse['seconds']:.3f} s ({ratio:.1f}× ours), "
+                    f"labels {'equal' if same else 'DIFFER'}"
                 )
         else:
             euclid = get((dataset, n, "euclid"))
@@ -458,8 +459,9 @@ def _print_goals(results: dict[tuple[str, int, str], dict], plan: list[tuple[str
             small = ours["peak_mib"] <= 1024
             beats = euclid is not None and ours["seconds"] < euclid["seconds"]
             print(
-                f"  {n:,} points on {dataset}: {ours['seconds']:.2f} s (≤ 3 s: {'met' if fast else 'NOT met'}), "
-                f"{ours['peak_mib']:.0f} MiB (≤ 1 GiB: {'met' if small else 'NOT met'}), "
+                f"  {n:,} points on {dataset}: {ours['seconds']:.2f} s "
+                f"(≤ 3 s: {'met' if fast else 'NOT met'}), {ours['peak_mib']:.0f} MiB "
+                f"(≤ 1 GiB: {'met' if small else 'NOT met'}), "
                 + (
                     f"Euclidean DBSCAN {euclid['seconds']:.2f} s (faster: {'met' if beats else 'NOT met'})"
                     if euclid is not None
