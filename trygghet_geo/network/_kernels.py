@@ -506,7 +506,6 @@ def bounded_reach(
     within reach; this search touches only the nodes it reaches and resets only those."""
     n = indptr.shape[0] - 1
     dist = np.full(n, np.inf)
-    done = np.zeros(n, dtype=np.bool_)
     touched = np.empty(n, dtype=np.int64)
     heap_d = np.empty(indices.shape[0] + 1)
     heap_v = np.empty(indices.shape[0] + 1, dtype=np.int64)
@@ -541,9 +540,8 @@ def bounded_reach(
                     heap_d[i], heap_v[i] = heap_d[c], heap_v[c]
                     i = c
                 heap_d[i], heap_v[i] = ld, lv
-            if done[x] or d > dist[x]:
+            if d > dist[x]:  # a stale entry: x was settled nearer (no flag needed: weights are >= 0)
                 continue
-            done[x] = True
             if m == cap:
                 cap *= 2
                 grown_v = np.empty(cap, dtype=np.int64)
@@ -557,7 +555,7 @@ def bounded_reach(
             for j in range(indptr[x], indptr[x + 1]):
                 y = indices[j]
                 nd = d + weights[j]
-                if nd <= limit and nd < dist[y] and not done[y]:
+                if nd <= limit and nd < dist[y]:  # never true for a settled y
                     if dist[y] == np.inf:
                         touched[n_touched] = y
                         n_touched += 1
@@ -573,6 +571,5 @@ def bounded_reach(
                     heap_d[i], heap_v[i] = nd, y
         for i in range(n_touched):
             dist[touched[i]] = np.inf
-            done[touched[i]] = False
         ptr[k + 1] = m
     return ptr, out_v[:m].copy(), out_d[:m].copy()
