@@ -48,7 +48,10 @@ def edge_table(
     A row (e, f) is kept only when some point of e may be within ``r`` of some point of f: with
     ``t_first``/``t_last`` the first and last sorted offsets of each occupied edge, the nearest any point of
     e gets to f's node u (or v) plus the nearest point of f to that node is at most ``r`` (or f is e). These
-    are the same sums :func:`_intervals` compares, at their smallest, so a dropped row has no interval."""
+    are the same sums :func:`_intervals` compares, at their smallest, so a dropped row has no interval.
+    Likewise an end-to-end distance is left out (inf) when no point can use it within ``r``: the route it
+    stands for is then longer than ``r`` for every pair, so every interval and every distance within ``r``
+    comes out as with it."""
     n_occ = ends.shape[0]
     mark = np.full(n_occ, -1, dtype=np.int64)
     slot = np.empty(n_occ, dtype=np.int64)
@@ -56,14 +59,26 @@ def edge_table(
     cap = 64 + 64 * n_occ  # untouched pages cost no memory; grown below when a dense network needs more
     tab_f = np.empty(cap, dtype=np.int64)
     d4 = np.empty((cap, 4))
+    # Per node, the nearest any point gets to it along an occupied edge at it (inf: none there).
+    near = np.full(he_ptr.shape[0] - 1, np.inf)
+    for y in range(near.shape[0]):
+        for h in range(he_ptr[y], he_ptr[y + 1]):
+            f = he_edge[h]
+            g = t_first[f] if he_end[h] == 0 else length[f] - t_last[f]
+            near[y] = min(near[y], g)
     pos = 0
     for e in range(n_occ):
         lo = pos
         for a in range(2):
             x = ends[e, a]
+            hx = t_first[e] if a == 0 else length[e] - t_last[e]
             for k in range(rptr[x], rptr[x + 1]):
                 y = rdst[k]
                 d = rdist[k]
+                # No point of e reaches a point at y through x within r (x itself always counts: it
+                # makes e's own row, which the window along e needs).
+                if y != x and hx + d + near[y] > r:
+                    continue
                 for h in range(he_ptr[y], he_ptr[y + 1]):
                     f = he_edge[h]
                     if mark[f] != e:
