@@ -156,6 +156,28 @@ def test_helsinki_labels_equal_sklearn_precomputed(helsinki, helsinki_points, ep
     assert labels.max() >= 1
 
 
+@pytest.mark.parametrize("eps", [30.0, 100.0])
+def test_helsinki_distance_graph_equals_searches_from_each_point(helsinki, helsinki_points, eps) -> None:
+    """The pruned (edge, edge) table loses no pair: every point's row of the distance graph equals a plain
+    search from that point (scipy's Dijkstra from its edge's two ends, another code path)."""
+    from trygghet_geo.network.distance import distances_along_streets
+
+    _, snap = helsinki_points
+    e, t = snap["edge_id"].to_numpy(), snap["edge_offset_m"].to_numpy()
+    g = network_distance_graph(e, t, helsinki, max_distance_m=eps).tocsr()
+    rng = np.random.default_rng(3)
+    for i in rng.choice(np.flatnonzero(e >= 0), 40, replace=False):
+        d = distances_along_streets(helsinki, int(e[i]), float(t[i]), e, t, eps)
+        d[e < 0] = np.inf
+        clear = np.abs(d - eps) > 1e-6  # a pair within rounding of eps may fall either way
+        row = g.getrow(i)
+        got = np.full(len(e), np.inf)
+        got[row.indices] = row.data
+        np.testing.assert_array_equal(np.isfinite(got)[clear], (d <= eps)[clear])
+        both = np.isfinite(got) & np.isfinite(d)
+        np.testing.assert_allclose(got[both], d[both], rtol=0, atol=1e-9)
+
+
 def test_bounded_search_equals_scipy_dijkstra_bit_for_bit(helsinki) -> None:
     sources = np.arange(0, len(helsinki.nodes), 7)
     for radius in (0.0, 37.5, 150.0):
