@@ -20,8 +20,11 @@ into parts (by network, density, seed or configuration) and the parts' table pri
 
 Run:  PYTHONPATH=. .venv/bin/python bench/bench_defaults.py [--seeds 5] [--noise-seeds 3] [--sims 99]
       [--configs defaults,fixed,tuned] [--networks helsinki,grid] [--densities 3,20] [--first-seed 1001]
-      [--family planted|holdout] [--limit 1200] [--out part.csv] [--big]
+      [--family planted|holdout] [--limit 1200] [--peer-seeds K] [--out part.csv] [--big]
       PYTHONPATH=. .venv/bin/python bench/bench_defaults.py --table part1.csv part2.csv …
+``--peer-seeds K`` runs the peers on the first K seeds of each density and kind only (each peer run takes
+1-4 minutes on the sample's streets: its town-wide clusters are rescored in every simulation); the table
+counts each configuration over the runs it made.
 ``--big`` also times ``analyze`` with the defaults on 100,000 incidents on the sample network.
 """
 
@@ -101,6 +104,8 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(HOLDOUT_KINDS), help="holdout shapes, comma-separated")
     parser.add_argument("--limit", type=float, default=1200.0, help="seconds per analyze run before it is "
                         "stopped and reported as not finished")  # fmt: skip
+    parser.add_argument("--peer-seeds", type=int, default=10**6, help="run the fixed and tuned peers on "
+                        "only the first K seeds of each density and kind (default: all)")  # fmt: skip
     parser.add_argument("--out", help="also write the rows to this CSV (parts of a run can be combined)")
     parser.add_argument("--table", nargs="+", help="only print the table of these CSVs")
     parser.add_argument("--big", action="store_true", help="also time analyze on 100,000 incidents")
@@ -136,6 +141,8 @@ def main() -> None:
             else:
                 sc = scenario(net, dens, seed, n_hot=3 if kind == "planted" else 0)
             for cfg in configs:
+                if cfg != "defaults" and seed - first >= args.peer_seeds:
+                    continue  # the peers run on the first --peer-seeds seeds of each density and kind
                 res = run_one(net, sc, cfg, args.sims, args.limit)
                 rows.append({"net": name, "dens": sc.density, "kind": kind, "seed": seed, "cfg": cfg, **res})
                 print(f"  {name:8s} {sc.density:5.0f}/km {kind:8s} seed {seed} {LABELS[cfg]:16s} "
