@@ -39,9 +39,11 @@ def test_weights_are_softer_than_the_length_ratio_and_tend_to_it(squares) -> Non
     sparse = table.weights(e, t, 20.0 / 1000.0)  # 20 events per km of street
     dense = table.weights(e, t, 5.0)  # 5,000 per km: the Poisson spread vanishes
     rich, poor = ball > 1.05 * table.reference_m, ball < 0.95 * table.reference_m
-    assert rich.sum() > 100 and poor.sum() > 100
+    assert rich.sum() > 100
+    assert poor.sum() > 100
     # a place with more street than usual is down-weighted less, one with less street up-weighted less
-    assert (sparse[rich] >= linear[rich] - 1e-12).all() and (sparse[rich] > linear[rich] + 0.02).mean() > 0.5
+    assert (sparse[rich] >= linear[rich] - 1e-12).all()
+    assert (sparse[rich] > linear[rich] + 0.02).mean() > 0.5
     assert (sparse[poor] <= linear[poor] + 1e-12).all()
     np.testing.assert_allclose(dense, linear, rtol=0.05)
     # street_weights takes the intensity from the events it is given
@@ -54,13 +56,16 @@ def test_square_middles_hold_far_more_street_than_a_plain_crossing(squares) -> N
     from planted import _graph, _hot_lines
 
     graph = _graph(squares)
-    within = [sum(x.length for x in _hot_lines(graph, squares, int(n), 60.0)) for n in square_middles(squares)]
+    middles = square_middles(squares)
+    within = [sum(x.length for x in _hot_lines(graph, squares, int(n), 60.0)) for n in middles]
     assert min(within) > 800  # a plain crossing of four streets holds 240 m
     assert nx.is_connected(graph)
 
 
 @pytest.mark.parametrize(("per_km", "per_hot", "seed"), [(40.0, 30, 42), (20.0, 20, 43)])
-def test_hotspots_spread_over_walkway_squares_are_found_and_significant(squares, per_km, per_hot, seed) -> None:
+def test_hotspots_spread_over_walkway_squares_are_found_and_significant(
+    squares, per_km, per_hot, seed
+) -> None:
     sc = square_scenario(squares, per_km, seed, per_hot=per_hot)
     result = analyze(sc.incidents, network=squares, n_simulations=19, random_state=seed)
     found, significant, _ = score(result.places, sc)

@@ -330,8 +330,8 @@ class BallTable:
 
 def poisson_threshold(mean: Any) -> np.ndarray:
     """The count a position's neighbourhood must reach to be unusual under the null model: one (the event
-    itself) plus the continuous ``1 - NOISE_CORE_SHARE`` quantile of ``Poisson(mean)`` (``scipy.special.pdtrik``,
-    the inverse of the Poisson distribution function in ``k``), at least 1.
+    itself) plus the continuous ``1 - NOISE_CORE_SHARE`` quantile of ``Poisson(mean)``
+    (``scipy.special.pdtrik``, the inverse of the Poisson distribution function in ``k``), at least 1.
 
     Examples
     --------
