@@ -47,8 +47,12 @@ def test_gi_star_one_step_equals_esda(seed: int) -> None:
     y = rng.poisson(2.0, n).astype(float)
     w = W({i: np.flatnonzero(a[i]).tolist() for i in range(n)}, silence_warnings=True)
     ref = G_Local(y, w, transform="B", star=True, permutations=0).Zs
-    mine = gi_star(y[:, None], sparse.csr_matrix((a | np.eye(n, dtype=bool)).astype(float)), space_time=False)
+    full = sparse.csr_matrix((a | np.eye(n, dtype=bool)).astype(float))
+    mine = gi_star(y[:, None], full, space_time=False)
     np.testing.assert_allclose(mine[:, 0], ref, rtol=0, atol=1e-9)
+    # the same with the scale given explicitly (the path the robust global window takes)
+    explicit = gi_star(y[:, None], full, space_time=False, mean=float(y.mean()), std=float(y.std()))
+    np.testing.assert_allclose(explicit[:, 0], ref, rtol=0, atol=1e-9)
 
 
 def test_space_time_gi_star_equals_direct_sum() -> None:

@@ -44,6 +44,12 @@ def add_trend(
     p.add_argument(
         "--neighbourhood-m", type=float, help="Gi* neighbourhood along the streets (from the data)"
     )
+    p.add_argument(
+        "--global-window",
+        choices=("robust", "entire_cube"),
+        default="robust",
+        help="Gi* null moments: the bins not significant (robust, default) or ArcGIS's entire cube",
+    )
     p.add_argument("--simulations", type=int, default=99, help="near-repeat permutations (99)")
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
     p.add_argument(
@@ -74,7 +80,7 @@ def _run_trend(
     usable &= ~(inc.geometry.is_empty | inc.geometry.isna()).to_numpy()
     segments = emerging_hotspots(
         inc[usable], network, time_step=args.time_step, segment_m=args.segment_m,
-        neighbourhood_m=args.neighbourhood_m, lang=args.lang,
+        neighbourhood_m=args.neighbourhood_m, global_window=args.global_window, lang=args.lang,
     )  # fmt: skip
     table = near_repeat(inc[usable], network, n_simulations=args.simulations, lang=args.lang)
     out = Path(args.out)

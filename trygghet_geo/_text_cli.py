@@ -505,6 +505,11 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "Gi*-grannskap längs gatorna (ur data)",
         "en": "Gi* neighbourhood along the streets (from the data)",
     },
+    "cli.trend.global_window": {
+        "sv": "Gi*:s nollmoment: rutorna som inte är signifikanta (robust, standard) eller hela kuben "
+        "som i ArcGIS",
+        "en": "Gi* null moments: the bins not significant (robust, default) or ArcGIS's entire cube",
+    },
     "cli.trend.simulations": {
         "sv": "permutationer för närliggande upprepningar (99)",
         "en": "near-repeat permutations (99)",

@@ -21,6 +21,7 @@ from scipy import sparse
 from trygghet_geo._text import text
 from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.hotspots._aoristic import aoristic_bins
+from trygghet_geo.hotspots._emerging_null import GLOBAL_WINDOWS, GlobalWindow, fdr, gi_star, null_moments
 from trygghet_geo.hotspots._near_repeat import street_pairs
 from trygghet_geo.network._lixel import lixelize
 from trygghet_geo.network.snap import snapped_positions
@@ -94,30 +95,6 @@ def _default_neighbourhood(
     return radius
 
 
-def gi_star(counts: np.ndarray, neighbours: sparse.csr_matrix, *, space_time: bool = True) -> np.ndarray:
-    """Getis-Ord Gi* z-score of every (segment, step) bin of ``counts`` (segments × steps).
-
-    ``neighbours`` is the binary segment matrix with its diagonal. With ``space_time`` a bin's neighbours
-    are its spatial neighbours in the same step and in the previous one (ArcGIS's neighbourhood time step
-    of 1); the first step has only the same step. Mean and variance are those of all bins of the cube.
-    """
-    x = np.asarray(counts, dtype=np.float64)
-    n = x.size
-    spatial = np.asarray(neighbours @ x)
-    deg = np.asarray(neighbours.sum(axis=1)).ravel()
-    sums, w = spatial.copy(), np.repeat(deg[:, None], x.shape[1], axis=1).astype(np.float64)
-    if space_time and x.shape[1] > 1:
-        sums[:, 1:] += spatial[:, :-1]
-        w[:, 1:] *= 2.0
-    mean = x.mean()
-    s = np.sqrt((x**2).mean() - mean**2)
-    if not s > 0:
-        return np.zeros_like(x)
-    denom = s * np.sqrt((n * w - w**2) / (n - 1))
-    z: np.ndarray = np.divide(sums - mean * w, denom, out=np.zeros_like(x), where=denom > 0)
-    return z
-
-
 def mann_kendall(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mann-Kendall trend z and two-sided p of every row of ``series`` (as ``pymannkendall.original_test``,
     with its correction for ties and continuity)."""
@@ -140,16 +117,6 @@ def mann_kendall(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     z = np.where(var > 0, z, 0.0)
     p = 2 * norm.sf(np.abs(z))
     return z, p
-
-
-def _fdr(p: np.ndarray, alpha: float) -> np.ndarray:
-    """Benjamini-Hochberg: True where ``p`` is significant at false discovery rate ``alpha``."""
-    flat = p.ravel()
-    order = np.sort(flat)
-    ok = order <= alpha * np.arange(1, len(order) + 1) / len(order)
-    cut = order[np.flatnonzero(ok)[-1]] if ok.any() else -1.0
-    out: np.ndarray = (p <= cut) & ok.any()
-    return out
 
 
 def _classify_side(
@@ -207,8 +174,15 @@ def classify(
 
 
 def _check(
-    time_step: str, segment_m: float, neighbourhood_m: float | None, n_steps: int | None, alpha: float
+    time_step: str,
+    segment_m: float,
+    neighbourhood_m: float | None,
+    n_steps: int | None,
+    alpha: float,
+    global_window: str,
 ) -> None:
+    if global_window not in GLOBAL_WINDOWS:
+        raise ParameterError(f"global_window must be one of {list(GLOBAL_WINDOWS)}, got {global_window!r}")
     if time_step not in _FREQ:
         raise ParameterError(f"time_step must be one of {sorted(_FREQ)}, got {time_step!r}")
     for name, value in (("segment_m", segment_m), ("neighbourhood_m", neighbourhood_m)):
@@ -232,18 +206,23 @@ def emerging_hotspots(
     n_steps: int | None = None,
     alpha: float = 0.05,
     max_interval_h: float = 7 * 24.0,
+    global_window: GlobalWindow = "robust",
     lang: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Classify every street segment's trend: new, growing, persistent, fading … hotspots along the streets.
 
-    The method is ArcGIS Pro's Emerging Hot Spot Analysis on street segments. Events are counted per
-    segment (a piece of about ``segment_m`` from :func:`trygghet_geo.network.lixelize`) and time step, with
-    aoristic weights (an event with an interval counts its share in every step the interval covers; see
-    :mod:`trygghet_geo.hotspots._aoristic`). Each (segment, step) bin gets a Getis-Ord Gi* z-score with
-    binary weights over the segments within ``neighbourhood_m`` along the streets, in the same and the
-    previous step; bins are significant at false discovery rate ``alpha`` (Benjamini-Hochberg over all
-    bins). Each segment's series of per-step Gi* z-scores (spatial neighbours in that step only, so that
-    successive values share no bins) gets a Mann-Kendall trend test (``trend_z``, ``trend_p``). The
+    The method is ArcGIS Pro's Emerging Hot Spot Analysis on street segments. Events are counted per segment
+    (a piece of about ``segment_m`` from :func:`trygghet_geo.network.lixelize`) and time step, with aoristic
+    weights (an event with an interval counts its share in every step the interval covers; see
+    :mod:`trygghet_geo.hotspots._aoristic`). Each (segment, step) bin gets a Getis-Ord Gi* z-score with binary
+    weights over the segments within ``neighbourhood_m`` along the streets, in the same and the previous step;
+    bins are significant at false discovery rate ``alpha`` (Benjamini-Hochberg over all bins). The z-scores
+    compare with the mean and variance of the bins that are not themselves significant
+    (``global_window="robust"``, re-estimated until stable; :mod:`._emerging_null` gives the reasons and
+    references): with ArcGIS's "Entire cube" moments (``global_window="entire_cube"``) every hotspot in town
+    inflates the variance the others are tested against, and a steady place next to three others was found in
+    one run of five. Each segment's series of per-step Gi* z-scores (spatial neighbours in that step only, so
+    that successive values share no bins) gets a Mann-Kendall trend test (``trend_z``, ``trend_p``). The
     categories follow ArcGIS Pro's published definitions ("How Emerging Hot Spot Analysis works",
     pro.arcgis.com, Space Time Pattern Mining toolbox), with "90 percent of the time-step intervals" as there:
 
@@ -282,6 +261,10 @@ def emerging_hotspots(
         False discovery rate of the Gi* bins and significance level of the trend test.
     max_interval_h : float
         Longer intervals count at their start (and are counted in ``attrs["n_long_intervals"]``).
+    global_window : {"robust", "entire_cube"}
+        The bins whose mean and variance Gi* compares with: ``"robust"`` (default) those not significant,
+        re-estimated until stable, the scale never under the Poisson scale; ``"entire_cube"`` every bin
+        of the cube, as ArcGIS Pro's default "Define Global Window: Entire cube".
     lang : {"sv", "en"} or None
         Language of the ``label`` column (default ``options.lang``).
 
@@ -292,8 +275,9 @@ def emerging_hotspots(
         ``from_m``, ``to_m``, ``length_m``, ``name``, ``geometry``), ``pattern`` (one of :data:`PATTERNS`),
         ``label`` (its name in ``lang``), ``trend_z``, ``trend_p``, ``n_steps_hot``, ``n_steps_cold``,
         ``n_events`` and one count column per step (``"count_2024-01"`` …). ``attrs``: ``steps``,
-        ``time_step``, ``segment_m``, ``neighbourhood_m``, ``alpha``, ``n_events``, ``n_left_out``,
-        ``n_long_intervals``.
+        ``time_step``, ``segment_m``, ``neighbourhood_m``, ``alpha``, ``global_window``, ``null_mean``,
+        ``null_std`` (the moments used), ``null_rounds`` (re-estimation rounds), ``n_events``,
+        ``n_left_out``, ``n_long_intervals``.
 
     Examples
     --------
@@ -312,7 +296,7 @@ def emerging_hotspots(
     >>> seg.loc[seg["from_m"] == 1000, "pattern"].item(), seg.attrs["neighbourhood_m"]
     ('new', 100.0)
     """
-    _check(time_step, segment_m, neighbourhood_m, n_steps, alpha)
+    _check(time_step, segment_m, neighbourhood_m, n_steps, alpha, global_window)
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
     lix = lixelize(network, float(segment_m))
@@ -343,10 +327,11 @@ def emerging_hotspots(
         else _default_neighbourhood(lix, network, occupied, float(segment_m))
     )
     neighbours = _neighbour_matrix(lix, network, radius)
-    z = gi_star(counts, neighbours)
+    null_mean, null_std, rounds = null_moments(counts, neighbours, float(alpha), global_window)
+    z = gi_star(counts, neighbours, mean=null_mean, std=null_std)
     from scipy.stats import norm
 
-    significant = _fdr(2 * norm.sf(np.abs(z)), alpha)
+    significant = fdr(2 * norm.sf(np.abs(z)), alpha)
     hot, cold = significant & (z > 0), significant & (z < 0)
     # the trend runs over each step's own Gi* (spatial neighbours only): the space-time z-scores of two
     # steps share a step's bins, and that overlap (and the first step's half-size neighbourhood) would make
@@ -372,6 +357,10 @@ def emerging_hotspots(
         segment_m=float(segment_m),
         neighbourhood_m=radius,
         alpha=float(alpha),
+        global_window=global_window,
+        null_mean=null_mean,
+        null_std=null_std,
+        null_rounds=rounds,
         n_events=len(used),
         n_left_out=n_in - len(used),
         n_long_intervals=int(flagged[used].sum()),
