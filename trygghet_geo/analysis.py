@@ -64,8 +64,8 @@ class Analysis:
         carries it.
     basemap : dict of GeoDataFrame or None
         Water, green areas, buildings, railways and landmark names to draw below the streets of every map
-        of this run (:func:`trygghet_geo.network.basemap_from_pbf` on the network's OSM extract); None:
-        streets only.
+        of this run: :func:`analyze` reads them from the OSM extract the network came from (see its
+        ``basemap`` argument); None: streets only.
     """
 
     incidents: gpd.GeoDataFrame
