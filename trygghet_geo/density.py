@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import _nkde, schema
+from trygghet_geo import _nkde_adaptive as _adaptive
 from trygghet_geo.errors import InputError
 from trygghet_geo.network import lixelize
 
@@ -84,6 +85,8 @@ def network_kde(
     time: tuple[str, float] | tuple[str, float, Any] | None = None,
     max_depth: int | None = 6,
     max_snap_m: float = 100.0,
+    adaptive: bool | None = None,
+    trim_bw_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
 
@@ -97,7 +100,8 @@ def network_kde(
     bandwidth_m : float or sequence of floats, optional
         Kernel bandwidth along the streets, metres. None (default) chooses one from
         :data:`DEFAULT_BANDWIDTHS` by leave-one-out likelihood cross-validation (as spNetwork's
-        ``bw_cv_likelihood_calc``); a sequence is searched instead. The chosen value is
+        ``bw_cv_likelihood_calc``) and adapts it per event (see ``adaptive``); a sequence is searched
+        instead. The chosen value is
         ``attrs["bandwidth_m"]``; the grid and its scores are ``attrs["bandwidth_cv"]``.
     lixel_m : float
         Length of the street pieces the density is reported on, metres
@@ -129,6 +133,19 @@ def network_kde(
         grows exponentially with the number of junctions within the bandwidth.
     max_snap_m : float
         Passed to :func:`~trygghet_geo.network.snap_points`.
+    adaptive : bool or None
+        Abramson's adaptive bandwidth (spNetwork's ``adaptive=TRUE``): the global bandwidth gives a pilot
+        density at each event, and each event's kernel gets ``h_i = h · f_i^(-1/2) / γ`` (γ the geometric
+        mean of ``f^(-1/2)``), trimmed at ``trim_bw_m``; kernels are narrow where events are dense, so a
+        place stands out as a sharp peak, and as wide as the global bandwidth where they are sparse, so
+        chance clumps of the background stay smooth. The cross-validation then scores the adapted
+        estimate for each global bandwidth of the grid. None (default): adaptive when the bandwidth is
+        chosen by cross-validation (``bandwidth_m`` None or a sequence), fixed when one bandwidth is
+        given. The bandwidths are rounded to quarter octaves (at most 9 %) and the pilot is read at the
+        lixel centres (:mod:`trygghet_geo._nkde_adaptive`); each event's bandwidth is
+        ``attrs["event_bandwidths_m"]``.
+    trim_bw_m : float, optional
+        The widest adapted bandwidth, metres (spNetwork's ``trim_bw``); default the global bandwidth.
 
     Returns
     -------
@@ -138,7 +155,9 @@ def network_kde(
         events' time span; when the events have no time column, share one instant or span less than a day,
         the share of the events per km of street instead) and ``count_within_bandwidth`` (events within the
         bandwidth along the shortest path from the lixel's centre, unweighted). ``attrs`` also holds
-        ``kernel``, ``method``, ``n_events``, ``period_days`` and ``left_out`` (reason -> rows).
+        ``kernel``, ``method``, ``n_events``, ``period_days``, ``left_out`` (reason -> rows), ``adaptive``
+        and, when adaptive, ``trim_bw_m`` and ``event_bandwidths_m``. With adaptive bandwidths,
+        ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
@@ -149,10 +168,14 @@ def network_kde(
     c_off = ((lixels["from_m"] + lixels["to_m"]) / 2.0).to_numpy()
     grid = _grid(bandwidth_m)
     cv = None
+    trim = _trim(trim_bw_m)
+    adaptive = bandwidth_m is None if adaptive is None else bool(adaptive)
+    pilot = (c_edge, c_off, lixels["edge_id"].to_numpy(np.int64), lixels["from_m"].to_numpy(), float(lixel_m))
     if len(grid) == 1:
         h = grid[0]
     else:
-        h, cv = _cross_validate(used, network, grid, kernel, method, max_depth)
+        h, cv = _cross_validate(used, network, grid, kernel, method, max_depth, adaptive, trim, pilot)
+    hs = _event_bandwidths(used, network, h, kernel, method, max_depth, trim, pilot) if adaptive else None
     times = used.get("time")
     span_days = _span_days(times)
     total_w = float(used["w"].sum())
@@ -169,9 +192,18 @@ def network_kde(
     }
     if cv is not None:
         attrs["bandwidth_cv"] = cv
+    attrs["adaptive"] = bool(adaptive)
+    if hs is not None:
+        attrs["trim_bw_m"] = _adaptive.TRIM_FACTOR * h if trim is None else trim
+        attrs["event_bandwidths_m"] = pd.Series(hs, index=used.index, name="bandwidth_m")
     if time is None:
         losses: dict[str, float] = {}
-        dens, count = _sums(used, network, c_edge, c_off, h, kernel, method, max_depth, losses=losses)
+        if hs is None:
+            dens, count = _sums(used, network, c_edge, c_off, h, kernel, method, max_depth, losses=losses)
+        else:
+            dens, count = _adaptive.class_sums(
+                _class_fn(used, network, kernel, method, max_depth, losses), c_edge, c_off, hs
+            )
         attrs.update(losses)
         if span_days is not None and span_days >= 1.0:
             dens = dens * 1000.0 * _DAYS_PER_YEAR / span_days
@@ -181,7 +213,7 @@ def network_kde(
             attrs["density_unit"] = UNIT_PER_EVENT
         out = lixels.assign(density=dens, count_within_bandwidth=count.astype(np.int64))
     else:
-        out = _space_time(used, network, lixels, c_edge, c_off, h, kernel, method, max_depth, time, attrs)
+        out = _space_time(used, network, lixels, c_edge, c_off, h, kernel, method, max_depth, time, attrs, hs)
     out.attrs.update(attrs)
     return out
 
@@ -319,6 +351,63 @@ def _sums(
     return dens, count
 
 
+def _trim(trim_bw_m: float | None) -> float | None:
+    if trim_bw_m is None:
+        return None
+    if isinstance(trim_bw_m, bool) or not isinstance(trim_bw_m, int | float) or not trim_bw_m > 0:
+        raise InputError(f"trim_bw_m must be a positive number of metres or None, got {trim_bw_m!r}")
+    return float(trim_bw_m)
+
+
+def _class_fn(
+    used: pd.DataFrame,
+    network: StreetNetwork,
+    kernel: str,
+    method: str,
+    max_depth: int | None,
+    losses: dict[str, float] | None = None,
+    counts: bool = True,
+) -> _adaptive.SumFn:
+    """The kernel sums of one class of equal bandwidth (a mask over ``used``); the mass each class loses
+    is added to ``losses`` as a share of all the events' weight."""
+    total = max(float(used["w"].sum()), 1e-300)
+
+    def fn(edge: np.ndarray, off: np.ndarray, h: float, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        part: dict[str, float] = {}
+        sub = used[mask]
+        out = _sums(sub, network, edge, off, h, kernel, method, max_depth, losses=part, counts=counts)
+        if losses is not None:
+            share = float(sub["w"].sum()) / total
+            for k, v in part.items():
+                losses[k] = losses.get(k, 0.0) + v * share
+        return out
+
+    return fn
+
+
+def _event_bandwidths(
+    used: pd.DataFrame,
+    network: StreetNetwork,
+    h0: float,
+    kernel: str,
+    method: str,
+    max_depth: int | None,
+    trim: float | None,
+    pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float],
+) -> np.ndarray:
+    """Abramson's adaptive bandwidth of every event from the pilot density at ``h0``, evaluated at the
+    lixel centres when the lixels are at most ``h0 / 2`` long, else at the events
+    (:mod:`trygghet_geo._nkde_adaptive`); ``trim`` defaults to ``TRIM_FACTOR · h0``."""
+    e, t = used["edge"].to_numpy(np.int64), used["off"].to_numpy(float)
+    c_edge, c_off, p_edge, p_from, lixel_m = pieces
+    if lixel_m <= h0 / 2:
+        at_lixels, _ = _sums(used, network, c_edge, c_off, h0, kernel, method, max_depth, counts=False)
+        pilot = at_lixels[_adaptive.on_pieces(e, t, p_edge, p_from)]
+    else:
+        pilot, _ = _sums(used, network, e, t, h0, kernel, method, max_depth, counts=False)
+    return _adaptive.abramson(pilot, h0, _adaptive.TRIM_FACTOR * h0 if trim is None else trim)
+
+
 def _cross_validate(
     used: pd.DataFrame,
     network: StreetNetwork,
@@ -326,6 +415,9 @@ def _cross_validate(
     kernel: str,
     method: str,
     max_depth: int | None,
+    adaptive: bool = False,
+    trim: float | None = None,
+    pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float] | None = None,
 ) -> tuple[float, dict[str, list[float]]]:
     """Leave-one-out likelihood over ``grid``: the sum over (up to _CV_POINTS) events of the log of the
     density of all the other events at its place; a zero density counts as the smallest positive double
@@ -343,8 +435,15 @@ def _cross_validate(
     p0 = float(_nkde.kernel_poly(kernel)[0])
     scores = []
     for h in grid:
-        sums, _ = _sums(used, network, e, t, h, kernel, method, max_depth, counts=False)
-        loo = (sums - w_i * p0 / h) / max(total - float(w_i.mean()), 1e-300)
+        if adaptive and pieces is not None:
+            hs = _event_bandwidths(used, network, h, kernel, method, max_depth, trim, pieces)
+            fn = _class_fn(used, network, kernel, method, max_depth, counts=False)
+            sums, _ = _adaptive.class_sums(fn, e, t, hs)
+            own = hs[pick]
+        else:
+            sums, _ = _sums(used, network, e, t, h, kernel, method, max_depth, counts=False)
+            own = np.full(len(pick), h)
+        loo = (sums - w_i * p0 / own) / max(total - float(w_i.mean()), 1e-300)
         loo = np.where(loo > 0, loo, np.finfo(float).tiny)
         scores.append(float(np.sum(w_i * np.log(loo))))
     best = grid[int(np.argmax(scores))]
@@ -364,9 +463,11 @@ def _space_time(
     max_depth: int | None,
     time: Any,
     attrs: dict[str, Any],
+    hs: np.ndarray | None = None,
 ) -> gpd.GeoDataFrame:
     """The space-time density at each reference date: every event weighted by the kernel of its distance
-    in days to the date (so the product kernel is per metre per day, reported per km per year)."""
+    in days to the date (so the product kernel is per metre per day, reported per km per year); with
+    adaptive bandwidths ``hs``, each event keeps its own along the streets."""
     bw_days = float(time[1])
     if not np.isfinite(bw_days) or bw_days <= 0:
         raise InputError(f"time: the bandwidth in days must be positive, got {time[1]!r}")
@@ -383,7 +484,12 @@ def _space_time(
         ref = pd.Timestamp(date).to_datetime64().astype("datetime64[ns]").astype(np.int64) / 86_400e9
         wt = _nkde.kernel_value(kernel, days - ref, bw_days) * used["w"].to_numpy(float)
         keep = wt > 0
-        dens, count = _sums(used[keep], network, c_edge, c_off, h, kernel, method, max_depth, weight=wt[keep])
+        part = used[keep].assign(w=wt[keep])
+        if hs is None:
+            dens, count = _sums(part, network, c_edge, c_off, h, kernel, method, max_depth)
+        else:
+            fn = _class_fn(part, network, kernel, method, max_depth)
+            dens, count = _adaptive.class_sums(fn, c_edge, c_off, hs[keep])
         frames.append(
             lixels.assign(
                 reference_date=pd.Timestamp(date),
