@@ -173,6 +173,9 @@ def _analyze(part: Partition, kwargs: Mapping[str, Any]) -> Any:
     from trygghet_geo import analysis  # looked up at call time: tests replace analysis.analyze
 
     rest = {k: v for k, v in kwargs.items() if k != "eps_m"}
+    # The batch writes tables and one national page, never a partition's own map: no basemap is read for it
+    # unless the caller asks for one.
+    rest.setdefault("basemap", False)
     return analysis.analyze(part.incidents, network=part.network, eps_m=part.eps_m, **rest)
 
 
