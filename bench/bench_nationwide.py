@@ -4,45 +4,56 @@ Data: ``sample.synthetic_nation`` (about 290 municipalities: copies of the sampl
 small grids, shared border grids, planted hotspots). Both runs use the same parameters (analyze's defaults
 unless given: eps and min_samples "auto", ``--simulations`` Monte Carlo runs, random_state 0):
 
-- ``serial``    ``scheduler="synchronous"``: one municipality after another in this process (the reference);
-- ``cluster``   ``LocalCluster(n_workers=2, threads_per_worker=1)`` worker processes.
+- ``serial``    ``scheduler="synchronous"``: one municipality after another in this process, with one thread
+  of computation (OpenMP/BLAS/numba pools set to one thread before numpy is imported; dask not used). This is
+  the same work on one core: the same partitions, the same halo, the same outputs.
+- ``cluster``   ``batch.run``'s default cluster: ``LocalCluster(n_workers=2, threads_per_worker=1)`` worker
+  processes, one thread each; large municipalities' simulations split into blocks (``split_above`` automatic).
+  Its time counts from before the cluster starts (``cluster start`` is printed apart).
 
-Printed: the time of each (generation not included), the speed-up, each worker's peak memory (the largest
-``ru_maxrss`` its partitions reported) and whether the two outputs are identical (every partition's hotspots
-and places and the national places table, bit for bit). With ``--kill-worker-after S`` one worker process is
-killed (SIGKILL) S seconds into the cluster run: dask restarts it and reruns its partition, and the output
-must still equal the serial one.
+Printed: each run's total time and its phases (planning in this process, the partitions, the national
+outputs), the speed-up, each worker's peak memory, and figures that can be judged on a loaded machine:
 
-Run:  .venv/bin/python bench/bench_nationwide.py                      (full: 290 municipalities, 1,000,000
-                                                                       incidents, 99 simulations)
+- ``CPU speed-up``: the serial run's CPU over the cluster run's critical CPU (this process's CPU plus the
+  busiest worker's): what the division of the work allows when every process gets a core of its own;
+- ``busy cores``: the workers' task CPU over the span from the first task's start to the last one's end.
+
+Then whether the two outputs are identical (every partition's incidents, hotspots and places and the
+national places table, bit for bit). With ``--kill-worker-after S`` one worker process is killed (SIGKILL)
+S seconds into the cluster run: dask restarts it and reruns its task, and the output must still equal the
+serial one.
+
+Run:  .venv/bin/python bench/bench_nationwide.py        (the issue's configuration: 290 municipalities,
+                                                         1,000,000 incidents, 99 simulations, 2 workers)
       .venv/bin/python bench/bench_nationwide.py --incidents 100000 --simulations 19   (smaller)
 
-Timings on a shared 2-core machine are noisy; each figure is a single run. The "CPU balance" line (the serial
-run's CPU over the busiest worker's) does not depend on what else the machine runs; the wall-clock ratio does.
+Measured 2026-12-05 on the shared 2-core machine under load (the load average is printed with each figure):
 
-Measured 2026-12-05 on the shared 2-core machine while it carried a load average of 16-28 (smaller than the
-goal's scale: the full run did not fit the time at that load):
-
-    290 kommuner, 100,000 incidents, 19 simulations: serial 769.5 s (its partitions got 91.7 s of CPU),
-        LocalCluster(2) 692.2 s: 1.11x; peak per worker 0.78 GiB; outputs identical
-    290 kommuner,  30,000 incidents,  9 simulations: serial 361.0 s, LocalCluster(2) 558.1 s: 0.65x (a test
-        suite ran beside it); CPU balance 68.6 s / 53.0 s = 1.30x; peak per worker 0.62 GiB; identical
-     40 kommuner,  40,000 incidents,  9 simulations, --kill-worker-after 15: a worker killed, restarted by
-        dask, all 40 partitions done, outputs identical to the serial run
+    290 kommuner, 100,000 incidents, 19 simulations (load 6-8): serial 156.0 s wall, 70.1 s CPU;
+        LocalCluster(2) 189.5 s wall: 0.82x; CPU speed-up 1.32x (this process 10.8 s + busiest worker
+        42.3 s; the workers' tasks took 84.2 s of CPU against the serial 70.1 s); peak per worker 0.70 GiB;
+        outputs identical (the largest municipality ran in 2 blocks)
+    290 kommuner, 1,000,000 incidents, 99 simulations, --skip-serial (load 9-13): LocalCluster(2) 1239.8 s
+        wall; workers' task CPU 215.5 s and 221.8 s; this process 50.0 s CPU (planning 6.7 s and staging
+        1.9 s of it when measured alone); the largest municipality (79,898 incidents) as prepare 3.2 s +
+        10 blocks 35.9 s + finish 5.2 s CPU; peak per worker 0.59 GiB; all 290 done
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import signal
-import tempfile
-import threading
-import time
-from pathlib import Path
 
-import numpy as np
-import pandas as pd
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ[_name] = "1"  # before numpy and numba are imported: the serial run computes on one thread
+
+import argparse  # noqa: E402
+import signal  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
 
 
 def _same_outputs(a: Path, b: Path, codes: list[str]) -> bool:
@@ -71,6 +82,69 @@ def _killer(client, after_s: float, done: threading.Event) -> None:
     os.kill(victim, signal.SIGKILL)
 
 
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _phases(table: pd.DataFrame) -> str:
+    p = table.attrs["phases"]
+    return f"planning {p['plan']:.1f} s, partitions {p['run']:.1f} s, national outputs {p['outputs']:.1f} s"
+
+
+def _serial(incidents, municipalities, networks, out: Path, kw: dict) -> tuple[pd.DataFrame, float, float]:
+    from trygghet_geo import batch
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    table = batch.run(
+        incidents, municipalities=municipalities, networks=networks, out=out, scheduler="synchronous",
+        resume=False, **kw,
+    )  # fmt: skip
+    return table, time.perf_counter() - t0, time.process_time() - c0
+
+
+def _cluster(incidents, municipalities, networks, out: Path, kw: dict, args) -> tuple:
+    from trygghet_geo import batch
+    from trygghet_geo._batch_dask import client_for
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    client, _ = client_for(None, args.workers)  # batch.run's own default cluster
+    t_start = time.perf_counter() - t0
+    done = threading.Event()
+    if args.kill_worker_after is not None:
+        threading.Thread(target=_killer, args=(client, args.kill_worker_after, done), daemon=True).start()
+    try:
+        table = batch.run(
+            incidents, municipalities=municipalities, networks=networks, out=out, scheduler=client,
+            resume=False, split_above=args.split_above, **kw,
+        )  # fmt: skip
+    finally:
+        done.set()
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        client.close()
+        client._trygghet_cluster.close()
+    return table, wall, cpu, t_start
+
+
+def _report_workers(table: pd.DataFrame) -> tuple[float, float, float]:
+    """Per worker: tasks, CPU, peak memory. Returns (busiest worker's CPU, peak GiB, busy cores)."""
+    tasks = table.attrs["tasks"]
+    by = tasks.groupby("worker").agg(
+        tasks=("kind", "size"),
+        cpu=("cpu_seconds", "sum"),
+        wall=("seconds", "sum"),
+        peak=("peak_rss_mib", "max"),
+    )
+    for worker, r in by.iterrows():
+        print(
+            f"  worker {worker}: {int(r['tasks'])} tasks, CPU {r['cpu']:.1f} s, busy {r['wall']:.1f} s, "
+            f"peak {r['peak']:,.0f} MiB ({r['peak'] / 1024:.2f} GiB)"
+        )
+    kinds = tasks.groupby("kind").agg(n=("kind", "size"), cpu=("cpu_seconds", "sum"))
+    print("  tasks: " + ", ".join(f"{k} {int(r['n'])} ({r['cpu']:.1f} s CPU)" for k, r in kinds.iterrows()))
+    span = (tasks["start"] + tasks["seconds"]).max() - tasks["start"].min()
+    return float(by["cpu"].max()), float(by["peak"].max()) / 1024, float(by["cpu"].sum() / span)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--municipalities", type=int, default=290)
@@ -79,15 +153,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--kill-worker-after", type=float, default=None, help="seconds into the cluster run")
+    parser.add_argument(
+        "--split-above", type=int, default=None, help="batch.run's split_above (default: auto)"
+    )
+    parser.add_argument("--skip-serial", action="store_true", help="the cluster run only (no speed-up)")
     parser.add_argument("--out", default=None, help="folder for the two outputs (default: a temporary one)")
     args = parser.parse_args()
 
-    import dask
-    from distributed import Client, LocalCluster
-
-    from trygghet_geo import batch, options, sample
+    from trygghet_geo import options, sample
 
     options.progress = False
+    print(f"start: {_load()}, {os.cpu_count()} cores")
     t0 = time.perf_counter()
     incidents, municipalities, networks = sample.synthetic_nation(
         args.municipalities, args.incidents, args.seed
@@ -95,65 +171,45 @@ def main() -> None:
     edges = sum(len(n.edges) for n in networks.values())
     print(
         f"synthetic nation: {len(municipalities)} municipalities, {len(incidents):,} incidents, "
-        f"{edges:,} street edges, made in {time.perf_counter() - t0:.1f} s"
+        f"{edges:,} street edges, made in {time.perf_counter() - t0:.1f} s (not timed below)"
     )
     root = Path(args.out or tempfile.mkdtemp(prefix="bench-nationwide-"))
     kw = {"n_simulations": args.simulations, "random_state": 0}
 
-    t0 = time.perf_counter()
-    serial = batch.run(
-        incidents, municipalities=municipalities, networks=networks, out=root / "serial",
-        scheduler="synchronous", resume=False, **kw,
-    )  # fmt: skip
-    t_serial = time.perf_counter() - t0
-    serial_rss = serial["peak_rss_mib"].max()
-    print(f"serial             {t_serial:8.1f} s   peak {serial_rss:,.0f} MiB (this process, data included)")
-
-    with dask.config.set({"distributed.worker.profile.enabled": False}):  # as batch.run's own cluster
-        cluster = LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-        )  # fmt: skip
-    client = Client(cluster)
-    done = threading.Event()
-    if args.kill_worker_after is not None:
-        threading.Thread(target=_killer, args=(client, args.kill_worker_after, done), daemon=True).start()
-    t0 = time.perf_counter()
-    try:
-        par = batch.run(
-            incidents, municipalities=municipalities, networks=networks, out=root / "cluster",
-            scheduler=client, resume=False, **kw,
-        )  # fmt: skip
-    finally:
-        done.set()
-        t_par = time.perf_counter() - t0
-        client.close()
-        cluster.close()
-    per_worker = par.groupby("worker")["peak_rss_mib"].max()
-    cpu_worker = par.groupby("worker")["cpu_seconds"].sum()
-    print(f"LocalCluster({args.workers})    {t_par:8.1f} s   speed-up {t_serial / t_par:.2f}x")
-    for worker, mib in per_worker.items():
-        if worker:
-            print(
-                f"  worker {worker}: peak {mib:,.0f} MiB ({mib / 1024:.2f} GiB), partitions "
-                f"{(par['worker'] == worker).sum()}, CPU {cpu_worker[worker]:.1f} s"
-            )
-    # On a machine shared with other work the wall-clock ratio depends on their load; CPU time does not:
-    # the serial run's CPU over the busiest worker's CPU is the speed-up the division of work allows.
-    print(f"  CPU balance: serial {serial['cpu_seconds'].sum():.1f} s / busiest worker "
-          f"{cpu_worker.max():.1f} s = {serial['cpu_seconds'].sum() / cpu_worker.max():.2f}x")  # fmt: skip
-    for name, table in (("serial", serial), ("cluster", par)):
-        counts = table["status"].value_counts().to_dict()
-        cpu, wall = table["cpu_seconds"].sum(), table["seconds"].sum()
-        print(f"  {name}: {counts}, {int(table['n_places'].sum())} places, largest partition "
-              f"{table['seconds'].max():.1f} s, partitions' CPU {cpu:.1f} s (wall {wall:.1f} s)")  # fmt: skip
-    codes = [str(c) for c in serial.loc[serial["status"] == "done", "kommunkod"]]
-    same = _same_outputs(root / "serial", root / "cluster", codes)
-    print(f"identical outputs (every partition, bit for bit): {same}")
-    peak = np.nanmax(per_worker.to_numpy()) / 1024
+    serial = None
+    if not args.skip_serial:
+        serial, t_serial, cpu_serial = _serial(incidents, municipalities, networks, root / "serial", kw)
+        print(
+            f"serial (one process, one thread)   {t_serial:8.1f} s wall, {cpu_serial:.1f} s CPU "
+            f"({_phases(serial)}); peak {serial['peak_rss_mib'].max():,.0f} MiB (data included); {_load()}"
+        )
+    par, t_par, cpu_driver, t_start = _cluster(
+        incidents, municipalities, networks, root / "cluster", kw, args
+    )
     print(
-        f"total {t_serial + t_par:.1f} s; speed-up {t_serial / t_par:.2f}x (goal >= 1.7x); "
-        f"peak per worker {peak:.2f} GiB (goal <= 2 GiB); outputs in {root}"
+        f"LocalCluster({args.workers}), 1 thread each  {t_par:8.1f} s wall (cluster start {t_start:.1f} s, "
+        f"{_phases(par)}); this process {cpu_driver:.1f} s CPU; {_load()}"
+    )
+    busiest, peak, busy = _report_workers(par)
+    counts = par["status"].value_counts().to_dict()
+    print(f"  cluster: {counts}, {int(par['n_places'].sum())} places")
+    if serial is None:
+        print(f"peak per worker {peak:.2f} GiB (goal <= 2 GiB); busy cores {busy:.2f}; outputs in {root}")
+        return
+    print(f"  serial: {serial['status'].value_counts().to_dict()}, {int(serial['n_places'].sum())} places")
+    codes = [str(c) for c in serial.loc[serial["status"] == "done", "kommunkod"]]
+    t0 = time.perf_counter()
+    same = _same_outputs(root / "serial", root / "cluster", codes)
+    print(
+        f"identical outputs (every partition, bit for bit): {same} "
+        f"(compared in {time.perf_counter() - t0:.1f} s)"
+    )
+    ideal = cpu_serial / (cpu_driver + busiest)
+    print(
+        f"total {t_serial + t_par:.1f} s; speed-up {t_serial / t_par:.2f}x (goal >= 1.7x); CPU speed-up "
+        f"{ideal:.2f}x (serial CPU {cpu_serial:.1f} s / (this process {cpu_driver:.1f} s + busiest worker "
+        f"{busiest:.1f} s)); busy cores {busy:.2f} of {args.workers}; peak per worker {peak:.2f} GiB "
+        f"(goal <= 2 GiB); {_load()}; outputs in {root}"
     )
 
 

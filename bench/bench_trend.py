@@ -39,19 +39,11 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _trend_scenarios import grid, pattern_at, scenario
+from _trend_scenarios import ACCEPT, KINDS, grid, pattern_at, scenario
 
 import trygghet_geo as tg
 from trygghet_geo.hotspots import _emerging
 from trygghet_geo.network.snap import random_positions
-
-KINDS = ("new", "intensifying", "persistent", "historical")
-ACCEPT = {
-    "new": {"new", "consecutive"},
-    "intensifying": {"intensifying"},
-    "persistent": {"persistent"},
-    "historical": {"historical", "diminishing"},
-}
 
 
 def _rss_mib() -> float:

@@ -19,6 +19,15 @@ from trygghet_geo.network.snap import random_positions
 MONTHS = 24
 START = pd.Timestamp("2023-01-01", tz="Europe/Stockholm")
 
+# The planted kinds and the patterns that count as finding each (ArcGIS's definitions allow two for some).
+KINDS = ("new", "intensifying", "persistent", "historical")
+ACCEPT = {
+    "new": {"new", "consecutive"},
+    "intensifying": {"intensifying"},
+    "persistent": {"persistent"},
+    "historical": {"historical", "diminishing"},
+}
+
 
 def grid(n: int = 14, step: float = 100.0) -> StreetNetwork:
     lines = [

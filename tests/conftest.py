@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -64,23 +66,125 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     return sample.run_demo(folder / "processed", folder / "raw", n_simulations=19)
 
 
-def open_offline_map(browser, path: Path, viewport: dict[str, int] | None = None):
-    """Open a saved map in a new browser context that refuses (and records) every request other than file:
-    and data:, and wait until the map is built. Returns (context, page, refused requests, console errors)."""
-    context = browser.new_context(viewport=viewport or {"width": 1200, "height": 800})
-    requests: list[str] = []
-    context.route(
-        "**/*",
-        lambda r: (
-            (requests.append(r.request.url), r.abort())
-            if not r.request.url.startswith(("file:", "data:"))
-            else r.continue_()
-        ),
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_selector("[data-tg-ready='1']", timeout=15_000)
-    return context, page, requests, errors
+# --- the one way the browser tests open a page ------------------------------------------------------------
+#: Schemes that stay on the machine: the page itself, inlined data, blank frames and the page's own blobs.
+LOCAL = ("file:", "data:", "about:", "blob:")
+#: What a map sets on its container once every layer is built (static/trygghet_map.js).
+READY = "[data-tg-ready='1']"
+
+
+@dataclass
+class OfflinePage:
+    """A page in a browser context of its own that refuses every request leaving the machine.
+
+    ``requests`` lists every such request (from the page or any frame in it, refused), ``errors`` the
+    console errors and uncaught exceptions, ``console`` every console message as ``"type: text"``,
+    ``dialogs`` every alert/confirm/prompt (dismissed). Close it with :meth:`close` or use it in ``with``.
+    """
+
+    context: Any
+    page: Any = None
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def open(
+        self,
+        path: Path | None = None,
+        *,
+        html: str | None = None,
+        wait: str | None = "ready",
+        settle_ms: int = 0,
+        timeout_ms: int = 15_000,
+    ) -> Any:
+        """Show ``path`` (or the markup ``html``) and wait; returns the page.
+
+        ``wait``: ``"ready"`` the map is built (:data:`READY`); ``"frame"`` the map in the page's first
+        iframe is built (a notebook cell); ``"load"`` the load event; ``"leaflet"`` the load event and
+        Leaflet defined; None not at all. Then ``settle_ms`` more for late handlers.
+        """
+        if html is not None:
+            self.page.set_content(html)
+        else:
+            assert path is not None
+            self.page.goto(path.as_uri())
+        if wait == "ready":
+            self.page.wait_for_selector(READY, timeout=timeout_ms)
+        elif wait == "frame":
+            self.page.frame_locator("iframe").first.locator(READY).wait_for(timeout=timeout_ms)
+        elif wait in ("load", "leaflet"):
+            self.page.wait_for_load_state("load")
+            if wait == "leaflet":
+                self.page.wait_for_function("typeof L !== 'undefined'", timeout=timeout_ms)
+        elif wait is not None:
+            raise ValueError(f"wait must be 'ready', 'frame', 'load', 'leaflet' or None, got {wait!r}")
+        if settle_ms:
+            self.page.wait_for_timeout(settle_ms)
+        return self.page
+
+    @property
+    def frame(self) -> Any:
+        """The first frame inside the page (a notebook cell's or a report's map)."""
+        return next(f for f in self.page.frames if f is not self.page.main_frame)
+
+    def close(self) -> None:
+        self.context.close()
+
+    def __enter__(self) -> OfflinePage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def offline_page(
+    browser: Any, *, viewport: dict[str, int] | None = None, init_script: str | None = None, **context: Any
+) -> OfflinePage:
+    """A new :class:`OfflinePage` (not yet showing anything); ``context`` goes to ``browser.new_context``
+    (``bypass_csp``, ``is_mobile``, ...), ``init_script`` runs in every document before its own scripts."""
+    view = OfflinePage(browser.new_context(viewport=viewport or {"width": 1200, "height": 800}, **context))
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            r.abort()  # recorded by the request event below, which fires for every request of the context
+
+    def dialog(d: Any) -> None:
+        view.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    view.context.on("request", lambda r: None if r.url.startswith(LOCAL) else view.requests.append(r.url))
+    view.context.route("**/*", route)
+    page = view.page = view.context.new_page()
+    page.on("console", lambda m: view.console.append(f"{m.type}: {m.text}"))
+    page.on("console", lambda m: view.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: view.errors.append(str(e)))
+    page.on("dialog", dialog)
+    if init_script:
+        page.add_init_script(init_script)
+    return view
+
+
+def open_offline_map(
+    browser: Any,
+    path: Path | None = None,
+    *,
+    html: str | None = None,
+    wait: str | None = "ready",
+    settle_ms: int = 0,
+    timeout_ms: int = 15_000,
+    viewport: dict[str, int] | None = None,
+    init_script: str | None = None,
+    **context: Any,
+) -> OfflinePage:
+    """Open a saved page (or markup) offline, as :func:`offline_page` and :meth:`OfflinePage.open` do, and
+    return the :class:`OfflinePage` (use it in ``with`` so its context is closed)."""
+    view = offline_page(browser, viewport=viewport, init_script=init_script, **context)
+    try:
+        view.open(path, html=html, wait=wait, settle_ms=settle_ms, timeout_ms=timeout_ms)
+    except BaseException:
+        view.close()
+        raise
+    return view

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import open_offline_map
 from test_maps import make_analysis
 from test_report import town, written  # noqa: F401  (module fixtures: the report on a planted town)
 
@@ -36,29 +37,23 @@ def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_axe_finds_nothing_serious_on_the_map(browser: Any, map_file: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 700})
-    try:
-        page.goto(map_file.as_uri())
-        page.wait_for_selector("[data-tg-ready='1']", timeout=15_000)
-        problems = _serious(page.main_frame)
-        lang = page.evaluate("document.documentElement.lang")
-    finally:
-        page.close()
+    with open_offline_map(browser, map_file, viewport={"width": 1280, "height": 700}) as view:
+        problems = _serious(view.page.main_frame)
+        lang = view.page.evaluate("document.documentElement.lang")
+    assert view.requests == []
     assert problems == []
     assert lang == "sv"
 
 
 def test_axe_finds_nothing_serious_on_the_board_report(browser: Any, written: dict[str, Path]) -> None:  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        page.goto(written["html"].as_uri())
-        page.wait_for_timeout(1500)
+    size = {"width": 1280, "height": 900}
+    with open_offline_map(browser, written["html"], viewport=size, wait="load", settle_ms=1500) as view:
+        page = view.page
         report = _serious(page.main_frame)
-        inner = _serious(page.frames[1])  # the map inside the report
+        inner = _serious(view.frame)  # the map inside the report
         alts = page.evaluate("[...document.images].map(i => i.alt)")
         frame_title = page.locator("iframe").get_attribute("title")
-    finally:
-        page.close()
+    assert view.requests == []
     assert report == []
     assert inner == []
     assert alts
@@ -67,10 +62,9 @@ def test_axe_finds_nothing_serious_on_the_board_report(browser: Any, written: di
 
 
 def test_layers_and_places_work_from_the_keyboard(browser: Any, map_file: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    view = open_offline_map(browser, map_file, viewport={"width": 1280, "height": 700})
+    page = view.page
     try:
-        page.goto(map_file.as_uri())
-        page.wait_for_selector("[data-tg-ready='1']", timeout=15_000)
         seen: list[str] = []
         for _ in range(60):  # tab through the page and note what receives the focus
             page.keyboard.press("Tab")
@@ -90,7 +84,7 @@ def test_layers_and_places_work_from_the_keyboard(browser: Any, map_file: Path) 
         page.keyboard.press("Enter")  # a place opened from the keyboard
         page.locator(".leaflet-popup-content").wait_for(timeout=5_000)
     finally:
-        page.close()
+        view.close()
     assert any("leaflet-control-layers-selector" in s for s in seen)
     assert any("tg-place" in s for s in seen)
     assert before > 0
@@ -100,16 +94,15 @@ def test_layers_and_places_work_from_the_keyboard(browser: Any, map_file: Path) 
 def test_axe_finds_nothing_serious_on_the_lagesbild(browser: Any, demo: tuple) -> None:
     """The demo's lägesbild (its CSP forbids every script, so axe is let in by bypassing it)."""
     _analysis, paths = demo
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(paths["lagesbild"].as_uri())
-        page.wait_for_timeout(500)
-        problems = _serious(page.main_frame)
-        alts = page.evaluate("[...document.images].map(i => i.alt)")
-        lang = page.evaluate("document.documentElement.lang")
-    finally:
-        context.close()
+    size = {"width": 1280, "height": 900}
+    view = open_offline_map(
+        browser, paths["lagesbild"], viewport=size, wait="load", settle_ms=500, bypass_csp=True
+    )
+    with view:
+        problems = _serious(view.page.main_frame)
+        alts = view.page.evaluate("[...document.images].map(i => i.alt)")
+        lang = view.page.evaluate("document.documentElement.lang")
+    assert view.requests == []
     assert problems == []
     assert alts
     assert all(a.strip() for a in alts)  # every chart and map image has a text alternative

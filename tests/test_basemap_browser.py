@@ -8,6 +8,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from conftest import offline_page
+from test_basemap_auto import cli_map, incidents_csv  # noqa: F401  (a module fixture)
 
 from trygghet_geo import sample
 from trygghet_geo import schema as s
@@ -16,7 +18,6 @@ from trygghet_geo.output.maps import save_html
 
 pytestmark = pytest.mark.browser
 
-READY = "[data-tg-ready='1']"
 A4_LANDSCAPE_PX = (297 - 16) / 25.4 * 96, (210 - 16) / 25.4 * 96  # the page box inside 8 mm margins
 
 
@@ -48,36 +49,15 @@ def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.tg_errors = []  # type: ignore[attr-defined]
-    page.tg_outside = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: m.type == "error" and page.tg_errors.append(m.text))
-    page.on("pageerror", lambda e: page.tg_errors.append(str(e)))
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            page.tg_outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    yield page
-    context.close()
+def view(browser):
+    with offline_page(browser, viewport={"width": 1280, "height": 800}) as v:  # outside requests refused
+        yield v
 
 
-def _open(page, path: Path) -> None:
-    page.goto(path.as_uri())
-    page.wait_for_selector(READY, timeout=15_000)
-    page.wait_for_timeout(200)
-
-
-def test_basemap_layers_are_drawn_offline(page, map_file) -> None:
-    _open(page, map_file)
-    assert page.tg_errors == []
-    assert page.tg_outside == []
+def test_basemap_layers_are_drawn_offline(view, map_file) -> None:
+    page = view.open(map_file, settle_ms=200)
+    assert view.errors == []
+    assert view.requests == []
     for key in ("water", "green", "buildings", "rail"):
         path = page.locator(f".leaflet-tgBase-pane path.tg-base-{key}")
         assert path.count() >= 1, key
@@ -98,8 +78,8 @@ def test_basemap_layers_are_drawn_offline(page, map_file) -> None:
     assert "Bakgrund: vatten" in labels
 
 
-def test_layer_control_hides_the_buildings(page, map_file) -> None:
-    _open(page, map_file)
+def test_layer_control_hides_the_buildings(view, map_file) -> None:
+    page = view.open(map_file, settle_ms=200)
     label = page.locator(".leaflet-control-layers-overlays label", has_text="Bakgrund: byggnader")
     label.locator("input").click()
     assert page.locator("path.tg-base-buildings").count() == 0
@@ -115,8 +95,8 @@ def _inside(box: dict[str, float] | None, width: float, height: float) -> bool:
     )
 
 
-def test_print_fits_map_legend_and_list_on_a4_landscape(page, map_file) -> None:
-    _open(page, map_file)
+def test_print_fits_map_legend_and_list_on_a4_landscape(view, map_file) -> None:
+    page = view.open(map_file, settle_ms=200)
     page.emulate_media(media="print")
     page.wait_for_timeout(200)
     width, height = A4_LANDSCAPE_PX
@@ -131,26 +111,26 @@ def test_print_fits_map_legend_and_list_on_a4_landscape(page, map_file) -> None:
         assert not page.locator(sel).is_visible(), sel
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") + pdf.count(b"/Type /Page/") == 1
-    assert page.tg_errors == []
-    assert page.tg_outside == []
+    assert view.errors == []
+    assert view.requests == []
 
 
 @pytest.mark.slow
-def test_the_demo_map_shows_water_parks_and_buildings(demo, page) -> None:
+def test_the_demo_map_shows_water_parks_and_buildings(demo, view) -> None:
     _, paths = demo
-    _open(page, paths["map"])
+    page = view.open(paths["map"], settle_ms=200)
     for key in ("water", "green", "buildings", "rail"):
         assert len(page.locator(f"path.tg-base-{key}").first.get_attribute("d") or "") > 100, key
     assert page.locator(".tg-landmark").count() >= 3
-    assert page.tg_errors == []
-    assert page.tg_outside == []
+    assert view.errors == []
+    assert view.requests == []
 
 
 @pytest.mark.slow
-def test_the_demo_map_prints_its_whole_list_and_legend_on_one_page(demo, page) -> None:
+def test_the_demo_map_prints_its_whole_list_and_legend_on_one_page(demo, view) -> None:
     """Eleven places with long reasons and a long legend: nothing cut, nothing covering the list."""
     _, paths = demo
-    _open(page, paths["map"])
+    page = view.open(paths["map"], settle_ms=200)
     page.emulate_media(media="print")
     page.wait_for_timeout(200)
     width, height = A4_LANDSCAPE_PX
@@ -169,3 +149,22 @@ def test_the_demo_map_prints_its_whole_list_and_legend_on_one_page(demo, page) -
     )
     assert clipped == []
     assert page.locator(".tg-place").count() == len(demo[0].places)
+
+
+@pytest.fixture(scope="module")
+def cli_map_file(incidents_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    """``trygghet-geo analyze`` with the network read from the OSM extract and no other basemap option."""
+    return cli_map(incidents_csv, tmp_path_factory.mktemp("cli"), "--network", str(sample.pbf_path()))
+
+
+def test_the_command_lines_map_shows_the_basemap_offline(view, cli_map_file) -> None:
+    page = view.open(cli_map_file, settle_ms=300)
+    for key in ("water", "green", "buildings"):
+        paths = page.locator(f".leaflet-tgBase-pane path.tg-base-{key}")
+        assert paths.count() >= 1, key
+        assert len(paths.first.get_attribute("d") or "") > 100, key  # real geometry, not an empty path
+    assert page.locator(".tg-landmark").count() >= 3
+    labels = page.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Bakgrund: byggnader" in labels
+    assert view.errors == []
+    assert view.requests == []

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
 
 EPS, MIN_SAMPLES, SIMS, SEED = 60.0, 10, 5, 7
 KW = {"eps_m": EPS, "min_samples": MIN_SAMPLES, "n_simulations": SIMS, "random_state": SEED}
+SPLIT = 500  # the three largest municipalities (800, 585, 578 incidents) run their Monte Carlo in blocks
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,16 @@ def reference(nation):
 def two_workers(nation, tmp_path_factory):
     inc, mun, nets = nation
     out = tmp_path_factory.mktemp("two")
-    table = batch.run(inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=2, **KW)
+    table = batch.run(
+        inc,
+        municipalities=mun,
+        networks=nets,
+        out=out,
+        scheduler="threads",
+        n_workers=2,
+        split_above=SPLIT,
+        **KW,
+    )
     return out, table
 
 
@@ -90,9 +100,14 @@ def test_batch_equals_analyze_on_each_partition(nation, reference, tmp_path, wor
     else:
         out = tmp_path
         table = batch.run(
-            inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=workers, **KW
-        )
+            inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=workers,
+            split_above=SPLIT, **KW,
+        )  # fmt: skip
     assert (table["status"] == "done").all(), table[["kommunkod", "status", "error"]]
+    tasks = table.attrs["tasks"]
+    split = set(tasks.loc[tasks["kind"] == "block", "kommunkod"])
+    assert split == {"0114", "0314", "0414"}
+    assert set(tasks.loc[tasks["kind"] == "partition", "kommunkod"]) == {"0514", "0614", "0714"}
     assert table["n_incidents"].sum() == len(inc)
     for code, (p, ref) in reference.items():
         _same_output(out, code, ref)
@@ -344,3 +359,18 @@ def test_network_by_municipality_cuts_the_extract_at_the_borders(tmp_path, capsy
     assert len(on_border) > 3  # streets cut at the border, ending on it from both sides
     east_xy = {tuple(np.round(p, 3)) for p in shapely.get_coordinates(east.nodes.geometry.to_numpy())}
     assert all(tuple(np.round(p, 3)) in east_xy for p in on_border)
+
+
+def test_a_hotspot_of_incidents_in_no_municipality_belongs_to_none():
+    """Halo incidents outside every municipality polygon have no kommunkod; a hotspot made only of them is
+    owned by no partition (kept nowhere), one with a member inside goes to that member's municipality."""
+    from trygghet_geo._halo import owners
+
+    incidents = pd.DataFrame(
+        {"kommunkod": [None, None, "0114", None], "halo": [True, True, False, True]}, index=[10, 11, 12, 13]
+    )
+    hotspots = pd.DataFrame({"member_index": [[10, 11], [12, 13]]})
+    got = owners(hotspots, incidents)
+    assert got["owner_kommunkod"].tolist() == ["", "0114"]
+    assert got["n_halo_events"].tolist() == [2, 1]
+    assert got["hotspot_key"].tolist() == ["10", "12"]

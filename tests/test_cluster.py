@@ -156,16 +156,64 @@ def test_helsinki_labels_equal_sklearn_precomputed(helsinki, helsinki_points, ep
     assert labels.max() >= 1
 
 
-def test_tiled_bounded_search_equals_full_dijkstra(helsinki) -> None:
+@pytest.mark.parametrize("eps", [30.0, 100.0])
+def test_helsinki_distance_graph_equals_searches_from_each_point(helsinki, helsinki_points, eps) -> None:
+    """The pruned (edge, edge) table loses no pair: every point's row of the distance graph equals a plain
+    search from that point (scipy's Dijkstra from its edge's two ends, another code path)."""
+    from trygghet_geo.network.distance import distances_along_streets
+
+    _, snap = helsinki_points
+    e, t = snap["edge_id"].to_numpy(), snap["edge_offset_m"].to_numpy()
+    g = network_distance_graph(e, t, helsinki, max_distance_m=eps).tocsr()
+    rng = np.random.default_rng(3)
+    for i in rng.choice(np.flatnonzero(e >= 0), 40, replace=False):
+        d = distances_along_streets(helsinki, int(e[i]), float(t[i]), e, t, eps)
+        d[e < 0] = np.inf
+        clear = np.abs(d - eps) > 1e-6  # a pair within rounding of eps may fall either way
+        row = g.getrow(i)
+        got = np.full(len(e), np.inf)
+        got[row.indices] = row.data
+        np.testing.assert_array_equal(np.isfinite(got)[clear], (d <= eps)[clear])
+        both = np.isfinite(got) & np.isfinite(d)
+        np.testing.assert_allclose(got[both], d[both], rtol=0, atol=1e-9)
+
+
+def test_bounded_search_equals_scipy_dijkstra_bit_for_bit(helsinki) -> None:
     sources = np.arange(0, len(helsinki.nodes), 7)
-    s, d, w = node_distances(helsinki, sources, 150.0)
-    full = dijkstra(helsinki.adjacency, indices=sources, limit=150.0)
-    r, c = np.nonzero(np.isfinite(full))
-    got = {(int(a), int(b)): x for a, b, x in zip(s, d, w, strict=True)}
-    assert len(got) == len(r) == len(s)
-    np.testing.assert_allclose(
-        [got[(int(sources[a]), int(b))] for a, b in zip(r, c, strict=True)], full[r, c]
-    )
+    for radius in (0.0, 37.5, 150.0):
+        s, d, w = node_distances(helsinki, sources, radius)
+        assert np.all(np.diff(s) >= 0)  # grouped by source
+        o = np.lexsort((d, s))
+        s, d, w = s[o], d[o], w[o]
+        full = dijkstra(helsinki.adjacency, indices=sources, limit=radius)
+        r, c = np.nonzero(np.isfinite(full))  # row-major: by source, then node
+        np.testing.assert_array_equal(s, sources[r])
+        np.testing.assert_array_equal(d, c)
+        np.testing.assert_array_equal(w, full[r, c])
+
+
+def test_bounded_search_counts_the_limit_and_zero_length_edges() -> None:
+    from scipy.sparse import csr_matrix
+
+    from trygghet_geo.network._kernels import bounded_reach
+
+    # 0 -(0 m)- 1 -(5 m)- 2 -(1 m)- 3, and a longer detour 0 -(7 m)- 2
+    u = np.array([0, 1, 2, 0])
+    v = np.array([1, 2, 3, 2])
+    w = np.array([0.0, 5.0, 1.0, 7.0])
+    g = csr_matrix((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(4, 4))
+    for limit in (0.0, 5.0, 5.5, 6.0, 100.0):
+        full = dijkstra(g, indices=[0, 3], limit=limit)
+        ptr, dst, dist = bounded_reach(
+            g.indptr.astype(np.int64), g.indices.astype(np.int64), g.data, np.array([0, 3]), limit
+        )
+        r, c = np.nonzero(np.isfinite(full))
+        row = np.repeat([0, 1], np.diff(ptr))
+        o = np.lexsort((dst, row))
+        row, dst, dist = row[o], dst[o], dist[o]
+        np.testing.assert_array_equal(row, r)
+        np.testing.assert_array_equal(dst, c)
+        np.testing.assert_array_equal(dist, full[r, c])
 
 
 def test_cached_search_returns_what_a_fresh_search_does(helsinki) -> None:

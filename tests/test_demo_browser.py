@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from conftest import open_offline_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_demo_map_loads_without_console_errors(demo, browser) -> None:
     _, paths = demo
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # tile servers are unreachable here: the shared map must still draw everything but the tiles
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
-        ),
-    )
-    page.goto(paths["map"].as_uri())
-    page.wait_for_selector(".leaflet-container")
-    page.wait_for_timeout(500)
-    tile_errors = [e for e in errors if "net::ERR_FAILED" in e or "Failed to load resource" in e]
-    assert [e for e in errors if e not in tile_errors] == []
-    assert page.locator(".leaflet-interactive").count() > 0
-    assert "Syntetiska exempeldata" in page.content()
-    page.close()
+    with open_offline_map(browser, paths["map"], settle_ms=500) as view:
+        drawn = view.page.locator(".leaflet-interactive").count()
+        content = view.page.content()
+    # tile servers are unreachable here, and the shared map asks none: it draws everything by itself
+    assert view.errors == []
+    assert view.requests == []
+    assert drawn > 0
+    assert "Syntetiska exempeldata" in content

@@ -29,7 +29,8 @@ _INK = """(colors) => {
 @pytest.mark.parametrize("privacy", ["shared", "internal"])
 def test_density_layer_renders_offline_with_its_legend(browser, tmp_path, privacy):
     path = save_html(make_analysis(400), tmp_path / f"{privacy}.html", privacy=privacy)
-    context, page, requests, errors = open_offline_map(browser, path)
+    view = open_offline_map(browser, path)
+    page, requests, errors = view.page, view.requests, view.errors
     try:
         legend = page.locator(".tg-legend").inner_text()
         assert "Täthet längs gatorna (händelser per km gata och år, bandbredd" in legend
@@ -42,7 +43,7 @@ def test_density_layer_renders_offline_with_its_legend(browser, tmp_path, privac
         page.wait_for_timeout(300)
         after = page.evaluate(_INK, list(COLORS))
     finally:
-        context.close()
+        view.close()
     assert before == 0  # off until ticked
     assert after > 500  # pixels of street pieces in the density colours
     assert errors == []

@@ -12,17 +12,11 @@ from scipy import sparse
 from shapely.geometry import LineString, Point
 
 import trygghet_geo as tg
-from tests._trend_scenarios import grid, pattern_at, scenario
+from tests._trend_scenarios import ACCEPT, grid, pattern_at, scenario
 from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.hotspots._emerging import PATTERNS, gi_star, mann_kendall
 from trygghet_geo.network import network_from_lines
 
-ACCEPT = {
-    "new": {"new", "consecutive"},
-    "intensifying": {"intensifying"},
-    "persistent": {"persistent"},
-    "historical": {"historical", "diminishing"},
-}
 HOT = {p for p in PATTERNS if not p.startswith("cold_") and p != "no_pattern"}
 
 

@@ -11,7 +11,7 @@ import pytest
 from scipy import sparse
 
 import trygghet_geo as tg
-from tests._trend_scenarios import grid, pattern_at, scenario
+from tests._trend_scenarios import ACCEPT, KINDS, grid, pattern_at, scenario
 from trygghet_geo.errors import ParameterError
 from trygghet_geo.hotspots._emerging import PATTERNS
 from trygghet_geo.hotspots._emerging_null import gi_star, null_moments
@@ -20,13 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from planted import grid_town
 from trend_town import pattern_near, town_scenario
 
-KINDS = ("new", "intensifying", "persistent", "historical")
-ACCEPT = {
-    "new": {"new", "consecutive"},
-    "intensifying": {"intensifying"},
-    "persistent": {"persistent"},
-    "historical": {"historical", "diminishing"},
-}
 HOT = {p for p in PATTERNS if not p.startswith("cold_") and p != "no_pattern"}
 
 

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import open_offline_map
 from scipy.stats import binomtest
 from shapely.geometry import LineString, Point, box
 
@@ -161,18 +162,12 @@ def test_hotlist_from_the_command_line_opens_in_chromium(browser, tmp_path: Path
     assert main(["hotlist", "--days", "28", "--out", str(tmp_path)]) == 0
     html = tmp_path / "hotlist.html"
     assert "Syntetiska exempeldata" in html.read_text(encoding="utf-8")
-    page = browser.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("request", lambda r: problems.append(f"request: {r.url}")
-            if not r.url.startswith(("file:", "data:", "about:")) else None)  # fmt: skip
-    page.goto(html.as_uri())
-    assert problems == []
-    assert page.evaluate("document.querySelectorAll('table').length") == 2
-    pdf = page.pdf(format="A4")
+    with open_offline_map(browser, html, wait="load", viewport={"width": 1280, "height": 720}) as view:
+        assert view.errors == []
+        assert view.requests == []
+        assert view.page.evaluate("document.querySelectorAll('table').length") == 2
+        pdf = view.page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one A4 page when printed
-    page.close()
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -9,6 +9,7 @@ from typing import Any
 
 import docx
 import pytest
+from conftest import open_offline_map
 from test_xss_browser import PAYLOADS, TRAP, _analysis
 
 from trygghet_geo.output._lagesbild_doc import APPENDIX, SECTIONS
@@ -37,48 +38,19 @@ INJECTED = """
 """
 
 
-def _open(browser: Any, path: Path) -> tuple[Any, dict[str, list[str]]]:
-    seen: dict[str, list[str]] = {"dialogs": [], "console": [], "errors": [], "requests": []}
-    page = browser.new_page()
-
-    def on_dialog(d: Any) -> None:
-        seen["dialogs"].append(f"{d.type}: {d.message}")
-        d.dismiss()
-
-    def on_route(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:", "about:")):
-            route.continue_()
-        else:
-            seen["requests"].append(url)
-            route.abort()
-
-    page.on("dialog", on_dialog)
-    page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on(
-        "request", lambda r: None if r.url.startswith(("file:", "data:")) else seen["requests"].append(r.url)
-    )
-    page.route("**/*", on_route)
-    page.add_init_script(TRAP)
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(300)
-    return page, seen
-
-
 def test_demo_lagesbild_opens_with_no_console_error_and_no_request(demo: Any, browser: Any) -> None:
     _, paths = demo
-    page, seen = _open(browser, paths["lagesbild"])
+    view = open_offline_map(browser, paths["lagesbild"], wait="load", settle_ms=300, init_script=TRAP)
+    page = view.page
     try:
         headings = page.eval_on_selector_all("h1", "hs => hs.map(h => h.textContent)")
         images = page.eval_on_selector_all("figure img", "is => is.map(i => i.naturalWidth)")
         injected = page.evaluate(INJECTED)
     finally:
-        page.close()
-    assert seen["console"] == []
-    assert seen["errors"] == []
-    assert seen["requests"] == []
+        view.close()
+    assert view.console == []
+    assert view.errors == []
+    assert view.requests == []
     assert headings == [*SECTIONS, APPENDIX]
     assert len(images) == 2
     assert all(w > 100 for w in images)  # the chart and the map decoded
@@ -95,7 +67,8 @@ def xss_doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_no_payload_runs_in_the_lagesbild(browser: Any, xss_doc: dict[str, Path]) -> None:
-    page, seen = _open(browser, xss_doc["html"])
+    view = open_offline_map(browser, xss_doc["html"], wait="load", settle_ms=300, init_script=TRAP)
+    page = view.page
     try:
         page.wait_for_timeout(300)
         hits = page.evaluate("window.__hits")
@@ -103,12 +76,12 @@ def test_no_payload_runs_in_the_lagesbild(browser: Any, xss_doc: dict[str, Path]
         text = page.evaluate("document.body.innerText")
         title = page.title()
     finally:
-        page.close()
+        view.close()
     assert hits == [], f"injected code ran: {hits}"
-    assert seen["dialogs"] == []
-    assert seen["errors"] == []
-    assert seen["console"] == []
-    assert seen["requests"] == []
+    assert view.dialogs == []
+    assert view.errors == []
+    assert view.console == []
+    assert view.requests == []
     assert injected == [], injected[:10]
     # the place names, reasons, remarks' measures, the user's texts and the title show as typed
     for p in (PAYLOADS[3], PAYLOADS[5], *PAYLOADS[10:20]):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import open_offline_map
 from test_maps import make_analysis
 from test_report import town, written  # noqa: F401  (module fixtures: the report on a planted town)
 
@@ -14,7 +15,7 @@ from trygghet_geo.output.maps import save_html
 
 pytestmark = pytest.mark.browser
 
-READY = "[data-tg-ready='1']"
+LAPTOP = {"width": 1280, "height": 700}
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -39,10 +40,9 @@ def busy_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_legend_never_covers_the_place_list_on_a_laptop(browser: Any, busy_map: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    view = open_offline_map(browser, busy_map, viewport=LAPTOP)
+    page = view.page
     try:
-        page.goto(busy_map.as_uri())
-        page.wait_for_selector(READY, timeout=15_000)
         panel = page.locator(".tg-panel").bounding_box()
         legend = page.locator(".tg-legend").bounding_box()
         items = page.locator(".tg-place")
@@ -63,44 +63,42 @@ def test_legend_never_covers_the_place_list_on_a_laptop(browser: Any, busy_map: 
         page.locator(".tg-panel .tg-toggle").first.click()
         assert not page.locator(".tg-list").is_visible()
     finally:
-        page.close()
+        view.close()
+    assert view.errors == []
+    assert view.requests == []
 
 
 def test_popup_lists_categories_with_a_slash(browser: Any, busy_map: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 700})
-    try:
-        page.goto(busy_map.as_uri())
-        page.wait_for_selector(READY, timeout=15_000)
-        page.locator(".tg-place").first.click()
-        popup = page.locator(".leaflet-popup-content")
+    with open_offline_map(browser, busy_map, viewport=LAPTOP) as view:
+        view.page.locator(".tg-place").first.click()
+        popup = view.page.locator(".leaflet-popup-content")
         popup.wait_for(timeout=5_000)
         text = popup.inner_text()
-    finally:
-        page.close()
     assert "Skadegörelse/klotter" in text
     assert "Folksamling/otrygghet" in text
     assert "Nedskräpning" in text
 
 
 def test_board_report_prints_on_a4_with_its_map(browser: Any, written: dict[str, Path]) -> None:  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    view = open_offline_map(browser, written["html"], viewport={"width": 1280, "height": 900}, wait="load",
+                            settle_ms=1000)  # fmt: skip
+    page = view.page
     try:
-        page.goto(written["html"].as_uri())
-        page.wait_for_timeout(1000)
         page.emulate_media(media="print")
         frame = page.locator("iframe")
         assert frame.evaluate("f => getComputedStyle(f).display") != "none"
         box = frame.bounding_box()
         assert box is not None
         assert box["height"] > 400
-        inner = page.frames[1]
+        inner = view.frame
         size = inner.evaluate(
             "() => { const r = document.querySelector('.leaflet-container').getBoundingClientRect();"
             " return [r.width, r.height]; }"
         )
         pdf = page.pdf(format="A4", landscape=True, print_background=True)
     finally:
-        page.close()
+        view.close()
+    assert view.requests == []
     assert size[0] > 600
     assert size[1] > 400
     assert pdf[:4] == b"%PDF"

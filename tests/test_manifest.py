@@ -165,6 +165,10 @@ def _variants(small: dict[str, object]) -> dict[str, tuple[object, object]]:
         "categories": ({"Olaga hot": "övrigt"}, ("parameters", "categories", {"Olaga hot": "övrigt"})),
         "include_uncertain": (True, ("parameters", "include_uncertain", True)),
         "min_geocode_score": (65.0, ("parameters", "min_geocode_score", 65.0)),
+        "basemap": (
+            False,
+            ("parameters", "basemap", False),
+        ),  # the default reads one from the network's extract
     }
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import offline_page, open_offline_map
 from test_maps import XSS, make_analysis
 
 from trygghet_geo.output.maps import save_html
 
 pytestmark = pytest.mark.browser
-
-READY = "[data-tg-ready='1']"
 
 
 @pytest.fixture(scope="module")
@@ -21,25 +20,15 @@ def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    page = context.new_page()
-    page.tg_errors = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: m.type == "error" and page.tg_errors.append(m.text))
-    page.on("pageerror", lambda e: page.tg_errors.append(str(e)))
-    yield page
-    context.close()
+def view(browser):
+    with offline_page(browser) as v:  # outside requests refused and recorded, console errors collected
+        yield v
 
 
-def _open(page, path: Path) -> None:
-    page.goto(path.as_uri())
-    page.wait_for_selector(READY, timeout=15_000)
-
-
-def test_map_loads_without_console_errors(page, map_file):
-    _open(page, map_file)
-    page.wait_for_timeout(300)
-    assert page.tg_errors == []
+def test_map_loads_without_console_errors(view, map_file):
+    page = view.open(map_file, settle_ms=300)
+    assert view.errors == []
+    assert view.requests == []
     assert page.locator(".tg-place").count() == 3
     assert page.locator(".tg-footer").inner_text().startswith("Utelämnade rader: 3")
     assert "Syntetiska exempeldata" in page.locator(".tg-panel").inner_text()
@@ -47,8 +36,8 @@ def test_map_loads_without_console_errors(page, map_file):
     assert page.locator(".leaflet-control-zoom-fullscreen").count() == 1
 
 
-def test_layer_control_toggles_a_layer(page, map_file):
-    _open(page, map_file)
+def test_layer_control_toggles_a_layer(view, map_file):
+    page = view.open(map_file)
     assert page.locator(".tg-obs").count() == 7
     label = page.locator(".leaflet-control-layers-overlays label", has_text="Trygghetsvandring")
     label.locator("input").click()
@@ -57,8 +46,8 @@ def test_layer_control_toggles_a_layer(page, map_file):
     assert page.locator(".tg-obs").count() == 7
 
 
-def test_hotspot_popup_shows_its_reason(page, map_file):
-    _open(page, map_file)
+def test_hotspot_popup_shows_its_reason(view, map_file):
+    page = view.open(map_file)
     page.locator("path.tg-hotspot").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5_000)
@@ -66,8 +55,8 @@ def test_hotspot_popup_shows_its_reason(page, map_file):
     assert "p-värde" in popup.inner_text()
 
 
-def test_clicking_a_ranked_place_zooms_to_it(page, map_file):
-    _open(page, map_file)
+def test_clicking_a_ranked_place_zooms_to_it(view, map_file):
+    page = view.open(map_file)
     page.locator(".tg-place[data-rank='2']").click()
     # the popup is open on the place's polygon, zoomed in with the polygon's centre in view (the popup's
     # auto-pan may move the view's own centre off a small polygon, so that is not what is checked)
@@ -98,8 +87,8 @@ _FIND_LONE_POINT = """() => {
 }"""
 
 
-def test_clicking_a_point_outside_hotspots_names_its_category(page, map_file):
-    _open(page, map_file)
+def test_clicking_a_point_outside_hotspots_names_its_category(view, map_file):
+    page = view.open(map_file)
     spot = page.evaluate(_FIND_LONE_POINT)
     assert spot is not None, "no incident point outside the hotspots to click"
     page.wait_for_timeout(200)
@@ -113,7 +102,7 @@ def test_clicking_a_point_outside_hotspots_names_its_category(page, map_file):
     # waited for, not slept: on a loaded machine the click's handler may take longer than a fixed 200 ms
     page.locator(".tg-points-popup").wait_for(state="detached", timeout=5_000)
     assert page.locator(".tg-points-popup").count() == 0
-    assert page.tg_errors == []
+    assert view.errors == []
 
 
 _COUNT_INK = """() => {
@@ -129,57 +118,35 @@ _COUNT_INK = """() => {
 
 def test_self_contained_map_draws_everything_offline(browser, tmp_path):
     path = save_html(make_analysis(400), tmp_path / "offline.html", self_contained=True)  # shared mode
-    context = browser.new_context(viewport={"width": 1000, "height": 700})
-    outside: list[str] = []
-
-    def block(route):
-        url = route.request.url
-        if url.startswith(("file://", "data:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    try:
-        _open(page, path)
-        page.wait_for_timeout(500)
-        ink = page.evaluate(_COUNT_INK)
-    finally:
-        context.close()
-    assert outside == []
-    assert errors == []
+    with open_offline_map(browser, path, viewport={"width": 1000, "height": 700}, settle_ms=500) as view:
+        ink = view.page.evaluate(_COUNT_INK)
+    assert view.requests == []
+    assert view.errors == []
     assert ink["streets"] > 1000  # pixels of drawn streets
     assert ink["points"] > 0
     assert ink["hotspots"] >= 2
 
 
-def test_planar_heatmap_layer_draws_when_ticked(page, tmp_path):
+def test_planar_heatmap_layer_draws_when_ticked(view, tmp_path):
     path = save_html(make_analysis(400), tmp_path / "heat.html", privacy="internal", heatmap="planar")
-    _open(page, path)
+    page = view.open(path)
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
     page.locator(".leaflet-control-layers-overlays label", has_text="Värmekarta").locator("input").click()
     page.wait_for_selector("canvas.leaflet-heatmap-layer", timeout=5_000)
-    assert page.tg_errors == []
+    assert view.errors == []
 
 
 def test_injected_text_runs_no_script_and_shows_literally(browser, tmp_path):
     path = save_html(make_analysis(60, note=XSS), tmp_path / "xss.html", self_contained=True)
-    page = browser.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    try:
-        _open(page, path)
+    with open_offline_map(browser, path) as view:
+        page = view.page
         page.locator(".tg-obs").first.click()
         text = page.locator(".leaflet-popup-content").inner_text()
         name = page.locator(".tg-place[data-rank='3']").inner_text()
         imgs = page.locator(".leaflet-popup-content img, .tg-panel img").count()
-    finally:
-        page.close()
+    dialogs = view.dialogs
+    assert view.errors == []
+    assert view.requests == []
     assert dialogs == []
     assert XSS in text
     assert "<script>" in name
@@ -187,13 +154,9 @@ def test_injected_text_runs_no_script_and_shows_literally(browser, tmp_path):
 
 
 def test_phone_sized_screen_folds_the_layer_list(browser, map_file):
-    context = browser.new_context(viewport={"width": 390, "height": 760}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    try:
-        _open(page, map_file)
-        expanded = page.locator(".leaflet-control-layers-expanded").count()
-        panel_width = page.locator(".tg-panel").bounding_box()["width"]
-    finally:
-        context.close()
+    phone = {"width": 390, "height": 760}
+    with open_offline_map(browser, map_file, viewport=phone, is_mobile=True, has_touch=True) as view:
+        expanded = view.page.locator(".leaflet-control-layers-expanded").count()
+        panel_width = view.page.locator(".tg-panel").bounding_box()["width"]
     assert expanded == 0
     assert panel_width <= 390 - 60

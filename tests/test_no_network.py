@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import open_offline_map
 
 from trygghet_geo import schema as s
 
@@ -186,26 +187,10 @@ def test_self_contained_sample_map_fetches_nothing_when_opened(browser: Any, dem
     """The recipient's side: Chromium opens the emailed file and asks the network for nothing."""
     _, paths = demo
     html = paths["map"]  # the demo writes the map self-contained, as every saved map is by default
-    requests: list[str] = []
-    errors: list[str] = []
-    page = browser.new_page()
-
-    def on_route(route: Any) -> None:
-        if route.request.url.startswith(("file:", "data:", "about:", "blob:")):
-            route.continue_()
-        else:
-            requests.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", on_route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        page.goto(html.as_uri())
-        page.wait_for_load_state("load")
-        page.wait_for_timeout(500)
-        n_layers = page.evaluate("Object.keys(window).filter(k => k.startsWith('feature_group_')).length")
-    finally:
-        page.close()
-    assert requests == []
-    assert errors == []
+    with open_offline_map(browser, html, wait="load", settle_ms=500) as view:
+        n_layers = view.page.evaluate(
+            "Object.keys(window).filter(k => k.startsWith('feature_group_')).length"
+        )
+    assert view.requests == []
+    assert view.errors == []
     assert n_layers >= 3

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import OfflinePage, open_offline_map
 from shapely.geometry import LineString
 
 from trygghet_geo import schema
@@ -206,28 +207,24 @@ def test_default_plan_and_bad_input(town: Analysis, tmp_path: Path) -> None:
         write_report(town, tmp_path / "rapport.pdf")
 
 
-def _open(browser, path: Path) -> tuple[object, list[str]]:
-    page = browser.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("request", lambda r: problems.append(f"request: {r.url}")
-            if not r.url.startswith(("file:", "data:", "about:", "blob:")) else None)  # fmt: skip
-    page.goto(path.as_uri())
-    page.wait_for_timeout(1500)
-    return page, problems
+def _open(browser, path: Path) -> OfflinePage:
+    """The report offline (conftest's helper), after its charts and map have had time to draw."""
+    return open_offline_map(browser, path, wait="load", settle_ms=1500)
+
+
+def _problems(view: OfflinePage) -> list[str]:
+    """Console errors, uncaught exceptions, dialogs and requests leaving the machine."""
+    return [*view.errors, *(f"dialog: {d}" for d in view.dialogs), *(f"request: {u}" for u in view.requests)]
 
 
 @pytest.mark.browser
 def test_report_opens_in_chromium(browser, written: dict[str, Path]) -> None:
-    page, problems = _open(browser, written["html"])
-    assert problems == []
-    assert page.evaluate("document.querySelector('img').naturalWidth") > 300
-    frame = page.frames[1]
-    assert frame.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
-    assert frame.evaluate("document.body.innerText").count("<script>alert('x')</script>gatan") >= 1
-    page.close()
+    with _open(browser, written["html"]) as view:
+        assert _problems(view) == []
+        assert view.page.evaluate("document.querySelector('img').naturalWidth") > 300
+        frame = view.frame
+        assert frame.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
+        assert frame.evaluate("document.body.innerText").count("<script>alert('x')</script>gatan") >= 1
 
 
 @pytest.mark.browser
@@ -239,11 +236,12 @@ def test_sample_report_from_the_command_line_opens_in_chromium(browser, tmp_path
     html = tmp_path / "uppfoljning.html"
     assert html.stat().st_size < MAX_BYTES
     assert (tmp_path / "uppfoljning.xlsx").exists()
-    page, problems = _open(browser, html)
-    assert problems == []
-    rows = page.evaluate("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")
-    assert rows == 10
-    page.close()
+    with _open(browser, html) as view:
+        assert _problems(view) == []
+        rows = view.page.evaluate("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")
+        assert rows == 10
+        # the sample's network came from its OSM extract: the report's map carries the basemap
+        assert view.frame.locator("path.tg-base-buildings").count() >= 1
 
 
 def test_followup_sheet_is_in_swedish(written: dict[str, Path]) -> None:

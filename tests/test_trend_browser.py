@@ -24,7 +24,8 @@ def test_time_filter_to_one_month_changes_the_counts(browser, tmp_path, privacy)
     path = save_html(
         analysis, tmp_path / f"{privacy}.html", privacy=privacy, trend=planted_segments(analysis)
     )
-    context, page, requests, errors = open_offline_map(browser, path)
+    view = open_offline_map(browser, path)
+    page, requests, errors = view.page, view.requests, view.errors
     try:
         box = page.locator(".tg-time")
         total = int(box.get_attribute("data-shown"))
@@ -49,7 +50,7 @@ def test_time_filter_to_one_month_changes_the_counts(browser, tmp_path, privacy)
         page.wait_for_timeout(200)
         back = int(box.get_attribute("data-shown"))
     finally:
-        context.close()
+        view.close()
     assert 0 < one_month < total / 4  # one month of twelve
     assert back == total
     assert legend_after != legend_before
@@ -66,13 +67,14 @@ def test_time_filter_to_one_month_changes_the_counts(browser, tmp_path, privacy)
 def test_trend_layer_legend_in_swedish(browser, tmp_path):
     analysis = make_analysis(300)
     path = save_html(analysis, tmp_path / "trend.html", trend=planted_segments(analysis))
-    context, page, requests, errors = open_offline_map(browser, path)
+    view = open_offline_map(browser, path)
+    page, requests, errors = view.page, view.requests, view.errors
     try:
         legend = page.locator(".tg-legend").inner_text()
         overlay = page.locator(".leaflet-control-layers-overlays").inner_text()
         patterns = page.locator(".tg-trend-item").evaluate_all("els => els.map(e => e.dataset.pattern)")
     finally:
-        context.close()
+        view.close()
     assert "Utveckling" in overlay
     assert "Utveckling längs gatorna (12 månader)" in legend
     for name in ("Ny hotspot (1)", "Växande hotspot (1)", "Tidigare hotspot (1)", "Bestående kallpunkt (1)"):

@@ -18,6 +18,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import open_offline_map
 from shapely.geometry import LineString, Point
 
 from trygghet_geo import schema as s
@@ -143,33 +144,6 @@ def _analysis(payloads: list[str]) -> Analysis:
     )
 
 
-def _open(browser: Any, path: Path) -> tuple[Any, dict[str, list[str]]]:
-    seen: dict[str, list[str]] = {"dialogs": [], "console": [], "errors": [], "requests": []}
-    page = browser.new_page()
-
-    def on_dialog(d: Any) -> None:
-        seen["dialogs"].append(f"{d.type}: {d.message}")
-        d.dismiss()
-
-    def on_route(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:", "about:")):
-            route.continue_()
-        else:
-            seen["requests"].append(url)
-            route.abort()
-
-    page.on("dialog", on_dialog)
-    page.on("console", lambda m: seen["console"].append(m.text))
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.route("**/*", on_route)
-    page.add_init_script(TRAP)
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    page.wait_for_function("typeof L !== 'undefined'")
-    return page, seen
-
-
 OPEN_POPUPS = """
 (markersOnly) => {
   const maps = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map);
@@ -231,29 +205,31 @@ def xss_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_no_payload_runs_in_chromium(browser: Any, xss_map: Path) -> None:
-    page, seen = _open(browser, xss_map)
+    view = open_offline_map(browser, xss_map, wait="leaflet", init_script=TRAP)
+    page = view.page
     try:
         popups = page.evaluate(OPEN_POPUPS, True)
         page.wait_for_timeout(400)  # let late handlers (onerror of images, animations, focus) fire
         hits = page.evaluate("window.__hits")
         injected = page.evaluate(INJECTED)
     finally:
-        page.close()
+        view.close()
     assert hits == [], f"injected code ran: {hits}"
-    assert seen["dialogs"] == [], seen["dialogs"]
-    assert not [m for m in seen["console"] if "XSS" in m], seen["console"]
-    assert seen["errors"] == [], seen["errors"]
+    assert view.dialogs == [], view.dialogs
+    assert not [m for m in view.console if "XSS" in m], view.console
+    assert view.errors == [], view.errors
     assert injected == [], f"elements or attributes injected from the data: {injected[:10]}"
-    assert seen["requests"] == [], f"a self-contained map fetched {seen['requests'][:5]}"
+    assert view.requests == [], f"a self-contained map fetched {view.requests[:5]}"
     assert len(popups) == len(PAYLOADS)
 
 
 def test_payloads_show_literally_in_popups(browser: Any, xss_map: Path) -> None:
-    page, _ = _open(browser, xss_map)
+    view = open_offline_map(browser, xss_map, wait="leaflet", init_script=TRAP)
+    page = view.page
     try:
         popups = page.evaluate(OPEN_POPUPS, True)
     finally:
-        page.close()
+        view.close()
     shown = {cell for cells in popups if cells for cell in cells}
     # the payloads carry no personal data, so redaction leaves them as typed; the map trims outer spaces
     assert [redact(p) for p in PAYLOADS] == PAYLOADS
@@ -263,34 +239,37 @@ def test_payloads_show_literally_in_popups(browser: Any, xss_map: Path) -> None:
 
 
 def test_hostile_names_show_literally_in_the_panel(browser: Any, xss_map: Path) -> None:
-    page, _ = _open(browser, xss_map)
+    view = open_offline_map(browser, xss_map, wait="leaflet", init_script=TRAP)
+    page = view.page
     try:
         text = page.evaluate("document.body.textContent")
         title = page.title()
     finally:
-        page.close()
+        view.close()
     for p in (PAYLOADS[3], PAYLOADS[4]):  # names of the ranked places in the list panel
         assert p in text
     assert title == PAYLOADS[7]
 
 
 def test_hotspot_popups_show_names_and_reasons_literally(browser: Any, xss_map: Path) -> None:
-    page, seen = _open(browser, xss_map)
+    view = open_offline_map(browser, xss_map, wait="leaflet", init_script=TRAP)
+    page = view.page
     try:
         texts = " ".join(t for cells in page.evaluate(OPEN_POPUPS, False) if cells for t in cells)
         page.wait_for_timeout(200)
         hits = page.evaluate("window.__hits")
     finally:
-        page.close()
+        view.close()
     assert hits == []
-    assert seen["dialogs"] == []
+    assert view.dialogs == []
     for p in PAYLOADS[3:6]:  # place names and a reason
         assert p.strip() in texts
 
 
 def test_the_traps_do_catch_an_injected_payload(browser: Any, xss_map: Path) -> None:
     """The detectors are not blind: the same page, with payloads injected as HTML on purpose, trips them."""
-    page, seen = _open(browser, xss_map)
+    view = open_offline_map(browser, xss_map, wait="leaflet", init_script=TRAP)
+    page = view.page
     try:
         page.evaluate(
             "h => { const d = document.createElement('div'); d.innerHTML = h; document.body.append(d); }",
@@ -301,7 +280,7 @@ def test_the_traps_do_catch_an_injected_payload(browser: Any, xss_map: Path) -> 
         hits = page.evaluate("window.__hits")
         injected = page.evaluate(INJECTED)
     finally:
-        page.close()
+        view.close()
     assert "flag:1" in hits
-    assert any(d.startswith("alert") for d in seen["dialogs"])
+    assert any(d.startswith("alert") for d in view.dialogs)
     assert "IMG[onerror]" in injected

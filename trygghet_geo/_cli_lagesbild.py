@@ -9,7 +9,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from trygghet_geo._cli_options import add_analysis_options, add_read_options, analysis_kwargs, read_inputs
+from trygghet_geo._cli_options import (
+    add_analysis_options,
+    add_basemap_options,
+    add_read_options,
+    analysis_kwargs,
+    basemap_kwargs,
+    read_inputs,
+)
 from trygghet_geo.errors import TrygghetError
 
 if TYPE_CHECKING:
@@ -58,6 +65,7 @@ def add_lagesbild(
         "--other-sources", nargs="+", help="text files of other relevant information (one section each)"
     )
     add_analysis_options(p)
+    add_basemap_options(p)
     add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument(
@@ -115,7 +123,7 @@ def _run_lagesbild(
             network, extra = load_network(args.network), {"study_area": args.study_area}
             data = read_inputs(args)
             gazetteer = load_gazetteer(args.gazetteer, network)
-        extra.update(analysis_kwargs(args))
+        extra.update(analysis_kwargs(args), **basemap_kwargs(args))
         result = analyze(
             *data,
             network=network,

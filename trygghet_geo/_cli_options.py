@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "add_analysis_options",
+    "add_basemap_options",
     "add_read_options",
     "analysis_kwargs",
+    "basemap_kwargs",
     "parse_columns",
     "parse_period",
     "parse_weights",
@@ -291,3 +293,31 @@ def with_loaders(
 
     bound.__name__ = f"_add_{name}"
     return bound
+
+
+_PBF_HELP = (
+    "the OSM extract (.osm.pbf) the street network came from, for the map's basemap (water, parks, "
+    "buildings, railway); default: --network itself when it is a .pbf"
+)
+_NO_BASEMAP_HELP = "no basemap under the map: streets only (nothing is read from the OSM extract)"
+
+
+def add_basemap_options(p: argparse.ArgumentParser) -> None:
+    """``--pbf`` and ``--no-basemap``: the basemap ``analyze()`` reads from the network's OSM extract."""
+    p.add_argument("--pbf", help=_PBF_HELP)
+    p.add_argument("--no-basemap", action="store_true", help=_NO_BASEMAP_HELP)
+
+
+def basemap_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """``analyze()``'s ``basemap`` from the options: False with ``--no-basemap``, the extract named by
+    ``--pbf``, or nothing (analyze's default: the extract the network was read from, if any)."""
+    pbf, off = getattr(args, "pbf", None), bool(getattr(args, "no_basemap", False))
+    if off and pbf:
+        raise ParameterError("--pbf names the basemap's extract and --no-basemap asks for none: give one")
+    if off:
+        return {"basemap": False}
+    if pbf:
+        if not Path(pbf).is_file():
+            raise ParameterError(f"--pbf {pbf!r}: no such file")
+        return {"basemap": Path(pbf)}
+    return {}

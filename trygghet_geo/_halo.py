@@ -246,9 +246,10 @@ def select_halo(
 
 
 def owners(hotspots: pd.DataFrame, incidents: pd.DataFrame) -> pd.DataFrame:
-    """For each hotspot: the owning kommunkod (most member incidents; a tie: the smallest code), the number of
-    its members from the halo and its key (the smallest index label among its members, the same in every
-    partition that finds the same hotspot)."""
+    """For each hotspot: the owning kommunkod (most member incidents; a tie: the smallest code; ``""`` when no
+    member lies in any municipality: such a hotspot, made of halo incidents counted as unassigned, belongs to
+    no partition), the number of its members from the halo and its key (the smallest index label among its
+    members, the same in every partition that finds the same hotspot)."""
     owner: list[Any] = []
     halo: list[int] = []
     key: list[str] = []
@@ -258,7 +259,7 @@ def owners(hotspots: pd.DataFrame, incidents: pd.DataFrame) -> pd.DataFrame:
         labels = list(members)
         counts = code.loc[labels].astype(str).value_counts()
         top = counts[counts == counts.max()].index
-        owner.append(str(min(top)))
+        owner.append(str(min(top)) if len(top) else "")
         halo.append(int(in_halo.loc[labels].sum()))
         key.append(str(min(labels)))
     return pd.DataFrame(

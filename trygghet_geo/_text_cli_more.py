@@ -192,5 +192,16 @@ MORE_CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "filnamn utan ändelse (standard: lagesbild)",
         "en": "file name without suffix (default: lagesbild)",
     },
+    # the basemap options of analyze, report and lagesbild (_cli_options.add_basemap_options)
+    "cli.opt.pbf": {
+        "sv": "OSM-utdraget (.osm.pbf) som gatunätet kommer från, för kartans bakgrund (vatten, parker, "
+        "byggnader, järnväg); standard: --network själv när den är en .pbf",
+        "en": "the OSM extract (.osm.pbf) the street network came from, for the map's basemap (water, parks, "
+        "buildings, railway); default: --network itself when it is a .pbf",
+    },
+    "cli.opt.no_basemap": {
+        "sv": "ingen bakgrund under kartan: bara gatorna (inget läses ur OSM-utdraget)",
+        "en": "no basemap under the map: streets only (nothing is read from the OSM extract)",
+    },
 }
 """Key -> {language: text}: help of the subcommands plan, hotlist and lagesbild."""

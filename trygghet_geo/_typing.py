@@ -32,7 +32,7 @@ class MapOptions(TypedDict, total=False):
     streets: bool | None
     tiles: str
     density: gpd.GeoDataFrame | None
-    basemap: dict[str, gpd.GeoDataFrame] | None
+    basemap: dict[str, gpd.GeoDataFrame] | bool | None
     trend: gpd.GeoDataFrame | None
 
 

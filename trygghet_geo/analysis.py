@@ -64,8 +64,8 @@ class Analysis:
         carries it.
     basemap : dict of GeoDataFrame or None
         Water, green areas, buildings, railways and landmark names to draw below the streets of every map
-        of this run (:func:`trygghet_geo.network.basemap_from_pbf` on the network's OSM extract); None:
-        streets only.
+        of this run: :func:`analyze` reads them from the OSM extract the network came from (see its
+        ``basemap`` argument); None: streets only.
     """
 
     incidents: gpd.GeoDataFrame
@@ -96,8 +96,6 @@ class Analysis:
         no tile server asked unless ``tiles=`` is passed; keywords go to :func:`.maps.make_map`."""
         from trygghet_geo.output.maps import make_map
 
-        if self.basemap is not None:
-            kwargs.setdefault("basemap", self.basemap)
         return make_map(self, **kwargs)
 
     def to_html(self, path: str | Path, **kwargs: Unpack[MapCall]) -> Path:
@@ -108,8 +106,6 @@ class Analysis:
         """
         from trygghet_geo.output.maps import save_html
 
-        if self.basemap is not None:
-            kwargs.setdefault("basemap", self.basemap)
         return save_html(self, path, **kwargs)
 
 
@@ -136,6 +132,7 @@ def analyze(
     categories: Mapping[str, str] | str | Path | None = None,
     include_uncertain: bool = False,
     min_geocode_score: float = 80.0,
+    basemap: bool | str | Path | Mapping[str, gpd.GeoDataFrame] = True,
 ) -> Analysis:
     """Run the whole flow: read → geocode → project → snap → network DBSCAN → hotspots → rank.
 
@@ -191,6 +188,15 @@ def analyze(
         Geocoder answers flagged ambiguous or scoring below ``min_geocode_score`` (0-100, default 80) are
         left out of the clustering with reason ``geocode_uncertain`` (remarks stay on the map, marked
         uncertain); ``include_uncertain=True`` clusters them anyway.
+    basemap
+        The water, green areas, buildings and railway drawn under every map of the run
+        (``Analysis.basemap``). ``True`` (the default): read from the OpenStreetMap extract the network was
+        built from (``network.source``, set by :func:`~trygghet_geo.network.network_from_pbf`), for the
+        study area or else the network's extent, never for where the incidents are; no basemap when the
+        network came from elsewhere. A path: that local ``.osm.pbf`` extract (for a saved network).
+        ``False``: none. A dict from :func:`~trygghet_geo.network.basemap_from_pbf`: used as it is. Nothing
+        is ever fetched; the reading is kept in memory for the next run on the same extract and area
+        (:func:`~trygghet_geo.network.basemap_for_network`).
 
     Returns
     -------
@@ -293,6 +299,28 @@ def analyze(
         meta=meta,
         study_area=area,
         observations_left_out=_observation_counts(obs),
+        basemap=_basemap(basemap, network, area),
+    )
+
+
+def _basemap(
+    basemap: bool | str | Path | Mapping[str, gpd.GeoDataFrame], network: StreetNetwork, area: Any
+) -> dict[str, gpd.GeoDataFrame] | None:
+    """The run's basemap as :func:`analyze` documents its ``basemap`` argument."""
+    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.network import basemap_for_network
+
+    if basemap is False:
+        return None
+    if basemap is True:
+        return basemap_for_network(network, area=area)
+    if isinstance(basemap, str | Path):
+        return basemap_for_network(network, path=basemap, area=area)
+    if isinstance(basemap, Mapping):
+        return dict(basemap)
+    raise ParameterError(
+        "basemap must be True, False, the path of an .osm.pbf extract or a dict from basemap_from_pbf, "
+        f"got {type(basemap).__name__}"
     )
 
 

@@ -13,7 +13,8 @@ partition is then analysed with that number. A municipality's eps thus never dep
 or on how the country was cut; it is in the returned table (``eps_m``).
 
 **Hotspots seen twice.** A hotspot on a border street is found by both partitions; it belongs to the
-municipality holding most of its member incidents (a tie: the smallest kommunkod). Every partition's
+municipality holding most of its member incidents (a tie: the smallest kommunkod; none, ``""``, when every
+member lies outside all municipalities: those incidents are counted as unassigned). Every partition's
 ``hotspots.parquet`` and ``places.parquet`` keep all they found, with ``owner_kommunkod`` and ``kept``
 (owner == this partition); the national ``places.parquet`` holds the kept rows only, so each hotspot once.
 
@@ -24,34 +25,33 @@ row per municipality, every text escaped). With ``resume=True`` a partition whos
 fingerprint (its incidents, halo candidates, networks and parameters) is not run again. A municipality that
 fails is reported in the returned table (``status="failed"``, ``error``) and the others complete.
 
-Scheduling: ``dask.distributed``; a ``LocalCluster`` of worker processes by default (no server to run), an
-existing cluster by its address, ``"threads"`` for in-process workers, ``"synchronous"`` for one partition
-after another in this process (the serial reference). Partitions are submitted largest first. The Monte Carlo
-of one large municipality is not split into blocks: :func:`trygghet_geo.analyze` offers no way to run part of
-its simulations, so a partition is one task.
+Scheduling: ``dask.distributed``; a ``LocalCluster`` of worker processes with one thread each by default (no
+server to run), an existing cluster by its address, ``"threads"`` for in-process workers, ``"synchronous"``
+for one partition after another in this process (the serial reference). Partitions are submitted largest
+first, and a large municipality's Monte Carlo is split into blocks of simulations run as separate tasks on
+any worker (:mod:`trygghet_geo._batch_dask`), with the same result as one ``analyze``. What each task took
+(wall and CPU seconds, worker, peak memory) is in the returned table's ``attrs["tasks"]``.
 """
 
 from __future__ import annotations
 
-import functools
+import concurrent.futures
 import hashlib
 import logging
-import os
-import shutil
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from trygghet_geo._batch_tasks import RESULT_COLUMNS, build, networks_of, row, run_partition
+from trygghet_geo._batch_tasks import Task as _Task
 from trygghet_geo._halo import HALO, KOMMUNKOD, Partition
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import shapely
     from distributed import Client
 
     from trygghet_geo.network import StreetNetwork
@@ -60,29 +60,8 @@ __all__ = ["HALO", "KOMMUNKOD", "RESULT_COLUMNS", "Partition", "partition", "run
 
 logger = logging.getLogger(__name__)
 
-RESULT_COLUMNS = (
-    KOMMUNKOD, "status", "n_incidents", "n_halo", "n_hotspots", "n_places", "n_hotspots_seen", "eps_m",
-    "min_samples", "seconds", "cpu_seconds", "error", "worker", "peak_rss_mib",
-)  # fmt: skip
-"""Columns of the table :func:`run` returns, one row per municipality (and one for incidents in none)."""
 _FORBIDDEN = ("network", "observations", "study_area")
 _VERSION = 1  # bump when the partition rules change, so that resume does not keep stale partitions
-
-
-@dataclass
-class _Task:
-    kommunkod: str
-    own: gpd.GeoDataFrame
-    candidates: gpd.GeoDataFrame
-    area: shapely.Geometry | None
-    neighbours: tuple[str, ...]
-    own_pos: np.ndarray  # the rows' places in the national table
-    cand_pos: np.ndarray
-    fingerprint: str = ""
-
-    @property
-    def size(self) -> int:
-        return len(self.own_pos)
 
 
 # --- the public entry points --------------------------------------------------------------------------------
@@ -95,6 +74,7 @@ def run(
     scheduler: str | Client | None = None,
     n_workers: int | None = None,
     resume: bool = True,
+    split_above: int | None = None,
     **analyze_kwargs: Any,
 ) -> pd.DataFrame:
     """Analyse every municipality: partitions with halos, on Dask, written as partitioned GeoParquet.
@@ -122,6 +102,9 @@ def run(
         Workers of the LocalCluster.
     resume : bool
         Skip the partitions already written with the same fingerprint.
+    split_above : int, optional
+        On Dask, partitions of at least this many incidents run their Monte Carlo in blocks of simulations
+        on any worker (same result). Default: an eighth of the incidents per worker, and at least 5,000.
     **analyze_kwargs
         Passed to :func:`trygghet_geo.analyze` for every partition (``eps_m``, ``min_samples``,
         ``n_simulations``, ``random_state``, ``max_snap_m``, ``method``, ``weights``, ``gazetteer``, …);
@@ -133,19 +116,30 @@ def run(
         One row per municipality (:data:`RESULT_COLUMNS`): ``status`` ``"done"``, ``"skipped"`` (complete from
         an earlier run), ``"failed"`` (``error`` says why), ``"empty"`` (no incidents); a last row with
         ``kommunkod`` ``<NA>`` and status ``"unassigned"`` counts incidents in no municipality. Also written
-        to ``out/index.html``.
+        to ``out/index.html``. ``attrs["tasks"]``: one row per task run (``kind`` partition, prepare, block
+        or finish; ``start`` in seconds since the epoch, ``seconds``, ``cpu_seconds``, ``worker``,
+        ``peak_rss_mib``); ``attrs["phases"]``: this process's seconds planning, running and writing the
+        national outputs.
     """
     from trygghet_geo import _validate as v
     from trygghet_geo._batch_out import clean_temporaries, completed, national_outputs
 
     if n_workers is not None:
         v.count("n_workers", n_workers, minimum=1)
+    if split_above is not None:
+        v.count("split_above", split_above, minimum=1)
     _check_kwargs(analyze_kwargs)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     clean_temporaries(out)
     started = time.perf_counter()
-    tasks, unassigned, names, synthetic = _tasks(incidents, municipalities, networks, analyze_kwargs)
+    connection = None if scheduler == "synchronous" else _start(scheduler, n_workers)
+    try:
+        tasks, unassigned, names, synthetic = _tasks(incidents, municipalities, networks, analyze_kwargs)
+    except BaseException:
+        if connection is not None:
+            _close(connection)
+        raise
     rows: list[dict[str, Any]] = []
     todo = []
     for task in tasks:
@@ -153,13 +147,24 @@ def run(
         if done is not None:
             rows.append({**done, "status": "skipped", "seconds": 0.0, "cpu_seconds": 0.0})
         elif len(task.own) == 0:
-            rows.append(_row(task.kommunkod, "empty"))
+            rows.append(row(task.kommunkod, "empty"))
         else:
             todo.append(task)
     logger.info("%d partitions to run, %d complete already", len(todo), len(rows))
-    rows.extend(_execute(todo, networks, out, analyze_kwargs, scheduler, n_workers))
+    planned = time.perf_counter()
+    log: list[dict[str, Any]] = []
+    for done_row in _execute(todo, networks, out, analyze_kwargs, connection, split_above):
+        log.extend(done_row.pop("_tasks", []))
+        rows.append(done_row)
+    ran = time.perf_counter()
     table = _result_table(rows, unassigned)
-    national_outputs(out, table, names, seconds=time.perf_counter() - started, synthetic=synthetic)
+    national_outputs(out, table, names, seconds=ran - started, synthetic=synthetic)
+    table.attrs["tasks"] = pd.DataFrame(
+        log, columns=["kind", KOMMUNKOD, "start", "seconds", "cpu_seconds", "worker", "peak_rss_mib"]
+    )
+    table.attrs["phases"] = {
+        "plan": planned - started, "run": ran - planned, "outputs": time.perf_counter() - ran,
+    }  # fmt: skip
     return table
 
 
@@ -178,7 +183,7 @@ def partition(
     tasks, *_ = _tasks(incidents, municipalities, networks, analyze_kwargs, only=kommunkod)
     if not tasks:
         raise ParameterError(f"kommunkod {kommunkod!r} is not one of the municipalities")
-    return _build(tasks[0], _networks(networks), analyze_kwargs)
+    return build(tasks[0], networks_of(networks), analyze_kwargs)
 
 
 # --- planning (driver) --------------------------------------------------------------------------------------
@@ -188,14 +193,6 @@ def _check_kwargs(kwargs: Mapping[str, Any]) -> None:
     bad = [k for k in _FORBIDDEN if k in kwargs]
     if bad:
         raise ParameterError(f"batch.run sets {bad[0]!r} itself for each municipality; leave it out")
-
-
-def _networks(networks: Mapping[str, StreetNetwork] | str | Path) -> Mapping[str, StreetNetwork]:
-    if isinstance(networks, str | Path):
-        from trygghet_geo.network._store import NetworkStore
-
-        return NetworkStore(networks)
-    return networks
 
 
 def _work_crs(networks: Mapping[str, StreetNetwork]) -> Any:
@@ -246,7 +243,7 @@ def _tasks(
     from trygghet_geo import _halo
     from trygghet_geo.errors import InputError
 
-    nets = _networks(networks)
+    nets = networks_of(networks)
     crs = _work_crs(nets)
     frame = _read_incidents(incidents)
     if isinstance(municipalities, gpd.GeoDataFrame):
@@ -350,273 +347,60 @@ def _fingerprint(
     return h.hexdigest()
 
 
-# --- one partition (worker) ---------------------------------------------------------------------------------
-def _own_eps(task: _Task, own_net: StreetNetwork, kwargs: Mapping[str, Any]) -> float:
-    """eps for the partition: the number asked, or chosen from the municipality's own incidents."""
-    eps = kwargs.get("eps_m", "auto")
-    if not isinstance(eps, str):
-        return float(eps)
-    from trygghet_geo.analysis import _parameters, _snap
-
-    own = _snap(task.own.copy(), own_net, max_snap_m=float(kwargs.get("max_snap_m", 100.0)))
-    params = _parameters(
-        own, own_net, "auto", kwargs.get("min_samples", "auto"), kwargs.get("random_state", 0)
-    )
-    return float(params.eps_m)
-
-
-def _build(task: _Task, nets: Mapping[str, StreetNetwork], kwargs: Mapping[str, Any]) -> Partition:
-    import shapely
-
-    from trygghet_geo import _halo
-    from trygghet_geo.errors import NetworkError
-    from trygghet_geo.network._store import NetworkStore
-
-    if task.kommunkod not in nets:
-        raise NetworkError(f"no street network for kommunkod {task.kommunkod!r}")
-    own_net = nets[task.kommunkod]
-    eps = _own_eps(task, own_net, kwargs)
-    max_snap = float(kwargs.get("max_snap_m", 100.0))
-    zone = None if task.area is None else shapely.buffer(task.area, 2.0 * eps + max_snap)
-    edges: dict[str, Any] = {}
-    for code in task.neighbours:
-        if code not in nets:
-            continue
-        if isinstance(nets, NetworkStore):
-            edges[code] = nets.edges_within(
-                code, zone.bounds if zone is not None else own_net.edges.total_bounds
-            )
-        else:
-            edges[code] = nets[code].edges
-    network, own_edges = _halo.partition_network(own_net, edges, zone)
-    in_halo = _halo.select_halo(task.candidates, network, own_edges, eps_m=eps, max_snap_m=max_snap)
-    halo = task.candidates[in_halo]
-    frame = pd.concat([task.own.assign(**{HALO: False}), halo.assign(**{HALO: True})])
-    frame = frame.iloc[np.argsort(np.r_[task.own_pos, task.cand_pos[in_halo]], kind="stable")]
-    return Partition(task.kommunkod, frame, network, eps, own_edges)
-
-
-def _run_partition(
-    task: _Task, networks: Mapping[str, StreetNetwork], out: str, kwargs: dict[str, Any]
-) -> dict[str, Any]:
-    """Build, analyse and write one partition; every failure becomes a row with status "failed"."""
-    import multiprocessing
-
-    from trygghet_geo import _batch_out
-    from trygghet_geo._config import options
-    from trygghet_geo.analysis import analyze
-
-    if multiprocessing.parent_process() is not None:  # a worker process: no progress bars on the terminal
-        options.progress = False
-    started, cpu = time.perf_counter(), time.process_time()
-    row = _row(task.kommunkod, "failed")
-    try:
-        part = _build(task, networks, kwargs)
-        rest = {k: v for k, v in kwargs.items() if k != "eps_m"}
-        result = analyze(part.incidents, network=part.network, eps_m=part.eps_m, **rest)
-        row.update(_batch_out.write_partition(Path(out), part, result, task.fingerprint))
-        row["status"] = "done"
-    except Exception as exc:  # one municipality's failure is reported, never lost or fatal
-        logger.warning("kommunkod %s failed: %s: %s", task.kommunkod, type(exc).__name__, exc)
-        row["error"] = f"{type(exc).__name__}: {exc}"
-        row["n_incidents"] = len(task.own)
-    row["seconds"] = time.perf_counter() - started
-    row["cpu_seconds"] = time.process_time() - cpu  # the whole process: with threads, theirs too
-    row["worker"] = f"pid {os.getpid()}"
-    row["peak_rss_mib"] = _peak_rss_mib()
-    return row
-
-
-def _peak_rss_mib() -> float:
-    """This process's peak resident memory: ``VmHWM`` (Linux; reset when a worker process starts, unlike
-    ``ru_maxrss``, which a spawned worker inherits from the process that started it), else ``ru_maxrss``."""
-    import resource
-
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return float(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def _row(code: str | None, status: str) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(RESULT_COLUMNS)
-    row.update({KOMMUNKOD: code, "status": status, "error": ""})
-    return row
-
-
 # --- scheduling ---------------------------------------------------------------------------------------------
 def _execute(
     tasks: list[_Task],
     networks: Mapping[str, StreetNetwork] | str | Path,
     out: Path,
     kwargs: dict[str, Any],
-    scheduler: str | Client | None,
-    n_workers: int | None,
+    connection: concurrent.futures.Future[tuple[Any, bool]] | None,
+    split_above: int | None,
 ) -> Iterator[dict[str, Any]]:
+    """The partitions' rows as they end: one after another here (no connection), or on Dask."""
     from tqdm.auto import tqdm
 
+    from trygghet_geo._batch_dask import run_on_dask
     from trygghet_geo._config import progress_disable
 
     bar = tqdm(total=len(tasks), desc="kommuner", disable=progress_disable(), leave=False)
     try:
-        if scheduler == "synchronous":
-            nets = _networks(networks)
+        if connection is None:
+            nets = networks_of(networks)
             for task in tasks:
-                yield _run_partition(task, nets, str(out), kwargs)
+                yield run_partition(task, nets, str(out), kwargs)
                 bar.update(1)
             return
-        for row in _on_dask(tasks, networks, out, kwargs, scheduler, n_workers):
-            yield row
+        for done in run_on_dask(tasks, networks, out, kwargs, connection.result(), split_above):
+            yield done
             bar.update(1)
     finally:
         bar.close()
 
 
-def _on_dask(
-    tasks: list[_Task],
-    networks: Mapping[str, StreetNetwork] | str | Path,
-    out: Path,
-    kwargs: dict[str, Any],
-    scheduler: str | Client | None,
-    n_workers: int | None,
-) -> Iterator[dict[str, Any]]:
-    import importlib
-
-    as_completed = importlib.import_module("distributed").as_completed  # distributed is untyped
-    client, owned = _client(scheduler, n_workers)
-    staging = out / f".staging-{os.getpid()}-{time.time_ns()}"
-    try:
-        specs = _stage(tasks, networks, staging)
-        futures = {}
-        for task, (task_path, nets) in zip(tasks, specs, strict=True):
-            fut = client.submit(
-                _run_remote, task_path, nets, str(out), kwargs,
-                key=f"trygghet-partition-{task.kommunkod}-{task.fingerprint[:12]}", priority=task.size,
-                pure=False,
-            )  # fmt: skip
-            futures[fut] = task
-        for fut in as_completed(futures):
-            task = futures[fut]
-            try:
-                yield fut.result()
-            except Exception as exc:  # a worker lost (KilledWorker) or the task could not run at all
-                row = _row(task.kommunkod, "failed")
-                row.update(error=f"{type(exc).__name__}: {exc}", n_incidents=len(task.own))
-                yield row
-            fut.release()
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if owned:
-            client.close()
-            cluster = getattr(client, "_trygghet_cluster", None)
-            if cluster is not None:
-                cluster.close()
-
-
-def _stage(
-    tasks: list[_Task], networks: Mapping[str, StreetNetwork] | str | Path, staging: Path
-) -> list[tuple[str, str | dict[str, str]]]:
-    """Each task's input (and each in-memory network) pickled to a file the workers read, so that a task holds
-    only paths: a worker that dies loses nothing (dask reruns the task elsewhere from the same files), and
-    no task graph carries the incidents. Returns (task file, networks) per task: a store folder or a mapping
-    kommunkod -> network file."""
-    import pickle
-
-    staging.mkdir(parents=True)
-    net_files: dict[str, str] = {}
-    if not isinstance(networks, str | Path):
-        for code in sorted({c for t in tasks for c in (t.kommunkod, *t.neighbours) if c in networks}):
-            net_files[code] = str(staging / f"network-{code}.pkl")
-            Path(net_files[code]).write_bytes(pickle.dumps(networks[code], protocol=pickle.HIGHEST_PROTOCOL))
-    specs: list[tuple[str, str | dict[str, str]]] = []
-    for task in tasks:
-        path = staging / f"task-{task.kommunkod}.pkl"
-        path.write_bytes(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
-        nets: str | dict[str, str] = (
-            str(Path(networks).resolve())
-            if isinstance(networks, str | Path)
-            else {c: net_files[c] for c in (task.kommunkod, *task.neighbours) if c in net_files}
-        )
-        specs.append((str(path), nets))
-    return specs
-
-
-class _StagedNetworks(Mapping[str, "StreetNetwork"]):
-    """kommunkod -> network, read from the staged files on first use."""
-
-    def __init__(self, files: Mapping[str, str]) -> None:
-        self._files = dict(files)
-
-    def __getitem__(self, code: str) -> StreetNetwork:
-        net: StreetNetwork = _read_staged(self._files[code])
-        return net
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
-
-    def __len__(self) -> int:
-        return len(self._files)
-
-
-@functools.lru_cache(maxsize=32)
-def _read_staged(path: str) -> Any:
-    """One staged file, read once per worker process (a network serves its neighbours' partitions too)."""
-    import pickle
-
-    with open(path, "rb") as f:
-        return pickle.load(f)
-
-
-def _run_remote(
-    task_path: str, networks: str | dict[str, str], out: str, kwargs: dict[str, Any]
-) -> dict[str, Any]:
-    import pickle
-
-    with open(task_path, "rb") as f:
-        task = pickle.load(f)
-    nets = _networks(networks) if isinstance(networks, str) else _StagedNetworks(networks)
-    return _run_partition(task, nets, out, kwargs)
-
-
-def _client(scheduler: str | Client | None, n_workers: int | None) -> tuple[Any, bool]:
-    """A client of the cluster asked for, and whether it is ours to close (the caller's Client is not)."""
-    import importlib
-
-    dist: Any = importlib.import_module("distributed")  # untyped: calls go through Any
-    Client, LocalCluster = dist.Client, dist.LocalCluster
-
+def _start(
+    scheduler: str | Client | None, n_workers: int | None
+) -> concurrent.futures.Future[tuple[Any, bool]]:
+    """The cluster, starting on a helper thread while the partitions are planned; a bad ``scheduler`` is
+    refused here, before any work."""
+    from trygghet_geo._batch_dask import start
     from trygghet_geo.errors import ParameterError
 
-    if isinstance(scheduler, Client):
-        return scheduler, False
-    if scheduler is None or scheduler == "threads":
-        # dask's statistical profiler samples every thread's stack every 10 ms: CPU the partitions' Python
-        # pays for and no one reads here (workers take the config from their nanny)
-        dask: Any = importlib.import_module("dask")
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(
-                n_workers=n_workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=scheduler is None,
-                # everything on loopback: the comms (TCP, also for in-process workers: dask's in-process
-                # transport looks up the machine's outward address) and the HTTP endpoints dask serves
-                protocol="tcp://",
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-                worker_dashboard_address="127.0.0.1:0",
-            )
-        client = Client(cluster)
-        client._trygghet_cluster = cluster
-        return client, True
-    if isinstance(scheduler, str) and "://" in scheduler:
-        return Client(scheduler), True
-    raise ParameterError(
-        f"scheduler must be None, 'threads', 'synchronous', a scheduler address such as 'tcp://host:8786' "
-        f"or a distributed.Client, got {scheduler!r}"
-    )
+    ok = scheduler is None or scheduler == "threads" or (isinstance(scheduler, str) and "://" in scheduler)
+    if not ok and not hasattr(scheduler, "submit"):
+        raise ParameterError(
+            f"scheduler must be None, 'threads', 'synchronous', a scheduler address such as "
+            f"'tcp://host:8786' or a distributed.Client, got {scheduler!r}"
+        )
+    return start(scheduler, n_workers)
+
+
+def _close(connection: concurrent.futures.Future[tuple[Any, bool]]) -> None:
+    from trygghet_geo._batch_dask import close
+
+    try:
+        close(*connection.result())
+    except Exception:  # the planning error is the one to report
+        logger.warning("the cluster could not be closed cleanly", exc_info=True)
 
 
 def _result_table(rows: list[dict[str, Any]], unassigned: int) -> pd.DataFrame:
@@ -624,7 +408,7 @@ def _result_table(rows: list[dict[str, Any]], unassigned: int) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     table = table.sort_values(KOMMUNKOD, kind="stable").reset_index(drop=True)
     if unassigned:
-        extra = _row(None, "unassigned")
+        extra = row(None, "unassigned")
         extra.update(n_incidents=unassigned, worker="")
         table = pd.concat([table, pd.DataFrame([extra], columns=list(RESULT_COLUMNS))], ignore_index=True)
     for col in ("n_incidents", "n_halo", "n_hotspots", "n_places", "n_hotspots_seen"):

@@ -22,8 +22,10 @@ from trygghet_geo._cli_hotlist import add_hotlist
 from trygghet_geo._cli_lagesbild import add_lagesbild
 from trygghet_geo._cli_options import (
     add_analysis_options,
+    add_basemap_options,
     add_read_options,
     analysis_kwargs,
+    basemap_kwargs,
     read_inputs,
     reader_kwargs,
     with_loaders,
@@ -136,6 +138,7 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _R
     )
     p.add_argument("--study-area", help="polygon layer drawn as the study area")
     add_analysis_options(p)
+    add_basemap_options(p)
     add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (99)")
     p.add_argument(
@@ -246,7 +249,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
     gazetteer = _load_gazetteer(args.gazetteer, network)
     result = analyze(
         incidents, observations, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
-        title=args.title, study_area=args.study_area, **analysis_kwargs(args),
+        title=args.title, study_area=args.study_area, **analysis_kwargs(args), **basemap_kwargs(args),
     )  # fmt: skip
     record_command(result.manifest, "analyze", vars(args))
     out = Path(args.out)
@@ -493,6 +496,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Ru
     p.add_argument("--promise-date", help="date of the citizen promise, YYYY-MM-DD (default: 12 months "
                    "before the data ends)")  # fmt: skip
     add_analysis_options(p)
+    add_basemap_options(p)
     add_read_options(p, observations=True)
     p.add_argument("--n-simulations", type=int, default=99, help="Monte Carlo simulations (default 99)")
     p.add_argument("--top", type=int, default=10, help="ranked places listed in the report")
@@ -537,7 +541,7 @@ def _run_report(args: argparse.Namespace) -> int:
         network, extra = _load_network(args.network), {}
         inputs = read_inputs(args)
         gazetteer = _load_gazetteer(args.gazetteer, network)
-    extra.update(analysis_kwargs(args))
+    extra.update(analysis_kwargs(args), **basemap_kwargs(args))
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
     record_command(result.manifest, "report", vars(args))

@@ -661,7 +661,7 @@ def run_demo(
         n_simulations=n_simulations,
     )
     result.manifest["command"] = {"name": "demo", "options": {}}
-    paths["map"] = result.to_html(out / "trygghetskarta.html", basemap=load_basemap())
+    paths["map"] = result.to_html(out / "trygghetskarta.html")  # with the basemap analyze read
     paths["places"] = export_places(result.places, out / "platser.csv", hotspots=result.hotspots)
     paths["places_xlsx"] = export_places(
         result.places, out / "platser.xlsx", hotspots=result.hotspots, manifest=result.manifest

@@ -23,21 +23,43 @@ only decides which simulations run, where, and when enough have run.
   ``l`` simulations. Hotspots never settled use all ``n_simulations``, exactly as without stopping. When
   every hotspot is settled the remaining simulations are skipped; since a settled hotspot's p-values
   depend only on its first ``l`` simulations, running them anyway would change nothing.
+- **Blocks elsewhere.** Under :func:`capture`, :func:`run` does not simulate: it raises :class:`Captured`
+  carrying a :class:`Plan` (the statistic, the observed values, the seeds), whose blocks can then run as
+  separate tasks on other processes or machines (:meth:`Plan.simulate_block`). Under :func:`provided` with
+  those statistics, the same call of :func:`run` takes them instead of simulating; since the stopping rule
+  and :func:`combine` only read the statistics, the result is bit for bit the one of an uninterrupted run,
+  as long as every block the uninterrupted run would reach is given (:meth:`Plan.needed`).
+  :mod:`trygghet_geo.batch` uses this to spread a large municipality's simulations over the workers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import contextlib
+import contextvars
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from trygghet_geo._config import progress_disable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
-__all__ = ["BLOCK", "H", "MonteCarlo", "check_n_jobs", "combine", "run", "seeds", "simulate"]
+__all__ = [
+    "BLOCK",
+    "Captured",
+    "H",
+    "MonteCarlo",
+    "Plan",
+    "capture",
+    "check_n_jobs",
+    "combine",
+    "provided",
+    "run",
+    "seeds",
+    "simulate",
+]  # fmt: skip
 
 H = 10
 """Besag-Clifford: simulated maxima at or above a hotspot's statistic before it may be settled."""
@@ -178,6 +200,88 @@ def _bh(p: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass
+class Plan:
+    """A Monte Carlo test to run in blocks elsewhere: what :func:`run` was asked under :func:`capture`.
+
+    ``statistic`` and ``seed_list`` are what the simulations need (``statistic`` may hold the street network);
+    ``observed``, ``n_simulations``, ``alpha`` and ``sequential`` are all the stopping rule reads.
+    """
+
+    statistic: Callable[[np.random.Generator], np.ndarray] | None
+    seed_list: list[np.random.SeedSequence] = field(repr=False)
+    observed: np.ndarray
+    n_simulations: int
+    alpha: float
+    sequential: bool
+
+    def blocks(self) -> list[range]:
+        """The blocks of :data:`BLOCK` simulations :func:`run` checks the stopping rule after."""
+        return [range(lo, min(lo + BLOCK, self.n_simulations)) for lo in range(0, self.n_simulations, BLOCK)]
+
+    def simulate_block(self, block: range) -> list[np.ndarray]:
+        """The statistics of one block's simulations, each from its own seed."""
+        if self.statistic is None:
+            raise ValueError("this plan was stripped of its statistic (Plan.summary)")
+        return simulate(self.statistic, self.seed_list, block)
+
+    def summary(self) -> Plan:
+        """The plan without the statistic (the network) and the seeds: enough for :meth:`needed`."""
+        return Plan(None, [], self.observed, self.n_simulations, self.alpha, self.sequential)
+
+    def needed(self, stats: Sequence[np.ndarray]) -> bool:
+        """Whether :func:`run` would simulate beyond the first ``len(stats)`` simulations (checked at block
+        ends only, as :func:`run` checks)."""
+        n = len(stats)
+        if n >= self.n_simulations:
+            return False
+        if n % BLOCK:
+            return True
+        return not _all_settled(self.observed, list(stats), self.n_simulations, self.alpha, self.sequential)
+
+
+class Captured(Exception):  # noqa: N818 - a signal that carries a result, not an error
+    """Raised by :func:`run` under :func:`capture`, carrying the :class:`Plan` it was asked to run."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__("Monte Carlo captured to run elsewhere")
+        self.plan = plan
+
+
+_CAPTURE = object()
+_MODE: contextvars.ContextVar[Any] = contextvars.ContextVar("trygghet_montecarlo_mode", default=None)
+
+
+@contextlib.contextmanager
+def capture() -> Iterator[None]:
+    """Within the block, :func:`run` raises :class:`Captured` with its :class:`Plan` instead of simulating."""
+    token = _MODE.set(_CAPTURE)
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
+
+
+@contextlib.contextmanager
+def provided(stats: dict[int, np.ndarray] | Sequence[np.ndarray]) -> Iterator[None]:
+    """Within the block, :func:`run` takes simulation ``k``'s statistics from ``stats[k]`` (a sequence in seed
+    order or a mapping by index) when a whole block is given, and simulates a block that is not."""
+    given: dict[int, np.ndarray] = dict(stats.items()) if isinstance(stats, dict) else dict(enumerate(stats))
+    token = _MODE.set(given)
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
+
+
+def _all_settled(
+    observed: np.ndarray, stats: list[np.ndarray], n_simulations: int, alpha: float, sequential: bool
+) -> bool:
+    if not (sequential and len(observed)):
+        return False
+    return bool(np.isfinite(combine(observed, stats, n_simulations, alpha=alpha, sequential=True).p_bc).all())
+
+
 def run(
     statistic: Callable[[np.random.Generator], np.ndarray],
     observed: np.ndarray,
@@ -192,13 +296,19 @@ def run(
     from tqdm.auto import tqdm
 
     seed_list = seeds(random_state, n_simulations)
+    mode = _MODE.get()
+    if mode is _CAPTURE:
+        raise Captured(Plan(statistic, seed_list, np.asarray(observed), n_simulations, alpha, sequential))
+    given: dict[int, np.ndarray] = mode if isinstance(mode, dict) else {}
     stats: list[np.ndarray] = []
     with tqdm(total=n_simulations, desc="Monte Carlo", disable=progress_disable(), leave=False) as bar:
         for lo in range(0, n_simulations, BLOCK):
             block = range(lo, min(lo + BLOCK, n_simulations))
-            stats += simulate(statistic, seed_list, block, n_jobs=n_jobs)
+            if all(k in given for k in block):
+                stats += [np.asarray(given[k], dtype=np.float64) for k in block]
+            else:
+                stats += simulate(statistic, seed_list, block, n_jobs=n_jobs)
             bar.update(len(block))
-            mc = combine(observed, stats, n_simulations, alpha=alpha, sequential=sequential)
-            if sequential and len(observed) and np.isfinite(mc.p_bc).all():
-                return mc
+            if _all_settled(observed, stats, n_simulations, alpha, sequential):
+                break
     return combine(observed, stats, n_simulations, alpha=alpha, sequential=sequential)

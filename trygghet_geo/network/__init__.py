@@ -8,7 +8,7 @@ points onto edges, bounded shortest-path distances along the streets and lixels 
 from __future__ import annotations
 
 from trygghet_geo._compat import forwarder
-from trygghet_geo.network._basemap import basemap_from_pbf
+from trygghet_geo.network._basemap import basemap_for_network, basemap_from_pbf
 from trygghet_geo.network._lixel import lixelize
 from trygghet_geo.network._model import NetworkType, StreetNetwork
 from trygghet_geo.network._sources import (
@@ -31,6 +31,7 @@ __all__ = [
     "NetworkStore",
     "NetworkType",
     "StreetNetwork",
+    "basemap_for_network",
     "basemap_from_pbf",
     "lixelize",
     "network_from_bbox",

@@ -3,10 +3,15 @@ buildings, railway and a few landmark names (:func:`basemap_from_pbf`).
 
 It lives beside :mod:`._sources` because it is read the same way (pyrosm, offline, from the local ``.osm.pbf``
 the network came from); :mod:`trygghet_geo.output._basemap` turns it into the map's compact layers.
+:func:`basemap_for_network` is what :func:`trygghet_geo.analyze` calls: the same reading, from the extract
+the network remembers (``StreetNetwork.source``), for the study area, kept in memory between runs.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +24,11 @@ from trygghet_geo.errors import InputError, NetworkError, ParameterError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["BASEMAP_LAYERS", "basemap_from_pbf"]
+    from trygghet_geo.network._model import StreetNetwork
+
+__all__ = ["BASEMAP_LAYERS", "basemap_for_network", "basemap_from_pbf"]
+
+logger = logging.getLogger(__name__)
 
 #: The layers of a basemap, bottom to top.
 BASEMAP_LAYERS = ("water", "green", "buildings", "rail")
@@ -227,3 +236,65 @@ def _labels(layers: dict[str, gpd.GeoDataFrame], n: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table[["name", "layer"]], geometry=list(table["geometry"]), crs=crs).reset_index(
         drop=True
     )
+
+
+# --- the basemap of a run (analyze) ---------------------------------------------------------------------
+_CACHE_SIZE = 8  # basemaps kept in memory, as the sample keeps its network
+_cache: OrderedDict[tuple[Any, ...], dict[str, gpd.GeoDataFrame]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def basemap_for_network(
+    network: StreetNetwork, *, path: str | Path | None = None, area: gpd.GeoDataFrame | None = None
+) -> dict[str, gpd.GeoDataFrame] | None:
+    """The basemap of a run on ``network``: :func:`basemap_from_pbf` on the extract the network came from.
+
+    Only public OpenStreetMap features are read, for an area that comes from the study area or the network
+    itself, never from the incidents (a shared map must not outline where the incidents are). Nothing is
+    fetched: the file is local. The result is kept in memory, keyed on the file (its path, size and
+    modification time) and the area, so a second run on the same extract does not read it again.
+
+    Parameters
+    ----------
+    network : StreetNetwork
+        The run's network.
+    path : str or Path, optional
+        The ``.osm.pbf`` extract; default ``network.source`` (set by
+        :func:`~trygghet_geo.network.network_from_pbf`). A file named here must exist.
+    area : GeoDataFrame, optional
+        The study area; default the convex hull of the network's streets.
+
+    Returns
+    -------
+    dict of str to GeoDataFrame or None
+        As :func:`basemap_from_pbf`; None when no extract is known, or when the network's remembered
+        extract is gone (logged as a warning: the run goes on without a basemap).
+    """
+    import geopandas as gpd
+
+    given = path is not None
+    source = Path(path) if path is not None else getattr(network, "source", None)
+    if source is None:
+        return None
+    if not source.is_file():
+        if given:
+            raise InputError(f"OSM PBF file {str(source)!r} for the basemap does not exist")
+        logger.warning("the network's OSM extract %s is gone: the map has no basemap", source)
+        return None
+    if area is None or not len(area):
+        hull = shapely.convex_hull(shapely.union_all(network.edges.geometry.to_numpy()))
+        area = gpd.GeoDataFrame(geometry=[hull.buffer(1.0)], crs=network.crs)
+    stat = source.stat()
+    shape = area.to_crs(network.crs).geometry.union_all().normalize()
+    key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns, network.crs.to_string(), shape.wkb)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return dict(hit)
+    layers = basemap_from_pbf(source, area=area)
+    with _cache_lock:
+        _cache[key] = layers
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return dict(layers)

@@ -35,51 +35,83 @@ def edge_table(
     rptr: np.ndarray,
     rdst: np.ndarray,
     rdist: np.ndarray,
+    t_first: np.ndarray,
+    t_last: np.ndarray,
+    length: np.ndarray,
+    r: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (edge, edge) table of the occupied edges (``ends``: their (u, v) nodes) from the bounded
     node-to-node distances (CSR ``rptr``/``rdst``/``rdist`` over all nodes) and the occupied half-edges at
-    every node (CSR ``he_ptr``/``he_edge``/``he_end``). Rows of an edge are sorted by the other edge."""
+    every node (CSR ``he_ptr``/``he_edge``/``he_end``), in one pass. Rows of an edge come in the order the
+    other edges are first reached (deterministic; nothing reads them in another order).
+
+    A row (e, f) is kept only when some point of e may be within ``r`` of some point of f: with
+    ``t_first``/``t_last`` the first and last sorted offsets of each occupied edge, the nearest any point of
+    e gets to f's node u (or v) plus the nearest point of f to that node is at most ``r`` (or f is e). These
+    are the same sums :func:`_intervals` compares, at their smallest, so a dropped row has no interval.
+    Likewise an end-to-end distance is left out (inf) when no point can use it within ``r``: the route it
+    stands for is then longer than ``r`` for every pair, so every interval and every distance within ``r``
+    comes out as with it."""
     n_occ = ends.shape[0]
     mark = np.full(n_occ, -1, dtype=np.int64)
-    blk = np.zeros(n_occ + 1, dtype=np.int64)
-    for e in range(n_occ):
-        c = 0
-        for a in range(2):
-            x = ends[e, a]
-            for k in range(rptr[x], rptr[x + 1]):
-                y = rdst[k]
-                for h in range(he_ptr[y], he_ptr[y + 1]):
-                    f = he_edge[h]
-                    if mark[f] != e:
-                        mark[f] = e
-                        c += 1
-        blk[e + 1] = blk[e] + c
-    tab_f = np.empty(blk[n_occ], dtype=np.int64)
-    d4 = np.full((blk[n_occ], 4), np.inf)
     slot = np.empty(n_occ, dtype=np.int64)
-    mark[:] = -1
+    blk = np.zeros(n_occ + 1, dtype=np.int64)
+    cap = 64 + 64 * n_occ  # untouched pages cost no memory; grown below when a dense network needs more
+    tab_f = np.empty(cap, dtype=np.int64)
+    d4 = np.empty((cap, 4))
+    # Per node, the nearest any point gets to it along an occupied edge at it (inf: none there).
+    near = np.full(he_ptr.shape[0] - 1, np.inf)
+    for y in range(near.shape[0]):
+        for h in range(he_ptr[y], he_ptr[y + 1]):
+            f = he_edge[h]
+            g = t_first[f] if he_end[h] == 0 else length[f] - t_last[f]
+            near[y] = min(near[y], g)
+    pos = 0
     for e in range(n_occ):
-        pos = blk[e]
+        lo = pos
         for a in range(2):
             x = ends[e, a]
+            hx = t_first[e] if a == 0 else length[e] - t_last[e]
             for k in range(rptr[x], rptr[x + 1]):
                 y = rdst[k]
                 d = rdist[k]
+                # No point of e reaches a point at y through x within r (x itself always counts: it
+                # makes e's own row, which the window along e needs).
+                if y != x and hx + d + near[y] > r:
+                    continue
                 for h in range(he_ptr[y], he_ptr[y + 1]):
                     f = he_edge[h]
                     if mark[f] != e:
                         mark[f] = e
+                        if pos == cap:
+                            cap *= 2
+                            grown_f = np.empty(cap, dtype=np.int64)
+                            grown_d = np.empty((cap, 4))
+                            grown_f[:pos] = tab_f[:pos]
+                            grown_d[:pos] = d4[:pos]
+                            tab_f, d4 = grown_f, grown_d
                         slot[f] = pos
                         tab_f[pos] = f
+                        d4[pos, 0] = d4[pos, 1] = d4[pos, 2] = d4[pos, 3] = np.inf
                         pos += 1
                     col = 2 * a + he_end[h]
                     if d < d4[slot[f], col]:
                         d4[slot[f], col] = d
-        lo, hi = blk[e], blk[e + 1]
-        o = np.argsort(tab_f[lo:hi])
-        tab_f[lo:hi] = tab_f[lo:hi][o]
-        d4[lo:hi] = d4[lo:hi][o]
-    return blk, tab_f, d4
+        h0 = t_first[e]
+        h1 = length[e] - t_last[e]
+        keep = lo
+        for row in range(lo, pos):
+            f = tab_f[row]
+            du = min(h0 + d4[row, 0], h1 + d4[row, 2])
+            dv = min(h0 + d4[row, 1], h1 + d4[row, 3])
+            if f == e or du + t_first[f] <= r or dv + (length[f] - t_last[f]) <= r:
+                tab_f[keep] = f
+                for c in range(4):
+                    d4[keep, c] = d4[row, c]
+                keep += 1
+        pos = keep
+        blk[e + 1] = pos
+    return blk, tab_f[:pos], d4[:pos]
 
 
 @njit(inline="always")
@@ -474,3 +506,85 @@ def nearest_pieces(
         best_d[i] = bd
         best_u[i] = bu
     return best_p, best_d, best_u
+
+
+@njit(cache=True, nogil=True)
+def bounded_reach(
+    indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, sources: np.ndarray, limit: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every node within ``limit`` along the graph (CSR ``indptr``/``indices``/``weights``, every stored
+    entry an edge, as in ``scipy.sparse.csgraph.dijkstra``) of each source, by Dijkstra with a binary heap:
+    CSR ``ptr`` over ``sources`` and the reached nodes ``dst`` (nearest first) with their distances.
+
+    Written by hand, and why: scipy's ``dijkstra(limit=...)`` returns a dense sources × nodes block, so a
+    bounded search from thousands of sources costs sources × nodes memory and time however few nodes lie
+    within reach; this search touches only the nodes it reaches and resets only those."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    touched = np.empty(n, dtype=np.int64)
+    heap_d = np.empty(indices.shape[0] + 1)
+    heap_v = np.empty(indices.shape[0] + 1, dtype=np.int64)
+    ptr = np.zeros(sources.shape[0] + 1, dtype=np.int64)
+    cap = max(16, 16 * sources.shape[0])
+    out_v = np.empty(cap, dtype=np.int64)
+    out_d = np.empty(cap)
+    m = 0
+    for k in range(sources.shape[0]):
+        s = sources[k]
+        n_touched = 1
+        touched[0] = s
+        dist[s] = 0.0
+        heap_d[0] = 0.0
+        heap_v[0] = s
+        size = 1
+        while size > 0:
+            d = heap_d[0]
+            x = heap_v[0]
+            size -= 1
+            if size > 0:  # move the last item to the root and sift it down
+                ld, lv = heap_d[size], heap_v[size]
+                i = 0
+                while True:
+                    c = 2 * i + 1
+                    if c >= size:
+                        break
+                    if c + 1 < size and heap_d[c + 1] < heap_d[c]:
+                        c += 1
+                    if heap_d[c] >= ld:
+                        break
+                    heap_d[i], heap_v[i] = heap_d[c], heap_v[c]
+                    i = c
+                heap_d[i], heap_v[i] = ld, lv
+            if d > dist[x]:  # a stale entry: x was settled nearer (no flag needed: weights are >= 0)
+                continue
+            if m == cap:
+                cap *= 2
+                grown_v = np.empty(cap, dtype=np.int64)
+                grown_d = np.empty(cap)
+                grown_v[:m] = out_v[:m]
+                grown_d[:m] = out_d[:m]
+                out_v, out_d = grown_v, grown_d
+            out_v[m] = x
+            out_d[m] = d
+            m += 1
+            for j in range(indptr[x], indptr[x + 1]):
+                y = indices[j]
+                nd = d + weights[j]
+                if nd <= limit and nd < dist[y]:  # never true for a settled y
+                    if dist[y] == np.inf:
+                        touched[n_touched] = y
+                        n_touched += 1
+                    dist[y] = nd
+                    i = size  # push and sift up
+                    size += 1
+                    while i > 0:
+                        p = (i - 1) >> 1
+                        if heap_d[p] <= nd:
+                            break
+                        heap_d[i], heap_v[i] = heap_d[p], heap_v[p]
+                        i = p
+                    heap_d[i], heap_v[i] = nd, y
+        for i in range(n_touched):
+            dist[touched[i]] = np.inf
+        ptr[k + 1] = m
+    return ptr, out_v[:m].copy(), out_d[:m].copy()

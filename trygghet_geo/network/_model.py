@@ -30,7 +30,7 @@ Example
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -74,6 +74,10 @@ class StreetNetwork:
         RangeIndex ``0..m-1`` (the ``edge_id``), columns ``u``, ``v`` (node positions), ``length_m``
         (float > 0, the length of the geometry), ``name`` (str, ``""`` when unnamed), LineString geometry
         running from node ``u`` to node ``v`` in the same CRS.
+    source : pathlib.Path or None
+        The OpenStreetMap extract the network was read from (:func:`network_from_pbf` sets it), so that
+        :func:`trygghet_geo.analyze` can draw the map's basemap from the same file; None for other sources.
+        Not pickled: a network sent to another process or machine forgets it.
 
     Examples
     --------
@@ -88,6 +92,7 @@ class StreetNetwork:
 
     nodes: gpd.GeoDataFrame
     edges: gpd.GeoDataFrame
+    source: Path | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _validate(self.nodes, self.edges)

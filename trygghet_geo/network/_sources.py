@@ -197,7 +197,8 @@ def network_from_pbf(
 
     Street names prefer the Swedish ``name:sv`` tag, then ``name``. Each edge keeps its way's id
     (``osmid``) and the ``tags`` (default :data:`NETWORK_TAGS`: ``highway``, ``lit``, ``surface``), read by
-    pyrosm as columns (``extra_attributes`` for those it does not read by default).
+    pyrosm as columns (``extra_attributes`` for those it does not read by default). The network remembers
+    the file as ``source``: :func:`trygghet_geo.analyze` draws the map's basemap from the same extract.
 
     Parameters
     ----------
@@ -241,7 +242,7 @@ def network_from_pbf(
         [nodes.set_crs(4326, allow_override=True), edges.set_crs(4326, allow_override=True)]
     )
     node_xy = shapely.get_coordinates(nodes.geometry.values)
-    return _assemble(
+    net = _assemble(
         edges.geometry.to_numpy(),
         edges["u"].to_numpy(np.int64),
         edges["v"].to_numpy(np.int64),
@@ -251,6 +252,8 @@ def network_from_pbf(
         edges.crs,
         attrs,
     )
+    object.__setattr__(net, "source", path.resolve())  # the extract, for the basemap (frozen dataclass)
+    return net
 
 
 def _names_sv(edges: pd.DataFrame) -> np.ndarray:

@@ -13,9 +13,9 @@ The sparse neighbourhoods behind network DBSCAN: bounded node-to-node distances 
 point, the intervals of sorted points within eps along the network (steps 1-3 of :mod:`.hotspots._dbscan`).
 
 1. Points are sorted by (edge, offset). Only the end nodes of *occupied* edges start a shortest-path
-   search, and every search is bounded by ``eps`` (``scipy.sparse.csgraph.dijkstra(limit=eps)``), run on
-   spatial tiles of sources over the sub-graph within Euclidean reach (a path of length ≤ eps never leaves
-   the disc of radius eps, since an edge is never shorter than the straight line between its nodes).
+   search, and every search is bounded by ``eps``: a compiled Dijkstra (:func:`._kernels.bounded_reach`,
+   equal to ``scipy.sparse.csgraph.dijkstra(limit=eps)``) that touches only the nodes within reach, so
+   the work and memory grow with sources × nodes within eps, not sources × all nodes.
 2. The node-to-node distances become an (edge, edge) table with the four end-to-end distances.
 3. For a point p on edge e and an occupied edge f in e's table, the neighbours of p on f are a prefix
    (reached through f's node u), a suffix (through v) and, when f is e itself, a window of ±eps along
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _PAIR_CHUNK = 2_000_000  # (point, edge) pairs handled per vectorised step
-_DENSE_CHUNK = 4_000_000  # entries of one dense Dijkstra block (sources × sub-graph nodes)
 
 
 __all__ = [
@@ -167,78 +166,41 @@ def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return group, within
 
 
-def _tiles_ok(network: StreetNetwork) -> bool:
-    """True when every edge is at least as long as the straight line between its nodes (needed by the
-    Euclidean pre-filter); networks built by this package always are, since their lines end at the nodes."""
-    xy = network.node_xy
-    u = network.edges["u"].to_numpy()
-    v = network.edges["v"].to_numpy()
-    straight = np.hypot(*(xy[u] - xy[v]).T)
-    return bool(np.all(network.edges["length_m"].to_numpy() >= straight - 1e-6))
-
-
-def _dense_pairs(
-    graph: csr_matrix,
-    local_src: np.ndarray,
-    radius: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bounded Dijkstra from ``local_src`` on ``graph``, chunked so no block exceeds _DENSE_CHUNK entries."""
-    per = max(1, _DENSE_CHUNK // max(graph.shape[0], 1))
-    out_s, out_d, out_w = [], [], []
-    for k in range(0, len(local_src), per):
-        block = _search(graph, local_src[k : k + per], radius)
-        r, c = np.nonzero(np.isfinite(block))
-        out_s.append(r + k)
-        out_d.append(c)
-        out_w.append(block[r, c])
-    return np.concatenate(out_s), np.concatenate(out_d), np.concatenate(out_w)
-
-
 def node_distances(
     network: StreetNetwork,
     sources: np.ndarray,
     radius: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (source, node, distance) with network distance ≤ ``radius``, as three flat arrays.
+    """All (source, node, distance) with network distance ≤ ``radius``, as three flat arrays (grouped by
+    source in the order given, nearest node first within a source).
 
-    Sources are grouped into spatial tiles of about 256; each tile runs ``scipy.sparse.csgraph.dijkstra``
-    with ``limit=radius`` on the sub-graph of the nodes within Euclidean reach of the tile, so the work grows
-    with the number of sources × the nodes near them, never sources × all nodes.
+    One bounded Dijkstra per source on the adjacency (:func:`._kernels.bounded_reach`, compiled): the
+    work grows with the number of sources × the nodes within reach of each, never sources × all nodes.
+    The distances equal ``scipy.sparse.csgraph.dijkstra(limit=radius)`` bit for bit (the same sums in the
+    same order), ``radius`` included.
     """
-    graph = network.adjacency
-    n = graph.shape[0]
     sources = np.asarray(sources, dtype=np.int64)
+    ptr, dst, dist = _reach_csr(network, sources, radius)
+    return np.repeat(sources, np.diff(ptr)), dst, dist
+
+
+def _reach_csr(
+    network: StreetNetwork, sources: np.ndarray, radius: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`node_distances` as a CSR pointer over ``sources`` (int64) and the reached nodes, distances."""
+    from trygghet_geo.network import _kernels
+
+    graph = network.adjacency
     if len(sources) == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0)
-    if n <= 3000 or not _tiles_ok(network):
-        s, d, w = _dense_pairs(graph, sources, radius)
-        return sources[s], d, w
-    xy = network.node_xy
-    reach = radius * (1 + 1e-9) + 1e-3
-    sxy = xy[sources]
-    lo, hi = sxy.min(axis=0), sxy.max(axis=0)
-    area = max(float(np.prod(hi - lo + reach)), 1.0)
-    side = max(2.0 * reach, float(np.sqrt(area * 256.0 / len(sources))))
-    cell = np.floor((sxy - lo) / side).astype(np.int64)
-    tile = cell[:, 0] * (int(cell[:, 1].max()) + 1) + cell[:, 1]
-    order = np.argsort(tile, kind="stable")
-    bounds = np.flatnonzero(np.diff(tile[order])) + 1
-    x_order = np.argsort(xy[:, 0], kind="stable")
-    xs = xy[x_order, 0]
-    out_s, out_d, out_w = [], [], []
-    for group in np.split(order, bounds):
-        src = sources[group]
-        (x0, y0), (x1, y1) = xy[src].min(axis=0) - reach, xy[src].max(axis=0) + reach
-        cand = x_order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
-        cy = xy[cand, 1]
-        sub = np.sort(cand[(cy >= y0) & (cy <= y1)])
-        local = np.searchsorted(sub, src)
-        s, d, w = _dense_pairs(graph[sub][:, sub], local, radius)
-        out_s.append(src[s])
-        out_d.append(sub[d])
-        out_w.append(w)
-    return np.concatenate(out_s), np.concatenate(out_d), np.concatenate(out_w)
+        return np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] = _kernels.bounded_reach(
+        graph.indptr.astype(np.int64),
+        graph.indices.astype(np.int64),
+        graph.data.astype(np.float64),
+        sources,
+        float(radius),
+    )
+    return out
 
 
 _reach_cache: weakref.WeakKeyDictionary[Any, dict[float, _Reach]] = weakref.WeakKeyDictionary()
@@ -268,22 +230,30 @@ def _cached_reach(network: StreetNetwork, sources: np.ndarray, radius: float) ->
             reach = per_net[radius] = _Reach(
                 np.zeros(n, dtype=bool), np.zeros(n + 1, dtype=np.int64), empty, np.empty(0)
             )
-        missing = sources[~reach.done[sources]]
+        missing = np.unique(sources[~reach.done[sources]])
         if len(missing):
-            s_new, d_new, w_new = node_distances(network, missing, radius)
+            ptr_new, d_new, w_new = _reach_csr(network, missing, radius)
+            # Merge without sorting: every node's entries stay together, the new ones where the node had
+            # none (a node is searched from once).
             counts = np.diff(reach.ptr)
-            s_old = np.repeat(np.arange(n), counts)
-            s_all = np.concatenate([s_old, s_new])
-            order = np.argsort(s_all, kind="stable")
+            counts[missing] = np.diff(ptr_new)
+            ptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(counts, out=ptr[1:])
+            if len(reach.dst):
+                dst = np.empty(int(ptr[-1]), dtype=np.int64)
+                dist = np.empty(int(ptr[-1]))
+                grp, within = _expand(np.diff(reach.ptr))
+                dst[ptr[grp] + within] = reach.dst
+                dist[ptr[grp] + within] = reach.dist
+                grp, within = _expand(np.diff(ptr_new))
+                dst[ptr[missing][grp] + within] = d_new
+                dist[ptr[missing][grp] + within] = w_new
+            else:  # nothing cached yet: the new entries are already in node order (missing is sorted)
+                dst, dist = d_new, w_new
             done = reach.done.copy()
             done[missing] = True
             # A new object: a thread reading the old one keeps a consistent view.
-            reach = per_net[radius] = _Reach(
-                done,
-                np.searchsorted(s_all[order], np.arange(n + 1)),
-                np.concatenate([reach.dst, d_new])[order],
-                np.concatenate([reach.dist, w_new])[order],
-            )
+            reach = per_net[radius] = _Reach(done, ptr, dst, dist)
         return reach
 
 
@@ -363,7 +333,9 @@ def _prepare(edge_id: np.ndarray, offset: np.ndarray, network: StreetNetwork, ra
     he_end = (ho % 2).astype(np.int64)
     he_ptr = np.searchsorted(he_node[ho], np.arange(len(network.nodes) + 1))
     reach = _cached_reach(network, np.unique(he_node), radius)
-    blk, tab_f, d4 = _kernels.edge_table(ends, he_ptr, he_edge, he_end, reach.ptr, reach.dst, reach.dist)
+    blk, tab_f, d4 = _kernels.edge_table(
+        ends, he_ptr, he_edge, he_end, reach.ptr, reach.dst, reach.dist, t[start], t[stop - 1], length, radius
+    )
     return _Prepared(
         order=order,
         t=t,

@@ -62,7 +62,7 @@ def make_map(
     streets: bool | None = None,
     tiles: str | None = None,
     density: gpd.GeoDataFrame | None = None,
-    basemap: dict[str, gpd.GeoDataFrame] | None = None,
+    basemap: dict[str, gpd.GeoDataFrame] | bool | None = None,
     trend: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The interactive map of an analysis.
@@ -91,9 +91,11 @@ def make_map(
     density : GeoDataFrame, optional
         A lixel table from :func:`~trygghet_geo.density.network_kde` to draw; default: computed from the
         analysis' incidents with its defaults.
-    basemap : dict of GeoDataFrame, optional
+    basemap : dict of GeoDataFrame or bool, optional
         Context drawn under everything else (water, parks and green areas, buildings, railway, a few
         landmark names) from :func:`trygghet_geo.network.basemap_from_pbf`, carried in the file itself.
+        Default: the analysis' own (``analysis.basemap``, which :func:`trygghet_geo.analyze` reads from the
+        network's OSM extract); ``False``: none.
     trend : GeoDataFrame, optional
         A segment table from :func:`~trygghet_geo.emerging_hotspots`: the layer "Utveckling" colours the
         segments by ``pattern`` with a legend of the pattern names (in the shared mode only segments holding
@@ -146,7 +148,9 @@ def make_map(
     payload = layers.payload(
         analysis, tables, lang=language, labels=labels, title=title, streets=draw_streets
     )
-    if basemap is not None:
+    if basemap is None or basemap is True:
+        basemap = getattr(analysis, "basemap", None)
+    if basemap is not None and basemap is not False:
         from trygghet_geo.output._basemap import basemap_payload
 
         payload.update(basemap_payload(basemap))

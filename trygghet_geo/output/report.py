@@ -473,9 +473,8 @@ def _map_srcdoc(analysis: AnalysisLike, k: int, lang: str) -> str | None:
         make_map,  # folium is slow to import; only a report with a map needs it
     )
 
-    basemap = getattr(analysis, "basemap", None)  # water, parks, buildings when the run has them
-    m = make_map(analysis, privacy="shared", self_contained=True, lang="en" if lang == "en" else "sv", k=k,
-                 basemap=basemap)  # fmt: skip
+    # the run's basemap (water, parks, buildings) is drawn when it has one: make_map's default
+    m = make_map(analysis, privacy="shared", self_contained=True, lang="en" if lang == "en" else "sv", k=k)
     return str(m.get_root().render())
 
 
