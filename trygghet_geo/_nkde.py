@@ -31,6 +31,7 @@ number of events.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cache
 from math import comb, erf, pi, sqrt
@@ -542,6 +543,9 @@ def shortest_sum(
     same_edge_sum(p, ev, lengths, smp, d_uv, out, count_out)
 
 
+_PAIR_BUDGET = 1 << 22  # event × sample-point pairs formed at once by same_edge_sum (~0.5 GiB of temporaries)
+
+
 def same_edge_sum(
     p: np.ndarray | None,
     ev: Events,
@@ -557,14 +561,24 @@ def same_edge_sum(
     h = ev.h
     occ = np.flatnonzero((ev.stop > ev.start) & (np.diff(smp.ptr) > 0))
     ns, ne = smp.ptr[occ + 1] - smp.ptr[occ], ev.stop[occ] - ev.start[occ]
-    per = ns * ne
-    for c0 in range(0, len(occ), 4096):
-        sl = slice(c0, c0 + 4096)
-        o, k = occ[sl], per[sl]
-        grp = np.repeat(np.arange(len(o)), k)
+    # Jobs of at most _PAIR_BUDGET pairs: an edge whose events × sample points exceed it is cut into runs of
+    # sample points, so memory stays bounded however many events and sample points share one long edge.
+    run = np.maximum(_PAIR_BUDGET // ne, 1)
+    n_runs = -(-ns // run)
+    job = np.repeat(np.arange(len(occ)), n_runs)
+    first = np.arange(len(job)) - np.repeat(np.cumsum(n_runs) - n_runs, n_runs)
+    s0 = first * run[job]
+    js = np.minimum(run[job], ns[job] - s0)
+    per = js * ne[job]
+    cum = np.cumsum(per)
+    bounds = np.searchsorted(cum, np.arange(0, int(cum[-1]) if len(cum) else 0, _PAIR_BUDGET), "right")
+    bounds = np.unique(np.r_[0, bounds, len(job)])
+    for a, b in itertools.pairwise(bounds):
+        o, k, nev = occ[job[a:b]], per[a:b], ne[job[a:b]]
+        grp = np.repeat(np.arange(b - a), k)
         within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-        nev = ne[sl][grp]
-        sp = smp.ptr[o][grp] + within // nev
+        nev = nev[grp]
+        sp = smp.ptr[o][grp] + s0[a:b][grp] + within // nev
         j = ev.start[o][grp] + within % nev
         e = o[grp]
         c, t, le, duv = smp.off[sp], ev.t[j], lengths[e], d_uv[e]
