@@ -132,3 +132,29 @@ def test_each_event_reads_the_pilot_of_the_lixel_that_holds_it():
     edge = np.array([0, 0, 0, 1, 1, 1])
     off = np.array([0.0, 10.0, 29.5, 14.9, 15.0, 30.0])
     np.testing.assert_array_equal(_nkde_adaptive.on_pieces(edge, off, p_edge, p_from), [2, 1, 4, 3, 0, 0])
+
+
+@pytest.mark.parametrize("method", ["simple", "discontinuous"])
+def test_pairs_on_one_edge_in_small_blocks_give_the_same_density(monkeypatch, method):
+    """The events × sample points of one long edge are formed in bounded blocks (memory), not all at once."""
+    from trygghet_geo import _nkde
+
+    net, events, _ = _street_events()
+    whole = network_kde(events, net, bandwidth_m=120, lixel_m=5, method=method, adaptive=False)
+    monkeypatch.setattr(_nkde, "_PAIR_BUDGET", 7)  # far fewer pairs than one edge's 70 × 180
+    blocked = network_kde(events, net, bandwidth_m=120, lixel_m=5, method=method, adaptive=False)
+    np.testing.assert_allclose(blocked["density"].to_numpy(), whole["density"].to_numpy(), rtol=1e-12)
+    np.testing.assert_array_equal(blocked["count_within_bandwidth"], whole["count_within_bandwidth"])
+
+
+def test_pilot_with_lixels_longer_than_half_the_bandwidth_reads_bins_near_each_event():
+    """With lixels longer than h0/2 the pilot is read every h0/4 along the street (at most h0/8 from each
+    event): the bandwidths follow the direct pilot at the events closely."""
+    net, events, along = _street_events()
+    h0 = 120.0
+    lix = network_kde(events, net, bandwidth_m=h0, lixel_m=100, adaptive=True)
+    got = lix.attrs["event_bandwidths_m"].to_numpy()
+    pilot = _quartic(along[:, None] - along[None, :], np.full((1, len(along)), h0)).sum(axis=1)
+    want = _nkde_adaptive.abramson(pilot, h0, h0)
+    np.testing.assert_allclose(got, want, rtol=0.1)
+    assert got[30:].mean() < got[:30].mean()

@@ -543,6 +543,9 @@ def shortest_sum(
     same_edge_sum(p, ev, lengths, smp, d_uv, out, count_out)
 
 
+_PAIR_BUDGET = 1 << 22  # event × sample-point pairs formed at once by same_edge_sum (~0.5 GiB of temporaries)
+
+
 def same_edge_sum(
     p: np.ndarray | None,
     ev: Events,
@@ -558,25 +561,24 @@ def same_edge_sum(
     h = ev.h
     occ = np.flatnonzero((ev.stop > ev.start) & (np.diff(smp.ptr) > 0))
     ns, ne = smp.ptr[occ + 1] - smp.ptr[occ], ev.stop[occ] - ev.start[occ]
-    # Tasks of about _PAIR_CHUNK pairs at most: an edge's sample points are cut into runs (a short street
-    # with thousands of events and as many sample points is millions of pairs by itself), then the runs are
-    # taken in chunks of about _PAIR_CHUNK pairs.
-    runs = np.clip(-(-(ns * ne) // _PAIR_CHUNK), 1, ns)
-    size = -(-ns // runs)
-    t_edge = np.repeat(np.arange(len(occ)), runs)
-    piece = np.arange(len(t_edge)) - np.repeat(np.cumsum(runs) - runs, runs)
-    t_start = smp.ptr[occ][t_edge] + piece * size[t_edge]
-    t_ns = np.minimum(size[t_edge], ns[t_edge] - piece * size[t_edge])
-    per = t_ns * ne[t_edge]
-    cuts = np.searchsorted(np.cumsum(per), np.arange(1, int(per.sum()) // _PAIR_CHUNK + 1) * _PAIR_CHUNK)
-    bounds = np.unique(np.concatenate([[0], cuts + 1, [len(per)]]).clip(0, len(per)))
-    for c0, c1 in itertools.pairwise(bounds):
-        sl = slice(int(c0), int(c1))
-        o, k = occ[t_edge[sl]], per[sl]
-        grp = np.repeat(np.arange(len(o)), k)
+    # Jobs of at most _PAIR_BUDGET pairs: an edge whose events × sample points exceed it is cut into runs of
+    # sample points, so memory stays bounded however many events and sample points share one long edge.
+    run = np.maximum(_PAIR_BUDGET // ne, 1)
+    n_runs = -(-ns // run)
+    job = np.repeat(np.arange(len(occ)), n_runs)
+    first = np.arange(len(job)) - np.repeat(np.cumsum(n_runs) - n_runs, n_runs)
+    s0 = first * run[job]
+    js = np.minimum(run[job], ns[job] - s0)
+    per = js * ne[job]
+    cum = np.cumsum(per)
+    bounds = np.searchsorted(cum, np.arange(0, int(cum[-1]) if len(cum) else 0, _PAIR_BUDGET), "right")
+    bounds = np.unique(np.r_[0, bounds, len(job)])
+    for a, b in itertools.pairwise(bounds):
+        o, k, nev = occ[job[a:b]], per[a:b], ne[job[a:b]]
+        grp = np.repeat(np.arange(b - a), k)
         within = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-        nev = ne[t_edge[sl]][grp]
-        sp = t_start[sl][grp] + within // nev
+        nev = nev[grp]
+        sp = smp.ptr[o][grp] + s0[a:b][grp] + within // nev
         j = ev.start[o][grp] + within % nev
         e = o[grp]
         c, t, le, duv = smp.off[sp], ev.t[j], lengths[e], d_uv[e]

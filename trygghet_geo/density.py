@@ -428,7 +428,7 @@ def _event_bandwidths(
     pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float],
 ) -> np.ndarray:
     """Abramson's adaptive bandwidth of every event from the pilot density at ``h0``, evaluated at the
-    lixel centres when the lixels are at most ``h0 / 2`` long, else at the events
+    lixel centres when the lixels are at most ``h0 / 2`` long, else at points every ``h0 / 4`` along the edges
     (:mod:`trygghet_geo._nkde_adaptive`); ``trim`` defaults to ``TRIM_FACTOR · h0``."""
     e, t = used["edge"].to_numpy(np.int64), used["off"].to_numpy(float)
     c_edge, c_off, p_edge, p_from, lixel_m = pieces
@@ -436,7 +436,16 @@ def _event_bandwidths(
         at_lixels, _ = _sums(used, network, c_edge, c_off, h0, kernel, method, max_depth, counts=False)
         pilot = at_lixels[_adaptive.on_pieces(e, t, p_edge, p_from)]
     else:
-        pilot, _ = _sums(used, network, e, t, h0, kernel, method, max_depth, counts=False)
+        # Read at points every h0/4 along the edges that hold events (each event reads its own bin's
+        # centre, at most h0/8 away), not at every event: many events on one long edge would pair
+        # quadratically with themselves.
+        step = h0 / 4.0
+        length = network.edges["length_m"].to_numpy(float)[e]
+        k = np.minimum(np.floor(t / step), np.maximum(np.ceil(length / step) - 1, 0)).astype(np.int64)
+        bins, where = np.unique(np.column_stack([e, k]), axis=0, return_inverse=True)
+        b_off = np.minimum((bins[:, 1] + 0.5) * step, network.edges["length_m"].to_numpy(float)[bins[:, 0]])
+        at_bins, _ = _sums(used, network, bins[:, 0], b_off, h0, kernel, method, max_depth, counts=False)
+        pilot = at_bins[where.ravel()]
     return _adaptive.abramson(pilot, h0, _adaptive.TRIM_FACTOR * h0 if trim is None else trim)
 
 
