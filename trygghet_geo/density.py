@@ -88,7 +88,7 @@ def network_kde(
     max_snap_m: float = 100.0,
     adaptive: bool | None = None,
     trim_bw_m: float | None = None,
-    consolidate_m: float | None = None,
+    consolidate_m: float | None = 0.0,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
 
@@ -153,9 +153,13 @@ def network_kde(
         square or a crossing drawn as a mesh of short paths, a sidewalk beside its street) before the
         kernel runs, as osmnx's ``consolidate_intersections`` does (:mod:`trygghet_geo._nkde_consolidate`):
         otherwise the equal-split kernel divides a place's events among all its parallel paths and at every
-        one of its junctions. 0 turns it off; None means
+        one of its junctions. 0 (default) leaves the network as it is; None means
         :data:`~trygghet_geo._nkde_consolidate.DEFAULT_CONSOLIDATE_M` (10 m, the precision of an event's
-        position across a street). When anything merges, the lixels are those of the merged network: each
+        position across a street). It is off by default because the merged network is slower to walk: its
+        merged junctions have many streets and the walks, no longer cut by ``max_depth`` after a few
+        metres of mesh, run to the bandwidth (100,000 events on the bundled sample at 200 m: 3.5 s without,
+        21 s with). On planted places drawn as meshes it helps: ``bench/bench_density.py --planted`` prints
+        both. When anything merges, the lixels are those of the merged network: each
         lies on one original edge (``edge_id``), extended at its ends to the merged junctions' centroids
         (``from_m``/``to_m`` along the extended line); the edges merged away have no lixel of their own and
         their events count on the street they merged into. What merged is ``attrs["consolidated"]``.
