@@ -116,6 +116,9 @@ def test_a_place_drawn_as_a_mesh_stands_out_once_merged():
 def test_consolidate_m_is_checked():
     net = network_from_lines(_street_with_square())
     events = _events_on_square()
+    assert network_kde(events, net, bandwidth_m=50).attrs["consolidate_m"] == 0.0  # off by default
+    chosen = network_kde(events, net, bandwidth_m=50, consolidate_m=None)
+    assert chosen.attrs["consolidate_m"] == DEFAULT_CONSOLIDATE_M
     for bad in (-1.0, float("nan"), "10", True):
         with pytest.raises(InputError, match="consolidate_m"):
             network_kde(events, net, bandwidth_m=50, consolidate_m=bad)  # type: ignore[arg-type]
