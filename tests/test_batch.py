@@ -169,6 +169,27 @@ def test_border_hotspots_equal_the_joined_network(nation, two_workers):
     assert len(national) == table["n_places"].sum() == len(expected)
 
 
+def test_partition_streets_are_the_own_and_the_halo_band(nation, reference):
+    """A partition's network is the municipality's streets plus the neighbours' streets with an end within
+    2·eps of them along the streets (networkx on the joined zone), not every street of the planar zone: empty
+    streets there would dilute the automatic min_samples and the Monte Carlo's null."""
+    _, mun, _ = nation
+    for code in mun.loc[mun["kind"] == "shared_grid", "kommunkod"]:
+        p = reference[code][0]
+        net = p.network
+        own = np.asarray(p.own_edges)
+        graph = net.to_graph()
+        sources = set(net.edges["u"].iloc[own]) | set(net.edges["v"].iloc[own])
+        dist = nx.multi_source_dijkstra_path_length(graph, sources, cutoff=2 * p.eps_m, weight="length")
+        u, v = net.edges["u"].to_numpy(), net.edges["v"].to_numpy()
+        near = np.array([a in dist or b in dist for a, b in zip(u, v, strict=True)])
+        assert near.all()  # nothing beyond the band is kept
+        assert len(own) < len(net.edges)  # the band is there: neighbours' streets were joined
+        halo = p.incidents[p.incidents["halo"]]
+        snapped = snap_points(halo, net, max_snap_m=100.0)
+        assert (snapped["edge_id"] >= 0).all()
+
+
 def test_eps_auto_is_chosen_from_the_municipality_alone(nation, tmp_path):
     """With eps "auto", a partition's eps is what analyze picks for the municipality's own incidents on its
     own streets; the batch output equals analyze on the partition with that eps."""

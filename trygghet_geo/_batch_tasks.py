@@ -163,6 +163,7 @@ def build(task: Task, nets: Mapping[str, StreetNetwork], kwargs: Mapping[str, An
             edges[code] = nets[code].edges
     network, own_edges = _halo.partition_network(own_net, edges, zone)
     in_halo = _halo.select_halo(task.candidates, network, own_edges, eps_m=eps, max_snap_m=max_snap)
+    network, own_edges = _halo.trim_to_reach(network, own_edges, 2.0 * eps)
     halo = task.candidates[in_halo]
     frame = pd.concat([task.own.assign(**{HALO: False}), halo.assign(**{HALO: True})])
     frame = frame.iloc[np.argsort(np.r_[task.own_pos, task.cand_pos[in_halo]], kind="stable")]

@@ -204,6 +204,37 @@ def partition_network(
     return joined, own_edges
 
 
+def trim_to_reach(
+    network: StreetNetwork, own_edges: np.ndarray, reach_m: float
+) -> tuple[StreetNetwork, np.ndarray]:
+    """The partition's network cut to the municipality's own streets and the streets with an end within
+    ``reach_m`` of them along the streets (rule 4's halo band), and the own edges' ids in it.
+
+    The planar zone that :func:`partition_network` keeps can hold far more of a dense neighbour's streets than
+    the halo's incidents cover. Left in, those empty streets would count in the partition's intensity (the
+    automatic ``min_samples``: 455 km of street for a town of 83 km in the synthetic nation, min_samples 24
+    instead of 172, one cluster holding 89 % of the events) and the Monte Carlo would spread simulated events
+    over them. Every halo incident lies on a kept street: its path from the own streets enters its edge
+    through an end, which is then within ``reach_m``."""
+    from trygghet_geo.network import network_from_lines
+    from trygghet_geo.network.distance import nearest_source_distances
+
+    e = network.edges
+    u, v = e["u"].to_numpy(), e["v"].to_numpy()
+    if len(own_edges) == 0:
+        return network, own_edges
+    dn = nearest_source_distances(network, np.r_[u[own_edges], v[own_edges]], reach_m)
+    keep = (dn[u] <= reach_m) | (dn[v] <= reach_m)
+    keep[own_edges] = True
+    if keep.all():
+        return network, own_edges
+    lines = e.loc[keep, ["name", "geometry"]].reset_index(drop=True)
+    lines["name"] = lines["name"].fillna("").astype(str)
+    trimmed = network_from_lines(lines, name_column="name", split="ends")
+    own_keys = _edge_keys(network)[own_edges]
+    return trimmed, np.flatnonzero(np.isin(_edge_keys(trimmed), own_keys))
+
+
 def _edge_keys_of_lines(lines: gpd.GeoDataFrame) -> np.ndarray:
     import shapely
 
