@@ -198,11 +198,13 @@ def network_kde(
     trim = _trim(trim_bw_m)
     adaptive = bandwidth_m is None if adaptive is None else bool(adaptive)
     pilot = (c_edge, c_off, c_edge, lixels["from_m"].to_numpy(), float(lixel_m))
+    hs = None
     if len(grid) == 1:
         h = grid[0]
     else:
-        h, cv = _cross_validate(used, network, grid, kernel, method, max_depth, adaptive, trim, pilot)
-    hs = _event_bandwidths(used, network, h, kernel, method, max_depth, trim, pilot) if adaptive else None
+        h, cv, hs = _cross_validate(used, network, grid, kernel, method, max_depth, adaptive, trim, pilot)
+    if adaptive and hs is None:
+        hs = _event_bandwidths(used, network, h, kernel, method, max_depth, trim, pilot)
     times = used.get("time")
     span_days = _span_days(times)
     total_w = float(used["w"].sum())
@@ -444,10 +446,10 @@ def _event_bandwidths(
         # centre, at most h0/8 away), not at every event: many events on one long edge would pair
         # quadratically with themselves.
         step = h0 / 4.0
-        length = network.edges["length_m"].to_numpy(float)[e]
-        k = np.minimum(np.floor(t / step), np.maximum(np.ceil(length / step) - 1, 0)).astype(np.int64)
+        lengths = network.edges["length_m"].to_numpy(float)
+        k = np.minimum(np.floor(t / step), np.maximum(np.ceil(lengths[e] / step) - 1, 0)).astype(np.int64)
         bins, where = np.unique(np.column_stack([e, k]), axis=0, return_inverse=True)
-        b_off = np.minimum((bins[:, 1] + 0.5) * step, network.edges["length_m"].to_numpy(float)[bins[:, 0]])
+        b_off = np.minimum((bins[:, 1] + 0.5) * step, lengths[bins[:, 0]])
         at_bins, _ = _sums(used, network, bins[:, 0], b_off, h0, kernel, method, max_depth, counts=False)
         pilot = at_bins[where.ravel()]
     return _adaptive.abramson(pilot, h0, _adaptive.TRIM_FACTOR * h0 if trim is None else trim)
@@ -463,10 +465,11 @@ def _cross_validate(
     adaptive: bool = False,
     trim: float | None = None,
     pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float] | None = None,
-) -> tuple[float, dict[str, list[float]]]:
+) -> tuple[float, dict[str, list[float]], np.ndarray | None]:
     """Leave-one-out likelihood over ``grid``: the sum over (up to _CV_POINTS) events of the log of the
     density of all the other events at its place; a zero density counts as the smallest positive double
-    (spNetwork's ``zero_strat="min_double"``)."""
+    (spNetwork's ``zero_strat="min_double"``). Also returns the events' adapted bandwidths at the chosen
+    value (None when not adaptive), so they are not computed again."""
     if len(used) < 2:
         raise InputError(
             "choosing the bandwidth by cross-validation needs at least 2 usable events; pass bandwidth_m"
@@ -479,9 +482,11 @@ def _cross_validate(
     total = float(used["w"].sum())
     p0 = float(_nkde.kernel_poly(kernel)[0])
     scores = []
+    adapted: list[np.ndarray] = []
     for h in grid:
         if adaptive and pieces is not None:
             hs = _event_bandwidths(used, network, h, kernel, method, max_depth, trim, pieces)
+            adapted.append(hs)
             fn = _class_fn(used, network, kernel, method, max_depth, counts=False)
             sums, _ = _adaptive.class_sums(fn, e, t, hs)
             own = hs[pick]
@@ -491,9 +496,10 @@ def _cross_validate(
         loo = (sums - w_i * p0 / own) / max(total - float(w_i.mean()), 1e-300)
         loo = np.where(loo > 0, loo, np.finfo(float).tiny)
         scores.append(float(np.sum(w_i * np.log(loo))))
-    best = grid[int(np.argmax(scores))]
+    i = int(np.argmax(scores))
+    best = grid[i]
     logger.info("bandwidth %.0f m chosen by likelihood cross-validation over %s", best, grid)
-    return best, {"bandwidth_m": list(grid), "log_likelihood": scores}
+    return best, {"bandwidth_m": list(grid), "log_likelihood": scores}, adapted[i] if adapted else None
 
 
 def _space_time(
