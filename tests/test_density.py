@@ -21,6 +21,9 @@ from trygghet_geo.density import DEFAULT_BANDWIDTHS, _sums, network_kde
 from trygghet_geo.errors import InputError
 from trygghet_geo.network import StreetNetwork, lixelize, network_from_lines
 
+WalkLimit = _nkde.WalkLimit
+FULL_WALKS = WalkLimit(max_depth=None, min_share=0.0)  # every walk followed to the bandwidth
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # the planted-scenario generator
 
 
@@ -92,7 +95,7 @@ def _mass(net: StreetNetwork, used: pd.DataFrame, h: float, kernel: str, method:
     e = np.repeat(np.arange(len(lengths)), lengths.astype(int))
     left = np.concatenate([np.arange(int(n)) for n in lengths]).astype(float)
     pos = (left[:, None] + (nodes[None, :] + 1) / 2).ravel()
-    dens, _ = _sums(used, net, np.repeat(e, 9), pos, h, kernel, method, None, counts=False)
+    dens, _ = _sums(used, net, np.repeat(e, 9), pos, h, kernel, method, FULL_WALKS, counts=False)
     return float((dens.reshape(-1, 9) * wts[None, :] / 2).sum())
 
 
@@ -167,13 +170,13 @@ def test_simple_equals_networkx_brute_force(net, picks, h, kernel):
     lix = lixelize(net, 7.0)
     c_edge = lix["edge_id"].to_numpy()
     c_off = ((lix["from_m"] + lix["to_m"]) / 2).to_numpy()
-    dens, count = _sums(used, net, c_edge, c_off, float(h), kernel, "simple", None)
+    dens, count = _sums(used, net, c_edge, c_off, float(h), kernel, "simple", FULL_WALKS)
     expected = _brute_simple(net, used, c_edge, c_off, float(h), kernel)
     np.testing.assert_allclose(dens, expected, rtol=1e-9, atol=1e-12)
     expected_count = _brute_simple(net, used, c_edge, c_off, float(h), "uniform") * 2 * h
     np.testing.assert_allclose(count, expected_count, atol=1e-9)
     for method in ("discontinuous", "continuous"):  # every shortest path is one of the walks
-        _, walk_count = _sums(used, net, c_edge, c_off, float(h), kernel, method, None)
+        _, walk_count = _sums(used, net, c_edge, c_off, float(h), kernel, method, FULL_WALKS)
         np.testing.assert_array_equal(walk_count, count)
 
 
@@ -216,9 +219,9 @@ def test_star_junction_splits_as_okabe(arms):
     c_edge = np.array([*other, arm0, arm0])
     c_off = np.array([*off_other, toward, beyond])
     K = lambda d: _k("quartic", d, 50.0)  # noqa: E731
-    disc, _ = _sums(used, net, c_edge, c_off, 50.0, "quartic", "discontinuous", None)
+    disc, _ = _sums(used, net, c_edge, c_off, 50.0, "quartic", "discontinuous", FULL_WALKS)
     np.testing.assert_allclose(disc, [K(30) / (arms - 1)] * (arms - 1) + [K(10), K(10)], rtol=1e-12)
-    cont, _ = _sums(used, net, c_edge, c_off, 50.0, "quartic", "continuous", None)
+    cont, _ = _sums(used, net, c_edge, c_off, 50.0, "quartic", "continuous", FULL_WALKS)
     refl = 2 / arms - 1
     want = [2 * K(30) / arms] * (arms - 1) + [K(10) + refl * K(30), K(10) + refl * K(50)]
     np.testing.assert_allclose(cont, want, rtol=1e-12)
@@ -291,9 +294,11 @@ def test_bad_arguments_are_named():
         network_kde(ev, net, bandwidth_m=50, lixel_m=0)
 
 
+@pytest.mark.parametrize("walk", [WalkLimit(1, 0.0), WalkLimit(None, 0.3), WalkLimit(2, 0.5)])
 @pytest.mark.parametrize("method", ["discontinuous", "continuous"])
-def test_reported_mass_losses_add_up(method):
-    """The mass the depth limit and the dead ends take is reported; with it the kernel's mass is whole."""
+def test_reported_mass_losses_add_up(method, walk):
+    """The mass the depth limit, the share floor and the dead ends take is reported; with it the kernel's
+    mass is whole."""
     rng = np.random.default_rng(5)
     xy = [(int(x), int(y)) for x, y in rng.integers(0, 8, (9, 2)) * 10]
     xy = list(dict.fromkeys(xy))
@@ -308,10 +313,71 @@ def test_reported_mass_losses_add_up(method):
     e = np.repeat(np.arange(len(lengths)), lengths.astype(int))
     pos = (np.concatenate([np.arange(int(n)) for n in lengths])[:, None] + (nodes[None, :] + 1) / 2).ravel()
     losses: dict[str, float] = {}
-    dens, _ = _sums(used, net, np.repeat(e, 9), pos, 80.0, "quartic", method, 1, counts=False, losses=losses)
+    dens, _ = _sums(
+        used, net, np.repeat(e, 9), pos, 80.0, "quartic", method, walk, counts=False, losses=losses
+    )
     mass = float((dens.reshape(-1, 9) * wts[None, :] / 2).sum()) / len(used)
     assert losses["mass_lost_depth"] > 1e-3
     assert mass + losses["mass_lost_depth"] + losses["mass_lost_dead_ends"] == pytest.approx(1.0, abs=1e-9)
+
+
+def _crossings(n: int) -> StreetNetwork:
+    """An n × n grid of 40-m blocks: junctions of four streets inside, of three on the rim."""
+    xy = [(40 * i, 40 * j) for j in range(n) for i in range(n)]
+    pairs = [(j * n + i, j * n + i + 1, 0) for j in range(n) for i in range(n - 1)]
+    pairs += [(j * n + i, (j + 1) * n + i, 0) for j in range(n - 1) for i in range(n)]
+    return _network(xy, pairs)
+
+
+def test_the_share_floor_stops_walks_on_crossings_where_the_depth_does():
+    """1/729 is what six crossings leave: on a grid the default floor changes nothing next to max_depth=6,
+    and alone it stops the walks just as the depth does (every junction splits by 3 at most)."""
+    net = _crossings(7)
+    rng = np.random.default_rng(3)
+    used = _events_on(
+        net, [(int(e), float(f)) for e, f in zip(rng.integers(0, 84, 40), rng.uniform(0, 1, 40), strict=True)]
+    )
+    lix = lixelize(net, 10.0)
+    c_edge, c_off = lix["edge_id"].to_numpy(), ((lix["from_m"] + lix["to_m"]) / 2).to_numpy()
+    args = (used, net, c_edge, c_off, 400.0, "quartic", "discontinuous")
+    depth_only, _ = _sums(*args, WalkLimit(6, 0.0), counts=False)
+    both, _ = _sums(*args, WalkLimit(6, _nkde.DEFAULT_MIN_SHARE), counts=False)
+    floor_only, _ = _sums(*args, WalkLimit(None, _nkde.DEFAULT_MIN_SHARE), counts=False)
+    full, _ = _sums(*args, FULL_WALKS, counts=False)
+    np.testing.assert_array_equal(both, depth_only)
+    assert np.all(floor_only >= depth_only - 1e-15)  # T-junctions on the rim split by 2 only: it goes on
+    assert not np.allclose(depth_only, full)  # 400 m is deep enough for the limits to matter
+
+
+def test_the_share_floor_bounds_the_walks_through_a_junction_of_many_streets():
+    """Junctions of seven streets (like a square merged from its mesh of paths): max_depth alone lets the
+    walks multiply by six at each; a floor of 1 % stops them after two, and what it cut is reported."""
+    ring = [(100 * i, 0) for i in range(6)]
+    pairs = [(i, (i + 1) % 6, c) for i in range(6) for c in (0, 1)]  # neighbours joined twice
+    pairs += [(i, (i + 2) % 6, 0) for i in range(6)] + [(i, (i + 3) % 6, 1) for i in range(3)]
+    net = _network(ring, pairs)
+    assert set(np.bincount(net.edges[["u", "v"]].to_numpy().ravel())) == {7}
+    used = _events_on(net, [(0, 0.5)])
+    lix = lixelize(net, 10.0)
+    c_edge, c_off = lix["edge_id"].to_numpy(), ((lix["from_m"] + lix["to_m"]) / 2).to_numpy()
+    args = (used, net, c_edge, c_off, 2000.0, "quartic", "discontinuous")
+    losses: dict[str, float] = {}
+    dens, _ = _sums(*args, WalkLimit(None, 0.01), counts=False, losses=losses)
+    deep: dict[str, float] = {}
+    _sums(*args, WalkLimit(None, 0.0005), counts=False, losses=deep)
+    assert 0.0 < deep["mass_lost_depth"] < losses["mass_lost_depth"]
+    mass = float((dens * lix["length_m"].to_numpy()).sum())
+    assert mass + losses["mass_lost_depth"] == pytest.approx(1.0, abs=0.02)  # lixel centres: ±2 %
+
+
+def test_min_share_is_checked():
+    net = _crossings(3)
+    ev = gpd.GeoDataFrame(geometry=[Point(20, 0)], crs=3006)
+    for bad in (-0.1, 1.0, float("nan"), "0.01", True):
+        with pytest.raises(InputError, match="min_share"):
+            network_kde(ev, net, bandwidth_m=50, min_share=bad)  # type: ignore[arg-type]
+    assert network_kde(ev, net, bandwidth_m=50).attrs["min_share"] == _nkde.DEFAULT_MIN_SHARE
+    assert network_kde(ev, net, bandwidth_m=50, min_share=0).attrs["min_share"] == 0.0
 
 
 def _peak_share(lix, centre) -> float:

@@ -55,6 +55,14 @@ def add_density(
     p.add_argument(
         "--max-depth", type=int, default=6, help="junctions a kernel passes at most (6); 0: no limit"
     )
+    p.add_argument(
+        "--min-share", type=float, default=3.0**-6,
+        help="a kernel's walk stops below this share of its event (1/729, six crossings); 0: no limit",
+    )  # fmt: skip
+    p.add_argument(
+        "--consolidate-m", type=float, default=10.0,
+        help="merge the junctions of one place this close, metres (10); 0: the network as it is",
+    )  # fmt: skip
     p.add_argument("--format", choices=("gpkg", "parquet"), default="gpkg", help="table format (gpkg)")
     p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
@@ -88,7 +96,8 @@ def _run_density(
     usable &= ~(inc.geometry.is_empty | inc.geometry.isna()).to_numpy()
     lix = network_kde(
         inc[usable], network, bandwidth_m=args.bandwidth_m, lixel_m=args.lixel_m, kernel=args.kernel,
-        method=args.method, max_depth=args.max_depth or None,
+        method=args.method, max_depth=args.max_depth or None, min_share=args.min_share,
+        consolidate_m=args.consolidate_m,
     )  # fmt: skip
     left = inc.loc[~usable, schema.REASON].replace("", "not_street_level").value_counts().to_dict()
     for reason, n in lix.attrs["left_out"].items():

@@ -25,8 +25,9 @@ number of events.
   kernel goes on into each of the other ``n - 1`` edges with factor ``1/(n-1)`` and stops at dead ends (mass
   lost there, as the method defines); the continuous kernel goes on with ``2/n`` and is reflected back into
   the edge it came from with ``2/n - 1`` (so at a dead end it is reflected whole). A walk stops when its
-  length reaches the bandwidth or when it has passed ``max_depth`` nodes of degree other than 2 (degree-2
-  nodes split nothing and are not counted).
+  length reaches the bandwidth, when it has passed ``max_depth`` nodes of degree other than 2 (degree-2
+  nodes split nothing and are not counted), or when the share of the event it carries (the absolute value of
+  its factor) has fallen below ``min_share`` (:class:`WalkLimit`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,24 @@ METHODS = ("simple", "discontinuous", "continuous")
 _GAUSS_SIGMA = 1.0 / 3.0  # the Gaussian's sigma in bandwidths: truncated at 3 sigma, renormalised
 _STATES_CHUNK = 1_500_000  # walk states expanded per vectorised step
 _PAIR_CHUNK = 2_000_000
+
+
+#: The default ``min_share``: the share of an event that a walk still carries after six junctions of
+#: four streets (1/3 at each), the default ``max_depth`` on a grid. At a junction of ``n`` streets the
+#: discontinuous kernel divides by ``n - 1``, so a walk stops as soon as its junctions together have split
+#: it as much as six crossings would: a junction merged from a mesh of footpaths (ten streets and more)
+#: counts as two or three crossings, a T-junction as 0.63 of one. This bounds the walks from one edge end
+#: to about ``max_depth / min_share`` whatever the junctions' degrees; ``max_depth`` alone lets them grow
+#: as the product of the degrees.
+DEFAULT_MIN_SHARE = 3.0**-6
+
+
+@dataclass(frozen=True)
+class WalkLimit:
+    """Where the equal-split walks stop short of the bandwidth (their mass beyond is lost and reported)."""
+
+    max_depth: int | None = 6
+    min_share: float = DEFAULT_MIN_SHARE
 
 
 @cache
@@ -289,7 +308,7 @@ def walk_sum(
     lines: Lines,
     smp: Samples,
     method: str,
-    max_depth: int | None,
+    walk: WalkLimit,
     out: np.ndarray,
     count_out: np.ndarray | None,
 ) -> dict[str, float]:
@@ -297,8 +316,8 @@ def walk_sum(
     edge end, and to ``count_out`` the number of events whose kernel reaches the sample (along the walks
     followed, or directly along the sample's own edge); the direct kernel is :func:`same_edge_sum`.
 
-    Returns the kernel mass lost (in events): ``"depth"`` where ``max_depth`` stopped a walk, ``"dead_ends"``
-    where a discontinuous kernel ran into a dead end."""
+    Returns the kernel mass lost (in events): ``"depth"`` where ``walk`` (its depth or its share) stopped a
+    walk, ``"dead_ends"`` where a discontinuous kernel ran into a dead end."""
     g = _directed(lines)
     h = ev.h
     lengths = lines.length
@@ -306,7 +325,7 @@ def walk_sum(
     # A walk state: the occupied edge end it started from (directed edge 2e+1 arrives at u, 2e at v), the
     # directed edge it arrived by, its length from that end, its factor and depth.
     starts = np.column_stack([2 * occ + 1, 2 * occ]).ravel()  # both ends of an edge in one chunk
-    limit = np.iinfo(np.int64).max if max_depth is None else int(max_depth)
+    limit = np.iinfo(np.int64).max if walk.max_depth is None else int(walk.max_depth)
     reached: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     tail = tail_poly(p)
     lost = {"depth": 0.0, "dead_ends": 0.0}
@@ -321,6 +340,8 @@ def walk_sum(
                 lost["dead_ends"] += _tail_mass(tail, ev, lengths, st[dead], d[dead], m[dead])
             grp, nxt, mm, nd = _step(g, arr, m, dep, method)
             ok = nd <= limit
+            if walk.min_share > 0.0:  # (a relative 1e-9 below it: six factors of 1/3 are 3**-6 give or take)
+                ok &= np.abs(mm) >= walk.min_share * (1.0 - 1e-9)
             if not ok.all():
                 cut = ~ok
                 lost["depth"] += _tail_mass(tail, ev, lengths, st[grp[cut]], d[grp[cut]], mm[cut])

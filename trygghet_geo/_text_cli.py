@@ -495,6 +495,15 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "högst så många korsningar passerar en kärna (6); 0: ingen gräns",
         "en": "junctions a kernel passes at most (6); 0: no limit",
     },
+    "cli.density.min_share": {
+        "sv": "en kärnas väg slutar under denna andel av sin händelse (1/729, sex korsningar); "
+        "0: ingen gräns",
+        "en": "a kernel's walk stops below this share of its event (1/729, six crossings); 0: no limit",
+    },
+    "cli.density.consolidate_m": {
+        "sv": "slå ihop en plats korsningar som ligger så här nära, meter (10); 0: nätet som det är",
+        "en": "merge the junctions of one place this close, metres (10); 0: the network as it is",
+    },
     "cli.density.format": {"sv": "tabellens format (gpkg)", "en": "table format (gpkg)"},
     # trend
     "cli.trend.segment_m": {

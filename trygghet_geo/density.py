@@ -85,10 +85,11 @@ def network_kde(
     weights: str | Sequence[float] | np.ndarray | None = None,
     time: tuple[str, float] | tuple[str, float, Any] | None = None,
     max_depth: int | None = 6,
+    min_share: float = _nkde.DEFAULT_MIN_SHARE,
     max_snap_m: float = 100.0,
     adaptive: bool | None = None,
     trim_bw_m: float | None = None,
-    consolidate_m: float | None = 0.0,
+    consolidate_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
 
@@ -129,10 +130,18 @@ def network_kde(
         For ``"discontinuous"`` and ``"continuous"``: a walk stops after passing this many junctions or dead
         ends (nodes of degree other than 2), as spNetwork's ``max_depth``; the kernel mass it would still
         have carried is lost and reported as a share of the events' weight in ``attrs["mass_lost_depth"]``
-        (with ``attrs["mass_lost_dead_ends"]`` for the discontinuous kernel). On the bundled sample at a
-        200 m bandwidth the default 6 loses 2.8 % (discontinuous) and 5.4 % (continuous); 8 loses 0.8 % and
-        takes about four times as long. None follows every walk to the bandwidth, which on dense networks
-        grows exponentially with the number of junctions within the bandwidth.
+        (with ``attrs["mass_lost_dead_ends"]`` for the discontinuous kernel). None follows every walk to
+        the bandwidth or to ``min_share``.
+    min_share : float
+        For ``"discontinuous"`` and ``"continuous"``: a walk also stops once the share of its event that it
+        carries has fallen below this (its mass beyond is lost and reported with the depth's). The default
+        :data:`~trygghet_geo._nkde.DEFAULT_MIN_SHARE`, 1/729, is what six junctions of four streets leave, so
+        on a grid of crossings it stops the discontinuous walks where ``max_depth=6`` does, while a junction
+        of many streets (a merged square, see ``consolidate_m``) counts as several: without it the number of
+        walks grows as the product of the junctions' degrees. On the bundled sample at a 200 m bandwidth the
+        defaults lose 0.4 % of the kernel mass to the two limits (discontinuous; 0.2 % continuous), where
+        ``max_depth=6`` alone on the unmerged network lost 2.8 % (5.6 %). 0 turns it off; with
+        ``max_depth=None`` too the kernels conserve their mass exactly.
     max_snap_m : float
         Passed to :func:`~trygghet_geo.network.snap_points`.
     adaptive : bool or None
@@ -153,16 +162,18 @@ def network_kde(
         square or a crossing drawn as a mesh of short paths, a sidewalk beside its street) before the
         kernel runs, as osmnx's ``consolidate_intersections`` does (:mod:`trygghet_geo._nkde_consolidate`):
         otherwise the equal-split kernel divides a place's events among all its parallel paths and at every
-        one of its junctions. 0 (default) leaves the network as it is; None means
+        one of its junctions. None (default) means
         :data:`~trygghet_geo._nkde_consolidate.DEFAULT_CONSOLIDATE_M` (10 m, the precision of an event's
-        position across a street). It is off by default because the merged network is slower to walk: its
-        merged junctions have many streets and the walks, no longer cut by ``max_depth`` after a few
-        metres of mesh, run to the bandwidth (100,000 events on the bundled sample at 200 m: 3.5 s without,
-        21 s with). On planted places drawn as meshes it helps: ``bench/bench_density.py --planted`` prints
-        both. When anything merges, the lixels are those of the merged network: each
-        lies on one original edge (``edge_id``), extended at its ends to the merged junctions' centroids
-        (``from_m``/``to_m`` along the extended line); the edges merged away have no lixel of their own and
-        their events count on the street they merged into. What merged is ``attrs["consolidated"]``.
+        position across a street); 0 leaves the network as it is. It lifts the bundled sample's square
+        drawn as a mesh into the top 1 % (``bench/bench_density.py --planted`` prints both); it also puts
+        the events of a street drawn with its sidewalks on one line, whose density then counts them all
+        (their positions cannot tell the sidewalk from the street). With ``min_share`` the merged network
+        is faster to walk than the original (100,000 events on the sample at 200 m: 1.5 s against 2.0 s).
+        When anything merges, the lixels are those of the merged network: each lies on one original edge
+        (``edge_id``), extended at its ends to the merged junctions' centroids (``from_m``/``to_m`` along
+        the extended line); the edges merged away have no lixel of their own and their events count on the
+        street they merged into. What merged
+        is ``attrs["consolidated"]``.
 
     Returns
     -------
@@ -178,6 +189,7 @@ def network_kde(
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
+    walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
     tol = _consolidate.check_tolerance(
         _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
     )
@@ -202,9 +214,9 @@ def network_kde(
     if len(grid) == 1:
         h = grid[0]
     else:
-        h, cv, hs = _cross_validate(used, network, grid, kernel, method, max_depth, adaptive, trim, pilot)
+        h, cv, hs = _cross_validate(used, network, grid, kernel, method, walk, adaptive, trim, pilot)
     if adaptive and hs is None:
-        hs = _event_bandwidths(used, network, h, kernel, method, max_depth, trim, pilot)
+        hs = _event_bandwidths(used, network, h, kernel, method, walk, trim, pilot)
     times = used.get("time")
     span_days = _span_days(times)
     total_w = float(used["w"].sum())
@@ -214,6 +226,7 @@ def network_kde(
         "kernel": kernel,
         "method": method,
         "max_depth": max_depth if method != "simple" else None,
+        "min_share": walk.min_share if method != "simple" else None,
         "n_events": len(used),
         "period_days": span_days,
         "left_out": left[schema.REASON].value_counts().to_dict() if len(left) else {},
@@ -235,10 +248,10 @@ def network_kde(
     if time is None:
         losses: dict[str, float] = {}
         if hs is None:
-            dens, count = _sums(used, network, c_edge, c_off, h, kernel, method, max_depth, losses=losses)
+            dens, count = _sums(used, network, c_edge, c_off, h, kernel, method, walk, losses=losses)
         else:
             dens, count = _adaptive.class_sums(
-                _class_fn(used, network, kernel, method, max_depth, losses), c_edge, c_off, hs
+                _class_fn(used, network, kernel, method, walk, losses), c_edge, c_off, hs
             )
         attrs.update(losses)
         if span_days is not None and span_days >= 1.0:
@@ -249,7 +262,7 @@ def network_kde(
             attrs["density_unit"] = UNIT_PER_EVENT
         out = lixels.assign(density=dens, count_within_bandwidth=count.astype(np.int64))
     else:
-        out = _space_time(used, network, lixels, c_edge, c_off, h, kernel, method, max_depth, time, attrs, hs)
+        out = _space_time(used, network, lixels, c_edge, c_off, h, kernel, method, walk, time, attrs, hs)
     if merged is not None:  # each merged edge is one original edge, extended to the merged junctions
         out["edge_id"] = merged.kept[out["edge_id"].to_numpy(np.int64)]
     out.attrs.update(attrs)
@@ -267,6 +280,14 @@ def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> N
         isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1
     ):
         raise InputError(f"max_depth must be a positive integer or None, got {max_depth!r}")
+
+
+def _min_share(min_share: float) -> float:
+    if isinstance(min_share, bool) or not isinstance(min_share, int | float):
+        raise InputError(f"min_share must be a number in [0, 1) (0: off), got {min_share!r}")
+    if not 0.0 <= min_share < 1.0:
+        raise InputError(f"min_share must be a number in [0, 1) (0: off), got {min_share!r}")
+    return float(min_share)
 
 
 def _grid(bandwidth_m: float | Sequence[float] | None) -> list[float]:
@@ -355,7 +376,7 @@ def _sums(
     h: float,
     kernel: str,
     method: str,
-    max_depth: int | None,
+    walk: _nkde.WalkLimit,
     *,
     weight: np.ndarray | None = None,
     counts: bool = True,
@@ -380,7 +401,7 @@ def _sums(
             _nkde.shortest_sum(p, ev, network, smp, out, cnt)
         else:
             _nkde.same_edge_sum(p, ev, lines.length, smp, np.full(len(lines.length), np.inf), out, None)
-            lost = _nkde.walk_sum(p, ev, lines, smp, method, max_depth, out, cnt if counts else None)
+            lost = _nkde.walk_sum(p, ev, lines, smp, method, walk, out, cnt if counts else None)
             if losses is not None:
                 total = max(float(w.sum()), 1e-300)
                 losses.update({f"mass_lost_{k}": v / total for k, v in lost.items()})
@@ -402,7 +423,7 @@ def _class_fn(
     network: StreetNetwork,
     kernel: str,
     method: str,
-    max_depth: int | None,
+    walk: _nkde.WalkLimit,
     losses: dict[str, float] | None = None,
     counts: bool = True,
 ) -> _adaptive.SumFn:
@@ -413,7 +434,7 @@ def _class_fn(
     def fn(edge: np.ndarray, off: np.ndarray, h: float, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         part: dict[str, float] = {}
         sub = used[mask]
-        out = _sums(sub, network, edge, off, h, kernel, method, max_depth, losses=part, counts=counts)
+        out = _sums(sub, network, edge, off, h, kernel, method, walk, losses=part, counts=counts)
         if losses is not None:
             share = float(sub["w"].sum()) / total
             for k, v in part.items():
@@ -429,7 +450,7 @@ def _event_bandwidths(
     h0: float,
     kernel: str,
     method: str,
-    max_depth: int | None,
+    walk: _nkde.WalkLimit,
     trim: float | None,
     pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float],
 ) -> np.ndarray:
@@ -439,7 +460,7 @@ def _event_bandwidths(
     e, t = used["edge"].to_numpy(np.int64), used["off"].to_numpy(float)
     c_edge, c_off, p_edge, p_from, lixel_m = pieces
     if lixel_m <= h0 / 2:
-        at_lixels, _ = _sums(used, network, c_edge, c_off, h0, kernel, method, max_depth, counts=False)
+        at_lixels, _ = _sums(used, network, c_edge, c_off, h0, kernel, method, walk, counts=False)
         pilot = at_lixels[_adaptive.on_pieces(e, t, p_edge, p_from)]
     else:
         # Read at points every h0/4 along the edges that hold events (each event reads its own bin's
@@ -450,7 +471,7 @@ def _event_bandwidths(
         k = np.minimum(np.floor(t / step), np.maximum(np.ceil(lengths[e] / step) - 1, 0)).astype(np.int64)
         bins, where = np.unique(np.column_stack([e, k]), axis=0, return_inverse=True)
         b_off = np.minimum((bins[:, 1] + 0.5) * step, lengths[bins[:, 0]])
-        at_bins, _ = _sums(used, network, bins[:, 0], b_off, h0, kernel, method, max_depth, counts=False)
+        at_bins, _ = _sums(used, network, bins[:, 0], b_off, h0, kernel, method, walk, counts=False)
         pilot = at_bins[where.ravel()]
     return _adaptive.abramson(pilot, h0, _adaptive.TRIM_FACTOR * h0 if trim is None else trim)
 
@@ -461,7 +482,7 @@ def _cross_validate(
     grid: list[float],
     kernel: str,
     method: str,
-    max_depth: int | None,
+    walk: _nkde.WalkLimit,
     adaptive: bool = False,
     trim: float | None = None,
     pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float] | None = None,
@@ -485,13 +506,13 @@ def _cross_validate(
     adapted: list[np.ndarray] = []
     for h in grid:
         if adaptive and pieces is not None:
-            hs = _event_bandwidths(used, network, h, kernel, method, max_depth, trim, pieces)
+            hs = _event_bandwidths(used, network, h, kernel, method, walk, trim, pieces)
             adapted.append(hs)
-            fn = _class_fn(used, network, kernel, method, max_depth, counts=False)
+            fn = _class_fn(used, network, kernel, method, walk, counts=False)
             sums, _ = _adaptive.class_sums(fn, e, t, hs)
             own = hs[pick]
         else:
-            sums, _ = _sums(used, network, e, t, h, kernel, method, max_depth, counts=False)
+            sums, _ = _sums(used, network, e, t, h, kernel, method, walk, counts=False)
             own = np.full(len(pick), h)
         loo = (sums - w_i * p0 / own) / max(total - float(w_i.mean()), 1e-300)
         loo = np.where(loo > 0, loo, np.finfo(float).tiny)
@@ -511,7 +532,7 @@ def _space_time(
     h: float,
     kernel: str,
     method: str,
-    max_depth: int | None,
+    walk: _nkde.WalkLimit,
     time: Any,
     attrs: dict[str, Any],
     hs: np.ndarray | None = None,
@@ -537,9 +558,9 @@ def _space_time(
         keep = wt > 0
         part = used[keep].assign(w=wt[keep])
         if hs is None:
-            dens, count = _sums(part, network, c_edge, c_off, h, kernel, method, max_depth)
+            dens, count = _sums(part, network, c_edge, c_off, h, kernel, method, walk)
         else:
-            fn = _class_fn(part, network, kernel, method, max_depth)
+            fn = _class_fn(part, network, kernel, method, walk)
             dens, count = _adaptive.class_sums(fn, c_edge, c_off, hs[keep])
         frames.append(
             lixels.assign(
