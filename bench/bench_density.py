@@ -4,8 +4,9 @@ Cases (each in its own process, so peak memory is its own):
 
 - ``sample``: 100,000 synthetic events (60 % around hotspots, 40 % spread along the streets) on the bundled
   Helsinki network, 200 m bandwidth, 10 m lixels, the default discontinuous kernel, from points to the lixel
-  table (snapping, lixels, density, counts). Also the mass the default depth limit (6) and the dead ends
-  take away, and the same run at ``max_depth=8``.
+  table (snapping, merging micro-junctions, lixels, density, counts). Also the mass the walk limits
+  (``max_depth`` 6, ``min_share`` 1/729) and the dead ends take away, and the same run on the unmerged
+  network with the depth limit alone (the defaults before ``min_share``).
 - ``peer``: the brute-force route an analyst would write: per event, networkx's Dijkstra with a cutoff of the
   bandwidth from the event (inserted into the graph) to every lixel centre, quartic kernel of the network
   distance (the "simple" method, which does less than the discontinuous one). Timed on 200 events and
@@ -31,7 +32,8 @@ beside the same without adapting (the earlier default) and a fixed 200 m, in the
 listed. Then the sample's own five planted places: each peak's rank, how many lixels above it lie outside
 every planted place, the rank an exact per-metre estimate would give it, and each place's extent (metres of
 street, edges and junctions within its radius). Seeds: 10–14 and 20–24 chose the grid, 1001–1005 were seen
-once, 3001–3005 chose the adaptive default (development); 5001–5005 are the fresh ones.
+once, 3001–3005 chose the adaptive default, 5001–5005 and 9101–9105 judged it, 9201–9205 judged merging
+by default (development); 9301–9305 were first run on the final code.
 
 The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
 is printed beside it.
@@ -76,12 +78,15 @@ def case_sample(n: int) -> dict:
     net = sample.load_network()
     ev = _events(net, n)
     lix, wall, cpu = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL))
-    deeper, wall8, cpu8 = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, max_depth=8))
+    raw, wall_raw, cpu_raw = _timed(
+        lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, consolidate_m=0, min_share=0)
+    )
     _, wall_a, cpu_a = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, adaptive=True))
     return {
         "n": n, "lixels": len(lix), "wall": wall, "cpu": cpu,
         "lost_depth": lix.attrs["mass_lost_depth"], "lost_dead_ends": lix.attrs["mass_lost_dead_ends"],
-        "wall8": wall8, "cpu8": cpu8, "lost_depth8": deeper.attrs["mass_lost_depth"],
+        "wall_raw": wall_raw, "cpu_raw": cpu_raw, "lost_depth_raw": raw.attrs["mass_lost_depth"],
+        "lost_dead_ends_raw": raw.attrs["mass_lost_dead_ends"], "lixels_raw": len(raw),
         "wall_adaptive": wall_a, "cpu_adaptive": cpu_a,
     }  # fmt: skip
 
@@ -377,7 +382,7 @@ def main() -> None:
     ap.add_argument("--planted", action="store_true", help="only: planted places in the top 1 % of lixels")
     ap.add_argument("--seeds", default="5001,5002,5003,5004,5005", help="seeds of --planted")
     ap.add_argument("--child", nargs=2)
-    ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's loss at depth 6")
+    ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's losses")
     args = ap.parse_args()
     if args.child:
         cases = {"sample": case_sample, "peer": case_peer, "grid": case_grid, "map": case_map}
@@ -393,24 +398,29 @@ def main() -> None:
     if args.continuous:
         c = _child("continuous", n_sample)
         print(
-            f"continuous, {n_sample:,} events on the sample, {H:g} m, max_depth 6: "
+            f"continuous, {n_sample:,} events on the sample, {H:g} m, defaults: "
             f"{c.get('wall', 0):.1f} s wall, {c.get('cpu', 0):.1f} s CPU; "
-            f"mass lost to the depth limit {100 * c.get('lost_depth', 0):.2f} %"
+            f"mass lost to the walk limits {100 * c.get('lost_depth', 0):.2f} %"
         )
         return
     s = _child("sample", n_sample)
     p = _child("peer", n_sample)
     nan = float("nan")
-    print(f"sample  {n_sample:>9,} events, {H:g} m, {LIXEL:g} m lixels, discontinuous (max_depth 6):")
+    print(
+        f"sample  {n_sample:>9,} events, {H:g} m, {LIXEL:g} m lixels, discontinuous, defaults (junctions "
+        "within 10 m merged, max_depth 6, min_share 1/729):"
+    )
     print(
         f"        ours {s.get('wall', nan):7.2f} s wall, {s.get('cpu', nan):6.2f} s CPU, "
-        f"{s.get('peak_mib', nan):,.0f} MiB peak; mass lost to the depth limit "
+        f"{s.get('peak_mib', nan):,.0f} MiB peak; mass lost to the depth and share limits "
         f"{100 * s.get('lost_depth', nan):.2f} %, to dead ends {100 * s.get('lost_dead_ends', nan):.2f} %"
         f" {s.get('error', '')}"
     )
     print(
-        f"        max_depth 8: {s.get('wall8', nan):.2f} s wall, {s.get('cpu8', nan):.2f} s CPU, "
-        f"depth loss {100 * s.get('lost_depth8', nan):.2f} %"
+        f"        unmerged, max_depth 6 alone (the defaults before min_share): "
+        f"{s.get('wall_raw', nan):.2f} s wall, {s.get('cpu_raw', nan):.2f} s CPU; mass lost to the depth "
+        f"limit {100 * s.get('lost_depth_raw', nan):.2f} %, to dead ends "
+        f"{100 * s.get('lost_dead_ends_raw', nan):.2f} %"
     )
     print(
         f"        adaptive (Abramson, trim at {H:g} m): {s.get('wall_adaptive', nan):.2f} s wall, "
