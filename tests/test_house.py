@@ -63,6 +63,12 @@ def test_one_time_profile_and_one_text_cleaner() -> None:
     assert set(house.definitions(lambda n: n == "_best_window")) == {"trygghet_geo.hotspots._time"}
 
 
+def test_one_false_discovery_rate() -> None:
+    assert set(house.calls({"false_discovery_control"})) == {"trygghet_geo.hotspots._fdr"}
+    benjamini = house.definitions(lambda n: n in {"fdr", "_bh", "bh", "q_values", "benjamini_hochberg"})
+    assert set(benjamini) == {"trygghet_geo.hotspots._fdr"}
+
+
 KNOWN_RANK_TO_OUTPUT: set[str] = set()
 
 

@@ -21,7 +21,8 @@ from scipy import sparse
 from trygghet_geo._text import text
 from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.hotspots._aoristic import aoristic_bins
-from trygghet_geo.hotspots._emerging_null import GLOBAL_WINDOWS, GlobalWindow, fdr, gi_star, null_moments
+from trygghet_geo.hotspots._emerging_null import GLOBAL_WINDOWS, GlobalWindow, gi_star, null_moments
+from trygghet_geo.hotspots._fdr import significant as fdr_significant
 from trygghet_geo.hotspots._near_repeat import street_pairs
 from trygghet_geo.network._lixel import lixelize
 from trygghet_geo.network.snap import snapped_positions
@@ -331,7 +332,7 @@ def emerging_hotspots(
     z = gi_star(counts, neighbours, mean=null_mean, std=null_std)
     from scipy.stats import norm
 
-    significant = fdr(2 * norm.sf(np.abs(z)), alpha)
+    significant = fdr_significant(2 * norm.sf(np.abs(z)), alpha)
     hot, cold = significant & (z > 0), significant & (z < 0)
     # the trend runs over each step's own Gi* (spatial neighbours only): the space-time z-scores of two
     # steps share a step's bins, and that overlap (and the first step's half-size neighbourhood) would make

@@ -50,22 +50,14 @@ import numpy as np
 from scipy import sparse
 from scipy.stats import norm
 
-__all__ = ["GLOBAL_WINDOWS", "GlobalWindow", "fdr", "gi_star", "null_moments"]
+from trygghet_geo.hotspots._fdr import significant
+
+__all__ = ["GLOBAL_WINDOWS", "GlobalWindow", "gi_star", "null_moments"]
 
 GlobalWindow = Literal["robust", "entire_cube"]
 GLOBAL_WINDOWS: Final = ("robust", "entire_cube")
 _MAX_ROUNDS: Final = 25
 _MAX_SET_ASIDE: Final = 0.5
-
-
-def fdr(p: np.ndarray, alpha: float) -> np.ndarray:
-    """Benjamini-Hochberg: True where ``p`` is significant at false discovery rate ``alpha``."""
-    flat = p.ravel()
-    order = np.sort(flat)
-    ok = order <= alpha * np.arange(1, len(order) + 1) / len(order)
-    cut = order[np.flatnonzero(ok)[-1]] if ok.any() else -1.0
-    out: np.ndarray = (p <= cut) & ok.any()
-    return out
 
 
 def gi_star(
@@ -123,7 +115,7 @@ def null_moments(
     for rounds in range(1, _MAX_ROUNDS + 1):
         z = gi_star(x, neighbours, mean=mean, std=std)
         # a bin once set aside stays aside: the kept set only shrinks, so the loop ends
-        new_keep = keep & ~fdr(2 * norm.sf(np.abs(z)), alpha)
+        new_keep = keep & ~significant(2 * norm.sf(np.abs(z)), alpha)
         if np.array_equal(new_keep, keep):
             return mean, std, rounds
         if new_keep.mean() < 1 - _MAX_SET_ASIDE:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trygghet_geo._config import progress_disable
+from trygghet_geo.hotspots._fdr import q_values
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -180,7 +181,7 @@ def combine(
         c += hit
         l_h[(c == H) & hit & (l_h == 0)] = j + 1
         pooled_p = np.where(open_, (1.0 + n_ge) / (1.0 + n_pool), frozen)
-        done = open_ & (c >= H) & (n_ge >= H) & (_bh(pooled_p) > alpha)
+        done = open_ & (c >= H) & (n_ge >= H) & (q_values(pooled_p) > alpha)
         stop[done] = j + 1
         p_bc[done] = np.maximum(H / l_h[done], (1.0 + c[done]) / (j + 2.0))
         frozen[done] = pooled_p[done]
@@ -188,16 +189,6 @@ def combine(
         if not open_.any():
             break
     return MonteCarlo(list(stats), stop, p_bc, n_simulations)
-
-
-def _bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values (as ``scipy.stats.false_discovery_control``, without its checks)."""
-    m = len(p)
-    o = np.argsort(p)
-    q = np.minimum.accumulate((p[o] * m / np.arange(1, m + 1))[::-1])[::-1]
-    out = np.empty(m)
-    out[o] = np.minimum(q, 1.0)
-    return out
 
 
 @dataclass

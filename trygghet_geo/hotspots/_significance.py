@@ -56,6 +56,7 @@ from trygghet_geo import schema
 from trygghet_geo.errors import InputError, ParameterError, SchemaError
 from trygghet_geo.hotspots import _montecarlo
 from trygghet_geo.hotspots._dbscan import dbscan_on_network
+from trygghet_geo.hotspots._fdr import q_values
 from trygghet_geo.hotspots._parameters import street_weights
 from trygghet_geo.hotspots._zones import cluster_statistic, core_zone_llr
 from trygghet_geo.network.snap import random_positions
@@ -156,12 +157,7 @@ def hotspot_significance(
         alpha=alpha, n_jobs=n_jobs, sequential=sequential,
     )  # fmt: skip
     out = hotspots.copy()
-    q = np.full(len(out), np.nan)
-    has_p = np.isfinite(p_value)
-    if has_p.any():
-        from scipy.stats import false_discovery_control
-
-        q[has_p] = false_discovery_control(p_value[has_p], method="bh")
+    q = q_values(p_value)
     out["p_value"], out["q_value"], out["p_max"] = p_value, q, p_max
     out["significant"] = np.isfinite(q) & (q <= alpha)
     out.attrs["significance"] = {
