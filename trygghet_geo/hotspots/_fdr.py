@@ -28,4 +28,5 @@ def significant(p: np.ndarray, alpha: float) -> np.ndarray:
     """True where ``p`` is significant at false discovery rate ``alpha`` (Benjamini-Hochberg over all of
     ``p``, any shape)."""
     q = q_values(p)
-    return np.isfinite(q) & (q <= alpha)
+    out: np.ndarray = np.isfinite(q) & (q <= alpha)
+    return out
