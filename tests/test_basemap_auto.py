@@ -1,9 +1,11 @@
 """The basemap built by ``analyze`` from the OSM extract the network was read from (``StreetNetwork.source``):
 for the study area or the network's extent (never from the incidents), kept in memory, with an opt-out, and
-the same on the command line (``--network x.pbf``, ``--pbf`` beside a saved network, ``--no-basemap``)."""
+the same on the command line (``--network x.pbf``, ``--pbf`` beside a saved network, ``--no-basemap``), for
+``analyze`` and for the maps of ``density`` and ``trend``."""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import pickle
 import shutil
@@ -19,6 +21,7 @@ import shapely
 
 from trygghet_geo import analyze, sample
 from trygghet_geo import schema as s
+from trygghet_geo._cli_options import basemap_kwargs
 from trygghet_geo.cli import main
 from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.network import _basemap as nb
@@ -194,3 +197,62 @@ def test_cli_pbf_beside_a_saved_network(incidents_csv: Path, tmp_path: Path, cap
     code = main(["analyze", str(incidents_csv), "--network", str(saved), "--pbf", str(tmp_path / "nej.pbf")])
     assert code == 2
     assert "--pbf" in capsys.readouterr().err
+
+
+# --- density and trend: their own maps take the same options ---------------------------------------------
+_MAPS = {  # subcommand: (its options for a quick run, the map it writes)
+    "density": (("--bandwidth-m", "100"), "tathetskarta.html"),
+    "trend": (("--simulations", "9"), "utveckling.html"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(_MAPS))
+def test_density_and_trend_maps_have_the_basemap_of_the_extract(
+    command: str, incidents_csv: Path, tmp_path: Path, capsys: Any
+) -> None:
+    quick, name = _MAPS[command]
+    pbf = str(sample.pbf_path())
+    pages = {}
+    for label, extra in (("on", ()), ("off", ("--no-basemap",))):
+        out = tmp_path / label
+        argv = [command, str(incidents_csv), "--network", pbf, *quick, "--out", str(out), *extra]
+        assert main(argv) == 0
+        pages[label] = (out / name).read_text(encoding="utf-8")
+    capsys.readouterr()
+    for key in ("water", "green", "buildings"):
+        assert _payload_layer(pages["on"], key), key
+        assert not _payload_layer(pages["off"], key), key
+    assert "TrygghetMap.build" in pages["off"]  # still a map: the streets without the basemap
+
+
+@pytest.mark.parametrize("command", sorted(_MAPS))
+def test_density_and_trend_refuse_pbf_with_no_basemap(
+    command: str, incidents_csv: Path, tmp_path: Path, capsys: Any
+) -> None:
+    pbf, out = str(sample.pbf_path()), tmp_path / "x"
+    argv = [command, str(incidents_csv), "--network", pbf, "--pbf", pbf, "--no-basemap", "--out", str(out)]
+    assert main(argv) == 2  # the command line's usage error
+    err = capsys.readouterr().err
+    assert "--pbf" in err
+    assert "--no-basemap" in err
+    with pytest.raises(ParameterError) as analyze_error:  # analyze's own words, from the one reading
+        basemap_kwargs(argparse.Namespace(pbf=pbf, no_basemap=True))
+    assert f"trygghet-geo {command}: error: {analyze_error.value}" in err
+    assert not out.exists()  # refused before any work
+
+
+@pytest.mark.parametrize("command", sorted(_MAPS))
+def test_density_and_trend_pbf_beside_a_saved_network(
+    command: str, incidents_csv: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """A saved network forgets its extract: no basemap, as analyze; ``--pbf`` names it."""
+    quick, name = _MAPS[command]
+    saved = str(sample.load_network().to_file(tmp_path / "natverk.gpkg"))
+    pages = {}
+    for label, extra in (("plain", ()), ("pbf", ("--pbf", str(sample.pbf_path())))):
+        out = tmp_path / label
+        assert main([command, str(incidents_csv), "--network", saved, *quick, "--out", str(out), *extra]) == 0
+        pages[label] = (out / name).read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert not _payload_layer(pages["plain"], "buildings")
+    assert _payload_layer(pages["pbf"], "buildings")

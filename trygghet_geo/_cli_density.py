@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from trygghet_geo._cli_options import add_basemap_options, basemap_argument
 from trygghet_geo.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def add_density(
     p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    add_basemap_options(p)
     return lambda args: _run_density(args, load_network, load_gazetteer)
 
 
@@ -83,10 +85,12 @@ def _run_density(
     from trygghet_geo import schema
     from trygghet_geo.analysis import Analysis, _geocode, _read
     from trygghet_geo.density import network_kde
+    from trygghet_geo.network._basemap import resolve_basemap
     from trygghet_geo.output.maps import save_html
 
     if args.max_depth < 0:
         raise ParameterError(f"--max-depth must be 0 (no limit) or a positive number, got {args.max_depth}")
+    basemap = basemap_argument(args)  # --pbf / --no-basemap, as analyze reads them
     network = load_network(args.network)
     inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
     inc = inc.to_crs(network.crs)
@@ -120,7 +124,9 @@ def _run_density(
         times = inc.loc[usable, schema.OCCURRED_AT].dropna()
         meta["period"] = (times.min(), times.max())
     empty = gpd.GeoDataFrame({schema.STATUS: []}, geometry=[], crs=network.crs)
-    analysis = Analysis(inc, None, empty, empty, network, left_out=left, meta=meta)
+    analysis = Analysis(
+        inc, None, empty, empty, network, left_out=left, meta=meta, basemap=resolve_basemap(basemap, network)
+    )
     html = save_html(
         analysis,
         out / "tathetskarta.html",

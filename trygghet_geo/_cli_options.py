@@ -27,6 +27,7 @@ __all__ = [
     "add_basemap_options",
     "add_read_options",
     "analysis_kwargs",
+    "basemap_argument",
     "basemap_kwargs",
     "parse_columns",
     "parse_period",
@@ -303,7 +304,8 @@ _NO_BASEMAP_HELP = "no basemap under the map: streets only (nothing is read from
 
 
 def add_basemap_options(p: argparse.ArgumentParser) -> None:
-    """``--pbf`` and ``--no-basemap``: the basemap ``analyze()`` reads from the network's OSM extract."""
+    """``--pbf`` and ``--no-basemap``: the basemap ``analyze()`` reads from the network's OSM extract (the
+    same options on every subcommand that writes a map)."""
     p.add_argument("--pbf", help=_PBF_HELP)
     p.add_argument("--no-basemap", action="store_true", help=_NO_BASEMAP_HELP)
 
@@ -321,3 +323,12 @@ def basemap_kwargs(args: argparse.Namespace) -> dict[str, Any]:
             raise ParameterError(f"--pbf {pbf!r}: no such file")
         return {"basemap": Path(pbf)}
     return {}
+
+
+def basemap_argument(args: argparse.Namespace) -> bool | Path:
+    """The ``basemap`` argument of ``analyze()`` the options ask for, analyze's default (True: the extract
+    the network was read from, if any) when neither is given: what a subcommand building its own map hands
+    to :func:`trygghet_geo.network._basemap.resolve_basemap`. Call it before the work starts, so a usage
+    error comes first."""
+    value: bool | Path = basemap_kwargs(args).get("basemap", True)
+    return value

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from trygghet_geo._cli_options import add_basemap_options, basemap_argument
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -56,6 +58,7 @@ def add_trend(
         "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
     )
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    add_basemap_options(p)
     return lambda args: _run_trend(args, load_network, load_gazetteer)
 
 
@@ -71,6 +74,7 @@ def _run_trend(
     from trygghet_geo.hotspots import emerging_hotspots, near_repeat
     from trygghet_geo.io._write import write_table
 
+    basemap = basemap_argument(args)  # --pbf / --no-basemap, as analyze reads them
     network = load_network(args.network)
     inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
     inc = inc.to_crs(network.crs)
@@ -106,7 +110,7 @@ def _run_trend(
     print(f"{'Tabell' if sv else 'Table'}: {gpkg} ({len(segments)} {'gatubitar' if sv else 'segments'})")
     print(f"{'Närliggande upprepningar' if sv else 'Near repeats'}: {csv}")
     segments.attrs = attrs
-    html = _trend_map(inc[usable], network, segments, out / "utveckling.html", args)
+    html = _trend_map(inc[usable], network, segments, out / "utveckling.html", args, basemap)
     print(f"{'Karta' if sv else 'Map'}: {html}")
     return 0
 
@@ -117,12 +121,15 @@ def _trend_map(
     segments: gpd.GeoDataFrame,
     path: Path,
     args: argparse.Namespace,
+    basemap: bool | Path,
 ) -> Path:
-    """The map of the incidents with the segments' patterns (layer "Utveckling") and the time filter."""
+    """The map of the incidents with the segments' patterns (layer "Utveckling") and the time filter, over
+    the basemap ``basemap`` asks for (``analyze``'s argument)."""
     import geopandas as gpd
 
     from trygghet_geo import schema
     from trygghet_geo.analysis import Analysis
+    from trygghet_geo.network._basemap import resolve_basemap
     from trygghet_geo.output.maps import save_html
 
     when = incidents[schema.OCCURRED_AT].dropna()
@@ -132,5 +139,7 @@ def _trend_map(
         "period": (when.min(), when.max()) if len(when) else None,
         "synthetic": bool(incidents.attrs.get("synthetic", False)),
     }
-    analysis = Analysis(incidents, None, none, none, network, meta=meta)
+    analysis = Analysis(
+        incidents, None, none, none, network, meta=meta, basemap=resolve_basemap(basemap, network)
+    )
     return save_html(analysis, path, privacy=args.privacy, lang=args.lang, trend=segments, heatmap=False)

@@ -192,7 +192,7 @@ MORE_CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "filnamn utan ändelse (standard: lagesbild)",
         "en": "file name without suffix (default: lagesbild)",
     },
-    # the basemap options of analyze, report and lagesbild (_cli_options.add_basemap_options)
+    # the basemap options of analyze, report, lagesbild, density and trend (_cli_options.add_basemap_options)
     "cli.opt.pbf": {
         "sv": "OSM-utdraget (.osm.pbf) som gatunätet kommer från, för kartans bakgrund (vatten, parker, "
         "byggnader, järnväg); standard: --network själv när den är en .pbf",

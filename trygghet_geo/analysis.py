@@ -288,6 +288,8 @@ def analyze(
     )
     if period is not None:
         meta["period"] = places.attrs.get("period", meta["period"])
+    from trygghet_geo.network._basemap import resolve_basemap
+
     area = _read_area(study_area, network)
     return Analysis(
         incidents=inc,
@@ -299,28 +301,7 @@ def analyze(
         meta=meta,
         study_area=area,
         observations_left_out=_observation_counts(obs),
-        basemap=_basemap(basemap, network, area),
-    )
-
-
-def _basemap(
-    basemap: bool | str | Path | Mapping[str, gpd.GeoDataFrame], network: StreetNetwork, area: Any
-) -> dict[str, gpd.GeoDataFrame] | None:
-    """The run's basemap as :func:`analyze` documents its ``basemap`` argument."""
-    from trygghet_geo.errors import ParameterError
-    from trygghet_geo.network import basemap_for_network
-
-    if basemap is False:
-        return None
-    if basemap is True:
-        return basemap_for_network(network, area=area)
-    if isinstance(basemap, str | Path):
-        return basemap_for_network(network, path=basemap, area=area)
-    if isinstance(basemap, Mapping):
-        return dict(basemap)
-    raise ParameterError(
-        "basemap must be True, False, the path of an .osm.pbf extract or a dict from basemap_from_pbf, "
-        f"got {type(basemap).__name__}"
+        basemap=resolve_basemap(basemap, network, area=area),
     )
 
 

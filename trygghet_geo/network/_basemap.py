@@ -3,8 +3,10 @@ buildings, railway and a few landmark names (:func:`basemap_from_pbf`).
 
 It lives beside :mod:`._sources` because it is read the same way (pyrosm, offline, from the local ``.osm.pbf``
 the network came from); :mod:`trygghet_geo.output._basemap` turns it into the map's compact layers.
-:func:`basemap_for_network` is what :func:`trygghet_geo.analyze` calls: the same reading, from the extract
-the network remembers (``StreetNetwork.source``), for the study area, kept in memory between runs.
+:func:`basemap_for_network` is the same reading, from the extract the network remembers
+(``StreetNetwork.source``), for the study area, kept in memory between runs; :func:`resolve_basemap` turns the
+``basemap`` argument of :func:`trygghet_geo.analyze` into it (for analyze and for the maps of the command
+line's ``density`` and ``trend``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network._model import StreetNetwork
 
-__all__ = ["BASEMAP_LAYERS", "basemap_for_network", "basemap_from_pbf"]
+__all__ = ["BASEMAP_LAYERS", "basemap_for_network", "basemap_from_pbf", "resolve_basemap"]
 
 logger = logging.getLogger(__name__)
 
@@ -298,3 +301,44 @@ def basemap_for_network(
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return dict(layers)
+
+
+def resolve_basemap(
+    basemap: bool | str | Path | Mapping[str, gpd.GeoDataFrame],
+    network: StreetNetwork,
+    *,
+    area: gpd.GeoDataFrame | None = None,
+) -> dict[str, gpd.GeoDataFrame] | None:
+    """The basemap of a run from the ``basemap`` argument of :func:`trygghet_geo.analyze`.
+
+    The one reading of that argument: ``analyze`` and the command line's ``density`` and ``trend`` (whose
+    ``--pbf``/``--no-basemap`` become it through ``_cli_options.basemap_kwargs``) call it.
+
+    Parameters
+    ----------
+    basemap : bool, str, Path or dict of GeoDataFrame
+        ``True``: from the extract the network remembers (:func:`basemap_for_network`; None when it knows
+        none); a path: that ``.osm.pbf`` extract; ``False``: none; a dict from :func:`basemap_from_pbf`:
+        used as it is.
+    network : StreetNetwork
+        The run's network.
+    area : GeoDataFrame, optional
+        The study area; default the network's extent (never the incidents').
+
+    Returns
+    -------
+    dict of str to GeoDataFrame or None
+        The layers to draw, or None for streets only.
+    """
+    if basemap is False:
+        return None
+    if basemap is True:
+        return basemap_for_network(network, area=area)
+    if isinstance(basemap, str | Path):
+        return basemap_for_network(network, path=basemap, area=area)
+    if isinstance(basemap, Mapping):
+        return dict(basemap)
+    raise ParameterError(
+        "basemap must be True, False, the path of an .osm.pbf extract or a dict from basemap_from_pbf, "
+        f"got {type(basemap).__name__}"
+    )
