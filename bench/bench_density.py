@@ -236,9 +236,10 @@ def _merge_config() -> dict:
     return {f"merged {DEFAULT_CONSOLIDATE_M:g} m": {"consolidate_m": DEFAULT_CONSOLIDATE_M}}
 
 
-def planted(seeds: list[int]) -> None:
+def planted(seeds: list[int], family: str = "lines") -> None:
     import geopandas as gpd
     import planted as gen
+    import planted_area as area
 
     from trygghet_geo import sample
     from trygghet_geo.density import DEFAULT_BANDWIDTHS, network_kde
@@ -246,6 +247,7 @@ def planted(seeds: list[int]) -> None:
     configs = {"defaults": {}, **_merge_config(), "not adaptive": {"adaptive": False}}
     configs["fixed 200 m"] = {"bandwidth_m": 200}
     total = dict.fromkeys(configs, 0)
+    clean = dict.fromkeys(configs, 0)  # peaks no lixel outside every planted place outranks
     worst = dict.fromkeys(configs, 0.0)
     runs = 0
     print(f"planted places with their peak in the top 1 % of lixels (default grid {DEFAULT_BANDWIDTHS}):")
@@ -253,20 +255,27 @@ def planted(seeds: list[int]) -> None:
         for dens in gen.DENSITIES:
             cells = []
             for seed in seeds:
-                sc = gen.scenario(net, dens, seed)
+                sc = (area if family == "area" else gen).scenario(net, dens, seed)
                 ex = sc.incidents
                 ev = gpd.GeoDataFrame(
                     ex, geometry=gpd.points_from_xy(ex["Longitud"], ex["Latitud"]), crs=4326
                 )
                 row = {}
+                nodes = [int(np.argmin(np.hypot(*(net.node_xy - a).T))) for a in sc.anchors]
                 for cfg, kw in configs.items():
                     lix = network_kde(ev, net, **kw)
                     tops = _top_share(lix, sc.anchors)
                     row[cfg] = (sum(t <= 0.01 for t in tops), lix.attrs["bandwidth_m"])
                     total[cfg] += row[cfg][0]
                     worst[cfg] = max(worst[cfg], *tops)
+                    stray = _outranking(net, lix, sc.anchors, nodes)
+                    clean[cfg] += sum(n == 0 for n in stray)
                     if row[cfg][0] < len(tops):
-                        miss = ", ".join(f"{100 * t:.2f} %" for t in tops if t > 0.01)
+                        miss = ", ".join(
+                            f"{100 * t:.2f} % ({n} outside)"
+                            for t, n in zip(tops, stray, strict=True)
+                            if t > 0.01
+                        )
                         print(f"    miss: {name} {dens:g}/km seed {seed} {cfg}: {miss}")
                 runs += len(sc.anchors)
                 cells.append(row)
@@ -283,7 +292,27 @@ def planted(seeds: list[int]) -> None:
             for cfg, n in total.items()
         )
     )
-    _sample_places(seeds, configs)
+    print(
+        "  outranked by no lixel outside the planted places: "
+        + ", ".join(f"{cfg} {n}/{runs}" for cfg, n in clean.items())
+    )
+    if family == "lines":  # the sample's own five places do not depend on the family
+        _sample_places(seeds, configs)
+
+
+def _outranking(net, lix, centres, nodes, radius_m: float = 60.0) -> list[int]:
+    """Per planted place: the lixels above its peak (within 40 m of its centre) that lie outside every
+    planted place (farther than its radius + 150 m along the streets from every anchor): 0 when only the
+    other planted places outrank it."""
+    import shapely
+
+    d = lix["density"].to_numpy()
+    inside = _inside_planted(net, lix, nodes, [radius_m + 150.0] * len(nodes))
+    out = []
+    for c in centres:
+        peak = d[lix.geometry.distance(shapely.Point(c)).to_numpy() < 40].max()
+        out.append(int(((d > peak) & ~inside).sum()))
+    return out
 
 
 def _sample_places(seeds: list[int], configs: dict) -> None:
@@ -381,6 +410,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--planted", action="store_true", help="only: planted places in the top 1 % of lixels")
     ap.add_argument("--seeds", default="5001,5002,5003,5004,5005", help="seeds of --planted")
+    ap.add_argument(
+        "--family", choices=("lines", "area"), default="lines",
+        help="--planted: events along the drawn lines (planted.py) or in the plane (planted_area.py)",
+    )  # fmt: skip
     ap.add_argument("--child", nargs=2)
     ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's losses")
     args = ap.parse_args()
@@ -392,7 +425,7 @@ def main() -> None:
         print(json.dumps(res))
         return
     if args.planted:
-        planted([int(x) for x in args.seeds.split(",")])
+        planted([int(x) for x in args.seeds.split(",")], args.family)
         return
     n_sample, n_grid = (20_000, 100_000) if args.quick else (100_000, 1_000_000)
     if args.continuous:
