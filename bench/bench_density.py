@@ -4,9 +4,9 @@ Cases (each in its own process, so peak memory is its own):
 
 - ``sample``: 100,000 synthetic events (60 % around hotspots, 40 % spread along the streets) on the bundled
   Helsinki network, 200 m bandwidth, 10 m lixels, the default discontinuous kernel, from points to the lixel
-  table (snapping, merging micro-junctions, lixels, density, counts). Also the mass the walk limits
-  (``max_depth`` 6, ``min_share`` 1/729) and the dead ends take away, and the same run on the unmerged
-  network with the depth limit alone (the defaults before ``min_share``).
+  table (snapping, lixels, density, counts). Also the mass the walk limits (``max_depth`` 6, ``min_share``
+  1/729) and the dead ends take away, and the same run with the depth limit alone (the defaults before
+  ``min_share``) and with the junctions within 10 m merged (``consolidate_m=None``).
 - ``peer``: the brute-force route an analyst would write: per event, networkx's Dijkstra with a cutoff of the
   bandwidth from the event (inserted into the graph) to every lixel centre, quartic kernel of the network
   distance (the "simple" method, which does less than the discontinuous one). Timed on 200 events and
@@ -22,6 +22,7 @@ Usage::
     .venv/bin/python bench/bench_density.py --quick   # 20,000 events on the sample, 100,000 on the grid
     .venv/bin/python bench/bench_density.py --continuous --quick   # the continuous kernel's depth loss
     .venv/bin/python bench/bench_density.py --planted   # planted places in the top 1 % of lixels
+    .venv/bin/python bench/bench_density.py --planted --family area   # the same, positions in the plane
 
 ``--planted``: the planted scenarios of ``bench/planted.py`` (three hotspots of 12–60 events within 60 m
 along the streets, uniform noise at 3, 20, 40 and 180 events per km; the same generator judges ``analyze``
@@ -29,11 +30,15 @@ in bench_defaults.py) on the sample's streets and on the synthetic grid town: ho
 their peak lixel (within 40 m of the planted centre) in the top 1 % of all lixels, with the defaults
 (global bandwidth by cross-validation over ``DEFAULT_BANDWIDTHS``, adapted per event by Abramson's law)
 beside the same without adapting (the earlier default) and a fixed 200 m, in the same run; each miss is
-listed. Then the sample's own five planted places: each peak's rank, how many lixels above it lie outside
+listed with the number of lixels outside every planted place that outrank it (0: only the other planted
+places do). ``--family area`` places the noise and the hotspots in the plane instead (``planted_area.py``:
+by area over the street space within 8 m of the lines, hotspots within 50 m of their anchor), as recorded
+positions are, so that a street drawn with its sidewalks gets no more events than a plain one. Then (for the
+default family) the sample's own five planted places: each peak's rank, how many lixels above it lie outside
 every planted place, the rank an exact per-metre estimate would give it, and each place's extent (metres of
 street, edges and junctions within its radius). Seeds: 10–14 and 20–24 chose the grid, 1001–1005 were seen
-once, 3001–3005 chose the adaptive default, 5001–5005 and 9101–9105 judged it, 9201–9205 judged merging
-by default (development); 9301–9305 were first run on the final code.
+once, 3001–3005 chose the adaptive default, 5001–5005 and 9101–9105 judged it, 9201–9205, 9301–9305,
+9401–9405 and 9501–9510 weighed merging (development); 9601–9605 were first run on the final code.
 
 The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
 is printed beside it.
@@ -77,16 +82,20 @@ def case_sample(n: int) -> dict:
     options.progress = False
     net = sample.load_network()
     ev = _events(net, n)
+    network_kde(ev.iloc[:2000], net, bandwidth_m=H, lixel_m=LIXEL)  # warm-up: imports, compiled loops
     lix, wall, cpu = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL))
-    raw, wall_raw, cpu_raw = _timed(
-        lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, consolidate_m=0, min_share=0)
+    raw, wall_raw, cpu_raw = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, min_share=0))
+    mrg, wall_m, cpu_m = _timed(
+        lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, consolidate_m=None)
     )
     _, wall_a, cpu_a = _timed(lambda: network_kde(ev, net, bandwidth_m=H, lixel_m=LIXEL, adaptive=True))
     return {
         "n": n, "lixels": len(lix), "wall": wall, "cpu": cpu,
         "lost_depth": lix.attrs["mass_lost_depth"], "lost_dead_ends": lix.attrs["mass_lost_dead_ends"],
         "wall_raw": wall_raw, "cpu_raw": cpu_raw, "lost_depth_raw": raw.attrs["mass_lost_depth"],
-        "lost_dead_ends_raw": raw.attrs["mass_lost_dead_ends"], "lixels_raw": len(raw),
+        "lost_dead_ends_raw": raw.attrs["mass_lost_dead_ends"],
+        "wall_merged": wall_m, "cpu_merged": cpu_m, "lost_depth_merged": mrg.attrs["mass_lost_depth"],
+        "lost_dead_ends_merged": mrg.attrs["mass_lost_dead_ends"],
         "wall_adaptive": wall_a, "cpu_adaptive": cpu_a,
     }  # fmt: skip
 
@@ -440,8 +449,8 @@ def main() -> None:
     p = _child("peer", n_sample)
     nan = float("nan")
     print(
-        f"sample  {n_sample:>9,} events, {H:g} m, {LIXEL:g} m lixels, discontinuous, defaults (junctions "
-        "within 10 m merged, max_depth 6, min_share 1/729):"
+        f"sample  {n_sample:>9,} events, {H:g} m, {LIXEL:g} m lixels, discontinuous, defaults (max_depth 6, "
+        "min_share 1/729):"
     )
     print(
         f"        ours {s.get('wall', nan):7.2f} s wall, {s.get('cpu', nan):6.2f} s CPU, "
@@ -450,10 +459,16 @@ def main() -> None:
         f" {s.get('error', '')}"
     )
     print(
-        f"        unmerged, max_depth 6 alone (the defaults before min_share): "
-        f"{s.get('wall_raw', nan):.2f} s wall, {s.get('cpu_raw', nan):.2f} s CPU; mass lost to the depth "
-        f"limit {100 * s.get('lost_depth_raw', nan):.2f} %, to dead ends "
+        f"        max_depth 6 alone (min_share 0, the defaults before): {s.get('wall_raw', nan):.2f} s wall, "
+        f"{s.get('cpu_raw', nan):.2f} s CPU; mass lost to the depth limit "
+        f"{100 * s.get('lost_depth_raw', nan):.2f} %, to dead ends "
         f"{100 * s.get('lost_dead_ends_raw', nan):.2f} %"
+    )
+    print(
+        f"        junctions within 10 m merged (consolidate_m=None): {s.get('wall_merged', nan):.2f} s wall, "
+        f"{s.get('cpu_merged', nan):.2f} s CPU; mass lost to the limits "
+        f"{100 * s.get('lost_depth_merged', nan):.2f} %, to dead ends "
+        f"{100 * s.get('lost_dead_ends_merged', nan):.2f} %"
     )
     print(
         f"        adaptive (Abramson, trim at {H:g} m): {s.get('wall_adaptive', nan):.2f} s wall, "

@@ -460,6 +460,32 @@ def test_cli_writes_the_lixel_table_and_a_map(tmp_path, capsys, fmt):
     assert "händelser per km gata och år" in printed
 
 
+def test_cli_walk_limit_and_merging_options(tmp_path, capsys):
+    from trygghet_geo import sample
+    from trygghet_geo.cli import main
+
+    raw = sample.write_raw(tmp_path / "raw")
+    sample.load_network().to_file(tmp_path / "gatunat.gpkg")
+    args = [
+        "density",
+        str(raw["incidents"]),
+        "--network",
+        str(tmp_path / "gatunat.gpkg"),
+        "--bandwidth-m",
+        "50",
+    ]
+    assert main([*args, "--out", str(tmp_path / "plain")]) == 0
+    assert main([*args, "--consolidate-m", "10", "--min-share", "0", "--out", str(tmp_path / "merged")]) == 0
+    plain = gpd.read_file(tmp_path / "plain" / "tathet.gpkg")
+    merged = gpd.read_file(tmp_path / "merged" / "tathet.gpkg")
+    assert len(merged) < len(plain)  # the sample's meshes of short paths merged: fewer pieces of street
+    capsys.readouterr()
+    for bad in (["--min-share", "1"], ["--min-share", "-0.1"], ["--consolidate-m", "-5"]):
+        assert main([*args, *bad, "--out", str(tmp_path / "bad")]) == 2
+        assert bad[0] in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+
+
 def test_cli_density_bad_network_is_a_clear_error(tmp_path, capsys):
     from trygghet_geo.cli import main
 

@@ -117,11 +117,11 @@ def test_consolidate_m_is_checked():
     net = network_from_lines(_street_with_square())
     events = _events_on_square()
     default = network_kde(events, net, bandwidth_m=50)
-    assert default.attrs["consolidate_m"] == DEFAULT_CONSOLIDATE_M  # on by default
-    assert default.attrs["consolidated"]["merged_nodes"] == 24
+    assert default.attrs["consolidate_m"] == 0.0  # off by default
+    assert "consolidated" not in default.attrs
     chosen = network_kde(events, net, bandwidth_m=50, consolidate_m=None)
     assert chosen.attrs["consolidate_m"] == DEFAULT_CONSOLIDATE_M
-    assert network_kde(events, net, bandwidth_m=50, consolidate_m=0).attrs["consolidate_m"] == 0.0
+    assert chosen.attrs["consolidated"]["merged_nodes"] == 24
     for bad in (-1.0, float("nan"), "10", True):
         with pytest.raises(InputError, match="consolidate_m"):
             network_kde(events, net, bandwidth_m=50, consolidate_m=bad)  # type: ignore[arg-type]

@@ -61,8 +61,8 @@ def add_density(
         help="a kernel's walk stops below this share of its event (1/729, six crossings); 0: no limit",
     )  # fmt: skip
     p.add_argument(
-        "--consolidate-m", type=float, default=10.0,
-        help="merge the junctions of one place this close, metres (10); 0: the network as it is",
+        "--consolidate-m", type=float, default=0.0,
+        help="merge the junctions of one place this close, metres (0: the network as it is; e.g. 10)",
     )  # fmt: skip
     p.add_argument("--format", choices=("gpkg", "parquet"), default="gpkg", help="table format (gpkg)")
     p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
@@ -90,6 +90,12 @@ def _run_density(
 
     if args.max_depth < 0:
         raise ParameterError(f"--max-depth must be 0 (no limit) or a positive number, got {args.max_depth}")
+    if not 0.0 <= args.min_share < 1.0:
+        raise ParameterError(f"--min-share must be at least 0 (no limit) and below 1, got {args.min_share}")
+    if not args.consolidate_m >= 0.0:
+        raise ParameterError(
+            f"--consolidate-m must be 0 (off) or a number of metres, got {args.consolidate_m}"
+        )
     basemap = basemap_argument(args)  # --pbf / --no-basemap, as analyze reads them
     network = load_network(args.network)
     inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
