@@ -165,7 +165,7 @@ def network_kde(
         one of its junctions. 0 (default) leaves the network as it is; None means
         :data:`~trygghet_geo._nkde_consolidate.DEFAULT_CONSOLIDATE_M` (10 m, the precision of an event's
         position across a street). It lifts a square drawn as a mesh (the bundled sample's nightlife place:
-        all five sample places in the top 1 % of lixels on 12 of 15 seeds, against 3 of 15), but it also
+        all five sample places in the top 1 % of lixels on 4 of 5 fresh seeds, against 1 of 5), but it also
         puts the events of a street drawn with its sidewalks on one line, which then outranks plain
         streets, and three planted places in the top 1 % are no more often found with it than without
         (``bench/bench_density.py --planted`` prints both, for events along the lines and in the plane),
