@@ -51,6 +51,20 @@ def test_weights_are_softer_than_the_length_ratio_and_tend_to_it(squares) -> Non
     np.testing.assert_allclose(street_weights(squares, e, t, 50.0), table.weights(e, t, lam))
 
 
+def test_weights_per_bucket_equal_the_threshold_ratio_per_event(squares) -> None:
+    """The weights are kept per bucket and intensity: bit for bit the ratio of the thresholds computed at
+    each event, for a second call and for an intensity seen before."""
+    e, t = random_positions(squares, 3000, random_state=8)
+    e[::97] = -1  # unsnapped positions weigh 1
+    table = ball_table(squares, 40.0)
+    for lam in (0.004, 0.03, 0.004):
+        on = e >= 0
+        direct = np.ones(len(e))
+        ball = table.ball_m[table.bucket(e[on], t[on])]
+        direct[on] = poisson_threshold(lam * table.reference_m) / poisson_threshold(lam * ball)
+        np.testing.assert_array_equal(table.weights(e, t, lam), np.clip(direct, 1 / 3, 3))
+
+
 def test_square_middles_hold_far_more_street_than_a_plain_crossing(squares) -> None:
     import networkx as nx
     from planted import _graph, _hot_lines
