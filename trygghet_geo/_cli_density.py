@@ -10,6 +10,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from trygghet_geo._cli_options import add_basemap_options, basemap_argument
+from trygghet_geo._nkde import DEFAULT_MIN_SHARE
 from trygghet_geo.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def add_density(
         "--max-depth", type=int, default=6, help="junctions a kernel passes at most (6); 0: no limit"
     )
     p.add_argument(
-        "--min-share", type=float, default=3.0**-6,
+        "--min-share", type=float, default=DEFAULT_MIN_SHARE,
         help="a kernel's walk stops below this share of its event (1/729, six crossings); 0: no limit",
     )  # fmt: skip
     p.add_argument(

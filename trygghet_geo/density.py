@@ -211,7 +211,7 @@ def network_kde(
     cv = None
     trim = _trim(trim_bw_m)
     adaptive = bandwidth_m is None if adaptive is None else bool(adaptive)
-    pilot = (c_edge, c_off, c_edge, lixels["from_m"].to_numpy(), float(lixel_m))
+    pilot = (c_edge, c_off, lixels["from_m"].to_numpy(), float(lixel_m))
     hs = None
     if len(grid) == 1:
         h = grid[0]
@@ -285,9 +285,7 @@ def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> N
 
 
 def _min_share(min_share: float) -> float:
-    if isinstance(min_share, bool) or not isinstance(min_share, int | float):
-        raise InputError(f"min_share must be a number in [0, 1) (0: off), got {min_share!r}")
-    if not 0.0 <= min_share < 1.0:
+    if isinstance(min_share, bool) or not isinstance(min_share, int | float) or not 0.0 <= min_share < 1.0:
         raise InputError(f"min_share must be a number in [0, 1) (0: off), got {min_share!r}")
     return float(min_share)
 
@@ -454,16 +452,16 @@ def _event_bandwidths(
     method: str,
     walk: _nkde.WalkLimit,
     trim: float | None,
-    pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float],
+    pieces: tuple[np.ndarray, np.ndarray, np.ndarray, float],
 ) -> np.ndarray:
     """Abramson's adaptive bandwidth of every event from the pilot density at ``h0``, evaluated at the
     lixel centres when the lixels are at most ``h0 / 2`` long, else at points every ``h0 / 4`` along the edges
     (:mod:`trygghet_geo._nkde_adaptive`); ``trim`` defaults to ``TRIM_FACTOR · h0``."""
     e, t = used["edge"].to_numpy(np.int64), used["off"].to_numpy(float)
-    c_edge, c_off, p_edge, p_from, lixel_m = pieces
+    c_edge, c_off, c_from, lixel_m = pieces  # the lixels: edge, centre, start
     if lixel_m <= h0 / 2:
         at_lixels, _ = _sums(used, network, c_edge, c_off, h0, kernel, method, walk, counts=False)
-        pilot = at_lixels[_adaptive.on_pieces(e, t, p_edge, p_from)]
+        pilot = at_lixels[_adaptive.on_pieces(e, t, c_edge, c_from)]
     else:
         # Read at points every h0/4 along the edges that hold events (each event reads its own bin's
         # centre, at most h0/8 away), not at every event: many events on one long edge would pair
@@ -487,7 +485,7 @@ def _cross_validate(
     walk: _nkde.WalkLimit,
     adaptive: bool = False,
     trim: float | None = None,
-    pieces: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float] | None = None,
+    pieces: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None,
 ) -> tuple[float, dict[str, list[float]], np.ndarray | None]:
     """Leave-one-out likelihood over ``grid``: the sum over (up to _CV_POINTS) events of the log of the
     density of all the other events at its place; a zero density counts as the smallest positive double
