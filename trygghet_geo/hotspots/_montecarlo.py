@@ -181,7 +181,9 @@ def combine(
         c += hit
         l_h[(c == H) & hit & (l_h == 0)] = j + 1
         pooled_p = np.where(open_, (1.0 + n_ge) / (1.0 + n_pool), frozen)
-        done = open_ & (c >= H) & (n_ge >= H) & (q_values(pooled_p) > alpha)
+        ready = open_ & (c >= H) & (n_ge >= H)
+        # the q-values only matter for a hotspot that could stop now (most simulations have none)
+        done = ready & (q_values(pooled_p) > alpha) if ready.any() else ready
         stop[done] = j + 1
         p_bc[done] = np.maximum(H / l_h[done], (1.0 + c[done]) / (j + 2.0))
         frozen[done] = pooled_p[done]
