@@ -1,0 +1,202 @@
+"""The second generated reader corpus (``read_corpus2.py``) through the public readers.
+
+Every input ends either in a result with one row per record written — every row with a status, the rejected
+ones in the rejects table, the values checked where the case knows them — or in a
+:class:`~trygghet_geo.errors.TrygghetError` that names the file. Any other exception fails the case with its
+traceback. The heavy inputs (near 10 MB) are read in a subprocess under a memory limit.
+
+The corpus holds 2 seeds × 399 inputs in process, plus 7 inputs of nearly 10 MB under the memory limit; run
+it with ``PYTHONPATH=. python -m pytest -q -p no:cacheprovider tests/hostile/test_read_fuzz2.py`` (about a
+minute on an idle core), or print the counts by class with
+``PYTHONPATH=. python tests/hostile/test_read_fuzz2.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from read_corpus2 import all_cases
+from reader_corpus import Case
+
+from trygghet_geo.errors import TrygghetError
+from trygghet_geo.io import read_incidents, read_observations, rejects_table
+
+SEEDS = (0, 1)
+CASES = [(seed, case) for seed in SEEDS for case in all_cases(seed)]
+
+
+def run_case(case: Case, folder: Path) -> None:
+    """Read one input; raise AssertionError (or the reader's own exception) when it misbehaves."""
+    src = case.write(folder)
+    reader = read_incidents if case.kind == "incidents" else read_observations
+    if case.rows is None:
+        with pytest.raises(TrygghetError) as caught:
+            reader(src, **case.kwargs)
+        if isinstance(src, Path):
+            assert src.name in str(caught.value), f"the error does not name the file: {caught.value}"
+        return
+    result = reader(src, **case.kwargs)
+    report = result.attrs["report"]
+    assert len(result) == case.rows == report.n_rows, (len(result), case.rows, report.notes)
+    assert sum(report.status_counts.values()) == case.rows
+    assert len(rejects_table(result)) == report.status_counts["rejected"]
+    assert result["status"].isin(["ok", "needs_geocoding", "rejected"]).all()
+    assert (result.loc[result["status"] == "rejected", "reason"] != "").all()
+    if case.check is not None:
+        case.check(result)
+
+
+@pytest.mark.parametrize(("seed", "case"), CASES, ids=[f"{seed}-{c.cls}-{c.name}"[:120] for seed, c in CASES])
+def test_every_row_accounted_for_or_a_clear_error(seed: int, case: Case, tmp_path: Path) -> None:
+    run_case(case, tmp_path)
+
+
+# --- inputs of nearly 10 MB under a memory limit ------------------------------------------------------------
+TEN_MB = 10_000_000
+
+
+def big_inputs(folder: Path) -> list[tuple[str, Path, str]]:
+    """Inputs just under 10 MB, built to be as bad as their class allows: (label, path, kind)."""
+    out = []
+    line = "r{i};2025-03-04;Storgatan {i};Belysning;mörkt\rvid porten\n"  # a bare CR in every note
+    text = "Id;Datum;Plats;Kategori;Anteckning\n"
+    body = "".join(line.format(i=i) for i in range(TEN_MB // len(line.format(i=10_000)) - 10))
+    path = folder / "bare_cr.csv"
+    path.write_text(text + body, encoding="utf-8")
+    out.append(("bare CR in every note", path, "observations"))
+    # A runaway quote in the very last record of a 10 MB file, preceded by legitimately quoted notes.
+    legit = 'r{i};2025-03-04;Storgatan {i};Belysning;"rad ett\nrad två; x"\n'
+    body = "".join(legit.format(i=i) for i in range(TEN_MB // len(legit.format(i=10_000)) - 10))
+    path = folder / "runaway_at_end.csv"
+    path.write_text(text + body + 'rX;2025-03-04;Storgatan 1;Belysning;"24 tum\n', encoding="utf-8")
+    out.append(("runaway quote at the end, quoted notes before", path, "observations"))
+    # UTF-32 with BOM: 4 bytes a character.
+    short = "r{i};2025-03-04;Ågatan {i};Belysning;mörkt\n"
+    body = "".join(short.format(i=i) for i in range(TEN_MB // 4 // len(short.format(i=10_000)) - 10))
+    path = folder / "utf32.csv"
+    path.write_bytes((text + body).encode("utf-32"))
+    out.append(("UTF-32 with BOM", path, "observations"))
+    # A title line of 1 million delimiters above an ordinary table.
+    path = folder / "wide_title.csv"
+    path.write_text("Utdrag" + ";" * 1_000_000 + "\n" + text + body[: TEN_MB // 2], encoding="utf-8")
+    out.append(("title line of a million delimiters", path, "observations"))
+    # JSON Lines of 10 MB.
+    ev = {"id": 1, "datetime": "2025-03-25 22:44:44 +01:00", "name": "25 mars 21:15, Stöld, Karlstad",
+          "summary": "Stöld", "type": "Stöld", "location": {"name": "Karlstad", "gps": "59.38,13.50"}}  # fmt: skip
+    one = json.dumps(ev) + "\n"
+    path = folder / "lines.json"
+    path.write_text(one * (TEN_MB // len(one) - 10), encoding="utf-8")
+    out.append(("JSON Lines", path, "incidents"))
+    # A workbook of 200,000 shared strings, one cell pointing past them.
+    from read_corpus2 import _with_sst
+
+    strings = [f"Storgatan {i} {'x' * 20}" for i in range(200_000)]
+    rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t>Plats</t></is></c></row>']
+    rows += [f'<row r="{i + 2}"><c r="A{i + 2}" t="s"><v>{i}</v></c></row>' for i in range(200_000)]
+    rows.append('<row r="200002"><c r="A200002" t="s"><v>-1</v></c></row>')
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    from reader_corpus import zip_file
+
+    path = zip_file("sst_big.xlsx", _with_sst(sheet, strings))(folder)
+    out.append(("200,000 shared strings, one index -1", path, "observations"))
+    # A zip whose sheet part is stored twice: a small copy, then one with a stray cell at XFD.
+    import warnings
+    import zipfile
+
+    from reader_corpus import _sheet, xlsx_parts
+
+    path = folder / "dup_part.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for part, data in xlsx_parts(_sheet([["Plats"], ["Storgatan 1"]])).items():
+                z.writestr(part, data)
+            far = '<row r="1000000"><c r="XFD1000000" t="inlineStr"><is><t>x</t></is></c></row>'
+            z.writestr("xl/worksheets/sheet1.xml", _sheet([["Plats"], ["Storgatan 1"]], extra=far))
+    out.append(("sheet part stored twice, second copy sparse", path, "observations"))
+    return out
+
+
+def test_no_input_under_10_mb_takes_500_mb(tmp_path: Path) -> None:
+    from test_reader_memory import CHILD, LIMIT_MB
+
+    inputs = big_inputs(tmp_path)
+    assert all(p.stat().st_size < TEN_MB for _, p, _ in inputs), [(lb, p.stat().st_size) for lb, p, _ in inputs]
+    listing = tmp_path / "inputs.json"
+    listing.write_text(json.dumps([(label, str(p), kind) for label, p, kind in inputs]), encoding="utf-8")
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "ARROW_DEFAULT_MEMORY_POOL": "system", "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(listing), str(LIMIT_MB)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    for label, size, outcome, peak in report["results"]:
+        print(f"{peak:7.1f} MB  {size / 1e6:5.2f} MB in  {label}: {outcome[:80]}")
+    outcomes = {label: outcome for label, _, outcome, _ in report["results"]}
+    for label, _, outcome, peak in report["results"]:
+        assert outcome != "MemoryError", label
+        assert peak < LIMIT_MB, (label, peak)
+    assert outcomes["bare CR in every note"].startswith("read ")
+    assert outcomes["UTF-32 with BOM"].startswith("read ")
+    assert outcomes["JSON Lines"].startswith("read ")
+    assert outcomes["200,000 shared strings, one index -1"].startswith("refused")
+    assert outcomes["sheet part stored twice, second copy sparse"].startswith("refused")
+
+
+def main() -> None:
+    """Run the whole corpus (both seeds) and print the inputs tried and the failures by class."""
+    import logging
+    import warnings
+
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    tried: Counter[str] = Counter()
+    failed: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for seed, case in CASES:
+        tried[case.cls] += 1
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                run_case(case, Path(folder))
+            except BaseException as exc:  # noqa: BLE001 - every failure is counted, whatever it is
+                kind = (
+                    "wrong"
+                    if isinstance(exc, AssertionError | pytest.fail.Exception)
+                    else "refused" if isinstance(exc, TrygghetError) else "traceback"
+                )
+                failed[f"{case.cls}: {kind}"] += 1
+                examples.setdefault(f"{case.cls}: {kind}", f"{seed} {case.name}: {str(exc)[:200]}")
+                if os.environ.get("VERBOSE"):
+                    print(f"--- {case.cls}: {kind}: {seed} {case.name}: {str(exc)[:300]}")
+                    if kind == "traceback":
+                        traceback.print_exc()
+    print(f"inputs tried: {sum(tried.values())}")
+    for cls, n in sorted(tried.items()):
+        print(f"  {cls:32s} {n:4d} tried")
+    print(f"failures: {sum(failed.values())}")
+    for cls, n in sorted(failed.items()):
+        print(f"  {cls:44s} {n:4d}  e.g. {examples[cls]}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()
+
+
+__all__: list[Any] = []
