@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
-from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, read_tracked
+from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, physical_lines, read_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +41,20 @@ class TextInfo:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-16`` (BOM), ``utf-8``, ``cp1252``, or ``mixed`` (UTF-8 lines among cp1252 lines).
+    """``utf-8-sig``, ``utf-32``/``utf-16`` (BOM), ``utf-8``, ``cp1252``, or ``mixed`` (UTF-8 lines among cp1252
+    lines, also below a UTF-8 BOM).
 
     UTF-8 is checked strictly over the whole file in chunks (any invalid byte rules it out), so a single
     ``å`` written by a cp1252 program deep in a large export is not missed.
     """
     with path.open("rb") as fh:
         head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+            return "utf-32"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
-        fh.seek(0)
+        bom = head.startswith(codecs.BOM_UTF8)
+        fh.seek(3 if bom else 0)  # after a UTF-8 BOM the text is checked too (cp1252 lines appended below it)
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         while chunk := fh.read(_CHUNK):
             if b"\x00" in chunk:
@@ -71,7 +73,7 @@ def detect_encoding(path: Path) -> str:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return _not_utf8(path)
-    return "utf-8"
+    return "utf-8-sig" if bom else "utf-8"
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -105,7 +107,8 @@ _SWEDISH_UTF8 = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84"
 def _not_utf8(path: Path) -> str:
     """cp1252, or ``mixed`` when UTF-8 encoded Swedish letters also occur (two exports pasted together)."""
     data = path.read_bytes()
-    return "mixed" if any(seq in data for seq in _SWEDISH_UTF8) else "cp1252"
+    utf8 = data.startswith(codecs.BOM_UTF8) or any(seq in data for seq in _SWEDISH_UTF8)
+    return "mixed" if utf8 else "cp1252"
 
 
 def _decode_mixed(data: bytes) -> tuple[str, int]:
@@ -119,7 +122,31 @@ def _decode_mixed(data: bytes) -> tuple[str, int]:
         except UnicodeDecodeError:
             out.append(line.decode("cp1252", errors="replace"))
             fixed += 1
-    return "\n".join(out), fixed
+    return "\n".join(out).removeprefix("\ufeff"), fixed
+
+
+def _lines(sample: str) -> list[str]:
+    """The sample's lines without their ends, cut where :mod:`csv`, Arrow and pandas cut them (CR, LF, CRLF),
+    never at a form feed, U+2028 or another character ``str.splitlines`` also takes for a line end."""
+    return [ln.rstrip("\r\n") for ln in physical_lines(sample)]
+
+
+def _bare_cr(path: Path, encoding: str) -> bool:
+    """Whether lines end in LF (or CRLF) and some CR stands alone: a character inside a cell that every
+    fast reader would take for a line end, so the file goes to the careful path
+    (:func:`~trygghet_geo.io._lines.join_bare_cr`). Two C-speed counts per 4 MB chunk for byte encodings."""
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        text = path.read_text(encoding=encoding)
+        return "\n" in text and text.count("\r") > text.count("\r\n")
+    crs = crlfs = 0
+    lf = prev_cr = False
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            crs += chunk.count(b"\r")
+            crlfs += chunk.count(b"\r\n") + (prev_cr and chunk.startswith(b"\n"))
+            lf = lf or b"\n" in chunk
+            prev_cr = chunk.endswith(b"\r")
+    return lf and crs > crlfs
 
 
 def detect_delimiter(sample: str) -> str:
@@ -129,7 +156,7 @@ def detect_delimiter(sample: str) -> str:
     >>> detect_delimiter("Datum;Plats;Latitud\\n2021-03-04;Storgatan 1;59,33\\n")
     ';'
     """
-    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    lines = [ln for ln in _lines(sample)[:50] if ln.strip()]
     if len(lines) > 1 and not sample.endswith(("\n", "\r")):
         lines = lines[:-1]  # the sample may end inside a line
     best, best_score = ";", (0, 0)
@@ -168,7 +195,7 @@ def read_text_table(
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty; expected a header line and one row per record")
     mixed = 0
-    if encoding is None:
+    if encoding is None and not _bare_cr(path, "latin-1"):
         fast = _read_if_plain_utf8(path, delimiter, header_row)
         if fast is not None:
             return _account_lines(path, *fast, None)
@@ -195,7 +222,7 @@ def read_text_table(
     skip = title_lines(sample, delim) if header_row is None else header_row - 1
     _check_width(path, sample, delim, skip)
     try:
-        wide = _widest_line(path, delim) >= MAX_COLUMNS
+        wide = _widest_line(path, delim) >= MAX_COLUMNS or _bare_cr(path, "latin-1" if enc == "mixed" else enc)
         frame = (
             None
             if wide
@@ -204,6 +231,8 @@ def read_text_table(
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: no header line found; expected column names on the first line") from None
     decoded = buffer.getvalue() if isinstance(buffer, io.StringIO) else None
+    if decoded is None and not _header_kept(frame, path, delim, enc, skip):
+        frame = None
     return _account_lines(path, frame, TextInfo(enc_name, delim, mixed, skip), decoded)
 
 
@@ -241,7 +270,7 @@ def _widest_line(path: Path, delim: str) -> int:
 
 def _check_width(path: Path, sample: str, delim: str, skip: int) -> None:
     """Refuse a header wider than :data:`MAX_COLUMNS` before any reader makes a column per cell."""
-    lines = [ln for ln in sample.splitlines()[skip:] if ln.strip()]
+    lines = [ln for ln in _lines(sample)[skip:] if ln.strip()]
     if not lines:
         return
     width = lines[0].count(delim) + 1
@@ -304,7 +333,7 @@ def title_lines(sample: str, delim: str) -> int:
     """
     from trygghet_geo.io._extract import header_row
 
-    lines = sample.splitlines()[:60]
+    lines = _lines(sample)[:60]
     if len(lines) > 1 and not sample.endswith(("\n", "\r")):
         lines = lines[:-1]  # the sample may end inside a line
     try:
@@ -341,7 +370,21 @@ def _read_if_plain_utf8(
             frame = _read_arrow(path, delim, "utf-8", skip)
         except (ValueError, pa.ArrowException):
             return None
+    if not _header_kept(frame, path, delim, "utf-8", skip):
+        return None
     return frame, TextInfo("utf-8", delim, 0, skip)
+
+
+def _header_kept(frame: pd.DataFrame | None, path: Path, delim: str, enc: str | None, skip: int) -> bool:
+    """Whether a fast reader took the header from the line :mod:`csv` finds after ``skip`` title lines
+    (pandas counts blank lines differently when lines end in CR alone, and would take the first record for
+    the header); the careful path decides otherwise."""
+    if frame is None or skip == 0:
+        return True
+    from trygghet_geo.io._lines import unique_names
+
+    header = _header(path, delim, enc, skip)
+    return header is not None and list(frame.columns) == unique_names(header)
 
 
 def _c_text_frame(source: Path | io.StringIO, delim: str, skip: int) -> pd.DataFrame | None:
@@ -380,7 +423,7 @@ def _read_c_all_text(path: Path, sample: str, delim: str, skip: int) -> pd.DataF
     (with it, the C engine is ~8x slower in pandas 3) and without NA words. Whether every column is text is
     judged on the first 64 kB first, so a file with a numeric column goes straight to Arrow; ``None`` when
     this reader does not apply (the whole-file read then confirms: every column text, no cell missing)."""
-    lines = sample.splitlines(keepends=True)
+    lines = physical_lines(sample)
     head = "".join(lines[:-1]) if len(lines) > 2 and not sample.endswith(("\n", "\r")) else sample
     if _c_text_frame(io.StringIO(head), delim, skip) is None:
         return None

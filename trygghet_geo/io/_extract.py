@@ -73,10 +73,17 @@ def header_row(rows: Sequence[Sequence[Any]]) -> int:
     >>> header_row([["Datum", "Plats"], ["2024-01-01", "Torget"]])
     0
     """
+    from trygghet_geo.io._columns import recognise_columns
+
     filled = [len(_filled(r)) for r in rows]
     width = max(filled, default=0)
     if width < 2:
         return 0
+    # A row naming two or more known fields is the header, however many cells a title line above it fills
+    # ("Period: 2025-01-01, 2025-03-31, alla brott" in a comma file) or leaves empty below it.
+    known = [len(recognise_columns([c for c in _filled(r) if len(c) < 80])) for r in rows]
+    if max(known, default=0) >= 2:
+        return known.index(max(known))
     for i, n in enumerate(filled):
         if n > max(1, width // 2):
             return i

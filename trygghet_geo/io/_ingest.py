@@ -297,7 +297,8 @@ def _contains_ci(text: pd.Series, part: pd.Series) -> pd.Series:
     column-against-column substring test exists in pandas or pyarrow)."""
     out = pd.Series(False, index=text.index, dtype=bool)
     both = (text != "") & (part != "")
-    out[both] = [b in a for a, b in zip(text[both].str.casefold(), part[both].str.casefold(), strict=True)]
+    if both.any():  # pandas cannot set an empty list through an all-False mask
+        out[both] = [b in a for a, b in zip(text[both].str.casefold(), part[both].str.casefold(), strict=True)]
     return out
 
 

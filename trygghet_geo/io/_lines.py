@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["MAX_COLUMNS", "RunawayQuote", "TrackedRead", "read_tracked", "split_literal", "unique_names"]
+__all__ = [
+    "MAX_COLUMNS",
+    "RunawayQuote",
+    "TrackedRead",
+    "join_bare_cr",
+    "physical_lines",
+    "read_tracked",
+    "split_literal",
+    "unique_names",
+]
 
 MAX_COLUMNS = 2_048
 """Widest table read (a CSV header's cells, a sheet's extent). Incident extracts have tens of columns; a
@@ -66,6 +75,31 @@ def physical_lines(text: str) -> list[str]:
     """Lines ended by ``\\r``, ``\\n`` or ``\\r\\n`` only — the line ends :mod:`csv` knows (``str.splitlines``
     would also cut at form feeds and other separators that may sit inside a cell)."""
     return list(io.StringIO(text, newline=""))
+
+
+_CR_SIGN = "\ue00d"  # a private-use character standing for a bare CR inside a cell while csv reads the line
+
+
+def join_bare_cr(lines: list[str], delim: str) -> tuple[list[str], str | None]:
+    """Lines of a file whose lines end in LF (or CRLF), where a bare CR also ends lines for :mod:`csv`:
+    a bare CR followed by too few delimiters to start a record of its own (fewer than the header's width
+    minus one) is a character of the cell, not a line end (Python's csv writer and ``DataFrame.to_csv``
+    quote a cell only for the characters of their own line terminator, so a note typed with a carriage
+    return is written bare). Such CRs are replaced by a private-use sign, returned to be put back in the
+    cells; ``None`` when nothing was joined."""
+    if not any(ln.endswith("\r") for ln in lines) or any(_CR_SIGN in ln for ln in lines):
+        return lines, None
+    head = next((ln for ln in lines if ln.strip()), "")
+    need = max(1, head.count(delim))
+    out: list[str] = []
+    joined = False
+    for ln in lines:
+        if out and out[-1].endswith("\r") and not out[-1].endswith("\r\n") and ln.count(delim) < need:
+            out[-1] = out[-1][:-1] + _CR_SIGN + ln
+            joined = True
+        else:
+            out.append(ln)
+    return (out, _CR_SIGN) if joined else (lines, None)
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -129,6 +163,9 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
     shorter ones are padded with ``""``; lines holding nothing are no records.
     """
     lines = physical_lines(text)[skip:]
+    sign = None
+    if "\n" in text:  # lines end in LF: a bare CR may sit inside a cell
+        lines, sign = join_bare_cr(lines, delim)
     src = _Lines(lines)
     reader = csv.reader(src, delimiter=delim, strict=True)
     rows: list[list[str]] = []
@@ -173,5 +210,8 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
         rows.append(record)
     if header is None:
         return TrackedRead(pd.DataFrame(), runaways, len(lines))
+    if sign is not None:
+        rows = [[c.replace(sign, "\r") for c in r] for r in rows]
+        header = [c.replace(sign, "\r") for c in header]
     frame = pd.DataFrame(rows, columns=unique_names(header), dtype="str")
     return TrackedRead(frame, runaways, len(lines))

@@ -70,9 +70,14 @@ def load_json_records(path: Path) -> list[Any] | dict[str, Any]:
     if not raw.strip():
         raise InputError(f"{path}: the file is empty; expected a JSON list of records")
     try:
-        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_clean_object)
+        # UTF-8, -16 or -32, with or without a byte order mark (RFC 8259 and ``json.detect_encoding``).
+        text = raw.decode(json.detect_encoding(raw)).removeprefix("\ufeff")
+        try:
+            data = json.loads(text, object_pairs_hook=_clean_object)
+        except json.JSONDecodeError as exc:
+            data = _json_lines(path, text, exc)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: JSON must be UTF-8 text ({exc})") from None
+        raise InputError(f"{path}: JSON must be UTF-8 (or UTF-16/32) text ({exc})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
@@ -82,6 +87,24 @@ def load_json_records(path: Path) -> list[Any] | dict[str, Any]:
     if not isinstance(data, list | dict):
         raise InputError(f"{path}: expected a JSON list of records, got {type(data).__name__}")
     return data
+
+
+def _json_lines(path: Path, text: str, error: json.JSONDecodeError) -> list[Any]:
+    """JSON Lines (one record per line, blank lines allowed), the layout of many exports; the first error
+    again when the text is not that either."""
+    if error.msg != "Extra data":
+        raise error
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line, object_pairs_hook=_clean_object))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: broken JSON Lines at line {number}, column {exc.colno}: {exc.msg}") from None
+        if not isinstance(records[-1], dict):
+            raise error
+    return records
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -200,6 +223,12 @@ def _text(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame:
         return pd.Series([""] * len(frame), dtype="str")
     v = frame[col]
+    if pd.api.types.is_float_dtype(v.dtype):  # whole numbers made float by a missing or NaN id: 500, not 500.0
+        whole = v.notna() & np.isfinite(v) & (v == np.round(v)) & (v.abs() < 2**53)
+        text = v.astype("str").where(~whole, v.where(whole, 0).astype("int64").astype("str"))
+        return text.where(v.notna(), "").str.strip()
+    if v.dtype == object:  # ids as numbers and text in one column (json_normalize keeps each as given)
+        v = v.map(lambda x: int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**53 else x)
     return v.astype("str").where(v.notna(), "").str.strip()
 
 
