@@ -189,8 +189,12 @@ def _parse_rest(text: pd.Series) -> pd.Series:
     out = _empty_result(text.index)
     t = text.str.replace(r"\s+kl\.?\s*", " ", regex=True, case=False)
     t = t.str.replace(r"(\s\d{1,2})\.(\d{2})(?=(?::\d{2})?$)", r"\1:\2", regex=True)
+    t = _swedish_short(t)
     t = t.str.replace(r"^(\d{1,2})[.\-](\d{1,2})[.\-](\d{2,4})", r"\1/\2/\3", regex=True)
     t = t.str.replace(r"[Tt](?=\d{1,2}:)", " ", regex=True).str.strip()
+    # 24:00 is the end of the day (ISO 8601, "t.o.m. kl 24:00"): midnight of the next day.
+    midnight = t.str.contains(r"\s24:00(?::00)?$", regex=True)
+    t = t.str.replace(r"\s24:00(?::00)?$", " 00:00", regex=True)
     passes: list[tuple[str, pd.Series]] = [("ISO8601", t)]
     passes += [(fmt, t) for fmt in _DAYFIRST]
     named = t.str.replace(
@@ -207,6 +211,26 @@ def _parse_rest(text: pd.Series) -> pd.Series:
     rest = out.isna()
     if rest.any():
         out[rest] = _from_numbers(pd.to_numeric(t[rest].str.replace(",", ".", regex=False), errors="coerce"))
+    late = midnight & out.notna()
+    if late.any():
+        out[late] = _localize(out[late].dt.tz_localize(None) + pd.Timedelta(days=1))
+    return out
+
+
+_SHORT = r"^(\d{2})-(\d{2})-(\d{2})(?=$|\s)"
+
+
+def _swedish_short(t: pd.Series) -> pd.Series:
+    """``25-03-04`` as Swedish writes it (ÅÅ-MM-DD, 2025-03-04), when every such date in the column reads
+    that way; a column holding one that only reads day first (``31-12-24``) is left day first, whole."""
+    short = t.str.contains(_SHORT, regex=True)
+    if not short.any():
+        return t
+    ymd = pd.to_datetime(t[short].str[:8], format="%y-%m-%d", errors="coerce")
+    if ymd.isna().any():
+        return t
+    out = t.copy()
+    out[short] = ymd.dt.strftime("%Y-%m-%d") + t[short].str[8:]
     return out
 
 
@@ -367,7 +391,8 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         r"^(\d{1,2})$", r"\1:00", regex=True
     )
     t = t.str.replace(r"^(\d{1,2}:\d{2})$", r"\1:00", regex=True)
-    ok = t.str.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d:[0-5]\d(\:\d+)?")
+    t = t.str.replace(r"^24:00:00$", "1 days 00:00:00", regex=True)  # 24:00, the end of the day
+    ok = t.str.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d:[0-5]\d(\:\d+)?|1 days 00:00:00")
     good = t[ok]
     if len(good):
         out[good.index] = pd.to_timedelta(
