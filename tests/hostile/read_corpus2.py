@@ -673,9 +673,11 @@ def _zip_cases(rng: random.Random) -> list[Case]:
         )
     for dim in ("A1", "A1:XFD1048576", "B2:A1", "A0:-1"):
         sheet = _sheet(rows, dimension=dim)
+        # A dimension that is no range at all: python-calamine refuses the sheet, and a clear refusal naming
+        # the file and the sheet is right (the guard does not trust it either way).
         cases.append(
             Case("workbook", f"dimension {dim!r}", zip_file(f"dim_{dim.replace(':', '_')}.xlsx", xlsx_parts(sheet)),
-                 len(rows) - 1, check=_places(rows))  # fmt: skip
+                 None if dim == "A0:-1" else len(rows) - 1, check=_places(rows))  # fmt: skip
         )
     return cases
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._hints import hint
-from trygghet_geo.errors import InputError, SchemaError
+from trygghet_geo.errors import CRSError, InputError, SchemaError
 from trygghet_geo.io._categories import read_category_table
 from trygghet_geo.io._columns import ROLES, recognise_columns, role_of
 from trygghet_geo.io._extract import footer_rows
@@ -275,7 +275,12 @@ def _read(
         prep.derived.pop(role_of(key), None)
     _require_location(prep)
     table = read_category_table(categories) if isinstance(categories, str | Path) else categories
-    return build(prep, kind=kind, crs=crs, area=area, categories=table, index=index)
+    try:
+        return build(prep, kind=kind, crs=crs, area=area, categories=table, index=index)
+    except CRSError as exc:  # the file's coordinates do not fit the CRS: name the file
+        if str(exc).startswith(prep.source):
+            raise
+        raise CRSError(f"{prep.source}: {exc}") from None
 
 
 def _drop_footer(prep: Prepared) -> None:

@@ -217,7 +217,7 @@ def _parse_rest(text: pd.Series) -> pd.Series:
     return out
 
 
-_SHORT = r"^(\d{2})-(\d{2})-(\d{2})(?=$|\s)"
+_SHORT = r"^\d{2}-\d{2}-\d{2}(?=$|\s)"
 
 
 def _swedish_short(t: pd.Series) -> pd.Series:

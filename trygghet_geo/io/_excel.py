@@ -49,13 +49,15 @@ def read_excel_table(
             f"{path}: not a readable spreadsheet workbook ({type(exc).__name__}: {exc})"
         ) from None
     with book:
-        name = _sheet_name(path, book.sheet_names, sheet)
+        name = _sheet_name(path, book.sheet_names, sheet, _hidden(book))
         try:
             grid = pd.read_excel(book, sheet_name=name, dtype=object, header=None)
+            merged = book.book.get_sheet_by_name(str(name)).merged_cell_ranges
         except unreadable as exc:
             raise InputError(
                 f"{path}: sheet {name!r} is not readable ({type(exc).__name__}: {exc})"
             ) from None
+    _fill_merged_down(grid, merged or [])
     if grid.shape[1] == 0 or grid.dropna(how="all").empty:
         raise InputError(f"{path}: sheet {name!r} is empty; expected a header row and one row per record")
     if header_row is None:
@@ -77,6 +79,25 @@ def read_excel_table(
     return frame, str(name), rows, int(head) + 1
 
 
+def _hidden(book: pd.ExcelFile) -> set[str]:
+    """Names of the hidden and very hidden sheets (lookup tables, old copies), never read by default."""
+    from python_calamine import SheetVisibleEnum
+
+    meta = getattr(book.book, "sheets_metadata", [])
+    return {str(m.name) for m in meta if m.visible != SheetVisibleEnum.Visible}
+
+
+def _fill_merged_down(grid: pd.DataFrame, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A cell merged over several rows shows its value in every row it spans (one place for three
+    observations); the workbook stores it in the first cell only. Copied down its first column; a merge
+    across columns is left as stored (a note is not copied into the next field)."""
+    for (r0, c0), (r1, _c1) in ranges:
+        if r1 > r0 and r0 < grid.shape[0] and c0 < grid.shape[1]:
+            value = grid.iat[r0, c0]
+            if value is not None and value == value:
+                grid.iloc[r0 + 1 : r1 + 1, c0] = value
+
+
 def _column_names(cells: list[object]) -> list[str]:
     """Header cells as column names the way pandas names them: ``Unnamed: i`` for an empty cell, a repeated
     name numbered (``kl``, ``kl.1``)."""
@@ -93,11 +114,16 @@ def _column_names(cells: list[object]) -> list[str]:
     return names
 
 
-def _sheet_name(path: Path, names: list[str | int], sheet: str | int | None) -> str | int:
+def _sheet_name(
+    path: Path, names: list[str | int], sheet: str | int | None, hidden: set[str] = frozenset()  # type: ignore[assignment]
+) -> str | int:
     if not names:
         raise InputError(f"{path}: the workbook has no readable sheet; expected at least one worksheet")
-    if sheet is None:
-        return names[0]
+    if sheet is None:  # the first sheet a user sees: a hidden lookup table or old copy is never read unasked
+        visible = [n for n in names if str(n) not in hidden]
+        if visible and visible[0] != names[0]:
+            logger.info("%s: hidden sheets %s skipped; reading %r", path, sorted(hidden), visible[0])
+        return visible[0] if visible else names[0]
     if isinstance(sheet, str) and sheet not in names and sheet.strip().isdigit():
         sheet = int(sheet)  # "--sheet 2" on the command line: a position
     if isinstance(sheet, int):

@@ -57,6 +57,8 @@ class Extent:
     """First and last row and column (0-based) of the cells holding a value in one sheet."""
 
     part: str
+    strings_max: int = -1  # the largest shared-string index a cell points at (-1: none)
+    strings_bad: tuple[str, str] | None = None  # (cell, text) of a shared-string index that is no index
     min_row: int = _MAX_ROWS * 1000
     max_row: int = -1
     min_col: int = _MAX_COLS * 1000
@@ -246,9 +248,11 @@ def _fast_xml(stream: IO[bytes], part: str, first: bytes) -> list[Extent] | None
     cols: set[bytes] = set()
     rows: set[bytes] = set()
     tail, n_tags, n_refs = b"", 0, 0
+    strings = _StringRefs()
     chunk = first
     while chunk:
         parser.Parse(chunk, False)
+        strings.feed(chunk)
         buf = tail + chunk
         cut = buf.rfind(b"<")
         body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (b"", buf)
@@ -271,7 +275,39 @@ def _fast_xml(stream: IO[bytes], part: str, first: bytes) -> list[Extent] | None
     row_numbers = [int(r) - 1 for r in rows]
     ext = Extent(part)
     ext.add(min(row_numbers), max(row_numbers), min(col_numbers), max(col_numbers))
+    strings.feed(b"", final=True)
+    ext.strings_max, ext.strings_bad = strings.largest, strings.bad
     return [ext]
+
+
+_STRING_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d{1,9})"[^>]*?\st="s"[^>]*>\s*<v>([^<]*)</v>')
+
+
+@dataclass
+class _StringRefs:
+    """The shared-string indices that a sheet's cells (``t="s"``) point at, over chunks: the largest, and
+    the first that is no index at all (``-1``, ``abc``, empty), with its cell. python-calamine reads such an
+    index as 0, showing the first shared string's text in that cell."""
+
+    largest: int = -1
+    bad: tuple[str, str] | None = None
+    carry: bytes = b""
+
+    def feed(self, chunk: bytes, *, final: bool = False) -> None:
+        buf = self.carry + chunk
+        cut = len(buf) if final else buf.rfind(b"<c ")  # cells before the last one are whole
+        if cut <= 0:
+            self.carry = buf
+            return
+        body, self.carry = buf[:cut], buf[cut:]
+        if b't="s"' not in body:
+            return
+        for ref, value in _STRING_CELL.findall(body):
+            text = value.strip()
+            if text.isdigit() and len(text) < 12:
+                self.largest = max(self.largest, int(text))
+            elif self.bad is None:
+                self.bad = (ref.decode(), value.decode("utf-8", "replace"))
 
 
 def _parse_biff12(stream: IO[bytes], part: str, first: bytes) -> list[Extent]:
@@ -309,9 +345,19 @@ def _varint(data: bytes, i: int, most: int) -> tuple[int, int]:
 def measure_parts(path: Path, z: zipfile.ZipFile) -> list[Extent]:
     """Decompress every part of a zip workbook once, refusing DTDs in XML parts; the sheets' extents."""
     extents: list[Extent] = []
+    names = [i.filename for i in z.infolist()]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise InputError(
+            f"{path}: refused: part {twice!r} is stored twice in the workbook (readers disagree on which copy "
+            "counts); save the workbook again from Excel or LibreOffice"
+        )
+    shared = -1
     for info in z.infolist():
         if info.is_dir():
             continue
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            shared = max(shared, 0) + _count_strings(z, info)
         with z.open(info) as f:
             first = f.read(_CHUNK)
             try:
@@ -332,7 +378,35 @@ def measure_parts(path: Path, z: zipfile.ZipFile) -> list[Extent]:
                 ) from None
             except expat.ExpatError as exc:
                 raise InputError(f"{path}: part {info.filename!r} is not well-formed XML ({exc})") from None
+    _check_strings(path, extents, max(shared, 0))
     return extents
+
+
+def _count_strings(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """``<si>`` items of the shared-string table (counted on the bytes; the part is parsed with the rest)."""
+    n, carry = 0, b""
+    with z.open(info) as f:
+        while chunk := f.read(_CHUNK):
+            buf = carry + chunk
+            n += buf.count(b"<si>") + buf.count(b"<si ")
+            carry = buf[-3:]  # too short to hold a whole tag: nothing is counted twice
+    return n
+
+
+def _check_strings(path: Path, extents: list[Extent], count: int) -> None:
+    """Refuse a cell pointing at a shared string that does not exist: a reader would show another text."""
+    for ext in extents:
+        if ext.strings_bad is not None:
+            ref, value = ext.strings_bad
+            raise InputError(
+                f"{path}: refused: cell {ref} of sheet part {ext.part!r} points at shared string {value!r}, "
+                "which is no index; a reader would show another cell's text there"
+            )
+        if ext.strings_max >= count:
+            raise InputError(
+                f"{path}: refused: sheet part {ext.part!r} has a cell pointing at shared string "
+                f"{ext.strings_max}, but the workbook holds {count} shared strings"
+            )
 
 
 def _biff8_extent(path: Path, data: bytes) -> list[Extent]:
