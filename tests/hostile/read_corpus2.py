@@ -41,10 +41,15 @@ NOTES = ("mörkt vid porten", "trasig lampa", "klotter på väggen", "buskar sky
 # --- delimited text ----------------------------------------------------------------------------------------
 def _rows(rng: random.Random, n: int) -> list[list[str]]:
     return [
-        [f"r{i}", f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", f"{rng.choice(STREETS)} {i + 1}",
-         "Belysning", rng.choice(NOTES)]
+        [
+            f"r{i}",
+            f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            f"{rng.choice(STREETS)} {i + 1}",
+            "Belysning",
+            rng.choice(NOTES),
+        ]
         for i in range(n)
-    ]  # fmt: skip
+    ]
 
 
 def _quote(cell: str, delim: str) -> str:
@@ -181,9 +186,36 @@ def line_break_cases(rng: random.Random) -> list[Case]:
     return cases
 
 
+def cr_file_cases(rng: random.Random) -> list[Case]:
+    """Lines ending in CR alone (old Mac exports) with quoted cells holding LF or CRLF, and a bare CR as a
+    whole cell: :mod:`csv` is the ground truth, a quoted LF is no sign of an LF file."""
+    cases = []
+    for k in range(8):
+        delim = DELIMS[k % 4]
+        n = rng.choice((2, 9))
+        rows = _rows(rng, n)
+        for i in rng.sample(range(n), k=min(n, 2)):
+            rows[i][4] = rng.choice(("rad ett\nrad två", "\n", "a\r\nb", "\r"))
+        data = "".join(_line(r, delim) + "\r" for r in [HEADER, *rows]).encode("utf-8")
+        cases.append(
+            Case(
+                "csv line breaks",
+                f"CR line ends, quoted LF in cells {delim!r} n={n}",
+                _file(f"crfile_{k}.csv", data),
+                n,
+                check=_ids_in_order(n, _same_as_csv(data, "utf-8", delim)),
+            )
+        )
+    return cases
+
+
 def _utf(text: str, enc: str) -> bytes:
-    boms = {"utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE,
-            "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}  # fmt: skip
+    boms = {
+        "utf-32-le": codecs.BOM_UTF32_LE,
+        "utf-32-be": codecs.BOM_UTF32_BE,
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+    }
     base, _, bom = enc.partition("+")
     return (boms[base] if bom else b"") + text.encode(base)
 
@@ -192,8 +224,19 @@ def encoding_cases(rng: random.Random) -> list[Case]:
     """UTF-32 and UTF-16 in both byte orders with and without BOM; latin-1; a UTF-8 BOM above cp1252 lines;
     cp1252 lines pasted among UTF-8 lines, with and without BOM."""
     cases = []
-    forms = ("utf-32-le+bom", "utf-32-be+bom", "utf-16-le+bom", "utf-16-be+bom", "utf-16-le", "utf-16-be",
-             "latin-1", "cp1252", "bom+cp1252", "bom+mixed", "mixed")  # fmt: skip
+    forms = (
+        "utf-32-le+bom",
+        "utf-32-be+bom",
+        "utf-16-le+bom",
+        "utf-16-be+bom",
+        "utf-16-le",
+        "utf-16-be",
+        "latin-1",
+        "cp1252",
+        "bom+cp1252",
+        "bom+mixed",
+        "mixed",
+    )
     for k, form in enumerate(forms * 2):
         delim = DELIMS[k % 4]
         n = rng.choice((3, 20))
@@ -318,7 +361,8 @@ def header_and_ragged_cases(rng: random.Random) -> list[Case]:
 def _sweref(lon: float, lat: float) -> tuple[float, float]:
     import pyproj
 
-    return pyproj.Transformer.from_crs(4326, 3006, always_xy=True).transform(lon, lat)  # type: ignore[no-any-return]
+    x, y = pyproj.Transformer.from_crs(4326, 3006, always_xy=True).transform(lon, lat)
+    return float(x), float(y)
 
 
 def decimal_comma_cases(rng: random.Random) -> list[Case]:
@@ -330,8 +374,11 @@ def decimal_comma_cases(rng: random.Random) -> list[Case]:
         lat = [round(rng.uniform(55.5, 67.0), 4) for _ in range(n)]
         lon = [round(rng.uniform(12.0, 22.0), 4) for _ in range(n)]
         order = k % 2
-        header = ["Datum", "Brottstyp", "Latitud", "Longitud"] if not order else ["Latitud", "Longitud", "Datum",
-                                                                                   "Brottstyp", "Anteckning"]  # fmt: skip
+        header = (
+            ["Datum", "Brottstyp", "Latitud", "Longitud"]
+            if not order
+            else ["Latitud", "Longitud", "Datum", "Brottstyp", "Anteckning"]
+        )
         lines = [",".join(header)]
         for i in range(n):
             la, lo = str(lat[i]).replace(".", ","), str(lon[i]).replace(".", ",")
@@ -358,7 +405,7 @@ def decimal_comma_cases(rng: random.Random) -> list[Case]:
     return cases
 
 
-# --- coordinates and dates in a table ------------------------------------------------------------------------
+# --- coordinates and dates in a table ---------------------------------------------------------------------
 def coordinate_cases(rng: random.Random) -> list[Case]:
     """Swapped pairs among ordinary ones, RT90 and SWEREF 99 TM with the axes either way, DMS text, Unicode
     minus signs and full-width digits: a located row is where it was written, or the row is rejected."""
@@ -370,8 +417,16 @@ def coordinate_cases(rng: random.Random) -> list[Case]:
         n = rng.choice((6, 30))
         lat = [round(rng.uniform(59.25, 59.40), 5) for _ in range(n)]
         lon = [round(rng.uniform(17.95, 18.15), 5) for _ in range(n)]
-        form = ("swapped rows", "rt90", "rt90 axes swapped", "sweref axes swapped", "dms", "unicode minus",
-                "fullwidth", "degrees with crs 3006")[k % 8]  # fmt: skip
+        form = (
+            "swapped rows",
+            "rt90",
+            "rt90 axes swapped",
+            "sweref axes swapped",
+            "dms",
+            "unicode minus",
+            "fullwidth",
+            "degrees with crs 3006",
+        )[k % 8]
         a, b, kwargs = [], [], {}
         for i in range(n):
             if form == "swapped rows":
@@ -460,17 +515,27 @@ def date_cases(rng: random.Random) -> list[Case]:
     cases = []
     for k in range(12):
         n = rng.choice((6, 20))
-        picks = [DATES[(k * 3 + i) % len(DATES)] for i in range(n)] if k % 2 else [rng.choice(DATES) for _ in range(n)]
+        picks = (
+            [DATES[(k * 3 + i) % len(DATES)] for i in range(n)]
+            if k % 2
+            else [rng.choice(DATES) for _ in range(n)]
+        )
         frame = pd.DataFrame(
-            {"Datum": [p[0] for p in picks], "Lat": ["59.33"] * n, "Lon": ["18.07"] * n,
-             "Brottstyp": ["Stöld"] * n, "Id": [f"d{i}" for i in range(n)]}  # fmt: skip
+            {
+                "Datum": [p[0] for p in picks],
+                "Lat": ["59.33"] * n,
+                "Lon": ["18.07"] * n,
+                "Brottstyp": ["Stöld"] * n,
+                "Id": [f"d{i}" for i in range(n)],
+            }
         )
 
         def read_as_written(result: Any, picks: list[tuple[str, str | None]] = picks) -> None:
             for i, (text, want) in enumerate(picks):
                 got = result["occurred_at"].iloc[i]
                 if want is None:
-                    assert pd.isna(got) and result["reason"].iloc[i] == "bad_date", (text, got)
+                    assert pd.isna(got), (text, got)
+                    assert result["reason"].iloc[i] == "bad_date", (text, result["reason"].iloc[i])
                 else:
                     assert not pd.isna(got), (text, result["reason"].iloc[i])
                     assert got.tz_localize(None) == pd.Timestamp(want), (text, got, want)
@@ -487,18 +552,25 @@ def date_cases(rng: random.Random) -> list[Case]:
                 check=read_as_written,
             )
         )
-    for k, clock in enumerate(("24:00", "24.00", "kl 24", "2400")):
+    for clock in ("24:00", "24.00", "kl 24", "2400"):
         frame = pd.DataFrame(
-            {"Datum": ["2025-03-04", "2025-03-05"], "Tid": [clock, "12:00"], "Lat": ["59.33"] * 2,
-             "Lon": ["18.07"] * 2, "Brottstyp": ["Stöld"] * 2}
-        )  # fmt: skip
+            {
+                "Datum": ["2025-03-04", "2025-03-05"],
+                "Tid": [clock, "12:00"],
+                "Lat": ["59.33"] * 2,
+                "Lon": ["18.07"] * 2,
+                "Brottstyp": ["Stöld"] * 2,
+            }
+        )
 
         def midnight(result: Any) -> None:
             got = result["occurred_at"].iloc[0]
             assert not pd.isna(got), result["reason"].tolist()
             assert got.tz_localize(None) == pd.Timestamp("2025-03-05 00:00"), got
 
-        cases.append(Case("dates", f"time column {clock!r}", _frame(frame), 2, kind="incidents", check=midnight))
+        cases.append(
+            Case("dates", f"time column {clock!r}", _frame(frame), 2, kind="incidents", check=midnight)
+        )
     return cases
 
 
@@ -507,8 +579,10 @@ TABLE = [["Datum", "Plats", "Kategori", "Anteckning"]]
 
 
 def _table(rng: random.Random, n: int) -> list[list[str]]:
-    return TABLE + [[f"2025-03-{1 + i % 28:02d}", f"{rng.choice(STREETS)} {i + 1}", "Belysning",
-                     rng.choice(NOTES)] for i in range(n)]  # fmt: skip
+    return TABLE + [
+        [f"2025-03-{1 + i % 28:02d}", f"{rng.choice(STREETS)} {i + 1}", "Belysning", rng.choice(NOTES)]
+        for i in range(n)
+    ]
 
 
 def _places(rows: list[list[str]]) -> Callable[[Any], None]:
@@ -518,7 +592,9 @@ def _places(rows: list[list[str]]) -> Callable[[Any], None]:
     return check
 
 
-def _openpyxl_book(path: Path, sheets: list[tuple[str, list[list[Any]], str]], merges: list[str] = ()) -> Path:  # type: ignore[assignment]
+def _openpyxl_book(
+    path: Path, sheets: list[tuple[str, list[list[Any]], str]], merges: tuple[str, ...] = ()
+) -> Path:
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -535,7 +611,9 @@ def _openpyxl_book(path: Path, sheets: list[tuple[str, list[list[Any]], str]], m
     return path
 
 
-def _xls_book(path: Path, sheets: list[tuple[str, list[list[Any]], str]], merges: list[tuple[int, int]] = ()) -> Path:  # type: ignore[assignment]
+def _xls_book(
+    path: Path, sheets: list[tuple[str, list[list[Any]], str]], merges: tuple[tuple[int, int], ...] = ()
+) -> Path:
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
@@ -569,7 +647,9 @@ def workbook_cases(rng: random.Random) -> list[Case]:
             maker = _openpyxl_book if fmt == "xlsx" else _xls_book
             return maker(folder / f"hidden_{k}.{fmt}", sheets)
 
-        cases.append(Case("workbook", f"{state} sheet first (.{fmt})", write, len(rows) - 1, check=_places(rows)))
+        cases.append(
+            Case("workbook", f"{state} sheet first (.{fmt})", write, len(rows) - 1, check=_places(rows))
+        )
         old = [["Datum", "Plats", "Kategori"], ["2019-01-01", "Gamla torget", "Belysning"]]
         sheets2 = [("Gammalt", old, state), ("Data", rows, "visible")]
 
@@ -578,8 +658,13 @@ def workbook_cases(rng: random.Random) -> list[Case]:
             return maker(folder / f"hidden_old_{k}.{fmt}", sheets)
 
         cases.append(
-            Case("workbook", f"{state} old copy of the data first (.{fmt})", write2, len(rows) - 1,
-                 check=_places(rows))  # fmt: skip
+            Case(
+                "workbook",
+                f"{state} old copy of the data first (.{fmt})",
+                write2,
+                len(rows) - 1,
+                check=_places(rows),
+            )
         )
     for k, fmt in enumerate(("xlsx", "xlsx", "xls")):
         n = rng.choice((6, 12))
@@ -589,17 +674,23 @@ def workbook_cases(rng: random.Random) -> list[Case]:
         for i in range(a + 1, b + 1):
             rows[i][1] = rows[a][1]  # what the merged cell shows in every row it spans
 
-        def write3(folder: Path, fmt: str = fmt, rows: list[Any] = rows, a: int = a, b: int = b, k: int = k) -> Path:
+        def write3(
+            folder: Path, fmt: str = fmt, rows: list[Any] = rows, a: int = a, b: int = b, k: int = k
+        ) -> Path:
             if fmt == "xlsx":
                 blanked = [list(r) for r in rows]
                 for i in range(a + 1, b + 1):
                     blanked[i][1] = None
-                return _openpyxl_book(folder / f"merged_{k}.xlsx", [("Data", blanked, "visible")],
-                                      [f"B{a + 1}:B{b + 1}"])  # fmt: skip
-            return _xls_book(folder / f"merged_{k}.xls", [("Data", rows, "visible")], [(a, b)])
+                return _openpyxl_book(
+                    folder / f"merged_{k}.xlsx", [("Data", blanked, "visible")], (f"B{a + 1}:B{b + 1}",)
+                )
+            return _xls_book(folder / f"merged_{k}.xls", [("Data", rows, "visible")], ((a, b),))
 
-        cases.append(Case("workbook", f"place merged over rows {a + 1}-{b + 1} (.{fmt})", write3, n,
-                          check=_places(rows)))  # fmt: skip
+        cases.append(
+            Case(
+                "workbook", f"place merged over rows {a + 1}-{b + 1} (.{fmt})", write3, n, check=_places(rows)
+            )
+        )
     cases += _shared_string_cases(rng)
     cases += _zip_cases(rng)
     return cases
@@ -629,15 +720,25 @@ def _shared_string_cases(rng: random.Random) -> list[Case]:
     for k, index in enumerate(("-1", "abc", "99999999999999999999", "7", "1.0", "", "0x1")):
         n = 4
         strings = ["Datum", "Plats", "Kategori"] + [f"Storgatan {i + 1}" for i in range(n)]
-        body = '<row r="1">' + "".join(f'<c r="{c}1" t="s"><v>{j}</v></c>' for j, c in enumerate("ABC")) + "</row>"
+        body = (
+            '<row r="1">'
+            + "".join(f'<c r="{c}1" t="s"><v>{j}</v></c>' for j, c in enumerate("ABC"))
+            + "</row>"
+        )
         for i in range(n):
             v = index if i == 2 else str(3 + i)
-            body += (f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>2025-03-0{i + 1}</t></is></c>'
-                     f'<c r="B{i + 2}" t="s"><v>{v}</v></c><c r="C{i + 2}" t="s"><v>2</v></c></row>')  # fmt: skip
-        sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData>{body}</sheetData></worksheet>'
+            body += (
+                f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>2025-03-0{i + 1}</t></is></c>'
+                f'<c r="B{i + 2}" t="s"><v>{v}</v></c><c r="C{i + 2}" t="s"><v>2</v></c></row>'
+            )
+        sheet = f'<?xml version="1.0"?><worksheet {_NS}><sheetData>{body}</sheetData></worksheet>'
         cases.append(
-            Case("workbook", f"shared string index {index!r}", zip_file(f"sst_{k}.xlsx", _with_sst(sheet, strings)),
-                 None)  # fmt: skip
+            Case(
+                "workbook",
+                f"shared string index {index!r}",
+                zip_file(f"sst_{k}.xlsx", _with_sst(sheet, strings)),
+                None,
+            )
         )
     return cases
 
@@ -659,7 +760,11 @@ def _zip_cases(rng: random.Random) -> list[Case]:
             return path
 
         cases.append(Case("workbook", f"sheet part stored twice ({k})", write, None))
-    for name, method in (("bzip2", zipfile.ZIP_BZIP2), ("lzma", zipfile.ZIP_LZMA), ("stored", zipfile.ZIP_STORED)):
+    for name, method in (
+        ("bzip2", zipfile.ZIP_BZIP2),
+        ("lzma", zipfile.ZIP_LZMA),
+        ("stored", zipfile.ZIP_STORED),
+    ):
 
         def write2(folder: Path, name: str = name, method: int = method) -> Path:
             path = folder / f"comp_{name}.xlsx"
@@ -669,24 +774,40 @@ def _zip_cases(rng: random.Random) -> list[Case]:
             return path
 
         cases.append(
-            Case("workbook", f"parts compressed with {name}", write2, len(rows) - 1 if name == "stored" else None)
+            Case(
+                "workbook",
+                f"parts compressed with {name}",
+                write2,
+                len(rows) - 1 if name == "stored" else None,
+            )
         )
     for dim in ("A1", "A1:XFD1048576", "B2:A1", "A0:-1"):
         sheet = _sheet(rows, dimension=dim)
         # A dimension that is no range at all: python-calamine refuses the sheet, and a clear refusal naming
         # the file and the sheet is right (the guard does not trust it either way).
         cases.append(
-            Case("workbook", f"dimension {dim!r}", zip_file(f"dim_{dim.replace(':', '_')}.xlsx", xlsx_parts(sheet)),
-                 None if dim == "A0:-1" else len(rows) - 1, check=_places(rows))  # fmt: skip
+            Case(
+                "workbook",
+                f"dimension {dim!r}",
+                zip_file(f"dim_{dim.replace(':', '_')}.xlsx", xlsx_parts(sheet)),
+                None if dim == "A0:-1" else len(rows) - 1,
+                check=_places(rows),
+            )
         )
     return cases
 
 
 # --- Polisen JSON ------------------------------------------------------------------------------------------
 def _event(i: int, **over: Any) -> dict[str, Any]:
-    ev = {"id": 500 + i, "datetime": f"2025-03-{1 + i % 28:02d} 22:44:44 +01:00",
-          "name": f"{1 + i % 28} mars 21:15, Stöld, Karlstad", "summary": f"Stöld nummer {i}",
-          "url": f"/aktuellt/{i}", "type": "Stöld", "location": {"name": "Karlstad", "gps": "59.38,13.50"}}  # fmt: skip
+    ev = {
+        "id": 500 + i,
+        "datetime": f"2025-03-{1 + i % 28:02d} 22:44:44 +01:00",
+        "name": f"{1 + i % 28} mars 21:15, Stöld, Karlstad",
+        "summary": f"Stöld nummer {i}",
+        "url": f"/aktuellt/{i}",
+        "type": "Stöld",
+        "location": {"name": "Karlstad", "gps": "59.38,13.50"},
+    }
     ev.update(over)
     return ev
 
@@ -701,7 +822,9 @@ def json_cases(rng: random.Random) -> list[Case]:
         text = json.dumps(evs, ensure_ascii=False)
 
         def ids(result: Any, n: int = n) -> None:
-            assert result["record_id"].tolist() == [str(500 + i) for i in range(n)], result["record_id"].tolist()
+            assert result["record_id"].tolist() == [str(500 + i) for i in range(n)], result[
+                "record_id"
+            ].tolist()
 
         for label, data, rows in (
             ("BOM", codecs.BOM_UTF8 + text.encode(), n),
@@ -709,11 +832,21 @@ def json_cases(rng: random.Random) -> list[Case]:
             ("UTF-16-BE without BOM", text.encode("utf-16-be"), n),
             ("UTF-32 with BOM", text.encode("utf-32"), n),
             ("JSON Lines", "\n".join(json.dumps(e) for e in evs).encode(), n),
-            ("JSON Lines with blank lines and CRLF", ("\r\n\r\n".join(json.dumps(e) for e in evs) + "\r\n").encode(), n),
+            (
+                "JSON Lines with blank lines and CRLF",
+                ("\r\n\r\n".join(json.dumps(e) for e in evs) + "\r\n").encode(),
+                n,
+            ),
         ):
             cases.append(
-                Case("json", f"{label} n={n}", _file(f"js_{len(cases)}.json", data), rows, kind="incidents",
-                     check=ids)  # fmt: skip
+                Case(
+                    "json",
+                    f"{label} n={n}",
+                    _file(f"js_{len(cases)}.json", data),
+                    rows,
+                    kind="incidents",
+                    check=ids,
+                )
             )
         mixed_ids = [_event(i, id=[500 + i, str(500 + i), float(500 + i)][i % 3]) for i in range(n)]
         mixed_ids[n // 2]["id"] = None
@@ -722,33 +855,90 @@ def json_cases(rng: random.Random) -> list[Case]:
         def same_ids(result: Any, n: int = n) -> None:
             got = result["record_id"].tolist()
             want = [str(500 + i) for i in range(n)]
-            assert [g for i, g in enumerate(got) if i != n // 2] == [w for i, w in enumerate(want) if i != n // 2], got
+            assert [g for i, g in enumerate(got) if i != n // 2] == [
+                w for i, w in enumerate(want) if i != n // 2
+            ], got
 
-        cases.append(Case("json", f"ids as int, str, float and NaN n={n}", _file(f"ids_{k}.json", text.encode()),
-                          n, kind="incidents", check=same_ids))  # fmt: skip
-        dup = json.dumps([_event(i) for i in range(n)]).replace('"type": "Stöld"', '"type": "Stöld", "type": "Rån"')
-        cases.append(Case("json", f"duplicate keys n={n}", _file(f"dup_{k}.json", dup.encode()), n, kind="incidents"))
-        upper = [{"ID": 500 + i, "Datetime": "2025-03-25 22:44:44 +01:00", "Type": "Stöld",
-                  "Location": {"Name": "Karlstad" if i % 2 else "", "GPS": "59.38,13.50"}} for i in range(n)]  # fmt: skip
-        cases.append(Case("json", f"keys capitalised n={n}", _file(f"upper_{k}.json", json.dumps(upper).encode()),
-                          n, kind="incidents"))  # fmt: skip
+        cases.append(
+            Case(
+                "json",
+                f"ids as int, str, float and NaN n={n}",
+                _file(f"ids_{k}.json", text.encode()),
+                n,
+                kind="incidents",
+                check=same_ids,
+            )
+        )
+        dup = json.dumps([_event(i) for i in range(n)]).replace(
+            '"type": "Stöld"', '"type": "Stöld", "type": "Rån"'
+        )
+        cases.append(
+            Case("json", f"duplicate keys n={n}", _file(f"dup_{k}.json", dup.encode()), n, kind="incidents")
+        )
+        upper = [
+            {
+                "ID": 500 + i,
+                "Datetime": "2025-03-25 22:44:44 +01:00",
+                "Type": "Stöld",
+                "Location": {"Name": "Karlstad" if i % 2 else "", "GPS": "59.38,13.50"},
+            }
+            for i in range(n)
+        ]
+        cases.append(
+            Case(
+                "json",
+                f"keys capitalised n={n}",
+                _file(f"upper_{k}.json", json.dumps(upper).encode()),
+                n,
+                kind="incidents",
+            )
+        )
         nested = json.dumps([[_event(0), _event(1)], [_event(2)]])
-        cases.append(Case("json", "records in nested arrays", _file(f"nested_{k}.json", nested.encode()), None,
-                          kind="incidents"))  # fmt: skip
+        cases.append(
+            Case(
+                "json",
+                "records in nested arrays",
+                _file(f"nested_{k}.json", nested.encode()),
+                None,
+                kind="incidents",
+            )
+        )
         trailing = json.dumps([_event(i) for i in range(n)])[:-1] + ",]"
-        cases.append(Case("json", "trailing comma", _file(f"trail_{k}.json", trailing.encode()), None, kind="incidents"))
+        cases.append(
+            Case(
+                "json", "trailing comma", _file(f"trail_{k}.json", trailing.encode()), None, kind="incidents"
+            )
+        )
         holes = json.dumps([_event(0), None, _event(2), 7])
-        cases.append(Case("json", "null and a number among records", _file(f"holes_{k}.json", holes.encode()), None,
-                          kind="incidents"))  # fmt: skip
-        gps = [_event(i, location={"name": "Karlstad", "gps": g}) for i, g in
-               enumerate(("13.50,59.38", [59.38, 13.5], 59.38, "59,38,13,50", "NaN,NaN", None))]  # fmt: skip
+        cases.append(
+            Case(
+                "json",
+                "null and a number among records",
+                _file(f"holes_{k}.json", holes.encode()),
+                None,
+                kind="incidents",
+            )
+        )
+        gps = [
+            _event(i, location={"name": "Karlstad", "gps": g})
+            for i, g in enumerate(("13.50,59.38", [59.38, 13.5], 59.38, "59,38,13,50", "NaN,NaN", None))
+        ]
 
         def karlstad(result: Any) -> None:
             for i in (result["lat"].notna()).to_numpy().nonzero()[0]:
-                assert abs(result["lat"].iloc[i] - 59.38) < 0.01 and abs(result["lon"].iloc[i] - 13.5) < 0.01
+                assert abs(result["lat"].iloc[i] - 59.38) < 0.01, result["lat"].iloc[i]
+                assert abs(result["lon"].iloc[i] - 13.5) < 0.01, result["lon"].iloc[i]
 
-        cases.append(Case("json", "gps in odd forms", _file(f"gps_{k}.json", json.dumps(gps).encode()), 6,
-                          kind="incidents", check=karlstad))  # fmt: skip
+        cases.append(
+            Case(
+                "json",
+                "gps in odd forms",
+                _file(f"gps_{k}.json", json.dumps(gps).encode()),
+                6,
+                kind="incidents",
+                check=karlstad,
+            )
+        )
     return cases
 
 
@@ -758,6 +948,7 @@ def all_cases(seed: int = 0) -> list[Case]:
     return [
         *quote_cases(rng),
         *line_break_cases(rng),
+        *cr_file_cases(rng),
         *encoding_cases(rng),
         *title_cases(rng),
         *header_and_ragged_cases(rng),

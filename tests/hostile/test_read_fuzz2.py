@@ -90,8 +90,14 @@ def big_inputs(folder: Path) -> list[tuple[str, Path, str]]:
     path.write_text("Utdrag" + ";" * 1_000_000 + "\n" + text + body[: TEN_MB // 2], encoding="utf-8")
     out.append(("title line of a million delimiters", path, "observations"))
     # JSON Lines of 10 MB.
-    ev = {"id": 1, "datetime": "2025-03-25 22:44:44 +01:00", "name": "25 mars 21:15, Stöld, Karlstad",
-          "summary": "Stöld", "type": "Stöld", "location": {"name": "Karlstad", "gps": "59.38,13.50"}}  # fmt: skip
+    ev = {
+        "id": 1,
+        "datetime": "2025-03-25 22:44:44 +01:00",
+        "name": "25 mars 21:15, Stöld, Karlstad",
+        "summary": "Stöld",
+        "type": "Stöld",
+        "location": {"name": "Karlstad", "gps": "59.38,13.50"},
+    }
     one = json.dumps(ev) + "\n"
     path = folder / "lines.json"
     path.write_text(one * (TEN_MB // len(one) - 10), encoding="utf-8")
@@ -104,7 +110,7 @@ def big_inputs(folder: Path) -> list[tuple[str, Path, str]]:
     rows += [f'<row r="{i + 2}"><c r="A{i + 2}" t="s"><v>{i}</v></c></row>' for i in range(200_000)]
     rows.append('<row r="200002"><c r="A200002" t="s"><v>-1</v></c></row>')
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    sheet = f'<?xml version="1.0"?><worksheet {ns}><sheetData>{"".join(rows)}</sheetData></worksheet>'
     from reader_corpus import zip_file
 
     path = zip_file("sst_big.xlsx", _with_sst(sheet, strings))(folder)
@@ -131,11 +137,19 @@ def test_no_input_under_10_mb_takes_500_mb(tmp_path: Path) -> None:
     from test_reader_memory import CHILD, LIMIT_MB
 
     inputs = big_inputs(tmp_path)
-    assert all(p.stat().st_size < TEN_MB for _, p, _ in inputs), [(lb, p.stat().st_size) for lb, p, _ in inputs]
+    assert all(p.stat().st_size < TEN_MB for _, p, _ in inputs), [
+        (lb, p.stat().st_size) for lb, p, _ in inputs
+    ]
     listing = tmp_path / "inputs.json"
     listing.write_text(json.dumps([(label, str(p), kind) for label, p, kind in inputs]), encoding="utf-8")
-    env = {**os.environ, "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "ARROW_DEFAULT_MEMORY_POOL": "system", "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    env = {
+        **os.environ,
+        "MALLOC_ARENA_MAX": "2",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "ARROW_DEFAULT_MEMORY_POOL": "system",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(listing), str(LIMIT_MB)],
         capture_output=True,
@@ -174,11 +188,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             try:
                 run_case(case, Path(folder))
-            except BaseException as exc:  # noqa: BLE001 - every failure is counted, whatever it is
+            except BaseException as exc:  # every failure is counted, whatever it is
                 kind = (
                     "wrong"
                     if isinstance(exc, AssertionError | pytest.fail.Exception)
-                    else "refused" if isinstance(exc, TrygghetError) else "traceback"
+                    else "refused"
+                    if isinstance(exc, TrygghetError)
+                    else "traceback"
                 )
                 failed[f"{case.cls}: {kind}"] += 1
                 examples.setdefault(f"{case.cls}: {kind}", f"{seed} {case.name}: {str(exc)[:200]}")

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
-from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, physical_lines, read_tracked
+from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, lf_file, physical_lines, read_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ class TextInfo:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-32``/``utf-16`` (BOM), ``utf-8``, ``cp1252``, or ``mixed`` (UTF-8 lines among cp1252
-    lines, also below a UTF-8 BOM).
+    """``utf-8-sig``, ``utf-32``/``utf-16`` (BOM), ``utf-8``, ``cp1252``, or ``mixed`` (UTF-8 lines among
+    cp1252 lines, also below a UTF-8 BOM).
 
     UTF-8 is checked strictly over the whole file in chunks (any invalid byte rules it out), so a single
     ``å`` written by a cp1252 program deep in a large export is not missed.
@@ -137,16 +137,17 @@ def _bare_cr(path: Path, encoding: str) -> bool:
     (:func:`~trygghet_geo.io._lines.join_bare_cr`). Two C-speed counts per 4 MB chunk for byte encodings."""
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         text = path.read_text(encoding=encoding)
-        return "\n" in text and text.count("\r") > text.count("\r\n")
+        return lf_file(text) and text.count("\r") > text.count("\r\n")
     crs = crlfs = 0
-    lf = prev_cr = False
+    prev_cr = False
+    first = b""
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
+            first = first or chunk[:65536]
             crs += chunk.count(b"\r")
             crlfs += chunk.count(b"\r\n") + (prev_cr and chunk.startswith(b"\n"))
-            lf = lf or b"\n" in chunk
             prev_cr = chunk.endswith(b"\r")
-    return lf and crs > crlfs
+    return crs > crlfs and lf_file(first.decode("latin-1"))
 
 
 def detect_delimiter(sample: str) -> str:
@@ -222,7 +223,9 @@ def read_text_table(
     skip = title_lines(sample, delim) if header_row is None else header_row - 1
     _check_width(path, sample, delim, skip)
     try:
-        wide = _widest_line(path, delim) >= MAX_COLUMNS or _bare_cr(path, "latin-1" if enc == "mixed" else enc)
+        wide = _widest_line(path, delim) >= MAX_COLUMNS or _bare_cr(
+            path, "latin-1" if enc == "mixed" else enc
+        )
         frame = (
             None
             if wide

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,7 +116,7 @@ def _column_names(cells: list[object]) -> list[str]:
 
 
 def _sheet_name(
-    path: Path, names: list[str | int], sheet: str | int | None, hidden: set[str] = frozenset()  # type: ignore[assignment]
+    path: Path, names: list[str | int], sheet: str | int | None, hidden: Collection[str] = ()
 ) -> str | int:
     if not names:
         raise InputError(f"{path}: the workbook has no readable sheet; expected at least one worksheet")

@@ -79,15 +79,15 @@ def header_row(rows: Sequence[Sequence[Any]]) -> int:
     width = max(filled, default=0)
     if width < 2:
         return 0
-    # A row naming two or more known fields is the header, however many cells a title line above it fills
-    # ("Period: 2025-01-01, 2025-03-31, alla brott" in a comma file) or leaves empty below it.
-    known = [len(recognise_columns([c for c in _filled(r) if len(c) < 80])) for r in rows]
-    if max(known, default=0) >= 2:
-        return known.index(max(known))
-    for i, n in enumerate(filled):
-        if n > max(1, width // 2):
-            return i
-    return 0
+    shape = next((i for i, n in enumerate(filled) if n > max(1, width // 2)), 0)
+    # A row naming more known fields (two or more, of three letters or more: a data row's "x" or "E" is no
+    # name) is the header, however many cells a title line above it fills ("Period: 2025-01-01, 2025-03-31,
+    # alla brott" in a comma file) or it leaves empty.
+    known = [len(recognise_columns([c for c in _filled(r) if 3 <= len(c) < 80])) for r in rows]
+    best = max(known, default=0)
+    if best >= 2 and known[shape] < best:
+        return known.index(best)
+    return shape
 
 
 def footer_rows(frame: pd.DataFrame) -> int:

@@ -298,7 +298,9 @@ def _contains_ci(text: pd.Series, part: pd.Series) -> pd.Series:
     out = pd.Series(False, index=text.index, dtype=bool)
     both = (text != "") & (part != "")
     if both.any():  # pandas cannot set an empty list through an all-False mask
-        out[both] = [b in a for a, b in zip(text[both].str.casefold(), part[both].str.casefold(), strict=True)]
+        out[both] = [
+            b in a for a, b in zip(text[both].str.casefold(), part[both].str.casefold(), strict=True)
+        ]
     return out
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "RunawayQuote",
     "TrackedRead",
     "join_bare_cr",
+    "lf_file",
     "physical_lines",
     "read_tracked",
     "split_literal",
@@ -78,6 +79,12 @@ def physical_lines(text: str) -> list[str]:
 
 
 _CR_SIGN = "\ue00d"  # a private-use character standing for a bare CR inside a cell while csv reads the line
+
+
+def lf_file(text: str) -> bool:
+    """Whether the first line (the header's, never inside a quoted cell) ends in LF or CRLF, not CR alone."""
+    cr, lf = text.find("\r"), text.find("\n")
+    return lf >= 0 and (cr < 0 or cr + 1 >= lf)
 
 
 def join_bare_cr(lines: list[str], delim: str) -> tuple[list[str], str | None]:
@@ -164,7 +171,7 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
     """
     lines = physical_lines(text)[skip:]
     sign = None
-    if "\n" in text:  # lines end in LF: a bare CR may sit inside a cell
+    if lf_file(text):  # lines end in LF: a bare CR may sit inside a cell
         lines, sign = join_bare_cr(lines, delim)
     src = _Lines(lines)
     reader = csv.reader(src, delimiter=delim, strict=True)

@@ -101,7 +101,9 @@ def _json_lines(path: Path, text: str, error: json.JSONDecodeError) -> list[Any]
         try:
             records.append(json.loads(line, object_pairs_hook=_clean_object))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: broken JSON Lines at line {number}, column {exc.colno}: {exc.msg}") from None
+            raise InputError(
+                f"{path}: broken JSON Lines at line {number}, column {exc.colno}: {exc.msg}"
+            ) from None
         if not isinstance(records[-1], dict):
             raise error
     return records
@@ -223,7 +225,9 @@ def _text(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame:
         return pd.Series([""] * len(frame), dtype="str")
     v = frame[col]
-    if pd.api.types.is_float_dtype(v.dtype):  # whole numbers made float by a missing or NaN id: 500, not 500.0
+    if pd.api.types.is_float_dtype(
+        v.dtype
+    ):  # whole numbers made float by a missing or NaN id: 500, not 500.0
         whole = v.notna() & np.isfinite(v) & (v == np.round(v)) & (v.abs() < 2**53)
         text = v.astype("str").where(~whole, v.where(whole, 0).astype("int64").astype("str"))
         return text.where(v.notna(), "").str.strip()

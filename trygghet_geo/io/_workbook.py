@@ -349,8 +349,8 @@ def measure_parts(path: Path, z: zipfile.ZipFile) -> list[Extent]:
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
         raise InputError(
-            f"{path}: refused: part {twice!r} is stored twice in the workbook (readers disagree on which copy "
-            "counts); save the workbook again from Excel or LibreOffice"
+            f"{path}: refused: part {twice!r} is stored twice in the workbook (readers disagree on which "
+            "copy counts); save the workbook again from Excel or LibreOffice"
         )
     shared = -1
     for info in z.infolist():
