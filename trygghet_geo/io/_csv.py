@@ -19,7 +19,15 @@ import pyarrow as pa
 
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
-from trygghet_geo.io._lines import MAX_COLUMNS, RunawayQuote, lf_file, physical_lines, read_tracked
+from trygghet_geo.io._lines import (
+    MAX_COLUMNS,
+    RunawayQuote,
+    lf_file,
+    mask_bare_cr,
+    physical_lines,
+    read_tracked,
+    unmask_bare_cr,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +142,7 @@ def _lines(sample: str) -> list[str]:
 def _bare_cr(path: Path, encoding: str) -> bool:
     """Whether lines end in LF (or CRLF) and some CR stands alone: a character inside a cell that every
     fast reader would take for a line end, so the file goes to the careful path
-    (:func:`~trygghet_geo.io._lines.join_bare_cr`). Two C-speed counts per 4 MB chunk for byte encodings."""
+    (:func:`~trygghet_geo.io._lines.mask_bare_cr`). Two C-speed counts per 4 MB chunk for byte encodings."""
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         text = path.read_text(encoding=encoding)
         return lf_file(text) and text.count("\r") > text.count("\r\n")
@@ -222,10 +230,17 @@ def read_text_table(
     delim = delimiter or detect_delimiter(sample)
     skip = title_lines(sample, delim) if header_row is None else header_row - 1
     _check_width(path, sample, delim, skip)
+    sign = None
+    if _bare_cr(path, "latin-1" if enc == "mixed" else enc):
+        if isinstance(buffer, io.StringIO):
+            text = buffer.getvalue()
+        else:
+            with path.open("r", encoding=enc, newline="") as fh:
+                text = fh.read()
+        masked, sign = mask_bare_cr(text, delim, skip)
+        buffer = io.StringIO(masked)
     try:
-        wide = _widest_line(path, delim) >= MAX_COLUMNS or _bare_cr(
-            path, "latin-1" if enc == "mixed" else enc
-        )
+        wide = _widest_line(path, delim) >= MAX_COLUMNS
         frame = (
             None
             if wide
@@ -236,7 +251,8 @@ def read_text_table(
     decoded = buffer.getvalue() if isinstance(buffer, io.StringIO) else None
     if decoded is None and not _header_kept(frame, path, delim, enc, skip):
         frame = None
-    return _account_lines(path, frame, TextInfo(enc_name, delim, mixed, skip), decoded)
+    frame, info = _account_lines(path, frame, TextInfo(enc_name, delim, mixed, skip), decoded)
+    return (frame if sign is None else unmask_bare_cr(frame, sign)), info
 
 
 def _widest_line(path: Path, delim: str) -> int:
@@ -448,6 +464,15 @@ def _header(path: Path, delim: str, enc: str | None, skip: int) -> list[str] | N
         return None
 
 
+def _has_quote(path: Path) -> bool:
+    """Whether the file holds a double quote anywhere (chunks searched in C; stops at the first)."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if b'"' in chunk:
+                return True
+    return False
+
+
 def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFrame:
     """Arrow's multi-threaded reader: several times faster than the C engine when every cell is text.
 
@@ -457,11 +482,15 @@ def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFr
     import pyarrow.csv as pcsv
 
     names = _header(path, delim, enc, skip) if (enc or "utf-8").lower() in ("utf-8", "utf8") else None
+    # With a quote anywhere, Arrow must know that values may hold line breaks: otherwise it cuts the file into
+    # blocks at line ends regardless of quotes, and a quote that never closes silently loses the rest of its
+    # block (210,000 rows of a 1.5 MB file).
+    quoted = _has_quote(path)
     if names and len(set(names)) == len(names) and all(n.strip() for n in names):
         table = pcsv.read_csv(
             path,
             read_options=pcsv.ReadOptions(skip_rows=skip),
-            parse_options=pcsv.ParseOptions(delimiter=delim),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted),
             convert_options=pcsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
                 strings_can_be_null=False,
@@ -471,6 +500,8 @@ def _read_arrow(path: Path, delim: str, enc: str | None, skip: int) -> pd.DataFr
         if table.column_names == names and all(pa.types.is_string(f.type) for f in table.schema):
             return table.to_pandas(types_mapper={pa.string(): _STR}.get)
         logger.debug("%s: header read differently by Arrow; reading through pandas", path)
+    if quoted:  # pandas' Arrow engine cannot be told about quoted line breaks: the C engine reads it
+        raise ValueError("quoted cells: read by the C engine")
     return pd.read_csv(
         path,
         sep=delim,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,12 +23,13 @@ __all__ = [
     "MAX_COLUMNS",
     "RunawayQuote",
     "TrackedRead",
-    "join_bare_cr",
     "lf_file",
+    "mask_bare_cr",
     "physical_lines",
     "read_tracked",
     "split_literal",
     "unique_names",
+    "unmask_bare_cr",
 ]
 
 MAX_COLUMNS = 2_048
@@ -78,6 +80,7 @@ def physical_lines(text: str) -> list[str]:
     return list(io.StringIO(text, newline=""))
 
 
+_CHUNK_ROWS = 100_000
 _CR_SIGN = "\ue00d"  # a private-use character standing for a bare CR inside a cell while csv reads the line
 
 
@@ -87,26 +90,46 @@ def lf_file(text: str) -> bool:
     return lf >= 0 and (cr < 0 or cr + 1 >= lf)
 
 
-def join_bare_cr(lines: list[str], delim: str) -> tuple[list[str], str | None]:
-    """Lines of a file whose lines end in LF (or CRLF), where a bare CR also ends lines for :mod:`csv`:
-    a bare CR followed by too few delimiters to start a record of its own (fewer than the header's width
-    minus one) is a character of the cell, not a line end (Python's csv writer and ``DataFrame.to_csv``
-    quote a cell only for the characters of their own line terminator, so a note typed with a carriage
-    return is written bare). Such CRs are replaced by a private-use sign, returned to be put back in the
-    cells; ``None`` when nothing was joined."""
-    if not any(ln.endswith("\r") for ln in lines) or any(_CR_SIGN in ln for ln in lines):
-        return lines, None
-    head = next((ln for ln in lines if ln.strip()), "")
+def mask_bare_cr(text: str, delim: str, skip: int = 0) -> tuple[str, str | None]:
+    """The text with each bare CR that is a character of a cell replaced by a private-use sign, for any
+    reader to take as an ordinary character; the sign is returned to be put back in the cells (``None``
+    when nothing was replaced).
+
+    Only in a file whose header line ends in LF or CRLF (:func:`lf_file`): there a bare CR followed by
+    fewer delimiters than the header holds, before the next line end, cannot start a record of its own and
+    belongs to the cell (Python's csv writer and ``DataFrame.to_csv`` quote a cell only for the characters
+    of their own line terminator, so a note typed with a carriage return is written bare). A bare CR followed
+    by a whole record's worth of delimiters stays a line end (files with mixed line ends). One regular
+    expression finds the bare CRs; the rest of the text is copied by slices.
+    """
+    if not lf_file(text) or _CR_SIGN in text:
+        return text, None
+    head = next((ln for ln in physical_lines(text[: 1 << 16])[skip:] if ln.strip()), "")
     need = max(1, head.count(delim))
-    out: list[str] = []
-    joined = False
-    for ln in lines:
-        if out and out[-1].endswith("\r") and not out[-1].endswith("\r\n") and ln.count(delim) < need:
-            out[-1] = out[-1][:-1] + _CR_SIGN + ln
-            joined = True
-        else:
-            out.append(ln)
-    return (out, _CR_SIGN) if joined else (lines, None)
+    parts: list[str] = []
+    last = 0
+    for match in re.finditer("\r(?!\n)", text):
+        p = match.start()
+        stop = min((q for q in (text.find("\r", p + 1), text.find("\n", p + 1)) if q >= 0), default=len(text))
+        if text.count(delim, p + 1, stop) < need:
+            parts += [text[last:p], _CR_SIGN]
+            last = p + 1
+    if not parts:
+        return text, None
+    parts.append(text[last:])
+    return "".join(parts), _CR_SIGN
+
+
+def unmask_bare_cr(frame: pd.DataFrame, sign: str) -> pd.DataFrame:
+    """The cells (and column names) of a frame read from :func:`mask_bare_cr` text with their CRs back."""
+    frame = frame.rename(columns=lambda c: c.replace(sign, "\r") if isinstance(c, str) else c)
+    for col in frame.columns:
+        values = frame[col]
+        if (values.dtype == "str" or values.dtype == object) and values.astype("str").str.contains(
+            sign, regex=False
+        ).any():
+            frame[col] = values.str.replace(sign, "\r", regex=False)
+    return frame
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -170,12 +193,10 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
     shorter ones are padded with ``""``; lines holding nothing are no records.
     """
     lines = physical_lines(text)[skip:]
-    sign = None
-    if lf_file(text):  # lines end in LF: a bare CR may sit inside a cell
-        lines, sign = join_bare_cr(lines, delim)
     src = _Lines(lines)
     reader = csv.reader(src, delimiter=delim, strict=True)
     rows: list[list[str]] = []
+    chunks: list[pd.DataFrame] = []
     runaways: list[RunawayQuote] = []
     header: list[str] | None = None
     width = 0
@@ -215,10 +236,11 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
         elif len(record) < width:
             record = record + [""] * (width - len(record))
         rows.append(record)
+        if len(rows) == _CHUNK_ROWS:  # Arrow-backed text a chunk at a time: lists of str cost ~10x more
+            chunks.append(pd.DataFrame(rows, columns=unique_names(header), dtype="str"))
+            rows = []
     if header is None:
         return TrackedRead(pd.DataFrame(), runaways, len(lines))
-    if sign is not None:
-        rows = [[c.replace(sign, "\r") for c in r] for r in rows]
-        header = [c.replace(sign, "\r") for c in header]
-    frame = pd.DataFrame(rows, columns=unique_names(header), dtype="str")
+    chunks.append(pd.DataFrame(rows, columns=unique_names(header), dtype="str"))
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     return TrackedRead(frame, runaways, len(lines))
