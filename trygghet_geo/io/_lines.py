@@ -108,7 +108,7 @@ def mask_bare_cr(text: str, delim: str, skip: int = 0) -> tuple[str, str | None]
     need = max(1, head.count(delim))
     parts: list[str] = []
     last = 0
-    for match in re.finditer("\r(?!\n)", text):
+    for match in re.finditer("\r(?!\n|$)", text):  # a CR ending the text is no cell's character
         p = match.start()
         stop = min((q for q in (text.find("\r", p + 1), text.find("\n", p + 1)) if q >= 0), default=len(text))
         if text.count(delim, p + 1, stop) < need:
