@@ -81,6 +81,7 @@ def physical_lines(text: str) -> list[str]:
 
 
 _CHUNK_ROWS = 100_000
+_QUOTED = re.compile(r'"[^"]*"')
 _CR_SIGN = "\ue00d"  # a private-use character standing for a bare CR inside a cell while csv reads the line
 
 
@@ -111,7 +112,10 @@ def mask_bare_cr(text: str, delim: str, skip: int = 0) -> tuple[str, str | None]
     for match in re.finditer("\r(?!\n|$)", text):  # a CR ending the text is no cell's character
         p = match.start()
         stop = min((q for q in (text.find("\r", p + 1), text.find("\n", p + 1)) if q >= 0), default=len(text))
-        if text.count(delim, p + 1, stop) < need:
+        segment = text[p + 1 : stop]
+        if '"' in segment:  # a delimiter inside a quoted cell does not separate cells
+            segment = _QUOTED.sub("", segment)
+        if segment.count(delim) < need:
             parts += [text[last:p], _CR_SIGN]
             last = p + 1
     if not parts:
