@@ -691,8 +691,64 @@ def workbook_cases(rng: random.Random) -> list[Case]:
                 "workbook", f"place merged over rows {a + 1}-{b + 1} (.{fmt})", write3, n, check=_places(rows)
             )
         )
+    cases += _ods_cases(rng)
     cases += _shared_string_cases(rng)
     cases += _zip_cases(rng)
+    return cases
+
+
+def _ods_row(values: list[str | None], span: int = 1) -> str:
+    cells = ""
+    for j, v in enumerate(values):
+        if v is None:
+            cells += "<table:covered-table-cell/>"
+            continue
+        extra = f' table:number-rows-spanned="{span}"' if span > 1 and j == 1 else ""
+        cells += (
+            f'<table:table-cell office:value-type="string"{extra}><text:p>{v}</text:p></table:table-cell>'
+        )
+    return f"<table:table-row>{cells}</table:table-row>"
+
+
+def _ods_cases(rng: random.Random) -> list[Case]:
+    """The same tricks in OpenDocument: a hidden sheet first (a table style with display false), a place
+    merged over rows (``number-rows-spanned``, covered cells below), empty rows above the table."""
+    from reader_corpus import _ods
+
+    cases = []
+    for k in range(4):
+        n = rng.choice((5, 12))
+        rows = _table(rng, n)
+        a = rng.randint(1, n - 3)
+        b = a + rng.randint(1, 2)
+        for i in range(a + 1, b + 1):
+            rows[i][1] = rows[a][1]
+        lead = "<table:table-row/>" * (k % 2) * 2
+        body = lead + "".join(
+            _ods_row(r if not a < i <= b else [r[0], None, *r[2:]], span=b - a + 1 if i == a else 1)
+            for i, r in enumerate(rows)
+        )
+        parts = _ods(body)
+        if k >= 2:
+            style = (
+                '<office:automatic-styles><style:style xmlns:style="urn:oasis:names:tc:opendocument:xmlns:'
+                'style:1.0" style:name="ta2" style:family="table"><style:table-properties table:display='
+                '"false"/></style:style></office:automatic-styles>'
+            )
+            hidden = '<table:table table:name="Koder" table:style-name="ta2">' + _ods_row(["Kod", "Text"])
+            content = str(parts["content.xml"]).replace("<office:body>", style + "<office:body>")
+            parts["content.xml"] = content.replace('<table:table table:name="Blad1">', hidden + "</table:table>"
+                                                   '<table:table table:name="Blad1">')  # fmt: skip
+        cases.append(
+            Case(
+                "workbook",
+                f"ods: place merged over rows {a + 1}-{b + 1}{', hidden sheet first' if k >= 2 else ''}"
+                f"{', empty rows above' if k % 2 else ''}",
+                zip_file(f"ods_{k}.ods", parts),
+                n,
+                check=_places(rows),
+            )
+        )
     return cases
 
 

@@ -41,7 +41,7 @@ def read_excel_table(
     """
     from python_calamine import CalamineError
 
-    check_workbook(path, max_excel_mb=max_excel_mb)
+    extents = check_workbook(path, max_excel_mb=max_excel_mb)
     unreadable = (CalamineError, zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, TypeError)
     try:
         book = pd.ExcelFile(path, engine="calamine")
@@ -58,7 +58,9 @@ def read_excel_table(
             raise InputError(
                 f"{path}: sheet {name!r} is not readable ({type(exc).__name__}: {exc})"
             ) from None
-    _fill_merged_down(grid, merged or [])
+    if merged is None:  # OpenDocument: the merges the workbook check found in content.xml
+        merged = next((e.merges for e in extents if e.part.endswith(f"(table {str(name)!r})")), [])
+    _fill_merged_down(grid, merged)
     if grid.shape[1] == 0 or grid.dropna(how="all").empty:
         raise InputError(f"{path}: sheet {name!r} is empty; expected a header row and one row per record")
     if header_row is None:

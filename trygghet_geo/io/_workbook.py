@@ -59,6 +59,7 @@ class Extent:
     part: str
     strings_max: int = -1  # the largest shared-string index a cell points at (-1: none)
     strings_bad: tuple[str, str] | None = None  # (cell, text) of a shared-string index that is no index
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # OpenDocument
     min_row: int = _MAX_ROWS * 1000
     max_row: int = -1
     min_col: int = _MAX_COLS * 1000
@@ -128,6 +129,9 @@ class _SheetScan:
             self.cell = (self.row, self.row + self.row_repeat - 1, first, self.col)
             if _attr(attrs, "office:value-type"):
                 self._sheet().add(*self.cell)
+                span = _count(_attr(attrs, "table:number-rows-spanned"))
+                if span > 1:  # a merged cell (python-calamine gives no merged ranges for .ods)
+                    self._sheet().merges.append(((self.row, first), (self.row + span - 1, first)))
         elif local == "p" and self.cell is not None and name.startswith("text:"):
             self._sheet().add(*self.cell)
 
