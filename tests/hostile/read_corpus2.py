@@ -737,8 +737,8 @@ def _ods_cases(rng: random.Random) -> list[Case]:
             )
             hidden = '<table:table table:name="Koder" table:style-name="ta2">' + _ods_row(["Kod", "Text"])
             content = str(parts["content.xml"]).replace("<office:body>", style + "<office:body>")
-            parts["content.xml"] = content.replace('<table:table table:name="Blad1">', hidden + "</table:table>"
-                                                   '<table:table table:name="Blad1">')  # fmt: skip
+            first = '<table:table table:name="Blad1">'
+            parts["content.xml"] = content.replace(first, hidden + "</table:table>" + first)
         cases.append(
             Case(
                 "workbook",
