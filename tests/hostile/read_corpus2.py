@@ -893,6 +893,13 @@ def json_cases(rng: random.Random) -> list[Case]:
                 ("\r\n\r\n".join(json.dumps(e) for e in evs) + "\r\n").encode(),
                 n,
             ),
+            (
+                "JSON Lines with a raw U+2028 in a summary",
+                "\n".join(
+                    json.dumps({**e, "summary": "Stöld\u2028på torget"}, ensure_ascii=False) for e in evs
+                ).encode(),
+                n,
+            ),
         ):
             cases.append(
                 Case(

@@ -95,7 +95,7 @@ def _json_lines(path: Path, text: str, error: json.JSONDecodeError) -> list[Any]
     if error.msg != "Extra data":
         raise error
     records = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # U+2028 may stand raw inside a string
         if not line.strip():
             continue
         try:
