@@ -82,6 +82,8 @@ def load_json_records(path: Path) -> list[Any] | dict[str, Any]:
         raise InputError(f"{path}: broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{path}: the JSON nests too deeply to be a list of records") from None
+    except InputError:  # a broken JSON Lines record, already named with its line
+        raise
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise InputError(f"{path}: a JSON value cannot be read ({exc})") from None
     if not isinstance(data, list | dict):
