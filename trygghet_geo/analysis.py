@@ -216,11 +216,16 @@ def analyze(
     from trygghet_geo._precision import flag_town_only, flag_uncertain
 
     if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
-        v.positive("eps_m", eps_m)
+        v.metres("eps_m", eps_m)
     if not isinstance(min_samples, str):
         v.count("min_samples", min_samples, minimum=1)
-    v.positive("max_snap_m", max_snap_m)
-    v.count("n_simulations", n_simulations)
+    v.metres("max_snap_m", max_snap_m)
+    v.count("n_simulations", n_simulations, maximum=v.MAX_SIMULATIONS)
+    v.seed("random_state", random_state)
+    v.score("min_geocode_score", min_geocode_score)
+    from trygghet_geo.hotspots._montecarlo import check_n_jobs
+
+    check_n_jobs(n_jobs)
     from trygghet_geo.errors import ParameterError
     from trygghet_geo.hotspots._hdbscan import METHODS
 

@@ -191,6 +191,12 @@ def network_kde(
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
+    from trygghet_geo import _validate
+
+    _validate.metres("max_snap_m", max_snap_m)
+    _validate.metres("trim_bw_m", trim_bw_m, allow_none=True)
+    _validate.metres("consolidate_m", consolidate_m, allow_none=True, allow_zero=True)
+    _validate.event_times("events", events)
     walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
     tol = _consolidate.check_tolerance(
         _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m

@@ -154,8 +154,11 @@ def compare_periods(
     >>> int(r.n_before.iloc[0]), int(r.n_after.iloc[0]), round(float(r.change_pct.iloc[0]))
     (10, 2, -80)
     """
-    if not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
+    from trygghet_geo import _validate
+
+    _validate.probability("alpha", alpha)
+    _validate.metres("radius_m", radius_m, allow_none=True)
+    _validate.event_times("incidents", incidents)
     if method not in ("exact", "normal"):
         raise ParameterError(f"method must be 'exact' or 'normal', got {method!r}")
     inc, left_out = _usable_incidents(incidents, network)
@@ -514,7 +517,9 @@ def _usable_incidents(
     left_out["no_date"] = int(no_date.sum())
     keep &= ~no_loc & ~no_date
     inc = incidents[keep]
-    inc = inc.to_crs(_target_crs(incidents, network))
+    from trygghet_geo.crs import align_crs
+
+    inc = align_crs(inc, _target_crs(incidents, network), what="the incidents")
     if any(left_out.values()):
         logger.info("follow-up leaves out %s incident rows: %s", sum(left_out.values()), left_out)
     return inc, {k: v for k, v in left_out.items() if v}

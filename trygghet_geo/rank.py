@@ -174,7 +174,12 @@ def rank_places(
     >>> places["reason"].iloc[0]
     '20 narkotikabrott senaste 6 mån (inga halvåret före), kvällar fre'
     """
+    from trygghet_geo import _validate
+
     w = _weights(weights)
+    _validate.metres("obs_within_m", obs_within_m, allow_zero=True)
+    _validate.metres("obs_eps_m", obs_eps_m)
+    _validate.count("obs_min_samples", obs_min_samples, minimum=1)
     _check_inputs(hotspots, incidents, network)
     inc = _in_crs(incidents, network)
     obs = _usable_observations(observations, network)
@@ -612,12 +617,16 @@ def _check_inputs(hotspots: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, netwo
             raise SchemaError(f"incidents: missing column {col!r} (snap and cluster the incidents first)")
     if network is None:
         raise InputError("rank_places needs the street network the hotspots were found on (network=...)")
+    from trygghet_geo import _validate
+
+    _validate.event_times("incidents", incidents)
+    _validate.unique_index("incidents", incidents)
 
 
 def _in_crs(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> gpd.GeoDataFrame:
-    if incidents.crs is None:
-        return incidents.set_crs(network.crs)
-    return incidents if incidents.crs == network.crs else incidents.to_crs(network.crs)
+    from trygghet_geo.crs import align_crs
+
+    return align_crs(incidents, network.crs, what="the incidents")
 
 
 def _period(period: Period | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
