@@ -193,6 +193,7 @@ def network_kde(
     _check(kernel, method, lixel_m, max_depth)
     from trygghet_geo import _validate
 
+    _validate.metres("lixel_m", lixel_m)
     _validate.metres("max_snap_m", max_snap_m)
     _validate.metres("trim_bw_m", trim_bw_m, allow_none=True)
     _validate.metres("consolidate_m", consolidate_m, allow_none=True, allow_zero=True)

@@ -19,6 +19,7 @@ tenth of a second.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -276,6 +277,12 @@ def geo_variants(inc: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:
 # --- network layers ----------------------------------------------------------------------------------------
 def network_variants() -> list[tuple[str, gpd.GeoDataFrame]]:
     """Line layers for ``network_from_lines``, each broken by one rule."""
+    with warnings.catch_warnings():  # shapely warns about the NaN vertex it is asked to build
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _network_variants()
+
+
+def _network_variants() -> list[tuple[str, gpd.GeoDataFrame]]:
     grid = street_grid(3)
     a, b = (X0, Y0), (X0 + 100, Y0)
     crs = "EPSG:3006"
