@@ -193,6 +193,8 @@ def _windows(
             last = pd.Timestamp(end)
         except (TypeError, ValueError):
             raise ParameterError(f"end must be a date, got {end!r}") from None
+        if last is pd.NaT:
+            raise ParameterError(f"end must be a date, got {end!r}")
         last = (last.tz_localize(None) if last.tzinfo else last).normalize()
     stop = last + pd.Timedelta(days=1)  # exclusive
     start = stop - pd.Timedelta(days=days)

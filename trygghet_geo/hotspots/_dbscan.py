@@ -469,6 +469,11 @@ def suggest_eps(
     from sklearn.utils import check_random_state
 
     _check_params(max_distance_m, k)
+    from trygghet_geo import _validate
+
+    if sample_size is not None:
+        _validate.count("sample_size", sample_size, minimum=1)
+    _validate.seed("random_state", random_state)
     e, t, _ = _check_positions(edge_id, offset_m, network, None)
     n_snapped = int((e >= 0).sum())
     if n_snapped == 0:

@@ -456,12 +456,15 @@ def suggest_parameters(
     >>> p.eps_m, p.min_samples, round(p.expected, 1)
     (50.0, 11, 5.0)
     """
-    e = np.asarray(edge_id)
-    e = np.where(np.isnan(e), -1, e).astype(np.int64) if np.issubdtype(e.dtype, np.floating) else e
+    from trygghet_geo import _validate
+    from trygghet_geo.hotspots._dbscan import _check_positions
+
+    _check_given(eps_m, min_samples)
+    _validate.seed("random_state", random_state)
+    e, _, _ = _check_positions(edge_id, offset_m, network, None)
     n = int((e >= 0).sum())
     if n == 0:
         raise InputError("suggest_parameters needs at least one event on the network (edge_id >= 0)")
-    _check_given(eps_m, min_samples)
     total = float(network.edges["length_m"].sum())
     lam = n / total
     pe, pt = random_positions(network, SAMPLE_POSITIONS, random_state=random_state)
@@ -496,13 +499,15 @@ def suggest_parameters(
 
 
 def _check_given(eps_m: Any, min_samples: Any) -> None:
-    if not (isinstance(eps_m, str) and eps_m == AUTO) and (
-        isinstance(eps_m, bool)
-        or not isinstance(eps_m, int | float)
-        or not (np.isfinite(eps_m) and eps_m > 0)
-    ):
-        raise ParameterError(f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}")
-    if not (isinstance(min_samples, str) and min_samples == AUTO) and (
-        isinstance(min_samples, bool) or not isinstance(min_samples, int | np.integer) or min_samples < 1
-    ):
-        raise ParameterError(f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}")
+    from trygghet_geo import _validate
+
+    if not (isinstance(eps_m, str) and eps_m == AUTO):
+        try:
+            _validate.metres("eps_m", eps_m)
+        except ParameterError:
+            raise ParameterError(f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}") from None
+    if not (isinstance(min_samples, str) and min_samples == AUTO):
+        try:
+            _validate.count("min_samples", min_samples, minimum=1)
+        except ParameterError:
+            raise ParameterError(f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}") from None
