@@ -19,7 +19,17 @@ from typing import Any
 
 from trygghet_geo.errors import ParameterError
 
-__all__ = ["bbox", "count", "event_times", "metres", "positive", "probability", "score", "seed", "unique_index"]
+__all__ = [
+    "bbox",
+    "count",
+    "event_times",
+    "metres",
+    "positive",
+    "probability",
+    "score",
+    "seed",
+    "unique_index",
+]
 
 #: The largest count any parameter takes (a C int: numpy and scipy sizes overflow beyond it).
 MAX_COUNT = 2**31 - 1
@@ -34,7 +44,7 @@ MAX_DAYS = 36_500
 
 def count(name: str, value: Any, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int:
     """A whole number ``minimum..maximum`` (``True``/``False`` and ``2.5`` are refused)."""
-    if isinstance(value, bool) or not isinstance(value, Integral) or not minimum <= value <= maximum:
+    if isinstance(value, bool) or not isinstance(value, Integral) or not minimum <= int(value) <= maximum:
         raise ParameterError(f"{name}={value!r}: expected a whole number from {minimum} to {maximum:,}")
     return int(value)
 
@@ -49,7 +59,9 @@ def metres(name: str, value: Any, *, allow_none: bool = False, allow_zero: bool 
         raise ParameterError(f"{name}={value!r}: expected a distance in metres, a number {low}")
     v = float(value)
     if not (v >= 0 if allow_zero else v > 0) or not v <= MAX_METRES:
-        raise ParameterError(f"{name}={value!r}: expected a distance in metres from {low} to {MAX_METRES:,.0f}")
+        raise ParameterError(
+            f"{name}={value!r}: expected a distance in metres from {low} to {MAX_METRES:,.0f}"
+        )
     return v
 
 
@@ -65,9 +77,11 @@ def seed(name: str, value: Any) -> Any:
     ``RandomState``, which are passed on as they are."""
     import numpy as np
 
-    if value is None or isinstance(value, np.random.Generator | np.random.SeedSequence | np.random.RandomState):
+    if value is None or isinstance(
+        value, np.random.Generator | np.random.SeedSequence | np.random.RandomState
+    ):
         return value
-    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value < 2**32:
+    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= int(value) < 2**32:
         raise ParameterError(f"{name}={value!r}: expected None or a whole number from 0 to 2**32 - 1")
     return int(value)
 
@@ -121,7 +135,9 @@ def event_times(name: str, frame: Any) -> None:
         values = frame[col]
         if isinstance(values, pd.DataFrame):
             raise SchemaError(f"{name}: the column {col!r} appears {values.shape[1]} times")
-        if not (isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values.dtype)):
+        if not (
+            isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values.dtype)
+        ):
             if values.isna().all():
                 continue
             raise SchemaError(

@@ -109,7 +109,9 @@ def raw_frame(n: int = 40, seed: int = 0) -> pd.DataFrame:
     days = pd.to_timedelta(r.integers(0, 300, n), unit="D") + pd.to_timedelta(r.integers(0, 24, n), unit="h")
     when = pd.Timestamp("2025-01-01") + days
     kinds = r.choice(["Stöld", "Misshandel", "Skadegörelse", "Narkotikabrott"], n)
-    return pd.DataFrame({"datum": when.strftime("%Y-%m-%d %H:%M"), "brottstyp": kinds, "lat": lat, "lon": lon})
+    return pd.DataFrame(
+        {"datum": when.strftime("%Y-%m-%d %H:%M"), "brottstyp": kinds, "lat": lat, "lon": lon}
+    )
 
 
 # --- frame variants ---------------------------------------------------------------------------------------
@@ -128,35 +130,63 @@ def _frame_rules(base: pd.DataFrame, seed: int) -> Iterator[tuple[str, Callable[
     yield "pd_NA_everywhere", lambda: base.astype(object).where(r.random(base.shape) < 0.5, pd.NA)
     yield "duplicate_index", lambda: base.set_axis([i % 3 for i in range(n)])
     yield "string_index", lambda: base.set_axis([f"r{i % 5}" for i in range(n)])
-    yield "multiindex", lambda: base.set_axis(pd.MultiIndex.from_arrays([[i % 2 for i in range(n)], range(n)]))
+    yield (
+        "multiindex",
+        lambda: base.set_axis(pd.MultiIndex.from_arrays([[i % 2 for i in range(n)], range(n)])),
+    )
     yield "range_from_1000_step_7", lambda: base.set_axis(pd.RangeIndex(1000, 1000 + 7 * n, 7))
     yield "float_index_nan", lambda: base.set_axis([np.nan if i == 0 else float(i) for i in range(n)])
-    yield "int_column_names", lambda: base.assign(**{"x0": 1}).rename(columns={"x0": 0}).assign(**{"7": 2})
+    yield "int_column_names", lambda: base.assign(x0=1).rename(columns={"x0": 0}).assign(**{"7": 2})
     yield "tuple_column_name", lambda: _with_column(base, ("a", 1), "text")
     yield "none_column_name", lambda: _with_column(base, None, "text")
     yield "duplicate_column_names", lambda: pd.concat([base, base[["brottstyp"]]], axis=1)
-    yield "multiindex_columns", lambda: base.set_axis(
-        pd.MultiIndex.from_arrays([list(base.columns), ["u"] * len(base.columns)]), axis=1
+    yield (
+        "multiindex_columns",
+        lambda: base.set_axis(
+            pd.MultiIndex.from_arrays([list(base.columns), ["u"] * len(base.columns)]), axis=1
+        ),
     )
     for col in COLLIDING:
-        yield f"collide_{col}_text", lambda col=col: _with_column(base, col, _mixed(["x", "=1+1", None, 3], n))
+        yield (
+            f"collide_{col}_text",
+            lambda col=col: _with_column(base, col, _mixed(["x", "=1+1", None, 3], n)),
+        )
         yield f"collide_{col}_number", lambda col=col: _with_column(base, col, _mixed([-1, 2.5, np.nan], n))
     yield "lat_mixed_types", lambda: base.assign(lat=_mixed(["59,27", 59.27, None, "abc", 5927, b"59"], n))
-    yield "lat_decimal_comma_text", lambda: base.assign(lat=base["lat"].map(lambda v: f"{v:.6f}".replace(".", ",")))
+    yield (
+        "lat_decimal_comma_text",
+        lambda: base.assign(lat=base["lat"].map(lambda v: f"{v:.6f}".replace(".", ","))),
+    )
     yield "categorical_type", lambda: base.assign(brottstyp=base["brottstyp"].astype("category"))
     yield "categorical_coords", lambda: base.assign(lat=base["lat"].round(3).astype("category"))
     yield "nullable_float_coords", lambda: base.assign(lat=pd.array(base["lat"], dtype="Float64"))
     yield "arrow_string_type", lambda: base.assign(brottstyp=base["brottstyp"].astype("string"))
     yield "datetime64_dates", lambda: base.assign(datum=pd.to_datetime(base["datum"]))
     yield "tz_aware_dates", lambda: base.assign(datum=pd.to_datetime(base["datum"]).dt.tz_localize("UTC"))
-    yield "mixed_tz_naive_dates", lambda: base.assign(
-        datum=_mixed([pd.Timestamp("2025-03-01 10:00", tz="UTC"), pd.Timestamp("2025-03-02 11:00"), "2025-03-03"], n)
+    yield (
+        "mixed_tz_naive_dates",
+        lambda: base.assign(
+            datum=_mixed(
+                [pd.Timestamp("2025-03-01 10:00", tz="UTC"), pd.Timestamp("2025-03-02 11:00"), "2025-03-03"],
+                n,
+            )
+        ),
     )
-    yield "far_dates_objects", lambda: base.assign(
-        datum=_mixed([pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-10"), "0001-01-01", "9999-12-31"], n)
+    yield (
+        "far_dates_objects",
+        lambda: base.assign(
+            datum=_mixed(
+                [pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-10"), "0001-01-01", "9999-12-31"], n
+            )
+        ),
     )
-    yield "far_dates_python", lambda: base.assign(
-        datum=_mixed([__import__("datetime").datetime(1, 1, 1), __import__("datetime").date(9999, 12, 31)], n)
+    yield (
+        "far_dates_python",
+        lambda: base.assign(
+            datum=_mixed(
+                [__import__("datetime").datetime(1, 1, 1), __import__("datetime").date(9999, 12, 31)], n
+            )
+        ),
     )
     yield "dates_as_numbers", lambda: base.assign(datum=_mixed([45000, 45000.5, -1, 1e12, np.inf], n))
     yield "dates_all_nat", lambda: base.assign(datum=pd.NaT)
@@ -187,7 +217,7 @@ def frame_variants(seed: int = 0, n: int = 40) -> list[tuple[str, pd.DataFrame]]
     return out
 
 
-# --- geo variants: what the stages after analyze take ---------------------------------------------------------
+# --- geo variants: what the stages after analyze take
 def _geo_rules(inc: gpd.GeoDataFrame) -> Iterator[tuple[str, Callable[[], gpd.GeoDataFrame]]]:
     n = len(inc)
     geom = inc.geometry
@@ -200,31 +230,62 @@ def _geo_rules(inc: gpd.GeoDataFrame) -> Iterator[tuple[str, Callable[[], gpd.Ge
     yield "string_index", lambda: inc.set_axis([f"r{i}" for i in range(n)])
     yield "none_geometry", lambda: inc.set_geometry(gpd.GeoSeries([None] * n, index=inc.index, crs=inc.crs))
     yield "empty_points", lambda: inc.set_geometry(gpd.GeoSeries([Point()] * n, index=inc.index, crs=inc.crs))
-    yield "nan_points", lambda: inc.set_geometry(
-        gpd.GeoSeries([Point(np.nan, np.nan)] * n, index=inc.index, crs=inc.crs)
+    yield (
+        "nan_points",
+        lambda: inc.set_geometry(gpd.GeoSeries([Point(np.nan, np.nan)] * n, index=inc.index, crs=inc.crs)),
     )
-    yield "some_none_geometry", lambda: inc.set_geometry(
-        gpd.GeoSeries([None if i % 3 == 0 else g for i, g in enumerate(geom)], index=inc.index, crs=inc.crs)
+    yield (
+        "some_none_geometry",
+        lambda: inc.set_geometry(
+            gpd.GeoSeries(
+                [None if i % 3 == 0 else g for i, g in enumerate(geom)], index=inc.index, crs=inc.crs
+            )
+        ),
     )
-    yield "z_points", lambda: inc.set_geometry(
-        gpd.GeoSeries([Point(g.x, g.y, 12.0) for g in geom], index=inc.index, crs=inc.crs)
+    yield (
+        "z_points",
+        lambda: inc.set_geometry(
+            gpd.GeoSeries([Point(g.x, g.y, 12.0) for g in geom], index=inc.index, crs=inc.crs)
+        ),
     )
     yield "polygons", lambda: inc.set_geometry(geom.buffer(5.0))
-    yield "lines", lambda: inc.set_geometry(
-        gpd.GeoSeries([LineString([(g.x, g.y), (g.x + 5, g.y)]) for g in geom], index=inc.index, crs=inc.crs)
+    yield (
+        "lines",
+        lambda: inc.set_geometry(
+            gpd.GeoSeries(
+                [LineString([(g.x, g.y), (g.x + 5, g.y)]) for g in geom], index=inc.index, crs=inc.crs
+            )
+        ),
     )
-    yield "multipoints", lambda: inc.set_geometry(
-        gpd.GeoSeries([MultiPoint([(g.x, g.y), (g.x + 5, g.y)]) for g in geom], index=inc.index, crs=inc.crs)
+    yield (
+        "multipoints",
+        lambda: inc.set_geometry(
+            gpd.GeoSeries(
+                [MultiPoint([(g.x, g.y), (g.x + 5, g.y)]) for g in geom], index=inc.index, crs=inc.crs
+            )
+        ),
     )
-    yield "empty_multipoints", lambda: inc.set_geometry(
-        gpd.GeoSeries([MultiPoint()] * n, index=inc.index, crs=inc.crs)
+    yield (
+        "empty_multipoints",
+        lambda: inc.set_geometry(gpd.GeoSeries([MultiPoint()] * n, index=inc.index, crs=inc.crs)),
     )
-    yield "mixed_geometry", lambda: inc.set_geometry(
-        gpd.GeoSeries(
-            _mixed([Point(X0 + 300, Y0 + 300), Polygon([(X0, Y0), (X0 + 1, Y0), (X0, Y0 + 1)]), None, Point()], n),
-            index=inc.index,
-            crs=inc.crs,
-        )
+    yield (
+        "mixed_geometry",
+        lambda: inc.set_geometry(
+            gpd.GeoSeries(
+                _mixed(
+                    [
+                        Point(X0 + 300, Y0 + 300),
+                        Polygon([(X0, Y0), (X0 + 1, Y0), (X0, Y0 + 1)]),
+                        None,
+                        Point(),
+                    ],
+                    n,
+                ),
+                index=inc.index,
+                crs=inc.crs,
+            )
+        ),
     )
     yield "no_crs", lambda: inc.set_crs(None, allow_override=True)
     yield "wgs84", lambda: inc.to_crs("EPSG:4326")
@@ -232,13 +293,22 @@ def _geo_rules(inc: gpd.GeoDataFrame) -> Iterator[tuple[str, Callable[[], gpd.Ge
     yield "utm33", lambda: inc.to_crs("EPSG:32633")
     yield "degrees_labelled_sweref", lambda: inc.to_crs("EPSG:4326").set_crs("EPSG:3006", allow_override=True)
     yield "metres_labelled_wgs84", lambda: inc.set_crs("EPSG:4326", allow_override=True)
-    yield "degrees_labelled_mercator", lambda: inc.to_crs("EPSG:4326").set_crs("EPSG:3857", allow_override=True)
+    yield (
+        "degrees_labelled_mercator",
+        lambda: inc.to_crs("EPSG:4326").set_crs("EPSG:3857", allow_override=True),
+    )
     yield "all_nat_dates", lambda: inc.assign(occurred_at=pd.NaT, occurred_from=pd.NaT, occurred_to=pd.NaT)
     yield "naive_dates", lambda: _naive(inc)
     yield "dates_as_text", lambda: inc.assign(occurred_at=inc["occurred_at"].astype(str))
     yield "far_dates", lambda: _far(inc)
-    yield "one_day", lambda: inc.assign(occurred_at=inc["occurred_at"].iloc[0], occurred_from=inc["occurred_at"].iloc[0])
-    yield "no_occurred_at", lambda: inc.drop(columns=[c for c in ("occurred_at", "occurred_from") if c in inc])
+    yield (
+        "one_day",
+        lambda: inc.assign(occurred_at=inc["occurred_at"].iloc[0], occurred_from=inc["occurred_at"].iloc[0]),
+    )
+    yield (
+        "no_occurred_at",
+        lambda: inc.drop(columns=[c for c in ("occurred_at", "occurred_from") if c in inc]),
+    )
     yield "categorical_category", lambda: inc.assign(category=inc["category"].astype("category"))
     yield "status_all_rejected", lambda: inc.assign(status="rejected", reason="bad_date")
     yield "status_garbage", lambda: inc.assign(status=_mixed(["ok", None, 3, "OK"], n))

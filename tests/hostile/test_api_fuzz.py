@@ -21,11 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from api_corpus import BAD_NUMBERS, frame_variants, geo_variants, network_variants, raw_frame, street_grid
 
 import trygghet_geo as tg
 from trygghet_geo.errors import TrygghetError
-
-from api_corpus import BAD_NUMBERS, frame_variants, geo_variants, network_variants, raw_frame, street_grid
 
 FRAMES = frame_variants()
 BEFORE, AFTER = ("2025-01-01", "2025-05-31"), ("2025-06-01", "2025-10-31")
@@ -57,7 +56,7 @@ def _outcome(call: Callable[[], Any]) -> Any:
             return None
 
 
-# --- frames: readers and analyze ------------------------------------------------------------------------------
+# --- frames: readers and analyze
 @pytest.mark.parametrize(("name", "frame"), FRAMES, ids=[n for n, _ in FRAMES])
 def test_readers_account_for_every_row(name: str, frame: pd.DataFrame) -> None:
     for read, renamed in (
@@ -97,7 +96,7 @@ def test_the_fixed_frame_classes_read_as_meant() -> None:
         tg.read_incidents(frames["duplicate_column_names"])
 
 
-# --- geo variants: the stages after analyze ------------------------------------------------------------------
+# --- geo variants: the stages after analyze
 def _stages(net: Any, run: Any) -> dict[str, Callable[[Any], Any]]:
     from trygghet_geo.hotlist import hotlist
     from trygghet_geo.network import snap_points
@@ -108,7 +107,9 @@ def _stages(net: Any, run: Any) -> dict[str, Callable[[Any], Any]]:
         "emerging_hotspots": lambda g: tg.emerging_hotspots(g, net),
         "hotlist": lambda g: hotlist(g, network=net, places=run.places),
         "network_kde": lambda g: tg.network_kde(g, net, bandwidth_m=100),
-        "compare_periods": lambda g: tg.compare_periods(g, run.places, before=BEFORE, after=AFTER, network=net),
+        "compare_periods": lambda g: tg.compare_periods(
+            g, run.places, before=BEFORE, after=AFTER, network=net
+        ),
         "rank_places": lambda g: tg.rank_places(run.hotspots, g, network=net),
         "find_hotspots": lambda g: tg.find_hotspots(g, np.zeros(len(g), int), net),
         "NetworkDBSCAN": lambda g: tg.NetworkDBSCAN(50, min_samples=3, network=net).fit(g),
@@ -158,7 +159,9 @@ def test_a_crs_that_cannot_hold_the_coordinates_is_refused(variant: str, net: An
     ("variant", "column"),
     [("edge_id_out_of_range", "edge_id"), ("edge_offset_garbage", "edge_offset_m")],
 )
-def test_stored_positions_from_another_network_are_refused(variant: str, column: str, net: Any, run: Any) -> None:
+def test_stored_positions_from_another_network_are_refused(
+    variant: str, column: str, net: Any, run: Any
+) -> None:
     g = dict(geo_variants(run.incidents))[variant]
     with pytest.raises(tg.SchemaError, match=column):
         tg.near_repeat(g, net, n_simulations=9)
@@ -179,7 +182,7 @@ def test_far_dates_are_refused_before_the_cube_is_built(net: Any, run: Any) -> N
     assert len(tg.emerging_hotspots(ok, net, time_step="day", n_steps=60)) > 0
 
 
-# --- networks --------------------------------------------------------------------------------------------------
+# --- networks
 @pytest.mark.parametrize(("name", "layer"), network_variants(), ids=[n for n, _ in network_variants()])
 def test_broken_street_layers(name: str, layer: Any, run: Any) -> None:
     from trygghet_geo.network import lixelize, network_from_lines, snap_points
@@ -195,7 +198,7 @@ def test_broken_street_layers(name: str, layer: Any, run: Any) -> None:
         assert (pieces["length_m"] > 0).all() or built.edges["length_m"].eq(0).any()
 
 
-# --- parameters ------------------------------------------------------------------------------------------------
+# --- parameters
 def _param_targets(net: Any, run: Any) -> dict[str, tuple[Callable[..., Any], tuple[str, ...]]]:
     from trygghet_geo.hotlist import hotlist
     from trygghet_geo.network import lixelize, network_from_lines, snap_points
@@ -204,7 +207,15 @@ def _param_targets(net: Any, run: Any) -> dict[str, tuple[Callable[..., Any], tu
     return {
         "analyze": (
             lambda **k: tg.analyze(df, network=net, basemap=False, **{"n_simulations": 0, **k}),
-            ("eps_m", "min_samples", "max_snap_m", "n_simulations", "random_state", "n_jobs", "min_geocode_score"),
+            (
+                "eps_m",
+                "min_samples",
+                "max_snap_m",
+                "n_simulations",
+                "random_state",
+                "n_jobs",
+                "min_geocode_score",
+            ),
         ),
         "snap_points": (lambda **k: snap_points(inc, net, **k), ("max_snap_m",)),
         "lixelize": (lambda **k: lixelize(net, **k), ("length_m",)),
@@ -233,7 +244,10 @@ def _param_targets(net: Any, run: Any) -> dict[str, tuple[Callable[..., Any], tu
             lambda **k: tg.rank_places(run.hotspots, inc, network=net, **k),
             ("obs_within_m", "obs_eps_m", "obs_min_samples"),
         ),
-        "find_hotspots": (lambda **k: tg.find_hotspots(inc, np.zeros(len(inc), int), net, **k), ("buffer_m", "eps_m")),
+        "find_hotspots": (
+            lambda **k: tg.find_hotspots(inc, np.zeros(len(inc), int), net, **k),
+            ("buffer_m", "eps_m"),
+        ),
         "NetworkDBSCAN": (
             lambda **k: tg.NetworkDBSCAN(**{"eps_m": 50, "min_samples": 3, "network": net, **k}).fit(inc),
             ("eps_m", "max_snap_m"),
@@ -274,7 +288,7 @@ PARAM_TARGETS = (
 @pytest.mark.parametrize("target", PARAM_TARGETS)
 def test_every_numeric_parameter_refuses_values_without_meaning(target: str, net: Any, run: Any) -> None:
     call, params = _param_targets(net, run)[target]
-    accepted = []
+    accepted, unnamed = [], []
     for param in params:
         for label, value in BAD_NUMBERS.items():
             if (target, param, label) in ALLOWED:
@@ -284,11 +298,61 @@ def test_every_numeric_parameter_refuses_values_without_meaning(target: str, net
                     warnings.simplefilter("ignore")
                     call(**{param: value})
             except TrygghetError as exc:
-                assert param in str(exc), f"{target}({param}={value!r}): the error does not name it: {exc}"
+                if param not in str(exc):  # the error must name the argument the caller got wrong
+                    unnamed.append(f"{param}={value!r}: {exc}")
                 continue
             accepted.append(f"{param}={value!r}")
     assert not accepted, f"{target} accepted {accepted}"
+    assert not unnamed, f"{target}: errors that do not name the argument: {unnamed}"
 
 
 def test_the_bad_numbers_are_what_they_say() -> None:
-    assert math.isnan(BAD_NUMBERS["nan"]) and BAD_NUMBERS["bool"] is True and BAD_NUMBERS["hugeint"] > 2**64
+    assert math.isnan(BAD_NUMBERS["nan"])
+    assert BAD_NUMBERS["bool"] is True
+    assert BAD_NUMBERS["hugeint"] > 2**64
+
+
+# --- outputs of analyses made from hostile frames
+OUTPUT_FRAMES = [(n, f) for n, f in frame_variants(n=60, seed=1) if not n.startswith("collide_")][::3] + [
+    (n, f) for n, f in frame_variants(n=60, seed=1) if n.startswith("collide_") and n.endswith("_text")
+][::4]  # a deterministic third of the frame rules and a quarter of the collisions (the whole: 91 frames)
+
+
+@pytest.mark.parametrize(("name", "frame"), OUTPUT_FRAMES, ids=[n for n, _ in OUTPUT_FRAMES])
+def test_exports_of_a_hostile_analysis(name: str, frame: pd.DataFrame, net: Any, tmp_path: Any) -> None:
+    a = _outcome(lambda: tg.analyze(frame, network=net, n_simulations=9, basemap=False))
+    if a is None:
+        return
+    for call in (
+        lambda: a.to_html(tmp_path / "karta.html"),
+        lambda: tg.export_places(a.places, tmp_path / "platser.csv"),
+        lambda: tg.export_places(a.places, tmp_path / "platser.xlsx", privacy="internal"),
+        lambda: tg.write_report(a, tmp_path / "rapport.html", k=1),
+        lambda: (repr(a), a._repr_html_()),
+    ):
+        _outcome(call)
+
+
+def test_more_parameters_refuse_values_without_meaning(run: Any, net: Any, tmp_path: Any) -> None:
+    from trygghet_geo.hotlist import hotlist
+
+    inc = run.incidents
+    e, t = inc["edge_id"].to_numpy(), inc["edge_offset_m"].to_numpy()
+    calls: dict[str, Callable[[Any], Any]] = {
+        "sample_size": lambda v: tg.suggest_eps(e, t, net, sample_size=v),
+        "random_state": lambda v: tg.suggest_parameters(e, t, net, random_state=v),
+        "eps_m": lambda v: tg.suggest_parameters(e, t, net, eps_m=v),
+        "followup_n": lambda v: tg.write_report(run, tmp_path / "r.html", followup_n=v),
+        "end": lambda v: hotlist(inc, network=net, end=v),
+    }
+    allowed = {("random_state", "zero")}
+    accepted = []
+    for param, call in calls.items():
+        for label, value in BAD_NUMBERS.items():
+            if (param, label) in allowed or (param == "end" and label not in ("nan", "npnan")):
+                continue
+            if _outcome(lambda call=call, value=value: call(value)) is not None:
+                accepted.append(f"{param}={value!r}")
+    assert not accepted
+    with pytest.raises(tg.InputError):
+        tg.suggest_parameters(e.astype(str), t, net)

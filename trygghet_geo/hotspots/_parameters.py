@@ -505,9 +505,13 @@ def _check_given(eps_m: Any, min_samples: Any) -> None:
         try:
             _validate.metres("eps_m", eps_m)
         except ParameterError:
-            raise ParameterError(f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}") from None
+            raise ParameterError(
+                f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}"
+            ) from None
     if not (isinstance(min_samples, str) and min_samples == AUTO):
         try:
             _validate.count("min_samples", min_samples, minimum=1)
         except ParameterError:
-            raise ParameterError(f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}") from None
+            raise ParameterError(
+                f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}"
+            ) from None

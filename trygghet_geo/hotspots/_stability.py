@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from trygghet_geo import schema
 from trygghet_geo.hotspots._dbscan import dbscan_on_network
 from trygghet_geo.hotspots._parameters import street_weights
 from trygghet_geo.hotspots._significance import observed_labels

@@ -358,7 +358,9 @@ def _prepare_frame(frame: pd.DataFrame) -> Prepared:
 
     if not frame.columns.is_unique:
         twice = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
-        raise SchemaError(f"DataFrame: the column name(s) {twice!r} appear more than once; give each its own name")
+        raise SchemaError(
+            f"DataFrame: the column name(s) {twice!r} appear more than once; give each its own name"
+        )
     prep = Prepared(frame=pd.DataFrame(frame), source="DataFrame", report={"how": {"format": "DataFrame"}})
     periods = [c for c in prep.frame.columns if isinstance(prep.frame[c].dtype, pd.PeriodDtype)]
     if periods:  # a pandas Period is a span, read as its first instant (as a date cell is)

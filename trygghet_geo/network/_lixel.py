@@ -13,8 +13,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from trygghet_geo.errors import InputError
-
 if TYPE_CHECKING:
     from trygghet_geo.network._model import StreetNetwork
 

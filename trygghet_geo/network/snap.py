@@ -40,7 +40,14 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network._model import StreetNetwork
 
-__all__ = ["points_xy", "random_positions", "snap_points", "snap_table", "snapped_positions", "stored_positions"]
+__all__ = [
+    "points_xy",
+    "random_positions",
+    "snap_points",
+    "snap_table",
+    "snapped_positions",
+    "stored_positions",
+]
 
 logger = logging.getLogger(__name__)
 
