@@ -116,6 +116,31 @@ def unique_index(name: str, frame: Any) -> None:
         )
 
 
+def date(name: str, value: Any) -> Any:
+    """A date or time (anything ``pandas.Timestamp`` reads) within the plausible window
+    (``options.plausible_dates``): a missing value (NaN, NaT, None) or a date such as 1600 or 9999 is refused
+    here, not deep inside a calendar computation."""
+    import pandas as pd
+
+    from trygghet_geo.io._dates import date_window
+
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ParameterError(f"{name}={value!r}: cannot be read as a date ({exc})") from None
+    if ts is pd.NaT:
+        raise ParameterError(f"{name}={value!r}: expected a date, such as '2025-01-31'")
+    lo, hi = date_window()
+    if ts.tzinfo is None:
+        lo, hi = lo.tz_localize(None), hi.tz_localize(None)
+    if not lo <= ts <= hi:
+        raise ParameterError(
+            f"{name}={value!r}: outside the plausible dates {lo.date()} to {hi.date()} "
+            "(options.plausible_dates)"
+        )
+    return ts
+
+
 def event_times(name: str, frame: Any) -> None:
     """The time columns of an event table a stage reads (``occurred_at``, ``occurred_from``,
     ``occurred_to``, where present) must hold datetimes, within the plausible window

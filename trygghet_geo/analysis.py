@@ -211,26 +211,13 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
-    from trygghet_geo import _validate as v
     from trygghet_geo import schema
     from trygghet_geo._precision import flag_town_only, flag_uncertain
 
-    if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
-        v.metres("eps_m", eps_m)
-    if not isinstance(min_samples, str):
-        v.count("min_samples", min_samples, minimum=1)
-    v.metres("max_snap_m", max_snap_m)
-    v.count("n_simulations", n_simulations, maximum=v.MAX_SIMULATIONS)
-    v.seed("random_state", random_state)
-    v.score("min_geocode_score", min_geocode_score)
-    from trygghet_geo.hotspots._montecarlo import check_n_jobs
+    _check_parameters(eps_m, min_samples, method, max_snap_m, n_simulations, random_state, n_jobs)
+    from trygghet_geo import _validate
 
-    check_n_jobs(n_jobs)
-    from trygghet_geo.errors import ParameterError
-    from trygghet_geo.hotspots._hdbscan import METHODS
-
-    if method not in METHODS:
-        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+    _validate.score("min_geocode_score", min_geocode_score)
     stages = _Stages(total=8)
     inc = _read(incidents, "incidents", categories)
     obs = _read(observations, "observations", categories) if observations is not None else None
@@ -308,6 +295,33 @@ def analyze(
         observations_left_out=_observation_counts(obs),
         basemap=resolve_basemap(basemap, network, area=area),
     )
+
+
+def _check_parameters(
+    eps_m: Any,
+    min_samples: Any,
+    method: Any,
+    max_snap_m: Any,
+    n_simulations: Any,
+    random_state: Any,
+    n_jobs: Any,
+) -> None:
+    """The flow's parameters, checked before any work (:mod:`trygghet_geo._validate`)."""
+    from trygghet_geo import _validate as v
+    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.hotspots._hdbscan import METHODS
+    from trygghet_geo.hotspots._montecarlo import check_n_jobs
+
+    if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
+        v.metres("eps_m", eps_m)
+    if not isinstance(min_samples, str):
+        v.count("min_samples", min_samples, minimum=1)
+    v.metres("max_snap_m", max_snap_m)
+    v.count("n_simulations", n_simulations, maximum=v.MAX_SIMULATIONS)
+    v.seed("random_state", random_state)
+    check_n_jobs(n_jobs)
+    if method not in METHODS:
+        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
 
 
 def _problem_remarks(obs: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:

@@ -38,6 +38,7 @@ __all__ = [
     "SWEREF99_TM",
     "CoordinateResult",
     "align_crs",
+    "check_declared",
     "coordinates_to_wgs84",
     "in_sweden",
     "metric_crs_for",
@@ -300,14 +301,14 @@ def align_crs(frame: Any, target: Any, *, what: str = "the data") -> Any:
             f".set_crs('EPSG:4326') for longitude/latitude degrees or .set_crs({name!r}) for the network's "
             "metres"
         )
-    _refuse_mislabelled(frame, what)
+    check_declared(frame, what)
     if frame.crs == target:
         return frame
     logger.debug("%s reprojected from %s to %s", what, _crs_name(frame.crs), _crs_name(target))
     return frame.to_crs(target)
 
 
-def _refuse_mislabelled(frame: Any, what: str) -> None:
+def check_declared(frame: Any, what: str = "the data") -> None:
     """Coordinates that cannot be in the CRS their frame declares: metres under a geographic CRS (beyond
     ±180/±90), or degrees under a projected one (most points within 180 m of the projection's origin and,
     read as longitude/latitude, inside the CRS's own area of use: the same rule as the readers'). Either

@@ -458,10 +458,9 @@ def _parse_period(value: PeriodLike, arg: str, inc: pd.DataFrame) -> _Period:
     except (TypeError, ValueError):
         raise ParameterError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
     tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
-    try:
-        s, e = pd.Timestamp(start), pd.Timestamp(end)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{arg}: cannot read {value!r} as dates ({exc})") from None
+    from trygghet_geo import _validate
+
+    s, e = _validate.date(f"{arg}[0]", start), _validate.date(f"{arg}[1]", end)
     if e == e.normalize():  # a date: inclusive of that whole day
         e = e + pd.Timedelta(days=1)
     if tz is not None:

@@ -189,12 +189,9 @@ def _windows(
             raise ParameterError("no dated incident to make a hot-list of; pass end= to set the window")
         last = local.max().normalize()
     else:
-        try:
-            last = pd.Timestamp(end)
-        except (TypeError, ValueError):
-            raise ParameterError(f"end must be a date, got {end!r}") from None
-        if last is pd.NaT:
-            raise ParameterError(f"end must be a date, got {end!r}")
+        from trygghet_geo import _validate
+
+        last = _validate.date("end", end)
         last = (last.tz_localize(None) if last.tzinfo else last).normalize()
     stop = last + pd.Timedelta(days=1)  # exclusive
     start = stop - pd.Timedelta(days=days)

@@ -639,10 +639,15 @@ def _period(period: Period | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp,
                 f"{hint('period', repr(('2024-01-01', '2024-12-31')))}"
             )
         return when.min(), when.max()
+    from trygghet_geo import _validate
+
     try:
-        start, end = (pd.Timestamp(x) for x in period)
+        first, last = period
     except (TypeError, ValueError):
         raise ParameterError(f"period must be a (start, end) pair of dates, got {period!r}") from None
+    start, end = _validate.date("period[0]", first), _validate.date("period[1]", last)
+    if end < start:
+        raise ParameterError(f"period={period!r}: the end is before the start; is the order swapped?")
     if end == end.normalize():
         end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     if tz is not None:

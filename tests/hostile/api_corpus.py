@@ -382,3 +382,56 @@ def _network_variants() -> list[tuple[str, gpd.GeoDataFrame]]:
         ("name_not_text", grid.assign(name=_mixed([1, None, 2.5, ("t",)], len(grid)))),
         ("int_column_names", grid.rename(columns={"name": 0})),
     ]
+
+
+# --- area and place layers ----------------------------------------------------------------------------------
+def area_variants() -> list[tuple[str, gpd.GeoDataFrame]]:
+    """Two districts over the street grid (``name``, ``befolkning``), each broken by one rule."""
+    from shapely.geometry import box
+
+    far = (SIDE - 1) * STEP
+    half = far / 2
+    base = gpd.GeoDataFrame(
+        {"name": ["Norr", "Söder"], "befolkning": [1000, 2000]},
+        geometry=[box(X0, Y0 + half, X0 + far, Y0 + far), box(X0, Y0, X0 + far, Y0 + half)],
+        crs="EPSG:3006",
+    )
+    point = Point(X0 + 300, Y0 + 300)
+    bowtie = Polygon([(X0, Y0), (X0 + far, Y0 + far), (X0 + far, Y0), (X0, Y0 + far)])
+    small = box(X0, Y0, X0 + 1, Y0 + 1)
+    return [
+        ("as_is", base),
+        ("empty", base.iloc[:0]),
+        ("no_crs", base.set_crs(None, allow_override=True)),
+        ("wgs84", base.to_crs("EPSG:4326")),
+        ("degrees_labelled_sweref", base.to_crs("EPSG:4326").set_crs("EPSG:3006", allow_override=True)),
+        ("points", base.set_geometry([Point(X0, Y0), Point(X0 + 1, Y0)], crs=base.crs)),
+        ("lines", base.set_geometry([LineString([(X0, Y0), (X0 + 5, Y0)])] * 2, crs=base.crs)),
+        ("none_geometry", base.set_geometry([None, small], crs=base.crs)),
+        ("empty_polygon", base.set_geometry([Polygon(), small], crs=base.crs)),
+        ("self_crossing", base.set_geometry([bowtie, small], crs=base.crs)),
+        ("duplicate_index", base.set_axis([0, 0])),
+        ("duplicate_names", base.assign(name="Samma")),
+        ("names_missing", base.assign(name=[None, np.nan])),
+        ("population_text", base.assign(befolkning=["tusen", "-5"])),
+        ("population_nan_inf", base.assign(befolkning=[np.nan, np.inf])),
+        ("population_negative", base.assign(befolkning=[-1, 0])),
+        ("int_column_name", base.rename(columns={"name": 0})),
+        ("multiindex", base.set_axis(pd.MultiIndex.from_arrays([[0, 1], [0, 1]]))),
+        ("overlapping", base.set_geometry([box(X0, Y0, X0 + far, Y0 + far)] * 2, crs=base.crs)),
+        ("radius_garbage", base.set_geometry([point] * 2, crs=base.crs).assign(radius_m=[np.nan, -5])),
+        ("radius_text", base.set_geometry([point] * 2, crs=base.crs).assign(radius_m=["x", None])),
+    ]
+
+
+#: Periods no date arithmetic should meet: reversed, unreadable, missing, centuries away, not a pair.
+BAD_PERIODS: list[Any] = [
+    ("2025-10-31", "2025-01-01"),
+    ("x", "y"),
+    (math.nan, math.nan),
+    (None, "2025-01-01"),
+    ("1600-01-01", "2025-01-01"),
+    ("2025-01-01", "9999-01-01"),
+    ("2025-01-01",),
+    5,
+]

@@ -21,7 +21,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from api_corpus import BAD_NUMBERS, frame_variants, geo_variants, network_variants, raw_frame, street_grid
+from api_corpus import (
+    BAD_NUMBERS,
+    BAD_PERIODS,
+    area_variants,
+    frame_variants,
+    geo_variants,
+    network_variants,
+    raw_frame,
+    street_grid,
+)
 
 import trygghet_geo as tg
 from trygghet_geo.errors import TrygghetError
@@ -356,3 +365,43 @@ def test_more_parameters_refuse_values_without_meaning(run: Any, net: Any, tmp_p
     assert not accepted
     with pytest.raises(tg.InputError):
         tg.suggest_parameters(e.astype(str), t, net)
+
+
+# --- areas, places and periods ------------------------------------------------------------------------------
+AREAS = area_variants()
+PERIOD = ("2025-01-01", "2025-10-31")
+
+
+@pytest.mark.parametrize(("name", "layer"), AREAS, ids=[n for n, _ in AREAS])
+def test_area_and_place_layers(name: str, layer: Any, run: Any, net: Any) -> None:
+    areas = _outcome(lambda: tg.read_areas(layer))
+    if areas is not None:
+        table = _outcome(lambda: tg.area_summary(run.incidents, areas, period=PERIOD))
+        if table is not None:  # every area appears, once
+            assert len(table) == len(layer), f"{name}: {len(layer)} areas in, {len(table)} rows out"
+    _outcome(lambda: tg.area_summary(run.incidents, layer, period=PERIOD))
+    for network in (net, None):
+        _outcome(
+            lambda network=network: tg.compare_periods(
+                run.incidents, layer, before=BEFORE, after=AFTER, network=network, radius_m=100
+            )
+        )
+
+
+@pytest.mark.parametrize("period", BAD_PERIODS, ids=[repr(p) for p in BAD_PERIODS])
+def test_periods_no_calendar_can_hold_are_refused(period: Any, run: Any, net: Any) -> None:
+    """Before: NaN, 1600 and 9999 failed inside pandas (NaT.normalize, DST inference, toordinal)."""
+    areas = tg.read_areas(dict(AREAS)["as_is"])
+    for call in (
+        lambda: tg.area_summary(run.incidents, areas, period=period),
+        lambda: tg.compare_periods(run.incidents, areas, before=period, after=AFTER),
+        lambda: tg.rank_places(run.hotspots, run.incidents, network=net, period=period),
+    ):
+        assert _outcome(call) is None, f"period={period!r} was accepted"
+
+
+def test_area_summary_alpha(run: Any) -> None:
+    areas = tg.read_areas(dict(AREAS)["as_is"])
+    for value in BAD_NUMBERS.values():
+        with pytest.raises(tg.ParameterError, match="alpha"):
+            tg.area_summary(run.incidents, areas, period=PERIOD, alpha=value)

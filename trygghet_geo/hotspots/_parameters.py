@@ -52,10 +52,12 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import pandas as pd
 
+from trygghet_geo import schema
 from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.network.distance import _prepare, cached_node_distances, neighbour_weight
-from trygghet_geo.network.snap import random_positions
+from trygghet_geo.network.snap import random_positions, stored_positions
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -457,11 +459,13 @@ def suggest_parameters(
     (50.0, 11, 5.0)
     """
     from trygghet_geo import _validate
-    from trygghet_geo.hotspots._dbscan import _check_positions
 
     _check_given(eps_m, min_samples)
     _validate.seed("random_state", random_state)
-    e, _, _ = _check_positions(edge_id, offset_m, network, None)
+    if np.shape(edge_id) != np.shape(offset_m) or np.ndim(edge_id) != 1:
+        shapes = f"edge_id {np.shape(edge_id)} and offset_m {np.shape(offset_m)}"
+        raise InputError(f"{shapes}: expected two 1-d arrays of one length")
+    e, _ = stored_positions(pd.DataFrame({schema.EDGE_ID: edge_id, schema.EDGE_OFFSET_M: offset_m}), network)
     n = int((e >= 0).sum())
     if n == 0:
         raise InputError("suggest_parameters needs at least one event on the network (edge_id >= 0)")
