@@ -215,6 +215,7 @@ def analyze(
     from trygghet_geo._precision import flag_town_only, flag_uncertain
 
     _check_parameters(eps_m, min_samples, method, max_snap_m, n_simulations, random_state, n_jobs)
+    _check_network(network)
     from trygghet_geo import _validate
 
     _validate.score("min_geocode_score", min_geocode_score)
@@ -322,6 +323,17 @@ def _check_parameters(
     check_n_jobs(n_jobs)
     if method not in METHODS:
         raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+
+
+def _check_network(network: Any) -> None:
+    from trygghet_geo.errors import ParameterTypeError
+    from trygghet_geo.network import StreetNetwork
+
+    if not isinstance(network, StreetNetwork):
+        raise ParameterTypeError(
+            f"network must be a StreetNetwork (trygghet_geo.network.network_from_pbf, network_from_lines, "
+            f"read_network, ...), got {type(network).__name__}"
+        )
 
 
 def _problem_remarks(obs: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:

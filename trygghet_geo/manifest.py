@@ -223,6 +223,8 @@ def _describe_input(value: Any) -> dict[str, Any]:
     """Role-free description of one input: a file's format, size and hash, or a table's rows and hash."""
     if isinstance(value, pd.DataFrame):
         return {"kind": "table", "rows": len(value), "sha256": sha256_frame(value)}
+    if not isinstance(value, str | os.PathLike):  # neither: the reader refuses it by name
+        return {"kind": type(value).__name__}
     path = Path(value)
     if not path.is_file():
         return {"kind": "missing"}

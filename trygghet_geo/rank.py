@@ -592,6 +592,10 @@ def _unique_names(names: list[str], streets: list[str]) -> list[str]:
 # --- inputs
 def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     w = dict(DEFAULT_WEIGHTS)
+    if weights is not None and not isinstance(weights, Mapping):
+        from trygghet_geo.errors import ParameterTypeError
+
+        raise ParameterTypeError(f"weights must be a dict such as {{'recency': 2.0}}, got {weights!r}")
     for key, value in (weights or {}).items():
         if key not in DEFAULT_WEIGHTS:
             raise ParameterError(f"weights: unknown key {key!r}; known keys: {sorted(DEFAULT_WEIGHTS)}")

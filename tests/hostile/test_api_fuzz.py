@@ -405,3 +405,31 @@ def test_area_summary_alpha(run: Any) -> None:
     for value in BAD_NUMBERS.values():
         with pytest.raises(tg.ParameterError, match="alpha"):
             tg.area_summary(run.incidents, areas, period=PERIOD, alpha=value)
+
+
+# --- arguments of the wrong kind -------------------------------------------------------------------------
+WRONG_KINDS: list[Any] = [None, 5, "x", [1, 2], np.zeros((3, 3)), pd.Series([1, 2]), pd.DataFrame()]
+
+
+def test_arguments_of_the_wrong_kind_get_a_clear_error(net: Any) -> None:
+    """Before: a list or an int as the incidents, or anything but a StreetNetwork as the network, failed in
+    the run record or at ``.crs`` with an AttributeError; weights or categories not a dict at ``.items``."""
+    df = raw_frame(60, 1)
+    calls: list[Callable[[], Any]] = []
+    for value in WRONG_KINDS:
+        calls.append(lambda v=value: tg.analyze(v, network=net, n_simulations=0, basemap=False))
+        calls.append(lambda v=value: tg.analyze(df, network=v, n_simulations=0, basemap=False))
+        calls.append(lambda v=value: tg.snap_points(v, net))
+    for weights in ([1], "abc", {"incidents": math.nan}, {"okänd": 1.0}):
+        calls.append(lambda w=weights: tg.analyze(df, network=net, n_simulations=0, basemap=False, weights=w))
+    calls.append(lambda: tg.read_incidents(df, categories=5))  # type: ignore[arg-type]
+    accepted = [i for i, call in enumerate(calls) if _outcome(call) is not None]
+    assert accepted == []
+
+
+@pytest.mark.parametrize(("name", "layer"), AREAS, ids=[n for n, _ in AREAS])
+def test_study_area_layers(name: str, layer: Any, net: Any) -> None:
+    df = raw_frame(60, 1)
+    a = _outcome(lambda: tg.analyze(df, network=net, n_simulations=0, basemap=False, study_area=layer))
+    if a is not None:
+        assert len(a.incidents) == len(df)

@@ -274,6 +274,12 @@ def _read(
     for key in columns or {}:  # an explicit column (or None) beats a reader's derived values
         prep.derived.pop(role_of(key), None)
     _require_location(prep)
+    if categories is not None and not isinstance(categories, str | Path | Mapping):
+        from trygghet_geo.errors import ParameterTypeError
+
+        raise ParameterTypeError(
+            f"categories must be a {{raw type: category}} dict or a CSV path, got {categories!r}"
+        )
     table = read_category_table(categories) if isinstance(categories, str | Path) else categories
     return build(prep, kind=kind, crs=crs, area=area, categories=table, index=index)
 
