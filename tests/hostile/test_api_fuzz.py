@@ -364,7 +364,7 @@ def test_more_parameters_refuse_values_without_meaning(run: Any, net: Any, tmp_p
                 accepted.append(f"{param}={value!r}")
     assert not accepted
     with pytest.raises(tg.InputError):
-        tg.suggest_parameters(e.astype(str), t, net)
+        tg.suggest_parameters(np.full(len(e), "gata"), t, net)  # digits as text are read as numbers
 
 
 # --- areas, places and periods ------------------------------------------------------------------------------
