@@ -306,6 +306,9 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
             self._validate_params()
         except InvalidParameterError as exc:  # the package's own error, still a ValueError and a TypeError
             raise ParameterTypeError(str(exc)) from exc
+        from trygghet_geo import _validate
+
+        _validate.count("min_samples", self.min_samples, minimum=1)  # scikit-learn takes True for 1
         if self.network is None:
             from sklearn.cluster import DBSCAN
 
