@@ -18,13 +18,27 @@ from __future__ import annotations
 
 import regex
 
-__all__ = ["ADDRESS", "NAME", "address_span", "name_span"]
+__all__ = [
+    "ADDRESS",
+    "NAME",
+    "NAME_BEFORE",
+    "WEAK_NAME",
+    "address_span",
+    "name_before_span",
+    "name_span",
+    "weak_name_span",
+]
 
 # --- names --------------------------------------------------------------------------------------------------
 # Nouns that announce a person; a comma may follow them ("Anmälaren, Anna Berg").
 _SIGNAL_NOUNS = (
     r"heter|hette|som\s+heter|vid\s+namn|med\s+namnet|namnet\s+är|namnet|namn\s+är|namn|förnamn|efternamn|"
-    r"signatur|signerat|undertecknad|avsändare|från\s*:|"
+    r"signatur|signerat|undertecknad|undertecknat|undertecknade|avsändare|från\s*:|"
+    # who wrote, gave or handed in the text: "Synpunkten lämnades av", "Anmälan gjord av", "Skrivet av"
+    r"(?:lämna|rapporter|anmä?l|signer|underteckn|uppg[ie]v|skick|framför|inskick|insänd|registrer|"
+    r"skriv|skrev|ringd|ringt|gjord|gjort|gjordes|inkom)\p{L}*\s+(?:av|från)|"
+    r"kontaktad(?=\s*:)|kontaktades|kontaktat|"
+    r"den\s+drabbade|drabbade|den\s+skadade|den\s+rånade|den\s+utsatta|den\s+utsatte|"
     r"anmälaren|anmälare|anmält\s+av|anmäld\s+av|anmälarens\s+namn|"
     r"målsäganden|målsägande|målsägaren|målsägare|"
     r"vittnena|vittnen|vittnet|vittne|"
@@ -35,7 +49,7 @@ _SIGNAL_NOUNS = (
     r"kontaktpersonen|kontaktperson|kontakt(?=\s*:)|kontaktuppgifter|kontaktinformation|kontaktinfo|"
     r"personuppgifter|ansvarig(?=\s*:)|"
     r"fru|herr|mvh|med\s+vänlig\s+hälsning|vänliga\s+hälsningar|hälsningar|hälsning|"
-    r"named|name\s+is|name|witness|suspect|reported\s+by|complainant|victim|regards"
+    r"named|name\s+is|name|witness|suspect|reported\s+by|complainant|victim|regards|c/o"
 )
 # Participles that announce a person only when no comma follows ("misstänkt, Kristinehamn" is a title).
 _SIGNAL_PARTICIPLES = r"misstänkta|misstänkt|anhållen|gripen|häktad"
@@ -65,6 +79,21 @@ NAME = regex.compile(
 _TOKEN = regex.compile(
     r"(?P<join>" + _JOIN + r")?(?P<part>(?:" + _PARTICLE + r"\s+){0,2})(?P<word>" + _WORD + r")"
 )
+# Words that announce a person only now and then ("enligt Anna Berg" but "enligt Trafikverket", "ring Anna
+# Berg" but "ring SOS Alarm", a signature "/Anna Berg"): a name is taken after them only when it has two
+# words or more and none is an abbreviation in capitals.
+_WEAK_SIGNALS = r"enligt|according\s+to|ring|ringde|ringer|kontakta|kontaktade|kontakten\s+med|talade\s+med"
+WEAK_NAME = regex.compile(
+    r"(?P<sig>(?:(?<![\p{L}\p{M}\p{N}])(?i:" + _WEAK_SIGNALS + r")|(?:^|(?<=\s))/)[ \t\u00a0]*)"
+    r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
+    + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
+)  # fmt: skip
+# A name followed by the year of birth: "Anna Berg (f. 1985)", "Anna Berg, född 1979". The words before the
+# year are taken back to the first that is not a name.
+NAME_BEFORE = regex.compile(
+    r"(?P<name>" + _WORD + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
+    r"(?P<sig>[ \t\u00a0]*,?[ \t\u00a0]*[(\[]?(?i:f\.|född|föd\.|born)[ \t\u00a0]*(?:18|19|20)\d{2}(?!\d))"
+)  # fmt: skip
 
 # Capitalised words that follow a signal word in ordinary notes and are not names (compared case-folded).
 # fmt: off
@@ -133,7 +162,8 @@ PLACE_SUFFIXES = (
 _ORG_SUFFIXES = (
     "förvaltningen", "förvaltning", "kontoret", "bolaget", "föreningen", "nämnden", "verket", "myndigheten",
     "tjänsten", "enheten", "avdelningen", "gruppen", "polisen", "kommun", "kommunen", "fastigheter",
-    "bostäder", "ab",
+    "bostäder", "ab", "ägarna", "rådet", "förbundet", "stiftelsen", "nämnd", "regionen", "styrelsen",
+    "styrelse", "byrå", "byrån", "nätverket", "kansliet",
 )  # fmt: skip
 
 
@@ -169,7 +199,42 @@ def name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
                 end = run_start  # those words name a place ("Lilla Nygatan", "Östra Ringvägen")
             break
         end = pos = t.end()
+    if end is not None and _org_after(m.string, end):
+        end = run_start  # "Tekniska förvaltningen", "Södra stadsdelsnämnden": an organisation, not a name
     return None if end is None else ("name", (start, end))
+
+
+# a lower-case word of an organisation or a place right after capitalised words
+_ORG_AFTER = regex.compile(r"[ \t\u00a0]+(?P<w>\p{Ll}[\p{L}\p{M}]*)")
+
+
+def _org_after(text: str, end: int) -> bool:
+    m = _ORG_AFTER.match(text, end)
+    return m is not None and m.group("w").casefold().endswith(_ORG_SUFFIXES + PLACE_SUFFIXES)
+
+
+def weak_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
+    """A name after a word that only sometimes announces one: two words or more, no abbreviation."""
+    found = name_span(m)
+    if found is None:
+        return None
+    a, b = found[1]
+    words = [t.group("word") for t in _TOKEN.finditer(m.string, a, b)]
+    if len(words) < 2 or any(len(w) > 1 and w.isupper() for w in words):
+        return None
+    return found
+
+
+def name_before_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
+    """The words before a year of birth that are a name, counted back from the year."""
+    a, b = m.span("name")
+    tokens = list(_TOKEN.finditer(m.string, a, b))
+    start = None
+    for t in reversed(tokens):
+        if not _is_name_word(t.group("word")):
+            break
+        start = t.start("part") if t.group("part") else t.start("word")
+    return None if start is None else ("name", (start, b))
 
 
 # --- home addresses -----------------------------------------------------------------------------------------
@@ -177,12 +242,21 @@ _LIVES = (
     r"bor|bodde|boende|bosatt|bosatta|folkbokförd|folkbokförda|mantalsskriven|skriven|hemmahörande|"
     r"lives|living|resides"
 )
+# how someone lives somewhere, between "bor" and "på": "bor numera på", "bor sedan 2019 på", "bor hos sin
+# pappa på", "bor c/o sin mamma på"
+_LIVES_HOW = (
+    r"(?:\s+(?i:fortfarande|numera|nu|just\s+nu|still|now|tillfälligt|sedan\s+(?:länge|\d{4}|\d{1,2}\s+år)|"
+    r"(?:hos|c/o)\s+(?:sin|sina|min|mina|hans|hennes|deras|en|ett)\s+[\p{L}\p{M}]+|c/o\s+\p{Lu}[\p{L}\p{M}'’\-]+))*"
+)
 _ADDRESS_SIGNAL = (
     r"(?<![\p{L}\p{M}])(?:"
-    r"(?i:" + _LIVES + r")(?:\s+(?i:fortfarande|numera|nu|just\s+nu|still|now))?"
-    r"(?:\s+(?i:på|vid|i|hos|on|at|in)\b|\s*[:,])"
-    r"|(?i:hemadressen|hemadress|bostadsadressen|bostadsadress|bostaden|bostad|adress\s+hem|hemma\s+på|"
-    r"hemmet\s+på|hemmet|home\s+address|residence)\s*(?:[:=,–-]|\s+(?i:är|var|på|is))?"
+    r"(?i:" + _LIVES + r")" + _LIVES_HOW + r"(?:\s+(?i:på|vid|i|hos|on|at|in)\b|\s*[:,])"
+    r"|(?i:(?:hem|bostads|boende|folkbokförings|mantalsskrivnings|privat)adress(?:en)?"
+    r"(?:\s*\(\s*(?:privat|hem|bostad)\s*\))?|postadress(?:en)?\s*\(\s*(?:privat|hem|bostad)\s*\)|bostaden|bostad|adress\s+hem|adress\s*\(\s*(?:privat|hem)\s*\)|"
+    r"privat\s+adress|hemma\s+på|hemmet\s+på|hemmet|home\s+address|residence)"
+    r"\s*(?:[:=,–-]|\s+(?i:är|var|på|is))?"
+    # care of: "c/o Lindgren, Ekebyvägen 5" (the name after c/o is a name signal's)
+    r"|(?i:c/o)\s+(?:[\p{L}\p{M}'’.\-]+\s+){0,3}?[\p{L}\p{M}'’.\-]+\s*,"
     r")"
 )
 # words between the signal and the street: "bor i huset på", "bor på adressen", "bor i lgh 1102 på"
