@@ -555,13 +555,30 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
     }
 
 
+def _source_roles(left: pd.DataFrame, kind: str, lang: str) -> pd.Series:
+    """The ``source`` column as the role of the file the row came from ("händelsefilen", numbered when
+    several): the file's own name is never written, since a name or an identity number may be in it."""
+    from trygghet_geo import schema
+    from trygghet_geo._text import text
+
+    role = text("source.observations" if kind == "observations" else "source.incidents", lang=lang)
+    if schema.SOURCE not in left.columns:
+        return pd.Series(role, index=left.index, dtype=object)
+    names = left[schema.SOURCE].astype(object)
+    order = {v: i for i, v in enumerate(pd.unique(names))}
+    if len(order) <= 1:
+        return pd.Series(role, index=left.index, dtype=object)
+    return names.map(lambda v: f"{role} {order[v] + 1}").astype(object)
+
+
 def left_out_table(
     analysis: Analysis, *, lang: str = "sv", kind: Literal["incidents", "observations"] = "incidents"
 ) -> pd.DataFrame:
     """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
     remark that took no part in the ranking), with its reason spelled out.
 
-    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text, and
+    The rows keep their ``source_row`` (and, as ``source``, the role of the file they came from, never its
+    name) so whoever made the file can mend them; free text, and
     numbers in text columns that read as identity or phone numbers, are redacted
     (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
     ``analysis.left_out`` (``analysis.observations_left_out``).
@@ -587,6 +604,7 @@ def left_out_table(
         "reason_text",
         left[schema.REASON].map(lambda code: schema.reason_text(code, lang)),
     )
+    left[schema.SOURCE] = _source_roles(left, kind, lang)
     codes_only = {
         schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
         schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,

@@ -27,14 +27,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 __all__ = [
     "CLASSES",
+    "LeakTown",
     "Note",
     "leaks_in",
     "normalise",
     "ordinary_variants",
     "secret_variants",
+    "write_leak_town",
 ]
 
 
@@ -284,7 +287,7 @@ def secret_variants(n: int, seed: int) -> list[Note]:
         cls = CLASSES[i % len(CLASSES)]
         if cls == "personnummer":
             p, digits, rule = identity_number(rng)
-            out.append(Note(rng.choice(_PNR_CONTEXTS).format(p=p), f"pnr {rule}", [("personnummer", digits)]))
+            out.append(Note(rng.choice(_PNR_CONTEXTS).format(p=p), f"personnummer {rule}", [("personnummer", digits)]))
         elif cls == "phone":
             t, digits, rule = phone_number(rng)
             out.append(Note(rng.choice(_PHONE_CONTEXTS).format(t=t), f"phone {rule}", [("phone", digits)]))
@@ -407,3 +410,134 @@ def leaks_in(output: str, kind: str, value: str) -> bool:
         len(w) >= 3 and w not in _PARTICLES and re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", output)
         for w in words
     )
+
+
+# --- a town whose every field a user can type carries these variants -------------------------------------
+@dataclass
+class LeakTown:
+    """The written files, the secrets planted in them and where the sub-k incidents lie (SWEREF 99 TM)."""
+
+    folder: Path
+    incidents: Path
+    observations: Path
+    network: Path
+    plan: Path
+    other: Path
+    secrets: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, value, where planted)
+    ordinary: list[str] = field(default_factory=list)
+    xy: list[tuple[float, float]] = field(default_factory=list)  # every located incident
+    days: list[str] = field(default_factory=list)  # every incident's day, "YYYY-MM-DD"
+    lone: list[tuple[float, float]] = field(default_factory=list)  # incidents alone in their 100 m cell
+    n_incidents: int = 0
+    n_observations: int = 0
+
+
+def write_leak_town(folder: Path, *, n_notes: int = 150, seed: int = 0) -> LeakTown:
+    """Write an incident CSV, a safety-walk XLSX, a measures register and an "other sources" text whose free
+    text, categories, place text, user columns, column headers and file names carry :func:`secret_variants`.
+
+    The incidents: 30 in one spot (a hotspot of at least k), a group of 4 on one street (under k = 5), and
+    lone incidents at the town's corners, each within 2 m of a street, spread over two years.
+    """
+    import csv
+
+    import openpyxl
+    import privacy_town as pt
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    notes = secret_variants(n_notes, seed=seed + 1)
+    _, file_digits, _ = identity_number(rng)
+    file_name = f"Åke Gyllenhammar {file_digits[:6]}-{file_digits[6:]}"
+    town = LeakTown(
+        folder,
+        folder / f"brott {file_name}.csv",
+        folder / f"vandring {file_name}.xlsx",
+        folder / "gator.geojson",
+        folder / f"atgardsplan {file_name}.csv",
+        folder / f"skolan {file_name}.txt",
+    )
+    town.secrets += [("personnummer", file_digits, "file name"), ("name", "Åke Gyllenhammar", "file name")]
+    pt._network(town.network)
+    town.ordinary = ordinary_variants(60, seed=seed + 2)
+
+    def secret(i: int, where: str) -> str:
+        note = notes[i % len(notes)]
+        town.secrets.extend((k, v, where) for k, v in note.secrets)
+        return note.text
+
+    x0, y0 = pt.X0, pt.Y0
+    xs = [x0 + 300 + rng.uniform(-20, 20) for _ in range(30)]
+    ys = [y0 + 300 + rng.uniform(-1.5, 1.5) for _ in range(30)]
+    xs += [x0 + 505 + rng.uniform(0, 8) for _ in range(4)]  # k - 1 on the street y = 100
+    ys += [y0 + 100 + rng.uniform(-1, 1) for _ in range(4)]
+    for cx, cy in ((x0 + 1, y0 + 560), (x0 + 598, y0 + 40), (x0 + 40, y0 + 599), (x0 + 599, y0 + 590)):
+        xs.append(cx)
+        ys.append(cy)
+        town.lone.append((cx, cy))
+    lon, lat = pt._wgs84(xs, ys)
+    n_located = len(xs)
+    town.xy = list(zip(xs, ys, strict=True))
+    header = ["Ärendenummer", "Brottstyp", "Datum", "Plats", "Latitud", "Longitud", "Anteckning", "Fritext"]
+    header.append("Handläggare " + secret(0, "incident header"))
+    start = date(2024, 1, 3)
+    rows = []
+    for i in range(n_located + 25):
+        located = i < n_located
+        day = start + timedelta(days=(i * 37) % 700)
+        town.days.append(day.isoformat())
+        category = rng.choice(["Stöld", "Misshandel", "Skadegörelse"])
+        if i % 9 == 4:
+            category += " – " + secret(i + 1, "incident category")
+        rows.append([
+            f"5000-K{200000 + i}-24", category, f"{day.isoformat()} {i % 24:02d}:{(i * 7) % 60:02d}",
+            ("Storgatan 3, " if located else "") + secret(i + 2, "incident place"),
+            f"{lat[i]:.7f}".replace(".", ",") if located else "",
+            f"{lon[i]:.7f}".replace(".", ",") if located else "",
+            secret(i + 3, "incident note"), secret(i + 4, "incident user column"),
+            secret(i + 5, "incident user column"),
+        ])  # fmt: skip
+    with town.incidents.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(header)
+        w.writerows(rows)
+    town.n_incidents = len(rows)
+
+    texts = [n.text for n in notes] + town.ordinary
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Vandring " + file_name[:10]
+    sheet.append(["Datum", "Plats", "Kategori", "Anteckning", "Åtgärdsförslag", "Latitud", "Longitud",
+                  "Synpunktslämnare", "Kontakt " + secret(7, "observation header")])  # fmt: skip
+    ox = [x0 + rng.choice([100, 300, 500]) + rng.uniform(-2, 2) for _ in texts]
+    oy = [y0 + rng.uniform(5, 595) for _ in texts]
+    olon, olat = pt._wgs84(ox, oy)
+    for i, text in enumerate(texts):
+        secret_note = i < len(notes)
+        if secret_note:
+            town.secrets.extend((k, v, "observation note") for k, v in notes[i].secrets)
+        unusable = i % 13 == 6
+        category = rng.choice(["Belysning", "Vegetation", "Klotter", "Nedskräpning", "Trafikmiljö"])
+        if i % 11 == 2:
+            category = "Övrigt: " + secret(i + 8, "observation category")
+        sheet.append([
+            f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            secret(i + 9, "observation place") if unusable else "Storgatan 3",
+            category, text, secret(i + 10, "observation measure") if secret_note else text,
+            None if unusable else olat[i], None if unusable else olon[i],
+            secret(i + 11, "observation user column"), secret(i + 12, "observation user column"),
+        ])  # fmt: skip
+    book.save(town.observations)
+    town.n_observations = len(texts)
+
+    plan_rows = [["Plats", "Problem", "Åtgärd", "Ansvarig", "Mätbart mål", "Startdatum", "Uppföljningsdatum",
+                  "Status", "Anteckningar"]]  # fmt: skip
+    for i in range(12):
+        plan_rows.append([
+            "Storgatan", secret(i + 20, "plan problem"), "Ökad belysning", secret(i + 21, "plan responsible"),
+            "-20 %", "2025-06-01", "", "pågår", secret(i + 22, "plan notes"),
+        ])  # fmt: skip
+    with town.plan.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(plan_rows)
+    town.other.write_text("\n\n".join(secret(i + 30, "other sources") for i in range(10)), encoding="utf-8")
+    return town

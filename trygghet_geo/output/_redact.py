@@ -277,7 +277,7 @@ _PHONE = re.compile(
 # separate its groups too.
 _PHONE_CUED = re.compile(
     r"(?<![\w])(?i:tel|tfn|telefon|telefonnummer|telefonnr|mobil|mobilnummer|mobilnr|mob|ring|sms|phone|"
-    r"kontakta|nås\s+på|nås)"
+    r"kontakta|nås\s+på|nås|nr|nummer|no)"
     r"[.:,]?[ \t]{0,3}(?P<nat>0[1-9](?:" + _DS + r"){5,8})(?![0-9])"
     r"|[\u260e\u260f\U0001f4de\U0001f4f1][ \t]{0,3}(?P<nat2>0[1-9](?:" + _DS + r"){5,8})(?![0-9])"
 )
@@ -439,7 +439,7 @@ def _redact_all(text: str) -> str:
 
 
 def redact_table(table: Any, *, skip: Iterable[str] = ()) -> Any:
-    """A copy of ``table`` with every text column, and numbers inside text columns, through
+    """A copy of ``table`` with every text column, numbers inside text columns, and the column names through
     :func:`trygghet_geo.output.privacy.redact`.
 
     The one pass every table a shared output carries takes (left-out rows, places). Columns in ``skip``
@@ -468,6 +468,10 @@ def redact_table(table: Any, *, skip: Iterable[str] = ()) -> Any:
             red = values.astype(object).map(_redact_number)
             if (red.astype(str) != values.astype(object).astype(str)).any():
                 out.isetitem(i, red)
+    # a column's name is text the user typed too ("Kontakt anna@example.se"); the geometry's stays
+    names = [c if c == geometry or not isinstance(c, str) else _redact_all(c) for c in out.columns]
+    if names != list(out.columns):
+        out.columns = names
     return out
 
 
