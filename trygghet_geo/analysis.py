@@ -572,13 +572,19 @@ def _source_roles(left: pd.DataFrame, kind: str, lang: str) -> pd.Series:
 
 
 def left_out_table(
-    analysis: Analysis, *, lang: str = "sv", kind: Literal["incidents", "observations"] = "incidents"
+    analysis: Analysis,
+    *,
+    lang: str = "sv",
+    kind: Literal["incidents", "observations"] = "incidents",
+    privacy: Literal["internal", "shared"] = "internal",
 ) -> pd.DataFrame:
     """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
     remark that took no part in the ranking), with its reason spelled out.
 
     The rows keep their ``source_row`` (and, as ``source``, the role of the file they came from, never its
-    name) so whoever made the file can mend them; free text, and
+    name) so whoever made the file can mend them. With ``privacy="shared"`` (the command line's default, as
+    for every file it writes) no record or case id is kept and dates are given by month
+    (:func:`.output._gate.shared_rows`): each row is one incident alone. Free text, and
     numbers in text columns that read as identity or phone numbers, are redacted
     (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
     ``analysis.left_out`` (``analysis.observations_left_out``).
@@ -609,4 +615,9 @@ def left_out_table(
         schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
         schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
     }  # fmt: skip
-    return redact_table(left, skip=codes_only)
+    table = redact_table(left, skip=codes_only)
+    if privacy == "shared":
+        from trygghet_geo.output._gate import shared_rows
+
+        return shared_rows(table)
+    return table

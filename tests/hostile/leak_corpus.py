@@ -287,7 +287,8 @@ def secret_variants(n: int, seed: int) -> list[Note]:
         cls = CLASSES[i % len(CLASSES)]
         if cls == "personnummer":
             p, digits, rule = identity_number(rng)
-            out.append(Note(rng.choice(_PNR_CONTEXTS).format(p=p), f"personnummer {rule}", [("personnummer", digits)]))
+            text = rng.choice(_PNR_CONTEXTS).format(p=p)
+            out.append(Note(text, f"personnummer {rule}", [("personnummer", digits)]))
         elif cls == "phone":
             t, digits, rule = phone_number(rng)
             out.append(Note(rng.choice(_PHONE_CONTEXTS).format(t=t), f"phone {rule}", [("phone", digits)]))
@@ -427,6 +428,8 @@ class LeakTown:
     ordinary: list[str] = field(default_factory=list)
     xy: list[tuple[float, float]] = field(default_factory=list)  # every located incident
     days: list[str] = field(default_factory=list)  # every incident's day, "YYYY-MM-DD"
+    record_ids: list[str] = field(default_factory=list)  # every incident's case number
+    hotlist_end: str = ""  # two days after the last incident's
     lone: list[tuple[float, float]] = field(default_factory=list)  # incidents alone in their 100 m cell
     n_incidents: int = 0
     n_observations: int = 0
@@ -489,8 +492,9 @@ def write_leak_town(folder: Path, *, n_notes: int = 150, seed: int = 0) -> LeakT
         category = rng.choice(["Stöld", "Misshandel", "Skadegörelse"])
         if i % 9 == 4:
             category += " – " + secret(i + 1, "incident category")
+        town.record_ids.append(f"5000-K{200000 + i}-24")
         rows.append([
-            f"5000-K{200000 + i}-24", category, f"{day.isoformat()} {i % 24:02d}:{(i * 7) % 60:02d}",
+            town.record_ids[-1], category, f"{day.isoformat()} {i % 24:02d}:{(i * 7) % 60:02d}",
             ("Storgatan 3, " if located else "") + secret(i + 2, "incident place"),
             f"{lat[i]:.7f}".replace(".", ",") if located else "",
             f"{lon[i]:.7f}".replace(".", ",") if located else "",
@@ -502,6 +506,7 @@ def write_leak_town(folder: Path, *, n_notes: int = 150, seed: int = 0) -> LeakT
         w.writerow(header)
         w.writerows(rows)
     town.n_incidents = len(rows)
+    town.hotlist_end = (date.fromisoformat(max(town.days)) + timedelta(days=2)).isoformat()
 
     texts = [n.text for n in notes] + town.ordinary
     book = openpyxl.Workbook()
