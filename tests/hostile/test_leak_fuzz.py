@@ -288,3 +288,19 @@ def test_no_day_of_any_incident_in_a_shared_output(town: dict[str, Any]) -> None
         (name, d) for name, text in texts.items() for d, fs in forms.items() if any(f in text for f in fs)
     ]
     assert found == [], found[:10]
+
+
+def test_no_place_counts_fewer_than_k_incidents(town: dict[str, Any]) -> None:
+    """A place of remarks alone is shown whatever incidents lie there, but the group of k - 1 at one of them
+    is not counted exactly: no place on a map or in the places tables says 1 to k - 1 incidents in all."""
+    out = town["out"]
+    for name, data in _payloads(out).items():
+        for item in data["hotspots"]:
+            total = sum(n for _, n in item["counts"])
+            assert total == 0 or total >= K, (name, item["name"], item["counts"], item["reason"])
+    with (out / "analys" / "platser.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    totals = [r["Händelser under perioden"] for r in rows]
+    assert all(v in ("", "0") or int(v) >= K for v in totals), totals
+    assert any(v == "" for v in totals)  # the remark place with the group of k - 1 is listed, its count blank
+    assert any(f"<{K} senaste 12 mån" in r["Motivering"] for r in rows)
