@@ -187,13 +187,15 @@ def email(rng: random.Random) -> tuple[str, str, str]:
     user = rng.choice(["anna.berg", "ANNA.BERG", "per+trygg", "o_brien", "kalle.k-son", "z.ozturk99"])
     domain = rng.choice(["exempel.se", "Mail.Example.COM", "sub.kommun.example.se", "example.nu"])
     addr = f"{user}@{domain}"
-    form = rng.choice(["plain", "angle", "mailto", "glued", "upper"])
+    form = rng.choice(["plain", "angle", "mailto", "glued", "upper", "at", "at-dot"])
     text = {
         "plain": addr,
         "angle": f"<{addr}>",
         "mailto": f"mailto:{addr}",
         "glued": f"mejl:{addr}",
         "upper": addr.upper(),
+        "at": addr.replace("@", rng.choice(["[at]", "(at)", " [at] ", "{at}", "(AT)"])),
+        "at-dot": addr.replace("@", " (at) ").replace(".", rng.choice([" (dot) ", "[punkt]"])),
     }[form]
     return text, addr, f"email {form}"
 
@@ -229,9 +231,21 @@ _NAME_CUES = [
     ("MÅLSÄGANDEN {n} VILL VARA ANONYM", "capitals"),
     ("Anmälaren heter {n}.", "heter"),
     ("Witness: {n}", "witness:"),
+    ("Kontaktperson: Dr. {n}", "title"),
+    ("Anmälaren {i} ringde igen.", "middle initial"),
+    ("Målsägandens mamma {n} ringde.", "relative of a role"),
+    ("Vittnets sambo {n} såg allt.", "relative of a role"),
+    ("Tipset kom från {n}.", "kom från"),
+    ("Polisen pratade med {n} vid kiosken.", "pratade med"),
+    ("Mvh/{n}", "mvh/"),
+    ("//{n}", "double slash"),
+    ("Anmälaren heter {q}.", "nickname"),
     ("Ring {n} på kvällen.", "ring X"),
     ("Den drabbade, {n}, blev slagen.", "den drabbade"),
 ]
+
+
+_NICKNAMES = ["(Pelle)", "\u201dNisse\u201d", '"Lasse"', "(Ankan)", "\u2018Bosse\u2019"]
 
 
 def person_name(rng: random.Random) -> str:
@@ -263,6 +277,10 @@ _ADDRESS_CUES = [
     ("Bor sedan 2019 på {a}.", "bor sedan YYYY på"),
     ("Anmälaren bor i lgh 1204 på {a}.", "bor i lgh på"),
     ("Postadress (privat): {a}", "postadress privat"),
+    ("Hennes adress är {a}.", "possessive adress"),
+    ("Vi var hemma hos henne på {a}.", "hemma hos"),
+    ("Han bor själv på {a}.", "bor själv på"),
+    ("Bor på {a} i Filipstad.", "bor på ... i town"),
 ]
 
 
@@ -299,8 +317,14 @@ def secret_variants(n: int, seed: int) -> list[Note]:
         elif cls == "name":
             template, rule = rng.choice(_NAME_CUES)
             n1, n2 = person_name(rng), person_name(rng)
+            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            initial = f"{first} {rng.choice('ABDEGKLMN')}. {last}"  # a middle initial
+            nick = " ".join([first, rng.choice(_NICKNAMES), last])
             secrets = [("name", n1)] + [("name", n2)] * ("{m}" in template)
-            out.append(Note(template.format(n=n1, m=n2), f"name {rule}", secrets))
+            if "{i}" in template or "{q}" in template:
+                secrets = [("name", f"{first} {last}")]
+            text = template.format(n=n1, m=n2, i=initial, q=nick)
+            out.append(Note(text, f"name {rule}", secrets))
         else:
             template, rule = rng.choice(_ADDRESS_CUES)
             a, core = home_address(rng)
@@ -401,8 +425,9 @@ def leaks_in(output: str, kind: str, value: str) -> bool:
             re.search("(?<![0-9])" + "[^0-9a-zåäö]{0,6}".join(v) + "(?![0-9])", output) is not None
             for v in forms
         )
-    if kind == "email":
-        return value.casefold() in output
+    if kind == "email":  # its local part and the first label of its domain, close together
+        local, domain = value.casefold().split("@")
+        return re.search(re.escape(local) + r".{0,14}?" + re.escape(domain.split(".")[0]), output) is not None
     if kind == "address":
         street, number = normalise(value).rsplit(" ", 1)
         return re.search(re.escape(street) + r"\s*(?:nr\.?\s*)?" + number + r"(?![0-9])", output) is not None

@@ -266,10 +266,10 @@ _PHONE = re.compile(
     r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})" + _S + r"[0-9](?:" + _D + r"){4,7})"
     # the trunk 0 in brackets, as after +46 ("(0)70-123 45 67")
     r"|(?P<zero>\(0\)[ \t]{0,3}[1-9](?:" + _DS + r"){5,8})"
-    # a mobile number written with dots or slashes between its groups ("070.123.45.67", "0701.23.45.67",
-    # "073/12 34 567"); only after a whole mobile prefix, so clock times ("07.30-08.15") and dates
-    # ("07.03.2025") stay text
-    r"|(?P<dotted>07[02369](?:" + _DS + r"){7})"
+    # a number written with dots or slashes between its groups ("070.123.45.67", "0701.23.45.67",
+    # "073/12 34 567", "0544.123 456"): ten digits after a whole mobile prefix, or after an area code of three
+    # digits or more, so clock times ("07.30-08.15") and dates ("07.03.2025") stay text
+    r"|(?P<dotted>07[02369](?:" + _DS + r"){7}|0[1-9][0-9]{1,3}[./](?:" + _DS + r"){5,7})"
     r")"
     r"(?![0-9])"
 )
@@ -323,6 +323,11 @@ def _phone_kind(m: re.Match[str]) -> tuple[str, tuple[int, int]] | None:
 
 # --- e-mail -------------------------------------------------------------------------------------------------
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])")
+# the "@" and dots spelt out to fool harvesters: "anna.berg[at]exempel.se", "anna (at) exempel (dot) se",
+# "anna snabel-a exempel punkt se" is not covered (words only)
+_AT = r"\s?[\[(\{<]\s?(?i:at|snabel-?a|@)\s?[\])\}>]\s?"
+_DOT = r"(?:\.|\s?[\[(\{<]\s?(?i:dot|punkt)\s?[\])\}>]\s?)"
+_EMAIL_SPELT = re.compile(r"(?<![\w.+-])[\w.+-]+" + _AT + r"(?:[\w-]+" + _DOT + r")+[A-Za-z]{2,24}(?![\w-])")
 
 # --- registration plates ------------------------------------------------------------------------------------
 _PLATE_LETTERS = "A-HJ-PR-UW-Z"  # no I, Q, V (nor Å, Ä, Ö)
@@ -396,6 +401,7 @@ def _collect_after_signal(
 
 
 # cheap tests that let most texts skip most patterns
+_AT_HINT = re.compile(r"[\[(\{<]\s?(?i:at|snabel-?a)\s?[\])\}>]")
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
 _PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}}[ -]?[0-9]|(?i:reg)")
 
@@ -406,6 +412,8 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     spans: list[_Span] = []
     if "@" in view:
         view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
+    if _AT_HINT.search(view):
+        view = _collect(_EMAIL_SPELT, view, lambda m: "email", kinds, spans)
     if _SEVEN_DIGITS.search(view):
         view = _collect(_PNR, view, _classify_pnr, kinds, spans)
         view = _collect(_PNR_DASHED, view, _classify_dashed, kinds, spans)

@@ -39,6 +39,8 @@ _SIGNAL_NOUNS = (
     r"skriv|skrev|ringd|ringt|gjord|gjort|gjordes|inkom)\p{L}*\s+(?:av|från)|"
     r"kontaktad(?=\s*:)|kontaktades|kontaktat|"
     r"den\s+drabbade|drabbade|den\s+skadade|den\s+rånade|den\s+utsatta|den\s+utsatte|"
+    r"(?:anmälarens|målsägandens|målsägarens|vittnets|den\s+misstänktes|misstänktes|gärningsmannens|"
+    r"offrets|tipsarens)(?=\s+\p{Ll})|"
     r"anmälaren|anmälare|anmält\s+av|anmäld\s+av|anmälarens\s+namn|"
     r"målsäganden|målsägande|målsägaren|målsägare|"
     r"vittnena|vittnen|vittnet|vittne|"
@@ -54,23 +56,32 @@ _SIGNAL_NOUNS = (
 # Participles that announce a person only when no comma follows ("misstänkt, Kristinehamn" is a title).
 _SIGNAL_PARTICIPLES = r"misstänkta|misstänkt|anhållen|gripen|häktad"
 # a role word may be followed by a noun for the person ("misstänkt man:", "vittnet, en kvinna,") and a verb
-_WHO = r"(?:\s+(?i:person|personen|man|mannen|kvinna|kvinnan|pojke|pojken|flicka|flickan|kille|killen))?"
+_WHO = (
+    r"(?:\s+(?i:person|personen|man|mannen|kvinna|kvinnan|pojke|pojken|flicka|flickan|kille|killen|"
+    # a relative of the person the role word names ("Målsägandens mamma Eva Ek")
+    r"mamma|pappa|mor|far|mamman|pappan|bror|brodern|syster|systern|son|sonen|dotter|dottern|make|maken|"
+    r"maka|makan|sambo|sambon|pojkvän|flickvän|partner|vän|kompis|granne|kollega|förälder|vårdnadshavare))?"
+)
 _VERB = _WHO + r"(?:\s+(?:var|är|blev|heter|hette|kallas|was|is|hade\s+namnet))?"
 _NAME_SIGNAL = (
     r"(?<![\p{L}\p{M}\p{N}])(?:"
-    r"(?i:" + _SIGNAL_NOUNS + r")" + _VERB + r"(?i:\s+(?:en|ett|the))?(?:\s*[:=,–-]\s*|\s+)"
+    r"(?i:" + _SIGNAL_NOUNS + r")" + _VERB + r"(?i:\s+(?:en|ett|the))?(?:\s*[:=,–/-]\s*|\s+)"
     r"|(?i:" + _SIGNAL_PARTICIPLES + r")" + _VERB + r"(?:\s*[:=–-]\s*|\s+)"
     r")[\"'«»“”„(\[]?"
 )
 # a word of a name: capitalised, or a word of a script without case; inner apostrophes and hyphens keep it
 # whole (O'Brien, Al-Hassan, Karlsson-Lind); a single capital with a dot is an initial
 _PREFIX = r"(?:(?i:al|el|ad|ar|as|at|az|an|ash|d|de|di|da|du|l|o|mc|mac|ibn|bin|ben|abu|abd)['’ʼ\-‐‑])?"
-_WORD = r"(?:" + _PREFIX + r"[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}]*(?:['’ʼ´`\-‐‑][\p{L}][\p{L}\p{M}]*)*|\p{Lu}\.)"
+_WORD = r"(?:\p{Lu}\.|" + _PREFIX + r"[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}]*(?:['’ʼ´`\-‐‑][\p{L}][\p{L}\p{M}]*)*)"
 _PARTICLE = (
-    r"(?i:af|av|von|van|der|den|de|del|della|da|di|du|dos|das|do|la|le|el|al|bin|ibn|ben|ter|ten|zu|y|st\.?)"
+    r"(?i:af|av|von|van|der|den|de|del|della|da|di|du|dos|das|do|la|le|el|al|bin|ibn|ben|ter|ten|zu|y|st\.?|"
+    r"dr\.?|prof\.?|doc\.?|mr\.?|mrs\.?|ms\.?)"
 )
 # "och" first: in capitals it is a word of the same shape as a name
-_JOIN = r"(?:[ \t\u00a0]+(?i:och|samt|&|and)[ \t\u00a0]+|[ \t\u00a0]*,[ \t\u00a0]*|[ \t\u00a0]+)"
+_JOIN = (
+    r"(?:[ \t\u00a0]+(?i:och|samt|&|and)[ \t\u00a0]+|[ \t\u00a0]*,[ \t\u00a0]*|"
+    r"[ \t\u00a0]+[(\"“”'‘’«»„]|[)\"”“'’‘»«][ \t\u00a0]+|[ \t\u00a0]+)"
+)
 NAME = regex.compile(
     r"(?P<sig>" + _NAME_SIGNAL + r")"
     r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
@@ -82,9 +93,12 @@ _TOKEN = regex.compile(
 # Words that announce a person only now and then ("enligt Anna Berg" but "enligt Trafikverket", "ring Anna
 # Berg" but "ring SOS Alarm", a signature "/Anna Berg"): a name is taken after them only when it has two
 # words or more and none is an abbreviation in capitals.
-_WEAK_SIGNALS = r"enligt|according\s+to|ring|ringde|ringer|kontakta|kontaktade|kontakten\s+med|talade\s+med"
+_WEAK_SIGNALS = (
+    r"enligt|according\s+to|ring|ringde|ringer|kontakta|kontaktade|kontakten\s+med|talade\s+med|talat\s+med|"
+    r"pratade\s+med|pratat\s+med|träffade|träffat|mötte|(?:kom|kommer|tips|tipset|samtal|mejl|mail|brev|sms)\s+från"
+)
 WEAK_NAME = regex.compile(
-    r"(?P<sig>(?:(?<![\p{L}\p{M}\p{N}])(?i:" + _WEAK_SIGNALS + r")|(?:^|(?<=\s))/)[ \t\u00a0]*)"
+    r"(?P<sig>(?:(?<![\p{L}\p{M}\p{N}])(?i:" + _WEAK_SIGNALS + r")|(?:^|(?<=[\s/]))/)[ \t\u00a0]*)"
     r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
     + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
 )  # fmt: skip
@@ -246,6 +260,7 @@ _LIVES = (
 # pappa på", "bor c/o sin mamma på"
 _LIVES_HOW = (
     r"(?:\s+(?i:fortfarande|numera|nu|just\s+nu|still|now|tillfälligt|sedan\s+(?:länge|\d{4}|\d{1,2}\s+år)|"
+    r"själv|ensam|tillsammans\s+med\s+[\p{L}\p{M}]+|med\s+(?:sin|sina|hans|hennes)\s+[\p{L}\p{M}]+|"
     r"(?:hos|c/o)\s+(?:sin|sina|min|mina|hans|hennes|deras|en|ett)\s+[\p{L}\p{M}]+|c/o\s+\p{Lu}[\p{L}\p{M}'’\-]+))*"
 )
 _ADDRESS_SIGNAL = (
@@ -253,8 +268,10 @@ _ADDRESS_SIGNAL = (
     r"(?i:" + _LIVES + r")" + _LIVES_HOW + r"(?:\s+(?i:på|vid|i|hos|on|at|in)\b|\s*[:,])"
     r"|(?i:(?:hem|bostads|boende|folkbokförings|mantalsskrivnings|privat)adress(?:en)?"
     r"(?:\s*\(\s*(?:privat|hem|bostad)\s*\))?|postadress(?:en)?\s*\(\s*(?:privat|hem|bostad)\s*\)|bostaden|bostad|adress\s+hem|adress\s*\(\s*(?:privat|hem)\s*\)|"
-    r"privat\s+adress|hemma\s+på|hemmet\s+på|hemmet|home\s+address|residence)"
-    r"\s*(?:[:=,–-]|\s+(?i:är|var|på|is))?"
+    r"privat\s+adress|hemma\s+på|hemmet\s+på|hemmet|home\s+address|residence|"
+    r"(?:hans|hennes|hens|deras|anmälarens|målsägandens|vittnets|den\s+misstänktes|misstänktes)\s+(?:hem)?adress|"
+    r"hemma\s+hos\s+[\p{L}\p{M}]+(?:\s+(?:på|i))?)"
+    r"(?:\s*[:=,–-]|\s+(?i:är|var|på|is)\b)?"
     # care of: "c/o Lindgren, Ekebyvägen 5" (the name after c/o is a name signal's)
     r"|(?i:c/o)\s+(?:[\p{L}\p{M}'’.\-]+\s+){0,3}?[\p{L}\p{M}'’.\-]+\s*,"
     r")"
@@ -273,9 +290,10 @@ _STREET_WORD = r"[\p{L}][\p{L}\p{M}.'’\-]*"
 ADDRESS = regex.compile(
     r"(?P<sig>" + _ADDRESS_SIGNAL + r")" + _FILLER + r"\s*"
     r"(?P<addr>(?P<street>" + _STREET_WORD + r"(?:\s+" + _STREET_WORD + r"){0,3}?)\s*"
-    r"(?:(?i:nr|nummer|no)\.?\s*)?(?P<number>\d{1,4})(?:\s*-\s*\d{1,4})?(?:\s?[A-Za-z](?![\p{L}\p{M}]))?"
+    r"(?:(?i:nr|nummer|no)\.?\s*)?(?P<number>\d{1,4})(?:\s*-\s*\d{1,4})?"
+    r"(?:[A-Za-z](?![\p{L}\p{M}])|\s[A-Ha-h](?![\p{L}\p{M}]))?"
     r"(?:\s*,?\s*(?i:lgh|lägenhet|lägenhetsnummer|tr|trappor|vån|våning|uppg|uppgång|port)\.?\s*\d{1,4}"
-    r"(?![\d]))?"
+    r"(?![\d])|\s*,?\s*\d{1,2}\s*(?i:tr|trappor|vån|våningen|\.?\s*vån)\.?(?![\p{L}]))?"
     r"(?:\s*,?\s*(?:(?i:se)-?\s?)?\d{3}\s?\d{2}(?:\s+\p{Lu}[\p{L}\p{M}]+)?)?)"
 )
 
