@@ -304,3 +304,58 @@ def test_no_place_counts_fewer_than_k_incidents(town: dict[str, Any]) -> None:
     assert all(v in ("", "0") or int(v) >= K for v in totals), totals
     assert any(v == "" for v in totals)  # the remark place with the group of k - 1 is listed, its count blank
     assert any(f"<{K} senaste 12 mån" in r["Motivering"] for r in rows)
+
+
+def test_notebook_outputs_carry_no_secret_and_no_sub_k_count(town: dict[str, Any]) -> None:
+    """What a notebook shows and an exported notebook carries: the map of ``Analysis.to_map()`` (shared by
+    default), the HTML summary and the text summary of an analysis."""
+    from trygghet_geo import analyze
+    from trygghet_geo.cli import _load_network
+
+    t = town["town"]
+    a = analyze(
+        t.incidents, t.observations, network=_load_network(str(t.network)), min_samples=2, n_simulations=0
+    )
+    page = a.to_map().get_root().render()
+    texts = {"map": "\n".join(pt.html_text(page)), "summary": a._repr_html_(), "repr": repr(a)}
+    leaked = [
+        (name, kind, value)
+        for name, text in texts.items()
+        for kind, value, _ in set(t.secrets)
+        if lc.leaks_in(lc.normalise(text), kind, value)
+    ]
+    assert leaked == []
+    data = pt.map_payload(page)
+    assert set(data["cells"]["t"]) == {f"<{K}"}
+    assert all(sum(n for _, n in item["counts"]) in (0, *range(K, 10**6)) for item in data["hotspots"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_trend_layer_draws_no_segment_under_k(seed: int) -> None:
+    """The emerging-hotspot layer of a shared map draws a segment only when it holds k incidents, whatever
+    its pattern (segments generated with every pattern and 0-9 incidents)."""
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from trygghet_geo.output._trendmap import PATTERNS, trend_layer
+
+    rng = np.random.default_rng(seed)
+    n = 60
+    x0 = 674_000 + np.arange(n) * 50.0
+    segments = gpd.GeoDataFrame(
+        {
+            "pattern": rng.choice([*PATTERNS, "no_pattern"], n),
+            "n_events": rng.integers(0, 10, n).astype(float),
+        },
+        geometry=[LineString([(x, 6_580_000), (x + 40, 6_580_000)]) for x in x0],
+        crs="EPSG:3006",
+    )
+    layer = trend_layer(segments, privacy="shared", k=K, lang="sv")
+    expected = int(((segments["pattern"] != "no_pattern") & (segments["n_events"] >= K)).sum())
+    assert (layer or {"segments": 0})["segments"] == expected
+    drawn = [] if layer is None else [_decode(line) for c in layer["classes"] for line in c["lines"]]
+    assert len(drawn) == expected  # the segments do not touch: one line each
+    for line in drawn:  # each drawn line is a segment of at least k incidents
+        x = _to_metric(*line[:1].T)[0, 0]
+        nearest = int(np.argmin(np.abs(x0 - x) + np.abs(x0 + 40 - x)))
+        assert segments["n_events"].iloc[nearest] >= K, nearest
