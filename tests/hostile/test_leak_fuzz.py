@@ -288,6 +288,15 @@ def test_no_day_of_any_incident_in_a_shared_output(town: dict[str, Any]) -> None
         (name, d) for name, text in texts.items() for d, fs in forms.items() if any(f in text for f in fs)
     ]
     assert found == [], found[:10]
+    assert len(forms) > 30  # the incidents' days not typed in any note
+
+
+def test_no_case_number_in_a_shared_output(town: dict[str, Any]) -> None:
+    """A left-out row is one incident alone: its case number (ärendenummer) would point at it."""
+    t, out = town["town"], town["out"]
+    texts = {str(p.relative_to(out)): _read(p) for p in _shared_files(out)}
+    found = [(name, r) for name, text in texts.items() for r in t.record_ids if r in text]
+    assert found == [], found[:10]
 
 
 def test_no_place_counts_fewer_than_k_incidents(town: dict[str, Any]) -> None:
