@@ -96,9 +96,16 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "lagesbild": ["lagesbild", "--incidents", str(t.incidents), *inputs, "--min-samples", "2",
                       "--n-simulations", "0", "--plan", str(t.plan), "--other-sources", str(t.other),
                       "--no-pdf", "--out", str(out / "lagesbild")],
+        "plan_init": ["plan", "init", str(out / "plan" / "mall.xlsx"), "--ranking",
+                      str(out / "analys" / "platser.csv")],
+        "plan_followup": ["plan", "followup", str(t.plan), "--incidents", str(t.incidents), *inputs,
+                          "--ranking", str(out / "analys" / "platser.csv"), "--out",
+                          str(out / "plan" / "atgardsuppfoljning.xlsx")],
     }  # fmt: skip
     printed = {}
     for name, argv in runs.items():
+        if name == "plan_init":
+            (out / "plan").mkdir(parents=True, exist_ok=True)
         if name == "lagesbild":  # the register's measures are at a place of the ranking
             with (out / "analys" / "platser.csv").open(encoding="utf-8-sig", newline="") as f:
                 place = next(csv.DictReader(f, delimiter=";"))["Plats"]
@@ -162,7 +169,7 @@ def test_no_planted_secret_in_any_shared_output(town: dict[str, Any]) -> None:
         "trygghetskarta.html", "platser.csv", "platser.xlsx", "utelamnade.csv", "utelamnade_synpunkter.csv",
         "rapport.html", "rapport.xlsx", "tathetskarta.html", "utveckling.html", "narupprepning.csv",
         "hotlist.html", "hotlist.docx", "lagesbild.html", "lagesbild.docx", "lagesbild_karta.html",
-        "manifest.json",
+        "manifest.json", "mall.xlsx", "atgardsuppfoljning.xlsx",
     }  # fmt: skip
     texts = {str(p.relative_to(out)): lc.normalise(_read(p)) for p in files}
     texts.update({f"printed by {n}": lc.normalise(s) for n, s in town["printed"].items()})
