@@ -24,9 +24,10 @@ What redaction covers and what it does not
   ``.``, ``/``, ``_``, ``:``, spaces, each with up to three spaces around it: ``850312 - 2395``), the date
   itself written with separators too (``1985-03-12-2395``, ``85.03.12/2395``), a line break before or after
   the separator (a wrapped cell), the ten digits read aloud in pairs (``85 03 12 23 95``), and glued to a
-  word in front (``pnr850312-2395``); the month must be 01-12, the day a real day of that month (or day +
-  60 for a samordningsnummer), and the last digit must satisfy the Luhn check. A date with separators followed by
-  spaces and four digits counts only with the century 18 or 19 (``2024-05-12 2230`` is a date and a time).
+  word in front (``pnr850312-2395``); the month must be 01-12, the day a real day of that month (or day + 60
+  for a samordningsnummer), and the last digit must satisfy the Luhn check. A date with separators followed
+  by spaces and four digits counts only with the century 18 or 19 (``2024-05-12 2230`` is a date and a
+  time).
   *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
   ``[id-nummer]`` (kind ``"id_number"``) when they are written the way identity numbers are written: with a
   ``-``/``+`` separator, or as 12 digits starting with 19/20, not glued to a word. A bare 10-digit run or a
@@ -41,10 +42,11 @@ What redaction covers and what it does not
   only where no clock time or date can be meant: after ``+46``/``0046``/``(0)``, in ten digits after a whole
   mobile prefix or an area code of three digits or more (``0761.4116.03``, ``0544.123 456``), and after a
   word that says a number follows (``tel``, ``tfn``, ``mobil``, ``ring``, ``sms``, ``nr``, ``kontakta``,
-  ``nås på``, a telephone sign); elsewhere they are not separators, so times (``07.30``, ``22:00``),
-  dates (``2024-05-12``, ``12/05``), decimals, postal codes (``681 30``: they never start with 0), house numbers, years, amounts and bus lines (``buss 150``,
-  ``linje 4``) are not taken for phone numbers; a run of more digit groups than a phone number has is cut
-  back to whole groups that fit. Every dash of Unicode counts as a hyphen. Not covered: numbers in words.
+  ``nås på``, a telephone sign); elsewhere they are not separators, so times (``07.30``, ``22:00``), dates
+  (``2024-05-12``, ``12/05``), decimals, postal codes (``681 30``: they never start with 0), house numbers,
+  years, amounts and bus lines (``buss 150``, ``linje 4``) are not taken for phone numbers; a run of more
+  digit groups than a phone number has is cut back to whole groups that fit. Every dash of Unicode counts
+  as a hyphen. Not covered: numbers in words.
 - e-mail addresses: ``local@domain.tld``, and with the ``@`` and dots spelt out in brackets
   (``anna[at]exempel.se``, ``anna (at) exempel (dot) se``). Not covered: spelt out in bare words ("anna at
   exempel punkt se").
