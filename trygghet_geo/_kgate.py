@@ -132,7 +132,9 @@ def _mask_few_incidents(places: Any, hid: Any, k: int) -> Any:
         if col in out.columns:
             values = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
             out[col] = values.mask(few)
-    for col in (schema.trend_window(w) for w in schema.WINDOWS_MONTHS):
+    # the incidents' parts of the score are their counts scaled: blanked too (the total score stays, it ranks)
+    trends = [schema.trend_window(w) for w in schema.WINDOWS_MONTHS]
+    for col in (*trends, schema.score_of("incidents"), schema.score_of("recency")):
         if col in out.columns:
             out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~few, np.nan)
     for col in (schema.DOMINANT_HOURS, schema.DOMINANT_WEEKDAYS):
