@@ -240,6 +240,8 @@ _NAME_CUES = [
     ("Mvh/{n}", "mvh/"),
     ("//{n}", "double slash"),
     ("Anmälaren heter {q}.", "nickname"),
+    ("Synpunktslämnare: {n}", "compound -lämnare"),
+    ("Tipslämnaren {n} vill vara anonym.", "compound -lämnaren"),
     ("Ring {n} på kvällen.", "ring X"),
     ("Den drabbade, {n}, blev slagen.", "den drabbade"),
 ]
@@ -281,6 +283,8 @@ _ADDRESS_CUES = [
     ("Vi var hemma hos henne på {a}.", "hemma hos"),
     ("Han bor själv på {a}.", "bor själv på"),
     ("Bor på {a} i Filipstad.", "bor på ... i town"),
+    ("Adressen till honom är {a}.", "adressen till honom"),
+    ("Hon bor på andra våningen på {a}.", "bor på våningen på"),
 ]
 
 

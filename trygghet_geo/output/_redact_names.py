@@ -46,7 +46,7 @@ _SIGNAL_NOUNS = (
     r"vittnena|vittnen|vittnet|vittne|"
     r"den\s+misstänkte|den\s+misstänkta|misstänkte|"
     r"gärningsmännen|gärningsmannen|gärningsmän|gärningsman|gärningspersonen|gärningsperson|"
-    r"förövaren|förövare|tipsaren|tipsare|uppgiftslämnaren|uppgiftslämnare|informatören|"
+    r"förövaren|förövare|tipsaren|tipsare|\p{L}*lämnaren|\p{L}*lämnare|informatören|"
     r"den\s+anhållne|anhållne|den\s+gripne|gripne|den\s+häktade|offret|"
     r"kontaktpersonen|kontaktperson|kontakt(?=\s*:)|kontaktuppgifter|kontaktinformation|kontaktinfo|"
     r"personuppgifter|ansvarig(?=\s*:)|"
@@ -270,7 +270,9 @@ _ADDRESS_SIGNAL = (
     r"(?:\s*\(\s*(?:privat|hem|bostad)\s*\))?|postadress(?:en)?\s*\(\s*(?:privat|hem|bostad)\s*\)|bostaden|bostad|adress\s+hem|adress\s*\(\s*(?:privat|hem)\s*\)|"
     r"privat\s+adress|hemma\s+på|hemmet\s+på|hemmet|home\s+address|residence|"
     r"(?:hans|hennes|hens|deras|anmälarens|målsägandens|vittnets|den\s+misstänktes|misstänktes)\s+(?:hem)?adress|"
-    r"hemma\s+hos\s+[\p{L}\p{M}]+(?:\s+(?:på|i))?)"
+    r"hemma\s+hos\s+[\p{L}\p{M}]+(?:\s+(?:på|i))?|"
+    r"adress(?:en)?\s+till\s+(?:honom|henne|hen|dem|anmälaren|målsäganden|vittnet|den\s+misstänkte|"
+    r"misstänkte|familjen)(?:\s+är)?)"
     r"(?:\s*[:=,–-]|\s+(?i:är|var|på|is)\b)?"
     # care of: "c/o Lindgren, Ekebyvägen 5" (the name after c/o is a name signal's)
     r"|(?i:c/o)\s+(?:[\p{L}\p{M}'’.\-]+\s+){0,3}?[\p{L}\p{M}'’.\-]+\s*,"
@@ -279,7 +281,9 @@ _ADDRESS_SIGNAL = (
 # words between the signal and the street: "bor i huset på", "bor på adressen", "bor i lgh 1102 på"
 _FILLER = (
     r"(?:\s*(?:(?i:adressen|adress|huset|lägenheten|porten|trappuppgången|nummer|nr|på|vid|i|the|house|"
-    r"flat|apartment|at|on)\b|(?i:lgh|lägenhet)\.?\s*\d{3,4}\b|,))*"
+    r"flat|apartment|at|on)\b|(?i:lgh|lägenhet)\.?\s*\d{3,4}\b|,|"
+    r"(?i:första|andra|tredje|fjärde|femte|sjätte|översta|nedersta|bottenvåningen|\d{1,2}:?\p{L}{0,2})"
+    r"(?:\s+(?i:våningen|trappan|planet))?\b))*"
 )
 _STREET_SUFFIX = (
     "gatan", "gata", "vägen", "väg", "gränd", "gränden", "allé", "allén", "stig", "stigen", "plan", "planen",
