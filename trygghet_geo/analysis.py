@@ -586,13 +586,36 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
     }
 
 
+def _source_roles(left: pd.DataFrame, kind: str, lang: str) -> pd.Series:
+    """The ``source`` column as the role of the file the row came from ("händelsefilen", numbered when
+    several): the file's own name is never written, since a name or an identity number may be in it."""
+    from trygghet_geo import schema
+    from trygghet_geo._text import text
+
+    role = text("source.observations" if kind == "observations" else "source.incidents", lang=lang)
+    if schema.SOURCE not in left.columns:
+        return pd.Series(role, index=left.index, dtype=object)
+    names = left[schema.SOURCE].astype(object)
+    order = {v: i for i, v in enumerate(pd.unique(names))}
+    if len(order) <= 1:
+        return pd.Series(role, index=left.index, dtype=object)
+    return names.map(lambda v: f"{role} {order[v] + 1}").astype(object)
+
+
 def left_out_table(
-    analysis: Analysis, *, lang: str = "sv", kind: Literal["incidents", "observations"] = "incidents"
+    analysis: Analysis,
+    *,
+    lang: str = "sv",
+    kind: Literal["incidents", "observations"] = "incidents",
+    privacy: Literal["internal", "shared"] = "internal",
 ) -> pd.DataFrame:
     """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
     remark that took no part in the ranking), with its reason spelled out.
 
-    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text, and
+    The rows keep their ``source_row`` (and, as ``source``, the role of the file they came from, never its
+    name) so whoever made the file can mend them. With ``privacy="shared"`` (the command line's default, as
+    for every file it writes) no record or case id is kept and dates are given by month
+    (:func:`.output._gate.shared_rows`): each row is one incident alone. Free text, and
     numbers in text columns that read as identity or phone numbers, are redacted
     (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
     ``analysis.left_out`` (``analysis.observations_left_out``).
@@ -618,8 +641,14 @@ def left_out_table(
         "reason_text",
         left[schema.REASON].map(lambda code: schema.reason_text(code, lang)),
     )
+    left[schema.SOURCE] = _source_roles(left, kind, lang)
     codes_only = {
         schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
         schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
     }  # fmt: skip
-    return redact_table(left, skip=codes_only)
+    table = redact_table(left, skip=codes_only)
+    if privacy == "shared":
+        from trygghet_geo.output._gate import shared_rows
+
+        return shared_rows(table)
+    return table
