@@ -169,20 +169,24 @@ def _record_inputs(manifest: dict[str, Any], files: dict[str, Any]) -> None:
 
 
 def _other_sources(files: list[str] | None) -> dict[str, str] | None:
-    """Each text file's name (without suffix) as its title and its text (UTF-8) as the body."""
+    """Each text file as "Källa 1", "Källa 2", ... with its text (UTF-8) as the body: the document never names
+    the file, since a file name may carry a name or an identity number."""
     if not files:
         return None
     from pathlib import Path
 
+    from trygghet_geo._text import text
+
     out = {}
-    for f in files:
+    for i, f in enumerate(files, 1):
         path = Path(f)
         if not path.is_file():
             raise TrygghetError(f"--other-sources {f!r}: no such file")
+        title = text("source.other", lang="sv", n=i)
         try:
-            out[path.stem] = path.read_text(encoding="utf-8-sig")
+            out[title] = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            out[path.stem] = path.read_text(encoding="cp1252")
+            out[title] = path.read_text(encoding="cp1252")
     return out
 
 
