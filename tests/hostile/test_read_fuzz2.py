@@ -5,8 +5,8 @@ ones in the rejects table, the values checked where the case knows them — or i
 :class:`~trygghet_geo.errors.TrygghetError` that names the file. Any other exception fails the case with its
 traceback. The heavy inputs (near 10 MB) are read in a subprocess under a memory limit.
 
-The corpus holds 2 seeds × 418 inputs in process (836; 183 of them failed on the readers before this
-corpus's fixes), 120 hypothesis tables written by Python's csv writer, and 9 inputs of up to 10 MB under
+The corpus holds 2 seeds × 421 inputs in process (842; 189 of them fail on the readers without this
+branch's fixes), 120 hypothesis tables written by Python's csv writer, and 9 inputs of up to 10 MB under
 the memory limit; run it with ``PYTHONPATH=. python -m pytest -q -p no:cacheprovider
 tests/hostile/test_read_fuzz2.py`` (about 40 s of CPU), or print the counts by class with
 ``PYTHONPATH=. python tests/hostile/test_read_fuzz2.py``.
