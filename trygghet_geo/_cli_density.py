@@ -66,7 +66,11 @@ def add_density(
         help="merge the junctions of one place this close, metres (0: the network as it is; e.g. 10)",
     )  # fmt: skip
     p.add_argument("--format", choices=("gpkg", "parquet"), default="gpkg", help="table format (gpkg)")
-    p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
+    p.add_argument(
+        "--privacy", choices=("shared", "internal"), default="shared",
+        help="exposure of the map and the table: shared (default) leaves the density empty on street pieces "
+        "where fewer than k incidents make it; internal keeps every value",
+    )  # fmt: skip
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     add_basemap_options(p)
@@ -84,6 +88,7 @@ def _run_density(
     import numpy as np
 
     from trygghet_geo import schema
+    from trygghet_geo._kgate import DEFAULT_K, shared_density
     from trygghet_geo.analysis import Analysis, _geocode, _read
     from trygghet_geo.density import network_kde
     from trygghet_geo.network._basemap import resolve_basemap
@@ -117,6 +122,10 @@ def _run_density(
     out.mkdir(parents=True, exist_ok=True)
     table = gpd.GeoDataFrame(lix, crs=lix.crs)
     table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
+    hidden = 0
+    if args.privacy == "shared":  # the table sits beside the shared map: the map's k rule holds for it too
+        table = shared_density(table)
+        hidden = int(table["density"].isna().sum())
     path = out / f"tathet.{args.format}"
     if args.format == "parquet":
         table.to_parquet(path)
@@ -155,5 +164,10 @@ def _run_density(
         ]
         print(f"Högsta täthet: {top[0]:.1f} ({unit})")
     print(f"Tabell: {path} ({len(table)} gatubitar)")
+    if hidden:
+        print(
+            f"Delningsläge: tätheten lämnas tom för {hidden} gatubitar där färre än {DEFAULT_K} händelser "
+            "ger den (--privacy internal ger alla)"
+        )
     print(f"Karta:  {html}")
     return 0
