@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +107,7 @@ def _eps(text: str) -> float | str:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected metres or 'auto', got {text!r}") from None
-    if not value > 0:
+    if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"expected a positive distance in metres, got {text!r}")
     return value
 
@@ -171,7 +172,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
             if not sep:
                 raise ValueError(part)
             out[key.strip()] = float(value)
-            if not out[key.strip()] >= 0:
+            if not 0 <= out[key.strip()] < math.inf:
                 raise ValueError(part)
         except ValueError:
             raise ParameterError(
@@ -198,13 +199,15 @@ def parse_period(text: str | None) -> tuple[Any, Any] | None:
     """
     if text is None:
         return None
+    import datetime as dt
+
     import pandas as pd
 
     raw = text.strip()
     parts = raw.split("..") if ".." in raw else raw.split(":") if raw.count(":") == 1 else [raw]
     try:
-        if len(parts) == 2:
-            start, end = (pd.Timestamp(p.strip()) for p in parts)
+        if len(parts) == 2:  # ISO dates only: pandas would also take "now", "NaT" or "today"
+            start, end = (pd.Timestamp(dt.datetime.fromisoformat(p.strip())) for p in parts)
         elif len(raw) == 4 and raw.isdigit():
             start, end = pd.Timestamp(f"{raw}-01-01"), pd.Timestamp(f"{raw}-12-31")
         elif len(raw) == 7:
