@@ -321,9 +321,8 @@ def check_combinations(args: argparse.Namespace) -> None:
     command = args.command
     incidents, network = getattr(args, "incidents", None), getattr(args, "network", None)
     if command in ("report", "lagesbild", "hotlist") and incidents is None:
-        ignored = [
-            f for f in ("observations", "network", "gazetteer", "study_area") if getattr(args, f, None)
-        ]
+        ignored = ["observations", "network", "gazetteer", *(["study_area"] if command == "hotlist" else [])]
+        ignored = [f for f in ignored if getattr(args, f, None)]  # lagesbild draws --study-area on the sample
         if ignored:
             raise ParameterError(
                 f"--{ignored[0].replace('_', '-')} needs an incident file (without one the sample is used)"

@@ -27,6 +27,7 @@ import io
 import math
 import os
 import stat
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -887,7 +888,14 @@ def run_before_work(argv: tuple[str, ...]) -> Outcome:
     err = io.StringIO()
     code: int | None
     escaped = None
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    with (
+        contextlib.redirect_stderr(err),
+        contextlib.redirect_stdout(io.StringIO()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter(
+            "default"
+        )  # as a user's shell runs the command line (the suite makes them errors)
         try:
             code = main(["--no-progress", *argv])
         except SystemExit as stop:
@@ -899,10 +907,18 @@ def run_before_work(argv: tuple[str, ...]) -> Outcome:
     return Outcome(code, err.getvalue(), escaped)
 
 
+def _without_warnings(err: str, command: str) -> str:
+    """stderr without the command line's warning lines (one line each, ``trygghet-geo CMD: warning: …``)."""
+    lines = [
+        line for line in err.strip().splitlines() if not line.startswith(f"trygghet-geo {command}: warning: ")
+    ]
+    return "\n".join(lines)
+
+
 def judge(case: Case, outcome: Outcome) -> str | None:
     """The failure class of ``outcome``, or None when the command line did what the case asks."""
     command = next(a for a in case.argv if not a.startswith("-"))
-    err = outcome.err.strip()
+    err = _without_warnings(outcome.err, command)
     if outcome.escaped is not None:
         return f"exception escaped main: {outcome.escaped}"
     if "Traceback" in err:
@@ -926,3 +942,302 @@ def judge(case: Case, outcome: Outcome) -> str | None:
 
 def read_only(folder: Path) -> None:
     os.chmod(folder, stat.S_IRUSR | stat.S_IXUSR)
+
+
+# --- real runs: hostile input files through the real readers ---------------------------------------------
+def tiny_town(folder: Path) -> tuple[Path, Path, int]:
+    """A 400 m street grid saved as a network, and an incident file of ``n`` rows on it (SWEREF 99 TM)."""
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from trygghet_geo.network import network_from_lines
+
+    x0, y0 = 674_000.0, 6_580_000.0
+    lines = [LineString([(x0 + i * 100, y0), (x0 + i * 100, y0 + 400)]) for i in range(5)]
+    lines += [LineString([(x0, y0 + j * 100), (x0 + 400, y0 + j * 100)]) for j in range(5)]
+    names = {"name": [f"Gata {i}" for i in range(10)]}
+    network = folder / "nät.gpkg"
+    network_from_lines(gpd.GeoDataFrame(names, geometry=lines, crs="EPSG:3006")).to_file(network)
+    incidents = folder / "händelser.csv"
+    incidents.write_text(incident_text(12), encoding="utf-8")
+    return network, incidents, 12
+
+
+def incident_text(n: int, *, stray_quote: bool = False) -> str:
+    rows = ["Datum;Kl;Brottstyp;Plats;X;Y"]
+    for i in range(n):
+        place = 'Gata "7' if stray_quote and i == n // 2 else f"Gata {i % 10}"
+        rows.append(f"2025-0{1 + i % 6}-1{i % 10};2{i % 4}:00;Skadegörelse;{place};6580200;{674_200 + i}")
+    return "\n".join(rows) + "\n"
+
+
+def _sqlite_not_geopackage(path: Path) -> None:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("create table t (a text)")
+        db.execute("insert into t values ('x')")
+        db.commit()
+
+
+def _zip_not_workbook(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hej.txt", "inte en arbetsbok")
+
+
+# Contents that no reader can use, written by rule under any suffix.
+def _bad_contents(seed: int) -> dict[str, Any]:
+    import random
+
+    rng = random.Random(seed)
+    return {
+        "empty": b"",
+        "binary garbage": bytes(rng.randrange(256) for _ in range(3000)),
+        "NUL bytes": b"\x00" * 2000,
+        "a CSV": incident_text(3).encode(),
+        "a GeoJSON": b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": '
+        b'"Torget", "namn": "Torget"}, "geometry": {"type": "Polygon", "coordinates": [[[18.07, 59.33], '
+        b"[18.08, 59.33], [18.08, 59.34], [18.07, 59.33]]]}}]}",
+        "JSON null": b"null",
+        "HTML": b"<!doctype html><html><body><p>Inte data</p></body></html>",
+        "XML, not OSM": b"<?xml version='1.0'?><root><a/></root>",
+        "SQLite, not a GeoPackage": _sqlite_not_geopackage,
+        "a zip, not a workbook": _zip_not_workbook,
+        "truncated zip": b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(200)),
+    }
+
+
+@dataclass(frozen=True)
+class FileCase:
+    role: str
+    name: str
+    argv: tuple[str, ...]
+    expect: str  # "fail": refused with one line | "read": exit 0 (or the work starts)
+    outputs: tuple[str, ...] = ()  # must not exist after a failure
+    rows: int | None = None  # validate: rows in the validated table + the rejects table
+
+
+# Where each option's file goes, with the suffixes users give it.
+_ROLES: dict[str, tuple[str, ...]] = {
+    "validate FILE": (".csv", ".xlsx", ".geojson", ".gpkg", ".json", ".txt"),
+    "validate --categories": (".csv",),
+    "analyze --network": (".gpkg", ".geojson", ".osm", ".pbf", ".graphml", ".fgb"),
+    "analyze FILE": (".csv", ".xlsx", ".gpkg", ".json"),
+    "analyze --observations": (".csv", ".xlsx"),
+    "analyze --gazetteer": (".parquet", ".gpkg", ".pbf"),
+    "geocode --gazetteer": (".parquet", ".gpkg", ".pbf"),
+    "network --lines": (".gpkg", ".geojson", ".shp"),
+    "network --osm": (".osm",),
+    "network --graphml": (".graphml",),
+    "plan check REGISTER": (".xlsx", ".csv"),
+    "plan init --ranking": (".csv", ".xlsx"),
+    "plan init --areas": (".gpkg", ".geojson"),
+    "verify OUTPUT": (".json", ".html", ".xlsx"),
+    "batch --municipalities": (".gpkg", ".geojson"),
+    "report --places": (".geojson", ".gpkg"),
+    "lagesbild --areas": (".gpkg", ".geojson"),
+    "lagesbild --plan": (".xlsx", ".csv"),
+    "lagesbild --reference": (".csv",),
+    "lagesbild --survey": (".csv",),
+    "lagesbild --other-sources": (".txt",),
+    "density --network": (".gpkg", ".osm"),
+    "trend FILE": (".csv",),
+    "hotlist FILE": (".csv",),
+}
+# Contents that are fine for some roles, under some suffixes: a CSV is an incident file, a GeoJSON a layer
+# of areas or places; any text is a text file of other information.
+_FINE: dict[tuple[str, str], tuple[str, ...]] = {
+    **{("a CSV", r): (".csv", ".txt") for r in ("validate FILE", "analyze FILE", "analyze --observations",
+                                                 "trend FILE", "hotlist FILE", "lagesbild --other-sources")},
+    **{("a GeoJSON", r): (".geojson", ".json") for r in ("report --places", "lagesbild --areas",
+                                                          "plan init --areas", "validate FILE")},
+    **{(k, "lagesbild --other-sources"): (".txt",)
+       for k in ("HTML", "XML, not OSM", "JSON null", "a GeoJSON")},
+    ("a CSV", "plan init --ranking"): (".csv", ".txt"),  # it has a Plats column: a ranking
+}  # fmt: skip
+# Readers that read a file by its content whatever its suffix (GDAL): fine or refused, never a traceback.
+_EITHER = {
+    *(("a GeoJSON", role) for role in ("validate FILE", "analyze FILE", "report --places",
+                                       "lagesbild --areas", "plan init --areas", "batch --municipalities",
+                                       "network --lines")),
+    ("empty", "lagesbild --other-sources"),
+}  # fmt: skip
+# Files a command line can read before the street network (which may take minutes to read from an extract).
+_BEFORE_NETWORK = ("FILE", "--observations", "--categories", "--places", "--areas", "--plan", "--reference",
+                   "--survey", "--other-sources")  # fmt: skip
+
+
+def _argv_for(role: str, path: str, network: str, incidents: str, out: Path) -> list[str]:
+    command, option = role.split(" ")[0], role.split(" ")[-1]
+    target = {
+        "validate": ["validate", incidents, "--out", str(out / "v.csv")],
+        "analyze": ["analyze", incidents, "--network", network, "--out", str(out / "a")],
+        "geocode": ["geocode", incidents, "--out", str(out / "g.csv")],
+        "network": ["network", "--out", str(out / "n.gpkg")],
+        "plan": ["plan", "init", str(out / "r.xlsx")],
+        "verify": ["verify", path, "--incidents", incidents],
+        "batch": ["batch", incidents, "--networks", str(out), "--out", str(out / "b")],
+        "report": ["report", "--incidents", incidents, "--network", network, "--out", str(out / "r")],
+        "lagesbild": ["lagesbild", "--incidents", incidents, "--network", network, "--out", str(out / "l"),
+                      "--no-pdf"],
+        "density": ["density", incidents, "--network", network, "--out", str(out / "d")],
+        "trend": ["trend", incidents, "--network", network, "--out", str(out / "t")],
+        "hotlist": ["hotlist", incidents, "--network", network, "--out", str(out / "h")],
+    }[command]  # fmt: skip
+    if option == "FILE":
+        return [*target[:1], path, *target[2:]]
+    if option == "REGISTER":
+        return ["plan", "check", path]
+    if option == "OUTPUT":
+        return target
+    return _with(target, option, path)
+
+
+def _outputs_of(argv: list[str], out: Path) -> tuple[str, ...]:
+    return tuple(str(p) for p in (out / "v.csv", out / "v.rejects.csv", out / "g.csv", out / "n.gpkg",
+                                  out / "r.xlsx", *(out / d for d in "abrldth")))  # fmt: skip
+
+
+def hostile_file_cases(root: Path, seed: int = 0) -> list[FileCase]:
+    """Every role with every unusable content under each of its suffixes, and readable files with odd names
+    and encodings."""
+    network, incidents, n = tiny_town(root)
+    out = root / "ut"
+    out.mkdir(exist_ok=True)
+    files = root / "filer"
+    files.mkdir(exist_ok=True)
+    cases: list[FileCase] = []
+    for kind, content in _bad_contents(seed).items():
+        for role, suffixes in _ROLES.items():
+            for suffix in suffixes:
+                path = files / f"{kind.replace(' ', '_').replace(',', '')}{suffix}"
+                if not path.exists():
+                    content(path) if callable(content) else path.write_bytes(content)
+                argv = _argv_for(role, str(path), str(network), str(incidents), out)
+                expect = "read" if suffix in _FINE.get((kind, role), ()) else "fail"
+                expect = "either" if (kind, role) in _EITHER and expect == "fail" else expect
+                cases.append(FileCase(role, f"{role} given {kind} as {suffix}", tuple(argv), expect,
+                                      _outputs_of(argv, out)))  # fmt: skip
+    # readable incident files: odd names, encodings, a stray quote, a header alone
+    text = incident_text(n)
+    readable = {
+        "name with spaces.csv": text.encode(),
+        "namn å ä ö.csv": text.encode(),
+        "nfd_a\u030a.csv": text.encode(),
+        "-börjar med streck.csv": text.encode(),
+        "x" * 200 + ".csv": text.encode(),
+        "utf16le_utan_bom.csv": text.encode("utf-16-le"),
+        "utf16be_utan_bom.csv": text.encode("utf-16-be"),
+        "crlf.csv": text.replace("\n", "\r\n").encode(),
+        "lösa citat.csv": incident_text(n, stray_quote=True).encode(),
+        "cp1252.csv": text.encode("cp1252"),
+    }
+    for name, data in readable.items():
+        path = files / name
+        path.write_bytes(data)
+        v = out / f"{path.stem[:40]}.validated.csv"
+        argv = ["validate", "--out", str(v), "--", str(path)]
+        cases.append(
+            FileCase("validate FILE", f"validate {name[:40]}", tuple(argv), "read", (str(v),), rows=n)
+        )
+        argv = ["analyze", "--network", str(network), "--out", str(out / "a"), "--", str(path)]
+        cases.append(FileCase("analyze FILE", f"analyze {name[:40]}", tuple(argv), "read"))
+    header_only = files / "bara_rubriker.csv"
+    header_only.write_text("Datum;Kl;Brottstyp;Plats;X;Y\n", encoding="utf-8")
+    argv = ["validate", str(header_only), "--out", str(out / "h.csv")]
+    cases.append(
+        FileCase(
+            "validate FILE", "validate header only", tuple(argv), "either", (str(out / "h.csv"),), rows=0
+        )
+    )
+    argv = ["analyze", str(header_only), "--network", str(network), "--out", str(out / "a")]
+    cases.append(FileCase("analyze FILE", "analyze header only", tuple(argv), "either", (str(out / "a"),)))
+    return cases
+
+
+def run_real(case: FileCase, monkeypatch: Any) -> Outcome:
+    """Run ``main(argv)`` for real up to the analysis (``analyze`` and the sample's loaders raise
+    :class:`WorkStarted`): files are read, networks loaded, tables written."""
+    import trygghet_geo.analysis
+    import trygghet_geo.batch
+    import trygghet_geo.network
+    import trygghet_geo.sample
+
+    def stop(*args: object, **kwargs: object) -> None:
+        raise WorkStarted
+
+    import shutil
+
+    for made in map(Path, case.outputs):  # nothing left from an earlier case
+        if made.is_dir():
+            shutil.rmtree(made)
+        elif made.exists():
+            made.unlink()
+    import trygghet_geo.density
+    import trygghet_geo.hotspots
+
+    read_network = trygghet_geo.network.read_network
+    NETWORK_READ.clear()
+
+    def reading_network(*args: Any, **kwargs: Any) -> Any:
+        NETWORK_READ.append(True)
+        return read_network(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        for module, attr in ((trygghet_geo.analysis, "analyze"), (trygghet_geo.sample, "load_network"),
+                             (trygghet_geo.batch, "run"), (trygghet_geo.network, "network_store_from_pbf"),
+                             (trygghet_geo.analysis, "_geocode")):  # fmt: skip
+            m.setattr(module, attr, stop)
+        m.setattr(trygghet_geo.network, "read_network", reading_network)
+        return run_before_work(case.argv)
+
+
+NETWORK_READ: list[bool] = []  # the street network was read during the last real run
+
+
+def judge_real(case: FileCase, outcome: Outcome) -> str | None:
+    command = next(a for a in case.argv if not a.startswith("-"))
+    err = _without_warnings(outcome.err, command)
+    if outcome.escaped is not None:
+        return f"exception escaped main: {outcome.escaped}"
+    if "Traceback" in err:
+        return "traceback on stderr"
+    if case.expect == "read" or (case.expect == "either" and outcome.code in (0, None)):
+        if outcome.code not in (0, None):
+            return f"a usable file refused (exit {outcome.code}): {err[:200]}"
+        return _rows_lost(case)
+    if outcome.code is None:
+        return "the analysis started on a file that cannot be used (checked too late)"
+    if NETWORK_READ and case.role.split(" ")[-1] in _BEFORE_NETWORK and case.role != "plan init --areas":
+        return "the street network was read before this file was found unusable (read the file first)"
+    if outcome.code == 0:
+        return "exit 0 for a file that cannot be used"
+    if outcome.code == 3:
+        return f"an unexpected error (a bug) instead of a data error: {err[:200]}"
+    if len(err.splitlines()) != 1 or not err.startswith(f"trygghet-geo {command}: error: "):
+        return f"not one clear line: {err[:300]!r}"
+    if "object at 0x" in err:
+        return f"a repr in the message: {err[:200]}"
+    left = [p for p in case.outputs if Path(p).exists()]
+    if left:
+        return f"outputs left behind after the failure: {left}"
+    return None
+
+
+def _rows_lost(case: FileCase) -> str | None:
+    if case.rows is None or case.argv[0] != "validate":
+        return None
+    import csv as csvmod
+
+    out = Path(case.argv[case.argv.index("--out") + 1])
+    rejects = out.with_name(f"{out.stem.removesuffix('.validated')}.rejects.csv")
+    counts = []
+    for path in (out, rejects):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            counts.append(len(list(csvmod.reader(fh, delimiter=";"))) - 1)
+    # every row is in the validated table (with its status); the rejects table lists the refused ones again
+    if counts[0] != case.rows:
+        return f"rows lost: {case.rows} in, {counts[0]} in the validated table ({counts[1]} rejects)"
+    return None

@@ -72,3 +72,28 @@ def test_the_corpus_covers_every_class_and_option(corpus: list[cc.Case]) -> None
             if action.dest in cc.NUMERIC or action.dest in cc.TEXT_SPECS:
                 assert (command, action.option_strings[-1]) in options, (command, action.dest)
     assert len(corpus) > 2000
+
+
+@pytest.fixture(scope="module")
+def file_cases(tmp_path_factory: pytest.TempPathFactory) -> list[cc.FileCase]:
+    return cc.hostile_file_cases(tmp_path_factory.mktemp("cli_files"))
+
+
+ROLES = sorted({c.split(" ")[0] for c in cc._ROLES})
+
+
+@pytest.mark.parametrize("command", ROLES)
+def test_hostile_files_are_refused_on_one_line_before_the_work(
+    command: str, file_cases: list[cc.FileCase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file option given each unusable content under each of its suffixes, and usable files with odd
+    names and encodings, read for real (the analysis itself is not run): a refusal is one line naming the
+    option or file, exit 1 or 2, before the street network is read when the file could be read first, and
+    with no output left behind; a usable file is read with every row accounted for."""
+    cases = [c for c in file_cases if c.argv[0] == command]
+    failures = []
+    for case in cases:
+        verdict = cc.judge_real(case, cc.run_real(case, monkeypatch))
+        if verdict is not None:
+            failures.append(f"{case.name}: {verdict}")
+    assert not failures, f"{len(failures)} of {len(cases)} failed:\n" + "\n".join(failures[:40])
