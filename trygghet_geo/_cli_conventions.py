@@ -33,6 +33,7 @@ __all__ = [
     "check_catalogue",
     "exit_code",
     "fail",
+    "file_names_printable",
     "help_key",
     "lang_from_argv",
     "localize",
@@ -71,6 +72,23 @@ def fail(args: argparse.Namespace, exc: BaseException, *, before_work: bool = Fa
         message = f"error: {message}"
     print(f"trygghet-geo {args.command}: {message}", file=sys.stderr)
     return code
+
+
+@contextlib.contextmanager
+def file_names_printable() -> Iterator[None]:
+    """Standard output that prints a file name holding bytes that are not UTF-8 (which Python passes on as
+    surrogates) as those bytes, as ``ls`` does, instead of failing on it; restored afterwards."""
+    stream = sys.stdout
+    errors = getattr(stream, "errors", None)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or errors is None:  # a replaced stream (a notebook, a test's capture)
+        yield
+        return
+    reconfigure(errors="surrogateescape")
+    try:
+        yield
+    finally:
+        reconfigure(errors=errors)
 
 
 @contextlib.contextmanager

@@ -184,8 +184,7 @@ def _check_out(args: argparse.Namespace) -> None:
                 raise ParameterError(
                     f"{flag} {value!r}: is also an input ({role}); the run would overwrite what it reads"
                 )
-        if not flag.endswith("(its rejects table)"):
-            _output_file(flag, value, kinds)
+        _output_file(flag, value, kinds)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -17,6 +17,7 @@ from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
 from trygghet_geo._cli_conventions import (
     add_conventions,
+    file_names_printable,
     lang_from_argv,
     localize,
     one_line_warnings,
@@ -662,7 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, runners = build_parser(lang_from_argv(argv))
     args = parser.parse_args(argv)
-    with ui_language(args.ui_lang), one_line_warnings(args.command):
+    with ui_language(args.ui_lang), one_line_warnings(args.command), file_names_printable():
         return _run(args, runners)
 
 

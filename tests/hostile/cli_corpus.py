@@ -565,6 +565,12 @@ def output_path_cases(f: Files, root: Path) -> Iterator[Case]:
             str(Path(value) / "f.xlsx"),
         ]
         yield Case("output path", f"plan followup --out: {what}", tuple(argv), "refuse", "--out")
+    rejects = Path(f.out) / "w.rejects.csv"  # validate writes w.csv, then its rejects table: a folder here
+    rejects.mkdir(exist_ok=True)
+    argv = ["validate", f.incidents, "--out", str(Path(f.out) / "w.csv")]
+    yield Case(
+        "output path", "validate: its rejects table an existing folder", tuple(argv), "refuse", "--out"
+    )
     argv = ["plan", "init", f.out]
     yield Case("output path", "plan init register: an existing folder", tuple(argv), "refuse", "register")
     argv = ["plan", "init", str(Path(f.out) / "r.docx")]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import zlib
 from collections import Counter
+from pathlib import Path
 
 import cli_corpus as cc
 import pytest
@@ -97,3 +98,37 @@ def test_hostile_files_are_refused_on_one_line_before_the_work(
         if verdict is not None:
             failures.append(f"{case.name}: {verdict}")
     assert not failures, f"{len(failures)} of {len(cases)} failed:\n" + "\n".join(failures[:40])
+
+
+def _cli(*argv: str, cwd: Path) -> tuple[int, str, str]:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(
+        [sys.executable, "-m", "trygghet_geo", "--no-progress", *argv],
+        cwd=cwd, env=env, capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    return done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+
+
+def test_end_to_end_in_a_real_process(tmp_path: Path) -> None:
+    """A few checks in a real process, where Python's own streams and warning filters apply: a file name
+    that is not UTF-8, a GDAL warning, and a refusal."""
+    data = cc.incident_text(5).encode()
+    odd = os.fsdecode(b"n\xffamn.csv")  # bytes a shell passes as they are; Python holds them as surrogates
+    (tmp_path / odd).write_bytes(data)
+    code, _, err = _cli("validate", odd, cwd=tmp_path)
+    assert code == 0, err
+    assert (tmp_path / os.fsdecode(b"n\xffamn.validated.csv")).exists()
+    sqlite = tmp_path / "inte.gpkg"
+    cc._sqlite_not_geopackage(sqlite)
+    code, _, err = _cli("validate", str(sqlite), "--out", "v.csv", cwd=tmp_path)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert all(line.startswith("trygghet-geo validate: ") for line in lines), err
+    assert sum("error:" in line for line in lines) == 1, err
+    assert not (tmp_path / "v.csv").exists()
+    code, _, err = _cli("analyze", "saknas.csv", "--network", "n.gpkg", "--lixel-m", "1", cwd=tmp_path)
+    assert code == 2
+    assert err.startswith("trygghet-geo: error: unrecognized arguments: --lixel-m"), err

@@ -499,7 +499,11 @@ def build(
 
     values: dict[str, Any] = {
         schema.RECORD_ID: record_id.where(record_id != "", None),
-        schema.SOURCE: _strings(np.zeros(n, dtype=np.int8), [prep.source]),
+        # a file name that is not UTF-8 (bytes a shell passes as surrogates): U+FFFD in their place
+        schema.SOURCE: _strings(
+            np.zeros(n, dtype=np.int8),
+            [prep.source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")],
+        ),
         schema.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64)
         if prep.source_rows is None
         else np.asarray(prep.source_rows, dtype=np.int64),
