@@ -23,6 +23,7 @@ Usage::
     .venv/bin/python bench/bench_density.py --continuous --quick   # the continuous kernel's depth loss
     .venv/bin/python bench/bench_density.py --planted   # planted places in the top 1 % of lixels
     .venv/bin/python bench/bench_density.py --planted --family area   # the same, positions in the plane
+    .venv/bin/python bench/bench_density.py --planted --family named  # background on named streets only
 
 ``--planted``: the planted scenarios of ``bench/planted.py`` (three hotspots of 12–60 events within 60 m
 along the streets, uniform noise at 3, 20, 40 and 180 events per km; the same generator judges ``analyze``
@@ -33,12 +34,16 @@ beside the same without adapting (the earlier default) and a fixed 200 m, in the
 listed with the number of lixels outside every planted place that outrank it (0: only the other planted
 places do). ``--family area`` places the noise and the hotspots in the plane instead (``planted_area.py``:
 by area over the street space within 8 m of the lines, hotspots within 50 m of their anchor), as recorded
-positions are, so that a street drawn with its sidewalks gets no more events than a plain one. Then (for the
-default family) the sample's own five planted places: each peak's rank, how many lixels above it lie outside
-every planted place, the rank an exact per-metre estimate would give it, and each place's extent (metres of
-street, edges and junctions within its radius). Seeds: 10–14 and 20–24 chose the grid, 1001–1005 were seen
-once, 3001–3005 chose the adaptive default, 5001–5005 and 9101–9105 judged it, 9201–9205, 9301–9305,
-9401–9405 and 9501–9510 weighed merging (development); 9601–9605 were first run on the final code.
+positions are, so that a street drawn with its sidewalks gets no more events than a plain one. ``--family
+named`` puts the noise on the named streets only, as the bundled sample's generator does
+(``planted_named.py``: footways and sidewalks drawn without a name get no background of their own).
+Then (for the default family) the sample's own five planted places: each peak's rank, how many lixels above it
+lie outside every planted place, the rank an exact per-metre estimate would give it, and each place's extent
+(metres of street, edges and junctions within its radius). Seeds: 10–14 and 20–24 chose the grid, 1001–1005
+were seen once, 3001–3005 chose the adaptive default, 5001–5005 and 9101–9105 judged it, 9201–9205, 9301–9305,
+9401–9405 and 9501–9510 weighed merging (development); 9601–9605 were first run on the final code, 9701–9705
+after it unchanged; the named family was first run on 9201–9205 and 9301–9305, then on 9601–9605 and
+9701–9705.
 
 The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
 is printed beside it.
@@ -249,6 +254,7 @@ def planted(seeds: list[int], family: str = "lines") -> None:
     import geopandas as gpd
     import planted as gen
     import planted_area as area
+    import planted_named as named
 
     from trygghet_geo import sample
     from trygghet_geo.density import DEFAULT_BANDWIDTHS, network_kde
@@ -264,7 +270,7 @@ def planted(seeds: list[int], family: str = "lines") -> None:
         for dens in gen.DENSITIES:
             cells = []
             for seed in seeds:
-                sc = (area if family == "area" else gen).scenario(net, dens, seed)
+                sc = {"area": area, "named": named}.get(family, gen).scenario(net, dens, seed)
                 ex = sc.incidents
                 ev = gpd.GeoDataFrame(
                     ex, geometry=gpd.points_from_xy(ex["Longitud"], ex["Latitud"]), crs=4326
@@ -420,8 +426,9 @@ def main() -> None:
     ap.add_argument("--planted", action="store_true", help="only: planted places in the top 1 % of lixels")
     ap.add_argument("--seeds", default="5001,5002,5003,5004,5005", help="seeds of --planted")
     ap.add_argument(
-        "--family", choices=("lines", "area"), default="lines",
-        help="--planted: events along the drawn lines (planted.py) or in the plane (planted_area.py)",
+        "--family", choices=("lines", "area", "named"), default="lines",
+        help="--planted: events along the drawn lines (planted.py), in the plane (planted_area.py) or with "
+        "the noise on the named streets only (planted_named.py)",
     )  # fmt: skip
     ap.add_argument("--child", nargs=2)
     ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's losses")
