@@ -46,6 +46,20 @@ _INPUTS: dict[str, tuple[str, ...] | None] = {
 }
 # Subcommands whose --out is a folder; for the others it is one file of these kinds.
 _FOLDER_OUT = {"demo", "analyze", "report", "density", "trend", "lagesbild", "hotlist", "batch"}
+# The files each folder-writing subcommand writes in --out ("{name}": its --name), so that a folder or a
+# read-only file in one's place is found before the work, not after half the files are written.
+_MAP, _PLACES = "trygghetskarta.html", ("platser.csv", "platser.xlsx")
+_WRITES: dict[str, tuple[str, ...]] = {
+    "analyze": (_MAP, *_PLACES, "utelamnade.csv", "utelamnade_synpunkter.csv", "manifest.json"),
+    "report": ("{name}.html", "{name}.xlsx", "manifest.json"),
+    "density": ("tathet.gpkg", "tathet.parquet", "tathetskarta.html"),
+    "trend": ("utveckling.gpkg", "narupprepning.csv", "utveckling.html"),
+    "lagesbild": ("{name}.html", "{name}.docx", "{name}.pdf", "lagesbild_karta.html", "manifest.json"),
+    "hotlist": ("hotlist.html", "hotlist.docx"),
+    "demo": (_MAP, *_PLACES, "uppfoljning.html", "uppfoljning.xlsx", "lagesbild.html", "lagesbild.docx",
+             "lagesbild.pdf", "lagesbild_karta.html", "manifest.json"),
+    "batch": ("places.parquet", "index.html"),
+}  # fmt: skip
 _TABLES = (".csv", ".txt", ".xlsx", ".gpkg", ".geojson", ".parquet")
 _FILE_OUT = {"validate": _TABLES, "geocode": _TABLES, "network": (".gpkg",), "plan": (".xlsx", ".csv")}
 
@@ -178,6 +192,7 @@ def _check_out(args: argparse.Namespace) -> None:
                     f"{flag} {value!r}: is an existing file; expected a folder for the outputs"
                 )
             _writable_folder(flag, path)
+            _files_in_folder(args, flag, path)
             continue
         for role, given in inputs:
             if _same_file(path, Path(given)):
@@ -185,6 +200,19 @@ def _check_out(args: argparse.Namespace) -> None:
                     f"{flag} {value!r}: is also an input ({role}); the run would overwrite what it reads"
                 )
         _output_file(flag, value, kinds)
+
+
+def _files_in_folder(args: argparse.Namespace, flag: str, folder: Path) -> None:
+    """No folder and no read-only file where the command writes one of its files in ``folder``."""
+    if flag != "--out" or not folder.is_dir():
+        return
+    for pattern in _WRITES.get(args.command, ()):
+        path = folder / pattern.format(name=getattr(args, "name", ""))
+        if path.is_dir() or (path.exists() and not os.access(path, os.W_OK)):
+            what = "a folder" if path.is_dir() else "a read-only file"
+            raise ParameterError(
+                f"--out {str(folder)!r}: {path.name!r} is {what}; the run writes a file of that name there"
+            )
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -594,6 +594,35 @@ def output_path_cases(f: Files, root: Path) -> Iterator[Case]:
     )
 
 
+def written_names(command: str, parser: argparse.ArgumentParser) -> set[str]:
+    """The files a folder-writing subcommand says it writes: the names in its description and help (the
+    report's from its --name), read as a user reads them."""
+    import re
+
+    texts = [parser.description or "", *(a.help or "" for a in parser._actions)]
+    names = {
+        m.group(0) for t in texts for m in re.finditer(r"\b[a-z_]+\.(?:html|csv|xlsx|gpkg|parquet|docx)\b", t)
+    }
+    if command == "report":
+        names |= {"uppfoljning.html", "uppfoljning.xlsx"}
+    return names
+
+
+def output_name_cases(f: Files) -> Iterator[Case]:
+    """A folder where a subcommand writes one of its files: refused before the work (else the run fails after
+    writing the files before it, and leaves them behind)."""
+    for command, parser in subcommands().items():
+        if command not in ("analyze", "report", "density", "trend", "lagesbild", "hotlist"):
+            continue
+        for name in sorted(written_names(command, parser)):
+            folder = Path(f.out) / f"namn-{command}-{name}"
+            (folder / name).mkdir(parents=True, exist_ok=True)
+            argv = _with(base_argv(command, f), "--out", str(folder))
+            yield Case(
+                "output path", f"{command} --out holds a folder {name}", tuple(argv), "refuse", "--out"
+            )
+
+
 def input_path_cases(f: Files, root: Path) -> Iterator[Case]:
     """Every file option and positional of every subcommand given a missing file or a folder (refused before
     any work, naming the option); and the input options no check knew of."""
@@ -821,6 +850,7 @@ def all_cases(root: Path) -> list[Case]:
     return [
         *option_value_cases(f),
         *output_path_cases(f, root),
+        *output_name_cases(f),
         *input_path_cases(f, root),
         *combination_cases(f),
     ]
