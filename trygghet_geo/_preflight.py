@@ -78,12 +78,13 @@ class _Range:
 
 
 _METRES = _Range(0, 100_000, above=True, what="metres, a number")  # 100 km: beyond any town's streets
+_PIECE = _Range(1, 100_000, what="metres, a number")  # a street cut into pieces under 1 m: billions of them
 _SIMULATIONS = _Range(0, 99_999)
 # Every numeric option of every subcommand (by its dest): NaN and infinity are refused for all of them, and a
 # bound keeps a typing slip (an extra digit, 1e30) from running for days or running out of memory.
 _NUMBERS: dict[str, _Range] = {
     "n_simulations": _SIMULATIONS,
-    "simulations": _SIMULATIONS,
+    "simulations": _Range(1, 99_999),  # trend's near-repeat permutations: a test needs one at least
     "max_depth": _Range(0, 10_000),
     "seed": _Range(0, 2**32 - 1),
     "top": _Range(1, 100_000),
@@ -95,8 +96,8 @@ _NUMBERS: dict[str, _Range] = {
     "workers": _Range(1, 1_024),
     "min_samples": _Range(1, 1_000_000),
     "eps_m": _METRES,
-    "lixel_m": _METRES,
-    "segment_m": _METRES,
+    "lixel_m": _PIECE,
+    "segment_m": _PIECE,
     "neighbourhood_m": _METRES,
     "bandwidth_m": _METRES,
     "max_snap_m": _METRES,

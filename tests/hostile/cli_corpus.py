@@ -41,7 +41,7 @@ _POS = ("float", 0.0, None)  # > 0
 _NONNEG = ("float0", 0.0, None)  # >= 0
 NUMERIC: dict[str, tuple[str, float | None, float | None]] = {
     "n_simulations": _INT0,
-    "simulations": _INT0,
+    "simulations": _INT1,  # near-repeat permutations: a permutation test with none tests nothing
     "max_depth": _INT0,  # 0: no limit
     "seed": _INT0,
     "top": _INT1,
@@ -53,8 +53,8 @@ NUMERIC: dict[str, tuple[str, float | None, float | None]] = {
     "workers": _INT1,
     "eps_m": _POS,  # or 'auto'
     "min_samples": _INT1,  # or 'auto'
-    "lixel_m": _POS,
-    "segment_m": _POS,
+    "lixel_m": ("float0", 1.0, None),  # a piece of street: pieces under 1 m would be billions on a town
+    "segment_m": ("float0", 1.0, None),
     "neighbourhood_m": _POS,
     "bandwidth_m": _POS,
     "max_excel_mb": _POS,
