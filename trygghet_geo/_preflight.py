@@ -141,6 +141,26 @@ def _writable_folder(flag: str, folder: Path) -> None:
         raise ParameterError(f"{flag} {str(folder)!r}: cannot write there ({exc.strerror or exc})") from None
 
 
+def _fits(flag: str, value: str) -> Path:
+    """``value`` as a path the file system can hold: each name within its longest file name and the whole
+    within its longest path (checked by length, since a missing folder on the way hides the system's own
+    error until something is written)."""
+    path = Path(value)
+    probe = path.absolute()
+    while not os.path.isdir(probe) and probe.parent != probe:
+        probe = probe.parent
+    try:
+        longest_name, longest_path = os.pathconf(probe, "PC_NAME_MAX"), os.pathconf(probe, "PC_PATH_MAX")
+    except (OSError, ValueError):  # no pathconf here: the usual Linux limits
+        longest_name, longest_path = 255, 4096
+    size = len(os.fsencode(path.absolute()))
+    part = max((len(os.fsencode(p)) for p in path.parts), default=0)
+    if part > longest_name or size >= longest_path:
+        limit = f"{longest_name} bytes a name" if part > longest_name else f"{longest_path} bytes a path"
+        raise ParameterError(f"{flag} {value[:60]!r}…: too long for the file system (at most {limit})")
+    return path
+
+
 def _output_file(flag: str, out: str, suffixes: tuple[str, ...] | None) -> None:
     """``out`` names a file that can be written: not a folder, of a kind in ``suffixes``, in a folder that
     takes a new file."""
@@ -186,7 +206,7 @@ def _check_out(args: argparse.Namespace) -> None:
             raise ParameterError(
                 f"{flag} {value!r}: empty; expected a {'folder' if kinds == ('/',) else 'file'}"
             )
-        path = Path(value)
+        path = _fits(flag, value)
         if kinds == ("/",):
             if path.exists() and not path.is_dir():
                 raise ParameterError(
@@ -241,7 +261,7 @@ def _given_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def _check_inputs(args: argparse.Namespace) -> None:
     for flag, value in _given_inputs(args):
-        path = Path(value)
+        path = _fits(flag, value)
         if not value.strip() or not path.exists():
             raise InputError(f"{flag} {value!r}: no such file")
         if path.is_dir():
@@ -251,9 +271,9 @@ def _check_inputs(args: argparse.Namespace) -> None:
             kind = "a polygon layer" if suffixes == _LAYERS else "a file"
             raise InputError(f"{flag} {value!r}: expected {kind} ({', '.join(suffixes)})")
     for key in ("output", "networks"):  # verify's output (a folder or a file) and batch's network store
-        where = getattr(args, key, None)
-        if isinstance(where, str) and not (where.strip() and Path(where).exists()):
-            raise InputError(f"{'--' if key == 'networks' else ''}{key} {where!r}: no such file or folder")
+        where, flag = getattr(args, key, None), f"{'--' if key == 'networks' else ''}{key}"
+        if isinstance(where, str) and not (where.strip() and _fits(flag, where).exists()):
+            raise InputError(f"{flag} {where!r}: no such file or folder")
     if isinstance(getattr(args, "networks", None), str) and not Path(args.networks).is_dir():
         raise InputError(
             f"--networks {args.networks!r}: is not a folder (build one with network --by-municipality)"
@@ -348,17 +368,18 @@ def check_combinations(args: argparse.Namespace) -> None:
     refused rather than dropped."""
     command = args.command
     incidents, network = getattr(args, "incidents", None), getattr(args, "network", None)
+    inc = "an incident file" if command == "hotlist" else "--incidents"
     if command in ("report", "lagesbild", "hotlist") and incidents is None:
-        ignored = ["observations", "network", "gazetteer", *(["study_area"] if command == "hotlist" else [])]
-        ignored = [f for f in ignored if getattr(args, f, None)]  # lagesbild draws --study-area on the sample
-        if ignored:
+        names = ["observations", "network", "gazetteer", *(["study_area"] if command == "hotlist" else [])]
+        flags = [f"--{f.replace('_', '-')}" for f in names]  # lagesbild draws --study-area on the sample
+        given = [flag for flag, f in zip(flags, names, strict=True) if getattr(args, f, None)]
+        if given:
             raise ParameterError(
-                f"--{ignored[0].replace('_', '-')} needs an incident file (without one the sample is used)"
+                f"{', '.join(flags[:-1])} and {flags[-1]} need {inc} (else the sample is used): "
+                f"{' '.join(given)} given"
             )
     if command in ("report", "lagesbild", "hotlist") and incidents is not None and network is None:
-        raise ParameterError(
-            "an incident file needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)"
-        )
+        raise ParameterError(f"{inc} needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)")
     if command == "plan" and args.action == "followup" and not (incidents and network):
         raise ParameterError("plan followup needs --incidents and --network (as 'trygghet-geo analyze')")
     if command == "network":

@@ -439,6 +439,8 @@ def output_path_cases(f: Files, root: Path) -> Iterator[Case]:
         "a folder that cannot be created (/proc)": "/proc/trygghet/x",
         "a read-only folder": str(locked / "ut"),
         "a path through a read-only folder": str(locked / "a" / "b"),
+        "a name longer than the file system takes": str(root / ("å" * 200)),
+        "a path longer than the file system takes": str(root / "/".join(["mapp" * 50] * 30)),
     }
     folder_commands = ("demo", "analyze", "report", "density", "trend", "lagesbild", "hotlist", "batch")
     for command in folder_commands:
@@ -627,13 +629,18 @@ def input_path_cases(f: Files, root: Path) -> Iterator[Case]:
     """Every file option and positional of every subcommand given a missing file or a folder (refused before
     any work, naming the option); and the input options no check knew of."""
     missing = str(root / "saknas.csv")
+    too_long = str(root / ("lång" * 80 + ".csv"))
     for command, parser in subcommands().items():
         base = base_argv(command, f)
         for action in parser._actions:
             dest = action.dest
             if dest not in _FILE_OPTIONS or (command, dest) in _NOT_AN_INPUT:
                 continue
-            for what, value in (("missing", missing), ("a folder", f.networks)):
+            for what, value in (
+                ("missing", missing),
+                ("a folder", f.networks),
+                ("a name too long", too_long),
+            ):
                 if what == "a folder" and (command, dest) in _FOLDERS_ALLOWED:
                     continue
                 if action.option_strings:
