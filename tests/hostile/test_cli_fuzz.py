@@ -132,3 +132,47 @@ def test_end_to_end_in_a_real_process(tmp_path: Path) -> None:
     code, _, err = _cli("analyze", "saknas.csv", "--network", "n.gpkg", "--lixel-m", "1", cwd=tmp_path)
     assert code == 2
     assert err.startswith("trygghet-geo: error: unrecognized arguments: --lixel-m"), err
+
+
+# Rows no analysis can use, one of each kind, built from the good rows' columns (date, time, category, place,
+# x, y): every one must come back in utelamnade.csv with its reason.
+_BAD_ROWS = {
+    "date": "inte-ett-datum;22:00;Rån;Gata 3;6580200;674210",
+    "time": "2025-02-02;25:61;Rån;Gata 3;6580200;674211",
+    "no place": "2025-02-02;12:00;Rån;;;",
+    "blank": ";;;;;",
+    "far away": "2025-02-03;12:00;Rån;Gata 1;1;1",
+    "far date": "1850-01-01;12:00;Rån;Gata 1;6580200;674212",
+    "text coordinates": "2025-02-03;12:00;Rån;Gata 1;norr;öst",
+    "formula": "2025-02-03;12:00;=HYPERLINK(1);Gata 1;6580200;674213",
+}
+
+
+def test_analyze_accounts_for_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``analyze`` on a file of good rows and one row of each unusable kind: rows read = rows in the file,
+    and rows read = rows clustered + rows in utelamnade.csv."""
+    import csv
+    import re
+    import warnings
+
+    from trygghet_geo.cli import main
+
+    network, _, _ = cc.tiny_town(tmp_path)
+    good = cc.incident_text(30).splitlines()
+    path = tmp_path / "blandat.csv"
+    path.write_text("\n".join([*good, *_BAD_ROWS.values()]) + "\n", encoding="utf-8")
+    rows_in = len(good) - 1 + len(_BAD_ROWS)
+    out = tmp_path / "ut"
+    argv = ["--no-progress", "--lang", "en", "analyze", str(path), "--network", str(network),
+            "--n-simulations", "0", "--no-basemap", "--out", str(out)]  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as the command line runs in a shell
+        assert main(argv) == 0
+    printed = capsys.readouterr().out
+    found = re.search(r"Incidents read: (\d+) .*?clustered: (\d+)\)", printed)
+    assert found is not None, printed
+    read, used = int(found.group(1)), int(found.group(2))
+    with (out / "utelamnade.csv").open(encoding="utf-8-sig", newline="") as fh:
+        left = len(list(csv.reader(fh, delimiter=";"))) - 1
+    assert read == rows_in, printed
+    assert used + left == read, (used, left, printed)
