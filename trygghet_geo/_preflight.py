@@ -227,8 +227,14 @@ def _files_in_folder(args: argparse.Namespace, flag: str, folder: Path) -> None:
     """No folder and no read-only file where the command writes one of its files in ``folder``."""
     if flag != "--out" or not folder.is_dir():
         return
+    inputs = _given_inputs(args)
     for pattern in _WRITES.get(args.command, ()):
         path = folder / pattern.format(name=getattr(args, "name", ""))
+        for role, given in inputs:
+            if _same_file(path, Path(given)):
+                raise ParameterError(
+                    f"--out {str(folder)!r}: the run writes {path.name!r} there, which is the input {role}"
+                )
         if path.is_dir() or (path.exists() and not os.access(path, os.W_OK)):
             what = "a folder" if path.is_dir() else "a read-only file"
             raise ParameterError(

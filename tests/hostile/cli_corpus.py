@@ -500,6 +500,10 @@ def output_path_cases(f: Files, root: Path) -> Iterator[Case]:
         ),
         ("network", ["network", "--lines", f.network, "--out", f.network]),
         (
+            "validate (the rejects table)",
+            ["validate", str(Path(f.out) / "x.rejects.csv"), "--out", str(Path(f.out) / "x.validated.csv")],
+        ),
+        (
             "plan followup",
             [
                 "plan",
@@ -535,6 +539,20 @@ def output_path_cases(f: Files, root: Path) -> Iterator[Case]:
             expect = "accept"
         option = "--save-gazetteer" if "--save-gazetteer" in what else "--out"
         yield Case("output path", f"output = input: {what}", tuple(argv), expect, option)
+    (Path(f.out) / "x.rejects.csv").write_text("Plats\nTorget\n", encoding="utf-8")
+    # an input in --out under a name the command writes there (the names as its help gives them)
+    for command, parser in subcommands().items():
+        if command not in ("analyze", "density", "trend", "hotlist"):
+            continue
+        for name in sorted(n for n in written_names(command, parser) if n.endswith(".csv")):
+            folder = Path(f.out) / f"in-{command}"
+            folder.mkdir(exist_ok=True)
+            (folder / name).write_text("Plats;Datum\nStorgatan 1;2025-01-02\n", encoding="utf-8")
+            argv = _with(base_argv(command, f), "--out", str(folder))
+            argv[1] = str(folder / name)
+            yield Case(
+                "output path", f"{command}: the input is {name} in --out", tuple(argv), "refuse", "--out"
+            )
     # a --save-gazetteer / plan register / followup --out that cannot be written
     for what, value in bad.items():
         if what == "an existing file where a folder is expected":
