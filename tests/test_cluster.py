@@ -400,9 +400,9 @@ def test_co_located_points_are_at_distance_zero(canal) -> None:
 
 
 def test_bad_arguments(canal) -> None:
-    with pytest.raises(InputError, match="eps_m"):
+    with pytest.raises(ParameterError, match="eps_m"):
         dbscan_on_network([0], [1.0], canal, eps_m=-1, min_samples=1)
-    with pytest.raises(InputError, match="min_samples"):
+    with pytest.raises(ParameterError, match="min_samples"):
         dbscan_on_network([0], [1.0], canal, eps_m=1, min_samples=0)
     with pytest.raises(InputError, match="edge_id"):
         dbscan_on_network([7], [1.0], canal, eps_m=1, min_samples=1)

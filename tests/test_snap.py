@@ -9,7 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point
 
-from trygghet_geo.errors import CRSError, InputError
+from trygghet_geo.errors import CRSError, InputError, ParameterError
 from trygghet_geo.network import network_from_lines
 from trygghet_geo.network.snap import random_positions, snap_points
 
@@ -54,7 +54,7 @@ def test_geodataframe_is_reprojected_and_index_kept(cross) -> None:
 def test_bad_inputs(cross) -> None:
     with pytest.raises(InputError, match="shape"):
         snap_points(np.zeros((3, 3)), cross)
-    with pytest.raises(InputError, match="max_snap_m"):
+    with pytest.raises(ParameterError, match="max_snap_m"):
         snap_points(np.zeros((1, 2)), cross, max_snap_m=-1)
     with pytest.raises(InputError, match="Point"):
         snap_points(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 1)])], crs=3006), cross)

@@ -193,28 +193,31 @@ def _record_inputs(manifest: dict[str, Any], files: dict[str, Any]) -> None:
 
 
 def _other_sources(files: list[str] | None) -> dict[str, str] | None:
-    """Each text file's name (without suffix) as its title and its text (UTF-8) as the body."""
+    """Each text file as "Källa 1", "Källa 2", ... with its text (UTF-8) as the body: the document never names
+    the file, since a file name may carry a name or an identity number."""
     if not files:
         return None
     from pathlib import Path
 
+    from trygghet_geo._text import text
+
     out = {}
-    for f in files:
+    for i, f in enumerate(files, 1):
         path = Path(f)
         if not path.is_file():
             raise TrygghetError(f"--other-sources {f!r}: no such file")
         data = path.read_bytes()
         for encoding in ("utf-8-sig", "cp1252"):
             try:
-                text = data.decode(encoding)
+                body = data.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
         else:
-            text = "\0"
-        if "\0" in text:  # NUL is in no text: a binary file (a zip, a workbook, an image)
+            body = "\0"
+        if "\0" in body:  # NUL is in no text: a binary file (a zip, a workbook, an image)
             raise InputError(f"--other-sources {f!r}: not a text file (expected UTF-8 or Windows-1252 text)")
-        out[path.stem] = text
+        out[text("source.other", lang="sv", n=i)] = body
     return out
 
 

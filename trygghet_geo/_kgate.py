@@ -108,7 +108,63 @@ def kept_places(places: Any, hotspots: Any = None, *, k: int = DEFAULT_K) -> Any
         keep = (hid < 0) | (n >= k)
     else:
         keep = hid < 0
-    return places[keep.to_numpy()]
+    return _mask_few_incidents(places[keep.to_numpy()], hid[keep.to_numpy()], k)
+
+
+def _mask_few_incidents(places: Any, hid: Any, k: int) -> Any:
+    """A place found from remarks alone (``hotspot_id`` -1) is shown whatever incidents lie there; when they
+    are fewer than ``k`` (but some), its incident counts, trends and time profile are blanked (NaN, "") and
+    its reason says ``"<k"`` police reports: incidents nearly alone at a place are not counted exactly."""
+    if schema.N_INCIDENTS not in places.columns:
+        return places
+    n = pd.to_numeric(places[schema.N_INCIDENTS], errors="coerce").fillna(0).to_numpy()
+    few = (hid.to_numpy() < 0) & (n > 0) & (n < k)
+    if not few.any():
+        return places
+    out = places.copy()
+    counts = [
+        schema.N_INCIDENTS,
+        schema.N_TIME_UNKNOWN,
+        *(schema.n_of(c) for c in schema.INCIDENT_CATEGORIES),
+    ]
+    counts += [schema.n_window(w) for w in schema.WINDOWS_MONTHS]
+    for col in counts:  # whole numbers stay whole: a nullable integer, missing where blanked
+        if col in out.columns:
+            values = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+            out[col] = values.mask(few)
+    # the incidents' parts of the score are their counts scaled: blanked too (the total score stays, it ranks)
+    trends = [schema.trend_window(w) for w in schema.WINDOWS_MONTHS]
+    for col in (*trends, schema.score_of("incidents"), schema.score_of("recency")):
+        if col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~few, np.nan)
+    for col in (schema.DOMINANT_HOURS, schema.DOMINANT_WEEKDAYS):
+        if col in out.columns:
+            out[col] = out[col].astype(object).where(~few, "")
+    if schema.REASON_CODES in out.columns:
+        from trygghet_geo._config import options
+        from trygghet_geo._reason import decode, encode, reason_line
+
+        rows = np.flatnonzero(few)
+        codes = out[schema.REASON_CODES].astype(object).to_numpy().copy()
+        reasons = (
+            out[schema.PLACE_REASON].astype(object).to_numpy().copy() if schema.PLACE_REASON in out else None
+        )
+        for i in rows:
+            parts = decode(codes[i]) or []
+            kept = [
+                (c, {"below": k} if c == "few_reports" else v) for c, v in parts if c not in _INCIDENT_PARTS
+            ]
+            codes[i] = encode(kept)
+            if reasons is not None:
+                reasons[i] = reason_line(kept, options.lang) or ""
+        out[schema.REASON_CODES] = codes
+        if reasons is not None:
+            out[schema.PLACE_REASON] = reasons
+    return out
+
+
+# reason parts that speak of a place's incidents one by one (counts, trends, busy hours)
+_INCIDENT_PARTS = frozenset(("incidents_recent", "incidents_period", "when"))
 
 
 def shared_hotspots(hotspots: Any, *, k: int = DEFAULT_K) -> Any:

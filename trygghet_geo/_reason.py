@@ -19,7 +19,8 @@ The codes:
     ``n`` safety-walk remarks, the commonest ``topic`` (an observation category), ``only`` when all are
     about it;
 ``few_reports``
-    a place found from remarks alone: ``n`` police reports in the last 12 months;
+    a place found from remarks alone: ``n`` police reports in the last 12 months (``below``: fewer than
+    ``below``, as a shared output says a count under k);
 ``when``
     the busiest ``daypart`` and ``weekdays`` (the time profile's Swedish words, as in the table);
 ``unstable``
@@ -134,7 +135,10 @@ _RENDER: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "incidents_recent": _incidents_recent,
     "incidents_period": lambda v, lang: text("reason.incidents_period", lang, n=_count(v["n"])),
     "remarks": _remarks,
-    "few_reports": lambda v, lang: text("reason.few_reports", lang, n=_count(v["n"])),
+    # a place's count under k is "<k" in a shared output (``_kgate``): {"below": k} instead of {"n": n}
+    "few_reports": lambda v, lang: text(
+        "reason.few_reports", lang, n=f"<{_count(v['below'])}" if "below" in v else _count(v["n"])
+    ),
     "when": _when,
     "unstable": lambda v, lang: text("reason.unstable", lang, seen=_count(v["seen"]), runs=_count(v["runs"])),
     "few_events": lambda v, lang: "",

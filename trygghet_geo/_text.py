@@ -444,6 +444,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "Bakgrund © OpenStreetMap contributors (ODbL)",
         "en": "Background © OpenStreetMap contributors (ODbL)",
     },
+    # --- shared outputs name no input file (a file name may carry a name): the role of the file instead
+    "source.incidents": {"sv": "händelsefilen", "en": "incident file"},
+    "source.observations": {"sv": "synpunktsfilen", "en": "observation file"},
+    "source.other": {"sv": "Källa {n}", "en": "Source {n}"},
 }
 """Key -> {language: text}; ``{name}`` fields are filled by :func:`text`."""
 

@@ -49,16 +49,20 @@ def command_record(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
     in the manifest's ``inputs``, by hash) and the output folder; another file option is kept by its hash."""
     from trygghet_geo.output.privacy import redact
 
-    kept: dict[str, Any] = {}
-    for key, value in sorted(options.items()):
-        if key in _NOT_OPTIONS or key.startswith("_"):
-            continue
+    def kept_value(key: str, value: Any) -> Any:
         if isinstance(value, str) and key != "name" and Path(value).is_file():
-            kept[key] = {"sha256": mf.sha256_file(value)}
-        elif isinstance(value, str):
-            kept[key] = str(redact(value))
-        else:
-            kept[key] = mf._plain(value)
+            return {"sha256": mf.sha256_file(value)}
+        if isinstance(value, str):
+            return str(redact(value))
+        if isinstance(value, list | tuple):  # several files (--other-sources): each by its hash, never named
+            return [kept_value(key, v) for v in value]
+        return mf._plain(value)
+
+    kept = {
+        key: kept_value(key, value)
+        for key, value in sorted(options.items())
+        if key not in _NOT_OPTIONS and not key.startswith("_")
+    }
     return {"name": name, "options": kept}
 
 

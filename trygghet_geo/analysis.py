@@ -211,21 +211,14 @@ def analyze(
     >>> result = analyze(sample.generate_incidents(), network=sample.load_network(),
     ...                  gazetteer=sample.load_gazetteer(), n_simulations=9)  # doctest: +SKIP
     """
-    from trygghet_geo import _validate as v
     from trygghet_geo import schema
     from trygghet_geo._precision import flag_town_only, flag_uncertain
 
-    if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
-        v.positive("eps_m", eps_m)
-    if not isinstance(min_samples, str):
-        v.count("min_samples", min_samples, minimum=1)
-    v.positive("max_snap_m", max_snap_m)
-    v.count("n_simulations", n_simulations)
-    from trygghet_geo.errors import ParameterError
-    from trygghet_geo.hotspots._hdbscan import METHODS
+    _check_parameters(eps_m, min_samples, method, max_snap_m, n_simulations, random_state, n_jobs)
+    _check_network(network)
+    from trygghet_geo import _validate
 
-    if method not in METHODS:
-        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+    _validate.score("min_geocode_score", min_geocode_score)
     stages = _Stages(total=8)
     inc = _read(incidents, "incidents", categories)
     obs = _read(observations, "observations", categories) if observations is not None else None
@@ -303,6 +296,44 @@ def analyze(
         observations_left_out=_observation_counts(obs),
         basemap=resolve_basemap(basemap, network, area=area),
     )
+
+
+def _check_parameters(
+    eps_m: Any,
+    min_samples: Any,
+    method: Any,
+    max_snap_m: Any,
+    n_simulations: Any,
+    random_state: Any,
+    n_jobs: Any,
+) -> None:
+    """The flow's parameters, checked before any work (:mod:`trygghet_geo._validate`)."""
+    from trygghet_geo import _validate as v
+    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.hotspots._hdbscan import METHODS
+    from trygghet_geo.hotspots._montecarlo import check_n_jobs
+
+    if not isinstance(eps_m, str):  # a word such as "auto" is left to the stage that reads it
+        v.metres("eps_m", eps_m)
+    if not isinstance(min_samples, str):
+        v.count("min_samples", min_samples, minimum=1)
+    v.metres("max_snap_m", max_snap_m)
+    v.count("n_simulations", n_simulations, maximum=v.MAX_SIMULATIONS)
+    v.seed("random_state", random_state)
+    check_n_jobs(n_jobs)
+    if method not in METHODS:
+        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+
+
+def _check_network(network: Any) -> None:
+    from trygghet_geo.errors import ParameterTypeError
+    from trygghet_geo.network import StreetNetwork
+
+    if not isinstance(network, StreetNetwork):
+        raise ParameterTypeError(
+            f"network must be a StreetNetwork (trygghet_geo.network.network_from_pbf, network_from_lines, "
+            f"read_network, ...), got {type(network).__name__}"
+        )
 
 
 def _problem_remarks(obs: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -555,13 +586,36 @@ def _meta(inc: pd.DataFrame, obs: pd.DataFrame | None, **kwargs: Any) -> dict[st
     }
 
 
+def _source_roles(left: pd.DataFrame, kind: str, lang: str) -> pd.Series:
+    """The ``source`` column as the role of the file the row came from ("händelsefilen", numbered when
+    several): the file's own name is never written, since a name or an identity number may be in it."""
+    from trygghet_geo import schema
+    from trygghet_geo._text import text
+
+    role = text("source.observations" if kind == "observations" else "source.incidents", lang=lang)
+    if schema.SOURCE not in left.columns:
+        return pd.Series(role, index=left.index, dtype=object)
+    names = left[schema.SOURCE].astype(object)
+    order = {v: i for i, v in enumerate(pd.unique(names))}
+    if len(order) <= 1:
+        return pd.Series(role, index=left.index, dtype=object)
+    return names.map(lambda v: f"{role} {order[v] + 1}").astype(object)
+
+
 def left_out_table(
-    analysis: Analysis, *, lang: str = "sv", kind: Literal["incidents", "observations"] = "incidents"
+    analysis: Analysis,
+    *,
+    lang: str = "sv",
+    kind: Literal["incidents", "observations"] = "incidents",
+    privacy: Literal["internal", "shared"] = "internal",
 ) -> pd.DataFrame:
     """Every incident row that took no part in the clustering (or, with ``kind="observations"``, every
     remark that took no part in the ranking), with its reason spelled out.
 
-    The rows keep their ``source`` and ``source_row`` so whoever made the file can mend them; free text, and
+    The rows keep their ``source_row`` (and, as ``source``, the role of the file they came from, never its
+    name) so whoever made the file can mend them. With ``privacy="shared"`` (the command line's default, as
+    for every file it writes) no record or case id is kept and dates are given by month
+    (:func:`.output._gate.shared_rows`): each row is one incident alone. Free text, and
     numbers in text columns that read as identity or phone numbers, are redacted
     (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
     ``analysis.left_out`` (``analysis.observations_left_out``).
@@ -587,8 +641,14 @@ def left_out_table(
         "reason_text",
         left[schema.REASON].map(lambda code: schema.reason_text(code, lang)),
     )
+    left[schema.SOURCE] = _source_roles(left, kind, lang)
     codes_only = {
         schema.STATUS, schema.REASON, "reason_text", schema.CATEGORY, schema.PRECISION,
         schema.GEOCODE_METHOD, schema.SOURCE, schema.REMARK_STATUS, schema.REMARK_TONE, schema.OFFENCE_CODE,
     }  # fmt: skip
-    return redact_table(left, skip=codes_only)
+    table = redact_table(left, skip=codes_only)
+    if privacy == "shared":
+        from trygghet_geo.output._gate import shared_rows
+
+        return shared_rows(table)
+    return table

@@ -262,10 +262,10 @@ def area_summary(
     """
     import geopandas as gpd
 
+    from trygghet_geo import _validate
     from trygghet_geo.followup import _parse_period, _usable_incidents
 
-    if not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
+    _validate.probability("alpha", alpha)
     table = _areas_table(areas)
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
@@ -345,6 +345,9 @@ def _areas_table(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         raise SchemaError(f"areas: missing column {AREA_ID!r}; read the layer with read_areas()")
     if areas.crs is None:
         raise CRSError("areas have no CRS; read the layer with read_areas() or set one with .set_crs(...)")
+    from trygghet_geo.crs import check_declared
+
+    check_declared(areas, "the areas")
     table = areas.copy()
     if AREA_NAME not in table.columns:
         table[AREA_NAME] = table[AREA_ID]

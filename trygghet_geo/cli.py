@@ -269,14 +269,14 @@ def _run_analyze(args: argparse.Namespace) -> int:
     csv = export_places(result.places, out / "platser.csv", privacy=args.privacy, hotspots=result.hotspots)
     xlsx = export_places(result.places, out / "platser.xlsx", privacy=args.privacy, hotspots=result.hotspots,
                          manifest=result.manifest)  # fmt: skip
-    left_path = write_table(left_out_table(result, lang=lang), out / "utelamnade.csv")
+    left_path = write_table(left_out_table(result, lang=lang, privacy=args.privacy), out / "utelamnade.csv")
     written = [html, csv, xlsx, left_path]
     _print_summary(result, lang)
     print(text("files.map", lang, path=html))
     print(text("files.places", lang, path=csv))
     print(text("files.left_out", lang, path=left_path, n=sum(result.left_out.values())))
     if result.observations is not None:
-        table = left_out_table(result, lang=lang, kind="observations")
+        table = left_out_table(result, lang=lang, kind="observations", privacy=args.privacy)
         obs_path = write_table(table, out / "utelamnade_synpunkter.csv")
         print(text("files.remarks_left_out", lang, path=obs_path, n=len(table)))
         written.append(obs_path)

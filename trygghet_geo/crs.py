@@ -38,6 +38,7 @@ __all__ = [
     "SWEREF99_TM",
     "CoordinateResult",
     "align_crs",
+    "check_declared",
     "coordinates_to_wgs84",
     "in_sweden",
     "metric_crs_for",
@@ -300,10 +301,50 @@ def align_crs(frame: Any, target: Any, *, what: str = "the data") -> Any:
             f".set_crs('EPSG:4326') for longitude/latitude degrees or .set_crs({name!r}) for the network's "
             "metres"
         )
+    check_declared(frame, what)
     if frame.crs == target:
         return frame
     logger.debug("%s reprojected from %s to %s", what, _crs_name(frame.crs), _crs_name(target))
     return frame.to_crs(target)
+
+
+def check_declared(frame: Any, what: str = "the data") -> None:
+    """Coordinates that cannot be in the CRS their frame declares: metres under a geographic CRS (beyond
+    ±180/±90), or degrees under a projected one (most points within 180 m of the projection's origin and,
+    read as longitude/latitude, inside the CRS's own area of use: the same rule as the readers'). Either
+    would be reprojected to points in the wrong place and come back as off the network, not as an error."""
+    import shapely
+    from pyproj import CRS
+
+    crs = CRS.from_user_input(frame.crs)
+    geoms = frame.geometry if hasattr(frame, "geometry") else frame
+    xy = shapely.get_coordinates(geoms.to_numpy())
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if not len(xy):
+        return
+    name = _crs_name(crs)
+    if crs.is_geographic:
+        out = (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+        if out.any():
+            x, y = xy[np.flatnonzero(out)[0]]
+            raise CRSError(
+                f"{what} declare {name} (degrees) but {int(out.sum())} of {len(xy)} coordinate pairs are out "
+                f"of range for degrees (e.g. {x:g}, {y:g}): set the CRS they are in, such as .set_crs("
+                "'EPSG:3006', allow_override=True) for SWEREF 99 TM metres"
+            )
+        return
+    area = crs.area_of_use
+    deg = (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)
+    if area is not None:
+        w, s_, e, n_ = area.bounds
+        deg &= (xy[:, 0] >= w - 2) & (xy[:, 0] <= e + 2) & (xy[:, 1] >= s_ - 2) & (xy[:, 1] <= n_ + 2)
+    if deg.sum() * 2 >= len(xy):
+        x, y = xy[np.flatnonzero(deg)[0]]
+        raise CRSError(
+            f"{what} declare {name} (metres) but {int(deg.sum())} of {len(xy)} coordinate pairs are small "
+            f"numbers like longitude/latitude degrees (e.g. {x:g}, {y:g}): set .set_crs('EPSG:4326', "
+            "allow_override=True) if they are degrees"
+        )
 
 
 def _crs_name(crs: Any) -> str:

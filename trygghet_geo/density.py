@@ -191,6 +191,7 @@ def network_kde(
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
+    _check_distances(events, lixel_m, max_snap_m, trim_bw_m, consolidate_m)
     walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
     tol = _consolidate.check_tolerance(
         _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
@@ -282,6 +283,20 @@ def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> N
         isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1
     ):
         raise InputError(f"max_depth must be a positive integer or None, got {max_depth!r}")
+
+
+def _check_distances(
+    events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: float | None, consolidate_m: float | None
+) -> None:
+    """The distances (:func:`trygghet_geo._validate.metres`: NaN, infinity, text and huge values refused)
+    and the events' time columns (:func:`trygghet_geo._validate.event_times`)."""
+    from trygghet_geo import _validate
+
+    _validate.metres("lixel_m", lixel_m)
+    _validate.metres("max_snap_m", max_snap_m)
+    _validate.metres("trim_bw_m", trim_bw_m, allow_none=True)
+    _validate.metres("consolidate_m", consolidate_m, allow_none=True, allow_zero=True)
+    _validate.event_times("events", events)
 
 
 def _min_share(min_share: float) -> float:

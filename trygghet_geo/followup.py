@@ -154,8 +154,11 @@ def compare_periods(
     >>> int(r.n_before.iloc[0]), int(r.n_after.iloc[0]), round(float(r.change_pct.iloc[0]))
     (10, 2, -80)
     """
-    if not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
+    from trygghet_geo import _validate
+
+    _validate.probability("alpha", alpha)
+    _validate.metres("radius_m", radius_m, allow_none=True)
+    _validate.event_times("incidents", incidents)
     if method not in ("exact", "normal"):
         raise ParameterError(f"method must be 'exact' or 'normal', got {method!r}")
     inc, left_out = _usable_incidents(incidents, network)
@@ -455,10 +458,9 @@ def _parse_period(value: PeriodLike, arg: str, inc: pd.DataFrame) -> _Period:
     except (TypeError, ValueError):
         raise ParameterError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
     tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
-    try:
-        s, e = pd.Timestamp(start), pd.Timestamp(end)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{arg}: cannot read {value!r} as dates ({exc})") from None
+    from trygghet_geo import _validate
+
+    s, e = _validate.date(f"{arg}[0]", start), _validate.date(f"{arg}[1]", end)
     if e == e.normalize():  # a date: inclusive of that whole day
         e = e + pd.Timedelta(days=1)
     if tz is not None:
@@ -514,7 +516,9 @@ def _usable_incidents(
     left_out["no_date"] = int(no_date.sum())
     keep &= ~no_loc & ~no_date
     inc = incidents[keep]
-    inc = inc.to_crs(_target_crs(incidents, network))
+    from trygghet_geo.crs import align_crs
+
+    inc = align_crs(inc, _target_crs(incidents, network), what="the incidents")
     if any(left_out.values()):
         logger.info("follow-up leaves out %s incident rows: %s", sum(left_out.values()), left_out)
     return inc, {k: v for k, v in left_out.items() if v}

@@ -117,11 +117,14 @@ def hotlist(
     """
     import geopandas as gpd
 
-    for name, value in (("days", days), ("baseline_days", baseline_days), ("top", top)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ParameterError(f"{name} must be a whole number >= 1, got {value!r}")
-    if not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
+    from trygghet_geo import _validate
+
+    for name, value in (("days", days), ("baseline_days", baseline_days)):  # pandas dates end in 2262
+        _validate.count(name, value, minimum=1, maximum=_validate.MAX_DAYS)
+    _validate.count("top", top, minimum=1)
+    _validate.probability("alpha", alpha)
+    _validate.metres("segment_m", segment_m)
+    _validate.event_times("incidents", incidents)
     inc = _counted(incidents)
     window, baseline, recent, base = _windows(inc, days, baseline_days, end)
     parts = []
@@ -186,10 +189,9 @@ def _windows(
             raise ParameterError("no dated incident to make a hot-list of; pass end= to set the window")
         last = local.max().normalize()
     else:
-        try:
-            last = pd.Timestamp(end)
-        except (TypeError, ValueError):
-            raise ParameterError(f"end must be a date, got {end!r}") from None
+        from trygghet_geo import _validate
+
+        last = _validate.date("end", end)
         last = (last.tz_localize(None) if last.tzinfo else last).normalize()
     stop = last + pd.Timedelta(days=1)  # exclusive
     start = stop - pd.Timedelta(days=days)
@@ -234,7 +236,9 @@ def _street_rows(
     from trygghet_geo.network.snap import snapped_positions
 
     lix = lixelize(network, segment_m)
-    edge, offset = snapped_positions(inc.to_crs(network.crs), network)
+    from trygghet_geo.crs import align_crs
+
+    edge, offset = snapped_positions(align_crs(inc, network.crs, what="the incidents"), network)
     on = edge >= 0
     # a piece is found by its edge and the offset along it; pieces are ordered by edge, then from_m
     first = np.searchsorted(lix["edge_id"].to_numpy(), np.arange(len(network.edges)))

@@ -182,9 +182,18 @@ def sha256_frame(frame: pd.DataFrame) -> str:
             col = pd.Series(
                 shapely.to_wkb(np.asarray(col.array, dtype=object), output_dimension=2), dtype=object
             )
-        h.update(pd.util.hash_pandas_object(col, index=False).to_numpy().tobytes())
-    h.update(pd.util.hash_pandas_object(frame.index.to_series(), index=False).to_numpy().tobytes())
+        h.update(_hash_column(col))
+    h.update(_hash_column(frame.index.to_series()))
     return h.hexdigest()
+
+
+def _hash_column(col: pd.Series) -> bytes:
+    """pandas' row hashes of a column; cells pandas cannot hash (lists, dicts, sets a user left in a frame)
+    are hashed by their ``repr``, which is stable for such plain values."""
+    try:
+        return bytes(pd.util.hash_pandas_object(col, index=False).to_numpy().tobytes())
+    except TypeError:
+        return bytes(pd.util.hash_pandas_object(col.map(repr), index=False).to_numpy().tobytes())
 
 
 _NETWORK_HASHES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
@@ -214,6 +223,8 @@ def _describe_input(value: Any) -> dict[str, Any]:
     """Role-free description of one input: a file's format, size and hash, or a table's rows and hash."""
     if isinstance(value, pd.DataFrame):
         return {"kind": "table", "rows": len(value), "sha256": sha256_frame(value)}
+    if not isinstance(value, str | os.PathLike):  # neither: the reader refuses it by name
+        return {"kind": type(value).__name__}
     path = Path(value)
     if not path.is_file():
         return {"kind": "missing"}

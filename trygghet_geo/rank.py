@@ -174,7 +174,12 @@ def rank_places(
     >>> places["reason"].iloc[0]
     '20 narkotikabrott senaste 6 mån (inga halvåret före), kvällar fre'
     """
+    from trygghet_geo import _validate
+
     w = _weights(weights)
+    _validate.metres("obs_within_m", obs_within_m, allow_zero=True)
+    _validate.metres("obs_eps_m", obs_eps_m)
+    _validate.count("obs_min_samples", obs_min_samples, minimum=1)
     _check_inputs(hotspots, incidents, network)
     inc = _in_crs(incidents, network)
     obs = _usable_observations(observations, network)
@@ -587,6 +592,10 @@ def _unique_names(names: list[str], streets: list[str]) -> list[str]:
 # --- inputs
 def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     w = dict(DEFAULT_WEIGHTS)
+    if weights is not None and not isinstance(weights, Mapping):
+        from trygghet_geo.errors import ParameterTypeError
+
+        raise ParameterTypeError(f"weights must be a dict such as {{'recency': 2.0}}, got {weights!r}")
     for key, value in (weights or {}).items():
         if key not in DEFAULT_WEIGHTS:
             raise ParameterError(f"weights: unknown key {key!r}; known keys: {sorted(DEFAULT_WEIGHTS)}")
@@ -612,12 +621,16 @@ def _check_inputs(hotspots: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, netwo
             raise SchemaError(f"incidents: missing column {col!r} (snap and cluster the incidents first)")
     if network is None:
         raise InputError("rank_places needs the street network the hotspots were found on (network=...)")
+    from trygghet_geo import _validate
+
+    _validate.event_times("incidents", incidents)
+    _validate.unique_index("incidents", incidents)
 
 
 def _in_crs(incidents: gpd.GeoDataFrame, network: StreetNetwork) -> gpd.GeoDataFrame:
-    if incidents.crs is None:
-        return incidents.set_crs(network.crs)
-    return incidents if incidents.crs == network.crs else incidents.to_crs(network.crs)
+    from trygghet_geo.crs import align_crs
+
+    return align_crs(incidents, network.crs, what="the incidents")
 
 
 def _period(period: Period | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -630,10 +643,15 @@ def _period(period: Period | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp,
                 f"{hint('period', repr(('2024-01-01', '2024-12-31')))}"
             )
         return when.min(), when.max()
+    from trygghet_geo import _validate
+
     try:
-        start, end = (pd.Timestamp(x) for x in period)
+        first, last = period
     except (TypeError, ValueError):
         raise ParameterError(f"period must be a (start, end) pair of dates, got {period!r}") from None
+    start, end = _validate.date("period[0]", first), _validate.date("period[1]", last)
+    if end < start:
+        raise ParameterError(f"period={period!r}: the end is before the start; is the order swapped?")
     if end == end.normalize():
         end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     if tz is not None:

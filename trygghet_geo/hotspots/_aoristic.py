@@ -69,8 +69,9 @@ def aoristic_hours(frame: pd.DataFrame, *, max_interval_h: float = MAX_INTERVAL_
     -------
     AoristicHours
     """
-    if not (np.isfinite(max_interval_h) and max_interval_h > 0):
-        raise InputError(f"max_interval_h must be a positive number of hours, got {max_interval_h!r}")
+    from trygghet_geo import _validate
+
+    _validate.positive("max_interval_h", max_interval_h)
     start_col = schema.OCCURRED_FROM if schema.OCCURRED_FROM in frame.columns else schema.OCCURRED_AT
     if start_col not in frame.columns:
         raise InputError(f"the events have no {schema.OCCURRED_AT!r} column (the time of each event)")

@@ -116,14 +116,10 @@ def _check_positions(
 
 
 def _check_params(eps_m: Any, min_samples: Any) -> None:
-    if (
-        isinstance(eps_m, bool)
-        or not isinstance(eps_m, int | float)
-        or not (np.isfinite(eps_m) and eps_m > 0)
-    ):
-        raise InputError(f"eps_m must be a positive number of metres, got {eps_m!r}")
-    if isinstance(min_samples, bool) or not isinstance(min_samples, int | np.integer) or min_samples < 1:
-        raise InputError(f"min_samples must be an integer ≥ 1, got {min_samples!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("eps_m", eps_m)
+    _validate.count("min_samples", min_samples, minimum=1)
 
 
 def dbscan_on_network(
@@ -215,8 +211,9 @@ def network_distance_graph(
     >>> g.toarray().tolist()
     [[0.0, 15.0], [15.0, 0.0]]
     """
-    if not (np.isfinite(max_distance_m) and max_distance_m > 0):
-        raise InputError(f"max_distance_m must be a positive number of metres, got {max_distance_m!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("max_distance_m", max_distance_m)
     e, t, _ = _check_positions(edge_id, offset_m, network, None)
     n = len(e)
     if not (e >= 0).any():
@@ -309,6 +306,9 @@ class NetworkDBSCAN(ClusterMixin, BaseEstimator):  # type: ignore[misc]  # sklea
             self._validate_params()
         except InvalidParameterError as exc:  # the package's own error, still a ValueError and a TypeError
             raise ParameterTypeError(str(exc)) from exc
+        from trygghet_geo import _validate
+
+        _validate.count("min_samples", self.min_samples, minimum=1)  # scikit-learn takes True for 1
         if self.network is None:
             from sklearn.cluster import DBSCAN
 
@@ -472,6 +472,11 @@ def suggest_eps(
     from sklearn.utils import check_random_state
 
     _check_params(max_distance_m, k)
+    from trygghet_geo import _validate
+
+    if sample_size is not None:
+        _validate.count("sample_size", sample_size, minimum=1)
+    _validate.seed("random_state", random_state)
     e, t, _ = _check_positions(edge_id, offset_m, network, None)
     n_snapped = int((e >= 0).sum())
     if n_snapped == 0:

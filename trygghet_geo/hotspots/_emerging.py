@@ -35,6 +35,11 @@ __all__ = ["PATTERNS", "emerging_hotspots"]
 logger = logging.getLogger(__name__)
 
 TimeStep = Literal["day", "week", "month", "quarter", "year"]
+#: The most time steps a cube takes: the Mann-Kendall test compares every pair of steps, so its cost grows
+#: with their square; a longer span is almost always a date typed wrong (1678, 2262), and ``n_steps`` keeps
+#: the last steps of a genuinely long series.
+MAX_STEPS: Final = 1000
+_MK_CHUNK: Final = 4_000_000  # pairwise differences held at once by mann_kendall (32 MB)
 _FREQ: Final = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 _HOT: Final = (
     "new",
@@ -104,7 +109,11 @@ def mann_kendall(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(series, dtype=np.float64)
     m, t = x.shape
     iu, ju = np.triu_indices(t, 1)
-    s = np.sign(x[:, ju] - x[:, iu]).sum(axis=1)
+    rows = max(1, _MK_CHUNK // max(len(iu), 1))  # rows a chunk: memory stays bounded for any m
+    s = np.concatenate(
+        [np.sign(x[a : a + rows, ju] - x[a : a + rows, iu]).sum(axis=1) for a in range(0, m, rows)]
+        or [np.zeros(0)]
+    )
     srt = np.sort(x, axis=1)
     new = np.ones((m, t), dtype=bool)
     new[:, 1:] = srt[:, 1:] != srt[:, :-1]
@@ -186,15 +195,13 @@ def _check(
         raise ParameterError(f"global_window must be one of {list(GLOBAL_WINDOWS)}, got {global_window!r}")
     if time_step not in _FREQ:
         raise ParameterError(f"time_step must be one of {sorted(_FREQ)}, got {time_step!r}")
-    for name, value in (("segment_m", segment_m), ("neighbourhood_m", neighbourhood_m)):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
-        ):
-            raise ParameterError(f"{name} must be a positive number of metres, got {value!r}")
-    if n_steps is not None and (isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 2):
-        raise ParameterError(f"n_steps must be an integer of at least 2, got {n_steps!r}")
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("segment_m", segment_m)
+    _validate.metres("neighbourhood_m", neighbourhood_m, allow_none=True)
+    if n_steps is not None:
+        _validate.count("n_steps", n_steps, minimum=2, maximum=MAX_STEPS)
+    _validate.probability("alpha", alpha)
 
 
 def emerging_hotspots(
@@ -300,6 +307,9 @@ def emerging_hotspots(
     _check(time_step, segment_m, neighbourhood_m, n_steps, alpha, global_window)
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
+    from trygghet_geo import _validate
+
+    _validate.event_times("incidents", incidents)
     lix = lixelize(network, float(segment_m))
     edge_id, offset = snapped_positions(incidents, network)
     seg_of = _segment_of(lix, edge_id, offset)
@@ -312,6 +322,12 @@ def emerging_hotspots(
     ordinal = bins["ordinal"].to_numpy()
     hi = int(ordinal.max())
     lo = hi - n_steps + 1 if n_steps is not None else int(ordinal.min())
+    if hi - lo + 1 > MAX_STEPS:
+        first, last = (pd.Period(ordinal=o, freq=_FREQ[time_step]) for o in (lo, hi))
+        raise InputError(
+            f"the incidents span {hi - lo + 1} steps of one {time_step} ({first} to {last}), more than "
+            f"{MAX_STEPS}: pass n_steps= to keep the last ones, a longer time_step, or drop the far dates"
+        )
     inside = ordinal >= lo
     t = hi - lo + 1
     counts = np.zeros((len(lix), t))

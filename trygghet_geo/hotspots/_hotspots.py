@@ -183,8 +183,12 @@ def find_hotspots(
     labels = np.asarray(labels)
     if labels.shape != (len(points),):
         raise InputError(f"labels has shape {labels.shape}, expected ({len(points)},) to match the points")
-    if not (np.isfinite(buffer_m) and buffer_m > 0):
-        raise InputError(f"buffer_m must be a positive number of metres, got {buffer_m!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("buffer_m", buffer_m)
+    _validate.metres("eps_m", eps_m, allow_none=True)
+    _validate.event_times("points", points)
+    _validate.unique_index("points", points)
     edge_id, offset = snapped_positions(points, network)
     clustered = labels >= 0
     if (clustered & (edge_id < 0)).any():

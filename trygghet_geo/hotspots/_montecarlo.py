@@ -88,6 +88,7 @@ def seeds(random_state: int | np.random.Generator | None, n_simulations: int) ->
 def check_n_jobs(n_jobs: object) -> None:
     """Refuse an ``n_jobs`` that is not None or a non-zero integer."""
     bad = isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0
+    bad = bad or not -(2**31) < n_jobs < 2**31  # type: ignore[operator]  # beyond a C int: no machine has it
     if n_jobs is not None and bad:
         from trygghet_geo.errors import ParameterError
 

@@ -61,7 +61,7 @@ def _workers(n_jobs: int | None) -> int:
         return cores
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs < 1:
         raise ParameterError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
-    return int(n_jobs)
+    return min(int(n_jobs), cores)
 
 
 def street_pairs(
@@ -249,14 +249,13 @@ def near_repeat(
     """
     s_edges = _bands(space_bands_m, "space_bands_m")
     t_edges = _bands(time_bands_days, "time_bands_days")
-    if (
-        isinstance(n_simulations, bool)
-        or not isinstance(n_simulations, int | np.integer)
-        or n_simulations < 1
-    ):
-        raise ParameterError(f"n_simulations must be a positive integer, got {n_simulations!r}")
+    from trygghet_geo import _validate
+
+    _validate.count("n_simulations", n_simulations, minimum=1, maximum=_validate.MAX_SIMULATIONS)
+    _validate.seed("random_state", random_state)
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
+    _validate.event_times("incidents", incidents)
     workers = _workers(n_jobs)
     t_all, has_time = _event_times(incidents)
     edge_id, offset = snapped_positions(incidents, network)

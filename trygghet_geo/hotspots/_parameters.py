@@ -52,10 +52,12 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import pandas as pd
 
+from trygghet_geo import schema
 from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.network.distance import _prepare, cached_node_distances, neighbour_weight
-from trygghet_geo.network.snap import random_positions
+from trygghet_geo.network.snap import random_positions, stored_positions
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -456,12 +458,17 @@ def suggest_parameters(
     >>> p.eps_m, p.min_samples, round(p.expected, 1)
     (50.0, 11, 5.0)
     """
-    e = np.asarray(edge_id)
-    e = np.where(np.isnan(e), -1, e).astype(np.int64) if np.issubdtype(e.dtype, np.floating) else e
+    from trygghet_geo import _validate
+
+    _check_given(eps_m, min_samples)
+    _validate.seed("random_state", random_state)
+    if np.shape(edge_id) != np.shape(offset_m) or np.ndim(edge_id) != 1:
+        shapes = f"edge_id {np.shape(edge_id)} and offset_m {np.shape(offset_m)}"
+        raise InputError(f"{shapes}: expected two 1-d arrays of one length")
+    e, _ = stored_positions(pd.DataFrame({schema.EDGE_ID: edge_id, schema.EDGE_OFFSET_M: offset_m}), network)
     n = int((e >= 0).sum())
     if n == 0:
         raise InputError("suggest_parameters needs at least one event on the network (edge_id >= 0)")
-    _check_given(eps_m, min_samples)
     total = float(network.edges["length_m"].sum())
     lam = n / total
     pe, pt = random_positions(network, SAMPLE_POSITIONS, random_state=random_state)
@@ -496,13 +503,19 @@ def suggest_parameters(
 
 
 def _check_given(eps_m: Any, min_samples: Any) -> None:
-    if not (isinstance(eps_m, str) and eps_m == AUTO) and (
-        isinstance(eps_m, bool)
-        or not isinstance(eps_m, int | float)
-        or not (np.isfinite(eps_m) and eps_m > 0)
-    ):
-        raise ParameterError(f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}")
-    if not (isinstance(min_samples, str) and min_samples == AUTO) and (
-        isinstance(min_samples, bool) or not isinstance(min_samples, int | np.integer) or min_samples < 1
-    ):
-        raise ParameterError(f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}")
+    from trygghet_geo import _validate
+
+    if not (isinstance(eps_m, str) and eps_m == AUTO):
+        try:
+            _validate.metres("eps_m", eps_m)
+        except ParameterError:
+            raise ParameterError(
+                f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}"
+            ) from None
+    if not (isinstance(min_samples, str) and min_samples == AUTO):
+        try:
+            _validate.count("min_samples", min_samples, minimum=1)
+        except ParameterError:
+            raise ParameterError(
+                f"min_samples must be 'auto' or an integer ≥ 1, got {min_samples!r}"
+            ) from None

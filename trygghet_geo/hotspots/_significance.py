@@ -59,7 +59,7 @@ from trygghet_geo.hotspots._dbscan import dbscan_on_network
 from trygghet_geo.hotspots._fdr import q_values
 from trygghet_geo.hotspots._parameters import street_weights
 from trygghet_geo.hotspots._zones import cluster_statistic, core_zone_llr
-from trygghet_geo.network.snap import random_positions
+from trygghet_geo.network.snap import random_positions, stored_positions
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -138,7 +138,8 @@ def hotspot_significance(
     >>> bool(out["significant"].iloc[0]), float(out["p_max"].iloc[0]) <= 0.05
     (True, True)
     """
-    v.count("n_simulations", n_simulations)
+    v.count("n_simulations", n_simulations, maximum=v.MAX_SIMULATIONS)
+    v.seed("random_state", random_state)
     _montecarlo.check_n_jobs(n_jobs)
     v.probability("alpha", alpha)
     v.positive("eps_m", eps_m)
@@ -148,10 +149,10 @@ def hotspot_significance(
             raise SchemaError(f"incidents: missing column {col!r} (snap the incidents first)")
     if "member_index" not in hotspots.columns:
         raise SchemaError("hotspots: missing column 'member_index'; pass the output of find_hotspots")
-    located = incidents[incidents[schema.EDGE_ID].to_numpy() >= 0]
+    e_all, t_all = stored_positions(incidents, network)
+    located = incidents[e_all >= 0]
     labels = observed_labels(located, hotspots)
-    e = located[schema.EDGE_ID].to_numpy(np.int64)
-    t = located[schema.EDGE_OFFSET_M].to_numpy(np.float64)
+    e, t = e_all[e_all >= 0], t_all[e_all >= 0]
     p_max, p_value = _pvalues(
         labels, e, t, network, eps_m, min_samples, street_weighted, n_simulations, random_state, baseline,
         alpha=alpha, n_jobs=n_jobs, sequential=sequential,
@@ -350,6 +351,7 @@ def _baseline(baseline: np.ndarray | None, network: StreetNetwork) -> np.ndarray
 
 def observed_labels(located: pd.DataFrame, hotspots: pd.DataFrame) -> np.ndarray:
     """Label of each located event: the position of its hotspot in ``hotspots``, -1 when in none."""
+    v.unique_index("incidents", located)
     labels = np.full(len(located), -1, dtype=np.int64)
     position = pd.Series(np.arange(len(located)), index=located.index)
     for k, members in enumerate(hotspots["member_index"]):

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from trygghet_geo import schema
 from trygghet_geo.hotspots._dbscan import dbscan_on_network
 from trygghet_geo.hotspots._parameters import street_weights
 from trygghet_geo.hotspots._significance import observed_labels
@@ -60,14 +59,16 @@ def hotspot_stability(
     [1.0]
     """
     out = hotspots.copy()
-    located = incidents[incidents[schema.EDGE_ID].to_numpy() >= 0]
+    from trygghet_geo.network.snap import stored_positions
+
+    e_all, t_all = stored_positions(incidents, network)
+    located = incidents[e_all >= 0]
     labels = observed_labels(located, hotspots)
     n_hot = len(hotspots)
     if n_hot == 0:
         out["stability"] = np.zeros(0)
         return out
-    e = located[schema.EDGE_ID].to_numpy(np.int64)
-    t = located[schema.EDGE_OFFSET_M].to_numpy(np.float64)
+    e, t = e_all[e_all >= 0], t_all[e_all >= 0]
     size = np.bincount(labels[labels >= 0], minlength=n_hot)
     found = np.zeros(n_hot)
     runs = 0

@@ -274,6 +274,12 @@ def _read(
     for key in columns or {}:  # an explicit column (or None) beats a reader's derived values
         prep.derived.pop(role_of(key), None)
     _require_location(prep)
+    if categories is not None and not isinstance(categories, str | Path | Mapping):
+        from trygghet_geo.errors import ParameterTypeError
+
+        raise ParameterTypeError(
+            f"categories must be a {{raw type: category}} dict or a CSV path, got {categories!r}"
+        )
     table = read_category_table(categories) if isinstance(categories, str | Path) else categories
     return build(prep, kind=kind, crs=crs, area=area, categories=table, index=index)
 
@@ -354,7 +360,17 @@ def _header_hint(prep: Prepared) -> str:
 def _prepare_frame(frame: pd.DataFrame) -> Prepared:
     import geopandas as gpd
 
+    from trygghet_geo.errors import SchemaError
+
+    if not frame.columns.is_unique:
+        twice = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
+        raise SchemaError(
+            f"DataFrame: the column name(s) {twice!r} appear more than once; give each its own name"
+        )
     prep = Prepared(frame=pd.DataFrame(frame), source="DataFrame", report={"how": {"format": "DataFrame"}})
+    periods = [c for c in prep.frame.columns if isinstance(prep.frame[c].dtype, pd.PeriodDtype)]
+    if periods:  # a pandas Period is a span, read as its first instant (as a date cell is)
+        prep.frame = prep.frame.assign(**{str(c): prep.frame[c].dt.to_timestamp() for c in periods})
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
         prep.geometry = frame.geometry
         prep.frame = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))

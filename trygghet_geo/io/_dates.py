@@ -316,7 +316,13 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         else pd.Series(False, index=values.index)
     )
     if is_dt.any():
-        out[is_dt] = _localize(pd.to_datetime(obj[is_dt].map(pd.Timestamp), utc=None))
+        stamps = obj[is_dt].map(pd.Timestamp)
+        zoned = stamps.map(lambda t: t.tzinfo is not None).astype(bool)
+        if zoned.all() or not zoned.any():  # one kind: as before
+            out[is_dt] = _localize(pd.to_datetime(stamps, utc=zoned.all() or None))
+        else:  # aware and naive cells in one column: each kind on its own, then together in Stockholm time
+            out[stamps.index[zoned]] = _localize(pd.to_datetime(stamps[zoned], utc=True))
+            out[stamps.index[~zoned]] = _localize(pd.to_datetime(stamps[~zoned]))
     is_num = pd.Series(False, index=values.index)
     if values.dtype == object:
         is_num = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool), na_action="ignore")

@@ -13,8 +13,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from trygghet_geo.errors import InputError
-
 if TYPE_CHECKING:
     from trygghet_geo.network._model import StreetNetwork
 
@@ -55,10 +53,9 @@ def lixelize(network: StreetNetwork, length_m: float) -> gpd.GeoDataFrame:
     1               0    33.3   66.7      33.3
     2               0    66.7  100.0      33.3
     """
-    if isinstance(length_m, bool) or not isinstance(length_m, int | float) or not np.isfinite(length_m):
-        raise InputError(f"length_m must be a positive number of metres, got {length_m!r}")
-    if length_m <= 0:
-        raise InputError(f"length_m must be a positive number of metres, got {length_m!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("length_m", length_m)
     edges = network.edges
     lengths = edges["length_m"].to_numpy(np.float64)
     n_pieces = np.maximum(1, np.rint(lengths / float(length_m))).astype(np.int64)

@@ -143,8 +143,9 @@ def network_from_lines(
         raise InputError(f"network_from_lines expects a GeoDataFrame, got {type(gdf).__name__}")
     if name_column is not None and name_column not in gdf.columns:
         raise InputError(f"name_column {name_column!r} is not a column; columns are {list(gdf.columns)}")
-    if node_tolerance_m <= 0:
-        raise InputError(f"node_tolerance_m must be > 0, got {node_tolerance_m!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("node_tolerance_m", node_tolerance_m)
     if split not in SPLITS:
         raise InputError(f"split must be one of {SPLITS}, got {split!r}")
     for col in (id_column, *columns):

@@ -40,7 +40,14 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network._model import StreetNetwork
 
-__all__ = ["points_xy", "random_positions", "snap_points", "snap_table", "snapped_positions"]
+__all__ = [
+    "points_xy",
+    "random_positions",
+    "snap_points",
+    "snap_table",
+    "snapped_positions",
+    "stored_positions",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +142,9 @@ def _snap_columns(
     xy: np.ndarray, network: StreetNetwork, max_snap_m: float
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The snapping columns of points ``xy`` and the reason of each point not snapped."""
-    if not (np.isfinite(max_snap_m) and max_snap_m > 0):
-        raise InputError(f"max_snap_m must be a positive number of metres, got {max_snap_m!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("max_snap_m", max_snap_m)
     n = len(xy)
     edge_id = np.full(n, -1, dtype=np.int64)
     offset = np.full(n, np.nan)
@@ -171,12 +179,44 @@ def snapped_positions(
     """Edge ids (-1: not on the network) and offsets of ``points``: their own ``edge_id`` /
     ``edge_offset_m`` columns when a stage before snapped them, else :func:`snap_points` now."""
     if schema.EDGE_ID in points.columns and schema.EDGE_OFFSET_M in points.columns:
-        return (
-            points[schema.EDGE_ID].fillna(-1).to_numpy(np.int64),
-            points[schema.EDGE_OFFSET_M].to_numpy(np.float64),
-        )
+        return stored_positions(points, network)
     snap = snap_points(points, network, max_snap_m=max_snap_m)
     return snap[schema.EDGE_ID].to_numpy(np.int64), snap[schema.EDGE_OFFSET_M].to_numpy(np.float64)
+
+
+def stored_positions(points: pd.DataFrame, network: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """The ``edge_id`` / ``edge_offset_m`` columns a stage before wrote, checked against ``network``.
+
+    Missing ``edge_id`` is -1 (not on the network). An edge id that is not a whole number naming one of the
+    network's edges, or an offset of a snapped row that is not a number along that edge, raises
+    :class:`~trygghet_geo.errors.SchemaError` naming the row: such columns were snapped to another network
+    or written by hand, and used as they are they would place events on the wrong street or crash.
+    """
+    from trygghet_geo.errors import SchemaError
+
+    raw_e = pd.to_numeric(points[schema.EDGE_ID], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    raw_t = pd.to_numeric(points[schema.EDGE_OFFSET_M], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    given = points[schema.EDGE_ID].notna().to_numpy(dtype=bool)
+    e = np.where(np.isnan(raw_e), -1.0, raw_e)
+    n_edges = len(network.edges)
+    bad_e = given & (np.isnan(raw_e) | (e != np.round(e)) | (e < -1) | (e >= n_edges))
+    on = ~bad_e & (e >= 0)
+    length = network.edges["length_m"].to_numpy(np.float64)
+    tol = 1e-6 + 1e-9 * length.max(initial=0.0)
+    ei = np.where(on, e, 0).astype(np.int64)
+    bad_t = on & ~((raw_t >= -tol) & (raw_t <= length[ei] + tol))
+    for bad, col, what in (
+        (bad_e, schema.EDGE_ID, f"a whole number from -1 to {n_edges - 1} (the network's edges)"),
+        (bad_t, schema.EDGE_OFFSET_M, "a distance along that edge, from 0 to its length"),
+    ):
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise SchemaError(
+                f"{col}: {int(bad.sum())} row(s) hold no position on this network (row {points.index[i]!r}: "
+                f"{points[col].iloc[i]!r}; expected {what}); were the points snapped to another network? "
+                f"Drop the {schema.EDGE_ID!r} and {schema.EDGE_OFFSET_M!r} columns to snap them again"
+            )
+    return e.astype(np.int64), np.where(on, raw_t, np.nan)
 
 
 _SNAP_CHUNK = 250_000

@@ -4,6 +4,7 @@ shown."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,59 @@ def shared_places(places: Any, hotspots: Any = None, *, k: int = DEFAULT_K) -> A
     kept = kept_places(places, hotspots, k=k)
     # reason_codes hold codes, vocabulary words and numbers only (and render nothing else): not redacted
     return kept if kept is None else redact_table(kept, skip=(schema.REASON_CODES,))
+
+
+# --- rows listed one by one (the left-out tables) -----------------------------------------------------------
+_DAY = re.compile(
+    r"\s*(?P<month>(?:19|20)\d{2}-\d{2})-\d{2}(?:[T ]\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?\s*"
+)
+_DAY_DMY = re.compile(r"\s*\d{1,2}[./]\d{1,2}[./](?P<y>(?:19|20)\d{2})(?:\s+\d{1,2}[:.]\d{2}(?::\d{2})?)?\s*")
+
+
+def shared_rows(table: Any) -> Any:
+    """Rows listed one by one, as a shared file may list them: no record or case id, and dates by month.
+
+    Each row of a left-out table is one incident or remark, alone: its source row says which it is to whoever
+    has the file, and nothing else may point at it from outside. The ``record_id`` and ``case_id`` columns are
+    dropped, and any other cell holding one of them (the file's own column of case numbers) is emptied; the
+    canonical dates, and every cell that is a whole date or date and time (the file's own date column), are
+    given by month (``"2024-05"``). Dates inside free text stay, as on the map.
+    """
+    out = table.copy()
+    ids = set()
+    for col in (schema.RECORD_ID, schema.CASE_ID):
+        if col in out.columns:
+            ids |= {str(v) for v in out[col].dropna() if str(v).strip()}
+            out = out.drop(columns=[col])
+    for col in (schema.OCCURRED_AT, schema.OCCURRED_FROM, schema.OCCURRED_TO):
+        if col in out.columns:
+            when = pd.to_datetime(out[col], errors="coerce", utc=True).dt.tz_convert("Europe/Stockholm")
+            out[col] = when.dt.strftime("%Y-%m").where(when.notna(), None)
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, pd.Timestamp):
+            return v.strftime("%Y-%m")
+        if not isinstance(v, str):
+            return v
+        if v in ids or v.strip() in ids:
+            return ""
+        if (m := _DAY.fullmatch(v)) is not None:
+            return m.group("month")
+        if (m := _DAY_DMY.fullmatch(v)) is not None:  # 12/5/2024: the day hidden, month and year kept
+            parts = re.split(r"[./\s]+", v.strip())
+            return f"{m.group('y')}-{int(parts[1]):02d}"
+        return v
+
+    for i in range(out.shape[1]):
+        values = out.iloc[:, i]
+        if (
+            pd.api.types.is_object_dtype(values.dtype)
+            or isinstance(values.dtype, pd.StringDtype)
+            or pd.api.types.is_datetime64_any_dtype(values.dtype)
+        ):
+            out.isetitem(i, values.astype(object).map(cell))
+    return out
 
 
 # --- the grid of cells that counts what may not be shown -------------------------------------------------

@@ -133,7 +133,7 @@ def payload(
         "source": source,
         "months": months,
         "incidents": _incidents(tables.points, lang, point_month),
-        "cells": _cells(tables.cells),
+        "cells": _cells(tables.cells, k),
         "observations": _observations(tables.observations, monthly=tables.mode == "shared"),
         "obs_categories": _obs_categories(tables.observations, lang),
         "hotspots": hotspots,
@@ -229,7 +229,11 @@ def _incidents(points: gpd.GeoDataFrame, lang: str, point_month: np.ndarray) -> 
     return out
 
 
-def _cells(cells: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
+def _cells(cells: gpd.GeoDataFrame | None, k: int | None = None) -> dict[str, Any] | None:
+    """The counted cells: corners, a weight per cell (its shading and its part in the heat map) and the text
+    of its count. In the shared mode (``k`` given) every cell holds from 1 to ``k - 1`` incidents, so each
+    says ``"<k"`` and weighs the same, ``k / 2`` (a weight from the data, even a mean, would give a lone
+    cell's count away): an incident alone in its cell is not counted exactly."""
     if cells is None or len(cells) == 0:
         return None
     b = _wgs84(cells).geometry.bounds.to_numpy(dtype=float)
@@ -240,7 +244,10 @@ def _cells(cells: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
         else np.ones(len(cells))
     )
     corners = b[ok].reshape(-1, 2)  # (minx, miny), (maxx, maxy) per cell
-    return {"xy": md.encode_sequence(corners), "n": [int(v) for v in n[ok]]}
+    if k is None:
+        return {"xy": md.encode_sequence(corners), "n": [int(v) for v in n[ok]]}
+    n_ok = int(ok.sum())
+    return {"xy": md.encode_sequence(corners), "n": [k / 2] * n_ok, "t": [f"<{k}"] * n_ok}
 
 
 def _obs_categories(obs: gpd.GeoDataFrame | None, lang: str) -> list[dict[str, Any]]:

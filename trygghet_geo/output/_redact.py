@@ -20,7 +20,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from trygghet_geo.output._redact_names import ADDRESS, NAME, address_span, name_span
+from trygghet_geo.output._redact_names import (
+    ADDRESS,
+    NAME,
+    NAME_BEFORE,
+    WEAK_NAME,
+    address_span,
+    name_before_span,
+    name_span,
+    weak_name_span,
+)
 
 __all__ = ["KINDS", "TOKENS", "clean_text", "luhn_ok", "redact_text"]
 
@@ -106,7 +115,7 @@ def _view_char(chunk: str) -> str | None:
         return ch
     if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
         return None
-    if ch in _DASHES:
+    if ch in _DASHES or unicodedata.category(ch) == "Pd":  # every dash of Unicode ("\ufe58", "\u2e3a")
         return "-"
     if ch in _SPACES:
         return " "
@@ -177,8 +186,10 @@ def _date_ok(century: str | None, yy: str, mm: str, dd: str) -> bool:
 
 
 # Between the date and the last four digits: nothing, a hyphen or plus (100 years or older), or another
-# separator people type (". / _ \\ :"), each with up to three spaces around it; or spaces alone.
-_SEP = r"(?P<sep>[ \t]{0,3}[-+._/\\:]?[ \t]{0,3})"
+# separator people type (". / _ \\ :"), each with up to three spaces around it; or spaces alone; a line break
+# may fall before or after the separator (a form field or a cell that wraps).
+_BREAK = r"[ \t]{0,3}(?:\r?\n[ \t]{0,3})?"
+_SEP = r"(?P<sep>" + _BREAK + r"[-+._/\\:]?" + _BREAK + r")"
 # The date written compactly: YYMMDD or YYYYMMDD. Digits may be glued to a word in front ("pnr850312-...").
 _PNR = re.compile(
     r"(?<![0-9])(?P<century>1[89]|20)?(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2})"
@@ -188,7 +199,14 @@ _PNR = re.compile(
 # The date written with separators too (1985-03-12-2395, 85.03.12/2395, 1985 03 12 2395).
 _PNR_DASHED = re.compile(
     r"(?<![0-9])(?P<century>1[89]|20)?(?P<yy>[0-9]{2})(?P<s>[ ._/-])(?P<mm>[0-9]{2})(?P=s)(?P<dd>[0-9]{2})"
-    r"(?P<sep>[ \t]{0,3}[-+._/\\:][ \t]{0,3}|[ \t]{1,3})(?P<tail>[0-9]{4})(?![0-9])"
+    r"(?P<sep>" + _BREAK + r"[-+._/\\:]" + _BREAK + r"|[ \t]{1,3}(?:\r?\n[ \t]{0,3})?|\r?\n[ \t]{0,3})"
+    r"(?P<tail>[0-9]{4})(?![0-9])"
+)
+# The ten digits read aloud in pairs, the century perhaps before them (85 03 12 23 95, 19 85 03 12 23 95):
+# an identity number only with a real date and a correct check digit.
+_PNR_PAIRS = re.compile(
+    r"(?<![0-9])(?:(?P<century>1[89]|20)[ \t])?(?P<yy>[0-9]{2})[ \t](?P<mm>[0-9]{2})[ \t](?P<dd>[0-9]{2})"
+    r"[ \t](?P<t1>[0-9]{2})[ \t](?P<t2>[0-9]{2})(?![0-9])"
 )
 
 
@@ -202,6 +220,13 @@ def _classify_dashed(m: re.Match[str]) -> str | None:
     if not m.group("sep").strip() and century not in ("18", "19"):
         return None
     return "personnummer"
+
+
+def _classify_pairs(m: re.Match[str]) -> str | None:
+    """Ten digits in pairs: an identity number only with a real date and a correct check digit."""
+    digits = m.group("yy") + m.group("mm") + m.group("dd") + m.group("t1") + m.group("t2")
+    ok = _date_ok(m.group("century"), m.group("yy"), m.group("mm"), m.group("dd")) and luhn_ok(digits)
+    return "personnummer" if ok else None
 
 
 def _classify_pnr(m: re.Match[str]) -> str | None:
@@ -224,6 +249,9 @@ def _classify_pnr(m: re.Match[str]) -> str | None:
 # one digit, optionally after spaces (up to three) or a hyphen with spaces around it
 _D = r"(?:[ \t]{1,3}|[ \t]{0,2}-[ \t]{0,2})?[0-9]"
 _S = r"(?:[ \t]{1,3}|[ \t]{0,2}-[ \t]{0,2})?"
+# the same where a dot or slash may separate groups too: after a prefix that only a phone number has
+# (+46, 0046, (0), a whole mobile prefix 07x, a phone word), where a clock time or a date cannot be meant
+_DS = r"(?:[ \t]{1,3}|[ \t]{0,2}[-./][ \t]{0,2})?[0-9]"
 # A letter, dot, comma or colon may touch the number ("tel.070-...", "tel,070 ...", "mobil:070..."), but not
 # the decimals of a number ("56.0628444").
 _PHONE = re.compile(
@@ -232,17 +260,37 @@ _PHONE = re.compile(
     r"(?P<se>(?:\(\+46\)|(?:\+|00)[ \t]{0,3}46)"
     + _S
     + r"(?:\(0\)[ \t]{0,3})?(?P<sub>[1-9](?:"
-    + _D
+    + _DS
     + r"){6,9}))"
     r"|(?P<intl>\+[ \t]{0,3}[1-9][0-9]{0,2}" + _S + r"(?:\(0\)[ \t]{0,3})?[0-9](?:" + _D + r"){5,11})"
     r"|(?P<nat>(?:\(0[1-9][0-9]{0,2}\)|0[1-9][0-9]{0,2})" + _S + r"[0-9](?:" + _D + r"){4,7})"
-    # a mobile number written with dots or slashes between its groups ("070.123.45.67", "073/12 34 567"); only
-    # after a whole mobile prefix, so clock times ("07.30-08.15") and dates ("07.03.2025") stay text
-    r"|(?P<dotted>07[02369][ \t]{0,2}[./][ \t]{0,2}[0-9]{2,7}"
-    r"(?:(?:[ \t]{0,2}[./-][ \t]{0,2}|[ \t]{1,3})[0-9]{2,4}){0,3})"
+    # the trunk 0 in brackets, as after +46 ("(0)70-123 45 67")
+    r"|(?P<zero>\(0\)[ \t]{0,3}[1-9](?:" + _DS + r"){5,8})"
+    # a number written with dots or slashes between its groups ("070.123.45.67", "0701.23.45.67",
+    # "073/12 34 567", "0544.123 456"): ten digits after a whole mobile prefix, or after an area code of three
+    # digits or more, so clock times ("07.30-08.15") and dates ("07.03.2025") stay text
+    r"|(?P<dotted>07[02369](?:" + _DS + r"){7}|0[1-9][0-9]{1,3}[./](?:" + _DS + r"){5,7})"
     r")"
     r"(?![0-9])"
 )
+# A number after a word that says it is one ("tel 0550.12 34 56", "ring 054/12 34 56"): dots and slashes
+# separate its groups too.
+_PHONE_CUED = re.compile(
+    r"(?<![\w])(?i:tel|tfn|telefon|telefonnummer|telefonnr|mobil|mobilnummer|mobilnr|mob|ring|sms|phone|"
+    r"kontakta|nås\s+på|nås|nr|nummer|no)"
+    r"[.:,]?[ \t]{0,3}(?P<nat>0[1-9](?:" + _DS + r"){5,8})(?![0-9])"
+    r"|[\u260e\u260f\U0001f4de\U0001f4f1][ \t]{0,3}(?P<nat2>0[1-9](?:" + _DS + r"){5,8})(?![0-9])"
+)
+
+
+def _cued_phone(m: re.Match[str]) -> tuple[str, tuple[int, int]] | None:
+    group = "nat" if m.group("nat") is not None else "nat2"
+    text = m.group(group)
+    if _DATE_SHAPE.match(text) or not 7 <= sum(c.isdigit() for c in text) <= 10:
+        return None
+    return "phone", m.span(group)
+
+
 _DATE_SHAPE = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$")
 
 
@@ -261,6 +309,8 @@ def _phone_kind(m: re.Match[str]) -> tuple[str, tuple[int, int]] | None:
         low, high, skip = 7, 9, m.start("sub") - m.start()
     if m.group("dotted") is not None:  # a Swedish mobile number has exactly ten digits
         low, high = 10, 10
+    if m.group("zero") is not None:  # the 0 in brackets and the digits after it, as a national number
+        low, high = 7, 10
     n_digits, end = 0, None
     for g in _PHONE_GROUP.finditer(text, skip):
         n_digits += len(g.group(0))
@@ -273,6 +323,11 @@ def _phone_kind(m: re.Match[str]) -> tuple[str, tuple[int, int]] | None:
 
 # --- e-mail -------------------------------------------------------------------------------------------------
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])")
+# the "@" and dots spelt out to fool harvesters: "anna.berg[at]exempel.se", "anna (at) exempel (dot) se",
+# "anna snabel-a exempel punkt se" is not covered (words only)
+_AT = r"\s?[\[(\{<]\s?(?i:at|snabel-?a|@)\s?[\])\}>]\s?"
+_DOT = r"(?:\.|\s?[\[(\{<]\s?(?i:dot|punkt)\s?[\])\}>]\s?)"
+_EMAIL_SPELT = re.compile(r"(?<![\w.+-])[\w.+-]+" + _AT + r"(?:[\w-]+" + _DOT + r")+[A-Za-z]{2,24}(?![\w-])")
 
 # --- registration plates ------------------------------------------------------------------------------------
 _PLATE_LETTERS = "A-HJ-PR-UW-Z"  # no I, Q, V (nor Å, Ä, Ö)
@@ -346,6 +401,7 @@ def _collect_after_signal(
 
 
 # cheap tests that let most texts skip most patterns
+_AT_HINT = re.compile(r"[\[(\{<]\s?(?i:at|snabel-?a)\s?[\])\}>]")
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
 _PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}}[ -]?[0-9]|(?i:reg)")
 
@@ -356,17 +412,23 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     spans: list[_Span] = []
     if "@" in view:
         view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
+    if _AT_HINT.search(view):
+        view = _collect(_EMAIL_SPELT, view, lambda m: "email", kinds, spans)
     if _SEVEN_DIGITS.search(view):
         view = _collect(_PNR, view, _classify_pnr, kinds, spans)
         view = _collect(_PNR_DASHED, view, _classify_dashed, kinds, spans)
+        view = _collect(_PNR_PAIRS, view, _classify_pairs, kinds, spans)
         view = _collect(_PHONE, view, _phone_kind, kinds, spans)
+        view = _collect(_PHONE_CUED, view, _cued_phone, kinds, spans)
     if _PLATE_HINT.search(view):
         view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")
         view = _collect(
             _PLATE, view, lambda m: None if m.group("letters") in _PLATE_STOP else "plate", kinds, spans
         )
     view = _collect_after_signal(ADDRESS, view, address_span, kinds, spans)
-    _collect_after_signal(NAME, view, name_span, kinds, spans)
+    view = _collect_after_signal(NAME, view, name_span, kinds, spans)
+    view = _collect_after_signal(WEAK_NAME, view, weak_name_span, kinds, spans)
+    _collect_after_signal(NAME_BEFORE, view, name_before_span, kinds, spans)
     if not spans:
         return text
     starts, ends = _view_positions(text)
@@ -385,7 +447,7 @@ def _redact_all(text: str) -> str:
 
 
 def redact_table(table: Any, *, skip: Iterable[str] = ()) -> Any:
-    """A copy of ``table`` with every text column, and numbers inside text columns, through
+    """A copy of ``table`` with every text column, numbers inside text columns, and the column names through
     :func:`trygghet_geo.output.privacy.redact`.
 
     The one pass every table a shared output carries takes (left-out rows, places). Columns in ``skip``
@@ -414,6 +476,10 @@ def redact_table(table: Any, *, skip: Iterable[str] = ()) -> Any:
             red = values.astype(object).map(_redact_number)
             if (red.astype(str) != values.astype(object).astype(str)).any():
                 out.isetitem(i, red)
+    # a column's name is text the user typed too ("Kontakt anna@example.se"); the geometry's stays
+    names = [c if c == geometry or not isinstance(c, str) else _redact_all(c) for c in out.columns]
+    if names != list(out.columns):
+        out.columns = names
     return out
 
 

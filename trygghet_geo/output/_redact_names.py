@@ -18,45 +18,70 @@ from __future__ import annotations
 
 import regex
 
-__all__ = ["ADDRESS", "NAME", "address_span", "name_span"]
+__all__ = [
+    "ADDRESS",
+    "NAME",
+    "NAME_BEFORE",
+    "WEAK_NAME",
+    "address_span",
+    "name_before_span",
+    "name_span",
+    "weak_name_span",
+]
 
 # --- names --------------------------------------------------------------------------------------------------
 # Nouns that announce a person; a comma may follow them ("Anmälaren, Anna Berg").
 _SIGNAL_NOUNS = (
     r"heter|hette|som\s+heter|vid\s+namn|med\s+namnet|namnet\s+är|namnet|namn\s+är|namn|förnamn|efternamn|"
-    r"signatur|signerat|undertecknad|avsändare|från\s*:|"
+    r"signatur|signerat|undertecknad|undertecknat|undertecknade|avsändare|från\s*:|"
+    # who wrote, gave or handed in the text: "Synpunkten lämnades av", "Anmälan gjord av", "Skrivet av"
+    r"(?:lämna|rapporter|anmä?l|signer|underteckn|uppg[ie]v|skick|framför|inskick|insänd|registrer|"
+    r"skriv|skrev|ringd|ringt|gjord|gjort|gjordes|inkom)\p{L}*\s+(?:av|från)|"
+    r"kontaktad(?=\s*:)|kontaktades|kontaktat|"
+    r"den\s+drabbade|drabbade|den\s+skadade|den\s+rånade|den\s+utsatta|den\s+utsatte|"
+    r"(?:anmälarens|målsägandens|målsägarens|vittnets|den\s+misstänktes|misstänktes|gärningsmannens|"
+    r"offrets|tipsarens)(?=\s+\p{Ll})|"
     r"anmälaren|anmälare|anmält\s+av|anmäld\s+av|anmälarens\s+namn|"
     r"målsäganden|målsägande|målsägaren|målsägare|"
     r"vittnena|vittnen|vittnet|vittne|"
     r"den\s+misstänkte|den\s+misstänkta|misstänkte|"
     r"gärningsmännen|gärningsmannen|gärningsmän|gärningsman|gärningspersonen|gärningsperson|"
-    r"förövaren|förövare|tipsaren|tipsare|uppgiftslämnaren|uppgiftslämnare|informatören|"
+    r"förövaren|förövare|tipsaren|tipsare|\p{L}*lämnaren|\p{L}*lämnare|informatören|"
     r"den\s+anhållne|anhållne|den\s+gripne|gripne|den\s+häktade|offret|"
     r"kontaktpersonen|kontaktperson|kontakt(?=\s*:)|kontaktuppgifter|kontaktinformation|kontaktinfo|"
     r"personuppgifter|ansvarig(?=\s*:)|"
     r"fru|herr|mvh|med\s+vänlig\s+hälsning|vänliga\s+hälsningar|hälsningar|hälsning|"
-    r"named|name\s+is|name|witness|suspect|reported\s+by|complainant|victim|regards"
+    r"named|name\s+is|name|witness|suspect|reported\s+by|complainant|victim|regards|c/o"
 )
 # Participles that announce a person only when no comma follows ("misstänkt, Kristinehamn" is a title).
 _SIGNAL_PARTICIPLES = r"misstänkta|misstänkt|anhållen|gripen|häktad"
 # a role word may be followed by a noun for the person ("misstänkt man:", "vittnet, en kvinna,") and a verb
-_WHO = r"(?:\s+(?i:person|personen|man|mannen|kvinna|kvinnan|pojke|pojken|flicka|flickan|kille|killen))?"
+_WHO = (
+    r"(?:\s+(?i:person|personen|man|mannen|kvinna|kvinnan|pojke|pojken|flicka|flickan|kille|killen|"
+    # a relative of the person the role word names ("Målsägandens mamma Eva Ek")
+    r"mamma|pappa|mor|far|mamman|pappan|bror|brodern|syster|systern|son|sonen|dotter|dottern|make|maken|"
+    r"maka|makan|sambo|sambon|pojkvän|flickvän|partner|vän|kompis|granne|kollega|förälder|vårdnadshavare))?"
+)
 _VERB = _WHO + r"(?:\s+(?:var|är|blev|heter|hette|kallas|was|is|hade\s+namnet))?"
 _NAME_SIGNAL = (
     r"(?<![\p{L}\p{M}\p{N}])(?:"
-    r"(?i:" + _SIGNAL_NOUNS + r")" + _VERB + r"(?i:\s+(?:en|ett|the))?(?:\s*[:=,–-]\s*|\s+)"
+    r"(?i:" + _SIGNAL_NOUNS + r")" + _VERB + r"(?i:\s+(?:en|ett|the))?(?:\s*[:=,–/-]\s*|\s+)"
     r"|(?i:" + _SIGNAL_PARTICIPLES + r")" + _VERB + r"(?:\s*[:=–-]\s*|\s+)"
     r")[\"'«»“”„(\[]?"
 )
 # a word of a name: capitalised, or a word of a script without case; inner apostrophes and hyphens keep it
 # whole (O'Brien, Al-Hassan, Karlsson-Lind); a single capital with a dot is an initial
 _PREFIX = r"(?:(?i:al|el|ad|ar|as|at|az|an|ash|d|de|di|da|du|l|o|mc|mac|ibn|bin|ben|abu|abd)['’ʼ\-‐‑])?"
-_WORD = r"(?:" + _PREFIX + r"[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}]*(?:['’ʼ´`\-‐‑][\p{L}][\p{L}\p{M}]*)*|\p{Lu}\.)"
+_WORD = r"(?:\p{Lu}\.|" + _PREFIX + r"[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}]*(?:['’ʼ´`\-‐‑][\p{L}][\p{L}\p{M}]*)*)"
 _PARTICLE = (
-    r"(?i:af|av|von|van|der|den|de|del|della|da|di|du|dos|das|do|la|le|el|al|bin|ibn|ben|ter|ten|zu|y|st\.?)"
+    r"(?i:af|av|von|van|der|den|de|del|della|da|di|du|dos|das|do|la|le|el|al|bin|ibn|ben|ter|ten|zu|y|st\.?|"
+    r"dr\.?|prof\.?|doc\.?|mr\.?|mrs\.?|ms\.?)"
 )
 # "och" first: in capitals it is a word of the same shape as a name
-_JOIN = r"(?:[ \t\u00a0]+(?i:och|samt|&|and)[ \t\u00a0]+|[ \t\u00a0]*,[ \t\u00a0]*|[ \t\u00a0]+)"
+_JOIN = (
+    r"(?:[ \t\u00a0]+(?i:och|samt|&|and)[ \t\u00a0]+|[ \t\u00a0]*,[ \t\u00a0]*|"
+    r"[ \t\u00a0]+[(\"“”'‘’«»„]|[)\"”“'’‘»«][ \t\u00a0]+|[ \t\u00a0]+)"
+)
 NAME = regex.compile(
     r"(?P<sig>" + _NAME_SIGNAL + r")"
     r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
@@ -65,6 +90,24 @@ NAME = regex.compile(
 _TOKEN = regex.compile(
     r"(?P<join>" + _JOIN + r")?(?P<part>(?:" + _PARTICLE + r"\s+){0,2})(?P<word>" + _WORD + r")"
 )
+# Words that announce a person only now and then ("enligt Anna Berg" but "enligt Trafikverket", "ring Anna
+# Berg" but "ring SOS Alarm", a signature "/Anna Berg"): a name is taken after them only when it has two
+# words or more and none is an abbreviation in capitals.
+_WEAK_SIGNALS = (
+    r"enligt|according\s+to|ring|ringde|ringer|kontakta|kontaktade|kontakten\s+med|talade\s+med|talat\s+med|"
+    r"pratade\s+med|pratat\s+med|träffade|träffat|mötte|(?:kom|kommer|tips|tipset|samtal|mejl|mail|brev|sms)\s+från"
+)
+WEAK_NAME = regex.compile(
+    r"(?P<sig>(?:(?<![\p{L}\p{M}\p{N}])(?i:" + _WEAK_SIGNALS + r")|(?:^|(?<=[\s/]))/)[ \t\u00a0]*)"
+    r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
+    + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
+)  # fmt: skip
+# A name followed by the year of birth: "Anna Berg (f. 1985)", "Anna Berg, född 1979". The words before the
+# year are taken back to the first that is not a name.
+NAME_BEFORE = regex.compile(
+    r"(?P<name>" + _WORD + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
+    r"(?P<sig>[ \t\u00a0]*,?[ \t\u00a0]*[(\[]?(?i:f\.|född|föd\.|born)[ \t\u00a0]*(?:18|19|20)\d{2}(?!\d))"
+)  # fmt: skip
 
 # Capitalised words that follow a signal word in ordinary notes and are not names (compared case-folded).
 # fmt: off
@@ -133,7 +176,8 @@ PLACE_SUFFIXES = (
 _ORG_SUFFIXES = (
     "förvaltningen", "förvaltning", "kontoret", "bolaget", "föreningen", "nämnden", "verket", "myndigheten",
     "tjänsten", "enheten", "avdelningen", "gruppen", "polisen", "kommun", "kommunen", "fastigheter",
-    "bostäder", "ab",
+    "bostäder", "ab", "ägarna", "rådet", "förbundet", "stiftelsen", "nämnd", "regionen", "styrelsen",
+    "styrelse", "byrå", "byrån", "nätverket", "kansliet",
 )  # fmt: skip
 
 
@@ -169,7 +213,42 @@ def name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
                 end = run_start  # those words name a place ("Lilla Nygatan", "Östra Ringvägen")
             break
         end = pos = t.end()
+    if end is not None and _org_after(m.string, end):
+        end = run_start  # "Tekniska förvaltningen", "Södra stadsdelsnämnden": an organisation, not a name
     return None if end is None else ("name", (start, end))
+
+
+# a lower-case word of an organisation or a place right after capitalised words
+_ORG_AFTER = regex.compile(r"[ \t\u00a0]+(?P<w>\p{Ll}[\p{L}\p{M}]*)")
+
+
+def _org_after(text: str, end: int) -> bool:
+    m = _ORG_AFTER.match(text, end)
+    return m is not None and m.group("w").casefold().endswith(_ORG_SUFFIXES + PLACE_SUFFIXES)
+
+
+def weak_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
+    """A name after a word that only sometimes announces one: two words or more, no abbreviation."""
+    found = name_span(m)
+    if found is None:
+        return None
+    a, b = found[1]
+    words = [t.group("word") for t in _TOKEN.finditer(m.string, a, b)]
+    if len(words) < 2 or any(len(w) > 1 and w.isupper() for w in words):
+        return None
+    return found
+
+
+def name_before_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
+    """The words before a year of birth that are a name, counted back from the year."""
+    a, b = m.span("name")
+    tokens = list(_TOKEN.finditer(m.string, a, b))
+    start = None
+    for t in reversed(tokens):
+        if not _is_name_word(t.group("word")):
+            break
+        start = t.start("part") if t.group("part") else t.start("word")
+    return None if start is None else ("name", (start, b))
 
 
 # --- home addresses -----------------------------------------------------------------------------------------
@@ -177,18 +256,34 @@ _LIVES = (
     r"bor|bodde|boende|bosatt|bosatta|folkbokförd|folkbokförda|mantalsskriven|skriven|hemmahörande|"
     r"lives|living|resides"
 )
+# how someone lives somewhere, between "bor" and "på": "bor numera på", "bor sedan 2019 på", "bor hos sin
+# pappa på", "bor c/o sin mamma på"
+_LIVES_HOW = (
+    r"(?:\s+(?i:fortfarande|numera|nu|just\s+nu|still|now|tillfälligt|sedan\s+(?:länge|\d{4}|\d{1,2}\s+år)|"
+    r"själv|ensam|tillsammans\s+med\s+[\p{L}\p{M}]+|med\s+(?:sin|sina|hans|hennes)\s+[\p{L}\p{M}]+|"
+    r"(?:hos|c/o)\s+(?:sin|sina|min|mina|hans|hennes|deras|en|ett)\s+[\p{L}\p{M}]+|c/o\s+\p{Lu}[\p{L}\p{M}'’\-]+))*"
+)
 _ADDRESS_SIGNAL = (
     r"(?<![\p{L}\p{M}])(?:"
-    r"(?i:" + _LIVES + r")(?:\s+(?i:fortfarande|numera|nu|just\s+nu|still|now))?"
-    r"(?:\s+(?i:på|vid|i|hos|on|at|in)\b|\s*[:,])"
-    r"|(?i:hemadressen|hemadress|bostadsadressen|bostadsadress|bostaden|bostad|adress\s+hem|hemma\s+på|"
-    r"hemmet\s+på|hemmet|home\s+address|residence)\s*(?:[:=,–-]|\s+(?i:är|var|på|is))?"
+    r"(?i:" + _LIVES + r")" + _LIVES_HOW + r"(?:\s+(?i:på|vid|i|hos|on|at|in)\b|\s*[:,])"
+    r"|(?i:(?:hem|bostads|boende|folkbokförings|mantalsskrivnings|privat)adress(?:en)?"
+    r"(?:\s*\(\s*(?:privat|hem|bostad)\s*\))?|postadress(?:en)?\s*\(\s*(?:privat|hem|bostad)\s*\)|bostaden|bostad|adress\s+hem|adress\s*\(\s*(?:privat|hem)\s*\)|"
+    r"privat\s+adress|hemma\s+på|hemmet\s+på|hemmet|home\s+address|residence|"
+    r"(?:hans|hennes|hens|deras|anmälarens|målsägandens|vittnets|den\s+misstänktes|misstänktes)\s+(?:hem)?adress|"
+    r"hemma\s+hos\s+[\p{L}\p{M}]+(?:\s+(?:på|i))?|"
+    r"adress(?:en)?\s+till\s+(?:honom|henne|hen|dem|anmälaren|målsäganden|vittnet|den\s+misstänkte|"
+    r"misstänkte|familjen)(?:\s+är)?)"
+    r"(?:\s*[:=,–-]|\s+(?i:är|var|på|is)\b)?"
+    # care of: "c/o Lindgren, Ekebyvägen 5" (the name after c/o is a name signal's)
+    r"|(?i:c/o)\s+(?:[\p{L}\p{M}'’.\-]+\s+){0,3}?[\p{L}\p{M}'’.\-]+\s*,"
     r")"
 )
 # words between the signal and the street: "bor i huset på", "bor på adressen", "bor i lgh 1102 på"
 _FILLER = (
     r"(?:\s*(?:(?i:adressen|adress|huset|lägenheten|porten|trappuppgången|nummer|nr|på|vid|i|the|house|"
-    r"flat|apartment|at|on)\b|(?i:lgh|lägenhet)\.?\s*\d{3,4}\b|,))*"
+    r"flat|apartment|at|on)\b|(?i:lgh|lägenhet)\.?\s*\d{3,4}\b|,|"
+    r"(?i:första|andra|tredje|fjärde|femte|sjätte|översta|nedersta|bottenvåningen|\d{1,2}:?\p{L}{0,2})"
+    r"(?:\s+(?i:våningen|trappan|planet))?\b))*"
 )
 _STREET_SUFFIX = (
     "gatan", "gata", "vägen", "väg", "gränd", "gränden", "allé", "allén", "stig", "stigen", "plan", "planen",
@@ -199,9 +294,10 @@ _STREET_WORD = r"[\p{L}][\p{L}\p{M}.'’\-]*"
 ADDRESS = regex.compile(
     r"(?P<sig>" + _ADDRESS_SIGNAL + r")" + _FILLER + r"\s*"
     r"(?P<addr>(?P<street>" + _STREET_WORD + r"(?:\s+" + _STREET_WORD + r"){0,3}?)\s*"
-    r"(?:(?i:nr|nummer|no)\.?\s*)?(?P<number>\d{1,4})(?:\s*-\s*\d{1,4})?(?:\s?[A-Za-z](?![\p{L}\p{M}]))?"
+    r"(?:(?i:nr|nummer|no)\.?\s*)?(?P<number>\d{1,4})(?:\s*-\s*\d{1,4})?"
+    r"(?:[A-Za-z](?![\p{L}\p{M}])|\s[A-Ha-h](?![\p{L}\p{M}]))?"
     r"(?:\s*,?\s*(?i:lgh|lägenhet|lägenhetsnummer|tr|trappor|vån|våning|uppg|uppgång|port)\.?\s*\d{1,4}"
-    r"(?![\d]))?"
+    r"(?![\d])|\s*,?\s*\d{1,2}\s*(?i:tr|trappor|vån|våningen|\.?\s*vån)\.?(?![\p{L}]))?"
     r"(?:\s*,?\s*(?:(?i:se)-?\s?)?\d{3}\s?\d{2}(?:\s+\p{Lu}[\p{L}\p{M}]+)?)?)"
 )
 

@@ -22,10 +22,12 @@ What redaction covers and what it does not
 - personnummer / samordningsnummer: ``YYMMDD-NNNN``, ``YYMMDD+NNNN``, ``YYMMDDNNNN`` and the same with the
   century, with any separator people type between the date and the last four digits (``-``, ``+``, a dash,
   ``.``, ``/``, ``_``, ``:``, spaces, each with up to three spaces around it: ``850312 - 2395``), the date
-  itself written with separators too (``1985-03-12-2395``, ``85.03.12/2395``), and glued to a word in front
-  (``pnr850312-2395``); the month must be 01-12, the day a real day of that month (or day + 60 for a
-  samordningsnummer), and the last digit must satisfy the Luhn check. A date with separators followed by
-  spaces and four digits counts only with the century 18 or 19 (``2024-05-12 2230`` is a date and a time).
+  itself written with separators too (``1985-03-12-2395``, ``85.03.12/2395``), a line break before or after
+  the separator (a wrapped cell), the ten digits read aloud in pairs (``85 03 12 23 95``), and glued to a
+  word in front (``pnr850312-2395``); the month must be 01-12, the day a real day of that month (or day + 60
+  for a samordningsnummer), and the last digit must satisfy the Luhn check. A date with separators followed
+  by spaces and four digits counts only with the century 18 or 19 (``2024-05-12 2230`` is a date and a
+  time).
   *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
   ``[id-nummer]`` (kind ``"id_number"``) when they are written the way identity numbers are written: with a
   ``-``/``+`` separator, or as 12 digits starting with 19/20, not glued to a word. A bare 10-digit run or a
@@ -33,14 +35,21 @@ What redaction covers and what it does not
   the phone rule catches, or an order or case number).
 - phone numbers: Swedish national forms (``070-123 45 67``, ``0701234567``, ``08-123 456 78``,
   ``(08) 12 34 56``, ``031-12 34 56``) with 7 to 10 digits starting with ``0`` + area code, and international
-  forms (``+46 70 123 45 67``, ``(+46) 70 ...``, ``+46 (0)70-123 45 67``, ``0046 70 ...``, ``+358 40 ...``).
+  forms (``+46 70 123 45 67``, ``(+46) 70 ...``, ``+46 (0)70-123 45 67``, ``0046 70 ...``, ``+358 40 ...``),
+  and the trunk 0 in brackets alone (``(0)70-123 45 67``).
   Digits may be separated by up to three spaces or tabs, or a hyphen with spaces around it, and a word, dot,
-  comma or colon may touch the number (``tel.070-...``, ``tel,070 ...``); dots and slashes between digits
-  are not separators, so times (``07.30``, ``22:00``), dates (``2024-05-12``, ``12/05``), decimals, postal
-  codes (``681 30``: they never start with 0), house numbers, years, amounts and bus lines (``buss 150``,
-  ``linje 4``) are not taken for phone numbers; a run of more digit groups than a phone number has is cut
-  back to whole groups that fit. Not covered: numbers written with dots (``070.123.45.67``) or in words.
-- e-mail addresses: ``local@domain.tld``. Not covered: spelt-out forms ("anna at exempel punkt se").
+  comma or colon may touch the number (``tel.070-...``, ``tel,070 ...``). Dots and slashes separate groups
+  only where no clock time or date can be meant: after ``+46``/``0046``/``(0)``, in ten digits after a whole
+  mobile prefix or an area code of three digits or more (``0761.4116.03``, ``0544.123 456``), and after a
+  word that says a number follows (``tel``, ``tfn``, ``mobil``, ``ring``, ``sms``, ``nr``, ``kontakta``,
+  ``nås på``, a telephone sign); elsewhere they are not separators, so times (``07.30``, ``22:00``), dates
+  (``2024-05-12``, ``12/05``), decimals, postal codes (``681 30``: they never start with 0), house numbers,
+  years, amounts and bus lines (``buss 150``, ``linje 4``) are not taken for phone numbers; a run of more
+  digit groups than a phone number has is cut back to whole groups that fit. Every dash of Unicode counts
+  as a hyphen. Not covered: numbers in words.
+- e-mail addresses: ``local@domain.tld``, and with the ``@`` and dots spelt out in brackets
+  (``anna[at]exempel.se``, ``anna (at) exempel (dot) se``). Not covered: spelt out in bare words ("anna at
+  exempel punkt se").
 - registration plates: three capital letters of the plate alphabet (A-Z without I, Q, V, Å, Ä, Ö), an
   optional space or hyphen, two digits and a digit or letter (``ABC 123``, ``ABC123``, ``ABC-12A``), as a
   whole word; lower-case plates are caught only after a signal word (``regnr abc123``,
@@ -48,7 +57,9 @@ What redaction covers and what it does not
   Residual risk: all-capital abbreviations followed by numbers (``LED 30W``, flight ``KLM 123``) look like
   plates; a short stop list (currencies, common abbreviations) excludes the frequent ones.
 - home addresses: only where the text says someone lives there (``bor på``, ``bor i huset på``, ``bor på
-  adressen``, ``bor vid``, ``bosatt på``, ``boende på``, ``folkbokförd på``, ``Bostad:``, ``hemadress:``), a
+  adressen``, ``bor vid``, ``bosatt på``, ``boende på``, ``folkbokförd på``, ``Bostad:``, ``hemadress:``,
+  ``folkbokföringsadress``, ``boendeadress``, ``postadress (privat)``, ``bor numera/sedan 2019/själv/hos sin
+  pappa/c/o sin mamma på``, ``hemma hos henne på``, ``Hennes adress är``, ``c/o Lindgren,``), a
   street name of up to four words (with a street ending such as ``-gatan``, ``-väg``, ``Storg.``, or
   capitalised with a house number of at most three digits), the number (``nr 12``), letter, flat
   (``lgh 1102``, ``tr 2``) and postal code with town. A street address on its own is the place of an
@@ -57,12 +68,19 @@ What redaction covers and what it does not
 - names: only where a signal word announces them: ``heter``, ``namn:``, ``Namn är``, ``kontaktperson``,
   ``Anmälaren,``, ``anmälare var``, ``anmält av``, ``målsägande``, ``vittne``/``vittnet``/``vittnen``,
   ``misstänkt``/``den misstänkte``, ``gärningsmannen``, ``tipsaren``, ``fru``/``herr``, ``mvh``,
-  ``hälsningar`` and a few English ones, in any case. The words after the signal are taken while they look
+  ``hälsningar``, who wrote or gave the text (``lämnades av``, ``gjord av``, ``skrivet av``, ``tipset kom
+  från``), ``den drabbade``, ``kontaktad:``, ``c/o``, a relative after a role word (``Målsägandens mamma``),
+  a slash after a greeting (``Mvh/``) and a few English ones, in any case; after words that only sometimes
+  announce a person (``enligt``, ``ring``, ``kontakta``, ``pratade med``, a signature ``/``) a name is taken
+  only with two words or more and no abbreviation in capitals; and a name before a year of birth (``Anna
+  Berg (f. 1985)``, ``, född 1979``). The words after the signal are taken while they look
   like a name: capitalised, all capitals, or a word of a script without case (Arabic, Chinese, Hebrew), with
   combining accents and letters of every alphabet (``Çağla Şahin``, ``Łukasz Żak``), whole (``O'Brien``,
-  ``McDonald``, ``al-Hassan``, ``Karlsson-Lind``, ``van der Berg``, ``De la Cruz``), in lists (``Berg, Anna``,
+  ``McDonald``, ``al-Hassan``, ``Karlsson-Lind``, ``van der Berg``, ``De la Cruz``), with an initial, a title
+  or a nickname (``Anna B. Berg``, ``Dr. Anna Berg``, ``Per "Pelle" Berg``), in lists (``Berg, Anna``,
   ``Anna Berg och Per Holm``). Function words, role nouns (``boende``, ``Polisen``), organisations
-  (``-förvaltningen``, ``-gruppen``), common nouns in capitals (``MISSTÄNKT NARKOTIKAHANDEL``) and place
+  (``-förvaltningen``, ``-gruppen``, and capitalised words followed by one: ``Tekniska förvaltningen``),
+  common nouns in capitals (``MISSTÄNKT NARKOTIKAHANDEL``) and place
   names (``-gatan``, ``-parken``, ``Lilla Nygatan``) end a name. A name that is just written in a sentence
   ("Anna Berg sitter ofta där") is **not** found: there is no reliable offline way to tell names from place
   names in short notes; nor are lower-case names ("heter kalle"). Exports therefore never carry the

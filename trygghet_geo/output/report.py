@@ -226,6 +226,10 @@ def write_report(
     if path.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"write_report: path must end in .html, got {str(path)!r}")
     check_gate("shared", k, 100.0)
+    from trygghet_geo import _validate
+
+    _validate.count("top_n", top_n)
+    _validate.count("followup_n", followup_n, minimum=1)
     language = resolve_lang(lang)
     plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places, k=k)
     plan = dataclasses.replace(plan, places=redact_table(plan.places))

@@ -199,7 +199,7 @@ var TrygghetMap = (function () {
       var b = [[f[i + 1], f[i]], [f[i + 3], f[i + 2]]], n = D.cells.n[j];
       var r = L.rectangle(b, { renderer: renderer, color: "#777", weight: 0.6, opacity: 0.6,
                                fillColor: "#555", fillOpacity: 0.08 + 0.3 * n / max });
-      r.bindTooltip(el("span", null, n + " " + L_.events_in_cell));
+      r.bindTooltip(el("span", null, (D.cells.t ? D.cells.t[j] : n) + " " + L_.events_in_cell));
       fg.addLayer(r);
       if (heatPts) heatPts.push([(f[i + 1] + f[i + 3]) / 2, (f[i] + f[i + 2]) / 2, n]);
     }
