@@ -85,10 +85,8 @@ def _run_density(
     from pathlib import Path
 
     import geopandas as gpd
-    import numpy as np
 
     from trygghet_geo import schema
-    from trygghet_geo._kgate import DEFAULT_K, shared_density
     from trygghet_geo.analysis import Analysis, _geocode, _read
     from trygghet_geo.density import network_kde
     from trygghet_geo.network._basemap import resolve_basemap
@@ -121,19 +119,7 @@ def _run_density(
         left[reason] = left.get(reason, 0) + n
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    table = gpd.GeoDataFrame(lix, crs=lix.crs)
-    table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
-    hidden = 0
-    if args.privacy == "shared":  # the table sits beside the shared map: the map's k rule holds for it too
-        table = shared_density(table)
-        hidden = int(table["density"].isna().sum())
-    path = out / f"tathet.{args.format}"
-    if args.format == "parquet":
-        table.to_parquet(path)
-    else:
-        if path.exists():
-            path.unlink()
-        table.to_file(path, layer="tathet", driver="GPKG")
+    path, table = _write_table(lix, out, args.format, args.privacy)
     meta: dict[str, Any] = {
         "title": "Täthet längs gatorna" if args.lang == "sv" else "Density along the streets"
     }
@@ -152,23 +138,53 @@ def _run_density(
         density=lix,
         heatmap="density",
     )
-    top = np.sort(lix["density"].to_numpy())[::-1][:1]
-    print(f"Händelser med i tätheten: {lix.attrs['n_events']} (utelämnade: {sum(left.values())})")
-    a = lix.attrs
-    print(f"Bandbredd: {a['bandwidth_m']:g} m, metod: {a['method']}, kärna: {a['kernel']}")
-    if len(top):
-        from trygghet_geo.density import UNIT_PER_YEAR
-        from trygghet_geo.output._mapdata import LABELS
+    _print_summary(lix, table, sum(left.values()), path, args.lang)
+    print(f"Karta:  {html}")
+    return 0
 
-        unit = LABELS[args.lang][
-            "density_unit_year" if lix.attrs["density_unit"] == UNIT_PER_YEAR else "density_unit_event"
+
+def _write_table(lix: Any, out: Any, fmt: str, privacy: str) -> tuple[Any, Any]:
+    """Write the lixel table (GeoPackage or GeoParquet) in ``out``; in the shared mode through the map's k
+    rule (:func:`trygghet_geo._kgate.shared_density`), since the table sits beside the shared map."""
+    import geopandas as gpd
+
+    from trygghet_geo._kgate import shared_density
+
+    table = gpd.GeoDataFrame(lix, crs=lix.crs)
+    table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
+    if privacy == "shared":
+        table = shared_density(table)
+    path = out / f"tathet.{fmt}"
+    if fmt == "parquet":
+        table.to_parquet(path)
+    else:
+        if path.exists():
+            path.unlink()
+        table.to_file(path, layer="tathet", driver="GPKG")
+    return path, table
+
+
+def _print_summary(lix: Any, table: Any, n_left: int, path: Any, lang: str) -> None:
+    """What ran and what was written (the table's values, so the shared mode prints no value it left out)."""
+    import numpy as np
+
+    from trygghet_geo._kgate import DEFAULT_K
+    from trygghet_geo.density import UNIT_PER_YEAR
+    from trygghet_geo.output._mapdata import LABELS
+
+    a = lix.attrs
+    print(f"Händelser med i tätheten: {a['n_events']} (utelämnade: {n_left})")
+    print(f"Bandbredd: {a['bandwidth_m']:g} m, metod: {a['method']}, kärna: {a['kernel']}")
+    dens = table["density"].to_numpy(dtype=float)
+    if np.isfinite(dens).any():
+        unit = LABELS[lang][
+            "density_unit_year" if a["density_unit"] == UNIT_PER_YEAR else "density_unit_event"
         ]
-        print(f"Högsta täthet: {top[0]:.1f} ({unit})")
+        print(f"Högsta täthet: {np.nanmax(dens):.1f} ({unit})")
     print(f"Tabell: {path} ({len(table)} gatubitar)")
+    hidden = int(np.isnan(dens).sum() - np.isnan(lix["density"].to_numpy(dtype=float)).sum())
     if hidden:
         print(
             f"Delningsläge: tätheten lämnas tom för {hidden} gatubitar där färre än {DEFAULT_K} händelser "
             "ger den (--privacy internal ger alla)"
         )
-    print(f"Karta:  {html}")
-    return 0
