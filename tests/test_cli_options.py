@@ -189,10 +189,14 @@ def test_max_excel_mb(tmp_path: Path, capsys: Any) -> None:
 
 # --- analyze: the options reach analyze() ------------------------------------------------------------------
 @pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """analyze() replaced by a recorder (the network and gazetteer are not loaded)."""
+def captured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
+    """analyze() replaced by a recorder (the network and gazetteer are not loaded; the network file only
+    exists, as the checks before any work ask)."""
     import trygghet_geo.analysis
     import trygghet_geo.cli
+
+    monkeypatch.chdir(tmp_path)
+    Path("n.gpkg").touch()
 
     seen: dict[str, Any] = {}
 

@@ -460,6 +460,31 @@ def test_cli_writes_the_lixel_table_and_a_map(tmp_path, capsys, fmt):
     assert "händelser per km gata och år" in printed
 
 
+def test_cli_shared_table_leaves_pieces_of_fewer_than_k_events_empty(tmp_path, capsys):
+    from trygghet_geo import sample
+    from trygghet_geo._kgate import DEFAULT_K
+    from trygghet_geo.cli import main
+
+    raw = sample.write_raw(tmp_path / "raw")
+    sample.load_network().to_file(tmp_path / "gatunat.gpkg")
+    net = str(tmp_path / "gatunat.gpkg")
+    args = ["density", str(raw["incidents"]), "--network", net, "--bandwidth-m", "50"]
+    assert main([*args, "--out", str(tmp_path / "shared")]) == 0
+    assert "färre än 5 händelser" in capsys.readouterr().out
+    assert main([*args, "--privacy", "internal", "--out", str(tmp_path / "internal")]) == 0
+    shared = gpd.read_file(tmp_path / "shared" / "tathet.gpkg")
+    internal = gpd.read_file(tmp_path / "internal" / "tathet.gpkg")
+    assert len(shared) == len(internal)  # every street piece is kept, only its values are left out
+    few = internal["count_within_bandwidth"].to_numpy() < DEFAULT_K
+    assert few.any()
+    assert (~few).any()
+    assert shared.loc[few, "density"].isna().all()
+    assert shared.loc[few, "count_within_bandwidth"].isna().all()
+    kept = ~few
+    np.testing.assert_allclose(shared.loc[kept, "density"], internal.loc[kept, "density"])
+    assert (shared.loc[kept, "count_within_bandwidth"] == internal.loc[kept, "count_within_bandwidth"]).all()
+
+
 def test_cli_walk_limit_and_merging_options(tmp_path, capsys):
     from trygghet_geo import sample
     from trygghet_geo.cli import main

@@ -18,10 +18,11 @@ import argparse
 import contextlib
 import logging
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 
 from trygghet_geo._text import LANGS, TEXTS, resolve_lang, text
-from trygghet_geo.errors import ParameterError, TrygghetError
+from trygghet_geo.errors import InputError, ParameterError, TrygghetError
 
 __all__ = [
     "EXIT_BUG",
@@ -32,9 +33,12 @@ __all__ = [
     "check_catalogue",
     "exit_code",
     "fail",
+    "file_names_printable",
     "help_key",
     "lang_from_argv",
     "localize",
+    "one_line_warnings",
+    "reading",
     "ui_language",
 ]
 
@@ -68,6 +72,52 @@ def fail(args: argparse.Namespace, exc: BaseException, *, before_work: bool = Fa
         message = f"error: {message}"
     print(f"trygghet-geo {args.command}: {message}", file=sys.stderr)
     return code
+
+
+@contextlib.contextmanager
+def file_names_printable() -> Iterator[None]:
+    """Standard output that prints a file name holding bytes that are not UTF-8 (which Python passes on as
+    surrogates) as those bytes, as ``ls`` does, instead of failing on it; restored afterwards."""
+    stream = sys.stdout
+    errors = getattr(stream, "errors", None)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or errors is None:  # a replaced stream (a notebook, a test's capture)
+        yield
+        return
+    reconfigure(errors="surrogateescape")
+    try:
+        yield
+    finally:
+        reconfigure(errors=errors)
+
+
+@contextlib.contextmanager
+def one_line_warnings(command: str) -> Iterator[None]:
+    """Warnings printed as ``trygghet-geo COMMAND: warning: …``, one line each, for one run of the command
+    line (Python's own format adds the library's file, line and source line: noise to a user, and a script
+    reading stderr line by line cannot tell it from a traceback). The filters are left as they are."""
+
+    def show(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+        text = " ".join(str(message).split())
+        print(f"trygghet-geo {command}: warning: {text}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
+
+
+@contextlib.contextmanager
+def reading(flag: str, path: object, what: str) -> Iterator[None]:
+    """A file read for option ``flag``: an error of the library that reads it (pyogrio, pyrosm, pyarrow,
+    zipfile, a codec …) becomes an :class:`~trygghet_geo.errors.InputError` naming the option and the file,
+    so that a broken or wrong file is a data error on one line, not a bug."""
+    try:
+        yield
+    except TrygghetError:
+        raise
+    except Exception as exc:  # each library fails in its own way on a broken file
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        raise InputError(f"{flag} {str(path)!r}: cannot read {what} ({detail})") from exc
 
 
 def lang_from_argv(argv: Sequence[str]) -> str:

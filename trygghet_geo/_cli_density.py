@@ -66,7 +66,11 @@ def add_density(
         help="merge the junctions of one place this close, metres (0: the network as it is; e.g. 10)",
     )  # fmt: skip
     p.add_argument("--format", choices=("gpkg", "parquet"), default="gpkg", help="table format (gpkg)")
-    p.add_argument("--privacy", choices=("shared", "internal"), default="shared", help="map exposure")
+    p.add_argument(
+        "--privacy", choices=("shared", "internal"), default="shared",
+        help="exposure of the map and the table: shared (default) leaves the density empty on street pieces "
+        "where fewer than k incidents make it; internal keeps every value",
+    )  # fmt: skip
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     add_basemap_options(p)
@@ -81,7 +85,6 @@ def _run_density(
     from pathlib import Path
 
     import geopandas as gpd
-    import numpy as np
 
     from trygghet_geo import schema
     from trygghet_geo.analysis import Analysis, _geocode, _read
@@ -98,8 +101,9 @@ def _run_density(
             f"--consolidate-m must be 0 (off) or a number of metres, got {args.consolidate_m}"
         )
     basemap = basemap_argument(args)  # --pbf / --no-basemap, as analyze reads them
+    inc = _read(args.incidents, "incidents")  # the file first: a street network may take minutes
     network = load_network(args.network)
-    inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
+    inc = _geocode(inc, load_gazetteer(args.gazetteer, network))
     inc = inc.to_crs(network.crs)
     usable = (inc[schema.STATUS] == "ok").to_numpy() & inc[schema.PRECISION].isin(
         list(schema.STREET_PRECISION)
@@ -115,15 +119,7 @@ def _run_density(
         left[reason] = left.get(reason, 0) + n
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    table = gpd.GeoDataFrame(lix, crs=lix.crs)
-    table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
-    path = out / f"tathet.{args.format}"
-    if args.format == "parquet":
-        table.to_parquet(path)
-    else:
-        if path.exists():
-            path.unlink()
-        table.to_file(path, layer="tathet", driver="GPKG")
+    path, table = _write_table(lix, out, args.format, args.privacy)
     meta: dict[str, Any] = {
         "title": "Täthet längs gatorna" if args.lang == "sv" else "Density along the streets"
     }
@@ -142,18 +138,53 @@ def _run_density(
         density=lix,
         heatmap="density",
     )
-    top = np.sort(lix["density"].to_numpy())[::-1][:1]
-    print(f"Händelser med i tätheten: {lix.attrs['n_events']} (utelämnade: {sum(left.values())})")
-    a = lix.attrs
-    print(f"Bandbredd: {a['bandwidth_m']:g} m, metod: {a['method']}, kärna: {a['kernel']}")
-    if len(top):
-        from trygghet_geo.density import UNIT_PER_YEAR
-        from trygghet_geo.output._mapdata import LABELS
-
-        unit = LABELS[args.lang][
-            "density_unit_year" if lix.attrs["density_unit"] == UNIT_PER_YEAR else "density_unit_event"
-        ]
-        print(f"Högsta täthet: {top[0]:.1f} ({unit})")
-    print(f"Tabell: {path} ({len(table)} gatubitar)")
+    _print_summary(lix, table, sum(left.values()), path, args.lang)
     print(f"Karta:  {html}")
     return 0
+
+
+def _write_table(lix: Any, out: Any, fmt: str, privacy: str) -> tuple[Any, Any]:
+    """Write the lixel table (GeoPackage or GeoParquet) in ``out``; in the shared mode through the map's k
+    rule (:func:`trygghet_geo._kgate.shared_density`), since the table sits beside the shared map."""
+    import geopandas as gpd
+
+    from trygghet_geo._kgate import shared_density
+
+    table = gpd.GeoDataFrame(lix, crs=lix.crs)
+    table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
+    if privacy == "shared":
+        table = shared_density(table)
+    path = out / f"tathet.{fmt}"
+    if fmt == "parquet":
+        table.to_parquet(path)
+    else:
+        if path.exists():
+            path.unlink()
+        table.to_file(path, layer="tathet", driver="GPKG")
+    return path, table
+
+
+def _print_summary(lix: Any, table: Any, n_left: int, path: Any, lang: str) -> None:
+    """What ran and what was written (the table's values, so the shared mode prints no value it left out)."""
+    import numpy as np
+
+    from trygghet_geo._kgate import DEFAULT_K
+    from trygghet_geo.density import UNIT_PER_YEAR
+    from trygghet_geo.output._mapdata import LABELS
+
+    a = lix.attrs
+    print(f"Händelser med i tätheten: {a['n_events']} (utelämnade: {n_left})")
+    print(f"Bandbredd: {a['bandwidth_m']:g} m, metod: {a['method']}, kärna: {a['kernel']}")
+    dens = table["density"].to_numpy(dtype=float)
+    if np.isfinite(dens).any():
+        unit = LABELS[lang][
+            "density_unit_year" if a["density_unit"] == UNIT_PER_YEAR else "density_unit_event"
+        ]
+        print(f"Högsta täthet: {np.nanmax(dens):.1f} ({unit})")
+    print(f"Tabell: {path} ({len(table)} gatubitar)")
+    hidden = int(np.isnan(dens).sum() - np.isnan(lix["density"].to_numpy(dtype=float)).sum())
+    if hidden:
+        print(
+            f"Delningsläge: tätheten lämnas tom för {hidden} gatubitar där färre än {DEFAULT_K} händelser "
+            "ger den (--privacy internal ger alla)"
+        )

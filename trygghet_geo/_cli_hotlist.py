@@ -79,8 +79,8 @@ def _analysis(
             )  # fmt: skip
     if not args.network:
         raise ParameterError("--network is needed with an incident file (as for 'trygghet-geo analyze')")
+    incidents, observations = read_inputs(args)  # the files first: a street network may take minutes
     network = load_network(args.network)
-    incidents, observations = read_inputs(args)
     return analyze(
         incidents, observations, network=network, gazetteer=load_gazetteer(args.gazetteer, network),
         study_area=args.study_area, n_simulations=0, **analysis_kwargs(args),

@@ -17,7 +17,7 @@ from trygghet_geo._cli_options import (
     basemap_kwargs,
     read_inputs,
 )
-from trygghet_geo.errors import TrygghetError
+from trygghet_geo.errors import InputError, TrygghetError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -97,6 +97,7 @@ def _run_lagesbild(
         if value is not None and not Path(value).is_file():
             raise TrygghetError(f"--{flag} {value!r}: no such file")
     other = _other_sources(args.other_sources)
+    _read_first(args)
     inputs: dict[str, Any] = {"areas": args.areas, "plan": args.plan}
     with tempfile.TemporaryDirectory(prefix="trygghet_geo-lagesbild-") as tmp:
         if args.incidents is None:
@@ -120,8 +121,8 @@ def _run_lagesbild(
                 raise TrygghetError(
                     "--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)"
                 )
+            data = read_inputs(args)  # the files first: a street network may take minutes
             network, extra = load_network(args.network), {"study_area": args.study_area}
-            data = read_inputs(args)
             gazetteer = load_gazetteer(args.gazetteer, network)
         extra.update(analysis_kwargs(args), **basemap_kwargs(args))
         result = analyze(
@@ -156,6 +157,29 @@ def _run_lagesbild(
     return 0
 
 
+def _read_first(args: argparse.Namespace) -> None:
+    """The lägesbild's own input files read once before the analysis, so that a broken one is found at once
+    rather than after the analysis (the lägesbild reads them again, with the analysis' places)."""
+    from trygghet_geo._cli_conventions import reading
+    from trygghet_geo.areas import read_areas
+    from trygghet_geo.io import read_incidents
+    from trygghet_geo.plan import read_plan
+    from trygghet_geo.reference import read_reference, read_survey
+
+    readers: dict[str, tuple[Callable[[Any], object], str]] = {
+        "areas": (read_areas, "the areas (a polygon layer)"),
+        "plan": (read_plan, "the measures register"),
+        "reference": (read_reference, "the reference figures"),
+        "survey": (read_survey, "the survey figures"),
+        "previous": (read_incidents, "the previous incident file"),
+    }
+    for name, (read, what) in readers.items():
+        value = getattr(args, name)
+        if value is not None:
+            with reading(f"--{name}", value, what):
+                read(value)
+
+
 def _record_inputs(manifest: dict[str, Any], files: dict[str, Any]) -> None:
     """The lägesbild's own input files in the manifest (by their bytes), beside the analysis' inputs."""
     from pathlib import Path
@@ -182,11 +206,18 @@ def _other_sources(files: list[str] | None) -> dict[str, str] | None:
         path = Path(f)
         if not path.is_file():
             raise TrygghetError(f"--other-sources {f!r}: no such file")
-        title = text("source.other", lang="sv", n=i)
-        try:
-            out[title] = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            out[title] = path.read_text(encoding="cp1252")
+        data = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                body = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            body = "\0"
+        if "\0" in body:  # NUL is in no text: a binary file (a zip, a workbook, an image)
+            raise InputError(f"--other-sources {f!r}: not a text file (expected UTF-8 or Windows-1252 text)")
+        out[text("source.other", lang="sv", n=i)] = body
     return out
 
 

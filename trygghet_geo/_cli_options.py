@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +107,7 @@ def _eps(text: str) -> float | str:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected metres or 'auto', got {text!r}") from None
-    if not value > 0:
+    if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"expected a positive distance in metres, got {text!r}")
     return value
 
@@ -171,7 +172,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
             if not sep:
                 raise ValueError(part)
             out[key.strip()] = float(value)
-            if not out[key.strip()] >= 0:
+            if not 0 <= out[key.strip()] < math.inf:
                 raise ValueError(part)
         except ValueError:
             raise ParameterError(
@@ -195,23 +196,33 @@ def parse_period(text: str | None) -> tuple[Any, Any] | None:
     ['2024-03-01', '2024-03-31']
     >>> [str(t.date()) for t in parse_period("2024-01-01..2024-06-30")]
     ['2024-01-01', '2024-06-30']
+    >>> [str(t.date()) for t in parse_period("2024-01..2024-06")]
+    ['2024-01-01', '2024-06-30']
     """
     if text is None:
         return None
+    import datetime as dt
+
     import pandas as pd
+
+    def bound(part: str, last: bool) -> Any:
+        p = part.strip()
+        if len(p) == 4 and p.isdigit():  # a year
+            return pd.Timestamp(f"{p}-12-31" if last else f"{p}-01-01")
+        if len(p) == 7 and p[:4].isdigit() and p[4] == "-" and p[5:].isdigit():  # a month
+            first = pd.Timestamp(f"{p}-01")
+            return first + pd.offsets.MonthEnd(0) if last else first
+        if single:
+            raise ValueError(p)
+        return pd.Timestamp(dt.datetime.fromisoformat(p))  # ISO only: pandas would also take "now" or "NaT"
 
     raw = text.strip()
     parts = raw.split("..") if ".." in raw else raw.split(":") if raw.count(":") == 1 else [raw]
+    single = len(parts) == 1
     try:
-        if len(parts) == 2:
-            start, end = (pd.Timestamp(p.strip()) for p in parts)
-        elif len(raw) == 4 and raw.isdigit():
-            start, end = pd.Timestamp(f"{raw}-01-01"), pd.Timestamp(f"{raw}-12-31")
-        elif len(raw) == 7:
-            start = pd.Timestamp(f"{raw}-01")
-            end = start + pd.offsets.MonthEnd(0)
-        else:
+        if len(parts) > 2:
             raise ValueError(raw)
+        start, end = bound(parts[0], last=False), bound(parts[-1], last=True)
     except ValueError:
         raise ParameterError(
             f"--period {text!r}: expected START..END (2024-01-01..2024-12-31), a year (2024) or a month "

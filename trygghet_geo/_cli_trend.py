@@ -75,8 +75,9 @@ def _run_trend(
     from trygghet_geo.io._write import write_table
 
     basemap = basemap_argument(args)  # --pbf / --no-basemap, as analyze reads them
+    inc = _read(args.incidents, "incidents")  # the file first: a street network may take minutes
     network = load_network(args.network)
-    inc = _geocode(_read(args.incidents, "incidents"), load_gazetteer(args.gazetteer, network))
+    inc = _geocode(inc, load_gazetteer(args.gazetteer, network))
     inc = inc.to_crs(network.crs)
     usable = (inc[schema.STATUS] == "ok").to_numpy() & inc[schema.PRECISION].isin(
         list(schema.STREET_PRECISION)

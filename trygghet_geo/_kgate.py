@@ -24,6 +24,8 @@ __all__ = [
     "check_gate",
     "count_text",
     "kept_places",
+    "shared_density",
+    "shared_density_mask",
     "shared_hotspot_ids",
     "shared_hotspots",
 ]
@@ -184,3 +186,26 @@ def count_text(n: int, k: int = DEFAULT_K) -> str:
     ('<5', '5', '0')
     """
     return f"<{k}" if 0 < n < k else str(n)
+
+
+def shared_density_mask(lixels: Any, *, k: int = DEFAULT_K) -> np.ndarray:
+    """The street pieces of a density table (:func:`trygghet_geo.network_kde`) a shared export may show: those
+    whose density comes from at least ``k`` incidents (``count_within_bandwidth``). A piece with fewer
+    peaks where its few incidents lie, so its value would place them."""
+    counts = pd.to_numeric(lixels["count_within_bandwidth"], errors="coerce").to_numpy(dtype=float)
+    keep: np.ndarray = np.nan_to_num(counts, nan=0.0) >= k
+    return keep
+
+
+def shared_density(lixels: Any, *, k: int = DEFAULT_K) -> Any:
+    """The density table as a shared export may carry it: every street piece kept, but ``density`` and
+    ``count_within_bandwidth`` left empty where fewer than ``k`` incidents make them
+    (:func:`shared_density_mask`)."""
+    keep = shared_density_mask(lixels, k=k)
+    out = lixels.copy()
+    out["density"] = out["density"].astype(float).where(keep)
+    out["count_within_bandwidth"] = pd.array(
+        np.where(keep, lixels["count_within_bandwidth"].to_numpy(), 0), dtype="Int64"
+    )
+    out.loc[~keep, "count_within_bandwidth"] = pd.NA
+    return out

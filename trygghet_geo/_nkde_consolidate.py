@@ -23,6 +23,7 @@ snapped to the merged network by the one snapper (:mod:`trygghet_geo.network.sna
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,7 @@ def check_tolerance(consolidate_m: float | None) -> float:
         return 0.0
     if isinstance(consolidate_m, bool) or not isinstance(consolidate_m, int | float):
         raise InputError(f"consolidate_m must be a number of metres (0: off), got {consolidate_m!r}")
-    if not np.isfinite(consolidate_m) or consolidate_m < 0:
+    if not math.isfinite(consolidate_m) or consolidate_m < 0:  # math: a huge Python int overflows numpy
         raise InputError(f"consolidate_m must be a number of metres >= 0 (0: off), got {consolidate_m!r}")
     return float(consolidate_m)
 

@@ -505,6 +505,12 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "merge the junctions of one place this close, metres (0: the network as it is; e.g. 10)",
     },
     "cli.density.format": {"sv": "tabellens format (gpkg)", "en": "table format (gpkg)"},
+    "cli.density.privacy": {
+        "sv": "kartans och tabellens exponering: shared (standard) lämnar tätheten tom på gatubitar där "
+        "färre än k händelser ger den; internal behåller alla värden",
+        "en": "exposure of the map and the table: shared (default) leaves the density empty on street pieces "
+        "where fewer than k incidents make it; internal keeps every value",
+    },
     # trend
     "cli.trend.segment_m": {
         "sv": "segmentens längd, meter (100)",

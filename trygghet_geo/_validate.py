@@ -165,11 +165,16 @@ def event_times(name: str, frame: Any) -> None:
         ):
             if values.isna().all():
                 continue
-            raise SchemaError(
-                f"{name}: {col!r} holds {values.dtype} values, not datetimes of one time zone (e.g. "
-                f"{values.dropna().iloc[0]!r}); read the table with read_incidents, or convert it with "
-                "pd.to_datetime(..., utc=True)"
-            )
+            if pd.api.types.infer_dtype(values, skipna=True) in ("datetime", "datetime64"):
+                # Timestamps kept as objects (a concat of frames, or of several time zones): the stages
+                # read them with pd.to_datetime(..., utc=True); only the window is checked here.
+                values = pd.to_datetime(values, utc=True)
+            else:
+                raise SchemaError(
+                    f"{name}: {col!r} holds {values.dtype} values, not datetimes of one time zone (e.g. "
+                    f"{values.dropna().iloc[0]!r}); read the table with read_incidents, or convert it with "
+                    "pd.to_datetime(..., utc=True)"
+                )
         lo, hi = date_window()
         if not isinstance(values.dtype, pd.DatetimeTZDtype):  # naive: wall-clock time in Stockholm
             lo, hi = lo.tz_localize(None), hi.tz_localize(None)

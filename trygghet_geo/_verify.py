@@ -208,21 +208,23 @@ def read_manifest(output: str | Path) -> dict[str, Any]:
         path = path / mf.MANIFEST_FILE
     if not path.is_file():
         raise InputError(f"{str(output)!r}: no such file (expected an output file or folder)")
+    import zipfile
+
     suffix = path.suffix.lower()
+    found: Any = None
     try:
         if suffix == ".json":
-            return dict(json.loads(path.read_text(encoding="utf-8")))
+            found = json.loads(path.read_text(encoding="utf-8"))
         if suffix in (".html", ".htm"):
             pattern = r'<script type="application/json" id="trygghet-manifest">(.*?)</script>'
-            found = re.search(pattern, path.read_text(encoding="utf-8"), flags=re.S)
-            if found:
-                return dict(json.loads(found.group(1)))
+            block = re.search(pattern, path.read_text(encoding="utf-8"), flags=re.S)
+            found = json.loads(block.group(1)) if block else None
         if suffix in (".xlsx", ".xlsm"):
             from trygghet_geo.io._stamp import manifest_from_xlsx
 
-            found_xlsx = manifest_from_xlsx(path)
-            if found_xlsx is not None:
-                return found_xlsx
-    except (ValueError, KeyError) as exc:
+            found = manifest_from_xlsx(path)
+    except (ValueError, KeyError, RecursionError, zipfile.BadZipFile) as exc:  # broken JSON, text or workbook
         raise InputError(f"{str(path)!r}: the manifest cannot be read: {exc}") from exc
+    if isinstance(found, dict) and "manifest_version" in found and isinstance(found.get("inputs"), dict):
+        return found
     raise InputError(f"{str(path)!r}: carries no trygghet_geo manifest")

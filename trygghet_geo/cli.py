@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
-from trygghet_geo._cli_conventions import add_conventions, lang_from_argv, localize, ui_language
+from trygghet_geo._cli_conventions import (
+    add_conventions,
+    file_names_printable,
+    lang_from_argv,
+    localize,
+    one_line_warnings,
+    reading,
+    ui_language,
+)
 from trygghet_geo._cli_conventions import fail as _fail
 from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_hotlist import add_hotlist
@@ -244,8 +252,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from trygghet_geo.manifest import write_manifest
     from trygghet_geo.rank import export_places
 
+    incidents, observations = read_inputs(args)  # the files first: a street network may take minutes
     network = _load_network(args.network)
-    incidents, observations = read_inputs(args)
     gazetteer = _load_gazetteer(args.gazetteer, network)
     result = analyze(
         incidents, observations, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
@@ -378,21 +386,22 @@ def _run_geocode(args: argparse.Namespace) -> int:
     from trygghet_geo.io import read_incidents, read_observations
     from trygghet_geo.io._write import write_table
 
+    table = (read_observations if args.observations else read_incidents)(args.file)  # before any build
     source = Path(args.gazetteer) if args.gazetteer else None
     if source is None:
         from trygghet_geo.sample import pbf_path
 
         source = pbf_path()
         print("no --gazetteer given: using the bundled sample town (central Helsinki, OSM)", file=sys.stderr)
-    if source.suffix.lower() in (".parquet", ".gpkg"):
-        gazetteer = Gazetteer.load(source)
-    else:
-        gazetteer = build_gazetteer(
-            source, bbox=_bbox(args.bbox) if args.bbox else None, addresses=args.addresses
-        )
-        if args.save_gazetteer:
-            gazetteer.save(args.save_gazetteer)
-    table = (read_observations if args.observations else read_incidents)(args.file)
+    with reading("--gazetteer", source, "a gazetteer"):
+        if source.suffix.lower() in (".parquet", ".gpkg"):
+            gazetteer = Gazetteer.load(source)
+        else:
+            gazetteer = build_gazetteer(
+                source, bbox=_bbox(args.bbox) if args.bbox else None, addresses=args.addresses
+            )
+    if args.save_gazetteer:  # with an OSM extract only (checked before the work)
+        gazetteer.save(args.save_gazetteer)
     out = geocode(table, gazetteer=gazetteer, online=args.online, cache=not args.no_cache)
     write_table(out, args.out)
     asked = out[schema.GEOCODE_METHOD].notna() & (out[schema.GEOCODE_METHOD] != "coordinates")
@@ -520,6 +529,12 @@ def _run_report(args: argparse.Namespace) -> int:
     from trygghet_geo.manifest import write_manifest
     from trygghet_geo.output.report import write_report
 
+    chosen = None
+    if args.places:  # read first: a broken file is found at once
+        from trygghet_geo.io._excel import read_gis_layer
+
+        with reading("--places", args.places, "the places (a GIS layer)"):
+            chosen = read_gis_layer(Path(args.places))
     if args.incidents is None:
         from trygghet_geo import sample
 
@@ -538,20 +553,13 @@ def _run_report(args: argparse.Namespace) -> int:
             raise ParameterError(
                 "--incidents needs --network (.gpkg from 'trygghet-geo network', .pbf, .osm)"
             )
+        inputs = read_inputs(args)  # the files first: a street network may take minutes
         network, extra = _load_network(args.network), {}
-        inputs = read_inputs(args)
         gazetteer = _load_gazetteer(args.gazetteer, network)
     extra.update(analysis_kwargs(args), **basemap_kwargs(args))
     result = analyze(*inputs, network=network, gazetteer=gazetteer, n_simulations=args.n_simulations,
                      title=args.title, **extra)  # fmt: skip
     record_command(result.manifest, "report", vars(args))
-    chosen = None
-    if args.places:
-        import geopandas as gpd
-
-        if not Path(args.places).exists():
-            raise ParameterError(f"--places {args.places!r}: no such file")
-        chosen = gpd.read_file(args.places)
     paths = write_report(result, Path(args.out) / f"{args.name}.html", promise_date=args.promise_date,
                          places=chosen, top_n=args.top, followup_n=args.followup,
                          title=args.title, lang=args.lang)  # fmt: skip
@@ -655,7 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, runners = build_parser(lang_from_argv(argv))
     args = parser.parse_args(argv)
-    with ui_language(args.ui_lang):
+    with ui_language(args.ui_lang), one_line_warnings(args.command), file_names_printable():
         return _run(args, runners)
 
 

@@ -191,11 +191,12 @@ def network_kde(
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
-    _check_distances(events, lixel_m, max_snap_m, trim_bw_m, consolidate_m)
     walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
     tol = _consolidate.check_tolerance(
         _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
     )
+    _trim(trim_bw_m)  # the function's own messages first; then the bounds every distance has
+    _check_distances(events, lixel_m, max_snap_m, trim_bw_m, consolidate_m)
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)

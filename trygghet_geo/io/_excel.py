@@ -173,6 +173,9 @@ def read_gis_layer(path: Path, *, layer: str | int | None = None) -> gpd.GeoData
         RecursionError,
     )
     try:
-        return gpd.read_file(path, layer=layer, engine="pyogrio")
+        found = gpd.read_file(path, layer=layer, engine="pyogrio")
     except unreadable as exc:
         raise InputError(f"{path}: cannot read it as a GIS layer ({type(exc).__name__}: {exc})") from None
+    if not isinstance(found, gpd.GeoDataFrame):  # GDAL reads a plain SQLite table or a CSV as one
+        raise InputError(f"{path}: holds a table without geometry, not a GIS layer")
+    return found

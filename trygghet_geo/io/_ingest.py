@@ -323,6 +323,12 @@ _R = {code: i for i, code in enumerate(_REASONS)}
 _PRECISIONS = schema.PRECISION_TIERS
 
 
+def _printable(name: str) -> str:
+    """A file name that is not UTF-8 (bytes a shell passes on, held by Python as surrogates) with U+FFFD in
+    their place: the name as a table or a text file can store it."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _strings(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Series:
     """A text column from integer codes into ``names`` (-1 -> missing), built by Arrow without Python
     objects per row."""
@@ -502,7 +508,7 @@ def build(
 
     values: dict[str, Any] = {
         schema.RECORD_ID: record_id.where(record_id != "", None),
-        schema.SOURCE: _strings(np.zeros(n, dtype=np.int8), [prep.source]),
+        schema.SOURCE: _strings(np.zeros(n, dtype=np.int8), [_printable(prep.source)]),
         schema.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64)
         if prep.source_rows is None
         else np.asarray(prep.source_rows, dtype=np.int64),

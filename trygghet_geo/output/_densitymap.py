@@ -95,7 +95,9 @@ def density_layer(
     dens = lixels["density"].to_numpy(dtype=float)
     show = np.isfinite(dens) & (dens > 0)
     if privacy == "shared":
-        show &= lixels["count_within_bandwidth"].to_numpy() >= k
+        from trygghet_geo._kgate import shared_density_mask
+
+        show &= shared_density_mask(lixels, k=k)
     if not show.any():
         return None
     bins = classes(dens[show])
