@@ -113,11 +113,20 @@ def _anchors(graph: nx.MultiGraph, n_hot: int, rng: np.random.Generator, min_apa
 
 
 def scenario(
-    network: StreetNetwork, density: float, seed: int, *, n_hot: int = 3, radius_m: float = 60.0
+    network: StreetNetwork,
+    density: float,
+    seed: int,
+    *,
+    n_hot: int = 3,
+    radius_m: float = 60.0,
+    noise_on: np.ndarray | None = None,
 ) -> Scenario:
-    """Noise at ``density`` events per km of street plus ``n_hot`` planted hotspots (see the module)."""
+    """Noise at ``density`` events per km of street plus ``n_hot`` planted hotspots (see the module); with
+    ``noise_on`` (a mask of edges) the noise lies on those streets only, ``density`` per km of them."""
     rng = np.random.default_rng(seed)
     lines = network.edges.geometry.to_numpy()
+    if noise_on is not None:
+        lines = lines[noise_on]
     km = float(shapely.length(lines).sum()) / 1000.0
     noise = _along(lines, round(density * km), rng, side_m=6.0)
     graph = _graph(network)

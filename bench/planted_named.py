@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-import shapely
-from planted import PER_HOT, Scenario, _along, _anchors, _graph, _hot_lines, export
+import planted
 
 if TYPE_CHECKING:
+    from planted import Scenario
+
     from trygghet_geo.network import StreetNetwork
 
 
@@ -28,15 +28,7 @@ def scenario(
     network: StreetNetwork, density: float, seed: int, *, n_hot: int = 3, radius_m: float = 60.0
 ) -> Scenario:
     """Noise at ``density`` events per km of the named streets plus ``n_hot`` planted hotspots."""
-    rng = np.random.default_rng(seed)
-    lines = network.edges.geometry.to_numpy()
     named = network.edges["name"].fillna("").astype(str).str.strip().to_numpy() != ""
-    if named.any():
-        lines = lines[named]
-    km = float(shapely.length(lines).sum()) / 1000.0
-    noise = _along(lines, round(density * km), rng, side_m=6.0)
-    graph = _graph(network)
-    anchors = _anchors(graph, n_hot, rng, 500.0) if n_hot else []
-    hot = [_along(_hot_lines(graph, network, a, radius_m), PER_HOT[density], rng, 6.0) for a in anchors]
-    xy = np.concatenate([noise, *hot]) if hot else noise
-    return export(xy, anchors, hot, graph, network, density, seed, rng)
+    return planted.scenario(
+        network, density, seed, n_hot=n_hot, radius_m=radius_m, noise_on=named if named.any() else None
+    )
