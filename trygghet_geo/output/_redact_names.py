@@ -82,11 +82,12 @@ _JOIN = (
     r"(?:[ \t\u00a0]+(?i:och|samt|&|and)[ \t\u00a0]+|[ \t\u00a0]*,[ \t\u00a0]*|"
     r"[ \t\u00a0]+[(\"“”'‘’«»„]|[)\"”“'’‘»«][ \t\u00a0]+|[ \t\u00a0]+)"
 )
-NAME = regex.compile(
-    r"(?P<sig>" + _NAME_SIGNAL + r")"
+# A name after a signal: up to seven words, each with up to two particles before it (von, af, de la).
+_NAME_AFTER = (
     r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
     + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
 )  # fmt: skip
+NAME = regex.compile(r"(?P<sig>" + _NAME_SIGNAL + r")" + _NAME_AFTER)
 _TOKEN = regex.compile(
     r"(?P<join>" + _JOIN + r")?(?P<part>(?:" + _PARTICLE + r"\s+){0,2})(?P<word>" + _WORD + r")"
 )
@@ -99,8 +100,7 @@ _WEAK_SIGNALS = (
 )
 WEAK_NAME = regex.compile(
     r"(?P<sig>(?:(?<![\p{L}\p{M}\p{N}])(?i:" + _WEAK_SIGNALS + r")|(?:^|(?<=[\s/]))/)[ \t\u00a0]*)"
-    r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
-    + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
+    + _NAME_AFTER
 )  # fmt: skip
 # A name followed by the year of birth: "Anna Berg (f. 1985)", "Anna Berg, född 1979". The words before the
 # year are taken back to the first that is not a name.
