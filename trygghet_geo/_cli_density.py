@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from trygghet_geo._cli_options import add_basemap_options, basemap_argument
 from trygghet_geo._nkde import DEFAULT_MIN_SHARE
-from trygghet_geo.errors import ParameterError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -92,14 +91,8 @@ def _run_density(
     from trygghet_geo.network._basemap import resolve_basemap
     from trygghet_geo.output.maps import save_html
 
-    if args.max_depth < 0:
-        raise ParameterError(f"--max-depth must be 0 (no limit) or a positive number, got {args.max_depth}")
-    if not 0.0 <= args.min_share < 1.0:
-        raise ParameterError(f"--min-share must be at least 0 (no limit) and below 1, got {args.min_share}")
-    if not args.consolidate_m >= 0.0:
-        raise ParameterError(
-            f"--consolidate-m must be 0 (off) or a number of metres, got {args.consolidate_m}"
-        )
+    # --max-depth, --min-share and --consolidate-m are checked with every other number before any work
+    # (_preflight.check_options)
     basemap = basemap_argument(args)  # --pbf / --no-basemap, as analyze reads them
     inc = _read(args.incidents, "incidents")  # the file first: a street network may take minutes
     network = load_network(args.network)

@@ -97,6 +97,9 @@ def check_tolerance(consolidate_m: float | None) -> float:
         raise InputError(f"consolidate_m must be a number of metres (0: off), got {consolidate_m!r}")
     if not math.isfinite(consolidate_m) or consolidate_m < 0:  # math: a huge Python int overflows numpy
         raise InputError(f"consolidate_m must be a number of metres >= 0 (0: off), got {consolidate_m!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("consolidate_m", consolidate_m, allow_zero=True)  # and the bounds every distance has
     return float(consolidate_m)
 
 

@@ -195,7 +195,7 @@ def network_kde(
     tol = _consolidate.check_tolerance(
         _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
     )
-    _check_distances(events, lixel_m, max_snap_m, trim_bw_m, consolidate_m)
+    trim = _check_distances(events, lixel_m, max_snap_m, trim_bw_m)
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)
@@ -210,7 +210,6 @@ def network_kde(
     c_off = ((lixels["from_m"] + lixels["to_m"]) / 2.0).to_numpy()
     grid = _grid(bandwidth_m)
     cv = None
-    trim = _trim(trim_bw_m)
     adaptive = bandwidth_m is None if adaptive is None else bool(adaptive)
     pilot = (c_edge, c_off, lixels["from_m"].to_numpy(), float(lixel_m))
     hs = None
@@ -285,19 +284,16 @@ def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> N
         raise InputError(f"max_depth must be a positive integer or None, got {max_depth!r}")
 
 
-def _check_distances(
-    events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: float | None, consolidate_m: float | None
-) -> None:
+def _check_distances(events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: float | None) -> float | None:
     """The distances (:func:`trygghet_geo._validate.metres`: NaN, infinity, text and huge values refused)
-    and the events' time columns (:func:`trygghet_geo._validate.event_times`)."""
+    and the events' time columns (:func:`trygghet_geo._validate.event_times`); the checked ``trim_bw_m``."""
     from trygghet_geo import _validate
 
-    _trim(trim_bw_m)  # the function's own message first; then the bounds every distance has
+    trim = _trim(trim_bw_m)
     _validate.metres("lixel_m", lixel_m)
     _validate.metres("max_snap_m", max_snap_m)
-    _validate.metres("trim_bw_m", trim_bw_m, allow_none=True)
-    _validate.metres("consolidate_m", consolidate_m, allow_none=True, allow_zero=True)
     _validate.event_times("events", events)
+    return trim
 
 
 def _min_share(min_share: float) -> float:
@@ -431,6 +427,9 @@ def _trim(trim_bw_m: float | None) -> float | None:
         return None
     if isinstance(trim_bw_m, bool) or not isinstance(trim_bw_m, int | float) or not trim_bw_m > 0:
         raise InputError(f"trim_bw_m must be a positive number of metres or None, got {trim_bw_m!r}")
+    from trygghet_geo import _validate
+
+    _validate.metres("trim_bw_m", trim_bw_m)  # and the bounds every distance has
     return float(trim_bw_m)
 
 
