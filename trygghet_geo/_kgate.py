@@ -204,8 +204,5 @@ def shared_density(lixels: Any, *, k: int = DEFAULT_K) -> Any:
     keep = shared_density_mask(lixels, k=k)
     out = lixels.copy()
     out["density"] = out["density"].astype(float).where(keep)
-    out["count_within_bandwidth"] = pd.array(
-        np.where(keep, lixels["count_within_bandwidth"].to_numpy(), 0), dtype="Int64"
-    )
-    out.loc[~keep, "count_within_bandwidth"] = pd.NA
+    out["count_within_bandwidth"] = out["count_within_bandwidth"].astype("Int64").where(keep)
     return out
