@@ -18,7 +18,6 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import traceback
@@ -196,32 +195,13 @@ def big_inputs(folder: Path) -> list[tuple[str, Path, str]]:
 
 
 def test_no_input_under_10_mb_takes_500_mb(tmp_path: Path) -> None:
-    from test_reader_memory import CHILD, LIMIT_MB
+    from test_reader_memory import LIMIT_MB, read_under_limit
 
     inputs = big_inputs(tmp_path)
     assert all(p.stat().st_size < TEN_MB for _, p, _ in inputs), [
         (lb, p.stat().st_size) for lb, p, _ in inputs
     ]
-    listing = tmp_path / "inputs.json"
-    listing.write_text(json.dumps([(label, str(p), kind) for label, p, kind in inputs]), encoding="utf-8")
-    env = {
-        **os.environ,
-        "MALLOC_ARENA_MAX": "2",
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "ARROW_DEFAULT_MEMORY_POOL": "system",
-        "PYTHONPATH": os.pathsep.join(sys.path),
-    }
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(listing), str(LIMIT_MB)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = read_under_limit(tmp_path, inputs)
     for label, size, outcome, peak in report["results"]:
         print(f"{peak:7.1f} MB  {size / 1e6:5.2f} MB in  {label}: {outcome[:80]}")
     outcomes = {label: outcome for label, _, outcome, _ in report["results"]}

@@ -111,18 +111,11 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_no_input_under_10_mb_takes_500_mb(tmp_path: Path) -> None:
-    inputs: list[tuple[str, Path, str]] = []
-    heavy: list[Case] = [c for c in all_cases(0) if c.heavy]
-    for k, case in enumerate(heavy):
-        folder = tmp_path / f"c{k}"
-        folder.mkdir()
-        src = case.write(folder)
-        inputs.append((f"{case.cls}: {case.name}", src, case.kind))
-    inputs += _big_inputs(tmp_path)
+def read_under_limit(tmp_path: Path, inputs: list[tuple[str, Path, str]]) -> dict:
+    """Read each (label, path, kind) in a child process whose address space is capped at LIMIT_MB above
+    its baseline (CHILD); its report: ``base_rss_mb`` and ``results`` (label, size, outcome, peak MB)."""
     listing = tmp_path / "inputs.json"
     listing.write_text(json.dumps([(label, str(p), kind) for label, p, kind in inputs]), encoding="utf-8")
-    assert all(p.stat().st_size < TEN_MB for _, p, _ in inputs)
     env = {**os.environ, "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "ARROW_DEFAULT_MEMORY_POOL": "system", "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
     proc = subprocess.run(
@@ -134,7 +127,20 @@ def test_no_input_under_10_mb_takes_500_mb(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_no_input_under_10_mb_takes_500_mb(tmp_path: Path) -> None:
+    inputs: list[tuple[str, Path, str]] = []
+    heavy: list[Case] = [c for c in all_cases(0) if c.heavy]
+    for k, case in enumerate(heavy):
+        folder = tmp_path / f"c{k}"
+        folder.mkdir()
+        src = case.write(folder)
+        inputs.append((f"{case.cls}: {case.name}", src, case.kind))
+    inputs += _big_inputs(tmp_path)
+    assert all(p.stat().st_size < TEN_MB for _, p, _ in inputs)
+    report = read_under_limit(tmp_path, inputs)
     lines = [f"{peak:7.1f} MB  {size / 1e6:5.2f} MB in  {label[:70]}: {outcome[:60]}"
              for label, size, outcome, peak in report["results"]]  # fmt: skip
     print(f"baseline {report['base_rss_mb']:.0f} MB resident after imports; peak above it per input:", *lines,
