@@ -220,6 +220,7 @@ def write_report(
     """
     import dataclasses
 
+    from trygghet_geo._kgate import shared_followup
     from trygghet_geo.output.privacy import check_gate, redact_table
 
     path = Path(path)
@@ -233,7 +234,7 @@ def write_report(
     language = resolve_lang(lang)
     plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places, k=k)
     plan = dataclasses.replace(plan, places=redact_table(plan.places))
-    follow = followup_table(analysis, plan)
+    follow = shared_followup(followup_table(analysis, plan), k=k)  # the report is shared: the k rule
     context = _context(
         analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k, lang=language
     )
@@ -449,8 +450,8 @@ def _follow_rows(follow: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": r[schema.NAME],
-                "before": r[schema.N_BEFORE],
-                "after": r[schema.N_AFTER],
+                "before": _whole(r[schema.N_BEFORE]),  # "–": withheld by the k rule (_kgate)
+                "after": _whole(r[schema.N_AFTER]),
                 "change": _decimal(_pct(r[schema.CHANGE_PCT]), lang),
                 "ci": _decimal(f"{_pct(r[schema.CI_LOW])} – {_pct(r[schema.CI_HIGH])}", lang),
                 "town": _decimal(_pct(r[schema.TOWN_CHANGE_PCT]), lang),
@@ -580,6 +581,11 @@ def _num(x: Any, digits: int) -> str:
     if not np.isfinite(v):
         return "–" if np.isnan(v) else "∞"
     return f"{v:.{digits}f}".replace(".", ",")
+
+
+def _whole(x: Any) -> str:
+    """A count as the report shows it; "–" where it is missing or withheld."""
+    return "–" if x is None or pd.isna(x) else str(int(x))
 
 
 def _pct(x: Any) -> str:
