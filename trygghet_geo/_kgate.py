@@ -412,8 +412,8 @@ def _gate_place_cells(places: Any, k: int) -> Any:
         col = schema.trend_window(w)
         if col in out.columns:
             pct = _column(out, col)
-            before = chain_values[:, j] * 100.0 / (100.0 + pct)
-            with np.errstate(invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore"):  # -100 %, inf and NaN give no count
+                before = chain_values[:, j] * 100.0 / (100.0 + pct)
                 small = np.isfinite(before) & (before > 0.5) & (before < k - 0.5)
             _blank(out, col, chain_mask[:, j] | small)
     t = _column(places, schema.N_TIME_UNKNOWN)
@@ -441,7 +441,11 @@ def _gate_place_cells(places: Any, k: int) -> Any:
                             "trend_pct": None,
                             "none_before": v.get("none_before"),
                         }
-                    elif r_pct is not None and 0.5 < r_n * 100.0 / (100.0 + float(r_pct)) < k - 0.5:
+                    elif (
+                        r_pct is not None
+                        and float(r_pct) > -100
+                        and 0.5 < r_n * 100 / (100 + float(r_pct)) < k - 0.5
+                    ):
                         v = {**v, "trend_pct": None, "none_before": False}
                 elif code == "few_reports" and "n" in v and chain_mask[i, twelve]:
                     if not 0 < float(v["n"]) < k:
