@@ -315,10 +315,12 @@ def suppress_chain(values: Any, *, k: int = DEFAULT_K, hidden: Any = None) -> np
 
 
 def _blank(out: Any, col: str, mask: np.ndarray) -> None:
-    """Empty ``col`` where ``mask``: whole counts stay whole (a nullable integer), others become NaN."""
+    """Empty ``col`` where ``mask``: counts (``n_*``, ``count_*``, ``town_n_*``) stay whole (a nullable
+    integer), other numbers become NaN."""
     values = pd.to_numeric(out[col], errors="coerce")
     whole = values.dropna()
-    if len(whole) == 0 or bool((np.isfinite(whole) & (whole == whole.round())).all()):
+    count = str(col).startswith(("n_", "count_", "town_n_"))
+    if count and bool((np.isfinite(whole) & (whole == whole.round())).all()):
         out[col] = values.round().astype("Int64").mask(mask)
     else:
         out[col] = values.astype(float).where(~mask, np.nan)

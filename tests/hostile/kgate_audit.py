@@ -68,7 +68,7 @@ def run_commands(town: kt.Town, out: Path) -> dict[str, int]:
                    "--n-simulations", "0"],
         "hotlist": ["hotlist", inc, "--observations", obs, "--network", net, "--days", "28"],
         "lagesbild": ["lagesbild", "--incidents", inc, "--observations", obs, "--network", net,
-                      "--n-simulations", "0", "--no-pdf"],
+                      "--areas", str(town.areas), "--n-simulations", "0", "--no-pdf"],
         "density": ["density", inc, "--network", net, "--bandwidth-m", "150"],
         "trend": ["trend", inc, "--network", net, "--simulations", "9"],
     }  # fmt: skip
@@ -374,6 +374,8 @@ def report_tables(a: Audit, tables: list[list[list[str]]], where: str) -> None:
                     a.trend(cell["Senaste 6 mån"], cell.get("Trend 6 mån (%)"), at, "Trend 6 mån")
             if "Före" in cell and "Efter" in cell:
                 followup_row(a, cell, at)
+            if "Område" in cell and "Händelser" in cell:
+                area_row(a, head, cell, at)
             if "Händelser före" in cell:  # the measures' follow-up (plan followup)
                 plan_row(a, cell, at)
             if "Senaste perioden" in cell:
@@ -402,6 +404,23 @@ def followup_row(a: Audit, cell: dict[str, Any], at: str) -> None:
         if b is not None or f is not None:  # one count and the change give the other
             a.checked["derived"] += 1
             a.fail("derived", at, f"change {change} beside Före {before}, Efter {after}")
+
+
+def area_row(a: Audit, head: list[str], cell: dict[str, Any], at: str) -> None:
+    """An area (district) of the summary: its count, its categories (the columns after it) and its rate."""
+    total = cell["Händelser"]
+    a.count(total, at, "Händelser")
+    start = head.index("Händelser") + 1
+    end = head.index("Per 1 000 inv.") if "Per 1 000 inv." in head else len(head)
+    parts = [cell[h] for h in head[start:end]]
+    for h in head[start:end]:
+        a.count(cell[h], at, h)
+    a.parts(total, parts, at, "area minus its categories")
+    rate, people = number(cell.get("Per 1 000 inv.")), number(cell.get("Invånare"))
+    if hidden(total) and rate is not None and people:
+        a.checked["derived"] += 1
+        if small(rate * people / 1000, a.k):
+            a.fail("derived", at, f"rate {rate} per 1 000 of {people} gives {rate * people / 1000:.1f}")
 
 
 def plan_row(a: Audit, cell: dict[str, Any], at: str) -> None:
