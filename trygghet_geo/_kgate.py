@@ -173,6 +173,53 @@ def _mask_few_incidents(places: Any, hid: Any, k: int) -> Any:
     return out
 
 
+def _gate_reasons(
+    out: Any, codes: np.ndarray, recent: dict[int, tuple[str, float, Any]], twelve_hidden: np.ndarray, k: int
+) -> None:
+    """The reason codes (and their line) of :func:`_gate_place_cells`: "<k" for a count under k, the
+    percentage dropped where the half-year before held 1..k-1, "few reports" without its count where the
+    12-month count is hidden for what a reader could subtract."""
+    from trygghet_geo._reason import decode, encode
+
+    for i in range(len(codes)):
+        parts = decode(codes[i])
+        if parts is None:
+            continue
+        kept: list[tuple[str, Mapping[str, Any]]] = []
+        for code, v in parts:
+            if code == "incidents_recent" and i in recent:
+                r_cat, r_n, r_pct = recent[i]
+                if r_n < k:
+                    v = {
+                        "category": r_cat,
+                        "below": k,
+                        "trend_pct": None,
+                        "none_before": v.get("none_before"),
+                    }
+                elif (
+                    r_pct is not None
+                    and float(r_pct) > -100
+                    and 0.5 < r_n * 100 / (100 + float(r_pct)) < k - 0.5
+                ):
+                    v = {**v, "trend_pct": None, "none_before": False}
+            elif code == "few_reports" and "n" in v and twelve_hidden[i]:
+                if not 0 < float(v["n"]) < k:
+                    continue  # a count hidden for what a reader could subtract: the part goes
+                v = {"below": k}
+            kept.append((code, v))
+        codes[i] = encode(kept)
+    changed = codes != out[schema.REASON_CODES].astype(object).to_numpy()
+    out[schema.REASON_CODES] = codes
+    if schema.PLACE_REASON in out.columns and changed.any():
+        from trygghet_geo._config import options
+        from trygghet_geo._reason import reason_line
+
+        reasons = out[schema.PLACE_REASON].astype(object).to_numpy().copy()
+        for row in np.flatnonzero(changed):
+            reasons[row] = reason_line(codes[row], options.lang) or ""
+        out[schema.PLACE_REASON] = reasons
+
+
 # reason parts that speak of a place's incidents one by one (counts, trends, busy hours)
 _INCIDENT_PARTS = frozenset(("incidents_recent", "incidents_period", "when"))
 
@@ -373,7 +420,7 @@ def _gate_place_cells(places: Any, k: int) -> Any:
     """
     if places is None or len(places) == 0 or schema.N_INCIDENTS not in places.columns:
         return places
-    from trygghet_geo._reason import decode, encode
+    from trygghet_geo._reason import decode
 
     n = len(places)
     cats = [schema.n_of(c) for c in schema.INCIDENT_CATEGORIES]
@@ -427,44 +474,7 @@ def _gate_place_cells(places: Any, k: int) -> Any:
         if col in out.columns:
             out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~any_hidden, np.nan)
     if codes is not None:
-        twelve = chain.index(schema.n_window(12))
-        for i in range(n):
-            parts = decode(codes[i])
-            if parts is None:
-                continue
-            kept: list[tuple[str, Mapping[str, Any]]] = []
-            for code, v in parts:
-                if code == "incidents_recent" and i in recent:
-                    r_cat, r_n, r_pct = recent[i]
-                    if r_n < k:
-                        v = {
-                            "category": r_cat,
-                            "below": k,
-                            "trend_pct": None,
-                            "none_before": v.get("none_before"),
-                        }
-                    elif (
-                        r_pct is not None
-                        and float(r_pct) > -100
-                        and 0.5 < r_n * 100 / (100 + float(r_pct)) < k - 0.5
-                    ):
-                        v = {**v, "trend_pct": None, "none_before": False}
-                elif code == "few_reports" and "n" in v and chain_mask[i, twelve]:
-                    if not 0 < float(v["n"]) < k:
-                        continue  # a count hidden for what a reader could subtract: the part goes
-                    v = {"below": k}
-                kept.append((code, v))
-            codes[i] = encode(kept)
-        changed = codes != out[schema.REASON_CODES].astype(object).to_numpy()
-        out[schema.REASON_CODES] = codes
-        if schema.PLACE_REASON in out.columns and changed.any():
-            from trygghet_geo._config import options
-            from trygghet_geo._reason import reason_line
-
-            reasons = out[schema.PLACE_REASON].astype(object).to_numpy().copy()
-            for row in np.flatnonzero(changed):
-                reasons[row] = reason_line(codes[row], options.lang) or ""
-            out[schema.PLACE_REASON] = reasons
+        _gate_reasons(out, codes, recent, chain_mask[:, chain.index(schema.n_window(12))], k)
     return out
 
 

@@ -517,7 +517,9 @@ def summary_table(
     cats = [c for c in summary.columns if c.startswith("n_") and c not in ("n_previous", "n_places")]
     shared = privacy == "shared"
     # a category under k is "<k"; one the area's count would give back from the others shown is empty
-    hidden = suppress_cells(summary[cats].to_numpy(float), summary["n"].to_numpy(float), k=k) if cats else None
+    hidden = (
+        suppress_cells(summary[cats].to_numpy(float), summary["n"].to_numpy(float), k=k) if cats else None
+    )
     rows = []
     for i, (_, r) in enumerate(summary.iterrows()):
         few = shared and 0 < int(r["n"]) < k  # the rate and the share would give such a count back
