@@ -13,7 +13,9 @@ of the k rule by class:
 - ``derived``: a count of 1..k-1 that follows from what is shown (a window's change in percent and its count
   give the window before; a density shown where its count is hidden);
 - ``score``: a place whose incident counts are hidden but whose score, or its incident parts, is shown
-  (the score is those counts scaled).
+  (the score is those counts scaled);
+- ``point``: a row of a left-out table that gives its incident's exact coordinates (one incident alone at
+  a point, which the shared map shows only where k share a cell).
 
 The rules are the reader's, written here from the files' headers and texts, not taken from the package.
 Used by ``tests/hostile/test_kgate_audit.py``.
@@ -433,6 +435,15 @@ def plan_row(a: Audit, cell: dict[str, Any], at: str) -> None:
         a.fail("derived", at, f"change {change} beside before {before}, after {after}")
 
 
+def left_out(a: Audit, rows: list[list[str]], where: str) -> None:
+    """Rows of a left-out table: none may carry a longitude and a latitude of the town (Stockholm's)."""
+    for i, row in enumerate(rows[1:], start=2):
+        values = [v for v in (number(c) for c in row) if v is not None]
+        a.checked["rows"] += 1
+        if any(17.5 < v < 18.5 for v in values) and any(59.0 < v < 59.6 for v in values):
+            a.fail("point", f"{where} line {i}", f"coordinates in {row}")
+
+
 def segments(a: Audit, rows: list[dict[str, Any]], where: str) -> None:
     for r in rows:
         at = f"{where} segment {r.get('lixel_id')}"
@@ -482,6 +493,8 @@ def audit(out: Path, k: int = kt.DEFAULT_K) -> Audit:
         for sheet, rows in xlsx_tables(path).items():
             if rows and "Före" in [str(h) for h in rows[0]]:
                 report_tables(a, [rows], f"{path.relative_to(out)}:{sheet}")
+    for path in sorted(out.glob("analyze/utelamnade*.csv")):
+        left_out(a, csv_table(path), str(path.relative_to(out)))
     if (out / "trend" / "utveckling.gpkg").exists():
         segments(a, gpkg_rows(out / "trend" / "utveckling.gpkg"), "trend/utveckling.gpkg")
     if (out / "density" / "tathet.gpkg").exists():

@@ -147,6 +147,13 @@ def write_town(folder: Path, *, seed: int, k: int = 5) -> Town:
                 )
             )
         town.groups.append((sx, sy, size))
+    # lone incidents the analysis leaves out at their exact point: far from every street, or far in time
+    for _ in range(rng.randint(2, 4)):
+        far = (X0 - 400 - rng.uniform(0, 300), Y0 + rng.uniform(0, 800))
+        rows.append((*far, rng.choice(TYPES), _when(rng)))
+    for _ in range(rng.randint(1, 3)):
+        sx, sy = spots.pop()
+        rows.append((sx, sy, rng.choice(TYPES), datetime(1950, 1 + rng.randint(0, 11), 15, 12)))
     lon, lat = _wgs84([r[0] for r in rows], [r[1] for r in rows])
     with town.incidents.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=";")
