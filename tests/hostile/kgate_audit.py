@@ -319,7 +319,7 @@ def places_table(a: Audit, rows: list[list[Any]], where: str) -> dict[int, dict[
         for h in head:
             if m := _CHANGE.match(h):
                 a.trend(windows.get(int(m.group(1))), cell[h], at, h)
-        row = {"total": total, "cats": cats, "w6": windows.get(6)}
+        row = {"total": total, "cats": cats, "w6": windows.get(6), "w12": windows.get(12)}
         a.reason(cell.get("Motivering"), at, row)
         counts = [total, *cats.values(), *windows.values()]
         if any(hidden(v) for v in counts) and not hidden(total if total is not None else ""):
@@ -353,6 +353,12 @@ def map_payload(a: Audit, payload: dict[str, Any], where: str, facts: dict[int, 
         if h := _HALVES.search(str(item.get("trend", ""))):
             a.count(h.group(1), at, "later half")
             a.count(h.group(2), at, "earlier half")
+            for w in (row.get("w12"), row.get("w6")):  # windows of other ends: their difference
+                later, window = number(h.group(1)), number(w) if not hidden(w) else None
+                if later is not None and window is not None:
+                    a.checked["subtractions"] += 1
+                    if small(abs(later - window), a.k):
+                        a.fail("subtract", at, f"later half {later:g} and a window of {window:g}")
         a.reason(item.get("reason"), at, {**row, "w6": m.group(1) if m else row.get("w6")})
         counts_of_row = [row.get("total"), *row.get("cats", {}).values()]
         if row and any(hidden(v) for v in counts_of_row) and str(item.get("score", "")).strip():

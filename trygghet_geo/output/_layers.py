@@ -419,7 +419,10 @@ def _hotspots(
         for row in _rows(ranked):
             hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)
-            items.append(_place_item(row, hs_by_id.get(hid), trend.get(hid, ""), lang=lang, labels=labels))
+            # shared: a place's trend is its own 6-month window or none; the hotspot's halves, windows of
+            # other ends, would differ from the place's windows by the few incidents between them
+            halves = "" if k is not None else trend.get(hid, "")
+            items.append(_place_item(row, hs_by_id.get(hid), halves, lang=lang, labels=labels))
             items[-1]["hid"] = hid
             items[-1]["lit"] = lit.get(hid, "")
     for hid, row in hs_by_id.items():

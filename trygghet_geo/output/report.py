@@ -430,7 +430,7 @@ def _place_rows(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "name": r.get(schema.NAME, ""),
                 "reason": reason,
                 "score": _decimal(_num(r.get(schema.SCORE), 2), lang),
-                "n": r.get(schema.N_INCIDENTS, ""),
+                "n": _whole(r.get(schema.N_INCIDENTS)),  # "–": withheld by the k rule
                 "n_obs": r.get(schema.N_OBSERVATIONS, ""),
                 "q": _decimal(_p(r.get(schema.Q_VALUE)), lang),
                 "sig": text("report.yes" if r.get(schema.SIGNIFICANT) else "report.no", lang),
