@@ -532,10 +532,12 @@ def summary_table(
         }
         for j, c in enumerate(cats):
             n_c = int(r[c])
-            if shared and hidden is not None and hidden[i, j]:
-                row[c[2:]] = count_text(n_c, k) if n_c < k else ""
-            else:
+            if not shared:
                 row[c[2:]] = n_c
+            elif hidden is not None and hidden[i, j] and n_c >= k:
+                row[c[2:]] = ""
+            else:
+                row[c[2:]] = count_text(n_c, k)
         row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if few else _num(r["rate_per_1000"], 1)
         row[("Andel (%)" if sv else "Share (%)")] = "" if few else _num(r["share_pct"], 0)
         row[("Förändring (%)" if sv else "Change (%)")] = "" if small else _num(r["change_pct"], 0)
