@@ -260,7 +260,7 @@ def test_popup_fields_and_ranking(html_shared, analysis):
     assert first["color"] != ranked[1]["color"]
     assert data["rank_scale"][0][0] == 1
     internal = payload_of(make_map(analysis, privacy="internal").get_root().render())
-    assert "andra halvan" in [h for h in internal["hotspots"] if h["rank"] == 1][0]["trend"]
+    assert "andra halvan" in next(h for h in internal["hotspots"] if h["rank"] == 1)["trend"]
 
 
 def test_labels_in_english(analysis):
