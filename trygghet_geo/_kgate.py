@@ -32,6 +32,7 @@ __all__ = [
     "shared_followup",
     "shared_hotspot_ids",
     "shared_hotspots",
+    "shared_months",
     "shared_segments",
     "suppress_cells",
     "suppress_chain",
@@ -567,4 +568,29 @@ def shared_followup(follow: Any, *, k: int = DEFAULT_K) -> Any:
             if col in out.columns and mask.any():
                 out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~mask, np.nan)
     out.attrs = dict(follow.attrs)
+    return out
+
+
+def shared_months(counts: Any, groups: Any, *, k: int = DEFAULT_K, keep: Any = ()) -> Any:
+    """Monthly counts per place (a chart's bars) as a shared file may draw them: in each column but ``keep``,
+    and within each group of months (the periods a table beside the chart totals), the months suppressed by
+    :func:`suppress_cells` against the group's count are NaN (not drawn).
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"Torget": [9, 2, 0, 7, 6]})
+    >>> before, after = [True, True, True, False, False], [False, False, False, True, True]
+    >>> shared_months(c, [before, after])["Torget"].tolist()  # 2 is small, and 11 - 9 would give it back
+    [nan, nan, 0.0, 7.0, 6.0]
+    """
+    out = counts.astype(float)
+    for col in out.columns:
+        if col in keep:
+            continue
+        values = out[col].to_numpy(dtype=float)
+        hide = np.zeros(len(values), dtype=bool)
+        for group in groups:
+            idx = np.flatnonzero(np.asarray(group, dtype=bool))
+            if len(idx):
+                hide[idx] = suppress_cells([values[idx]], [np.nansum(values[idx])], k=k)[0]
+        out[col] = np.where(hide, np.nan, values)
     return out

@@ -271,20 +271,25 @@ def _context(
     k: int,
     lang: str,
 ) -> dict[str, Any]:
-    from trygghet_geo.followup import plot_monthly
-    from trygghet_geo.output._charts import figure_to_data_uri
+    from trygghet_geo._kgate import shared_months
+    from trygghet_geo.followup import TOWN_LABEL, monthly_counts
+    from trygghet_geo.output._charts import figure_to_data_uri, small_multiples
     from trygghet_geo.output.privacy import redact, shared_places
 
     meta = analysis.meta or {}
     start, end = _data_period(analysis)
     places = shared_places(analysis.places, analysis.hotspots, k=k)
-    fig = plot_monthly(
-        _street_located(analysis.incidents),
-        plan.places,
-        promise_date=plan.promise_date,
-        network=analysis.network,
-        lang="en" if lang == "en" else "sv",
-    )
+    # followup.plot_monthly's chart, its months under k (or given back by a period's total) not drawn
+    counts = monthly_counts(_street_located(analysis.incidents), plan.places, network=analysis.network)
+    month = pd.DatetimeIndex(counts.index)
+    naive = [pd.Timestamp(t).tz_localize(None) if pd.Timestamp(t).tzinfo else pd.Timestamp(t) for t in
+             (*plan.before, *plan.after)]  # fmt: skip
+    periods = [(month >= a.to_period("M").to_timestamp()) & (month <= b) for a, b in (naive[:2], naive[2:])]
+    groups = [*periods, ~(periods[0] | periods[1])]
+    fig = small_multiples(
+        shared_months(counts, groups, k=k, keep=(TOWN_LABEL,)), town_column=TOWN_LABEL,
+        promise_date=pd.Timestamp(plan.promise_date), ncols=3, lang="en" if lang == "en" else "sv",
+    )  # fmt: skip
     chart = figure_to_data_uri(fig, dpi=80)
     default_title = text("report.title", lang, title=meta.get("title") or text("report.default_title", lang))
     left_out = [(schema.reason_text(c, lang), int(v)) for c, v in (analysis.left_out or {}).items()]
