@@ -35,6 +35,7 @@ class Town:
     seed: int
     k: int
     n_incidents: int = 0
+    n_left_out: int = 0  # planted to be left out: far from every street, or dated 1950
     groups: list[tuple[float, float, int]] = field(default_factory=list)  # x, y, size of each planted group
 
 
@@ -154,6 +155,7 @@ def write_town(folder: Path, *, seed: int, k: int = 5) -> Town:
     for _ in range(rng.randint(1, 3)):
         sx, sy = spots.pop()
         rows.append((sx, sy, rng.choice(TYPES), datetime(1950, 1 + rng.randint(0, 11), 15, 12)))
+    town.n_left_out = sum(1 for r in rows if r[0] < X0 - 100 or r[3].year < 1990)
     lon, lat = _wgs84([r[0] for r in rows], [r[1] for r in rows])
     with town.incidents.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=";")
