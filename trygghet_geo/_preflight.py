@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -317,15 +318,8 @@ def _check_texts(args: argparse.Namespace) -> None:
         if isinstance(value, str) and not value.strip():
             raise ParameterError(f"--{name.replace('_', '-')} {value!r}: empty; expected a name")
     for name in ("promise_date", "end"):
-        value = getattr(args, name, None)
-        if value is not None:
-            try:
-                import datetime as dt
-
-                dt.date.fromisoformat(value.strip())
-            except ValueError:
-                flag = f"--{name.replace('_', '-')}"
-                raise ParameterError(f"{flag} {value!r}: expected a date YYYY-MM-DD") from None
+        if getattr(args, name, None) is not None:
+            setattr(args, name, _date(f"--{name.replace('_', '-')}", getattr(args, name)))
     stem = getattr(args, "name", None)
     if isinstance(stem, str) and (
         not stem.strip() or stem.strip(".") == "" or any(c in stem for c in "/\\\0") or len(stem) > 200
@@ -333,6 +327,22 @@ def _check_texts(args: argparse.Namespace) -> None:
         raise ParameterError(
             f"--name {stem!r}: expected a file name without folder or suffix, such as 'uppfoljning'"
         )
+
+
+def _date(flag: str, value: str) -> str:
+    """``value`` as ``YYYY-MM-DD``: an ISO date within the plausible dates (``options.plausible_dates``), as
+    the library reads a date; handed on in that form, so the run reads exactly the day checked here."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ParameterError(f"{flag} {value!r}: expected a date YYYY-MM-DD") from None
+    try:
+        v.date(flag, day.isoformat())
+    except ParameterError as exc:
+        raise ParameterError(f"{flag} {value!r}: {str(exc).split(': ', 1)[-1]}") from None
+    return day.isoformat()
 
 
 def _check_reading(args: argparse.Namespace) -> None:
@@ -360,13 +370,76 @@ def _check_reading(args: argparse.Namespace) -> None:
 
 
 def check_options(args: argparse.Namespace) -> None:
-    """Every option of a parsed command line that can be checked without doing the work."""
+    """Every option of a parsed command line that can be checked without doing the work. Paths are expanded
+    (a leading ``~``) and dates written as ``YYYY-MM-DD`` in ``args`` itself, so that the run reads the
+    values as they were checked."""
+    _check_characters(args)
+    _expand_paths(args)
     _check_inputs(args)
     _check_numbers(args)
     _check_texts(args)
     _check_reading(args)
     check_combinations(args)
     _check_out(args)
+    if getattr(args, "scheduler", None) is not None:  # last: it may wait for an answer over the network
+        from trygghet_geo._cli_probe import check_scheduler
+
+        check_scheduler(args.scheduler)
+
+
+# Options naming a path, read or written (by dest): the file system takes any character in them but NUL.
+_PATHS = (*_INPUTS, "out", "raw", "save_gazetteer", "register", "output", "networks")
+_POSITIONAL_PATHS = ("register", "output")
+# A shell variable left in a path: the value was quoted ('$HOME/ut'), so the shell did not expand it.
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+
+
+def _path_flag(args: argparse.Namespace, name: str) -> str:
+    return name if name in _POSITIONAL_PATHS else _flag(args, name)
+
+
+def _check_characters(args: argparse.Namespace) -> None:
+    """No NUL in any value (no file name or text holds one), and no byte that is not UTF-8 in a value that
+    is not a path (Python holds such bytes as lone surrogates: a file name may have them, a column name, a
+    title or a CRS cannot be written with them)."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            flag = _path_flag(args, name) if name in _PATHS else f"--{name.replace('_', '-')}"
+            if "\0" in text:
+                raise ParameterError(f"{flag} {text[:60]!r}: holds a NUL character")
+            if name not in _PATHS and any("\ud800" <= c <= "\udfff" for c in text):
+                raise ParameterError(f"{flag} {text[:60]!r}: holds bytes that are not UTF-8 text")
+
+
+def _expanded(flag: str, value: str) -> str:
+    """``value`` with a leading ``~`` or ``~user`` expanded as the shell expands it at the start of a word
+    (it does not after ``--out=``); a shell variable the shell left unexpanded is refused."""
+    if value.startswith("~"):
+        expanded = os.path.expanduser(value)
+        if expanded.startswith("~"):
+            user = value[1:].split("/", 1)[0]
+            raise ParameterError(f"{flag} {value!r}: there is no user {user!r} for '~{user}' to name")
+        value = expanded
+    variable = _VARIABLE.search(value)
+    if variable is not None and (variable.group(1) or variable.group(2)) in os.environ:
+        if not os.path.lexists(value):
+            raise ParameterError(
+                f"{flag} {value!r}: {variable.group(0)} is a shell variable that was not expanded (the value "
+                "was quoted); give the path itself"
+            )
+    return value
+
+
+def _expand_paths(args: argparse.Namespace) -> None:
+    for name in _PATHS:
+        value = getattr(args, name, None)
+        flag = _path_flag(args, name)
+        if isinstance(value, list):
+            setattr(args, name, [_expanded(flag, v) if isinstance(v, str) else v for v in value])
+        elif isinstance(value, str):
+            setattr(args, name, _expanded(flag, value))
 
 
 def check_combinations(args: argparse.Namespace) -> None:

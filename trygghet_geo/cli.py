@@ -21,6 +21,7 @@ from trygghet_geo._cli_conventions import (
     lang_from_argv,
     localize,
     one_line_warnings,
+    reader_may_leave,
     reading,
     ui_language,
 )
@@ -663,7 +664,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, runners = build_parser(lang_from_argv(argv))
     args = parser.parse_args(argv)
-    with ui_language(args.ui_lang), one_line_warnings(args.command), file_names_printable():
+    with (
+        ui_language(args.ui_lang),
+        one_line_warnings(args.command),
+        file_names_printable(),
+        reader_may_leave(),
+    ):
         return _run(args, runners)
 
 
@@ -683,6 +689,9 @@ def _run(args: argparse.Namespace, runners: dict[str, _Runner]) -> int:
                 check_options(args)  # every option that can be checked is checked before any work starts
             except TrygghetError as exc:
                 return _fail(args, exc, before_work=True)
+            from trygghet_geo._cli_probe import probe_inputs
+
+            probe_inputs(args)  # the files read only after the street network, looked at now
             return runners[args.command](args)
     except Exception as exc:  # data errors, a disk full, or a bug: one line each, with its exit status
         return _fail(args, exc)
