@@ -26,6 +26,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TextIO, cast
 
 from trygghet_geo._text import LANGS, TEXTS, resolve_lang, text
 from trygghet_geo.errors import InputError, ParameterError, TrygghetError
@@ -98,13 +99,15 @@ def file_names_printable() -> Iterator[None]:
         reconfigure(errors=errors)
 
 
-class _LeftEarly(io.TextIOBase):
+class _LeftEarly:
     """A text stream whose reader may leave: once a write or flush meets a closed pipe, every later write is
     dropped, and the file descriptor under it is pointed at ``os.devnull`` so that Python's own flush at
-    exit does not fail on what is still buffered."""
+    exit does not fail on what is still buffered. Everything else (``isatty``, ``encoding``, ``fileno`` …)
+    is the stream's own."""
 
-    def __init__(self, stream: io.TextIOBase) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
+        self.gone = False
 
     def _left(self) -> None:
         self.gone = True
@@ -112,8 +115,6 @@ class _LeftEarly(io.TextIOBase):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, self.stream.fileno())
             os.close(devnull)
-
-    gone = False
 
     def write(self, text: str) -> int:
         if not self.gone:
@@ -140,7 +141,7 @@ def reader_may_leave() -> Iterator[None]:
     goes on and its later lines are dropped, instead of a ``BrokenPipeError`` stopping it half-way through
     its files (see the exit codes above); the streams are restored afterwards."""
     before = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = (_LeftEarly(s) if s is not None else s for s in before)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = (cast(TextIO, _LeftEarly(s)) if s is not None else s for s in before)
     try:
         yield
     finally:

@@ -139,19 +139,20 @@ def check_scheduler(value: str) -> None:
     host, sep, port_text = location.rpartition(":")
     host = host.removeprefix("[").removesuffix("]")  # an IPv6 address: tcp://[::1]:8786
     if protocol not in _PROTOCOLS:
-        raise ParameterError(f"--scheduler {shown}: {protocol!r} is not a protocol Dask reaches a scheduler by")
+        raise ParameterError(f"--scheduler {shown}: {protocol!r} is not a protocol Dask reaches one by")
     if not (sep and host and port_text.isascii() and port_text.isdigit() and 0 < int(port_text) < 65536):
         raise ParameterError(f"--scheduler {shown}: {expected} (a host and a port 1-65535)")
     if any(c.isspace() for c in value) or len(host) > 253:
         raise ParameterError(f"--scheduler {shown}: not a host name")
-    problem = _ask_scheduler(value)
+    problem = _ask_scheduler(value, host, int(port_text), tcp=protocol != "ucx")
     if problem is not None:
         raise ParameterError(f"--scheduler {shown}: {problem}")
 
 
-def _ask_scheduler(address: str) -> str | None:
+def _ask_scheduler(address: str, host: str, port: int, *, tcp: bool) -> str | None:
     """Why the scheduler at ``address`` cannot be used (None: it answered as a Dask scheduler), found within
-    :data:`SCHEDULER_WAIT_S` seconds: a connection, Dask's handshake and an ``identity`` request, on a
+    :data:`SCHEDULER_WAIT_S` seconds: a plain connection first (a refused one or an unknown host is told at
+    once, where Dask would retry until its timeout), then Dask's handshake and an ``identity`` request, on a
     thread of its own (a name lookup that hangs, or a port that takes the connection and never answers,
     is left behind there when the time is up)."""
     wait = SCHEDULER_WAIT_S
@@ -159,12 +160,19 @@ def _ask_scheduler(address: str) -> str | None:
 
     def ask() -> None:
         import asyncio
+        import socket
 
         try:
+            if tcp:
+                socket.create_connection((host, port), timeout=wait).close()
+        except Exception as exc:  # refused, unknown host, unreachable network, sockets not allowed …
+            answer.append(f"cannot connect ({_detail(exc)})")
+            return
+        try:
             answer.append(asyncio.run(_identity(address, wait)))
-        except BaseException as exc:  # each failure of a connection is its own kind; garbage read as a
-            detail = " ".join(str(exc).split())[:200]  # message length can even be a MemoryError
-            answer.append(f"cannot reach a Dask scheduler there ({type(exc).__name__}: {detail})")
+        except BaseException as exc:  # something that is not Dask can answer with anything: its bytes read
+            answer.append(f"answers, but not as a Dask scheduler ({_detail(exc)})")  # as a length can even
+            # make a MemoryError
 
     thread = threading.Thread(target=ask, name="trygghet-scheduler-check", daemon=True)
     thread.start()
@@ -174,13 +182,17 @@ def _ask_scheduler(address: str) -> str | None:
     return answer[0]
 
 
+def _detail(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+
+
 async def _identity(address: str, wait: float) -> str | None:
     import asyncio
+    import importlib
 
-    from distributed.comm import connect
-    from distributed.security import Security
-
-    comm = await connect(address, timeout=wait, **Security().get_connection_args("client"))
+    comms: Any = importlib.import_module("distributed.comm")  # untyped: calls go through Any
+    security: Any = importlib.import_module("distributed.security")
+    comm = await comms.connect(address, timeout=wait, **security.Security().get_connection_args("client"))
     try:
         await comm.write({"op": "identity", "reply": True})
         reply = await asyncio.wait_for(comm.read(), wait)

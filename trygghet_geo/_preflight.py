@@ -423,12 +423,12 @@ def _expanded(flag: str, value: str) -> str:
             raise ParameterError(f"{flag} {value!r}: there is no user {user!r} for '~{user}' to name")
         value = expanded
     variable = _VARIABLE.search(value)
-    if variable is not None and (variable.group(1) or variable.group(2)) in os.environ:
-        if not os.path.lexists(value):
-            raise ParameterError(
-                f"{flag} {value!r}: {variable.group(0)} is a shell variable that was not expanded (the value "
-                "was quoted); give the path itself"
-            )
+    named = variable is not None and (variable.group(1) or variable.group(2)) in os.environ
+    if variable is not None and named and not os.path.lexists(value):
+        raise ParameterError(
+            f"{flag} {value!r}: {variable.group(0)} is a shell variable that was not expanded (the value "
+            "was quoted); give the path itself"
+        )
     return value
 
 
@@ -440,6 +440,23 @@ def _expand_paths(args: argparse.Namespace) -> None:
             setattr(args, name, [_expanded(flag, v) if isinstance(v, str) else v for v in value])
         elif isinstance(value, str):
             setattr(args, name, _expanded(flag, value))
+
+
+def _network_source(args: argparse.Namespace) -> None:
+    """``network``: one source of streets, and a download only with ``--online``."""
+    from trygghet_geo import options
+
+    if args.by_municipality:
+        return
+    sources = [k for k in ("place", "pbf", "osm", "graphml", "lines") if getattr(args, k)]
+    if args.bbox is not None and sources not in ([], ["pbf"]):
+        raise ParameterError(f"--bbox goes with --pbf or alone (a download), not with --{sources[0]}")
+    if not sources and args.bbox is None:
+        raise ParameterError(
+            "say where the streets come from: --pbf, --osm, --graphml, --lines, --place or --bbox"
+        )
+    if (args.place or sources == []) and not (args.online or options.allow_online):
+        raise ParameterError("--place and --bbox alone download the streets: add --online to allow it")
 
 
 def check_combinations(args: argparse.Namespace) -> None:
@@ -467,6 +484,7 @@ def check_combinations(args: argparse.Namespace) -> None:
         for flag, given in (("--name-column", args.name_column), ("--split", args.split != "junctions")):
             if given and not args.lines:
                 raise ParameterError(f"{flag} goes with --lines (a street line layer)")
+        _network_source(args)
     if (
         command == "geocode"
         and args.gazetteer

@@ -458,19 +458,9 @@ def _run_network(args: argparse.Namespace) -> int:
     if args.by_municipality:
         return run_network_store(args)
     from trygghet_geo import network as netmod
-    from trygghet_geo import options
 
-    online = True if args.online else None
+    online = True if args.online else None  # the sources and --online: _preflight._network_source
     bbox = _bbox(args.bbox) if args.bbox else None
-    sources = [k for k in ("place", "pbf", "osm", "graphml", "lines") if getattr(args, k)]
-    if bbox is not None and sources not in ([], ["pbf"]):
-        raise ParameterError(f"--bbox goes with --pbf or alone (a download), not with --{sources[0]}")
-    if not sources and bbox is None:
-        raise ParameterError(
-            "say where the streets come from: --pbf, --osm, --graphml, --lines, --place or --bbox"
-        )
-    if (args.place or sources == []) and not (args.online or options.allow_online):
-        raise ParameterError("--place and --bbox alone download the streets: add --online to allow it")
     if args.place:
         net = netmod.network_from_place(args.place, network_type=args.network_type, online=online)
     elif args.pbf:

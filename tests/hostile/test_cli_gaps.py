@@ -309,7 +309,9 @@ def scheduler_cases(f: cc.Files) -> Iterator[Case]:
     for value, expect in SCHEDULERS.items():
         for how in ("=", "space"):
             argv = _spelled(base, "--scheduler", value, how, _parsers()["batch"])
-            yield Case("scheduler", f"batch --scheduler {how} {value[:40]!r}", tuple(argv), expect, "--scheduler")
+            yield Case(
+                "scheduler", f"batch --scheduler {how} {value[:40]!r}", tuple(argv), expect, "--scheduler"
+            )
 
 
 # --- the harness -------------------------------------------------------------------------------------------
@@ -364,7 +366,9 @@ def judge_accepted(case: Case, args: argparse.Namespace | None, world: World) ->
             values = value if isinstance(value, list) else [value]
             for v in values:
                 if isinstance(v, str) and v.startswith("~"):
-                    return f"'~' not expanded (a folder named '~' follows): the run is handed {key}={v[:60]!r}"
+                    return (
+                        f"'~' not expanded (a folder named '~' follows): the run is handed {key}={v[:60]!r}"
+                    )
         return None
     dest = case.check.split(":", 1)[1]
     value = getattr(args, dest, None)
@@ -452,7 +456,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     home = tmp_path / "hem"
     home.mkdir()
     for key in ("network", "gazetteer", "incidents", "observations"):
-        (home / Path(getattr(f, key)).name).write_text("Plats;Datum\nStorgatan 1;2025-01-02\n", encoding="utf-8")
+        (home / Path(getattr(f, key)).name).write_text(
+            "Plats;Datum\nStorgatan 1;2025-01-02\n", encoding="utf-8"
+        )
     (home / "nätverk").mkdir()
     cwd = tmp_path / "arbete" / "här"
     cwd.mkdir(parents=True)
@@ -509,7 +515,8 @@ def test_the_spelling_corpus_covers_every_option() -> None:
                 for how in ("=", "space", "repeated"):
                     assert (command, action.option_strings[-1], how) in seen, (command, action.dest, how)
     expects = Counter(c.expect for c in cases)
-    assert expects["refuse"] > 300 and expects["accept"] > 100, expects
+    assert expects["refuse"] > 300, expects
+    assert expects["accept"] > 100, expects
 
 
 # --- a listening port that never answers: refused in bounded time -----------------------------------------
@@ -652,3 +659,21 @@ def test_broken_files_are_refused_before_the_street_network(
     if REPORT:
         print(f"files read after the network: {tried} tried, {len(failures)} failed")
     assert not failures, f"{len(failures)} of {tried}:\n" + "\n".join(failures)
+
+
+@pytest.mark.enable_socket
+def test_a_dask_scheduler_is_accepted_and_a_worker_is_not() -> None:
+    """The check asks for the identity of what answers: a scheduler passes (else every address would be
+    refused), a worker's address does not."""
+    from distributed import LocalCluster
+
+    from trygghet_geo._cli_probe import check_scheduler
+    from trygghet_geo.errors import ParameterError
+
+    with LocalCluster(
+        n_workers=1, processes=False, host="127.0.0.1", protocol="tcp://", dashboard_address=None
+    ) as cluster:
+        check_scheduler(cluster.scheduler_address)
+        worker = next(iter(cluster.scheduler_info["workers"]))
+        with pytest.raises(ParameterError, match="not as a Dask scheduler"):
+            check_scheduler(worker)
