@@ -132,6 +132,7 @@ def _writable_folder(flag: str, folder: Path) -> None:
 
     probe = folder
     while not probe.exists() and probe.parent != probe:
+        _not_a_broken_link(flag, folder, probe)
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ParameterError(f"{flag} {str(folder)!r}: {str(probe)!r} is a file, not a folder")
@@ -140,6 +141,15 @@ def _writable_folder(flag: str, folder: Path) -> None:
             pass
     except OSError as exc:
         raise ParameterError(f"{flag} {str(folder)!r}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _not_a_broken_link(flag: str, given: Path, path: Path) -> None:
+    """``path`` (on the way to ``given``) is not a symbolic link to nothing, or one of a loop: the run
+    could not make a folder or a file there, and would find out only after the work."""
+    if os.path.islink(path) and not path.exists():
+        raise ParameterError(
+            f"{flag} {str(given)!r}: {str(path)!r} is a link to {os.readlink(path)!r}, which does not exist"
+        )
 
 
 def _fits(flag: str, value: str) -> Path:
@@ -172,6 +182,7 @@ def _output_file(flag: str, out: str, suffixes: tuple[str, ...] | None) -> None:
         raise ParameterError(f"{flag} {out!r}: expected a file ending in {', '.join(suffixes)}")
     if path.exists() and not os.access(path, os.W_OK):
         raise ParameterError(f"{flag} {out!r}: the file exists and cannot be overwritten")
+    _not_a_broken_link(flag, path, path)
     _writable_folder(flag, path.parent)
 
 
@@ -273,6 +284,11 @@ def _check_inputs(args: argparse.Namespace) -> None:
             raise InputError(f"{flag} {value!r}: no such file")
         if path.is_dir():
             raise InputError(f"{flag} {value!r}: is a folder; expected a file")
+        if not path.is_file():  # a pipe (<(…), /dev/stdin), a FIFO or a device: the readers look at a file
+            raise InputError(  # more than once (its size, its encoding, then its rows)
+                f"{flag} {value!r}: is a pipe or a device, not a file (it can be read only once); save it "
+                "to a file first"
+            )
         suffixes = _INPUTS.get(flag.lstrip("-").replace("-", "_"))
         if suffixes is not None and not any(path.name.lower().endswith(s) for s in suffixes):
             kind = "a polygon layer" if suffixes == _LAYERS else "a file"

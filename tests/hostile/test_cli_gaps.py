@@ -236,8 +236,18 @@ def _path_forms(kind: str, f: cc.Files, home: Path, name: str) -> dict[str, tupl
         "blank": (" ", "refuse"),
         "non-ASCII": (str(home / f"Åäö 日本 {name}"), "refuse" if kind == "input" else "accept"),
     }
-    if kind == "input":
-        forms["~/x"] = (f"~/{name}", "accept")
+    if kind != "input":  # a symbolic link to nothing, and a loop of links: nothing can be made there
+        for link, target in (("dangling", home / "saknas_tg" / "mål"), ("loop", home / "loop")):
+            if not os.path.lexists(home / link):
+                os.symlink(target, home / link)
+        forms.update({"a dangling link": (str(home / "dangling"), "refuse"),
+                      "a link loop": (str(home / "loop" / name), "refuse")})  # fmt: skip
+    if kind == "input":  # a pipe (bash's <(…) gives /dev/fd/63), a FIFO and devices: read once, or endless
+        fifo = home / "fifo"
+        if not fifo.exists():
+            os.mkfifo(fifo)
+        forms.update({"a FIFO": (str(fifo), "refuse"), "/dev/zero": ("/dev/zero", "refuse"),
+                      "/dev/stdin": ("/dev/stdin", "refuse")})  # fmt: skip
     return forms
 
 
@@ -677,3 +687,37 @@ def test_a_dask_scheduler_is_accepted_and_a_worker_is_not() -> None:
         worker = next(iter(cluster.scheduler_info["workers"]))
         with pytest.raises(ParameterError, match="not as a Dask scheduler"):
             check_scheduler(worker)
+
+
+def test_an_answer_cache_that_cannot_be_used(tmp_path: Path) -> None:
+    """``TRYGGHET_GEO_CACHE`` (``options.cache_dir``) pointing at a damaged database, a file of another kind,
+    a file where the folder should be, or ``/proc``: ``cache info|purge`` say so on one line (exit 0 when
+    there is no cache, 1 when it cannot be used), never a traceback or an unexpected error."""
+    from trygghet_geo import options
+
+    damaged = tmp_path / "trasig"
+    damaged.mkdir()
+    (damaged / "geocode.sqlite").write_bytes(b"SQLite format 3\x00" + b"\xff" * 300)
+    other = tmp_path / "annan"
+    other.mkdir()
+    (other / "geocode.sqlite").write_text("inte en databas", encoding="utf-8")
+    a_file = tmp_path / "fil.txt"
+    a_file.write_text("x", encoding="utf-8")
+    failures = []
+    for folder in (damaged, other, a_file, Path("/proc/tg")):
+        for action in ("info", "purge"):
+            options.cache_dir = folder
+            outcome = cc.run_before_work(("cache", action))
+            err = outcome.err.strip()
+            if (
+                outcome.escaped
+                or "Traceback" in err
+                or "unexpected error" in err
+                or outcome.code not in (0, 1)
+            ):
+                failures.append(
+                    f"{folder.name} {action}: exit {outcome.code} {outcome.escaped} {err[:200]!r}"
+                )
+            elif outcome.code == 1 and (len(err.splitlines()) != 1 or str(folder) not in err):
+                failures.append(f"{folder.name} {action}: not one line naming the cache: {err[:200]!r}")
+    assert not failures, "\n".join(failures)
