@@ -15,7 +15,9 @@ addresses a shell leaves as they are. It is built by rule, from the parser itsel
   of a word), ``~`` alone, ``~nosuchuser``, a quoted ``$HOME`` or ``${HOME}``, relative paths with ``..``,
   a file where a folder is wanted, a path under ``/proc`` or a device;
 - **--scheduler** values: names, addresses that are malformed, refused, of another kind, or of a port
-  that never answers.
+  that never answers;
+- **inputs that are not files** (a pipe such as bash's ``<(…)``, a FIFO, ``/dev/zero``) and outputs through
+  a dangling link or a loop of links; an answer cache (``TRYGGHET_GEO_CACHE``) that cannot be used.
 
 Each command line is run in-process through :func:`trygghet_geo.cli.main` with the work blocked (as
 :mod:`cli_corpus` does) and judged: exit status by the convention of ``_cli_conventions`` (2 for a refused
@@ -27,9 +29,10 @@ Real runs cover what the blocked harness cannot: a closed standard output (a rea
 ``| head -1``), and broken files of every option read after the street network (the gazetteer, the
 study area, the basemap's extract): they must be refused before the network is read.
 
-The full spelling corpus is about 19,000 command lines; the test runs a fixed sample of about a seventh of
-the option values in every spelling (``CLI_GAPS_FULL=1`` runs them all), and every path and scheduler case.
-``CLI_GAPS_REPORT=1`` prints the counts by class and failure kind.
+The full spelling corpus is 38,230 command lines; the test runs a fixed sample of about 1,400 of them
+(one in 40 by a hash of its name, and every option in every spelling at least once; ``CLI_GAPS_FULL=1``
+runs them all), and every path (310) and scheduler (40) case. ``CLI_GAPS_REPORT=1`` prints the counts by
+class and failure kind.
 """
 
 from __future__ import annotations
@@ -577,7 +580,8 @@ def _closed_stdout(argv: list[str], cwd: Path) -> tuple[int, str]:
 
 def test_a_closed_standard_output(tmp_path: Path) -> None:
     """``trygghet-geo … | head -1``: no traceback and no error line, every file written (the reader left,
-    the run did not fail), the exit status the run's own (0: done; 2: a refused command line)."""
+    the run did not fail), the exit status the run's own (0: done). ``analyze`` prints its summary before
+    it writes its manifest: a run stopped at the first print loses it."""
     network, incidents, _ = cc.tiny_town(tmp_path)
     out = tmp_path / "ut"
     runs = {
@@ -588,20 +592,16 @@ def test_a_closed_standard_output(tmp_path: Path) -> None:
             0,
             ("ut/trygghetskarta.html", "ut/utelamnade.csv", "ut/manifest.json"),
         ),
-        "refused": (["validate", str(tmp_path / "saknas.csv")], 2, ()),
     }  # fmt: skip
     failures = []
     for what, (argv, code, files) in runs.items():
         got, err = _closed_stdout(argv, tmp_path)
-        lines = [line for line in err.splitlines() if line.strip()]
         if got != code:
             failures.append(f"{what}: exit {got}, expected {code}: {err[-300:]!r}")
         if "Traceback" in err or "BrokenPipe" in err or "Exception ignored" in err:
             failures.append(f"{what}: {err[-300:]!r}")
-        if code == 0 and lines:
+        if err.strip():
             failures.append(f"{what}: stderr not empty: {err[-300:]!r}")
-        if code == 2 and len(lines) != 1:
-            failures.append(f"{what}: not one line: {err[-300:]!r}")
         failures += [f"{what}: {name} not written" for name in files if not (tmp_path / name).exists()]
     assert not failures, "\n".join(failures)
 
