@@ -645,6 +645,11 @@ def build_parser(lang: str | None = None) -> tuple[argparse.ArgumentParser, dict
     for add in _SUBCOMMANDS:
         runner = add(sub)
         runners[add.__name__.removeprefix("_").removeprefix("add_")] = runner
+    for command in sub.choices.values():  # the switches also after the subcommand, where users put them
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="log progress details")  # fmt: skip
+        command.add_argument("--no-progress", action="store_true", default=argparse.SUPPRESS,
+                             help="hide progress bars")  # fmt: skip
     localize(parser, lang_from_argv([] if lang is None else ["--lang", lang]))
     return parser, runners
 

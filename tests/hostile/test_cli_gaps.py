@@ -14,6 +14,7 @@ addresses a shell leaves as they are. It is built by rule, from the parser itsel
 - **paths a shell does not expand**: ``~`` inside ``--opt=~/x`` (the shell expands ``~`` only at the start
   of a word), ``~`` alone, ``~nosuchuser``, a quoted ``$HOME`` or ``${HOME}``, relative paths with ``..``,
   a file where a folder is wanted, a path under ``/proc`` or a device;
+- **global switches** (``-v``, ``--no-progress``) after the subcommand;
 - **--scheduler** values: names, addresses that are malformed, refused, of another kind, or of a port
   that never answers;
 - **inputs that are not files** (a pipe such as bash's ``<(…)``, a FIFO, ``/dev/zero``) and outputs through
@@ -293,6 +294,18 @@ def path_cases(f: cc.Files, home: Path) -> Iterator[Case]:
             yield Case("path", f"{command} {flag} (input) {what}", tuple(argv), expect, flag, "home")
 
 
+def switch_cases(f: cc.Files) -> Iterator[Case]:
+    """The global switches (``-v``, ``--no-progress``) written after the subcommand, where users put them,
+    in each placement: the same run as before it."""
+    for command, parser in _parsers().items():
+        base = cc.base_argv(command, f)
+        n_pos = _positionals(command, parser)
+        for switch in ("-v", "--no-progress", "--no-pr", "--verbose"):
+            for place in ("first", "last", "after --") if n_pos else ("first",):
+                argv = _placed([*base, switch], n_pos, place)
+                yield Case("switch", f"{command} {switch} {place}", tuple(argv), "accept", switch)
+
+
 SCHEDULERS = {
     "threads": "accept",
     "synchronous": "accept",
@@ -507,6 +520,11 @@ def test_paths_a_shell_leaves_unexpanded(world: World, monkeypatch: pytest.Monke
     assert len(cases) > 150
     assert {c.expect for c in cases} >= {"accept", "refuse"}
     _check(run_corpus(cases, world, monkeypatch), "paths")
+
+
+def test_global_switches_after_the_subcommand(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = list(switch_cases(world.f))
+    _check(run_corpus(cases, world, monkeypatch), "switches")
 
 
 def test_scheduler_values(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
