@@ -250,7 +250,7 @@ def _merge_config() -> dict:
     return {f"merged {DEFAULT_CONSOLIDATE_M:g} m": {"consolidate_m": DEFAULT_CONSOLIDATE_M}}
 
 
-def planted(seeds: list[int], family: str = "lines") -> None:
+def planted(seeds: list[int], family: str = "lines", compare: dict | None = None) -> None:
     import geopandas as gpd
     import planted as gen
     import planted_area as area
@@ -261,6 +261,8 @@ def planted(seeds: list[int], family: str = "lines") -> None:
 
     configs = {"defaults": {}, **_merge_config(), "not adaptive": {"adaptive": False}}
     configs["fixed 200 m"] = {"bandwidth_m": 200}
+    if compare is not None:  # --configs: the defaults beside the given ones only
+        configs = {"defaults": {}, **compare}
     total = dict.fromkeys(configs, 0)
     clean = dict.fromkeys(configs, 0)  # peaks no lixel outside every planted place outranks
     worst = dict.fromkeys(configs, 0.0)
@@ -430,6 +432,11 @@ def main() -> None:
         help="--planted: events along the drawn lines (planted.py), in the plane (planted_area.py) or with "
         "the noise on the named streets only (planted_named.py)",
     )  # fmt: skip
+    ap.add_argument(
+        "--configs", type=json.loads, default=None,
+        help='--planted: the defaults beside these network_kde keyword sets only, as JSON, e.g. '
+        '\'{"merged 5 m": {"consolidate_m": 5}}\' (default: merged, not adaptive, fixed 200 m)',
+    )  # fmt: skip
     ap.add_argument("--child", nargs=2)
     ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's losses")
     args = ap.parse_args()
@@ -441,7 +448,7 @@ def main() -> None:
         print(json.dumps(res))
         return
     if args.planted:
-        planted([int(x) for x in args.seeds.split(",")], args.family)
+        planted([int(x) for x in args.seeds.split(",")], args.family, args.configs)
         return
     n_sample, n_grid = (20_000, 100_000) if args.quick else (100_000, 1_000_000)
     if args.continuous:
