@@ -24,6 +24,7 @@ Usage::
     .venv/bin/python bench/bench_density.py --planted   # planted places in the top 1 % of lixels
     .venv/bin/python bench/bench_density.py --planted --family area   # the same, positions in the plane
     .venv/bin/python bench/bench_density.py --planted --family named  # background on named streets only
+    .venv/bin/python bench/bench_density.py --planted --configs '{"merged 5 m": {"consolidate_m": 5}}'
 
 ``--planted``: the planted scenarios of ``bench/planted.py`` (three hotspots of 12–60 events within 60 m
 along the streets, uniform noise at 3, 20, 40 and 180 events per km; the same generator judges ``analyze``
@@ -43,7 +44,8 @@ lie outside every planted place, the rank an exact per-metre estimate would give
 were seen once, 3001–3005 chose the adaptive default, 5001–5005 and 9101–9105 judged it, 9201–9205, 9301–9305,
 9401–9405 and 9501–9510 weighed merging (development); 9601–9605 were first run on the final code, 9701–9705
 after it unchanged; the named family was first run on 9201–9205 and 9301–9305, then on 9601–9605 and
-9701–9705.
+9701–9705. A 5 m merge (``--configs '{"merged 5 m": {"consolidate_m": 5}}'``; 3–10 m weighed on the sample's
+streets on 9201–9205 and 9301–9305) was run once beside the defaults on 9801–9805, all three families.
 
 The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
 is printed beside it.
