@@ -20,6 +20,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from trygghet_geo.output._redact_given import (
+    INITIALS,
+    NAME_LOWER,
+    NAME_PLAIN,
+    NAME_REVERSED,
+    initials_span,
+    lower_name_span,
+    plain_name_span,
+    reversed_name_span,
+)
 from trygghet_geo.output._redact_names import (
     ADDRESS,
     NAME,
@@ -29,6 +39,13 @@ from trygghet_geo.output._redact_names import (
     name_before_span,
     name_span,
     weak_name_span,
+)
+from trygghet_geo.output._redact_spelt import (
+    EMAIL_HINT,
+    EMAIL_WORDS,
+    PHONE_WORDS,
+    PHONE_WORDS_HINT,
+    phone_words_span,
 )
 
 __all__ = ["KINDS", "TOKENS", "clean_text", "luhn_ok", "redact_text"]
@@ -208,6 +225,51 @@ _PNR_PAIRS = re.compile(
     r"(?<![0-9])(?:(?P<century>1[89]|20)[ \t])?(?P<yy>[0-9]{2})[ \t](?P<mm>[0-9]{2})[ \t](?P<dd>[0-9]{2})"
     r"[ \t](?P<t1>[0-9]{2})[ \t](?P<t2>[0-9]{2})(?![0-9])"
 )
+
+
+# The date split by single spaces ("8501 01-2395", "1985 0312 2395", "85 0312-2395") and the last four perhaps in
+# two pairs ("850312 23 95"): an identity number only with a real date and a correct check digit.
+_PNR_SPLIT = re.compile(
+    r"(?<![0-9])(?P<century>1[89]|20)?(?P<yy>[0-9]{2})[ \t]?(?P<mm>[0-9]{2})[ \t]?(?P<dd>[0-9]{2})"
+    + _SEP
+    + r"(?P<tail>[0-9]{2}[ \t]?[0-9]{2})(?![0-9])"
+)
+# The last four given apart from the date ("födelsedatum 850312, sista fyra 2395", "f. 850312 (de fyra
+# sista: 2395)"): both are taken, whatever the check digit, since the words say what they are.
+_PNR_APART = re.compile(
+    r"(?<![0-9])(?P<date>(?P<century>1[89]|20)?(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2}))(?![0-9])"
+    r"[^0-9\n]{1,40}?(?i:sista[ \t]+(?:fyra|4)|(?:fyra|4)[ \t]+sista)(?:[ \t]+(?i:siffrorna|siffror))?"
+    r"[ \t:=)(\-]{0,4}(?P<tail>[0-9]{4})(?![0-9])"
+)
+_APART_HINT = re.compile(r"(?i:sista)")
+
+
+def _classify_split(m: re.Match[str]) -> str | None:
+    """A split date and four digits: a real date and a correct check digit; after spaces alone not with the
+    century 20 (``2024 0512 2230`` is a date and a time)."""
+    century = m.group("century")
+    tail = m.group("tail").replace(" ", "").replace("\t", "")
+    digits = m.group("yy") + m.group("mm") + m.group("dd") + tail
+    if not (_date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")) and luhn_ok(digits)):
+        return None
+    if not m.group("sep").strip() and century == "20":
+        return None
+    return "personnummer"
+
+
+def _collect_apart(view: str, kinds: frozenset[str], spans: list[_Span]) -> str:
+    """The date and the last four digits of an identity number given apart, each replaced."""
+    if "personnummer" not in kinds:
+        return view
+
+    def repl(m: re.Match[str]) -> str:
+        if not _date_ok(m.group("century"), m.group("yy"), m.group("mm"), m.group("dd")):
+            return m.group(0)
+        (a1, b1), (a2, b2) = m.span("date"), m.span("tail")
+        spans.extend([(a1, b1, "personnummer"), (a2, b2, "personnummer")])
+        return _FILL * (b1 - a1) + view[b1:a2] + _FILL * (b2 - a2) + view[b2 : m.end()]
+
+    return _PNR_APART.sub(repl, view)
 
 
 def _classify_dashed(m: re.Match[str]) -> str | None:
@@ -414,12 +476,19 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
         view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
     if _AT_HINT.search(view):
         view = _collect(_EMAIL_SPELT, view, lambda m: "email", kinds, spans)
+    if EMAIL_HINT.search(view):
+        view = _collect(EMAIL_WORDS, view, lambda m: "email", kinds, spans)
+    if _APART_HINT.search(view):
+        view = _collect_apart(view, kinds, spans)
     if _SEVEN_DIGITS.search(view):
         view = _collect(_PNR, view, _classify_pnr, kinds, spans)
         view = _collect(_PNR_DASHED, view, _classify_dashed, kinds, spans)
         view = _collect(_PNR_PAIRS, view, _classify_pairs, kinds, spans)
+        view = _collect(_PNR_SPLIT, view, _classify_split, kinds, spans)
         view = _collect(_PHONE, view, _phone_kind, kinds, spans)
         view = _collect(_PHONE_CUED, view, _cued_phone, kinds, spans)
+    if PHONE_WORDS_HINT.search(view):
+        view = _collect(PHONE_WORDS, view, phone_words_span, kinds, spans)
     if _PLATE_HINT.search(view):
         view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")
         view = _collect(
@@ -428,7 +497,11 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     view = _collect_after_signal(ADDRESS, view, address_span, kinds, spans)
     view = _collect_after_signal(NAME, view, name_span, kinds, spans)
     view = _collect_after_signal(WEAK_NAME, view, weak_name_span, kinds, spans)
-    _collect_after_signal(NAME_BEFORE, view, name_before_span, kinds, spans)
+    view = _collect_after_signal(NAME_BEFORE, view, name_before_span, kinds, spans)
+    view = _collect_after_signal(NAME_LOWER, view, lower_name_span, kinds, spans)
+    view = _collect_after_signal(INITIALS, view, initials_span, kinds, spans)
+    view = _collect_after_signal(NAME_REVERSED, view, reversed_name_span, kinds, spans)
+    _collect_after_signal(NAME_PLAIN, view, plain_name_span, kinds, spans)
     if not spans:
         return text
     starts, ends = _view_positions(text)
