@@ -56,8 +56,16 @@ def ordinary_parts() -> dict[str, list[str]]:
         "streets": sentences[-2 * len(streets) :] + streets,
         "observations": texts,
         "sentences": sentences[: -2 * len(streets)],
+        "privacy_corpus": _privacy_corpus_notes(),
         "places": [n for n in names(("place",)) if n not in set(streets)],
     }
+
+
+def _privacy_corpus_notes() -> list[str]:
+    """The ordinary notes of the earlier hostile corpus (tests/hostile/privacy_corpus.py), seed 5."""
+    import privacy_corpus
+
+    return list(privacy_corpus.ordinary_notes(2000, 5))
 
 
 def measure(redact: Callable[[str], str], seeds: tuple[int, ...], n: int) -> tuple[Counter[str], Counter[str], list]:

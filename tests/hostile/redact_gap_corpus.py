@@ -376,6 +376,11 @@ _ORD_FIXED = [
     "Vid Fridhemsplan är det mörkt, se punkt 3.",
     "Belysning saknas mellan Kungsgatan 12 och Drottninggatan 4.",
     "Åtgärd: klipp häcken vid Lilla Nygatan och Stora Gråbrödersgatan.",
+    "Trafikolycka, Nora.",
+    "Hållplats Nordstaden, Nils Ericsonsgatan.",
+    "Olycka vid Gösta Skoglunds Väg och Elsa Brändströms Gata.",
+    "Försvunnen kvinna, V. Ingelstad.",
+    "Ordningsvakter vid Gustav Adolfs kyrka och Ulrika Eleonora kyrkans trappa.",
 ]
 
 
@@ -395,6 +400,23 @@ def ordinary_texts(seed: int, n_sentences: int, street_names: list[str]) -> list
         if rng.random() < 0.2:
             text += f" Gäller {fake.city()}."
         out.append(text)
+    # places named after a person, as police summaries write them, and towns after a category or a compass
+    # abbreviation ("Trafikolycka, Nora", "Gösta Skoglunds Väg", "V. Ingelstad")
+    for _ in range(n_sentences // 3):
+        first, last = fake.first_name(), fake.last_name()
+        noun = rng.choice(["väg", "Väg", "gata", "Gata", "plats", "torg", "park", "Park", "strand", "gränd"])
+        out.append(
+            rng.choice(
+                [
+                    f"Mörkt vid {first} {last}s {noun}.",
+                    f"{first} {last}s {noun}, {fake.city()}, {rng.choice(['Värmlands', 'Skåne', 'Uppsala'])} län",
+                    f"Hållplats {fake.city()}, {first} {last}sgatan: trasig lampa.",
+                    f"{rng.choice(['Trafikolycka', 'Skadegörelse', 'Brand', 'Stöld'])}, {fake.city()}",
+                    f"Klotter, {rng.choice(['N.', 'S.', 'V.', 'Ö.'])} {fake.city()}.",
+                    f"Buskar skymmer vid {first} {last}s {noun} och {fake.street_name()}.",
+                ]
+            )
+        )
     for street in street_names:
         out.append(f"Mörkt vid {street}.")
         out.append(f"{street} {rng.randrange(1, 60)}: buskar skymmer.")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import regex
 
-from trygghet_geo.output._redact_names import NAME_SIGNAL, is_name_word, place_after
+from trygghet_geo.output._redact_names import NAME_SIGNAL, PLACE_NOUNS, is_name_word, place_after
 
 __all__ = [
     "AMBIGUOUS",
@@ -120,13 +120,13 @@ SURNAMES: frozenset[str] = frozenset(_SURNAMES.split())
 AMBIGUOUS: frozenset[str] = frozenset(
     "per bo dag stig sten björn ros rut ruth maj liv tom hans sam mark max lo kim kaj axel karl said "
     "ali tor noel siv lage lisa tea mira vera leo rosa rita april frank odd bent dick eli ari esa viola "
-    "göta svea luna disa bella stella nova".split()
+    "göta svea luna disa bella stella nova saga vide".split()
 )
 """First names that are also ordinary words ("per timme", "bo kvar", "hans bror", "stig upp")."""
 _SURNAME_ENDINGS = (
     "sson", "son", "sen", "berg", "bergh", "ström", "strom", "lund", "qvist", "quist", "kvist", "gren",
-    "holm", "dahl", "dal", "stedt", "stad", "blad", "bäck", "borg", "fors", "hed", "ling", "mark", "sjö",
-    "stam", "strand", "vall", "wall", "by", "ell", "ius", "ander", "ér", "én", "in", "gård", "lind",
+    "holm", "dahl", "dal", "stedt", "blad", "bäck", "borg", "fors", "hed", "ling", "mark", "sjö",
+    "stam", "strand", "vall", "wall", "ell", "ius", "ander", "ér", "én", "in", "gård", "lind", "blom", "lundh",
     "skog", "ek", "man", "löf", "löv", "stål", "green", "nilsson", "häll", "näs", "ros", "rot", "grund",
 )  # fmt: skip
 
@@ -161,7 +161,7 @@ _BUSINESS = frozenset(
 def strong_surname(word: str, endings: tuple[str, ...] = _STRONG_ENDINGS) -> bool:
     """A word with one of the surest surname endings, longer than the ending ("Karlsson", not "Berg")."""
     parts = [p for p in word.casefold().split("-") if p]
-    return bool(parts) and all(any(p.endswith(e) and len(p) > len(e) + 1 for e in endings) for p in parts)
+    return any(any(p.endswith(e) and len(p) > len(e) + 1 for e in endings) for p in parts)
 
 
 # After a capitalised word that is no first name of the list, only endings that no Swedish town has
@@ -179,9 +179,7 @@ def is_surname(word: str) -> bool:
     """A word with a surname's shape: an ending such as -sson/-berg/-ström, or a common surname; every part
     of a double surname ("Karlsson-Hammar")."""
     parts = [p for p in word.casefold().split("-") if p]
-    return bool(parts) and all(
-        len(p) > 2 and (p in SURNAMES or (p.endswith(_SURNAME_ENDINGS) and len(p) > 3)) for p in parts
-    )
+    return any(len(p) > 2 and (p in SURNAMES or (p.endswith(_SURNAME_ENDINGS) and len(p) > 3)) for p in parts)
 
 
 # --- initials -----------------------------------------------------------------------------------------------
@@ -193,6 +191,7 @@ _PERSON_VERBS = (
     r"mejlade|mailade|skrev|skriver|tycker|tyckte|menar|anser|upplever|upplevde|känner|kände|vill|ville|"
     r"hörde\s+av\s+sig|anmälde|anmäler|bor|bodde"
 )
+_ACTS = regex.compile(r"[ \t\u00a0]+(?:" + _PERSON_VERBS + r")(?![\p{L}\p{M}])")
 # bare capitals that are abbreviations of organisations and things, not a person's initials
 _ACRONYMS = frozenset(
     "SOS SVT SR SL SJ ICA LED TV AB EU FN UK USA BRÅ BRA SKR MSB PS OK IT GPS SMS VD HR SD KD MP SKL SCB "
@@ -214,6 +213,8 @@ INITIALS = regex.compile(
 )
 
 
+# abbreviations written with dots ("P.S.", "O.K.", "U.S.", "E.U.")
+_DOTTED_STOP = frozenset(("PS", "OK", "US", "EU", "TV", "USA", "UK", "FN"))
 _NAMED_PLACE = regex.compile(r"[ \t\u00a0]+" + _CAPWORD)
 
 
@@ -222,13 +223,20 @@ def initials_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     if m.group("dots") is not None:
         letters = "".join(c for c in m.group("dots") if c.isalpha())
         named = _NAMED_PLACE.match(m.string, m.end())  # "J. K. Paasikivis minnesmärke" is a place
-        if letters in _ACRONYMS or (named is not None and place_after(m.string, named.end())):
+        if letters in _DOTTED_STOP or (named is not None and place_after(m.string, named.end())):
             return None
         return "name", m.span()
+    acts = _ACTS.match(m.string, m.end()) is not None  # "G. Ståhl ringde", "Theres L. såg"
     if m.group("sur") is not None:
-        return ("name", m.span()) if is_surname(m.group("sur")) or is_first_name(m.group("sur")) else None
+        sur = m.group("sur")
+        ok = is_surname(sur) or is_first_name(sur) or (acts and is_name_word(sur))
+        if m.group("init")[0] in "NSVÖ":  # "V. Ingelstad", "N. Mellby": Västra, Norra ... of a place
+            ok = strong_surname(sur, _SUREST_ENDINGS) or (acts and is_name_word(sur))
+        return ("name", m.span()) if ok else None
     if m.group("first") is not None:
-        return ("name", m.span()) if is_first_name(m.group("first")) else None
+        first = m.group("first")
+        ok = (is_first_name(first) and first.casefold() not in AMBIGUOUS) or (acts and is_name_word(first))
+        return ("name", m.span()) if ok else None
     return None if m.group("bare") in _ACRONYMS else ("name", m.span())
 
 
@@ -249,12 +257,12 @@ def _given(word: str, following: list[str]) -> bool:
     """Whether ``word`` starts a name before the words ``following``: a first name of the list (one that is
     also an ordinary word only before a surname), or any name-like word before a surname of the surest kind."""
     low = word.casefold()
+    if low in AMBIGUOUS:  # "Hans Lundin" but "Hans bror", "Per timme"
+        return any(is_surname(w) for w in following[:2])
     if low in _NOT_GIVEN or low in _BUSINESS or not is_name_word(word):
         return False
-    if is_first_name(word) and low not in AMBIGUOUS:
+    if is_first_name(word):
         return True
-    if low in AMBIGUOUS:
-        return any(is_surname(w) for w in following[:2])
     return any(strong_surname(w, _SUREST_ENDINGS) for w in following[:2])
 
 
@@ -267,8 +275,8 @@ def plain_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     end = m.end("sig")
     for w in rest:
         word = w.group(0)
-        if word.casefold() in _BUSINESS:
-            return None
+        if word.casefold() in _BUSINESS or word.casefold() in PLACE_NOUNS:
+            return None  # "Maya Bar", "Gösta Skoglunds Väg", "Elsa Brändströms Gata"
         if not (is_first_name(word) or is_surname(word) or is_name_word(word)):
             break
         end = w.end()
@@ -282,8 +290,12 @@ def reversed_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | Non
     sur, first = m.group("sig"), m.group("first")
     if not is_name_word(first) or first.casefold() in _NOT_GIVEN | _BUSINESS:
         return None
-    known = is_first_name(first) and first.casefold() not in AMBIGUOUS
-    ok = (is_surname(sur) and known) or (strong_surname(sur) and (known or is_first_name(first)))
+    # the surname's shape is needed ("Trafikolycka, Nora" and "Nordstaden, Nils" name a place), and a town
+    # may have it ("Lund, Arne Anderssonsgatan", "Göteborg, Reza Svenssonsgatan"): then only the surest
+    # endings, or nothing capitalised after the first name
+    surest = strong_surname(sur, _SUREST_ENDINGS)
+    ok = is_first_name(first) and (first.casefold() not in AMBIGUOUS or surest)
+    ok = ok and (surest or (is_surname(sur) and not _NAMED_PLACE.match(m.string, m.end())))
     return ("name", m.span()) if ok and not place_after(m.string, m.end()) else None
 
 
@@ -309,7 +321,13 @@ def lower_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     for i, w in enumerate(words[1:], start=1):
         word = w.group(0)
         ahead = texts[i + 1] if i + 1 < len(texts) else ""
-        if not (is_first_name(word) or is_surname(word) or strong_surname(ahead)):
+        # a word before a verb or the end of the clause ("heter linnéa smith såg", "claes krantz,")
+        last = not ahead or ahead.casefold() in _STOP_LOWER
+        last = last and bool(_AFTER_END.match(m.string, w.end()) or ahead)
+        plain_word = (
+            word.casefold() not in _STOP_LOWER and is_name_word(word) and not place_after(" " + word, 0)
+        )
+        if not (is_first_name(word) or is_surname(word) or strong_surname(ahead) or (last and plain_word)):
             break
         end = w.end()
     if first.casefold() in AMBIGUOUS and end == words[0].end():
@@ -322,6 +340,7 @@ def lower_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
 # lower-case words after a signal word that are never a name's first word
 _STOP_LOWER = frozenset(
     "var är blev hade har såg sa sade hörde ringde uppger uppgav berättar berättade som och men att det den "
-    "de en ett hans hennes deras sin sitt sina på i vid av för från till med om saknas okänd okänt ej ingen "
-    "inte vill ville kom går gick bor bodde".split()
+    "de en ett hennes deras sin sitt sina på i vid av för från till med om saknas okänd okänt ej ingen "
+    "inte vill ville kom går gick bor bodde ringer tycker tyckte menar anser säger hör ser vet kan ska skulle "
+    "måste behöver tel telefon mobil mejl mail nummer nr hörs återkommer kontaktas svarar".split()
 )
