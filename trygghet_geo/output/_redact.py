@@ -450,6 +450,8 @@ def _collect_after_signal(
     when those words are refused or cut short, so a later signal among them still counts ("NAMNET PÅ
     ANMÄLAREN ÄR ANNA BERG": the words after NAMNET are no name, those after ÄR are)."""
     pos = 0
+    pieces: list[str] = []
+    last = 0
     while (m := pattern.search(view, pos)) is not None:
         found = classify(m)
         if found is None or found[0] not in kinds:
@@ -457,14 +459,17 @@ def _collect_after_signal(
             continue
         kind, (a, b) = found
         spans.append((a, b, kind))
-        view = view[:a] + _FILL * (b - a) + view[b:]
-        pos = b
-    return view
+        # the view is rebuilt once at the end: splicing it per find took time quadratic in the finds
+        pieces += [view[last:a], _FILL * (b - a)]
+        last = pos = b
+    return "".join(pieces) + view[last:] if pieces else view
 
 
 # cheap tests that let most texts skip most patterns
 _AT_HINT = re.compile(r"[\[(\{<]\s?(?i:at|snabel-?a)\s?[\])\}>]")
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
+# NAME_BEFORE is tried at every capitalised word: only where a year of birth can follow one
+_BORN_HINT = re.compile(r"(?i:f\.|föd|born)")
 _PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}}[ -]?[0-9]|(?i:reg)")
 
 
@@ -497,7 +502,8 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     view = _collect_after_signal(ADDRESS, view, address_span, kinds, spans)
     view = _collect_after_signal(NAME, view, name_span, kinds, spans)
     view = _collect_after_signal(WEAK_NAME, view, weak_name_span, kinds, spans)
-    view = _collect_after_signal(NAME_BEFORE, view, name_before_span, kinds, spans)
+    if _BORN_HINT.search(view):
+        view = _collect_after_signal(NAME_BEFORE, view, name_before_span, kinds, spans)
     view = _collect_after_signal(NAME_LOWER, view, lower_name_span, kinds, spans)
     view = _collect_after_signal(INITIALS, view, initials_span, kinds, spans)
     view = _collect_after_signal(NAME_REVERSED, view, reversed_name_span, kinds, spans)
