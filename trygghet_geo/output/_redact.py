@@ -245,13 +245,16 @@ _APART_HINT = re.compile(r"(?i:sista)")
 
 
 def _classify_split(m: re.Match[str]) -> str | None:
-    """A split date and four digits: a real date and a correct check digit; after spaces alone not with the
-    century 20 (``2024 0512 2230`` is a date and a time)."""
+    """A split date and four digits: a real date and a correct check digit (a wrong one after ``-``/``+`` is
+    a mistyped identity number); after spaces alone not with the century 20 (``2024 0512 2230`` is a date
+    and a time)."""
     century = m.group("century")
     tail = m.group("tail").replace(" ", "").replace("\t", "")
     digits = m.group("yy") + m.group("mm") + m.group("dd") + tail
-    if not (_date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")) and luhn_ok(digits)):
+    if not _date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")):
         return None
+    if not luhn_ok(digits):  # a near miss counts as identity numbers are written: "-" or "+" before the four
+        return "id_number" if m.group("sep").strip() in ("-", "+") and len(tail) == 4 else None
     if not m.group("sep").strip() and century == "20":
         return None
     return "personnummer"
