@@ -68,7 +68,9 @@ def _privacy_corpus_notes() -> list[str]:
     return list(privacy_corpus.ordinary_notes(2000, 5))
 
 
-def measure(redact: Callable[[str], str], seeds: tuple[int, ...], n: int) -> tuple[Counter[str], Counter[str], list]:
+def measure(
+    redact: Callable[[str], str], seeds: tuple[int, ...], n: int
+) -> tuple[Counter[str], Counter[str], list]:
     total: Counter[str] = Counter()
     ok: Counter[str] = Counter()
     misses = []
@@ -87,7 +89,9 @@ def measure(redact: Callable[[str], str], seeds: tuple[int, ...], n: int) -> tup
 def _peer(rev: str) -> Callable[[str], str]:
     """The redactor of git revision ``rev``, imported from a temporary copy of its package."""
     tmp = Path(tempfile.mkdtemp())
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "trygghet_geo"], capture_output=True, check=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "trygghet_geo"], capture_output=True, check=True
+    )
     subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, check=True)
     code = (
         "import sys, json\n"
@@ -96,11 +100,14 @@ def _peer(rev: str) -> Callable[[str], str]:
         "for line in sys.stdin:\n"
         "    print(json.dumps(redact(json.loads(line))), flush=True)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     import json
 
     def redact(text: str) -> str:
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
+        assert proc.stdout is not None
         proc.stdin.write(json.dumps(text) + "\n")
         proc.stdin.flush()
         return str(json.loads(proc.stdout.readline()))
@@ -128,14 +135,18 @@ def main() -> None:
             dt = time.perf_counter() - t0
             line = "  ".join(f"{c} {ok[c]}/{total[c]} ({ok[c] / total[c]:.3f})" for c in corpus.CLASSES)
             n_all = sum(total.values())
-            print(f"{part:9s} recall: {sum(ok.values())}/{n_all} ({sum(ok.values()) / n_all:.4f}) [{dt:.1f} s]")
+            print(
+                f"{part:9s} recall: {sum(ok.values())}/{n_all} ({sum(ok.values()) / n_all:.4f}) [{dt:.1f} s]"
+            )
             print(f"          {line}")
             if args.v and part == "tuning":
                 for m in misses:
                     print("   MISS", m)
         for part, texts in ordinary.items():
             changed = [(t, o) for t in texts if (o := fn(t)) != t]
-            print(f"ordinary {part:13s} changed: {len(changed)}/{len(texts)} ({len(changed) / len(texts):.4f})")
+            print(
+                f"ordinary {part:13s} changed: {len(changed)}/{len(texts)} ({len(changed) / len(texts):.4f})"
+            )
             if args.v:
                 for t, o in changed:
                     print("   FP", repr(t), "->", repr(o))

@@ -58,7 +58,7 @@ def _recall(seeds: tuple[int, ...]) -> tuple[dict[str, float], list[tuple[str, s
     return {c: ok[c] / total[c] for c in gc.CLASSES}, misses
 
 
-@pytest.mark.parametrize("part,seeds", [("tuning", TUNING), ("held-out", HELD_OUT)])
+@pytest.mark.parametrize(("part", "seeds"), [("tuning", TUNING), ("held-out", HELD_OUT)])
 def test_recall_by_class(part: str, seeds: tuple[int, ...]) -> None:
     recall, misses = _recall(seeds)
     low = {c: round(r, 3) for c, r in recall.items() if r < FLOORS[c]}
@@ -88,7 +88,7 @@ BRIEF = [
 ]
 
 
-@pytest.mark.parametrize("text,secret", BRIEF)
+@pytest.mark.parametrize(("text", "secret"), BRIEF)
 def test_named_shapes(text: str, secret: str) -> None:
     out = redact(text)
     case = gc.Case("x", text, [secret])
@@ -115,9 +115,7 @@ def _ordinary() -> dict[str, list[str]]:
 
 
 def test_ordinary_text_unchanged() -> None:
-    changed = {
-        part: [(t, o) for t in texts if (o := redact(t)) != t] for part, texts in _ordinary().items()
-    }
+    changed = {part: [(t, o) for t in texts if (o := redact(t)) != t] for part, texts in _ordinary().items()}
     assert all(len(v) == 0 for v in changed.values()), {k: v[:5] for k, v in changed.items() if v}
 
 

@@ -227,8 +227,8 @@ _PNR_PAIRS = re.compile(
 )
 
 
-# The date split by single spaces ("8501 01-2395", "1985 0312 2395", "85 0312-2395") and the last four perhaps in
-# two pairs ("850312 23 95"): an identity number only with a real date and a correct check digit.
+# The date split by single spaces ("8501 01-2395", "1985 0312 2395", "85 0312-2395") and the last four
+# perhaps in two pairs ("850312 23 95"): an identity number only with a real date and a correct check digit.
 _PNR_SPLIT = re.compile(
     r"(?<![0-9])(?P<century>1[89]|20)?(?P<yy>[0-9]{2})[ \t]?(?P<mm>[0-9]{2})[ \t]?(?P<dd>[0-9]{2})"
     + _SEP

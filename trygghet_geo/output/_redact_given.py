@@ -117,17 +117,18 @@ FIRST_NAMES: frozenset[str] = frozenset(_FIRST.split())
 """Common given names of Sweden, case-folded."""
 SURNAMES: frozenset[str] = frozenset(_SURNAMES.split())
 """Common surnames without a Swedish surname ending, case-folded."""
-AMBIGUOUS: frozenset[str] = frozenset(
-    "per bo dag stig sten björn ros rut ruth maj liv tom hans sam mark max lo kim kaj axel karl said "
-    "ali tor noel siv lage lisa tea mira vera leo rosa rita april frank odd bent dick eli ari esa viola "
-    "göta svea luna disa bella stella nova saga vide".split()
-)
+_AMBIGUOUS_WORDS = """
+per bo dag stig sten björn ros rut ruth maj liv tom hans sam mark max lo kim kaj axel karl said ali
+tor noel siv lage lisa tea mira vera leo rosa rita april frank odd bent dick eli ari esa viola göta
+svea luna disa bella stella nova saga vide
+"""
+AMBIGUOUS: frozenset[str] = frozenset(_AMBIGUOUS_WORDS.split())
 """First names that are also ordinary words ("per timme", "bo kvar", "hans bror", "stig upp")."""
 _SURNAME_ENDINGS = (
     "sson", "son", "sen", "berg", "bergh", "ström", "strom", "lund", "qvist", "quist", "kvist", "gren",
     "holm", "dahl", "dal", "stedt", "blad", "bäck", "borg", "fors", "hed", "ling", "mark", "sjö",
-    "stam", "strand", "vall", "wall", "ell", "ius", "ander", "ér", "én", "in", "gård", "lind", "blom", "lundh",
-    "skog", "ek", "man", "löf", "löv", "stål", "green", "nilsson", "häll", "näs", "ros", "rot", "grund",
+    "stam", "strand", "vall", "wall", "ell", "ius", "ander", "ér", "én", "in", "gård", "lind", "blom",
+    "lundh", "skog", "ek", "man", "löf", "löv", "stål", "green", "häll", "näs", "ros", "rot", "grund",
 )  # fmt: skip
 
 
@@ -148,14 +149,17 @@ _STRONG_ENDINGS = (
 )
 # Capitalised words that begin place names ("Norra Lindberg", "Stora Lund") and words of businesses and
 # places that make a first name and a surname a place ("Maya Bar", "Isabella Cafe", "Diana Park").
-_NOT_GIVEN = frozenset(
-    "norra södra östra västra stora lilla nya gamla övre nedre yttre inre centrala hela region sankt kungliga "
-    "gatan vägen".split()
-)
-_BUSINESS = frozenset(
-    "bar cafe café kafé boutique grill park hotel hotell hostel restaurang restaurant pizzeria salong studio "
-    "shop butik galleri gallery center centrum junior senior kiosk frisör ateljé atelier salon oy ab".split()
-)
+_NOT_GIVEN_WORDS = """
+norra södra östra västra stora lilla nya gamla övre nedre yttre inre centrala hela region sankt
+kungliga gatan vägen
+"""
+_NOT_GIVEN = frozenset(_NOT_GIVEN_WORDS.split())
+_BUSINESS_WORDS = """
+bar cafe café kafé boutique grill park hotel hotell hostel restaurang restaurant pizzeria salong
+studio shop butik galleri gallery center centrum junior senior kiosk frisör ateljé atelier salon oy
+ab
+"""
+_BUSINESS = frozenset(_BUSINESS_WORDS.split())
 
 
 def strong_surname(word: str, endings: tuple[str, ...] = _STRONG_ENDINGS) -> bool:
@@ -193,11 +197,12 @@ _PERSON_VERBS = (
 )
 _ACTS = regex.compile(r"[ \t\u00a0]+(?:" + _PERSON_VERBS + r")(?![\p{L}\p{M}])")
 # bare capitals that are abbreviations of organisations and things, not a person's initials
-_ACRONYMS = frozenset(
-    "SOS SVT SR SL SJ ICA LED TV AB EU FN UK USA BRÅ BRA SKR MSB PS OK IT GPS SMS VD HR SD KD MP SKL SCB "
-    "SMHI TT DN SVD GP HD UD OCH ATT NU JA NEJ OBS VA EL IP CCTV HAN HON VI DE NI JAG MAN DU DET DEN "
-    "SOM MEN ELLER FÖR".split()
-)
+_ACRONYM_WORDS = """
+SOS SVT SR SL SJ ICA LED TV AB EU FN UK USA BRÅ BRA SKR MSB PS OK IT GPS SMS VD HR SD KD MP SKL SCB
+SMHI TT DN SVD GP HD UD OCH ATT NU JA NEJ OBS VA EL IP CCTV HAN HON VI DE NI JAG MAN DU DET DEN SOM
+MEN ELLER FÖR
+"""
+_ACRONYMS = frozenset(_ACRONYM_WORDS.split())
 INITIALS = regex.compile(
     # "sig" is the first letter: a refused candidate ("Enligt J.") is tried again from the next one
     r"(?<![\p{L}\p{M}\p{N}.])(?=(?P<sig>\p{Lu}))(?:"
@@ -255,7 +260,8 @@ _WORDS = regex.compile(r"\S+")
 
 def _given(word: str, following: list[str]) -> bool:
     """Whether ``word`` starts a name before the words ``following``: a first name of the list (one that is
-    also an ordinary word only before a surname), or any name-like word before a surname of the surest kind."""
+    also an ordinary word only before a surname), or any name-like word before a surname of the surest
+    kind."""
     low = word.casefold()
     if low in AMBIGUOUS:  # "Hans Lundin" but "Hans bror", "Per timme"
         return any(is_surname(w) for w in following[:2])
@@ -299,7 +305,7 @@ def reversed_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | Non
     return ("name", m.span()) if ok and not place_after(m.string, m.end()) else None
 
 
-# --- a name in lower case after a signal word ----------------------------------------------------------------
+# --- a name in lower case after a signal word ---------------------------------------------------------------
 _LOWER = r"(?>\p{Ll}[\p{Ll}\p{M}]{1,30}+(?:-\p{Ll}[\p{Ll}\p{M}]{1,30}+)?)"
 NAME_LOWER = regex.compile(
     r"(?P<sig>" + NAME_SIGNAL + r")(?P<name>" + _LOWER + r"(?:[ \t\u00a0]+" + _LOWER + r"){0,3})" + _END
@@ -330,17 +336,17 @@ def lower_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
         if not (is_first_name(word) or is_surname(word) or strong_surname(ahead) or (last and plain_word)):
             break
         end = w.end()
-    if first.casefold() in AMBIGUOUS and end == words[0].end():
-        # "kontakt: per" is a name; "anmälaren per telefon" is not
-        if not _AFTER_END.match(m.string, end):
-            return None
+    # "kontakt: per" is a name; "anmälaren per telefon" is not
+    if first.casefold() in AMBIGUOUS and end == words[0].end() and not _AFTER_END.match(m.string, end):
+        return None
     return "name", (m.start("name"), end)
 
 
 # lower-case words after a signal word that are never a name's first word
-_STOP_LOWER = frozenset(
-    "var är blev hade har såg sa sade hörde ringde uppger uppgav berättar berättade som och men att det den "
-    "de en ett hennes deras sin sitt sina på i vid av för från till med om saknas okänd okänt ej ingen "
-    "inte vill ville kom går gick bor bodde ringer tycker tyckte menar anser säger hör ser vet kan ska skulle "
-    "måste behöver tel telefon mobil mejl mail nummer nr hörs återkommer kontaktas svarar".split()
-)
+_STOP_LOWER_WORDS = """
+var är blev hade har såg sa sade hörde ringde uppger uppgav berättar berättade som och men att det
+den de en ett hennes deras sin sitt sina på i vid av för från till med om saknas okänd okänt ej
+ingen inte vill ville kom går gick bor bodde ringer tycker tyckte menar anser säger hör ser vet kan
+ska skulle måste behöver tel telefon mobil mejl mail nummer nr hörs återkommer kontaktas svarar
+"""
+_STOP_LOWER = frozenset(_STOP_LOWER_WORDS.split())

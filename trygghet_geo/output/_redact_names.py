@@ -236,13 +236,14 @@ _ORG_AFTER = regex.compile(r"[ \t\u00a0]+(?P<w>\p{Ll}[\p{L}\p{M}]*)")
 # Nouns of places named after a person, written after the name ("Karl Johans gata", "John Stenbergs
 # strand", "Ida Aalbergs minnesmärke", "Gustav Vasa kyrka"; Finnish too: "Alvar Aallon katu").
 # fmt: off
-PLACE_NOUNS = frozenset("""
+_PLACE_NOUN_WORDS = """
 gata väg torg plats park strand gränd allé backe stig kaj bro minnesmärke minnessten staty monument skola
 kyrka kapell hus hall plan trappa brygga udde holme ö gård museum teater sjukhus bibliotek stadion arena
 center passage esplanad kanal hamn port paviljong trädgård lund äng hage plan källa brunn fontän skulptur
 ateljé ateljén relief kyrkan
 katu tie kuja polku puisto ranta aukio tori silta muistomerkki kirkko kirkon koulu ateljee ateljeen
-""".split())
+"""
+PLACE_NOUNS = frozenset(_PLACE_NOUN_WORDS.split())
 # fmt: on
 
 
