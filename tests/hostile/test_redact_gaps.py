@@ -30,16 +30,18 @@ N_PER_CLASS = 150  # per seed; the full bench runs 300 per class and seed over f
 TUNING = (1, 2)
 HELD_OUT = (gc.HELD_OUT_FIRST_SEED, gc.HELD_OUT_FIRST_SEED + 1)
 
-# Recall floors per class (share of notes with no secret left), measured on this branch: tuning part /
-# held-out part. On main before these fixes: email 0.23/0.19, lower-case names 0, names without a signal
-# 0.09, initials 0, split identity numbers 0.50/0.46, phones in words 0.62/0.63.
+# Recall floors per class (share of notes with no secret left), a little under what this branch measures
+# (bench/bench_redact_gaps.py, 1,200 notes per class and part: tuning / held-out e-mail 1.000/1.000,
+# lower-case names 0.932/0.950, names without a signal 0.951/0.945, initials 0.983/0.985, split identity
+# numbers 1.000/1.000, phones in words or odd groups 1.000/1.000). The redactor of main before these
+# fixes: 0.206/0.193, 0, 0.088/0.090, 0, 0.491/0.518, 0.602/0.607.
 FLOORS = {
-    "email_words": 0.99,
+    "email_words": 0.995,
     "name_lower": 0.90,
-    "name_nocue": 0.93,
-    "initials": 0.93,
-    "pnr_split": 0.99,
-    "phone_odd": 0.99,
+    "name_nocue": 0.92,
+    "initials": 0.96,
+    "pnr_split": 0.995,
+    "phone_odd": 0.995,
 }
 
 

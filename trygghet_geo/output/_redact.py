@@ -334,7 +334,11 @@ _PHONE = re.compile(
     # a number written with dots or slashes between its groups ("070.123.45.67", "0701.23.45.67",
     # "073/12 34 567", "0544.123 456"): ten digits after a whole mobile prefix, or after an area code of three
     # digits or more, so clock times ("07.30-08.15") and dates ("07.03.2025") stay text
-    r"|(?P<dotted>07[02369](?:" + _DS + r"){7}|0[1-9][0-9]{1,3}[./](?:" + _DS + r"){5,7})"
+    r"|(?P<dotted>07[02369](?:"
+    + _DS
+    + r"){7}|0[1-9][0-9]{1,3}[ \t]{0,2}[./-][ \t]{0,2}[0-9](?:"
+    + _DS
+    + r"){4,6})"
     r")"
     r"(?![0-9])"
 )
@@ -482,10 +486,10 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     spans: list[_Span] = []
     if "@" in view:
         view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
+    if EMAIL_HINT.search(view):  # before the bracketed form: "anna (dot) berg(at)x (dot) se" whole
+        view = _collect(EMAIL_WORDS, view, lambda m: "email", kinds, spans)
     if _AT_HINT.search(view):
         view = _collect(_EMAIL_SPELT, view, lambda m: "email", kinds, spans)
-    if EMAIL_HINT.search(view):
-        view = _collect(EMAIL_WORDS, view, lambda m: "email", kinds, spans)
     if _APART_HINT.search(view):
         view = _collect_apart(view, kinds, spans)
     if _SEVEN_DIGITS.search(view):

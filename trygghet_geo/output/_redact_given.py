@@ -220,6 +220,15 @@ INITIALS = regex.compile(
 
 # abbreviations written with dots ("P.S.", "O.K.", "U.S.", "E.U.")
 _DOTTED_STOP = frozenset(("PS", "OK", "US", "EU", "TV", "USA", "UK", "FN"))
+# a lower-case word just before: the initials are inside a sentence, not a heading or a list item ("A. Belysning")
+_IN_SENTENCE = regex.compile(r"\p{Ll}[\p{L}\p{M}]*[ \t\u00a0]+$")
+# nouns that a letter with a dot follows in ordinary notes ("Hus B.", "Bilaga A.", "Zon C.")
+_SECTION_WORDS = """
+bilaga bilagan hus huset port porten trappa trappan plan zon sektion område del punkt steg fas typ klass
+kategori nivå bild figur tabell avsnitt kapitel alternativ förslag grupp lag buss linje spår plattform
+perrong entré ingång uppgång hall sal rum våning block kvarter etapp kl obs se sid sida nr
+"""
+_SECTIONS = frozenset(_SECTION_WORDS.split())
 _NAMED_PLACE = regex.compile(r"[ \t\u00a0]+" + _CAPWORD)
 
 
@@ -232,15 +241,19 @@ def initials_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
             return None
         return "name", m.span()
     acts = _ACTS.match(m.string, m.end()) is not None  # "G. Ståhl ringde", "Theres L. såg"
+    # inside a sentence ("Samtal med M. Ek", "Enligt Elisa H. är"), any name-like word with an initial
+    inside = _IN_SENTENCE.search(m.string, max(0, m.start() - 40), m.start()) is not None
     if m.group("sur") is not None:
         sur = m.group("sur")
-        ok = is_surname(sur) or is_first_name(sur) or (acts and is_name_word(sur))
+        loose = (acts or inside) and is_name_word(sur) and sur.casefold() not in _SECTIONS
+        ok = is_surname(sur) or is_first_name(sur) or loose
         if m.group("init")[0] in "NSVÖ":  # "V. Ingelstad", "N. Mellby": Västra, Norra ... of a place
             ok = strong_surname(sur, _SUREST_ENDINGS) or (acts and is_name_word(sur))
-        return ("name", m.span()) if ok else None
+        return ("name", m.span()) if ok and not place_after(m.string, m.end()) else None
     if m.group("first") is not None:
         first = m.group("first")
-        ok = (is_first_name(first) and first.casefold() not in AMBIGUOUS) or (acts and is_name_word(first))
+        loose = (acts or inside) and is_name_word(first) and first.casefold() not in _SECTIONS
+        ok = is_first_name(first) or loose  # "Per B." too: a given name before an initial
         return ("name", m.span()) if ok else None
     return None if m.group("bare") in _ACRONYMS else ("name", m.span())
 
