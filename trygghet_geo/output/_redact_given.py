@@ -220,7 +220,8 @@ INITIALS = regex.compile(
 
 # abbreviations written with dots ("P.S.", "O.K.", "U.S.", "E.U.")
 _DOTTED_STOP = frozenset(("PS", "OK", "US", "EU", "TV", "USA", "UK", "FN"))
-# a lower-case word just before: the initials are inside a sentence, not a heading or a list item ("A. Belysning")
+# a lower-case word just before: the initials are inside a sentence, not a heading or a list item
+# ("A. Belysning saknas")
 _IN_SENTENCE = regex.compile(r"\p{Ll}[\p{L}\p{M}]*[ \t\u00a0]+$")
 # nouns that a letter with a dot follows in ordinary notes ("Hus B.", "Bilaga A.", "Zon C.")
 _SECTION_WORDS = """

@@ -26,8 +26,9 @@ What redaction covers and what it does not
   the separator (a wrapped cell), the ten digits read aloud in pairs (``85 03 12 23 95``), the date split
   by single spaces (``8501 01-2395``, ``1985 0312 2395``) or the last four in pairs (``850312 23 95``), the
   last four given apart after words that say so (``födelsedatum 850312, sista fyra 2395``, ``f. 850312 (de
-  fyra sista: 2395)``: both parts are replaced), and glued to a word in front (``pnr850312-2395``); the month must be 01-12, the day a real day of that month (or day + 60
-  for a samordningsnummer), and the last digit must satisfy the Luhn check. A date with separators followed
+  fyra sista: 2395)``: both parts are replaced), and glued to a word in front (``pnr850312-2395``); the
+  month must be 01-12, the day a real day of that month (or day + 60 for a samordningsnummer), and the
+  last digit must satisfy the Luhn check. A date with separators followed
   by spaces and four digits counts only with the century 18 or 19 (``2024-05-12 2230`` is a date and a
   time).
   *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
