@@ -76,6 +76,14 @@ svante sven-erik sven-olof tanja tarja teresia terese theresia thor thorsten tii
 tommie toni torgny tova trude tuula ture tyra ulla-britt ulrich ursula valdemar valentin valeria verner
 vesna viola virpi vivan vivianne vladimir wanda wendela werner wiktor wiveka yngve yrsa yvonne zeynep
 zoran zoe åke åsa östen
+agnieszka alvin anas aston bernhard bill caj dante egon eivor elvin emilio ferdinand george ingegärd
+jill jim joachim kian kumar leia lovis majvor mathilda mahmoud mårten olov patric patricia richard roy
+staffan sören ted vidar wilmer ina åse mina my kalevi ismail christine louise lotte birger gerda greta
+tindra elton juhani matias pär khaled dagny margret örjan maarit anthony hannele nancy livia thore harry
+ola alve liisa pernilla leona jeanette sigvard ingalill theresia ingeborg yvonne edvard marjatta claudia
+rickard sebastian krister ove klas alex ossian abdirahman folke mariann miguel hillevi robin valdemar
+georg brita sigurd mikko matti seppo jukka heikki kaarina tapani ilse jane tony elisa theres matheo
+dante thea ebbe mattis noah neo otto viggo melvin colin hugo ivar nils orvar sixten tage vilmer
 aaron abdi abdullah abdul adam adrian agnes ahmad ahmed aisha albin albert alba alexander alexandra alfred
 alfons ali alice alicia alma alva alvar alvin amanda amelia amelie amina amir ana anders andreas andré
 andrea angela angelica angelika anita anja ann anna anne anneli annelie annette annika ante anton antonia
@@ -120,7 +128,7 @@ SURNAMES: frozenset[str] = frozenset(_SURNAMES.split())
 _AMBIGUOUS_WORDS = """
 per bo dag stig sten björn ros rut ruth maj liv tom hans sam mark max lo kim kaj axel karl said ali
 tor noel siv lage lisa tea mira vera leo rosa rita april frank odd bent dick eli ari esa viola göta
-svea luna disa bella stella nova saga vide
+svea luna disa bella stella nova saga vide nora sala mora vara my
 """
 AMBIGUOUS: frozenset[str] = frozenset(_AMBIGUOUS_WORDS.split())
 """First names that are also ordinary words ("per timme", "bo kvar", "hans bror", "stig upp")."""
@@ -314,13 +322,17 @@ def reversed_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | Non
     # may have it ("Lund, Arne Anderssonsgatan", "Göteborg, Reza Svenssonsgatan"): then only the surest
     # endings, or nothing capitalised after the first name
     surest = strong_surname(sur, _SUREST_ENDINGS)
-    ok = is_first_name(first) and (first.casefold() not in AMBIGUOUS or surest)
-    ok = ok and (surest or (is_surname(sur) and not _NAMED_PLACE.match(m.string, m.end())))
+    given = is_first_name(first) and first.casefold() not in AMBIGUOUS
+    free = _NAMED_PLACE.match(m.string, m.end()) is None  # nothing capitalised after the first name
+    if surest:  # "Pettersson, Mahmoud": any name-like word after a surname no town has
+        ok = given or free
+    else:  # "Ljung, Johanna": a given name of the list after a name-like word, alone
+        ok = given and free and is_name_word(sur) and sur.casefold() not in _NOT_GIVEN | _BUSINESS
     return ("name", m.span()) if ok and not place_after(m.string, m.end()) else None
 
 
 # --- a name in lower case after a signal word ---------------------------------------------------------------
-_LOWER = r"(?>\p{Ll}[\p{Ll}\p{M}]{1,30}+(?:-\p{Ll}[\p{Ll}\p{M}]{1,30}+)?)"
+_LOWER = r"(?>\p{Ll}[\p{Ll}\p{M}]{1,30}+(?:-\p{L}[\p{Ll}\p{M}]{1,30}+)?)"
 NAME_LOWER = regex.compile(
     r"(?P<sig>" + NAME_SIGNAL + r")(?P<name>" + _LOWER + r"(?:[ \t\u00a0]+" + _LOWER + r"){0,3})" + _END
 )
@@ -335,7 +347,10 @@ def lower_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     first = texts[0]
     if first.casefold() in _STOP_LOWER:
         return None
-    if not (is_first_name(first) or (len(texts) > 1 and strong_surname(texts[1]))):
+    # an unknown first word before a surname of the surest kind ("liisa lindberg") or before a given name and
+    # a surname ("joachim erika johnson")
+    known_next = len(texts) > 2 and is_first_name(texts[1]) and is_surname(texts[2])
+    if not (is_first_name(first) or (len(texts) > 1 and strong_surname(texts[1])) or known_next):
         return None
     end = words[0].end()
     for i, w in enumerate(words[1:], start=1):
@@ -350,12 +365,17 @@ def lower_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
         if not (is_first_name(word) or is_surname(word) or strong_surname(ahead) or (last and plain_word)):
             break
         end = w.end()
-    # "kontakt: per" is a name; "anmälaren per telefon" is not
-    if first.casefold() in AMBIGUOUS and end == words[0].end() and not _AFTER_END.match(m.string, end):
+    # "kontakt: per" and "heter max såg" are names; "anmälaren per telefon" is not
+    alone = first.casefold() in AMBIGUOUS and end == words[0].end()
+    if alone and not (_AFTER_END.match(m.string, end) or _VERB_AFTER.match(m.string, end)):
         return None
     return "name", (m.start("name"), end)
 
 
+_VERB_AFTER = regex.compile(
+    r"[ \t\u00a0]+(?:såg|ringde|hörde|sa|sade|uppger|uppgav|berättade|berättar|var|är|har|hade|bor|vill|"
+    r"tycker|säger)(?![\p{L}\p{M}])"
+)
 # lower-case words after a signal word that are never a name's first word
 _STOP_LOWER_WORDS = """
 var är blev hade har såg sa sade hörde ringde uppger uppgav berättar berättade som och men att det
