@@ -195,6 +195,9 @@ def validate_file(
     measure column; Polisen API and brottsplatskartan files are always incidents, their ``summary`` and
     ``description`` notwithstanding) and return the result; the report is in ``attrs["report"]``."""
     if kind == "auto":
+        _check_parameters(
+            *(kwargs.get(k) for k in ("area", "max_excel_mb", "delimiter", "encoding", "header_row"))
+        )
         kind = "observations" if _looks_like_observations(Path(path), kwargs) else "incidents"
     reader = read_observations if kind == "observations" else read_incidents
     return reader(path, **kwargs)
@@ -246,7 +249,7 @@ def _read(
     header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     index = None
-    _check_parameters(area, max_excel_mb, delimiter, encoding)
+    _check_parameters(area, max_excel_mb, delimiter, encoding, header_row)
     if isinstance(source, pd.DataFrame):
         prep = _prepare_frame(source)
         index = source.index
@@ -313,7 +316,11 @@ def _cells(row: Any) -> list[str]:
 
 
 def _check_parameters(
-    area: Area, max_excel_mb: float | None, delimiter: str | None, encoding: str | None
+    area: Area,
+    max_excel_mb: float | None,
+    delimiter: str | None,
+    encoding: str | None,
+    header_row: int | None = None,
 ) -> None:
     """The readers' parameters, checked before any file is opened."""
     import codecs
@@ -325,6 +332,8 @@ def _check_parameters(
         v.bbox("area", area)
     if max_excel_mb is not None:
         v.positive("max_excel_mb", max_excel_mb)
+    if header_row is not None:  # 1-based, as Excel numbers rows; pandas would skip a range of that size
+        v.count("header_row", header_row, minimum=1, maximum=v.MAX_ROW)
     if delimiter is not None and (
         not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
     ):

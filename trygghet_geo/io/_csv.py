@@ -210,6 +210,8 @@ def read_text_table(
     """
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty; expected a header line and one row per record")
+    if header_row is not None:
+        _check_header_row(path, header_row)
     mixed = 0
     if encoding is None and not _bare_cr(path, "latin-1"):
         fast = _read_if_plain_utf8(path, delimiter, header_row)
@@ -260,6 +262,22 @@ def read_text_table(
         frame = None
     frame, info = _account_lines(path, frame, TextInfo(enc_name, delim, mixed, skip), decoded)
     return (frame if sign is None else unmask_bare_cr(frame, sign)), info
+
+
+def _check_header_row(path: Path, header_row: int) -> None:
+    """Refuse a ``header_row`` below the file's last line, naming both (lines counted in C, 4 MB at a
+    time: LF, else CR for old Mac exports)."""
+    lf = cr = 0
+    last = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lf, cr, last = lf + chunk.count(b"\n"), cr + chunk.count(b"\r"), chunk[-1:]
+    lines = (lf or cr) + (last not in (b"\n", b"\r"))
+    if header_row > lines:
+        raise InputError(
+            f"{path}: header_row={header_row} is below the file's last line ({lines:,} lines); give the "
+            f"line of the column names (1 for the first), or none to have it found"
+        )
 
 
 def _widest_line(path: Path, delim: str) -> int:
