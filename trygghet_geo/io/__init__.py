@@ -426,7 +426,7 @@ def _prepare_path(
         ), None
     if suffix == ".json" or suffix in _GIS:
         return _prepare_json_or_gis(path, layer=layer), None
-    from trygghet_geo.io._csv import read_text_table
+    from trygghet_geo.io._csv import read_text_table, split_notes
 
     if suffix not in _TEXT:
         logger.info("%s: unknown extension %r, reading it as delimited text", path, suffix)
@@ -443,9 +443,11 @@ def _prepare_path(
         f"character (it would have swallowed {r.swallowed} lines)"
         for r in info.runaways
     ]
+    notes += split_notes(name, info.split)
     how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter,
            "header_row": info.title_lines + 1}  # fmt: skip
-    return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None
+    shifted = [r.row - 1 for r in info.split if not r.joined]
+    return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}, shifted=shifted), None
 
 
 def _prepare_json_or_gis(path: Path, *, layer: str | int | None) -> Prepared:

@@ -64,6 +64,7 @@ class Prepared:
     geometry: Any = None  # a GeoSeries (any CRS) from a GIS layer
     recognise: bool = True  # False when the reader knows every field (Polisen, brottsplatskartan)
     source_rows: np.ndarray | list[int] | None = None  # 1-based row numbers if blank rows were left out
+    shifted: list[int] = field(default_factory=list)  # 0-based rows whose cells the reader saw shifted
     report: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet, notes
 
 
@@ -438,6 +439,11 @@ def build(
         id_code, place_code = id_later.result(), place_later.result()
     bar.update(1)
     lon, lat = coords.lon, coords.lat
+    shifted = np.zeros(n, dtype=bool)
+    shifted[[i for i in prep.shifted if i < n]] = True
+    # Cells shifted by an unquoted delimiter (a decimal comma in a comma-separated file that could be joined
+    # back in more than one way): neither the coordinates nor the place text can be trusted.
+    lon[shifted], lat[shifted], coords.kind[shifted] = np.nan, np.nan, tgcrs.KIND_BAD
     located = np.isfinite(lon) & np.isfinite(lat)
     report.crs_counts = {k: v for k, v in coords.counts().items() if k != "missing"}
     report.swapped_coordinates = int(coords.swapped.sum())
@@ -445,7 +451,7 @@ def build(
     street = None if prep.coarse_with_street is None else prep.coarse_with_street.to_numpy(dtype=bool)
     status, reason = _statuses(
         located,
-        (place != "").to_numpy(),
+        (place != "").to_numpy() & ~shifted,
         coords.kind == tgcrs.KIND_BAD,
         street,
         outside,
