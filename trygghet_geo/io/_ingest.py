@@ -156,6 +156,8 @@ def _coordinates(
             later = submit(as_numbers, cols.raw(second), n)
             a = as_numbers(cols.raw(first), n)
             b = later.result()
+            if first == "lat":
+                a, b = _degrees_minutes_seconds(cols, a, b, report)
             result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
             _unreadable_is_bad(result.kind, cols.raw(first), cols.raw(second))
             if first == "x" and result.swapped.any():
@@ -181,6 +183,31 @@ def _coordinates(
     return tgcrs.CoordinateResult(
         nan, nan.copy(), np.full(n, tgcrs.KIND_MISSING, dtype=np.int8), np.zeros(n, dtype=bool)
     )
+
+
+def _degrees_minutes_seconds(
+    cols: _Columns, lat: np.ndarray, lon: np.ndarray, report: IngestReport
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude cells written in degrees, minutes and seconds read (:mod:`._dms`), with a
+    report line of how many were read and how many were not."""
+    from trygghet_geo.io._dms import fill_dms
+
+    lat, read_a, bad_a = fill_dms(cols.raw("lat"), lat, "lat")
+    lon, read_b, bad_b = fill_dms(cols.raw("lon"), lon, "lon")
+    names = f"{cols.prep.roles.get('lat', 'lat')!r}/{cols.prep.roles.get('lon', 'lon')!r}"
+    if read_a or read_b:
+        report.notes.append(
+            f"{read_a} latitude and {read_b} longitude cells of {names} are in degrees, minutes and "
+            "seconds; read"
+        )
+    if bad_a or bad_b:
+        report.notes.append(
+            f"{bad_a + bad_b} cells of {names} look like degrees, minutes and seconds but cannot be read "
+            "unambiguously (minutes or seconds of 60 or more, a hemisphere letter of the other axis, seconds "
+            "after decimal minutes); rejected as bad_coordinates. Write them as 59°19'45.5\"N or as decimal "
+            "degrees"
+        )
+    return lat, lon
 
 
 def _unreadable_is_bad(kind: np.ndarray, first: pd.Series | None, second: pd.Series | None) -> None:
