@@ -125,6 +125,32 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.bool
 _DAY_NS = 86_400 * 10**9
 
 
+def _weeks(
+    cols: _Columns, occurred: pd.Series, bad_date: np.ndarray, report: IngestReport
+) -> tuple[pd.Series, np.ndarray]:
+    """Rows whose date no other form read but that name an ISO week (:mod:`._weeks`): their start set in
+    ``occurred`` and cleared in ``bad_date`` (both in place); returns the weeks' ends and which rows."""
+    role = "datetime" if cols.has("datetime") else "date"
+    if not bad_date.any() or not cols.has(role):
+        return occurred, np.zeros(cols.n, dtype=bool)
+    from trygghet_geo.io._weeks import iso_weeks
+
+    start, end, week, unread = iso_weeks(cols.present(role), bad_date)
+    if week.any():
+        occurred[week] = start[week].to_numpy()
+        bad_date[week] = False
+        report.notes.append(
+            f"{int(week.sum())} dates are ISO weeks (2025-W14, v. 14 2025); read as intervals from Monday "
+            "00:00 to Sunday 23:59:59"
+        )
+    if unread:
+        report.notes.append(
+            f"{unread} dates name a week without its year, or a week the year does not have; rejected as "
+            "bad_date. Write the year with the week (2025-W14, v. 14 2025)"
+        )
+    return end, week
+
+
 def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_]]:
     """A date column plus a separate time column, added on the wall clock, then placed in Stockholm time.
 
@@ -448,9 +474,12 @@ def build(
         )
         place_later = submit(text_codes, place, lower=True)
         occurred, bad_date, clock_given = _occurred_at(cols)
+        week_end, week = _weeks(cols, occurred, bad_date, report)
         occurred, implausible = outside_window(occurred)
-        known = time_known(cols, occurred, clock_given)
+        known = time_known(cols, occurred, clock_given) & ~week
         until, reversed_ends = occurred_to(cols, occurred)
+        if week.any():  # a week is an interval: Monday 00:00 to Sunday 23:59:59
+            until = until.where(~week | until.notna() | occurred.isna(), week_end)
         bar.update(1)
         cat_kind: Literal["incident", "observation"] = "incident" if kind == "incidents" else "observation"
         cat_code, cat_names, unknown = map_categories(raw_cat, kind=cat_kind, extra=categories)

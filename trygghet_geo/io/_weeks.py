@@ -1,0 +1,79 @@
+"""Dates given as an ISO week (``2025-W14``, ``2025W14``, ``v. 14 2025``, ``vecka 14, 2025``, ``2025 v14``):
+an interval, Monday 00:00 to Sunday 23:59:59 of that week, as a police extract's ``fr.o.m.``/``t.o.m.``
+pair is (``occurred_from`` = ``occurred_at`` the start, ``occurred_to`` the end, ``time_known`` False).
+
+A week is read only when it names its year and the week exists in it (``dt.date.fromisocalendar``: week 53
+only in years that have one); a week with a weekday (``2025-W14-3``) is that day. A week without a year
+(``v. 14``) or a week that does not exist stays an unreadable date: ``bad_date``, with a report line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from trygghet_geo.io._dates import TIMEZONE, distinct_texts
+
+__all__ = ["iso_weeks"]
+
+_WEEK = re.compile(
+    r"""(?ix)\s*(?:
+        (?P<y1>\d{4})\s*-?\s*(?:W|v\.?|vecka|week)\s*(?P<w1>\d{1,2})(?:\s*-?\s*(?P<d1>[1-7]))?
+      | (?:W|v\.?|vecka|vk\.?|week)\s*(?P<w2>\d{1,2})\s*[,/]?\s*(?:år\s*)?(?P<y2>\d{4})
+    )\s*"""
+)
+_WEEK_NO_YEAR = re.compile(r"(?i)\s*(?:W|v\.?|vecka|vk\.?|week)\s*\d{1,2}\s*")
+
+
+def _looks_like_week(text: str) -> bool:
+    """Whether a cell that is no readable week still speaks of one (``v. 14``, ``2025-W53``)."""
+    return bool(_WEEK_NO_YEAR.fullmatch(text) or re.search(r"(?i)\bW\d|vecka|\bv\.?\s*\d", text))
+
+
+def _interval(text: str) -> tuple[dt.datetime, dt.datetime] | None:
+    """Start and end (wall clock) of the week (or day) a cell names, ``None`` when it names none."""
+    m = _WEEK.fullmatch(text)
+    if m is None:
+        return None
+    year, week = int(m["y1"] or m["y2"]), int(m["w1"] or m["w2"])
+    try:
+        if m["d1"]:
+            day = dt.date.fromisocalendar(year, week, int(m["d1"]))
+            start, days = day, 1
+        else:
+            start, days = dt.date.fromisocalendar(year, week, 1), 7
+    except ValueError:  # week 0, week 53 of a year with 52, year 0
+        return None
+    begin = dt.datetime.combine(start, dt.time())
+    return begin, begin + dt.timedelta(days=days, seconds=-1)
+
+
+def iso_weeks(values: pd.Series, unread: np.ndarray) -> tuple[pd.Series, pd.Series, np.ndarray, int]:
+    """For the rows ``unread`` (a date no other form read): the start and end of the ISO week each names
+    (NaT elsewhere), which rows were read so, and how many unread cells are weeks without a year or weeks
+    that do not exist. Each distinct text is looked at once."""
+    n = len(values)
+    start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    end = start.copy()
+    read = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(unread)
+    bad_weeks = 0
+    if len(rows):
+        text = values.reset_index(drop=True).iloc[rows].astype("str")
+        codes, distinct = distinct_texts(text)
+        found = [_interval(str(t)) for t in distinct]
+        ok = np.array([f is not None for f in found] + [False])[codes]
+        s = np.array([f[0] if f else None for f in found] + [None], dtype="datetime64[ns]")[codes]
+        e = np.array([f[1] if f else None for f in found] + [None], dtype="datetime64[ns]")[codes]
+        start[rows[ok]], end[rows[ok]], read[rows[ok]] = s[ok], e[ok], True
+        weekish = np.array([_looks_like_week(str(t)) for t in distinct] + [False])[codes]
+        bad_weeks = int((weekish & ~ok).sum())
+
+    def zoned(a: np.ndarray) -> pd.Series:
+        out = pd.Series(a).dt.tz_localize(TIMEZONE, ambiguous="NaT", nonexistent="shift_forward")
+        return out.astype(f"datetime64[ns, {TIMEZONE}]")
+
+    return zoned(start), zoned(end), read, bad_weeks
