@@ -196,7 +196,9 @@ def validate_file(
     ``description`` notwithstanding) and return the result; the report is in ``attrs["report"]``."""
     if kind == "auto":
         _check_parameters(
-            *(kwargs.get(k) for k in ("area", "max_excel_mb", "delimiter", "encoding", "header_row"))
+            *(kwargs.get(k) for k in ("area", "max_excel_mb", "delimiter", "encoding", "header_row")),
+            sheet=kwargs.get("sheet"),
+            layer=kwargs.get("layer"),
         )
         kind = "observations" if _looks_like_observations(Path(path), kwargs) else "incidents"
     reader = read_observations if kind == "observations" else read_incidents
@@ -249,7 +251,7 @@ def _read(
     header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     index = None
-    _check_parameters(area, max_excel_mb, delimiter, encoding, header_row)
+    _check_parameters(area, max_excel_mb, delimiter, encoding, header_row, sheet=sheet, layer=layer)
     if isinstance(source, pd.DataFrame):
         prep = _prepare_frame(source)
         index = source.index
@@ -321,6 +323,9 @@ def _check_parameters(
     delimiter: str | None,
     encoding: str | None,
     header_row: int | None = None,
+    *,
+    sheet: object = None,
+    layer: object = None,
 ) -> None:
     """The readers' parameters, checked before any file is opened."""
     import codecs
@@ -334,6 +339,9 @@ def _check_parameters(
         v.positive("max_excel_mb", max_excel_mb)
     if header_row is not None:  # 1-based, as Excel numbers rows; pandas would skip a range of that size
         v.count("header_row", header_row, minimum=1, maximum=v.MAX_ROW)
+    for name, value in (("sheet", sheet), ("layer", layer)):  # a name, or a 0-based position
+        if value is not None and not isinstance(value, str):
+            v.count(name, value)
     if delimiter is not None and (
         not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
     ):

@@ -390,7 +390,7 @@ def split_notes(name: str, split: tuple[SplitRow, ...]) -> list[str]:
         what = (
             "were read by joining each whole number with the digits after it (only one way fits)"
             if joined
-            else "were rejected as bad_coordinates: the cells can be joined in more than one way"
+            else "were rejected as bad_coordinates: the cells cannot be joined back in exactly one way"
         )
         notes.append(
             f"{name}: {len(rows)} rows ({where}), fields {fields}: coordinates written with a decimal comma "

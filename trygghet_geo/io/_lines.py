@@ -212,9 +212,11 @@ _NUMBER_OR_EMPTY = re.compile(r"\s*(?:[-+\u2212]?\d+(?:[.,]\d+)?)?\s*")
 
 
 def rejoin_decimal_commas(record: list[str], width: int, positions: Sequence[int]) -> list[list[str]]:
-    """The ways ``record`` (wider than ``width``) becomes ``width`` cells by joining, at some coordinate
-    columns (``positions``), a whole-number cell with the digits after it (``59`` + ``3293`` ->
-    ``59,3293``): a list of the candidate records, exactly one when the reading is unambiguous.
+    """The ways ``record`` (wider than ``width``, cut at commas) becomes ``width`` cells by joining, at as
+    many coordinate columns (``positions``) as possible, a whole-number cell with the digits after it
+    (``59`` + ``3293`` -> ``59,3293``), any cells still over joined into the last column (a note's unquoted
+    comma): a list of the candidate records, exactly one when the reading is unambiguous, none when no
+    coordinate column can take a decimal part. Every coordinate cell of a candidate is a number or empty.
 
     >>> rejoin_decimal_commas(["Torget", "59", "3293", "18", "0686"], 3, [1, 2])
     [['Torget', '59,3293', '18,0686']]
@@ -222,28 +224,43 @@ def rejoin_decimal_commas(record: list[str], width: int, positions: Sequence[int
     2
     >>> rejoin_decimal_commas(["6580822", "674032", "Trasig lampa", " 12 st"], 3, [0, 1])  # a note's comma
     []
+    >>> rejoin_decimal_commas(["59", "33", "18", "07", "Mörkt", " otryggt"], 3, [0, 1])
+    [['59,33', '18,07', 'Mörkt, otryggt']]
     """
     extra = len(record) - width
-    out = []
-    for chosen in itertools.combinations(sorted(positions), extra):
-        cells, j = [], 0
-        for i in range(width):
-            if i in chosen:
-                if j + 1 >= len(record) or not (
-                    _INT_PART.fullmatch(record[j]) and _FRACTION.fullmatch(record[j + 1])
-                ):
-                    break
-                cells.append(f"{record[j]},{record[j + 1]}")
-                j += 2
-            else:
-                cells.append(record[j])
-                j += 1
+    for k in range(min(extra, len(positions)), 0, -1):
+        out = [c for chosen in itertools.combinations(sorted(positions), k)
+               if (c := _joined(record, width, set(chosen), extra - k, positions)) is not None]  # fmt: skip
+        if out:
+            return out
+    return []
+
+
+def _joined(
+    record: list[str], width: int, chosen: set[int], rest: int, positions: Sequence[int]
+) -> list[str] | None:
+    """``record`` with a decimal part joined at each ``chosen`` column and ``rest`` cells more joined into
+    the last column (``None`` when that does not fit or leaves a coordinate cell that is no number)."""
+    if rest and width - 1 in positions:
+        return None
+    cells, j = [], 0
+    for i in range(width):
+        if i in chosen:
+            if j + 1 >= len(record) or not (
+                _INT_PART.fullmatch(record[j]) and _FRACTION.fullmatch(record[j + 1])
+            ):
+                return None
+            cells.append(f"{record[j]},{record[j + 1]}")
+            j += 2
+        elif i == width - 1:
+            cells.append(",".join(record[j : j + 1 + rest]))
+            j += 1 + rest
         else:
-            # Every coordinate cell of the candidate must be a number (or empty): a note's unquoted comma
-            # next to whole-number coordinates is no decimal comma.
-            if j == len(record) and all(_NUMBER_OR_EMPTY.fullmatch(cells[i]) for i in positions):
-                out.append(cells)
-    return out
+            cells.append(record[j])
+            j += 1
+    if j != len(record) or not all(_NUMBER_OR_EMPTY.fullmatch(cells[i]) for i in positions):
+        return None
+    return cells
 
 
 def read_tracked(
@@ -308,14 +325,15 @@ def read_tracked(
             record.pop()
         if positions and len(record) > width:
             ways = rejoin_decimal_commas(record, width, positions)
-            if ways:
-                names = tuple(header[i] for i in positions)
-                split.append(
-                    SplitRow(
-                        len(chunks) * _CHUNK_ROWS + len(rows) + 1, skip + start + 1, names, len(ways) == 1
-                    )
-                )
-                record = ways[0] if len(ways) == 1 else record
+            last = [*record[: width - 1], delim.join(record[width - 1 :])]
+            plain = all(_NUMBER_OR_EMPTY.fullmatch(last[i]) for i in positions)
+            row_no, names = len(chunks) * _CHUNK_ROWS + len(rows) + 1, tuple(header[i] for i in positions)
+            if len(ways) == 1:  # one decimal reading fits: joined back
+                split.append(SplitRow(row_no, skip + start + 1, names, True))
+                record = ways[0]
+            elif ways or not plain:  # several fit, or none and the coordinate cells are shifted: rejected
+                split.append(SplitRow(row_no, skip + start + 1, names, False))
+            # else: no decimal reading and the coordinates stand: a later cell's unquoted comma
         if len(record) > width:
             record = [*record[: width - 1], delim.join(record[width - 1 :])]
         elif len(record) < width:
