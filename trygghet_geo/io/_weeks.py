@@ -51,29 +51,34 @@ def _interval(text: str) -> tuple[dt.datetime, dt.datetime] | None:
     return begin, begin + dt.timedelta(days=days, seconds=-1)
 
 
-def iso_weeks(values: pd.Series, unread: np.ndarray) -> tuple[pd.Series, pd.Series, np.ndarray, int]:
+def iso_weeks(values: pd.Series, unread: np.ndarray) -> tuple[pd.Series | None, np.ndarray, int]:
     """For the rows ``unread`` (a date no other form read): the start and end of the ISO week each names
-    (NaT elsewhere), which rows were read so, and how many unread cells are weeks without a year or weeks
-    that do not exist. Each distinct text is looked at once."""
+    (columns ``start`` and ``end``, NaT elsewhere; ``None`` when no row names one), which rows were read
+    so, and how many unread cells are weeks without a year or weeks that do not exist. Each distinct text
+    is looked at once; nothing per row is allocated when no cell names a week."""
     n = len(values)
-    start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    end = start.copy()
     read = np.zeros(n, dtype=bool)
     rows = np.flatnonzero(unread)
-    bad_weeks = 0
-    if len(rows):
-        text = values.reset_index(drop=True).iloc[rows].astype("str")
-        codes, distinct = distinct_texts(text)
-        found = [_interval(str(t)) for t in distinct]
-        ok = np.array([f is not None for f in found] + [False])[codes]
-        s = np.array([f[0] if f else None for f in found] + [None], dtype="datetime64[ns]")[codes]
-        e = np.array([f[1] if f else None for f in found] + [None], dtype="datetime64[ns]")[codes]
-        start[rows[ok]], end[rows[ok]], read[rows[ok]] = s[ok], e[ok], True
-        weekish = np.array([_looks_like_week(str(t)) for t in distinct] + [False])[codes]
-        bad_weeks = int((weekish & ~ok).sum())
+    if not len(rows):
+        return None, read, 0
+    codes, distinct = distinct_texts(values.reset_index(drop=True).take(rows).astype("str"))
+    found = [_interval(str(t)) for t in distinct]
+    weekish = [_looks_like_week(str(t)) for t in distinct]
+    if not any(f is not None for f in found):
+        return None, read, int(np.append(np.array(weekish, dtype=bool), False)[codes].sum())
+    ok = np.array([f is not None for f in found] + [False])[codes]
+    nat = np.datetime64("NaT")
+    s = np.array([f[0] if f else nat for f in found] + [nat], dtype="datetime64[ns]")[codes]
+    e = np.array([f[1] if f else nat for f in found] + [nat], dtype="datetime64[ns]")[codes]
+    start = np.full(n, nat, dtype="datetime64[ns]")
+    end = start.copy()
+    start[rows[ok]], end[rows[ok]], read[rows[ok]] = s[ok], e[ok], True
+    bad_weeks = int((np.append(np.array(weekish, dtype=bool), False)[codes] & ~ok).sum())
+    bounds = pd.DataFrame({"start": _zoned(start), "end": _zoned(end)})
+    return bounds, read, bad_weeks
 
-    def zoned(a: np.ndarray) -> pd.Series:
-        out = pd.Series(a).dt.tz_localize(TIMEZONE, ambiguous="NaT", nonexistent="shift_forward")
-        return out.astype(f"datetime64[ns, {TIMEZONE}]")
 
-    return zoned(start), zoned(end), read, bad_weeks
+def _zoned(a: np.ndarray) -> pd.Series:
+    """Wall-clock times in Stockholm (a week starts at Monday 00:00, never in a clock change)."""
+    out = pd.Series(a).dt.tz_localize(TIMEZONE, ambiguous="NaT", nonexistent="shift_forward")
+    return out.astype(f"datetime64[ns, {TIMEZONE}]")
