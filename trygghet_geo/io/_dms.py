@@ -21,12 +21,12 @@ import pandas as pd
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["dms_degrees", "fill_dms"]
+__all__ = ["dms_degrees", "dms_pair", "fill_dms"]
 
 _NUM = r"\d{1,3}(?:[.,]\d+)?"
 _DMS = re.compile(
     rf"""\s*(?P<h1>[NSEWÖVnsewöv])?\s*
-    (?P<deg>{_NUM})\s*(?P<dsign>°|º|˚|d(?:eg)?\b)?\s*
+    (?P<minus>[-\u2212])?(?P<deg>{_NUM})\s*(?P<dsign>°|º|˚|d(?:eg)?\b)?\s*
     (?:(?P<min>{_NUM})\s*(?P<msign>['′’´`]|m(?:in)?\b)?\s*
        (?:(?P<sec>{_NUM})\s*(?P<ssign>"|″|''|′′|”|s(?:ek|ec)?\b)?\s*)?)?
     (?P<h2>[NSEWÖVnsewöv])?\.?\s*""",
@@ -67,6 +67,10 @@ def dms_degrees(text: str) -> tuple[float, str | None] | None:
     if not deg.is_integer() and (minutes or sec):
         return None
     axis, sign = _HEMI.get(hemi, (None, 1))
+    if m["minus"]:
+        if hemi:  # "-59°19'N": two signs
+            return None
+        sign = -1
     return sign * (deg + minutes / 60 + sec / 3600), axis
 
 
@@ -96,3 +100,24 @@ def fill_dms(
     marked = todo_cells.str.contains(r"[°º˚]|\d\s*[NSEWÖVnsewöv]\.?\s*$|^\s*[NSEWÖVnsewöv]\s*\d", regex=True)
     unread = int((np.isnan(read) & marked.to_numpy(dtype=bool)).sum())
     return out, int(np.isfinite(read).sum()), unread
+
+
+_GAP = re.compile(r"[\s,;/]+")
+
+
+def dms_pair(text: str) -> tuple[float, float] | None:
+    """Latitude and longitude from one cell holding both in degrees, minutes and seconds, the latitude
+    first (``59°19'45.5"N 18°04'07"E``, ``N 59° 19.758', E 18° 4.1'``), or ``None``: every gap (blanks,
+    comma, semicolon, slash) is tried as the cut, and exactly one must give a latitude then a longitude.
+
+    >>> dms_pair("59°19.5'N, 18°04.5'E")
+    (59.325, 18.075)
+    >>> dms_pair("N 59° 19.758' E 18° 4.1'")
+    (59.3293, 18.06833333333333)
+    """
+    found = set()
+    for gap in _GAP.finditer(text):
+        lat, lon = dms_degrees(text[: gap.start()]), dms_degrees(text[gap.end() :])
+        if lat is not None and lon is not None and lat[1] in ("lat", None) and lon[1] in ("lon", None):
+            found.add((lat[0], lon[0]))
+    return found.pop() if len(found) == 1 else None

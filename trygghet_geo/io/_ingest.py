@@ -225,7 +225,9 @@ def _coordinates(
         split = split.str.replace(";", " ", regex=False).str.split(r"\s+", n=1, expand=True, regex=True)
         if split.shape[1] < 2:
             split[1] = ""
-        return tgcrs.coordinates_to_wgs84(as_numbers(split[0], n), as_numbers(split[1], n), crs=crs)
+        a, b = as_numbers(split[0], n), as_numbers(split[1], n)
+        a, b = _dms_pairs(text, a, b, report)
+        return tgcrs.coordinates_to_wgs84(a, b, crs=crs)
     if cols.prep.geometry is not None:
         return _from_geometry(cols.prep.geometry, n, crs)
     nan = np.full(n, np.nan)
@@ -256,6 +258,28 @@ def _degrees_minutes_seconds(
             "after decimal minutes); rejected as bad_coordinates. Write them as 59°19'45.5\"N or as decimal "
             "degrees"
         )
+    return lat, lon
+
+
+def _dms_pairs(
+    text: pd.Series, lat: np.ndarray, lon: np.ndarray, report: IngestReport
+) -> tuple[np.ndarray, np.ndarray]:
+    """One coordinates column's cells that hold both values in degrees, minutes and seconds, read."""
+    from trygghet_geo.io._dms import dms_pair
+
+    todo = (np.isnan(lat) | np.isnan(lon)) & (text != "").to_numpy(dtype=bool)
+    if not todo.any():
+        return lat, lon
+    cells = text[todo]
+    pairs = {u: dms_pair(str(u)) for u in pd.unique(cells)}
+    got = [pairs[c] for c in cells]
+    hit = np.array([g is not None for g in got])
+    if hit.any():
+        rows = np.flatnonzero(todo)[hit]
+        lat, lon = lat.copy(), lon.copy()
+        lat[rows] = [g[0] for g in got if g is not None]
+        lon[rows] = [g[1] for g in got if g is not None]
+        report.notes.append(f"{int(hit.sum())} coordinates in degrees, minutes and seconds read")
     return lat, lon
 
 

@@ -21,11 +21,12 @@ __all__ = ["iso_weeks"]
 
 _WEEK = re.compile(
     r"""(?ix)\s*(?:
-        (?P<y1>\d{4})\s*-?\s*(?:W|v\.?|vecka|week)\s*(?P<w1>\d{1,2})(?:\s*-?\s*(?P<d1>[1-7]))?
-      | (?:W|v\.?|vecka|vk\.?|week)\s*(?P<w2>\d{1,2})\s*[,/]?\s*(?:år\s*)?(?P<y2>\d{4})
+        (?P<y1>\d{4})\s*[-/,]?\s*(?:W\.?|v\.?|vecka|vk\.?|kw\.?|week)\s*(?P<w1>\d{1,2})
+        (?:\s*-?\s*(?P<d1>[1-7]))?
+      | (?:W\.?|v\.?|vecka|vk\.?|kw\.?|week)\s*(?P<w2>\d{1,2})\s*[-,/]?\s*(?:år\s*)?(?P<y2>\d{4})
     )\s*"""
 )
-_WEEK_NO_YEAR = re.compile(r"(?i)\s*(?:W|v\.?|vecka|vk\.?|week)\s*\d{1,2}\s*")
+_WEEK_NO_YEAR = re.compile(r"(?i)\s*(?:W\.?|v\.?|vecka|vk\.?|kw\.?|week)\s*\d{1,2}\s*")
 
 
 def _looks_like_week(text: str) -> bool:
