@@ -242,18 +242,21 @@ def dms_gaps(rng: random.Random) -> list[Gap]:
         delim = rng.choice((";", "\t", "|"))
         enc, end = rng.choice(ENCODINGS), rng.choice(LINE_ENDS)
         lat_name, lon_name = rng.choice((("Latitud", "Longitud"), ("Lat", "Long"), ("latitude", "longitude")))
+        one_column = k % 4 == 3  # both values in one cell: "59°19'45.5"N 18°04'07"E"
         lines, truth = [], []
         for _ in range(rng.randint(3, 8)):
             lat, lon = rng.uniform(55.4, 69.0), rng.uniform(11.2, 24.0)
             a, ok_a = _dms_forms(lat, "lat", rng)
             b, ok_b = _dms_forms(lon, "lon", rng)
             # The truth is the value the text says (rounded as written): read back from its parts by hand.
-            lines.append(delim.join([rng.choice(PLACES), a, b, "Skadegörelse"]))
+            cells = [a, b] if not one_column else [a + rng.choice((" ", ", ", " / ", "  "))[:9] + b]
+            lines.append(delim.join([rng.choice(PLACES), *cells, "Skadegörelse"]))
             truth.append((_said(a), _said(b)) if ok_a and ok_b else None)
         if enc == "cp1252":
             lines = [ln.encode("cp1252", "replace").decode("cp1252") for ln in lines]
             truth = [t if t is None or "?" not in ln else None for t, ln in zip(truth, lines, strict=True)]
-        header = delim.join(["Plats", lat_name, lon_name, "Brottstyp"])
+        fields = (lat_name, lon_name) if not one_column else ("Koordinater", "Koordinater")
+        header = delim.join(["Plats", *dict.fromkeys(fields), "Brottstyp"])
         name = f"dms{k}.txt"
         out.append(
             Gap(
@@ -262,7 +265,7 @@ def dms_gaps(rng: random.Random) -> list[Gap]:
                 _text_file(name, [header, *lines], enc, end),
                 kwargs={"area": False},
                 rows=len(lines),
-                check=_dms_check(truth, (lat_name, lon_name)),
+                check=_dms_check(truth, fields),
             )
         )
     return out
@@ -312,6 +315,9 @@ def _week_text(year: int, week: int, rng: random.Random) -> str:
             f"V{week} {year}",
             f"week {week} {year}",
             f"W{week} {year}",
+            f"v{week}-{year}",
+            f"{year} KW {week}",
+            f"W.{week} {year}",
         )
     )
 

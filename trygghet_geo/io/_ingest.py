@@ -227,7 +227,9 @@ def _coordinates(
             split[1] = ""
         a, b = as_numbers(split[0], n), as_numbers(split[1], n)
         a, b = _dms_pairs(text, a, b, report)
-        return tgcrs.coordinates_to_wgs84(a, b, crs=crs)
+        result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
+        result.kind[(result.kind == tgcrs.KIND_MISSING) & (text != "").to_numpy(dtype=bool)] = tgcrs.KIND_BAD
+        return result
     if cols.prep.geometry is not None:
         return _from_geometry(cols.prep.geometry, n, crs)
     nan = np.full(n, np.nan)
@@ -274,6 +276,13 @@ def _dms_pairs(
     pairs = {u: dms_pair(str(u)) for u in pd.unique(cells)}
     got = [pairs[c] for c in cells]
     hit = np.array([g is not None for g in got])
+    marked = cells.str.contains(r"[°º˚]|\d\s*['′’\"″]", regex=True).to_numpy(dtype=bool)
+    if (marked & ~hit).any():
+        report.notes.append(
+            f"{int((marked & ~hit).sum())} coordinates look like degrees, minutes and seconds but cannot be "
+            "read unambiguously (minutes or seconds of 60 or more, hemisphere letters out of order); "
+            "rejected as bad_coordinates. Write them as 59°19'45.5\"N 18°04'07\"E or as decimal degrees"
+        )
     if hit.any():
         rows = np.flatnonzero(todo)[hit]
         lat, lon = lat.copy(), lon.copy()
