@@ -21,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["dms_degrees", "dms_pair", "fill_dms"]
+__all__ = ["dms_degrees", "dms_pair", "fill_dms", "fill_dms_columns", "fill_dms_pairs"]
 
 _NUM = r"\d{1,3}(?:[.,]\d+)?"
 _DMS = re.compile(
@@ -121,3 +121,58 @@ def dms_pair(text: str) -> tuple[float, float] | None:
         if lat is not None and lon is not None and lat[1] in ("lat", None) and lon[1] in ("lon", None):
             found.add((lat[0], lon[0]))
     return found.pop() if len(found) == 1 else None
+
+
+def fill_dms_columns(
+    lat_values: pd.Series | None,
+    lon_values: pd.Series | None,
+    lat: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    names: str,
+    notes: list[str],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Latitude and longitude cells (columns ``names``) written in degrees, minutes and seconds read into
+    ``lat``/``lon``, with a line in ``notes`` of how many were read and how many were not."""
+    lat, read_a, bad_a = fill_dms(lat_values, lat, "lat")
+    lon, read_b, bad_b = fill_dms(lon_values, lon, "lon")
+    if read_a or read_b:
+        notes.append(
+            f"{read_a} latitude and {read_b} longitude cells of {names} are in degrees, minutes and "
+            "seconds; read"
+        )
+    if bad_a or bad_b:
+        notes.append(
+            f"{bad_a + bad_b} cells of {names} look like degrees, minutes and seconds but cannot be read "
+            "unambiguously (minutes or seconds of 60 or more, a hemisphere letter of the other axis, seconds "
+            "after decimal minutes); rejected as bad_coordinates. Write them as 59°19'45.5\"N or as decimal "
+            "degrees"
+        )
+    return lat, lon
+
+
+def fill_dms_pairs(
+    text: pd.Series, lat: NDArray[np.float64], lon: NDArray[np.float64], notes: list[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """One coordinates column's cells that hold both values in degrees, minutes and seconds
+    (:func:`dms_pair`) read into ``lat``/``lon``, with lines in ``notes``."""
+    todo = (np.isnan(lat) | np.isnan(lon)) & (text != "").to_numpy(dtype=bool)
+    if not todo.any():
+        return lat, lon
+    cells = text[todo]
+    pairs = {u: dms_pair(str(u)) for u in pd.unique(cells)}
+    got = [pairs[c] for c in cells]
+    hit = np.array([g is not None for g in got])
+    marked = cells.str.contains(r"[°º˚]|\d\s*['′’\"″]", regex=True).to_numpy(dtype=bool)
+    if (marked & ~hit).any():
+        notes.append(
+            f"{int((marked & ~hit).sum())} coordinates look like degrees, minutes and seconds but cannot be "
+            "read unambiguously (minutes or seconds of 60 or more, hemisphere letters out of order); "
+            "rejected as bad_coordinates. Write them as 59°19'45.5\"N 18°04'07\"E or as decimal degrees"
+        )
+    if hit.any():
+        rows = np.flatnonzero(todo)[hit]
+        lat, lon = lat.copy(), lon.copy()
+        lat[rows] = [g[0] for g in got if g is not None]
+        lon[rows] = [g[1] for g in got if g is not None]
+        notes.append(f"{int(hit.sum())} coordinates in degrees, minutes and seconds read")
+    return lat, lon

@@ -29,6 +29,7 @@ from trygghet_geo.io._dates import (
     parse_times,
     wall_datetimes,
 )
+from trygghet_geo.io._dms import fill_dms_columns, fill_dms_pairs
 from trygghet_geo.io._duplicates import case_offence_codes, find_duplicates, text_codes
 from trygghet_geo.io._extract import (
     coarse_place,
@@ -41,6 +42,7 @@ from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
 from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
 from trygghet_geo.io._values import as_numbers, as_text, without_surrogates
+from trygghet_geo.io._weeks import week_rows
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -146,34 +148,6 @@ def _occurred_at(cols: _Columns) -> tuple[pd.Series, np.ndarray, NDArray[np.bool
 _DAY_NS = 86_400 * 10**9
 
 
-def _weeks(
-    cols: _Columns, occurred: pd.Series, bad_date: np.ndarray, report: IngestReport
-) -> tuple[pd.Series | None, np.ndarray]:
-    """Rows whose date no other form read but that name an ISO week (:mod:`._weeks`): their start set in
-    ``occurred`` and cleared in ``bad_date`` (both in place); returns the weeks' ends and which rows."""
-    role = "datetime" if cols.has("datetime") else "date"
-    if not bad_date.any() or not cols.has(role):
-        return None, np.zeros(cols.n, dtype=bool)
-    from trygghet_geo.io._weeks import iso_weeks
-
-    bounds, week, unread = iso_weeks(cols.present(role), bad_date)
-    end = None
-    if bounds is not None:
-        occurred[week] = bounds["start"][week].to_numpy()
-        bad_date[week] = False
-        end = bounds["end"]
-        report.notes.append(
-            f"{int(week.sum())} dates are ISO weeks (2025-W14, v. 14 2025); read as intervals from Monday "
-            "00:00 to Sunday 23:59:59"
-        )
-    if unread:
-        report.notes.append(
-            f"{unread} dates name a week without its year, or a week the year does not have; rejected as "
-            "bad_date. Write the year with the week (2025-W14, v. 14 2025)"
-        )
-    return end, week
-
-
 def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.ndarray, NDArray[np.bool_]]:
     """A date column plus a separate time column, added on the wall clock, then placed in Stockholm time.
 
@@ -206,7 +180,8 @@ def _coordinates(
             a = as_numbers(cols.raw(first), n)
             b = later.result()
             if first == "lat":
-                a, b = _degrees_minutes_seconds(cols, a, b, report)
+                names = f"{cols.prep.roles.get('lat', 'lat')!r}/{cols.prep.roles.get('lon', 'lon')!r}"
+                a, b = fill_dms_columns(cols.raw("lat"), cols.raw("lon"), a, b, names, report.notes)
             result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
             _unreadable_is_bad(result.kind, cols.raw(first), cols.raw(second))
             if first == "x" and result.swapped.any():
@@ -226,7 +201,7 @@ def _coordinates(
         if split.shape[1] < 2:
             split[1] = ""
         a, b = as_numbers(split[0], n), as_numbers(split[1], n)
-        a, b = _dms_pairs(text, a, b, report)
+        a, b = fill_dms_pairs(text, a, b, report.notes)
         result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
         result.kind[(result.kind == tgcrs.KIND_MISSING) & (text != "").to_numpy(dtype=bool)] = tgcrs.KIND_BAD
         return result
@@ -236,60 +211,6 @@ def _coordinates(
     return tgcrs.CoordinateResult(
         nan, nan.copy(), np.full(n, tgcrs.KIND_MISSING, dtype=np.int8), np.zeros(n, dtype=bool)
     )
-
-
-def _degrees_minutes_seconds(
-    cols: _Columns, lat: np.ndarray, lon: np.ndarray, report: IngestReport
-) -> tuple[np.ndarray, np.ndarray]:
-    """Latitude and longitude cells written in degrees, minutes and seconds read (:mod:`._dms`), with a
-    report line of how many were read and how many were not."""
-    from trygghet_geo.io._dms import fill_dms
-
-    lat, read_a, bad_a = fill_dms(cols.raw("lat"), lat, "lat")
-    lon, read_b, bad_b = fill_dms(cols.raw("lon"), lon, "lon")
-    names = f"{cols.prep.roles.get('lat', 'lat')!r}/{cols.prep.roles.get('lon', 'lon')!r}"
-    if read_a or read_b:
-        report.notes.append(
-            f"{read_a} latitude and {read_b} longitude cells of {names} are in degrees, minutes and "
-            "seconds; read"
-        )
-    if bad_a or bad_b:
-        report.notes.append(
-            f"{bad_a + bad_b} cells of {names} look like degrees, minutes and seconds but cannot be read "
-            "unambiguously (minutes or seconds of 60 or more, a hemisphere letter of the other axis, seconds "
-            "after decimal minutes); rejected as bad_coordinates. Write them as 59°19'45.5\"N or as decimal "
-            "degrees"
-        )
-    return lat, lon
-
-
-def _dms_pairs(
-    text: pd.Series, lat: np.ndarray, lon: np.ndarray, report: IngestReport
-) -> tuple[np.ndarray, np.ndarray]:
-    """One coordinates column's cells that hold both values in degrees, minutes and seconds, read."""
-    from trygghet_geo.io._dms import dms_pair
-
-    todo = (np.isnan(lat) | np.isnan(lon)) & (text != "").to_numpy(dtype=bool)
-    if not todo.any():
-        return lat, lon
-    cells = text[todo]
-    pairs = {u: dms_pair(str(u)) for u in pd.unique(cells)}
-    got = [pairs[c] for c in cells]
-    hit = np.array([g is not None for g in got])
-    marked = cells.str.contains(r"[°º˚]|\d\s*['′’\"″]", regex=True).to_numpy(dtype=bool)
-    if (marked & ~hit).any():
-        report.notes.append(
-            f"{int((marked & ~hit).sum())} coordinates look like degrees, minutes and seconds but cannot be "
-            "read unambiguously (minutes or seconds of 60 or more, hemisphere letters out of order); "
-            "rejected as bad_coordinates. Write them as 59°19'45.5\"N 18°04'07\"E or as decimal degrees"
-        )
-    if hit.any():
-        rows = np.flatnonzero(todo)[hit]
-        lat, lon = lat.copy(), lon.copy()
-        lat[rows] = [g[0] for g in got if g is not None]
-        lon[rows] = [g[1] for g in got if g is not None]
-        report.notes.append(f"{int(hit.sum())} coordinates in degrees, minutes and seconds read")
-    return lat, lon
 
 
 def _unreadable_is_bad(kind: np.ndarray, first: pd.Series | None, second: pd.Series | None) -> None:
@@ -530,7 +451,8 @@ def build(
         )
         place_later = submit(text_codes, place, lower=True)
         occurred, bad_date, clock_given = _occurred_at(cols)
-        week_end, week = _weeks(cols, occurred, bad_date, report)
+        role = "datetime" if cols.has("datetime") else "date"
+        week_end, week = week_rows(cols.raw(role), occurred, bad_date, report.notes)
         occurred, implausible = outside_window(occurred)
         known = time_known(cols, occurred, clock_given) & ~week
         until, reversed_ends = occurred_to(cols, occurred)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from trygghet_geo.io._dates import TIMEZONE, distinct_texts
 
-__all__ = ["iso_weeks"]
+__all__ = ["iso_weeks", "week_rows"]
 
 _WEEK = re.compile(
     r"""(?ix)\s*(?:
@@ -83,3 +83,29 @@ def _zoned(a: np.ndarray) -> pd.Series:
     """Wall-clock times in Stockholm (a week starts at Monday 00:00, never in a clock change)."""
     out = pd.Series(a).dt.tz_localize(TIMEZONE, ambiguous="NaT", nonexistent="shift_forward")
     return out.astype(f"datetime64[ns, {TIMEZONE}]")
+
+
+def week_rows(
+    values: pd.Series | None, occurred: pd.Series, bad_date: np.ndarray, notes: list[str]
+) -> tuple[pd.Series | None, np.ndarray]:
+    """Rows of the date column ``values`` that no other form read but that name an ISO week: their start
+    set in ``occurred`` and cleared in ``bad_date`` (both in place), lines in ``notes``; returns the weeks'
+    ends (``None`` when no row names a week) and which rows."""
+    if values is None or not bad_date.any():
+        return None, np.zeros(len(occurred), dtype=bool)
+    bounds, week, unread = iso_weeks(values, bad_date)
+    end = None
+    if bounds is not None:
+        occurred[week] = bounds["start"][week].to_numpy()
+        bad_date[week] = False
+        end = bounds["end"]
+        notes.append(
+            f"{int(week.sum())} dates are ISO weeks (2025-W14, v. 14 2025); read as intervals from Monday "
+            "00:00 to Sunday 23:59:59"
+        )
+    if unread:
+        notes.append(
+            f"{unread} dates name a week without its year, or a week the year does not have; rejected as "
+            "bad_date. Write the year with the week (2025-W14, v. 14 2025)"
+        )
+    return end, week
