@@ -28,7 +28,7 @@ fails is reported in the returned table (``status="failed"``, ``error``) and the
 Scheduling: ``dask.distributed``; a ``LocalCluster`` of worker processes with one thread each by default (no
 server to run), an existing cluster by its address, ``"threads"`` for in-process workers, ``"synchronous"``
 for one partition after another in this process (the serial reference). Partitions are submitted largest
-first, and a large municipality's Monte Carlo is split into blocks of simulations run as separate tasks on
+first, each as soon as it is planned (:mod:`trygghet_geo._batch_plan`), and a large municipality's Monte Carlo is split into blocks of simulations run as separate tasks on
 any worker (:mod:`trygghet_geo._batch_dask`), with the same result as one ``analyze``. What each task took
 (wall and CPU seconds, worker, peak memory) is in the returned table's ``attrs["tasks"]``.
 """
@@ -115,8 +115,9 @@ def run(
         ``kommunkod`` ``<NA>`` and status ``"unassigned"`` counts incidents in no municipality. Also written
         to ``out/index.html``. ``attrs["tasks"]``: one row per task run (``kind`` partition, prepare, block
         or finish; ``start`` in seconds since the epoch, ``seconds``, ``cpu_seconds``, ``worker``,
-        ``peak_rss_mib``); ``attrs["phases"]``: this process's seconds planning, running and writing the
-        national outputs.
+        ``peak_rss_mib``); ``attrs["phases"]``: this process's seconds ``plan`` (all the planning,
+        most of it done while the first tasks run), ``first_task`` (until the first task was handed on),
+        ``run`` (from then until the last partition ended) and ``outputs`` (the national outputs).
     """
     from tqdm.auto import tqdm
 
