@@ -29,7 +29,8 @@ Scheduling: ``dask.distributed``; a ``LocalCluster`` of worker processes with on
 server to run), an existing cluster by its address, ``"threads"`` for in-process workers, ``"synchronous"``
 for one partition after another in this process (the serial reference). Partitions are submitted largest
 first, each as soon as it is planned (:mod:`trygghet_geo._batch_plan`), and a large municipality's Monte
-Carlo is split into blocks of simulations run as separate tasks on any worker (:mod:`trygghet_geo._batch_dask`),
+Carlo is split into blocks of simulations run as separate tasks on any worker
+(:mod:`trygghet_geo._batch_dask`),
 with the same result as one ``analyze``. What each task took
 (wall and CPU seconds, worker, peak memory) is in the returned table's ``attrs["tasks"]``.
 """
