@@ -9,7 +9,8 @@ unless given: eps and min_samples "auto", ``--simulations`` Monte Carlo runs, ra
   the same work on one core: the same partitions, the same halo, the same outputs.
 - ``cluster``   ``batch.run``'s default cluster: ``LocalCluster(n_workers=2, threads_per_worker=1)`` worker
   processes, one thread each; large municipalities' simulations split into blocks (``split_above`` automatic).
-  Its time counts from before the cluster starts (``cluster start`` is printed apart).
+  It is ``batch.run(scheduler=None)``: its time counts from before the cluster starts (batch.run starts it on
+  a helper thread while it plans).
 
 Printed: each run's total time and its phases (planning in this process, the partitions, the national
 outputs), the speed-up, each worker's peak memory, and figures that can be judged on a loaded machine:
@@ -72,12 +73,17 @@ def _same_outputs(a: Path, b: Path, codes: list[str]) -> bool:
     return bool(left.equals(right))
 
 
-def _killer(client, after_s: float, done: threading.Event) -> None:
-    """SIGKILL one worker process ``after_s`` seconds in (unless the run is over by then)."""
+def _killer(after_s: float, done: threading.Event) -> None:
+    """SIGKILL one worker process ``after_s`` seconds in (unless the run is over by then): a child of this
+    process started by dask's nanny (multiprocessing's ``spawn_main``)."""
+    import psutil
+
     if done.wait(after_s):
         return
-    pids = client.run(os.getpid)
-    victim = sorted(pids.values())[0]
+    workers = [
+        p.pid for p in psutil.Process().children(recursive=True) if "spawn_main" in " ".join(p.cmdline())
+    ]
+    victim = sorted(workers)[0]
     print(f"  killing worker process {victim} after {after_s:g} s")
     os.kill(victim, signal.SIGKILL)
 
@@ -107,26 +113,21 @@ def _serial(incidents, municipalities, networks, out: Path, kw: dict) -> tuple[p
 
 
 def _cluster(incidents, municipalities, networks, out: Path, kw: dict, args) -> tuple:
+    """batch.run with its own default cluster (started on a helper thread while the driver plans)."""
     from trygghet_geo import batch
-    from trygghet_geo._batch_dask import client_for
 
     t0, c0 = time.perf_counter(), time.process_time()
-    client, _ = client_for(None, args.workers)  # batch.run's own default cluster
-    t_start = time.perf_counter() - t0
     done = threading.Event()
     if args.kill_worker_after is not None:
-        threading.Thread(target=_killer, args=(client, args.kill_worker_after, done), daemon=True).start()
+        threading.Thread(target=_killer, args=(args.kill_worker_after, done), daemon=True).start()
     try:
         table = batch.run(
-            incidents, municipalities=municipalities, networks=networks, out=out, scheduler=client,
-            resume=False, split_above=args.split_above, **kw,
+            incidents, municipalities=municipalities, networks=networks, out=out, scheduler=None,
+            n_workers=args.workers, resume=False, split_above=args.split_above, **kw,
         )  # fmt: skip
     finally:
         done.set()
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        client.close()
-        client._trygghet_cluster.close()
-    return table, wall, cpu, t_start
+    return table, time.perf_counter() - t0, time.process_time() - c0
 
 
 def _report_workers(table: pd.DataFrame) -> tuple[float, float, float]:
@@ -187,11 +188,9 @@ def main() -> None:
             f"serial (one process, one thread)   {t_serial:8.1f} s wall, {cpu_serial:.1f} s CPU "
             f"({_phases(serial)}); peak {serial['peak_rss_mib'].max():,.0f} MiB (data included); {_load()}"
         )
-    par, t_par, cpu_driver, t_start = _cluster(
-        incidents, municipalities, networks, root / "cluster", kw, args
-    )
+    par, t_par, cpu_driver = _cluster(incidents, municipalities, networks, root / "cluster", kw, args)
     print(
-        f"LocalCluster({args.workers}), 1 thread each  {t_par:8.1f} s wall (cluster start {t_start:.1f} s, "
+        f"LocalCluster({args.workers}), 1 thread each  {t_par:8.1f} s wall (the cluster's start included, "
         f"{_phases(par)}); this process {cpu_driver:.1f} s CPU; {_load()}"
     )
     busiest, peak, busy = _report_workers(par)
