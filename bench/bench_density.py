@@ -24,6 +24,7 @@ Usage::
     .venv/bin/python bench/bench_density.py --planted   # planted places in the top 1 % of lixels
     .venv/bin/python bench/bench_density.py --planted --family area   # the same, positions in the plane
     .venv/bin/python bench/bench_density.py --planted --family named  # background on named streets only
+    .venv/bin/python bench/bench_density.py --planted --configs '{"merged 5 m": {"consolidate_m": 5}}'
 
 ``--planted``: the planted scenarios of ``bench/planted.py`` (three hotspots of 12–60 events within 60 m
 along the streets, uniform noise at 3, 20, 40 and 180 events per km; the same generator judges ``analyze``
@@ -43,7 +44,8 @@ lie outside every planted place, the rank an exact per-metre estimate would give
 were seen once, 3001–3005 chose the adaptive default, 5001–5005 and 9101–9105 judged it, 9201–9205, 9301–9305,
 9401–9405 and 9501–9510 weighed merging (development); 9601–9605 were first run on the final code, 9701–9705
 after it unchanged; the named family was first run on 9201–9205 and 9301–9305, then on 9601–9605 and
-9701–9705.
+9701–9705. A 5 m merge (``--configs '{"merged 5 m": {"consolidate_m": 5}}'``; 3–10 m weighed on the sample's
+streets on 9201–9205 and 9301–9305) was run once beside the defaults on 9801–9805, all three families.
 
 The machine is shared by several developers: wall time depends on their load, so CPU time (this process)
 is printed beside it.
@@ -250,7 +252,7 @@ def _merge_config() -> dict:
     return {f"merged {DEFAULT_CONSOLIDATE_M:g} m": {"consolidate_m": DEFAULT_CONSOLIDATE_M}}
 
 
-def planted(seeds: list[int], family: str = "lines") -> None:
+def planted(seeds: list[int], family: str = "lines", compare: dict | None = None) -> None:
     import geopandas as gpd
     import planted as gen
     import planted_area as area
@@ -261,6 +263,8 @@ def planted(seeds: list[int], family: str = "lines") -> None:
 
     configs = {"defaults": {}, **_merge_config(), "not adaptive": {"adaptive": False}}
     configs["fixed 200 m"] = {"bandwidth_m": 200}
+    if compare is not None:  # --configs: the defaults beside the given ones only
+        configs = {"defaults": {}, **compare}
     total = dict.fromkeys(configs, 0)
     clean = dict.fromkeys(configs, 0)  # peaks no lixel outside every planted place outranks
     worst = dict.fromkeys(configs, 0.0)
@@ -430,6 +434,11 @@ def main() -> None:
         help="--planted: events along the drawn lines (planted.py), in the plane (planted_area.py) or with "
         "the noise on the named streets only (planted_named.py)",
     )  # fmt: skip
+    ap.add_argument(
+        "--configs", type=json.loads, default=None,
+        help='--planted: the defaults beside these network_kde keyword sets only, as JSON, e.g. '
+        '\'{"merged 5 m": {"consolidate_m": 5}}\' (default: merged, not adaptive, fixed 200 m)',
+    )  # fmt: skip
     ap.add_argument("--child", nargs=2)
     ap.add_argument("--continuous", action="store_true", help="only: the continuous kernel's losses")
     args = ap.parse_args()
@@ -441,7 +450,7 @@ def main() -> None:
         print(json.dumps(res))
         return
     if args.planted:
-        planted([int(x) for x in args.seeds.split(",")], args.family)
+        planted([int(x) for x in args.seeds.split(",")], args.family, args.configs)
         return
     n_sample, n_grid = (20_000, 100_000) if args.quick else (100_000, 1_000_000)
     if args.continuous:

@@ -572,7 +572,7 @@ POLISEN = next(
 
 
 @pytest.mark.skipif(not POLISEN.is_dir(), reason="the shared Polisen records are not available")
-def test_real_police_texts_lose_only_phone_numbers() -> None:
+def test_real_police_texts_lose_only_phone_numbers_and_names() -> None:
     """25 000 real Polisen/brottsplatskartan texts: dates, times, road numbers, ages, counts, addresses."""
     texts: set[str] = set()
     for path in sorted(POLISEN.glob("*.json")):
@@ -584,10 +584,21 @@ def test_real_police_texts_lose_only_phone_numbers() -> None:
     assert len(texts) > 20_000
     out, counts = redact_with_counts(pd.Series(sorted(texts), dtype=object))
     changed = [(a, b) for a, b in zip(sorted(texts), out, strict=True) if a != b]
-    assert set(counts) <= {"phone"}, counts  # the police's own press numbers are the only hits
-    assert len(changed) <= 0.001 * len(texts)
-    for _, red in changed:
-        assert "[telefon]" in red
+    # the police's own press numbers, and the names of people the texts name without a signal word (press
+    # officers, a prosecutor, a public figure), are the only hits
+    assert set(counts) <= {"phone", "name"}, counts
+    assert len(changed) <= 0.002 * len(texts)
+    names: set[str] = set()
+    for text, red in changed:
+        assert "[telefon]" in red or "[namn]" in red
+        parts = redact(text, kinds=["name"]).split("[namn]")
+        found = re.fullmatch("(.*?)".join(re.escape(p) for p in parts), text, re.S)
+        assert found is not None
+        names.update(found.groups())
+    assert names <= {
+        "Stefan Gustafsson", "Martin Svensson", "Claes Lindberg", "Elisabeth Glaas", "Thomas Fuxborg",
+        "Christer Fuxborg", "Sven-Göran Eriksson", "Ulla Brehm",
+    }, names  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)

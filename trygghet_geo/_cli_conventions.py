@@ -10,16 +10,23 @@ Exit codes (as grep, curl and most Unix tools use them):
   itself (:class:`~trygghet_geo.errors.ParameterError`), or any check of the options made before the work
   starts (a missing input file, an inverted ``--bbox``, an output folder that cannot be written);
 - 3: a bug (an unexpected exception).
+
+A reader that stops reading early (``trygghet-geo … | head -1``) is not an error of the run: the run goes on,
+writes every file it writes, and exits with its own status; what it would have printed after the reader
+left is dropped, and nothing is said about it (see :func:`reader_may_leave`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TextIO, cast
 
 from trygghet_geo._text import LANGS, TEXTS, resolve_lang, text
 from trygghet_geo.errors import InputError, ParameterError, TrygghetError
@@ -38,6 +45,7 @@ __all__ = [
     "lang_from_argv",
     "localize",
     "one_line_warnings",
+    "reader_may_leave",
     "reading",
     "ui_language",
 ]
@@ -89,6 +97,59 @@ def file_names_printable() -> Iterator[None]:
         yield
     finally:
         reconfigure(errors=errors)
+
+
+class _LeftEarly:
+    """A text stream whose reader may leave: once a write or flush meets a closed pipe, every later write is
+    dropped, and the file descriptor under it is pointed at ``os.devnull`` so that Python's own flush at
+    exit does not fail on what is still buffered. Everything else (``isatty``, ``encoding``, ``fileno`` …)
+    is the stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def _left(self) -> None:
+        self.gone = True
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._left()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._left()
+
+    def __getattr__(self, name: str) -> object:  # encoding, errors, fileno, isatty … of the stream
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Standard output and error that a reader may close before the run ends (``| head -1``): the run
+    goes on and its later lines are dropped, instead of a ``BrokenPipeError`` stopping it half-way through
+    its files (see the exit codes above); the streams are restored afterwards."""
+    before = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (cast(TextIO, _LeftEarly(s)) if s is not None else s for s in before)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):  # a full disk under '> file': its error was
+                    stream.flush()  # met, and reported, at the write that filled it
+        sys.stdout, sys.stderr = before
 
 
 @contextlib.contextmanager

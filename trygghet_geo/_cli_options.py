@@ -132,7 +132,10 @@ def parse_columns(text: str | None, option: str = "--columns") -> dict[str, str 
     """
     if text is None:
         return None
-    parts = next(csv.reader([text], delimiter=",", skipinitialspace=True), [])
+    try:
+        parts = next(csv.reader([text], delimiter=",", skipinitialspace=True), [])
+    except csv.Error:  # a line break outside quotes: one option's text is one line
+        raise ParameterError(f"{option} {text!r}: expected field=header,… on one line") from None
     out: dict[str, str | None] = {}
     for part in parts:
         if not part.strip():

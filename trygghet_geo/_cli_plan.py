@@ -123,9 +123,13 @@ def _followup(
 
     if not (args.incidents and args.network):
         raise ParameterError("plan followup needs --incidents and --network (as 'trygghet-geo analyze')")
+    from trygghet_geo._cli_options import read_inputs
+
+    read_plan(args.register)  # the files first (the register's places are checked after the analysis)
+    incidents, observations = read_inputs(args)
     network = load_network(args.network)
     result = analyze(
-        args.incidents, args.observations, network=network, gazetteer=load_gazetteer(args.gazetteer, network),
+        incidents, observations, network=network, gazetteer=load_gazetteer(args.gazetteer, network),
         n_simulations=0,
     )  # fmt: skip
     areas = next((f for f in known if "area_id" in f.columns), None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +132,7 @@ def _writable_folder(flag: str, folder: Path) -> None:
 
     probe = folder
     while not probe.exists() and probe.parent != probe:
+        _not_a_broken_link(flag, folder, probe)
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ParameterError(f"{flag} {str(folder)!r}: {str(probe)!r} is a file, not a folder")
@@ -139,6 +141,15 @@ def _writable_folder(flag: str, folder: Path) -> None:
             pass
     except OSError as exc:
         raise ParameterError(f"{flag} {str(folder)!r}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _not_a_broken_link(flag: str, given: Path, path: Path) -> None:
+    """``path`` (on the way to ``given``) is not a symbolic link to nothing, or one of a loop: the run
+    could not make a folder or a file there, and would find out only after the work."""
+    if os.path.islink(path) and not path.exists():
+        raise ParameterError(
+            f"{flag} {str(given)!r}: {str(path)!r} is a link to {os.readlink(path)!r}, which does not exist"
+        )
 
 
 def _fits(flag: str, value: str) -> Path:
@@ -171,6 +182,7 @@ def _output_file(flag: str, out: str, suffixes: tuple[str, ...] | None) -> None:
         raise ParameterError(f"{flag} {out!r}: expected a file ending in {', '.join(suffixes)}")
     if path.exists() and not os.access(path, os.W_OK):
         raise ParameterError(f"{flag} {out!r}: the file exists and cannot be overwritten")
+    _not_a_broken_link(flag, path, path)
     _writable_folder(flag, path.parent)
 
 
@@ -272,6 +284,11 @@ def _check_inputs(args: argparse.Namespace) -> None:
             raise InputError(f"{flag} {value!r}: no such file")
         if path.is_dir():
             raise InputError(f"{flag} {value!r}: is a folder; expected a file")
+        if not path.is_file():  # a pipe (<(…), /dev/stdin), a FIFO or a device: the readers look at a file
+            raise InputError(  # more than once (its size, its encoding, then its rows)
+                f"{flag} {value!r}: is a pipe or a device, not a file (it can be read only once); save it "
+                "to a file first"
+            )
         suffixes = _INPUTS.get(flag.lstrip("-").replace("-", "_"))
         if suffixes is not None and not any(path.name.lower().endswith(s) for s in suffixes):
             kind = "a polygon layer" if suffixes == _LAYERS else "a file"
@@ -317,15 +334,8 @@ def _check_texts(args: argparse.Namespace) -> None:
         if isinstance(value, str) and not value.strip():
             raise ParameterError(f"--{name.replace('_', '-')} {value!r}: empty; expected a name")
     for name in ("promise_date", "end"):
-        value = getattr(args, name, None)
-        if value is not None:
-            try:
-                import datetime as dt
-
-                dt.date.fromisoformat(value.strip())
-            except ValueError:
-                flag = f"--{name.replace('_', '-')}"
-                raise ParameterError(f"{flag} {value!r}: expected a date YYYY-MM-DD") from None
+        if getattr(args, name, None) is not None:
+            setattr(args, name, _date(f"--{name.replace('_', '-')}", getattr(args, name)))
     stem = getattr(args, "name", None)
     if isinstance(stem, str) and (
         not stem.strip() or stem.strip(".") == "" or any(c in stem for c in "/\\\0") or len(stem) > 200
@@ -333,6 +343,22 @@ def _check_texts(args: argparse.Namespace) -> None:
         raise ParameterError(
             f"--name {stem!r}: expected a file name without folder or suffix, such as 'uppfoljning'"
         )
+
+
+def _date(flag: str, value: str) -> str:
+    """``value`` as ``YYYY-MM-DD``: an ISO date within the plausible dates (``options.plausible_dates``), as
+    the library reads a date; handed on in that form, so the run reads exactly the day checked here."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ParameterError(f"{flag} {value!r}: expected a date YYYY-MM-DD") from None
+    try:
+        v.date(flag, day.isoformat())
+    except ParameterError as exc:
+        raise ParameterError(f"{flag} {value!r}: {str(exc).split(': ', 1)[-1]}") from None
+    return day.isoformat()
 
 
 def _check_reading(args: argparse.Namespace) -> None:
@@ -360,13 +386,93 @@ def _check_reading(args: argparse.Namespace) -> None:
 
 
 def check_options(args: argparse.Namespace) -> None:
-    """Every option of a parsed command line that can be checked without doing the work."""
+    """Every option of a parsed command line that can be checked without doing the work. Paths are expanded
+    (a leading ``~``) and dates written as ``YYYY-MM-DD`` in ``args`` itself, so that the run reads the
+    values as they were checked."""
+    _check_characters(args)
+    _expand_paths(args)
     _check_inputs(args)
     _check_numbers(args)
     _check_texts(args)
     _check_reading(args)
     check_combinations(args)
     _check_out(args)
+    if getattr(args, "scheduler", None) is not None:  # last: it may wait for an answer over the network
+        from trygghet_geo._cli_probe import check_scheduler
+
+        check_scheduler(args.scheduler)
+
+
+# Options naming a path, read or written (by dest): the file system takes any character in them but NUL.
+_PATHS = (*_INPUTS, "out", "raw", "save_gazetteer", "register", "output", "networks")
+_POSITIONAL_PATHS = ("register", "output")
+# A shell variable left in a path: the value was quoted ('$HOME/ut'), so the shell did not expand it.
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+
+
+def _path_flag(args: argparse.Namespace, name: str) -> str:
+    return name if name in _POSITIONAL_PATHS else _flag(args, name)
+
+
+def _check_characters(args: argparse.Namespace) -> None:
+    """No NUL in any value (no file name or text holds one), and no byte that is not UTF-8 in a value that
+    is not a path (Python holds such bytes as lone surrogates: a file name may have them, a column name, a
+    title or a CRS cannot be written with them)."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            flag = _path_flag(args, name) if name in _PATHS else f"--{name.replace('_', '-')}"
+            if "\0" in text:
+                raise ParameterError(f"{flag} {text[:60]!r}: holds a NUL character")
+            if name not in _PATHS and any("\ud800" <= c <= "\udfff" for c in text):
+                raise ParameterError(f"{flag} {text[:60]!r}: holds bytes that are not UTF-8 text")
+
+
+def _expanded(flag: str, value: str) -> str:
+    """``value`` with a leading ``~`` or ``~user`` expanded as the shell expands it at the start of a word
+    (it does not after ``--out=``); a shell variable the shell left unexpanded is refused."""
+    if value.startswith("~"):
+        expanded = os.path.expanduser(value)
+        if expanded.startswith("~"):
+            user = value[1:].split("/", 1)[0]
+            raise ParameterError(f"{flag} {value!r}: there is no user {user!r} for '~{user}' to name")
+        value = expanded
+    variable = _VARIABLE.search(value)
+    named = variable is not None and (variable.group(1) or variable.group(2)) in os.environ
+    if variable is not None and named and not os.path.lexists(value):
+        raise ParameterError(
+            f"{flag} {value!r}: {variable.group(0)} is a shell variable that was not expanded (the value "
+            "was quoted); give the path itself"
+        )
+    return value
+
+
+def _expand_paths(args: argparse.Namespace) -> None:
+    for name in _PATHS:
+        value = getattr(args, name, None)
+        flag = _path_flag(args, name)
+        if isinstance(value, list):
+            setattr(args, name, [_expanded(flag, v) if isinstance(v, str) else v for v in value])
+        elif isinstance(value, str):
+            setattr(args, name, _expanded(flag, value))
+
+
+def _network_source(args: argparse.Namespace) -> None:
+    """``network``: one source of streets, and a download only with ``--online``."""
+    from trygghet_geo import options
+
+    if args.by_municipality:
+        return
+    sources = [k for k in ("place", "pbf", "osm", "graphml", "lines") if getattr(args, k)]
+    if args.bbox is not None and sources not in ([], ["pbf"]):
+        raise ParameterError(f"--bbox goes with --pbf or alone (a download), not with --{sources[0]}")
+    if not sources and args.bbox is None:
+        raise ParameterError(
+            "say where the streets come from: --pbf, --osm, --graphml, --lines, --place or --bbox"
+        )
+    if (args.place or sources == []) and not (args.online or options.allow_online):
+        raise ParameterError("--place and --bbox alone download the streets: add --online to allow it")
 
 
 def check_combinations(args: argparse.Namespace) -> None:
@@ -394,6 +500,7 @@ def check_combinations(args: argparse.Namespace) -> None:
         for flag, given in (("--name-column", args.name_column), ("--split", args.split != "junctions")):
             if given and not args.lines:
                 raise ParameterError(f"{flag} goes with --lines (a street line layer)")
+        _network_source(args)
     if (
         command == "geocode"
         and args.gazetteer

@@ -21,6 +21,7 @@ from trygghet_geo._cli_conventions import (
     lang_from_argv,
     localize,
     one_line_warnings,
+    reader_may_leave,
     reading,
     ui_language,
 )
@@ -457,19 +458,9 @@ def _run_network(args: argparse.Namespace) -> int:
     if args.by_municipality:
         return run_network_store(args)
     from trygghet_geo import network as netmod
-    from trygghet_geo import options
 
-    online = True if args.online else None
+    online = True if args.online else None  # the sources and --online: _preflight._network_source
     bbox = _bbox(args.bbox) if args.bbox else None
-    sources = [k for k in ("place", "pbf", "osm", "graphml", "lines") if getattr(args, k)]
-    if bbox is not None and sources not in ([], ["pbf"]):
-        raise ParameterError(f"--bbox goes with --pbf or alone (a download), not with --{sources[0]}")
-    if not sources and bbox is None:
-        raise ParameterError(
-            "say where the streets come from: --pbf, --osm, --graphml, --lines, --place or --bbox"
-        )
-    if (args.place or sources == []) and not (args.online or options.allow_online):
-        raise ParameterError("--place and --bbox alone download the streets: add --online to allow it")
     if args.place:
         net = netmod.network_from_place(args.place, network_type=args.network_type, online=online)
     elif args.pbf:
@@ -654,6 +645,11 @@ def build_parser(lang: str | None = None) -> tuple[argparse.ArgumentParser, dict
     for add in _SUBCOMMANDS:
         runner = add(sub)
         runners[add.__name__.removeprefix("_").removeprefix("add_")] = runner
+    for command in sub.choices.values():  # the switches also after the subcommand, where users put them
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="log progress details")  # fmt: skip
+        command.add_argument("--no-progress", action="store_true", default=argparse.SUPPRESS,
+                             help="hide progress bars")  # fmt: skip
     localize(parser, lang_from_argv([] if lang is None else ["--lang", lang]))
     return parser, runners
 
@@ -663,7 +659,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, runners = build_parser(lang_from_argv(argv))
     args = parser.parse_args(argv)
-    with ui_language(args.ui_lang), one_line_warnings(args.command), file_names_printable():
+    with (
+        ui_language(args.ui_lang),
+        one_line_warnings(args.command),
+        file_names_printable(),
+        reader_may_leave(),
+    ):
         return _run(args, runners)
 
 
@@ -683,6 +684,9 @@ def _run(args: argparse.Namespace, runners: dict[str, _Runner]) -> int:
                 check_options(args)  # every option that can be checked is checked before any work starts
             except TrygghetError as exc:
                 return _fail(args, exc, before_work=True)
+            from trygghet_geo._cli_probe import probe_inputs
+
+            probe_inputs(args)  # the files read only after the street network, looked at now
             return runners[args.command](args)
     except Exception as exc:  # data errors, a disk full, or a bug: one line each, with its exit status
         return _fail(args, exc)

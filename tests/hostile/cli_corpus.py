@@ -919,6 +919,7 @@ WORK = (
     "pyogrio:list_layers",
     "trygghet_geo.geocode._cache:ResultCache",
     "trygghet_geo._cli_plan:ranking_names",
+    "trygghet_geo._cli_probe:probe_inputs",
 )
 
 

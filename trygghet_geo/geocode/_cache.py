@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+from trygghet_geo.errors import InputError
 from trygghet_geo.geocode._index import MatchResult
 
 __all__ = ["MAX_KEY_CHARS", "MAX_KEY_WORDS", "ResultCache", "cacheable"]
@@ -80,6 +81,11 @@ class ResultCache:
                     "CREATE TABLE IF NOT EXISTS answers (namespace TEXT NOT NULL, key TEXT NOT NULL, "
                     "payload TEXT NOT NULL, stored_at REAL NOT NULL, PRIMARY KEY (namespace, key))"
                 )
+        except sqlite3.DatabaseError as exc:  # a file of another kind, or a damaged one, in its place
+            raise InputError(
+                f"the geocoder's answer cache {str(self.path)!r} cannot be used ({exc}); delete that file "
+                "(the cache is made anew) or point TRYGGHET_GEO_CACHE at another folder"
+            ) from None
         finally:
             con.close()
         days = options.cache_days if max_age_days == -1.0 else max_age_days

@@ -20,6 +20,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from trygghet_geo.output._redact_given import (
+    INITIALS,
+    NAME_LOWER,
+    NAME_PLAIN,
+    NAME_REVERSED,
+    initials_span,
+    lower_name_span,
+    plain_name_span,
+    reversed_name_span,
+)
 from trygghet_geo.output._redact_names import (
     ADDRESS,
     NAME,
@@ -29,6 +39,13 @@ from trygghet_geo.output._redact_names import (
     name_before_span,
     name_span,
     weak_name_span,
+)
+from trygghet_geo.output._redact_spelt import (
+    EMAIL_HINT,
+    EMAIL_WORDS,
+    PHONE_WORDS,
+    PHONE_WORDS_HINT,
+    phone_words_span,
 )
 
 __all__ = ["KINDS", "TOKENS", "clean_text", "luhn_ok", "redact_text"]
@@ -210,6 +227,54 @@ _PNR_PAIRS = re.compile(
 )
 
 
+# The date split by single spaces ("8501 01-2395", "1985 0312 2395", "85 0312-2395") and the last four
+# perhaps in two pairs ("850312 23 95"): an identity number only with a real date and a correct check digit.
+_PNR_SPLIT = re.compile(
+    r"(?<![0-9])(?P<century>1[89]|20)?(?P<yy>[0-9]{2})[ \t]?(?P<mm>[0-9]{2})[ \t]?(?P<dd>[0-9]{2})"
+    + _SEP
+    + r"(?P<tail>[0-9]{2}[ \t]?[0-9]{2})(?![0-9])"
+)
+# The last four given apart from the date ("födelsedatum 850312, sista fyra 2395", "f. 850312 (de fyra
+# sista: 2395)"): both are taken, whatever the check digit, since the words say what they are.
+_PNR_APART = re.compile(
+    r"(?<![0-9])(?P<date>(?P<century>1[89]|20)?(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})(?P<dd>[0-9]{2}))(?![0-9])"
+    r"[^0-9\n]{1,40}?(?i:sista[ \t]+(?:fyra|4)|(?:fyra|4)[ \t]+sista)(?:[ \t]+(?i:siffrorna|siffror))?"
+    r"[ \t:=)(\-]{0,4}(?P<tail>[0-9]{4})(?![0-9])"
+)
+_APART_HINT = re.compile(r"(?i:sista)")
+
+
+def _classify_split(m: re.Match[str]) -> str | None:
+    """A split date and four digits: a real date and a correct check digit (a wrong one after ``-``/``+`` is
+    a mistyped identity number); after spaces alone not with the century 20 (``2024 0512 2230`` is a date
+    and a time)."""
+    century = m.group("century")
+    tail = m.group("tail").replace(" ", "").replace("\t", "")
+    digits = m.group("yy") + m.group("mm") + m.group("dd") + tail
+    if not _date_ok(century, m.group("yy"), m.group("mm"), m.group("dd")):
+        return None
+    if not luhn_ok(digits):  # a near miss counts as identity numbers are written: "-" or "+" before the four
+        return "id_number" if m.group("sep").strip() in ("-", "+") and len(tail) == 4 else None
+    if not m.group("sep").strip() and century == "20":
+        return None
+    return "personnummer"
+
+
+def _collect_apart(view: str, kinds: frozenset[str], spans: list[_Span]) -> str:
+    """The date and the last four digits of an identity number given apart, each replaced."""
+    if "personnummer" not in kinds:
+        return view
+
+    def repl(m: re.Match[str]) -> str:
+        if not _date_ok(m.group("century"), m.group("yy"), m.group("mm"), m.group("dd")):
+            return m.group(0)
+        (a1, b1), (a2, b2) = m.span("date"), m.span("tail")
+        spans.extend([(a1, b1, "personnummer"), (a2, b2, "personnummer")])
+        return _FILL * (b1 - a1) + view[b1:a2] + _FILL * (b2 - a2) + view[b2 : m.end()]
+
+    return _PNR_APART.sub(repl, view)
+
+
 def _classify_dashed(m: re.Match[str]) -> str | None:
     """A date written with separators and four digits is an identity number only with a correct check digit;
     after spaces alone only when the century is 18 or 19 (``2024-05-12 2230`` is a date and a time)."""
@@ -269,7 +334,11 @@ _PHONE = re.compile(
     # a number written with dots or slashes between its groups ("070.123.45.67", "0701.23.45.67",
     # "073/12 34 567", "0544.123 456"): ten digits after a whole mobile prefix, or after an area code of three
     # digits or more, so clock times ("07.30-08.15") and dates ("07.03.2025") stay text
-    r"|(?P<dotted>07[02369](?:" + _DS + r"){7}|0[1-9][0-9]{1,3}[./](?:" + _DS + r"){5,7})"
+    r"|(?P<dotted>07[02369](?:"
+    + _DS
+    + r"){7}|0[1-9][0-9]{1,3}[ \t]{0,2}[./-][ \t]{0,2}[0-9](?:"
+    + _DS
+    + r"){4,6})"
     r")"
     r"(?![0-9])"
 )
@@ -388,6 +457,8 @@ def _collect_after_signal(
     when those words are refused or cut short, so a later signal among them still counts ("NAMNET PÅ
     ANMÄLAREN ÄR ANNA BERG": the words after NAMNET are no name, those after ÄR are)."""
     pos = 0
+    pieces: list[str] = []
+    last = 0
     while (m := pattern.search(view, pos)) is not None:
         found = classify(m)
         if found is None or found[0] not in kinds:
@@ -395,14 +466,17 @@ def _collect_after_signal(
             continue
         kind, (a, b) = found
         spans.append((a, b, kind))
-        view = view[:a] + _FILL * (b - a) + view[b:]
-        pos = b
-    return view
+        # the view is rebuilt once at the end: splicing it per find took time quadratic in the finds
+        pieces += [view[last:a], _FILL * (b - a)]
+        last = pos = b
+    return "".join(pieces) + view[last:] if pieces else view
 
 
 # cheap tests that let most texts skip most patterns
 _AT_HINT = re.compile(r"[\[(\{<]\s?(?i:at|snabel-?a)\s?[\])\}>]")
 _SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,6}[0-9]){6}")
+# NAME_BEFORE is tried at every capitalised word: only where a year of birth can follow one
+_BORN_HINT = re.compile(r"(?i:f\.|föd|born)")
 _PLATE_HINT = re.compile(rf"[{_PLATE_LETTERS}]{{3}}[ -]?[0-9]|(?i:reg)")
 
 
@@ -412,14 +486,21 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     spans: list[_Span] = []
     if "@" in view:
         view = _collect(_EMAIL, view, lambda m: "email", kinds, spans)
+    if EMAIL_HINT.search(view):  # before the bracketed form: "anna (dot) berg(at)x (dot) se" whole
+        view = _collect(EMAIL_WORDS, view, lambda m: "email", kinds, spans)
     if _AT_HINT.search(view):
         view = _collect(_EMAIL_SPELT, view, lambda m: "email", kinds, spans)
+    if _APART_HINT.search(view):
+        view = _collect_apart(view, kinds, spans)
     if _SEVEN_DIGITS.search(view):
         view = _collect(_PNR, view, _classify_pnr, kinds, spans)
         view = _collect(_PNR_DASHED, view, _classify_dashed, kinds, spans)
         view = _collect(_PNR_PAIRS, view, _classify_pairs, kinds, spans)
+        view = _collect(_PNR_SPLIT, view, _classify_split, kinds, spans)
         view = _collect(_PHONE, view, _phone_kind, kinds, spans)
         view = _collect(_PHONE_CUED, view, _cued_phone, kinds, spans)
+    if PHONE_WORDS_HINT.search(view):
+        view = _collect(PHONE_WORDS, view, phone_words_span, kinds, spans)
     if _PLATE_HINT.search(view):
         view = _collect(_PLATE_SIGNAL, view, lambda m: "plate", kinds, spans, group="plate")
         view = _collect(
@@ -428,7 +509,12 @@ def redact_text(text: str, kinds: frozenset[str], counts: Counter[str]) -> str:
     view = _collect_after_signal(ADDRESS, view, address_span, kinds, spans)
     view = _collect_after_signal(NAME, view, name_span, kinds, spans)
     view = _collect_after_signal(WEAK_NAME, view, weak_name_span, kinds, spans)
-    _collect_after_signal(NAME_BEFORE, view, name_before_span, kinds, spans)
+    if _BORN_HINT.search(view):
+        view = _collect_after_signal(NAME_BEFORE, view, name_before_span, kinds, spans)
+    view = _collect_after_signal(NAME_LOWER, view, lower_name_span, kinds, spans)
+    view = _collect_after_signal(INITIALS, view, initials_span, kinds, spans)
+    view = _collect_after_signal(NAME_REVERSED, view, reversed_name_span, kinds, spans)
+    _collect_after_signal(NAME_PLAIN, view, plain_name_span, kinds, spans)
     if not spans:
         return text
     starts, ends = _view_positions(text)

@@ -22,10 +22,14 @@ __all__ = [
     "ADDRESS",
     "NAME",
     "NAME_BEFORE",
+    "NAME_SIGNAL",
+    "PLACE_NOUNS",
     "WEAK_NAME",
     "address_span",
+    "is_name_word",
     "name_before_span",
     "name_span",
+    "place_after",
     "weak_name_span",
 ]
 
@@ -63,7 +67,7 @@ _WHO = (
     r"maka|makan|sambo|sambon|pojkvän|flickvän|partner|vän|kompis|granne|kollega|förälder|vårdnadshavare))?"
 )
 _VERB = _WHO + r"(?:\s+(?:var|är|blev|heter|hette|kallas|was|is|hade\s+namnet))?"
-_NAME_SIGNAL = (
+NAME_SIGNAL = (
     r"(?<![\p{L}\p{M}\p{N}])(?:"
     r"(?i:" + _SIGNAL_NOUNS + r")" + _VERB + r"(?i:\s+(?:en|ett|the))?(?:\s*[:=,–/-]\s*|\s+)"
     r"|(?i:" + _SIGNAL_PARTICIPLES + r")" + _VERB + r"(?:\s*[:=–-]\s*|\s+)"
@@ -87,7 +91,7 @@ _NAME_AFTER = (
     r"(?P<name>(?:" + _PARTICLE + r"\s+){0,2}" + _WORD
     + r"(?:" + _JOIN + r"(?:" + _PARTICLE + r"\s+){0,2}" + _WORD + r"){0,6})"
 )  # fmt: skip
-NAME = regex.compile(r"(?P<sig>" + _NAME_SIGNAL + r")" + _NAME_AFTER)
+NAME = regex.compile(r"(?P<sig>" + NAME_SIGNAL + r")" + _NAME_AFTER)
 _TOKEN = regex.compile(
     r"(?P<join>" + _JOIN + r")?(?P<part>(?:" + _PARTICLE + r"\s+){0,2})(?P<word>" + _WORD + r")"
 )
@@ -190,7 +194,7 @@ _ORG_SUFFIXES = (
 )  # fmt: skip
 
 
-def _is_name_word(word: str) -> bool:
+def is_name_word(word: str) -> bool:
     if word.endswith(".") and len(word) == 2:  # an initial
         return True
     low = word.casefold()
@@ -217,23 +221,42 @@ def name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
         joined = not (t.group("join") or "").strip()
         if not joined:
             run_start = end
-        if not _is_name_word(word):
+        if not is_name_word(word):
             if joined and end is not None and word.casefold().endswith(PLACE_SUFFIXES + _STREET_SUFFIX):
                 end = run_start  # those words name a place ("Lilla Nygatan", "Östra Ringvägen")
             break
         end = pos = t.end()
-    if end is not None and _org_after(m.string, end):
+    if end is not None and place_after(m.string, end):
         end = run_start  # "Tekniska förvaltningen", "Södra stadsdelsnämnden": an organisation, not a name
     return None if end is None else ("name", (start, end))
 
 
 # a lower-case word of an organisation or a place right after capitalised words
 _ORG_AFTER = regex.compile(r"[ \t\u00a0]+(?P<w>\p{Ll}[\p{L}\p{M}]*)")
+# Nouns of places named after a person, written after the name ("Karl Johans gata", "John Stenbergs
+# strand", "Ida Aalbergs minnesmärke", "Gustav Vasa kyrka"; Finnish too: "Alvar Aallon katu").
+# fmt: off
+_PLACE_NOUN_WORDS = """
+gata väg torg plats park strand gränd allé backe stig kaj bro minnesmärke minnessten staty monument skola
+kyrka kapell hus hall plan trappa brygga udde holme ö gård museum teater sjukhus bibliotek stadion arena
+center passage esplanad kanal hamn port paviljong trädgård lund äng hage plan källa brunn fontän skulptur
+ateljé ateljén relief kyrkan
+katu tie kuja polku puisto ranta aukio tori silta muistomerkki kirkko kirkon koulu ateljee ateljeen
+"""
+PLACE_NOUNS = frozenset(_PLACE_NOUN_WORDS.split())
+# fmt: on
 
 
-def _org_after(text: str, end: int) -> bool:
+def place_after(text: str, end: int) -> bool:
+    """Whether the word after ``end`` is a lower-case word of an organisation or a place."""
     m = _ORG_AFTER.match(text, end)
-    return m is not None and m.group("w").casefold().endswith(_ORG_SUFFIXES + PLACE_SUFFIXES)
+    if m is None:
+        return False
+    w = m.group("w").casefold()
+    # the genitive too: "Ulrika Eleonora kyrkans minnesmedaljong"
+    return (
+        w in PLACE_NOUNS or w.removesuffix("s") in PLACE_NOUNS or w.endswith(_ORG_SUFFIXES + PLACE_SUFFIXES)
+    )
 
 
 def weak_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
@@ -254,7 +277,7 @@ def name_before_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     tokens = list(_TOKEN.finditer(m.string, a, b))
     start = None
     for t in reversed(tokens):
-        if not _is_name_word(t.group("word")):
+        if not is_name_word(t.group("word")):
             break
         start = t.start("part") if t.group("part") else t.start("word")
     return None if start is None else ("name", (start, b))

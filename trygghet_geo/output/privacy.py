@@ -23,9 +23,12 @@ What redaction covers and what it does not
   century, with any separator people type between the date and the last four digits (``-``, ``+``, a dash,
   ``.``, ``/``, ``_``, ``:``, spaces, each with up to three spaces around it: ``850312 - 2395``), the date
   itself written with separators too (``1985-03-12-2395``, ``85.03.12/2395``), a line break before or after
-  the separator (a wrapped cell), the ten digits read aloud in pairs (``85 03 12 23 95``), and glued to a
-  word in front (``pnr850312-2395``); the month must be 01-12, the day a real day of that month (or day + 60
-  for a samordningsnummer), and the last digit must satisfy the Luhn check. A date with separators followed
+  the separator (a wrapped cell), the ten digits read aloud in pairs (``85 03 12 23 95``), the date split
+  by single spaces (``8501 01-2395``, ``1985 0312 2395``) or the last four in pairs (``850312 23 95``), the
+  last four given apart after words that say so (``födelsedatum 850312, sista fyra 2395``, ``f. 850312 (de
+  fyra sista: 2395)``: both parts are replaced), and glued to a word in front (``pnr850312-2395``); the
+  month must be 01-12, the day a real day of that month (or day + 60 for a samordningsnummer), and the
+  last digit must satisfy the Luhn check. A date with separators followed
   by spaces and four digits counts only with the century 18 or 19 (``2024-05-12 2230`` is a date and a
   time).
   *Near misses* (a real date, a wrong check digit) are treated as mistyped identity numbers and redacted as
@@ -46,10 +49,13 @@ What redaction covers and what it does not
   (``2024-05-12``, ``12/05``), decimals, postal codes (``681 30``: they never start with 0), house numbers,
   years, amounts and bus lines (``buss 150``, ``linje 4``) are not taken for phone numbers; a run of more
   digit groups than a phone number has is cut back to whole groups that fit. Every dash of Unicode counts
-  as a hyphen. Not covered: numbers in words.
+  as a hyphen. A number read aloud in Swedish number words, perhaps mixed with digits (``noll sju noll, ett
+  två tre, fyrtiofem sextiosju``, ``plus fyrtiosex sju noll ...``), counts when it starts with the trunk
+  zero (or +46), has 7 to 10 digits and at least three words.
 - e-mail addresses: ``local@domain.tld``, and with the ``@`` and dots spelt out in brackets
-  (``anna[at]exempel.se``, ``anna (at) exempel (dot) se``). Not covered: spelt out in bare words ("anna at
-  exempel punkt se").
+  (``anna[at]exempel.se``, ``anna (at) exempel (dot) se``), in words (``anna.svensson snabel-a gmail punkt
+  com``, ``anna at gmail dot com``) or spaced (``anna @ gmail.com``); with bare words only when the address
+  ends in a common top-level domain after a dot word.
 - registration plates: three capital letters of the plate alphabet (A-Z without I, Q, V, Å, Ä, Ö), an
   optional space or hyphen, two digits and a digit or letter (``ABC 123``, ``ABC123``, ``ABC-12A``), as a
   whole word; lower-case plates are caught only after a signal word (``regnr abc123``,
@@ -73,7 +79,17 @@ What redaction covers and what it does not
   a slash after a greeting (``Mvh/``) and a few English ones, in any case; after words that only sometimes
   announce a person (``enligt``, ``ring``, ``kontakta``, ``pratade med``, a signature ``/``) a name is taken
   only with two words or more and no abbreviation in capitals; and a name before a year of birth (``Anna
-  Berg (f. 1985)``, ``, född 1979``). The words after the signal are taken while they look
+  Berg (f. 1985)``, ``, född 1979``). Without a signal word, three shapes are taken: a given name of a
+  built-in list of Sweden's common given names followed by capitalised words that can be a surname
+  ("Anna Svensson såg ...", "Ann-Sofi Berg"), or any capitalised word before a surname with one of the
+  surest endings (``-sson``, ``-qvist``, ``-ström``, ``-gren``, ...), or a surname, a comma and a given name
+  ("Svensson, Anna"); initials (``A.S.``, ``J. H.``, ``A. Svensson``, ``Anna S.``, and two or three bare
+  capitals before a verb of a person: ``AS ringde``); and after a signal word a name in lower case whose
+  first word is a given name of the list (``anmälaren anna svensson``, ``kontakt: per``). Given names that
+  are also ordinary words (``Per``, ``Bo``, ``Hans``, ``Stig``) count only before a surname. A place named
+  after a person stays (``Karl Johans gata``, ``Gösta Skoglunds Väg``, ``John Stenbergs strand``, ``Gustav
+  Vasa kyrka``), and so do towns after a comma (``Trafikolycka, Nora``). The words after the signal are
+  taken while they look
   like a name: capitalised, all capitals, or a word of a script without case (Arabic, Chinese, Hebrew), with
   combining accents and letters of every alphabet (``Çağla Şahin``, ``Łukasz Żak``), whole (``O'Brien``,
   ``McDonald``, ``al-Hassan``, ``Karlsson-Lind``, ``van der Berg``, ``De la Cruz``), with an initial, a title
@@ -81,10 +97,12 @@ What redaction covers and what it does not
   ``Anna Berg och Per Holm``). Function words, role nouns (``boende``, ``Polisen``), organisations
   (``-förvaltningen``, ``-gruppen``, and capitalised words followed by one: ``Tekniska förvaltningen``),
   common nouns in capitals (``MISSTÄNKT NARKOTIKAHANDEL``) and place
-  names (``-gatan``, ``-parken``, ``Lilla Nygatan``) end a name. A name that is just written in a sentence
-  ("Anna Berg sitter ofta där") is **not** found: there is no reliable offline way to tell names from place
-  names in short notes; nor are lower-case names ("heter kalle"). Exports therefore never carry the
-  incidents' own free text at all, only the observations' notes after redaction.
+  names (``-gatan``, ``-parken``, ``Lilla Nygatan``) end a name. Not found: a given name alone without a
+  signal word ("Anna såg"), a given name outside the list before a surname without one of the surest
+  endings ("Elton Molin såg"), and a lower-case name whose first word is outside the list. A shop or a
+  statue named by a person's full name ("Björn Borg", "Johan Ludvig Runeberg") is taken as a name. Exports
+  therefore never carry the incidents' own free text at all, only the observations' notes after
+  redaction.
 
 The patterns look at a normalised view of the text: control, format and bidi characters (zero-width
 spaces, U+202E) are dropped and look-alike dashes (``–``), spaces (no-break, thin), full-width forms and
@@ -93,10 +111,12 @@ number. The tokens are spliced into the *original* text, which is otherwise left
 export cleans its text for display separately (:func:`clean_text`: hidden characters out, length capped).
 
 Measured on 25,533 distinct real texts of the Polisen events API and brottsplatskartan (1.7 MB of Swedish
-with dates, times, road numbers, ages, counts and addresses): 14 texts change, all of them for the police's
-own press phone numbers; nothing else is touched. On the generated corpus of ``tests/hostile`` (personal data
+with dates, times, road numbers, ages, counts and addresses): 24 texts change: 14 for the police's own
+press phone numbers, 10 for names of people the texts give without a signal word (press officers, a
+prosecutor); nothing else is touched. On the generated corpus of ``tests/hostile`` (personal data
 in every form above, and ordinary safety-walk notes), ``bench/bench_privacy.py`` measures recall and false
-positives.
+positives; ``bench/bench_redact_gaps.py`` does the same for the shapes above that need no signal word,
+with Faker's Swedish names, by class, on tuning and held-out seeds.
 
 Examples
 --------
