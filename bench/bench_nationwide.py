@@ -150,6 +150,23 @@ def _report_workers(table: pd.DataFrame) -> tuple[float, float, float]:
     return float(by["cpu"].max()), float(by["peak"].max()) / 1024, float(by["cpu"].sum() / span)
 
 
+def _plan_only(incidents, municipalities, networks, kw: dict) -> None:
+    """The planning batch.run does, alone, twice (the first run pays the imports): wall and CPU seconds until
+    the first task is built and until the last one is."""
+    from trygghet_geo import _batch_plan
+
+    for _ in range(2):
+        t0, c0 = time.perf_counter(), time.process_time()
+        tasks = _batch_plan.plan(incidents, municipalities, networks, kw).tasks()
+        next(tasks)
+        first, first_cpu = time.perf_counter() - t0, time.process_time() - c0
+        n = 1 + sum(1 for _ in tasks)
+        print(
+            f"planning {n} tasks: first task after {first:.2f} s wall ({first_cpu:.2f} s CPU), all after "
+            f"{time.perf_counter() - t0:.2f} s wall ({time.process_time() - c0:.2f} s CPU); {_load()}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--municipalities", type=int, default=290)
@@ -162,6 +179,9 @@ def main() -> None:
         "--split-above", type=int, default=None, help="batch.run's split_above (default: auto)"
     )
     parser.add_argument("--skip-serial", action="store_true", help="the cluster run only (no speed-up)")
+    parser.add_argument(
+        "--plan-only", action="store_true", help="time the planning alone (no partition is run)"
+    )
     parser.add_argument("--out", default=None, help="folder for the two outputs (default: a temporary one)")
     args = parser.parse_args()
 
@@ -181,6 +201,9 @@ def main() -> None:
     root = Path(args.out or tempfile.mkdtemp(prefix="bench-nationwide-"))
     kw = {"n_simulations": args.simulations, "random_state": 0}
 
+    if args.plan_only:
+        _plan_only(incidents, municipalities, networks, kw)
+        return
     serial = None
     if not args.skip_serial:
         serial, t_serial, cpu_serial = _serial(incidents, municipalities, networks, root / "serial", kw)
