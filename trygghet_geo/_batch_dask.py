@@ -173,8 +173,9 @@ def run_on_dask(
         for fut in run.done:
             yield from run.handle(fut)
     except BaseException:
+        prepared = [s.prepared for _, _, s in run.pending.values() if s is not None]
         with contextlib.suppress(Exception):  # the error raised is the one to report
-            client.cancel(list(run.pending))
+            client.cancel([*run.pending, *prepared])
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -38,6 +38,7 @@ with the same result as one ``analyze``. What each task took
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import logging
 import time
 from collections.abc import Iterator, Mapping
@@ -250,7 +251,13 @@ def _execute(
             yield run_partition(task, nets, str(out), kwargs)
         return
     sizes = [n for n in plan.sizes.values() if n]
-    yield from run_on_dask(tasks, sizes, networks, out, kwargs, connection.result(), split_above)
+    try:
+        first = next(tasks, None)  # planned while the cluster may still be starting
+    except BaseException:
+        _close(connection)
+        raise
+    ready = itertools.chain([] if first is None else [first], tasks)
+    yield from run_on_dask(ready, sizes, networks, out, kwargs, connection.result(), split_above)
 
 
 def _start(
