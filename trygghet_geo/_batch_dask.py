@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["client_for", "run_on_dask", "split_threshold", "start", "warm"]
 
 _SPLIT_SHARE = 8
-"""A partition is split when it holds at least 1 / (_SPLIT_SHARE * workers) of all incidents to run."""
+"""A partition is split when it holds at least 1 / (_SPLIT_SHARE * workers) of all the incidents."""
 _SPLIT_MIN = 5_000
 """... and at least this many incidents (below, a task's fixed costs outweigh what splitting gains)."""
 _QUIET = {
@@ -53,7 +53,7 @@ _QUIET = {
     "distributed.worker.profile.enabled": False,
     # the memory monitor (100 ms), the system monitor for the dashboard (500 ms) and the event loop's tick
     # (20 ms) wake every process of the cluster: an idle LocalCluster(2) used 1.0 s of CPU per 30 s in this
-    # process and 0.55 s in each worker with dask's defaults, 0.35 and 0.15 s with these (measured on the
+    # process and 0.55 s in each worker with dask's defaults, 0.35-0.44 and 0.15 s with these (measured on the
     # 2-core machine), CPU the partitions would otherwise get
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",

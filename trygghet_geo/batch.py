@@ -104,7 +104,8 @@ def run(
         Skip the partitions already written with the same fingerprint.
     split_above : int, optional
         On Dask, partitions of at least this many incidents run their Monte Carlo in blocks of simulations
-        on any worker (same result). Default: an eighth of the incidents per worker, and at least 5,000.
+        on any worker (same result). Default: an eighth of all municipalities' incidents per worker (known
+        before planning, also those complete from an earlier run), and at least 5,000.
     **analyze_kwargs
         Passed to :func:`trygghet_geo.analyze` for every partition (``eps_m``, ``min_samples``,
         ``n_simulations``, ``random_state``, ``max_snap_m``, ``method``, ``weights``, ``gazetteer``, …);
