@@ -174,7 +174,14 @@ def test_cli_trend_writes_the_segment_and_near_repeat_tables(tmp_path, capsys) -
     assert code == 0
     table = gpd.read_file(out / "utveckling.gpkg")
     assert {"pattern", "label", "trend_z", "trend_p", "n_steps_hot"} <= set(table.columns)
-    assert set(table["pattern"]) <= set(PATTERNS)
+    assert set(table["pattern"].dropna()) <= set(PATTERNS)
+    # shared (the default): a segment under k keeps its geometry, all its incidents make is empty
+    steps = [c for c in table.columns if c.startswith("count_")]
+    few = table["n_events"].isna()
+    assert few.any()
+    assert table.loc[few, ["pattern", "trend_z", *steps]].isna().all().all()
+    assert (table.loc[~few, "n_events"] >= 5).all()
+    assert not ((table[steps] > 0) & (table[steps] < 5)).any().any()
     knox = pd.read_csv(out / "narupprepning.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert len(knox) == 16
     printed = capsys.readouterr().out

@@ -107,7 +107,9 @@ def _run_density(
         method=args.method, max_depth=args.max_depth or None, min_share=args.min_share,
         consolidate_m=args.consolidate_m,
     )  # fmt: skip
-    left = inc.loc[~usable, schema.REASON].replace("", "not_street_level").value_counts().to_dict()
+    left = (
+        inc.loc[~usable, schema.REASON].astype("str").replace("", "not_street_level").value_counts().to_dict()
+    )
     for reason, n in lix.attrs["left_out"].items():
         left[reason] = left.get(reason, 0) + n
     out = Path(args.out)

@@ -36,7 +36,8 @@ def add_trend(
         description="Read → geocode (with --gazetteer) → emerging hotspots on street segments of about "
         "--segment-m metres (utveckling.gpkg: pattern, label, trend and counts per time step) and the "
         "near-repeat Knox table along the streets (narupprepning.csv) and a map with the layer "
-        "'Utveckling' and a time filter (utveckling.html, shared privacy mode, self-contained).",
+        "'Utveckling' and a time filter (utveckling.html, shared privacy mode, self-contained). In the "
+        "shared mode (default) the table obeys the k rule too: see --privacy.",
     )
     p.add_argument("incidents", help="incident file (.csv, .xlsx, .geojson, .gpkg, .shp, Polisen .json)")
     p.add_argument("--network", required=True, help="street network (as for 'trygghet-geo analyze')")
@@ -55,8 +56,11 @@ def add_trend(
     p.add_argument("--simulations", type=int, default=99, help="near-repeat permutations (99)")
     p.add_argument("--lang", choices=("sv", "en"), default="sv")
     p.add_argument(
-        "--privacy", choices=("shared", "internal"), default="shared", help="map exposure (shared)"
-    )
+        "--privacy", choices=("shared", "internal"), default="shared",
+        help="exposure of the map and the table: shared (default) leaves all that a segment's incidents "
+        "make empty (counts, trend, pattern) where fewer than k lie, and the counts per time step empty "
+        "where they are fewer than k or follow from the total; internal keeps every value",
+    )  # fmt: skip
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     add_basemap_options(p)
     return lambda args: _run_trend(args, load_network, load_gazetteer)
@@ -70,6 +74,7 @@ def _run_trend(
     from pathlib import Path
 
     from trygghet_geo import schema
+    from trygghet_geo._kgate import shared_segments
     from trygghet_geo.analysis import _geocode, _read
     from trygghet_geo.hotspots import emerging_hotspots, near_repeat
     from trygghet_geo.io._write import write_table
@@ -94,8 +99,10 @@ def _run_trend(
     if gpkg.exists():
         gpkg.unlink()
     attrs = dict(segments.attrs)
-    segments.attrs = {}
-    segments.to_file(gpkg, layer="utveckling", driver="GPKG")
+    # the shared table obeys the k rule as the shared map does (``_kgate.shared_segments``)
+    written = shared_segments(segments) if args.privacy == "shared" else segments.copy()
+    written.attrs = {}
+    written.to_file(gpkg, layer="utveckling", driver="GPKG")
     csv = write_table(table, out / "narupprepning.csv")  # the one dialect (";", decimal comma)
     sv = args.lang == "sv"
     counts = segments.loc[segments["pattern"] != "no_pattern", "label"].value_counts()
@@ -110,7 +117,6 @@ def _run_trend(
     print(table.attrs["interpretation"])
     print(f"{'Tabell' if sv else 'Table'}: {gpkg} ({len(segments)} {'gatubitar' if sv else 'segments'})")
     print(f"{'Närliggande upprepningar' if sv else 'Near repeats'}: {csv}")
-    segments.attrs = attrs
     html = _trend_map(inc[usable], network, segments, out / "utveckling.html", args, basemap)
     print(f"{'Karta' if sv else 'Map'}: {html}")
     return 0

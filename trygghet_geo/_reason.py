@@ -102,9 +102,10 @@ def _signed(value: float) -> str:
 
 
 def _incidents_recent(v: Mapping[str, Any], lang: str) -> str:
-    n = _count(v["n"])
-    noun = _word("noun", v["category"], schema.INCIDENT_CATEGORIES, lang, n)
-    out = text("reason.incidents_recent", lang, n=n, noun=noun)
+    # a count under k is "<k" in a shared output (``_kgate``): {"below": k} instead of {"n": n}
+    n = _count(v["below"]) if "below" in v else _count(v["n"])
+    noun = _word("noun", v["category"], schema.INCIDENT_CATEGORIES, lang, 2 if "below" in v else n)
+    out = text("reason.incidents_recent", lang, n=f"<{n}" if "below" in v else n, noun=noun)
     trend = v.get("trend_pct")
     if trend is not None:
         return out + f" ({_signed(float(trend))} %)"

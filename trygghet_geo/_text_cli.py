@@ -107,11 +107,13 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "Läs → geokoda (med --gazetteer) → framväxande hotspots på gatusegment om ungefär --segment-m "
         "meter (utveckling.gpkg: mönster, etikett, trend och antal per tidssteg) och Knox-tabellen över "
         "närliggande upprepningar längs gatorna (narupprepning.csv) och en karta med lagret 'Utveckling' och "
-        "ett tidsfilter (utveckling.html, delningsläge, fristående).",
+        "ett tidsfilter (utveckling.html, delningsläge, fristående). I delningsläget (standard) följer "
+        "tabellen också k-regeln: se --privacy.",
         "en": "Read → geocode (with --gazetteer) → emerging hotspots on street segments of about --segment-m "
         "metres (utveckling.gpkg: pattern, label, trend and counts per time step) and the near-repeat Knox "
         "table along the streets (narupprepning.csv) and a map with the layer 'Utveckling' and a time filter "
-        "(utveckling.html, shared privacy mode, self-contained).",
+        "(utveckling.html, shared privacy mode, self-contained). In the shared mode (default) the table "
+        "obeys the k rule too: see --privacy.",
     },
     "cli.desc.cache": {
         "sv": "Svarscachen innehåller normaliserad platstext och de platser som hittades för den, aldrig en "
@@ -378,7 +380,14 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "sv": "deras kodkolumn (standard kommunkod)",
         "en": "their code column (default kommunkod)",
     },
-    "cli.trend.privacy": {"sv": "kartans exponering (shared)", "en": "map exposure (shared)"},
+    "cli.trend.privacy": {
+        "sv": "kartans och tabellens exponering: shared (standard) lämnar allt som en gatubits händelser ger "
+        "tomt (antal, trend, mönster) där färre än k händelser ligger, och antalen per tidssteg tomma där de "
+        "är färre än k eller går att räkna fram ur totalen; internal behåller alla värden",
+        "en": "exposure of the map and the table: shared (default) leaves all that a segment's incidents "
+        "make empty (counts, trend, pattern) where fewer than k lie, and the counts per time step empty "
+        "where they are fewer than k or follow from the total; internal keeps every value",
+    },
     # batch
     "cli.cmd.batch": {
         "sv": "analysera alla kommuner på en gång (Dask), kan återupptas, till partitionerad GeoParquet",

@@ -40,6 +40,9 @@ MAX_METRES = 20_000_000.0
 MAX_SIMULATIONS = 1_000_000
 #: The longest window in days (a century; pandas' dates end in 2262).
 MAX_DAYS = 36_500
+#: The last row of a spreadsheet (Excel's 1,048,576): the farthest a header row can stand in a sheet, and a
+#: generous bound for title lines above a CSV's header (a reader skips that many lines one by one).
+MAX_ROW = 1_048_576
 
 
 def count(name: str, value: Any, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int:

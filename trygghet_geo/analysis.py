@@ -650,5 +650,9 @@ def left_out_table(
     if privacy == "shared":
         from trygghet_geo.output._gate import shared_rows
 
-        return shared_rows(table)
+        frame = analysis.observations if kind == "observations" else analysis.incidents
+        read = getattr(frame, "attrs", {}).get("report")  # the file's own coordinate columns go too
+        mapped = getattr(read, "columns", None) or {}
+        coords = [mapped[c] for c in ("lat", "lon", "x", "y", "coordinates") if c in mapped]
+        return shared_rows(table, coordinates=coords)
     return table

@@ -507,7 +507,7 @@ def summary_table(
     >>> summary_table(s)[["Område", "Händelser", "Per 1 000 inv.", "Förändring (%)"]].values.tolist()
     [['A', '5', '2,5', '0'], ['B', '<5', '', '']]
     """
-    from trygghet_geo._kgate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo._kgate import DEFAULT_K, check_gate, count_text, suppress_cells
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output.privacy import redact
 
@@ -516,8 +516,12 @@ def summary_table(
     sv = resolve_lang(lang) == "sv"
     cats = [c for c in summary.columns if c.startswith("n_") and c not in ("n_previous", "n_places")]
     shared = privacy == "shared"
+    # a category under k is "<k"; one the area's count would give back from the others shown is empty
+    hidden = (
+        suppress_cells(summary[cats].to_numpy(float), summary["n"].to_numpy(float), k=k) if cats else None
+    )
     rows = []
-    for _, r in summary.iterrows():
+    for i, (_, r) in enumerate(summary.iterrows()):
         few = shared and 0 < int(r["n"]) < k  # the rate and the share would give such a count back
         small = few or (shared and 0 < int(r["n_previous"]) < k)
         row = {
@@ -526,8 +530,14 @@ def summary_table(
             ("Invånare" if sv else "Inhabitants"): _num(r[POPULATION], 0),
             ("Händelser" if sv else "Incidents"): count_text(int(r["n"]), k) if shared else int(r["n"]),
         }
-        for c in cats:
-            row[c[2:]] = count_text(int(r[c]), k) if shared else int(r[c])
+        for j, c in enumerate(cats):
+            n_c = int(r[c])
+            if not shared:
+                row[c[2:]] = n_c
+            elif hidden is not None and hidden[i, j] and n_c >= k:
+                row[c[2:]] = ""
+            else:
+                row[c[2:]] = count_text(n_c, k)
         row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if few else _num(r["rate_per_1000"], 1)
         row[("Andel (%)" if sv else "Share (%)")] = "" if few else _num(r["share_pct"], 0)
         row[("Förändring (%)" if sv else "Change (%)")] = "" if small else _num(r["change_pct"], 0)

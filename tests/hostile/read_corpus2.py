@@ -504,7 +504,7 @@ DATES: tuple[tuple[str, str | None], ...] = (
     ("4/3/25", "2025-03-04 00:00"),
     ("2025-02-29", None),
     ("2025-03-04 25:00", None),
-    ("2025-W10", None),
+    ("2025-W10", "2025-03-03 00:00"),  # an ISO week: its Monday (occurred_to its Sunday, io/_weeks.py)
     ("igår kväll", None),
 )
 

@@ -195,6 +195,11 @@ def validate_file(
     measure column; Polisen API and brottsplatskartan files are always incidents, their ``summary`` and
     ``description`` notwithstanding) and return the result; the report is in ``attrs["report"]``."""
     if kind == "auto":
+        _check_parameters(
+            *(kwargs.get(k) for k in ("area", "max_excel_mb", "delimiter", "encoding", "header_row")),
+            sheet=kwargs.get("sheet"),
+            layer=kwargs.get("layer"),
+        )
         kind = "observations" if _looks_like_observations(Path(path), kwargs) else "incidents"
     reader = read_observations if kind == "observations" else read_incidents
     return reader(path, **kwargs)
@@ -246,7 +251,7 @@ def _read(
     header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     index = None
-    _check_parameters(area, max_excel_mb, delimiter, encoding)
+    _check_parameters(area, max_excel_mb, delimiter, encoding, header_row, sheet=sheet, layer=layer)
     if isinstance(source, pd.DataFrame):
         prep = _prepare_frame(source)
         index = source.index
@@ -313,7 +318,14 @@ def _cells(row: Any) -> list[str]:
 
 
 def _check_parameters(
-    area: Area, max_excel_mb: float | None, delimiter: str | None, encoding: str | None
+    area: Area,
+    max_excel_mb: float | None,
+    delimiter: str | None,
+    encoding: str | None,
+    header_row: int | None = None,
+    *,
+    sheet: object = None,
+    layer: object = None,
 ) -> None:
     """The readers' parameters, checked before any file is opened."""
     import codecs
@@ -325,6 +337,11 @@ def _check_parameters(
         v.bbox("area", area)
     if max_excel_mb is not None:
         v.positive("max_excel_mb", max_excel_mb)
+    if header_row is not None:  # 1-based, as Excel numbers rows; pandas would skip a range of that size
+        v.count("header_row", header_row, minimum=1, maximum=v.MAX_ROW)
+    for name, value in (("sheet", sheet), ("layer", layer)):  # a name, or a 0-based position
+        if value is not None and not isinstance(value, str):
+            v.count(name, value)
     if delimiter is not None and (
         not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
     ):
@@ -417,7 +434,7 @@ def _prepare_path(
         ), None
     if suffix == ".json" or suffix in _GIS:
         return _prepare_json_or_gis(path, layer=layer), None
-    from trygghet_geo.io._csv import read_text_table
+    from trygghet_geo.io._csv import read_text_table, split_notes
 
     if suffix not in _TEXT:
         logger.info("%s: unknown extension %r, reading it as delimited text", path, suffix)
@@ -434,9 +451,11 @@ def _prepare_path(
         f"character (it would have swallowed {r.swallowed} lines)"
         for r in info.runaways
     ]
+    notes += split_notes(name, info.split)
     how = {"format": "csv", "encoding": info.encoding, "delimiter": info.delimiter,
            "header_row": info.title_lines + 1}  # fmt: skip
-    return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}), None
+    shifted = [r.row - 1 for r in info.split if not r.joined]
+    return Prepared(frame=frame, source=name, report={"how": how, "notes": notes}, shifted=shifted), None
 
 
 def _prepare_json_or_gis(path: Path, *, layer: str | int | None) -> Prepared:

@@ -22,6 +22,7 @@ from trygghet_geo.errors import InputError
 from trygghet_geo.io._lines import (
     MAX_COLUMNS,
     RunawayQuote,
+    SplitRow,
     lf_file,
     mask_bare_cr,
     physical_lines,
@@ -31,7 +32,7 @@ from trygghet_geo.io._lines import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["TextInfo", "detect_delimiter", "detect_encoding", "read_text_table"]
+__all__ = ["TextInfo", "detect_delimiter", "detect_encoding", "read_text_table", "split_notes"]
 
 _CHUNK = 1 << 22
 _DELIMITERS = (";", "\t", ",", "|")
@@ -46,6 +47,7 @@ class TextInfo:
     mixed_encoding_lines: int = 0
     title_lines: int = 0
     runaways: tuple[RunawayQuote, ...] = ()
+    split: tuple[SplitRow, ...] = ()
 
 
 def detect_encoding(path: Path) -> str:
@@ -210,6 +212,8 @@ def read_text_table(
     """
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty; expected a header line and one row per record")
+    if header_row is not None:
+        _check_header_row(path, header_row)
     mixed = 0
     if encoding is None and not _bare_cr(path, "latin-1"):
         fast = _read_if_plain_utf8(path, delimiter, header_row)
@@ -260,6 +264,22 @@ def read_text_table(
         frame = None
     frame, info = _account_lines(path, frame, TextInfo(enc_name, delim, mixed, skip), decoded)
     return (frame if sign is None else unmask_bare_cr(frame, sign)), info
+
+
+def _check_header_row(path: Path, header_row: int) -> None:
+    """Refuse a ``header_row`` below the file's last line, naming both (lines counted in C, 4 MB at a
+    time: LF, else CR for old Mac exports)."""
+    lf = cr = 0
+    last = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lf, cr, last = lf + chunk.count(b"\n"), cr + chunk.count(b"\r"), chunk[-1:]
+    lines = (lf or cr) + (last not in (b"\n", b"\r"))
+    if header_row > lines:
+        raise InputError(
+            f"{path}: header_row={header_row} is below the file's last line ({lines:,} lines); give the "
+            f"line of the column names (1 for the first), or none to have it found"
+        )
 
 
 def _widest_line(path: Path, delim: str) -> int:
@@ -328,7 +348,7 @@ def _account_lines(
         enc = "utf-8" if info.encoding == "utf-8" else info.encoding
         with path.open("r", encoding=enc, newline="") as fh:
             text = fh.read()
-    tracked = read_tracked(text, info.delimiter, info.title_lines)
+    tracked = read_tracked(text, info.delimiter, info.title_lines, _coordinate_positions)
     for r in tracked.runaways[:20]:
         logger.warning(
             "%s: row %d (line %d), field %r: a quote opens and never closes; read as a literal character "
@@ -343,8 +363,55 @@ def _account_lines(
         raise InputError(f"{path}: no header line found; expected column names on the first line")
     runaways = tuple(tracked.runaways)
     return tracked.frame, TextInfo(
-        info.encoding, info.delimiter, info.mixed_encoding_lines, info.title_lines, runaways
+        info.encoding,
+        info.delimiter,
+        info.mixed_encoding_lines,
+        info.title_lines,
+        runaways,
+        tuple(tracked.split),
     )
+
+
+def split_notes(name: str, split: tuple[SplitRow, ...]) -> list[str]:
+    """The report's lines on coordinates with a decimal comma that were not quoted in a comma-separated
+    file: rows read right by joining the cells back, and rows rejected (``bad_coordinates``) because the
+    cells could be joined in more than one way; each names the file, rows, fields and what to do."""
+    notes = []
+    fix = (
+        '; quote the coordinates in the export ("59,3293"), write them with a decimal point, or export '
+        "with ';' as the delimiter"
+    )
+    for joined in (True, False):
+        rows = [r for r in split if r.joined is joined]
+        if not rows:
+            continue
+        fields = ", ".join(repr(f) for f in dict.fromkeys(f for r in rows for f in r.columns))
+        where = ", ".join(f"{r.row} (line {r.line})" for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+        what = (
+            "were read by joining each whole number with the digits after it (only one way fits)"
+            if joined
+            else "were rejected as bad_coordinates: the cells cannot be joined back in exactly one way"
+        )
+        notes.append(
+            f"{name}: {len(rows)} rows ({where}), fields {fields}: coordinates written with a decimal comma "
+            f"in a comma-separated file split into extra cells; they {what}{fix}"
+        )
+    return notes
+
+
+def _coordinate_positions(header: list[str]) -> list[int]:
+    """Positions of the header's coordinate columns (latitude/longitude, X/Y, N/E), recognised by name."""
+    from trygghet_geo.errors import TrygghetError
+    from trygghet_geo.io._columns import recognise_columns
+    from trygghet_geo.io._lines import unique_names
+
+    names = unique_names(header)
+    try:
+        roles = recognise_columns(names)
+    except TrygghetError:
+        return []
+    wanted = {roles[r] for r in ("lat", "lon", "x", "y", "northing", "easting") if r in roles}
+    return [i for i, name in enumerate(names) if name in wanted]
 
 
 def title_lines(sample: str, delim: str) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Collection
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,7 +130,8 @@ def _sheet_name(
         return visible[0] if visible else names[0]
     if isinstance(sheet, str) and sheet not in names and sheet.strip().isdigit():
         sheet = int(sheet)  # "--sheet 2" on the command line: a position
-    if isinstance(sheet, int):
+    if isinstance(sheet, Integral):  # numpy integers too (bools are refused at the readers' entry)
+        sheet = int(sheet)
         if not 0 <= sheet < len(names):
             raise InputError(
                 f"{path}: {hint('sheet', repr(sheet))} is out of range; the workbook has sheets {names!r}"

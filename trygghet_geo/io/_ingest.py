@@ -29,6 +29,7 @@ from trygghet_geo.io._dates import (
     parse_times,
     wall_datetimes,
 )
+from trygghet_geo.io._dms import fill_dms_columns, fill_dms_pairs
 from trygghet_geo.io._duplicates import case_offence_codes, find_duplicates, text_codes
 from trygghet_geo.io._extract import (
     coarse_place,
@@ -41,6 +42,7 @@ from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
 from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
 from trygghet_geo.io._values import as_numbers, as_text, without_surrogates
+from trygghet_geo.io._weeks import week_rows
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -65,6 +67,7 @@ class Prepared:
     geometry: Any = None  # a GeoSeries (any CRS) from a GIS layer
     recognise: bool = True  # False when the reader knows every field (Polisen, brottsplatskartan)
     source_rows: np.ndarray | list[int] | None = None  # 1-based row numbers if blank rows were left out
+    shifted: list[int] = field(default_factory=list)  # 0-based rows whose cells the reader saw shifted
     report: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet, notes
 
 
@@ -77,6 +80,26 @@ class _Columns:
         self.n = len(prep.frame)
         self.replaced: dict[str, int] = {}  # column (or role) -> lone surrogates replaced
         self._clean: dict[str, pd.Series] = {}
+        self._blank: pd.Series | None = None
+        self._missing: pd.Series | None = None
+
+    def text(self, role: str) -> pd.Series:
+        """A role's values as stripped text; one shared column of ``""`` for every role the source lacks
+        (record id, case id, offence code, note …: each its own copy took 8 bytes a row)."""
+        if self.has(role):
+            return as_text(self.raw(role), self.n)
+        if self._blank is None:
+            self._blank = as_text(None, self.n)
+        return self._blank
+
+    def ids(self, role: str) -> pd.Series:
+        """``text(role)`` with ``""`` as missing (one shared all-missing column when the source lacks it)."""
+        if self.has(role) or (role == "record_id" and self.has("case_id")):
+            values = self.text(role) if self.has(role) else self.text("case_id")
+            return values.where(values != "", None)
+        if self._missing is None:
+            self._missing = pd.Series(pd.array(pa.nulls(self.n, pa.large_string()), dtype="str"))
+        return self._missing
 
     def raw(self, role: str) -> pd.Series | None:
         if role in self._clean:
@@ -156,6 +179,9 @@ def _coordinates(
             later = submit(as_numbers, cols.raw(second), n)
             a = as_numbers(cols.raw(first), n)
             b = later.result()
+            if first == "lat":
+                names = f"{cols.prep.roles.get('lat', 'lat')!r}/{cols.prep.roles.get('lon', 'lon')!r}"
+                a, b = fill_dms_columns(cols.raw("lat"), cols.raw("lon"), a, b, names, report.notes)
             result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
             _unreadable_is_bad(result.kind, cols.raw(first), cols.raw(second))
             if first == "x" and result.swapped.any():
@@ -174,7 +200,11 @@ def _coordinates(
         split = split.str.replace(";", " ", regex=False).str.split(r"\s+", n=1, expand=True, regex=True)
         if split.shape[1] < 2:
             split[1] = ""
-        return tgcrs.coordinates_to_wgs84(as_numbers(split[0], n), as_numbers(split[1], n), crs=crs)
+        a, b = as_numbers(split[0], n), as_numbers(split[1], n)
+        a, b = fill_dms_pairs(text, a, b, report.notes)
+        result = tgcrs.coordinates_to_wgs84(a, b, crs=crs)
+        result.kind[(result.kind == tgcrs.KIND_MISSING) & (text != "").to_numpy(dtype=bool)] = tgcrs.KIND_BAD
+        return result
     if cols.prep.geometry is not None:
         return _from_geometry(cols.prep.geometry, n, crs)
     nan = np.full(n, np.nan)
@@ -330,12 +360,16 @@ def _printable(name: str) -> str:
 
 
 def _strings(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Series:
-    """A text column from integer codes into ``names`` (-1 -> missing), built by Arrow without Python
-    objects per row."""
-    mask = codes < 0
-    indices = pa.array(np.where(mask, 0, codes).astype(np.int32), mask=mask if mask.any() else None)
-    decoded = pa.DictionaryArray.from_arrays(indices, pa.array(list(names), type=pa.large_string()))
-    return pd.Series(pd.array(decoded.dictionary_decode(), dtype="str"))
+    """A column of codes into ``names`` (-1 -> missing) as a pandas ``category``: one byte or two per row
+    and each name stored once. The code columns (source, category, precision, status, reason) repeat a
+    few names over every row; as text they took ~23 bytes a row each (Arrow offsets plus the characters of
+    ``needs_geocoding``), and a file of a few million tiny rows grew the reader by over 500 MB."""
+    unique = list(dict.fromkeys(names))
+    if len(unique) != len(names):  # a repeated name: codes onto its first position
+        first = np.array([unique.index(x) for x in names], dtype=np.int32)
+        codes = np.where(codes < 0, -1, first[np.where(codes < 0, 0, codes)])
+    dtype = pd.CategoricalDtype(pd.Index(unique, dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes.astype(np.int32), dtype=dtype))  # pandas narrows them
 
 
 def _statuses(
@@ -398,12 +432,12 @@ def build(
 
     bar = progress_bar(prep.source, n)
     with worker(n) as submit:
-        record_id = as_text(cols.raw("record_id"), n)
-        case_id = as_text(cols.raw("case_id"), n)
+        record_id = cols.text("record_id")
+        case_id = cols.text("case_id")
         if not cols.has("record_id"):
             record_id = case_id
-        offence_code = as_text(cols.raw("offence_code"), n)
-        raw_cat = as_text(cols.raw("category"), n)
+        offence_code = cols.text("offence_code")
+        raw_cat = cols.text("category")
         # A police extract holds one row per brott: its identity is the case and the offence (the code where
         # given, else the text, case ignored); rows without a case number have none.
         identity = case_id if cols.has("case_id") else record_id
@@ -417,9 +451,13 @@ def build(
         )
         place_later = submit(text_codes, place, lower=True)
         occurred, bad_date, clock_given = _occurred_at(cols)
+        role = "datetime" if cols.has("datetime") else "date"
+        week_end, week = week_rows(cols.raw(role), occurred, bad_date, report.notes)
         occurred, implausible = outside_window(occurred)
-        known = time_known(cols, occurred, clock_given)
+        known = time_known(cols, occurred, clock_given) & ~week
         until, reversed_ends = occurred_to(cols, occurred)
+        if week_end is not None:  # a week is an interval: Monday 00:00 to Sunday 23:59:59
+            until = until.where(~week | until.notna() | occurred.isna(), week_end)
         bar.update(1)
         cat_kind: Literal["incident", "observation"] = "incident" if kind == "incidents" else "observation"
         cat_code, cat_names, unknown = map_categories(raw_cat, kind=cat_kind, extra=categories)
@@ -435,6 +473,11 @@ def build(
         id_code, place_code = id_later.result(), place_later.result()
     bar.update(1)
     lon, lat = coords.lon, coords.lat
+    shifted = np.zeros(n, dtype=bool)
+    shifted[[i for i in prep.shifted if i < n]] = True
+    # Cells shifted by an unquoted delimiter (a decimal comma in a comma-separated file that could be joined
+    # back in more than one way): neither the coordinates nor the place text can be trusted.
+    lon[shifted], lat[shifted], coords.kind[shifted] = np.nan, np.nan, tgcrs.KIND_BAD
     located = np.isfinite(lon) & np.isfinite(lat)
     report.crs_counts = {k: v for k, v in coords.counts().items() if k != "missing"}
     report.swapped_coordinates = int(coords.swapped.sum())
@@ -442,7 +485,7 @@ def build(
     street = None if prep.coarse_with_street is None else prep.coarse_with_street.to_numpy(dtype=bool)
     status, reason = _statuses(
         located,
-        (place != "").to_numpy(),
+        (place != "").to_numpy() & ~shifted,
         coords.kind == tgcrs.KIND_BAD,
         street,
         outside,
@@ -477,7 +520,7 @@ def build(
     else:
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
         eligible = None
-        extra = (text_codes(as_text(cols.raw("note"), n)), text_codes(as_text(cols.raw("measure"), n)))
+        extra = (text_codes(cols.text("note")), text_codes(cols.text("measure")))
     bar.update(1)
     dup = find_duplicates(
         identity,
@@ -507,7 +550,7 @@ def build(
     report.reason_counts = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
 
     values: dict[str, Any] = {
-        schema.RECORD_ID: record_id.where(record_id != "", None),
+        schema.RECORD_ID: cols.ids("record_id"),
         schema.SOURCE: _strings(np.zeros(n, dtype=np.int8), [_printable(prep.source)]),
         schema.SOURCE_ROW: np.arange(1, n + 1, dtype=np.int64)
         if prep.source_rows is None
@@ -526,11 +569,11 @@ def build(
         schema.TIME_KNOWN: known,
     }
     if kind == "incidents":
-        values[schema.CASE_ID] = case_id.where(case_id != "", None)
+        values[schema.CASE_ID] = cols.ids("case_id")
         values[schema.OFFENCE_CODE] = offence_code
     else:
-        values[schema.NOTE] = as_text(cols.raw("note"), n)
-        values[schema.MEASURE] = as_text(cols.raw("measure"), n)
+        values[schema.NOTE] = cols.text("note")
+        values[schema.MEASURE] = cols.text("measure")
         values.update(remark_columns(cols, values[schema.NOTE], n, report))
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)

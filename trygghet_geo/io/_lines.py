@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +23,7 @@ import pandas as pd
 __all__ = [
     "MAX_COLUMNS",
     "RunawayQuote",
+    "SplitRow",
     "TrackedRead",
     "lf_file",
     "mask_bare_cr",
@@ -48,12 +50,26 @@ class RunawayQuote:
     swallowed: int
 
 
+@dataclass(frozen=True)
+class SplitRow:
+    """A record wider than the header because coordinates written with a decimal comma were not quoted in
+    a comma-separated file (``59,3293`` became the cells ``59`` and ``3293``): data row, physical line, the
+    coordinate columns concerned, and whether the cells were joined back (``False``: more than one way
+    to join them fits, so the row's cells were left as read and the row must be rejected)."""
+
+    row: int
+    line: int
+    columns: tuple[str, ...]
+    joined: bool
+
+
 @dataclass
 class TrackedRead:
     """The frame read by :func:`read_tracked` and what it found."""
 
     frame: pd.DataFrame
     runaways: list[RunawayQuote] = field(default_factory=list)
+    split: list[SplitRow] = field(default_factory=list)
     lines: int = 0  # physical lines after the title lines, header included
 
 
@@ -190,11 +206,76 @@ def _is_runaway(record: list[str], delim: str, width: int) -> bool:
     )
 
 
-def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
+_INT_PART = re.compile(r"\s*[-+\u2212]?\d{1,7}")
+_FRACTION = re.compile(r"\d{1,12}\s*")
+_NUMBER_OR_EMPTY = re.compile(r"\s*(?:[-+\u2212]?\d+(?:[.,]\d+)?)?\s*")
+
+
+def rejoin_decimal_commas(record: list[str], width: int, positions: Sequence[int]) -> list[list[str]]:
+    """The ways ``record`` (wider than ``width``, cut at commas) becomes ``width`` cells by joining, at as
+    many coordinate columns (``positions``) as possible, a whole-number cell with the digits after it
+    (``59`` + ``3293`` -> ``59,3293``), any cells still over joined into the last column (a note's unquoted
+    comma): a list of the candidate records, exactly one when the reading is unambiguous, none when no
+    coordinate column can take a decimal part. Every coordinate cell of a candidate is a number or empty.
+
+    >>> rejoin_decimal_commas(["Torget", "59", "3293", "18", "0686"], 3, [1, 2])
+    [['Torget', '59,3293', '18,0686']]
+    >>> len(rejoin_decimal_commas(["Torget", "59", "18", "5"], 3, [1, 2]))  # 59,18 and 5, or 59 and 18,5
+    2
+    >>> rejoin_decimal_commas(["6580822", "674032", "Trasig lampa", " 12 st"], 3, [0, 1])  # a note's comma
+    []
+    >>> rejoin_decimal_commas(["59", "33", "18", "07", "Mörkt", " otryggt"], 3, [0, 1])
+    [['59,33', '18,07', 'Mörkt, otryggt']]
+    """
+    extra = len(record) - width
+    for k in range(min(extra, len(positions)), 0, -1):
+        out = [c for chosen in itertools.combinations(sorted(positions), k)
+               if (c := _joined(record, width, set(chosen), extra - k, positions)) is not None]  # fmt: skip
+        if out:
+            return out
+    return []
+
+
+def _joined(
+    record: list[str], width: int, chosen: set[int], rest: int, positions: Sequence[int]
+) -> list[str] | None:
+    """``record`` with a decimal part joined at each ``chosen`` column and ``rest`` cells more joined into
+    the last column (``None`` when that does not fit or leaves a coordinate cell that is no number)."""
+    if rest and width - 1 in positions:
+        return None
+    cells, j = [], 0
+    for i in range(width):
+        if i in chosen:
+            if j + 1 >= len(record) or not (
+                _INT_PART.fullmatch(record[j]) and _FRACTION.fullmatch(record[j + 1])
+            ):
+                return None
+            cells.append(f"{record[j]},{record[j + 1]}")
+            j += 2
+        elif i == width - 1:
+            cells.append(",".join(record[j : j + 1 + rest]))
+            j += 1 + rest
+        else:
+            cells.append(record[j])
+            j += 1
+    if j != len(record) or not all(_NUMBER_OR_EMPTY.fullmatch(cells[i]) for i in positions):
+        return None
+    return cells
+
+
+def read_tracked(
+    text: str,
+    delim: str,
+    skip: int = 0,
+    coordinates: Callable[[list[str]], Sequence[int]] | None = None,
+) -> TrackedRead:
     """Every record of ``text`` after ``skip`` title lines, as text cells under the first record's names.
 
     Records wider than the header have their extra cells joined back into the last column (nothing lost);
-    shorter ones are padded with ``""``; lines holding nothing are no records.
+    shorter ones are padded with ``""``; lines holding nothing are no records. In a comma-separated file,
+    ``coordinates`` (the header -> positions of its coordinate columns) lets a record that is wider because
+    coordinates with a decimal comma were not quoted be read right where only one way of joining fits
+    (:func:`rejoin_decimal_commas`); every such record is listed in ``split``.
     """
     lines = physical_lines(text)[skip:]
     src = _Lines(lines)
@@ -204,6 +285,8 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
     runaways: list[RunawayQuote] = []
     header: list[str] | None = None
     width = 0
+    positions: Sequence[int] = ()
+    split: list[SplitRow] = []
     while src.i < len(lines):
         start = src.i
         parsed: list[str] | None
@@ -222,7 +305,11 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
             if header is not None:
                 col = next((k for k, c in enumerate(record) if c.startswith('"')), len(record) - 1)
                 name = header[min(col, width - 1)]
-                runaways.append(RunawayQuote(len(rows) + 1, skip + start + 1, name, end - start - 1))
+                runaways.append(
+                    RunawayQuote(
+                        len(chunks) * _CHUNK_ROWS + len(rows) + 1, skip + start + 1, name, end - start - 1
+                    )
+                )
             src.i = start + 1
         else:
             record = parsed
@@ -232,9 +319,21 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
             continue
         if header is None:
             header, width = record, len(record)
+            positions = coordinates(header) if coordinates is not None and delim == "," else ()
             continue
         while len(record) > width and not record[-1].strip():
             record.pop()
+        if positions and len(record) > width:
+            ways = rejoin_decimal_commas(record, width, positions)
+            last = [*record[: width - 1], delim.join(record[width - 1 :])]
+            plain = all(_NUMBER_OR_EMPTY.fullmatch(last[i]) for i in positions)
+            row_no, names = len(chunks) * _CHUNK_ROWS + len(rows) + 1, tuple(header[i] for i in positions)
+            if len(ways) == 1:  # one decimal reading fits: joined back
+                split.append(SplitRow(row_no, skip + start + 1, names, True))
+                record = ways[0]
+            elif ways or not plain:  # several fit, or none and the coordinate cells are shifted: rejected
+                split.append(SplitRow(row_no, skip + start + 1, names, False))
+            # else: no decimal reading and the coordinates stand: a later cell's unquoted comma
         if len(record) > width:
             record = [*record[: width - 1], delim.join(record[width - 1 :])]
         elif len(record) < width:
@@ -244,7 +343,7 @@ def read_tracked(text: str, delim: str, skip: int = 0) -> TrackedRead:
             chunks.append(pd.DataFrame(rows, columns=unique_names(header), dtype="str"))
             rows = []
     if header is None:
-        return TrackedRead(pd.DataFrame(), runaways, len(lines))
+        return TrackedRead(pd.DataFrame(), runaways, split, len(lines))
     chunks.append(pd.DataFrame(rows, columns=unique_names(header), dtype="str"))
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    return TrackedRead(frame, runaways, len(lines))
+    return TrackedRead(frame, runaways, split, len(lines))

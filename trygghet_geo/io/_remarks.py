@@ -104,9 +104,15 @@ def remark_status(values: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     """
     uniques = pd.unique(values)
     mapped = {u: _lookup(str(u), _STATUS_WORDS) if str(u).strip() else "" for u in uniques}
-    out = values.map(mapped).astype("str")
-    unknown = values[(out == "") & (values.str.strip() != "")]
+    out = pd.Series(pd.Categorical(values.map(mapped), dtype=_STATUS_DTYPE), index=values.index)
+    unknown = values[(out == "").to_numpy(dtype=bool) & (values.str.strip() != "").to_numpy(dtype=bool)]
     return out, {str(k): int(v) for k, v in unknown.value_counts().items()}
+
+
+# The remark columns as pandas categories: one byte a row (text took ~20 bytes a row and a Python object per
+# row on the way, hundreds of MB for a file of a few million tiny rows).
+_STATUS_DTYPE = pd.CategoricalDtype(pd.Index(["", *schema.REMARK_STATUSES], dtype="str"))
+_TONE_DTYPE = pd.CategoricalDtype(pd.Index(list(schema.REMARK_TONES), dtype="str"))
 
 
 def remark_tone(tone: pd.Series | None, note: pd.Series, measure: pd.Series) -> pd.Series:
@@ -117,14 +123,15 @@ def remark_tone(tone: pd.Series | None, note: pd.Series, measure: pd.Series) -> 
     ...                              "Bra belysning men buskarna skymmer"]), pd.Series(["", "", ""])).tolist()
     ['positiv', 'problem', 'problem']
     """
-    given = (
-        tone.map({u: _lookup(str(u), _TONE_WORDS) for u in pd.unique(tone)}).astype("str")
-        if tone is not None
-        else pd.Series("", index=note.index, dtype="str")
-    )
+    tones = list(schema.REMARK_TONES)
     praise = note.str.contains(_PRAISE) & ~note.str.contains(_PROBLEM) & (measure == "")
-    from_note = pd.Series(np.where(praise.to_numpy(dtype=bool), "positiv", "problem"), index=note.index)
-    return given.where(given != "", from_note).astype("str")
+    code = np.where(praise.to_numpy(dtype=bool), tones.index("positiv"), tones.index("problem"))
+    if tone is not None:
+        words = {u: _lookup(str(u), _TONE_WORDS) for u in pd.unique(tone)}
+        given = tone.map({u: tones.index(w) if w in tones else -1 for u, w in words.items()})
+        given_code = given.to_numpy(dtype=np.int64)
+        code = np.where(given_code >= 0, given_code, code)
+    return pd.Series(pd.Categorical.from_codes(code, dtype=_TONE_DTYPE), index=note.index)
 
 
 def remark_columns(cols: Roles, note: pd.Series, n: int, report: Any = None) -> dict[str, pd.Series]:
@@ -133,7 +140,7 @@ def remark_columns(cols: Roles, note: pd.Series, n: int, report: Any = None) -> 
     if cols.has("remark_status"):
         status, _unknown = remark_status(as_text(cols.present("remark_status"), n))
     else:
-        status = pd.Series([""] * n, dtype="str")
+        status = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=_STATUS_DTYPE))
     tone_values = as_text(cols.present("tone"), n) if cols.has("tone") else None
     measure = as_text(cols.present("measure"), n) if cols.has("measure") else pd.Series([""] * n, dtype="str")
     out = {
@@ -142,10 +149,10 @@ def remark_columns(cols: Roles, note: pd.Series, n: int, report: Any = None) -> 
     }
     if report is not None:
         report.remark_status_counts = {
-            str(k): int(v) for k, v in out[schema.REMARK_STATUS].value_counts().items() if k
+            str(k): int(v) for k, v in out[schema.REMARK_STATUS].value_counts().items() if k and v
         }
         report.remark_tone_counts = {
-            str(k): int(v) for k, v in out[schema.REMARK_TONE].value_counts().items()
+            str(k): int(v) for k, v in out[schema.REMARK_TONE].value_counts().items() if v
         }
     return out
 

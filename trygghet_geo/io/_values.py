@@ -19,14 +19,24 @@ if TYPE_CHECKING:
 __all__ = ["as_numbers", "as_text", "without_surrogates"]
 
 
+# Every character str.strip removes (RE2's \s is ASCII only; \p{Z} holds NBSP, U+2028, U+3000 …).
+_END_BLANK = r"^[\s\x0b\x1c-\x1f\x85\p{Z}]|[\s\x0b\x1c-\x1f\x85\p{Z}]$"
+
+
 def as_text(values: pd.Series | None, n: int) -> pd.Series:
     """Values as stripped text, ``""`` where missing (NaN/None)."""
-    if values is None:
-        return pd.Series([""] * n, dtype="str")
+    if values is None:  # n empty strings from one zeroed offsets buffer (no Python object per row)
+        offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int64))
+        empty = pa.LargeStringArray.from_buffers(n, offsets, pa.py_buffer(b""))
+        return pd.Series(pd.array(empty, dtype="str"))
     out = values.reset_index(drop=True)
     if out.dtype != "str":
         out = out.astype("str").where(out.notna().to_numpy(), "")
-    out = out.str.strip()
+    data = _arrow_data(out)
+    # Stripped only where some cell has blanks at an end: an untouched column stays the same Arrow data as
+    # the source column (a copy of a place column of millions of rows is tens of MB).
+    if pc.any(pc.match_substring_regex(data, _END_BLANK)).as_py():
+        out = out.str.strip()
     return out.fillna("") if out.hasnans else out
 
 

@@ -47,16 +47,20 @@ _DAY = re.compile(
 _DAY_DMY = re.compile(r"\s*\d{1,2}[./]\d{1,2}[./](?P<y>(?:19|20)\d{2})(?:\s+\d{1,2}[:.]\d{2}(?::\d{2})?)?\s*")
 
 
-def shared_rows(table: Any) -> Any:
-    """Rows listed one by one, as a shared file may list them: no record or case id, and dates by month.
+def shared_rows(table: Any, coordinates: Any = ()) -> Any:
+    """Rows listed one by one, as a shared file may list them: no record or case id, no coordinates, and
+    dates by month.
 
     Each row of a left-out table is one incident or remark, alone: its source row says which it is to whoever
     has the file, and nothing else may point at it from outside. The ``record_id`` and ``case_id`` columns are
     dropped, and any other cell holding one of them (the file's own column of case numbers) is emptied; the
     canonical dates, and every cell that is a whole date or date and time (the file's own date column), are
-    given by month (``"2024-05"``). Dates inside free text stay, as on the map.
+    given by month (``"2024-05"``). Dates inside free text stay, as on the map. A row's place is not given
+    either: ``lon``/``lat`` and the file's own columns named in ``coordinates`` (those the reader took the
+    coordinates from) are dropped, since one row at its exact point is one incident alone there, which the
+    shared map shows only where k share a cell (its ``source_row`` is what whoever made the file needs).
     """
-    out = table.copy()
+    out = table.drop(columns=[c for c in (schema.LON, schema.LAT, *coordinates) if c in table.columns])
     ids = set()
     for col in (schema.RECORD_ID, schema.CASE_ID):
         if col in out.columns:

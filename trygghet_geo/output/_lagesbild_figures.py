@@ -252,7 +252,7 @@ def precision_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     >>> t.query("n > 0").values.tolist()
     [['exact', 2], ['street', 1], ['', 1]]
     """
-    tiers = incidents[schema.PRECISION].fillna("").astype(str) if schema.PRECISION in incidents else None
+    tiers = incidents[schema.PRECISION].astype(str).fillna("") if schema.PRECISION in incidents else None
     counts = tiers.value_counts() if tiers is not None else pd.Series(dtype=np.int64)
     rows = [(t, int(counts.get(t, 0))) for t in schema.PRECISION_TIERS]
     rows += [(str(t), int(n)) for t, n in counts.items() if t not in schema.PRECISION_TIERS]

@@ -409,7 +409,7 @@ def _hotspots(
     if hs is not None and len(hs) and schema.HOTSPOT_ID in hs:
         hs_by_id = {int(h): row for h, row in zip(hs[schema.HOTSPOT_ID], _rows(_wgs84(hs)), strict=True)}
     lit = _lighting(hs, getattr(analysis, "network", None), lang)
-    trend = _trends(analysis, labels)
+    trend = _trends(analysis, labels, k)
     items: list[dict[str, Any]] = []
     seen: set[int] = set()
     if places is not None and len(places):
@@ -419,7 +419,10 @@ def _hotspots(
         for row in _rows(ranked):
             hid = _int(getattr(row, schema.HOTSPOT_ID, -1), -1)
             seen.add(hid)
-            items.append(_place_item(row, hs_by_id.get(hid), trend.get(hid, ""), lang=lang, labels=labels))
+            # shared: a place's trend is its own 6-month window or none; the hotspot's halves, windows of
+            # other ends, would differ from the place's windows by the few incidents between them
+            halves = "" if k is not None else trend.get(hid, "")
+            items.append(_place_item(row, hs_by_id.get(hid), halves, lang=lang, labels=labels))
             items[-1]["hid"] = hid
             items[-1]["lit"] = lit.get(hid, "")
     for hid, row in hs_by_id.items():
@@ -498,14 +501,24 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
                     return value
         return None
 
+    def own(name: str) -> Any:  # a count of the place's own (empty where the k rule emptied it), never the
+        if place is None or not hasattr(place, name):  # hotspot's: that would give the hidden cell back
+            return get(name)
+        value = getattr(place, name)
+        return (
+            None
+            if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+            else value
+        )
+
     geom = get("geometry")
     rank = _int(get(schema.RANK), 0) if place is not None else 0
     # the ranking's reason in the map's language, from its codes (a table without them: its reason as is)
     reason = reason_line(get(schema.REASON_CODES), lang) or get(schema.PLACE_REASON)
     counts: list[tuple[str, int]] = [
-        (md.category_label(c, lang), _int(get(schema.n_of(c)), 0)) for c in schema.INCIDENT_CATEGORIES
+        (md.category_label(c, lang), _int(own(schema.n_of(c)), 0)) for c in schema.INCIDENT_CATEGORIES
     ]
-    p_value, score = get(schema.P_VALUE), get(schema.SCORE)
+    p_value, score = get(schema.P_VALUE), own(schema.SCORE)
     p_text = ""
     if p_value is not None and np.isfinite(float(p_value)):
         p_text = f"{float(p_value):.3f}"
@@ -518,7 +531,7 @@ def _place_item(place: Any, hotspot: Any, trend: str, *, lang: str, labels: dict
         "rank": rank,
         "name": name or (f"{labels['place']} {rank}" if rank else labels["unranked"]),
         "reason": clean_text(reason, max_chars=md.MAX_TEXT).strip(),
-        "trend": _trend_6m(get, labels) or trend,  # the ranking's 6-month trend, else the hotspot's halves
+        "trend": _trend_6m(own, labels) or trend,  # the ranking's 6-month trend, else the hotspot's halves
         "p_value": p_text,
         "score": f"{float(score):.2f}" if score is not None and np.isfinite(float(score)) else "",
         # the one time profile: a ranked place's own (blank when it names no window), else the hotspot's
@@ -547,8 +560,11 @@ def _trend_6m(get: Any, labels: dict[str, str]) -> str:
     return text
 
 
-def _trends(analysis: AnalysisLike, labels: dict[str, str]) -> dict[int, str]:
-    """Per hotspot: incidents in the later half of the period against the earlier half (plain counts)."""
+def _trends(analysis: AnalysisLike, labels: dict[str, str], k: int | None = None) -> dict[int, str]:
+    """Per hotspot: incidents in the later half of the period against the earlier half (plain counts); with
+    ``k`` (shared) only where neither half, nor the hotspot's incidents outside both, is 1..k-1."""
+    from trygghet_geo._kgate import counts_shown
+
     inc = analysis.incidents
     if schema.HOTSPOT_ID not in inc or schema.OCCURRED_AT not in inc or len(inc) == 0:
         return {}
@@ -560,9 +576,12 @@ def _trends(analysis: AnalysisLike, labels: dict[str, str]) -> dict[int, str]:
     all_when = when.dropna()
     mid = all_when.min() + (all_when.max() - all_when.min()) / 2
     later = (when[ok] > mid).groupby(hid[ok]).agg(["sum", "count"])
+    sizes = hid[hid >= 0].value_counts()
     out = {}
     for h, row in later.iterrows():
         n_late, n_early = int(row["sum"]), int(row["count"] - row["sum"])
+        if k is not None and not counts_shown([n_late, n_early], int(sizes.get(h, 0)), k=k):
+            continue
         out[int(h)] = labels["trend_halves"].format(later=n_late, earlier=n_early)
         if n_early > 0:
             pct = round(100 * (n_late - n_early) / n_early)

@@ -220,6 +220,7 @@ def write_report(
     """
     import dataclasses
 
+    from trygghet_geo._kgate import shared_followup
     from trygghet_geo.output.privacy import check_gate, redact_table
 
     path = Path(path)
@@ -233,7 +234,7 @@ def write_report(
     language = resolve_lang(lang)
     plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places, k=k)
     plan = dataclasses.replace(plan, places=redact_table(plan.places))
-    follow = followup_table(analysis, plan)
+    follow = shared_followup(followup_table(analysis, plan), k=k)  # the report is shared: the k rule
     context = _context(
         analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k, lang=language
     )
@@ -270,20 +271,25 @@ def _context(
     k: int,
     lang: str,
 ) -> dict[str, Any]:
-    from trygghet_geo.followup import plot_monthly
-    from trygghet_geo.output._charts import figure_to_data_uri
+    from trygghet_geo._kgate import shared_months
+    from trygghet_geo.followup import TOWN_LABEL, monthly_counts
+    from trygghet_geo.output._charts import figure_to_data_uri, small_multiples
     from trygghet_geo.output.privacy import redact, shared_places
 
     meta = analysis.meta or {}
     start, end = _data_period(analysis)
     places = shared_places(analysis.places, analysis.hotspots, k=k)
-    fig = plot_monthly(
-        _street_located(analysis.incidents),
-        plan.places,
-        promise_date=plan.promise_date,
-        network=analysis.network,
-        lang="en" if lang == "en" else "sv",
-    )
+    # followup.plot_monthly's chart, its months under k (or given back by a period's total) not drawn
+    counts = monthly_counts(_street_located(analysis.incidents), plan.places, network=analysis.network)
+    month = pd.DatetimeIndex(counts.index)
+    naive = [pd.Timestamp(t).tz_localize(None) if pd.Timestamp(t).tzinfo else pd.Timestamp(t) for t in
+             (*plan.before, *plan.after)]  # fmt: skip
+    periods = [(month >= a.to_period("M").to_timestamp()) & (month <= b) for a, b in (naive[:2], naive[2:])]
+    groups = [*periods, ~(periods[0] | periods[1])]
+    fig = small_multiples(
+        shared_months(counts, groups, k=k, keep=(TOWN_LABEL,)), town_column=TOWN_LABEL,
+        promise_date=pd.Timestamp(plan.promise_date), ncols=3, lang="en" if lang == "en" else "sv",
+    )  # fmt: skip
     chart = figure_to_data_uri(fig, dpi=80)
     default_title = text("report.title", lang, title=meta.get("title") or text("report.default_title", lang))
     left_out = [(schema.reason_text(c, lang), int(v)) for c, v in (analysis.left_out or {}).items()]
@@ -429,7 +435,7 @@ def _place_rows(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "name": r.get(schema.NAME, ""),
                 "reason": reason,
                 "score": _decimal(_num(r.get(schema.SCORE), 2), lang),
-                "n": r.get(schema.N_INCIDENTS, ""),
+                "n": _whole(r.get(schema.N_INCIDENTS)),  # "–": withheld by the k rule
                 "n_obs": r.get(schema.N_OBSERVATIONS, ""),
                 "q": _decimal(_p(r.get(schema.Q_VALUE)), lang),
                 "sig": text("report.yes" if r.get(schema.SIGNIFICANT) else "report.no", lang),
@@ -449,8 +455,8 @@ def _follow_rows(follow: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": r[schema.NAME],
-                "before": r[schema.N_BEFORE],
-                "after": r[schema.N_AFTER],
+                "before": _whole(r[schema.N_BEFORE]),  # "–": withheld by the k rule (_kgate)
+                "after": _whole(r[schema.N_AFTER]),
                 "change": _decimal(_pct(r[schema.CHANGE_PCT]), lang),
                 "ci": _decimal(f"{_pct(r[schema.CI_LOW])} – {_pct(r[schema.CI_HIGH])}", lang),
                 "town": _decimal(_pct(r[schema.TOWN_CHANGE_PCT]), lang),
@@ -580,6 +586,11 @@ def _num(x: Any, digits: int) -> str:
     if not np.isfinite(v):
         return "–" if np.isnan(v) else "∞"
     return f"{v:.{digits}f}".replace(".", ",")
+
+
+def _whole(x: Any) -> str:
+    """A count as the report shows it; "–" where it is missing or withheld."""
+    return "–" if x is None or pd.isna(x) else str(int(x))
 
 
 def _pct(x: Any) -> str:
