@@ -200,6 +200,9 @@ def test_the_plan_is_the_same_whichever_tasks_are_asked_for(nation):
             _batch_plan.row_hashes(task.candidates), whole.loc[task.candidates.index].to_numpy()
         )
     assert len({t.fingerprint for t in tasks}) == len(tasks)
+    hashed = _batch_plan.plan(inc, mun, nets, KW)
+    hashed.hash_rows()  # the serial run's way: the whole table hashed at once
+    assert [t.fingerprint for t in hashed.tasks()] == [t.fingerprint for t in tasks]
 
 
 def test_the_automatic_split_comes_from_the_sizes_before_planning(nation, tmp_path, monkeypatch):

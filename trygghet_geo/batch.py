@@ -145,6 +145,8 @@ def run(
         if connection is not None:
             _close(connection)
         raise
+    if connection is None:  # no worker waits for the first task: the cheaper planning in all
+        plan.hash_rows()
     rows: list[dict[str, Any]] = []
     clock = {"plan": time.perf_counter() - started}
     todo = _todo(plan, out, resume, rows, clock)
