@@ -53,7 +53,8 @@ with the same harness):
     290 kommuner, 1,000,000 incidents, 99 simulations, streamed (load 2-3.6: not idle): serial 504.4 s wall,
         488.8 s CPU (planning 22.3 s); LocalCluster(2) 321.2 s wall (first task after 5.5 s, planning 53.9 s
         wall beside the tasks): 1.57x; this process 46.6 s CPU, workers 255.2 s and 256.3 s; busy cores 1.64
-        of 2; peak per worker 0.64 GiB; outputs identical
+        of 2; peak per worker 0.64 GiB; outputs identical. The serial run then planned task by task as well
+        (22.3 s); it now hashes the whole table at once (6.6 s CPU for its planning alone, warm, load 2.3)
 """
 
 from __future__ import annotations
