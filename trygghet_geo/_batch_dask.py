@@ -3,7 +3,9 @@
 - **Inputs by file.** Each partition's input (and each in-memory network) is pickled to a staging folder the
   workers read, so a task holds only paths: a worker that dies loses nothing (dask reruns its task elsewhere
   from the same files) and no task graph carries the incidents.
-- **Largest first.** Partitions are submitted with their size as dask priority.
+- **Largest first, as soon as planned.** Partitions come from the planner largest first
+  (:mod:`trygghet_geo._batch_plan`) and are staged and submitted one by one while the rest are still being
+  planned, with their size as dask priority; results that arrive meanwhile are handled between two tasks.
 - **Large partitions in blocks.** A partition of at least ``split_above`` incidents runs as a prepare task,
   one task per block of :data:`~trygghet_geo.hotspots._montecarlo.BLOCK` simulations and a finishing task
   (:mod:`trygghet_geo._batch_tasks`), so one large municipality's simulations spread over every worker
@@ -25,7 +27,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,9 +44,21 @@ if TYPE_CHECKING:
 __all__ = ["client_for", "run_on_dask", "split_threshold", "start", "warm"]
 
 _SPLIT_SHARE = 8
-"""A partition is split when it holds at least 1 / (_SPLIT_SHARE * workers) of all incidents to run."""
+"""A partition is split when it holds at least 1 / (_SPLIT_SHARE * workers) of all the incidents."""
 _SPLIT_MIN = 5_000
 """... and at least this many incidents (below, a task's fixed costs outweigh what splitting gains)."""
+_QUIET = {
+    # dask's statistical profiler samples every thread's stack every 10 ms: CPU the partitions' Python pays
+    # for and no one reads here
+    "distributed.worker.profile.enabled": False,
+    # the memory monitor (100 ms), the system monitor for the dashboard (500 ms) and the event loop's tick
+    # (20 ms) wake every process of the cluster: an idle LocalCluster(2) used 1.0 s of CPU per 30 s in this
+    # process and 0.55 s in each worker with dask's defaults, 0.35-0.44 and 0.15 s with these (measured on the
+    # 2-core machine), CPU the partitions would otherwise get
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.tick.interval": "200ms",
+}
 _ONE_THREAD = {
     "NUMBA_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
@@ -129,7 +143,8 @@ def close(client: Any, owned: bool) -> None:
 
 
 def run_on_dask(
-    tasks: list[bt.Task],
+    tasks: Iterable[bt.Task],
+    sizes: list[int],
     networks: Mapping[str, StreetNetwork] | str | Path,
     out: Path,
     kwargs: dict[str, Any],
@@ -137,74 +152,137 @@ def run_on_dask(
     split_above: int | None,
 ) -> Iterator[dict[str, Any]]:
     """Run the partitions on ``connection`` (a client and whether it is ours to close: then it is closed at
-    the end); yield each one's result row (with ``_tasks``, its tasks' timings) as it ends."""
-    dist: Any = importlib.import_module("distributed")  # untyped: calls go through Any
+    the end); yield each one's result row (with ``_tasks``, its tasks' timings) as it ends.
+
+    ``tasks`` may be a generator still planning: each task is staged and submitted as soon as it comes, and
+    the results that arrive meanwhile are handled between two tasks. ``sizes`` (every partition's number of
+    incidents, known before planning) sets the automatic ``split_above`` and the blocks' priority, so both
+    are the same however the tasks arrive. A planning error cancels what was submitted and is raised; the
+    partitions already written stay, and a resumed run skips them."""
     client, owned = connection
     staging = out / f".staging-{os.getpid()}-{time.time_ns()}"
+    run = _Run(client, networks, out, kwargs, staging, top=max(sizes, default=0) + 1)
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        limit = split_threshold([t.size for t in tasks], workers) if split_above is None else split_above
-        specs = _stage(tasks, networks, staging)
-        pending: dict[Any, tuple[str, bt.Task, Any]] = {}
-        done = dist.as_completed()
-        for task, (task_path, nets) in zip(tasks, specs, strict=True):
-            key = f"{task.kommunkod}-{task.fingerprint[:12]}"
-            if task.size >= limit:
-                split = _Split(task)
-                split.prepared = client.submit(
-                    _prepare_remote, task_path, nets, str(out), kwargs, key=f"trygghet-prepare-{key}",
-                    priority=task.size, pure=False,
-                )  # fmt: skip
-                fut = client.submit(
-                    bt.summary, split.prepared, key=f"trygghet-summary-{key}", priority=task.size
-                )
-                pending[fut] = ("summary", task, split)
-            else:
-                fut = client.submit(
-                    _run_remote, task_path, nets, str(out), kwargs, key=f"trygghet-partition-{key}",
-                    priority=task.size, pure=False,
-                )  # fmt: skip
-                pending[fut] = ("partition", task, None)
-            done.add(fut)
-        top = max((t.size for t in tasks), default=0) + 1
-        for fut in done:
-            if fut not in pending:  # a block cancelled once its test had settled
-                continue
-            kind, task, split = pending.pop(fut)
-            try:
-                result = fut.result()
-            except Exception as exc:  # a worker lost (KilledWorker) or the task could not run at all
-                yield _lost(task, split, exc, pending, client)
-                continue
-            finally:
-                fut.release()
-            if kind == "partition":
-                yield result
-            elif kind == "summary" and "row" in result:
-                yield result["row"]
-            elif kind == "summary":
-                split.plan, split.timings = result["plan"], [result["timing"]]
-                for bf in _submit_blocks(client, split, top):
-                    pending[bf] = ("block", task, split)
-                    done.add(bf)
-            elif kind == "block":
-                i = next(k for k, f in split.blocks.items() if f is fut)
-                del split.blocks[i]
-                split.stats[i] = result["stats"]
-                split.timings.append(result["timing"])
-                fin = _maybe_finish(client, split, out, kwargs, pending, top)
-                if fin is not None:
-                    done.add(fin)
-            else:  # finish
-                split.prepared.release()
-                result["_tasks"] = split.timings + result["_tasks"]
-                result["seconds"] = sum(t["seconds"] for t in result["_tasks"])
-                result["cpu_seconds"] = sum(t["cpu_seconds"] for t in result["_tasks"])
-                result["peak_rss_mib"] = max(t["peak_rss_mib"] for t in result["_tasks"])
-                yield result
+        limit = split_threshold(sizes, workers) if split_above is None else split_above
+        staging.mkdir(parents=True)
+        for task in tasks:
+            run.submit(task, split=task.size >= limit)
+            while run.done.has_ready():
+                yield from run.handle(next(run.done))
+        for fut in run.done:
+            yield from run.handle(fut)
+    except BaseException:
+        prepared = [s.prepared for _, _, s in run.pending.values() if s is not None]
+        with contextlib.suppress(Exception):  # the error raised is the one to report
+            client.cancel([*run.pending, *prepared])
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         close(client, owned)
+
+
+class _Run:
+    """The driver's state of one run on Dask: what is pending, and what to do with each result."""
+
+    def __init__(
+        self,
+        client: Any,
+        networks: Mapping[str, StreetNetwork] | str | Path,
+        out: Path,
+        kwargs: dict[str, Any],
+        staging: Path,
+        top: int,
+    ) -> None:
+        dist: Any = importlib.import_module("distributed")  # untyped: calls go through Any
+        self.client, self.networks, self.out, self.kwargs = client, networks, out, kwargs
+        self.staging, self.top = staging, top
+        self.pending: dict[Any, tuple[str, bt.Task, _Split | None]] = {}
+        self.done = dist.as_completed()
+        self._net_files: dict[str, str] = {}
+
+    def submit(self, task: bt.Task, *, split: bool) -> None:
+        """Stage ``task`` and submit it: as one partition task, or (``split``) as a prepare task whose
+        summary then brings the blocks."""
+        task_path, nets = self._stage(task)
+        key = f"{task.kommunkod}-{task.fingerprint[:12]}"
+        out = str(self.out)
+        if split:
+            state = _Split(task)
+            state.prepared = self.client.submit(
+                _prepare_remote, task_path, nets, out, self.kwargs, key=f"trygghet-prepare-{key}",
+                priority=task.size, pure=False,
+            )  # fmt: skip
+            fut = self.client.submit(
+                bt.summary, state.prepared, key=f"trygghet-summary-{key}", priority=task.size
+            )
+            self.pending[fut] = ("summary", task, state)
+        else:
+            fut = self.client.submit(
+                _run_remote, task_path, nets, out, self.kwargs, key=f"trygghet-partition-{key}",
+                priority=task.size, pure=False,
+            )  # fmt: skip
+            self.pending[fut] = ("partition", task, None)
+        self.done.add(fut)
+
+    def handle(self, fut: Any) -> Iterator[dict[str, Any]]:
+        """The rows a finished future completes (none, or one partition's)."""
+        if fut not in self.pending:  # a block cancelled once its test had settled
+            return
+        kind, task, split = self.pending.pop(fut)
+        try:
+            result = fut.result()
+        except Exception as exc:  # a worker lost (KilledWorker) or the task could not run at all
+            yield _lost(task, split, exc, self.pending, self.client)
+            return
+        finally:
+            fut.release()
+        if kind == "partition":
+            yield result
+        elif kind == "summary" and "row" in result:
+            yield result["row"]
+        elif kind == "summary":
+            assert split is not None
+            split.plan, split.timings = result["plan"], [result["timing"]]
+            for bf in _submit_blocks(self.client, split, self.top):
+                self.pending[bf] = ("block", task, split)
+                self.done.add(bf)
+        elif kind == "block":
+            assert split is not None
+            i = next(k for k, f in split.blocks.items() if f is fut)
+            del split.blocks[i]
+            split.stats[i] = result["stats"]
+            split.timings.append(result["timing"])
+            fin = _maybe_finish(self.client, split, self.out, self.kwargs, self.pending, self.top)
+            if fin is not None:
+                self.done.add(fin)
+        else:  # finish
+            assert split is not None
+            split.prepared.release()
+            result["_tasks"] = split.timings + result["_tasks"]
+            result["seconds"] = sum(t["seconds"] for t in result["_tasks"])
+            result["cpu_seconds"] = sum(t["cpu_seconds"] for t in result["_tasks"])
+            result["peak_rss_mib"] = max(t["peak_rss_mib"] for t in result["_tasks"])
+            yield result
+
+    def _stage(self, task: bt.Task) -> tuple[str, str | dict[str, str]]:
+        """The task's input (and each in-memory network it needs, once) pickled to a file: (task file,
+        networks: a store folder or a mapping kommunkod -> network file)."""
+        networks = self.networks
+        path = self.staging / f"task-{task.kommunkod}.pkl"
+        path.write_bytes(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
+        if isinstance(networks, str | Path):
+            return str(path), str(Path(networks).resolve())
+        nets = {}
+        for code in (task.kommunkod, *task.neighbours):
+            if code not in networks:
+                continue
+            if code not in self._net_files:
+                net_path = self.staging / f"network-{code}.pkl"
+                net_path.write_bytes(pickle.dumps(networks[code], protocol=pickle.HIGHEST_PROTOCOL))
+                self._net_files[code] = str(net_path)
+            nets[code] = self._net_files[code]
+        return str(path), nets
 
 
 def _submit_blocks(client: Any, split: _Split, top: int) -> list[Any]:
@@ -266,30 +344,6 @@ def _lost(
     return out
 
 
-def _stage(
-    tasks: list[bt.Task], networks: Mapping[str, StreetNetwork] | str | Path, staging: Path
-) -> list[tuple[str, str | dict[str, str]]]:
-    """Each task's input (and each in-memory network) pickled to a file; returns (task file, networks) per
-    task: a store folder or a mapping kommunkod -> network file."""
-    staging.mkdir(parents=True)
-    net_files: dict[str, str] = {}
-    if not isinstance(networks, str | Path):
-        for code in sorted({c for t in tasks for c in (t.kommunkod, *t.neighbours) if c in networks}):
-            net_files[code] = str(staging / f"network-{code}.pkl")
-            Path(net_files[code]).write_bytes(pickle.dumps(networks[code], protocol=pickle.HIGHEST_PROTOCOL))
-    specs: list[tuple[str, str | dict[str, str]]] = []
-    for task in tasks:
-        path = staging / f"task-{task.kommunkod}.pkl"
-        path.write_bytes(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
-        nets: str | dict[str, str] = (
-            str(Path(networks).resolve())
-            if isinstance(networks, str | Path)
-            else {c: net_files[c] for c in (task.kommunkod, *task.neighbours) if c in net_files}
-        )
-        specs.append((str(path), nets))
-    return specs
-
-
 class _StagedNetworks(Mapping[str, "StreetNetwork"]):
     """kommunkod -> network, read from the staged files on first use."""
 
@@ -349,13 +403,10 @@ def client_for(scheduler: str | Client | None, n_workers: int | None) -> tuple[A
     if isinstance(scheduler, Client):
         return scheduler, False
     if scheduler is None or scheduler == "threads":
-        # dask's statistical profiler samples every thread's stack every 10 ms: CPU the partitions' Python
-        # pays for and no one reads here (workers take the config from their nanny)
+        # (workers take the config from their nanny)
         dask: Any = importlib.import_module("dask")
         environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **_ONE_THREAD}
-        with dask.config.set(
-            {"distributed.worker.profile.enabled": False, "distributed.nanny.pre-spawn-environ": environ}
-        ):
+        with dask.config.set({**_QUIET, "distributed.nanny.pre-spawn-environ": environ}):
             cluster = LocalCluster(
                 n_workers=n_workers or os.cpu_count() or 1,
                 threads_per_worker=1,

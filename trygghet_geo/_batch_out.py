@@ -3,6 +3,7 @@ national places table and the national index page."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import html
 import json
 import os
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
     from trygghet_geo._halo import Partition
     from trygghet_geo.analysis import Analysis
 
-__all__ = ["clean_temporaries", "completed", "national_outputs", "partition_dir", "write_partition"]
+__all__ = [
+    "PlacesReader",
+    "clean_temporaries",
+    "completed",
+    "national_outputs",
+    "partition_dir",
+    "write_partition",
+]
 
 _TMP = ".tmp-"
 _META = "_partition.json"
@@ -107,15 +115,47 @@ def read_partition(out: str | Path, code: str, table: str = "places") -> gpd.Geo
     return gpd.read_parquet(partition_dir(Path(out), code) / f"{table}.parquet")
 
 
+def _kept_places(out: Path, code: str) -> gpd.GeoDataFrame:
+    places = read_partition(out, code)
+    return places[places["kept"]]
+
+
+class PlacesReader:
+    """The partitions' kept places, read on a helper thread as each partition is written, so the national
+    table does not wait for 290 reads after the last partition."""
+
+    def __init__(self, out: Path) -> None:
+        self._out = out
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="trygghet-places")
+        self._read: dict[str, concurrent.futures.Future[gpd.GeoDataFrame]] = {}
+
+    def add(self, code: str) -> None:
+        """Start reading ``code``'s places (written and complete)."""
+        self._read[code] = self._pool.submit(_kept_places, self._out, code)
+
+    def get(self, code: str) -> gpd.GeoDataFrame:
+        """``code``'s kept places: as read on the helper thread, or now."""
+        fut = self._read.pop(code, None)
+        return _kept_places(self._out, code) if fut is None else fut.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def national_outputs(
-    out: Path, table: pd.DataFrame, names: dict[str, str], *, seconds: float, synthetic: bool
+    out: Path,
+    table: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    seconds: float,
+    synthetic: bool,
+    read: PlacesReader | None = None,
 ) -> None:
-    """``places.parquet`` (every municipality's kept places) and ``index.html``."""
+    """``places.parquet`` (every municipality's kept places, in the table's order) and ``index.html``."""
     import geopandas as gpd
 
     ready = table.loc[table["status"].isin(["done", "skipped"]), KOMMUNKOD].dropna().astype(str)
-    parts = [read_partition(out, code) for code in ready]
-    parts = [p[p["kept"]] for p in parts]
+    parts = [_kept_places(out, code) if read is None else read.get(code) for code in ready]
     if parts:
         places = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
         tmp = out / f"{_TMP}places-{uuid.uuid4().hex}.parquet"

@@ -29,7 +29,6 @@ lie within eps of its owner's streets has the same members as on the joined netw
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -140,30 +139,6 @@ def areas(
         if len(pts):
             out[str(code)] = shapely.convex_hull(shapely.multipoints(pts.to_numpy()))
     return out
-
-
-def candidates(
-    geometry: gpd.GeoSeries, codes: pd.Series, area_of: Mapping[str, shapely.Geometry], reach_m: float
-) -> dict[str, np.ndarray]:
-    """For every municipality, the positions of other municipalities' incidents within ``reach_m`` of its
-    area (Euclidean: the pre-filter of rule 2)."""
-    import shapely
-
-    names = sorted(area_of)
-    zones = shapely.buffer(np.array([area_of[c] for c in names], dtype=object), reach_m)
-    valid = np.flatnonzero((geometry.notna() & ~geometry.is_empty).to_numpy())
-    tree = shapely.STRtree(geometry.to_numpy()[valid])
-    zone_idx, pt_idx = tree.query(zones, predicate="intersects")
-    rows = valid[pt_idx]
-    own = codes.to_numpy(dtype=object, na_value=None)[rows]
-    zone_code = np.asarray(names, dtype=object)[zone_idx]
-    keep = own != zone_code
-    zone_code, rows = zone_code[keep], rows[keep]
-    order = np.lexsort((rows, zone_code))
-    zone_code, rows = zone_code[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, zone_code[1:] != zone_code[:-1]]) if len(rows) else np.array([], int)
-    bounds = np.r_[starts, len(rows)]
-    return {str(zone_code[a]): rows[a:b] for a, b in itertools.pairwise(bounds)}
 
 
 def _edge_keys(network: StreetNetwork) -> np.ndarray:
