@@ -4,6 +4,7 @@ paused while point objects are made."""
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -41,10 +42,10 @@ def _address_space_capped() -> bool:
     """True under an address-space cap (``RLIMIT_AS``): a new thread reserves its stack and a malloc arena
     there, and when that fails inside the thread's own start (``MemoryError`` in its bootstrap, after
     ``submit`` returned) the queued work never runs and the read would wait for it for ever."""
-    try:
-        import resource
-    except ImportError:  # not on POSIX: no such cap
+    if sys.platform == "win32":  # no such cap there
         return False
+    import resource
+
     soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
     return soft != resource.RLIM_INFINITY
 
