@@ -868,18 +868,3 @@ def test_a_long_table_is_read_when_no_second_thread_can_start(monkeypatch: pytes
     monkeypatch.setattr(pool_module.ThreadPoolExecutor, "_adjust_thread_count", no_thread)
     with worker(THREADED_MIN_ROWS) as submit:
         assert submit(sorted, [3, 1, 2]).result() == [1, 2, 3]
-
-
-def test_no_helper_thread_under_an_address_space_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Under ``RLIMIT_AS`` a helper thread can die in its own start with the work still queued (the read
-    would wait for ever): there the work runs in the caller from the first submit."""
-    import resource
-    import threading
-
-    from trygghet_geo.io._run import THREADED_MIN_ROWS, worker
-
-    monkeypatch.setattr(resource, "getrlimit", lambda _what: (2**40, 2**40))
-    with worker(THREADED_MIN_ROWS) as submit:
-        future = submit(threading.current_thread)
-        assert future.done()
-        assert future.result() is threading.main_thread()

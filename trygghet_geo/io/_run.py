@@ -4,7 +4,6 @@ paused while point objects are made."""
 from __future__ import annotations
 
 import gc
-import sys
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ def worker(n: int) -> Iterator[Any]:
     Only compiled Arrow and pandas hash kernels are handed over (factorising text, parsing numbers): they
     release the GIL, so on a two-core machine they run beside the main thread's work on other columns. Each
     works on arrays nobody else writes to."""
-    if n < THREADED_MIN_ROWS or _address_space_capped():
+    if n < THREADED_MIN_ROWS:
         yield run_now
         return
     from concurrent.futures import ThreadPoolExecutor
@@ -36,18 +35,6 @@ def worker(n: int) -> Iterator[Any]:
                 return run_now(fn, *args, **kwargs)
 
         yield submit
-
-
-def _address_space_capped() -> bool:
-    """True under an address-space cap (``RLIMIT_AS``): a new thread reserves its stack and a malloc arena
-    there, and when that fails inside the thread's own start (``MemoryError`` in its bootstrap, after
-    ``submit`` returned) the queued work never runs and the read would wait for it for ever."""
-    if sys.platform == "win32":  # no such cap there
-        return False
-    import resource
-
-    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
-    return soft != resource.RLIM_INFINITY
 
 
 def run_now(fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
