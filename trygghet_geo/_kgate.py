@@ -374,6 +374,13 @@ def _blank(out: Any, col: str, mask: np.ndarray) -> None:
         out[col] = values.astype(float).where(~mask, np.nan)
 
 
+def _blank_cells(out: Any, cols: list[str], mask: np.ndarray) -> None:
+    """:func:`_blank` each column of ``cols`` in ``out`` where its column of the 2-D ``mask`` is True."""
+    for j, col in enumerate(cols):
+        if col in out.columns and mask[:, j].any():
+            _blank(out, col, mask[:, j])
+
+
 def _column(table: Any, col: str) -> np.ndarray:
     if col not in table.columns:
         return np.full(len(table), np.nan)
@@ -398,9 +405,7 @@ def gate_breakdown(
     if not mask.any():
         return table
     out = table.copy()
-    for j, col in enumerate(cols):
-        if mask[:, j].any():
-            _blank(out, col, mask[:, j])
+    _blank_cells(out, cols, mask)
     return out
 
 
@@ -452,12 +457,8 @@ def _gate_place_cells(places: Any, k: int) -> Any:
     chain_values = np.column_stack([_column(places, c) for c in chain])
     chain_mask = suppress_chain(chain_values, k=k, hidden=force_chain) & ~np.isnan(chain_values)
     out = places.copy()
-    for j, col in enumerate(cats):
-        if col in out.columns and cat_mask[:, j].any():
-            _blank(out, col, cat_mask[:, j])
-    for j, col in enumerate(chain):
-        if col in out.columns and chain_mask[:, j].any():
-            _blank(out, col, chain_mask[:, j])
+    _blank_cells(out, cats, cat_mask)
+    _blank_cells(out, chain, chain_mask)
     for j, w in enumerate(schema.WINDOWS_MONTHS):
         col = schema.trend_window(w)
         if col in out.columns:
@@ -473,7 +474,7 @@ def _gate_place_cells(places: Any, k: int) -> Any:
     any_hidden = cat_mask.any(axis=1) | chain_mask.any(axis=1) | (t_mask & ~np.isnan(t))
     for col in (schema.SCORE, schema.score_of("incidents"), schema.score_of("recency")):
         if col in out.columns:
-            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~any_hidden, np.nan)
+            _blank(out, col, any_hidden)
     if codes is not None:
         _gate_reasons(out, codes, recent, chain_mask[:, chain.index(schema.n_window(12))], k)
     return out
@@ -550,10 +551,7 @@ def shared_followup(follow: Any, *, k: int = DEFAULT_K) -> Any:
         cols = [c for c in follow.columns if str(c).startswith(f"n_{side}_")]
         if cols:  # against the period's real count, shown or not: hiding a total must not expose a part
             values = np.column_stack([_column(follow, c) for c in cols])
-            cells = suppress_cells(values, real, k=k) & ~np.isnan(values)
-            for j, col in enumerate(cols):
-                if cells[:, j].any():
-                    _blank(out, col, cells[:, j])
+            _blank_cells(out, cols, suppress_cells(values, real, k=k) & ~np.isnan(values))
     town_b, town_a = _column(follow, schema.TOWN_N_BEFORE), _column(follow, schema.TOWN_N_AFTER)
     town_few = ((town_b > 0) & (town_b < k)) | ((town_a > 0) & (town_a < k))
     for counts, mask in (
@@ -566,7 +564,7 @@ def shared_followup(follow: Any, *, k: int = DEFAULT_K) -> Any:
     for stats, mask in ((_PLACE_STATS, few), (_TOWN_STATS, town_few)):
         for col in stats:
             if col in out.columns and mask.any():
-                out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~mask, np.nan)
+                _blank(out, col, mask)
     out.attrs = dict(follow.attrs)
     return out
 
