@@ -168,6 +168,7 @@ studio shop butik galleri gallery center centrum junior senior kiosk frisör ate
 ab
 """
 _BUSINESS = frozenset(_BUSINESS_WORDS.split())
+_NOT_FIRST = _NOT_GIVEN | _BUSINESS  # words that never begin a name (built once, looked up per candidate)
 
 
 def strong_surname(word: str, endings: tuple[str, ...] = _STRONG_ENDINGS) -> bool:
@@ -287,7 +288,7 @@ def _given(word: str, following: list[str]) -> bool:
     low = word.casefold()
     if low in AMBIGUOUS:  # "Hans Lundin" but "Hans bror", "Per timme"
         return any(is_surname(w) for w in following[:2])
-    if low in _NOT_GIVEN or low in _BUSINESS or not is_name_word(word):
+    if low in _NOT_FIRST or not is_name_word(word):
         return False
     if is_first_name(word):
         return True
@@ -316,7 +317,7 @@ def plain_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
 def reversed_name_span(m: regex.Match[str]) -> tuple[str, tuple[int, int]] | None:
     """A surname, a comma and a first name ("Berg, Anna"; "Karlsson, Jerry")."""
     sur, first = m.group("sig"), m.group("first")
-    if not is_name_word(first) or first.casefold() in _NOT_GIVEN | _BUSINESS:
+    if not is_name_word(first) or first.casefold() in _NOT_FIRST:
         return None
     # the surname's shape is needed ("Trafikolycka, Nora" and "Nordstaden, Nils" name a place), and a town
     # may have it ("Lund, Arne Anderssonsgatan", "Göteborg, Reza Svenssonsgatan"): then only the surest
