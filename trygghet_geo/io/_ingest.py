@@ -80,17 +80,22 @@ class _Columns:
         self.n = len(prep.frame)
         self.replaced: dict[str, int] = {}  # column (or role) -> lone surrogates replaced
         self._clean: dict[str, pd.Series] = {}
+        self._texts: dict[str, pd.Series] = {}
         self._blank: pd.Series | None = None
         self._missing: pd.Series | None = None
 
     def text(self, role: str) -> pd.Series:
-        """A role's values as stripped text; one shared column of ``""`` for every role the source lacks
-        (record id, case id, offence code, note …: each its own copy took 8 bytes a row)."""
-        if self.has(role):
-            return as_text(self.raw(role), self.n)
-        if self._blank is None:
-            self._blank = as_text(None, self.n)
-        return self._blank
+        """A role's values as stripped text, made once per role (the note, the record id and the case id
+        are asked for twice); one shared column of ``""`` for every role the source lacks (record id, case
+        id, offence code, note …: each its own copy took 8 bytes a row)."""
+        if role not in self._texts:
+            if self.has(role):
+                self._texts[role] = as_text(self.raw(role), self.n)
+            else:
+                if self._blank is None:
+                    self._blank = as_text(None, self.n)
+                self._texts[role] = self._blank
+        return self._texts[role]
 
     def ids(self, role: str) -> pd.Series:
         """``text(role)`` with ``""`` as missing (one shared all-missing column when the source lacks it)."""
