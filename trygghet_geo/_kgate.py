@@ -48,8 +48,9 @@ def check_gate(mode: str, k: Any, cell_m: Any) -> None:
     """Refuse a privacy mode, ``k`` or ``cell_m`` that would loosen a shared export (:class:`InputError`)."""
     if mode not in ("internal", "shared"):
         raise ParameterError(f"privacy mode must be 'internal' or 'shared', got {mode!r}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
+    from trygghet_geo import _validate
+
+    _validate.count("k", k, minimum=1)  # numpy integers too, up to a C int
     if (
         isinstance(cell_m, bool)
         or not isinstance(cell_m, int | float | np.number)

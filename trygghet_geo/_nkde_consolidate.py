@@ -23,7 +23,6 @@ snapped to the merged network by the one snapper (:mod:`trygghet_geo.network.sna
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -93,14 +92,10 @@ class Consolidated:
 def check_tolerance(consolidate_m: float | None) -> float:
     if consolidate_m is None:
         return 0.0
-    if isinstance(consolidate_m, bool) or not isinstance(consolidate_m, int | float):
-        raise InputError(f"consolidate_m must be a number of metres (0: off), got {consolidate_m!r}")
-    if not math.isfinite(consolidate_m) or consolidate_m < 0:  # math: a huge Python int overflows numpy
-        raise InputError(f"consolidate_m must be a number of metres >= 0 (0: off), got {consolidate_m!r}")
     from trygghet_geo import _validate
 
-    _validate.metres("consolidate_m", consolidate_m, allow_zero=True)  # and the bounds every distance has
-    return float(consolidate_m)
+    # a number of metres >= 0 (0: off): numpy numbers too, and the bounds every distance has
+    return float(_validate.metres("consolidate_m", consolidate_m, allow_zero=True))  # type: ignore[arg-type]
 
 
 def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | None:
@@ -150,6 +145,11 @@ def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | No
     if keep.all() and len(size) == n:
         return None
     kept = np.flatnonzero(keep)
+    if not len(kept):
+        raise InputError(
+            f"consolidate_m={tolerance_m:g}: merges every junction of the network into one, so no street is "
+            "left; use a tolerance below the length of the streets (the default is 10 m)"
+        )
     used, inverse = np.unique(np.concatenate([cu[kept], cv[kept]]), return_inverse=True)
     geoms = new_lines[kept]
     new_edges = gpd.GeoDataFrame(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._typing import Period
-from trygghet_geo.errors import InputError, ParameterError
+from trygghet_geo.errors import InputError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -139,11 +139,14 @@ def followup_plan(
     >>> int(r.n_before), int(r.n_after), round(r.change_pct), r.result
     (122, 40, -67, 'goal_met')
     """
+    from trygghet_geo import _validate
     from trygghet_geo.followup import compare_periods
 
-    if not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
-    inc = _street_located(incidents)
+    _validate.probability("alpha", alpha)
+    _validate.network("network", network, allow_none=True)
+    if data_period is not None:
+        data_period = _validate.period("data_period", data_period)
+    inc = _street_located(_validate.event_times("incidents", _validate.table("incidents", incidents)))
     when = inc[schema.OCCURRED_AT]
     if data_period is None:
         first, last = _naive(when.min()).normalize(), _naive(when.max()).normalize()
@@ -261,10 +264,10 @@ def result_text(code: str, lang: str | None = None) -> str:
     >>> result_text("goal_met"), result_text("goal_not_met", "en")
     ('Målet nått', 'Goal not met')
     """
+    from trygghet_geo import _validate
     from trygghet_geo._text import text
 
-    if code not in RESULTS:
-        raise ParameterError(f"unknown follow-up result {code!r}; expected one of {RESULTS}")
+    code = _validate.choice("code", code, RESULTS)  # a follow-up result, any case
     return text(f"plan.result.{code}", lang)
 
 

@@ -55,7 +55,14 @@ Part = tuple[str, Mapping[str, Any]]
 
 def encode(parts: Sequence[Part]) -> str:
     """The parts as the JSON text of the ``reason_codes`` column."""
-    return json.dumps([[code, dict(values)] for code, values in parts], ensure_ascii=False)
+    return json.dumps([[code, dict(values)] for code, values in parts], ensure_ascii=False, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number (a count or ``k`` a caller passed as ``np.int64``) as the Python number JSON writes."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def decode(codes: str | Sequence[Part] | None) -> list[Part] | None:

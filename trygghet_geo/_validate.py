@@ -15,19 +15,29 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any
 
 from trygghet_geo.errors import ParameterError
 
 __all__ = [
+    "analysis",
     "bbox",
+    "choice",
     "count",
     "event_times",
+    "flag",
     "metres",
+    "network",
+    "path",
+    "period",
+    "pieces",
     "positive",
     "probability",
     "score",
     "seed",
+    "table",
+    "text",
     "unique_index",
 ]
 
@@ -36,6 +46,12 @@ MAX_COUNT = 2**31 - 1
 #: The longest distance any parameter takes, metres: half the Earth's circumference; nothing on a street
 #: network is farther, and a larger value only overflows the geometry it is used on.
 MAX_METRES = 20_000_000.0
+#: The most pieces a street network is cut into (lixels, hot-list segments): ten million pieces of a few
+#: hundred bytes each already take gigabytes; a finer length only exhausts the memory.
+MAX_PIECES = 10_000_000
+#: The shortest distance any parameter takes, metres: nothing on a street is measured finer than a
+#: millimetre, and a subnormal number overflows the kernels it divides.
+MIN_METRES = 1e-3
 #: The most Monte Carlo simulations a test runs (a million already gives p-values to 1e-6).
 MAX_SIMULATIONS = 1_000_000
 #: The longest window in days (a century; pandas' dates end in 2262).
@@ -53,17 +69,21 @@ def count(name: str, value: Any, *, minimum: int = 0, maximum: int = MAX_COUNT) 
 
 
 def metres(name: str, value: Any, *, allow_none: bool = False, allow_zero: bool = False) -> float | None:
-    """A distance in metres: a finite number ``> 0`` (``>= 0`` when ``allow_zero``) up to :data:`MAX_METRES`
-    (``None`` too when ``allow_none``)."""
+    """A distance in metres: a finite number ``> 0`` (``>= 0`` when ``allow_zero``) up to :data:`MAX_METRES`,
+    and not below :data:`MIN_METRES` unless zero (``None`` too when ``allow_none``)."""
     if value is None and allow_none:
         return None
     low = "0" if allow_zero else "> 0"
     if isinstance(value, bool) or not isinstance(value, Real):
         raise ParameterError(f"{name}={value!r}: expected a distance in metres, a number {low}")
-    v = float(value)
-    if not (v >= 0 if allow_zero else v > 0) or not v <= MAX_METRES:
+    try:
+        v = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        v = math.inf
+    if not (v >= 0 if allow_zero else v > 0) or not v <= MAX_METRES or 0 < v < MIN_METRES:
         raise ParameterError(
-            f"{name}={value!r}: expected a distance in metres from {low} to {MAX_METRES:,.0f}"
+            f"{name}={value!r}: expected a distance in metres from {low} to {MAX_METRES:,.0f} "
+            f"(a non-zero one at least {MIN_METRES:g})"
         )
     return v
 
@@ -144,34 +164,41 @@ def date(name: str, value: Any) -> Any:
     return ts
 
 
-def event_times(name: str, frame: Any) -> None:
+def event_times(name: str, frame: Any) -> Any:
     """The time columns of an event table a stage reads (``occurred_at``, ``occurred_from``,
     ``occurred_to``, where present) must hold datetimes, within the plausible window
     (``options.plausible_dates``, the window :func:`~trygghet_geo.read_incidents` flags ``implausible_date``
     by): text, numbers or a column of mixed time zones, and a date such as 1678 or 2262, raise
     :class:`~trygghet_geo.errors.SchemaError` naming the column and the row, instead of a crash or a time
-    cube of centuries deep inside the stage."""
+    cube of centuries deep inside the stage.
+
+    Returns the table with each such column as pandas datetimes (a copy when one changed): pyarrow
+    timestamps and datetimes kept as objects (several time zones, a concat of frames) become datetimes in
+    Stockholm time, so the stage reads them with ``.dt`` like any other."""
     import numpy as np
     import pandas as pd
 
     from trygghet_geo.errors import SchemaError
     from trygghet_geo.io._dates import date_window
 
+    table(name, frame, geo=False)
+    changed: dict[str, Any] = {}
     for col in ("occurred_at", "occurred_from", "occurred_to"):
         if col not in frame.columns:
             continue
         values = frame[col]
         if isinstance(values, pd.DataFrame):
             raise SchemaError(f"{name}: the column {col!r} appears {values.shape[1]} times")
+        if isinstance(values.dtype, pd.ArrowDtype) and pd.api.types.is_datetime64_any_dtype(values.dtype):
+            values = changed[col] = pd.Series(pd.DatetimeIndex(values), index=values.index, name=col)
         if not (
             isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values.dtype)
         ):
             if values.isna().all():
                 continue
             if pd.api.types.infer_dtype(values, skipna=True) in ("datetime", "datetime64"):
-                # Timestamps kept as objects (a concat of frames, or of several time zones): the stages
-                # read them with pd.to_datetime(..., utc=True); only the window is checked here.
-                values = pd.to_datetime(values, utc=True)
+                # Timestamps kept as objects (a concat of frames, or of several time zones)
+                values = changed[col] = pd.to_datetime(values, utc=True).dt.tz_convert("Europe/Stockholm")
             else:
                 raise SchemaError(
                     f"{name}: {col!r} holds {values.dtype} values, not datetimes of one time zone (e.g. "
@@ -189,6 +216,7 @@ def event_times(name: str, frame: Any) -> None:
                 f"{hi.date()} (options.plausible_dates), e.g. row {frame.index[i]!r}: {values.iloc[i]}; "
                 "read_incidents flags such rows implausible_date and leaves them out"
             )
+    return frame.assign(**changed) if changed else frame
 
 
 def bbox(name: str, value: Any) -> tuple[float, float, float, float]:
@@ -207,3 +235,149 @@ def bbox(name: str, value: Any) -> tuple[float, float, float, float]:
             "below its maximum (longitude -180…180, latitude -90…90); is the order swapped?"
         )
     return min_lon, min_lat, max_lon, max_lat
+
+
+# --- arguments of the newer public functions: kinds of value, objects and paths ---------------------------
+
+
+def flag(name: str, value: Any, *, allow_none: bool = False) -> bool | None:
+    """``True`` or ``False`` (numpy's too; ``None`` when ``allow_none``): text such as ``"False"`` or
+    ``"nej"``, which Python reads as true, and NaN are refused."""
+    import numpy as np
+
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise ParameterError(f"{name}={value!r}: expected True or False")
+
+
+def choice(name: str, value: Any, allowed: Any) -> str:
+    """One of the words ``allowed``, read without regard to case or surrounding blanks (``" Quartic"`` is
+    ``"quartic"``); anything else is refused with the words accepted."""
+    words = tuple(allowed)
+    if isinstance(value, str):
+        word = value.strip().casefold()
+        for w in words:
+            if word == w.casefold():
+                return str(w)
+    raise ParameterError(f"{name}={value!r}: expected one of {', '.join(map(repr, words))}")
+
+
+def network(name: str, value: Any, *, allow_none: bool = False) -> Any:
+    """A :class:`~trygghet_geo.network.StreetNetwork` (``None`` too when ``allow_none``); a GeoDataFrame of
+    lines is pointed to :func:`~trygghet_geo.network.network_from_lines`."""
+    from trygghet_geo.errors import ParameterTypeError
+    from trygghet_geo.network import StreetNetwork
+
+    if isinstance(value, StreetNetwork) or (value is None and allow_none):
+        return value
+    hint = " (build one from street lines with network_from_lines)" if hasattr(value, "geometry") else ""
+    raise ParameterTypeError(f"{name}: expected a StreetNetwork, got {type(value).__name__}{hint}")
+
+
+def table(name: str, value: Any, *, geo: bool = True, allow_none: bool = False) -> Any:
+    """A (Geo)DataFrame (``None`` too when ``allow_none``); a GeoSeries, a list or None is refused."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from trygghet_geo.errors import ParameterTypeError
+
+    if value is None and allow_none:
+        return None
+    kind = gpd.GeoDataFrame if geo else pd.DataFrame
+    if not isinstance(value, kind):
+        raise ParameterTypeError(
+            f"{name}: expected a {'GeoDataFrame' if geo else 'DataFrame'}, got {type(value).__name__}"
+            + (" (wrap it: geopandas.GeoDataFrame(geometry=...))" if isinstance(value, gpd.GeoSeries) else "")
+        )
+    return value
+
+
+def analysis(name: str, value: Any) -> Any:
+    """What :func:`~trygghet_geo.analyze` returns (anything with its ``incidents``, ``places`` and
+    ``network``)."""
+    from trygghet_geo.errors import ParameterTypeError
+
+    if all(hasattr(value, a) for a in ("incidents", "places", "hotspots", "network", "meta")):
+        return value
+    raise ParameterTypeError(f"{name}: expected the result of analyze(), got {type(value).__name__}")
+
+
+def pieces(name: str, length_m: Any, total_m: float) -> float:
+    """A piece length (:func:`metres`) that cuts ``total_m`` metres of street into at most
+    :data:`MAX_PIECES` pieces."""
+    v = float(metres(name, length_m))  # type: ignore[arg-type]
+    if total_m / v > MAX_PIECES:
+        raise ParameterError(
+            f"{name}={length_m!r}: would cut the network's {total_m / 1000:,.1f} km of street into "
+            f"{total_m / v:,.0f} pieces (at most {MAX_PIECES:,}); use a longer length"
+        )
+    return v
+
+
+def path(name: str, value: Any, *, read: bool = False, folder: bool = False, hint: str = "") -> Path:
+    """A file or folder path (``str``, ``os.PathLike`` or bytes) as a :class:`~pathlib.Path`.
+
+    ``read``: an existing file (a folder when ``folder``) is expected (``hint`` ends the message when it is
+    missing). Otherwise it is written: an existing folder where a file is meant (or a file where a folder
+    is), or a file among its parents, is refused before any work."""
+    import os
+
+    from trygghet_geo.errors import InputError, ParameterTypeError
+
+    if isinstance(value, bytes):
+        value = os.fsdecode(value)
+    if not isinstance(value, str | os.PathLike):
+        raise ParameterTypeError(f"{name}={value!r}: expected a file path (str or pathlib.Path)")
+    text = os.fspath(value)
+    if not isinstance(text, str) or not text.strip() or "\x00" in text:
+        raise ParameterError(f"{name}={value!r}: expected a file path; this one is empty or holds a NUL")
+    p = Path(text)
+    what = "folder" if folder else "file"
+    if read:
+        if not p.exists():
+            raise InputError(f"{name}: {p}: no such {what}{hint}")
+        if p.is_dir() != folder:
+            raise InputError(f"{name}: {p}: is a {'file' if folder else 'folder'}; expected a {what}")
+        return p
+    if p.exists() and p.is_dir() != folder:
+        other = "file" if folder else "folder"
+        raise ParameterError(f"{name}: {p}: is a {other}; expected a {what} to write")
+    for parent in p.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ParameterError(f"{name}: {p}: {parent} is a file, so nothing can be written under it")
+            break
+    return p
+
+
+def text(name: str, value: Any, *, allow_none: bool = True, stem: bool = False) -> str | None:
+    """A text (``None`` too when ``allow_none``). ``stem``: a file name without folder: no separator, NUL,
+    lone surrogate, and at most 100 characters."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise ParameterError(f"{name}={value!r}: expected a text")
+    if stem:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParameterError(f"{name}={value[:40]!r}: holds a character no file name can hold") from None
+        if not value.strip() or len(value) > 100 or any(c in value for c in "/\\\x00"):
+            raise ParameterError(
+                f"{name}={value[:40]!r}: expected a file name of 1 to 100 characters, without / \\ or NUL"
+            )
+    return str(value)
+
+
+def period(name: str, value: Any) -> tuple[Any, Any]:
+    """A ``(start, end)`` pair of :func:`date` values, the start not after the end, as Timestamps."""
+    if isinstance(value, str | bytes | dict) or not hasattr(value, "__len__") or len(value) != 2:
+        raise ParameterError(f"{name}={value!r}: expected a (start, end) pair of dates")
+    start, end = date(f"{name}[0]", value[0]), date(f"{name}[1]", value[1])
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        raise ParameterError(f"{name}={value!r}: give both dates with a time zone or neither")
+    if end < start:
+        raise ParameterError(f"{name}={value!r}: the end is before the start; is the order swapped?")
+    return start, end

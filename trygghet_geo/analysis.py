@@ -620,9 +620,12 @@ def left_out_table(
     (:func:`.privacy.redact_table`), since the table is written to disk. The row counts by reason equal
     ``analysis.left_out`` (``analysis.observations_left_out``).
     """
-    from trygghet_geo import schema
+    from trygghet_geo import _validate, schema
     from trygghet_geo.output.privacy import redact_table
 
+    _validate.analysis("analysis", analysis)
+    kind = _validate.choice("kind", kind, ("incidents", "observations"))  # type: ignore[assignment]
+    privacy = _validate.choice("privacy", privacy, ("internal", "shared"))  # type: ignore[assignment]
     if kind == "observations":
         from trygghet_geo._precision import observation_reasons
 

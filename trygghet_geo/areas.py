@@ -265,7 +265,8 @@ def area_summary(
     from trygghet_geo import _validate
     from trygghet_geo.followup import _parse_period, _usable_incidents
 
-    _validate.probability("alpha", alpha)
+    alpha = _validate.probability("alpha", alpha)  # a Fraction becomes the float scipy takes
+    _validate.table("places", places, allow_none=True)
     table = _areas_table(areas)
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from numbers import Real
 from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
@@ -190,12 +191,18 @@ def network_kde(
         0 when off). With adaptive bandwidths,
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
-    _check(kernel, method, lixel_m, max_depth)
+    from trygghet_geo import _validate
+
+    _validate.network("network", network)
+    kernel, method, max_depth = _check(kernel, method, lixel_m, max_depth)
+    adaptive = _validate.flag("adaptive", adaptive, allow_none=True)
     walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
     tol = _consolidate.check_tolerance(
         _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
     )
     trim = _check_distances(events, lixel_m, max_snap_m, trim_bw_m)
+    _validate.pieces("lixel_m", lixel_m, float(network.edges["length_m"].sum()))
+    events = _validate.event_times("events", _validate.table("events", events))
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)
@@ -271,17 +278,16 @@ def network_kde(
     return out
 
 
-def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> None:
-    if kernel not in _nkde.KERNELS:
-        raise InputError(f"kernel must be one of {list(_nkde.KERNELS)}, got {kernel!r}")
-    if method not in _nkde.METHODS:
-        raise InputError(f"method must be one of {list(_nkde.METHODS)}, got {method!r}")
-    if isinstance(lixel_m, bool) or not isinstance(lixel_m, int | float) or not lixel_m > 0:
-        raise InputError(f"lixel_m must be a positive number of metres, got {lixel_m!r}")
-    if max_depth is not None and (
-        isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1
-    ):
-        raise InputError(f"max_depth must be a positive integer or None, got {max_depth!r}")
+def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> tuple[Any, Any, int | None]:
+    """The kernel and method words (any case) and ``max_depth`` (numpy integers too), checked."""
+    from trygghet_geo import _validate
+
+    kernel = _validate.choice("kernel", kernel, _nkde.KERNELS)
+    method = _validate.choice("method", method, _nkde.METHODS)
+    _validate.metres("lixel_m", lixel_m)
+    if max_depth is not None:
+        max_depth = _validate.count("max_depth", max_depth, minimum=1)
+    return kernel, method, max_depth
 
 
 def _check_distances(events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: float | None) -> float | None:
@@ -292,20 +298,19 @@ def _check_distances(events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: 
     trim = _trim(trim_bw_m)
     _validate.metres("lixel_m", lixel_m)
     _validate.metres("max_snap_m", max_snap_m)
-    _validate.event_times("events", events)
     return trim
 
 
 def _min_share(min_share: float) -> float:
-    if isinstance(min_share, bool) or not isinstance(min_share, int | float) or not 0.0 <= min_share < 1.0:
+    if isinstance(min_share, bool) or not isinstance(min_share, Real) or not 0.0 <= min_share < 1.0:
         raise InputError(f"min_share must be a number in [0, 1) (0: off), got {min_share!r}")
     return float(min_share)
 
 
 def _grid(bandwidth_m: float | Sequence[float] | None) -> list[float]:
     values = DEFAULT_BANDWIDTHS if bandwidth_m is None else bandwidth_m
-    if isinstance(values, int | float) and not isinstance(values, bool):
-        values = [values]
+    if isinstance(values, Real) and not isinstance(values, bool):
+        values = [float(values)]
     try:
         grid = [float(v) for v in values]  # type: ignore[union-attr]
     except (TypeError, ValueError) as exc:
@@ -314,7 +319,9 @@ def _grid(bandwidth_m: float | Sequence[float] | None) -> list[float]:
         ) from exc
     if not grid or not all(np.isfinite(v) and v > 0 for v in grid):
         raise InputError(f"bandwidth_m must be positive numbers of metres, got {bandwidth_m!r}")
-    return sorted(set(grid))
+    from trygghet_geo import _validate
+
+    return sorted({_validate.metres("bandwidth_m", v) or v for v in grid})  # and the bounds of every distance
 
 
 def _usable_events(
@@ -369,6 +376,14 @@ def _time_column(time: Any, events: pd.DataFrame) -> str | None:
             )
         if time[0] not in events.columns:
             raise InputError(f"time: no column {time[0]!r} in the events")
+        from trygghet_geo import _validate
+
+        _validate.positive("time (its bandwidth in days)", time[1])
+        for date in np.atleast_1d(np.asarray(time[2], dtype=object)) if len(time) == 3 else ():
+            _validate.date("time (a reference date)", date)
+        values = events[time[0]]
+        if not (pd.api.types.is_datetime64_any_dtype(values.dtype) or values.isna().all()):
+            raise InputError(f"time: the column {time[0]!r} holds {values.dtype} values, not datetimes")
         return str(time[0])
     return schema.OCCURRED_AT if schema.OCCURRED_AT in events.columns else None
 
@@ -425,12 +440,9 @@ def _sums(
 def _trim(trim_bw_m: float | None) -> float | None:
     if trim_bw_m is None:
         return None
-    if isinstance(trim_bw_m, bool) or not isinstance(trim_bw_m, int | float) or not trim_bw_m > 0:
-        raise InputError(f"trim_bw_m must be a positive number of metres or None, got {trim_bw_m!r}")
     from trygghet_geo import _validate
 
-    _validate.metres("trim_bw_m", trim_bw_m)  # and the bounds every distance has
-    return float(trim_bw_m)
+    return _validate.metres("trim_bw_m", trim_bw_m)  # numpy numbers too, and the bounds every distance has
 
 
 def _class_fn(

@@ -158,9 +158,8 @@ def compare_periods(
 
     _validate.probability("alpha", alpha)
     _validate.metres("radius_m", radius_m, allow_none=True)
-    _validate.event_times("incidents", incidents)
-    if method not in ("exact", "normal"):
-        raise ParameterError(f"method must be 'exact' or 'normal', got {method!r}")
+    method = _validate.choice("method", method, ("exact", "normal"))  # type: ignore[assignment]
+    season_aware = bool(_validate.flag("season_aware", season_aware))
     inc, left_out = _usable_incidents(incidents, network)
     p_before, p_after = _parse_period(before, "before", inc), _parse_period(after, "after", inc)
     if p_before.start < p_after.end and p_after.start < p_before.end:
@@ -495,8 +494,12 @@ def _usable_incidents(
     """Incidents that can be counted (status ok, located, dated), metric CRS; the rest counted by reason."""
     import geopandas as gpd
 
+    from trygghet_geo import _validate
+
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise SchemaError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
+    _validate.network("network", network, allow_none=True)
+    incidents = _validate.event_times("incidents", incidents)  # pyarrow or mixed-zone times read as datetimes
     for col in (schema.OCCURRED_AT, schema.CATEGORY):
         if col not in incidents.columns:
             raise SchemaError(f"incidents: missing column {col!r} (have {list(incidents.columns)})")
@@ -546,10 +549,15 @@ def _places_metric(places: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
 
 
 def _radii(places: gpd.GeoDataFrame, radius_m: float | None) -> np.ndarray:
+    from trygghet_geo import _validate
+
+    radius_m = _validate.metres("radius_m", radius_m, allow_none=True)
     col = places["radius_m"].to_numpy(float) if "radius_m" in places.columns else np.full(len(places), np.nan)
     if radius_m is not None:
         col = np.where(np.isnan(col), float(radius_m), col)
-    is_point = np.array([g is not None and g.geom_type in ("Point", "MultiPoint") for g in places.geometry])
+    is_point = np.array(
+        [g is not None and g.geom_type in ("Point", "MultiPoint") for g in places.geometry], dtype=bool
+    )
     bad = is_point & ~(col > 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

@@ -119,12 +119,17 @@ def hotlist(
 
     from trygghet_geo import _validate
 
-    for name, value in (("days", days), ("baseline_days", baseline_days)):  # pandas dates end in 2262
-        _validate.count(name, value, minimum=1, maximum=_validate.MAX_DAYS)
-    _validate.count("top", top, minimum=1)
+    # pandas dates end in 2262; numpy integers become Python ones (a uint8 overflows the date arithmetic)
+    days = _validate.count("days", days, minimum=1, maximum=_validate.MAX_DAYS)
+    baseline_days = _validate.count("baseline_days", baseline_days, minimum=1, maximum=_validate.MAX_DAYS)
+    top = _validate.count("top", top, minimum=1)
     _validate.probability("alpha", alpha)
     _validate.metres("segment_m", segment_m)
-    _validate.event_times("incidents", incidents)
+    _validate.network("network", network, allow_none=True)
+    if network is not None:
+        _validate.pieces("segment_m", segment_m, float(network.edges["length_m"].sum()))
+    _validate.table("places", places, allow_none=True)
+    incidents = _validate.event_times("incidents", _validate.table("incidents", incidents))
     inc = _counted(incidents)
     window, baseline, recent, base = _windows(inc, days, baseline_days, end)
     parts = []
@@ -342,10 +347,15 @@ def write_hotlist(
     >>> sorted(p.name for p in paths.values())
     ['hotlist.docx', 'hotlist.html']
     """
+    from trygghet_geo import _validate
     from trygghet_geo.output._hotlist import write_files
 
+    out = _validate.path("out", out, folder=True)
+    synthetic = bool(_validate.flag("synthetic", synthetic))
+    title = _validate.text("title", title)
+    source_note = _validate.text("source_note", source_note)
     return write_files(
-        table, Path(out), privacy=privacy, k=k, title=title, synthetic=synthetic, source_note=source_note
+        table, out, privacy=privacy, k=k, title=title, synthetic=synthetic, source_note=source_note
     )
 
 
@@ -364,10 +374,14 @@ def hotlist_of(
     hotspot's place when it holds k incidents), the sample's synthetic label carried over. Keywords go to
     :func:`hotlist`; returns the paths by ``hotlist`` (HTML) and ``hotlist_docx``.
     """
-    from trygghet_geo._kgate import DEFAULT_K
+    from trygghet_geo import _validate
+    from trygghet_geo._kgate import DEFAULT_K, check_gate
     from trygghet_geo.output.privacy import shared_places
 
+    _validate.analysis("analysis", analysis)
+    _validate.path("out", out, folder=True)
     k = DEFAULT_K if k is None else k
+    check_gate(privacy, k, 100.0)  # before the hot-list is made
     places = analysis.places
     if privacy == "shared":
         places = shared_places(analysis.places, analysis.hotspots, k=k)

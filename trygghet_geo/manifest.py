@@ -146,8 +146,10 @@ def run_start(manifest: Mapping[str, Any] | None) -> dt.datetime:
 # --- hashes -------------------------------------------------------------------------------------------------
 def sha256_file(path: str | Path) -> str:
     """SHA-256 of a file's bytes (hex)."""
+    from trygghet_geo import _validate
+
     h = hashlib.sha256()
-    with Path(path).open("rb") as f:
+    with _validate.path("path", path, read=True).open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -400,6 +402,9 @@ def output_manifest(analysis: AnalysisLike, **output: Any) -> dict[str, Any]:
 
     An :class:`Analysis` built by hand has no run manifest; it gets the versions and the counts.
     """
+    from trygghet_geo import _validate
+
+    _validate.analysis("analysis", analysis)
     base = dict(getattr(analysis, "manifest", None) or {})
     if not base:
         clock = _Clock()
@@ -419,9 +424,12 @@ def write_manifest(
     manifest: Mapping[str, Any], folder: str | Path, outputs: list[Path] | tuple[Path, ...] = ()
 ) -> Path:
     """Write ``manifest.json`` into ``folder``, with the SHA-256 of each of ``outputs`` (by file name)."""
-    folder = Path(folder)
+    from trygghet_geo import _validate
+
+    folder = _validate.path("folder", folder, folder=True)
     full = dict(manifest)
     full["outputs"] = [{"file": Path(p).name, "sha256": sha256_file(p)} for p in outputs]
     path = folder / MANIFEST_FILE
+    folder.mkdir(parents=True, exist_ok=True)
     path.write_text(manifest_json(full) + "\n", encoding="utf-8")
     return path

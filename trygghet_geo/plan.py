@@ -236,9 +236,10 @@ def write_plan_template(path: str | Path, places: PlacesLike = None) -> Path:
     >>> read_plan(p)[["row", "place", "status"]].values.tolist()
     [[2, 'Torget', 'planerad'], [3, 'Parken', 'planerad']]
     """
+    from trygghet_geo import _validate
     from trygghet_geo.io._write import write_sheets, write_table
 
-    path = Path(path)
+    path = _validate.path("path", path)
     names = _place_names(places)
     table = pd.DataFrame({h: [""] * len(names) for h in HEADERS.values()})
     table[HEADERS["place"]] = names
@@ -345,7 +346,9 @@ def read_plan(path: str | Path, *, places: PlacesLike = None, sheet: str | int |
     InputError
         The file cannot be read or has no ``Plats``/``Åtgärd``/``Status`` column.
     """
-    path = Path(path)
+    from trygghet_geo import _validate
+
+    path = _validate.path("path", path, read=True, hint="; write one with write_plan_template")
     frame, rows = _read_table(path, sheet)
     cols = _columns(frame, path)
     problems: list[tuple[int, str, str]] = []

@@ -253,9 +253,10 @@ def export_places(
     """
     import geopandas as gpd  # slow to import; rank.py keeps it out of module import
 
+    from trygghet_geo import _validate
     from trygghet_geo.io._write import write_table
 
-    path = Path(path)
+    path = _validate.path("path", path)
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
     if not isinstance(places, gpd.GeoDataFrame) or places.geometry.name not in places.columns:

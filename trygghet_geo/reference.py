@@ -72,9 +72,9 @@ def _norm(name: object) -> str:
 def _read_table(source: str | Path | pd.DataFrame, what: str) -> tuple[pd.DataFrame, str]:
     if isinstance(source, pd.DataFrame):
         return source.copy(), what
-    path = Path(source)
-    if not path.exists():
-        raise InputError(f"{what} {str(path)!r}: no such file")
+    from trygghet_geo import _validate
+
+    path = _validate.path(what, source, read=True)
     if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
         return pd.read_excel(path, dtype=str, engine="calamine"), str(path)
     raw = path.read_bytes()
@@ -84,7 +84,9 @@ def _read_table(source: str | Path | pd.DataFrame, what: str) -> tuple[pd.DataFr
             break
         except UnicodeDecodeError:
             continue
-    first = text.splitlines()[0] if text else ""
+    if not text.strip():
+        raise InputError(f"{what} {str(path)!r}: the file is empty; expected a header line and rows")
+    first = text.splitlines()[0]
     sep = ";" if first.count(";") >= first.count(",") else ","
     import io
 

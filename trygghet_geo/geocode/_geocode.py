@@ -43,6 +43,10 @@ _MIN_SCORE = 50.0  # answers below this are treated as failed
 
 
 def _as_frame(df_or_texts: Any, text_column: str) -> pd.DataFrame:
+    if not isinstance(text_column, str) or (
+        max(text_column, default="") >= "\ud800" and any("\ud800" <= c <= "\udfff" for c in text_column)
+    ):
+        raise SchemaError(f"geocode: text_column={text_column!r}: expected a column name")
     if isinstance(df_or_texts, pd.DataFrame):
         if text_column not in df_or_texts.columns:
             raise SchemaError(
@@ -53,10 +57,12 @@ def _as_frame(df_or_texts: Any, text_column: str) -> pd.DataFrame:
     if isinstance(df_or_texts, str):
         raise GeocodingError("geocode: pass a list of texts or a table, not a single string")
     if isinstance(df_or_texts, pd.Series | Sequence | np.ndarray):
-        return pd.DataFrame(
-            {text_column: list(df_or_texts)},
-            index=df_or_texts.index if isinstance(df_or_texts, pd.Series) else None,
-        )
+        columns = {text_column: list(df_or_texts)}
+        index = df_or_texts.index if isinstance(df_or_texts, pd.Series) else None
+        try:
+            return pd.DataFrame(columns, index=index)
+        except UnicodeEncodeError:  # a text with a lone surrogate fits no pyarrow string: kept as an object
+            return pd.DataFrame(columns, index=index, dtype=object)
     raise GeocodingError(
         f"geocode: expected a DataFrame or a sequence of texts, got {type(df_or_texts).__name__}"
     )
@@ -155,6 +161,11 @@ def geocode(
     """
     if not isinstance(gazetteer, Gazetteer):
         raise GeocodingError(f"geocode: gazetteer must be a Gazetteer, got {type(gazetteer).__name__}")
+    from trygghet_geo import _validate
+
+    cache = bool(_validate.flag("cache", cache))
+    if isinstance(online, bool | np.bool_):  # numpy's False is False
+        online = bool(online)
     df = _as_frame(df_or_texts, text_column)
     todo = _rows_to_geocode(df, text_column)
     keys = [normalize_text(t) if isinstance(t, str) else "" for t in df[text_column].to_numpy()[todo]]

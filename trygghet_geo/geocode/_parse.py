@@ -79,6 +79,7 @@ def normalize_text(text: str) -> str:
     'alexandersgatan 12 b'
     """
     t = unicodedata.normalize("NFC", str(text)).lower()
+    t = re.sub("[\ud800-\udfff]", "\ufffd", t)  # a lone surrogate (broken decoding) can be stored nowhere
     t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
     t = t.replace("\u00a0", " ")
     t = re.sub(r"\s+", " ", t)

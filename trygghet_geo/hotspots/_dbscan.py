@@ -86,6 +86,9 @@ def _check_positions(
     network: StreetNetwork,
     sample_weight: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from trygghet_geo import _validate
+
+    _validate.network("network", network)
     e = np.asarray(edge_id)
     if e.ndim == 1 and np.issubdtype(e.dtype, np.floating):  # a column with NaN for rows not snapped
         whole = np.where(np.isnan(e), -1.0, e)
@@ -471,9 +474,12 @@ def suggest_eps(
     """
     from sklearn.utils import check_random_state
 
-    _check_params(max_distance_m, k)
     from trygghet_geo import _validate
 
+    _validate.metres("max_distance_m", max_distance_m)  # named as the caller knows them, before the check
+    k = _validate.count("k", k, minimum=1)  # DBSCAN's own (eps_m, min_samples) names
+    rule = _validate.choice("rule", rule, ("null", "knee"))  # type: ignore[assignment]
+    _check_params(max_distance_m, k)
     if sample_size is not None:
         _validate.count("sample_size", sample_size, minimum=1)
     _validate.seed("random_state", random_state)

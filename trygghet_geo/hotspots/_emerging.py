@@ -11,7 +11,7 @@ pymannkendall work one location (or one time step) at a time; the tests check bo
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import sparse
 
 from trygghet_geo._text import text
-from trygghet_geo.errors import InputError, ParameterError
+from trygghet_geo.errors import InputError
 from trygghet_geo.hotspots._aoristic import aoristic_bins
 from trygghet_geo.hotspots._emerging_null import GLOBAL_WINDOWS, GlobalWindow, gi_star, null_moments
 from trygghet_geo.hotspots._fdr import significant as fdr_significant
@@ -190,18 +190,18 @@ def _check(
     n_steps: int | None,
     alpha: float,
     global_window: str,
-) -> None:
-    if global_window not in GLOBAL_WINDOWS:
-        raise ParameterError(f"global_window must be one of {list(GLOBAL_WINDOWS)}, got {global_window!r}")
-    if time_step not in _FREQ:
-        raise ParameterError(f"time_step must be one of {sorted(_FREQ)}, got {time_step!r}")
+) -> tuple[Any, Any, int | None]:
+    """The checked ``time_step`` and ``global_window`` words (any case) and ``n_steps`` (a Python int)."""
     from trygghet_geo import _validate
 
+    global_window = _validate.choice("global_window", global_window, GLOBAL_WINDOWS)
+    time_step = _validate.choice("time_step", time_step, sorted(_FREQ))
     _validate.metres("segment_m", segment_m)
     _validate.metres("neighbourhood_m", neighbourhood_m, allow_none=True)
     if n_steps is not None:
-        _validate.count("n_steps", n_steps, minimum=2, maximum=MAX_STEPS)
+        n_steps = _validate.count("n_steps", n_steps, minimum=2, maximum=MAX_STEPS)
     _validate.probability("alpha", alpha)
+    return time_step, global_window, n_steps
 
 
 def emerging_hotspots(
@@ -304,12 +304,15 @@ def emerging_hotspots(
     >>> seg.loc[seg["from_m"] == 1000, "pattern"].item(), seg.attrs["neighbourhood_m"]
     ('new', 100.0)
     """
-    _check(time_step, segment_m, neighbourhood_m, n_steps, alpha, global_window)
+    checked = _check(time_step, segment_m, neighbourhood_m, n_steps, alpha, global_window)
+    time_step, global_window, n_steps = checked
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
     from trygghet_geo import _validate
 
-    _validate.event_times("incidents", incidents)
+    _validate.network("network", network)
+    _validate.pieces("segment_m", segment_m, float(network.edges["length_m"].sum()))
+    incidents = _validate.event_times("incidents", incidents)
     lix = lixelize(network, float(segment_m))
     edge_id, offset = snapped_positions(incidents, network)
     seg_of = _segment_of(lix, edge_id, offset)

@@ -47,7 +47,10 @@ _SIM_CHUNK = 2_000_000  # pairs handled per vectorised step of one simulation
 
 
 def _bands(values: Sequence[float], name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):  # text such as "0,100,200"
+        arr = np.array([])
     if arr.ndim != 1 or len(arr) < 2 or not np.isfinite(arr).all() or arr[0] < 0 or np.any(np.diff(arr) <= 0):
         raise ParameterError(
             f"{name} must be at least two increasing non-negative numbers (band edges), got {values!r}"
@@ -255,7 +258,8 @@ def near_repeat(
     _validate.seed("random_state", random_state)
     if not isinstance(incidents, gpd.GeoDataFrame):
         raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
-    _validate.event_times("incidents", incidents)
+    incidents = _validate.event_times("incidents", incidents)
+    _validate.network("network", network)
     workers = _workers(n_jobs)
     t_all, has_time = _event_times(incidents)
     edge_id, offset = snapped_positions(incidents, network)

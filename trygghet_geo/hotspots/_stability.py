@@ -58,8 +58,15 @@ def hotspot_stability(
     >>> hotspot_stability(hs, inc, net, eps_m=20, min_samples=5)["stability"].tolist()
     [1.0]
     """
-    out = hotspots.copy()
+    from trygghet_geo import _validate
     from trygghet_geo.network.snap import stored_positions
+
+    _validate.metres("eps_m", eps_m)
+    min_samples = _validate.count("min_samples", min_samples, minimum=1)
+    street_weighted = bool(_validate.flag("street_weighted", street_weighted))
+    _validate.table("incidents", incidents)
+    _validate.network("network", network)
+    out = _validate.table("hotspots", hotspots).copy()
 
     e_all, t_all = stored_positions(incidents, network)
     located = incidents[e_all >= 0]

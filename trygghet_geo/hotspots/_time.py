@@ -14,6 +14,7 @@ TimeProfile(hours='21–00', weekdays='fre–lör', daypart='kvällar')
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,13 +60,13 @@ def time_profile(
     evening. Intervals longer than ``max_interval_h`` (default 7 days) count at their start. Instant events
     count exactly as without ``until``.
     """
-    stamps = pd.to_datetime(times, errors="coerce")
+    stamps = _stamps(times)
     if len(stamps.dropna()) < _MIN_EVENTS:
         return TimeProfile()
     keep = np.ones(len(stamps), dtype=bool) if known is None else np.asarray(known, dtype=bool)
     frame = pd.DataFrame({schema.OCCURRED_FROM: pd.Series(stamps).reset_index(drop=True)})
     if until is not None:
-        frame[schema.OCCURRED_TO] = pd.to_datetime(until, errors="coerce").reset_index(drop=True)
+        frame[schema.OCCURRED_TO] = _stamps(until).reset_index(drop=True)
     a = aoristic_hours(frame, max_interval_h=max_interval_h)
     hour_ns = a.hour.astype(np.int64) // 3_600_000_000_000
     clock = keep[a.event]
@@ -81,15 +82,22 @@ def time_profile(
     return TimeProfile(hours, weekdays, daypart)
 
 
+def _stamps(values: Any) -> pd.Series:
+    """``values`` as datetimes, unreadable ones NaT; text or objects with several UTC offsets (summer and
+    winter time written out) in Stockholm time, where pandas alone refuses mixed offsets."""
+    try:
+        return pd.Series(pd.to_datetime(values, errors="coerce"))
+    except (ValueError, TypeError):
+        return pd.Series(pd.to_datetime(values, errors="coerce", utc=True)).dt.tz_convert("Europe/Stockholm")
+
+
 def hour_weekday_counts(
     times: pd.Series, until: pd.Series | None = None, *, max_interval_h: float = MAX_INTERVAL_H
 ) -> tuple[np.ndarray, np.ndarray]:
     """Aoristic event counts per hour of the day (24) and per weekday (7, Monday first)."""
-    frame = pd.DataFrame(
-        {schema.OCCURRED_FROM: pd.to_datetime(times, errors="coerce").reset_index(drop=True)}
-    )
+    frame = pd.DataFrame({schema.OCCURRED_FROM: _stamps(times).reset_index(drop=True)})
     if until is not None:
-        frame[schema.OCCURRED_TO] = pd.to_datetime(until, errors="coerce").reset_index(drop=True)
+        frame[schema.OCCURRED_TO] = _stamps(until).reset_index(drop=True)
     a = aoristic_hours(frame, max_interval_h=max_interval_h)
     hour_ns = a.hour.astype(np.int64) // 3_600_000_000_000
     return (

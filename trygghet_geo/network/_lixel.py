@@ -55,8 +55,8 @@ def lixelize(network: StreetNetwork, length_m: float) -> gpd.GeoDataFrame:
     """
     from trygghet_geo import _validate
 
-    _validate.metres("length_m", length_m)
-    edges = network.edges
+    edges = _validate.network("network", network).edges
+    _validate.pieces("length_m", length_m, float(edges["length_m"].sum()))
     lengths = edges["length_m"].to_numpy(np.float64)
     n_pieces = np.maximum(1, np.rint(lengths / float(length_m))).astype(np.int64)
     edge = np.repeat(np.arange(len(edges)), n_pieces)

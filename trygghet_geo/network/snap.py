@@ -60,6 +60,9 @@ def points_xy(points: Any, network: StreetNetwork) -> tuple[np.ndarray, pd.Index
     A GeoDataFrame/GeoSeries is reprojected to the network's CRS (it must have a CRS); missing or empty
     geometries give NaN rows. Anything else must be an (n, 2) array-like already in the network's CRS.
     """
+    from trygghet_geo import _validate
+
+    _validate.network("network", network)
     if isinstance(points, gpd.GeoDataFrame | gpd.GeoSeries):
         geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
         geoms = align_crs(geoms, network.edges.crs, what="the points")

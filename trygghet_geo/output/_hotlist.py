@@ -141,7 +141,7 @@ def _docx(page: HotlistPage, path: Path, *, stamp: Any) -> Path:
     section.left_margin = section.right_margin = Cm(1.8)
     section.top_margin = section.bottom_margin = Cm(1.5)
     document.styles["Normal"].font.size = Pt(9)
-    document.core_properties.title = page.title
+    document.core_properties.title = page.title[:255]  # Word's core properties hold 255 characters
     document.core_properties.author = "trygghet_geo"
     document.core_properties.language = "sv-SE"
     document.add_heading(page.title, level=1)

@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from trygghet_geo.errors import ParameterError
-
 if TYPE_CHECKING:
     import geopandas as gpd
 
@@ -124,17 +122,21 @@ def lagesbild(
     >>> sorted(tg.lagesbild(result, out="ut"))  # doctest: +SKIP
     ['docx', 'html', 'map', 'pdf']
     """
+    from trygghet_geo import _validate
     from trygghet_geo.io._stamp import reproducible_zip
     from trygghet_geo.manifest import run_start
     from trygghet_geo.output._lagesbild_docx import write_docx
     from trygghet_geo.output.privacy import check_gate
 
+    _validate.analysis("analysis", analysis)
     check_gate(privacy, k, 100.0)
-    if not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 1:
-        raise ParameterError(f"top_n must be a positive integer, got {top_n!r}")
-    if not name or "/" in name or "\\" in name:
-        raise ParameterError(f"name must be a file name without folder, got {name!r}")
-    folder = Path(out)
+    top_n = _validate.count("top_n", top_n, minimum=1)
+    name = str(_validate.text("name", name, allow_none=False, stem=True))
+    title = _validate.text("title", title)
+    population = _validate.positive("population", population, allow_none=True)
+    pdf, public_map = bool(_validate.flag("pdf", pdf)), bool(_validate.flag("public_map", public_map))
+    folder = _validate.path("out", out, folder=True)
+    _check_sources(areas=areas, plan=plan, previous=previous, reference=reference, survey=survey)
     folder.mkdir(parents=True, exist_ok=True)
     fig, blocks, doc_title = document(
         analysis,
@@ -173,6 +175,21 @@ def lagesbild(
 
 LAGESBILD_KEYS = ("lagesbild", "lagesbild_docx", "lagesbild_map")
 """The keys of :func:`lagesbild_of`'s paths."""
+
+
+def _check_sources(**sources: Any) -> None:
+    """Each optional input is a file that exists, a table (``previous``: also an analysis), or None: named
+    in the error before any of the document is made."""
+    import os
+
+    from trygghet_geo import _validate
+    from trygghet_geo.errors import ParameterTypeError
+
+    for arg, value in sources.items():
+        if isinstance(value, str | bytes | os.PathLike):  # areas may be a folder (a FileGDB)
+            _validate.path(arg, value, read=True, folder=arg == "areas" and os.path.isdir(value))
+        elif not (value is None or isinstance(value, pd.DataFrame) or hasattr(value, "incidents")):
+            raise ParameterTypeError(f"{arg}: expected a file path or a table, got {type(value).__name__}")
 
 
 def lagesbild_of(analysis: AnalysisLike, inputs: Mapping[str, Path], out: str | Path) -> dict[str, Path]:

@@ -40,7 +40,7 @@ def write_docx(blocks: Sequence[Block], path: str | Path, *, title: str) -> Path
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, as Swedish municipalities print
     section.left_margin = section.right_margin = Cm(2.0)
-    document.core_properties.title = _clean(title)
+    document.core_properties.title = _clean(title)[:255]  # Word's core properties hold 255 characters
     document.core_properties.author = "trygghet_geo"
     document.core_properties.language = "sv-SE"
     document.styles["Normal"].font.size = Pt(10)

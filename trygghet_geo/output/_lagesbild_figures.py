@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
+from trygghet_geo.errors import ParameterError
 
 if TYPE_CHECKING:
     from trygghet_geo.output._source import AnalysisLike
@@ -520,4 +521,6 @@ def other_sources_list(sources: Sequence[str] | Mapping[str, str] | str | None) 
         return [("", sources)]
     if isinstance(sources, Mapping):
         return [(str(t), str(v)) for t, v in sources.items()]
+    if not isinstance(sources, Sequence):
+        raise ParameterError(f"other_sources={sources!r}: expected a text, a list of texts or a mapping")
     return [("", str(v)) for v in sources]

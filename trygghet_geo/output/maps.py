@@ -208,9 +208,12 @@ def save_html(
     >>> save_html(analysis, "karta.html")  # doctest: +SKIP
     PosixPath('karta.html')
     """
-    path = Path(path)
+    from trygghet_geo import _validate
+
+    path = _validate.path("path", path)  # refused before the map is made
     m = make_map(analysis, self_contained=self_contained, **kwargs)
     text = m.get_root().render()
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     logger.info("wrote %s (%.2f MB)", path, len(text.encode("utf-8")) / 1e6)
     return path
