@@ -192,17 +192,21 @@ def network_kde(
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     from trygghet_geo import _validate
+    from trygghet_geo.errors import ParameterError
 
-    _validate.network("network", network)
-    kernel, method, max_depth = _check(kernel, method, lixel_m, max_depth)
-    adaptive = _validate.flag("adaptive", adaptive, allow_none=True)
-    walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
-    tol = _consolidate.check_tolerance(
-        _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
-    )
-    trim = _check_distances(events, lixel_m, max_snap_m, trim_bw_m)
-    _validate.pieces("lixel_m", lixel_m, float(network.edges["length_m"].sum()))
-    events = _validate.event_times("events", _validate.table("events", events))
+    try:  # this function has always refused its arguments with InputError: kept for its callers
+        _validate.network("network", network)
+        kernel, method, max_depth = _check(kernel, method, lixel_m, max_depth)
+        adaptive = _validate.flag("adaptive", adaptive, allow_none=True)
+        walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
+        tol = _consolidate.check_tolerance(
+            _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
+        )
+        trim = _check_distances(events, lixel_m, max_snap_m, trim_bw_m)
+        _validate.pieces("lixel_m", lixel_m, float(network.edges["length_m"].sum()))
+        events = _validate.event_times("events", _validate.table("events", events))
+    except ParameterError as exc:
+        raise InputError(str(exc)) from None
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)

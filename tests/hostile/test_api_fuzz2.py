@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from api_corpus import street_grid
-from api_corpus2 import FAILURES, Ctx, cases, context, outcome, targets
+from api_corpus2 import FAILURES, Ctx, capped, cases, context, outcome, targets
 
 import trygghet_geo as tg
 
@@ -188,7 +188,7 @@ def test_meaningless_values_are_refused_before_any_work(call: Any, argument: str
     of 1850 used as a reference date, raw OSError/ValueError/TypeError for names and paths, NaN population
     printed, a k beyond any count accepted, a period of 2150 accepted."""
     (ctx.tmp / "fil.txt").write_text("x")
-    with pytest.raises(tg.TrygghetError, match=argument):
+    with pytest.raises(tg.TrygghetError, match=argument), capped(60.0, 3 * 2**30):
         _quiet(lambda: call(ctx))
 
 
