@@ -191,22 +191,10 @@ def network_kde(
         0 when off). With adaptive bandwidths,
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
-    from trygghet_geo import _validate
-    from trygghet_geo.errors import ParameterError
-
-    try:  # this function has always refused its arguments with InputError: kept for its callers
-        _validate.network("network", network)
-        kernel, method, max_depth = _check(kernel, method, lixel_m, max_depth)
-        adaptive = _validate.flag("adaptive", adaptive, allow_none=True)
-        walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
-        tol = _consolidate.check_tolerance(
-            _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
-        )
-        trim = _check_distances(events, lixel_m, max_snap_m, trim_bw_m)
-        _validate.pieces("lixel_m", lixel_m, float(network.edges["length_m"].sum()))
-        events = _validate.event_times("events", _validate.table("events", events))
-    except ParameterError as exc:
-        raise InputError(str(exc)) from None
+    args = (kernel, method, lixel_m, max_depth, adaptive, events, network, consolidate_m)
+    kernel, method, max_depth, adaptive, events, tol = _check(*args)
+    walk = _nkde.WalkLimit(max_depth, _min_share(min_share))
+    trim = _check_distances(events, lixel_m, max_snap_m, trim_bw_m)
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)
@@ -282,16 +270,38 @@ def network_kde(
     return out
 
 
-def _check(kernel: str, method: str, lixel_m: float, max_depth: int | None) -> tuple[Any, Any, int | None]:
-    """The kernel and method words (any case) and ``max_depth`` (numpy integers too), checked."""
+def _check(
+    kernel: str,
+    method: str,
+    lixel_m: float,
+    max_depth: int | None,
+    adaptive: Any,
+    events: Any,
+    network: Any,
+    consolidate_m: float | None,
+) -> tuple[Any, Any, int | None, bool | None, Any, float]:
+    """The kernel and method words (any case), ``max_depth`` (numpy integers too), ``adaptive``, the network,
+    ``lixel_m`` against the network's length, the events' times (as readable datetimes) and the
+    consolidation tolerance, checked. network_kde has always refused its arguments with InputError: kept
+    for its callers."""
     from trygghet_geo import _validate
+    from trygghet_geo.errors import ParameterError
 
-    kernel = _validate.choice("kernel", kernel, _nkde.KERNELS)
-    method = _validate.choice("method", method, _nkde.METHODS)
-    _validate.metres("lixel_m", lixel_m)
-    if max_depth is not None:
-        max_depth = _validate.count("max_depth", max_depth, minimum=1)
-    return kernel, method, max_depth
+    try:
+        _validate.network("network", network)
+        kernel = _validate.choice("kernel", kernel, _nkde.KERNELS)
+        method = _validate.choice("method", method, _nkde.METHODS)
+        _validate.pieces("lixel_m", lixel_m, float(network.edges["length_m"].sum()))
+        if max_depth is not None:
+            max_depth = _validate.count("max_depth", max_depth, minimum=1)
+        adaptive = _validate.flag("adaptive", adaptive, allow_none=True)
+        events = _validate.event_times("events", _validate.table("events", events))
+        tol = _consolidate.check_tolerance(
+            _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
+        )
+    except ParameterError as exc:
+        raise InputError(str(exc)) from None
+    return kernel, method, max_depth, adaptive, events, tol
 
 
 def _check_distances(events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: float | None) -> float | None:

@@ -204,6 +204,17 @@ def _check(
     return time_step, global_window, n_steps
 
 
+def _incidents(incidents: Any, network: Any, segment_m: float) -> Any:
+    """The incidents (their times as readable datetimes) once the network and ``segment_m`` are checked."""
+    from trygghet_geo import _validate
+
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
+    _validate.network("network", network)
+    _validate.pieces("segment_m", segment_m, float(network.edges["length_m"].sum()))
+    return _validate.event_times("incidents", incidents)
+
+
 def emerging_hotspots(
     incidents: gpd.GeoDataFrame,
     network: StreetNetwork,
@@ -306,13 +317,7 @@ def emerging_hotspots(
     """
     checked = _check(time_step, segment_m, neighbourhood_m, n_steps, alpha, global_window)
     time_step, global_window, n_steps = checked
-    if not isinstance(incidents, gpd.GeoDataFrame):
-        raise InputError(f"incidents must be a GeoDataFrame, got {type(incidents).__name__}")
-    from trygghet_geo import _validate
-
-    _validate.network("network", network)
-    _validate.pieces("segment_m", segment_m, float(network.edges["length_m"].sum()))
-    incidents = _validate.event_times("incidents", incidents)
+    incidents = _incidents(incidents, network, segment_m)
     lix = lixelize(network, float(segment_m))
     edge_id, offset = snapped_positions(incidents, network)
     seg_of = _segment_of(lix, edge_id, offset)
