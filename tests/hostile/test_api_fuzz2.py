@@ -209,3 +209,46 @@ def test_a_title_longer_than_word_allows_is_cut_in_the_docx_only(ctx: Ctx) -> No
     table = _quiet(lambda: hotlist(ctx.inc, network=ctx.net, places=ctx.run.places))
     paths = write_hotlist(table, ctx.tmp / "hl_title", title=title, privacy="internal")
     assert Document(str(paths["docx"])).core_properties.title == title[:255]
+
+
+# --- the judge itself: every failure class can be reported ---------------------------------------------
+def _fake(ctx: Ctx, behaviour: str) -> Any:
+    """A stand-in for a public function that misbehaves in one way."""
+    import time
+
+    from api_corpus2 import EITHER, OK, REFUSE, Case, Target
+
+    def call(events: Any, value: Any) -> Any:
+        if behaviour == "raw_exception":
+            raise KeyError("edge_id")
+        if behaviour == "hang":
+            time.sleep(5)
+        if behaviour == "memory":
+            return np.ones(2**34)  # 128 GB
+        if behaviour == "warning":
+            warnings.warn("overflow encountered", RuntimeWarning, stacklevel=1)
+        if behaviour == "mutated":
+            events["status"] = "rejected"
+        if behaviour == "unnamed_error":
+            raise tg.ParameterError("expected a number")
+        if behaviour == "refused_valid":
+            raise tg.ParameterError("value: no")
+        out = tg.network_kde(events, ctx.net, bandwidth_m=100.0)
+        if behaviour == "lost_rows":
+            out.attrs["n_events"] -= 1
+        if behaviour == "wrong_result":
+            out["density"] = np.nan
+        return out
+
+    expect = {"accepted_meaningless": REFUSE, "refused_valid": OK}.get(behaviour, EITHER)
+    target = Target(
+        "network_kde", call, lambda c: {"events": c.inc.copy()}, {"value": "metres"}, rows="events"
+    )
+    return Case("network_kde", "value", "metres", behaviour, expect), target
+
+
+@pytest.mark.parametrize("behaviour", ["fine", *FAILURES])
+def test_the_judge_reports_each_class(behaviour: str, ctx: Ctx) -> None:
+    case, target = _fake(ctx, behaviour)
+    cls, _ = outcome(case, target, 1.0, ctx, seconds=1.0)
+    assert cls == behaviour
