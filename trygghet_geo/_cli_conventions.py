@@ -26,7 +26,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TextIO, cast
+from typing import Any, NoReturn, TextIO, cast
 
 from trygghet_geo._text import LANGS, TEXTS, resolve_lang, text
 from trygghet_geo.errors import InputError, ParameterError, TrygghetError
@@ -36,6 +36,7 @@ __all__ = [
     "EXIT_DATA",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Parser",
     "add_conventions",
     "check_catalogue",
     "exit_code",
@@ -51,6 +52,41 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (``trygghet-geo analyze: error: …``, exit status 2); the
+    usage itself stays one ``--help`` away.
+
+    Options are written whole: argparse's abbreviations (``--n-sim`` for ``--n-simulations``) are off. An
+    abbreviation stands for one option only as long as no other option starts the same way, so a script
+    that abbreviates would change meaning, or stop working, whenever an option is added (``--no`` once
+    meant ``--no-progress`` alone, until ``--no-basemap`` and ``--no-cache`` came). A prefix of options is
+    refused naming the options it could be (see :meth:`parse_known_args`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        for extra in extras:
+            given = extra.split("=", 1)[0]
+            if not given.startswith("--") or len(given) < 3:
+                continue
+            whole = sorted(s for s in self._option_string_actions if s.startswith(given) and s != given)
+            if whole:
+                self.error(
+                    f"{given}: options are written whole, not abbreviated (so that a script keeps its "
+                    f"meaning when options are added); did you mean {' or '.join(whole)}?"
+                )
+        return parsed, extras
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
 def exit_code(exc: BaseException, *, before_work: bool = False) -> int:

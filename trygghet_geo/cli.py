@@ -25,6 +25,7 @@ from trygghet_geo._cli_conventions import (
     reading,
     ui_language,
 )
+from trygghet_geo._cli_conventions import Parser as _Parser
 from trygghet_geo._cli_conventions import fail as _fail
 from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_hotlist import add_hotlist
@@ -617,14 +618,6 @@ _SUBCOMMANDS = (
     _add_verify,
     add_batch,
 )
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors on one line (``trygghet-geo analyze: error: …``, exit status 2); the
-    usage itself stays one ``--help`` away."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
 def build_parser(lang: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
