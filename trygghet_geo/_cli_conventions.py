@@ -72,18 +72,19 @@ class Parser(argparse.ArgumentParser):
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
-        parsed, extras = super().parse_known_args(args, namespace)
-        for extra in extras:
-            given = extra.split("=", 1)[0]
-            if not given.startswith("--") or len(given) < 3:
+        for given in list(sys.argv[1:] if args is None else args):
+            if given == "--" or (self._subparsers is not None and not given.startswith("-")):
+                break  # the positionals, or (the top parser) the subcommand, whose parser looks at the rest
+            name = given.split("=", 1)[0]
+            if not name.startswith("--") or len(name) < 3 or name in self._option_string_actions:
                 continue
-            whole = sorted(s for s in self._option_string_actions if s.startswith(given) and s != given)
-            if whole:
+            whole = sorted(s for s in self._option_string_actions if s.startswith(name))
+            if whole:  # found before argparse, which takes '--opt=a b' (a space) for a positional
                 self.error(
-                    f"{given}: options are written whole, not abbreviated (so that a script keeps its "
+                    f"{name}: options are written whole, not abbreviated (so that a script keeps its "
                     f"meaning when options are added); did you mean {' or '.join(whole)}?"
                 )
-        return parsed, extras
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
@@ -110,11 +111,15 @@ def fail(args: argparse.Namespace, exc: BaseException, *, before_work: bool = Fa
         message = (
             f"unexpected error ({type(exc).__name__}: {message}); rerun with -v to see where, and report it"
         )
+    elif isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        # a write that failed (a full disk, a folder taken away): the file and the reason, as cp says it
+        message = f"error: cannot write {str(exc.filename)!r}: {exc.strerror[:1].lower()}{exc.strerror[1:]}"
     elif not isinstance(exc, TrygghetError):
         message = f"error: {type(exc).__name__}: {message}"
     else:
         message = f"error: {message}"
-    print(f"trygghet-geo {args.command}: {message}", file=sys.stderr)
+    with contextlib.suppress(OSError):  # standard error itself on a full disk: the status still tells
+        print(f"trygghet-geo {args.command}: {message}", file=sys.stderr)
     return code
 
 
@@ -158,6 +163,8 @@ class _LeftEarly:
                 return self.stream.write(text)
             except BrokenPipeError:
                 self._left()
+            except OSError as exc:  # a full disk under '> file', '> /dev/full'
+                raise self._failed(exc) from None
         return len(text)
 
     def flush(self) -> None:
@@ -166,6 +173,15 @@ class _LeftEarly:
                 self.stream.flush()
             except BrokenPipeError:
                 self._left()
+            except OSError as exc:
+                raise self._failed(exc) from None
+
+    def _failed(self, exc: OSError) -> OSError:
+        """``exc`` naming the stream (the system names no file), said once: what is still buffered is
+        dropped, so that Python's own flush at exit does not fail on it again."""
+        self._left()
+        name = "standard error" if self.stream is sys.__stderr__ else "standard output"
+        return OSError(exc.errno, exc.strerror or str(exc), name)
 
     def __getattr__(self, name: str) -> object:  # encoding, errors, fileno, isatty … of the stream
         return getattr(self.stream, name)

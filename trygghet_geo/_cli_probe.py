@@ -76,27 +76,36 @@ def _gazetteer(flag: str, path: str) -> None:
         return
     from trygghet_geo.geocode._entries import ENTRY_COLUMNS
     from trygghet_geo.geocode._gazetteer import _LATER_COLUMNS
+    from trygghet_geo.geocode._sealed import check_saved
 
-    what = "a saved gazetteer"
-    if suffix == ".parquet":
-        columns = _parquet_columns(flag, path, what)
-    else:
-        import pyogrio
-
-        with reading(flag, path, what):
-            layers = {str(row[0]) for row in pyogrio.list_layers(path)}
-        if "gazetteer" not in layers:
-            raise InputError(
-                f"{flag} {path!r}: no layer 'gazetteer' (layers: {sorted(layers)}); expected a gazetteer "
-                "saved by 'trygghet-geo geocode --save-gazetteer' or Gazetteer.save"
-            )
-        columns = _layer(flag, path, "gazetteer")
+    try:
+        columns = _saved_columns(flag, path, suffix)
+    except InputError:
+        check_saved(path, flag)  # a file of its kind, damaged: said so, with the fix
+        raise
     missing = [c for c in ENTRY_COLUMNS if c not in columns and c not in _LATER_COLUMNS]
     if missing:
         raise InputError(
             f"{flag} {path!r}: not a gazetteer (lacks the columns {missing}); expected one saved by "
             "'trygghet-geo geocode --save-gazetteer' or Gazetteer.save"
         )
+    check_saved(path, flag)  # its data whole, not only its footer or header (a checksum, SQLite's check)
+
+
+def _saved_columns(flag: str, path: str, suffix: str) -> list[str]:
+    what = "a saved gazetteer"
+    if suffix == ".parquet":
+        return _parquet_columns(flag, path, what)
+    import pyogrio
+
+    with reading(flag, path, what):
+        layers = {str(row[0]) for row in pyogrio.list_layers(path)}
+    if "gazetteer" not in layers:
+        raise InputError(
+            f"{flag} {path!r}: no layer 'gazetteer' (layers: {sorted(layers)}); expected a gazetteer "
+            "saved by 'trygghet-geo geocode --save-gazetteer' or Gazetteer.save"
+        )
+    return _layer(flag, path, "gazetteer")
 
 
 def _addresses(flag: str, path: str) -> None:

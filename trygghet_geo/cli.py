@@ -680,7 +680,9 @@ def _run(args: argparse.Namespace, runners: dict[str, _Runner]) -> int:
             from trygghet_geo._cli_probe import probe_inputs
 
             probe_inputs(args)  # the files read only after the street network, looked at now
-            return runners[args.command](args)
+            code = runners[args.command](args)
+            sys.stdout.flush()  # a full disk under '> file' is this run's error, not a note at exit
+            return code
     except Exception as exc:  # data errors, a disk full, or a bug: one line each, with its exit status
         return _fail(args, exc)
 

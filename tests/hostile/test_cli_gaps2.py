@@ -1,0 +1,462 @@
+"""Command-line gaps, second pass: what a run finds only late, and what it leaves behind when it fails.
+
+Each part is a corpus built by rule, run through :func:`trygghet_geo.cli.main` (in-process, the work stopped
+where it would start, as :mod:`cli_corpus` does) or a real process where the operating system is part of the
+case (a full disk, a file size limit):
+
+- **batch's national file**: every unusable content of :func:`cli_corpus._bad_contents` under each suffix a
+  national file comes in, and a usable file without the ``--code-column``: refused on one line naming the
+  file before :func:`trygghet_geo.batch.run` is called (which starts the Dask cluster, then reads the file);
+- **a damaged saved gazetteer**: a GeoParquet or GeoPackage gazetteer, as ``Gazetteer.save`` writes it,
+  damaged by rule where its footer (or header) does not see it (a byte flipped at spread positions, a block
+  zeroed, a stretch overwritten); refused before the street network is read, naming the file and the fix;
+- **a full disk**: standard output on ``/dev/full``; every output file of ``validate``, ``analyze``,
+  ``geocode`` and ``plan init`` failing with ENOSPC at its first byte and half-way (a patched ``open``); a
+  GeoPackage written by GDAL under a file size limit (EFBIG): exit 1, one line naming the file and the
+  reason, no traceback, nothing half-written under the file's own name, no temporary file left;
+- **abbreviations**: every proper prefix (3 characters or more) of every long option of every subcommand:
+  refused, naming the options it could be (one in 7 by a hash of its name; ``CLI_GAPS2_FULL=1`` runs all);
+- **output paths** (:func:`path_cases`): the same file as input and output through another spelling (a link,
+  ``./``, ``..``, a hard link), an output that is an existing folder, a read-only folder, names with line
+  breaks, tabs or leading dashes, names at and past the file system's limits.
+
+``CLI_GAPS2_REPORT=1`` prints the counts by class.
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import io
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cli_corpus as cc
+import pytest
+
+FULL = os.environ.get("CLI_GAPS2_FULL") == "1"
+REPORT = os.environ.get("CLI_GAPS2_REPORT") == "1"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _report(title: str, tried: Counter[str], failures: list[str]) -> str:
+    text = f"{title}: {sum(tried.values())} tried ({dict(tried)}), {len(failures)} failed"
+    if REPORT:
+        print(text)
+    return text + "".join(f"\n  {f}" for f in failures[:40])
+
+
+# --- batch: the national file read before the cluster ----------------------------------------------------
+_NATIONAL_SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet", ".gpkg", ".geojson", ".json")
+
+
+def batch_cases(root: Path) -> list[cc.FileCase]:
+    network, incidents, _ = cc.tiny_town(root)
+    store = root / "nätverk"
+    store.mkdir()
+    shutil.copy(network, store / "1780.gpkg")
+    files, out = root / "nationella", root / "ut"
+    files.mkdir()
+    cases = []
+
+    def case(name: str, path: Path, expect: str, column: str = "Kommun") -> None:
+        argv = ("batch", str(path), "--code-column", column, "--networks", str(store), "--out", str(out))
+        cases.append(cc.FileCase("batch FILE", name, argv, expect, (str(out),)))
+
+    for kind, content in cc._bad_contents(15).items():
+        for suffix in _NATIONAL_SUFFIXES:
+            path = files / f"{kind.replace(' ', '_').replace(',', '')}{suffix}"
+            content(path) if callable(content) else path.write_bytes(content)
+            case(f"batch given {kind} as {suffix}", path, "fail")  # none has the column Kommun
+    good = files / "kommuner.csv"
+    lines = cc.incident_text(12).splitlines()
+    good.write_text("\n".join([lines[0] + ";Kommun", *(f"{x};1780" for x in lines[1:])]) + "\n", "utf-8")
+    case("batch given a usable file", good, "read")
+    for column in ("Saknas", "kommun", " Kommun", "Kommun\n"):
+        case(f"batch --code-column {column!r} not in the file", good, "fail", column)
+    return cases
+
+
+def test_batch_refuses_a_broken_national_file_before_the_cluster_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``batch.run`` starts the cluster, then reads the file: the CLI reads it first. A stopped
+    ``batch.run`` (the work) reached with an unusable file is a failure, as is a message naming neither the
+    file nor the option."""
+    tried: Counter[str] = Counter()
+    failures = []
+    for case in batch_cases(tmp_path):
+        tried[case.expect] += 1
+        outcome = cc.run_real(case, monkeypatch)
+        verdict = cc.judge_real(case, outcome)
+        err = outcome.err.strip()
+        if verdict is None and case.expect == "fail":
+            named = Path(case.argv[1]).name in err or "--code-column" in err
+            verdict = None if named else f"names neither the file nor --code-column: {err[:200]}"
+        if verdict is not None:
+            failures.append(f"{case.name}: {verdict}")
+    assert tried["fail"] > 80, tried
+    assert not failures, _report("batch national file", tried, failures)
+
+
+# --- a saved gazetteer, damaged where its footer does not see it ----------------------------------------
+def _damaged(data: bytes, start: int, end: int) -> Iterator[tuple[str, bytes]]:
+    """``data`` damaged by rule between ``start`` and ``end`` (its header and footer left whole)."""
+    span = end - start
+    for i in range(7):  # one byte flipped, at positions spread over the data
+        at = start + (span * (2 * i + 1)) // 14
+        yield f"byte {at} flipped", data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+    middle = start + span // 2
+    block = min(512, span // 4)
+    yield "a block zeroed", data[:middle] + bytes(block) + data[middle + block :]
+    yield "a stretch overwritten", data[:middle] + b"\xff" * block + data[middle + block :]
+
+
+def gazetteer_cases(root: Path) -> Iterator[tuple[str, Path]]:
+    from trygghet_geo.geocode import Gazetteer
+
+    gazetteer = Gazetteer.example()
+    sealed = gazetteer.save(root / "ortnamn.parquet")
+    data = sealed.read_bytes()
+    footer = int.from_bytes(data[-8:-4], "little") + 8  # the footer's length, its own 4 bytes and PAR1
+    for what, damaged in _damaged(data, 4, len(data) - footer):
+        path = root / f"ortnamn {len(list(root.iterdir()))}.parquet"
+        path.write_bytes(damaged)
+        yield f"parquet, {what}", path
+    package = gazetteer.save(root / "ortnamn.gpkg")
+    data = package.read_bytes()
+    page = int.from_bytes(data[16:18], "big") or 65536
+    pages = len(data) // page
+    for n in range(1, pages):  # each page after the first (the header), overwritten
+        path = root / f"ortnamn {len(list(root.iterdir()))}.gpkg"
+        path.write_bytes(data[: n * page] + b"\xa5" * page + data[(n + 1) * page :])
+        yield f"gpkg, page {n + 1} of {pages} overwritten", path
+
+
+def test_a_damaged_saved_gazetteer_is_refused_before_the_street_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some damage SQLite cannot see in a GeoPackage page (a free page, unused space of a page): such a
+    file is read as it was, and the run goes on (the check's own text says so); a damage it sees must be
+    told before the network is read."""
+    network, incidents, _ = cc.tiny_town(tmp_path)
+    folder = tmp_path / "gaz"
+    folder.mkdir()
+    tried: Counter[str] = Counter()
+    failures = []
+    for what, path in gazetteer_cases(folder):
+        tried[what.split(",")[0]] += 1
+        out = tmp_path / "ut"
+        argv = (
+            "analyze",
+            str(incidents),
+            "--network",
+            str(network),
+            "--gazetteer",
+            str(path),
+            "--out",
+            str(out),
+        )
+        case = cc.FileCase("analyze --gazetteer", what, argv, "fail", (str(out),))
+        outcome = cc.run_real(case, monkeypatch)
+        err = outcome.err.strip()
+        if what.startswith("gpkg") and outcome.code is None and _sqlite_sees_nothing(path):
+            tried["gpkg, damage SQLite cannot see"] += 1
+            continue
+        verdict = cc.judge_real(case, outcome)
+        if verdict is None and cc.NETWORK_READ:
+            verdict = "the street network was read before the damage was found"
+        if verdict is None and (str(path) not in err or "rebuild" not in err):
+            verdict = f"does not name the file and the fix: {err[:200]}"
+        if verdict is not None:
+            failures.append(f"{what}: {verdict}")
+    assert tried["parquet"] == 9 and tried["gpkg"] >= 4, tried
+    assert not failures, _report("damaged gazetteer", tried, failures)
+
+
+def _sqlite_sees_nothing(path: Path) -> bool:
+    import contextlib
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return [r[0] for r in db.execute("PRAGMA integrity_check")] == ["ok"]
+    except sqlite3.Error:
+        return False
+
+
+# --- a full disk ----------------------------------------------------------------------------------------
+def _real(
+    argv: list[str], cwd: Path, *, stdout: Any = subprocess.DEVNULL, limit: int | None = None
+) -> tuple[int, str]:
+    def limited() -> None:
+        if limit is not None:  # writes past the limit fail with EFBIG (the signal that would kill: ignored)
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(
+        [sys.executable, "-m", "trygghet_geo", "--no-progress", *argv], stdout=stdout,
+        stderr=subprocess.PIPE, cwd=cwd, env=env, timeout=300, check=False, preexec_fn=limited,
+    )  # fmt: skip
+    return done.returncode, done.stderr.decode("utf-8", "replace")
+
+
+def _full_disk_verdict(code: int, err: str, named: str) -> str | None:
+    lines = err.strip().splitlines()
+    if "Traceback" in err or "Exception ignored" in err:
+        return f"a traceback: {err[-300:]!r}"
+    if code != 1:
+        return f"exit {code}, not 1 (_cli_conventions: a file could not be written): {err[-200:]!r}"
+    if len(lines) != 1 or ": error: cannot write " not in lines[0]:
+        return f"not one line 'error: cannot write FILE: REASON': {err[-300:]!r}"
+    if named not in lines[0]:
+        return f"does not name {named!r}: {lines[0]!r}"
+    return None
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_standard_output_on_a_full_disk(tmp_path: Path) -> None:
+    """``trygghet-geo … > /dev/full``: every write fails with ENOSPC."""
+    network, incidents, _ = cc.tiny_town(tmp_path)
+    runs = {
+        "validate": ["validate", str(incidents), "--out", str(tmp_path / "v.csv")],
+        "analyze": ["analyze", str(incidents), "--network", str(network), "--n-simulations", "0",
+                    "--no-basemap", "--out", str(tmp_path / "ut")],
+        "cache": ["cache", "info"],
+    }  # fmt: skip
+    failures = []
+    with open("/dev/full", "wb") as full:
+        for what, argv in runs.items():
+            code, err = _real(argv, tmp_path, stdout=full)
+            verdict = _full_disk_verdict(code, err, "standard output")
+            if verdict is None and "no space left on device" not in err:
+                verdict = f"does not say 'no space left on device': {err!r}"
+            if verdict is not None:
+                failures.append(f"{what}: {verdict}")
+    assert not failures, "\n".join(failures)
+
+
+class _Disk:
+    """A disk with ``left`` bytes free for the files under ``root`` (others are written as usual), and the
+    byte ranges each file was written at (by final name: a temporary name's ``.PID.part`` taken away)."""
+
+    def __init__(self, root: Path, left: int | None) -> None:
+        self.root, self.left, self.used = str(root), left, 0
+        self.ranges: dict[str, list[int]] = {}
+        self.full_at: str | None = None  # the file being written when the disk filled
+        self.direct: set[str] = set()  # files written under their own name (not a temporary one)
+
+    def wrap(self, raw: Any, name: str) -> Any:
+        disk = self
+
+        class Limited:
+            def write(self, data: Any) -> int:
+                n = len(data)
+                key = _final_name(name)
+                self_range = disk.ranges.setdefault(key, [disk.used, disk.used])
+                if key == name:
+                    disk.direct.add(name)
+                if disk.left is not None and disk.used + n > disk.left:
+                    disk.full_at = disk.full_at or name
+                    room = max(disk.left - disk.used, 0)
+                    raw.write(data[:room])
+                    disk.used += room
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                disk.used += n
+                self_range[1] = disk.used
+                return int(raw.write(data))
+
+            def __enter__(self) -> Any:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                raw.close()
+
+            def __iter__(self) -> Any:
+                return iter(raw)
+
+            def __getattr__(self, attr: str) -> Any:
+                return getattr(raw, attr)
+
+        return Limited()
+
+
+def _final_name(name: str) -> str:
+    base = os.path.basename(name)
+    if base.startswith(".") and ".part" in base:
+        stem, _, suffix = base[1:].partition(".part")
+        return os.path.join(os.path.dirname(name), stem.rsplit(".", 1)[0] + suffix)
+    return name
+
+
+def _limited_open(disk: _Disk) -> Any:
+    real = io.open
+
+    def opening(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = real(file, mode, *args, **kwargs)
+        name = os.fsdecode(file) if isinstance(file, str | bytes | os.PathLike) else ""
+        writing = any(c in mode for c in "wax+")
+        if writing and os.path.abspath(name).startswith(disk.root):
+            return disk.wrap(handle, os.path.abspath(name))
+        return handle
+
+    return opening
+
+
+def _run_on(disk: _Disk, argv: list[str], monkeypatch: pytest.MonkeyPatch) -> cc.Outcome:
+    import warnings
+
+    with monkeypatch.context() as m, warnings.catch_warnings():
+        opening = _limited_open(disk)
+        m.setattr(io, "open", opening)
+        m.setattr(builtins, "open", opening)
+        # A zip archive (XLSX) whose entry failed half-way cannot close its file (zipfile refuses while an
+        # entry is open): the handle is closed when it is collected, with a ResourceWarning, which Python
+        # does not show by default. _atomic empties and removes the file at once (its blocks are freed).
+        real = warnings.simplefilter
+
+        def as_python_shows(action: Any, *args: Any, **kwargs: Any) -> None:
+            real(action, *args, **kwargs)
+            warnings.filterwarnings("ignore", category=ResourceWarning)
+
+        m.setattr(warnings, "simplefilter", as_python_shows)
+        return cc.run_before_work(tuple(argv))
+
+
+def _full_disk_runs(tmp_path: Path) -> dict[str, list[str]]:
+    from trygghet_geo.geocode import Gazetteer
+
+    network, incidents, _ = cc.tiny_town(tmp_path)
+    gazetteer = Gazetteer.example().save(tmp_path / "ortnamn.parquet")
+    return {
+        "validate csv": ["validate", str(incidents), "--out", "{out}/v.csv"],
+        "validate xlsx": ["validate", str(incidents), "--out", "{out}/v.xlsx"],
+        "geocode csv": ["geocode", str(incidents), "--gazetteer", str(gazetteer), "--no-cache",
+                        "--out", "{out}/g.csv"],
+        "analyze": ["analyze", str(incidents), "--network", str(network), "--n-simulations", "0",
+                    "--no-basemap", "--out", "{out}/a"],
+        "plan init": ["plan", "init", "{out}/plan.xlsx"],
+    }  # fmt: skip
+
+
+def test_every_output_file_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run is measured once with room to spare (the byte range of each file it writes); then, for each
+    file, the disk fills at the file's first byte and half-way through it."""
+    tried: Counter[str] = Counter()
+    failures = []
+    for what, template in _full_disk_runs(tmp_path).items():
+        base = tmp_path / what.replace(" ", "_")
+        measure = _Disk(base, None)
+        argv = [a.replace("{out}", str(base / "mått")) for a in template]
+        (base / "mått").mkdir(parents=True)
+        outcome = _run_on(measure, argv, monkeypatch)
+        assert outcome.code == 0, (what, outcome)
+        assert measure.ranges, what
+        for i, (file, (start, end)) in enumerate(sorted(measure.ranges.items())):
+            for where, left in (("at its first byte", start), ("half-way", (start + end) // 2)):
+                tried[what] += 1
+                out = base / f"{i}-{where[:2]}"
+                out.mkdir()
+                argv = [a.replace("{out}", str(out)) for a in template]
+                disk = _Disk(base, left)
+                outcome = _run_on(disk, argv, monkeypatch)
+                final = _final_name(disk.full_at or file.replace(str(base / "mått"), str(out)))
+                verdict = _full_disk_verdict(outcome.code or 0, outcome.err, os.path.basename(final))
+                if outcome.escaped:
+                    verdict = f"escaped main: {outcome.escaped}"
+                elif verdict is None and "no space left on device" not in outcome.err:
+                    verdict = f"does not say 'no space left on device': {outcome.err!r}"
+                if disk.full_at == final and os.path.exists(final):
+                    verdict = f"{os.path.basename(final)} left under its own name, half-written"
+                elif disk.direct:  # a file written in place: a failure there would leave it half-written
+                    verdict = f"written in place, not whole or not at all: {sorted(disk.direct)[:3]}"
+                left_over = [p.name for p in out.rglob("*") if ".part" in p.name]
+                if left_over:
+                    verdict = f"temporary files left: {left_over}"
+                if verdict is not None:
+                    failures.append(f"{what}, {os.path.basename(final)} {where}: {verdict}")
+    assert tried["analyze"] >= 8, tried
+    assert not failures, _report("full disk", tried, failures)
+
+
+def test_a_geopackage_past_the_file_size_limit(tmp_path: Path) -> None:
+    """GDAL writes a GeoPackage in C (no Python ``open``): a file size limit makes its writes fail
+    (EFBIG); the file it was to become is named, and not left behind."""
+    import geopandas as gpd
+
+    network, incidents, _ = cc.tiny_town(tmp_path)
+    lines = tmp_path / "gator.gpkg"
+    gpd.read_file(network, layer="edges")[["geometry"]].to_file(lines)
+    failures = []
+    for what, argv, final in (
+        ("validate --out .gpkg", ["validate", str(incidents), "--out", "v.gpkg"], "v.gpkg"),
+        ("network --lines", ["network", "--lines", str(lines), "--out", "n.gpkg"], "n.gpkg"),
+    ):
+        code, err = _real(argv, tmp_path, limit=40_000)
+        verdict = _full_disk_verdict(code, err, final)
+        if (tmp_path / final).exists():
+            verdict = f"{final} left under its own name"
+        left_over = [p.name for p in tmp_path.iterdir() if ".part" in p.name]
+        if left_over:
+            verdict = f"temporary files left: {left_over}"
+        if verdict is not None:
+            failures.append(f"{what}: {verdict}")
+    assert not failures, "\n".join(failures)
+
+
+# --- abbreviations --------------------------------------------------------------------------------------
+def abbreviation_cases() -> Iterator[tuple[str, str, str, list[str]]]:
+    """(command, prefix, the option it is cut from, every option of the command it is a prefix of)."""
+    from trygghet_geo.cli import build_parser
+
+    parser, _ = build_parser("en")
+    top = [s for a in parser._actions for s in a.option_strings if s.startswith("--")]
+    for command, sub in cc.subcommands().items():
+        flags = [s for a in sub._actions for s in a.option_strings if s.startswith("--")]
+        for flag in flags:
+            for n in range(3, len(flag)):
+                prefix = flag[:n]
+                if prefix in flags or prefix.endswith("-"):
+                    continue
+                if not (FULL or zlib.crc32(f"{command} {prefix}".encode()) % 7 == 0 or prefix == "--no"):
+                    continue
+                yield command, prefix, flag, sorted(f for f in flags if f.startswith(prefix))
+    for prefix in ("--no-p", "--ver", "--la"):
+        yield "", prefix, "", sorted(f for f in top if f.startswith(prefix))
+
+
+def test_options_are_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An abbreviation would change meaning when an option is added: each is refused on one line (exit 2)
+    naming every option it could be; the option written whole passes the parser."""
+    f = cc.make_files(tmp_path)
+    tried, failures = 0, []
+    seen = set()
+    with cc.work_blocked(monkeypatch):
+        for command, prefix, flag, whole in abbreviation_cases():
+            base = cc.base_argv(command, f) if command else cc.base_argv("validate", f)
+            argv = (*base[:1], *base[1:], f"{prefix}=1") if command else (prefix, *base)
+            if (command, prefix) in seen:
+                continue
+            seen.add((command, prefix))
+            tried += 1
+            outcome = cc.run_before_work(tuple(argv))
+            err = outcome.err.strip()
+            problem = None
+            if outcome.code != 2 or len(err.splitlines()) != 1:
+                problem = f"exit {outcome.code}: {err[:200]!r}"
+            elif "written whole" not in err or not all(w in err for w in whole):
+                problem = f"does not name {whole}: {err[:200]!r}"
+            if problem is not None:
+                failures.append(f"{command} {prefix}: {problem}")
+    assert tried > 150, tried
+    assert not failures, _report("abbreviations", Counter(all=tried), failures)
