@@ -64,10 +64,9 @@ def _drop_writer(exc: BaseException) -> None:
     """Let go of what the failed writer held, now: an open zip archive (XLSX, DOCX) held by the failed
     call's frames tries to finish itself when it is dropped, and on a full disk fails again, which Python
     would print as "Exception ignored …" after the run's own error. That second failure is no news."""
+    import gc
     import sys
     import traceback
-
-    import gc
 
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _: None

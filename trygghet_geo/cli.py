@@ -11,10 +11,11 @@ import logging
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
+from trygghet_geo._cli_conventions import Parser as _Parser
 from trygghet_geo._cli_conventions import (
     add_conventions,
     file_names_printable,
@@ -25,7 +26,6 @@ from trygghet_geo._cli_conventions import (
     reading,
     ui_language,
 )
-from trygghet_geo._cli_conventions import Parser as _Parser
 from trygghet_geo._cli_conventions import fail as _fail
 from trygghet_geo._cli_density import add_density
 from trygghet_geo._cli_hotlist import add_hotlist

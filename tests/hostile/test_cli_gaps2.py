@@ -60,7 +60,7 @@ _NATIONAL_SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet", ".gpkg", ".geojson", 
 
 
 def batch_cases(root: Path) -> list[cc.FileCase]:
-    network, incidents, _ = cc.tiny_town(root)
+    network, _, _ = cc.tiny_town(root)
     store = root / "nätverk"
     store.mkdir()
     shutil.copy(network, store / "1780.gpkg")
@@ -179,7 +179,8 @@ def test_a_damaged_saved_gazetteer_is_refused_before_the_street_network(
             verdict = f"does not name the file and the fix: {err[:200]}"
         if verdict is not None:
             failures.append(f"{what}: {verdict}")
-    assert tried["parquet"] == 9 and tried["gpkg"] >= 4, tried
+    assert tried["parquet"] == 9, tried
+    assert tried["gpkg"] >= 4, tried
     assert not failures, _report("damaged gazetteer", tried, failures)
 
 
@@ -442,7 +443,7 @@ def test_options_are_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     tried, failures = 0, []
     seen = set()
     with cc.work_blocked(monkeypatch):
-        for command, prefix, flag, whole in abbreviation_cases():
+        for command, prefix, _flag, whole in abbreviation_cases():
             base = cc.base_argv(command, f) if command else cc.base_argv("validate", f)
             argv = (*base[:1], *base[1:], f"{prefix}=1") if command else (prefix, *base)
             if (command, prefix) in seen:
