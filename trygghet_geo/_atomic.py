@@ -3,7 +3,7 @@ renamed to it (a rename within one folder is atomic), so that a full disk, a fol
 stopped half-way never leaves a half-written file under the name a user opens, and a file that was there
 before stays as it was until the new one is complete.
 
-A failed write raises :class:`OSError` naming the file it was to become (the system's own error names the
+A failed write raises :class:`WriteError` (an :class:`OSError`) naming the file it was to become (the system's own error names the
 temporary file, or no file at all); libraries that wrap the system's error in their own (GDAL, Arrow) have a
 full disk said the same way. The command line prints it on one line (``_cli_conventions.fail``).
 """
@@ -17,7 +17,12 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["replacing", "write_bytes", "write_text"]
+__all__ = ["WriteError", "replacing", "write_bytes", "write_text"]
+
+
+class WriteError(OSError):
+    """A file (or standard output) could not be written: ``filename`` is the file it was to become,
+    ``strerror`` the reason (no space left on device, file too large …)."""
 
 # How libraries that wrap the system's error say the disk is full or the quota used up.
 _NO_SPACE = ("no space left on device", "disk full", "disk quota exceeded", "database or disk is full")
@@ -100,16 +105,16 @@ def _no_room(temporary: Path) -> int | None:
     return None
 
 
-def _named(exc: BaseException, final: Path, reason: int | None) -> OSError | None:
+def _named(exc: BaseException, final: Path, reason: int | None) -> WriteError | None:
     """``exc`` as an :class:`OSError` naming ``final`` (None: leave it as it is); ``reason``: the errno
     the file system gives (see :func:`_no_room`)."""
     if isinstance(exc, OSError) and exc.errno is not None:
-        return OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(final))
+        return WriteError(exc.errno, exc.strerror or os.strerror(exc.errno), str(final))
     if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: as they are
         return None
     if any(s in str(exc).lower() for s in _NO_SPACE):
         reason = errno.ENOSPC
-    return None if reason is None else OSError(reason, os.strerror(reason), str(final))
+    return None if reason is None else WriteError(reason, os.strerror(reason), str(final))
 
 
 def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:

@@ -5,7 +5,10 @@ Exit codes (as grep, curl and most Unix tools use them):
 
 - 0: done, also when rows were left out with their reason (they are listed, not an error);
 - 1: the data cannot be used (a :class:`~trygghet_geo.errors.TrygghetError` raised while reading or
-  analysing: an unreadable file, a column missing, no usable row), or a file could not be written;
+  analysing: an unreadable file, a column missing, no usable row), or a file could not be written: a full
+  disk (``> /dev/full`` too) stops the run with ``error: cannot write 'FILE': no space left on device``
+  (``'standard output'`` for ``> file``); each output is written under a temporary name and renamed when
+  whole (:mod:`trygghet_geo._atomic`), so no half-written file is left under its own name;
 - 2: the command line itself is wrong: argparse's usage errors, a value of an option that is malformed in
   itself (:class:`~trygghet_geo.errors.ParameterError`), or any check of the options made before the work
   starts (a missing input file, an inverted ``--bbox``, an output folder that cannot be written);
@@ -112,8 +115,12 @@ def fail(args: argparse.Namespace, exc: BaseException, *, before_work: bool = Fa
             f"unexpected error ({type(exc).__name__}: {message}); rerun with -v to see where, and report it"
         )
     elif isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
-        # a write that failed (a full disk, a folder taken away): the file and the reason, as cp says it
-        message = f"error: cannot write {str(exc.filename)!r}: {exc.strerror[:1].lower()}{exc.strerror[1:]}"
+        # a file that failed (a full disk, a folder taken away): the file and the reason, as cp says it
+        from trygghet_geo._atomic import WriteError
+
+        reason = f"{exc.strerror[:1].lower()}{exc.strerror[1:]}"
+        what = "cannot write " if isinstance(exc, WriteError) else ""
+        message = f"error: {what}{' '.join(repr(str(exc.filename)).split())}: {reason}"
     elif not isinstance(exc, TrygghetError):
         message = f"error: {type(exc).__name__}: {message}"
     else:
@@ -180,8 +187,10 @@ class _LeftEarly:
         """``exc`` naming the stream (the system names no file), said once: what is still buffered is
         dropped, so that Python's own flush at exit does not fail on it again."""
         self._left()
+        from trygghet_geo._atomic import WriteError
+
         name = "standard error" if self.stream is sys.__stderr__ else "standard output"
-        return OSError(exc.errno, exc.strerror or str(exc), name)
+        return WriteError(exc.errno, exc.strerror or str(exc), name)
 
     def __getattr__(self, name: str) -> object:  # encoding, errors, fileno, isatty … of the stream
         return getattr(self.stream, name)
