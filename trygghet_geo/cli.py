@@ -182,8 +182,10 @@ def _load_network(path: str) -> StreetNetwork:
             f"--network {path!r}: expected a .gpkg saved by 'trygghet-geo network', an OSM file (.pbf, .osm, "
             ".graphml) or a street line layer (.gpkg, .shp, .geojson, .fgb)"
         )
-    if not Path(path).exists():
-        raise ParameterError(f"--network {path!r}: no such file")
+    if not Path(path).exists():  # checked before the work: gone since (a data error, not a usage one)
+        from trygghet_geo.errors import InputError
+
+        raise InputError(f"--network {path!r}: no such file (any more)")
     try:
         with warnings.catch_warnings():
             # A broken file makes GDAL warn before it fails; the error below says what matters, on one line.
@@ -221,10 +223,11 @@ def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | Non
         return None
     from pathlib import Path
 
+    from trygghet_geo.errors import InputError
     from trygghet_geo.geocode import Gazetteer, build_gazetteer
 
-    if not Path(path).exists():
-        raise ParameterError(f"--gazetteer {path!r}: no such file")
+    if not Path(path).exists():  # checked before the work: gone since
+        raise InputError(f"--gazetteer {path!r}: no such file (any more)")
     try:
         if Path(path).suffix.lower() in (".parquet", ".gpkg"):
             return Gazetteer.load(path)
