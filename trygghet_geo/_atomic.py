@@ -3,9 +3,10 @@ renamed to it (a rename within one folder is atomic), so that a full disk, a fol
 stopped half-way never leaves a half-written file under the name a user opens, and a file that was there
 before stays as it was until the new one is complete.
 
-A failed write raises :class:`WriteError` (an :class:`OSError`) naming the file it was to become (the system's own error names the
-temporary file, or no file at all); libraries that wrap the system's error in their own (GDAL, Arrow) have a
-full disk said the same way. The command line prints it on one line (``_cli_conventions.fail``).
+A failed write raises :class:`WriteError` (an :class:`OSError`) naming the file it was to become (the
+system's own error names the temporary file, or no file at all); libraries that wrap the system's error in
+their own (GDAL, Arrow) have a full disk said the same way. The command line prints it on one line
+(``_cli_conventions.fail``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = ["WriteError", "replacing", "write_bytes", "write_text"]
 class WriteError(OSError):
     """A file (or standard output) could not be written: ``filename`` is the file it was to become,
     ``strerror`` the reason (no space left on device, file too large …)."""
+
 
 # How libraries that wrap the system's error say the disk is full or the quota used up.
 _NO_SPACE = ("no space left on device", "disk full", "disk quota exceeded", "database or disk is full")

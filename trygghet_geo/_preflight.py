@@ -172,9 +172,8 @@ def _fits(flag: str, value: str, room: int = 0) -> Path:
     size = len(os.fsencode(path.absolute()))
     part = max((len(os.fsencode(p)) for p in path.parts), default=0)
     if part > longest_name or size + room >= longest_path:
-        limit = (
-            f"{longest_name} bytes a name" if part > longest_name else f"{longest_path - room - 1} bytes a path"
-        )
+        most = longest_path - room - 1
+        limit = f"{longest_name} bytes a name" if part > longest_name else f"{most} bytes a path"
         raise ParameterError(f"{flag} {value[:60]!r}…: too long for the file system (at most {limit})")
     return path
 

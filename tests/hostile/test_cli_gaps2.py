@@ -536,19 +536,35 @@ def output_path_cases(f: cc.Files, root: Path) -> Iterator[cc.Case]:
         argv0 = list(base)
         argv0[i] = str(own)
         for how, alias in _aliases(own, root).items():
-            yield cc.Case("same file", f"{command} {flag} is its input by {how}", tuple(cc._with(argv0, flag, alias)),
-                          "refuse", flag)  # fmt: skip
+            yield cc.Case(
+                "same file",
+                f"{command} {flag} is its input by {how}",
+                tuple(cc._with(argv0, flag, alias)),
+                "refuse",
+                flag,
+            )
         folder = root / f"mapp{Path(_name).suffix}"
         folder.mkdir(exist_ok=True)
-        yield cc.Case("a folder", f"{command} {flag} an existing folder", tuple(cc._with(base, flag, str(folder))),
-                      "refuse", flag)  # fmt: skip
-        yield cc.Case("a folder", f"{command} {flag} ending in /", tuple(cc._with(base, flag, str(root / _name) + "/")),
-                      "refuse", flag)  # fmt: skip
+        yield cc.Case(
+            "a folder",
+            f"{command} {flag} an existing folder",
+            tuple(cc._with(base, flag, str(folder))),
+            "refuse",
+            flag,
+        )
+        yield cc.Case(
+            "a folder",
+            f"{command} {flag} ending in /",
+            tuple(cc._with(base, flag, str(root / _name) + "/")),
+            "refuse",
+            flag,
+        )
         pipe = root / f"rör{Path(_name).suffix}"
         if not pipe.exists():
             os.mkfifo(pipe)
-        yield cc.Case("a pipe", f"{command} {flag} a named pipe", tuple(cc._with(base, flag, str(pipe))),
-                      "refuse", flag)  # fmt: skip
+        yield cc.Case(
+            "a pipe", f"{command} {flag} a named pipe", tuple(cc._with(base, flag, str(pipe))), "refuse", flag
+        )
     for command, written in _FOLDER_OUTPUTS.items():
         base = cc.base_argv(command, f)
         out = root / f"ut-{command}"
@@ -608,13 +624,23 @@ def _odd_name_cases(f: cc.Files, root: Path) -> Iterator[cc.Case]:
             if what.startswith("a name of"):  # the name with its suffix that long
                 stem = str(root / name[: len(name) - len(suffix)])
             verdict = expect.replace("{validate}", "refuse" if command == "validate" else "accept")
-            yield cc.Case("odd name", f"{command} {flag} with {what}",
-                          tuple(cc._with(cc.base_argv(command, f), flag, stem + suffix)), verdict, flag)  # fmt: skip
+            yield cc.Case(
+                "odd name",
+                f"{command} {flag} with {what}",
+                tuple(cc._with(cc.base_argv(command, f), flag, stem + suffix)),
+                verdict,
+                flag,
+            )
         for command in ("analyze", "density"):
             path = name if name.startswith("/") else str(root / name)
             verdict = expect.replace("{validate}", "accept")
-            yield cc.Case("odd name", f"{command} --out folder with {what}",
-                          tuple(cc._with(cc.base_argv(command, f), "--out", path)), verdict, "--out")  # fmt: skip
+            yield cc.Case(
+                "odd name",
+                f"{command} --out folder with {what}",
+                tuple(cc._with(cc.base_argv(command, f), "--out", path)),
+                verdict,
+                "--out",
+            )
 
 
 def test_output_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -677,13 +703,40 @@ def test_a_file_changed_after_the_checks(tmp_path: Path, monkeypatch: pytest.Mon
     gazetteer = Gazetteer.example().save(tmp_path / "ortnamn.parquet")
     roles = {  # the file changed, and a command line reading it
         "validate FILE": (incidents, ["validate", "{file}", "--out", str(tmp_path / "v.csv")]),
-        "analyze FILE": (incidents, ["analyze", "{file}", "--network", str(network), "--out", str(tmp_path / "a")]),
-        "analyze --network": (network, ["analyze", str(incidents), "--network", "{file}", "--out", str(tmp_path / "a")]),
-        "analyze --gazetteer": (gazetteer, ["analyze", str(incidents), "--network", str(network),
-                                            "--gazetteer", "{file}", "--out", str(tmp_path / "a")]),
-        "geocode --gazetteer": (gazetteer, ["geocode", str(incidents), "--gazetteer", "{file}", "--no-cache",
-                                            "--out", str(tmp_path / "g.csv")]),
-    }  # fmt: skip
+        "analyze FILE": (
+            incidents,
+            ["analyze", "{file}", "--network", str(network), "--out", str(tmp_path / "a")],
+        ),
+        "analyze --network": (
+            network,
+            ["analyze", str(incidents), "--network", "{file}", "--out", str(tmp_path / "a")],
+        ),
+        "analyze --gazetteer": (
+            gazetteer,
+            [
+                "analyze",
+                str(incidents),
+                "--network",
+                str(network),
+                "--gazetteer",
+                "{file}",
+                "--out",
+                str(tmp_path / "a"),
+            ],
+        ),
+        "geocode --gazetteer": (
+            gazetteer,
+            [
+                "geocode",
+                str(incidents),
+                "--gazetteer",
+                "{file}",
+                "--no-cache",
+                "--out",
+                str(tmp_path / "g.csv"),
+            ],
+        ),
+    }
     real = _cli_probe.probe_inputs
     failures, tried = [], 0
     for role, (original, template) in roles.items():
