@@ -230,6 +230,7 @@ def _outputs(args: argparse.Namespace) -> dict[str, tuple[str, tuple[str, ...] |
 
 def _check_out(args: argparse.Namespace) -> None:
     inputs = _given_inputs(args)
+    written: list[tuple[str, str]] = []  # the files checked so far: no two outputs in one file
     for flag, (value, kinds) in _outputs(args).items():
         if not value.strip():
             raise ParameterError(
@@ -245,12 +246,15 @@ def _check_out(args: argparse.Namespace) -> None:
             _writable_folder(flag, path)
             _files_in_folder(args, flag, path)
             continue
-        for role, given in inputs:
+        for role, given in inputs + written:
             if _same_file(path, Path(given)):
+                what = "an input" if (role, given) in inputs else "an output"
                 raise ParameterError(
-                    f"{flag} {value!r}: is also an input ({role}); the run would overwrite what it reads"
+                    f"{flag} {value!r}: is also {what} ({role}); the run would overwrite what it "
+                    f"{'reads' if what == 'an input' else 'writes'}"
                 )
         _output_file(flag, value, kinds)
+        written.append((flag, value))
 
 
 def _files_in_folder(args: argparse.Namespace, flag: str, folder: Path) -> None:
@@ -408,6 +412,13 @@ def check_options(args: argparse.Namespace) -> None:
     """Every option of a parsed command line that can be checked without doing the work. Paths are expanded
     (a leading ``~``) and dates written as ``YYYY-MM-DD`` in ``args`` itself, so that the run reads the
     values as they were checked."""
+    try:  # a shell left in a folder removed since: every relative path, and Python's own, would fail
+        os.getcwd()
+    except FileNotFoundError:
+        raise ParameterError(
+            "the current folder no longer exists (removed after the shell entered it); cd to a folder that "
+            "exists"
+        ) from None
     _check_characters(args)
     _expand_paths(args)
     _check_inputs(args)

@@ -584,6 +584,12 @@ def output_path_cases(f: cc.Files, root: Path) -> Iterator[cc.Case]:
             os.mkfifo(piped / written)
         yield cc.Case("a pipe", f"{command} --out holds a named pipe as {written}",
                       tuple(cc._with(base, "--out", str(piped))), "refuse", "--out")  # fmt: skip
+    for how, alias in (
+        _aliases(root / "g.parquet", root).items() if (root / "g.parquet").touch() is None else ()
+    ):
+        argv = [*cc.base_argv("geocode", f), "--save-gazetteer", str(root / "g.parquet")]
+        yield cc.Case("two outputs in one file", f"geocode --out is --save-gazetteer by {how}",
+                      tuple(cc._with(argv, "--out", alias)), "refuse", "--out")  # fmt: skip
     yield from _odd_name_cases(f, root)
 
 
@@ -666,7 +672,12 @@ def test_odd_output_names_are_written_as_given(tmp_path: Path, monkeypatch: pyte
     the names given, no temporary file left."""
     _, incidents, _ = cc.tiny_town(tmp_path)
     failures, tried = [], 0
-    for what, (name, expect) in _odd_names(tmp_path / "namn").items():
+    target = tmp_path / "namn" / "mål.csv"
+    names = _odd_names(tmp_path / "namn")
+    names["a link to another file"] = (str(tmp_path / "namn" / "länk"), "accept")
+    target.write_text("gammalt", encoding="utf-8")
+    os.symlink(target, tmp_path / "namn" / "länk.csv")
+    for what, (name, expect) in names.items():
         if expect != "accept":
             continue
         tried += 1
@@ -676,10 +687,35 @@ def test_odd_output_names_are_written_as_given(tmp_path: Path, monkeypatch: pyte
         )
         rejects = out.with_name(f"{out.stem}.rejects.csv")
         left = [p.name for p in out.parent.iterdir() if ".part" in p.name]
+        if what == "a link to another file" and (
+            not out.is_symlink() or "gammalt" in target.read_text("utf-8")
+        ):
+            left.append("the link replaced, or its file not written")  # written through the link, as before
         if outcome.code != 0 or not out.is_file() or not rejects.is_file() or left:
             failures.append(f"{what}: exit {outcome.code}, written {out.is_file()}/{rejects.is_file()}, "
                             f"left {left}: {outcome.err[:200]!r}")  # fmt: skip
     assert tried >= 9, tried
+    assert not failures, "\n".join(failures)
+
+
+def test_a_working_folder_removed_under_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cd ut; rm -rf ../ut; trygghet-geo validate …``: one line saying so, exit 2, before any work."""
+    _, incidents, _ = cc.tiny_town(tmp_path)
+    gone = tmp_path / "borta"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    failures = []
+    with cc.work_blocked(monkeypatch):
+        for argv in (
+            ("validate", str(incidents), "--out", "v.csv"),
+            ("validate", "händelser.csv"),
+            ("analyze", str(incidents), "--network", str(incidents), "--out", str(tmp_path / "a")),
+        ):
+            outcome = cc.run_before_work(argv)
+            err = outcome.err.strip()
+            if outcome.code != 2 or len(err.splitlines()) != 1 or "current folder" not in err:
+                failures.append(f"{argv[0]}: exit {outcome.code} {outcome.escaped} {err[:300]!r}")
     assert not failures, "\n".join(failures)
 
 
