@@ -128,11 +128,19 @@ _PROBES: dict[str, Callable[[str, str], Any]] = {
 
 def probe_inputs(args: argparse.Namespace) -> None:
     """Each file of ``args`` that the command reads only after the street network, opened just far enough to
-    know it is of its kind (see the module's text)."""
+    know it is of its kind (see the module's text); and the geocoder's answer cache, checked whole (SQLite's
+    own check), when the run geocodes place text."""
     for dest, probe in _PROBES.items():
         value = getattr(args, dest, None)
         if isinstance(value, str) and Path(value).is_file():  # missing files: refused by _preflight
             probe(f"--{dest.replace('_', '-')}", value)
+    geocodes = args.command == "geocode" or isinstance(getattr(args, "gazetteer", None), str)
+    if geocodes and not getattr(args, "no_cache", False):
+        from trygghet_geo._config import options
+        from trygghet_geo.geocode._cache import ResultCache
+
+        if (options.cache_dir / "geocode.sqlite").is_file():  # none yet: made when the run stores answers
+            ResultCache(options.cache_dir / "geocode.sqlite", max_age_days=None)  # opened: checked
 
 
 # --- the Dask scheduler ---------------------------------------------------------------------------------

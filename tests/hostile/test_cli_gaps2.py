@@ -185,6 +185,43 @@ def test_a_damaged_saved_gazetteer_is_refused_before_the_street_network(
     assert not failures, _report("damaged gazetteer", tried, failures)
 
 
+def test_a_damaged_answer_cache_is_refused_before_the_street_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The geocoder's answer cache (``options.cache_dir``) with pages overwritten past its header: the runs
+    that geocode say so on one line, naming the file and the fix, before the network is read (it was
+    "unexpected error (DatabaseError: database disk image is malformed)", a bug's exit status, after it)."""
+    from trygghet_geo import options
+    from trygghet_geo.geocode import Gazetteer
+    from trygghet_geo.geocode._cache import ResultCache
+    from trygghet_geo.geocode._match import MatchResult
+
+    network, incidents, _ = cc.tiny_town(tmp_path)
+    gazetteer = Gazetteer.example().save(tmp_path / "ortnamn.parquet")
+    failures, tried = [], 0
+    for n, at in enumerate((0.3, 0.5, 0.8)):
+        folder = tmp_path / f"cache{n}"
+        answers = {f"storgatan {i}": MatchResult(method="address", score=100.0) for i in range(1500)}
+        ResultCache(folder / "geocode.sqlite").put("v1", answers)
+        data = (folder / "geocode.sqlite").read_bytes()
+        cut = int(len(data) * at) // 4096 * 4096
+        (folder / "geocode.sqlite").write_bytes(data[:cut] + b"\xa5" * 4096 + data[cut + 4096 :])
+        monkeypatch.setattr(options, "cache_dir", folder)
+        for argv in (
+            ("analyze", str(incidents), "--network", str(network), "--gazetteer", str(gazetteer), "--out",
+             str(tmp_path / "a")),
+            ("geocode", str(incidents), "--gazetteer", str(gazetteer), "--out", str(tmp_path / "g.csv")),
+        ):  # fmt: skip
+            tried += 1
+            outcome = cc.run_real(cc.FileCase(argv[0], f"cache {at}", argv, "fail", ()), monkeypatch)
+            err = outcome.err.strip()
+            if outcome.code != 1 or len(err.splitlines()) != 1 or "delete that file" not in err:
+                failures.append(f"{argv[0]}, page at {at}: exit {outcome.code}: {err[:300]!r}")
+            elif cc.NETWORK_READ:
+                failures.append(f"{argv[0]}, page at {at}: the street network was read first")
+    assert not failures, _report("damaged answer cache", Counter(all=tried), failures)
+
+
 def _sqlite_sees_nothing(path: Path) -> bool:
     import contextlib
     import sqlite3

@@ -143,7 +143,7 @@ class Gazetteer:
         suffix = path.suffix.lower()
         if suffix not in (".parquet", ".gpkg"):
             raise InputError(f"gazetteer path {str(path)!r}: expected a .parquet or .gpkg file")
-        check_saved(path)
+        check_saved(path, decode=False)  # the seal (cheap); an unsealed file is decoded just below
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on a broken file

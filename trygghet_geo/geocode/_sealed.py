@@ -85,7 +85,7 @@ def _crc(path: Path, size: int) -> int:
     return crc if left == 0 else -1
 
 
-def _parquet_fault(path: Path) -> str | None:
+def _parquet_fault(path: Path, decode: bool) -> str | None:
     import pyarrow.parquet as pq
 
     try:
@@ -100,6 +100,8 @@ def _parquet_fault(path: Path) -> str | None:
             return "its checksum is unreadable"
         if _crc(path, size) != crc:
             return "its data does not match the checksum in its footer"
+        return None
+    if not decode:
         return None
     try:  # no seal: every page decoded, and the rows counted against the footer
         rows = pq.ParquetFile(path, page_checksum_verification=True).read().num_rows
@@ -118,12 +120,17 @@ def _geopackage_fault(path: Path) -> str | None:
     return None if found == ["ok"] else f"SQLite's check: {'; '.join(found)[:200]}"
 
 
-def check_saved(path: str | Path, flag: str = "gazetteer file") -> None:
+def check_saved(path: str | Path, flag: str = "gazetteer file", *, decode: bool = True) -> None:
     """Raise :class:`~trygghet_geo.errors.InputError` when the saved gazetteer at ``path`` is damaged (see
-    the module's text); ``flag`` names it in the message (the option that gave it)."""
+    the module's text); ``flag`` names it in the message (the option that gave it). ``decode=False``: a
+    GeoParquet file without the seal is left to the reader that reads it next (which decodes it anyway)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    fault = {".parquet": _parquet_fault, ".gpkg": _geopackage_fault}.get(suffix, lambda _: None)(path)
+    fault = None
+    if suffix == ".parquet":
+        fault = _parquet_fault(path, decode)
+    elif suffix == ".gpkg":
+        fault = _geopackage_fault(path)
     if fault is not None:
         detail = " ".join(fault.split())[:300]
         raise InputError(
