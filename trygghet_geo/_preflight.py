@@ -210,6 +210,11 @@ def _outputs(args: argparse.Namespace) -> dict[str, tuple[str, tuple[str, ...] |
     found: dict[str, tuple[str, tuple[str, ...] | None]] = {}
     if command == "plan":
         if args.action == "init":
+            if os.path.isfile(args.register):  # a register filled since: its measures would be lost
+                raise ParameterError(
+                    f"register {args.register!r}: exists already; 'plan init' writes a new, empty register "
+                    "(give another name, or remove that file first)"
+                )
             found["register"] = (args.register, (".xlsx", ".xlsm", ".csv", ".txt"))
         elif args.action == "followup":
             found["--out"] = (out or "atgardsuppfoljning.xlsx", (".xlsx", ".csv"))

@@ -621,9 +621,11 @@ def output_path_cases(f: cc.Files, root: Path) -> Iterator[cc.Case]:
             os.mkfifo(piped / written)
         yield cc.Case("a pipe", f"{command} --out holds a named pipe as {written}",
                       tuple(cc._with(base, "--out", str(piped))), "refuse", "--out")  # fmt: skip
-    for how, alias in (
-        _aliases(root / "g.parquet", root).items() if (root / "g.parquet").touch() is None else ()
-    ):
+    for register in (Path(f.register), Path(f.ranking)):  # a register filled since: an empty one over it
+        yield cc.Case("lost rows", f"plan init over an existing {register.suffix}",
+                      ("plan", "init", str(register)), "refuse", "register")  # fmt: skip
+    (root / "g.parquet").touch()  # a gazetteer saved earlier, overwritten by the run
+    for how, alias in _aliases(root / "g.parquet", root).items():
         argv = [*cc.base_argv("geocode", f), "--save-gazetteer", str(root / "g.parquet")]
         yield cc.Case("two outputs in one file", f"geocode --out is --save-gazetteer by {how}",
                       tuple(cc._with(argv, "--out", alias)), "refuse", "--out")  # fmt: skip
