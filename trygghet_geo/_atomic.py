@@ -93,16 +93,20 @@ def _no_room(temporary: Path) -> int | None:
     """Why a write may have failed whatever the writer says (GDAL reports a full disk under SQLite as a
     missing table): ENOSPC when the file system has less than 1 MB left, EFBIG when the file reached the
     process's file size limit (``ulimit -f``); None when neither."""
+    import sys
+
+    if sys.platform == "win32":  # neither statvfs nor a file size limit there
+        return None
+    import resource
+
     try:
         free = os.statvfs(temporary.parent)
         if free.f_bavail * free.f_frsize < 1 << 20:
             return errno.ENOSPC
-        import resource
-
         limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
         if limit != resource.RLIM_INFINITY and temporary.stat().st_size >= limit - (1 << 16):
             return errno.EFBIG
-    except (OSError, ImportError, AttributeError):  # no statvfs or resource (Windows), no file written
+    except OSError:  # the folder, or the file, is gone
         pass
     return None
 
