@@ -12,7 +12,8 @@ Exit codes (as grep, curl and most Unix tools use them):
 - 2: the command line itself is wrong: argparse's usage errors, a value of an option that is malformed in
   itself (:class:`~trygghet_geo.errors.ParameterError`), or any check of the options made before the work
   starts (a missing input file, an inverted ``--bbox``, an output folder that cannot be written);
-- 3: a bug (an unexpected exception).
+- 3: a bug (an unexpected exception);
+- 130: interrupted (Ctrl-C), as a shell reports it; the file being written is removed, not left half-written.
 
 A reader that stops reading early (``trygghet-geo … | head -1``) is not an error of the run: the run goes on,
 writes every file it writes, and exits with its own status; what it would have printed after the reader
@@ -37,6 +38,7 @@ from trygghet_geo.errors import InputError, ParameterError, TrygghetError
 __all__ = [
     "EXIT_BUG",
     "EXIT_DATA",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
     "Parser",
@@ -55,6 +57,7 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C (128 + SIGINT)
 
 
 class Parser(argparse.ArgumentParser):
@@ -96,6 +99,8 @@ class Parser(argparse.ArgumentParser):
 def exit_code(exc: BaseException, *, before_work: bool = False) -> int:
     """The exit status for an error: 2 for a usage error, 1 for a data error (or a failed write), 3 for a
     bug."""
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
     if before_work or isinstance(exc, ParameterError):
         return EXIT_USAGE
     if isinstance(exc, TrygghetError | OSError | MemoryError):  # MemoryError/OSError: a disk full, a folder
@@ -114,6 +119,8 @@ def fail(args: argparse.Namespace, exc: BaseException, *, before_work: bool = Fa
         message = (
             f"unexpected error ({type(exc).__name__}: {message}); rerun with -v to see where, and report it"
         )
+    elif isinstance(exc, KeyboardInterrupt):
+        message = "interrupted (Ctrl-C)"
     elif isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
         # a file that failed (a full disk, a folder taken away): the file and the reason, as cp says it
         from trygghet_geo._atomic import WriteError

@@ -688,6 +688,8 @@ def _run(args: argparse.Namespace, runners: dict[str, _Runner]) -> int:
             return code
     except Exception as exc:  # data errors, a disk full, or a bug: one line each, with its exit status
         return _fail(args, exc)
+    except KeyboardInterrupt:  # Ctrl-C: one line and its own status, not a traceback
+        return _fail(args, KeyboardInterrupt("interrupted"))
 
 
 if __name__ == "__main__":

@@ -272,7 +272,6 @@ def test_standard_output_on_a_full_disk(tmp_path: Path) -> None:
     network, incidents, _ = cc.tiny_town(tmp_path)
     runs = {
         "validate": ["validate", str(incidents), "--out", str(tmp_path / "v.csv")],
-        "cache": ["cache", "info"],
         "analyze (in-process)": ["analyze", str(incidents), "--network", str(network), "--n-simulations", "0",
                                  "--no-basemap", "--out", str(tmp_path / "ut")],
     }  # fmt: skip
@@ -305,8 +304,8 @@ class _Disk:
     """A disk with ``left`` bytes free for the files under ``root`` (others are written as usual), and the
     byte ranges each file was written at (by final name: a temporary name's ``.PID.part`` taken away)."""
 
-    def __init__(self, root: Path, left: int | None) -> None:
-        self.root, self.left, self.used = str(root), left, 0
+    def __init__(self, root: Path, left: int | None, error: type[BaseException] = OSError) -> None:
+        self.root, self.left, self.used, self.error = str(root), left, 0, error
         self.ranges: dict[str, list[int]] = {}
         self.full_at: str | None = None  # the file being written when the disk filled
         self.direct: set[str] = set()  # files written under their own name (not a temporary one)
@@ -326,6 +325,8 @@ class _Disk:
                     room = max(disk.left - disk.used, 0)
                     raw.write(data[:room])
                     disk.used += room
+                    if disk.error is KeyboardInterrupt:  # Ctrl-C while the file is written
+                        raise KeyboardInterrupt
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                 disk.used += n
                 self_range[1] = disk.used
@@ -404,19 +405,33 @@ def _full_disk_runs(tmp_path: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def test_every_output_file_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A run is measured once with room to spare (the byte range of each file it writes); then, for each
-    file, the disk fills at the file's first byte and half-way through it."""
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[str], Path, _Disk]]:
+    """Each run of :func:`_full_disk_runs` made once with room to spare: the byte range of each file it
+    writes (its template, its folder, the measure)."""
+    tmp_path = tmp_path_factory.mktemp("disk")
+    found = {}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for what, template in _full_disk_runs(tmp_path).items():
+            base = tmp_path / what.replace(" ", "_")
+            measure = _Disk(base, None)
+            (base / "mått").mkdir(parents=True)
+            outcome = _run_on(
+                measure, [a.replace("{out}", str(base / "mått")) for a in template], monkeypatch
+            )
+            assert outcome.code == 0, (what, outcome)
+            assert measure.ranges, what
+            found[what] = (template, base, measure)
+    return found
+
+
+def test_every_output_file_on_a_full_disk(
+    measured: dict[str, tuple[list[str], Path, _Disk]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For each file of each run, the disk fills at the file's first byte and half-way through it."""
     tried: Counter[str] = Counter()
     failures = []
-    for what, template in _full_disk_runs(tmp_path).items():
-        base = tmp_path / what.replace(" ", "_")
-        measure = _Disk(base, None)
-        argv = [a.replace("{out}", str(base / "mått")) for a in template]
-        (base / "mått").mkdir(parents=True)
-        outcome = _run_on(measure, argv, monkeypatch)
-        assert outcome.code == 0, (what, outcome)
-        assert measure.ranges, what
+    for what, (template, base, measure) in measured.items():
         for i, (file, (start, end)) in enumerate(sorted(measure.ranges.items())):
             places = (("at its first byte", start), ("half-way", (start + end) // 2))
             if what == "analyze" and not FULL:  # a run of analyze takes seconds: one place each, by a hash
@@ -445,6 +460,41 @@ def test_every_output_file_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.Mo
                     failures.append(f"{what}, {os.path.basename(final)} {where}: {verdict}")
     assert tried["analyze"] >= 5, tried
     assert not failures, _report("full disk", tried, failures)
+
+
+def test_ctrl_c_while_a_file_is_written(
+    measured: dict[str, tuple[list[str], Path, _Disk]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C half-way through each file of validate and (one file, by a hash) analyze: one line, exit 130
+    (as a shell reports it), no traceback, nothing half-written under its own name, no temporary file."""
+    failures, tried = [], 0
+    for what in ("validate csv", "validate xlsx", "analyze"):
+        template, base, measure = measured[what]
+        files = sorted(measure.ranges.items())
+        if what == "analyze" and not FULL:
+            files = files[zlib.crc32(b"ctrl-c") % len(files) :][:1]
+        for i, (_file, (start, end)) in enumerate(files):
+            tried += 1
+            out = base / f"ctrl-c-{i}"
+            out.mkdir()
+            disk = _Disk(base, (start + end) // 2, KeyboardInterrupt)
+            try:
+                outcome = _run_on(disk, [a.replace("{out}", str(out)) for a in template], monkeypatch)
+            except KeyboardInterrupt:
+                failures.append(f"{what} {Path(_file).name}: KeyboardInterrupt left main (a traceback)")
+                continue
+            err = outcome.err.strip()
+            problem = None
+            if outcome.code != 130 or len(err.splitlines()) != 1 or "interrupted" not in err:
+                problem = f"exit {outcome.code}: {err[:200]!r}"
+            elif disk.full_at and disk.full_at == _final_name(disk.full_at) and os.path.exists(disk.full_at):
+                problem = f"{Path(disk.full_at).name} left half-written"
+            elif [p for p in out.rglob("*") if ".part" in p.name]:
+                problem = "temporary files left"
+            if problem is not None:
+                failures.append(f"{what} {Path(_file).name}: {problem}")
+    assert tried >= 5, tried
+    assert not failures, "\n".join(failures)
 
 
 def test_a_geopackage_past_the_file_size_limit(tmp_path: Path) -> None:
