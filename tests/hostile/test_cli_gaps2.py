@@ -49,6 +49,11 @@ REPORT = os.environ.get("CLI_GAPS2_REPORT") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _check(title: str, tried: Counter[str], failures: list[str]) -> None:
+    text = _report(title, tried, failures)
+    assert not failures, text
+
+
 def _report(title: str, tried: Counter[str], failures: list[str]) -> str:
     text = f"{title}: {sum(tried.values())} tried ({dict(tried)}), {len(failures)} failed"
     if REPORT:
@@ -106,7 +111,7 @@ def test_batch_refuses_a_broken_national_file_before_the_cluster_starts(
         if verdict is not None:
             failures.append(f"{case.name}: {verdict}")
     assert tried["fail"] > 80, tried
-    assert not failures, _report("batch national file", tried, failures)
+    _check("batch national file", tried, failures)
 
 
 # --- a saved gazetteer, damaged where its footer does not see it ----------------------------------------
@@ -182,7 +187,7 @@ def test_a_damaged_saved_gazetteer_is_refused_before_the_street_network(
             failures.append(f"{what}: {verdict}")
     assert tried["parquet"] == 9, tried
     assert tried["gpkg"] >= 4, tried
-    assert not failures, _report("damaged gazetteer", tried, failures)
+    _check("damaged gazetteer", tried, failures)
 
 
 def test_a_damaged_answer_cache_is_refused_before_the_street_network(
@@ -219,7 +224,7 @@ def test_a_damaged_answer_cache_is_refused_before_the_street_network(
                 failures.append(f"{argv[0]}, page at {at}: exit {outcome.code}: {err[:300]!r}")
             elif cc.NETWORK_READ:
                 failures.append(f"{argv[0]}, page at {at}: the street network was read first")
-    assert not failures, _report("damaged answer cache", Counter(all=tried), failures)
+    _check("damaged answer cache", Counter(all=tried), failures)
 
 
 def _sqlite_sees_nothing(path: Path) -> bool:
@@ -297,7 +302,7 @@ def test_standard_output_on_a_full_disk(tmp_path: Path) -> None:
                 verdict = f"does not say 'no space left on device': {err!r}"
             if verdict is not None:
                 failures.append(f"{what}: {verdict}")
-    assert not failures, "\n".join(failures)
+    _check("standard output on /dev/full", Counter(all=len(runs)), failures)
 
 
 class _Disk:
@@ -459,7 +464,7 @@ def test_every_output_file_on_a_full_disk(
                 if verdict is not None:
                     failures.append(f"{what}, {os.path.basename(final)} {where}: {verdict}")
     assert tried["analyze"] >= 5, tried
-    assert not failures, _report("full disk", tried, failures)
+    _check("full disk", tried, failures)
 
 
 def test_ctrl_c_while_a_file_is_written(
@@ -494,7 +499,7 @@ def test_ctrl_c_while_a_file_is_written(
             if problem is not None:
                 failures.append(f"{what} {Path(_file).name}: {problem}")
     assert tried >= 5, tried
-    assert not failures, "\n".join(failures)
+    _check("ctrl-c", Counter(all=tried), failures)
 
 
 def test_a_geopackage_past_the_file_size_limit(tmp_path: Path) -> None:
@@ -519,7 +524,7 @@ def test_a_geopackage_past_the_file_size_limit(tmp_path: Path) -> None:
             verdict = f"temporary files left: {left_over}"
         if verdict is not None:
             failures.append(f"{what}: {verdict}")
-    assert not failures, "\n".join(failures)
+    _check("file size limit", Counter(all=2), failures)
 
 
 # --- abbreviations --------------------------------------------------------------------------------------
@@ -567,7 +572,7 @@ def test_options_are_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPat
             if problem is not None:
                 failures.append(f"{command} {prefix}: {problem}")
     assert tried > 100, tried
-    assert not failures, _report("abbreviations", Counter(all=tried), failures)
+    _check("abbreviations", Counter(all=tried), failures)
 
 
 # --- output paths: the same file by another spelling, folders, pipes, odd names, limits -------------------
@@ -753,7 +758,7 @@ def test_output_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             if verdict is not None:
                 failures.append(f"{case.cls}: {case.name}: {verdict[:240]}")
     assert sum(tried.values()) > 80, tried
-    assert not failures, _report("output paths", tried, failures)
+    _check("output paths", tried, failures)
 
 
 def test_odd_output_names_are_written_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -784,7 +789,7 @@ def test_odd_output_names_are_written_as_given(tmp_path: Path, monkeypatch: pyte
             failures.append(f"{what}: exit {outcome.code}, written {out.is_file()}/{rejects.is_file()}, "
                             f"left {left}: {outcome.err[:200]!r}")  # fmt: skip
     assert tried >= 9, tried
-    assert not failures, "\n".join(failures)
+    _check("odd names written", Counter(all=tried), failures)
 
 
 def test_a_working_folder_removed_under_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -805,7 +810,7 @@ def test_a_working_folder_removed_under_the_shell(tmp_path: Path, monkeypatch: p
             err = outcome.err.strip()
             if outcome.code != 2 or len(err.splitlines()) != 1 or "current folder" not in err:
                 failures.append(f"{argv[0]}: exit {outcome.code} {outcome.escaped} {err[:300]!r}")
-    assert not failures, "\n".join(failures)
+    _check("working folder removed", Counter(all=3), failures)
 
 
 # --- a file changed between the checks and its reading ---------------------------------------------------
@@ -888,4 +893,4 @@ def test_a_file_changed_after_the_checks(tmp_path: Path, monkeypatch: pytest.Mon
                 problem = f"does not name {path.name}: {err[:300]!r}"
             if problem is not None:
                 failures.append(f"{role} {change}: {problem}")
-    assert not failures, _report("changed after the checks", Counter(all=tried), failures)
+    _check("changed after the checks", Counter(all=tried), failures)
