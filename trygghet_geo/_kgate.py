@@ -48,9 +48,10 @@ def check_gate(mode: str, k: Any, cell_m: Any) -> None:
     """Refuse a privacy mode, ``k`` or ``cell_m`` that would loosen a shared export (:class:`InputError`)."""
     if mode not in ("internal", "shared"):
         raise ParameterError(f"privacy mode must be 'internal' or 'shared', got {mode!r}")
-    from trygghet_geo import _validate
+    from trygghet_geo._validate import MAX_COUNT
 
-    _validate.count("k", k, minimum=1)  # numpy integers too, up to a C int
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= MAX_COUNT:
+        raise ParameterError(f"k must be a whole number from 1 to {MAX_COUNT:,}, got {k!r}")
     if (
         isinstance(cell_m, bool)
         or not isinstance(cell_m, int | float | np.number)

@@ -128,8 +128,8 @@ def lagesbild(
     from trygghet_geo.output._lagesbild_docx import write_docx
     from trygghet_geo.output.privacy import check_gate
 
-    _validate.analysis("analysis", analysis)
     check_gate(privacy, k, 100.0)
+    _validate.analysis("analysis", analysis)
     top_n = _validate.count("top_n", top_n, minimum=1)
     name = str(_validate.text("name", name, allow_none=False, stem=True))
     title = _validate.text("title", title)
