@@ -18,7 +18,10 @@ Both counts use the network as drawn (no merging) and the default 20 m lixels. T
 shortest-path distance from the lixel's centre; ``bench_density.py``'s peer checks that kernel against
 networkx's Dijkstra); the metres of street within ``r`` are the same uniform kernel summed over points every
 metre along every edge (weighted by their share of the edge: K = 1 / 2r, so metres = sum · 2r), so they
-count every street piece whose shortest path from the centre is shorter than ``r``.
+count every street piece whose shortest path from the centre is shorter than ``r``. A lixel with less than
+``r`` metres of street within ``r`` (a fragment of a few metres, cut off from the rest) scores 0: one event
+snapped to 4 m of isolated path is 250 events per km, but no place (the oracle first ranked such a fragment
+above a planted place of 20 events on 288 m of street, in the plane family on seed 9703).
 """
 
 from __future__ import annotations
@@ -84,7 +87,8 @@ def scan(network: StreetNetwork, events: gpd.GeoDataFrame, r: float) -> tuple[gp
     )
     metres = _street_metres(network, r)
     lix = lix.assign(events=lix["count_within_bandwidth"].to_numpy(), metres=metres)
-    return lix, lix["events"].to_numpy() / np.maximum(metres, 1.0)
+    rate = lix["events"].to_numpy() / np.maximum(metres, 1.0)
+    return lix, np.where(metres >= r, rate, 0.0)
 
 
 def places(

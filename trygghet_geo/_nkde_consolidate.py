@@ -103,8 +103,10 @@ def check_tolerance(consolidate_m: float | None) -> float:
     return float(consolidate_m)
 
 
-def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | None:
-    """The network with its junctions closer than ``tolerance_m`` merged, or None when none are."""
+def consolidate(network: StreetNetwork, tolerance_m: float, *, keep_parallel: bool = False) -> Consolidated | None:
+    """The network with its junctions closer than ``tolerance_m`` merged, or None when none are; with
+    ``keep_parallel`` no merge makes two edges longer than ``tolerance_m`` join the same two nodes
+    (:func:`_guarded_clusters`)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -122,8 +124,11 @@ def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | No
         pair = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v)})[u != v]
         if not pair.duplicated().any():  # no edges to merge, no parallel ones (a grid): nothing to do
             return None
-    graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
-    _, cluster = connected_components(graph, directed=False)
+    if keep_parallel:
+        cluster = _guarded_clusters(u, v, length, short, n, tolerance_m)
+    else:
+        graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
+        _, cluster = connected_components(graph, directed=False)
     xy = network.node_xy
     size = np.bincount(cluster)
     centre = np.column_stack([np.bincount(cluster, weights=xy[:, i]) for i in (0, 1)]) / size[:, None]
@@ -146,7 +151,8 @@ def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | No
     new_lines = np.empty(len(lines), dtype=object)
     rank = np.cumsum(keep) - 1  # shapely wants the line indices 0..k-1
     new_lines[keep] = shapely.linestrings(pts[use][o], indices=rank[ids[use][o]])
-    keep &= _not_parallel(cu, cv, new_lines, keep, tolerance_m)
+    if not keep_parallel:
+        keep &= _not_parallel(cu, cv, new_lines, keep, tolerance_m)
     if keep.all() and len(size) == n:
         return None
     kept = np.flatnonzero(keep)
@@ -205,3 +211,51 @@ def _not_parallel(
     near = shapely.hausdorff_distance(lines[others], lines[ref_edge]) <= tolerance_m
     out[others[near & (others != ref_edge)]] = False
     return out
+
+
+def _guarded_clusters(
+    u: np.ndarray, v: np.ndarray, length: np.ndarray, short: np.ndarray, n: int, tolerance_m: float
+) -> np.ndarray:
+    """Node clusters joined by the ``short`` edges, shortest first, except that two clusters are not merged
+    when the merge would make two edges longer than ``tolerance_m`` join the same two nodes: when both
+    clusters have such an edge to a third one (a sidewalk and its street, joined by short crossings at both
+    ends: the first crossing merges, the second does not), or two such edges join them. A mesh of short
+    paths still merges into one node; lines side by side stay apart, each with its own events.
+
+    Written by hand: a union-find whose merges depend on the merges before (scipy's connected components
+    and osmnx's buffers merge all at once); a loop over the short edges only."""
+    parent = np.arange(n)
+    long_edges = np.flatnonzero(~short & (u != v))  # the lines: every edge that cannot merge away
+    nbr: dict[int, dict[int, int]] = {}
+    for a, b in zip(u[long_edges].tolist(), v[long_edges].tolist(), strict=True):
+        nbr.setdefault(a, {})[b] = nbr.get(a, {}).get(b, 0) + 1
+        nbr.setdefault(b, {})[a] = nbr.get(b, {}).get(a, 0) + 1
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = int(parent[x])
+        return x
+
+    idx = np.flatnonzero(short)
+    for e in idx[np.argsort(length[idx], kind="stable")].tolist():
+        a, b = root(int(u[e])), root(int(v[e]))
+        if a == b:
+            continue
+        na, nb = nbr.get(a, {}), nbr.get(b, {})
+        if na.get(b, 0) >= 2 or any(x in nb for x in na if x not in (a, b)):
+            continue  # two long edges would share both their ends
+        if len(na) > len(nb):
+            a, b, na, nb = b, a, nb, na
+        parent[a] = b  # a (the fewer neighbours) into b; a's long edges now end at b
+        nb.pop(a, None)  # a long edge between a and b becomes a loop at b (counted once, from a's side)
+        for x, c in na.items():
+            x2 = b if x in (a, b) else x
+            nb[x2] = nb.get(x2, 0) + c
+            if x not in (a, b):
+                nx = nbr[x]
+                nx[b] = nx.get(b, 0) + nx.pop(a)
+        nbr.pop(a, None)
+        nbr[b] = nb
+    roots = np.array([root(i) for i in range(n)], dtype=np.int64)
+    return np.unique(roots, return_inverse=True)[1].ravel().astype(np.int64)

@@ -90,6 +90,7 @@ def network_kde(
     adaptive: bool | None = None,
     trim_bw_m: float | None = None,
     consolidate_m: float | None = 0.0,
+    keep_parallel: bool = False,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
 
@@ -199,7 +200,7 @@ def network_kde(
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)
-    merged = _consolidate.consolidate(network, tol) if tol > 0 else None
+    merged = _consolidate.consolidate(network, tol, keep_parallel=bool(keep_parallel)) if tol > 0 else None
     if merged is not None:  # the density runs on, and is reported on, the merged network
         original, network = network, merged.network
         e2, t2 = merged.positions(original, used["edge"].to_numpy(np.int64), used["off"].to_numpy(float))
