@@ -59,6 +59,7 @@ import resource
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -286,7 +287,11 @@ def planted(seeds: list[int], family: str = "lines", compare: dict | None = None
                 nodes = [int(np.argmin(np.hypot(*(net.node_xy - a).T))) for a in sc.anchors]
                 r = oracle.RADIUS_M[family]
                 seen = oracle.places(
-                    net, ev, sc.anchors, r, lambda lx, n=nodes: _inside_planted(net, lx, n, [r + 150.0] * 3)
+                    net,
+                    ev,
+                    sc.anchors,
+                    r,
+                    partial(_inside_planted, net, anchors=nodes, radii=[r + 150.0] * 3),
                 )
                 oracle_top += sum(o.share <= 0.01 for o in seen)
                 for cfg, kw in configs.items():

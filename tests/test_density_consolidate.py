@@ -125,3 +125,79 @@ def test_consolidate_m_is_checked():
     for bad in (-1.0, float("nan"), "10", True):
         with pytest.raises(InputError, match="consolidate_m"):
             network_kde(events, net, bandwidth_m=50, consolidate_m=bad)  # type: ignore[arg-type]
+
+
+def _street_and_sidewalk() -> gpd.GeoDataFrame:
+    """A street along y = 0 with a sidewalk 6 m beside it from x = 0 to 200, joined to the street by 6 m
+    crossings at both ends, and a 6 m square mesh (short paths) hanging off the street at x = 400."""
+    lines = [
+        LineString([(-100, 0), (0, 0)]),
+        LineString([(0, 0), (200, 0)]),
+        LineString([(200, 0), (400, 0)]),
+        LineString([(400, 0), (500, 0)]),
+        LineString([(0, 6), (200, 6)]),  # the sidewalk
+        LineString([(0, 0), (0, 6)]),  # the crossings
+        LineString([(200, 0), (200, 6)]),
+        LineString([(400, 0), (400, 6), (406, 6), (406, 0), (400, 0)]),  # a tiny loop of short paths
+    ]
+    return gpd.GeoDataFrame(geometry=lines, crs=3006)
+
+
+def test_keep_parallel_keeps_a_sidewalk_as_its_own_line():
+    net = network_from_lines(_street_and_sidewalk())
+    side = int(
+        np.flatnonzero(
+            np.isclose(net.edges.geometry.centroid.y.to_numpy(), 6.0)
+            & (net.edges["length_m"].to_numpy() > 100)
+        )[0]
+    )
+    plain = consolidate(net, 10.0)
+    guarded = consolidate(net, 10.0, keep_parallel=True)
+    assert plain is not None
+    assert guarded is not None
+    # merged at both ends, the sidewalk and the street join the same two nodes and the sidewalk is dropped
+    assert plain.new_edge[side] == -1
+    # guarded: the first crossing merges, the second would make the two 200 m lines share both their ends
+    kept = guarded.network.edges
+    assert guarded.new_edge[side] >= 0
+    assert (kept["length_m"].to_numpy() > 190).sum() == 3  # street, sidewalk, the street beyond
+    u, v = kept["u"].to_numpy(), kept["v"].to_numpy()
+    long = kept["length_m"].to_numpy() > 10
+    pairs = {tuple(sorted(p)) for p in zip(u[long], v[long], strict=True)}
+    assert len(pairs) == int(long.sum())  # no two lines share both ends
+    # a position on the sidewalk stays on it
+    edge, off = guarded.positions(net, np.array([side]), np.array([100.0]))
+    assert edge[0] == guarded.new_edge[side]
+    assert off[0] == pytest.approx(100.0, abs=3.5)
+
+
+def test_keep_parallel_still_merges_a_mesh():
+    net = network_from_lines(_street_with_square())
+    guarded = consolidate(net, DEFAULT_CONSOLIDATE_M, keep_parallel=True)
+    assert guarded is not None
+    assert guarded.merged_nodes == 24  # the whole square, as without the guard
+    assert len(guarded.network.nodes) == 3
+
+
+def test_keep_parallel_on_the_sample_leaves_no_two_lines_between_the_same_nodes():
+    from trygghet_geo import sample
+
+    net = sample.load_network()
+    tol = DEFAULT_CONSOLIDATE_M
+    guarded = consolidate(net, tol, keep_parallel=True)
+    assert guarded is not None
+    assert guarded.merged_nodes > 1000
+    e = net.edges
+    deg = np.bincount(np.concatenate([e["u"], e["v"]]), minlength=len(net.nodes))
+    u0, v0 = e["u"].to_numpy(), e["v"].to_numpy()
+    line = ~((e["length_m"].to_numpy() <= tol) & ((deg[u0] != 2) | (deg[v0] != 2))) & (u0 != v0)
+    # no line longer than the tolerance is dropped (a bend of a few metres inside a merged junction is)
+    assert (guarded.new_edge[line & (e["length_m"].to_numpy() > tol)] >= 0).all()
+    line &= guarded.new_edge >= 0
+    kept = guarded.new_edge[line]
+    new = guarded.network.edges
+    a, b = new["u"].to_numpy()[kept], new["v"].to_numpy()[kept]
+    pairs = {tuple(sorted(p)) for p in zip(a[a != b], b[a != b], strict=True)}
+    # the sample's one pair of lines drawn twice between the same two nodes is the only repeat
+    orig = {tuple(sorted(p)) for p in zip(u0[line], v0[line], strict=True)}
+    assert int((a != b).sum()) - len(pairs) == int(line.sum()) - len(orig)

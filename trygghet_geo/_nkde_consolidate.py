@@ -103,38 +103,31 @@ def check_tolerance(consolidate_m: float | None) -> float:
     return float(consolidate_m)
 
 
-def consolidate(network: StreetNetwork, tolerance_m: float, *, keep_parallel: bool = False) -> Consolidated | None:
+def consolidate(
+    network: StreetNetwork, tolerance_m: float, *, keep_parallel: bool = False
+) -> Consolidated | None:
     """The network with its junctions closer than ``tolerance_m`` merged, or None when none are; with
-    ``keep_parallel`` no merge makes two edges longer than ``tolerance_m`` join the same two nodes
-    (:func:`_guarded_clusters`)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
+    ``keep_parallel``, merged through the short chains only and never so that two lines join the same two
+    nodes (:func:`_chain_clusters`)."""
     from trygghet_geo.network import StreetNetwork
 
+    if tolerance_m <= 0:
+        return None
     edges = network.edges
     u, v = edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64)
     length = edges["length_m"].to_numpy(float)
     n = len(network.nodes)
-    deg = np.bincount(np.concatenate([u, v]), minlength=n)
-    short = (length <= tolerance_m) & (u != v) & ((deg[u] != 2) | (deg[v] != 2))
-    if tolerance_m <= 0:
+    found = (
+        _chain_clusters(network, tolerance_m) if keep_parallel else _clusters(u, v, length, n, tolerance_m)
+    )
+    if found is None:
         return None
-    if not short.any():
-        pair = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v)})[u != v]
-        if not pair.duplicated().any():  # no edges to merge, no parallel ones (a grid): nothing to do
-            return None
-    if keep_parallel:
-        cluster = _guarded_clusters(u, v, length, short, n, tolerance_m)
-    else:
-        graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
-        _, cluster = connected_components(graph, directed=False)
+    cluster, keep = found
     xy = network.node_xy
     size = np.bincount(cluster)
     centre = np.column_stack([np.bincount(cluster, weights=xy[:, i]) for i in (0, 1)]) / size[:, None]
     cu, cv = cluster[u], cluster[v]
     lines = edges.geometry.to_numpy()
-    keep = ~((cu == cv) & (length <= tolerance_m))
     # Extend every kept edge from its merged nodes' centroids (as osmnx does).
     coords, owner = shapely.get_coordinates(lines, return_index=True)
     head_pt, tail_pt = centre[cu], centre[cv]
@@ -213,19 +206,58 @@ def _not_parallel(
     return out
 
 
+def _clusters(
+    u: np.ndarray, v: np.ndarray, length: np.ndarray, n: int, tolerance_m: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every node's cluster (joined by the edges of at most ``tolerance_m`` that touch a junction or a dead
+    end) and the edges kept (all but those short edges inside one cluster); None when nothing can merge."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    deg = np.bincount(np.concatenate([u, v]), minlength=n)
+    short = (length <= tolerance_m) & (u != v) & ((deg[u] != 2) | (deg[v] != 2))
+    if not short.any():
+        pair = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v)})[u != v]
+        if not pair.duplicated().any():  # no edges to merge, no parallel ones (a grid): nothing to do
+            return None
+    graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
+    _, cluster = connected_components(graph, directed=False)
+    return cluster, ~((cluster[u] == cluster[v]) & (length <= tolerance_m))
+
+
+def _chain_clusters(network: StreetNetwork, tolerance_m: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """As :func:`_clusters`, but on the chains (edges joined through nodes of degree 2, as the kernel walks
+    them): a chain of at most ``tolerance_m`` between two junctions or dead ends is a connector and may
+    merge its ends; a longer one is a line, and no merge may make two lines join the same two nodes
+    (:func:`_guarded_clusters`). The chains of at most ``tolerance_m`` whose ends merge (connectors, and
+    loops at a junction) are dropped; no line is."""
+    from trygghet_geo import _nkde
+
+    chains = _nkde.contract(_nkde.Lines.of(network))
+    cl = chains.lines
+    connector = (cl.length <= tolerance_m) & (cl.u != cl.v)
+    if not connector.any():
+        return None
+    cluster = _guarded_clusters(cl.u, cl.v, cl.length, connector, cl.n_nodes, tolerance_m)
+    deg = np.bincount(np.concatenate([network.edges["u"], network.edges["v"]]), minlength=cl.n_nodes)
+    drop = (cl.length <= tolerance_m) & (cluster[cl.u] == cluster[cl.v]) & (deg[cl.u] != 2)
+    return cluster, ~drop[chains.chain]
+
+
 def _guarded_clusters(
     u: np.ndarray, v: np.ndarray, length: np.ndarray, short: np.ndarray, n: int, tolerance_m: float
 ) -> np.ndarray:
-    """Node clusters joined by the ``short`` edges, shortest first, except that two clusters are not merged
-    when the merge would make two edges longer than ``tolerance_m`` join the same two nodes: when both
-    clusters have such an edge to a third one (a sidewalk and its street, joined by short crossings at both
-    ends: the first crossing merges, the second does not), or two such edges join them. A mesh of short
-    paths still merges into one node; lines side by side stay apart, each with its own events.
+    """Node clusters joined by the ``short`` lines, shortest first, except that two clusters are not merged
+    when the merge would make two of the other lines (``~short``, ends apart) join the same two nodes, or
+    one of them a loop: when both clusters have such a line to a third one (a sidewalk and its street,
+    joined by short crossings at both ends: the first crossing merges, the second does not), or such a line
+    joins them. A mesh of
+    short paths still merges into one node; lines side by side stay apart, each with its own events.
 
     Written by hand: a union-find whose merges depend on the merges before (scipy's connected components
-    and osmnx's buffers merge all at once); a loop over the short edges only."""
+    and osmnx's buffers merge all at once); a loop over the short lines only."""
     parent = np.arange(n)
-    long_edges = np.flatnonzero(~short & (u != v))  # the lines: every edge that cannot merge away
+    long_edges = np.flatnonzero(~short & (u != v))  # the lines that stay
     nbr: dict[int, dict[int, int]] = {}
     for a, b in zip(u[long_edges].tolist(), v[long_edges].tolist(), strict=True):
         nbr.setdefault(a, {})[b] = nbr.get(a, {}).get(b, 0) + 1
@@ -243,8 +275,8 @@ def _guarded_clusters(
         if a == b:
             continue
         na, nb = nbr.get(a, {}), nbr.get(b, {})
-        if na.get(b, 0) >= 2 or any(x in nb for x in na if x not in (a, b)):
-            continue  # two long edges would share both their ends
+        if b in na or any(x in nb for x in na if x not in (a, b)):
+            continue  # a line would become a loop, or two lines would share both their ends
         if len(na) > len(nb):
             a, b, na, nb = b, a, nb, na
         parent[a] = b  # a (the fewer neighbours) into b; a's long edges now end at b
