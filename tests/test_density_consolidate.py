@@ -7,6 +7,7 @@ import itertools
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
@@ -128,76 +129,71 @@ def test_consolidate_m_is_checked():
 
 
 def _street_and_sidewalk() -> gpd.GeoDataFrame:
-    """A street along y = 0 with a sidewalk 6 m beside it from x = 0 to 200, joined to the street by 6 m
-    crossings at both ends, and a 6 m square mesh (short paths) hanging off the street at x = 400."""
-    lines = [
-        LineString([(-100, 0), (0, 0)]),
-        LineString([(0, 0), (200, 0)]),
-        LineString([(200, 0), (400, 0)]),
-        LineString([(400, 0), (500, 0)]),
-        LineString([(0, 6), (200, 6)]),  # the sidewalk
-        LineString([(0, 0), (0, 6)]),  # the crossings
-        LineString([(200, 0), (200, 6)]),
-        LineString([(400, 0), (400, 6), (406, 6), (406, 0), (400, 0)]),  # a tiny loop of short paths
-    ]
+    """A street along y = 0 from -100 to 300 m with a sidewalk 6 m beside it, joined to the street by 6 m
+    crossings at x = 0 and x = 200."""
+    lines = [LineString([(a, y), (b, y)]) for y in (0, 6) for a, b in ((-100, 0), (0, 200), (200, 300))]
+    lines += [LineString([(x, 0), (x, 6)]) for x in (0, 200)]
     return gpd.GeoDataFrame(geometry=lines, crs=3006)
 
 
 def test_keep_parallel_keeps_a_sidewalk_as_its_own_line():
     net = network_from_lines(_street_and_sidewalk())
-    side = int(
-        np.flatnonzero(
-            np.isclose(net.edges.geometry.centroid.y.to_numpy(), 6.0)
-            & (net.edges["length_m"].to_numpy() > 100)
-        )[0]
-    )
+    mid = net.edges.geometry.centroid
+    side = int(np.flatnonzero(np.isclose(mid.x, 100.0) & np.isclose(mid.y, 6.0))[0])
+    street = int(np.flatnonzero(np.isclose(mid.x, 100.0) & np.isclose(mid.y, 0.0))[0])
     plain = consolidate(net, 10.0)
     guarded = consolidate(net, 10.0, keep_parallel=True)
     assert plain is not None
     assert guarded is not None
-    # merged at both ends, the sidewalk and the street join the same two nodes and the sidewalk is dropped
+    # merged at both crossings, the sidewalk and the street join the same two nodes: the sidewalk is dropped
     assert plain.new_edge[side] == -1
     # guarded: the first crossing merges, the second would make the two 200 m lines share both their ends
-    kept = guarded.network.edges
-    assert guarded.new_edge[side] >= 0
-    assert (kept["length_m"].to_numpy() > 190).sum() == 3  # street, sidewalk, the street beyond
-    u, v = kept["u"].to_numpy(), kept["v"].to_numpy()
-    long = kept["length_m"].to_numpy() > 10
-    pairs = {tuple(sorted(p)) for p in zip(u[long], v[long], strict=True)}
-    assert len(pairs) == int(long.sum())  # no two lines share both ends
-    # a position on the sidewalk stays on it
+    assert guarded.merged_nodes == 1
+    new = guarded.network.edges
+    s, t = guarded.new_edge[side], guarded.new_edge[street]
+    assert s >= 0
+    assert t >= 0
+    assert {new["u"].iloc[s], new["v"].iloc[s]} != {new["u"].iloc[t], new["v"].iloc[t]}
+    assert len(new) == len(net.edges) - 1  # only the merged crossing is gone
+    # a position on the sidewalk stays on it (shifted by the 3 m its merged end moved)
     edge, off = guarded.positions(net, np.array([side]), np.array([100.0]))
-    assert edge[0] == guarded.new_edge[side]
-    assert off[0] == pytest.approx(100.0, abs=3.5)
+    assert edge[0] == s
+    assert off[0] == pytest.approx(103.0)
 
 
 def test_keep_parallel_still_merges_a_mesh():
     net = network_from_lines(_street_with_square())
     guarded = consolidate(net, DEFAULT_CONSOLIDATE_M, keep_parallel=True)
     assert guarded is not None
-    assert guarded.merged_nodes == 24  # the whole square, as without the guard
+    # the whole square becomes one node, as without the guard: its 22 junctions merge, and the paths round
+    # its two outer corners (nodes of degree 2, never merged themselves) are 8 m connectors, dropped
+    assert guarded.merged_nodes == 22
     assert len(guarded.network.nodes) == 3
+    assert len(guarded.network.edges) == 2
 
 
-def test_keep_parallel_on_the_sample_leaves_no_two_lines_between_the_same_nodes():
-    from trygghet_geo import sample
+def test_keep_parallel_on_the_sample_keeps_every_line_apart():
+    from trygghet_geo import _nkde, sample
+    from trygghet_geo._nkde_consolidate import _chain_clusters
 
     net = sample.load_network()
     tol = DEFAULT_CONSOLIDATE_M
-    guarded = consolidate(net, tol, keep_parallel=True)
-    assert guarded is not None
-    assert guarded.merged_nodes > 1000
-    e = net.edges
-    deg = np.bincount(np.concatenate([e["u"], e["v"]]), minlength=len(net.nodes))
-    u0, v0 = e["u"].to_numpy(), e["v"].to_numpy()
-    line = ~((e["length_m"].to_numpy() <= tol) & ((deg[u0] != 2) | (deg[v0] != 2))) & (u0 != v0)
-    # no line longer than the tolerance is dropped (a bend of a few metres inside a merged junction is)
-    assert (guarded.new_edge[line & (e["length_m"].to_numpy() > tol)] >= 0).all()
-    line &= guarded.new_edge >= 0
-    kept = guarded.new_edge[line]
-    new = guarded.network.edges
-    a, b = new["u"].to_numpy()[kept], new["v"].to_numpy()[kept]
-    pairs = {tuple(sorted(p)) for p in zip(a[a != b], b[a != b], strict=True)}
-    # the sample's one pair of lines drawn twice between the same two nodes is the only repeat
-    orig = {tuple(sorted(p)) for p in zip(u0[line], v0[line], strict=True)}
-    assert int((a != b).sum()) - len(pairs) == int(line.sum()) - len(orig)
+    merged = consolidate(net, tol, keep_parallel=True)
+    assert merged is not None
+    assert merged.merged_nodes > 1000
+    chains = _nkde.contract(_nkde.Lines.of(net))
+    cl = chains.lines
+    line = (cl.length > tol) & (cl.u != cl.v)
+    # no edge of a line (a chain through nodes of degree 2 longer than the tolerance) is dropped
+    assert (merged.new_edge[line[chains.chain]] >= 0).all()
+    cluster, _ = _chain_clusters(net, tol)
+
+    def pairs(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+        """(lines that are loops, lines joining the same two nodes as another)."""
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        frame = pd.DataFrame({"a": lo, "b": hi})[lo != hi]
+        return int((lo == hi).sum()), int(frame.duplicated().sum())
+
+    before = pairs(cl.u[line], cl.v[line])
+    after = pairs(cluster[cl.u[line]], cluster[cl.v[line]])
+    assert after == before  # the sample's lines drawn twice stay as they were; no merge adds one
