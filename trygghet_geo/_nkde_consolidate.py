@@ -17,6 +17,17 @@ merges by buffers around every node, which would also join two streets that mere
 - edges joining the same two merged nodes whose geometries lie within the tolerance of the shortest one
   (Hausdorff distance: a sidewalk beside its street) are dropped and the shortest kept.
 
+With ``keep_parallel=True`` (:func:`_chain_clusters`) the merge keeps lines side by side apart instead:
+
+- it works on chains (edges joined through nodes of degree 2, as the kernel's walks do): a chain of at most
+  the tolerance between two junctions or dead ends is a *connector* (a crossing, a link of a mesh, a branch
+  tip of a few metres), a longer one a *line*; only the connectors merge their ends, shortest first;
+- a merge is refused when it would make two lines join the same two nodes, or one line a loop: a sidewalk
+  joined to its street by a crossing at each end merges at the first crossing and not at the second, so it
+  stays a line of its own with its own events; a mesh of short paths, a garden of trails drawn as trees of
+  1–5 m edges, or a crossing drawn as a square of links, still becomes one node;
+- no parallel edge is dropped; the connectors whose ends merged are.
+
 Positions (events, lixel centres) on a kept edge keep their place along it; those on a dropped edge are
 snapped to the merged network by the one snapper (:mod:`trygghet_geo.network.snap`).
 """
