@@ -118,11 +118,17 @@ def test_consolidate_m_is_checked():
     net = network_from_lines(_street_with_square())
     events = _events_on_square()
     default = network_kde(events, net, bandwidth_m=50)
-    assert default.attrs["consolidate_m"] == 0.0  # off by default
-    assert "consolidated" not in default.attrs
-    chosen = network_kde(events, net, bandwidth_m=50, consolidate_m=None)
+    assert default.attrs["consolidate_m"] == DEFAULT_CONSOLIDATE_M  # on by default, lines kept apart
+    assert default.attrs["keep_parallel"] is True
+    assert default.attrs["consolidated"]["merged_nodes"] == 22
+    chosen = network_kde(events, net, bandwidth_m=50, consolidate_m=None, keep_parallel=False)
     assert chosen.attrs["consolidate_m"] == DEFAULT_CONSOLIDATE_M
+    assert chosen.attrs["keep_parallel"] is False
     assert chosen.attrs["consolidated"]["merged_nodes"] == 24
+    off = network_kde(events, net, bandwidth_m=50, consolidate_m=0)
+    assert off.attrs["consolidate_m"] == 0.0
+    assert off.attrs["keep_parallel"] is None
+    assert "consolidated" not in off.attrs
     for bad in (-1.0, float("nan"), "10", True):
         with pytest.raises(InputError, match="consolidate_m"):
             network_kde(events, net, bandwidth_m=50, consolidate_m=bad)  # type: ignore[arg-type]
