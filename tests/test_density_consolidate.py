@@ -94,11 +94,11 @@ def test_a_place_drawn_as_a_mesh_stands_out_once_merged():
     net = network_from_lines(_street_with_square())
     events = _events_on_square()
     raw = network_kde(events, net, bandwidth_m=50, lixel_m=5, consolidate_m=0)
-    lix = network_kde(events, net, bandwidth_m=50, lixel_m=5, consolidate_m=10)
+    lix = network_kde(events, net, bandwidth_m=50, lixel_m=5)  # merged by default (10 m, lines kept apart)
     assert raw.attrs["consolidate_m"] == 0.0
     assert "consolidated" not in raw.attrs
     assert lix.attrs["consolidate_m"] == 10.0
-    assert lix.attrs["consolidated"]["merged_nodes"] == 24
+    assert lix.attrs["consolidated"]["merged_nodes"] == 22  # the square's 22 junctions (its corners dropped)
     # the lixels are the merged network's: fewer, each on an original street edge (extended to the merged
     # junction), drawable as before
     assert len(lix) < len(raw)
