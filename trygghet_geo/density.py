@@ -140,11 +140,11 @@ def network_kde(
         on a grid of crossings it stops the discontinuous walks where ``max_depth=6`` does, while a junction
         of many streets (a merged square, see ``consolidate_m``) counts as several: without it the number of
         walks grows as the product of the junctions' degrees (on the merged sample, ``min_share=0`` made
-        20,000 events at 200 m 13 times slower: 39 s of CPU against 3 s). On the bundled sample at a 200 m bandwidth the
-        default limits lose 1.2 % of the kernel mass (discontinuous, merged by default; 2.8 % on the network
-        as drawn, as ``max_depth=6`` alone did there: its junctions have at most six streets; 5.4 %
-        continuous, as drawn). 0 turns it off; with ``max_depth=None`` too the kernels conserve their mass
-        exactly.
+        20,000 events at 200 m 13 times slower: 39 s of CPU against 3 s). On the bundled sample at a 200 m
+        bandwidth the default limits lose 1.2 % of the kernel mass (discontinuous, merged by default; 2.8 %
+        on the network as drawn, as ``max_depth=6`` alone did there: its junctions have at most six streets;
+        5.4 % continuous, as drawn). 0 turns it off; with ``max_depth=None`` too the kernels conserve their
+        mass exactly.
     max_snap_m : float
         Passed to :func:`~trygghet_geo.network.snap_points`.
     adaptive : bool or None
