@@ -188,11 +188,12 @@ def sha256_frame(frame: pd.DataFrame) -> str:
 
 
 def _hash_column(col: pd.Series) -> bytes:
-    """pandas' row hashes of a column; cells pandas cannot hash (lists, dicts, sets a user left in a frame)
-    are hashed by their ``repr``, which is stable for such plain values."""
+    """pandas' row hashes of a column; cells pandas cannot hash (lists, dicts, sets a user left in a frame,
+    text with a lone surrogate, which UTF-8 cannot encode) are hashed by their ``repr``, which is stable for
+    such plain values."""
     try:
         return bytes(pd.util.hash_pandas_object(col, index=False).to_numpy().tobytes())
-    except TypeError:
+    except (TypeError, UnicodeEncodeError):
         return bytes(pd.util.hash_pandas_object(col.map(repr), index=False).to_numpy().tobytes())
 
 
