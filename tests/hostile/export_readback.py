@@ -36,7 +36,9 @@ __all__ = ["check_file", "code_outside_strings", "js_code_hits"]
 Failure = tuple[str, str, str]
 _EXEC = re.compile(r"pwned|x-pwn|evil\.example", re.I)
 _MARK = re.compile(r"Zq[a-z]{4}")
-_HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\ufeff\u2060\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_HIDDEN = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\ufeff\u2060\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
 _URL_ATTRS = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "poster", "background"}
 
 
@@ -106,7 +108,9 @@ def _strings(value: Any) -> Iterable[str]:
             yield from _strings(v)
 
 
-def judge_texts(texts: Iterable[str], where: str, typed: dict[str, str], *, apostrophe: bool = False) -> list[Failure]:
+def judge_texts(
+    texts: Iterable[str], where: str, typed: dict[str, str], *, apostrophe: bool = False
+) -> list[Failure]:
     """``mangled`` and ``hidden`` failures of the shown ``texts`` against the ``typed`` strings (marker ->
     text); ``apostrophe``: one leading ``'`` is the formula escape of a spreadsheet cell."""
     fails: list[Failure] = []
@@ -133,8 +137,9 @@ def judge_texts(texts: Iterable[str], where: str, typed: dict[str, str], *, apos
             ok_before = before_s == before_w
             ok_after = after_s == after_w or _cut_ok(after_s, after_w)
             if not (ok_before and ok_after):
-                fails.append(("mangled", where, f"typed {want[max(0, at - 40) : at + 46]!r}, shown "
-                                               f"{shown[max(0, m.start() - 40) : m.start() + 46]!r}"))  # fmt: skip
+                typed_near = want[max(0, at - 40) : at + 46]
+                shown_near = shown[max(0, m.start() - 40) : m.start() + 46]
+                fails.append(("mangled", where, f"typed {typed_near!r}, shown {shown_near!r}"))
     return fails
 
 
@@ -228,8 +233,12 @@ def _check_parts(path: Path, where: str) -> list[Failure]:
                     fails.append(("executable", where, f"{name}: a DTD"))
                 for el in root.iter():
                     local = etree.QName(el).localname if isinstance(el.tag, str) else ""
-                    if local in ("instrText", "fldSimple", "fldChar") or (local == "f" and name.startswith("xl/")):
-                        fails.append(("executable" if local != "f" else "formula", where, f"{name}: <{local}>"))
+                    if local in ("instrText", "fldSimple", "fldChar") or (
+                        local == "f" and name.startswith("xl/")
+                    ):
+                        fails.append(
+                            ("executable" if local != "f" else "formula", where, f"{name}: <{local}>")
+                        )
                     for k, v in el.attrib.items():
                         if _EXEC.search(v) and (k.endswith("}instr") or k == "Target"):
                             fails.append(("executable", where, f"{name}: {k}={v[:60]!r}"))
@@ -273,13 +282,17 @@ def _xlsx_texts(path: Path, where: str) -> tuple[list[str], list[Failure]]:
         for row in ws.iter_rows():
             for c in row:
                 if c.data_type == "f":
-                    fails.append(("formula", where, f"{ws.title}!{c.coordinate} formula {str(c.value)[:60]!r}"))
+                    fails.append(
+                        ("formula", where, f"{ws.title}!{c.coordinate} formula {str(c.value)[:60]!r}")
+                    )
                 elif isinstance(c.value, str):
                     texts.append(c.value)
                     if _formula(c.value):
                         fails.append(("formula", where, f"{ws.title}!{c.coordinate} {c.value[:60]!r}"))
                     if len(c.value) > 32_767:
-                        fails.append(("formula", where, f"{ws.title}!{c.coordinate} {len(c.value)} characters"))
+                        fails.append(
+                            ("formula", where, f"{ws.title}!{c.coordinate} {len(c.value)} characters")
+                        )
     cal = CalamineWorkbook.from_path(str(path))
     for name in cal.sheet_names:
         cal.get_sheet_by_name(name).to_python()
@@ -326,6 +339,6 @@ def check_file(path: Path, where: str, typed: dict[str, str]) -> list[Failure]:
             frame = gpd.read_parquet(path)
             return judge_texts([v for c in frame.columns if frame[c].dtype == object for v in frame[c]
                                 if isinstance(v, str)], where, typed)  # fmt: skip
-    except Exception as exc:  # noqa: BLE001 - any failure to open is the finding
+    except Exception as exc:
         return [("unparseable", where, f"{type(exc).__name__}: {exc}"[:300])]
     return []

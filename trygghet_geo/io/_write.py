@@ -100,7 +100,9 @@ def _clean_texts(frame: pd.DataFrame) -> pd.DataFrame:
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
-            out.isetitem(i, col.astype(object).map(lambda v: _clean(v, breaks=False) if isinstance(v, str) else v))
+            out.isetitem(
+                i, col.astype(object).map(lambda v: _clean(v, breaks=False) if isinstance(v, str) else v)
+            )
     out.columns = [_clean(c, breaks=False) if isinstance(c, str) else c for c in out.columns]
     return out
 

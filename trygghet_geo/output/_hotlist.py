@@ -121,7 +121,7 @@ def write_files(
 def _html(page: HotlistPage) -> str:
     from trygghet_geo.output._templates import environment
 
-    return environment().get_template("hotlist.html.j2").render(page=page, columns=COLUMNS)
+    return str(environment().get_template("hotlist.html.j2").render(page=page, columns=COLUMNS))
 
 
 def _docx(page: HotlistPage, path: Path, *, stamp: Any) -> Path:

@@ -15,7 +15,7 @@ __all__ = ["environment"]
 
 
 def _shown(value: Any) -> Any:
-    """A value as a template shows it: text cleaned, markup cleaned and kept as markup, anything else as is."""
+    """A value as a template shows it: text cleaned, markup cleaned and kept as markup, the rest as is."""
     import markupsafe
 
     from trygghet_geo.output._redact import clean_text
