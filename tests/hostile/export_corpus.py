@@ -309,15 +309,20 @@ def write_export_town(folder: Path, *, seed: int = 0, n_per_field: int = 8) -> E
         planted[f] = [
             h if h.cls != "long" else Hostile(h.text[:300], h.cls, h.rule, h.marker) for h in planted[f]
         ]
-    fname = _file_safe(planted["file name"][0].text)
+    # file names: what a file system takes of the text, under markers of their own; the incident file's
+    # name starts with a formula (the reader keeps the name in ``source``)
+    formula = f"={rng.choice(_FORMULA_TAILS)} {marker(0)}"  # openpyxl would write it as a formula cell
+    names = [Hostile(formula, "formula", "file name", marker(0)), *planted["file name"][1:3]]
+    planted["file name"] = [
+        Hostile(_file_safe(h.text.replace(h.marker, marker(90_000 + i))), h.cls, h.rule, marker(90_000 + i))
+        for i, h in enumerate(names)
+    ]
+    fname, oname, sname = (h.text for h in planted["file name"])
     town = ExportTown(
-        folder, folder / f"brott {fname}.csv",
-        folder / f"vandring {_file_safe(planted['file name'][1].text)}.xlsx",
+        folder, folder / f"{fname} brott.csv", folder / f"vandring {oname}.xlsx",
         folder / "gator.gpkg", folder / "omraden.geojson", folder / "atgardsplan.csv",
-        folder / f"skolan {_file_safe(planted['file name'][2].text)}.txt",
-        typable(planted["title"][0].text), planted,
+        folder / f"skolan {sname}.txt", typable(planted["title"][0].text), planted,
     )  # fmt: skip
-    planted["file name"] = planted["file name"][:3]
     planted["title"] = planted["title"][:1]
 
     def take(f: str, i: int) -> str:

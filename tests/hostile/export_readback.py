@@ -20,7 +20,9 @@ pyogrio; JSON with ``json``) and returns the failures, each ``(class, file, deta
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import re
 import unicodedata
@@ -31,7 +33,15 @@ from typing import Any
 
 import export_corpus as ec
 
-__all__ = ["check_file", "code_outside_strings", "js_code_hits"]
+__all__ = [
+    "CONFIGS",
+    "check_file",
+    "check_tree",
+    "code_outside_strings",
+    "commands",
+    "js_code_hits",
+    "run_cli",
+]
 
 Failure = tuple[str, str, str]
 _EXEC = re.compile(r"pwned|x-pwn|evil\.example", re.I)
@@ -93,6 +103,74 @@ def js_code_hits(js: str) -> list[str]:
     """Payload words found in ``js`` outside string literals (code that would run)."""
     code = code_outside_strings(js)
     return [code[max(0, m.start() - 40) : m.end() + 20] for m in _EXEC.finditer(code)]
+
+
+# --- running every export ----------------------------------------------------------------------------------
+CONFIGS = {"sv-shared": ("sv", "shared"), "en-internal": ("en", "internal")}
+# the commands whose output differs by language or privacy run in both; the rest in the first only
+BOTH = ("analyze", "density", "trend", "hotlist", "lagesbild")
+
+
+def _run(argv: list[str]) -> tuple[int, str]:
+    from trygghet_geo.cli import main
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        try:
+            code = main(["--no-progress", *argv])
+        except Exception as exc:
+            return -1, f"{type(exc).__name__}: {exc}"
+    return code, buf.getvalue()
+
+
+def commands(t: ec.ExportTown, out: Path, lang: str, privacy: str) -> dict[str, list[str]]:
+    inputs = ["--observations", str(t.observations), "--network", str(t.network)]
+    pv = ["--privacy", privacy]
+    lg = ["--lang", lang]
+    return {
+        "analyze": ["analyze", str(t.incidents), *inputs, "--min-samples", "3", "--n-simulations", "0",
+                    "--title", t.title, *lg, *pv, "--out", str(out / "analys")],
+        "report": [*lg, "report", "--incidents", str(t.incidents), *inputs, "--min-samples", "3",
+                   "--n-simulations", "0", "--out", str(out / "rapport"), "--name", "rapport"],
+        "density": ["density", str(t.incidents), "--network", str(t.network), *lg, *pv, "--out",
+                    str(out / "tathet")],
+        "trend": ["trend", str(t.incidents), "--network", str(t.network), "--simulations", "9", *lg, *pv,
+                  "--out", str(out / "utveckling")],
+        "hotlist": [*lg, "hotlist", str(t.incidents), *inputs, "--days", "28", "--end", t.hotlist_end,
+                    "--min-samples", "3", "--title", t.title, *pv, "--out", str(out / "hotlist")],
+        "lagesbild": [*lg, "lagesbild", "--incidents", str(t.incidents), *inputs, "--min-samples", "3",
+                      "--n-simulations", "0", "--plan", str(t.plan), "--areas", str(t.areas),
+                      "--other-sources", str(t.other), "--no-pdf", "--out", str(out / "lagesbild")],
+        "plan_init": [*lg, "plan", "init", str(out / "plan" / "mall.xlsx"), "--ranking",
+                      str(out / "analys" / "platser.csv"), "--areas", str(t.areas)],
+        "geocode_xlsx": ["geocode", str(t.incidents), "--out", str(out / "geokod" / "geokodade.xlsx")],
+        "plan_followup": [*lg, "plan", "followup", str(t.plan), "--incidents", str(t.incidents), *inputs,
+                          "--ranking", str(out / "analys" / "platser.csv"), "--areas", str(t.areas), *pv,
+                          "--out", str(out / "plan" / "atgardsuppfoljning.xlsx")],
+    }  # fmt: skip
+
+
+def run_cli(town: ec.ExportTown, folder: Path) -> dict[str, tuple[int, str]]:
+    """Every export command on ``town`` in each of :data:`CONFIGS`, written under ``folder/<config>``;
+    returns each run's exit code and what it printed (-1 and the error for an exception)."""
+    codes: dict[str, tuple[int, str]] = {}
+    for config, (lang, privacy) in CONFIGS.items():
+        out = folder / config
+        (out / "plan").mkdir(parents=True, exist_ok=True)
+        for name, argv in commands(town, out, lang, privacy).items():
+            if config != "sv-shared" and name not in BOTH:
+                continue
+            codes[f"{config} {name}"] = _run(argv)
+    return codes
+
+
+def check_tree(folder: Path, typed: dict[str, str]) -> tuple[list[Path], list[Failure]]:
+    """Every file written under ``folder`` (its ``in`` folder aside) and the failures found in them."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and folder / "in" not in p.parents)
+    fails: list[Failure] = []
+    for path in files:
+        fails += check_file(path, str(path.relative_to(folder)), typed)
+    return files, fails
 
 
 # --- judging shown text -------------------------------------------------------------------------------------
@@ -231,17 +309,17 @@ def _check_parts(path: Path, where: str) -> list[Failure]:
                     continue
                 if b"<!DOCTYPE" in data or b"<!ENTITY" in data[:4096]:
                     fails.append(("executable", where, f"{name}: a DTD"))
+                formulas = 0
                 for el in root.iter():
                     local = etree.QName(el).localname if isinstance(el.tag, str) else ""
-                    if local in ("instrText", "fldSimple", "fldChar") or (
-                        local == "f" and name.startswith("xl/")
-                    ):
-                        fails.append(
-                            ("executable" if local != "f" else "formula", where, f"{name}: <{local}>")
-                        )
+                    formulas += local == "f" and name.startswith("xl/")
+                    if local in ("instrText", "fldSimple", "fldChar"):
+                        fails.append(("executable", where, f"{name}: <{local}>"))
                     for k, v in el.attrib.items():
                         if _EXEC.search(v) and (k.endswith("}instr") or k == "Target"):
                             fails.append(("executable", where, f"{name}: {k}={v[:60]!r}"))
+                if formulas:  # each cell is also reported by openpyxl; this counts the part once
+                    fails.append(("formula", where, f"{name}: {formulas} <f> elements"))
     except zipfile.BadZipFile as exc:
         fails.append(("unparseable", where, str(exc)))
     return fails

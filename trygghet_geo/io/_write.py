@@ -47,6 +47,12 @@ _XLSX_CHARS = 32_766
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
 
 
+def _is_text(col: pd.Series) -> bool:
+    """Whether a column can hold text: object, string, or categorical (whose categories are often text: the
+    source file's name, a user's category), so that every text cell is cleaned and escaped."""
+    return col.dtype == object or isinstance(col.dtype, pd.StringDtype | pd.CategoricalDtype)
+
+
 def _formula_like(text: str) -> bool:
     from trygghet_geo.output._redact import clean_text
 
@@ -80,7 +86,7 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
-        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        if _is_text(col):
             out.isetitem(i, col.astype(object).map(escape_cell))
     out.columns = [escape_cell(str(c)) for c in out.columns]
     return out
@@ -99,7 +105,7 @@ def _clean_texts(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
-        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        if _is_text(col):
             out.isetitem(
                 i, col.astype(object).map(lambda v: _clean(v, breaks=False) if isinstance(v, str) else v)
             )
@@ -173,7 +179,7 @@ def _xlsx_ready(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
-        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        if _is_text(col):
             out.isetitem(
                 i,
                 col.astype(object).map(
