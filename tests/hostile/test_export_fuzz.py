@@ -209,3 +209,12 @@ def test_no_planted_code_runs_in_chromium(browser: Any, cli_runs: dict[str, Any]
             view.close()
         assert hits == [], (path.name, hits)
         assert view.dialogs == [], (path.name, view.dialogs)
+    # the trap is not blind: the same page with a payload injected as markup on purpose trips it
+    view = open_offline_map(browser, pages[-1], wait="load", init_script=TRAP)
+    try:
+        view.page.evaluate("() => { document.body.insertAdjacentHTML('beforeend', "
+                           "'<img src=x onerror=\"window.__pwned=1\">'); }")  # fmt: skip
+        view.page.wait_for_timeout(300)
+        assert view.page.evaluate("window.__hits") == ["pwned:1"]
+    finally:
+        view.close()
