@@ -31,6 +31,7 @@ format, private-use and surrogate characters removed, line breaks as spaces, whi
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import unicodedata
@@ -237,6 +238,7 @@ _DROP = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029\t"
 
 
+@functools.lru_cache(maxsize=4096)
 def expected_shown(text: str) -> str:
     """What a reader should see of ``text`` in any export, compared after the same normalising: NFC, line
     breaks and tabs as spaces, control, format, private-use, unassigned and surrogate characters out,
@@ -326,7 +328,9 @@ def write_export_town(folder: Path, *, seed: int = 0, n_per_field: int = 8) -> E
     planted["title"] = planted["title"][:1]
 
     def take(f: str, i: int) -> str:
-        return typable(planted[f][i % len(planted[f])].text)
+        """The field's i-th string; a long one in full only the first time round (files stay small)."""
+        h = planted[f][i % len(planted[f])]
+        return typable(h.text if h.cls != "long" or i < len(planted[f]) else h.text[:300])
 
     # streets: a 7 x 7 grid 100 m apart, named by the user's layer
     x0, y0 = pt.X0, pt.Y0

@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import re
+import time
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -150,6 +151,9 @@ def commands(t: ec.ExportTown, out: Path, lang: str, privacy: str) -> dict[str, 
     }  # fmt: skip
 
 
+CPU: dict[str, float] = {}  # seconds of CPU each command took in the last run_cli
+
+
 def run_cli(town: ec.ExportTown, folder: Path) -> dict[str, tuple[int, str]]:
     """Every export command on ``town`` in each of :data:`CONFIGS`, written under ``folder/<config>``;
     returns each run's exit code and what it printed (-1 and the error for an exception)."""
@@ -160,7 +164,9 @@ def run_cli(town: ec.ExportTown, folder: Path) -> dict[str, tuple[int, str]]:
         for name, argv in commands(town, out, lang, privacy).items():
             if config != "sv-shared" and name not in BOTH:
                 continue
+            start = time.process_time()
             codes[f"{config} {name}"] = _run(argv)
+            CPU[f"{config} {name}"] = time.process_time() - start
     return codes
 
 
