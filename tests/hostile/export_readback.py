@@ -201,6 +201,14 @@ def judge_texts(
     for raw in texts:
         if "Zq" not in raw:
             continue
+        if raw[:1] in "{[":  # JSON in a cell (a manifest): its strings, as JSON escapes them
+            try:
+                inner = list(_strings(json.loads(raw)))
+            except ValueError:
+                inner = []
+            if inner:
+                fails += judge_texts(inner, where, typed, apostrophe=apostrophe)
+                continue
         if apostrophe and raw.startswith("'") and _formula(raw[1:]):
             raw = raw[1:]  # the formula escape
         for m in _MARK.finditer(raw):

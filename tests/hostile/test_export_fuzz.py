@@ -12,7 +12,7 @@ the one table writer and through ``analyze`` / ``to_map`` / ``export_places`` / 
 ``executable``, ``unparseable``, ``formula``, ``hidden``, ``mangled`` and ``traceback``.
 
 Run: ``pytest tests/hostile/test_export_fuzz.py -m "not browser"`` (the browser test: ``-m browser``). The
-generator is unbounded; the CLI town draws 160 strings (seed 0), the table writer 3 x 96 (seeds 11-13), the
+generator is unbounded; the CLI town draws 148 strings (seed 1; seed 0 was used too while fixing), the table writer 3 x 96 (seeds 11-13), the
 API run 96 (seed 21).
 """
 
@@ -34,7 +34,7 @@ import export_readback as rb
 @pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("exportfuzz")
-    town = ec.write_export_town(folder / "in", seed=0, n_per_field=8)
+    town = ec.write_export_town(folder / "in", seed=1, n_per_field=8)
     return {"town": town, "folder": folder, "codes": rb.run_cli(town, folder)}
 
 

@@ -68,6 +68,9 @@ TOKENS: dict[str, str] = {
 # --- normalisation ------------------------------------------------------------------------------------------
 _KEEP_CONTROLS = frozenset("\t\n\r")
 _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co"))
+# control characters that end a line (vertical tab, form feed, the file/group/record separators, NEL): a line
+# break, not nothing, or the words on either side would run together
+_BREAK_CONTROLS = str.maketrans(dict.fromkeys("\v\f\x1c\x1d\x1e\x85", "\n"))
 
 
 def _noncharacter(ch: str) -> bool:
@@ -80,11 +83,11 @@ def _noncharacter(ch: str) -> bool:
 def clean_text(text: object, *, max_chars: int | None = None) -> str:
     """Clean free text for display: the package's one text cleaner (map, report, shared export).
 
-    Composes characters (NFC), removes control characters (NUL and the rest of C0/C1 except tab and
-    newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings, overrides and isolates
+    Composes characters (NFC), makes the control characters that end a line (``\\v``, ``\\f``, U+001C to
+    U+001E, U+0085) line breaks, removes the other control characters (NUL and the rest of C0/C1 except tab
+    and newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings, overrides and isolates
     such as U+202E), private-use characters, noncharacters (U+FFFE, U+FFFF, ...) and lone surrogates, and
-    optionally cuts the text to
-    ``max_chars`` characters ending in ``"…"``. Everything else stays as typed.
+    optionally cuts the text to ``max_chars`` characters ending in ``"…"``. Everything else stays as typed.
 
     Parameters
     ----------
@@ -110,6 +113,7 @@ def clean_text(text: object, *, max_chars: int | None = None) -> str:
         return ""
     out = str(text)
     if not _PLAIN.fullmatch(out):  # printable Latin-1 (most Swedish text) has nothing to remove or compose
+        out = out.translate(_BREAK_CONTROLS)
         out = "".join(
             ch
             for ch in out
