@@ -12,7 +12,7 @@ Classes (:data:`CLASSES`):
   breakers, ``javascript:`` URLs in several spellings, pre-escaped markup (``&lt;img …&gt;``) that must stay
   text; every executable one sets ``window.__pwned``;
 - ``template``: Jinja ``{{ }}``/``{% %}``/``{# #}``, ``raw`` blocks, JavaScript ``${}``, AngularJS sandbox
-  escapes;
+  escapes, matplotlib mathtext (``$…$``, which a chart title would parse);
 - ``json``: U+2028/U+2029, lone surrogates, NUL, a literal ``\\u0000``, quote-bracket-paren breakers,
   trailing backslashes;
 - ``xml``: control characters XML 1.0 cannot hold, U+FFFE/U+FFFF, entities (``&amp;amp;``, ``&#x0;``,
@@ -100,6 +100,8 @@ _TEMPLATE = [
     "[[7*7]]",
     "{{",
     "}}",
+    "$\\foo{$",
+    "$x^2$ kr",
 ]
 _JSON = [
     "\u2028",
@@ -163,6 +165,7 @@ _MARKDOWN = [
     'sista;"',
     '"; =1+1',
     ";;;;;;;;",
+    "$$ \\frac{1}{0} $$",
 ]
 
 CLASSES = ("html", "template", "json", "xml", "formula", "hidden", "long", "markdown")
