@@ -31,7 +31,15 @@ import pandas as pd
 
 from trygghet_geo.errors import InputError
 
-__all__ = ["CSV_DECIMAL", "CSV_SEP", "escape_cell", "escape_formulas", "write_sheets", "write_table"]
+__all__ = [
+    "CSV_DECIMAL",
+    "CSV_SEP",
+    "escape_cell",
+    "escape_formulas",
+    "write_sheets",
+    "write_table",
+    "xlsx_ready",
+]
 
 CSV_SEP = ";"
 """Field separator of every CSV the toolkit writes."""
@@ -174,7 +182,7 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
             writer.writerow([_csv_cell(v) for v in row])
 
 
-def _xlsx_ready(table: pd.DataFrame) -> pd.DataFrame:
+def xlsx_ready(table: pd.DataFrame) -> pd.DataFrame:
     """Text cleaned and escaped, timestamps without zone (openpyxl cannot write a zone)."""
     out = table.copy()
     for i in range(out.shape[1]):
@@ -196,7 +204,7 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for name, frame in sheets.items():
-            _xlsx_ready(_plain_table(frame)).to_excel(xl, sheet_name=name[:31], index=False)
+            xlsx_ready(_plain_table(frame)).to_excel(xl, sheet_name=name[:31], index=False)
     return path
 
 
