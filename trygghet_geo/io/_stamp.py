@@ -2,9 +2,9 @@
 
 :func:`finish_xlsx` runs after a workbook is written (by :mod:`._write` or pandas): it adds the run's manifest
 as a sheet of its own (key, value; the whole JSON in the row ``manifest.json``, which
-:func:`manifest_from_xlsx` reads back), every cell cleaned and escaped by the one writer, and dates the
-file's zip entries and document times at the run's start (:func:`reproducible_zip`), since openpyxl writes
-the time of saving there. With ``SOURCE_DATE_EPOCH`` set, the same workbook is the same bytes. A DOCX is a zip of the
+:func:`manifest_from_xlsx` reads back), every cell cleaned and escaped by the one writer, and dates the file's
+zip entries and document times at the run's start (:func:`reproducible_zip`), since openpyxl writes the time
+of saving there. With ``SOURCE_DATE_EPOCH`` set, the same workbook is the same bytes. A DOCX is a zip of the
 same kind; :func:`reproducible_zip` serves it too.
 """
 
