@@ -58,7 +58,7 @@ def main() -> int:
             folder = Path(tmp) / f"town{seed}"
             town = ec.write_export_town(folder / "in", seed=seed)
             codes = rb.run_cli(town, folder)
-            fails += [("traceback", name, text[-200:]) for name, (code, text) in codes.items() if code != 0]
+            fails += rb.run_failures(codes)
             typed = {h.marker: ec.typable(h.text) for h in town.strings()}
             files, found = rb.check_tree(folder, typed)
             fails += found

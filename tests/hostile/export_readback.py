@@ -13,6 +13,8 @@ pyogrio; JSON with ``json``) and returns the failures, each ``(class, file, deta
   ``= + - @``, also after blanks, hidden characters and in full-width forms), or a text cell over Excel's
   32,767 characters (Excel repairs the file and drops the cell);
 - ``hidden``: a bidi control, zero-width or C0/C1 control character left in a shown text;
+- ``traceback`` / ``refused`` (:func:`run_failures`): a command crashed, or refused the town's valid files
+  with a clear error;
 - ``mangled``: a hostile string shown (found by its marker) but not as typed (up to 40 characters either
   side of the marker, after :func:`export_corpus.expected_shown`, one escaping apostrophe and a cut ending in
   ``…`` allowed): double escaping, a template evaluated, text dropped from the middle.
@@ -42,6 +44,7 @@ __all__ = [
     "commands",
     "js_code_hits",
     "run_cli",
+    "run_failures",
 ]
 
 Failure = tuple[str, str, str]
@@ -168,6 +171,17 @@ def run_cli(town: ec.ExportTown, folder: Path) -> dict[str, tuple[int, str]]:
             codes[f"{config} {name}"] = _run(argv)
             CPU[f"{config} {name}"] = time.process_time() - start
     return codes
+
+
+def run_failures(codes: dict[str, tuple[int, str]]) -> list[Failure]:
+    """The failed runs: ``traceback`` when an exception escaped or the command reported an unexpected
+    error, ``refused`` when it refused the town's valid files with a clear error (a reader's wrong result)."""
+    fails: list[Failure] = []
+    for name, (code, text) in codes.items():
+        if code != 0:
+            crashed = code == -1 or "unexpected error" in text or "Traceback" in text
+            fails.append(("traceback" if crashed else "refused", name, text[-300:]))
+    return fails
 
 
 def check_tree(folder: Path, typed: dict[str, str]) -> tuple[list[Path], list[Failure]]:

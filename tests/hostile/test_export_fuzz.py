@@ -53,9 +53,7 @@ def _summary(fails: list[rb.Failure]) -> str:
 
 def test_every_cli_export_opens_escaped_and_as_typed(cli_runs: dict[str, Any]) -> None:
     town, folder = cli_runs["town"], cli_runs["folder"]
-    fails: list[rb.Failure] = [
-        ("traceback", name, text[-300:]) for name, (code, text) in cli_runs["codes"].items() if code != 0
-    ]
+    fails = rb.run_failures(cli_runs["codes"])
     typed = _typed(town.strings())
     files, found = rb.check_tree(folder, typed)
     fails += found
