@@ -47,6 +47,7 @@ class Check:
 def command_record(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
     """What a CLI command was run with, for ``verify --rerun``: its options, without the input files (they are
     in the manifest's ``inputs``, by hash) and the output folder; another file option is kept by its hash."""
+
     def kept_value(key: str, value: Any) -> Any:
         if isinstance(value, str) and key != "name" and Path(value).is_file():
             return {"sha256": mf.sha256_file(value)}
