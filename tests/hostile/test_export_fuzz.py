@@ -217,3 +217,19 @@ def test_no_planted_code_runs_in_chromium(browser: Any, cli_runs: dict[str, Any]
         assert view.page.evaluate("window.__hits") == ["pwned:1"]
     finally:
         view.close()
+
+
+def test_line_ending_controls_keep_words_apart(tmp_path: Path) -> None:
+    """A vertical tab, form feed, FS/GS/RS or NEL between two words is a line break as typed: every export
+    shows the words apart (the one cleaner once deleted them, gluing ``text+DDE`` together)."""
+    from trygghet_geo.io._write import write_table
+
+    breaks = ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85"]
+    typed = {
+        ec.marker(7000 + i): f"{ec.marker(7000 + i)} vanlig text{b}nästa rad" for i, b in enumerate(breaks)
+    }
+    frame = pd.DataFrame({"anteckning": pd.Series(list(typed.values()), dtype=object)})
+    fails: list[rb.Failure] = []
+    for suffix in (".csv", ".xlsx"):
+        fails += rb.check_file(write_table(frame, tmp_path / f"t{suffix}"), suffix, typed)
+    assert fails == [], _summary(fails)
