@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,7 +39,7 @@ from trygghet_geo.io._extract import (
 )
 from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
-from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
+from trygghet_geo.io._run import Task, gc_paused, progress_bar, run_now, worker
 from trygghet_geo.io._values import as_numbers, as_text, without_surrogates
 from trygghet_geo.io._weeks import week_rows
 
@@ -175,7 +174,7 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
 
 
 def _coordinates(
-    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = run_now
+    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Task] = run_now
 ) -> tgcrs.CoordinateResult:
     n = cols.n
     pairs = (("lat", "lon"), ("northing", "easting"), ("x", "y"))
