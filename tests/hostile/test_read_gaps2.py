@@ -228,3 +228,62 @@ def test_a_file_with_spelled_coordinate_headers_is_located(north: str, east: str
     assert (gdf["status"] == "ok").all(), gdf["reason"].tolist()
     assert np.allclose(gdf["lat"], 59.33, atol=0.01)
     assert np.allclose(gdf["lon"], 18.06, atol=0.01)
+
+
+# --- an ISO week in the end column ------------------------------------------------------------------------
+def _week_spellings(year: int, week: int) -> list[str]:
+    """A week written the ways a Swedish export writes it (by rule: year first or last, W/v/vecka/KW/week,
+    with or without separators and case)."""
+    out = []
+    for mark in ("W", "w", "v", "v.", "V", "vecka ", "KW ", "kw", "vk ", "week "):
+        out += [f"{year}-{mark.strip()}{week:02d}", f"{year} {mark}{week}", f"{mark}{week} {year}"]
+        out += [f"{mark}{week}, {year}", f"{mark}{week}-{year}"]
+    return [*dict.fromkeys(out)]
+
+
+def _end_cases() -> list[tuple[str, str, pd.Timestamp | None]]:
+    """(start, end cell, expected end in Stockholm or None where the end cannot be read)."""
+    import datetime as dt
+
+    cases: list[tuple[str, str, pd.Timestamp | None]] = []
+    for year, week in ((2025, 14), (2024, 1), (2026, 53), (2020, 53), (2023, 30)):
+        monday = (
+            dt.date(year, 1, 4)
+            - dt.timedelta(days=dt.date(year, 1, 4).weekday())
+            + dt.timedelta(weeks=week - 1)
+        )
+        sunday_end = pd.Timestamp(dt.datetime.combine(monday + dt.timedelta(days=6), dt.time(23, 59, 59)))
+        start = (monday - dt.timedelta(days=3)).isoformat()
+        for text in _week_spellings(year, week):
+            cases.append((start, text, sunday_end.tz_localize("Europe/Stockholm")))
+        wednesday = pd.Timestamp(dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(23, 59, 59)))
+        cases.append((start, f"{year}-W{week:02d}-3", wednesday.tz_localize("Europe/Stockholm")))
+    # The same rules as the start column: no year, a week the year lacks -> no end (the start stands alone).
+    cases += [
+        ("2025-04-01", "v. 14", None),
+        ("2025-04-01", "2025-W53", None),
+        ("2025-04-01", "vecka 54 2025", None),
+    ]
+    # A week ending before the start: the end is dropped, as any end before its start is.
+    cases.append(("2025-04-20", "2025-W14", None))
+    return cases
+
+
+def test_a_week_in_the_end_column_is_its_sunday(tmp_path: Path) -> None:
+    cases = _end_cases()
+    path = tmp_path / "extract.csv"
+    lines = ["Brottstyp;Från datum;Till datum;Plats"]
+    lines += [f"Stöld;{start};{end};Storgatan {i}" for i, (start, end, _) in enumerate(cases)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gdf = read_incidents(path)
+    assert len(gdf) == len(cases)
+    wrong = []
+    for (start, end, expected), got, status in zip(cases, gdf["occurred_to"], gdf["status"], strict=True):
+        if (
+            status == "rejected"
+            or (expected is None and not pd.isna(got))
+            or (expected is not None and got != expected)
+        ):
+            wrong.append(f"{start} .. {end!r}: {got} {status} (expected {expected})")
+    assert not wrong, f"{len(wrong)} of {len(cases)} ends misread:\n" + "\n".join(wrong[:20])
+    assert not gdf["time_known"].any()

@@ -15,6 +15,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo.io._dates import _localize, distinct_texts, parse_times, wall_datetimes
+from trygghet_geo.io._weeks import week_ends
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -173,7 +174,8 @@ def interval_end(date: pd.Series, time: pd.Series | None) -> tuple[pd.Series, ND
     day_start = w - w % _DAY_NS
     end_of_day = day_start + _DAY_NS - 10**9
     w = np.where(with_clock, day_start + c, np.where(present & ~clocked, end_of_day, w))
-    return _localize(pd.Series(w.view("datetime64[ns]"))), bad
+    end = _localize(pd.Series(w.view("datetime64[ns]")))
+    return week_ends(date, end, bad), bad  # a week is its Sunday 23:59:59
 
 
 def time_known(
