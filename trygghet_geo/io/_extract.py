@@ -15,6 +15,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo.io._dates import _localize, distinct_texts, parse_times, wall_datetimes
+from trygghet_geo.io._values import factorize
 from trygghet_geo.io._weeks import week_ends
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def coarse_place(place: pd.Series, town: pd.Series | None, report: Any = None) -
     """
     if town is not None and report is not None:
         report.towns = sorted({t for t in pd.unique(town) if t})[:100]
-    codes, uniques = pd.factorize(place.reset_index(drop=True))  # each distinct text looked at once
+    codes, uniques = factorize(place.reset_index(drop=True))  # each distinct text looked at once
     folded = pd.Series(uniques, dtype="str").str.strip().str.casefold()
     per_text = np.zeros(len(folded) + 1, dtype=np.int8)  # the last slot: a missing cell
     per_text[:-1][folded.str.match(_MUNICIPALITY_TEXT).to_numpy(dtype=bool)] = 1
