@@ -543,15 +543,10 @@ def build(
         id_code=id_code,
         place_code=place_code,
     )
+    del id_code, place_code  # 4 bytes a row each, not needed while the table is assembled
     status[dup], reason[dup] = 2, _R["duplicate"]
     status[coarse_rows & ~dup], reason[coarse_rows & ~dup] = 2, _R["coarse_location"]
     report.duplicates = int(dup.sum())
-    if cols.replaced:
-        report.replaced_characters = sum(cols.replaced.values())
-        report.notes.append(
-            f"{report.replaced_characters} characters that are not Unicode (lone surrogates) replaced by "
-            f"U+FFFD in {', '.join(repr(c) for c in cols.replaced)}"
-        )
     report.status_counts = dict(zip(_STATUS, code_counts(status, 3), strict=True))
     counts = code_counts(reason, len(_REASONS))
     report.reason_counts = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
@@ -582,6 +577,12 @@ def build(
         values[schema.NOTE] = cols.text("note")
         values[schema.MEASURE] = cols.text("measure")
         values.update(remark_columns(cols, values[schema.NOTE], n, report, measure=values[schema.MEASURE]))
+    if cols.replaced:  # every role's text has been read by now
+        report.replaced_characters = sum(cols.replaced.values())
+        report.notes.append(
+            f"{report.replaced_characters} characters that are not Unicode (lone surrogates) replaced by "
+            f"U+FFFD in {', '.join(repr(c) for c in cols.replaced)}"
+        )
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)
     bar.update(1)
