@@ -192,5 +192,4 @@ def map_categories(
         [m is None and bool(str(u).strip()) for m, u in zip(mapped, uniques, strict=True)] + [False],
         dtype=bool,
     )  # last slot: missing type (not "unknown", just absent)
-    codes[codes < 0] = len(uniques)  # our own array: the missing slot in place
-    return slot[codes], vocab, unknown_slot[codes]
+    return slot[codes], vocab, unknown_slot[codes]  # code -1 (missing) picks the last slot

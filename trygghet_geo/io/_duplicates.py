@@ -25,8 +25,7 @@ def text_codes(values: pd.Series, *, lower: bool = False) -> NDArray[np.int32]:
     codes, uniques = factorize(values)
     if lower and len(uniques):
         remap = pd.factorize(pd.Index(uniques).astype("str").str.lower())[0].astype(np.int32)
-        present = codes >= 0
-        codes[present] = remap[codes[present]]
+        codes = np.where(codes >= 0, np.append(remap, -1)[codes], np.int32(-1))
     return codes
 
 
@@ -73,13 +72,17 @@ def find_duplicates(
     already.
     """
     n = len(record_id)
-    order = np.arange(n)
+    order = None  # position in the file; rows in that order are np.flatnonzero(mask), no index column
     if published is not None:
         order = np.argsort(utc_ns(published), kind="stable")  # NaT is the int64 minimum: sorts first
+
+    def in_order(mask: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(mask) if order is None else order[mask[order]]
+
     dup = np.zeros(n, dtype=bool)
     with_id = candidates & (record_id != "").to_numpy()
     if with_id.any():
-        rows = order[with_id[order]]
+        rows = in_order(with_id)
         # Hash the ids once into integer codes; "repeated" is then decided on integers.
         if id_code is None:
             id_code = text_codes(record_id)
@@ -92,7 +95,7 @@ def find_duplicates(
     if eligible is not None:
         content &= eligible
     if content.any():
-        rows = order[content[order]]
+        rows = in_order(content)
         # Where: the place text (case ignored), or the coordinates to 1e-5 degrees for rows without text.
         r = rows[no_place[rows]]
         where = text_codes(place, lower=True) if place_code is None else place_code.copy()

@@ -257,10 +257,10 @@ def coarse_place(place: pd.Series, town: pd.Series | None, report: Any = None) -
         per_text[:-1][folded.isin(names).to_numpy(dtype=bool) & (per_text[:-1] == 0)] = 1
         has_town = np.append((tfolded != "").to_numpy(dtype=bool), False)[np.where(tcodes < 0, -1, tcodes)]
         per_text[-1] = 0
-        out = per_text[np.where(codes < 0, -1, codes)]
-        only_town = empty[np.where(codes < 0, -1, codes)] & has_town
+        out = per_text[codes]  # code -1 (a missing cell) picks the last slot
+        only_town = empty[codes] & has_town
         return np.where(only_town, np.int8(1), out).astype(np.int8)
-    return per_text[np.where(codes < 0, -1, codes)]
+    return per_text[codes]
 
 
 def with_coarse(code: NDArray[np.int16], coarse: NDArray[np.int8]) -> NDArray[np.int16]:

@@ -550,6 +550,8 @@ def build(
     report.status_counts = dict(zip(_STATUS, code_counts(status, 3), strict=True))
     counts = code_counts(reason, len(_REASONS))
     report.reason_counts = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
+    # The row masks are spent: a byte a row each, let go before the table is assembled.
+    del coords, shifted, outside, bad_date, implausible, week, coarse_rows, dup, unknown, by_code
 
     values: dict[str, Any] = {
         schema.RECORD_ID: cols.ids("record_id"),

@@ -113,7 +113,8 @@ def without_surrogates(values: pd.Series) -> tuple[pd.Series, int]:
 
 
 def factorize(values: pd.Series | pd.Index | np.ndarray) -> tuple[NDArray[np.int32], pd.Index]:
-    """Codes (int32, -1 where missing) and the distinct values of a column, as ``pd.factorize`` gives them.
+    """Codes (int32, -1 where missing) and the distinct values of a column, as ``pd.factorize`` gives them
+    (the codes may be a read-only view of Arrow's: copy before writing).
 
     A text column is encoded by Arrow (``dictionary_encode``) and its int32 indices are kept: pandas widens
     them to int64, 8 bytes a row, and a file of millions of tiny rows factorises several columns."""
@@ -127,7 +128,7 @@ def factorize(values: pd.Series | pd.Index | np.ndarray) -> tuple[NDArray[np.int
     indices = encoded.indices
     if indices.null_count:
         indices = pc.fill_null(indices, -1)
-    out: NDArray[np.int32] = np.asarray(indices.to_numpy(zero_copy_only=False, writable=True), dtype=np.int32)
+    out: NDArray[np.int32] = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
     return out, pd.Index(pd.array(encoded.dictionary, dtype="str"))
 
 
