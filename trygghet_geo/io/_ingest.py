@@ -606,16 +606,30 @@ def _points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     shapely turns into points ~1.5x faster than separate x and y."""
     import shapely
 
-    # Bit patterns, not values: -0.0 and 0.0 stay apart, as their points would (located rows are finite).
-    x_codes, x_bits = pd.factorize(lon.view(np.int64))
-    y_codes, y_bits = pd.factorize(lat.view(np.int64))
-    key = x_codes * len(y_bits) + y_codes  # fits: len(x_bits) * len(y_bits) <= n**2
-    del x_codes, y_codes
-    codes, pairs = pd.factorize(key)
-    del key
-    distinct = np.column_stack((x_bits[pairs // len(y_bits)], y_bits[pairs % len(y_bits)])).view(np.float64)
-    points: np.ndarray = shapely.points(distinct)
-    return points if len(points) == len(lon) else points[codes]  # codes are 0..n-1 when all differ
+    n = lon.shape[0]
+    if n < 2:
+        return np.asarray(shapely.points(np.column_stack((lon, lat))), dtype=object)
+    # Equal pairs found by sorting their bit patterns (-0.0 and 0.0 stay apart, as their points would):
+    # a sort needs a third of the memory of hashing a million distinct pairs, and it is all let go
+    # before the points are made.
+    x_bits, y_bits = lon.view(np.int64), lat.view(np.int64)
+    order = np.lexsort((y_bits, x_bits))
+    sx, sy = x_bits[order], y_bits[order]
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(sx[1:], sx[:-1], out=first[1:])
+    first[1:] |= sy[1:] != sy[:-1]
+    del sx, sy
+    k = int(np.count_nonzero(first))
+    if k == n:  # all differ: nothing to share
+        del order, first
+        return np.asarray(shapely.points(np.column_stack((lon, lat))), dtype=object)
+    codes = np.empty(n, dtype=np.int32 if k < 2**31 else np.int64)
+    codes[order] = np.cumsum(first, dtype=codes.dtype) - 1
+    rows = order[first]  # one row of each distinct pair
+    del order, first
+    points = np.asarray(shapely.points(np.column_stack((lon[rows], lat[rows]))), dtype=object)
+    return points[codes]
 
 
 def _assemble(
