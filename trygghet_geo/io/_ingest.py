@@ -629,7 +629,8 @@ def _points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     rows = order[first]  # one row of each distinct pair
     del order, first
     points = np.asarray(shapely.points(np.column_stack((lon[rows], lat[rows]))), dtype=object)
-    return points[codes]
+    shared: np.ndarray = points[codes]
+    return shared
 
 
 def _assemble(
