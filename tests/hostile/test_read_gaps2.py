@@ -342,3 +342,34 @@ def test_many_tiny_rows_under_500_mb(tmp_path: Path) -> None:
     for label, n, outcome, peak in results:
         assert outcome == f"read {n} rows", (label, outcome)
         assert peak < LIMIT_MB, (label, peak)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rows_with_equal_coordinates_share_one_point(seed: int) -> None:
+    """Each row's point is at its own coordinates; rows with equal coordinates hold one point object, rows
+    with different ones never do (a few places repeated over many rows, some rows alone, some unlocated)."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    places = rng.uniform([59.2, 17.9], [59.4, 18.2], size=(40, 2)).round(5)
+    pick = rng.integers(0, len(places), n)
+    lat, lon = places[pick, 0].copy(), places[pick, 1].copy()
+    alone = rng.random(n) < 0.2
+    lat[alone] += rng.uniform(0, 1e-3, alone.sum())
+    missing = rng.random(n) < 0.1
+    frame = pd.DataFrame(
+        {
+            "Plats": [f"Storgatan {i}" for i in range(n)],
+            "Latitud": np.where(missing, "", lat.astype(str)),
+            "Longitud": np.where(missing, "", lon.astype(str)),
+        }
+    )
+    gdf = read_incidents(frame, area=False)
+    assert len(gdf) == n
+    located = gdf.geometry.notna().to_numpy()
+    assert (located == ~missing).all()
+    geoms = gdf.geometry[located]
+    assert np.array_equal(geoms.x.to_numpy(), gdf["lon"][located].to_numpy())
+    assert np.array_equal(geoms.y.to_numpy(), gdf["lat"][located].to_numpy())
+    pairs = list(zip(gdf["lon"][located], gdf["lat"][located], strict=True))
+    objects = [id(g) for g in geoms.array]
+    assert len(set(objects)) == len(set(pairs))  # one object per distinct pair (x/y checked per row above)
