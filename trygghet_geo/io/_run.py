@@ -14,20 +14,29 @@ from typing import Any
 __all__ = ["Task", "gc_paused", "progress_bar", "run_now", "worker"]
 
 THREADED_MIN_ROWS = 100_000
+_POLL_S = 0.01  # how often a caller waiting for the helper checks that it still serves
 
 
 class Task:
-    """One piece of work handed to the helper thread, which the caller takes back when the helper has not
-    begun it: ``result()`` never waits for work nobody runs.
+    """One piece of work handed to the helper thread, which the caller takes back when no helper is serving:
+    ``result()`` never waits for work nobody runs.
 
     Whoever takes the ``claim`` lock first runs the work; the helper takes it only just before running, and
-    releases ``done`` in a ``finally`` whatever the work raised. So the caller waits only for work that is
-    running, and a helper that never started, or died in its own start (a ``MemoryError`` under an
-    address-space cap, before it took any work), leaves its work to the caller, which runs it at once."""
+    releases ``done`` in a ``finally`` whatever the work raised. The helper holds ``alive`` while it serves:
+    the caller waits for the task while the helper holds it (the helper will come to it), and runs the task
+    itself once ``alive`` is free: a helper that never started, died in its own start (a ``MemoryError``
+    under an address-space cap) or died later leaves its work to the caller."""
 
-    __slots__ = ("_args", "_claim", "_done", "_error", "_fn", "_value")
+    __slots__ = ("_alive", "_args", "_claim", "_done", "_error", "_fn", "_value")
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        alive: threading.Lock | None = None,
+    ) -> None:
+        self._alive = alive
         self._fn: Callable[..., Any] | None = fn
         self._args = (args, kwargs)
         self._claim = threading.Lock()
@@ -52,7 +61,14 @@ class Task:
             self._done.release()
 
     def result(self) -> Any:
-        """The work's value (its exception raised): run here if no thread has begun it, else waited for."""
+        """The work's value (its exception raised): waited for while the helper serves, else run here."""
+        while self._alive is not None and not self._done.acquire(timeout=_POLL_S):
+            if self._alive.acquire(blocking=False):  # no helper serving (any more): the caller runs it
+                self._alive.release()
+                break
+        else:
+            if self._alive is not None:  # done: the latch is left open for every later wait
+                self._done.release()
         self.run_unless_taken()
         with self._done:  # the runner releases it in a finally
             pass
@@ -83,10 +99,11 @@ def worker(n: int) -> Iterator[Callable[..., Task]]:
         return
     inbox: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
     tasks: list[Task] = []
-    helper = _start_helper(inbox)
+    alive = threading.Lock()  # held by the helper while it serves (never waited for unless it holds it)
+    helper = _start_helper(inbox, alive)
 
     def submit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
-        task = Task(fn, args, kwargs)
+        task = Task(fn, args, kwargs, alive if helper else None)
         tasks.append(task)
         if helper:
             inbox.put(task)
@@ -98,25 +115,35 @@ def worker(n: int) -> Iterator[Callable[..., Task]]:
         inbox.put(None)
         for task in tasks:
             task.drop()
+        # The helper ends before the read goes on, as a pool's shutdown would have it: its allocator's
+        # memory is handed back now, not when the next read's helper starts. A helper that never took
+        # ``alive`` is not waited for (it takes it without blocking or not at all).
+        with alive:
+            pass
 
 
-def _start_helper(inbox: queue.SimpleQueue[Task | None]) -> bool:
+def _start_helper(inbox: queue.SimpleQueue[Task | None], alive: threading.Lock) -> bool:
     """Start the helper thread on ``inbox``; False when no thread can be had (a memory or thread cap)."""
     try:
-        _thread.start_new_thread(_serve, (inbox,))
+        _thread.start_new_thread(_serve, (inbox, alive))
     except (RuntimeError, MemoryError):
         return False
     return True
 
 
-def _serve(inbox: queue.SimpleQueue[Task | None]) -> None:
-    """The helper thread: run each task the caller has not taken back, until ``None`` arrives."""
+def _serve(inbox: queue.SimpleQueue[Task | None], alive: threading.Lock) -> None:
+    """The helper thread: run each task the caller has not taken back, until ``None`` arrives; holds
+    ``alive`` meanwhile, unless the caller already finished (then there is nothing left to serve)."""
+    if not alive.acquire(blocking=False):
+        return
     try:
         while (task := inbox.get()) is not None:
             task.run_unless_taken()
             del task
     except BaseException:  # the helper died (MemoryError): the caller runs what is left when it asks
         return
+    finally:
+        alive.release()
 
 
 def run_now(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
