@@ -149,13 +149,14 @@ def _write_table(lix: Any, out: Any, fmt: str, privacy: str) -> tuple[Any, Any]:
     table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
     if privacy == "shared":
         table = shared_density(table)
+    from trygghet_geo._atomic import replacing
+
     path = out / f"tathet.{fmt}"
-    if fmt == "parquet":
-        table.to_parquet(path)
-    else:
-        if path.exists():
-            path.unlink()
-        table.to_file(path, layer="tathet", driver="GPKG")
+    with replacing(path) as temporary:  # whole or not at all
+        if fmt == "parquet":
+            table.to_parquet(temporary)
+        else:
+            table.to_file(temporary, layer="tathet", driver="GPKG")
     return path, table
 
 

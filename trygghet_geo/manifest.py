@@ -423,5 +423,7 @@ def write_manifest(
     full = dict(manifest)
     full["outputs"] = [{"file": Path(p).name, "sha256": sha256_file(p)} for p in outputs]
     path = folder / MANIFEST_FILE
-    path.write_text(manifest_json(full) + "\n", encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(path, manifest_json(full) + "\n")  # whole or not at all
     return path

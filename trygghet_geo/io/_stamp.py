@@ -61,7 +61,10 @@ def finish_xlsx(path: str | Path, manifest: Mapping[str, Any] | None, *, lang: s
             sheet.append(
                 [key, value if value is None or isinstance(value, bool | int | float) else str(value)]
             )
-        book.save(path)
+        from trygghet_geo._atomic import replacing
+
+        with replacing(path) as temporary:
+            book.save(temporary)
     return reproducible_zip(path, run_start(manifest))
 
 
@@ -108,5 +111,7 @@ def reproducible_zip(path: str | Path, when: dt.datetime) -> Path:
             entry.create_system = 0
             entry.external_attr = 0
             zout.writestr(entry, data)
-    path.write_bytes(buffer.getvalue())
+    from trygghet_geo._atomic import write_bytes
+
+    write_bytes(path, buffer.getvalue())  # whole or not at all
     return path

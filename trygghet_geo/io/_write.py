@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trygghet_geo._atomic import replacing
 from trygghet_geo.errors import InputError
 
 __all__ = ["CSV_DECIMAL", "CSV_SEP", "escape_cell", "escape_formulas", "write_sheets", "write_table"]
@@ -142,7 +143,7 @@ def _plain_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=CSV_SEP, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow([_csv_cell(str(c)) for c in table.columns])
         columns = [table.iloc[:, i].tolist() for i in range(table.shape[1])]
@@ -167,7 +168,7 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     """Write several tables as the sheets of one XLSX file (text escaped as :func:`write_table` does)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+    with replacing(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as xl:
         for name, frame in sheets.items():
             _xlsx_ready(_plain_table(frame)).to_excel(xl, sheet_name=name[:31], index=False)
     return path
@@ -205,7 +206,8 @@ def write_table(
         if suffix == ".parquet":
             out = frame.copy()
             out.attrs = {}  # the reader's report (timestamps, objects) is no part of the table
-            out.to_parquet(path, index=False)  # GeoParquet when frame is a GeoDataFrame
+            with replacing(path) as temporary:
+                out.to_parquet(temporary, index=False)  # GeoParquet when frame is a GeoDataFrame
             return path
         if not isinstance(frame, gpd.GeoDataFrame):
             raise InputError(f"{path}: a {suffix} file needs a GeoDataFrame")
@@ -215,7 +217,9 @@ def write_table(
                 out[col] = out[col].map(lambda t: t.isoformat() if pd.notna(t) else None)
         geometry = out.geometry.name
         out = gpd.GeoDataFrame(_flat_cells(pd.DataFrame(out.drop(columns=geometry))), geometry=out.geometry)
-        out.to_file(path, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio")
+        driver = "GPKG" if suffix == ".gpkg" else "GeoJSON"
+        with replacing(path) as temporary:  # the layer named after the file, not its temporary name
+            out.to_file(temporary, layer=path.stem, driver=driver, engine="pyogrio")
         return path
     table = _plain_table(frame)
     if suffix in (".xlsx", ".xlsm"):

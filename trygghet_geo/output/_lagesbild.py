@@ -154,7 +154,9 @@ def lagesbild(
     )
     paths: dict[str, Path] = {}
     html = folder / f"{name}.html"
-    html.write_text(render_html(blocks, title=doc_title), encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(html, render_html(blocks, title=doc_title))  # whole or not at all
     paths["html"] = html
     docx = write_docx(blocks, folder / f"{name}.docx", title=doc_title)
     paths["docx"] = reproducible_zip(docx, run_start(getattr(analysis, "manifest", None)))

@@ -247,7 +247,9 @@ def write_report(
             "lower top_n/followup_n or pass include_map=False"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(path, html)  # whole or not at all
     xlsx = _write_xlsx(analysis, follow, context, path.with_suffix(".xlsx"))
     from trygghet_geo.io._stamp import finish_xlsx
     from trygghet_geo.manifest import output_manifest
