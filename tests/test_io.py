@@ -858,13 +858,13 @@ def test_xls_and_ods_read_like_their_xlsx_twin(suffix: str) -> None:
 
 def test_a_long_table_is_read_when_no_second_thread_can_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under a memory or thread cap the reader's helper thread may not start: the work runs in the caller."""
-    import concurrent.futures.thread as pool_module
+    import _thread
 
     from trygghet_geo.io._run import THREADED_MIN_ROWS, worker
 
-    def no_thread(self: object) -> None:
+    def no_thread(*_args: object) -> int:
         raise RuntimeError("can't start new thread")
 
-    monkeypatch.setattr(pool_module.ThreadPoolExecutor, "_adjust_thread_count", no_thread)
+    monkeypatch.setattr(_thread, "start_new_thread", no_thread)
     with worker(THREADED_MIN_ROWS) as submit:
         assert submit(sorted, [3, 1, 2]).result() == [1, 2, 3]

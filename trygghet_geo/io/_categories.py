@@ -16,6 +16,7 @@ import pandas as pd
 from trygghet_geo import schema
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import InputError
+from trygghet_geo.io._values import factorize
 
 __all__ = ["category_key", "category_table", "map_categories", "read_category_table"]
 
@@ -184,12 +185,11 @@ def map_categories(
         exact = {**exact, **own_exact}
         prefixes = _longest_first(own_prefixes) + prefixes
         contains = (*own_contains, *contains)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = factorize(raw)
     mapped = [_match_one(u, exact, prefixes, contains) if str(u).strip() else None for u in uniques]
     slot = np.array([vocab.index(m or FALLBACK) for m in mapped] + [vocab.index(FALLBACK)], dtype=np.int16)
     unknown_slot = np.array(
         [m is None and bool(str(u).strip()) for m, u in zip(mapped, uniques, strict=True)] + [False],
         dtype=bool,
     )  # last slot: missing type (not "unknown", just absent)
-    codes = np.where(codes < 0, len(uniques), codes)
-    return slot[codes], vocab, unknown_slot[codes]
+    return slot[codes], vocab, unknown_slot[codes]  # code -1 (missing) picks the last slot

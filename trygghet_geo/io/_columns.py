@@ -10,7 +10,7 @@ from trygghet_geo import schema
 from trygghet_geo._hints import hint
 from trygghet_geo.errors import SchemaError
 
-__all__ = ["ROLES", "normalise_header", "recognise_columns", "role_of"]
+__all__ = ["ROLES", "coordinate_role", "normalise_header", "recognise_columns", "role_of"]
 
 # Roles a source column can play. Keys of ``columns=`` may be a role or the canonical column it feeds.
 ROLES = (
@@ -252,8 +252,31 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "lon": ("lon", "long", "lng", "longitud", "longitude", "wgs84lon", "lonwgs84", "langdgrad"),
     "x": ("x", "xkoord", "xkoordinat", "koordinatx", "xcoord", "xcoordinate", "pointx", "koordx"),
     "y": ("y", "ykoord", "ykoordinat", "koordinaty", "ycoord", "ycoordinate", "pointy", "koordy"),
-    "northing": ("n", "northing", "nordkoordinat", "norr", "nord", "nkoord", "nkoordinat"),
-    "easting": ("e", "easting", "ostkoordinat", "ost", "ostlig", "ekoord", "ekoordinat", "ostkoord"),
+    "northing": (
+        "n",
+        "northing",
+        "nordkoordinat",
+        "norr",
+        "nord",
+        "nkoord",
+        "nkoordinat",
+        "nordkoord",
+        "nordlig",
+        "nordligkoordinat",
+    ),
+    "easting": (
+        "e",
+        "easting",
+        "ostkoordinat",
+        "ost",
+        "ostlig",
+        "ekoord",
+        "ekoordinat",
+        "ostkoord",
+        "ostligkoordinat",
+        "okoord",
+        "okoordinat",
+    ),
     "coordinates": ("gps", "koordinater", "coordinates", "koordinat", "latlon", "latlng", "position"),
     "note": (
         "anteckning",
@@ -393,6 +416,53 @@ def recognise_columns(
 _BARE_TIME = re.compile(r"^(kl|klockan|klockslag|tid|time|timme)\d*$")
 
 
+# Coordinate headers with what they are written in: "Y-koordinat (N)", "N (SWEREF99 TM)", "Latitud, WGS 84",
+# "Östlig koordinat [m]". The CRS and unit words are dropped, an axis word at the end ("(N)", "(Ö)",
+# "norr") says which axis the column holds, whatever its X/Y name says (X is northing in Swedish maps,
+# easting in international ones), and what is left must be a coordinate header.
+_CRS_TEXT = re.compile(
+    r"""(?x)
+      sweref\s*-?\s*99(?:\s*-?\s*(?:tm|\d{1,2}\s*[ .]?\s*\d{2}))?
+    | rt\s*-?\s*90(?:\s*-?\s*\d(?:[.,]\d)?\s*gon(?:\s*[vo])?)?
+    | wgs\s*-?\s*84 | etrs\s*-?\s*89 | epsg\s*[:\s]?\s*\d{4,5} | utm(?:\s*zon(?:e)?\s*\d{1,2}\s*n?)?
+    """
+)
+_UNIT_WORDS = frozenset(
+    ("m", "meter", "metre", "meters", "metres", "grader", "grad", "deg", "degree", "degrees", "decimalgrader",
+     "dd", "dec", "decimal", "i", "in", "enligt")
+)  # fmt: skip
+_AXIS_WORDS = {
+    **dict.fromkeys(("n", "nord", "norr", "north", "nordlig", "northing"), "northing"),
+    **dict.fromkeys(("e", "o", "ost", "ostlig", "east", "easting"), "easting"),
+}
+_COORDINATE_ROLES = ("lat", "lon", "x", "y", "northing", "easting", "coordinates")
+
+
+def coordinate_role(name: object) -> str | None:
+    """The coordinate role of a header written with its axis, CRS or unit, ``None`` for any other header.
+
+    >>> [coordinate_role(h) for h in ("Y-koordinat (N)", "X-koordinat (E)", "N (SWEREF99 TM)", "Längd (m)")]
+    ['northing', 'easting', 'northing', None]
+    """
+    text = unicodedata.normalize("NFKD", str(name).casefold().replace("°", " deg "))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    stripped = _CRS_TEXT.sub(" ", text)
+    words = [w for w in re.findall(r"[0-9a-z]+", stripped) if w not in _UNIT_WORDS]
+    qualified = len(words) < len(re.findall(r"[0-9a-z]+", text))  # a CRS or unit was named
+    if not words:
+        return None
+    axis = _AXIS_WORDS.get(words[-1]) if len(words) > 1 else None
+    base = "".join(words[:-1] if axis else words)
+    role = _LOOKUP.get(base)
+    if role is None and len(words) == 1 and qualified:  # "Ö (SWEREF 99 TM)", "Norr (m)"
+        role = _AXIS_WORDS.get(base)
+    if role not in _COORDINATE_ROLES:
+        return None
+    if axis is None or role in ("x", "y", "northing", "easting", "coordinates"):
+        return axis or role
+    return role if (role, axis) in (("lat", "northing"), ("lon", "easting")) else None
+
+
 def _recognise(names: list[object]) -> dict[str, str]:
     """Recognised roles by header; a bare time column belongs to the date column just before it; a code
     column stands in for the category only when no text column names the offence."""
@@ -400,7 +470,7 @@ def _recognise(names: list[object]) -> dict[str, str]:
     previous: str | None = None
     for name in names:
         key = normalise_header(name)
-        role = _LOOKUP.get(key)
+        role = _LOOKUP.get(key) or coordinate_role(name)
         if _BARE_TIME.match(key) and previous in ("date", "date_to"):
             role = "time" if previous == "date" else "time_to"
         elif role is None and _BARE_TIME.match(key):

@@ -87,7 +87,14 @@ def outside_window(occurred: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def utc_ns(values: pd.Series) -> np.ndarray:
-    """Timestamps as int64 nanoseconds since the epoch (UTC for zoned ones); NaT as the int64 minimum."""
+    """Timestamps as int64 nanoseconds since the epoch (UTC for zoned ones); NaT as the int64 minimum. A
+    read-only view of the column's own data where its unit is nanoseconds (zoned data is stored in UTC),
+    else a copy."""
+    arr = values.array
+    if isinstance(arr, pd.arrays.DatetimeArray) and arr.unit == "ns":
+        view: np.ndarray = arr.asi8.view()
+        view.flags.writeable = False
+        return view
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     ns: np.ndarray = values.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()

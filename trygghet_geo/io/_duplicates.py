@@ -4,12 +4,14 @@ same note and measure), decided on integer codes of the columns, never on Python
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from trygghet_geo.io._dates import utc_ns
+from trygghet_geo.io._values import factorize
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -17,14 +19,13 @@ if TYPE_CHECKING:
 __all__ = ["case_offence_codes", "combine_codes", "find_duplicates", "text_codes"]
 
 
-def text_codes(values: pd.Series, *, lower: bool = False) -> NDArray[np.intp]:
+def text_codes(values: pd.Series, *, lower: bool = False) -> NDArray[np.int32]:
     """Integer codes of text values (equal text, equal code); with ``lower`` case is ignored. The distinct
     values are lowered, not the column, so a million rows with a thousand places cost a thousand lowerings."""
-    codes: NDArray[np.intp]
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
     if lower and len(uniques):
-        remap = pd.factorize(pd.Index(uniques).astype("str").str.lower())[0]
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        remap = pd.factorize(pd.Index(uniques).astype("str").str.lower())[0].astype(np.int32)
+        codes = np.where(codes >= 0, np.append(remap, -1)[codes], np.int32(-1))
     return codes
 
 
@@ -57,26 +58,31 @@ def find_duplicates(
     published: pd.Series | None,
     *,
     eligible: np.ndarray | None = None,
-    extra: tuple[np.ndarray, ...] = (),
+    extra: Callable[[], tuple[np.ndarray, ...]] = tuple,
     id_code: np.ndarray | None = None,
     place_code: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rows that repeat another row (same id; or same time, place and category): True for all but the latest
     version of each, "latest" by publication time where the source has one, else by position in the file.
 
-    Only ``eligible`` rows take part in the content rule; ``extra`` integer columns join its key (the note
-    and measure of observations). Works on integer codes (factorised text, nanoseconds, rounded
-    coordinates), never on Python objects; ``id_code`` and ``place_code`` are the codes of ``record_id`` and
-    of ``place`` (case ignored) when the caller has them already.
+    Only ``eligible`` rows take part in the content rule; ``extra()`` gives integer columns that join its
+    key (the note and measure of observations), made only when some row takes part. Works on integer codes
+    (factorised text, nanoseconds, rounded coordinates), never on Python objects; ``id_code`` and
+    ``place_code`` are the codes of ``record_id`` and of ``place`` (case ignored) when the caller has them
+    already.
     """
     n = len(record_id)
-    order = np.arange(n)
+    order = None  # position in the file; rows in that order are np.flatnonzero(mask), no index column
     if published is not None:
         order = np.argsort(utc_ns(published), kind="stable")  # NaT is the int64 minimum: sorts first
+
+    def in_order(mask: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(mask) if order is None else order[mask[order]]
+
     dup = np.zeros(n, dtype=bool)
     with_id = candidates & (record_id != "").to_numpy()
     if with_id.any():
-        rows = order[with_id[order]]
+        rows = in_order(with_id)
         # Hash the ids once into integer codes; "repeated" is then decided on integers.
         if id_code is None:
             id_code = text_codes(record_id)
@@ -89,7 +95,7 @@ def find_duplicates(
     if eligible is not None:
         content &= eligible
     if content.any():
-        rows = order[content[order]]
+        rows = in_order(content)
         # Where: the place text (case ignored), or the coordinates to 1e-5 degrees for rows without text.
         r = rows[no_place[rows]]
         where = text_codes(place, lower=True) if place_code is None else place_code.copy()
@@ -101,7 +107,7 @@ def find_duplicates(
         tt = t[rows] - t[rows].min()  # rows is not empty here
         if not (tt % 1_000_000_000).any():  # whole seconds (the usual case): a smaller radix
             tt //= 1_000_000_000
-        key = combine_codes(tt, where[rows], category_code[rows], *(c[rows] for c in extra))
+        key = combine_codes(tt, where[rows], category_code[rows], *(c[rows] for c in extra()))
         d = pd.Series(key).duplicated(keep="last").to_numpy()
         dup[rows[d]] = True
     return dup

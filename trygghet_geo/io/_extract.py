@@ -15,6 +15,8 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo.io._dates import _localize, distinct_texts, parse_times, wall_datetimes
+from trygghet_geo.io._values import factorize
+from trygghet_geo.io._weeks import week_ends
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -173,7 +175,8 @@ def interval_end(date: pd.Series, time: pd.Series | None) -> tuple[pd.Series, ND
     day_start = w - w % _DAY_NS
     end_of_day = day_start + _DAY_NS - 10**9
     w = np.where(with_clock, day_start + c, np.where(present & ~clocked, end_of_day, w))
-    return _localize(pd.Series(w.view("datetime64[ns]"))), bad
+    end = _localize(pd.Series(w.view("datetime64[ns]")))
+    return week_ends(date, end, bad), bad  # a week is its Sunday 23:59:59
 
 
 def time_known(
@@ -241,7 +244,7 @@ def coarse_place(place: pd.Series, town: pd.Series | None, report: Any = None) -
     """
     if town is not None and report is not None:
         report.towns = sorted({t for t in pd.unique(town) if t})[:100]
-    codes, uniques = pd.factorize(place.reset_index(drop=True))  # each distinct text looked at once
+    codes, uniques = factorize(place.reset_index(drop=True))  # each distinct text looked at once
     folded = pd.Series(uniques, dtype="str").str.strip().str.casefold()
     per_text = np.zeros(len(folded) + 1, dtype=np.int8)  # the last slot: a missing cell
     per_text[:-1][folded.str.match(_MUNICIPALITY_TEXT).to_numpy(dtype=bool)] = 1
@@ -254,10 +257,10 @@ def coarse_place(place: pd.Series, town: pd.Series | None, report: Any = None) -
         per_text[:-1][folded.isin(names).to_numpy(dtype=bool) & (per_text[:-1] == 0)] = 1
         has_town = np.append((tfolded != "").to_numpy(dtype=bool), False)[np.where(tcodes < 0, -1, tcodes)]
         per_text[-1] = 0
-        out = per_text[np.where(codes < 0, -1, codes)]
-        only_town = empty[np.where(codes < 0, -1, codes)] & has_town
+        out = per_text[codes]  # code -1 (a missing cell) picks the last slot
+        only_town = empty[codes] & has_town
         return np.where(only_town, np.int8(1), out).astype(np.int8)
-    return per_text[np.where(codes < 0, -1, codes)]
+    return per_text[codes]
 
 
 def with_coarse(code: NDArray[np.int16], coarse: NDArray[np.int8]) -> NDArray[np.int16]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,8 +39,8 @@ from trygghet_geo.io._extract import (
 )
 from trygghet_geo.io._remarks import remark_columns
 from trygghet_geo.io._report import IngestReport
-from trygghet_geo.io._run import gc_paused, progress_bar, run_now, worker
-from trygghet_geo.io._values import as_numbers, as_text, without_surrogates
+from trygghet_geo.io._run import Task, gc_paused, progress_bar, run_now, worker
+from trygghet_geo.io._values import as_numbers, as_text, code_counts, without_surrogates
 from trygghet_geo.io._weeks import week_rows
 
 if TYPE_CHECKING:
@@ -175,7 +174,7 @@ def _date_plus_time(date: pd.Series, time: pd.Series) -> tuple[pd.Series, np.nda
 
 
 def _coordinates(
-    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Future[Any]] = run_now
+    cols: _Columns, crs: str | None, report: IngestReport, submit: Callable[..., Task] = run_now
 ) -> tgcrs.CoordinateResult:
     n = cols.n
     pairs = (("lat", "lon"), ("northing", "easting"), ("x", "y"))
@@ -212,9 +211,9 @@ def _coordinates(
         return result
     if cols.prep.geometry is not None:
         return _from_geometry(cols.prep.geometry, n, crs)
-    nan = np.full(n, np.nan)
+    nan = np.full(n, np.nan)  # one buffer for both (only NaN is ever written into them)
     return tgcrs.CoordinateResult(
-        nan, nan.copy(), np.full(n, tgcrs.KIND_MISSING, dtype=np.int8), np.zeros(n, dtype=bool)
+        nan, nan, np.full(n, tgcrs.KIND_MISSING, dtype=np.int8), np.zeros(n, dtype=bool)
     )
 
 
@@ -374,7 +373,7 @@ def _strings(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Series
         first = np.array([unique.index(x) for x in names], dtype=np.int32)
         codes = np.where(codes < 0, -1, first[np.where(codes < 0, 0, codes)])
     dtype = pd.CategoricalDtype(pd.Index(unique, dtype="str"))
-    return pd.Series(pd.Categorical.from_codes(codes.astype(np.int32), dtype=dtype))  # pandas narrows them
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))  # pandas narrows wider codes
 
 
 def _statuses(
@@ -411,7 +410,8 @@ def _statuses(
 
 def _precision(located: np.ndarray, fixed: pd.Series | None) -> np.ndarray:
     """Precision codes into PRECISION_TIERS: exact for coordinates, the reader's tier where it set one."""
-    code = np.where(located, 0, -1).astype(np.int16)
+    code = np.full(located.shape[0], -1, dtype=np.int16)
+    code[located] = 0
     if fixed is not None:
         f = pd.Series(fixed).reset_index(drop=True)
         fc = pd.Categorical(f.where(f.notna(), None), categories=_PRECISIONS).codes
@@ -463,6 +463,8 @@ def build(
         until, reversed_ends = occurred_to(cols, occurred)
         if week_end is not None:  # a week is an interval: Monday 00:00 to Sunday 23:59:59
             until = until.where(~week | until.notna() | occurred.isna(), week_end)
+        if not (occurred.notna().any() or until.notna().any()):  # no dates at all: one NaT column for both
+            until = occurred
         bar.update(1)
         cat_kind: Literal["incident", "observation"] = "incident" if kind == "incidents" else "observation"
         cat_code, cat_names, unknown = map_categories(raw_cat, kind=cat_kind, extra=categories)
@@ -519,13 +521,13 @@ def build(
         # Same time means the same minute of the day: a date alone says too little, two thefts on one
         # street on one day are no duplicates.
         eligible = known
-        extra: tuple[np.ndarray, ...] = ()
+        extra: Callable[[], tuple[np.ndarray, ...]] = tuple
         if cols.has("case_id"):  # two brott of one case at one time and place are two records
-            extra = (text_codes(offence_code.where(offence_code != "", raw_cat), lower=True),)
+            extra = lambda: (text_codes(offence_code.where(offence_code != "", raw_cat), lower=True),)  # noqa: E731
     else:
         # A walk has a date only; a repeated observation repeats its note and measure word for word.
         eligible = None
-        extra = (text_codes(cols.text("note")), text_codes(cols.text("measure")))
+        extra = lambda: (text_codes(cols.text("note")), text_codes(cols.text("measure")))  # noqa: E731
     bar.update(1)
     dup = find_duplicates(
         identity,
@@ -541,18 +543,15 @@ def build(
         id_code=id_code,
         place_code=place_code,
     )
+    del id_code, place_code  # 4 bytes a row each, not needed while the table is assembled
     status[dup], reason[dup] = 2, _R["duplicate"]
     status[coarse_rows & ~dup], reason[coarse_rows & ~dup] = 2, _R["coarse_location"]
     report.duplicates = int(dup.sum())
-    if cols.replaced:
-        report.replaced_characters = sum(cols.replaced.values())
-        report.notes.append(
-            f"{report.replaced_characters} characters that are not Unicode (lone surrogates) replaced by "
-            f"U+FFFD in {', '.join(repr(c) for c in cols.replaced)}"
-        )
-    report.status_counts = dict(zip(_STATUS, np.bincount(status, minlength=3).tolist(), strict=True))
-    counts = np.bincount(reason, minlength=len(_REASONS))
+    report.status_counts = dict(zip(_STATUS, code_counts(status, 3), strict=True))
+    counts = code_counts(reason, len(_REASONS))
     report.reason_counts = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
+    # The row masks are spent: a byte a row each, let go before the table is assembled.
+    del coords, shifted, outside, bad_date, implausible, week, coarse_rows, dup, unknown, by_code
 
     values: dict[str, Any] = {
         schema.RECORD_ID: cols.ids("record_id"),
@@ -579,7 +578,13 @@ def build(
     else:
         values[schema.NOTE] = cols.text("note")
         values[schema.MEASURE] = cols.text("measure")
-        values.update(remark_columns(cols, values[schema.NOTE], n, report))
+        values.update(remark_columns(cols, values[schema.NOTE], n, report, measure=values[schema.MEASURE]))
+    if cols.replaced:  # every role's text has been read by now
+        report.replaced_characters = sum(cols.replaced.values())
+        report.notes.append(
+            f"{report.replaced_characters} characters that are not Unicode (lone surrogates) replaced by "
+            f"U+FFFD in {', '.join(repr(c) for c in cols.replaced)}"
+        )
     bar.update(1)
     out = _assemble(values, prep, kind, located, report)
     bar.update(1)
@@ -591,12 +596,48 @@ def build(
     return out
 
 
+def _points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Shapely points, one object per distinct coordinate pair shared by the rows that repeat it.
+
+    A point object takes ~200 bytes (the Python object and the GEOS point with its coordinate sequence),
+    far more than the row's other cells; an extract repeats a few addresses and centroids over many rows,
+    and shapely geometries are immutable, so rows with equal coordinates can hold one object. Pairs are
+    equal when their float64 bits are (no rounding); one (k, 2) array of the distinct pairs is built, which
+    shapely turns into points ~1.5x faster than separate x and y."""
+    import shapely
+
+    n = lon.shape[0]
+    if n < 2:
+        return np.asarray(shapely.points(np.column_stack((lon, lat))), dtype=object)
+    # Equal pairs found by sorting their bit patterns (-0.0 and 0.0 stay apart, as their points would):
+    # a sort needs a third of the memory of hashing a million distinct pairs, and it is all let go
+    # before the points are made.
+    x_bits, y_bits = lon.view(np.int64), lat.view(np.int64)
+    order = np.lexsort((y_bits, x_bits))
+    sx, sy = x_bits[order], y_bits[order]
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(sx[1:], sx[:-1], out=first[1:])
+    first[1:] |= sy[1:] != sy[:-1]
+    del sx, sy
+    k = int(np.count_nonzero(first))
+    if k == n:  # all differ: nothing to share
+        del order, first
+        return np.asarray(shapely.points(np.column_stack((lon, lat))), dtype=object)
+    codes = np.empty(n, dtype=np.int32 if k < 2**31 else np.int64)
+    codes[order] = np.cumsum(first, dtype=codes.dtype) - 1
+    rows = order[first]  # one row of each distinct pair
+    del order, first
+    points = np.asarray(shapely.points(np.column_stack((lon[rows], lat[rows]))), dtype=object)
+    shared: np.ndarray = points[codes]
+    return shared
+
+
 def _assemble(
     values: dict[str, Any], prep: Prepared, kind: Kind, located: np.ndarray, report: IngestReport
 ) -> gpd.GeoDataFrame:
     """Canonical columns, then the user's, then point geometry (only located rows get a point)."""
     import geopandas as gpd
-    import shapely
     from geopandas.array import from_shapely
 
     canonical = schema.INCIDENT_COLUMNS if kind == "incidents" else schema.OBSERVATION_COLUMNS
@@ -609,14 +650,11 @@ def _assemble(
     }
     data.update({c: user[c] for c in user.columns})
     geoms = np.full(n, None, dtype=object)
-    # One (n, 2) coordinate array: shapely builds points from it ~1.5x faster than from separate x and y.
     with gc_paused():
-        geoms[located] = shapely.points(
-            np.column_stack((values[schema.LON][located], values[schema.LAT][located]))
-        )
+        geoms[located] = _points(values[schema.LON][located], values[schema.LAT][located])
     # from_shapely checks the objects in one compiled pass (GeoSeries(objects) takes ~4x longer). The
     # geometry goes in with the other columns: inserting it afterwards into a frame of hundreds of columns
-    # (a wide sheet) would fragment it.
-    data[schema.GEOMETRY] = gpd.GeoSeries(from_shapely(geoms, crs=schema.WGS84))
+    # (a wide sheet) would fragment it; as an array, not a Series, which would copy it.
+    data[schema.GEOMETRY] = from_shapely(geoms, crs=schema.WGS84)
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     return gpd.GeoDataFrame(frame, geometry=schema.GEOMETRY, crs=None, copy=False)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.io._values import as_text
+from trygghet_geo.io._values import as_text, code_counts
 
 if TYPE_CHECKING:
     from trygghet_geo.io._extract import Roles
@@ -124,36 +124,44 @@ def remark_tone(tone: pd.Series | None, note: pd.Series, measure: pd.Series) -> 
     ['positiv', 'problem', 'problem']
     """
     tones = list(schema.REMARK_TONES)
-    praise = note.str.contains(_PRAISE) & ~note.str.contains(_PROBLEM) & (measure == "")
-    code = np.where(praise.to_numpy(dtype=bool), tones.index("positiv"), tones.index("problem"))
+    # One byte a row; the note is searched only when some row has a note and no measure.
+    code = np.full(len(note), tones.index("problem"), dtype=np.int8)
+    candidate = ((note != "") & (measure == "")).to_numpy(dtype=bool)
+    if candidate.any():
+        praise = (note.str.contains(_PRAISE) & ~note.str.contains(_PROBLEM)).to_numpy(dtype=bool)
+        code[candidate & praise] = tones.index("positiv")
     if tone is not None:
         words = {u: _lookup(str(u), _TONE_WORDS) for u in pd.unique(tone)}
         given = tone.map({u: tones.index(w) if w in tones else -1 for u, w in words.items()})
-        given_code = given.to_numpy(dtype=np.int64)
+        given_code = given.to_numpy(dtype=np.int8)
         code = np.where(given_code >= 0, given_code, code)
     return pd.Series(pd.Categorical.from_codes(code, dtype=_TONE_DTYPE), index=note.index)
 
 
-def remark_columns(cols: Roles, note: pd.Series, n: int, report: Any = None) -> dict[str, pd.Series]:
+def remark_columns(
+    cols: Roles, note: pd.Series, n: int, report: Any = None, *, measure: pd.Series | None = None
+) -> dict[str, pd.Series]:
     """The ``remark_status`` and ``remark_tone`` columns of a table of remarks (their counts go to
-    ``report`` when one is given)."""
+    ``report`` when one is given); ``measure`` is the measure text when the caller has it already."""
     if cols.has("remark_status"):
         status, _unknown = remark_status(as_text(cols.present("remark_status"), n))
     else:
         status = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=_STATUS_DTYPE))
     tone_values = as_text(cols.present("tone"), n) if cols.has("tone") else None
-    measure = as_text(cols.present("measure"), n) if cols.has("measure") else pd.Series([""] * n, dtype="str")
+    if measure is None:
+        measure = as_text(cols.present("measure") if cols.has("measure") else None, n)
     out = {
         schema.REMARK_STATUS: status.reset_index(drop=True),
         schema.REMARK_TONE: remark_tone(tone_values, note.reset_index(drop=True), measure),
     }
     if report is not None:
-        report.remark_status_counts = {
-            str(k): int(v) for k, v in out[schema.REMARK_STATUS].value_counts().items() if k and v
-        }
-        report.remark_tone_counts = {
-            str(k): int(v) for k, v in out[schema.REMARK_TONE].value_counts().items() if v
-        }
+        for key, column in (
+            ("remark_status_counts", schema.REMARK_STATUS),
+            ("remark_tone_counts", schema.REMARK_TONE),
+        ):
+            cat = out[column].array
+            counts = code_counts(cat.codes, len(cat.categories))
+            setattr(report, key, {str(k): v for k, v in zip(cat.categories, counts, strict=True) if k and v})
     return out
 
 

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["as_numbers", "as_text", "without_surrogates"]
+__all__ = ["as_numbers", "as_text", "code_counts", "factorize", "without_surrogates"]
 
 
 # Every character str.strip removes (RE2's \s is ASCII only; \p{Z} holds NBSP, U+2028, U+3000 …).
@@ -67,8 +67,10 @@ def _cast_numbers(data: pa.ChunkedArray | pa.Array) -> NDArray[np.float64] | Non
     """Text cells as float64 with ``,`` read as ``.`` and empty cells as NaN; ``None`` if any cell is no
     plain number."""
     try:
-        arr = pc.replace_substring(data, ",", ".")
-        arr = pc.if_else(pc.equal(arr, ""), None, arr)
+        # Each step copies the column (offsets and characters): only when some cell needs it.
+        arr = pc.replace_substring(data, ",", ".") if pc.any(pc.match_substring(data, ",")).as_py() else data
+        if pc.any(pc.equal(arr, "")).as_py():
+            arr = pc.if_else(pc.equal(arr, ""), None, arr)
         parsed: NDArray[np.float64] = np.asarray(
             pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), dtype=float
         )
@@ -108,3 +110,29 @@ def without_surrogates(values: pd.Series) -> tuple[pd.Series, int]:
     out = values.copy()
     out[is_str] = text.str.replace(_SURROGATE, "\ufffd", regex=True)
     return out, int(found.sum())
+
+
+def factorize(values: pd.Series | pd.Index | np.ndarray) -> tuple[NDArray[np.int32], pd.Index]:
+    """Codes (int32, -1 where missing) and the distinct values of a column, as ``pd.factorize`` gives them
+    (the codes may be a read-only view of Arrow's: copy before writing).
+
+    A text column is encoded by Arrow (``dictionary_encode``) and its int32 indices are kept: pandas widens
+    them to int64, 8 bytes a row, and a file of millions of tiny rows factorises several columns."""
+    data = getattr(getattr(values, "array", None), "_pa_array", None)
+    if data is None or not (pa.types.is_large_string(data.type) or pa.types.is_string(data.type)):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes.astype(np.int32, copy=False), pd.Index(uniques)
+    encoded = data.dictionary_encode().combine_chunks() if data.num_chunks != 1 else None
+    if encoded is None:
+        encoded = data.chunk(0).dictionary_encode()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    out: NDArray[np.int32] = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    return out, pd.Index(pd.array(encoded.dictionary, dtype="str"))
+
+
+def code_counts(codes: np.ndarray, k: int) -> list[int]:
+    """How many rows hold each code ``0 … k-1`` of a narrow code column: one comparison per code
+    (``np.bincount`` and pandas' ``value_counts`` first widen the codes to 8 bytes a row)."""
+    return [int(np.count_nonzero(codes == c)) for c in range(k)]

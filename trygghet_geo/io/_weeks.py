@@ -2,6 +2,9 @@
 an interval, Monday 00:00 to Sunday 23:59:59 of that week, as a police extract's ``fr.o.m.``/``t.o.m.``
 pair is (``occurred_from`` = ``occurred_at`` the start, ``occurred_to`` the end, ``time_known`` False).
 
+A week in an end column (``t.o.m.``, ``Till datum``) is the end of that week, Sunday 23:59:59 (of that day
+for a week with a weekday), by :func:`week_ends`, with the same rules.
+
 A week is read only when it names its year and the week exists in it (``dt.date.fromisocalendar``: week 53
 only in years that have one); a week with a weekday (``2025-W14-3``) is that day. A week without a year
 (``v. 14``) or a week that does not exist stays an unreadable date: ``bad_date``, with a report line.
@@ -17,7 +20,7 @@ import pandas as pd
 
 from trygghet_geo.io._dates import TIMEZONE, distinct_texts
 
-__all__ = ["iso_weeks", "week_rows"]
+__all__ = ["iso_weeks", "week_ends", "week_rows"]
 
 _WEEK = re.compile(
     r"""(?ix)\s*(?:
@@ -109,3 +112,16 @@ def week_rows(
             "bad_date. Write the year with the week (2025-W14, v. 14 2025)"
         )
     return end, week
+
+
+def week_ends(values: pd.Series, end: pd.Series, unread: np.ndarray) -> pd.Series:
+    """An end column (``end``, Stockholm time) with its ``unread`` rows that name an ISO week set to the
+    week's end, Sunday 23:59:59 (``unread`` cleared there, in place); a week without its year or one the
+    year lacks stays unread, as in a start column."""
+    if not unread.any():
+        return end
+    bounds, week, _ = iso_weeks(values, unread)
+    if bounds is None:
+        return end
+    unread[week] = False
+    return end.where(~week, bounds["end"].astype(end.dtype))

@@ -121,14 +121,9 @@ def write_files(
 
 
 def _html(page: HotlistPage) -> str:
-    import jinja2
+    from trygghet_geo.output._templates import environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("trygghet_geo.output", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("hotlist.html.j2").render(page=page, columns=COLUMNS)
+    return str(environment().get_template("hotlist.html.j2").render(page=page, columns=COLUMNS))
 
 
 def _docx(page: HotlistPage, path: Path, *, stamp: Any) -> Path:

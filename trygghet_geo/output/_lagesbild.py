@@ -412,13 +412,9 @@ def _images(
 
 def render_html(blocks: Sequence[Block], *, title: str) -> str:
     """The HTML document of ``blocks`` (Jinja2 with autoescaping; images as data URIs)."""
-    import jinja2
+    from trygghet_geo.output._templates import environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("trygghet_geo.output", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     images = {
         i: "data:image/png;base64," + base64.b64encode(b.image).decode("ascii")
         for i, b in enumerate(blocks)

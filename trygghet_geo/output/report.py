@@ -615,12 +615,7 @@ def _p(x: Any) -> str:
 
 
 def _template() -> Any:
-    import jinja2
+    from trygghet_geo.output._templates import environment
 
     # autoescape escapes & < > " ' in every value, so the map document is safe inside srcdoc="..."
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("trygghet_geo.output", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("report.html.j2")
+    return environment().get_template("report.html.j2")
