@@ -70,27 +70,24 @@ def _norm(name: object) -> str:
 
 
 def _read_table(source: str | Path | pd.DataFrame, what: str) -> tuple[pd.DataFrame, str]:
+    """The table as text cells (``""`` where empty), read by the package's one text and workbook readers
+    (their encoding and delimiter detection, title rows, and the workbook's size and entity guards)."""
     if isinstance(source, pd.DataFrame):
         return source.copy(), what
     from trygghet_geo import _validate
+    from trygghet_geo.io._values import as_text
 
     path = _validate.path(what, source, read=True)
-    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-        return pd.read_excel(path, dtype=str, engine="calamine"), str(path)
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if not text.strip():
-        raise InputError(f"{what} {str(path)!r}: the file is empty; expected a header line and rows")
-    first = text.splitlines()[0]
-    sep = ";" if first.count(";") >= first.count(",") else ","
-    import io
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"):
+        from trygghet_geo.io._excel import read_excel_table
 
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False), str(path)
+        frame = read_excel_table(path)[0]
+    else:
+        from trygghet_geo.io._csv import read_text_table
+
+        frame = read_text_table(path)[0]
+    cells = {c: as_text(frame[c], len(frame)).to_numpy(dtype=object) for c in frame.columns}
+    return pd.DataFrame(cells, columns=list(frame.columns)), str(path)
 
 
 def _columns(
