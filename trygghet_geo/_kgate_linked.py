@@ -11,7 +11,7 @@ hundred cells), so an exact linear-algebra test of what the shown numbers fix is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,33 +23,46 @@ def _basis(rows: np.ndarray) -> np.ndarray:
     """An orthonormal basis of the row space of ``rows`` (its rows)."""
     if rows.size == 0:
         return np.zeros((0, rows.shape[1]))
-    _, s, vt = np.linalg.svd(rows, full_matrices=False)
-    keep = s > 1e-9 * max(1.0, float(s.max()))
-    return np.asarray(vt[keep])
+    # through the small Gram matrix (sums x sums) rather than an SVD of the wide one: the same span
+    lam, u = np.linalg.eigh(rows @ rows.T)
+    keep = lam > 1e-9 * max(1.0, float(lam.max()))
+    return np.asarray((u[:, keep] / np.sqrt(lam[keep])).T @ rows)
 
 
-def _fixed_by(basis: np.ndarray, vec: np.ndarray) -> bool:
-    """Whether the shown equations (``basis`` of their span) fix ``vec`` · counts."""
-    rest = vec - basis.T @ (basis @ vec)
-    return bool(np.abs(rest).max() < 1e-7)
+def _fixed_rows(basis: np.ndarray, vecs: np.ndarray) -> np.ndarray:
+    """Whether the shown equations (``basis`` of their span) fix each row of ``vecs`` · counts."""
+    if len(vecs) == 0:
+        return np.zeros(0, bool)
+    rest = vecs - (vecs @ basis.T) @ basis
+    fixed: np.ndarray = np.abs(rest).max(axis=1) < 1e-7
+    return fixed
 
 
 def _targets(
-    sums: np.ndarray, values: np.ndarray, counts: np.ndarray, hide: np.ndarray, family: np.ndarray, k: int
-) -> list[np.ndarray]:
+    sums: np.ndarray,
+    values: np.ndarray,
+    counts: np.ndarray,
+    hide: np.ndarray,
+    family: np.ndarray,
+    k: int,
+    within: np.ndarray,
+) -> Iterator[np.ndarray]:
     """What a reader must not work out: each hidden sum of 1..k-1, each single count of 1..k-1, and, in each
     shown sum, the hidden sums of one family inside it together (a total minus its shown parts)."""
-    out = [sums[i] for i in np.flatnonzero(hide & (values > 0) & (values < k))]
-    out += [np.eye(len(counts))[j] for j in np.flatnonzero((counts > 0) & (counts < k))]
-    support = sums > 0
+    for i in np.flatnonzero(hide & (values > 0) & (values < k)):
+        yield sums[i]
+    for j in np.flatnonzero((counts > 0) & (counts < k)):
+        unit = np.zeros(len(counts))
+        unit[j] = 1.0
+        yield unit
+    families = [family == fam for fam in np.unique(family)]
     for j in np.flatnonzero(~hide):
-        inside = (~support[:, ~support[j]]).all(axis=1)  # sums whose counts all lie in sum j
-        for fam in np.unique(family):
-            parts = np.flatnonzero(hide & inside & (family == fam))
+        inside = within[:, j]  # sums whose counts all lie in sum j
+        for mine in families:
+            parts = np.flatnonzero(hide & inside & mine)
             rest = float(values[parts].sum())
             if len(parts) and 0 < rest < k:
-                out.append(sums[parts].sum(axis=0))
-    return out
+                yield sums[parts].sum(axis=0)
 
 
 def suppress_linked(
@@ -98,35 +111,49 @@ def suppress_linked(
     a = np.asarray(sums, dtype=float)
     x = np.asarray(counts, dtype=float)
     values = a @ x
+    # counts no published sum tells apart (the months of one quarter, in one window) are one unknown
+    a, inverse = np.unique(a, axis=1, return_inverse=True)
+    x = np.bincount(inverse.ravel(), weights=x, minlength=a.shape[1])
     fam = np.asarray(family if family is not None else np.zeros(len(a)), dtype=object)
     fixed = np.zeros(len(a), bool) if keep is None else np.asarray(keep, dtype=bool)
-    hide = ((values > 0) & (values < k)) & ~fixed
+    hide: np.ndarray = ((values > 0) & (values < k)) & ~fixed
     if hidden is not None:
         hide |= np.asarray(hidden, dtype=bool) & ~fixed
     total_like = a.sum(axis=1)
+    stated = _basis(a[fixed])  # what the kept sums alone fix is theirs to say (a total in the text)
+    support = (a > 0).astype(float)
+    within = (support @ (1.0 - support).T) == 0  # [i, j]: every count of sum i lies in sum j
     for _ in range(len(a) + 1):
         basis = _basis(a[~hide])
-        leak = next((t for t in _targets(a, values, x, hide, fam, k) if _fixed_by(basis, t)), None)
-        if leak is None:
+        targets = np.array(list(_targets(a, values, x, hide, fam, k, within))).reshape(-1, a.shape[1])
+        leaks = targets[_fixed_rows(basis, targets) & ~_fixed_rows(stated, targets)]
+        picked = np.zeros(len(a), bool)
+        for leak in leaks:  # one more sum per leak, all in one round; the next round checks again
+            candidates = _candidates(a, leak, hide, fixed, values, within)
+            if len(candidates) == 0 or picked[candidates].any():
+                continue  # nothing to hide (the kept sums fix it), or this round already hides beside it
+            order = candidates[np.lexsort((values[candidates], total_like[candidates]))]
+            picked[order[0]] = True
+        if not picked.any():
             return hide
-        near = (a[:, leak > 0] > 0).any(axis=1)  # sums that hold some of the leaking counts
-        lines = np.flatnonzero(~hide & near)
-        inside = np.zeros(len(a), bool)
-        for j in lines:  # and the parts of every shown sum through them
-            inside |= (a[:, a[j] == 0] == 0).all(axis=1)
-        candidates = np.flatnonzero(~hide & ~fixed & (values > 0) & (near | inside))
-        if len(candidates) == 0:
-            return hide  # nothing left to hide: the kept sums fix it (the caller's keep)
-        order = candidates[np.lexsort((values[candidates], total_like[candidates]))]
-        pick = order[0]
-        for c in order:
-            trial = hide.copy()
-            trial[c] = True
-            if not _fixed_by(_basis(a[~trial]), leak):
-                pick = c
-                break
-        hide[pick] = True
+        hide |= picked
     return hide
+
+
+def _candidates(
+    a: np.ndarray,
+    leak: np.ndarray,
+    hide: np.ndarray,
+    fixed: np.ndarray,
+    values: np.ndarray,
+    within: np.ndarray,
+) -> Any:
+    """The shown sums whose hiding can break ``leak``: those holding some of its counts, and the parts of
+    every shown sum through them (a total's other parts), not kept, not 0."""
+    near = (a[:, leak > 0] > 0).any(axis=1)
+    lines = np.flatnonzero(~hide & near)
+    inside = within[:, lines].any(axis=1)
+    return np.flatnonzero(~hide & ~fixed & (values > 0) & (near | inside))
 
 
 def cross_windows(follow: Any, windows: Any, *, k: int) -> np.ndarray:
@@ -178,7 +205,9 @@ def shared_measures(follow: Any, places: Any = None, *, k: int) -> Any:
     before = pd.to_numeric(out["n_before"], errors="coerce").to_numpy(dtype=float)
     after = pd.to_numeric(out["n_after"], errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        hide = ((before > 0) & (before < k)) | ((after > 0) & (after < k)) | np.isnan(before) | np.isnan(after)
+        hide = (
+            ((before > 0) & (before < k)) | ((after > 0) & (after < k)) | np.isnan(before) | np.isnan(after)
+        )
     if places is not None and len(places) and "place" in out.columns and "name" in places.columns:
         cols = [c for c in ("n_incidents", "n_3m", "n_6m", "n_12m") if c in places.columns]
         at = places.drop_duplicates("name").set_index("name").reindex(out["place"].astype(object).to_numpy())

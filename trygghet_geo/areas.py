@@ -488,7 +488,8 @@ def summary_table(
     """The area summary as a table to print: headers in the reader's language, one row per area.
 
     In the shared mode (default) a count from 1 to ``k - 1`` (the export gate's k, 5 by default), and one
-    the area's count would give back, is written ``".."`` (:data:`trygghet_geo._kgate.HIDDEN`; 0 stays 0: nothing happened to no one), and the figures derived from such a count (rate,
+    the area's count would give back, is written ``".."`` (:data:`trygghet_geo._kgate.HIDDEN`; 0 stays 0:
+    nothing happened to no one), and the figures derived from such a count (rate,
     change, share) are left blank, since a rate and a population give the count back; place names pass
     the redactor (list only the places a shared output may show: pass
     :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
@@ -507,7 +508,7 @@ def summary_table(
     >>> summary_table(s)[["Område", "Händelser", "Per 1 000 inv.", "Förändring (%)"]].values.tolist()
     [['A', '5', '2,5', '0'], ['B', '..', '', '']]
     """
-    from trygghet_geo._kgate import HIDDEN, DEFAULT_K, check_gate, count_text, suppress_cells
+    from trygghet_geo._kgate import DEFAULT_K, HIDDEN, check_gate, count_text, suppress_cells
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output.privacy import redact
 

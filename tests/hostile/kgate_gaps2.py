@@ -71,7 +71,9 @@ def write_town(folder: Path, *, seed: int) -> tuple[kt.Town, dict[str, str]]:
     with town.observations.open("a", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=";")
         for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
-            w.writerow([f"2025-04-{1 + i % 27:02d}", "Trafikmiljö", "Bilar kör fort", f"{la:.7f}", f"{lo:.7f}"])
+            w.writerow(
+                [f"2025-04-{1 + i % 27:02d}", "Trafikmiljö", "Bilar kör fort", f"{la:.7f}", f"{lo:.7f}"]
+            )
     return town, dates
 
 
@@ -251,7 +253,7 @@ def lagesbild_town(a: Audit, tables: list[list[list[str]]], text: str, where: st
                 keys = (
                     [k for cc in cats for k in month_keys[cc]] + [("u", cc) for cc in cats]
                     if c == "Totalt"
-                    else month_keys.get(c, []) + [("u", c)]
+                    else [*month_keys.get(c, []), ("u", c)]
                 )
                 if c != "Totalt" and c not in cats:
                     continue
@@ -283,7 +285,12 @@ def lagesbild_town(a: Audit, tables: list[list[list[str]]], text: str, where: st
 
 
 def _percent_row(
-    a: Audit, r: list[str], cols: dict[str, int], windows: dict[str, list[str]], t: list[list[str]], where: str
+    a: Audit,
+    r: list[str],
+    cols: dict[str, int],
+    windows: dict[str, list[str]],
+    t: list[list[str]],
+    where: str,
 ) -> None:
     """A category's share of all and its change between the two 12-month windows, beside hidden counts."""
     total = ka.number(t[-1][1]) if t[-1][0] == "Totalt" else None
@@ -418,8 +425,9 @@ _DOC_COUNTS = re.compile(
     + "|".join(CATEGORY_LABELS)
     + r")$"
 )
-_REMARK_COLUMNS = re.compile(r"^(Synpunkter|Varav problem|Varav åtgärdade|Synpunkter från trygghetsvandringar|"
-                             r"Synpunkter: .*)$")  # fmt: skip
+_REMARK_COLUMNS = re.compile(
+    r"^(Synpunkter|Varav problem|Varav åtgärdade|Synpunkter från trygghetsvandringar|Synpunkter: .*)$"
+)
 
 
 def document_cells(a: Audit, tables: list[list[list[str]]], where: str) -> None:
@@ -444,9 +452,10 @@ def data_cells(a: Audit, rows: list[list[Any]], where: str) -> None:
         for h, v in zip(head, r, strict=False):
             if _REMARK_COLUMNS.match(h):
                 a.remark(v, where, f"{r[0]} {h}")
-            elif h.startswith(("Händelser", "Före:", "Efter:", "Tid saknas")) or h in ("Före", "Efter"):
-                if not re.match(r"\d{4}-\d{2}", str(v)):
-                    a.data_count(v, where, f"{r[0]} {h}")
+            elif (
+                h.startswith(("Händelser", "Före:", "Efter:", "Tid saknas")) or h in ("Före", "Efter")
+            ) and not re.match(r"\d{4}-\d{2}", str(v)):
+                a.data_count(v, where, f"{r[0]} {h}")
 
 
 def remark_sentences(a: Audit, text: str, where: str) -> None:

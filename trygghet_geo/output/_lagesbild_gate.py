@@ -63,9 +63,21 @@ def gate_town(fig: LagesbildFigures, analysis: AnalysisLike, *, k: int) -> Lages
     cats = inc[schema.CATEGORY].astype(str).to_numpy()
     areas = fig.extra.get("areas")
     zone = _zones(analysis, inc, areas)
-    keys = pd.MultiIndex.from_arrays([months, cats, zone]).unique()
-    finest = pd.Series(1, index=pd.MultiIndex.from_arrays([months, cats, zone])).groupby(level=[0, 1, 2]).sum()
-    counts = finest.reindex(keys).to_numpy(dtype=float)
+    # every count a reader does not see, zeros included (a reader does not know them to be 0): each month of
+    # the data and "u" (no date) by each category, and the months of the areas' 12 months also by area
+    last = {str(p) for p in pd.period_range(*fig.windows["last"][:2], freq="M")}
+    all_months = [str(p) for p in pd.period_range(fig.totals["first_month"], fig.totals["last_month"],
+                                                  freq="M")] + ["u"]  # fmt: skip
+    all_cats = list(dict.fromkeys([*(str(c) for c in fig.by_category["category"] if c != "total"), *cats]))
+    n_areas = 0 if areas is None else len(areas)
+    zones = range(-2, n_areas)
+    keys = pd.MultiIndex.from_tuples(
+        [(m, c, z) for m in all_months for c in all_cats for z in (zones if m in last else (-2,))]
+    )
+    finest = (
+        pd.Series(1, index=pd.MultiIndex.from_arrays([months, cats, zone])).groupby(level=[0, 1, 2]).sum()
+    )
+    counts = finest.reindex(keys, fill_value=0).to_numpy(dtype=float)
     f_month, f_cat, f_zone = (np.asarray(keys.get_level_values(i)) for i in range(3))
     rows: list[np.ndarray] = []
     family: list[str] = []
@@ -100,6 +112,10 @@ def gate_town(fig: LagesbildFigures, analysis: AnalysisLike, *, k: int) -> Lages
             for col in area_cats:
                 publish((f_zone == i) & (f_cat == col[2:]), "area", ("area", i, col))
         publish(f_zone == -1, "outside", ("text", "outside", ""), kept=True)
+        # the incidents of the 12 months the areas do not count (no place): taken as known to a reader
+        # (the text's counts of placed and left-out rows come close), so the areas add up to the window
+        publish((f_zone == -2) & np.isin(f_month, windows["last"]), "unplaced", ("text", "unplaced", ""),
+                kept=True)  # fmt: skip
     hide = suppress_linked(np.array(rows), counts, k=k, family=family, keep=keep)
     return _apply(fig, [w for w, h in zip(where, hide, strict=True) if h])
 
