@@ -37,6 +37,7 @@ __all__ = [
     "shared_segments",
     "suppress_cells",
     "suppress_chain",
+    "yield_windows",
 ]
 
 DEFAULT_K = 5
@@ -584,6 +585,48 @@ def shared_followup(follow: Any, *, k: int = DEFAULT_K, places: Any = None) -> A
             if col in out.columns and mask.any():
                 _blank(out, col, mask)
     out.attrs = dict(follow.attrs)
+    return out
+
+
+def yield_windows(places: Any, follow: Any, *, k: int, windows: tuple[int, ...] = (3, 12)) -> Any:
+    """``places`` (a shared places table) with its counts of the last ``windows`` months emptied where a
+    follow-up table of the same export (``name``, ``n_before``, ``n_after``) shows the place's after count, or
+    its before and after together, 1..k-1 away from them (the windows are nested: all end at the data's end).
+
+    The report keeps its follow-up and gives up these windows instead (its places sheet is their only
+    table; the period and the last 6 months, which the map shows too, are left to
+    :func:`shared_followup`'s own check). Emptying a window of a chain gated by :func:`suppress_chain` opens
+    no new difference under k (two nested differences of 0 or at least k add up to one), so the chain stays;
+    the window's change in percent, the score and a reason's 12-month count go with it.
+    """
+    from trygghet_geo._kgate_linked import cross_windows
+
+    if places is None or len(places) == 0 or follow is None or len(follow) == 0:
+        return places
+    by_name = follow.drop_duplicates(schema.NAME).set_index(schema.NAME)
+    at = by_name.reindex(places[schema.NAME].astype(object).to_numpy())
+    before, after = _column(at, schema.N_BEFORE), _column(at, schema.N_AFTER)
+    mine = np.column_stack([after, before + after])
+    out = places.copy()
+    gone = np.zeros(len(out), dtype=bool)
+    twelve = np.zeros(len(out), dtype=bool)
+    for w in windows:
+        col = schema.n_window(w)
+        if col not in out.columns:
+            continue
+        hide = cross_windows(mine, _column(out, col)[:, None], k=k)
+        if hide.any():
+            _blank(out, col, hide)
+            if schema.trend_window(w) in out.columns:
+                _blank(out, schema.trend_window(w), hide)
+            gone |= hide
+            twelve |= hide if w == 12 else False
+    for col in (schema.SCORE, schema.score_of("incidents"), schema.score_of("recency")):
+        if col in out.columns and gone.any():
+            _blank(out, col, gone)
+    if schema.REASON_CODES in out.columns and twelve.any():
+        codes = out[schema.REASON_CODES].astype(object).to_numpy().copy()
+        _gate_reasons(out, codes, {}, twelve, k)
     return out
 
 

@@ -73,6 +73,7 @@ def suppress_linked(
     family: Sequence[Any] | None = None,
     keep: Any = None,
     hidden: Any = None,
+    cost: Any = None,
 ) -> np.ndarray:
     """Which published sums to leave empty so that no count of 1..k-1 can be worked out from the others.
 
@@ -90,6 +91,8 @@ def suppress_linked(
         Sums shown elsewhere anyway (a total written in the text): never hidden.
     hidden : array-like of bool, shape (p,), optional
         Sums hidden for another reason.
+    cost : array-like, shape (p,), optional
+        Which sums to give up last (higher: later), before the fewest counts and the smallest value.
 
     Returns
     -------
@@ -120,6 +123,7 @@ def suppress_linked(
     if hidden is not None:
         hide |= np.asarray(hidden, dtype=bool) & ~fixed
     total_like = a.sum(axis=1)
+    price = np.zeros(len(a)) if cost is None else np.asarray(cost, dtype=float)
     stated = _basis(a[fixed])  # what the kept sums alone fix is theirs to say (a total in the text)
     support = (a > 0).astype(float)
     within = (support @ (1.0 - support).T) == 0  # [i, j]: every count of sum i lies in sum j
@@ -132,7 +136,7 @@ def suppress_linked(
             candidates = _candidates(a, leak, hide, fixed, values, within)
             if len(candidates) == 0 or picked[candidates].any():
                 continue  # nothing to hide (the kept sums fix it), or this round already hides beside it
-            order = candidates[np.lexsort((values[candidates], total_like[candidates]))]
+            order = candidates[np.lexsort((values[candidates], total_like[candidates], price[candidates]))]
             picked[order[0]] = True
         if not picked.any():
             return hide

@@ -72,7 +72,7 @@ def count_text(n: Any, k: int, shared: bool) -> str:
     from trygghet_geo.output._gate import count_text as shared_count
 
     if shared:  # the shared documents' one rendering; a 0 stays 0 (an area or month with nothing is no one)
-        return shared_count(None if n is None or n != n else n, k)
+        return shared_count(None if isinstance(n, str) or pd.isna(n) else n, k)
     try:
         return str(int(n))
     except (TypeError, ValueError):
@@ -192,6 +192,8 @@ def _cell(v: Any, kind: str, k: int, shared: bool) -> str:
         return count_text(v, k, shared)
     if kind == "rows":
         return count_text(v, k, False)
+    if kind == "count_known":  # a count that may not exist (NaN: none), or hidden (the mark, by the gate)
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else count_text(v, k, shared)
     if kind == "num1":
         return num(v, 1)
     if kind == "num2":

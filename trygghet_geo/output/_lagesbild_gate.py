@@ -116,11 +116,24 @@ def gate_town(fig: LagesbildFigures, analysis: AnalysisLike, *, k: int) -> Lages
         # (the text's counts of placed and left-out rows come close), so the areas add up to the window
         publish((f_zone == -2) & np.isin(f_month, windows["last"]), "unplaced", ("text", "unplaced", ""),
                 kept=True)  # fmt: skip
-    hide = suppress_linked(np.array(rows), counts, k=k, family=family, keep=keep)
+    ref = fig.extra.get("reference")
+    if ref is not None and "n_data" in ref.columns:  # a category's (or all) incidents in a calendar year
+        years = np.array([m[:4] if m != "u" else "" for m in f_month])
+        for i, (c, y, n) in enumerate(zip(ref["category"], ref["year"], ref["n_data"], strict=True)):
+            if n == n:  # NaN: a year the data does not cover in full, no count
+                mine = (years == str(int(y))) & ((f_cat == str(c)) | (str(c) == "total"))
+                publish(mine, "reference", ("reference", i, "n_data"))
+    # the main tables' counts are given up last: a category's total and window, a year beside Brå's figure
+    cost = [
+        2.0 if f in ("category", "reference") else 1.0 if f in ("previous", "last") else 0.0 for f in family
+    ]
+    hide = suppress_linked(np.array(rows), counts, k=k, family=family, keep=keep, cost=cost)
     return _apply(fig, [w for w, h in zip(where, hide, strict=True) if h])
 
 
 def _apply(fig: LagesbildFigures, hidden: list[tuple[str, Any, Any]]) -> LagesbildFigures:
+    from trygghet_geo._kgate import HIDDEN
+
     by_category = fig.by_category.copy()
     by_period = fig.by_period.astype(float)
     extra = dict(fig.extra)
@@ -130,8 +143,15 @@ def _apply(fig: LagesbildFigures, hidden: list[tuple[str, Any, Any]]) -> Lagesbi
         if areas is not None
         else None
     )
+    ref = extra.get("reference")
+    if ref is not None:
+        ref = extra["reference"] = ref.copy()
+        ref["n_data"] = ref["n_data"].astype(object)
     for table, a, b in hidden:
-        if table == "period":
+        if table == "reference" and ref is not None:  # the count, and the rate that gives it back
+            ref.loc[a, "n_data"] = HIDDEN
+            ref.loc[a, "data_per_100k"] = np.nan
+        elif table == "period":
             by_period.loc[pd.Period(a, by_period.index.freq), b] = np.nan
         elif table == "category":
             by_category.loc[by_category["category"] == a, b] = np.nan

@@ -335,7 +335,7 @@ def _reference(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 ("region", "Område", "text"),
                 ("per_100k", "Per 100 000 inv. (Brå)", "num1"),
                 ("change_pct", "Förändring mot året före (%)", "pct"),
-                ("n_data", "Händelser i underlaget", "count"),
+                ("n_data", "Händelser i underlaget", "count_known"),  # none for a year not covered
                 ("data_per_100k", "Underlaget per 100 000 inv.", "num1"),
             ],
             k=ctx.k,

@@ -220,7 +220,7 @@ def write_report(
     """
     import dataclasses
 
-    from trygghet_geo._kgate import shared_followup
+    from trygghet_geo._kgate import shared_followup, yield_windows
     from trygghet_geo.output.privacy import check_gate, redact_table
 
     path = Path(path)
@@ -236,13 +236,16 @@ def write_report(
     plan = dataclasses.replace(plan, places=redact_table(plan.places))
     from trygghet_geo.output.privacy import shared_places
 
-    # the report is shared: the k rule, and against the places it shows beside the follow-up
-    shown = shared_places(analysis.places, analysis.hotspots, k=k)
-    follow = shared_followup(followup_table(analysis, plan), k=k, places=shown)
+    # the report is shared: the k rule, and against the places it shows beside the follow-up: the places
+    # sheet's 3- and 12-month windows give way to the follow-up, then what is left hides the follow-up's pair
+    raw = followup_table(analysis, plan)
+    shown = yield_windows(shared_places(analysis.places, analysis.hotspots, k=k), raw, k=k)
+    follow = shared_followup(raw, k=k, places=shown)
     context = _context(
         analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k, lang=language
     )
     context["trend"] = _trend_context(analysis, top_n=top_n, k=k, lang=language) if time_section else None
+    context["places_sheet"] = shown
     html = _template().render(**context)
     size = len(html.encode("utf-8"))
     if size > MAX_BYTES:
@@ -499,7 +502,10 @@ def _write_xlsx(
     from trygghet_geo.output.privacy import shared_places
     from trygghet_geo.rank import places_table
 
-    places = places_table(shared_places(analysis.places, analysis.hotspots, k=context["k"]))
+    shown = context.get("places_sheet")
+    if shown is None:
+        shown = shared_places(analysis.places, analysis.hotspots, k=context["k"])
+    places = places_table(shown)
     # the days of each period, with its month, would give the data's exact first and last day
     table = pd.DataFrame(
         follow.drop(columns=[follow.geometry.name, schema.DAYS_BEFORE, schema.DAYS_AFTER], errors="ignore")
