@@ -131,16 +131,24 @@ def suppress_linked(
         basis = _basis(a[~hide])
         targets = np.array(list(_targets(a, values, x, hide, fam, k, within))).reshape(-1, a.shape[1])
         leaks = targets[_fixed_rows(basis, targets) & ~_fixed_rows(stated, targets)]
-        picked = np.zeros(len(a), bool)
-        for leak in leaks:  # one more sum per leak, all in one round; the next round checks again
+        progressed = False
+        for leak in leaks[:8]:  # a few leaks a round, each closed by a sum shown to close it where one does
+            if not _fixed_rows(_basis(a[~hide]), leak[None])[0]:
+                continue  # an earlier pick of this round closed it
             candidates = _candidates(a, leak, hide, fixed, values, within)
-            if len(candidates) == 0 or picked[candidates].any():
-                continue  # nothing to hide (the kept sums fix it), or this round already hides beside it
+            if len(candidates) == 0:
+                continue  # nothing to hide: the kept sums fix it
             order = candidates[np.lexsort((values[candidates], total_like[candidates], price[candidates]))]
-            picked[order[0]] = True
-        if not picked.any():
+            pick = order[0]
+            for c in order[:6]:  # the few first: each trial is a decomposition
+                trial = hide.copy()
+                trial[c] = True
+                if not _fixed_rows(_basis(a[~trial]), leak[None])[0]:
+                    pick = c
+                    break
+            hide[pick] = progressed = True
+        if not progressed:
             return hide
-        hide |= picked
     return hide
 
 

@@ -134,6 +134,13 @@ class Audit(ka.Audit):
     def __init__(self, k: int, mark: str) -> None:
         super().__init__(k)
         self.mark = mark
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def fail(self, kind: str, where: str, what: str) -> None:
+        """Each failure once (a reader who works a count out twice learns it once)."""
+        if (kind, where, what) not in self._seen:
+            self._seen.add((kind, where, what))
+            super().fail(kind, where, what)
 
     def doc_count(self, v: Any, where: str, what: str) -> None:
         """A count cell of a document: a number, or the one marker."""

@@ -123,10 +123,10 @@ def gate_town(fig: LagesbildFigures, analysis: AnalysisLike, *, k: int) -> Lages
             if n == n:  # NaN: a year the data does not cover in full, no count
                 mine = (years == str(int(y))) & ((f_cat == str(c)) | (str(c) == "total"))
                 publish(mine, "reference", ("reference", i, "n_data"))
-    # the main tables' counts are given up last: a category's total and window, a year beside Brå's figure
-    cost = [
-        2.0 if f in ("category", "reference") else 1.0 if f in ("previous", "last") else 0.0 for f in family
-    ]
+    # a year's count beside Brå's figure is given up last (the comparison is that table's point); the town's
+    # own tables by the fewest counts, then the smallest value (giving up a category's totals last instead
+    # hid whole quarters' tables: measured on the audit's towns)
+    cost = [1.0 if f == "reference" else 0.0 for f in family]
     hide = suppress_linked(np.array(rows), counts, k=k, family=family, keep=keep, cost=cost)
     return _apply(fig, [w for w, h in zip(where, hide, strict=True) if h])
 
