@@ -93,8 +93,8 @@ def run_set(town: kt.Town, dates: dict[str, str], out: Path) -> dict[str, int]:
                           "--observations", obs, "--network", net, "--out",
                           str(out / "plan" / "atgardsuppfoljning.xlsx")])  # fmt: skip
     codes["lagesbild"] = main(["--no-progress", "lagesbild", "--incidents", inc, *data, "--areas",
-                               str(town.areas), "--plan", str(register), "--no-pdf", "--out",
-                               str(out / "lagesbild")])  # fmt: skip
+                               str(town.areas), "--plan", str(register), "--previous", inc, "--no-pdf",
+                               "--out", str(out / "lagesbild")])  # fmt: skip
     codes["report"] = main(["--no-progress", "report", "--incidents", inc, *data, "--promise-date",
                             dates["promise"], "--out", str(out / "report")])  # fmt: skip
     return codes
@@ -284,6 +284,18 @@ def lagesbild_town(a: Audit, tables: list[list[list[str]]], text: str, where: st
                           f"{r[0]} Totalt = {r[-1]}")  # fmt: skip
                 if parts:
                     sys_.targets.append((f"{r[0]}: the hidden categories together", sys_.vec(parts)))
+        elif head[:3] == ["Kategori", "Föregående lägesbild", "Denna lägesbild"]:  # this data's counts again
+            for r in t[1:]:
+                c = r[0]
+                keys = (
+                    [k for cc in cats for k in month_keys[cc]] + [("u", cc) for cc in cats]
+                    if c == "Totalt"
+                    else [*month_keys.get(c, []), ("u", c)]
+                )
+                a.count(r[2], where, f"{c} Denna lägesbild")
+                a.count(r[1], where, f"{c} Föregående lägesbild")
+                sys_.cell(r[2], keys, f"{c} Denna lägesbild = {r[2]}")
+            a.parts(t[-1][1], [r[1] for r in t[1:-1]], where, "previous total minus its categories")
         elif head[0] == "Område" and "Händelser" in head:
             _areas(a, sys_, t, text, windows, cats, where)
     for what, value in sys_.solve(a.k):

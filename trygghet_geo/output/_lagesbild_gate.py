@@ -123,12 +123,27 @@ def gate_town(fig: LagesbildFigures, analysis: AnalysisLike, *, k: int) -> Lages
             if n == n:  # NaN: a year the data does not cover in full, no count
                 mine = (years == str(int(y))) & ((f_cat == str(c)) | (str(c) == "total"))
                 publish(mine, "reference", ("reference", i, "n_data"))
+    prev = fig.extra.get("previous")
+    if prev is not None and "n_now" in prev.columns:  # this data's count per category, again
+        for i, c in enumerate(prev["category"].astype(str)):
+            mine = np.ones(len(keys), bool) if c == "total" else f_cat == c
+            publish(mine, "previous_now", ("previous", i, "n_now"))
     # a year's count beside Brå's figure is given up last (the comparison is that table's point); the town's
     # own tables by the fewest counts, then the smallest value (giving up a category's totals last instead
     # hid whole quarters' tables: measured on the audit's towns)
     cost = [1.0 if f == "reference" else 0.0 for f in family]
     hide = suppress_linked(np.array(rows), counts, k=k, family=family, keep=keep, cost=cost)
-    return _apply(fig, [w for w, h in zip(where, hide, strict=True) if h])
+    hidden = [w for w, h in zip(where, hide, strict=True) if h]
+    if prev is not None and "n_before" in prev.columns:  # the previous data's own counts and their total
+        from trygghet_geo._kgate import suppress_cells
+
+        parts = prev["category"].astype(str) != "total"
+        total = prev.loc[~parts, "n_before"].to_numpy(dtype=float)
+        mask = suppress_cells([prev.loc[parts, "n_before"].to_numpy(dtype=float)], total[:1], k=k)[0]
+        hidden += [("previous", i, "n_before") for i, m in zip(np.flatnonzero(parts), mask, strict=True) if m]
+        if len(total) > 0 and 0 < total[0] < k:
+            hidden += [("previous", int(np.flatnonzero(~parts)[0]), "n_before")]
+    return _apply(fig, hidden)
 
 
 def _apply(fig: LagesbildFigures, hidden: list[tuple[str, Any, Any]]) -> LagesbildFigures:
@@ -143,12 +158,19 @@ def _apply(fig: LagesbildFigures, hidden: list[tuple[str, Any, Any]]) -> Lagesbi
         if areas is not None
         else None
     )
+    prev = extra.get("previous")
+    if prev is not None:
+        prev = extra["previous"] = prev.copy()
+        prev[["n_before", "n_now"]] = prev[["n_before", "n_now"]].astype(float)
     ref = extra.get("reference")
     if ref is not None:
         ref = extra["reference"] = ref.copy()
         ref["n_data"] = ref["n_data"].astype(object)
     for table, a, b in hidden:
-        if table == "reference" and ref is not None:  # the count, and the rate that gives it back
+        if table == "previous" and prev is not None:  # the count, and the change made from it
+            prev.loc[a, b] = np.nan
+            prev.loc[a, "change_pct"] = np.nan
+        elif table == "reference" and ref is not None:  # the count, and the rate that gives it back
             ref.loc[a, "n_data"] = HIDDEN
             ref.loc[a, "data_per_100k"] = np.nan
         elif table == "period":
