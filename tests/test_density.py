@@ -499,8 +499,8 @@ def test_cli_walk_limit_and_merging_options(tmp_path, capsys):
         "--bandwidth-m",
         "50",
     ]
-    assert main([*args, "--out", str(tmp_path / "plain")]) == 0
-    assert main([*args, "--consolidate-m", "10", "--min-share", "0", "--out", str(tmp_path / "merged")]) == 0
+    assert main([*args, "--consolidate-m", "0", "--out", str(tmp_path / "plain")]) == 0
+    assert main([*args, "--min-share", "0", "--out", str(tmp_path / "merged")]) == 0  # merged by default
     plain = gpd.read_file(tmp_path / "plain" / "tathet.gpkg")
     merged = gpd.read_file(tmp_path / "merged" / "tathet.gpkg")
     assert len(merged) < len(plain)  # the sample's meshes of short paths merged: fewer pieces of street

@@ -7,6 +7,7 @@ import itertools
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
@@ -93,11 +94,11 @@ def test_a_place_drawn_as_a_mesh_stands_out_once_merged():
     net = network_from_lines(_street_with_square())
     events = _events_on_square()
     raw = network_kde(events, net, bandwidth_m=50, lixel_m=5, consolidate_m=0)
-    lix = network_kde(events, net, bandwidth_m=50, lixel_m=5, consolidate_m=10)
+    lix = network_kde(events, net, bandwidth_m=50, lixel_m=5)  # merged by default (10 m, lines kept apart)
     assert raw.attrs["consolidate_m"] == 0.0
     assert "consolidated" not in raw.attrs
     assert lix.attrs["consolidate_m"] == 10.0
-    assert lix.attrs["consolidated"]["merged_nodes"] == 24
+    assert lix.attrs["consolidated"]["merged_nodes"] == 22  # the square's 22 junctions (its corners dropped)
     # the lixels are the merged network's: fewer, each on an original street edge (extended to the merged
     # junction), drawable as before
     assert len(lix) < len(raw)
@@ -117,11 +118,88 @@ def test_consolidate_m_is_checked():
     net = network_from_lines(_street_with_square())
     events = _events_on_square()
     default = network_kde(events, net, bandwidth_m=50)
-    assert default.attrs["consolidate_m"] == 0.0  # off by default
-    assert "consolidated" not in default.attrs
-    chosen = network_kde(events, net, bandwidth_m=50, consolidate_m=None)
+    assert default.attrs["consolidate_m"] == DEFAULT_CONSOLIDATE_M  # on by default, lines kept apart
+    assert default.attrs["keep_parallel"] is True
+    assert default.attrs["consolidated"]["merged_nodes"] == 22
+    chosen = network_kde(events, net, bandwidth_m=50, consolidate_m=None, keep_parallel=False)
     assert chosen.attrs["consolidate_m"] == DEFAULT_CONSOLIDATE_M
+    assert chosen.attrs["keep_parallel"] is False
     assert chosen.attrs["consolidated"]["merged_nodes"] == 24
+    off = network_kde(events, net, bandwidth_m=50, consolidate_m=0)
+    assert off.attrs["consolidate_m"] == 0.0
+    assert off.attrs["keep_parallel"] is None
+    assert "consolidated" not in off.attrs
     for bad in (-1.0, float("nan"), "10", True):
         with pytest.raises(InputError, match="consolidate_m"):
             network_kde(events, net, bandwidth_m=50, consolidate_m=bad)  # type: ignore[arg-type]
+
+
+def _street_and_sidewalk() -> gpd.GeoDataFrame:
+    """A street along y = 0 from -100 to 300 m with a sidewalk 6 m beside it, joined to the street by 6 m
+    crossings at x = 0 and x = 200."""
+    lines = [LineString([(a, y), (b, y)]) for y in (0, 6) for a, b in ((-100, 0), (0, 200), (200, 300))]
+    lines += [LineString([(x, 0), (x, 6)]) for x in (0, 200)]
+    return gpd.GeoDataFrame(geometry=lines, crs=3006)
+
+
+def test_keep_parallel_keeps_a_sidewalk_as_its_own_line():
+    net = network_from_lines(_street_and_sidewalk())
+    mid = net.edges.geometry.centroid
+    side = int(np.flatnonzero(np.isclose(mid.x, 100.0) & np.isclose(mid.y, 6.0))[0])
+    street = int(np.flatnonzero(np.isclose(mid.x, 100.0) & np.isclose(mid.y, 0.0))[0])
+    plain = consolidate(net, 10.0)
+    guarded = consolidate(net, 10.0, keep_parallel=True)
+    assert plain is not None
+    assert guarded is not None
+    # merged at both crossings, the sidewalk and the street join the same two nodes: the sidewalk is dropped
+    assert plain.new_edge[side] == -1
+    # guarded: the first crossing merges, the second would make the two 200 m lines share both their ends
+    assert guarded.merged_nodes == 1
+    new = guarded.network.edges
+    s, t = guarded.new_edge[side], guarded.new_edge[street]
+    assert s >= 0
+    assert t >= 0
+    assert {new["u"].iloc[s], new["v"].iloc[s]} != {new["u"].iloc[t], new["v"].iloc[t]}
+    assert len(new) == len(net.edges) - 1  # only the merged crossing is gone
+    # a position on the sidewalk stays on it (shifted by the 3 m its merged end moved)
+    edge, off = guarded.positions(net, np.array([side]), np.array([100.0]))
+    assert edge[0] == s
+    assert off[0] == pytest.approx(103.0)
+
+
+def test_keep_parallel_still_merges_a_mesh():
+    net = network_from_lines(_street_with_square())
+    guarded = consolidate(net, DEFAULT_CONSOLIDATE_M, keep_parallel=True)
+    assert guarded is not None
+    # the whole square becomes one node, as without the guard: its 22 junctions merge, and the paths round
+    # its two outer corners (nodes of degree 2, never merged themselves) are 8 m connectors, dropped
+    assert guarded.merged_nodes == 22
+    assert len(guarded.network.nodes) == 3
+    assert len(guarded.network.edges) == 2
+
+
+def test_keep_parallel_on_the_sample_keeps_every_line_apart():
+    from trygghet_geo import _nkde, sample
+    from trygghet_geo._nkde_consolidate import _chain_clusters
+
+    net = sample.load_network()
+    tol = DEFAULT_CONSOLIDATE_M
+    merged = consolidate(net, tol, keep_parallel=True)
+    assert merged is not None
+    assert merged.merged_nodes > 1000
+    chains = _nkde.contract(_nkde.Lines.of(net))
+    cl = chains.lines
+    line = (cl.length > tol) & (cl.u != cl.v)
+    # no edge of a line (a chain through nodes of degree 2 longer than the tolerance) is dropped
+    assert (merged.new_edge[line[chains.chain]] >= 0).all()
+    cluster, _ = _chain_clusters(net, tol)
+
+    def pairs(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+        """(lines that are loops, lines joining the same two nodes as another)."""
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        frame = pd.DataFrame({"a": lo, "b": hi})[lo != hi]
+        return int((lo == hi).sum()), int(frame.duplicated().sum())
+
+    before = pairs(cl.u[line], cl.v[line])
+    after = pairs(cluster[cl.u[line]], cluster[cl.v[line]])
+    assert after == before  # the sample's lines drawn twice stay as they were; no merge adds one

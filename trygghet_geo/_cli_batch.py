@@ -78,16 +78,32 @@ def _municipalities(path: str, field: str) -> gpd.GeoDataFrame:
     return layer.rename(columns={field: "kommunkod"}) if field != "kommunkod" else layer
 
 
-def _incidents(path: str) -> Any:
+def _incidents(path: str, code_column: str | None) -> Any:
+    """The national incident file, read and checked now: before the cluster starts and before any network
+    of the store is opened (:func:`trygghet_geo.batch.run` would read it while the cluster starts), so that a
+    broken file is one clear error naming the file, row and field at once. Read by the batch's own reader,
+    the table is handed to :func:`~trygghet_geo.batch.run` as it is, which plans from it as from a file."""
+    from trygghet_geo import schema
+    from trygghet_geo._batch_plan import _read_incidents
+    from trygghet_geo._cli_conventions import reading
     from trygghet_geo.errors import InputError
 
     if not Path(path).is_file():
         raise InputError(f"incidents: file {path!r} does not exist")
-    if path.lower().endswith((".parquet", ".geoparquet")):
-        import geopandas as gpd
+    with reading("incidents", path, "the national incident file"):
+        table: Any = path
+        if path.lower().endswith((".parquet", ".geoparquet")):
+            import geopandas as gpd
 
-        return gpd.read_parquet(path)
-    return path
+            table = gpd.read_parquet(path)
+        frame = _read_incidents(table)
+    if code_column is not None and code_column not in frame.columns:
+        own = [c for c in frame.columns if c not in schema.INCIDENT_COLUMNS and c != "geometry"]
+        raise InputError(
+            f"--code-column {code_column!r}: no such column in the incident file {path!r}; its columns "
+            f"are {own}"
+        )
+    return frame
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -98,6 +114,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise InputError(
             f"--networks: {args.networks!r} is not a folder (build one with network --by-municipality)"
         )
+    incidents = _incidents(args.incidents, args.code_column)  # before the cluster and the networks
     where = (
         _municipalities(args.municipalities, args.kommunkod_field)
         if args.municipalities
@@ -105,7 +122,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     )
     kwargs = analysis_kwargs(args)
     table = batch.run(
-        _incidents(args.incidents),
+        incidents,
         municipalities=where,
         networks=args.networks,
         out=args.out,

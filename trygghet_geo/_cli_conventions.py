@@ -5,11 +5,15 @@ Exit codes (as grep, curl and most Unix tools use them):
 
 - 0: done, also when rows were left out with their reason (they are listed, not an error);
 - 1: the data cannot be used (a :class:`~trygghet_geo.errors.TrygghetError` raised while reading or
-  analysing: an unreadable file, a column missing, no usable row), or a file could not be written;
+  analysing: an unreadable file, a column missing, no usable row), or a file could not be written: a full
+  disk (``> /dev/full`` too) stops the run with ``error: cannot write 'FILE': no space left on device``
+  (``'standard output'`` for ``> file``); each output is written under a temporary name and renamed when
+  whole (:mod:`trygghet_geo._atomic`), so no half-written file is left under its own name;
 - 2: the command line itself is wrong: argparse's usage errors, a value of an option that is malformed in
   itself (:class:`~trygghet_geo.errors.ParameterError`), or any check of the options made before the work
   starts (a missing input file, an inverted ``--bbox``, an output folder that cannot be written);
-- 3: a bug (an unexpected exception).
+- 3: a bug (an unexpected exception);
+- 130: interrupted (Ctrl-C), as a shell reports it; the file being written is removed, not left half-written.
 
 A reader that stops reading early (``trygghet-geo … | head -1``) is not an error of the run: the run goes on,
 writes every file it writes, and exits with its own status; what it would have printed after the reader
@@ -26,7 +30,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TextIO, cast
+from typing import Any, NoReturn, TextIO, cast
 
 from trygghet_geo._text import LANGS, TEXTS, resolve_lang, text
 from trygghet_geo.errors import InputError, ParameterError, TrygghetError
@@ -34,8 +38,10 @@ from trygghet_geo.errors import InputError, ParameterError, TrygghetError
 __all__ = [
     "EXIT_BUG",
     "EXIT_DATA",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Parser",
     "add_conventions",
     "check_catalogue",
     "exit_code",
@@ -51,11 +57,50 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C (128 + SIGINT)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (``trygghet-geo analyze: error: …``, exit status 2); the
+    usage itself stays one ``--help`` away.
+
+    Options are written whole: argparse's abbreviations (``--n-sim`` for ``--n-simulations``) are off. An
+    abbreviation stands for one option only as long as no other option starts the same way, so a script
+    that abbreviates would change meaning, or stop working, whenever an option is added (``--no`` once
+    meant ``--no-progress`` alone, until ``--no-basemap`` and ``--no-cache`` came). A prefix of options is
+    refused naming the options it could be (see :meth:`parse_known_args`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        for given in list(sys.argv[1:] if args is None else args):
+            if given == "--" or (self._subparsers is not None and not given.startswith("-")):
+                break  # the positionals, or (the top parser) the subcommand, whose parser looks at the rest
+            name = given.split("=", 1)[0]
+            if not name.startswith("--") or len(name) < 3 or name in self._option_string_actions:
+                continue
+            whole = sorted(s for s in self._option_string_actions if s.startswith(name))
+            if whole:  # found before argparse, which takes '--opt=a b' (a space) for a positional
+                self.error(
+                    f"{name}: options are written whole, not abbreviated (so that a script keeps its "
+                    f"meaning when options are added); did you mean {' or '.join(whole)}?"
+                )
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
 def exit_code(exc: BaseException, *, before_work: bool = False) -> int:
     """The exit status for an error: 2 for a usage error, 1 for a data error (or a failed write), 3 for a
     bug."""
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
     if before_work or isinstance(exc, ParameterError):
         return EXIT_USAGE
     if isinstance(exc, TrygghetError | OSError | MemoryError):  # MemoryError/OSError: a disk full, a folder
@@ -74,11 +119,21 @@ def fail(args: argparse.Namespace, exc: BaseException, *, before_work: bool = Fa
         message = (
             f"unexpected error ({type(exc).__name__}: {message}); rerun with -v to see where, and report it"
         )
+    elif isinstance(exc, KeyboardInterrupt):
+        message = "interrupted (Ctrl-C)"
+    elif isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        # a file that failed (a full disk, a folder taken away): the file and the reason, as cp says it
+        from trygghet_geo._atomic import WriteError
+
+        reason = f"{exc.strerror[:1].lower()}{exc.strerror[1:]}"
+        what = "cannot write " if isinstance(exc, WriteError) else ""
+        message = f"error: {what}{' '.join(repr(str(exc.filename)).split())}: {reason}"
     elif not isinstance(exc, TrygghetError):
         message = f"error: {type(exc).__name__}: {message}"
     else:
         message = f"error: {message}"
-    print(f"trygghet-geo {args.command}: {message}", file=sys.stderr)
+    with contextlib.suppress(OSError):  # standard error itself on a full disk: the status still tells
+        print(f"trygghet-geo {args.command}: {message}", file=sys.stderr)
     return code
 
 
@@ -122,6 +177,8 @@ class _LeftEarly:
                 return self.stream.write(text)
             except BrokenPipeError:
                 self._left()
+            except OSError as exc:  # a full disk under '> file', '> /dev/full'
+                raise self._failed(exc) from None
         return len(text)
 
     def flush(self) -> None:
@@ -130,6 +187,17 @@ class _LeftEarly:
                 self.stream.flush()
             except BrokenPipeError:
                 self._left()
+            except OSError as exc:
+                raise self._failed(exc) from None
+
+    def _failed(self, exc: OSError) -> OSError:
+        """``exc`` naming the stream (the system names no file), said once: what is still buffered is
+        dropped, so that Python's own flush at exit does not fail on it again."""
+        self._left()
+        from trygghet_geo._atomic import WriteError
+
+        name = "standard error" if self.stream is sys.__stderr__ else "standard output"
+        return WriteError(exc.errno, exc.strerror or str(exc), name)
 
     def __getattr__(self, name: str) -> object:  # encoding, errors, fileno, isatty … of the stream
         return getattr(self.stream, name)

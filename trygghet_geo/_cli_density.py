@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from trygghet_geo._cli_options import add_basemap_options, basemap_argument
 from trygghet_geo._nkde import DEFAULT_MIN_SHARE
+from trygghet_geo._nkde_consolidate import DEFAULT_CONSOLIDATE_M
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,8 +62,9 @@ def add_density(
         help="a kernel's walk stops below this share of its event (1/729, six crossings); 0: no limit",
     )  # fmt: skip
     p.add_argument(
-        "--consolidate-m", type=float, default=0.0,
-        help="merge the junctions of one place this close, metres (0: the network as it is; e.g. 10)",
+        "--consolidate-m", type=float, default=DEFAULT_CONSOLIDATE_M,
+        help="merge the junctions of one place this close, metres, keeping lines side by side apart (10); "
+        "0: the network as it is",
     )  # fmt: skip
     p.add_argument("--format", choices=("gpkg", "parquet"), default="gpkg", help="table format (gpkg)")
     p.add_argument(
@@ -149,13 +151,14 @@ def _write_table(lix: Any, out: Any, fmt: str, privacy: str) -> tuple[Any, Any]:
     table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
     if privacy == "shared":
         table = shared_density(table)
+    from trygghet_geo._atomic import replacing
+
     path = out / f"tathet.{fmt}"
-    if fmt == "parquet":
-        table.to_parquet(path)
-    else:
-        if path.exists():
-            path.unlink()
-        table.to_file(path, layer="tathet", driver="GPKG")
+    with replacing(path) as temporary:  # whole or not at all
+        if fmt == "parquet":
+            table.to_parquet(temporary)
+        else:
+            table.to_file(temporary, layer="tathet", driver="GPKG")
     return path, table
 
 

@@ -76,27 +76,36 @@ def _gazetteer(flag: str, path: str) -> None:
         return
     from trygghet_geo.geocode._entries import ENTRY_COLUMNS
     from trygghet_geo.geocode._gazetteer import _LATER_COLUMNS
+    from trygghet_geo.geocode._sealed import check_saved
 
-    what = "a saved gazetteer"
-    if suffix == ".parquet":
-        columns = _parquet_columns(flag, path, what)
-    else:
-        import pyogrio
-
-        with reading(flag, path, what):
-            layers = {str(row[0]) for row in pyogrio.list_layers(path)}
-        if "gazetteer" not in layers:
-            raise InputError(
-                f"{flag} {path!r}: no layer 'gazetteer' (layers: {sorted(layers)}); expected a gazetteer "
-                "saved by 'trygghet-geo geocode --save-gazetteer' or Gazetteer.save"
-            )
-        columns = _layer(flag, path, "gazetteer")
+    try:
+        columns = _saved_columns(flag, path, suffix)
+    except InputError:
+        check_saved(path, flag)  # a file of its kind, damaged: said so, with the fix
+        raise
     missing = [c for c in ENTRY_COLUMNS if c not in columns and c not in _LATER_COLUMNS]
     if missing:
         raise InputError(
             f"{flag} {path!r}: not a gazetteer (lacks the columns {missing}); expected one saved by "
             "'trygghet-geo geocode --save-gazetteer' or Gazetteer.save"
         )
+    check_saved(path, flag)  # its data whole, not only its footer or header (a checksum, SQLite's check)
+
+
+def _saved_columns(flag: str, path: str, suffix: str) -> list[str]:
+    what = "a saved gazetteer"
+    if suffix == ".parquet":
+        return _parquet_columns(flag, path, what)
+    import pyogrio
+
+    with reading(flag, path, what):
+        layers = {str(row[0]) for row in pyogrio.list_layers(path)}
+    if "gazetteer" not in layers:
+        raise InputError(
+            f"{flag} {path!r}: no layer 'gazetteer' (layers: {sorted(layers)}); expected a gazetteer "
+            "saved by 'trygghet-geo geocode --save-gazetteer' or Gazetteer.save"
+        )
+    return _layer(flag, path, "gazetteer")
 
 
 def _addresses(flag: str, path: str) -> None:
@@ -119,11 +128,19 @@ _PROBES: dict[str, Callable[[str, str], Any]] = {
 
 def probe_inputs(args: argparse.Namespace) -> None:
     """Each file of ``args`` that the command reads only after the street network, opened just far enough to
-    know it is of its kind (see the module's text)."""
+    know it is of its kind (see the module's text); and the geocoder's answer cache, checked whole (SQLite's
+    own check), when the run geocodes place text."""
     for dest, probe in _PROBES.items():
         value = getattr(args, dest, None)
         if isinstance(value, str) and Path(value).is_file():  # missing files: refused by _preflight
             probe(f"--{dest.replace('_', '-')}", value)
+    geocodes = args.command == "geocode" or isinstance(getattr(args, "gazetteer", None), str)
+    if geocodes and not getattr(args, "no_cache", False):
+        from trygghet_geo._config import options
+        from trygghet_geo.geocode._cache import ResultCache
+
+        if (options.cache_dir / "geocode.sqlite").is_file():  # none yet: made when the run stores answers
+            ResultCache(options.cache_dir / "geocode.sqlite", max_age_days=None)  # opened: checked
 
 
 # --- the Dask scheduler ---------------------------------------------------------------------------------

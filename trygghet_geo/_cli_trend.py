@@ -96,13 +96,14 @@ def _run_trend(
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     gpkg = out / "utveckling.gpkg"
-    if gpkg.exists():
-        gpkg.unlink()
     attrs = dict(segments.attrs)
     # the shared table obeys the k rule as the shared map does (``_kgate.shared_segments``)
     written = shared_segments(segments) if args.privacy == "shared" else segments.copy()
     written.attrs = {}
-    written.to_file(gpkg, layer="utveckling", driver="GPKG")
+    from trygghet_geo._atomic import replacing
+
+    with replacing(gpkg) as temporary:  # whole or not at all
+        written.to_file(temporary, layer="utveckling", driver="GPKG")
     csv = write_table(table, out / "narupprepning.csv")  # the one dialect (";", decimal comma)
     sv = args.lang == "sv"
     counts = segments.loc[segments["pattern"] != "no_pattern", "label"].value_counts()

@@ -17,6 +17,17 @@ merges by buffers around every node, which would also join two streets that mere
 - edges joining the same two merged nodes whose geometries lie within the tolerance of the shortest one
   (Hausdorff distance: a sidewalk beside its street) are dropped and the shortest kept.
 
+With ``keep_parallel=True`` (:func:`_chain_clusters`) the merge keeps lines side by side apart instead:
+
+- it works on chains (edges joined through nodes of degree 2, as the kernel's walks do): a chain of at most
+  the tolerance between two junctions or dead ends is a *connector* (a crossing, a link of a mesh, a branch
+  tip of a few metres), a longer one a *line*; only the connectors merge their ends, shortest first;
+- a merge is refused when it would make two lines join the same two nodes, or one line a loop: a sidewalk
+  joined to its street by a crossing at each end merges at the first crossing and not at the second, so it
+  stays a line of its own with its own events; a mesh of short paths, a garden of trails drawn as trees of
+  1–5 m edges, or a crossing drawn as a square of links, still becomes one node;
+- no parallel edge is dropped; the connectors whose ends merged are.
+
 Positions (events, lixel centres) on a kept edge keep their place along it; those on a dropped edge are
 snapped to the merged network by the one snapper (:mod:`trygghet_geo.network.snap`).
 """
@@ -103,33 +114,31 @@ def check_tolerance(consolidate_m: float | None) -> float:
     return float(consolidate_m)
 
 
-def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | None:
-    """The network with its junctions closer than ``tolerance_m`` merged, or None when none are."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
+def consolidate(
+    network: StreetNetwork, tolerance_m: float, *, keep_parallel: bool = False
+) -> Consolidated | None:
+    """The network with its junctions closer than ``tolerance_m`` merged, or None when none are; with
+    ``keep_parallel``, merged through the short chains only and never so that two lines join the same two
+    nodes (:func:`_chain_clusters`)."""
     from trygghet_geo.network import StreetNetwork
 
+    if tolerance_m <= 0:
+        return None
     edges = network.edges
     u, v = edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64)
     length = edges["length_m"].to_numpy(float)
     n = len(network.nodes)
-    deg = np.bincount(np.concatenate([u, v]), minlength=n)
-    short = (length <= tolerance_m) & (u != v) & ((deg[u] != 2) | (deg[v] != 2))
-    if tolerance_m <= 0:
+    found = (
+        _chain_clusters(network, tolerance_m) if keep_parallel else _clusters(u, v, length, n, tolerance_m)
+    )
+    if found is None:
         return None
-    if not short.any():
-        pair = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v)})[u != v]
-        if not pair.duplicated().any():  # no edges to merge, no parallel ones (a grid): nothing to do
-            return None
-    graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
-    _, cluster = connected_components(graph, directed=False)
+    cluster, keep = found
     xy = network.node_xy
     size = np.bincount(cluster)
     centre = np.column_stack([np.bincount(cluster, weights=xy[:, i]) for i in (0, 1)]) / size[:, None]
     cu, cv = cluster[u], cluster[v]
     lines = edges.geometry.to_numpy()
-    keep = ~((cu == cv) & (length <= tolerance_m))
     # Extend every kept edge from its merged nodes' centroids (as osmnx does).
     coords, owner = shapely.get_coordinates(lines, return_index=True)
     head_pt, tail_pt = centre[cu], centre[cv]
@@ -146,7 +155,8 @@ def consolidate(network: StreetNetwork, tolerance_m: float) -> Consolidated | No
     new_lines = np.empty(len(lines), dtype=object)
     rank = np.cumsum(keep) - 1  # shapely wants the line indices 0..k-1
     new_lines[keep] = shapely.linestrings(pts[use][o], indices=rank[ids[use][o]])
-    keep &= _not_parallel(cu, cv, new_lines, keep, tolerance_m)
+    if not keep_parallel:
+        keep &= _not_parallel(cu, cv, new_lines, keep, tolerance_m)
     if keep.all() and len(size) == n:
         return None
     kept = np.flatnonzero(keep)
@@ -205,3 +215,90 @@ def _not_parallel(
     near = shapely.hausdorff_distance(lines[others], lines[ref_edge]) <= tolerance_m
     out[others[near & (others != ref_edge)]] = False
     return out
+
+
+def _clusters(
+    u: np.ndarray, v: np.ndarray, length: np.ndarray, n: int, tolerance_m: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every node's cluster (joined by the edges of at most ``tolerance_m`` that touch a junction or a dead
+    end) and the edges kept (all but those short edges inside one cluster); None when nothing can merge."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    deg = np.bincount(np.concatenate([u, v]), minlength=n)
+    short = (length <= tolerance_m) & (u != v) & ((deg[u] != 2) | (deg[v] != 2))
+    if not short.any():
+        pair = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v)})[u != v]
+        if not pair.duplicated().any():  # no edges to merge, no parallel ones (a grid): nothing to do
+            return None
+    graph = coo_matrix((np.ones(int(short.sum())), (u[short], v[short])), shape=(n, n))
+    _, cluster = connected_components(graph, directed=False)
+    return cluster, ~((cluster[u] == cluster[v]) & (length <= tolerance_m))
+
+
+def _chain_clusters(network: StreetNetwork, tolerance_m: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """As :func:`_clusters`, but on the chains (edges joined through nodes of degree 2, as the kernel walks
+    them): a chain of at most ``tolerance_m`` between two junctions or dead ends is a connector and may
+    merge its ends; a longer one is a line, and no merge may make two lines join the same two nodes
+    (:func:`_guarded_clusters`). The chains of at most ``tolerance_m`` whose ends merge (connectors, and
+    loops at a junction) are dropped; no line is."""
+    from trygghet_geo import _nkde
+
+    chains = _nkde.contract(_nkde.Lines.of(network))
+    cl = chains.lines
+    connector = (cl.length <= tolerance_m) & (cl.u != cl.v)
+    if not connector.any():
+        return None
+    cluster = _guarded_clusters(cl.u, cl.v, cl.length, connector, cl.n_nodes, tolerance_m)
+    deg = np.bincount(np.concatenate([network.edges["u"], network.edges["v"]]), minlength=cl.n_nodes)
+    drop = (cl.length <= tolerance_m) & (cluster[cl.u] == cluster[cl.v]) & (deg[cl.u] != 2)
+    return cluster, ~drop[chains.chain]
+
+
+def _guarded_clusters(
+    u: np.ndarray, v: np.ndarray, length: np.ndarray, short: np.ndarray, n: int, tolerance_m: float
+) -> np.ndarray:
+    """Node clusters joined by the ``short`` lines, shortest first, except that two clusters are not merged
+    when the merge would make two of the other lines (``~short``, ends apart) join the same two nodes, or
+    one of them a loop: when both clusters have such a line to a third one (a sidewalk and its street,
+    joined by short crossings at both ends: the first crossing merges, the second does not), or such a line
+    joins them. A mesh of
+    short paths still merges into one node; lines side by side stay apart, each with its own events.
+
+    Written by hand: a union-find whose merges depend on the merges before (scipy's connected components
+    and osmnx's buffers merge all at once); a loop over the short lines only."""
+    parent = np.arange(n)
+    long_edges = np.flatnonzero(~short & (u != v))  # the lines that stay
+    nbr: dict[int, dict[int, int]] = {}
+    for a, b in zip(u[long_edges].tolist(), v[long_edges].tolist(), strict=True):
+        nbr.setdefault(a, {})[b] = nbr.get(a, {}).get(b, 0) + 1
+        nbr.setdefault(b, {})[a] = nbr.get(b, {}).get(a, 0) + 1
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = int(parent[x])
+        return x
+
+    idx = np.flatnonzero(short)
+    for e in idx[np.argsort(length[idx], kind="stable")].tolist():
+        a, b = root(int(u[e])), root(int(v[e]))
+        if a == b:
+            continue
+        na, nb = nbr.get(a, {}), nbr.get(b, {})
+        if b in na or any(x in nb for x in na if x not in (a, b)):
+            continue  # a line would become a loop, or two lines would share both their ends
+        if len(na) > len(nb):
+            a, b, na, nb = b, a, nb, na
+        parent[a] = b  # a (the fewer neighbours) into b; a's long edges now end at b
+        nb.pop(a, None)  # a long edge between a and b becomes a loop at b (counted once, from a's side)
+        for x, c in na.items():
+            x2 = b if x in (a, b) else x
+            nb[x2] = nb.get(x2, 0) + c
+            if x not in (a, b):
+                nx = nbr[x]
+                nx[b] = nx.get(b, 0) + nx.pop(a)
+        nbr.pop(a, None)
+        nbr[b] = nb
+    roots = np.array([root(i) for i in range(n)], dtype=np.int64)
+    return np.unique(roots, return_inverse=True)[1].ravel().astype(np.int64)

@@ -152,10 +152,15 @@ def _not_a_broken_link(flag: str, given: Path, path: Path) -> None:
         )
 
 
-def _fits(flag: str, value: str) -> Path:
-    """``value`` as a path the file system can hold: each name within its longest file name and the whole
-    within its longest path (checked by length, since a missing folder on the way hides the system's own
-    error until something is written)."""
+# Room kept below the longest path for what an output adds to it: a file in an output folder (the longest of
+# _WRITES) and the temporary name each output is written under first (_atomic: '.NAME.PID.part.SUFFIX').
+_TEMPORARY_ROOM = 32
+
+
+def _fits(flag: str, value: str, room: int = 0) -> Path:
+    """``value`` as a path the file system can hold: each name within its longest file name and the whole,
+    with ``room`` bytes to spare, within its longest path (checked by length, since a missing folder on the
+    way hides the system's own error until something is written)."""
     path = Path(value)
     probe = path.absolute()
     while not os.path.isdir(probe) and probe.parent != probe:
@@ -166,8 +171,9 @@ def _fits(flag: str, value: str) -> Path:
         longest_name, longest_path = 255, 4096
     size = len(os.fsencode(path.absolute()))
     part = max((len(os.fsencode(p)) for p in path.parts), default=0)
-    if part > longest_name or size >= longest_path:
-        limit = f"{longest_name} bytes a name" if part > longest_name else f"{longest_path} bytes a path"
+    if part > longest_name or size + room >= longest_path:
+        most = longest_path - room - 1
+        limit = f"{longest_name} bytes a name" if part > longest_name else f"{most} bytes a path"
         raise ParameterError(f"{flag} {value[:60]!r}…: too long for the file system (at most {limit})")
     return path
 
@@ -176,14 +182,25 @@ def _output_file(flag: str, out: str, suffixes: tuple[str, ...] | None) -> None:
     """``out`` names a file that can be written: not a folder, of a kind in ``suffixes``, in a folder that
     takes a new file."""
     path = Path(out)
-    if path.is_dir():
+    if path.is_dir() or out.endswith(("/", os.sep)):
         raise ParameterError(f"{flag} {out!r}: is a folder; expected a file name such as result.csv")
+    _regular_or_new(flag, out, path)
     if suffixes is not None and path.suffix.lower() not in suffixes:
         raise ParameterError(f"{flag} {out!r}: expected a file ending in {', '.join(suffixes)}")
     if path.exists() and not os.access(path, os.W_OK):
         raise ParameterError(f"{flag} {out!r}: the file exists and cannot be overwritten")
     _not_a_broken_link(flag, path, path)
     _writable_folder(flag, path.parent)
+
+
+def _regular_or_new(flag: str, shown: str, path: Path) -> None:
+    """An output ``path`` that exists is a plain file: a named pipe would hang the run at its first write
+    (nobody reads it), and a device or socket takes no file."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise ParameterError(
+            f"{flag} {shown!r}: {str(path)!r} is a named pipe, a device or a socket, not a file; give a "
+            "file name"
+        )
 
 
 def _outputs(args: argparse.Namespace) -> dict[str, tuple[str, tuple[str, ...] | None]]:
@@ -193,6 +210,11 @@ def _outputs(args: argparse.Namespace) -> dict[str, tuple[str, tuple[str, ...] |
     found: dict[str, tuple[str, tuple[str, ...] | None]] = {}
     if command == "plan":
         if args.action == "init":
+            if os.path.isfile(args.register):  # a register filled since: its measures would be lost
+                raise ParameterError(
+                    f"register {args.register!r}: exists already; 'plan init' writes a new, empty register "
+                    "(give another name, or remove that file first)"
+                )
             found["register"] = (args.register, (".xlsx", ".xlsm", ".csv", ".txt"))
         elif args.action == "followup":
             found["--out"] = (out or "atgardsuppfoljning.xlsx", (".xlsx", ".csv"))
@@ -213,12 +235,14 @@ def _outputs(args: argparse.Namespace) -> dict[str, tuple[str, tuple[str, ...] |
 
 def _check_out(args: argparse.Namespace) -> None:
     inputs = _given_inputs(args)
+    written: list[tuple[str, str]] = []  # the files checked so far: no two outputs in one file
     for flag, (value, kinds) in _outputs(args).items():
         if not value.strip():
             raise ParameterError(
                 f"{flag} {value!r}: empty; expected a {'folder' if kinds == ('/',) else 'file'}"
             )
-        path = _fits(flag, value)
+        inside = max((len(os.fsencode(n)) for n in _WRITES.get(args.command, ())), default=0)
+        path = _fits(flag, value, _TEMPORARY_ROOM + (inside + 1 if kinds == ("/",) else 0))
         if kinds == ("/",):
             if path.exists() and not path.is_dir():
                 raise ParameterError(
@@ -227,12 +251,15 @@ def _check_out(args: argparse.Namespace) -> None:
             _writable_folder(flag, path)
             _files_in_folder(args, flag, path)
             continue
-        for role, given in inputs:
+        for role, given in inputs + written:
             if _same_file(path, Path(given)):
+                what = "an input" if (role, given) in inputs else "an output"
                 raise ParameterError(
-                    f"{flag} {value!r}: is also an input ({role}); the run would overwrite what it reads"
+                    f"{flag} {value!r}: is also {what} ({role}); the run would overwrite what it "
+                    f"{'reads' if what == 'an input' else 'writes'}"
                 )
         _output_file(flag, value, kinds)
+        written.append((flag, value))
 
 
 def _files_in_folder(args: argparse.Namespace, flag: str, folder: Path) -> None:
@@ -247,6 +274,7 @@ def _files_in_folder(args: argparse.Namespace, flag: str, folder: Path) -> None:
                 raise ParameterError(
                     f"--out {str(folder)!r}: the run writes {path.name!r} there, which is the input {role}"
                 )
+        _regular_or_new("--out", str(folder), path)
         if path.is_dir() or (path.exists() and not os.access(path, os.W_OK)):
             what = "a folder" if path.is_dir() else "a read-only file"
             raise ParameterError(
@@ -389,6 +417,13 @@ def check_options(args: argparse.Namespace) -> None:
     """Every option of a parsed command line that can be checked without doing the work. Paths are expanded
     (a leading ``~``) and dates written as ``YYYY-MM-DD`` in ``args`` itself, so that the run reads the
     values as they were checked."""
+    try:  # a shell left in a folder removed since: every relative path, and Python's own, would fail
+        os.getcwd()
+    except FileNotFoundError:
+        raise ParameterError(
+            "the current folder no longer exists (removed after the shell entered it); cd to a folder that "
+            "exists"
+        ) from None
     _check_characters(args)
     _expand_paths(args)
     _check_inputs(args)

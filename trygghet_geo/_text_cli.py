@@ -510,8 +510,10 @@ CLI_TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "a kernel's walk stops below this share of its event (1/729, six crossings); 0: no limit",
     },
     "cli.density.consolidate_m": {
-        "sv": "slå ihop en plats korsningar som ligger så här nära, meter (0: nätet som det är; t.ex. 10)",
-        "en": "merge the junctions of one place this close, metres (0: the network as it is; e.g. 10)",
+        "sv": "slå ihop en plats korsningar som ligger så här nära, meter, men håll linjer sida vid sida "
+        "isär (10); 0: nätet som det är",
+        "en": "merge the junctions of one place this close, metres, keeping lines side by side apart (10); "
+        "0: the network as it is",
     },
     "cli.density.format": {"sv": "tabellens format (gpkg)", "en": "table format (gpkg)"},
     "cli.density.privacy": {

@@ -47,13 +47,12 @@ class Check:
 def command_record(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
     """What a CLI command was run with, for ``verify --rerun``: its options, without the input files (they are
     in the manifest's ``inputs``, by hash) and the output folder; another file option is kept by its hash."""
-    from trygghet_geo.output.privacy import redact
 
     def kept_value(key: str, value: Any) -> Any:
         if isinstance(value, str) and key != "name" and Path(value).is_file():
             return {"sha256": mf.sha256_file(value)}
         if isinstance(value, str):
-            return str(redact(value))
+            return mf.label_text(value)
         if isinstance(value, list | tuple):  # several files (--other-sources): each by its hash, never named
             return [kept_value(key, v) for v in value]
         return mf._plain(value)

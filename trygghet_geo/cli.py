@@ -11,10 +11,11 @@ import logging
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from trygghet_geo._cli_batch import add_batch, run_network_store
 from trygghet_geo._cli_cache import add_cache
+from trygghet_geo._cli_conventions import Parser as _Parser
 from trygghet_geo._cli_conventions import (
     add_conventions,
     file_names_printable,
@@ -181,8 +182,10 @@ def _load_network(path: str) -> StreetNetwork:
             f"--network {path!r}: expected a .gpkg saved by 'trygghet-geo network', an OSM file (.pbf, .osm, "
             ".graphml) or a street line layer (.gpkg, .shp, .geojson, .fgb)"
         )
-    if not Path(path).exists():
-        raise ParameterError(f"--network {path!r}: no such file")
+    if not Path(path).exists():  # checked before the work: gone since (a data error, not a usage one)
+        from trygghet_geo.errors import InputError
+
+        raise InputError(f"--network {path!r}: no such file (any more)")
     try:
         with warnings.catch_warnings():
             # A broken file makes GDAL warn before it fails; the error below says what matters, on one line.
@@ -220,10 +223,11 @@ def _load_gazetteer(path: str | None, network: StreetNetwork) -> Gazetteer | Non
         return None
     from pathlib import Path
 
+    from trygghet_geo.errors import InputError
     from trygghet_geo.geocode import Gazetteer, build_gazetteer
 
-    if not Path(path).exists():
-        raise ParameterError(f"--gazetteer {path!r}: no such file")
+    if not Path(path).exists():  # checked before the work: gone since
+        raise InputError(f"--gazetteer {path!r}: no such file (any more)")
     try:
         if Path(path).suffix.lower() in (".parquet", ".gpkg"):
             return Gazetteer.load(path)
@@ -619,14 +623,6 @@ _SUBCOMMANDS = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors on one line (``trygghet-geo analyze: error: …``, exit status 2); the
-    usage itself stays one ``--help`` away."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
-
-
 def build_parser(lang: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, _Runner]]:
     """The parser and each subcommand's runner; help in ``lang`` (default ``options.lang``)."""
     from trygghet_geo import __version__
@@ -687,9 +683,13 @@ def _run(args: argparse.Namespace, runners: dict[str, _Runner]) -> int:
             from trygghet_geo._cli_probe import probe_inputs
 
             probe_inputs(args)  # the files read only after the street network, looked at now
-            return runners[args.command](args)
+            code = runners[args.command](args)
+            sys.stdout.flush()  # a full disk under '> file' is this run's error, not a note at exit
+            return code
     except Exception as exc:  # data errors, a disk full, or a bug: one line each, with its exit status
         return _fail(args, exc)
+    except KeyboardInterrupt:  # Ctrl-C: one line and its own status, not a traceback
+        return _fail(args, KeyboardInterrupt("interrupted"))
 
 
 if __name__ == "__main__":

@@ -89,7 +89,8 @@ def network_kde(
     max_snap_m: float = 100.0,
     adaptive: bool | None = None,
     trim_bw_m: float | None = None,
-    consolidate_m: float | None = 0.0,
+    consolidate_m: float | None = _consolidate.DEFAULT_CONSOLIDATE_M,
+    keep_parallel: bool = True,
 ) -> gpd.GeoDataFrame:
     """Network kernel density of ``events`` on the lixels of ``network``.
 
@@ -138,10 +139,12 @@ def network_kde(
         :data:`~trygghet_geo._nkde.DEFAULT_MIN_SHARE`, 1/729, is what six junctions of four streets leave, so
         on a grid of crossings it stops the discontinuous walks where ``max_depth=6`` does, while a junction
         of many streets (a merged square, see ``consolidate_m``) counts as several: without it the number of
-        walks grows as the product of the junctions' degrees. On the bundled sample at a 200 m bandwidth the
-        default limits lose 2.8 % of the kernel mass (discontinuous; 5.4 % continuous), as ``max_depth=6``
-        alone did: its junctions have at most six streets; with ``consolidate_m`` they lose 0.4 %. 0 turns it
-        off; with ``max_depth=None`` too the kernels conserve their mass exactly.
+        walks grows as the product of the junctions' degrees (on the merged sample, ``min_share=0`` made
+        20,000 events at 200 m 13 times slower: 39 s of CPU against 3 s). On the bundled sample at a 200 m
+        bandwidth the default limits lose 1.2 % of the kernel mass (discontinuous, merged by default; 2.8 %
+        on the network as drawn, as ``max_depth=6`` alone did there: its junctions have at most six streets;
+        5.4 % continuous, as drawn). 0 turns it off; with ``max_depth=None`` too the kernels conserve their
+        mass exactly.
     max_snap_m : float
         Passed to :func:`~trygghet_geo.network.snap_points`.
     adaptive : bool or None
@@ -158,24 +161,36 @@ def network_kde(
     trim_bw_m : float, optional
         The widest adapted bandwidth, metres (spNetwork's ``trim_bw``); default the global bandwidth.
     consolidate_m : float or None
-        Merge the junctions of one place that lie at most this many metres apart along a street edge (a
-        square or a crossing drawn as a mesh of short paths, a sidewalk beside its street) before the
-        kernel runs, as osmnx's ``consolidate_intersections`` does (:mod:`trygghet_geo._nkde_consolidate`):
-        otherwise the equal-split kernel divides a place's events among all its parallel paths and at every
-        one of its junctions. 0 (default) leaves the network as it is; None means
-        :data:`~trygghet_geo._nkde_consolidate.DEFAULT_CONSOLIDATE_M` (10 m, the precision of an event's
-        position across a street). It lifts a square drawn as a mesh (the bundled sample's nightlife place:
-        all five sample places in the top 1 % of lixels on 4 of 5 fresh seeds, against 1 of 5), but it also
-        puts the events of a street drawn with its sidewalks on one line, which then outranks plain
-        streets, and three planted places in the top 1 % are no more often found with it than without
-        (``bench/bench_density.py --planted`` prints both, for events along the lines and in the plane),
-        so it is off by default. With ``min_share`` the merged network is as fast to walk as the original
-        (100,000 events on the sample at 200 m: 1.7 s merged, 2.4–3.4 s as drawn).
-        When anything merges, the lixels are those of the merged network: each lies on one original edge
-        (``edge_id``), extended at its ends to the merged junctions' centroids (``from_m``/``to_m`` along
-        the extended line); the edges merged away have no lixel of their own and their events count on the
-        street they merged into. What merged
-        is ``attrs["consolidated"]``.
+        Merge the junctions of one place that lie at most this many metres apart along the streets (a
+        square, a crossing or a garden of trails drawn as a mesh of short paths) before the kernel runs, as
+        osmnx's ``consolidate_intersections`` does (:mod:`trygghet_geo._nkde_consolidate`): otherwise the
+        equal-split kernel divides a place's events at every one of its junctions and loses them into the
+        dead ends of its branches. Default :data:`~trygghet_geo._nkde_consolidate.DEFAULT_CONSOLIDATE_M`
+        (10 m, the precision of an event's position across a street; None means the same); 0 leaves the
+        network as it is (the default before). When anything merges, the lixels are those of the merged
+        network: each lies on one original edge (``edge_id``), extended at its ends to the merged junctions'
+        centroids (``from_m``/``to_m`` along the extended line); the edges merged away have no lixel of their
+        own and their events count on the street they merged into. What merged is
+        ``attrs["consolidated"]``.
+    keep_parallel : bool
+        With ``consolidate_m``: merge only through *connectors* (chains of edges joined through nodes of
+        degree 2, at most ``consolidate_m`` long, between two junctions or dead ends: a crossing, a link of a
+        mesh, a branch tip of a few metres), never so that two longer chains (*lines*) join the same two
+        nodes or one of them becomes a loop: a sidewalk joined to its street by a crossing at each end is
+        merged at one end only and keeps its own events, so a street drawn with its sidewalks does not
+        outrank a plain one, while a mesh still becomes one node. True (default). False is the plain merge
+        (every edge of at most ``consolidate_m`` at a junction, and of the edges then joining the same two
+        nodes within the tolerance only the shortest kept), which lifts meshes but gathers sidewalks onto
+        their street. ``bench/bench_density.py --planted`` chose the default: every miss there that a scan
+        of the data at the planted radius would have found lay in a garden of trails drawn as trees of
+        1–5 m edges; on fresh seeds 9901–9905 the three planted places were in the top 1 % of lixels for
+        119, 117 and 119 of 120 places (events along the lines, in the plane, background on the named
+        streets), against 118, 115 and 115 with the network as drawn. The merge costs a pass over the
+        chains (0.02 s on the sample); the discontinuous kernel walks the merged sample about as fast
+        (100,000 events at 200 m: 3.5 s of CPU against 3.3 s as drawn), the continuous one three times
+        slower (20,000 events: 92 s against about 28 s), as its reflected share ``2/n - 1`` at a merged
+        junction of many streets stays near -1 and ``min_share`` stops few walks: pass ``consolidate_m=0``
+        with it when time matters.
 
     Returns
     -------
@@ -187,7 +202,7 @@ def network_kde(
         bandwidth along the shortest path from the lixel's centre, unweighted). ``attrs`` also holds
         ``kernel``, ``method``, ``n_events``, ``period_days``, ``left_out`` (reason -> rows), ``adaptive``
         and, when adaptive, ``trim_bw_m`` and ``event_bandwidths_m``; ``consolidate_m`` (the tolerance used,
-        0 when off). With adaptive bandwidths,
+        0 when off) and ``keep_parallel`` (None when off). With adaptive bandwidths,
         ``count_within_bandwidth`` counts the events whose own bandwidth reaches the lixel's centre.
     """
     _check(kernel, method, lixel_m, max_depth)
@@ -199,7 +214,7 @@ def network_kde(
     if weights is not None and isinstance(weights, str) and weights not in events.columns:
         raise InputError(f"weights: no column {weights!r} in the events (columns: {list(events.columns)})")
     used, left = _usable_events(events, network, weights, time, max_snap_m)
-    merged = _consolidate.consolidate(network, tol) if tol > 0 else None
+    merged = _consolidate.consolidate(network, tol, keep_parallel=bool(keep_parallel)) if tol > 0 else None
     if merged is not None:  # the density runs on, and is reported on, the merged network
         original, network = network, merged.network
         e2, t2 = merged.positions(original, used["edge"].to_numpy(np.int64), used["off"].to_numpy(float))
@@ -238,6 +253,7 @@ def network_kde(
         attrs["bandwidth_cv"] = cv
     attrs["adaptive"] = bool(adaptive)
     attrs["consolidate_m"] = tol
+    attrs["keep_parallel"] = bool(keep_parallel) if tol > 0 else None
     if merged is not None:
         attrs["consolidated"] = {
             "merged_nodes": merged.merged_nodes,

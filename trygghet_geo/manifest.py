@@ -188,11 +188,12 @@ def sha256_frame(frame: pd.DataFrame) -> str:
 
 
 def _hash_column(col: pd.Series) -> bytes:
-    """pandas' row hashes of a column; cells pandas cannot hash (lists, dicts, sets a user left in a frame)
-    are hashed by their ``repr``, which is stable for such plain values."""
+    """pandas' row hashes of a column; cells pandas cannot hash (lists, dicts, sets a user left in a frame,
+    text with a lone surrogate, which UTF-8 cannot encode) are hashed by their ``repr``, which is stable for
+    such plain values."""
     try:
         return bytes(pd.util.hash_pandas_object(col, index=False).to_numpy().tobytes())
-    except TypeError:
+    except (TypeError, UnicodeEncodeError):
         return bytes(pd.util.hash_pandas_object(col.map(repr), index=False).to_numpy().tobytes())
 
 
@@ -267,12 +268,20 @@ def _plain(value: Any) -> Any:
     return {"type": type(value).__name__}
 
 
+def label_text(value: object) -> str:
+    """A caller's free-text label (a title, a source note, a command's text option) as the manifest keeps it:
+    redacted (:func:`.privacy.redact`) and cleaned as every shown text is (no control, bidi or zero-width
+    character, which would hide or reorder the label wherever the manifest is shown)."""
+    from trygghet_geo.output._redact import clean_text
+    from trygghet_geo.output.privacy import redact
+
+    return clean_text(redact(str(value)))
+
+
 class RunRecord:
     """What :func:`trygghet_geo.analyze` knows before it reads anything: the call and the clock."""
 
     def __init__(self, arguments: Mapping[str, Any]) -> None:
-        from trygghet_geo.output.privacy import redact
-
         self.clock = _Clock()
         self.inputs: dict[str, Any] = {}
         self.requested: dict[str, Any] = {}
@@ -288,7 +297,7 @@ class RunRecord:
                 if value is not None:  # not a network or gazetteer: analyze refuses it by name
                     self.inputs[name] = {"kind": type(value).__name__}
             elif name in _TEXT_ARGS:
-                self.requested[name] = None if value is None else str(redact(str(value)))
+                self.requested[name] = None if value is None else label_text(value)
             elif isinstance(value, Path) or (isinstance(value, str) and Path(value).is_file()):
                 self.inputs[name] = _describe_input(value)  # a file (a category table): by hash, never named
             else:
@@ -346,15 +355,13 @@ def _used_parameters(
     """The parameters as the run used them: what was asked, with the values chosen automatically put in
     (``meta``'s numbers win over an ``"auto"``; the ranking's weights with its defaults filled in) and how
     and why they were chosen (``meta["parameters"]``, ``meta["parameters_note_en"]``)."""
-    from trygghet_geo.output.privacy import redact
-
     used = dict(requested)
     for key, value in meta.items():
         if key in used and not isinstance(value, str | type(None)) and key not in _TEXT_ARGS:
             used[key] = _plain(value)
     for key in _TEXT_ARGS:
         if meta.get(key):
-            used[key] = str(redact(str(meta[key])))
+            used[key] = label_text(meta[key])
     if "synthetic" in meta:
         used["synthetic"] = bool(meta["synthetic"])
     if requested.get("period") is None and isinstance(used.get("period"), list):
@@ -423,5 +430,7 @@ def write_manifest(
     full = dict(manifest)
     full["outputs"] = [{"file": Path(p).name, "sha256": sha256_file(p)} for p in outputs]
     path = folder / MANIFEST_FILE
-    path.write_text(manifest_json(full) + "\n", encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(path, manifest_json(full) + "\n")  # whole or not at all
     return path

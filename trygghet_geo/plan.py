@@ -278,7 +278,10 @@ def _editable(path: Path, rows: int = 500) -> Path:
     sheet.freeze_panes = "A2"
     book.worksheets[1].column_dimensions["A"].width = 20
     book.worksheets[1].column_dimensions["B"].width = 100
-    book.save(path)
+    from trygghet_geo._atomic import replacing
+
+    with replacing(path) as temporary:  # whole or not at all
+        book.save(temporary)
     return path
 
 

@@ -3,9 +3,9 @@
 :mod:`cli_corpus` varies what an option is given; this corpus varies *how* it is written, and the paths and
 addresses a shell leaves as they are. It is built by rule, from the parser itself:
 
-- **spelling**: each value of each option as ``--opt=v``, ``--opt v``, the shortest abbreviation argparse
-  takes, repeated (a good value, then this one: the last wins), with the positionals first, last or after
-  ``--``;
+- **spelling**: each value of each option as ``--opt=v``, ``--opt v``, the shortest abbreviation (refused:
+  options are written whole), repeated (a good value, then this one: the last wins), with the positionals
+  first, last or after ``--``;
 - **values**: the numeric and text variants of :mod:`cli_corpus` (its own reading of the help text says
   what is fine), and more: empty and blank text (no-break and ideographic spaces, zero-width space),
   non-ASCII (other scripts, emoji, right-to-left marks, combining accents), a lone surrogate (a file name
@@ -217,6 +217,8 @@ def spelling_cases(f: cc.Files) -> Iterator[Case]:
                         exp = expect
                         if how == "space" and value.startswith("-") and expect == "accept":
                             exp = "either"  # argparse reads '--opt -x' as two options: '--opt=-x' is the way
+                        if how == "abbreviated":
+                            exp = "refuse"  # options are written whole (_cli_conventions.Parser says why)
                         check = f"date:{dest}" if dest in DATE_OPTIONS else None
                         yield Case("spelling", name, tuple(argv), exp, flag, check)
 
@@ -303,7 +305,8 @@ def switch_cases(f: cc.Files) -> Iterator[Case]:
         for switch in ("-v", "--no-progress", "--no-pr", "--verbose"):
             for place in ("first", "last", "after --") if n_pos else ("first",):
                 argv = _placed([*base, switch], n_pos, place)
-                yield Case("switch", f"{command} {switch} {place}", tuple(argv), "accept", switch)
+                expect = "refuse" if switch == "--no-pr" else "accept"  # options are written whole
+                yield Case("switch", f"{command} {switch} {place}", tuple(argv), expect, switch)
 
 
 SCHEDULERS = {

@@ -73,6 +73,11 @@ class ResultCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._connect()
         try:
+            # every page read once (SQLite's own check): a file damaged past its header is found now, by
+            # name, not as "database disk image is malformed" half-way through a run
+            found = [str(row[0]) for row in con.execute("PRAGMA quick_check(3)")]
+            if found != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(found)[:200])
             with con:
                 columns = {row[1] for row in con.execute("PRAGMA table_info(answers)")}
                 if columns and "stored_at" not in columns:  # an older cache: it may hold any text

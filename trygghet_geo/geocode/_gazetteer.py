@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from trygghet_geo._atomic import replacing
 from trygghet_geo.crs import metric_crs_of
 from trygghet_geo.errors import GeocodingError, InputError
 from trygghet_geo.geocode._addresses import address_items, address_rows, synthetic_streets
@@ -27,6 +28,7 @@ from trygghet_geo.geocode._authority import read_address_layer
 from trygghet_geo.geocode._entries import ENTRY_COLUMNS, empty_row, merge_close
 from trygghet_geo.geocode._osm import CATEGORY_TAGS, NAME_TAGS, RawOSM, read_osm_file, read_osm_place
 from trygghet_geo.geocode._parse import name_key
+from trygghet_geo.geocode._sealed import check_saved, write_sealed
 from trygghet_geo.geocode._toy import toy_raw
 
 if TYPE_CHECKING:
@@ -123,12 +125,13 @@ class Gazetteer:
         """
         path = Path(path)
         suffix = path.suffix.lower()
-        if suffix == ".parquet":
-            self.entries.to_parquet(path, index=False)
-        elif suffix == ".gpkg":
-            self.entries.to_file(path, layer="gazetteer", driver="GPKG", geometry_type="Unknown")
-        else:
+        if suffix not in (".parquet", ".gpkg"):
             raise InputError(f"gazetteer path {str(path)!r}: expected a .parquet or .gpkg file")
+        with replacing(path) as temporary:  # whole or not at all
+            if suffix == ".parquet":  # sealed: a damaged copy is found before it is used (_sealed)
+                write_sealed(self.entries, temporary)
+            else:
+                self.entries.to_file(temporary, layer="gazetteer", driver="GPKG", geometry_type="Unknown")
         return path
 
     @classmethod
@@ -140,6 +143,7 @@ class Gazetteer:
         suffix = path.suffix.lower()
         if suffix not in (".parquet", ".gpkg"):
             raise InputError(f"gazetteer path {str(path)!r}: expected a .parquet or .gpkg file")
+        check_saved(path, decode=False)  # the seal (cheap); an unsealed file is decoded just below
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on a broken file

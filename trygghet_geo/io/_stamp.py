@@ -2,9 +2,9 @@
 
 :func:`finish_xlsx` runs after a workbook is written (by :mod:`._write` or pandas): it adds the run's manifest
 as a sheet of its own (key, value; the whole JSON in the row ``manifest.json``, which
-:func:`manifest_from_xlsx` reads back), every cell through the one formula escaper, and dates the file's zip
-entries and document times at the run's start (:func:`reproducible_zip`), since openpyxl writes the time of
-saving there. With ``SOURCE_DATE_EPOCH`` set, the same workbook is the same bytes. A DOCX is a zip of the
+:func:`manifest_from_xlsx` reads back), every cell cleaned and escaped by the one writer, and dates the file's
+zip entries and document times at the run's start (:func:`reproducible_zip`), since openpyxl writes the time
+of saving there. With ``SOURCE_DATE_EPOCH`` set, the same workbook is the same bytes. A DOCX is a zip of the
 same kind; :func:`reproducible_zip` serves it too.
 """
 
@@ -40,20 +40,21 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 def finish_xlsx(path: str | Path, manifest: Mapping[str, Any] | None, *, lang: str | None = None) -> Path:
     """Add the manifest sheet to an XLSX file (when given a manifest) and set its times to the run's start.
 
-    Cells pass the one formula escaper of :mod:`trygghet_geo.io._write`.
+    Cells are cleaned, cut and escaped as every XLSX cell is (:func:`trygghet_geo.io._write.xlsx_ready`): the
+    manifest holds the user's title, which may carry characters a workbook cannot hold.
     """
     import openpyxl
     import pandas as pd
 
     from trygghet_geo._text import text
-    from trygghet_geo.io._write import escape_formulas
+    from trygghet_geo.io._write import xlsx_ready
     from trygghet_geo.manifest import manifest_json, run_start
 
     path = Path(path)
     if manifest:
         rows = [*_flatten(manifest), (JSON_KEY, manifest_json(manifest, indent=None))]
         columns = [text("about.key", lang), text("about.value", lang)]
-        table = escape_formulas(pd.DataFrame(rows, columns=columns).astype(object))
+        table = xlsx_ready(pd.DataFrame(rows, columns=columns).astype(object))
         book = openpyxl.load_workbook(path)
         sheet = book.create_sheet(text("about.sheet", lang)[:31])
         sheet.append(list(table.columns))
@@ -61,7 +62,10 @@ def finish_xlsx(path: str | Path, manifest: Mapping[str, Any] | None, *, lang: s
             sheet.append(
                 [key, value if value is None or isinstance(value, bool | int | float) else str(value)]
             )
-        book.save(path)
+        from trygghet_geo._atomic import replacing
+
+        with replacing(path) as temporary:
+            book.save(temporary)
     return reproducible_zip(path, run_start(manifest))
 
 
@@ -108,5 +112,7 @@ def reproducible_zip(path: str | Path, when: dt.datetime) -> Path:
             entry.create_system = 0
             entry.external_attr = 0
             zout.writestr(entry, data)
-    path.write_bytes(buffer.getvalue())
+    from trygghet_geo._atomic import write_bytes
+
+    write_bytes(path, buffer.getvalue())  # whole or not at all
     return path

@@ -7,8 +7,10 @@ an apostrophe in front. A text is formula-like when it starts with ``=``, ``+``,
 line break, also after leading spaces or invisible characters and also in their full-width or small forms
 (``＝``, ``﹢``, ``－``, ``＠``). Line breaks inside a CSV cell (``\\r``, ``\\n``, ``\\v``, ``\\f``, U+0085,
 U+2028, U+2029) become spaces, so no reader, however naive, can start a new row inside a cell; in XLSX they
-stay (a cell holds them), but carriage returns become ``\\n``. Control and bidi characters are removed
-(:func:`trygghet_geo.output.privacy.clean_text`), since XLSX cannot hold most of them and they hide text.
+stay (a cell holds them), but carriage returns become ``\\n``, and a text over the 32,767 characters of a
+cell is cut, ending in ``…``. Control and bidi characters, noncharacters and lone surrogates are removed
+(:func:`trygghet_geo.output.privacy.clean_text`) in every format, GeoPackage, GeoJSON and Parquet included,
+since XLSX and UTF-8 cannot hold some of them and the others hide text.
 
 Numbers stay numbers: a negative number in a numeric column is written as a number (``-1,5``), never
 escaped, since no spreadsheet runs it. GeoPackage and GeoJSON keep their geometry and are written by pyogrio;
@@ -27,9 +29,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trygghet_geo._atomic import replacing
 from trygghet_geo.errors import InputError
 
-__all__ = ["CSV_DECIMAL", "CSV_SEP", "escape_cell", "escape_formulas", "write_sheets", "write_table"]
+__all__ = [
+    "CSV_DECIMAL",
+    "CSV_SEP",
+    "escape_cell",
+    "escape_formulas",
+    "write_sheets",
+    "write_table",
+    "xlsx_ready",
+]
 
 CSV_SEP = ";"
 """Field separator of every CSV the toolkit writes."""
@@ -40,7 +51,15 @@ _FORMULA_START = frozenset("=+-@\t\r\n")
 # characters a spreadsheet skips before it looks for a formula sign
 _BLANKS = " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
+# a cell holds 32,767 characters (Excel drops a longer one when it repairs the file); one left for the escape
+_XLSX_CHARS = 32_766
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
+def _is_text(col: pd.Series) -> bool:
+    """Whether a column can hold text: object, string, or categorical (whose categories are often text: the
+    source file's name, a user's category), so that every text cell is cleaned and escaped."""
+    return col.dtype == object or isinstance(col.dtype, pd.StringDtype | pd.CategoricalDtype)
 
 
 def _formula_like(text: str) -> bool:
@@ -76,17 +95,31 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
-        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        if _is_text(col):
             out.isetitem(i, col.astype(object).map(escape_cell))
     out.columns = [escape_cell(str(c)) for c in out.columns]
     return out
 
 
-def _clean(text: str, *, breaks: bool) -> str:
+def _clean(text: str, *, breaks: bool, max_chars: int | None = None) -> str:
     from trygghet_geo.output._redact import clean_text
 
-    text = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_text(text, max_chars=max_chars).replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(_LINE_BREAKS) if breaks else text
+
+
+def _clean_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and column names a GIS or Parquet file can hold: cleaned as every shown text
+    is (a lone surrogate cannot be written in UTF-8 at all; control and bidi characters hide text)."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if _is_text(col):
+            out.isetitem(
+                i, col.astype(object).map(lambda v: _clean(v, breaks=False) if isinstance(v, str) else v)
+            )
+    out.columns = [_clean(c, breaks=False) if isinstance(c, str) else c for c in out.columns]
+    return out
 
 
 def _csv_cell(value: Any) -> str:
@@ -142,7 +175,7 @@ def _plain_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=CSV_SEP, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow([_csv_cell(str(c)) for c in table.columns])
         columns = [table.iloc[:, i].tolist() for i in range(table.shape[1])]
@@ -150,16 +183,19 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
             writer.writerow([_csv_cell(v) for v in row])
 
 
-def _xlsx_ready(table: pd.DataFrame) -> pd.DataFrame:
+def xlsx_ready(table: pd.DataFrame) -> pd.DataFrame:
     """Text cleaned and escaped, timestamps without zone (openpyxl cannot write a zone)."""
     out = table.copy()
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
-        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        if _is_text(col):
             out.isetitem(
-                i, col.astype(object).map(lambda v: _clean(v, breaks=False) if isinstance(v, str) else v)
+                i,
+                col.astype(object).map(
+                    lambda v: _clean(v, breaks=False, max_chars=_XLSX_CHARS) if isinstance(v, str) else v
+                ),
             )
-    out.columns = [_clean(str(c), breaks=True) for c in out.columns]
+    out.columns = [_clean(str(c), breaks=True, max_chars=_XLSX_CHARS) for c in out.columns]
     return escape_formulas(out)
 
 
@@ -167,9 +203,9 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     """Write several tables as the sheets of one XLSX file (text escaped as :func:`write_table` does)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+    with replacing(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as xl:
         for name, frame in sheets.items():
-            _xlsx_ready(_plain_table(frame)).to_excel(xl, sheet_name=name[:31], index=False)
+            xlsx_ready(_plain_table(frame)).to_excel(xl, sheet_name=name[:31], index=False)
     return path
 
 
@@ -202,10 +238,12 @@ def write_table(
     if suffix in (".gpkg", ".geojson", ".parquet"):
         import geopandas as gpd
 
+        frame = _clean_texts(frame)
         if suffix == ".parquet":
             out = frame.copy()
             out.attrs = {}  # the reader's report (timestamps, objects) is no part of the table
-            out.to_parquet(path, index=False)  # GeoParquet when frame is a GeoDataFrame
+            with replacing(path) as temporary:
+                out.to_parquet(temporary, index=False)  # GeoParquet when frame is a GeoDataFrame
             return path
         if not isinstance(frame, gpd.GeoDataFrame):
             raise InputError(f"{path}: a {suffix} file needs a GeoDataFrame")
@@ -215,7 +253,9 @@ def write_table(
                 out[col] = out[col].map(lambda t: t.isoformat() if pd.notna(t) else None)
         geometry = out.geometry.name
         out = gpd.GeoDataFrame(_flat_cells(pd.DataFrame(out.drop(columns=geometry))), geometry=out.geometry)
-        out.to_file(path, driver="GPKG" if suffix == ".gpkg" else "GeoJSON", engine="pyogrio")
+        driver = "GPKG" if suffix == ".gpkg" else "GeoJSON"
+        with replacing(path) as temporary:  # the layer named after the file, not its temporary name
+            out.to_file(temporary, layer=path.stem, driver=driver, engine="pyogrio")
         return path
     table = _plain_table(frame)
     if suffix in (".xlsx", ".xlsm"):

@@ -173,11 +173,12 @@ class StreetNetwork:
     def to_file(self, path: str | Path) -> Path:
         """Write the network to a GeoPackage with the layers ``nodes`` and ``edges``; read it back with
         :func:`read_network`."""
+        from trygghet_geo._atomic import replacing
+
         path = Path(path)
-        if path.exists():
-            path.unlink()
-        self.nodes.to_file(path, layer="nodes", driver="GPKG")
-        self.edges.to_file(path, layer="edges", driver="GPKG")
+        with replacing(path) as temporary:  # whole or not at all
+            self.nodes.to_file(temporary, layer="nodes", driver="GPKG")
+            self.edges.to_file(temporary, layer="edges", driver="GPKG")
         return path
 
     # --- cached arrays for the fast algorithms (snap, cluster); built on first use ------------------------

@@ -7,8 +7,10 @@ depends on the interactive backend of the caller's session.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
+import unicodedata
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -19,7 +21,36 @@ if TYPE_CHECKING:
 
 from trygghet_geo._text import text
 
-__all__ = ["figure_to_data_uri", "figure_to_svg", "small_multiples"]
+__all__ = ["chart_text", "figure_to_data_uri", "figure_to_svg", "small_multiples"]
+
+
+@functools.lru_cache(maxsize=1)
+def _font_chars() -> frozenset[int]:
+    """The code points the charts' font (matplotlib's default, DejaVu Sans) can draw."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(font_manager.findfont(font_manager.FontProperties())).get_charmap())
+
+
+def chart_text(value: object) -> str:
+    """A user's text (a place name) as a chart shows it literally: cleaned (:func:`clean_text`), ``$`` escaped
+    (matplotlib reads ``$…$`` as mathematics and fails on what it cannot parse), and a character the font
+    lacks drawn in its compatibility form (``﹣`` as ``-``, ``Ａ`` as ``A``) or as ``\ufffd``.
+
+    >>> print(chart_text("Kiosk $x^2$ \ufe63 Torget\u202e"))
+    Kiosk \\$x^2\\$ - Torget
+    """
+    from trygghet_geo.output._redact import clean_text
+
+    chars = _font_chars()
+    out = []
+    for ch in clean_text(value):
+        if ord(ch) not in chars and not ch.isspace():
+            compat = unicodedata.normalize("NFKC", ch)
+            ch = compat if compat and all(ord(c) in chars for c in compat) else "\ufffd"
+        out.append("\\$" if ch == "$" else ch)
+    return "".join(out)
 
 
 def small_multiples(
@@ -70,7 +101,7 @@ def small_multiples(
                     label=words["town"],
                 )
         ax.axvline(promise, color="#c0392b", lw=1.5, label=words["promise"])
-        ax.set_title(str(place), fontsize=10)
+        ax.set_title(chart_text(place), fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         ax.tick_params(axis="y", labelsize=8)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

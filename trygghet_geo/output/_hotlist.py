@@ -113,20 +113,17 @@ def write_files(
     page = _page(table, shared=privacy == "shared", k=k, title=title, synthetic=synthetic, note=source_note)
     out.mkdir(parents=True, exist_ok=True)
     html = out / "hotlist.html"
-    html.write_text(_html(page), encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(html, _html(page))  # whole or not at all
     docx = _docx(page, out / "hotlist.docx", stamp=table.attrs["window"][1])
     return {"html": html, "docx": docx}
 
 
 def _html(page: HotlistPage) -> str:
-    import jinja2
+    from trygghet_geo.output._templates import environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("trygghet_geo.output", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("hotlist.html.j2").render(page=page, columns=COLUMNS)
+    return str(environment().get_template("hotlist.html.j2").render(page=page, columns=COLUMNS))
 
 
 def _docx(page: HotlistPage, path: Path, *, stamp: Any) -> Path:
@@ -154,7 +151,10 @@ def _docx(page: HotlistPage, path: Path, *, stamp: Any) -> Path:
         _table(document, rows)
     for note in page.notes:
         document.add_paragraph(note).runs[0].font.size = Pt(8)
-    document.save(str(path))
+    from trygghet_geo._atomic import replacing
+
+    with replacing(path) as temporary:  # whole or not at all
+        document.save(str(temporary))
     when = (
         pd.Timestamp(stamp).tz_localize("UTC") if pd.Timestamp(stamp).tzinfo is None else pd.Timestamp(stamp)
     )

@@ -154,7 +154,9 @@ def lagesbild(
     )
     paths: dict[str, Path] = {}
     html = folder / f"{name}.html"
-    html.write_text(render_html(blocks, title=doc_title), encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(html, render_html(blocks, title=doc_title))  # whole or not at all
     paths["html"] = html
     docx = write_docx(blocks, folder / f"{name}.docx", title=doc_title)
     paths["docx"] = reproducible_zip(docx, run_start(getattr(analysis, "manifest", None)))
@@ -397,13 +399,9 @@ def _images(
 
 def render_html(blocks: Sequence[Block], *, title: str) -> str:
     """The HTML document of ``blocks`` (Jinja2 with autoescaping; images as data URIs)."""
-    import jinja2
+    from trygghet_geo.output._templates import environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("trygghet_geo.output", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     images = {
         i: "data:image/png;base64," + base64.b64encode(b.image).decode("ascii")
         for i, b in enumerate(blocks)

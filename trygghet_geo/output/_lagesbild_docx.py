@@ -67,7 +67,10 @@ def write_docx(blocks: Sequence[Block], path: str | Path, *, title: str) -> Path
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
+    from trygghet_geo._atomic import replacing
+
+    with replacing(path) as temporary:  # whole or not at all
+        document.save(str(temporary))
     return path
 
 

@@ -68,15 +68,26 @@ TOKENS: dict[str, str] = {
 # --- normalisation ------------------------------------------------------------------------------------------
 _KEEP_CONTROLS = frozenset("\t\n\r")
 _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co"))
+# control characters that end a line (vertical tab, form feed, the file/group/record separators, NEL): a line
+# break, not nothing, or the words on either side would run together
+_BREAK_CONTROLS = str.maketrans(dict.fromkeys("\v\f\x1c\x1d\x1e\x85", "\n"))
+
+
+def _noncharacter(ch: str) -> bool:
+    """U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF, ...): never text, and
+    U+FFFE/U+FFFF cannot be written in XML (a DOCX or XLSX part holding one does not open)."""
+    cp = ord(ch)
+    return 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE
 
 
 def clean_text(text: object, *, max_chars: int | None = None) -> str:
     """Clean free text for display: the package's one text cleaner (map, report, shared export).
 
-    Composes characters (NFC), removes control characters (NUL and the rest of C0/C1 except tab and
-    newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings, overrides and isolates
-    such as U+202E), private-use characters and lone surrogates, and optionally cuts the text to
-    ``max_chars`` characters ending in ``"…"``. Everything else stays as typed.
+    Composes characters (NFC), makes the control characters that end a line (``\\v``, ``\\f``, U+001C to
+    U+001E, U+0085) line breaks, removes the other control characters (NUL and the rest of C0/C1 except tab
+    and newlines), format characters (zero-width spaces, soft hyphens, bidi embeddings, overrides and isolates
+    such as U+202E), private-use characters, noncharacters (U+FFFE, U+FFFF, ...) and lone surrogates, and
+    optionally cuts the text to ``max_chars`` characters ending in ``"…"``. Everything else stays as typed.
 
     Parameters
     ----------
@@ -102,8 +113,12 @@ def clean_text(text: object, *, max_chars: int | None = None) -> str:
         return ""
     out = str(text)
     if not _PLAIN.fullmatch(out):  # printable Latin-1 (most Swedish text) has nothing to remove or compose
+        out = out.translate(_BREAK_CONTROLS)
         out = "".join(
-            ch for ch in out if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _HIDDEN_CATEGORIES
+            ch
+            for ch in out
+            if ch in _KEEP_CONTROLS
+            or (unicodedata.category(ch) not in _HIDDEN_CATEGORIES and not _noncharacter(ch))
         )
         out = unicodedata.normalize("NFC", out)
     if max_chars is not None and len(out) > max_chars:

@@ -211,7 +211,9 @@ def save_html(
     path = Path(path)
     m = make_map(analysis, self_contained=self_contained, **kwargs)
     text = m.get_root().render()
-    path.write_text(text, encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(path, text)  # whole or not at all
     logger.info("wrote %s (%.2f MB)", path, len(text.encode("utf-8")) / 1e6)
     return path
 

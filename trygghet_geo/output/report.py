@@ -254,7 +254,9 @@ def write_report(
             "lower top_n/followup_n or pass include_map=False"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    from trygghet_geo._atomic import write_text
+
+    write_text(path, html)  # whole or not at all
     xlsx = _write_xlsx(analysis, follow, context, path.with_suffix(".xlsx"))
     from trygghet_geo.io._stamp import finish_xlsx
     from trygghet_geo.manifest import output_manifest
@@ -626,12 +628,7 @@ def _p(x: Any) -> str:
 
 
 def _template() -> Any:
-    import jinja2
+    from trygghet_geo.output._templates import environment
 
     # autoescape escapes & < > " ' in every value, so the map document is safe inside srcdoc="..."
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("trygghet_geo.output", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("report.html.j2")
+    return environment().get_template("report.html.j2")
