@@ -51,33 +51,36 @@ def _zones(analysis: AnalysisLike, inc: pd.DataFrame, areas: Any) -> np.ndarray:
     return zone
 
 
-def gate_town(fig: LagesbildFigures, analysis: AnalysisLike, *, k: int) -> LagesbildFigures:
-    """``fig`` with its town tables suppressed together (NaN where hidden): ``by_category`` (counts, and the
-    share and change of a hidden count), ``by_period``, and the areas' cells as ``extra[AREAS_HIDDEN]``."""
-    from trygghet_geo._kgate_linked import suppress_linked
+def _unknowns(fig: LagesbildFigures, analysis: AnalysisLike, areas: Any) -> tuple[pd.MultiIndex, np.ndarray]:
+    """Every count a reader does not see, zeros included (a reader does not know them to be 0): each month
+    of the data and "u" (no date) by each category, and the months of the areas' 12 months also by area
+    (-1 outside every area, -2 not counted there); with the counts themselves."""
     from trygghet_geo.output._lagesbild_figures import _local_months, counted_incidents
 
     inc = counted_incidents(analysis.incidents)
-    months = _local_months(inc[schema.OCCURRED_AT]).astype(str).to_numpy()
-    months = np.where(pd.isna(_local_months(inc[schema.OCCURRED_AT])).to_numpy(), "u", months)
+    when = _local_months(inc[schema.OCCURRED_AT])
+    months = np.where(pd.isna(when).to_numpy(), "u", when.astype(str).to_numpy())
     cats = inc[schema.CATEGORY].astype(str).to_numpy()
-    areas = fig.extra.get("areas")
     zone = _zones(analysis, inc, areas)
-    # every count a reader does not see, zeros included (a reader does not know them to be 0): each month of
-    # the data and "u" (no date) by each category, and the months of the areas' 12 months also by area
     last = {str(p) for p in pd.period_range(*fig.windows["last"][:2], freq="M")}
     all_months = [str(p) for p in pd.period_range(fig.totals["first_month"], fig.totals["last_month"],
                                                   freq="M")] + ["u"]  # fmt: skip
     all_cats = list(dict.fromkeys([*(str(c) for c in fig.by_category["category"] if c != "total"), *cats]))
-    n_areas = 0 if areas is None else len(areas)
-    zones = range(-2, n_areas)
+    zones = range(-2, 0 if areas is None else len(areas))
     keys = pd.MultiIndex.from_tuples(
         [(m, c, z) for m in all_months for c in all_cats for z in (zones if m in last else (-2,))]
     )
-    finest = (
-        pd.Series(1, index=pd.MultiIndex.from_arrays([months, cats, zone])).groupby(level=[0, 1, 2]).sum()
-    )
-    counts = finest.reindex(keys, fill_value=0).to_numpy(dtype=float)
+    finest = pd.Series(1, index=pd.MultiIndex.from_arrays([months, cats, zone])).groupby(level=[0, 1, 2])
+    return keys, finest.sum().reindex(keys, fill_value=0).to_numpy(dtype=float)
+
+
+def gate_town(fig: LagesbildFigures, analysis: AnalysisLike, *, k: int) -> LagesbildFigures:
+    """``fig`` with its town tables suppressed together (NaN where hidden): ``by_category`` (counts, and the
+    share and change of a hidden count), ``by_period``, and the areas' cells as ``extra[AREAS_HIDDEN]``."""
+    from trygghet_geo._kgate_linked import suppress_linked
+
+    areas = fig.extra.get("areas")
+    keys, counts = _unknowns(fig, analysis, areas)
     f_month, f_cat, f_zone = (np.asarray(keys.get_level_values(i)) for i in range(3))
     rows: list[np.ndarray] = []
     family: list[str] = []
