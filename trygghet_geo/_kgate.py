@@ -21,6 +21,7 @@ from trygghet_geo.errors import ParameterError
 
 __all__ = [
     "DEFAULT_K",
+    "HIDDEN",
     "MIN_CELL_M",
     "check_gate",
     "count_text",
@@ -36,10 +37,17 @@ __all__ = [
     "shared_segments",
     "suppress_cells",
     "suppress_chain",
+    "yield_windows",
 ]
 
 DEFAULT_K = 5
 """Default ``k``: incidents a grid cell or a hotspot must hold to be shown in a shared export."""
+HIDDEN = ".."
+"""How every shared document writes a hidden count (one of 1..k-1, or one hidden so that such a count cannot
+be worked out from the others): the statistics offices' "..", the same for both, so that the mark itself does
+not say which is which (a "<5" beside a plain blank would bound the first and tell the second is at least
+k). A data file (CSV, XLSX, GeoPackage) leaves the cell empty instead. Counts inside a sentence (a place's
+reason, "<5 stölder senaste 6 mån") say "<k": they are only ever the primary kind."""
 MIN_CELL_M = 50.0
 """Smallest grid cell a shared export accepts, metres: a finer grid would place single incidents."""
 
@@ -257,13 +265,16 @@ def counts_shown(counts: Any, total: Any = None, *, k: int = DEFAULT_K) -> bool:
     return not bool(suppress_cells([list(counts)], tot, k=k).any())
 
 
-def count_text(n: int, k: int = DEFAULT_K) -> str:
-    """A count as a shared table shows it: ``"<k"`` from 1 to ``k - 1``, else the number (a 0 is no one).
+def count_text(n: Any, k: int = DEFAULT_K) -> str:
+    """A count as a shared document shows it: :data:`HIDDEN` from 1 to ``k - 1`` and where it is withheld
+    (NaN, None), else the number (a 0 is no one).
 
-    >>> count_text(3, 5), count_text(5, 5), count_text(0, 5)
-    ('<5', '5', '0')
+    >>> count_text(3, 5), count_text(5, 5), count_text(0, 5), count_text(float("nan"), 5)
+    ('..', '5', '0', '..')
     """
-    return f"<{k}" if 0 < n < k else str(n)
+    if n is None or (isinstance(n, float | np.floating) and not math.isfinite(n)) or n is pd.NA:
+        return HIDDEN
+    return HIDDEN if 0 < int(n) < k else str(int(n))
 
 
 def shared_density_mask(lixels: Any, *, k: int = DEFAULT_K) -> np.ndarray:
@@ -533,7 +544,7 @@ _TOWN_STATS = (
 )  # fmt: skip
 
 
-def shared_followup(follow: Any, *, k: int = DEFAULT_K) -> Any:
+def shared_followup(follow: Any, *, k: int = DEFAULT_K, places: Any = None) -> Any:
     """A follow-up table (:func:`trygghet_geo.followup.compare_periods`) as a shared report shows it.
 
     A place's incidents before and after are shown both or neither: neither when one is 1..k-1 (the other
@@ -541,6 +552,12 @@ def shared_followup(follow: Any, *, k: int = DEFAULT_K) -> Any:
     against that period's count (:func:`suppress_cells`). Where a place's counts are empty, so are the
     statistics made from them (change, intervals, ratio to the town, p-values, dispersion); the same for the
     rest of the town's counts under ``k``. Whether a place did better than the town (``improved``) stays.
+
+    ``places``: the places table shown in the same export (gated already): where a place's after count, or
+    its before and after together, differs by 1..k-1 from the place's count over the period or its last 3,
+    6 or 12 months shown there (windows that all end at the data's end, so nested), the pair is hidden too;
+    per category the same against the place's count of the category
+    (:func:`trygghet_geo._kgate_linked.cross_windows`).
     """
     check_gate("shared", k, MIN_CELL_M)
     if follow is None or len(follow) == 0 or schema.N_BEFORE not in follow.columns:
@@ -554,6 +571,8 @@ def shared_followup(follow: Any, *, k: int = DEFAULT_K) -> Any:
         if cols:  # against the period's real count, shown or not: hiding a total must not expose a part
             values = np.column_stack([_column(follow, c) for c in cols])
             _blank_cells(out, cols, suppress_cells(values, real, k=k) & ~np.isnan(values))
+    if places is not None and schema.NAME in follow.columns and len(places):
+        few |= _cross_places(out, follow, places, k)
     town_b, town_a = _column(follow, schema.TOWN_N_BEFORE), _column(follow, schema.TOWN_N_AFTER)
     town_few = ((town_b > 0) & (town_b < k)) | ((town_a > 0) & (town_a < k))
     for counts, mask in (
@@ -569,6 +588,71 @@ def shared_followup(follow: Any, *, k: int = DEFAULT_K) -> Any:
                 _blank(out, col, mask)
     out.attrs = dict(follow.attrs)
     return out
+
+
+def yield_windows(places: Any, follow: Any, *, k: int, windows: tuple[int, ...] = (3, 12)) -> Any:
+    """``places`` (a shared places table) with its counts of the last ``windows`` months emptied where a
+    follow-up table of the same export (``name``, ``n_before``, ``n_after``) shows the place's after count, or
+    its before and after together, 1..k-1 away from them (the windows are nested: all end at the data's end).
+
+    The report keeps its follow-up and gives up these windows instead (its places sheet is their only
+    table; the period and the last 6 months, which the map shows too, are left to
+    :func:`shared_followup`'s own check). Emptying a window of a chain gated by :func:`suppress_chain` opens
+    no new difference under k (two nested differences of 0 or at least k add up to one), so the chain stays;
+    the window's change in percent, the score and a reason's 12-month count go with it.
+    """
+    from trygghet_geo._kgate_linked import cross_windows
+
+    if places is None or len(places) == 0 or follow is None or len(follow) == 0:
+        return places
+    by_name = follow.drop_duplicates(schema.NAME).set_index(schema.NAME)
+    at = by_name.reindex(places[schema.NAME].astype(object).to_numpy())
+    before, after = _column(at, schema.N_BEFORE), _column(at, schema.N_AFTER)
+    mine = np.column_stack([after, before + after])
+    out = places.copy()
+    gone = np.zeros(len(out), dtype=bool)
+    twelve = np.zeros(len(out), dtype=bool)
+    for w in windows:
+        col = schema.n_window(w)
+        if col not in out.columns:
+            continue
+        hide = cross_windows(mine, _column(out, col)[:, None], k=k)
+        if hide.any():
+            _blank(out, col, hide)
+            if schema.trend_window(w) in out.columns:
+                _blank(out, schema.trend_window(w), hide)
+            gone |= hide
+            twelve |= hide if w == 12 else False
+    for col in (schema.SCORE, schema.score_of("incidents"), schema.score_of("recency")):
+        if col in out.columns and gone.any():
+            _blank(out, col, gone)
+    if schema.REASON_CODES in out.columns and twelve.any():
+        codes = out[schema.REASON_CODES].astype(object).to_numpy().copy()
+        _gate_reasons(out, codes, {}, twelve, k)
+    return out
+
+
+def _cross_places(out: Any, follow: Any, places: Any, k: int) -> np.ndarray:
+    """:func:`shared_followup`'s check against the places shown beside it: the rows whose pair must go; the
+    per-category pairs that must go are emptied in ``out`` here."""
+    from trygghet_geo._kgate_linked import cross_windows
+
+    shown = places.drop_duplicates(schema.NAME).set_index(schema.NAME)
+    at = shown.reindex(follow[schema.NAME].astype(object).to_numpy())
+    windows = [schema.N_INCIDENTS, *(schema.n_window(w) for w in schema.WINDOWS_MONTHS)]
+    before, after = _column(follow, schema.N_BEFORE), _column(follow, schema.N_AFTER)
+    mine = np.column_stack([after, before + after])
+    rows: np.ndarray = cross_windows(mine, np.column_stack([_column(at, c) for c in windows]), k=k)
+    for cat in schema.INCIDENT_CATEGORIES:
+        b_col, a_col = f"n_before_{cat}", f"n_after_{cat}"
+        if b_col not in follow.columns or a_col not in follow.columns:
+            continue
+        b, a = _column(out, b_col), _column(out, a_col)
+        pair = cross_windows(np.column_stack([a, a + b]), _column(at, schema.n_of(cat))[:, None], k=k)
+        pair |= np.isnan(a) | np.isnan(b)  # one of the pair hidden: the other with the category's count
+        _blank(out, b_col, pair)
+        _blank(out, a_col, pair)
+    return rows
 
 
 def shared_months(counts: Any, groups: Any, *, k: int = DEFAULT_K, keep: Any = ()) -> Any:

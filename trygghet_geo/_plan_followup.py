@@ -280,17 +280,20 @@ def followup_table(
 ) -> pd.DataFrame:
     """The per-measure follow-up as a table for people (headers and result in the reader's language).
 
-    In the shared mode (default) a count below ``k`` is ``"<k"`` and the change is left blank where a count
-    is below k (it would give the count back); text passes the redactor.
+    In the shared mode (default) a measure's counts before and after are shown both or neither (neither
+    when one is 1..k-1: :func:`trygghet_geo._kgate_linked.shared_measures`, the follow-up report's rule),
+    and a hidden count is an empty cell, as in every shared data file (``_kgate.HIDDEN`` is the documents'
+    mark); the change goes with them. Text passes the redactor.
 
     >>> row = {"row": 2, "place": "Parken", "measure": "Belysning", "responsible": "X", "status": "pågår",
     ...        "goal": "-20 %", "before_start": None, "before_end": None, "after_start": None,
     ...        "after_end": None, "n_before": 12, "n_after": 3, "change_pct": -75.0, "improved": False,
     ...        "result": "goal_not_met"}
     >>> followup_table(pd.DataFrame([row]))[["Händelser efter", "Förändring (%)", "Resultat"]].values.tolist()
-    [['<5', '', 'Målet inte nått']]
+    [['', '', 'Målet inte nått']]
     """
-    from trygghet_geo._kgate import DEFAULT_K, check_gate, count_text
+    from trygghet_geo._kgate import DEFAULT_K, check_gate
+    from trygghet_geo._kgate_linked import shared_measures
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output.privacy import redact
 
@@ -302,7 +305,7 @@ def followup_table(
     def count(v: Any) -> Any:
         if not isinstance(v, int | float) or math.isnan(v):
             return ""
-        return count_text(int(v), k) if shared else int(v)
+        return int(v)
 
     def text(v: Any) -> Any:
         if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -312,10 +315,11 @@ def followup_table(
     def day(t: Any) -> str:
         return "" if pd.isna(t) else f"{pd.Timestamp(t):%Y-%m-%d}"
 
+    if shared:
+        followup = shared_measures(followup, k=k)
     rows = []
     for _, r in followup.iterrows():
-        small = shared and not (r["n_before"] >= k and r["n_after"] >= k)
-        change = "" if small or not math.isfinite(float(r["change_pct"])) else round(float(r["change_pct"]))
+        change = "" if not math.isfinite(float(r["change_pct"])) else round(float(r["change_pct"]))
         rows.append(
             {
                 ("Rad" if sv else "Row"): r["row"],

@@ -488,8 +488,9 @@ def summary_table(
 ) -> pd.DataFrame:
     """The area summary as a table to print: headers in the reader's language, one row per area.
 
-    In the shared mode (default) a count from 1 to ``k - 1`` (the export gate's k, 5 by default) is written
-    ``"<k"`` (0 stays 0: nothing happened to no one), and the figures derived from such a count (rate,
+    In the shared mode (default) a count from 1 to ``k - 1`` (the export gate's k, 5 by default), and one
+    the area's count would give back, is written ``".."`` (:data:`trygghet_geo._kgate.HIDDEN`; 0 stays 0:
+    nothing happened to no one), and the figures derived from such a count (rate,
     change, share) are left blank, since a rate and a population give the count back; place names pass
     the redactor (list only the places a shared output may show: pass
     :func:`trygghet_geo.output.privacy.shared_places` to :func:`area_summary`).
@@ -506,9 +507,9 @@ def summary_table(
     >>> inc = gpd.GeoDataFrame({"occurred_at": when, "category": "stöld"}, geometry=where, crs="EPSG:3006")
     >>> s = area_summary(inc, areas, period=("2025-01-01", "2025-12-31"))
     >>> summary_table(s)[["Område", "Händelser", "Per 1 000 inv.", "Förändring (%)"]].values.tolist()
-    [['A', '5', '2,5', '0'], ['B', '<5', '', '']]
+    [['A', '5', '2,5', '0'], ['B', '..', '', '']]
     """
-    from trygghet_geo._kgate import DEFAULT_K, check_gate, count_text, suppress_cells
+    from trygghet_geo._kgate import DEFAULT_K, HIDDEN, check_gate, count_text, suppress_cells
     from trygghet_geo._text import resolve_lang
     from trygghet_geo.output.privacy import redact
 
@@ -536,7 +537,7 @@ def summary_table(
             if not shared:
                 row[c[2:]] = n_c
             elif hidden is not None and hidden[i, j] and n_c >= k:
-                row[c[2:]] = ""
+                row[c[2:]] = HIDDEN  # one mark for every hidden count (_kgate.HIDDEN)
             else:
                 row[c[2:]] = count_text(n_c, k)
         row[("Per 1 000 inv." if sv else "Per 1,000 inh.")] = "" if few else _num(r["rate_per_1000"], 1)

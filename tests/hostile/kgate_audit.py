@@ -199,7 +199,7 @@ def small(n: float | None, k: int) -> bool:
 
 
 def hidden(value: Any) -> bool:
-    """A cell a reader sees as withheld: empty, "<k" or a dash."""
+    """A cell a reader sees as withheld: empty, "<k", a dash or the statistics offices' ".."."""
     return (
         value is None
         or (isinstance(value, float) and math.isnan(value))
@@ -210,6 +210,7 @@ def hidden(value: Any) -> bool:
             "-",
             "nan",
             "<NA>",
+            "..",
         )
         or str(value).strip().startswith("<")
     )

@@ -16,6 +16,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
+from trygghet_geo._kgate import HIDDEN
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import privacy_corpus as pc
 import privacy_town as pt
@@ -81,8 +83,8 @@ def test_k_means_k_in_the_hotlist_and_area_table(outputs: dict[str, object]) -> 
     document = docx.Document(str(paths["docx"]))  # type: ignore[index]
     counts = [row.cells[i].text for t in document.tables for row in t.rows[1:] for i in (1, 2)]
     assert counts, "the hot-list lists something"
-    assert all(c == f"<{K}" or int(c) >= K or c == "0" for c in counts)
+    assert all(c == HIDDEN or int(c) >= K or c == "0" for c in counts)
     table = outputs["areas"]
     numbers = [v for col in table.columns[3:-4] for v in table[col]]  # type: ignore[attr-defined]
-    # "": a category withheld because the area's count would give a "<k" one back (cell suppression)
-    assert all(v in (f"<{K}", "0", "") or int(v) >= K for v in numbers)
+    # the one mark of a hidden count: under k, or withheld because the area's count would give one back
+    assert all(v in (HIDDEN, "0") or int(v) >= K for v in numbers)

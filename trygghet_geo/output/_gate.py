@@ -12,7 +12,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._kgate import DEFAULT_K, kept_places
-from trygghet_geo._kgate import count_text as count_text  # the shared tables' '<k' (re-exported)
+from trygghet_geo._kgate import count_text as count_text  # the shared tables' '..' (re-exported)
 from trygghet_geo.output._redact import redact_table
 
 CELL_COUNT = "n_events"

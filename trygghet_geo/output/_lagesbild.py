@@ -241,6 +241,10 @@ def document(
         shared=shared,
     )
     fig = lagesbild_figures(analysis, k=k, privacy=privacy, extra=extra)
+    if shared:  # the town tables' cells under k, and those the other tables would give back
+        from trygghet_geo.output._lagesbild_gate import gate_town
+
+        fig = gate_town(fig, analysis, k=k)
     meta = dict(analysis.meta or {})
     doc_title = clean_text(
         redact(title or f"Lägesbild – {meta.get('title') or 'trygghetskarta'}"), max_chars=200

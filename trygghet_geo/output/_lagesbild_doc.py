@@ -3,7 +3,8 @@
 One model, two renderers: the HTML template (``templates/lagesbild.html.j2``) and the Word writer
 (:mod:`._lagesbild_docx`) draw the same blocks, so the two files say the same thing. Every number comes from
 :class:`~._lagesbild_figures.LagesbildFigures`; in the shared privacy mode a count of crimes or remarks in a
-table that is below ``k`` (but not 0) is written ``"<k"`` (:func:`count_text`), and every text that came
+table that is below ``k`` (but not 0), or hidden so that one cannot be worked out, is written ``".."``
+(:func:`count_text`, :data:`trygghet_geo._kgate.HIDDEN`), and every text that came
 from the data has passed the one redactor before it gets here.
 """
 
@@ -59,21 +60,23 @@ class Block:
 
 
 def count_text(n: Any, k: int, shared: bool) -> str:
-    """A count as a table shows it: ``"<k"`` in the shared mode when ``0 < n < k``, else the number.
+    """A count as a table shows it: in the shared mode the one mark of a hidden count
+    (:data:`trygghet_geo._kgate.HIDDEN`) when ``0 < n < k`` or when it is withheld (NaN: hidden so that
+    such a count cannot be worked out), else the number.
 
-    >>> [count_text(n, 5, True) for n in (0, 1, 4, 5, 120)]
-    ['0', '<5', '<5', '5', '120']
+    >>> [count_text(n, 5, True) for n in (0, 1, 4, 5, 120, float("nan"))]
+    ['0', '..', '..', '5', '120', '..']
     >>> count_text(3, 5, False)
     '3'
     """
     from trygghet_geo.output._gate import count_text as shared_count
 
+    if shared:  # the shared documents' one rendering; a 0 stays 0 (an area or month with nothing is no one)
+        return shared_count(None if isinstance(n, str) or pd.isna(n) else n, k)
     try:
-        v = int(n)
+        return str(int(n))
     except (TypeError, ValueError):
         return ""
-    # the shared tables' one "<k" rule; a 0 stays 0 here (an area or month with nothing is no one)
-    return shared_count(v, k) if shared and v > 0 else str(v)
 
 
 def num(x: Any, digits: int = 0) -> str:
@@ -189,6 +192,8 @@ def _cell(v: Any, kind: str, k: int, shared: bool) -> str:
         return count_text(v, k, shared)
     if kind == "rows":
         return count_text(v, k, False)
+    if kind == "count_known":  # a count that may not exist (NaN: none), or hidden (the mark, by the gate)
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else count_text(v, k, shared)
     if kind == "num1":
         return num(v, 1)
     if kind == "num2":

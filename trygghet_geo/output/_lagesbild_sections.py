@@ -19,7 +19,6 @@ from trygghet_geo.output._lagesbild_doc import (
     SECTIONS,
     Block,
     Table,
-    count_text,
     label,
     num,
     reason_label,
@@ -30,6 +29,13 @@ from trygghet_geo.output._lagesbild_figures import CONFIDENCE, LagesbildFigures
 __all__ = ["DocContext", "build_blocks"]
 
 LEVEL = f"{CONFIDENCE * 100:.0f} %"
+REMARKS_RULE = (
+    "Remark counts (safety-walk notes) are shown exactly in every shared export, under k too: the shared "
+    "map draws every placed remark at its point with its topic, so a count of them tells nothing the map "
+    "does not, and a remark is a note on the street environment from the municipality's own walk, not a "
+    "police report about a person. The k rule is for police-registered incidents."
+)
+"""The one rule of remark counts in shared exports (the places table, the report, the lägesbild)."""
 CAUSE_COLUMNS = ["Problem", "Orsaker", "Målgrupp", "Aktörer"]
 """The cause-analysis table each prioritised problem gets, left for the group to fill."""
 
@@ -192,6 +198,18 @@ def _area_table(areas: pd.DataFrame, ctx: DocContext) -> Table:
     from trygghet_geo.areas import summary_table
 
     shown = summary_table(areas, privacy="shared" if ctx.shared else "internal", k=ctx.k, lang="sv")
+    hidden = fig_hidden(areas, ctx)
+    if hidden is not None:  # what the town's other tables would give back (_lagesbild_gate)
+        from trygghet_geo._kgate import HIDDEN
+
+        for col in hidden.columns:
+            name = "Händelser" if col == "n" else col[2:]
+            if name in shown.columns:
+                shown.loc[hidden[col].to_numpy(), name] = HIDDEN
+        gone = hidden["n"].to_numpy()
+        for name in ("Per 1 000 inv.", "Andel (%)", "Förändring (%)"):  # each gives the count back
+            if name in shown.columns:
+                shown.loc[gone, name] = ""
     shown = shown.rename(columns={c: label(c) for c in shown.columns})
     text_columns = {"Område", "Kod", "Platser"}
     rows = [
@@ -200,6 +218,14 @@ def _area_table(areas: pd.DataFrame, ctx: DocContext) -> Table:
     ]
     numeric = [c not in text_columns for c in shown.columns]
     return Table("areas", [str(c) for c in shown.columns], rows, numeric)
+
+
+def fig_hidden(areas: pd.DataFrame, ctx: DocContext) -> pd.DataFrame | None:
+    """The areas' cells the town's tables hide together (``_lagesbild_gate``), if any."""
+    from trygghet_geo.output._lagesbild_gate import AREAS_HIDDEN
+
+    hidden = areas.attrs.get(AREAS_HIDDEN)
+    return hidden if ctx.shared and isinstance(hidden, pd.DataFrame) else None
 
 
 def _places_map(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
@@ -232,7 +258,7 @@ def _places_map(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 ("n_incidents", "Händelser", "count"),
                 ("n_6m", "Senaste 6 mån", "count"),
                 ("trend_6m_pct", "Trend 6 mån (%)", "pct"),
-                ("n_observations", "Synpunkter", "count"),
+                ("n_observations", "Synpunkter", "rows"),  # remark counts are shown (_remarks_rule)
             ],
             k=ctx.k,
             shared=ctx.shared,
@@ -248,7 +274,7 @@ def _consequences(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
         Block(
             "p",
             f"Konsekvenser i form av otrygghet syns i trygghetsvandringarna: "
-            f"{count_text(unsafe, ctx.k, ctx.shared)} av {fig.totals['n_observations']} "
+            f"{unsafe} av {fig.totals['n_observations']} "
             "synpunkter gäller folksamlingar eller otrygghet (avsnitt 2). Kostnader och utsatthet "
             "finns inte i underlaget.",
         )
@@ -309,7 +335,7 @@ def _reference(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
                 ("region", "Område", "text"),
                 ("per_100k", "Per 100 000 inv. (Brå)", "num1"),
                 ("change_pct", "Förändring mot året före (%)", "pct"),
-                ("n_data", "Händelser i underlaget", "count"),
+                ("n_data", "Händelser i underlaget", "count_known"),  # none for a year not covered
                 ("data_per_100k", "Underlaget per 100 000 inv.", "num1"),
             ],
             k=ctx.k,
@@ -336,9 +362,10 @@ def _other(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
             rem,
             [
                 ("topic", "Ämne", "label"),
-                ("n", "Synpunkter", "count"),
-                ("n_problem", "Varav problem", "count"),
-                ("n_resolved", "Varav åtgärdade", "count"),
+                # remark counts are shown exactly in every shared export: see REMARKS_RULE
+                ("n", "Synpunkter", "rows"),
+                ("n_problem", "Varav problem", "rows"),
+                ("n_resolved", "Varav åtgärdade", "rows"),
                 ("measures", "Vanligaste åtgärdsförslag", "text"),
             ],
             k=ctx.k,
@@ -477,9 +504,10 @@ def _followup(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
     follow = follow.assign(result_text=[result_text(c) for c in follow.get("result", [""] * len(follow))])
     cols = [c for c in FOLLOWUP_COLUMNS if c[0] in follow.columns]
     n_met, n_imp = fig.totals["n_goals_met"], fig.totals["n_measures_improved"]
-    if ctx.shared:  # a change from a count under k would give the count back (as the areas' table does)
-        small = (follow["n_before"].fillna(0) < ctx.k) | (follow["n_after"].fillna(0) < ctx.k)
-        follow = follow.assign(change_pct=follow["change_pct"].where(~small))
+    if ctx.shared:  # the follow-up report's rule: both or neither, and none the places beside give back
+        from trygghet_geo._kgate_linked import shared_measures
+
+        follow = shared_measures(follow, fig.places, k=ctx.k)
     return [
         Block(
             "p",
@@ -582,6 +610,8 @@ def _sources(fig: LagesbildFigures, ctx: DocContext) -> list[Block]:
 
 
 def _method(fig: LagesbildFigures, ctx: DocContext) -> list[str]:
+    from trygghet_geo._kgate import HIDDEN
+
     m = ctx.meta
     lines = [
         f"Koncentrationer: DBSCAN på avstånd längs gatorna, eps {num(m.get('eps_m'), 0)} m och minst "
@@ -600,7 +630,9 @@ def _method(fig: LagesbildFigures, ctx: DocContext) -> list[str]:
     lines.append(
         f"Integritet: {'delningsläge' if ctx.shared else 'internt läge'}; "
         + (
-            f"antal under {ctx.k} visas som <{ctx.k}, platser med färre än {ctx.k} händelser redovisas inte, "
+            f"antal under {ctx.k}, och antal som annars skulle kunna räknas fram ur andra, visas som "
+            f"{HIDDEN}; synpunkter redovisas alltid exakt (kartan visar var och en); "
+            f"platser med färre än {ctx.k} händelser redovisas inte, "
             if ctx.shared
             else ""
         )

@@ -220,7 +220,7 @@ def write_report(
     """
     import dataclasses
 
-    from trygghet_geo._kgate import shared_followup
+    from trygghet_geo._kgate import shared_followup, yield_windows
     from trygghet_geo.output.privacy import check_gate, redact_table
 
     path = Path(path)
@@ -234,11 +234,18 @@ def write_report(
     language = resolve_lang(lang)
     plan = plan or default_plan(analysis, promise_date=promise_date, top_n=followup_n, places=places, k=k)
     plan = dataclasses.replace(plan, places=redact_table(plan.places))
-    follow = shared_followup(followup_table(analysis, plan), k=k)  # the report is shared: the k rule
+    from trygghet_geo.output.privacy import shared_places
+
+    # the report is shared: the k rule, and against the places it shows beside the follow-up: the places
+    # sheet's 3- and 12-month windows give way to the follow-up, then what is left hides the follow-up's pair
+    raw = followup_table(analysis, plan)
+    shown = yield_windows(shared_places(analysis.places, analysis.hotspots, k=k), raw, k=k)
+    follow = shared_followup(raw, k=k, places=shown)
     context = _context(
         analysis, plan, follow, top_n=top_n, title=title, include_map=include_map, k=k, lang=language
     )
     context["trend"] = _trend_context(analysis, top_n=top_n, k=k, lang=language) if time_section else None
+    context["places_sheet"] = shown
     html = _template().render(**context)
     size = len(html.encode("utf-8"))
     if size > MAX_BYTES:
@@ -437,7 +444,7 @@ def _place_rows(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "name": r.get(schema.NAME, ""),
                 "reason": reason,
                 "score": _decimal(_num(r.get(schema.SCORE), 2), lang),
-                "n": _whole(r.get(schema.N_INCIDENTS)),  # "–": withheld by the k rule
+                "n": _whole(r.get(schema.N_INCIDENTS)),  # "..": withheld by the k rule
                 "n_obs": r.get(schema.N_OBSERVATIONS, ""),
                 "q": _decimal(_p(r.get(schema.Q_VALUE)), lang),
                 "sig": text("report.yes" if r.get(schema.SIGNIFICANT) else "report.no", lang),
@@ -457,7 +464,7 @@ def _follow_rows(follow: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": r[schema.NAME],
-                "before": _whole(r[schema.N_BEFORE]),  # "–": withheld by the k rule (_kgate)
+                "before": _whole(r[schema.N_BEFORE]),  # "..": withheld by the k rule (_kgate)
                 "after": _whole(r[schema.N_AFTER]),
                 "change": _decimal(_pct(r[schema.CHANGE_PCT]), lang),
                 "ci": _decimal(f"{_pct(r[schema.CI_LOW])} – {_pct(r[schema.CI_HIGH])}", lang),
@@ -497,7 +504,10 @@ def _write_xlsx(
     from trygghet_geo.output.privacy import shared_places
     from trygghet_geo.rank import places_table
 
-    places = places_table(shared_places(analysis.places, analysis.hotspots, k=context["k"]))
+    shown = context.get("places_sheet")
+    if shown is None:
+        shown = shared_places(analysis.places, analysis.hotspots, k=context["k"])
+    places = places_table(shown)
     # the days of each period, with its month, would give the data's exact first and last day
     table = pd.DataFrame(
         follow.drop(columns=[follow.geometry.name, schema.DAYS_BEFORE, schema.DAYS_AFTER], errors="ignore")
@@ -591,8 +601,11 @@ def _num(x: Any, digits: int) -> str:
 
 
 def _whole(x: Any) -> str:
-    """A count as the report shows it; "–" where it is missing or withheld."""
-    return "–" if x is None or pd.isna(x) else str(int(x))
+    """A count as the report shows it; the one mark of a hidden count (``_kgate.HIDDEN``) where it is
+    withheld by the k rule (the report's counts are missing only then)."""
+    from trygghet_geo._kgate import HIDDEN
+
+    return HIDDEN if x is None or pd.isna(x) else str(int(x))
 
 
 def _pct(x: Any) -> str:
