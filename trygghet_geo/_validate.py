@@ -371,6 +371,30 @@ def text(name: str, value: Any, *, allow_none: bool = True, stem: bool = False) 
     return str(value)
 
 
+def period_of_events(name: str, value: Any, tz: Any) -> tuple[Any, Any]:
+    """A ``(start, end)`` pair of dates for a table of events whose times are in zone ``tz`` (None: naive), as
+    the half-open interval ``[start, end)``: an end given as a date (midnight) covers that whole day, so it
+    becomes the next day's midnight; naive dates are taken in ``tz``. The one reading of a period argument
+    (``rank_places``' ``period``, ``compare_periods``' ``before``/``after``, ``area_summary``'s)."""
+    import pandas as pd
+
+    try:
+        first, last = value
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a (start, end) pair of dates, got {value!r}") from None
+    start, end = date(f"{name}[0]", first), date(f"{name}[1]", last)
+    if end == end.normalize():  # a date: inclusive of that whole day
+        end = end + pd.Timedelta(days=1)
+    if tz is not None:
+        start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
+        end = end.tz_localize(tz) if end.tzinfo is None else end.tz_convert(tz)
+    elif (start.tzinfo is None) != (end.tzinfo is None):
+        raise ParameterError(f"{name}={value!r}: give both dates with a time zone or neither")
+    if not end > start:
+        raise ParameterError(f"{name}={value!r}: the end is not after the start; is the order swapped?")
+    return start, end
+
+
 def period(name: str, value: Any) -> tuple[Any, Any]:
     """A ``(start, end)`` pair of :func:`date` values, the start not after the end, as Timestamps."""
     if isinstance(value, str | bytes | dict) or not hasattr(value, "__len__") or len(value) != 2:

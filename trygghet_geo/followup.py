@@ -452,22 +452,10 @@ def _dispersed_p(p: float, counts: tuple[int, int, int, int], phi_place: float, 
 
 # --- periods
 def _parse_period(value: PeriodLike, arg: str, inc: pd.DataFrame) -> _Period:
-    try:
-        start, end = value
-    except (TypeError, ValueError):
-        raise ParameterError(f"{arg} must be a (start, end) pair of dates, got {value!r}") from None
-    tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
     from trygghet_geo import _validate
 
-    s, e = _validate.date(f"{arg}[0]", start), _validate.date(f"{arg}[1]", end)
-    if e == e.normalize():  # a date: inclusive of that whole day
-        e = e + pd.Timedelta(days=1)
-    if tz is not None:
-        s = s.tz_localize(tz) if s.tzinfo is None else s.tz_convert(tz)
-        e = e.tz_localize(tz) if e.tzinfo is None else e.tz_convert(tz)
-    if not e > s:
-        raise ParameterError(f"{arg}: the end {end!r} is not after the start {start!r}")
-    return _Period(s, e)
+    tz = getattr(inc[schema.OCCURRED_AT].dt, "tz", None)
+    return _Period(*_validate.period_of_events(arg, value, tz))
 
 
 def _common_months(before: _Period, after: _Period, season_aware: bool) -> set[int]:

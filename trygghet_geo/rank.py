@@ -646,19 +646,8 @@ def _period(period: Period | None, inc: gpd.GeoDataFrame) -> tuple[pd.Timestamp,
         return when.min(), when.max()
     from trygghet_geo import _validate
 
-    try:
-        first, last = period
-    except (TypeError, ValueError):
-        raise ParameterError(f"period must be a (start, end) pair of dates, got {period!r}") from None
-    start, end = _validate.date("period[0]", first), _validate.date("period[1]", last)
-    if end < start:
-        raise ParameterError(f"period={period!r}: the end is before the start; is the order swapped?")
-    if end == end.normalize():
-        end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    if tz is not None:
-        start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
-        end = end.tz_localize(tz) if end.tzinfo is None else end.tz_convert(tz)
-    return start, end
+    start, end = _validate.period_of_events("period", period, tz)
+    return start, end - pd.Timedelta(microseconds=1)  # the last instant of the period: compared with <=
 
 
 def _member_edges(inc: gpd.GeoDataFrame, members: Any) -> np.ndarray:
