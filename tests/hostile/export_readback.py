@@ -353,7 +353,8 @@ def _check_parts(path: Path, where: str) -> list[Failure]:
     return fails
 
 
-def _docx_texts(path: Path) -> list[str]:
+def docx_texts(path: Path) -> list[str]:
+    """Every text a reader sees in a Word file: paragraphs, table cells, headers, footers, properties."""
     import docx
 
     d = docx.Document(str(path))
@@ -425,7 +426,7 @@ def check_file(path: Path, where: str, typed: dict[str, str]) -> list[Failure]:
             texts, more = _xlsx_texts(path, where)
             return fails + more + judge_texts(texts, where, typed, apostrophe=True)
         if suffix == ".docx":
-            return _check_parts(path, where) + judge_texts(_docx_texts(path), where, typed)
+            return _check_parts(path, where) + judge_texts(docx_texts(path), where, typed)
         if suffix in (".gpkg", ".geojson"):
             import pyogrio
 

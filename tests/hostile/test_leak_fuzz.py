@@ -33,6 +33,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import export_readback as rb
 import leak_corpus as lc
 import privacy_corpus as pc
 import privacy_town as pt
@@ -118,16 +119,7 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _docx_text(path: Path) -> str:
-    import docx
-
-    d = docx.Document(str(path))
-    parts = [p.text for p in d.paragraphs]
-    parts += [c.text for t in d.tables for row in t.rows for c in row.cells]
-    for section in d.sections:
-        parts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
-    cp = d.core_properties
-    parts += [cp.title or "", cp.subject or "", cp.author or "", cp.comments or "", cp.keywords or ""]
-    return "\n".join(parts)
+    return "\n".join(rb.docx_texts(path))
 
 
 def _xlsx_text(path: Path) -> str:

@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import docx
 import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import export_readback as rb
 import privacy_corpus as pc
 import privacy_town as pt
 
@@ -25,12 +25,7 @@ K = 5
 
 
 def _docx_text(path: Path) -> str:
-    d = docx.Document(str(path))
-    parts = [p.text for p in d.paragraphs]
-    parts += [c.text for t in d.tables for row in t.rows for c in row.cells]
-    cp = d.core_properties
-    parts += [cp.title or "", cp.subject or "", cp.author or "", cp.comments or "", cp.keywords or ""]
-    return "\n".join(parts)
+    return "\n".join(rb.docx_texts(path))
 
 
 @pytest.fixture(scope="module")
