@@ -80,15 +80,16 @@ def run_commands(town: kt.Town, out: Path) -> dict[str, int]:
     codes["plan_init"] = main(["--no-progress", "plan", "init", str(register), "--ranking",
                                str(out / "analyze" / "platser.csv")])  # fmt: skip
     if codes["plan_init"] == 0:
-        _fill_register(register)
+        fill_register(register)
         codes["plan"] = main(["--no-progress", "plan", "followup", str(register), "--incidents", inc,
                               "--observations", obs, "--network", net, "--out",
                               str(out / "plan" / "atgardsuppfoljning.xlsx")])  # fmt: skip
     return codes
 
 
-def _fill_register(path: Path) -> None:
-    """Give every row of an empty register a measure started a year before the data's end."""
+def fill_register(path: Path, start: str = "2024-06-28") -> None:
+    """Give every row of an empty register a measure started at ``start`` (default a year before the
+    town's default end)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f, delimiter=";"))
     head = rows[0]
@@ -99,7 +100,7 @@ def _fill_register(path: Path) -> None:
             if low.startswith("åtgärd") and not row[i]:
                 row[i] = "Ökad belysning"
             elif low.startswith("start"):
-                row[i] = "2024-06-28"
+                row[i] = start
             elif low.startswith("status"):
                 row[i] = "pågår"
     with path.open("w", encoding="utf-8-sig", newline="") as f:

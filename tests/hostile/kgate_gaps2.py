@@ -88,7 +88,7 @@ def run_set(town: kt.Town, dates: dict[str, str], out: Path) -> dict[str, int]:
     register = out / "register.csv"
     codes["plan_init"] = main(["--no-progress", "plan", "init", str(register), "--ranking",
                                str(out / "analyze" / "platser.csv")])  # fmt: skip
-    _fill_register(register, dates["start"])
+    ka.fill_register(register, dates["start"])
     codes["plan"] = main(["--no-progress", "plan", "followup", str(register), "--incidents", inc,
                           "--observations", obs, "--network", net, "--out",
                           str(out / "plan" / "atgardsuppfoljning.xlsx")])  # fmt: skip
@@ -98,25 +98,6 @@ def run_set(town: kt.Town, dates: dict[str, str], out: Path) -> dict[str, int]:
     codes["report"] = main(["--no-progress", "report", "--incidents", inc, *data, "--promise-date",
                             dates["promise"], "--out", str(out / "report")])  # fmt: skip
     return codes
-
-
-def _fill_register(path: Path, start: str) -> None:
-    """Give every row of an empty register a measure started at ``start``."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f, delimiter=";"))
-    head = rows[0]
-    for row in rows[1:]:
-        row += [""] * (len(head) - len(row))
-        for i, name in enumerate(head):
-            low = name.lower()
-            if low.startswith("åtgärd") and not row[i]:
-                row[i] = "Ökad belysning"
-            elif low.startswith("start"):
-                row[i] = start
-            elif low.startswith("status"):
-                row[i] = "pågår"
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f, delimiter=";").writerows(rows)
 
 
 # --- reading ------------------------------------------------------------------------------------------------
