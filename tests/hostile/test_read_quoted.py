@@ -3,7 +3,8 @@
 A generated corpus, built by rule: for each delimiter (``;``, ``,``, tab, ``|``) files whose quoted note
 cells hold the *other* separators in various numbers (none, a few, more of them than the real delimiters of
 a line), doubled quotes, quoted line breaks, long cells that leave only a few records in the 64 kB sample;
-the header quoted or not; LF or CRLF; some files with a stray quote (a cell that opens a quote and never
+the header quoted or not, a title line above it or not; LF or CRLF; UTF-8 with a BOM (the careful
+path) or without (the fast path); some files with a stray quote (a cell that opens a quote and never
 closes it). Each file is written with :mod:`csv` (a route the reader does not take for the fast path), and
 must come back with the delimiter it was written with, the columns it was written with, and one result row
 per record written, each with a status (and a reason when it is not ``ok``).
@@ -34,7 +35,16 @@ from trygghet_geo.io import read_incidents
 
 DELIMITERS = (";", ",", "\t", "|")
 CLASSES = ("few", "many", "multiline", "long", "stray")
-HEADER = ["Id", "Datum", "Plats", "Latitud", "Longitud", "Anteckning", "Brottstyp"]
+HEADER = [
+    "Id",
+    "Datum",
+    "Plats",
+    "Latitud",
+    "Longitud",
+    "Anteckning",
+    "Brottstyp",
+    "Övrigt (fri text, a|b; c)",
+]
 PLACES = ("Storgatan 1", "Kyrkogatan 4", "Ågatan 12", "Järnvägsgatan 7", "Östra Långgatan 3")
 SEEDS = (0, 1, 2)
 
@@ -74,11 +84,13 @@ def _row(rng: random.Random, i: int, delim: str, cls: str) -> list[str]:
         lat, lon = lat.replace(".", ","), lon.replace(".", ",")  # a decimal comma where it is no delimiter
     kind = rng.choice(("Skadegörelse", "Misshandel", "Stöld, grov", "Bråk|oro"))
     return [f"r{i}", f"2024-0{1 + i % 9}-1{i % 10} 2{i % 4}:00", rng.choice(PLACES), lat, lon,
-            _note(rng, delim, cls), kind]  # fmt: skip
+            _note(rng, delim, cls), kind, rng.choice(("", "x, y", "a|b", "c;d", "e\tf"))]  # fmt: skip
 
 
 def _write(rows: list[list[str]], delim: str, end: str, quote_header: bool, stray: int | None) -> str:
     buf = io.StringIO()
+    if len(rows) % 3 == 0:  # a title line above the header, as some exports write
+        buf.write(f"Utdrag ur RAR, 2024-03-01 (urval: a|b; c){end}")
     header = csv.writer(
         buf, delimiter=delim, lineterminator=end, quoting=csv.QUOTE_ALL if quote_header else 0
     )
@@ -111,7 +123,10 @@ def cases(seed: int) -> list[Case]:
                 stray = rng.randrange(1, n) if cls == "stray" else None
                 text = _write(rows, delim, end, quote_header, stray)
                 label = f"seed={seed} {cls} {delim!r} n={n} end={end!r} quoted_header={quote_header}"
-                out.append(Case(cls, label, text.encode("utf-8"), delim, n))
+                enc = ("utf-8", "utf-8", "utf-8-sig")[
+                    variant
+                ]  # a BOM takes the careful path, not the fast one
+                out.append(Case(cls, f"{label} {enc}", text.encode(enc), delim, n))
     return out
 
 
