@@ -211,7 +211,7 @@ def detect_delimiter(sample: str) -> str:
 
     >>> detect_delimiter("Datum;Plats;Latitud\\n2021-03-04;Storgatan 1;59,33\\n")
     ';'
-    >>> detect_delimiter('Datum;Not\\n2024-01-01;"a, b, c, d\\ne, f"\\n2024-01-02;"g, h"\\n')
+    >>> detect_delimiter('Id;Plats;Not\\nr0;Torget;"a, b\\nc, d"\\nr1;Kajen;"e, f\\ng, h"\\n')  # not ','
     ';'
     """
     # Written by hand rather than with csv.Sniffer: on the samples of tests/hostile/test_read_quoted.py the
