@@ -324,10 +324,14 @@ def _check_distances(events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: 
     """The distances (:func:`trygghet_geo._validate.metres`: NaN, infinity, text and huge values refused)
     and the events' time columns (:func:`trygghet_geo._validate.event_times`); the checked ``trim_bw_m``."""
     from trygghet_geo import _validate
+    from trygghet_geo.errors import ParameterError
 
-    trim = _trim(trim_bw_m)
-    _validate.metres("lixel_m", lixel_m)
-    _validate.metres("max_snap_m", max_snap_m)
+    try:
+        trim = _trim(trim_bw_m)
+        _validate.metres("lixel_m", lixel_m)
+        _validate.metres("max_snap_m", max_snap_m)
+    except ParameterError as exc:  # network_kde's own error, as in _checked
+        raise InputError(str(exc)) from None
     return trim
 
 
