@@ -1,0 +1,121 @@
+"""Hostile street names reaching the tables the density and trend subcommands and the nationwide run write
+are cleaned as the one writer (``io/_write.py``) cleans every text: bidi overrides, noncharacters and lone
+surrogates removed (:func:`trygghet_geo.output.privacy.clean_text`), whatever the format.
+
+The expected text is built by hand here (the characters dropped one by one), not by the code under test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from trygghet_geo import sample
+
+pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])  # the batch's dask endpoints bind the loopback only
+
+FORMULA = '=HYPERLINK("http://evil.example","Storgatan")'
+# a street name as a hostile OSM extract or network file can carry it (no lone surrogate: UTF-8 files
+# cannot hold one), and the same with a lone surrogate, as a Python caller's frame can
+IN_FILE = f"Stor\u202egatan\ufffe {FORMULA}"
+IN_MEMORY = f"Stor\u202egatan\ud800\ufffe {FORMULA}"
+CLEAN = f"Storgatan {FORMULA}"  # GIS and Parquet files are no spreadsheet: the formula stays text as it is
+HOSTILE = "\u202e\ufffe\ud800"
+
+
+def _hostile_network_file(tmp_path: Path) -> Path:
+    net = sample.load_network()
+    edges = net.edges.copy()
+    edges["name"] = IN_FILE
+    path = tmp_path / "gatunat.gpkg"
+    edges.to_file(path)
+    return path
+
+
+def _names(table: pd.DataFrame) -> set[str]:
+    return set(table["name"].dropna().astype(str))
+
+
+def _no_hostile(names: set[str]) -> None:
+    assert names, "no street name was written"
+    assert not any(c in n for n in names for c in HOSTILE), names
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "parquet"])
+def test_density_table_cleans_a_hostile_street_name(tmp_path, capsys, fmt) -> None:
+    from trygghet_geo.cli import main
+
+    raw = sample.write_raw(tmp_path / "raw")
+    net = _hostile_network_file(tmp_path)
+    out = tmp_path / "out"
+    code = main(["density", str(raw["incidents"]), "--network", str(net), "--bandwidth-m", "100",
+                 "--format", fmt, "--privacy", "internal", "--out", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    path = out / f"tathet.{fmt}"
+    table = gpd.read_parquet(path) if fmt == "parquet" else gpd.read_file(path, layer="tathet")
+    _no_hostile(_names(table))
+    assert _names(table) == {CLEAN}
+    assert not list(out.glob(".*.part*"))  # written whole, its temporary gone
+
+
+def test_density_table_cleans_a_lone_surrogate(tmp_path) -> None:
+    """A lone surrogate cannot be encoded in UTF-8: written raw, the GeoPackage write fails."""
+    import shapely
+
+    from trygghet_geo._cli_density import _write_table
+
+    lix = gpd.GeoDataFrame(
+        {
+            "edge_id": [0, 1],
+            "name": pd.Series([IN_MEMORY, "Kyrkgatan"], dtype=object),  # a string array cannot hold it
+            "density": [1.5, 2.0],
+        },
+        geometry=[shapely.LineString([(0, 0), (10, 0)]), shapely.LineString([(10, 0), (20, 0)])],
+        crs="EPSG:3006",
+    )
+    for fmt in ("gpkg", "parquet"):
+        path, _ = _write_table(lix, tmp_path, fmt, "internal")
+        table = gpd.read_parquet(path) if fmt == "parquet" else gpd.read_file(path, layer="tathet")
+        assert table["name"].tolist() == [CLEAN, "Kyrkgatan"], fmt
+
+
+def test_trend_table_cleans_a_hostile_street_name(tmp_path, capsys) -> None:
+    from trygghet_geo.cli import main
+
+    raw = sample.write_raw(tmp_path / "raw")
+    net = _hostile_network_file(tmp_path)
+    out = tmp_path / "out"
+    code = main(["trend", str(raw["incidents"]), "--network", str(net), "--simulations", "9",
+                 "--privacy", "internal", "--out", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    table = gpd.read_file(out / "utveckling.gpkg", layer="utveckling")
+    _no_hostile(_names(table))
+    assert _names(table) == {CLEAN}
+
+
+def test_batch_tables_clean_a_hostile_street_name(tmp_path) -> None:
+    """The nationwide run's partition tables and national places table, through the Python API; the resume
+    check still finds the partitions complete."""
+    from trygghet_geo import batch
+
+    inc, mun, nets = sample.synthetic_nation(2, 300, seed=3, sample_streets=False)
+    for net in nets.values():
+        net.edges["name"] = IN_FILE  # (a lone surrogate in a network's names stops analyze itself, in rank)
+    kw = {"eps_m": 60.0, "min_samples": 5, "n_simulations": 5, "random_state": 1}
+    out = tmp_path / "nation"
+    table = batch.run(inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=1, **kw)
+    assert (table["status"] == "done").all(), table[["kommunkod", "status", "error"]]
+    national = gpd.read_parquet(out / "places.parquet")
+    names = _names(national)
+    _no_hostile(names)
+    assert names == {CLEAN}
+    for code in mun["kommunkod"].astype(str):
+        for name in ("places", "incidents", "hotspots"):
+            part = gpd.read_parquet(out / f"kommunkod={code}" / f"{name}.parquet")
+            texts = {v for c in part.columns for v in part[c] if isinstance(v, str)}
+            assert not any(h in t for t in texts for h in HOSTILE), (code, name)
+    again = batch.run(inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=1, **kw)
+    assert (again["status"] == "skipped").all(), again[["kommunkod", "status"]]
