@@ -235,8 +235,9 @@ def export_places(
     """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel), XLSX or GeoPackage
     (layer named after the file; in the ``"shared"`` mode each place as its centre point, in ``"internal"``
     with its own shape), with Swedish column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per
-    place, and text cells that a spreadsheet would read as formulas escaped (:mod:`trygghet_geo.io._write`, the one spreadsheet writer); an XLSX
-    carries ``manifest`` in a sheet of its own, dated at the run's start (:mod:`trygghet_geo.io._stamp`).
+    place, and text cells that a spreadsheet would read as formulas escaped (:mod:`trygghet_geo.io._write`,
+    the one spreadsheet writer); an XLSX carries ``manifest`` in a sheet of its own, dated at the run's
+    start (:mod:`trygghet_geo.io._stamp`).
 
     In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
     only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the

@@ -119,3 +119,95 @@ def test_batch_tables_clean_a_hostile_street_name(tmp_path) -> None:
             assert not any(h in t for t in texts for h in HOSTILE), (code, name)
     again = batch.run(inc, municipalities=mun, networks=nets, out=out, scheduler="threads", n_workers=1, **kw)
     assert (again["status"] == "skipped").all(), again[["kommunkod", "status"]]
+
+
+# --- the map's folder, the places' GeoPackage, long values in error messages -------------------------------
+def test_to_html_makes_its_missing_folder(tmp_path) -> None:
+    from trygghet_geo import schema
+    from trygghet_geo.analysis import Analysis
+
+    net = sample.load_network()
+    empty = gpd.GeoDataFrame({schema.STATUS: []}, geometry=[], crs=net.crs)
+    path = Analysis(empty, None, empty, empty, net).to_html(tmp_path / "ny" / "mapp" / "karta.html")
+    assert path.is_file() and path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("privacy", ["shared", "internal"])
+def test_export_places_writes_a_geopackage(tmp_path, privacy) -> None:
+    import shapely
+
+    from trygghet_geo.rank import export_places
+
+    places = gpd.GeoDataFrame(
+        {
+            "rank": [1, 2, 3],
+            "hotspot_id": [0, 1, 2],
+            "name": [f"\u202e{FORMULA}\ufffe", "Kyrkgatan 070-123 45 67", "Torget"],
+            "score": [1.0, 0.5, 0.2],
+            "significant": [True, False, False],
+            "n_incidents": [9, 7, 2],  # the third is under k = 5: not in a shared file
+        },
+        geometry=[shapely.box(0, 0, 50, 50), shapely.box(100, 0, 150, 50), shapely.box(300, 0, 350, 50)],
+        crs="EPSG:3006",
+    )
+    path = export_places(places, tmp_path / "platser.gpkg", privacy=privacy)
+    got = gpd.read_file(path, layer="platser")
+    assert got.crs.to_epsg() == 3006
+    names = got["Plats"].tolist()
+    assert names[0] == "'" + FORMULA  # formula-escaped as in the CSV and XLSX, cleaned as everywhere
+    if privacy == "shared":
+        assert names[1:] == ["Kyrkgatan [telefon]"]  # redacted; the place under k left out
+        assert (got.geom_type == "Point").all()  # its centre, as the CSV's lon/lat give it
+    else:
+        assert names[1:] == ["Kyrkgatan 070-123 45 67", "Torget"]
+        assert shapely.equals(got.geometry.to_numpy(), places.geometry.to_numpy()).all()
+
+
+def test_export_places_lists_the_formats_it_writes(tmp_path) -> None:
+    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.rank import export_places
+
+    places = gpd.GeoDataFrame({"rank": [1]}, geometry=gpd.points_from_xy([0], [0]), crs="EPSG:3006")
+    with pytest.raises(ParameterError, match=r"\.csv, \.xlsx or \.gpkg"):
+        export_places(places, tmp_path / "platser.shp")
+
+
+LONG = "x" * 40_000
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"method": LONG},
+        {"eps_m": LONG},
+        {"period": (LONG, "2025-01-01")},
+        {"n_simulations": LONG},
+        {"incidents": LONG},  # a path no file system can look up
+    ],
+    ids=["method", "eps_m", "period", "n_simulations", "path"],
+)
+def test_a_long_value_is_cut_in_the_message(kwargs) -> None:
+    import trygghet_geo as tg
+    from trygghet_geo.errors import TrygghetError
+
+    net = sample.load_network()
+    incidents = kwargs.pop("incidents", None)
+    if incidents is None:
+        incidents = pd.DataFrame({"plats": ["Storgatan 1"], "datum": ["2025-01-01"]})
+    with pytest.raises(TrygghetError) as caught:
+        tg.analyze(incidents, network=net, **kwargs)
+    message = str(caught.value)
+    assert len(message) < 400, message[:300]
+    assert "… (40,00" in message and "characters)" in message
+
+
+def test_an_ordinary_value_reads_as_before() -> None:
+    import trygghet_geo as tg
+    from trygghet_geo.errors import ParameterError, shown
+
+    net = sample.load_network()
+    frame = pd.DataFrame({"plats": ["Storgatan 1"], "datum": ["2025-01-01"]})
+    with pytest.raises(ParameterError) as caught:
+        tg.analyze(frame, network=net, method="kmeans")
+    assert str(caught.value) == "method must be 'dbscan' or 'hdbscan', got 'kmeans'"
+    assert [shown(v) for v in ("auto", 12.5, None, "x" * 78)] == ["'auto'", "12.5", "None", repr("x" * 78)]
