@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from trygghet_geo.network import StreetNetwork
 
-__all__ = ["Plan", "plan"]
+__all__ = ["CLI_NAMES", "Inputs", "Plan", "plan", "read_inputs", "read_municipalities"]
 
 logger = logging.getLogger("trygghet_geo.batch")
 
@@ -127,7 +127,7 @@ class Plan:
 
 def plan(
     incidents: str | Path | pd.DataFrame,
-    municipalities: gpd.GeoDataFrame | str,
+    municipalities: gpd.GeoDataFrame | str | Path,
     networks: Mapping[str, StreetNetwork] | str | Path,
     kwargs: Mapping[str, Any],
     only: str | None = None,
@@ -137,17 +137,10 @@ def plan(
     import shapely
 
     from trygghet_geo import _halo
-    from trygghet_geo.errors import InputError
 
-    nets = networks_of(networks)
-    crs = _work_crs(nets)
-    frame = _read_incidents(incidents)
+    frame, municipalities, nets, crs = read_inputs(incidents, municipalities, networks)
     if isinstance(municipalities, gpd.GeoDataFrame):
-        if KOMMUNKOD not in municipalities.columns or municipalities.crs is None:
-            raise InputError("municipalities: expected polygons with a CRS and a 'kommunkod' column")
         municipalities = municipalities.to_crs(crs)
-    elif not isinstance(municipalities, str):
-        raise InputError("municipalities must be a polygon GeoDataFrame or the name of a code column")
     geometry = frame.geometry.to_crs(crs) if frame.crs is not None and frame.crs != crs else frame.geometry
     codes = _halo.assign(frame.set_geometry(geometry), municipalities)
     frame = frame.assign(**{KOMMUNKOD: codes})
@@ -188,8 +181,9 @@ def _group_rows(codes: np.ndarray) -> dict[str, np.ndarray]:
     return {str(labels[i]): order[bounds[i] : bounds[i + 1]] for i in range(len(labels))}
 
 
-def _work_crs(networks: Mapping[str, StreetNetwork]) -> Any:
+def _work_crs(networks: Mapping[str, StreetNetwork], flag: str = "networks") -> Any:
     """The networks' common metric CRS."""
+    from trygghet_geo._cli_conventions import reading
     from trygghet_geo.errors import InputError
     from trygghet_geo.network._store import NetworkStore
 
@@ -198,11 +192,129 @@ def _work_crs(networks: Mapping[str, StreetNetwork]) -> Any:
 
         codes = list(networks)
         if not codes:
-            raise InputError(f"network store {str(networks.folder)!r} holds no <kommunkod>.gpkg file")
-        return pyogrio.read_info(networks.path(codes[0]), layer="edges")["crs"]
+            raise InputError(f"{flag}: network store {str(networks.folder)!r} holds no <kommunkod>.gpkg file")
+        first = networks.path(codes[0])
+        with reading(flag, first, "a network of the store (a GeoPackage with an 'edges' layer)"):
+            return pyogrio.read_info(first, layer="edges")["crs"]
     if not networks:
-        raise InputError("networks: the mapping holds no street network")
+        raise InputError(f"{flag}: the mapping holds no street network")
     return next(iter(networks.values())).crs
+
+
+class Inputs(NamedTuple):
+    """The nationwide run's inputs, read and checked (:func:`read_inputs`)."""
+
+    incidents: gpd.GeoDataFrame
+    municipalities: gpd.GeoDataFrame | str  # polygons with ``kommunkod`` and a CRS, or a code column
+    networks: Mapping[str, StreetNetwork]
+    crs: Any  # the networks' common metric CRS
+
+
+#: How :func:`read_inputs` names each input in its errors: the Python API's parameters (the default), or the
+#: command line's options.
+API_NAMES = {"incidents": "incidents", "municipalities": "municipalities", "code": "municipalities",
+             "networks": "networks", "field": "kommunkod"}  # fmt: skip
+CLI_NAMES = {"incidents": "incidents", "municipalities": "--municipalities", "code": "--code-column",
+             "networks": "--networks", "field": "--kommunkod-field"}  # fmt: skip
+
+
+def read_inputs(
+    incidents: str | Path | pd.DataFrame,
+    municipalities: gpd.GeoDataFrame | str | Path,
+    networks: Mapping[str, StreetNetwork] | str | Path,
+    *,
+    kommunkod_field: str = KOMMUNKOD,
+    names: Mapping[str, str] = API_NAMES,
+) -> Inputs:
+    """Read and check every input of the nationwide run, before any cluster starts or any work is done.
+
+    The network store (a folder, holding at least one readable ``<kommunkod>.gpkg``) or mapping, the
+    national incident file (a file any reader of :func:`trygghet_geo.read_incidents` takes, or GeoParquet),
+    and the municipalities: polygons (a GeoDataFrame, or a GIS layer file given as a :class:`~pathlib.Path`,
+    its code column ``kommunkod_field``) or the name of the incidents' column of codes. A missing, unreadable
+    or malformed input is an :class:`~trygghet_geo.errors.InputError` naming the input (``names``: the
+    parameter or the command line's option), the file, and the row or field the reader found wrong. Already
+    read inputs (a canonical table, polygons, a mapping) pass through unchanged, so reading twice is cheap.
+    """
+    import geopandas as gpd
+
+    from trygghet_geo.errors import InputError
+
+    if isinstance(networks, str | Path) and not Path(networks).is_dir():
+        raise InputError(
+            f"{names['networks']}: {str(networks)!r} is not a folder (a network store: build one with "
+            "network --by-municipality or write_network_store)"
+        )
+    frame = _incident_table(incidents, names["incidents"])
+    nets = networks_of(networks)
+    crs = _work_crs(nets, names["networks"])
+    if isinstance(municipalities, Path):
+        municipalities = read_municipalities(municipalities, kommunkod_field, names)
+    if isinstance(municipalities, gpd.GeoDataFrame):
+        if KOMMUNKOD not in municipalities.columns or municipalities.crs is None:
+            raise InputError(
+                f"{names['municipalities']}: expected polygons with a CRS and a 'kommunkod' column; columns "
+                f"are {list(municipalities.columns)}"
+            )
+    elif not isinstance(municipalities, str):
+        raise InputError(
+            f"{names['municipalities']} must be polygons (a GeoDataFrame, or a GIS layer file as a "
+            f"pathlib.Path) or the name of the incidents' code column, got {type(municipalities).__name__}"
+        )
+    elif municipalities not in frame.columns:
+        from trygghet_geo import schema
+
+        own = [c for c in frame.columns if c not in schema.INCIDENT_COLUMNS and c != "geometry"]
+        where = f" file {str(incidents)!r}" if isinstance(incidents, str | Path) else "s"
+        raise InputError(
+            f"{names['code']} {municipalities!r}: no such column in the incident{where}; its own columns "
+            f"are {own}"
+            + (" (a layer file goes as a pathlib.Path)" if Path(municipalities).is_file() else "")
+        )
+    return Inputs(frame, municipalities, nets, crs)
+
+
+def read_municipalities(
+    path: str | Path, field: str = KOMMUNKOD, names: Mapping[str, str] = API_NAMES
+) -> gpd.GeoDataFrame:
+    """The municipality polygons of a GIS layer file, its code column ``field`` renamed ``kommunkod``."""
+    from trygghet_geo._cli_conventions import reading
+    from trygghet_geo.errors import InputError
+    from trygghet_geo.io._excel import read_gis_layer
+
+    flag = names["municipalities"]
+    if not Path(path).is_file():
+        gone = "is not a file" if Path(path).exists() else "does not exist"
+        raise InputError(f"{flag}: file {str(path)!r} {gone}")
+    with reading(flag, path, "the municipality layer"):
+        layer = read_gis_layer(Path(path))
+    if field not in layer.columns:
+        raise InputError(
+            f"{flag}: no column {field!r} in {str(path)!r} (give it with {names['field']}); columns are "
+            f"{list(layer.columns)}"
+        )
+    return layer.rename(columns={field: KOMMUNKOD}) if field != KOMMUNKOD else layer
+
+
+def _incident_table(incidents: str | Path | pd.DataFrame, flag: str) -> gpd.GeoDataFrame:
+    """The national incident table: a file read (GeoParquet by geopandas, anything else by
+    :func:`trygghet_geo.read_incidents`), its reader's failure an error naming the file."""
+    from trygghet_geo._cli_conventions import reading
+    from trygghet_geo.errors import InputError
+
+    if not isinstance(incidents, str | Path):
+        return _read_incidents(incidents)
+    path = str(incidents)
+    if not Path(path).is_file():
+        gone = "is not a file" if Path(path).exists() else "does not exist"
+        raise InputError(f"{flag}: file {path!r} {gone}")
+    with reading(flag, path, "the national incident file"):
+        table: Any = incidents
+        if path.lower().endswith((".parquet", ".geoparquet")):
+            import geopandas as gpd
+
+            table = gpd.read_parquet(path)
+        return _read_incidents(table)
 
 
 def _read_incidents(incidents: str | Path | pd.DataFrame) -> gpd.GeoDataFrame:

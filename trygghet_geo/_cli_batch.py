@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trygghet_geo._cli_options import add_analysis_options, analysis_kwargs
 
@@ -65,61 +65,25 @@ def add_batch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> _Runn
 
 
 def _municipalities(path: str, field: str) -> gpd.GeoDataFrame:
-    from trygghet_geo.errors import InputError
-    from trygghet_geo.io._excel import read_gis_layer
+    from trygghet_geo._batch_plan import CLI_NAMES, read_municipalities
 
-    if not Path(path).is_file():
-        raise InputError(f"--municipalities: file {path!r} does not exist")
-    layer = read_gis_layer(Path(path))
-    if field not in layer.columns:
-        raise InputError(
-            f"--municipalities: no column {field!r} in {path!r}; columns are {list(layer.columns)}"
-        )
-    return layer.rename(columns={field: "kommunkod"}) if field != "kommunkod" else layer
-
-
-def _incidents(path: str, code_column: str | None) -> Any:
-    """The national incident file, read and checked now: before the cluster starts and before any network
-    of the store is opened (:func:`trygghet_geo.batch.run` would read it while the cluster starts), so that a
-    broken file is one clear error naming the file, row and field at once. Read by the batch's own reader,
-    the table is handed to :func:`~trygghet_geo.batch.run` as it is, which plans from it as from a file."""
-    from trygghet_geo import schema
-    from trygghet_geo._batch_plan import _read_incidents
-    from trygghet_geo._cli_conventions import reading
-    from trygghet_geo.errors import InputError
-
-    if not Path(path).is_file():
-        raise InputError(f"incidents: file {path!r} does not exist")
-    with reading("incidents", path, "the national incident file"):
-        table: Any = path
-        if path.lower().endswith((".parquet", ".geoparquet")):
-            import geopandas as gpd
-
-            table = gpd.read_parquet(path)
-        frame = _read_incidents(table)
-    if code_column is not None and code_column not in frame.columns:
-        own = [c for c in frame.columns if c not in schema.INCIDENT_COLUMNS and c != "geometry"]
-        raise InputError(
-            f"--code-column {code_column!r}: no such column in the incident file {path!r}; its columns "
-            f"are {own}"
-        )
-    return frame
+    return read_municipalities(path, field, CLI_NAMES)
 
 
 def _run_batch(args: argparse.Namespace) -> int:
     from trygghet_geo import batch
-    from trygghet_geo.errors import InputError
+    from trygghet_geo._batch_plan import CLI_NAMES, read_inputs
 
-    if not Path(args.networks).is_dir():
-        raise InputError(
-            f"--networks: {args.networks!r} is not a folder (build one with network --by-municipality)"
-        )
-    incidents = _incidents(args.incidents, args.code_column)  # before the cluster and the networks
-    where = (
-        _municipalities(args.municipalities, args.kommunkod_field)
-        if args.municipalities
-        else args.code_column
+    # every input read and checked by the batch's own read-first step (the one batch.run takes), with the
+    # options' names in its errors; the tables read are handed on as they are
+    inputs = read_inputs(
+        args.incidents,
+        Path(args.municipalities) if args.municipalities else args.code_column,
+        args.networks,
+        kommunkod_field=args.kommunkod_field,
+        names=CLI_NAMES,
     )
+    incidents, where = inputs.incidents, inputs.municipalities
     kwargs = analysis_kwargs(args)
     table = batch.run(
         incidents,

@@ -68,7 +68,7 @@ _FORBIDDEN = ("network", "observations", "study_area")
 def run(
     incidents: str | Path | pd.DataFrame,
     *,
-    municipalities: gpd.GeoDataFrame | str,
+    municipalities: gpd.GeoDataFrame | str | Path,
     networks: Mapping[str, StreetNetwork] | str | Path,
     out: str | Path,
     scheduler: str | Client | None = None,
@@ -83,10 +83,11 @@ def run(
     ----------
     incidents : path or (Geo)DataFrame
         The national incident table (read with :func:`trygghet_geo.read_incidents` unless it is already the
-        canonical table).
-    municipalities : GeoDataFrame or str
-        Municipality polygons with a ``kommunkod`` column (SCB's codes), joined to the incidents spatially;
-        or the name of a column of ``incidents`` holding each incident's code.
+        canonical table; a ``.parquet`` file as GeoParquet).
+    municipalities : GeoDataFrame, Path or str
+        Municipality polygons with a ``kommunkod`` column (SCB's codes), joined to the incidents spatially
+        (a GeoDataFrame, or a GIS layer file given as a :class:`~pathlib.Path`); or the name (a ``str``) of a
+        column of ``incidents`` holding each incident's code.
     networks : mapping or folder
         kommunkod -> :class:`~trygghet_geo.network.StreetNetwork`, or a network store folder
         (:class:`~trygghet_geo.network.NetworkStore`: ``<kommunkod>.gpkg``). All in one metric CRS.
@@ -122,6 +123,13 @@ def run(
         ``peak_rss_mib``); ``attrs["phases"]``: this process's seconds ``plan`` (all the planning,
         most of it done while the first tasks run), ``first_task`` (until the first task was handed on),
         ``run`` (from then until the last partition ended) and ``outputs`` (the national outputs).
+
+    Raises
+    ------
+    InputError
+        A missing, unreadable or malformed input (the incident file, the municipality layer or code column,
+        the network store), naming the input, the file and the row or field: every input is read and
+        checked (:func:`trygghet_geo._batch_plan.read_inputs`) before the cluster starts or ``out`` is made.
     """
     from tqdm.auto import tqdm
 
@@ -134,13 +142,15 @@ def run(
     if split_above is not None:
         v.count("split_above", split_above, minimum=1)
     _check_kwargs(analyze_kwargs)
+    started = time.perf_counter()
+    # every input read and checked before the cluster starts: a broken file is one clear error, at once
+    inputs = _batch_plan.read_inputs(incidents, municipalities, networks)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     clean_temporaries(out)
-    started = time.perf_counter()
     connection = None if scheduler == "synchronous" else _start(scheduler, n_workers)
     try:
-        plan = _batch_plan.plan(incidents, municipalities, networks, analyze_kwargs)
+        plan = _batch_plan.plan(inputs.incidents, inputs.municipalities, inputs.networks, analyze_kwargs)
     except BaseException:
         if connection is not None:
             _close(connection)
@@ -183,7 +193,7 @@ def run(
 def partition(
     incidents: str | Path | pd.DataFrame,
     *,
-    municipalities: gpd.GeoDataFrame | str,
+    municipalities: gpd.GeoDataFrame | str | Path,
     networks: Mapping[str, StreetNetwork] | str | Path,
     kommunkod: str,
     **analyze_kwargs: Any,

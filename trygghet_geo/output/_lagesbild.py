@@ -438,15 +438,42 @@ def _with_markup(block: Block, markup: Any) -> Any:
 
 def print_pdf(html: Path, path: Path) -> Path | None:
     """Chromium's A4 print of ``html`` (every request but the file itself refused); None, with the reason
-    logged, when Chromium or Playwright is missing or the print fails."""
-    if not CHROMIUM.exists():
-        logger.warning("no PDF: Debian's chromium is not installed (%s)", CHROMIUM)
+    logged, when Chromium or Playwright is missing or the print fails.
+
+    Written whole or not at all (:func:`trygghet_geo._atomic.replacing`): Chromium prints to a temporary
+    file beside ``path``, renamed to it once complete, so a print that fails half-way leaves no partial PDF
+    under ``path`` (and an earlier PDF there stays as it was)."""
+    missing = _printer_missing()
+    if missing is not None:
+        logger.warning("no PDF: %s", missing)
         return None
+    from trygghet_geo._atomic import replacing
+
+    try:
+        with replacing(path) as temporary:
+            _chromium_print(html, temporary)
+    except Exception as exc:  # playwright raises its own error types for a browser that will not start
+        logger.warning(
+            "no PDF: chromium could not print %s to %s (%s: %s); no file written there",
+            html, path, type(exc).__name__, exc,
+        )  # fmt: skip
+        return None
+    return path
+
+
+def _printer_missing() -> str | None:
+    """Why no PDF can be printed here (Chromium or Playwright missing), or None."""
+    if not CHROMIUM.exists():
+        return f"Debian's chromium is not installed ({CHROMIUM})"
     import importlib.util
 
     if importlib.util.find_spec("playwright") is None:
-        logger.warning("no PDF: playwright is not installed (pip install playwright)")
-        return None
+        return "playwright is not installed (pip install playwright)"
+    return None
+
+
+def _chromium_print(html: Path, target: Path) -> None:
+    """Print ``html`` to ``target`` with headless Chromium, offline."""
     from playwright.sync_api import sync_playwright
 
     args = list(CHROMIUM_ARGS)
@@ -462,7 +489,7 @@ def print_pdf(html: Path, path: Path) -> Path | None:
                 )
                 page.goto(html.resolve().as_uri())
                 page.pdf(
-                    path=str(path),
+                    path=str(target),
                     format="A4",
                     print_background=True,
                     margin={"top": "15mm", "bottom": "15mm", "left": "15mm", "right": "15mm"},
@@ -472,15 +499,10 @@ def print_pdf(html: Path, path: Path) -> Path | None:
 
     from concurrent.futures import ThreadPoolExecutor
 
-    try:
-        # a thread of its own: Playwright's sync API refuses to run where an asyncio loop runs (Jupyter, or
-        # a caller that drives a browser itself)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(run).result()
-    except Exception as exc:  # playwright raises its own error types for a browser that will not start
-        logger.warning("no PDF: chromium could not print %s (%s: %s)", html, type(exc).__name__, exc)
-        return None
-    return path
+    # a thread of its own: Playwright's sync API refuses to run where an asyncio loop runs (Jupyter, or a
+    # caller that drives a browser itself)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
 
 
 def _generated(analysis: AnalysisLike) -> str:
