@@ -28,7 +28,7 @@ def shown(value: object, *, quote: bool = True) -> str:
     :data:`SHOWN_CHARS` characters with ``…`` and the full length, so that a 40,000-character argument
     gives a one-line message. An ordinary value reads as ``repr`` gives it.
 
-    >>> shown("auto"), shown(12.5), shown("x" * 40_000)[-26:]
+    >>> shown("auto"), shown(12.5), shown("x" * 40_000)[-25:]
     ("'auto'", '12.5', 'xxxx… (40,002 characters)')
     """
     text = repr(value) if quote else str(value)

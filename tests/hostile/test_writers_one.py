@@ -129,7 +129,8 @@ def test_to_html_makes_its_missing_folder(tmp_path) -> None:
     net = sample.load_network()
     empty = gpd.GeoDataFrame({schema.STATUS: []}, geometry=[], crs=net.crs)
     path = Analysis(empty, None, empty, empty, net).to_html(tmp_path / "ny" / "mapp" / "karta.html")
-    assert path.is_file() and path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert path.is_file()
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 @pytest.mark.parametrize("privacy", ["shared", "internal"])
@@ -198,7 +199,8 @@ def test_a_long_value_is_cut_in_the_message(kwargs) -> None:
         tg.analyze(incidents, network=net, **kwargs)
     message = str(caught.value)
     assert len(message) < 400, message[:300]
-    assert "… (40,00" in message and "characters)" in message
+    assert "… (40,00" in message
+    assert "characters)" in message
 
 
 def test_an_ordinary_value_reads_as_before() -> None:
