@@ -229,7 +229,7 @@ def test_export_csv_and_xlsx_with_swedish_columns(planted, tmp_path) -> None:
     xlsx = export_places(places, tmp_path / "platser.xlsx")
     sheet = pd.read_excel(xlsx, sheet_name="Platser", engine="calamine")
     assert sheet["Plats"].tolist() == back["Plats"].tolist()
-    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+    with pytest.raises(ValueError, match=r"\.csv, \.xlsx or \.gpkg"):
         export_places(places, tmp_path / "platser.txt")
 
 

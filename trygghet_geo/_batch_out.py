@@ -63,13 +63,6 @@ def completed(out: Path, code: str, fingerprint: str) -> dict[str, Any] | None:
     return row
 
 
-def _plain(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy without ``attrs`` (they hold Python objects Parquet's metadata cannot carry)."""
-    frame = frame.copy()
-    frame.attrs = {}
-    return frame
-
-
 def write_partition(out: Path, part: Partition, result: Analysis, fingerprint: str) -> dict[str, Any]:
     """Write one partition's tables to a temporary folder and rename it into place; returns its counts."""
     code = part.kommunkod
@@ -98,8 +91,10 @@ def write_partition(out: Path, part: Partition, result: Analysis, fingerprint: s
     }
     tmp = out / f"{_TMP}kommunkod={code}-{uuid.uuid4().hex}"
     tmp.mkdir(parents=True)
+    from trygghet_geo.io._write import write_table
+
     for name, frame in (("incidents", result.incidents), ("hotspots", hot), ("places", places)):
-        _plain(frame).to_parquet(tmp / f"{name}.parquet")
+        write_table(frame, tmp / f"{name}.parquet", index=None)  # the one writer: text cleaned, no attrs
     (tmp / _META).write_text(json.dumps({"fingerprint": fingerprint, "row": row}), encoding="utf-8")
     final = partition_dir(out, code)
     if final.exists():  # an earlier, different run: the new one is complete before the old one goes
@@ -154,21 +149,20 @@ def national_outputs(
     """``places.parquet`` (every municipality's kept places, in the table's order) and ``index.html``."""
     import geopandas as gpd
 
+    from trygghet_geo._atomic import write_text
+    from trygghet_geo.io._write import write_table
+
     ready = table.loc[table["status"].isin(["done", "skipped"]), KOMMUNKOD].dropna().astype(str)
     parts = [_kept_places(out, code) if read is None else read.get(code) for code in ready]
     if parts:
         places = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
-        tmp = out / f"{_TMP}places-{uuid.uuid4().hex}.parquet"
-        places.to_parquet(tmp)
-        os.replace(tmp, out / "places.parquet")
+        write_table(places, out / "places.parquet", index=None)  # the one writer, whole or not at all
         top = places.sort_values("rank").drop_duplicates(KOMMUNKOD).set_index(KOMMUNKOD)["name"]
     else:
         (out / "places.parquet").unlink(missing_ok=True)
         top = pd.Series(dtype=str)
     page = index_page(table, names, top.astype(str).to_dict(), seconds=seconds, synthetic=synthetic)
-    tmp_html = out / f"{_TMP}index-{uuid.uuid4().hex}.html"
-    tmp_html.write_text(page, encoding="utf-8")
-    os.replace(tmp_html, out / "index.html")
+    write_text(out / "index.html", page)
 
 
 def index_page(

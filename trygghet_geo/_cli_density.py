@@ -151,14 +151,10 @@ def _write_table(lix: Any, out: Any, fmt: str, privacy: str) -> tuple[Any, Any]:
     table.attrs = {}  # the left-out table and the cross-validation curve do not go into the file
     if privacy == "shared":
         table = shared_density(table)
-    from trygghet_geo._atomic import replacing
+    from trygghet_geo.io._write import write_table
 
-    path = out / f"tathet.{fmt}"
-    with replacing(path) as temporary:  # whole or not at all
-        if fmt == "parquet":
-            table.to_parquet(temporary)
-        else:
-            table.to_file(temporary, layer="tathet", driver="GPKG")
+    # the one writer: text cleaned, whole or not at all; the GeoPackage layer is named after the file
+    path = write_table(table, out / f"tathet.{fmt}")
     return path, table
 
 

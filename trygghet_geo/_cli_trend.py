@@ -100,10 +100,7 @@ def _run_trend(
     # the shared table obeys the k rule as the shared map does (``_kgate.shared_segments``)
     written = shared_segments(segments) if args.privacy == "shared" else segments.copy()
     written.attrs = {}
-    from trygghet_geo._atomic import replacing
-
-    with replacing(gpkg) as temporary:  # whole or not at all
-        written.to_file(temporary, layer="utveckling", driver="GPKG")
+    write_table(written, gpkg)  # the one writer: text cleaned, whole or not at all, layer "utveckling"
     csv = write_table(table, out / "narupprepning.csv")  # the one dialect (";", decimal comma)
     sv = args.lang == "sv"
     counts = segments.loc[segments["pattern"] != "no_pattern", "label"].value_counts()

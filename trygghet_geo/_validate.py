@@ -18,7 +18,7 @@ from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
-from trygghet_geo.errors import ParameterError
+from trygghet_geo.errors import ParameterError, shown
 
 __all__ = [
     "analysis",
@@ -64,7 +64,7 @@ MAX_ROW = 1_048_576
 def count(name: str, value: Any, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int:
     """A whole number ``minimum..maximum`` (``True``/``False`` and ``2.5`` are refused)."""
     if isinstance(value, bool) or not isinstance(value, Integral) or not minimum <= int(value) <= maximum:
-        raise ParameterError(f"{name}={value!r}: expected a whole number from {minimum} to {maximum:,}")
+        raise ParameterError(f"{name}={shown(value)}: expected a whole number from {minimum} to {maximum:,}")
     return int(value)
 
 
@@ -75,14 +75,14 @@ def metres(name: str, value: Any, *, allow_none: bool = False, allow_zero: bool 
         return None
     low = "0" if allow_zero else "> 0"
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise ParameterError(f"{name}={value!r}: expected a distance in metres, a number {low}")
+        raise ParameterError(f"{name}={shown(value)}: expected a distance in metres, a number {low}")
     try:
         v = float(value)
     except OverflowError:  # an integer of hundreds of digits
         v = math.inf
     if not (v >= 0 if allow_zero else v > 0) or not v <= MAX_METRES or 0 < v < MIN_METRES:
         raise ParameterError(
-            f"{name}={value!r}: expected a distance in metres from {low} to {MAX_METRES:,.0f} "
+            f"{name}={shown(value)}: expected a distance in metres from {low} to {MAX_METRES:,.0f} "
             f"(a non-zero one at least {MIN_METRES:g})"
         )
     return v
@@ -91,7 +91,7 @@ def metres(name: str, value: Any, *, allow_none: bool = False, allow_zero: bool 
 def score(name: str, value: Any, *, top: float = 100.0) -> float:
     """A number from 0 to ``top`` (a geocoder score)."""
     if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= float(value) <= top:
-        raise ParameterError(f"{name}={value!r}: expected a number from 0 to {top:g}")
+        raise ParameterError(f"{name}={shown(value)}: expected a number from 0 to {top:g}")
     return float(value)
 
 
@@ -105,7 +105,7 @@ def seed(name: str, value: Any) -> Any:
     ):
         return value
     if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= int(value) < 2**32:
-        raise ParameterError(f"{name}={value!r}: expected None or a whole number from 0 to 2**32 - 1")
+        raise ParameterError(f"{name}={shown(value)}: expected None or a whole number from 0 to 2**32 - 1")
     return int(value)
 
 
@@ -114,14 +114,14 @@ def positive(name: str, value: Any, *, allow_none: bool = False) -> float | None
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, Real) or not 0 < float(value) < math.inf:
-        raise ParameterError(f"{name}={value!r}: expected a finite number > 0")
+        raise ParameterError(f"{name}={shown(value)}: expected a finite number > 0")
     return float(value)
 
 
 def probability(name: str, value: Any) -> float:
     """A number strictly between 0 and 1 (a significance level such as 0.05)."""
     if isinstance(value, bool) or not isinstance(value, Real) or not 0 < float(value) < 1:
-        raise ParameterError(f"{name}={value!r}: expected a number between 0 and 1, such as 0.05")
+        raise ParameterError(f"{name}={shown(value)}: expected a number between 0 and 1, such as 0.05")
     return float(value)
 
 
@@ -134,8 +134,8 @@ def unique_index(name: str, frame: Any) -> None:
     if not index.is_unique:
         label = index[index.duplicated()][0]
         raise SchemaError(
-            f"{name}: the index repeats the label {label!r}; rows are named by their index labels here, so "
-            "each needs its own (use .reset_index(drop=True) before the stage that names them)"
+            f"{name}: the index repeats the label {shown(label)}; rows are named by their index labels here, "
+            "so each needs its own (use .reset_index(drop=True) before the stage that names them)"
         )
 
 
@@ -150,15 +150,16 @@ def date(name: str, value: Any) -> Any:
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError, OverflowError) as exc:
-        raise ParameterError(f"{name}={value!r}: cannot be read as a date ({exc})") from None
+        why = str(exc).replace(str(value), shown(value, quote=False))  # the reader quotes it whole
+        raise ParameterError(f"{name}={shown(value)}: cannot be read as a date ({why})") from None
     if ts is pd.NaT:
-        raise ParameterError(f"{name}={value!r}: expected a date, such as '2025-01-31'")
+        raise ParameterError(f"{name}={shown(value)}: expected a date, such as '2025-01-31'")
     lo, hi = date_window()
     if ts.tzinfo is None:
         lo, hi = lo.tz_localize(None), hi.tz_localize(None)
     if not lo <= ts <= hi:
         raise ParameterError(
-            f"{name}={value!r}: outside the plausible dates {lo.date()} to {hi.date()} "
+            f"{name}={shown(value)}: outside the plausible dates {lo.date()} to {hi.date()} "
             "(options.plausible_dates)"
         )
     return ts
@@ -188,7 +189,7 @@ def event_times(name: str, frame: Any) -> Any:
             continue
         values = frame[col]
         if isinstance(values, pd.DataFrame):
-            raise SchemaError(f"{name}: the column {col!r} appears {values.shape[1]} times")
+            raise SchemaError(f"{name}: the column {shown(col)} appears {values.shape[1]} times")
         if isinstance(values.dtype, pd.ArrowDtype) and pd.api.types.is_datetime64_any_dtype(values.dtype):
             values = changed[col] = pd.Series(pd.DatetimeIndex(values), index=values.index, name=col)
         if not (
@@ -201,9 +202,9 @@ def event_times(name: str, frame: Any) -> Any:
                 values = changed[col] = pd.to_datetime(values, utc=True).dt.tz_convert("Europe/Stockholm")
             else:
                 raise SchemaError(
-                    f"{name}: {col!r} holds {values.dtype} values, not datetimes of one time zone (e.g. "
-                    f"{values.dropna().iloc[0]!r}); read the table with read_incidents, or convert it with "
-                    "pd.to_datetime(..., utc=True)"
+                    f"{name}: {shown(col)} holds {values.dtype} values, not datetimes of one time zone (e.g. "
+                    f"{shown(values.dropna().iloc[0])}); read the table with read_incidents, or convert it "
+                    "with pd.to_datetime(..., utc=True)"
                 )
         lo, hi = date_window()
         if not isinstance(values.dtype, pd.DatetimeTZDtype):  # naive: wall-clock time in Stockholm
@@ -212,8 +213,9 @@ def event_times(name: str, frame: Any) -> Any:
         if far.any():
             i = int(np.flatnonzero(far)[0])
             raise SchemaError(
-                f"{name}: {int(far.sum())} row(s) of {col!r} lie outside the plausible dates {lo.date()} to "
-                f"{hi.date()} (options.plausible_dates), e.g. row {frame.index[i]!r}: {values.iloc[i]}; "
+                f"{name}: {int(far.sum())} row(s) of {shown(col)} lie outside the plausible dates "
+                f"{lo.date()} to {hi.date()} (options.plausible_dates), e.g. row {shown(frame.index[i])}: "
+                f"{shown(values.iloc[i], quote=False)}; "
                 "read_incidents flags such rows implausible_date and leaves them out"
             )
     return frame.assign(**changed) if changed else frame
@@ -227,12 +229,14 @@ def bbox(name: str, value: Any) -> tuple[float, float, float, float]:
     except (TypeError, ValueError):
         values = ()
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise ParameterError(f"{name}={value!r}: expected four numbers (min_lon, min_lat, max_lon, max_lat)")
+        raise ParameterError(
+            f"{name}={shown(value)}: expected four numbers (min_lon, min_lat, max_lon, max_lat)"
+        )
     min_lon, min_lat, max_lon, max_lat = values
     if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
         raise ParameterError(
-            f"{name}={value!r}: expected (min_lon, min_lat, max_lon, max_lat) in degrees with each minimum "
-            "below its maximum (longitude -180…180, latitude -90…90); is the order swapped?"
+            f"{name}={shown(value)}: expected (min_lon, min_lat, max_lon, max_lat) in degrees with each "
+            "minimum below its maximum (longitude -180…180, latitude -90…90); is the order swapped?"
         )
     return min_lon, min_lat, max_lon, max_lat
 
@@ -249,7 +253,7 @@ def flag(name: str, value: Any, *, allow_none: bool = False) -> bool | None:
         return None
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    raise ParameterError(f"{name}={value!r}: expected True or False")
+    raise ParameterError(f"{name}={shown(value)}: expected True or False")
 
 
 def choice(name: str, value: Any, allowed: Any) -> str:
@@ -261,7 +265,7 @@ def choice(name: str, value: Any, allowed: Any) -> str:
         for w in words:
             if word == w.casefold():
                 return str(w)
-    raise ParameterError(f"{name}={value!r}: expected one of {', '.join(map(repr, words))}")
+    raise ParameterError(f"{name}={shown(value)}: expected one of {', '.join(map(repr, words))}")
 
 
 def network(name: str, value: Any, *, allow_none: bool = False) -> Any:
@@ -310,7 +314,7 @@ def pieces(name: str, length_m: Any, total_m: float) -> float:
     v = float(metres(name, length_m))  # type: ignore[arg-type]
     if total_m / v > MAX_PIECES:
         raise ParameterError(
-            f"{name}={length_m!r}: would cut the network's {total_m / 1000:,.1f} km of street into "
+            f"{name}={shown(length_m)}: would cut the network's {total_m / 1000:,.1f} km of street into "
             f"{total_m / v:,.0f} pieces (at most {MAX_PIECES:,}); use a longer length"
         )
     return v
@@ -329,10 +333,10 @@ def path(name: str, value: Any, *, read: bool = False, folder: bool = False, hin
     if isinstance(value, bytes):
         value = os.fsdecode(value)
     if not isinstance(value, str | os.PathLike):
-        raise ParameterTypeError(f"{name}={value!r}: expected a file path (str or pathlib.Path)")
+        raise ParameterTypeError(f"{name}={shown(value)}: expected a file path (str or pathlib.Path)")
     text = os.fspath(value)
     if not isinstance(text, str) or not text.strip() or "\x00" in text:
-        raise ParameterError(f"{name}={value!r}: expected a file path; this one is empty or holds a NUL")
+        raise ParameterError(f"{name}={shown(value)}: expected a file path; this one is empty or holds a NUL")
     p = Path(text)
     what = "folder" if folder else "file"
     if read:
@@ -358,7 +362,7 @@ def text(name: str, value: Any, *, allow_none: bool = True, stem: bool = False) 
     if value is None and allow_none:
         return None
     if not isinstance(value, str):
-        raise ParameterError(f"{name}={value!r}: expected a text")
+        raise ParameterError(f"{name}={shown(value)}: expected a text")
     if stem:
         try:
             value.encode("utf-8")
@@ -381,7 +385,7 @@ def period_of_events(name: str, value: Any, tz: Any) -> tuple[Any, Any]:
     try:
         first, last = value
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a (start, end) pair of dates, got {value!r}") from None
+        raise ParameterError(f"{name} must be a (start, end) pair of dates, got {shown(value)}") from None
     start, end = date(f"{name}[0]", first), date(f"{name}[1]", last)
     if end == end.normalize():  # a date: inclusive of that whole day
         end = end + pd.Timedelta(days=1)
@@ -389,19 +393,19 @@ def period_of_events(name: str, value: Any, tz: Any) -> tuple[Any, Any]:
         start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
         end = end.tz_localize(tz) if end.tzinfo is None else end.tz_convert(tz)
     elif (start.tzinfo is None) != (end.tzinfo is None):
-        raise ParameterError(f"{name}={value!r}: give both dates with a time zone or neither")
+        raise ParameterError(f"{name}={shown(value)}: give both dates with a time zone or neither")
     if not end > start:
-        raise ParameterError(f"{name}={value!r}: the end is not after the start; is the order swapped?")
+        raise ParameterError(f"{name}={shown(value)}: the end is not after the start; is the order swapped?")
     return start, end
 
 
 def period(name: str, value: Any) -> tuple[Any, Any]:
     """A ``(start, end)`` pair of :func:`date` values, the start not after the end, as Timestamps."""
     if isinstance(value, str | bytes | dict) or not hasattr(value, "__len__") or len(value) != 2:
-        raise ParameterError(f"{name}={value!r}: expected a (start, end) pair of dates")
+        raise ParameterError(f"{name}={shown(value)}: expected a (start, end) pair of dates")
     start, end = date(f"{name}[0]", value[0]), date(f"{name}[1]", value[1])
     if (start.tzinfo is None) != (end.tzinfo is None):
-        raise ParameterError(f"{name}={value!r}: give both dates with a time zone or neither")
+        raise ParameterError(f"{name}={shown(value)}: give both dates with a time zone or neither")
     if end < start:
-        raise ParameterError(f"{name}={value!r}: the end is before the start; is the order swapped?")
+        raise ParameterError(f"{name}={shown(value)}: the end is before the start; is the order swapped?")
     return start, end

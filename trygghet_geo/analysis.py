@@ -309,7 +309,7 @@ def _check_parameters(
 ) -> None:
     """The flow's parameters, checked before any work (:mod:`trygghet_geo._validate`)."""
     from trygghet_geo import _validate as v
-    from trygghet_geo.errors import ParameterError
+    from trygghet_geo.errors import ParameterError, shown
     from trygghet_geo.hotspots._hdbscan import METHODS
     from trygghet_geo.hotspots._montecarlo import check_n_jobs
 
@@ -322,7 +322,7 @@ def _check_parameters(
     v.seed("random_state", random_state)
     check_n_jobs(n_jobs)
     if method not in METHODS:
-        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {shown(method)}")
 
 
 def _check_network(network: Any) -> None:

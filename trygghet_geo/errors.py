@@ -19,6 +19,24 @@ __all__ = [
 ]
 
 
+SHOWN_CHARS = 80
+"""How much of a value an error message quotes: a longer one is cut, ending in ``…``."""
+
+
+def shown(value: object, *, quote: bool = True) -> str:
+    """``value`` as an error message quotes it: its ``repr`` (``quote=False``: its text), cut after
+    :data:`SHOWN_CHARS` characters with ``…`` and the full length, so that a 40,000-character argument
+    gives a one-line message. An ordinary value reads as ``repr`` gives it.
+
+    >>> shown("auto"), shown(12.5), shown("x" * 40_000)[-25:]
+    ("'auto'", '12.5', 'xxxx… (40,002 characters)')
+    """
+    text = repr(value) if quote else str(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
+
+
 class TrygghetError(Exception):
     """Base class of every error raised by trygghet_geo."""
 

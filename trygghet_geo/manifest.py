@@ -222,6 +222,14 @@ def sha256_gazetteer(gazetteer: Gazetteer) -> str:
     return str(known)
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False also when the system cannot say (a name too long for a path)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _describe_input(value: Any) -> dict[str, Any]:
     """Role-free description of one input: a file's format, size and hash, or a table's rows and hash."""
     if isinstance(value, pd.DataFrame):
@@ -229,7 +237,7 @@ def _describe_input(value: Any) -> dict[str, Any]:
     if not isinstance(value, str | os.PathLike):  # neither: the reader refuses it by name
         return {"kind": type(value).__name__}
     path = Path(value)
-    if not path.is_file():
+    if not _is_file(path):
         return {"kind": "missing"}
     suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith(".osm.pbf") else path.suffix
     return {"kind": "file", "format": suffix.lower().lstrip("."), "bytes": path.stat().st_size,
@@ -300,7 +308,7 @@ class RunRecord:
                     self.inputs[name] = {"kind": type(value).__name__}
             elif name in _TEXT_ARGS:
                 self.requested[name] = None if value is None else label_text(value)
-            elif isinstance(value, Path) or (isinstance(value, str) and Path(value).is_file()):
+            elif isinstance(value, Path) or (isinstance(value, str) and _is_file(Path(value))):
                 self.inputs[name] = _describe_input(value)  # a file (a category table): by hash, never named
             else:
                 self.requested[name] = _plain(value)

@@ -232,10 +232,12 @@ def export_places(
     hotspots: gpd.GeoDataFrame | None = None,
     manifest: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel) or XLSX, with Swedish
-    column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per place, and text cells that a spreadsheet
-    would read as formulas escaped (:mod:`trygghet_geo.io._write`, the one spreadsheet writer); an XLSX
-    carries ``manifest`` in a sheet of its own, dated at the run's start (:mod:`trygghet_geo.io._stamp`).
+    """Write the ranked places as CSV (``;``, decimal comma, UTF-8 with BOM for Excel), XLSX or GeoPackage
+    (layer named after the file; in the ``"shared"`` mode each place as its centre point, in ``"internal"``
+    with its own shape), with Swedish column names (:data:`SWEDISH_COLUMNS`), a WGS84 centre point per
+    place, and text cells that a spreadsheet would read as formulas escaped (:mod:`trygghet_geo.io._write`,
+    the one spreadsheet writer); an XLSX carries ``manifest`` in a sheet of its own, dated at the run's
+    start (:mod:`trygghet_geo.io._stamp`).
 
     In the ``"shared"`` privacy mode (the default: a file travels) a place found from a hotspot is written
     only when the hotspot holds at least ``k`` incidents (``hotspots``' ``n_events`` when given, else the
@@ -257,8 +259,8 @@ def export_places(
     from trygghet_geo.io._write import write_table
 
     path = _validate.path("path", path)
-    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
-        raise ParameterError(f"export_places: path must end in .csv or .xlsx, got {str(path)!r}")
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".gpkg"):
+        raise ParameterError(f"export_places: path must end in .csv, .xlsx or .gpkg, got {str(path)!r}")
     if not isinstance(places, gpd.GeoDataFrame) or places.geometry.name not in places.columns:
         raise SchemaError(
             "export_places: places must be a GeoDataFrame with geometry, as rank_places returns"
@@ -266,8 +268,12 @@ def export_places(
     check_gate(privacy, k, 100.0)
     shared = privacy == "shared"
     shown = kept_places(places, hotspots, k=k) if shared else places
-    path = write_table(places_table(shown), path, sheet_name="Platser", redact=shared)
-    if path.suffix.lower() != ".csv":
+    table = places_table(shown)
+    if path.suffix.lower() == ".gpkg":  # shared: the centre only, as in the CSV; internal: the place's shape
+        shape = shown.geometry.representative_point() if shared else shown.geometry
+        table = gpd.GeoDataFrame(table, geometry=shape.to_numpy(), crs=shown.crs)
+    path = write_table(table, path, sheet_name="Platser", redact=shared)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         from trygghet_geo.io._stamp import finish_xlsx
 
         finish_xlsx(path, manifest and {**manifest, "output": {"k": k, "privacy": privacy}})

@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from trygghet_geo.errors import ParameterError, ParameterTypeError
+from trygghet_geo.errors import ParameterError, ParameterTypeError, shown
 
 if TYPE_CHECKING:
     from trygghet_geo.network import StreetNetwork
@@ -324,7 +324,7 @@ def _check_hdbscan_params(
     ):
         raise ParameterError(f"cluster_selection_epsilon must be a number of metres ≥ 0, got {epsilon!r}")
     if method not in ("eom", "leaf"):
-        raise ParameterError(f"cluster_selection_method must be 'eom' or 'leaf', got {method!r}")
+        raise ParameterError(f"cluster_selection_method must be 'eom' or 'leaf', got {shown(method)}")
     if not isinstance(allow_single, bool | np.bool_):
         raise ParameterError(f"allow_single_cluster must be True or False, got {allow_single!r}")
 
@@ -500,7 +500,7 @@ def network_cluster_labels(
     [0, 0, 0, 0, 0, -1, 1, 1, 1, 1, 1]
     """
     if method not in METHODS:
-        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {method!r}")
+        raise ParameterError(f"method must be 'dbscan' or 'hdbscan', got {shown(method)}")
     if method == "hdbscan":
         labels, _ = hdbscan_on_network(
             edge_id,

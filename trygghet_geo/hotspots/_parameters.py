@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet_geo import schema
-from trygghet_geo.errors import InputError, ParameterError
+from trygghet_geo.errors import InputError, ParameterError, shown
 from trygghet_geo.network.distance import _prepare, cached_node_distances, neighbour_weight
 from trygghet_geo.network.snap import random_positions, stored_positions
 
@@ -510,7 +510,7 @@ def _check_given(eps_m: Any, min_samples: Any) -> None:
             _validate.metres("eps_m", eps_m)
         except ParameterError:
             raise ParameterError(
-                f"eps_m must be 'auto' or a positive number of metres, got {eps_m!r}"
+                f"eps_m must be 'auto' or a positive number of metres, got {shown(eps_m)}"
             ) from None
     if not (isinstance(min_samples, str) and min_samples == AUTO):
         try:

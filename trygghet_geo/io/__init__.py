@@ -27,7 +27,7 @@ import pandas as pd
 
 from trygghet_geo import schema
 from trygghet_geo._hints import hint
-from trygghet_geo.errors import CRSError, InputError, SchemaError
+from trygghet_geo.errors import CRSError, InputError, SchemaError, shown
 from trygghet_geo.io._categories import read_category_table
 from trygghet_geo.io._columns import ROLES, recognise_columns, role_of
 from trygghet_geo.io._extract import footer_rows
@@ -410,7 +410,11 @@ def _prepare_path(
     max_excel_mb: float | None = None,
     header_row: int | None = None,
 ) -> tuple[Prepared, pd.Index | None]:
-    if not path.exists():
+    try:
+        found = path.exists()
+    except OSError as exc:  # a name the system cannot look up (longer than a path can be)
+        raise InputError(f"{shown(path, quote=False)}: cannot be read ({exc.strerror})") from None
+    if not found:
         raise InputError(f"{path}: no such file; expected a CSV, Excel, GeoJSON/GPKG/Shapefile or JSON file")
     if path.is_dir():
         raise InputError(f"{path}: is a folder; expected a file")

@@ -210,14 +210,20 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
 
 
 def write_table(
-    frame: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1", redact: bool = False
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    sheet_name: str = "Sheet1",
+    redact: bool = False,
+    index: bool | None = False,
 ) -> Path:
     """Write ``frame`` by the file extension: .csv (the one dialect above, no geometry column), .xlsx,
     .gpkg or .geojson (geometry kept), .parquet (GeoParquet for a GeoDataFrame, every column kept as it is).
     Timestamps are written in ISO 8601 with their offset; a list in a cell (a hotspot's ``member_index``)
     as ``5;10;11`` except in Parquet, which holds lists. With ``redact`` (a shared file) every text cell, and
     every number that reads as an identity or phone number, first passes the one redactor
-    (:func:`trygghet_geo.output.privacy.redact_table`).
+    (:func:`trygghet_geo.output.privacy.redact_table`). ``index``: whether Parquet keeps the row index
+    (None: as pandas does, a named or non-default index kept).
 
     >>> import geopandas as gpd, shapely, tempfile, pathlib
     >>> table = gpd.GeoDataFrame({"n": [3], "members": [[5, 10, 11]]}, geometry=[shapely.Point(0, 0)],
@@ -243,7 +249,7 @@ def write_table(
             out = frame.copy()
             out.attrs = {}  # the reader's report (timestamps, objects) is no part of the table
             with replacing(path) as temporary:
-                out.to_parquet(temporary, index=False)  # GeoParquet when frame is a GeoDataFrame
+                out.to_parquet(temporary, index=index)  # GeoParquet when frame is a GeoDataFrame
             return path
         if not isinstance(frame, gpd.GeoDataFrame):
             raise InputError(f"{path}: a {suffix} file needs a GeoDataFrame")
