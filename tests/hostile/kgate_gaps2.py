@@ -224,6 +224,13 @@ def lagesbild_town(a: Audit, tables: list[list[list[str]]], text: str, where: st
     sys_ = _System()
     cats = list(CATEGORY_LABELS)
     month_keys = {c: [("m", mo, c) for mo in months] for c in cats}
+
+    def row_keys(c: str) -> list[tuple[str, ...]]:
+        """The unknown counts a category's row (or the total's) adds up: its months and its undated."""
+        if c == "Totalt":
+            return [k for cc in cats for k in month_keys[cc]] + [("u", cc) for cc in cats]
+        return [*month_keys.get(c, []), ("u", c)]
+
     if dated:  # the undated incidents of all categories together
         sys_.cell(int(dated.group(1)) - int(dated.group(2)), [("u", c) for c in cats], "undated")
     for c in cats:
@@ -238,11 +245,7 @@ def lagesbild_town(a: Audit, tables: list[list[list[str]]], text: str, where: st
                     windows[h] = _months(f"{w.group(1)}-{w.group(2)}", f"{w.group(3)}-{w.group(4)}")
             for r in t[1:]:
                 c = r[0]
-                keys = (
-                    [k for cc in cats for k in month_keys[cc]] + [("u", cc) for cc in cats]
-                    if c == "Totalt"
-                    else [*month_keys.get(c, []), ("u", c)]
-                )
+                keys = row_keys(c)
                 if c != "Totalt" and c not in cats:
                     continue
                 a.count(r[1], where, f"{c} Antal")
@@ -268,11 +271,7 @@ def lagesbild_town(a: Audit, tables: list[list[list[str]]], text: str, where: st
         elif head[:3] == ["Kategori", "Föregående lägesbild", "Denna lägesbild"]:  # this data's counts again
             for r in t[1:]:
                 c = r[0]
-                keys = (
-                    [k for cc in cats for k in month_keys[cc]] + [("u", cc) for cc in cats]
-                    if c == "Totalt"
-                    else [*month_keys.get(c, []), ("u", c)]
-                )
+                keys = row_keys(c)
                 a.count(r[2], where, f"{c} Denna lägesbild")
                 a.count(r[1], where, f"{c} Föregående lägesbild")
                 sys_.cell(r[2], keys, f"{c} Denna lägesbild = {r[2]}")
