@@ -35,7 +35,8 @@ events' one year.)
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -46,7 +47,7 @@ import pandas as pd
 from trygghet_geo import _nkde, schema
 from trygghet_geo import _nkde_adaptive as _adaptive
 from trygghet_geo import _nkde_consolidate as _consolidate
-from trygghet_geo.errors import InputError
+from trygghet_geo.errors import InputError, ParameterError
 from trygghet_geo.network import lixelize
 
 if TYPE_CHECKING:
@@ -298,12 +299,10 @@ def _check(
 ) -> tuple[Any, Any, int | None, bool | None, Any, float]:
     """The kernel and method words (any case), ``max_depth`` (numpy integers too), ``adaptive``, the network,
     ``lixel_m`` against the network's length, the events' times (as readable datetimes) and the
-    consolidation tolerance, checked. network_kde has always refused its arguments with InputError: kept
-    for its callers."""
+    consolidation tolerance, checked."""
     from trygghet_geo import _validate
-    from trygghet_geo.errors import ParameterError
 
-    try:
+    with _input_errors():
         _validate.network("network", network)
         kernel = _validate.choice("kernel", kernel, _nkde.KERNELS)
         method = _validate.choice("method", method, _nkde.METHODS)
@@ -315,8 +314,6 @@ def _check(
         tol = _consolidate.check_tolerance(
             _consolidate.DEFAULT_CONSOLIDATE_M if consolidate_m is None else consolidate_m
         )
-    except ParameterError as exc:
-        raise InputError(str(exc)) from None
     return kernel, method, max_depth, adaptive, events, tol
 
 
@@ -324,15 +321,22 @@ def _check_distances(events: Any, lixel_m: float, max_snap_m: float, trim_bw_m: 
     """The distances (:func:`trygghet_geo._validate.metres`: NaN, infinity, text and huge values refused)
     and the events' time columns (:func:`trygghet_geo._validate.event_times`); the checked ``trim_bw_m``."""
     from trygghet_geo import _validate
-    from trygghet_geo.errors import ParameterError
 
-    try:
+    with _input_errors():
         trim = _trim(trim_bw_m)
         _validate.metres("lixel_m", lixel_m)
         _validate.metres("max_snap_m", max_snap_m)
-    except ParameterError as exc:  # network_kde's own error, as in _checked
-        raise InputError(str(exc)) from None
     return trim
+
+
+@contextmanager
+def _input_errors() -> Iterator[None]:
+    """network_kde has always refused its arguments with InputError: the shared checks' ParameterError is
+    raised as one, for its callers."""
+    try:
+        yield
+    except ParameterError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _min_share(min_share: float) -> float:
